@@ -1,6 +1,6 @@
 // Two projects: unit tests need nothing running; integration tests get a
 // private Temporal dev server and FerretDB from the global setup.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
 module.exports = {

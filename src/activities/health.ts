@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { describeServer } from '../models/connection';
+import { healthProbeModel } from '../models/health-probe';
+import { withStorage } from './errors';
+import { idempotencyKey } from './idempotency';
+
+export interface StorageProbe {
+  flavor: string;
+  version: string;
+  compatibleWith: string;
+  roundTripMs: number;
+}
+
+export interface RuntimeDescription {
+  temporalServerVersion: string;
+  nodeVersion: string;
+  workerHost: string;
+  workerPid: number;
+}
+
+export function createHealthActivities({ connection }: { connection: Connection }) {
+  const probes = healthProbeModel(connection);
+  return {
+    /** Writes a document and reads it back; the key comes from the workflow, so retries upsert the same one. */
+    async probeStorage(): Promise<StorageProbe> {
+      const key = idempotencyKey('probe-storage');
+      const token = randomUUID();
+      const started = performance.now();
+      return withStorage('probe', async () => {
+        await probes.updateOne({ key }, { $set: { token, writtenAt: new Date() } }, { upsert: true });
+        const back = await probes.findOne({ key }).lean();
+        if (back?.token !== token) {
+          throw ApplicationFailure.nonRetryable(`read back ${JSON.stringify(back?.token)}, wrote ${token}`, 'StorageInconsistent');
+        }
+        const roundTripMs = Math.round((performance.now() - started) * 10) / 10;
+        return { ...(await describeServer(connection)), roundTripMs };
+      });
+    },
+
+    async describeRuntime(): Promise<RuntimeDescription> {
+      const { serverVersion } = await Context.current().client.workflowService.getSystemInfo({});
+      return {
+        temporalServerVersion: serverVersion || 'unknown',
+        nodeVersion: process.version,
+        workerHost: os.hostname(),
+        workerPid: process.pid,
+      };
+    },
+  };
+}
+
+export type HealthActivities = ReturnType<typeof createHealthActivities>;

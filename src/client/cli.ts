@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { registerDemo } from './commands/demo';
+import { registerDoctor } from './commands/doctor';
+import { registerStack } from './commands/stack';
+import { registerWorker } from './commands/worker';
+import { CommandFailed } from './errors';
+
+/** Exit codes scripts can trust: 0 ok, 1 the operation failed, 2 bad usage or configuration. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('mosaic')
+    .description('Mosaic: adaptive provisioning orchestrator on Temporal')
+    .version(require('../../package.json').version as string)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStack(program);
+  registerWorker(program);
+  registerDoctor(program);
+  registerDemo(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version end through here with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`mosaic: configuration error\n${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof CommandFailed) {
+      if (err.message) process.stderr.write(`mosaic: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(`mosaic: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failure;
+  }
+}

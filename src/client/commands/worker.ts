@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../../config';
+import { isRunning, readRecord, sleep, startDaemon, tailLog } from '../../stack/daemon';
+import { logDir, runDir, StackStartFailed } from '../../stack/stack';
+import { runWorker } from '../../worker';
+import { MosaicClient } from '../mosaic-client';
+import { print, progress, type OutputOptions } from '../output';
+
+const CLI_ENTRY = path.resolve(__dirname, '..', '..', '..', 'bin', 'mosaic.js');
+
+/** Starts `mosaic worker` in the background and returns once it polls the task queue. */
+export async function startDetachedWorker(config: Config, onProgress: (m: string) => void) {
+  const existing = readRecord(runDir(config.dataDir), 'worker');
+  if (existing && isRunning(existing)) {
+    onProgress(`worker: already running (pid ${existing.pid})`);
+    return existing;
+  }
+  onProgress(`worker: starting on task queue "${config.temporal.taskQueue}"`);
+  const record = startDaemon({
+    name: 'worker',
+    executable: process.execPath,
+    args: [CLI_ENTRY, 'worker'],
+    runDir: runDir(config.dataDir),
+    logDir: logDir(config.dataDir),
+    ports: {},
+  });
+  const client = await MosaicClient.connect(config);
+  try {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (!isRunning(record)) throw new StackStartFailed('worker', 'the process exited', tailLog(record.log));
+      const pollers = await client.pollers();
+      if (pollers.some((p) => p.identity.startsWith(`${record.pid}@`))) {
+        onProgress(`worker: polling (pid ${record.pid}, log ${record.log})`);
+        return record;
+      }
+      await sleep(250);
+    }
+    throw new StackStartFailed('worker', 'not polling after 90s', tailLog(record.log));
+  } finally {
+    await client.close();
+  }
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run the Mosaic worker: polls the task queue until SIGINT or SIGTERM, then drains')
+    .option('--detach', 'run in the background (stopped by `mosaic stack stop`); returns once it polls')
+    .option('--json', 'with --detach: print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  mosaic worker\n  MOSAIC_TASK_QUEUE=mosaic-canary mosaic worker --detach')
+    .action(async (opts: OutputOptions & { detach?: boolean }) => {
+      const config = loadConfig();
+      if (!opts.detach) return runWorker(config);
+      const record = await startDetachedWorker(config, progress(opts));
+      print(opts, { pid: record.pid, log: record.log, taskQueue: config.temporal.taskQueue }, () =>
+        `worker running (pid ${record.pid}); log: ${record.log}`,
+      );
+    });
+}

@@ -1,0 +1,87 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import type { Config } from '../config';
+import { MosaicClient } from './mosaic-client';
+
+export interface Check {
+  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node';
+  status: 'ok' | 'fail' | 'skipped';
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: Check[];
+  workflowId?: string;
+  url?: string;
+}
+
+/** The innermost ApplicationFailure type says which part broke, without parsing messages. */
+function failureType(err: unknown): string | undefined {
+  let current: unknown = err;
+  let found: string | undefined;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure && current.type) found = current.type;
+    current = current instanceof TemporalFailure || current instanceof WorkflowFailedError ? current.cause : undefined;
+  }
+  return found;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Walks the path a real request takes and stops at the first broken part, naming it and the fix. */
+export async function runDoctor(config: Config): Promise<DoctorReport> {
+  const checks: Check[] = [{ part: 'node', status: 'ok', detail: process.version }];
+  const report = (extra: Partial<DoctorReport> = {}): DoctorReport => ({
+    ok: checks.every((c) => c.status !== 'fail'),
+    checks,
+    ...extra,
+  });
+  let client: MosaicClient;
+  try {
+    client = await MosaicClient.connect(config);
+  } catch (err) {
+    checks.push({ part: 'temporal', status: 'fail', detail: message(err), fix: 'mosaic stack start' });
+    return report();
+  }
+  try {
+    checks.push({ part: 'temporal', status: 'ok', detail: `server ${await client.serverVersion()} at ${config.temporal.address}` });
+    const pollers = await client.pollers();
+    if (pollers.length === 0) {
+      checks.push({
+        part: 'worker',
+        status: 'fail',
+        detail: `no worker polls task queue "${client.taskQueue}"`,
+        fix: 'mosaic worker --detach',
+      });
+      checks.push({ part: 'mongodb', status: 'skipped', detail: 'checked through the worker' });
+      return report();
+    }
+    checks.push({ part: 'worker', status: 'ok', detail: `${pollers.length} polling: ${pollers.map((p) => p.identity).join(', ')}` });
+    try {
+      const health = await client.healthCheck();
+      checks.push({
+        part: 'mongodb',
+        status: 'ok',
+        detail: `${health.storage.flavor} ${health.storage.version} (${health.storage.compatibleWith}), write+read ${health.storage.roundTripMs} ms`,
+      });
+      checks[0]!.detail = `${process.version} (worker ${health.runtime.nodeVersion})`;
+      return report({ workflowId: health.workflowId, url: health.url });
+    } catch (err) {
+      const type = failureType(err);
+      const storage = type === 'StorageUnavailable' || type === 'StorageInconsistent';
+      checks.push({
+        part: storage ? 'mongodb' : 'worker',
+        status: 'fail',
+        detail: `healthCheck workflow failed: ${message(err)}${type ? ` (${type})` : ''}`,
+        fix: storage
+          ? 'start MongoDB with `mosaic stack start`, or fix MOSAIC_MONGODB_URI for the worker'
+          : 'read the worker log (.mosaic/logs/worker.log)',
+      });
+      return report();
+    }
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { loadConfig, workflowUrl, type Config } from '../config';
+import type { healthCheck, HealthReport } from '../workflows/health-check';
+import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import { connectClient } from './connection';
+
+/** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
+export function readableId(kind: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${kind}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export interface Poller {
+  identity: string;
+  lastAccessTime?: Date;
+}
+
+/** The typed entry point other services use; the CLI is built on it. */
+export class MosaicClient {
+  constructor(
+    readonly temporal: Client,
+    readonly config: Config,
+  ) {}
+
+  static async connect(config: Config = loadConfig()): Promise<MosaicClient> {
+    return new MosaicClient(await connectClient(config), config);
+  }
+
+  get taskQueue(): string {
+    return this.config.temporal.taskQueue;
+  }
+
+  url(workflowId: string, runId?: string): string {
+    return workflowUrl(this.config, workflowId, runId);
+  }
+
+  async serverVersion(): Promise<string> {
+    const info = await this.temporal.workflowService.getSystemInfo({});
+    return info.serverVersion || 'unknown';
+  }
+
+  /** Workers polling the task queue for workflow tasks right now. */
+  async pollers(): Promise<Poller[]> {
+    const res = await this.temporal.workflowService.describeTaskQueue({
+      namespace: this.config.temporal.namespace,
+      taskQueue: { name: this.taskQueue },
+    });
+    return (res.pollers ?? []).map((p) => ({
+      identity: p.identity ?? '',
+      lastAccessTime: p.lastAccessTime?.seconds ? new Date(Number(p.lastAccessTime.seconds) * 1000) : undefined,
+    }));
+  }
+
+  /** Runs the healthCheck workflow end to end and returns its report. */
+  async healthCheck(opts: { timeout?: Duration } = {}): Promise<HealthReport & { url: string }> {
+    const workflowId = readableId('health');
+    const handle = await this.temporal.workflow.start<typeof healthCheck>('healthCheck', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: opts.timeout ?? '45 seconds',
+      typedSearchAttributes: [
+        { key: MosaicKind, value: 'health' },
+        { key: MosaicState, value: 'running' },
+      ],
+    });
+    const report = await handle.result();
+    return { ...report, url: this.url(workflowId) };
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+}

@@ -1,0 +1,138 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Mosaic reads, with the environment variable that sets it.
+ * Defaults run the local stack; nothing else in the code reads process.env.
+ */
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'expected a TCP port number such as 7233' })
+    .int({ message: 'expected a whole TCP port number such as 7233' })
+    .min(1, { message: 'expected a TCP port between 1 and 65535' })
+    .max(65535, { message: 'expected a TCP port between 1 and 65535' })
+    .default(fallback);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const settings = {
+  MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
+  MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
+  MOSAIC_TEMPORAL_ADDRESS: {
+    schema: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected host:port such as 127.0.0.1:7233' })
+      .optional(),
+    doc: 'Temporal frontend address (default 127.0.0.1:$MOSAIC_TEMPORAL_PORT)',
+  },
+  MOSAIC_TEMPORAL_NAMESPACE: { schema: z.string().min(1).default('default'), doc: 'Temporal namespace' },
+  MOSAIC_TEMPORAL_TLS: { schema: bool.default(false), doc: 'connect to Temporal over TLS (Temporal Cloud, secured clusters)' },
+  MOSAIC_TEMPORAL_API_KEY: { schema: z.string().min(1).optional(), doc: 'API key for Temporal Cloud; implies TLS' },
+  MOSAIC_WEB_UI_URL: {
+    schema: z.url({ message: 'expected a URL such as http://localhost:8233' }).optional(),
+    doc: 'Temporal Web UI base URL printed in links (default http://localhost:$MOSAIC_TEMPORAL_UI_PORT)',
+  },
+  MOSAIC_TASK_QUEUE: { schema: z.string().min(1).default('mosaic'), doc: 'task queue the worker polls' },
+  MOSAIC_MONGODB_PORT: { schema: port(27017), doc: 'port of the local FerretDB' },
+  MOSAIC_MONGODB_URI: {
+    schema: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'expected a MongoDB URI such as mongodb://127.0.0.1:27017/mosaic' })
+      .optional(),
+    doc: 'MongoDB connection string (default mongodb://127.0.0.1:$MOSAIC_MONGODB_PORT/mosaic)',
+  },
+  MOSAIC_DATA_DIR: { schema: z.string().min(1).default('.mosaic'), doc: 'local state: databases, pid files, logs' },
+  MOSAIC_CACHE_DIR: {
+    schema: z.string().min(1).default(path.join(os.homedir(), '.cache', 'mosaic')),
+    doc: 'downloaded and built binaries (Temporal CLI, FerretDB)',
+  },
+  MOSAIC_LOG_LEVEL: {
+    schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
+      message: 'expected one of trace, debug, info, warn, error, fatal',
+    }).default('info'),
+    doc: 'log level of the worker and CLI',
+  },
+} as const;
+
+type Settings = typeof settings;
+type Raw = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    apiKey?: string;
+    port: number;
+    uiPort: number;
+    webUiUrl: string;
+  };
+  mongodb: { uri: string; port: number };
+  dataDir: string;
+  cacheDir: string;
+  logLevel: Raw['MOSAIC_LOG_LEVEL'];
+}
+
+/** A bad setting: names the variable, what it held and the form expected. */
+export class ConfigError extends Error {
+  readonly type = 'ConfigError';
+  constructor(readonly problems: { variable: string; value: string | undefined; expected: string }[]) {
+    super(
+      problems
+        .map((p) => `${p.variable}=${JSON.stringify(p.value ?? '')} is invalid: ${p.expected}`)
+        .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const shape = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.schema]));
+  // Empty strings mean "unset": shells and compose files produce them often.
+  const input = Object.fromEntries(Object.keys(settings).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = z.object(shape).safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0]);
+        return { variable, value: env[variable], expected: issue.message };
+      }),
+    );
+  }
+  const raw = parsed.data as Raw;
+  return {
+    temporal: {
+      address: raw.MOSAIC_TEMPORAL_ADDRESS ?? `127.0.0.1:${raw.MOSAIC_TEMPORAL_PORT}`,
+      namespace: raw.MOSAIC_TEMPORAL_NAMESPACE,
+      taskQueue: raw.MOSAIC_TASK_QUEUE,
+      tls: raw.MOSAIC_TEMPORAL_TLS || raw.MOSAIC_TEMPORAL_API_KEY !== undefined,
+      apiKey: raw.MOSAIC_TEMPORAL_API_KEY,
+      port: raw.MOSAIC_TEMPORAL_PORT,
+      uiPort: raw.MOSAIC_TEMPORAL_UI_PORT,
+      webUiUrl: (raw.MOSAIC_WEB_UI_URL ?? `http://localhost:${raw.MOSAIC_TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+    },
+    mongodb: {
+      uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
+      port: raw.MOSAIC_MONGODB_PORT,
+    },
+    dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
+    cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
+    logLevel: raw.MOSAIC_LOG_LEVEL,
+  };
+}
+
+/** Link to a workflow in the Temporal Web UI. */
+export function workflowUrl(config: Config, workflowId: string, runId?: string): string {
+  const base = `${config.temporal.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}` : base;
+}
+
+/** Options shared by the client's Connection and the worker's NativeConnection. */
+export function temporalConnectionOptions(config: Config): { address: string; tls?: boolean; apiKey?: string } {
+  const { address, tls, apiKey } = config.temporal;
+  return { address, ...(tls ? { tls: true } : {}), ...(apiKey ? { apiKey } : {}) };
+}

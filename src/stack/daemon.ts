@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What `stack start` remembers about a process it started, in `<runDir>/<name>.json`. */
+export interface DaemonRecord {
+  name: string;
+  pid: number;
+  executable: string;
+  args: string[];
+  log: string;
+  startedAt: string;
+  ports: Record<string, number>;
+}
+
+export interface DaemonSpec {
+  name: string;
+  executable: string;
+  args: string[];
+  runDir: string;
+  logDir: string;
+  ports: Record<string, number>;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const recordPath = (runDir: string, name: string) => path.join(runDir, `${name}.json`);
+
+export function readRecord(runDir: string, name: string): DaemonRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(recordPath(runDir, name), 'utf8')) as DaemonRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Alive and still the process we started: a pid alone can be reused by an
+ * unrelated process after a reboot, so the command line must match too.
+ */
+export function isRunning(record: DaemonRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
+    return cmdline.includes(record.executable) || cmdline.some((part) => part.endsWith(path.basename(record.executable)));
+  } catch {
+    // No /proc (macOS): the signal check above is all we have.
+    return true;
+  }
+}
+
+/** Starts a detached process that outlives this one, logging to `<logDir>/<name>.log`. */
+export function startDaemon(spec: DaemonSpec): DaemonRecord {
+  fs.mkdirSync(spec.runDir, { recursive: true });
+  fs.mkdirSync(spec.logDir, { recursive: true });
+  const log = path.join(spec.logDir, `${spec.name}.log`);
+  const fd = fs.openSync(log, 'a');
+  try {
+    const child = spawn(spec.executable, spec.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: spec.env ?? process.env,
+      cwd: spec.cwd,
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${spec.executable}`);
+    child.unref();
+    const record: DaemonRecord = {
+      name: spec.name,
+      pid: child.pid,
+      executable: spec.executable,
+      args: spec.args,
+      log,
+      startedAt: new Date().toISOString(),
+      ports: spec.ports,
+    };
+    fs.writeFileSync(recordPath(spec.runDir, spec.name), JSON.stringify(record, null, 2));
+    return record;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Ends exactly the process named by the record (SIGTERM, then SIGKILL after graceMs). */
+export async function stopDaemon(runDir: string, name: string, graceMs = 10_000): Promise<'stopped' | 'not-running'> {
+  const record = readRecord(runDir, name);
+  if (!record) return 'not-running';
+  let result: 'stopped' | 'not-running' = 'not-running';
+  if (isRunning(record)) {
+    process.kill(record.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isRunning(record) && Date.now() < deadline) await sleep(100);
+    if (isRunning(record)) process.kill(record.pid, 'SIGKILL');
+    while (isRunning(record)) await sleep(50);
+    result = 'stopped';
+  }
+  fs.rmSync(recordPath(runDir, name), { force: true });
+  return result;
+}
+
+export function tailLog(file: string, lines = 20): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

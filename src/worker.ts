@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Connection } from 'mongoose';
+import { createActivities } from './activities';
+import { temporalConnectionOptions, type Config } from './config';
+import { createLogger, temporalLogger, type Logger } from './logger';
+import { connectMongo } from './models/connection';
+
+/** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
+function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const prebuilt = path.join(__dirname, 'workflow-bundle.js');
+  return fs.existsSync(prebuilt)
+    ? { workflowBundle: { codePath: prebuilt } }
+    : { workflowsPath: require.resolve('./workflows') };
+}
+
+export interface MosaicWorker {
+  worker: Worker;
+  /** Closes what createWorker opened, after the worker has stopped. */
+  close(): Promise<void>;
+}
+
+export interface CreateWorkerOptions {
+  logger?: Logger;
+  taskQueue?: string;
+  /** Tests pass a bundle built once per suite. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
+  const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
+  const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect(temporalConnectionOptions(config));
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
+      activities: createActivities({ connection: mongo }),
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
+    });
+    const native = connection;
+    return {
+      worker,
+      async close() {
+        await native.close();
+        await mongo.close();
+      },
+    };
+  } catch (err) {
+    await connection?.close();
+    await mongo.close();
+    throw err;
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then drains in-flight tasks and closes connections. */
+export async function runWorker(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel, 'mosaic-worker');
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  const { worker, close } = await createWorker(config, { logger });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await close();
+    logger.info('worker stopped');
+  }
+}

@@ -1,0 +1,28 @@
+import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { HealthActivities, RuntimeDescription, StorageProbe } from '../activities/health';
+import { MosaicState } from './search-attributes';
+
+export interface HealthReport {
+  workflowId: string;
+  storage: StorageProbe;
+  runtime: RuntimeDescription;
+}
+
+// Short and bounded: `mosaic doctor` waits on this, and a down database must
+// surface as a failure within seconds, yet survive a brief restart.
+const { probeStorage, describeRuntime } = proxyActivities<HealthActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5 },
+});
+
+/** Proves the whole path: client → Temporal → worker → MongoDB and back. */
+export async function healthCheck(): Promise<HealthReport> {
+  try {
+    const [storage, runtime] = await Promise.all([probeStorage(), describeRuntime()]);
+    upsertSearchAttributes([{ key: MosaicState, value: 'passed' }]);
+    return { workflowId: workflowInfo().workflowId, storage, runtime };
+  } catch (err) {
+    upsertSearchAttributes([{ key: MosaicState, value: 'failed' }]);
+    throw err;
+  }
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { freePort } from '../../src/stack/ports';
+import { startStack } from '../../src/stack/stack';
+import { STACK_DIR_VAR } from './stack-env';
+
+export default async function globalSetup(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-test-'));
+  const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  const { cacheDir } = loadConfig();
+  const started = Date.now();
+  await startStack({ dataDir, cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
+  Object.assign(process.env, {
+    [STACK_DIR_VAR]: dataDir,
+    MOSAIC_DATA_DIR: dataDir,
+    MOSAIC_TEMPORAL_PORT: String(temporalPort),
+    MOSAIC_MONGODB_PORT: String(mongoPort),
+    MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/mosaic_test`,
+    MOSAIC_LOG_LEVEL: process.env.MOSAIC_LOG_LEVEL ?? 'warn',
+  });
+  process.stderr.write(`\n[test stack] Temporal 127.0.0.1:${temporalPort}, FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`);
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config';
+import { MosaicClient } from '../../src/client/mosaic-client';
+import { Runtime } from '@temporalio/worker';
+import { createWorker } from '../../src/worker';
+import { createLogger, temporalLogger } from '../../src/logger';
+import { workflowBundle } from './bundle';
+
+export interface TestWorker {
+  config: Config;
+  client: MosaicClient;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Worker over the real bundle and activities, on a task queue of its
+ * own so test files never steal each other's tasks.
+ */
+export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker> {
+  quietRuntime();
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({ ...process.env, MOSAIC_TASK_QUEUE: taskQueue, ...env });
+  const { worker, close } = await createWorker(config, {
+    workflowBundle: await workflowBundle(),
+    logger: createLogger(config.logLevel, 'test-worker'),
+  });
+  const running = worker.run();
+  const client = await MosaicClient.connect(config);
+  return {
+    config,
+    client,
+    taskQueue,
+    async stop() {
+      await client.close();
+      worker.shutdown();
+      await running;
+      await close();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; tests want warnings only. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: temporalLogger(createLogger(loadConfig().logLevel, 'temporal-sdk')), shutdownSignals: [] });
+  } catch {
+    // Already installed by an earlier test file in this process.
+  }
+}

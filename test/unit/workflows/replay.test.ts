@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import * as workflows from '../../../src/workflows';
+import { workflowBundle } from '../../harness/bundle';
+import { recordedHistories } from '../../harness/histories';
+
+// Replaying recorded histories against today's code catches non-determinism
+// before it reaches a running workflow.
+describe('workflow replay', () => {
+  const histories = recordedHistories();
+
+  it('has a recorded history for every workflow the worker registers', () => {
+    const recorded = new Set(histories.map((h) => h.workflowType));
+    const missing = Object.keys(workflows).filter((name) => !recorded.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(histories.map((h) => [path.basename(h.file), h.file]))('replays %s', async (_name, file) => {
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, path.basename(file));
+  }, 30_000);
+});
