@@ -40,9 +40,14 @@ command -v npm >/dev/null || fail "npm is not installed: it ships with Node.js"
 step "npm dependencies"
 cd "$ROOT"
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  say "installing with npm ci (first run or package-lock.json changed)"
-  npm ci --no-audit --no-fund --loglevel=error \
-    || fail "npm ci failed: check that the npm registry is reachable (npm ping) and retry"
+  say "installing the versions package-lock.json pins (first run or lock changed)"
+  # Not `npm ci`: it insists on lock entries for every platform's optional
+  # binaries (@swc/core-darwin-*, ...), which a registry mirror that serves
+  # only this platform's leaves out. `npm install` with the committed lock
+  # installs the same pinned tree and leaves the lock as it is.
+  npm install --no-audit --no-fund --loglevel=error \
+    || fail "npm install failed: read npm's message above; if it cannot reach the registry, check \`npm ping\`"
+  touch node_modules/.package-lock.json
 else
   say "node_modules is up to date"
 fi
