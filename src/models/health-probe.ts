@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './model';
 
 /** A document the health check writes and reads back; the key makes retries overwrite, not add. */
 export interface HealthProbe {
@@ -17,5 +18,5 @@ const schema = new Schema<HealthProbe>(
 );
 
 export function healthProbeModel(connection: Connection): Model<HealthProbe> {
-  return (connection.models.HealthProbe as Model<HealthProbe> | undefined) ?? connection.model<HealthProbe>('HealthProbe', schema);
+  return modelOn(connection, 'HealthProbe', schema);
 }
