@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
 import { MosaicClient } from '../../src/client/mosaic-client';
-import { Runtime } from '@temporalio/worker';
 import { createWorker } from '../../src/worker';
-import { createLogger, temporalLogger } from '../../src/logger';
+import { createLogger } from '../../src/logger';
+import { quietRuntime } from './runtime';
 import { workflowBundle } from './bundle';
 
 export interface TestWorker {
@@ -40,15 +40,3 @@ export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<Test
   };
 }
 
-let runtimeInstalled = false;
-
-/** The SDK logs every worker state change at INFO; tests want warnings only. */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: temporalLogger(createLogger(loadConfig().logLevel, 'temporal-sdk')), shutdownSignals: [] });
-  } catch {
-    // Already installed by an earlier test file in this process.
-  }
-}

@@ -5,10 +5,12 @@ import { Worker } from '@temporalio/worker';
 import * as workflows from '../../../src/workflows';
 import { workflowBundle } from '../../harness/bundle';
 import { recordedHistories } from '../../harness/histories';
+import { quietRuntime } from '../../harness/runtime';
 
 // Replaying recorded histories against today's code catches non-determinism
 // before it reaches a running workflow.
 describe('workflow replay', () => {
+  beforeAll(quietRuntime);
   const histories = recordedHistories();
 
   it('has a recorded history for every workflow the worker registers', () => {
