@@ -49,6 +49,13 @@ export const settings = {
     schema: z.string().min(1).default(path.join(os.homedir(), '.cache', 'mosaic')),
     doc: 'downloaded and built binaries (Temporal CLI, FerretDB)',
   },
+  MOSAIC_BOOTSTRAP_ADMIN_KEY: {
+    schema: z
+      .string()
+      .includes('PUBLIC KEY', { message: 'expected a PEM public key (the .pub file of `mosaic keys generate`)' })
+      .optional(),
+    doc: 'PEM public key made the first admin when the worker starts and no admin exists',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -74,6 +81,7 @@ export interface Config {
   mongodb: { uri: string; port: number };
   dataDir: string;
   cacheDir: string;
+  bootstrapAdminKey?: string;
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -121,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
+    bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
+import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, temporalLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
@@ -31,6 +32,14 @@ export interface CreateWorkerOptions {
 export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
+  if (config.bootstrapAdminKey) {
+    const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
+      // An admin already exists: the variable has done its job; say so and go on.
+      logger.warn({ err: err.message }, 'MOSAIC_BOOTSTRAP_ADMIN_KEY ignored');
+      return undefined;
+    });
+    if (admin?.created) logger.info({ keyId: admin.keyId }, 'first admin bootstrapped');
+  }
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config));

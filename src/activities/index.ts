@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
+import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
+import { createPolicyStoreActivities } from './policy-store';
 
 export interface ActivityDeps {
   connection: Connection;
@@ -9,6 +11,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createHealthActivities(deps),
+    ...createGovernanceActivities(deps),
+    ...createPolicyStoreActivities(deps),
   };
 }
 

@@ -1,10 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
+import { registerAudit } from './commands/audit';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
+import { registerKeys } from './commands/keys';
+import { registerPolicy } from './commands/policy';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
 import { CommandFailed } from './errors';
+import { rootFailure } from './failures';
 
 /** Exit codes scripts can trust: 0 ok, 1 the operation failed, 2 bad usage or configuration. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -18,11 +22,15 @@ export function buildProgram(): Command {
   registerStack(program);
   registerWorker(program);
   registerDoctor(program);
+  registerPolicy(program);
+  registerKeys(program);
+  registerAudit(program);
   registerDemo(program);
-  for (const command of program.commands) {
+  const override = (command: Command) => {
     command.exitOverride();
-    for (const sub of command.commands) sub.exitOverride();
-  }
+    command.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
 
@@ -41,6 +49,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (err instanceof CommandFailed) {
       if (err.message) process.stderr.write(`mosaic: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    const failure = rootFailure(err);
+    if (failure) {
+      process.stderr.write(`mosaic: ${failure.type}: ${failure.message}\n`);
       return EXIT.failure;
     }
     process.stderr.write(`mosaic: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,6 +1,5 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { Config } from '../config';
+import { rootFailure } from './failures';
 import { MosaicClient } from './mosaic-client';
 
 export interface Check {
@@ -15,17 +14,6 @@ export interface DoctorReport {
   checks: Check[];
   workflowId?: string;
   url?: string;
-}
-
-/** The innermost ApplicationFailure type says which part broke, without parsing messages. */
-function failureType(err: unknown): string | undefined {
-  let current: unknown = err;
-  let found: string | undefined;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure && current.type) found = current.type;
-    current = current instanceof TemporalFailure || current instanceof WorkflowFailedError ? current.cause : undefined;
-  }
-  return found;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -69,7 +57,7 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
       checks[0]!.detail = `${process.version} (worker ${health.runtime.nodeVersion})`;
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {
-      const type = failureType(err);
+      const type = rootFailure(err)?.type ?? undefined;
       const storage = type === 'StorageUnavailable' || type === 'StorageInconsistent';
       checks.push({
         part: storage ? 'mongodb' : 'worker',

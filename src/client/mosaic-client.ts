@@ -5,6 +5,7 @@ import { loadConfig, workflowUrl, type Config } from '../config';
 import type { healthCheck, HealthReport } from '../workflows/health-check';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import { connectClient } from './connection';
+import { GovernanceClient } from './governance';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -26,6 +27,20 @@ export class MosaicClient {
 
   static async connect(config: Config = loadConfig()): Promise<MosaicClient> {
     return new MosaicClient(await connectClient(config), config);
+  }
+
+  /** Connects, runs fn, and closes the connection whatever happens. */
+  static async use<T>(config: Config, fn: (client: MosaicClient) => Promise<T>): Promise<T> {
+    const client = await MosaicClient.connect(config);
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  get governance(): GovernanceClient {
+    return new GovernanceClient(this);
   }
 
   get taskQueue(): string {

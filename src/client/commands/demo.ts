@@ -28,17 +28,14 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
 ];
 
 export async function runDemo(config: Config, onProgress: (m: string) => void): Promise<DemoResult[]> {
-  const client = await MosaicClient.connect(config);
-  try {
+  return MosaicClient.use(config, async (client) => {
     const results: DemoResult[] = [];
     for (const { family, run } of families) {
       onProgress(`demo: ${family}`);
       results.push(await run(client));
     }
     return results;
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 export function registerDemo(program: Command): void {

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { actorModel, type Actor, type Role } from '../models/actor';
+import type { AuditEntry } from '../models/audit';
+import { nonceModel } from '../models/nonce';
+import { policyHeadModel, policyModel } from '../models/policy';
+import { canonicalJson } from '../security/canonical';
+import { keyIdOf } from '../security/keys';
+import { verifyDocument, type Signable } from '../security/policy-signature';
+import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
+import { parsePolicy, type Policy } from '../pdl';
+import { withStorage } from './errors';
+import { idempotencyKey } from './idempotency';
+import { appendAudit, trustedSigners } from './trust';
+
+/** The payload of each governed operation, checked by hash against the signed request. */
+export type ChangePayload =
+  | { operation: 'policy.apply'; source: string }
+  | { operation: 'policy.activate'; name: string; version: number }
+  | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string };
+
+export interface ChangeRequest {
+  request: SignedRequest;
+  payload: ChangePayload;
+}
+
+export interface VerifiedActor {
+  keyId: string;
+  role: Role;
+}
+
+export interface ChangeResult {
+  operation: ChangePayload['operation'];
+  target: string;
+  detail: string;
+}
+
+const nonRetryable = (err: unknown): never => {
+  if (err instanceof ApplicationFailure) throw err;
+  const e = err as Error & { type?: string };
+  throw ApplicationFailure.nonRetryable(e.message, e.type ?? e.name);
+};
+
+export function targetOf(payload: ChangePayload): string {
+  switch (payload.operation) {
+    case 'policy.apply':
+      return `policy:${policyNameOf(payload.source)}`;
+    case 'policy.activate':
+      return `policy:${payload.name}@${payload.version}`;
+    case 'role.grant':
+      return `actor:${keyIdOf(payload.publicKeyPem)}`;
+  }
+}
+
+function policyNameOf(source: string): string {
+  return /\bname:\s*([\w.-]+)/.exec(source)?.[1] ?? 'unknown';
+}
+
+export const contentHash = (document: unknown) => createHash('sha256').update(canonicalJson(document)).digest('hex');
+
+export function createGovernanceActivities({ connection }: { connection: Connection }) {
+  const actors = actorModel(connection);
+  const nonces = nonceModel(connection);
+  const policies = policyModel(connection);
+  const heads = policyHeadModel(connection);
+
+  const record = (entry: Omit<AuditEntry, 'key' | 'at' | 'workflowId'>, step: string) =>
+    appendAudit(connection, idempotencyKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
+
+  return {
+    /**
+     * Verifies signature, payload hash, freshness, nonce and role of a change
+     * before anything is written, and audits a denial. The nonce is claimed
+     * for this workflow, so a retry of the same verification passes and any
+     * other use of the nonce is a replay.
+     */
+    async verifyChange({ request, payload }: ChangeRequest): Promise<VerifiedActor> {
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'none';
+      const target = targetOf(payload);
+      return withStorage('verify change', async () => {
+        const actor = (await actors.findOne({ keyId: request.keyId }).lean()) as Actor | null;
+        const previous = await nonces.findOne({ nonce: request.nonce }).lean();
+        try {
+          if (request.operation !== payload.operation) {
+            throw Object.assign(new Error(`the request signs ${request.operation} but carries ${payload.operation}`), {
+              type: 'PayloadMismatch',
+            });
+          }
+          verifySignedRequest(request, payload, {
+            now: new Date(),
+            publicKeyOf: (keyId) => (actor && actor.keyId === keyId ? actor.publicKeyPem : undefined),
+            roleOf: (keyId) => (actor && actor.keyId === keyId ? actor.role : undefined),
+            nonceSeen: () => previous !== null && previous.workflowId !== workflowId,
+          });
+        } catch (err) {
+          await record({ actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
+          return nonRetryable(err);
+        }
+        try {
+          await nonces.updateOne(
+            { nonce: request.nonce, workflowId },
+            { $setOnInsert: { keyId: request.keyId, usedAt: new Date() } },
+            { upsert: true },
+          );
+        } catch (err) {
+          // Lost a race: another workflow claimed this nonce between our read and write.
+          if ((err as { code?: number }).code === 11000) {
+            await record({ actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: 'nonce reused' }, 'audit-denied');
+            throw ApplicationFailure.nonRetryable(`nonce ${request.nonce} was already used`, 'NonceReused');
+          }
+          throw err;
+        }
+        return { keyId: actor!.keyId, role: actor!.role };
+      });
+    },
+
+    /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */
+    async applyChange({ payload, actor }: { payload: ChangePayload; actor: VerifiedActor }): Promise<ChangeResult> {
+      const target = targetOf(payload);
+      const denied = async (err: unknown) => {
+        await record({ actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
+        return nonRetryable(err);
+      };
+      return withStorage('apply change', async () => {
+        let result: ChangeResult;
+        switch (payload.operation) {
+          case 'policy.apply': {
+            let policy: Policy;
+            try {
+              policy = parsePolicy(payload.source);
+              verifyDocument(policy as Signable, await trustedSigners(connection));
+            } catch (err) {
+              return denied(err);
+            }
+            const { name, version } = policy.metadata;
+            const hash = contentHash(policy);
+            const existing = await policies.findOne({ name, version }).lean();
+            if (existing && existing.contentHash !== hash) {
+              return denied(
+                Object.assign(new Error(`${name} version ${version} exists with other content; versions are immutable: raise metadata.version`), {
+                  type: 'PolicyVersionExists',
+                }),
+              );
+            }
+            if (!existing) {
+              await policies.updateOne(
+                { name, version },
+                {
+                  $setOnInsert: {
+                    document: policy as unknown as Record<string, unknown>,
+                    source: payload.source,
+                    contentHash: hash,
+                    signedBy: policy.signature!.keyId,
+                    appliedBy: actor.keyId,
+                    appliedAt: new Date(),
+                  },
+                },
+                { upsert: true },
+              );
+            }
+            await heads.updateOne(
+              { name },
+              { $set: { activeVersion: version, activatedBy: actor.keyId, activatedAt: new Date() } },
+              { upsert: true },
+            );
+            result = { operation: payload.operation, target: `policy:${name}`, detail: `version ${version} stored and active` };
+            break;
+          }
+          case 'policy.activate': {
+            const { name, version } = payload;
+            if (!(await policies.exists({ name, version }))) {
+              return denied(Object.assign(new Error(`policy ${name} has no version ${version}; see \`mosaic policy history ${name}\``), { type: 'PolicyNotFound' }));
+            }
+            await heads.updateOne(
+              { name },
+              { $set: { activeVersion: version, activatedBy: actor.keyId, activatedAt: new Date() } },
+              { upsert: true },
+            );
+            result = { operation: payload.operation, target, detail: `version ${version} active` };
+            break;
+          }
+          case 'role.grant': {
+            const keyId = keyIdOf(payload.publicKeyPem);
+            await actors.updateOne(
+              { keyId },
+              { $set: { publicKeyPem: payload.publicKeyPem, role: payload.role, name: payload.name, grantedBy: actor.keyId, grantedAt: new Date() } },
+              { upsert: true },
+            );
+            result = { operation: payload.operation, target, detail: `role ${payload.role}` };
+            break;
+          }
+        }
+        await record({ actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail }, 'audit-allowed');
+        return result;
+      });
+    },
+  };
+}
+
+export type GovernanceActivities = ReturnType<typeof createGovernanceActivities>;

@@ -1,0 +1,174 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { actorModel } from '../models/actor';
+import { auditModel } from '../models/audit';
+import { policyHeadModel, policyModel } from '../models/policy';
+import { keyIdOf } from '../security/keys';
+import { verifyDocument, type Signable } from '../security/policy-signature';
+import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type PolicyContext } from '../pdl';
+import { contentHash } from './governance';
+import { withStorage } from './errors';
+import { idempotencyKey } from './idempotency';
+import { appendAudit, trustedSigners } from './trust';
+
+export interface RejectedPolicy {
+  name: string;
+  version: number;
+  reason: string;
+}
+
+export type GovernanceQuery =
+  | { kind: 'policies' }
+  | { kind: 'policy'; name: string; version?: number }
+  | { kind: 'history'; name: string }
+  | { kind: 'audit'; limit?: number; actor?: string; operation?: string }
+  | { kind: 'actors' };
+
+export interface PolicyEvaluation {
+  evaluation?: Evaluation;
+  error?: { type: string; message: string };
+  explanation?: string[];
+  rejected: RejectedPolicy[];
+}
+
+export function createPolicyStoreActivities({ connection }: { connection: Connection }) {
+  const actors = actorModel(connection);
+  const audit = auditModel(connection);
+  const policies = policyModel(connection);
+  const heads = policyHeadModel(connection);
+
+  /**
+   * The active version of every policy, each verified again: a document
+   * changed in the database behind Mosaic's back fails its signature or its
+   * content hash and is refused and audited, never used.
+   */
+  async function loadActive(): Promise<{ policies: Policy[]; rejected: RejectedPolicy[] }> {
+    const signers = await trustedSigners(connection);
+    const active = await heads.find().lean();
+    const stored = await policies.find({ $or: active.map((h) => ({ name: h.name, version: h.activeVersion })) }).lean();
+    const loaded: Policy[] = [];
+    const rejected: RejectedPolicy[] = [];
+    for (const doc of active.length ? stored : []) {
+      const policy = doc.document as unknown as Policy;
+      try {
+        if (contentHash(policy) !== doc.contentHash) throw new Error('content hash differs from the one recorded at apply time');
+        verifyDocument(policy as Signable, signers);
+        loaded.push(policy);
+      } catch (err) {
+        rejected.push({ name: doc.name, version: doc.version, reason: (err as Error).message });
+      }
+    }
+    for (const r of rejected) {
+      await appendAudit(connection, idempotencyKey(`refused-${r.name}@${r.version}`), {
+        actor: 'worker',
+        operation: 'policy.load',
+        target: `policy:${r.name}@${r.version}`,
+        result: 'denied',
+        reason: r.reason,
+      });
+    }
+    return { policies: loaded, rejected };
+  }
+
+  return {
+    async readGovernance(query: GovernanceQuery): Promise<unknown> {
+      return withStorage('read', async () => {
+        switch (query.kind) {
+          case 'policies': {
+            const active = await heads.find().sort({ name: 1 }).lean();
+            const versions = await policies.find({}, { name: 1, version: 1 }).lean();
+            return active.map((h) => ({
+              name: h.name,
+              activeVersion: h.activeVersion,
+              versions: versions.filter((v) => v.name === h.name).length,
+              activatedBy: h.activatedBy,
+              activatedAt: h.activatedAt.toISOString(),
+            }));
+          }
+          case 'policy': {
+            const version = query.version ?? (await heads.findOne({ name: query.name }).lean())?.activeVersion;
+            const doc = version === undefined ? null : await policies.findOne({ name: query.name, version }).lean();
+            if (!doc) {
+              throw ApplicationFailure.nonRetryable(
+                `no policy ${query.name}${query.version ? ` version ${query.version}` : ''}; see \`mosaic policy list\``,
+                'PolicyNotFound',
+              );
+            }
+            return { name: doc.name, version: doc.version, source: doc.source, signedBy: doc.signedBy, appliedBy: doc.appliedBy, appliedAt: doc.appliedAt.toISOString() };
+          }
+          case 'history': {
+            const head = await heads.findOne({ name: query.name }).lean();
+            const rows = await policies.find({ name: query.name }).sort({ version: -1 }).lean();
+            return rows.map((r) => ({
+              version: r.version,
+              active: head?.activeVersion === r.version,
+              signedBy: r.signedBy,
+              appliedBy: r.appliedBy,
+              appliedAt: r.appliedAt.toISOString(),
+              contentHash: r.contentHash.slice(0, 12),
+            }));
+          }
+          case 'audit': {
+            const filter: Record<string, string> = {};
+            if (query.actor) filter.actor = query.actor;
+            if (query.operation) filter.operation = query.operation;
+            const rows = await audit.find(filter).sort({ at: -1 }).limit(Math.min(query.limit ?? 50, 1000)).lean();
+            return rows.map(({ at, actor, operation, target, result, reason, workflowId }) => ({
+              at: at.toISOString(), actor, operation, target, result, reason, workflowId,
+            }));
+          }
+          case 'actors': {
+            const rows = await actors.find().sort({ grantedAt: 1 }).lean();
+            return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({ keyId, role, name, grantedBy, grantedAt: grantedAt.toISOString() }));
+          }
+        }
+      });
+    },
+
+    /** Dry run of the policy decision for a context: what is allowed, and why a handler is or is not. */
+    async evaluatePolicyContext({ context, handler }: { context: PolicyContext; handler?: string }): Promise<PolicyEvaluation> {
+      const { policies: active, rejected } = await withStorage('load policies', loadActive);
+      try {
+        const evaluation = evaluate(active.map(compilePolicy), context);
+        return { evaluation, rejected, explanation: handler ? explain(evaluation.trace, handler) : undefined };
+      } catch (err) {
+        const e = err as Error & { type?: string };
+        return { error: { type: e.type ?? e.name, message: e.message }, rejected };
+      }
+    },
+
+    /** First admin: allowed only while no admin exists. */
+    async bootstrapAdmin({ publicKeyPem, name }: { publicKeyPem: string; name?: string }): Promise<{ keyId: string; created: boolean }> {
+      return withStorage('bootstrap admin', () => bootstrapAdmin(connection, publicKeyPem, name));
+    },
+  };
+}
+
+/** Also called by the worker at start when MOSAIC_BOOTSTRAP_ADMIN_KEY is set. */
+export async function bootstrapAdmin(connection: Connection, publicKeyPem: string, name?: string) {
+  const actors = actorModel(connection);
+  const keyId = keyIdOf(publicKeyPem);
+  const admin = await actors.findOne({ role: 'admin' }).lean();
+  if (admin) {
+    if (admin.keyId === keyId) return { keyId, created: false };
+    throw ApplicationFailure.nonRetryable(
+      `an admin exists already (${admin.keyId}); ask an admin to grant roles with \`mosaic keys grant\``,
+      'AlreadyInitialized',
+    );
+  }
+  await actors.updateOne(
+    { keyId },
+    { $setOnInsert: { publicKeyPem, role: 'admin', name, grantedBy: 'bootstrap', grantedAt: new Date() } },
+    { upsert: true },
+  );
+  await appendAudit(connection, `bootstrap/${keyId}`, {
+    actor: keyId,
+    operation: 'role.grant',
+    target: `actor:${keyId}`,
+    result: 'allowed',
+    reason: 'first admin bootstrapped',
+  });
+  return { keyId, created: true };
+}
+
+export type PolicyStoreActivities = ReturnType<typeof createPolicyStoreActivities>;

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { MosaicClient } from '../mosaic-client';
+import { print, table, type OutputOptions } from '../output';
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('the append-only audit trail of allowed and denied changes, newest first')
+    .option('--limit <n>', 'how many entries (at most 1000)', (v) => Number.parseInt(v, 10), 50)
+    .option('--actor <keyId>', 'only this actor')
+    .option('--operation <op>', 'only this operation, e.g. policy.apply')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic audit --operation policy.apply --limit 20')
+    .action(async (opts: OutputOptions & { limit: number; actor?: string; operation?: string }) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) =>
+        c.governance.inspect<Record<string, unknown>[]>({ kind: 'audit', limit: opts.limit, actor: opts.actor, operation: opts.operation }),
+      );
+      print(opts, rows, () => table(rows, ['at', 'result', 'operation', 'target', 'actor', 'reason']));
+    });
+}

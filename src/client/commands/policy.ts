@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { parsePolicy, policyContextSchema, PdlError, type Policy, type PolicyContext } from '../../pdl';
+import { signYaml } from '../../security/policy-signature';
+import { CommandFailed } from '../errors';
+import { readPrivateKey } from '../governance';
+import { MosaicClient } from '../mosaic-client';
+import { print, table, type OutputOptions } from '../output';
+
+function readFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new CommandFailed(`cannot read ${file}`);
+  }
+}
+
+/** Parses locally first, so a bad file fails fast with line and column before anything is sent. */
+function parseFile(file: string): { source: string; policy: Policy } {
+  const source = readFile(file);
+  try {
+    return { source, policy: parsePolicy(source) };
+  } catch (err) {
+    if (err instanceof PdlError) throw new CommandFailed(`${file}: ${err.type}: ${err.message}`);
+    throw err;
+  }
+}
+
+function parseVersion(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CommandFailed(`version must be a positive whole number, not "${value}"`);
+  return n;
+}
+
+export function registerPolicy(program: Command): void {
+  const policy = program
+    .command('policy')
+    .description('composition policies (PDL): validate, sign, apply, activate, inspect, evaluate; see docs/pdl.md');
+
+  policy
+    .command('validate <file>')
+    .description('check a policy file (YAML, CEL, handler references, stage order) without sending it')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy validate policies/databases-eu.yaml')
+    .action((file: string, opts: OutputOptions) => {
+      const { policy: p } = parseFile(file);
+      const data = { name: p.metadata.name, version: p.metadata.version, stages: p.spec.stages.map((s) => s.name), signed: !!p.signature };
+      print(opts, data, () => `${file}: valid policy ${data.name} v${data.version} (stages ${data.stages.join(', ')})${data.signed ? ', signed' : ', unsigned'}`);
+    });
+
+  policy
+    .command('sign <file>')
+    .description('add an Ed25519 signature over the canonical form; comments and layout are kept')
+    .requiredOption('--key <file>', 'your private key')
+    .option('--out <file>', 'write the signed policy here instead of in place')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy sign policies/databases-eu.yaml --key ~/.mosaic/keys/me.key')
+    .action((file: string, opts: OutputOptions & { key: string; out?: string }) => {
+      const { source } = parseFile(file);
+      const signed = signYaml(source, readPrivateKey(opts.key));
+      const out = opts.out ?? file;
+      fs.writeFileSync(out, signed);
+      const { policy: p } = parseFile(out);
+      print(opts, { file: out, keyId: p.signature!.keyId }, () => `signed ${out} with ${p.signature!.keyId}`);
+    });
+
+  policy
+    .command('apply <file>')
+    .description('store a signed policy as a new immutable version and make it active (a signed change)')
+    .requiredOption('--key <file>', 'your private key (admin or policy-author)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy apply policies/databases-eu.yaml --key ~/.mosaic/keys/me.key')
+    .action(async (file: string, opts: OutputOptions & { key: string }) => {
+      const { source, policy: p } = parseFile(file);
+      if (!p.signature) throw new CommandFailed(`${file} is unsigned; sign it first: mosaic policy sign ${file} --key ${opts.key}`);
+      const privateKeyPem = readPrivateKey(opts.key);
+      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change({ operation: 'policy.apply', source }, privateKeyPem));
+      print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
+    });
+
+  policy
+    .command('activate <name> <version>')
+    .description('make a stored version the active one (roll back or forward)')
+    .requiredOption('--key <file>', 'your private key (admin or policy-author)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy activate databases-eu 2 --key ~/.mosaic/keys/me.key')
+    .action(async (name: string, version: string, opts: OutputOptions & { key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
+      const payload = { operation: 'policy.activate' as const, name, version: parseVersion(version) };
+      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
+      print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
+    });
+
+  policy
+    .command('list')
+    .description('policies with their active version')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy list')
+    .action(async (opts: OutputOptions) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'policies' }));
+      print(opts, rows, () => table(rows, ['name', 'activeVersion', 'versions', 'activatedBy', 'activatedAt']));
+    });
+
+  policy
+    .command('show <name>')
+    .description('the stored source of a policy (active version unless --version)')
+    .option('--version <n>', 'a specific version', parseVersion)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy show databases-eu --version 2')
+    .action(async (name: string, opts: OutputOptions & { version?: number }) => {
+      const doc = await MosaicClient.use(loadConfig(), (c) =>
+        c.governance.inspect<{ source: string; version: number; signedBy: string }>({ kind: 'policy', name, version: opts.version }),
+      );
+      print(opts, doc, () => `# ${name} v${doc.version}, signed by ${doc.signedBy}\n${doc.source}`);
+    });
+
+  policy
+    .command('history <name>')
+    .description('every stored version of a policy, newest first')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy history databases-eu')
+    .action(async (name: string, opts: OutputOptions) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'history', name }));
+      print(opts, rows, () => table(rows, ['version', 'active', 'signedBy', 'appliedBy', 'appliedAt', 'contentHash']));
+    });
+
+  policy
+    .command('evaluate <context>')
+    .description('what the active policies allow for a request context (JSON file), and why')
+    .option('--why <handler>', 'explain why a handler version is or is not used, e.g. rds@1')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy evaluate context.json --why rds@1')
+    .action(async (file: string, opts: OutputOptions & { why?: string }) => {
+      const parsed = policyContextSchema.safeParse(JSON.parse(readFile(file)));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new CommandFailed(`${file}: ${issue.path.join('.') || 'the context'}: ${issue.message}`);
+      }
+      const context: PolicyContext = parsed.data;
+      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.evaluate(context, opts.why));
+      print(opts, result, () => {
+        const lines: string[] = [];
+        for (const r of result.rejected) lines.push(`refused ${r.name}@${r.version}: ${r.reason}`);
+        if (result.error) lines.push(`${result.error.type}: ${result.error.message}`);
+        if (result.evaluation) {
+          lines.push(`policy in force: ${result.evaluation.policies.join(', ')}`);
+          lines.push(table(result.evaluation.stages.map((s) => ({ ...s, preferences: s.preferences.map((p) => `${p.handler}:${p.weight}`).join(' ') })), ['name', 'allowed', 'required', 'preferences']));
+        }
+        if (result.explanation) lines.push('', `why ${opts.why}:`, ...result.explanation.map((l) => `  - ${l}`));
+        return lines.join('\n');
+      });
+      if (result.error) throw new CommandFailed();
+    });
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { ChangePayload, ChangeResult } from '../activities/governance';
+import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
+import type { PolicyContext } from '../pdl/types';
+import { createSignedRequest } from '../security/signed-request';
+import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } from '../workflows/governance';
+import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import type { MosaicClient } from './mosaic-client';
+import { readableId } from './mosaic-client';
+
+export class KeyFileError extends Error {
+  readonly type = 'KeyFileError';
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}. Create a key pair with \`mosaic keys generate --out <path>\`.`);
+    this.name = 'KeyFileError';
+  }
+}
+
+export function readPrivateKey(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new KeyFileError(file, 'cannot read the private key file');
+  }
+  if (!text.includes('PRIVATE KEY')) throw new KeyFileError(file, 'not a PEM private key');
+  return text;
+}
+
+export function readPublicKey(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new KeyFileError(file, 'cannot read the public key file');
+  }
+  if (!text.includes('PUBLIC KEY')) throw new KeyFileError(file, 'not a PEM public key');
+  return text;
+}
+
+/** Policy and role changes, each a signed request carried by a managePolicy workflow. */
+export class GovernanceClient {
+  constructor(private readonly mosaic: MosaicClient) {}
+
+  private get workflows() {
+    return this.mosaic.temporal.workflow;
+  }
+
+  async change(payload: ChangePayload, privateKeyPem: string): Promise<ChangeResult & { workflowId: string; url: string }> {
+    const nonce = randomBytes(16).toString('hex');
+    const request = createSignedRequest(payload.operation, payload, privateKeyPem, { now: new Date(), nonce });
+    // The nonce names the run: starting the same signed request twice attaches to the first.
+    const workflowId = `${payload.operation.replace('.', '-')}-${nonce.slice(0, 12)}`;
+    const handle = await this.workflows.start<typeof managePolicy>('managePolicy', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [{ request, payload }],
+      typedSearchAttributes: [
+        { key: MosaicKind, value: 'policy' },
+        { key: MosaicState, value: 'verifying' },
+      ],
+    });
+    return { ...(await handle.result()), workflowId, url: this.mosaic.url(workflowId) };
+  }
+
+  async inspect<T>(query: GovernanceQuery): Promise<T> {
+    return (await this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId: readableId(`inspect-${query.kind}`),
+      args: [query],
+      typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
+    })) as T;
+  }
+
+  async evaluate(context: PolicyContext, handler?: string): Promise<PolicyEvaluation> {
+    return this.workflows.execute<typeof evaluatePolicies>('evaluatePolicies', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId: readableId('evaluate'),
+      args: [{ context, handler }],
+      typedSearchAttributes: [{ key: MosaicKind, value: 'evaluate' }],
+    });
+  }
+
+  async initAdmin(publicKeyPem: string, name?: string): Promise<{ keyId: string; created: boolean }> {
+    return this.workflows.execute<typeof initAdmin>('initAdmin', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId: readableId('admin-init'),
+      args: [{ publicKeyPem, name }],
+      typedSearchAttributes: [{ key: MosaicKind, value: 'policy' }],
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { PdlExpressionError } from './errors';
+import { NO_METRICS, type HandlerMetrics, type PolicyContext } from './types';
+
+// Typed wrappers: declaring fields lets the checker reject `request.regoin`
+// or `system.cpu + "x"` when the policy is compiled, not when it runs.
+class CelHandlerMetrics {
+  constructor(m: HandlerMetrics) {
+    Object.assign(this, m);
+  }
+}
+class CelSecurity {
+  constructor(s: PolicyContext['request']['security']) {
+    Object.assign(this, s);
+  }
+}
+class CelRequest {
+  security: CelSecurity;
+  constructor(r: PolicyContext['request']) {
+    Object.assign(this, r);
+    this.security = new CelSecurity(r.security);
+  }
+}
+class CelSystem {
+  constructor(s: PolicyContext['system']) {
+    Object.assign(this, s);
+  }
+}
+
+const environment = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 64 } })
+  .registerType('HandlerMetrics', {
+    ctor: CelHandlerMetrics,
+    fields: { latencyP50Ms: 'double', latencyP95Ms: 'double', errorRate: 'double', calls: 'double', cpuMs: 'double', memoryMb: 'double' },
+  })
+  .registerType('Security', { ctor: CelSecurity, fields: { classification: 'string', compliance: 'list<string>', networkExposure: 'string' } })
+  .registerType('Request', {
+    ctor: CelRequest,
+    fields: { user: 'string', account: 'string', region: 'string', resourceType: 'string', spec: 'map<string, dyn>', security: 'Security' },
+  })
+  .registerType('SystemLoad', { ctor: CelSystem, fields: { cpu: 'double', memory: 'double', network: 'double' } })
+  .registerVariable('request', 'Request')
+  .registerVariable('system', 'SystemLoad')
+  .registerVariable('handlers', 'map<string, HandlerMetrics>');
+
+export type CelContext = { request: CelRequest; system: CelSystem; handlers: Map<string, CelHandlerMetrics> };
+export type Condition = (context: CelContext) => boolean;
+
+/**
+ * Converted once per decision and shared by every expression evaluated in it.
+ * `referenced` handlers without metrics (new versions) read as all zeros.
+ */
+export function toCelContext(context: PolicyContext, referenced: Iterable<string> = []): CelContext {
+  const handlers = new Map<string, CelHandlerMetrics>();
+  for (const [id, m] of Object.entries(context.handlers)) handlers.set(id, new CelHandlerMetrics(m));
+  for (const id of referenced) if (!handlers.has(id)) handlers.set(id, new CelHandlerMetrics(NO_METRICS));
+  return { request: new CelRequest(context.request), system: new CelSystem(context.system), handlers };
+}
+
+/** Handler ids an expression reads as `handlers["id@v"]`, so the context can supply them. */
+export function referencedHandlers(expression: string): string[] {
+  return [...expression.matchAll(/handlers\s*\[\s*"([^"]+)"\s*\]/g)].map((m) => m[1]!);
+}
+
+/** Parses and type-checks; the result must be a bool. */
+export function compileCondition(expression: string, path: (string | number)[]): Condition {
+  let evaluator: ReturnType<typeof environment.parse>;
+  try {
+    evaluator = environment.parse(expression);
+  } catch (err) {
+    throw new PdlExpressionError(describe(err, expression), path);
+  }
+  const checked = evaluator.check() as { valid?: boolean; type?: string; error?: Error };
+  if (checked.valid === false) throw new PdlExpressionError(describe(checked.error, expression), path);
+  if (checked.type && checked.type !== 'bool' && checked.type !== 'dyn') {
+    throw new PdlExpressionError(`\`${expression}\` is of type ${checked.type}; a condition must be a bool`, path);
+  }
+  return (context) => evaluator(context) === true;
+}
+
+function describe(err: unknown, expression: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split('\n')[0]!;
+  const hint = /No such key: (\w+)/.exec(first);
+  const field = hint ? ` (unknown context field "${hint[1]}"; see docs/pdl.md for request, system and handlers fields)` : '';
+  return `invalid CEL in \`${expression}\`: ${first}${field}`;
+}

@@ -1,0 +1,109 @@
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { z } from 'zod';
+import { compileCondition } from './cel';
+import { PdlError, PdlSyntaxError, PdlValidationError, UnknownHandlerReference } from './errors';
+import { orderStages } from './order';
+import { policySchema, type Policy } from './schema';
+
+export interface ParseOptions {
+  /** Registered handler versions; when given, every reference must name one (`x@*`: any version of x). */
+  knownHandlers?: Iterable<string>;
+}
+
+/** One policy from one YAML document. */
+export function parsePolicy(text: string, opts: ParseOptions = {}): Policy {
+  const policies = parsePolicies(text, opts);
+  if (policies.length !== 1) throw new PdlValidationError(`expected one policy document, found ${policies.length}`);
+  return policies[0]!;
+}
+
+/** Every policy of a multi-document YAML stream (`---` between documents). */
+export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (!Array.isArray(docs)) throw new PdlSyntaxError('not a YAML document stream');
+  const known = opts.knownHandlers ? [...opts.knownHandlers] : undefined;
+  return docs.map((doc) => {
+    const located = <E extends PdlError>(err: E, path: (string | number)[], key?: string): E => {
+      const offset = offsetOf(doc, path, key);
+      if (offset === undefined) return err;
+      const { line, col } = lines.linePos(offset);
+      return err.at(line, col);
+    };
+    if (doc.errors.length) {
+      const e = doc.errors[0]!;
+      const { line, col } = lines.linePos(e.pos[0]);
+      throw new PdlSyntaxError(`YAML syntax: ${e.message.split('\n')[0]}`).at(line, col);
+    }
+    const parsed = policySchema.safeParse(doc.toJS());
+    if (!parsed.success) throw located(...validationError(parsed.error));
+    const policy = parsed.data;
+    try {
+      check(policy, known);
+    } catch (err) {
+      if (err instanceof PdlError) throw located(err, err.path);
+      throw err;
+    }
+    return policy;
+  });
+}
+
+function validationError(error: z.ZodError): [PdlValidationError, (string | number)[], string?] {
+  const issue = error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const where = path.length ? path.join('.') : 'the document';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    return [new PdlValidationError(`unknown field "${key}" in ${where}; remove it or check its spelling (see docs/pdl.md)`, [...path, key]), path, key];
+  }
+  return [new PdlValidationError(`${where}: ${issue.message}`, path), path];
+}
+
+/** Checks the schema cannot express: CEL, handler references, stage ordering. */
+function check(policy: Policy, known: string[] | undefined): void {
+  compileCondition(policy.spec.match, ['spec', 'match']);
+  const stageNames = new Set(policy.spec.stages.map((s) => s.name));
+  policy.spec.stages.forEach((stage, i) => {
+    const at = ['spec', 'stages', i];
+    for (const ref of [stage.after, stage.before].flat()) {
+      if (ref !== undefined && !stageNames.has(ref)) {
+        throw new PdlValidationError(`stage ${stage.name} is ordered against "${ref}", which is not a stage of this policy`, at);
+      }
+    }
+    stage.candidates.forEach((ref, j) => checkRef(ref, known, [...at, 'candidates', j]));
+    for (const kind of ['require', 'forbid', 'prefer'] as const) {
+      stage[kind]?.forEach((rule, j) => {
+        if (rule.when !== undefined) compileCondition(rule.when, [...at, kind, j, 'when']);
+        rule.handlers.forEach((ref, k) => checkRef(ref, known, [...at, kind, j, 'handlers', k]));
+      });
+    }
+  });
+  try {
+    orderStages(policy.spec.stages, policy.metadata.name);
+  } catch (err) {
+    (err as PdlError).path.push('spec', 'stages');
+    throw err;
+  }
+}
+
+function checkRef(ref: string, known: string[] | undefined, path: (string | number)[]): void {
+  if (!known) return;
+  const [id, version] = ref.split('@');
+  const found = version === '*' ? known.some((k) => k.startsWith(`${id}@`)) : known.includes(ref);
+  if (!found) throw new UnknownHandlerReference(`handler ${ref} is not registered; see \`mosaic handler list\``, path);
+}
+
+/** Source offset of the node at path, or of the map key named `key` under it. */
+function offsetOf(doc: Document, path: (string | number)[], key?: string): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (key !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return range[0];
+    }
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return range[0];
+  }
+  return undefined;
+}

@@ -1,0 +1,33 @@
+export type Role = 'admin' | 'policy-author' | 'operator' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'policy-author', 'operator', 'viewer'];
+
+export type Operation =
+  | 'policy.apply'
+  | 'policy.activate'
+  | 'handler.register'
+  | 'handler.promote'
+  | 'handler.rollback'
+  | 'role.grant'
+  | 'audit.read';
+
+/** Who may do what. An admin may do everything; the table is the whole policy. */
+const PERMISSIONS: Record<Role, readonly Operation[]> = {
+  admin: ['policy.apply', 'policy.activate', 'handler.register', 'handler.promote', 'handler.rollback', 'role.grant', 'audit.read'],
+  'policy-author': ['policy.apply', 'policy.activate', 'audit.read'],
+  operator: ['handler.register', 'handler.promote', 'handler.rollback', 'audit.read'],
+  viewer: ['audit.read'],
+};
+
+export function authorize(role: Role, operation: string): { allowed: boolean; reason: string } {
+  const allowed = (PERMISSIONS[role] as readonly string[] | undefined)?.includes(operation) ?? false;
+  return {
+    allowed,
+    reason: allowed
+      ? `role ${role} may ${operation}`
+      : `role ${role} may not ${operation}; roles that may: ${rolesFor(operation).join(', ') || 'none'}`,
+  };
+}
+
+export function rolesFor(operation: string): Role[] {
+  return ROLES.filter((r) => (PERMISSIONS[r] as readonly string[]).includes(operation));
+}

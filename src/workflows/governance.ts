@@ -1,0 +1,44 @@
+import { proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
+import type { ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
+import type { GovernanceQuery, PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
+import type { PolicyContext } from '../pdl/types';
+import { MosaicAccount, MosaicState } from './search-attributes';
+
+// Denials are non-retryable failures from the activities; only storage
+// trouble retries, with a bounded backoff.
+const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
+
+const { verifyChange, applyChange } = proxyActivities<GovernanceActivities>({ startToCloseTimeout: '30 seconds', retry });
+const { readGovernance, evaluatePolicyContext, bootstrapAdmin } = proxyActivities<PolicyStoreActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry,
+});
+
+/** A signed change to policies or roles: verified first, then written, audited either way. */
+export async function managePolicy(change: ChangeRequest): Promise<ChangeResult> {
+  upsertSearchAttributes([{ key: MosaicAccount, value: change.request.keyId }]);
+  try {
+    const actor = await verifyChange(change);
+    const result = await applyChange({ payload: change.payload, actor });
+    upsertSearchAttributes([{ key: MosaicState, value: 'applied' }]);
+    return result;
+  } catch (err) {
+    upsertSearchAttributes([{ key: MosaicState, value: 'denied' }]);
+    throw err;
+  }
+}
+
+/** The first admin, from a public key given at setup. */
+export async function initAdmin(input: { publicKeyPem: string; name?: string }): Promise<{ keyId: string; created: boolean }> {
+  return bootstrapAdmin(input);
+}
+
+/** Read-only views for the CLI: policies, history, audit, actors. */
+export async function inspectGovernance(query: GovernanceQuery): Promise<unknown> {
+  return readGovernance(query);
+}
+
+/** What the active, verified policies allow for a context, and why. */
+export async function evaluatePolicies(input: { context: PolicyContext; handler?: string }): Promise<PolicyEvaluation> {
+  return evaluatePolicyContext(input);
+}
