@@ -1,6 +1,9 @@
 // Two projects: unit tests need nothing running; integration tests get a
 // private Temporal dev server and FerretDB from the global setup.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+// @marcbachmann/cel-js ships ES modules only; Jest on Node 20 loads CommonJS,
+// so that one package is transpiled with the tests.
+const transform = { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] };
+const transformIgnorePatterns = ['/node_modules/(?!@marcbachmann/cel-js/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -9,12 +12,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import type { ChangePayload, ChangeResult } from '../activities/governance';
+import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
 import type { PolicyContext } from '../pdl/types';
 import { createSignedRequest } from '../security/signed-request';
@@ -48,16 +48,21 @@ export class GovernanceClient {
     return this.mosaic.temporal.workflow;
   }
 
+  /** Signs the payload with a fresh nonce and submits it. */
   async change(payload: ChangePayload, privateKeyPem: string): Promise<ChangeResult & { workflowId: string; url: string }> {
     const nonce = randomBytes(16).toString('hex');
     const request = createSignedRequest(payload.operation, payload, privateKeyPem, { now: new Date(), nonce });
+    return this.submit({ request, payload });
+  }
+
+  /** Submits a request signed elsewhere (another tool, an HSM, a pipeline). */
+  async submit(change: ChangeRequest, workflowId = `${change.payload.operation.replace('.', '-')}-${change.request.nonce.slice(0, 12)}`) {
     // The nonce names the run: starting the same signed request twice attaches to the first.
-    const workflowId = `${payload.operation.replace('.', '-')}-${nonce.slice(0, 12)}`;
     const handle = await this.workflows.start<typeof managePolicy>('managePolicy', {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [{ request, payload }],
+      args: [change],
       typedSearchAttributes: [
         { key: MosaicKind, value: 'policy' },
         { key: MosaicState, value: 'verifying' },

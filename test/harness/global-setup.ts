@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<void> {
     MOSAIC_MONGODB_PORT: String(mongoPort),
     MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/mosaic_test`,
-    MOSAIC_LOG_LEVEL: process.env.MOSAIC_LOG_LEVEL ?? 'warn',
+    // Denials that tests provoke on purpose log warnings; keep the output to errors.
+    MOSAIC_LOG_LEVEL: process.env.MOSAIC_LOG_LEVEL ?? 'error',
   });
   process.stderr.write(`\n[test stack] Temporal 127.0.0.1:${temporalPort}, FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`);
 }
