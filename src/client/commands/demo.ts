@@ -1,6 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
+import type { PolicyContext } from '../../pdl';
+import { generateKeyPair, keyIdOf, type KeyPair } from '../../security/keys';
+import { signYaml } from '../../security/policy-signature';
 import { CommandFailed } from '../errors';
+import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
 
@@ -11,7 +17,22 @@ interface DemoResult {
   url: string;
 }
 
-/** One entry per workflow family; each runs a real workflow on the running worker. */
+const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
+
+/** The demo's own admin key, kept in the data dir so a second demo reuses it. */
+function demoKey(dataDir: string): KeyPair {
+  const base = path.join(dataDir, 'keys', 'demo-admin');
+  if (!fs.existsSync(`${base}.key`)) {
+    const pair = generateKeyPair();
+    fs.mkdirSync(path.dirname(base), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(`${base}.key`, pair.privateKeyPem, { mode: 0o600 });
+    fs.writeFileSync(`${base}.pub`, pair.publicKeyPem);
+  }
+  const publicKeyPem = fs.readFileSync(`${base}.pub`, 'utf8');
+  return { keyId: keyIdOf(publicKeyPem), publicKeyPem, privateKeyPem: fs.readFileSync(`${base}.key`, 'utf8') };
+}
+
+/** One entry per workflow family; each runs real workflows on the running worker. */
 const families: { family: string; run(client: MosaicClient): Promise<DemoResult> }[] = [
   {
     family: 'health',
@@ -22,6 +43,30 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
         workflowId: report.workflowId,
         outcome: `${report.storage.flavor} ${report.storage.version} round trip ${report.storage.roundTripMs} ms; Temporal ${report.runtime.temporalServerVersion}`,
         url: report.url,
+      };
+    },
+  },
+  {
+    family: 'policy',
+    async run(client) {
+      const key = demoKey(client.config.dataDir);
+      try {
+        await client.governance.initAdmin(key.publicKeyPem, 'demo-admin');
+      } catch (err) {
+        if (rootFailure(err)?.type !== 'AlreadyInitialized') throw err;
+        return { family: 'policy', workflowId: '', outcome: 'skipped: an admin other than the demo key exists; apply examples/policies with your key', url: '' };
+      }
+      const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', 'databases-eu.yaml'), 'utf8'), key.privateKeyPem);
+      const applied = await client.governance.change({ operation: 'policy.apply', source }, key.privateKeyPem);
+      const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'contexts', 'database-eu-pci.json'), 'utf8')) as PolicyContext;
+      const { evaluation, explanation } = await client.governance.evaluate(context, 'rds@1');
+      const provision = evaluation?.stages.find((s) => s.name === 'provision');
+      const why = explanation?.find((line) => line.includes('forbade')) ?? 'allowed';
+      return {
+        family: 'policy',
+        workflowId: applied.workflowId,
+        outcome: `signed databases-eu applied (${applied.detail}); provision allows ${provision?.allowed.join(', ')}; rds@1: ${why.replace(/^.*: /, '')}`,
+        url: applied.url,
       };
     },
   },
