@@ -35,7 +35,14 @@ export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
       const { line, col } = lines.linePos(e.pos[0]);
       throw new PdlSyntaxError(`YAML syntax: ${e.message.split('\n')[0]}`).at(line, col);
     }
-    const parsed = policySchema.safeParse(doc.toJS());
+    let value: unknown;
+    try {
+      // Aliases to nothing and alias bombs surface here, not in doc.errors.
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw located(new PdlSyntaxError(`YAML: ${(err as Error).message}`), []);
+    }
+    const parsed = policySchema.safeParse(value);
     if (!parsed.success) throw located(...validationError(parsed.error));
     const policy = parsed.data;
     try {

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { generateKeyPair } from '../../../src/security/keys';
+import { authorize, rolesFor, type Role } from '../../../src/security/roles';
+import { createSignedRequest, verifySignedRequest, type SignedRequest, type VerifyOptions } from '../../../src/security/signed-request';
+
+const now = new Date('2026-11-23T08:00:00Z');
+const author = generateKeyPair();
+const viewer = generateKeyPair();
+const roles = new Map<string, [string, Role]>([
+  [author.keyId, [author.publicKeyPem, 'policy-author']],
+  [viewer.keyId, [viewer.publicKeyPem, 'viewer']],
+]);
+const payload = { operation: 'policy.apply', source: 'apiVersion: mosaic/v1' };
+
+function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
+  return {
+    now,
+    publicKeyOf: (id) => roles.get(id)?.[0],
+    roleOf: (id) => roles.get(id)?.[1],
+    nonceSeen: () => false,
+    ...overrides,
+  };
+}
+
+const request = (key = author, at = now, nonce = 'n-1') => createSignedRequest('policy.apply', payload, key.privateKeyPem, { now: at, nonce });
+const errorOf = (req: SignedRequest, body: unknown = payload, opts = options()) => {
+  try {
+    verifySignedRequest(req, body, opts);
+    return 'accepted';
+  } catch (err) {
+    return (err as { type: string }).type;
+  }
+};
+
+describe('signed requests', () => {
+  it('accepts a fresh request signed by an actor whose role allows the operation', () => {
+    expect(verifySignedRequest(request(), payload, options())).toEqual({ keyId: author.keyId, role: 'policy-author' });
+  });
+
+  it('gives each failure its own type', () => {
+    expect(errorOf({ ...request(), signature: request(author, now, 'other').signature })).toBe('SignatureInvalid');
+    expect(errorOf(request(generateKeyPair()))).toBe('UnknownActor');
+    expect(errorOf({ ...request(generateKeyPair()), keyId: author.keyId })).toBe('SignatureInvalid');
+    expect(errorOf(request(author, new Date(now.getTime() - 6 * 60_000)))).toBe('RequestExpired');
+    expect(errorOf(request(author, new Date(now.getTime() + 6 * 60_000)))).toBe('RequestExpired');
+    expect(errorOf(request(), payload, options({ nonceSeen: (n) => n === 'n-1' }))).toBe('NonceReused');
+    expect(errorOf(request(viewer))).toBe('PermissionDenied');
+    expect(errorOf(request(), { ...payload, source: 'changed' })).toBe('PayloadMismatch');
+  });
+
+  it('rejects every mutation of a signed request with a typed error', () => {
+    const original = request();
+    const fields = ['operation', 'payloadHash', 'keyId', 'nonce', 'timestamp', 'signature'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.string({ minLength: 1 }), (field, value) => {
+        fc.pre(original[field] !== value);
+        const outcome = errorOf({ ...original, [field]: value });
+        expect(['SignatureInvalid', 'UnknownActor', 'PayloadMismatch', 'RequestExpired']).toContain(outcome);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('roles', () => {
+  it('lets admins do everything and viewers only read the audit trail', () => {
+    expect(authorize('admin', 'role.grant').allowed).toBe(true);
+    expect(authorize('policy-author', 'policy.apply').allowed).toBe(true);
+    expect(authorize('policy-author', 'role.grant')).toEqual({ allowed: false, reason: 'role policy-author may not role.grant; roles that may: admin' });
+    expect(authorize('operator', 'policy.apply').allowed).toBe(false);
+    expect(authorize('operator', 'handler.rollback').allowed).toBe(true);
+    expect(authorize('viewer', 'policy.activate').allowed).toBe(false);
+    expect(rolesFor('audit.read')).toEqual(['admin', 'policy-author', 'operator', 'viewer']);
+  });
+});
