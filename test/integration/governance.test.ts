@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
+import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { rootFailure } from '../../src/client/failures';
 import { policyModel } from '../../src/models/policy';
@@ -142,13 +143,35 @@ describe('signed policy changes and access control against the real stack', () =
     expect(missing.type).toBe('PolicyNotFound');
   });
 
+  it('rejects random mutations of signed policies with typed errors and keeps the store unchanged', async () => {
+    const before = await storedVersions();
+    const signed = policyText(author, 5);
+    const typed = new Set(['PdlSyntaxError', 'PdlValidationError', 'PdlExpressionError', 'StageOrderCycle', 'SignatureInvalid', 'PolicyUnsigned', 'UnknownSigner']);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(signed.length - 1), fc.integer({ min: 1, max: 30 }), fc.string({ minLength: 1, maxLength: 8 }), async (start, length, insert) => {
+        const mutated = signed.slice(0, start) + insert + signed.slice(start + length);
+        fc.pre(mutated !== signed);
+        const outcome = await w.client.governance
+          .change({ operation: 'policy.apply', source: mutated }, author.privateKeyPem)
+          .then(() => 'applied', (err) => rootFailure(err)?.type ?? `untyped: ${(err as Error).message}`);
+        // A mutation inside a comment or that YAML reads the same is still the signed policy.
+        if (outcome === 'applied') return;
+        expect(typed).toContain(outcome);
+      }),
+      { numRuns: 25 },
+    );
+    const after = await storedVersions();
+    expect(after.filter((v) => v.version !== 5)).toEqual(before.filter((v) => v.version !== 5));
+  }, 120_000);
+
   it('refuses and reports a policy changed directly in the database', async () => {
-    await policyModel(db).updateOne({ name: 'databases-eu', version: 1 }, { $set: { 'document.spec.priority': 999 } });
+    const [{ activeVersion }] = await w.client.governance.inspect<{ activeVersion: number }[]>({ kind: 'policies' });
+    await policyModel(db).updateOne({ name: 'databases-eu', version: activeVersion }, { $set: { 'document.spec.priority': 999 } });
     const { evaluation, error, rejected } = await w.client.governance.evaluate(context);
-    expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: 1 })]);
+    expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: activeVersion })]);
     expect(evaluation).toBeUndefined();
     expect(error?.type).toBe('NoMatchingPolicy');
     const audit = await w.client.governance.inspect<{ operation: string; result: string; target: string }[]>({ kind: 'audit', operation: 'policy.load' });
-    expect(audit[0]).toMatchObject({ result: 'denied', target: 'policy:databases-eu@1' });
+    expect(audit[0]).toMatchObject({ result: 'denied', target: `policy:databases-eu@${activeVersion}` });
   });
 });
