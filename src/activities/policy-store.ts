@@ -36,6 +36,10 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
   const audit = auditModel(connection);
   const policies = policyModel(connection);
   const heads = policyHeadModel(connection);
+  // Signatures already checked in this process, by recomputed content hash and
+  // signer key: a document changed in the database hashes differently and is
+  // checked (and refused) again.
+  const verified = new Set<string>();
 
   /**
    * The active version of every policy, each verified again: a document
@@ -51,8 +55,13 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
     for (const doc of active.length ? stored : []) {
       const policy = doc.document as unknown as Policy;
       try {
-        if (contentHash(policy) !== doc.contentHash) throw new Error('content hash differs from the one recorded at apply time');
-        verifyDocument(policy as Signable, signers);
+        const hash = contentHash(policy);
+        if (hash !== doc.contentHash) throw new Error('content hash differs from the one recorded at apply time');
+        const memo = `${hash}|${signers.get(policy.signature?.keyId ?? '') ?? ''}`;
+        if (!verified.has(memo)) {
+          verifyDocument(policy as Signable, signers);
+          verified.add(memo);
+        }
         loaded.push(policy);
       } catch (err) {
         rejected.push({ name: doc.name, version: doc.version, reason: (err as Error).message });

@@ -11,7 +11,7 @@ export interface TraceEntry {
   index?: number;
   when?: string;
   handler?: HandlerRef;
-  effect: 'matched' | 'not-matched' | 'shadowed' | 'allowed' | 'forbade' | 'required' | 'preferred' | 'inactive' | 'no-version';
+  effect: 'matched' | 'not-matched' | 'allowed' | 'forbade' | 'required' | 'preferred' | 'inactive' | 'no-version';
 }
 
 export interface StageDecision {
@@ -28,14 +28,19 @@ export interface Evaluation {
   stages: StageDecision[];
   order: string[];
   trace: TraceEntry[];
+  /** Lower-priority policies not evaluated because a higher one matched. */
+  shadowed: number;
 }
 
 /** Policies sorted once by priority and bucketed by the resource type their match requires. */
 export class PolicySet {
   private readonly byType = new Map<string, CompiledPolicy[]>();
   private readonly generic: CompiledPolicy[];
+  /** Handlers any condition reads, so the context can supply metrics for new ones. */
+  readonly referenced: string[];
 
   constructor(readonly policies: CompiledPolicy[]) {
+    this.referenced = [...new Set(policies.flatMap((p) => p.referenced))];
     const sorted = [...policies].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
     for (const p of sorted) {
       if (p.resourceType === undefined) continue;
@@ -52,10 +57,6 @@ export class PolicySet {
     if (!typed.length) return this.generic;
     return [...typed, ...this.generic].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
   }
-
-  get referenced(): string[] {
-    return [...new Set(this.policies.flatMap((p) => p.referenced))];
-  }
 }
 
 /**
@@ -68,10 +69,13 @@ export function evaluate(policies: CompiledPolicy[] | PolicySet, context: Policy
   const cel = toCelContext(context, set.referenced);
   const trace: TraceEntry[] = [];
   const inForce: CompiledPolicy[] = [];
-  for (const policy of set.candidates(context.request.resourceType)) {
+  const candidates = set.candidates(context.request.resourceType);
+  let shadowed = 0;
+  for (const [i, policy] of candidates.entries()) {
+    // Sorted by priority: once below the winner, the rest cannot be in force.
     if (inForce.length && policy.priority < inForce[0]!.priority) {
-      trace.push({ policy: policy.name, rule: 'match', when: policy.matchText, effect: 'shadowed' });
-      continue;
+      shadowed = candidates.length - i;
+      break;
     }
     const matched = policy.match(cel);
     trace.push({ policy: policy.name, rule: 'match', when: policy.matchText, effect: matched ? 'matched' : 'not-matched' });
@@ -122,7 +126,7 @@ export function evaluate(policies: CompiledPolicy[] | PolicySet, context: Policy
     [...stages.entries()].map(([name, s]) => ({ name, after: s.after, before: s.before })),
     inForce.map((p) => p.name).join('+'),
   );
-  return { policy: inForce[0]!.name, policies: inForce.map((p) => p.name), stages: decisions, order, trace };
+  return { policy: inForce[0]!.name, policies: inForce.map((p) => p.name), stages: decisions, order, trace, shadowed };
 }
 
 function applyRule(

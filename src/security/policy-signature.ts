@@ -1,8 +1,8 @@
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import { Document, parseDocument } from 'yaml';
 import { canonicalJson } from './canonical';
 import { PolicyUnsigned, SignatureInvalid, UnknownSigner } from './errors';
-import { keyIdOf, publicKeyOf } from './keys';
+import { keyIdOf, privateKeyObject, publicKeyObject, publicKeyOf } from './keys';
 
 export interface Signature {
   keyId: string;
@@ -19,7 +19,7 @@ export function signedContent(document: Signable): Buffer {
 
 export function signDocument<T extends Signable>(document: T, privateKeyPem: string): T & { signature: Signature } {
   const keyId = keyIdOf(publicKeyOf(privateKeyPem));
-  const value = sign(null, signedContent(document), createPrivateKey(privateKeyPem)).toString('base64');
+  const value = sign(null, signedContent(document), privateKeyObject(privateKeyPem)).toString('base64');
   return { ...document, signature: { keyId, value } };
 }
 
@@ -31,7 +31,7 @@ export function verifyDocument(document: Signable, trustedKeys: ReadonlyMap<stri
   if (!publicKeyPem) throw new UnknownSigner(`the policy is signed by ${signature.keyId}, which is not a trusted policy signer (admin or policy-author)`);
   let ok = false;
   try {
-    ok = verify(null, signedContent(document), createPublicKey(publicKeyPem), Buffer.from(signature.value, 'base64'));
+    ok = verify(null, signedContent(document), publicKeyObject(publicKeyPem), Buffer.from(signature.value, 'base64'));
   } catch {
     ok = false;
   }

@@ -1,7 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createHash, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical';
 import { NonceReused, PayloadMismatch, PermissionDenied, RequestExpired, SignatureInvalid, UnknownActor } from './errors';
-import { keyIdOf, publicKeyOf } from './keys';
+import { keyIdOf, privateKeyObject, publicKeyObject, publicKeyOf } from './keys';
 import { authorize, type Role } from './roles';
 
 /** A change someone asks for: who (key), what (operation + payload hash), once (nonce), when. */
@@ -36,7 +36,7 @@ export function createSignedRequest(
     nonce,
     timestamp: now.toISOString(),
   };
-  return { ...unsigned, signature: sign(null, signingInput(unsigned), createPrivateKey(privateKeyPem)).toString('base64') };
+  return { ...unsigned, signature: sign(null, signingInput(unsigned), privateKeyObject(privateKeyPem)).toString('base64') };
 }
 
 export interface VerifyOptions {
@@ -58,7 +58,7 @@ export function verifySignedRequest(req: SignedRequest, payload: unknown, opts: 
   if (!publicKeyPem || !role) throw new UnknownActor(`key ${req.keyId} belongs to no registered actor; an admin grants one with \`mosaic keys grant\``);
   let ok = false;
   try {
-    ok = verify(null, signingInput(req), createPublicKey(publicKeyPem), Buffer.from(req.signature, 'base64'));
+    ok = verify(null, signingInput(req), publicKeyObject(publicKeyPem), Buffer.from(req.signature, 'base64'));
   } catch {
     ok = false;
   }
