@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, temporalConnectionOptions, workflowUrl } from '../../src/config';
+import { ConfigError, loadConfig, settings, temporalConnectionOptions, workflowUrl } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to the local stack', () => {
@@ -65,5 +66,13 @@ describe('loadConfig', () => {
   it('links workflows in the Web UI', () => {
     const config = loadConfig({ MOSAIC_WEB_UI_URL: 'https://ui.example/' });
     expect(workflowUrl(config, 'health-1 x', 'run')).toBe('https://ui.example/namespaces/default/workflows/health-1%20x/run');
+  });
+});
+
+describe('documentation', () => {
+  it('lists every setting in the README configuration table', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const missing = Object.keys(settings).filter((name) => !readme.includes(`| \`${name}\` |`));
+    expect(missing).toEqual([]);
   });
 });
