@@ -18,27 +18,19 @@ export class KeyFileError extends Error {
   }
 }
 
-export function readPrivateKey(file: string): string {
+function readPem(file: string, kind: 'private' | 'public'): string {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new KeyFileError(file, 'cannot read the private key file');
+    throw new KeyFileError(file, `cannot read the ${kind} key file`);
   }
-  if (!text.includes('PRIVATE KEY')) throw new KeyFileError(file, 'not a PEM private key');
+  if (!text.includes(`${kind.toUpperCase()} KEY`)) throw new KeyFileError(file, `not a PEM ${kind} key`);
   return text;
 }
 
-export function readPublicKey(file: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new KeyFileError(file, 'cannot read the public key file');
-  }
-  if (!text.includes('PUBLIC KEY')) throw new KeyFileError(file, 'not a PEM public key');
-  return text;
-}
+export const readPrivateKey = (file: string) => readPem(file, 'private');
+export const readPublicKey = (file: string) => readPem(file, 'public');
 
 /** Policy and role changes, each a signed request carried by a managePolicy workflow. */
 export class GovernanceClient {

@@ -1,18 +1,10 @@
-import { compilePolicy, evaluate, explain, parsePolicy, PdlError, PolicySet, type Evaluation } from '../../../src/pdl';
+import { compilePolicy, evaluate, explain, parsePolicy, PolicySet, type Evaluation } from '../../../src/pdl';
+import { pdlErrorOf } from './errors';
 import { context, EXAMPLE, metrics, policyYaml } from './fixtures';
 
 const compiled = (...texts: string[]) => texts.map((t) => compilePolicy(parsePolicy(t)));
 const stage = (e: Evaluation, name: string) => e.stages.find((s) => s.name === name)!;
 
-function failure(fn: () => unknown): PdlError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof PdlError) return err;
-    throw err;
-  }
-  throw new Error('expected a PdlError');
-}
 
 describe('evaluate', () => {
   it('allows the candidates of each stage', () => {
@@ -93,7 +85,7 @@ describe('evaluate', () => {
   it('raises PolicyConflict naming both policies when one requires what the other forbids', () => {
     const a = policyYaml('requires-rds', { stages: [{ name: 'provision', candidates: ['postgres-local@2'], require: [{ handlers: ['rds@1'] }] }] });
     const b = policyYaml('forbids-rds', { stages: [{ name: 'provision', candidates: ['postgres-local@2'], forbid: [{ handlers: ['rds@1'] }] }] });
-    const err = failure(() => evaluate(compiled(a, b), context()));
+    const err = pdlErrorOf(() => evaluate(compiled(a, b), context()));
     expect(err.type).toBe('PolicyConflict');
     expect(err.message).toContain('requires-rds');
     expect(err.message).toContain('forbids-rds');
@@ -103,7 +95,7 @@ describe('evaluate', () => {
   });
 
   it('says when no policy matches', () => {
-    const err = failure(() => evaluate(compiled(EXAMPLE), context({ request: { region: 'us-east-1' } })));
+    const err = pdlErrorOf(() => evaluate(compiled(EXAMPLE), context({ request: { region: 'us-east-1' } })));
     expect(err.type).toBe('NoMatchingPolicy');
     expect(err.message).toContain('us-east-1');
   });

@@ -1,15 +1,8 @@
-import { parsePolicies, parsePolicy, PdlError } from '../../../src/pdl';
+import { parsePolicies, parsePolicy } from '../../../src/pdl';
+import { pdlErrorOf } from './errors';
 import { EXAMPLE, policyYaml } from './fixtures';
 
-function parseError(text: string, knownHandlers?: string[]): PdlError {
-  try {
-    parsePolicy(text, { knownHandlers });
-  } catch (err) {
-    if (err instanceof PdlError) return err;
-    throw err;
-  }
-  throw new Error('expected a PdlError');
-}
+const parseError = (text: string, knownHandlers?: string[]) => pdlErrorOf(() => parsePolicy(text, { knownHandlers }));
 
 describe('parsePolicy', () => {
   it('accepts the example policy as written', () => {
