@@ -55,15 +55,28 @@ export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
   });
 }
 
+/**
+ * The issue a person should see first: an unknown field (usually a typo,
+ * which also makes the field it meant look missing), then the rest in order.
+ */
 function validationError(error: z.ZodError): [PdlValidationError, (string | number)[], string?] {
-  const issue = error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  const where = path.length ? path.join('.') : 'the document';
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    return [new PdlValidationError(`unknown field "${key}" in ${where}; remove it or check its spelling (see docs/pdl.md)`, [...path, key]), path, key];
+  const pathOf = (issue: z.core.$ZodIssue) => issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const where = (path: (string | number)[]) => (path.length ? path.join('.') : 'the document');
+  const missing = (issue: z.core.$ZodIssue) => issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  const unknown = error.issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys') {
+    const path = pathOf(unknown);
+    const key = unknown.keys[0]!;
+    const meant = error.issues.find((i) => missing(i) && where(pathOf(i).slice(0, -1)) === where(path));
+    const hint = meant ? `; did you mean "${String(meant.path[meant.path.length - 1])}"?` : '; remove it or check its spelling (see docs/pdl.md)';
+    return [new PdlValidationError(`unknown field "${key}" in ${where(path)}${hint}`, [...path, key]), path, key];
   }
-  return [new PdlValidationError(`${where}: ${issue.message}`, path), path];
+  const issue = error.issues[0]!;
+  const path = pathOf(issue);
+  if (missing(issue)) {
+    return [new PdlValidationError(`${where(path)} is required: ${issue.message.replace(/^Invalid input: /, '')}`, path), path.slice(0, -1)];
+  }
+  return [new PdlValidationError(`${where(path)}: ${issue.message}`, path), path];
 }
 
 /** Checks the schema cannot express: CEL, handler references, stage ordering. */

@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { DoctorReport } from '../../src/client/doctor';
 import { freePort } from '../../src/stack/ports';
+import { mosaic } from '../harness/cli';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
-const run = promisify(execFile);
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'mosaic.js');
-
-/** Runs the real `mosaic` binary; resolves with its exit code and output instead of throwing. */
-async function mosaic(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 90_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('mosaic doctor', () => {
   let w: TestWorker;

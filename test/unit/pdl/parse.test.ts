@@ -95,3 +95,15 @@ describe('parsePolicy', () => {
     expect(err.message).toContain('ordered against "nope"');
   });
 });
+
+describe('validation messages', () => {
+  it('suggests the field a misspelt one was meant to be', () => {
+    const err = pdlErrorOf(() => parsePolicy(EXAMPLE.replace('candidates: [validate-request@1]', 'candidate: [validate-request@1]')));
+    expect(err.message).toContain('unknown field "candidate" in spec.stages.0; did you mean "candidates"?');
+  });
+
+  it('says which field is missing', () => {
+    const err = pdlErrorOf(() => parsePolicy(EXAMPLE.replace('  version: 1\n', '')));
+    expect(err.message).toContain('metadata.version is required');
+  });
+});
