@@ -21,7 +21,7 @@ describe('mosaic policy, keys and audit from the command line', () => {
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/cli_${randomUUID().slice(0, 8)}`;
     w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_BOOTSTRAP_ADMIN_KEY: fs.readFileSync(path.join(dir, 'admin.pub'), 'utf8') });
     env = { MOSAIC_TASK_QUEUE: w.taskQueue };
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await w?.stop();
