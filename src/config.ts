@@ -56,6 +56,14 @@ export const settings = {
       .optional(),
     doc: 'PEM public key made the first admin when the worker starts and no admin exists',
   },
+  MOSAIC_QUOTA_PER_ACCOUNT: {
+    schema: z.coerce.number({ message: 'expected a whole number such as 100' }).int({ message: 'expected a whole number such as 100' }).min(1).default(100),
+    doc: 'resources an account may hold before quota-check refuses more',
+  },
+  MOSAIC_NOTIFY_URL: {
+    schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/mosaic' }).optional(),
+    doc: 'where the notify handler POSTs composition results (unset: notify is skipped)',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -82,6 +90,7 @@ export interface Config {
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
+  composition: { quotaPerAccount: number; notifyUrl?: string };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -130,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
+    composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
+import { registerBuiltinHandlers } from './activities/composition';
 import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, temporalLogger, type Logger } from './logger';
@@ -32,6 +33,7 @@ export interface CreateWorkerOptions {
 export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
+  await registerBuiltinHandlers(mongo);
   if (config.bootstrapAdminKey) {
     const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
       // An admin already exists: the variable has done its job; say so and go on.
@@ -47,7 +49,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
-      activities: createActivities({ connection: mongo }),
+      activities: createActivities({ connection: mongo, config }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
     const native = connection;

@@ -1,18 +1,24 @@
 import type { Connection } from 'mongoose';
+import type { Config } from '../config';
+import { LocalProvider } from '../providers/local';
+import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
 import { createPolicyStoreActivities } from './policy-store';
 
 export interface ActivityDeps {
   connection: Connection;
+  config: Config;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities({ connection, config }: ActivityDeps) {
+  const providers = { local: new LocalProvider(config.dataDir, connection) };
   return {
-    ...createHealthActivities(deps),
-    ...createGovernanceActivities(deps),
-    ...createPolicyStoreActivities(deps),
+    ...createHealthActivities({ connection }),
+    ...createGovernanceActivities({ connection }),
+    ...createPolicyStoreActivities({ connection }),
+    ...createCompositionActivities({ connection, providers, settings: config.composition }),
   };
 }
 

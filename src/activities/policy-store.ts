@@ -36,48 +36,7 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
   const audit = auditModel(connection);
   const policies = policyModel(connection);
   const heads = policyHeadModel(connection);
-  // Signatures already checked in this process, by recomputed content hash and
-  // signer key: a document changed in the database hashes differently and is
-  // checked (and refused) again.
-  const verified = new Set<string>();
-
-  /**
-   * The active version of every policy, each verified again: a document
-   * changed in the database behind Mosaic's back fails its signature or its
-   * content hash and is refused and audited, never used.
-   */
-  async function loadActive(): Promise<{ policies: Policy[]; rejected: RejectedPolicy[] }> {
-    const signers = await trustedSigners(connection);
-    const active = await heads.find().lean();
-    const stored = await policies.find({ $or: active.map((h) => ({ name: h.name, version: h.activeVersion })) }).lean();
-    const loaded: Policy[] = [];
-    const rejected: RejectedPolicy[] = [];
-    for (const doc of active.length ? stored : []) {
-      const policy = doc.document as unknown as Policy;
-      try {
-        const hash = contentHash(policy);
-        if (hash !== doc.contentHash) throw new Error('content hash differs from the one recorded at apply time');
-        const memo = `${hash}|${signers.get(policy.signature?.keyId ?? '') ?? ''}`;
-        if (!verified.has(memo)) {
-          verifyDocument(policy as Signable, signers);
-          verified.add(memo);
-        }
-        loaded.push(policy);
-      } catch (err) {
-        rejected.push({ name: doc.name, version: doc.version, reason: (err as Error).message });
-      }
-    }
-    for (const r of rejected) {
-      await appendAudit(connection, idempotencyKey(`refused-${r.name}@${r.version}`), {
-        actor: 'worker',
-        operation: 'policy.load',
-        target: `policy:${r.name}@${r.version}`,
-        result: 'denied',
-        reason: r.reason,
-      });
-    }
-    return { policies: loaded, rejected };
-  }
+  const loadActive = createPolicyLoader(connection);
 
   return {
     async readGovernance(query: GovernanceQuery): Promise<unknown> {
@@ -181,3 +140,51 @@ export async function bootstrapAdmin(connection: Connection, publicKeyPem: strin
 }
 
 export type PolicyStoreActivities = ReturnType<typeof createPolicyStoreActivities>;
+
+/**
+ * The active version of every policy, each verified again: a document
+ * changed in the database behind Mosaic's back fails its signature or its
+ * content hash and is refused and audited, never used.
+ */
+export function createPolicyLoader(connection: Connection): () => Promise<{ policies: Policy[]; rejected: RejectedPolicy[] }> {
+  const policies = policyModel(connection);
+  const heads = policyHeadModel(connection);
+  // Signatures already checked in this process, by recomputed content hash and
+  // signer key: a document changed in the database hashes differently and is
+  // checked (and refused) again.
+  const verified = new Set<string>();
+
+  return async function loadActive(): Promise<{ policies: Policy[]; rejected: RejectedPolicy[] }> {
+    const signers = await trustedSigners(connection);
+    const active = await heads.find().lean();
+    if (!active.length) return { policies: [], rejected: [] };
+    const stored = await policies.find({ $or: active.map((h) => ({ name: h.name, version: h.activeVersion })) }).lean();
+    const loaded: Policy[] = [];
+    const rejected: RejectedPolicy[] = [];
+    for (const doc of stored) {
+      const policy = doc.document as unknown as Policy;
+      try {
+        const hash = contentHash(policy);
+        if (hash !== doc.contentHash) throw new Error('content hash differs from the one recorded at apply time');
+        const memo = `${hash}|${signers.get(policy.signature?.keyId ?? '') ?? ''}`;
+        if (!verified.has(memo)) {
+          verifyDocument(policy as Signable, signers);
+          verified.add(memo);
+        }
+        loaded.push(policy);
+      } catch (err) {
+        rejected.push({ name: doc.name, version: doc.version, reason: (err as Error).message });
+      }
+    }
+    for (const r of rejected) {
+      await appendAudit(connection, idempotencyKey(`refused-${r.name}@${r.version}`), {
+        actor: 'worker',
+        operation: 'policy.load',
+        target: `policy:${r.name}@${r.version}`,
+        result: 'denied',
+        reason: r.reason,
+      });
+    }
+    return { policies: loaded, rejected };
+  };
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerAudit } from './commands/audit';
+import { registerCompose } from './commands/compose';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerKeys } from './commands/keys';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerStack(program);
   registerWorker(program);
   registerDoctor(program);
+  registerCompose(program);
   registerPolicy(program);
   registerKeys(program);
   registerAudit(program);

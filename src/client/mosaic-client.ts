@@ -4,6 +4,8 @@ import type { Duration } from '@temporalio/common';
 import { loadConfig, workflowUrl, type Config } from '../config';
 import type { healthCheck, HealthReport } from '../workflows/health-check';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import type { CompositionRequestInput } from '../composition/request';
+import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
 
@@ -37,6 +39,11 @@ export class MosaicClient {
     } finally {
       await client.close();
     }
+  }
+
+  /** Starts a composition; `result()` waits for it, `progress()` reads its plan and step states. */
+  compose(request: CompositionRequestInput): Promise<CompositionHandle> {
+    return startComposition(this, request);
   }
 
   get governance(): GovernanceClient {

@@ -56,9 +56,9 @@ export function toCelContext(context: PolicyContext, referenced: Iterable<string
   return { request: new CelRequest(context.request), system: new CelSystem(context.system), handlers };
 }
 
-/** Handler ids an expression reads as `handlers["id@v"]`, so the context can supply them. */
+/** Handler ids an expression reads as `handlers["id@v"]` (or with single quotes), so the context can supply them. */
 export function referencedHandlers(expression: string): string[] {
-  return [...expression.matchAll(/handlers\s*\[\s*"([^"]+)"\s*\]/g)].map((m) => m[1]!);
+  return [...expression.matchAll(/handlers\s*\[\s*(["'])([^"']+)\1\s*\]/g)].map((m) => m[2]!);
 }
 
 /** Parses and type-checks; the result must be a bool. */
@@ -67,19 +67,29 @@ export function compileCondition(expression: string, path: (string | number)[]):
   try {
     evaluator = environment.parse(expression);
   } catch (err) {
-    throw new PdlExpressionError(describe(err, expression), path);
+    throw new PdlExpressionError(describe(err, expression), path, positionOf(err));
   }
   const checked = evaluator.check() as { valid?: boolean; type?: string; error?: Error };
-  if (checked.valid === false) throw new PdlExpressionError(describe(checked.error, expression), path);
+  if (checked.valid === false) throw new PdlExpressionError(describe(checked.error, expression), path, positionOf(checked.error));
   if (checked.type && checked.type !== 'bool' && checked.type !== 'dyn') {
     throw new PdlExpressionError(`\`${expression}\` is of type ${checked.type}; a condition must be a bool`, path);
   }
   return (context) => evaluator(context) === true;
 }
 
+/** cel-js errors carry the offending AST node; its `pos` is an offset into the expression. */
+function positionOf(err: unknown): number | undefined {
+  const pos = (err as { node?: { pos?: unknown } } | undefined)?.node?.pos;
+  return typeof pos === 'number' ? pos : undefined;
+}
+
+/** cel-js messages draw a caret under the expression on the following lines; the first line is the message. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
 function describe(err: unknown, expression: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const first = message.split('\n')[0]!;
+  const first = firstLine(err);
   const hint = /No such key: (\w+)/.exec(first);
   const field = hint ? ` (unknown context field "${hint[1]}"; see docs/pdl.md for request, system and handlers fields)` : '';
   return `invalid CEL in \`${expression}\`: ${first}${field}`;

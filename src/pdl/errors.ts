@@ -26,7 +26,22 @@ export class PdlError extends Error {
 export class PdlSyntaxError extends PdlError {}
 export class PdlValidationError extends PdlError {}
 /** A CEL expression that does not parse, does not type-check, or names an unknown context field. */
-export class PdlExpressionError extends PdlError {}
+export class PdlExpressionError extends PdlError {
+  constructor(
+    message: string,
+    path: (string | number)[] = [],
+    /** Where in the expression CEL found the fault, so the column can point into it. */
+    readonly offset?: number,
+  ) {
+    super(message, path);
+  }
+}
+/**
+ * A condition that type-checked failed on one request's data (a `request.spec`
+ * key the request lacks, a value of another type, a division by zero). The
+ * decision fails rather than guess whether a forbid or require applied.
+ */
+export class PdlEvaluationError extends PdlError {}
 export class UnknownHandlerReference extends PdlError {}
 export class StageOrderCycle extends PdlError {}
 export class NoMatchingPolicy extends PdlError {}

@@ -1,6 +1,6 @@
-import { toCelContext, type CelContext } from './cel';
+import { firstLine, toCelContext, type CelContext, type Condition } from './cel';
 import type { CompiledPolicy, CompiledRule } from './compile';
-import { NoMatchingPolicy, PolicyConflict } from './errors';
+import { NoMatchingPolicy, PdlEvaluationError, PolicyConflict } from './errors';
 import { orderStages } from './order';
 import type { HandlerRef, PolicyContext } from './types';
 
@@ -27,6 +27,8 @@ export interface Evaluation {
   policies: string[];
   stages: StageDecision[];
   order: string[];
+  /** The stages each stage is ordered after (after/before of every policy in force). */
+  dependsOn: Record<string, string[]>;
   trace: TraceEntry[];
   /** Lower-priority policies not evaluated because a higher one matched. */
   shadowed: number;
@@ -77,7 +79,7 @@ export function evaluate(policies: CompiledPolicy[] | PolicySet, context: Policy
       shadowed = candidates.length - i;
       break;
     }
-    const matched = policy.match(cel);
+    const matched = holds(policy.match, cel, `policy ${policy.name}, match`, policy.matchText);
     trace.push({ policy: policy.name, rule: 'match', when: policy.matchText, effect: matched ? 'matched' : 'not-matched' });
     if (matched) inForce.push(policy);
   }
@@ -126,7 +128,12 @@ export function evaluate(policies: CompiledPolicy[] | PolicySet, context: Policy
     [...stages.entries()].map(([name, s]) => ({ name, after: s.after, before: s.before })),
     inForce.map((p) => p.name).join('+'),
   );
-  return { policy: inForce[0]!.name, policies: inForce.map((p) => p.name), stages: decisions, order, trace, shadowed };
+  const dependsOn: Record<string, string[]> = {};
+  for (const [name, s] of stages) {
+    for (const dep of s.after) if (stages.has(dep)) (dependsOn[name] ??= []).push(dep);
+    for (const next of s.before) if (stages.has(next)) (dependsOn[next] ??= []).push(name);
+  }
+  return { policy: inForce[0]!.name, policies: inForce.map((p) => p.name), stages: decisions, order, dependsOn, trace, shadowed };
 }
 
 function applyRule(
@@ -139,7 +146,7 @@ function applyRule(
   allowed: Set<string>,
   trace: TraceEntry[],
 ): void {
-  const active = rule.condition ? rule.condition(cel) : true;
+  const active = rule.condition ? holds(rule.condition, cel, `policy ${policy.name}, stage ${stage}, ${rule.kind}[${rule.index}]`, rule.when!) : true;
   const handlers = rule.handlers.flatMap((ref) => expand(ref, available));
   for (const handler of handlers) {
     const base = { policy: policy.name, stage, rule: rule.kind, index: rule.index, when: rule.when, handler } as const;
@@ -160,6 +167,16 @@ function applyRule(
       else entry.decision.preferences.push({ handler, weight: rule.weight });
       trace.push({ ...base, effect: 'preferred' });
     }
+  }
+}
+
+function holds(condition: Condition, cel: CelContext, where: string, text: string): boolean {
+  try {
+    return condition(cel);
+  } catch (err) {
+    const reason = firstLine(err);
+    const hint = /No such key/.test(reason) ? '; guard optional fields with has(), e.g. has(request.spec.size) && request.spec.size > 10' : '';
+    throw new PdlEvaluationError(`${where}: \`${text}\` failed on this request: ${reason}${hint}`);
   }
 }
 

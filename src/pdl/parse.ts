@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
 import { compileCondition } from './cel';
-import { PdlError, PdlSyntaxError, PdlValidationError, UnknownHandlerReference } from './errors';
+import { PdlError, PdlExpressionError, PdlSyntaxError, PdlValidationError, UnknownHandlerReference } from './errors';
 import { orderStages } from './order';
 import { policySchema, type Policy } from './schema';
 
@@ -23,9 +23,12 @@ export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (!Array.isArray(docs)) throw new PdlSyntaxError('not a YAML document stream');
   const known = opts.knownHandlers ? [...opts.knownHandlers] : undefined;
-  return docs.map((doc) => {
+  // A stream may end with `---` or hold only comments between separators: those documents are empty, not errors.
+  const empty = (doc: Document) => doc.contents === null || (isScalar(doc.contents) && doc.contents.source === '');
+  return docs.filter((doc) => doc.errors.length || !empty(doc)).map((doc) => {
     const located = <E extends PdlError>(err: E, path: (string | number)[], key?: string): E => {
-      const offset = offsetOf(doc, path, key);
+      const fault = err instanceof PdlExpressionError && err.offset !== undefined ? faultOffset(doc, text, path, err.offset) : undefined;
+      const offset = fault ?? offsetOf(doc, path, key);
       if (offset === undefined) return err;
       const { line, col } = lines.linePos(offset);
       return err.at(line, col);
@@ -111,6 +114,18 @@ function checkRef(ref: string, known: string[] | undefined, path: (string | numb
   const [id, version] = ref.split('@');
   const found = version === '*' ? known.some((k) => k.startsWith(`${id}@`)) : known.includes(ref);
   if (!found) throw new UnknownHandlerReference(`handler ${ref} is not registered; see \`mosaic handler list\``, path);
+}
+
+/**
+ * Source offset of a fault `within` characters into the CEL expression at
+ * path, when the expression is written on one line as it reads (plain or
+ * quoted, no escapes); otherwise the caller points at the expression's start.
+ */
+function faultOffset(doc: Document, text: string, path: (string | number)[], within: number): number | undefined {
+  const node = doc.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+  const start = node.range[0] + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0);
+  return text.slice(start, start + node.value.length) === node.value ? start + within : undefined;
 }
 
 /** Source offset of the node at path, or of the map key named `key` under it. */

@@ -54,7 +54,7 @@ describe('mosaic policy, keys and audit from the command line', () => {
 
     const evaluated = await mosaic(['policy', 'evaluate', path.join(ROOT, 'examples', 'contexts', 'database-eu-pci.json'), '--why', 'rds@1'], env);
     expect(evaluated.code).toBe(0);
-    expect(evaluated.stdout).toMatch(/provision\s+postgres-local@2, postgres-local@3/);
+    expect(evaluated.stdout).toMatch(/provision\s+provision-database@1, postgres-local@2, postgres-local@3\s/);
     expect(evaluated.stdout).toContain('forbade rds@1');
 
     const audit = JSON.parse((await mosaic(['audit', '--json'], env)).stdout) as { operation: string; result: string }[];

@@ -32,6 +32,25 @@ function demoKey(dataDir: string): KeyPair {
   return { keyId: keyIdOf(publicKeyPem), publicKeyPem, privateKeyPem: fs.readFileSync(`${base}.key`, 'utf8') };
 }
 
+/** Signs an example policy with the demo key and applies it; idempotent across demo runs. */
+async function applyExample(client: MosaicClient, key: KeyPair, file: string) {
+  const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', file), 'utf8'), key.privateKeyPem);
+  return client.governance.change({ operation: 'policy.apply', source }, key.privateKeyPem);
+}
+
+/** Makes the demo key the first admin; false when someone else's admin key already rules. */
+async function demoAdmin(client: MosaicClient, key: KeyPair): Promise<boolean> {
+  try {
+    await client.governance.initAdmin(key.publicKeyPem, 'demo-admin');
+    return true;
+  } catch (err) {
+    if (rootFailure(err)?.type === 'AlreadyInitialized') return false;
+    throw err;
+  }
+}
+
+const NOT_ADMIN = 'skipped: an admin other than the demo key exists; apply examples/policies with your key';
+
 /** One entry per workflow family; each runs real workflows on the running worker. */
 const families: { family: string; run(client: MosaicClient): Promise<DemoResult> }[] = [
   {
@@ -50,14 +69,8 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
     family: 'policy',
     async run(client) {
       const key = demoKey(client.config.dataDir);
-      try {
-        await client.governance.initAdmin(key.publicKeyPem, 'demo-admin');
-      } catch (err) {
-        if (rootFailure(err)?.type !== 'AlreadyInitialized') throw err;
-        return { family: 'policy', workflowId: '', outcome: 'skipped: an admin other than the demo key exists; apply examples/policies with your key', url: '' };
-      }
-      const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', 'databases-eu.yaml'), 'utf8'), key.privateKeyPem);
-      const applied = await client.governance.change({ operation: 'policy.apply', source }, key.privateKeyPem);
+      if (!(await demoAdmin(client, key))) return { family: 'policy', workflowId: '', outcome: NOT_ADMIN, url: '' };
+      const applied = await applyExample(client, key, 'databases-eu.yaml');
       const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'contexts', 'database-eu-pci.json'), 'utf8')) as PolicyContext;
       const { evaluation, explanation } = await client.governance.evaluate(context, 'rds@1');
       const provision = evaluation?.stages.find((s) => s.name === 'provision');
@@ -67,6 +80,29 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
         workflowId: applied.workflowId,
         outcome: `signed databases-eu applied (${applied.detail}); provision allows ${provision?.allowed.join(', ')}; rds@1: ${why.replace(/^.*: /, '')}`,
         url: applied.url,
+      };
+    },
+  },
+  {
+    family: 'compose',
+    async run(client) {
+      const key = demoKey(client.config.dataDir);
+      if (!(await demoAdmin(client, key))) return { family: 'compose', workflowId: '', outcome: NOT_ADMIN, url: '' };
+      await applyExample(client, key, 'default-composition.yaml');
+      const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+      const results = await Promise.all(
+        ['bucket', 'database', 'service'].map(async (kind) => {
+          const request = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'requests', `${kind}.json`), 'utf8'));
+          const handle = await client.compose({ ...request, requestId: `${request.requestId}-${stamp}` });
+          const result = await handle.result();
+          return `${kind} ${result.outputs.endpoint} (${result.steps.length} steps, policy ${result.policy})`;
+        }),
+      );
+      return {
+        family: 'compose',
+        workflowId: `compose-*-${stamp}`,
+        outcome: results.join('; '),
+        url: `${client.config.temporal.webUiUrl}/namespaces/${client.config.temporal.namespace}/workflows?query=${encodeURIComponent('MosaicKind="compose"')}`,
       };
     },
   },
@@ -92,7 +128,9 @@ export function registerDemo(program: Command): void {
     .action(async (opts: OutputOptions) => {
       const config = loadConfig();
       const results = await runDemo(config, progress(opts)).catch((err: Error) => {
-        process.stderr.write(`demo failed: ${err.message}\nRun \`mosaic doctor\` to find the broken part.\n`);
+        const failure = rootFailure(err);
+        const reason = failure ? `${failure.type}: ${failure.message}` : err.message;
+        process.stderr.write(`demo failed: ${reason}\nRun \`mosaic doctor\` to find the broken part.\n`);
         throw new CommandFailed();
       });
       print(opts, { results, webUi: config.temporal.webUiUrl }, () =>

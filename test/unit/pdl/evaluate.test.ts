@@ -10,7 +10,7 @@ describe('evaluate', () => {
   it('allows the candidates of each stage', () => {
     const e = evaluate(compiled(EXAMPLE), context());
     expect(e.policy).toBe('databases-eu');
-    expect(stage(e, 'provision').allowed).toEqual(['postgres-local@2', 'postgres-local@3', 'rds@1']);
+    expect(stage(e, 'provision').allowed).toEqual(['provision-database@1', 'postgres-local@2', 'postgres-local@3', 'rds@1']);
   });
 
   it('forbids a handler while its condition holds, and not otherwise', () => {

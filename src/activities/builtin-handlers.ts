@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
+import { inventoryModel } from '../models/inventory';
+import type { Provider, ResourceRef } from '../providers/provider';
+
+/** What a handler gets: the request, its own idempotency key, what earlier steps produced. */
+export interface HandlerContext {
+  request: CompositionRequest;
+  key: string;
+  workflowId: string;
+  provider: Provider;
+  connection: Connection;
+  outputs: Record<string, string>;
+  resources: ResourceRef[];
+  settings: { quotaPerAccount: number; notifyUrl?: string };
+}
+
+export interface HandlerResult {
+  output: Record<string, string>;
+  resources: ResourceRef[];
+}
+
+export interface BuiltinHandler {
+  run(ctx: HandlerContext): Promise<HandlerResult>;
+  /** Compensation: removes what run made, and succeeds when it is already gone. */
+  undo?(ctx: HandlerContext, made: ResourceRef[]): Promise<void>;
+}
+
+const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
+const only = (made: ResourceRef[], kind: ResourceRef['kind']) => made.filter((r) => r.kind === kind);
+
+export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
+  'validate-request': {
+    async run(ctx) {
+      try {
+        parseCompositionRequest(ctx.request);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidRequest');
+      }
+      return { output: { validated: 'true' }, resources: [] };
+    },
+  },
+
+  'quota-check': {
+    async run(ctx) {
+      const used = await inventoryModel(ctx.connection).countDocuments({ account: ctx.request.account });
+      if (used >= ctx.settings.quotaPerAccount) {
+        throw ApplicationFailure.nonRetryable(
+          `account ${ctx.request.account} has ${used} resources, its quota is ${ctx.settings.quotaPerAccount}; raise MOSAIC_QUOTA_PER_ACCOUNT or remove resources`,
+          'QuotaExceeded',
+        );
+      }
+      return { output: { quotaUsed: String(used), quotaLimit: String(ctx.settings.quotaPerAccount) }, resources: [] };
+    },
+  },
+
+  'provision-bucket': {
+    async run(ctx) {
+      const ref = await ctx.provider.createBucket({ key: ctx.key, name: name(ctx), region: ctx.request.region, tags: { account: ctx.request.account, workflow: ctx.workflowId } });
+      return { output: { endpoint: ref.attributes.path ?? ref.id, bucket: ref.id }, resources: [ref] };
+    },
+    async undo(ctx, made) {
+      for (const ref of only(made, 'bucket')) await ctx.provider.deleteBucket(ref);
+    },
+  },
+
+  'provision-database': {
+    async run(ctx) {
+      const spec = ctx.request.spec as { engine: string; sizeGb: number };
+      const ref = await ctx.provider.createDatabase({ key: ctx.key, name: name(ctx), engine: spec.engine, sizeGb: spec.sizeGb });
+      return {
+        output: { endpoint: `mongodb://${ref.attributes.user}@<server>/${ref.id}`, database: ref.id, secretFile: ref.attributes.secretFile ?? '' },
+        resources: [ref],
+      };
+    },
+    async undo(ctx, made) {
+      for (const ref of only(made, 'database')) await ctx.provider.deleteDatabase(ref);
+    },
+  },
+
+  'provision-service': {
+    async run(ctx) {
+      const spec = ctx.request.spec as { command?: string[]; image?: string; instanceType?: string };
+      const ref = await ctx.provider.startService({ key: ctx.key, name: name(ctx), command: spec.command, image: spec.image, instanceType: spec.instanceType, region: ctx.request.region });
+      return { output: { endpoint: ref.attributes.url ?? ref.id, service: ref.id }, resources: [ref] };
+    },
+    async undo(ctx, made) {
+      for (const ref of only(made, 'service')) await ctx.provider.stopService(ref);
+    },
+  },
+
+  'encrypt-at-rest': {
+    async run(ctx) {
+      const key = await ctx.provider.createKey({ key: ctx.key, alias: `mosaic/${name(ctx)}`, region: ctx.request.region });
+      // A credential file left by provisioning is replaced by its ciphertext.
+      const secretFile = ctx.outputs.secretFile;
+      if (secretFile && fs.existsSync(secretFile)) {
+        fs.writeFileSync(`${secretFile}.enc`, await ctx.provider.encrypt(key, fs.readFileSync(secretFile, 'utf8')), { mode: 0o600 });
+        fs.rmSync(secretFile);
+      }
+      return { output: { encryptionKey: key.attributes.alias ?? key.id, encrypted: 'true' }, resources: [key] };
+    },
+    async undo(ctx, made) {
+      for (const ref of only(made, 'key')) await ctx.provider.deleteKey(ref);
+    },
+  },
+
+  'attach-network-policy': {
+    async run(ctx) {
+      const exposure = ctx.request.security.networkExposure;
+      const allowed = exposure === 'public' ? ['0.0.0.0/0'] : exposure === 'internal' ? ['10.0.0.0/8'] : ['127.0.0.1/32'];
+      await ctx.connection.collection('network_policies').updateOne(
+        { _id: ctx.key as unknown as never },
+        { $setOnInsert: { endpoint: ctx.outputs.endpoint, exposure, allowed, account: ctx.request.account, createdAt: new Date() } },
+        { upsert: true },
+      );
+      return { output: { networkPolicy: ctx.key, exposure }, resources: [] };
+    },
+    async undo(ctx) {
+      await ctx.connection.collection('network_policies').deleteOne({ _id: ctx.key as unknown as never });
+    },
+  },
+
+  'register-inventory': {
+    async run(ctx) {
+      await inventoryModel(ctx.connection).updateOne(
+        { key: ctx.key },
+        {
+          $setOnInsert: {
+            account: ctx.request.account,
+            region: ctx.request.region,
+            resourceType: ctx.request.resourceType,
+            name: name(ctx),
+            workflowId: ctx.workflowId,
+            resources: ctx.resources,
+            createdAt: new Date(),
+          },
+        },
+        { upsert: true },
+      );
+      return { output: { inventory: ctx.key }, resources: [] };
+    },
+    async undo(ctx) {
+      await inventoryModel(ctx.connection).deleteOne({ key: ctx.key });
+    },
+  },
+
+  notify: {
+    async run(ctx) {
+      if (!ctx.settings.notifyUrl) return { output: { notified: 'skipped: MOSAIC_NOTIFY_URL is not set' }, resources: [] };
+      const response = await fetch(ctx.settings.notifyUrl, {
+        method: 'POST',
+        // The receiver can drop duplicates of a retried notification by this key.
+        headers: { 'content-type': 'application/json', 'idempotency-key': ctx.key },
+        body: JSON.stringify({ workflowId: ctx.workflowId, request: ctx.request, outputs: ctx.outputs }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status >= 400 && response.status < 500) {
+        // The receiver refused this notification; sending it again will not change its mind.
+        throw ApplicationFailure.nonRetryable(`notify: ${ctx.settings.notifyUrl} refused the notification with ${response.status}`, 'NotifyRejected');
+      }
+      if (!response.ok) throw new Error(`notify: ${ctx.settings.notifyUrl} answered ${response.status}`);
+      return { output: { notified: String(response.status) }, resources: [] };
+    },
+  },
+};

@@ -1,0 +1,220 @@
+import os from 'node:os';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior } from '../composition/decide';
+import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
+import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
+import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { handlerDescriptorSchema, refOf } from '../handlers/descriptor';
+import { latencyBucket, summarize } from '../handlers/metrics';
+import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
+import { outcomeModel, type Outcome } from '../models/outcome';
+import { compilePolicy, evaluate, explain, PdlError, type HandlerMetrics, type PolicyContext } from '../pdl';
+import type { Provider, ResourceRef } from '../providers/provider';
+import { BUILTIN_IMPLEMENTATIONS, type HandlerResult } from './builtin-handlers';
+import { withStorage } from './errors';
+import { createPolicyLoader } from './policy-store';
+
+export interface CompositionPlan {
+  policy: string;
+  model: string;
+  levels: PlannedStep[][];
+  /** Why each stage got its handlers: the PDL trace, in sentences. */
+  explanation: string[];
+}
+
+export interface StepInput {
+  step: PlannedStep;
+  request: CompositionRequest;
+  outputs: Record<string, string>;
+  resources: ResourceRef[];
+}
+
+export interface StepResult extends HandlerResult {
+  latencyMs: number;
+}
+
+export interface CompositionSettings {
+  quotaPerAccount: number;
+  notifyUrl?: string;
+}
+
+const SHARE_OF_CALLS_KEPT = 200;
+
+const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
+const pickDescriptor = (h: StoredHandler) =>
+  Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => h[k] !== undefined && h[k] !== null).map((k) => [k, h[k]]));
+
+/** Load in 0..1 as PDL conditions read it: run queue per core, memory in use; network is not measured locally. */
+function systemLoad(): PolicyContext['system'] {
+  const cpu = Math.min(1, os.loadavg()[0]! / os.cpus().length);
+  return { cpu, memory: 1 - os.freemem() / os.totalmem(), network: 0 };
+}
+
+const nonRetryable = (err: Error & { type?: string }) => ApplicationFailure.nonRetryable(err.message, err.type ?? err.name);
+
+export function createCompositionActivities(deps: {
+  connection: Connection;
+  providers: Record<string, Provider>;
+  settings: CompositionSettings;
+}) {
+  const { connection, providers, settings } = deps;
+  const handlers = handlerModel(connection);
+  const metrics = handlerMetricsModel(connection);
+  const outcomes = outcomeModel(connection);
+  const loadPolicies = createPolicyLoader(connection);
+
+  async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
+    const rows = await metrics.find({ ref: { $in: refs } }).lean();
+    const byRef = new Map(rows.map((r) => [r.ref, summarize(r)]));
+    return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref) ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
+  }
+
+  return {
+    /**
+     * Request → decision: verified policies say what is allowed, the decision
+     * model picks one handler per stage (logging the probability it had), and
+     * requires/provides order the steps into levels that run in parallel.
+     */
+    async planComposition(input: unknown): Promise<CompositionPlan & { request: CompositionRequest }> {
+      let request: CompositionRequest;
+      try {
+        request = parseCompositionRequest(input);
+      } catch (err) {
+        throw nonRetryable(err as Error);
+      }
+      return withStorage('plan', async () => {
+        const rows = await handlers.find({ status: { $ne: 'retired' }, resourceTypes: request.resourceType }).lean();
+        // Parsed through the descriptor schema: it restores defaults (empty lists) the store may drop.
+        const byRef = new Map(rows.map((h) => [h.ref, handlerDescriptorSchema.parse(pickDescriptor(h))]));
+        const { policies } = await loadPolicies();
+        const context: PolicyContext = {
+          request: { user: request.user, account: request.account, region: request.region, resourceType: request.resourceType, spec: request.spec, security: request.security },
+          system: systemLoad(),
+          handlers: await handlerMetrics([...byRef.keys()]),
+        };
+        let evaluation;
+        try {
+          evaluation = evaluate(policies.map(compilePolicy), context);
+        } catch (err) {
+          if (err instanceof PdlError) throw nonRetryable(err);
+          throw err;
+        }
+        const policy = policies.find((p) => p.metadata.name === evaluation.policy)!;
+        const steps: PlannedStep[] = [];
+        const explanation: string[] = [];
+        for (const stage of evaluation.stages) {
+          const candidates = [...new Set(evaluation.trace.filter((t) => t.stage === stage.name && t.rule === 'candidate' && t.handler).map((t) => t.handler!))];
+          const eligible = stage.allowed.filter((ref) => byRef.has(ref));
+          const missingRequired = stage.required.filter((ref) => !byRef.has(ref));
+          if (missingRequired.length) {
+            throw ApplicationFailure.nonRetryable(`stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${request.resourceType}`, 'NoEligibleHandler');
+          }
+          const toChoose = eligible.filter((ref) => !stage.required.includes(ref));
+          if (!toChoose.length && !stage.required.length) {
+            const reasons = candidates.flatMap((ref) => (byRef.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`]));
+            throw ApplicationFailure.nonRetryable(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`, 'NoEligibleHandler');
+          }
+          const make = (ref: string, probability: number, reason: PlannedStep['reason']): PlannedStep => {
+            const h = byRef.get(ref)!;
+            return { stage: stage.name, ref, probability, reason, requires: h.requires, provides: h.provides, undo: h.undo, retry: h.retry, timeoutMs: h.timeoutMs };
+          };
+          for (const ref of stage.required) steps.push(make(ref, 1, 'required'));
+          if (toChoose.length) {
+            const prefs = new Map(stage.preferences.map((p) => [p.handler, p.weight]));
+            const choice = choose(
+              toChoose.map((ref) => ({ ref, metrics: context.handlers[ref]!, preference: prefs.get(ref) ?? 0 })),
+              metricsPrior,
+              { objective: policy.spec.objective ?? DEFAULT_OBJECTIVE, exploration: policy.spec.exploration ?? DEFAULT_EXPLORATION, random: Math.random },
+            );
+            steps.push(make(choice.ref, choice.probability, 'chosen'));
+            explanation.push(`${stage.name}: chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}) among ${toChoose.join(', ')}`);
+          }
+          for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
+          for (const ref of candidates.filter((c) => !stage.allowed.includes(c))) explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));
+        }
+        let levels: PlannedStep[][];
+        try {
+          levels = planLevels(evaluation.order, steps, evaluation.dependsOn);
+        } catch (err) {
+          if (err instanceof PlanInvalid) throw nonRetryable(err);
+          throw err;
+        }
+        return { request, policy: evaluation.policy, model: metricsPrior.name, levels, explanation };
+      });
+    },
+
+    /** Runs one handler version; heartbeats while it works so a hung handler is noticed. */
+    async runHandler({ step, request, outputs, resources }: StepInput): Promise<StepResult> {
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
+      const implementation = BUILTIN_IMPLEMENTATIONS[step.ref.split('@')[0]!];
+      if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${step.ref} has no implementation on this worker`, 'HandlerUnavailable');
+      const provider = providers[request.provider];
+      if (!provider) throw ApplicationFailure.nonRetryable(`provider ${request.provider} is not configured on this worker`, 'ProviderUnavailable');
+      const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
+      const started = performance.now();
+      try {
+        const result = await implementation.run({
+          request,
+          key: `${workflowId}/${step.stage}/${step.ref}`,
+          workflowId,
+          provider,
+          connection,
+          outputs,
+          resources,
+          settings,
+        });
+        return { ...result, latencyMs: Math.round(performance.now() - started) };
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+
+    /** Compensation of one step, by the same key run used. */
+    async undoHandler({ step, request, outputs, resources }: StepInput): Promise<void> {
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
+      const implementation = BUILTIN_IMPLEMENTATIONS[step.ref.split('@')[0]!];
+      const provider = providers[request.provider];
+      if (!implementation?.undo || !provider) return;
+      await implementation.undo(
+        { request, key: `${workflowId}/${step.stage}/${step.ref}`, workflowId, provider, connection, outputs, resources, settings },
+        resources,
+      );
+    },
+
+    /**
+     * The outcome, once per workflow, and each handler's metrics, once per
+     * call: the `applied` list makes a retried recordOutcome count nothing twice.
+     */
+    async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
+      await withStorage('record outcome', async () => {
+        await outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true });
+        for (const step of outcome.steps) {
+          if (step.status === 'skipped' || step.latencyMs === undefined) continue;
+          const call = `${outcome.workflowId}/${step.stage}`;
+          await metrics.updateOne({ ref: step.ref }, { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, { upsert: true });
+          await metrics.updateOne(
+            { ref: step.ref, applied: { $ne: call } },
+            {
+              $inc: { calls: 1, successes: step.status === 'failed' ? 0 : 1, [`latencyBuckets.${latencyBucket(step.latencyMs)}`]: 1 },
+              $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
+              $set: { updatedAt: new Date() },
+            },
+          );
+        }
+      });
+    },
+  };
+}
+
+/** Registers the built-in handler versions; run at worker start, harmless to repeat. */
+export async function registerBuiltinHandlers(connection: Connection): Promise<void> {
+  const handlers = handlerModel(connection);
+  for (const h of BUILTIN_HANDLERS) {
+    await handlers.updateOne({ ref: refOf(h) }, { $setOnInsert: { ...h, ref: refOf(h), registeredBy: 'builtin', registeredAt: new Date() } }, { upsert: true });
+  }
+}
+
+export type CompositionActivities = ReturnType<typeof createCompositionActivities>;

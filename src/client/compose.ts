@@ -1,0 +1,48 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
+import { parseCompositionRequest, type CompositionRequestInput } from '../composition/request';
+import type { composeResource, CompositionProgress } from '../workflows/compose';
+import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
+import type { MosaicClient } from './mosaic-client';
+
+export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
+  url: string;
+  progress(): Promise<CompositionProgress>;
+};
+
+/**
+ * Starts composeResource as `compose-<requestId>`: starting the same request
+ * twice attaches to the first run instead of provisioning twice. The request
+ * is validated here with the worker's schema, so a typo fails before it
+ * reaches Temporal.
+ */
+export async function startComposition(mosaic: MosaicClient, input: CompositionRequestInput): Promise<CompositionHandle> {
+  const request = parseCompositionRequest(input);
+  const workflowId = `compose-${request.requestId}`;
+  const options = {
+    taskQueue: mosaic.taskQueue,
+    workflowId,
+    // Running: attach to it. Finished: never run again; hand back the first run.
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    args: [input] as [CompositionRequestInput],
+    typedSearchAttributes: [
+      { key: MosaicKind, value: 'compose' },
+      { key: MosaicResourceType, value: request.resourceType },
+      { key: MosaicRegion, value: request.region },
+      { key: MosaicAccount, value: request.account },
+      { key: MosaicState, value: 'planning' },
+    ],
+    memo: { summary: `${request.resourceType} ${String(request.spec.name)} for ${request.account} in ${request.region}` },
+  };
+  let handle: WorkflowHandle<typeof composeResource>;
+  try {
+    handle = await mosaic.temporal.workflow.start<typeof composeResource>('composeResource', options);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = mosaic.temporal.workflow.getHandle<typeof composeResource>(workflowId);
+  }
+  return Object.assign(handle, {
+    url: mosaic.url(workflowId),
+    progress: () => handle.query<CompositionProgress>('plan'),
+  });
+}

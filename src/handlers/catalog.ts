@@ -1,0 +1,17 @@
+import { handlerDescriptorSchema, type HandlerDescriptor } from './descriptor';
+
+const builtin = (d: Omit<Partial<HandlerDescriptor>, 'code'> & Pick<HandlerDescriptor, 'id' | 'resourceTypes'>): HandlerDescriptor =>
+  handlerDescriptorSchema.parse({ version: '1', ...d, code: { kind: 'builtin' } });
+
+/** The handlers Mosaic ships; the worker registers them at start. */
+export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
+  builtin({ id: 'validate-request', description: 'checks the resource spec', resourceTypes: ['bucket', 'database', 'service'], provides: ['validated'], retry: { maximumAttempts: 1, initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 100 }, timeoutMs: 5_000 }),
+  builtin({ id: 'quota-check', description: 'refuses an account over its resource quota', resourceTypes: ['bucket', 'database', 'service'], requires: ['validated'], provides: ['quota-ok'], timeoutMs: 10_000 }),
+  builtin({ id: 'provision-bucket', description: 'creates a bucket', resourceTypes: ['bucket'], requires: ['validated'], provides: ['endpoint'], undo: true }),
+  builtin({ id: 'provision-database', description: 'creates a database with its own credentials', resourceTypes: ['database'], requires: ['validated'], provides: ['endpoint'], undo: true }),
+  builtin({ id: 'provision-service', description: 'starts a service on a reserved port', resourceTypes: ['service'], requires: ['validated'], provides: ['endpoint'], undo: true, timeoutMs: 120_000 }),
+  builtin({ id: 'encrypt-at-rest', description: 'creates the resource key and encrypts its credentials', resourceTypes: ['bucket', 'database', 'service'], requires: ['endpoint'], provides: ['encrypted'], undo: true }),
+  builtin({ id: 'attach-network-policy', description: 'records who may reach the resource', resourceTypes: ['bucket', 'database', 'service'], requires: ['endpoint'], provides: ['network-policy'], undo: true }),
+  builtin({ id: 'register-inventory', description: 'adds the resource to the inventory', resourceTypes: ['bucket', 'database', 'service'], requires: ['endpoint'], provides: ['registered'], undo: true }),
+  builtin({ id: 'notify', description: 'POSTs the result to MOSAIC_NOTIFY_URL', resourceTypes: ['bucket', 'database', 'service'], requires: ['endpoint'], provides: ['notified'] }),
+];

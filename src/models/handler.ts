@@ -1,0 +1,66 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { HandlerDescriptor } from '../handlers/descriptor';
+import type { MetricCounters } from '../handlers/metrics';
+import { modelOn } from './model';
+
+/** A registered handler version; `ref` is `id@version`. */
+export interface StoredHandler extends HandlerDescriptor {
+  ref: string;
+  registeredBy: string;
+  registeredAt: Date;
+}
+
+/**
+ * Counters updated once per handler call: `applied` holds the keys of the
+ * latest calls counted, so a retried recordOutcome never counts twice.
+ */
+export interface StoredHandlerMetrics extends MetricCounters {
+  ref: string;
+  applied: string[];
+  updatedAt: Date;
+}
+
+const handlerSchema = new Schema<StoredHandler>(
+  {
+    ref: { type: String, required: true, unique: true },
+    id: { type: String, required: true },
+    version: { type: String, required: true },
+    description: String,
+    resourceTypes: [String],
+    requires: [String],
+    provides: [String],
+    retry: { type: Schema.Types.Mixed, required: true },
+    timeoutMs: Number,
+    idempotent: Boolean,
+    undo: Boolean,
+    hostCapabilities: [String],
+    code: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ['active', 'canary', 'retired'], required: true },
+    canaryShare: Number,
+    registeredBy: { type: String, required: true },
+    registeredAt: { type: Date, required: true },
+  },
+  { collection: 'handlers', versionKey: false, minimize: false },
+);
+
+const metricsSchema = new Schema<StoredHandlerMetrics>(
+  {
+    ref: { type: String, required: true, unique: true },
+    calls: { type: Number, default: 0 },
+    successes: { type: Number, default: 0 },
+    cpuMs: { type: Number, default: 0 },
+    memoryMb: { type: Number, default: 0 },
+    latencyBuckets: { type: Schema.Types.Mixed, default: {} },
+    applied: { type: [String], default: [] },
+    updatedAt: Date,
+  },
+  { collection: 'handler_metrics', versionKey: false, minimize: false },
+);
+
+export function handlerModel(connection: Connection): Model<StoredHandler> {
+  return modelOn(connection, 'StoredHandler', handlerSchema);
+}
+
+export function handlerMetricsModel(connection: Connection): Model<StoredHandlerMetrics> {
+  return modelOn(connection, 'StoredHandlerMetrics', metricsSchema);
+}

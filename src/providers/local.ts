@@ -1,0 +1,171 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { isRunning, readRecord, sleep, startDaemon, stopDaemon } from '../stack/daemon';
+import { canConnect, freePort } from '../stack/ports';
+import type { BucketInput, DatabaseInput, KeyInput, Provider, ResourceRef, ServiceInput } from './provider';
+
+const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
+// The service a request without a command gets: answers every HTTP request
+// with its name, so a person (or a test) can see it is up.
+const DEFAULT_SERVICE = [
+  process.execPath,
+  '-e',
+  "require('node:http').createServer((q,r)=>r.end(JSON.stringify({service:process.env.MOSAIC_SERVICE_NAME,ok:true}))).listen(+process.env.PORT,'127.0.0.1')",
+];
+
+/**
+ * The embedded default: real effects on this machine. A bucket is a directory
+ * tree with metadata, a database is a database on the MongoDB server, a
+ * service is a child process on a port it reserved, a key is 32 random bytes
+ * in a file only the owner reads. Everything lives under `<dataDir>/resources`.
+ */
+export class LocalProvider implements Provider {
+  readonly name = 'local' as const;
+  private readonly root: string;
+
+  constructor(
+    dataDir: string,
+    private readonly mongo: Connection,
+  ) {
+    this.root = path.join(path.resolve(dataDir), 'resources');
+  }
+
+  private dir(kind: string): string {
+    const dir = path.join(this.root, kind);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  async createBucket(input: BucketInput): Promise<ResourceRef> {
+    const dir = path.join(this.dir('buckets'), `${input.name}-${short(input.key)}`);
+    const meta = path.join(dir, '.mosaic.json');
+    if (!fs.existsSync(meta)) {
+      fs.mkdirSync(path.join(dir, 'objects'), { recursive: true });
+      // Written last, and atomically: its presence means the bucket is complete.
+      fs.writeFileSync(`${meta}.tmp`, JSON.stringify({ key: input.key, name: input.name, region: input.region, tags: input.tags ?? {}, createdAt: new Date().toISOString() }, null, 2));
+      fs.renameSync(`${meta}.tmp`, meta);
+    }
+    return { provider: 'local', kind: 'bucket', id: dir, key: input.key, attributes: { path: dir, name: input.name } };
+  }
+
+  async deleteBucket(ref: ResourceRef): Promise<void> {
+    fs.rmSync(ref.id, { recursive: true, force: true });
+  }
+
+  async createDatabase(input: DatabaseInput): Promise<ResourceRef> {
+    const database = `${input.name.replace(/-/g, '_')}_${short(input.key)}`;
+    const db = this.mongo.useDb(database, { useCache: true });
+    await db.collection('_mosaic').updateOne(
+      { _id: 'database' as unknown as never },
+      { $setOnInsert: { key: input.key, name: input.name, engine: input.engine, sizeGb: input.sizeGb, createdAt: new Date() } },
+      { upsert: true },
+    );
+    const user = `mosaic_${short(input.key)}`;
+    const userManagement = await this.ensureUser(db, user, input.key);
+    return {
+      provider: 'local',
+      kind: 'database',
+      id: database,
+      key: input.key,
+      attributes: { database, user, userManagement, secretFile: this.secretFile(input.key) },
+    };
+  }
+
+  /** A user of its own where the server manages users; FerretDB v1 does not, which the ref says. */
+  private async ensureUser(db: Connection, user: string, key: string): Promise<string> {
+    const file = this.secretFile(key);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ user, password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
+    const { password } = JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string };
+    try {
+      await db.db!.command({ createUser: user, pwd: password, roles: [{ role: 'readWrite', db: db.name }] });
+      return 'mongodb-users';
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/already exists/.test(message)) return 'mongodb-users';
+      if (/no such command|not supported|CommandNotFound/i.test(message)) return 'unsupported-by-server';
+      throw err;
+    }
+  }
+
+  private secretFile(key: string): string {
+    return path.join(this.dir('secrets'), `${short(key)}.json`);
+  }
+
+  async deleteDatabase(ref: ResourceRef): Promise<void> {
+    const db = this.mongo.useDb(ref.id, { useCache: true });
+    if (ref.attributes.userManagement === 'mongodb-users') {
+      await db.db!.command({ dropUser: ref.attributes.user }).catch(() => undefined);
+    }
+    await db.dropDatabase();
+    fs.rmSync(this.secretFile(ref.key), { force: true });
+  }
+
+  async startService(input: ServiceInput): Promise<ResourceRef> {
+    const name = `svc-${short(input.key)}`;
+    const runDir = this.dir('services');
+    const existing = readRecord(runDir, name);
+    if (existing && isRunning(existing)) return this.serviceRef(input, name, existing.pid, existing.ports.http!);
+    const port = await freePort();
+    const [executable, ...args] = input.command ?? DEFAULT_SERVICE;
+    const record = startDaemon({
+      name,
+      executable: executable!,
+      args,
+      runDir,
+      logDir: runDir,
+      ports: { http: port },
+      env: { ...process.env, PORT: String(port), MOSAIC_SERVICE_NAME: input.name },
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await canConnect(port))) {
+      if (!isRunning(record) || Date.now() > deadline) {
+        await stopDaemon(runDir, name, 1000);
+        throw new Error(`service ${input.name} did not listen on port ${port}; see ${record.log}`);
+      }
+      await sleep(50);
+    }
+    return this.serviceRef(input, name, record.pid, port);
+  }
+
+  private serviceRef(input: ServiceInput, name: string, pid: number, port: number): ResourceRef {
+    return {
+      provider: 'local',
+      kind: 'service',
+      id: name,
+      key: input.key,
+      attributes: { name: input.name, pid: String(pid), port: String(port), url: `http://127.0.0.1:${port}` },
+    };
+  }
+
+  async stopService(ref: ResourceRef): Promise<void> {
+    await stopDaemon(this.dir('services'), ref.id, 5000);
+  }
+
+  async createKey(input: KeyInput): Promise<ResourceRef> {
+    const file = path.join(this.dir('keys'), `${short(input.key)}.key`);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+    return { provider: 'local', kind: 'key', id: file, key: input.key, attributes: { alias: input.alias } };
+  }
+
+  async deleteKey(ref: ResourceRef): Promise<void> {
+    fs.rmSync(ref.id, { force: true });
+  }
+
+  /** AES-256-GCM; the output is iv | tag | ciphertext, base64. */
+  async encrypt(keyRef: ResourceRef, plaintext: string): Promise<string> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', fs.readFileSync(keyRef.id), iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  async decrypt(keyRef: ResourceRef, ciphertext: string): Promise<string> {
+    const raw = Buffer.from(ciphertext, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', fs.readFileSync(keyRef.id), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}

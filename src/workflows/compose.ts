@@ -1,0 +1,153 @@
+import {
+  ApplicationFailure,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CompositionActivities, CompositionPlan, StepResult } from '../activities/composition';
+import type { PlannedStep } from '../composition/plan';
+import type { CompositionRequest, CompositionRequestInput } from '../composition/request';
+import type { Outcome } from '../models/outcome';
+import type { ResourceRef } from '../providers/provider';
+import { MosaicState } from './search-attributes';
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'compensated' | 'skipped';
+
+export interface CompositionProgress {
+  state: 'planning' | 'running' | 'compensating' | 'succeeded' | 'failed';
+  plan?: CompositionPlan;
+  steps: { stage: string; ref: string; status: StepStatus; latencyMs?: number; error?: string }[];
+}
+
+export interface CompositionResult {
+  workflowId: string;
+  policy: string;
+  outputs: Record<string, string>;
+  resources: ResourceRef[];
+  steps: CompositionProgress['steps'];
+}
+
+export const planQuery = defineQuery<CompositionProgress>('plan');
+
+// Planning and bookkeeping retry on storage trouble only; their own
+// non-retryable failures (bad request, no policy, no handler) end the run.
+const { planComposition, recordOutcome, undoHandler } = proxyActivities<CompositionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/** Each handler runs with the retry policy and timeout its registry entry declares. */
+function handlerActivities(step: PlannedStep) {
+  return proxyActivities<CompositionActivities>({
+    startToCloseTimeout: step.timeoutMs,
+    heartbeatTimeout: Math.min(step.timeoutMs, 10_000),
+    retry: {
+      maximumAttempts: step.retry.maximumAttempts,
+      initialInterval: step.retry.initialIntervalMs,
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumInterval: step.retry.maximumIntervalMs,
+    },
+  });
+}
+
+const messageOf = (err: unknown): string => {
+  let current = err as { message?: string; cause?: unknown } | undefined;
+  let message = current?.message ?? String(err);
+  while (current?.cause) {
+    current = current.cause as { message?: string; cause?: unknown };
+    if (current.message) message = current.message;
+  }
+  return message;
+};
+
+/**
+ * A resource request served by a pipeline of handlers: plan, run level by
+ * level (parallel within a level), undo in reverse on a failure retries
+ * cannot fix, and record the outcome either way.
+ */
+export async function composeResource(input: CompositionRequestInput): Promise<CompositionResult> {
+  const { workflowId } = workflowInfo();
+  const startedAt = Date.now();
+  const progress: CompositionProgress = { state: 'planning', steps: [] };
+  setHandler(planQuery, () => progress);
+  const setState = (state: CompositionProgress['state']) => {
+    progress.state = state;
+    upsertSearchAttributes([{ key: MosaicState, value: state }]);
+  };
+  setState('planning');
+
+  let planned: CompositionPlan & { request: CompositionRequest };
+  try {
+    planned = await planComposition(input);
+  } catch (err) {
+    setState('failed');
+    throw err;
+  }
+  const { request, ...plan } = planned;
+  progress.plan = plan;
+  progress.steps = plan.levels.flat().map((s) => ({ stage: s.stage, ref: s.ref, status: 'pending' }));
+  const entry = (step: PlannedStep) => progress.steps.find((s) => s.stage === step.stage && s.ref === step.ref)!;
+
+  const outputs: Record<string, string> = {};
+  const resources: ResourceRef[] = [];
+  const done: { step: PlannedStep; result: StepResult }[] = [];
+  let failure: { step: PlannedStep; error: unknown } | undefined;
+
+  setState('running');
+  for (const level of plan.levels) {
+    const snapshot = { ...outputs };
+    const settled = await Promise.allSettled(
+      level.map(async (step) => {
+        entry(step).status = 'running';
+        const result = await handlerActivities(step).runHandler({ step, request, outputs: snapshot, resources: [...resources] });
+        Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs });
+        return { step, result };
+      }),
+    );
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') {
+        done.push(s.value);
+        Object.assign(outputs, s.value.result.output);
+        resources.push(...s.value.result.resources);
+      } else {
+        Object.assign(entry(level[i]!), { status: 'failed', error: messageOf(s.reason) });
+        failure ??= { step: level[i]!, error: s.reason };
+      }
+    });
+    if (failure) break;
+  }
+
+  const record = (result: Outcome['result'], error?: Outcome['error']) =>
+    recordOutcome({
+      workflowId,
+      request: request as unknown as Record<string, unknown>,
+      policy: plan.policy,
+      model: plan.model,
+      steps: plan.levels.flat().map((s) => {
+        const e = entry(s);
+        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status: e.status === 'pending' ? 'skipped' : (e.status as Outcome['steps'][number]['status']), latencyMs: e.latencyMs, error: e.error };
+      }),
+      result,
+      error,
+      latencyMs: Date.now() - startedAt,
+    });
+
+  if (failure) {
+    setState('compensating');
+    for (const { step, result } of [...done].reverse()) {
+      if (!step.undo) continue;
+      await undoHandler({ step, request, outputs, resources: result.resources });
+      entry(step).status = 'compensated';
+    }
+    setState('failed');
+    const message = `${failure.step.ref} failed in stage ${failure.step.stage}: ${messageOf(failure.error)}`;
+    await record('failed', { type: 'CompositionFailed', message, handler: failure.step.ref });
+    throw ApplicationFailure.nonRetryable(message, 'CompositionFailed', { handler: failure.step.ref, stage: failure.step.stage });
+  }
+
+  await record('succeeded');
+  setState('succeeded');
+  return { workflowId, policy: plan.policy, outputs, resources, steps: progress.steps };
+}
