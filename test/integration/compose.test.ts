@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { rootFailure } from '../../src/client/failures';
+import { InvalidRequest, type CompositionRequestInput } from '../../src/composition/request';
+import { handlerMetricsModel } from '../../src/models/handler';
+import { inventoryModel } from '../../src/models/inventory';
+import { outcomeModel } from '../../src/models/outcome';
+import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
+import { MosaicState } from '../../src/workflows/search-attributes';
+import { recordHistory } from '../harness/histories';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+
+function request(resourceType: 'bucket' | 'database' | 'service', spec: Record<string, unknown>): CompositionRequestInput {
+  return {
+    requestId: `${resourceType}-${randomUUID().slice(0, 8)}`,
+    user: 'alice',
+    account: `acct-${randomUUID().slice(0, 6)}`,
+    region: 'us-east-1',
+    resourceType,
+    spec,
+    security: { classification: 'internal', compliance: [], networkExposure: 'private' },
+  };
+}
+
+async function failureOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (err) {
+    const f = rootFailure(err);
+    return { type: f?.type, message: f?.message ?? (err as Error).message };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('composeResource on the local provider against the real stack', () => {
+  let w: TestWorker;
+  let db: Connection;
+  let dataDir: string;
+  let notifyStatus = 204;
+  const notified: string[] = [];
+  const notifyServer = http.createServer((req, res) => {
+    notified.push(String(req.headers['idempotency-key']));
+    res.statusCode = notifyStatus;
+    res.end();
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => notifyServer.listen(0, '127.0.0.1', r));
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/compose_${randomUUID().slice(0, 8)}`;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-compose-'));
+    const admin = generateKeyPair();
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      MOSAIC_NOTIFY_URL: `http://127.0.0.1:${(notifyServer.address() as { port: number }).port}/hook`,
+    });
+    db = await mongoose.createConnection(uri).asPromise();
+    const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
+    await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await w?.stop();
+    notifyServer.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('provisions a bucket through every stage and records the outcome once', async () => {
+    const input = request('bucket', { name: 'invoices' });
+    const handle = await w.client.compose(input);
+    const result = await handle.result();
+
+    expect(result.steps.map((s) => [s.stage, s.ref, s.status])).toEqual([
+      ['validate', 'validate-request@1', 'succeeded'],
+      ['quota', 'quota-check@1', 'succeeded'],
+      ['provision', 'provision-bucket@1', 'succeeded'],
+      ['secure', 'attach-network-policy@1', 'succeeded'],
+      ['register', 'register-inventory@1', 'succeeded'],
+      ['notify', 'notify@1', 'succeeded'],
+    ]);
+    const bucket = result.outputs.bucket!;
+    expect(JSON.parse(fs.readFileSync(path.join(bucket, '.mosaic.json'), 'utf8'))).toMatchObject({ name: 'invoices', region: 'us-east-1' });
+    expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(1);
+    expect(notified).toContain(`${handle.workflowId}/notify/notify@1`);
+
+    const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
+    expect(outcome).toMatchObject({ result: 'succeeded', policy: 'default-composition', model: 'metrics-prior' });
+    expect(outcome!.steps.find((s) => s.stage === 'provision')).toMatchObject({ ref: 'provision-bucket@1', reason: 'chosen', probability: 1 });
+    const metrics = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
+    expect(metrics).toMatchObject({ calls: 1, successes: 1 });
+
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(MosaicState)).toBe('succeeded');
+    await recordHistory(w.client.temporal, handle.workflowId, 'bucket');
+  });
+
+  it('returns the first run when the same request is started again', async () => {
+    const input = request('bucket', { name: 'twice' });
+    const first = await (await w.client.compose(input)).result();
+    const again = await w.client.compose(input);
+    expect(await again.result()).toEqual(first);
+    const buckets = fs.readdirSync(path.join(dataDir, 'resources', 'buckets')).filter((d) => d.startsWith('twice-'));
+    expect(buckets).toHaveLength(1);
+    expect(await outcomeModel(db).countDocuments({ workflowId: again.workflowId })).toBe(1);
+  });
+
+  it('provisions a database with encrypted credentials and a service that answers', async () => {
+    const dbInput = request('database', { name: 'orders-db', sizeGb: 5 });
+    dbInput.security = { classification: 'pci', compliance: ['pci-dss'], networkExposure: 'private' };
+    const svcInput = request('service', { name: 'status-page' });
+    const [database, service] = await Promise.all([w.client.compose(dbInput).then((h) => h.result()), w.client.compose(svcInput).then((h) => h.result())]);
+
+    expect(database.steps.map((s) => s.ref)).toContain('encrypt-at-rest@1');
+    const names = (await db.db!.admin().listDatabases()).databases.map((d) => d.name);
+    expect(names).toContain(database.outputs.database);
+    expect(fs.existsSync(database.outputs.secretFile!)).toBe(false);
+    expect(fs.readFileSync(`${database.outputs.secretFile}.enc`, 'utf8')).not.toContain('password');
+
+    const body = await (await fetch(service.outputs.endpoint!)).json();
+    expect(body).toEqual({ service: 'status-page', ok: true });
+  });
+
+  it('refuses an invalid request naming the field, before any handler runs', async () => {
+    const input = request('bucket', { name: 'Not_A_Name' });
+    // The client checks with the worker's schema before starting anything...
+    await expect(w.client.compose(input)).rejects.toThrow(InvalidRequest);
+    await expect(w.client.compose(input)).rejects.toThrow(/^spec\.name: expected a lower-case name/);
+    // ...and the worker checks again for callers that bypass the client.
+    const handle = await w.client.temporal.workflow.start('composeResource', { taskQueue: w.taskQueue, workflowId: `compose-${input.requestId}`, args: [input] });
+    const failure = await failureOf(handle.result());
+    expect(failure).toMatchObject({ type: 'InvalidRequest' });
+    expect(failure.message).toContain('spec.name');
+    const history = await handle.fetchHistory();
+    const activities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    expect(activities).toEqual(['planComposition']);
+  });
+
+  it('names the stage and the rules when no handler is eligible', async () => {
+    const input = { ...request('bucket', { name: 'nowhere' }), resourceType: 'service' as const, spec: { name: 'nowhere' } };
+    // A service in a region with no policy would be NoMatchingPolicy; here the policy matches but the
+    // registry has no provision handler for this type once it is retired.
+    await handlerModelRetire(db, 'provision-service@1');
+    try {
+      const failure = await failureOf(w.client.compose(input).then((h) => h.result()));
+      expect(failure.type).toBe('NoEligibleHandler');
+      expect(failure.message).toContain('no eligible handler for stage provision');
+      expect(failure.message).toContain('provision-service@1 is not registered for service');
+    } finally {
+      await handlerModelRetire(db, 'provision-service@1', 'active');
+    }
+  });
+
+  it('undoes what was done, in reverse, when a step fails for good', async () => {
+    notifyStatus = 400;
+    try {
+      const input = request('bucket', { name: 'rollback' });
+      const handle = await w.client.compose(input);
+      const failure = await failureOf(handle.result());
+      expect(failure.type).toBe('CompositionFailed');
+      expect(failure.message).toContain('notify@1 failed in stage notify');
+      expect(failure.message).toContain('refused the notification with 400');
+
+      const progress = await handle.progress();
+      expect(progress.state).toBe('failed');
+      expect(progress.steps.map((s) => [s.ref, s.status])).toEqual([
+        ['validate-request@1', 'succeeded'],
+        ['quota-check@1', 'succeeded'],
+        ['provision-bucket@1', 'compensated'],
+        ['attach-network-policy@1', 'compensated'],
+        ['register-inventory@1', 'compensated'],
+        ['notify@1', 'failed'],
+      ]);
+      expect(fs.readdirSync(path.join(dataDir, 'resources', 'buckets')).some((d) => d.startsWith('rollback-'))).toBe(false);
+      expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
+      expect(await db.collection('network_policies').countDocuments({ account: input.account })).toBe(0);
+      expect(await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean()).toMatchObject({
+        result: 'failed',
+        error: { type: 'CompositionFailed', handler: 'notify@1' },
+      });
+      await recordHistory(w.client.temporal, handle.workflowId, 'compensated');
+    } finally {
+      notifyStatus = 204;
+    }
+  });
+});
+
+async function handlerModelRetire(db: Connection, ref: string, status: 'retired' | 'active' = 'retired') {
+  await db.collection('handlers').updateOne({ ref }, { $set: { status } });
+}
