@@ -1,0 +1,58 @@
+import { choose, distribution, metricsPrior, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
+
+const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({ latencyP50Ms, latencyP95Ms: latencyP50Ms * 2, errorRate, calls, cpuMs: 0, memoryMb: 0 });
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('distribution', () => {
+  it.each([
+    [{ strategy: 'epsilon-greedy' as const, epsilon: 0.1 }],
+    [{ strategy: 'softmax' as const, temperature: 0.2 }],
+    [{ strategy: 'squarecb' as const, gamma: 5 }],
+  ])('is a probability distribution that favours the best score (%o)', (exploration) => {
+    const p = distribution([0.2, 0.9, 0.5], exploration);
+    expect(sum(p)).toBeCloseTo(1, 10);
+    expect(p.every((x) => x > 0)).toBe(true);
+    expect(p.indexOf(Math.max(...p))).toBe(1);
+  });
+
+  it('gives epsilon-greedy exactly 1-ε+ε/n to the best and ε/n to the others', () => {
+    const p = distribution([1, 0, 0, 0], { strategy: 'epsilon-greedy', epsilon: 0.2 });
+    [0.85, 0.05, 0.05, 0.05].forEach((expected, i) => expect(p[i]).toBeCloseTo(expected, 12));
+  });
+
+  it('tries an arm less under SquareCB the further its score is from the best', () => {
+    const [best, near, far] = distribution([1, 0.9, 0.1], { strategy: 'squarecb', gamma: 10 });
+    expect(best).toBeGreaterThan(near!);
+    expect(near).toBeGreaterThan(far!);
+  });
+});
+
+describe('choose', () => {
+  const candidates: Candidate[] = [
+    { ref: 'flaky@1', metrics: metrics(0.4), preference: 0 },
+    { ref: 'steady@1', metrics: metrics(0.01), preference: 0 },
+  ];
+  const opts = (u: number) => ({ objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy' as const, epsilon: 0.1 }, random: () => u });
+
+  it('exploits the better handler and logs the probability it had', () => {
+    const choice = choose(candidates, metricsPrior, opts(0.5));
+    expect(choice).toMatchObject({ ref: 'steady@1', strategy: 'epsilon-greedy' });
+    expect(choice.probability).toBeCloseTo(0.95, 12);
+  });
+
+  it('explores the other with its small probability', () => {
+    const choice = choose(candidates, metricsPrior, opts(0.01));
+    expect(choice.ref).toBe('flaky@1');
+    expect(choice.probability).toBeCloseTo(0.05, 12);
+  });
+
+  it('lets PDL preferences outweigh metrics', () => {
+    const preferred = [candidates[0]!, { ...candidates[1]!, preference: 0 }].map((c) => (c.ref === 'flaky@1' ? { ...c, preference: 1 } : c));
+    expect(choose(preferred, metricsPrior, opts(0.5)).ref).toBe('flaky@1');
+  });
+
+  it('gives a version without calls the benefit of the doubt', () => {
+    const fresh = [{ ref: 'new@2', metrics: metrics(0, 0, 0), preference: 0 }, candidates[1]!];
+    expect(choose(fresh, metricsPrior, opts(0.5)).ref).toBe('new@2');
+  });
+});

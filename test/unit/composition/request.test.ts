@@ -1,0 +1,34 @@
+import { InvalidRequest, parseCompositionRequest } from '../../../src/composition/request';
+
+const base = { requestId: 'r-1', user: 'u', account: 'a', region: 'eu-west-1', resourceType: 'database', spec: { name: 'orders-db' } };
+
+function invalid(input: unknown): InvalidRequest {
+  try {
+    parseCompositionRequest(input);
+  } catch (err) {
+    if (err instanceof InvalidRequest) return err;
+    throw err;
+  }
+  throw new Error('expected InvalidRequest');
+}
+
+describe('parseCompositionRequest', () => {
+  it('fills defaults for the resource spec and security', () => {
+    expect(parseCompositionRequest(base)).toMatchObject({
+      spec: { name: 'orders-db', engine: 'mongodb', sizeGb: 10 },
+      security: { classification: 'internal', compliance: [], networkExposure: 'private' },
+      provider: 'local',
+    });
+  });
+
+  it.each([
+    [{ ...base, region: 'Europe' }, 'region'],
+    [{ ...base, resourceType: 'queue' }, 'resourceType'],
+    [{ ...base, spec: { name: 'x', sizeGb: -1 } }, 'spec.sizeGb'],
+    [{ ...base, spec: { name: 'x', colour: 'red' } }, 'spec.colour'],
+    [{ ...base, requestId: '../etc' }, 'requestId'],
+    [{ ...base, extra: 1 }, 'extra'],
+  ])('names the bad field %#', (input, field) => {
+    expect(invalid(input).field).toBe(field);
+  });
+});
