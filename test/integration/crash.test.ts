@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { loadConfig } from '../../src/config';
+import { MosaicClient } from '../../src/client/mosaic-client';
+import { inventoryModel } from '../../src/models/inventory';
+import { outcomeModel } from '../../src/models/outcome';
+import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A real `mosaic worker` process, so the test can SIGKILL it like a crashed machine. */
+function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+async function waitForPoller(client: MosaicClient, pid: number) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if ((await client.pollers()).some((p) => p.identity.startsWith(`${pid}@`))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`worker ${pid} never polled`);
+}
+
+describe('a worker killed in the middle of a pipeline', () => {
+  let env: NodeJS.ProcessEnv;
+  let client: MosaicClient;
+  let db: Connection;
+  let dataDir: string;
+  const workers: ChildProcess[] = [];
+  const calls: string[] = [];
+  let inNotify: () => void = () => {};
+  // The notify step is slow, so the worker dies while a step is in flight.
+  const receiver = http.createServer((req, res) => {
+    calls.push(String(req.headers['idempotency-key']));
+    inNotify();
+    setTimeout(() => res.end(), 1500);
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-crash-'));
+    const admin = generateKeyPair();
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/crash_${randomUUID().slice(0, 8)}`;
+    env = {
+      MOSAIC_TASK_QUEUE: `crash-${randomUUID()}`,
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      MOSAIC_NOTIFY_URL: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`,
+    };
+    client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
+    db = await mongoose.createConnection(uri).asPromise();
+    const first = startWorkerProcess(env);
+    workers.push(first);
+    await waitForPoller(client, first.pid!);
+    const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
+    await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await client?.close();
+    await db?.close();
+    receiver.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is finished by another worker, with every side effect exactly once', async () => {
+    const request = {
+      requestId: `crash-${randomUUID().slice(0, 8)}`,
+      user: 'alice',
+      account: `acct-${randomUUID().slice(0, 6)}`,
+      region: 'us-east-1',
+      resourceType: 'bucket' as const,
+      spec: { name: 'survivor' },
+    };
+    const reachedNotify = new Promise<void>((r) => (inNotify = r));
+    const handle = await client.compose(request);
+    await reachedNotify;
+    workers[0]!.kill('SIGKILL');
+
+    const second = startWorkerProcess(env);
+    workers.push(second);
+    const result = await handle.result();
+
+    expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true);
+    const buckets = fs.readdirSync(path.join(dataDir, 'resources', 'buckets')).filter((d) => d.startsWith('survivor-'));
+    expect(buckets).toHaveLength(1);
+    expect(await inventoryModel(db).countDocuments({ account: request.account })).toBe(1);
+    expect(await db.collection('network_policies').countDocuments({ account: request.account })).toBe(1);
+    expect(await outcomeModel(db).countDocuments({ workflowId: handle.workflowId })).toBe(1);
+    // The interrupted notification is delivered again, with the same idempotency key for the receiver to deduplicate.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(calls)).toEqual(new Set([`${handle.workflowId}/notify/notify@1`]));
+  }, 120_000);
+});
