@@ -2,6 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { actorModel } from '../models/actor';
 import { auditModel } from '../models/audit';
+import { handlerMetricsModel, handlerModel } from '../models/handler';
+import { summarize } from '../handlers/metrics';
 import { policyHeadModel, policyModel } from '../models/policy';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
@@ -22,7 +24,9 @@ export type GovernanceQuery =
   | { kind: 'policy'; name: string; version?: number }
   | { kind: 'history'; name: string }
   | { kind: 'audit'; limit?: number; actor?: string; operation?: string }
-  | { kind: 'actors' };
+  | { kind: 'actors' }
+  | { kind: 'handlers'; resourceType?: string }
+  | { kind: 'handler'; ref: string };
 
 export interface PolicyEvaluation {
   evaluation?: Evaluation;
@@ -84,6 +88,27 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             return rows.map(({ at, actor, operation, target, result, reason, workflowId }) => ({
               at: at.toISOString(), actor, operation, target, result, reason, workflowId,
             }));
+          }
+          case 'handlers': {
+            const filter = query.resourceType ? { resourceTypes: query.resourceType } : {};
+            const rows = await handlerModel(connection).find(filter).sort({ ref: 1 }).lean();
+            const metrics = new Map((await handlerMetricsModel(connection).find().lean()).map((m) => [m.ref, summarize(m)]));
+            return rows.map((h) => ({
+              ref: h.ref,
+              status: h.status,
+              resourceTypes: h.resourceTypes,
+              provides: h.provides ?? [],
+              requires: h.requires ?? [],
+              undo: h.undo,
+              ...(metrics.get(h.ref) ?? { calls: 0, errorRate: 0, latencyP50Ms: 0, latencyP95Ms: 0 }),
+            }));
+          }
+          case 'handler': {
+            const h = await handlerModel(connection).findOne({ ref: query.ref }).lean();
+            if (!h) throw ApplicationFailure.nonRetryable(`no handler ${query.ref}; see \`mosaic handler list\``, 'HandlerNotFound');
+            const m = await handlerMetricsModel(connection).findOne({ ref: query.ref }).lean();
+            const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
+            return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
           }
           case 'actors': {
             const rows = await actors.find().sort({ grantedAt: 1 }).lean();

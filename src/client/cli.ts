@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit';
 import { registerCompose } from './commands/compose';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
+import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerPolicy } from './commands/policy';
 import { registerStack } from './commands/stack';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerCompose(program);
   registerPolicy(program);
+  registerHandler(program);
   registerKeys(program);
   registerAudit(program);
   registerDemo(program);

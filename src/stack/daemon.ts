@@ -36,7 +36,8 @@ export function readRecord(runDir: string, name: string): DaemonRecord | undefin
 
 /**
  * Alive and still the process we started: a pid alone can be reused by an
- * unrelated process after a reboot, so the command line must match too.
+ * unrelated process (another node, after a reboot), so the whole command
+ * line must match too.
  */
 export function isRunning(record: DaemonRecord): boolean {
   try {
@@ -46,7 +47,8 @@ export function isRunning(record: DaemonRecord): boolean {
   }
   try {
     const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
-    return cmdline.includes(record.executable) || cmdline.some((part) => part.endsWith(path.basename(record.executable)));
+    const sameProgram = cmdline.includes(record.executable) || cmdline.some((part) => part.endsWith(path.basename(record.executable)));
+    return sameProgram && record.args.every((arg) => cmdline.includes(arg));
   } catch {
     // No /proc (macOS): the signal check above is all we have.
     return true;

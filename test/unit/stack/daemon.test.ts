@@ -35,3 +35,11 @@ describe('daemons', () => {
     await expect(stopDaemon(dir, 'nothing')).resolves.toBe('not-running');
   });
 });
+
+describe('isRunning', () => {
+  it('does not take another process of the same program for ours', () => {
+    // This test runs in node too, with other arguments.
+    expect(isRunning({ name: 'w', pid: process.pid, executable: process.execPath, args: ['/nowhere/bin/mosaic.js', 'worker'], log: '', startedAt: '', ports: {} })).toBe(false);
+    expect(isRunning({ name: 'w', pid: process.pid, executable: process.execPath, args: [], log: '', startedAt: '', ports: {} })).toBe(true);
+  });
+});
