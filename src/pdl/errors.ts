@@ -43,7 +43,14 @@ export class PdlExpressionError extends PdlError {
  */
 export class PdlEvaluationError extends PdlError {}
 export class UnknownHandlerReference extends PdlError {}
-export class StageOrderCycle extends PdlError {}
+export class StageOrderCycle extends PdlError {
+  constructor(
+    message: string,
+    readonly stages: string[],
+  ) {
+    super(message);
+  }
+}
 export class NoMatchingPolicy extends PdlError {}
 
 /** Two policies in force contradict each other: one requires what the other forbids. */

@@ -32,8 +32,21 @@ export function orderStages(stages: Ordered[], owner: string): string[] {
     }
   }
   if (order.length < names.length) {
-    const cycle = names.filter((n) => !order.includes(n));
-    throw new StageOrderCycle(`${owner}: stages ${cycle.join(', ')} order each other in a cycle (after/before); remove one of the constraints`);
+    const cycle = inCycle(names.filter((n) => !order.includes(n)), edges);
+    throw new StageOrderCycle(`${owner}: stages ${cycle.join(', ')} order each other in a cycle (after/before); remove one of the constraints`, cycle);
   }
   return order;
+}
+
+/**
+ * What the sort left over also holds stages merely ordered after a cycle;
+ * dropping, again and again, those that precede nothing left keeps the cycle.
+ */
+function inCycle(left: string[], edges: Map<string, Set<string>>): string[] {
+  let rest = left;
+  for (;;) {
+    const next = rest.filter((n) => [...edges.get(n)!].some((t) => rest.includes(t)));
+    if (next.length === rest.length) return rest;
+    rest = next;
+  }
 }

@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
 import { compileCondition } from './cel';
-import { PdlError, PdlExpressionError, PdlSyntaxError, PdlValidationError, UnknownHandlerReference } from './errors';
+import { PdlError, PdlExpressionError, PdlSyntaxError, PdlValidationError, StageOrderCycle, UnknownHandlerReference } from './errors';
 import { orderStages } from './order';
 import { policySchema, type Policy } from './schema';
 
@@ -104,7 +104,11 @@ function check(policy: Policy, known: string[] | undefined): void {
   try {
     orderStages(policy.spec.stages, policy.metadata.name);
   } catch (err) {
-    (err as PdlError).path.push('spec', 'stages');
+    if (!(err instanceof StageOrderCycle)) throw err;
+    // Point at the first constraint between two stages of the cycle.
+    const intoCycle = (names: string[] = []) => names.some((n) => err.stages.includes(n));
+    const i = policy.spec.stages.findIndex((s) => err.stages.includes(s.name) && (intoCycle(s.after) || intoCycle(s.before)));
+    err.path.push('spec', 'stages', i, intoCycle(policy.spec.stages[i]!.after) ? 'after' : 'before');
     throw err;
   }
 }

@@ -100,9 +100,26 @@ describe('evaluate', () => {
     expect(err.message).toContain('us-east-1');
   });
 
-  it('reads a handler without metrics (a new version) as zeros', () => {
-    const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['new@1'], forbid: [{ when: 'handlers["new@1"].calls < 1.0', handlers: ['new@1'] }] }] });
-    expect(stage(evaluate(compiled(text), context()), 'provision').allowed).toEqual([]);
+  it('reads a handler without metrics (a new version) as zeros, however its name is quoted', () => {
+    for (const when of ['handlers["new@1"].calls < 1.0', "handlers['new@1'].calls < 1"]) {
+      const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['new@1'], forbid: [{ when, handlers: ['new@1'] }] }] });
+      expect(stage(evaluate(compiled(text), context()), 'provision').allowed).toEqual([]);
+    }
+  });
+
+  it('fails the decision with PdlEvaluationError when a condition fails on the request data', () => {
+    const guarded = (when: string) =>
+      compiled(policyYaml('p', { stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when, handlers: ['rds@1'] }] }] }));
+    const err = pdlErrorOf(() => evaluate(guarded('request.spec.sizeGb > 100'), context()));
+    expect(err.type).toBe('PdlEvaluationError');
+    expect(err.message).toContain('policy p, stage provision, forbid[0]: `request.spec.sizeGb > 100` failed on this request: No such key: sizeGb');
+    expect(err.message).toContain('has(request.spec.size)');
+    const wrongType = pdlErrorOf(() => evaluate(guarded('request.spec.sizeGb > 100'), context({ request: { spec: { sizeGb: 'big' } } })));
+    expect(wrongType.message).toContain('no such overload');
+    // Guarded, a missing key is simply a condition that does not hold.
+    const safe = guarded('has(request.spec.sizeGb) && request.spec.sizeGb > 100');
+    expect(stage(evaluate(safe, context()), 'provision').allowed).toEqual(['rds@1']);
+    expect(stage(evaluate(safe, context({ request: { spec: { sizeGb: 500 } } })), 'provision').allowed).toEqual([]);
   });
 
   it('explains why a handler was not used', () => {

@@ -3,6 +3,13 @@ import { pdlErrorOf } from './errors';
 import { EXAMPLE, policyYaml } from './fixtures';
 
 const parseError = (text: string, knownHandlers?: string[]) => pdlErrorOf(() => parsePolicy(text, { knownHandlers }));
+/** 1-based [line, column] of the first occurrence of needle in text, plus `shift` columns. */
+const at = (text: string, needle: string, shift = 0) => {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  expect(text).toContain(needle);
+  return [before.length, before[before.length - 1]!.length + 1 + shift];
+};
+const where = (err: { line?: number; column?: number }) => [err.line, err.column];
 
 describe('parsePolicy', () => {
   it('accepts the example policy as written', () => {
@@ -17,11 +24,17 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy(text)).toThrow(/expected one policy document, found 2/);
   });
 
+  it('skips empty documents of a stream: a trailing ---, comments only', () => {
+    expect(parsePolicies(`---\n${policyYaml('a', {})}---\n# nothing here\n---\n`).map((p) => p.metadata.name)).toEqual(['a']);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const err = parseError('apiVersion: mosaic/v1\nkind: [unclosed\n');
     expect(err.type).toBe('PdlSyntaxError');
-    expect(err.line).toBe(3);
-    expect(err.message).toMatch(/^line 3, column \d+: YAML syntax/);
+    expect(where(err)).toEqual([3, 1]);
+    expect(err.message).toMatch(/^line 3, column 1: YAML syntax/);
+    const duplicate = 'apiVersion: mosaic/v1\nkind: CompositionPolicy\nmetadata:\n  name: p\n  version: 1\n  name: q\n';
+    expect(where(parseError(duplicate))).toEqual(at(duplicate, 'name: q'));
   });
 
   it('names an unknown field and points at its key', () => {
@@ -34,16 +47,19 @@ describe('parsePolicy', () => {
   });
 
   it('names a field of the wrong type with the expected form', () => {
-    const err = parseError(policyYaml('p', { priority: 'high' }));
+    const text = policyYaml('p', { priority: 'high' });
+    const err = parseError(text);
     expect(err.type).toBe('PdlValidationError');
     expect(err.path).toEqual(['spec', 'priority']);
     expect(err.message).toMatch(/spec\.priority: .*number/);
-    expect(err.line).toBeGreaterThan(0);
+    expect(where(err)).toEqual(at(text, 'high'));
   });
 
   it('rejects a malformed handler reference', () => {
-    const err = parseError(policyYaml('p', { stages: [{ name: 'provision', candidates: ['Postgres'] }] }));
+    const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['Postgres'] }] });
+    const err = parseError(text);
     expect(err.message).toContain('expected handler@version');
+    expect(where(err)).toEqual(at(text, 'Postgres'));
   });
 
   it('rejects a reference to a handler that is not registered, when the registry is given', () => {
@@ -51,48 +67,63 @@ describe('parsePolicy', () => {
     const err = parseError(text, ['postgres-local@2', 'rds@1']);
     expect(err.type).toBe('UnknownHandlerReference');
     expect(err.path).toEqual(['spec', 'stages', 0, 'candidates', 1]);
-    expect(err.line).toBe(text.split('\n').findIndex((l) => l.includes('rds@7')) + 1);
+    expect(where(err)).toEqual(at(text, 'rds@7'));
     expect(() => parsePolicy(text.replace('rds@7', 'rds@*'), { knownHandlers: ['postgres-local@2', 'rds@1'] })).not.toThrow();
   });
 
-  it('rejects CEL that does not parse, with line and column', () => {
-    const err = parseError(policyYaml('p', { match: 'request.region ==' }));
+  it('rejects CEL that does not parse, pointing into the expression', () => {
+    const text = policyYaml('p', { match: 'request.region == "eu-west-1" &&' });
+    const err = parseError(text);
     expect(err.type).toBe('PdlExpressionError');
     expect(err.path).toEqual(['spec', 'match']);
-    expect(err.message).toContain('invalid CEL in `request.region ==`');
-    expect(err.line).toBeGreaterThan(0);
+    expect(err.message).toContain('invalid CEL in `request.region == "eu-west-1" &&`');
+    expect(where(err)).toEqual(at(text, 'request.region', 'request.region == "eu-west-1" &&'.length));
   });
 
-  it('rejects CEL that does not type-check', () => {
-    expect(parseError(policyYaml('p', { match: 'request.region + 1' })).message).toContain('no such overload');
+  it('rejects CEL that does not type-check, pointing into a quoted expression', () => {
+    const text = policyYaml('p', { match: 'true && request.region.startsWith(1)' }).replace(/match: (.*)/, 'match: "$1"');
+    const err = parseError(text);
+    expect(err.message).toContain("no matching overload for 'string.startsWith(int)'");
+    expect(where(err)).toEqual(at(text, 'request.region'));
     expect(parseError(policyYaml('p', { match: 'system.cpu' })).message).toContain('is of type double; a condition must be a bool');
   });
 
-  it('rejects an unknown context field, naming it', () => {
-    const err = parseError(
-      policyYaml('p', { stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when: 'system.cpux > 0.5', handlers: ['rds@1'] }] }] }),
-    );
+  it('rejects an unknown context field, naming it and pointing at it', () => {
+    const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when: 'system.cpux > 0.5', handlers: ['rds@1'] }] }] });
+    const err = parseError(text);
     expect(err.type).toBe('PdlExpressionError');
     expect(err.path).toEqual(['spec', 'stages', 0, 'forbid', 0, 'when']);
     expect(err.message).toContain('unknown context field "cpux"');
+    expect(where(err)).toEqual(at(text, 'cpux'));
   });
 
-  it('rejects cyclic stage ordering, naming the stages', () => {
-    const err = parseError(
-      policyYaml('p', {
-        stages: [
-          { name: 'a', candidates: ['x@1'], after: ['b'] },
-          { name: 'b', candidates: ['y@1'], after: ['a'] },
-        ],
-      }),
-    );
+  it('points at the start of an expression folded over several lines', () => {
+    const text = policyYaml('p', {}).replace(/match: .*/, 'match: >-\n    request.region ==\n    1');
+    const err = parseError(text);
+    expect(err.message).toContain('no such overload');
+    expect(where(err)).toEqual(at(text, '>-'));
+  });
+
+  it('rejects cyclic stage ordering, naming only the stages of the cycle', () => {
+    const text = policyYaml('p', {
+      stages: [
+        { name: 'a', candidates: ['x@1'], after: ['b'] },
+        { name: 'b', candidates: ['y@1'], after: ['a'] },
+        { name: 'c', candidates: ['z@1'], after: ['b'] },
+      ],
+    });
+    const err = parseError(text);
     expect(err.type).toBe('StageOrderCycle');
     expect(err.message).toContain('stages a, b order each other in a cycle');
+    expect(err.path).toEqual(['spec', 'stages', 0, 'after']);
+    expect(where(err)).toEqual(at(text, '- b'));
   });
 
   it('rejects ordering against a stage the policy does not have', () => {
-    const err = parseError(policyYaml('p', { stages: [{ name: 'a', candidates: ['x@1'], before: ['nope'] }] }));
+    const text = policyYaml('p', { stages: [{ name: 'a', candidates: ['x@1'], before: ['nope'] }] });
+    const err = parseError(text);
     expect(err.message).toContain('ordered against "nope"');
+    expect(where(err)).toEqual(at(text, 'name: a'));
   });
 });
 

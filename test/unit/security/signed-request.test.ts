@@ -37,15 +37,39 @@ describe('signed requests', () => {
     expect(verifySignedRequest(request(), payload, options())).toEqual({ keyId: author.keyId, role: 'policy-author' });
   });
 
-  it('gives each failure its own type', () => {
+  it('refuses a tampered request: SignatureInvalid', () => {
     expect(errorOf({ ...request(), signature: request(author, now, 'other').signature })).toBe('SignatureInvalid');
+    expect(errorOf({ ...request(), operation: 'role.grant' })).toBe('SignatureInvalid');
+  });
+
+  it('refuses a key that belongs to no actor: UnknownActor', () => {
     expect(errorOf(request(generateKeyPair()))).toBe('UnknownActor');
+  });
+
+  it('refuses a request signed with another key than the actor it names: SignatureInvalid', () => {
     expect(errorOf({ ...request(generateKeyPair()), keyId: author.keyId })).toBe('SignatureInvalid');
-    expect(errorOf(request(author, new Date(now.getTime() - 6 * 60_000)))).toBe('RequestExpired');
-    expect(errorOf(request(author, new Date(now.getTime() + 6 * 60_000)))).toBe('RequestExpired');
+  });
+
+  it('refuses a timestamp outside the allowed skew, either way: RequestExpired', () => {
+    const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+    expect(errorOf(request(author, minutes(-6)))).toBe('RequestExpired');
+    expect(errorOf(request(author, minutes(6)))).toBe('RequestExpired');
+    expect(errorOf(request(author, minutes(-4)))).toBe('accepted');
+    expect(errorOf(request(author, minutes(-2)), payload, options({ maxSkewMs: 60_000 }))).toBe('RequestExpired');
+  });
+
+  it('refuses a replay: NonceReused', () => {
     expect(errorOf(request(), payload, options({ nonceSeen: (n) => n === 'n-1' }))).toBe('NonceReused');
+  });
+
+  it('refuses an operation the role does not allow: PermissionDenied', () => {
     expect(errorOf(request(viewer))).toBe('PermissionDenied');
+  });
+
+  it('refuses a payload other than the one signed: PayloadMismatch', () => {
     expect(errorOf(request(), { ...payload, source: 'changed' })).toBe('PayloadMismatch');
+    // Key order is not meaning: the canonical payload hashes the same.
+    expect(errorOf(request(), { source: payload.source, operation: payload.operation })).toBe('accepted');
   });
 
   it('rejects every mutation of a signed request with a typed error', () => {
