@@ -32,6 +32,13 @@ const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
 const only = (made: ResourceRef[], kind: ResourceRef['kind']) => made.filter((r) => r.kind === kind);
 
 export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
+  /** Does nothing: measures the orchestration's own cost (bench/compose-overhead.ts). Not registered by default. */
+  noop: {
+    async run() {
+      return { output: {}, resources: [] };
+    },
+  },
+
   'validate-request': {
     async run(ctx) {
       try {

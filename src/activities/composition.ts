@@ -9,7 +9,7 @@ import { handlerDescriptorSchema, refOf } from '../handlers/descriptor';
 import { latencyBucket, summarize } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
-import { compilePolicy, evaluate, explain, PdlError, type HandlerMetrics, type PolicyContext } from '../pdl';
+import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import type { Provider, ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerResult } from './builtin-handlers';
 import { withStorage } from './errors';
@@ -53,6 +53,22 @@ function systemLoad(): PolicyContext['system'] {
 
 const nonRetryable = (err: Error & { type?: string }) => ApplicationFailure.nonRetryable(err.message, err.type ?? err.name);
 
+/** The value of load(), reloaded at most every ttlMs; concurrent callers share one load. */
+function ttlCache<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let loadedAt = 0;
+  return () => {
+    if (!value || Date.now() - loadedAt > ttlMs) {
+      loadedAt = Date.now();
+      value = load().catch((err) => {
+        value = undefined;
+        throw err;
+      });
+    }
+    return value;
+  };
+}
+
 export function createCompositionActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
@@ -63,10 +79,19 @@ export function createCompositionActivities(deps: {
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const loadPolicies = createPolicyLoader(connection);
+  // A worker plans many compositions a second; policies, the registry and
+  // metrics change far less often. Short-lived caches keep planning to one
+  // store round trip in the common case, and a changed policy, a retired
+  // handler or a failing one is seen within a second or two.
+  const policyCache = ttlCache(2000, async () => {
+    const { policies } = await loadPolicies();
+    return { policies, set: new PolicySet(policies.map(compilePolicy)) };
+  });
+  const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
+  const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, summarize(r)])));
 
   async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
-    const rows = await metrics.find({ ref: { $in: refs } }).lean();
-    const byRef = new Map(rows.map((r) => [r.ref, summarize(r)]));
+    const byRef = await metricsCache();
     return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref) ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
   }
 
@@ -84,10 +109,10 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err as Error);
       }
       return withStorage('plan', async () => {
-        const rows = await handlers.find({ status: { $ne: 'retired' }, resourceTypes: request.resourceType }).lean();
+        const rows = (await registryCache()).filter((h) => h.resourceTypes.includes(request.resourceType));
         // Parsed through the descriptor schema: it restores defaults (empty lists) the store may drop.
         const byRef = new Map(rows.map((h) => [h.ref, handlerDescriptorSchema.parse(pickDescriptor(h))]));
-        const { policies } = await loadPolicies();
+        const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: { user: request.user, account: request.account, region: request.region, resourceType: request.resourceType, spec: request.spec, security: request.security },
           system: systemLoad(),
@@ -95,7 +120,7 @@ export function createCompositionActivities(deps: {
         };
         let evaluation;
         try {
-          evaluation = evaluate(policies.map(compilePolicy), context);
+          evaluation = evaluate(set, context);
         } catch (err) {
           if (err instanceof PdlError) throw nonRetryable(err);
           throw err;
@@ -191,19 +216,29 @@ export function createCompositionActivities(deps: {
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
         await outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true });
-        for (const step of outcome.steps) {
-          if (step.status === 'skipped' || step.latencyMs === undefined) continue;
-          const call = `${outcome.workflowId}/${step.stage}`;
-          await metrics.updateOne({ ref: step.ref }, { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, { upsert: true });
-          await metrics.updateOne(
-            { ref: step.ref, applied: { $ne: call } },
-            {
-              $inc: { calls: 1, successes: step.status === 'failed' ? 0 : 1, [`latencyBuckets.${latencyBucket(step.latencyMs)}`]: 1 },
-              $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
-              $set: { updatedAt: new Date() },
-            },
-          );
-        }
+        const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
+        if (!ran.length) return;
+        // Two ordered batches: make sure each counter exists, then count each call once.
+        await metrics.bulkWrite(
+          ran.map((s) => ({
+            updateOne: { filter: { ref: s.ref }, update: { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, upsert: true },
+          })),
+        );
+        await metrics.bulkWrite(
+          ran.map((s) => {
+            const call = `${outcome.workflowId}/${s.stage}`;
+            return {
+              updateOne: {
+                filter: { ref: s.ref, applied: { $ne: call } },
+                update: {
+                  $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
+                  $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
+                  $set: { updatedAt: new Date() },
+                },
+              },
+            };
+          }),
+        );
       });
     },
   };

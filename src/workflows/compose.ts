@@ -2,9 +2,11 @@ import {
   ApplicationFailure,
   defineQuery,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { CompositionActivities, CompositionPlan, StepResult } from '../activities/composition';
 import type { PlannedStep } from '../composition/plan';
@@ -31,12 +33,17 @@ export interface CompositionResult {
 
 export const planQuery = defineQuery<CompositionProgress>('plan');
 
-// Planning and bookkeeping retry on storage trouble only; their own
-// non-retryable failures (bad request, no policy, no handler) end the run.
-const { planComposition, recordOutcome, undoHandler } = proxyActivities<CompositionActivities>({
+const bookkeepingRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 };
+
+// Planning and recording are short reads and writes of Mosaic's own store:
+// local activities spare them two round trips through the task queue each.
+// They retry on storage trouble only; their own non-retryable failures (bad
+// request, no policy, no handler) end the run.
+const { planComposition, recordOutcome } = proxyLocalActivities<CompositionActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+  retry: bookkeepingRetry,
 });
+const { undoHandler } = proxyActivities<CompositionActivities>({ startToCloseTimeout: '5 minutes', retry: bookkeepingRetry });
 
 /** Each handler runs with the retry policy and timeout its registry entry declares. */
 function handlerActivities(step: PlannedStep) {
@@ -72,11 +79,11 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const startedAt = Date.now();
   const progress: CompositionProgress = { state: 'planning', steps: [] };
   setHandler(planQuery, () => progress);
+  // The client starts the run with MosaicState=planning; each later state is an upsert.
   const setState = (state: CompositionProgress['state']) => {
     progress.state = state;
     upsertSearchAttributes([{ key: MosaicState, value: state }]);
   };
-  setState('planning');
 
   let planned: CompositionPlan & { request: CompositionRequest };
   try {

@@ -1,0 +1,160 @@
+// composeResource's overhead: 200 workflows at concurrency 20, each a pipeline
+// of 5 no-op handlers, against a bare workflow running 5 no-op activities in
+// sequence; same worker, same stack, same run (baseline, compose, baseline,
+// compose). Prints one JSON line with p50/p95 latency, throughput and ratios,
+// then the cost of planComposition with 50 policies and 100 handler versions.
+//   npx tsx bench/compose-overhead.ts        (starts its own stack on free ports)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import mongoose from 'mongoose';
+import { stringify } from 'yaml';
+import { createActivities } from '../src/activities';
+import { createCompositionActivities, registerBuiltinHandlers } from '../src/activities/composition';
+import { bootstrapAdmin } from '../src/activities/policy-store';
+import { MosaicClient } from '../src/client/mosaic-client';
+import { loadConfig } from '../src/config';
+import { handlerDescriptorSchema, refOf } from '../src/handlers/descriptor';
+import { createLogger, temporalLogger } from '../src/logger';
+import { handlerModel } from '../src/models/handler';
+import { LocalProvider } from '../src/providers/local';
+import { generateKeyPair } from '../src/security/keys';
+import { signYaml } from '../src/security/policy-signature';
+import { freePort } from '../src/stack/ports';
+import { startStack, stopStack } from '../src/stack/stack';
+import { benchActivities } from './activities';
+
+const WORKFLOWS = 200;
+const CONCURRENCY = 20;
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
+};
+
+async function measure(count: number, run: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await run(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
+}
+
+function policy(name: string, priority: number, match: string, stages: string[][]) {
+  return stringify({
+    apiVersion: 'mosaic/v1',
+    kind: 'CompositionPolicy',
+    metadata: { name, version: 1 },
+    spec: { match, priority, stages: stages.map((candidates, i) => ({ name: `s${i}`, candidates, ...(i ? { after: [`s${i - 1}`] } : {}) })) },
+  });
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-'));
+  const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  const config = loadConfig({
+    ...process.env,
+    MOSAIC_DATA_DIR: dataDir,
+    MOSAIC_TEMPORAL_PORT: String(temporalPort),
+    MOSAIC_MONGODB_PORT: String(mongoPort),
+    MOSAIC_TASK_QUEUE: `bench-${randomUUID()}`,
+    MOSAIC_LOG_LEVEL: 'error',
+  });
+  process.stderr.write(`starting a private stack in ${dataDir}\n`);
+  await startStack({ dataDir, cacheDir: config.cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
+  Runtime.install({ logger: temporalLogger(createLogger('error', 'bench')), shutdownSignals: [] });
+  const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
+  try {
+    await registerBuiltinHandlers(mongo);
+    const handlers = handlerModel(mongo);
+    // Five no-op handler versions, and 95 more so the registry has 100.
+    for (let v = 1; v <= 100; v++) {
+      const d = handlerDescriptorSchema.parse({ id: 'noop', version: String(v), resourceTypes: ['bucket'], code: { kind: 'builtin' }, timeoutMs: 10_000 });
+      await handlers.updateOne({ ref: refOf(d) }, { $setOnInsert: { ...d, ref: refOf(d), registeredBy: 'bench', registeredAt: new Date() } }, { upsert: true });
+    }
+    const admin = generateKeyPair();
+    await bootstrapAdmin(mongo, admin.publicKeyPem);
+
+    const worker = await Worker.create({
+      connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: config.temporal.address }),
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: createLoggerShim() }),
+      activities: { ...createActivities({ connection: mongo, config }), ...benchActivities },
+    });
+    const running = worker.run();
+    const client = await MosaicClient.connect(config);
+    try {
+      // The measured pipeline, and 49 policies for other resource types and regions beside it.
+      const sources = [policy('bench-five-noops', 10, 'request.resourceType == "bucket"', [['noop@1'], ['noop@2'], ['noop@3'], ['noop@4'], ['noop@5']])];
+      for (let i = 0; i < 49; i++) sources.push(policy(`other-${i}`, i, `request.resourceType == "bucket" && request.region == "xx-none-${i}"`, [[`noop@${(i % 100) + 1}`]]));
+      for (const source of sources) await client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
+
+      const baseline = (i: number) =>
+        client.temporal.workflow.execute('baselineFiveSteps', { taskQueue: config.temporal.taskQueue, workflowId: `baseline-${i}-${randomUUID()}` });
+      const compose = (i: number) =>
+        client.compose({ requestId: `bench-${i}-${randomUUID().slice(0, 8)}`, user: 'bench', account: 'bench', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'bench' } }).then((h) => h.result());
+
+      process.stderr.write('warm-up\n');
+      await measure(40, baseline);
+      await measure(40, compose);
+      const rounds: { baseline: Awaited<ReturnType<typeof measure>>; compose: Awaited<ReturnType<typeof measure>> }[] = [];
+      for (let round = 0; round < 2; round++) {
+        process.stderr.write(`round ${round + 1}: baseline, then compose (${WORKFLOWS / 2} each)\n`);
+        rounds.push({ baseline: await measure(WORKFLOWS / 2, baseline), compose: await measure(WORKFLOWS / 2, compose) });
+      }
+      const avg = (k: 'baseline' | 'compose', f: 'p50Ms' | 'p95Ms' | 'throughputPerSec') => rounds.reduce((a, r) => a + r[k][f], 0) / rounds.length;
+      const result = {
+        bench: 'compose-overhead',
+        workflows: WORKFLOWS,
+        concurrency: CONCURRENCY,
+        baseline: { p50Ms: avg('baseline', 'p50Ms'), p95Ms: avg('baseline', 'p95Ms'), throughputPerSec: avg('baseline', 'throughputPerSec') },
+        compose: { p50Ms: avg('compose', 'p50Ms'), p95Ms: avg('compose', 'p95Ms'), throughputPerSec: avg('compose', 'throughputPerSec') },
+        p50Ratio: Math.round((avg('compose', 'p50Ms') / avg('baseline', 'p50Ms')) * 100) / 100,
+        throughputRatio: Math.round((avg('compose', 'throughputPerSec') / avg('baseline', 'throughputPerSec')) * 100) / 100,
+        targets: { p50Ratio: '<= 1.3', throughputRatio: '>= 0.8' },
+      };
+
+      // planComposition alone: 50 active policies, 100+ handler versions, called directly.
+      const plan = createCompositionActivities({ connection: mongo, providers: { local: new LocalProvider(dataDir, mongo) }, settings: config.composition }).planComposition;
+      const request = { requestId: 'plan-bench', user: 'bench', account: 'bench', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'bench' } };
+      for (let i = 0; i < 20; i++) await plan(request);
+      const planMs: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t = performance.now();
+        await plan(request);
+        planMs.push(performance.now() - t);
+      }
+      process.stdout.write(`${JSON.stringify({ ...result, planComposition: { policies: 50, handlerVersions: 109, p50Ms: percentile(planMs, 0.5), p95Ms: percentile(planMs, 0.95) } })}\n`);
+    } finally {
+      await client.close();
+      worker.shutdown();
+      await running;
+    }
+  } finally {
+    await mongo.close();
+    await stopStack(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function createLoggerShim() {
+  const quiet = () => {};
+  return { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type _InstanceType,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { ProviderRejected } from '../errors';
+import type { ResourceRef, ServiceInput } from '../provider';
+import { awsCall, tolerate } from './errors';
+import { KEY_TAG, clientToken, resourceTags } from './naming';
+
+const DEFAULT_INSTANCE_TYPE = 't3.micro';
+const GONE = new Set(['shutting-down', 'terminated']);
+
+/**
+ * One instance per key. EC2 makes RunInstances idempotent by ClientToken,
+ * even against a concurrent duplicate; the lookup by tag first spares the
+ * image lookup on a retry and gives the same answer where the token is
+ * ignored (moto).
+ */
+export async function startInstance(ec2: EC2Client, input: ServiceInput): Promise<ResourceRef> {
+  const instance = (await findInstance(ec2, input.key)) ?? (await runInstance(ec2, input));
+  if (GONE.has(instance.State?.Name ?? '')) {
+    // A key names one side effect: once stopped, starting again is a new request with a new key.
+    throw new ProviderRejected({
+      provider: 'aws',
+      operation: 'RunInstances',
+      resource: instance.InstanceId!,
+      code: 'InstanceTerminated',
+      detail: `the instance started for key ${input.key} has been terminated`,
+    });
+  }
+  return {
+    provider: 'aws',
+    kind: 'service',
+    id: instance.InstanceId!,
+    key: input.key,
+    attributes: {
+      instanceId: instance.InstanceId!,
+      name: input.name,
+      region: input.region,
+      imageId: instance.ImageId!,
+      instanceType: instance.InstanceType!,
+    },
+  };
+}
+
+async function findInstance(ec2: EC2Client, key: string): Promise<Instance | undefined> {
+  const out = await awsCall('DescribeInstances', `instances tagged ${KEY_TAG}=${key}`, () =>
+    ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] })),
+  );
+  const instances = out.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+  return instances.find((i) => !GONE.has(i.State?.Name ?? '')) ?? instances[0];
+}
+
+async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instance> {
+  const imageId = input.image ?? (await defaultImage(ec2, input.region));
+  const out = await awsCall('RunInstances', `instance ${input.name} (${imageId})`, () =>
+    ec2.send(
+      new RunInstancesCommand({
+        ImageId: imageId,
+        InstanceType: (input.instanceType ?? DEFAULT_INSTANCE_TYPE) as _InstanceType,
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: clientToken(input.key),
+        TagSpecifications: [{ ResourceType: 'instance', Tags: resourceTags(input.key, input.name) }],
+      }),
+    ),
+  );
+  return out.Instances![0]!;
+}
+
+/** The newest Amazon Linux 2023 for x86_64 (what t3.micro runs): AMI ids differ by region, so none is hard-coded. */
+async function defaultImage(ec2: EC2Client, region: string): Promise<string> {
+  const out = await awsCall('DescribeImages', `Amazon Linux 2023 images in ${region}`, () =>
+    ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['amazon'],
+        Filters: [
+          { Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] },
+          { Name: 'state', Values: ['available'] },
+        ],
+      }),
+    ),
+  );
+  const newest = (out.Images ?? [])
+    .map((i) => ({ id: i.ImageId, order: `${i.CreationDate ?? ''} ${i.Name ?? ''}` }))
+    .sort((a, b) => b.order.localeCompare(a.order))[0];
+  if (!newest?.id) {
+    throw new ProviderRejected({
+      provider: 'aws',
+      operation: 'DescribeImages',
+      resource: `Amazon Linux 2023 images in ${region}`,
+      code: 'NoDefaultImage',
+      detail: 'no image found; name one in the request',
+    });
+  }
+  return newest.id;
+}
+
+/** Terminating is idempotent in EC2; an instance already gone from the listings is as good. */
+export async function stopInstance(ec2: EC2Client, ref: ResourceRef): Promise<void> {
+  await awsCall('TerminateInstances', ref.id, () =>
+    ec2.send(new TerminateInstancesCommand({ InstanceIds: [ref.id] })).catch(tolerate('InvalidInstanceID.NotFound')),
+  );
+}

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import type { AwsCredentials } from '../../src/providers/aws';
+import { sleep } from '../../src/stack/daemon';
+import { freePort } from '../../src/stack/ports';
+import { MissingBinary } from '../../src/stack/binaries';
+
+/** moto accepts any keys; given to the clients, they also keep the SDK from looking for real ones. */
+export const MOTO_CREDENTIALS: AwsCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export interface Moto {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** A private moto server on a free loopback port, with empty state, until stop(). */
+export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
+  const executable = path.join(loadConfig().cacheDir, 'bin', 'moto_server');
+  if (!fs.existsSync(executable)) throw new MissingBinary('moto_server', path.dirname(executable));
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Off by default in moto; AWS refuses unknown instance types, and tests rely on that.
+    env: { ...process.env, MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION: 'true' },
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before answering:\n${output}`);
+    const ready = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    if (ready) return { endpoint, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(100);
+  }
+}

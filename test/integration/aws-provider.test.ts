@@ -1,0 +1,152 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
+import { GetBucketTaggingCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ProviderRejected, ProviderUnavailable } from '../../src/providers/errors';
+import { ProviderUnsupported } from '../../src/providers/provider';
+import { AwsProvider, KEY_TAG, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
+import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+
+// Not us-east-1: elsewhere S3 needs a location constraint, which this exercises.
+const region = 'eu-west-1';
+
+describe('AWS provider against moto', () => {
+  let moto: Moto;
+  let provider: AwsProvider;
+  // A second set of clients to check what the provider did, the way a person would.
+  let aws: AwsClients;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const options = { region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
+    provider = new AwsProvider(options);
+    aws = createAwsClients(options);
+  });
+
+  afterAll(async () => {
+    provider?.close();
+    if (aws) destroyAwsClients(aws);
+    await moto?.stop();
+  });
+
+  const bucketCount = async () => (await aws.s3.send(new ListBucketsCommand({}))).Buckets?.length ?? 0;
+
+  it('creates one bucket per key, tagged with it, and deletes it with its objects, twice', async () => {
+    const before = await bucketCount();
+    const input = { key: 'compose-b1/provision/provision-bucket@1', name: 'orders', region, tags: { team: 'payments' } };
+
+    const first = await provider.createBucket(input);
+    const second = await provider.createBucket(input);
+
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ provider: 'aws', kind: 'bucket', attributes: { region, name: 'orders' } });
+    expect(first.id).toMatch(/^mosaic-[0-9a-f]{40}$/);
+    expect(await bucketCount()).toBe(before + 1);
+    const { TagSet } = await aws.s3.send(new GetBucketTaggingCommand({ Bucket: first.id }));
+    expect(TagSet).toEqual(
+      expect.arrayContaining([
+        { Key: KEY_TAG, Value: input.key },
+        { Key: 'Name', Value: 'orders' },
+        { Key: 'team', Value: 'payments' },
+      ]),
+    );
+
+    await aws.s3.send(new PutObjectCommand({ Bucket: first.id, Key: 'a/b.txt', Body: 'data' }));
+    await provider.deleteBucket(first);
+    await provider.deleteBucket(first);
+    expect(await bucketCount()).toBe(before);
+  });
+
+  it('starts one instance per key and terminates it, twice', async () => {
+    const input = { key: 'compose-s1/provision/provision-service@1', name: 'api', region };
+    const tagged = async () =>
+      (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [input.key] }] }))).Reservations?.flatMap(
+        (r) => r.Instances ?? [],
+      ) ?? [];
+
+    const first = await provider.startService(input);
+    const second = await provider.startService(input);
+
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ provider: 'aws', kind: 'service', attributes: { instanceType: 't3.micro', region } });
+    // No image in the request: the newest Amazon Linux 2023 of the region.
+    expect(first.attributes.imageId).toMatch(/^ami-/);
+    const instances = await tagged();
+    expect(instances.map((i) => i.InstanceId)).toEqual([first.id]);
+    expect(instances[0]!.Tags).toEqual(expect.arrayContaining([{ Key: 'Name', Value: 'api' }]));
+
+    await provider.stopService(first);
+    await provider.stopService(first);
+    expect((await tagged()).map((i) => i.State?.Name)).toEqual(['terminated']);
+
+    // The key named that one instance; starting again needs a new key.
+    await expect(provider.startService(input)).rejects.toMatchObject({ type: 'ProviderRejected', fault: { code: 'InstanceTerminated' } });
+  });
+
+  it('creates one KMS key per key, encrypts and decrypts with it, and schedules its deletion, twice', async () => {
+    const keyCount = async () => (await aws.kms.send(new ListKeysCommand({}))).Keys?.length ?? 0;
+    const before = await keyCount();
+    const input = { key: 'compose-k1/secure/encrypt-at-rest@1', alias: 'orders-data', region };
+
+    const first = await provider.createKey(input);
+    const second = await provider.createKey(input);
+
+    expect(second).toEqual(first);
+    expect(first.id).toMatch(/^arn:aws:kms:eu-west-1:\d+:key\//);
+    expect(await keyCount()).toBe(before + 1);
+
+    const ciphertext = await provider.encrypt(first, 'the secret');
+    expect(Buffer.from(ciphertext, 'base64').toString('base64')).toBe(ciphertext);
+    expect(ciphertext).not.toContain('the secret');
+    expect(await provider.decrypt(first, ciphertext)).toBe('the secret');
+
+    await provider.deleteKey(first);
+    await provider.deleteKey(first);
+    const { KeyMetadata } = await aws.kms.send(new DescribeKeyCommand({ KeyId: first.id }));
+    expect(KeyMetadata?.KeyState).toBe('PendingDeletion');
+    const { Aliases } = await aws.kms.send(new ListAliasesCommand({}));
+    expect(Aliases?.map((a) => a.AliasName)).not.toContain(first.attributes.alias);
+  });
+
+  it('does not offer databases', async () => {
+    await expect(provider.createDatabase()).rejects.toBeInstanceOf(ProviderUnsupported);
+    await expect(provider.deleteDatabase()).rejects.toBeInstanceOf(ProviderUnsupported);
+  });
+
+  it('reports what AWS refuses as ProviderRejected naming the operation and the resource', async () => {
+    const input = { key: 'compose-e1/provision/provision-service@1', name: 'api', region, instanceType: 'm0.tiny' };
+    const refused = await provider.startService(input).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ProviderRejected);
+    expect(refused).toMatchObject({ type: 'ProviderRejected', fault: { provider: 'aws', operation: 'RunInstances', httpStatus: 400 } });
+    expect((refused as Error).message).toMatch(/^aws RunInstances of instance api \(ami-\w+\) was rejected \(InvalidInstanceType/);
+    expect((refused as Error).message).toContain('m0.tiny');
+
+    const key = await provider.createKey({ key: 'compose-e2/secure/encrypt-at-rest@1', alias: 'x', region });
+    await expect(provider.decrypt(key, Buffer.from('not a ciphertext').toString('base64'))).rejects.toMatchObject({
+      type: 'ProviderRejected',
+      fault: { operation: 'Decrypt', resource: key.id },
+    });
+  });
+
+  it('reports AWS failing inside as ProviderUnavailable, after three attempts', async () => {
+    // moto cannot be made to fail, so a stand-in answers every request as S3 does when overloaded.
+    let requests = 0;
+    const overloaded = http.createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(503, { 'content-type': 'application/xml' }).end('<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
+    });
+    await new Promise<void>((resolve) => overloaded.listen(0, '127.0.0.1', resolve));
+    const { port } = overloaded.address() as AddressInfo;
+    const unlucky = new AwsProvider({ region, endpoint: `http://127.0.0.1:${port}`, credentials: MOTO_CREDENTIALS });
+    try {
+      const err = await unlucky.createBucket({ key: 'k', name: 'n', region }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderUnavailable);
+      expect(err).toMatchObject({ type: 'ProviderUnavailable', fault: { operation: 'CreateBucket', code: 'ServiceUnavailable', httpStatus: 503 } });
+      expect(requests).toBe(3);
+    } finally {
+      unlucky.close();
+      overloaded.close();
+    }
+  });
+});
