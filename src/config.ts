@@ -64,6 +64,14 @@ export const settings = {
     schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/mosaic' }).optional(),
     doc: 'where the notify handler POSTs composition results (unset: notify is skipped)',
   },
+  MOSAIC_AWS_REGION: {
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }).optional(),
+    doc: 'enables the aws provider; credentials come from the AWS SDK default chain',
+  },
+  MOSAIC_AWS_ENDPOINT: {
+    schema: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
+    doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -91,6 +99,7 @@ export interface Config {
   cacheDir: string;
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
+  aws?: { region: string; endpoint?: string };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

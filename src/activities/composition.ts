@@ -10,7 +10,8 @@ import { latencyBucket, summarize } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
-import type { Provider, ResourceRef } from '../providers/provider';
+import { ProviderRejected } from '../providers/errors';
+import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerResult } from './builtin-handlers';
 import { withStorage } from './errors';
 import { createPolicyLoader } from './policy-store';
@@ -176,7 +177,12 @@ export function createCompositionActivities(deps: {
       const implementation = BUILTIN_IMPLEMENTATIONS[step.ref.split('@')[0]!];
       if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${step.ref} has no implementation on this worker`, 'HandlerUnavailable');
       const provider = providers[request.provider];
-      if (!provider) throw ApplicationFailure.nonRetryable(`provider ${request.provider} is not configured on this worker`, 'ProviderUnavailable');
+      if (!provider) {
+        throw ApplicationFailure.nonRetryable(
+          `provider ${request.provider} is not configured on this worker${request.provider === 'aws' ? '; set MOSAIC_AWS_REGION (and MOSAIC_AWS_ENDPOINT for a local endpoint)' : ''}`,
+          'ProviderNotConfigured',
+        );
+      }
       const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
       const started = performance.now();
       try {
@@ -191,6 +197,10 @@ export function createCompositionActivities(deps: {
           settings,
         });
         return { ...result, latencyMs: Math.round(performance.now() - started) };
+      } catch (err) {
+        // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
+        if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw ApplicationFailure.nonRetryable(err.message, err.type);
+        throw err;
       } finally {
         clearInterval(heartbeat);
       }

@@ -11,6 +11,7 @@ import { verifyDocument, type Signable } from '../security/policy-signature';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { parsePolicy, type Policy } from '../pdl';
 import { withStorage } from './errors';
+import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { idempotencyKey } from './idempotency';
 import { appendAudit, trustedSigners } from './trust';
 
@@ -18,7 +19,8 @@ import { appendAudit, trustedSigners } from './trust';
 export type ChangePayload =
   | { operation: 'policy.apply'; source: string }
   | { operation: 'policy.activate'; name: string; version: number }
-  | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string };
+  | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
+  | HandlerChange;
 
 export interface ChangeRequest {
   request: SignedRequest;
@@ -50,6 +52,8 @@ export function targetOf(payload: ChangePayload): string {
       return `policy:${payload.name}@${payload.version}`;
     case 'role.grant':
       return `actor:${keyIdOf(payload.publicKeyPem)}`;
+    default:
+      return handlerTarget(payload);
   }
 }
 
@@ -189,6 +193,16 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             );
             result = { operation: payload.operation, target, detail: `role ${payload.role}` };
             break;
+          }
+          default: {
+            let detail: string;
+            try {
+              detail = await applyHandlerChange(connection, payload, actor.keyId);
+            } catch (err) {
+              if (err instanceof RegistryChangeRefused) return denied(err);
+              throw err;
+            }
+            result = { operation: payload.operation, target, detail };
           }
         }
         await record({ actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail }, 'audit-allowed');

@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
+import { AwsProvider } from '../providers/aws';
 import { LocalProvider } from '../providers/local';
+import type { Provider } from '../providers/provider';
 import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
@@ -13,7 +15,8 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities({ connection, config }: ActivityDeps) {
-  const providers = { local: new LocalProvider(config.dataDir, connection) };
+  const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
+  if (config.aws) providers.aws = new AwsProvider(config.aws);
   return {
     ...createHealthActivities({ connection }),
     ...createGovernanceActivities({ connection }),

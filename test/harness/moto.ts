@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { AwsCredentials } from '../../src/providers/aws';
 import { sleep } from '../../src/stack/daemon';
 import { freePort } from '../../src/stack/ports';
-import { MissingBinary } from '../../src/stack/binaries';
+import { binaryPath } from '../../src/stack/binaries';
 
 /** moto accepts any keys; given to the clients, they also keep the SDK from looking for real ones. */
 export const MOTO_CREDENTIALS: AwsCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -17,8 +15,7 @@ export interface Moto {
 
 /** A private moto server on a free loopback port, with empty state, until stop(). */
 export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
-  const executable = path.join(loadConfig().cacheDir, 'bin', 'moto_server');
-  if (!fs.existsSync(executable)) throw new MissingBinary('moto_server', path.dirname(executable));
+  const executable = binaryPath(loadConfig().cacheDir, 'moto_server');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
@@ -27,13 +24,18 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
     env: { ...process.env, MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION: 'true' },
   });
   let output = '';
+  let spawnError: Error | undefined;
+  child.once('error', (err) => {
+    spawnError = err;
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (ended() || spawnError) return;
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
@@ -42,7 +44,8 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before answering:\n${output}`);
+    if (spawnError) throw spawnError;
+    if (ended()) throw new Error(`moto_server exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
     const ready = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
     if (ready) return { endpoint, stop };
     if (Date.now() > deadline) {

@@ -1,7 +1,29 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
+import { parse } from 'yaml';
+import type { HandlerChange } from '../../activities/handler-registry';
 import { loadConfig } from '../../config';
+import { CommandFailed } from '../errors';
+import { readPrivateKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
+
+/** A signed registry change, printed like every other change. */
+async function change(payload: HandlerChange, opts: OutputOptions & { key: string }) {
+  const privateKeyPem = readPrivateKey(opts.key);
+  const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
+  print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
+}
+
+function readDescriptor(file: string): unknown {
+  try {
+    return parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+const KEY = ['--key <file>', 'your private key (operator or admin)'] as const;
 
 export function registerHandler(program: Command): void {
   const handler = program.command('handler').description('the handler registry: versions, capabilities and live metrics');
@@ -28,4 +50,40 @@ export function registerHandler(program: Command): void {
       const doc = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>>({ kind: 'handler', ref }));
       print(opts, doc, () => JSON.stringify(doc, null, 2));
     });
+
+  handler
+    .command('register <descriptor>')
+    .description('register a handler version from a YAML or JSON descriptor (a signed change; versions are immutable)')
+    .requiredOption(...KEY)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic handler register examples/handlers/tag-bucket.yaml --key ~/.mosaic/keys/ops.key')
+    .action((file: string, opts: OutputOptions & { key: string }) => change({ operation: 'handler.register', descriptor: readDescriptor(file) }, opts));
+
+  handler
+    .command('promote <ref>')
+    .description('make a version active, or a canary that gets a share of the traffic (A/B)')
+    .requiredOption(...KEY)
+    .option('--canary <share>', 'serve this share (0..1) of the requests that could use it', Number.parseFloat)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  mosaic handler promote provision-bucket@2 --canary 0.1 --key ops.key\n  mosaic handler promote provision-bucket@2 --key ops.key')
+    .action((ref: string, opts: OutputOptions & { key: string; canary?: number }) => {
+      if (opts.canary !== undefined && !(opts.canary > 0 && opts.canary < 1)) throw new CommandFailed('--canary must be a share between 0 and 1, such as 0.1');
+      return change({ operation: 'handler.promote', ref, status: opts.canary === undefined ? 'active' : 'canary', canaryShare: opts.canary }, opts);
+    });
+
+  handler
+    .command('rollback <id> <version>')
+    .description('serve only this version of a handler again; the other versions are retired')
+    .requiredOption(...KEY)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic handler rollback provision-bucket 1 --key ops.key')
+    .action((id: string, version: string, opts: OutputOptions & { key: string }) => change({ operation: 'handler.rollback', id, version }, opts));
+
+  handler
+    .command('retire <ref>')
+    .description('stop choosing a handler version; it stays registered')
+    .requiredOption(...KEY)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic handler retire notify@1 --key ops.key')
+    .action((ref: string, opts: OutputOptions & { key: string }) => change({ operation: 'handler.retire', ref }, opts));
 }
