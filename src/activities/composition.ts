@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior } from '../composition/decide';
+import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCanary } from '../composition/decide';
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
@@ -148,13 +148,21 @@ export function createCompositionActivities(deps: {
           for (const ref of stage.required) steps.push(make(ref, 1, 'required'));
           if (toChoose.length) {
             const prefs = new Map(stage.preferences.map((p) => [p.handler, p.weight]));
-            const choice = choose(
-              toChoose.map((ref) => ({ ref, metrics: context.handlers[ref]!, preference: prefs.get(ref) ?? 0 })),
+            // Canary versions get traffic through their handler's share, not by competing.
+            const stable = toChoose.filter((ref) => byRef.get(ref)!.status !== 'canary');
+            const pool = stable.length ? stable : toChoose;
+            const picked = choose(
+              pool.map((ref) => ({ ref, metrics: context.handlers[ref]!, preference: prefs.get(ref) ?? 0 })),
               metricsPrior,
               { objective: policy.spec.objective ?? DEFAULT_OBJECTIVE, exploration: policy.spec.exploration ?? DEFAULT_EXPLORATION, random: Math.random },
             );
-            steps.push(make(choice.ref, choice.probability, 'chosen'));
-            explanation.push(`${stage.name}: chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}) among ${toChoose.join(', ')}`);
+            const id = picked.ref.split('@')[0];
+            const canaries = toChoose
+              .filter((ref) => ref !== picked.ref && ref.split('@')[0] === id && byRef.get(ref)!.status === 'canary')
+              .map((ref) => ({ ref, share: byRef.get(ref)!.canaryShare ?? 0.1 }));
+            const choice = routeCanary(picked, canaries, Math.random);
+            steps.push(make(choice.ref, choice.probability, choice.canary ? 'canary' : 'chosen'));
+            explanation.push(`${stage.name}: chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`);
           }
           for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
           for (const ref of candidates.filter((c) => !stage.allowed.includes(c))) explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));

@@ -89,3 +89,27 @@ export function distribution(scores: number[], exploration: Exploration): number
     }
   }
 }
+
+export interface Canary {
+  ref: string;
+  /** Share of the traffic its handler gets that goes to this version instead. */
+  share: number;
+}
+
+/**
+ * A/B between versions of one handler: once the model has picked a handler,
+ * its canary versions take their share of that traffic. The probability
+ * stays exact (choice × share), so off-policy evaluation still holds.
+ */
+export function routeCanary(choice: Choice, canaries: Canary[], random: () => number): Choice & { canary: boolean } {
+  const total = canaries.reduce((a, c) => a + c.share, 0);
+  if (!canaries.length || total <= 0) return { ...choice, canary: false };
+  const scale = total > 1 ? 1 / total : 1;
+  let u = random();
+  for (const c of canaries) {
+    const share = c.share * scale;
+    if (u < share) return { ...choice, ref: c.ref, probability: choice.probability * share, canary: true };
+    u -= share;
+  }
+  return { ...choice, probability: choice.probability * (1 - total * scale), canary: false };
+}

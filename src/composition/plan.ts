@@ -5,7 +5,7 @@ export interface PlannedStep {
   ref: string;
   /** 1 for required handlers, the choice's probability otherwise. */
   probability: number;
-  reason: 'required' | 'chosen';
+  reason: 'required' | 'chosen' | 'canary';
   requires: string[];
   provides: string[];
   undo: boolean;

@@ -1,4 +1,4 @@
-import { choose, distribution, metricsPrior, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
+import { choose, distribution, metricsPrior, routeCanary, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
 
 const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({ latencyP50Ms, latencyP95Ms: latencyP50Ms * 2, errorRate, calls, cpuMs: 0, memoryMb: 0 });
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -54,5 +54,22 @@ describe('choose', () => {
   it('gives a version without calls the benefit of the doubt', () => {
     const fresh = [{ ref: 'new@2', metrics: metrics(0, 0, 0), preference: 0 }, candidates[1]!];
     expect(choose(fresh, metricsPrior, opts(0.5)).ref).toBe('new@2');
+  });
+});
+
+describe('routeCanary', () => {
+  const picked = { ref: 'provision-bucket@1', probability: 0.9, scores: {}, strategy: 'epsilon-greedy' as const };
+
+  it('sends the canary its share and keeps the logged probability exact', () => {
+    const toCanary = routeCanary(picked, [{ ref: 'provision-bucket@2', share: 0.2 }], () => 0.1);
+    expect(toCanary).toMatchObject({ ref: 'provision-bucket@2', canary: true });
+    expect(toCanary.probability).toBeCloseTo(0.18, 12);
+    const stays = routeCanary(picked, [{ ref: 'provision-bucket@2', share: 0.2 }], () => 0.5);
+    expect(stays).toMatchObject({ ref: 'provision-bucket@1', canary: false });
+    expect(stays.probability).toBeCloseTo(0.72, 12);
+  });
+
+  it('leaves the choice alone without canaries', () => {
+    expect(routeCanary(picked, [], () => 0)).toEqual({ ...picked, canary: false });
   });
 });

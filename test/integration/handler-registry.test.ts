@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'yaml';
+import { rootFailure } from '../../src/client/failures';
+import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+const waitForCaches = () => new Promise((r) => setTimeout(r, 1200));
+
+async function typeOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+    return 'ok';
+  } catch (err) {
+    return rootFailure(err)?.type;
+  }
+}
+
+describe('handler registry changes: signed, role-checked, and seen by composition', () => {
+  let w: TestWorker;
+  let dataDir: string;
+  const admin = generateKeyPair();
+  const operator = generateKeyPair();
+  const author = generateKeyPair();
+
+  const compose = async () => {
+    const handle = await w.client.compose({ requestId: `ab-${randomUUID().slice(0, 8)}`, user: 'u', account: `a-${randomUUID().slice(0, 6)}`, region: 'us-east-1', resourceType: 'bucket', spec: { name: 'ab' } });
+    const result = await handle.result();
+    const plan = (await handle.progress()).plan!;
+    return { ...result, planned: plan.levels.flat() };
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-registry-'));
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/registry_${randomUUID().slice(0, 8)}`,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+    });
+    const g = w.client.governance;
+    await g.change({ operation: 'role.grant', publicKeyPem: operator.publicKeyPem, role: 'operator' }, admin.privateKeyPem);
+    await g.change({ operation: 'role.grant', publicKeyPem: author.publicKeyPem, role: 'policy-author' }, admin.privateKeyPem);
+    const policy = stringify({
+      apiVersion: 'mosaic/v1',
+      kind: 'CompositionPolicy',
+      metadata: { name: 'buckets-any-version', version: 1 },
+      spec: { match: 'request.resourceType == "bucket"', stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: ['provision-bucket@*'] }] },
+    });
+    await g.change({ operation: 'policy.apply', source: signYaml(policy, author.privateKeyPem) }, author.privateKeyPem);
+  }, 120_000);
+
+  afterAll(async () => {
+    await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const v2 = { id: 'provision-bucket', version: '2', description: 'bucket v2', resourceTypes: ['bucket'], requires: ['validated'], provides: ['endpoint'], undo: true, code: { kind: 'builtin' }, status: 'canary', canaryShare: 1 };
+
+  it('lets an operator register a version and refuses a policy author', async () => {
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: v2 }, author.privateKeyPem))).toBe('PermissionDenied');
+    const result = await w.client.governance.change({ operation: 'handler.register', descriptor: v2 }, operator.privateKeyPem);
+    expect(result.detail).toBe('provision-bucket@2 registered (canary)');
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: { ...v2, description: 'changed' } }, operator.privateKeyPem))).toBe('HandlerVersionExists');
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: { ...v2, version: '3', timeoutMs: -1 } }, operator.privateKeyPem))).toBe('InvalidHandler');
+  });
+
+  it('routes the canary its share and logs the probability it had', async () => {
+    await waitForCaches();
+    const result = await compose();
+    expect(result.steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@2');
+    // One stable version picked with certainty, and the canary's share is all of it: 1 × 1.
+    expect(result.planned.find((s) => s.stage === 'provision')).toMatchObject({ ref: 'provision-bucket@2', reason: 'canary', probability: 1 });
+  });
+
+  it('rolls back to version 1, retiring the canary', async () => {
+    const result = await w.client.governance.change({ operation: 'handler.rollback', id: 'provision-bucket', version: '1' }, operator.privateKeyPem);
+    expect(result.detail).toBe('provision-bucket@1 active; other versions of provision-bucket retired');
+    await waitForCaches();
+    expect((await compose()).steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@1');
+    const listed = await w.client.governance.inspect<{ ref: string; status: string }[]>({ kind: 'handlers', resourceType: 'bucket' });
+    expect(listed.find((h) => h.ref === 'provision-bucket@2')?.status).toBe('retired');
+  });
+
+  it('refuses changes to a version that does not exist', async () => {
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.retire', ref: 'nope@1' }, operator.privateKeyPem))).toBe('HandlerNotFound');
+  });
+});
