@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { rootFailure } from '../../src/client/failures';
 import { InvalidRequest, type CompositionRequestInput } from '../../src/composition/request';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { inventoryModel } from '../../src/models/inventory';
@@ -13,6 +12,7 @@ import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { MosaicState } from '../../src/workflows/search-attributes';
 import { recordHistory } from '../harness/histories';
+import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
@@ -29,15 +29,6 @@ function request(resourceType: 'bucket' | 'database' | 'service', spec: Record<s
   };
 }
 
-async function failureOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (err) {
-    const f = rootFailure(err);
-    return { type: f?.type, message: f?.message ?? (err as Error).message };
-  }
-  throw new Error('expected a failure');
-}
 
 describe('composeResource on the local provider against the real stack', () => {
   let w: TestWorker;

@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { rootFailure } from '../../src/client/failures';
 import { policyModel } from '../../src/models/policy';
 import { parsePolicy, type PolicyContext } from '../../src/pdl';
 import { generateKeyPair, type KeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { createSignedRequest } from '../../src/security/signed-request';
 import { recordHistory, recordLatest } from '../harness/histories';
+import { rootFailure } from '../../src/client/failures';
+import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
@@ -25,15 +26,6 @@ function policyText(key: KeyPair, version = 1, tweak: (doc: Record<string, any>)
   return signYaml(stringify(doc), key.privateKeyPem);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<{ type?: string | null; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    const failure = rootFailure(err);
-    return { type: failure?.type, message: failure?.message ?? (err as Error).message };
-  }
-  throw new Error('expected a failure');
-}
 
 describe('signed policy changes and access control against the real stack', () => {
   let w: TestWorker;

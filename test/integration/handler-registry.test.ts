@@ -3,21 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
-import { rootFailure } from '../../src/client/failures';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
+import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const waitForCaches = () => new Promise((r) => setTimeout(r, 1200));
 
-async function typeOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    return rootFailure(err)?.type;
-  }
-}
+const typeOf = async (promise: Promise<unknown>) => (await failureOf(promise)).type;
 
 describe('handler registry changes: signed, role-checked, and seen by composition', () => {
   let w: TestWorker;
