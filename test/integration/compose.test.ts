@@ -151,6 +151,24 @@ describe('composeResource on the local provider against the real stack', () => {
     }
   });
 
+  it('refuses an account over its quota before provisioning anything', async () => {
+    // Same store, a worker whose accounts may hold one resource.
+    const strict = await startTestWorker({ MOSAIC_MONGODB_URI: w.config.mongodb.uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_QUOTA_PER_ACCOUNT: '1' });
+    try {
+      const first = request('bucket', { name: 'first' });
+      await (await strict.client.compose(first)).result();
+      const second = { ...request('bucket', { name: 'second' }), account: first.account };
+      const handle = await strict.client.compose(second);
+      const failure = await failureOf(handle.result());
+      expect(failure.message).toContain('quota-check@1 failed in stage quota');
+      expect(failure.message).toContain(`account ${first.account} has 1 resources, its quota is 1`);
+      expect((await handle.progress()).steps.find((s) => s.stage === 'provision')?.status).toBe('pending');
+      expect(fs.readdirSync(path.join(dataDir, 'resources', 'buckets')).some((d) => d.startsWith('second-'))).toBe(false);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('undoes what was done, in reverse, when a step fails for good', async () => {
     notifyStatus = 400;
     try {
