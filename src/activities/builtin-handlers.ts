@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { inventoryModel } from '../models/inventory';
 import type { Provider, ResourceRef } from '../providers/provider';
+import { removeResources } from './resources';
 
 /** What a handler gets: the request, its own idempotency key, what earlier steps produced. */
 export interface HandlerContext {
@@ -29,7 +30,7 @@ export interface BuiltinHandler {
 }
 
 const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
-const only = (made: ResourceRef[], kind: ResourceRef['kind']) => made.filter((r) => r.kind === kind);
+const undoMade = { undo: (ctx: HandlerContext, made: ResourceRef[]) => removeResources(ctx, made) };
 
 export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
   /** Does nothing: measures the orchestration's own cost (bench/compose-overhead.ts). Not registered by default. */
@@ -68,9 +69,7 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       const ref = await ctx.provider.createBucket({ key: ctx.key, name: name(ctx), region: ctx.request.region, tags: { account: ctx.request.account, workflow: ctx.workflowId } });
       return { output: { endpoint: ref.attributes.path ?? ref.id, bucket: ref.id }, resources: [ref] };
     },
-    async undo(ctx, made) {
-      for (const ref of only(made, 'bucket')) await ctx.provider.deleteBucket(ref);
-    },
+    ...undoMade,
   },
 
   'provision-database': {
@@ -82,9 +81,7 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
         resources: [ref],
       };
     },
-    async undo(ctx, made) {
-      for (const ref of only(made, 'database')) await ctx.provider.deleteDatabase(ref);
-    },
+    ...undoMade,
   },
 
   'provision-service': {
@@ -93,9 +90,7 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       const ref = await ctx.provider.startService({ key: ctx.key, name: name(ctx), command: spec.command, image: spec.image, instanceType: spec.instanceType, region: ctx.request.region });
       return { output: { endpoint: ref.attributes.url ?? ref.id, service: ref.id }, resources: [ref] };
     },
-    async undo(ctx, made) {
-      for (const ref of only(made, 'service')) await ctx.provider.stopService(ref);
-    },
+    ...undoMade,
   },
 
   'encrypt-at-rest': {
@@ -109,9 +104,7 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       }
       return { output: { encryptionKey: key.attributes.alias ?? key.id, encrypted: 'true' }, resources: [key] };
     },
-    async undo(ctx, made) {
-      for (const ref of only(made, 'key')) await ctx.provider.deleteKey(ref);
-    },
+    ...undoMade,
   },
 
   'attach-network-policy': {

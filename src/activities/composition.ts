@@ -5,14 +5,16 @@ import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCana
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
-import { handlerDescriptorSchema, refOf } from '../handlers/descriptor';
+import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { latencyBucket, summarize } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
-import { BUILTIN_IMPLEMENTATIONS, type HandlerResult } from './builtin-handlers';
+import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
+import { removeResources } from './resources';
+import { runScript } from './script-handlers';
 import { withStorage } from './errors';
 import { createPolicyLoader } from './policy-store';
 
@@ -33,6 +35,9 @@ export interface StepInput {
 
 export interface StepResult extends HandlerResult {
   latencyMs: number;
+  /** Measured for sandboxed handlers; built-ins share the worker's process and report none. */
+  cpuMs?: number;
+  memoryMb?: number;
 }
 
 export interface CompositionSettings {
@@ -90,6 +95,25 @@ export function createCompositionActivities(deps: {
   });
   const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
   const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, summarize(r)])));
+
+  async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
+    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
+    if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
+    return handlerDescriptorSchema.parse(pickDescriptor(row));
+  }
+
+  async function handlerContext({ step, request, outputs, resources }: StepInput): Promise<HandlerContext> {
+    const info = Context.current().info;
+    const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
+    const provider = providers[request.provider];
+    if (!provider) {
+      throw ApplicationFailure.nonRetryable(
+        `provider ${request.provider} is not configured on this worker${request.provider === 'aws' ? '; set MOSAIC_AWS_REGION (and MOSAIC_AWS_ENDPOINT for a local endpoint)' : ''}`,
+        'ProviderNotConfigured',
+      );
+    }
+    return { request, key: `${workflowId}/${step.stage}/${step.ref}`, workflowId, provider, connection, outputs, resources, settings };
+  }
 
   async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
     const byRef = await metricsCache();
@@ -179,32 +203,21 @@ export function createCompositionActivities(deps: {
     },
 
     /** Runs one handler version; heartbeats while it works so a hung handler is noticed. */
-    async runHandler({ step, request, outputs, resources }: StepInput): Promise<StepResult> {
-      const info = Context.current().info;
-      const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
-      const implementation = BUILTIN_IMPLEMENTATIONS[step.ref.split('@')[0]!];
-      if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${step.ref} has no implementation on this worker`, 'HandlerUnavailable');
-      const provider = providers[request.provider];
-      if (!provider) {
-        throw ApplicationFailure.nonRetryable(
-          `provider ${request.provider} is not configured on this worker${request.provider === 'aws' ? '; set MOSAIC_AWS_REGION (and MOSAIC_AWS_ENDPOINT for a local endpoint)' : ''}`,
-          'ProviderNotConfigured',
-        );
-      }
+    async runHandler(input: StepInput): Promise<StepResult> {
+      const ctx = await handlerContext(input);
+      const descriptor = await descriptorOf(input.step.ref);
       const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
       const started = performance.now();
       try {
-        const result = await implementation.run({
-          request,
-          key: `${workflowId}/${step.stage}/${step.ref}`,
-          workflowId,
-          provider,
-          connection,
-          outputs,
-          resources,
-          settings,
-        });
-        return { ...result, latencyMs: Math.round(performance.now() - started) };
+        let result: HandlerResult & { cpuMs?: number; memoryMb?: number };
+        if (descriptor.code.kind === 'script') {
+          result = await runScript(ctx, descriptor.code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
+        } else {
+          const implementation = BUILTIN_IMPLEMENTATIONS[descriptor.id];
+          if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
+          result = await implementation.run(ctx);
+        }
+        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs, memoryMb: result.memoryMb };
       } catch (err) {
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw ApplicationFailure.nonRetryable(err.message, err.type);
@@ -214,17 +227,12 @@ export function createCompositionActivities(deps: {
       }
     },
 
-    /** Compensation of one step, by the same key run used. */
-    async undoHandler({ step, request, outputs, resources }: StepInput): Promise<void> {
-      const info = Context.current().info;
-      const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
-      const implementation = BUILTIN_IMPLEMENTATIONS[step.ref.split('@')[0]!];
-      const provider = providers[request.provider];
-      if (!implementation?.undo || !provider) return;
-      await implementation.undo(
-        { request, key: `${workflowId}/${step.stage}/${step.ref}`, workflowId, provider, connection, outputs, resources, settings },
-        resources,
-      );
+    /** Compensation of one step, by the same key run used: the handler's own undo, or removal of what it made. */
+    async undoHandler(input: StepInput): Promise<void> {
+      const ctx = await handlerContext(input);
+      const descriptor = await descriptorOf(input.step.ref);
+      const undo = descriptor.code.kind === 'builtin' ? BUILTIN_IMPLEMENTATIONS[descriptor.id]?.undo : removeResources;
+      if (undo) await undo(ctx, input.resources);
     },
 
     /**
@@ -249,7 +257,7 @@ export function createCompositionActivities(deps: {
               updateOne: {
                 filter: { ref: s.ref, applied: { $ne: call } },
                 update: {
-                  $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
+                  $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, cpuMs: s.cpuMs ?? 0, memoryMb: s.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
                   $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
                   $set: { updatedAt: new Date() },
                 },

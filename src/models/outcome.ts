@@ -14,6 +14,8 @@ export interface Outcome {
     reason: string;
     status: 'succeeded' | 'failed' | 'compensated' | 'skipped';
     latencyMs?: number;
+    cpuMs?: number;
+    memoryMb?: number;
     error?: string;
   }[];
   result: 'succeeded' | 'failed';

@@ -20,7 +20,7 @@ export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'compe
 export interface CompositionProgress {
   state: 'planning' | 'running' | 'compensating' | 'succeeded' | 'failed';
   plan?: CompositionPlan;
-  steps: { stage: string; ref: string; status: StepStatus; latencyMs?: number; error?: string }[];
+  steps: { stage: string; ref: string; status: StepStatus; latencyMs?: number; cpuMs?: number; memoryMb?: number; error?: string }[];
 }
 
 export interface CompositionResult {
@@ -109,7 +109,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
       level.map(async (step) => {
         entry(step).status = 'running';
         const result = await handlerActivities(step).runHandler({ step, request, outputs: snapshot, resources: [...resources] });
-        Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs });
+        Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
         return { step, result };
       }),
     );
@@ -134,7 +134,8 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
       model: plan.model,
       steps: plan.levels.flat().map((s) => {
         const e = entry(s);
-        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status: e.status === 'pending' ? 'skipped' : (e.status as Outcome['steps'][number]['status']), latencyMs: e.latencyMs, error: e.error };
+        const status = e.status === 'pending' ? 'skipped' : (e.status as Outcome['steps'][number]['status']);
+        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status, latencyMs: e.latencyMs, cpuMs: e.cpuMs, memoryMb: e.memoryMb, error: e.error };
       }),
       result,
       error,
