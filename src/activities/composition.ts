@@ -97,7 +97,8 @@ export function createCompositionActivities(deps: {
   const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, summarize(r)])));
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
-    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
+    // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
+    const row = (await registryCache()).find((h) => h.ref === ref) ?? (await withStorage('read handler', () => handlers.findOne({ ref }).lean()));
     if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
     return handlerDescriptorSchema.parse(pickDescriptor(row));
   }

@@ -8,7 +8,7 @@ export class CpuBudget {
   private spent = 0;
   private since: number | undefined;
 
-  constructor(readonly limitMs: number) {}
+  constructor(private readonly limitMs: number) {}
 
   get spentMs(): number {
     return this.spent;

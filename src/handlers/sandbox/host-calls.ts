@@ -1,14 +1,14 @@
 export type HostFunction = (...args: unknown[]) => unknown | Promise<unknown>;
 
 /** The outcome of one host call as the guest will see it: a JSON result, or an error message. */
-export interface Settlement {
+interface Settlement {
   id: number;
   ok: boolean;
   payload: string | undefined;
 }
 
 // Bounds what one handler can put on the providers at once; a guest promise costs the guest little.
-export const MAX_PENDING_HOST_CALLS = 64;
+const MAX_PENDING_HOST_CALLS = 64;
 
 /**
  * The host functions a run was granted, and the calls its guest has made.
