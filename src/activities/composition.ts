@@ -15,7 +15,7 @@ import { ProviderUnsupported, type Provider, type ResourceRef } from '../provide
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
 import { runScript } from './script-handlers';
-import { withStorage } from './errors';
+import { nonRetryable, withStorage } from './errors';
 import { createPolicyLoader } from './policy-store';
 
 export interface CompositionPlan {
@@ -56,8 +56,6 @@ function systemLoad(): PolicyContext['system'] {
   const cpu = Math.min(1, os.loadavg()[0]! / os.cpus().length);
   return { cpu, memory: 1 - os.freemem() / os.totalmem(), network: 0 };
 }
-
-const nonRetryable = (err: Error & { type?: string }) => ApplicationFailure.nonRetryable(err.message, err.type ?? err.name);
 
 /** The value of load(), reloaded at most every ttlMs; concurrent callers share one load. */
 function ttlCache<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
@@ -132,7 +130,7 @@ export function createCompositionActivities(deps: {
       try {
         request = parseCompositionRequest(input);
       } catch (err) {
-        throw nonRetryable(err as Error);
+        throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
         const rows = (await registryCache()).filter((h) => h.resourceTypes.includes(request.resourceType));
@@ -221,7 +219,7 @@ export function createCompositionActivities(deps: {
         return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs, memoryMb: result.memoryMb };
       } catch (err) {
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
-        if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw ApplicationFailure.nonRetryable(err.message, err.type);
+        if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;
       } finally {
         clearInterval(heartbeat);

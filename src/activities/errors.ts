@@ -19,3 +19,14 @@ export async function withStorage<T>(operation: string, fn: () => Promise<T>): P
     throw ApplicationFailure.retryable(`MongoDB ${operation} failed: ${(err as Error).message}`, 'StorageUnavailable');
   }
 }
+
+/**
+ * A typed domain error (bad input, policy denied, signature invalid) as the
+ * non-retryable failure callers match on by its stable `type`; a failure that
+ * is already an ApplicationFailure passes unchanged.
+ */
+export function nonRetryable(err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const e = err as Error & { type?: string };
+  return ApplicationFailure.nonRetryable(e.message, e.type ?? e.name);
+}

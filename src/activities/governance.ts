@@ -10,7 +10,7 @@ import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { parsePolicy, type Policy } from '../pdl';
-import { withStorage } from './errors';
+import { nonRetryable, withStorage } from './errors';
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { idempotencyKey } from './idempotency';
 import { appendAudit, trustedSigners } from './trust';
@@ -38,11 +38,6 @@ export interface ChangeResult {
   detail: string;
 }
 
-const nonRetryable = (err: unknown): never => {
-  if (err instanceof ApplicationFailure) throw err;
-  const e = err as Error & { type?: string };
-  throw ApplicationFailure.nonRetryable(e.message, e.type ?? e.name);
-};
 
 export function targetOf(payload: ChangePayload): string {
   switch (payload.operation) {
@@ -99,7 +94,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
           });
         } catch (err) {
           await record({ actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
-          return nonRetryable(err);
+          throw nonRetryable(err);
         }
         try {
           await nonces.updateOne(
@@ -124,7 +119,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
         await record({ actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
-        return nonRetryable(err);
+        throw nonRetryable(err);
       };
       return withStorage('apply change', async () => {
         let result: ChangeResult;
