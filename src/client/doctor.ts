@@ -57,7 +57,7 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
       checks[0]!.detail = `${process.version} (worker ${health.runtime.nodeVersion})`;
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {
-      const type = rootFailure(err)?.type ?? undefined;
+      const type = rootFailure(err)?.type;
       const storage = type === 'StorageUnavailable' || type === 'StorageInconsistent';
       checks.push({
         part: storage ? 'mongodb' : 'worker',

@@ -2,8 +2,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
-import { isRunning, readRecord, sleep, startDaemon, stopDaemon } from '../stack/daemon';
+import { isRunning, readRecord, startDaemon, stopDaemon } from '../stack/daemon';
 import { canConnect, freePort } from '../stack/ports';
+import { waitUntilReady } from '../stack/stack';
 import type { BucketInput, DatabaseInput, KeyInput, Provider, ResourceRef, ServiceInput } from './provider';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -119,13 +120,11 @@ export class LocalProvider implements Provider {
       ports: { http: port },
       env: { ...process.env, PORT: String(port), MOSAIC_SERVICE_NAME: input.name },
     });
-    const deadline = Date.now() + 10_000;
-    while (!(await canConnect(port))) {
-      if (!isRunning(record) || Date.now() > deadline) {
-        await stopDaemon(runDir, name, 1000);
-        throw new Error(`service ${input.name} did not listen on port ${port}; see ${record.log}`);
-      }
-      await sleep(50);
+    try {
+      await waitUntilReady(`service ${input.name} on port ${port}`, record, () => canConnect(port), 10_000, 50);
+    } catch (err) {
+      await stopDaemon(runDir, name, 1000);
+      throw err;
     }
     return this.serviceRef(input, name, record.pid, port);
   }

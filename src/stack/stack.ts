@@ -87,12 +87,13 @@ function ferretArgs(opts: StackOptions): string[] {
   ];
 }
 
-async function waitFor(what: string, record: DaemonRecord, probe: () => Promise<boolean>, timeoutMs: number) {
+/** Polls until probe() holds; fails, with the end of the process's log, if it exits or the time runs out. */
+export async function waitUntilReady(what: string, record: DaemonRecord, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 150) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(record)) throw new StackStartFailed(what, 'the process exited', tailLog(record.log));
     if (await probe().catch(() => false)) return;
-    await sleep(150);
+    await sleep(intervalMs);
   }
   throw new StackStartFailed(what, `not ready after ${timeoutMs / 1000}s`, tailLog(record.log));
 }
@@ -140,7 +141,7 @@ export async function startComponent(component: Component, opts: StackOptions): 
       args: temporalArgs(opts),
       ports: opts.headless ? { grpc: opts.temporalPort } : { grpc: opts.temporalPort, ui: opts.uiPort },
     });
-    await waitFor('temporal', record, () => temporalReady(`127.0.0.1:${opts.temporalPort}`), 60_000);
+    await waitUntilReady('temporal', record, () => temporalReady(`127.0.0.1:${opts.temporalPort}`), 60_000);
     progress(`temporal: ready (pid ${record.pid})`);
     return record;
   }
@@ -153,7 +154,7 @@ export async function startComponent(component: Component, opts: StackOptions): 
     args: ferretArgs(opts),
     ports: { mongodb: opts.mongoPort },
   });
-  await waitFor('mongodb', record, () => mongoReady(opts.mongoPort), 30_000);
+  await waitUntilReady('mongodb', record, () => mongoReady(opts.mongoPort), 30_000);
   progress(`mongodb: ready (pid ${record.pid})`);
   return record;
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
-import { isRunning, readRecord, sleep, startDaemon, tailLog } from '../../stack/daemon';
-import { logDir, runDir, StackStartFailed } from '../../stack/stack';
+import { isRunning, readRecord, startDaemon } from '../../stack/daemon';
+import { logDir, runDir, waitUntilReady } from '../../stack/stack';
 import { runWorker } from '../../worker';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, type OutputOptions } from '../output';
@@ -27,17 +27,10 @@ export async function startDetachedWorker(config: Config, onProgress: (m: string
   });
   const client = await MosaicClient.connect(config);
   try {
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      if (!isRunning(record)) throw new StackStartFailed('worker', 'the process exited', tailLog(record.log));
-      const pollers = await client.pollers();
-      if (pollers.some((p) => p.identity.startsWith(`${record.pid}@`))) {
-        onProgress(`worker: polling (pid ${record.pid}, log ${record.log})`);
-        return record;
-      }
-      await sleep(250);
-    }
-    throw new StackStartFailed('worker', 'not polling after 90s', tailLog(record.log));
+    const polling = async () => (await client.pollers()).some((p) => p.identity.startsWith(`${record.pid}@`));
+    await waitUntilReady('worker', record, polling, 90_000, 250);
+    onProgress(`worker: polling (pid ${record.pid}, log ${record.log})`);
+    return record;
   } finally {
     await client.close();
   }
