@@ -1,19 +1,14 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { InvalidRequest } from '../../composition/request';
 import type { CompositionProgress } from '../../workflows/compose';
 import { CommandFailed } from '../errors';
+import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
 
 function readRequest(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new CommandFailed(`cannot read ${file}`);
-  }
+  const text = readUserFile(file);
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { HandlerChange } from '../../activities/handler-registry';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
+import { readUserFile } from '../files';
 import { readPrivateKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
@@ -16,8 +16,9 @@ async function change(payload: HandlerChange, opts: OutputOptions & { key: strin
 }
 
 function readDescriptor(file: string): unknown {
+  const text = readUserFile(file);
   try {
-    return parse(fs.readFileSync(file, 'utf8'));
+    return parse(text);
   } catch (err) {
     throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -4,21 +4,14 @@ import { loadConfig } from '../../config';
 import { parsePolicy, policyContextSchema, PdlError, type Policy, type PolicyContext } from '../../pdl';
 import { signYaml } from '../../security/policy-signature';
 import { CommandFailed } from '../errors';
+import { readUserFile } from '../files';
 import { readPrivateKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
 
-function readFile(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new CommandFailed(`cannot read ${file}`);
-  }
-}
-
 /** Parses locally first, so a bad file fails fast with line and column before anything is sent. */
 function parseFile(file: string): { source: string; policy: Policy } {
-  const source = readFile(file);
+  const source = readUserFile(file);
   try {
     return { source, policy: parsePolicy(source) };
   } catch (err) {
@@ -132,7 +125,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy evaluate context.json --why rds@1')
     .action(async (file: string, opts: OutputOptions & { why?: string }) => {
-      const parsed = policyContextSchema.safeParse(JSON.parse(readFile(file)));
+      const parsed = policyContextSchema.safeParse(JSON.parse(readUserFile(file)));
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         throw new CommandFailed(`${file}: ${issue.path.join('.') || 'the context'}: ${issue.message}`);
