@@ -72,6 +72,22 @@ export const settings = {
     schema: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
     doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
   },
+  MOSAIC_RETRAIN_INTERVAL: {
+    schema: z.string().regex(/^[1-9]\d*(m|h|d)$/, { message: 'expected a whole number of minutes, hours or days such as 30m, 1h or 1d' }).default('1h'),
+    doc: 'how often the `mosaic-retrain-policy` schedule retrains the decision model',
+  },
+  MOSAIC_RETRAIN_HORIZON_DAYS: {
+    schema: z.coerce.number({ message: 'expected a number of days such as 30' }).positive({ message: 'expected a positive number of days such as 30' }).default(30),
+    doc: 'a retrain learns from the outcomes of this many past days',
+  },
+  MOSAIC_RETRAIN_MIN_DECISIONS: {
+    schema: z.coerce.number({ message: 'expected a whole number such as 200' }).int({ message: 'expected a whole number such as 200' }).min(10, { message: 'expected at least 10' }).default(200),
+    doc: 'logged decisions a retrain needs; with fewer it ends with "not enough data" and changes nothing',
+  },
+  MOSAIC_RETRAIN_MARGIN: {
+    schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0.01),
+    doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward",
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -100,6 +116,7 @@ export interface Config {
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
   aws?: { region: string; endpoint?: string };
+  learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -150,6 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
+    learning: {
+      retrainInterval: raw.MOSAIC_RETRAIN_INTERVAL,
+      horizonDays: raw.MOSAIC_RETRAIN_HORIZON_DAYS,
+      minDecisions: raw.MOSAIC_RETRAIN_MIN_DECISIONS,
+      margin: raw.MOSAIC_RETRAIN_MARGIN,
+    },
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

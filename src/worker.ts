@@ -3,6 +3,8 @@ import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
+import { connectClient } from './client/connection';
+import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';
 import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
@@ -45,13 +47,16 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
+    const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
-      taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
-      activities: createActivities({ connection: mongo, config }),
+      taskQueue,
+      activities: createActivities({ connection: mongo, config, logger }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
+    const client = await connectClient(config);
+    await ensureRetrainSchedule(client, { taskQueue, interval: config.learning.retrainInterval }).finally(() => client.connection.close());
     const native = connection;
     return {
       worker,

@@ -2,6 +2,10 @@ import os from 'node:os';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCanary } from '../composition/decide';
+import type { DecisionContext } from '../learning/features';
+import type { DecisionRecord } from '../learning/logged';
+import { correction, ONLINE_WINDOW } from '../learning/online';
+import { reward } from '../learning/reward';
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
@@ -16,6 +20,7 @@ import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from
 import { removeResources } from './resources';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
+import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
 
 export interface CompositionPlan {
@@ -47,6 +52,9 @@ export interface CompositionSettings {
 
 const SHARE_OF_CALLS_KEPT = 200;
 
+/** A region as a field name of the online residuals (no dots, no leading $). */
+const regionKey = (region: string) => region.replace(/[.$]/g, '_');
+
 const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
 const pickDescriptor = (h: StoredHandler) =>
   Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => h[k] !== undefined && h[k] !== null).map((k) => [k, h[k]]));
@@ -77,8 +85,10 @@ export function createCompositionActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
   settings: CompositionSettings;
+  /** The learned decision model, reloaded when a new one is promoted; without it the metrics prior decides. */
+  models?: ModelServer;
 }) {
-  const { connection, providers, settings } = deps;
+  const { connection, providers, settings, models } = deps;
   const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
@@ -92,7 +102,10 @@ export function createCompositionActivities(deps: {
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
   const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
-  const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, summarize(r)])));
+  const metricsCache = ttlCache(
+    1000,
+    async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
+  );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
@@ -116,7 +129,15 @@ export function createCompositionActivities(deps: {
 
   async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
     const byRef = await metricsCache();
-    return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref) ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
+    return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref)?.summary ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
+  }
+
+  /** Between retrains: the recent error rate and the model's online correction in this region (learning/online.ts). */
+  async function liveStats(ref: string, model: string, region: string): Promise<{ recentErrorRate?: number; correction: number }> {
+    const row = (await metricsCache()).get(ref);
+    if (!row) return { correction: 0 };
+    const recentErrorRate = row.recent.length ? row.recent.reduce((a, b) => a + b, 0) / row.recent.length : undefined;
+    return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)]) : 0 };
   }
 
   return {
@@ -150,6 +171,14 @@ export function createCompositionActivities(deps: {
           throw err;
         }
         const policy = policies.find((p) => p.metadata.name === evaluation.policy)!;
+        const { model } = models ? await models.current() : { model: metricsPrior };
+        const decisionContext: DecisionContext = {
+          account: request.account,
+          region: request.region,
+          resourceType: request.resourceType,
+          classification: request.security.classification,
+          ...context.system,
+        };
         const steps: PlannedStep[] = [];
         const explanation: string[] = [];
         for (const stage of evaluation.stages) {
@@ -164,9 +193,9 @@ export function createCompositionActivities(deps: {
             const reasons = candidates.flatMap((ref) => (byRef.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`]));
             throw ApplicationFailure.nonRetryable(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`, 'NoEligibleHandler');
           }
-          const make = (ref: string, probability: number, reason: PlannedStep['reason']): PlannedStep => {
+          const make = (ref: string, probability: number, reason: PlannedStep['reason'], decision?: DecisionRecord): PlannedStep => {
             const h = byRef.get(ref)!;
-            return { stage: stage.name, ref, probability, reason, requires: h.requires, provides: h.provides, undo: h.undo, retry: h.retry, timeoutMs: h.timeoutMs };
+            return { stage: stage.name, ref, probability, reason, requires: h.requires, provides: h.provides, undo: h.undo, retry: h.retry, timeoutMs: h.timeoutMs, decision };
           };
           for (const ref of stage.required) steps.push(make(ref, 1, 'required'));
           if (toChoose.length) {
@@ -174,18 +203,32 @@ export function createCompositionActivities(deps: {
             // Canary versions get traffic through their handler's share, not by competing.
             const stable = toChoose.filter((ref) => byRef.get(ref)!.status !== 'canary');
             const pool = stable.length ? stable : toChoose;
-            const picked = choose(
-              pool.map((ref) => ({ ref, metrics: context.handlers[ref]!, preference: prefs.get(ref) ?? 0 })),
-              metricsPrior,
-              { objective: policy.spec.objective ?? DEFAULT_OBJECTIVE, exploration: policy.spec.exploration ?? DEFAULT_EXPLORATION, random: Math.random },
+            const candidates = await Promise.all(
+              pool.map(async (ref) => {
+                const { recentErrorRate, correction } = await liveStats(ref, model.name, request.region);
+                return { ref, metrics: { ...context.handlers[ref]!, recentErrorRate }, preference: prefs.get(ref) ?? 0, correction };
+              }),
             );
+            const objective = policy.spec.objective ?? DEFAULT_OBJECTIVE;
+            const exploration = policy.spec.exploration ?? DEFAULT_EXPLORATION;
+            const picked = choose(candidates, model, { context: decisionContext, objective, exploration, random: Math.random });
+            const decision: DecisionRecord = {
+              context: decisionContext,
+              candidates,
+              probabilities: picked.probabilities,
+              predicted: picked.predicted,
+              chosen: picked.index,
+              exploration,
+              objective,
+              model: model.name,
+            };
             const id = picked.ref.split('@')[0];
             const canaries = toChoose
               .filter((ref) => ref !== picked.ref && ref.split('@')[0] === id && byRef.get(ref)!.status === 'canary')
               .map((ref) => ({ ref, share: byRef.get(ref)!.canaryShare ?? 0.1 }));
             const choice = routeCanary(picked, canaries, Math.random);
-            steps.push(make(choice.ref, choice.probability, choice.canary ? 'canary' : 'chosen'));
-            explanation.push(`${stage.name}: chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`);
+            steps.push(choice.canary ? make(choice.ref, choice.probability, 'canary') : make(choice.ref, choice.probability, 'chosen', decision));
+            explanation.push(`${stage.name}: ${model.name} chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`);
           }
           for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
           for (const ref of candidates.filter((c) => !stage.allowed.includes(c))) explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));
@@ -197,7 +240,7 @@ export function createCompositionActivities(deps: {
           if (err instanceof PlanInvalid) throw nonRetryable(err);
           throw err;
         }
-        return { request, policy: evaluation.policy, model: metricsPrior.name, levels, explanation };
+        return { request, policy: evaluation.policy, model: model.name, levels, explanation };
       });
     },
 
@@ -249,15 +292,32 @@ export function createCompositionActivities(deps: {
             updateOne: { filter: { ref: s.ref }, update: { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, upsert: true },
           })),
         );
+        // Residuals are kept against the model that predicted them: a newly served model starts a fresh window.
+        const decided = ran.filter((s) => s.decision);
+        if (decided.length) {
+          await metrics.bulkWrite(
+            decided.map((s) => ({
+              updateOne: { filter: { ref: s.ref, 'online.model': { $ne: s.decision!.model } }, update: { $set: { online: { model: s.decision!.model, residuals: {} } } } },
+            })),
+          );
+        }
         await metrics.bulkWrite(
           ran.map((s) => {
             const call = `${outcome.workflowId}/${s.stage}`;
+            const push: Record<string, unknown> = {
+              applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT },
+              recent: { $each: [s.status === 'failed' ? 1 : 0], $slice: -ONLINE_WINDOW },
+            };
+            if (s.decision) {
+              const residual = reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!;
+              push[`online.residuals.${regionKey(s.decision.context.region)}`] = { $each: [residual], $slice: -ONLINE_WINDOW };
+            }
             return {
               updateOne: {
                 filter: { ref: s.ref, applied: { $ne: call } },
                 update: {
                   $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, cpuMs: s.cpuMs ?? 0, memoryMb: s.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
-                  $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
+                  $push: push,
                   $set: { updatedAt: new Date() },
                 },
               },

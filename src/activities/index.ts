@@ -1,27 +1,34 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
+import type { Logger } from '../logger';
 import { AwsProvider } from '../providers/aws';
 import { LocalProvider } from '../providers/local';
 import type { Provider } from '../providers/provider';
 import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
+import { createLearningActivities } from './learning';
+import { createModelServer, createModelStore } from './model-store';
 import { createPolicyStoreActivities } from './policy-store';
 
 export interface ActivityDeps {
   connection: Connection;
   config: Config;
+  logger?: Logger;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
-export function createActivities({ connection, config }: ActivityDeps) {
+export function createActivities({ connection, config, logger }: ActivityDeps) {
+  const store = createModelStore(connection);
+  const models = createModelServer(store, logger);
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
   if (config.aws) providers.aws = new AwsProvider(config.aws);
   return {
     ...createHealthActivities({ connection }),
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
-    ...createCompositionActivities({ connection, providers, settings: config.composition }),
+    ...createCompositionActivities({ connection, providers, settings: config.composition, models }),
+    ...createLearningActivities({ connection, config, store, serving: models.current }),
   };
 }
 

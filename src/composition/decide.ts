@@ -1,12 +1,8 @@
+import type { CandidateView, DecisionContext } from '../learning/features';
 import type { Policy } from '../pdl/schema';
-import type { HandlerMetrics } from '../pdl/types';
 
-export interface Candidate {
-  ref: string;
-  metrics: HandlerMetrics;
-  /** Summed weights of the PDL prefer rules that hold. */
-  preference: number;
-}
+/** An allowed handler version as the decision sees it; `preference` sums the weights of the PDL prefer rules that hold. */
+export type Candidate = CandidateView;
 
 export type Objective = NonNullable<Policy['spec']['objective']>;
 export type Exploration = NonNullable<Policy['spec']['exploration']>;
@@ -18,11 +14,16 @@ export interface Choice {
   ref: string;
   /** The probability the choice had: logged with the outcome, it makes off-policy evaluation possible. */
   probability: number;
-  scores: Record<string, number>;
+  /** Index of the choice among the candidates, and every candidate's probability and score, in candidate order. */
+  index: number;
+  probabilities: number[];
+  predicted: number[];
+  scores: number[];
   strategy: Exploration['strategy'];
 }
 
 export interface DecideOptions {
+  context: DecisionContext;
   objective: Objective;
   exploration: Exploration;
   /** Uniform in [0, 1): passed in so decisions are reproducible in tests. */
@@ -30,28 +31,54 @@ export interface DecideOptions {
 }
 
 /**
- * The decision step's contract: the learned model replaces `score` and keeps
- * the rest (exploration over scores, propensity of the choice).
+ * The decision step's contract: a model predicts the reward of every allowed
+ * candidate in one batch; PDL preferences and the online correction are
+ * added to make its score, and exploration over the scores and the
+ * propensity of the choice are the same whatever the model.
  */
 export interface DecisionModel {
   readonly name: string;
-  score(candidate: Candidate, objective: Objective): number;
+  predict(context: DecisionContext, candidates: Candidate[], objective: Objective): number[];
+  /** False for a version the model never saw trained: it gets the cold-start share of exploration. */
+  knows?(ref: string): boolean;
 }
 
-/** Until a model is trained: expected objective from the handler's own metrics, plus PDL preferences. */
+/** Below this many calls a version is new: its metrics say little and it is guaranteed some exploration. */
+export const COLD_START_CALLS = 20;
+/** The share of traffic each new version is guaranteed, whatever the strategy says. */
+export const COLD_START_SHARE = 0.1;
+
+/** Expected reward from a handler's own metrics: the cold-start prior. */
+export function priorReward({ metrics }: Candidate, objective: Objective): number {
+  // A version with no calls yet gets the benefit of the doubt on success.
+  const success = metrics.calls > 0 ? 1 - metrics.errorRate : 1;
+  return objective.success * success + objective.latencyMs * metrics.latencyP50Ms;
+}
+
+/** Until a model is trained, the prior decides. */
 export const metricsPrior: DecisionModel = {
   name: 'metrics-prior',
-  score({ metrics, preference }, objective) {
-    // A version with no calls yet gets the benefit of the doubt on success.
-    const success = metrics.calls > 0 ? 1 - metrics.errorRate : 1;
-    return objective.success * success + objective.latencyMs * metrics.latencyP50Ms + preference;
-  },
+  predict: (_context, candidates, objective) => candidates.map((c) => priorReward(c, objective)),
 };
+
+export interface Scored {
+  /** The model's expected reward, before preferences and correction: what residuals and doubly robust OPE compare against. */
+  predicted: number[];
+  scores: number[];
+  probabilities: number[];
+}
+
+/** What a model and strategy make of the candidates: scores, then exploration, then the cold-start floor. */
+export function decisionDistribution(candidates: Candidate[], model: DecisionModel, opts: Omit<DecideOptions, 'random'>): Scored {
+  const predicted = model.predict(opts.context, candidates, opts.objective);
+  const scores = candidates.map((c, i) => predicted[i]! + c.preference + (c.correction ?? 0));
+  const fresh = candidates.map((c) => c.metrics.calls < COLD_START_CALLS || model.knows?.(c.ref) === false);
+  return { predicted, scores, probabilities: withFloor(distribution(scores, opts.exploration), fresh, COLD_START_SHARE) };
+}
 
 export function choose(candidates: Candidate[], model: DecisionModel, opts: DecideOptions): Choice {
   if (!candidates.length) throw new Error('choose needs at least one candidate');
-  const scores = Object.fromEntries(candidates.map((c) => [c.ref, model.score(c, opts.objective)]));
-  const probabilities = distribution(candidates.map((c) => scores[c.ref]!), opts.exploration);
+  const { predicted, scores, probabilities } = decisionDistribution(candidates, model, opts);
   let u = opts.random();
   let index = probabilities.length - 1;
   for (let i = 0; i < probabilities.length; i++) {
@@ -61,7 +88,27 @@ export function choose(candidates: Candidate[], model: DecisionModel, opts: Deci
     }
     u -= probabilities[i]!;
   }
-  return { ref: candidates[index]!.ref, probability: probabilities[index]!, scores, strategy: opts.exploration.strategy };
+  return { ref: candidates[index]!.ref, probability: probabilities[index]!, index, probabilities, predicted, scores, strategy: opts.exploration.strategy };
+}
+
+/**
+ * Raises each flagged probability to at least `floor` (capped at an equal
+ * share), taking the mass from the others in proportion to what they had:
+ * still a distribution, and still the exact probability of each choice.
+ */
+export function withFloor(p: number[], flagged: boolean[], floor: number): number[] {
+  const target = Math.min(floor, 1 / p.length);
+  const raise = p.map((x, i) => (flagged[i] ? Math.max(0, target - x) : 0));
+  const needed = raise.reduce((a, b) => a + b, 0);
+  if (needed === 0) return p;
+  const donors = p.reduce((a, x, i) => a + (raise[i]! > 0 ? 0 : flagged[i] ? Math.max(0, x - target) : x), 0);
+  if (donors <= 0) return p;
+  const keep = 1 - needed / donors;
+  return p.map((x, i) => {
+    if (raise[i]! > 0) return target;
+    // A flagged arm above the floor gives only what it has above it.
+    return flagged[i] ? target + (x - target) * keep : x * keep;
+  });
 }
 
 /** Choice probabilities for scores under an exploration strategy; they sum to 1. */

@@ -1,4 +1,5 @@
 import type { HandlerDescriptor } from '../handlers/descriptor';
+import type { DecisionRecord } from '../learning/logged';
 
 export interface PlannedStep {
   stage: string;
@@ -11,6 +12,8 @@ export interface PlannedStep {
   undo: boolean;
   retry: HandlerDescriptor['retry'];
   timeoutMs: number;
+  /** What the decision saw and did, for chosen steps: logged with the outcome for retraining and off-policy evaluation. */
+  decision?: DecisionRecord;
 }
 
 export class PlanInvalid extends Error {

@@ -17,6 +17,10 @@ export interface StoredHandler extends HandlerDescriptor {
 export interface StoredHandlerMetrics extends MetricCounters {
   ref: string;
   applied: string[];
+  /** The latest calls, 1 for a failure: the recent error rate the decision reads. */
+  recent?: number[];
+  /** Residuals (reward − predicted) of the latest calls per region, against the model that predicted them (learning/online.ts). */
+  online?: { model: string; residuals: Record<string, number[]> };
   updatedAt: Date;
 }
 
@@ -52,6 +56,8 @@ const metricsSchema = new Schema<StoredHandlerMetrics>(
     memoryMb: { type: Number, default: 0 },
     latencyBuckets: { type: Schema.Types.Mixed, default: {} },
     applied: { type: [String], default: [] },
+    recent: { type: [Number], default: [] },
+    online: Schema.Types.Mixed,
     updatedAt: Date,
   },
   { collection: 'handler_metrics', versionKey: false, minimize: false },

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { DecisionRecord } from '../learning/logged';
 import { modelOn } from './model';
 
 /** One composition's record: what was asked, what was chosen with which probability, what happened. The learning loop trains on these. */
@@ -17,6 +18,7 @@ export interface Outcome {
     cpuMs?: number;
     memoryMb?: number;
     error?: string;
+    decision?: DecisionRecord;
   }[];
   result: 'succeeded' | 'failed';
   error?: { type: string; message: string; handler?: string };

@@ -135,7 +135,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
       steps: plan.levels.flat().map((s) => {
         const e = entry(s);
         const status = e.status === 'pending' ? 'skipped' : (e.status as Outcome['steps'][number]['status']);
-        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status, latencyMs: e.latencyMs, cpuMs: e.cpuMs, memoryMb: e.memoryMb, error: e.error };
+        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status, latencyMs: e.latencyMs, cpuMs: e.cpuMs, memoryMb: e.memoryMb, error: e.error, decision: s.decision };
       }),
       result,
       error,

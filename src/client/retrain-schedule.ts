@@ -1,0 +1,29 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { Duration, Workflow } from '@temporalio/common';
+import type { retrainPolicy } from '../workflows/retrain';
+
+export const RETRAIN_SCHEDULE_ID = 'mosaic-retrain-policy';
+
+/**
+ * The retrain schedule, created or brought up to date at worker start: same
+ * id every time, the interval from MOSAIC_RETRAIN_INTERVAL, and a run that
+ * would overlap the previous one is skipped. Safe to call from every worker.
+ */
+export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: string; interval: string }): Promise<void> {
+  // config.ts admits only whole minutes, hours or days, all valid Temporal durations.
+  const spec = { intervals: [{ every: opts.interval as Duration }] };
+  const action: ScheduleOptionsStartWorkflowAction<Workflow> = {
+    type: 'startWorkflow',
+    workflowType: 'retrainPolicy' satisfies (typeof retrainPolicy)['name'],
+    workflowId: RETRAIN_SCHEDULE_ID,
+    taskQueue: opts.taskQueue,
+    args: [{ requestedBy: `schedule ${RETRAIN_SCHEDULE_ID}` }],
+  };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP };
+  try {
+    await client.schedule.create({ scheduleId: RETRAIN_SCHEDULE_ID, spec, action, policies });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(RETRAIN_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
+  }
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { FEATURE_DIM, FEATURE_VERSION } from './features';
+import { OUTPUTS, type Network } from './network';
+
+/**
+ * A model version at rest: a header (layout, shapes, checksum) and the
+ * weights as little-endian float32 bytes. Decoding checks everything a
+ * worker relies on before it serves a single decision.
+ */
+export const artifactHeaderSchema = z.object({
+  featureVersion: z.number().int(),
+  featureDim: z.number().int().positive(),
+  hidden: z.number().int().positive(),
+  shapes: z.array(z.array(z.number().int().positive())),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+});
+export type ArtifactHeader = z.infer<typeof artifactHeaderSchema>;
+
+/** A stored model this worker cannot serve; the message says why and what to do. */
+export class ModelRefused extends Error {
+  readonly type = 'ModelRefused';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelRefused';
+  }
+}
+
+export function encodeNetwork(network: Network): { header: ArtifactHeader; data: Buffer } {
+  const total = network.weights.reduce((a, w) => a + w.values.length, 0);
+  const data = Buffer.alloc(total * 4);
+  let offset = 0;
+  for (const w of network.weights) {
+    for (const v of w.values) offset = data.writeFloatLE(v, offset);
+  }
+  const { featureVersion, featureDim, hidden } = network.spec;
+  return { header: { featureVersion, featureDim, hidden, shapes: network.weights.map((w) => w.shape), sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }, data };
+}
+
+export function decodeNetwork(rawHeader: unknown, data: Buffer): Network {
+  const parsed = artifactHeaderSchema.safeParse(rawHeader);
+  if (!parsed.success) throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const header = parsed.data;
+  if (header.featureVersion !== FEATURE_VERSION || header.featureDim !== FEATURE_DIM) {
+    throw new ModelRefused(`it was trained on feature layout v${header.featureVersion} (${header.featureDim} features) and this worker builds v${FEATURE_VERSION} (${FEATURE_DIM}); retrain with \`mosaic model retrain\``);
+  }
+  if (data.length !== header.bytes) throw new ModelRefused(`its weights are ${data.length} bytes, the header says ${header.bytes}: chunks are missing or truncated`);
+  const digest = createHash('sha256').update(data).digest('hex');
+  if (digest !== header.sha256) throw new ModelRefused(`its weights do not match their checksum (sha256 ${digest.slice(0, 12)}…, expected ${header.sha256.slice(0, 12)}…)`);
+  const expected = [[header.featureDim, header.hidden], [header.hidden], [header.hidden, OUTPUTS], [OUTPUTS]];
+  if (JSON.stringify(header.shapes) !== JSON.stringify(expected)) throw new ModelRefused(`its layers have shapes ${JSON.stringify(header.shapes)}, expected ${JSON.stringify(expected)}`);
+  if (expected.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0) * 4 !== data.length) throw new ModelRefused('its weight count does not match its layer shapes');
+  let offset = 0;
+  const weights = header.shapes.map((shape) => {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < values.length; i++, offset += 4) values[i] = data.readFloatLE(offset);
+    if (!values.every(Number.isFinite)) throw new ModelRefused('its weights hold NaN or infinite values');
+    return { shape, values };
+  });
+  return { spec: { featureVersion: header.featureVersion, featureDim: header.featureDim, hidden: header.hidden }, weights };
+}

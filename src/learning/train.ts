@@ -1,0 +1,96 @@
+import { decisionDistribution, type DecisionModel } from '../composition/decide';
+import { FEATURE_DIM, featurizeInto, hash } from './features';
+import { loggedDecisions, noExclusions, type Exclusions, type LoggedDecision, type OutcomeForLearning } from './logged';
+import { DEFAULT_TRAINING, OUTPUTS, train, type Network, type TrainOptions } from './network';
+import { evaluatePolicy, type LoggedSample, type OpeReport } from './ope';
+
+/** One in five outcomes, chosen by workflow id, is held out for off-policy evaluation. */
+const HELD_OUT_BUCKETS = 5;
+export const isHeldOut = (workflowId: string) => hash(workflowId) % HELD_OUT_BUCKETS === 0;
+
+/**
+ * The training set, filled one page of outcomes at a time: training rows go
+ * straight into growing typed arrays (features of the chosen candidate,
+ * success and latency), held-out decisions are kept whole for evaluation.
+ */
+export class TrainingSet {
+  x = new Float32Array(1024 * FEATURE_DIM);
+  y = new Float32Array(1024 * OUTPUTS);
+  rows = 0;
+  outcomes = 0;
+  readonly heldOut: LoggedDecision[] = [];
+  readonly excluded: Exclusions = noExclusions();
+  readonly refs = new Set<string>();
+  from?: Date;
+  to?: Date;
+
+  add(outcome: OutcomeForLearning): void {
+    this.outcomes++;
+    if (!this.from || outcome.at < this.from) this.from = outcome.at;
+    if (!this.to || outcome.at > this.to) this.to = outcome.at;
+    const decisions = loggedDecisions(outcome, this.excluded);
+    if (isHeldOut(outcome.workflowId)) {
+      this.heldOut.push(...decisions);
+      return;
+    }
+    for (const d of decisions) this.addRow(d);
+  }
+
+  /** Decisions both for training and evaluation, counted once each. */
+  get decisions(): number {
+    return this.rows + this.heldOut.length;
+  }
+
+  private addRow(d: LoggedDecision): void {
+    if ((this.rows + 1) * FEATURE_DIM > this.x.length) {
+      const x = new Float32Array(this.x.length * 2);
+      x.set(this.x);
+      this.x = x;
+      const y = new Float32Array(this.y.length * 2);
+      y.set(this.y);
+      this.y = y;
+    }
+    const chosen = d.record.candidates[d.record.chosen]!;
+    this.refs.add(chosen.ref);
+    featurizeInto(d.record.context, chosen, this.x, this.rows * FEATURE_DIM);
+    this.y[this.rows * OUTPUTS] = d.success;
+    this.y[this.rows * OUTPUTS + 1] = d.latencyMs / 1000;
+    this.rows++;
+  }
+
+  fit(opts: TrainOptions = DEFAULT_TRAINING): Promise<{ network: Network; loss: number[] }> {
+    return train(this.x.subarray(0, this.rows * FEATURE_DIM), this.y.subarray(0, this.rows * OUTPUTS), opts);
+  }
+}
+
+/**
+ * The logged decisions as a target policy sees them: its probability of
+ * every candidate (online corrections removed: they belong to the logging
+ * model), and the reward model's prediction of each for doubly robust.
+ * Decisions without a logged probability cannot be weighed and are left out.
+ */
+export function samplesFor(target: DecisionModel, rewardModel: DecisionModel, decisions: LoggedDecision[]): LoggedSample[] {
+  return decisions
+    .filter((d) => d.propensity !== undefined)
+    .map((d) => {
+      const { context, objective, exploration, chosen } = d.record;
+      const candidates = d.record.candidates.map(({ correction: _, ...c }) => c);
+      return {
+        propensity: d.propensity!,
+        reward: d.reward,
+        chosen,
+        target: decisionDistribution(candidates, target, { context, objective, exploration }).probabilities,
+        predicted: rewardModel.predict(context, candidates, objective),
+      };
+    });
+}
+
+/** Both policies on the same held-out decisions, with the candidate's network as the shared reward model. */
+export function compare(candidate: DecisionModel, current: DecisionModel, heldOut: LoggedDecision[]): { candidate: OpeReport; current: OpeReport; logged: number } {
+  const logged = heldOut.filter((d) => d.propensity !== undefined);
+  return {
+    candidate: evaluatePolicy(samplesFor(candidate, candidate, logged)),
+    current: evaluatePolicy(samplesFor(current, candidate, logged)),
+    logged: logged.length ? logged.reduce((a, d) => a + d.reward, 0) / logged.length : 0,
+  };
+}

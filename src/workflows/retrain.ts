@@ -1,0 +1,70 @@
+import { proxyActivities, upsertSearchAttributes, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { LearningActivities, ModelQuery, TrainResult } from '../activities/learning';
+import { decidePromotion, type PromotionDecision } from '../learning/promotion';
+import { MosaicKind, MosaicState } from './search-attributes';
+
+export interface RetrainInput {
+  /** Who asked: the schedule, or a person through `mosaic model retrain`. */
+  requestedBy?: string;
+  horizonDays?: number;
+}
+
+export type RetrainResult =
+  | { status: 'busy'; holder: string }
+  | (Extract<TrainResult, { status: 'not-enough-data' }> & { message: string })
+  | (Extract<TrainResult, { status: 'trained' }> & { decision: PromotionDecision; promoted: boolean });
+
+const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
+
+const { acquireRetrainLease, releaseRetrainLease, recordPromotionDecision, activatePolicyModel, readPolicyModels } = proxyActivities<LearningActivities>({
+  startToCloseTimeout: '1 minute',
+  retry,
+});
+// Training is CPU work on up to the whole horizon: it heartbeats between pages and epochs.
+const { trainPolicyCandidate } = proxyActivities<LearningActivities>({ startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 3 } });
+
+/**
+ * The scheduled retrain (Schedule `mosaic-retrain-policy`): train a candidate
+ * on the logged outcomes, compare it with the serving model off-policy on
+ * held-out decisions, and promote it only if it is better by the margin.
+ * One retrain at a time, whoever started it.
+ */
+export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainResult> {
+  const { workflowId } = workflowInfo();
+  upsertSearchAttributes([{ key: MosaicKind, value: 'retrain' }, { key: MosaicState, value: 'training' }]);
+  const lease = await acquireRetrainLease({ holder: workflowId });
+  if (!lease.acquired) {
+    upsertSearchAttributes([{ key: MosaicState, value: 'skipped' }]);
+    return { status: 'busy', holder: lease.holder };
+  }
+  try {
+    const trained = await trainPolicyCandidate({ runId: workflowId, horizonDays: input.horizonDays });
+    if (trained.status === 'not-enough-data') {
+      upsertSearchAttributes([{ key: MosaicState, value: 'not-enough-data' }]);
+      return { ...trained, message: `not enough data: ${trained.decisions} logged decisions in ${trained.outcomes} outcomes, ${trained.needed} needed; nothing changed` };
+    }
+    const decision = decidePromotion(trained.candidate, trained.current, trained.settings);
+    await recordPromotionDecision({ version: trained.version, decision });
+    if (decision.promote) {
+      await activatePolicyModel({ version: trained.version, by: input.requestedBy ?? workflowId, reason: decision.reason, action: 'promote' });
+    }
+    upsertSearchAttributes([{ key: MosaicState, value: decision.promote ? 'promoted' : 'kept' }]);
+    return { ...trained, decision, promoted: decision.promote };
+  } finally {
+    await releaseRetrainLease({ holder: workflowId });
+  }
+}
+
+export type ModelChange = { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
+
+/** `mosaic model promote|rollback`: point serving at a stored version, after checking it loads. */
+export async function changePolicyModel(change: ModelChange): Promise<{ version: number; name: string; previous?: number }> {
+  const result = await activatePolicyModel(change);
+  upsertSearchAttributes([{ key: MosaicState, value: change.action === 'promote' ? 'promoted' : 'rolled-back' }]);
+  return result;
+}
+
+/** Read-only views for `mosaic model status|history|report`. */
+export async function inspectPolicyModels(query: ModelQuery): Promise<unknown> {
+  return readPolicyModels(query);
+}
