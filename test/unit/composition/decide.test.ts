@@ -1,7 +1,8 @@
-import { choose, distribution, metricsPrior, routeCanary, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
+import { choose, distribution, metricsPrior, routeCanary, withFloor, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
 
 const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({ latencyP50Ms, latencyP95Ms: latencyP50Ms * 2, errorRate, calls, cpuMs: 0, memoryMb: 0 });
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const context = { account: 'acme', region: 'eu-west-1', resourceType: 'database', classification: 'internal', cpu: 0.2, memory: 0.4, network: 0 };
 
 describe('distribution', () => {
   it.each([
@@ -32,7 +33,7 @@ describe('choose', () => {
     { ref: 'flaky@1', metrics: metrics(0.4), preference: 0 },
     { ref: 'steady@1', metrics: metrics(0.01), preference: 0 },
   ];
-  const opts = (u: number) => ({ objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy' as const, epsilon: 0.1 }, random: () => u });
+  const opts = (u: number) => ({ context, objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy' as const, epsilon: 0.1 }, random: () => u });
 
   it('exploits the better handler and logs the probability it had', () => {
     const choice = choose(candidates, metricsPrior, opts(0.5));
@@ -58,7 +59,7 @@ describe('choose', () => {
 });
 
 describe('routeCanary', () => {
-  const picked = { ref: 'provision-bucket@1', probability: 0.9, scores: {}, strategy: 'epsilon-greedy' as const };
+  const picked = { ref: 'provision-bucket@1', probability: 0.9, index: 0, probabilities: [0.9, 0.1], predicted: [1, 0], scores: [1, 0], strategy: 'epsilon-greedy' as const };
 
   it('sends the canary its share and keeps the logged probability exact', () => {
     const toCanary = routeCanary(picked, [{ ref: 'provision-bucket@2', share: 0.2 }], () => 0.1);
@@ -71,5 +72,51 @@ describe('routeCanary', () => {
 
   it('leaves the choice alone without canaries', () => {
     expect(routeCanary(picked, [], () => 0)).toEqual({ ...picked, canary: false });
+  });
+});
+
+describe('withFloor (cold start)', () => {
+  it('raises a new version to its guaranteed share and keeps a distribution', () => {
+    const p = withFloor([0.95, 0.025, 0.025], [false, true, false], 0.1);
+    expect(sum(p)).toBeCloseTo(1, 12);
+    expect(p[1]).toBeCloseTo(0.1, 12);
+    // The mass comes from the others in proportion to what they had.
+    expect(p[0]! / p[2]!).toBeCloseTo(0.95 / 0.025, 9);
+  });
+
+  it('leaves a version already above its share alone', () => {
+    expect(withFloor([0.5, 0.5], [true, false], 0.1)).toEqual([0.5, 0.5]);
+  });
+
+  it('gives a version with few calls its share in choose, even when it looks worse and epsilon is 0', () => {
+    const fresh = [{ ref: 'new@2', metrics: metrics(0.5, 100, 5), preference: 0 }, { ref: 'steady@1', metrics: metrics(0.01), preference: 0 }];
+    const choice = choose(fresh, metricsPrior, { context, objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy', epsilon: 0 }, random: () => 0.01 });
+    expect(choice).toMatchObject({ ref: 'new@2', probabilities: [expect.closeTo(0.1, 12), expect.closeTo(0.9, 12)] });
+  });
+});
+
+describe('each strategy matches its definition', () => {
+  const scores = [0.9, 0.6, 0.1];
+  it('softmax: p ∝ exp(s/T)', () => {
+    const p = distribution(scores, { strategy: 'softmax', temperature: 0.5 });
+    const w = scores.map((s) => Math.exp(s / 0.5));
+    w.forEach((x, i) => expect(p[i]).toBeCloseTo(x / sum(w), 12));
+  });
+  it('SquareCB: p_a = 1/(n + γ(best − s_a)) for the others, the rest to the best', () => {
+    const p = distribution(scores, { strategy: 'squarecb', gamma: 10 });
+    expect(p[1]).toBeCloseTo(1 / (3 + 10 * 0.3), 12);
+    expect(p[2]).toBeCloseTo(1 / (3 + 10 * 0.8), 12);
+    expect(p[0]).toBeCloseTo(1 - p[1]! - p[2]!, 12);
+  });
+  it('the chosen probability is the distribution entry of the chosen index', () => {
+    for (const u of [0, 0.3, 0.6, 0.97]) {
+      const c = choose(
+        scores.map((s, i) => ({ ref: `h${i}@1`, metrics: metrics(1 - s), preference: 0 })),
+        metricsPrior,
+        { context, objective: { success: 1, latencyMs: 0, costUsd: 0 }, exploration: { strategy: 'softmax', temperature: 0.3 }, random: () => u },
+      );
+      expect(c.probability).toBe(c.probabilities[c.index]);
+      expect(sum(c.probabilities)).toBeCloseTo(1, 12);
+    }
   });
 });

@@ -1,0 +1,66 @@
+import { doublyRobust, ips, snips, type LoggedSample } from '../../../src/learning/ope';
+import { decidePromotion } from '../../../src/learning/promotion';
+
+/**
+ * Three logged decisions over two actions, small enough to compute by hand:
+ *   w = target[chosen] / propensity = 0.8/0.5, 0.2/0.25, 0.8/0.5 = 1.6, 0.8, 1.6
+ *   IPS terms w·r = 1.6, 0, 0.8 → mean 0.8
+ *   SNIPS = Σw·r / Σw = 2.4 / 4.0 = 0.6
+ *   DR terms Σπ·r̂ + w(r − r̂(chosen)):
+ *     0.8·0.6+0.2·0.4 = 0.56, + 1.6·(1−0.6) = 1.2
+ *     0.8·0.6+0.2·0.4 = 0.56, + 0.8·(0−0.4) = 0.24
+ *     0.8·0.5+0.2·0.5 = 0.5,  + 1.6·(0.5−0.5) = 0.5   → mean 1.94/3
+ */
+const samples: LoggedSample[] = [
+  { propensity: 0.5, reward: 1, chosen: 0, target: [0.8, 0.2], predicted: [0.6, 0.4] },
+  { propensity: 0.25, reward: 0, chosen: 1, target: [0.8, 0.2], predicted: [0.6, 0.4] },
+  { propensity: 0.5, reward: 0.5, chosen: 0, target: [0.8, 0.2], predicted: [0.5, 0.5] },
+];
+
+describe('off-policy estimators on a hand-computed logged set', () => {
+  it('IPS', () => {
+    const e = ips(samples);
+    expect(e.value).toBeCloseTo(0.8, 12);
+    // sd of (1.6, 0, 0.8) = 0.8; half-width 1.96·0.8/√3.
+    expect(e.upper - e.value).toBeCloseTo(1.959963984540054 * (0.8 / Math.sqrt(3)), 9);
+    expect(e.n).toBe(3);
+  });
+
+  it('self-normalised IPS', () => {
+    const e = snips(samples);
+    expect(e.value).toBeCloseTo(0.6, 12);
+    // Delta method: √Σ(w(r−V))² / Σw = √(0.64²+0.48²+0.16²)/4.
+    expect(e.upper - e.value).toBeCloseTo((1.959963984540054 * Math.sqrt(0.64 ** 2 + 0.48 ** 2 + 0.16 ** 2)) / 4, 9);
+  });
+
+  it('doubly robust', () => {
+    expect(doublyRobust(samples).value).toBeCloseTo(1.94 / 3, 12);
+  });
+
+  it('equal target and logging policies make IPS the plain mean reward', () => {
+    const onPolicy = samples.map((s) => ({ ...s, target: s.chosen === 0 ? [s.propensity, 1 - s.propensity] : [1 - s.propensity, s.propensity] }));
+    expect(ips(onPolicy).value).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('decidePromotion', () => {
+  const report = (value: number, half: number, n = 500) => {
+    const e = { value, lower: value - half, upper: value + half, n };
+    return { ips: e, snips: e, dr: e };
+  };
+  const opts = { margin: 0.01, minSamples: 100 };
+
+  it('promotes when the lower bound beats the current estimate by the margin', () => {
+    expect(decidePromotion(report(0.9, 0.05), report(0.8, 0.05), opts)).toMatchObject({ promote: true });
+  });
+
+  it('keeps the current model when the interval overlaps the bar', () => {
+    const d = decidePromotion(report(0.85, 0.05), report(0.8, 0.01), opts);
+    expect(d.promote).toBe(false);
+    expect(d.reason).toMatch(/does not beat current 0.8000 \+ margin 0.01/);
+  });
+
+  it('keeps the current model on too few held-out decisions', () => {
+    expect(decidePromotion(report(0.99, 0.001, 20), report(0.5, 0.01), opts)).toMatchObject({ promote: false, reason: expect.stringMatching(/only 20 held-out/) });
+  });
+});
