@@ -12,7 +12,8 @@ export const artifactHeaderSchema = z.object({
   featureVersion: z.number().int(),
   featureDim: z.number().int().positive(),
   hidden: z.number().int().positive(),
-  shapes: z.array(z.array(z.number().int().positive())),
+  /** Layer shapes as `266x16`: some MongoDB-compatible stores (FerretDB v1) reject nested arrays. */
+  shapes: z.array(z.string().regex(/^[1-9]\d*(x[1-9]\d*)*$/)),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
 });
@@ -35,7 +36,7 @@ export function encodeNetwork(network: Network): { header: ArtifactHeader; data:
     for (const v of w.values) offset = data.writeFloatLE(v, offset);
   }
   const { featureVersion, featureDim, hidden } = network.spec;
-  return { header: { featureVersion, featureDim, hidden, shapes: network.weights.map((w) => w.shape), sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }, data };
+  return { header: { featureVersion, featureDim, hidden, shapes: network.weights.map((w) => w.shape.join('x')), sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }, data };
 }
 
 export function decodeNetwork(rawHeader: unknown, data: Buffer): Network {
@@ -49,10 +50,11 @@ export function decodeNetwork(rawHeader: unknown, data: Buffer): Network {
   const digest = createHash('sha256').update(data).digest('hex');
   if (digest !== header.sha256) throw new ModelRefused(`its weights do not match their checksum (sha256 ${digest.slice(0, 12)}…, expected ${header.sha256.slice(0, 12)}…)`);
   const expected = [[header.featureDim, header.hidden], [header.hidden], [header.hidden, OUTPUTS], [OUTPUTS]];
-  if (JSON.stringify(header.shapes) !== JSON.stringify(expected)) throw new ModelRefused(`its layers have shapes ${JSON.stringify(header.shapes)}, expected ${JSON.stringify(expected)}`);
+  const shapes = header.shapes.map((s) => s.split('x').map(Number));
+  if (JSON.stringify(shapes) !== JSON.stringify(expected)) throw new ModelRefused(`its layers have shapes ${header.shapes.join(', ')}, expected ${expected.map((s) => s.join('x')).join(', ')}`);
   if (expected.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0) * 4 !== data.length) throw new ModelRefused('its weight count does not match its layer shapes');
   let offset = 0;
-  const weights = header.shapes.map((shape) => {
+  const weights = shapes.map((shape) => {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     for (let i = 0; i < values.length; i++, offset += 4) values[i] = data.readFloatLE(offset);
     if (!values.every(Number.isFinite)) throw new ModelRefused('its weights hold NaN or infinite values');

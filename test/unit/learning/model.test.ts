@@ -1,47 +1,14 @@
-import { choose, DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/composition/decide';
+import { DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/composition/decide';
 import { decodeNetwork, encodeNetwork, ModelRefused } from '../../../src/learning/artifact';
-import type { DecisionContext } from '../../../src/learning/features';
-import { seededRandom } from '../../../src/learning/network';
 import { correction, OnlineStats } from '../../../src/learning/online';
 import { LearnedModel } from '../../../src/learning/policy';
 import { compare, TrainingSet } from '../../../src/learning/train';
+import { candidates, ctxIn, loggedOutcomes, objective } from '../../fixtures/logged-outcomes';
 
-const objective = { success: 1, latencyMs: 0, costUsd: 0 };
-const exploration = { strategy: 'epsilon-greedy' as const, epsilon: 0.3 };
-const metrics = { latencyP50Ms: 50, latencyP95Ms: 90, errorRate: 0.1, calls: 500, cpuMs: 0, memoryMb: 0 };
-const ctxIn = (region: string): DecisionContext => ({ account: 'a', region, resourceType: 'database', classification: 'internal', cpu: 0.2, memory: 0.3, network: 0 });
-const candidates = [
-  { ref: 'eu-fast@1', metrics, preference: 0 },
-  { ref: 'us-fast@1', metrics, preference: 0 },
-];
-/** eu-fast succeeds in Europe, us-fast in the US: only a contextual model can tell. */
-const successProbability = (ref: string, region: string) => ((ref === 'eu-fast@1') === region.startsWith('eu') ? 0.95 : 0.3);
-
-/** Logs decisions of an epsilon-greedy prior (blind to region) as outcomes. */
+/** Outcomes of a region-blind prior over two handlers, each good in one region. */
 function logged(n: number, seed: number) {
-  const random = seededRandom(seed);
   const set = new TrainingSet();
-  for (let i = 0; i < n; i++) {
-    const region = random() < 0.5 ? 'eu-west-1' : 'us-east-1';
-    const context = ctxIn(region);
-    const c = choose(candidates, metricsPrior, { context, objective, exploration, random });
-    const ok = random() < successProbability(c.ref, region);
-    set.add({
-      workflowId: `wf-${seed}-${i}`,
-      at: new Date(1_700_000_000_000 + i * 1000),
-      steps: [
-        {
-          stage: 'provision',
-          ref: c.ref,
-          probability: c.probability,
-          reason: 'chosen',
-          status: ok ? 'succeeded' : 'failed',
-          latencyMs: 40,
-          decision: { context, candidates, probabilities: c.probabilities, predicted: c.predicted, chosen: c.index, exploration, objective, model: metricsPrior.name },
-        },
-      ],
-    });
-  }
+  for (const o of loggedOutcomes(n, seed)) set.add(o);
   return set;
 }
 
@@ -73,7 +40,7 @@ describe('the learned model', () => {
   });
 
   it('scores a version it never saw with the metrics prior and flags it for cold-start exploration', () => {
-    const fresh = { ref: 'brand-new@1', metrics: { ...metrics, errorRate: 0.2 }, preference: 0 };
+    const fresh = { ref: 'brand-new@1', metrics: { ...candidates[0]!.metrics, errorRate: 0.2 }, preference: 0 };
     const [, , score] = model.predict(ctxIn('eu-west-1'), [...candidates, fresh], DEFAULT_OBJECTIVE);
     expect(score).toBeCloseTo(0.8 - 0.0001 * 50, 9);
     expect(model.knows('brand-new@1')).toBe(false);

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import mongoose, { type Connection } from 'mongoose';
+import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
+import { outcomeModel } from '../../src/models/outcome';
+import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
+import { loggedOutcomes } from '../fixtures/logged-outcomes';
+import { failureOf } from '../harness/failures';
+import { recordHistory, recordLatest } from '../harness/histories';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+/** Waits for a condition the worker reaches on its own (the model reload), without fixed sleeps. */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 40): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < tries && !ok(value); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
+
+describe('retrainPolicy on the real stack', () => {
+  let w: TestWorker;
+  let db: Connection;
+
+  beforeAll(async () => {
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/retrain_${randomUUID().slice(0, 8)}`;
+    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_RETRAIN_MIN_DECISIONS: '300', MOSAIC_RETRAIN_INTERVAL: '2h' });
+    db = await mongoose.createConnection(uri).asPromise();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await w?.stop();
+  });
+
+  it('has the retrain schedule after worker start: the configured interval, overlapping runs skipped', async () => {
+    const d = await w.client.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID).describe();
+    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retrainPolicy' });
+    expect(d.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    // Other test files' workers update the same schedule with their own settings; the interval is one of ours or theirs.
+    expect(d.spec.intervals?.length).toBe(1);
+  });
+
+  it('ends with "not enough data" and changes nothing when there are too few outcomes', async () => {
+    await outcomeModel(db).insertMany(loggedOutcomes(50, 1));
+    const result = await w.client.models.retrain();
+    expect(result).toMatchObject({ status: 'not-enough-data', decisions: 50, needed: 300 });
+    expect(result.status === 'not-enough-data' && result.message).toMatch(/not enough data: 50 logged decisions .* nothing changed/);
+    expect(await policyModelVersionModel(db).countDocuments()).toBe(0);
+    expect(await policyModelPointerModel(db).countDocuments()).toBe(0);
+    await recordHistory(w.client.temporal, result.workflowId, 'not-enough-data');
+  });
+
+  it('trains, evaluates off-policy, promotes a better model, and the worker serves it without restart', async () => {
+    await outcomeModel(db).insertMany(loggedOutcomes(1500, 2, { withoutProbability: 40 }));
+    const result = await w.client.models.retrain({ requestedBy: 'retrain test' });
+    expect(result.status).toBe('trained');
+    if (result.status !== 'trained') return;
+    expect(result).toMatchObject({ version: 1, against: 'metrics-prior', promoted: true, outcomes: 1550 });
+    expect(result.excluded.missingProbability).toBe(40);
+    expect(result.candidate.dr.lower).toBeGreaterThan(result.current.dr.value);
+    expect(result.decision.reason).toMatch(/candidate DR lower bound .* beats current/);
+    await recordHistory(w.client.temporal, result.workflowId, 'promoted');
+
+    const stored = await policyModelVersionModel(db).findOne({ version: 1 }).lean();
+    expect(stored).toMatchObject({ trainedBy: result.workflowId, decision: { promote: true } });
+    expect(await policyModelChunkModel(db).countDocuments({ version: 1 })).toBeGreaterThan(0);
+    const status = await eventually(() => w.client.models.status(), (s) => s.serving === 'bandit-v1');
+    expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: 'retrain test' }, versions: 1 });
+    await recordLatest(w.client.temporal, w.taskQueue, 'inspectPolicyModels', 'status');
+  }, 120_000);
+
+  it('refuses a corrupt model: promotion fails and a worker pointed at it keeps serving the current one, saying why', async () => {
+    const second = await w.client.models.retrain();
+    expect(second).toMatchObject({ status: 'trained', version: 2 });
+    // Damage version 2's weights in the store.
+    const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
+    const data = Buffer.from(chunk!.data.buffer ?? chunk!.data);
+    data[0] ^= 0xff;
+    await policyModelChunkModel(db).updateOne({ version: 2, index: 0 }, { $set: { data } });
+
+    const failure = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'test', reason: 'try' }));
+    expect(failure).toMatchObject({ type: 'ModelRefused', message: expect.stringMatching(/model version 2 is refused: its weights do not match their checksum/) });
+
+    // Someone points serving at it behind Mosaic's back: the worker refuses it and keeps version 1.
+    await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 2 } });
+    const status = await eventually(() => w.client.models.status(), (s) => s.refused !== undefined);
+    expect(status).toMatchObject({ serving: 'bandit-v1', refused: { version: 2, reason: expect.stringMatching(/checksum/) } });
+    await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 1 } });
+  }, 120_000);
+
+  it('never runs two retrains at once: a second one while the lease is held ends as busy', async () => {
+    await retrainLeaseModel(db).create({ name: 'retrain', holder: 'another-retrain', until: new Date(Date.now() + 60_000) });
+    const result = await w.client.models.retrain();
+    expect(result).toMatchObject({ status: 'busy', holder: 'another-retrain' });
+    expect(await policyModelVersionModel(db).countDocuments()).toBe(2);
+    await retrainLeaseModel(db).deleteMany({});
+  });
+
+  it('promotes and rolls back by hand, keeping every change in the history', async () => {
+    const third = await w.client.models.retrain();
+    expect(third.status).toBe('trained');
+    const v = third.status === 'trained' ? third.version : 0;
+    const promoted = await w.client.models.change({ action: 'promote', version: v, by: 'alice', reason: 'by hand' });
+    expect(promoted).toMatchObject({ version: v, previous: 1 });
+    await recordHistory(w.client.temporal, promoted.workflowId, 'promote');
+    const rolled = await w.client.models.change({ action: 'rollback', by: 'alice', reason: 'back' });
+    expect(rolled).toMatchObject({ version: 1, previous: v });
+    const history = await w.client.models.history();
+    expect(history.map((h) => [h.version, h.active])).toEqual([[1, true], [2, false], [v, false]].slice(0, history.length));
+    const pointer = await policyModelPointerModel(db).findOne({ name: 'active' }).lean();
+    expect(pointer!.history.map((h) => [h.version, h.action, h.by])).toEqual([
+      [1, 'promote', 'retrain test'],
+      [v, 'promote', 'alice'],
+      [1, 'rollback', 'alice'],
+    ]);
+  }, 120_000);
+});
