@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
+import { TrainingSet } from '../../src/learning/train';
+import { handlerMetricsModel } from '../../src/models/handler';
 import { outcomeModel } from '../../src/models/outcome';
+import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { failureOf } from '../harness/failures';
@@ -22,16 +29,26 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, trie
 describe('retrainPolicy on the real stack', () => {
   let w: TestWorker;
   let db: Connection;
+  let dataDir: string;
+  const admin = generateKeyPair();
 
   beforeAll(async () => {
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/retrain_${randomUUID().slice(0, 8)}`;
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_RETRAIN_MIN_DECISIONS: '300', MOSAIC_RETRAIN_INTERVAL: '2h' });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-retrain-'));
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      MOSAIC_RETRAIN_MIN_DECISIONS: '300',
+      MOSAIC_RETRAIN_INTERVAL: '2h',
+    });
     db = await mongoose.createConnection(uri).asPromise();
   }, 120_000);
 
   afterAll(async () => {
     await db?.close();
     await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('has the retrain schedule after worker start: the configured interval, overlapping runs skipped', async () => {
@@ -41,6 +58,39 @@ describe('retrainPolicy on the real stack', () => {
     // Other test files' workers update the same schedule with their own settings; the interval is one of ours or theirs.
     expect(d.spec.intervals?.length).toBe(1);
   });
+
+  it('logs every decision of a real composition with its probabilities, in the form the retrain reads', async () => {
+    const source = signYaml(fs.readFileSync(path.resolve(__dirname, '../../examples/policies/default-composition.yaml'), 'utf8'), admin.privateKeyPem);
+    await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+    const handle = await w.client.compose({
+      requestId: `bucket-${randomUUID().slice(0, 8)}`,
+      user: 'alice',
+      account: 'acct-learn',
+      region: 'eu-west-1',
+      resourceType: 'bucket',
+      spec: { name: 'logs' },
+      security: { classification: 'internal', compliance: [], networkExposure: 'private' },
+    });
+    await handle.result();
+    const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
+    const chosen = outcome!.steps.filter((s) => s.reason === 'chosen');
+    expect(chosen.length).toBeGreaterThan(0);
+    for (const step of chosen) {
+      const d = step.decision!;
+      expect(d).toMatchObject({ model: 'metrics-prior', context: { region: 'eu-west-1', account: 'acct-learn', resourceType: 'bucket' } });
+      expect(d.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(step.probability).toBe(d.probabilities[d.chosen]);
+      expect(d.candidates[d.chosen]!.ref).toBe(step.ref);
+    }
+    // The online window of each chosen handler holds its residual in this region.
+    const provision = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
+    expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)] } });
+    expect(provision!.recent).toEqual([0]);
+    const set = new TrainingSet();
+    set.add(outcome!);
+    expect(set.decisions).toBe(chosen.length);
+    await outcomeModel(db).deleteMany({});
+  }, 60_000);
 
   it('ends with "not enough data" and changes nothing when there are too few outcomes', async () => {
     await outcomeModel(db).insertMany(loggedOutcomes(50, 1));
