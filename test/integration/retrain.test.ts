@@ -12,6 +12,7 @@ import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
+import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
 import { recordHistory, recordLatest } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
@@ -165,5 +166,20 @@ describe('retrainPolicy on the real stack', () => {
       [v, 'promote', 'alice'],
       [1, 'rollback', 'alice'],
     ]);
+  }, 120_000);
+
+  it('answers `mosaic model status|history|report` from the CLI', async () => {
+    const env = { MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_TEMPORAL_ADDRESS: w.config.temporal.address, MOSAIC_MONGODB_URI: w.config.mongodb.uri };
+    const status = await mosaic(['model', 'status', '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ serving: 'bandit-v1', schedule: { overlap: 'SKIP' } });
+    const history = await mosaic(['model', 'history'], env);
+    expect(history.stdout).toMatch(/bandit-v1\s+true/);
+    const out = path.join(dataDir, 'report.html');
+    const report = await mosaic(['model', 'report', '--out', out], env);
+    expect(report.code).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('bandit-v1 (serving)');
+    expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });
