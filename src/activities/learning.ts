@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { ModelRefused } from '../learning/artifact';
 import type { Exclusions } from '../learning/logged';
 import { DEFAULT_TRAINING } from '../learning/network';
-import type { OpeReport } from '../learning/ope';
+import type { Estimate, OpeReport } from '../learning/ope';
 import { LearnedModel, modelName } from '../learning/policy';
 import type { PromotionDecision } from '../learning/promotion';
 import { compare, TrainingSet } from '../learning/train';
@@ -27,6 +27,7 @@ export type TrainResult =
       against: string;
       candidate: OpeReport;
       current: OpeReport;
+      difference: Estimate;
       heldOut: number;
       rows: number;
       outcomes: number;
@@ -142,6 +143,7 @@ export function createLearningActivities(deps: { connection: Connection; config:
           against: existing.evaluation.against,
           candidate: existing.evaluation.candidate,
           current: existing.evaluation.current,
+          difference: existing.evaluation.difference,
           heldOut: existing.training.heldOut,
           rows: existing.training.rows,
           outcomes: existing.training.outcomes,
@@ -187,6 +189,7 @@ export function createLearningActivities(deps: { connection: Connection; config:
         against: current.name,
         candidate: evaluation.candidate,
         current: evaluation.current,
+        difference: evaluation.difference,
         heldOut: set.heldOut.length,
         rows: set.rows,
         outcomes: set.outcomes,

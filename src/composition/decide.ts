@@ -39,6 +39,8 @@ export interface DecideOptions {
 export interface DecisionModel {
   readonly name: string;
   predict(context: DecisionContext, candidates: Candidate[], objective: Objective): number[];
+  /** Many decisions at once, where a model can batch them (the retrain's evaluation); same values as predict. */
+  predictMany?(decisions: { context: DecisionContext; candidates: Candidate[]; objective: Objective }[]): number[][];
   /** False for a version the model never saw trained: it gets the cold-start share of exploration. */
   knows?(ref: string): boolean;
 }
@@ -70,10 +72,14 @@ export interface Scored {
 
 /** What a model and strategy make of the candidates: scores, then exploration, then the cold-start floor. */
 export function decisionDistribution(candidates: Candidate[], model: DecisionModel, opts: Omit<DecideOptions, 'random'>): Scored {
-  const predicted = model.predict(opts.context, candidates, opts.objective);
+  return scoredDistribution(candidates, model.predict(opts.context, candidates, opts.objective), model, opts.exploration);
+}
+
+/** The same from predictions already made (off-policy evaluation predicts many decisions in one batch). */
+export function scoredDistribution(candidates: Candidate[], predicted: number[], model: Pick<DecisionModel, 'knows'>, exploration: Exploration): Scored {
   const scores = candidates.map((c, i) => predicted[i]! + c.preference + (c.correction ?? 0));
   const fresh = candidates.map((c) => c.metrics.calls < COLD_START_CALLS || model.knows?.(c.ref) === false);
-  return { predicted, scores, probabilities: withFloor(distribution(scores, opts.exploration), fresh, COLD_START_SHARE) };
+  return { predicted, scores, probabilities: withFloor(distribution(scores, exploration), fresh, COLD_START_SHARE) };
 }
 
 export function choose(candidates: Candidate[], model: DecisionModel, opts: DecideOptions): Choice {

@@ -57,6 +57,10 @@ export function tokens(ctx: DecisionContext, c: CandidateView): string[] {
 export function featurizeInto(ctx: DecisionContext, c: CandidateView, out: Float32Array, offset: number): void {
   out.fill(0, offset, offset + FEATURE_DIM);
   for (const t of tokens(ctx, c)) out[offset + (hash(t) % HASH_SLOTS)]! += 1;
+  // Load crossed with the candidate as a value, not a band: how a handler's outcome moves with load, per handler.
+  for (const [name, load] of [['cpu', ctx.cpu], ['memory', ctx.memory], ['network', ctx.network]] as const) {
+    out[offset + (hash(`${c.ref}|${name}`) % HASH_SLOTS)]! += Number.isFinite(load) ? 2 * load - 1 : 0;
+  }
   const m = c.metrics;
   const recent = m.recentErrorRate ?? m.errorRate;
   const numeric = [ctx.cpu, ctx.memory, ctx.network, m.errorRate, recent, recent - m.errorRate, squash(m.latencyP50Ms), squash(m.latencyP95Ms), Math.log1p(m.calls) / 10, c.preference];

@@ -1,4 +1,4 @@
-import type { OpeReport } from './ope';
+import type { Estimate } from './ope';
 
 export interface PromotionDecision {
   promote: boolean;
@@ -8,20 +8,22 @@ export interface PromotionDecision {
 const f = (x: number) => x.toFixed(4);
 
 /**
- * A candidate replaces the serving model only when the lower end of its
- * doubly robust interval beats the serving model's estimate by `margin`, on
- * at least `minSamples` held-out decisions: noise alone should not promote.
- * Pure, so the retrain workflow decides in its own code and the decision
- * shows in its history.
+ * A candidate replaces the serving model only when, on at least `minSamples`
+ * held-out decisions, the lower end of its doubly robust value beats the
+ * serving model's estimate by `margin`. Both are read on the same decisions,
+ * so the bound is taken on the paired difference (candidate − current): the
+ * candidate's lower bound is `current + difference.lower`. Noise alone should
+ * not promote. Pure, so the retrain workflow decides in its own code and the
+ * decision shows in its history.
  */
-export function decidePromotion(candidate: OpeReport, current: OpeReport, opts: { margin: number; minSamples: number }): PromotionDecision {
-  const { dr } = candidate;
-  if (dr.n < opts.minSamples) {
-    return { promote: false, reason: `only ${dr.n} held-out decisions with a logged probability; at least ${opts.minSamples} are needed to compare models` };
+export function decidePromotion(comparison: { current: { dr: Estimate }; difference: Estimate }, opts: { margin: number; minSamples: number }): PromotionDecision {
+  const { current, difference } = comparison;
+  if (difference.n < opts.minSamples) {
+    return { promote: false, reason: `only ${difference.n} held-out decisions with a logged probability; at least ${opts.minSamples} are needed to compare models` };
   }
+  const lower = current.dr.value + difference.lower;
   const bar = current.dr.value + opts.margin;
-  if (dr.lower > bar) {
-    return { promote: true, reason: `candidate DR lower bound ${f(dr.lower)} beats current ${f(current.dr.value)} + margin ${opts.margin} on ${dr.n} held-out decisions` };
-  }
-  return { promote: false, reason: `candidate DR lower bound ${f(dr.lower)} does not beat current ${f(current.dr.value)} + margin ${opts.margin} (candidate estimate ${f(dr.value)})` };
+  const numbers = `candidate DR lower bound ${f(lower)} (current ${f(current.dr.value)} ${difference.lower < 0 ? '-' : '+'} ${f(Math.abs(difference.lower))}, paired) on ${difference.n} held-out decisions`;
+  if (lower > bar) return { promote: true, reason: `${numbers} beats current + margin ${opts.margin}` };
+  return { promote: false, reason: `${numbers} does not beat current + margin ${opts.margin} (estimated gain ${f(difference.value)})` };
 }

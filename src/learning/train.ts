@@ -1,8 +1,8 @@
-import { decisionDistribution, type DecisionModel } from '../composition/decide';
+import { scoredDistribution, type DecisionModel } from '../composition/decide';
 import { FEATURE_DIM, featurizeInto, hash } from './features';
 import { loggedDecisions, noExclusions, type Exclusions, type LoggedDecision, type OutcomeForLearning } from './logged';
 import { DEFAULT_TRAINING, OUTPUTS, train, type Network, type TrainOptions } from './network';
-import { evaluatePolicy, type LoggedSample, type OpeReport } from './ope';
+import { doublyRobustDifference, evaluatePolicy, type Estimate, type LoggedSample, type OpeReport } from './ope';
 
 /** One in five outcomes, chosen by workflow id, is held out for off-policy evaluation. */
 const HELD_OUT_BUCKETS = 5;
@@ -70,27 +70,42 @@ export class TrainingSet {
  * Decisions without a logged probability cannot be weighed and are left out.
  */
 export function samplesFor(target: DecisionModel, rewardModel: DecisionModel, decisions: LoggedDecision[]): LoggedSample[] {
-  return decisions
+  const logged = decisions
     .filter((d) => d.propensity !== undefined)
-    .map((d) => {
-      const { context, objective, exploration, chosen } = d.record;
-      const candidates = d.record.candidates.map(({ correction: _, ...c }) => c);
-      return {
-        propensity: d.propensity!,
-        reward: d.reward,
-        chosen,
-        target: decisionDistribution(candidates, target, { context, objective, exploration }).probabilities,
-        predicted: rewardModel.predict(context, candidates, objective),
-      };
-    });
+    .map((d) => ({ d, context: d.record.context, objective: d.record.objective, candidates: d.record.candidates.map(({ correction: _, ...c }) => c) }));
+  const targetPredictions = predictAll(target, logged);
+  const rewardPredictions = rewardModel === target ? targetPredictions : predictAll(rewardModel, logged);
+  return logged.map(({ d, candidates }, i) => ({
+    propensity: d.propensity!,
+    reward: d.reward,
+    chosen: d.record.chosen,
+    target: scoredDistribution(candidates, targetPredictions[i]!, target, d.record.exploration).probabilities,
+    predicted: rewardPredictions[i]!,
+  }));
+}
+
+function predictAll(model: DecisionModel, items: Parameters<NonNullable<DecisionModel['predictMany']>>[0]): number[][] {
+  return model.predictMany ? model.predictMany(items) : items.map((x) => model.predict(x.context, x.candidates, x.objective));
 }
 
 /** Both policies on the same held-out decisions, with the candidate's network as the shared reward model. */
-export function compare(candidate: DecisionModel, current: DecisionModel, heldOut: LoggedDecision[]): { candidate: OpeReport; current: OpeReport; logged: number } {
+export interface Comparison {
+  candidate: OpeReport;
+  current: OpeReport;
+  /** Candidate minus current, doubly robust, paired on the same decisions. */
+  difference: Estimate;
+  /** Mean reward the logging policies actually earned on these decisions. */
+  logged: number;
+}
+
+export function compare(candidate: DecisionModel, current: DecisionModel, heldOut: LoggedDecision[]): Comparison {
   const logged = heldOut.filter((d) => d.propensity !== undefined);
+  const a = samplesFor(candidate, candidate, logged);
+  const b = samplesFor(current, candidate, logged);
   return {
-    candidate: evaluatePolicy(samplesFor(candidate, candidate, logged)),
-    current: evaluatePolicy(samplesFor(current, candidate, logged)),
-    logged: logged.length ? logged.reduce((a, d) => a + d.reward, 0) / logged.length : 0,
+    candidate: evaluatePolicy(a),
+    current: evaluatePolicy(b),
+    difference: doublyRobustDifference(a, b),
+    logged: logged.length ? logged.reduce((x, d) => x + d.reward, 0) / logged.length : 0,
   };
 }

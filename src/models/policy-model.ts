@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ArtifactHeader } from '../learning/artifact';
 import type { Exclusions } from '../learning/logged';
-import type { OpeReport } from '../learning/ope';
+import type { Estimate, OpeReport } from '../learning/ope';
 import { modelOn } from './model';
 
 /**
@@ -26,7 +26,7 @@ export interface PolicyModelVersion {
     loss: number[];
     seconds: number;
   };
-  evaluation: { against: string; candidate: OpeReport; current: OpeReport; logged: number };
+  evaluation: { against: string; candidate: OpeReport; current: OpeReport; difference: Estimate; logged: number };
   decision?: { promote: boolean; reason: string };
 }
 

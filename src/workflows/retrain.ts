@@ -43,7 +43,7 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
       upsertSearchAttributes([{ key: MosaicState, value: 'not-enough-data' }]);
       return { ...trained, message: `not enough data: ${trained.decisions} logged decisions in ${trained.outcomes} outcomes, ${trained.needed} needed; nothing changed` };
     }
-    const decision = decidePromotion(trained.candidate, trained.current, trained.settings);
+    const decision = decidePromotion(trained, trained.settings);
     await recordPromotionDecision({ version: trained.version, decision });
     if (decision.promote) {
       await activatePolicyModel({ version: trained.version, by: input.requestedBy ?? workflowId, reason: decision.reason, action: 'promote' });

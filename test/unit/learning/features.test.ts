@@ -65,10 +65,12 @@ describe('featurize', () => {
     );
   });
 
-  it('hashes request fields and candidate × field crosses into the one-hot slots', () => {
-    const row = featurize(ctx, candidates[0]!);
-    const hot = Array.from(row.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0);
-    expect(hot).toBe(12);
+  it('hashes request fields and candidate × field crosses into the one-hot slots, and load × candidate as values', () => {
+    // At mid load the load crosses are 0, leaving the 12 tokens: 5 fields, ref, id, 5 ref × field.
+    const mid = featurize({ ...ctx, cpu: 0.5, memory: 0.5, network: 0.5 }, candidates[0]!);
+    expect(Array.from(mid.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(12);
+    const busy = featurize({ ...ctx, cpu: 1, memory: 0.5, network: 0.5 }, candidates[0]!);
+    expect(Array.from(busy.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(13);
   });
 });
 

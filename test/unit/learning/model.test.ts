@@ -39,6 +39,11 @@ describe('the learned model', () => {
     }
   });
 
+  it('predicts many decisions in one batch exactly as one at a time', () => {
+    const decisions = ['eu-west-1', 'us-east-1', 'ap-south-1'].map((r) => ({ context: ctxIn(r), candidates, objective }));
+    expect(model.predictMany(decisions)).toEqual(decisions.map((d) => model.predict(d.context, d.candidates, d.objective)));
+  });
+
   it('scores a version it never saw with the metrics prior and flags it for cold-start exploration', () => {
     const fresh = { ref: 'brand-new@1', metrics: { ...candidates[0]!.metrics, errorRate: 0.2 }, preference: 0 };
     const [, , score] = model.predict(ctxIn('eu-west-1'), [...candidates, fresh], DEFAULT_OBJECTIVE);

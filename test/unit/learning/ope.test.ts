@@ -1,4 +1,4 @@
-import { doublyRobust, ips, snips, type LoggedSample } from '../../../src/learning/ope';
+import { doublyRobust, doublyRobustDifference, ips, snips, type LoggedSample } from '../../../src/learning/ope';
 import { decidePromotion } from '../../../src/learning/promotion';
 
 /**
@@ -43,24 +43,32 @@ describe('off-policy estimators on a hand-computed logged set', () => {
   });
 });
 
+describe('doublyRobustDifference', () => {
+  it('is the mean of paired DR differences', () => {
+    const other = samples.map((s) => ({ ...s, target: [0.5, 0.5] }));
+    // DR terms of `other`: 0.5+0.8·... computed as for `samples` with π = (0.5, 0.5).
+    const terms = [0.5 * 0.6 + 0.5 * 0.4 + 1 * 0.4, 0.5 * 0.6 + 0.5 * 0.4 + 2 * -0.4, 0.5 * 0.5 + 0.5 * 0.5 + 0];
+    expect(doublyRobustDifference(samples, other).value).toBeCloseTo((1.94 - terms.reduce((a, b) => a + b, 0)) / 3, 12);
+    expect(doublyRobustDifference(samples, samples)).toMatchObject({ value: 0, lower: 0, upper: 0 });
+  });
+});
+
 describe('decidePromotion', () => {
-  const report = (value: number, half: number, n = 500) => {
-    const e = { value, lower: value - half, upper: value + half, n };
-    return { ips: e, snips: e, dr: e };
-  };
+  const estimate = (value: number, half: number, n = 500) => ({ value, lower: value - half, upper: value + half, n });
   const opts = { margin: 0.01, minSamples: 100 };
 
-  it('promotes when the lower bound beats the current estimate by the margin', () => {
-    expect(decidePromotion(report(0.9, 0.05), report(0.8, 0.05), opts)).toMatchObject({ promote: true });
+  it('promotes when the paired lower bound beats the current estimate by the margin', () => {
+    const d = decidePromotion({ current: { dr: estimate(0.8, 0.05) }, difference: estimate(0.05, 0.02) }, opts);
+    expect(d).toMatchObject({ promote: true, reason: expect.stringMatching(/lower bound 0.8300 .* beats current \+ margin 0.01/) });
   });
 
-  it('keeps the current model when the interval overlaps the bar', () => {
-    const d = decidePromotion(report(0.85, 0.05), report(0.8, 0.01), opts);
-    expect(d.promote).toBe(false);
-    expect(d.reason).toMatch(/does not beat current 0.8000 \+ margin 0.01/);
+  it('keeps the current model when the gain could be noise or is under the margin', () => {
+    expect(decidePromotion({ current: { dr: estimate(0.8, 0.01) }, difference: estimate(0.05, 0.06) }, opts).promote).toBe(false);
+    const d = decidePromotion({ current: { dr: estimate(0.8, 0.01) }, difference: estimate(0.012, 0.005) }, opts);
+    expect(d).toMatchObject({ promote: false, reason: expect.stringMatching(/does not beat current \+ margin 0.01 \(estimated gain 0.0120\)/) });
   });
 
   it('keeps the current model on too few held-out decisions', () => {
-    expect(decidePromotion(report(0.99, 0.001, 20), report(0.5, 0.01), opts)).toMatchObject({ promote: false, reason: expect.stringMatching(/only 20 held-out/) });
+    expect(decidePromotion({ current: { dr: estimate(0.5, 0.01) }, difference: estimate(0.4, 0.001, 20) }, opts)).toMatchObject({ promote: false, reason: expect.stringMatching(/only 20 held-out/) });
   });
 });

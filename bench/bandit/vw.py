@@ -1,0 +1,41 @@
+"""Vowpal Wabbit as the external reference: --cb_explore_adf with SquareCB,
+context features crossed with the action (-q CA), learning online from each
+request of the same stream the Mosaic benchmark reads. Prints one JSON line
+per request: the chosen handler index and its probability."""
+import json
+import random
+import sys
+
+import vowpalwabbit
+
+OBJ_SUCCESS, OBJ_LATENCY = 1.0, -0.0005
+
+
+def main(stream_path: str, seed: int) -> None:
+    vw = vowpalwabbit.Workspace(f"--cb_explore_adf --squarecb -q CA --quiet --random_seed {seed}")
+    rng = random.Random(seed)
+    out = sys.stdout
+    with open(stream_path) as f:
+        for line in f:
+            row = json.loads(line)
+            c = row["ctx"]
+            shared = f"shared |C region={c['region']} type={c['resourceType']} class={c['classification']} account={c['account']} load:{c['cpu']:.4f}"
+            actions = [f"|A h={h}" for h in row["handlers"]]
+            pmf = vw.predict([shared] + actions)
+            u, chosen = rng.random(), len(pmf) - 1
+            for i, p in enumerate(pmf):
+                if u < p:
+                    chosen = i
+                    break
+                u -= p
+            reward = OBJ_SUCCESS * row["success"][chosen] + OBJ_LATENCY * row["latencyMs"][chosen]
+            labeled = [shared] + [
+                (f"0:{-reward}:{pmf[i]} " if i == chosen else "") + a for i, a in enumerate(actions)
+            ]
+            vw.learn(labeled)
+            out.write(json.dumps({"chosen": chosen, "p": pmf[chosen]}) + "\n")
+    vw.finish()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
