@@ -14,6 +14,7 @@ import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
+import { serialBatches } from './serial-batches';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
 import { createPolicyLoader } from './policy-store';
@@ -118,6 +119,34 @@ export function createCompositionActivities(deps: {
     const byRef = await metricsCache();
     return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref) ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
   }
+
+  /**
+   * One upsert per call, filtered on "not applied yet", all in one unordered
+   * write per batch. A counter that already holds the call fails the upsert's
+   * insert on the unique ref: that call was counted. Only when first calls
+   * from two workers race to create a counter can such a failure hide an
+   * uncounted call, so those are tried once more as plain updates.
+   */
+  const countCalls = serialBatches<{ call: string; step: Outcome['steps'][number] }>(async (calls) => {
+    const update = ({ call, step }: (typeof calls)[number], upsert: boolean) => ({
+      updateOne: {
+        filter: { ref: step.ref, applied: { $ne: call } },
+        update: {
+          $inc: { calls: 1, successes: step.status === 'failed' ? 0 : 1, cpuMs: step.cpuMs ?? 0, memoryMb: step.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(step.latencyMs!)}`]: 1 },
+          $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
+          $set: { updatedAt: new Date() },
+        },
+        upsert,
+      },
+    });
+    try {
+      await metrics.bulkWrite(calls.map((c) => update(c, true)), { ordered: false });
+    } catch (err) {
+      const duplicates = duplicateKeyIndexes(err);
+      if (!duplicates) throw err;
+      await metrics.bulkWrite(duplicates.map((i) => update(calls[i]!, false)), { ordered: false });
+    }
+  });
 
   return {
     /**
@@ -237,36 +266,26 @@ export function createCompositionActivities(deps: {
     /**
      * The outcome, once per workflow, and each handler's metrics, once per
      * call: the `applied` list makes a retried recordOutcome count nothing twice.
+     * Both writes go out together; the workflow waits on this before it ends.
      */
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
-        await outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true });
         const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
-        if (!ran.length) return;
-        // Two ordered batches: make sure each counter exists, then count each call once.
-        await metrics.bulkWrite(
-          ran.map((s) => ({
-            updateOne: { filter: { ref: s.ref }, update: { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, upsert: true },
-          })),
-        );
-        await metrics.bulkWrite(
-          ran.map((s) => {
-            const call = `${outcome.workflowId}/${s.stage}`;
-            return {
-              updateOne: {
-                filter: { ref: s.ref, applied: { $ne: call } },
-                update: {
-                  $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, cpuMs: s.cpuMs ?? 0, memoryMb: s.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
-                  $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
-                  $set: { updatedAt: new Date() },
-                },
-              },
-            };
-          }),
-        );
+        await Promise.all([
+          outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true }),
+          ran.length ? countCalls(ran.map((step) => ({ call: `${outcome.workflowId}/${step.stage}`, step }))) : undefined,
+        ]);
       });
     },
   };
+
+}
+
+/** The operations of an unordered bulk write that failed only on a unique key; undefined for any other failure. */
+function duplicateKeyIndexes(err: unknown): number[] | undefined {
+  const writeErrors = (err as { writeErrors?: { code?: number; index: number }[] }).writeErrors;
+  if (!writeErrors?.length || writeErrors.some((e) => e.code !== 11000)) return undefined;
+  return writeErrors.map((e) => e.index);
 }
 
 /** Registers the built-in handler versions; run at worker start, harmless to repeat. */
