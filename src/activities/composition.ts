@@ -6,7 +6,7 @@ import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { latencyBucket, summarize } from '../handlers/metrics';
+import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
@@ -45,8 +45,6 @@ export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
 }
-
-const SHARE_OF_CALLS_KEPT = 200;
 
 const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
 const pickDescriptor = (h: StoredHandler) =>
@@ -93,7 +91,7 @@ export function createCompositionActivities(deps: {
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
   const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
-  const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, summarize(r)])));
+  const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, summarize(r)])));
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
@@ -120,32 +118,13 @@ export function createCompositionActivities(deps: {
     return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref) ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
   }
 
-  /**
-   * One upsert per call, filtered on "not applied yet", all in one unordered
-   * write per batch. A counter that already holds the call fails the upsert's
-   * insert on the unique ref: that call was counted. Only when first calls
-   * from two workers race to create a counter can such a failure hide an
-   * uncounted call, so those are tried once more as plain updates.
-   */
-  const countCalls = serialBatches<{ call: string; step: Outcome['steps'][number] }>(async (calls) => {
-    const update = ({ call, step }: (typeof calls)[number], upsert: boolean) => ({
-      updateOne: {
-        filter: { ref: step.ref, applied: { $ne: call } },
-        update: {
-          $inc: { calls: 1, successes: step.status === 'failed' ? 0 : 1, cpuMs: step.cpuMs ?? 0, memoryMb: step.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(step.latencyMs!)}`]: 1 },
-          $push: { applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT } },
-          $set: { updatedAt: new Date() },
-        },
-        upsert,
-      },
-    });
-    try {
-      await metrics.bulkWrite(calls.map((c) => update(c, true)), { ordered: false });
-    } catch (err) {
-      const duplicates = duplicateKeyIndexes(err);
-      if (!duplicates) throw err;
-      await metrics.bulkWrite(duplicates.map((i) => update(calls[i]!, false)), { ordered: false });
-    }
+  // Counters of many compositions go out as one write per handler version.
+  const countCalls = serialBatches<CallMeasurement>(async (calls) => {
+    const updatedAt = new Date();
+    await metrics.bulkWrite(
+      [...increments(calls)].map(([ref, $inc]) => ({ updateOne: { filter: { ref }, update: { $inc, $set: { updatedAt } }, upsert: true } })),
+      { ordered: false },
+    );
   });
 
   return {
@@ -264,28 +243,24 @@ export function createCompositionActivities(deps: {
     },
 
     /**
-     * The outcome, once per workflow, and each handler's metrics, once per
-     * call: the `applied` list makes a retried recordOutcome count nothing twice.
-     * Both writes go out together; the workflow waits on this before it ends.
+     * The outcome, once per workflow, then its calls on the handlers'
+     * counters. The insert is the once-guard: a retry finds the outcome and
+     * counts nothing twice; a failure between the two writes leaves those
+     * calls uncounted rather than counted twice.
      */
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
+        try {
+          await outcomes.create({ ...outcome, at: new Date() });
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) return;
+          throw err;
+        }
         const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
-        await Promise.all([
-          outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true }),
-          ran.length ? countCalls(ran.map((step) => ({ call: `${outcome.workflowId}/${step.stage}`, step }))) : undefined,
-        ]);
+        if (ran.length) await countCalls(ran.map((s) => ({ ref: s.ref, failed: s.status === 'failed', latencyMs: s.latencyMs!, cpuMs: s.cpuMs, memoryMb: s.memoryMb })));
       });
     },
   };
-
-}
-
-/** The operations of an unordered bulk write that failed only on a unique key; undefined for any other failure. */
-function duplicateKeyIndexes(err: unknown): number[] | undefined {
-  const writeErrors = (err as { writeErrors?: { code?: number; index: number }[] }).writeErrors;
-  if (!writeErrors?.length || writeErrors.some((e) => e.code !== 11000)) return undefined;
-  return writeErrors.map((e) => e.index);
 }
 
 /** Registers the built-in handler versions; run at worker start, harmless to repeat. */

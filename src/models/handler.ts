@@ -11,12 +11,12 @@ export interface StoredHandler extends HandlerDescriptor {
 }
 
 /**
- * Counters updated once per handler call: `applied` holds the keys of the
- * latest calls counted, so a retried recordOutcome never counts twice.
+ * Counters of a handler version's calls. recordOutcome adds a composition's
+ * calls only when it inserts that composition's outcome, so a retry never
+ * counts twice.
  */
 export interface StoredHandlerMetrics extends MetricCounters {
   ref: string;
-  applied: string[];
   updatedAt: Date;
 }
 
@@ -51,7 +51,6 @@ const metricsSchema = new Schema<StoredHandlerMetrics>(
     cpuMs: { type: Number, default: 0 },
     memoryMb: { type: Number, default: 0 },
     latencyBuckets: { type: Schema.Types.Mixed, default: {} },
-    applied: { type: [String], default: [] },
     updatedAt: Date,
   },
   { collection: 'handler_metrics', versionKey: false, minimize: false },

@@ -79,7 +79,9 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const startedAt = Date.now();
   const progress: CompositionProgress = { state: 'planning', steps: [] };
   setHandler(planQuery, () => progress);
-  // The client starts the run with MosaicState=planning; each later state is an upsert.
+  // The client starts the run with MosaicState=running, which covers planning:
+  // only compensation and the end are upserts, each an event in history and a
+  // visibility write on the server.
   const setState = (state: CompositionProgress['state']) => {
     progress.state = state;
     upsertSearchAttributes([{ key: MosaicState, value: state }]);
@@ -102,7 +104,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const done: { step: PlannedStep; result: StepResult }[] = [];
   let failure: { step: PlannedStep; error: unknown } | undefined;
 
-  setState('running');
+  progress.state = 'running';
   for (const level of plan.levels) {
     const snapshot = { ...outputs };
     const settled = await Promise.allSettled(

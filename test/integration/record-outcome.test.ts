@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createCompositionActivities } from '../../src/activities/composition';
 import { handlerMetricsModel } from '../../src/models/handler';
+import { ensureIndexes } from '../../src/models/indexes';
 import { outcomeModel, type Outcome } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
 
@@ -18,8 +19,7 @@ describe('recordOutcome against the real store', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-outcome-'));
     connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/outcome_${randomUUID().slice(0, 8)}`).asPromise();
-    await handlerMetricsModel(connection).init();
-    await outcomeModel(connection).init();
+    await ensureIndexes(connection);
     record = createCompositionActivities({ connection, providers: { local: new LocalProvider(dataDir, connection) }, settings: { quotaPerAccount: 10 } }).recordOutcome;
   });
 
