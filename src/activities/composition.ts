@@ -90,14 +90,18 @@ export function createCompositionActivities(deps: {
     const { policies } = await loadPolicies();
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
-  const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
+  // Parsed through the descriptor schema once per load: it restores defaults (empty lists) the store may drop.
+  const parse = (row: StoredHandler) => handlerDescriptorSchema.parse(pickDescriptor(row));
+  const registryCache = ttlCache(1000, async () => new Map((await handlers.find({ status: { $ne: 'retired' } }).lean()).map((h) => [h.ref, parse(h)])));
   const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, summarize(r)])));
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
-    const row = (await registryCache()).find((h) => h.ref === ref) ?? (await withStorage('read handler', () => handlers.findOne({ ref }).lean()));
+    const cached = (await registryCache()).get(ref);
+    if (cached) return cached;
+    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
     if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
-    return handlerDescriptorSchema.parse(pickDescriptor(row));
+    return parse(row);
   }
 
   async function handlerContext({ step, request, outputs, resources }: StepInput): Promise<HandlerContext> {
@@ -141,9 +145,7 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
-        const rows = (await registryCache()).filter((h) => h.resourceTypes.includes(request.resourceType));
-        // Parsed through the descriptor schema: it restores defaults (empty lists) the store may drop.
-        const byRef = new Map(rows.map((h) => [h.ref, handlerDescriptorSchema.parse(pickDescriptor(h))]));
+        const byRef = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: { user: request.user, account: request.account, region: request.region, resourceType: request.resourceType, spec: request.spec, security: request.security },
