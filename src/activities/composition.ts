@@ -5,6 +5,7 @@ import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCana
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { cpuMeter } from '../handlers/cpu-share';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
@@ -36,8 +37,9 @@ export interface StepInput {
 
 export interface StepResult extends HandlerResult {
   latencyMs: number;
-  /** Measured for sandboxed handlers; built-ins share the worker's process and report none. */
+  /** Measured in the sandbox for user handlers; for built-ins, their share of the worker's CPU (see cpu-share.ts). */
   cpuMs?: number;
+  /** Measured in the sandbox for user handlers only: built-ins share the worker's heap. */
   memoryMb?: number;
 }
 
@@ -81,6 +83,7 @@ export function createCompositionActivities(deps: {
   const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
+  const cpu = cpuMeter();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
   // metrics change far less often. Short-lived caches keep planning to one
@@ -216,6 +219,7 @@ export function createCompositionActivities(deps: {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
       const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
+      const charged = cpu.start();
       const started = performance.now();
       try {
         let result: HandlerResult & { cpuMs?: number; memoryMb?: number };
@@ -226,12 +230,14 @@ export function createCompositionActivities(deps: {
           if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
           result = await implementation.run(ctx);
         }
-        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs, memoryMb: result.memoryMb };
+        // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
+        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
       } catch (err) {
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;
       } finally {
+        charged();
         clearInterval(heartbeat);
       }
     },
