@@ -45,11 +45,17 @@ const { planComposition, recordOutcome } = proxyLocalActivities<CompositionActiv
 });
 const { undoHandler } = proxyActivities<CompositionActivities>({ startToCloseTimeout: '5 minutes', retry: bookkeepingRetry });
 
-/** Each handler runs with the retry policy and timeout its registry entry declares. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/**
+ * Each handler runs with the retry policy and timeout its registry entry
+ * declares. A heartbeat timeout notices a lost worker before a long timeout
+ * would; on a step no longer than it, it adds a server timer and nothing else.
+ */
 function handlerActivities(step: PlannedStep) {
   return proxyActivities<CompositionActivities>({
     startToCloseTimeout: step.timeoutMs,
-    heartbeatTimeout: Math.min(step.timeoutMs, 10_000),
+    ...(step.timeoutMs > HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
