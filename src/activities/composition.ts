@@ -29,7 +29,8 @@ export interface CompositionPlan {
 }
 
 export interface StepInput {
-  step: PlannedStep;
+  /** Which step: the handler's descriptor comes from the registry, so the plan is not carried into every call. */
+  step: Pick<PlannedStep, 'stage' | 'ref'>;
   request: CompositionRequest;
   outputs: Record<string, string>;
   resources: ResourceRef[];

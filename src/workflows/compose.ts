@@ -116,7 +116,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     const settled = await Promise.allSettled(
       level.map(async (step) => {
         entry(step).status = 'running';
-        const result = await handlerActivities(step).runHandler({ step, request, outputs: snapshot, resources: [...resources] });
+        const result = await handlerActivities(step).runHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs: snapshot, resources: [...resources] });
         Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
         return { step, result };
       }),
@@ -154,7 +154,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     setState('compensating');
     for (const { step, result } of [...done].reverse()) {
       if (!step.undo) continue;
-      await undoHandler({ step, request, outputs, resources: result.resources });
+      await undoHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs, resources: result.resources });
       entry(step).status = 'compensated';
     }
     setState('failed');
