@@ -32,7 +32,7 @@ const ROUNDS = 4;
 
 const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 100) / 100;
 };
 
 // CPU time per workflow by process: on a 2-core machine the server, FerretDB
@@ -64,7 +64,7 @@ async function measure(count: number, run: (i: number) => Promise<unknown>) {
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSnapshot();
   const cpuMsPerWorkflow = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) / count) * 10) / 10]));
-  return { cpuMsPerWorkflow, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
+  return { cpuMsPerWorkflow, p50Ms: Math.round(percentile(latencies, 0.5)), p95Ms: Math.round(percentile(latencies, 0.95)), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
 }
 
 function policy(name: string, priority: number, match: string, stages: string[][]) {
