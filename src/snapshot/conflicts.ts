@@ -44,7 +44,8 @@ function disagreement(a: Resource, b: Resource): { kind: ConflictKind; detail: s
 }
 
 function capacityConflicts(claims: Map<string, Claim[]>, limits: Limits): Conflict[] {
-  const services = [...claims.values()].flatMap((cs) => cs.filter((c): c is Claim & { resource: ServiceResource } => c.resource.kind === 'service'));
+  type ServiceClaim = Claim & { resource: ServiceResource };
+  const services = [...claims.values()].flatMap((cs) => cs.filter((c): c is ServiceClaim => c.resource.kind === 'service'));
   const out: Conflict[] = [];
   // Largest first: once a partner fits, every smaller one does too, so the scan stops early.
   for (const dim of ['cpu', 'memory'] as const) {
@@ -53,7 +54,7 @@ function capacityConflicts(claims: Map<string, Claim[]>, limits: Limits): Confli
     const sorted = [...services].sort((x, y) => y.resource[dim] - x.resource[dim]);
     for (let i = 0; i < sorted.length; i++) {
       for (let j = i + 1; j < sorted.length && sorted[i]!.resource[dim] + sorted[j]!.resource[dim] > limit; j++) {
-        const [a, b] = [sorted[i]!, sorted[j]!].sort((x, y) => x.source.index - y.source.index) as [Claim, Claim];
+        const [a, b] = [sorted[i]!, sorted[j]!].sort((x, y) => x.source.index - y.source.index) as [ServiceClaim, ServiceClaim];
         if (a.source.index === b.source.index || a.resource.name === b.resource.name) continue;
         const key = `${keyOf(a.resource)} + ${keyOf(b.resource)}`;
         if (out.some((c) => c.key === key)) continue;
