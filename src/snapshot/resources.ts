@@ -52,7 +52,15 @@ export const resourceSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as DATABASE_URL' }), value: z.string(), dependsOn }),
   z.strictObject({ kind: z.literal('package'), name: z.string().min(1), version: z.string().min(1), dependsOn }),
-  z.strictObject({ kind: z.literal('volume'), name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/), size: bytes, optional: z.boolean().default(false), dependsOn }),
+  z.strictObject({
+    kind: z.literal('volume'),
+    name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
+    size: bytes,
+    optional: z.boolean().default(false),
+    /** What the volume starts from, such as the EBS snapshot a live capture made (aws:snap-…). */
+    origin: z.string().optional(),
+    dependsOn,
+  }),
 ]);
 
 export type Resource = z.output<typeof resourceSchema>;
