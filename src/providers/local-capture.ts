@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HostUnavailable, PathOutsideRoots } from '../snapshot/errors';
-import type { Resource } from '../snapshot/resources';
+import { withServicePorts, type Resource } from '../snapshot/resources';
 import type { Host } from '../snapshot/template';
 
 type LocalHost = Extract<Host, { provider: 'local' }>;
@@ -93,9 +93,5 @@ export async function captureLocalHost(host: LocalHost, requested: string, onPro
     resources.push({ kind: 'file', path: wanted, hash, size: stat.size, mode: stat.mode & 0o7777, dependsOn: [], ...(text === undefined ? { origin: start } : { content: text }) });
   }
   onProgress(resources.length);
-  for (const service of host.services) {
-    resources.push(service);
-    if (service.kind === 'service') for (const port of service.ports) resources.push({ kind: 'port', number: port, protocol: 'tcp', service: service.name, dependsOn: [] });
-  }
-  return resources;
+  return withServicePorts([...resources, ...host.services]);
 }

@@ -2,7 +2,7 @@
  * Snapshot errors that retrying cannot fix. Each has a stable `type` callers
  * match on, and a message that names the field or source and the fix.
  */
-abstract class SnapshotError extends Error {
+export abstract class SnapshotError extends Error {
   abstract readonly type: string;
   constructor(message: string) {
     super(message);
@@ -39,4 +39,12 @@ export class HostUnavailable extends SnapshotError {
 /** A live source path outside the host's allowed roots (by `..` or by a symlink). */
 export class PathOutsideRoots extends SnapshotError {
   readonly type = 'PathOutsideRoots';
+}
+
+/** A template id that already names different content: templates are immutable. */
+export class TemplateExists extends SnapshotError {
+  readonly type = 'TemplateExists';
+  constructor(readonly id: string) {
+    super(`template ${id} exists with other content; templates are immutable, so create it under a new id`);
+  }
 }

@@ -22,10 +22,9 @@ export interface SourceNegotiator {
 
 const PORT_SEARCH = 100;
 
-/** The next port above `from` no one has claimed, within PORT_SEARCH. */
-export function nextPort(from: number, free: (port: number) => boolean): number | undefined {
-  for (let p = from + 1; p <= Math.min(65535, from + PORT_SEARCH); p++) if (free(p)) return p;
-  return undefined;
+/** The ports a moved port may take, nearest first. */
+export function portsAbove(from: number): number[] {
+  return Array.from({ length: Math.max(0, Math.min(65535, from + PORT_SEARCH) - from) }, (_, i) => from + 1 + i);
 }
 
 /**
@@ -36,7 +35,7 @@ export function nextPort(from: number, free: (port: number) => boolean): number 
 export const declaredNegotiator: SourceNegotiator = {
   async alternatives({ source, resource: r, taken }) {
     if (r.kind === 'port') {
-      const port = nextPort(r.number, (p) => !taken(`port:${p}/${r.protocol}`));
+      const port = portsAbove(r.number).find((p) => !taken(`port:${p}/${r.protocol}`));
       return port === undefined ? [] : [{ ...r, number: port }];
     }
     if (r.kind === 'file') {

@@ -92,6 +92,22 @@ export function dependenciesOf(r: Resource): string[] {
   return [...new Set([...r.dependsOn, ...implied])];
 }
 
+/** The resources with a port resource for every service port that lacks one: a port a service listens on is claimed like any other. */
+export function withServicePorts(resources: Resource[]): Resource[] {
+  const declared = new Set(resources.filter((r) => r.kind === 'port').map(keyOf));
+  const added: Resource[] = [];
+  for (const r of resources) {
+    if (r.kind !== 'service') continue;
+    for (const number of r.ports) {
+      const key = `port:${number}/tcp`;
+      if (declared.has(key)) continue;
+      declared.add(key);
+      added.push({ kind: 'port', number, protocol: 'tcp', service: r.name, dependsOn: [] });
+    }
+  }
+  return added.length ? [...resources, ...added] : resources;
+}
+
 /** The source a snapshot came from, as the manifest named it. */
 export interface SourceRef {
   /** Position in the manifest: FIRST_WIN and LAST_WIN go by it. */

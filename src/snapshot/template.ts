@@ -1,16 +1,27 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
-import { resourceSchema } from './resources';
+import { resourceSchema, withServicePorts } from './resources';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a' });
+
+/** A file written with inline content needs no hash or size by hand: they are computed, and checked when given. */
+function digestInline(input: unknown): unknown {
+  const r = input as { kind?: unknown; content?: unknown; hash?: unknown; size?: unknown };
+  if (typeof r !== 'object' || r === null || r.kind !== 'file' || typeof r.content !== 'string') return input;
+  const hash = createHash('sha256').update(r.content).digest('hex');
+  return { ...r, hash: r.hash ?? hash, size: r.size ?? Buffer.byteLength(r.content) };
+}
+
+const inlineFile = (r: z.output<typeof resourceSchema>) => r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
 
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
   description: z.string().default(''),
   tags: z.array(z.string().min(1)).default([]),
-  resources: z.array(resourceSchema),
+  resources: z.array(z.preprocess(digestInline, resourceSchema).refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })).transform(withServicePorts),
 });
 
 const absolute = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, { message: 'expected an absolute path without .. segments, such as /var/app' });
