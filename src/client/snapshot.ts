@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CatalogRequest } from '../activities/snapshot';
 import { parseManifest } from '../snapshot/manifest';
@@ -59,4 +60,11 @@ export class SnapshotClient {
       typedSearchAttributes: [{ key: MosaicKind, value: 'snapshot-catalog' }],
     }) as Promise<T>;
   }
+}
+
+/** A host registration read from a file: a relative local `root` is taken from the file's directory. */
+export function hostFromFile(file: string, parsed: unknown): unknown {
+  const host = parsed as { provider?: string; root?: unknown };
+  if (host?.provider !== 'local' || typeof host.root !== 'string' || path.isAbsolute(host.root)) return parsed;
+  return { ...host, root: path.resolve(path.dirname(file), host.root) };
 }
