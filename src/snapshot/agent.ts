@@ -230,7 +230,7 @@ export class NegotiationAgent {
         toOption = (r) => {
           const s = r as ServiceResource;
           const performance = Math.min(1, s.cpu / need);
-          return { label: `${s.cpu} cores/${formatBytes(s.memory)}`, cpu: s.cpu, memory: s.memory, disk: 0, value: SERVICE_VALUE * weight * (0.5 + health) * performance - COST.cpu * s.cpu - (COST.memoryGiB * s.memory) / GiB };
+          return { label: `${s.cpu} ${s.cpu === 1 ? 'core' : 'cores'}/${formatBytes(s.memory)}`, cpu: s.cpu, memory: s.memory, disk: 0, value: SERVICE_VALUE * weight * (0.5 + health) * performance - COST.cpu * s.cpu - (COST.memoryGiB * s.memory) / GiB };
         };
         items.push({ id: key, options: options.map(toOption), optional: full.optional, needs });
       } else {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { ManifestInvalid } from '../../snapshot/errors';
+import { formatBytes } from '../../snapshot/units';
 import type { SnapshotStatus } from '../../workflows/snapshot';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
@@ -34,7 +35,7 @@ function human(s: SnapshotStatus, url: string): string {
   const r = s.resolution;
   const parts = [`${s.manifest?.name ?? ''}: ${s.state}${s.error ? ` (${s.error})` : ''}`];
   if (r) {
-    parts.push('', `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${r.totals.memory} B, disk ${r.totals.disk} B`);
+    parts.push('', `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`);
     parts.push('', table(r.decisions.map((d) => ({ kind: d.kind, key: d.key, winner: d.winner, discarded: d.discarded, adjusted: d.adjusted }))));
     if (r.dropped.length) parts.push('', table(r.dropped));
   }
