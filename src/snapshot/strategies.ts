@@ -1,6 +1,6 @@
 import { conflictText, detectConflicts, type Conflict, type Detection } from './conflicts';
 import { LimitsUnsatisfiable } from './errors';
-import { pruneMissing, type Dropped, type Placed } from './graph';
+import { pruneMissing, type Placed } from './graph';
 import type { Limits, Strategy } from './manifest';
 import type { Decision, Resolution } from './resolution';
 import { keyOf, type Claim, type Snapshot } from './resources';
@@ -40,8 +40,8 @@ export function mergeAgreeing(claims: Claim[]): Claim {
 
 export const placedOf = (c: Claim): Placed => ({ source: c.source.label, sourceIndex: c.source.index, resource: c.resource });
 
-/** Drops what lost its dependencies and checks the limits; shared by every strategy. */
-export function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], dropped: Dropped[], limits: Limits, explanation: string[]): Resolution {
+/** Drops what lost its dependencies and checks the limits. */
+function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], limits: Limits, explanation: string[]): Resolution {
   const pruned = pruneMissing(placed);
   const totals = totalsOf(pruned.kept);
   const over = overLimits(totals, limits);
@@ -51,7 +51,7 @@ export function finish(strategy: Strategy, placed: Placed[], decisions: Decision
     );
   }
   for (const d of pruned.dropped) explanation.push(`dropped ${d.key} of ${d.source}: ${d.reason}`);
-  return { strategy, resources: pruned.kept, decisions, dropped: [...dropped, ...pruned.dropped], totals, explanation };
+  return { strategy, resources: pruned.kept, decisions, dropped: pruned.dropped, totals, explanation };
 }
 
 /**
@@ -86,7 +86,6 @@ export function resolveByRule(snapshots: Snapshot[], strategy: RuleStrategy, lim
     });
     explanation.push(`${conflictText(conflict)} → ${winner.source.label} wins (${rule})`);
   }
-  const dropped: Dropped[] = [];
   for (const conflict of detection.conflicts.filter((c) => c.kind === 'capacity')) {
     const present = conflict.claims.filter((c) => placed.get(keyOf(c.resource))?.sourceIndex === c.source.index);
     if (present.length < 2) continue;
@@ -105,5 +104,5 @@ export function resolveByRule(snapshots: Snapshot[], strategy: RuleStrategy, lim
     });
     explanation.push(`${conflictText(conflict)} → ${winner.source.label} keeps its service (${rule})`);
   }
-  return finish(strategy, [...placed.values()], decisions, dropped, limits, explanation);
+  return finish(strategy, [...placed.values()], decisions, limits, explanation);
 }
