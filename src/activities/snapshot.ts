@@ -18,6 +18,7 @@ import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseHost, parseTemplate, type Host } from '../snapshot/template';
+import { canConnect } from '../stack/ports';
 import { nonRetryable, withStorage } from './errors';
 
 export type ManifestSource = Manifest['sources'][number];
@@ -255,7 +256,8 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       for (const s of services) {
         const [a, b] = [before.get(s.key), workspace.usage(s.pid)];
         const cpuCores = a && b ? (b.cpuSeconds - a.cpuSeconds) / elapsed : 0;
-        const healthy = b !== undefined;
+        // Alive, and still answering on its port when it has one.
+        const healthy = b !== undefined && (s.port === undefined || (await canConnect(s.port)));
         report.services.push({ name: s.name, healthy, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
         observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
       }
