@@ -84,7 +84,16 @@ export class NegotiationAgent {
     return services.map((k) => predict(metrics, k)).reduce((a, b) => (b.health > a.health ? b : a));
   }
 
+  private readonly scores = new Map<Claim, { value: number; why: string }>();
+
+  /** Claims are scored once: ordering the conflicts and deciding them read the same score. */
   private score(claim: Claim): { value: number; why: string } {
+    let cached = this.scores.get(claim);
+    if (!cached) this.scores.set(claim, (cached = this.scoreOf(claim)));
+    return cached;
+  }
+
+  private scoreOf(claim: Claim): { value: number; why: string } {
     const dependents = this.graphs.get(claim.source.index)!.dependents(keyOf(claim.resource)).length;
     const p = this.prediction(claim, this.options.metrics);
     const value = this.weight(claim.source) + 0.5 * Math.log2(1 + dependents) + p.health;
