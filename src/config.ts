@@ -72,6 +72,15 @@ export const settings = {
     schema: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
     doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
   },
+  MOSAIC_SNAPSHOT_MONITOR_SECONDS: {
+    schema: z.coerce
+      .number({ message: 'expected a whole number of seconds such as 10' })
+      .int({ message: 'expected a whole number of seconds such as 10' })
+      .min(1, { message: 'expected at least 1 second' })
+      .max(86_400, { message: 'expected at most 86400 seconds (a day)' })
+      .default(10),
+    doc: 'how long a composed snapshot is monitored after it starts; what is measured trains the AI_AGENT',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -99,6 +108,7 @@ export interface Config {
   cacheDir: string;
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
+  snapshot: { monitorSeconds: number };
   aws?: { region: string; endpoint?: string };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
@@ -149,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };

@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerPolicy } from './commands/policy';
+import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
 import { CommandFailed } from './errors';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerHandler(program);
   registerKeys(program);
   registerAudit(program);
+  registerSnapshot(program);
   registerDemo(program);
   const override = (command: Command) => {
     command.exitOverride();
