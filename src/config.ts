@@ -88,6 +88,15 @@ export const settings = {
     schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0.01),
     doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward",
   },
+  MOSAIC_SNAPSHOT_MONITOR_SECONDS: {
+    schema: z.coerce
+      .number({ message: 'expected a whole number of seconds such as 10' })
+      .int({ message: 'expected a whole number of seconds such as 10' })
+      .min(1, { message: 'expected at least 1 second' })
+      .max(86_400, { message: 'expected at most 86400 seconds (a day)' })
+      .default(10),
+    doc: 'how long a composed snapshot is monitored after it starts; what is measured trains the AI_AGENT',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -115,6 +124,7 @@ export interface Config {
   cacheDir: string;
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
+  snapshot: { monitorSeconds: number };
   aws?: { region: string; endpoint?: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
@@ -166,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     learning: {
       retrainInterval: raw.MOSAIC_RETRAIN_INTERVAL,

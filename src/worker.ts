@@ -10,6 +10,7 @@ import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, temporalLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
+import { ensureIndexes } from './models/indexes';
 
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -35,6 +36,7 @@ export interface CreateWorkerOptions {
 export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
+  await ensureIndexes(mongo);
   await registerBuiltinHandlers(mongo);
   if (config.bootstrapAdminKey) {
     const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {

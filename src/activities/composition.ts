@@ -9,8 +9,9 @@ import { reward } from '../learning/reward';
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { cpuMeter } from '../handlers/cpu-share';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { latencyBucket, summarize } from '../handlers/metrics';
+import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
@@ -18,6 +19,7 @@ import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
+import { serialBatches } from './serial-batches';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
 import type { ModelServer } from './model-store';
@@ -32,7 +34,8 @@ export interface CompositionPlan {
 }
 
 export interface StepInput {
-  step: PlannedStep;
+  /** Which step: the handler's descriptor comes from the registry, so the plan is not carried into every call. */
+  step: Pick<PlannedStep, 'stage' | 'ref'>;
   request: CompositionRequest;
   outputs: Record<string, string>;
   resources: ResourceRef[];
@@ -40,8 +43,9 @@ export interface StepInput {
 
 export interface StepResult extends HandlerResult {
   latencyMs: number;
-  /** Measured for sandboxed handlers; built-ins share the worker's process and report none. */
+  /** Measured in the sandbox for user handlers; for built-ins, their share of the worker's CPU (see cpu-share.ts). */
   cpuMs?: number;
+  /** Measured in the sandbox for user handlers only: built-ins share the worker's heap. */
   memoryMb?: number;
 }
 
@@ -49,8 +53,6 @@ export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
 }
-
-const SHARE_OF_CALLS_KEPT = 200;
 
 /** A region as a field name of the online residuals (no dots, no leading $). */
 const regionKey = (region: string) => region.replace(/[.$]/g, '_');
@@ -92,6 +94,7 @@ export function createCompositionActivities(deps: {
   const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
+  const cpu = cpuMeter();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
   // metrics change far less often. Short-lived caches keep planning to one
@@ -101,17 +104,21 @@ export function createCompositionActivities(deps: {
     const { policies } = await loadPolicies();
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
-  const registryCache = ttlCache(1000, () => handlers.find({ status: { $ne: 'retired' } }).lean());
+  // Parsed through the descriptor schema once per load: it restores defaults (empty lists) the store may drop.
+  const parse = (row: StoredHandler) => handlerDescriptorSchema.parse(pickDescriptor(row));
+  const registryCache = ttlCache(1000, async () => new Map((await handlers.find({ status: { $ne: 'retired' } }).lean()).map((h) => [h.ref, parse(h)])));
   const metricsCache = ttlCache(
     1000,
-    async () => new Map((await metrics.find({}, { applied: 0 }).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
+    async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
   );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
-    const row = (await registryCache()).find((h) => h.ref === ref) ?? (await withStorage('read handler', () => handlers.findOne({ ref }).lean()));
+    const cached = (await registryCache()).get(ref);
+    if (cached) return cached;
+    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
     if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
-    return handlerDescriptorSchema.parse(pickDescriptor(row));
+    return parse(row);
   }
 
   async function handlerContext({ step, request, outputs, resources }: StepInput): Promise<HandlerContext> {
@@ -140,6 +147,44 @@ export function createCompositionActivities(deps: {
     return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)]) : 0 };
   }
 
+  // Counters of many compositions go out as one write per handler version.
+  const countCalls = serialBatches<CallMeasurement>(async (calls) => {
+    const updatedAt = new Date();
+    await metrics.bulkWrite(
+      [...increments(calls)].map(([ref, $inc]) => ({ updateOne: { filter: { ref }, update: { $inc, $set: { updatedAt } }, upsert: true } })),
+      { ordered: false },
+    );
+  });
+
+  /**
+   * The windows the decision reads between retrains (learning/online.ts):
+   * each call's failure flag and, for a model's choice, its residual in the
+   * request's region. Written after the outcome's insert, so once per call;
+   * residuals are kept against the model that predicted them, so a newly
+   * served model starts a fresh window.
+   */
+  async function recordOnline(ran: Outcome['steps']): Promise<void> {
+    const decided = ran.filter((s) => s.decision);
+    if (decided.length) {
+      await metrics.bulkWrite(
+        decided.map((s) => ({
+          updateOne: { filter: { ref: s.ref, 'online.model': { $ne: s.decision!.model } }, update: { $set: { online: { model: s.decision!.model, residuals: {} } } } },
+        })),
+      );
+    }
+    if (!ran.length) return;
+    await metrics.bulkWrite(
+      ran.map((s) => {
+        const push: Record<string, unknown> = { recent: { $each: [s.status === 'failed' ? 1 : 0], $slice: -ONLINE_WINDOW } };
+        if (s.decision) {
+          const residual = reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!;
+          push[`online.residuals.${regionKey(s.decision.context.region)}`] = { $each: [residual], $slice: -ONLINE_WINDOW };
+        }
+        return { updateOne: { filter: { ref: s.ref }, update: { $push: push }, upsert: true } };
+      }),
+    );
+  }
+
   return {
     /**
      * Request → decision: verified policies say what is allowed, the decision
@@ -154,9 +199,7 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
-        const rows = (await registryCache()).filter((h) => h.resourceTypes.includes(request.resourceType));
-        // Parsed through the descriptor schema: it restores defaults (empty lists) the store may drop.
-        const byRef = new Map(rows.map((h) => [h.ref, handlerDescriptorSchema.parse(pickDescriptor(h))]));
+        const byRef = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: { user: request.user, account: request.account, region: request.region, resourceType: request.resourceType, spec: request.spec, security: request.security },
@@ -249,6 +292,7 @@ export function createCompositionActivities(deps: {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
       const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
+      const charged = cpu.start();
       const started = performance.now();
       try {
         let result: HandlerResult & { cpuMs?: number; memoryMb?: number };
@@ -259,12 +303,14 @@ export function createCompositionActivities(deps: {
           if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
           result = await implementation.run(ctx);
         }
-        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs, memoryMb: result.memoryMb };
+        // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
+        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
       } catch (err) {
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;
       } finally {
+        charged();
         clearInterval(heartbeat);
       }
     },
@@ -278,52 +324,22 @@ export function createCompositionActivities(deps: {
     },
 
     /**
-     * The outcome, once per workflow, and each handler's metrics, once per
-     * call: the `applied` list makes a retried recordOutcome count nothing twice.
+     * The outcome, once per workflow, then its calls on the handlers'
+     * counters. The insert is the once-guard: a retry finds the outcome and
+     * counts nothing twice; a failure between the two writes leaves those
+     * calls uncounted rather than counted twice.
      */
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
-        await outcomes.updateOne({ workflowId: outcome.workflowId }, { $setOnInsert: { ...outcome, at: new Date() } }, { upsert: true });
-        const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
-        if (!ran.length) return;
-        // Two ordered batches: make sure each counter exists, then count each call once.
-        await metrics.bulkWrite(
-          ran.map((s) => ({
-            updateOne: { filter: { ref: s.ref }, update: { $setOnInsert: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {}, applied: [] } }, upsert: true },
-          })),
-        );
-        // Residuals are kept against the model that predicted them: a newly served model starts a fresh window.
-        const decided = ran.filter((s) => s.decision);
-        if (decided.length) {
-          await metrics.bulkWrite(
-            decided.map((s) => ({
-              updateOne: { filter: { ref: s.ref, 'online.model': { $ne: s.decision!.model } }, update: { $set: { online: { model: s.decision!.model, residuals: {} } } } },
-            })),
-          );
+        try {
+          await outcomes.create({ ...outcome, at: new Date() });
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) return;
+          throw err;
         }
-        await metrics.bulkWrite(
-          ran.map((s) => {
-            const call = `${outcome.workflowId}/${s.stage}`;
-            const push: Record<string, unknown> = {
-              applied: { $each: [call], $slice: -SHARE_OF_CALLS_KEPT },
-              recent: { $each: [s.status === 'failed' ? 1 : 0], $slice: -ONLINE_WINDOW },
-            };
-            if (s.decision) {
-              const residual = reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!;
-              push[`online.residuals.${regionKey(s.decision.context.region)}`] = { $each: [residual], $slice: -ONLINE_WINDOW };
-            }
-            return {
-              updateOne: {
-                filter: { ref: s.ref, applied: { $ne: call } },
-                update: {
-                  $inc: { calls: 1, successes: s.status === 'failed' ? 0 : 1, cpuMs: s.cpuMs ?? 0, memoryMb: s.memoryMb ?? 0, [`latencyBuckets.${latencyBucket(s.latencyMs!)}`]: 1 },
-                  $push: push,
-                  $set: { updatedAt: new Date() },
-                },
-              },
-            };
-          }),
-        );
+        const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
+        if (ran.length) await countCalls(ran.map((s) => ({ ref: s.ref, failed: s.status === 'failed', latencyMs: s.latencyMs!, cpuMs: s.cpuMs, memoryMb: s.memoryMb })));
+        await recordOnline(ran);
       });
     },
   };

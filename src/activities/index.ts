@@ -10,6 +10,7 @@ import { createHealthActivities } from './health';
 import { createLearningActivities } from './learning';
 import { createModelServer, createModelStore } from './model-store';
 import { createPolicyStoreActivities } from './policy-store';
+import { createSnapshotActivities } from './snapshot';
 
 export interface ActivityDeps {
   connection: Connection;
@@ -22,13 +23,15 @@ export function createActivities({ connection, config, logger }: ActivityDeps) {
   const store = createModelStore(connection);
   const models = createModelServer(store, logger);
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
-  if (config.aws) providers.aws = new AwsProvider(config.aws);
+  const aws = config.aws ? new AwsProvider(config.aws) : undefined;
+  if (aws) providers.aws = aws;
   return {
     ...createHealthActivities({ connection }),
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({ connection, providers, settings: config.composition, models }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),
+    ...createSnapshotActivities({ connection, config, aws }),
   };
 }
 

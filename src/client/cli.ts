@@ -8,6 +8,7 @@ import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerModel } from './commands/model';
 import { registerPolicy } from './commands/policy';
+import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
 import { CommandFailed } from './errors';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerAudit(program);
   registerModel(program);
+  registerSnapshot(program);
   registerDemo(program);
   const override = (command: Command) => {
     command.exitOverride();

@@ -30,7 +30,7 @@ export async function startComposition(mosaic: MosaicClient, input: CompositionR
       { key: MosaicResourceType, value: request.resourceType },
       { key: MosaicRegion, value: request.region },
       { key: MosaicAccount, value: request.account },
-      { key: MosaicState, value: 'planning' },
+      { key: MosaicState, value: 'running' },
     ],
     memo: { summary: `${request.resourceType} ${String(request.spec.name)} for ${request.account} in ${request.region}` },
   };

@@ -9,6 +9,7 @@ import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
 import { ModelClient } from './models';
+import { SnapshotClient } from './snapshot';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -53,6 +54,10 @@ export class MosaicClient {
 
   get models(): ModelClient {
     return new ModelClient(this);
+  }
+
+  get snapshots(): SnapshotClient {
+    return new SnapshotClient(this);
   }
 
   get taskQueue(): string {

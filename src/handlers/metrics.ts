@@ -47,3 +47,27 @@ export function summarize(c: MetricCounters) {
     memoryMb: c.calls ? c.memoryMb / c.calls : 0,
   };
 }
+
+export interface CallMeasurement {
+  ref: string;
+  failed: boolean;
+  latencyMs: number;
+  cpuMs?: number;
+  memoryMb?: number;
+}
+
+/** Many calls as one `$inc` per handler version: one write per version, however many calls a batch holds. */
+export function increments(calls: CallMeasurement[]): Map<string, Record<string, number>> {
+  const byRef = new Map<string, Record<string, number>>();
+  for (const c of calls) {
+    const inc = byRef.get(c.ref) ?? { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0 };
+    inc.calls! += 1;
+    inc.successes! += c.failed ? 0 : 1;
+    inc.cpuMs! += c.cpuMs ?? 0;
+    inc.memoryMb! += c.memoryMb ?? 0;
+    const bucket = `latencyBuckets.${latencyBucket(c.latencyMs)}`;
+    inc[bucket] = (inc[bucket] ?? 0) + 1;
+    byRef.set(c.ref, inc);
+  }
+  return byRef;
+}

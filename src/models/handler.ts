@@ -11,12 +11,12 @@ export interface StoredHandler extends HandlerDescriptor {
 }
 
 /**
- * Counters updated once per handler call: `applied` holds the keys of the
- * latest calls counted, so a retried recordOutcome never counts twice.
+ * Counters of a handler version's calls. recordOutcome adds a composition's
+ * calls only when it inserts that composition's outcome, so a retry never
+ * counts twice.
  */
 export interface StoredHandlerMetrics extends MetricCounters {
   ref: string;
-  applied: string[];
   /** The latest calls, 1 for a failure: the recent error rate the decision reads. */
   recent?: number[];
   /** Residuals (reward − predicted) of the latest calls per region, against the model that predicted them (learning/online.ts). */
@@ -55,7 +55,6 @@ const metricsSchema = new Schema<StoredHandlerMetrics>(
     cpuMs: { type: Number, default: 0 },
     memoryMb: { type: Number, default: 0 },
     latencyBuckets: { type: Schema.Types.Mixed, default: {} },
-    applied: { type: [String], default: [] },
     recent: { type: [Number], default: [] },
     online: Schema.Types.Mixed,
     updatedAt: Date,

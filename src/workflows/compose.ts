@@ -45,11 +45,17 @@ const { planComposition, recordOutcome } = proxyLocalActivities<CompositionActiv
 });
 const { undoHandler } = proxyActivities<CompositionActivities>({ startToCloseTimeout: '5 minutes', retry: bookkeepingRetry });
 
-/** Each handler runs with the retry policy and timeout its registry entry declares. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/**
+ * Each handler runs with the retry policy and timeout its registry entry
+ * declares. A heartbeat timeout notices a lost worker before a long timeout
+ * would; on a step no longer than it, it adds a server timer and nothing else.
+ */
 function handlerActivities(step: PlannedStep) {
   return proxyActivities<CompositionActivities>({
     startToCloseTimeout: step.timeoutMs,
-    heartbeatTimeout: Math.min(step.timeoutMs, 10_000),
+    ...(step.timeoutMs > HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
@@ -79,7 +85,9 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const startedAt = Date.now();
   const progress: CompositionProgress = { state: 'planning', steps: [] };
   setHandler(planQuery, () => progress);
-  // The client starts the run with MosaicState=planning; each later state is an upsert.
+  // The client starts the run with MosaicState=running, which covers planning:
+  // only compensation and the end are upserts, each an event in history and a
+  // visibility write on the server.
   const setState = (state: CompositionProgress['state']) => {
     progress.state = state;
     upsertSearchAttributes([{ key: MosaicState, value: state }]);
@@ -102,13 +110,13 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const done: { step: PlannedStep; result: StepResult }[] = [];
   let failure: { step: PlannedStep; error: unknown } | undefined;
 
-  setState('running');
+  progress.state = 'running';
   for (const level of plan.levels) {
     const snapshot = { ...outputs };
     const settled = await Promise.allSettled(
       level.map(async (step) => {
         entry(step).status = 'running';
-        const result = await handlerActivities(step).runHandler({ step, request, outputs: snapshot, resources: [...resources] });
+        const result = await handlerActivities(step).runHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs: snapshot, resources: [...resources] });
         Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
         return { step, result };
       }),
@@ -146,7 +154,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     setState('compensating');
     for (const { step, result } of [...done].reverse()) {
       if (!step.undo) continue;
-      await undoHandler({ step, request, outputs, resources: result.resources });
+      await undoHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs, resources: result.resources });
       entry(step).status = 'compensated';
     }
     setState('failed');

@@ -3,3 +3,4 @@ export { healthCheck } from './health-check';
 export { managePolicy, initAdmin, inspectGovernance, evaluatePolicies } from './governance';
 export { composeResource } from './compose';
 export { retrainPolicy, changePolicyModel, inspectPolicyModels } from './retrain';
+export { composeSnapshot, manageSnapshotCatalog } from './snapshot';

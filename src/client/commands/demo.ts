@@ -10,6 +10,7 @@ import { demoLearning } from '../demo/learning';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
+import { runSnapshotDemo } from '../demo/snapshot';
 
 interface DemoResult {
   family: string;
@@ -108,6 +109,12 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
     },
   },
   { family: 'learning', run: demoLearning },
+  {
+    family: 'snapshot',
+    async run(client) {
+      return { family: 'snapshot', ...(await runSnapshotDemo(client)) };
+    },
+  },
 ];
 
 export async function runDemo(config: Config, onProgress: (m: string) => void): Promise<DemoResult[]> {

@@ -1,4 +1,4 @@
-import { latencyBucket, quantileMs, summarize } from '../../../src/handlers/metrics';
+import { increments, latencyBucket, quantileMs, summarize } from '../../../src/handlers/metrics';
 
 describe('handler metrics', () => {
   it('reads percentiles from the latency histogram within a bucket width', () => {
@@ -17,5 +17,18 @@ describe('handler metrics', () => {
       calls: 4, errorRate: 0.25, latencyP50Ms: 0, latencyP95Ms: 0, cpuMs: 10, memoryMb: 2,
     });
     expect(summarize({ calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {} }).errorRate).toBe(0);
+  });
+});
+
+describe('increments', () => {
+  it('sums a batch into one $inc per handler version', () => {
+    const inc = increments([
+      { ref: 'a@1', failed: false, latencyMs: 10, cpuMs: 2 },
+      { ref: 'b@1', failed: true, latencyMs: 1000 },
+      { ref: 'a@1', failed: true, latencyMs: 10, memoryMb: 3 },
+    ]);
+    expect([...inc.keys()]).toEqual(['a@1', 'b@1']);
+    expect(inc.get('a@1')).toEqual({ calls: 2, successes: 1, cpuMs: 2, memoryMb: 3, [`latencyBuckets.${latencyBucket(10)}`]: 2 });
+    expect(inc.get('b@1')).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, [`latencyBuckets.${latencyBucket(1000)}`]: 1 });
   });
 });

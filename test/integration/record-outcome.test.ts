@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { createCompositionActivities } from '../../src/activities/composition';
+import { handlerMetricsModel } from '../../src/models/handler';
+import { ensureIndexes } from '../../src/models/indexes';
+import { outcomeModel, type Outcome } from '../../src/models/outcome';
+import { LocalProvider } from '../../src/providers/local';
+
+// recordOutcome is what the learning loop trains on: each outcome once, each
+// handler call counted once, whatever retries and concurrency do.
+describe('recordOutcome against the real store', () => {
+  let connection: mongoose.Connection;
+  let record: ReturnType<typeof createCompositionActivities>['recordOutcome'];
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-outcome-'));
+    connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/outcome_${randomUUID().slice(0, 8)}`).asPromise();
+    await ensureIndexes(connection);
+    record = createCompositionActivities({ connection, providers: { local: new LocalProvider(dataDir, connection) }, settings: { quotaPerAccount: 10 } }).recordOutcome;
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const outcome = (workflowId: string, ref: string, status: 'succeeded' | 'failed' = 'succeeded'): Omit<Outcome, 'at'> => ({
+    workflowId,
+    request: { resourceType: 'bucket' },
+    policy: 'p',
+    model: 'metrics-prior',
+    steps: [
+      { stage: 'provision', ref, probability: 0.5, reason: 'chosen', status, latencyMs: 12 },
+      { stage: 'notify', ref: 'never-ran@1', probability: 1, reason: 'required', status: 'skipped' },
+    ],
+    result: status,
+    latencyMs: 40,
+  });
+
+  const counters = (ref: string) => handlerMetricsModel(connection).findOne({ ref }).lean();
+
+  it('counts a retried outcome once', async () => {
+    const ref = `retry-${randomUUID().slice(0, 6)}@1`;
+    await record(outcome('wf-retry', ref));
+    await record(outcome('wf-retry', ref));
+    expect(await counters(ref)).toMatchObject({ calls: 1, successes: 1 });
+    expect(await outcomeModel(connection).countDocuments({ workflowId: 'wf-retry' })).toBe(1);
+    expect(await counters('never-ran@1')).toBeNull();
+  });
+
+  it('counts every first call when many race to create the same counter', async () => {
+    const ref = `race-${randomUUID().slice(0, 6)}@1`;
+    const ids = Array.from({ length: 12 }, (_, i) => `wf-race-${i}`);
+    await Promise.all(ids.map((id, i) => record(outcome(id, ref, i % 3 === 0 ? 'failed' : 'succeeded'))));
+    expect(await counters(ref)).toMatchObject({ calls: 12, successes: 8 });
+    await Promise.all(ids.map((id, i) => record(outcome(id, ref, i % 3 === 0 ? 'failed' : 'succeeded'))));
+    expect(await counters(ref)).toMatchObject({ calls: 12, successes: 8 });
+  });
+});
