@@ -180,7 +180,8 @@ export function createCompositionActivities(deps: {
           const residual = reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!;
           push[`online.residuals.${regionKey(s.decision.context.region)}`] = { $each: [residual], $slice: -ONLINE_WINDOW };
         }
-        return { updateOne: { filter: { ref: s.ref }, update: { $push: push }, upsert: true } };
+        // No upsert: countCalls has made the counter, and a second creator racing it would make a duplicate.
+        return { updateOne: { filter: { ref: s.ref }, update: { $push: push } } };
       }),
     );
   }
