@@ -1,3 +1,4 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { ModelStatus, ModelSummary } from '../activities/learning';
 import type { ReportData } from '../activities/model-report-data';
 import type { changePolicyModel, inspectPolicyModels, ModelChange, RetrainInput, RetrainResult, retrainPolicy } from '../workflows/retrain';
@@ -64,9 +65,10 @@ export class ModelClient {
           recentRuns: d.info.recentActions.length,
         },
       };
-    } catch {
+    } catch (err) {
       // No worker has started yet to create it: the status says so by its absence.
-      return status;
+      if (err instanceof ScheduleNotFoundError) return status;
+      throw err;
     }
   }
 
