@@ -11,7 +11,7 @@ import { parseCompositionRequest, type CompositionRequest } from '../composition
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { cpuMeter } from '../handlers/cpu-share';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
+import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
@@ -53,9 +53,6 @@ export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
 }
-
-/** A region as a field name of the online residuals (no dots, no leading $). */
-const regionKey = (region: string) => region.replace(/[.$]/g, '_');
 
 const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
 const pickDescriptor = (h: StoredHandler) =>
@@ -147,44 +144,25 @@ export function createCompositionActivities(deps: {
     return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)]) : 0 };
   }
 
-  // Counters of many compositions go out as one write per handler version.
+  /**
+   * Counters and the windows the decision reads between retrains
+   * (learning/online.ts), for many compositions at once: one ordered write,
+   * first resetting the residuals of counters that hold another model's
+   * (a newly served model starts a fresh window), then one update per
+   * handler version.
+   */
   const countCalls = serialBatches<CallMeasurement>(async (calls) => {
     const updatedAt = new Date();
-    await metrics.bulkWrite(
-      [...increments(calls)].map(([ref, $inc]) => ({ updateOne: { filter: { ref }, update: { $inc, $set: { updatedAt } }, upsert: true } })),
-      { ordered: false },
-    );
+    const updates = [...counterUpdates(calls, ONLINE_WINDOW)];
+    await metrics.bulkWrite([
+      ...updates
+        .filter(([, u]) => u.model)
+        .map(([ref, u]) => ({ updateOne: { filter: { ref, 'online.model': { $ne: u.model } }, update: { $set: { online: { model: u.model, residuals: {} } } } } })),
+      ...updates.map(([ref, u]) => ({
+        updateOne: { filter: { ref }, update: { $inc: u.$inc, $push: u.$push, $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) } }, upsert: true },
+      })),
+    ]);
   });
-
-  /**
-   * The windows the decision reads between retrains (learning/online.ts):
-   * each call's failure flag and, for a model's choice, its residual in the
-   * request's region. Written after the outcome's insert, so once per call;
-   * residuals are kept against the model that predicted them, so a newly
-   * served model starts a fresh window.
-   */
-  async function recordOnline(ran: Outcome['steps']): Promise<void> {
-    const decided = ran.filter((s) => s.decision);
-    if (decided.length) {
-      await metrics.bulkWrite(
-        decided.map((s) => ({
-          updateOne: { filter: { ref: s.ref, 'online.model': { $ne: s.decision!.model } }, update: { $set: { online: { model: s.decision!.model, residuals: {} } } } },
-        })),
-      );
-    }
-    if (!ran.length) return;
-    await metrics.bulkWrite(
-      ran.map((s) => {
-        const push: Record<string, unknown> = { recent: { $each: [s.status === 'failed' ? 1 : 0], $slice: -ONLINE_WINDOW } };
-        if (s.decision) {
-          const residual = reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!;
-          push[`online.residuals.${regionKey(s.decision.context.region)}`] = { $each: [residual], $slice: -ONLINE_WINDOW };
-        }
-        // No upsert: countCalls has made the counter, and a second creator racing it would make a duplicate.
-        return { updateOne: { filter: { ref: s.ref }, update: { $push: push } } };
-      }),
-    );
-  }
 
   return {
     /**
@@ -339,8 +317,21 @@ export function createCompositionActivities(deps: {
           throw err;
         }
         const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
-        if (ran.length) await countCalls(ran.map((s) => ({ ref: s.ref, failed: s.status === 'failed', latencyMs: s.latencyMs!, cpuMs: s.cpuMs, memoryMb: s.memoryMb })));
-        await recordOnline(ran);
+        if (!ran.length) return;
+        await countCalls(
+          ran.map((s) => ({
+            ref: s.ref,
+            failed: s.status === 'failed',
+            latencyMs: s.latencyMs!,
+            cpuMs: s.cpuMs,
+            memoryMb: s.memoryMb,
+            residual: s.decision && {
+              model: s.decision.model,
+              region: s.decision.context.region,
+              value: reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!,
+            },
+          })),
+        );
       });
     },
   };

@@ -54,20 +54,50 @@ export interface CallMeasurement {
   latencyMs: number;
   cpuMs?: number;
   memoryMb?: number;
+  /** For a model's choice: reward − predicted, kept per model and region (learning/online.ts). */
+  residual?: { model: string; region: string; value: number };
 }
 
-/** Many calls as one `$inc` per handler version: one write per version, however many calls a batch holds. */
-export function increments(calls: CallMeasurement[]): Map<string, Record<string, number>> {
-  const byRef = new Map<string, Record<string, number>>();
+export interface CounterUpdate {
+  $inc: Record<string, number>;
+  $push: Record<string, { $each: number[]; $slice: number }>;
+  /** The model the residuals in $push belong to: a counter holding another model's starts afresh. */
+  model?: string;
+}
+
+/** A region as a field name (no dots, no leading $). */
+export const regionKey = (region: string) => region.replace(/[.$]/g, '_');
+
+/**
+ * Many calls as one update per handler version, however many calls a batch
+ * holds: counters summed, and the recent windows (failure flags, residuals)
+ * extended and cut to `window`. Residuals of a model other than the batch's
+ * latest are dropped: its window is about to be reset.
+ */
+export function counterUpdates(calls: CallMeasurement[], window: number): Map<string, CounterUpdate> {
+  const byRef = new Map<string, CounterUpdate>();
   for (const c of calls) {
-    const inc = byRef.get(c.ref) ?? { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0 };
-    inc.calls! += 1;
-    inc.successes! += c.failed ? 0 : 1;
-    inc.cpuMs! += c.cpuMs ?? 0;
-    inc.memoryMb! += c.memoryMb ?? 0;
+    const u = byRef.get(c.ref) ?? { $inc: { calls: 0, successes: 0, cpuMs: 0, memoryMb: 0 }, $push: {} };
+    u.$inc.calls! += 1;
+    u.$inc.successes! += c.failed ? 0 : 1;
+    u.$inc.cpuMs! += c.cpuMs ?? 0;
+    u.$inc.memoryMb! += c.memoryMb ?? 0;
     const bucket = `latencyBuckets.${latencyBucket(c.latencyMs)}`;
-    inc[bucket] = (inc[bucket] ?? 0) + 1;
-    byRef.set(c.ref, inc);
+    u.$inc[bucket] = (u.$inc[bucket] ?? 0) + 1;
+    push(u, 'recent', c.failed ? 1 : 0, window);
+    if (c.residual) {
+      if (u.model !== undefined && u.model !== c.residual.model) {
+        for (const key of Object.keys(u.$push)) if (key.startsWith('online.')) delete u.$push[key];
+      }
+      u.model = c.residual.model;
+      push(u, `online.residuals.${regionKey(c.residual.region)}`, c.residual.value, window);
+    }
+    byRef.set(c.ref, u);
   }
   return byRef;
+}
+
+function push(u: CounterUpdate, field: string, value: number, window: number) {
+  const entry = (u.$push[field] ??= { $each: [], $slice: -window });
+  entry.$each.push(value);
 }

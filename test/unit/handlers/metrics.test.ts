@@ -1,4 +1,4 @@
-import { increments, latencyBucket, quantileMs, summarize } from '../../../src/handlers/metrics';
+import { counterUpdates, latencyBucket, quantileMs, summarize } from '../../../src/handlers/metrics';
 
 describe('handler metrics', () => {
   it('reads percentiles from the latency histogram within a bucket width', () => {
@@ -20,15 +20,39 @@ describe('handler metrics', () => {
   });
 });
 
-describe('increments', () => {
-  it('sums a batch into one $inc per handler version', () => {
-    const inc = increments([
-      { ref: 'a@1', failed: false, latencyMs: 10, cpuMs: 2 },
-      { ref: 'b@1', failed: true, latencyMs: 1000 },
-      { ref: 'a@1', failed: true, latencyMs: 10, memoryMb: 3 },
-    ]);
-    expect([...inc.keys()]).toEqual(['a@1', 'b@1']);
-    expect(inc.get('a@1')).toEqual({ calls: 2, successes: 1, cpuMs: 2, memoryMb: 3, [`latencyBuckets.${latencyBucket(10)}`]: 2 });
-    expect(inc.get('b@1')).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, [`latencyBuckets.${latencyBucket(1000)}`]: 1 });
+describe('counterUpdates', () => {
+  it('sums a batch into one update per handler version, windows cut to size', () => {
+    const u = counterUpdates(
+      [
+        { ref: 'a@1', failed: false, latencyMs: 10, cpuMs: 2 },
+        { ref: 'b@1', failed: true, latencyMs: 1000 },
+        { ref: 'a@1', failed: true, latencyMs: 10, memoryMb: 3 },
+      ],
+      50,
+    );
+    expect([...u.keys()]).toEqual(['a@1', 'b@1']);
+    expect(u.get('a@1')).toEqual({
+      $inc: { calls: 2, successes: 1, cpuMs: 2, memoryMb: 3, [`latencyBuckets.${latencyBucket(10)}`]: 2 },
+      $push: { recent: { $each: [0, 1], $slice: -50 } },
+    });
+    expect(u.get('b@1')!.$inc).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, [`latencyBuckets.${latencyBucket(1000)}`]: 1 });
+  });
+
+  it("keeps residuals per region of the batch's latest model only", () => {
+    const u = counterUpdates(
+      [
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm1', region: 'eu-west-1', value: 0.5 } },
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm2', region: 'eu.west', value: -0.25 } },
+        { ref: 'a@1', failed: true, latencyMs: 5, residual: { model: 'm2', region: 'us-east-1', value: -1 } },
+        { ref: 'a@1', failed: false, latencyMs: 5 },
+      ],
+      3,
+    ).get('a@1')!;
+    expect(u.model).toBe('m2');
+    expect(u.$push).toEqual({
+      recent: { $each: [0, 0, 1, 0], $slice: -3 },
+      'online.residuals.eu_west': { $each: [-0.25], $slice: -3 },
+      'online.residuals.us-east-1': { $each: [-1], $slice: -3 },
+    });
   });
 });
