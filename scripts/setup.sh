@@ -55,6 +55,13 @@ else
   note "node_modules is up to date"
 fi
 
+# Several checkouts may share one cache (worktrees, parallel CI jobs): one
+# setup at a time installs into it, the others wait and then find it done.
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE/.setup.lock"
+  flock -n 9 || { say "another setup is installing into $CACHE; waiting for it"; flock 9; }
+fi
+
 # `grep -q` would stop reading early and, under pipefail, fail the pipeline with SIGPIPE.
 temporal_ok() { [[ -x "$BIN/temporal" ]] && "$BIN/temporal" --version 2>/dev/null | grep "temporal version" >/dev/null; }
 
