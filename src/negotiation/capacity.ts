@@ -39,7 +39,7 @@ interface RoleCosts {
 }
 
 const COSTS: Record<Role, RoleCosts> = {
-  'web-server': { cpuMsPerRequest: 8, workingSet: 0, missRatio: 0.05, connectionMb: 2 },
+  'web-server': { cpuMsPerRequest: 4, workingSet: 0, missRatio: 0.05, connectionMb: 2 },
   database: { cpuMsPerRequest: 3, workingSet: 0.25, missRatio: 0.2, connectionMb: 10 },
   analytics: { cpuMsPerRequest: 400, workingSet: 0.5, missRatio: 0.6, connectionMb: 64 },
   'message-queue': { cpuMsPerRequest: 0.5, workingSet: 0.05, missRatio: 0.1, connectionMb: 1 },

@@ -37,7 +37,7 @@ export class InvalidConstraint extends Error {
 }
 
 const PHRASES: [RegExp, (m: RegExpExecArray) => unknown][] = [
-  [/^(?:region|in)\s+([a-z]{2}-[a-z]+-\d)$/, (m) => ({ kind: 'region', region: m[1] })],
+  [/^(?:region|in)\s+([a-z0-9-]+)$/, (m) => ({ kind: 'region', region: m[1] })],
   [/^no\s+burstable(?:\s+types?)?$/, () => ({ kind: 'noBurstable' })],
   [/^at\s+least\s+(\d+)\s+iops$/, (m) => ({ kind: 'minIops', iops: Number(m[1]) })],
   [/^at\s+least\s+(\d+(?:\.\d+)?)\s+vcpus?$/, (m) => ({ kind: 'minVcpu', vcpu: Number(m[1]) })],

@@ -222,13 +222,17 @@ const sameObjectives = (a: Candidate, b: Candidate) =>
  * (of configurations with equal objectives, the first by key). Sorted by cost,
  * only a cheaper-or-equal candidate can dominate; and whatever dominates a
  * candidate is itself dominated by, or is, a member of the front so far — so
- * each candidate is compared with the front only.
+ * each candidate is compared with the front only (and, at equal cost, the
+ * front with it).
  */
 export function paretoFront(candidates: Candidate[]): Candidate[] {
   const sorted = [...candidates].sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key));
-  const front: Candidate[] = [];
+  let front: Candidate[] = [];
   for (const c of sorted) {
-    if (!front.some((f) => dominates(f, c) || sameObjectives(f, c))) front.push(c);
+    if (front.some((f) => dominates(f, c) || sameObjectives(f, c))) continue;
+    // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
+    if (front.length && front[front.length - 1]!.monthlyUsd === c.monthlyUsd) front = front.filter((f) => !dominates(c, f));
+    front.push(c);
   }
   return front;
 }
