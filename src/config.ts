@@ -64,6 +64,10 @@ export const settings = {
     schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/mosaic' }).optional(),
     doc: 'where the notify handler POSTs composition results (unset: notify is skipped)',
   },
+  MOSAIC_NEGOTIATION_WEBHOOK_URL: {
+    schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/negotiations' }).optional(),
+    doc: 'where a negotiation waiting for feedback past its round timeout POSTs a reminder (unset: reminders are only recorded)',
+  },
   MOSAIC_AWS_REGION: {
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }).optional(),
     doc: 'enables the aws provider; credentials come from the AWS SDK default chain',
@@ -99,6 +103,7 @@ export interface Config {
   cacheDir: string;
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
+  negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
@@ -149,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };

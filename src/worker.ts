@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
 import { registerBuiltinHandlers } from './activities/composition';
+import { seedBuiltinPersonas } from './activities/persona-store';
 import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, temporalLogger, type Logger } from './logger';
@@ -34,6 +35,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
   await registerBuiltinHandlers(mongo);
+  await seedBuiltinPersonas(mongo);
   if (config.bootstrapAdminKey) {
     const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
       // An admin already exists: the variable has done its job; say so and go on.

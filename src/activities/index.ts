@@ -6,6 +6,8 @@ import type { Provider } from '../providers/provider';
 import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
+import { createNegotiationActivities } from './negotiation';
+import { createPersonaStoreActivities } from './persona-store';
 import { createPolicyStoreActivities } from './policy-store';
 
 export interface ActivityDeps {
@@ -22,6 +24,8 @@ export function createActivities({ connection, config }: ActivityDeps) {
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({ connection, providers, settings: config.composition }),
+    ...createPersonaStoreActivities({ connection }),
+    ...createNegotiationActivities({ connection, providers, settings: config.negotiation }),
   };
 }
 

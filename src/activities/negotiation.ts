@@ -26,6 +26,8 @@ export interface Analysed {
   requirements: Requirements;
   /** The persona the negotiation counts usage against. */
   persona: { account: string; name: string; version: number } | undefined;
+  /** The persona's allowed ingress: the instance's security group. */
+  ingress: PersonaBody['security']['ingress'];
 }
 
 export interface ProvisionedInstance {
@@ -127,7 +129,7 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
       };
       const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
       await withStorage('count persona use', () => countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }));
-      return { request, analysis, requirements, persona: { account: counted.account, name: counted.name, version: counted.version } };
+      return { request, analysis, requirements, persona: { account: counted.account, name: counted.name, version: counted.version }, ingress: persona.security.ingress };
     },
 
     /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
@@ -146,7 +148,7 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     },
 
     /** A round has waited its time: tell the configured webhook, once per round and reminder. */
-    async sendReminder(input: { negotiationId: string; round: number; reminder: number; proposals: string[]; url: string }): Promise<{ sent: boolean; status?: number }> {
+    async sendReminder(input: { negotiationId: string; round: number; reminder: number; proposals: string[] }): Promise<{ sent: boolean; status?: number }> {
       if (!settings.webhookUrl) return { sent: false };
       const response = await fetch(settings.webhookUrl, {
         method: 'POST',

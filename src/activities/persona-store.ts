@@ -179,3 +179,5 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
     },
   };
 }
+
+export type PersonaStoreActivities = ReturnType<typeof createPersonaStoreActivities>;

@@ -8,6 +8,7 @@ import type { CompositionRequestInput } from '../composition/request';
 import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
+import { NegotiationClient } from './negotiation';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -48,6 +49,10 @@ export class MosaicClient {
 
   get governance(): GovernanceClient {
     return new GovernanceClient(this);
+  }
+
+  get negotiations(): NegotiationClient {
+    return new NegotiationClient(this);
   }
 
   get taskQueue(): string {

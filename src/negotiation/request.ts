@@ -44,6 +44,8 @@ export const negotiationRequestSchema = z.strictObject({
       roundTimeout: duration.default('1 day'),
       deadline: duration.default('14 days'),
       maxRounds: z.number().int().min(1).max(1000).default(20),
+      /** Rounds per workflow run before continue-as-new starts a fresh history. */
+      roundsPerRun: z.number().int().min(1).max(100).default(10),
     })
     .prefault({}),
   policy: negotiationPolicySchema.optional(),
