@@ -25,6 +25,7 @@ export function decideByPolicy(policy: NegotiationPolicy, proposals: Proposal[],
   if (round >= policy.giveUpAfterRounds) return { giveUp: `no proposal met the policy's acceptance criteria in ${round} rounds` };
   const next = policy.otherwise[constraintsAdded];
   if (next) return { feedback: { kind: 'addConstraints', constraints: [next], by: 'policy' } };
-  const because = a.maxMonthlyUsd !== undefined && proposals.every((p) => p.monthlyUsd > a.maxMonthlyUsd!) ? 'cost' : 'performance';
-  return { feedback: { kind: 'reject', because, reason: 'no proposal met the policy', by: 'policy' } };
+  // Too expensive is the one reason the policy knows for sure; otherwise only "not these".
+  const tooExpensive = a.maxMonthlyUsd !== undefined && proposals.every((p) => p.monthlyUsd > a.maxMonthlyUsd!);
+  return { feedback: { kind: 'reject', ...(tooExpensive ? { because: 'cost' as const } : {}), reason: 'no proposal met the policy', by: 'policy' } };
 }

@@ -185,21 +185,22 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     outcomes.set(id, outcome);
     if (outcomes.size > KEEP_OUTCOMES) outcomes.delete(outcomes.keys().next().value!);
   };
+  const checked = (input: unknown): Feedback => {
+    try {
+      return validateFeedback(input, state);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'FeedbackRejected');
+    }
+  };
   const known = (id: string) => outcomes.has(id) || queue.some((q) => q.id === id);
   const feedbackUpdate = <A extends object>(kind: Feedback['kind']) => ({
     // A repeated update id is answered with the first one's outcome, not re-validated against the new state.
     validator: (arg: A) => {
-      if (!known(currentUpdateInfo()!.id)) validateFeedback({ ...arg, kind }, state);
+      if (!known(currentUpdateInfo()!.id)) checked({ ...arg, kind });
     },
     handler: async (arg: A): Promise<NegotiationView> => {
       const id = currentUpdateInfo()!.id;
-      if (!known(id)) {
-        try {
-          queue.push({ id, feedback: validateFeedback({ ...arg, kind }, state) });
-        } catch (err) {
-          throw ApplicationFailure.nonRetryable((err as Error).message, 'FeedbackRejected');
-        }
-      }
+      if (!known(id)) queue.push({ id, feedback: checked({ ...arg, kind }) });
       await condition(() => outcomes.has(id));
       const outcome = outcomes.get(id)!;
       if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.type);
@@ -325,6 +326,12 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       const { type, message } = failureOf(err);
       remember(item.id, { ok: false, type, message });
       log('refused', `${item.feedback.kind}: ${message}`, item.feedback.by);
+      if (item.feedback.by === 'policy') {
+        // The policy would answer the same again: it has nothing left to try.
+        state.reason = `the policy's ${item.feedback.kind} was refused: ${message}`;
+        setStatus('gave-up');
+        break;
+      }
     }
     state.waitingSince = Date.now();
     if (state.agreed) {
