@@ -244,6 +244,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       throw ApplicationFailure.nonRetryable(conflictMessage(first.conflict, 'the request'), 'ConstraintsConflict', first.conflict);
     }
     state.proposals = first.proposals;
+    state.waitingSince = Date.now();
     log('proposed', `${first.proposals.length} proposals from ${first.feasible} feasible of ${first.candidates} configurations (${state.analysed.analysis.notes.join('; ')})`);
   }
   const analysed = state.analysed;
