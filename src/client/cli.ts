@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
+import { registerNegotiate } from './commands/negotiate';
 import { registerPolicy } from './commands/policy';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerHandler(program);
   registerKeys(program);
   registerAudit(program);
+  registerNegotiate(program);
   registerDemo(program);
   const override = (command: Command) => {
     command.exitOverride();

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../config';
 import type { PolicyContext } from '../../pdl';
 import { generateKeyPair, keyIdOf, type KeyPair } from '../../security/keys';
 import { signYaml } from '../../security/policy-signature';
+import { negotiationDemo } from '../demo/negotiation';
 import { CommandFailed } from '../errors';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
@@ -104,6 +105,13 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
         outcome: results.join('; '),
         url: `${client.config.temporal.webUiUrl}/namespaces/${client.config.temporal.namespace}/workflows?query=${encodeURIComponent('MosaicKind="compose"')}`,
       };
+    },
+  },
+  {
+    family: 'negotiate',
+    async run(client) {
+      const { workflowId, outcome } = await negotiationDemo(client, new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14));
+      return { family: 'negotiate', workflowId, outcome, url: client.url(workflowId) };
     },
   },
 ];
