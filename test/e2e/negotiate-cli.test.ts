@@ -65,6 +65,6 @@ describe('mosaic negotiate and persona from the command line', () => {
     const invalid = await mosaic(['persona', 'create', path.join(ROOT, 'examples', 'negotiations', 'automated-database.json'), ...who], env);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/InvalidPersona: .*name/);
-    await recordLatest(w.client.temporal, w.taskQueue, 'managePersonas', 'list');
+    await recordLatest(w.client.temporal, w.taskQueue, 'managePersonas', 'refused');
   }, 120_000);
 });

@@ -1,0 +1,151 @@
+// Negotiation at scale, two parts, one JSON line at the end:
+// 1. Proposal generation over the full catalog × storage × security options
+//    (solve: enumerate, hard constraints, Pareto front, diverse pick) against
+//    a brute-force baseline (pairwise Pareto check) on the same inputs, run
+//    alternately; target ≤ 50 ms per round; both fronts must be equal.
+// 2. A 50-round negotiation (50 rejections by update) on a private stack, with
+//    continue-as-new every 10 rounds against one run without it: events per run.
+//   npx tsx bench/negotiation.ts        (starts its own stack on free ports)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import mongoose from 'mongoose';
+import { createActivities } from '../src/activities';
+import { seedBuiltinPersonas } from '../src/activities/persona-store';
+import { MosaicClient } from '../src/client/mosaic-client';
+import { loadConfig } from '../src/config';
+import { createLogger, temporalLogger } from '../src/logger';
+import { profileFromStructured } from '../src/negotiation/capacity';
+import type { UserConstraint } from '../src/negotiation/constraints';
+import { dominates, enumerate, hardConstraints, paretoFront, solve, type Candidate, type Requirements } from '../src/negotiation/solver';
+import { freePort } from '../src/stack/ports';
+import { startStack, stopStack } from '../src/stack/stack';
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 100) / 100;
+};
+
+const WORKLOADS: Requirements[] = (
+  [
+    ['web-server', 200, 50, []],
+    ['database', 800, 400, [{ kind: 'minIops', iops: 3000 }]],
+    ['cache', 2000, 60, [{ kind: 'noBurstable' }]],
+    ['analytics', 2, 800, [{ kind: 'region', region: 'eu-west-1' }]],
+    ['message-queue', 3000, 300, [{ kind: 'minSecurity', level: 'kms' }]],
+  ] as [string, number, number, UserConstraint[]][]
+).map(([role, rps, data, constraints]) => ({
+  profile: profileFromStructured({ role: role as never, requestsPerSecond: rps, datasetGb: data }),
+  headroom: 1.3,
+  compliance: [],
+  cost: { maxHourlyUsd: 50, maxMonthlyUsd: 30000 },
+  region: 'us-east-1',
+  constraints,
+}));
+
+/** The baseline: every feasible configuration checked against every other. */
+function bruteForce(req: Requirements): Candidate[] {
+  const constraints = hardConstraints(req);
+  const feasible = enumerate(req).filter((c) => constraints.every((h) => h.test(c)));
+  const same = (a: Candidate, b: Candidate) => a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
+  return feasible.filter((c) => !feasible.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key))));
+}
+
+function proposalGeneration() {
+  const rounds = 40;
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  let equalFronts = true;
+  let candidates = 0;
+  for (let i = 0; i < rounds; i++) {
+    const req = WORKLOADS[i % WORKLOADS.length]!;
+    let t = performance.now();
+    const result = solve(req);
+    ours.push(performance.now() - t);
+    t = performance.now();
+    const front = bruteForce(req);
+    baseline.push(performance.now() - t);
+    candidates = result.candidates;
+    const constraints = hardConstraints(req);
+    const mine = paretoFront(enumerate(req).filter((c) => constraints.every((h) => h.test(c))));
+    equalFronts &&= JSON.stringify(mine.map((c) => c.key).sort()) === JSON.stringify(front.map((c) => c.key).sort());
+  }
+  return { rounds, candidatesPerRound: candidates, oursP50Ms: percentile(ours, 0.5), oursP95Ms: percentile(ours, 0.95), bruteForceP50Ms: percentile(baseline, 0.5), bruteForceP95Ms: percentile(baseline, 0.95), equalFronts };
+}
+
+async function longNegotiation(client: MosaicClient, roundsPerRun: number, rounds: number) {
+  const negotiationId = `bench-${roundsPerRun}-${randomUUID().slice(0, 6)}`;
+  const { workflowId } = await client.negotiations.start({
+    negotiationId,
+    user: 'bench',
+    account: 'bench',
+    workload: { kind: 'structured', workload: { role: 'web-server', requestsPerSecond: 100 } },
+    limits: { roundTimeout: '1 day', deadline: '14 days', maxRounds: rounds + 5, roundsPerRun },
+  });
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) await client.negotiations.feedback(workflowId, 'reject', { reason: `round ${i + 1}` });
+  const seconds = (performance.now() - started) / 1000;
+  const last = await client.negotiations.show(workflowId);
+  await client.negotiations.feedback(workflowId, 'accept', { proposalId: last.proposals[0]!.id });
+  await client.negotiations.result(workflowId);
+  const events: number[] = [];
+  for await (const run of client.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await client.temporal.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    events.push(history.events?.length ?? 0);
+  }
+  return { runs: events.length, eventsPerRun: events.reverse(), maxEventsPerRun: Math.max(...events), totalEvents: events.reduce((a, b) => a + b, 0), secondsPerRound: Math.round((seconds / rounds) * 1000) / 1000 };
+}
+
+async function main() {
+  const generation = proposalGeneration();
+  process.stderr.write(`proposal generation: ${JSON.stringify(generation)}\n`);
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-'));
+  const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  const config = loadConfig({ ...process.env, MOSAIC_DATA_DIR: dataDir, MOSAIC_TEMPORAL_PORT: String(temporalPort), MOSAIC_MONGODB_PORT: String(mongoPort), MOSAIC_TASK_QUEUE: `bench-${randomUUID()}`, MOSAIC_LOG_LEVEL: 'error' });
+  process.stderr.write(`starting a private stack in ${dataDir}\n`);
+  await startStack({ dataDir, cacheDir: config.cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
+  Runtime.install({ logger: temporalLogger(createLogger('error', 'bench')), shutdownSignals: [] });
+  const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
+  try {
+    await seedBuiltinPersonas(mongo);
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: config.temporal.address }),
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+      activities: createActivities({ connection: mongo, config }),
+    });
+    const running = worker.run();
+    const client = await MosaicClient.connect(config);
+    try {
+      const withContinueAsNew = await longNegotiation(client, 10, 50);
+      const singleRun = await longNegotiation(client, 1000, 50);
+      const line = {
+        bench: 'negotiation',
+        proposalGeneration: { ...generation, targetMs: 50, meetsTarget: generation.oursP95Ms <= 50, speedupVsBruteForceP50: Math.round((generation.bruteForceP50Ms / generation.oursP50Ms) * 10) / 10 },
+        fiftyRounds: {
+          continueAsNewEvery10: withContinueAsNew,
+          singleRun,
+          maxEventsRatio: Math.round((withContinueAsNew.maxEventsPerRun / singleRun.maxEventsPerRun) * 1000) / 1000,
+          temporalLimits: { eventsPerRun: 51200, warnAt: 10240 },
+        },
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    } finally {
+      await client.close();
+      worker.shutdown();
+      await running;
+    }
+  } finally {
+    await mongo.close();
+    await stopStack(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});
