@@ -48,6 +48,7 @@ export class FeedbackRejected extends Error {
  * names exists. Deterministic, so it runs in an update validator.
  */
 export function validateFeedback(input: unknown, state: { status: string; proposals: Proposal[] }): Feedback {
+  if (state.status === 'analysing') throw new FeedbackRejected('the negotiation is still analysing the workload; answer once its first proposals are shown');
   if (state.status !== 'awaiting-feedback') throw new FeedbackRejected(`the negotiation is ${state.status}; it no longer takes feedback`);
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) throw new FeedbackRejected(parsed.error.issues.map((i) => `${i.path.join('.') || 'feedback'}: ${i.message}`).join('; '));

@@ -107,18 +107,28 @@ export function makeCandidate(region: string, instance: InstanceType, storage: S
   return { key: keyOf(region, instance.name, storage.kind, security.level), region, instance, storage, security, ...cost, iops, headroom, ratios };
 }
 
-/** Every instance type × storage layout × security option in every region of the catalog. */
+/**
+ * Every instance type × storage layout × security option in every region of
+ * the catalog. What depends on the instance alone (its headroom in CPU,
+ * memory and network) is worked out once per instance, not per combination.
+ */
 export function enumerate(req: Requirements): Candidate[] {
   const out: Candidate[] = [];
-  const iopsWanted = req.profile.iops.peak * req.headroom;
+  const p = req.profile;
+  const iopsWanted = p.iops.peak * req.headroom;
   for (const region of CATALOG.regions) {
-    const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, req.profile.storageGb, iopsWanted));
+    const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, p.storageGb, iopsWanted));
     for (const instance of CATALOG.instances) {
       if (instance.hourlyUsd[region] === undefined) continue;
+      const fixed = ratiosOf(instance, 0, p);
       for (const storage of storages) {
+        const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
+        const ratios = { cpu: fixed.cpu, memory: fixed.memory, iops: ratio(iops, p.iops.peak), network: fixed.network };
+        const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
         for (const security of SECURITY_OPTIONS) {
           if (security.tenancy === 'dedicated' && !instance.dedicated) continue;
-          out.push(makeCandidate(region, instance, storage, security, req.profile)!);
+          const cost = monthlyCost(instance, region, storage, security)!;
+          out.push({ key: keyOf(region, instance.name, storage.kind, security.level), region, instance, storage, security, hourlyUsd: cost.hourlyUsd, monthlyUsd: cost.monthlyUsd, iops, headroom, ratios });
         }
       }
     }
