@@ -238,11 +238,21 @@ const sameObjectives = (a: Candidate, b: Candidate) =>
 export function paretoFront(candidates: Candidate[]): Candidate[] {
   const sorted = [...candidates].sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key));
   let front: Candidate[] = [];
+  // The same members in the order to probe them: the last one to dominate goes first, as it likely dominates the next too.
+  let probe: Candidate[] = [];
   for (const c of sorted) {
-    if (front.some((f) => dominates(f, c) || sameObjectives(f, c))) continue;
+    const i = probe.findIndex((f) => dominates(f, c) || sameObjectives(f, c));
+    if (i >= 0) {
+      if (i > 0) probe.unshift(...probe.splice(i, 1));
+      continue;
+    }
     // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
-    if (front.length && front[front.length - 1]!.monthlyUsd === c.monthlyUsd) front = front.filter((f) => !dominates(c, f));
+    if (front.length && front[front.length - 1]!.monthlyUsd === c.monthlyUsd) {
+      front = front.filter((f) => !dominates(c, f));
+      probe = probe.filter((f) => !dominates(c, f));
+    }
     front.push(c);
+    probe.push(c);
   }
   return front;
 }
