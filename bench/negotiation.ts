@@ -21,6 +21,7 @@ import { createLogger, temporalLogger } from '../src/logger';
 import { profileFromStructured } from '../src/negotiation/capacity';
 import type { UserConstraint } from '../src/negotiation/constraints';
 import { dominates, enumerate, hardConstraints, paretoFront, solve, type Candidate, type Requirements } from '../src/negotiation/solver';
+import { stopDaemon } from '../src/stack/daemon';
 import { freePort } from '../src/stack/ports';
 import { startStack, stopStack } from '../src/stack/stack';
 
@@ -149,6 +150,9 @@ async function main() {
     }
   } finally {
     await mongo.close();
+    // The agreed instances are processes the local provider started: they go with the stack.
+    const services = path.join(dataDir, 'resources', 'services');
+    for (const file of fs.existsSync(services) ? fs.readdirSync(services).filter((f) => f.endsWith('.json')) : []) await stopDaemon(services, file.slice(0, -5), 2000);
     await stopStack(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

