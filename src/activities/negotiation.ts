@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { observationModel } from '../models/persona';
+import { observationModel, personaModel } from '../models/persona';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
@@ -217,8 +217,9 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
       const owned = basis && basis.account === caller.account;
       const name = owned ? basis.name : `${input.negotiationId.slice(0, 52)}-observed`;
       const created = await withStorage('propose persona version', async () => {
-        const existing = await findPersona(connection, name, caller).catch(() => undefined);
-        if (existing?.derivedFrom === input.negotiationId) return existing;
+        // A retried review finds the version its first attempt proposed.
+        const existing = await personaModel(connection).findOne({ account: caller.account, name, derivedFrom: input.negotiationId }).lean();
+        if (existing) return existing;
         return createPersonaVersion(
           connection,
           caller,
