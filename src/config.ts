@@ -64,6 +64,10 @@ export const settings = {
     schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/mosaic' }).optional(),
     doc: 'where the notify handler POSTs composition results (unset: notify is skipped)',
   },
+  MOSAIC_NEGOTIATION_WEBHOOK_URL: {
+    schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/negotiations' }).optional(),
+    doc: 'where a negotiation waiting for feedback past its round timeout POSTs a reminder (unset: reminders are only recorded)',
+  },
   MOSAIC_AWS_REGION: {
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }).optional(),
     doc: 'enables the aws provider; credentials come from the AWS SDK default chain',
@@ -125,6 +129,7 @@ export interface Config {
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
   snapshot: { monitorSeconds: number };
+  negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
     snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
+    negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     learning: {
       retrainInterval: raw.MOSAIC_RETRAIN_INTERVAL,

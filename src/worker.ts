@@ -6,6 +6,7 @@ import { createActivities } from './activities';
 import { connectClient } from './client/connection';
 import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';
+import { seedBuiltinPersonas } from './activities/persona-store';
 import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, temporalLogger, type Logger } from './logger';
@@ -38,6 +39,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
   await ensureIndexes(mongo);
   await registerBuiltinHandlers(mongo);
+  await seedBuiltinPersonas(mongo);
   if (config.bootstrapAdminKey) {
     const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
       // An admin already exists: the variable has done its job; say so and go on.

@@ -9,6 +9,8 @@ import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
 import { createLearningActivities } from './learning';
 import { createModelServer, createModelStore } from './model-store';
+import { createNegotiationActivities } from './negotiation';
+import { createPersonaStoreActivities } from './persona-store';
 import { createPolicyStoreActivities } from './policy-store';
 import { createSnapshotActivities } from './snapshot';
 
@@ -32,6 +34,8 @@ export function createActivities({ connection, config, logger }: ActivityDeps) {
     ...createCompositionActivities({ connection, providers, settings: config.composition, models }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
+    ...createPersonaStoreActivities({ connection }),
+    ...createNegotiationActivities({ connection, providers, settings: config.negotiation }),
   };
 }
 

@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerModel } from './commands/model';
+import { registerNegotiate } from './commands/negotiate';
 import { registerPolicy } from './commands/policy';
 import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerModel(program);
   registerSnapshot(program);
+  registerNegotiate(program);
   registerDemo(program);
   const override = (command: Command) => {
     command.exitOverride();

@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 
 /**
@@ -10,7 +10,7 @@ export function rootFailure(err: unknown): ApplicationFailure | undefined {
   let found: ApplicationFailure | undefined;
   while (current instanceof Error) {
     if (current instanceof ApplicationFailure && current.type) found = current;
-    current = current instanceof TemporalFailure || current instanceof WorkflowFailedError ? current.cause : undefined;
+    current = current instanceof TemporalFailure || current instanceof WorkflowFailedError || current instanceof WorkflowUpdateFailedError ? current.cause : undefined;
   }
   return found;
 }

@@ -10,6 +10,7 @@ import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
 import { ModelClient } from './models';
 import { SnapshotClient } from './snapshot';
+import { NegotiationClient } from './negotiation';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -58,6 +59,10 @@ export class MosaicClient {
 
   get snapshots(): SnapshotClient {
     return new SnapshotClient(this);
+  }
+
+  get negotiations(): NegotiationClient {
+    return new NegotiationClient(this);
   }
 
   get taskQueue(): string {

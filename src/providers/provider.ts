@@ -35,6 +35,18 @@ export interface ServiceInput {
   image?: string;
   instanceType?: string;
   region: string;
+  /** AWS: data volumes attached at launch, encrypted (with kmsKeyId when given). Local: recorded only. */
+  volumes?: VolumeInput[];
+  tenancy?: 'default' | 'dedicated';
+  /** AWS: a security group of its own with these ingress rules. */
+  ingress?: { protocol: 'tcp' | 'udp' | 'all'; port: number; cidr: string }[];
+}
+
+export interface VolumeInput {
+  type: 'gp3' | 'io2' | 'st1';
+  sizeGb: number;
+  iops?: number;
+  kmsKeyId?: string;
 }
 
 export interface KeyInput {

@@ -14,7 +14,7 @@ export class MissingBinary extends Error {
 }
 
 /** Binaries live in the user cache so a fresh clone or a new worktree reuses them. */
-export function binaryPath(cacheDir: string, name: 'temporal' | 'ferretdb' | 'moto_server'): string {
+export function binaryPath(cacheDir: string, name: 'temporal' | 'ferretdb' | 'moto_server' | 'temporal-test-server'): string {
   const file = path.join(cacheDir, 'bin', name);
   if (!fs.existsSync(file)) throw new MissingBinary(name, path.dirname(file));
   return file;

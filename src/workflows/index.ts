@@ -4,3 +4,4 @@ export { managePolicy, initAdmin, inspectGovernance, evaluatePolicies } from './
 export { composeResource } from './compose';
 export { retrainPolicy, changePolicyModel, inspectPolicyModels } from './retrain';
 export { composeSnapshot, manageSnapshotCatalog } from './snapshot';
+export { negotiateInstance, managePersonas } from './negotiate';

@@ -13,10 +13,10 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-/** A private moto server on a free loopback port, with empty state, until stop(). */
-export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
+/** A private moto server on a free loopback port (or the one given), with empty state, until stop(). */
+export async function startMoto(timeoutMs = 30_000, fixedPort?: number): Promise<Moto> {
   const executable = binaryPath(loadConfig().cacheDir, 'moto_server');
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],

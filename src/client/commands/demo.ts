@@ -5,12 +5,13 @@ import { loadConfig, type Config } from '../../config';
 import type { PolicyContext } from '../../pdl';
 import { generateKeyPair, keyIdOf, type KeyPair } from '../../security/keys';
 import { signYaml } from '../../security/policy-signature';
-import { CommandFailed } from '../errors';
 import { demoLearning } from '../demo/learning';
+import { negotiationDemo } from '../demo/negotiation';
+import { runSnapshotDemo } from '../demo/snapshot';
+import { CommandFailed } from '../errors';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
-import { runSnapshotDemo } from '../demo/snapshot';
 
 interface DemoResult {
   family: string;
@@ -113,6 +114,13 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
     family: 'snapshot',
     async run(client) {
       return { family: 'snapshot', ...(await runSnapshotDemo(client)) };
+    },
+  },
+  {
+    family: 'negotiate',
+    async run(client) {
+      const { workflowId, outcome } = await negotiationDemo(client, new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14));
+      return { family: 'negotiate', workflowId, outcome, url: client.url(workflowId) };
     },
   },
 ];

@@ -1,5 +1,8 @@
 import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   DescribeImagesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeInstancesCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
@@ -10,7 +13,7 @@ import {
 import { ProviderRejected } from '../errors';
 import type { ResourceRef, ServiceInput } from '../provider';
 import { awsCall, tolerate } from './errors';
-import { KEY_TAG, clientToken, resourceTags } from './naming';
+import { KEY_TAG, clientToken, resourceTags, securityGroupName } from './naming';
 
 const DEFAULT_INSTANCE_TYPE = 't3.micro';
 const GONE = new Set(['shutting-down', 'terminated']);
@@ -58,6 +61,7 @@ async function findInstance(ec2: EC2Client, key: string): Promise<Instance | und
 
 async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instance> {
   const imageId = input.image ?? (await defaultImage(ec2, input.region));
+  const groupId = input.ingress ? await securityGroup(ec2, input) : undefined;
   const out = await awsCall('RunInstances', `instance ${input.name} (${imageId})`, () =>
     ec2.send(
       new RunInstancesCommand({
@@ -67,10 +71,42 @@ async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instanc
         MaxCount: 1,
         ClientToken: clientToken(input.key),
         TagSpecifications: [{ ResourceType: 'instance', Tags: resourceTags(input.key, input.name) }],
+        // Data volumes from /dev/sdf on, each encrypted; a KMS key id makes it a customer-managed key.
+        BlockDeviceMappings: input.volumes?.map((v, i) => ({
+          DeviceName: `/dev/sd${String.fromCharCode(102 + i)}`,
+          Ebs: { VolumeType: v.type, VolumeSize: v.sizeGb, Iops: v.type === 'st1' ? undefined : v.iops, Encrypted: true, KmsKeyId: v.kmsKeyId, DeleteOnTermination: true },
+        })),
+        Placement: input.tenancy ? { Tenancy: input.tenancy } : undefined,
+        SecurityGroupIds: groupId ? [groupId] : undefined,
+        MetadataOptions: { HttpTokens: 'required' },
       }),
     ),
   );
   return out.Instances![0]!;
+}
+
+/** A security group named after the key with the requested ingress; a retry finds it and its rules again. */
+async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<string> {
+  const name = securityGroupName(input.key);
+  const found = await awsCall('DescribeSecurityGroups', name, () => ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })));
+  const groupId =
+    found.SecurityGroups?.[0]?.GroupId ??
+    (await awsCall('CreateSecurityGroup', name, () =>
+      ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: `ingress of ${input.name}`, TagSpecifications: [{ ResourceType: 'security-group', Tags: resourceTags(input.key, input.name) }] })),
+    )).GroupId!;
+  if (input.ingress?.length) {
+    await awsCall('AuthorizeSecurityGroupIngress', name, () =>
+      ec2
+        .send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: groupId,
+            IpPermissions: input.ingress!.map((r) => ({ IpProtocol: r.protocol === 'all' ? '-1' : r.protocol, FromPort: r.port, ToPort: r.port, IpRanges: [{ CidrIp: r.cidr }] })),
+          }),
+        )
+        .catch(tolerate('InvalidPermission.Duplicate')),
+    );
+  }
+  return groupId;
 }
 
 /** The newest Amazon Linux 2023 for x86_64 (what t3.micro runs): AMI ids differ by region, so none is hard-coded. */

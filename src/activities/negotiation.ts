@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Connection } from 'mongoose';
+import { observationModel, personaModel } from '../models/persona';
+import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
+import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
+import corpus from '../negotiation/data/workload-corpus.json';
+import { compareUsage, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
+import type { PersonaBody } from '../negotiation/persona';
+import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
+import { ProposalInvalid, reviseProposal, solve, type Proposal, type ProposalChanges, type Requirements, type SolveResult } from '../negotiation/solver';
+import { TextModel, type LabelledDescription } from '../negotiation/text-model';
+import { ProviderRejected } from '../providers/errors';
+import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
+import { nonRetryable, withStorage } from './errors';
+import { countUsage, createPersonaVersion, findPersona, UnknownPersona } from './persona-store';
+
+export interface NegotiationSettings {
+  /** Where reminders go when a round waits too long (unset: reminders are only recorded). */
+  webhookUrl?: string;
+}
+
+export interface Analysed {
+  request: NegotiationRequest;
+  analysis: Analysis;
+  requirements: Requirements;
+  /** The persona the negotiation counts usage against. */
+  persona: { account: string; name: string; version: number } | undefined;
+  /** The persona's allowed ingress: the instance's security group. */
+  ingress: PersonaBody['security']['ingress'];
+}
+
+export interface ProvisionedInstance {
+  instance: ResourceRef;
+  key?: ResourceRef;
+  provisionedAt: string;
+}
+
+export interface ReviewInput {
+  negotiationId: string;
+  request: NegotiationRequest;
+  analysis: Analysis;
+  agreed: Proposal;
+  provisioned: ProvisionedInstance;
+  /** Usage the application reported; without it, the provider's own observation. */
+  reported?: ObservedUsage;
+}
+
+export interface Review {
+  observed?: ObservedUsage;
+  evolution?: Evolution & { newVersion?: string };
+  cost: CostReport;
+}
+
+const EXAMPLES = corpus.examples as unknown as LabelledDescription[];
+
+/** What a local instance used so far, from /proc: CPU time over wall time, resident memory, I/O calls. */
+function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined {
+  const pid = Number(ref.attributes.pid);
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+    const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
+    const seconds = Math.max(1, (Date.now() - since.getTime()) / 1000);
+    return { source: 'provider', cpu: cpuSeconds / seconds, memoryGb: rssKb / 1024 / 1024, iops: calls / seconds, networkGbps: 0, seconds };
+  } catch {
+    return undefined;
+  }
+}
+
+export function createNegotiationActivities(deps: { connection: Connection; providers: Record<string, Provider>; settings: NegotiationSettings }) {
+  const { connection, providers, settings } = deps;
+  const observations = observationModel(connection);
+
+  // The text model, retrained when agreed instances have taught it something new.
+  let model: { count: number; model: Promise<TextModel> } | undefined;
+  async function textModel(): Promise<TextModel> {
+    const count = await observations.countDocuments();
+    if (!model || model.count !== count) {
+      const learned = (await observations.find().lean()).map((o) => ({ text: o.text, role: o.role, profile: o.profile }) as LabelledDescription);
+      const previous = model?.model;
+      model = { count, model: TextModel.train([...EXAMPLES, ...learned]) };
+      previous?.then((m) => m.dispose(), () => undefined);
+    }
+    return model.model;
+  }
+
+  const providerOf = (name: string): Provider => {
+    const provider = providers[name];
+    if (!provider) {
+      throw ApplicationFailure.nonRetryable(
+        `provider ${name} is not configured on this worker${name === 'aws' ? '; set MOSAIC_AWS_REGION (and MOSAIC_AWS_ENDPOINT for a local endpoint)' : ''}`,
+        'ProviderNotConfigured',
+      );
+    }
+    return provider;
+  };
+
+  return {
+    /** Request → predicted profile and the requirements every proposal must meet. */
+    async analyseWorkload(input: unknown): Promise<Analysed> {
+      let request: NegotiationRequest;
+      try {
+        request = parseNegotiationRequest(input);
+      } catch (err) {
+        throw nonRetryable(err);
+      }
+      const caller = { user: request.user, account: request.account };
+      let base: (PersonaBody & { version: number; account: string }) | undefined;
+      if (request.basePersona) {
+        try {
+          base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
+        } catch (err) {
+          if (err instanceof UnknownPersona) throw nonRetryable(err);
+          throw err;
+        }
+      }
+      const analysis = analyse(request.workload, base, request.workload.kind === 'text' ? await textModel() : undefined);
+      const persona = base ?? defaultPersonaOf(analysis.role);
+      const requirements: Requirements = {
+        profile: analysis.profile,
+        headroom: analysis.headroom,
+        compliance: [...new Set([...persona.security.compliance, ...request.compliance])],
+        cost: persona.cost,
+        region: request.region,
+        constraints: request.constraints,
+      };
+      const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
+      await withStorage('count persona use', () => countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }));
+      return { request, analysis, requirements, persona: { account: counted.account, name: counted.name, version: counted.version }, ingress: persona.security.ingress };
+    },
+
+    /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
+    async proposeInstances(input: { requirements: Requirements; round: number; k: number }): Promise<SolveResult> {
+      return solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+    },
+
+    /** A proposal changed by its reader, re-validated and re-priced; a change that breaks a constraint is refused. */
+    async reviseProposal(input: { proposal: Proposal; changes: ProposalChanges; requirements: Requirements }): Promise<Proposal> {
+      try {
+        return reviseProposal(input.proposal, input.changes, input.requirements);
+      } catch (err) {
+        if (err instanceof ProposalInvalid) throw nonRetryable(err);
+        throw err;
+      }
+    },
+
+    /** A round has waited its time: tell the configured webhook, once per round and reminder. */
+    async sendReminder(input: { negotiationId: string; round: number; reminder: number; proposals: string[] }): Promise<{ sent: boolean; status?: number }> {
+      if (!settings.webhookUrl) return { sent: false };
+      const response = await fetch(settings.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `${input.negotiationId}/round-${input.round}/reminder-${input.reminder}` },
+        body: JSON.stringify({ event: 'negotiation.waiting', ...input }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status >= 400 && response.status < 500) {
+        throw ApplicationFailure.nonRetryable(`reminder: ${settings.webhookUrl} refused it with ${response.status}`, 'ReminderRejected');
+      }
+      if (!response.ok) throw new Error(`reminder: ${settings.webhookUrl} answered ${response.status}`);
+      return { sent: true, status: response.status };
+    },
+
+    /**
+     * The agreed configuration, made once: every side effect is keyed by the
+     * negotiation, so a retry (or a second worker) finds what the first made.
+     */
+    async provisionInstance(input: { negotiationId: string; provider: string; proposal: Proposal; ingress: PersonaBody['security']['ingress'] }): Promise<ProvisionedInstance> {
+      const provider = providerOf(input.provider);
+      const { proposal: p } = input;
+      try {
+        const key = p.security.encryption === 'kms' ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region }) : undefined;
+        const instance = await provider.startService({
+          key: `${input.negotiationId}/instance`,
+          name: `negotiated-${input.negotiationId}`,
+          instanceType: p.instanceType,
+          region: p.region,
+          volumes: Array.from({ length: p.storage.volumes }, () => ({ type: p.storage.volumeType, sizeGb: p.storage.sizeGbEach, iops: p.storage.iopsEach, kmsKeyId: key?.id })),
+          tenancy: p.security.tenancy,
+          ingress: input.ingress,
+        });
+        return { instance, key, provisionedAt: new Date().toISOString() };
+      } catch (err) {
+        if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
+        throw err;
+      }
+    },
+
+    /** Usage counters of the persona: once per negotiation however often retried. */
+    async concludeNegotiation(input: { negotiationId: string; persona?: Analysed['persona']; agreed: boolean; rounds: number }): Promise<void> {
+      if (!input.persona) return;
+      await withStorage('count persona agreement', () =>
+        countUsage(connection, input.persona!, `${input.negotiationId}/concluded`, { used: 0, agreements: input.agreed ? 1 : 0, rounds: input.agreed ? input.rounds : 0 }),
+      );
+    },
+
+    /**
+     * After the observation window: observed usage against the prediction. A
+     * persona version is proposed when they differ beyond the threshold, the
+     * description and what it really needed become training data, and the
+     * running cost comes with a right-sizing recommendation.
+     */
+    async reviewInstance(input: ReviewInput): Promise<Review> {
+      const observed = input.reported ?? (input.provisioned.instance.provider === 'local' ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt)) : undefined);
+      const since = new Date(input.provisioned.provisionedAt);
+      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed);
+      if (!observed) return { cost };
+      const evolution = compareUsage(input.analysis.profile, observed, input.request.observe.threshold);
+      if (!evolution.differs) return { observed, evolution, cost };
+      const caller = { user: input.request.user, account: input.request.account };
+      const basis = input.request.basePersona
+        ? await withStorage('read persona', () => findPersona(connection, input.request.basePersona!, caller)).catch(() => undefined)
+        : undefined;
+      const body = basis ?? BUILTIN_PERSONAS.find((p) => p.role === input.analysis.role)!;
+      const owned = basis && basis.account === caller.account;
+      const name = owned ? basis.name : `${input.negotiationId.slice(0, 52)}-observed`;
+      const created = await withStorage('propose persona version', async () => {
+        // A retried review finds the version its first attempt proposed.
+        const existing = await personaModel(connection).findOne({ account: caller.account, name, derivedFrom: input.negotiationId }).lean();
+        if (existing) return existing;
+        return createPersonaVersion(
+          connection,
+          caller,
+          { name, description: body.description, role: body.role, tags: body.tags, performance: { series: evolution.series, storageGb: body.performance.storageGb }, security: body.security, lifecycle: body.lifecycle, cost: body.cost },
+          { visibility: 'private', status: 'proposed', parentVersion: owned ? basis.version : undefined, derivedFrom: input.negotiationId },
+        );
+      });
+      if (input.request.workload.kind === 'text') {
+        await withStorage('record observation', () =>
+          observations.updateOne(
+            { key: input.negotiationId },
+            { $setOnInsert: { key: input.negotiationId, text: input.request.workload.kind === 'text' ? input.request.workload.text : '', role: input.analysis.role, profile: evolution.observedProfile, observedAt: new Date() } },
+            { upsert: true },
+          ),
+        );
+      }
+      return { observed, evolution: { ...evolution, newVersion: `${created.name}@${created.version}` }, cost };
+    },
+  };
+}
+
+export type NegotiationActivities = ReturnType<typeof createNegotiationActivities>;

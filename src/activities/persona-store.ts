@@ -1,0 +1,183 @@
+import type { Connection } from 'mongoose';
+import { z } from 'zod';
+import { personaModel, type StoredPersona } from '../models/persona';
+import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
+import { parsePersona, ROLES, VISIBILITIES, type Visibility } from '../negotiation/persona';
+import { nonRetryable, withStorage } from './errors';
+
+/** The account that owns the built-in personas. */
+export const BUILTIN_ACCOUNT = 'mosaic';
+
+export class UnknownPersona extends Error {
+  readonly type = 'UnknownPersona';
+  constructor(ref: string) {
+    super(`persona ${ref} does not exist or is not visible to your account; \`mosaic persona list\` shows the ones you can use`);
+    this.name = 'UnknownPersona';
+  }
+}
+
+export class PersonaRefused extends Error {
+  readonly type = 'PersonaRefused';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PersonaRefused';
+  }
+}
+
+export interface Caller {
+  user: string;
+  account: string;
+}
+
+const callerSchema = { user: z.string().min(1), account: z.string().min(1) };
+export const personaOperationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('list'), ...callerSchema, role: z.enum(ROLES).optional(), tag: z.string().optional(), search: z.string().optional() }),
+  z.strictObject({ kind: z.literal('show'), ...callerSchema, ref: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('create'), ...callerSchema, persona: z.unknown(), visibility: z.enum(VISIBILITIES).default('private') }),
+  z.strictObject({ kind: z.literal('publish'), ...callerSchema, ref: z.string().min(1), visibility: z.enum(VISIBILITIES).default('public') }),
+]);
+export type PersonaOperation = z.input<typeof personaOperationSchema>;
+
+/** Who may see a version: everyone if public, its account if shared there, else its creator. */
+export function visibleTo(caller: Caller): Record<string, unknown> {
+  return { $or: [{ visibility: 'public' }, { visibility: 'account', account: caller.account }, { account: caller.account, creator: caller.user }] };
+}
+
+const strip = ({ applied: _applied, ...p }: StoredPersona & { _id?: unknown }) => {
+  delete (p as { _id?: unknown })._id;
+  return p;
+};
+
+/** Built-ins, version 1 each, public; an insert that finds them already there changes nothing. */
+export async function seedBuiltinPersonas(connection: Connection): Promise<void> {
+  const personas = personaModel(connection);
+  await personas.bulkWrite(
+    BUILTIN_PERSONAS.map((body) => ({
+      updateOne: {
+        filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
+        update: {
+          $setOnInsert: { ...body, account: BUILTIN_ACCOUNT, creator: 'mosaic', version: 1, visibility: 'public', status: 'active', createdAt: new Date(), usage: { timesUsed: 0, agreements: 0, totalRounds: 0 }, applied: [] },
+        },
+        upsert: true,
+      },
+    })),
+  );
+}
+
+/**
+ * `name` or `name@version` as the caller sees it: the caller's own account
+ * first, then what is shared with it; without a version, the newest active one.
+ */
+export async function findPersona(connection: Connection, ref: string, caller: Caller): Promise<StoredPersona> {
+  const [name, version] = ref.split('@') as [string, string | undefined];
+  const rows = await personaModel(connection)
+    .find({ name, ...(version ? { version: Number(version) } : { status: 'active' }), ...visibleTo(caller) } as Record<string, unknown>)
+    .sort({ version: -1 })
+    .lean();
+  const found = rows.find((r) => r.account === caller.account) ?? rows[0];
+  if (!found) throw new UnknownPersona(ref);
+  return found as StoredPersona;
+}
+
+/** Stores a new immutable version: the next number for this account and name. */
+export async function createPersonaVersion(
+  connection: Connection,
+  caller: Caller,
+  body: unknown,
+  extra: { visibility: Visibility; status?: StoredPersona['status']; parentVersion?: number; derivedFrom?: string },
+): Promise<StoredPersona> {
+  const persona = parsePersona(body);
+  const personas = personaModel(connection);
+  if (caller.account !== BUILTIN_ACCOUNT && (await personas.exists({ account: BUILTIN_ACCOUNT, name: persona.name }))) {
+    throw new PersonaRefused(`${persona.name} is a built-in persona's name; choose another name, or use it as the base persona`);
+  }
+  // Two creators racing for a number: the unique index makes one of them retry with the next.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const latest = await personas.findOne({ account: caller.account, name: persona.name }).sort({ version: -1 }).lean();
+    const doc = {
+      ...persona,
+      version: (latest?.version ?? 0) + 1,
+      account: caller.account,
+      creator: caller.user,
+      createdAt: new Date(),
+      visibility: extra.visibility,
+      status: extra.status ?? 'active',
+      usage: { timesUsed: 0, agreements: 0, totalRounds: 0 },
+      parentVersion: extra.parentVersion,
+      derivedFrom: extra.derivedFrom,
+      applied: [],
+    };
+    try {
+      await personas.create(doc);
+      return doc;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+  throw new PersonaRefused(`could not number a new version of ${persona.name}: too many concurrent creations; try again`);
+}
+
+/** Counts one negotiation of a persona once, however often it is retried. */
+export async function countUsage(connection: Connection, persona: { account: string; name: string; version: number }, key: string, usage: { used: number; agreements: number; rounds: number }): Promise<void> {
+  await personaModel(connection).updateOne(
+    { account: persona.account, name: persona.name, version: persona.version, applied: { $ne: key } },
+    { $inc: { 'usage.timesUsed': usage.used, 'usage.agreements': usage.agreements, 'usage.totalRounds': usage.rounds }, $push: { applied: key } },
+  );
+}
+
+export function createPersonaStoreActivities({ connection }: { connection: Connection }) {
+  const personas = personaModel(connection);
+  return {
+    /** The persona marketplace: list and search, show, create a version, publish. */
+    async personaOperation(input: PersonaOperation): Promise<unknown> {
+      const parsed = personaOperationSchema.safeParse(input);
+      if (!parsed.success) throw nonRetryable(new PersonaRefused(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
+      const op = parsed.data;
+      const caller = { user: op.user, account: op.account };
+      try {
+        return await withStorage(`persona ${op.kind}`, async () => {
+          switch (op.kind) {
+            case 'list': {
+              const filter: Record<string, unknown> = { ...visibleTo(caller) };
+              if (op.role) filter.role = op.role;
+              if (op.tag) filter.tags = op.tag;
+              const rows = (await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[];
+              const words = op.search?.toLowerCase();
+              return rows
+                .filter((r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words))
+                .map((r) => ({
+                  ref: `${r.name}@${r.version}`,
+                  account: r.account,
+                  role: r.role,
+                  visibility: r.visibility,
+                  status: r.status,
+                  tags: r.tags,
+                  timesUsed: r.usage.timesUsed,
+                  agreements: r.usage.agreements,
+                  averageRounds: r.usage.agreements ? Math.round((r.usage.totalRounds / r.usage.agreements) * 10) / 10 : 0,
+                }));
+            }
+            case 'show':
+              return strip(await findPersona(connection, op.ref, caller));
+            case 'create':
+              return strip(await createPersonaVersion(connection, caller, op.persona, { visibility: op.visibility }));
+            case 'publish': {
+              const found = await findPersona(connection, op.ref.includes('@') ? op.ref : `${op.ref}`, caller);
+              if (found.account !== caller.account || (found.creator !== caller.user && found.visibility === 'private')) {
+                throw new PersonaRefused(`only ${found.account}'s members may publish ${found.name}@${found.version}`);
+              }
+              // Publishing a proposed version also makes it the active one: its owner accepts the evolution.
+              await personas.updateOne({ account: found.account, name: found.name, version: found.version }, { $set: { visibility: op.visibility, status: 'active' } });
+              return strip({ ...found, visibility: op.visibility, status: 'active' });
+            }
+          }
+        });
+      } catch (err) {
+        if (err instanceof UnknownPersona || err instanceof PersonaRefused || (err as Error).name === 'InvalidPersona') throw nonRetryable(err);
+        throw err;
+      }
+    },
+  };
+}
+
+export type PersonaStoreActivities = ReturnType<typeof createPersonaStoreActivities>;

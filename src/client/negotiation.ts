@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { PersonaOperation } from '../activities/persona-store';
+import type { ObservedUsage } from '../negotiation/evolution';
+import type { FeedbackInput } from '../negotiation/feedback';
+import { parseNegotiationRequest, type NegotiationRequestInput } from '../negotiation/request';
+import type { managePersonas, negotiateInstance, NegotiationView } from '../workflows/negotiate';
+import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
+import { readableId, type MosaicClient } from './mosaic-client';
+
+/** Feedback for a negotiation that has ended, or never was: what happened instead. */
+export class NegotiationClosed extends Error {
+  readonly type = 'NegotiationClosed';
+  constructor(workflowId: string, status: string) {
+    super(`negotiation ${workflowId} has ended (${status}); it no longer takes feedback`);
+    this.name = 'NegotiationClosed';
+  }
+}
+
+export const negotiationWorkflowId = (id: string) => (id.startsWith('negotiate-') ? id : `negotiate-${id}`);
+
+type Kind = FeedbackInput['kind'];
+
+/**
+ * Negotiations as a person or an application drives them: start, read the
+ * proposals, answer with updates (each carries an id: sending the same id
+ * again gets the first answer, never a second effect), or signal when
+ * nobody waits for the answer.
+ */
+export class NegotiationClient {
+  constructor(private readonly mosaic: MosaicClient) {}
+
+  /** Starts `negotiate-<negotiationId>`; starting the same id again attaches to the first run. */
+  async start(input: NegotiationRequestInput): Promise<{ workflowId: string; url: string }> {
+    const request = parseNegotiationRequest(input);
+    const workflowId = negotiationWorkflowId(request.negotiationId);
+    try {
+      await this.mosaic.temporal.workflow.start<typeof negotiateInstance>('negotiateInstance', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+        typedSearchAttributes: [
+          { key: MosaicKind, value: 'negotiate' },
+          { key: MosaicResourceType, value: 'instance' },
+          { key: MosaicRegion, value: request.region },
+          { key: MosaicAccount, value: request.account },
+          { key: MosaicState, value: 'analysing' },
+        ],
+        memo: { summary: `instance for ${request.account}: ${request.workload.kind === 'text' ? request.workload.text : `${request.workload.workload.role} at ${request.workload.workload.requestsPerSecond} req/s`}` },
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { workflowId, url: this.mosaic.url(workflowId) };
+  }
+
+  private handle(id: string): WorkflowHandle<typeof negotiateInstance> {
+    return this.mosaic.temporal.workflow.getHandle<typeof negotiateInstance>(negotiationWorkflowId(id));
+  }
+
+  /** Proposals, round, history: live from a running negotiation, or the result of an ended one. */
+  async show(id: string): Promise<NegotiationView> {
+    const handle = this.handle(id);
+    const { status } = await handle.describe();
+    return status.name === 'RUNNING' ? handle.query<NegotiationView>('proposals') : this.result(id);
+  }
+
+  result(id: string): Promise<NegotiationView> {
+    return this.handle(id).result();
+  }
+
+  /** Sends one kind of feedback as an update and returns the negotiation after it was applied. */
+  async feedback<K extends Kind>(id: string, kind: K, body: Omit<Extract<FeedbackInput, { kind: K }>, 'kind'>, updateId: string = randomUUID()): Promise<NegotiationView> {
+    const handle = this.handle(id);
+    try {
+      return await handle.executeUpdate<NegotiationView, [typeof body]>(kind, { args: [body], updateId });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw err;
+      // An ended run answers updates with "not found" or "already completed": say what became of it.
+      const described = await handle.describe().catch(() => undefined);
+      if (err instanceof WorkflowNotFoundError || (described && described.status.name !== 'RUNNING')) {
+        throw new NegotiationClosed(handle.workflowId, described?.status.name.toLowerCase() ?? 'not found');
+      }
+      throw err;
+    }
+  }
+
+  /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */
+  async signal(id: string, feedback: FeedbackInput & { id?: string }): Promise<void> {
+    await this.handle(id).signal('feedback', { id: randomUUID(), ...feedback });
+  }
+
+  /** Usage an application observed on its agreed instance, for persona evolution and right-sizing. */
+  async reportUsage(id: string, usage: Omit<ObservedUsage, 'source' | 'seconds'>): Promise<void> {
+    await this.handle(id).signal('reportUsage', usage as ObservedUsage);
+  }
+
+  /** One persona store operation through the managePersonas workflow. */
+  async personas<T>(operation: PersonaOperation): Promise<T> {
+    return (await this.mosaic.temporal.workflow.execute<typeof managePersonas>('managePersonas', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId: readableId(`personas-${operation.kind}`),
+      args: [operation],
+      typedSearchAttributes: [{ key: MosaicKind, value: 'personas' }],
+    })) as T;
+  }
+}

@@ -1,0 +1,127 @@
+import catalogData from './data/ec2-catalog.json';
+
+/** One EC2 instance type with its facts and on-demand price per region. */
+export interface InstanceType {
+  name: string;
+  family: string;
+  vcpu: number;
+  memoryGb: number;
+  arch: 'x86_64' | 'arm64';
+  burstable: boolean;
+  /** Baseline and burst network bandwidth. */
+  networkGbps: number;
+  networkPeakGbps: number;
+  /** What EBS can deliver to this type at most, whatever the volumes. */
+  ebsMaxIops: number;
+  instanceStorageGb: number;
+  dedicated: boolean;
+  hourlyUsd: Record<string, number>;
+}
+
+export const CATALOG = catalogData as unknown as { source: Record<string, string>; regions: string[]; families: string[]; instances: InstanceType[] };
+export const REGIONS = CATALOG.regions;
+export const INSTANCES_BY_NAME = new Map(CATALOG.instances.map((i) => [i.name, i]));
+
+export const HOURS_PER_MONTH = 730;
+/** Burstable types earn CPU credits at roughly this share of each vCPU (t3.medium to t3.2xlarge: 20–40 %). */
+export const BURSTABLE_BASELINE = 0.3;
+
+/** EBS list prices per region (USD per GB-month and per provisioned IOPS-month), same source as the catalog. */
+const EBS: Record<string, { gp3Gb: number; gp3Iops: number; io2Gb: number; io2Iops: number; st1Gb: number }> = {
+  'us-east-1': { gp3Gb: 0.08, gp3Iops: 0.005, io2Gb: 0.125, io2Iops: 0.065, st1Gb: 0.045 },
+  'eu-west-1': { gp3Gb: 0.088, gp3Iops: 0.0055, io2Gb: 0.138, io2Iops: 0.072, st1Gb: 0.05 },
+};
+const GP3 = { baseIops: 3000, maxIops: 16000 };
+const IO2 = { maxIops: 64000, iopsPerGb: 500 };
+/** st1 is throughput-optimised HDD: 500 MiB/s at most, ~500 large sequential operations per second. */
+const ST1 = { iops: 500, minGb: 125 };
+/** KMS customer-managed key: USD 1 per month. Dedicated instances: 10 % on the hourly price and USD 2/hour per region. */
+const KMS_KEY_MONTHLY = 1;
+const DEDICATED_MARKUP = 1.1;
+const DEDICATED_REGION_FEE_HOURLY = 2;
+
+export const STORAGE_KINDS = ['gp3', 'io2', 'st1', 'raid0-gp3', 'raid1-gp3', 'raid10-gp3'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+export interface StorageOption {
+  kind: StorageKind;
+  medium: 'ssd' | 'hdd';
+  volumeType: 'gp3' | 'io2' | 'st1';
+  raid?: 0 | 1 | 10;
+  volumes: number;
+  sizeGbEach: number;
+  iopsEach: number;
+  /** What the array delivers: striping adds, mirroring does not for writes. */
+  iops: number;
+  /** Survives the loss of one volume. */
+  redundant: boolean;
+  monthlyUsd: number;
+}
+
+export const SECURITY_LEVELS = ['standard', 'kms', 'dedicated'] as const;
+export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
+
+export interface SecurityOption {
+  level: SecurityLevel;
+  /** 1 standard (EBS encryption, AWS-managed key), 2 customer-managed KMS key + IMDSv2, 3 also dedicated tenancy. */
+  rank: number;
+  encryption: 'aws-managed' | 'kms';
+  tenancy: 'default' | 'dedicated';
+}
+
+export const SECURITY_OPTIONS: SecurityOption[] = [
+  { level: 'standard', rank: 1, encryption: 'aws-managed', tenancy: 'default' },
+  { level: 'kms', rank: 2, encryption: 'kms', tenancy: 'default' },
+  { level: 'dedicated', rank: 3, encryption: 'kms', tenancy: 'dedicated' },
+];
+
+const money = (v: number) => Math.round(v * 100) / 100;
+
+/** One volume or array of the given kind, sized for the data and provisioned for the IOPS asked (within what the kind can do). */
+export function storageOption(kind: StorageKind, region: string, storageGb: number, iopsWanted: number): StorageOption {
+  const p = EBS[region] ?? EBS['us-east-1']!;
+  const gp3 = (gb: number, iops: number) => {
+    const provisioned = Math.min(GP3.maxIops, Math.max(GP3.baseIops, Math.ceil(iops)));
+    return { gb: Math.max(1, Math.ceil(gb)), iops: provisioned, usd: Math.max(1, Math.ceil(gb)) * p.gp3Gb + (provisioned - GP3.baseIops) * p.gp3Iops };
+  };
+  const array = (raid: 0 | 1 | 10, volumes: number): StorageOption => {
+    const stripes = raid === 1 ? 1 : raid === 10 ? volumes / 2 : volumes;
+    const each = gp3(storageGb / stripes, iopsWanted / stripes);
+    return { kind, medium: 'ssd', volumeType: 'gp3', raid, volumes, sizeGbEach: each.gb, iopsEach: each.iops, iops: each.iops * stripes, redundant: raid !== 0, monthlyUsd: money(each.usd * volumes) };
+  };
+  switch (kind) {
+    case 'gp3': {
+      const v = gp3(storageGb, iopsWanted);
+      return { kind, medium: 'ssd', volumeType: 'gp3', volumes: 1, sizeGbEach: v.gb, iopsEach: v.iops, iops: v.iops, redundant: false, monthlyUsd: money(v.usd) };
+    }
+    case 'io2': {
+      const iops = Math.min(IO2.maxIops, Math.max(100, Math.ceil(iopsWanted)));
+      const gb = Math.max(Math.ceil(storageGb), Math.ceil(iops / IO2.iopsPerGb), 4);
+      return { kind, medium: 'ssd', volumeType: 'io2', volumes: 1, sizeGbEach: gb, iopsEach: iops, iops, redundant: false, monthlyUsd: money(gb * p.io2Gb + iops * p.io2Iops) };
+    }
+    case 'st1': {
+      const gb = Math.max(ST1.minGb, Math.ceil(storageGb));
+      return { kind, medium: 'hdd', volumeType: 'st1', volumes: 1, sizeGbEach: gb, iopsEach: ST1.iops, iops: ST1.iops, redundant: false, monthlyUsd: money(gb * p.st1Gb) };
+    }
+    case 'raid0-gp3':
+      return array(0, 2);
+    case 'raid1-gp3':
+      return array(1, 2);
+    case 'raid10-gp3':
+      return array(10, 4);
+  }
+}
+
+/** Instance price for a tenancy, per hour; dedicated adds its per-region fee. */
+export function hourlyPrice(instance: InstanceType, region: string, security: SecurityOption): number | undefined {
+  const base = instance.hourlyUsd[region];
+  if (base === undefined) return undefined;
+  return security.tenancy === 'dedicated' ? base * DEDICATED_MARKUP + DEDICATED_REGION_FEE_HOURLY : base;
+}
+
+export function monthlyCost(instance: InstanceType, region: string, storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } | undefined {
+  const hourly = hourlyPrice(instance, region, security);
+  if (hourly === undefined) return undefined;
+  const monthly = hourly * HOURS_PER_MONTH + storage.monthlyUsd + (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);
+  return { hourlyUsd: Math.round((monthly / HOURS_PER_MONTH) * 1e4) / 1e4, monthlyUsd: money(monthly) };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CATALOG, HOURS_PER_MONTH, SECURITY_OPTIONS, type InstanceType } from './catalog';
+import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
+import type { Proposal } from './solver';
+
+/** What an instance really used: the busiest figures of the observation window. */
+export const observedUsageSchema = z.strictObject({
+  cpu: z.number().min(0, { message: 'expected vCPUs in use ≥ 0' }),
+  memoryGb: z.number().min(0),
+  iops: z.number().min(0),
+  networkGbps: z.number().min(0),
+});
+export type ObservedUsage = z.infer<typeof observedUsageSchema> & { source: 'provider' | 'reported'; seconds?: number };
+
+export interface Evolution {
+  differs: boolean;
+  /** (observed − predicted peak) / predicted peak, per dimension. */
+  deviation: Record<Dimension, number>;
+  observedProfile: ResourceProfile;
+  series: LoadPoint[];
+}
+
+// Below these, a difference is noise rather than a wrong prediction.
+const FLOOR: Record<Dimension, number> = { cpu: 0.05, memoryGb: 0.1, iops: 10, networkGbps: 0.001 };
+
+/**
+ * Observed against predicted: the persona should change when any dimension
+ * is off by more than the threshold. The observed profile keeps the
+ * predicted shape over the day, scaled to what was seen at the peak.
+ */
+export function compareUsage(predicted: ResourceProfile, observed: ObservedUsage, threshold: number): Evolution {
+  const deviation = {} as Record<Dimension, number>;
+  const observedProfile = { storageGb: predicted.storageGb } as ResourceProfile;
+  for (const d of DIMENSIONS) {
+    const p = predicted[d];
+    const base = Math.max(p.peak, FLOOR[d]);
+    deviation[d] = round((Math.max(observed[d], FLOOR[d]) - base) / base, 3);
+    const scale = observed[d] / Math.max(p.peak, 1e-9);
+    observedProfile[d] = p.peak > 0 ? { peak: round(observed[d]), average: round(p.average * scale), sustained: round(p.sustained * scale) } : { peak: round(observed[d]), average: round(observed[d]), sustained: round(observed[d]) };
+  }
+  return { differs: DIMENSIONS.some((d) => Math.abs(deviation[d]) > threshold), deviation, observedProfile, series: seriesOf(observedProfile) };
+}
+
+export interface CostReport {
+  hours: number;
+  runningUsd: number;
+  monthlyUsd: number;
+  recommendation?: { instanceType: string; monthlyUsd: number; savingPerMonthUsd: number; reason: string };
+}
+
+/**
+ * Cost to date, and the cheapest type of the catalog that would carry the
+ * observed load with the same headroom, when it saves more than a tenth.
+ */
+export function rightSize(agreed: Proposal, headroom: number, since: Date, now: Date, observed?: Pick<ObservedUsage, Dimension>): CostReport {
+  const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
+  const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
+  if (!observed) return report;
+  const security = SECURITY_OPTIONS.find((s) => s.level === agreed.security.level)!;
+  const instanceMonthly = (i: InstanceType) => {
+    const hourly = i.hourlyUsd[agreed.region]!;
+    return (security.tenancy === 'dedicated' ? hourly * 1.1 + 2 : hourly) * HOURS_PER_MONTH;
+  };
+  const fits = (i: InstanceType) =>
+    i.hourlyUsd[agreed.region] !== undefined &&
+    i.vcpu >= observed.cpu * headroom &&
+    i.memoryGb >= observed.memoryGb * headroom &&
+    (i.ebsMaxIops || Infinity) >= observed.iops * headroom &&
+    Math.max(i.networkGbps, i.networkPeakGbps) >= observed.networkGbps * headroom;
+  const best = CATALOG.instances.filter(fits).sort((a, b) => instanceMonthly(a) - instanceMonthly(b))[0];
+  if (!best || best.name === agreed.instanceType) return report;
+  const other = agreed.monthlyUsd - instanceMonthly(CATALOG.instances.find((i) => i.name === agreed.instanceType)!);
+  const monthly = round(instanceMonthly(best) + other, 2);
+  const saving = round(agreed.monthlyUsd - monthly, 2);
+  if (saving <= agreed.monthlyUsd * 0.1) return report;
+  return {
+    ...report,
+    recommendation: {
+      instanceType: best.name,
+      monthlyUsd: monthly,
+      savingPerMonthUsd: saving,
+      reason: `observed peak ${round(observed.cpu, 2)} vCPU / ${round(observed.memoryGb, 2)} GiB fits ${best.name} (${best.vcpu} vCPU, ${best.memoryGb} GiB) with ×${headroom} headroom`,
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { workloadSchema } from './analyzer';
+import { REGIONS, SECURITY_LEVELS, type SecurityLevel } from './catalog';
+import { parseConstraint, userConstraintSchema, type UserConstraint } from './constraints';
+import { COMPLIANCE } from './persona';
+
+/** Durations as Temporal reads them: "30 seconds", "1 day", "2h". */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/, { message: 'expected a duration such as "30 seconds", "4 hours" or "2 days"' });
+
+/**
+ * An application's negotiation policy: accept the cheapest proposal that
+ * meets `accept`; otherwise add the next of `otherwise` (one a round), then
+ * reject; give up after `giveUpAfterRounds`.
+ */
+export const negotiationPolicySchema = z.strictObject({
+  accept: z.strictObject({
+    maxMonthlyUsd: z.number().positive().optional(),
+    minHeadroom: z.number().min(1).optional(),
+    families: z.array(z.string()).min(1).optional(),
+    minSecurity: z.enum(SECURITY_LEVELS).optional(),
+  }),
+  otherwise: z.array(userConstraintSchema).default([]),
+  giveUpAfterRounds: z.number().int().min(1).max(100).default(5),
+});
+export type NegotiationPolicy = z.infer<typeof negotiationPolicySchema>;
+
+export const negotiationRequestSchema = z.strictObject({
+  negotiationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
+  user: z.string().min(1),
+  account: z.string().min(1),
+  region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }).default('us-east-1'),
+  provider: z.enum(['local', 'aws']).default('local'),
+  workload: workloadSchema,
+  /** A persona from the store, `name` or `name@version`. */
+  basePersona: z.string().regex(/^[a-z][a-z0-9-]{1,62}(@\d+)?$/, { message: 'expected a persona reference such as web-server or web-server@2' }).optional(),
+  compliance: z.array(z.enum(COMPLIANCE)).default([]),
+  constraints: z.array(z.unknown()).default([]),
+  proposals: z.number().int().min(1).max(8).default(4),
+  limits: z
+    .strictObject({
+      /** How long a round waits for feedback before a reminder goes out. */
+      roundTimeout: duration.default('1 day'),
+      deadline: duration.default('14 days'),
+      maxRounds: z.number().int().min(1).max(1000).default(20),
+      /** Rounds per workflow run before continue-as-new starts a fresh history. */
+      roundsPerRun: z.number().int().min(1).max(100).default(10),
+    })
+    .prefault({}),
+  policy: negotiationPolicySchema.optional(),
+  /** After provisioning: how long usage is observed before the persona is compared, and by how much it may differ. */
+  observe: z.strictObject({ window: duration.default('1 day'), threshold: z.number().positive().max(10).default(0.3) }).prefault({}),
+});
+export type NegotiationRequestInput = z.input<typeof negotiationRequestSchema>;
+export type NegotiationRequest = Omit<z.infer<typeof negotiationRequestSchema>, 'constraints'> & { constraints: UserConstraint[] };
+
+export class InvalidNegotiation extends Error {
+  readonly type = 'InvalidNegotiation';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidNegotiation';
+  }
+}
+
+export function parseNegotiationRequest(input: unknown): NegotiationRequest {
+  const parsed = negotiationRequestSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidNegotiation(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+  const constraints = parsed.data.constraints.map((c, i) => {
+    try {
+      return parseConstraint(c);
+    } catch (err) {
+      throw new InvalidNegotiation(`constraints.${i}: ${(err as Error).message}`);
+    }
+  });
+  return { ...parsed.data, constraints };
+}
+
+export const securityRank = (level: SecurityLevel) => SECURITY_LEVELS.indexOf(level) + 1;

@@ -1,0 +1,388 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { PersonaOperation, PersonaStoreActivities } from '../activities/persona-store';
+import type { Analysed, NegotiationActivities, ProvisionedInstance, Review } from '../activities/negotiation';
+import { describeConstraint } from '../negotiation/constraints';
+import { observedUsageSchema, type ObservedUsage } from '../negotiation/evolution';
+import { rejectionConstraints, validateFeedback, type Feedback, type FeedbackInput } from '../negotiation/feedback';
+import { decideByPolicy } from '../negotiation/policy';
+import type { NegotiationRequestInput } from '../negotiation/request';
+import type { Proposal, SolveResult } from '../negotiation/solver';
+import { MosaicState } from './search-attributes';
+
+export type NegotiationStatus = 'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'failed';
+
+export interface HistoryEntry {
+  round: number;
+  at: string;
+  event: string;
+  by?: string;
+  detail: string;
+}
+
+type Conflict = Extract<SolveResult, { ok: false }>['conflict'];
+
+/** What the `proposals` query returns, and every update after it is applied. */
+export interface NegotiationView {
+  negotiationId: string;
+  status: NegotiationStatus;
+  round: number;
+  proposals: Proposal[];
+  constraints: string[];
+  analysis?: Pick<Analysed['analysis'], 'role' | 'method' | 'confidence' | 'uncertain' | 'headroom' | 'notes' | 'profile'>;
+  history: HistoryEntry[];
+  reminders: number;
+  deadline: string;
+  /** Which run of the workflow this is: continue-as-new starts the next one. */
+  run: number;
+  agreed?: Proposal;
+  provisioned?: ProvisionedInstance;
+  review?: Review;
+  reason?: string;
+}
+
+export type NegotiationResult = NegotiationView;
+
+/** Everything a run hands to the next one through continue-as-new. */
+interface Carried {
+  analysed: Analysed;
+  round: number;
+  proposals: Proposal[];
+  history: HistoryEntry[];
+  outcomes: [string, Outcome][];
+  queue: Queued[];
+  reminders: number;
+  deadlineAt: number;
+  waitingSince: number;
+  policyAdded: number;
+  run: number;
+}
+
+type Outcome = { ok: true } | { ok: false; type: string; message: string };
+interface Queued {
+  id: string;
+  feedback: Feedback;
+}
+
+export const proposalsQuery = defineQuery<NegotiationView>('proposals');
+export const feedbackSignal = defineSignal<[FeedbackInput & { id?: string }]>('feedback');
+export const reportUsageSignal = defineSignal<[ObservedUsage]>('reportUsage');
+export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string }]>('accept');
+export const rejectUpdate = defineUpdate<NegotiationView, [{ because?: string; reason?: string; by?: string }]>('reject');
+export const modifyUpdate = defineUpdate<NegotiationView, [{ proposalId: string; changes: Record<string, unknown>; by?: string }]>('modify');
+export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints: unknown[]; by?: string }]>('addConstraints');
+
+// History and idempotency records kept across runs: enough to answer duplicates and show what happened lately.
+const KEEP_HISTORY = 100;
+const KEEP_OUTCOMES = 200;
+
+const quickRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
+// Analysis trains the text model on first use (seconds); solving is milliseconds, and both are pure but for the store read.
+const { analyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({ startToCloseTimeout: '2 minutes', retry: quickRetry });
+const { proposeInstances, reviseProposal } = proxyLocalActivities<NegotiationActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
+// After an agreement the instance must come to be: provider outages are retried for hours, the keys make it happen once.
+const { provisionInstance } = proxyActivities<NegotiationActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 50 },
+});
+const { reviewInstance } = proxyActivities<NegotiationActivities>({ startToCloseTimeout: '2 minutes', retry: quickRetry });
+const { personaOperation } = proxyActivities<PersonaStoreActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
+
+/** The persona marketplace for the CLI: list, show, create a version, publish; one store operation per run. */
+export async function managePersonas(operation: PersonaOperation): Promise<unknown> {
+  return personaOperation(operation);
+}
+
+function failureOf(err: unknown): { type: string; message: string } {
+  let current = err as { message?: string; type?: string; cause?: unknown } | undefined;
+  let found = { type: 'Error', message: current?.message ?? String(err) };
+  while (current) {
+    if (current.type) found = { type: current.type, message: current.message ?? found.message };
+    current = current.cause as typeof current;
+  }
+  return found;
+}
+
+/**
+ * negotiate(workload, basePersona), as the specification's engine: analyse,
+ * propose, then per round present the proposals and wait for feedback —
+ * accept (agreement), modify (that proposal re-validated and re-priced),
+ * reject (new proposals avoiding the rejected ones and the reason), add
+ * constraints (new proposals) — until agreement, the deadline or the round
+ * limit. An agreement is provisioned once; then the usage is observed, the
+ * persona evolves if the prediction was off, and the cost is reviewed.
+ */
+export async function negotiateInstance(input: NegotiationRequestInput, carried?: Carried): Promise<NegotiationResult> {
+  const negotiationId = workflowInfo().workflowId;
+  const state = {
+    status: (carried ? 'awaiting-feedback' : 'analysing') as NegotiationStatus,
+    analysed: carried?.analysed,
+    round: carried?.round ?? 0,
+    proposals: carried?.proposals ?? [],
+    history: carried?.history ?? [],
+    reminders: carried?.reminders ?? 0,
+    deadlineAt: carried?.deadlineAt ?? 0,
+    waitingSince: carried?.waitingSince ?? Date.now(),
+    policyAdded: carried?.policyAdded ?? 0,
+    run: (carried?.run ?? 0) + 1,
+    agreed: undefined as Proposal | undefined,
+    provisioned: undefined as ProvisionedInstance | undefined,
+    review: undefined as Review | undefined,
+    reason: undefined as string | undefined,
+  };
+  const outcomes = new Map<string, Outcome>(carried?.outcomes ?? []);
+  const queue: Queued[] = carried?.queue ?? [];
+  let reported: ObservedUsage | undefined;
+
+  const log = (event: string, detail: string, by?: string) => {
+    state.history.push({ round: state.round, at: new Date().toISOString(), event, by, detail });
+    if (state.history.length > KEEP_HISTORY) state.history.splice(0, state.history.length - KEEP_HISTORY);
+  };
+  const setStatus = (status: NegotiationStatus) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: MosaicState, value: status }]);
+  };
+  const view = (): NegotiationView => {
+    const a = state.analysed?.analysis;
+    return {
+      negotiationId,
+      status: state.status,
+      round: state.round,
+      proposals: state.proposals,
+      constraints: (state.analysed?.requirements.constraints ?? []).map(describeConstraint),
+      analysis: a && { role: a.role, method: a.method, confidence: a.confidence, uncertain: a.uncertain, headroom: a.headroom, notes: a.notes, profile: a.profile },
+      history: state.history,
+      reminders: state.reminders,
+      deadline: new Date(state.deadlineAt).toISOString(),
+      run: state.run,
+      agreed: state.agreed,
+      provisioned: state.provisioned,
+      review: state.review,
+      reason: state.reason,
+    };
+  };
+
+  // ---- feedback: updates answer the caller, signals are fire-and-forget; both go through one queue in order.
+  setHandler(proposalsQuery, view);
+  const remember = (id: string, outcome: Outcome) => {
+    outcomes.set(id, outcome);
+    if (outcomes.size > KEEP_OUTCOMES) outcomes.delete(outcomes.keys().next().value!);
+  };
+  const checked = (input: unknown): Feedback => {
+    try {
+      return validateFeedback(input, state);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'FeedbackRejected');
+    }
+  };
+  const known = (id: string) => outcomes.has(id) || queue.some((q) => q.id === id);
+  const feedbackUpdate = <A extends object>(kind: Feedback['kind']) => ({
+    // A repeated update id is answered with the first one's outcome, not re-validated against the new state.
+    validator: (arg: A) => {
+      if (!known(currentUpdateInfo()!.id)) checked({ ...arg, kind });
+    },
+    handler: async (arg: A): Promise<NegotiationView> => {
+      const id = currentUpdateInfo()!.id;
+      if (!known(id)) queue.push({ id, feedback: checked({ ...arg, kind }) });
+      await condition(() => outcomes.has(id));
+      const outcome = outcomes.get(id)!;
+      if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.type);
+      return view();
+    },
+  });
+  for (const [update, kind] of [
+    [acceptUpdate, 'accept'],
+    [rejectUpdate, 'reject'],
+    [modifyUpdate, 'modify'],
+    [addConstraintsUpdate, 'addConstraints'],
+  ] as const) {
+    const { validator, handler } = feedbackUpdate<object>(kind);
+    setHandler(update as never, handler as never, { validator: validator as never });
+  }
+  setHandler(feedbackSignal, ({ id, ...feedback }) => {
+    const key = id ?? `signal-${uuid4()}`;
+    if (known(key)) return;
+    try {
+      queue.push({ id: key, feedback: validateFeedback(feedback, state) });
+    } catch (err) {
+      // Nobody waits for a signal's answer: the refusal goes into the history the query shows.
+      remember(key, { ok: false, type: 'FeedbackRejected', message: (err as Error).message });
+      log('ignored', `${feedback.kind ?? 'feedback'} by signal: ${(err as Error).message}`, feedback.by);
+    }
+  });
+  setHandler(reportUsageSignal, (usage) => {
+    const parsed = observedUsageSchema.safeParse(usage);
+    if (parsed.success) reported = { ...parsed.data, source: 'reported' };
+    else log('ignored', `usage report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  });
+
+  // ---- analyse and propose
+  if (!state.analysed) {
+    state.analysed = await analyseWorkload(input);
+    state.deadlineAt = Date.now() + msToNumber(state.analysed.request.limits.deadline as Duration);
+    state.round = 1;
+    const first = await proposeInstances({ requirements: state.analysed.requirements, round: 1, k: state.analysed.request.proposals });
+    if (!first.ok) {
+      setStatus('failed');
+      throw ApplicationFailure.nonRetryable(conflictMessage(first.conflict, 'the request'), 'ConstraintsConflict', first.conflict);
+    }
+    state.proposals = first.proposals;
+    state.waitingSince = Date.now();
+    log('proposed', `${first.proposals.length} proposals from ${first.feasible} feasible of ${first.candidates} configurations (${state.analysed.analysis.notes.join('; ')})`);
+  }
+  const analysed = state.analysed;
+  const { request } = analysed;
+  const roundTimeoutMs = msToNumber(request.limits.roundTimeout as Duration);
+  setStatus('awaiting-feedback');
+
+  /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
+  async function propose(extra: ReturnType<typeof rejectionConstraints>, why: string): Promise<void> {
+    const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
+    const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals });
+    if (!result.ok) throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
+    analysed.requirements = requirements;
+    state.round += 1;
+    state.proposals = result.proposals;
+  }
+
+  async function apply({ feedback: f }: Queued): Promise<void> {
+    switch (f.kind) {
+      case 'accept':
+        state.agreed = state.proposals.find((p) => p.id === f.proposalId)!;
+        log('accepted', `${f.proposalId}: ${state.agreed.instanceType}, ${state.agreed.storage.kind}, ${state.agreed.security.level}, $${state.agreed.monthlyUsd}/month`, f.by);
+        return;
+      case 'reject':
+        await propose(rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
+        log('rejected', `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`, f.by);
+        return;
+      case 'modify': {
+        const original = state.proposals.find((p) => p.id === f.proposalId)!;
+        const revised = await reviseProposal({ proposal: original, changes: f.changes, requirements: analysed.requirements });
+        state.proposals = state.proposals.map((p) => (p.id === revised.id ? revised : p));
+        log('modified', `${f.proposalId} → ${revised.instanceType}, ${revised.storage.kind} ${revised.storage.sizeGbEach} GiB, ${revised.security.level}: $${revised.monthlyUsd}/month`, f.by);
+        return;
+      }
+      case 'addConstraints':
+        await propose(f.constraints, `adding ${f.constraints.map(describeConstraint).join(', ')}`);
+        log('constrained', `${f.constraints.map(describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
+        return;
+    }
+  }
+
+  // ---- the rounds
+  let roundsThisRun = 0;
+  while (state.status === 'awaiting-feedback') {
+    if (state.round > request.limits.maxRounds) {
+      state.reason = `no agreement within ${request.limits.maxRounds} rounds`;
+      setStatus('failed');
+      break;
+    }
+    if (request.policy && !queue.length) {
+      const decision = decideByPolicy(request.policy, state.proposals, state.round, state.policyAdded);
+      if ('giveUp' in decision) {
+        state.reason = decision.giveUp;
+        setStatus('gave-up');
+        break;
+      }
+      if (decision.feedback.kind === 'addConstraints') state.policyAdded += 1;
+      queue.push({ id: `policy-${state.round}-${state.policyAdded}-${decision.feedback.kind}`, feedback: decision.feedback });
+    }
+    const now = Date.now();
+    const wait = Math.min(state.waitingSince + roundTimeoutMs, state.deadlineAt) - now;
+    if (!queue.length && !(wait > 0 && (await condition(() => queue.length > 0, wait)))) {
+      if (Date.now() >= state.deadlineAt) {
+        state.reason = `no agreement before the deadline (${request.limits.deadline} after the start)`;
+        setStatus('expired');
+        break;
+      }
+      state.reminders += 1;
+      const sent = await sendReminder({ negotiationId, round: state.round, reminder: state.reminders, proposals: state.proposals.map((p) => p.id) });
+      log('reminded', `no feedback for ${request.limits.roundTimeout}${sent.sent ? '; webhook notified' : '; no webhook configured'}`);
+      state.waitingSince = Date.now();
+      continue;
+    }
+    const item = queue.shift()!;
+    const roundBefore = state.round;
+    try {
+      await apply(item);
+      remember(item.id, { ok: true });
+    } catch (err) {
+      const { type, message } = failureOf(err);
+      remember(item.id, { ok: false, type, message });
+      log('refused', `${item.feedback.kind}: ${message}`, item.feedback.by);
+      if (item.feedback.by === 'policy') {
+        // The policy would answer the same again: it has nothing left to try.
+        state.reason = `the policy's ${item.feedback.kind} was refused: ${message}`;
+        setStatus('gave-up');
+        break;
+      }
+    }
+    state.waitingSince = Date.now();
+    if (state.agreed) {
+      setStatus('provisioning');
+      break;
+    }
+    if (state.round > roundBefore) roundsThisRun += 1;
+    if (roundsThisRun >= request.limits.roundsPerRun || workflowInfo().continueAsNewSuggested) {
+      // Updates in flight finish in this run; their answers are already recorded.
+      await condition(allHandlersFinished);
+      log('continued', `history handed to run ${state.run + 1} after ${workflowInfo().historyLength} events`);
+      await continueAsNew<typeof negotiateInstance>(input, {
+        analysed,
+        round: state.round,
+        proposals: state.proposals,
+        history: state.history,
+        outcomes: [...outcomes],
+        queue,
+        reminders: state.reminders,
+        deadlineAt: state.deadlineAt,
+        waitingSince: state.waitingSince,
+        policyAdded: state.policyAdded,
+        run: state.run,
+      });
+    }
+  }
+
+  if (state.status !== 'provisioning') {
+    await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: false, rounds: state.round });
+    await condition(allHandlersFinished);
+    return view();
+  }
+
+  // ---- agreement → provision → observe → evolve and review cost
+  const agreed = state.agreed!;
+  state.provisioned = await provisionInstance({ negotiationId, provider: request.provider, proposal: agreed, ingress: analysed.ingress });
+  log('provisioned', `${state.provisioned.instance.provider} ${state.provisioned.instance.id} (${agreed.instanceType} in ${agreed.region})`);
+  await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: true, rounds: state.round });
+  setStatus('observing');
+  await condition(() => reported !== undefined, request.observe.window as Duration);
+  state.review = await reviewInstance({ negotiationId, request, analysis: analysed.analysis, agreed, provisioned: state.provisioned, reported });
+  const e = state.review.evolution;
+  log('reviewed', `${e ? (e.differs ? `usage differs from the prediction; proposed persona ${e.newVersion}` : 'usage matches the prediction') : 'no usage observed'}; $${state.review.cost.runningUsd} so far${state.review.cost.recommendation ? `; right-size to ${state.review.cost.recommendation.instanceType} to save $${state.review.cost.recommendation.savingPerMonthUsd}/month` : ''}`);
+  setStatus('completed');
+  await condition(allHandlersFinished);
+  return view();
+}
+
+function conflictMessage(conflict: Conflict, why: string): string {
+  const relax = conflict.relaxations.map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`).join('; or ');
+  return `no configuration satisfies ${why}: these constraints conflict: ${conflict.constraints.map((c) => `"${c.label}"`).join(' + ')}${relax ? `. Nearest relaxations: ${relax}` : ''}`;
+}
+

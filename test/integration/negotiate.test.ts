@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { NegotiationClosed } from '../../src/client/negotiation';
+import { personaModel } from '../../src/models/persona';
+import type { NegotiationRequestInput } from '../../src/negotiation/request';
+import type { NegotiationView } from '../../src/workflows/negotiate';
+import { failureOf } from '../harness/failures';
+import { recordHistory } from '../harness/histories';
+import { stopLocalServices } from '../harness/services';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+describe('negotiateInstance on the local provider against the real stack', () => {
+  let w: TestWorker;
+  let db: Connection;
+  let dataDir: string;
+  const account = id('acct');
+  const reminders: string[] = [];
+  const hook = http.createServer((req, res) => {
+    reminders.push(String(req.headers['idempotency-key']));
+    res.statusCode = 204;
+    res.end();
+  });
+
+  const request = (over: Partial<NegotiationRequestInput> = {}): NegotiationRequestInput => ({
+    negotiationId: id('neg'),
+    user: 'alice',
+    account,
+    workload: { kind: 'text', text: 'run a medium-sized e-commerce website with a nightly report' },
+    limits: { roundTimeout: '1 hour', deadline: '7 days', maxRounds: 20, roundsPerRun: 10 },
+    observe: { window: '2 seconds', threshold: 0.3 },
+    ...over,
+  });
+  const until = async (workflowId: string, done: (v: NegotiationView) => boolean): Promise<NegotiationView> => {
+    for (;;) {
+      const v = await w.client.negotiations.show(workflowId);
+      if (done(v)) return v;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negotiate_${randomUUID().slice(0, 8)}`;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-negotiate-'));
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_NEGOTIATION_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as { port: number }).port}/reminders`,
+    });
+    db = await mongoose.createConnection(uri).asPromise();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await w?.stop();
+    hook.close();
+    // The agreed instances are child processes: stop them before their records go with the data dir.
+    await stopLocalServices(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('negotiates with a person: modify, reject, add constraints, accept; provisions once and reviews usage', async () => {
+    const n = w.client.negotiations;
+    const { workflowId } = await n.start(request());
+    let v = await until(workflowId, (x) => x.status === 'awaiting-feedback');
+    expect(v.round).toBe(1);
+    expect(v.analysis).toMatchObject({ role: 'web-server', method: 'text-model', uncertain: false });
+    expect(v.proposals.length).toBeGreaterThanOrEqual(2);
+    const first = v.proposals[0]!;
+
+    // modify: re-validated and re-priced, same round.
+    v = await n.feedback(workflowId, 'modify', { proposalId: first.id, changes: { storageGb: 300, storageKind: 'gp3' }, by: 'alice' });
+    const modified = v.proposals.find((p) => p.id === first.id)!;
+    expect(modified).toMatchObject({ modified: true, storage: expect.objectContaining({ kind: 'gp3', sizeGbEach: 300 }) });
+    expect(v.round).toBe(1);
+    const rejected = v.proposals;
+
+    // reject because of cost: round 2 is cheaper than anything rejected, and none of it again.
+    v = await n.feedback(workflowId, 'reject', { because: 'cost', reason: 'too expensive', by: 'alice' });
+    expect(v.round).toBe(2);
+    for (const p of v.proposals) {
+      expect(p.monthlyUsd).toBeLessThan(Math.min(...rejected.map((r) => r.monthlyUsd)));
+      expect(rejected.map((r) => r.key)).not.toContain(p.key);
+      expect(p.id).toMatch(/^r2-p\d$/);
+    }
+
+    // add constraints, with an update id sent twice: applied once.
+    const updateId = randomUUID();
+    v = await n.feedback(workflowId, 'addConstraints', { constraints: ['no burstable types'] }, updateId);
+    const again = await n.feedback(workflowId, 'addConstraints', { constraints: ['no burstable types'] }, updateId);
+    expect(again.round).toBe(3);
+    expect(v.round).toBe(3);
+    for (const p of v.proposals) expect(p.burstable).toBe(false);
+    expect(v.constraints).toContain('no burstable types');
+
+    // Bad feedback is refused with the reason, and changes nothing.
+    expect((await failureOf(n.feedback(workflowId, 'accept', { proposalId: 'r9-p9' }))).message).toMatch(/proposal r9-p9 does not exist; the current proposals are r3-p1/);
+    const conflict = await failureOf(n.feedback(workflowId, 'addConstraints', { constraints: ['at most 5 per month'] }));
+    expect(conflict).toMatchObject({ type: 'ConstraintsConflict' });
+    expect(conflict.message).toMatch(/these constraints conflict: .*"at most \$5\/month".*Nearest relaxations: raise the monthly limit to \$\d+/);
+    expect((await failureOf(n.feedback(workflowId, 'modify', { proposalId: v.proposals[0]!.id, changes: { instanceType: 't3.nano' } }))).message).toMatch(/breaks "vCPUs ≥ peak/);
+    expect((await n.show(workflowId)).round).toBe(3);
+
+    // accept → provision (a real process answering on its port) → observe → review.
+    const chosen = v.proposals[0]!;
+    v = await n.feedback(workflowId, 'accept', { proposalId: chosen.id, by: 'alice' });
+    expect(v.agreed?.id).toBe(chosen.id);
+    const done = await n.result(workflowId);
+    expect(done.status).toBe('completed');
+    expect(done.provisioned?.instance).toMatchObject({ provider: 'local', kind: 'service', key: `${workflowId}/instance` });
+    const answer = await fetch(done.provisioned!.instance.attributes.url!).then((r) => r.json());
+    expect(answer).toMatchObject({ ok: true, service: `negotiated-${workflowId}` });
+    // A near-idle process uses far less than a shop's prediction: a new persona version is proposed and a smaller type recommended.
+    expect(done.review?.evolution).toMatchObject({ differs: true, newVersion: `${workflowId}-observed@1` });
+    expect(done.review?.cost.recommendation?.savingPerMonthUsd).toBeGreaterThan(0);
+    expect(done.history.map((h) => h.event)).toEqual(['proposed', 'modified', 'rejected', 'constrained', 'refused', 'refused', 'accepted', 'provisioned', 'reviewed']);
+    const proposed = await personaModel(db).findOne({ account, name: `${workflowId}-observed` }).lean();
+    expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
+    const builtin = await personaModel(db).findOne({ account: 'mosaic', name: 'web-server' }).lean();
+    expect(builtin?.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
+
+    // Feedback after the end: a clear refusal.
+    const late = await failureOf(n.feedback(workflowId, 'reject', {}));
+    expect(late.message).toMatch(/has ended \(completed\); it no longer takes feedback/);
+    await expect(n.feedback(workflowId, 'reject', {})).rejects.toBeInstanceOf(NegotiationClosed);
+    await recordHistory(w.client.temporal, workflowId, 'human');
+  }, 120_000);
+
+  it('negotiates by itself under an application policy: adds its constraint, then accepts the cheapest match', async () => {
+    const { workflowId } = await w.client.negotiations.start(
+      request({
+        workload: { kind: 'structured', workload: { role: 'database', requestsPerSecond: 300, datasetGb: 80 } },
+        policy: { accept: { families: ['z1d'], maxMonthlyUsd: 3000 }, otherwise: [{ kind: 'families', families: ['z1d'] }], giveUpAfterRounds: 4 },
+      }),
+    );
+    const done = await w.client.negotiations.result(workflowId);
+    expect(done.status).toBe('completed');
+    expect(done.agreed?.family).toBe('z1d');
+    expect(done.history.filter((h) => h.by === 'policy').map((h) => h.event)).toEqual(['constrained', 'accepted']);
+    await recordHistory(w.client.temporal, workflowId, 'policy');
+  }, 120_000);
+
+  it('gives up under a policy nothing can meet: after its rounds, or when nothing cheaper exists', async () => {
+    const n = w.client.negotiations;
+    const rounds = await n.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } }, policy: { accept: { families: ['x9'] }, otherwise: [], giveUpAfterRounds: 3 } }));
+    expect(await n.result(rounds.workflowId)).toMatchObject({ status: 'gave-up', round: 3, reason: "no proposal met the policy's acceptance criteria in 3 rounds" });
+    const cheap = await n.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } }, policy: { accept: { maxMonthlyUsd: 1 }, otherwise: [], giveUpAfterRounds: 3 } }));
+    const done = await n.result(cheap.workflowId);
+    expect(done).toMatchObject({ status: 'gave-up', round: 1 });
+    expect(done.reason).toMatch(/^the policy's reject was refused: no configuration satisfies rejecting r1-p1.* because of cost: these constraints conflict/);
+    expect(done.provisioned).toBeUndefined();
+  }, 60_000);
+
+  it('keeps history bounded across many rounds with continue-as-new; signals and duplicates count once', async () => {
+    const n = w.client.negotiations;
+    const { workflowId } = await n.start(
+      request({ workload: { kind: 'structured', workload: { role: 'web-server', requestsPerSecond: 50 } }, limits: { roundTimeout: '1 hour', deadline: '7 days', maxRounds: 50, roundsPerRun: 2 } }),
+    );
+    await until(workflowId, (x) => x.status === 'awaiting-feedback');
+    for (let i = 0; i < 5; i++) await n.feedback(workflowId, 'reject', { because: i % 2 ? 'family' : 'storage' });
+    // Fire-and-forget: the same signal id twice moves one round.
+    await n.signal(workflowId, { id: 'sig-1', kind: 'reject' });
+    await n.signal(workflowId, { id: 'sig-1', kind: 'reject' });
+    const v = await until(workflowId, (x) => x.round === 7);
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = await n.show(workflowId);
+    expect(settled.round).toBe(7);
+    expect(settled.run).toBeGreaterThanOrEqual(3);
+    expect(v.history.filter((h) => h.event === 'continued').length).toBeGreaterThanOrEqual(2);
+    // A signal the negotiation cannot apply is recorded, not applied.
+    await n.signal(workflowId, { kind: 'accept', proposalId: 'nope' });
+    const ignored = await until(workflowId, (x) => x.history.some((h) => h.event === 'ignored'));
+    expect(ignored.history.find((h) => h.event === 'ignored')!.detail).toMatch(/proposal nope does not exist/);
+    await n.feedback(workflowId, 'accept', { proposalId: ignored.proposals[0]!.id });
+    expect((await n.result(workflowId)).status).toBe('completed');
+  }, 120_000);
+
+  it('refuses an unknown persona and contradictory constraints with clear failures', async () => {
+    const unknown = await w.client.negotiations.start(request({ basePersona: 'no-such-persona' }));
+    expect(await failureOf(w.client.negotiations.result(unknown.workflowId))).toMatchObject({ type: 'UnknownPersona', message: expect.stringMatching(/persona no-such-persona does not exist or is not visible/) });
+    const contradictory = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'analytics', requestsPerSecond: 5 } }, constraints: ['at most 10 per month', 'graviton only'] }));
+    const failure = await failureOf(w.client.negotiations.result(contradictory.workflowId));
+    expect(failure.type).toBe('ConstraintsConflict');
+    expect(failure.message).toMatch(/no configuration satisfies the request: these constraints conflict: .*"at most \$10\/month"/);
+    expect(failure.message).not.toMatch(/arm64 only/);
+  }, 60_000);
+
+  it('reminds through the webhook when a round waits past its timeout', async () => {
+    const { workflowId } = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 100 } }, limits: { roundTimeout: '1 second', deadline: '4 seconds', maxRounds: 5, roundsPerRun: 10 } }));
+    const done = await w.client.negotiations.result(workflowId);
+    expect(done.status).toBe('expired');
+    expect(done.reminders).toBeGreaterThanOrEqual(2);
+    expect(reminders).toContain(`${workflowId}/round-1/reminder-1`);
+  }, 60_000);
+});

@@ -1,0 +1,41 @@
+import { profileFromStructured } from '../../../src/negotiation/capacity';
+import { compareUsage, rightSize } from '../../../src/negotiation/evolution';
+import { profileOf } from '../../../src/negotiation/persona';
+import { solve } from '../../../src/negotiation/solver';
+
+const predicted = profileFromStructured({ role: 'database', requestsPerSecond: 500, datasetGb: 100 });
+
+describe('persona evolution', () => {
+  it('keeps the persona when observed usage is within the threshold', () => {
+    const e = compareUsage(predicted, { source: 'reported', cpu: predicted.cpu.peak * 1.1, memoryGb: predicted.memoryGb.peak, iops: predicted.iops.peak * 0.9, networkGbps: predicted.networkGbps.peak }, 0.3);
+    expect(e.differs).toBe(false);
+    expect(e.deviation.cpu).toBeCloseTo(0.1, 2);
+  });
+
+  it('proposes the observed profile, keeping the daily shape, when usage differs beyond it', () => {
+    const e = compareUsage(predicted, { source: 'reported', cpu: predicted.cpu.peak * 2, memoryGb: predicted.memoryGb.peak, iops: predicted.iops.peak, networkGbps: predicted.networkGbps.peak }, 0.3);
+    expect(e.differs).toBe(true);
+    expect(e.deviation.cpu).toBeCloseTo(1, 2);
+    expect(e.observedProfile.cpu.peak).toBeCloseTo(predicted.cpu.peak * 2, 2);
+    expect(e.observedProfile.cpu.average).toBeCloseTo(predicted.cpu.average * 2, 2);
+    expect(profileOf(e.series, predicted.storageGb).cpu.peak).toBeCloseTo(predicted.cpu.peak * 2, 2);
+  });
+});
+
+describe('cost management', () => {
+  const result = solve({ profile: predicted, headroom: 1.3, compliance: [], cost: { maxHourlyUsd: 5, maxMonthlyUsd: 4000 }, region: 'us-east-1', constraints: [{ kind: 'noBurstable' }] });
+  if (!result.ok) throw new Error('expected proposals');
+  const agreed = result.proposals[0]!;
+
+  it('prices the running instance by the hour', () => {
+    const r = rightSize(agreed, 1.3, new Date('2026-11-01T00:00:00Z'), new Date('2026-11-03T00:00:00Z'));
+    expect(r).toEqual({ hours: 48, runningUsd: Math.round(48 * agreed.hourlyUsd * 100) / 100, monthlyUsd: agreed.monthlyUsd });
+  });
+
+  it('recommends a smaller type when observed usage is far below the prediction', () => {
+    const r = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), { cpu: 0.2, memoryGb: 0.5, iops: 50, networkGbps: 0.01 });
+    expect(r.recommendation).toMatchObject({ savingPerMonthUsd: expect.any(Number) });
+    expect(r.recommendation!.monthlyUsd).toBeLessThan(agreed.monthlyUsd * 0.9);
+    expect(r.recommendation!.reason).toMatch(/observed peak 0.2 vCPU/);
+  });
+});

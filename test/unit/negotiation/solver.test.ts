@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { profileFromStructured } from '../../../src/negotiation/capacity';
+import { dominates, enumerate, paretoFront, reviseProposal, solve, type Candidate, type Requirements } from '../../../src/negotiation/solver';
+
+const webShop = (over: Partial<Requirements> = {}): Requirements => ({
+  profile: profileFromStructured({ role: 'web-server', requestsPerSecond: 200, datasetGb: 50 }),
+  headroom: 1.3,
+  compliance: [],
+  cost: { maxHourlyUsd: 1, maxMonthlyUsd: 600 },
+  region: 'us-east-1',
+  constraints: [],
+  ...over,
+});
+
+/** The definition, checked pair by pair: nothing dominates a member, and of equal members the first key stays. */
+function bruteForceFront(candidates: Candidate[]): Set<string> {
+  const same = (a: Candidate, b: Candidate) => !dominates(a, b) && !dominates(b, a) && a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
+  return new Set(candidates.filter((c) => !candidates.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key)))).map((c) => c.key));
+}
+
+describe('constraint solver', () => {
+  it('proposes only Pareto-optimal configurations, equal to a brute-force front, over the full catalog', () => {
+    const req = webShop();
+    const all = enumerate(req);
+    expect(all.length).toBeGreaterThan(3000);
+    const result = solve(req, { candidates: all });
+    if (!result.ok) throw new Error('expected proposals');
+    const feasible = all.filter((c) => c.region === 'us-east-1' && c.monthlyUsd <= 600 && c.hourlyUsd <= 1 && c.headroom >= 1.3);
+    const front = paretoFront(feasible);
+    expect(new Set(front.map((c) => c.key))).toEqual(bruteForceFront(feasible));
+    for (const p of result.proposals) expect(front.map((c) => c.key)).toContain(p.key);
+  });
+
+  it('agrees with brute force on random workloads and constraints (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          role: fc.constantFrom('web-server', 'database', 'cache', 'analytics'),
+          rps: fc.double({ min: 1, max: 2000, noNaN: true }),
+          data: fc.double({ min: 1, max: 500, noNaN: true }),
+          region: fc.constantFrom('us-east-1', 'eu-west-1'),
+        }),
+        ({ role, rps, data, region }) => {
+          const req = webShop({ profile: profileFromStructured({ role: role as never, requestsPerSecond: rps, datasetGb: data }), region, cost: { maxHourlyUsd: 50, maxMonthlyUsd: 30000 } });
+          const feasible = enumerate(req).filter((c) => c.region === region && c.headroom >= 1.3);
+          expect(new Set(paretoFront(feasible).map((c) => c.key))).toEqual(bruteForceFront(feasible));
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  it('offers diverse proposals: each differs from the others in family, storage or cost band, and says why it fits', () => {
+    const result = solve(webShop(), { k: 4 });
+    if (!result.ok) throw new Error('expected proposals');
+    expect(result.proposals).toHaveLength(4);
+    const ps = result.proposals;
+    for (let i = 0; i < ps.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = ps[i]!;
+        const b = ps[j]!;
+        expect(a.family !== b.family || a.storage.kind !== b.storage.kind || a.costBand !== b.costBand || a.security.level !== b.security.level).toBe(true);
+      }
+    }
+    expect(ps[0]!.monthlyUsd).toBe(Math.min(...ps.map((p) => p.monthlyUsd)));
+    expect(ps[0]!.reasons.join(' ')).toMatch(/vCPUs for a predicted peak of .* within the \$600\/month tolerance/);
+  });
+
+  it('applies compliance, user constraints and rejected configurations', () => {
+    const result = solve(webShop({ compliance: ['pci-dss'], constraints: [{ kind: 'region', region: 'eu-west-1' }, { kind: 'noBurstable' }, { kind: 'minIops', iops: 3000 }] }));
+    if (!result.ok) throw new Error('expected proposals');
+    for (const p of result.proposals) {
+      expect(p.region).toBe('eu-west-1');
+      expect(p.burstable).toBe(false);
+      expect(p.iops).toBeGreaterThanOrEqual(3000);
+      expect(p.security.encryption).toBe('kms');
+    }
+    const first = result.proposals[0]!;
+    const again = solve(webShop({ compliance: ['pci-dss'], constraints: [{ kind: 'region', region: 'eu-west-1' }, { kind: 'noBurstable' }, { kind: 'minIops', iops: 3000 }, { kind: 'exclude', keys: [first.key] }] }));
+    if (!again.ok) throw new Error('expected proposals');
+    expect(again.proposals.map((p) => p.key)).not.toContain(first.key);
+  });
+
+  it('names a minimal conflicting set and the nearest relaxations when nothing fits', () => {
+    const result = solve(webShop({ constraints: [{ kind: 'maxMonthlyUsd', usd: 20 }, { kind: 'arch', arch: 'arm64' }, { kind: 'minIops', iops: 100 }] }));
+    if (result.ok) throw new Error('expected a conflict');
+    // The capacity need and the $20 cap conflict on their own; arch and IOPS are innocent.
+    expect(result.conflict.constraints.map((c) => c.id).sort()).toEqual(['capacity.cpu', 'user.0.maxMonthlyUsd']);
+    const cap = result.conflict.relaxations.find((r) => r.constraint === 'user.0.maxMonthlyUsd')!;
+    expect(cap.suggestion).toMatch(/^raise the monthly limit to \$\d+/);
+    expect(cap.proposal.monthlyUsd).toBeGreaterThan(20);
+    // Minimal: without any one member the rest is satisfiable.
+    for (const r of result.conflict.relaxations) expect(r.proposal.key).toBeDefined();
+  });
+
+  it('re-validates and re-prices a modified proposal, and refuses one that breaks a constraint', () => {
+    const req = webShop();
+    const result = solve(req);
+    if (!result.ok) throw new Error('expected proposals');
+    const p = result.proposals[0]!;
+    const bigger = reviseProposal(p, { storageGb: 400, storageKind: 'gp3' }, req);
+    expect(bigger.storage.sizeGbEach).toBe(400);
+    expect(bigger.monthlyUsd).toBeGreaterThan(p.monthlyUsd - p.storage.monthlyUsd);
+    expect(bigger.modified).toBe(true);
+    expect(() => reviseProposal(p, { instanceType: 't3.nano' }, req)).toThrow(/breaks "vCPUs ≥ peak/);
+    expect(() => reviseProposal(p, { instanceType: 'q9.huge' }, req)).toThrow(/q9\.huge is not in the catalog/);
+  });
+});
