@@ -72,6 +72,19 @@ export const settings = {
     schema: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
     doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
   },
+  MOSAIC_METRICS_PORT: {
+    schema: z.coerce
+      .number({ message: 'expected a TCP port number such as 9464, or 0 to serve no metrics' })
+      .int({ message: 'expected a whole TCP port number such as 9464, or 0' })
+      .min(0, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
+      .max(65535, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
+      .default(9464),
+    doc: 'port of the worker\'s Prometheus /metrics (Mosaic and Temporal SDK metrics); 0 serves none',
+  },
+  MOSAIC_METRICS_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'address the metrics server binds (0.0.0.0 in containers, so Prometheus can scrape it)',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -100,6 +113,8 @@ export interface Config {
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
   aws?: { region: string; endpoint?: string };
+  /** port 0: no metrics server. */
+  metrics: { host: string; port: number };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -150,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
+    metrics: { host: raw.MOSAIC_METRICS_HOST, port: raw.MOSAIC_METRICS_PORT },
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

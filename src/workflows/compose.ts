@@ -48,6 +48,8 @@ const { undoHandler } = proxyActivities<CompositionActivities>({ startToCloseTim
 /** Each handler runs with the retry policy and timeout its registry entry declares. */
 function handlerActivities(step: PlannedStep) {
   return proxyActivities<CompositionActivities>({
+    // What the Web UI's timeline shows for the activity, instead of a row of identical `runHandler`s.
+    summary: `${step.stage}: ${step.ref}`,
     startToCloseTimeout: step.timeoutMs,
     heartbeatTimeout: Math.min(step.timeoutMs, 10_000),
     retry: {
