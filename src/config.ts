@@ -176,6 +176,11 @@ export function workflowUrl(config: Config, workflowId: string, runId?: string):
   return runId ? `${base}/${encodeURIComponent(runId)}` : base;
 }
 
+/** Link to the Web UI's workflow list filtered by a visibility query. */
+export function visibilityUrl(config: Config, query: string): string {
+  return `${config.temporal.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
 /** Options shared by the client's Connection and the worker's NativeConnection. */
 export function temporalConnectionOptions(config: Config): { address: string; tls?: boolean; apiKey?: string } {
   const { address, tls, apiKey } = config.temporal;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerAudit } from './commands/audit';
+import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
@@ -8,6 +9,7 @@ import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerPolicy } from './commands/policy';
 import { registerStack } from './commands/stack';
+import { registerStatus } from './commands/status';
 import { registerWorker } from './commands/worker';
 import { CommandFailed } from './errors';
 import { rootFailure } from './failures';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerAudit(program);
   registerDemo(program);
+  registerStatus(program);
+  registerCompletion(program);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

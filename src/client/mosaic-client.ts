@@ -8,6 +8,7 @@ import type { CompositionRequestInput } from '../composition/request';
 import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
+import { readStatus, type StatusReport } from './status';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -48,6 +49,11 @@ export class MosaicClient {
 
   get governance(): GovernanceClient {
     return new GovernanceClient(this);
+  }
+
+  /** Workflows by kind and state from visibility, workers, handler health and the model version. */
+  status(opts: { since: Date }): Promise<StatusReport> {
+    return readStatus(this, opts);
   }
 
   get taskQueue(): string {
