@@ -42,7 +42,7 @@ describe('TLS and API key options reach both Temporal connections', () => {
     server.on('session', (session) => sessions.add(session));
     server.on('stream', (stream, headers) => {
       const peer = (stream.session?.socket as TLSSocket | undefined)?.getPeerCertificate();
-      calls.push({ path: String(headers[':path']), authorization: headers.authorization as string | undefined, clientCn: peer?.subject?.CN });
+      calls.push({ path: String(headers[':path']), authorization: headers.authorization as string | undefined, clientCn: peer?.subject?.CN as string | undefined });
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '16', 'grpc-message': 'recorded by the test' }));
       stream.end();
