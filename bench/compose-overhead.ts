@@ -1,8 +1,8 @@
 // composeResource's overhead: 200 workflows at concurrency 20, each a pipeline
 // of 5 no-op handlers, against a bare workflow running 5 no-op activities in
-// sequence; same worker, same stack, same run (baseline, compose, baseline,
-// compose). Prints one JSON line with p50/p95 latency, throughput and ratios,
-// then the cost of planComposition with 50 policies and 100 handler versions.
+// sequence; same worker, same stack, same run, in alternating rounds. Prints
+// one JSON line with p50/p95 latency, throughput, CPU per workflow by process
+// and the ratios, then the cost of planComposition with 50 policies and 100 handler versions.
 //   npx tsx bench/compose-overhead.ts        (starts its own stack on free ports)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,10 +28,11 @@ import { benchActivities } from './activities';
 
 const WORKFLOWS = 200;
 const CONCURRENCY = 20;
+const ROUNDS = 4;
 
 const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 100) / 100;
 };
 
 // CPU time per workflow by process: on a 2-core machine the server, FerretDB
@@ -63,7 +64,7 @@ async function measure(count: number, run: (i: number) => Promise<unknown>) {
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSnapshot();
   const cpuMsPerWorkflow = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) / count) * 10) / 10]));
-  return { cpuMsPerWorkflow, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
+  return { cpuMsPerWorkflow, p50Ms: Math.round(percentile(latencies, 0.5)), p95Ms: Math.round(percentile(latencies, 0.95)), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
 }
 
 function policy(name: string, priority: number, match: string, stages: string[][]) {
@@ -129,11 +130,12 @@ async function main() {
       await measure(40, baseline);
       await measure(40, compose);
       const rounds: { baseline: Awaited<ReturnType<typeof measure>>; compose: Awaited<ReturnType<typeof measure>> }[] = [];
-      for (let round = 0; round < 2; round++) {
-        process.stderr.write(`round ${round + 1}: baseline, then compose (${WORKFLOWS / 2} each)\n`);
-        rounds.push({ baseline: await measure(WORKFLOWS / 2, baseline), compose: await measure(WORKFLOWS / 2, compose) });
+      // Short alternating rounds: whatever else the machine does weighs on both sides alike.
+      for (let round = 0; round < ROUNDS; round++) {
+        process.stderr.write(`round ${round + 1}/${ROUNDS}: baseline, then compose (${WORKFLOWS / ROUNDS} each)\n`);
+        rounds.push({ baseline: await measure(WORKFLOWS / ROUNDS, baseline), compose: await measure(WORKFLOWS / ROUNDS, compose) });
       }
-      const avg = (k: 'baseline' | 'compose', f: 'p50Ms' | 'p95Ms' | 'throughputPerSec') => rounds.reduce((a, r) => a + r[k][f], 0) / rounds.length;
+      const avg = (k: 'baseline' | 'compose', f: 'p50Ms' | 'p95Ms' | 'throughputPerSec') => Math.round((rounds.reduce((a, r) => a + r[k][f], 0) / rounds.length) * 100) / 100;
       const cpu = (k: 'baseline' | 'compose') =>
         Object.fromEntries(Object.keys(rounds[0]![k].cpuMsPerWorkflow).map((p) => [p, Math.round((rounds.reduce((a, r) => a + r[k].cpuMsPerWorkflow[p]!, 0) / rounds.length) * 10) / 10]));
       const result = {

@@ -89,6 +89,15 @@ export const settings = {
     schema: z.string().min(1).default('127.0.0.1'),
     doc: 'address the metrics server binds (0.0.0.0 in containers, so Prometheus can scrape it)',
   },
+  MOSAIC_SNAPSHOT_MONITOR_SECONDS: {
+    schema: z.coerce
+      .number({ message: 'expected a whole number of seconds such as 10' })
+      .int({ message: 'expected a whole number of seconds such as 10' })
+      .min(1, { message: 'expected at least 1 second' })
+      .max(86_400, { message: 'expected at most 86400 seconds (a day)' })
+      .default(10),
+    doc: 'how long a composed snapshot is monitored after it starts; what is measured trains the AI_AGENT',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -118,6 +127,7 @@ export interface Config {
   cacheDir: string;
   bootstrapAdminKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
+  snapshot: { monitorSeconds: number };
   aws?: { region: string; endpoint?: string };
   /** port 0: no metrics server. */
   metrics: { host: string; port: number };
@@ -177,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     metrics: { host: raw.MOSAIC_METRICS_HOST, port: raw.MOSAIC_METRICS_PORT },
     logLevel: raw.MOSAIC_LOG_LEVEL,

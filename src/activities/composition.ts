@@ -5,6 +5,7 @@ import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCana
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { cpuMeter } from '../handlers/cpu-share';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
@@ -29,7 +30,8 @@ export interface CompositionPlan {
 }
 
 export interface StepInput {
-  step: PlannedStep;
+  /** Which step: the handler's descriptor comes from the registry, so the plan is not carried into every call. */
+  step: Pick<PlannedStep, 'stage' | 'ref'>;
   request: CompositionRequest;
   outputs: Record<string, string>;
   resources: ResourceRef[];
@@ -37,8 +39,9 @@ export interface StepInput {
 
 export interface StepResult extends HandlerResult {
   latencyMs: number;
-  /** Measured for sandboxed handlers; built-ins share the worker's process and report none. */
+  /** Measured in the sandbox for user handlers; for built-ins, their share of the worker's CPU (see cpu-share.ts). */
   cpuMs?: number;
+  /** Measured in the sandbox for user handlers only: built-ins share the worker's heap. */
   memoryMb?: number;
 }
 
@@ -82,6 +85,7 @@ export function createCompositionActivities(deps: {
   const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
+  const cpu = cpuMeter();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
   // metrics change far less often. Short-lived caches keep planning to one
@@ -218,6 +222,7 @@ export function createCompositionActivities(deps: {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
       const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
+      const charged = cpu.start();
       const started = performance.now();
       try {
         let result: HandlerResult & { cpuMs?: number; memoryMb?: number };
@@ -230,13 +235,15 @@ export function createCompositionActivities(deps: {
         }
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
-        return { output: result.output, resources: result.resources, latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb };
+        // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
+        return { output: result.output, resources: result.resources, latencyMs, cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
       } catch (err) {
         prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;
       } finally {
+        charged();
         clearInterval(heartbeat);
       }
     },

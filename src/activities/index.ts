@@ -7,6 +7,7 @@ import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
 import { createPolicyStoreActivities } from './policy-store';
+import { createSnapshotActivities } from './snapshot';
 
 export interface ActivityDeps {
   connection: Connection;
@@ -16,12 +17,14 @@ export interface ActivityDeps {
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities({ connection, config }: ActivityDeps) {
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
-  if (config.aws) providers.aws = new AwsProvider(config.aws);
+  const aws = config.aws ? new AwsProvider(config.aws) : undefined;
+  if (aws) providers.aws = aws;
   return {
     ...createHealthActivities({ connection }),
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({ connection, providers, settings: config.composition }),
+    ...createSnapshotActivities({ connection, config, aws }),
   };
 }
 

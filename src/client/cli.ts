@@ -8,6 +8,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerPolicy } from './commands/policy';
+import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
 import { registerStatus } from './commands/status';
 import { registerWorker } from './commands/worker';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerHandler(program);
   registerKeys(program);
   registerAudit(program);
+  registerSnapshot(program);
   registerDemo(program);
   registerStatus(program);
   registerCompletion(program);

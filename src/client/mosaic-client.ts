@@ -9,6 +9,7 @@ import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
 import { readStatus, type StatusReport } from './status';
+import { SnapshotClient } from './snapshot';
 
 /** A readable id that sorts by time in the Web UI: `<kind>-<yyyymmddhhmmss>-<4 hex>`. */
 export function readableId(kind: string, now = new Date()): string {
@@ -54,6 +55,10 @@ export class MosaicClient {
   /** Workflows by kind and state from visibility, workers, handler health and the model version. */
   status(opts: { since: Date }): Promise<StatusReport> {
     return readStatus(this, opts);
+  }
+
+  get snapshots(): SnapshotClient {
+    return new SnapshotClient(this);
   }
 
   get taskQueue(): string {

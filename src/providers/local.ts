@@ -11,7 +11,7 @@ const short = (key: string) => createHash('sha256').update(key).digest('hex').sl
 
 // The service a request without a command gets: answers every HTTP request
 // with its name, so a person (or a test) can see it is up.
-const DEFAULT_SERVICE = [
+export const DEFAULT_SERVICE = [
   process.execPath,
   '-e',
   "require('node:http').createServer((q,r)=>r.end(JSON.stringify({service:process.env.MOSAIC_SERVICE_NAME,ok:true}))).listen(+process.env.PORT,'127.0.0.1')",

@@ -62,6 +62,10 @@ function temporalArgs(opts: StackOptions): string[] {
     '--db-filename', db,
     '--log-level', 'warn',
     '--log-format', 'json',
+    // A write-ahead log with fsync at checkpoints: the server still survives its
+    // own crash or a kill, and stops waiting on the disk for every transaction.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
   ];
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort));

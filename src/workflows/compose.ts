@@ -45,13 +45,19 @@ const { planComposition, recordOutcome } = proxyLocalActivities<CompositionActiv
 });
 const { undoHandler } = proxyActivities<CompositionActivities>({ startToCloseTimeout: '5 minutes', retry: bookkeepingRetry });
 
-/** Each handler runs with the retry policy and timeout its registry entry declares. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/**
+ * Each handler runs with the retry policy and timeout its registry entry
+ * declares. A heartbeat timeout notices a lost worker before a long timeout
+ * would; on a step no longer than it, it adds a server timer and nothing else.
+ */
 function handlerActivities(step: PlannedStep) {
   return proxyActivities<CompositionActivities>({
     // What the Web UI's timeline shows for the activity, instead of a row of identical `runHandler`s.
     summary: `${step.stage}: ${step.ref}`,
     startToCloseTimeout: step.timeoutMs,
-    heartbeatTimeout: Math.min(step.timeoutMs, 10_000),
+    ...(step.timeoutMs > HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
     retry: {
       maximumAttempts: step.retry.maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
@@ -112,7 +118,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     const settled = await Promise.allSettled(
       level.map(async (step) => {
         entry(step).status = 'running';
-        const result = await handlerActivities(step).runHandler({ step, request, outputs: snapshot, resources: [...resources] });
+        const result = await handlerActivities(step).runHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs: snapshot, resources: [...resources] });
         Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
         return { step, result };
       }),
@@ -150,7 +156,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     setState('compensating');
     for (const { step, result } of [...done].reverse()) {
       if (!step.undo) continue;
-      await undoHandler({ step, request, outputs, resources: result.resources });
+      await undoHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs, resources: result.resources });
       entry(step).status = 'compensated';
     }
     setState('failed');

@@ -2,3 +2,4 @@
 export { healthCheck } from './health-check';
 export { managePolicy, initAdmin, inspectGovernance, evaluatePolicies } from './governance';
 export { composeResource } from './compose';
+export { composeSnapshot, manageSnapshotCatalog } from './snapshot';

@@ -9,6 +9,7 @@ import { InvalidRequestError } from '../../src/client/workflow-errors';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
+import { LocalProvider } from '../../src/providers/local';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { MosaicState } from '../../src/workflows/search-attributes';
@@ -119,6 +120,10 @@ describe('composeResource on the local provider against the real stack', () => {
 
     const body = await (await fetch(service.outputs.endpoint!)).json();
     expect(body).toEqual({ service: 'status-page', ok: true });
+    // The service outlives its composition by design; the test stops what it started.
+    const local = new LocalProvider(dataDir, db);
+    for (const ref of service.resources.filter((r) => r.kind === 'service')) await local.stopService(ref);
+    await expect(fetch(service.outputs.endpoint!)).rejects.toThrow();
   });
 
   it('refuses an invalid request naming the field, before any handler runs', async () => {

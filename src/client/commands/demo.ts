@@ -9,6 +9,7 @@ import { CommandFailed } from '../errors';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
+import { runSnapshotDemo } from '../demo/snapshot';
 
 interface DemoResult {
   family: string;
@@ -104,6 +105,12 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
         outcome: results.join('; '),
         url: `${client.config.temporal.webUiUrl}/namespaces/${client.config.temporal.namespace}/workflows?query=${encodeURIComponent('MosaicKind="compose"')}`,
       };
+    },
+  },
+  {
+    family: 'snapshot',
+    async run(client) {
+      return { family: 'snapshot', ...(await runSnapshotDemo(client)) };
     },
   },
 ];

@@ -3,6 +3,7 @@ import { createBucket, deleteBucket } from './buckets';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from './clients';
 import { startInstance, stopInstance } from './instances';
 import { createKmsKey, decrypt, deleteKmsKey, encrypt } from './keys';
+import { captureInstance, deleteCaptureSnapshots } from './snapshots';
 
 /**
  * Buckets in S3, services as EC2 instances, keys in KMS. Databases are not
@@ -68,6 +69,15 @@ export class AwsProvider implements Provider {
 
   decrypt(keyRef: ResourceRef, ciphertext: string): Promise<string> {
     return decrypt(this.clientsOf(keyRef).kms, keyRef, ciphertext);
+  }
+
+  /** A live host for snapshot composition: EBS snapshots of its volumes and its tags (see snapshots.ts). */
+  captureInstance(region: string, input: Parameters<typeof captureInstance>[1]) {
+    return captureInstance(this.clients(region).ec2, input);
+  }
+
+  deleteCaptureSnapshots(region: string, key: string): Promise<number> {
+    return deleteCaptureSnapshots(this.clients(region).ec2, key);
   }
 
   /** Closes every client's sockets; the provider makes new ones if used again. */

@@ -1,0 +1,285 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import highsLoader from 'highs';
+import type { Connection } from 'mongoose';
+import type { Config } from '../config';
+import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
+import type { AwsProvider } from '../providers/aws';
+import { ProviderRejected } from '../providers/errors';
+import { captureLocalHost } from '../providers/local-capture';
+import { localHostNegotiator } from '../providers/local-negotiator';
+import { LocalWorkspace, type StartedService } from '../providers/local-workspace';
+import { HostUnavailable, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
+import type { Placed } from '../snapshot/graph';
+import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
+import { parseManifest, type Manifest } from '../snapshot/manifest';
+import type { MilpSolver } from '../snapshot/milp';
+import { declaredNegotiator } from '../snapshot/negotiation';
+import { resolveSnapshots } from '../snapshot/resolve';
+import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
+import { summarise, type ResolutionSummary } from '../snapshot/summary';
+import { parseHost, parseTemplate, type Host } from '../snapshot/template';
+import { canConnect } from '../stack/ports';
+import { nonRetryable, withStorage } from './errors';
+
+export type ManifestSource = Manifest['sources'][number];
+
+export type CatalogRequest =
+  | { operation: 'template.create'; template: unknown }
+  | { operation: 'template.list' }
+  | { operation: 'template.show'; id: string }
+  | { operation: 'host.register'; host: unknown }
+  | { operation: 'host.list' };
+
+export interface SourceRetrieved {
+  label: string;
+  resources: number;
+  files: number;
+  services: number;
+}
+
+export interface Provisioned {
+  workspace: string;
+  files: number;
+  volumes: number;
+  ports: number[];
+}
+
+export interface MonitorReport {
+  windowSeconds: number;
+  services: { name: string; healthy: boolean; cpuCores: number; rssBytes: number }[];
+  diskBytes: number;
+}
+
+const OBSERVATIONS_LEARNED_FROM = 200;
+
+/** Domain errors end the run with their stable type; storage and provider outages retry. */
+async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SnapshotError || err instanceof ProviderRejected) throw nonRetryable(err);
+    throw err;
+  }
+}
+
+function heartbeat(details: unknown): void {
+  Context.current().heartbeat(details);
+}
+
+export function createSnapshotActivities(deps: { connection: Connection; config: Config; aws?: AwsProvider }) {
+  const { connection, config, aws } = deps;
+  const templates = templateModel(connection);
+  const hosts = hostModel(connection);
+  const captures = captureModel(connection);
+  const compositions = compositionModel(connection);
+  const workspace = new LocalWorkspace(config.dataDir);
+  let solver: Promise<MilpSolver> | undefined;
+
+  const host = async (name: string): Promise<Host> => {
+    const row = await withStorage('read host', () => hosts.findOne({ name }, { _id: 0, registeredAt: 0 }).lean());
+    if (!row) throw new HostUnavailable(`host ${name} is not registered; register it with \`mosaic snapshot host register <file>\``);
+    return parseHost(row);
+  };
+
+  const resolution = async (workflowId: string) => {
+    const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
+    if (!row?.resolution) throw ApplicationFailure.nonRetryable(`composition ${workflowId} has not been resolved`, 'CompositionNotResolved');
+    return row.resolution;
+  };
+
+  return {
+    /** Templates and hosts: create, list, show, register. A template id is immutable once created. */
+    async snapshotCatalog(request: CatalogRequest): Promise<unknown> {
+      return domain(() =>
+        withStorage('snapshot catalog', async () => {
+          switch (request.operation) {
+            case 'template.create': {
+              const t = parseTemplate(request.template);
+              const existing = await templates.findOne({ id: t.id }, { _id: 0, createdAt: 0 }).lean();
+              if (existing) {
+                if (JSON.stringify(parseTemplate(existing)) === JSON.stringify(t)) return { id: t.id, created: false };
+                throw new TemplateExists(t.id);
+              }
+              await templates.updateOne({ id: t.id }, { $setOnInsert: { ...t, createdAt: new Date() } }, { upsert: true });
+              return { id: t.id, created: true };
+            }
+            case 'template.list':
+              return (await templates.find({}, { _id: 0, id: 1, description: 1, tags: 1, resources: 1, createdAt: 1 }).sort({ id: 1 }).lean()).map((t) => ({
+                id: t.id,
+                description: t.description,
+                tags: t.tags,
+                resources: t.resources.length,
+                createdAt: t.createdAt,
+              }));
+            case 'template.show': {
+              const t = await templates.findOne({ id: request.id }, { _id: 0 }).lean();
+              if (!t) throw new TemplateNotFound(request.id);
+              return t;
+            }
+            case 'host.register': {
+              const h = parseHost(request.host);
+              await hosts.updateOne({ name: h.name }, { $set: { ...h, registeredAt: new Date() } }, { upsert: true });
+              return { name: h.name, provider: h.provider };
+            }
+            case 'host.list':
+              return hosts.find({}, { _id: 0 }).sort({ name: 1 }).lean();
+          }
+        }),
+      );
+    },
+
+    /** The manifest, and every template and host it names exists: nothing is retrieved for a composition that cannot run. */
+    async validateSnapshotManifest(input: unknown): Promise<{ manifest: Manifest; monitorSeconds: number }> {
+      return domain(async () => {
+        const manifest = parseManifest(input);
+        for (const s of manifest.sources) {
+          if (s.type === 'template') {
+            if (!(await withStorage('read template', () => templates.exists({ id: s.id })))) throw new TemplateNotFound(s.id);
+          } else {
+            const h = await host(s.host);
+            if (h.provider === 'aws' && !aws) throw new HostUnavailable(`host ${h.name} is on AWS, and the aws provider is not configured on this worker; set MOSAIC_AWS_REGION`);
+          }
+        }
+        return { manifest, monitorSeconds: config.snapshot.monitorSeconds };
+      });
+    },
+
+    /** One source's resources, stored for the resolve step; heartbeats as files are hashed. */
+    async retrieveSnapshotSource(input: { workflowId: string; source: ManifestSource }): Promise<SourceRetrieved> {
+      const { workflowId, source } = input;
+      return domain(async () => {
+        let resources: Resource[];
+        if (source.type === 'template') {
+          const t = await withStorage('read template', () => templates.findOne({ id: source.id }, { _id: 0, createdAt: 0 }).lean());
+          if (!t) throw new TemplateNotFound(source.id);
+          resources = parseTemplate(t).resources;
+        } else {
+          const h = await host(source.host);
+          if (h.provider === 'local') resources = await captureLocalHost(h, source.path, (files) => heartbeat({ files }));
+          else {
+            if (!aws) throw new HostUnavailable(`host ${h.name} is on AWS, and the aws provider is not configured on this worker`);
+            resources = (await aws.captureInstance(h.region, { instanceId: h.instanceId, key: `${workflowId}/${source.index}`, name: h.name }).catch((err) => {
+              if (err instanceof ProviderRejected) throw new HostUnavailable(`host ${h.name} (${h.instanceId}) cannot be captured: ${err.message}`);
+              throw err;
+            })).resources;
+          }
+        }
+        const { index, label, type, priority, tags } = source;
+        await withStorage('store capture', () =>
+          captures.updateOne({ _id: `${workflowId}/${index}` }, { $set: { workflowId, source: { index, label, type, priority, tags }, resources, capturedAt: new Date() } }, { upsert: true }),
+        );
+        return { label, resources: resources.length, files: resources.filter((r) => r.kind === 'file').length, services: resources.filter((r) => r.kind === 'service').length };
+      });
+    },
+
+    /** Conflicts found and resolved under the manifest's strategy; the whole resolution is stored, a summary returned. */
+    async resolveSnapshotComposition(input: { workflowId: string; manifest: Manifest }): Promise<ResolutionSummary> {
+      const { workflowId, manifest } = input;
+      return domain(async () => {
+        const rows = await withStorage('read captures', () => captures.find({ workflowId }).lean());
+        const snapshots: Snapshot[] = manifest.sources.map((s) => {
+          const row = rows.find((r) => r.source.index === s.index);
+          if (!row) throw ApplicationFailure.nonRetryable(`source ${s.label} was not retrieved`, 'SourceNotRetrieved');
+          return { source: row.source, resources: row.resources.map((r) => resourceSchema.parse(r)) };
+        });
+        const hostProviders = new Map<string, StoredHost['provider']>();
+        for (const s of manifest.sources) if (s.type === 'live') hostProviders.set(s.label, (await host(s.host)).provider);
+        const resolved = await resolveSnapshots(snapshots, manifest.strategy, manifest.limits, async () => {
+          const recent = await withStorage('read outcomes', () => compositions.find({ 'observations.0': { $exists: true } }, { observations: 1 }).sort({ updatedAt: -1 }).limit(OBSERVATIONS_LEARNED_FROM).lean());
+          solver ??= highsLoader() as unknown as Promise<MilpSolver>;
+          return {
+            metrics: learnMetrics(recent.flatMap((r) => r.observations as ServiceObservation[])),
+            negotiatorFor: (s) => (s.type === 'live' && hostProviders.get(s.label) === 'local' ? localHostNegotiator : declaredNegotiator),
+            solver: await solver,
+          };
+        });
+        await withStorage('store resolution', () =>
+          compositions.updateOne(
+            { workflowId },
+            { $set: { manifest: manifest as unknown as Record<string, unknown>, resolution: resolved, state: 'resolved', updatedAt: new Date() }, $setOnInsert: { services: [], observations: [] } },
+            { upsert: true },
+          ),
+        );
+        return summarise(resolved);
+      });
+    },
+
+    /** The merged tree written into the workspace, volumes made, ports checked free. */
+    async provisionSnapshotWorkspace(input: { workflowId: string }): Promise<Provisioned> {
+      return domain(async () => {
+        const { resources } = await resolution(input.workflowId);
+        const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
+        const ports = await workspace.reservePorts(input.workflowId, services);
+        const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }));
+        await withStorage('record workspace', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } }));
+        return { ...made, ports };
+      });
+    },
+
+    /** Starts the composed services, dependencies first, each healthy before the next. */
+    async startSnapshotServices(input: { workflowId: string }): Promise<StartedService[]> {
+      return domain(async () => {
+        const { resources } = await resolution(input.workflowId);
+        const env = Object.fromEntries(resources.flatMap((p: Placed) => (p.resource.kind === 'env' ? [[p.resource.name, p.resource.value]] : [])));
+        const pending = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
+        const started: StartedService[] = [];
+        while (pending.length) {
+          const ready = pending.findIndex((s) => s.dependsOn.filter((d) => d.startsWith('service:')).every((d) => started.some((x) => x.key === d) || !pending.some((p) => keyOf(p) === d)));
+          const [service] = pending.splice(Math.max(0, ready), 1);
+          heartbeat({ starting: service!.name });
+          started.push(await workspace.startService(input.workflowId, service!, env, keyOf(service!)));
+          await withStorage('record services', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { services: started, state: 'started', updatedAt: new Date() } }));
+        }
+        return started;
+      });
+    },
+
+    /** CPU, memory and disk over the window, recorded as observations the agent learns from. */
+    async monitorSnapshot(input: { workflowId: string; windowSeconds: number }): Promise<MonitorReport> {
+      const { workflowId, windowSeconds } = input;
+      const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
+      const services = (row?.services ?? []) as StartedService[];
+      const requested = new Map<string, ServiceResource>(
+        (row?.resolution?.resources ?? []).filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => [keyOf(p.resource), p.resource as ServiceResource]),
+      );
+      const before = new Map(services.map((s) => [s.key, workspace.usage(s.pid)]));
+      const started = Date.now();
+      const peakRss = new Map<string, number>();
+      while (Date.now() - started < windowSeconds * 1000) {
+        await new Promise((r) => setTimeout(r, Math.min(1000, windowSeconds * 1000)));
+        for (const s of services) peakRss.set(s.key, Math.max(peakRss.get(s.key) ?? 0, workspace.usage(s.pid)?.rssBytes ?? 0));
+        heartbeat({ elapsedMs: Date.now() - started });
+      }
+      const elapsed = (Date.now() - started) / 1000;
+      const report: MonitorReport = { windowSeconds, diskBytes: workspace.diskUsage(workflowId), services: [] };
+      const observations: ServiceObservation[] = [];
+      for (const s of services) {
+        const [a, b] = [before.get(s.key), workspace.usage(s.pid)];
+        const cpuCores = a && b ? (b.cpuSeconds - a.cpuSeconds) / elapsed : 0;
+        // Alive, and still answering on its port when it has one.
+        const healthy = b !== undefined && (s.port === undefined || (await canConnect(s.port)));
+        report.services.push({ name: s.name, healthy, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
+        observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
+      }
+      await withStorage('record observations', () => compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }));
+      return report;
+    },
+
+    /** Ends what the composition started and removes what it made; harmless to repeat, and on nothing. */
+    async teardownSnapshot(input: { workflowId: string; state: string }): Promise<{ stopped: number; snapshotsDeleted: number }> {
+      const { stopped } = await workspace.teardown(input.workflowId);
+      let snapshotsDeleted = 0;
+      const rows = await withStorage('read captures', () => captures.find({ workflowId: input.workflowId, 'source.type': 'live' }).lean());
+      for (const r of rows) {
+        const volumes = r.resources.filter((x) => x.kind === 'volume' && x.origin?.startsWith('aws:'));
+        if (!volumes.length || !aws) continue;
+        const h = await host(r.source.label);
+        if (h.provider === 'aws') snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
+      }
+      await withStorage('record teardown', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }));
+      return { stopped, snapshotsDeleted };
+    },
+  };
+}
+
+export type SnapshotActivities = ReturnType<typeof createSnapshotActivities>;

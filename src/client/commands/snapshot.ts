@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { ManifestInvalid } from '../../snapshot/errors';
+import { formatBytes } from '../../snapshot/units';
+import type { SnapshotStatus } from '../../workflows/snapshot';
+import { CommandFailed } from '../errors';
+import { readUserFile } from '../files';
+import { MosaicClient } from '../mosaic-client';
+import { print, progress, table, type OutputOptions } from '../output';
+import { hostFromFile } from '../snapshot';
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readUserFile(file));
+  } catch (err) {
+    if (err instanceof CommandFailed) throw err;
+    throw new CommandFailed(`${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Prints each state and source change once. */
+function reporter(say: (m: string) => void) {
+  const seen = new Set<string>();
+  return (s: SnapshotStatus) => {
+    const lines = [`state ${s.state}`, ...s.sources.map((x) => `source ${x.label.padEnd(22)} ${x.state}${x.resources !== undefined ? ` (${x.resources} resources)` : ''}${x.error ? `: ${x.error}` : ''}`)];
+    for (const line of lines) {
+      if (seen.has(line)) continue;
+      seen.add(line);
+      say(line);
+    }
+  };
+}
+
+function human(s: SnapshotStatus, url: string): string {
+  const r = s.resolution;
+  const parts = [`${s.manifest?.name ?? ''}: ${s.state}${s.error ? ` (${s.error})` : ''}`];
+  if (r) {
+    parts.push('', `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`);
+    parts.push('', table(r.decisions.map((d) => ({ kind: d.kind, key: d.key, winner: d.winner, discarded: d.discarded, adjusted: d.adjusted }))));
+    if (r.dropped.length) parts.push('', table(r.dropped));
+  }
+  if (s.services.length) parts.push('', table(s.services.map((x) => ({ service: x.name, pid: x.pid, url: x.port ? `http://127.0.0.1:${x.port}` : '' }))));
+  if (s.provisioned) parts.push('', `workspace ${s.provisioned.workspace}`);
+  parts.push('', url);
+  return parts.join('\n');
+}
+
+export function registerSnapshot(program: Command): void {
+  const snapshot = program.command('snapshot').description('compose environments from templates and live hosts (the snapshot manifest)');
+
+  snapshot
+    .command('compose <manifest>')
+    .description('start composeSnapshot from a manifest and follow it until the environment runs')
+    .option('--no-wait', 'start and print the workflow id and Web UI link without waiting')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nThe manifest is JSON (schema: docs/schema/snapshot-manifest.schema.json). The environment keeps running until `mosaic snapshot cancel <id>`.\n\nExample:\n  mosaic snapshot compose examples/snapshots/custom-environment.json',
+    )
+    .action(async (file: string, opts: OutputOptions & { wait: boolean }) => {
+      const manifest = readJson(file);
+      const say = progress(opts);
+      await MosaicClient.use(loadConfig(), async (client) => {
+        let handle;
+        try {
+          handle = await client.snapshots.compose(manifest);
+        } catch (err) {
+          if (err instanceof ManifestInvalid) throw new CommandFailed(`${file}: invalid manifest: ${err.message}`);
+          throw err;
+        }
+        say(`composeSnapshot ${handle.workflowId}: ${handle.url}`);
+        if (!opts.wait) return print(opts, { workflowId: handle.workflowId, url: handle.url }, () => handle.workflowId);
+        const status = await client.snapshots.waitFor(handle, ['running'], reporter(say));
+        print(opts, { workflowId: handle.workflowId, url: handle.url, ...status }, () => human(status, handle.url));
+      });
+    });
+
+  snapshot
+    .command('status <workflowId>')
+    .description('where a composition is: sources, decisions, services, monitoring')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot status snapshot-20261123120000-ab12')
+    .action(async (workflowId: string, opts: OutputOptions) => {
+      await MosaicClient.use(loadConfig(), async (client) => {
+        const status = await client.snapshots.status(workflowId);
+        print(opts, status, () => human(status, client.url(workflowId)));
+      });
+    });
+
+  snapshot
+    .command('cancel <workflowId>')
+    .description('tear down what a composition made and end it')
+    .option('--reason <text>', 'recorded with the cancellation')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot cancel snapshot-20261123120000-ab12 --reason "done testing"')
+    .action(async (workflowId: string, opts: OutputOptions & { reason?: string }) => {
+      await MosaicClient.use(loadConfig(), async (client) => {
+        const status = await client.snapshots.cancel(workflowId, opts.reason);
+        print(opts, status, () => `${workflowId}: ${status.state}; stopped ${status.teardown?.stopped ?? 0} services, deleted ${status.teardown?.snapshotsDeleted ?? 0} EBS snapshots`);
+      });
+    });
+
+  const template = snapshot.command('template').description('stored snapshot templates');
+  template
+    .command('create <file>')
+    .description('store a template (JSON: id, description, tags, resources); ids are immutable')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot template create examples/snapshots/template_a.json')
+    .action(async (file: string, opts: OutputOptions) => {
+      const result = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<{ id: string; created: boolean }>({ operation: 'template.create', template: readJson(file) }));
+      print(opts, result, () => `${result.id}: ${result.created ? 'created' : 'already stored with this content'}`);
+    });
+  template
+    .command('list')
+    .description('stored templates')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot template list')
+    .action(async (opts: OutputOptions) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'template.list' }));
+      print(opts, rows, () => table(rows, ['id', 'tags', 'resources', 'description']));
+    });
+  template
+    .command('show <id>')
+    .description('one template with its resources')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot template show template_a')
+    .action(async (id: string, opts: OutputOptions) => {
+      const doc = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog({ operation: 'template.show', id }));
+      print(opts, doc, () => JSON.stringify(doc, null, 2));
+    });
+
+  const host = snapshot.command('host').description('live hosts compositions may capture');
+  host
+    .command('register <file>')
+    .description('register (or update) a live host: local (root, allowedPaths, services) or aws (instanceId, region)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json")
+    .action(async (file: string, opts: OutputOptions) => {
+      const result = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<{ name: string; provider: string }>({ operation: 'host.register', host: hostFromFile(file, readJson(file)) }));
+      print(opts, result, () => `${result.name}: registered on the ${result.provider} provider`);
+    });
+}

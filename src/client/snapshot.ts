@@ -1,0 +1,70 @@
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { CatalogRequest } from '../activities/snapshot';
+import { parseManifest } from '../snapshot/manifest';
+import type { composeSnapshot, manageSnapshotCatalog, SnapshotStatus } from '../workflows/snapshot';
+import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import { readableId, type MosaicClient } from './mosaic-client';
+
+export type SnapshotHandle = WorkflowHandle<typeof composeSnapshot> & { url: string };
+
+/** Snapshot composition from the client side: compose, follow, cancel, and the template and host catalog. */
+export class SnapshotClient {
+  constructor(private readonly mosaic: MosaicClient) {}
+
+  /** Starts composeSnapshot; the manifest is validated here first, so a typo fails before it reaches Temporal. */
+  async compose(manifest: unknown, workflowId = readableId('snapshot')): Promise<SnapshotHandle> {
+    const parsed = parseManifest(manifest);
+    const handle = await this.mosaic.temporal.workflow.start<typeof composeSnapshot>('composeSnapshot', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId,
+      args: [manifest],
+      typedSearchAttributes: [
+        { key: MosaicKind, value: 'snapshot' },
+        { key: MosaicState, value: 'validating' },
+      ],
+      memo: { summary: `${parsed.name}: ${parsed.sources.length} sources, ${parsed.strategy}` },
+    });
+    return Object.assign(handle, { url: this.mosaic.url(workflowId) });
+  }
+
+  status(workflowId: string): Promise<SnapshotStatus> {
+    return this.mosaic.temporal.workflow.getHandle<typeof composeSnapshot>(workflowId).query<SnapshotStatus>('status');
+  }
+
+  /** Asks the composition to tear down and end; resolves with its final status. */
+  async cancel(workflowId: string, reason?: string): Promise<SnapshotStatus> {
+    const handle = this.mosaic.temporal.workflow.getHandle<typeof composeSnapshot>(workflowId);
+    await handle.signal('cancel', reason);
+    return handle.result();
+  }
+
+  /** Polls `status` until the composition reaches one of `states` (or fails, which rejects). */
+  async waitFor(handle: SnapshotHandle, states: SnapshotStatus['state'][], onStatus: (s: SnapshotStatus) => void = () => undefined): Promise<SnapshotStatus> {
+    let final: SnapshotStatus | undefined;
+    const ended = handle.result().then((s) => (final = s));
+    for (;;) {
+      const status = final ?? (await Promise.race([handle.query<SnapshotStatus>('status'), ended]));
+      onStatus(status);
+      // An ended composition reaches no other state: its final status is the answer.
+      if (states.includes(status.state) || final) return status;
+      await Promise.race([new Promise((r) => setTimeout(r, 300)), ended]);
+    }
+  }
+
+  catalog<T = unknown>(request: CatalogRequest): Promise<T> {
+    return this.mosaic.temporal.workflow.execute<typeof manageSnapshotCatalog>('manageSnapshotCatalog', {
+      taskQueue: this.mosaic.taskQueue,
+      workflowId: readableId(`snapshot-${request.operation.replace('.', '-')}`),
+      args: [request],
+      typedSearchAttributes: [{ key: MosaicKind, value: 'snapshot-catalog' }],
+    }) as Promise<T>;
+  }
+}
+
+/** A host registration read from a file: a relative local `root` is taken from the file's directory. */
+export function hostFromFile(file: string, parsed: unknown): unknown {
+  const host = parsed as { provider?: string; root?: unknown };
+  if (host?.provider !== 'local' || typeof host.root !== 'string' || path.isAbsolute(host.root)) return parsed;
+  return { ...host, root: path.resolve(path.dirname(file), host.root) };
+}

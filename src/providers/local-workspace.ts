@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isRunning, readRecord, startDaemon, stopDaemon } from '../stack/daemon';
+import { canConnect, isPortFree } from '../stack/ports';
+import { waitUntilReady } from '../stack/stack';
+import type { Placed } from '../snapshot/graph';
+import type { ServiceResource } from '../snapshot/resources';
+import { ProviderRejected } from './errors';
+import { DEFAULT_SERVICE } from './local';
+
+export interface StartedService {
+  key: string;
+  name: string;
+  runName: string;
+  pid: number;
+  port?: number;
+}
+
+export interface Usage {
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+const rejected = (operation: string, resource: string, code: string, detail: string) => new ProviderRejected({ provider: 'local', operation, resource, code, detail });
+
+/**
+ * A composed snapshot on this machine: the merged tree under
+ * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
+ * services as child processes in the tree. Everything a composition makes is
+ * under its own directory, so teardown is one removal after the processes end.
+ */
+export class LocalWorkspace {
+  private readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(path.resolve(dataDir), 'resources', 'snapshots');
+  }
+
+  dir(workflowId: string): string {
+    return path.join(this.root, `${workflowId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-${short(workflowId)}`);
+  }
+
+  /** Writes every file (inline text, or a copy checked against its hash) and makes the volumes; a retry rewrites the same. */
+  async materialise(workflowId: string, placed: Placed[], onProgress: (done: number) => void): Promise<{ workspace: string; files: number; volumes: number }> {
+    const ws = this.dir(workflowId);
+    const tree = path.join(ws, 'fs');
+    let files = 0;
+    let volumes = 0;
+    for (const { resource: r } of placed) {
+      if (r.kind === 'file') {
+        const target = path.join(tree, r.path);
+        if (!target.startsWith(`${tree}/`)) throw rejected('materialise', r.path, 'PathOutsideWorkspace', 'the path leaves the workspace');
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        if (r.content !== undefined) fs.writeFileSync(target, r.content);
+        else if (r.origin) fs.copyFileSync(r.origin, target);
+        else throw rejected('materialise', r.path, 'NoContent', 'the file has neither inline content nor an origin to copy from');
+        const hash = createHash('sha256').update(fs.readFileSync(target)).digest('hex');
+        if (hash !== r.hash) throw rejected('materialise', r.path, 'HashMismatch', `expected sha256 ${r.hash}, got ${hash}: the source changed since it was captured`);
+        fs.chmodSync(target, r.mode);
+        if (++files % 200 === 0) onProgress(files);
+      } else if (r.kind === 'volume') {
+        const dir = path.join(ws, 'volumes', r.name);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, '.mosaic-volume.json'), JSON.stringify({ name: r.name, sizeBytes: r.size }));
+        volumes++;
+      }
+    }
+    fs.mkdirSync(tree, { recursive: true });
+    return { workspace: ws, files, volumes };
+  }
+
+  /** Refuses before anything starts when a composed port is taken on this machine by something not ours. */
+  async reservePorts(workflowId: string, services: ServiceResource[]): Promise<number[]> {
+    const ports: number[] = [];
+    for (const s of services) {
+      const ours = readRecord(this.runDir(workflowId), this.runName(workflowId, s.name));
+      if (ours && isRunning(ours)) continue;
+      for (const port of s.ports) {
+        if (!(await isPortFree(port))) throw rejected('reservePort', `${s.name}:${port}`, 'PortInUse', `port ${port} is in use on this machine; free it or give the service another port`);
+        ports.push(port);
+      }
+    }
+    return ports;
+  }
+
+  private runDir(workflowId: string): string {
+    return path.join(this.dir(workflowId), 'run');
+  }
+
+  private runName(workflowId: string, service: string): string {
+    return `snap-${short(workflowId)}-${service}`;
+  }
+
+  /** Starts one service in the tree and waits for its health check; running already (a retry) is success. */
+  async startService(workflowId: string, s: ServiceResource, env: Record<string, string>, key: string): Promise<StartedService> {
+    const runDir = this.runDir(workflowId);
+    const runName = this.runName(workflowId, s.name);
+    const port = s.healthCheck?.port ?? s.ports[0];
+    const existing = readRecord(runDir, runName);
+    if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
+    const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
+    const record = startDaemon({
+      name: runName,
+      executable: executable!,
+      args,
+      runDir,
+      logDir: runDir,
+      cwd: path.join(this.dir(workflowId), 'fs'),
+      ports: port === undefined ? {} : { http: port },
+      env: { PATH: process.env.PATH, ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name },
+    });
+    const probe = async () => {
+      if (port === undefined) return true;
+      if (!s.healthCheck?.path) return canConnect(port);
+      const res = await fetch(`http://127.0.0.1:${port}${s.healthCheck.path}`, { signal: AbortSignal.timeout(1000) });
+      return res.ok;
+    };
+    try {
+      await waitUntilReady(`service ${s.name}`, record, probe, 15_000, 100);
+    } catch (err) {
+      await stopDaemon(runDir, runName, 1000);
+      throw rejected('startService', s.name, 'HealthCheckFailed', (err as Error).message);
+    }
+    return { key, name: s.name, runName, pid: record.pid, port };
+  }
+
+  /** CPU seconds and resident memory of a service process, from /proc; undefined once it has gone. */
+  usage(pid: number): Usage | undefined {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rssPages = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+      return { cpuSeconds: ticks / 100, rssBytes: rssPages * 4096 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Bytes the tree and volumes take on disk. */
+  diskUsage(workflowId: string): number {
+    let total = 0;
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) total += fs.statSync(p).size;
+      }
+    };
+    if (fs.existsSync(this.dir(workflowId))) walk(this.dir(workflowId));
+    return total;
+  }
+
+  /** Ends every service the composition started and removes its directory; nothing there is a success. */
+  async teardown(workflowId: string): Promise<{ stopped: number }> {
+    const runDir = this.runDir(workflowId);
+    let stopped = 0;
+    if (fs.existsSync(runDir)) {
+      for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith('.json'))) {
+        if ((await stopDaemon(runDir, f.slice(0, -5), 5000)) === 'stopped') stopped++;
+      }
+    }
+    fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
+    return { stopped };
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { BYTES_FORMS, CPU_FORMS, parseBytes, parseCpu } from './units';
+
+/**
+ * A snapshot is a list of typed resources. Each has a key (its identity across
+ * sources: two sources with the same key ask for the same thing) and the keys
+ * it depends on within its own source.
+ */
+const cpu = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const cores = parseCpu(v);
+  if (cores === undefined) ctx.addIssue({ code: 'custom', message: `expected ${CPU_FORMS}` });
+  return cores ?? 0;
+});
+const bytes = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = parseBytes(v);
+  if (n === undefined) ctx.addIssue({ code: 'custom', message: `expected ${BYTES_FORMS}` });
+  return n ?? 0;
+});
+const dependsOn = z.array(z.string().min(1)).default([]);
+const portNumber = z.number().int().min(1).max(65535);
+
+export const tierSchema = z.strictObject({ name: z.string().min(1), cpu, memory: bytes });
+
+export const resourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('file'),
+    path: z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$)).*[^/]$/, { message: 'expected an absolute path without .. segments, such as /etc/app.conf' }),
+    hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected the sha256 of the content, 64 hex digits' }),
+    size: z.number().int().min(0),
+    mode: z.number().int().min(0).max(0o7777).default(0o644),
+    /** Text of small files, inline: what provisioning writes and what reference rewriting edits. */
+    content: z.string().optional(),
+    /** Where a live capture read it, for files too large to carry inline. */
+    origin: z.string().optional(),
+    dependsOn,
+  }),
+  z.strictObject({ kind: z.literal('port'), number: portNumber, protocol: z.enum(['tcp', 'udp']).default('tcp'), service: z.string().optional(), dependsOn }),
+  z.strictObject({
+    kind: z.literal('service'),
+    name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as web' }),
+    command: z.array(z.string().min(1)).min(1).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    ports: z.array(portNumber).default([]),
+    healthCheck: z.strictObject({ port: portNumber, path: z.string().startsWith('/').optional() }).optional(),
+    cpu: cpu.default(0.1),
+    memory: bytes.default(64 * 2 ** 20),
+    /** Smaller sizes the service can run at, offered in negotiation and chosen by the optimiser. */
+    tiers: z.array(tierSchema).default([]),
+    /** May be left out of the composition when the limits require it. */
+    optional: z.boolean().default(false),
+    dependsOn,
+  }),
+  z.strictObject({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as DATABASE_URL' }), value: z.string(), dependsOn }),
+  z.strictObject({ kind: z.literal('package'), name: z.string().min(1), version: z.string().min(1), dependsOn }),
+  z.strictObject({
+    kind: z.literal('volume'),
+    name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
+    size: bytes,
+    optional: z.boolean().default(false),
+    /** What the volume starts from, such as the EBS snapshot a live capture made (aws:snap-…). */
+    origin: z.string().optional(),
+    dependsOn,
+  }),
+]);
+
+export type Resource = z.output<typeof resourceSchema>;
+export type ResourceInput = z.input<typeof resourceSchema>;
+export type ResourceKind = Resource['kind'];
+export type ServiceResource = Extract<Resource, { kind: 'service' }>;
+export type Tier = z.output<typeof tierSchema>;
+
+export function keyOf(r: Resource): string {
+  switch (r.kind) {
+    case 'file':
+      return `file:${r.path}`;
+    case 'port':
+      return `port:${r.number}/${r.protocol}`;
+    case 'service':
+      return `service:${r.name}`;
+    case 'env':
+      return `env:${r.name}`;
+    case 'package':
+      return `package:${r.name}`;
+    case 'volume':
+      return `volume:${r.name}`;
+  }
+}
+
+/** Declared dependencies plus the implied one: a service needs its ports. */
+export function dependenciesOf(r: Resource): string[] {
+  const implied = r.kind === 'service' ? r.ports.map((p) => `port:${p}/tcp`) : [];
+  return [...new Set([...r.dependsOn, ...implied])];
+}
+
+/** The resources with a port resource for every service port that lacks one: a port a service listens on is claimed like any other. */
+export function withServicePorts(resources: Resource[]): Resource[] {
+  const declared = new Set(resources.filter((r) => r.kind === 'port').map(keyOf));
+  const added: Resource[] = [];
+  for (const r of resources) {
+    if (r.kind !== 'service') continue;
+    for (const number of r.ports) {
+      const key = `port:${number}/tcp`;
+      if (declared.has(key)) continue;
+      declared.add(key);
+      added.push({ kind: 'port', number, protocol: 'tcp', service: r.name, dependsOn: [] });
+    }
+  }
+  return added.length ? [...resources, ...added] : resources;
+}
+
+/** The source a snapshot came from, as the manifest named it. */
+export interface SourceRef {
+  /** Position in the manifest: FIRST_WIN and LAST_WIN go by it. */
+  index: number;
+  /** The template id or the live host: what conflicts and decisions name. */
+  label: string;
+  type: 'template' | 'live';
+  priority: number;
+  tags: string[];
+}
+
+export interface Snapshot {
+  source: SourceRef;
+  resources: Resource[];
+}
+
+/** One resource as a source asks for it. */
+export interface Claim {
+  source: SourceRef;
+  resource: Resource;
+}
+
+export function describe(r: Resource): string {
+  switch (r.kind) {
+    case 'file':
+      return `file ${r.path} (${r.hash.slice(0, 8)})`;
+    case 'port':
+      return `port ${r.number}/${r.protocol}${r.service ? ` of ${r.service}` : ''}`;
+    case 'service':
+      return `service ${r.name} (${r.cpu} cores, ${Math.round(r.memory / 2 ** 20)} MiB)`;
+    case 'env':
+      return `env ${r.name}=${r.value}`;
+    case 'package':
+      return `package ${r.name}@${r.version}`;
+    case 'volume':
+      return `volume ${r.name} (${r.size} bytes)`;
+  }
+}

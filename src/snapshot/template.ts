@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ManifestInvalid } from './errors';
+import { fieldOf } from './manifest';
+import { resourceSchema, withServicePorts } from './resources';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a' });
+
+/** A file written with inline content needs no hash or size by hand: they are computed, and checked when given. */
+function digestInline(input: unknown): unknown {
+  const r = input as { kind?: unknown; content?: unknown; hash?: unknown; size?: unknown };
+  if (typeof r !== 'object' || r === null || r.kind !== 'file' || typeof r.content !== 'string') return input;
+  const hash = createHash('sha256').update(r.content).digest('hex');
+  return { ...r, hash: r.hash ?? hash, size: r.size ?? Buffer.byteLength(r.content) };
+}
+
+const inlineFile = (r: z.output<typeof resourceSchema>) => r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
+
+/** A stored template: a named snapshot anyone can compose from. */
+export const templateSchema = z.strictObject({
+  id,
+  description: z.string().default(''),
+  tags: z.array(z.string().min(1)).default([]),
+  resources: z.array(z.preprocess(digestInline, resourceSchema).refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })).transform(withServicePorts),
+});
+
+const absolute = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, { message: 'expected an absolute path without .. segments, such as /var/app' });
+
+/**
+ * A live host Mosaic may capture. A local host is a directory on the worker's
+ * machine standing for the host's filesystem (`root`), of which only the
+ * `allowedPaths` may be captured, plus the services declared to run there.
+ * An AWS host is an EC2 instance whose volumes are snapshotted and whose tags
+ * are read.
+ */
+export const hostSchema = z.discriminatedUnion('provider', [
+  z.strictObject({
+    name: id,
+    provider: z.literal('local'),
+    root: z.string().regex(/^\//, { message: 'expected the absolute directory standing for the host filesystem' }),
+    allowedPaths: z.array(absolute).min(1, { message: 'expected at least one path a composition may capture, such as /var/app' }),
+    services: z.array(resourceSchema).default([]).refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' }),
+  }),
+  z.strictObject({
+    name: id,
+    provider: z.literal('aws'),
+    instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, { message: 'expected an EC2 instance id such as i-0abc12345def67890' }),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }),
+    allowedPaths: z.array(absolute).default(['/']),
+  }),
+]);
+
+export type Template = z.output<typeof templateSchema>;
+export type TemplateInput = z.input<typeof templateSchema>;
+export type Host = z.output<typeof hostSchema>;
+export type HostInput = z.input<typeof hostSchema>;
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new ManifestInvalid(fieldOf(issue.path), issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message);
+}
+
+export const parseTemplate = (input: unknown): Template => parseWith(templateSchema, input);
+export const parseHost = (input: unknown): Host => parseWith(hostSchema, input);

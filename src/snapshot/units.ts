@@ -1,0 +1,45 @@
+/**
+ * Strict quantities for resource limits and requests. "8 cores", "2 vCPU",
+ * "500m" (millicores) for CPU; "32GB" (decimal), "512MiB" (binary), "1.5 TB"
+ * for bytes. Anything else is refused with the accepted forms, never guessed.
+ */
+
+const DECIMAL: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 };
+const BINARY: Record<string, number> = { KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40, PIB: 2 ** 50 };
+
+export const CPU_FORMS = 'a number of cores such as "8 cores", "1 core", "2 vCPU", "0.5" or millicores such as "500m"';
+export const BYTES_FORMS = 'a number with a decimal unit (B, KB, MB, GB, TB, PB) or a binary unit (KiB, MiB, GiB, TiB, PiB), such as "32GB" or "512MiB"';
+
+const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
+const CPU = new RegExp(String.raw`^${NUMBER}\s*(cores?|vcpus?|m)?$`, 'i');
+const BYTES = new RegExp(String.raw`^${NUMBER}\s*([kmgtp]i?b|b)$`, 'i');
+
+/** Cores as a number, or undefined when the text is not one of CPU_FORMS. */
+export function parseCpu(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
+  const m = CPU.exec(text.trim());
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  return m[2]?.toLowerCase() === 'm' ? value / 1000 : value;
+}
+
+/** Bytes as a whole number, or undefined when the text is not one of BYTES_FORMS. */
+export function parseBytes(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? text : undefined;
+  const m = BYTES.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2]!;
+  // "Mb" would be megabits elsewhere: only B in upper case is accepted, so the unit cannot be misread.
+  if (!unit.endsWith('B')) return undefined;
+  const factor = BINARY[unit.toUpperCase()] ?? DECIMAL[unit.toUpperCase()];
+  // Binary units are spelled with a lower-case i (MiB); "MIB" is refused as a likely typo.
+  if (unit.length === 3 && unit[1] !== 'i') return undefined;
+  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
+}
+
+export function formatBytes(bytes: number): string {
+  for (const [unit, factor] of [['TB', 1e12], ['GB', 1e9], ['MB', 1e6], ['KB', 1e3]] as const) {
+    if (bytes >= factor) return `${+(bytes / factor).toFixed(2)}${unit}`;
+  }
+  return `${bytes}B`;
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { CreateTagsCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { AwsProvider, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
+import { failureOf } from '../harness/failures';
+import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+const region = 'eu-west-1';
+
+// A live source on AWS: the provider snapshots the instance's EBS volumes and
+// reads its tags; the composition tears the snapshots down with the rest.
+describe('snapshot capture on the aws provider (moto)', () => {
+  let moto: Moto;
+  let w: TestWorker;
+  let aws: AwsClients;
+  let provider: AwsProvider;
+  let instanceId: string;
+  let dataDir: string;
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    const options = { region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
+    aws = createAwsClients(options);
+    provider = new AwsProvider(options);
+    instanceId = (await provider.startService({ key: `host-${randomUUID()}`, name: 'reporting-db', region })).id;
+    await aws.ec2.send(
+      new CreateTagsCommand({
+        Resources: [instanceId],
+        Tags: [
+          { Key: 'env:DB_HOST', Value: '10.0.0.5' },
+          { Key: 'package:postgres', Value: '15.4.0' },
+          { Key: 'team', Value: 'data' },
+        ],
+      }),
+    );
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-snapshot-aws-'));
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapaws_${randomUUID().slice(0, 8)}`,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_AWS_REGION: region,
+      MOSAIC_AWS_ENDPOINT: moto.endpoint,
+      MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await w?.stop();
+    provider?.close();
+    if (aws) destroyAwsClients(aws);
+    await moto?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  });
+
+  const mosaicSnapshots = async () =>
+    (await aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag-key', Values: ['mosaic:key'] }] }))).Snapshots ?? [];
+
+  it('snapshots each volume once per key and reads the tags as resources', async () => {
+    const key = `capture-${randomUUID()}`;
+    const first = await provider.captureInstance(region, { instanceId, key, name: 'reporting-db' });
+    const again = await provider.captureInstance(region, { instanceId, key, name: 'reporting-db' });
+    expect(again.snapshotIds).toEqual(first.snapshotIds);
+    expect(first.snapshotIds.length).toBeGreaterThan(0);
+    expect(first.resources).toEqual(
+      expect.arrayContaining([
+        { kind: 'env', name: 'DB_HOST', value: '10.0.0.5', dependsOn: [] },
+        { kind: 'package', name: 'postgres', version: '15.4.0', dependsOn: [] },
+        expect.objectContaining({ kind: 'volume', origin: `aws:${first.snapshotIds[0]}` }),
+      ]),
+    );
+    expect(await provider.deleteCaptureSnapshots(region, key)).toBe(first.snapshotIds.length);
+    expect(await provider.deleteCaptureSnapshots(region, key)).toBe(0);
+  });
+
+  it('composes from an AWS host and deletes its EBS snapshots on cancel', async () => {
+    await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'reporting_db', provider: 'aws', instanceId, region } });
+    await w.client.snapshots.catalog({ operation: 'template.create', template: { id: 'base', resources: [{ kind: 'env', name: 'DB_HOST', value: '127.0.0.1' }] } });
+    const handle = await w.client.snapshots.compose({
+      name: 'with aws',
+      sources: [
+        { type: 'template', id: 'base', priority: 0 },
+        { type: 'live', host: 'reporting_db', path: '/', priority: 1 },
+      ],
+      conflict_resolution: 'PRIORITY',
+    });
+    const status = await w.client.snapshots.waitFor(handle, ['running']);
+    expect(status.resolution!.decisions).toEqual([expect.objectContaining({ key: 'env:DB_HOST', winner: 'reporting_db', discarded: ['base'] })]);
+    expect(status.provisioned!.volumes).toBeGreaterThan(0);
+    const before = (await mosaicSnapshots()).length;
+    expect(before).toBeGreaterThan(0);
+    const final = await w.client.snapshots.cancel(handle.workflowId);
+    expect(final.teardown!.snapshotsDeleted).toBe(before);
+    expect(await mosaicSnapshots()).toEqual([]);
+  });
+
+  it('says when the instance does not exist', async () => {
+    await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'gone', provider: 'aws', instanceId: 'i-0123456789abcdef0', region } });
+    const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'gone', path: '/' }] });
+    expect(await failureOf(handle.result())).toMatchObject({ type: 'HostUnavailable', message: expect.stringMatching(/^host gone \(i-0123456789abcdef0\) cannot be captured/) });
+  });
+});

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { captureModel, compositionModel } from '../../src/models/snapshot';
+import { ManifestInvalid } from '../../src/snapshot/errors';
+import { canConnect, freePort, isPortFree } from '../../src/stack/ports';
+import { failureOf } from '../harness/failures';
+import { recordHistory } from '../harness/histories';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples', 'snapshots');
+const example = (file: string) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+
+/** Two neighbouring free ports: the web port and the one negotiation moves it to. */
+async function portPair(): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p < 65000 && (await isPortFree(p + 1)) && (await isPortFree(p + 2))) return p;
+  }
+}
+
+describe('composeSnapshot on the real stack', () => {
+  let w: TestWorker;
+  let db: Connection;
+  let dataDir: string;
+  let hostRoot: string;
+  let web: number;
+  let analytics: number;
+  // The example templates and host, on ports free on this machine.
+  const onPorts = (text: string) => text.replaceAll('18080', String(web)).replaceAll('18090', String(analytics)).replaceAll('18091', String(analytics + 1));
+
+  beforeAll(async () => {
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapshot_${randomUUID().slice(0, 8)}`;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-snapshot-'));
+    hostRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-host-'));
+    fs.cpSync(path.join(EXAMPLES, 'hosts', 'production_server_1'), hostRoot, { recursive: true });
+    web = await portPair();
+    analytics = await portPair();
+    const conf = path.join(hostRoot, 'var/app/config/app.conf');
+    fs.writeFileSync(conf, onPorts(fs.readFileSync(conf, 'utf8')));
+    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' });
+    db = await mongoose.createConnection(uri).asPromise();
+    for (const t of ['template_a', 'template_b']) await w.client.snapshots.catalog({ operation: 'template.create', template: JSON.parse(onPorts(example(`${t}.json`))) });
+    const host = JSON.parse(onPorts(example('production_server_1.host.json')));
+    await w.client.snapshots.catalog({ operation: 'host.register', host: { ...host, root: hostRoot } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(hostRoot, { recursive: true, force: true });
+  });
+
+  const workspaceOf = () => fs.readdirSync(path.join(dataDir, 'resources', 'snapshots'));
+
+  it('composes the specification example from two templates and a live host, runs it, and tears it down on cancel', async () => {
+    const handle = await w.client.snapshots.compose(JSON.parse(example('custom-environment.json')));
+    const status = await w.client.snapshots.waitFor(handle, ['running']);
+
+    expect(status.sources.map((s) => [s.label, s.state])).toEqual([
+      ['template_a', 'retrieved'],
+      ['production_server_1', 'retrieved'],
+      ['template_b', 'retrieved'],
+    ]);
+    const decisions = status.resolution!.decisions;
+    expect(decisions.find((d) => d.kind === 'port')).toMatchObject({ key: `port:${web}/tcp`, winner: 'production_server_1', adjusted: [`template_a → port:${web + 1}/tcp`] });
+    expect(decisions.find((d) => d.kind === 'file')).toMatchObject({ winner: 'production_server_1', adjusted: ['template_a → file:/var/app/config/app.conf.template_a'] });
+    expect(decisions.find((d) => d.kind === 'env')).toMatchObject({ key: 'env:LOG_LEVEL', winner: 'template_a', discarded: ['template_b'] });
+    expect(decisions.find((d) => d.kind === 'package')).toMatchObject({ key: 'package:postgres', winner: 'template_a' });
+    expect(status.resolution!.totals.cpu).toBeLessThanOrEqual(8);
+
+    // The merged tree: the live host's config where it was, template_a's renamed beside it, pointing at its new port.
+    const tree = path.join(status.provisioned!.workspace, 'fs', 'var/app');
+    expect(fs.readFileSync(path.join(tree, 'config/app.conf'), 'utf8')).toContain('mode production');
+    expect(fs.readFileSync(path.join(tree, 'config/app.conf.template_a'), 'utf8')).toBe(`listen ${web + 1}\nmode template\n`);
+    expect(fs.existsSync(path.join(tree, 'data/seed.json'))).toBe(true);
+    expect(status.provisioned!.volumes).toBe(2);
+
+    expect(status.services.map((s) => s.name).sort()).toEqual(['analytics', 'api', 'reports', 'web']);
+    const answer = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { service: string };
+    expect((await answer(web)).service).toBe('api');
+    expect((await answer(web + 1)).service).toBe('web');
+    expect(status.monitor!.services.every((s) => s.healthy)).toBe(true);
+    const record = await compositionModel(db).findOne({ workflowId: handle.workflowId }).lean();
+    expect(record!.observations.map((o) => o.key).sort()).toEqual(['service:analytics', 'service:api', 'service:reports', 'service:web']);
+
+    const final = await w.client.snapshots.cancel(handle.workflowId, 'test done');
+    expect(final).toMatchObject({ state: 'cancelled', error: 'test done', teardown: { stopped: 4 } });
+    expect(await canConnect(web)).toBe(false);
+    expect(await canConnect(web + 1)).toBe(false);
+    expect(workspaceOf()).toEqual([]);
+    const described = await handle.describe();
+    expect(described.searchAttributes.MosaicKind).toEqual(['snapshot']);
+    await recordHistory(w.client.temporal, handle.workflowId, 'cancelled');
+  });
+
+  it('learns from the earlier run: the next composition predicts from it', async () => {
+    const manifest = { ...JSON.parse(example('custom-environment.json')), name: 'second run' };
+    const handle = await w.client.snapshots.compose(manifest);
+    const status = await w.client.snapshots.waitFor(handle, ['running']);
+    expect(status.resolution!.decisions.find((d) => d.kind === 'port')!.rule).toMatch(/from 1 earlier run/);
+    await w.client.snapshots.cancel(handle.workflowId);
+  });
+
+  it('tears down what it made when a service fails its health check', async () => {
+    const broken = {
+      id: `broken_${randomUUID().slice(0, 6)}`,
+      resources: [
+        { kind: 'file', path: '/srv/readme', content: 'hello' },
+        { kind: 'service', name: 'ok', ports: [analytics + 2] },
+        { kind: 'service', name: 'crash', command: [process.execPath, '-e', 'process.exit(3)'], ports: [analytics + 2 + 1], dependsOn: ['service:ok'] },
+      ],
+    };
+    await w.client.snapshots.catalog({ operation: 'template.create', template: broken });
+    const handle = await w.client.snapshots.compose({ name: 'broken', sources: [{ type: 'template', id: broken.id }], conflict_resolution: 'FIRST_WIN' });
+    const failure = await failureOf(handle.result());
+    expect(failure).toMatchObject({ type: 'ProviderRejected' });
+    expect(failure.message).toMatch(/startService of crash was rejected \(HealthCheckFailed\)/);
+    const status = await w.client.snapshots.status(handle.workflowId);
+    expect(status).toMatchObject({ state: 'failed', teardown: { stopped: 1 } });
+    expect(status.error).toMatch(/^start failed: /);
+    expect(await canConnect(analytics + 2)).toBe(false);
+    expect(workspaceOf()).toEqual([]);
+    await recordHistory(w.client.temporal, handle.workflowId, 'compensated');
+  });
+
+  it('refuses an unknown template before retrieving anything', async () => {
+    const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'no_such_template' }] });
+    expect(await failureOf(handle.result())).toEqual({
+      type: 'TemplateNotFound',
+      message: 'template no_such_template does not exist; create it with `mosaic snapshot template create <file>` or fix sources[].id',
+    });
+    expect(await captureModel(db).countDocuments({ workflowId: handle.workflowId })).toBe(0);
+  });
+
+  it('refuses a live path outside the host roots and an unregistered host', async () => {
+    const outside = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'production_server_1', path: '/var/app/../../etc' }] });
+    expect(await failureOf(outside.result())).toMatchObject({ type: 'PathOutsideRoots' });
+    expect((await w.client.snapshots.status(outside.workflowId)).state).toBe('failed');
+    const unknown = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'nowhere', path: '/var/app' }] });
+    expect(await failureOf(unknown.result())).toMatchObject({ type: 'HostUnavailable', message: expect.stringMatching(/^host nowhere is not registered/) });
+  });
+
+  it('refuses limits nothing can fit, saying what the required services need', async () => {
+    const handle = await w.client.snapshots.compose({ ...JSON.parse(example('custom-environment.json')), resource_limits: { cpu: '2 cores' } });
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('LimitsUnsatisfiable');
+    expect(failure.message).toMatch(/at their smallest they need 5 cores/);
+    expect(workspaceOf()).toEqual([]);
+  });
+
+  it('validates the manifest in the client, naming the field', async () => {
+    await expect(w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'a' }], resource_limits: { memory: '4 gigs' } })).rejects.toThrow(ManifestInvalid);
+  });
+
+  it('keeps templates immutable: the same content again is a no-op, other content is refused', async () => {
+    const template = JSON.parse(onPorts(example('template_a.json')));
+    expect(await w.client.snapshots.catalog({ operation: 'template.create', template })).toEqual({ id: 'template_a', created: false });
+    const changed = { ...template, description: 'changed' };
+    expect(await failureOf(w.client.snapshots.catalog({ operation: 'template.create', template: changed }))).toMatchObject({ type: 'TemplateExists' });
+    const list = await w.client.snapshots.catalog<{ id: string; resources: number }[]>({ operation: 'template.list' });
+    expect(list.find((t) => t.id === 'template_a')).toMatchObject({ resources: 7 });
+    for await (const run of w.client.temporal.workflow.list({ query: `TaskQueue = '${w.taskQueue}' AND WorkflowType = 'manageSnapshotCatalog' AND ExecutionStatus = 'Completed'` })) {
+      await recordHistory(w.client.temporal, run.workflowId, 'template');
+      break;
+    }
+  });
+});
