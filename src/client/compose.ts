@@ -3,7 +3,7 @@ import { parseCompositionRequest, type CompositionRequestInput } from '../compos
 import type { composeResource, CompositionProgress } from '../workflows/compose';
 import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
-import { typed } from './workflow-errors';
+import { typed, typedError } from './workflow-errors';
 
 export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
   url: string;
@@ -17,7 +17,12 @@ export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
  * reaches Temporal.
  */
 export async function startComposition(mosaic: MosaicClient, input: CompositionRequestInput): Promise<CompositionHandle> {
-  const request = await typed(Promise.resolve().then(() => parseCompositionRequest(input)));
+  let request;
+  try {
+    request = parseCompositionRequest(input);
+  } catch (err) {
+    throw typedError(err);
+  }
   const workflowId = `compose-${request.requestId}`;
   const options = {
     taskQueue: mosaic.taskQueue,
