@@ -36,6 +36,17 @@ describe('the typed client against real workflows', () => {
       expect(err).not.toBeInstanceOf(CompositionFailedError);
       expect(err).toMatchObject({ type: 'NoEligibleHandler', workflowId: handle.workflowId });
       expect((err as Error).message).toContain('no eligible handler for stage provision');
+      // And a person finds it with the README's kind of visibility query.
+      const query = 'MosaicKind = "compose" AND MosaicState = "failed" AND MosaicResourceType = "bucket" AND MosaicRegion = "eu-west-1"';
+      const found = async () => {
+        for await (const wf of w.client.temporal.workflow.list({ query })) if (wf.workflowId === handle.workflowId) return true;
+        return false;
+      };
+      const deadline = Date.now() + 15_000;
+      while (!(await found())) {
+        if (Date.now() > deadline) throw new Error(`${handle.workflowId} not found by ${query}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     } finally {
       await handlerModel(db).updateOne({ ref: 'provision-bucket@1' }, { $set: { status: 'active' } });
     }
