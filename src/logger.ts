@@ -3,9 +3,48 @@ import type { Config } from './config';
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs on stderr, so stdout stays clean for `--json` output. */
-export function createLogger(level: Config['logLevel'], name = 'mosaic'): Logger {
-  return pino({ name, level, base: { pid: process.pid } }, pino.destination(2));
+/** Fields that hold secrets, wherever they sit in a record (up to three levels deep): their values never reach a log. */
+export const SECRET_FIELDS = [
+  'privateKey', 'privateKeyPem', 'apiKey', 'password', 'passphrase', 'secret', 'secretAccessKey', 'sessionToken',
+  'token', 'authorization', 'Authorization', 'credentials', 'cookie',
+];
+const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+export const REDACTED = '[redacted]';
+
+// Secrets inside free text: a PEM private key block, the password of a URI such as mongodb://user:pass@host.
+const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g;
+const URI_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
+export const scrub = (text: string): string => text.replace(PEM_PRIVATE, REDACTED).replace(URI_PASSWORD, `$1${REDACTED}@`);
+
+function scrubValues(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (depth > 3 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { type: value.name, message: scrub(value.message), stack: value.stack && scrub(value.stack) };
+  if (Array.isArray(value)) return value.map((v) => scrubValues(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValues(v, depth + 1)]));
+}
+
+/**
+ * Structured JSON logs, one line per event, on stderr so stdout stays clean
+ * for `--json` output. Secret fields are redacted by name and secrets inside
+ * strings (PEM private keys, URI passwords) by shape, messages included.
+ */
+export function createLogger(level: Config['logLevel'], name = 'mosaic', destination: pino.DestinationStream = pino.destination(2)): Logger {
+  return pino(
+    {
+      name,
+      level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      formatters: { log: (record) => scrubValues(record) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
 }
 
 /** Routes the Temporal SDK's logs (with workflow and activity ids in meta) into pino. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
 import { connectClient } from './client/connection';
@@ -9,9 +9,10 @@ import { registerBuiltinHandlers } from './activities/composition';
 import { seedBuiltinPersonas } from './activities/persona-store';
 import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
-import { createLogger, temporalLogger, type Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
 import { ensureIndexes } from './models/indexes';
+import { installRuntime } from './observability/runtime';
 
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -79,16 +80,14 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
 /** Runs until SIGINT or SIGTERM, then drains in-flight tasks and closes connections. */
 export async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, 'mosaic-worker');
-  Runtime.install({
-    logger: temporalLogger(logger),
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
+  const metricsServer = await installRuntime(config, logger);
   const { worker, close } = await createWorker(config, { logger });
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
   try {
     await worker.run();
   } finally {
     await close();
+    await metricsServer?.close();
     logger.info('worker stopped');
   }
 }

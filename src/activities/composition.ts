@@ -19,6 +19,7 @@ import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
+import { errorType, metrics as prometheus } from '../observability/metrics';
 import { serialBatches } from './serial-batches';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
@@ -250,6 +251,7 @@ export function createCompositionActivities(deps: {
               .map((ref) => ({ ref, share: byRef.get(ref)!.canaryShare ?? 0.1 }));
             const choice = routeCanary(picked, canaries, Math.random);
             steps.push(choice.canary ? make(choice.ref, choice.probability, 'canary') : make(choice.ref, choice.probability, 'chosen', decision));
+            prometheus.decision(choice.strategy);
             explanation.push(`${stage.name}: ${model.name} chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`);
           }
           for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
@@ -282,9 +284,12 @@ export function createCompositionActivities(deps: {
           if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
           result = await implementation.run(ctx);
         }
+        const latencyMs = Math.round(performance.now() - started);
+        prometheus.handlerCall(input.step.ref, latencyMs);
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
-        return { output: result.output, resources: result.resources, latencyMs: Math.round(performance.now() - started), cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
+        return { output: result.output, resources: result.resources, latencyMs, cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
       } catch (err) {
+        prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;
@@ -316,6 +321,7 @@ export function createCompositionActivities(deps: {
           if ((err as { code?: number }).code === 11000) return;
           throw err;
         }
+        prometheus.outcome('compose', outcome.result);
         const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
         if (!ran.length) return;
         await countCalls(

@@ -3,6 +3,7 @@ import highsLoader from 'highs';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
+import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
@@ -200,6 +201,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
             { upsert: true },
           ),
         );
+        for (const d of resolved.decisions) prometheus.snapshotConflict(d.kind, resolved.strategy);
         return summarise(resolved);
       });
     },
@@ -262,6 +264,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
       }
       await withStorage('record observations', () => compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }));
+      prometheus.outcome('snapshot', 'running');
       return report;
     },
 
@@ -277,6 +280,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         if (h.provider === 'aws') snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
       }
       await withStorage('record teardown', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }));
+      prometheus.outcome('snapshot', input.state);
       return { stopped, snapshotsDeleted };
     },
   };

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerAudit } from './commands/audit';
+import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
@@ -11,6 +12,7 @@ import { registerNegotiate } from './commands/negotiate';
 import { registerPolicy } from './commands/policy';
 import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
+import { registerStatus } from './commands/status';
 import { registerWorker } from './commands/worker';
 import { CommandFailed } from './errors';
 import { rootFailure } from './failures';
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerSnapshot(program);
   registerNegotiate(program);
   registerDemo(program);
+  registerStatus(program);
+  registerCompletion(program);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

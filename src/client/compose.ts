@@ -3,6 +3,7 @@ import { parseCompositionRequest, type CompositionRequestInput } from '../compos
 import type { composeResource, CompositionProgress } from '../workflows/compose';
 import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
+import { typed, typedError } from './workflow-errors';
 
 export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
   url: string;
@@ -16,7 +17,12 @@ export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
  * reaches Temporal.
  */
 export async function startComposition(mosaic: MosaicClient, input: CompositionRequestInput): Promise<CompositionHandle> {
-  const request = parseCompositionRequest(input);
+  let request;
+  try {
+    request = parseCompositionRequest(input);
+  } catch (err) {
+    throw typedError(err);
+  }
   const workflowId = `compose-${request.requestId}`;
   const options = {
     taskQueue: mosaic.taskQueue,
@@ -41,7 +47,10 @@ export async function startComposition(mosaic: MosaicClient, input: CompositionR
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     handle = mosaic.temporal.workflow.getHandle<typeof composeResource>(workflowId);
   }
+  const result = handle.result.bind(handle);
   return Object.assign(handle, {
+    // A failure arrives as its class (InvalidRequestError, NoEligibleHandlerError, …), see workflow-errors.ts.
+    result: () => typed(result(), workflowId),
     url: mosaic.url(workflowId),
     progress: () => handle.query<CompositionProgress>('plan'),
   });

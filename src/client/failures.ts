@@ -1,5 +1,4 @@
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 
 /**
  * The innermost ApplicationFailure of a workflow failure: its `type` is the
@@ -10,7 +9,8 @@ export function rootFailure(err: unknown): ApplicationFailure | undefined {
   let found: ApplicationFailure | undefined;
   while (current instanceof Error) {
     if (current instanceof ApplicationFailure && current.type) found = current;
-    current = current instanceof TemporalFailure || current instanceof WorkflowFailedError || current instanceof WorkflowUpdateFailedError ? current.cause : undefined;
+    // Any cause chain: Temporal's failures, and the typed errors that wrap them (workflow-errors.ts).
+    current = current.cause;
   }
   return found;
 }

@@ -8,6 +8,7 @@ import { createSignedRequest } from '../security/signed-request';
 import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } from '../workflows/governance';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
+import { typed } from './workflow-errors';
 import { readableId } from './mosaic-client';
 
 export class KeyFileError extends Error {
@@ -60,33 +61,37 @@ export class GovernanceClient {
         { key: MosaicState, value: 'verifying' },
       ],
     });
-    return { ...(await handle.result()), workflowId, url: this.mosaic.url(workflowId) };
+    return { ...(await typed(handle.result(), workflowId)), workflowId, url: this.mosaic.url(workflowId) };
   }
 
   async inspect<T>(query: GovernanceQuery): Promise<T> {
-    return (await this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
+    return (await typed(this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
       taskQueue: this.mosaic.taskQueue,
       workflowId: readableId(`inspect-${query.kind}`),
       args: [query],
       typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
-    })) as T;
+    }))) as T;
   }
 
   async evaluate(context: PolicyContext, handler?: string): Promise<PolicyEvaluation> {
-    return this.workflows.execute<typeof evaluatePolicies>('evaluatePolicies', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId: readableId('evaluate'),
-      args: [{ context, handler }],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'evaluate' }],
-    });
+    return typed(
+      this.workflows.execute<typeof evaluatePolicies>('evaluatePolicies', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId: readableId('evaluate'),
+        args: [{ context, handler }],
+        typedSearchAttributes: [{ key: MosaicKind, value: 'evaluate' }],
+      }),
+    );
   }
 
   async initAdmin(publicKeyPem: string, name?: string): Promise<{ keyId: string; created: boolean }> {
-    return this.workflows.execute<typeof initAdmin>('initAdmin', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId: readableId('admin-init'),
-      args: [{ publicKeyPem, name }],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'policy' }],
-    });
+    return typed(
+      this.workflows.execute<typeof initAdmin>('initAdmin', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId: readableId('admin-init'),
+        args: [{ publicKeyPem, name }],
+        typedSearchAttributes: [{ key: MosaicKind, value: 'policy' }],
+      }),
+    );
   }
 }

@@ -9,6 +9,7 @@ import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
 import { GovernanceClient } from './governance';
 import { ModelClient } from './models';
+import { readStatus, type StatusReport } from './status';
 import { SnapshotClient } from './snapshot';
 import { NegotiationClient } from './negotiation';
 
@@ -55,6 +56,11 @@ export class MosaicClient {
 
   get models(): ModelClient {
     return new ModelClient(this);
+  }
+
+  /** Workflows by kind and state from visibility, workers, handler health and the model version. */
+  status(opts: { since: Date }): Promise<StatusReport> {
+    return readStatus(this, opts);
   }
 
   get snapshots(): SnapshotClient {

@@ -5,6 +5,7 @@ import { parseManifest } from '../snapshot/manifest';
 import type { composeSnapshot, manageSnapshotCatalog, SnapshotStatus } from '../workflows/snapshot';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
+import { typed } from './workflow-errors';
 
 export type SnapshotHandle = WorkflowHandle<typeof composeSnapshot> & { url: string };
 
@@ -25,7 +26,9 @@ export class SnapshotClient {
       ],
       memo: { summary: `${parsed.name}: ${parsed.sources.length} sources, ${parsed.strategy}` },
     });
-    return Object.assign(handle, { url: this.mosaic.url(workflowId) });
+    const result = handle.result.bind(handle);
+    // A failure arrives as its class (MosaicWorkflowError with the failure's type), see workflow-errors.ts.
+    return Object.assign(handle, { url: this.mosaic.url(workflowId), result: () => typed(result(), workflowId) });
   }
 
   status(workflowId: string): Promise<SnapshotStatus> {
@@ -36,7 +39,7 @@ export class SnapshotClient {
   async cancel(workflowId: string, reason?: string): Promise<SnapshotStatus> {
     const handle = this.mosaic.temporal.workflow.getHandle<typeof composeSnapshot>(workflowId);
     await handle.signal('cancel', reason);
-    return handle.result();
+    return typed(handle.result(), workflowId);
   }
 
   /** Polls `status` until the composition reaches one of `states` (or fails, which rejects). */
@@ -53,12 +56,14 @@ export class SnapshotClient {
   }
 
   catalog<T = unknown>(request: CatalogRequest): Promise<T> {
-    return this.mosaic.temporal.workflow.execute<typeof manageSnapshotCatalog>('manageSnapshotCatalog', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId: readableId(`snapshot-${request.operation.replace('.', '-')}`),
-      args: [request],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'snapshot-catalog' }],
-    }) as Promise<T>;
+    return typed(
+      this.mosaic.temporal.workflow.execute<typeof manageSnapshotCatalog>('manageSnapshotCatalog', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId: readableId(`snapshot-${request.operation.replace('.', '-')}`),
+        args: [request],
+        typedSearchAttributes: [{ key: MosaicKind, value: 'snapshot-catalog' }],
+      }),
+    ) as Promise<T>;
   }
 }
 

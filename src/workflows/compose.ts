@@ -54,6 +54,8 @@ const HEARTBEAT_TIMEOUT_MS = 10_000;
  */
 function handlerActivities(step: PlannedStep) {
   return proxyActivities<CompositionActivities>({
+    // What the Web UI's timeline shows for the activity, instead of a row of identical `runHandler`s.
+    summary: `${step.stage}: ${step.ref}`,
     startToCloseTimeout: step.timeoutMs,
     ...(step.timeoutMs > HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
     retry: {

@@ -8,19 +8,23 @@ import { STACK_DIR_VAR } from './stack-env';
 
 export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-test-'));
-  const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
   const { cacheDir } = loadConfig();
   const started = Date.now();
-  await startStack({ dataDir, cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
+  // With its Web UI: the browser test (test/e2e/web-ui.test.ts) drives it.
+  await startStack({ dataDir, cacheDir, temporalPort, uiPort, mongoPort });
   Object.assign(process.env, {
     [STACK_DIR_VAR]: dataDir,
     MOSAIC_DATA_DIR: dataDir,
     MOSAIC_TEMPORAL_PORT: String(temporalPort),
+    MOSAIC_TEMPORAL_UI_PORT: String(uiPort),
+    // Worker processes the tests spawn would all claim the default metrics port; the metrics test picks its own.
+    MOSAIC_METRICS_PORT: '0',
     MOSAIC_MONGODB_PORT: String(mongoPort),
     MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/mosaic_test`,
     // Denials that tests provoke on purpose log warnings; keep the output to errors.
     MOSAIC_LOG_LEVEL: process.env.MOSAIC_LOG_LEVEL ?? 'error',
   });
-  process.stderr.write(`\n[test stack] Temporal 127.0.0.1:${temporalPort}, FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`);
+  process.stderr.write(`\n[test stack] Temporal 127.0.0.1:${temporalPort} (Web UI ${uiPort}), FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`);
 }

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { InvalidRequest, type CompositionRequestInput } from '../../src/composition/request';
+import type { CompositionRequestInput } from '../../src/composition/request';
+import { InvalidRequestError } from '../../src/client/workflow-errors';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
@@ -128,7 +129,7 @@ describe('composeResource on the local provider against the real stack', () => {
   it('refuses an invalid request naming the field, before any handler runs', async () => {
     const input = request('bucket', { name: 'Not_A_Name' });
     // The client checks with the worker's schema before starting anything...
-    await expect(w.client.compose(input)).rejects.toThrow(InvalidRequest);
+    await expect(w.client.compose(input)).rejects.toThrow(InvalidRequestError);
     await expect(w.client.compose(input)).rejects.toThrow(/^spec\.name: expected a lower-case name/);
     // ...and the worker checks again for callers that bypass the client.
     const handle = await w.client.temporal.workflow.start('composeResource', { taskQueue: w.taskQueue, workflowId: `compose-${input.requestId}`, args: [input] });

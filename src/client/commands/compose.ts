@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import { InvalidRequest } from '../../composition/request';
 import type { CompositionProgress } from '../../workflows/compose';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
+import { InvalidRequestError } from '../workflow-errors';
 
 function readRequest(file: string): unknown {
   const text = readUserFile(file);
@@ -47,7 +47,7 @@ export function registerCompose(program: Command): void {
         try {
           handle = await client.compose(input as never);
         } catch (err) {
-          if (err instanceof InvalidRequest) throw new CommandFailed(`${file}: invalid request: ${err.message}`);
+          if (err instanceof InvalidRequestError) throw new CommandFailed(`${file}: invalid request: ${err.message}`);
           throw err;
         }
         say(`composeResource ${handle.workflowId}: ${handle.url}`);

@@ -141,7 +141,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('run a demo of every workflow family against the running stack and worker')
     .option('--json', 'print the results as JSON')
-    .addHelpText('after', '\n`npm run demo` sets up and starts everything first, then runs this.')
+    .addHelpText('after', '\n`npm run demo` sets up and starts everything first, then runs this.\n\nExample:\n  mosaic demo --json')
     .action(async (opts: OutputOptions) => {
       const config = loadConfig();
       const results = await runDemo(config, progress(opts)).catch((err: Error) => {

@@ -37,6 +37,7 @@ export function registerStack(program: Command): void {
     .description('start the Temporal dev server (Web UI included) and FerretDB; a no-op for what already runs')
     .option('--headless', 'start Temporal without the Web UI')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  MOSAIC_TEMPORAL_UI_PORT=8300 mosaic stack start')
     .action(async (opts: OutputOptions & { headless?: boolean }) => {
       const config = loadConfig();
       await startStack(stackOptions(config, { headless: opts.headless, onProgress: progress(opts) }));
@@ -61,6 +62,7 @@ export function registerStack(program: Command): void {
     .command('stop')
     .description('stop exactly the processes `stack start` and `worker --detach` started (from their pid records)')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic stack stop --json')
     .action(async (opts: OutputOptions) => {
       const result = await stopStack(loadConfig().dataDir);
       print(opts, result, () => table(Object.entries(result).map(([component, state]) => ({ component, state }))));
@@ -70,6 +72,7 @@ export function registerStack(program: Command): void {
     .command('status')
     .description('show what runs; exits 1 unless Temporal and MongoDB both run')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic stack status --json')
     .action((opts: OutputOptions) => {
       const rows = statusRows(loadConfig());
       print(opts, rows, () => table(rows));

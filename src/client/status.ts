@@ -1,0 +1,98 @@
+import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import { visibilityUrl } from '../config';
+import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import type { MosaicClient, Poller } from './mosaic-client';
+
+/** A handler version whose error rate is above this is reported degraded (the example policies forbid above 0.2). */
+export const DEGRADED_ERROR_RATE = 0.2;
+/** Visibility rows read at most: status is a glance, not a report. */
+const MAX_ROWS = 5000;
+
+export interface WorkflowCount {
+  kind: string;
+  state: string;
+  count: number;
+}
+
+export interface HandlerHealth {
+  ref: string;
+  status: string;
+  calls: number;
+  errorRate: number;
+  latencyP95Ms: number;
+  health: 'ok' | 'degraded' | 'unused';
+}
+
+export interface StatusReport {
+  since: string;
+  workflows: WorkflowCount[];
+  workers: Poller[];
+  handlers: HandlerHealth[];
+  model: { version: string; promotedAt?: string | null } | null;
+  /** The same workflows in the Web UI. */
+  url: string;
+}
+
+interface Row {
+  kind?: string;
+  state?: string;
+  status: WorkflowExecutionStatusName;
+}
+
+/**
+ * What a workflow is doing, in Mosaic's words where it says: MosaicState while
+ * it runs (planning, compensating, awaiting-response…) and for its own end
+ * (succeeded, failed, denied…); the server's status when the server ended it
+ * (terminated, timed_out, cancelled) or it never said.
+ */
+export function stateOf(row: Row): string {
+  if (row.status === 'RUNNING') return row.state ?? 'running';
+  const ownEnd = row.status === 'COMPLETED' || row.status === 'FAILED';
+  return ownEnd && row.state && row.state !== 'running' ? row.state : row.status.toLowerCase();
+}
+
+/** Counts by kind and state, kinds in name order, the largest states first. */
+export function tally(rows: Row[]): WorkflowCount[] {
+  const counts = new Map<string, WorkflowCount>();
+  for (const row of rows) {
+    const kind = row.kind ?? 'unknown';
+    const state = stateOf(row);
+    const key = `${kind}\u0000${state}`;
+    const entry = counts.get(key) ?? counts.set(key, { kind, state, count: 0 }).get(key)!;
+    entry.count += 1;
+  }
+  return [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count || a.state.localeCompare(b.state));
+}
+
+export function handlerHealth(rows: Omit<HandlerHealth, 'health'>[]): HandlerHealth[] {
+  return rows
+    .filter((h) => h.status !== 'retired')
+    .map((h) => ({ ...h, health: h.calls === 0 ? 'unused' : h.errorRate > DEGRADED_ERROR_RATE ? 'degraded' : 'ok' }));
+}
+
+/** Every Mosaic workflow running now or started since `since`, except status's own reads. */
+export function statusQuery(since: Date): string {
+  return `MosaicKind IS NOT NULL AND MosaicKind != "inspect" AND (ExecutionStatus = "Running" OR StartTime > "${since.toISOString()}")`;
+}
+
+export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): Promise<StatusReport> {
+  const query = statusQuery(opts.since);
+  const rows: Row[] = [];
+  for await (const wf of mosaic.temporal.workflow.list({ query })) {
+    rows.push({ kind: wf.typedSearchAttributes.get(MosaicKind), state: wf.typedSearchAttributes.get(MosaicState), status: wf.status.name });
+    if (rows.length >= MAX_ROWS) break;
+  }
+  const [workers, handlers, model] = await Promise.all([
+    mosaic.pollers(),
+    mosaic.governance.inspect<Omit<HandlerHealth, 'health'>[]>({ kind: 'handlers' }),
+    mosaic.governance.inspect<StatusReport['model']>({ kind: 'model' }),
+  ]);
+  return {
+    since: opts.since.toISOString(),
+    workflows: tally(rows),
+    workers,
+    handlers: handlerHealth(handlers).map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({ ref, status, calls, errorRate, latencyP95Ms, health })),
+    model,
+    url: visibilityUrl(mosaic.config, query),
+  };
+}

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { docExamples, matches } from '../harness/doc-examples';
+import { startComposingWorker } from '../harness/composing-worker';
+import type { TestWorker } from '../harness/worker';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..', '..');
+const examples = docExamples(path.join(ROOT, 'docs'));
+
+// Every ```console example in docs/ runs as written, in order, against a
+// worker with the example policy applied; what it prints must match the page.
+describe('the runnable examples in docs/', () => {
+  let w: TestWorker;
+
+  beforeAll(async () => {
+    w = await startComposingWorker();
+  }, 120_000);
+
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  it('has examples on every capability page', () => {
+    expect(new Set(examples.map((e) => e.file))).toEqual(new Set(['composition.md', 'operations.md', 'snapshots.md']));
+  });
+
+  it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s prints what the page shows', async (_where, example) => {
+    const script = `mosaic() { "${process.execPath}" "${path.join(ROOT, 'bin', 'mosaic.js')}" "$@"; }\n{ ${example.command}; } 2>&1`;
+    const { stdout } = await run('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { ...process.env, MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_MONGODB_URI: w.config.mongodb.uri },
+      timeout: 90_000,
+    }).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
+    if (process.env.MOSAIC_DOCS_PRINT) process.stderr.write(`\n--- ${example.file}:${example.line} $ ${example.command}\n${stdout}`);
+    if (!matches(example.expected, stdout)) {
+      throw new Error(`${example.file}:${example.line} \`${example.command}\` printed:\n${stdout}\nthe page shows:\n${example.expected.join('\n')}`);
+    }
+  });
+});
