@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { MosaicClient } from '../../src/client/mosaic-client';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A real `mosaic worker` process, so a test can SIGKILL it like a crashed machine. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+/** Resolves once the worker with this pid polls the client's task queue. */
+export async function waitForPoller(client: MosaicClient, pid: number, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await client.pollers()).some((p) => p.identity.startsWith(`${pid}@`))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`worker ${pid} never polled`);
+}
+
+/** SIGKILLs a worker process and waits until it is gone. */
+export async function killWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+  worker.kill('SIGKILL');
+  await exited;
+}
