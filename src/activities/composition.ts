@@ -6,9 +6,9 @@ import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { cpuMeter } from '../handlers/cpu-share';
-import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
+import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { increments, summarize, type CallMeasurement } from '../handlers/metrics';
-import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
+import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
@@ -19,6 +19,7 @@ import { serialBatches } from './serial-batches';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
 import { createPolicyLoader } from './policy-store';
+import { createHandlerLoader } from './handler-registry';
 
 export interface CompositionPlan {
   policy: string;
@@ -49,10 +50,6 @@ export interface CompositionSettings {
   notifyUrl?: string;
 }
 
-const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
-const pickDescriptor = (h: StoredHandler) =>
-  Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => h[k] !== undefined && h[k] !== null).map((k) => [k, h[k]]));
-
 /** Load in 0..1 as PDL conditions read it: run queue per core, memory in use; network is not measured locally. */
 function systemLoad(): PolicyContext['system'] {
   const cpu = Math.min(1, os.loadavg()[0]! / os.cpus().length);
@@ -81,7 +78,6 @@ export function createCompositionActivities(deps: {
   settings: CompositionSettings;
 }) {
   const { connection, providers, settings } = deps;
-  const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -94,18 +90,18 @@ export function createCompositionActivities(deps: {
     const { policies } = await loadPolicies();
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
-  // Parsed through the descriptor schema once per load: it restores defaults (empty lists) the store may drop.
-  const parse = (row: StoredHandler) => handlerDescriptorSchema.parse(pickDescriptor(row));
-  const registryCache = ttlCache(1000, async () => new Map((await handlers.find({ status: { $ne: 'retired' } }).lean()).map((h) => [h.ref, parse(h)])));
+  // Each version is checked against what was registered as it is loaded: one changed in the database is refused.
+  const loadHandlers = createHandlerLoader(connection);
+  const registryCache = ttlCache(1000, async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])));
   const metricsCache = ttlCache(1000, async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, summarize(r)])));
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
     const cached = (await registryCache()).get(ref);
     if (cached) return cached;
-    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
-    if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
-    return parse(row);
+    const [checked] = await withStorage('read handler', () => loadHandlers({ ref }));
+    if (!checked) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered, or was refused at load (see the audit log)`, 'HandlerUnavailable');
+    return checked;
   }
 
   async function handlerContext({ step, request, outputs, resources }: StepInput): Promise<HandlerContext> {

@@ -115,7 +115,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */
-    async applyChange({ payload, actor }: { payload: ChangePayload; actor: VerifiedActor }): Promise<ChangeResult> {
+    async applyChange({ payload, actor, request }: { payload: ChangePayload; actor: VerifiedActor; request: SignedRequest }): Promise<ChangeResult> {
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
         await record({ actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
@@ -192,7 +192,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
           default: {
             let detail: string;
             try {
-              detail = await applyHandlerChange(connection, payload, actor.keyId);
+              detail = await applyHandlerChange(connection, payload, actor.keyId, request);
             } catch (err) {
               if (err instanceof RegistryChangeRefused) return denied(err);
               throw err;

@@ -19,7 +19,7 @@ export async function managePolicy(change: ChangeRequest): Promise<ChangeResult>
   upsertSearchAttributes([{ key: MosaicAccount, value: change.request.keyId }]);
   try {
     const actor = await verifyChange(change);
-    const result = await applyChange({ payload: change.payload, actor });
+    const result = await applyChange({ payload: change.payload, actor, request: change.request });
     upsertSearchAttributes([{ key: MosaicState, value: 'applied' }]);
     return result;
   } catch (err) {
