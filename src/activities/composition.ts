@@ -268,11 +268,20 @@ export function createCompositionActivities(deps: {
   };
 }
 
-/** Registers the built-in handler versions; run at worker start, harmless to repeat. */
+/**
+ * Registers the built-in handler versions; run at worker start, harmless to
+ * repeat. The code is the truth for a built-in: its stored row is brought in
+ * line with the catalog (load refuses a row that differs), except its status,
+ * which promote, rollback and retire own.
+ */
 export async function registerBuiltinHandlers(connection: Connection): Promise<void> {
   const handlers = handlerModel(connection);
-  for (const h of BUILTIN_HANDLERS) {
-    await handlers.updateOne({ ref: refOf(h) }, { $setOnInsert: { ...h, ref: refOf(h), registeredBy: 'builtin', registeredAt: new Date() } }, { upsert: true });
+  for (const { status, canaryShare: _share, ...h } of BUILTIN_HANDLERS) {
+    await handlers.updateOne(
+      { ref: refOf(h) },
+      { $set: { ...h, registeredBy: 'builtin' }, $setOnInsert: { ref: refOf(h), status, registeredAt: new Date() } },
+      { upsert: true },
+    );
   }
 }
 
