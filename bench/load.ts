@@ -8,6 +8,7 @@
 // one JSON line. Bounded by --count and --max-minutes; loopback only.
 //   npm run bench:load -- --count 200 --rate 10 [--chaos]
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -49,11 +50,22 @@ async function main() {
   const env = { ...stack.env, MOSAIC_TASK_QUEUE: `load-${randomUUID()}`, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem, MOSAIC_LOG_LEVEL: 'error' };
   const client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
   const workers: ChildProcess[] = [];
-  const startWorker = async () => {
-    const w = startWorkerProcess(env);
-    workers.push(w);
-    await waitForPoller(client, w.pid!, 120_000);
-    return w;
+  const workerLog = path.join(stack.opts.dataDir, 'workers.log');
+  // As a supervisor would: a worker that exits before polling (its store is down at start) is started again.
+  const startWorker = async (): Promise<ChildProcess> => {
+    for (;;) {
+      const w = startWorkerProcess(env, workerLog);
+      workers.push(w);
+      try {
+        await waitForPoller(client, w, 120_000);
+        return w;
+      } catch (err) {
+        log(`${(err as Error).message}; starting another`);
+        await killWorker(w);
+        if (Date.now() > DEADLINE) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   };
   try {
     const initial = await Promise.all([startWorker(), startWorker()]);
@@ -131,7 +143,8 @@ async function main() {
       latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) },
       throughputPerS: Math.round((succeeded.size / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),
-      workerRssMb: { start: memoryStart, end: live.map((w) => rssMb(w.pid!)), replaced: workers.length - 2 },
+      workerRssMb: { start: memoryStart, end: live.map((w) => rssMb(w.pid!)) },
+      workerProcesses: workers.length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -29,7 +29,7 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
   const startWorker = async () => {
     const w = startWorkerProcess(env);
     workers.push(w);
-    await waitForPoller(client, w.pid!);
+    await waitForPoller(client, w);
     return w;
   };
 

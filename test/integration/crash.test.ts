@@ -46,7 +46,7 @@ describe('a worker killed in the middle of a pipeline', () => {
     db = await mongoose.createConnection(uri).asPromise();
     const first = startWorkerProcess(env);
     workers.push(first);
-    await waitForPoller(client, first.pid!);
+    await waitForPoller(client, first);
     const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
     await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
   }, 120_000);
