@@ -101,15 +101,20 @@ export interface SideEffectCount {
 export async function countBucketSideEffects(db: Connection, dataDir: string, requests: CompositionRequestInput[], succeeded: Set<string>): Promise<SideEffectCount> {
   const bucketsDir = path.join(dataDir, 'resources', 'buckets');
   const dirs = fs.existsSync(bucketsDir) ? fs.readdirSync(bucketsDir) : [];
+  // One read per collection, counted here: thousands of per-request counts would load FerretDB more than the run did.
+  const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+  const inventory = tally((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const policies = tally((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
+  const outcomes = tally((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
   const duplicated: string[] = [];
   const missing: string[] = [];
   for (const r of requests) {
     const workflowId = `compose-${r.requestId}`;
     const counts = {
       bucket: dirs.filter((d) => d.startsWith(`${String(r.spec.name)}-`)).length,
-      inventory: await inventoryModel(db).countDocuments({ workflowId }),
-      networkPolicy: await db.collection('network_policies').countDocuments({ account: r.account }),
-      outcome: await outcomeModel(db).countDocuments({ workflowId }),
+      inventory: inventory.get(workflowId) ?? 0,
+      networkPolicy: policies.get(r.account) ?? 0,
+      outcome: outcomes.get(workflowId) ?? 0,
     };
     const expected = succeeded.has(r.requestId) ? { bucket: 1, inventory: 1, networkPolicy: 1, outcome: 1 } : { bucket: 0, inventory: 0, networkPolicy: 0, outcome: 1 };
     for (const [what, n] of Object.entries(counts)) {
