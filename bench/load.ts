@@ -3,9 +3,9 @@
 // compositions started at a fixed rate. With --chaos, a worker is SIGKILLed
 // (and replaced) at 25%, 50% and 75% of the starts, and FerretDB is down for
 // --outage-s seconds from 40%. Reports completed, failed (by reason),
-// duplicated side effects and lost outcomes (both must be 0), p50/p95/p99
-// end-to-end latency, throughput and the workers' memory at start and end, as
-// one JSON line. Bounded by --count and --max-minutes; loopback only.
+// duplicated side effects and lost outcomes (both must be 0), effects left
+// behind by failed compositions, p50/p95/p99 end-to-end latency, throughput
+// and the workers' memory at start and end, as one JSON line. Bounded by --count and --max-minutes; loopback only.
 //   npm run bench:load -- --count 200 --rate 10 [--chaos]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -139,7 +139,9 @@ async function main() {
       unfinished: started - succeeded.size - failed,
       duplicatedSideEffects: counts.duplicated.length,
       lostOutcomes: counts.missing.length,
-      examples: { duplicated: counts.duplicated.slice(0, 5), missing: counts.missing.slice(0, 5) },
+      // Effects of failed compositions that compensation did not remove (the failed step's own, see docs/reliability.md).
+      leftBehindSideEffects: counts.leftBehind.length,
+      examples: { duplicated: counts.duplicated.slice(0, 5), leftBehind: counts.leftBehind.slice(0, 5), missing: counts.missing.slice(0, 5) },
       latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) },
       throughputPerS: Math.round((succeeded.size / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),

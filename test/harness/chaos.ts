@@ -88,6 +88,8 @@ export function bucketRequests(count: number, tag = randomUUID().slice(0, 6)): C
 export interface SideEffectCount {
   /** Requests with some side effect made more than once, and what. */
   duplicated: string[];
+  /** Failed requests with a side effect left behind (not compensated), and what. */
+  leftBehind: string[];
   /** Requests that succeeded with some side effect or outcome missing, and what. */
   missing: string[];
 }
@@ -107,6 +109,7 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
   const policies = tally((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
   const outcomes = tally((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
   const duplicated: string[] = [];
+  const leftBehind: string[] = [];
   const missing: string[] = [];
   for (const r of requests) {
     const workflowId = `compose-${r.requestId}`;
@@ -119,11 +122,11 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
     const expected = succeeded.has(r.requestId) ? { bucket: 1, inventory: 1, networkPolicy: 1, outcome: 1 } : { bucket: 0, inventory: 0, networkPolicy: 0, outcome: 1 };
     for (const [what, n] of Object.entries(counts)) {
       const want = expected[what as keyof typeof expected];
-      if (n > want) duplicated.push(`${r.requestId}: ${what} x${n}`);
+      if (n > want) (n > 1 ? duplicated : leftBehind).push(`${r.requestId}: ${what} x${n}`);
       if (n < want) missing.push(`${r.requestId}: ${what} x${n}`);
     }
   }
-  return { duplicated, missing };
+  return { duplicated, leftBehind, missing };
 }
 
 export interface Fault {
