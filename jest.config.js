@@ -1,5 +1,6 @@
-// Two projects: unit tests need nothing running; integration and end-to-end
-// (CLI) tests get a private Temporal dev server and FerretDB from the global setup.
+// Two projects: unit tests need nothing running; integration, end-to-end
+// (CLI) and chaos (faults injected on purpose) tests get a private Temporal
+// dev server and FerretDB from the global setup.
 // @marcbachmann/cel-js ships ES modules only; Jest on Node 20 loads CommonJS,
 // so that one package is transpiled with the tests.
 const transform = { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] };
@@ -22,7 +23,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/chaos/**/*.test.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },

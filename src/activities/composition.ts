@@ -10,9 +10,9 @@ import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { cpuMeter } from '../handlers/cpu-share';
-import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
+import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
-import { handlerMetricsModel, handlerModel, type StoredHandler } from '../models/handler';
+import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
@@ -25,6 +25,7 @@ import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
 import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
+import { createHandlerLoader } from './handler-registry';
 
 export interface CompositionPlan {
   policy: string;
@@ -54,10 +55,6 @@ export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
 }
-
-const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
-const pickDescriptor = (h: StoredHandler) =>
-  Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => h[k] !== undefined && h[k] !== null).map((k) => [k, h[k]]));
 
 /** Load in 0..1 as PDL conditions read it: run queue per core, memory in use; network is not measured locally. */
 function systemLoad(): PolicyContext['system'] {
@@ -89,7 +86,6 @@ export function createCompositionActivities(deps: {
   models?: ModelServer;
 }) {
   const { connection, providers, settings, models } = deps;
-  const handlers = handlerModel(connection);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -102,9 +98,9 @@ export function createCompositionActivities(deps: {
     const { policies } = await loadPolicies();
     return { policies, set: new PolicySet(policies.map(compilePolicy)) };
   });
-  // Parsed through the descriptor schema once per load: it restores defaults (empty lists) the store may drop.
-  const parse = (row: StoredHandler) => handlerDescriptorSchema.parse(pickDescriptor(row));
-  const registryCache = ttlCache(1000, async () => new Map((await handlers.find({ status: { $ne: 'retired' } }).lean()).map((h) => [h.ref, parse(h)])));
+  // Each version is checked against what was registered as it is loaded: one changed in the database is refused.
+  const loadHandlers = createHandlerLoader(connection);
+  const registryCache = ttlCache(1000, async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])));
   const metricsCache = ttlCache(
     1000,
     async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
@@ -114,9 +110,9 @@ export function createCompositionActivities(deps: {
     // The registry cache serves the common case; a version retired since planning is still read, to finish what was planned.
     const cached = (await registryCache()).get(ref);
     if (cached) return cached;
-    const row = await withStorage('read handler', () => handlers.findOne({ ref }).lean());
-    if (!row) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered`, 'HandlerUnavailable');
-    return parse(row);
+    const [checked] = await withStorage('read handler', () => loadHandlers({ ref }));
+    if (!checked) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered, or was refused at load (see the audit log)`, 'HandlerUnavailable');
+    return checked;
   }
 
   async function handlerContext({ step, request, outputs, resources }: StepInput): Promise<HandlerContext> {
@@ -343,11 +339,20 @@ export function createCompositionActivities(deps: {
   };
 }
 
-/** Registers the built-in handler versions; run at worker start, harmless to repeat. */
+/**
+ * Registers the built-in handler versions; run at worker start, harmless to
+ * repeat. The code is the truth for a built-in: its stored row is brought in
+ * line with the catalog (load refuses a row that differs), except its status,
+ * which promote, rollback and retire own.
+ */
 export async function registerBuiltinHandlers(connection: Connection): Promise<void> {
   const handlers = handlerModel(connection);
-  for (const h of BUILTIN_HANDLERS) {
-    await handlers.updateOne({ ref: refOf(h) }, { $setOnInsert: { ...h, ref: refOf(h), registeredBy: 'builtin', registeredAt: new Date() } }, { upsert: true });
+  for (const { status, canaryShare: _share, ...h } of BUILTIN_HANDLERS) {
+    await handlers.updateOne(
+      { ref: refOf(h) },
+      { $set: { ...h, registeredBy: 'builtin' }, $setOnInsert: { ref: refOf(h), status, registeredAt: new Date() } },
+      { upsert: true },
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import { policyHeadModel, policyModel } from '../models/policy';
 import { canonicalJson } from '../security/canonical';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
+import { parseChangeRequest } from '../security/change-request';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { parsePolicy, type Policy } from '../pdl';
 import { nonRetryable, withStorage } from './errors';
@@ -46,7 +47,12 @@ export function targetOf(payload: ChangePayload): string {
     case 'policy.activate':
       return `policy:${payload.name}@${payload.version}`;
     case 'role.grant':
-      return `actor:${keyIdOf(payload.publicKeyPem)}`;
+      try {
+        return `actor:${keyIdOf(payload.publicKeyPem)}`;
+      } catch {
+        // Not a public key: the grant is refused later; the audit entry still needs a target.
+        return 'actor:invalid-key';
+      }
     default:
       return handlerTarget(payload);
   }
@@ -74,8 +80,19 @@ export function createGovernanceActivities({ connection }: { connection: Connect
      * for this workflow, so a retry of the same verification passes and any
      * other use of the nonce is a replay.
      */
-    async verifyChange({ request, payload }: ChangeRequest): Promise<VerifiedActor> {
+    async verifyChange(input: ChangeRequest): Promise<VerifiedActor> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'none';
+      let change: ChangeRequest;
+      try {
+        change = parseChangeRequest(input) as ChangeRequest;
+      } catch (err) {
+        // Whatever the malformed request claims, as text, so the audit log shows what was tried.
+        const claimed = (value: unknown) => (typeof value === 'string' ? value.slice(0, 128) : 'invalid');
+        const raw = input as { request?: { keyId?: unknown }; payload?: { operation?: unknown } } | null;
+        await withStorage('audit', () => record({ actor: claimed(raw?.request?.keyId), operation: claimed(raw?.payload?.operation), target: 'invalid', result: 'denied', reason: (err as Error).message }, 'audit-denied'));
+        throw nonRetryable(err);
+      }
+      const { request, payload } = change;
       const target = targetOf(payload);
       return withStorage('verify change', async () => {
         const actor = (await actors.findOne({ keyId: request.keyId }).lean()) as Actor | null;
@@ -115,7 +132,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */
-    async applyChange({ payload, actor }: { payload: ChangePayload; actor: VerifiedActor }): Promise<ChangeResult> {
+    async applyChange({ payload, actor, request }: { payload: ChangePayload; actor: VerifiedActor; request: SignedRequest }): Promise<ChangeResult> {
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
         await record({ actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
@@ -192,7 +209,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
           default: {
             let detail: string;
             try {
-              detail = await applyHandlerChange(connection, payload, actor.keyId);
+              detail = await applyHandlerChange(connection, payload, actor.keyId, request);
             } catch (err) {
               if (err instanceof RegistryChangeRefused) return denied(err);
               throw err;

@@ -1,8 +1,13 @@
 import type { Connection } from 'mongoose';
-import { handlerDescriptorSchema, refOf } from '../handlers/descriptor';
-import { handlerModel } from '../models/handler';
+import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
+import { actorModel } from '../models/actor';
+import { handlerModel, type StoredHandler } from '../models/handler';
 import { canonicalJson } from '../security/canonical';
+import { verifySignature, type SignedRequest } from '../security/signed-request';
 import { BUILTIN_IMPLEMENTATIONS } from './builtin-handlers';
+import { idempotencyKey } from './idempotency';
+import { appendAudit } from './trust';
 
 /** Changes to the handler registry, carried by managePolicy like policy changes. */
 export type HandlerChange =
@@ -37,7 +42,8 @@ export function handlerTarget(change: HandlerChange): string {
 
 const sameContent = (a: object, b: object) => canonicalJson(a) === canonicalJson(b);
 
-export async function applyHandlerChange(connection: Connection, change: HandlerChange, actor: string): Promise<string> {
+/** `request` is the signed request that carried the change: a registration keeps it, to be checked again at every load. */
+export async function applyHandlerChange(connection: Connection, change: HandlerChange, actor: string, request: SignedRequest): Promise<string> {
   const handlers = handlerModel(connection);
   const mustExist = async (ref: string) => {
     if (!(await handlers.exists({ ref }))) throw new RegistryChangeRefused('HandlerNotFound', `no handler ${ref}; see \`mosaic handler list\``);
@@ -56,13 +62,13 @@ export async function applyHandlerChange(connection: Connection, change: Handler
       const ref = refOf(d);
       const existing = await handlers.findOne({ ref }).lean();
       if (existing) {
-        const { ref: _r, registeredBy: _b, registeredAt: _a, _id, ...stored } = existing as typeof existing & { _id?: unknown };
-        if (!sameContent(handlerDescriptorSchema.parse(stored), d)) {
+        if (!sameContent(parseStored(existing), d)) {
           throw new RegistryChangeRefused('HandlerVersionExists', `${ref} exists with other content; versions are immutable: register a new version`);
         }
         return `${ref} already registered`;
       }
-      await handlers.updateOne({ ref }, { $setOnInsert: { ...d, ref, registeredBy: actor, registeredAt: new Date() } }, { upsert: true });
+      const registration = { request, payload: change };
+      await handlers.updateOne({ ref }, { $setOnInsert: { ...d, ref, registeredBy: actor, registeredAt: new Date(), registration } }, { upsert: true });
       return `${ref} registered (${d.status})`;
     }
     case 'handler.promote': {
@@ -84,4 +90,71 @@ export async function applyHandlerChange(connection: Connection, change: Handler
       return `${change.ref} retired`;
     }
   }
+}
+
+const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
+
+/** A stored row as a descriptor; parsing restores defaults (empty lists) the store may drop. */
+export const parseStored = (row: StoredHandler): HandlerDescriptor =>
+  handlerDescriptorSchema.parse(Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k]])));
+
+// Changed after registration by promote, rollback and retire, each a signed and audited change of its own.
+const signedPart = ({ status: _s, canaryShare: _c, ...rest }: HandlerDescriptor) => rest;
+
+/**
+ * A stored version as the worker may run it: a built-in must match the
+ * catalog in this code, any other must match the descriptor its registering
+ * actor signed, by a signature that still verifies with that actor's key.
+ * Anything else was changed in the database behind Mosaic's back.
+ */
+export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: string) => string | undefined): HandlerDescriptor {
+  const stored = parseStored(row);
+  let registered: HandlerDescriptor;
+  if (row.registeredBy === 'builtin') {
+    const builtin = BUILTIN_HANDLERS.find((h) => refOf(h) === row.ref);
+    if (!builtin) throw new Error(`${row.ref} claims to be built in, but this worker ships no such version`);
+    registered = builtin;
+  } else {
+    const { request, payload } = row.registration ?? {};
+    if (!request || !payload) throw new Error(`${row.ref} has no signed registration on record`);
+    if (request.keyId !== row.registeredBy) throw new Error(`${row.ref} was registered by ${row.registeredBy} but carries a request signed by ${request.keyId}`);
+    const publicKeyPem = publicKeyOf(request.keyId);
+    if (!publicKeyPem) throw new Error(`${row.ref} was registered by ${request.keyId}, which is no longer an actor`);
+    verifySignature(request, payload, publicKeyPem);
+    const change = payload as Partial<Extract<HandlerChange, { operation: 'handler.register' }>>;
+    if (change.operation !== 'handler.register') throw new Error(`${row.ref} carries a signed ${String(change.operation)}, not a registration`);
+    registered = handlerDescriptorSchema.parse(change.descriptor);
+  }
+  if (refOf(registered) !== row.ref || !sameContent(signedPart(registered), signedPart(stored))) {
+    throw new Error(`${row.ref} differs from the version that was registered`);
+  }
+  return stored;
+}
+
+/**
+ * Reads handler versions and checks each (checkStoredHandler); a version that
+ * fails is left out and its refusal audited, so it is never run.
+ */
+export function createHandlerLoader(connection: Connection) {
+  const handlers = handlerModel(connection);
+  const actors = actorModel(connection);
+  return async function load(filter: Record<string, unknown>): Promise<HandlerDescriptor[]> {
+    const [rows, keys] = await Promise.all([handlers.find(filter).lean(), actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()]);
+    const publicKeys = new Map(keys.map((a) => [a.keyId, a.publicKeyPem]));
+    const loaded: HandlerDescriptor[] = [];
+    for (const row of rows) {
+      try {
+        loaded.push(checkStoredHandler(row, (keyId) => publicKeys.get(keyId)));
+      } catch (err) {
+        await appendAudit(connection, idempotencyKey(`refused-handler-${row.ref}`), {
+          actor: 'worker',
+          operation: 'handler.load',
+          target: `handler:${row.ref}`,
+          result: 'denied',
+          reason: (err as Error).message,
+        });
+      }
+    }
+    return loaded;
+  };
 }

@@ -5,7 +5,7 @@ const builtin = (d: Omit<Partial<HandlerDescriptor>, 'code'> & Pick<HandlerDescr
 
 /** The handlers Mosaic ships; the worker registers them at start. */
 export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
-  builtin({ id: 'validate-request', description: 'checks the resource spec', resourceTypes: ['bucket', 'database', 'service'], provides: ['validated'], retry: { maximumAttempts: 1, initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 100 }, timeoutMs: 5_000 }),
+  builtin({ id: 'validate-request', description: 'checks the resource spec', resourceTypes: ['bucket', 'database', 'service'], provides: ['validated'], retry: { maximumAttempts: 3, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 1000 }, timeoutMs: 5_000 }),
   builtin({ id: 'quota-check', description: 'refuses an account over its resource quota', resourceTypes: ['bucket', 'database', 'service'], requires: ['validated'], provides: ['quota-ok'], timeoutMs: 10_000 }),
   builtin({ id: 'provision-bucket', description: 'creates a bucket', resourceTypes: ['bucket'], requires: ['validated'], provides: ['endpoint'], undo: true }),
   builtin({ id: 'provision-database', description: 'creates a database with its own credentials', resourceTypes: ['database'], requires: ['validated'], provides: ['endpoint'], undo: true }),

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { MetricCounters } from '../handlers/metrics';
+import type { SignedRequest } from '../security/signed-request';
 import { modelOn } from './model';
 
 /** A registered handler version; `ref` is `id@version`. */
@@ -8,6 +9,12 @@ export interface StoredHandler extends HandlerDescriptor {
   ref: string;
   registeredBy: string;
   registeredAt: Date;
+  /**
+   * The signed request that registered this version and the descriptor as it
+   * was signed: the worker checks both again each time it loads the version.
+   * Absent on built-ins, which are checked against the catalog in the code.
+   */
+  registration?: { request: SignedRequest; payload: unknown };
 }
 
 /**
@@ -43,6 +50,7 @@ const handlerSchema = new Schema<StoredHandler>(
     canaryShare: Number,
     registeredBy: { type: String, required: true },
     registeredAt: { type: Date, required: true },
+    registration: Schema.Types.Mixed,
   },
   { collection: 'handlers', versionKey: false, minimize: false },
 );

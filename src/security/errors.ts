@@ -27,3 +27,5 @@ export class PermissionDenied extends SecurityError {}
 export class PayloadMismatch extends SecurityError {}
 /** A policy without a signature block. */
 export class PolicyUnsigned extends SecurityError {}
+/** A change request that is not even shaped like one: a field missing, of the wrong type or out of bounds. */
+export class InvalidChange extends SecurityError {}

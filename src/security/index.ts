@@ -4,3 +4,4 @@ export * from './keys';
 export * from './policy-signature';
 export * from './roles';
 export * from './signed-request';
+export * from './change-request';

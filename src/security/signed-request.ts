@@ -39,6 +39,21 @@ export function createSignedRequest(
   return { ...unsigned, signature: sign(null, signingInput(unsigned), privateKeyObject(privateKeyPem)).toString('base64') };
 }
 
+/**
+ * That the holder of this key signed this exact request and payload; nothing
+ * about freshness or roles. Also what re-checks a stored change at load time.
+ */
+export function verifySignature(req: SignedRequest, payload: unknown, publicKeyPem: string): void {
+  let ok = false;
+  try {
+    ok = verify(null, signingInput(req), publicKeyObject(publicKeyPem), Buffer.from(req.signature, 'base64'));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new SignatureInvalid(`the request signature does not verify with the key of ${req.keyId}`);
+  if (payloadHash(payload) !== req.payloadHash) throw new PayloadMismatch('the payload is not the one the request signed');
+}
+
 export interface VerifyOptions {
   now: Date;
   maxSkewMs?: number;
@@ -56,14 +71,7 @@ export function verifySignedRequest(req: SignedRequest, payload: unknown, opts: 
   const publicKeyPem = opts.publicKeyOf(req.keyId);
   const role = opts.roleOf(req.keyId);
   if (!publicKeyPem || !role) throw new UnknownActor(`key ${req.keyId} belongs to no registered actor; an admin grants one with \`mosaic keys grant\``);
-  let ok = false;
-  try {
-    ok = verify(null, signingInput(req), publicKeyObject(publicKeyPem), Buffer.from(req.signature, 'base64'));
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new SignatureInvalid(`the request signature does not verify with the key of ${req.keyId}`);
-  if (payloadHash(payload) !== req.payloadHash) throw new PayloadMismatch('the payload is not the one the request signed');
+  verifySignature(req, payload, publicKeyPem);
   const at = Date.parse(req.timestamp);
   const skew = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   if (!Number.isFinite(at) || Math.abs(opts.now.getTime() - at) > skew) {

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   defineQuery,
   proxyActivities,
@@ -67,14 +68,16 @@ function handlerActivities(step: PlannedStep) {
   });
 }
 
+/**
+ * What went wrong, for a person: Temporal's wrapper ("Activity task failed")
+ * only says where, so the failure under it speaks. Not the innermost cause: a
+ * provider error names the operation, resource and code, and its own cause
+ * (the SDK's bare "Rate exceeded") would lose them.
+ */
 const messageOf = (err: unknown): string => {
   let current = err as { message?: string; cause?: unknown } | undefined;
-  let message = current?.message ?? String(err);
-  while (current?.cause) {
-    current = current.cause as { message?: string; cause?: unknown };
-    if (current.message) message = current.message;
-  }
-  return message;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause as { message?: string; cause?: unknown };
+  return current?.message || String(err);
 };
 
 /**

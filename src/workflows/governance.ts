@@ -16,10 +16,13 @@ const { readGovernance, evaluatePolicyContext, bootstrapAdmin } = proxyActivitie
 
 /** A signed change to policies or roles: verified first, then written, audited either way. */
 export async function managePolicy(change: ChangeRequest): Promise<ChangeResult> {
-  upsertSearchAttributes([{ key: MosaicAccount, value: change.request.keyId }]);
+  // Read before verification, so only if it is text: a malformed request must fail in verifyChange as
+  // InvalidChange, not stall this workflow's task on a search attribute of the wrong type.
+  const keyId: unknown = change?.request?.keyId;
+  if (typeof keyId === 'string') upsertSearchAttributes([{ key: MosaicAccount, value: keyId }]);
   try {
     const actor = await verifyChange(change);
-    const result = await applyChange({ payload: change.payload, actor });
+    const result = await applyChange({ payload: change.payload, actor, request: change.request });
     upsertSearchAttributes([{ key: MosaicState, value: 'applied' }]);
     return result;
   } catch (err) {

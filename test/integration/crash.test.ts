@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,22 +11,9 @@ import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
+import { startWorkerProcess, waitForPoller } from '../harness/worker-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** A real `mosaic worker` process, so the test can SIGKILL it like a crashed machine. */
-function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
-}
-
-async function waitForPoller(client: MosaicClient, pid: number) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if ((await client.pollers()).some((p) => p.identity.startsWith(`${pid}@`))) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`worker ${pid} never polled`);
-}
 
 describe('a worker killed in the middle of a pipeline', () => {
   let env: NodeJS.ProcessEnv;
@@ -59,7 +46,7 @@ describe('a worker killed in the middle of a pipeline', () => {
     db = await mongoose.createConnection(uri).asPromise();
     const first = startWorkerProcess(env);
     workers.push(first);
-    await waitForPoller(client, first.pid!);
+    await waitForPoller(client, first);
     const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
     await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
   }, 120_000);

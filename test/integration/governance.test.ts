@@ -138,7 +138,8 @@ describe('signed policy changes and access control against the real stack', () =
   it('rejects random mutations of signed policies with typed errors and keeps the store unchanged', async () => {
     const before = await storedVersions();
     const signed = policyText(author, 5);
-    const typed = new Set(['PdlSyntaxError', 'PdlValidationError', 'PdlExpressionError', 'StageOrderCycle', 'SignatureInvalid', 'PolicyUnsigned', 'UnknownSigner']);
+    // PolicyVersionExists: an earlier mutation that kept the signature valid (a comment) was stored as version 5.
+    const typed = new Set(['PdlSyntaxError', 'PdlValidationError', 'PdlExpressionError', 'StageOrderCycle', 'SignatureInvalid', 'PolicyUnsigned', 'UnknownSigner', 'PolicyVersionExists']);
     await fc.assert(
       fc.asyncProperty(fc.nat(signed.length - 1), fc.integer({ min: 1, max: 30 }), fc.string({ minLength: 1, maxLength: 8 }), async (start, length, insert) => {
         const mutated = signed.slice(0, start) + insert + signed.slice(start + length);

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import { stringify } from 'yaml';
+import { handlerModel } from '../../src/models/handler';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { failureOf } from '../harness/failures';
@@ -15,6 +17,7 @@ const typeOf = async (promise: Promise<unknown>) => (await failureOf(promise)).t
 describe('handler registry changes: signed, role-checked, and seen by composition', () => {
   let w: TestWorker;
   let dataDir: string;
+  const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/registry_${randomUUID().slice(0, 8)}`;
   const admin = generateKeyPair();
   const operator = generateKeyPair();
   const author = generateKeyPair();
@@ -29,7 +32,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-registry-'));
     w = await startTestWorker({
-      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/registry_${randomUUID().slice(0, 8)}`,
+      MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
     });
@@ -79,5 +82,24 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
 
   it('refuses changes to a version that does not exist', async () => {
     expect(await typeOf(w.client.governance.change({ operation: 'handler.retire', ref: 'nope@1' }, operator.privateKeyPem))).toBe('HandlerNotFound');
+  });
+
+  it('refuses and audits handler versions changed directly in the database', async () => {
+    const v3 = { ...v2, version: '3', status: 'active', canaryShare: undefined };
+    await w.client.governance.change({ operation: 'handler.register', descriptor: v3 }, operator.privateKeyPem);
+    const db = await mongoose.createConnection(uri).asPromise();
+    try {
+      // A built-in version swapped for user code, and a signed registration given more capabilities.
+      const script = { kind: 'script', source: 'function handle() { return { endpoint: "owned" }; }' };
+      await handlerModel(db).updateOne({ ref: 'provision-bucket@1' }, { $set: { code: script } });
+      await handlerModel(db).updateOne({ ref: 'provision-bucket@3' }, { $set: { code: script, hostCapabilities: ['provider.createKey'] } });
+    } finally {
+      await db.close();
+    }
+    await waitForCaches();
+    const failure = await failureOf(compose());
+    expect(failure.type).toBe('NoEligibleHandler');
+    const refused = await w.client.governance.inspect<{ target: string; result: string }[]>({ kind: 'audit', operation: 'handler.load' });
+    expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']));
   });
 });

@@ -20,6 +20,23 @@ const HANDLERS: Record<string, string> = {
   'reach-require': 'function handle() { return require("fs").readFileSync("/etc/passwd", "utf8"); }',
   'reach-network': 'async function handle() { return await fetch("http://127.0.0.1:1/"); }',
   'ungranted-host': 'async function handle(input, host) { return await host["provider.createKey"]("k"); }',
+  // Escape attempts: reach the host's realm through the API objects, or exhaust it.
+  'pollute-host': `async function handle(input, host) {
+    const attempts = [
+      () => { Object.prototype.polluted = 'yes'; },
+      () => { Object.getPrototypeOf(host).polluted = 'yes'; },
+      () => { Object.getPrototypeOf(host.log).call = null; },
+      () => { host.log.polluted = 'yes'; },
+      () => { host.__proto__ = { log: () => 'hijacked' }; },
+    ];
+    for (const attempt of attempts) { try { attempt(); } catch (e) {} }
+    await host.log('polluted');
+    return { endpoint: 'inside', saw: String(({}).polluted) };
+  }`,
+  'constructor-escape': 'function handle(input, host) { return host.log.constructor.constructor("return process")().env; }',
+  'deep-recursion': 'function handle() { const f = (n) => f(n + 1) + 1; return f(0); }',
+  'huge-allocation': 'function handle() { return { endpoint: "x".repeat(2 ** 28) }; }',
+  'flood-host': 'async function handle(input, host) { for (;;) await host.log("again"); }',
 };
 
 // User handlers run in QuickJS with only what their registry entry grants;
@@ -88,6 +105,9 @@ describe('sandboxed user handlers inside compositions', () => {
     ['reach-require', 'forbidden'],
     ['reach-network', 'forbidden'],
     ['ungranted-host', 'forbidden'],
+    ['constructor-escape', 'forbidden'],
+    ['deep-recursion', 'memory'],
+    ['huge-allocation', 'memory'],
   ])('ends %s with SandboxViolation (%s) at once, without retrying', async (id, reason) => {
     const handle = await compose(id);
     const failure = await failureOf(handle.result());
@@ -99,6 +119,21 @@ describe('sandboxed user handlers inside compositions', () => {
     const failed = history.events!.map((e) => e.activityTaskFailedEventAttributes?.failure).find(Boolean);
     expect(failed?.applicationFailureInfo).toMatchObject({ type: 'SandboxViolation', nonRetryable: true });
   });
+
+  it('keeps what a handler does to the host API objects inside the sandbox', async () => {
+    const result = await (await compose('pollute-host')).result();
+    // The guest saw its own pollution; the worker's realm did not get it.
+    expect(result.outputs).toMatchObject({ endpoint: 'inside', saw: 'yes' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(typeof Function.prototype.call).toBe('function');
+  });
+
+  it('ends a handler that floods the host with calls within its budget, and undoes nothing twice', async () => {
+    const handle = await compose('flood-host');
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('CompositionFailed');
+    expect(failure.message).toMatch(/flood-host@1 failed in stage provision: (sandbox \(timeout\)|.*timed out|.*timeout)/i);
+  }, 60_000);
 
   it('keeps serving after every violation', async () => {
     expect((await (await compose('tag-bucket')).result()).outputs.madeBy).toBe('script');

@@ -63,10 +63,10 @@ describe('shell completion', () => {
 
   it('picks up a command registered later without changes to the generator', () => {
     const program = buildProgram();
-    program.command('persona').command('show <name>').option('--json', 'print JSON');
-    expect(complete(bashCompletion(program), ['mosaic', 'persona', ''])).toEqual(['show']);
-    expect(zshCompletion(program)).toContain("'persona show'");
-    expect(commandTree(program).find((n) => n.path === 'persona show')?.options.map((o) => o.flag)).toEqual(['--json', '--help']);
+    program.command('fleet').command('show <name>').option('--json', 'print JSON');
+    expect(complete(bashCompletion(program), ['mosaic', 'fleet', ''])).toEqual(['show']);
+    expect(zshCompletion(program)).toContain("'fleet show'");
+    expect(commandTree(program).find((n) => n.path === 'fleet show')?.options.map((o) => o.flag)).toEqual(['--json', '--help']);
     // As the snapshot family did when it was merged: its commands complete with no change here.
     expect(complete(bashCompletion(program), ['mosaic', 'snapshot', ''])).toEqual(expect.arrayContaining(['compose', 'status', 'cancel', 'template', 'host']));
   });

@@ -13,6 +13,11 @@ describe('handler catalog', () => {
     }
   });
 
+  it('gives every built-in a second attempt: a worker lost mid-step must not fail the composition', () => {
+    // Their own refusals (InvalidRequest, QuotaExceeded…) are non-retryable anyway; retries only cover lost workers and timeouts.
+    for (const h of BUILTIN_HANDLERS) expect([h.id, h.retry.maximumAttempts >= 2]).toEqual([h.id, true]);
+  });
+
   it('ships a valid example user handler', () => {
     const descriptor = parse(fs.readFileSync(path.resolve(__dirname, '../../../examples/handlers/tag-bucket.yaml'), 'utf8'));
     expect(handlerDescriptorSchema.parse(descriptor)).toMatchObject({ id: 'tag-bucket', code: { kind: 'script' }, hostCapabilities: ['provider.createBucket', 'log'] });

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { InvalidChange } from './errors';
+import { ROLES, type Role } from './roles';
+import type { SignedRequest } from './signed-request';
+
+const text = (max: number) => z.string().min(1).max(max);
+
+/** The envelope of a signed change; bounded, so nothing huge reaches hashing, lookups or the audit log. */
+export const signedRequestSchema = z.strictObject({
+  operation: text(64),
+  payloadHash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected the SHA-256 of the payload in hex' }),
+  keyId: text(128),
+  nonce: text(128),
+  timestamp: text(64),
+  signature: text(512),
+});
+
+/** The payload of each governed operation; a descriptor is checked by the registry's own schema. */
+export const changePayloadSchema = z.discriminatedUnion('operation', [
+  z.strictObject({ operation: z.literal('policy.apply'), source: text(1_000_000) }),
+  z.strictObject({ operation: z.literal('policy.activate'), name: text(200), version: z.number().int().min(1) }),
+  z.strictObject({ operation: z.literal('role.grant'), publicKeyPem: text(10_000), role: z.enum(ROLES as [Role, ...Role[]]), name: text(200).optional() }),
+  z.strictObject({ operation: z.literal('handler.register'), descriptor: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ operation: z.literal('handler.promote'), ref: text(200), status: z.enum(['active', 'canary']), canaryShare: z.number().min(0).max(1).optional() }),
+  z.strictObject({ operation: z.literal('handler.rollback'), id: text(200), version: text(100) }),
+  z.strictObject({ operation: z.literal('handler.retire'), ref: text(200) }),
+]);
+
+export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
+
+/**
+ * A change request as it arrives from any client: checked for shape before
+ * anything reads it, so a malformed one is refused as InvalidChange instead
+ * of failing deeper in, and retried, as a bug would be.
+ */
+export function parseChangeRequest(input: unknown): { request: SignedRequest; payload: ChangePayloadInput } {
+  const parsed = z.strictObject({ request: signedRequestSchema, payload: changePayloadSchema }).safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidChange(`${issue.path.join('.') || 'change'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,49 @@
+import mongoose, { type Connection } from 'mongoose';
+import { generateKeyPair } from '../../src/security/keys';
+import { applyDefaultPolicy, bucketRequests, countBucketSideEffects, startPrivateStack, type PrivateStack } from '../harness/chaos';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+// A Temporal dev server and a FerretDB of this file's own: each is stopped in
+// the middle of a batch of compositions and started again on its SQLite files.
+describe('the stores going away in the middle of a batch', () => {
+  let stack: PrivateStack;
+  let w: TestWorker;
+  let db: Connection;
+
+  beforeAll(async () => {
+    stack = await startPrivateStack(['temporal', 'mongodb']);
+    const admin = generateKeyPair();
+    w = await startTestWorker({ ...stack.env, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem });
+    db = await mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise();
+    await applyDefaultPolicy(w.client, admin);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await w?.stop();
+    await stack?.close();
+  });
+
+  async function batchThrough(fault: () => Promise<void>) {
+    const requests = bucketRequests(8);
+    const handles = await Promise.all(requests.map((r) => w.client.compose(r)));
+    const results = Promise.allSettled(handles.map((h) => h.result()));
+    await fault();
+    const settled = await results;
+    return { requests, settled };
+  }
+
+  it('loses and doubles nothing while FerretDB is down for 10 s', async () => {
+    const { requests, settled } = await batchThrough(() => stack.outage('mongodb', 10_000));
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    const counts = await countBucketSideEffects(db, stack.opts.dataDir, requests, new Set(requests.map((r) => r.requestId)));
+    expect(counts).toEqual({ duplicated: [], leftBehind: [], missing: [] });
+  }, 120_000);
+
+  it('finishes the running workflows after the Temporal server restarts on its SQLite file', async () => {
+    const { requests, settled } = await batchThrough(() => stack.outage('temporal', 2_000));
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    const counts = await countBucketSideEffects(db, stack.opts.dataDir, requests, new Set(requests.map((r) => r.requestId)));
+    expect(counts).toEqual({ duplicated: [], leftBehind: [], missing: [] });
+  }, 120_000);
+});

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import type { MosaicClient } from '../../src/client/mosaic-client';
+import { loadConfig } from '../../src/config';
+import type { CompositionRequestInput } from '../../src/composition/request';
+import { inventoryModel } from '../../src/models/inventory';
+import { outcomeModel } from '../../src/models/outcome';
+import type { KeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
+import { stopDaemon } from '../../src/stack/daemon';
+import { freePort } from '../../src/stack/ports';
+import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A Temporal dev server and/or FerretDB of one test's (or one benchmark's)
+ * own, on free ports in a temporary directory, so stopping and restarting
+ * them disturbs nobody else. Both keep their SQLite files across a restart.
+ */
+export interface PrivateStack {
+  opts: StackOptions;
+  /** What a worker or client of this stack needs in its environment. */
+  env: NodeJS.ProcessEnv;
+  stop(component: Component): Promise<void>;
+  start(component: Component): Promise<void>;
+  /** Stops the component, keeps it down for downMs, starts it again on the same port and files. */
+  outage(component: Component, downMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPrivateStack(components: Component[], database = `chaos_${randomUUID().slice(0, 8)}`): Promise<PrivateStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-chaos-'));
+  const opts: StackOptions = {
+    dataDir,
+    cacheDir: loadConfig().cacheDir,
+    temporalPort: components.includes('temporal') ? await freePort() : Number(process.env.MOSAIC_TEMPORAL_PORT),
+    uiPort: 0,
+    mongoPort: components.includes('mongodb') ? await freePort() : Number(process.env.MOSAIC_MONGODB_PORT),
+    headless: true,
+  };
+  const start = async (c: Component) => void (await startComponent(c, opts));
+  const stop = async (c: Component) => void (await stopDaemon(runDir(dataDir), c, 5000));
+  await Promise.all(components.map(start));
+  return {
+    opts,
+    env: {
+      MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${opts.mongoPort}/${database}`,
+      MOSAIC_DATA_DIR: dataDir,
+    },
+    start,
+    stop,
+    async outage(c, downMs) {
+      await stop(c);
+      await new Promise((r) => setTimeout(r, downMs));
+      await start(c);
+    },
+    async close() {
+      for (const c of components) await stop(c);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Applies the shipped default pipeline, signed by the bootstrap admin. */
+export async function applyDefaultPolicy(client: MosaicClient, admin: KeyPair): Promise<void> {
+  const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
+  await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+}
+
+/** Bucket requests each with its own account and name, so every side effect can be traced to one request. */
+export function bucketRequests(count: number, tag = randomUUID().slice(0, 6)): CompositionRequestInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    requestId: `${tag}-${i}`,
+    user: 'chaos',
+    account: `acct-${tag}-${i}`,
+    region: 'us-east-1',
+    resourceType: 'bucket' as const,
+    spec: { name: `b${i}-${tag}` },
+  }));
+}
+
+export interface SideEffectCount {
+  /** Requests with some side effect made more than once, and what. */
+  duplicated: string[];
+  /** Failed requests with a side effect left behind (not compensated), and what. */
+  leftBehind: string[];
+  /** Requests that succeeded with some side effect or outcome missing, and what. */
+  missing: string[];
+}
+
+/**
+ * Counts, per bucket request, what its composition made: the bucket's
+ * directory, its inventory entry, its network policy and its outcome. A
+ * succeeded composition has each exactly once; a failed one has its outcome
+ * once and nothing else left behind (compensation).
+ */
+export async function countBucketSideEffects(db: Connection, dataDir: string, requests: CompositionRequestInput[], succeeded: Set<string>): Promise<SideEffectCount> {
+  const bucketsDir = path.join(dataDir, 'resources', 'buckets');
+  const dirs = fs.existsSync(bucketsDir) ? fs.readdirSync(bucketsDir) : [];
+  // One read per collection, counted here: thousands of per-request counts would load FerretDB more than the run did.
+  const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+  const inventory = tally((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const policies = tally((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
+  const outcomes = tally((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const duplicated: string[] = [];
+  const leftBehind: string[] = [];
+  const missing: string[] = [];
+  for (const r of requests) {
+    const workflowId = `compose-${r.requestId}`;
+    const counts = {
+      bucket: dirs.filter((d) => d.startsWith(`${String(r.spec.name)}-`)).length,
+      inventory: inventory.get(workflowId) ?? 0,
+      networkPolicy: policies.get(r.account) ?? 0,
+      outcome: outcomes.get(workflowId) ?? 0,
+    };
+    const expected = succeeded.has(r.requestId) ? { bucket: 1, inventory: 1, networkPolicy: 1, outcome: 1 } : { bucket: 0, inventory: 0, networkPolicy: 0, outcome: 1 };
+    for (const [what, n] of Object.entries(counts)) {
+      const want = expected[what as keyof typeof expected];
+      if (n > want) (n > 1 ? duplicated : leftBehind).push(`${r.requestId}: ${what} x${n}`);
+      if (n < want) missing.push(`${r.requestId}: ${what} x${n}`);
+    }
+  }
+  return { duplicated, leftBehind, missing };
+}
+
+export interface Fault {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  /** Requests answered with a fault so far. */
+  injected: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback HTTP proxy in front of a real endpoint (moto): a request for
+ * which `faultFor` returns a fault gets that answer instead of the endpoint's.
+ */
+export async function startFaultProxy(target: string, faultFor: (req: http.IncomingMessage) => Fault | undefined): Promise<FaultProxy> {
+  const state = { injected: 0 };
+  const server = http.createServer((req, res) => {
+    const fault = faultFor(req);
+    if (fault) {
+      state.injected++;
+      req.resume();
+      res.writeHead(fault.status, fault.headers).end(fault.body);
+      return;
+    }
+    const upstream = http.request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    get injected() {
+      return state.injected;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** What S3 answers when it sheds load. */
+export const S3_SLOW_DOWN: Fault = {
+  status: 503,
+  headers: { 'content-type': 'application/xml' },
+  body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+};
+
+/** What KMS (a JSON protocol) answers when throttled: a 400, recognisable by name only. */
+export const KMS_THROTTLED: Fault = {
+  status: 400,
+  headers: { 'content-type': 'application/x-amz-json-1.1' },
+  body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
+};

@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MosaicClient } from '../../src/client/mosaic-client';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A real `mosaic worker` process, so a test can SIGKILL it like a crashed machine; its stderr goes to logFile if given. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
+  const stderr = logFile ? fs.openSync(logFile, 'a') : 'ignore';
+  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', stderr] });
+}
+
+/** Resolves once the worker polls the client's task queue; fails at once if it exits first. */
+export async function waitForPoller(client: MosaicClient, worker: ChildProcess, timeoutMs = 60_000) {
+  const pid = worker.pid!;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`worker ${pid} exited (${worker.exitCode ?? worker.signalCode}) before it polled`);
+    if ((await client.pollers()).some((p) => p.identity.startsWith(`${pid}@`))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`worker ${pid} never polled`);
+}
+
+/** SIGKILLs a worker process and waits until it is gone. */
+export async function killWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+  worker.kill('SIGKILL');
+  await exited;
+}
