@@ -49,7 +49,7 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
     db = await mongoose.createConnection(uri).asPromise();
     await Promise.all([startWorker(), startWorker()]);
     await applyDefaultPolicy(client, admin);
-  }, 120_000);
+  }, 330_000);
 
   afterAll(async () => {
     for (const w of workers) await killWorker(w);

@@ -31,7 +31,7 @@ describe('mosaic status against the real stack', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^compose +succeeded +\d+$/m);
     expect(human.stdout).toContain('MODEL    none');
-    expect(human.stdout).toMatch(/^provision-bucket@1 +active +1 +0 +\d+ +ok$/m);
+    expect(human.stdout).toMatch(/^provision-bucket@1 +active +1 +0 +[\d.]+ +ok$/m);
   });
 
   it('refuses a bad window with exit code 2', async () => {

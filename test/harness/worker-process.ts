@@ -12,7 +12,7 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile?: string): Ch
 }
 
 /** Resolves once the worker polls the client's task queue; fails at once if it exits first. */
-export async function waitForPoller(client: MosaicClient, worker: ChildProcess, timeoutMs = 60_000) {
+export async function waitForPoller(client: MosaicClient, worker: ChildProcess, timeoutMs = 150_000) {
   const pid = worker.pid!;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -49,7 +49,7 @@ describe('a worker killed in the middle of a pipeline', () => {
     await waitForPoller(client, first);
     const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
     await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const w of workers) w.kill('SIGKILL');
