@@ -16,9 +16,7 @@ import { createCompositionActivities, registerBuiltinHandlers } from '../src/act
 import { bootstrapAdmin } from '../src/activities/policy-store';
 import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
-import { handlerDescriptorSchema, refOf } from '../src/handlers/descriptor';
 import { createLogger, temporalLogger } from '../src/logger';
-import { handlerModel } from '../src/models/handler';
 import { LocalProvider } from '../src/providers/local';
 import { generateKeyPair } from '../src/security/keys';
 import { signYaml } from '../src/security/policy-signature';
@@ -98,12 +96,6 @@ async function main() {
   const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
   try {
     await registerBuiltinHandlers(mongo);
-    const handlers = handlerModel(mongo);
-    // Five no-op handler versions, and 95 more so the registry has 100.
-    for (let v = 1; v <= 100; v++) {
-      const d = handlerDescriptorSchema.parse({ id: 'noop', version: String(v), resourceTypes: ['bucket'], code: { kind: 'builtin' }, timeoutMs: 10_000 });
-      await handlers.updateOne({ ref: refOf(d) }, { $setOnInsert: { ...d, ref: refOf(d), registeredBy: 'bench', registeredAt: new Date() } }, { upsert: true });
-    }
     const admin = generateKeyPair();
     await bootstrapAdmin(mongo, admin.publicKeyPem);
 
@@ -116,6 +108,17 @@ async function main() {
     const running = worker.run();
     const client = await MosaicClient.connect(config);
     try {
+      // Five no-op handler versions, and 95 more so the registry has 100: signed registrations, as the worker checks each on load.
+      for (let v = 1; v <= 100; v += 10) {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            client.governance.change(
+              { operation: 'handler.register', descriptor: { id: 'noop', version: String(v + i), resourceTypes: ['bucket'], code: { kind: 'builtin' }, timeoutMs: 10_000 } },
+              admin.privateKeyPem,
+            ),
+          ),
+        );
+      }
       // The measured pipeline, and 49 policies for other resource types and regions beside it.
       const sources = [policy('bench-five-noops', 10, 'request.resourceType == "bucket"', [['noop@1'], ['noop@2'], ['noop@3'], ['noop@4'], ['noop@5']])];
       for (let i = 0; i < 49; i++) sources.push(policy(`other-${i}`, i, `request.resourceType == "bucket" && request.region == "xx-none-${i}"`, [[`noop@${(i % 100) + 1}`]]));
