@@ -80,7 +80,7 @@ export const metrics = {
     modelInfo().set({ kind, version }, 1);
   },
 
-  /** One negotiation round, by the human's response (accept, reject, modify, addConstraints, timeout). */
+  /** One negotiation round, by the response that ended it (accept, reject, modify, addConstraints); a reminder does not end one. */
   negotiationRound(response: string): void {
     negotiationRounds().inc({ response });
   },
