@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { NegotiationClosed } from '../../src/client/negotiation';
+import { ConstraintsConflictError, UnknownPersonaError } from '../../src/client/negotiation-errors';
 import { personaModel } from '../../src/models/persona';
 import { registry } from '../../src/observability/metrics';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
@@ -195,9 +196,11 @@ describe('negotiateInstance on the local provider against the real stack', () =>
   it('refuses an unknown persona and contradictory constraints with clear failures', async () => {
     const unknown = await w.client.negotiations.start(request({ basePersona: 'no-such-persona' }));
     expect(await failureOf(w.client.negotiations.result(unknown.workflowId))).toMatchObject({ type: 'UnknownPersona', message: expect.stringMatching(/persona no-such-persona does not exist or is not visible/) });
+    await expect(w.client.negotiations.result(unknown.workflowId)).rejects.toBeInstanceOf(UnknownPersonaError);
     const contradictory = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'analytics', requestsPerSecond: 5 } }, constraints: ['at most 10 per month', 'graviton only'] }));
     const failure = await failureOf(w.client.negotiations.result(contradictory.workflowId));
     expect(failure.type).toBe('ConstraintsConflict');
+    await expect(w.client.negotiations.result(contradictory.workflowId)).rejects.toBeInstanceOf(ConstraintsConflictError);
     expect(failure.message).toMatch(/no configuration satisfies the request: these constraints conflict: .*"at most \$10\/month"/);
     expect(failure.message).not.toMatch(/arm64 only/);
   }, 60_000);
