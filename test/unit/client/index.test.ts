@@ -28,7 +28,8 @@ describe('the client library entry (src/client/index.ts)', () => {
         'CompositionFailedError', 'ConfigError', 'InvalidRequestError', 'MosaicClient', 'MosaicWorkflowError', 'NoEligibleHandlerError',
         'PermissionDeniedError', 'SignatureInvalidError', 'TemporalUnavailable', 'loadConfig', 'readableId', 'registerWorkflowError', 'typedError',
         'InvalidNegotiationError', 'ConstraintsConflictError', 'FeedbackRejectedError', 'ProposalInvalidError', 'UnknownPersonaError',
-        'InvalidPersonaError', 'PersonaRefusedError',
+        'InvalidPersonaError', 'PersonaRefusedError', 'ManifestInvalidError', 'LimitsUnsatisfiableError', 'TemplateNotFoundError',
+        'HostUnavailableError', 'PathOutsideRootsError', 'TemplateExistsError',
       ].sort(),
     );
   });
@@ -82,6 +83,19 @@ describe('typed workflow errors', () => {
       ['InvalidPersona', client.InvalidPersonaError],
       ['PersonaRefused', client.PersonaRefusedError],
       ['InvalidNegotiation', client.InvalidNegotiationError],
+    ] as const) {
+      expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
+    }
+  });
+
+  it('gives the snapshot failures their classes', () => {
+    for (const [type, Class] of [
+      ['ManifestInvalid', client.ManifestInvalidError],
+      ['LimitsUnsatisfiable', client.LimitsUnsatisfiableError],
+      ['TemplateNotFound', client.TemplateNotFoundError],
+      ['HostUnavailable', client.HostUnavailableError],
+      ['PathOutsideRoots', client.PathOutsideRootsError],
+      ['TemplateExists', client.TemplateExistsError],
     ] as const) {
       expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
     }
