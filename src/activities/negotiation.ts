@@ -146,9 +146,7 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     /** A proposal changed by its reader, re-validated and re-priced; a change that breaks a constraint is refused. */
     async reviseProposal(input: { proposal: Proposal; changes: ProposalChanges; requirements: Requirements }): Promise<Proposal> {
       try {
-        const revised = reviseProposal(input.proposal, input.changes, input.requirements);
-        metrics.negotiationRound('modify');
-        return revised;
+        return reviseProposal(input.proposal, input.changes, input.requirements);
       } catch (err) {
         if (err instanceof ProposalInvalid) throw nonRetryable(err);
         throw err;

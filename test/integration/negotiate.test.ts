@@ -132,9 +132,9 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
     const builtin = await personaModel(db).findOne({ account: 'mosaic', name: 'web-server' }).lean();
     expect(builtin?.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
-    // Metrics: one round per accepted response; the refused conflict and modification count nothing.
+    // Metrics: one round per answer that ended one (3 rounds, as the persona's usage says); the modification and refusals end none.
     const after = await rounds();
-    expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({ modify: 1, reject: 1, addConstraints: 1, accept: 1 });
+    expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({ modify: 0, reject: 1, addConstraints: 1, accept: 1 });
     expect(await count('mosaic_outcomes_total', { kind: 'negotiate', result: 'agreed' })).toBe(agreedBefore + 1);
 
     // Feedback after the end: a clear refusal.
