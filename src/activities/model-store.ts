@@ -5,6 +5,7 @@ import { decodeNetwork, encodeNetwork, ModelRefused } from '../learning/artifact
 import type { Network } from '../learning/network';
 import { tfReady } from '../learning/network';
 import { LearnedModel, type TrainedModel } from '../learning/policy';
+import { metrics } from '../observability/metrics';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, type PolicyModelPointer, type PolicyModelVersion } from '../models/policy-model';
 
 /** Weights are split into documents well under MongoDB's 16 MB limit. */
@@ -90,6 +91,7 @@ export interface ServingModel {
  */
 export function createModelServer(store: ModelStore, logger?: Pick<Logger, 'warn' | 'info'>) {
   let serving: ServingModel = { model: metricsPrior };
+  metrics.modelVersion('compose', metricsPrior.name);
   let servingVersion = 0;
   let refusedVersion = 0;
   let checkedAt = 0;
@@ -102,6 +104,7 @@ export function createModelServer(store: ModelStore, logger?: Pick<Logger, 'warn
       const trained = await store.load(active.version);
       serving = { model: new LearnedModel(trained) };
       servingVersion = active.version;
+      metrics.modelVersion('compose', serving.model.name);
       logger?.info({ version: active.version }, 'serving a newly promoted decision model');
     } catch (err) {
       if (!(err instanceof ModelRefused)) throw err;

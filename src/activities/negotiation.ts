@@ -10,6 +10,7 @@ import type { PersonaBody } from '../negotiation/persona';
 import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
 import { ProposalInvalid, reviseProposal, solve, type Proposal, type ProposalChanges, type Requirements, type SolveResult } from '../negotiation/solver';
 import { TextModel, type LabelledDescription } from '../negotiation/text-model';
+import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { nonRetryable, withStorage } from './errors';
@@ -133,8 +134,13 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     },
 
     /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
-    async proposeInstances(input: { requirements: Requirements; round: number; k: number }): Promise<SolveResult> {
-      return solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+    async proposeInstances(input: { requirements: Requirements; round: number; k: number; after?: 'reject' | 'addConstraints' }): Promise<SolveResult> {
+      const result = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+      // New proposals end the round the response asked for them; a conflict leaves the round open,
+      // except on the first proposals, where it ends the negotiation.
+      if (result.ok && input.after) metrics.negotiationRound(input.after);
+      if (!result.ok && input.round === 1) metrics.outcome('negotiate', 'failed');
+      return result;
     },
 
     /** A proposal changed by its reader, re-validated and re-priced; a change that breaks a constraint is refused. */
@@ -189,7 +195,9 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     },
 
     /** Usage counters of the persona: once per negotiation however often retried. */
-    async concludeNegotiation(input: { negotiationId: string; persona?: Analysed['persona']; agreed: boolean; rounds: number }): Promise<void> {
+    async concludeNegotiation(input: { negotiationId: string; persona?: Analysed['persona']; agreed: boolean; rounds: number; status?: string }): Promise<void> {
+      if (input.agreed) metrics.negotiationRound('accept');
+      metrics.outcome('negotiate', input.agreed ? 'agreed' : (input.status ?? 'not-agreed'));
       if (!input.persona) return;
       await withStorage('count persona agreement', () =>
         countUsage(connection, input.persona!, `${input.negotiationId}/concluded`, { used: 0, agreements: input.agreed ? 1 : 0, rounds: input.agreed ? input.rounds : 0 }),

@@ -26,8 +26,7 @@ export type GovernanceQuery =
   | { kind: 'audit'; limit?: number; actor?: string; operation?: string }
   | { kind: 'actors' }
   | { kind: 'handlers'; resourceType?: string }
-  | { kind: 'handler'; ref: string }
-  | { kind: 'model' };
+  | { kind: 'handler'; ref: string };
 
 export interface PolicyEvaluation {
   evaluation?: Evaluation;
@@ -110,12 +109,6 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             const m = await handlerMetricsModel(connection).findOne({ ref: query.ref }).lean();
             const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
             return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
-          }
-          case 'model': {
-            // The learning loop keeps model versions in `models`; until one is stored, decisions use the built-in prior.
-            const models = connection.db!.collection('models');
-            const latest = await models.find().sort({ _id: -1 }).limit(1).next();
-            return latest ? { version: String(latest.version ?? latest._id), promotedAt: latest.promotedAt ?? null } : null;
           }
           case 'actors': {
             const rows = await actors.find().sort({ grantedAt: 1 }).lean();

@@ -19,6 +19,23 @@ export {
   registerWorkflowError,
   typedError,
 } from './workflow-errors';
+export {
+  InvalidNegotiationError,
+  ConstraintsConflictError,
+  FeedbackRejectedError,
+  ProposalInvalidError,
+  UnknownPersonaError,
+  InvalidPersonaError,
+  PersonaRefusedError,
+} from './negotiation-errors';
+export {
+  ManifestInvalidError,
+  LimitsUnsatisfiableError,
+  TemplateNotFoundError,
+  HostUnavailableError,
+  PathOutsideRootsError,
+  TemplateExistsError,
+} from './snapshot-errors';
 export { loadConfig, ConfigError, type Config } from '../config';
 export type { CompositionRequestInput, CompositionRequest } from '../composition/request';
 export type { CompositionResult, CompositionProgress } from '../workflows/compose';

@@ -3,10 +3,12 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, Workflo
 import type { PersonaOperation } from '../activities/persona-store';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
-import { parseNegotiationRequest, type NegotiationRequestInput } from '../negotiation/request';
+import { InvalidNegotiation, parseNegotiationRequest, type NegotiationRequest, type NegotiationRequestInput } from '../negotiation/request';
 import type { managePersonas, negotiateInstance, NegotiationView } from '../workflows/negotiate';
 import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
+import { InvalidNegotiationError } from './negotiation-errors';
+import { typed, typedError } from './workflow-errors';
 
 /** Feedback for a negotiation that has ended, or never was: what happened instead. */
 export class NegotiationClosed extends Error {
@@ -21,7 +23,20 @@ export const negotiationWorkflowId = (id: string) => (id.startsWith('negotiate-'
 
 type Kind = FeedbackInput['kind'];
 
+/** The request as the worker will read it, or InvalidNegotiationError naming the field. */
+function parsed(input: NegotiationRequestInput): NegotiationRequest {
+  try {
+    return parseNegotiationRequest(input);
+  } catch (err) {
+    if (err instanceof InvalidNegotiation) throw new InvalidNegotiationError(err.type, err.message, [], undefined, { cause: err });
+    throw err;
+  }
+}
+
 /**
+ * Failures arrive as classes (negotiation-errors.ts): ConstraintsConflictError,
+ * FeedbackRejectedError, UnknownPersonaError…
+ *
  * Negotiations as a person or an application drives them: start, read the
  * proposals, answer with updates (each carries an id: sending the same id
  * again gets the first answer, never a second effect), or signal when
@@ -32,7 +47,7 @@ export class NegotiationClient {
 
   /** Starts `negotiate-<negotiationId>`; starting the same id again attaches to the first run. */
   async start(input: NegotiationRequestInput): Promise<{ workflowId: string; url: string }> {
-    const request = parseNegotiationRequest(input);
+    const request = parsed(input);
     const workflowId = negotiationWorkflowId(request.negotiationId);
     try {
       await this.mosaic.temporal.workflow.start<typeof negotiateInstance>('negotiateInstance', {
@@ -68,7 +83,8 @@ export class NegotiationClient {
   }
 
   result(id: string): Promise<NegotiationView> {
-    return this.handle(id).result();
+    const handle = this.handle(id);
+    return typed(handle.result(), handle.workflowId);
   }
 
   /** Sends one kind of feedback as an update and returns the negotiation after it was applied. */
@@ -77,7 +93,7 @@ export class NegotiationClient {
     try {
       return await handle.executeUpdate<NegotiationView, [typeof body]>(kind, { args: [body], updateId });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw err;
+      if (err instanceof WorkflowUpdateFailedError) throw typedError(err, handle.workflowId);
       // An ended run answers updates with "not found" or "already completed": say what became of it.
       const described = await handle.describe().catch(() => undefined);
       if (err instanceof WorkflowNotFoundError || (described && described.status.name !== 'RUNNING')) {
@@ -99,11 +115,13 @@ export class NegotiationClient {
 
   /** One persona store operation through the managePersonas workflow. */
   async personas<T>(operation: PersonaOperation): Promise<T> {
-    return (await this.mosaic.temporal.workflow.execute<typeof managePersonas>('managePersonas', {
+    const workflowId = readableId(`personas-${operation.kind}`);
+    const run = this.mosaic.temporal.workflow.execute<typeof managePersonas>('managePersonas', {
       taskQueue: this.mosaic.taskQueue,
-      workflowId: readableId(`personas-${operation.kind}`),
+      workflowId,
       args: [operation],
       typedSearchAttributes: [{ key: MosaicKind, value: 'personas' }],
-    })) as T;
+    });
+    return (await typed(run, workflowId)) as T;
   }
 }

@@ -5,6 +5,8 @@ import { parseManifest } from '../snapshot/manifest';
 import type { composeSnapshot, manageSnapshotCatalog, SnapshotStatus } from '../workflows/snapshot';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
+// Registers the snapshot failure classes, so typed() below throws them.
+import './snapshot-errors';
 import { typed } from './workflow-errors';
 
 export type SnapshotHandle = WorkflowHandle<typeof composeSnapshot> & { url: string };

@@ -1,4 +1,5 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import type { ModelStatus } from '../activities/learning';
 import { visibilityUrl } from '../config';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient, Poller } from './mosaic-client';
@@ -28,9 +29,29 @@ export interface StatusReport {
   workflows: WorkflowCount[];
   workers: Poller[];
   handlers: HandlerHealth[];
-  model: { version: string; promotedAt?: string | null } | null;
+  /** What the worker on this task queue decides with, and the promoted version (issue 6's `policy_model_pointer`). */
+  model: ModelInForce;
   /** The same workflows in the Web UI. */
   url: string;
+}
+
+export interface ModelInForce {
+  serving: string;
+  active: { version: number; name: string; at: string } | null;
+  refused?: { version: number; reason: string };
+}
+
+/** The model part of a model status: what serves, what is promoted since when, and a version refused. */
+export function modelInForce(status: ModelStatus): ModelInForce {
+  const { serving, active, refused } = status;
+  return { serving, active: active ? { version: active.version, name: active.name, at: active.at } : null, ...(refused && { refused }) };
+}
+
+/** One line: `bandit-v3 (promoted 2026-…)`, or the prior when nothing is promoted, and a refused version's reason. */
+export function describeModel(model: ModelInForce): string {
+  const promoted = model.active ? `${model.active.name} promoted ${model.active.at}` : 'no version promoted';
+  const refused = model.refused ? `; refused version ${model.refused.version}: ${model.refused.reason}` : '';
+  return `${model.serving} (${promoted}${refused})`;
 }
 
 interface Row {
@@ -85,14 +106,14 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
   const [workers, handlers, model] = await Promise.all([
     mosaic.pollers(),
     mosaic.governance.inspect<Omit<HandlerHealth, 'health'>[]>({ kind: 'handlers' }),
-    mosaic.governance.inspect<StatusReport['model']>({ kind: 'model' }),
+    mosaic.models.status(),
   ]);
   return {
     since: opts.since.toISOString(),
     workflows: tally(rows),
     workers,
     handlers: handlerHealth(handlers).map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({ ref, status, calls, errorRate, latencyP95Ms, health })),
-    model,
+    model: modelInForce(model),
     url: visibilityUrl(mosaic.config, query),
   };
 }

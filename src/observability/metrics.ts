@@ -80,7 +80,7 @@ export const metrics = {
     modelInfo().set({ kind, version }, 1);
   },
 
-  /** One negotiation round, by the human's response (accept, reject, modify, addConstraints, timeout). */
+  /** One negotiation round, by the answer that ended it (accept, reject, addConstraints); a modification or a reminder stays in the round. */
   negotiationRound(response: string): void {
     negotiationRounds().inc({ response });
   },

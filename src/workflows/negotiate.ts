@@ -253,9 +253,9 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   setStatus('awaiting-feedback');
 
   /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
-  async function propose(extra: ReturnType<typeof rejectionConstraints>, why: string): Promise<void> {
+  async function propose(after: 'reject' | 'addConstraints', extra: ReturnType<typeof rejectionConstraints>, why: string): Promise<void> {
     const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
-    const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals });
+    const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals, after });
     if (!result.ok) throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
     analysed.requirements = requirements;
     state.round += 1;
@@ -269,7 +269,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         log('accepted', `${f.proposalId}: ${state.agreed.instanceType}, ${state.agreed.storage.kind}, ${state.agreed.security.level}, $${state.agreed.monthlyUsd}/month`, f.by);
         return;
       case 'reject':
-        await propose(rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
+        await propose('reject', rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
         log('rejected', `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`, f.by);
         return;
       case 'modify': {
@@ -280,7 +280,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         return;
       }
       case 'addConstraints':
-        await propose(f.constraints, `adding ${f.constraints.map(describeConstraint).join(', ')}`);
+        await propose('addConstraints', f.constraints, `adding ${f.constraints.map(describeConstraint).join(', ')}`);
         log('constrained', `${f.constraints.map(describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
         return;
     }
@@ -361,7 +361,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   }
 
   if (state.status !== 'provisioning') {
-    await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: false, rounds: state.round });
+    await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: false, rounds: state.round, status: state.status });
     await condition(allHandlersFinished);
     return view();
   }

@@ -23,7 +23,7 @@ describe('the runnable examples in docs/', () => {
   });
 
   it('has examples on every capability page', () => {
-    expect(new Set(examples.map((e) => e.file))).toEqual(new Set(['composition.md', 'operations.md', 'snapshots.md']));
+    expect(new Set(examples.map((e) => e.file))).toEqual(new Set(['composition.md', 'learning.md', 'negotiation.md', 'operations.md', 'snapshots.md']));
   });
 
   it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s prints what the page shows', async (_where, example) => {

@@ -24,13 +24,13 @@ describe('mosaic status against the real stack', () => {
     expect(report.workflows.some((r: { kind: string }) => r.kind === 'inspect')).toBe(false);
     expect(report.workers).toHaveLength(1);
     expect(report.handlers).toEqual(expect.arrayContaining([expect.objectContaining({ ref: 'provision-bucket@1', calls: 1, errorRate: 0, health: 'ok' })]));
-    expect(report.model).toBeNull();
+    expect(report.model).toEqual({ serving: 'metrics-prior', active: null });
     expect(report.url).toContain('/workflows?query=MosaicKind%20IS%20NOT%20NULL');
 
     const human = await mosaic(['status'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^compose +succeeded +\d+$/m);
-    expect(human.stdout).toContain('MODEL    none');
+    expect(human.stdout).toContain('MODEL    metrics-prior (no version promoted)');
     expect(human.stdout).toMatch(/^provision-bucket@1 +active +1 +0 +[\d.]+ +ok$/m);
   });
 

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { NegotiationClosed } from '../../src/client/negotiation';
+import { ConstraintsConflictError, UnknownPersonaError } from '../../src/client/negotiation-errors';
 import { personaModel } from '../../src/models/persona';
+import { registry } from '../../src/observability/metrics';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/workflows/negotiate';
 import { failureOf } from '../harness/failures';
@@ -14,6 +16,10 @@ import { stopLocalServices } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+/** A counter's value now (the test worker runs in this process, so its metrics are ours to read). */
+const count = async (name: string, labels: Record<string, string>) =>
+  (await registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+const rounds = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(['modify', 'reject', 'addConstraints', 'accept'].map(async (r) => [r, await count('mosaic_negotiation_rounds_total', { response: r })])));
 
 describe('negotiateInstance on the local provider against the real stack', () => {
   let w: TestWorker;
@@ -67,6 +73,8 @@ describe('negotiateInstance on the local provider against the real stack', () =>
 
   it('negotiates with a person: modify, reject, add constraints, accept; provisions once and reviews usage', async () => {
     const n = w.client.negotiations;
+    const roundsBefore = await rounds();
+    const agreedBefore = await count('mosaic_outcomes_total', { kind: 'negotiate', result: 'agreed' });
     const { workflowId } = await n.start(request());
     let v = await until(workflowId, (x) => x.status === 'awaiting-feedback');
     expect(v.round).toBe(1);
@@ -124,6 +132,10 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
     const builtin = await personaModel(db).findOne({ account: 'mosaic', name: 'web-server' }).lean();
     expect(builtin?.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
+    // Metrics: one round per answer that ended one (3 rounds, as the persona's usage says); the modification and refusals end none.
+    const after = await rounds();
+    expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({ modify: 0, reject: 1, addConstraints: 1, accept: 1 });
+    expect(await count('mosaic_outcomes_total', { kind: 'negotiate', result: 'agreed' })).toBe(agreedBefore + 1);
 
     // Feedback after the end: a clear refusal.
     const late = await failureOf(n.feedback(workflowId, 'reject', {}));
@@ -184,9 +196,11 @@ describe('negotiateInstance on the local provider against the real stack', () =>
   it('refuses an unknown persona and contradictory constraints with clear failures', async () => {
     const unknown = await w.client.negotiations.start(request({ basePersona: 'no-such-persona' }));
     expect(await failureOf(w.client.negotiations.result(unknown.workflowId))).toMatchObject({ type: 'UnknownPersona', message: expect.stringMatching(/persona no-such-persona does not exist or is not visible/) });
+    await expect(w.client.negotiations.result(unknown.workflowId)).rejects.toBeInstanceOf(UnknownPersonaError);
     const contradictory = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'analytics', requestsPerSecond: 5 } }, constraints: ['at most 10 per month', 'graviton only'] }));
     const failure = await failureOf(w.client.negotiations.result(contradictory.workflowId));
     expect(failure.type).toBe('ConstraintsConflict');
+    await expect(w.client.negotiations.result(contradictory.workflowId)).rejects.toBeInstanceOf(ConstraintsConflictError);
     expect(failure.message).toMatch(/no configuration satisfies the request: these constraints conflict: .*"at most \$10\/month"/);
     expect(failure.message).not.toMatch(/arm64 only/);
   }, 60_000);

@@ -10,6 +10,7 @@ import { handlerMetricsModel } from '../../src/models/handler';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
+import { registry } from '../../src/observability/metrics';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { mosaic } from '../harness/cli';
@@ -119,6 +120,8 @@ describe('retrainPolicy on the real stack', () => {
     expect(await policyModelChunkModel(db).countDocuments({ version: 1 })).toBeGreaterThan(0);
     const status = await eventually(() => w.client.models.status(), (s) => s.serving === 'bandit-v1');
     expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: 'retrain test' }, versions: 1 });
+    // The in-process worker's /metrics says the same: one series, the served version.
+    expect((await registry.getSingleMetric('mosaic_model_info')!.get()).values.map((v) => v.labels)).toEqual([{ kind: 'compose', version: 'bandit-v1' }]);
     await recordLatest(w.client.temporal, w.taskQueue, 'inspectPolicyModels', 'status');
   }, 120_000);
 

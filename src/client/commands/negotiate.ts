@@ -3,11 +3,11 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config';
 import { REJECT_REASONS } from '../../negotiation/feedback';
-import { InvalidNegotiation } from '../../negotiation/request';
 import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import type { Proposal } from '../../negotiation/solver';
 import type { NegotiationView } from '../../workflows/negotiate';
 import { CommandFailed } from '../errors';
+import { InvalidNegotiationError } from '../negotiation-errors';
 import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -108,7 +108,7 @@ export function registerNegotiate(program: Command): void {
         try {
           started = await client.negotiations.start(input as never);
         } catch (err) {
-          if (err instanceof InvalidNegotiation) throw new CommandFailed(`invalid negotiation request: ${err.message}`);
+          if (err instanceof InvalidNegotiationError) throw new CommandFailed(`invalid negotiation request: ${err.message}`);
           throw err;
         }
         say(`negotiateInstance ${started.workflowId}: ${started.url}`);

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config';
 import { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
-import type { StatusReport } from '../status';
+import { describeModel, type StatusReport } from '../status';
 
 function positiveHours(value: string): number {
   const hours = Number(value);
@@ -19,7 +19,7 @@ export function renderStatus(report: StatusReport): string {
     table(report.workflows, ['kind', 'state', 'count']),
     '',
     `WORKERS  ${workers}`,
-    `MODEL    ${report.model ? `version ${report.model.version}` : 'none'}`,
+    `MODEL    ${describeModel(report.model)}`,
     '',
     'HANDLERS',
     table(report.handlers, ['ref', 'status', 'calls', 'errorRate', 'latencyP95Ms', 'health']),

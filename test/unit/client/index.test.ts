@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ApplicationFailure, RetryState } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import * as client from '../../../src/client';
 import { InvalidRequest } from '../../../src/composition/request';
 
@@ -27,6 +27,9 @@ describe('the client library entry (src/client/index.ts)', () => {
       [
         'CompositionFailedError', 'ConfigError', 'InvalidRequestError', 'MosaicClient', 'MosaicWorkflowError', 'NoEligibleHandlerError',
         'PermissionDeniedError', 'SignatureInvalidError', 'TemporalUnavailable', 'loadConfig', 'readableId', 'registerWorkflowError', 'typedError',
+        'InvalidNegotiationError', 'ConstraintsConflictError', 'FeedbackRejectedError', 'ProposalInvalidError', 'UnknownPersonaError',
+        'InvalidPersonaError', 'PersonaRefusedError', 'ManifestInvalidError', 'LimitsUnsatisfiableError', 'TemplateNotFoundError',
+        'HostUnavailableError', 'PathOutsideRootsError', 'TemplateExistsError',
       ].sort(),
     );
   });
@@ -65,6 +68,37 @@ describe('typed workflow errors', () => {
     expect(err).toBeInstanceOf(client.InvalidRequestError);
     expect(err).toMatchObject({ type: 'InvalidRequest', field: 'spec.name', message: 'spec.name: expected a lower-case name' });
     expect(client.typedError(failed('InvalidRequest', 'spec.name: bad'))).toBeInstanceOf(client.InvalidRequestError);
+  });
+
+  it('gives the negotiation and persona failures their classes, from a run\'s end and from a refused update', () => {
+    const conflict = { constraints: [{ label: 'at most $5/month' }], relaxations: [] };
+    const ended = client.typedError(failed('ConstraintsConflict', 'no configuration satisfies the request', [conflict]), 'negotiate-x');
+    expect(ended).toBeInstanceOf(client.ConstraintsConflictError);
+    expect(ended).toMatchObject({ workflowId: 'negotiate-x', details: [conflict] });
+    const refused = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('proposal r9-p9 does not exist', 'FeedbackRejected'));
+    expect(client.typedError(refused)).toBeInstanceOf(client.FeedbackRejectedError);
+    for (const [type, Class] of [
+      ['ProposalInvalid', client.ProposalInvalidError],
+      ['UnknownPersona', client.UnknownPersonaError],
+      ['InvalidPersona', client.InvalidPersonaError],
+      ['PersonaRefused', client.PersonaRefusedError],
+      ['InvalidNegotiation', client.InvalidNegotiationError],
+    ] as const) {
+      expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
+    }
+  });
+
+  it('gives the snapshot failures their classes', () => {
+    for (const [type, Class] of [
+      ['ManifestInvalid', client.ManifestInvalidError],
+      ['LimitsUnsatisfiable', client.LimitsUnsatisfiableError],
+      ['TemplateNotFound', client.TemplateNotFoundError],
+      ['HostUnavailable', client.HostUnavailableError],
+      ['PathOutsideRoots', client.PathOutsideRootsError],
+      ['TemplateExists', client.TemplateExistsError],
+    ] as const) {
+      expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
+    }
   });
 
   it('leaves errors that are not workflow failures alone', () => {

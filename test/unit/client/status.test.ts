@@ -1,4 +1,4 @@
-import { handlerHealth, stateOf, statusQuery, tally } from '../../../src/client/status';
+import { describeModel, handlerHealth, modelInForce, stateOf, statusQuery, tally } from '../../../src/client/status';
 
 describe('mosaic status: states and counts', () => {
   it('reports Mosaic\'s own state while running and for its own end, the server\'s when the server ended the run', () => {
@@ -43,5 +43,24 @@ describe('mosaic status: states and counts', () => {
     expect(statusQuery(new Date('2026-11-23T00:00:00Z'))).toBe(
       'MosaicKind IS NOT NULL AND MosaicKind != "inspect" AND (ExecutionStatus = "Running" OR StartTime > "2026-11-23T00:00:00.000Z")',
     );
+  });
+});
+
+describe('mosaic status: the model in force (from the learning family\'s model status)', () => {
+  it('says the prior serves while no version is promoted', () => {
+    const model = modelInForce({ serving: 'metrics-prior', versions: 0 });
+    expect(model).toEqual({ serving: 'metrics-prior', active: null });
+    expect(describeModel(model)).toBe('metrics-prior (no version promoted)');
+  });
+
+  it('names the promoted version, when, and a version this worker refused', () => {
+    const model = modelInForce({
+      serving: 'bandit-v2',
+      active: { version: 3, name: 'bandit-v3', by: 'alice', reason: 'better', at: '2026-11-23T10:00:00.000Z' },
+      refused: { version: 3, reason: 'model version 3 has chunks missing' },
+      versions: 3,
+    });
+    expect(model).toEqual({ serving: 'bandit-v2', active: { version: 3, name: 'bandit-v3', at: '2026-11-23T10:00:00.000Z' }, refused: { version: 3, reason: 'model version 3 has chunks missing' } });
+    expect(describeModel(model)).toBe('bandit-v2 (bandit-v3 promoted 2026-11-23T10:00:00.000Z; refused version 3: model version 3 has chunks missing)');
   });
 });

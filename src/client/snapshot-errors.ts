@@ -1,0 +1,28 @@
+import { MosaicWorkflowError, registerWorkflowError } from './workflow-errors';
+
+/** A manifest or template the worker refused (a client-side check throws the pure ManifestInvalid before starting). */
+export class ManifestInvalidError extends MosaicWorkflowError {
+  static override readonly type = 'ManifestInvalid';
+}
+/** The resources every choice must keep already exceed the manifest's resource_limits. */
+export class LimitsUnsatisfiableError extends MosaicWorkflowError {
+  static override readonly type = 'LimitsUnsatisfiable';
+}
+/** A template id no template has. */
+export class TemplateNotFoundError extends MosaicWorkflowError {
+  static override readonly type = 'TemplateNotFound';
+}
+/** A live source whose host is not registered, or not reachable. */
+export class HostUnavailableError extends MosaicWorkflowError {
+  static override readonly type = 'HostUnavailable';
+}
+/** A live source path outside the host's allowed roots. */
+export class PathOutsideRootsError extends MosaicWorkflowError {
+  static override readonly type = 'PathOutsideRoots';
+}
+/** A template id that already names different content: templates are immutable. */
+export class TemplateExistsError extends MosaicWorkflowError {
+  static override readonly type = 'TemplateExists';
+}
+
+registerWorkflowError(ManifestInvalidError, LimitsUnsatisfiableError, TemplateNotFoundError, HostUnavailableError, PathOutsideRootsError, TemplateExistsError);
