@@ -151,9 +151,11 @@ export function createCompositionActivities(deps: {
   const countCalls = serialBatches<CallMeasurement>(async (calls) => {
     const updatedAt = new Date();
     const updates = [...counterUpdates(calls, ONLINE_WINDOW)];
+    // A reset scans the counters on FerretDB: only where the last read saw another model's window.
+    const held = await metricsCache();
     await metrics.bulkWrite([
       ...updates
-        .filter(([, u]) => u.model)
+        .filter(([ref, u]) => u.model && held.get(ref)?.online?.model !== u.model)
         .map(([ref, u]) => ({ updateOne: { filter: { ref, 'online.model': { $ne: u.model } }, update: { $set: { online: { model: u.model, residuals: {} } } } } })),
       ...updates.map(([ref, u]) => ({
         updateOne: { filter: { ref }, update: { $inc: u.$inc, $push: u.$push, $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) } }, upsert: true },

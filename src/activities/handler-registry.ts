@@ -138,13 +138,25 @@ export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: stri
 export function createHandlerLoader(connection: Connection) {
   const handlers = handlerModel(connection);
   const actors = actorModel(connection);
+  // Rows already checked in this process, by their whole stored text and the
+  // registrant's key: the registry is reloaded every second, a signature need
+  // not be; a row changed in the database no longer matches and is checked again.
+  const checked = new Map<string, HandlerDescriptor>();
   return async function load(filter: Record<string, unknown>): Promise<HandlerDescriptor[]> {
     const [rows, keys] = await Promise.all([handlers.find(filter).lean(), actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()]);
     const publicKeys = new Map(keys.map((a) => [a.keyId, a.publicKeyPem]));
     const loaded: HandlerDescriptor[] = [];
     for (const row of rows) {
+      const memo = `${JSON.stringify(row)}|${publicKeys.get(row.registration?.request?.keyId ?? '') ?? ''}`;
+      const known = checked.get(memo);
+      if (known) {
+        loaded.push(known);
+        continue;
+      }
       try {
-        loaded.push(checkStoredHandler(row, (keyId) => publicKeys.get(keyId)));
+        const descriptor = checkStoredHandler(row, (keyId) => publicKeys.get(keyId));
+        checked.set(memo, descriptor);
+        loaded.push(descriptor);
       } catch (err) {
         await appendAudit(connection, idempotencyKey(`refused-handler-${row.ref}`), {
           actor: 'worker',
