@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { profileFromStructured, type StructuredWorkloadInput } from '../src/negotiation/capacity';
 import type { Role } from '../src/negotiation/persona';
-import { mulberry32 } from '../src/negotiation/random';
+import { seededRandom } from '../src/random';
 
-const random = mulberry32(20261123);
+const random = seededRandom(20261123);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const between = (lo: number, hi: number) => lo * (hi / lo) ** random();
 

@@ -1,5 +1,5 @@
 // The simple policies Mosaic is measured against, on the same stream.
-import { seededRandom } from '../../src/learning/network';
+import { seededRandom } from '../../src/random';
 import { HANDLERS, observed, type Row } from './world';
 
 /** The handler with the best mean expected reward over the whole stream, known in hindsight. */

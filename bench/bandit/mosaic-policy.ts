@@ -4,7 +4,8 @@
 import { choose, metricsPrior, type DecisionModel, type Exploration } from '../../src/composition/decide';
 import { latencyBucket, summarize, type MetricCounters } from '../../src/handlers/metrics';
 import type { OutcomeForLearning } from '../../src/learning/logged';
-import { DEFAULT_TRAINING, seededRandom } from '../../src/learning/network';
+import { DEFAULT_TRAINING } from '../../src/learning/network';
+import { seededRandom } from '../../src/random';
 import { OnlineStats, ONLINE_WINDOW } from '../../src/learning/online';
 import { LearnedModel } from '../../src/learning/policy';
 import { decidePromotion } from '../../src/learning/promotion';

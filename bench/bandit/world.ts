@@ -4,7 +4,7 @@
 // gives the same stream, which every policy (and Vowpal Wabbit, from a file)
 // reads. Outcomes are drawn once per request for every handler (common
 // random numbers), so policies differ only by what they choose.
-import { seededRandom } from '../../src/learning/network';
+import { seededRandom } from '../../src/random';
 import type { DecisionContext } from '../../src/learning/features';
 
 export const HANDLERS = ['alpha@1', 'beta@1', 'gamma@1', 'delta@1', 'epsilon@1'];

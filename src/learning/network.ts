@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FEATURE_DIM, FEATURE_VERSION } from './features';
+import { seededRandom } from '../random';
 
 /**
  * The reward network: features of a (context, candidate) pair → the chance
@@ -64,18 +65,6 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 6, batchSize: 256, learningRate: 0.01, seed: 7 };
-
-/** A seeded permutation (mulberry32), so shuffling between epochs stays reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fits the network to rows `x` (n × featureDim) and targets `y` (n × OUTPUTS), both row-major, by mean squared error. */
 export async function train(x: Float32Array, y: Float32Array, opts: TrainOptions = DEFAULT_TRAINING, spec: NetworkSpec = opts.from?.spec ?? DEFAULT_SPEC): Promise<{ network: Network; loss: number[] }> {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DIMENSIONS, ROLES, round, type ResourceProfile, type Role } from './persona';
-import { mulberry32 } from './random';
+import { seededRandom } from '../random';
 
 /** One labelled description: what was asked for, and the profile it needs. */
 export interface LabelledDescription {
@@ -58,7 +58,7 @@ export class TextModel {
     for (const e of examples) for (const t of new Set(tokens(e.text))) counts.set(t, (counts.get(t) ?? 0) + 1);
     const vocabulary = new Map([...counts].filter(([, n]) => n >= 2).map(([t], i) => [t, i]));
     // A seeded shuffle once, then no shuffling in fit: the same corpus trains the same model.
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const order = examples.map((e) => ({ e, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.e);
 
     const input = tf.input({ shape: [vocabulary.size] });

@@ -1,5 +1,5 @@
-/** A small seeded generator (mulberry32): reproducible corpora, shuffles and tests without Math.random. */
-export function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32): reproducible training shuffles, corpora, simulations and tests without Math.random. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
