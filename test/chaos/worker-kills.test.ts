@@ -47,7 +47,10 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
     };
     client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
     db = await mongoose.createConnection(uri).asPromise();
-    await Promise.all([startWorker(), startWorker()]);
+    // One after the other: two workers starting at once on a fresh database can hang
+    // at start (seen on a loaded machine; open in issue 10), which is not what this test is about.
+    await startWorker();
+    await startWorker();
     await applyDefaultPolicy(client, admin);
   }, 330_000);
 
