@@ -16,7 +16,8 @@ import mongoose from 'mongoose';
 import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
 import { generateKeyPair } from '../src/security/keys';
-import { applyDefaultPolicy, bucketRequests, countBucketSideEffects, startPrivateStack } from '../test/harness/chaos';
+import { bucketRequests, countBucketSideEffects, startPrivateStack } from '../test/harness/chaos';
+import { applyDefaultPolicy } from '../test/harness/policies';
 import { failureOf } from '../test/harness/failures';
 import { killWorker, startWorkerProcess, waitForPoller } from '../test/harness/worker-process';
 

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { generateKeyPair } from '../../src/security/keys';
-import { applyDefaultPolicy, bucketRequests, countBucketSideEffects, startPrivateStack, type PrivateStack } from '../harness/chaos';
+import { bucketRequests, countBucketSideEffects, startPrivateStack, type PrivateStack } from '../harness/chaos';
+import { applyDefaultPolicy } from '../harness/policies';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 // A Temporal dev server and a FerretDB of this file's own: each is stopped in

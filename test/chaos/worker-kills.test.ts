@@ -8,7 +8,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { loadConfig } from '../../src/config';
 import { generateKeyPair } from '../../src/security/keys';
-import { applyDefaultPolicy, bucketRequests, countBucketSideEffects } from '../harness/chaos';
+import { bucketRequests, countBucketSideEffects } from '../harness/chaos';
+import { applyDefaultPolicy } from '../harness/policies';
 import { killWorker, startWorkerProcess, waitForPoller } from '../harness/worker-process';
 
 // Two `mosaic worker` processes serve a batch of compositions; one of them is

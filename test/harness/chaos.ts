@@ -4,18 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { MosaicClient } from '../../src/client/mosaic-client';
 import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
-import type { KeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { stopDaemon } from '../../src/stack/daemon';
 import { freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * A Temporal dev server and/or FerretDB of one test's (or one benchmark's)
@@ -65,12 +61,6 @@ export async function startPrivateStack(components: Component[], database = `cha
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Applies the shipped default pipeline, signed by the bootstrap admin. */
-export async function applyDefaultPolicy(client: MosaicClient, admin: KeyPair): Promise<void> {
-  const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-  await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
 }
 
 /** Bucket requests each with its own account and name, so every side effect can be traced to one request. */

@@ -4,10 +4,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { generateKeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { startTestWorker, type TestWorker } from './worker';
+import { applyDefaultPolicy } from './policies';
 
-const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
 /** A test worker on a database of its own, with the example default policy applied: ready to compose. */
 export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker & { dataDir: string }> {
@@ -19,8 +18,7 @@ export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise
     MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
     ...env,
   });
-  const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-  await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+  await applyDefaultPolicy(w.client, admin);
   return {
     ...w,
     dataDir,

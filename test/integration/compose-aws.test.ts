@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateKeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { applyDefaultPolicy } from '../harness/policies';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 
 // The same workflow and handlers as on the local provider, with the bucket in
 // S3: only the request's `provider` differs.
@@ -29,8 +26,7 @@ describe('composeResource on the aws provider (moto)', () => {
       MOSAIC_AWS_ENDPOINT: moto.endpoint,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
     });
-    const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-    await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+    await applyDefaultPolicy(w.client, admin);
   }, 120_000);
 
   afterAll(async () => {

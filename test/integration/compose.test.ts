@@ -11,13 +11,12 @@ import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
 import { generateKeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { MosaicState } from '../../src/workflows/search-attributes';
 import { recordHistory } from '../harness/histories';
 import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { applyDefaultPolicy } from '../harness/policies';
 
-const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
 function request(resourceType: 'bucket' | 'database' | 'service', spec: Record<string, unknown>): CompositionRequestInput {
   return {
@@ -56,8 +55,7 @@ describe('composeResource on the local provider against the real stack', () => {
       MOSAIC_NOTIFY_URL: `http://127.0.0.1:${(notifyServer.address() as { port: number }).port}/hook`,
     });
     db = await mongoose.createConnection(uri).asPromise();
-    const source = signYaml(fs.readFileSync(path.join(EXAMPLES, 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-    await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+    await applyDefaultPolicy(w.client, admin);
   }, 120_000);
 
   afterAll(async () => {

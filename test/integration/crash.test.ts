@@ -10,10 +10,9 @@ import { MosaicClient } from '../../src/client/mosaic-client';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { startWorkerProcess, waitForPoller } from '../harness/worker-process';
+import { applyDefaultPolicy } from '../harness/policies';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('a worker killed in the middle of a pipeline', () => {
   let env: NodeJS.ProcessEnv;
@@ -47,8 +46,7 @@ describe('a worker killed in the middle of a pipeline', () => {
     const first = startWorkerProcess(env);
     workers.push(first);
     await waitForPoller(client, first);
-    const source = signYaml(fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-    await client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+    await applyDefaultPolicy(client, admin);
   }, 180_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import mongoose, { type Connection } from 'mongoose';
 import { generateKeyPair } from '../../src/security/keys';
 import { createSignedRequest } from '../../src/security/signed-request';
-import { applyDefaultPolicy } from '../harness/chaos';
+import { applyDefaultPolicy } from '../harness/policies';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';

@@ -9,7 +9,6 @@ import { TrainingSet } from '../../src/learning/train';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
-import { signYaml } from '../../src/security/policy-signature';
 import { registry } from '../../src/observability/metrics';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
@@ -17,6 +16,7 @@ import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
 import { recordHistory, recordLatest } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { applyDefaultPolicy } from '../harness/policies';
 
 /** Waits for a condition the worker reaches on its own (the model reload), without fixed sleeps. */
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 40): Promise<T> {
@@ -62,8 +62,7 @@ describe('retrainPolicy on the real stack', () => {
   });
 
   it('logs every decision of a real composition with its probabilities, in the form the retrain reads', async () => {
-    const source = signYaml(fs.readFileSync(path.resolve(__dirname, '../../examples/policies/default-composition.yaml'), 'utf8'), admin.privateKeyPem);
-    await w.client.governance.change({ operation: 'policy.apply', source }, admin.privateKeyPem);
+    await applyDefaultPolicy(w.client, admin);
     const handle = await w.client.compose({
       requestId: `bucket-${randomUUID().slice(0, 8)}`,
       user: 'alice',
