@@ -11,7 +11,7 @@ import { generateKeyPair } from '../../src/security/keys';
 import { KMS_THROTTLED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
 import { failureOf } from '../harness/failures';
-import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -36,7 +36,7 @@ describe('provider faults', () => {
   let db: Connection;
   let dataDir: string;
   let faults = { s3CreateBucket: 0, kmsCreateKey: 0 };
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -46,8 +46,7 @@ describe('provider faults', () => {
       if (req.headers['x-amz-target'] === 'TrentService.CreateKey' && faults.kmsCreateKey > 0) return faults.kmsCreateKey--, KMS_THROTTLED;
       return undefined;
     });
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    restoreCredentials = useMotoCredentials();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-faults-'));
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/faults_${randomUUID().slice(0, 8)}`;
     const admin = generateKeyPair();
@@ -67,10 +66,7 @@ describe('provider faults', () => {
     await w?.stop();
     await proxy?.close();
     await moto?.stop();
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    restoreCredentials();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -55,3 +55,19 @@ export async function startMoto(timeoutMs = 30_000, fixedPort?: number): Promise
     await sleep(100);
   }
 }
+
+/**
+ * Gives this process moto's credentials, for the worker's AWS clients that
+ * read the SDK's default chain; the returned function puts back what was there.
+ */
+export function useMotoCredentials(): () => void {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  return () => {
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateKeyPair } from '../../src/security/keys';
-import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 import { applyDefaultPolicy } from '../harness/policies';
 
@@ -12,13 +12,12 @@ describe('composeResource on the aws provider (moto)', () => {
   let moto: Moto;
   let w: TestWorker;
   const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/aws_${randomUUID().slice(0, 8)}`;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
     moto = await startMoto();
     // The worker's provider takes credentials from the SDK's default chain, as in production.
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    restoreCredentials = useMotoCredentials();
     const admin = generateKeyPair();
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: uri,
@@ -32,10 +31,7 @@ describe('composeResource on the aws provider (moto)', () => {
   afterAll(async () => {
     await w?.stop();
     await moto?.stop();
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    restoreCredentials();
   });
 
   it('creates the bucket in S3 once, even when the request is started twice', async () => {

@@ -3,7 +3,7 @@ import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, DescribeVolume
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import { freePort } from '../../src/stack/ports';
 import { KEY_TAG } from '../../src/providers/aws';
-import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { recordHistory } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
@@ -13,11 +13,10 @@ describe('negotiateInstance on the aws provider (moto)', () => {
   let moto: Moto | undefined;
   let w: TestWorker;
   let port: number;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    restoreCredentials = useMotoCredentials();
     // moto is not up yet: the first provisioning attempts find nobody at the endpoint.
     port = await freePort();
     w = await startTestWorker({
@@ -30,10 +29,7 @@ describe('negotiateInstance on the aws provider (moto)', () => {
   afterAll(async () => {
     await w?.stop();
     await moto?.stop();
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    restoreCredentials();
   });
 
   it('provisions the agreed PCI DSS configuration exactly once, retrying through a provider outage', async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTagsCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { AwsProvider, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
 import { failureOf } from '../harness/failures';
-import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
+import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const region = 'eu-west-1';
@@ -19,12 +19,11 @@ describe('snapshot capture on the aws provider (moto)', () => {
   let provider: AwsProvider;
   let instanceId: string;
   let dataDir: string;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
     moto = await startMoto();
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    restoreCredentials = useMotoCredentials();
     const options = { region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
     aws = createAwsClients(options);
     provider = new AwsProvider(options);
@@ -55,10 +54,7 @@ describe('snapshot capture on the aws provider (moto)', () => {
     if (aws) destroyAwsClients(aws);
     await moto?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    restoreCredentials();
   });
 
   const mosaicSnapshots = async () =>
