@@ -11,6 +11,7 @@ import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
+import { keyHandlerMetricsByRef } from './models/handler';
 import { ensureIndexes } from './models/indexes';
 import { installRuntime } from './observability/runtime';
 
@@ -39,6 +40,8 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
   await ensureIndexes(mongo);
+  const rekeyed = await keyHandlerMetricsByRef(mongo);
+  if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
   await registerBuiltinHandlers(mongo);
   await seedBuiltinPersonas(mongo);
   if (config.bootstrapAdminKey) {
@@ -53,11 +56,12 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
+    const onStop: (() => Promise<void>)[] = [];
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
-      activities: createActivities({ connection: mongo, config, logger }),
+      activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook) }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
     const client = await connectClient(config);
@@ -67,6 +71,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       worker,
       async close() {
         await native.close();
+        for (const hook of onStop) await hook().catch((err: Error) => logger.warn({ err: err.message }, 'could not finish a write before stopping'));
         await mongo.close();
       },
     };
