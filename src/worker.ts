@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
 import { ensureIndexes } from './models/indexes';
 import { installRuntime } from './observability/runtime';
+import { payloadDataConverter } from './security/payload-codec';
 
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -58,6 +59,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       namespace: config.temporal.namespace,
       taskQueue,
       activities: createActivities({ connection: mongo, config, logger }),
+      ...payloadDataConverter(config.payloadKeys),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
     const client = await connectClient(config);
