@@ -1,12 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { connectClient } from '../../src/client/connection';
+import { MosaicClient } from '../../src/client/mosaic-client';
 import { serveCodec, type CodecServer } from '../../src/security/codec-server';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/security/payload-codec';
-import { bucketRequest, startComposingWorker } from '../harness/composing-worker';
-import type { TestWorker } from '../harness/worker';
+import { generateKeyPair } from '../../src/security/keys';
+import { bucketRequest } from '../harness/composing-worker';
+import { applyDefaultPolicy } from '../harness/policies';
+import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const KEY = randomBytes(32).toString('base64');
 const TOKEN = randomBytes(24).toString('hex');
@@ -33,8 +39,19 @@ describe('payload encryption on the real stack', () => {
   let plain: Client;
   let codecServer: CodecServer;
 
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-encrypted-'));
+  const admin = generateKeyPair();
+  const env = {
+    MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/encrypted_${randomUUID().slice(0, 8)}`,
+    MOSAIC_DATA_DIR: dataDir,
+    MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+    MOSAIC_PAYLOAD_KEYS: `k1:${KEY}`,
+  };
+
   beforeAll(async () => {
-    w = await startComposingWorker({ MOSAIC_PAYLOAD_KEYS: `k1:${KEY}` });
+    w = await startTestWorker(env);
+    // The policy itself goes through the governance workflow: encrypted too.
+    await applyDefaultPolicy(w.client, admin);
     plain = await connectClient({ ...w.config, payloadKeys: [] });
     codecServer = await serveCodec({ host: '127.0.0.1', port: 0, keys: w.config.payloadKeys, token: TOKEN, uiOrigin: 'http://localhost:8233' });
   }, 120_000);
@@ -43,6 +60,7 @@ describe('payload encryption on the real stack', () => {
     await codecServer?.close();
     await plain?.connection.close();
     await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stores a composition\'s input, activity payloads, memo and result as ciphertext; the client with the key round-trips the result', async () => {
@@ -96,4 +114,34 @@ describe('payload encryption on the real stack', () => {
     expect(forbidden.status).toBe(403);
     expect(await forbidden.text()).not.toContain(request.account);
   }, 120_000);
+
+  it('a client that rotated before the worker: the worker refuses the task naming the key and keeps serving; once it has the key the run finishes', async () => {
+    const k2 = { id: 'k2', key: randomBytes(32) };
+    const rotated = new MosaicClient(await connectClient({ ...w.config, payloadKeys: [k2, ...w.config.payloadKeys] }), w.config);
+    try {
+      const early = await rotated.compose(bucketRequest());
+      const failedTask = async () => {
+        const { events } = await plain.workflow.getHandle(early.workflowId).fetchHistory();
+        return events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message;
+      };
+      let message: string | null | undefined;
+      while (!(message = await failedTask())) await new Promise((r) => setTimeout(r, 200));
+      expect(message).toMatch(/key "k2", which is not configured \(configured: k1\).*MOSAIC_PAYLOAD_KEYS/);
+
+      // The same worker still serves clients on the old key.
+      const request = bucketRequest();
+      expect((await (await w.client.compose(request)).result()).resources.length).toBeGreaterThan(0);
+
+      // A worker given k2 (after k1, so it still encrypts with k1) picks the stuck run up.
+      const upgraded = await startTestWorker({ ...env, MOSAIC_TASK_QUEUE: w.config.temporal.taskQueue, MOSAIC_PAYLOAD_KEYS: `k1:${KEY},k2:${k2.key.toString('base64')}` });
+      try {
+        await w.stop();
+        expect((await early.result()).resources.length).toBeGreaterThan(0);
+      } finally {
+        w = upgraded;
+      }
+    } finally {
+      await rotated.close();
+    }
+  }, 180_000);
 });
