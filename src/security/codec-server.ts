@@ -114,7 +114,7 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
       res.setHeader('access-control-allow-origin', opts.uiOrigin);
       res.setHeader('access-control-allow-credentials', 'true');
       res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-namespace');
+      res.setHeader('access-control-allow-headers', 'authorization, authorization-extras, content-type, x-namespace');
       res.setHeader('access-control-max-age', '600');
     }
     res.setHeader('vary', 'origin');
