@@ -56,10 +56,10 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
     const worker = await Worker.create({
       connection,
+      ...payloadDataConverter(config.payloadKeys),
       namespace: config.temporal.namespace,
       taskQueue,
       activities: createActivities({ connection: mongo, config, logger }),
-      ...payloadDataConverter(config.payloadKeys),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
     const client = await connectClient(config);

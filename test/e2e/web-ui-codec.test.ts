@@ -38,6 +38,8 @@ describeWithChromium('the Temporal Web UI with the codec server, driven in headl
   /** A browser profile whose UI uses the codec server with cross-origin credentials, as its settings dialog stores it. */
   async function viewer(): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    // The machine is shared: the UI's first load can take longer than Playwright's 30 s default.
+    context.setDefaultTimeout(90_000);
     const settings = { endpoint: JSON.stringify(codecUrl), includeCredentials: 'true', overrideRemoteCodecConfiguration: 'true' };
     await context.addInitScript(Object.entries(settings).map(([key, value]) => `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`).join('\n'));
     return context;
@@ -75,5 +77,5 @@ describeWithChromium('the Temporal Web UI with the codec server, driven in headl
     } finally {
       await signedIn.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
