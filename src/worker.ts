@@ -14,6 +14,7 @@ import { connectMongo } from './models/connection';
 import { keyHandlerMetricsByRef } from './models/handler';
 import { ensureIndexes } from './models/indexes';
 import { installRuntime } from './observability/runtime';
+import { payloadDataConverter } from './security/payload-codec';
 
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -59,6 +60,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     const onStop: (() => Promise<void>)[] = [];
     const worker = await Worker.create({
       connection,
+      ...payloadDataConverter(config.payloadKeys),
       namespace: config.temporal.namespace,
       taskQueue,
       activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook) }),
