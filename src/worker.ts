@@ -57,6 +57,9 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
+    // Before the worker exists: a Worker holds the connection until it has run, so nothing that can fail may follow it.
+    const client = await connectClient(config);
+    await ensureRetrainSchedule(client, { taskQueue, interval: config.learning.retrainInterval }).finally(() => client.connection.close());
     const onStop: (() => Promise<void>)[] = [];
     const worker = await Worker.create({
       connection,
@@ -66,8 +69,6 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook) }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
-    const client = await connectClient(config);
-    await ensureRetrainSchedule(client, { taskQueue, interval: config.learning.retrainInterval }).finally(() => client.connection.close());
     const native = connection;
     return {
       worker,
