@@ -139,11 +139,15 @@ async function main() {
       }
     };
 
+    // Memory at each quarter of the starts: growth that levels off (caches filling) reads differently from a leak.
+    const memorySamples: (number | null)[][] = [];
+    const liveWorkers = () => workers.filter((w) => w.exitCode === null && w.signalCode === null);
     const began = Date.now();
     const runs: Promise<void>[] = [];
     for (let k = 0; k < TOTAL && Date.now() < DEADLINE; k++) {
       const fault = faultAt.get(k);
       if (fault) chaos.push(fault());
+      if (k > 0 && k % Math.ceil(TOTAL / 4) === 0) memorySamples.push(liveWorkers().map((w) => rssMb(w.pid!)));
       // Negotiations spread evenly among the compositions.
       const isNegotiation = Math.floor(((k + 1) * NEGOTIATIONS) / TOTAL) > Math.floor((k * NEGOTIATIONS) / TOTAL);
       if (isNegotiation) runs.push(negotiate(negotiations[negotiated.started++]!).catch(failedWith(negotiated)));
@@ -158,7 +162,7 @@ async function main() {
     const bucketCounts = await countBucketSideEffects(db, stack.opts.dataDir, requests.slice(0, compositions.started), succeeded);
     const negotiationCounts = await countNegotiationSideEffects(db, ended, instances);
     await db.close();
-    const live = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+    const live = liveWorkers();
     const summary = (f: ReturnType<typeof family>, completed: number, counts: typeof bucketCounts) => {
       const failed = [...f.failures.values()].reduce((a, b) => a + b, 0);
       return {
@@ -192,7 +196,7 @@ async function main() {
       families,
       throughputPerS: Math.round(((families.compositions.completed + families.negotiations.completed) / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),
-      workerRssMb: { start: memoryStart, end: memoryEnd, boundMb, withinBound: memoryEnd.every((m) => m !== null && m <= boundMb) },
+      workerRssMb: { start: memoryStart, byQuarter: memorySamples, end: memoryEnd, boundMb, withinBound: memoryEnd.every((m) => m !== null && m <= boundMb) },
       workerProcesses: workers.length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
