@@ -1,12 +1,16 @@
 // Load with and without faults: two `mosaic worker` processes on a private
-// local stack (Temporal dev server + FerretDB on free loopback ports), N bucket
-// compositions started at a fixed rate. With --chaos, a worker is SIGKILLed
-// (and replaced) at 25%, 50% and 75% of the starts, and FerretDB is down for
-// --outage-s seconds from 40%. Reports completed, failed (by reason),
-// duplicated side effects and lost outcomes (both must be 0), effects left
-// behind by failed compositions, p50/p95/p99 end-to-end latency, throughput
-// and the workers' memory at start and end, as one JSON line. Bounded by --count and --max-minutes; loopback only.
-//   npm run bench:load -- --count 200 --rate 10 [--chaos]
+// local stack (Temporal dev server + FerretDB on free loopback ports), --count
+// bucket compositions and --negotiations negotiations started interleaved at
+// --rate starts per second; each negotiation is driven to its end through the
+// typed client (bench/drive-negotiation.ts) and its instance (a local service
+// process) stopped once counted. With --chaos, a worker is SIGKILLed (and
+// replaced) at 25%, 50% and 75% of the starts, and FerretDB is down for
+// --outage-s seconds from 40%. Reports per family completed, failed (by
+// reason), duplicated side effects and lost outcomes (both must be 0), effects
+// left behind by failed ones, p50/p95/p99 end-to-end latency; throughput; and
+// the workers' memory at start, each quarter and end against a bound (largest
+// at the first quarter + --rss-growth-mb), as one JSON line. Bounded by the counts and --max-minutes; loopback only.
+//   npm run bench:load -- --count 200 --negotiations 20 --rate 10 [--chaos]
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -16,14 +20,17 @@ import mongoose from 'mongoose';
 import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
 import { generateKeyPair } from '../src/security/keys';
-import { bucketRequests, countBucketSideEffects, startPrivateStack } from '../test/harness/chaos';
+import { bucketRequests, countBucketSideEffects, countNegotiationSideEffects, negotiatedServices, negotiationRequests, startPrivateStack } from '../test/harness/chaos';
 import { applyDefaultPolicy } from '../test/harness/policies';
 import { failureOf } from '../test/harness/failures';
 import { killWorker, startWorkerProcess, waitForPoller } from '../test/harness/worker-process';
+import { driveNegotiation } from './drive-negotiation';
 
 const { values: args } = parseArgs({
   options: {
     count: { type: 'string', default: '2000' },
+    negotiations: { type: 'string', default: '200' },
+    'rss-growth-mb': { type: 'string', default: '256' },
     rate: { type: 'string', default: '20' },
     chaos: { type: 'boolean', default: false },
     'outage-s': { type: 'string', default: '30' },
@@ -31,6 +38,9 @@ const { values: args } = parseArgs({
   },
 });
 const COUNT = Number(args.count);
+const NEGOTIATIONS = Number(args.negotiations);
+const TOTAL = COUNT + NEGOTIATIONS;
+const RSS_GROWTH_MB = Number(args['rss-growth-mb']);
 const RATE = Number(args.rate);
 const OUTAGE_MS = Number(args['outage-s']) * 1000;
 const DEADLINE = Date.now() + Number(args['max-minutes']) * 60_000;
@@ -48,7 +58,7 @@ const log = (message: string) => process.stderr.write(`[load] ${message}\n`);
 async function main() {
   const stack = await startPrivateStack(['temporal', 'mongodb']);
   const admin = generateKeyPair();
-  const env = { ...stack.env, MOSAIC_TASK_QUEUE: `load-${randomUUID()}`, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem, MOSAIC_LOG_LEVEL: 'error' };
+  const env = { ...stack.env, MOSAIC_TASK_QUEUE: `load-${randomUUID()}`, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem, MOSAIC_LOG_LEVEL: 'error', MOSAIC_METRICS_PORT: '0' };
   const client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
   const workers: ChildProcess[] = [];
   const workerLog = path.join(stack.opts.dataDir, 'workers.log');
@@ -72,20 +82,29 @@ async function main() {
     const initial = await Promise.all([startWorker(), startWorker()]);
     const memoryStart = initial.map((w) => rssMb(w.pid!));
     await applyDefaultPolicy(client, admin);
-    log(`${COUNT} compositions at ${RATE}/s on two workers${args.chaos ? `, with chaos (3 worker kills, FerretDB down ${OUTAGE_MS / 1000}s)` : ''}`);
+    log(`${COUNT} compositions and ${NEGOTIATIONS} negotiations at ${RATE} starts/s on two workers${args.chaos ? `, with chaos (3 worker kills, FerretDB down ${OUTAGE_MS / 1000}s)` : ''}`);
 
     const requests = bucketRequests(COUNT);
-    const latencies: number[] = [];
-    const failures = new Map<string, number>();
+    const negotiations = negotiationRequests(NEGOTIATIONS);
+    const family = () => ({ latencies: [] as number[], failures: new Map<string, number>(), started: 0 });
+    const compositions = family();
+    const negotiated = family();
     const succeeded = new Set<string>();
+    const ended: { workflowId: string; agreed: boolean; failed: boolean }[] = [];
+    const instances = new Map<string, number>();
+    const failedWith = (f: ReturnType<typeof family>) => async (err: unknown) => {
+      const { type, message } = await failureOf(Promise.reject(err));
+      const reason = `${type ?? 'untyped'}: ${message.slice(0, 160)}`;
+      f.failures.set(reason, (f.failures.get(reason) ?? 0) + 1);
+    };
     const chaos: Promise<void>[] = [];
     const faultAt = new Map<number, () => Promise<void>>(
       args.chaos
         ? [
-            [Math.floor(COUNT * 0.25), () => replaceOne()],
-            [Math.floor(COUNT * 0.4), () => stack.outage('mongodb', OUTAGE_MS)],
-            [Math.floor(COUNT * 0.5), () => replaceOne()],
-            [Math.floor(COUNT * 0.75), () => replaceOne()],
+            [Math.floor(TOTAL * 0.25), () => replaceOne()],
+            [Math.floor(TOTAL * 0.4), () => stack.outage('mongodb', OUTAGE_MS)],
+            [Math.floor(TOTAL * 0.5), () => replaceOne()],
+            [Math.floor(TOTAL * 0.75), () => replaceOne()],
           ]
         : [],
     );
@@ -95,63 +114,98 @@ async function main() {
       await killWorker(victim);
       await startWorker();
     };
+    const compose = async (r: (typeof requests)[number]) => {
+      const t0 = Date.now();
+      await (await client.compose(r)).result();
+      compositions.latencies.push(Date.now() - t0);
+      succeeded.add(r.requestId);
+    };
+    const negotiate = async (r: (typeof negotiations)[number]) => {
+      const t0 = Date.now();
+      const workflowId = `negotiate-${r.negotiationId}`;
+      try {
+        const view = await driveNegotiation(client, r, DEADLINE);
+        if (view.status !== 'completed') throw new Error(`ended ${view.status}: ${view.reason ?? ''}`);
+        negotiated.latencies.push(Date.now() - t0);
+        ended.push({ workflowId, agreed: true, failed: false });
+      } catch (err) {
+        ended.push({ workflowId, agreed: false, failed: true });
+        throw err;
+      } finally {
+        // Counted when it ends, then stopped: two hundred idle service processes would weigh on the run.
+        const pids = negotiatedServices(stack.opts.dataDir).get(workflowId) ?? [];
+        instances.set(workflowId, pids.length);
+        for (const pid of pids) process.kill(pid, 'SIGTERM');
+      }
+    };
 
+    // Memory at each quarter of the starts: growth that levels off (caches filling) reads differently from a leak.
+    const memorySamples: (number | null)[][] = [];
+    const liveWorkers = () => workers.filter((w) => w.exitCode === null && w.signalCode === null);
     const began = Date.now();
     const runs: Promise<void>[] = [];
-    for (let i = 0; i < COUNT && Date.now() < DEADLINE; i++) {
-      const r = requests[i]!;
-      const fault = faultAt.get(i);
+    for (let k = 0; k < TOTAL && Date.now() < DEADLINE; k++) {
+      const fault = faultAt.get(k);
       if (fault) chaos.push(fault());
-      runs.push(
-        (async () => {
-          const t0 = Date.now();
-          try {
-            await (await client.compose(r)).result();
-            latencies.push(Date.now() - t0);
-            succeeded.add(r.requestId);
-          } catch (err) {
-            const { type, message } = await failureOf(Promise.reject(err));
-            const reason = `${type ?? 'untyped'}: ${message.slice(0, 160)}`;
-            failures.set(reason, (failures.get(reason) ?? 0) + 1);
-          }
-        })(),
-      );
-      const next = began + ((i + 1) * 1000) / RATE;
+      if (k > 0 && k % Math.ceil(TOTAL / 4) === 0) memorySamples.push(liveWorkers().map((w) => rssMb(w.pid!)));
+      // Negotiations spread evenly among the compositions.
+      const isNegotiation = Math.floor(((k + 1) * NEGOTIATIONS) / TOTAL) > Math.floor((k * NEGOTIATIONS) / TOTAL);
+      if (isNegotiation) runs.push(negotiate(negotiations[negotiated.started++]!).catch(failedWith(negotiated)));
+      else runs.push(compose(requests[compositions.started++]!).catch(failedWith(compositions)));
+      const next = began + ((k + 1) * 1000) / RATE;
       if (next > Date.now()) await new Promise((res) => setTimeout(res, next - Date.now()));
     }
-    const started = runs.length;
     await Promise.race([Promise.all([...runs, ...chaos]), new Promise((res) => setTimeout(res, Math.max(0, DEADLINE - Date.now())))]);
     const elapsedS = (Date.now() - began) / 1000;
 
     const db = await mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise();
-    const counts = await countBucketSideEffects(db, stack.opts.dataDir, requests.slice(0, started), succeeded);
+    const bucketCounts = await countBucketSideEffects(db, stack.opts.dataDir, requests.slice(0, compositions.started), succeeded);
+    const negotiationCounts = await countNegotiationSideEffects(db, ended, instances);
     await db.close();
-    const live = workers.filter((w) => w.exitCode === null && w.signalCode === null);
-    const failed = [...failures.values()].reduce((a, b) => a + b, 0);
+    const live = liveWorkers();
+    const summary = (f: ReturnType<typeof family>, completed: number, counts: typeof bucketCounts) => {
+      const failed = [...f.failures.values()].reduce((a, b) => a + b, 0);
+      return {
+        started: f.started,
+        completed,
+        failed,
+        failedByReason: Object.fromEntries(f.failures),
+        unfinished: f.started - completed - failed,
+        duplicatedSideEffects: counts.duplicated.length,
+        lostOutcomes: counts.missing.length,
+        // Effects of failed ones that compensation did not remove (the failed step's own, see docs/reliability.md).
+        leftBehindSideEffects: counts.leftBehind.length,
+        examples: { duplicated: counts.duplicated.slice(0, 5), leftBehind: counts.leftBehind.slice(0, 5), missing: counts.missing.slice(0, 5) },
+        latencyMs: { p50: percentile(f.latencies, 0.5), p95: percentile(f.latencies, 0.95), p99: percentile(f.latencies, 0.99) },
+        throughputPerS: Math.round((completed / elapsedS) * 100) / 100,
+      };
+    };
+    const families = {
+      compositions: summary(compositions, succeeded.size, bucketCounts),
+      negotiations: { ...summary(negotiated, negotiated.latencies.length, negotiationCounts), personaCounters: negotiationCounts.counters },
+    };
+    const memoryEnd = live.map((w) => rssMb(w.pid!));
+    // The bound starts from the first quarter: at its first poll a worker has not yet bundled, cached or
+    // warmed anything (a fresh replacement grows from ~100 MB to ~700 MB in its first minute of work).
+    const warm = memorySamples[0] ?? memoryStart;
+    const boundMb = Math.max(...warm.map((m) => m ?? 0)) + RSS_GROWTH_MB;
     const result = {
       bench: 'load',
       chaos: args.chaos,
-      requested: COUNT,
-      started,
+      requested: { compositions: COUNT, negotiations: NEGOTIATIONS },
       ratePerS: RATE,
-      completed: succeeded.size,
-      failed,
-      failedByReason: Object.fromEntries(failures),
-      unfinished: started - succeeded.size - failed,
-      duplicatedSideEffects: counts.duplicated.length,
-      lostOutcomes: counts.missing.length,
-      // Effects of failed compositions that compensation did not remove (the failed step's own, see docs/reliability.md).
-      leftBehindSideEffects: counts.leftBehind.length,
-      examples: { duplicated: counts.duplicated.slice(0, 5), leftBehind: counts.leftBehind.slice(0, 5), missing: counts.missing.slice(0, 5) },
-      latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) },
-      throughputPerS: Math.round((succeeded.size / elapsedS) * 100) / 100,
+      duplicatedSideEffects: families.compositions.duplicatedSideEffects + families.negotiations.duplicatedSideEffects,
+      lostOutcomes: families.compositions.lostOutcomes + families.negotiations.lostOutcomes,
+      families,
+      throughputPerS: Math.round(((families.compositions.completed + families.negotiations.completed) / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),
-      workerRssMb: { start: memoryStart, end: live.map((w) => rssMb(w.pid!)) },
+      workerRssMb: { start: memoryStart, byQuarter: memorySamples, end: memoryEnd, boundMb, withinBound: memoryEnd.every((m) => m !== null && m <= boundMb) },
       workerProcesses: workers.length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     for (const w of workers) await killWorker(w);
+    for (const pids of negotiatedServices(stack.opts.dataDir).values()) for (const pid of pids) process.kill(pid, 'SIGTERM');
     await client.close();
     await stack.close();
   }

@@ -40,21 +40,22 @@ export interface CreateWorkerOptions {
 export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
-  await ensureIndexes(mongo);
-  const rekeyed = await keyHandlerMetricsByRef(mongo);
-  if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
-  await registerBuiltinHandlers(mongo);
-  await seedBuiltinPersonas(mongo);
-  if (config.bootstrapAdminKey) {
-    const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
-      // An admin already exists: the variable has done its job; say so and go on.
-      logger.warn({ err: err.message }, 'MOSAIC_BOOTSTRAP_ADMIN_KEY ignored');
-      return undefined;
-    });
-    if (admin?.created) logger.info({ keyId: admin.keyId }, 'first admin bootstrapped');
-  }
   let connection: NativeConnection | undefined;
+  // Everything after the connection is inside the try: a start that fails closes it, so the process exits instead of hanging.
   try {
+    await ensureIndexes(mongo);
+    const rekeyed = await keyHandlerMetricsByRef(mongo);
+    if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
+    await registerBuiltinHandlers(mongo);
+    await seedBuiltinPersonas(mongo);
+    if (config.bootstrapAdminKey) {
+      const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
+        // An admin already exists: the variable has done its job; say so and go on.
+        logger.warn({ err: err.message }, 'MOSAIC_BOOTSTRAP_ADMIN_KEY ignored');
+        return undefined;
+      });
+      if (admin?.created) logger.info({ keyId: admin.keyId }, 'first admin bootstrapped');
+    }
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
     // Before the worker exists: a Worker holds the connection until it has run, so nothing that can fail may follow it.
@@ -89,7 +90,10 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
 export async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, 'mosaic-worker');
   const metricsServer = await installRuntime(config, logger);
-  const { worker, close } = await createWorker(config, { logger });
+  const { worker, close } = await createWorker(config, { logger }).catch(async (err: unknown) => {
+    await metricsServer?.close();
+    throw err;
+  });
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
   try {
     await worker.run();

@@ -14,6 +14,7 @@ import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { outcomeModel, type Outcome } from '../models/outcome';
+import { upsertLosingRace } from '../models/races';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
@@ -381,10 +382,13 @@ export function createCompositionActivities(deps: {
 export async function registerBuiltinHandlers(connection: Connection): Promise<void> {
   const handlers = handlerModel(connection);
   for (const { status, canaryShare: _share, ...h } of BUILTIN_HANDLERS) {
-    await handlers.updateOne(
-      { ref: refOf(h) },
-      { $set: { ...h, registeredBy: 'builtin' }, $setOnInsert: { ref: refOf(h), status, registeredAt: new Date() } },
-      { upsert: true },
+    // Every worker does this at start, possibly at the same moment as another one.
+    await upsertLosingRace(() =>
+      handlers.updateOne(
+        { ref: refOf(h) },
+        { $set: { ...h, registeredBy: 'builtin' }, $setOnInsert: { ref: refOf(h), status, registeredAt: new Date() } },
+        { upsert: true },
+      ),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { personaModel, type StoredPersona } from '../models/persona';
+import { upsertLosingRace } from '../models/races';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import { parsePersona, ROLES, VISIBILITIES, type Visibility } from '../negotiation/persona';
 import { nonRetryable, withStorage } from './errors';
@@ -51,7 +52,8 @@ const strip = ({ applied: _applied, ...p }: StoredPersona & { _id?: unknown }) =
 /** Built-ins, version 1 each, public; an insert that finds them already there changes nothing. */
 export async function seedBuiltinPersonas(connection: Connection): Promise<void> {
   const personas = personaModel(connection);
-  await personas.bulkWrite(
+  // Every worker seeds at start, possibly at the same moment as another one: unordered, so each row is tried.
+  const seed = () => personas.bulkWrite(
     BUILTIN_PERSONAS.map((body) => ({
       updateOne: {
         filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
@@ -61,7 +63,9 @@ export async function seedBuiltinPersonas(connection: Connection): Promise<void>
         upsert: true,
       },
     })),
+    { ordered: false },
   );
+  await upsertLosingRace(seed);
 }
 
 /**

@@ -5,6 +5,7 @@ import { auditModel } from '../models/audit';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { summarize } from '../handlers/metrics';
 import { policyHeadModel, policyModel } from '../models/policy';
+import { upsertLosingRace } from '../models/races';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type PolicyContext } from '../pdl';
@@ -149,10 +150,13 @@ export async function bootstrapAdmin(connection: Connection, publicKeyPem: strin
       'AlreadyInitialized',
     );
   }
-  await actors.updateOne(
-    { keyId },
-    { $setOnInsert: { publicKeyPem, role: 'admin', name, grantedBy: 'bootstrap', grantedAt: new Date() } },
-    { upsert: true },
+  // Two workers starting at once with the same key both get here.
+  await upsertLosingRace(() =>
+    actors.updateOne(
+      { keyId },
+      { $setOnInsert: { publicKeyPem, role: 'admin', name, grantedBy: 'bootstrap', grantedAt: new Date() } },
+      { upsert: true },
+    ),
   );
   await appendAudit(connection, `bootstrap/${keyId}`, {
     actor: keyId,

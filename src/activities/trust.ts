@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { actorModel, type Role } from '../models/actor';
 import { auditModel, type AuditEntry } from '../models/audit';
+import { upsertLosingRace } from '../models/races';
 
 /** Roles whose keys may sign policies the worker will load. */
 export const POLICY_SIGNERS: Role[] = ['admin', 'policy-author'];
@@ -12,5 +13,5 @@ export async function trustedSigners(connection: Connection): Promise<Map<string
 
 /** Appends once per key: a retried activity finds its entry and adds nothing. */
 export async function appendAudit(connection: Connection, key: string, entry: Omit<AuditEntry, 'key' | 'at'>): Promise<void> {
-  await auditModel(connection).updateOne({ key }, { $setOnInsert: { ...entry, key, at: new Date() } }, { upsert: true });
+  await upsertLosingRace(() => auditModel(connection).updateOne({ key }, { $setOnInsert: { ...entry, key, at: new Date() } }, { upsert: true }));
 }

@@ -48,10 +48,9 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
     };
     client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
     db = await mongoose.createConnection(uri).asPromise();
-    // One after the other: two workers starting at once on a fresh database can hang
-    // at start (seen on a loaded machine; open in issue 10), which is not what this test is about.
-    await startWorker();
-    await startWorker();
+    // Both at once on a fresh database, as a deployment of two replicas starts: this used to hang one of
+    // them (a lost upsert race at start, then an open connection; test/integration/worker-start.test.ts).
+    await Promise.all([startWorker(), startWorker()]);
     await applyDefaultPolicy(client, admin);
   }, 330_000);
 

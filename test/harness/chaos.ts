@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
+import { personaModel } from '../../src/models/persona';
+import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import { stopDaemon } from '../../src/stack/daemon';
 import { freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
@@ -176,3 +178,86 @@ export const KMS_THROTTLED: Fault = {
   headers: { 'content-type': 'application/x-amz-json-1.1' },
   body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
 };
+
+/** Negotiation requests each with its own id and account, driven to an agreement by the load benchmark. */
+export function negotiationRequests(count: number, tag = randomUUID().slice(0, 6)): NegotiationRequestInput[] {
+  const roles = ['web-server', 'database', 'cache'] as const;
+  return Array.from({ length: count }, (_, i) => ({
+    negotiationId: `n-${tag}-${i}`,
+    user: 'chaos',
+    account: `acct-${tag}-n${i}`,
+    region: 'us-east-1',
+    workload: { kind: 'structured' as const, workload: { role: roles[i % roles.length]!, requestsPerSecond: 50 + (i % 7) * 40 } },
+    observe: { window: '1 minute' },
+  }));
+}
+
+/**
+ * The live service processes the local provider started for agreed
+ * negotiations of this data directory (`negotiated-<workflow id>`), by
+ * workflow id: read from each process's environment, so a second process
+ * started for one negotiation is seen even if its run record was overwritten.
+ */
+export function negotiatedServices(dataDir: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+    } catch {
+      continue; // gone, or not ours
+    }
+    const vars = environ.split('\0');
+    const service = vars.find((v) => v.startsWith('MOSAIC_SERVICE_NAME=negotiated-'));
+    if (!service || !vars.includes(`MOSAIC_DATA_DIR=${dataDir}`)) continue;
+    const workflowId = service.slice('MOSAIC_SERVICE_NAME=negotiated-'.length);
+    found.set(workflowId, [...(found.get(workflowId) ?? []), Number(entry)]);
+  }
+  return found;
+}
+
+/**
+ * Counts, per negotiation, what it did: its instance (service processes seen
+ * when it ended, `services`), the persona use and conclusion it counted
+ * (keys in the persona's `applied` list; the conclusion is the negotiation's
+ * recorded outcome) and the persona versions its review proposed. An agreed
+ * negotiation has one instance, one use, one conclusion and at most one
+ * proposed version; one that ended without agreement has no instance; one
+ * that failed may lack its conclusion but has nothing twice. The personas'
+ * counters must add up to the same totals.
+ */
+export async function countNegotiationSideEffects(
+  db: Connection,
+  ended: { workflowId: string; agreed: boolean; failed: boolean }[],
+  services: Map<string, number>,
+): Promise<SideEffectCount & { counters: { timesUsed: number; agreements: number; expectedUses: number; expectedAgreements: number } }> {
+  const personas = await personaModel(db).find({}, { applied: 1, derivedFrom: 1, usage: 1 }).lean();
+  const applied = new Map<string, number>();
+  for (const p of personas) for (const key of p.applied ?? []) applied.set(key, (applied.get(key) ?? 0) + 1);
+  const derived = new Map<string, number>();
+  for (const p of personas) if (p.derivedFrom) derived.set(p.derivedFrom, (derived.get(p.derivedFrom) ?? 0) + 1);
+  const duplicated: string[] = [];
+  const leftBehind: string[] = [];
+  const missing: string[] = [];
+  for (const n of ended) {
+    const counts = { instance: services.get(n.workflowId) ?? 0, use: applied.get(`${n.workflowId.replace(/^negotiate-/, '')}/used`) ?? 0, outcome: applied.get(`${n.workflowId}/concluded`) ?? 0, personaVersion: derived.get(n.workflowId) ?? 0 };
+    // The use is counted under the request's id at analysis, the conclusion under the workflow's id.
+    for (const [what, c] of Object.entries(counts)) if (c > 1) duplicated.push(`${n.workflowId}: ${what} x${c}`);
+    if (n.agreed && (counts.instance < 1 || counts.use < 1 || counts.outcome < 1)) missing.push(`${n.workflowId}: ${JSON.stringify(counts)}`);
+    if (!n.agreed && counts.instance > 0) leftBehind.push(`${n.workflowId}: instance x${counts.instance}`);
+    if (!n.agreed && !n.failed && counts.outcome < 1) missing.push(`${n.workflowId}: outcome x0`);
+  }
+  const sum = (f: (p: (typeof personas)[number]) => number) => personas.reduce((a, p) => a + f(p), 0);
+  return {
+    duplicated,
+    leftBehind,
+    missing,
+    counters: {
+      timesUsed: sum((p) => p.usage?.timesUsed ?? 0),
+      agreements: sum((p) => p.usage?.agreements ?? 0),
+      expectedUses: [...applied.keys()].filter((k) => k.endsWith('/used')).length,
+      expectedAgreements: ended.filter((n) => n.agreed).length,
+    },
+  };
+}
