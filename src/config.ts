@@ -126,8 +126,8 @@ export const settings = {
     doc: 'logged decisions a retrain needs; with fewer it ends with "not enough data" and changes nothing',
   },
   MOSAIC_RETRAIN_MARGIN: {
-    schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0.01),
-    doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward",
+    schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0),
+    doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward (0: by any amount the 95 % paired interval is sure of)",
   },
   MOSAIC_METRICS_PORT: {
     schema: z.coerce

@@ -49,12 +49,11 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
       }
       trainSeconds += (performance.now() - started) / 1000;
     }
-    const region = row.ctx.region;
     const candidates = HANDLERS.map((ref, h) => ({
       ref,
       metrics: { ...summarize(counters[h]!), recentErrorRate: recent[h]!.length ? recent[h]!.reduce((a, b) => a + b, 0) / recent[h]!.length : undefined },
       preference: 0,
-      correction: s.online === false ? 0 : online.correction(model.name, ref, region),
+      correction: s.online === false ? 0 : online.correction(model.name, ref, row.ctx),
     }));
     const choice = choose(candidates, model, { context: row.ctx, objective: OBJECTIVE, exploration: s.exploration, random });
     const h = choice.index;
@@ -67,7 +66,7 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
     c.latencyBuckets[bucket] = (c.latencyBuckets[bucket] ?? 0) + 1;
     recent[h]!.push(1 - ok);
     if (recent[h]!.length > ONLINE_WINDOW) recent[h]!.shift();
-    online.record(model.name, HANDLERS[h]!, region, observed(row, h) - choice.predicted[h]!);
+    online.record(model.name, HANDLERS[h]!, row.ctx, observed(row, h) - choice.predicted[h]!);
     log.push({
       workflowId: `sim-${row.t}`,
       at: new Date(row.t * 1000),

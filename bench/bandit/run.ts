@@ -129,9 +129,9 @@ async function main() {
   process.stderr.write(`stream: ${N} requests, seed ${SEED}; ${drifted} degrades in ${DRIFT_REGION} at request ${driftAt}\n`);
 
   const started = performance.now();
-  // A retrain every 1,000 requests over everything logged so far (the horizon), the default promotion margin,
-  // and SquareCB with γ = 1000: about what VW's own schedule (10·√t) reaches by mid-run.
-  const mosaic = await runMosaic(rows, { exploration: { strategy: 'squarecb', gamma: 1000 }, retrainEvery: 1000, window: N, margin: 0.01, seed: SEED });
+  // A retrain every 1,000 requests over everything logged so far (the horizon), the configured promotion margin
+  // (MOSAIC_RETRAIN_MARGIN, default 0), and SquareCB with γ = 1000: about what VW's own schedule (10·√t) reaches by mid-run.
+  const mosaic = await runMosaic(rows, { exploration: { strategy: 'squarecb', gamma: 1000 }, retrainEvery: 1000, window: N, margin: loadConfig().learning.margin, seed: SEED });
   const mosaicSeconds = (performance.now() - started) / 1000;
   const vw = runVowpalWabbit(rows);
   const policies: Record<string, number[] | { error: string }> = {

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCanary } from '../composition/decide';
 import type { DecisionContext } from '../learning/features';
 import type { DecisionRecord } from '../learning/logged';
-import { correction, ONLINE_WINDOW } from '../learning/online';
+import { correction, ONLINE_WINDOW, onlineKeys } from '../learning/online';
 import { reward } from '../learning/reward';
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
@@ -149,12 +149,13 @@ export function createCompositionActivities(deps: {
     return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref)?.summary ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
   }
 
-  /** Between retrains: the recent error rate and the model's online correction in this region (learning/online.ts). */
-  async function liveStats(ref: string, model: string, region: string): Promise<{ recentErrorRate?: number; correction: number }> {
+  /** Between retrains: the recent error rate and the model's online correction in this region and resource type (learning/online.ts). */
+  async function liveStats(ref: string, model: string, ctx: DecisionContext): Promise<{ recentErrorRate?: number; correction: number }> {
     const row = (await metricsCache()).get(ref);
     if (!row) return { correction: 0 };
     const recentErrorRate = row.recent.length ? row.recent.reduce((a, b) => a + b, 0) / row.recent.length : undefined;
-    return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)]) : 0 };
+    const { region, cell } = onlineKeys(ctx);
+    return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)], row.online.residuals[regionKey(cell)]) : 0 };
   }
 
   /**
@@ -257,7 +258,7 @@ export function createCompositionActivities(deps: {
             const pool = stable.length ? stable : toChoose;
             const candidates = await Promise.all(
               pool.map(async (ref) => {
-                const { recentErrorRate, correction } = await liveStats(ref, model.name, request.region);
+                const { recentErrorRate, correction } = await liveStats(ref, model.name, decisionContext);
                 return { ref, metrics: { ...context.handlers[ref]!, recentErrorRate }, preference: prefs.get(ref) ?? 0, correction };
               }),
             );
@@ -364,6 +365,7 @@ export function createCompositionActivities(deps: {
             residual: s.decision && {
               model: s.decision.model,
               region: s.decision.context.region,
+              resourceType: s.decision.context.resourceType,
               value: reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!,
             },
           })),

@@ -1,3 +1,5 @@
+import { onlineKeys } from '../learning/online';
+
 /**
  * Live metrics of a handler version, kept as counters a database can update
  * atomically with $inc: latency goes into logarithmic buckets (each 1.25×
@@ -54,8 +56,8 @@ export interface CallMeasurement {
   latencyMs: number;
   cpuMs?: number;
   memoryMb?: number;
-  /** For a model's choice: reward − predicted, kept per model and region (learning/online.ts). */
-  residual?: { model: string; region: string; value: number };
+  /** For a model's choice: reward − predicted, kept per model, region and region × resource type (learning/online.ts). */
+  residual?: { model: string; region: string; resourceType: string; value: number };
 }
 
 export interface CounterUpdate {
@@ -90,7 +92,7 @@ export function counterUpdates(calls: CallMeasurement[], window: number): Map<st
         for (const key of Object.keys(u.$push)) if (key.startsWith('online.')) delete u.$push[key];
       }
       u.model = c.residual.model;
-      push(u, `online.residuals.${regionKey(c.residual.region)}`, c.residual.value, window);
+      for (const key of Object.values(onlineKeys(c.residual))) push(u, `online.residuals.${regionKey(key)}`, c.residual.value, window);
     }
     byRef.set(c.ref, u);
   }

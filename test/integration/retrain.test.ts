@@ -74,10 +74,10 @@ describe('retrainPolicy on the real stack', () => {
       expect(step.probability).toBe(d.probabilities[d.chosen]);
       expect(d.candidates[d.chosen]!.ref).toBe(step.ref);
     }
-    // The online window of each chosen handler holds its residual in this region.
+    // The online windows of each chosen handler hold its residual in this region and in this region × resource type.
     await eventually(async () => {
       const provision = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
-      expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)] } });
+      expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)], 'eu-west-1|bucket': [expect.any(Number)] } });
       expect(provision!.recent).toEqual([0]);
     });
     const set = new TrainingSet();

@@ -38,12 +38,12 @@ describe('counterUpdates', () => {
     expect(u.get('b@1')!.$inc).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, [`latencyBuckets.${latencyBucket(1000)}`]: 1 });
   });
 
-  it("keeps residuals per region of the batch's latest model only", () => {
+  it("keeps residuals per region and region × resource type of the batch's latest model only", () => {
     const u = counterUpdates(
       [
-        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm1', region: 'eu-west-1', value: 0.5 } },
-        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm2', region: 'eu.west', value: -0.25 } },
-        { ref: 'a@1', failed: true, latencyMs: 5, residual: { model: 'm2', region: 'us-east-1', value: -1 } },
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm1', region: 'eu-west-1', resourceType: 'database', value: 0.5 } },
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm2', region: 'eu.west', resourceType: 'database', value: -0.25 } },
+        { ref: 'a@1', failed: true, latencyMs: 5, residual: { model: 'm2', region: 'us-east-1', resourceType: 'bucket', value: -1 } },
         { ref: 'a@1', failed: false, latencyMs: 5 },
       ],
       3,
@@ -52,7 +52,9 @@ describe('counterUpdates', () => {
     expect(u.$push).toEqual({
       recent: { $each: [0, 0, 1, 0], $slice: -3 },
       'online.residuals.eu_west': { $each: [-0.25], $slice: -3 },
+      'online.residuals.eu_west|database': { $each: [-0.25], $slice: -3 },
       'online.residuals.us-east-1': { $each: [-1], $slice: -3 },
+      'online.residuals.us-east-1|bucket': { $each: [-1], $slice: -3 },
     });
   });
 });

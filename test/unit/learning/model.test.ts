@@ -74,10 +74,32 @@ describe('online correction', () => {
 
   it('keeps windows per handler and region, and starts over for a new model', () => {
     const stats = new OnlineStats();
-    for (let i = 0; i < 60; i++) stats.record('bandit-v1', 'rds@1', 'eu-west-1', -1);
-    expect(stats.correction('bandit-v1', 'rds@1', 'eu-west-1')).toBeCloseTo(-50 / 55, 12);
-    expect(stats.correction('bandit-v1', 'rds@1', 'us-east-1')).toBe(0);
-    stats.record('bandit-v2', 'rds@1', 'eu-west-1', 0.5);
-    expect(stats.correction('bandit-v2', 'rds@1', 'eu-west-1')).toBeCloseTo(0.5 / 6, 12);
+    const eu = { region: 'eu-west-1', resourceType: 'database' };
+    for (let i = 0; i < 60; i++) stats.record('bandit-v1', 'rds@1', eu, -1);
+    // Region and cell both hold the last 50: the cell's mean shrunk towards the region's.
+    const region = -50 / 55;
+    expect(stats.correction('bandit-v1', 'rds@1', eu)).toBeCloseTo((-50 + 10 * region) / 60, 12);
+    expect(stats.correction('bandit-v1', 'rds@1', { region: 'us-east-1', resourceType: 'database' })).toBe(0);
+    stats.record('bandit-v2', 'rds@1', eu, 0.5);
+    expect(stats.correction('bandit-v2', 'rds@1', eu)).toBeCloseTo((0.5 + (10 * 0.5) / 6) / 11, 12);
+  });
+
+  it('moves only the resource type the model is wrong about, and the others of the region by the region share', () => {
+    const stats = new OnlineStats();
+    for (let i = 0; i < 40; i++) stats.record('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'database' }, -0.8);
+    for (let i = 0; i < 40; i++) stats.record('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'bucket' }, 0);
+    const database = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'database' });
+    const bucket = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'bucket' });
+    const service = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'service' });
+    // The region window holds the last 50 calls: 10 database, 40 bucket.
+    expect(service).toBeCloseTo((-0.8 * 10) / 55, 12);
+    expect(database).toBeLessThan(-0.6);
+    expect(bucket).toBeGreaterThan(service);
+    expect(bucket).toBeLessThan(0);
+  });
+
+  it('without cell evidence is the region correction', () => {
+    expect(correction([-1, -1], [])).toBeCloseTo(-2 / 7, 12);
+    expect(correction([-1, -1], [-1, -1])).toBeCloseTo((-2 + (10 * -2) / 7) / 12, 12);
   });
 });

@@ -68,6 +68,13 @@ describe('decidePromotion', () => {
     expect(d).toMatchObject({ promote: false, reason: expect.stringMatching(/does not beat current \+ margin 0.01 \(estimated gain 0.0120\)/) });
   });
 
+  it('with margin 0 (the default), promotes on any gain the paired interval is sure of, and only then', () => {
+    const zero = { margin: 0, minSamples: 100 };
+    expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0.004, 0.003) }, zero)).toMatchObject({ promote: true, reason: expect.stringMatching(/beats current \+ margin 0$/) });
+    expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0.004, 0.005) }, zero).promote).toBe(false);
+    expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0, 0) }, zero).promote).toBe(false);
+  });
+
   it('keeps the current model on too few held-out decisions', () => {
     expect(decidePromotion({ current: { dr: estimate(0.5, 0.01) }, difference: estimate(0.4, 0.001, 20) }, opts)).toMatchObject({ promote: false, reason: expect.stringMatching(/only 20 held-out/) });
   });
