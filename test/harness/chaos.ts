@@ -8,8 +8,10 @@ import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
-import { stopDaemon } from '../../src/stack/daemon';
-import { freePort } from '../../src/stack/ports';
+import { captureModel, compositionModel } from '../../src/models/snapshot';
+import { LocalWorkspace } from '../../src/providers/local-workspace';
+import { isRunning, readRecord, stopDaemon } from '../../src/stack/daemon';
+import { canConnect, freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
 
 
@@ -114,6 +116,83 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
       const want = expected[what as keyof typeof expected];
       if (n > want) (n > 1 ? duplicated : leftBehind).push(`${r.requestId}: ${what} x${n}`);
       if (n < want) missing.push(`${r.requestId}: ${what} x${n}`);
+    }
+  }
+  return { duplicated, leftBehind, missing };
+}
+
+/** Processes on this machine by working directory (only our own user's are readable: those are the ones we start). */
+export function processesIn(dirs: string[]): Map<string, number> {
+  const wanted = new Set(dirs);
+  const counts = new Map<string, number>();
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cwd: string;
+    try {
+      cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue;
+    }
+    // A process whose directory was removed under it still counts (as it would if left behind by a teardown).
+    cwd = cwd.replace(/ \(deleted\)$/, '');
+    if (wanted.has(cwd)) counts.set(cwd, (counts.get(cwd) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const runningRecords = (runDir: string) =>
+  fs.existsSync(runDir)
+    ? fs.readdirSync(runDir).filter((f) => f.endsWith('.json') && isRunning(readRecord(runDir, f.slice(0, -'.json'.length))!)).length
+    : 0;
+
+/** What one snapshot composition of a chaos test is expected to hold once running: its services (each with one port) and volumes. */
+export interface SnapshotExpectation {
+  workflowId: string;
+  services: number;
+  volumes: number;
+  sources: number;
+}
+
+/**
+ * Counts, per snapshot composition, what it made: its workspace directory,
+ * the volumes in it, the service processes running in its tree (by their
+ * working directory, so a process a killed attempt started and a retry
+ * started again would count twice), the ports its services hold, its stored
+ * captures and its composition record. `running`: each as expected;
+ * otherwise (torn down): no workspace, no process, the record once.
+ */
+export async function countSnapshotSideEffects(db: Connection, dataDir: string, expected: SnapshotExpectation[], running: boolean): Promise<SideEffectCount> {
+  const workspace = new LocalWorkspace(dataDir);
+  const root = path.join(dataDir, 'resources', 'snapshots');
+  const dirs = new Set(fs.existsSync(root) ? fs.readdirSync(root).map((d) => path.join(root, d)) : []);
+  const processes = processesIn(expected.map((e) => path.join(workspace.dir(e.workflowId), 'fs')));
+  const rows = await compositionModel(db).find({}, { workflowId: 1, services: 1 }).lean();
+  const captures = await captureModel(db).find({}, { workflowId: 1 }).lean();
+  const ports = rows.flatMap((r) => r.services.flatMap((s) => (s.port === undefined ? [] : [s.port])));
+  const duplicated: string[] = [];
+  const leftBehind: string[] = [];
+  const missing: string[] = [];
+  for (const e of expected) {
+    const ws = workspace.dir(e.workflowId);
+    const row = rows.filter((r) => r.workflowId === e.workflowId);
+    const volumesDir = path.join(ws, 'volumes');
+    const counts = {
+      workspace: dirs.has(ws) ? 1 : 0,
+      volumes: fs.existsSync(volumesDir) ? fs.readdirSync(volumesDir).length : 0,
+      processes: processes.get(path.join(ws, 'fs')) ?? 0,
+      // The run records teardown stops by: each naming a live process of ours.
+      records: runningRecords(path.join(ws, 'run')),
+      // A port of this composition's services held by no other composition and answering.
+      ports: (await Promise.all((row[0]?.services ?? []).map(async (s) => s.port !== undefined && ports.filter((p) => p === s.port).length === 1 && (await canConnect(s.port))))).filter(Boolean).length,
+      captures: captures.filter((c) => c.workflowId === e.workflowId).length,
+      record: row.length,
+    };
+    const want = running
+      ? { workspace: 1, volumes: e.volumes, processes: e.services, records: e.services, ports: e.services, captures: e.sources, record: 1 }
+      : { workspace: 0, volumes: 0, processes: 0, records: 0, ports: 0, captures: e.sources, record: 1 };
+    for (const [what, n] of Object.entries(counts)) {
+      const w = want[what as keyof typeof want];
+      if (n > w) (running ? duplicated : leftBehind).push(`${e.workflowId}: ${what} x${n}`);
+      if (n < w) missing.push(`${e.workflowId}: ${what} x${n}`);
     }
   }
   return { duplicated, leftBehind, missing };
