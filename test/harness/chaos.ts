@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
+import { personaUsageModel } from '../../src/models/persona';
 import { captureModel, compositionModel } from '../../src/models/snapshot';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
 import { isRunning, readRecord, stopDaemon } from '../../src/stack/daemon';
@@ -77,6 +78,9 @@ export function bucketRequests(count: number, tag = randomUUID().slice(0, 6)): C
   }));
 }
 
+/** How often each value occurs. */
+const tallyOf = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+
 export interface SideEffectCount {
   /** Requests with some side effect made more than once, and what. */
   duplicated: string[];
@@ -96,10 +100,9 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
   const bucketsDir = path.join(dataDir, 'resources', 'buckets');
   const dirs = fs.existsSync(bucketsDir) ? fs.readdirSync(bucketsDir) : [];
   // One read per collection, counted here: thousands of per-request counts would load FerretDB more than the run did.
-  const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
-  const inventory = tally((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
-  const policies = tally((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
-  const outcomes = tally((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const inventory = tallyOf((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const policies = tallyOf((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
+  const outcomes = tallyOf((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
   const duplicated: string[] = [];
   const leftBehind: string[] = [];
   const missing: string[] = [];
@@ -196,6 +199,45 @@ export async function countSnapshotSideEffects(db: Connection, dataDir: string, 
     }
   }
   return { duplicated, leftBehind, missing };
+}
+
+/** Processes of ours whose environment holds `name=value`, counted by value. */
+export function processesWithEnv(name: string, values: string[]): Map<string, number> {
+  const wanted = new Set(values);
+  const counts = new Map<string, number>();
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let environ: string[];
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const value = environ.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
+    if (value !== undefined && wanted.has(value)) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Counts, per agreed negotiation on the local provider, what it made: its
+ * instance process (by the service name the provider gives it), and its
+ * persona usage counted at analysis and at conclusion (rows of the usage
+ * ledger). Each exactly once.
+ */
+export async function countNegotiationSideEffects(db: Connection, negotiations: { negotiationId: string; workflowId: string }[]): Promise<SideEffectCount> {
+  const instances = processesWithEnv('MOSAIC_SERVICE_NAME', negotiations.map((x) => `negotiated-${x.workflowId}`));
+  const applied = tallyOf((await personaUsageModel(db).find({}, { _id: 1 }).lean()).map((u) => u._id));
+  const duplicated: string[] = [];
+  const missing: string[] = [];
+  for (const { negotiationId, workflowId: id } of negotiations) {
+    // Analysis counts under the request's id, conclusion under the workflow's.
+    const counts = { instance: instances.get(`negotiated-${id}`) ?? 0, usageCounted: applied.get(`${negotiationId}/used`) ?? 0, conclusionCounted: applied.get(`${id}/concluded`) ?? 0 };
+    for (const [what, n] of Object.entries(counts)) {
+      if (n > 1) duplicated.push(`${id}: ${what} x${n}`);
+      if (n < 1) missing.push(`${id}: ${what} x${n}`);
+    }
+  }
+  return { duplicated, leftBehind: [], missing };
 }
 
 export interface Fault {

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { MosaicClient } from '../../src/client/mosaic-client';
+import { loadConfig } from '../../src/config';
+import type { NegotiationView } from '../../src/workflows/negotiate';
+import { countNegotiationSideEffects } from '../harness/chaos';
+import { stopLocalServices } from '../harness/services';
+import { WorkerPool } from '../harness/worker-process';
+
+const NEGOTIATIONS = 6;
+
+// Two `mosaic worker` processes run negotiations with a person on the local
+// provider. A worker is SIGKILLed (and replaced) while every negotiation waits
+// for feedback, again while rejections are being applied (updates in flight),
+// and again while the agreed instances are observed.
+describe('workers SIGKILLed again and again during negotiations', () => {
+  let env: NodeJS.ProcessEnv;
+  let client: MosaicClient;
+  let db: Connection;
+  let dataDir: string;
+  let pool: WorkerPool;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-negkills-'));
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negkills_${randomUUID().slice(0, 8)}`;
+    env = { MOSAIC_TASK_QUEUE: `negkills-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir };
+    client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
+    db = await mongoose.createConnection(uri).asPromise();
+    pool = new WorkerPool(env, client);
+    await pool.start();
+    await pool.start();
+  }, 330_000);
+
+  afterAll(async () => {
+    await pool?.close();
+    await client?.close();
+    await db?.close();
+    await stopLocalServices(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const all = (ids: string[]) => Promise.all(ids.map((id) => client.negotiations.show(id)));
+  const until = async (ids: string[], done: (v: NegotiationView) => boolean): Promise<NegotiationView[]> => {
+    for (;;) {
+      const views = await all(ids);
+      if (views.every(done)) return views;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  };
+
+  it('completes every negotiation, applying each feedback once and provisioning and counting each exactly once', async () => {
+    const n = client.negotiations;
+    const tag = randomUUID().slice(0, 6);
+    const ids: string[] = [];
+    const requestIds: string[] = [];
+    for (let i = 0; i < NEGOTIATIONS; i++) {
+      const { workflowId } = await n.start({
+        negotiationId: `chaos-${tag}-${i}`,
+        user: 'chaos',
+        account: `acct-${tag}`,
+        workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 200 + i } },
+        limits: { roundTimeout: '1 hour', deadline: '1 day', maxRounds: 10, roundsPerRun: 10 },
+        observe: { window: '15 seconds', threshold: 0.3 },
+      });
+      ids.push(workflowId);
+      requestIds.push(`chaos-${tag}-${i}`);
+    }
+    await until(ids, (v) => v.status === 'awaiting-feedback');
+
+    // Waiting for feedback: the workflows' cached state goes with the worker.
+    await pool.killOldest();
+    // Rejections sent to every negotiation, and a worker killed while they are applied.
+    const rejections = Promise.all(ids.map((id) => n.feedback(id, 'reject', { reason: 'not these' }, `reject-${id}`)));
+    await new Promise((r) => setTimeout(r, 300));
+    await pool.killOldest();
+    const rejected = await rejections;
+    expect(rejected.map((v) => v.round)).toEqual(ids.map(() => 2));
+
+    // The same update id again is answered from the first, not applied twice.
+    expect((await n.feedback(ids[0]!, 'reject', { reason: 'not these' }, `reject-${ids[0]}`)).round).toBe(2);
+    await Promise.all(rejected.map((v) => n.feedback(v.negotiationId, 'accept', { proposalId: v.proposals[0]!.id }, `accept-${v.negotiationId}`)));
+    await until(ids, (v) => v.status === 'observing');
+    // Observing the instances: a timer and a signal wait, on a worker that goes.
+    await pool.killOldest();
+
+    const done = await Promise.all(ids.map((id) => n.result(id)));
+    expect(pool.kills).toBe(3);
+    expect(done.map((v) => v.status)).toEqual(ids.map(() => 'completed'));
+    for (const v of done) {
+      expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual(['proposed', 'rejected', 'accepted', 'provisioned', 'reviewed']);
+    }
+    expect(await countNegotiationSideEffects(db, ids.map((workflowId, i) => ({ workflowId, negotiationId: requestIds[i]! })))).toEqual({ duplicated: [], leftBehind: [], missing: [] });
+  }, 240_000);
+});
