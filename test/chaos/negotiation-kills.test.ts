@@ -6,27 +6,34 @@ import mongoose, { type Connection } from 'mongoose';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { loadConfig } from '../../src/config';
 import type { NegotiationView } from '../../src/workflows/negotiate';
-import { countNegotiationSideEffects } from '../harness/chaos';
+import { countNegotiationSideEffects, ec2InstancesByKey } from '../harness/chaos';
+import { startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { stopLocalServices } from '../harness/services';
 import { WorkerPool } from '../harness/worker-process';
 
 const NEGOTIATIONS = 6;
+/** The last ones run on the aws provider (moto): their agreed instance is an EC2 instance. */
+const ON_AWS = 2;
 
 // Two `mosaic worker` processes run negotiations with a person on the local
 // provider. A worker is SIGKILLed (and replaced) while every negotiation waits
 // for feedback, again while rejections are being applied (updates in flight),
-// and again while the agreed instances are observed.
+// and again while the agreed instances (local processes, EC2 on moto) are observed.
 describe('workers SIGKILLed again and again during negotiations', () => {
   let env: NodeJS.ProcessEnv;
   let client: MosaicClient;
   let db: Connection;
   let dataDir: string;
   let pool: WorkerPool;
+  let moto: Moto;
+  let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
+    restoreCredentials = useMotoCredentials();
+    moto = await startMoto();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-negkills-'));
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negkills_${randomUUID().slice(0, 8)}`;
-    env = { MOSAIC_TASK_QUEUE: `negkills-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir };
+    env = { MOSAIC_TASK_QUEUE: `negkills-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_AWS_REGION: 'us-east-1', MOSAIC_AWS_ENDPOINT: moto.endpoint };
     client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
     db = await mongoose.createConnection(uri).asPromise();
     pool = new WorkerPool(env, client);
@@ -39,6 +46,8 @@ describe('workers SIGKILLed again and again during negotiations', () => {
     await client?.close();
     await db?.close();
     await stopLocalServices(dataDir);
+    await moto?.stop();
+    restoreCredentials();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -61,6 +70,7 @@ describe('workers SIGKILLed again and again during negotiations', () => {
         negotiationId: `chaos-${tag}-${i}`,
         user: 'chaos',
         account: `acct-${tag}`,
+        provider: i >= NEGOTIATIONS - ON_AWS ? 'aws' : 'local',
         workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 200 + i } },
         limits: { roundTimeout: '1 hour', deadline: '1 day', maxRounds: 10, roundsPerRun: 10 },
         observe: { window: '15 seconds', threshold: 0.3 },
@@ -81,7 +91,9 @@ describe('workers SIGKILLed again and again during negotiations', () => {
 
     // The same update id again is answered from the first, not applied twice.
     expect((await n.feedback(ids[0]!, 'reject', { reason: 'not these' }, `reject-${ids[0]}`)).round).toBe(2);
-    await Promise.all(rejected.map((v) => n.feedback(v.negotiationId, 'accept', { proposalId: v.proposals[0]!.id }, `accept-${v.negotiationId}`)));
+    // moto makes every instance with shared tenancy: a shared-tenancy proposal where there is one.
+    const chosen = rejected.map((v) => (v.proposals.find((p) => p.security.tenancy === 'default') ?? v.proposals[0]!).id);
+    await Promise.all(rejected.map((v, i) => n.feedback(v.negotiationId, 'accept', { proposalId: chosen[i]! }, `accept-${v.negotiationId}`)));
     await until(ids, (v) => v.status === 'observing');
     // Observing the instances: a timer and a signal wait, on a worker that goes.
     await pool.killOldest();
@@ -92,6 +104,16 @@ describe('workers SIGKILLed again and again during negotiations', () => {
     for (const v of done) {
       expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual(['proposed', 'rejected', 'accepted', 'provisioned', 'reviewed']);
     }
-    expect(await countNegotiationSideEffects(db, ids.map((workflowId, i) => ({ workflowId, negotiationId: requestIds[i]! })))).toEqual({ duplicated: [], leftBehind: [], missing: [] });
+    const local = ids.slice(0, NEGOTIATIONS - ON_AWS);
+    expect(await countNegotiationSideEffects(db, ids.map((workflowId, i) => ({ workflowId, negotiationId: requestIds[i]!, provider: local.includes(workflowId) ? 'local' : 'aws' })))).toEqual({
+      duplicated: [],
+      leftBehind: [],
+      missing: [],
+    });
+    // Exactly one EC2 instance per aws negotiation, the one it reports.
+    const aws = ids.slice(NEGOTIATIONS - ON_AWS);
+    const instances = await ec2InstancesByKey(moto.endpoint, 'us-east-1', aws.map((id) => `${id}/instance`));
+    expect(aws.map((id) => [id, instances.get(`${id}/instance`)])).toEqual(aws.map((id) => [id, 1]));
+    expect(done.slice(NEGOTIATIONS - ON_AWS).map((v) => v.provisioned?.instance.provider)).toEqual(aws.map(() => 'aws'));
   }, 240_000);
 });

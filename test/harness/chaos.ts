@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
@@ -10,10 +11,12 @@ import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { personaUsageModel } from '../../src/models/persona';
 import { captureModel, compositionModel } from '../../src/models/snapshot';
+import { KEY_TAG } from '../../src/providers/aws';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
 import { isRunning, readRecord, stopDaemon } from '../../src/stack/daemon';
 import { canConnect, freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
+import { MOTO_CREDENTIALS } from './moto';
 
 
 /**
@@ -219,25 +222,37 @@ export function processesWithEnv(name: string, values: string[]): Map<string, nu
 }
 
 /**
- * Counts, per agreed negotiation on the local provider, what it made: its
+ * Counts, per agreed negotiation, what it made: on the local provider its
  * instance process (by the service name the provider gives it), and its
  * persona usage counted at analysis and at conclusion (rows of the usage
  * ledger). Each exactly once.
  */
-export async function countNegotiationSideEffects(db: Connection, negotiations: { negotiationId: string; workflowId: string }[]): Promise<SideEffectCount> {
+export async function countNegotiationSideEffects(db: Connection, negotiations: { negotiationId: string; workflowId: string; provider: 'local' | 'aws' }[]): Promise<SideEffectCount> {
   const instances = processesWithEnv('MOSAIC_SERVICE_NAME', negotiations.map((x) => `negotiated-${x.workflowId}`));
   const applied = tallyOf((await personaUsageModel(db).find({}, { _id: 1 }).lean()).map((u) => u._id));
   const duplicated: string[] = [];
   const missing: string[] = [];
-  for (const { negotiationId, workflowId: id } of negotiations) {
-    // Analysis counts under the request's id, conclusion under the workflow's.
-    const counts = { instance: instances.get(`negotiated-${id}`) ?? 0, usageCounted: applied.get(`${negotiationId}/used`) ?? 0, conclusionCounted: applied.get(`${id}/concluded`) ?? 0 };
+  for (const { negotiationId, workflowId: id, provider } of negotiations) {
+    // Analysis counts under the request's id, conclusion under the workflow's. An aws instance is counted in EC2 (ec2InstancesByKey).
+    const counts = { instance: provider === 'local' ? (instances.get(`negotiated-${id}`) ?? 0) : 1, usageCounted: applied.get(`${negotiationId}/used`) ?? 0, conclusionCounted: applied.get(`${id}/concluded`) ?? 0 };
     for (const [what, n] of Object.entries(counts)) {
       if (n > 1) duplicated.push(`${id}: ${what} x${n}`);
       if (n < 1) missing.push(`${id}: ${what} x${n}`);
     }
   }
   return { duplicated, leftBehind: [], missing };
+}
+
+/** EC2 instances (not terminated) per Mosaic key tag, on an endpoint such as moto. */
+export async function ec2InstancesByKey(endpoint: string, region: string, keys: string[]): Promise<Map<string, number>> {
+  const ec2 = new EC2Client({ region, endpoint, credentials: MOTO_CREDENTIALS });
+  try {
+    const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: keys }] }));
+    const live = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name !== 'terminated');
+    return tallyOf(live.map((i) => i.Tags?.find((t) => t.Key === KEY_TAG)?.Value));
+  } finally {
+    ec2.destroy();
+  }
 }
 
 export interface Fault {
