@@ -19,6 +19,39 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One AES-256 key of MOSAIC_PAYLOAD_KEYS: its id travels in each encrypted payload's metadata. */
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
+
+const payloadKeyForm = 'expected comma-separated id:base64 pairs of 32-byte keys, the current key first, such as k2:<base64>,k1:<base64> (make one with `openssl rand -base64 32`)';
+
+const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
+  const keys: PayloadKey[] = [];
+  for (const [index, entry] of text.split(',').map((e) => e.trim()).entries()) {
+    const [id, b64, extra] = entry.split(':');
+    const problem = (why: string) => ctx.addIssue({ code: 'custom', message: `${why}; ${payloadKeyForm}` });
+    // Never echo an entry: it may be a bare key.
+    if (extra !== undefined || !id || !b64 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+      problem(`entry ${index + 1} is not id:base64 with an id of letters, digits, . _ or -`);
+      return z.NEVER;
+    }
+    const key = Buffer.from(b64, 'base64');
+    // Buffer.from skips characters that are not base64: compare lengths so a typo is not a silently shorter key.
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || key.length !== 32) {
+      problem(`key ${id} is ${key.length} bytes of base64, not 32`);
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === id)) {
+      problem(`key id ${id} appears twice`);
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  return keys;
+});
+
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
@@ -125,6 +158,16 @@ export const settings = {
       .default(10),
     doc: 'how long a composed snapshot is monitored after it starts; what is measured trains the AI_AGENT',
   },
+  MOSAIC_PAYLOAD_KEYS: {
+    schema: payloadKeys.optional(),
+    secret: true,
+    doc: 'AES-256-GCM keys that encrypt workflow inputs and results in Temporal, as id:base64 pairs; the first encrypts, every one decrypts (unset: payloads are plain JSON)',
+  },
+  MOSAIC_CODEC_TOKEN: {
+    secret: true,
+    schema: z.string().min(16, { message: 'expected a bearer token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
+    doc: 'bearer token `mosaic codec-server` requires before it encodes or decodes payloads for the Web UI',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
       message: 'expected one of trace, debug, info, warn, error, fatal',
@@ -162,6 +205,9 @@ export interface Config {
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
   /** port 0: no metrics server. */
   metrics: { host: string; port: number };
+  /** Empty: payloads are not encrypted. The first key encrypts; any of them decrypts. */
+  payloadKeys: PayloadKey[];
+  codecToken?: string;
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -187,7 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0]);
-        return { variable, value: env[variable], expected: issue.message };
+        // A bad key or token must not end up in a terminal or a log.
+        const secret = 'secret' in settings[variable as keyof Settings];
+        return { variable, value: secret ? '(hidden)' : env[variable], expected: issue.message };
       }),
     );
   }
@@ -229,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       margin: raw.MOSAIC_RETRAIN_MARGIN,
     },
     metrics: { host: raw.MOSAIC_METRICS_HOST, port: raw.MOSAIC_METRICS_PORT },
+    payloadKeys: raw.MOSAIC_PAYLOAD_KEYS ?? [],
+    codecToken: raw.MOSAIC_CODEC_TOKEN,
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }

@@ -11,8 +11,10 @@ import { bootstrapAdmin } from './activities/policy-store';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
+import { keyHandlerMetricsByRef } from './models/handler';
 import { ensureIndexes } from './models/indexes';
 import { installRuntime } from './observability/runtime';
+import { payloadDataConverter } from './security/payload-codec';
 
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -39,6 +41,8 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   const logger = opts.logger ?? createLogger(config.logLevel, 'mosaic-worker');
   const mongo: Connection = await connectMongo(config.mongodb.uri, { logger });
   await ensureIndexes(mongo);
+  const rekeyed = await keyHandlerMetricsByRef(mongo);
+  if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
   await registerBuiltinHandlers(mongo);
   await seedBuiltinPersonas(mongo);
   if (config.bootstrapAdminKey) {
@@ -53,20 +57,24 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue,
-      activities: createActivities({ connection: mongo, config, logger }),
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
-    });
+    // Before the worker exists: a Worker holds the connection until it has run, so nothing that can fail may follow it.
     const client = await connectClient(config);
     await ensureRetrainSchedule(client, { taskQueue, interval: config.learning.retrainInterval }).finally(() => client.connection.close());
+    const onStop: (() => Promise<void>)[] = [];
+    const worker = await Worker.create({
+      connection,
+      ...payloadDataConverter(config.payloadKeys),
+      namespace: config.temporal.namespace,
+      taskQueue,
+      activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook) }),
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
+    });
     const native = connection;
     return {
       worker,
       async close() {
         await native.close();
+        for (const hook of onStop) await hook().catch((err: Error) => logger.warn({ err: err.message }, 'could not finish a write before stopping'));
         await mongo.close();
       },
     };

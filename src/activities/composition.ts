@@ -20,9 +20,10 @@ import { ProviderUnsupported, type Provider, type ResourceRef } from '../provide
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
-import { serialBatches } from './serial-batches';
+import { writeBehind } from './write-behind';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
+import type { Logger } from '../logger';
 import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
 import { createHandlerLoader } from './handler-registry';
@@ -56,9 +57,20 @@ export interface CompositionSettings {
   notifyUrl?: string;
 }
 
+/**
+ * How often a worker writes the handler counters it has gathered: the
+ * decision reads them through a one-second cache, so a failing handler shows
+ * within about two seconds, and the store takes one update per handler
+ * version per interval instead of one per composition.
+ */
+const COUNTER_FLUSH_MS = 500;
+
+// os.cpus() reads /proc for every core's times: once per worker is enough for the count.
+const CORES = os.cpus().length;
+
 /** Load in 0..1 as PDL conditions read it: run queue per core, memory in use; network is not measured locally. */
 function systemLoad(): PolicyContext['system'] {
-  const cpu = Math.min(1, os.loadavg()[0]! / os.cpus().length);
+  const cpu = Math.min(1, os.loadavg()[0]! / CORES);
   return { cpu, memory: 1 - os.freemem() / os.totalmem(), network: 0 };
 }
 
@@ -84,8 +96,11 @@ export function createCompositionActivities(deps: {
   settings: CompositionSettings;
   /** The learned decision model, reloaded when a new one is promoted; without it the metrics prior decides. */
   models?: ModelServer;
+  logger?: Pick<Logger, 'warn'>;
+  /** Receives what must run before the store connection closes: the counters not yet written. */
+  onStop?: (hook: () => Promise<void>) => void;
 }) {
-  const { connection, providers, settings, models } = deps;
+  const { connection, providers, settings, models, logger } = deps;
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -148,20 +163,35 @@ export function createCompositionActivities(deps: {
    * (a newly served model starts a fresh window), then one update per
    * handler version.
    */
-  const countCalls = serialBatches<CallMeasurement>(async (calls) => {
+  const counters = writeBehind<CallMeasurement>(async (calls) => {
     const updatedAt = new Date();
     const updates = [...counterUpdates(calls, ONLINE_WINDOW)];
-    // A reset scans the counters on FerretDB: only where the last read saw another model's window.
+    // Only where the last read saw another model's window. Unguarded in the
+    // filter, as a second condition would make FerretDB scan: a worker whose
+    // read is older than another's reset wipes the few residuals the new model
+    // has had since, once per promotion.
     const held = await metricsCache();
     await metrics.bulkWrite([
       ...updates
-        .filter(([ref, u]) => u.model && held.get(ref)?.online?.model !== u.model)
-        .map(([ref, u]) => ({ updateOne: { filter: { ref, 'online.model': { $ne: u.model } }, update: { $set: { online: { model: u.model, residuals: {} } } } } })),
+        .filter(([ref, u]) => u.model && held.get(ref)?.online && held.get(ref)!.online!.model !== u.model)
+        .map(([ref, u]) => ({ updateOne: { filter: { _id: ref }, update: { $set: { online: { model: u.model!, residuals: {} } } } } })),
       ...updates.map(([ref, u]) => ({
-        updateOne: { filter: { ref }, update: { $inc: u.$inc, $push: u.$push, $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) } }, upsert: true },
+        updateOne: {
+          filter: { _id: ref },
+          update: { $inc: u.$inc, $push: u.$push, $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) }, $setOnInsert: { ref } },
+          upsert: true,
+        },
       })),
     ]);
+  }, {
+    intervalMs: COUNTER_FLUSH_MS,
+    // About an hour of a busy worker's calls with the store down; counters are
+    // derived data (the outcomes hold every call), so the oldest go first.
+    maxPending: 200_000,
+    onError: (err, { pending, dropped }) =>
+      logger?.warn({ err: (err as Error).message, pending, dropped }, 'handler counters not written yet; will retry'),
   });
+  deps.onStop?.(() => counters.drain());
 
   return {
     /**
@@ -306,10 +336,11 @@ export function createCompositionActivities(deps: {
     },
 
     /**
-     * The outcome, once per workflow, then its calls on the handlers'
+     * The outcome, once per workflow, then its calls queued for the handlers'
      * counters. The insert is the once-guard: a retry finds the outcome and
-     * counts nothing twice; a failure between the two writes leaves those
-     * calls uncounted rather than counted twice.
+     * counts nothing twice. The counters are written behind (see
+     * COUNTER_FLUSH_MS): a worker killed before the next write leaves those
+     * calls uncounted, never counted twice; the outcomes keep every call.
      */
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
@@ -322,7 +353,7 @@ export function createCompositionActivities(deps: {
         prometheus.outcome('compose', outcome.result);
         const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
         if (!ran.length) return;
-        await countCalls(
+        counters.add(
           ran.map((s) => ({
             ref: s.ref,
             failed: s.status === 'failed',

@@ -19,10 +19,12 @@ export interface ActivityDeps {
   connection: Connection;
   config: Config;
   logger?: Logger;
+  /** Receives what must run when the worker stops, before the store connection closes (writes held in memory). */
+  onStop?: (hook: () => Promise<void>) => void;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
-export function createActivities({ connection, config, logger }: ActivityDeps) {
+export function createActivities({ connection, config, logger, onStop }: ActivityDeps) {
   const store = createModelStore(connection, modelKey(config));
   const models = createModelServer(store, logger);
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
@@ -32,7 +34,7 @@ export function createActivities({ connection, config, logger }: ActivityDeps) {
     ...createHealthActivities({ connection }),
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
-    ...createCompositionActivities({ connection, providers, settings: config.composition, models }),
+    ...createCompositionActivities({ connection, providers, settings: config.composition, models, logger, onStop }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
     ...createPersonaStoreActivities({ connection }),

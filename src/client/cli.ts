@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerAudit } from './commands/audit';
+import { registerCodecServer } from './commands/codec-server';
 import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
 import { registerDemo } from './commands/demo';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerStatus(program);
   registerCompletion(program);
+  registerCodecServer(program);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnectionOptions, type Config } from '../config';
+import { payloadDataConverter } from '../security/payload-codec';
 
 export class TemporalUnavailable extends Error {
   readonly type = 'TemporalUnavailable';
@@ -20,5 +21,5 @@ export async function connectClient(config: Config): Promise<Client> {
   } catch (err) {
     throw new TemporalUnavailable(config.temporal.address, err);
   }
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, ...payloadDataConverter(config.payloadKeys) });
 }

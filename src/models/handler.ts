@@ -29,6 +29,11 @@ export interface StoredHandler extends HandlerDescriptor {
  * counts twice.
  */
 export interface StoredHandlerMetrics extends MetricCounters {
+  /**
+   * The ref again: FerretDB v1 pushes down only a filter on `_id` alone and
+   * scans the collection for any other, so counters are updated by `_id`.
+   */
+  _id: string;
   ref: string;
   /** The latest calls, 1 for a failure: the recent error rate the decision reads. */
   recent?: number[];
@@ -64,6 +69,7 @@ const handlerSchema = new Schema<StoredHandler>(
 
 const metricsSchema = new Schema<StoredHandlerMetrics>(
   {
+    _id: { type: String, required: true },
     ref: { type: String, required: true, unique: true },
     calls: { type: Number, default: 0 },
     successes: { type: Number, default: 0 },
@@ -83,4 +89,24 @@ export function handlerModel(connection: Connection): Model<StoredHandler> {
 
 export function handlerMetricsModel(connection: Connection): Model<StoredHandlerMetrics> {
   return modelOn(connection, 'StoredHandlerMetrics', metricsSchema);
+}
+
+/**
+ * Rows written before counters were keyed by ref (ObjectId `_id`) move to
+ * `_id: ref`, once, at worker start. Each is removed before its copy is
+ * written, as the unique ref index forbids both at once; a crash in between
+ * loses that version's counters, which its next call starts again. Two
+ * workers starting together both see the row: the second copy is refused as
+ * a duplicate and dropped.
+ */
+export async function keyHandlerMetricsByRef(connection: Connection): Promise<number> {
+  const metrics = handlerMetricsModel(connection).collection;
+  const legacy = await metrics.find({ _id: { $type: 'objectId' } as never }).toArray();
+  for (const row of legacy) {
+    await metrics.deleteOne({ _id: row._id });
+    await metrics.insertOne({ ...row, _id: row.ref }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err;
+    });
+  }
+  return legacy.length;
 }

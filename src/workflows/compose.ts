@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   defineQuery,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -113,6 +114,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
   const outputs: Record<string, string> = {};
   const resources: ResourceRef[] = [];
   const done: { step: PlannedStep; result: StepResult }[] = [];
+  const failed: PlannedStep[] = [];
   let failure: { step: PlannedStep; error: unknown } | undefined;
 
   progress.state = 'running';
@@ -133,6 +135,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
         resources.push(...s.value.result.resources);
       } else {
         Object.assign(entry(level[i]!), { status: 'failed', error: messageOf(s.reason) });
+        failed.push(level[i]!);
         failure ??= { step: level[i]!, error: s.reason };
       }
     });
@@ -157,6 +160,15 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
 
   if (failure) {
     setState('compensating');
+    // A failed step may have done part of its work before it failed (a row
+    // written, then a timeout): its undo runs first, by the same key, with
+    // nothing reported made. Runs that began compensating before this change
+    // replay without it.
+    if (patched('undo-failed-steps')) {
+      for (const step of failed.filter((s) => s.undo)) {
+        await undoHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs, resources: [] });
+      }
+    }
     for (const { step, result } of [...done].reverse()) {
       if (!step.undo) continue;
       await undoHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs, resources: result.resources });

@@ -19,13 +19,21 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { PersonaOperation, PersonaStoreActivities } from '../activities/persona-store';
 import type { Analysed, NegotiationActivities, ProvisionedInstance, Review } from '../activities/negotiation';
-import { describeConstraint } from '../negotiation/constraints';
-import { observedUsageSchema, type ObservedUsage } from '../negotiation/evolution';
-import { rejectionConstraints, validateFeedback, type Feedback, type FeedbackInput } from '../negotiation/feedback';
-import { decideByPolicy } from '../negotiation/policy';
+import type { ObservedUsage } from '../negotiation/evolution';
+import type { Feedback, FeedbackInput } from '../negotiation/feedback';
 import type { NegotiationRequestInput } from '../negotiation/request';
 import type { Proposal, SolveResult } from '../negotiation/solver';
+import type * as NegotiationLogic from './negotiation-logic';
 import { MosaicState } from './search-attributes';
+
+/**
+ * Loaded on first use, not at import. The SDK evaluates the bundle's modules
+ * again for every run of every workflow type on the worker, and this logic
+ * builds its zod schemas and parses the instance catalog as it loads: at
+ * import it cost every composition about 8 ms of CPU.
+ */
+let loaded: typeof NegotiationLogic | undefined;
+const logic = () => (loaded ??= require('./negotiation-logic') as typeof NegotiationLogic);
 
 export type NegotiationStatus = 'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'failed';
 
@@ -166,7 +174,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       status: state.status,
       round: state.round,
       proposals: state.proposals,
-      constraints: (state.analysed?.requirements.constraints ?? []).map(describeConstraint),
+      constraints: (state.analysed?.requirements.constraints ?? []).map(logic().describeConstraint),
       analysis: a && { role: a.role, method: a.method, confidence: a.confidence, uncertain: a.uncertain, headroom: a.headroom, notes: a.notes, profile: a.profile },
       history: state.history,
       reminders: state.reminders,
@@ -187,7 +195,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   };
   const checked = (input: unknown): Feedback => {
     try {
-      return validateFeedback(input, state);
+      return logic().validateFeedback(input, state);
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'FeedbackRejected');
     }
@@ -220,7 +228,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     const key = id ?? `signal-${uuid4()}`;
     if (known(key)) return;
     try {
-      queue.push({ id: key, feedback: validateFeedback(feedback, state) });
+      queue.push({ id: key, feedback: logic().validateFeedback(feedback, state) });
     } catch (err) {
       // Nobody waits for a signal's answer: the refusal goes into the history the query shows.
       remember(key, { ok: false, type: 'FeedbackRejected', message: (err as Error).message });
@@ -228,7 +236,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     }
   });
   setHandler(reportUsageSignal, (usage) => {
-    const parsed = observedUsageSchema.safeParse(usage);
+    const parsed = logic().observedUsageSchema.safeParse(usage);
     if (parsed.success) reported = { ...parsed.data, source: 'reported' };
     else log('ignored', `usage report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   });
@@ -253,7 +261,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   setStatus('awaiting-feedback');
 
   /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
-  async function propose(after: 'reject' | 'addConstraints', extra: ReturnType<typeof rejectionConstraints>, why: string): Promise<void> {
+  async function propose(after: 'reject' | 'addConstraints', extra: ReturnType<typeof NegotiationLogic.rejectionConstraints>, why: string): Promise<void> {
     const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
     const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals, after });
     if (!result.ok) throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
@@ -269,7 +277,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         log('accepted', `${f.proposalId}: ${state.agreed.instanceType}, ${state.agreed.storage.kind}, ${state.agreed.security.level}, $${state.agreed.monthlyUsd}/month`, f.by);
         return;
       case 'reject':
-        await propose('reject', rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
+        await propose('reject', logic().rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
         log('rejected', `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`, f.by);
         return;
       case 'modify': {
@@ -280,8 +288,8 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         return;
       }
       case 'addConstraints':
-        await propose('addConstraints', f.constraints, `adding ${f.constraints.map(describeConstraint).join(', ')}`);
-        log('constrained', `${f.constraints.map(describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
+        await propose('addConstraints', f.constraints, `adding ${f.constraints.map(logic().describeConstraint).join(', ')}`);
+        log('constrained', `${f.constraints.map(logic().describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
         return;
     }
   }
@@ -295,7 +303,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       break;
     }
     if (request.policy && !queue.length) {
-      const decision = decideByPolicy(request.policy, state.proposals, state.round, state.policyAdded);
+      const decision = logic().decideByPolicy(request.policy, state.proposals, state.round, state.policyAdded);
       if ('giveUp' in decision) {
         state.reason = decision.giveUp;
         setStatus('gave-up');

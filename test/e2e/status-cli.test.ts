@@ -1,4 +1,5 @@
 import { mosaic } from '../harness/cli';
+import { eventually } from '../harness/eventually';
 import { bucketRequest, startComposingWorker } from '../harness/composing-worker';
 import type { TestWorker } from '../harness/worker';
 
@@ -17,9 +18,14 @@ describe('mosaic status against the real stack', () => {
   });
 
   it('shows workflows by kind and state from visibility, the worker, handler health and no model yet', async () => {
-    const run = await mosaic(['status', '--since-hours', '1', '--json'], env);
-    expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout);
+    // The worker writes handler counters behind, every half second.
+    const report = await eventually(async () => {
+      const run = await mosaic(['status', '--since-hours', '1', '--json'], env);
+      expect(run.code).toBe(0);
+      const parsed = JSON.parse(run.stdout);
+      expect(parsed.handlers).toEqual(expect.arrayContaining([expect.objectContaining({ ref: 'provision-bucket@1', calls: 1 })]));
+      return parsed;
+    }, 30_000);
     expect(report.workflows).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'compose', state: 'succeeded' })]));
     expect(report.workflows.some((r: { kind: string }) => r.kind === 'inspect')).toBe(false);
     expect(report.workers).toHaveLength(1);

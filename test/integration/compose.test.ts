@@ -7,6 +7,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { InvalidRequestError } from '../../src/client/workflow-errors';
 import { handlerMetricsModel } from '../../src/models/handler';
+import { eventually } from '../harness/eventually';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
@@ -86,8 +87,7 @@ describe('composeResource on the local provider against the real stack', () => {
     const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
     expect(outcome).toMatchObject({ result: 'succeeded', policy: 'default-composition', model: 'metrics-prior' });
     expect(outcome!.steps.find((s) => s.stage === 'provision')).toMatchObject({ ref: 'provision-bucket@1', reason: 'chosen', probability: 1 });
-    const metrics = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
-    expect(metrics).toMatchObject({ calls: 1, successes: 1 });
+    await eventually(async () => expect(await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean()).toMatchObject({ calls: 1, successes: 1 }));
 
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(MosaicState)).toBe('succeeded');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createCompositionActivities } from '../../src/activities/composition';
-import { handlerMetricsModel } from '../../src/models/handler';
+import { handlerMetricsModel, keyHandlerMetricsByRef } from '../../src/models/handler';
 import { ensureIndexes } from '../../src/models/indexes';
 import { outcomeModel, type Outcome } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
@@ -14,13 +14,20 @@ import { LocalProvider } from '../../src/providers/local';
 describe('recordOutcome against the real store', () => {
   let connection: mongoose.Connection;
   let record: ReturnType<typeof createCompositionActivities>['recordOutcome'];
+  // The worker writes counters behind; here, as when a worker stops, they are written before reading.
+  let writeCounters: () => Promise<void>;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-outcome-'));
     connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/outcome_${randomUUID().slice(0, 8)}`).asPromise();
     await ensureIndexes(connection);
-    record = createCompositionActivities({ connection, providers: { local: new LocalProvider(dataDir, connection) }, settings: { quotaPerAccount: 10 } }).recordOutcome;
+    record = createCompositionActivities({
+      connection,
+      providers: { local: new LocalProvider(dataDir, connection) },
+      settings: { quotaPerAccount: 10 },
+      onStop: (hook) => (writeCounters = hook),
+    }).recordOutcome;
   });
 
   afterAll(async () => {
@@ -42,7 +49,10 @@ describe('recordOutcome against the real store', () => {
     latencyMs: 40,
   });
 
-  const counters = (ref: string) => handlerMetricsModel(connection).findOne({ ref }).lean();
+  const counters = async (ref: string) => {
+    await writeCounters();
+    return handlerMetricsModel(connection).findOne({ ref }).lean();
+  };
 
   it('counts a retried outcome once', async () => {
     const ref = `retry-${randomUUID().slice(0, 6)}@1`;
@@ -60,5 +70,15 @@ describe('recordOutcome against the real store', () => {
     expect(await counters(ref)).toMatchObject({ calls: 12, successes: 8 });
     await Promise.all(ids.map((id, i) => record(outcome(id, ref, i % 3 === 0 ? 'failed' : 'succeeded'))));
     expect(await counters(ref)).toMatchObject({ calls: 12, successes: 8 });
+  });
+
+  it('moves counters written before they were keyed by ref, keeping them, and counts on from there', async () => {
+    const ref = `legacy-${randomUUID().slice(0, 6)}@1`;
+    await handlerMetricsModel(connection).collection.insertOne({ _id: new mongoose.Types.ObjectId(), ref, calls: 7, successes: 6, cpuMs: 0, memoryMb: 0, latencyBuckets: {} } as never);
+    expect(await keyHandlerMetricsByRef(connection)).toBe(1);
+    expect(await keyHandlerMetricsByRef(connection)).toBe(0);
+    await record(outcome(`wf-${ref}`, ref));
+    await writeCounters();
+    expect(await handlerMetricsModel(connection).find({ ref }).lean()).toEqual([expect.objectContaining({ _id: ref, calls: 8, successes: 7 })]);
   });
 });

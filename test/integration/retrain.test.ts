@@ -8,6 +8,7 @@ import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
 import { TrainingSet } from '../../src/learning/train';
 import { auditModel } from '../../src/models/audit';
 import { handlerMetricsModel } from '../../src/models/handler';
+import { eventually } from '../harness/eventually';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
 import { registry } from '../../src/observability/metrics';
@@ -18,16 +19,6 @@ import { failureOf } from '../harness/failures';
 import { recordHistory, recordLatest } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 import { applyDefaultPolicy } from '../harness/policies';
-
-/** Waits for a condition the worker reaches on its own (the model reload), without fixed sleeps. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 40): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < tries && !ok(value); i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    value = await read();
-  }
-  return value;
-}
 
 describe('retrainPolicy on the real stack', () => {
   let w: TestWorker;
@@ -85,9 +76,11 @@ describe('retrainPolicy on the real stack', () => {
       expect(d.candidates[d.chosen]!.ref).toBe(step.ref);
     }
     // The online window of each chosen handler holds its residual in this region.
-    const provision = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
-    expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)] } });
-    expect(provision!.recent).toEqual([0]);
+    await eventually(async () => {
+      const provision = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
+      expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)] } });
+      expect(provision!.recent).toEqual([0]);
+    });
     const set = new TrainingSet();
     set.add(outcome!);
     expect(set.decisions).toBe(chosen.length);
@@ -118,7 +111,11 @@ describe('retrainPolicy on the real stack', () => {
     const stored = await policyModelVersionModel(db).findOne({ version: 1 }).lean();
     expect(stored).toMatchObject({ trainedBy: result.workflowId, decision: { promote: true } });
     expect(await policyModelChunkModel(db).countDocuments({ version: 1 })).toBeGreaterThan(0);
-    const status = await eventually(() => w.client.models.status(), (s) => s.serving === 'bandit-v1');
+    const status = await eventually(async () => {
+      const s = await w.client.models.status();
+      expect(s.serving).toBe('bandit-v1');
+      return s;
+    });
     expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: 'retrain test' }, versions: 1 });
     // The in-process worker's /metrics says the same: one series, the served version.
     expect((await registry.getSingleMetric('mosaic_model_info')!.get()).values.map((v) => v.labels)).toEqual([{ kind: 'compose', version: 'bandit-v1' }]);
@@ -139,7 +136,11 @@ describe('retrainPolicy on the real stack', () => {
 
     // Someone points serving at it behind Mosaic's back: the worker refuses it and keeps version 1.
     await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 2 } });
-    const status = await eventually(() => w.client.models.status(), (s) => s.refused !== undefined);
+    const status = await eventually(async () => {
+      const s = await w.client.models.status();
+      expect(s.refused).toBeDefined();
+      return s;
+    });
     expect(status).toMatchObject({ serving: 'bandit-v1', refused: { version: 2, reason: expect.stringMatching(/checksum/) } });
     await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 1 } });
   }, 120_000);

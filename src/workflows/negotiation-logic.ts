@@ -1,0 +1,6 @@
+// The negotiation's pure logic that its workflow calls at run time, in one
+// module so negotiate.ts can load it on first use (see there).
+export { describeConstraint } from '../negotiation/constraints';
+export { observedUsageSchema } from '../negotiation/evolution';
+export { rejectionConstraints, validateFeedback } from '../negotiation/feedback';
+export { decideByPolicy } from '../negotiation/policy';
