@@ -182,7 +182,7 @@ async function main() {
     };
     const families = {
       compositions: summary(compositions, succeeded.size, bucketCounts),
-      negotiations: { ...summary(negotiated, negotiated.latencies.length, negotiationCounts), personaCounters: negotiationCounts.counters },
+      negotiations: summary(negotiated, negotiated.latencies.length, negotiationCounts),
     };
     const memoryEnd = live.map((w) => rssMb(w.pid!));
     // The bound starts from the first quarter: at its first poll a worker has not yet bundled, cached or

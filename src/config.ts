@@ -86,6 +86,13 @@ export const settings = {
     schema: z.string().min(1).default(path.join(os.homedir(), '.cache', 'mosaic')),
     doc: 'downloaded and built binaries (Temporal CLI, FerretDB)',
   },
+  MOSAIC_MODEL_KEY: {
+    schema: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64,}$/, { message: 'expected at least 32 bytes as hex (64 hex digits), such as the output of `openssl rand -hex 32`' })
+      .optional(),
+    doc: 'secret that authenticates stored decision models (HMAC-SHA256); the same on every worker. Unset: a key file made once in the data dir (one-machine setups)',
+  },
   MOSAIC_BOOTSTRAP_ADMIN_KEY: {
     schema: z
       .string()
@@ -189,6 +196,8 @@ export interface Config {
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
+  /** Hex secret authenticating stored models; unset, a key file in the data dir is used. */
+  modelKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string };
   snapshot: { monitorSeconds: number };
   negotiation: { webhookUrl?: string };
@@ -256,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
+    modelKey: raw.MOSAIC_MODEL_KEY,
     composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
     snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },

@@ -45,6 +45,8 @@ const sameContent = (a: object, b: object) => canonicalJson(a) === canonicalJson
 /** `request` is the signed request that carried the change: a registration keeps it, to be checked again at every load. */
 export async function applyHandlerChange(connection: Connection, change: HandlerChange, actor: string, request: SignedRequest): Promise<string> {
   const handlers = handlerModel(connection);
+  // Kept on every row whose status it sets, to be checked again at every load (signedStatus).
+  const statusChange = { request, payload: change };
   const mustExist = async (ref: string) => {
     if (!(await handlers.exists({ ref }))) throw new RegistryChangeRefused('HandlerNotFound', `no handler ${ref}; see \`mosaic handler list\``);
   };
@@ -73,23 +75,49 @@ export async function applyHandlerChange(connection: Connection, change: Handler
     }
     case 'handler.promote': {
       await mustExist(change.ref);
-      await handlers.updateOne({ ref: change.ref }, { $set: { status: change.status, canaryShare: change.status === 'canary' ? (change.canaryShare ?? 0.1) : undefined } });
+      await handlers.updateOne({ ref: change.ref }, { $set: { ...statusOf(change, change.ref, ''), statusChange } });
       return `${change.ref} ${change.status}${change.status === 'canary' ? ` (${Math.round((change.canaryShare ?? 0.1) * 100)}% of traffic)` : ''}`;
     }
     case 'handler.rollback': {
       const ref = `${change.id}@${change.version}`;
       await mustExist(ref);
       // The chosen version serves alone again; the others stay registered, retired, for a later roll forward.
-      await handlers.updateMany({ id: change.id, ref: { $ne: ref } }, { $set: { status: 'retired' } });
-      await handlers.updateOne({ ref }, { $set: { status: 'active' } });
+      await handlers.updateMany({ id: change.id, ref: { $ne: ref } }, { $set: { status: 'retired', statusChange } });
+      await handlers.updateOne({ ref }, { $set: { status: 'active', statusChange } });
       return `${ref} active; other versions of ${change.id} retired`;
     }
     case 'handler.retire': {
       await mustExist(change.ref);
-      await handlers.updateOne({ ref: change.ref }, { $set: { status: 'retired' } });
+      await handlers.updateOne({ ref: change.ref }, { $set: { status: 'retired', statusChange } });
       return `${change.ref} retired`;
     }
   }
+}
+
+/** The status and canary share a promote, rollback or retire gives the version `ref` of handler `id`; undefined if it is not about it. */
+function statusOf(change: HandlerChange, ref: string, id: string): Pick<HandlerDescriptor, 'status' | 'canaryShare'> | undefined {
+  switch (change.operation) {
+    case 'handler.promote':
+      return change.ref === ref ? { status: change.status, canaryShare: change.status === 'canary' ? (change.canaryShare ?? 0.1) : undefined } : undefined;
+    case 'handler.rollback':
+      return change.id === id ? { status: `${change.id}@${change.version}` === ref ? 'active' : 'retired', canaryShare: undefined } : undefined;
+    case 'handler.retire':
+      return change.ref === ref ? { status: 'retired', canaryShare: undefined } : undefined;
+    case 'handler.register':
+      return undefined;
+  }
+}
+
+/** The status the version may have: set by its last signed status change, or else as registered. */
+function signedStatus(row: StoredHandler, registered: HandlerDescriptor, publicKeyOf: (keyId: string) => string | undefined): Pick<HandlerDescriptor, 'status' | 'canaryShare'> {
+  if (!row.statusChange) return { status: registered.status, canaryShare: registered.canaryShare };
+  const { request, payload } = row.statusChange;
+  const publicKeyPem = publicKeyOf(request.keyId);
+  if (!publicKeyPem) throw new Error(`${row.ref} had its status set by ${request.keyId}, which is no longer an actor`);
+  verifySignature(request, payload, publicKeyPem);
+  const status = statusOf(payload as HandlerChange, row.ref, row.id);
+  if (!status) throw new Error(`${row.ref} carries a signed ${String((payload as HandlerChange).operation)} that does not set its status`);
+  return status;
 }
 
 const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof StoredHandler)[];
@@ -98,7 +126,7 @@ const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof S
 export const parseStored = (row: StoredHandler): HandlerDescriptor =>
   handlerDescriptorSchema.parse(Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k]])));
 
-// Changed after registration by promote, rollback and retire, each a signed and audited change of its own.
+// Changed after registration by promote, rollback and retire, each a signed and audited change of its own (checked by signedStatus).
 const signedPart = ({ status: _s, canaryShare: _c, ...rest }: HandlerDescriptor) => rest;
 
 /**
@@ -128,6 +156,12 @@ export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: stri
   if (refOf(registered) !== row.ref || !sameContent(signedPart(registered), signedPart(stored))) {
     throw new Error(`${row.ref} differs from the version that was registered`);
   }
+  const status = signedStatus(row, registered, publicKeyOf);
+  // The share matters (and is compared) only while the version is a canary: rollback and retire leave an old one behind.
+  const canary = stored.status === 'canary';
+  if (status.status !== stored.status || (canary && status.canaryShare !== stored.canaryShare)) {
+    throw new Error(`${row.ref} is ${stored.status}${canary ? ` (${stored.canaryShare ?? 'no share'})` : ''}, which no signed change made it`);
+  }
   return stored;
 }
 
@@ -147,7 +181,7 @@ export function createHandlerLoader(connection: Connection) {
     const publicKeys = new Map(keys.map((a) => [a.keyId, a.publicKeyPem]));
     const loaded: HandlerDescriptor[] = [];
     for (const row of rows) {
-      const memo = `${JSON.stringify(row)}|${publicKeys.get(row.registration?.request?.keyId ?? '') ?? ''}`;
+      const memo = `${JSON.stringify(row)}|${publicKeys.get(row.registration?.request?.keyId ?? '') ?? ''}|${publicKeys.get(row.statusChange?.request?.keyId ?? '') ?? ''}`;
       const known = checked.get(memo);
       if (known) {
         loaded.push(known);

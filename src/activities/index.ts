@@ -9,6 +9,7 @@ import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
 import { createLearningActivities } from './learning';
 import { createModelServer, createModelStore } from './model-store';
+import { modelKey } from '../learning/model-key';
 import { createNegotiationActivities } from './negotiation';
 import { createPersonaStoreActivities } from './persona-store';
 import { createPolicyStoreActivities } from './policy-store';
@@ -24,7 +25,7 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities({ connection, config, logger, onStop }: ActivityDeps) {
-  const store = createModelStore(connection);
+  const store = createModelStore(connection, modelKey(config));
   const models = createModelServer(store, logger);
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
   const aws = config.aws ? new AwsProvider(config.aws) : undefined;

@@ -1,12 +1,13 @@
 import type { Connection } from 'mongoose';
 import { metricsPrior, type DecisionModel } from '../composition/decide';
 import type { Logger } from '../logger';
-import { decodeNetwork, encodeNetwork, ModelRefused } from '../learning/artifact';
+import { authenticate, decodeNetwork, encodeNetwork, ModelRefused, sealHeader } from '../learning/artifact';
 import type { Network } from '../learning/network';
 import { tfReady } from '../learning/network';
 import { LearnedModel, type TrainedModel } from '../learning/policy';
 import { metrics } from '../observability/metrics';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, type PolicyModelPointer, type PolicyModelVersion } from '../models/policy-model';
+import { appendAudit } from './trust';
 
 /** Weights are split into documents well under MongoDB's 16 MB limit. */
 const CHUNK_BYTES = 255 * 1024;
@@ -14,9 +15,11 @@ const CHUNK_BYTES = 255 * 1024;
 /**
  * Model versions in MongoDB: chunks first, then the version document, so a
  * version that exists always has its weights; writes are upserts keyed by
- * version and chunk index, so a retried save does nothing twice.
+ * version and chunk index, so a retried save does nothing twice. Every
+ * version is sealed with the model key (see authenticate) and checked on
+ * load; a refusal is audited (`model.load`, denied).
  */
-export function createModelStore(connection: Connection) {
+export function createModelStore(connection: Connection, key: Buffer) {
   const versions = policyModelVersionModel(connection);
   const chunks = policyModelChunkModel(connection);
   const pointer = policyModelPointerModel(connection);
@@ -30,7 +33,7 @@ export function createModelStore(connection: Connection) {
         ops.push({ updateOne: { filter: { version: doc.version, index }, update: { $set: { data: data.subarray(at, at + CHUNK_BYTES) } }, upsert: true } });
       }
       if (ops.length) await chunks.bulkWrite(ops);
-      await versions.updateOne({ version: doc.version }, { $setOnInsert: { ...doc, artifact: header } }, { upsert: true });
+      await versions.updateOne({ version: doc.version }, { $setOnInsert: { ...doc, artifact: sealHeader(key, doc.version, header, doc.knownRefs) } }, { upsert: true });
     },
 
     /** A stored version ready to serve, or ModelRefused saying why it cannot be. */
@@ -38,14 +41,23 @@ export function createModelStore(connection: Connection) {
       const doc = await versions.findOne({ version }).lean();
       if (!doc) throw new ModelRefused(`model version ${version} does not exist`);
       const parts = await chunks.find({ version }).sort({ index: 1 }).lean();
-      if (parts.some((p, i) => p.index !== i)) throw new ModelRefused(`model version ${version} has chunks missing`);
-      const data = Buffer.concat(parts.map((p) => Buffer.from(p.data.buffer ?? p.data)));
       let network;
       try {
-        network = decodeNetwork(doc.artifact, data);
+        authenticate(key, version, doc.artifact, doc.knownRefs ?? []);
+        if (parts.some((p, i) => p.index !== i)) throw new ModelRefused('it has chunks missing');
+        network = decodeNetwork(doc.artifact, Buffer.concat(parts.map((p) => Buffer.from(p.data.buffer ?? p.data))));
       } catch (err) {
-        if (err instanceof ModelRefused) throw new ModelRefused(`model version ${version} is refused: ${err.message}`);
-        throw err;
+        if (!(err instanceof ModelRefused)) throw err;
+        const refused = new ModelRefused(`model version ${version} is refused: ${err.message}`);
+        // One entry per refused content, however many workers or steps load it (loads run outside workflows too).
+        await appendAudit(connection, `model.load/${version}/${doc.artifact?.mac ?? 'unsealed'}/${doc.artifact?.sha256 ?? ''}`, {
+          actor: 'worker',
+          operation: 'model.load',
+          target: `model:${version}`,
+          result: 'denied',
+          reason: refused.message,
+        });
+        throw refused;
       }
       await tfReady();
       return { version, network, knownRefs: doc.knownRefs ?? [] };

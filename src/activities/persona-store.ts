@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { personaModel, type StoredPersona } from '../models/persona';
-import { upsertLosingRace } from '../models/races';
+import { personaModel, personaUsageModel, type StoredPersona } from '../models/persona';
+import { isDuplicateKey } from '../models/races';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
-import { parsePersona, ROLES, VISIBILITIES, type Visibility } from '../negotiation/persona';
+import { parsePersona, ROLES, VISIBILITIES, type Persona, type Visibility } from '../negotiation/persona';
 import { nonRetryable, withStorage } from './errors';
 
 /** The account that owns the built-in personas. */
@@ -44,10 +44,20 @@ export function visibleTo(caller: Caller): Record<string, unknown> {
   return { $or: [{ visibility: 'public' }, { visibility: 'account', account: caller.account }, { account: caller.account, creator: caller.user }] };
 }
 
-const strip = ({ applied: _applied, ...p }: StoredPersona & { _id?: unknown }) => {
-  delete (p as { _id?: unknown })._id;
-  return p;
-};
+/** The versions as callers see them: without the store's id, with their usage summed from the ledger. */
+async function withUsage(connection: Connection, rows: (StoredPersona & { _id?: unknown })[]): Promise<Persona[]> {
+  const counted = rows.length
+    ? await personaUsageModel(connection)
+        .find({ $or: rows.map((r) => ({ account: r.account, name: r.name, version: r.version })) })
+        .lean()
+    : [];
+  return rows.map(({ _id, ...r }) => {
+    const mine = counted.filter((u) => u.account === r.account && u.name === r.name && u.version === r.version);
+    const sum = (f: 'used' | 'agreements' | 'rounds') => mine.reduce((n, u) => n + (u[f] ?? 0), 0);
+    return { ...r, usage: { timesUsed: sum('used'), agreements: sum('agreements'), totalRounds: sum('rounds') } };
+  });
+}
+const strip = async (connection: Connection, row: StoredPersona) => (await withUsage(connection, [row]))[0]!;
 
 /** Built-ins, version 1 each, public; an insert that finds them already there changes nothing. */
 export async function seedBuiltinPersonas(connection: Connection): Promise<void> {
@@ -58,14 +68,17 @@ export async function seedBuiltinPersonas(connection: Connection): Promise<void>
       updateOne: {
         filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
         update: {
-          $setOnInsert: { ...body, account: BUILTIN_ACCOUNT, creator: 'mosaic', version: 1, visibility: 'public', status: 'active', createdAt: new Date(), usage: { timesUsed: 0, agreements: 0, totalRounds: 0 }, applied: [] },
+          $setOnInsert: { ...body, account: BUILTIN_ACCOUNT, creator: 'mosaic', version: 1, visibility: 'public', status: 'active', createdAt: new Date() },
         },
         upsert: true,
       },
     })),
     { ordered: false },
   );
-  await upsertLosingRace(seed);
+  // Inserts only: a row another worker inserted first is the row this one meant to write.
+  await seed().catch((err: unknown) => {
+    if (!isDuplicateKey(err)) throw err;
+  });
 }
 
 /**
@@ -106,10 +119,8 @@ export async function createPersonaVersion(
       createdAt: new Date(),
       visibility: extra.visibility,
       status: extra.status ?? 'active',
-      usage: { timesUsed: 0, agreements: 0, totalRounds: 0 },
       parentVersion: extra.parentVersion,
       derivedFrom: extra.derivedFrom,
-      applied: [],
     };
     try {
       await personas.create(doc);
@@ -123,10 +134,12 @@ export async function createPersonaVersion(
 
 /** Counts one negotiation of a persona once, however often it is retried. */
 export async function countUsage(connection: Connection, persona: { account: string; name: string; version: number }, key: string, usage: { used: number; agreements: number; rounds: number }): Promise<void> {
-  await personaModel(connection).updateOne(
-    { account: persona.account, name: persona.name, version: persona.version, applied: { $ne: key } },
-    { $inc: { 'usage.timesUsed': usage.used, 'usage.agreements': usage.agreements, 'usage.totalRounds': usage.rounds }, $push: { applied: key } },
-  );
+  try {
+    await personaUsageModel(connection).create({ _id: key, account: persona.account, name: persona.name, version: persona.version, ...usage, countedAt: new Date() });
+  } catch (err) {
+    // Counted already, by an earlier attempt of the same step.
+    if ((err as { code?: number }).code !== 11000) throw err;
+  }
 }
 
 export function createPersonaStoreActivities({ connection }: { connection: Connection }) {
@@ -145,10 +158,11 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
               const filter: Record<string, unknown> = { ...visibleTo(caller) };
               if (op.role) filter.role = op.role;
               if (op.tag) filter.tags = op.tag;
-              const rows = (await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[];
               const words = op.search?.toLowerCase();
-              return rows
-                .filter((r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words))
+              const rows = ((await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[]).filter(
+                (r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words),
+              );
+              return (await withUsage(connection, rows))
                 .map((r) => ({
                   ref: `${r.name}@${r.version}`,
                   account: r.account,
@@ -162,9 +176,9 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
                 }));
             }
             case 'show':
-              return strip(await findPersona(connection, op.ref, caller));
+              return strip(connection, await findPersona(connection, op.ref, caller));
             case 'create':
-              return strip(await createPersonaVersion(connection, caller, op.persona, { visibility: op.visibility }));
+              return strip(connection, await createPersonaVersion(connection, caller, op.persona, { visibility: op.visibility }));
             case 'publish': {
               const found = await findPersona(connection, op.ref.includes('@') ? op.ref : `${op.ref}`, caller);
               if (found.account !== caller.account || (found.creator !== caller.user && found.visibility === 'private')) {
@@ -172,7 +186,7 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
               }
               // Publishing a proposed version also makes it the active one: its owner accepts the evolution.
               await personas.updateOne({ account: found.account, name: found.name, version: found.version }, { $set: { visibility: op.visibility, status: 'active' } });
-              return strip({ ...found, visibility: op.visibility, status: 'active' });
+              return strip(connection, { ...found, visibility: op.visibility, status: 'active' });
             }
           }
         });

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../security/canonical';
 import { FEATURE_DIM, FEATURE_VERSION } from './features';
 import { OUTPUTS, type Network } from './network';
 
@@ -16,6 +17,8 @@ export const artifactHeaderSchema = z.object({
   shapes: z.array(z.string().regex(/^[1-9]\d*(x[1-9]\d*)*$/)),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
+  /** HMAC-SHA256 (model key) over the version, the header without it and the refs the model knows: see authenticate. */
+  mac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ArtifactHeader = z.infer<typeof artifactHeaderSchema>;
 
@@ -37,6 +40,35 @@ export function encodeNetwork(network: Network): { header: ArtifactHeader; data:
   }
   const { featureVersion, featureDim, hidden } = network.spec;
   return { header: { featureVersion, featureDim, hidden, shapes: network.weights.map((w) => w.shape.join('x')), sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }, data };
+}
+
+/**
+ * What authenticates a stored version. The sha256 in the header only tells a
+ * damaged chunk from a good one: whoever can write the database can rewrite
+ * a chunk and its checksum together. The code is an HMAC with a key that is
+ * not in the database (config), over the version number, the header (so the
+ * weights, through their sha256) and the refs the model knows, so a version
+ * cannot be edited, swapped for another or moved to another number.
+ */
+function macOf(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): string {
+  const { mac: _mac, ...signed } = header;
+  return createHmac('sha256', key).update(canonicalJson({ version, header: signed, knownRefs })).digest('hex');
+}
+
+export function sealHeader(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): ArtifactHeader {
+  return { ...header, mac: macOf(key, version, header, knownRefs) };
+}
+
+/** ModelRefused unless the stored header carries this deployment's code for exactly this version, header and refs. */
+export function authenticate(key: Buffer, version: number, rawHeader: unknown, knownRefs: string[]): void {
+  const parsed = artifactHeaderSchema.safeParse(rawHeader);
+  if (!parsed.success) throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const { mac } = parsed.data;
+  if (!mac) throw new ModelRefused('it carries no authentication code: it was not written by a worker holding the model key (MOSAIC_MODEL_KEY); retrain with `mosaic model retrain`');
+  const expected = Buffer.from(macOf(key, version, parsed.data, knownRefs), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(mac, 'hex'))) {
+    throw new ModelRefused('its authentication code does not match: it was changed in the database after it was written, or written with another MOSAIC_MODEL_KEY');
+  }
 }
 
 export function decodeNetwork(rawHeader: unknown, data: Buffer): Network {

@@ -15,6 +15,12 @@ export interface StoredHandler extends HandlerDescriptor {
    * Absent on built-ins, which are checked against the catalog in the code.
    */
   registration?: { request: SignedRequest; payload: unknown };
+  /**
+   * The signed promote, rollback or retire that set the current `status` and
+   * `canaryShare`, checked at load like the registration. Absent while the
+   * status is the one registered.
+   */
+  statusChange?: { request: SignedRequest; payload: unknown };
 }
 
 /**
@@ -56,6 +62,7 @@ const handlerSchema = new Schema<StoredHandler>(
     registeredBy: { type: String, required: true },
     registeredAt: { type: Date, required: true },
     registration: Schema.Types.Mixed,
+    statusChange: Schema.Types.Mixed,
   },
   { collection: 'handlers', versionKey: false, minimize: false },
 );

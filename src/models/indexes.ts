@@ -6,23 +6,45 @@ import { healthProbeModel } from './health-probe';
 import { inventoryModel } from './inventory';
 import { nonceModel } from './nonce';
 import { outcomeModel } from './outcome';
-import { observationModel, personaModel } from './persona';
-import { policyHeadModel, policyModel } from './policy';
+import { observationModel, personaModel, personaUsageModel } from './persona';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from './policy-model';
+import { policyHeadModel, policyModel } from './policy';
 import { captureModel, compositionModel, hostModel, templateModel } from './snapshot';
+
+/** Every model of the store (test/integration/indexes.test.ts checks none is left out). */
+export const MODELS = [
+  actorModel,
+  auditModel,
+  handlerModel,
+  handlerMetricsModel,
+  healthProbeModel,
+  inventoryModel,
+  nonceModel,
+  outcomeModel,
+  personaModel,
+  personaUsageModel,
+  observationModel,
+  policyModel,
+  policyHeadModel,
+  policyModelVersionModel,
+  policyModelChunkModel,
+  policyModelPointerModel,
+  retrainLeaseModel,
+  templateModel,
+  hostModel,
+  captureModel,
+  compositionModel,
+];
 
 /**
  * Unique indexes are Mosaic's once-guards (an outcome per workflow, a nonce per
- * signed request, a built-in persona per name): the worker builds them before
- * it takes work, so the first writes on a fresh database are guarded too. Every
- * model is here: one left to mongoose's background autoIndex let two workers
- * starting at once insert the same built-in personas twice, before its index.
+ * signed request, a persona or model version per number, a snapshot
+ * composition per workflow): the worker builds them, and every other index,
+ * before it takes work, so the first writes on a fresh database are guarded too.
+ * One left to mongoose's background autoIndex let two workers starting at once
+ * insert the same built-in personas twice, before its index existed.
  */
 export async function ensureIndexes(connection: Connection): Promise<void> {
-  const models = [
-    actorModel, auditModel, handlerModel, handlerMetricsModel, healthProbeModel, inventoryModel, nonceModel, outcomeModel,
-    observationModel, personaModel, policyModel, policyHeadModel, policyModelChunkModel, policyModelPointerModel, policyModelVersionModel,
-    retrainLeaseModel, captureModel, compositionModel, hostModel, templateModel,
-  ];
-  await Promise.all(models.map((model) => model(connection).init()));
+  // createIndexes, not init: it builds them whatever the connection's autoIndex says.
+  await Promise.all(MODELS.map((model) => model(connection).createIndexes()));
 }

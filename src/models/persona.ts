@@ -4,14 +4,13 @@ import { modelOn } from './model';
 
 /**
  * One immutable persona version. The body never changes once written;
- * visibility, status and usage counters are metadata that may. `applied`
- * holds the negotiations already counted, so a retried count counts once.
+ * visibility and status are metadata that may. Usage is not stored here but
+ * summed from `persona_usage` (see personaUsageModel).
  */
-export interface StoredPersona extends Persona {
+export interface StoredPersona extends Omit<Persona, 'usage'> {
   parentVersion?: number;
   /** Why a proposed version was derived (persona evolution). */
   derivedFrom?: string;
-  applied: string[];
 }
 
 const personaSchema = new Schema<StoredPersona>(
@@ -30,10 +29,8 @@ const personaSchema = new Schema<StoredPersona>(
     security: { type: Schema.Types.Mixed, required: true },
     lifecycle: { type: Schema.Types.Mixed, required: true },
     cost: { type: Schema.Types.Mixed, required: true },
-    usage: { type: Schema.Types.Mixed, default: { timesUsed: 0, agreements: 0, totalRounds: 0 } },
     parentVersion: Number,
     derivedFrom: String,
-    applied: { type: [String], default: [] },
   },
   { collection: 'personas', versionKey: false, minimize: false },
 );
@@ -41,6 +38,43 @@ personaSchema.index({ account: 1, name: 1, version: 1 }, { unique: true });
 
 export function personaModel(connection: Connection): Model<StoredPersona> {
   return modelOn(connection, 'Persona', personaSchema);
+}
+
+/**
+ * One counted use of a persona version, keyed by what counted it (a
+ * negotiation's analysis or conclusion): inserted once, never updated. Counters
+ * kept on the persona and incremented in place lost increments under
+ * concurrent negotiations on FerretDB (its update is a read-modify-write;
+ * the chaos test of negotiations found it), inserts with a unique key do not.
+ */
+export interface PersonaUsage {
+  _id: string;
+  account: string;
+  name: string;
+  version: number;
+  used: number;
+  agreements: number;
+  rounds: number;
+  countedAt: Date;
+}
+
+const personaUsageSchema = new Schema<PersonaUsage>(
+  {
+    _id: String,
+    account: { type: String, required: true },
+    name: { type: String, required: true },
+    version: { type: Number, required: true },
+    used: Number,
+    agreements: Number,
+    rounds: Number,
+    countedAt: Date,
+  },
+  { collection: 'persona_usage', versionKey: false },
+);
+personaUsageSchema.index({ account: 1, name: 1, version: 1 });
+
+export function personaUsageModel(connection: Connection): Model<PersonaUsage> {
+  return modelOn(connection, 'PersonaUsage', personaUsageSchema);
 }
 
 /** What an agreed instance really used, next to the description that asked for it: training data for the text model. */

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
 import { generateKeyPair } from '../../src/security/keys';
 import { bucketRequests, countBucketSideEffects, startPrivateStack, type PrivateStack } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
@@ -47,4 +48,35 @@ describe('the stores going away in the middle of a batch', () => {
     const counts = await countBucketSideEffects(db, stack.opts.dataDir, requests, new Set(requests.map((r) => r.requestId)));
     expect(counts).toEqual({ duplicated: [], leftBehind: [], missing: [] });
   }, 120_000);
+
+  it('keeps the retrain schedule, unpaused and firing, after the Temporal server restarts', async () => {
+    const schedule = w.client.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID);
+    const before = await schedule.describe();
+    expect(before.state.paused).toBe(false);
+    await stack.outage('temporal', 2_000);
+    const after = await waitForServer(() => schedule.describe());
+    expect({ paused: after.state.paused, spec: after.spec.intervals, action: after.action }).toEqual({ paused: false, spec: before.spec.intervals, action: before.action });
+    expect(after.info.nextActionTimes[0]!.getTime()).toBeGreaterThan(Date.now());
+    // And it still starts its workflow, on the worker that reconnected: a retrain with nothing to learn from.
+    await schedule.trigger();
+    const started = await waitForServer(async () => {
+      const d = await schedule.describe();
+      if (!d.info.recentActions.length) throw new Error('not started yet');
+      return d.info.recentActions.at(-1)!.action.workflow;
+    });
+    const result = await w.client.temporal.workflow.getHandle(started.workflowId, started.firstExecutionRunId).result();
+    expect(result).toMatchObject({ status: 'not-enough-data' });
+  }, 120_000);
 });
+
+/** The answer of a call once the restarted server (and what it schedules) answers it; retried meanwhile. */
+async function waitForServer<T>(call: () => Promise<T>, attempts = 100): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}

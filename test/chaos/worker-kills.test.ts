@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -10,7 +9,7 @@ import { loadConfig } from '../../src/config';
 import { generateKeyPair } from '../../src/security/keys';
 import { bucketRequests, countBucketSideEffects } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
-import { killWorker, startWorkerProcess, waitForPoller } from '../harness/worker-process';
+import { WorkerPool } from '../harness/worker-process';
 
 // Two `mosaic worker` processes serve a batch of compositions; one of them is
 // SIGKILLed three times while steps are in flight and replaced each time.
@@ -19,20 +18,13 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
   let client: MosaicClient;
   let db: Connection;
   let dataDir: string;
-  const workers: ChildProcess[] = [];
+  let pool: WorkerPool;
   let notified = 0;
   // A slow last step keeps every composition in flight long enough to be hit.
   const receiver = http.createServer((_req, res) => {
     notified++;
     setTimeout(() => res.end(), 1500);
   });
-
-  const startWorker = async () => {
-    const w = startWorkerProcess(env);
-    workers.push(w);
-    await waitForPoller(client, w);
-    return w;
-  };
 
   beforeAll(async () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -50,12 +42,13 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
     db = await mongoose.createConnection(uri).asPromise();
     // Both at once on a fresh database, as a deployment of two replicas starts: this used to hang one of
     // them (a lost upsert race at start, then an open connection; test/integration/worker-start.test.ts).
-    await Promise.all([startWorker(), startWorker()]);
+    pool = new WorkerPool(env, client);
+    await Promise.all([pool.start(), pool.start()]);
     await applyDefaultPolicy(client, admin);
   }, 330_000);
 
   afterAll(async () => {
-    for (const w of workers) await killWorker(w);
+    await pool?.close();
     await client?.close();
     await db?.close();
     receiver.close();
@@ -69,21 +62,17 @@ describe('workers SIGKILLed again and again during a batch of compositions', () 
 
     let finished = false;
     void results.then(() => (finished = true));
-    let kills = 0;
-    while (kills < 3 && !finished) {
+    while (pool.kills < 3 && !finished) {
       // Kill once a notification is in flight, i.e. with steps running on the worker.
       const before = notified;
       while (notified === before && !finished) await new Promise((r) => setTimeout(r, 100));
       if (finished) break;
       // The oldest live worker is surely polling; its replacement starts while the batch goes on.
-      const victim = workers.find((w) => w.exitCode === null && w.signalCode === null)!;
-      await killWorker(victim);
-      kills++;
-      workers.push(startWorkerProcess(env));
+      await pool.killOldest();
     }
 
     const settled = await results;
-    expect(kills).toBeGreaterThanOrEqual(2);
+    expect(pool.kills).toBeGreaterThanOrEqual(2);
     expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
     const counts = await countBucketSideEffects(db, dataDir, requests, new Set(requests.map((r) => r.requestId)));
     expect(counts).toEqual({ duplicated: [], leftBehind: [], missing: [] });

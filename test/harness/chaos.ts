@@ -3,16 +3,21 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../../src/config';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
-import { personaModel } from '../../src/models/persona';
+import { personaModel, personaUsageModel } from '../../src/models/persona';
+import { captureModel, compositionModel } from '../../src/models/snapshot';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
-import { stopDaemon } from '../../src/stack/daemon';
-import { freePort } from '../../src/stack/ports';
+import { KEY_TAG } from '../../src/providers/aws';
+import { LocalWorkspace } from '../../src/providers/local-workspace';
+import { isRunning, readRecord, stopDaemon } from '../../src/stack/daemon';
+import { canConnect, freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
+import { MOTO_CREDENTIALS } from './moto';
 
 
 /**
@@ -77,6 +82,9 @@ export function bucketRequests(count: number, tag = randomUUID().slice(0, 6)): C
   }));
 }
 
+/** How often each value occurs. */
+const tallyOf = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+
 export interface SideEffectCount {
   /** Requests with some side effect made more than once, and what. */
   duplicated: string[];
@@ -96,10 +104,9 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
   const bucketsDir = path.join(dataDir, 'resources', 'buckets');
   const dirs = fs.existsSync(bucketsDir) ? fs.readdirSync(bucketsDir) : [];
   // One read per collection, counted here: thousands of per-request counts would load FerretDB more than the run did.
-  const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
-  const inventory = tally((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
-  const policies = tally((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
-  const outcomes = tally((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const inventory = tallyOf((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
+  const policies = tallyOf((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
+  const outcomes = tallyOf((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
   const duplicated: string[] = [];
   const leftBehind: string[] = [];
   const missing: string[] = [];
@@ -119,6 +126,95 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
     }
   }
   return { duplicated, leftBehind, missing };
+}
+
+/** Processes on this machine by working directory (only our own user's are readable: those are the ones we start). */
+export function processesIn(dirs: string[]): Map<string, number> {
+  const wanted = new Set(dirs);
+  const counts = new Map<string, number>();
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cwd: string;
+    try {
+      cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue;
+    }
+    // A process whose directory was removed under it still counts (as it would if left behind by a teardown).
+    cwd = cwd.replace(/ \(deleted\)$/, '');
+    if (wanted.has(cwd)) counts.set(cwd, (counts.get(cwd) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const runningRecords = (runDir: string) =>
+  fs.existsSync(runDir)
+    ? fs.readdirSync(runDir).filter((f) => f.endsWith('.json') && isRunning(readRecord(runDir, f.slice(0, -'.json'.length))!)).length
+    : 0;
+
+/** What one snapshot composition of a chaos test is expected to hold once running: its services (each with one port) and volumes. */
+export interface SnapshotExpectation {
+  workflowId: string;
+  services: number;
+  volumes: number;
+  sources: number;
+}
+
+/**
+ * Counts, per snapshot composition, what it made: its workspace directory,
+ * the volumes in it, the service processes running in its tree (by their
+ * working directory, so a process a killed attempt started and a retry
+ * started again would count twice), the ports its services hold, its stored
+ * captures and its composition record. `running`: each as expected;
+ * otherwise (torn down): no workspace, no process, the record once.
+ */
+export async function countSnapshotSideEffects(db: Connection, dataDir: string, expected: SnapshotExpectation[], running: boolean): Promise<SideEffectCount> {
+  const workspace = new LocalWorkspace(dataDir);
+  const root = path.join(dataDir, 'resources', 'snapshots');
+  const dirs = new Set(fs.existsSync(root) ? fs.readdirSync(root).map((d) => path.join(root, d)) : []);
+  const processes = processesIn(expected.map((e) => path.join(workspace.dir(e.workflowId), 'fs')));
+  const rows = await compositionModel(db).find({}, { workflowId: 1, services: 1 }).lean();
+  const captures = await captureModel(db).find({}, { workflowId: 1 }).lean();
+  const ports = rows.flatMap((r) => r.services.flatMap((s) => (s.port === undefined ? [] : [s.port])));
+  const duplicated: string[] = [];
+  const leftBehind: string[] = [];
+  const missing: string[] = [];
+  for (const e of expected) {
+    const ws = workspace.dir(e.workflowId);
+    const row = rows.filter((r) => r.workflowId === e.workflowId);
+    const volumesDir = path.join(ws, 'volumes');
+    const counts = {
+      workspace: dirs.has(ws) ? 1 : 0,
+      volumes: fs.existsSync(volumesDir) ? fs.readdirSync(volumesDir).length : 0,
+      processes: processes.get(path.join(ws, 'fs')) ?? 0,
+      // The run records teardown stops by: each naming a live process of ours.
+      records: runningRecords(path.join(ws, 'run')),
+      // A port of this composition's services held by no other composition and answering.
+      ports: (await Promise.all((row[0]?.services ?? []).map(async (s) => s.port !== undefined && ports.filter((p) => p === s.port).length === 1 && (await canConnect(s.port))))).filter(Boolean).length,
+      captures: captures.filter((c) => c.workflowId === e.workflowId).length,
+      record: row.length,
+    };
+    const want = running
+      ? { workspace: 1, volumes: e.volumes, processes: e.services, records: e.services, ports: e.services, captures: e.sources, record: 1 }
+      : { workspace: 0, volumes: 0, processes: 0, records: 0, ports: 0, captures: e.sources, record: 1 };
+    for (const [what, n] of Object.entries(counts)) {
+      const w = want[what as keyof typeof want];
+      if (n > w) (running ? duplicated : leftBehind).push(`${e.workflowId}: ${what} x${n}`);
+      if (n < w) missing.push(`${e.workflowId}: ${what} x${n}`);
+    }
+  }
+  return { duplicated, leftBehind, missing };
+}
+
+/** EC2 instances (not terminated) per Mosaic key tag, on an endpoint such as moto. */
+export async function ec2InstancesByKey(endpoint: string, region: string, keys: string[]): Promise<Map<string, number>> {
+  const ec2 = new EC2Client({ region, endpoint, credentials: MOTO_CREDENTIALS });
+  try {
+    const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: keys }] }));
+    const live = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name !== 'terminated');
+    return tallyOf(live.map((i) => i.Tags?.find((t) => t.Key === KEY_TAG)?.Value));
+  } finally {
+    ec2.destroy();
+  }
 }
 
 export interface Fault {
@@ -218,46 +314,36 @@ export function negotiatedServices(dataDir: string): Map<string, number[]> {
 }
 
 /**
- * Counts, per negotiation, what it did: its instance (service processes seen
- * when it ended, `services`), the persona use and conclusion it counted
- * (keys in the persona's `applied` list; the conclusion is the negotiation's
- * recorded outcome) and the persona versions its review proposed. An agreed
- * negotiation has one instance, one use, one conclusion and at most one
- * proposed version; one that ended without agreement has no instance; one
- * that failed may lack its conclusion but has nothing twice. The personas'
- * counters must add up to the same totals.
+ * Counts, per negotiation, what it did: its instance (`instances`, by
+ * workflow id: service processes seen when it ended, or EC2 instances), the
+ * persona use and conclusion it counted (rows of the usage ledger: the use
+ * under the request's id at analysis, the conclusion under the workflow's)
+ * and the persona versions its review proposed. An agreed negotiation has one
+ * instance, one use, one conclusion and at most one proposed version; one that
+ * ended without agreement has no instance; one that failed may lack its
+ * conclusion but has nothing twice.
  */
 export async function countNegotiationSideEffects(
   db: Connection,
   ended: { workflowId: string; agreed: boolean; failed: boolean }[],
-  services: Map<string, number>,
-): Promise<SideEffectCount & { counters: { timesUsed: number; agreements: number; expectedUses: number; expectedAgreements: number } }> {
-  const personas = await personaModel(db).find({}, { applied: 1, derivedFrom: 1, usage: 1 }).lean();
-  const applied = new Map<string, number>();
-  for (const p of personas) for (const key of p.applied ?? []) applied.set(key, (applied.get(key) ?? 0) + 1);
-  const derived = new Map<string, number>();
-  for (const p of personas) if (p.derivedFrom) derived.set(p.derivedFrom, (derived.get(p.derivedFrom) ?? 0) + 1);
+  instances: Map<string, number>,
+): Promise<SideEffectCount> {
+  const applied = tallyOf((await personaUsageModel(db).find({}, { _id: 1 }).lean()).map((u) => u._id));
+  const derived = tallyOf((await personaModel(db).find({ derivedFrom: { $exists: true } }, { derivedFrom: 1 }).lean()).map((p) => p.derivedFrom!));
   const duplicated: string[] = [];
   const leftBehind: string[] = [];
   const missing: string[] = [];
   for (const n of ended) {
-    const counts = { instance: services.get(n.workflowId) ?? 0, use: applied.get(`${n.workflowId.replace(/^negotiate-/, '')}/used`) ?? 0, outcome: applied.get(`${n.workflowId}/concluded`) ?? 0, personaVersion: derived.get(n.workflowId) ?? 0 };
-    // The use is counted under the request's id at analysis, the conclusion under the workflow's id.
+    const counts = {
+      instance: instances.get(n.workflowId) ?? 0,
+      use: applied.get(`${n.workflowId.replace(/^negotiate-/, '')}/used`) ?? 0,
+      outcome: applied.get(`${n.workflowId}/concluded`) ?? 0,
+      personaVersion: derived.get(n.workflowId) ?? 0,
+    };
     for (const [what, c] of Object.entries(counts)) if (c > 1) duplicated.push(`${n.workflowId}: ${what} x${c}`);
     if (n.agreed && (counts.instance < 1 || counts.use < 1 || counts.outcome < 1)) missing.push(`${n.workflowId}: ${JSON.stringify(counts)}`);
     if (!n.agreed && counts.instance > 0) leftBehind.push(`${n.workflowId}: instance x${counts.instance}`);
     if (!n.agreed && !n.failed && counts.outcome < 1) missing.push(`${n.workflowId}: outcome x0`);
   }
-  const sum = (f: (p: (typeof personas)[number]) => number) => personas.reduce((a, p) => a + f(p), 0);
-  return {
-    duplicated,
-    leftBehind,
-    missing,
-    counters: {
-      timesUsed: sum((p) => p.usage?.timesUsed ?? 0),
-      agreements: sum((p) => p.usage?.agreements ?? 0),
-      expectedUses: [...applied.keys()].filter((k) => k.endsWith('/used')).length,
-      expectedAgreements: ended.filter((n) => n.agreed).length,
-    },
-  };
+  return { duplicated, leftBehind, missing };
 }

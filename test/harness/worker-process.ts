@@ -30,3 +30,37 @@ export async function killWorker(worker: ChildProcess): Promise<void> {
   worker.kill('SIGKILL');
   await exited;
 }
+
+/**
+ * `mosaic worker` processes on one task queue, for tests that SIGKILL them:
+ * `killOldest` kills the oldest live one and starts its replacement at once,
+ * as a supervisor would, without waiting for it to poll.
+ */
+export class WorkerPool {
+  readonly processes: ChildProcess[] = [];
+  kills = 0;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly client: MosaicClient,
+  ) {}
+
+  /** One more worker, polling when this resolves. */
+  async start(): Promise<ChildProcess> {
+    const w = startWorkerProcess(this.env);
+    this.processes.push(w);
+    await waitForPoller(this.client, w);
+    return w;
+  }
+
+  async killOldest(): Promise<void> {
+    const victim = this.processes.find((w) => w.exitCode === null && w.signalCode === null);
+    if (victim) await killWorker(victim);
+    this.kills++;
+    this.processes.push(startWorkerProcess(this.env));
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.processes) await killWorker(w);
+  }
+}

@@ -102,4 +102,23 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     const refused = await w.client.governance.inspect<{ target: string; result: string }[]>({ kind: 'audit', operation: 'handler.load' });
     expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']));
   });
+
+  it('refuses and audits a status or canary share changed directly in the database', async () => {
+    const v4 = { ...v2, version: '4', status: 'canary', canaryShare: 0.1 };
+    await w.client.governance.change({ operation: 'handler.register', descriptor: v4 }, operator.privateKeyPem);
+    const db = await mongoose.createConnection(uri).asPromise();
+    try {
+      // A retired version (by the signed rollback) made active again, and a canary given all the traffic.
+      await handlerModel(db).updateOne({ ref: 'provision-bucket@2' }, { $set: { status: 'active' } });
+      await handlerModel(db).updateOne({ ref: 'provision-bucket@4' }, { $set: { canaryShare: 1 } });
+    } finally {
+      await db.close();
+    }
+    await waitForCaches();
+    expect((await failureOf(compose())).type).toBe('NoEligibleHandler');
+    const refused = await w.client.governance.inspect<{ target: string; result: string; reason: string }[]>({ kind: 'audit', operation: 'handler.load' });
+    const reasons = Object.fromEntries(refused.map((a) => [a.target, a.reason]));
+    expect(reasons['handler:provision-bucket@2']).toMatch(/is active, which no signed change made it/);
+    expect(reasons['handler:provision-bucket@4']).toMatch(/is canary \(1\), which no signed change made it/);
+  });
 });

@@ -9,29 +9,10 @@ import { createSignedRequest } from '../../src/security/signed-request';
 import { applyDefaultPolicy } from '../harness/policies';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
+import { hostile, mutate, storeContents } from '../harness/hostile';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
-const nested = (depth: number): unknown => (depth === 0 ? 'bottom' : { a: nested(depth - 1) });
-
-/** Values an attacker or a broken client sends: huge, deeply nested, wrong-typed, unicode, path traversal. */
-const hostile = fc.oneof(
-  fc.constantFrom('../../../etc/passwd', '..', 'a/../../b', '/abs/path', '..\\..\\windows', 'b0-..', '', ' ', '\u0000', 'ÄÖ-ß', '🙂', 'ｆｕｌｌｗｉｄｔｈ', 'x'.repeat(100_000)),
-  fc.constant(nested(500)),
-  fc.constant(Array.from({ length: 10_000 }, (_, i) => i)),
-  fc.string({ unit: 'grapheme', maxLength: 60 }),
-  fc.jsonValue({ maxDepth: 4 }),
-  fc.constantFrom(null, true, 0, -1, 1e308, [], {}),
-);
-
 const FIELDS = ['requestId', 'user', 'account', 'region', 'resourceType', 'spec', 'spec.name', 'spec.sizeGb', 'spec.command', 'security', 'security.networkExposure', 'provider', 'extra'];
-
-function mutate(base: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
-  const copy = structuredClone(base);
-  const [head, tail] = field.split('.') as [string, string | undefined];
-  if (tail === undefined) copy[head] = value;
-  else copy[head] = { ...(copy[head] as object), [tail]: value };
-  return copy;
-}
 
 // Everything that enters from outside, thrown at the real worker: each input
 // is accepted or refused with a typed error, the worker keeps serving, and a
@@ -44,16 +25,8 @@ describe('hostile input', () => {
   const admin = generateKeyPair();
   const viewer = generateKeyPair();
 
-  /** Every collection's documents, for before/after comparison. */
-  const snapshot = async () => {
-    const out: Record<string, unknown[]> = {};
-    for (const c of (await db.db!.listCollections().toArray()).map((x) => x.name).sort()) {
-      // The audit log grows with every denial by design; it is checked on its own.
-      if (c === 'audit' || c === 'nonces') continue;
-      out[c] = await db.collection(c).find({}).sort({ _id: 1 }).toArray();
-    }
-    return out;
-  };
+  // The audit log grows with every denial by design; it is checked on its own.
+  const snapshot = () => storeContents(db, ['audit', 'nonces']);
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-hostile-'));

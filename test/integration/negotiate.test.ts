@@ -8,6 +8,7 @@ import { NegotiationClosed } from '../../src/client/negotiation';
 import { ConstraintsConflictError, UnknownPersonaError } from '../../src/client/negotiation-errors';
 import { personaModel } from '../../src/models/persona';
 import { registry } from '../../src/observability/metrics';
+import type { Persona } from '../../src/negotiation/persona';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/workflows/negotiate';
 import { failureOf } from '../harness/failures';
@@ -130,8 +131,8 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(done.history.map((h) => h.event)).toEqual(['proposed', 'modified', 'rejected', 'constrained', 'refused', 'refused', 'accepted', 'provisioned', 'reviewed']);
     const proposed = await personaModel(db).findOne({ account, name: `${workflowId}-observed` }).lean();
     expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
-    const builtin = await personaModel(db).findOne({ account: 'mosaic', name: 'web-server' }).lean();
-    expect(builtin?.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
+    const builtin = await w.client.negotiations.personas<Persona>({ kind: 'show', user: 'alice', account, ref: 'web-server@1' });
+    expect(builtin.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
     // Metrics: one round per answer that ended one (3 rounds, as the persona's usage says); the modification and refusals end none.
     const after = await rounds();
     expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({ modify: 0, reject: 1, addConstraints: 1, accept: 1 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
 import { TrainingSet } from '../../src/learning/train';
+import { auditModel } from '../../src/models/audit';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { eventually } from '../harness/eventually';
 import { outcomeModel } from '../../src/models/outcome';
@@ -184,5 +185,26 @@ describe('retrainPolicy on the real stack', () => {
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toContain('bandit-v1 (serving)');
     expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('refuses, and audits, a model whose weights and checksum were both rewritten in the database, or whose code was removed', async () => {
+    // Version 2 (damaged above): its weights rewritten with a checksum to match, as someone with write access to MongoDB could.
+    const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
+    const rest = await policyModelChunkModel(db).find({ version: 2, index: { $gt: 0 } }).sort({ index: 1 }).lean();
+    const weights = Buffer.concat([chunk!, ...rest].map((c) => Buffer.from(c.data.buffer ?? c.data)));
+    await policyModelVersionModel(db).updateOne({ version: 2 }, { $set: { 'artifact.sha256': createHash('sha256').update(weights).digest('hex') } });
+    const rewritten = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
+    expect(rewritten).toMatchObject({ type: 'ModelRefused', message: expect.stringMatching(/model version 2 is refused: its authentication code does not match/) });
+
+    await policyModelVersionModel(db).updateOne({ version: 2 }, { $unset: { 'artifact.mac': 1 } });
+    const unsealed = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
+    expect(unsealed.message).toMatch(/model version 2 is refused: it carries no authentication code/);
+
+    const audit = await auditModel(db).find({ operation: 'model.load', target: 'model:2' }).lean();
+    // One entry per refused content: the damaged weights earlier, the rewritten ones, the unsealed header.
+    expect(audit.every((a) => a.result === 'denied' && a.actor === 'worker')).toBe(true);
+    expect(audit.map((a) => a.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/authentication code does not match/), expect.stringMatching(/no authentication code/)]));
+    // The pointer never moved to it.
+    expect((await policyModelPointerModel(db).findOne({ name: 'active' }).lean())!.version).toBe(1);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/composition/decide';
-import { decodeNetwork, encodeNetwork, ModelRefused } from '../../../src/learning/artifact';
+import { createHash, randomBytes } from 'node:crypto';
+import { authenticate, decodeNetwork, encodeNetwork, ModelRefused, sealHeader } from '../../../src/learning/artifact';
 import { correction, OnlineStats } from '../../../src/learning/online';
 import { LearnedModel } from '../../../src/learning/policy';
 import { compare, TrainingSet } from '../../../src/learning/train';
@@ -62,6 +63,24 @@ describe('the learned model', () => {
     expect(() => decodeNetwork(header, data.subarray(0, 100))).toThrow(/truncated/);
     expect(() => decodeNetwork({ ...header, featureVersion: 0 }, data)).toThrow(/feature layout v0.*mosaic model retrain/);
     expect(() => decodeNetwork({ ...header, sha256: 'nope' }, data)).toThrow(/header is malformed/);
+  });
+
+  it('authenticates a sealed version and refuses one edited, moved, unsealed or sealed with another key', () => {
+    const key = randomBytes(32);
+    const { header, data } = encodeNetwork(model.trained.network);
+    const refs = ['a@1', 'b@1'];
+    const sealed = sealHeader(key, 7, header, refs);
+    expect(() => authenticate(key, 7, sealed, refs)).not.toThrow();
+    // Weights and checksum rewritten together: the checksum passes, the code does not.
+    const rewritten = Buffer.from(data);
+    rewritten[10] ^= 0xff;
+    const resummed = { ...sealed, sha256: createHash('sha256').update(rewritten).digest('hex') };
+    expect(() => decodeNetwork(resummed, rewritten)).not.toThrow();
+    expect(() => authenticate(key, 7, resummed, refs)).toThrow(/authentication code does not match/);
+    expect(() => authenticate(key, 8, sealed, refs)).toThrow(/authentication code does not match/);
+    expect(() => authenticate(key, 7, sealed, [...refs, 'c@1'])).toThrow(/authentication code does not match/);
+    expect(() => authenticate(randomBytes(32), 7, sealed, refs)).toThrow(ModelRefused);
+    expect(() => authenticate(key, 7, header, refs)).toThrow(/carries no authentication code.*MOSAIC_MODEL_KEY/);
   });
 });
 
