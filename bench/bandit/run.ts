@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { choose, metricsPrior } from '../../src/composition/decide';
 import { loadConfig } from '../../src/config';
-import type { OutcomeForLearning } from '../../src/learning/logged';
 import { train } from '../../src/learning/network';
 import { seededRandom } from '../../src/random';
 import { FEATURE_DIM } from '../../src/learning/features';
@@ -18,6 +17,7 @@ import { LearnedModel } from '../../src/learning/policy';
 import { compare, TrainingSet } from '../../src/learning/train';
 import { epsilonGreedy, oracle, staticBest, uniform } from './baselines';
 import { runMosaic } from './mosaic-policy';
+import { loggedOutcomes } from './logged-outcomes';
 import { DRIFT_REGION, generate, HANDLERS, OBJECTIVE, type Row } from './world';
 
 const SEED = Number(process.env.BENCH_SEED ?? 42);
@@ -80,36 +80,10 @@ async function decisionLatency(): Promise<{ p50Ms: number; p95Ms: number }> {
   return { p50Ms: percentile(warm, 0.5), p95Ms: percentile(warm, 0.95) };
 }
 
-/** Outcomes logged by the cold-start prior over the simulated world, as a retrain reads them. */
-function loggedOutcomes(rows: Row[]): OutcomeForLearning[] {
-  const random = seededRandom(SEED + 1);
-  const exploration = { strategy: 'epsilon-greedy' as const, epsilon: 0.2 };
-  const metrics = { latencyP50Ms: 100, latencyP95Ms: 200, errorRate: 0.1, calls: 1000, cpuMs: 0, memoryMb: 0 };
-  const candidates = HANDLERS.map((ref) => ({ ref, metrics, preference: 0 }));
-  return rows.map((row) => {
-    const c = choose(candidates, metricsPrior, { context: row.ctx, objective: OBJECTIVE, exploration, random });
-    return {
-      workflowId: `retrain-${row.t}`,
-      at: new Date(row.t * 1000),
-      steps: [
-        {
-          stage: 'provision',
-          ref: c.ref,
-          probability: c.probability,
-          reason: 'chosen',
-          status: row.success[c.index] ? 'succeeded' : 'failed',
-          latencyMs: row.latencyMs[c.index],
-          decision: { context: row.ctx, candidates, probabilities: c.probabilities, predicted: c.predicted, chosen: c.index, exploration, objective: OBJECTIVE, model: metricsPrior.name },
-        },
-      ],
-    };
-  });
-}
-
 /** The retrain's in-process work: featurize every outcome, fit, and evaluate candidate and prior off-policy. */
 async function retrainSeconds(sizes: number[]): Promise<Record<string, number>> {
   const rows = generate(Math.max(...sizes), SEED + 7).rows;
-  const outcomes = loggedOutcomes(rows);
+  const outcomes = loggedOutcomes(rows, SEED);
   const out: Record<string, number> = {};
   for (const n of sizes) {
     const started = performance.now();
