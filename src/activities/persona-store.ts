@@ -62,8 +62,11 @@ const strip = async (connection: Connection, row: StoredPersona) => (await withU
 /** Built-ins, version 1 each, public; an insert that finds them already there changes nothing. */
 export async function seedBuiltinPersonas(connection: Connection): Promise<void> {
   const personas = personaModel(connection);
-  // Every worker seeds at start, possibly at the same moment as another one: unordered, so each row is tried.
-  const seed = () => personas.bulkWrite(
+  // Every worker seeds at start, possibly at the same moment as another one:
+  // unordered, so each row is tried, and inserts only, so a row another worker
+  // inserted first is the row this one meant to write.
+  await personas
+    .bulkWrite(
     BUILTIN_PERSONAS.map((body) => ({
       updateOne: {
         filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
@@ -74,11 +77,10 @@ export async function seedBuiltinPersonas(connection: Connection): Promise<void>
       },
     })),
     { ordered: false },
-  );
-  // Inserts only: a row another worker inserted first is the row this one meant to write.
-  await seed().catch((err: unknown) => {
-    if (!isDuplicateKey(err)) throw err;
-  });
+    )
+    .catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
 }
 
 /**
