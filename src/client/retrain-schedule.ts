@@ -17,7 +17,11 @@ export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: s
     workflowType: 'retrainPolicy' satisfies (typeof retrainPolicy)['name'],
     workflowId: RETRAIN_SCHEDULE_ID,
     taskQueue: opts.taskQueue,
-    args: [{ requestedBy: `schedule ${RETRAIN_SCHEDULE_ID}` }],
+    // No arguments, so no payload for a codec to encrypt: every worker can read
+    // the schedule back to update it, whatever payload keys it holds (a key
+    // rotation under way). A scheduled run is credited to its workflow id,
+    // mosaic-retrain-policy-<time>.
+    args: [],
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP };
   try {
