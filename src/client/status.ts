@@ -1,4 +1,6 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { temporal } from '@temporalio/proto';
 import type { ModelStatus } from '../activities/learning';
 import { visibilityUrl } from '../config';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
@@ -92,6 +94,14 @@ export function handlerHealth(rows: Omit<HandlerHealth, 'health'>[]): HandlerHea
 }
 
 /** Every Mosaic workflow running now or started since `since`, except status's own reads. */
+const STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
+
+/** The SDK's name for a raw execution status: RUNNING, COMPLETED, … */
+function statusName(code: temporal.api.enums.v1.WorkflowExecutionStatus | null | undefined): WorkflowExecutionStatusName {
+  const name = temporal.api.enums.v1.WorkflowExecutionStatus[code ?? 0] ?? '';
+  return (name.startsWith(STATUS_PREFIX) ? name.slice(STATUS_PREFIX.length) : 'UNKNOWN') as WorkflowExecutionStatusName;
+}
+
 export function statusQuery(since: Date): string {
   return `MosaicKind IS NOT NULL AND MosaicKind != "inspect" AND (ExecutionStatus = "Running" OR StartTime > "${since.toISOString()}")`;
 }
@@ -99,10 +109,18 @@ export function statusQuery(since: Date): string {
 export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): Promise<StatusReport> {
   const query = statusQuery(opts.since);
   const rows: Row[] = [];
-  for await (const wf of mosaic.temporal.workflow.list({ query })) {
-    rows.push({ kind: wf.typedSearchAttributes.get(MosaicKind), state: wf.typedSearchAttributes.get(MosaicState), status: wf.status.name });
-    if (rows.length >= MAX_ROWS) break;
-  }
+  // Listed raw rather than with workflow.list(), which decodes every run's
+  // memo: counting runs needs their search attributes and status only, and an
+  // operator without the payload keys (MOSAIC_PAYLOAD_KEYS) can still read them.
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await mosaic.temporal.workflowService.listWorkflowExecutions({ namespace: mosaic.config.temporal.namespace, query, pageSize: 100, nextPageToken });
+    for (const wf of page.executions ?? []) {
+      const attributes = decodeTypedSearchAttributes(wf.searchAttributes?.indexedFields);
+      rows.push({ kind: attributes.get(MosaicKind), state: attributes.get(MosaicState), status: statusName(wf.status) });
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken && rows.length < MAX_ROWS);
   const [workers, handlers, model] = await Promise.all([
     mosaic.pollers(),
     mosaic.governance.inspect<Omit<HandlerHealth, 'health'>[]>({ kind: 'handlers' }),

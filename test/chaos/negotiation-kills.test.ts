@@ -1,15 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { MosaicClient } from '../../src/client/mosaic-client';
-import { loadConfig } from '../../src/config';
+import type { Connection } from 'mongoose';
+import type { MosaicClient } from '../../src/client/mosaic-client';
 import type { NegotiationView } from '../../src/workflows/negotiate';
 import { countNegotiationSideEffects, ec2InstancesByKey, negotiatedServices } from '../harness/chaos';
 import { startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { stopLocalServices } from '../harness/services';
-import { WorkerPool } from '../harness/worker-process';
+import { startKillRig, type KillRig, type WorkerPool } from '../harness/worker-process';
 
 const NEGOTIATIONS = 6;
 /** The last ones run on the aws provider (moto): their agreed instance is an EC2 instance. */
@@ -20,35 +16,26 @@ const ON_AWS = 2;
 // for feedback, again while rejections are being applied (updates in flight),
 // and again while the agreed instances (local processes, EC2 on moto) are observed.
 describe('workers SIGKILLed again and again during negotiations', () => {
-  let env: NodeJS.ProcessEnv;
   let client: MosaicClient;
   let db: Connection;
   let dataDir: string;
   let pool: WorkerPool;
+  let rig: KillRig;
   let moto: Moto;
   let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
     restoreCredentials = useMotoCredentials();
     moto = await startMoto();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-negkills-'));
-    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negkills_${randomUUID().slice(0, 8)}`;
-    env = { MOSAIC_TASK_QUEUE: `negkills-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_AWS_REGION: 'us-east-1', MOSAIC_AWS_ENDPOINT: moto.endpoint };
-    client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
-    db = await mongoose.createConnection(uri).asPromise();
-    pool = new WorkerPool(env, client);
-    await pool.start();
-    await pool.start();
+    rig = await startKillRig('negkills', () => ({ MOSAIC_AWS_REGION: 'us-east-1', MOSAIC_AWS_ENDPOINT: moto.endpoint }));
+    ({ client, db, dataDir, pool } = rig);
   }, 330_000);
 
   afterAll(async () => {
-    await pool?.close();
-    await client?.close();
-    await db?.close();
-    await stopLocalServices(dataDir);
+    if (rig) await stopLocalServices(rig.dataDir);
+    await rig?.stop();
     await moto?.stop();
     restoreCredentials();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const all = (ids: string[]) => Promise.all(ids.map((id) => client.negotiations.show(id)));

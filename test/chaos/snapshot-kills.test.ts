@@ -1,14 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { MosaicClient } from '../../src/client/mosaic-client';
-import { loadConfig } from '../../src/config';
+import type { Connection } from 'mongoose';
+import type { MosaicClient } from '../../src/client/mosaic-client';
 import { compositionModel } from '../../src/models/snapshot';
 import { freePort } from '../../src/stack/ports';
 import { countSnapshotSideEffects, type SnapshotExpectation } from '../harness/chaos';
-import { WorkerPool } from '../harness/worker-process';
+import { startKillRig, type KillRig, type WorkerPool } from '../harness/worker-process';
 
 const COMPOSITIONS = 6;
 // A service that takes a while to listen keeps every composition in its start step long enough to be hit.
@@ -18,28 +16,19 @@ const SLOW_SERVICE = [process.execPath, '-e', "setTimeout(() => require('http').
 // services started one after the other); workers are SIGKILLed while services
 // start, and again while the retries after the heartbeat timeout run.
 describe('workers SIGKILLed again and again during snapshot compositions', () => {
-  let env: NodeJS.ProcessEnv;
   let client: MosaicClient;
   let db: Connection;
   let dataDir: string;
   let pool: WorkerPool;
+  let rig: KillRig;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-snapkills-'));
-    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapkills_${randomUUID().slice(0, 8)}`;
-    env = { MOSAIC_TASK_QUEUE: `snapkills-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' };
-    client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
-    db = await mongoose.createConnection(uri).asPromise();
-    pool = new WorkerPool(env, client);
-    await pool.start();
-    await pool.start();
+    rig = await startKillRig('snapkills', () => ({ MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' }));
+    ({ client, db, dataDir, pool } = rig);
   }, 330_000);
 
   afterAll(async () => {
-    await pool?.close();
-    await client?.close();
-    await db?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   /** Service run records written so far: one more means a service process is being started. */

@@ -21,7 +21,7 @@ describe('mosaic status against the real stack', () => {
     // The worker writes handler counters behind, every half second.
     const report = await eventually(async () => {
       const run = await mosaic(['status', '--since-hours', '1', '--json'], env);
-      expect(run.code).toBe(0);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
       const parsed = JSON.parse(run.stdout);
       expect(parsed.handlers).toEqual(expect.arrayContaining([expect.objectContaining({ ref: 'provision-bucket@1', calls: 1 })]));
       return parsed;

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { MosaicClient } from '../../src/client/mosaic-client';
+import mongoose, { type Connection } from 'mongoose';
+import { MosaicClient } from '../../src/client/mosaic-client';
+import { loadConfig } from '../../src/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -63,4 +67,43 @@ export class WorkerPool {
   async close(): Promise<void> {
     for (const w of this.processes) await killWorker(w);
   }
+}
+
+export interface KillRig {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  client: MosaicClient;
+  db: Connection;
+  pool: WorkerPool;
+  /** Kills the workers, closes the client and the database connection, removes the data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What every kill test stands on: a database, data directory and task queue
+ * of its own, a client, and two `mosaic worker` processes started at once on
+ * the fresh database, as a deployment of two replicas starts (this used to
+ * hang one of them: test/integration/worker-start.test.ts).
+ */
+export async function startKillRig(name: string, env: (dataDir: string) => NodeJS.ProcessEnv = () => ({})): Promise<KillRig> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mosaic-${name}-`));
+  const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/${name}_${randomUUID().slice(0, 8)}`;
+  const rigEnv = { MOSAIC_TASK_QUEUE: `${name}-${randomUUID()}`, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, ...env(dataDir) };
+  const client = await MosaicClient.connect(loadConfig({ ...process.env, ...rigEnv }));
+  const db = await mongoose.createConnection(uri).asPromise();
+  const pool = new WorkerPool(rigEnv, client);
+  await Promise.all([pool.start(), pool.start()]);
+  return {
+    env: rigEnv,
+    dataDir,
+    client,
+    db,
+    pool,
+    async stop() {
+      await pool.close();
+      await client.close();
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
