@@ -2,6 +2,8 @@
 // cold-start prior (ε-greedy over the metrics prior) on the simulated world.
 import { choose, metricsPrior } from '../../src/composition/decide';
 import type { OutcomeForLearning } from '../../src/learning/logged';
+import { LearnedModel } from '../../src/learning/policy';
+import { compare, TrainingSet } from '../../src/learning/train';
 import { seededRandom } from '../../src/random';
 import { HANDLERS, OBJECTIVE, type Row } from './world';
 
@@ -28,4 +30,14 @@ export function loggedOutcomes(rows: Row[], seed: number): OutcomeForLearning[] 
       ],
     };
   });
+}
+
+/** A retrain's in-process work on these outcomes (featurize, fit, evaluate candidate and prior off-policy), in seconds. */
+export async function retrainInProcess(outcomes: OutcomeForLearning[]): Promise<number> {
+  const started = performance.now();
+  const set = new TrainingSet();
+  for (const o of outcomes) set.add(o);
+  const { network } = await set.fit();
+  compare(new LearnedModel({ version: 1, network, knownRefs: [...set.refs] }), metricsPrior, set.heldOut);
+  return Math.round((performance.now() - started) / 100) / 10;
 }

@@ -15,13 +15,11 @@ import { createLearningActivities } from '../../src/activities/learning';
 import { createModelStore } from '../../src/activities/model-store';
 import { metricsPrior } from '../../src/composition/decide';
 import { loadConfig } from '../../src/config';
-import { LearnedModel } from '../../src/learning/policy';
-import { compare, TrainingSet } from '../../src/learning/train';
 import { outcomeModel } from '../../src/models/outcome';
 import { ensureIndexes } from '../../src/models/indexes';
 import { freePort } from '../../src/stack/ports';
 import { startComponent, stopStack } from '../../src/stack/stack';
-import { loggedOutcomes } from './logged-outcomes';
+import { loggedOutcomes, retrainInProcess } from './logged-outcomes';
 import { generate } from './world';
 
 const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '10000,25000,50000,100000' }, seed: { type: 'string', default: '42' } } });
@@ -51,12 +49,7 @@ async function main() {
       const result = (await new MockActivityEnvironment().run(learning.trainPolicyCandidate, { runId: `bench-${n}` })) as Awaited<ReturnType<typeof learning.trainPolicyCandidate>>;
       if (result.status !== 'trained') throw new Error(`retrain on ${n} outcomes: ${result.status}`);
       const storeSeconds = seconds(t0);
-      const t1 = performance.now();
-      const set = new TrainingSet();
-      for (const o of all.slice(0, n)) set.add(o);
-      const { network } = await set.fit();
-      compare(new LearnedModel({ version: 1, network, knownRefs: [...set.refs] }), metricsPrior, set.heldOut);
-      results[n] = { storeSeconds, inProcessSeconds: seconds(t1) };
+      results[n] = { storeSeconds, inProcessSeconds: await retrainInProcess(all.slice(0, n)) };
       process.stderr.write(`retrain on ${n} outcomes: ${storeSeconds} s from the store, ${results[n]!.inProcessSeconds} s in process\n`);
     }
     const largest = results[Math.max(...SIZES)]!;

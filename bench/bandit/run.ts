@@ -8,16 +8,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { choose, metricsPrior } from '../../src/composition/decide';
+import { choose } from '../../src/composition/decide';
 import { loadConfig } from '../../src/config';
 import { train } from '../../src/learning/network';
 import { seededRandom } from '../../src/random';
 import { FEATURE_DIM } from '../../src/learning/features';
 import { LearnedModel } from '../../src/learning/policy';
-import { compare, TrainingSet } from '../../src/learning/train';
 import { epsilonGreedy, oracle, staticBest, uniform } from './baselines';
 import { runMosaic } from './mosaic-policy';
-import { loggedOutcomes } from './logged-outcomes';
+import { loggedOutcomes, retrainInProcess } from './logged-outcomes';
 import { DRIFT_REGION, generate, HANDLERS, OBJECTIVE, type Row } from './world';
 
 const SEED = Number(process.env.BENCH_SEED ?? 42);
@@ -86,12 +85,7 @@ async function retrainSeconds(sizes: number[]): Promise<Record<string, number>> 
   const outcomes = loggedOutcomes(rows, SEED);
   const out: Record<string, number> = {};
   for (const n of sizes) {
-    const started = performance.now();
-    const set = new TrainingSet();
-    for (const o of outcomes.slice(0, n)) set.add(o);
-    const { network } = await set.fit();
-    compare(new LearnedModel({ version: 1, network, knownRefs: [...set.refs] }), metricsPrior, set.heldOut);
-    out[n] = Math.round((performance.now() - started) / 100) / 10;
+    out[n] = await retrainInProcess(outcomes.slice(0, n));
     process.stderr.write(`retrain on ${n} outcomes: ${out[n]} s\n`);
   }
   return out;
