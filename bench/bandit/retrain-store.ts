@@ -15,7 +15,7 @@ import { createLearningActivities } from '../../src/activities/learning';
 import { createModelStore } from '../../src/activities/model-store';
 import { metricsPrior } from '../../src/composition/decide';
 import { loadConfig } from '../../src/config';
-import { outcomeModel } from '../../src/models/outcome';
+import { outcomeModel, storedSteps } from '../../src/models/outcome';
 import { ensureIndexes } from '../../src/models/indexes';
 import { freePort } from '../../src/stack/ports';
 import { startComponent, stopStack } from '../../src/stack/stack';
@@ -36,14 +36,15 @@ async function main() {
   try {
     await ensureIndexes(connection);
     const all = loggedOutcomes(generate(Math.max(...SIZES), SEED + 7).rows, SEED);
+    const stored = all.map((o) => ({ ...o, steps: storedSteps(o.steps) }));
     const store = createModelStore(connection, Buffer.alloc(32, 7));
     const learning = createLearningActivities({ connection, config, store, serving: async () => ({ model: metricsPrior }) });
     const results: Record<string, { storeSeconds: number; inProcessSeconds: number }> = {};
-    let stored = 0;
+    let inserted = 0;
     for (const n of SIZES) {
       // Loading the store is set-up, not timed: only what a retrain does with it.
-      for (; stored < n; stored += 5000) await outcomeModel(connection).insertMany(all.slice(stored, Math.min(n, stored + 5000)), { lean: true });
-      stored = n;
+      for (; inserted < n; inserted += 5000) await outcomeModel(connection).insertMany(stored.slice(inserted, Math.min(n, inserted + 5000)), { lean: true });
+      inserted = n;
       process.stderr.write(`${n} outcomes stored; retraining\n`);
       const t0 = performance.now();
       const result = (await new MockActivityEnvironment().run(learning.trainPolicyCandidate, { runId: `bench-${n}` })) as Awaited<ReturnType<typeof learning.trainPolicyCandidate>>;

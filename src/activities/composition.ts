@@ -13,7 +13,7 @@ import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
-import { outcomeModel, type Outcome } from '../models/outcome';
+import { outcomeModel, storedSteps, type Outcome } from '../models/outcome';
 import { upsertLosingRace } from '../models/races';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
@@ -347,7 +347,7 @@ export function createCompositionActivities(deps: {
     async recordOutcome(outcome: Omit<Outcome, 'at'>): Promise<void> {
       await withStorage('record outcome', async () => {
         try {
-          await outcomes.create({ ...outcome, at: new Date() });
+          await outcomes.create({ ...outcome, steps: storedSteps(outcome.steps), at: new Date() });
         } catch (err) {
           if ((err as { code?: number }).code === 11000) return;
           throw err;

@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
-import { decisionRecordSchema } from '../learning/logged';
+import { decisionOf } from '../learning/logged';
 import type { OpeReport } from '../learning/ope';
 import { modelName } from '../learning/policy';
 import { reward } from '../learning/reward';
-import type { Outcome } from '../models/outcome';
+import type { StoredOutcome } from '../models/outcome';
 import type { PolicyModelPointer, PolicyModelVersion } from '../models/policy-model';
 
 /** What `mosaic model report` draws: everything a person needs to judge the models, as plain numbers. */
@@ -21,15 +21,15 @@ export interface ReportData {
 const BUCKETS = 24;
 
 /** The newest `limit` outcomes, read page by page, reduced to the report's series. */
-export async function reportData(outcomes: Model<Outcome>, versions: PolicyModelVersion[], active: PolicyModelPointer | null, limit: number): Promise<ReportData> {
+export async function reportData(outcomes: Model<StoredOutcome>, versions: PolicyModelVersion[], active: PolicyModelPointer | null, limit: number): Promise<ReportData> {
   const decisions: { at: number; model: string; stage: string; ref: string; reward: number }[] = [];
   let count = 0;
   for await (const o of outcomes.find({}, { at: 1, steps: 1 }).sort({ at: -1 }).limit(limit).lean().cursor({ batchSize: 1000 })) {
     count++;
     for (const s of o.steps) {
-      const parsed = decisionRecordSchema.safeParse(s.decision);
-      if (!parsed.success || s.status === 'skipped') continue;
-      decisions.push({ at: new Date(o.at).getTime(), model: parsed.data.model, stage: s.stage, ref: s.ref, reward: reward(parsed.data.objective, s) });
+      const record = decisionOf(s.decision);
+      if (!record || s.status === 'skipped') continue;
+      decisions.push({ at: new Date(o.at).getTime(), model: record.model, stage: s.stage, ref: s.ref, reward: reward(record.objective, s) });
     }
   }
   const start = Math.min(...decisions.map((d) => d.at));

@@ -51,6 +51,20 @@ export interface DecisionRecord {
   model: string;
 }
 
+/** A step's decision record as stored (JSON text, or a document in outcomes recorded before), if it is one. */
+export function decisionOf(stored: unknown): DecisionRecord | undefined {
+  let value = stored;
+  if (typeof stored === 'string') {
+    try {
+      value = JSON.parse(stored);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = decisionRecordSchema.safeParse(value);
+  return parsed.success ? (parsed.data as DecisionRecord) : undefined;
+}
+
 /** The part of a stored outcome the learning loop reads. */
 export interface OutcomeForLearning {
   workflowId: string;
@@ -93,8 +107,8 @@ export function loggedDecisions(outcome: OutcomeForLearning, excluded: Exclusion
       excluded.canary++;
       continue;
     }
-    const parsed = decisionRecordSchema.safeParse(step.decision);
-    if (!parsed.success || parsed.data.chosen >= parsed.data.candidates.length || parsed.data.candidates[parsed.data.chosen]!.ref !== step.ref) {
+    const record = decisionOf(step.decision);
+    if (!record || record.chosen >= record.candidates.length || record.candidates[record.chosen]!.ref !== step.ref) {
       if (step.decision === undefined && typeof step.probability !== 'number') excluded.missingProbability++;
       else excluded.unreadable++;
       continue;
@@ -103,7 +117,6 @@ export function loggedDecisions(outcome: OutcomeForLearning, excluded: Exclusion
       excluded.notRun++;
       continue;
     }
-    const record = parsed.data as DecisionRecord;
     const propensity = typeof step.probability === 'number' && step.probability > 0 ? step.probability : undefined;
     if (propensity === undefined) excluded.missingProbability++;
     out.push({

@@ -6,6 +6,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
 import { TrainingSet } from '../../src/learning/train';
+import { decisionOf } from '../../src/learning/logged';
 import { auditModel } from '../../src/models/audit';
 import { handlerMetricsModel } from '../../src/models/handler';
 import { eventually } from '../harness/eventually';
@@ -69,7 +70,8 @@ describe('retrainPolicy on the real stack', () => {
     const chosen = outcome!.steps.filter((s) => s.reason === 'chosen');
     expect(chosen.length).toBeGreaterThan(0);
     for (const step of chosen) {
-      const d = step.decision!;
+      const d = decisionOf(step.decision)!;
+      expect(typeof step.decision).toBe('string');
       expect(d).toMatchObject({ model: 'metrics-prior', context: { region: 'eu-west-1', account: 'acct-learn', resourceType: 'bucket' } });
       expect(d.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       expect(step.probability).toBe(d.probabilities[d.chosen]);

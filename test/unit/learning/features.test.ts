@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FEATURE_DIM, featurize, featurizeBatch, hash, HASH_SLOTS, type DecisionContext } from '../../../src/learning/features';
 import { loggedDecisions, noExclusions } from '../../../src/learning/logged';
 import { TrainingSet } from '../../../src/learning/train';
+import { storedSteps } from '../../../src/models/outcome';
 
 const ctx: DecisionContext = { account: 'acme', region: 'eu-west-1', resourceType: 'database', classification: 'pci', cpu: 0.7, memory: 0.5, network: 0.1 };
 const metrics = { latencyP50Ms: 120, latencyP95Ms: 300, errorRate: 0.05, calls: 40, cpuMs: 0, memoryMb: 0, recentErrorRate: 0.2 };
@@ -98,6 +99,17 @@ describe('loggedDecisions', () => {
     const o = outcome('wf');
     const damaged = { ...o, steps: o.steps.map((s) => (s.decision ? { ...s, decision: { ...s.decision, chosen: 7 } } : s)) };
     expect(loggedDecisions(damaged, excluded)).toEqual([]);
+    expect(excluded.unreadable).toBe(1);
+  });
+
+  it('reads a decision stored as JSON text exactly as one stored as a document, and counts unparseable text as unreadable', () => {
+    const o = outcome('wf');
+    const asText = { ...o, steps: storedSteps(o.steps) };
+    expect(typeof asText.steps[1]!.decision).toBe('string');
+    expect(loggedDecisions(asText, noExclusions())).toEqual(loggedDecisions(o, noExclusions()));
+    const excluded = noExclusions();
+    const truncated = { ...asText, steps: asText.steps.map((s) => (s.decision ? { ...s, decision: s.decision.slice(0, 40) } : s)) };
+    expect(loggedDecisions(truncated, excluded)).toEqual([]);
     expect(excluded.unreadable).toBe(1);
   });
 });
