@@ -21,6 +21,7 @@ import { ProviderUnsupported, type Provider, type ResourceRef } from '../provide
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
+import { whileHeartbeating } from './heartbeat';
 import { writeBehind } from './write-behind';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
@@ -302,18 +303,16 @@ export function createCompositionActivities(deps: {
     async runHandler(input: StepInput): Promise<StepResult> {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
-      const heartbeat = setInterval(() => Context.current().heartbeat(), 1000);
       const charged = cpu.start();
       const started = performance.now();
       try {
-        let result: HandlerResult & { cpuMs?: number; memoryMb?: number };
-        if (descriptor.code.kind === 'script') {
-          result = await runScript(ctx, descriptor.code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
-        } else {
+        const result: HandlerResult & { cpuMs?: number; memoryMb?: number } = await whileHeartbeating(async () => {
+          const { code } = descriptor;
+          if (code.kind === 'script') return runScript(ctx, code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
           const implementation = BUILTIN_IMPLEMENTATIONS[descriptor.id];
           if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
-          result = await implementation.run(ctx);
-        }
+          return implementation.run(ctx);
+        });
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
@@ -325,7 +324,6 @@ export function createCompositionActivities(deps: {
         throw err;
       } finally {
         charged();
-        clearInterval(heartbeat);
       }
     },
 

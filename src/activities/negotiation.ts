@@ -14,6 +14,7 @@ import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { nonRetryable, withStorage } from './errors';
+import { whileHeartbeating } from './heartbeat';
 import { countUsage, createPersonaVersion, findPersona, UnknownPersona } from './persona-store';
 
 export interface NegotiationSettings {
@@ -177,17 +178,19 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
       const provider = providerOf(input.provider);
       const { proposal: p } = input;
       try {
-        const key = p.security.encryption === 'kms' ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region }) : undefined;
-        const instance = await provider.startService({
-          key: `${input.negotiationId}/instance`,
-          name: `negotiated-${input.negotiationId}`,
-          instanceType: p.instanceType,
-          region: p.region,
-          volumes: Array.from({ length: p.storage.volumes }, () => ({ type: p.storage.volumeType, sizeGb: p.storage.sizeGbEach, iops: p.storage.iopsEach, kmsKeyId: key?.id })),
-          tenancy: p.security.tenancy,
-          ingress: input.ingress,
+        return await whileHeartbeating(async () => {
+          const key = p.security.encryption === 'kms' ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region }) : undefined;
+          const instance = await provider.startService({
+            key: `${input.negotiationId}/instance`,
+            name: `negotiated-${input.negotiationId}`,
+            instanceType: p.instanceType,
+            region: p.region,
+            volumes: Array.from({ length: p.storage.volumes }, () => ({ type: p.storage.volumeType, sizeGb: p.storage.sizeGbEach, iops: p.storage.iopsEach, kmsKeyId: key?.id })),
+            tenancy: p.security.tenancy,
+            ingress: input.ingress,
+          });
+          return { instance, key, provisionedAt: new Date().toISOString() };
         });
-        return { instance, key, provisionedAt: new Date().toISOString() };
       } catch (err) {
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);
         throw err;

@@ -106,8 +106,10 @@ const quickRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficien
 const { analyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({ startToCloseTimeout: '2 minutes', retry: quickRetry });
 const { proposeInstances, reviseProposal } = proxyLocalActivities<NegotiationActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
 // After an agreement the instance must come to be: provider outages are retried for hours, the keys make it happen once.
+// It heartbeats while the provider works: a worker killed meanwhile costs 30 seconds, not the 5-minute timeout.
 const { provisionInstance } = proxyActivities<NegotiationActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 50 },
 });
 const { reviewInstance } = proxyActivities<NegotiationActivities>({ startToCloseTimeout: '2 minutes', retry: quickRetry });

@@ -1,0 +1,15 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Runs `work` heartbeating every second, so that with a heartbeat timeout a
+ * killed worker's attempt is retried within that timeout instead of after
+ * the (minutes-long) start-to-close one, and a hung call shows it is alive.
+ */
+export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => Context.current().heartbeat(), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
