@@ -34,6 +34,11 @@ export class LocalProvider implements Provider {
     this.root = path.join(path.resolve(dataDir), 'resources');
   }
 
+  /** Where the run records of the services it starts are. */
+  static servicesDir(dataDir: string): string {
+    return path.join(path.resolve(dataDir), 'resources', 'services');
+  }
+
   private dir(kind: string): string {
     const dir = path.join(this.root, kind);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
