@@ -122,6 +122,28 @@ describe('provider faults', () => {
     expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
   }, 120_000);
 
+  it('removes a bucket whose metadata write failed, found by the step key though no attempt reported it', async () => {
+    const input = request('bucket', { name: 'half-made' });
+    // The bucket's directory is named by its key; its metadata, written after the objects directory, lands
+    // on /dev/full: every attempt makes the bucket, then fails with ENOSPC before it can report it.
+    const provisionKey = `compose-${input.requestId}/provision/provision-bucket@1`;
+    const bucketsDir = path.join(dataDir, 'resources', 'buckets');
+    const bucket = path.join(bucketsDir, `half-made-${short(provisionKey)}`);
+    fs.mkdirSync(bucket, { recursive: true });
+    fs.symlinkSync('/dev/full', path.join(bucket, '.mosaic.json.tmp'));
+
+    const handle = await w.client.compose(input);
+    const failure = await failureOf(handle.result());
+    expect(failure.message).toMatch(/provision-bucket@1 failed in stage provision: ENOSPC: no space left on device/);
+    const history = await handle.fetchHistory();
+    const attempts = Math.max(...history.events!.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0));
+    expect(attempts).toBeGreaterThan(1);
+    // Every attempt made the objects directory; the failed step's undo, run with no reported resources, found it by key.
+    expect(fs.readdirSync(bucketsDir).filter((d) => d.endsWith(`-${short(provisionKey)}`))).toEqual([]);
+    expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
+    expect(await db.collection('network_policies').countDocuments({ account: input.account })).toBe(0);
+  }, 120_000);
+
   it('gives up on a service whose port is taken, and names EADDRINUSE', async () => {
     const holder = net.createServer();
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
