@@ -176,6 +176,7 @@ export class LocalProvider implements Provider {
    * delete needs none of it.
    */
   async findByKey(key: string): Promise<ResourceRef[]> {
+    // One machine: no regions.
     const suffix = short(key);
     const found: ResourceRef[] = [];
     for (const entry of fs.readdirSync(this.dir('buckets'))) {

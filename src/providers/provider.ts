@@ -72,9 +72,10 @@ export interface Provider {
    * What this provider holds that a create with this idempotency key made,
    * complete or not: an attempt that failed after its side effect (a bucket
    * whose metadata write failed) reported nothing, and compensation finds it
-   * here. Providers that cannot look resources up by key leave it out.
+   * here, in the region the request named. Providers that cannot look
+   * resources up by key leave it out.
    */
-  findByKey?(key: string): Promise<ResourceRef[]>;
+  findByKey?(key: string, region: string): Promise<ResourceRef[]>;
 }
 
 /** An operation this provider cannot do; not worth retrying. */

@@ -8,7 +8,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { generateKeyPair } from '../../src/security/keys';
-import { KMS_THROTTLED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
+import { KMS_THROTTLED, S3_ACCESS_DENIED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
 import { failureOf } from '../harness/failures';
 import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
@@ -35,7 +35,7 @@ describe('provider faults', () => {
   let w: TestWorker;
   let db: Connection;
   let dataDir: string;
-  let faults = { s3CreateBucket: 0, kmsCreateKey: 0 };
+  let faults = { s3CreateBucket: 0, kmsCreateKey: 0, s3TagBucket: 0 };
   let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
@@ -43,6 +43,7 @@ describe('provider faults', () => {
     proxy = await startFaultProxy(moto.endpoint, (req) => {
       const isCreateBucket = req.method === 'PUT' && /^\/[^/?]+\/?$/.test(req.url!);
       if (isCreateBucket && faults.s3CreateBucket > 0) return faults.s3CreateBucket--, S3_SLOW_DOWN;
+      if (req.method === 'PUT' && /\?tagging/.test(req.url!) && faults.s3TagBucket > 0) return faults.s3TagBucket--, S3_ACCESS_DENIED;
       if (req.headers['x-amz-target'] === 'TrentService.CreateKey' && faults.kmsCreateKey > 0) return faults.kmsCreateKey--, KMS_THROTTLED;
       return undefined;
     });
@@ -80,7 +81,7 @@ describe('provider faults', () => {
   };
 
   it('rides out S3 shedding load (503 SlowDown) and makes the bucket once', async () => {
-    faults = { s3CreateBucket: 4, kmsCreateKey: 0 };
+    faults = { s3CreateBucket: 4, kmsCreateKey: 0, s3TagBucket: 0 };
     const before = await s3Buckets();
     const result = await (await w.client.compose(request('bucket', { name: 'throttled' }, { provider: 'aws' }))).result();
     expect(faults.s3CreateBucket).toBe(0);
@@ -88,7 +89,7 @@ describe('provider faults', () => {
   }, 90_000);
 
   it('undoes the bucket when KMS stays throttled, and says so', async () => {
-    faults = { s3CreateBucket: 0, kmsCreateKey: 1_000 };
+    faults = { s3CreateBucket: 0, kmsCreateKey: 1_000, s3TagBucket: 0 };
     const before = await s3Buckets();
     const input = request('bucket', { name: 'no-key' }, { provider: 'aws', security: { classification: 'pci', compliance: [], networkExposure: 'private' } });
     const handle = await w.client.compose(input);
@@ -142,6 +143,17 @@ describe('provider faults', () => {
     expect(fs.readdirSync(bucketsDir).filter((d) => d.endsWith(`-${short(provisionKey)}`))).toEqual([]);
     expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
     expect(await db.collection('network_policies').countDocuments({ account: input.account })).toBe(0);
+  }, 120_000);
+
+  it('removes an S3 bucket whose tagging was refused, found by the name its key gives', async () => {
+    faults = { s3CreateBucket: 0, kmsCreateKey: 0, s3TagBucket: 1_000 };
+    const before = await s3Buckets();
+    const handle = await w.client.compose(request('bucket', { name: 'untagged' }, { provider: 'aws' }));
+    const failure = await failureOf(handle.result());
+    faults.s3TagBucket = 0;
+    // CreateBucket succeeded, PutBucketTagging was refused: the step failed without reporting the bucket.
+    expect(failure.message).toMatch(/provision-bucket@1 failed in stage provision: .*PutBucketTagging.*AccessDenied/s);
+    expect(await s3Buckets()).toEqual(before);
   }, 120_000);
 
   it('gives up on a service whose port is taken, and names EADDRINUSE', async () => {

@@ -261,6 +261,13 @@ export const S3_SLOW_DOWN: Fault = {
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
 };
 
+/** What S3 answers a caller its policy does not allow the operation. */
+export const S3_ACCESS_DENIED: Fault = {
+  status: 403,
+  headers: { 'content-type': 'application/xml' },
+  body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+};
+
 /** What KMS (a JSON protocol) answers when throttled: a 400, recognisable by name only. */
 export const KMS_THROTTLED: Fault = {
   status: 400,

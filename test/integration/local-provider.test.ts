@@ -42,7 +42,7 @@ describe('LocalProvider.findByKey and removeResources', () => {
     expect((await provider.findByKey(other)).map((r) => r.id)).toEqual([otherBucket.id]);
 
     // The compensation of a failed attempt: no refs reported, everything found by the step's key removed.
-    await removeResources({ provider, key: step }, []);
+    await removeResources({ provider, key: step, request: { region: 'local' } }, []);
     expect(await provider.findByKey(step)).toEqual([]);
     expect(fs.existsSync(made[0]!.id)).toBe(false);
     expect(fs.existsSync(made[1]!.attributes.secretFile!)).toBe(false);
