@@ -9,7 +9,10 @@
 // reason), duplicated side effects and lost outcomes (both must be 0), effects
 // left behind by failed ones, p50/p95/p99 end-to-end latency; throughput; and
 // the workers' memory at start, each quarter and end against a bound (largest
-// at the first quarter + --rss-growth-mb), as one JSON line. Bounded by the counts and --max-minutes; loopback only.
+// at the first quarter + --rss-growth-mb), as one JSON line. Bounded by the counts and --max-minutes, which
+// covers the whole run: at the deadline it stops waiting, terminates what has not finished (reported as
+// `unfinished`, with sample ids; the checks cover what finished), stops the workers, counts, and exits 1.
+// Loopback only.
 //   npm run bench:load -- --count 200 --negotiations 20 --rate 10 [--chaos]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,7 +56,19 @@ const rssMb = (pid: number) => {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return line ? Math.round(Number(line[1]) / 1024) : null;
 };
+/** SIGTERM to a process that may have ended since it was seen. */
+const stopProcess = (pid: number) => {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+};
 const log = (message: string) => process.stderr.write(`[load] ${message}\n`);
+/** The cleanup after the deadline (terminating, counting, stopping) gets this long per step, so the run ends. */
+const CLEANUP_STEP_MS = 60_000;
+const bounded = <T>(what: string, work: Promise<T>): Promise<T> =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${CLEANUP_STEP_MS / 1000} s`)), CLEANUP_STEP_MS).unref())]);
 
 async function main() {
   const stack = await startPrivateStack(['temporal', 'mongodb']);
@@ -65,6 +80,7 @@ async function main() {
   // As a supervisor would: a worker that exits before polling (its store is down at start) is started again.
   const startWorker = async (): Promise<ChildProcess> => {
     for (;;) {
+      if (Date.now() > DEADLINE) throw new Error('--max-minutes reached: no replacement worker started');
       const w = startWorkerProcess(env, workerLog);
       workers.push(w);
       try {
@@ -92,6 +108,12 @@ async function main() {
     const succeeded = new Set<string>();
     const ended: { workflowId: string; agreed: boolean; failed: boolean }[] = [];
     const instances = new Map<string, number>();
+    // Started and not yet ended, by workflow id: what the deadline leaves unfinished.
+    const pending = new Set<string>();
+    const tracked = (workflowId: string, run: Promise<void>) => {
+      pending.add(workflowId);
+      return run.finally(() => pending.delete(workflowId));
+    };
     const failedWith = (f: ReturnType<typeof family>) => async (err: unknown) => {
       const { type, message } = await failureOf(Promise.reject(err));
       const reason = `${type ?? 'untyped'}: ${message.slice(0, 160)}`;
@@ -135,7 +157,7 @@ async function main() {
         // Counted when it ends, then stopped: two hundred idle service processes would weigh on the run.
         const pids = negotiatedServices(stack.opts.dataDir).get(workflowId) ?? [];
         instances.set(workflowId, pids.length);
-        for (const pid of pids) process.kill(pid, 'SIGTERM');
+        for (const pid of pids) stopProcess(pid);
       }
     };
 
@@ -150,19 +172,45 @@ async function main() {
       if (k > 0 && k % Math.ceil(TOTAL / 4) === 0) memorySamples.push(liveWorkers().map((w) => rssMb(w.pid!)));
       // Negotiations spread evenly among the compositions.
       const isNegotiation = Math.floor(((k + 1) * NEGOTIATIONS) / TOTAL) > Math.floor((k * NEGOTIATIONS) / TOTAL);
-      if (isNegotiation) runs.push(negotiate(negotiations[negotiated.started++]!).catch(failedWith(negotiated)));
-      else runs.push(compose(requests[compositions.started++]!).catch(failedWith(compositions)));
+      if (isNegotiation) {
+        const r = negotiations[negotiated.started++]!;
+        runs.push(tracked(`negotiate-${r.negotiationId}`, negotiate(r).catch(failedWith(negotiated))));
+      } else {
+        const r = requests[compositions.started++]!;
+        runs.push(tracked(`compose-${r.requestId}`, compose(r).catch(failedWith(compositions))));
+      }
       const next = began + ((k + 1) * 1000) / RATE;
       if (next > Date.now()) await new Promise((res) => setTimeout(res, next - Date.now()));
     }
-    await Promise.race([Promise.all([...runs, ...chaos]), new Promise((res) => setTimeout(res, Math.max(0, DEADLINE - Date.now())))]);
+    let deadlineHit = false;
+    await Promise.race([
+      Promise.all([...runs, ...chaos]),
+      new Promise<void>((res) => setTimeout(() => res(void (deadlineHit = true)), Math.max(0, DEADLINE - Date.now())).unref()),
+    ]);
     const elapsedS = (Date.now() - began) / 1000;
+    // What ends after this moment is not counted: the figures below are of this instant.
+    const unfinished = [...pending];
+    const finishedCompositions = requests.slice(0, compositions.started).filter((r) => !pending.has(`compose-${r.requestId}`));
+    const endedNegotiations = [...ended];
+    const stillSucceeded = new Set(succeeded);
+    const freeze = (f: ReturnType<typeof family>) => ({ ...f, latencies: [...f.latencies], failures: new Map(f.failures) });
+    const [compositionsAt, negotiatedAt] = [freeze(compositions), freeze(negotiated)];
+    const memoryEnd = liveWorkers().map((w) => rssMb(w.pid!));
+    if (deadlineHit) log(`--max-minutes reached: ${unfinished.length} unfinished; terminating them and stopping the workers`);
+    if (unfinished.length > 0) {
+      const terminated = await bounded(
+        'terminating the unfinished workflows',
+        Promise.allSettled(unfinished.map((id) => client.temporal.workflow.getHandle(id).terminate('bench:load --max-minutes reached'))),
+      );
+      log(`terminated ${terminated.filter((t) => t.status === 'fulfilled').length} of ${unfinished.length} (the rest had ended or never started)`);
+    }
+    // Stopped before counting, so the store answers the counts instead of the backlog.
+    for (const w of workers) await killWorker(w);
 
-    const db = await mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise();
-    const bucketCounts = await countBucketSideEffects(db, stack.opts.dataDir, requests.slice(0, compositions.started), succeeded);
-    const negotiationCounts = await countNegotiationSideEffects(db, ended, instances);
+    const db = await bounded('connecting to FerretDB to count', mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise());
+    const bucketCounts = await bounded('counting composition side effects', countBucketSideEffects(db, stack.opts.dataDir, finishedCompositions, stillSucceeded));
+    const negotiationCounts = await bounded('counting negotiation side effects', countNegotiationSideEffects(db, endedNegotiations, instances));
     await db.close();
-    const live = liveWorkers();
     const summary = (f: ReturnType<typeof family>, completed: number, counts: typeof bucketCounts) => {
       const failed = [...f.failures.values()].reduce((a, b) => a + b, 0);
       return {
@@ -181,10 +229,9 @@ async function main() {
       };
     };
     const families = {
-      compositions: summary(compositions, succeeded.size, bucketCounts),
-      negotiations: summary(negotiated, negotiated.latencies.length, negotiationCounts),
+      compositions: summary(compositionsAt, stillSucceeded.size, bucketCounts),
+      negotiations: summary(negotiatedAt, negotiatedAt.latencies.length, negotiationCounts),
     };
-    const memoryEnd = live.map((w) => rssMb(w.pid!));
     // The bound starts from the first quarter: at its first poll a worker has not yet bundled, cached or
     // warmed anything (a fresh replacement grows from ~100 MB to ~700 MB in its first minute of work).
     const warm = memorySamples[0] ?? memoryStart;
@@ -196,6 +243,8 @@ async function main() {
       ratePerS: RATE,
       duplicatedSideEffects: families.compositions.duplicatedSideEffects + families.negotiations.duplicatedSideEffects,
       lostOutcomes: families.compositions.lostOutcomes + families.negotiations.lostOutcomes,
+      // Started, neither completed nor failed when --max-minutes ran out (terminated then); not in the checks.
+      unfinished: { count: unfinished.length, examples: unfinished.slice(0, 10) },
       families,
       throughputPerS: Math.round(((families.compositions.completed + families.negotiations.completed) / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),
@@ -203,16 +252,17 @@ async function main() {
       workerProcesses: workers.length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    return unfinished.length === 0;
   } finally {
     for (const w of workers) await killWorker(w);
-    for (const pids of negotiatedServices(stack.opts.dataDir).values()) for (const pid of pids) process.kill(pid, 'SIGTERM');
+    for (const pids of negotiatedServices(stack.opts.dataDir).values()) for (const pid of pids) stopProcess(pid);
     await client.close();
     await stack.close();
   }
 }
 
 main().then(
-  () => process.exit(0),
+  (allFinished) => process.exit(allFinished ? 0 : 1),
   (err) => {
     process.stderr.write(`${(err as Error).stack ?? err}\n`);
     process.exit(1);

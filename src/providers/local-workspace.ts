@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRunning, readRecord, startDaemon, stopDaemon } from '../stack/daemon';
+import { isRunning, readRecord, startDaemon, stopDaemon, stopRecorded } from '../stack/daemon';
 import { canConnect, isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
@@ -155,14 +155,13 @@ export class LocalWorkspace {
 
   /** Ends every service the composition started and removes its directory; nothing there is a success. */
   async teardown(workflowId: string): Promise<{ stopped: number }> {
-    const runDir = this.runDir(workflowId);
-    let stopped = 0;
-    if (fs.existsSync(runDir)) {
-      for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith('.json'))) {
-        if ((await stopDaemon(runDir, f.slice(0, -5), 5000)) === 'stopped') stopped++;
-      }
-    }
+    const stopped = await stopRecorded(this.runDir(workflowId), 5000);
     fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
-    return { stopped };
+    return { stopped: stopped.length };
+  }
+
+  /** The run-record directories of every composition on this machine. */
+  runDirs(): string[] {
+    return fs.existsSync(this.root) ? fs.readdirSync(this.root).map((d) => path.join(this.root, d, 'run')) : [];
   }
 }

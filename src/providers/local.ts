@@ -34,12 +34,20 @@ export class LocalProvider implements Provider {
     this.root = path.join(path.resolve(dataDir), 'resources');
   }
 
+  /** Where the run records of the services it starts are. */
+  static servicesDir(dataDir: string): string {
+    return path.join(path.resolve(dataDir), 'resources', 'services');
+  }
+
   private dir(kind: string): string {
     const dir = path.join(this.root, kind);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     return dir;
   }
 
+  // Every resource's name ends in the short hash of its key (a bucket's directory, a database, a service's
+  // run record, a key's file), fixed before anything is made: what an attempt made is found by its key
+  // even when the attempt failed before it could report it (findByKey).
   async createBucket(input: BucketInput): Promise<ResourceRef> {
     const dir = path.join(this.dir('buckets'), `${input.name}-${short(input.key)}`);
     const meta = path.join(dir, '.mosaic.json');
@@ -49,7 +57,11 @@ export class LocalProvider implements Provider {
       fs.writeFileSync(`${meta}.tmp`, JSON.stringify({ key: input.key, name: input.name, region: input.region, tags: input.tags ?? {}, createdAt: new Date().toISOString() }, null, 2));
       fs.renameSync(`${meta}.tmp`, meta);
     }
-    return { provider: 'local', kind: 'bucket', id: dir, key: input.key, attributes: { path: dir, name: input.name } };
+    return this.bucketRef(dir, input.key, input.name);
+  }
+
+  private bucketRef(dir: string, key: string, name: string): ResourceRef {
+    return { provider: 'local', kind: 'bucket', id: dir, key, attributes: { path: dir, name } };
   }
 
   async deleteBucket(ref: ResourceRef): Promise<void> {
@@ -66,13 +78,11 @@ export class LocalProvider implements Provider {
     );
     const user = `mosaic_${short(input.key)}`;
     const userManagement = await this.ensureUser(db, user, input.key);
-    return {
-      provider: 'local',
-      kind: 'database',
-      id: database,
-      key: input.key,
-      attributes: { database, user, userManagement, secretFile: this.secretFile(input.key) },
-    };
+    return this.databaseRef(database, input.key, user, userManagement);
+  }
+
+  private databaseRef(database: string, key: string, user: string, userManagement: string): ResourceRef {
+    return { provider: 'local', kind: 'database', id: database, key, attributes: { database, user, userManagement, secretFile: this.secretFile(key) } };
   }
 
   /** A user of its own where the server manages users; FerretDB v1 does not, which the ref says. */
@@ -144,13 +154,42 @@ export class LocalProvider implements Provider {
   }
 
   async createKey(input: KeyInput): Promise<ResourceRef> {
-    const file = path.join(this.dir('keys'), `${short(input.key)}.key`);
+    const file = this.keyFile(input.key);
     if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
     return { provider: 'local', kind: 'key', id: file, key: input.key, attributes: { alias: input.alias } };
   }
 
+  private keyFile(key: string): string {
+    return path.join(this.dir('keys'), `${short(key)}.key`);
+  }
+
   async deleteKey(ref: ResourceRef): Promise<void> {
     fs.rmSync(ref.id, { force: true });
+  }
+
+  /**
+   * By the key's short hash each name ends in: bucket directories, databases
+   * on the server (a user is dropped with its database where the server
+   * manages users; FerretDB v1 does not), the service's run record, the key
+   * file. What the ref of a complete resource would carry and is not known
+   * here (a bucket's requested name, a key's alias) is derived or left out;
+   * delete needs none of it.
+   */
+  async findByKey(key: string): Promise<ResourceRef[]> {
+    // One machine: no regions.
+    const suffix = short(key);
+    const found: ResourceRef[] = [];
+    for (const entry of fs.readdirSync(this.dir('buckets'))) {
+      if (entry.endsWith(`-${suffix}`)) found.push(this.bucketRef(path.join(this.dir('buckets'), entry), key, entry.slice(0, -suffix.length - 1)));
+    }
+    const { databases } = await this.mongo.db!.admin().listDatabases({ nameOnly: true });
+    for (const { name } of databases) {
+      if (name.endsWith(`_${suffix}`)) found.push(this.databaseRef(name, key, `mosaic_${suffix}`, 'mongodb-users'));
+    }
+    const service = `svc-${suffix}`;
+    if (readRecord(this.dir('services'), service)) found.push({ provider: 'local', kind: 'service', id: service, key, attributes: {} });
+    if (fs.existsSync(this.keyFile(key))) found.push({ provider: 'local', kind: 'key', id: this.keyFile(key), key, attributes: {} });
+    return found;
   }
 
   /** AES-256-GCM; the output is iv | tag | ciphertext, base64. */

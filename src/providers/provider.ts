@@ -68,6 +68,14 @@ export interface Provider {
   /** Encrypts with a key made by createKey; the result is opaque text safe to store. */
   encrypt(keyRef: ResourceRef, plaintext: string): Promise<string>;
   decrypt(keyRef: ResourceRef, ciphertext: string): Promise<string>;
+  /**
+   * What this provider holds that a create with this idempotency key made,
+   * complete or not: an attempt that failed after its side effect (a bucket
+   * whose metadata write failed) reported nothing, and compensation finds it
+   * here, in the region the request named. Providers that cannot look
+   * resources up by key leave it out.
+   */
+  findByKey?(key: string, region: string): Promise<ResourceRef[]>;
 }
 
 /** An operation this provider cannot do; not worth retrying. */

@@ -86,21 +86,76 @@ export function startDaemon(spec: DaemonSpec): DaemonRecord {
   }
 }
 
+/**
+ * SIGTERM, then SIGKILL after graceMs, until `alive` says it is gone; `alive`
+ * checks it is still the process meant, so a reused pid is left alone.
+ */
+export async function endProcess(pid: number, alive: () => boolean, graceMs: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // ended meanwhile
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive() && Date.now() < deadline) await sleep(100);
+  if (alive()) signal('SIGKILL');
+  while (alive()) await sleep(50);
+}
+
 /** Ends exactly the process named by the record (SIGTERM, then SIGKILL after graceMs). */
 export async function stopDaemon(runDir: string, name: string, graceMs = 10_000): Promise<'stopped' | 'not-running'> {
   const record = readRecord(runDir, name);
   if (!record) return 'not-running';
   let result: 'stopped' | 'not-running' = 'not-running';
   if (isRunning(record)) {
-    process.kill(record.pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (isRunning(record) && Date.now() < deadline) await sleep(100);
-    if (isRunning(record)) process.kill(record.pid, 'SIGKILL');
-    while (isRunning(record)) await sleep(50);
+    await endProcess(record.pid, () => isRunning(record), graceMs);
     result = 'stopped';
   }
   fs.rmSync(recordPath(runDir, name), { force: true });
   return result;
+}
+
+/** Ends every process recorded in runDir (each as stopDaemon does); returns the records of those that were running. */
+export async function stopRecorded(runDir: string, graceMs = 10_000): Promise<DaemonRecord[]> {
+  if (!fs.existsSync(runDir)) return [];
+  const stopped: DaemonRecord[] = [];
+  for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith('.json'))) {
+    const name = f.slice(0, -'.json'.length);
+    const record = readRecord(runDir, name);
+    if ((await stopDaemon(runDir, name, graceMs)) === 'stopped') stopped.push(record!);
+  }
+  return stopped;
+}
+
+/**
+ * The working directory of every process this user can see, by pid, from
+ * `/proc` (empty where there is none). A process whose directory was removed
+ * under it keeps its path (without the kernel's ` (deleted)`).
+ */
+export function processDirectories(): Map<number, string> {
+  const found = new Map<number, string>();
+  if (!fs.existsSync('/proc')) return found;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      found.set(Number(entry), fs.readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, ''));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return found;
+}
+
+/** The directory of a live process, as processDirectories reads it; undefined once it has gone. */
+export function processDirectory(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 export function tailLog(file: string, lines = 20): string {

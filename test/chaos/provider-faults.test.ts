@@ -8,7 +8,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { generateKeyPair } from '../../src/security/keys';
-import { KMS_THROTTLED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
+import { KMS_THROTTLED, S3_ACCESS_DENIED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
 import { failureOf } from '../harness/failures';
 import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
@@ -35,7 +35,7 @@ describe('provider faults', () => {
   let w: TestWorker;
   let db: Connection;
   let dataDir: string;
-  let faults = { s3CreateBucket: 0, kmsCreateKey: 0 };
+  let faults = { s3CreateBucket: 0, kmsCreateKey: 0, s3TagBucket: 0 };
   let restoreCredentials: () => void = () => {};
 
   beforeAll(async () => {
@@ -43,6 +43,7 @@ describe('provider faults', () => {
     proxy = await startFaultProxy(moto.endpoint, (req) => {
       const isCreateBucket = req.method === 'PUT' && /^\/[^/?]+\/?$/.test(req.url!);
       if (isCreateBucket && faults.s3CreateBucket > 0) return faults.s3CreateBucket--, S3_SLOW_DOWN;
+      if (req.method === 'PUT' && /\?tagging/.test(req.url!) && faults.s3TagBucket > 0) return faults.s3TagBucket--, S3_ACCESS_DENIED;
       if (req.headers['x-amz-target'] === 'TrentService.CreateKey' && faults.kmsCreateKey > 0) return faults.kmsCreateKey--, KMS_THROTTLED;
       return undefined;
     });
@@ -80,7 +81,7 @@ describe('provider faults', () => {
   };
 
   it('rides out S3 shedding load (503 SlowDown) and makes the bucket once', async () => {
-    faults = { s3CreateBucket: 4, kmsCreateKey: 0 };
+    faults = { s3CreateBucket: 4, kmsCreateKey: 0, s3TagBucket: 0 };
     const before = await s3Buckets();
     const result = await (await w.client.compose(request('bucket', { name: 'throttled' }, { provider: 'aws' }))).result();
     expect(faults.s3CreateBucket).toBe(0);
@@ -88,7 +89,7 @@ describe('provider faults', () => {
   }, 90_000);
 
   it('undoes the bucket when KMS stays throttled, and says so', async () => {
-    faults = { s3CreateBucket: 0, kmsCreateKey: 1_000 };
+    faults = { s3CreateBucket: 0, kmsCreateKey: 1_000, s3TagBucket: 0 };
     const before = await s3Buckets();
     const input = request('bucket', { name: 'no-key' }, { provider: 'aws', security: { classification: 'pci', compliance: [], networkExposure: 'private' } });
     const handle = await w.client.compose(input);
@@ -120,6 +121,39 @@ describe('provider faults', () => {
     expect(databases.filter((d) => d.startsWith(`full_${short(provisionKey)}`))).toEqual([]);
     expect(fs.existsSync(path.join(secrets, `${short(provisionKey)}.json`))).toBe(false);
     expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
+  }, 120_000);
+
+  it('removes a bucket whose metadata write failed, found by the step key though no attempt reported it', async () => {
+    const input = request('bucket', { name: 'half-made' });
+    // The bucket's directory is named by its key; its metadata, written after the objects directory, lands
+    // on /dev/full: every attempt makes the bucket, then fails with ENOSPC before it can report it.
+    const provisionKey = `compose-${input.requestId}/provision/provision-bucket@1`;
+    const bucketsDir = path.join(dataDir, 'resources', 'buckets');
+    const bucket = path.join(bucketsDir, `half-made-${short(provisionKey)}`);
+    fs.mkdirSync(bucket, { recursive: true });
+    fs.symlinkSync('/dev/full', path.join(bucket, '.mosaic.json.tmp'));
+
+    const handle = await w.client.compose(input);
+    const failure = await failureOf(handle.result());
+    expect(failure.message).toMatch(/provision-bucket@1 failed in stage provision: ENOSPC: no space left on device/);
+    const history = await handle.fetchHistory();
+    const attempts = Math.max(...history.events!.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0));
+    expect(attempts).toBeGreaterThan(1);
+    // Every attempt made the objects directory; the failed step's undo, run with no reported resources, found it by key.
+    expect(fs.readdirSync(bucketsDir).filter((d) => d.endsWith(`-${short(provisionKey)}`))).toEqual([]);
+    expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
+    expect(await db.collection('network_policies').countDocuments({ account: input.account })).toBe(0);
+  }, 120_000);
+
+  it('removes an S3 bucket whose tagging was refused, found by the name its key gives', async () => {
+    faults = { s3CreateBucket: 0, kmsCreateKey: 0, s3TagBucket: 1_000 };
+    const before = await s3Buckets();
+    const handle = await w.client.compose(request('bucket', { name: 'untagged' }, { provider: 'aws' }));
+    const failure = await failureOf(handle.result());
+    faults.s3TagBucket = 0;
+    // CreateBucket succeeded, PutBucketTagging was refused: the step failed without reporting the bucket.
+    expect(failure.message).toMatch(/provision-bucket@1 failed in stage provision: .*PutBucketTagging.*AccessDenied/s);
+    expect(await s3Buckets()).toEqual(before);
   }, 120_000);
 
   it('gives up on a service whose port is taken, and names EADDRINUSE', async () => {

@@ -14,7 +14,7 @@ import { captureModel, compositionModel } from '../../src/models/snapshot';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import { KEY_TAG } from '../../src/providers/aws';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
-import { isRunning, readRecord, stopDaemon } from '../../src/stack/daemon';
+import { isRunning, processDirectories, readRecord, stopDaemon } from '../../src/stack/daemon';
 import { canConnect, freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
 import { MOTO_CREDENTIALS } from './moto';
@@ -128,21 +128,14 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
   return { duplicated, leftBehind, missing };
 }
 
-/** Processes on this machine by working directory (only our own user's are readable: those are the ones we start). */
+/**
+ * Processes on this machine by working directory (only our own user's are readable: those are the ones we
+ * start). A process whose directory was removed under it still counts (as it would if left behind by a teardown).
+ */
 export function processesIn(dirs: string[]): Map<string, number> {
   const wanted = new Set(dirs);
   const counts = new Map<string, number>();
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cwd: string;
-    try {
-      cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-      continue;
-    }
-    // A process whose directory was removed under it still counts (as it would if left behind by a teardown).
-    cwd = cwd.replace(/ \(deleted\)$/, '');
-    if (wanted.has(cwd)) counts.set(cwd, (counts.get(cwd) ?? 0) + 1);
-  }
+  for (const cwd of processDirectories().values()) if (wanted.has(cwd)) counts.set(cwd, (counts.get(cwd) ?? 0) + 1);
   return counts;
 }
 
@@ -266,6 +259,13 @@ export const S3_SLOW_DOWN: Fault = {
   status: 503,
   headers: { 'content-type': 'application/xml' },
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+};
+
+/** What S3 answers a caller its policy does not allow the operation. */
+export const S3_ACCESS_DENIED: Fault = {
+  status: 403,
+  headers: { 'content-type': 'application/xml' },
+  body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
 };
 
 /** What KMS (a JSON protocol) answers when throttled: a 400, recognisable by name only. */

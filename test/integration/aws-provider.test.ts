@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetBucketTaggingCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { removeResources } from '../../src/activities/resources';
 import { ProviderRejected, ProviderUnavailable } from '../../src/providers/errors';
 import { ProviderUnsupported } from '../../src/providers/provider';
 import { AwsProvider, KEY_TAG, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
@@ -31,6 +32,22 @@ describe('AWS provider against moto', () => {
   });
 
   const bucketCount = async () => (await aws.s3.send(new ListBucketsCommand({}))).Buckets?.length ?? 0;
+
+  it('finds the bucket, instance and key made with a key, nothing of another, and nothing once removed', async () => {
+    const step = `compose-find-${Date.now()}/provision/step@1`;
+    const made = [
+      await provider.createBucket({ key: step, name: 'found', region }),
+      await provider.startService({ key: step, name: 'found', region }),
+      await provider.createKey({ key: step, alias: 'mosaic/found', region }),
+    ];
+    const found = await provider.findByKey(step, region);
+    expect(found.map((r) => [r.kind, r.id])).toEqual(made.map((r) => [r.kind, r.id]));
+    expect(await provider.findByKey(`${step}/other`, region)).toEqual([]);
+
+    // The compensation of an attempt that reported nothing.
+    await removeResources({ provider, key: step, request: { region } }, []);
+    expect(await provider.findByKey(step, region)).toEqual([]);
+  });
 
   it('creates one bucket per key, tagged with it, and deletes it with its objects, twice', async () => {
     const before = await bucketCount();

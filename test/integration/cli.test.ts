@@ -1,7 +1,15 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import type { DoctorReport } from '../../src/client/doctor';
-import { freePort } from '../../src/stack/ports';
+import type { StoppedService } from '../../src/providers/local-services';
+import { LocalProvider } from '../../src/providers/local';
+import { LocalWorkspace } from '../../src/providers/local-workspace';
+import { resourceSchema, type ServiceResource } from '../../src/snapshot/resources';
+import { canConnect, freePort } from '../../src/stack/ports';
 import { mosaic } from '../harness/cli';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
@@ -60,6 +68,60 @@ describe('mosaic stack start', () => {
     } finally {
       blocker.close();
       await mosaic(['stack', 'stop'], { MOSAIC_DATA_DIR: path.join(process.env.MOSAIC_DATA_DIR!, 'port-clash') });
+    }
+  }, 90_000);
+});
+
+describe('mosaic stack stop', () => {
+  it('also stops the services compositions started, by run record and by working directory, and says which', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-stack-stop-'));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const pids: number[] = [];
+    try {
+      // A snapshot composition's service, as the snapshot workflow starts it (run record in its workspace).
+      const workspace = new LocalWorkspace(dataDir);
+      await workspace.materialise('snapshot-demo', [], () => undefined);
+      const port = await freePort();
+      const web = resourceSchema.parse({ kind: 'service', name: 'web', ports: [port] }) as ServiceResource;
+      const snapshotService = await workspace.startService('snapshot-demo', web, {}, 'service:web');
+      // A composition's service through the local provider (run record under resources/services; it does not use MongoDB).
+      const provider = new LocalProvider(dataDir, mongoose.createConnection());
+      const composed = await provider.startService({ key: 'stack-stop-service', name: 'api', region: 'local' });
+      // A process working in a workspace tree that no record names, as a retry that overwrote its record leaves.
+      const orphanDir = path.join(workspace.dir('snapshot-orphan'), 'fs');
+      fs.mkdirSync(orphanDir, { recursive: true });
+      const orphan = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { cwd: orphanDir, detached: true, stdio: 'ignore' });
+      orphan.unref();
+      pids.push(snapshotService.pid, Number(composed.attributes.pid), orphan.pid!);
+      expect(pids.every(alive)).toBe(true);
+
+      const { code, stdout } = await mosaic(['stack', 'stop', '--json'], { MOSAIC_DATA_DIR: dataDir });
+      expect(code).toBe(0);
+      const result = JSON.parse(stdout) as { components: Record<string, string>; services: StoppedService[] };
+      expect(result.components).toEqual({ worker: 'not-running', temporal: 'not-running', mongodb: 'not-running' });
+      expect(result.services.map((s) => [s.pid, s.found]).sort()).toEqual(
+        [
+          [Number(composed.attributes.pid), 'run-record'],
+          [snapshotService.pid, 'run-record'],
+          [orphan.pid!, 'working-directory'],
+        ].sort(),
+      );
+      expect(pids.filter(alive)).toEqual([]);
+      expect(await canConnect(port)).toBe(false);
+
+      const again = await mosaic(['stack', 'stop'], { MOSAIC_DATA_DIR: dataDir });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('services stopped: 0');
+    } finally {
+      for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
 });

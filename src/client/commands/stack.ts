@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
-import { stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
+import { stopLocalServices } from '../../providers/local-services';
+import { COMPONENTS, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
 import { CommandFailed } from '../errors';
 import { print, progress, table, type OutputOptions } from '../output';
 
@@ -60,12 +61,24 @@ export function registerStack(program: Command): void {
 
   stack
     .command('stop')
-    .description('stop exactly the processes `stack start` and `worker --detach` started (from their pid records)')
+    .description(
+      'stop exactly the processes `stack start` and `worker --detach` started (from their pid records), and the services compositions started under the data directory',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic stack stop --json')
     .action(async (opts: OutputOptions) => {
-      const result = await stopStack(loadConfig().dataDir);
-      print(opts, result, () => table(Object.entries(result).map(([component, state]) => ({ component, state }))));
+      const { dataDir } = loadConfig();
+      // The worker first, so it does not start services again; the services before the servers they may use.
+      const worker = await stopStack(dataDir, ['worker']);
+      const services = await stopLocalServices(dataDir);
+      const components = { ...worker, ...(await stopStack(dataDir, COMPONENTS)) };
+      print(opts, { components, services }, () =>
+        [
+          table(Object.entries(components).map(([component, state]) => ({ component, state }))),
+          `services stopped: ${services.length}`,
+          ...(services.length > 0 ? [table(services)] : []),
+        ].join('\n'),
+      );
     });
 
   stack

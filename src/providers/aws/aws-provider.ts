@@ -1,8 +1,8 @@
 import { ProviderUnsupported, type BucketInput, type KeyInput, type Provider, type ResourceRef, type ServiceInput } from '../provider';
-import { createBucket, deleteBucket } from './buckets';
+import { createBucket, deleteBucket, findBucket } from './buckets';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from './clients';
-import { startInstance, stopInstance } from './instances';
-import { createKmsKey, decrypt, deleteKmsKey, encrypt } from './keys';
+import { findLiveInstance, startInstance, stopInstance } from './instances';
+import { createKmsKey, decrypt, deleteKmsKey, encrypt, findKmsKey } from './keys';
 import { captureInstance, deleteCaptureSnapshots } from './snapshots';
 
 /**
@@ -69,6 +69,13 @@ export class AwsProvider implements Provider {
 
   decrypt(keyRef: ResourceRef, ciphertext: string): Promise<string> {
     return decrypt(this.clientsOf(keyRef).kms, keyRef, ciphertext);
+  }
+
+  /** By the names and tags derived from the key: the bucket's name, the instance's `mosaic:key` tag, the key's alias. */
+  async findByKey(key: string, region: string): Promise<ResourceRef[]> {
+    const { s3, ec2, kms } = this.clients(region);
+    const found = await Promise.all([findBucket(s3, key, region), findLiveInstance(ec2, key, region), findKmsKey(kms, key, region)]);
+    return found.filter((r): r is ResourceRef => r !== undefined);
   }
 
   /** A live host for snapshot composition: EBS snapshots of its volumes and its tags (see snapshots.ts). */

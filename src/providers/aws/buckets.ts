@@ -2,6 +2,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  HeadBucketCommand,
   ListObjectVersionsCommand,
   PutBucketTaggingCommand,
   type BucketLocationConstraint,
@@ -22,13 +23,22 @@ export async function createBucket(s3: S3Client, input: BucketInput): Promise<Re
   await awsCall('PutBucketTagging', bucket, () =>
     s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: resourceTags(input.key, input.name, input.tags) } })),
   );
-  return {
-    provider: 'aws',
-    kind: 'bucket',
-    id: bucket,
-    key: input.key,
-    attributes: { bucket, name: input.name, region: input.region, arn: `arn:aws:s3:::${bucket}` },
-  };
+  return bucketRef(bucket, input.key, input.region, { name: input.name });
+}
+
+const bucketRef = (bucket: string, key: string, region: string, extra: Record<string, string> = {}): ResourceRef => ({
+  provider: 'aws',
+  kind: 'bucket',
+  id: bucket,
+  key,
+  attributes: { bucket, ...extra, region, arn: `arn:aws:s3:::${bucket}` },
+});
+
+/** The bucket made with this key, complete (tagged) or not: its name is derived from the key. */
+export async function findBucket(s3: S3Client, key: string, region: string): Promise<ResourceRef | undefined> {
+  const bucket = bucketName(key);
+  const found = await awsCall('HeadBucket', bucket, () => s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(tolerate('NotFound', 'NoSuchBucket')));
+  return found ? bucketRef(bucket, key, region) : undefined;
 }
 
 /** Objects first: S3 refuses to delete a bucket that holds any, and compensation must not stop there. */

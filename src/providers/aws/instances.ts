@@ -51,6 +51,13 @@ export async function startInstance(ec2: EC2Client, input: ServiceInput): Promis
   };
 }
 
+/** The live instance started with this key, if any (found by its key tag). */
+export async function findLiveInstance(ec2: EC2Client, key: string, region: string): Promise<ResourceRef | undefined> {
+  const instance = await findInstance(ec2, key);
+  if (!instance || GONE.has(instance.State?.Name ?? '')) return undefined;
+  return { provider: 'aws', kind: 'service', id: instance.InstanceId!, key, attributes: { instanceId: instance.InstanceId!, region } };
+}
+
 async function findInstance(ec2: EC2Client, key: string): Promise<Instance | undefined> {
   const out = await awsCall('DescribeInstances', `instances tagged ${KEY_TAG}=${key}`, () =>
     ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] })),

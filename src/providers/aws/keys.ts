@@ -41,6 +41,14 @@ export async function createKmsKey(kms: KMSClient, input: KeyInput): Promise<Res
   };
 }
 
+/** The key made with this key, found by the alias derived from it, unless already scheduled for deletion. */
+export async function findKmsKey(kms: KMSClient, key: string, region: string): Promise<ResourceRef | undefined> {
+  const alias = keyAlias(key);
+  const found = await describeKey(kms, alias);
+  if (!found || found.KeyState === 'PendingDeletion') return undefined;
+  return { provider: 'aws', kind: 'key', id: found.Arn!, key, attributes: { keyId: found.KeyId!, arn: found.Arn!, alias, region } };
+}
+
 async function describeKey(kms: KMSClient, keyId: string): Promise<KeyMetadata | undefined> {
   const out = await awsCall('DescribeKey', keyId, () => kms.send(new DescribeKeyCommand({ KeyId: keyId })).catch(tolerate('NotFoundException')));
   return out?.KeyMetadata;
