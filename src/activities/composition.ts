@@ -13,6 +13,7 @@ import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
+import { bumpGeneration } from '../models/generation';
 import { outcomeModel, type Outcome } from '../models/outcome';
 import { upsertLosingRace } from '../models/races';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
@@ -28,6 +29,7 @@ import type { Logger } from '../logger';
 import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
 import { createHandlerLoader } from './handler-registry';
+import { generationCache } from './generation-cache';
 
 export interface CompositionPlan {
   policy: string;
@@ -56,6 +58,8 @@ export interface StepResult extends HandlerResult {
 export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
+  /** Full reload of the policy and registry caches however quiet the generations are (MOSAIC_REVERIFY_SECONDS). */
+  reverifySeconds: number;
 }
 
 /**
@@ -107,16 +111,30 @@ export function createCompositionActivities(deps: {
   const cpu = cpuMeter();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
-  // metrics change far less often. Short-lived caches keep planning to one
-  // store round trip in the common case, and a changed policy, a retired
-  // handler or a failing one is seen within a second or two.
-  const policyCache = ttlCache(2000, async () => {
-    const { policies } = await loadPolicies();
-    return { policies, set: new PolicySet(policies.map(compilePolicy)) };
-  });
+  // metrics change far less often. Caches keep planning to one store round
+  // trip in the common case, and a changed policy, a retired handler or a
+  // failing one is seen within a second or two. Policies and handler versions
+  // are reloaded (and verified) only when a governed change moved their
+  // generation, or every reverifySeconds for rows changed behind Mosaic's back:
+  // loading all of them every second cost the store more than the compositions.
+  const reverifyMs = settings.reverifySeconds * 1000;
+  const policyCache = generationCache(
+    connection,
+    'policies',
+    async () => {
+      const { policies } = await loadPolicies();
+      return { policies, set: new PolicySet(policies.map(compilePolicy)) };
+    },
+    { checkMs: 2000, reverifyMs },
+  );
   // Each version is checked against what was registered as it is loaded: one changed in the database is refused.
   const loadHandlers = createHandlerLoader(connection);
-  const registryCache = ttlCache(1000, async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])));
+  const registryCache = generationCache(
+    connection,
+    'handlers',
+    async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])),
+    { checkMs: 1000, reverifyMs },
+  );
   const metricsCache = ttlCache(
     1000,
     async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
@@ -393,6 +411,8 @@ export async function registerBuiltinHandlers(connection: Connection): Promise<v
       ),
     );
   }
+  // A new worker version may bring new or changed built-ins: every running worker reloads its registry.
+  await bumpGeneration(connection, 'handlers');
 }
 
 export type CompositionActivities = ReturnType<typeof createCompositionActivities>;

@@ -25,7 +25,7 @@ describe('recordOutcome against the real store', () => {
     record = createCompositionActivities({
       connection,
       providers: { local: new LocalProvider(dataDir, connection) },
-      settings: { quotaPerAccount: 10 },
+      settings: { quotaPerAccount: 10, reverifySeconds: 30 },
       onStop: (hook) => (writeCounters = hook),
     }).recordOutcome;
   });
