@@ -37,6 +37,7 @@ describe('composeResource on the local provider against the real stack', () => {
   let db: Connection;
   let dataDir: string;
   let notifyStatus = 204;
+  const admin = generateKeyPair();
   const notified: string[] = [];
   const notifyServer = http.createServer((req, res) => {
     notified.push(String(req.headers['idempotency-key']));
@@ -48,7 +49,6 @@ describe('composeResource on the local provider against the real stack', () => {
     await new Promise<void>((r) => notifyServer.listen(0, '127.0.0.1', r));
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/compose_${randomUUID().slice(0, 8)}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-compose-'));
-    const admin = generateKeyPair();
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
@@ -65,6 +65,12 @@ describe('composeResource on the local provider against the real stack', () => {
     notifyServer.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+
+  /** Retires or reactivates a handler version as an operator would, then waits out the worker's registry check (1 s). */
+  const setStatus = async (ref: string, status: 'retired' | 'active') => {
+    await w.client.governance.change(status === 'retired' ? { operation: 'handler.retire', ref } : { operation: 'handler.promote', ref, status }, admin.privateKeyPem);
+    await new Promise((r) => setTimeout(r, 1200));
+  };
 
   it('provisions a bucket through every stage and records the outcome once', async () => {
     const input = request('bucket', { name: 'invoices' });
@@ -144,14 +150,14 @@ describe('composeResource on the local provider against the real stack', () => {
     const input = { ...request('bucket', { name: 'nowhere' }), resourceType: 'service' as const, spec: { name: 'nowhere' } };
     // A service in a region with no policy would be NoMatchingPolicy; here the policy matches but the
     // registry has no provision handler for this type once it is retired.
-    await handlerModelRetire(db, 'provision-service@1');
+    await setStatus('provision-service@1', 'retired');
     try {
       const failure = await failureOf(w.client.compose(input).then((h) => h.result()));
       expect(failure.type).toBe('NoEligibleHandler');
       expect(failure.message).toContain('no eligible handler for stage provision');
       expect(failure.message).toContain('provision-service@1 is not registered for service');
     } finally {
-      await handlerModelRetire(db, 'provision-service@1', 'active');
+      await setStatus('provision-service@1', 'active');
     }
   });
 
@@ -207,8 +213,3 @@ describe('composeResource on the local provider against the real stack', () => {
   });
 });
 
-/** Changes a handler's status, then waits out the worker's registry cache (1 s). */
-async function handlerModelRetire(db: Connection, ref: string, status: 'retired' | 'active' = 'retired') {
-  await db.collection('handlers').updateOne({ ref }, { $set: { status } });
-  await new Promise((r) => setTimeout(r, 1200));
-}
