@@ -11,7 +11,7 @@ import { parseCompositionRequest, type CompositionRequest } from '../composition
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
+import { counterUpdates, lastOf, regionKey, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { bumpGeneration } from '../models/generation';
 import { outcomeModel, type Outcome } from '../models/outcome';
@@ -135,9 +135,14 @@ export function createCompositionActivities(deps: {
     async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])),
     { checkMs: 1000, reverifyMs },
   );
-  const metricsCache = ttlCache(
-    1000,
-    async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
+  const metricsCache = ttlCache(1000, async () =>
+    new Map(
+      (await metrics.find({}).lean()).map((r) => {
+        const stored = { recent: r.recent ?? [], online: r.online };
+        // trim: written by the next counter flush, once per read (see the flush).
+        return [r.ref, { summary: summarize(r), ...lastOf(stored, ONLINE_WINDOW), trim: trimOf(stored, ONLINE_WINDOW) }];
+      }),
+    ),
   );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
@@ -180,8 +185,8 @@ export function createCompositionActivities(deps: {
    * Counters and the windows the decision reads between retrains
    * (learning/online.ts), for many compositions at once: one ordered write,
    * first resetting the residuals of counters that hold another model's
-   * (a newly served model starts a fresh window), then one update per
-   * handler version.
+   * (a newly served model starts a fresh window) or cutting windows the store
+   * let grow (trimOf), then one update per handler version.
    */
   const counters = writeBehind<CallMeasurement>(async (calls) => {
     const updatedAt = new Date();
@@ -191,10 +196,22 @@ export function createCompositionActivities(deps: {
     // read is older than another's reset wipes the few residuals the new model
     // has had since, once per promotion.
     const held = await metricsCache();
+    const before = updates.flatMap(([ref, u]) => {
+      const row = held.get(ref);
+      let $set: Record<string, unknown> | undefined;
+      if (u.model && row?.online && row.online.model !== u.model) {
+        $set = { online: { model: u.model, residuals: {} } };
+      } else if (row?.trim) {
+        // Cut from the last read, once: that drops what was pushed since (at
+        // most a second of calls, once per window's worth of them); cutting
+        // again from the same read would drop every flush until the next read.
+        $set = row.trim;
+        row.trim = undefined;
+      }
+      return $set ? [{ updateOne: { filter: { _id: ref }, update: { $set } } }] : [];
+    });
     await metrics.bulkWrite([
-      ...updates
-        .filter(([ref, u]) => u.model && held.get(ref)?.online && held.get(ref)!.online!.model !== u.model)
-        .map(([ref, u]) => ({ updateOne: { filter: { _id: ref }, update: { $set: { online: { model: u.model!, residuals: {} } } } } })),
+      ...before,
       ...updates.map(([ref, u]) => ({
         updateOne: {
           filter: { _id: ref },
