@@ -11,7 +11,9 @@ import { eventually } from '../harness/eventually';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
+import { stringify } from 'yaml';
 import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
 import { MosaicState } from '../../src/workflows/search-attributes';
 import { recordHistory } from '../harness/histories';
 import { failureOf } from '../harness/failures';
@@ -53,6 +55,8 @@ describe('composeResource on the local provider against the real stack', () => {
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      // No full reload while the file runs: a policy or handler change made through Mosaic must be seen by its generation alone.
+      MOSAIC_REVERIFY_SECONDS: '3600',
       MOSAIC_NOTIFY_URL: `http://127.0.0.1:${(notifyServer.address() as { port: number }).port}/hook`,
     });
     db = await mongoose.createConnection(uri).asPromise();
@@ -159,6 +163,26 @@ describe('composeResource on the local provider against the real stack', () => {
     } finally {
       await setStatus('provision-service@1', 'active');
     }
+  });
+
+  it('plans with a policy applied through Mosaic from the next policy check on', async () => {
+    const input = () => ({ ...request('bucket', { name: `south-${randomUUID().slice(0, 6)}` }), region: 'ap-south-1' });
+    expect((await (await w.client.compose(input())).result()).policy).toBe('default-composition');
+    const source = stringify({
+      apiVersion: 'mosaic/v1',
+      kind: 'CompositionPolicy',
+      metadata: { name: 'ap-south-buckets', version: 1 },
+      spec: {
+        match: 'request.resourceType == "bucket" && request.region == "ap-south-1"',
+        priority: 10,
+        stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: ['provision-bucket@1'] }],
+      },
+    });
+    await w.client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
+    await new Promise((r) => setTimeout(r, 2200)); // the worker's policy check (2 s)
+    const result = await (await w.client.compose(input())).result();
+    expect(result.policy).toBe('ap-south-buckets');
+    expect(result.steps.map((s) => s.ref)).toEqual(['validate-request@1', 'provision-bucket@1']);
   });
 
   it('refuses an account over its quota before provisioning anything', async () => {
