@@ -104,6 +104,15 @@ export const settings = {
     schema: z.coerce.number({ message: 'expected a whole number such as 100' }).int({ message: 'expected a whole number such as 100' }).min(1).default(100),
     doc: 'resources an account may hold before quota-check refuses more',
   },
+  MOSAIC_REVERIFY_SECONDS: {
+    schema: z.coerce
+      .number({ message: 'expected a whole number of seconds such as 30' })
+      .int({ message: 'expected a whole number of seconds such as 30' })
+      .min(1, { message: 'expected at least 1 second' })
+      .max(3600, { message: 'expected at most 3600 seconds (an hour)' })
+      .default(30),
+    doc: 'how often a worker reloads and verifies every active policy and handler version even when no governed change was made, so a row changed directly in the database is refused within this time',
+  },
   MOSAIC_NOTIFY_URL: {
     schema: z.url({ message: 'expected an http(s) URL such as https://hooks.example.com/mosaic' }).optional(),
     doc: 'where the notify handler POSTs composition results (unset: notify is skipped)',
@@ -198,7 +207,7 @@ export interface Config {
   bootstrapAdminKey?: string;
   /** Hex secret authenticating stored models; unset, a key file in the data dir is used. */
   modelKey?: string;
-  composition: { quotaPerAccount: number; notifyUrl?: string };
+  composition: { quotaPerAccount: number; notifyUrl?: string; reverifySeconds: number };
   snapshot: { monitorSeconds: number };
   negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
@@ -266,7 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     modelKey: raw.MOSAIC_MODEL_KEY,
-    composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL },
+    composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL, reverifySeconds: raw.MOSAIC_REVERIFY_SECONDS },
     snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,

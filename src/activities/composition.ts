@@ -11,8 +11,9 @@ import { parseCompositionRequest, type CompositionRequest } from '../composition
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { counterUpdates, regionKey, summarize, type CallMeasurement } from '../handlers/metrics';
+import { counterUpdates, lastOf, regionKey, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
+import { bumpGeneration } from '../models/generation';
 import { outcomeModel, storedSteps, type Outcome } from '../models/outcome';
 import { upsertLosingRace } from '../models/races';
 import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
@@ -29,6 +30,7 @@ import type { Logger } from '../logger';
 import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
 import { createHandlerLoader } from './handler-registry';
+import { generationCache } from './generation-cache';
 
 export interface CompositionPlan {
   policy: string;
@@ -57,6 +59,8 @@ export interface StepResult extends HandlerResult {
 export interface CompositionSettings {
   quotaPerAccount: number;
   notifyUrl?: string;
+  /** Full reload of the policy and registry caches however quiet the generations are (MOSAIC_REVERIFY_SECONDS). */
+  reverifySeconds: number;
 }
 
 /**
@@ -108,19 +112,38 @@ export function createCompositionActivities(deps: {
   const cpu = cpuMeter();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
-  // metrics change far less often. Short-lived caches keep planning to one
-  // store round trip in the common case, and a changed policy, a retired
-  // handler or a failing one is seen within a second or two.
-  const policyCache = ttlCache(2000, async () => {
-    const { policies } = await loadPolicies();
-    return { policies, set: new PolicySet(policies.map(compilePolicy)) };
-  });
+  // metrics change far less often. Caches keep planning to one store round
+  // trip in the common case, and a changed policy, a retired handler or a
+  // failing one is seen within a second or two. Policies and handler versions
+  // are reloaded (and verified) only when a governed change moved their
+  // generation, or every reverifySeconds for rows changed behind Mosaic's back:
+  // loading all of them every second cost the store more than the compositions.
+  const reverifyMs = settings.reverifySeconds * 1000;
+  const policyCache = generationCache(
+    connection,
+    'policies',
+    async () => {
+      const { policies } = await loadPolicies();
+      return { policies, set: new PolicySet(policies.map(compilePolicy)) };
+    },
+    { checkMs: 2000, reverifyMs },
+  );
   // Each version is checked against what was registered as it is loaded: one changed in the database is refused.
   const loadHandlers = createHandlerLoader(connection);
-  const registryCache = ttlCache(1000, async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])));
-  const metricsCache = ttlCache(
-    1000,
-    async () => new Map((await metrics.find({}).lean()).map((r) => [r.ref, { summary: summarize(r), recent: r.recent ?? [], online: r.online }])),
+  const registryCache = generationCache(
+    connection,
+    'handlers',
+    async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])),
+    { checkMs: 1000, reverifyMs },
+  );
+  const metricsCache = ttlCache(1000, async () =>
+    new Map(
+      (await metrics.find({}).lean()).map((r) => {
+        const stored = { recent: r.recent ?? [], online: r.online };
+        // trim: written by the next counter flush, once per read (see the flush).
+        return [r.ref, { summary: summarize(r), ...lastOf(stored, ONLINE_WINDOW), trim: trimOf(stored, ONLINE_WINDOW) }];
+      }),
+    ),
   );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
@@ -163,8 +186,8 @@ export function createCompositionActivities(deps: {
    * Counters and the windows the decision reads between retrains
    * (learning/online.ts), for many compositions at once: one ordered write,
    * first resetting the residuals of counters that hold another model's
-   * (a newly served model starts a fresh window), then one update per
-   * handler version.
+   * (a newly served model starts a fresh window) or cutting windows the store
+   * let grow (trimOf), then one update per handler version.
    */
   const counters = writeBehind<CallMeasurement>(async (calls) => {
     const updatedAt = new Date();
@@ -174,10 +197,22 @@ export function createCompositionActivities(deps: {
     // read is older than another's reset wipes the few residuals the new model
     // has had since, once per promotion.
     const held = await metricsCache();
+    const before = updates.flatMap(([ref, u]) => {
+      const row = held.get(ref);
+      let $set: Record<string, unknown> | undefined;
+      if (u.model && row?.online && row.online.model !== u.model) {
+        $set = { online: { model: u.model, residuals: {} } };
+      } else if (row?.trim) {
+        // Cut from the last read, once: that drops what was pushed since (at
+        // most a second of calls, once per window's worth of them); cutting
+        // again from the same read would drop every flush until the next read.
+        $set = row.trim;
+        row.trim = undefined;
+      }
+      return $set ? [{ updateOne: { filter: { _id: ref }, update: { $set } } }] : [];
+    });
     await metrics.bulkWrite([
-      ...updates
-        .filter(([ref, u]) => u.model && held.get(ref)?.online && held.get(ref)!.online!.model !== u.model)
-        .map(([ref, u]) => ({ updateOne: { filter: { _id: ref }, update: { $set: { online: { model: u.model!, residuals: {} } } } } })),
+      ...before,
       ...updates.map(([ref, u]) => ({
         updateOne: {
           filter: { _id: ref },
@@ -391,6 +426,8 @@ export async function registerBuiltinHandlers(connection: Connection): Promise<v
       ),
     );
   }
+  // A new worker version may bring new or changed built-ins: every running worker reloads its registry.
+  await bumpGeneration(connection, 'handlers');
 }
 
 export type CompositionActivities = ReturnType<typeof createCompositionActivities>;

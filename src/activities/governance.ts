@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { actorModel, type Actor, type Role } from '../models/actor';
 import type { AuditEntry } from '../models/audit';
+import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
 import { policyHeadModel, policyModel } from '../models/policy';
 import { canonicalJson } from '../security/canonical';
@@ -55,6 +56,19 @@ export function targetOf(payload: ChangePayload): string {
       }
     default:
       return handlerTarget(payload);
+  }
+}
+
+/** What a change makes stale in the workers' caches; an actor's key verifies both policies and handler versions. */
+function generationsChangedBy(payload: ChangePayload): GenerationName[] {
+  switch (payload.operation) {
+    case 'policy.apply':
+    case 'policy.activate':
+      return ['policies'];
+    case 'role.grant':
+      return ['policies', 'handlers'];
+    default:
+      return ['handlers'];
   }
 }
 
@@ -217,6 +231,8 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             result = { operation: payload.operation, target, detail };
           }
         }
+        // After the write, so a worker that reloads on seeing the new generation reads what was written.
+        await bumpGeneration(connection, ...generationsChangedBy(payload));
         await record({ actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail }, 'audit-allowed');
         return result;
       });

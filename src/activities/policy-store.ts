@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { actorModel } from '../models/actor';
 import { auditModel } from '../models/audit';
+import { bumpGeneration } from '../models/generation';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { summarize } from '../handlers/metrics';
 import { policyHeadModel, policyModel } from '../models/policy';
@@ -165,6 +166,8 @@ export async function bootstrapAdmin(connection: Connection, publicKeyPem: strin
     result: 'allowed',
     reason: 'first admin bootstrapped',
   });
+  // A new signer: rows it signed that workers refused may now be loaded.
+  await bumpGeneration(connection, 'policies', 'handlers');
   return { keyId, created: true };
 }
 

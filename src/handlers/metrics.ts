@@ -103,3 +103,32 @@ function push(u: CounterUpdate, field: string, value: number, window: number) {
   const entry = (u.$push[field] ??= { $each: [], $slice: -window });
   entry.$each.push(value);
 }
+
+/** The windows a counter keeps (StoredHandlerMetrics): failure flags, and residuals by region and cell. */
+export interface Windows {
+  recent: number[];
+  online?: { model: string; residuals: Record<string, number[]> };
+}
+
+/**
+ * FerretDB v1 ignores $push's $slice (counterUpdates asks for it all the
+ * same, for MongoDB): a stored window keeps every call. What the decision
+ * reads is each window's last `window` entries, whatever the store kept.
+ */
+export function lastOf({ recent, online }: Windows, window: number): Windows {
+  return {
+    recent: recent.slice(-window),
+    ...(online ? { online: { model: online.model, residuals: Object.fromEntries(Object.entries(online.residuals).map(([k, v]) => [k, v.slice(-window)])) } } : {}),
+  };
+}
+
+/**
+ * Fields to $set that cut the stored windows grown to twice their length back
+ * to their last `window` entries, so the counter a worker reads and rewrites
+ * every second stays small; undefined while none has grown that far.
+ */
+export function trimOf(stored: Windows, window: number): Record<string, number[]> | undefined {
+  const grown: [string, number[]][] = [['recent', stored.recent], ...Object.entries(stored.online?.residuals ?? {}).map(([k, v]): [string, number[]] => [`online.residuals.${k}`, v])];
+  const fields = grown.filter(([, v]) => v.length >= 2 * window).map(([k, v]) => [k, v.slice(-window)]);
+  return fields.length ? Object.fromEntries(fields) : undefined;
+}

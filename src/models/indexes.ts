@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { actorModel } from './actor';
 import { auditModel } from './audit';
+import { generationModel } from './generation';
 import { handlerMetricsModel, handlerModel } from './handler';
 import { healthProbeModel } from './health-probe';
 import { inventoryModel } from './inventory';
@@ -15,6 +16,7 @@ import { captureModel, compositionModel, hostModel, templateModel } from './snap
 export const MODELS = [
   actorModel,
   auditModel,
+  generationModel,
   handlerModel,
   handlerMetricsModel,
   healthProbeModel,

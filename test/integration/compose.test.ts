@@ -11,7 +11,9 @@ import { eventually } from '../harness/eventually';
 import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
+import { stringify } from 'yaml';
 import { generateKeyPair } from '../../src/security/keys';
+import { signYaml } from '../../src/security/policy-signature';
 import { MosaicState } from '../../src/workflows/search-attributes';
 import { recordHistory } from '../harness/histories';
 import { failureOf } from '../harness/failures';
@@ -37,6 +39,7 @@ describe('composeResource on the local provider against the real stack', () => {
   let db: Connection;
   let dataDir: string;
   let notifyStatus = 204;
+  const admin = generateKeyPair();
   const notified: string[] = [];
   const notifyServer = http.createServer((req, res) => {
     notified.push(String(req.headers['idempotency-key']));
@@ -48,11 +51,12 @@ describe('composeResource on the local provider against the real stack', () => {
     await new Promise<void>((r) => notifyServer.listen(0, '127.0.0.1', r));
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/compose_${randomUUID().slice(0, 8)}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-compose-'));
-    const admin = generateKeyPair();
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      // No full reload while the file runs: a policy or handler change made through Mosaic must be seen by its generation alone.
+      MOSAIC_REVERIFY_SECONDS: '3600',
       MOSAIC_NOTIFY_URL: `http://127.0.0.1:${(notifyServer.address() as { port: number }).port}/hook`,
     });
     db = await mongoose.createConnection(uri).asPromise();
@@ -65,6 +69,12 @@ describe('composeResource on the local provider against the real stack', () => {
     notifyServer.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+
+  /** Retires or reactivates a handler version as an operator would, then waits out the worker's registry check (1 s). */
+  const setStatus = async (ref: string, status: 'retired' | 'active') => {
+    await w.client.governance.change(status === 'retired' ? { operation: 'handler.retire', ref } : { operation: 'handler.promote', ref, status }, admin.privateKeyPem);
+    await new Promise((r) => setTimeout(r, 1200));
+  };
 
   it('provisions a bucket through every stage and records the outcome once', async () => {
     const input = request('bucket', { name: 'invoices' });
@@ -144,15 +154,35 @@ describe('composeResource on the local provider against the real stack', () => {
     const input = { ...request('bucket', { name: 'nowhere' }), resourceType: 'service' as const, spec: { name: 'nowhere' } };
     // A service in a region with no policy would be NoMatchingPolicy; here the policy matches but the
     // registry has no provision handler for this type once it is retired.
-    await handlerModelRetire(db, 'provision-service@1');
+    await setStatus('provision-service@1', 'retired');
     try {
       const failure = await failureOf(w.client.compose(input).then((h) => h.result()));
       expect(failure.type).toBe('NoEligibleHandler');
       expect(failure.message).toContain('no eligible handler for stage provision');
       expect(failure.message).toContain('provision-service@1 is not registered for service');
     } finally {
-      await handlerModelRetire(db, 'provision-service@1', 'active');
+      await setStatus('provision-service@1', 'active');
     }
+  });
+
+  it('plans with a policy applied through Mosaic from the next policy check on', async () => {
+    const input = () => ({ ...request('bucket', { name: `south-${randomUUID().slice(0, 6)}` }), region: 'ap-south-1' });
+    expect((await (await w.client.compose(input())).result()).policy).toBe('default-composition');
+    const source = stringify({
+      apiVersion: 'mosaic/v1',
+      kind: 'CompositionPolicy',
+      metadata: { name: 'ap-south-buckets', version: 1 },
+      spec: {
+        match: 'request.resourceType == "bucket" && request.region == "ap-south-1"',
+        priority: 10,
+        stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: ['provision-bucket@1'] }],
+      },
+    });
+    await w.client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
+    await new Promise((r) => setTimeout(r, 2200)); // the worker's policy check (2 s)
+    const result = await (await w.client.compose(input())).result();
+    expect(result.policy).toBe('ap-south-buckets');
+    expect(result.steps.map((s) => s.ref)).toEqual(['validate-request@1', 'provision-bucket@1']);
   });
 
   it('refuses an account over its quota before provisioning anything', async () => {
@@ -207,8 +237,3 @@ describe('composeResource on the local provider against the real stack', () => {
   });
 });
 
-/** Changes a handler's status, then waits out the worker's registry cache (1 s). */
-async function handlerModelRetire(db: Connection, ref: string, status: 'retired' | 'active' = 'retired') {
-  await db.collection('handlers').updateOne({ ref }, { $set: { status } });
-  await new Promise((r) => setTimeout(r, 1200));
-}

@@ -35,6 +35,10 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+      // The tampering tests change rows behind Mosaic's back, which moves no generation: such a row is
+      // refused at the next full reload, every 30 s by default; every second here, so waitForCaches still
+      // covers it. Governed changes seen through the generation alone: compose.test.ts, generation-cache.test.ts.
+      MOSAIC_REVERIFY_SECONDS: '1',
     });
     const g = w.client.governance;
     await g.change({ operation: 'role.grant', publicKeyPem: operator.publicKeyPem, role: 'operator' }, admin.privateKeyPem);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createCompositionActivities } from '../../src/activities/composition';
+import { ONLINE_WINDOW } from '../../src/learning/online';
 import { handlerMetricsModel, keyHandlerMetricsByRef } from '../../src/models/handler';
 import { ensureIndexes } from '../../src/models/indexes';
 import { outcomeModel, type Outcome } from '../../src/models/outcome';
@@ -25,7 +26,7 @@ describe('recordOutcome against the real store', () => {
     record = createCompositionActivities({
       connection,
       providers: { local: new LocalProvider(dataDir, connection) },
-      settings: { quotaPerAccount: 10 },
+      settings: { quotaPerAccount: 10, reverifySeconds: 30 },
       onStop: (hook) => (writeCounters = hook),
     }).recordOutcome;
   });
@@ -80,5 +81,17 @@ describe('recordOutcome against the real store', () => {
     await record(outcome(`wf-${ref}`, ref));
     await writeCounters();
     expect(await handlerMetricsModel(connection).find({ ref }).lean()).toEqual([expect.objectContaining({ _id: ref, calls: 8, successes: 7 })]);
+  });
+
+  it('keeps a window to its last calls although the store ignores $slice', async () => {
+    const ref = `window-${randomUUID().slice(0, 6)}@1`;
+    const window = async () => (await handlerMetricsModel(connection).findOne({ ref }).lean())!.recent!.length;
+    await Promise.all(Array.from({ length: 2 * ONLINE_WINDOW }, (_, i) => record(outcome(`wf-${ref}-${i}`, ref))));
+    await writeCounters();
+    // FerretDB v1 kept all of them; the first flush after the worker reads the counters again cuts the window.
+    await new Promise((r) => setTimeout(r, 1100)); // the counters' read cache (1 s)
+    await record(outcome(`wf-${ref}-last`, ref));
+    await writeCounters();
+    expect(await window()).toBeLessThanOrEqual(ONLINE_WINDOW + 1);
   });
 });

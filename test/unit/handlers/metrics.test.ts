@@ -1,4 +1,4 @@
-import { counterUpdates, latencyBucket, quantileMs, summarize } from '../../../src/handlers/metrics';
+import { counterUpdates, lastOf, latencyBucket, quantileMs, summarize, trimOf } from '../../../src/handlers/metrics';
 
 describe('handler metrics', () => {
   it('reads percentiles from the latency histogram within a bucket width', () => {
@@ -56,5 +56,20 @@ describe('counterUpdates', () => {
       'online.residuals.us-east-1': { $each: [-1], $slice: -3 },
       'online.residuals.us-east-1|bucket': { $each: [-1], $slice: -3 },
     });
+  });
+});
+
+describe('stored windows the store let grow', () => {
+  const grown = { recent: [1, 1, 0, 0, 0, 0], online: { model: 'm', residuals: { 'eu-west-1': [0.5, 0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } } };
+
+  it('reads the last entries of each window', () => {
+    expect(lastOf(grown, 3)).toEqual({ recent: [0, 0, 0], online: { model: 'm', residuals: { 'eu-west-1': [0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } } });
+    expect(lastOf({ recent: [1] }, 3)).toEqual({ recent: [1] });
+  });
+
+  it('cuts a window back to its length once it has grown to twice that, and leaves the others', () => {
+    expect(trimOf(grown, 3)).toEqual({ recent: [0, 0, 0] });
+    expect(trimOf(grown, 2)).toEqual({ recent: [0, 0], 'online.residuals.eu-west-1': [0.2, 0.3] });
+    expect(trimOf(grown, 4)).toBeUndefined();
   });
 });
