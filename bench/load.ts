@@ -166,6 +166,15 @@ async function main() {
     const liveWorkers = () => workers.filter((w) => w.exitCode === null && w.signalCode === null);
     const began = Date.now();
     const runs: Promise<void>[] = [];
+    const failedCount = (f: ReturnType<typeof family>) => [...f.failures.values()].reduce((a, b) => a + b, 0);
+    const progress = setInterval(
+      () =>
+        log(
+          `${Math.round((Date.now() - began) / 1000)} s: ${compositions.started + negotiated.started}/${TOTAL} started, ${pending.size} open; ` +
+            `compositions ${compositions.latencies.length} completed, ${failedCount(compositions)} failed; negotiations ${negotiated.latencies.length} completed, ${failedCount(negotiated)} failed`,
+        ),
+      30_000,
+    ).unref();
     for (let k = 0; k < TOTAL && Date.now() < DEADLINE; k++) {
       const fault = faultAt.get(k);
       if (fault) chaos.push(fault());
@@ -187,6 +196,7 @@ async function main() {
       Promise.all([...runs, ...chaos]),
       new Promise<void>((res) => setTimeout(() => res(void (deadlineHit = true)), Math.max(0, DEADLINE - Date.now())).unref()),
     ]);
+    clearInterval(progress);
     const elapsedS = (Date.now() - began) / 1000;
     // What ends after this moment is not counted: the figures below are of this instant.
     const unfinished = [...pending];
