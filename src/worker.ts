@@ -12,6 +12,7 @@ import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
 import { keyHandlerMetricsByRef } from './models/handler';
+import { backfillAccountUsage, keyInventoryByKey } from './models/inventory';
 import { ensureIndexes } from './models/indexes';
 import { installRuntime } from './observability/runtime';
 import { payloadDataConverter } from './security/payload-codec';
@@ -46,6 +47,10 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     await ensureIndexes(mongo);
     const rekeyed = await keyHandlerMetricsByRef(mongo);
     if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
+    const entries = await keyInventoryByKey(mongo);
+    if (entries) logger.info({ rows: entries }, 'inventory entries keyed by step key');
+    const accounts = await backfillAccountUsage(mongo);
+    if (accounts) logger.info({ accounts }, 'account usage built from the inventory');
     await registerBuiltinHandlers(mongo);
     await seedBuiltinPersonas(mongo);
     if (config.bootstrapAdminKey) {

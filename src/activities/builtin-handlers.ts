@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
-import { inventoryModel } from '../models/inventory';
+import { accountUsageModel, inventoryModel } from '../models/inventory';
 import type { Provider, ResourceRef } from '../providers/provider';
 import { removeResources } from './resources';
 
@@ -53,7 +53,8 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
 
   'quota-check': {
     async run(ctx) {
-      const used = await inventoryModel(ctx.connection).countDocuments({ account: ctx.request.account });
+      const usage = await accountUsageModel(ctx.connection).findOne({ _id: ctx.request.account }).lean();
+      const used = usage?.keys.length ?? 0;
       if (used >= ctx.settings.quotaPerAccount) {
         throw ApplicationFailure.nonRetryable(
           `account ${ctx.request.account} has ${used} resources, its quota is ${ctx.settings.quotaPerAccount}; raise MOSAIC_QUOTA_PER_ACCOUNT or remove resources`,
@@ -126,9 +127,10 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
   'register-inventory': {
     async run(ctx) {
       await inventoryModel(ctx.connection).updateOne(
-        { key: ctx.key },
+        { _id: ctx.key },
         {
           $setOnInsert: {
+            key: ctx.key,
             account: ctx.request.account,
             region: ctx.request.region,
             resourceType: ctx.request.resourceType,
@@ -140,10 +142,12 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
         },
         { upsert: true },
       );
+      await accountUsageModel(ctx.connection).updateOne({ _id: ctx.request.account }, { $addToSet: { keys: ctx.key } }, { upsert: true });
       return { output: { inventory: ctx.key }, resources: [] };
     },
     async undo(ctx) {
-      await inventoryModel(ctx.connection).deleteOne({ key: ctx.key });
+      await inventoryModel(ctx.connection).deleteOne({ _id: ctx.key });
+      await accountUsageModel(ctx.connection).updateOne({ _id: ctx.request.account }, { $pull: { keys: ctx.key } });
     },
   },
 

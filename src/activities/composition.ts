@@ -23,6 +23,7 @@ import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from
 import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
 import { whileHeartbeating } from './heartbeat';
+import { ttlCache } from './ttl-cache';
 import { writeBehind } from './write-behind';
 import { runScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
@@ -78,22 +79,6 @@ const CORES = os.cpus().length;
 function systemLoad(): PolicyContext['system'] {
   const cpu = Math.min(1, os.loadavg()[0]! / CORES);
   return { cpu, memory: 1 - os.freemem() / os.totalmem(), network: 0 };
-}
-
-/** The value of load(), reloaded at most every ttlMs; concurrent callers share one load. */
-function ttlCache<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  let loadedAt = 0;
-  return () => {
-    if (!value || Date.now() - loadedAt > ttlMs) {
-      loadedAt = Date.now();
-      value = load().catch((err) => {
-        value = undefined;
-        throw err;
-      });
-    }
-    return value;
-  };
 }
 
 export function createCompositionActivities(deps: {

@@ -3,6 +3,7 @@ import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { MetricCounters } from '../handlers/metrics';
 import type { SignedRequest } from '../security/signed-request';
 import { modelOn } from './model';
+import { keyByField } from './rekey';
 
 /** A registered handler version; `ref` is `id@version`. */
 export interface StoredHandler extends HandlerDescriptor {
@@ -91,22 +92,5 @@ export function handlerMetricsModel(connection: Connection): Model<StoredHandler
   return modelOn(connection, 'StoredHandlerMetrics', metricsSchema);
 }
 
-/**
- * Rows written before counters were keyed by ref (ObjectId `_id`) move to
- * `_id: ref`, once, at worker start. Each is removed before its copy is
- * written, as the unique ref index forbids both at once; a crash in between
- * loses that version's counters, which its next call starts again. Two
- * workers starting together both see the row: the second copy is refused as
- * a duplicate and dropped.
- */
-export async function keyHandlerMetricsByRef(connection: Connection): Promise<number> {
-  const metrics = handlerMetricsModel(connection).collection;
-  const legacy = await metrics.find({ _id: { $type: 'objectId' } as never }).toArray();
-  for (const row of legacy) {
-    await metrics.deleteOne({ _id: row._id });
-    await metrics.insertOne({ ...row, _id: row.ref }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
-    });
-  }
-  return legacy.length;
-}
+/** Counters written before they were keyed by ref move to `_id: ref` (see rekey.ts); a version that loses its row to a crash starts counting again. */
+export const keyHandlerMetricsByRef = (connection: Connection) => keyByField(handlerMetricsModel(connection).collection, 'ref');

@@ -4,7 +4,7 @@ import { auditModel } from './audit';
 import { generationModel } from './generation';
 import { handlerMetricsModel, handlerModel } from './handler';
 import { healthProbeModel } from './health-probe';
-import { inventoryModel } from './inventory';
+import { accountUsageModel, inventoryModel } from './inventory';
 import { nonceModel } from './nonce';
 import { outcomeModel } from './outcome';
 import { observationModel, personaModel, personaUsageModel } from './persona';
@@ -14,6 +14,7 @@ import { captureModel, compositionModel, hostModel, templateModel } from './snap
 
 /** Every model of the store (test/integration/indexes.test.ts checks none is left out). */
 export const MODELS = [
+  accountUsageModel,
   actorModel,
   auditModel,
   generationModel,
