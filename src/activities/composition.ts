@@ -23,6 +23,7 @@ import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from
 import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
 import { whileHeartbeating } from './heartbeat';
+import { outlastingStoreOutages } from './store-outage';
 import { ttlCache } from './ttl-cache';
 import { writeBehind } from './write-behind';
 import { runScript } from './script-handlers';
@@ -325,14 +326,18 @@ export function createCompositionActivities(deps: {
       const descriptor = await descriptorOf(input.step.ref);
       const charged = cpu.start();
       const started = performance.now();
+      // Room left in this attempt to wait out a store outage, with a second to spare for failing in time.
+      const attemptEnds = Date.now() + Context.current().info.startToCloseTimeoutMs - 1000;
       try {
-        const result: HandlerResult & { cpuMs?: number; memoryMb?: number } = await whileHeartbeating(async () => {
-          const { code } = descriptor;
-          if (code.kind === 'script') return runScript(ctx, code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
-          const implementation = BUILTIN_IMPLEMENTATIONS[descriptor.id];
-          if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
-          return implementation.run(ctx);
-        });
+        const result: HandlerResult & { cpuMs?: number; memoryMb?: number } = await whileHeartbeating(() =>
+          outlastingStoreOutages(connection, attemptEnds, async () => {
+            const { code } = descriptor;
+            if (code.kind === 'script') return runScript(ctx, code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
+            const implementation = BUILTIN_IMPLEMENTATIONS[descriptor.id];
+            if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
+            return implementation.run(ctx);
+          }),
+        );
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
