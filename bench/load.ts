@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '2000' },
     negotiations: { type: 'string', default: '200' },
     'rss-growth-mb': { type: 'string', default: '256' },
-    rate: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '5' },
     chaos: { type: 'boolean', default: false },
     'outage-s': { type: 'string', default: '30' },
     'max-minutes': { type: 'string', default: '30' },
