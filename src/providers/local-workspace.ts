@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRunning, readRecord, startDaemon, stopDaemon, stopRecorded } from '../stack/daemon';
+import { endProcess, isRunning, processDirectories, processDirectory, readRecord, startDaemon, stopDaemon, stopRecorded } from '../stack/daemon';
 import { canConnect, isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
@@ -31,6 +31,16 @@ const rejected = (operation: string, resource: string, code: string, detail: str
  * services as child processes in the tree. Everything a composition makes is
  * under its own directory, so teardown is one removal after the processes end.
  */
+/** The service a process was started as (its MOSAIC_SERVICE_NAME), from /proc; undefined for any other process. */
+function serviceNameOf(pid: number): string | undefined {
+  try {
+    const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('MOSAIC_SERVICE_NAME='));
+    return entry?.slice('MOSAIC_SERVICE_NAME='.length);
+  } catch {
+    return undefined;
+  }
+}
+
 export class LocalWorkspace {
   private readonly root: string;
 
@@ -100,6 +110,7 @@ export class LocalWorkspace {
     const port = s.healthCheck?.port ?? s.ports[0];
     const existing = readRecord(runDir, runName);
     if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
+    await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
     const record = startDaemon({
       name: runName,
@@ -124,6 +135,21 @@ export class LocalWorkspace {
       throw rejected('startService', s.name, 'HealthCheckFailed', (err as Error).message);
     }
     return { key, name: s.name, runName, pid: record.pid, port };
+  }
+
+  /**
+   * A worker killed between starting a service and writing its run record
+   * leaves it running with no record. A new one would then fail to listen on
+   * the port the orphan holds while the health check reached the orphan, and
+   * the record would name a dead process: teardown would miss the live one.
+   * So the orphan (this composition's tree, this service's name) ends first.
+   */
+  private async endUnrecorded(workflowId: string, service: string): Promise<void> {
+    const tree = path.join(this.dir(workflowId), 'fs');
+    for (const [pid, dir] of processDirectories()) {
+      if (dir !== tree || serviceNameOf(pid) !== service) continue;
+      await endProcess(pid, () => processDirectory(pid) === tree, 2000);
+    }
   }
 
   /** CPU seconds and resident memory of a service process, from /proc; undefined once it has gone. */
