@@ -103,6 +103,7 @@ async function main() {
     const requests = bucketRequests(COUNT);
     const negotiations = negotiationRequests(NEGOTIATIONS);
     const family = () => ({ latencies: [] as number[], failures: new Map<string, number>(), started: 0 });
+    const failedCount = (f: ReturnType<typeof family>) => [...f.failures.values()].reduce((a, b) => a + b, 0);
     const compositions = family();
     const negotiated = family();
     const succeeded = new Set<string>();
@@ -166,7 +167,6 @@ async function main() {
     const liveWorkers = () => workers.filter((w) => w.exitCode === null && w.signalCode === null);
     const began = Date.now();
     const runs: Promise<void>[] = [];
-    const failedCount = (f: ReturnType<typeof family>) => [...f.failures.values()].reduce((a, b) => a + b, 0);
     const progress = setInterval(
       () =>
         log(
@@ -222,7 +222,7 @@ async function main() {
     const negotiationCounts = await bounded('counting negotiation side effects', countNegotiationSideEffects(db, endedNegotiations, instances));
     await db.close();
     const summary = (f: ReturnType<typeof family>, completed: number, counts: typeof bucketCounts) => {
-      const failed = [...f.failures.values()].reduce((a, b) => a + b, 0);
+      const failed = failedCount(f);
       return {
         started: f.started,
         completed,

@@ -45,12 +45,16 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   // Everything after the connection is inside the try: a start that fails closes it, so the process exits instead of hanging.
   try {
     await ensureIndexes(mongo);
-    const rekeyed = await keyHandlerMetricsByRef(mongo);
-    if (rekeyed) logger.info({ rows: rekeyed }, 'handler counters keyed by ref');
-    const entries = await keyInventoryByKey(mongo);
-    if (entries) logger.info({ rows: entries }, 'inventory entries keyed by step key');
-    const accounts = await backfillAccountUsage(mongo);
-    if (accounts) logger.info({ accounts }, 'account usage built from the inventory');
+    // Stores written by earlier versions, brought forward; each finds nothing to do after its first run.
+    const migrations: [(c: Connection) => Promise<number>, string][] = [
+      [keyHandlerMetricsByRef, 'handler counters keyed by ref'],
+      [keyInventoryByKey, 'inventory entries keyed by step key'],
+      [backfillAccountUsage, 'account usage built from the inventory'],
+    ];
+    for (const [migrate, done] of migrations) {
+      const rows = await migrate(mongo);
+      if (rows) logger.info({ rows }, done);
+    }
     await registerBuiltinHandlers(mongo);
     await seedBuiltinPersonas(mongo);
     if (config.bootstrapAdminKey) {

@@ -93,7 +93,6 @@ export function handlerHealth(rows: Omit<HandlerHealth, 'health'>[]): HandlerHea
     .map((h) => ({ ...h, health: h.calls === 0 ? 'unused' : h.errorRate > DEGRADED_ERROR_RATE ? 'degraded' : 'ok' }));
 }
 
-/** Every Mosaic workflow running now or started since `since`, except status's own reads. */
 const STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
 
 /** The SDK's name for a raw execution status: RUNNING, COMPLETED, … */
@@ -102,6 +101,7 @@ function statusName(code: temporal.api.enums.v1.WorkflowExecutionStatus | null |
   return (name.startsWith(STATUS_PREFIX) ? name.slice(STATUS_PREFIX.length) : 'UNKNOWN') as WorkflowExecutionStatusName;
 }
 
+/** Every Mosaic workflow running now or started since `since`, except status's own reads. */
 export function statusQuery(since: Date): string {
   return `MosaicKind IS NOT NULL AND MosaicKind != "inspect" AND (ExecutionStatus = "Running" OR StartTime > "${since.toISOString()}")`;
 }

@@ -25,12 +25,6 @@ export interface Usage {
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 const rejected = (operation: string, resource: string, code: string, detail: string) => new ProviderRejected({ provider: 'local', operation, resource, code, detail });
 
-/**
- * A composed snapshot on this machine: the merged tree under
- * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
- * services as child processes in the tree. Everything a composition makes is
- * under its own directory, so teardown is one removal after the processes end.
- */
 /** The service a process was started as (its MOSAIC_SERVICE_NAME), from /proc; undefined for any other process. */
 function serviceNameOf(pid: number): string | undefined {
   try {
@@ -41,6 +35,12 @@ function serviceNameOf(pid: number): string | undefined {
   }
 }
 
+/**
+ * A composed snapshot on this machine: the merged tree under
+ * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
+ * services as child processes in the tree. Everything a composition makes is
+ * under its own directory, so teardown is one removal after the processes end.
+ */
 export class LocalWorkspace {
   private readonly root: string;
 

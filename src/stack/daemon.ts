@@ -140,16 +140,13 @@ export function processDirectories(): Map<number, string> {
   if (!fs.existsSync('/proc')) return found;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      found.set(Number(entry), fs.readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, ''));
-    } catch {
-      // gone, or not ours
-    }
+    const dir = processDirectory(Number(entry));
+    if (dir !== undefined) found.set(Number(entry), dir);
   }
   return found;
 }
 
-/** The directory of a live process, as processDirectories reads it; undefined once it has gone. */
+/** The directory of a live process; undefined once it has gone, or when it is not ours to read. */
 export function processDirectory(pid: number): string | undefined {
   try {
     return fs.readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');

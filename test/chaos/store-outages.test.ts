@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { isStorageError } from '../../src/activities/errors';
 import { outlastingStoreOutages } from '../../src/activities/store-outage';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
@@ -19,7 +19,8 @@ describe('the stores going away in the middle of a batch', () => {
     stack = await startPrivateStack(['temporal', 'mongodb']);
     const admin = generateKeyPair();
     w = await startTestWorker({ ...stack.env, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem });
-    db = await mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise();
+    // Connected as a worker is: while FerretDB is down, operations fail after 3 s of server selection instead of the driver's 30.
+    db = await connectMongo(stack.env.MOSAIC_MONGODB_URI!);
     await applyDefaultPolicy(w.client, admin);
   }, 120_000);
 
@@ -48,49 +49,38 @@ describe('the stores going away in the middle of a batch', () => {
   // A handler step touching the store (quota-check, register-inventory) waits for it within its attempt instead of
   // spending its retry budget: five quick attempts of a 10-second step end long before a 30-second outage does.
   it('has a step wait out a FerretDB outage within its attempt and run again once the store answers', async () => {
-    // Connected as a worker is: operations fail after 3 s of server selection instead of waiting the driver's 30.
-    const worker = await connectMongo(stack.env.MOSAIC_MONGODB_URI!);
-    try {
-      await stack.stop('mongodb');
-      const restarted = new Promise((r) => setTimeout(r, 8000)).then(() => stack.start('mongodb'));
-      let runs = 0;
-      const found = await outlastingStoreOutages(worker, Date.now() + 60_000, async () => {
-        runs++;
-        return worker.collection('outage_probe').countDocuments();
-      });
-      await restarted;
-      expect(found).toBe(0);
-      expect(runs).toBe(2);
-    } finally {
-      await worker.close();
-    }
+    await stack.stop('mongodb');
+    const restarted = new Promise((r) => setTimeout(r, 8000)).then(() => stack.start('mongodb'));
+    let runs = 0;
+    const found = await outlastingStoreOutages(db, Date.now() + 60_000, async () => {
+      runs++;
+      return db.collection('outage_probe').countDocuments();
+    });
+    await restarted;
+    expect(found).toBe(0);
+    expect(runs).toBe(2);
   }, 90_000);
 
   it('passes on at once a storage error while the store answers, and an outage that outlasts the attempt', async () => {
-    const worker = await connectMongo(stack.env.MOSAIC_MONGODB_URI!);
-    try {
-      await worker.collection('outage_probe').insertOne({ _id: 'taken' } as never);
-      let runs = 0;
-      const insertTaken = async () => {
-        runs++;
-        await worker.collection('outage_probe').insertOne({ _id: 'taken' } as never);
-      };
-      await expect(outlastingStoreOutages(worker, Date.now() + 60_000, insertTaken)).rejects.toMatchObject({ code: 11000 });
-      expect(runs).toBe(1);
+    await db.collection('outage_probe').insertOne({ _id: 'taken' } as never);
+    let runs = 0;
+    const insertTaken = async () => {
+      runs++;
+      await db.collection('outage_probe').insertOne({ _id: 'taken' } as never);
+    };
+    await expect(outlastingStoreOutages(db, Date.now() + 60_000, insertTaken)).rejects.toMatchObject({ code: 11000 });
+    expect(runs).toBe(1);
 
-      await stack.stop('mongodb');
-      try {
-        const started = Date.now();
-        const failure = await outlastingStoreOutages(worker, Date.now() + 5000, insertTaken).catch((err: unknown) => err);
-        expect(isStorageError(failure)).toBe(true);
-        // The first failure, the waiting until 5 s, at most one ping's server selection past it.
-        expect(Date.now() - started).toBeLessThan(12_000);
-        expect(runs).toBe(2);
-      } finally {
-        await stack.start('mongodb');
-      }
+    await stack.stop('mongodb');
+    try {
+      const started = Date.now();
+      const failure = await outlastingStoreOutages(db, Date.now() + 5000, insertTaken).catch((err: unknown) => err);
+      expect(isStorageError(failure)).toBe(true);
+      // The first failure, the waiting until 5 s, at most one ping's server selection past it.
+      expect(Date.now() - started).toBeLessThan(12_000);
+      expect(runs).toBe(2);
     } finally {
-      await worker.close();
+      await stack.start('mongodb');
     }
   }, 90_000);
 
