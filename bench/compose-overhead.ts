@@ -61,8 +61,15 @@ async function measure(count: number, run: (i: number) => Promise<unknown>) {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSnapshot();
-  const cpuMsPerWorkflow = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) / count) * 10) / 10]));
-  return { cpuMsPerWorkflow, p50Ms: Math.round(percentile(latencies, 0.5)), p95Ms: Math.round(percentile(latencies, 0.95)), throughputPerSec: Math.round((count / seconds) * 10) / 10 };
+  const cpuMsPerWorkflow = Object.fromEntries(
+    Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) / count) * 10) / 10]),
+  );
+  return {
+    cpuMsPerWorkflow,
+    p50Ms: Math.round(percentile(latencies, 0.5)),
+    p95Ms: Math.round(percentile(latencies, 0.95)),
+    throughputPerSec: Math.round((count / seconds) * 10) / 10,
+  };
 }
 
 function policy(name: string, priority: number, match: string, stages: string[][]) {
@@ -70,7 +77,11 @@ function policy(name: string, priority: number, match: string, stages: string[][
     apiVersion: 'mosaic/v1',
     kind: 'CompositionPolicy',
     metadata: { name, version: 1 },
-    spec: { match, priority, stages: stages.map((candidates, i) => ({ name: `s${i}`, candidates, ...(i ? { after: [`s${i - 1}`] } : {}) })) },
+    spec: {
+      match,
+      priority,
+      stages: stages.map((candidates, i) => ({ name: `s${i}`, candidates, ...(i ? { after: [`s${i - 1}`] } : {}) })),
+    },
   });
 }
 
@@ -90,7 +101,10 @@ async function main() {
   processes = {
     temporal: () => cpuMsOf(stack.temporal.pid),
     ferretdb: () => cpuMsOf(stack.mongodb.pid),
-    'worker+client': () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; },
+    'worker+client': () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    },
   };
   Runtime.install({ logger: temporalLogger(createLogger('error', 'bench')), shutdownSignals: [] });
   const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
@@ -113,21 +127,42 @@ async function main() {
         await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
             client.governance.change(
-              { operation: 'handler.register', descriptor: { id: 'noop', version: String(v + i), resourceTypes: ['bucket'], code: { kind: 'builtin' }, timeoutMs: 10_000 } },
+              {
+                operation: 'handler.register',
+                descriptor: { id: 'noop', version: String(v + i), resourceTypes: ['bucket'], code: { kind: 'builtin' }, timeoutMs: 10_000 },
+              },
               admin.privateKeyPem,
             ),
           ),
         );
       }
       // The measured pipeline, and 49 policies for other resource types and regions beside it.
-      const sources = [policy('bench-five-noops', 10, 'request.resourceType == "bucket"', [['noop@1'], ['noop@2'], ['noop@3'], ['noop@4'], ['noop@5']])];
-      for (let i = 0; i < 49; i++) sources.push(policy(`other-${i}`, i, `request.resourceType == "bucket" && request.region == "xx-none-${i}"`, [[`noop@${(i % 100) + 1}`]]));
-      for (const source of sources) await client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
+      const sources = [
+        policy('bench-five-noops', 10, 'request.resourceType == "bucket"', [['noop@1'], ['noop@2'], ['noop@3'], ['noop@4'], ['noop@5']]),
+      ];
+      for (let i = 0; i < 49; i++)
+        sources.push(
+          policy(`other-${i}`, i, `request.resourceType == "bucket" && request.region == "xx-none-${i}"`, [[`noop@${(i % 100) + 1}`]]),
+        );
+      for (const source of sources)
+        await client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
 
       const baseline = (i: number) =>
-        client.temporal.workflow.execute('baselineFiveSteps', { taskQueue: config.temporal.taskQueue, workflowId: `baseline-${i}-${randomUUID()}` });
+        client.temporal.workflow.execute('baselineFiveSteps', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: `baseline-${i}-${randomUUID()}`,
+        });
       const compose = (i: number) =>
-        client.compose({ requestId: `bench-${i}-${randomUUID().slice(0, 8)}`, user: 'bench', account: 'bench', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'bench' } }).then((h) => h.result());
+        client
+          .compose({
+            requestId: `bench-${i}-${randomUUID().slice(0, 8)}`,
+            user: 'bench',
+            account: 'bench',
+            region: 'us-east-1',
+            resourceType: 'bucket',
+            spec: { name: 'bench' },
+          })
+          .then((h) => h.result());
 
       process.stderr.write('warm-up\n');
       await measure(40, baseline);
@@ -138,23 +173,50 @@ async function main() {
         process.stderr.write(`round ${round + 1}/${ROUNDS}: baseline, then compose (${WORKFLOWS / ROUNDS} each)\n`);
         rounds.push({ baseline: await measure(WORKFLOWS / ROUNDS, baseline), compose: await measure(WORKFLOWS / ROUNDS, compose) });
       }
-      const avg = (k: 'baseline' | 'compose', f: 'p50Ms' | 'p95Ms' | 'throughputPerSec') => Math.round((rounds.reduce((a, r) => a + r[k][f], 0) / rounds.length) * 100) / 100;
+      const avg = (k: 'baseline' | 'compose', f: 'p50Ms' | 'p95Ms' | 'throughputPerSec') =>
+        Math.round((rounds.reduce((a, r) => a + r[k][f], 0) / rounds.length) * 100) / 100;
       const cpu = (k: 'baseline' | 'compose') =>
-        Object.fromEntries(Object.keys(rounds[0]![k].cpuMsPerWorkflow).map((p) => [p, Math.round((rounds.reduce((a, r) => a + r[k].cpuMsPerWorkflow[p]!, 0) / rounds.length) * 10) / 10]));
+        Object.fromEntries(
+          Object.keys(rounds[0]![k].cpuMsPerWorkflow).map((p) => [
+            p,
+            Math.round((rounds.reduce((a, r) => a + r[k].cpuMsPerWorkflow[p]!, 0) / rounds.length) * 10) / 10,
+          ]),
+        );
       const result = {
         bench: 'compose-overhead',
         workflows: WORKFLOWS,
         concurrency: CONCURRENCY,
-        baseline: { p50Ms: avg('baseline', 'p50Ms'), p95Ms: avg('baseline', 'p95Ms'), throughputPerSec: avg('baseline', 'throughputPerSec'), cpuMsPerWorkflow: cpu('baseline') },
-        compose: { p50Ms: avg('compose', 'p50Ms'), p95Ms: avg('compose', 'p95Ms'), throughputPerSec: avg('compose', 'throughputPerSec'), cpuMsPerWorkflow: cpu('compose') },
+        baseline: {
+          p50Ms: avg('baseline', 'p50Ms'),
+          p95Ms: avg('baseline', 'p95Ms'),
+          throughputPerSec: avg('baseline', 'throughputPerSec'),
+          cpuMsPerWorkflow: cpu('baseline'),
+        },
+        compose: {
+          p50Ms: avg('compose', 'p50Ms'),
+          p95Ms: avg('compose', 'p95Ms'),
+          throughputPerSec: avg('compose', 'throughputPerSec'),
+          cpuMsPerWorkflow: cpu('compose'),
+        },
         p50Ratio: Math.round((avg('compose', 'p50Ms') / avg('baseline', 'p50Ms')) * 100) / 100,
         throughputRatio: Math.round((avg('compose', 'throughputPerSec') / avg('baseline', 'throughputPerSec')) * 100) / 100,
         targets: { p50Ratio: '<= 1.3', throughputRatio: '>= 0.8' },
       };
 
       // planComposition alone: 50 active policies, 100+ handler versions, called directly.
-      const plan = createCompositionActivities({ connection: mongo, providers: { local: new LocalProvider(dataDir, mongo) }, settings: config.composition }).planComposition;
-      const request = { requestId: 'plan-bench', user: 'bench', account: 'bench', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'bench' } };
+      const plan = createCompositionActivities({
+        connection: mongo,
+        providers: { local: new LocalProvider(dataDir, mongo) },
+        settings: config.composition,
+      }).planComposition;
+      const request = {
+        requestId: 'plan-bench',
+        user: 'bench',
+        account: 'bench',
+        region: 'us-east-1',
+        resourceType: 'bucket',
+        spec: { name: 'bench' },
+      };
       for (let i = 0; i < 20; i++) await plan(request);
       const planMs: number[] = [];
       for (let i = 0; i < 200; i++) {
@@ -162,7 +224,9 @@ async function main() {
         await plan(request);
         planMs.push(performance.now() - t);
       }
-      process.stdout.write(`${JSON.stringify({ ...result, planComposition: { policies: 50, handlerVersions: 109, p50Ms: percentile(planMs, 0.5), p95Ms: percentile(planMs, 0.95) } })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...result, planComposition: { policies: 50, handlerVersions: 109, p50Ms: percentile(planMs, 0.5), p95Ms: percentile(planMs, 0.95) } })}\n`,
+      );
     } finally {
       await client.close();
       worker.shutdown();

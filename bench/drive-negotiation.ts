@@ -38,10 +38,12 @@ export async function driveNegotiation(client: MosaicClient, request: Negotiatio
   if (view.status !== 'awaiting-feedback') return negotiations.result(workflowId);
   // Nothing cheaper is a typed refusal that leaves the round as it was: accept from it then.
   const first = view;
-  view = await persist(() => negotiations.feedback(workflowId, 'reject', { because: 'cost', by: 'load' }, `${workflowId}/reject`)).catch((err: unknown) => {
-    if (err instanceof ConstraintsConflictError) return first;
-    throw err;
-  });
+  view = await persist(() => negotiations.feedback(workflowId, 'reject', { because: 'cost', by: 'load' }, `${workflowId}/reject`)).catch(
+    (err: unknown) => {
+      if (err instanceof ConstraintsConflictError) return first;
+      throw err;
+    },
+  );
   const pick = cheapest(view.proposals).id;
   await persist(() => negotiations.feedback(workflowId, 'accept', { proposalId: pick, by: 'load' }, `${workflowId}/accept`));
   await persist(() => negotiations.reportUsage(workflowId, { cpu: 0.5, memoryGb: 1, iops: 100, networkGbps: 0.05 }));

@@ -23,7 +23,14 @@ import mongoose from 'mongoose';
 import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
 import { generateKeyPair } from '../src/security/keys';
-import { bucketRequests, countBucketSideEffects, countNegotiationSideEffects, negotiatedServices, negotiationRequests, startPrivateStack } from '../test/harness/chaos';
+import {
+  bucketRequests,
+  countBucketSideEffects,
+  countNegotiationSideEffects,
+  negotiatedServices,
+  negotiationRequests,
+  startPrivateStack,
+} from '../test/harness/chaos';
 import { applyDefaultPolicy } from '../test/harness/policies';
 import { failureOf } from '../test/harness/failures';
 import { killWorker, startWorkerProcess, waitForPoller } from '../test/harness/worker-process';
@@ -68,12 +75,23 @@ const log = (message: string) => process.stderr.write(`[load] ${message}\n`);
 /** The cleanup after the deadline (terminating, counting, stopping) gets this long per step, so the run ends. */
 const CLEANUP_STEP_MS = 60_000;
 const bounded = <T>(what: string, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${CLEANUP_STEP_MS / 1000} s`)), CLEANUP_STEP_MS).unref())]);
+  Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} took over ${CLEANUP_STEP_MS / 1000} s`)), CLEANUP_STEP_MS).unref(),
+    ),
+  ]);
 
 async function main() {
   const stack = await startPrivateStack(['temporal', 'mongodb']);
   const admin = generateKeyPair();
-  const env = { ...stack.env, MOSAIC_TASK_QUEUE: `load-${randomUUID()}`, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem, MOSAIC_LOG_LEVEL: 'error', MOSAIC_METRICS_PORT: '0' };
+  const env = {
+    ...stack.env,
+    MOSAIC_TASK_QUEUE: `load-${randomUUID()}`,
+    MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+    MOSAIC_LOG_LEVEL: 'error',
+    MOSAIC_METRICS_PORT: '0',
+  };
   const client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
   const workers: ChildProcess[] = [];
   const workerLog = path.join(stack.opts.dataDir, 'workers.log');
@@ -98,7 +116,9 @@ async function main() {
     const initial = await Promise.all([startWorker(), startWorker()]);
     const memoryStart = initial.map((w) => rssMb(w.pid!));
     await applyDefaultPolicy(client, admin);
-    log(`${COUNT} compositions and ${NEGOTIATIONS} negotiations at ${RATE} starts/s on two workers${args.chaos ? `, with chaos (3 worker kills, FerretDB down ${OUTAGE_MS / 1000}s)` : ''}`);
+    log(
+      `${COUNT} compositions and ${NEGOTIATIONS} negotiations at ${RATE} starts/s on two workers${args.chaos ? `, with chaos (3 worker kills, FerretDB down ${OUTAGE_MS / 1000}s)` : ''}`,
+    );
 
     const requests = bucketRequests(COUNT);
     const negotiations = negotiationRequests(NEGOTIATIONS);
@@ -212,14 +232,22 @@ async function main() {
         'terminating the unfinished workflows',
         Promise.allSettled(unfinished.map((id) => client.temporal.workflow.getHandle(id).terminate('bench:load --max-minutes reached'))),
       );
-      log(`terminated ${terminated.filter((t) => t.status === 'fulfilled').length} of ${unfinished.length} (the rest had ended or never started)`);
+      log(
+        `terminated ${terminated.filter((t) => t.status === 'fulfilled').length} of ${unfinished.length} (the rest had ended or never started)`,
+      );
     }
     // Stopped before counting, so the store answers the counts instead of the backlog.
     for (const w of workers) await killWorker(w);
 
     const db = await bounded('connecting to FerretDB to count', mongoose.createConnection(stack.env.MOSAIC_MONGODB_URI!).asPromise());
-    const bucketCounts = await bounded('counting composition side effects', countBucketSideEffects(db, stack.opts.dataDir, finishedCompositions, stillSucceeded));
-    const negotiationCounts = await bounded('counting negotiation side effects', countNegotiationSideEffects(db, endedNegotiations, instances));
+    const bucketCounts = await bounded(
+      'counting composition side effects',
+      countBucketSideEffects(db, stack.opts.dataDir, finishedCompositions, stillSucceeded),
+    );
+    const negotiationCounts = await bounded(
+      'counting negotiation side effects',
+      countNegotiationSideEffects(db, endedNegotiations, instances),
+    );
     await db.close();
     const summary = (f: ReturnType<typeof family>, completed: number, counts: typeof bucketCounts) => {
       const failed = failedCount(f);
@@ -233,7 +261,11 @@ async function main() {
         lostOutcomes: counts.missing.length,
         // Effects of failed ones that compensation did not remove (the failed step's own, see docs/reliability.md).
         leftBehindSideEffects: counts.leftBehind.length,
-        examples: { duplicated: counts.duplicated.slice(0, 5), leftBehind: counts.leftBehind.slice(0, 5), missing: counts.missing.slice(0, 5) },
+        examples: {
+          duplicated: counts.duplicated.slice(0, 5),
+          leftBehind: counts.leftBehind.slice(0, 5),
+          missing: counts.missing.slice(0, 5),
+        },
         latencyMs: { p50: percentile(f.latencies, 0.5), p95: percentile(f.latencies, 0.95), p99: percentile(f.latencies, 0.99) },
         throughputPerS: Math.round((completed / elapsedS) * 100) / 100,
       };
@@ -258,7 +290,13 @@ async function main() {
       families,
       throughputPerS: Math.round(((families.compositions.completed + families.negotiations.completed) / elapsedS) * 100) / 100,
       elapsedS: Math.round(elapsedS),
-      workerRssMb: { start: memoryStart, byQuarter: memorySamples, end: memoryEnd, boundMb, withinBound: memoryEnd.every((m) => m !== null && m <= boundMb) },
+      workerRssMb: {
+        start: memoryStart,
+        byQuarter: memorySamples,
+        end: memoryEnd,
+        boundMb,
+        withinBound: memoryEnd.every((m) => m !== null && m <= boundMb),
+      },
       workerProcesses: workers.length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

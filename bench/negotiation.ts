@@ -51,7 +51,8 @@ const WORKLOADS: Requirements[] = (
 function bruteForce(req: Requirements): Candidate[] {
   const constraints = hardConstraints(req);
   const feasible = enumerate(req).filter((c) => constraints.every((h) => h.test(c)));
-  const same = (a: Candidate, b: Candidate) => a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
+  const same = (a: Candidate, b: Candidate) =>
+    a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
   return feasible.filter((c) => !feasible.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key))));
 }
 
@@ -78,7 +79,16 @@ function proposalGeneration() {
     const mine = paretoFront(enumerate(req).filter((c) => constraints.every((h) => h.test(c))));
     equalFronts &&= JSON.stringify(mine.map((c) => c.key).sort()) === JSON.stringify(front.map((c) => c.key).sort());
   }
-  return { rounds, candidatesPerRound: candidates, oursP50Ms: percentile(ours, 0.5), oursP95Ms: percentile(ours, 0.95), bruteForceP50Ms: percentile(baseline, 0.5), bruteForceP95Ms: percentile(baseline, 0.95), oursMaxP50MsPerWorkload: Math.max(...perWorkload.map((xs) => percentile(xs, 0.5))), equalFronts };
+  return {
+    rounds,
+    candidatesPerRound: candidates,
+    oursP50Ms: percentile(ours, 0.5),
+    oursP95Ms: percentile(ours, 0.95),
+    bruteForceP50Ms: percentile(baseline, 0.5),
+    bruteForceP95Ms: percentile(baseline, 0.95),
+    oursMaxP50MsPerWorkload: Math.max(...perWorkload.map((xs) => percentile(xs, 0.5))),
+    equalFronts,
+  };
 }
 
 async function longNegotiation(client: MosaicClient, roundsPerRun: number, rounds: number) {
@@ -105,7 +115,13 @@ async function longNegotiation(client: MosaicClient, roundsPerRun: number, round
     const history = await client.temporal.workflow.getHandle(workflowId, run.runId).fetchHistory();
     events.push(history.events?.length ?? 0);
   }
-  return { runs: events.length, eventsPerRun: events.reverse(), maxEventsPerRun: Math.max(...events), totalEvents: events.reduce((a, b) => a + b, 0), secondsPerRound: Math.round((seconds / rounds) * 1000) / 1000 };
+  return {
+    runs: events.length,
+    eventsPerRun: events.reverse(),
+    maxEventsPerRun: Math.max(...events),
+    totalEvents: events.reduce((a, b) => a + b, 0),
+    secondsPerRound: Math.round((seconds / rounds) * 1000) / 1000,
+  };
 }
 
 async function main() {
@@ -114,7 +130,14 @@ async function main() {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-'));
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
-  const config = loadConfig({ ...process.env, MOSAIC_DATA_DIR: dataDir, MOSAIC_TEMPORAL_PORT: String(temporalPort), MOSAIC_MONGODB_PORT: String(mongoPort), MOSAIC_TASK_QUEUE: `bench-${randomUUID()}`, MOSAIC_LOG_LEVEL: 'error' });
+  const config = loadConfig({
+    ...process.env,
+    MOSAIC_DATA_DIR: dataDir,
+    MOSAIC_TEMPORAL_PORT: String(temporalPort),
+    MOSAIC_MONGODB_PORT: String(mongoPort),
+    MOSAIC_TASK_QUEUE: `bench-${randomUUID()}`,
+    MOSAIC_LOG_LEVEL: 'error',
+  });
   process.stderr.write(`starting a private stack in ${dataDir}\n`);
   await startStack({ dataDir, cacheDir: config.cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
   Runtime.install({ logger: temporalLogger(createLogger('error', 'bench')), shutdownSignals: [] });
@@ -124,7 +147,10 @@ async function main() {
     const worker = await Worker.create({
       connection: await NativeConnection.connect({ address: config.temporal.address }),
       taskQueue: config.temporal.taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: require.resolve('../src/workflows'),
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+      }),
       activities: createActivities({ connection: mongo, config }),
     });
     const running = worker.run();
@@ -134,7 +160,12 @@ async function main() {
       const singleRun = await longNegotiation(client, 100, 50);
       const line = {
         bench: 'negotiation',
-        proposalGeneration: { ...generation, targetMs: 50, meetsTarget: generation.oursP95Ms <= 50, speedupVsBruteForceP50: Math.round((generation.bruteForceP50Ms / generation.oursP50Ms) * 10) / 10 },
+        proposalGeneration: {
+          ...generation,
+          targetMs: 50,
+          meetsTarget: generation.oursP95Ms <= 50,
+          speedupVsBruteForceP50: Math.round((generation.bruteForceP50Ms / generation.oursP50Ms) * 10) / 10,
+        },
         fiftyRounds: {
           continueAsNewEvery10: withContinueAsNew,
           singleRun,
@@ -152,7 +183,8 @@ async function main() {
     await mongo.close();
     // The agreed instances are processes the local provider started: they go with the stack.
     const services = path.join(dataDir, 'resources', 'services');
-    for (const file of fs.existsSync(services) ? fs.readdirSync(services).filter((f) => f.endsWith('.json')) : []) await stopDaemon(services, file.slice(0, -5), 2000);
+    for (const file of fs.existsSync(services) ? fs.readdirSync(services).filter((f) => f.endsWith('.json')) : [])
+      await stopDaemon(services, file.slice(0, -5), 2000);
     await stopStack(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

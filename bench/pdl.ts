@@ -18,7 +18,7 @@ const HANDLERS = Array.from({ length: 100 }, (_, i) => [`h${i}@1`, `h${i}@2`]).f
 
 // Deterministic pseudo-random numbers so every run measures the same policies.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
 
 function policyText(i: number, resourceType: string): string {
@@ -55,7 +55,9 @@ function context(): PolicyContext {
       security: { classification: pick(['internal', 'pci']), compliance: [], networkExposure: 'private' },
     },
     system: { cpu: rand(), memory: rand(), network: rand() },
-    handlers: Object.fromEntries(HANDLERS.map((h) => [h, { latencyP50Ms: 100, latencyP95Ms: 400, errorRate: rand() / 2, calls: 100, cpuMs: 5, memoryMb: 10 }])),
+    handlers: Object.fromEntries(
+      HANDLERS.map((h) => [h, { latencyP50Ms: 100, latencyP95Ms: 400, errorRate: rand() / 2, calls: 100, cpuMs: 5, memoryMb: 10 }]),
+    ),
   };
 }
 
@@ -91,7 +93,13 @@ function scenario(label: string, typeOf: (i: number) => string, contexts: Policy
   const baseline = contexts.slice(0, 30).map((ctx) => time(() => decide(new PolicySet(policies.map(compileUncached)), ctx)));
   const c = percentiles(cached);
   const b = percentiles(baseline);
-  return { scenario: label, cachedMs: c, reparseMs: b, ratioP50: Math.round(b.p50 / c.p50), samples: { cached: cached.length, reparse: baseline.length } };
+  return {
+    scenario: label,
+    cachedMs: c,
+    reparseMs: b,
+    ratioP50: Math.round(b.p50 / c.p50),
+    samples: { cached: cached.length, reparse: baseline.length },
+  };
 }
 
 function signing() {
@@ -116,7 +124,11 @@ const result = {
   handlerVersions: HANDLERS.length,
   results: [
     scenario('10 resource types', (i) => RESOURCE_TYPES[i % RESOURCE_TYPES.length]!, contexts),
-    scenario('one resource type (worst case)', () => 'database', contexts.map((c) => ({ ...c, request: { ...c.request, resourceType: 'database' } }))),
+    scenario(
+      'one resource type (worst case)',
+      () => 'database',
+      contexts.map((c) => ({ ...c, request: { ...c.request, resourceType: 'database' } })),
+    ),
   ],
   signing: signing(),
 };

@@ -26,7 +26,8 @@ function source(index: number, n: number): Snapshot {
   for (let k = 0; k < n; k++) {
     const kind = k % 100;
     const id = name(k);
-    if (kind < 80) resources.push({ kind: 'file', path: `/app/${id}`, hash: hash(`${index}/${k}`), size: 1024, mode: 0o644, dependsOn: [] });
+    if (kind < 80)
+      resources.push({ kind: 'file', path: `/app/${id}`, hash: hash(`${index}/${k}`), size: 1024, mode: 0o644, dependsOn: [] });
     else if (kind < 90) resources.push({ kind: 'env', name: `E_${id}`, value: `v${index}`, dependsOn: [] });
     else if (kind < 97) resources.push({ kind: 'package', name: id, version: `${index + 1}.0.0`, dependsOn: [] });
     else if (kind === 97) {
@@ -95,10 +96,13 @@ async function main() {
     const conflicts = detectConflicts(snapshots, limits).conflicts.length;
     const firstWinMs = await time(() => resolveByRule(snapshots, 'FIRST_WIN', { disk: 1e15 }));
     let agentInfo = { decisions: 0, kept: 0 };
-    const agentMs = await time(async () => {
-      const r = await new NegotiationAgent(snapshots, { limits, metrics: {}, negotiatorFor: () => declaredNegotiator, solver }).resolve();
-      agentInfo = { decisions: r.decisions.length, kept: r.resources.filter((p) => p.resource.kind === 'service').length };
-    }, n >= 100_000 ? 1 : RUNS);
+    const agentMs = await time(
+      async () => {
+        const r = await new NegotiationAgent(snapshots, { limits, metrics: {}, negotiatorFor: () => declaredNegotiator, solver }).resolve();
+        agentInfo = { decisions: r.decisions.length, kept: r.resources.filter((p) => p.resource.kind === 'service').length };
+      },
+      n >= 100_000 ? 1 : RUNS,
+    );
     const baselineMs = n <= BASELINE_UP_TO ? await time(() => baselineFirstWin(snapshots), 1) : null;
     rows.push({
       resourcesPerSource: n,
@@ -121,7 +125,10 @@ async function main() {
       sources: 3,
       overlap: OVERLAP,
       rows,
-      targets: { firstWinMsAt10k: { measured: at10k.firstWinMs, budget: 1000 }, aiAgentMsAt10k: { measured: at10k.aiAgentMs, budget: 5000 } },
+      targets: {
+        firstWinMsAt10k: { measured: at10k.firstWinMs, budget: 1000 },
+        aiAgentMsAt10k: { measured: at10k.aiAgentMs, budget: 5000 },
+      },
       growthPer10x: { firstWin: growth('firstWinMs'), aiAgent: growth('aiAgentMs') },
     })}\n`,
   );

@@ -69,7 +69,14 @@ function main() {
     process.argv[2] ?? path.join(loadConfig().cacheDir, 'venv', 'lib', 'python3.11', 'site-packages', 'moto', 'ec2', 'resources');
   const types = readGz(path.join(resources, 'instance_types.json.gz')) as Record<string, MotoType>;
   const offered = Object.fromEntries(
-    REGIONS.map((r) => [r, new Set((readGz(path.join(resources, 'instance_type_offerings', 'region', `${r}.json.gz`)) as { InstanceType: string }[]).map((o) => o.InstanceType))]),
+    REGIONS.map((r) => [
+      r,
+      new Set(
+        (readGz(path.join(resources, 'instance_type_offerings', 'region', `${r}.json.gz`)) as { InstanceType: string }[]).map(
+          (o) => o.InstanceType,
+        ),
+      ),
+    ]),
   );
   const instances = Object.values(types)
     .map((t) => {
@@ -77,7 +84,9 @@ function main() {
       const units = sizeUnits(size);
       const base = LARGE_PRICE[family];
       if (!base || units === undefined) return undefined;
-      const prices = Object.fromEntries(REGIONS.filter((r) => offered[r]!.has(t.InstanceType)).map((r) => [r, Math.round(base[r] * units * 1e5) / 1e5]));
+      const prices = Object.fromEntries(
+        REGIONS.filter((r) => offered[r]!.has(t.InstanceType)).map((r) => [r, Math.round(base[r] * units * 1e5) / 1e5]),
+      );
       if (!Object.keys(prices).length) return undefined;
       const card = t.NetworkInfo.NetworkCards?.[0];
       return {
@@ -99,7 +108,10 @@ function main() {
     })
     .filter((x): x is NonNullable<typeof x> => x !== undefined)
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-  const motoVersion = fs.readdirSync(path.join(resources, '..', '..', '..')).find((d) => /^moto-[\d.]+\.dist-info$/.test(d))?.replace(/^moto-|\.dist-info$/g, '');
+  const motoVersion = fs
+    .readdirSync(path.join(resources, '..', '..', '..'))
+    .find((d) => /^moto-[\d.]+\.dist-info$/.test(d))
+    ?.replace(/^moto-|\.dist-info$/g, '');
   const catalog = {
     source: {
       instances: `moto ${motoVersion} moto/ec2/resources/instance_types.json.gz and instance_type_offerings/region (a dump of EC2 DescribeInstanceTypes / DescribeInstanceTypeOfferings)`,

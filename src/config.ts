@@ -25,11 +25,15 @@ export interface PayloadKey {
   key: Buffer;
 }
 
-const payloadKeyForm = 'expected comma-separated id:base64 pairs of 32-byte keys, the current key first, such as k2:<base64>,k1:<base64> (make one with `openssl rand -base64 32`)';
+const payloadKeyForm =
+  'expected comma-separated id:base64 pairs of 32-byte keys, the current key first, such as k2:<base64>,k1:<base64> (make one with `openssl rand -base64 32`)';
 
 const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
   const keys: PayloadKey[] = [];
-  for (const [index, entry] of text.split(',').map((e) => e.trim()).entries()) {
+  for (const [index, entry] of text
+    .split(',')
+    .map((e) => e.trim())
+    .entries()) {
     const [id, b64, extra] = entry.split(':');
     const problem = (why: string) => ctx.addIssue({ code: 'custom', message: `${why}; ${payloadKeyForm}` });
     // Never echo an entry: it may be a bare key.
@@ -65,9 +69,18 @@ export const settings = {
   MOSAIC_TEMPORAL_NAMESPACE: { schema: z.string().min(1).default('default'), doc: 'Temporal namespace' },
   MOSAIC_TEMPORAL_TLS: { schema: bool.default(false), doc: 'connect to Temporal over TLS (Temporal Cloud, secured clusters)' },
   MOSAIC_TEMPORAL_API_KEY: { schema: z.string().min(1).optional(), doc: 'API key for Temporal Cloud; implies TLS' },
-  MOSAIC_TEMPORAL_TLS_CA: { schema: z.string().min(1).optional(), doc: 'PEM file of the CA that signed the server certificate (a private CA); implies TLS' },
-  MOSAIC_TEMPORAL_TLS_CERT: { schema: z.string().min(1).optional(), doc: 'PEM client certificate for mutual TLS (with MOSAIC_TEMPORAL_TLS_KEY); implies TLS' },
-  MOSAIC_TEMPORAL_TLS_KEY: { schema: z.string().min(1).optional(), doc: 'PEM private key of the client certificate (with MOSAIC_TEMPORAL_TLS_CERT)' },
+  MOSAIC_TEMPORAL_TLS_CA: {
+    schema: z.string().min(1).optional(),
+    doc: 'PEM file of the CA that signed the server certificate (a private CA); implies TLS',
+  },
+  MOSAIC_TEMPORAL_TLS_CERT: {
+    schema: z.string().min(1).optional(),
+    doc: 'PEM client certificate for mutual TLS (with MOSAIC_TEMPORAL_TLS_KEY); implies TLS',
+  },
+  MOSAIC_TEMPORAL_TLS_KEY: {
+    schema: z.string().min(1).optional(),
+    doc: 'PEM private key of the client certificate (with MOSAIC_TEMPORAL_TLS_CERT)',
+  },
   MOSAIC_WEB_UI_URL: {
     schema: z.url({ message: 'expected a URL such as http://localhost:8233' }).optional(),
     doc: 'Temporal Web UI base URL printed in links (default http://localhost:$MOSAIC_TEMPORAL_UI_PORT)',
@@ -83,13 +96,18 @@ export const settings = {
   },
   MOSAIC_DATA_DIR: { schema: z.string().min(1).default('.mosaic'), doc: 'local state: databases, pid files, logs' },
   MOSAIC_CACHE_DIR: {
-    schema: z.string().min(1).default(path.join(os.homedir(), '.cache', 'mosaic')),
+    schema: z
+      .string()
+      .min(1)
+      .default(path.join(os.homedir(), '.cache', 'mosaic')),
     doc: 'downloaded and built binaries (Temporal CLI, FerretDB)',
   },
   MOSAIC_MODEL_KEY: {
     schema: z
       .string()
-      .regex(/^[0-9a-fA-F]{64,}$/, { message: 'expected at least 32 bytes as hex (64 hex digits), such as the output of `openssl rand -hex 32`' })
+      .regex(/^[0-9a-fA-F]{64,}$/, {
+        message: 'expected at least 32 bytes as hex (64 hex digits), such as the output of `openssl rand -hex 32`',
+      })
       .optional(),
     doc: 'secret that authenticates stored decision models (HMAC-SHA256); the same on every worker. Unset: a key file made once in the data dir (one-machine setups)',
   },
@@ -101,7 +119,11 @@ export const settings = {
     doc: 'PEM public key made the first admin when the worker starts and no admin exists',
   },
   MOSAIC_QUOTA_PER_ACCOUNT: {
-    schema: z.coerce.number({ message: 'expected a whole number such as 100' }).int({ message: 'expected a whole number such as 100' }).min(1).default(100),
+    schema: z.coerce
+      .number({ message: 'expected a whole number such as 100' })
+      .int({ message: 'expected a whole number such as 100' })
+      .min(1)
+      .default(100),
     doc: 'resources an account may hold before quota-check refuses more',
   },
   MOSAIC_REVERIFY_SECONDS: {
@@ -122,7 +144,10 @@ export const settings = {
     doc: 'where a negotiation waiting for feedback past its round timeout POSTs a reminder (unset: reminders are only recorded)',
   },
   MOSAIC_AWS_REGION: {
-    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }).optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' })
+      .optional(),
     doc: 'enables the aws provider; credentials come from the AWS SDK default chain',
   },
   MOSAIC_AWS_ENDPOINT: {
@@ -130,19 +155,32 @@ export const settings = {
     doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
   },
   MOSAIC_RETRAIN_INTERVAL: {
-    schema: z.string().regex(/^[1-9]\d*(m|h|d)$/, { message: 'expected a whole number of minutes, hours or days such as 30m, 1h or 1d' }).default('1h'),
+    schema: z
+      .string()
+      .regex(/^[1-9]\d*(m|h|d)$/, { message: 'expected a whole number of minutes, hours or days such as 30m, 1h or 1d' })
+      .default('1h'),
     doc: 'how often the `mosaic-retrain-policy` schedule retrains the decision model',
   },
   MOSAIC_RETRAIN_HORIZON_DAYS: {
-    schema: z.coerce.number({ message: 'expected a number of days such as 30' }).positive({ message: 'expected a positive number of days such as 30' }).default(30),
+    schema: z.coerce
+      .number({ message: 'expected a number of days such as 30' })
+      .positive({ message: 'expected a positive number of days such as 30' })
+      .default(30),
     doc: 'a retrain learns from the outcomes of this many past days',
   },
   MOSAIC_RETRAIN_MIN_DECISIONS: {
-    schema: z.coerce.number({ message: 'expected a whole number such as 200' }).int({ message: 'expected a whole number such as 200' }).min(10, { message: 'expected at least 10' }).default(200),
+    schema: z.coerce
+      .number({ message: 'expected a whole number such as 200' })
+      .int({ message: 'expected a whole number such as 200' })
+      .min(10, { message: 'expected at least 10' })
+      .default(200),
     doc: 'logged decisions a retrain needs; with fewer it ends with "not enough data" and changes nothing',
   },
   MOSAIC_RETRAIN_MARGIN: {
-    schema: z.coerce.number({ message: 'expected a number such as 0.01' }).min(0, { message: 'expected a margin of 0 or more, such as 0.01' }).default(0),
+    schema: z.coerce
+      .number({ message: 'expected a number such as 0.01' })
+      .min(0, { message: 'expected a margin of 0 or more, such as 0.01' })
+      .default(0),
     doc: "a candidate model is promoted only if its doubly robust lower bound beats the serving model's estimate by this much reward (0: by any amount the 95 % paired interval is sure of)",
   },
   MOSAIC_METRICS_PORT: {
@@ -152,7 +190,7 @@ export const settings = {
       .min(0, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
       .max(65535, { message: 'expected a TCP port between 1 and 65535, or 0 to serve no metrics' })
       .default(9464),
-    doc: 'port of the worker\'s Prometheus /metrics (Mosaic and Temporal SDK metrics); 0 serves none',
+    doc: "port of the worker's Prometheus /metrics (Mosaic and Temporal SDK metrics); 0 serves none",
   },
   MOSAIC_METRICS_HOST: {
     schema: z.string().min(1).default('127.0.0.1'),
@@ -174,13 +212,18 @@ export const settings = {
   },
   MOSAIC_CODEC_TOKEN: {
     secret: true,
-    schema: z.string().min(16, { message: 'expected a bearer token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
+    schema: z
+      .string()
+      .min(16, { message: 'expected a bearer token of at least 16 characters (make one with `openssl rand -hex 24`)' })
+      .optional(),
     doc: 'bearer token `mosaic codec-server` requires before it encodes or decodes payloads for the Web UI',
   },
   MOSAIC_LOG_LEVEL: {
-    schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
-      message: 'expected one of trace, debug, info, warn, error, fatal',
-    }).default('info'),
+    schema: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
+        message: 'expected one of trace, debug, info, warn, error, fatal',
+      })
+      .default('info'),
     doc: 'log level of the worker and CLI',
   },
 } as const;
@@ -224,11 +267,7 @@ export interface Config {
 export class ConfigError extends Error {
   readonly type = 'ConfigError';
   constructor(readonly problems: { variable: string; value: string | undefined; expected: string }[]) {
-    super(
-      problems
-        .map((p) => `${p.variable}=${JSON.stringify(p.value ?? '')} is invalid: ${p.expected}`)
-        .join('\n'),
-    );
+    super(problems.map((p) => `${p.variable}=${JSON.stringify(p.value ?? '')} is invalid: ${p.expected}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -252,7 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const [cert, key] = [raw.MOSAIC_TEMPORAL_TLS_CERT, raw.MOSAIC_TEMPORAL_TLS_KEY];
   if ((cert === undefined) !== (key === undefined)) {
     const missing = cert === undefined ? 'MOSAIC_TEMPORAL_TLS_CERT' : 'MOSAIC_TEMPORAL_TLS_KEY';
-    throw new ConfigError([{ variable: missing, value: undefined, expected: 'a client certificate needs both MOSAIC_TEMPORAL_TLS_CERT and MOSAIC_TEMPORAL_TLS_KEY' }]);
+    throw new ConfigError([
+      {
+        variable: missing,
+        value: undefined,
+        expected: 'a client certificate needs both MOSAIC_TEMPORAL_TLS_CERT and MOSAIC_TEMPORAL_TLS_KEY',
+      },
+    ]);
   }
   const tlsFiles = raw.MOSAIC_TEMPORAL_TLS_CA || cert ? { ca: raw.MOSAIC_TEMPORAL_TLS_CA, cert, key } : undefined;
   return {
@@ -275,7 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
     modelKey: raw.MOSAIC_MODEL_KEY,
-    composition: { quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT, notifyUrl: raw.MOSAIC_NOTIFY_URL, reverifySeconds: raw.MOSAIC_REVERIFY_SECONDS },
+    composition: {
+      quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT,
+      notifyUrl: raw.MOSAIC_NOTIFY_URL,
+      reverifySeconds: raw.MOSAIC_REVERIFY_SECONDS,
+    },
     snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
@@ -313,7 +362,9 @@ function readTlsFile(variable: string, file: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new ConfigError([{ variable, value: file, expected: `a readable PEM file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
+    throw new ConfigError([
+      { variable, value: file, expected: `a readable PEM file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` },
+    ]);
   }
 }
 
@@ -325,7 +376,12 @@ export function temporalConnectionOptions(config: Config): { address: string; tl
     tlsOption = {
       ...(tlsFiles.ca ? { serverRootCACertificate: readTlsFile('MOSAIC_TEMPORAL_TLS_CA', tlsFiles.ca) } : {}),
       ...(tlsFiles.cert && tlsFiles.key
-        ? { clientCertPair: { crt: readTlsFile('MOSAIC_TEMPORAL_TLS_CERT', tlsFiles.cert), key: readTlsFile('MOSAIC_TEMPORAL_TLS_KEY', tlsFiles.key) } }
+        ? {
+            clientCertPair: {
+              crt: readTlsFile('MOSAIC_TEMPORAL_TLS_CERT', tlsFiles.cert),
+              key: readTlsFile('MOSAIC_TEMPORAL_TLS_KEY', tlsFiles.key),
+            },
+          }
         : {}),
     };
   }

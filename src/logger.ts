@@ -5,8 +5,19 @@ export type Logger = pino.Logger;
 
 /** Fields that hold secrets, wherever they sit in a record (up to three levels deep): their values never reach a log. */
 export const SECRET_FIELDS = [
-  'privateKey', 'privateKeyPem', 'apiKey', 'password', 'passphrase', 'secret', 'secretAccessKey', 'sessionToken',
-  'token', 'authorization', 'Authorization', 'credentials', 'cookie',
+  'privateKey',
+  'privateKeyPem',
+  'apiKey',
+  'password',
+  'passphrase',
+  'secret',
+  'secretAccessKey',
+  'sessionToken',
+  'token',
+  'authorization',
+  'Authorization',
+  'credentials',
+  'cookie',
 ];
 const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 export const REDACTED = '[redacted]';
@@ -29,7 +40,11 @@ function scrubValues(value: unknown, depth = 0): unknown {
  * for `--json` output. Secret fields are redacted by name and secrets inside
  * strings (PEM private keys, URI passwords) by shape, messages included.
  */
-export function createLogger(level: Config['logLevel'], name = 'mosaic', destination: pino.DestinationStream = pino.destination(2)): Logger {
+export function createLogger(
+  level: Config['logLevel'],
+  name = 'mosaic',
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       name,

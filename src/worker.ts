@@ -20,9 +20,7 @@ import { payloadDataConverter } from './security/payload-codec';
 /** `npm run build` writes the bundle next to the compiled worker; from source, the bundler runs at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const prebuilt = path.join(__dirname, 'workflow-bundle.js');
-  return fs.existsSync(prebuilt)
-    ? { workflowBundle: { codePath: prebuilt } }
-    : { workflowsPath: require.resolve('./workflows') };
+  return fs.existsSync(prebuilt) ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('./workflows') };
 }
 
 export interface MosaicWorker {
@@ -84,7 +82,8 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       worker,
       async close() {
         await native.close();
-        for (const hook of onStop) await hook().catch((err: Error) => logger.warn({ err: err.message }, 'could not finish a write before stopping'));
+        for (const hook of onStop)
+          await hook().catch((err: Error) => logger.warn({ err: err.message }, 'could not finish a write before stopping'));
         await mongo.close();
       },
     };

@@ -25,7 +25,16 @@ export function loggedOutcomes(rows: Row[], seed: number): OutcomeForLearning[] 
           reason: 'chosen',
           status: row.success[c.index] ? 'succeeded' : 'failed',
           latencyMs: row.latencyMs[c.index],
-          decision: { context: row.ctx, candidates, probabilities: c.probabilities, predicted: c.predicted, chosen: c.index, exploration, objective: OBJECTIVE, model: metricsPrior.name },
+          decision: {
+            context: row.ctx,
+            candidates,
+            probabilities: c.probabilities,
+            predicted: c.predicted,
+            chosen: c.index,
+            exploration,
+            objective: OBJECTIVE,
+            model: metricsPrior.name,
+          },
         },
       ],
     };

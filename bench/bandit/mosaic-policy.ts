@@ -24,7 +24,10 @@ export interface MosaicSettings {
   online?: boolean;
 }
 
-export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chosen: number[]; retrains: number; promotions: number; trainSeconds: number }> {
+export async function runMosaic(
+  rows: Row[],
+  s: MosaicSettings,
+): Promise<{ chosen: number[]; retrains: number; promotions: number; trainSeconds: number }> {
   const random = seededRandom(s.seed);
   let model: DecisionModel = metricsPrior;
   const counters: MetricCounters[] = HANDLERS.map(() => ({ calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {} }));
@@ -51,7 +54,10 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
     }
     const candidates = HANDLERS.map((ref, h) => ({
       ref,
-      metrics: { ...summarize(counters[h]!), recentErrorRate: recent[h]!.length ? recent[h]!.reduce((a, b) => a + b, 0) / recent[h]!.length : undefined },
+      metrics: {
+        ...summarize(counters[h]!),
+        recentErrorRate: recent[h]!.length ? recent[h]!.reduce((a, b) => a + b, 0) / recent[h]!.length : undefined,
+      },
       preference: 0,
       correction: s.online === false ? 0 : online.correction(model.name, ref, row.ctx),
     }));
@@ -78,7 +84,16 @@ export async function runMosaic(rows: Row[], s: MosaicSettings): Promise<{ chose
           reason: 'chosen',
           status: ok ? 'succeeded' : 'failed',
           latencyMs: row.latencyMs[h]!,
-          decision: { context: row.ctx, candidates, probabilities: choice.probabilities, predicted: choice.predicted, chosen: h, exploration: s.exploration, objective: OBJECTIVE, model: model.name },
+          decision: {
+            context: row.ctx,
+            candidates,
+            probabilities: choice.probabilities,
+            predicted: choice.predicted,
+            chosen: h,
+            exploration: s.exploration,
+            objective: OBJECTIVE,
+            model: model.name,
+          },
         },
       ],
     });

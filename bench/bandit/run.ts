@@ -39,7 +39,8 @@ function recovery(rows: Row[], chosen: number[], best: number[], driftAt: number
     if (r.ctx.region !== DRIFT_REGION) continue;
     window.push({ got: r.expected[chosen[t]!]!, best: r.expected[best[t]!]! });
     if (window.length > RECOVERY_WINDOW) window.shift();
-    if (window.length === RECOVERY_WINDOW && window.reduce((a, w) => a + w.got, 0) >= 0.9 * window.reduce((a, w) => a + w.best, 0)) return t - driftAt;
+    if (window.length === RECOVERY_WINDOW && window.reduce((a, w) => a + w.got, 0) >= 0.9 * window.reduce((a, w) => a + w.best, 0))
+      return t - driftAt;
   }
   return null;
 }
@@ -47,11 +48,17 @@ function recovery(rows: Row[], chosen: number[], best: number[], driftAt: number
 function runVowpalWabbit(rows: Row[]): number[] | { error: string } {
   const python = path.join(loadConfig().cacheDir, 'venv', 'bin', 'python');
   const file = path.join(os.tmpdir(), `mosaic-bandit-stream-${process.pid}.jsonl`);
-  fs.writeFileSync(file, rows.map((r) => JSON.stringify({ ctx: r.ctx, handlers: HANDLERS, success: r.success, latencyMs: r.latencyMs })).join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    rows.map((r) => JSON.stringify({ ctx: r.ctx, handlers: HANDLERS, success: r.success, latencyMs: r.latencyMs })).join('\n') + '\n',
+  );
   try {
     const run = spawnSync(python, [path.join(__dirname, 'vw.py'), file, String(SEED)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (run.status !== 0) return { error: (run.stderr || run.error?.message || 'failed').trim().split('\n').at(-1)! };
-    return run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { chosen: number }).chosen);
+    return run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { chosen: number }).chosen);
   } finally {
     fs.rmSync(file, { force: true });
   }
@@ -64,7 +71,11 @@ async function decisionLatency(): Promise<{ p50Ms: number; p95Ms: number }> {
   const refs = Array.from({ length: 20 }, (_, i) => `handler-${i}@1`);
   const random = seededRandom(SEED);
   const rowsN = 2000;
-  const { network } = await train(Float32Array.from({ length: rowsN * FEATURE_DIM }, () => (random() < 0.05 ? 1 : 0)), Float32Array.from({ length: rowsN * 2 }, () => random()), { epochs: 1, batchSize: 256, learningRate: 0.01, seed: 1 });
+  const { network } = await train(
+    Float32Array.from({ length: rowsN * FEATURE_DIM }, () => (random() < 0.05 ? 1 : 0)),
+    Float32Array.from({ length: rowsN * 2 }, () => random()),
+    { epochs: 1, batchSize: 256, learningRate: 0.01, seed: 1 },
+  );
   const model = new LearnedModel({ version: 1, network, knownRefs: refs });
   const metrics = { latencyP50Ms: 80, latencyP95Ms: 200, errorRate: 0.05, calls: 1000, cpuMs: 0, memoryMb: 0 };
   const candidates = refs.map((ref) => ({ ref, metrics, preference: 0, correction: 0 }));
@@ -99,7 +110,13 @@ async function main() {
   const started = performance.now();
   // A retrain every 1,000 requests over everything logged so far (the horizon), the configured promotion margin
   // (MOSAIC_RETRAIN_MARGIN, default 0), and SquareCB with γ = 1000: about what VW's own schedule (10·√t) reaches by mid-run.
-  const mosaic = await runMosaic(rows, { exploration: { strategy: 'squarecb', gamma: 1000 }, retrainEvery: 1000, window: N, margin: loadConfig().learning.margin, seed: SEED });
+  const mosaic = await runMosaic(rows, {
+    exploration: { strategy: 'squarecb', gamma: 1000 },
+    retrainEvery: 1000,
+    window: N,
+    margin: loadConfig().learning.margin,
+    seed: SEED,
+  });
   const mosaicSeconds = (performance.now() - started) / 1000;
   const vw = runVowpalWabbit(rows);
   const policies: Record<string, number[] | { error: string }> = {
@@ -131,14 +148,24 @@ async function main() {
   console.log(`\noracle mean expected reward ${oracleReward.toFixed(3)} per request\n`);
   console.log('policy           regret (vs oracle)   mean reward   requests to 90 % after drift');
   for (const [name, r] of Object.entries(results)) {
-    console.log('regret' in r ? `${name.padEnd(16)} ${String(r.regret).padStart(10)}           ${r.meanReward.toFixed(3)}         ${r.recovery ?? 'not within the run'}` : `${name.padEnd(16)} ${r.error}`);
+    console.log(
+      'regret' in r
+        ? `${name.padEnd(16)} ${String(r.regret).padStart(10)}           ${r.meanReward.toFixed(3)}         ${r.recovery ?? 'not within the run'}`
+        : `${name.padEnd(16)} ${r.error}`,
+    );
   }
-  console.log(`\nmosaic: ${mosaic.retrains} retrains, ${mosaic.promotions} promoted, ${mosaic.trainSeconds.toFixed(1)} s training of ${mosaicSeconds.toFixed(1)} s total`);
+  console.log(
+    `\nmosaic: ${mosaic.retrains} retrains, ${mosaic.promotions} promoted, ${mosaic.trainSeconds.toFixed(1)} s training of ${mosaicSeconds.toFixed(1)} s total`,
+  );
 
   const latency = await decisionLatency();
   console.log(`decision over 20 candidates: p50 ${latency.p50Ms.toFixed(3)} ms, p95 ${latency.p95Ms.toFixed(3)} ms`);
   const retrain = await retrainSeconds([10_000, 25_000, 50_000, 100_000]);
-  console.log(`retrain (featurize + fit + OPE): ${Object.entries(retrain).map(([n, s]) => `${n}: ${s} s`).join(', ')}`);
+  console.log(
+    `retrain (featurize + fit + OPE): ${Object.entries(retrain)
+      .map(([n, s]) => `${n}: ${s} s`)
+      .join(', ')}`,
+  );
 
   console.log(
     JSON.stringify({
@@ -146,7 +173,12 @@ async function main() {
       seed: SEED,
       requests: N,
       results,
-      ratios: { mosaicVsEpsilonGreedy: ratio('epsilon-greedy'), mosaicVsVowpalWabbit: ratio('vowpal-wabbit'), mosaicVsStaticBest: ratio('static-best'), mosaicVsUniform: ratio('uniform') },
+      ratios: {
+        mosaicVsEpsilonGreedy: ratio('epsilon-greedy'),
+        mosaicVsVowpalWabbit: ratio('vowpal-wabbit'),
+        mosaicVsStaticBest: ratio('static-best'),
+        mosaicVsUniform: ratio('uniform'),
+      },
       targets: { vsEpsilonGreedy: 0.5, vsVowpalWabbit: 1.0, recoveryRequests: 1000, decisionP50Ms: 1, retrain100kSeconds: 60 },
       decisionLatencyMs: latency,
       retrainSeconds: retrain,

@@ -48,7 +48,9 @@ export function generate(n: number, seed: number): { rows: Row[]; drifted: strin
   const r0 = REGIONS.indexOf(DRIFT_REGION);
   for (let ty = 0; ty < TYPES.length; ty++) {
     for (let load = 0.05; load < 1; load += 0.1) {
-      const exp = HANDLERS.map((_, h) => successProbability(h, r0, ty, load, false) + OBJECTIVE.latencyMs * latency[h]! * (1 + loadLatency[h]! * load));
+      const exp = HANDLERS.map(
+        (_, h) => successProbability(h, r0, ty, load, false) + OBJECTIVE.latencyMs * latency[h]! * (1 + loadLatency[h]! * load),
+      );
       wins[exp.indexOf(Math.max(...exp))]!++;
     }
   }

@@ -67,7 +67,12 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
 
   'provision-bucket': {
     async run(ctx) {
-      const ref = await ctx.provider.createBucket({ key: ctx.key, name: name(ctx), region: ctx.request.region, tags: { account: ctx.request.account, workflow: ctx.workflowId } });
+      const ref = await ctx.provider.createBucket({
+        key: ctx.key,
+        name: name(ctx),
+        region: ctx.request.region,
+        tags: { account: ctx.request.account, workflow: ctx.workflowId },
+      });
       return { output: { endpoint: ref.attributes.path ?? ref.id, bucket: ref.id }, resources: [ref] };
     },
     ...undoMade,
@@ -78,7 +83,11 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       const spec = ctx.request.spec as { engine: string; sizeGb: number };
       const ref = await ctx.provider.createDatabase({ key: ctx.key, name: name(ctx), engine: spec.engine, sizeGb: spec.sizeGb });
       return {
-        output: { endpoint: `mongodb://${ref.attributes.user}@<server>/${ref.id}`, database: ref.id, secretFile: ref.attributes.secretFile ?? '' },
+        output: {
+          endpoint: `mongodb://${ref.attributes.user}@<server>/${ref.id}`,
+          database: ref.id,
+          secretFile: ref.attributes.secretFile ?? '',
+        },
         resources: [ref],
       };
     },
@@ -88,7 +97,14 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
   'provision-service': {
     async run(ctx) {
       const spec = ctx.request.spec as { command?: string[]; image?: string; instanceType?: string };
-      const ref = await ctx.provider.startService({ key: ctx.key, name: name(ctx), command: spec.command, image: spec.image, instanceType: spec.instanceType, region: ctx.request.region });
+      const ref = await ctx.provider.startService({
+        key: ctx.key,
+        name: name(ctx),
+        command: spec.command,
+        image: spec.image,
+        instanceType: spec.instanceType,
+        region: ctx.request.region,
+      });
       return { output: { endpoint: ref.attributes.url ?? ref.id, service: ref.id }, resources: [ref] };
     },
     ...undoMade,
@@ -112,11 +128,13 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
     async run(ctx) {
       const exposure = ctx.request.security.networkExposure;
       const allowed = exposure === 'public' ? ['0.0.0.0/0'] : exposure === 'internal' ? ['10.0.0.0/8'] : ['127.0.0.1/32'];
-      await ctx.connection.collection('network_policies').updateOne(
-        { _id: ctx.key as unknown as never },
-        { $setOnInsert: { endpoint: ctx.outputs.endpoint, exposure, allowed, account: ctx.request.account, createdAt: new Date() } },
-        { upsert: true },
-      );
+      await ctx.connection
+        .collection('network_policies')
+        .updateOne(
+          { _id: ctx.key as unknown as never },
+          { $setOnInsert: { endpoint: ctx.outputs.endpoint, exposure, allowed, account: ctx.request.account, createdAt: new Date() } },
+          { upsert: true },
+        );
       return { output: { networkPolicy: ctx.key, exposure }, resources: [] };
     },
     async undo(ctx) {
@@ -163,7 +181,10 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       });
       if (response.status >= 400 && response.status < 500) {
         // The receiver refused this notification; sending it again will not change its mind.
-        throw ApplicationFailure.nonRetryable(`notify: ${ctx.settings.notifyUrl} refused the notification with ${response.status}`, 'NotifyRejected');
+        throw ApplicationFailure.nonRetryable(
+          `notify: ${ctx.settings.notifyUrl} refused the notification with ${response.status}`,
+          'NotifyRejected',
+        );
       }
       if (!response.ok) throw new Error(`notify: ${ctx.settings.notifyUrl} answered ${response.status}`);
       return { output: { notified: String(response.status) }, resources: [] };

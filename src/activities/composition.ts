@@ -122,14 +122,16 @@ export function createCompositionActivities(deps: {
     async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])),
     { checkMs: 1000, reverifyMs },
   );
-  const metricsCache = ttlCache(1000, async () =>
-    new Map(
-      (await metrics.find({}).lean()).map((r) => {
-        const stored = { recent: r.recent ?? [], online: r.online };
-        // trim: written by the next counter flush, once per read (see the flush).
-        return [r.ref, { summary: summarize(r), ...lastOf(stored, ONLINE_WINDOW), trim: trimOf(stored, ONLINE_WINDOW) }];
-      }),
-    ),
+  const metricsCache = ttlCache(
+    1000,
+    async () =>
+      new Map(
+        (await metrics.find({}).lean()).map((r) => {
+          const stored = { recent: r.recent ?? [], online: r.online };
+          // trim: written by the next counter flush, once per read (see the flush).
+          return [r.ref, { summary: summarize(r), ...lastOf(stored, ONLINE_WINDOW), trim: trimOf(stored, ONLINE_WINDOW) }];
+        }),
+      ),
   );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {
@@ -137,7 +139,11 @@ export function createCompositionActivities(deps: {
     const cached = (await registryCache()).get(ref);
     if (cached) return cached;
     const [checked] = await withStorage('read handler', () => loadHandlers({ ref }));
-    if (!checked) throw ApplicationFailure.nonRetryable(`handler ${ref} is not registered, or was refused at load (see the audit log)`, 'HandlerUnavailable');
+    if (!checked)
+      throw ApplicationFailure.nonRetryable(
+        `handler ${ref} is not registered, or was refused at load (see the audit log)`,
+        'HandlerUnavailable',
+      );
     return checked;
   }
 
@@ -156,7 +162,12 @@ export function createCompositionActivities(deps: {
 
   async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
     const byRef = await metricsCache();
-    return Object.fromEntries(refs.map((ref) => [ref, byRef.get(ref)?.summary ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 }]));
+    return Object.fromEntries(
+      refs.map((ref) => [
+        ref,
+        byRef.get(ref)?.summary ?? { latencyP50Ms: 0, latencyP95Ms: 0, errorRate: 0, calls: 0, cpuMs: 0, memoryMb: 0 },
+      ]),
+    );
   }
 
   /** Between retrains: the recent error rate and the model's online correction in this region and resource type (learning/online.ts). */
@@ -165,7 +176,11 @@ export function createCompositionActivities(deps: {
     if (!row) return { correction: 0 };
     const recentErrorRate = row.recent.length ? row.recent.reduce((a, b) => a + b, 0) / row.recent.length : undefined;
     const { region, cell } = onlineKeys(ctx);
-    return { recentErrorRate, correction: row.online?.model === model ? correction(row.online.residuals[regionKey(region)], row.online.residuals[regionKey(cell)]) : 0 };
+    return {
+      recentErrorRate,
+      correction:
+        row.online?.model === model ? correction(row.online.residuals[regionKey(region)], row.online.residuals[regionKey(cell)]) : 0,
+    };
   }
 
   /**
@@ -175,46 +190,54 @@ export function createCompositionActivities(deps: {
    * (a newly served model starts a fresh window) or cutting windows the store
    * let grow (trimOf), then one update per handler version.
    */
-  const counters = writeBehind<CallMeasurement>(async (calls) => {
-    const updatedAt = new Date();
-    const updates = [...counterUpdates(calls, ONLINE_WINDOW)];
-    // Only where the last read saw another model's window. Unguarded in the
-    // filter, as a second condition would make FerretDB scan: a worker whose
-    // read is older than another's reset wipes the few residuals the new model
-    // has had since, once per promotion.
-    const held = await metricsCache();
-    const before = updates.flatMap(([ref, u]) => {
-      const row = held.get(ref);
-      let $set: Record<string, unknown> | undefined;
-      if (u.model && row?.online && row.online.model !== u.model) {
-        $set = { online: { model: u.model, residuals: {} } };
-      } else if (row?.trim) {
-        // Cut from the last read, once: that drops what was pushed since (at
-        // most a second of calls, once per window's worth of them); cutting
-        // again from the same read would drop every flush until the next read.
-        $set = row.trim;
-        row.trim = undefined;
-      }
-      return $set ? [{ updateOne: { filter: { _id: ref }, update: { $set } } }] : [];
-    });
-    await metrics.bulkWrite([
-      ...before,
-      ...updates.map(([ref, u]) => ({
-        updateOne: {
-          filter: { _id: ref },
-          update: { $inc: u.$inc, $push: u.$push, $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) }, $setOnInsert: { ref } },
-          upsert: true,
-        },
-      })),
-    ]);
-  }, {
-    intervalMs: COUNTER_FLUSH_MS,
-    // About an hour of a busy worker's calls with the store down; counters are
-    // derived data (the outcomes hold every call), so the oldest go first.
-    maxPending: 200_000,
-    onError: (err, { pending, dropped }) =>
-      logger?.warn({ err: (err as Error).message, pending, dropped }, 'handler counters not written yet; will retry'),
-  });
+  const counters = writeBehind<CallMeasurement>(
+    async (calls) => {
+      const updatedAt = new Date();
+      const updates = [...counterUpdates(calls, ONLINE_WINDOW)];
+      // Only where the last read saw another model's window. Unguarded in the
+      // filter, as a second condition would make FerretDB scan: a worker whose
+      // read is older than another's reset wipes the few residuals the new model
+      // has had since, once per promotion.
+      const held = await metricsCache();
+      const before = updates.flatMap(([ref, u]) => {
+        const row = held.get(ref);
+        let $set: Record<string, unknown> | undefined;
+        if (u.model && row?.online && row.online.model !== u.model) {
+          $set = { online: { model: u.model, residuals: {} } };
+        } else if (row?.trim) {
+          // Cut from the last read, once: that drops what was pushed since (at
+          // most a second of calls, once per window's worth of them); cutting
+          // again from the same read would drop every flush until the next read.
+          $set = row.trim;
+          row.trim = undefined;
+        }
+        return $set ? [{ updateOne: { filter: { _id: ref }, update: { $set } } }] : [];
+      });
+      await metrics.bulkWrite([
+        ...before,
+        ...updates.map(([ref, u]) => ({
+          updateOne: {
+            filter: { _id: ref },
+            update: {
+              $inc: u.$inc,
+              $push: u.$push,
+              $set: { updatedAt, ...(u.model ? { 'online.model': u.model } : {}) },
+              $setOnInsert: { ref },
+            },
+            upsert: true,
+          },
+        })),
+      ]);
+    },
+    {
+      intervalMs: COUNTER_FLUSH_MS,
+      // About an hour of a busy worker's calls with the store down; counters are
+      // derived data (the outcomes hold every call), so the oldest go first.
+      maxPending: 200_000,
+      onError: (err, { pending, dropped }) =>
+        logger?.warn({ err: (err as Error).message, pending, dropped }, 'handler counters not written yet; will retry'),
+    },
+  );
   deps.onStop?.(() => counters.drain());
 
   return {
@@ -234,7 +257,14 @@ export function createCompositionActivities(deps: {
         const byRef = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
-          request: { user: request.user, account: request.account, region: request.region, resourceType: request.resourceType, spec: request.spec, security: request.security },
+          request: {
+            user: request.user,
+            account: request.account,
+            region: request.region,
+            resourceType: request.resourceType,
+            spec: request.spec,
+            security: request.security,
+          },
           system: systemLoad(),
           handlers: await handlerMetrics([...byRef.keys()]),
         };
@@ -257,20 +287,43 @@ export function createCompositionActivities(deps: {
         const steps: PlannedStep[] = [];
         const explanation: string[] = [];
         for (const stage of evaluation.stages) {
-          const candidates = [...new Set(evaluation.trace.filter((t) => t.stage === stage.name && t.rule === 'candidate' && t.handler).map((t) => t.handler!))];
+          const candidates = [
+            ...new Set(
+              evaluation.trace.filter((t) => t.stage === stage.name && t.rule === 'candidate' && t.handler).map((t) => t.handler!),
+            ),
+          ];
           const eligible = stage.allowed.filter((ref) => byRef.has(ref));
           const missingRequired = stage.required.filter((ref) => !byRef.has(ref));
           if (missingRequired.length) {
-            throw ApplicationFailure.nonRetryable(`stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${request.resourceType}`, 'NoEligibleHandler');
+            throw ApplicationFailure.nonRetryable(
+              `stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${request.resourceType}`,
+              'NoEligibleHandler',
+            );
           }
           const toChoose = eligible.filter((ref) => !stage.required.includes(ref));
           if (!toChoose.length && !stage.required.length) {
-            const reasons = candidates.flatMap((ref) => (byRef.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`]));
-            throw ApplicationFailure.nonRetryable(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`, 'NoEligibleHandler');
+            const reasons = candidates.flatMap((ref) =>
+              byRef.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`],
+            );
+            throw ApplicationFailure.nonRetryable(
+              `no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`,
+              'NoEligibleHandler',
+            );
           }
           const make = (ref: string, probability: number, reason: PlannedStep['reason'], decision?: DecisionRecord): PlannedStep => {
             const h = byRef.get(ref)!;
-            return { stage: stage.name, ref, probability, reason, requires: h.requires, provides: h.provides, undo: h.undo, retry: h.retry, timeoutMs: h.timeoutMs, decision };
+            return {
+              stage: stage.name,
+              ref,
+              probability,
+              reason,
+              requires: h.requires,
+              provides: h.provides,
+              undo: h.undo,
+              retry: h.retry,
+              timeoutMs: h.timeoutMs,
+              decision,
+            };
           };
           for (const ref of stage.required) steps.push(make(ref, 1, 'required'));
           if (toChoose.length) {
@@ -302,12 +355,17 @@ export function createCompositionActivities(deps: {
               .filter((ref) => ref !== picked.ref && ref.split('@')[0] === id && byRef.get(ref)!.status === 'canary')
               .map((ref) => ({ ref, share: byRef.get(ref)!.canaryShare ?? 0.1 }));
             const choice = routeCanary(picked, canaries, Math.random);
-            steps.push(choice.canary ? make(choice.ref, choice.probability, 'canary') : make(choice.ref, choice.probability, 'chosen', decision));
+            steps.push(
+              choice.canary ? make(choice.ref, choice.probability, 'canary') : make(choice.ref, choice.probability, 'chosen', decision),
+            );
             prometheus.decision(choice.strategy);
-            explanation.push(`${stage.name}: ${model.name} chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`);
+            explanation.push(
+              `${stage.name}: ${model.name} chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`,
+            );
           }
           for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
-          for (const ref of candidates.filter((c) => !stage.allowed.includes(c))) explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));
+          for (const ref of candidates.filter((c) => !stage.allowed.includes(c)))
+            explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));
         }
         let levels: PlannedStep[][];
         try {
@@ -334,14 +392,21 @@ export function createCompositionActivities(deps: {
             const { code } = descriptor;
             if (code.kind === 'script') return runScript(ctx, code.source, descriptor.hostCapabilities, descriptor.timeoutMs);
             const implementation = BUILTIN_IMPLEMENTATIONS[descriptor.id];
-            if (!implementation) throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
+            if (!implementation)
+              throw ApplicationFailure.nonRetryable(`handler ${input.step.ref} has no implementation on this worker`, 'HandlerUnavailable');
             return implementation.run(ctx);
           }),
         );
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
-        return { output: result.output, resources: result.resources, latencyMs, cpuMs: result.cpuMs ?? charged(), memoryMb: result.memoryMb };
+        return {
+          output: result.output,
+          resources: result.resources,
+          latencyMs,
+          cpuMs: result.cpuMs ?? charged(),
+          memoryMb: result.memoryMb,
+        };
       } catch (err) {
         prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.

@@ -3,7 +3,9 @@ import mongoose from 'mongoose';
 
 /** Errors of the database driver or its connection: the server may come back, so worth retrying. */
 export function isStorageError(err: unknown): boolean {
-  return err instanceof mongoose.mongo.MongoError || err instanceof mongoose.Error || (err instanceof Error && err.name.startsWith('Mongo'));
+  return (
+    err instanceof mongoose.mongo.MongoError || err instanceof mongoose.Error || (err instanceof Error && err.name.startsWith('Mongo'))
+  );
 }
 
 /**

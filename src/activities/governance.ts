@@ -40,7 +40,6 @@ export interface ChangeResult {
   detail: string;
 }
 
-
 export function targetOf(payload: ChangePayload): string {
   switch (payload.operation) {
     case 'policy.apply':
@@ -103,7 +102,18 @@ export function createGovernanceActivities({ connection }: { connection: Connect
         // Whatever the malformed request claims, as text, so the audit log shows what was tried.
         const claimed = (value: unknown) => (typeof value === 'string' ? value.slice(0, 128) : 'invalid');
         const raw = input as { request?: { keyId?: unknown }; payload?: { operation?: unknown } } | null;
-        await withStorage('audit', () => record({ actor: claimed(raw?.request?.keyId), operation: claimed(raw?.payload?.operation), target: 'invalid', result: 'denied', reason: (err as Error).message }, 'audit-denied'));
+        await withStorage('audit', () =>
+          record(
+            {
+              actor: claimed(raw?.request?.keyId),
+              operation: claimed(raw?.payload?.operation),
+              target: 'invalid',
+              result: 'denied',
+              reason: (err as Error).message,
+            },
+            'audit-denied',
+          ),
+        );
         throw nonRetryable(err);
       }
       const { request, payload } = change;
@@ -124,7 +134,10 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             nonceSeen: () => previous !== null && previous.workflowId !== workflowId,
           });
         } catch (err) {
-          await record({ actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
+          await record(
+            { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+            'audit-denied',
+          );
           throw nonRetryable(err);
         }
         try {
@@ -136,7 +149,10 @@ export function createGovernanceActivities({ connection }: { connection: Connect
         } catch (err) {
           // Lost a race: another workflow claimed this nonce between our read and write.
           if ((err as { code?: number }).code === 11000) {
-            await record({ actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: 'nonce reused' }, 'audit-denied');
+            await record(
+              { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: 'nonce reused' },
+              'audit-denied',
+            );
             throw ApplicationFailure.nonRetryable(`nonce ${request.nonce} was already used`, 'NonceReused');
           }
           throw err;
@@ -146,10 +162,21 @@ export function createGovernanceActivities({ connection }: { connection: Connect
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */
-    async applyChange({ payload, actor, request }: { payload: ChangePayload; actor: VerifiedActor; request: SignedRequest }): Promise<ChangeResult> {
+    async applyChange({
+      payload,
+      actor,
+      request,
+    }: {
+      payload: ChangePayload;
+      actor: VerifiedActor;
+      request: SignedRequest;
+    }): Promise<ChangeResult> {
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
-        await record({ actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message }, 'audit-denied');
+        await record(
+          { actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+          'audit-denied',
+        );
         throw nonRetryable(err);
       };
       return withStorage('apply change', async () => {
@@ -168,9 +195,12 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             const existing = await policies.findOne({ name, version }).lean();
             if (existing && existing.contentHash !== hash) {
               return denied(
-                Object.assign(new Error(`${name} version ${version} exists with other content; versions are immutable: raise metadata.version`), {
-                  type: 'PolicyVersionExists',
-                }),
+                Object.assign(
+                  new Error(`${name} version ${version} exists with other content; versions are immutable: raise metadata.version`),
+                  {
+                    type: 'PolicyVersionExists',
+                  },
+                ),
               );
             }
             if (!existing) {
@@ -200,7 +230,11 @@ export function createGovernanceActivities({ connection }: { connection: Connect
           case 'policy.activate': {
             const { name, version } = payload;
             if (!(await policies.exists({ name, version }))) {
-              return denied(Object.assign(new Error(`policy ${name} has no version ${version}; see \`mosaic policy history ${name}\``), { type: 'PolicyNotFound' }));
+              return denied(
+                Object.assign(new Error(`policy ${name} has no version ${version}; see \`mosaic policy history ${name}\``), {
+                  type: 'PolicyNotFound',
+                }),
+              );
             }
             await heads.updateOne(
               { name },
@@ -214,7 +248,15 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             const keyId = keyIdOf(payload.publicKeyPem);
             await actors.updateOne(
               { keyId },
-              { $set: { publicKeyPem: payload.publicKeyPem, role: payload.role, name: payload.name, grantedBy: actor.keyId, grantedAt: new Date() } },
+              {
+                $set: {
+                  publicKeyPem: payload.publicKeyPem,
+                  role: payload.role,
+                  name: payload.name,
+                  grantedBy: actor.keyId,
+                  grantedAt: new Date(),
+                },
+              },
               { upsert: true },
             );
             result = { operation: payload.operation, target, detail: `role ${payload.role}` };
@@ -233,7 +275,10 @@ export function createGovernanceActivities({ connection }: { connection: Connect
         }
         // After the write, so a worker that reloads on seeing the new generation reads what was written.
         await bumpGeneration(connection, ...generationsChangedBy(payload));
-        await record({ actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail }, 'audit-allowed');
+        await record(
+          { actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail },
+          'audit-allowed',
+        );
         return result;
       });
     },

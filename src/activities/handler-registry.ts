@@ -43,12 +43,18 @@ export function handlerTarget(change: HandlerChange): string {
 const sameContent = (a: object, b: object) => canonicalJson(a) === canonicalJson(b);
 
 /** `request` is the signed request that carried the change: a registration keeps it, to be checked again at every load. */
-export async function applyHandlerChange(connection: Connection, change: HandlerChange, actor: string, request: SignedRequest): Promise<string> {
+export async function applyHandlerChange(
+  connection: Connection,
+  change: HandlerChange,
+  actor: string,
+  request: SignedRequest,
+): Promise<string> {
   const handlers = handlerModel(connection);
   // Kept on every row whose status it sets, to be checked again at every load (signedStatus).
   const statusChange = { request, payload: change };
   const mustExist = async (ref: string) => {
-    if (!(await handlers.exists({ ref }))) throw new RegistryChangeRefused('HandlerNotFound', `no handler ${ref}; see \`mosaic handler list\``);
+    if (!(await handlers.exists({ ref })))
+      throw new RegistryChangeRefused('HandlerNotFound', `no handler ${ref}; see \`mosaic handler list\``);
   };
   switch (change.operation) {
     case 'handler.register': {
@@ -59,18 +65,28 @@ export async function applyHandlerChange(connection: Connection, change: Handler
       }
       const d = parsed.data;
       if (d.code.kind === 'builtin' && !BUILTIN_IMPLEMENTATIONS[d.id]) {
-        throw new RegistryChangeRefused('InvalidHandler', `no built-in implementation named ${d.id}; register user code with code.kind "script"`);
+        throw new RegistryChangeRefused(
+          'InvalidHandler',
+          `no built-in implementation named ${d.id}; register user code with code.kind "script"`,
+        );
       }
       const ref = refOf(d);
       const existing = await handlers.findOne({ ref }).lean();
       if (existing) {
         if (!sameContent(parseStored(existing), d)) {
-          throw new RegistryChangeRefused('HandlerVersionExists', `${ref} exists with other content; versions are immutable: register a new version`);
+          throw new RegistryChangeRefused(
+            'HandlerVersionExists',
+            `${ref} exists with other content; versions are immutable: register a new version`,
+          );
         }
         return `${ref} already registered`;
       }
       const registration = { request, payload: change };
-      await handlers.updateOne({ ref }, { $setOnInsert: { ...d, ref, registeredBy: actor, registeredAt: new Date(), registration } }, { upsert: true });
+      await handlers.updateOne(
+        { ref },
+        { $setOnInsert: { ...d, ref, registeredBy: actor, registeredAt: new Date(), registration } },
+        { upsert: true },
+      );
       return `${ref} registered (${d.status})`;
     }
     case 'handler.promote': {
@@ -98,9 +114,13 @@ export async function applyHandlerChange(connection: Connection, change: Handler
 function statusOf(change: HandlerChange, ref: string, id: string): Pick<HandlerDescriptor, 'status' | 'canaryShare'> | undefined {
   switch (change.operation) {
     case 'handler.promote':
-      return change.ref === ref ? { status: change.status, canaryShare: change.status === 'canary' ? (change.canaryShare ?? 0.1) : undefined } : undefined;
+      return change.ref === ref
+        ? { status: change.status, canaryShare: change.status === 'canary' ? (change.canaryShare ?? 0.1) : undefined }
+        : undefined;
     case 'handler.rollback':
-      return change.id === id ? { status: `${change.id}@${change.version}` === ref ? 'active' : 'retired', canaryShare: undefined } : undefined;
+      return change.id === id
+        ? { status: `${change.id}@${change.version}` === ref ? 'active' : 'retired', canaryShare: undefined }
+        : undefined;
     case 'handler.retire':
       return change.ref === ref ? { status: 'retired', canaryShare: undefined } : undefined;
     case 'handler.register':
@@ -109,7 +129,11 @@ function statusOf(change: HandlerChange, ref: string, id: string): Pick<HandlerD
 }
 
 /** The status the version may have: set by its last signed status change, or else as registered. */
-function signedStatus(row: StoredHandler, registered: HandlerDescriptor, publicKeyOf: (keyId: string) => string | undefined): Pick<HandlerDescriptor, 'status' | 'canaryShare'> {
+function signedStatus(
+  row: StoredHandler,
+  registered: HandlerDescriptor,
+  publicKeyOf: (keyId: string) => string | undefined,
+): Pick<HandlerDescriptor, 'status' | 'canaryShare'> {
   if (!row.statusChange) return { status: registered.status, canaryShare: registered.canaryShare };
   const { request, payload } = row.statusChange;
   const publicKeyPem = publicKeyOf(request.keyId);
@@ -124,7 +148,9 @@ const DESCRIPTOR_FIELDS = Object.keys(handlerDescriptorSchema.shape) as (keyof S
 
 /** A stored row as a descriptor; parsing restores defaults (empty lists) the store may drop. */
 export const parseStored = (row: StoredHandler): HandlerDescriptor =>
-  handlerDescriptorSchema.parse(Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k]])));
+  handlerDescriptorSchema.parse(
+    Object.fromEntries(DESCRIPTOR_FIELDS.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k]])),
+  );
 
 // Changed after registration by promote, rollback and retire, each a signed and audited change of its own (checked by signedStatus).
 const signedPart = ({ status: _s, canaryShare: _c, ...rest }: HandlerDescriptor) => rest;
@@ -145,12 +171,14 @@ export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: stri
   } else {
     const { request, payload } = row.registration ?? {};
     if (!request || !payload) throw new Error(`${row.ref} has no signed registration on record`);
-    if (request.keyId !== row.registeredBy) throw new Error(`${row.ref} was registered by ${row.registeredBy} but carries a request signed by ${request.keyId}`);
+    if (request.keyId !== row.registeredBy)
+      throw new Error(`${row.ref} was registered by ${row.registeredBy} but carries a request signed by ${request.keyId}`);
     const publicKeyPem = publicKeyOf(request.keyId);
     if (!publicKeyPem) throw new Error(`${row.ref} was registered by ${request.keyId}, which is no longer an actor`);
     verifySignature(request, payload, publicKeyPem);
     const change = payload as Partial<Extract<HandlerChange, { operation: 'handler.register' }>>;
-    if (change.operation !== 'handler.register') throw new Error(`${row.ref} carries a signed ${String(change.operation)}, not a registration`);
+    if (change.operation !== 'handler.register')
+      throw new Error(`${row.ref} carries a signed ${String(change.operation)}, not a registration`);
     registered = handlerDescriptorSchema.parse(change.descriptor);
   }
   if (refOf(registered) !== row.ref || !sameContent(signedPart(registered), signedPart(stored))) {
@@ -160,7 +188,9 @@ export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: stri
   // The share matters (and is compared) only while the version is a canary: rollback and retire leave an old one behind.
   const canary = stored.status === 'canary';
   if (status.status !== stored.status || (canary && status.canaryShare !== stored.canaryShare)) {
-    throw new Error(`${row.ref} is ${stored.status}${canary ? ` (${stored.canaryShare ?? 'no share'})` : ''}, which no signed change made it`);
+    throw new Error(
+      `${row.ref} is ${stored.status}${canary ? ` (${stored.canaryShare ?? 'no share'})` : ''}, which no signed change made it`,
+    );
   }
   return stored;
 }

@@ -64,7 +64,8 @@ export interface ModelStatus {
   latest?: ModelSummary;
 }
 
-const interval = (e: { value: number; lower: number; upper: number }) => `${e.value.toFixed(4)} [${e.lower.toFixed(4)}, ${e.upper.toFixed(4)}]`;
+const interval = (e: { value: number; lower: number; upper: number }) =>
+  `${e.value.toFixed(4)} [${e.lower.toFixed(4)}, ${e.upper.toFixed(4)}]`;
 
 function summary(v: PolicyModelVersion, activeVersion?: number): ModelSummary {
   return {
@@ -86,7 +87,12 @@ function summary(v: PolicyModelVersion, activeVersion?: number): ModelSummary {
   };
 }
 
-export function createLearningActivities(deps: { connection: Connection; config: Config; store: ModelStore; serving: () => Promise<{ model: DecisionModel; refused?: { version: number; reason: string } }> }) {
+export function createLearningActivities(deps: {
+  connection: Connection;
+  config: Config;
+  store: ModelStore;
+  serving: () => Promise<{ model: DecisionModel; refused?: { version: number; reason: string } }>;
+}) {
   const { connection, config, store, serving } = deps;
   const outcomes = outcomeModel(connection);
   const leases = retrainLeaseModel(connection);
@@ -155,14 +161,24 @@ export function createLearningActivities(deps: { connection: Connection; config:
       const since = new Date(Date.now() - (horizonDays ?? config.learning.horizonDays) * 86_400_000);
       const set = new TrainingSet();
       await withStorage('read outcomes', async () => {
-        const cursor = outcomes.find({ at: { $gte: since } }, { workflowId: 1, at: 1, steps: 1 }).sort({ at: 1 }).lean().cursor({ batchSize: PAGE });
+        const cursor = outcomes
+          .find({ at: { $gte: since } }, { workflowId: 1, at: 1, steps: 1 })
+          .sort({ at: 1 })
+          .lean()
+          .cursor({ batchSize: PAGE });
         for await (const outcome of cursor) {
           set.add(outcome);
           if (set.outcomes % PAGE === 0) Context.current().heartbeat({ outcomes: set.outcomes });
         }
       });
       if (set.decisions < config.learning.minDecisions || set.rows === 0) {
-        return { status: 'not-enough-data', outcomes: set.outcomes, decisions: set.decisions, needed: config.learning.minDecisions, excluded: set.excluded };
+        return {
+          status: 'not-enough-data',
+          outcomes: set.outcomes,
+          decisions: set.decisions,
+          needed: config.learning.minDecisions,
+          excluded: set.excluded,
+        };
       }
       const { network, loss } = await set.fit({ ...DEFAULT_TRAINING, onEpoch: (epoch) => Context.current().heartbeat({ epoch }) });
       const version = await withStorage('read models', () => store.nextVersion());
@@ -177,7 +193,16 @@ export function createLearningActivities(deps: { connection: Connection; config:
             trainedBy: runId,
             createdAt: new Date(),
             knownRefs: [...set.refs],
-            training: { from: set.from, to: set.to, outcomes: set.outcomes, rows: set.rows, heldOut: set.heldOut.length, excluded: set.excluded, loss, seconds },
+            training: {
+              from: set.from,
+              to: set.to,
+              outcomes: set.outcomes,
+              rows: set.rows,
+              heldOut: set.heldOut.length,
+              excluded: set.excluded,
+              loss,
+              seconds,
+            },
             evaluation: { against: current.name, ...evaluation },
           },
           network,
@@ -208,13 +233,26 @@ export function createLearningActivities(deps: { connection: Connection; config:
      * a corrupt or incompatible model is refused here, not by every worker.
      * Without a version, a rollback goes back to the version served before.
      */
-    async activatePolicyModel(input: { version?: number; by: string; reason: string; action: 'promote' | 'rollback' }): Promise<{ version: number; name: string; previous?: number }> {
+    async activatePolicyModel(input: {
+      version?: number;
+      by: string;
+      reason: string;
+      action: 'promote' | 'rollback';
+    }): Promise<{ version: number; name: string; previous?: number }> {
       const active = await withStorage('read the active model', () => store.active());
       let version = input.version;
       if (version === undefined) {
-        if (input.action !== 'rollback') throw ApplicationFailure.nonRetryable('promote needs a model version; list them with `mosaic model history`', 'InvalidModelChange');
+        if (input.action !== 'rollback')
+          throw ApplicationFailure.nonRetryable(
+            'promote needs a model version; list them with `mosaic model history`',
+            'InvalidModelChange',
+          );
         const earlier = [...(active?.history ?? [])].reverse().find((h) => h.version !== active?.version);
-        if (!earlier) throw ApplicationFailure.nonRetryable('there is no earlier model version to roll back to; see `mosaic model history`', 'InvalidModelChange');
+        if (!earlier)
+          throw ApplicationFailure.nonRetryable(
+            'there is no earlier model version to roll back to; see `mosaic model history`',
+            'InvalidModelChange',
+          );
         version = earlier.version;
       }
       try {
@@ -236,7 +274,16 @@ export function createLearningActivities(deps: { connection: Connection; config:
             const last = active?.history.at(-1);
             const { model, refused } = await serving();
             return {
-              active: active && last ? { version: active.version, name: modelName(active.version), by: last.by, reason: last.reason, at: new Date(last.at).toISOString() } : undefined,
+              active:
+                active && last
+                  ? {
+                      version: active.version,
+                      name: modelName(active.version),
+                      by: last.by,
+                      reason: last.reason,
+                      at: new Date(last.at).toISOString(),
+                    }
+                  : undefined,
               serving: model.name,
               refused,
               versions: await store.versions.countDocuments(),

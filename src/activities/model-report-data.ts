@@ -10,7 +10,18 @@ import type { PolicyModelPointer, PolicyModelVersion } from '../models/policy-mo
 export interface ReportData {
   generatedAt: string;
   active?: number;
-  versions: { version: number; name: string; createdAt: string; loss: number[]; candidate: OpeReport; current: OpeReport; against: string; logged: number; promoted?: boolean; reason?: string }[];
+  versions: {
+    version: number;
+    name: string;
+    createdAt: string;
+    loss: number[];
+    candidate: OpeReport;
+    current: OpeReport;
+    against: string;
+    logged: number;
+    promoted?: boolean;
+    reason?: string;
+  }[];
   /** Mean reward of the model's decisions per time bucket. */
   rewardOverTime: { bucketStart: string; byModel: Record<string, { reward: number; n: number }> }[];
   /** Share of decisions each handler version got, per stage. */
@@ -21,7 +32,12 @@ export interface ReportData {
 const BUCKETS = 24;
 
 /** The newest `limit` outcomes, read page by page, reduced to the report's series. */
-export async function reportData(outcomes: Model<StoredOutcome>, versions: PolicyModelVersion[], active: PolicyModelPointer | null, limit: number): Promise<ReportData> {
+export async function reportData(
+  outcomes: Model<StoredOutcome>,
+  versions: PolicyModelVersion[],
+  active: PolicyModelPointer | null,
+  limit: number,
+): Promise<ReportData> {
   const decisions: { at: number; model: string; stage: string; ref: string; reward: number }[] = [];
   let count = 0;
   for await (const o of outcomes.find({}, { at: 1, steps: 1 }).sort({ at: -1 }).limit(limit).lean().cursor({ batchSize: 1000 })) {
@@ -29,7 +45,13 @@ export async function reportData(outcomes: Model<StoredOutcome>, versions: Polic
     for (const s of o.steps) {
       const record = decisionOf(s.decision);
       if (!record || s.status === 'skipped') continue;
-      decisions.push({ at: new Date(o.at).getTime(), model: record.model, stage: s.stage, ref: s.ref, reward: reward(record.objective, s) });
+      decisions.push({
+        at: new Date(o.at).getTime(),
+        model: record.model,
+        stage: s.stage,
+        ref: s.ref,
+        reward: reward(record.objective, s),
+      });
     }
   }
   const start = Math.min(...decisions.map((d) => d.at));

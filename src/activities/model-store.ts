@@ -6,7 +6,13 @@ import type { Network } from '../learning/network';
 import { tfReady } from '../learning/network';
 import { LearnedModel, type TrainedModel } from '../learning/policy';
 import { metrics } from '../observability/metrics';
-import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, type PolicyModelPointer, type PolicyModelVersion } from '../models/policy-model';
+import {
+  policyModelChunkModel,
+  policyModelPointerModel,
+  policyModelVersionModel,
+  type PolicyModelPointer,
+  type PolicyModelVersion,
+} from '../models/policy-model';
 import { appendAudit } from './trust';
 
 /** Weights are split into documents well under MongoDB's 16 MB limit. */
@@ -30,10 +36,20 @@ export function createModelStore(connection: Connection, key: Buffer) {
       const { header, data } = encodeNetwork(network);
       const ops = [];
       for (let index = 0, at = 0; at < data.length; index++, at += CHUNK_BYTES) {
-        ops.push({ updateOne: { filter: { version: doc.version, index }, update: { $set: { data: data.subarray(at, at + CHUNK_BYTES) } }, upsert: true } });
+        ops.push({
+          updateOne: {
+            filter: { version: doc.version, index },
+            update: { $set: { data: data.subarray(at, at + CHUNK_BYTES) } },
+            upsert: true,
+          },
+        });
       }
       if (ops.length) await chunks.bulkWrite(ops);
-      await versions.updateOne({ version: doc.version }, { $setOnInsert: { ...doc, artifact: sealHeader(key, doc.version, header, doc.knownRefs) } }, { upsert: true });
+      await versions.updateOne(
+        { version: doc.version },
+        { $setOnInsert: { ...doc, artifact: sealHeader(key, doc.version, header, doc.knownRefs) } },
+        { upsert: true },
+      );
     },
 
     /** A stored version ready to serve, or ModelRefused saying why it cannot be. */
@@ -122,7 +138,10 @@ export function createModelServer(store: ModelStore, logger?: Pick<Logger, 'warn
       if (!(err instanceof ModelRefused)) throw err;
       refusedVersion = active.version;
       serving = { ...serving, refused: { version: active.version, reason: err.message } };
-      logger?.warn({ version: active.version, reason: err.message, keeping: serving.model.name }, 'refused a stored decision model; keeping the current one');
+      logger?.warn(
+        { version: active.version, reason: err.message, keeping: serving.model.name },
+        'refused a stored decision model; keeping the current one',
+      );
     }
   }
 

@@ -8,7 +8,15 @@ import corpus from '../negotiation/data/workload-corpus.json';
 import { compareUsage, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
 import type { PersonaBody } from '../negotiation/persona';
 import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
-import { ProposalInvalid, reviseProposal, solve, type Proposal, type ProposalChanges, type Requirements, type SolveResult } from '../negotiation/solver';
+import {
+  ProposalInvalid,
+  reviseProposal,
+  solve,
+  type Proposal,
+  type ProposalChanges,
+  type Requirements,
+  type SolveResult,
+} from '../negotiation/solver';
 import { TextModel, type LabelledDescription } from '../negotiation/text-model';
 import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
@@ -72,7 +80,11 @@ function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined 
   }
 }
 
-export function createNegotiationActivities(deps: { connection: Connection; providers: Record<string, Provider>; settings: NegotiationSettings }) {
+export function createNegotiationActivities(deps: {
+  connection: Connection;
+  providers: Record<string, Provider>;
+  settings: NegotiationSettings;
+}) {
   const { connection, providers, settings } = deps;
   const observations = observationModel(connection);
 
@@ -81,10 +93,15 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
   async function textModel(): Promise<TextModel> {
     const count = await observations.countDocuments();
     if (!model || model.count !== count) {
-      const learned = (await observations.find().lean()).map((o) => ({ text: o.text, role: o.role, profile: o.profile }) as LabelledDescription);
+      const learned = (await observations.find().lean()).map(
+        (o) => ({ text: o.text, role: o.role, profile: o.profile }) as LabelledDescription,
+      );
       const previous = model?.model;
       model = { count, model: TextModel.train([...EXAMPLES, ...learned]) };
-      previous?.then((m) => m.dispose(), () => undefined);
+      previous?.then(
+        (m) => m.dispose(),
+        () => undefined,
+      );
     }
     return model.model;
   }
@@ -130,12 +147,25 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
         constraints: request.constraints,
       };
       const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
-      await withStorage('count persona use', () => countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }));
-      return { request, analysis, requirements, persona: { account: counted.account, name: counted.name, version: counted.version }, ingress: persona.security.ingress };
+      await withStorage('count persona use', () =>
+        countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }),
+      );
+      return {
+        request,
+        analysis,
+        requirements,
+        persona: { account: counted.account, name: counted.name, version: counted.version },
+        ingress: persona.security.ingress,
+      };
     },
 
     /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
-    async proposeInstances(input: { requirements: Requirements; round: number; k: number; after?: 'reject' | 'addConstraints' }): Promise<SolveResult> {
+    async proposeInstances(input: {
+      requirements: Requirements;
+      round: number;
+      k: number;
+      after?: 'reject' | 'addConstraints';
+    }): Promise<SolveResult> {
       const result = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
       // New proposals end the round the response asked for them; a conflict leaves the round open,
       // except on the first proposals, where it ends the negotiation.
@@ -155,11 +185,19 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     },
 
     /** A round has waited its time: tell the configured webhook, once per round and reminder. */
-    async sendReminder(input: { negotiationId: string; round: number; reminder: number; proposals: string[] }): Promise<{ sent: boolean; status?: number }> {
+    async sendReminder(input: {
+      negotiationId: string;
+      round: number;
+      reminder: number;
+      proposals: string[];
+    }): Promise<{ sent: boolean; status?: number }> {
       if (!settings.webhookUrl) return { sent: false };
       const response = await fetch(settings.webhookUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `${input.negotiationId}/round-${input.round}/reminder-${input.reminder}` },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': `${input.negotiationId}/round-${input.round}/reminder-${input.reminder}`,
+        },
         body: JSON.stringify({ event: 'negotiation.waiting', ...input }),
         signal: AbortSignal.timeout(10_000),
       });
@@ -174,18 +212,31 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
      * The agreed configuration, made once: every side effect is keyed by the
      * negotiation, so a retry (or a second worker) finds what the first made.
      */
-    async provisionInstance(input: { negotiationId: string; provider: string; proposal: Proposal; ingress: PersonaBody['security']['ingress'] }): Promise<ProvisionedInstance> {
+    async provisionInstance(input: {
+      negotiationId: string;
+      provider: string;
+      proposal: Proposal;
+      ingress: PersonaBody['security']['ingress'];
+    }): Promise<ProvisionedInstance> {
       const provider = providerOf(input.provider);
       const { proposal: p } = input;
       try {
         return await whileHeartbeating(async () => {
-          const key = p.security.encryption === 'kms' ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region }) : undefined;
+          const key =
+            p.security.encryption === 'kms'
+              ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region })
+              : undefined;
           const instance = await provider.startService({
             key: `${input.negotiationId}/instance`,
             name: `negotiated-${input.negotiationId}`,
             instanceType: p.instanceType,
             region: p.region,
-            volumes: Array.from({ length: p.storage.volumes }, () => ({ type: p.storage.volumeType, sizeGb: p.storage.sizeGbEach, iops: p.storage.iopsEach, kmsKeyId: key?.id })),
+            volumes: Array.from({ length: p.storage.volumes }, () => ({
+              type: p.storage.volumeType,
+              sizeGb: p.storage.sizeGbEach,
+              iops: p.storage.iopsEach,
+              kmsKeyId: key?.id,
+            })),
             tenancy: p.security.tenancy,
             ingress: input.ingress,
           });
@@ -198,12 +249,22 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
     },
 
     /** Usage counters of the persona: once per negotiation however often retried. */
-    async concludeNegotiation(input: { negotiationId: string; persona?: Analysed['persona']; agreed: boolean; rounds: number; status?: string }): Promise<void> {
+    async concludeNegotiation(input: {
+      negotiationId: string;
+      persona?: Analysed['persona'];
+      agreed: boolean;
+      rounds: number;
+      status?: string;
+    }): Promise<void> {
       if (input.agreed) metrics.negotiationRound('accept');
       metrics.outcome('negotiate', input.agreed ? 'agreed' : (input.status ?? 'not-agreed'));
       if (!input.persona) return;
       await withStorage('count persona agreement', () =>
-        countUsage(connection, input.persona!, `${input.negotiationId}/concluded`, { used: 0, agreements: input.agreed ? 1 : 0, rounds: input.agreed ? input.rounds : 0 }),
+        countUsage(connection, input.persona!, `${input.negotiationId}/concluded`, {
+          used: 0,
+          agreements: input.agreed ? 1 : 0,
+          rounds: input.agreed ? input.rounds : 0,
+        }),
       );
     },
 
@@ -214,7 +275,11 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
      * running cost comes with a right-sizing recommendation.
      */
     async reviewInstance(input: ReviewInput): Promise<Review> {
-      const observed = input.reported ?? (input.provisioned.instance.provider === 'local' ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt)) : undefined);
+      const observed =
+        input.reported ??
+        (input.provisioned.instance.provider === 'local'
+          ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt))
+          : undefined);
       const since = new Date(input.provisioned.provisionedAt);
       const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed);
       if (!observed) return { cost };
@@ -234,7 +299,16 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
         return createPersonaVersion(
           connection,
           caller,
-          { name, description: body.description, role: body.role, tags: body.tags, performance: { series: evolution.series, storageGb: body.performance.storageGb }, security: body.security, lifecycle: body.lifecycle, cost: body.cost },
+          {
+            name,
+            description: body.description,
+            role: body.role,
+            tags: body.tags,
+            performance: { series: evolution.series, storageGb: body.performance.storageGb },
+            security: body.security,
+            lifecycle: body.lifecycle,
+            cost: body.cost,
+          },
           { visibility: 'private', status: 'proposed', parentVersion: owned ? basis.version : undefined, derivedFrom: input.negotiationId },
         );
       });
@@ -242,7 +316,15 @@ export function createNegotiationActivities(deps: { connection: Connection; prov
         await withStorage('record observation', () =>
           observations.updateOne(
             { key: input.negotiationId },
-            { $setOnInsert: { key: input.negotiationId, text: input.request.workload.kind === 'text' ? input.request.workload.text : '', role: input.analysis.role, profile: evolution.observedProfile, observedAt: new Date() } },
+            {
+              $setOnInsert: {
+                key: input.negotiationId,
+                text: input.request.workload.kind === 'text' ? input.request.workload.text : '',
+                role: input.analysis.role,
+                profile: evolution.observedProfile,
+                observedAt: new Date(),
+              },
+            },
             { upsert: true },
           ),
         );

@@ -32,16 +32,29 @@ export interface Caller {
 
 const callerSchema = { user: z.string().min(1), account: z.string().min(1) };
 export const personaOperationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('list'), ...callerSchema, role: z.enum(ROLES).optional(), tag: z.string().optional(), search: z.string().optional() }),
+  z.strictObject({
+    kind: z.literal('list'),
+    ...callerSchema,
+    role: z.enum(ROLES).optional(),
+    tag: z.string().optional(),
+    search: z.string().optional(),
+  }),
   z.strictObject({ kind: z.literal('show'), ...callerSchema, ref: z.string().min(1) }),
   z.strictObject({ kind: z.literal('create'), ...callerSchema, persona: z.unknown(), visibility: z.enum(VISIBILITIES).default('private') }),
-  z.strictObject({ kind: z.literal('publish'), ...callerSchema, ref: z.string().min(1), visibility: z.enum(VISIBILITIES).default('public') }),
+  z.strictObject({
+    kind: z.literal('publish'),
+    ...callerSchema,
+    ref: z.string().min(1),
+    visibility: z.enum(VISIBILITIES).default('public'),
+  }),
 ]);
 export type PersonaOperation = z.input<typeof personaOperationSchema>;
 
 /** Who may see a version: everyone if public, its account if shared there, else its creator. */
 export function visibleTo(caller: Caller): Record<string, unknown> {
-  return { $or: [{ visibility: 'public' }, { visibility: 'account', account: caller.account }, { account: caller.account, creator: caller.user }] };
+  return {
+    $or: [{ visibility: 'public' }, { visibility: 'account', account: caller.account }, { account: caller.account, creator: caller.user }],
+  };
 }
 
 /** The versions as callers see them: without the store's id, with their usage summed from the ledger. */
@@ -67,16 +80,24 @@ export async function seedBuiltinPersonas(connection: Connection): Promise<void>
   // inserted first is the row this one meant to write.
   await personas
     .bulkWrite(
-    BUILTIN_PERSONAS.map((body) => ({
-      updateOne: {
-        filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
-        update: {
-          $setOnInsert: { ...body, account: BUILTIN_ACCOUNT, creator: 'mosaic', version: 1, visibility: 'public', status: 'active', createdAt: new Date() },
+      BUILTIN_PERSONAS.map((body) => ({
+        updateOne: {
+          filter: { account: BUILTIN_ACCOUNT, name: body.name, version: 1 },
+          update: {
+            $setOnInsert: {
+              ...body,
+              account: BUILTIN_ACCOUNT,
+              creator: 'mosaic',
+              version: 1,
+              visibility: 'public',
+              status: 'active',
+              createdAt: new Date(),
+            },
+          },
+          upsert: true,
         },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
+      })),
+      { ordered: false },
     )
     .catch((err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
@@ -135,9 +156,21 @@ export async function createPersonaVersion(
 }
 
 /** Counts one negotiation of a persona once, however often it is retried. */
-export async function countUsage(connection: Connection, persona: { account: string; name: string; version: number }, key: string, usage: { used: number; agreements: number; rounds: number }): Promise<void> {
+export async function countUsage(
+  connection: Connection,
+  persona: { account: string; name: string; version: number },
+  key: string,
+  usage: { used: number; agreements: number; rounds: number },
+): Promise<void> {
   try {
-    await personaUsageModel(connection).create({ _id: key, account: persona.account, name: persona.name, version: persona.version, ...usage, countedAt: new Date() });
+    await personaUsageModel(connection).create({
+      _id: key,
+      account: persona.account,
+      name: persona.name,
+      version: persona.version,
+      ...usage,
+      countedAt: new Date(),
+    });
   } catch (err) {
     // Counted already, by an earlier attempt of the same step.
     if ((err as { code?: number }).code !== 11000) throw err;
@@ -150,7 +183,8 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
     /** The persona marketplace: list and search, show, create a version, publish. */
     async personaOperation(input: PersonaOperation): Promise<unknown> {
       const parsed = personaOperationSchema.safeParse(input);
-      if (!parsed.success) throw nonRetryable(new PersonaRefused(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
+      if (!parsed.success)
+        throw nonRetryable(new PersonaRefused(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
       const op = parsed.data;
       const caller = { user: op.user, account: op.account };
       try {
@@ -164,18 +198,17 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
               const rows = ((await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[]).filter(
                 (r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words),
               );
-              return (await withUsage(connection, rows))
-                .map((r) => ({
-                  ref: `${r.name}@${r.version}`,
-                  account: r.account,
-                  role: r.role,
-                  visibility: r.visibility,
-                  status: r.status,
-                  tags: r.tags,
-                  timesUsed: r.usage.timesUsed,
-                  agreements: r.usage.agreements,
-                  averageRounds: r.usage.agreements ? Math.round((r.usage.totalRounds / r.usage.agreements) * 10) / 10 : 0,
-                }));
+              return (await withUsage(connection, rows)).map((r) => ({
+                ref: `${r.name}@${r.version}`,
+                account: r.account,
+                role: r.role,
+                visibility: r.visibility,
+                status: r.status,
+                tags: r.tags,
+                timesUsed: r.usage.timesUsed,
+                agreements: r.usage.agreements,
+                averageRounds: r.usage.agreements ? Math.round((r.usage.totalRounds / r.usage.agreements) * 10) / 10 : 0,
+              }));
             }
             case 'show':
               return strip(connection, await findPersona(connection, op.ref, caller));
@@ -187,13 +220,17 @@ export function createPersonaStoreActivities({ connection }: { connection: Conne
                 throw new PersonaRefused(`only ${found.account}'s members may publish ${found.name}@${found.version}`);
               }
               // Publishing a proposed version also makes it the active one: its owner accepts the evolution.
-              await personas.updateOne({ account: found.account, name: found.name, version: found.version }, { $set: { visibility: op.visibility, status: 'active' } });
+              await personas.updateOne(
+                { account: found.account, name: found.name, version: found.version },
+                { $set: { visibility: op.visibility, status: 'active' } },
+              );
               return strip(connection, { ...found, visibility: op.visibility, status: 'active' });
             }
           }
         });
       } catch (err) {
-        if (err instanceof UnknownPersona || err instanceof PersonaRefused || (err as Error).name === 'InvalidPersona') throw nonRetryable(err);
+        if (err instanceof UnknownPersona || err instanceof PersonaRefused || (err as Error).name === 'InvalidPersona')
+          throw nonRetryable(err);
         throw err;
       }
     },

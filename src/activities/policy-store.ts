@@ -68,7 +68,14 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
                 'PolicyNotFound',
               );
             }
-            return { name: doc.name, version: doc.version, source: doc.source, signedBy: doc.signedBy, appliedBy: doc.appliedBy, appliedAt: doc.appliedAt.toISOString() };
+            return {
+              name: doc.name,
+              version: doc.version,
+              source: doc.source,
+              signedBy: doc.signedBy,
+              appliedBy: doc.appliedBy,
+              appliedAt: doc.appliedAt.toISOString(),
+            };
           }
           case 'history': {
             const head = await heads.findOne({ name: query.name }).lean();
@@ -86,9 +93,19 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             const filter: Record<string, string> = {};
             if (query.actor) filter.actor = query.actor;
             if (query.operation) filter.operation = query.operation;
-            const rows = await audit.find(filter).sort({ at: -1 }).limit(Math.min(query.limit ?? 50, 1000)).lean();
+            const rows = await audit
+              .find(filter)
+              .sort({ at: -1 })
+              .limit(Math.min(query.limit ?? 50, 1000))
+              .lean();
             return rows.map(({ at, actor, operation, target, result, reason, workflowId }) => ({
-              at: at.toISOString(), actor, operation, target, result, reason, workflowId,
+              at: at.toISOString(),
+              actor,
+              operation,
+              target,
+              result,
+              reason,
+              workflowId,
             }));
           }
           case 'handlers': {
@@ -114,7 +131,13 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
           }
           case 'actors': {
             const rows = await actors.find().sort({ grantedAt: 1 }).lean();
-            return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({ keyId, role, name, grantedBy, grantedAt: grantedAt.toISOString() }));
+            return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({
+              keyId,
+              role,
+              name,
+              grantedBy,
+              grantedAt: grantedAt.toISOString(),
+            }));
           }
         }
       });

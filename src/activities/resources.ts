@@ -7,9 +7,14 @@ import type { HandlerContext } from './builtin-handlers';
  * provider finds under the step's key: an attempt that failed after its side
  * effect reported nothing (the undo of a failed step gets no refs).
  */
-export async function removeResources(ctx: Pick<HandlerContext, 'provider' | 'key'> & { request: { region: string } }, refs: ResourceRef[]): Promise<void> {
+export async function removeResources(
+  ctx: Pick<HandlerContext, 'provider' | 'key'> & { request: { region: string } },
+  refs: ResourceRef[],
+): Promise<void> {
   const reported = new Set(refs.map((r) => `${r.kind}:${r.id}`));
-  const unreported = ((await ctx.provider.findByKey?.(ctx.key, ctx.request.region)) ?? []).filter((r) => !reported.has(`${r.kind}:${r.id}`));
+  const unreported = ((await ctx.provider.findByKey?.(ctx.key, ctx.request.region)) ?? []).filter(
+    (r) => !reported.has(`${r.kind}:${r.id}`),
+  );
   for (const ref of [...unreported, ...refs].reverse()) {
     switch (ref.kind) {
       case 'bucket':

@@ -17,8 +17,10 @@ function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string,
   // Each resource's key extends the step's key, so a retried script finds what it made before.
   const keyFor = (kind: string, name: unknown) => `${ctx.key}/${kind}/${String(name)}`;
   return {
-    'provider.createBucket': (name) => track(ctx.provider.createBucket({ key: keyFor('bucket', name), name: String(name), region: ctx.request.region })),
-    'provider.createKey': (alias) => track(ctx.provider.createKey({ key: keyFor('key', alias), alias: String(alias), region: ctx.request.region })),
+    'provider.createBucket': (name) =>
+      track(ctx.provider.createBucket({ key: keyFor('bucket', name), name: String(name), region: ctx.request.region })),
+    'provider.createKey': (alias) =>
+      track(ctx.provider.createKey({ key: keyFor('key', alias), alias: String(alias), region: ctx.request.region })),
     log: (message) => {
       Context.current().log.info(`handler says: ${String(message)}`);
       return null;
@@ -27,7 +29,12 @@ function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string,
 }
 
 /** Runs registered user code in the QuickJS sandbox with only the capabilities its entry grants. */
-export async function runScript(ctx: HandlerContext, source: string, granted: string[], timeoutMs: number): Promise<HandlerResult & { cpuMs: number; memoryMb: number }> {
+export async function runScript(
+  ctx: HandlerContext,
+  source: string,
+  granted: string[],
+  timeoutMs: number,
+): Promise<HandlerResult & { cpuMs: number; memoryMb: number }> {
   const made: ResourceRef[] = [];
   const available = hostFunctions(ctx, made);
   const host = Object.fromEntries(granted.filter((c) => c in available).map((c) => [c, available[c]!]));

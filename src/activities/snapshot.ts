@@ -84,7 +84,8 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
 
   const resolution = async (workflowId: string) => {
     const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
-    if (!row?.resolution) throw ApplicationFailure.nonRetryable(`composition ${workflowId} has not been resolved`, 'CompositionNotResolved');
+    if (!row?.resolution)
+      throw ApplicationFailure.nonRetryable(`composition ${workflowId} has not been resolved`, 'CompositionNotResolved');
     return row.resolution;
   };
 
@@ -105,7 +106,9 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
               return { id: t.id, created: true };
             }
             case 'template.list':
-              return (await templates.find({}, { _id: 0, id: 1, description: 1, tags: 1, resources: 1, createdAt: 1 }).sort({ id: 1 }).lean()).map((t) => ({
+              return (
+                await templates.find({}, { _id: 0, id: 1, description: 1, tags: 1, resources: 1, createdAt: 1 }).sort({ id: 1 }).lean()
+              ).map((t) => ({
                 id: t.id,
                 description: t.description,
                 tags: t.tags,
@@ -138,7 +141,10 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
             if (!(await withStorage('read template', () => templates.exists({ id: s.id })))) throw new TemplateNotFound(s.id);
           } else {
             const h = await host(s.host);
-            if (h.provider === 'aws' && !aws) throw new HostUnavailable(`host ${h.name} is on AWS, and the aws provider is not configured on this worker; set MOSAIC_AWS_REGION`);
+            if (h.provider === 'aws' && !aws)
+              throw new HostUnavailable(
+                `host ${h.name} is on AWS, and the aws provider is not configured on this worker; set MOSAIC_AWS_REGION`,
+              );
           }
         }
         return { manifest, monitorSeconds: config.snapshot.monitorSeconds };
@@ -159,17 +165,31 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
           if (h.provider === 'local') resources = await captureLocalHost(h, source.path, (files) => heartbeat({ files }));
           else {
             if (!aws) throw new HostUnavailable(`host ${h.name} is on AWS, and the aws provider is not configured on this worker`);
-            resources = (await aws.captureInstance(h.region, { instanceId: h.instanceId, key: `${workflowId}/${source.index}`, name: h.name }).catch((err) => {
-              if (err instanceof ProviderRejected) throw new HostUnavailable(`host ${h.name} (${h.instanceId}) cannot be captured: ${err.message}`);
-              throw err;
-            })).resources;
+            resources = (
+              await aws
+                .captureInstance(h.region, { instanceId: h.instanceId, key: `${workflowId}/${source.index}`, name: h.name })
+                .catch((err) => {
+                  if (err instanceof ProviderRejected)
+                    throw new HostUnavailable(`host ${h.name} (${h.instanceId}) cannot be captured: ${err.message}`);
+                  throw err;
+                })
+            ).resources;
           }
         }
         const { index, label, type, priority, tags } = source;
         await withStorage('store capture', () =>
-          captures.updateOne({ _id: `${workflowId}/${index}` }, { $set: { workflowId, source: { index, label, type, priority, tags }, resources, capturedAt: new Date() } }, { upsert: true }),
+          captures.updateOne(
+            { _id: `${workflowId}/${index}` },
+            { $set: { workflowId, source: { index, label, type, priority, tags }, resources, capturedAt: new Date() } },
+            { upsert: true },
+          ),
         );
-        return { label, resources: resources.length, files: resources.filter((r) => r.kind === 'file').length, services: resources.filter((r) => r.kind === 'service').length };
+        return {
+          label,
+          resources: resources.length,
+          files: resources.filter((r) => r.kind === 'file').length,
+          services: resources.filter((r) => r.kind === 'service').length,
+        };
       });
     },
 
@@ -186,7 +206,13 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const hostProviders = new Map<string, StoredHost['provider']>();
         for (const s of manifest.sources) if (s.type === 'live') hostProviders.set(s.label, (await host(s.host)).provider);
         const resolved = await resolveSnapshots(snapshots, manifest.strategy, manifest.limits, async () => {
-          const recent = await withStorage('read outcomes', () => compositions.find({ 'observations.0': { $exists: true } }, { observations: 1 }).sort({ updatedAt: -1 }).limit(OBSERVATIONS_LEARNED_FROM).lean());
+          const recent = await withStorage('read outcomes', () =>
+            compositions
+              .find({ 'observations.0': { $exists: true } }, { observations: 1 })
+              .sort({ updatedAt: -1 })
+              .limit(OBSERVATIONS_LEARNED_FROM)
+              .lean(),
+          );
           solver ??= highsLoader() as unknown as Promise<MilpSolver>;
           return {
             metrics: learnMetrics(recent.flatMap((r) => r.observations as ServiceObservation[])),
@@ -197,7 +223,15 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         await withStorage('store resolution', () =>
           compositions.updateOne(
             { workflowId },
-            { $set: { manifest: manifest as unknown as Record<string, unknown>, resolution: resolved, state: 'resolved', updatedAt: new Date() }, $setOnInsert: { services: [], observations: [] } },
+            {
+              $set: {
+                manifest: manifest as unknown as Record<string, unknown>,
+                resolution: resolved,
+                state: 'resolved',
+                updatedAt: new Date(),
+              },
+              $setOnInsert: { services: [], observations: [] },
+            },
             { upsert: true },
           ),
         );
@@ -213,7 +247,12 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
         const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }));
-        await withStorage('record workspace', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } }));
+        await withStorage('record workspace', () =>
+          compositions.updateOne(
+            { workflowId: input.workflowId },
+            { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } },
+          ),
+        );
         return { ...made, ports };
       });
     },
@@ -222,15 +261,26 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     async startSnapshotServices(input: { workflowId: string }): Promise<StartedService[]> {
       return domain(async () => {
         const { resources } = await resolution(input.workflowId);
-        const env = Object.fromEntries(resources.flatMap((p: Placed) => (p.resource.kind === 'env' ? [[p.resource.name, p.resource.value]] : [])));
+        const env = Object.fromEntries(
+          resources.flatMap((p: Placed) => (p.resource.kind === 'env' ? [[p.resource.name, p.resource.value]] : [])),
+        );
         const pending = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const started: StartedService[] = [];
         while (pending.length) {
-          const ready = pending.findIndex((s) => s.dependsOn.filter((d) => d.startsWith('service:')).every((d) => started.some((x) => x.key === d) || !pending.some((p) => keyOf(p) === d)));
+          const ready = pending.findIndex((s) =>
+            s.dependsOn
+              .filter((d) => d.startsWith('service:'))
+              .every((d) => started.some((x) => x.key === d) || !pending.some((p) => keyOf(p) === d)),
+          );
           const [service] = pending.splice(Math.max(0, ready), 1);
           heartbeat({ starting: service!.name });
           started.push(await workspace.startService(input.workflowId, service!, env, keyOf(service!)));
-          await withStorage('record services', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { services: started, state: 'started', updatedAt: new Date() } }));
+          await withStorage('record services', () =>
+            compositions.updateOne(
+              { workflowId: input.workflowId },
+              { $set: { services: started, state: 'started', updatedAt: new Date() } },
+            ),
+          );
         }
         return started;
       });
@@ -242,7 +292,9 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
       const services = (row?.services ?? []) as StartedService[];
       const requested = new Map<string, ServiceResource>(
-        (row?.resolution?.resources ?? []).filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => [keyOf(p.resource), p.resource as ServiceResource]),
+        (row?.resolution?.resources ?? [])
+          .filter((p: Placed) => p.resource.kind === 'service')
+          .map((p: Placed) => [keyOf(p.resource), p.resource as ServiceResource]),
       );
       const before = new Map(services.map((s) => [s.key, workspace.usage(s.pid)]));
       const started = Date.now();
@@ -263,7 +315,9 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         report.services.push({ name: s.name, healthy, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
         observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
       }
-      await withStorage('record observations', () => compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }));
+      await withStorage('record observations', () =>
+        compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }),
+      );
       prometheus.outcome('snapshot', 'running');
       return report;
     },
@@ -279,7 +333,9 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const h = await host(r.source.label);
         if (h.provider === 'aws') snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
       }
-      await withStorage('record teardown', () => compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }));
+      await withStorage('record teardown', () =>
+        compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }),
+      );
       prometheus.outcome('snapshot', input.state);
       return { stopped, snapshotsDeleted };
     },

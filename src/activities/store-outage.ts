@@ -4,10 +4,13 @@ import { isStorageError } from './errors';
 const PING_EVERY_MS = 1000;
 
 const answers = (connection: Connection) =>
-  connection.db!.admin().ping().then(
-    () => true,
-    () => false,
-  );
+  connection
+    .db!.admin()
+    .ping()
+    .then(
+      () => true,
+      () => false,
+    );
 
 /**
  * Runs `work`, and when it fails while Mosaic's own store does not answer,

@@ -27,7 +27,10 @@ export interface WriteBehindOptions {
 
 const MAX_BACKOFF_MS = 60_000;
 
-export function writeBehind<T>(write: (items: T[]) => Promise<void>, { intervalMs, maxPending, onError }: WriteBehindOptions): WriteBehind<T> {
+export function writeBehind<T>(
+  write: (items: T[]) => Promise<void>,
+  { intervalMs, maxPending, onError }: WriteBehindOptions,
+): WriteBehind<T> {
   let queue: T[] = [];
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;

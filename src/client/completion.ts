@@ -21,7 +21,10 @@ export function commandTree(root: Command): Node[] {
     const choices = command.registeredArguments[0]?.argChoices ?? [];
     nodes.push({
       path,
-      commands: [...visible.map((c) => ({ name: c.name(), description: c.description() })), ...choices.map((c) => ({ name: c, description: command.registeredArguments[0]!.description }))],
+      commands: [
+        ...visible.map((c) => ({ name: c.name(), description: c.description() })),
+        ...choices.map((c) => ({ name: c, description: command.registeredArguments[0]!.description })),
+      ],
       options: [...flags].map(([flag, description]) => ({ flag, description })),
     });
     for (const c of visible) visit(c, path ? `${path} ${c.name()}` : c.name());
@@ -35,7 +38,10 @@ const single = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 export function bashCompletion(root: Command): string {
   const nodes = commandTree(root);
   const name = root.name();
-  const paths = nodes.filter((n) => n.path).map((n) => single(n.path)).join('|');
+  const paths = nodes
+    .filter((n) => n.path)
+    .map((n) => single(n.path))
+    .join('|');
   const cases = nodes.map((n) => {
     const words = n.commands.map((c) => c.name).join(' ');
     const options = n.options.map((o) => o.flag).join(' ');
@@ -72,7 +78,10 @@ const described = (items: { name: string; description: string }[]) =>
 export function zshCompletion(root: Command): string {
   const nodes = commandTree(root);
   const name = root.name();
-  const paths = nodes.filter((n) => n.path).map((n) => single(n.path)).join('|');
+  const paths = nodes
+    .filter((n) => n.path)
+    .map((n) => single(n.path))
+    .join('|');
   const cases = nodes.map(
     (n) =>
       `    (${single(n.path)}) commands=(${described(n.commands)}); options=(${described(n.options.map((o) => ({ name: o.flag, description: o.description })))}) ;;`,

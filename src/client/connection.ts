@@ -4,7 +4,10 @@ import { payloadDataConverter } from '../security/payload-codec';
 
 export class TemporalUnavailable extends Error {
   readonly type = 'TemporalUnavailable';
-  constructor(readonly address: string, cause: unknown) {
+  constructor(
+    readonly address: string,
+    cause: unknown,
+  ) {
     super(
       `Temporal is not reachable at ${address} (${cause instanceof Error ? cause.message : String(cause)}). ` +
         'Start the local stack with `mosaic stack start`, or set MOSAIC_TEMPORAL_ADDRESS.',

@@ -65,12 +65,14 @@ export class GovernanceClient {
   }
 
   async inspect<T>(query: GovernanceQuery): Promise<T> {
-    return (await typed(this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId: readableId(`inspect-${query.kind}`),
-      args: [query],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
-    }))) as T;
+    return (await typed(
+      this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId: readableId(`inspect-${query.kind}`),
+        args: [query],
+        typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
+      }),
+    )) as T;
   }
 
   async evaluate(context: PolicyContext, handler?: string): Promise<PolicyEvaluation> {

@@ -23,14 +23,28 @@ function scale(values: number[]): { min: number; max: number } {
 }
 
 /** Axes, a y range and a legend; `body` draws in data coordinates through x() and y(). */
-function chart(title: string, xCount: number, yValues: number[], legend: string[], body: (x: (i: number) => number, y: (v: number) => number) => string): string {
+function chart(
+  title: string,
+  xCount: number,
+  yValues: number[],
+  legend: string[],
+  body: (x: (i: number) => number, y: (v: number) => number) => string,
+): string {
   const { min, max } = scale(yValues);
   const x = (i: number) => PAD + (xCount <= 1 ? (W - 2 * PAD) / 2 : (i * (W - 2 * PAD)) / (xCount - 1));
   const y = (v: number) => H - PAD - ((v - min) / (max - min)) * (H - 2 * PAD);
   const ticks = [min, (min + max) / 2, max]
-    .map((v) => `<line x1="${PAD}" x2="${W - PAD}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${PAD - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10">${fmt(v)}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${PAD}" x2="${W - PAD}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${PAD - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10">${fmt(v)}</text>`,
+    )
     .join('');
-  const keys = legend.map((l, i) => `<rect x="${PAD + i * 120}" y="${H - 14}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${PAD + 14 + i * 120}" y="${H - 5}" font-size="10">${esc(l)}</text>`).join('');
+  const keys = legend
+    .map(
+      (l, i) =>
+        `<rect x="${PAD + i * 120}" y="${H - 14}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${PAD + 14 + i * 120}" y="${H - 5}" font-size="10">${esc(l)}</text>`,
+    )
+    .join('');
   return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">${ticks}<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#999"/>${body(x, y)}${keys}</svg></figure>`;
 }
 
@@ -42,8 +56,20 @@ const polyline = (points: [number, number][], color: string) =>
 function learningCurve(data: ReportData): string {
   if (!data.versions.length) return '<p>No model trained yet.</p>';
   const epochs = Math.max(...data.versions.map((v) => v.loss.length));
-  return chart('Learning curve: training loss per epoch, one line per model version', epochs, data.versions.flatMap((v) => v.loss), data.versions.map((v) => v.name), (x, y) =>
-    data.versions.map((v, i) => polyline(v.loss.map((l, e) => [x(e), y(l)]), COLORS[i % COLORS.length]!)).join(''),
+  return chart(
+    'Learning curve: training loss per epoch, one line per model version',
+    epochs,
+    data.versions.flatMap((v) => v.loss),
+    data.versions.map((v) => v.name),
+    (x, y) =>
+      data.versions
+        .map((v, i) =>
+          polyline(
+            v.loss.map((l, e) => [x(e), y(l)]),
+            COLORS[i % COLORS.length]!,
+          ),
+        )
+        .join(''),
   );
 }
 
@@ -51,20 +77,25 @@ function opeChart(data: ReportData): string {
   if (!data.versions.length) return '';
   const estimators = ['ips', 'snips', 'dr'] as const;
   const all = data.versions.flatMap((v) => estimators.flatMap((e) => [v.candidate[e].lower, v.candidate[e].upper, v.current[e].value]));
-  return chart('Off-policy estimates at training time, 95 % intervals (IPS, SNIPS, DR); grey tick: the model then serving (DR)', data.versions.length, all, [...estimators.map((e) => e.toUpperCase()), 'serving (DR)'], (x, y) =>
-    data.versions
-      .map((v, i) => {
-        const marks = estimators.map((e, k) => {
-          const cx = x(i) + (k - 1) * 12;
-          const est = v.candidate[e];
-          const color = COLORS[k]!;
-          return `<line x1="${cx}" x2="${cx}" y1="${y(est.lower)}" y2="${y(est.upper)}" stroke="${color}" stroke-width="2"/><circle cx="${cx}" cy="${y(est.value)}" r="3" fill="${color}"><title>${v.name} ${e}: ${fmt(est.value)} [${fmt(est.lower)}, ${fmt(est.upper)}]</title></circle>`;
-        });
-        const serving = `<line x1="${x(i) - 20}" x2="${x(i) + 20}" y1="${y(v.current.dr.value)}" y2="${y(v.current.dr.value)}" stroke="#999" stroke-width="2"><title>${esc(v.against)}: ${fmt(v.current.dr.value)}</title></line>`;
-        const label = `<text x="${x(i)}" y="${H - PAD + 14}" text-anchor="middle" font-size="10">${esc(v.name)}${v.promoted ? ' ✓' : ''}</text>`;
-        return serving + marks.join('') + label;
-      })
-      .join(''),
+  return chart(
+    'Off-policy estimates at training time, 95 % intervals (IPS, SNIPS, DR); grey tick: the model then serving (DR)',
+    data.versions.length,
+    all,
+    [...estimators.map((e) => e.toUpperCase()), 'serving (DR)'],
+    (x, y) =>
+      data.versions
+        .map((v, i) => {
+          const marks = estimators.map((e, k) => {
+            const cx = x(i) + (k - 1) * 12;
+            const est = v.candidate[e];
+            const color = COLORS[k]!;
+            return `<line x1="${cx}" x2="${cx}" y1="${y(est.lower)}" y2="${y(est.upper)}" stroke="${color}" stroke-width="2"/><circle cx="${cx}" cy="${y(est.value)}" r="3" fill="${color}"><title>${v.name} ${e}: ${fmt(est.value)} [${fmt(est.lower)}, ${fmt(est.upper)}]</title></circle>`;
+          });
+          const serving = `<line x1="${x(i) - 20}" x2="${x(i) + 20}" y1="${y(v.current.dr.value)}" y2="${y(v.current.dr.value)}" stroke="#999" stroke-width="2"><title>${esc(v.against)}: ${fmt(v.current.dr.value)}</title></line>`;
+          const label = `<text x="${x(i)}" y="${H - PAD + 14}" text-anchor="middle" font-size="10">${esc(v.name)}${v.promoted ? ' ✓' : ''}</text>`;
+          return serving + marks.join('') + label;
+        })
+        .join(''),
   );
 }
 
@@ -72,10 +103,20 @@ function rewardOverTime(data: ReportData): string {
   if (!data.rewardOverTime.length) return '<p>No logged decisions yet.</p>';
   const models = [...new Set(data.rewardOverTime.flatMap((b) => Object.keys(b.byModel)))];
   const values = data.rewardOverTime.flatMap((b) => Object.values(b.byModel).map((c) => c.reward));
-  return chart(`Mean reward of decisions over time, per model (${data.rewardOverTime[0]!.bucketStart} onwards)`, data.rewardOverTime.length, values, models, (x, y) =>
-    models
-      .map((m, k) => polyline(data.rewardOverTime.flatMap((b, i) => (b.byModel[m] ? [[x(i), y(b.byModel[m]!.reward)] as [number, number]] : [])), COLORS[k % COLORS.length]!))
-      .join(''),
+  return chart(
+    `Mean reward of decisions over time, per model (${data.rewardOverTime[0]!.bucketStart} onwards)`,
+    data.rewardOverTime.length,
+    values,
+    models,
+    (x, y) =>
+      models
+        .map((m, k) =>
+          polyline(
+            data.rewardOverTime.flatMap((b, i) => (b.byModel[m] ? [[x(i), y(b.byModel[m]!.reward)] as [number, number]] : [])),
+            COLORS[k % COLORS.length]!,
+          ),
+        )
+        .join(''),
   );
 }
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { PersonaOperation } from '../activities/persona-store';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
@@ -63,7 +70,9 @@ export class NegotiationClient {
           { key: MosaicAccount, value: request.account },
           { key: MosaicState, value: 'analysing' },
         ],
-        memo: { summary: `instance for ${request.account}: ${request.workload.kind === 'text' ? request.workload.text : `${request.workload.workload.role} at ${request.workload.workload.requestsPerSecond} req/s`}` },
+        memo: {
+          summary: `instance for ${request.account}: ${request.workload.kind === 'text' ? request.workload.text : `${request.workload.workload.role} at ${request.workload.workload.requestsPerSecond} req/s`}`,
+        },
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -88,7 +97,12 @@ export class NegotiationClient {
   }
 
   /** Sends one kind of feedback as an update and returns the negotiation after it was applied. */
-  async feedback<K extends Kind>(id: string, kind: K, body: Omit<Extract<FeedbackInput, { kind: K }>, 'kind'>, updateId: string = randomUUID()): Promise<NegotiationView> {
+  async feedback<K extends Kind>(
+    id: string,
+    kind: K,
+    body: Omit<Extract<FeedbackInput, { kind: K }>, 'kind'>,
+    updateId: string = randomUUID(),
+  ): Promise<NegotiationView> {
     const handle = this.handle(id);
     try {
       return await handle.executeUpdate<NegotiationView, [typeof body]>(kind, { args: [body], updateId });

@@ -28,6 +28,8 @@ export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: s
     await client.schedule.create({ scheduleId: RETRAIN_SCHEDULE_ID, spec, action, policies });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(RETRAIN_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
+    await client.schedule
+      .getHandle(RETRAIN_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
   }
 }

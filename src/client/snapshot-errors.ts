@@ -25,4 +25,11 @@ export class TemplateExistsError extends MosaicWorkflowError {
   static override readonly type = 'TemplateExists';
 }
 
-registerWorkflowError(ManifestInvalidError, LimitsUnsatisfiableError, TemplateNotFoundError, HostUnavailableError, PathOutsideRootsError, TemplateExistsError);
+registerWorkflowError(
+  ManifestInvalidError,
+  LimitsUnsatisfiableError,
+  TemplateNotFoundError,
+  HostUnavailableError,
+  PathOutsideRootsError,
+  TemplateExistsError,
+);

@@ -45,7 +45,11 @@ export class SnapshotClient {
   }
 
   /** Polls `status` until the composition reaches one of `states` (or fails, which rejects). */
-  async waitFor(handle: SnapshotHandle, states: SnapshotStatus['state'][], onStatus: (s: SnapshotStatus) => void = () => undefined): Promise<SnapshotStatus> {
+  async waitFor(
+    handle: SnapshotHandle,
+    states: SnapshotStatus['state'][],
+    onStatus: (s: SnapshotStatus) => void = () => undefined,
+  ): Promise<SnapshotStatus> {
     let final: SnapshotStatus | undefined;
     const ended = handle.result().then((s) => (final = s));
     for (;;) {

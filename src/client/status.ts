@@ -114,7 +114,12 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
   // operator without the payload keys (MOSAIC_PAYLOAD_KEYS) can still read them.
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await mosaic.temporal.workflowService.listWorkflowExecutions({ namespace: mosaic.config.temporal.namespace, query, pageSize: 100, nextPageToken });
+    const page = await mosaic.temporal.workflowService.listWorkflowExecutions({
+      namespace: mosaic.config.temporal.namespace,
+      query,
+      pageSize: 100,
+      nextPageToken,
+    });
     for (const wf of page.executions ?? []) {
       const attributes = decodeTypedSearchAttributes(wf.searchAttributes?.indexedFields);
       rows.push({ kind: attributes.get(MosaicKind), state: attributes.get(MosaicState), status: statusName(wf.status) });
@@ -130,7 +135,14 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
     since: opts.since.toISOString(),
     workflows: tally(rows),
     workers,
-    handlers: handlerHealth(handlers).map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({ ref, status, calls, errorRate, latencyP95Ms, health })),
+    handlers: handlerHealth(handlers).map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({
+      ref,
+      status,
+      calls,
+      errorRate,
+      latencyP95Ms,
+      health,
+    })),
     model: modelInForce(model),
     url: visibilityUrl(mosaic.config, query),
   };

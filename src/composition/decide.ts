@@ -76,7 +76,12 @@ export function decisionDistribution(candidates: Candidate[], model: DecisionMod
 }
 
 /** The same from predictions already made (off-policy evaluation predicts many decisions in one batch). */
-export function scoredDistribution(candidates: Candidate[], predicted: number[], model: Pick<DecisionModel, 'knows'>, exploration: Exploration): Scored {
+export function scoredDistribution(
+  candidates: Candidate[],
+  predicted: number[],
+  model: Pick<DecisionModel, 'knows'>,
+  exploration: Exploration,
+): Scored {
   const scores = candidates.map((c, i) => predicted[i]! + c.preference + (c.correction ?? 0));
   const fresh = candidates.map((c) => c.metrics.calls < COLD_START_CALLS || model.knows?.(c.ref) === false);
   return { predicted, scores, probabilities: withFloor(distribution(scores, exploration), fresh, COLD_START_SHARE) };
@@ -94,7 +99,15 @@ export function choose(candidates: Candidate[], model: DecisionModel, opts: Deci
     }
     u -= probabilities[i]!;
   }
-  return { ref: candidates[index]!.ref, probability: probabilities[index]!, index, probabilities, predicted, scores, strategy: opts.exploration.strategy };
+  return {
+    ref: candidates[index]!.ref,
+    probability: probabilities[index]!,
+    index,
+    probabilities,
+    predicted,
+    scores,
+    strategy: opts.exploration.strategy,
+  };
 }
 
 /**

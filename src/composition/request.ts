@@ -7,7 +7,11 @@ const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
 /** What a resource needs, per type; validated before any handler runs. */
 export const resourceSpecs = {
   bucket: z.strictObject({ name, versioning: z.boolean().optional() }),
-  database: z.strictObject({ name, engine: z.enum(['postgres', 'mongodb']).default('mongodb'), sizeGb: z.number().int().min(1).max(16384).default(10) }),
+  database: z.strictObject({
+    name,
+    engine: z.enum(['postgres', 'mongodb']).default('mongodb'),
+    sizeGb: z.number().int().min(1).max(16384).default(10),
+  }),
   service: z.strictObject({
     name,
     command: z.array(z.string().min(1)).min(1).optional(),
@@ -45,7 +49,10 @@ export type CompositionRequestInput = z.input<typeof compositionRequestSchema>;
 
 export class InvalidRequest extends Error {
   readonly type = 'InvalidRequest';
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${field}: ${problem}`);
     this.name = 'InvalidRequest';
   }
@@ -62,6 +69,7 @@ export function parseCompositionRequest(input: unknown): CompositionRequest {
 
 function fromIssue(issue: z.core.$ZodIssue, prefix: string[]): InvalidRequest {
   const path = [...prefix, ...issue.path.map(String)];
-  if (issue.code === 'unrecognized_keys') return new InvalidRequest([...path, issue.keys[0]!].join('.'), 'unknown field; remove it or check its spelling');
+  if (issue.code === 'unrecognized_keys')
+    return new InvalidRequest([...path, issue.keys[0]!].join('.'), 'unknown field; remove it or check its spelling');
   return new InvalidRequest(path.join('.') || 'request', issue.message);
 }

@@ -22,7 +22,13 @@ export const handlerDescriptorSchema = z.strictObject({
   hostCapabilities: z.array(z.string()).default([]),
   code: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('builtin') }),
-    z.strictObject({ kind: z.literal('script'), source: z.string().min(1).max(256 * 1024) }),
+    z.strictObject({
+      kind: z.literal('script'),
+      source: z
+        .string()
+        .min(1)
+        .max(256 * 1024),
+    }),
   ]),
   status: z.enum(['active', 'canary', 'retired']).default('active'),
   canaryShare: z.number().min(0).max(1).optional(),

@@ -118,7 +118,14 @@ export interface Windows {
 export function lastOf({ recent, online }: Windows, window: number): Windows {
   return {
     recent: recent.slice(-window),
-    ...(online ? { online: { model: online.model, residuals: Object.fromEntries(Object.entries(online.residuals).map(([k, v]) => [k, v.slice(-window)])) } } : {}),
+    ...(online
+      ? {
+          online: {
+            model: online.model,
+            residuals: Object.fromEntries(Object.entries(online.residuals).map(([k, v]) => [k, v.slice(-window)])),
+          },
+        }
+      : {}),
   };
 }
 
@@ -128,7 +135,10 @@ export function lastOf({ recent, online }: Windows, window: number): Windows {
  * every second stays small; undefined while none has grown that far.
  */
 export function trimOf(stored: Windows, window: number): Record<string, number[]> | undefined {
-  const grown: [string, number[]][] = [['recent', stored.recent], ...Object.entries(stored.online?.residuals ?? {}).map(([k, v]): [string, number[]] => [`online.residuals.${k}`, v])];
+  const grown: [string, number[]][] = [
+    ['recent', stored.recent],
+    ...Object.entries(stored.online?.residuals ?? {}).map(([k, v]): [string, number[]] => [`online.residuals.${k}`, v]),
+  ];
   const fields = grown.filter(([, v]) => v.length >= 2 * window).map(([k, v]) => [k, v.slice(-window)]);
   return fields.length ? Object.fromEntries(fields) : undefined;
 }

@@ -18,7 +18,10 @@ export const artifactHeaderSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
   /** HMAC-SHA256 (model key) over the version, the header without it and the refs the model knows: see authenticate. */
-  mac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  mac: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type ArtifactHeader = z.infer<typeof artifactHeaderSchema>;
 
@@ -39,7 +42,17 @@ export function encodeNetwork(network: Network): { header: ArtifactHeader; data:
     for (const v of w.values) offset = data.writeFloatLE(v, offset);
   }
   const { featureVersion, featureDim, hidden } = network.spec;
-  return { header: { featureVersion, featureDim, hidden, shapes: network.weights.map((w) => w.shape.join('x')), sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }, data };
+  return {
+    header: {
+      featureVersion,
+      featureDim,
+      hidden,
+      shapes: network.weights.map((w) => w.shape.join('x')),
+      sha256: createHash('sha256').update(data).digest('hex'),
+      bytes: data.length,
+    },
+    data,
+  };
 }
 
 /**
@@ -52,7 +65,9 @@ export function encodeNetwork(network: Network): { header: ArtifactHeader; data:
  */
 function macOf(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): string {
   const { mac: _mac, ...signed } = header;
-  return createHmac('sha256', key).update(canonicalJson({ version, header: signed, knownRefs })).digest('hex');
+  return createHmac('sha256', key)
+    .update(canonicalJson({ version, header: signed, knownRefs }))
+    .digest('hex');
 }
 
 export function sealHeader(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): ArtifactHeader {
@@ -62,29 +77,44 @@ export function sealHeader(key: Buffer, version: number, header: ArtifactHeader,
 /** ModelRefused unless the stored header carries this deployment's code for exactly this version, header and refs. */
 export function authenticate(key: Buffer, version: number, rawHeader: unknown, knownRefs: string[]): void {
   const parsed = artifactHeaderSchema.safeParse(rawHeader);
-  if (!parsed.success) throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   const { mac } = parsed.data;
-  if (!mac) throw new ModelRefused('it carries no authentication code: it was not written by a worker holding the model key (MOSAIC_MODEL_KEY); retrain with `mosaic model retrain`');
+  if (!mac)
+    throw new ModelRefused(
+      'it carries no authentication code: it was not written by a worker holding the model key (MOSAIC_MODEL_KEY); retrain with `mosaic model retrain`',
+    );
   const expected = Buffer.from(macOf(key, version, parsed.data, knownRefs), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(mac, 'hex'))) {
-    throw new ModelRefused('its authentication code does not match: it was changed in the database after it was written, or written with another MOSAIC_MODEL_KEY');
+    throw new ModelRefused(
+      'its authentication code does not match: it was changed in the database after it was written, or written with another MOSAIC_MODEL_KEY',
+    );
   }
 }
 
 export function decodeNetwork(rawHeader: unknown, data: Buffer): Network {
   const parsed = artifactHeaderSchema.safeParse(rawHeader);
-  if (!parsed.success) throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw new ModelRefused(`its header is malformed (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   const header = parsed.data;
   if (header.featureVersion !== FEATURE_VERSION || header.featureDim !== FEATURE_DIM) {
-    throw new ModelRefused(`it was trained on feature layout v${header.featureVersion} (${header.featureDim} features) and this worker builds v${FEATURE_VERSION} (${FEATURE_DIM}); retrain with \`mosaic model retrain\``);
+    throw new ModelRefused(
+      `it was trained on feature layout v${header.featureVersion} (${header.featureDim} features) and this worker builds v${FEATURE_VERSION} (${FEATURE_DIM}); retrain with \`mosaic model retrain\``,
+    );
   }
-  if (data.length !== header.bytes) throw new ModelRefused(`its weights are ${data.length} bytes, the header says ${header.bytes}: chunks are missing or truncated`);
+  if (data.length !== header.bytes)
+    throw new ModelRefused(`its weights are ${data.length} bytes, the header says ${header.bytes}: chunks are missing or truncated`);
   const digest = createHash('sha256').update(data).digest('hex');
-  if (digest !== header.sha256) throw new ModelRefused(`its weights do not match their checksum (sha256 ${digest.slice(0, 12)}…, expected ${header.sha256.slice(0, 12)}…)`);
+  if (digest !== header.sha256)
+    throw new ModelRefused(
+      `its weights do not match their checksum (sha256 ${digest.slice(0, 12)}…, expected ${header.sha256.slice(0, 12)}…)`,
+    );
   const expected = [[header.featureDim, header.hidden], [header.hidden], [header.hidden, OUTPUTS], [OUTPUTS]];
   const shapes = header.shapes.map((s) => s.split('x').map(Number));
-  if (JSON.stringify(shapes) !== JSON.stringify(expected)) throw new ModelRefused(`its layers have shapes ${header.shapes.join(', ')}, expected ${expected.map((s) => s.join('x')).join(', ')}`);
-  if (expected.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0) * 4 !== data.length) throw new ModelRefused('its weight count does not match its layer shapes');
+  if (JSON.stringify(shapes) !== JSON.stringify(expected))
+    throw new ModelRefused(`its layers have shapes ${header.shapes.join(', ')}, expected ${expected.map((s) => s.join('x')).join(', ')}`);
+  if (expected.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0) * 4 !== data.length)
+    throw new ModelRefused('its weight count does not match its layer shapes');
   let offset = 0;
   const weights = shapes.map((shape) => {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));

@@ -10,7 +10,18 @@ import type { HandlerMetrics } from '../pdl/types';
 export const FEATURE_VERSION = 1;
 /** Hashed one-hot slots for request fields, the candidate and their crosses. */
 export const HASH_SLOTS = 256;
-const NUMERIC = ['cpu', 'memory', 'network', 'errorRate', 'recentErrorRate', 'trend', 'latencyP50', 'latencyP95', 'calls', 'preference'] as const;
+const NUMERIC = [
+  'cpu',
+  'memory',
+  'network',
+  'errorRate',
+  'recentErrorRate',
+  'trend',
+  'latencyP50',
+  'latencyP95',
+  'calls',
+  'preference',
+] as const;
 export const FEATURE_DIM = HASH_SLOTS + NUMERIC.length;
 
 /** What the decision saw of the request and the system, logged with the outcome. */
@@ -49,7 +60,13 @@ const squash = (ms: number) => Math.log1p(Math.max(0, ms)) / 10;
 /** The hashed tokens of a (context, candidate) pair: fields, the candidate, and candidate × field crosses. */
 export function tokens(ctx: DecisionContext, c: CandidateView): string[] {
   const id = c.ref.split('@')[0]!;
-  const fields = [`account=${ctx.account}`, `region=${ctx.region}`, `type=${ctx.resourceType}`, `class=${ctx.classification}`, `load=${band(ctx.cpu)}`];
+  const fields = [
+    `account=${ctx.account}`,
+    `region=${ctx.region}`,
+    `type=${ctx.resourceType}`,
+    `class=${ctx.classification}`,
+    `load=${band(ctx.cpu)}`,
+  ];
   return [...fields, `ref=${c.ref}`, `id=${id}`, ...fields.map((f) => `${c.ref}|${f}`)];
 }
 
@@ -58,12 +75,27 @@ export function featurizeInto(ctx: DecisionContext, c: CandidateView, out: Float
   out.fill(0, offset, offset + FEATURE_DIM);
   for (const t of tokens(ctx, c)) out[offset + (hash(t) % HASH_SLOTS)]! += 1;
   // Load crossed with the candidate as a value, not a band: how a handler's outcome moves with load, per handler.
-  for (const [name, load] of [['cpu', ctx.cpu], ['memory', ctx.memory], ['network', ctx.network]] as const) {
+  for (const [name, load] of [
+    ['cpu', ctx.cpu],
+    ['memory', ctx.memory],
+    ['network', ctx.network],
+  ] as const) {
     out[offset + (hash(`${c.ref}|${name}`) % HASH_SLOTS)]! += Number.isFinite(load) ? 2 * load - 1 : 0;
   }
   const m = c.metrics;
   const recent = m.recentErrorRate ?? m.errorRate;
-  const numeric = [ctx.cpu, ctx.memory, ctx.network, m.errorRate, recent, recent - m.errorRate, squash(m.latencyP50Ms), squash(m.latencyP95Ms), Math.log1p(m.calls) / 10, c.preference];
+  const numeric = [
+    ctx.cpu,
+    ctx.memory,
+    ctx.network,
+    m.errorRate,
+    recent,
+    recent - m.errorRate,
+    squash(m.latencyP50Ms),
+    squash(m.latencyP95Ms),
+    Math.log1p(m.calls) / 10,
+    c.preference,
+  ];
   numeric.forEach((v, i) => (out[offset + HASH_SLOTS + i] = Number.isFinite(v) ? v : 0));
 }
 

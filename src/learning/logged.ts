@@ -69,7 +69,15 @@ export function decisionOf(stored: unknown): DecisionRecord | undefined {
 export interface OutcomeForLearning {
   workflowId: string;
   at: Date;
-  steps: { stage: string; ref: string; probability?: number; reason: string; status: 'succeeded' | 'failed' | 'compensated' | 'skipped'; latencyMs?: number; decision?: unknown }[];
+  steps: {
+    stage: string;
+    ref: string;
+    probability?: number;
+    reason: string;
+    status: 'succeeded' | 'failed' | 'compensated' | 'skipped';
+    latencyMs?: number;
+    decision?: unknown;
+  }[];
 }
 
 /** One logged decision with what came of it. */

@@ -42,7 +42,12 @@ export function tfReady(): Promise<void> {
 function build(spec: NetworkSpec, seed: number): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.dense({ units: spec.hidden, activation: 'relu', inputShape: [spec.featureDim], kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.dense({
+        units: spec.hidden,
+        activation: 'relu',
+        inputShape: [spec.featureDim],
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
       tf.layers.dense({ units: OUTPUTS, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
     ],
   });
@@ -67,7 +72,12 @@ export interface TrainOptions {
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 6, batchSize: 256, learningRate: 0.01, seed: 7 };
 
 /** Fits the network to rows `x` (n × featureDim) and targets `y` (n × OUTPUTS), both row-major, by mean squared error. */
-export async function train(x: Float32Array, y: Float32Array, opts: TrainOptions = DEFAULT_TRAINING, spec: NetworkSpec = opts.from?.spec ?? DEFAULT_SPEC): Promise<{ network: Network; loss: number[] }> {
+export async function train(
+  x: Float32Array,
+  y: Float32Array,
+  opts: TrainOptions = DEFAULT_TRAINING,
+  spec: NetworkSpec = opts.from?.spec ?? DEFAULT_SPEC,
+): Promise<{ network: Network; loss: number[] }> {
   await tfReady();
   const n = y.length / OUTPUTS;
   const model = build(spec, opts.seed);

@@ -57,7 +57,8 @@ export function snips(samples: LoggedSample[]): Estimate {
   return { value, lower: value - half, upper: value + half, n };
 }
 
-const drTerm = (s: LoggedSample) => s.target.reduce((a, p, i) => a + p * s.predicted[i]!, 0) + weight(s) * (s.reward - s.predicted[s.chosen]!);
+const drTerm = (s: LoggedSample) =>
+  s.target.reduce((a, p, i) => a + p * s.predicted[i]!, 0) + weight(s) * (s.reward - s.predicted[s.chosen]!);
 
 export function doublyRobust(samples: LoggedSample[]): Estimate {
   return meanInterval(samples.map(drTerm));

@@ -36,7 +36,7 @@ export class LearnedModel implements DecisionModel {
   predictMany(decisions: { context: DecisionContext; candidates: CandidateView[]; objective: Objective }[]): number[][] {
     const results: number[][] = [];
     // Chunks of rows keep one tensor to a few megabytes.
-    for (let start = 0; start < decisions.length; ) {
+    for (let start = 0; start < decisions.length;) {
       let rows = 0;
       let end = start;
       while (end < decisions.length && rows < BATCH_ROWS) rows += decisions[end++]!.candidates.length;

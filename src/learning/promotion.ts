@@ -19,10 +19,16 @@ const f = (x: number) => x.toFixed(4);
  * earns 0.9 leaves a learned model a few hundredths to win). Pure, so the retrain workflow decides in its own code and the
  * decision shows in its history.
  */
-export function decidePromotion(comparison: { current: { dr: Estimate }; difference: Estimate }, opts: { margin: number; minSamples: number }): PromotionDecision {
+export function decidePromotion(
+  comparison: { current: { dr: Estimate }; difference: Estimate },
+  opts: { margin: number; minSamples: number },
+): PromotionDecision {
   const { current, difference } = comparison;
   if (difference.n < opts.minSamples) {
-    return { promote: false, reason: `only ${difference.n} held-out decisions with a logged probability; at least ${opts.minSamples} are needed to compare models` };
+    return {
+      promote: false,
+      reason: `only ${difference.n} held-out decisions with a logged probability; at least ${opts.minSamples} are needed to compare models`,
+    };
   }
   const lower = current.dr.value + difference.lower;
   const bar = current.dr.value + opts.margin;

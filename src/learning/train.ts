@@ -72,7 +72,12 @@ export class TrainingSet {
 export function samplesFor(target: DecisionModel, rewardModel: DecisionModel, decisions: LoggedDecision[]): LoggedSample[] {
   const logged = decisions
     .filter((d) => d.propensity !== undefined)
-    .map((d) => ({ d, context: d.record.context, objective: d.record.objective, candidates: d.record.candidates.map(({ correction: _, ...c }) => c) }));
+    .map((d) => ({
+      d,
+      context: d.record.context,
+      objective: d.record.objective,
+      candidates: d.record.candidates.map(({ correction: _, ...c }) => c),
+    }));
   const targetPredictions = predictAll(target, logged);
   const rewardPredictions = rewardModel === target ? targetPredictions : predictAll(rewardModel, logged);
   return logged.map(({ d, candidates }, i) => ({

@@ -3,7 +3,10 @@ import type { Logger } from '../logger';
 
 export class MongoUnavailable extends Error {
   readonly type = 'MongoUnavailable';
-  constructor(readonly uri: string, cause: unknown) {
+  constructor(
+    readonly uri: string,
+    cause: unknown,
+  ) {
     super(
       `MongoDB is not reachable at ${redact(uri)} (${cause instanceof Error ? cause.message : String(cause)}). ` +
         'Start the local stack with `mosaic stack start`, or point MOSAIC_MONGODB_URI at a running server.',

@@ -45,7 +45,9 @@ export async function bumpGeneration(connection: Connection, ...names: Generatio
   const generations = generationModel(connection);
   const changedAt = new Date();
   await Promise.all(
-    names.map((name) => upsertLosingRace(() => generations.updateOne({ _id: name }, { $set: { value: randomUUID(), changedAt } }, { upsert: true }))),
+    names.map((name) =>
+      upsertLosingRace(() => generations.updateOne({ _id: name }, { $set: { value: randomUUID(), changedAt } }, { upsert: true })),
+    ),
   );
 }
 

@@ -52,7 +52,10 @@ export interface AccountUsage {
   keys: string[];
 }
 
-const usageSchema = new Schema<AccountUsage>({ _id: { type: String, required: true }, keys: { type: [String], required: true } }, { collection: 'account_usage', versionKey: false });
+const usageSchema = new Schema<AccountUsage>(
+  { _id: { type: String, required: true }, keys: { type: [String], required: true } },
+  { collection: 'account_usage', versionKey: false },
+);
 
 export function accountUsageModel(connection: Connection): Model<AccountUsage> {
   return modelOn(connection, 'AccountUsage', usageSchema);
@@ -63,7 +66,9 @@ export async function backfillAccountUsage(connection: Connection): Promise<numb
   const usage = accountUsageModel(connection);
   if (await usage.exists({})) return 0;
   const byAccount = new Map<string, string[]>();
-  for (const { account, key } of await inventoryModel(connection).find({}, { account: 1, key: 1 }).lean()) byAccount.set(account, [...(byAccount.get(account) ?? []), key]);
-  for (const [account, keys] of byAccount) await usage.updateOne({ _id: account }, { $addToSet: { keys: { $each: keys } } }, { upsert: true });
+  for (const { account, key } of await inventoryModel(connection).find({}, { account: 1, key: 1 }).lean())
+    byAccount.set(account, [...(byAccount.get(account) ?? []), key]);
+  for (const [account, keys] of byAccount)
+    await usage.updateOne({ _id: account }, { $addToSet: { keys: { $each: keys } } }, { upsert: true });
   return byAccount.size;
 }

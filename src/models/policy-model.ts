@@ -64,7 +64,11 @@ const chunkSchema = new Schema<PolicyModelChunk>(
 chunkSchema.index({ version: 1, index: 1 }, { unique: true });
 
 const pointerSchema = new Schema<PolicyModelPointer>(
-  { name: { type: String, required: true, unique: true }, version: { type: Number, required: true }, history: { type: Schema.Types.Mixed, default: [] } },
+  {
+    name: { type: String, required: true, unique: true },
+    version: { type: Number, required: true },
+    history: { type: Schema.Types.Mixed, default: [] },
+  },
   { collection: 'policy_model_pointer', versionKey: false, minimize: false },
 );
 

@@ -39,7 +39,13 @@ export function templateModel(c: Connection): Model<StoredTemplate> {
     c,
     'SnapshotTemplate',
     new Schema<StoredTemplate>(
-      { id: { type: String, required: true, unique: true }, description: String, tags: [String], resources: { type: mixed, required: true }, createdAt: Date },
+      {
+        id: { type: String, required: true, unique: true },
+        description: String,
+        tags: [String],
+        resources: { type: mixed, required: true },
+        createdAt: Date,
+      },
       { collection: 'snapshot_templates', versionKey: false, minimize: false },
     ),
   );

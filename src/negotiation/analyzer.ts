@@ -8,7 +8,10 @@ import type { TextModel } from './text-model';
 export const workloadSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('text'), text: z.string().trim().min(3, { message: 'expected a description of at least a few words' }).max(2000) }),
+    z.strictObject({
+      kind: z.literal('text'),
+      text: z.string().trim().min(3, { message: 'expected a description of at least a few words' }).max(2000),
+    }),
     z.strictObject({ kind: z.literal('structured'), workload: structuredWorkloadSchema }),
   ],
   { message: 'expected kind "text" with a description or kind "structured" with a workload' },
@@ -40,7 +43,12 @@ export interface Analysis {
 
 const maxProfile = (a: ResourceProfile, b: ResourceProfile): ResourceProfile => {
   const out = { storageGb: Math.max(a.storageGb, b.storageGb) } as ResourceProfile;
-  for (const d of DIMENSIONS) out[d] = { peak: Math.max(a[d].peak, b[d].peak), average: Math.max(a[d].average, b[d].average), sustained: Math.max(a[d].sustained, b[d].sustained) };
+  for (const d of DIMENSIONS)
+    out[d] = {
+      peak: Math.max(a[d].peak, b[d].peak),
+      average: Math.max(a[d].average, b[d].average),
+      sustained: Math.max(a[d].sustained, b[d].sustained),
+    };
   return out;
 };
 
@@ -55,7 +63,12 @@ export function defaultPersonaOf(role: Role): PersonaBody {
  * confidence below the threshold widens the headroom. A base persona's
  * profile is a floor: the workload can only raise it.
  */
-export function analyse(workload: Workload, base: (PersonaBody & { version?: number }) | undefined, model: TextModel | undefined, settings: AnalyzerSettings = DEFAULT_ANALYZER): Analysis {
+export function analyse(
+  workload: Workload,
+  base: (PersonaBody & { version?: number }) | undefined,
+  model: TextModel | undefined,
+  settings: AnalyzerSettings = DEFAULT_ANALYZER,
+): Analysis {
   const notes: string[] = [];
   let role: Role;
   let profile: ResourceProfile;
@@ -66,7 +79,9 @@ export function analyse(workload: Workload, base: (PersonaBody & { version?: num
     profile = profileFromStructured(workload.workload);
     confidence = 1;
     method = 'formulas';
-    notes.push(`capacity formulas for a ${role} at ${workload.workload.requestsPerSecond} requests/s (peak ×${workload.workload.peakFactor})`);
+    notes.push(
+      `capacity formulas for a ${role} at ${workload.workload.requestsPerSecond} requests/s (peak ×${workload.workload.peakFactor})`,
+    );
   } else {
     if (!model) throw new Error('the text model is not loaded');
     const prediction = model.predict(workload.text);
@@ -83,7 +98,10 @@ export function analyse(workload: Workload, base: (PersonaBody & { version?: num
     notes.push(`base persona ${base.name}${base.version ? `@${base.version}` : ''}'s profile is the floor`);
   }
   const uncertain = confidence < settings.confidenceThreshold;
-  if (uncertain) notes.push(`estimate uncertain (confidence ${round(confidence, 2)} < ${settings.confidenceThreshold}): headroom widened from ×${settings.headroom} to ×${settings.widenedHeadroom}`);
+  if (uncertain)
+    notes.push(
+      `estimate uncertain (confidence ${round(confidence, 2)} < ${settings.confidenceThreshold}): headroom widened from ×${settings.headroom} to ×${settings.widenedHeadroom}`,
+    );
   return {
     role,
     profile,

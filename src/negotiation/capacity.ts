@@ -13,7 +13,11 @@ export const structuredWorkloadSchema = z.strictObject({
   peakFactor: z.number().min(1, { message: 'expected a peak factor ≥ 1 (busiest hour / average)' }).default(3),
   payloadKb: z.number().min(0).default(16),
   datasetGb: z.number().min(0).default(10),
-  readRatio: z.number().min(0, { message: 'expected a read share between 0 and 1' }).max(1, { message: 'expected a read share between 0 and 1' }).default(0.8),
+  readRatio: z
+    .number()
+    .min(0, { message: 'expected a read share between 0 and 1' })
+    .max(1, { message: 'expected a read share between 0 and 1' })
+    .default(0.8),
   concurrency: z.number().int().min(1).default(50),
   batch: z
     .strictObject({

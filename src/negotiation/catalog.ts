@@ -18,7 +18,12 @@ export interface InstanceType {
   hourlyUsd: Record<string, number>;
 }
 
-export const CATALOG = catalogData as unknown as { source: Record<string, string>; regions: string[]; families: string[]; instances: InstanceType[] };
+export const CATALOG = catalogData as unknown as {
+  source: Record<string, string>;
+  regions: string[];
+  families: string[];
+  instances: InstanceType[];
+};
 export const REGIONS = CATALOG.regions;
 export const INSTANCES_BY_NAME = new Map(CATALOG.instances.map((i) => [i.name, i]));
 
@@ -82,26 +87,71 @@ export function storageOption(kind: StorageKind, region: string, storageGb: numb
   const p = EBS[region] ?? EBS['us-east-1']!;
   const gp3 = (gb: number, iops: number) => {
     const provisioned = Math.min(GP3.maxIops, Math.max(GP3.baseIops, Math.ceil(iops)));
-    return { gb: Math.max(1, Math.ceil(gb)), iops: provisioned, usd: Math.max(1, Math.ceil(gb)) * p.gp3Gb + (provisioned - GP3.baseIops) * p.gp3Iops };
+    return {
+      gb: Math.max(1, Math.ceil(gb)),
+      iops: provisioned,
+      usd: Math.max(1, Math.ceil(gb)) * p.gp3Gb + (provisioned - GP3.baseIops) * p.gp3Iops,
+    };
   };
   const array = (raid: 0 | 1 | 10, volumes: number): StorageOption => {
     const stripes = raid === 1 ? 1 : raid === 10 ? volumes / 2 : volumes;
     const each = gp3(storageGb / stripes, iopsWanted / stripes);
-    return { kind, medium: 'ssd', volumeType: 'gp3', raid, volumes, sizeGbEach: each.gb, iopsEach: each.iops, iops: each.iops * stripes, redundant: raid !== 0, monthlyUsd: money(each.usd * volumes) };
+    return {
+      kind,
+      medium: 'ssd',
+      volumeType: 'gp3',
+      raid,
+      volumes,
+      sizeGbEach: each.gb,
+      iopsEach: each.iops,
+      iops: each.iops * stripes,
+      redundant: raid !== 0,
+      monthlyUsd: money(each.usd * volumes),
+    };
   };
   switch (kind) {
     case 'gp3': {
       const v = gp3(storageGb, iopsWanted);
-      return { kind, medium: 'ssd', volumeType: 'gp3', volumes: 1, sizeGbEach: v.gb, iopsEach: v.iops, iops: v.iops, redundant: false, monthlyUsd: money(v.usd) };
+      return {
+        kind,
+        medium: 'ssd',
+        volumeType: 'gp3',
+        volumes: 1,
+        sizeGbEach: v.gb,
+        iopsEach: v.iops,
+        iops: v.iops,
+        redundant: false,
+        monthlyUsd: money(v.usd),
+      };
     }
     case 'io2': {
       const iops = Math.min(IO2.maxIops, Math.max(100, Math.ceil(iopsWanted)));
       const gb = Math.max(Math.ceil(storageGb), Math.ceil(iops / IO2.iopsPerGb), 4);
-      return { kind, medium: 'ssd', volumeType: 'io2', volumes: 1, sizeGbEach: gb, iopsEach: iops, iops, redundant: false, monthlyUsd: money(gb * p.io2Gb + iops * p.io2Iops) };
+      return {
+        kind,
+        medium: 'ssd',
+        volumeType: 'io2',
+        volumes: 1,
+        sizeGbEach: gb,
+        iopsEach: iops,
+        iops,
+        redundant: false,
+        monthlyUsd: money(gb * p.io2Gb + iops * p.io2Iops),
+      };
     }
     case 'st1': {
       const gb = Math.max(ST1.minGb, Math.ceil(storageGb));
-      return { kind, medium: 'hdd', volumeType: 'st1', volumes: 1, sizeGbEach: gb, iopsEach: ST1.iops, iops: ST1.iops, redundant: false, monthlyUsd: money(gb * p.st1Gb) };
+      return {
+        kind,
+        medium: 'hdd',
+        volumeType: 'st1',
+        volumes: 1,
+        sizeGbEach: gb,
+        iopsEach: ST1.iops,
+        iops: ST1.iops,
+        redundant: false,
+        monthlyUsd: money(gb * p.st1Gb),
+      };
     }
     case 'raid0-gp3':
       return array(0, 2);
@@ -119,7 +169,12 @@ export function hourlyPrice(instance: InstanceType, region: string, security: Se
   return security.tenancy === 'dedicated' ? base * DEDICATED_MARKUP + DEDICATED_REGION_FEE_HOURLY : base;
 }
 
-export function monthlyCost(instance: InstanceType, region: string, storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } | undefined {
+export function monthlyCost(
+  instance: InstanceType,
+  region: string,
+  storage: StorageOption,
+  security: SecurityOption,
+): { hourlyUsd: number; monthlyUsd: number } | undefined {
   const hourly = hourlyPrice(instance, region, security);
   if (hourly === undefined) return undefined;
   const monthly = hourly * HOURS_PER_MONTH + storage.monthlyUsd + (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);

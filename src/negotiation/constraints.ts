@@ -6,7 +6,10 @@ import { REGIONS, SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
 export const userConstraintSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('region'), region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }) }),
+    z.strictObject({
+      kind: z.literal('region'),
+      region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }),
+    }),
     z.strictObject({ kind: z.literal('noBurstable') }),
     z.strictObject({ kind: z.literal('minIops'), iops: z.number().int().positive() }),
     z.strictObject({ kind: z.literal('minVcpu'), vcpu: z.number().positive() }),
@@ -24,7 +27,10 @@ export const userConstraintSchema = z.discriminatedUnion(
     /** Configurations already rejected, by proposal key. */
     z.strictObject({ kind: z.literal('exclude'), keys: z.array(z.string().min(1)).min(1) }),
   ],
-  { message: 'expected a constraint kind: region, noBurstable, minIops, minVcpu, minMemoryGb, maxMonthlyUsd, maxHourlyUsd, families, excludeFamilies, arch, storage, redundantStorage, minSecurity, compliance, minHeadroom' },
+  {
+    message:
+      'expected a constraint kind: region, noBurstable, minIops, minVcpu, minMemoryGb, maxMonthlyUsd, maxHourlyUsd, families, excludeFamilies, arch, storage, redundantStorage, minSecurity, compliance, minHeadroom',
+  },
 );
 export type UserConstraint = z.infer<typeof userConstraintSchema>;
 
@@ -42,8 +48,14 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => unknown][] = [
   [/^at\s+least\s+(\d+)\s+iops$/, (m) => ({ kind: 'minIops', iops: Number(m[1]) })],
   [/^at\s+least\s+(\d+(?:\.\d+)?)\s+vcpus?$/, (m) => ({ kind: 'minVcpu', vcpu: Number(m[1]) })],
   [/^at\s+least\s+(\d+(?:\.\d+)?)\s+gi?b(?:\s+(?:of\s+)?memory)?$/, (m) => ({ kind: 'minMemoryGb', memoryGb: Number(m[1]) })],
-  [/^(?:at\s+most|under|max)\s+\$?(\d+(?:\.\d+)?)\s*(?:usd\s*)?(?:\/|per\s+|a\s+)month$/, (m) => ({ kind: 'maxMonthlyUsd', usd: Number(m[1]) })],
-  [/^(?:at\s+most|under|max)\s+\$?(\d+(?:\.\d+)?)\s*(?:usd\s*)?(?:\/|per\s+|an?\s+)(?:hour|h)$/, (m) => ({ kind: 'maxHourlyUsd', usd: Number(m[1]) })],
+  [
+    /^(?:at\s+most|under|max)\s+\$?(\d+(?:\.\d+)?)\s*(?:usd\s*)?(?:\/|per\s+|a\s+)month$/,
+    (m) => ({ kind: 'maxMonthlyUsd', usd: Number(m[1]) }),
+  ],
+  [
+    /^(?:at\s+most|under|max)\s+\$?(\d+(?:\.\d+)?)\s*(?:usd\s*)?(?:\/|per\s+|an?\s+)(?:hour|h)$/,
+    (m) => ({ kind: 'maxHourlyUsd', usd: Number(m[1]) }),
+  ],
   [/^famil(?:y|ies)\s+([a-z0-9, ]+)$/, (m) => ({ kind: 'families', families: m[1]!.split(/[\s,]+/).filter(Boolean) })],
   [/^no\s+famil(?:y|ies)\s+([a-z0-9, ]+)$/, (m) => ({ kind: 'excludeFamilies', families: m[1]!.split(/[\s,]+/).filter(Boolean) })],
   [/^(arm64|x86_64|graviton)(?:\s+only)?$/, (m) => ({ kind: 'arch', arch: m[1] === 'graviton' ? 'arm64' : m[1] })],
@@ -51,7 +63,10 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => unknown][] = [
   [/^redundant\s+storage$/, () => ({ kind: 'redundantStorage' })],
   [/^dedicated(?:\s+tenancy)?$/, () => ({ kind: 'minSecurity', level: 'dedicated' })],
   [/^(?:kms|encrypted(?:\s+with\s+kms)?)$/, () => ({ kind: 'minSecurity', level: 'kms' })],
-  [/^(?:must\s+)?comply\s+with\s+(pci[\s-]?dss|hipaa|sox|gdpr)$/, (m) => ({ kind: 'compliance', regime: m[1]!.replace(/\s/, '-').replace(/^pcidss$/, 'pci-dss') })],
+  [
+    /^(?:must\s+)?comply\s+with\s+(pci[\s-]?dss|hipaa|sox|gdpr)$/,
+    (m) => ({ kind: 'compliance', regime: m[1]!.replace(/\s/, '-').replace(/^pcidss$/, 'pci-dss') }),
+  ],
   [/^headroom\s+(\d+(?:\.\d+)?)x?$/, (m) => ({ kind: 'minHeadroom', factor: Number(m[1]) })],
 ];
 
@@ -72,7 +87,10 @@ export function parseConstraint(input: unknown): UserConstraint {
     value = match;
   }
   const parsed = userConstraintSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidConstraint(`constraint ${JSON.stringify(value)}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'kind'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidConstraint(
+      `constraint ${JSON.stringify(value)}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'kind'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 

@@ -36,9 +36,17 @@ export function compareUsage(predicted: ResourceProfile, observed: ObservedUsage
     const base = Math.max(p.peak, FLOOR[d]);
     deviation[d] = round((Math.max(observed[d], FLOOR[d]) - base) / base, 3);
     const scale = observed[d] / Math.max(p.peak, 1e-9);
-    observedProfile[d] = p.peak > 0 ? { peak: round(observed[d]), average: round(p.average * scale), sustained: round(p.sustained * scale) } : { peak: round(observed[d]), average: round(observed[d]), sustained: round(observed[d]) };
+    observedProfile[d] =
+      p.peak > 0
+        ? { peak: round(observed[d]), average: round(p.average * scale), sustained: round(p.sustained * scale) }
+        : { peak: round(observed[d]), average: round(observed[d]), sustained: round(observed[d]) };
   }
-  return { differs: DIMENSIONS.some((d) => Math.abs(deviation[d]) > threshold), deviation, observedProfile, series: seriesOf(observedProfile) };
+  return {
+    differs: DIMENSIONS.some((d) => Math.abs(deviation[d]) > threshold),
+    deviation,
+    observedProfile,
+    series: seriesOf(observedProfile),
+  };
 }
 
 export interface CostReport {
@@ -52,7 +60,13 @@ export interface CostReport {
  * Cost to date, and the cheapest type of the catalog that would carry the
  * observed load with the same headroom, when it saves more than a tenth.
  */
-export function rightSize(agreed: Proposal, headroom: number, since: Date, now: Date, observed?: Pick<ObservedUsage, Dimension>): CostReport {
+export function rightSize(
+  agreed: Proposal,
+  headroom: number,
+  since: Date,
+  now: Date,
+  observed?: Pick<ObservedUsage, Dimension>,
+): CostReport {
   const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
   const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
   if (!observed) return report;

@@ -59,7 +59,10 @@ export const personaBodySchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { message: 'expected a lower-case name such as web-shop (letters, digits, dashes)' }),
   description: z.string().max(500).default(''),
   role: z.enum(ROLES, { message: `expected a role: ${ROLES.join(', ')}` }),
-  tags: z.array(z.string().regex(/^[a-z0-9-]+$/)).max(20).default([]),
+  tags: z
+    .array(z.string().regex(/^[a-z0-9-]+$/))
+    .max(20)
+    .default([]),
   performance: z.strictObject({
     series: z.array(loadPointSchema).min(1, { message: 'expected at least one load point' }).max(24),
     storageGb: nonNegative('GiB'),
@@ -115,7 +118,11 @@ function percentile(sorted: number[], q: number): number {
 export function profileOf(series: LoadPoint[], storageGb: number): ResourceProfile {
   const figures = (d: Dimension): Figures => {
     const values = series.map((p) => p[d]).sort((a, b) => a - b);
-    return { peak: values[values.length - 1]!, average: values.reduce((s, v) => s + v, 0) / values.length, sustained: percentile(values, 0.75) };
+    return {
+      peak: values[values.length - 1]!,
+      average: values.reduce((s, v) => s + v, 0) / values.length,
+      sustained: percentile(values, 0.75),
+    };
   };
   return { cpu: figures('cpu'), memoryGb: figures('memoryGb'), iops: figures('iops'), networkGbps: figures('networkGbps'), storageGb };
 }
@@ -128,8 +135,19 @@ export function profileOf(series: LoadPoint[], storageGb: number): ResourceProfi
 export function seriesOf(profile: ResourceProfile, peakHours: number[] = [12, 13]): LoadPoint[] {
   return Array.from({ length: 24 }, (_, hour) => {
     const busy = hour >= 8 && hour < 20;
-    const pick = (f: Figures) => (peakHours.includes(hour) ? f.peak : busy ? f.sustained : Math.max(0, (24 * f.average - 12 * f.sustained - peakHours.length * (f.peak - f.sustained)) / 12));
-    return { hour, cpu: round(pick(profile.cpu)), memoryGb: round(pick(profile.memoryGb)), iops: Math.round(pick(profile.iops)), networkGbps: round(pick(profile.networkGbps)) };
+    const pick = (f: Figures) =>
+      peakHours.includes(hour)
+        ? f.peak
+        : busy
+          ? f.sustained
+          : Math.max(0, (24 * f.average - 12 * f.sustained - peakHours.length * (f.peak - f.sustained)) / 12);
+    return {
+      hour,
+      cpu: round(pick(profile.cpu)),
+      memoryGb: round(pick(profile.memoryGb)),
+      iops: Math.round(pick(profile.iops)),
+      networkGbps: round(pick(profile.networkGbps)),
+    };
   });
 }
 

@@ -27,5 +27,7 @@ export function decideByPolicy(policy: NegotiationPolicy, proposals: Proposal[],
   if (next) return { feedback: { kind: 'addConstraints', constraints: [next], by: 'policy' } };
   // Too expensive is the one reason the policy knows for sure; otherwise only "not these".
   const tooExpensive = a.maxMonthlyUsd !== undefined && proposals.every((p) => p.monthlyUsd > a.maxMonthlyUsd!);
-  return { feedback: { kind: 'reject', ...(tooExpensive ? { because: 'cost' as const } : {}), reason: 'no proposal met the policy', by: 'policy' } };
+  return {
+    feedback: { kind: 'reject', ...(tooExpensive ? { because: 'cost' as const } : {}), reason: 'no proposal met the policy', by: 'policy' },
+  };
 }

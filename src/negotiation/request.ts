@@ -5,9 +5,9 @@ import { parseConstraint, userConstraintSchema, type UserConstraint } from './co
 import { COMPLIANCE } from './persona';
 
 /** Durations as Temporal reads them: "30 seconds", "1 day", "2h". */
-const duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/, { message: 'expected a duration such as "30 seconds", "4 hours" or "2 days"' });
+const duration = z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/, {
+  message: 'expected a duration such as "30 seconds", "4 hours" or "2 days"',
+});
 
 /**
  * An application's negotiation policy: accept the cheapest proposal that
@@ -27,14 +27,21 @@ export const negotiationPolicySchema = z.strictObject({
 export type NegotiationPolicy = z.infer<typeof negotiationPolicySchema>;
 
 export const negotiationRequestSchema = z.strictObject({
-  negotiationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
+  negotiationId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
   user: z.string().min(1),
   account: z.string().min(1),
-  region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }).default('us-east-1'),
+  region: z
+    .enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` })
+    .default('us-east-1'),
   provider: z.enum(['local', 'aws']).default('local'),
   workload: workloadSchema,
   /** A persona from the store, `name` or `name@version`. */
-  basePersona: z.string().regex(/^[a-z][a-z0-9-]{1,62}(@\d+)?$/, { message: 'expected a persona reference such as web-server or web-server@2' }).optional(),
+  basePersona: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,62}(@\d+)?$/, { message: 'expected a persona reference such as web-server or web-server@2' })
+    .optional(),
   compliance: z.array(z.enum(COMPLIANCE)).default([]),
   constraints: z.array(z.unknown()).default([]),
   proposals: z.number().int().min(1).max(8).default(4),
@@ -65,7 +72,8 @@ export class InvalidNegotiation extends Error {
 
 export function parseNegotiationRequest(input: unknown): NegotiationRequest {
   const parsed = negotiationRequestSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidNegotiation(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new InvalidNegotiation(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
   const constraints = parsed.data.constraints.map((c, i) => {
     try {
       return parseConstraint(c);

@@ -85,26 +85,48 @@ export type SolveResult =
   | { ok: true; proposals: Proposal[]; feasible: number; front: number; candidates: number }
   | { ok: false; conflict: { constraints: { id: string; label: string }[]; relaxations: Relaxation[] }; candidates: number };
 
-const keyOf = (region: string, instance: string, storage: StorageKind, security: SecurityLevel) => `${region}/${instance}/${storage}/${security}`;
+const keyOf = (region: string, instance: string, storage: StorageKind, security: SecurityLevel) =>
+  `${region}/${instance}/${storage}/${security}`;
 
 const ratio = (capacity: number, need: number) => (need > 0 ? round(capacity / need, 3) : 1000);
 
 function ratiosOf(instance: InstanceType, iops: number, p: ResourceProfile): Candidate['ratios'] {
   return {
-    cpu: instance.burstable ? Math.min(ratio(instance.vcpu, p.cpu.peak), ratio(instance.vcpu * BURSTABLE_BASELINE, p.cpu.sustained)) : ratio(instance.vcpu, p.cpu.peak),
+    cpu: instance.burstable
+      ? Math.min(ratio(instance.vcpu, p.cpu.peak), ratio(instance.vcpu * BURSTABLE_BASELINE, p.cpu.sustained))
+      : ratio(instance.vcpu, p.cpu.peak),
     memory: ratio(instance.memoryGb, p.memoryGb.peak),
     iops: ratio(iops, p.iops.peak),
-    network: Math.min(ratio(Math.max(instance.networkPeakGbps, instance.networkGbps), p.networkGbps.peak), ratio(instance.networkGbps, p.networkGbps.sustained)),
+    network: Math.min(
+      ratio(Math.max(instance.networkPeakGbps, instance.networkGbps), p.networkGbps.peak),
+      ratio(instance.networkGbps, p.networkGbps.sustained),
+    ),
   };
 }
 
-export function makeCandidate(region: string, instance: InstanceType, storage: StorageOption, security: SecurityOption, profile: ResourceProfile): Candidate | undefined {
+export function makeCandidate(
+  region: string,
+  instance: InstanceType,
+  storage: StorageOption,
+  security: SecurityOption,
+  profile: ResourceProfile,
+): Candidate | undefined {
   const cost = monthlyCost(instance, region, storage, security);
   if (!cost) return undefined;
   const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
   const ratios = ratiosOf(instance, iops, profile);
   const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
-  return { key: keyOf(region, instance.name, storage.kind, security.level), region, instance, storage, security, ...cost, iops, headroom, ratios };
+  return {
+    key: keyOf(region, instance.name, storage.kind, security.level),
+    region,
+    instance,
+    storage,
+    security,
+    ...cost,
+    iops,
+    headroom,
+    ratios,
+  };
 }
 
 /**
@@ -128,7 +150,18 @@ export function enumerate(req: Requirements): Candidate[] {
         for (const security of SECURITY_OPTIONS) {
           if (security.tenancy === 'dedicated' && !instance.dedicated) continue;
           const cost = monthlyCost(instance, region, storage, security)!;
-          out.push({ key: keyOf(region, instance.name, storage.kind, security.level), region, instance, storage, security, hourlyUsd: cost.hourlyUsd, monthlyUsd: cost.monthlyUsd, iops, headroom, ratios });
+          out.push({
+            key: keyOf(region, instance.name, storage.kind, security.level),
+            region,
+            instance,
+            storage,
+            security,
+            hourlyUsd: cost.hourlyUsd,
+            monthlyUsd: cost.monthlyUsd,
+            iops,
+            headroom,
+            ratios,
+          });
         }
       }
     }
@@ -146,21 +179,40 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
     {
       id: 'capacity.cpu',
       label: `vCPUs ≥ peak ${fmt(p.cpu.peak)} × ${h} headroom (burstable: baseline ≥ sustained ${fmt(p.cpu.sustained)} × ${h})`,
-      test: (c) => c.instance.vcpu >= p.cpu.peak * h && (!c.instance.burstable || c.instance.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h),
+      test: (c) =>
+        c.instance.vcpu >= p.cpu.peak * h && (!c.instance.burstable || c.instance.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h),
     },
-    { id: 'capacity.memory', label: `memory ≥ peak ${fmt(p.memoryGb.peak)} GiB × ${h}`, test: (c) => c.instance.memoryGb >= p.memoryGb.peak * h },
+    {
+      id: 'capacity.memory',
+      label: `memory ≥ peak ${fmt(p.memoryGb.peak)} GiB × ${h}`,
+      test: (c) => c.instance.memoryGb >= p.memoryGb.peak * h,
+    },
     { id: 'capacity.iops', label: `IOPS ≥ peak ${Math.round(p.iops.peak)} × ${h}`, test: (c) => c.iops >= p.iops.peak * h },
     {
       id: 'capacity.network',
       label: `network ≥ peak ${fmt(p.networkGbps.peak)} Gbit/s × ${h}, baseline ≥ sustained ${fmt(p.networkGbps.sustained)}`,
-      test: (c) => Math.max(c.instance.networkPeakGbps, c.instance.networkGbps) >= p.networkGbps.peak * h && c.instance.networkGbps >= p.networkGbps.sustained,
+      test: (c) =>
+        Math.max(c.instance.networkPeakGbps, c.instance.networkGbps) >= p.networkGbps.peak * h &&
+        c.instance.networkGbps >= p.networkGbps.sustained,
     },
-    { id: 'cost.hourly', label: `at most $${req.cost.maxHourlyUsd}/hour (persona cost tolerance)`, test: (c) => c.hourlyUsd <= req.cost.maxHourlyUsd },
-    { id: 'cost.monthly', label: `at most $${req.cost.maxMonthlyUsd}/month (persona cost tolerance)`, test: (c) => c.monthlyUsd <= req.cost.maxMonthlyUsd },
+    {
+      id: 'cost.hourly',
+      label: `at most $${req.cost.maxHourlyUsd}/hour (persona cost tolerance)`,
+      test: (c) => c.hourlyUsd <= req.cost.maxHourlyUsd,
+    },
+    {
+      id: 'cost.monthly',
+      label: `at most $${req.cost.maxMonthlyUsd}/month (persona cost tolerance)`,
+      test: (c) => c.monthlyUsd <= req.cost.maxMonthlyUsd,
+    },
   ];
   for (const regime of req.compliance) {
     if (ENCRYPTING_COMPLIANCE.includes(regime)) {
-      out.push({ id: `compliance.${regime}`, label: `${regime} requires encryption at rest with a customer-managed KMS key`, test: (c) => c.security.rank >= 2 });
+      out.push({
+        id: `compliance.${regime}`,
+        label: `${regime} requires encryption at rest with a customer-managed KMS key`,
+        test: (c) => c.security.rank >= 2,
+      });
     }
   }
   const userRegion = [...req.constraints].reverse().find((c) => c.kind === 'region');
@@ -220,12 +272,30 @@ export function dominates(a: Candidate, b: Candidate): boolean {
   const ra = a.ratios;
   const rb = b.ratios;
   const noWorse =
-    a.monthlyUsd <= b.monthlyUsd && ra.cpu >= rb.cpu && ra.memory >= rb.memory && ra.iops >= rb.iops && ra.network >= rb.network && a.security.rank >= b.security.rank;
-  return noWorse && (a.monthlyUsd < b.monthlyUsd || ra.cpu > rb.cpu || ra.memory > rb.memory || ra.iops > rb.iops || ra.network > rb.network || a.security.rank > b.security.rank);
+    a.monthlyUsd <= b.monthlyUsd &&
+    ra.cpu >= rb.cpu &&
+    ra.memory >= rb.memory &&
+    ra.iops >= rb.iops &&
+    ra.network >= rb.network &&
+    a.security.rank >= b.security.rank;
+  return (
+    noWorse &&
+    (a.monthlyUsd < b.monthlyUsd ||
+      ra.cpu > rb.cpu ||
+      ra.memory > rb.memory ||
+      ra.iops > rb.iops ||
+      ra.network > rb.network ||
+      a.security.rank > b.security.rank)
+  );
 }
 
 const sameObjectives = (a: Candidate, b: Candidate) =>
-  a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && a.ratios.cpu === b.ratios.cpu && a.ratios.memory === b.ratios.memory && a.ratios.iops === b.ratios.iops && a.ratios.network === b.ratios.network;
+  a.monthlyUsd === b.monthlyUsd &&
+  a.security.rank === b.security.rank &&
+  a.ratios.cpu === b.ratios.cpu &&
+  a.ratios.memory === b.ratios.memory &&
+  a.ratios.iops === b.ratios.iops &&
+  a.ratios.network === b.ratios.network;
 
 /**
  * The Pareto front over cost ↓, per-dimension headroom ↑ and security ↑
@@ -236,7 +306,9 @@ const sameObjectives = (a: Candidate, b: Candidate) =>
  * front with it).
  */
 export function paretoFront(candidates: Candidate[]): Candidate[] {
-  const sorted = [...candidates].sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key));
+  const sorted = [...candidates].sort(
+    (a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key),
+  );
   let front: Candidate[] = [];
   // The same members in the order to probe them: the last one to dominate goes first, as it likely dominates the next too.
   let probe: Candidate[] = [];
@@ -288,7 +360,8 @@ export function diverse(front: Candidate[], k: number): Candidate[] {
 export function toProposal(c: Candidate, req: Requirements, id: string, cheapest = c.monthlyUsd): Proposal {
   const p = req.profile;
   const s = c.storage;
-  const layout = s.raid === undefined ? `${s.volumeType} ${s.sizeGbEach} GiB` : `RAID ${s.raid} over ${s.volumes}× ${s.volumeType} ${s.sizeGbEach} GiB`;
+  const layout =
+    s.raid === undefined ? `${s.volumeType} ${s.sizeGbEach} GiB` : `RAID ${s.raid} over ${s.volumes}× ${s.volumeType} ${s.sizeGbEach} GiB`;
   const reasons = [
     `${c.instance.vcpu} vCPUs${c.instance.burstable ? ' (burstable)' : ''} for a predicted peak of ${fmt(p.cpu.peak)} × ${req.headroom} headroom`,
     `${c.instance.memoryGb} GiB memory for a peak of ${fmt(p.memoryGb.peak)} GiB`,
@@ -355,7 +428,13 @@ export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; 
     const front = paretoFront(feasible);
     const chosen = diverse(front, k);
     const cheapest = chosen[0]!.monthlyUsd;
-    return { ok: true, proposals: chosen.map((c, i) => toProposal(c, req, `${prefix}${i + 1}`, cheapest)), feasible: feasible.length, front: front.length, candidates: candidates.length };
+    return {
+      ok: true,
+      proposals: chosen.map((c, i) => toProposal(c, req, `${prefix}${i + 1}`, cheapest)),
+      feasible: feasible.length,
+      front: front.length,
+      candidates: candidates.length,
+    };
   }
   const conflict = minimalConflict(candidates, constraints);
   const relaxations = conflict
@@ -364,11 +443,20 @@ export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; 
       const fits = candidates.filter((c) => rest.every((x) => x.test(c)));
       if (!fits.length) return undefined;
       const best = fits.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
-      return { constraint: h.id, label: h.label, suggestion: suggestion(h, best), proposal: toProposal(best, req, `${prefix}relax-${h.id}`) };
+      return {
+        constraint: h.id,
+        label: h.label,
+        suggestion: suggestion(h, best),
+        proposal: toProposal(best, req, `${prefix}relax-${h.id}`),
+      };
     })
     .filter((r): r is Relaxation => r !== undefined)
     .sort((a, b) => a.proposal.monthlyUsd - b.proposal.monthlyUsd);
-  return { ok: false, conflict: { constraints: conflict.map(({ id, label }) => ({ id, label })), relaxations }, candidates: candidates.length };
+  return {
+    ok: false,
+    conflict: { constraints: conflict.map(({ id, label }) => ({ id, label })), relaxations },
+    candidates: candidates.length,
+  };
 }
 
 /** The changes a person may make to a proposal; anything left out stays as proposed. */
@@ -395,16 +483,31 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
   const instance = INSTANCES_BY_NAME.get(name);
   if (!instance) throw new ProposalInvalid(`instanceType: ${name} is not in the catalog; pick one such as m6i.large or c6g.xlarge`);
   const region = changes.region ?? original.region;
-  if (instance.hourlyUsd[region] === undefined) throw new ProposalInvalid(`instanceType: ${name} has no price in ${region}; the catalog prices it in ${Object.keys(instance.hourlyUsd).join(', ')}`);
+  if (instance.hourlyUsd[region] === undefined)
+    throw new ProposalInvalid(
+      `instanceType: ${name} has no price in ${region}; the catalog prices it in ${Object.keys(instance.hourlyUsd).join(', ')}`,
+    );
   const security = SECURITY_OPTIONS.find((s) => s.level === (changes.security ?? original.security.level))!;
-  if (security.tenancy === 'dedicated' && !instance.dedicated) throw new ProposalInvalid(`security: ${name} cannot run with dedicated tenancy`);
-  const storageGb = Math.max(req.profile.storageGb, changes.storageGb ?? 0, original.storage.volumes && original.storage.raid === undefined ? original.storage.sizeGbEach : 0);
-  const storage = storageOption(changes.storageKind ?? original.storage.kind, region, storageGb, Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0));
+  if (security.tenancy === 'dedicated' && !instance.dedicated)
+    throw new ProposalInvalid(`security: ${name} cannot run with dedicated tenancy`);
+  const storageGb = Math.max(
+    req.profile.storageGb,
+    changes.storageGb ?? 0,
+    original.storage.volumes && original.storage.raid === undefined ? original.storage.sizeGbEach : 0,
+  );
+  const storage = storageOption(
+    changes.storageKind ?? original.storage.kind,
+    region,
+    storageGb,
+    Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0),
+  );
   const candidate = makeCandidate(region, instance, storage, security, req.profile)!;
   // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
   const violated = hardConstraints(req).filter((h) => !h.id.endsWith('.exclude') && !h.test(candidate));
   if (violated.length) {
-    throw new ProposalInvalid(`the modified proposal breaks ${violated.map((h) => `"${h.label}"`).join(', ')}: $${candidate.monthlyUsd}/month, headroom ×${candidate.headroom}`);
+    throw new ProposalInvalid(
+      `the modified proposal breaks ${violated.map((h) => `"${h.label}"`).join(', ')}: $${candidate.monthlyUsd}/month, headroom ×${candidate.headroom}`,
+    );
   }
   return { ...toProposal(candidate, req, original.id), modified: true };
 }

@@ -59,17 +59,37 @@ export class TextModel {
     const vocabulary = new Map([...counts].filter(([, n]) => n >= 2).map(([t], i) => [t, i]));
     // A seeded shuffle once, then no shuffling in fit: the same corpus trains the same model.
     const random = seededRandom(seed);
-    const order = examples.map((e) => ({ e, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.e);
+    const order = examples
+      .map((e) => ({ e, k: random() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
 
     const input = tf.input({ shape: [vocabulary.size] });
-    const hidden = tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
-    const role = tf.layers.dense({ units: ROLES.length, activation: 'softmax', name: 'role', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(hidden) as tf.SymbolicTensor;
-    const size = tf.layers.dense({ units: TARGETS.length, name: 'size', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }).apply(hidden) as tf.SymbolicTensor;
+    const hidden = tf.layers
+      .dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+      .apply(input) as tf.SymbolicTensor;
+    const role = tf.layers
+      .dense({
+        units: ROLES.length,
+        activation: 'softmax',
+        name: 'role',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      })
+      .apply(hidden) as tf.SymbolicTensor;
+    const size = tf.layers
+      .dense({ units: TARGETS.length, name: 'size', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) })
+      .apply(hidden) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: [role, size] });
     model.compile({ optimizer: tf.train.adam(0.01), loss: { role: 'categoricalCrossentropy', size: 'meanSquaredError' } });
 
     const x = tf.tensor2d(order.map((e) => encode(vocabulary, e.text)));
-    const yRole = tf.oneHot(tf.tensor1d(order.map((e) => ROLES.indexOf(e.role)), 'int32'), ROLES.length);
+    const yRole = tf.oneHot(
+      tf.tensor1d(
+        order.map((e) => ROLES.indexOf(e.role)),
+        'int32',
+      ),
+      ROLES.length,
+    );
     const ySize = tf.tensor2d(order.map((e) => targetsOf(e.profile)));
     try {
       await model.fit(x, { role: yRole, size: ySize }, { epochs: opts.epochs ?? 40, batchSize: 32, shuffle: false, verbose: 0 });

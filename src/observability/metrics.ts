@@ -22,7 +22,10 @@ export function gauge<L extends string>(name: string, help: string, labelNames: 
 
 /** Seconds, with buckets from 1 ms to 5 min: a handler may validate in a millisecond or start an instance in minutes. */
 export function histogram<L extends string>(name: string, help: string, labelNames: Labels<L>, buckets = LATENCY_BUCKETS): Histogram<L> {
-  return (registry.getSingleMetric(name) as Histogram<L> | undefined) ?? new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  return (
+    (registry.getSingleMetric(name) as Histogram<L> | undefined) ??
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] })
+  );
 }
 
 /** The stable name of an error for a label: an ApplicationFailure's or named error's `type`, else its class name. */
@@ -40,12 +43,24 @@ export function splitRef(ref: string): { handler: string; version: string } {
   return at < 0 ? { handler: ref, version: '' } : { handler: ref.slice(0, at), version: ref.slice(at + 1) };
 }
 
-const handlerLatency = () => histogram('mosaic_handler_latency_seconds', 'time one handler version took per attempt', ['handler', 'version', 'result'] as const);
-const handlerErrors = () => counter('mosaic_handler_errors_total', 'failed handler attempts by handler version and error type', ['handler', 'version', 'error_type'] as const);
-const decisions = () => counter('mosaic_decisions_total', 'handler choices by workflow kind and exploration strategy', ['kind', 'strategy'] as const);
+const handlerLatency = () =>
+  histogram('mosaic_handler_latency_seconds', 'time one handler version took per attempt', ['handler', 'version', 'result'] as const);
+const handlerErrors = () =>
+  counter('mosaic_handler_errors_total', 'failed handler attempts by handler version and error type', [
+    'handler',
+    'version',
+    'error_type',
+  ] as const);
+const decisions = () =>
+  counter('mosaic_decisions_total', 'handler choices by workflow kind and exploration strategy', ['kind', 'strategy'] as const);
 const outcomes = () => counter('mosaic_outcomes_total', 'finished workflows by kind and result', ['kind', 'result'] as const);
-const negotiationRounds = () => counter('mosaic_negotiation_rounds_total', 'negotiation rounds by the response that ended them', ['response'] as const);
-const snapshotConflicts = () => counter('mosaic_snapshot_conflicts_total', 'snapshot conflicts by conflict kind and resolution strategy', ['conflict', 'strategy'] as const);
+const negotiationRounds = () =>
+  counter('mosaic_negotiation_rounds_total', 'negotiation rounds by the response that ended them', ['response'] as const);
+const snapshotConflicts = () =>
+  counter('mosaic_snapshot_conflicts_total', 'snapshot conflicts by conflict kind and resolution strategy', [
+    'conflict',
+    'strategy',
+  ] as const);
 const modelInfo = () => gauge('mosaic_model_info', 'the model version a kind of decision uses now (value 1)', ['kind', 'version'] as const);
 
 const modelVersions = new Map<string, string>();

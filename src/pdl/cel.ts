@@ -32,7 +32,10 @@ const environment = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 64 
     ctor: CelHandlerMetrics,
     fields: { latencyP50Ms: 'double', latencyP95Ms: 'double', errorRate: 'double', calls: 'double', cpuMs: 'double', memoryMb: 'double' },
   })
-  .registerType('Security', { ctor: CelSecurity, fields: { classification: 'string', compliance: 'list<string>', networkExposure: 'string' } })
+  .registerType('Security', {
+    ctor: CelSecurity,
+    fields: { classification: 'string', compliance: 'list<string>', networkExposure: 'string' },
+  })
   .registerType('Request', {
     ctor: CelRequest,
     fields: { user: 'string', account: 'string', region: 'string', resourceType: 'string', spec: 'map<string, dyn>', security: 'Security' },

@@ -89,13 +89,22 @@ export function evaluate(policies: CompiledPolicy[] | PolicySet, context: Policy
     );
   }
 
-  const stages = new Map<string, { decision: StageDecision; requiredBy: Map<string, string>; forbiddenBy: Map<string, string>; after: string[]; before: string[] }>();
+  const stages = new Map<
+    string,
+    { decision: StageDecision; requiredBy: Map<string, string>; forbiddenBy: Map<string, string>; after: string[]; before: string[] }
+  >();
   const available = Object.keys(context.handlers);
   for (const policy of inForce) {
     for (const stage of policy.stages) {
       let entry = stages.get(stage.name);
       if (!entry) {
-        entry = { decision: { name: stage.name, allowed: [], required: [], preferences: [] }, requiredBy: new Map(), forbiddenBy: new Map(), after: [], before: [] };
+        entry = {
+          decision: { name: stage.name, allowed: [], required: [], preferences: [] },
+          requiredBy: new Map(),
+          forbiddenBy: new Map(),
+          after: [],
+          before: [],
+        };
         stages.set(stage.name, entry);
       }
       entry.after.push(...stage.after);
@@ -146,7 +155,9 @@ function applyRule(
   allowed: Set<string>,
   trace: TraceEntry[],
 ): void {
-  const active = rule.condition ? holds(rule.condition, cel, `policy ${policy.name}, stage ${stage}, ${rule.kind}[${rule.index}]`, rule.when!) : true;
+  const active = rule.condition
+    ? holds(rule.condition, cel, `policy ${policy.name}, stage ${stage}, ${rule.kind}[${rule.index}]`, rule.when!)
+    : true;
   const handlers = rule.handlers.flatMap((ref) => expand(ref, available));
   for (const handler of handlers) {
     const base = { policy: policy.name, stage, rule: rule.kind, index: rule.index, when: rule.when, handler } as const;
@@ -175,7 +186,9 @@ function holds(condition: Condition, cel: CelContext, where: string, text: strin
     return condition(cel);
   } catch (err) {
     const reason = firstLine(err);
-    const hint = /No such key/.test(reason) ? '; guard optional fields with has(), e.g. has(request.spec.size) && request.spec.size > 10' : '';
+    const hint = /No such key/.test(reason)
+      ? '; guard optional fields with has(), e.g. has(request.spec.size) && request.spec.size > 10'
+      : '';
     throw new PdlEvaluationError(`${where}: \`${text}\` failed on this request: ${reason}${hint}`);
   }
 }

@@ -32,8 +32,14 @@ export function orderStages(stages: Ordered[], owner: string): string[] {
     }
   }
   if (order.length < names.length) {
-    const cycle = inCycle(names.filter((n) => !order.includes(n)), edges);
-    throw new StageOrderCycle(`${owner}: stages ${cycle.join(', ')} order each other in a cycle (after/before); remove one of the constraints`, cycle);
+    const cycle = inCycle(
+      names.filter((n) => !order.includes(n)),
+      edges,
+    );
+    throw new StageOrderCycle(
+      `${owner}: stages ${cycle.join(', ')} order each other in a cycle (after/before); remove one of the constraints`,
+      cycle,
+    );
   }
   return order;
 }

@@ -25,37 +25,39 @@ export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
   const known = opts.knownHandlers ? [...opts.knownHandlers] : undefined;
   // A stream may end with `---` or hold only comments between separators: those documents are empty, not errors.
   const empty = (doc: Document) => doc.contents === null || (isScalar(doc.contents) && doc.contents.source === '');
-  return docs.filter((doc) => doc.errors.length || !empty(doc)).map((doc) => {
-    const located = <E extends PdlError>(err: E, path: (string | number)[], key?: string): E => {
-      const fault = err instanceof PdlExpressionError && err.offset !== undefined ? faultOffset(doc, text, path, err.offset) : undefined;
-      const offset = fault ?? offsetOf(doc, path, key);
-      if (offset === undefined) return err;
-      const { line, col } = lines.linePos(offset);
-      return err.at(line, col);
-    };
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      const { line, col } = lines.linePos(e.pos[0]);
-      throw new PdlSyntaxError(`YAML syntax: ${e.message.split('\n')[0]}`).at(line, col);
-    }
-    let value: unknown;
-    try {
-      // Aliases to nothing and alias bombs surface here, not in doc.errors.
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (err) {
-      throw located(new PdlSyntaxError(`YAML: ${(err as Error).message}`), []);
-    }
-    const parsed = policySchema.safeParse(value);
-    if (!parsed.success) throw located(...validationError(parsed.error));
-    const policy = parsed.data;
-    try {
-      check(policy, known);
-    } catch (err) {
-      if (err instanceof PdlError) throw located(err, err.path);
-      throw err;
-    }
-    return policy;
-  });
+  return docs
+    .filter((doc) => doc.errors.length || !empty(doc))
+    .map((doc) => {
+      const located = <E extends PdlError>(err: E, path: (string | number)[], key?: string): E => {
+        const fault = err instanceof PdlExpressionError && err.offset !== undefined ? faultOffset(doc, text, path, err.offset) : undefined;
+        const offset = fault ?? offsetOf(doc, path, key);
+        if (offset === undefined) return err;
+        const { line, col } = lines.linePos(offset);
+        return err.at(line, col);
+      };
+      if (doc.errors.length) {
+        const e = doc.errors[0]!;
+        const { line, col } = lines.linePos(e.pos[0]);
+        throw new PdlSyntaxError(`YAML syntax: ${e.message.split('\n')[0]}`).at(line, col);
+      }
+      let value: unknown;
+      try {
+        // Aliases to nothing and alias bombs surface here, not in doc.errors.
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (err) {
+        throw located(new PdlSyntaxError(`YAML: ${(err as Error).message}`), []);
+      }
+      const parsed = policySchema.safeParse(value);
+      if (!parsed.success) throw located(...validationError(parsed.error));
+      const policy = parsed.data;
+      try {
+        check(policy, known);
+      } catch (err) {
+        if (err instanceof PdlError) throw located(err, err.path);
+        throw err;
+      }
+      return policy;
+    });
 }
 
 /**
@@ -71,13 +73,18 @@ function validationError(error: z.ZodError): [PdlValidationError, (string | numb
     const path = pathOf(unknown);
     const key = unknown.keys[0]!;
     const meant = error.issues.find((i) => missing(i) && where(pathOf(i).slice(0, -1)) === where(path));
-    const hint = meant ? `; did you mean "${String(meant.path[meant.path.length - 1])}"?` : '; remove it or check its spelling (see docs/pdl.md)';
+    const hint = meant
+      ? `; did you mean "${String(meant.path[meant.path.length - 1])}"?`
+      : '; remove it or check its spelling (see docs/pdl.md)';
     return [new PdlValidationError(`unknown field "${key}" in ${where(path)}${hint}`, [...path, key]), path, key];
   }
   const issue = error.issues[0]!;
   const path = pathOf(issue);
   if (missing(issue)) {
-    return [new PdlValidationError(`${where(path)} is required: ${issue.message.replace(/^Invalid input: /, '')}`, path), path.slice(0, -1)];
+    return [
+      new PdlValidationError(`${where(path)} is required: ${issue.message.replace(/^Invalid input: /, '')}`, path),
+      path.slice(0, -1),
+    ];
   }
   return [new PdlValidationError(`${where(path)}: ${issue.message}`, path), path];
 }

@@ -38,19 +38,25 @@ function hashFile(file: string): Promise<{ hash: string; text?: string }> {
   });
 }
 
-
 /**
  * A live local host as a snapshot: the files under `requested` (a path on the
  * host, resolved under its root), hashed, and the services declared for it.
  * The path must lie within one of the host's allowed paths, by name and after
  * every symlink is resolved, so neither `..` nor a link leads anywhere else.
  */
-export async function captureLocalHost(host: LocalHost, requested: string, onProgress: (files: number) => void = () => undefined): Promise<Resource[]> {
-  if (!fs.existsSync(host.root)) throw new HostUnavailable(`host ${host.name} is not reachable: its root ${host.root} does not exist on this worker`);
+export async function captureLocalHost(
+  host: LocalHost,
+  requested: string,
+  onProgress: (files: number) => void = () => undefined,
+): Promise<Resource[]> {
+  if (!fs.existsSync(host.root))
+    throw new HostUnavailable(`host ${host.name} is not reachable: its root ${host.root} does not exist on this worker`);
   const wanted = path.posix.normalize(requested);
   const allowed = host.allowedPaths.find((a) => inside(wanted, path.posix.normalize(a)));
   if (requested.split('/').includes('..') || !allowed) {
-    throw new PathOutsideRoots(`path ${requested} is outside what host ${host.name} allows (${host.allowedPaths.join(', ')}); use one of those paths or a path below one`);
+    throw new PathOutsideRoots(
+      `path ${requested} is outside what host ${host.name} allows (${host.allowedPaths.join(', ')}); use one of those paths or a path below one`,
+    );
   }
   const allowedReal = fs.realpathSync(path.join(host.root, allowed));
   let start: string;
@@ -59,7 +65,8 @@ export async function captureLocalHost(host: LocalHost, requested: string, onPro
   } catch {
     throw new HostUnavailable(`path ${requested} does not exist on host ${host.name}`);
   }
-  if (!inside(start, allowedReal)) throw new PathOutsideRoots(`path ${requested} on host ${host.name} leads through a symlink outside ${allowed}`);
+  if (!inside(start, allowedReal))
+    throw new PathOutsideRoots(`path ${requested} on host ${host.name} leads through a symlink outside ${allowed}`);
 
   const resources: Resource[] = [];
   const visited = new Set<string>();
@@ -75,13 +82,24 @@ export async function captureLocalHost(host: LocalHost, requested: string, onPro
         } catch {
           continue; // A dangling link points at nothing to capture.
         }
-        if (!inside(target, allowedReal)) throw new PathOutsideRoots(`${shown} on host ${host.name} is a symlink to ${target}, outside ${allowed}; remove it or capture a path without it`);
+        if (!inside(target, allowedReal))
+          throw new PathOutsideRoots(
+            `${shown} on host ${host.name} is a symlink to ${target}, outside ${allowed}; remove it or capture a path without it`,
+          );
       }
       const stat = fs.statSync(target);
       if (stat.isDirectory()) await walk(target, shown);
       else if (stat.isFile()) {
         const { hash, text } = await hashFile(target);
-        resources.push({ kind: 'file', path: shown, hash, size: stat.size, mode: stat.mode & 0o7777, dependsOn: [], ...(text === undefined ? { origin: target } : { content: text }) });
+        resources.push({
+          kind: 'file',
+          path: shown,
+          hash,
+          size: stat.size,
+          mode: stat.mode & 0o7777,
+          dependsOn: [],
+          ...(text === undefined ? { origin: target } : { content: text }),
+        });
         if (resources.length % PROGRESS_EVERY === 0) onProgress(resources.length);
       }
     }
@@ -90,7 +108,15 @@ export async function captureLocalHost(host: LocalHost, requested: string, onPro
   else {
     const { hash, text } = await hashFile(start);
     const stat = fs.statSync(start);
-    resources.push({ kind: 'file', path: wanted, hash, size: stat.size, mode: stat.mode & 0o7777, dependsOn: [], ...(text === undefined ? { origin: start } : { content: text }) });
+    resources.push({
+      kind: 'file',
+      path: wanted,
+      hash,
+      size: stat.size,
+      mode: stat.mode & 0o7777,
+      dependsOn: [],
+      ...(text === undefined ? { origin: start } : { content: text }),
+    });
   }
   onProgress(resources.length);
   return withServicePorts([...resources, ...host.services]);

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { endProcess, isRunning, processDirectories, processDirectory, readRecord, startDaemon, stopDaemon, stopRecorded } from '../stack/daemon';
+import {
+  endProcess,
+  isRunning,
+  processDirectories,
+  processDirectory,
+  readRecord,
+  startDaemon,
+  stopDaemon,
+  stopRecorded,
+} from '../stack/daemon';
 import { canConnect, isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
@@ -23,12 +32,16 @@ export interface Usage {
 }
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
-const rejected = (operation: string, resource: string, code: string, detail: string) => new ProviderRejected({ provider: 'local', operation, resource, code, detail });
+const rejected = (operation: string, resource: string, code: string, detail: string) =>
+  new ProviderRejected({ provider: 'local', operation, resource, code, detail });
 
 /** The service a process was started as (its MOSAIC_SERVICE_NAME), from /proc; undefined for any other process. */
 function serviceNameOf(pid: number): string | undefined {
   try {
-    const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('MOSAIC_SERVICE_NAME='));
+    const entry = fs
+      .readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((e) => e.startsWith('MOSAIC_SERVICE_NAME='));
     return entry?.slice('MOSAIC_SERVICE_NAME='.length);
   } catch {
     return undefined;
@@ -53,7 +66,11 @@ export class LocalWorkspace {
   }
 
   /** Writes every file (inline text, or a copy checked against its hash) and makes the volumes; a retry rewrites the same. */
-  async materialise(workflowId: string, placed: Placed[], onProgress: (done: number) => void): Promise<{ workspace: string; files: number; volumes: number }> {
+  async materialise(
+    workflowId: string,
+    placed: Placed[],
+    onProgress: (done: number) => void,
+  ): Promise<{ workspace: string; files: number; volumes: number }> {
     const ws = this.dir(workflowId);
     const tree = path.join(ws, 'fs');
     let files = 0;
@@ -67,7 +84,13 @@ export class LocalWorkspace {
         else if (r.origin) fs.copyFileSync(r.origin, target);
         else throw rejected('materialise', r.path, 'NoContent', 'the file has neither inline content nor an origin to copy from');
         const hash = createHash('sha256').update(fs.readFileSync(target)).digest('hex');
-        if (hash !== r.hash) throw rejected('materialise', r.path, 'HashMismatch', `expected sha256 ${r.hash}, got ${hash}: the source changed since it was captured`);
+        if (hash !== r.hash)
+          throw rejected(
+            'materialise',
+            r.path,
+            'HashMismatch',
+            `expected sha256 ${r.hash}, got ${hash}: the source changed since it was captured`,
+          );
         fs.chmodSync(target, r.mode);
         if (++files % 200 === 0) onProgress(files);
       } else if (r.kind === 'volume') {
@@ -88,7 +111,13 @@ export class LocalWorkspace {
       const ours = readRecord(this.runDir(workflowId), this.runName(workflowId, s.name));
       if (ours && isRunning(ours)) continue;
       for (const port of s.ports) {
-        if (!(await isPortFree(port))) throw rejected('reservePort', `${s.name}:${port}`, 'PortInUse', `port ${port} is in use on this machine; free it or give the service another port`);
+        if (!(await isPortFree(port)))
+          throw rejected(
+            'reservePort',
+            `${s.name}:${port}`,
+            'PortInUse',
+            `port ${port} is in use on this machine; free it or give the service another port`,
+          );
         ports.push(port);
       }
     }

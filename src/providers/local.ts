@@ -54,7 +54,14 @@ export class LocalProvider implements Provider {
     if (!fs.existsSync(meta)) {
       fs.mkdirSync(path.join(dir, 'objects'), { recursive: true });
       // Written last, and atomically: its presence means the bucket is complete.
-      fs.writeFileSync(`${meta}.tmp`, JSON.stringify({ key: input.key, name: input.name, region: input.region, tags: input.tags ?? {}, createdAt: new Date().toISOString() }, null, 2));
+      fs.writeFileSync(
+        `${meta}.tmp`,
+        JSON.stringify(
+          { key: input.key, name: input.name, region: input.region, tags: input.tags ?? {}, createdAt: new Date().toISOString() },
+          null,
+          2,
+        ),
+      );
       fs.renameSync(`${meta}.tmp`, meta);
     }
     return this.bucketRef(dir, input.key, input.name);
@@ -71,24 +78,33 @@ export class LocalProvider implements Provider {
   async createDatabase(input: DatabaseInput): Promise<ResourceRef> {
     const database = `${input.name.replace(/-/g, '_')}_${short(input.key)}`;
     const db = this.mongo.useDb(database, { useCache: true });
-    await db.collection('_mosaic').updateOne(
-      { _id: 'database' as unknown as never },
-      { $setOnInsert: { key: input.key, name: input.name, engine: input.engine, sizeGb: input.sizeGb, createdAt: new Date() } },
-      { upsert: true },
-    );
+    await db
+      .collection('_mosaic')
+      .updateOne(
+        { _id: 'database' as unknown as never },
+        { $setOnInsert: { key: input.key, name: input.name, engine: input.engine, sizeGb: input.sizeGb, createdAt: new Date() } },
+        { upsert: true },
+      );
     const user = `mosaic_${short(input.key)}`;
     const userManagement = await this.ensureUser(db, user, input.key);
     return this.databaseRef(database, input.key, user, userManagement);
   }
 
   private databaseRef(database: string, key: string, user: string, userManagement: string): ResourceRef {
-    return { provider: 'local', kind: 'database', id: database, key, attributes: { database, user, userManagement, secretFile: this.secretFile(key) } };
+    return {
+      provider: 'local',
+      kind: 'database',
+      id: database,
+      key,
+      attributes: { database, user, userManagement, secretFile: this.secretFile(key) },
+    };
   }
 
   /** A user of its own where the server manages users; FerretDB v1 does not, which the ref says. */
   private async ensureUser(db: Connection, user: string, key: string): Promise<string> {
     const file = this.secretFile(key);
-    if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ user, password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
+    if (!fs.existsSync(file))
+      fs.writeFileSync(file, JSON.stringify({ user, password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
     const { password } = JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string };
     try {
       await db.db!.command({ createUser: user, pwd: password, roles: [{ role: 'readWrite', db: db.name }] });
@@ -180,7 +196,8 @@ export class LocalProvider implements Provider {
     const suffix = short(key);
     const found: ResourceRef[] = [];
     for (const entry of fs.readdirSync(this.dir('buckets'))) {
-      if (entry.endsWith(`-${suffix}`)) found.push(this.bucketRef(path.join(this.dir('buckets'), entry), key, entry.slice(0, -suffix.length - 1)));
+      if (entry.endsWith(`-${suffix}`))
+        found.push(this.bucketRef(path.join(this.dir('buckets'), entry), key, entry.slice(0, -suffix.length - 1)));
     }
     const { databases } = await this.mongo.db!.admin().listDatabases({ nameOnly: true });
     for (const { name } of databases) {

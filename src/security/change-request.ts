@@ -19,9 +19,19 @@ export const signedRequestSchema = z.strictObject({
 export const changePayloadSchema = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('policy.apply'), source: text(1_000_000) }),
   z.strictObject({ operation: z.literal('policy.activate'), name: text(200), version: z.number().int().min(1) }),
-  z.strictObject({ operation: z.literal('role.grant'), publicKeyPem: text(10_000), role: z.enum(ROLES as [Role, ...Role[]]), name: text(200).optional() }),
+  z.strictObject({
+    operation: z.literal('role.grant'),
+    publicKeyPem: text(10_000),
+    role: z.enum(ROLES as [Role, ...Role[]]),
+    name: text(200).optional(),
+  }),
   z.strictObject({ operation: z.literal('handler.register'), descriptor: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ operation: z.literal('handler.promote'), ref: text(200), status: z.enum(['active', 'canary']), canaryShare: z.number().min(0).max(1).optional() }),
+  z.strictObject({
+    operation: z.literal('handler.promote'),
+    ref: text(200),
+    status: z.enum(['active', 'canary']),
+    canaryShare: z.number().min(0).max(1).optional(),
+  }),
   z.strictObject({ operation: z.literal('handler.rollback'), id: text(200), version: text(100) }),
   z.strictObject({ operation: z.literal('handler.retire'), ref: text(200) }),
 ]);

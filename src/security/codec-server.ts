@@ -56,7 +56,11 @@ const SIGN_IN_PAGE = `<!doctype html><title>Mosaic codec server</title>
 <form method="post" action="/session"><label>MOSAIC_CODEC_TOKEN <input type="password" name="token" autofocus></label> <button>Sign in</button></form>`;
 
 class HttpProblem extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -72,9 +76,14 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
 
   const authorise = (req: http.IncomingMessage) => {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const cookie = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const cookie = (req.headers.cookie ?? '')
+      .split(/;\s*/)
+      .find((c) => c.startsWith(`${COOKIE}=`))
+      ?.slice(COOKIE.length + 1);
     if (bearer === undefined && cookie === undefined) {
-      throw new HttpProblem(401, 'a bearer token is required (Authorization: Bearer <MOSAIC_CODEC_TOKEN>)', { 'www-authenticate': 'Bearer realm="mosaic-codec"' });
+      throw new HttpProblem(401, 'a bearer token is required (Authorization: Bearer <MOSAIC_CODEC_TOKEN>)', {
+        'www-authenticate': 'Bearer realm="mosaic-codec"',
+      });
     }
     if (!(bearer !== undefined ? sameSecret(bearer, opts.token) : sameSecret(cookie!, session))) {
       throw new HttpProblem(403, 'the token is not the one this codec server was started with');
@@ -93,7 +102,9 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
       if (!sameSecret(token, opts.token)) throw new HttpProblem(403, 'the token is not the one this codec server was started with');
       res
         .writeHead(200, { 'content-type': 'text/html', 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` })
-        .end(`<p>Signed in. The Web UI at ${opts.uiOrigin} shows decrypted payloads once its codec server setting has "Include cross-origin credentials" on.</p>`);
+        .end(
+          `<p>Signed in. The Web UI at ${opts.uiOrigin} shows decrypted payloads once its codec server setting has "Include cross-origin credentials" on.</p>`,
+        );
       return;
     }
     authorise(req);
@@ -101,7 +112,8 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
     try {
       parsed = jsonPayloads.parse(JSON.parse(body));
     } catch (err) {
-      const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') : 'not JSON';
+      const detail =
+        err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') : 'not JSON';
       throw new HttpProblem(400, `expected {"payloads": [{"metadata": {...}, "data": "<base64>"}]}: ${detail}`);
     }
     const payloads = parsed.payloads.map(fromJson);
@@ -123,7 +135,9 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
       const status = err instanceof HttpProblem ? err.status : err instanceof SecurityError ? 422 : 500;
       const headers = err instanceof HttpProblem ? err.headers : {};
       const type = err instanceof SecurityError ? err.type : undefined;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: err.message, ...(type ? { type } : {}) }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...headers })
+        .end(JSON.stringify({ error: err.message, ...(type ? { type } : {}) }));
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -14,7 +14,10 @@ const utf8 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).
 
 /** The payload names a key that is not configured: the fix is to add it back. */
 export class PayloadKeyUnknown extends SecurityError {
-  constructor(readonly keyId: string, configured: string[]) {
+  constructor(
+    readonly keyId: string,
+    configured: string[],
+  ) {
     super(
       `payload was encrypted with key "${keyId}", which is not configured (configured: ${configured.join(', ') || 'none'}); ` +
         `add ${keyId}:<base64> back to MOSAIC_PAYLOAD_KEYS (after the current key) to read it`,
@@ -25,7 +28,9 @@ export class PayloadKeyUnknown extends SecurityError {
 /** GCM authentication failed: the ciphertext, its key id or its IV were changed, or the key under that id is not the one that encrypted it. */
 export class PayloadTampered extends SecurityError {
   constructor(readonly keyId: string) {
-    super(`payload encrypted with key "${keyId}" failed authentication: it was altered, or MOSAIC_PAYLOAD_KEYS holds a different key under that id`);
+    super(
+      `payload encrypted with key "${keyId}" failed authentication: it was altered, or MOSAIC_PAYLOAD_KEYS holds a different key under that id`,
+    );
   }
 }
 

@@ -26,16 +26,19 @@ export function signDocument<T extends Signable>(document: T, privateKeyPem: str
 /** Throws PolicyUnsigned, UnknownSigner or SignatureInvalid; returns the signer's key id. */
 export function verifyDocument(document: Signable, trustedKeys: ReadonlyMap<string, string>): string {
   const signature = document.signature;
-  if (!signature?.keyId || !signature.value) throw new PolicyUnsigned('the policy has no signature; sign it with `mosaic policy sign <file> --key <key>`');
+  if (!signature?.keyId || !signature.value)
+    throw new PolicyUnsigned('the policy has no signature; sign it with `mosaic policy sign <file> --key <key>`');
   const publicKeyPem = trustedKeys.get(signature.keyId);
-  if (!publicKeyPem) throw new UnknownSigner(`the policy is signed by ${signature.keyId}, which is not a trusted policy signer (admin or policy-author)`);
+  if (!publicKeyPem)
+    throw new UnknownSigner(`the policy is signed by ${signature.keyId}, which is not a trusted policy signer (admin or policy-author)`);
   let ok = false;
   try {
     ok = verify(null, signedContent(document), publicKeyObject(publicKeyPem), Buffer.from(signature.value, 'base64'));
   } catch {
     ok = false;
   }
-  if (!ok) throw new SignatureInvalid(`the signature of ${signature.keyId} does not match the policy's content: it was changed after signing`);
+  if (!ok)
+    throw new SignatureInvalid(`the signature of ${signature.keyId} does not match the policy's content: it was changed after signing`);
   return signature.keyId;
 }
 

@@ -13,7 +13,16 @@ export type Operation =
 
 /** Who may do what. An admin may do everything; the table is the whole policy. */
 const PERMISSIONS: Record<Role, readonly Operation[]> = {
-  admin: ['policy.apply', 'policy.activate', 'handler.register', 'handler.promote', 'handler.rollback', 'handler.retire', 'role.grant', 'audit.read'],
+  admin: [
+    'policy.apply',
+    'policy.activate',
+    'handler.register',
+    'handler.promote',
+    'handler.rollback',
+    'handler.retire',
+    'role.grant',
+    'audit.read',
+  ],
   'policy-author': ['policy.apply', 'policy.activate', 'audit.read'],
   operator: ['handler.register', 'handler.promote', 'handler.rollback', 'handler.retire', 'audit.read'],
   viewer: ['audit.read'],

@@ -70,12 +70,15 @@ export interface VerifyOptions {
 export function verifySignedRequest(req: SignedRequest, payload: unknown, opts: VerifyOptions): { keyId: string; role: Role } {
   const publicKeyPem = opts.publicKeyOf(req.keyId);
   const role = opts.roleOf(req.keyId);
-  if (!publicKeyPem || !role) throw new UnknownActor(`key ${req.keyId} belongs to no registered actor; an admin grants one with \`mosaic keys grant\``);
+  if (!publicKeyPem || !role)
+    throw new UnknownActor(`key ${req.keyId} belongs to no registered actor; an admin grants one with \`mosaic keys grant\``);
   verifySignature(req, payload, publicKeyPem);
   const at = Date.parse(req.timestamp);
   const skew = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   if (!Number.isFinite(at) || Math.abs(opts.now.getTime() - at) > skew) {
-    throw new RequestExpired(`the request was signed at ${req.timestamp}, more than ${skew / 1000}s from now (${opts.now.toISOString()}); sign it again`);
+    throw new RequestExpired(
+      `the request was signed at ${req.timestamp}, more than ${skew / 1000}s from now (${opts.now.toISOString()}); sign it again`,
+    );
   }
   if (opts.nonceSeen(req.nonce)) throw new NonceReused(`nonce ${req.nonce} was used before: a replayed request`);
   const decision = authorize(role, req.operation);

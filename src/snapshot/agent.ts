@@ -97,7 +97,10 @@ export class NegotiationAgent {
     const dependents = this.graphs.get(claim.source.index)!.dependents(keyOf(claim.resource)).length;
     const p = this.prediction(claim, this.options.metrics);
     const value = this.weight(claim.source) + 0.5 * Math.log2(1 + dependents) + p.health;
-    return { value, why: `${claim.source.label} ${value.toFixed(2)} (priority ${claim.source.priority}, ${dependents} dependent${dependents === 1 ? '' : 's'}, predicted health ${p.health.toFixed(2)} from ${p.basis})` };
+    return {
+      value,
+      why: `${claim.source.label} ${value.toFixed(2)} (priority ${claim.source.priority}, ${dependents} dependent${dependents === 1 ? '' : 's'}, predicted health ${p.health.toFixed(2)} from ${p.basis})`,
+    };
   }
 
   /** Asks the loser's provider for another form of its resource; applies the first one no one has claimed. */
@@ -107,8 +110,11 @@ export class NegotiationAgent {
     const graph = this.graphs.get(loser.source.index)!;
     const dependents = graph.dependents(key);
     // Only what something of its own source still needs is worth keeping in another form.
-    if (!((r.kind === 'port' && (r.service !== undefined || dependents.length)) || (r.kind === 'file' && dependents.length))) return undefined;
-    const offers = await this.options.negotiatorFor(loser.source).alternatives({ source: loser.source, resource: r, taken: (k) => this.taken.has(k) });
+    if (!((r.kind === 'port' && (r.service !== undefined || dependents.length)) || (r.kind === 'file' && dependents.length)))
+      return undefined;
+    const offers = await this.options
+      .negotiatorFor(loser.source)
+      .alternatives({ source: loser.source, resource: r, taken: (k) => this.taken.has(k) });
     const to = offers.find((o) => !this.taken.has(keyOf(o)) && o.kind === r.kind);
     if (!to) return undefined;
     const newKey = keyOf(to);
@@ -145,7 +151,10 @@ export class NegotiationAgent {
     if (loser.resource.kind === 'port') {
       const key = keyOf(loser.resource);
       for (const dependent of this.graphs.get(loser.source.index)!.dependents(key)) {
-        this.evicted.set(`${loser.source.index}|${dependent}`, `needs ${key}, which went to ${granted.source.label}, and its provider offered no other port`);
+        this.evicted.set(
+          `${loser.source.index}|${dependent}`,
+          `needs ${key}, which went to ${granted.source.label}, and its provider offered no other port`,
+        );
       }
     }
     return { granted, discarded: loser, rule };
@@ -158,11 +167,19 @@ export class NegotiationAgent {
       sources: conflict.claims.map((c) => c.source.label),
       winner: winner.source.label,
       discarded: allocations.flatMap((x) => (x.discarded ? [{ source: x.discarded.source.label, resource: x.discarded.resource }] : [])),
-      adjusted: allocations.flatMap((x) => (x.adjusted ? [{ source: x.adjusted.claim.source.label, from: x.adjusted.claim.resource, to: x.adjusted.to, rewrote: x.adjusted.rewrote }] : [])),
+      adjusted: allocations.flatMap((x) =>
+        x.adjusted
+          ? [{ source: x.adjusted.claim.source.label, from: x.adjusted.claim.resource, to: x.adjusted.to, rewrote: x.adjusted.rewrote }]
+          : [],
+      ),
       rule: allocations.map((x) => x.rule).join('; '),
     };
-    const moved = decision.adjusted.map((x) => `${x.source} moved to ${keyOf(x.to)}${x.rewrote.length ? ` (rewrote ${x.rewrote.join(', ')})` : ''}`);
-    explanation.push(`${conflictText(conflict)} → ${winner.source.label} wins${moved.length ? `; ${moved.join('; ')}` : ''} [${decision.rule}]`);
+    const moved = decision.adjusted.map(
+      (x) => `${x.source} moved to ${keyOf(x.to)}${x.rewrote.length ? ` (rewrote ${x.rewrote.join(', ')})` : ''}`,
+    );
+    explanation.push(
+      `${conflictText(conflict)} → ${winner.source.label} wins${moved.length ? `; ${moved.join('; ')}` : ''} [${decision.rule}]`,
+    );
     return decision;
   }
 
@@ -219,7 +236,10 @@ export class NegotiationAgent {
     const isItem = new Set(itemsPlaced);
     const fixed = totalsOf(allocation.resources.filter((p) => !isItem.has(p)));
     const over = overLimits(fixed, limits);
-    if (over.length) throw new LimitsUnsatisfiable(`files alone exceed resource_limits (${over.join('; ')}), whatever services or volumes are dropped; raise resource_limits.disk or leave a source out`);
+    if (over.length)
+      throw new LimitsUnsatisfiable(
+        `files alone exceed resource_limits (${over.join('; ')}), whatever services or volumes are dropped; raise resource_limits.disk or leave a source out`,
+      );
     const itemKeys = new Set(itemsPlaced.map((p) => keyOf(p.resource)));
     const items: Item[] = [];
     const variants = new Map<string, Resource[]>();
@@ -227,7 +247,10 @@ export class NegotiationAgent {
       const source = sourceOf.get(p.sourceIndex)!;
       const key = keyOf(p.resource);
       const weight = this.weight(source);
-      const needs = this.graphs.get(p.sourceIndex)!.dependencies(key).filter((k) => itemKeys.has(k));
+      const needs = this.graphs
+        .get(p.sourceIndex)!
+        .dependencies(key)
+        .filter((k) => itemKeys.has(k));
       let options: Resource[] = [p.resource];
       let toOption: (r: Resource) => ItemOption;
       if (p.resource.kind === 'service') {
@@ -239,12 +262,25 @@ export class NegotiationAgent {
         toOption = (r) => {
           const s = r as ServiceResource;
           const performance = Math.min(1, s.cpu / need);
-          return { label: `${s.cpu} ${s.cpu === 1 ? 'core' : 'cores'}/${formatBytes(s.memory)}`, cpu: s.cpu, memory: s.memory, disk: 0, value: SERVICE_VALUE * weight * (0.5 + health) * performance - COST.cpu * s.cpu - (COST.memoryGiB * s.memory) / GiB };
+          return {
+            label: `${s.cpu} ${s.cpu === 1 ? 'core' : 'cores'}/${formatBytes(s.memory)}`,
+            cpu: s.cpu,
+            memory: s.memory,
+            disk: 0,
+            value: SERVICE_VALUE * weight * (0.5 + health) * performance - COST.cpu * s.cpu - (COST.memoryGiB * s.memory) / GiB,
+          };
         };
         items.push({ id: key, options: options.map(toOption), optional: full.optional, needs });
       } else {
         const v = p.resource as Extract<Resource, { kind: 'volume' }>;
-        items.push({ id: key, options: [{ label: formatBytes(v.size), cpu: 0, memory: 0, disk: v.size, value: VOLUME_VALUE * weight - (COST.diskGB * v.size) / 1e9 }], optional: v.optional, needs });
+        items.push({
+          id: key,
+          options: [
+            { label: formatBytes(v.size), cpu: 0, memory: 0, disk: v.size, value: VOLUME_VALUE * weight - (COST.diskGB * v.size) / 1e9 },
+          ],
+          optional: v.optional,
+          needs,
+        });
       }
       variants.set(key, options);
     }
@@ -256,7 +292,8 @@ export class NegotiationAgent {
     const choice = solveAllocation(items, capacity, this.options.solver);
     if (!choice) {
       const required = items.filter((i) => !i.optional);
-      const least = (d: 'cpu' | 'memory' | 'disk') => required.reduce((acc, i) => acc + Math.min(...i.options.map((o) => o[d])), 0) + fixed[d];
+      const least = (d: 'cpu' | 'memory' | 'disk') =>
+        required.reduce((acc, i) => acc + Math.min(...i.options.map((o) => o[d])), 0) + fixed[d];
       throw new LimitsUnsatisfiable(
         `the required services and volumes cannot fit resource_limits whatever is dropped or shrunk: at their smallest they need ${least('cpu')} cores, ${formatBytes(least('memory'))} memory and ${formatBytes(least('disk'))} disk; raise resource_limits or mark services/volumes optional`,
       );
@@ -279,7 +316,10 @@ export class NegotiationAgent {
         continue;
       }
       resources.push({ ...p, resource: variants.get(key)![k]! });
-      if (k > 0) explanation.push(`optimiser: ${key} of ${p.source} runs at ${item.options[k]!.label} instead of ${item.options[0]!.label} (value ${item.options[k]!.value.toFixed(2)} vs ${item.options[0]!.value.toFixed(2)})`);
+      if (k > 0)
+        explanation.push(
+          `optimiser: ${key} of ${p.source} runs at ${item.options[k]!.label} instead of ${item.options[0]!.label} (value ${item.options[k]!.value.toFixed(2)} vs ${item.options[0]!.value.toFixed(2)})`,
+        );
     }
     explanation.push(`optimiser: objective ${choice.objective.toFixed(2)} over ${items.length} services and volumes`);
     const pruned = pruneMissing(resources);
@@ -305,9 +345,19 @@ export class NegotiationAgent {
         winner: survivors[0]!.cl.source.label,
         discarded: outcome.filter((o) => !o.placed).map((o) => ({ source: o.cl.source.label, resource: o.cl.resource })),
         adjusted: shrunk.map((o) => ({ source: o.cl.source.label, from: o.cl.resource, to: o.placed!.resource, rewrote: [] })),
-        rule: survivors.length === 2 ? 'AI_AGENT optimiser: both fit at the sizes chosen' : 'AI_AGENT optimiser: the other service was worth less under the limits',
+        rule:
+          survivors.length === 2
+            ? 'AI_AGENT optimiser: both fit at the sizes chosen'
+            : 'AI_AGENT optimiser: the other service was worth less under the limits',
       });
     }
-    return { strategy: 'AI_AGENT', resources: optimized.resources, decisions, dropped: optimized.dropped, totals: totalsOf(optimized.resources), explanation: optimized.explanation };
+    return {
+      strategy: 'AI_AGENT',
+      resources: optimized.resources,
+      decisions,
+      dropped: optimized.dropped,
+      totals: totalsOf(optimized.resources),
+      explanation: optimized.explanation,
+    };
   }
 }

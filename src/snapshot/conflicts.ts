@@ -28,18 +28,30 @@ export function compatibleVersions(a: string, b: string): boolean {
 }
 
 const sameService = (a: ServiceResource, b: ServiceResource) =>
-  JSON.stringify([a.command, a.env, a.ports, a.healthCheck, a.cpu, a.memory]) === JSON.stringify([b.command, b.env, b.ports, b.healthCheck, b.cpu, b.memory]);
+  JSON.stringify([a.command, a.env, a.ports, a.healthCheck, a.cpu, a.memory]) ===
+  JSON.stringify([b.command, b.env, b.ports, b.healthCheck, b.cpu, b.memory]);
 
 /** Whether two claims on one key disagree, and how to say so. */
 function disagreement(a: Resource, b: Resource): { kind: ConflictKind; detail: string } | undefined {
-  if (a.kind === 'file' && b.kind === 'file') return a.hash === b.hash ? undefined : { kind: 'file', detail: 'same path, different content' };
-  if (a.kind === 'port' && b.kind === 'port') return a.service === b.service && a.service !== undefined ? undefined : { kind: 'port', detail: 'the same port for different services' };
-  if (a.kind === 'env' && b.kind === 'env') return a.value === b.value ? undefined : { kind: 'env', detail: `different values ${JSON.stringify(a.value)} and ${JSON.stringify(b.value)}` };
+  if (a.kind === 'file' && b.kind === 'file')
+    return a.hash === b.hash ? undefined : { kind: 'file', detail: 'same path, different content' };
+  if (a.kind === 'port' && b.kind === 'port')
+    return a.service === b.service && a.service !== undefined
+      ? undefined
+      : { kind: 'port', detail: 'the same port for different services' };
+  if (a.kind === 'env' && b.kind === 'env')
+    return a.value === b.value
+      ? undefined
+      : { kind: 'env', detail: `different values ${JSON.stringify(a.value)} and ${JSON.stringify(b.value)}` };
   if (a.kind === 'package' && b.kind === 'package') {
-    return compatibleVersions(a.version, b.version) ? undefined : { kind: 'package', detail: `incompatible versions ${a.version} and ${b.version}` };
+    return compatibleVersions(a.version, b.version)
+      ? undefined
+      : { kind: 'package', detail: `incompatible versions ${a.version} and ${b.version}` };
   }
-  if (a.kind === 'service' && b.kind === 'service') return sameService(a, b) ? undefined : { kind: 'service', detail: 'same name, different definition' };
-  if (a.kind === 'volume' && b.kind === 'volume') return a.size === b.size ? undefined : { kind: 'volume', detail: `different sizes ${a.size} and ${b.size} bytes` };
+  if (a.kind === 'service' && b.kind === 'service')
+    return sameService(a, b) ? undefined : { kind: 'service', detail: 'same name, different definition' };
+  if (a.kind === 'volume' && b.kind === 'volume')
+    return a.size === b.size ? undefined : { kind: 'volume', detail: `different sizes ${a.size} and ${b.size} bytes` };
   return undefined;
 }
 

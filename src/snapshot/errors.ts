@@ -13,7 +13,10 @@ export abstract class SnapshotError extends Error {
 /** The manifest (or a template) is not what the schema accepts. */
 export class ManifestInvalid extends SnapshotError {
   readonly type = 'ManifestInvalid';
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${field}: ${problem}`);
   }
 }

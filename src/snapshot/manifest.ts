@@ -28,7 +28,9 @@ export const manifestSchema = z.strictObject({
           }),
           z.strictObject({
             type: z.literal('live'),
-            host: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'expected a registered host name such as production_server_1' }),
+            host: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'expected a registered host name such as production_server_1' }),
             path: z.string().regex(/^\/.*/, { message: 'expected an absolute path on the host such as /var/app' }),
             priority: priority.default(0),
             tags,
@@ -69,7 +71,9 @@ export interface Manifest {
 
 /** The field path of an issue as a person writes it: sources[1].priority. */
 export function fieldOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(manifest)';
+  return (
+    path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(manifest)'
+  );
 }
 
 /** The manifest with its limits in numbers, or ManifestInvalid naming the first bad field and what it accepts. */

@@ -37,7 +37,10 @@ export interface Choice {
 
 /** The part of HiGHS (npm `highs`) this module uses: solve an LP-format model. */
 export interface MilpSolver {
-  solve(lp: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> };
+  solve(
+    lp: string,
+    options?: Record<string, unknown>,
+  ): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> };
 }
 
 /** Memory and disk enter the model in MB: byte counts would make coefficients too large for a well-scaled model. */
@@ -57,7 +60,8 @@ export function toLp(items: Item[], capacity: Capacity): string {
     lines.push(` pick${i}:${sum(i, () => 1)} ${it.optional ? '<=' : '='} 1`);
     for (const need of it.needs) {
       const j = index.get(need);
-      if (j !== undefined) lines.push(` need${i}_${j}:${sum(i, () => 1)}${items[j]!.options.map((_, k) => ` - 1 ${variable(j, k)}`).join('')} <= 0`);
+      if (j !== undefined)
+        lines.push(` need${i}_${j}:${sum(i, () => 1)}${items[j]!.options.map((_, k) => ` - 1 ${variable(j, k)}`).join('')} <= 0`);
     }
   });
   const dims: [keyof Capacity, (o: ItemOption) => number, number][] = [

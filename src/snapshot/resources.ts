@@ -24,7 +24,9 @@ export const tierSchema = z.strictObject({ name: z.string().min(1), cpu, memory:
 export const resourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('file'),
-    path: z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$)).*[^/]$/, { message: 'expected an absolute path without .. segments, such as /etc/app.conf' }),
+    path: z
+      .string()
+      .regex(/^\/(?!.*(^|\/)\.\.(\/|$)).*[^/]$/, { message: 'expected an absolute path without .. segments, such as /etc/app.conf' }),
     hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected the sha256 of the content, 64 hex digits' }),
     size: z.number().int().min(0),
     mode: z.number().int().min(0).max(0o7777).default(0o644),
@@ -34,7 +36,13 @@ export const resourceSchema = z.discriminatedUnion('kind', [
     origin: z.string().optional(),
     dependsOn,
   }),
-  z.strictObject({ kind: z.literal('port'), number: portNumber, protocol: z.enum(['tcp', 'udp']).default('tcp'), service: z.string().optional(), dependsOn }),
+  z.strictObject({
+    kind: z.literal('port'),
+    number: portNumber,
+    protocol: z.enum(['tcp', 'udp']).default('tcp'),
+    service: z.string().optional(),
+    dependsOn,
+  }),
   z.strictObject({
     kind: z.literal('service'),
     name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as web' }),
@@ -50,7 +58,12 @@ export const resourceSchema = z.discriminatedUnion('kind', [
     optional: z.boolean().default(false),
     dependsOn,
   }),
-  z.strictObject({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as DATABASE_URL' }), value: z.string(), dependsOn }),
+  z.strictObject({
+    kind: z.literal('env'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as DATABASE_URL' }),
+    value: z.string(),
+    dependsOn,
+  }),
   z.strictObject({ kind: z.literal('package'), name: z.string().min(1), version: z.string().min(1), dependsOn }),
   z.strictObject({
     kind: z.literal('volume'),

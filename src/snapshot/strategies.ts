@@ -30,7 +30,13 @@ function ruleText(strategy: RuleStrategy, winner: Claim, claims: Claim[]): strin
 /** Agreeing claims on one key: one copy, and for packages the highest compatible version. */
 export function mergeAgreeing(claims: Claim[]): Claim {
   if (claims[0]!.resource.kind !== 'package') return claims[0]!;
-  const version = (c: Claim) => (c.resource.kind === 'package' ? c.resource.version.replace(/^v/, '').split(/[.+-]/).map((n) => Number(n) || 0) : []);
+  const version = (c: Claim) =>
+    c.resource.kind === 'package'
+      ? c.resource.version
+          .replace(/^v/, '')
+          .split(/[.+-]/)
+          .map((n) => Number(n) || 0)
+      : [];
   return claims.reduce((best, c) => {
     const [a, b] = [version(c), version(best)];
     const i = a.findIndex((n, k) => n !== (b[k] ?? 0));
@@ -59,7 +65,12 @@ function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], lim
  * claim, deterministically; every losing side is recorded in the decision.
  * Of two services that cannot both fit, the lower-ranked one is dropped.
  */
-export function resolveByRule(snapshots: Snapshot[], strategy: RuleStrategy, limits: Limits, detection: Detection = detectConflicts(snapshots, limits)): Resolution {
+export function resolveByRule(
+  snapshots: Snapshot[],
+  strategy: RuleStrategy,
+  limits: Limits,
+  detection: Detection = detectConflicts(snapshots, limits),
+): Resolution {
   const isBetter = better(strategy);
   const byKey = new Map<string, Conflict>();
   for (const c of detection.conflicts) if (c.kind !== 'capacity') byKey.set(c.key, c);

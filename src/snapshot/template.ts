@@ -4,7 +4,9 @@ import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
 import { resourceSchema, withServicePorts } from './resources';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a' });
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+  message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a',
+});
 
 /** A file written with inline content needs no hash or size by hand: they are computed, and checked when given. */
 function digestInline(input: unknown): unknown {
@@ -14,17 +16,26 @@ function digestInline(input: unknown): unknown {
   return { ...r, hash: r.hash ?? hash, size: r.size ?? Buffer.byteLength(r.content) };
 }
 
-const inlineFile = (r: z.output<typeof resourceSchema>) => r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
+const inlineFile = (r: z.output<typeof resourceSchema>) =>
+  r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
 
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
   description: z.string().default(''),
   tags: z.array(z.string().min(1)).default([]),
-  resources: z.array(z.preprocess(digestInline, resourceSchema).refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })).transform(withServicePorts),
+  resources: z
+    .array(
+      z
+        .preprocess(digestInline, resourceSchema)
+        .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' }),
+    )
+    .transform(withServicePorts),
 });
 
-const absolute = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, { message: 'expected an absolute path without .. segments, such as /var/app' });
+const absolute = z
+  .string()
+  .regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, { message: 'expected an absolute path without .. segments, such as /var/app' });
 
 /**
  * A live host Mosaic may capture. A local host is a directory on the worker's
@@ -39,7 +50,10 @@ export const hostSchema = z.discriminatedUnion('provider', [
     provider: z.literal('local'),
     root: z.string().regex(/^\//, { message: 'expected the absolute directory standing for the host filesystem' }),
     allowedPaths: z.array(absolute).min(1, { message: 'expected at least one path a composition may capture, such as /var/app' }),
-    services: z.array(resourceSchema).default([]).refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' }),
+    services: z
+      .array(resourceSchema)
+      .default([])
+      .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' }),
   }),
   z.strictObject({
     name: id,
@@ -59,7 +73,10 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new ManifestInvalid(fieldOf(issue.path), issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message);
+  throw new ManifestInvalid(
+    fieldOf(issue.path),
+    issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message,
+  );
 }
 
 export const parseTemplate = (input: unknown): Template => parseWith(templateSchema, input);

@@ -8,7 +8,8 @@ const DECIMAL: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1
 const BINARY: Record<string, number> = { KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40, PIB: 2 ** 50 };
 
 export const CPU_FORMS = 'a number of cores such as "8 cores", "1 core", "2 vCPU", "0.5" or millicores such as "500m"';
-export const BYTES_FORMS = 'a number with a decimal unit (B, KB, MB, GB, TB, PB) or a binary unit (KiB, MiB, GiB, TiB, PiB), such as "32GB" or "512MiB"';
+export const BYTES_FORMS =
+  'a number with a decimal unit (B, KB, MB, GB, TB, PB) or a binary unit (KiB, MiB, GiB, TiB, PiB), such as "32GB" or "512MiB"';
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 const CPU = new RegExp(String.raw`^${NUMBER}\s*(cores?|vcpus?|m)?$`, 'i');
@@ -38,7 +39,12 @@ export function parseBytes(text: string | number): number | undefined {
 }
 
 export function formatBytes(bytes: number): string {
-  for (const [unit, factor] of [['TB', 1e12], ['GB', 1e9], ['MB', 1e6], ['KB', 1e3]] as const) {
+  for (const [unit, factor] of [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['KB', 1e3],
+  ] as const) {
     if (bytes >= factor) return `${+(bytes / factor).toFixed(2)}${unit}`;
   }
   return `${bytes}B`;

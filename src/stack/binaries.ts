@@ -7,7 +7,10 @@ export const FERRETDB_VERSION = 'v1.24.2';
 
 export class MissingBinary extends Error {
   readonly type = 'MissingBinary';
-  constructor(readonly binary: string, readonly looked: string) {
+  constructor(
+    readonly binary: string,
+    readonly looked: string,
+  ) {
     super(`${binary} is not installed (looked in ${looked}). Run \`npm run setup\` (scripts/setup.sh) to install it.`);
     this.name = 'MissingBinary';
   }

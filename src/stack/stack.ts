@@ -33,7 +33,10 @@ export interface ComponentStatus {
 
 export class PortInUse extends Error {
   readonly type = 'PortInUse';
-  constructor(readonly port: number, readonly variable: string) {
+  constructor(
+    readonly port: number,
+    readonly variable: string,
+  ) {
     super(`port ${port} is already in use; stop what holds it or choose another port with ${variable}=<port>`);
     this.name = 'PortInUse';
   }
@@ -41,7 +44,11 @@ export class PortInUse extends Error {
 
 export class StackStartFailed extends Error {
   readonly type = 'StackStartFailed';
-  constructor(readonly component: string, reason: string, log: string) {
+  constructor(
+    readonly component: string,
+    reason: string,
+    log: string,
+  ) {
     super(`${component} did not become ready: ${reason}${log ? `\n--- last lines of its log ---\n${log}` : ''}`);
     this.name = 'StackStartFailed';
   }
@@ -50,22 +57,29 @@ export class StackStartFailed extends Error {
 export const runDir = (dataDir: string) => path.join(dataDir, 'run');
 export const logDir = (dataDir: string) => path.join(dataDir, 'logs');
 
-const searchAttributeFlag = (type: string) =>
-  type.toLowerCase().replace(/(^|_)(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
+const searchAttributeFlag = (type: string) => type.toLowerCase().replace(/(^|_)(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 
 function temporalArgs(opts: StackOptions): string[] {
   const db = path.join(opts.dataDir, 'data', 'temporal.sqlite');
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.temporalPort),
-    '--db-filename', db,
-    '--log-level', 'warn',
-    '--log-format', 'json',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.temporalPort),
+    '--db-filename',
+    db,
+    '--log-level',
+    'warn',
+    '--log-format',
+    'json',
     // A write-ahead log with fsync at checkpoints: the server still survives its
     // own crash or a kill, and stops waiting on the disk for every transaction.
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
   ];
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort));
@@ -92,7 +106,13 @@ function ferretArgs(opts: StackOptions): string[] {
 }
 
 /** Polls until probe() holds; fails, with the end of the process's log, if it exits or the time runs out. */
-export async function waitUntilReady(what: string, record: DaemonRecord, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 150) {
+export async function waitUntilReady(
+  what: string,
+  record: DaemonRecord,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 150,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(record)) throw new StackStartFailed(what, 'the process exited', tailLog(record.log));
@@ -114,9 +134,7 @@ async function temporalReady(address: string): Promise<boolean> {
 
 async function mongoReady(port: number): Promise<boolean> {
   if (!(await canConnect(port))) return false;
-  const conn = await mongoose
-    .createConnection(`mongodb://127.0.0.1:${port}/admin`, { serverSelectionTimeoutMS: 1000 })
-    .asPromise();
+  const conn = await mongoose.createConnection(`mongodb://127.0.0.1:${port}/admin`, { serverSelectionTimeoutMS: 1000 }).asPromise();
   try {
     await conn.db!.admin().ping();
     return true;

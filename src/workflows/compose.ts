@@ -35,7 +35,12 @@ export interface CompositionResult {
 
 export const planQuery = defineQuery<CompositionProgress>('plan');
 
-const bookkeepingRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 };
+const bookkeepingRetry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 20,
+};
 
 // Planning and recording are short reads and writes of Mosaic's own store:
 // local activities spare them two round trips through the task queue each.
@@ -123,7 +128,12 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
     const settled = await Promise.allSettled(
       level.map(async (step) => {
         entry(step).status = 'running';
-        const result = await handlerActivities(step).runHandler({ step: { stage: step.stage, ref: step.ref }, request, outputs: snapshot, resources: [...resources] });
+        const result = await handlerActivities(step).runHandler({
+          step: { stage: step.stage, ref: step.ref },
+          request,
+          outputs: snapshot,
+          resources: [...resources],
+        });
         Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
         return { step, result };
       }),
@@ -151,7 +161,18 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
       steps: plan.levels.flat().map((s) => {
         const e = entry(s);
         const status = e.status === 'pending' ? 'skipped' : (e.status as Outcome['steps'][number]['status']);
-        return { stage: s.stage, ref: s.ref, probability: s.probability, reason: s.reason, status, latencyMs: e.latencyMs, cpuMs: e.cpuMs, memoryMb: e.memoryMb, error: e.error, decision: s.decision };
+        return {
+          stage: s.stage,
+          ref: s.ref,
+          probability: s.probability,
+          reason: s.reason,
+          status,
+          latencyMs: e.latencyMs,
+          cpuMs: e.cpuMs,
+          memoryMb: e.memoryMb,
+          error: e.error,
+          decision: s.decision,
+        };
       }),
       result,
       error,

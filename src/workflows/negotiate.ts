@@ -35,7 +35,8 @@ import { MosaicState } from './search-attributes';
 let loaded: typeof NegotiationLogic | undefined;
 const logic = () => (loaded ??= require('./negotiation-logic') as typeof NegotiationLogic);
 
-export type NegotiationStatus = 'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'failed';
+export type NegotiationStatus =
+  'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'failed';
 
 export interface HistoryEntry {
   round: number;
@@ -94,7 +95,9 @@ export const feedbackSignal = defineSignal<[FeedbackInput & { id?: string }]>('f
 export const reportUsageSignal = defineSignal<[ObservedUsage]>('reportUsage');
 export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string }]>('accept');
 export const rejectUpdate = defineUpdate<NegotiationView, [{ because?: string; reason?: string; by?: string }]>('reject');
-export const modifyUpdate = defineUpdate<NegotiationView, [{ proposalId: string; changes: Record<string, unknown>; by?: string }]>('modify');
+export const modifyUpdate = defineUpdate<NegotiationView, [{ proposalId: string; changes: Record<string, unknown>; by?: string }]>(
+  'modify',
+);
 export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints: unknown[]; by?: string }]>('addConstraints');
 
 // History and idempotency records kept across runs: enough to answer duplicates and show what happened lately.
@@ -103,8 +106,14 @@ const KEEP_OUTCOMES = 200;
 
 const quickRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 // Analysis trains the text model on first use (seconds); solving is milliseconds, and both are pure but for the store read.
-const { analyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({ startToCloseTimeout: '2 minutes', retry: quickRetry });
-const { proposeInstances, reviseProposal } = proxyLocalActivities<NegotiationActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
+const { analyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: quickRetry,
+});
+const { proposeInstances, reviseProposal } = proxyLocalActivities<NegotiationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: quickRetry,
+});
 // After an agreement the instance must come to be: provider outages are retried for hours, the keys make it happen once.
 // It heartbeats while the provider works: a worker killed meanwhile costs 30 seconds, not the 5-minute timeout.
 const { provisionInstance } = proxyActivities<NegotiationActivities>({
@@ -177,7 +186,15 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       round: state.round,
       proposals: state.proposals,
       constraints: (state.analysed?.requirements.constraints ?? []).map(logic().describeConstraint),
-      analysis: a && { role: a.role, method: a.method, confidence: a.confidence, uncertain: a.uncertain, headroom: a.headroom, notes: a.notes, profile: a.profile },
+      analysis: a && {
+        role: a.role,
+        method: a.method,
+        confidence: a.confidence,
+        uncertain: a.uncertain,
+        headroom: a.headroom,
+        notes: a.notes,
+        profile: a.profile,
+      },
       history: state.history,
       reminders: state.reminders,
       deadline: new Date(state.deadlineAt).toISOString(),
@@ -255,7 +272,10 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     }
     state.proposals = first.proposals;
     state.waitingSince = Date.now();
-    log('proposed', `${first.proposals.length} proposals from ${first.feasible} feasible of ${first.candidates} configurations (${state.analysed.analysis.notes.join('; ')})`);
+    log(
+      'proposed',
+      `${first.proposals.length} proposals from ${first.feasible} feasible of ${first.candidates} configurations (${state.analysed.analysis.notes.join('; ')})`,
+    );
   }
   const analysed = state.analysed;
   const { request } = analysed;
@@ -263,7 +283,11 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   setStatus('awaiting-feedback');
 
   /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
-  async function propose(after: 'reject' | 'addConstraints', extra: ReturnType<typeof NegotiationLogic.rejectionConstraints>, why: string): Promise<void> {
+  async function propose(
+    after: 'reject' | 'addConstraints',
+    extra: ReturnType<typeof NegotiationLogic.rejectionConstraints>,
+    why: string,
+  ): Promise<void> {
     const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
     const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals, after });
     if (!result.ok) throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
@@ -276,17 +300,33 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     switch (f.kind) {
       case 'accept':
         state.agreed = state.proposals.find((p) => p.id === f.proposalId)!;
-        log('accepted', `${f.proposalId}: ${state.agreed.instanceType}, ${state.agreed.storage.kind}, ${state.agreed.security.level}, $${state.agreed.monthlyUsd}/month`, f.by);
+        log(
+          'accepted',
+          `${f.proposalId}: ${state.agreed.instanceType}, ${state.agreed.storage.kind}, ${state.agreed.security.level}, $${state.agreed.monthlyUsd}/month`,
+          f.by,
+        );
         return;
       case 'reject':
-        await propose('reject', logic().rejectionConstraints(f, state.proposals), `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`);
-        log('rejected', `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`, f.by);
+        await propose(
+          'reject',
+          logic().rejectionConstraints(f, state.proposals),
+          `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`,
+        );
+        log(
+          'rejected',
+          `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`,
+          f.by,
+        );
         return;
       case 'modify': {
         const original = state.proposals.find((p) => p.id === f.proposalId)!;
         const revised = await reviseProposal({ proposal: original, changes: f.changes, requirements: analysed.requirements });
         state.proposals = state.proposals.map((p) => (p.id === revised.id ? revised : p));
-        log('modified', `${f.proposalId} → ${revised.instanceType}, ${revised.storage.kind} ${revised.storage.sizeGbEach} GiB, ${revised.security.level}: $${revised.monthlyUsd}/month`, f.by);
+        log(
+          'modified',
+          `${f.proposalId} → ${revised.instanceType}, ${revised.storage.kind} ${revised.storage.sizeGbEach} GiB, ${revised.security.level}: $${revised.monthlyUsd}/month`,
+          f.by,
+        );
         return;
       }
       case 'addConstraints':
@@ -323,7 +363,12 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         break;
       }
       state.reminders += 1;
-      const sent = await sendReminder({ negotiationId, round: state.round, reminder: state.reminders, proposals: state.proposals.map((p) => p.id) });
+      const sent = await sendReminder({
+        negotiationId,
+        round: state.round,
+        reminder: state.reminders,
+        proposals: state.proposals.map((p) => p.id),
+      });
       log('reminded', `no feedback for ${request.limits.roundTimeout}${sent.sent ? '; webhook notified' : '; no webhook configured'}`);
       state.waitingSince = Date.now();
       continue;
@@ -379,13 +424,26 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   // ---- agreement → provision → observe → evolve and review cost
   const agreed = state.agreed!;
   state.provisioned = await provisionInstance({ negotiationId, provider: request.provider, proposal: agreed, ingress: analysed.ingress });
-  log('provisioned', `${state.provisioned.instance.provider} ${state.provisioned.instance.id} (${agreed.instanceType} in ${agreed.region})`);
+  log(
+    'provisioned',
+    `${state.provisioned.instance.provider} ${state.provisioned.instance.id} (${agreed.instanceType} in ${agreed.region})`,
+  );
   await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: true, rounds: state.round });
   setStatus('observing');
   await condition(() => reported !== undefined, request.observe.window as Duration);
-  state.review = await reviewInstance({ negotiationId, request, analysis: analysed.analysis, agreed, provisioned: state.provisioned, reported });
+  state.review = await reviewInstance({
+    negotiationId,
+    request,
+    analysis: analysed.analysis,
+    agreed,
+    provisioned: state.provisioned,
+    reported,
+  });
   const e = state.review.evolution;
-  log('reviewed', `${e ? (e.differs ? `usage differs from the prediction; proposed persona ${e.newVersion}` : 'usage matches the prediction') : 'no usage observed'}; $${state.review.cost.runningUsd} so far${state.review.cost.recommendation ? `; right-size to ${state.review.cost.recommendation.instanceType} to save $${state.review.cost.recommendation.savingPerMonthUsd}/month` : ''}`);
+  log(
+    'reviewed',
+    `${e ? (e.differs ? `usage differs from the prediction; proposed persona ${e.newVersion}` : 'usage matches the prediction') : 'no usage observed'}; $${state.review.cost.runningUsd} so far${state.review.cost.recommendation ? `; right-size to ${state.review.cost.recommendation.instanceType} to save $${state.review.cost.recommendation.savingPerMonthUsd}/month` : ''}`,
+  );
   setStatus('completed');
   await condition(allHandlersFinished);
   return view();
@@ -395,4 +453,3 @@ function conflictMessage(conflict: Conflict, why: string): string {
   const relax = conflict.relaxations.map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`).join('; or ');
   return `no configuration satisfies ${why}: these constraints conflict: ${conflict.constraints.map((c) => `"${c.label}"`).join(' + ')}${relax ? `. Nearest relaxations: ${relax}` : ''}`;
 }
-

@@ -16,12 +16,17 @@ export type RetrainResult =
 
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 
-const { acquireRetrainLease, releaseRetrainLease, recordPromotionDecision, activatePolicyModel, readPolicyModels } = proxyActivities<LearningActivities>({
-  startToCloseTimeout: '1 minute',
-  retry,
-});
+const { acquireRetrainLease, releaseRetrainLease, recordPromotionDecision, activatePolicyModel, readPolicyModels } =
+  proxyActivities<LearningActivities>({
+    startToCloseTimeout: '1 minute',
+    retry,
+  });
 // Training is CPU work on up to the whole horizon: it heartbeats between pages and epochs.
-const { trainPolicyCandidate } = proxyActivities<LearningActivities>({ startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 3 } });
+const { trainPolicyCandidate } = proxyActivities<LearningActivities>({
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { ...retry, maximumAttempts: 3 },
+});
 
 /**
  * The scheduled retrain (Schedule `mosaic-retrain-policy`): train a candidate
@@ -31,7 +36,10 @@ const { trainPolicyCandidate } = proxyActivities<LearningActivities>({ startToCl
  */
 export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainResult> {
   const { workflowId } = workflowInfo();
-  upsertSearchAttributes([{ key: MosaicKind, value: 'retrain' }, { key: MosaicState, value: 'training' }]);
+  upsertSearchAttributes([
+    { key: MosaicKind, value: 'retrain' },
+    { key: MosaicState, value: 'training' },
+  ]);
   const lease = await acquireRetrainLease({ holder: workflowId });
   if (!lease.acquired) {
     upsertSearchAttributes([{ key: MosaicState, value: 'skipped' }]);
@@ -41,12 +49,20 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
     const trained = await trainPolicyCandidate({ runId: workflowId, horizonDays: input.horizonDays });
     if (trained.status === 'not-enough-data') {
       upsertSearchAttributes([{ key: MosaicState, value: 'not-enough-data' }]);
-      return { ...trained, message: `not enough data: ${trained.decisions} logged decisions in ${trained.outcomes} outcomes, ${trained.needed} needed; nothing changed` };
+      return {
+        ...trained,
+        message: `not enough data: ${trained.decisions} logged decisions in ${trained.outcomes} outcomes, ${trained.needed} needed; nothing changed`,
+      };
     }
     const decision = decidePromotion(trained, trained.settings);
     await recordPromotionDecision({ version: trained.version, decision });
     if (decision.promote) {
-      await activatePolicyModel({ version: trained.version, by: input.requestedBy ?? workflowId, reason: decision.reason, action: 'promote' });
+      await activatePolicyModel({
+        version: trained.version,
+        by: input.requestedBy ?? workflowId,
+        reason: decision.reason,
+        action: 'promote',
+      });
     }
     upsertSearchAttributes([{ key: MosaicState, value: decision.promote ? 'promoted' : 'kept' }]);
     return { ...trained, decision, promoted: decision.promote };
@@ -55,7 +71,8 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
   }
 }
 
-export type ModelChange = { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
+export type ModelChange =
+  { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
 
 /** `mosaic model promote|rollback`: point serving at a stored version, after checking it loads. */
 export async function changePolicyModel(change: ModelChange): Promise<{ version: number; name: string; previous?: number }> {

@@ -16,7 +16,17 @@ import type { StartedService } from '../providers/local-workspace';
 import type { ResolutionSummary } from '../snapshot/summary';
 import { MosaicState } from './search-attributes';
 
-export type SnapshotState = 'validating' | 'retrieving' | 'resolving' | 'provisioning' | 'starting' | 'monitoring' | 'running' | 'tearing-down' | 'cancelled' | 'failed';
+export type SnapshotState =
+  | 'validating'
+  | 'retrieving'
+  | 'resolving'
+  | 'provisioning'
+  | 'starting'
+  | 'monitoring'
+  | 'running'
+  | 'tearing-down'
+  | 'cancelled'
+  | 'failed';
 
 export interface SnapshotStatus {
   state: SnapshotState;
@@ -37,7 +47,10 @@ export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 const storeRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 const workRetry: RetryPolicy = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 };
 
-const { validateSnapshotManifest, resolveSnapshotComposition } = proxyActivities<SnapshotActivities>({ startToCloseTimeout: '5 minutes', retry: storeRetry });
+const { validateSnapshotManifest, resolveSnapshotComposition } = proxyActivities<SnapshotActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: storeRetry,
+});
 // Capture, materialisation and start-up can take long on big trees; heartbeats tell a hung one from a slow one.
 const { retrieveSnapshotSource, provisionSnapshotWorkspace, startSnapshotServices } = proxyActivities<SnapshotActivities>({
   startToCloseTimeout: '30 minutes',
@@ -119,7 +132,11 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
       status.services = await startSnapshotServices({ workflowId });
       step = 'monitor';
       setState('monitoring');
-      const { monitorSnapshot } = proxyActivities<SnapshotActivities>({ startToCloseTimeout: `${monitorSeconds + 60} seconds`, heartbeatTimeout: '15 seconds', retry: workRetry });
+      const { monitorSnapshot } = proxyActivities<SnapshotActivities>({
+        startToCloseTimeout: `${monitorSeconds + 60} seconds`,
+        heartbeatTimeout: '15 seconds',
+        retry: workRetry,
+      });
       status.monitor = await monitorSnapshot({ workflowId, windowSeconds: monitorSeconds });
       setState('running');
       // Up until someone cancels it: the environment is what the workflow was for.
@@ -129,7 +146,9 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
     const cancelled = isCancellation(err);
     if (!cancelled) status.error = `${step} failed: ${messageOf(err)}`;
     setState('tearing-down');
-    status.teardown = await CancellationScope.nonCancellable(() => teardownSnapshot({ workflowId, state: cancelled ? 'cancelled' : 'failed' }));
+    status.teardown = await CancellationScope.nonCancellable(() =>
+      teardownSnapshot({ workflowId, state: cancelled ? 'cancelled' : 'failed' }),
+    );
     status.services = [];
     if (cancelled) {
       status.error = cancelReason;
@@ -137,7 +156,13 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
       return status;
     }
     setState('failed');
-    throw ApplicationFailure.create({ nonRetryable: true, message: status.error, type: 'SnapshotCompositionFailed', details: [{ step }], cause: err as Error });
+    throw ApplicationFailure.create({
+      nonRetryable: true,
+      message: status.error,
+      type: 'SnapshotCompositionFailed',
+      details: [{ step }],
+      cause: err as Error,
+    });
   }
   return status;
 }

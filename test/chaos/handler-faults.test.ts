@@ -100,7 +100,14 @@ describe('handlers that hang or fail halfway', () => {
   });
 
   it('heartbeats while stuck, times out within its retry budget, and the pipeline undoes the bucket', async () => {
-    const handle = await w.client.compose({ requestId: `hang-${randomUUID().slice(0, 8)}`, user: 'u', account: 'a', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'stuck' } });
+    const handle = await w.client.compose({
+      requestId: `hang-${randomUUID().slice(0, 8)}`,
+      user: 'u',
+      account: 'a',
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'stuck' },
+    });
 
     // Liveness: the server sees heartbeats from the stuck attempt.
     let heartbeat: unknown;
@@ -126,7 +133,14 @@ describe('handlers that hang or fail halfway', () => {
   }, 90_000);
 
   it('undoes what a failed step did before it failed, then the steps before it', async () => {
-    const handle = await w.client.compose({ requestId: `half-${randomUUID().slice(0, 8)}`, user: 'u', account: 'a', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'halfway' } });
+    const handle = await w.client.compose({
+      requestId: `half-${randomUUID().slice(0, 8)}`,
+      user: 'u',
+      account: 'a',
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'halfway' },
+    });
     const failure = await failureOf(handle.result());
     expect(failure.message).toContain(`${HALF}@1 failed in stage half: gave up after writing its row`);
     const history = await handle.fetchHistory();

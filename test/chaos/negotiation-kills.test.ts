@@ -78,7 +78,9 @@ describe('workers SIGKILLed again and again during negotiations', () => {
     expect((await n.feedback(ids[0]!, 'reject', { reason: 'not these' }, `reject-${ids[0]}`)).round).toBe(2);
     // moto makes every instance with shared tenancy: a shared-tenancy proposal where there is one.
     const chosen = rejected.map((v) => (v.proposals.find((p) => p.security.tenancy === 'default') ?? v.proposals[0]!).id);
-    await Promise.all(rejected.map((v, i) => n.feedback(v.negotiationId, 'accept', { proposalId: chosen[i]! }, `accept-${v.negotiationId}`)));
+    await Promise.all(
+      rejected.map((v, i) => n.feedback(v.negotiationId, 'accept', { proposalId: chosen[i]! }, `accept-${v.negotiationId}`)),
+    );
     await until(ids, (v) => v.status === 'observing');
     // Observing the instances: a timer and a signal wait, on a worker that goes.
     await pool.killOldest();
@@ -87,19 +89,35 @@ describe('workers SIGKILLed again and again during negotiations', () => {
     expect(pool.kills).toBe(3);
     expect(done.map((v) => v.status)).toEqual(ids.map(() => 'completed'));
     for (const v of done) {
-      expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual(['proposed', 'rejected', 'accepted', 'provisioned', 'reviewed']);
+      expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual([
+        'proposed',
+        'rejected',
+        'accepted',
+        'provisioned',
+        'reviewed',
+      ]);
     }
     // Local instances by their processes; the aws ones are counted in EC2 below.
     const services = negotiatedServices(dataDir);
     const made = new Map(ids.map((id, i) => [id, i < NEGOTIATIONS - ON_AWS ? (services.get(id)?.length ?? 0) : 1]));
-    expect(await countNegotiationSideEffects(db, ids.map((workflowId) => ({ workflowId, agreed: true, failed: false })), made)).toEqual({
+    expect(
+      await countNegotiationSideEffects(
+        db,
+        ids.map((workflowId) => ({ workflowId, agreed: true, failed: false })),
+        made,
+      ),
+    ).toEqual({
       duplicated: [],
       leftBehind: [],
       missing: [],
     });
     // Exactly one EC2 instance per aws negotiation, the one it reports.
     const aws = ids.slice(NEGOTIATIONS - ON_AWS);
-    const instances = await ec2InstancesByKey(moto.endpoint, 'us-east-1', aws.map((id) => `${id}/instance`));
+    const instances = await ec2InstancesByKey(
+      moto.endpoint,
+      'us-east-1',
+      aws.map((id) => `${id}/instance`),
+    );
     expect(aws.map((id) => [id, instances.get(`${id}/instance`)])).toEqual(aws.map((id) => [id, 1]));
     expect(done.slice(NEGOTIATIONS - ON_AWS).map((v) => v.provisioned?.instance.provider)).toEqual(aws.map(() => 'aws'));
   }, 240_000);

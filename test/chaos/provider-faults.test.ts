@@ -16,7 +16,11 @@ import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
-const request = (resourceType: CompositionRequestInput['resourceType'], spec: Record<string, unknown>, extra: Partial<CompositionRequestInput> = {}): CompositionRequestInput => ({
+const request = (
+  resourceType: CompositionRequestInput['resourceType'],
+  spec: Record<string, unknown>,
+  extra: Partial<CompositionRequestInput> = {},
+): CompositionRequestInput => ({
   requestId: `fault-${randomUUID().slice(0, 8)}`,
   user: 'chaos',
   account: `acct-${randomUUID().slice(0, 6)}`,
@@ -42,9 +46,10 @@ describe('provider faults', () => {
     moto = await startMoto();
     proxy = await startFaultProxy(moto.endpoint, (req) => {
       const isCreateBucket = req.method === 'PUT' && /^\/[^/?]+\/?$/.test(req.url!);
-      if (isCreateBucket && faults.s3CreateBucket > 0) return faults.s3CreateBucket--, S3_SLOW_DOWN;
-      if (req.method === 'PUT' && /\?tagging/.test(req.url!) && faults.s3TagBucket > 0) return faults.s3TagBucket--, S3_ACCESS_DENIED;
-      if (req.headers['x-amz-target'] === 'TrentService.CreateKey' && faults.kmsCreateKey > 0) return faults.kmsCreateKey--, KMS_THROTTLED;
+      if (isCreateBucket && faults.s3CreateBucket > 0) return (faults.s3CreateBucket--, S3_SLOW_DOWN);
+      if (req.method === 'PUT' && /\?tagging/.test(req.url!) && faults.s3TagBucket > 0) return (faults.s3TagBucket--, S3_ACCESS_DENIED);
+      if (req.headers['x-amz-target'] === 'TrentService.CreateKey' && faults.kmsCreateKey > 0)
+        return (faults.kmsCreateKey--, KMS_THROTTLED);
       return undefined;
     });
     restoreCredentials = useMotoCredentials();
@@ -91,12 +96,18 @@ describe('provider faults', () => {
   it('undoes the bucket when KMS stays throttled, and says so', async () => {
     faults = { s3CreateBucket: 0, kmsCreateKey: 1_000, s3TagBucket: 0 };
     const before = await s3Buckets();
-    const input = request('bucket', { name: 'no-key' }, { provider: 'aws', security: { classification: 'pci', compliance: [], networkExposure: 'private' } });
+    const input = request(
+      'bucket',
+      { name: 'no-key' },
+      { provider: 'aws', security: { classification: 'pci', compliance: [], networkExposure: 'private' } },
+    );
     const handle = await w.client.compose(input);
     const failure = await failureOf(handle.result());
     faults.kmsCreateKey = 0;
     expect(failure.type).toBe('CompositionFailed');
-    expect(failure.message).toMatch(/encrypt-at-rest@1 failed in stage secure: aws CreateKey .* is unavailable \(ThrottlingException, HTTP 400\)/);
+    expect(failure.message).toMatch(
+      /encrypt-at-rest@1 failed in stage secure: aws CreateKey .* is unavailable \(ThrottlingException, HTTP 400\)/,
+    );
     const progress = await handle.progress();
     expect(progress.steps.find((s) => s.ref === 'provision-bucket@1')?.status).toBe('compensated');
     expect(await s3Buckets()).toEqual(before);

@@ -10,7 +10,11 @@ import { startKillRig, type KillRig, type WorkerPool } from '../harness/worker-p
 
 const COMPOSITIONS = 6;
 // A service that takes a while to listen keeps every composition in its start step long enough to be hit.
-const SLOW_SERVICE = [process.execPath, '-e', "setTimeout(() => require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1'), 2500)"];
+const SLOW_SERVICE = [
+  process.execPath,
+  '-e',
+  "setTimeout(() => require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1'), 2500)",
+];
 
 // Two `mosaic worker` processes compose snapshots (each: a file, a volume, two
 // services started one after the other); workers are SIGKILLed while services
@@ -66,7 +70,12 @@ describe('workers SIGKILLed again and again during snapshot compositions', () =>
       expected.push({ workflowId: `snapshot-chaos-${tag}-${i}`, services: 2, volumes: 1, sources: 1 });
     }
     const handles = await Promise.all(
-      expected.map((e, i) => client.snapshots.compose({ name: `chaos ${i}`, sources: [{ type: 'template', id: `chaos_${tag}_${i}` }], conflict_resolution: 'FIRST_WIN' }, e.workflowId)),
+      expected.map((e, i) =>
+        client.snapshots.compose(
+          { name: `chaos ${i}`, sources: [{ type: 'template', id: `chaos_${tag}_${i}` }], conflict_resolution: 'FIRST_WIN' },
+          e.workflowId,
+        ),
+      ),
     );
     // A composition ends only when cancelled: one ending earlier has failed, and the waits below stop for it.
     const failures: unknown[] = [];

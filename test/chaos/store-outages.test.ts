@@ -97,7 +97,11 @@ describe('the stores going away in the middle of a batch', () => {
     expect(before.state.paused).toBe(false);
     await stack.outage('temporal', 2_000);
     const after = await waitForServer(() => schedule.describe());
-    expect({ paused: after.state.paused, spec: after.spec.intervals, action: after.action }).toEqual({ paused: false, spec: before.spec.intervals, action: before.action });
+    expect({ paused: after.state.paused, spec: after.spec.intervals, action: after.action }).toEqual({
+      paused: false,
+      spec: before.spec.intervals,
+      action: before.action,
+    });
     expect(after.info.nextActionTimes[0]!.getTime()).toBeGreaterThan(Date.now());
     // And it still starts its workflow, on the worker that reconnected: a retrain with nothing to learn from.
     await schedule.trigger();

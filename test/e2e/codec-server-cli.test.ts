@@ -6,7 +6,10 @@ import { once } from 'node:events';
 import { mosaic } from '../harness/cli';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'mosaic.js');
-const env = { MOSAIC_PAYLOAD_KEYS: `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`, MOSAIC_CODEC_TOKEN: randomBytes(24).toString('hex') };
+const env = {
+  MOSAIC_PAYLOAD_KEYS: `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`,
+  MOSAIC_CODEC_TOKEN: randomBytes(24).toString('hex'),
+};
 
 describe('mosaic codec-server', () => {
   it('prints where it listens as JSON, answers /encode with the token, and exits 0 on SIGTERM', async () => {
@@ -22,7 +25,11 @@ describe('mosaic codec-server', () => {
       fetch(`${started.url}/encode`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify({ payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hi"').toString('base64') }] }),
+        body: JSON.stringify({
+          payloads: [
+            { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hi"').toString('base64') },
+          ],
+        }),
       });
     expect((await encode()).status).toBe(401);
     const res = await encode(`Bearer ${env.MOSAIC_CODEC_TOKEN}`);

@@ -23,7 +23,9 @@ describe('the runnable examples in docs/', () => {
   });
 
   it('has examples on every capability page', () => {
-    expect(new Set(examples.map((e) => e.file))).toEqual(new Set(['composition.md', 'learning.md', 'negotiation.md', 'operations.md', 'snapshots.md']));
+    expect(new Set(examples.map((e) => e.file))).toEqual(
+      new Set(['composition.md', 'learning.md', 'negotiation.md', 'operations.md', 'snapshots.md']),
+    );
   });
 
   it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s prints what the page shows', async (_where, example) => {
@@ -35,7 +37,9 @@ describe('the runnable examples in docs/', () => {
     }).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
     if (process.env.MOSAIC_DOCS_PRINT) process.stderr.write(`\n--- ${example.file}:${example.line} $ ${example.command}\n${stdout}`);
     if (!matches(example.expected, stdout)) {
-      throw new Error(`${example.file}:${example.line} \`${example.command}\` printed:\n${stdout}\nthe page shows:\n${example.expected.join('\n')}`);
+      throw new Error(
+        `${example.file}:${example.line} \`${example.command}\` printed:\n${stdout}\nthe page shows:\n${example.expected.join('\n')}`,
+      );
     }
   });
 });

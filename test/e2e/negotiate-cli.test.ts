@@ -19,7 +19,10 @@ describe('mosaic negotiate and persona from the command line', () => {
   const account = `acct-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    w = await startTestWorker({ MOSAIC_DATA_DIR: dataDir, MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negcli_${randomUUID().slice(0, 8)}` });
+    w = await startTestWorker({
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/negcli_${randomUUID().slice(0, 8)}`,
+    });
     env = { MOSAIC_TASK_QUEUE: w.taskQueue };
   }, 120_000);
 
@@ -31,10 +34,19 @@ describe('mosaic negotiate and persona from the command line', () => {
 
   it('runs the demo: two rounds of feedback through the CLI, then an automated negotiation', async () => {
     const { workflowId, outcome } = await negotiationDemo(w.client, randomUUID().slice(0, 8));
-    expect(outcome).toMatch(/^by CLI: \d proposals from \$[\d.]+, rejected their families → \d from \$[\d.]+, "no burstable types" → accepted \S+ \$[\d.]+\/month after 3 rounds \(completed\); by policy: r6[ig]\.\S+ \$[\d.]+\/month after \d rounds \(completed\)$/);
+    expect(outcome).toMatch(
+      /^by CLI: \d proposals from \$[\d.]+, rejected their families → \d from \$[\d.]+, "no burstable types" → accepted \S+ \$[\d.]+\/month after 3 rounds \(completed\); by policy: r6[ig]\.\S+ \$[\d.]+\/month after \d rounds \(completed\)$/,
+    );
     const shown = await mosaic(['negotiate', 'show', workflowId, '--json'], env);
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout).history.map((h: { event: string }) => h.event)).toEqual(['proposed', 'rejected', 'constrained', 'accepted', 'provisioned', 'reviewed']);
+    expect(JSON.parse(shown.stdout).history.map((h: { event: string }) => h.event)).toEqual([
+      'proposed',
+      'rejected',
+      'constrained',
+      'accepted',
+      'provisioned',
+      'reviewed',
+    ]);
     const human = await mosaic(['negotiate', 'show', workflowId], env);
     expect(human.stdout).toMatch(/completed, round 3/);
     expect(human.stdout).toMatch(/r3 accepted by /);
@@ -57,11 +69,15 @@ describe('mosaic negotiate and persona from the command line', () => {
 
     // Someone in another account sees the built-ins, not the private persona; after publishing, they see it too.
     const other = ['--account', 'elsewhere', '--user', 'erin'];
-    const before = JSON.parse((await mosaic(['persona', 'list', '--role', 'web-server', ...other, '--json'], env)).stdout) as { ref: string }[];
+    const before = JSON.parse((await mosaic(['persona', 'list', '--role', 'web-server', ...other, '--json'], env)).stdout) as {
+      ref: string;
+    }[];
     expect(before.map((r) => r.ref)).toEqual(['payments-api@1', 'web-server@1']);
     const published = await mosaic(['persona', 'publish', 'shop-frontend@2', ...who], env);
     expect(published.stdout).toContain('shop-frontend@2 is public');
-    const after = JSON.parse((await mosaic(['persona', 'list', '--search', 'storefront', ...other, '--json'], env)).stdout) as { ref: string }[];
+    const after = JSON.parse((await mosaic(['persona', 'list', '--search', 'storefront', ...other, '--json'], env)).stdout) as {
+      ref: string;
+    }[];
     expect(after.map((r) => r.ref)).toEqual(['shop-frontend@2']);
     const shown = JSON.parse((await mosaic(['persona', 'show', 'shop-frontend', ...other, '--json'], env)).stdout);
     expect(shown).toMatchObject({ name: 'shop-frontend', version: 2, creator: 'dana', usage: { timesUsed: 0 } });
@@ -69,7 +85,10 @@ describe('mosaic negotiate and persona from the command line', () => {
     const unknown = await mosaic(['persona', 'show', 'nobody-here', ...other], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/UnknownPersona: persona nobody-here does not exist or is not visible/);
-    const invalid = await mosaic(['persona', 'create', path.join(ROOT, 'examples', 'negotiations', 'automated-database.json'), ...who], env);
+    const invalid = await mosaic(
+      ['persona', 'create', path.join(ROOT, 'examples', 'negotiations', 'automated-database.json'), ...who],
+      env,
+    );
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/InvalidPersona: .*name/);
     await recordLatest(w.client.temporal, w.taskQueue, 'managePersonas', 'refused');

@@ -19,7 +19,10 @@ describe('mosaic policy, keys and audit from the command line', () => {
     const generated = await mosaic(['keys', 'generate', '--out', path.join(dir, 'admin'), '--json']);
     expect(generated.code).toBe(0);
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/cli_${randomUUID().slice(0, 8)}`;
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_BOOTSTRAP_ADMIN_KEY: fs.readFileSync(path.join(dir, 'admin.pub'), 'utf8') });
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: fs.readFileSync(path.join(dir, 'admin.pub'), 'utf8'),
+    });
     env = { MOSAIC_TASK_QUEUE: w.taskQueue };
   }, 120_000);
 
@@ -52,7 +55,10 @@ describe('mosaic policy, keys and audit from the command line', () => {
     const shown = JSON.parse((await mosaic(['policy', 'show', 'databases-eu', '--json'], env)).stdout);
     expect(shown.source).toBe(fs.readFileSync(file, 'utf8'));
 
-    const evaluated = await mosaic(['policy', 'evaluate', path.join(ROOT, 'examples', 'contexts', 'database-eu-pci.json'), '--why', 'rds@1'], env);
+    const evaluated = await mosaic(
+      ['policy', 'evaluate', path.join(ROOT, 'examples', 'contexts', 'database-eu-pci.json'), '--why', 'rds@1'],
+      env,
+    );
     expect(evaluated.code).toBe(0);
     expect(evaluated.stdout).toMatch(/provision\s+provision-database@1, postgres-local@2, postgres-local@3\s/);
     expect(evaluated.stdout).toContain('forbade rds@1');
@@ -70,9 +76,16 @@ describe('mosaic policy, keys and audit from the command line', () => {
 
   it('refuses a bad policy file before sending it, with line and column', async () => {
     const bad = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'databases-eu.yaml'), 'utf8').replace('candidates: [validate-request@1]', 'candidate: [validate-request@1]'));
+    fs.writeFileSync(
+      bad,
+      fs
+        .readFileSync(path.join(ROOT, 'examples', 'policies', 'databases-eu.yaml'), 'utf8')
+        .replace('candidates: [validate-request@1]', 'candidate: [validate-request@1]'),
+    );
     const result = await mosaic(['policy', 'validate', bad]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/PdlValidationError: line \d+, column \d+: unknown field "candidate" in spec\.stages\.0; did you mean "candidates"\?/);
+    expect(result.stderr).toMatch(
+      /PdlValidationError: line \d+, column \d+: unknown field "candidate" in spec\.stages\.0; did you mean "candidates"\?/,
+    );
   }, 60_000);
 });

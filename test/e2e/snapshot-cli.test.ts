@@ -24,8 +24,21 @@ describe('mosaic snapshot from the command line', () => {
       if (p < 65000 && (await Promise.all([1, 10, 11].map((d) => isPortFree(p + d)))).every(Boolean)) base = p;
     }
     const move = (file: string) =>
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('18080', String(base)).replaceAll('18090', String(base + 10)).replaceAll('18091', String(base + 11)));
-    for (const f of ['template_a.json', 'template_b.json', 'production_server_1.host.json', 'hosts/production_server_1/var/app/config/app.conf']) move(path.join(dir, f));
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(file, 'utf8')
+          .replaceAll('18080', String(base))
+          .replaceAll('18090', String(base + 10))
+          .replaceAll('18091', String(base + 11)),
+      );
+    for (const f of [
+      'template_a.json',
+      'template_b.json',
+      'production_server_1.host.json',
+      'hosts/production_server_1/var/app/config/app.conf',
+    ])
+      move(path.join(dir, f));
     const dataDir = path.join(dir, 'data');
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapcli_${randomUUID().slice(0, 8)}`,

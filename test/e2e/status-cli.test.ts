@@ -29,7 +29,9 @@ describe('mosaic status against the real stack', () => {
     expect(report.workflows).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'compose', state: 'succeeded' })]));
     expect(report.workflows.some((r: { kind: string }) => r.kind === 'inspect')).toBe(false);
     expect(report.workers).toHaveLength(1);
-    expect(report.handlers).toEqual(expect.arrayContaining([expect.objectContaining({ ref: 'provision-bucket@1', calls: 1, errorRate: 0, health: 'ok' })]));
+    expect(report.handlers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ref: 'provision-bucket@1', calls: 1, errorRate: 0, health: 'ok' })]),
+    );
     expect(report.model).toEqual({ serving: 'metrics-prior', active: null });
     expect(report.url).toContain('/workflows?query=MosaicKind%20IS%20NOT%20NULL');
 

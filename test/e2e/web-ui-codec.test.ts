@@ -11,7 +11,9 @@ const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const TOKEN = randomBytes(24).toString('hex');
 const executablePath = findChromium();
 if (!executablePath) {
-  process.stderr.write("[web-ui-codec] SKIPPED: no Chromium found (looked for chromium, chromium-browser on PATH); install Debian's `chromium` (scripts/setup.sh does, as root)\n");
+  process.stderr.write(
+    "[web-ui-codec] SKIPPED: no Chromium found (looked for chromium, chromium-browser on PATH); install Debian's `chromium` (scripts/setup.sh does, as root)\n",
+  );
 }
 const describeWithChromium = executablePath ? describe : describe.skip;
 
@@ -23,7 +25,13 @@ describeWithChromium('the Temporal Web UI with the codec server, driven in headl
 
   beforeAll(async () => {
     w = await startComposingWorker({ MOSAIC_PAYLOAD_KEYS: `k1:${randomBytes(32).toString('base64')}` });
-    codec = await serveCodec({ host: '127.0.0.1', port: 0, keys: w.config.payloadKeys, token: TOKEN, uiOrigin: new URL(w.config.temporal.webUiUrl).origin });
+    codec = await serveCodec({
+      host: '127.0.0.1',
+      port: 0,
+      keys: w.config.payloadKeys,
+      token: TOKEN,
+      uiOrigin: new URL(w.config.temporal.webUiUrl).origin,
+    });
     // The same host name as the UI (localhost), so the session cookie is same-site.
     codecUrl = codec.url.replace('127.0.0.1', 'localhost');
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -41,7 +49,11 @@ describeWithChromium('the Temporal Web UI with the codec server, driven in headl
     // The machine is shared: the UI's first load can take longer than Playwright's 30 s default.
     context.setDefaultTimeout(90_000);
     const settings = { endpoint: JSON.stringify(codecUrl), includeCredentials: 'true', overrideRemoteCodecConfiguration: 'true' };
-    await context.addInitScript(Object.entries(settings).map(([key, value]) => `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`).join('\n'));
+    await context.addInitScript(
+      Object.entries(settings)
+        .map(([key, value]) => `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`)
+        .join('\n'),
+    );
     return context;
   }
 

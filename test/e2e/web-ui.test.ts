@@ -8,7 +8,9 @@ import type { TestWorker } from '../harness/worker';
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const executablePath = findChromium();
 if (!executablePath) {
-  process.stderr.write("[web-ui] SKIPPED: no Chromium found (looked for chromium, chromium-browser on PATH); install Debian's `chromium` (scripts/setup.sh does, as root)\n");
+  process.stderr.write(
+    "[web-ui] SKIPPED: no Chromium found (looked for chromium, chromium-browser on PATH); install Debian's `chromium` (scripts/setup.sh does, as root)\n",
+  );
 }
 const describeWithChromium = executablePath ? describe : describe.skip;
 
@@ -35,7 +37,10 @@ describeWithChromium('the Temporal Web UI, driven in headless Chromium', () => {
 
     await page.goto(`${w.config.temporal.webUiUrl}/namespaces/${w.config.temporal.namespace}/workflows`);
     // The list shows every kind (other test files run workflows on this server too) until it is filtered.
-    await page.getByRole('link', { name: /^(policy-apply|compose|health|inspect|snapshot)-/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /^(policy-apply|compose|health|inspect|snapshot)-/ })
+      .first()
+      .waitFor();
     await page.getByTestId('toggle-manual-query').click();
     // By kind, and by this test's account so the row is ours among other files' compositions.
     await page.getByTestId('workflow-manual-search-input').fill(`MosaicKind = "compose" AND MosaicAccount = "${request.account}"`);

@@ -19,7 +19,6 @@ import { canConnect, freePort } from '../../src/stack/ports';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
 import { MOTO_CREDENTIALS } from './moto';
 
-
 /**
  * A Temporal dev server and/or FerretDB of one test's (or one benchmark's)
  * own, on free ports in a temporary directory, so stopping and restarting
@@ -83,7 +82,8 @@ export function bucketRequests(count: number, tag = randomUUID().slice(0, 6)): C
 }
 
 /** How often each value occurs. */
-const tallyOf = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+const tallyOf = (values: unknown[]) =>
+  values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
 
 export interface SideEffectCount {
   /** Requests with some side effect made more than once, and what. */
@@ -100,12 +100,24 @@ export interface SideEffectCount {
  * succeeded composition has each exactly once; a failed one has its outcome
  * once and nothing else left behind (compensation).
  */
-export async function countBucketSideEffects(db: Connection, dataDir: string, requests: CompositionRequestInput[], succeeded: Set<string>): Promise<SideEffectCount> {
+export async function countBucketSideEffects(
+  db: Connection,
+  dataDir: string,
+  requests: CompositionRequestInput[],
+  succeeded: Set<string>,
+): Promise<SideEffectCount> {
   const bucketsDir = path.join(dataDir, 'resources', 'buckets');
   const dirs = fs.existsSync(bucketsDir) ? fs.readdirSync(bucketsDir) : [];
   // One read per collection, counted here: thousands of per-request counts would load FerretDB more than the run did.
   const inventory = tallyOf((await inventoryModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
-  const policies = tallyOf((await db.collection('network_policies').find({}, { projection: { account: 1 } }).toArray()).map((d) => d.account));
+  const policies = tallyOf(
+    (
+      await db
+        .collection('network_policies')
+        .find({}, { projection: { account: 1 } })
+        .toArray()
+    ).map((d) => d.account),
+  );
   const outcomes = tallyOf((await outcomeModel(db).find({}, { workflowId: 1 }).lean()).map((d) => d.workflowId));
   const duplicated: string[] = [];
   const leftBehind: string[] = [];
@@ -118,7 +130,9 @@ export async function countBucketSideEffects(db: Connection, dataDir: string, re
       networkPolicy: policies.get(r.account) ?? 0,
       outcome: outcomes.get(workflowId) ?? 0,
     };
-    const expected = succeeded.has(r.requestId) ? { bucket: 1, inventory: 1, networkPolicy: 1, outcome: 1 } : { bucket: 0, inventory: 0, networkPolicy: 0, outcome: 1 };
+    const expected = succeeded.has(r.requestId)
+      ? { bucket: 1, inventory: 1, networkPolicy: 1, outcome: 1 }
+      : { bucket: 0, inventory: 0, networkPolicy: 0, outcome: 1 };
     for (const [what, n] of Object.entries(counts)) {
       const want = expected[what as keyof typeof expected];
       if (n > want) (n > 1 ? duplicated : leftBehind).push(`${r.requestId}: ${what} x${n}`);
@@ -160,7 +174,12 @@ export interface SnapshotExpectation {
  * captures and its composition record. `running`: each as expected;
  * otherwise (torn down): no workspace, no process, the record once.
  */
-export async function countSnapshotSideEffects(db: Connection, dataDir: string, expected: SnapshotExpectation[], running: boolean): Promise<SideEffectCount> {
+export async function countSnapshotSideEffects(
+  db: Connection,
+  dataDir: string,
+  expected: SnapshotExpectation[],
+  running: boolean,
+): Promise<SideEffectCount> {
   const workspace = new LocalWorkspace(dataDir);
   const root = path.join(dataDir, 'resources', 'snapshots');
   const dirs = new Set(fs.existsSync(root) ? fs.readdirSync(root).map((d) => path.join(root, d)) : []);
@@ -182,7 +201,13 @@ export async function countSnapshotSideEffects(db: Connection, dataDir: string, 
       // The run records teardown stops by: each naming a live process of ours.
       records: runningRecords(path.join(ws, 'run')),
       // A port of this composition's services held by no other composition and answering.
-      ports: (await Promise.all((row[0]?.services ?? []).map(async (s) => s.port !== undefined && ports.filter((p) => p === s.port).length === 1 && (await canConnect(s.port))))).filter(Boolean).length,
+      ports: (
+        await Promise.all(
+          (row[0]?.services ?? []).map(
+            async (s) => s.port !== undefined && ports.filter((p) => p === s.port).length === 1 && (await canConnect(s.port)),
+          ),
+        )
+      ).filter(Boolean).length,
       captures: captures.filter((c) => c.workflowId === e.workflowId).length,
       record: row.length,
     };
@@ -329,7 +354,13 @@ export async function countNegotiationSideEffects(
   instances: Map<string, number>,
 ): Promise<SideEffectCount> {
   const applied = tallyOf((await personaUsageModel(db).find({}, { _id: 1 }).lean()).map((u) => u._id));
-  const derived = tallyOf((await personaModel(db).find({ derivedFrom: { $exists: true } }, { derivedFrom: 1 }).lean()).map((p) => p.derivedFrom!));
+  const derived = tallyOf(
+    (
+      await personaModel(db)
+        .find({ derivedFrom: { $exists: true } }, { derivedFrom: 1 })
+        .lean()
+    ).map((p) => p.derivedFrom!),
+  );
   const duplicated: string[] = [];
   const leftBehind: string[] = [];
   const missing: string[] = [];
@@ -341,7 +372,8 @@ export async function countNegotiationSideEffects(
       personaVersion: derived.get(n.workflowId) ?? 0,
     };
     for (const [what, c] of Object.entries(counts)) if (c > 1) duplicated.push(`${n.workflowId}: ${what} x${c}`);
-    if (n.agreed && (counts.instance < 1 || counts.use < 1 || counts.outcome < 1)) missing.push(`${n.workflowId}: ${JSON.stringify(counts)}`);
+    if (n.agreed && (counts.instance < 1 || counts.use < 1 || counts.outcome < 1))
+      missing.push(`${n.workflowId}: ${JSON.stringify(counts)}`);
     if (!n.agreed && counts.instance > 0) leftBehind.push(`${n.workflowId}: instance x${counts.instance}`);
     if (!n.agreed && !n.failed && counts.outcome < 1) missing.push(`${n.workflowId}: outcome x0`);
   }

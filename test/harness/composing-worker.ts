@@ -7,7 +7,6 @@ import { generateKeyPair } from '../../src/security/keys';
 import { startTestWorker, type TestWorker } from './worker';
 import { applyDefaultPolicy } from './policies';
 
-
 /** A test worker on a database of its own, with the example default policy applied: ready to compose. */
 export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-composing-'));

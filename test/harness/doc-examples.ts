@@ -16,7 +16,10 @@ export interface DocExample {
 
 export function docExamples(dir: string): DocExample[] {
   const examples: DocExample[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
     let inBlock = false;
     let current: DocExample | undefined;
@@ -38,7 +41,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The expected text as one regular expression over the whole output. */
 export function expectedPattern(expected: string[]): RegExp {
-  const parts = expected.map((line) => (line.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${line.split('…').map(escape).join('[^\\n]*')}[ \\t]*\\n`));
+  const parts = expected.map((line) =>
+    line.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${line.split('…').map(escape).join('[^\\n]*')}[ \\t]*\\n`,
+  );
   return new RegExp(`^${parts.join('')}$`);
 }
 

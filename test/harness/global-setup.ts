@@ -26,5 +26,7 @@ export default async function globalSetup(): Promise<void> {
     // Denials that tests provoke on purpose log warnings; keep the output to errors.
     MOSAIC_LOG_LEVEL: process.env.MOSAIC_LOG_LEVEL ?? 'error',
   });
-  process.stderr.write(`\n[test stack] Temporal 127.0.0.1:${temporalPort} (Web UI ${uiPort}), FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`);
+  process.stderr.write(
+    `\n[test stack] Temporal 127.0.0.1:${temporalPort} (Web UI ${uiPort}), FerretDB 127.0.0.1:${mongoPort}, ${dataDir} (${Date.now() - started} ms)\n`,
+  );
 }

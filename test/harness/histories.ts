@@ -22,7 +22,9 @@ export async function recordHistory(client: Client, workflowId: string, name: st
 /** Records the newest closed run of a workflow type on a task queue (for clients that return no id). */
 export async function recordLatest(client: Client, taskQueue: string, workflowType: string, name: string): Promise<void> {
   if (process.env.MOSAIC_RECORD_HISTORIES !== '1') return;
-  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = '${workflowType}' AND ExecutionStatus != 'Running'` })) {
+  for await (const run of client.workflow.list({
+    query: `TaskQueue = '${taskQueue}' AND WorkflowType = '${workflowType}' AND ExecutionStatus != 'Running'`,
+  })) {
     return recordHistory(client, run.workflowId, name);
   }
   throw new Error(`no closed ${workflowType} run on ${taskQueue} to record`);

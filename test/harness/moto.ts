@@ -46,7 +46,10 @@ export async function startMoto(timeoutMs = 30_000, fixedPort?: number): Promise
   for (;;) {
     if (spawnError) throw spawnError;
     if (ended()) throw new Error(`moto_server exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
-    const ready = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${endpoint}/moto-api/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { endpoint, stop };
     if (Date.now() > deadline) {
       await stop();

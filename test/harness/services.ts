@@ -6,5 +6,6 @@ import { stopDaemon } from '../../src/stack/daemon';
 export async function stopLocalServices(dataDir: string): Promise<void> {
   const runDir = path.join(dataDir, 'resources', 'services');
   if (!fs.existsSync(runDir)) return;
-  for (const file of fs.readdirSync(runDir).filter((f) => f.endsWith('.json'))) await stopDaemon(runDir, file.slice(0, -'.json'.length), 2000);
+  for (const file of fs.readdirSync(runDir).filter((f) => f.endsWith('.json')))
+    await stopDaemon(runDir, file.slice(0, -'.json'.length), 2000);
 }

@@ -12,7 +12,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** A real `mosaic worker` process, so a test can SIGKILL it like a crashed machine; its stderr goes to logFile if given. */
 export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
   const stderr = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', stderr] });
+  return spawn(process.execPath, [path.join(ROOT, 'bin', 'mosaic.js'), 'worker'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', stderr],
+  });
 }
 
 /** Resolves once the worker polls the client's task queue; fails at once if it exits first. */
@@ -20,7 +23,8 @@ export async function waitForPoller(client: MosaicClient, worker: ChildProcess, 
   const pid = worker.pid!;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`worker ${pid} exited (${worker.exitCode ?? worker.signalCode}) before it polled`);
+    if (worker.exitCode !== null || worker.signalCode !== null)
+      throw new Error(`worker ${pid} exited (${worker.exitCode ?? worker.signalCode}) before it polled`);
     if ((await client.pollers()).some((p) => p.identity.startsWith(`${pid}@`))) return;
     await new Promise((r) => setTimeout(r, 200));
   }

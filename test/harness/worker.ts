@@ -39,4 +39,3 @@ export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<Test
     },
   };
 }
-

@@ -78,9 +78,9 @@ describe('AWS provider against moto', () => {
   it('starts one instance per key and terminates it, twice', async () => {
     const input = { key: 'compose-s1/provision/provision-service@1', name: 'api', region };
     const tagged = async () =>
-      (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [input.key] }] }))).Reservations?.flatMap(
-        (r) => r.Instances ?? [],
-      ) ?? [];
+      (
+        await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [input.key] }] }))
+      ).Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
 
     const first = await provider.startService(input);
     const second = await provider.startService(input);
@@ -151,7 +151,9 @@ describe('AWS provider against moto', () => {
     let requests = 0;
     const overloaded = http.createServer((_req, res) => {
       requests += 1;
-      res.writeHead(503, { 'content-type': 'application/xml' }).end('<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
+      res
+        .writeHead(503, { 'content-type': 'application/xml' })
+        .end('<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
     });
     await new Promise<void>((resolve) => overloaded.listen(0, '127.0.0.1', resolve));
     const { port } = overloaded.address() as AddressInfo;
@@ -159,7 +161,10 @@ describe('AWS provider against moto', () => {
     try {
       const err = await unlucky.createBucket({ key: 'k', name: 'n', region }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderUnavailable);
-      expect(err).toMatchObject({ type: 'ProviderUnavailable', fault: { operation: 'CreateBucket', code: 'ServiceUnavailable', httpStatus: 503 } });
+      expect(err).toMatchObject({
+        type: 'ProviderUnavailable',
+        fault: { operation: 'CreateBucket', code: 'ServiceUnavailable', httpStatus: 503 },
+      });
       expect(requests).toBe(3);
     } finally {
       unlucky.close();

@@ -13,7 +13,6 @@ import { canConnect, freePort } from '../../src/stack/ports';
 import { mosaic } from '../harness/cli';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
-
 describe('mosaic doctor', () => {
   let w: TestWorker;
   beforeAll(async () => {

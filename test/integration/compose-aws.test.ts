@@ -5,7 +5,6 @@ import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../h
 import { startTestWorker, type TestWorker } from '../harness/worker';
 import { applyDefaultPolicy } from '../harness/policies';
 
-
 // The same workflow and handlers as on the local provider, with the bucket in
 // S3: only the request's `provider` differs.
 describe('composeResource on the aws provider (moto)', () => {
@@ -57,7 +56,15 @@ describe('composeResource on the aws provider (moto)', () => {
     // Same store and policies, but a worker without MOSAIC_AWS_REGION.
     const other = await startTestWorker({ MOSAIC_MONGODB_URI: uri });
     try {
-      const handle = await other.client.compose({ requestId: `s3-${randomUUID().slice(0, 8)}`, user: 'a', account: 'b', region: 'eu-west-1', resourceType: 'bucket', spec: { name: 'x' }, provider: 'aws' });
+      const handle = await other.client.compose({
+        requestId: `s3-${randomUUID().slice(0, 8)}`,
+        user: 'a',
+        account: 'b',
+        region: 'eu-west-1',
+        resourceType: 'bucket',
+        spec: { name: 'x' },
+        provider: 'aws',
+      });
       await expect(handle.result()).rejects.toThrow();
       const progress = await handle.progress();
       // The first step already needs the provider, so the run stops there, before anything is made.

@@ -20,7 +20,6 @@ import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 import { applyDefaultPolicy } from '../harness/policies';
 
-
 function request(resourceType: 'bucket' | 'database' | 'service', spec: Record<string, unknown>): CompositionRequestInput {
   return {
     requestId: `${resourceType}-${randomUUID().slice(0, 8)}`,
@@ -32,7 +31,6 @@ function request(resourceType: 'bucket' | 'database' | 'service', spec: Record<s
     security: { classification: 'internal', compliance: [], networkExposure: 'private' },
   };
 }
-
 
 describe('composeResource on the local provider against the real stack', () => {
   let w: TestWorker;
@@ -72,7 +70,10 @@ describe('composeResource on the local provider against the real stack', () => {
 
   /** Retires or reactivates a handler version as an operator would, then waits out the worker's registry check (1 s). */
   const setStatus = async (ref: string, status: 'retired' | 'active') => {
-    await w.client.governance.change(status === 'retired' ? { operation: 'handler.retire', ref } : { operation: 'handler.promote', ref, status }, admin.privateKeyPem);
+    await w.client.governance.change(
+      status === 'retired' ? { operation: 'handler.retire', ref } : { operation: 'handler.promote', ref, status },
+      admin.privateKeyPem,
+    );
     await new Promise((r) => setTimeout(r, 1200));
   };
 
@@ -96,8 +97,14 @@ describe('composeResource on the local provider against the real stack', () => {
 
     const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
     expect(outcome).toMatchObject({ result: 'succeeded', policy: 'default-composition', model: 'metrics-prior' });
-    expect(outcome!.steps.find((s) => s.stage === 'provision')).toMatchObject({ ref: 'provision-bucket@1', reason: 'chosen', probability: 1 });
-    await eventually(async () => expect(await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean()).toMatchObject({ calls: 1, successes: 1 }));
+    expect(outcome!.steps.find((s) => s.stage === 'provision')).toMatchObject({
+      ref: 'provision-bucket@1',
+      reason: 'chosen',
+      probability: 1,
+    });
+    await eventually(async () =>
+      expect(await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean()).toMatchObject({ calls: 1, successes: 1 }),
+    );
 
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(MosaicState)).toBe('succeeded');
@@ -118,7 +125,10 @@ describe('composeResource on the local provider against the real stack', () => {
     const dbInput = request('database', { name: 'orders-db', sizeGb: 5 });
     dbInput.security = { classification: 'pci', compliance: ['pci-dss'], networkExposure: 'private' };
     const svcInput = request('service', { name: 'status-page' });
-    const [database, service] = await Promise.all([w.client.compose(dbInput).then((h) => h.result()), w.client.compose(svcInput).then((h) => h.result())]);
+    const [database, service] = await Promise.all([
+      w.client.compose(dbInput).then((h) => h.result()),
+      w.client.compose(svcInput).then((h) => h.result()),
+    ]);
 
     expect(database.steps.map((s) => s.ref)).toContain('encrypt-at-rest@1');
     const names = (await db.db!.admin().listDatabases()).databases.map((d) => d.name);
@@ -140,7 +150,11 @@ describe('composeResource on the local provider against the real stack', () => {
     await expect(w.client.compose(input)).rejects.toThrow(InvalidRequestError);
     await expect(w.client.compose(input)).rejects.toThrow(/^spec\.name: expected a lower-case name/);
     // ...and the worker checks again for callers that bypass the client.
-    const handle = await w.client.temporal.workflow.start('composeResource', { taskQueue: w.taskQueue, workflowId: `compose-${input.requestId}`, args: [input] });
+    const handle = await w.client.temporal.workflow.start('composeResource', {
+      taskQueue: w.taskQueue,
+      workflowId: `compose-${input.requestId}`,
+      args: [input],
+    });
     const failure = await failureOf(handle.result());
     expect(failure).toMatchObject({ type: 'InvalidRequest' });
     expect(failure.message).toContain('spec.name');
@@ -175,7 +189,10 @@ describe('composeResource on the local provider against the real stack', () => {
       spec: {
         match: 'request.resourceType == "bucket" && request.region == "ap-south-1"',
         priority: 10,
-        stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: ['provision-bucket@1'] }],
+        stages: [
+          { name: 'validate', candidates: ['validate-request@1'] },
+          { name: 'provision', after: ['validate'], candidates: ['provision-bucket@1'] },
+        ],
       },
     });
     await w.client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
@@ -187,7 +204,11 @@ describe('composeResource on the local provider against the real stack', () => {
 
   it('refuses an account over its quota before provisioning anything', async () => {
     // Same store, a worker whose accounts may hold one resource.
-    const strict = await startTestWorker({ MOSAIC_MONGODB_URI: w.config.mongodb.uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_QUOTA_PER_ACCOUNT: '1' });
+    const strict = await startTestWorker({
+      MOSAIC_MONGODB_URI: w.config.mongodb.uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_QUOTA_PER_ACCOUNT: '1',
+    });
     try {
       const first = request('bucket', { name: 'first' });
       await (await strict.client.compose(first)).result();
@@ -236,4 +257,3 @@ describe('composeResource on the local provider against the real stack', () => {
     }
   });
 });
-

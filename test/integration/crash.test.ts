@@ -13,7 +13,6 @@ import { generateKeyPair } from '../../src/security/keys';
 import { startWorkerProcess, waitForPoller } from '../harness/worker-process';
 import { applyDefaultPolicy } from '../harness/policies';
 
-
 describe('a worker killed in the middle of a pipeline', () => {
   let env: NodeJS.ProcessEnv;
   let client: MosaicClient;

@@ -16,7 +16,9 @@ describe('the handler registry cached by generation', () => {
   let registry: () => Promise<Map<string, string>>;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/generations_${randomUUID().slice(0, 8)}`).asPromise();
+    connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/generations_${randomUUID().slice(0, 8)}`)
+      .asPromise();
     await registerBuiltinHandlers(connection);
     registry = generationCache(
       connection,
@@ -57,7 +59,10 @@ describe('the handler registry cached by generation', () => {
 
   it('sees a row changed directly in the database at the next full reload, not before', async () => {
     const loadedAt = clock;
-    await handlerModel(connection).updateOne({ ref: 'provision-bucket@1' }, { $set: { code: { kind: 'script', source: 'function handle() { return {}; }' } } });
+    await handlerModel(connection).updateOne(
+      { ref: 'provision-bucket@1' },
+      { $set: { code: { kind: 'script', source: 'function handle() { return {}; }' } } },
+    );
     clock = loadedAt + 29_000;
     expect((await registry()).get('provision-bucket@1')).toBe('builtin');
     expect(loads).toBe(2);

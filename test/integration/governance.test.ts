@@ -26,7 +26,6 @@ function policyText(key: KeyPair, version = 1, tweak: (doc: Record<string, any>)
   return signYaml(stringify(doc), key.privateKeyPem);
 }
 
-
 describe('signed policy changes and access control against the real stack', () => {
   let w: TestWorker;
   let db: Connection;
@@ -40,8 +39,14 @@ describe('signed policy changes and access control against the real stack', () =
     w = await startTestWorker({ MOSAIC_MONGODB_URI: uri });
     db = await mongoose.createConnection(uri).asPromise();
     await expect(w.client.governance.initAdmin(admin.publicKeyPem, 'root')).resolves.toEqual({ keyId: admin.keyId, created: true });
-    await w.client.governance.change({ operation: 'role.grant', publicKeyPem: author.publicKeyPem, role: 'policy-author', name: 'alice' }, admin.privateKeyPem);
-    await w.client.governance.change({ operation: 'role.grant', publicKeyPem: viewer.publicKeyPem, role: 'viewer', name: 'bob' }, admin.privateKeyPem);
+    await w.client.governance.change(
+      { operation: 'role.grant', publicKeyPem: author.publicKeyPem, role: 'policy-author', name: 'alice' },
+      admin.privateKeyPem,
+    );
+    await w.client.governance.change(
+      { operation: 'role.grant', publicKeyPem: viewer.publicKeyPem, role: 'viewer', name: 'bob' },
+      admin.privateKeyPem,
+    );
   });
 
   afterAll(async () => {
@@ -66,7 +71,10 @@ describe('signed policy changes and access control against the real stack', () =
 
     const list = await w.client.governance.inspect<{ name: string; activeVersion: number }[]>({ kind: 'policies' });
     expect(list).toEqual([expect.objectContaining({ name: 'databases-eu', activeVersion: 1 })]);
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; actor: string }[]>({ kind: 'audit', operation: 'policy.apply' });
+    const audit = await w.client.governance.inspect<{ operation: string; result: string; actor: string }[]>({
+      kind: 'audit',
+      operation: 'policy.apply',
+    });
     expect(audit[0]).toMatchObject({ result: 'allowed', actor: author.keyId });
   });
 
@@ -89,24 +97,35 @@ describe('signed policy changes and access control against the real stack', () =
     expect((await failureOf(w.client.governance.change(v2, stranger.privateKeyPem))).type).toBe('UnknownActor');
     // Wrong key: signed by the stranger but claiming the author's identity.
     const forged = createSignedRequest('policy.apply', v2, stranger.privateKeyPem, { now: new Date(), nonce: randomUUID() });
-    expect((await failureOf(w.client.governance.submit({ request: { ...forged, keyId: author.keyId }, payload: v2 }))).type).toBe('SignatureInvalid');
+    expect((await failureOf(w.client.governance.submit({ request: { ...forged, keyId: author.keyId }, payload: v2 }))).type).toBe(
+      'SignatureInvalid',
+    );
     // Payload swapped after signing.
     const signed = createSignedRequest('policy.apply', v2, author.privateKeyPem, { now: new Date(), nonce: randomUUID() });
     const swapped = { operation: 'policy.apply' as const, source: policyText(author, 3) };
     expect((await failureOf(w.client.governance.submit({ request: signed, payload: swapped }))).type).toBe('PayloadMismatch');
     // Expired timestamp.
-    const stale = createSignedRequest('policy.apply', v2, author.privateKeyPem, { now: new Date(Date.now() - 10 * 60_000), nonce: randomUUID() });
-    expect((await failureOf(w.client.governance.submit({ request: stale, payload: v2 })).then((f) => f.type))).toBe('RequestExpired');
+    const stale = createSignedRequest('policy.apply', v2, author.privateKeyPem, {
+      now: new Date(Date.now() - 10 * 60_000),
+      nonce: randomUUID(),
+    });
+    expect(await failureOf(w.client.governance.submit({ request: stale, payload: v2 })).then((f) => f.type)).toBe('RequestExpired');
     // Policy content changed after it was signed.
     const tampered = policyText(author, 2).replace('errorRate > 0.2', 'errorRate > 0.9');
-    const tamperedFailure = await failureOf(w.client.governance.change({ operation: 'policy.apply', source: tampered }, author.privateKeyPem));
+    const tamperedFailure = await failureOf(
+      w.client.governance.change({ operation: 'policy.apply', source: tampered }, author.privateKeyPem),
+    );
     expect(tamperedFailure.type).toBe('SignatureInvalid');
     // Policy signed by a key that is not a trusted signer.
-    const unknownSigner = await failureOf(w.client.governance.change({ operation: 'policy.apply', source: policyText(stranger, 2) }, author.privateKeyPem));
+    const unknownSigner = await failureOf(
+      w.client.governance.change({ operation: 'policy.apply', source: policyText(stranger, 2) }, author.privateKeyPem),
+    );
     expect(unknownSigner.type).toBe('UnknownSigner');
     // Same version, other content: versions are immutable.
     const rewrite = policyText(author, 1, (doc) => (doc.spec.priority = 5));
-    expect((await failureOf(w.client.governance.change({ operation: 'policy.apply', source: rewrite }, author.privateKeyPem))).type).toBe('PolicyVersionExists');
+    expect((await failureOf(w.client.governance.change({ operation: 'policy.apply', source: rewrite }, author.privateKeyPem))).type).toBe(
+      'PolicyVersionExists',
+    );
 
     expect(await storedVersions()).toEqual(before);
     const denied = await w.client.governance.inspect<{ result: string; reason: string }[]>({ kind: 'audit' });
@@ -131,7 +150,9 @@ describe('signed policy changes and access control against the real stack', () =
       [2, false],
       [1, true],
     ]);
-    const missing = await failureOf(w.client.governance.change({ operation: 'policy.activate', name: 'databases-eu', version: 9 }, author.privateKeyPem));
+    const missing = await failureOf(
+      w.client.governance.change({ operation: 'policy.activate', name: 'databases-eu', version: 9 }, author.privateKeyPem),
+    );
     expect(missing.type).toBe('PolicyNotFound');
   });
 
@@ -139,19 +160,34 @@ describe('signed policy changes and access control against the real stack', () =
     const before = await storedVersions();
     const signed = policyText(author, 5);
     // PolicyVersionExists: an earlier mutation that kept the signature valid (a comment) was stored as version 5.
-    const typed = new Set(['PdlSyntaxError', 'PdlValidationError', 'PdlExpressionError', 'StageOrderCycle', 'SignatureInvalid', 'PolicyUnsigned', 'UnknownSigner', 'PolicyVersionExists']);
+    const typed = new Set([
+      'PdlSyntaxError',
+      'PdlValidationError',
+      'PdlExpressionError',
+      'StageOrderCycle',
+      'SignatureInvalid',
+      'PolicyUnsigned',
+      'UnknownSigner',
+      'PolicyVersionExists',
+    ]);
     await fc.assert(
-      fc.asyncProperty(fc.nat(signed.length - 1), fc.integer({ min: 1, max: 30 }), fc.string({ minLength: 1, maxLength: 8 }), async (start, length, insert) => {
-        const mutated = signed.slice(0, start) + insert + signed.slice(start + length);
-        fc.pre(mutated !== signed);
-        const outcome = await w.client.governance
-          .change({ operation: 'policy.apply', source: mutated }, author.privateKeyPem)
-          .then(() => 'applied', (err) => rootFailure(err)?.type ?? `untyped: ${(err as Error).message}`);
-        // A mutation inside a comment or that YAML reads the same is still the signed policy: the first
-        // such run applies version 5, any later one finds that version stored.
-        if (outcome === 'applied' || outcome === 'PolicyVersionExists') return;
-        expect(typed).toContain(outcome);
-      }),
+      fc.asyncProperty(
+        fc.nat(signed.length - 1),
+        fc.integer({ min: 1, max: 30 }),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        async (start, length, insert) => {
+          const mutated = signed.slice(0, start) + insert + signed.slice(start + length);
+          fc.pre(mutated !== signed);
+          const outcome = await w.client.governance.change({ operation: 'policy.apply', source: mutated }, author.privateKeyPem).then(
+            () => 'applied',
+            (err) => rootFailure(err)?.type ?? `untyped: ${(err as Error).message}`,
+          );
+          // A mutation inside a comment or that YAML reads the same is still the signed policy: the first
+          // such run applies version 5, any later one finds that version stored.
+          if (outcome === 'applied' || outcome === 'PolicyVersionExists') return;
+          expect(typed).toContain(outcome);
+        },
+      ),
       { numRuns: 25 },
     );
     const after = await storedVersions();
@@ -165,7 +201,10 @@ describe('signed policy changes and access control against the real stack', () =
     expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: activeVersion })]);
     expect(evaluation).toBeUndefined();
     expect(error?.type).toBe('NoMatchingPolicy');
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; target: string }[]>({ kind: 'audit', operation: 'policy.load' });
+    const audit = await w.client.governance.inspect<{ operation: string; result: string; target: string }[]>({
+      kind: 'audit',
+      operation: 'policy.load',
+    });
     expect(audit[0]).toMatchObject({ result: 'denied', target: `policy:databases-eu@${activeVersion}` });
   });
 });

@@ -23,7 +23,14 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
   const author = generateKeyPair();
 
   const compose = async () => {
-    const handle = await w.client.compose({ requestId: `ab-${randomUUID().slice(0, 8)}`, user: 'u', account: `a-${randomUUID().slice(0, 6)}`, region: 'us-east-1', resourceType: 'bucket', spec: { name: 'ab' } });
+    const handle = await w.client.compose({
+      requestId: `ab-${randomUUID().slice(0, 8)}`,
+      user: 'u',
+      account: `a-${randomUUID().slice(0, 6)}`,
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'ab' },
+    });
     const result = await handle.result();
     const plan = (await handle.progress()).plan!;
     return { ...result, planned: plan.levels.flat() };
@@ -47,7 +54,13 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
       apiVersion: 'mosaic/v1',
       kind: 'CompositionPolicy',
       metadata: { name: 'buckets-any-version', version: 1 },
-      spec: { match: 'request.resourceType == "bucket"', stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: ['provision-bucket@*'] }] },
+      spec: {
+        match: 'request.resourceType == "bucket"',
+        stages: [
+          { name: 'validate', candidates: ['validate-request@1'] },
+          { name: 'provision', after: ['validate'], candidates: ['provision-bucket@*'] },
+        ],
+      },
     });
     await g.change({ operation: 'policy.apply', source: signYaml(policy, author.privateKeyPem) }, author.privateKeyPem);
   }, 120_000);
@@ -57,14 +70,41 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const v2 = { id: 'provision-bucket', version: '2', description: 'bucket v2', resourceTypes: ['bucket'], requires: ['validated'], provides: ['endpoint'], undo: true, code: { kind: 'builtin' }, status: 'canary', canaryShare: 1 };
+  const v2 = {
+    id: 'provision-bucket',
+    version: '2',
+    description: 'bucket v2',
+    resourceTypes: ['bucket'],
+    requires: ['validated'],
+    provides: ['endpoint'],
+    undo: true,
+    code: { kind: 'builtin' },
+    status: 'canary',
+    canaryShare: 1,
+  };
 
   it('lets an operator register a version and refuses a policy author', async () => {
-    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: v2 }, author.privateKeyPem))).toBe('PermissionDenied');
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: v2 }, author.privateKeyPem))).toBe(
+      'PermissionDenied',
+    );
     const result = await w.client.governance.change({ operation: 'handler.register', descriptor: v2 }, operator.privateKeyPem);
     expect(result.detail).toBe('provision-bucket@2 registered (canary)');
-    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: { ...v2, description: 'changed' } }, operator.privateKeyPem))).toBe('HandlerVersionExists');
-    expect(await typeOf(w.client.governance.change({ operation: 'handler.register', descriptor: { ...v2, version: '3', timeoutMs: -1 } }, operator.privateKeyPem))).toBe('InvalidHandler');
+    expect(
+      await typeOf(
+        w.client.governance.change(
+          { operation: 'handler.register', descriptor: { ...v2, description: 'changed' } },
+          operator.privateKeyPem,
+        ),
+      ),
+    ).toBe('HandlerVersionExists');
+    expect(
+      await typeOf(
+        w.client.governance.change(
+          { operation: 'handler.register', descriptor: { ...v2, version: '3', timeoutMs: -1 } },
+          operator.privateKeyPem,
+        ),
+      ),
+    ).toBe('InvalidHandler');
   });
 
   it('routes the canary its share and logs the probability it had', async () => {
@@ -72,11 +112,18 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     const result = await compose();
     expect(result.steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@2');
     // One stable version picked with certainty, and the canary's share is all of it: 1 × 1.
-    expect(result.planned.find((s) => s.stage === 'provision')).toMatchObject({ ref: 'provision-bucket@2', reason: 'canary', probability: 1 });
+    expect(result.planned.find((s) => s.stage === 'provision')).toMatchObject({
+      ref: 'provision-bucket@2',
+      reason: 'canary',
+      probability: 1,
+    });
   });
 
   it('rolls back to version 1, retiring the canary', async () => {
-    const result = await w.client.governance.change({ operation: 'handler.rollback', id: 'provision-bucket', version: '1' }, operator.privateKeyPem);
+    const result = await w.client.governance.change(
+      { operation: 'handler.rollback', id: 'provision-bucket', version: '1' },
+      operator.privateKeyPem,
+    );
     expect(result.detail).toBe('provision-bucket@1 active; other versions of provision-bucket retired');
     await waitForCaches();
     expect((await compose()).steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@1');
@@ -85,7 +132,9 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
   });
 
   it('refuses changes to a version that does not exist', async () => {
-    expect(await typeOf(w.client.governance.change({ operation: 'handler.retire', ref: 'nope@1' }, operator.privateKeyPem))).toBe('HandlerNotFound');
+    expect(await typeOf(w.client.governance.change({ operation: 'handler.retire', ref: 'nope@1' }, operator.privateKeyPem))).toBe(
+      'HandlerNotFound',
+    );
   });
 
   it('refuses and audits handler versions changed directly in the database', async () => {
@@ -104,7 +153,9 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     const failure = await failureOf(compose());
     expect(failure.type).toBe('NoEligibleHandler');
     const refused = await w.client.governance.inspect<{ target: string; result: string }[]>({ kind: 'audit', operation: 'handler.load' });
-    expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']));
+    expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(
+      new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']),
+    );
   });
 
   it('refuses and audits a status or canary share changed directly in the database', async () => {
@@ -120,7 +171,10 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     }
     await waitForCaches();
     expect((await failureOf(compose())).type).toBe('NoEligibleHandler');
-    const refused = await w.client.governance.inspect<{ target: string; result: string; reason: string }[]>({ kind: 'audit', operation: 'handler.load' });
+    const refused = await w.client.governance.inspect<{ target: string; result: string; reason: string }[]>({
+      kind: 'audit',
+      operation: 'handler.load',
+    });
     const reasons = Object.fromEntries(refused.map((a) => [a.target, a.reason]));
     expect(reasons['handler:provision-bucket@2']).toMatch(/is active, which no signed change made it/);
     expect(reasons['handler:provision-bucket@4']).toMatch(/is canary \(1\), which no signed change made it/);

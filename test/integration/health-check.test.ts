@@ -22,7 +22,9 @@ describe('healthCheck workflow against the real stack', () => {
 
     const conn = await mongoose.createConnection(w.config.mongodb.uri).asPromise();
     try {
-      const probes = await healthProbeModel(conn).find({ key: new RegExp(`^${report.workflowId}/`) }).lean();
+      const probes = await healthProbeModel(conn)
+        .find({ key: new RegExp(`^${report.workflowId}/`) })
+        .lean();
       expect(probes).toHaveLength(1);
     } finally {
       await conn.close();
@@ -32,5 +34,4 @@ describe('healthCheck workflow against the real stack', () => {
     expect(description.typedSearchAttributes.get(MosaicState)).toBe('passed');
     await recordHistory(w.client.temporal, report.workflowId, 'passed');
   });
-
 });

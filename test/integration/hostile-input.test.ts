@@ -12,7 +12,21 @@ import { failureOf } from '../harness/failures';
 import { hostile, mutate, storeContents } from '../harness/hostile';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
-const FIELDS = ['requestId', 'user', 'account', 'region', 'resourceType', 'spec', 'spec.name', 'spec.sizeGb', 'spec.command', 'security', 'security.networkExposure', 'provider', 'extra'];
+const FIELDS = [
+  'requestId',
+  'user',
+  'account',
+  'region',
+  'resourceType',
+  'spec',
+  'spec.name',
+  'spec.sizeGb',
+  'spec.command',
+  'security',
+  'security.networkExposure',
+  'provider',
+  'extra',
+];
 
 // Everything that enters from outside, thrown at the real worker: each input
 // is accepted or refused with a typed error, the worker keeps serving, and a
@@ -52,7 +66,12 @@ describe('hostile input', () => {
         const input = mutate(base, field, value);
         // Past the client's own validation, as a hand-made Temporal client would send it.
         const outcome = await w.client.temporal.workflow
-          .execute('composeResource', { taskQueue: w.taskQueue, workflowId: `hostile-${randomUUID()}`, args: [input], workflowExecutionTimeout: '30 seconds' })
+          .execute('composeResource', {
+            taskQueue: w.taskQueue,
+            workflowId: `hostile-${randomUUID()}`,
+            args: [input],
+            workflowExecutionTimeout: '30 seconds',
+          })
           .then(
             () => 'accepted',
             async (err) => (await failureOf(Promise.reject(err))).type ?? 'untyped',
@@ -79,17 +98,48 @@ describe('hostile input', () => {
   it('signed requests with any field replaced: typed denial, store unchanged', async () => {
     const before = await snapshot();
     const payload = { operation: 'role.grant' as const, publicKeyPem: generateKeyPair().publicKeyPem, role: 'admin' };
-    const typed = new Set(['SignatureInvalid', 'PayloadMismatch', 'RequestExpired', 'UnknownActor', 'NonceReused', 'PermissionDenied', 'InvalidChange', 'InvalidRequest', 'BadRequest', 'ValidationError']);
+    const typed = new Set([
+      'SignatureInvalid',
+      'PayloadMismatch',
+      'RequestExpired',
+      'UnknownActor',
+      'NonceReused',
+      'PermissionDenied',
+      'InvalidChange',
+      'InvalidRequest',
+      'BadRequest',
+      'ValidationError',
+    ]);
     const untyped: string[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('operation', 'payloadHash', 'keyId', 'nonce', 'timestamp', 'signature', 'payload.role', 'payload.publicKeyPem', 'payload.operation'), hostile, async (field, value) => {
-        const request = createSignedRequest('role.grant', payload, admin.privateKeyPem, { now: new Date(), nonce: randomUUID() }) as unknown as Record<string, unknown>;
-        const change = { request, payload: payload as Record<string, unknown> };
-        if (field.startsWith('payload.')) change.payload = mutate(payload, field.slice(8), value);
-        else change.request = mutate(request, field, value);
-        const failure = await failureOf(w.client.governance.submit(change as never, `hostile-gov-${randomUUID()}`)).catch(() => ({ type: 'accepted', message: '' }));
-        if (!typed.has(failure.type ?? '')) untyped.push(`${field}: ${failure.type} ${failure.message.slice(0, 120)}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(
+          'operation',
+          'payloadHash',
+          'keyId',
+          'nonce',
+          'timestamp',
+          'signature',
+          'payload.role',
+          'payload.publicKeyPem',
+          'payload.operation',
+        ),
+        hostile,
+        async (field, value) => {
+          const request = createSignedRequest('role.grant', payload, admin.privateKeyPem, {
+            now: new Date(),
+            nonce: randomUUID(),
+          }) as unknown as Record<string, unknown>;
+          const change = { request, payload: payload as Record<string, unknown> };
+          if (field.startsWith('payload.')) change.payload = mutate(payload, field.slice(8), value);
+          else change.request = mutate(request, field, value);
+          const failure = await failureOf(w.client.governance.submit(change as never, `hostile-gov-${randomUUID()}`)).catch(() => ({
+            type: 'accepted',
+            message: '',
+          }));
+          if (!typed.has(failure.type ?? '')) untyped.push(`${field}: ${failure.type} ${failure.message.slice(0, 120)}`);
+        },
+      ),
       { numRuns: 25 },
     );
     expect(untyped).toEqual([]);
@@ -104,9 +154,24 @@ describe('hostile input', () => {
     await w.client.governance.submit({ request: first, payload } as never);
     const cases: [string, unknown, string][] = [
       ['replayed', first, 'NonceReused'],
-      ['expired', createSignedRequest('role.grant', payload, admin.privateKeyPem, { now: new Date(Date.now() - 3_600_000), nonce: randomUUID() }), 'RequestExpired'],
-      ['forged', { ...createSignedRequest('role.grant', payload, stranger.privateKeyPem, { now: new Date(), nonce: randomUUID() }), keyId: admin.keyId }, 'SignatureInvalid'],
-      ['wrongly-roled', createSignedRequest('role.grant', payload, viewer.privateKeyPem, { now: new Date(), nonce: randomUUID() }), 'PermissionDenied'],
+      [
+        'expired',
+        createSignedRequest('role.grant', payload, admin.privateKeyPem, { now: new Date(Date.now() - 3_600_000), nonce: randomUUID() }),
+        'RequestExpired',
+      ],
+      [
+        'forged',
+        {
+          ...createSignedRequest('role.grant', payload, stranger.privateKeyPem, { now: new Date(), nonce: randomUUID() }),
+          keyId: admin.keyId,
+        },
+        'SignatureInvalid',
+      ],
+      [
+        'wrongly-roled',
+        createSignedRequest('role.grant', payload, viewer.privateKeyPem, { now: new Date(), nonce: randomUUID() }),
+        'PermissionDenied',
+      ],
     ];
     for (const [name, request, type] of cases) {
       const workflowId = `audit-${name}-${randomUUID()}`;
@@ -124,7 +189,9 @@ describe('hostile input', () => {
       fc.constant(['handler', 'show', '🙂'.repeat(1000)]),
       fc.constant(['policy', 'validate', '/dev/null']),
       fc.constant(['audit', '--limit', '-5']),
-      fc.tuple(fc.constantFrom('compose', 'policy', 'handler', 'keys', 'audit', 'nonsense'), fc.string({ unit: 'grapheme', maxLength: 30 })).map(([a, b]) => [a, b]),
+      fc
+        .tuple(fc.constantFrom('compose', 'policy', 'handler', 'keys', 'audit', 'nonsense'), fc.string({ unit: 'grapheme', maxLength: 30 }))
+        .map(([a, b]) => [a, b]),
     );
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
@@ -137,7 +204,16 @@ describe('hostile input', () => {
   }, 240_000);
 
   it('still serves a valid composition afterwards', async () => {
-    const result = await (await w.client.compose({ requestId: `after-${randomUUID().slice(0, 8)}`, user: 'u', account: 'after', region: 'us-east-1', resourceType: 'bucket', spec: { name: 'after' } })).result();
+    const result = await (
+      await w.client.compose({
+        requestId: `after-${randomUUID().slice(0, 8)}`,
+        user: 'u',
+        account: 'after',
+        region: 'us-east-1',
+        resourceType: 'bucket',
+        spec: { name: 'after' },
+      })
+    ).result();
     expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true);
   }, 60_000);
 });

@@ -13,7 +13,17 @@ import { startTestWorker, type TestWorker } from '../harness/worker';
 
 const MANIFEST_TYPES = ['ManifestInvalid', 'TemplateNotFound', 'HostUnavailable', 'PathOutsideRoots', 'accepted'];
 /** Paths that try to leave the host's allowed directory: by name, and through a real symlink to / made in the host's root. */
-const TRAVERSAL = fc.constantFrom('/app', '/app/escape', '/app/escape/etc/passwd', '/app/../../etc', '/app/data/../../../etc/passwd', '/app/data/../escape', '/etc', '//app/escape', '/app/./escape');
+const TRAVERSAL = fc.constantFrom(
+  '/app',
+  '/app/escape',
+  '/app/escape/etc/passwd',
+  '/app/../../etc',
+  '/app/data/../../../etc/passwd',
+  '/app/data/../escape',
+  '/etc',
+  '//app/escape',
+  '/app/./escape',
+);
 
 // Snapshot manifests and negotiation feedback sent straight to their running
 // workflows, past the client's validation: each is accepted or refused with a
@@ -34,8 +44,14 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
     fs.symlinkSync('/', path.join(hostRoot, 'app', 'escape'));
     w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' });
     db = await mongoose.createConnection(uri).asPromise();
-    await w.client.snapshots.catalog({ operation: 'template.create', template: { id: 'tpl', resources: [{ kind: 'file', path: '/srv/readme', content: 'hello' }] } });
-    await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'box', provider: 'local', root: hostRoot, allowedPaths: ['/app'] } });
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: { id: 'tpl', resources: [{ kind: 'file', path: '/srv/readme', content: 'hello' }] },
+    });
+    await w.client.snapshots.catalog({
+      operation: 'host.register',
+      host: { name: 'box', provider: 'local', root: hostRoot, allowedPaths: ['/app'] },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -48,7 +64,11 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
 
   /** Starts composeSnapshot with the raw input; a composition that comes up is cancelled: 'accepted', else the failure's type. */
   const composeRaw = async (input: unknown): Promise<string> => {
-    const handle = await w.client.temporal.workflow.start('composeSnapshot', { taskQueue: w.taskQueue, workflowId: `hostile-snap-${randomUUID()}`, args: [input] });
+    const handle = await w.client.temporal.workflow.start('composeSnapshot', {
+      taskQueue: w.taskQueue,
+      workflowId: `hostile-snap-${randomUUID()}`,
+      args: [input],
+    });
     const result = handle.result().then(
       () => 'accepted',
       async (err) => (await failureOf(Promise.reject(err))).type ?? 'untyped',
@@ -69,7 +89,23 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
     const liveBase = { name: 'fuzz', sources: [{ type: 'live', host: 'box', path: '/app/data' }], conflict_resolution: 'FIRST_WIN' };
     const before = await storeContents(db);
     const outcomes: string[] = [];
-    const fields = ['name', 'description', 'sources', 'sources.0', 'sources.0.type', 'sources.0.id', 'sources.0.host', 'sources.0.path', 'sources.0.priority', 'sources.0.tags', 'conflict_resolution', 'resource_limits', 'resource_limits.cpu', 'resource_limits.memory', 'extra'];
+    const fields = [
+      'name',
+      'description',
+      'sources',
+      'sources.0',
+      'sources.0.type',
+      'sources.0.id',
+      'sources.0.host',
+      'sources.0.path',
+      'sources.0.priority',
+      'sources.0.tags',
+      'conflict_resolution',
+      'resource_limits',
+      'resource_limits.cpu',
+      'resource_limits.memory',
+      'extra',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.constantFrom(...fields), fc.oneof(hostile, TRAVERSAL), async (live, field, value) => {
         const outcome = await composeRaw(mutate(live ? liveBase : templateBase, field, value));
@@ -79,7 +115,15 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
       { numRuns: 30 },
     );
     // Every traversing live path, each once: only the allowed directory without the symlink comes up.
-    const paths = ['/app', '/app/escape', '/app/escape/etc/passwd', '/app/../../etc', '/app/data/../../../etc/passwd', '/app/data/../escape', '/etc'];
+    const paths = [
+      '/app',
+      '/app/escape',
+      '/app/escape/etc/passwd',
+      '/app/../../etc',
+      '/app/data/../../../etc/passwd',
+      '/app/data/../escape',
+      '/etc',
+    ];
     const traversals = [];
     for (const p of paths) traversals.push([p, await composeRaw(mutate(liveBase, 'sources.0.path', p))]);
     expect(traversals).toEqual(paths.map((p) => [p, 'PathOutsideRoots']));

@@ -21,7 +21,9 @@ describe('ensureIndexes on a fresh database', () => {
   let db: Connection;
 
   beforeAll(async () => {
-    db = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/indexes_${randomUUID().slice(0, 8)}`, { autoIndex: false }).asPromise();
+    db = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/indexes_${randomUUID().slice(0, 8)}`, { autoIndex: false })
+      .asPromise();
   });
 
   afterAll(async () => {
@@ -30,7 +32,11 @@ describe('ensureIndexes on a fresh database', () => {
   });
 
   it('covers every model of src/models', () => {
-    expect(allModelFactories().filter((f) => !MODELS.includes(f as never)).map((f) => f.name)).toEqual([]);
+    expect(
+      allModelFactories()
+        .filter((f) => !MODELS.includes(f as never))
+        .map((f) => f.name),
+    ).toEqual([]);
   });
 
   it('creates every unique index a schema declares', async () => {
@@ -40,7 +46,8 @@ describe('ensureIndexes on a fresh database', () => {
       const model = factory(db) as Model<unknown>;
       const present = (await model.collection.indexes()).filter((i) => i.unique).map((i) => JSON.stringify(i.key));
       for (const [fields, options] of model.schema.indexes()) {
-        if (options.unique && !present.includes(JSON.stringify(fields))) missing.push(`${model.collection.collectionName} ${JSON.stringify(fields)}`);
+        if (options.unique && !present.includes(JSON.stringify(fields)))
+          missing.push(`${model.collection.collectionName} ${JSON.stringify(fields)}`);
       }
     }
     expect(missing).toEqual([]);

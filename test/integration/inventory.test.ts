@@ -15,7 +15,9 @@ describe('inventory and quota on the real store', () => {
   const { 'quota-check': quota, 'register-inventory': register } = BUILTIN_IMPLEMENTATIONS;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/inventory_${randomUUID().slice(0, 8)}`).asPromise();
+    connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/inventory_${randomUUID().slice(0, 8)}`)
+      .asPromise();
     await ensureIndexes(connection);
   });
 
@@ -25,7 +27,14 @@ describe('inventory and quota on the real store', () => {
   });
 
   const ctx = (account: string, key: string, quotaPerAccount = 2): HandlerContext => ({
-    request: parseCompositionRequest({ requestId: key.replace(/\W/g, '-'), user: 'u', account, region: 'us-east-1', resourceType: 'bucket', spec: { name: 'b' } }),
+    request: parseCompositionRequest({
+      requestId: key.replace(/\W/g, '-'),
+      user: 'u',
+      account,
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'b' },
+    }),
     key,
     workflowId: `compose-${key}`,
     provider: {} as Provider,
@@ -47,12 +56,24 @@ describe('inventory and quota on the real store', () => {
     await register!.undo!(ctx(account, `${account}/b`), []);
     await register!.undo!(ctx(account, `${account}/b`), []);
     expect(await quota!.run(ctx(account, `${account}/q`))).toMatchObject({ output: { quotaUsed: '1' } });
-    expect(await inventoryModel(connection).find({ account }).lean()).toEqual([expect.objectContaining({ _id: `${account}/a`, key: `${account}/a` })]);
+    expect(await inventoryModel(connection).find({ account }).lean()).toEqual([
+      expect.objectContaining({ _id: `${account}/a`, key: `${account}/a` }),
+    ]);
   });
 
   it('moves entries written before they were keyed by step key, and builds the usage of a store that kept none', async () => {
     const account = `legacy-${randomUUID().slice(0, 6)}`;
-    const entry = (key: string) => ({ _id: new mongoose.Types.ObjectId(), key, account, region: 'us-east-1', resourceType: 'bucket', name: key, workflowId: key, resources: [], createdAt: new Date() });
+    const entry = (key: string) => ({
+      _id: new mongoose.Types.ObjectId(),
+      key,
+      account,
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      name: key,
+      workflowId: key,
+      resources: [],
+      createdAt: new Date(),
+    });
     await inventoryModel(connection).collection.insertMany([entry(`${account}/1`), entry(`${account}/2`)] as never[]);
     expect(await keyInventoryByKey(connection)).toBe(2);
     expect(await keyInventoryByKey(connection)).toBe(0);

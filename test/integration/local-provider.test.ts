@@ -16,7 +16,9 @@ describe('LocalProvider.findByKey and removeResources', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-local-provider-'));
-    db = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/local_provider_${randomUUID().slice(0, 8)}`).asPromise();
+    db = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/local_provider_${randomUUID().slice(0, 8)}`)
+      .asPromise();
     provider = new LocalProvider(dataDir, db);
   });
 

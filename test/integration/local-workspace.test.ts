@@ -29,7 +29,12 @@ describe('LocalWorkspace.startService after a lost run record', () => {
     const port = await freePort();
     const web = resourceSchema.parse({ kind: 'service', name: 'web', ports: [port] }) as ServiceResource;
     const first = await workspace.startService('orphaned', web, {}, 'service:web');
-    const other = await workspace.startService('orphaned', resourceSchema.parse({ kind: 'service', name: 'worker', ports: [await freePort()] }) as ServiceResource, {}, 'service:worker');
+    const other = await workspace.startService(
+      'orphaned',
+      resourceSchema.parse({ kind: 'service', name: 'worker', ports: [await freePort()] }) as ServiceResource,
+      {},
+      'service:worker',
+    );
     const runDir = path.join(workspace.dir('orphaned'), 'run');
     fs.rmSync(path.join(runDir, `${first.runName}.json`));
 

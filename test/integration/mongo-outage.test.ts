@@ -40,9 +40,7 @@ describe('MongoDB down while the worker runs', () => {
     const handle = w.client.temporal.workflow.getHandle((await pending).workflowId);
     const history = await handle.fetchHistory();
     // The started event of a retried activity records its final attempt and the failure before it.
-    const retried = history.events
-      ?.map((e) => e.activityTaskStartedEventAttributes)
-      .find((a) => (a?.attempt ?? 0) > 1);
+    const retried = history.events?.map((e) => e.activityTaskStartedEventAttributes).find((a) => (a?.attempt ?? 0) > 1);
     expect(retried?.lastFailure?.applicationFailureInfo?.type).toBe('StorageUnavailable');
   }, 90_000);
 });

@@ -56,29 +56,42 @@ describe('negotiateInstance on the aws provider (moto)', () => {
     await n.feedback(workflowId, 'accept', { proposalId: chosen.id });
     // Provisioning fails while the endpoint is down and is retried; then AWS (moto) comes up.
     let failing = await w.client.temporal.workflow.getHandle(workflowId).describe();
-    while (!failing.raw.pendingActivities?.some((a) => (a.attempt ?? 0) >= 2)) failing = await w.client.temporal.workflow.getHandle(workflowId).describe();
+    while (!failing.raw.pendingActivities?.some((a) => (a.attempt ?? 0) >= 2))
+      failing = await w.client.temporal.workflow.getHandle(workflowId).describe();
     moto = await startMoto(30_000, port);
     // A second accept with the same meaning changes nothing: the negotiation has agreed.
     await expect(n.feedback(workflowId, 'accept', { proposalId: chosen.id })).rejects.toThrow();
     // The application reports its usage: it matches the prediction closely, so no persona change.
     const profile = view.analysis!.profile;
-    await n.reportUsage(workflowId, { cpu: profile.cpu.peak, memoryGb: profile.memoryGb.peak, iops: profile.iops.peak, networkGbps: profile.networkGbps.peak });
+    await n.reportUsage(workflowId, {
+      cpu: profile.cpu.peak,
+      memoryGb: profile.memoryGb.peak,
+      iops: profile.iops.peak,
+      networkGbps: profile.networkGbps.peak,
+    });
     const done = await n.result(workflowId);
     expect(done.status).toBe('completed');
     expect(done.review?.evolution).toMatchObject({ differs: false });
 
     const ec2 = new EC2Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
     const key = `${workflowId}/instance`;
-    const instances = ((await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    const instances = (
+      (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] }))).Reservations ?? []
+    ).flatMap((r) => r.Instances ?? []);
     expect(instances).toHaveLength(1);
     const instance = instances[0]!;
     expect(instance.InstanceType).toBe(chosen.instanceType);
     expect(instance.InstanceId).toBe(done.provisioned?.instance.id);
     expect(instance.Placement?.Tenancy).toBe('default');
-    const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups!.map((g) => g.GroupId!) }))).SecurityGroups!;
-    expect(groups[0]!.IpPermissions).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443, IpRanges: [expect.objectContaining({ CidrIp: '0.0.0.0/0' })] })]);
+    const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups!.map((g) => g.GroupId!) })))
+      .SecurityGroups!;
+    expect(groups[0]!.IpPermissions).toEqual([
+      expect.objectContaining({ FromPort: 443, ToPort: 443, IpRanges: [expect.objectContaining({ CidrIp: '0.0.0.0/0' })] }),
+    ]);
     const volumeIds = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs!.VolumeId!);
-    const volumes = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes!.filter((v) => v.Size === chosen.storage.sizeGbEach);
+    const volumes = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes!.filter(
+      (v) => v.Size === chosen.storage.sizeGbEach,
+    );
     expect(volumes).toHaveLength(chosen.storage.volumes);
     for (const v of volumes) expect(v).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: done.provisioned?.key?.id });
     ec2.destroy();

@@ -48,11 +48,15 @@ describe('negotiation timeouts in skipped time', () => {
     quietRuntime();
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const base = loadConfig();
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: binaryPath(base.cacheDir, 'temporal-test-server') } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: binaryPath(base.cacheDir, 'temporal-test-server') } },
+    });
     // The test server knows no custom search attributes until told, as a fresh cluster.
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(mosaicSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        mosaicSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
     });
     const config = loadConfig({
       ...process.env,
@@ -64,7 +68,12 @@ describe('negotiation timeouts in skipped time', () => {
     dataDir = config.dataDir;
     mongo = await connectMongo(config.mongodb.uri);
     await seedBuiltinPersonas(mongo);
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ connection: mongo, config }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ connection: mongo, config }),
+    });
     running = worker.run();
   }, 120_000);
 
@@ -80,11 +89,20 @@ describe('negotiation timeouts in skipped time', () => {
 
   it('reminds once a day and expires at the deadline, three days later', async () => {
     const input = request({});
-    const result = await env.client.workflow.execute<typeof negotiateInstance>('negotiateInstance', { taskQueue, workflowId: `negotiate-${input.negotiationId}`, args: [input] });
+    const result = await env.client.workflow.execute<typeof negotiateInstance>('negotiateInstance', {
+      taskQueue,
+      workflowId: `negotiate-${input.negotiationId}`,
+      args: [input],
+    });
     expect(result.status).toBe('expired');
     expect(result.reminders).toBe(2);
     expect(result.history.map((h) => h.event)).toEqual(['proposed', 'reminded', 'reminded']);
-    expect(reminders).toEqual(expect.arrayContaining([`negotiate-${input.negotiationId}/round-1/reminder-1`, `negotiate-${input.negotiationId}/round-1/reminder-2`]));
+    expect(reminders).toEqual(
+      expect.arrayContaining([
+        `negotiate-${input.negotiationId}/round-1/reminder-1`,
+        `negotiate-${input.negotiationId}/round-1/reminder-2`,
+      ]),
+    );
     // The reminders went out a day apart in workflow time (each logged once its webhook call returned).
     const [, first, second] = result.history.map((h) => Date.parse(h.at));
     expect(Math.round((second! - first!) / 60_000)).toBe(24 * 60);
@@ -92,7 +110,11 @@ describe('negotiation timeouts in skipped time', () => {
 
   it('takes an answer given a day and a half later, then observes the instance for a day', async () => {
     const input = request({ observe: { window: '1 day', threshold: 0.3 } });
-    const handle = await env.client.workflow.start<typeof negotiateInstance>('negotiateInstance', { taskQueue, workflowId: `negotiate-${input.negotiationId}`, args: [input] });
+    const handle = await env.client.workflow.start<typeof negotiateInstance>('negotiateInstance', {
+      taskQueue,
+      workflowId: `negotiate-${input.negotiationId}`,
+      args: [input],
+    });
     await env.sleep('36 hours');
     await handle.signal('feedback', { id: 'late-but-in-time', kind: 'accept', proposalId: 'r1-p1' });
     const result = await handle.result();

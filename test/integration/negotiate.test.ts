@@ -19,8 +19,17 @@ import { startTestWorker, type TestWorker } from '../harness/worker';
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 /** A counter's value now (the test worker runs in this process, so its metrics are ours to read). */
 const count = async (name: string, labels: Record<string, string>) =>
-  (await registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
-const rounds = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(['modify', 'reject', 'addConstraints', 'accept'].map(async (r) => [r, await count('mosaic_negotiation_rounds_total', { response: r })])));
+  (await registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ??
+  0;
+const rounds = async (): Promise<Record<string, number>> =>
+  Object.fromEntries(
+    await Promise.all(
+      ['modify', 'reject', 'addConstraints', 'accept'].map(async (r) => [
+        r,
+        await count('mosaic_negotiation_rounds_total', { response: r }),
+      ]),
+    ),
+  );
 
 describe('negotiateInstance on the local provider against the real stack', () => {
   let w: TestWorker;
@@ -109,11 +118,17 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(v.constraints).toContain('no burstable types');
 
     // Bad feedback is refused with the reason, and changes nothing.
-    expect((await failureOf(n.feedback(workflowId, 'accept', { proposalId: 'r9-p9' }))).message).toMatch(/proposal r9-p9 does not exist; the current proposals are r3-p1/);
+    expect((await failureOf(n.feedback(workflowId, 'accept', { proposalId: 'r9-p9' }))).message).toMatch(
+      /proposal r9-p9 does not exist; the current proposals are r3-p1/,
+    );
     const conflict = await failureOf(n.feedback(workflowId, 'addConstraints', { constraints: ['at most 5 per month'] }));
     expect(conflict).toMatchObject({ type: 'ConstraintsConflict' });
-    expect(conflict.message).toMatch(/these constraints conflict: .*"at most \$5\/month".*Nearest relaxations: raise the monthly limit to \$\d+/);
-    expect((await failureOf(n.feedback(workflowId, 'modify', { proposalId: v.proposals[0]!.id, changes: { instanceType: 't3.nano' } }))).message).toMatch(/breaks "vCPUs ≥ peak/);
+    expect(conflict.message).toMatch(
+      /these constraints conflict: .*"at most \$5\/month".*Nearest relaxations: raise the monthly limit to \$\d+/,
+    );
+    expect(
+      (await failureOf(n.feedback(workflowId, 'modify', { proposalId: v.proposals[0]!.id, changes: { instanceType: 't3.nano' } }))).message,
+    ).toMatch(/breaks "vCPUs ≥ peak/);
     expect((await n.show(workflowId)).round).toBe(3);
 
     // accept → provision (a real process answering on its port) → observe → review.
@@ -128,14 +143,31 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     // A near-idle process uses far less than a shop's prediction: a new persona version is proposed and a smaller type recommended.
     expect(done.review?.evolution).toMatchObject({ differs: true, newVersion: `${workflowId}-observed@1` });
     expect(done.review?.cost.recommendation?.savingPerMonthUsd).toBeGreaterThan(0);
-    expect(done.history.map((h) => h.event)).toEqual(['proposed', 'modified', 'rejected', 'constrained', 'refused', 'refused', 'accepted', 'provisioned', 'reviewed']);
-    const proposed = await personaModel(db).findOne({ account, name: `${workflowId}-observed` }).lean();
+    expect(done.history.map((h) => h.event)).toEqual([
+      'proposed',
+      'modified',
+      'rejected',
+      'constrained',
+      'refused',
+      'refused',
+      'accepted',
+      'provisioned',
+      'reviewed',
+    ]);
+    const proposed = await personaModel(db)
+      .findOne({ account, name: `${workflowId}-observed` })
+      .lean();
     expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
     const builtin = await w.client.negotiations.personas<Persona>({ kind: 'show', user: 'alice', account, ref: 'web-server@1' });
     expect(builtin.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
     // Metrics: one round per answer that ended one (3 rounds, as the persona's usage says); the modification and refusals end none.
     const after = await rounds();
-    expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({ modify: 0, reject: 1, addConstraints: 1, accept: 1 });
+    expect(Object.fromEntries(Object.entries(after).map(([r, v]) => [r, v - roundsBefore[r]!]))).toEqual({
+      modify: 0,
+      reject: 1,
+      addConstraints: 1,
+      accept: 1,
+    });
     expect(await count('mosaic_outcomes_total', { kind: 'negotiate', result: 'agreed' })).toBe(agreedBefore + 1);
 
     // Feedback after the end: a clear refusal.
@@ -149,7 +181,11 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     const { workflowId } = await w.client.negotiations.start(
       request({
         workload: { kind: 'structured', workload: { role: 'database', requestsPerSecond: 300, datasetGb: 80 } },
-        policy: { accept: { families: ['z1d'], maxMonthlyUsd: 3000 }, otherwise: [{ kind: 'families', families: ['z1d'] }], giveUpAfterRounds: 4 },
+        policy: {
+          accept: { families: ['z1d'], maxMonthlyUsd: 3000 },
+          otherwise: [{ kind: 'families', families: ['z1d'] }],
+          giveUpAfterRounds: 4,
+        },
       }),
     );
     const done = await w.client.negotiations.result(workflowId);
@@ -161,19 +197,38 @@ describe('negotiateInstance on the local provider against the real stack', () =>
 
   it('gives up under a policy nothing can meet: after its rounds, or when nothing cheaper exists', async () => {
     const n = w.client.negotiations;
-    const rounds = await n.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } }, policy: { accept: { families: ['x9'] }, otherwise: [], giveUpAfterRounds: 3 } }));
-    expect(await n.result(rounds.workflowId)).toMatchObject({ status: 'gave-up', round: 3, reason: "no proposal met the policy's acceptance criteria in 3 rounds" });
-    const cheap = await n.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } }, policy: { accept: { maxMonthlyUsd: 1 }, otherwise: [], giveUpAfterRounds: 3 } }));
+    const rounds = await n.start(
+      request({
+        workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } },
+        policy: { accept: { families: ['x9'] }, otherwise: [], giveUpAfterRounds: 3 },
+      }),
+    );
+    expect(await n.result(rounds.workflowId)).toMatchObject({
+      status: 'gave-up',
+      round: 3,
+      reason: "no proposal met the policy's acceptance criteria in 3 rounds",
+    });
+    const cheap = await n.start(
+      request({
+        workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 500 } },
+        policy: { accept: { maxMonthlyUsd: 1 }, otherwise: [], giveUpAfterRounds: 3 },
+      }),
+    );
     const done = await n.result(cheap.workflowId);
     expect(done).toMatchObject({ status: 'gave-up', round: 1 });
-    expect(done.reason).toMatch(/^the policy's reject was refused: no configuration satisfies rejecting r1-p1.* because of cost: these constraints conflict/);
+    expect(done.reason).toMatch(
+      /^the policy's reject was refused: no configuration satisfies rejecting r1-p1.* because of cost: these constraints conflict/,
+    );
     expect(done.provisioned).toBeUndefined();
   }, 60_000);
 
   it('keeps history bounded across many rounds with continue-as-new; signals and duplicates count once', async () => {
     const n = w.client.negotiations;
     const { workflowId } = await n.start(
-      request({ workload: { kind: 'structured', workload: { role: 'web-server', requestsPerSecond: 50 } }, limits: { roundTimeout: '1 hour', deadline: '7 days', maxRounds: 50, roundsPerRun: 2 } }),
+      request({
+        workload: { kind: 'structured', workload: { role: 'web-server', requestsPerSecond: 50 } },
+        limits: { roundTimeout: '1 hour', deadline: '7 days', maxRounds: 50, roundsPerRun: 2 },
+      }),
     );
     await until(workflowId, (x) => x.status === 'awaiting-feedback');
     for (let i = 0; i < 5; i++) await n.feedback(workflowId, 'reject', { because: i % 2 ? 'family' : 'storage' });
@@ -196,9 +251,17 @@ describe('negotiateInstance on the local provider against the real stack', () =>
 
   it('refuses an unknown persona and contradictory constraints with clear failures', async () => {
     const unknown = await w.client.negotiations.start(request({ basePersona: 'no-such-persona' }));
-    expect(await failureOf(w.client.negotiations.result(unknown.workflowId))).toMatchObject({ type: 'UnknownPersona', message: expect.stringMatching(/persona no-such-persona does not exist or is not visible/) });
+    expect(await failureOf(w.client.negotiations.result(unknown.workflowId))).toMatchObject({
+      type: 'UnknownPersona',
+      message: expect.stringMatching(/persona no-such-persona does not exist or is not visible/),
+    });
     await expect(w.client.negotiations.result(unknown.workflowId)).rejects.toBeInstanceOf(UnknownPersonaError);
-    const contradictory = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'analytics', requestsPerSecond: 5 } }, constraints: ['at most 10 per month', 'graviton only'] }));
+    const contradictory = await w.client.negotiations.start(
+      request({
+        workload: { kind: 'structured', workload: { role: 'analytics', requestsPerSecond: 5 } },
+        constraints: ['at most 10 per month', 'graviton only'],
+      }),
+    );
     const failure = await failureOf(w.client.negotiations.result(contradictory.workflowId));
     expect(failure.type).toBe('ConstraintsConflict');
     await expect(w.client.negotiations.result(contradictory.workflowId)).rejects.toBeInstanceOf(ConstraintsConflictError);
@@ -207,7 +270,12 @@ describe('negotiateInstance on the local provider against the real stack', () =>
   }, 60_000);
 
   it('reminds through the webhook when a round waits past its timeout', async () => {
-    const { workflowId } = await w.client.negotiations.start(request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 100 } }, limits: { roundTimeout: '1 second', deadline: '4 seconds', maxRounds: 5, roundsPerRun: 10 } }));
+    const { workflowId } = await w.client.negotiations.start(
+      request({
+        workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 100 } },
+        limits: { roundTimeout: '1 second', deadline: '4 seconds', maxRounds: 5, roundsPerRun: 10 },
+      }),
+    );
     const done = await w.client.negotiations.result(workflowId);
     expect(done.status).toBe('expired');
     expect(done.reminders).toBeGreaterThanOrEqual(2);

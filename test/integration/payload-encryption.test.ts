@@ -53,7 +53,13 @@ describe('payload encryption on the real stack', () => {
     // The policy itself goes through the governance workflow: encrypted too.
     await applyDefaultPolicy(w.client, admin);
     plain = await connectClient({ ...w.config, payloadKeys: [] });
-    codecServer = await serveCodec({ host: '127.0.0.1', port: 0, keys: w.config.payloadKeys, token: TOKEN, uiOrigin: 'http://localhost:8233' });
+    codecServer = await serveCodec({
+      host: '127.0.0.1',
+      port: 0,
+      keys: w.config.payloadKeys,
+      token: TOKEN,
+      uiOrigin: 'http://localhost:8233',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -63,7 +69,7 @@ describe('payload encryption on the real stack', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('stores a composition\'s input, activity payloads, memo and result as ciphertext; the client with the key round-trips the result', async () => {
+  it("stores a composition's input, activity payloads, memo and result as ciphertext; the client with the key round-trips the result", async () => {
     const request = bucketRequest();
     const handle = await w.client.compose(request);
     const result = await handle.result();
@@ -72,7 +78,13 @@ describe('payload encryption on the real stack', () => {
     const { events } = await plain.workflow.getHandle(handle.workflowId).fetchHistory();
     const found = (events ?? []).flatMap((event, i) => payloadsOf(event, `event ${i + 1}`));
     const kinds = (events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]));
-    expect(kinds).toEqual(expect.arrayContaining(['workflowExecutionStartedEventAttributes', 'activityTaskCompletedEventAttributes', 'workflowExecutionCompletedEventAttributes']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'workflowExecutionStartedEventAttributes',
+        'activityTaskCompletedEventAttributes',
+        'workflowExecutionCompletedEventAttributes',
+      ]),
+    );
     expect(found.length).toBeGreaterThan(10);
     for (const { where, payload } of found) {
       expect([where, text(payload.metadata?.encoding)]).toEqual([where, ENCRYPTED_ENCODING]);
@@ -107,7 +119,11 @@ describe('payload encryption on the real stack', () => {
     const res = await decode({ authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     const { payloads } = (await res.json()) as { payloads: { data: string }[] };
-    expect(JSON.parse(Buffer.from(payloads[0]!.data, 'base64').toString())).toMatchObject({ requestId: request.requestId, account: request.account, spec: request.spec });
+    expect(JSON.parse(Buffer.from(payloads[0]!.data, 'base64').toString())).toMatchObject({
+      requestId: request.requestId,
+      account: request.account,
+      spec: request.spec,
+    });
 
     expect((await decode({})).status).toBe(401);
     const forbidden = await decode({ authorization: `Bearer ${randomBytes(24).toString('hex')}` });
@@ -133,7 +149,11 @@ describe('payload encryption on the real stack', () => {
       expect((await (await w.client.compose(request)).result()).resources.length).toBeGreaterThan(0);
 
       // A worker given k2 (after k1, so it still encrypts with k1) picks the stuck run up.
-      const upgraded = await startTestWorker({ ...env, MOSAIC_TASK_QUEUE: w.config.temporal.taskQueue, MOSAIC_PAYLOAD_KEYS: `k1:${KEY},k2:${k2.key.toString('base64')}` });
+      const upgraded = await startTestWorker({
+        ...env,
+        MOSAIC_TASK_QUEUE: w.config.temporal.taskQueue,
+        MOSAIC_PAYLOAD_KEYS: `k1:${KEY},k2:${k2.key.toString('base64')}`,
+      });
       try {
         await w.stop();
         expect((await early.result()).resources.length).toBeGreaterThan(0);

@@ -21,7 +21,9 @@ describe('recordOutcome against the real store', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-outcome-'));
-    connection = await mongoose.createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/outcome_${randomUUID().slice(0, 8)}`).asPromise();
+    connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/outcome_${randomUUID().slice(0, 8)}`)
+      .asPromise();
     await ensureIndexes(connection);
     record = createCompositionActivities({
       connection,
@@ -75,12 +77,22 @@ describe('recordOutcome against the real store', () => {
 
   it('moves counters written before they were keyed by ref, keeping them, and counts on from there', async () => {
     const ref = `legacy-${randomUUID().slice(0, 6)}@1`;
-    await handlerMetricsModel(connection).collection.insertOne({ _id: new mongoose.Types.ObjectId(), ref, calls: 7, successes: 6, cpuMs: 0, memoryMb: 0, latencyBuckets: {} } as never);
+    await handlerMetricsModel(connection).collection.insertOne({
+      _id: new mongoose.Types.ObjectId(),
+      ref,
+      calls: 7,
+      successes: 6,
+      cpuMs: 0,
+      memoryMb: 0,
+      latencyBuckets: {},
+    } as never);
     expect(await keyHandlerMetricsByRef(connection)).toBe(1);
     expect(await keyHandlerMetricsByRef(connection)).toBe(0);
     await record(outcome(`wf-${ref}`, ref));
     await writeCounters();
-    expect(await handlerMetricsModel(connection).find({ ref }).lean()).toEqual([expect.objectContaining({ _id: ref, calls: 8, successes: 7 })]);
+    expect(await handlerMetricsModel(connection).find({ ref }).lean()).toEqual([
+      expect.objectContaining({ _id: ref, calls: 8, successes: 7 }),
+    ]);
   });
 
   it('keeps a window to its last calls although the store ignores $slice', async () => {

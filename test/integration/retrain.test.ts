@@ -80,7 +80,10 @@ describe('retrainPolicy on the real stack', () => {
     // The online windows of each chosen handler hold its residual in this region and in this region × resource type.
     await eventually(async () => {
       const provision = await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean();
-      expect(provision!.online).toMatchObject({ model: 'metrics-prior', residuals: { 'eu-west-1': [expect.any(Number)], 'eu-west-1|bucket': [expect.any(Number)] } });
+      expect(provision!.online).toMatchObject({
+        model: 'metrics-prior',
+        residuals: { 'eu-west-1': [expect.any(Number)], 'eu-west-1|bucket': [expect.any(Number)] },
+      });
       expect(provision!.recent).toEqual([0]);
     });
     const set = new TrainingSet();
@@ -120,7 +123,9 @@ describe('retrainPolicy on the real stack', () => {
     });
     expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: 'retrain test' }, versions: 1 });
     // The in-process worker's /metrics says the same: one series, the served version.
-    expect((await registry.getSingleMetric('mosaic_model_info')!.get()).values.map((v) => v.labels)).toEqual([{ kind: 'compose', version: 'bandit-v1' }]);
+    expect((await registry.getSingleMetric('mosaic_model_info')!.get()).values.map((v) => v.labels)).toEqual([
+      { kind: 'compose', version: 'bandit-v1' },
+    ]);
     await recordLatest(w.client.temporal, w.taskQueue, 'inspectPolicyModels', 'status');
   }, 120_000);
 
@@ -134,7 +139,10 @@ describe('retrainPolicy on the real stack', () => {
     await policyModelChunkModel(db).updateOne({ version: 2, index: 0 }, { $set: { data } });
 
     const failure = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'test', reason: 'try' }));
-    expect(failure).toMatchObject({ type: 'ModelRefused', message: expect.stringMatching(/model version 2 is refused: its weights do not match their checksum/) });
+    expect(failure).toMatchObject({
+      type: 'ModelRefused',
+      message: expect.stringMatching(/model version 2 is refused: its weights do not match their checksum/),
+    });
 
     // Someone points serving at it behind Mosaic's back: the worker refuses it and keeps version 1.
     await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 2 } });
@@ -165,7 +173,13 @@ describe('retrainPolicy on the real stack', () => {
     const rolled = await w.client.models.change({ action: 'rollback', by: 'alice', reason: 'back' });
     expect(rolled).toMatchObject({ version: 1, previous: v });
     const history = await w.client.models.history();
-    expect(history.map((h) => [h.version, h.active])).toEqual([[1, true], [2, false], [v, false]].slice(0, history.length));
+    expect(history.map((h) => [h.version, h.active])).toEqual(
+      [
+        [1, true],
+        [2, false],
+        [v, false],
+      ].slice(0, history.length),
+    );
     const pointer = await policyModelPointerModel(db).findOne({ name: 'active' }).lean();
     expect(pointer!.history.map((h) => [h.version, h.action, h.by])).toEqual([
       [1, 'promote', 'retrain test'],
@@ -175,7 +189,11 @@ describe('retrainPolicy on the real stack', () => {
   }, 120_000);
 
   it('answers `mosaic model status|history|report` from the CLI', async () => {
-    const env = { MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_TEMPORAL_ADDRESS: w.config.temporal.address, MOSAIC_MONGODB_URI: w.config.mongodb.uri };
+    const env = {
+      MOSAIC_TASK_QUEUE: w.taskQueue,
+      MOSAIC_TEMPORAL_ADDRESS: w.config.temporal.address,
+      MOSAIC_MONGODB_URI: w.config.mongodb.uri,
+    };
     const status = await mosaic(['model', 'status', '--json'], env);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ serving: 'bandit-v1', schedule: { overlap: 'SKIP' } });
@@ -192,11 +210,20 @@ describe('retrainPolicy on the real stack', () => {
   it('refuses, and audits, a model whose weights and checksum were both rewritten in the database, or whose code was removed', async () => {
     // Version 2 (damaged above): its weights rewritten with a checksum to match, as someone with write access to MongoDB could.
     const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
-    const rest = await policyModelChunkModel(db).find({ version: 2, index: { $gt: 0 } }).sort({ index: 1 }).lean();
+    const rest = await policyModelChunkModel(db)
+      .find({ version: 2, index: { $gt: 0 } })
+      .sort({ index: 1 })
+      .lean();
     const weights = Buffer.concat([chunk!, ...rest].map((c) => Buffer.from(c.data.buffer ?? c.data)));
-    await policyModelVersionModel(db).updateOne({ version: 2 }, { $set: { 'artifact.sha256': createHash('sha256').update(weights).digest('hex') } });
+    await policyModelVersionModel(db).updateOne(
+      { version: 2 },
+      { $set: { 'artifact.sha256': createHash('sha256').update(weights).digest('hex') } },
+    );
     const rewritten = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
-    expect(rewritten).toMatchObject({ type: 'ModelRefused', message: expect.stringMatching(/model version 2 is refused: its authentication code does not match/) });
+    expect(rewritten).toMatchObject({
+      type: 'ModelRefused',
+      message: expect.stringMatching(/model version 2 is refused: its authentication code does not match/),
+    });
 
     await policyModelVersionModel(db).updateOne({ version: 2 }, { $unset: { 'artifact.mac': 1 } });
     const unsealed = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
@@ -205,7 +232,12 @@ describe('retrainPolicy on the real stack', () => {
     const audit = await auditModel(db).find({ operation: 'model.load', target: 'model:2' }).lean();
     // One entry per refused content: the damaged weights earlier, the rewritten ones, the unsealed header.
     expect(audit.every((a) => a.result === 'denied' && a.actor === 'worker')).toBe(true);
-    expect(audit.map((a) => a.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/authentication code does not match/), expect.stringMatching(/no authentication code/)]));
+    expect(audit.map((a) => a.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/authentication code does not match/),
+        expect.stringMatching(/no authentication code/),
+      ]),
+    );
     // The pointer never moved to it.
     expect((await policyModelPointerModel(db).findOne({ name: 'active' }).lean())!.version).toBe(1);
   }, 120_000);

@@ -76,7 +76,10 @@ describe('sandboxed user handlers inside compositions', () => {
         metadata: { name: `use-${id}`, version: 1 },
         spec: {
           match: `request.resourceType == "bucket" && request.account == "${id}"`,
-          stages: [{ name: 'validate', candidates: ['validate-request@1'] }, { name: 'provision', after: ['validate'], candidates: [`${id}@1`] }],
+          stages: [
+            { name: 'validate', candidates: ['validate-request@1'] },
+            { name: 'provision', after: ['validate'], candidates: [`${id}@1`] },
+          ],
         },
       });
       await g.change({ operation: 'policy.apply', source: signYaml(policy, admin.privateKeyPem) }, admin.privateKeyPem);
@@ -89,7 +92,14 @@ describe('sandboxed user handlers inside compositions', () => {
   });
 
   const compose = (account: string) =>
-    w.client.compose({ requestId: `${account}-${randomUUID().slice(0, 8)}`, user: 'u', account, region: 'us-east-1', resourceType: 'bucket', spec: { name: 'scripted' } });
+    w.client.compose({
+      requestId: `${account}-${randomUUID().slice(0, 8)}`,
+      user: 'u',
+      account,
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'scripted' },
+    });
 
   it('runs a granted host function and returns what the script made', async () => {
     const result = await (await compose('tag-bucket')).result();

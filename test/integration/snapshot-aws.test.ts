@@ -58,7 +58,8 @@ describe('snapshot capture on the aws provider (moto)', () => {
   });
 
   const mosaicSnapshots = async () =>
-    (await aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag-key', Values: ['mosaic:key'] }] }))).Snapshots ?? [];
+    (await aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag-key', Values: ['mosaic:key'] }] })))
+      .Snapshots ?? [];
 
   it('snapshots each volume once per key and reads the tags as resources', async () => {
     const key = `capture-${randomUUID()}`;
@@ -79,7 +80,10 @@ describe('snapshot capture on the aws provider (moto)', () => {
 
   it('composes from an AWS host and deletes its EBS snapshots on cancel', async () => {
     await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'reporting_db', provider: 'aws', instanceId, region } });
-    await w.client.snapshots.catalog({ operation: 'template.create', template: { id: 'base', resources: [{ kind: 'env', name: 'DB_HOST', value: '127.0.0.1' }] } });
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: { id: 'base', resources: [{ kind: 'env', name: 'DB_HOST', value: '127.0.0.1' }] },
+    });
     const handle = await w.client.snapshots.compose({
       name: 'with aws',
       sources: [
@@ -89,7 +93,9 @@ describe('snapshot capture on the aws provider (moto)', () => {
       conflict_resolution: 'PRIORITY',
     });
     const status = await w.client.snapshots.waitFor(handle, ['running']);
-    expect(status.resolution!.decisions).toEqual([expect.objectContaining({ key: 'env:DB_HOST', winner: 'reporting_db', discarded: ['base'] })]);
+    expect(status.resolution!.decisions).toEqual([
+      expect.objectContaining({ key: 'env:DB_HOST', winner: 'reporting_db', discarded: ['base'] }),
+    ]);
     expect(status.provisioned!.volumes).toBeGreaterThan(0);
     const before = (await mosaicSnapshots()).length;
     expect(before).toBeGreaterThan(0);
@@ -99,8 +105,14 @@ describe('snapshot capture on the aws provider (moto)', () => {
   });
 
   it('says when the instance does not exist', async () => {
-    await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'gone', provider: 'aws', instanceId: 'i-0123456789abcdef0', region } });
+    await w.client.snapshots.catalog({
+      operation: 'host.register',
+      host: { name: 'gone', provider: 'aws', instanceId: 'i-0123456789abcdef0', region },
+    });
     const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'gone', path: '/' }] });
-    expect(await failureOf(handle.result())).toMatchObject({ type: 'HostUnavailable', message: expect.stringMatching(/^host gone \(i-0123456789abcdef0\) cannot be captured/) });
+    expect(await failureOf(handle.result())).toMatchObject({
+      type: 'HostUnavailable',
+      message: expect.stringMatching(/^host gone \(i-0123456789abcdef0\) cannot be captured/),
+    });
   });
 });

@@ -29,7 +29,11 @@ describe('composeSnapshot on the real stack', () => {
   let web: number;
   let analytics: number;
   // The example templates and host, on ports free on this machine.
-  const onPorts = (text: string) => text.replaceAll('18080', String(web)).replaceAll('18090', String(analytics)).replaceAll('18091', String(analytics + 1));
+  const onPorts = (text: string) =>
+    text
+      .replaceAll('18080', String(web))
+      .replaceAll('18090', String(analytics))
+      .replaceAll('18091', String(analytics + 1));
 
   beforeAll(async () => {
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapshot_${randomUUID().slice(0, 8)}`;
@@ -42,7 +46,8 @@ describe('composeSnapshot on the real stack', () => {
     fs.writeFileSync(conf, onPorts(fs.readFileSync(conf, 'utf8')));
     w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' });
     db = await mongoose.createConnection(uri).asPromise();
-    for (const t of ['template_a', 'template_b']) await w.client.snapshots.catalog({ operation: 'template.create', template: JSON.parse(onPorts(example(`${t}.json`))) });
+    for (const t of ['template_a', 'template_b'])
+      await w.client.snapshots.catalog({ operation: 'template.create', template: JSON.parse(onPorts(example(`${t}.json`))) });
     const host = JSON.parse(onPorts(example('production_server_1.host.json')));
     await w.client.snapshots.catalog({ operation: 'host.register', host: { ...host, root: hostRoot } });
   }, 120_000);
@@ -66,9 +71,20 @@ describe('composeSnapshot on the real stack', () => {
       ['template_b', 'retrieved'],
     ]);
     const decisions = status.resolution!.decisions;
-    expect(decisions.find((d) => d.kind === 'port')).toMatchObject({ key: `port:${web}/tcp`, winner: 'production_server_1', adjusted: [`template_a → port:${web + 1}/tcp`] });
-    expect(decisions.find((d) => d.kind === 'file')).toMatchObject({ winner: 'production_server_1', adjusted: ['template_a → file:/var/app/config/app.conf.template_a'] });
-    expect(decisions.find((d) => d.kind === 'env')).toMatchObject({ key: 'env:LOG_LEVEL', winner: 'template_a', discarded: ['template_b'] });
+    expect(decisions.find((d) => d.kind === 'port')).toMatchObject({
+      key: `port:${web}/tcp`,
+      winner: 'production_server_1',
+      adjusted: [`template_a → port:${web + 1}/tcp`],
+    });
+    expect(decisions.find((d) => d.kind === 'file')).toMatchObject({
+      winner: 'production_server_1',
+      adjusted: ['template_a → file:/var/app/config/app.conf.template_a'],
+    });
+    expect(decisions.find((d) => d.kind === 'env')).toMatchObject({
+      key: 'env:LOG_LEVEL',
+      winner: 'template_a',
+      discarded: ['template_b'],
+    });
     expect(decisions.find((d) => d.kind === 'package')).toMatchObject({ key: 'package:postgres', winner: 'template_a' });
     expect(status.resolution!.totals.cpu).toBeLessThanOrEqual(8);
 
@@ -111,11 +127,21 @@ describe('composeSnapshot on the real stack', () => {
       resources: [
         { kind: 'file', path: '/srv/readme', content: 'hello' },
         { kind: 'service', name: 'ok', ports: [analytics + 2] },
-        { kind: 'service', name: 'crash', command: [process.execPath, '-e', 'process.exit(3)'], ports: [analytics + 2 + 1], dependsOn: ['service:ok'] },
+        {
+          kind: 'service',
+          name: 'crash',
+          command: [process.execPath, '-e', 'process.exit(3)'],
+          ports: [analytics + 2 + 1],
+          dependsOn: ['service:ok'],
+        },
       ],
     };
     await w.client.snapshots.catalog({ operation: 'template.create', template: broken });
-    const handle = await w.client.snapshots.compose({ name: 'broken', sources: [{ type: 'template', id: broken.id }], conflict_resolution: 'FIRST_WIN' });
+    const handle = await w.client.snapshots.compose({
+      name: 'broken',
+      sources: [{ type: 'template', id: broken.id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
     const failure = await failureOf(handle.result());
     expect(failure).toMatchObject({ type: 'ProviderRejected' });
     expect(failure.message).toMatch(/startService of crash was rejected \(HealthCheckFailed\)/);
@@ -137,15 +163,24 @@ describe('composeSnapshot on the real stack', () => {
   });
 
   it('refuses a live path outside the host roots and an unregistered host', async () => {
-    const outside = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'production_server_1', path: '/var/app/../../etc' }] });
+    const outside = await w.client.snapshots.compose({
+      name: 'x',
+      sources: [{ type: 'live', host: 'production_server_1', path: '/var/app/../../etc' }],
+    });
     expect(await failureOf(outside.result())).toMatchObject({ type: 'PathOutsideRoots' });
     expect((await w.client.snapshots.status(outside.workflowId)).state).toBe('failed');
     const unknown = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'nowhere', path: '/var/app' }] });
-    expect(await failureOf(unknown.result())).toMatchObject({ type: 'HostUnavailable', message: expect.stringMatching(/^host nowhere is not registered/) });
+    expect(await failureOf(unknown.result())).toMatchObject({
+      type: 'HostUnavailable',
+      message: expect.stringMatching(/^host nowhere is not registered/),
+    });
   });
 
   it('refuses limits nothing can fit, saying what the required services need', async () => {
-    const handle = await w.client.snapshots.compose({ ...JSON.parse(example('custom-environment.json')), resource_limits: { cpu: '2 cores' } });
+    const handle = await w.client.snapshots.compose({
+      ...JSON.parse(example('custom-environment.json')),
+      resource_limits: { cpu: '2 cores' },
+    });
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe('LimitsUnsatisfiable');
     expect(failure.message).toMatch(/at their smallest they need 5 cores/);
@@ -153,17 +188,23 @@ describe('composeSnapshot on the real stack', () => {
   });
 
   it('validates the manifest in the client, naming the field', async () => {
-    await expect(w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'a' }], resource_limits: { memory: '4 gigs' } })).rejects.toThrow(ManifestInvalid);
+    await expect(
+      w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'a' }], resource_limits: { memory: '4 gigs' } }),
+    ).rejects.toThrow(ManifestInvalid);
   });
 
   it('keeps templates immutable: the same content again is a no-op, other content is refused', async () => {
     const template = JSON.parse(onPorts(example('template_a.json')));
     expect(await w.client.snapshots.catalog({ operation: 'template.create', template })).toEqual({ id: 'template_a', created: false });
     const changed = { ...template, description: 'changed' };
-    expect(await failureOf(w.client.snapshots.catalog({ operation: 'template.create', template: changed }))).toMatchObject({ type: 'TemplateExists' });
+    expect(await failureOf(w.client.snapshots.catalog({ operation: 'template.create', template: changed }))).toMatchObject({
+      type: 'TemplateExists',
+    });
     const list = await w.client.snapshots.catalog<{ id: string; resources: number }[]>({ operation: 'template.list' });
     expect(list.find((t) => t.id === 'template_a')).toMatchObject({ resources: 7 });
-    for await (const run of w.client.temporal.workflow.list({ query: `TaskQueue = '${w.taskQueue}' AND WorkflowType = 'manageSnapshotCatalog' AND ExecutionStatus = 'Completed'` })) {
+    for await (const run of w.client.temporal.workflow.list({
+      query: `TaskQueue = '${w.taskQueue}' AND WorkflowType = 'manageSnapshotCatalog' AND ExecutionStatus = 'Completed'`,
+    })) {
       await recordHistory(w.client.temporal, run.workflowId, 'template');
       break;
     }

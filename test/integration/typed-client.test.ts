@@ -1,5 +1,11 @@
 import mongoose, { type Connection } from 'mongoose';
-import { CompositionFailedError, InvalidRequestError, MosaicWorkflowError, NoEligibleHandlerError, PermissionDeniedError } from '../../src/client';
+import {
+  CompositionFailedError,
+  InvalidRequestError,
+  MosaicWorkflowError,
+  NoEligibleHandlerError,
+  PermissionDeniedError,
+} from '../../src/client';
 import { handlerModel } from '../../src/models/handler';
 import { generateKeyPair } from '../../src/security/keys';
 import { bucketRequest, startComposingWorker } from '../harness/composing-worker';
@@ -54,7 +60,9 @@ describe('the typed client against real workflows', () => {
 
   it('throws the generic MosaicWorkflowError with its type for a failure without a class of its own', async () => {
     const viewer = generateKeyPair();
-    const err = await w.client.governance.change({ operation: 'policy.activate', name: 'default-composition', version: 1 }, viewer.privateKeyPem).catch((e: unknown) => e);
+    const err = await w.client.governance
+      .change({ operation: 'policy.activate', name: 'default-composition', version: 1 }, viewer.privateKeyPem)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MosaicWorkflowError);
     // A key nobody granted a role: refused as UnknownActor, before any role is looked at.
     expect((err as MosaicWorkflowError).type).toBe('UnknownActor');

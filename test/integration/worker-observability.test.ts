@@ -13,7 +13,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The value of one sample line `name{labels} value` in a Prometheus exposition, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
@@ -55,7 +57,10 @@ describe('a worker process: Prometheus metrics and logs without secrets', () => 
     }
     const policy = path.join(dir, 'policy.yaml');
     fs.copyFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), policy);
-    for (const args of [['policy', 'sign', policy], ['policy', 'apply', policy]]) {
+    for (const args of [
+      ['policy', 'sign', policy],
+      ['policy', 'apply', policy],
+    ]) {
       const run = await mosaic([...args, '--key', path.join(dir, 'admin.key')], env);
       expect(run.code).toBe(0);
       cliLog += run.stderr;
@@ -89,14 +94,20 @@ describe('a worker process: Prometheus metrics and logs without secrets', () => 
   });
 
   it('never logs the private key, even at trace level', () => {
-    const keyLines = fs.readFileSync(path.join(dir, 'admin.key'), 'utf8').split('\n').filter((l) => l && !l.startsWith('-----'));
+    const keyLines = fs
+      .readFileSync(path.join(dir, 'admin.key'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'));
     expect(workerLog.length).toBeGreaterThan(0);
     for (const line of keyLines) {
       expect(workerLog).not.toContain(line);
       expect(cliLog).not.toContain(line);
     }
     // One JSON object per line, and the SDK's lines carry the workflow they belong to.
-    const records = workerLog.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = workerLog
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.some((r) => typeof r.workflowId === 'string' && typeof r.runId === 'string')).toBe(true);
   });
 });

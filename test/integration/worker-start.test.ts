@@ -54,7 +54,10 @@ describe('workers starting at the same moment on a fresh database', () => {
     await db.close();
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-badstart-')), 'worker.log');
     const worker = startWorkerProcess({ MOSAIC_MONGODB_URI: uri, MOSAIC_TASK_QUEUE: `badstart-${randomUUID()}` }, log);
-    const code = await Promise.race([new Promise<number | null>((resolve) => worker.once('exit', resolve)), new Promise<string>((r) => setTimeout(() => r('still running'), 90_000).unref())]);
+    const code = await Promise.race([
+      new Promise<number | null>((resolve) => worker.once('exit', resolve)),
+      new Promise<string>((r) => setTimeout(() => r('still running'), 90_000).unref()),
+    ]);
     await killWorker(worker);
     expect(code).toBe(1);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/^mosaic: .*audit.*key/m);

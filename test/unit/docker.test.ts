@@ -4,7 +4,10 @@ import { parse } from 'yaml';
 import { settings } from '../../src/config';
 
 const compose = parse(fs.readFileSync(path.resolve(__dirname, '../../docker/compose.yaml'), 'utf8')) as {
-  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; depends_on?: Record<string, { condition: string }> }>;
+  services: Record<
+    string,
+    { environment?: Record<string, string>; healthcheck?: unknown; depends_on?: Record<string, { condition: string }> }
+  >;
 };
 
 describe('docker/compose.yaml', () => {
@@ -41,8 +44,12 @@ describe('docker/compose.yaml', () => {
     const dashboard = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../docker/grafana/dashboards/mosaic.json'), 'utf8')) as {
       panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[];
     };
-    const datasource = parse(fs.readFileSync(path.resolve(__dirname, '../../docker/grafana/provisioning/datasources/prometheus.yaml'), 'utf8')) as { datasources: { uid: string }[] };
-    const defined = new Set(fs.readFileSync(path.resolve(__dirname, '../../src/observability/metrics.ts'), 'utf8').match(/mosaic_[a-z_]+/g));
+    const datasource = parse(
+      fs.readFileSync(path.resolve(__dirname, '../../docker/grafana/provisioning/datasources/prometheus.yaml'), 'utf8'),
+    ) as { datasources: { uid: string }[] };
+    const defined = new Set(
+      fs.readFileSync(path.resolve(__dirname, '../../src/observability/metrics.ts'), 'utf8').match(/mosaic_[a-z_]+/g),
+    );
     const used = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/mosaic_[a-z_]+/g) ?? []));
     // Histograms expose _bucket/_count/_sum series of the one defined name.
     const base = (name: string) => name.replace(/_(bucket|count|sum)$/, '');

@@ -10,7 +10,11 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger('trace', 'test', stream), text: () => lines.join('\n'), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger: createLogger('trace', 'test', stream),
+    text: () => lines.join('\n'),
+    records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logs never carry secrets', () => {
@@ -19,16 +23,31 @@ describe('logs never carry secrets', () => {
 
   it('redacts secret fields by name, at the top and nested', () => {
     const log = capture();
-    log.logger.info({ apiKey: 'tk-123456', config: { temporal: { apiKey: 'tk-abcdef' } }, actor: { privateKeyPem }, aws: { secretAccessKey: 'wJalrXUtnFEMI' } }, 'connecting');
+    log.logger.info(
+      {
+        apiKey: 'tk-123456',
+        config: { temporal: { apiKey: 'tk-abcdef' } },
+        actor: { privateKeyPem },
+        aws: { secretAccessKey: 'wJalrXUtnFEMI' },
+      },
+      'connecting',
+    );
     log.logger.warn({ headers: { authorization: 'Bearer s3cr3t' }, credentials: { password: 'hunter2' } }, 'request');
     const text = log.text();
     for (const secret of ['tk-123456', 'tk-abcdef', keyBody, 'wJalrXUtnFEMI', 's3cr3t', 'hunter2']) expect(text).not.toContain(secret);
-    expect(log.records()[0]).toMatchObject({ apiKey: REDACTED, config: { temporal: { apiKey: REDACTED } }, actor: { privateKeyPem: REDACTED } });
+    expect(log.records()[0]).toMatchObject({
+      apiKey: REDACTED,
+      config: { temporal: { apiKey: REDACTED } },
+      actor: { privateKeyPem: REDACTED },
+    });
   });
 
   it('removes private keys and URI passwords from messages, strings and errors', () => {
     const log = capture();
-    log.logger.error({ err: new Error(`could not parse ${privateKeyPem}`), uri: 'mongodb://mosaic:pa55word@db:27017/mosaic' }, `loaded ${privateKeyPem}`);
+    log.logger.error(
+      { err: new Error(`could not parse ${privateKeyPem}`), uri: 'mongodb://mosaic:pa55word@db:27017/mosaic' },
+      `loaded ${privateKeyPem}`,
+    );
     const text = log.text();
     expect(text).not.toContain(keyBody);
     expect(text).not.toContain('pa55word');
@@ -38,7 +57,15 @@ describe('logs never carry secrets', () => {
   it('keeps one JSON line per event with what identifies it', () => {
     const log = capture();
     log.logger.info({ workflowId: 'compose-x', runId: 'r1', activityType: 'runHandler' }, 'activity completed');
-    expect(log.records()).toEqual([expect.objectContaining({ workflowId: 'compose-x', runId: 'r1', activityType: 'runHandler', msg: 'activity completed', name: 'test' })]);
+    expect(log.records()).toEqual([
+      expect.objectContaining({
+        workflowId: 'compose-x',
+        runId: 'r1',
+        activityType: 'runHandler',
+        msg: 'activity completed',
+        name: 'test',
+      }),
+    ]);
   });
 
   it('leaves public keys and ordinary URIs alone', () => {

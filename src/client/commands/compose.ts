@@ -24,7 +24,9 @@ function reporter(say: (m: string) => void) {
       const key = `${s.stage}/${s.ref}`;
       if (seen.get(key) === s.status) continue;
       seen.set(key, s.status);
-      say(`${s.stage.padEnd(10)} ${s.ref.padEnd(26)} ${s.status}${s.latencyMs !== undefined ? ` (${s.latencyMs} ms)` : ''}${s.error ? `: ${s.error}` : ''}`);
+      say(
+        `${s.stage.padEnd(10)} ${s.ref.padEnd(26)} ${s.status}${s.latencyMs !== undefined ? ` (${s.latencyMs} ms)` : ''}${s.error ? `: ${s.error}` : ''}`,
+      );
     }
   };
 }
@@ -58,7 +60,11 @@ export function registerCompose(program: Command): void {
           const result = await handle.result();
           report({ state: 'succeeded', steps: result.steps });
           print(opts, { ...result, url: handle.url }, () =>
-            [table(Object.entries(result.outputs).map(([output, value]) => ({ output, value }))), '', `policy ${result.policy}; ${handle.url}`].join('\n'),
+            [
+              table(Object.entries(result.outputs).map(([output, value]) => ({ output, value }))),
+              '',
+              `policy ${result.policy}; ${handle.url}`,
+            ].join('\n'),
           );
         } finally {
           clearInterval(poll);

@@ -92,7 +92,10 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
       const key = demoKey(client.config.dataDir);
       if (!(await demoAdmin(client, key))) return { family: 'compose', workflowId: '', outcome: NOT_ADMIN, url: '' };
       await applyExample(client, key, 'default-composition.yaml');
-      const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+      const stamp = new Date()
+        .toISOString()
+        .replace(/[-:T.Z]/g, '')
+        .slice(0, 14);
       const results = await Promise.all(
         ['bucket', 'database', 'service'].map(async (kind) => {
           const request = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'requests', `${kind}.json`), 'utf8'));
@@ -119,7 +122,13 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
   {
     family: 'negotiate',
     async run(client) {
-      const { workflowId, outcome } = await negotiationDemo(client, new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14));
+      const { workflowId, outcome } = await negotiationDemo(
+        client,
+        new Date()
+          .toISOString()
+          .replace(/[-:T.Z]/g, '')
+          .slice(0, 14),
+      );
       return { family: 'negotiate', workflowId, outcome, url: client.url(workflowId) };
     },
   },

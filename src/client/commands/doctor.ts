@@ -5,9 +5,22 @@ import { CommandFailed } from '../errors';
 import { print, table, type OutputOptions } from '../output';
 
 export function formatDoctor(report: DoctorReport): string {
-  const lines = [table(report.checks.map((c) => ({ ...c, status: c.status.toUpperCase() })), ['part', 'status', 'detail', 'fix'])];
+  const lines = [
+    table(
+      report.checks.map((c) => ({ ...c, status: c.status.toUpperCase() })),
+      ['part', 'status', 'detail', 'fix'],
+    ),
+  ];
   if (report.url) lines.push('', `healthCheck workflow: ${report.url}`);
-  lines.push('', report.ok ? 'All parts healthy.' : `Failing: ${report.checks.filter((c) => c.status === 'fail').map((c) => c.part).join(', ')}`);
+  lines.push(
+    '',
+    report.ok
+      ? 'All parts healthy.'
+      : `Failing: ${report.checks
+          .filter((c) => c.status === 'fail')
+          .map((c) => c.part)
+          .join(', ')}`,
+  );
   return lines.join('\n');
 }
 

@@ -39,7 +39,9 @@ export function registerHandler(program: Command): void {
       const rows = await MosaicClient.use(loadConfig(), (c) =>
         c.governance.inspect<Record<string, unknown>[]>({ kind: 'handlers', resourceType: opts.resourceType }),
       );
-      print(opts, rows, () => table(rows, ['ref', 'status', 'resourceTypes', 'requires', 'provides', 'calls', 'errorRate', 'latencyP50Ms', 'latencyP95Ms']));
+      print(opts, rows, () =>
+        table(rows, ['ref', 'status', 'resourceTypes', 'requires', 'provides', 'calls', 'errorRate', 'latencyP50Ms', 'latencyP95Ms']),
+      );
     });
 
   handler
@@ -58,7 +60,9 @@ export function registerHandler(program: Command): void {
     .requiredOption(...KEY)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler register examples/handlers/tag-bucket.yaml --key ~/.mosaic/keys/ops.key')
-    .action((file: string, opts: OutputOptions & { key: string }) => change({ operation: 'handler.register', descriptor: readDescriptor(file) }, opts));
+    .action((file: string, opts: OutputOptions & { key: string }) =>
+      change({ operation: 'handler.register', descriptor: readDescriptor(file) }, opts),
+    );
 
   handler
     .command('promote <ref>')
@@ -66,10 +70,17 @@ export function registerHandler(program: Command): void {
     .requiredOption(...KEY)
     .option('--canary <share>', 'serve this share (0..1) of the requests that could use it', Number.parseFloat)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  mosaic handler promote provision-bucket@2 --canary 0.1 --key ops.key\n  mosaic handler promote provision-bucket@2 --key ops.key')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic handler promote provision-bucket@2 --canary 0.1 --key ops.key\n  mosaic handler promote provision-bucket@2 --key ops.key',
+    )
     .action((ref: string, opts: OutputOptions & { key: string; canary?: number }) => {
-      if (opts.canary !== undefined && !(opts.canary > 0 && opts.canary < 1)) throw new CommandFailed('--canary must be a share between 0 and 1, such as 0.1');
-      return change({ operation: 'handler.promote', ref, status: opts.canary === undefined ? 'active' : 'canary', canaryShare: opts.canary }, opts);
+      if (opts.canary !== undefined && !(opts.canary > 0 && opts.canary < 1))
+        throw new CommandFailed('--canary must be a share between 0 and 1, such as 0.1');
+      return change(
+        { operation: 'handler.promote', ref, status: opts.canary === undefined ? 'active' : 'canary', canaryShare: opts.canary },
+        opts,
+      );
     });
 
   handler
@@ -78,7 +89,9 @@ export function registerHandler(program: Command): void {
     .requiredOption(...KEY)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler rollback provision-bucket 1 --key ops.key')
-    .action((id: string, version: string, opts: OutputOptions & { key: string }) => change({ operation: 'handler.rollback', id, version }, opts));
+    .action((id: string, version: string, opts: OutputOptions & { key: string }) =>
+      change({ operation: 'handler.rollback', id, version }, opts),
+    );
 
   handler
     .command('retire <ref>')

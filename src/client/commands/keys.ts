@@ -35,8 +35,10 @@ export function registerKeys(program: Command): void {
       fs.writeFileSync(privateFile, pair.privateKeyPem, { mode: 0o600 });
       fs.chmodSync(privateFile, 0o600);
       fs.writeFileSync(publicFile, pair.publicKeyPem, { mode: 0o644 });
-      print(opts, { keyId: pair.keyId, privateKey: privateFile, publicKey: publicFile }, () =>
-        `key ${pair.keyId}\n  private ${privateFile} (keep it secret)\n  public  ${publicFile}`,
+      print(
+        opts,
+        { keyId: pair.keyId, privateKey: privateFile, publicKey: publicFile },
+        () => `key ${pair.keyId}\n  private ${privateFile} (keep it secret)\n  public  ${publicFile}`,
       );
     });
 
@@ -76,7 +78,10 @@ export function registerKeys(program: Command): void {
     .requiredOption('--public-key <file>', 'the admin public key (from `mosaic keys generate`)')
     .option('--name <name>', 'a human name for the admin')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nThe worker does the same at start when MOSAIC_BOOTSTRAP_ADMIN_KEY holds a PEM public key.\n\nExample:\n  mosaic admin init --public-key ~/.mosaic/keys/me.pub')
+    .addHelpText(
+      'after',
+      '\nThe worker does the same at start when MOSAIC_BOOTSTRAP_ADMIN_KEY holds a PEM public key.\n\nExample:\n  mosaic admin init --public-key ~/.mosaic/keys/me.pub',
+    )
     .action(async (opts: OutputOptions & { publicKey: string; name?: string }) => {
       const publicKeyPem = readPublicKey(opts.publicKey);
       const result = await MosaicClient.use(loadConfig(), (c) => c.governance.initAdmin(publicKeyPem, opts.name));

@@ -16,7 +16,18 @@ const positiveInt = (flag: string) => (v: string) => {
   return n;
 };
 
-const summaryColumns: (keyof ModelSummary)[] = ['name', 'active', 'createdAt', 'outcomes', 'rows', 'heldOut', 'candidateDr', 'currentDr', 'against', 'decision'];
+const summaryColumns: (keyof ModelSummary)[] = [
+  'name',
+  'active',
+  'createdAt',
+  'outcomes',
+  'rows',
+  'heldOut',
+  'candidateDr',
+  'currentDr',
+  'against',
+  'decision',
+];
 
 export function registerModel(program: Command): void {
   const model = program.command('model').description('the learned decision model: versions, scheduled retraining, promotion and rollback');
@@ -34,7 +45,9 @@ export function registerModel(program: Command): void {
           status.refused ? `refused: version ${status.refused.version}: ${status.refused.reason}` : '',
           `versions stored: ${status.versions}`,
           status.latest ? `latest: ${status.latest.name} ${status.latest.decision ?? ''}` : '',
-          status.schedule ? `schedule mosaic-retrain-policy: every ${status.schedule.interval}, overlap ${status.schedule.overlap}, next ${status.schedule.nextRun ?? 'none'}` : 'schedule mosaic-retrain-policy: not created yet (start a worker)',
+          status.schedule
+            ? `schedule mosaic-retrain-policy: every ${status.schedule.interval}, overlap ${status.schedule.overlap}, next ${status.schedule.nextRun ?? 'none'}`
+            : 'schedule mosaic-retrain-policy: not created yet (start a worker)',
         ]
           .filter(Boolean)
           .join('\n'),
@@ -81,8 +94,15 @@ export function registerModel(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic model promote 3 --reason "v4 regressed on eu traffic"')
     .action(async (version: number, opts: OutputOptions & { reason: string }) => {
-      const result = await MosaicClient.use(loadConfig(), (c) => c.models.change({ action: 'promote', version, by: by(), reason: opts.reason }));
-      print(opts, result, () => `${result.name} is serving (was ${result.previous === undefined ? 'the metrics prior' : `bandit-v${result.previous}`})\n${result.url}`);
+      const result = await MosaicClient.use(loadConfig(), (c) =>
+        c.models.change({ action: 'promote', version, by: by(), reason: opts.reason }),
+      );
+      print(
+        opts,
+        result,
+        () =>
+          `${result.name} is serving (was ${result.previous === undefined ? 'the metrics prior' : `bandit-v${result.previous}`})\n${result.url}`,
+      );
     });
 
   model
@@ -93,7 +113,9 @@ export function registerModel(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  mosaic model rollback\n  mosaic model rollback 2 --reason "bad promotion"')
     .action(async (version: number | undefined, opts: OutputOptions & { reason: string }) => {
-      const result = await MosaicClient.use(loadConfig(), (c) => c.models.change({ action: 'rollback', version, by: by(), reason: opts.reason }));
+      const result = await MosaicClient.use(loadConfig(), (c) =>
+        c.models.change({ action: 'rollback', version, by: by(), reason: opts.reason }),
+      );
       print(opts, result, () => `${result.name} is serving again (was bandit-v${result.previous})\n${result.url}`);
     });
 

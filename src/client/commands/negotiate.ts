@@ -33,15 +33,30 @@ const proposalRows = (ps: Proposal[]) =>
 /** A negotiation as a person reads it: where it stands, what is on the table and what happened. */
 export function describeNegotiation(v: NegotiationView): string {
   const lines = [`${v.negotiationId}: ${v.status}, round ${v.round}${v.reason ? ` — ${v.reason}` : ''}`];
-  if (v.analysis) lines.push(`analysis: ${v.analysis.role} by ${v.analysis.method}, confidence ${v.analysis.confidence}${v.analysis.uncertain ? ' (uncertain: headroom widened)' : ''}, headroom ×${v.analysis.headroom}`);
+  if (v.analysis)
+    lines.push(
+      `analysis: ${v.analysis.role} by ${v.analysis.method}, confidence ${v.analysis.confidence}${v.analysis.uncertain ? ' (uncertain: headroom widened)' : ''}, headroom ×${v.analysis.headroom}`,
+    );
   if (v.constraints.length) lines.push(`constraints: ${v.constraints.join('; ')}`);
-  if (v.status === 'awaiting-feedback') lines.push('', table(proposalRows(v.proposals)), '', ...v.proposals.map((p) => `${p.id}: ${p.reasons.join('; ')}`));
-  if (v.agreed) lines.push('', `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month`);
+  if (v.status === 'awaiting-feedback')
+    lines.push('', table(proposalRows(v.proposals)), '', ...v.proposals.map((p) => `${p.id}: ${p.reasons.join('; ')}`));
+  if (v.agreed)
+    lines.push(
+      '',
+      `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month`,
+    );
   if (v.provisioned) lines.push(`instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}`);
   if (v.review) {
     const r = v.review;
-    lines.push(`cost so far: $${r.cost.runningUsd} over ${r.cost.hours} h${r.cost.recommendation ? `; right-size to ${r.cost.recommendation.instanceType} (saves $${r.cost.recommendation.savingPerMonthUsd}/month)` : ''}`);
-    if (r.evolution) lines.push(r.evolution.differs ? `usage differs from the prediction: proposed persona ${r.evolution.newVersion}` : 'usage matches the prediction');
+    lines.push(
+      `cost so far: $${r.cost.runningUsd} over ${r.cost.hours} h${r.cost.recommendation ? `; right-size to ${r.cost.recommendation.instanceType} (saves $${r.cost.recommendation.savingPerMonthUsd}/month)` : ''}`,
+    );
+    if (r.evolution)
+      lines.push(
+        r.evolution.differs
+          ? `usage differs from the prediction: proposed persona ${r.evolution.newVersion}`
+          : 'usage matches the prediction',
+      );
   }
   lines.push('', 'history:', ...v.history.slice(-10).map((h) => `  r${h.round} ${h.event}${h.by ? ` by ${h.by}` : ''}: ${h.detail}`));
   return lines.join('\n');
@@ -68,7 +83,9 @@ async function feedback(opts: OutputOptions, send: (client: MosaicClient) => Pro
 }
 
 export function registerNegotiate(program: Command): void {
-  const negotiate = program.command('negotiate').description('negotiate an instance for a workload: proposals, feedback, agreement, provisioning');
+  const negotiate = program
+    .command('negotiate')
+    .description('negotiate an instance for a workload: proposals, feedback, agreement, provisioning');
 
   negotiate
     .command('start [request]')
@@ -78,49 +95,76 @@ export function registerNegotiate(program: Command): void {
     .option('--persona <ref>', 'a base persona, e.g. web-server or web-server@2')
     .option('--region <region>', 'us-east-1 or eu-west-1')
     .addOption(new Option('--provider <provider>', 'where the agreed instance goes').choices(['local', 'aws']))
-    .option('--constraint <phrase>', 'a constraint such as "no burstable types" (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--constraint <phrase>', 'a constraint such as "no burstable types" (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
     .option('--round-timeout <duration>', 'how long a round waits before a reminder, e.g. "1 day"')
     .option('--observe <duration>', 'how long the agreed instance is observed, e.g. "1 day"')
     .option('--no-wait', 'print the id without waiting for the first proposals')
     .option('--json', 'print the result as JSON')
     .option(...CALLER[0]!)
     .option(...CALLER[1]!)
-    .addHelpText('after', '\nExamples:\n  mosaic negotiate start --text "run a medium-sized e-commerce website with a nightly report"\n  mosaic negotiate start examples/negotiations/database.json')
-    .action(async (file: string | undefined, opts: OutputOptions & Caller & { text?: string; id?: string; persona?: string; region?: string; provider?: string; constraint?: string[]; roundTimeout?: string; observe?: string; wait: boolean }) => {
-      if (!file && !opts.text) throw new CommandFailed('give a request file or --text "<description>"');
-      const fromFile = (file ? readStructured(file) : {}) as Record<string, unknown>;
-      const input = {
-        negotiationId: opts.id ?? `neg-${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${Math.random().toString(16).slice(2, 6)}`,
-        user: opts.user,
-        account: opts.account,
-        ...fromFile,
-        ...(opts.text ? { workload: { kind: 'text', text: opts.text } } : {}),
-        ...(opts.persona ? { basePersona: opts.persona } : {}),
-        ...(opts.region ? { region: opts.region } : {}),
-        ...(opts.provider ? { provider: opts.provider } : {}),
-        ...(opts.constraint ? { constraints: [...((fromFile.constraints as unknown[]) ?? []), ...opts.constraint] } : {}),
-        ...(opts.roundTimeout ? { limits: { ...(fromFile.limits as object), roundTimeout: opts.roundTimeout } } : {}),
-        ...(opts.observe ? { observe: { ...(fromFile.observe as object), window: opts.observe } } : {}),
-      };
-      const say = progress(opts);
-      await MosaicClient.use(loadConfig(), async (client) => {
-        let started;
-        try {
-          started = await client.negotiations.start(input as never);
-        } catch (err) {
-          if (err instanceof InvalidNegotiationError) throw new CommandFailed(`invalid negotiation request: ${err.message}`);
-          throw err;
-        }
-        say(`negotiateInstance ${started.workflowId}: ${started.url}`);
-        if (!opts.wait) return print(opts, started, () => started.workflowId);
-        let view = await client.negotiations.show(started.workflowId);
-        while (view.status === 'analysing') {
-          await new Promise((r) => setTimeout(r, 250));
-          view = await client.negotiations.show(started.workflowId);
-        }
-        print(opts, view, () => describeNegotiation(view));
-      });
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic negotiate start --text "run a medium-sized e-commerce website with a nightly report"\n  mosaic negotiate start examples/negotiations/database.json',
+    )
+    .action(
+      async (
+        file: string | undefined,
+        opts: OutputOptions &
+          Caller & {
+            text?: string;
+            id?: string;
+            persona?: string;
+            region?: string;
+            provider?: string;
+            constraint?: string[];
+            roundTimeout?: string;
+            observe?: string;
+            wait: boolean;
+          },
+      ) => {
+        if (!file && !opts.text) throw new CommandFailed('give a request file or --text "<description>"');
+        const fromFile = (file ? readStructured(file) : {}) as Record<string, unknown>;
+        const input = {
+          negotiationId:
+            opts.id ??
+            `neg-${new Date()
+              .toISOString()
+              .replace(/[-:T.Z]/g, '')
+              .slice(0, 14)}-${Math.random().toString(16).slice(2, 6)}`,
+          user: opts.user,
+          account: opts.account,
+          ...fromFile,
+          ...(opts.text ? { workload: { kind: 'text', text: opts.text } } : {}),
+          ...(opts.persona ? { basePersona: opts.persona } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.provider ? { provider: opts.provider } : {}),
+          ...(opts.constraint ? { constraints: [...((fromFile.constraints as unknown[]) ?? []), ...opts.constraint] } : {}),
+          ...(opts.roundTimeout ? { limits: { ...(fromFile.limits as object), roundTimeout: opts.roundTimeout } } : {}),
+          ...(opts.observe ? { observe: { ...(fromFile.observe as object), window: opts.observe } } : {}),
+        };
+        const say = progress(opts);
+        await MosaicClient.use(loadConfig(), async (client) => {
+          let started;
+          try {
+            started = await client.negotiations.start(input as never);
+          } catch (err) {
+            if (err instanceof InvalidNegotiationError) throw new CommandFailed(`invalid negotiation request: ${err.message}`);
+            throw err;
+          }
+          say(`negotiateInstance ${started.workflowId}: ${started.url}`);
+          if (!opts.wait) return print(opts, started, () => started.workflowId);
+          let view = await client.negotiations.show(started.workflowId);
+          while (view.status === 'analysing') {
+            await new Promise((r) => setTimeout(r, 250));
+            view = await client.negotiations.show(started.workflowId);
+          }
+          print(opts, view, () => describeNegotiation(view));
+        });
+      },
+    );
 
   negotiate
     .command('show <id>')
@@ -132,7 +176,11 @@ export function registerNegotiate(program: Command): void {
       print(opts, view, () => describeNegotiation(view));
     });
 
-  const common = (c: Command) => c.option('--by <name>', 'who answers', os.userInfo().username).option('--update-id <id>', 'repeat an answer safely: the same id is applied once').option('--json', 'print the result as JSON');
+  const common = (c: Command) =>
+    c
+      .option('--by <name>', 'who answers', os.userInfo().username)
+      .option('--update-id <id>', 'repeat an answer safely: the same id is applied once')
+      .option('--json', 'print the result as JSON');
 
   common(negotiate.command('accept <id> <proposalId>').description('accept a proposal: the instance is provisioned as proposed'))
     .addHelpText('after', '\nExample:\n  mosaic negotiate accept shop-2026 r2-p1')
@@ -140,15 +188,26 @@ export function registerNegotiate(program: Command): void {
       feedback(opts, (c) => c.negotiations.feedback(id, 'accept', { proposalId, by: opts.by }, opts.updateId)),
     );
 
-  common(negotiate.command('reject <id>').description('reject every proposal of this round: the next round avoids them and what the reason says'))
+  common(
+    negotiate
+      .command('reject <id>')
+      .description('reject every proposal of this round: the next round avoids them and what the reason says'),
+  )
     .addOption(new Option('--because <reason>', 'what was wrong with them').choices([...REJECT_REASONS]))
     .option('--reason <text>', 'in your words, for the history')
     .addHelpText('after', '\nExample:\n  mosaic negotiate reject shop-2026 --because cost --reason "over budget"')
-    .action((id: string, opts: OutputOptions & { by: string; updateId?: string; because?: (typeof REJECT_REASONS)[number]; reason?: string }) =>
-      feedback(opts, (c) => c.negotiations.feedback(id, 'reject', { because: opts.because, reason: opts.reason, by: opts.by }, opts.updateId)),
+    .action(
+      (id: string, opts: OutputOptions & { by: string; updateId?: string; because?: (typeof REJECT_REASONS)[number]; reason?: string }) =>
+        feedback(opts, (c) =>
+          c.negotiations.feedback(id, 'reject', { because: opts.because, reason: opts.reason, by: opts.by }, opts.updateId),
+        ),
     );
 
-  common(negotiate.command('modify <id> <proposalId>').description('change a proposal; it is re-validated against every constraint and re-priced'))
+  common(
+    negotiate
+      .command('modify <id> <proposalId>')
+      .description('change a proposal; it is re-validated against every constraint and re-priced'),
+  )
     .option('--instance-type <type>', 'another instance type, e.g. m6i.xlarge')
     .addOption(new Option('--storage-kind <kind>', 'another storage layout').choices([...STORAGE_KINDS]))
     .option('--storage-gb <size>', 'more storage, GiB', positive('--storage-gb'))
@@ -156,21 +215,55 @@ export function registerNegotiate(program: Command): void {
     .addOption(new Option('--security <level>', 'another security level').choices([...SECURITY_LEVELS]))
     .option('--region <region>', 'another region of the catalog')
     .addHelpText('after', '\nExample:\n  mosaic negotiate modify shop-2026 r1-p2 --storage-gb 500 --storage-kind raid10-gp3')
-    .action((id: string, proposalId: string, opts: OutputOptions & { by: string; updateId?: string; instanceType?: string; storageKind?: (typeof STORAGE_KINDS)[number]; storageGb?: number; iops?: number; security?: (typeof SECURITY_LEVELS)[number]; region?: string }) => {
-      const changes = Object.fromEntries(Object.entries({ instanceType: opts.instanceType, storageKind: opts.storageKind, storageGb: opts.storageGb, iops: opts.iops, security: opts.security, region: opts.region }).filter(([, v]) => v !== undefined));
-      if (!Object.keys(changes).length) throw new CommandFailed('give at least one change: --instance-type, --storage-kind, --storage-gb, --iops, --security or --region');
-      return feedback(opts, (c) => c.negotiations.feedback(id, 'modify', { proposalId, changes, by: opts.by }, opts.updateId));
-    });
+    .action(
+      (
+        id: string,
+        proposalId: string,
+        opts: OutputOptions & {
+          by: string;
+          updateId?: string;
+          instanceType?: string;
+          storageKind?: (typeof STORAGE_KINDS)[number];
+          storageGb?: number;
+          iops?: number;
+          security?: (typeof SECURITY_LEVELS)[number];
+          region?: string;
+        },
+      ) => {
+        const changes = Object.fromEntries(
+          Object.entries({
+            instanceType: opts.instanceType,
+            storageKind: opts.storageKind,
+            storageGb: opts.storageGb,
+            iops: opts.iops,
+            security: opts.security,
+            region: opts.region,
+          }).filter(([, v]) => v !== undefined),
+        );
+        if (!Object.keys(changes).length)
+          throw new CommandFailed(
+            'give at least one change: --instance-type, --storage-kind, --storage-gb, --iops, --security or --region',
+          );
+        return feedback(opts, (c) => c.negotiations.feedback(id, 'modify', { proposalId, changes, by: opts.by }, opts.updateId));
+      },
+    );
 
   common(negotiate.command('constrain <id> <constraints...>').description('add constraints, in words or JSON; the next round meets them'))
-    .addHelpText('after', '\nConstraints: "region eu-west-1", "no burstable types", "at least 3000 IOPS", "at most 200 per month", "must comply with PCI DSS", "families m6i, c6i", "graviton only", "redundant storage", "dedicated tenancy".\n\nExample:\n  mosaic negotiate constrain shop-2026 "region eu-west-1" "at least 3000 IOPS"')
+    .addHelpText(
+      'after',
+      '\nConstraints: "region eu-west-1", "no burstable types", "at least 3000 IOPS", "at most 200 per month", "must comply with PCI DSS", "families m6i, c6i", "graviton only", "redundant storage", "dedicated tenancy".\n\nExample:\n  mosaic negotiate constrain shop-2026 "region eu-west-1" "at least 3000 IOPS"',
+    )
     .action((id: string, constraints: string[], opts: OutputOptions & { by: string; updateId?: string }) => {
       const parsed = constraints.map((c) => (c.trim().startsWith('{') ? (JSON.parse(c) as unknown) : c));
       return feedback(opts, (c) => c.negotiations.feedback(id, 'addConstraints', { constraints: parsed, by: opts.by }, opts.updateId));
     });
 
   const persona = program.command('persona').description('the persona store and marketplace: immutable versions, sharing, usage');
-  const withCaller = (c: Command) => c.option(...CALLER[0]!).option(...CALLER[1]!).option('--json', 'print the result as JSON');
+  const withCaller = (c: Command) =>
+    c
+      .option(...CALLER[0]!)
+      .option(...CALLER[1]!)
+      .option('--json', 'print the result as JSON');
 
   withCaller(persona.command('list').description('personas you can use: yours, your account’s and public ones, with usage counts'))
     .option('--role <role>', 'only this role')
@@ -178,14 +271,27 @@ export function registerNegotiate(program: Command): void {
     .option('--search <words>', 'in names, descriptions and tags')
     .addHelpText('after', '\nExample:\n  mosaic persona list --role database')
     .action(async (opts: OutputOptions & Caller & { role?: string; tag?: string; search?: string }) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.negotiations.personas<Record<string, unknown>[]>({ kind: 'list', user: opts.user, account: opts.account, role: opts.role as never, tag: opts.tag, search: opts.search }));
-      print(opts, rows, () => table(rows, ['ref', 'account', 'role', 'visibility', 'status', 'tags', 'timesUsed', 'agreements', 'averageRounds']));
+      const rows = await MosaicClient.use(loadConfig(), (c) =>
+        c.negotiations.personas<Record<string, unknown>[]>({
+          kind: 'list',
+          user: opts.user,
+          account: opts.account,
+          role: opts.role as never,
+          tag: opts.tag,
+          search: opts.search,
+        }),
+      );
+      print(opts, rows, () =>
+        table(rows, ['ref', 'account', 'role', 'visibility', 'status', 'tags', 'timesUsed', 'agreements', 'averageRounds']),
+      );
     });
 
   withCaller(persona.command('show <ref>').description('one persona version: profile series, security, lifecycle, cost, usage'))
     .addHelpText('after', '\nExample:\n  mosaic persona show oltp-database@1')
     .action(async (ref: string, opts: OutputOptions & Caller) => {
-      const doc = await MosaicClient.use(loadConfig(), (c) => c.negotiations.personas({ kind: 'show', ref, user: opts.user, account: opts.account }));
+      const doc = await MosaicClient.use(loadConfig(), (c) =>
+        c.negotiations.personas({ kind: 'show', ref, user: opts.user, account: opts.account }),
+      );
       print(opts, doc, () => JSON.stringify(doc, null, 2));
     });
 
@@ -194,15 +300,33 @@ export function registerNegotiate(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic persona create examples/personas/shop-frontend.yaml --account acme')
     .action(async (file: string, opts: OutputOptions & Caller & { visibility: 'private' | 'account' | 'public' }) => {
       const body = readStructured(file);
-      const doc = await MosaicClient.use(loadConfig(), (c) => c.negotiations.personas<{ name: string; version: number }>({ kind: 'create', persona: body, visibility: opts.visibility, user: opts.user, account: opts.account }));
+      const doc = await MosaicClient.use(loadConfig(), (c) =>
+        c.negotiations.personas<{ name: string; version: number }>({
+          kind: 'create',
+          persona: body,
+          visibility: opts.visibility,
+          user: opts.user,
+          account: opts.account,
+        }),
+      );
       print(opts, doc, () => `${doc.name}@${doc.version} stored (${opts.visibility})`);
     });
 
-  withCaller(persona.command('publish <ref>').description('share a version with your account or everyone; a proposed version becomes active'))
+  withCaller(
+    persona.command('publish <ref>').description('share a version with your account or everyone; a proposed version becomes active'),
+  )
     .addOption(new Option('--visibility <visibility>', 'account or public').choices(['account', 'public']).default('public'))
     .addHelpText('after', '\nExample:\n  mosaic persona publish shop-frontend@2 --account acme')
     .action(async (ref: string, opts: OutputOptions & Caller & { visibility: 'account' | 'public' }) => {
-      const doc = await MosaicClient.use(loadConfig(), (c) => c.negotiations.personas<{ name: string; version: number; visibility: string }>({ kind: 'publish', ref, visibility: opts.visibility, user: opts.user, account: opts.account }));
+      const doc = await MosaicClient.use(loadConfig(), (c) =>
+        c.negotiations.personas<{ name: string; version: number; visibility: string }>({
+          kind: 'publish',
+          ref,
+          visibility: opts.visibility,
+          user: opts.user,
+          account: opts.account,
+        }),
+      );
       print(opts, doc, () => `${doc.name}@${doc.version} is ${doc.visibility}`);
     });
 }

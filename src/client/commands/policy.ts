@@ -39,7 +39,12 @@ export function registerPolicy(program: Command): void {
     .action((file: string, opts: OutputOptions) => {
       const { policy: p } = parseFile(file);
       const data = { name: p.metadata.name, version: p.metadata.version, stages: p.spec.stages.map((s) => s.name), signed: !!p.signature };
-      print(opts, data, () => `${file}: valid policy ${data.name} v${data.version} (stages ${data.stages.join(', ')})${data.signed ? ', signed' : ', unsigned'}`);
+      print(
+        opts,
+        data,
+        () =>
+          `${file}: valid policy ${data.name} v${data.version} (stages ${data.stages.join(', ')})${data.signed ? ', signed' : ', unsigned'}`,
+      );
     });
 
   policy
@@ -138,7 +143,12 @@ export function registerPolicy(program: Command): void {
         if (result.error) lines.push(`${result.error.type}: ${result.error.message}`);
         if (result.evaluation) {
           lines.push(`policy in force: ${result.evaluation.policies.join(', ')}`);
-          lines.push(table(result.evaluation.stages.map((s) => ({ ...s, preferences: s.preferences.map((p) => `${p.handler}:${p.weight}`).join(' ') })), ['name', 'allowed', 'required', 'preferences']));
+          lines.push(
+            table(
+              result.evaluation.stages.map((s) => ({ ...s, preferences: s.preferences.map((p) => `${p.handler}:${p.weight}`).join(' ') })),
+              ['name', 'allowed', 'required', 'preferences'],
+            ),
+          );
         }
         if (result.explanation) lines.push('', `why ${opts.why}:`, ...result.explanation.map((l) => `  - ${l}`));
         return lines.join('\n');

@@ -22,7 +22,13 @@ function readJson(file: string): unknown {
 function reporter(say: (m: string) => void) {
   const seen = new Set<string>();
   return (s: SnapshotStatus) => {
-    const lines = [`state ${s.state}`, ...s.sources.map((x) => `source ${x.label.padEnd(22)} ${x.state}${x.resources !== undefined ? ` (${x.resources} resources)` : ''}${x.error ? `: ${x.error}` : ''}`)];
+    const lines = [
+      `state ${s.state}`,
+      ...s.sources.map(
+        (x) =>
+          `source ${x.label.padEnd(22)} ${x.state}${x.resources !== undefined ? ` (${x.resources} resources)` : ''}${x.error ? `: ${x.error}` : ''}`,
+      ),
+    ];
     for (const line of lines) {
       if (seen.has(line)) continue;
       seen.add(line);
@@ -35,11 +41,18 @@ function human(s: SnapshotStatus, url: string): string {
   const r = s.resolution;
   const parts = [`${s.manifest?.name ?? ''}: ${s.state}${s.error ? ` (${s.error})` : ''}`];
   if (r) {
-    parts.push('', `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`);
-    parts.push('', table(r.decisions.map((d) => ({ kind: d.kind, key: d.key, winner: d.winner, discarded: d.discarded, adjusted: d.adjusted }))));
+    parts.push(
+      '',
+      `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`,
+    );
+    parts.push(
+      '',
+      table(r.decisions.map((d) => ({ kind: d.kind, key: d.key, winner: d.winner, discarded: d.discarded, adjusted: d.adjusted }))),
+    );
     if (r.dropped.length) parts.push('', table(r.dropped));
   }
-  if (s.services.length) parts.push('', table(s.services.map((x) => ({ service: x.name, pid: x.pid, url: x.port ? `http://127.0.0.1:${x.port}` : '' }))));
+  if (s.services.length)
+    parts.push('', table(s.services.map((x) => ({ service: x.name, pid: x.pid, url: x.port ? `http://127.0.0.1:${x.port}` : '' }))));
   if (s.provisioned) parts.push('', `workspace ${s.provisioned.workspace}`);
   parts.push('', url);
   return parts.join('\n');
@@ -96,7 +109,12 @@ export function registerSnapshot(program: Command): void {
     .action(async (workflowId: string, opts: OutputOptions & { reason?: string }) => {
       await MosaicClient.use(loadConfig(), async (client) => {
         const status = await client.snapshots.cancel(workflowId, opts.reason);
-        print(opts, status, () => `${workflowId}: ${status.state}; stopped ${status.teardown?.stopped ?? 0} services, deleted ${status.teardown?.snapshotsDeleted ?? 0} EBS snapshots`);
+        print(
+          opts,
+          status,
+          () =>
+            `${workflowId}: ${status.state}; stopped ${status.teardown?.stopped ?? 0} services, deleted ${status.teardown?.snapshotsDeleted ?? 0} EBS snapshots`,
+        );
       });
     });
 
@@ -107,7 +125,9 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic snapshot template create examples/snapshots/template_a.json')
     .action(async (file: string, opts: OutputOptions) => {
-      const result = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<{ id: string; created: boolean }>({ operation: 'template.create', template: readJson(file) }));
+      const result = await MosaicClient.use(loadConfig(), (c) =>
+        c.snapshots.catalog<{ id: string; created: boolean }>({ operation: 'template.create', template: readJson(file) }),
+      );
       print(opts, result, () => `${result.id}: ${result.created ? 'created' : 'already stored with this content'}`);
     });
   template
@@ -116,7 +136,9 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic snapshot template list')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'template.list' }));
+      const rows = await MosaicClient.use(loadConfig(), (c) =>
+        c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'template.list' }),
+      );
       print(opts, rows, () => table(rows, ['id', 'tags', 'resources', 'description']));
     });
   template
@@ -134,9 +156,14 @@ export function registerSnapshot(program: Command): void {
     .command('register <file>')
     .description('register (or update) a live host: local (root, allowedPaths, services) or aws (instanceId, region)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json")
+    .addHelpText(
+      'after',
+      "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json",
+    )
     .action(async (file: string, opts: OutputOptions) => {
-      const result = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<{ name: string; provider: string }>({ operation: 'host.register', host: hostFromFile(file, readJson(file)) }));
+      const result = await MosaicClient.use(loadConfig(), (c) =>
+        c.snapshots.catalog<{ name: string; provider: string }>({ operation: 'host.register', host: hostFromFile(file, readJson(file)) }),
+      );
       print(opts, result, () => `${result.name}: registered on the ${result.provider} provider`);
     });
 }

@@ -22,7 +22,11 @@ function statusRows(config: Config) {
     component: s.name,
     state: s.state,
     pid: s.pid,
-    ports: s.ports ? Object.entries(s.ports).map(([k, v]) => `${k}:${v}`).join(' ') : '',
+    ports: s.ports
+      ? Object.entries(s.ports)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ')
+      : '',
     log: s.log,
   }));
 }

@@ -47,8 +47,10 @@ export function registerWorker(program: Command): void {
       const config = loadConfig();
       if (!opts.detach) return runWorker(config);
       const record = await startDetachedWorker(config, progress(opts));
-      print(opts, { pid: record.pid, log: record.log, taskQueue: config.temporal.taskQueue }, () =>
-        `worker running (pid ${record.pid}); log: ${record.log}`,
+      print(
+        opts,
+        { pid: record.pid, log: record.log, taskQueue: config.temporal.taskQueue },
+        () => `worker running (pid ${record.pid}); log: ${record.log}`,
       );
     });
 }

@@ -27,7 +27,16 @@ const cheapest = (ps: Proposal[]) => ps.reduce((a, b) => (b.monthlyUsd < a.month
  */
 export async function negotiationDemo(client: MosaicClient, stamp: string): Promise<{ workflowId: string; outcome: string }> {
   const id = `demo-shop-${stamp}`;
-  const first = await cli(client, ['negotiate', 'start', '--text', 'run a medium-sized e-commerce website with a nightly report', '--id', id, '--observe', '5 seconds']);
+  const first = await cli(client, [
+    'negotiate',
+    'start',
+    '--text',
+    'run a medium-sized e-commerce website with a nightly report',
+    '--id',
+    id,
+    '--observe',
+    '5 seconds',
+  ]);
   const second = await cli(client, ['negotiate', 'reject', id, '--because', 'family', '--reason', 'we run other instance families']);
   const third = await cli(client, ['negotiate', 'constrain', id, 'no burstable types']);
   const pick = cheapest(third.proposals);
@@ -37,7 +46,8 @@ export async function negotiationDemo(client: MosaicClient, stamp: string): Prom
   const request = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'negotiations', 'automated-database.json'), 'utf8'));
   const auto = await client.negotiations.start({ ...request, negotiationId: `${request.negotiationId}-${stamp}` });
   const automated = await client.negotiations.result(auto.workflowId);
-  const summary = (v: NegotiationView) => `${v.agreed?.instanceType ?? 'no agreement'} $${v.agreed?.monthlyUsd ?? 0}/month after ${v.round} rounds (${v.status})`;
+  const summary = (v: NegotiationView) =>
+    `${v.agreed?.instanceType ?? 'no agreement'} $${v.agreed?.monthlyUsd ?? 0}/month after ${v.round} rounds (${v.status})`;
   return {
     workflowId: human.negotiationId,
     outcome:

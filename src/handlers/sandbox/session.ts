@@ -106,7 +106,10 @@ export class Session {
    */
   private async settle(returned: QuickJSHandle, settle: QuickJSHandle): Promise<QuickJSHandle> {
     for (;;) {
-      this.succeeded(this.guest(() => this.runtime.executePendingJobs()), 'error');
+      this.succeeded(
+        this.guest(() => this.runtime.executePendingJobs()),
+        'error',
+      );
       const state = this.vm.getPromiseState(returned);
       if (state.type === 'fulfilled') return state.notAPromise ? returned : this.scope.manage(state.value);
       if (state.type === 'rejected') throw this.violation(this.scope.manage(state.error), 'error');
@@ -117,7 +120,10 @@ export class Session {
       const { ok, payload } =
         done.payload === undefined || this.fits(done.payload)
           ? done
-          : { ok: false, payload: `a host call returned ${Buffer.byteLength(done.payload)} bytes of JSON, more than the handler's memory takes` };
+          : {
+              ok: false,
+              payload: `a host call returned ${Buffer.byteLength(done.payload)} bytes of JSON, more than the handler's memory takes`,
+            };
       Scope.withScope((scope) => {
         const args = [
           scope.manage(this.vm.newNumber(done.id)),
@@ -183,7 +189,10 @@ export class Session {
     }
     if (otherwise === 'error' && this.touched.size > 0) {
       const names = [...this.touched].join(', ');
-      return new SandboxViolation('forbidden', `the handler reached for ${names}, which the sandbox does not provide (${name}: ${message})`);
+      return new SandboxViolation(
+        'forbidden',
+        `the handler reached for ${names}, which the sandbox does not provide (${name}: ${message})`,
+      );
     }
     return new SandboxViolation(otherwise, message);
   }

@@ -37,7 +37,9 @@ const bucketRef = (bucket: string, key: string, region: string, extra: Record<st
 /** The bucket made with this key, complete (tagged) or not: its name is derived from the key. */
 export async function findBucket(s3: S3Client, key: string, region: string): Promise<ResourceRef | undefined> {
   const bucket = bucketName(key);
-  const found = await awsCall('HeadBucket', bucket, () => s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(tolerate('NotFound', 'NoSuchBucket')));
+  const found = await awsCall('HeadBucket', bucket, () =>
+    s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(tolerate('NotFound', 'NoSuchBucket')),
+  );
   return found ? bucketRef(bucket, key, region) : undefined;
 }
 
@@ -51,12 +53,17 @@ export async function deleteBucket(s3: S3Client, ref: ResourceRef): Promise<void
     );
     const objects = [...(page?.Versions ?? []), ...(page?.DeleteMarkers ?? [])].map(({ Key, VersionId }) => ({ Key, VersionId }));
     if (objects.length === 0) break;
-    const result = await awsCall('DeleteObjects', bucket, () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+    const result = await awsCall('DeleteObjects', bucket, () =>
+      s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })),
+    );
     // DeleteObjects succeeds as a call and lists the keys it could not delete;
     // report the first one as if its own call had failed.
     const [failed] = result.Errors ?? [];
     if (failed) {
-      const err = Object.assign(new Error(failed.Message ?? 'not deleted'), { name: failed.Code ?? 'DeleteObjectFailed', $fault: 'client' });
+      const err = Object.assign(new Error(failed.Message ?? 'not deleted'), {
+        name: failed.Code ?? 'DeleteObjectFailed',
+        $fault: 'client',
+      });
       throw toProviderError(err, 'DeleteObjects', `${bucket}/${failed.Key}`);
     }
   }

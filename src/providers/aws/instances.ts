@@ -81,7 +81,14 @@ async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instanc
         // Data volumes from /dev/sdf on, each encrypted; a KMS key id makes it a customer-managed key.
         BlockDeviceMappings: input.volumes?.map((v, i) => ({
           DeviceName: `/dev/sd${String.fromCharCode(102 + i)}`,
-          Ebs: { VolumeType: v.type, VolumeSize: v.sizeGb, Iops: v.type === 'st1' ? undefined : v.iops, Encrypted: true, KmsKeyId: v.kmsKeyId, DeleteOnTermination: true },
+          Ebs: {
+            VolumeType: v.type,
+            VolumeSize: v.sizeGb,
+            Iops: v.type === 'st1' ? undefined : v.iops,
+            Encrypted: true,
+            KmsKeyId: v.kmsKeyId,
+            DeleteOnTermination: true,
+          },
         })),
         Placement: input.tenancy ? { Tenancy: input.tenancy } : undefined,
         SecurityGroupIds: groupId ? [groupId] : undefined,
@@ -95,19 +102,34 @@ async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instanc
 /** A security group named after the key with the requested ingress; a retry finds it and its rules again. */
 async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<string> {
   const name = securityGroupName(input.key);
-  const found = await awsCall('DescribeSecurityGroups', name, () => ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })));
+  const found = await awsCall('DescribeSecurityGroups', name, () =>
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })),
+  );
   const groupId =
     found.SecurityGroups?.[0]?.GroupId ??
-    (await awsCall('CreateSecurityGroup', name, () =>
-      ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: `ingress of ${input.name}`, TagSpecifications: [{ ResourceType: 'security-group', Tags: resourceTags(input.key, input.name) }] })),
-    )).GroupId!;
+    (
+      await awsCall('CreateSecurityGroup', name, () =>
+        ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: name,
+            Description: `ingress of ${input.name}`,
+            TagSpecifications: [{ ResourceType: 'security-group', Tags: resourceTags(input.key, input.name) }],
+          }),
+        ),
+      )
+    ).GroupId!;
   if (input.ingress?.length) {
     await awsCall('AuthorizeSecurityGroupIngress', name, () =>
       ec2
         .send(
           new AuthorizeSecurityGroupIngressCommand({
             GroupId: groupId,
-            IpPermissions: input.ingress!.map((r) => ({ IpProtocol: r.protocol === 'all' ? '-1' : r.protocol, FromPort: r.port, ToPort: r.port, IpRanges: [{ CidrIp: r.cidr }] })),
+            IpPermissions: input.ingress!.map((r) => ({
+              IpProtocol: r.protocol === 'all' ? '-1' : r.protocol,
+              FromPort: r.port,
+              ToPort: r.port,
+              IpRanges: [{ CidrIp: r.cidr }],
+            })),
           }),
         )
         .catch(tolerate('InvalidPermission.Duplicate')),

@@ -50,13 +50,17 @@ export async function findKmsKey(kms: KMSClient, key: string, region: string): P
 }
 
 async function describeKey(kms: KMSClient, keyId: string): Promise<KeyMetadata | undefined> {
-  const out = await awsCall('DescribeKey', keyId, () => kms.send(new DescribeKeyCommand({ KeyId: keyId })).catch(tolerate('NotFoundException')));
+  const out = await awsCall('DescribeKey', keyId, () =>
+    kms.send(new DescribeKeyCommand({ KeyId: keyId })).catch(tolerate('NotFoundException')),
+  );
   return out?.KeyMetadata;
 }
 
 async function makeKey(kms: KMSClient, input: KeyInput, alias: string): Promise<KeyMetadata> {
   const tags = resourceTags(input.key, input.alias).map(({ Key, Value }) => ({ TagKey: Key, TagValue: Value }));
-  const { KeyMetadata: key } = await awsCall('CreateKey', alias, () => kms.send(new CreateKeyCommand({ Description: `Mosaic key ${input.alias}`, Tags: tags })));
+  const { KeyMetadata: key } = await awsCall('CreateKey', alias, () =>
+    kms.send(new CreateKeyCommand({ Description: `Mosaic key ${input.alias}`, Tags: tags })),
+  );
   try {
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key!.KeyId }));
     return key!;
@@ -84,17 +88,23 @@ export async function deleteKmsKey(kms: KMSClient, ref: ResourceRef): Promise<vo
  */
 async function scheduleDeletion(kms: KMSClient, keyId: string): Promise<void> {
   await awsCall('ScheduleKeyDeletion', keyId, () =>
-    kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 })).catch(tolerate('NotFoundException', 'KMSInvalidStateException')),
+    kms
+      .send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }))
+      .catch(tolerate('NotFoundException', 'KMSInvalidStateException')),
   );
 }
 
 /** KMS Encrypt takes at most 4 KiB of plaintext: enough for credentials and keys, not for documents. */
 export async function encrypt(kms: KMSClient, ref: ResourceRef, plaintext: string): Promise<string> {
-  const out = await awsCall('Encrypt', ref.id, () => kms.send(new EncryptCommand({ KeyId: ref.id, Plaintext: Buffer.from(plaintext, 'utf8') })));
+  const out = await awsCall('Encrypt', ref.id, () =>
+    kms.send(new EncryptCommand({ KeyId: ref.id, Plaintext: Buffer.from(plaintext, 'utf8') })),
+  );
   return Buffer.from(out.CiphertextBlob!).toString('base64');
 }
 
 export async function decrypt(kms: KMSClient, ref: ResourceRef, ciphertext: string): Promise<string> {
-  const out = await awsCall('Decrypt', ref.id, () => kms.send(new DecryptCommand({ KeyId: ref.id, CiphertextBlob: Buffer.from(ciphertext, 'base64') })));
+  const out = await awsCall('Decrypt', ref.id, () =>
+    kms.send(new DecryptCommand({ KeyId: ref.id, CiphertextBlob: Buffer.from(ciphertext, 'base64') })),
+  );
   return Buffer.from(out.Plaintext!).toString('utf8');
 }

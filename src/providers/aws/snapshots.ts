@@ -29,12 +29,23 @@ function tagResources(tags: { Key?: string; Value?: string }[]): Resource[] {
  * tags read as resources. Volumes come back as volume resources whose origin
  * is their snapshot.
  */
-export async function captureInstance(ec2: EC2Client, input: { instanceId: string; key: string; name: string }): Promise<{ resources: Resource[]; snapshotIds: string[] }> {
-  const described = await awsCall('DescribeInstances', input.instanceId, () => ec2.send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] })));
+export async function captureInstance(
+  ec2: EC2Client,
+  input: { instanceId: string; key: string; name: string },
+): Promise<{ resources: Resource[]; snapshotIds: string[] }> {
+  const described = await awsCall('DescribeInstances', input.instanceId, () =>
+    ec2.send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] })),
+  );
   const instance = described.Reservations?.[0]?.Instances?.[0];
-  const volumeIds = (instance?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.VolumeId ? [{ id: m.Ebs.VolumeId, device: m.DeviceName ?? m.Ebs.VolumeId }] : []));
+  const volumeIds = (instance?.BlockDeviceMappings ?? []).flatMap((m) =>
+    m.Ebs?.VolumeId ? [{ id: m.Ebs.VolumeId, device: m.DeviceName ?? m.Ebs.VolumeId }] : [],
+  );
   const volumes = volumeIds.length
-    ? ((await awsCall('DescribeVolumes', input.instanceId, () => ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds.map((v) => v.id) })))).Volumes ?? [])
+    ? ((
+        await awsCall('DescribeVolumes', input.instanceId, () =>
+          ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds.map((v) => v.id) })),
+        )
+      ).Volumes ?? [])
     : [];
   const resources: Resource[] = tagResources(instance?.Tags ?? []);
   const snapshotIds: string[] = [];
@@ -58,8 +69,18 @@ export async function captureInstance(ec2: EC2Client, input: { instanceId: strin
       ).SnapshotId!;
     snapshotIds.push(snapshotId);
     const size = (volumes.find((v) => v.VolumeId === id)?.Size ?? 0) * GiB;
-    const name = device.replace(/^\/dev\//, '').replace(/[^a-z0-9_-]/gi, '-').toLowerCase();
-    resources.push({ kind: 'volume', name: `${input.name.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}-${name}`, size, optional: false, origin: `aws:${snapshotId}`, dependsOn: [] });
+    const name = device
+      .replace(/^\/dev\//, '')
+      .replace(/[^a-z0-9_-]/gi, '-')
+      .toLowerCase();
+    resources.push({
+      kind: 'volume',
+      name: `${input.name.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}-${name}`,
+      size,
+      optional: false,
+      origin: `aws:${snapshotId}`,
+      dependsOn: [],
+    });
   }
   return { resources, snapshotIds };
 }
@@ -70,7 +91,9 @@ export async function deleteCaptureSnapshots(ec2: EC2Client, key: string): Promi
     ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${KEY_TAG}`, Values: [`${key}/*`] }] })),
   );
   for (const s of found.Snapshots ?? []) {
-    await awsCall('DeleteSnapshot', s.SnapshotId!, () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: s.SnapshotId })).catch(tolerate('InvalidSnapshot.NotFound')));
+    await awsCall('DeleteSnapshot', s.SnapshotId!, () =>
+      ec2.send(new DeleteSnapshotCommand({ SnapshotId: s.SnapshotId })).catch(tolerate('InvalidSnapshot.NotFound')),
+    );
   }
   return found.Snapshots?.length ?? 0;
 }

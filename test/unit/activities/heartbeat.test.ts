@@ -20,7 +20,9 @@ describe('whileHeartbeating', () => {
     const env = new MockActivityEnvironment();
     let beats = 0;
     env.on('heartbeat', () => beats++);
-    await expect(env.run(() => whileHeartbeating(() => new Promise((_, reject) => setTimeout(() => reject(new Error('provider said no')), 1200))))).rejects.toThrow('provider said no');
+    await expect(
+      env.run(() => whileHeartbeating(() => new Promise((_, reject) => setTimeout(() => reject(new Error('provider said no')), 1200)))),
+    ).rejects.toThrow('provider said no');
     const atEnd = beats;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(beats).toBe(atEnd);

@@ -9,7 +9,9 @@ const NO_JSON: Record<string, string> = {
 };
 
 function leaves(command: Command, path: string[] = []): { path: string; command: Command }[] {
-  return command.commands.flatMap((c) => (c.commands.length ? leaves(c, [...path, c.name()]) : [{ path: [...path, c.name()].join(' '), command: c }]));
+  return command.commands.flatMap((c) =>
+    c.commands.length ? leaves(c, [...path, c.name()]) : [{ path: [...path, c.name()].join(' '), command: c }],
+  );
 }
 
 function helpOf(command: Command): string {
@@ -33,21 +35,33 @@ describe('the mosaic command tree', () => {
   const all = leaves(program);
 
   it('has the commands of the operator experience', () => {
-    expect(all.map((l) => l.path)).toEqual(expect.arrayContaining(['status', 'completion', 'compose', 'doctor', 'stack start', 'policy apply', 'audit']));
+    expect(all.map((l) => l.path)).toEqual(
+      expect.arrayContaining(['status', 'completion', 'compose', 'doctor', 'stack start', 'policy apply', 'audit']),
+    );
   });
 
   it.each(all.map((l) => [l.path, l.command] as const))('`mosaic %s --help` shows an example', (_path, command) => {
     expect(helpOf(command)).toMatch(/Examples?:\n {2}\S/);
   });
 
-  it.each(all.filter((l) => !(l.path in NO_JSON)).map((l) => [l.path, l.command] as const))('`mosaic %s` takes --json', (_path, command) => {
-    expect(command.options.map((o) => o.long)).toContain('--json');
-  });
+  it.each(all.filter((l) => !(l.path in NO_JSON)).map((l) => [l.path, l.command] as const))(
+    '`mosaic %s` takes --json',
+    (_path, command) => {
+      expect(command.options.map((o) => o.long)).toContain('--json');
+    },
+  );
 });
 
 describe('shell completion', () => {
   const complete = (script: string, words: string[]) =>
-    execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _mosaic; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' })
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _mosaic; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8' },
+    )
       .split('\n')
       .filter(Boolean);
 
@@ -66,16 +80,25 @@ describe('shell completion', () => {
     program.command('fleet').command('show <name>').option('--json', 'print JSON');
     expect(complete(bashCompletion(program), ['mosaic', 'fleet', ''])).toEqual(['show']);
     expect(zshCompletion(program)).toContain("'fleet show'");
-    expect(commandTree(program).find((n) => n.path === 'fleet show')?.options.map((o) => o.flag)).toEqual(['--json', '--help']);
+    expect(
+      commandTree(program)
+        .find((n) => n.path === 'fleet show')
+        ?.options.map((o) => o.flag),
+    ).toEqual(['--json', '--help']);
     // As the snapshot family did when it was merged: its commands complete with no change here.
-    expect(complete(bashCompletion(program), ['mosaic', 'snapshot', ''])).toEqual(expect.arrayContaining(['compose', 'status', 'cancel', 'template', 'host']));
+    expect(complete(bashCompletion(program), ['mosaic', 'snapshot', ''])).toEqual(
+      expect.arrayContaining(['compose', 'status', 'cancel', 'template', 'host']),
+    );
   });
 
   (has('zsh') ? it : it.skip)('completes in zsh through _describe', () => {
     const script = zshCompletion(buildProgram());
     const out = execFileSync(
       'zsh',
-      ['-c', `compdef() { :; }\n${script}\n_describe() { print -r -- "\${(P)4}"; }\n_files() { print files; }\nwords=(mosaic policy apply --); CURRENT=4; PREFIX=--; _mosaic\nwords=(mosaic compose x); CURRENT=3; PREFIX=x; _mosaic`],
+      [
+        '-c',
+        `compdef() { :; }\n${script}\n_describe() { print -r -- "\${(P)4}"; }\n_files() { print files; }\nwords=(mosaic policy apply --); CURRENT=4; PREFIX=--; _mosaic\nwords=(mosaic compose x); CURRENT=3; PREFIX=x; _mosaic`,
+      ],
       { encoding: 'utf8' },
     );
     expect(out).toBe('--key:your private key (admin or policy-author) --json:print the result as JSON --help:show help\nfiles\n');

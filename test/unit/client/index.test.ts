@@ -17,7 +17,14 @@ describe('the client library entry (src/client/index.ts)', () => {
     );
     const modules = JSON.parse(loaded) as string[];
     expect(modules.some((m) => m.includes(`${path.sep}src${path.sep}client${path.sep}index.ts`))).toBe(true);
-    for (const heavy of ['@temporalio/worker', 'mongoose', '@tensorflow', 'quickjs-emscripten', `src${path.sep}activities`, `src${path.sep}worker.ts`]) {
+    for (const heavy of [
+      '@temporalio/worker',
+      'mongoose',
+      '@tensorflow',
+      'quickjs-emscripten',
+      `src${path.sep}activities`,
+      `src${path.sep}worker.ts`,
+    ]) {
       expect(modules.filter((m) => m.includes(heavy))).toEqual([]);
     }
   });
@@ -25,11 +32,32 @@ describe('the client library entry (src/client/index.ts)', () => {
   it('exports the client, the config loader and the error classes', () => {
     expect(Object.keys(client).sort()).toEqual(
       [
-        'CompositionFailedError', 'ConfigError', 'InvalidRequestError', 'MosaicClient', 'MosaicWorkflowError', 'NoEligibleHandlerError',
-        'PermissionDeniedError', 'SignatureInvalidError', 'TemporalUnavailable', 'loadConfig', 'readableId', 'registerWorkflowError', 'typedError',
-        'InvalidNegotiationError', 'ConstraintsConflictError', 'FeedbackRejectedError', 'ProposalInvalidError', 'UnknownPersonaError',
-        'InvalidPersonaError', 'PersonaRefusedError', 'ManifestInvalidError', 'LimitsUnsatisfiableError', 'TemplateNotFoundError',
-        'HostUnavailableError', 'PathOutsideRootsError', 'TemplateExistsError',
+        'CompositionFailedError',
+        'ConfigError',
+        'InvalidRequestError',
+        'MosaicClient',
+        'MosaicWorkflowError',
+        'NoEligibleHandlerError',
+        'PermissionDeniedError',
+        'SignatureInvalidError',
+        'TemporalUnavailable',
+        'loadConfig',
+        'readableId',
+        'registerWorkflowError',
+        'typedError',
+        'InvalidNegotiationError',
+        'ConstraintsConflictError',
+        'FeedbackRejectedError',
+        'ProposalInvalidError',
+        'UnknownPersonaError',
+        'InvalidPersonaError',
+        'PersonaRefusedError',
+        'ManifestInvalidError',
+        'LimitsUnsatisfiableError',
+        'TemplateNotFoundError',
+        'HostUnavailableError',
+        'PathOutsideRootsError',
+        'TemplateExistsError',
       ].sort(),
     );
   });
@@ -37,14 +65,23 @@ describe('the client library entry (src/client/index.ts)', () => {
 
 describe('typed workflow errors', () => {
   const failed = (type: string, message: string, details: unknown[] = []) =>
-    new WorkflowFailedError('Workflow execution failed', ApplicationFailure.nonRetryable(message, type, ...details), RetryState.NON_RETRYABLE_FAILURE);
+    new WorkflowFailedError(
+      'Workflow execution failed',
+      ApplicationFailure.nonRetryable(message, type, ...details),
+      RetryState.NON_RETRYABLE_FAILURE,
+    );
 
   it('turns a workflow failure into the class of its type, keeping message, details and cause', () => {
     const original = failed('CompositionFailed', 'notify@1 failed in stage notify: 400', [{ handler: 'notify@1', stage: 'notify' }]);
     const err = client.typedError(original, 'compose-x') as client.CompositionFailedError;
     expect(err).toBeInstanceOf(client.CompositionFailedError);
     expect(err).toBeInstanceOf(client.MosaicWorkflowError);
-    expect(err).toMatchObject({ type: 'CompositionFailed', name: 'CompositionFailedError', message: 'notify@1 failed in stage notify: 400', workflowId: 'compose-x' });
+    expect(err).toMatchObject({
+      type: 'CompositionFailed',
+      name: 'CompositionFailedError',
+      message: 'notify@1 failed in stage notify: 400',
+      workflowId: 'compose-x',
+    });
     expect(err.details).toEqual([{ handler: 'notify@1', stage: 'notify' }]);
     expect(err.cause).toBe(original);
   });
@@ -70,12 +107,15 @@ describe('typed workflow errors', () => {
     expect(client.typedError(failed('InvalidRequest', 'spec.name: bad'))).toBeInstanceOf(client.InvalidRequestError);
   });
 
-  it('gives the negotiation and persona failures their classes, from a run\'s end and from a refused update', () => {
+  it("gives the negotiation and persona failures their classes, from a run's end and from a refused update", () => {
     const conflict = { constraints: [{ label: 'at most $5/month' }], relaxations: [] };
     const ended = client.typedError(failed('ConstraintsConflict', 'no configuration satisfies the request', [conflict]), 'negotiate-x');
     expect(ended).toBeInstanceOf(client.ConstraintsConflictError);
     expect(ended).toMatchObject({ workflowId: 'negotiate-x', details: [conflict] });
-    const refused = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('proposal r9-p9 does not exist', 'FeedbackRejected'));
+    const refused = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.nonRetryable('proposal r9-p9 does not exist', 'FeedbackRejected'),
+    );
     expect(client.typedError(refused)).toBeInstanceOf(client.FeedbackRejectedError);
     for (const [type, Class] of [
       ['ProposalInvalid', client.ProposalInvalidError],

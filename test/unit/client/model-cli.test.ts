@@ -13,11 +13,14 @@ describe('mosaic model', () => {
     stderr.mockRestore();
   });
 
-  it.each(['status', 'history', 'retrain', 'promote', 'rollback', 'report'])('documents %s with an example and a --json option', async (command) => {
-    await expect(main(['node', 'mosaic', 'model', command, '--help'])).resolves.toBe(EXIT.ok);
-    expect(stdout.mock.calls.join('')).toMatch(/Example[\s\S]*mosaic model/);
-    expect(stdout.mock.calls.join('')).toContain('--json');
-  });
+  it.each(['status', 'history', 'retrain', 'promote', 'rollback', 'report'])(
+    'documents %s with an example and a --json option',
+    async (command) => {
+      await expect(main(['node', 'mosaic', 'model', command, '--help'])).resolves.toBe(EXIT.ok);
+      expect(stdout.mock.calls.join('')).toMatch(/Example[\s\S]*mosaic model/);
+      expect(stdout.mock.calls.join('')).toContain('--json');
+    },
+  );
 
   it('exits 2 naming the argument when a version is not a whole number', async () => {
     await expect(main(['node', 'mosaic', 'model', 'promote', 'latest'])).resolves.toBe(EXIT.usage);
@@ -33,7 +36,20 @@ describe('the model report', () => {
     const html = renderModelReport({
       generatedAt: '2026-11-23T12:00:00.000Z',
       active: 1,
-      versions: [{ version: 1, name: 'bandit-v1', createdAt: '2026-11-23T11:00:00.000Z', loss: [0.3, 0.2, 0.15], candidate: ope(0.8), current: ope(0.6), against: 'metrics-prior', logged: 0.62, promoted: true, reason: 'better <by far>' }],
+      versions: [
+        {
+          version: 1,
+          name: 'bandit-v1',
+          createdAt: '2026-11-23T11:00:00.000Z',
+          loss: [0.3, 0.2, 0.15],
+          candidate: ope(0.8),
+          current: ope(0.6),
+          against: 'metrics-prior',
+          logged: 0.62,
+          promoted: true,
+          reason: 'better <by far>',
+        },
+      ],
       rewardOverTime: [
         { bucketStart: '2026-11-23T10:00:00.000Z', byModel: { 'metrics-prior': { reward: 0.6, n: 10 } } },
         { bucketStart: '2026-11-23T11:00:00.000Z', byModel: { 'bandit-v1': { reward: 0.8, n: 10 } } },

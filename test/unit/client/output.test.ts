@@ -3,7 +3,13 @@ import { readableId } from '../../../src/client/mosaic-client';
 
 describe('table', () => {
   it('aligns columns under upper-case headers and leaves missing cells empty', () => {
-    const out = table([{ part: 'temporal', status: 'ok' }, { part: 'mongodb', status: 'fail', fix: 'start it' }], ['part', 'status', 'fix']);
+    const out = table(
+      [
+        { part: 'temporal', status: 'ok' },
+        { part: 'mongodb', status: 'fail', fix: 'start it' },
+      ],
+      ['part', 'status', 'fix'],
+    );
     expect(out.split('\n')).toEqual(['PART      STATUS  FIX', 'temporal  ok', 'mongodb   fail    start it']);
   });
 

@@ -1,7 +1,7 @@
 import { describeModel, handlerHealth, modelInForce, stateOf, statusQuery, tally } from '../../../src/client/status';
 
 describe('mosaic status: states and counts', () => {
-  it('reports Mosaic\'s own state while running and for its own end, the server\'s when the server ended the run', () => {
+  it("reports Mosaic's own state while running and for its own end, the server's when the server ended the run", () => {
     expect(stateOf({ status: 'RUNNING', state: 'compensating' })).toBe('compensating');
     expect(stateOf({ status: 'RUNNING' })).toBe('running');
     expect(stateOf({ status: 'FAILED', state: 'failed' })).toBe('failed');
@@ -36,7 +36,11 @@ describe('mosaic status: states and counts', () => {
         { ...row, ref: 'c@1', calls: 0, errorRate: 0 },
         { ...row, ref: 'd@1', calls: 3, errorRate: 0, status: 'retired' },
       ]).map((h) => [h.ref, h.health]),
-    ).toEqual([['a@1', 'ok'], ['b@1', 'degraded'], ['c@1', 'unused']]);
+    ).toEqual([
+      ['a@1', 'ok'],
+      ['b@1', 'degraded'],
+      ['c@1', 'unused'],
+    ]);
   });
 
   it('asks visibility for running Mosaic workflows and recent ones, without its own reads', () => {
@@ -46,7 +50,7 @@ describe('mosaic status: states and counts', () => {
   });
 });
 
-describe('mosaic status: the model in force (from the learning family\'s model status)', () => {
+describe("mosaic status: the model in force (from the learning family's model status)", () => {
   it('says the prior serves while no version is promoted', () => {
     const model = modelInForce({ serving: 'metrics-prior', versions: 0 });
     expect(model).toEqual({ serving: 'metrics-prior', active: null });
@@ -60,7 +64,13 @@ describe('mosaic status: the model in force (from the learning family\'s model s
       refused: { version: 3, reason: 'model version 3 has chunks missing' },
       versions: 3,
     });
-    expect(model).toEqual({ serving: 'bandit-v2', active: { version: 3, name: 'bandit-v3', at: '2026-11-23T10:00:00.000Z' }, refused: { version: 3, reason: 'model version 3 has chunks missing' } });
-    expect(describeModel(model)).toBe('bandit-v2 (bandit-v3 promoted 2026-11-23T10:00:00.000Z; refused version 3: model version 3 has chunks missing)');
+    expect(model).toEqual({
+      serving: 'bandit-v2',
+      active: { version: 3, name: 'bandit-v3', at: '2026-11-23T10:00:00.000Z' },
+      refused: { version: 3, reason: 'model version 3 has chunks missing' },
+    });
+    expect(describeModel(model)).toBe(
+      'bandit-v2 (bandit-v3 promoted 2026-11-23T10:00:00.000Z; refused version 3: model version 3 has chunks missing)',
+    );
   });
 });

@@ -24,12 +24,57 @@ describe('TLS and API key options reach both Temporal connections', () => {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const issue = (name: string, cn: string, signer?: string) => {
     if (!signer) {
-      openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-subj', `/CN=${cn}`, '-days', '1');
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        '-subj',
+        `/CN=${cn}`,
+        '-days',
+        '1',
+      );
       return;
     }
     fs.writeFileSync(path.join(dir, `${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${signer}.crt`, '-CAkey', `${signer}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+    openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${signer}.crt`,
+      '-CAkey',
+      `${signer}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   };
 
   beforeAll(async () => {
@@ -38,11 +83,21 @@ describe('TLS and API key options reach both Temporal connections', () => {
     issue('server', 'localhost', 'ca');
     issue('client', 'mosaic-worker', 'ca');
     const read = (f: string) => fs.readFileSync(path.join(dir, f));
-    server = http2.createSecureServer({ key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: true });
+    server = http2.createSecureServer({
+      key: read('server.key'),
+      cert: read('server.crt'),
+      ca: read('ca.crt'),
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
     server.on('session', (session) => sessions.add(session));
     server.on('stream', (stream, headers) => {
       const peer = (stream.session?.socket as TLSSocket | undefined)?.getPeerCertificate();
-      calls.push({ path: String(headers[':path']), authorization: headers.authorization as string | undefined, clientCn: peer?.subject?.CN as string | undefined });
+      calls.push({
+        path: String(headers[':path']),
+        authorization: headers.authorization as string | undefined,
+        clientCn: peer?.subject?.CN as string | undefined,
+      });
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '16', 'grpc-message': 'recorded by the test' }));
       stream.end();
@@ -70,15 +125,27 @@ describe('TLS and API key options reach both Temporal connections', () => {
   it('the client Connection verifies the server with our CA and presents our certificate and API key', async () => {
     calls.length = 0;
     const connection = await Connection.connect({ ...temporalConnectionOptions(config()), connectTimeout: 5000 }).catch((e: Error) => e);
-    if (!(connection instanceof Error)) await connection.workflowService.getSystemInfo({}).catch(() => undefined).finally(() => connection.close());
+    if (!(connection instanceof Error))
+      await connection.workflowService
+        .getSystemInfo({})
+        .catch(() => undefined)
+        .finally(() => connection.close());
     expect(calls.length).toBeGreaterThan(0);
-    expect(calls[0]).toEqual({ path: '/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo', authorization: 'Bearer test-api-key', clientCn: 'mosaic-worker' });
+    expect(calls[0]).toEqual({
+      path: '/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo',
+      authorization: 'Bearer test-api-key',
+      clientCn: 'mosaic-worker',
+    });
   });
 
   it("the worker's NativeConnection does the same", async () => {
     calls.length = 0;
     await expect(NativeConnection.connect(temporalConnectionOptions(config()))).rejects.toThrow();
-    expect(calls[0]).toEqual({ path: '/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo', authorization: 'Bearer test-api-key', clientCn: 'mosaic-worker' });
+    expect(calls[0]).toEqual({
+      path: '/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo',
+      authorization: 'Bearer test-api-key',
+      clientCn: 'mosaic-worker',
+    });
   });
 
   it('refuses half a client certificate and unreadable files, naming the variable', () => {

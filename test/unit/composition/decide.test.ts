@@ -1,8 +1,31 @@
-import { choose, distribution, metricsPrior, routeCanary, withFloor, DEFAULT_OBJECTIVE, type Candidate } from '../../../src/composition/decide';
+import {
+  choose,
+  distribution,
+  metricsPrior,
+  routeCanary,
+  withFloor,
+  DEFAULT_OBJECTIVE,
+  type Candidate,
+} from '../../../src/composition/decide';
 
-const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({ latencyP50Ms, latencyP95Ms: latencyP50Ms * 2, errorRate, calls, cpuMs: 0, memoryMb: 0 });
+const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({
+  latencyP50Ms,
+  latencyP95Ms: latencyP50Ms * 2,
+  errorRate,
+  calls,
+  cpuMs: 0,
+  memoryMb: 0,
+});
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const context = { account: 'acme', region: 'eu-west-1', resourceType: 'database', classification: 'internal', cpu: 0.2, memory: 0.4, network: 0 };
+const context = {
+  account: 'acme',
+  region: 'eu-west-1',
+  resourceType: 'database',
+  classification: 'internal',
+  cpu: 0.2,
+  memory: 0.4,
+  network: 0,
+};
 
 describe('distribution', () => {
   it.each([
@@ -33,7 +56,12 @@ describe('choose', () => {
     { ref: 'flaky@1', metrics: metrics(0.4), preference: 0 },
     { ref: 'steady@1', metrics: metrics(0.01), preference: 0 },
   ];
-  const opts = (u: number) => ({ context, objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy' as const, epsilon: 0.1 }, random: () => u });
+  const opts = (u: number) => ({
+    context,
+    objective: DEFAULT_OBJECTIVE,
+    exploration: { strategy: 'epsilon-greedy' as const, epsilon: 0.1 },
+    random: () => u,
+  });
 
   it('exploits the better handler and logs the probability it had', () => {
     const choice = choose(candidates, metricsPrior, opts(0.5));
@@ -48,7 +76,9 @@ describe('choose', () => {
   });
 
   it('lets PDL preferences outweigh metrics', () => {
-    const preferred = [candidates[0]!, { ...candidates[1]!, preference: 0 }].map((c) => (c.ref === 'flaky@1' ? { ...c, preference: 1 } : c));
+    const preferred = [candidates[0]!, { ...candidates[1]!, preference: 0 }].map((c) =>
+      c.ref === 'flaky@1' ? { ...c, preference: 1 } : c,
+    );
     expect(choose(preferred, metricsPrior, opts(0.5)).ref).toBe('flaky@1');
   });
 
@@ -59,7 +89,15 @@ describe('choose', () => {
 });
 
 describe('routeCanary', () => {
-  const picked = { ref: 'provision-bucket@1', probability: 0.9, index: 0, probabilities: [0.9, 0.1], predicted: [1, 0], scores: [1, 0], strategy: 'epsilon-greedy' as const };
+  const picked = {
+    ref: 'provision-bucket@1',
+    probability: 0.9,
+    index: 0,
+    probabilities: [0.9, 0.1],
+    predicted: [1, 0],
+    scores: [1, 0],
+    strategy: 'epsilon-greedy' as const,
+  };
 
   it('sends the canary its share and keeps the logged probability exact', () => {
     const toCanary = routeCanary(picked, [{ ref: 'provision-bucket@2', share: 0.2 }], () => 0.1);
@@ -89,8 +127,16 @@ describe('withFloor (cold start)', () => {
   });
 
   it('gives a version with few calls its share in choose, even when it looks worse and epsilon is 0', () => {
-    const fresh = [{ ref: 'new@2', metrics: metrics(0.5, 100, 5), preference: 0 }, { ref: 'steady@1', metrics: metrics(0.01), preference: 0 }];
-    const choice = choose(fresh, metricsPrior, { context, objective: DEFAULT_OBJECTIVE, exploration: { strategy: 'epsilon-greedy', epsilon: 0 }, random: () => 0.01 });
+    const fresh = [
+      { ref: 'new@2', metrics: metrics(0.5, 100, 5), preference: 0 },
+      { ref: 'steady@1', metrics: metrics(0.01), preference: 0 },
+    ];
+    const choice = choose(fresh, metricsPrior, {
+      context,
+      objective: DEFAULT_OBJECTIVE,
+      exploration: { strategy: 'epsilon-greedy', epsilon: 0 },
+      random: () => 0.01,
+    });
     expect(choice).toMatchObject({ ref: 'new@2', probabilities: [expect.closeTo(0.1, 12), expect.closeTo(0.9, 12)] });
   });
 });
@@ -113,7 +159,12 @@ describe('each strategy matches its definition', () => {
       const c = choose(
         scores.map((s, i) => ({ ref: `h${i}@1`, metrics: metrics(1 - s), preference: 0 })),
         metricsPrior,
-        { context, objective: { success: 1, latencyMs: 0, costUsd: 0 }, exploration: { strategy: 'softmax', temperature: 0.3 }, random: () => u },
+        {
+          context,
+          objective: { success: 1, latencyMs: 0, costUsd: 0 },
+          exploration: { strategy: 'softmax', temperature: 0.3 },
+          random: () => u,
+        },
       );
       expect(c.probability).toBe(c.probabilities[c.index]);
       expect(sum(c.probabilities)).toBeCloseTo(1, 12);

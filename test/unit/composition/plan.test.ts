@@ -16,7 +16,12 @@ const refs = (levels: PlannedStep[][]) => levels.map((l) => l.map((s) => s.ref))
 
 describe('planLevels', () => {
   it('runs stages that need nothing from each other in parallel', () => {
-    const steps = [step('validate', 'v@1', [], ['validated']), step('provision', 'p@1', ['validated'], ['endpoint']), step('secure', 's@1', ['endpoint']), step('register', 'r@1', ['endpoint'])];
+    const steps = [
+      step('validate', 'v@1', [], ['validated']),
+      step('provision', 'p@1', ['validated'], ['endpoint']),
+      step('secure', 's@1', ['endpoint']),
+      step('register', 'r@1', ['endpoint']),
+    ];
     expect(refs(planLevels(['validate', 'provision', 'secure', 'register'], steps, {}))).toEqual([['v@1'], ['p@1'], ['s@1', 'r@1']]);
   });
 
@@ -28,7 +33,9 @@ describe('planLevels', () => {
 
   it('refuses a handler whose required capability nobody provides', () => {
     expect(() => planLevels(['a'], [step('a', 'a@1', ['endpoint'])], {})).toThrow(PlanInvalid);
-    expect(() => planLevels(['a'], [step('a', 'a@1', ['endpoint'])], {})).toThrow('a@1 in stage a requires "endpoint", which no handler in the plan provides');
+    expect(() => planLevels(['a'], [step('a', 'a@1', ['endpoint'])], {})).toThrow(
+      'a@1 in stage a requires "endpoint", which no handler in the plan provides',
+    );
   });
 
   it('refuses a capability that only a later stage provides', () => {

@@ -20,6 +20,10 @@ describe('handler catalog', () => {
 
   it('ships a valid example user handler', () => {
     const descriptor = parse(fs.readFileSync(path.resolve(__dirname, '../../../examples/handlers/tag-bucket.yaml'), 'utf8'));
-    expect(handlerDescriptorSchema.parse(descriptor)).toMatchObject({ id: 'tag-bucket', code: { kind: 'script' }, hostCapabilities: ['provider.createBucket', 'log'] });
+    expect(handlerDescriptorSchema.parse(descriptor)).toMatchObject({
+      id: 'tag-bucket',
+      code: { kind: 'script' },
+      hostCapabilities: ['provider.createBucket', 'log'],
+    });
   });
 });

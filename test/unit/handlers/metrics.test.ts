@@ -14,7 +14,12 @@ describe('handler metrics', () => {
 
   it('summarizes counters as PDL reads them', () => {
     expect(summarize({ calls: 4, successes: 3, cpuMs: 40, memoryMb: 8, latencyBuckets: {} })).toEqual({
-      calls: 4, errorRate: 0.25, latencyP50Ms: 0, latencyP95Ms: 0, cpuMs: 10, memoryMb: 2,
+      calls: 4,
+      errorRate: 0.25,
+      latencyP50Ms: 0,
+      latencyP95Ms: 0,
+      cpuMs: 10,
+      memoryMb: 2,
     });
     expect(summarize({ calls: 0, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {} }).errorRate).toBe(0);
   });
@@ -60,10 +65,16 @@ describe('counterUpdates', () => {
 });
 
 describe('stored windows the store let grow', () => {
-  const grown = { recent: [1, 1, 0, 0, 0, 0], online: { model: 'm', residuals: { 'eu-west-1': [0.5, 0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } } };
+  const grown = {
+    recent: [1, 1, 0, 0, 0, 0],
+    online: { model: 'm', residuals: { 'eu-west-1': [0.5, 0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } },
+  };
 
   it('reads the last entries of each window', () => {
-    expect(lastOf(grown, 3)).toEqual({ recent: [0, 0, 0], online: { model: 'm', residuals: { 'eu-west-1': [0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } } });
+    expect(lastOf(grown, 3)).toEqual({
+      recent: [0, 0, 0],
+      online: { model: 'm', residuals: { 'eu-west-1': [0.1, 0.2, 0.3], 'eu-west-1|bucket': [0.4, 0.3] } },
+    });
     expect(lastOf({ recent: [1] }, 3)).toEqual({ recent: [1] });
   });
 

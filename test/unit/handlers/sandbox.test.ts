@@ -26,9 +26,12 @@ async function expectHealthy() {
 
 describe('runInSandbox', () => {
   it('returns what the handler makes of its input, with what it cost', async () => {
-    const result = await run('function handle(input) { return { names: input.items.map((i) => i.name.toUpperCase()), count: input.items.length } }', {
-      items: [{ name: 'a' }, { name: 'b' }],
-    });
+    const result = await run(
+      'function handle(input) { return { names: input.items.map((i) => i.name.toUpperCase()), count: input.items.length } }',
+      {
+        items: [{ name: 'a' }, { name: 'b' }],
+      },
+    );
     expect(result.output).toEqual({ names: ['A', 'B'], count: 2 });
     expect(result.cpuMs).toBeGreaterThan(0);
     expect(result.memoryBytes).toBeGreaterThan(0);
@@ -56,7 +59,10 @@ describe('runInSandbox', () => {
     }`;
     const result = await run(code, { name: 'logs' }, host);
     expect(result.output).toEqual({ created: { bucket: 'b-logs', region: 'eu-west-1' }, hostKeys: ['log', 'provider.createBucket'] });
-    expect(calls).toEqual([[{ name: 'logs' }, 'eu-west-1'], ['log', 'created', 'b-logs']]);
+    expect(calls).toEqual([
+      [{ name: 'logs' }, 'eu-west-1'],
+      ['log', 'created', 'b-logs'],
+    ]);
   });
 
   it('passes a host function failure to the handler, which may catch it', async () => {
@@ -169,7 +175,10 @@ describe('runInSandbox', () => {
   it('reports what the handler threw, message unchanged', async () => {
     const err = await violation('function handle() { throw new Error("x") }');
     expect(err).toMatchObject({ type: 'SandboxViolation', name: 'SandboxViolation', reason: 'error', message: 'x' });
-    expect(await violation('async function handle() { await null; throw new TypeError("bad input") }')).toMatchObject({ reason: 'error', message: 'bad input' });
+    expect(await violation('async function handle() { await null; throw new TypeError("bad input") }')).toMatchObject({
+      reason: 'error',
+      message: 'bad input',
+    });
     expect(await violation('function handle( {')).toMatchObject({ reason: 'error' });
     expect(await violation('var notAHandler = 1')).toMatchObject({ reason: 'error', message: expect.stringContaining('function handle') });
     expect(await violation('function handle() { return new Promise(() => {}) }')).toMatchObject({ reason: 'error' });

@@ -4,7 +4,15 @@ import { loggedDecisions, noExclusions } from '../../../src/learning/logged';
 import { TrainingSet } from '../../../src/learning/train';
 import { storedSteps } from '../../../src/models/outcome';
 
-const ctx: DecisionContext = { account: 'acme', region: 'eu-west-1', resourceType: 'database', classification: 'pci', cpu: 0.7, memory: 0.5, network: 0.1 };
+const ctx: DecisionContext = {
+  account: 'acme',
+  region: 'eu-west-1',
+  resourceType: 'database',
+  classification: 'pci',
+  cpu: 0.7,
+  memory: 0.5,
+  network: 0.1,
+};
 const metrics = { latencyP50Ms: 120, latencyP95Ms: 300, errorRate: 0.05, calls: 40, cpuMs: 0, memoryMb: 0, recentErrorRate: 0.2 };
 const candidates = [
   { ref: 'postgres-local@2', metrics, preference: 0 },
@@ -55,14 +63,20 @@ describe('featurize', () => {
 
   it('is deterministic, finite and the documented width for any context', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ noNaN: false }), (account, region, cpu, latency) => {
-        const c = { ...ctx, account, region, cpu };
-        const cand = { ref: 'x@1', metrics: { ...metrics, latencyP50Ms: latency }, preference: 0 };
-        const a = featurize(c, cand);
-        expect(a).toHaveLength(FEATURE_DIM);
-        expect(a.every(Number.isFinite)).toBe(true);
-        expect(featurize(c, cand)).toEqual(a);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ noNaN: false }),
+        (account, region, cpu, latency) => {
+          const c = { ...ctx, account, region, cpu };
+          const cand = { ref: 'x@1', metrics: { ...metrics, latencyP50Ms: latency }, preference: 0 };
+          const a = featurize(c, cand);
+          expect(a).toHaveLength(FEATURE_DIM);
+          expect(a.every(Number.isFinite)).toBe(true);
+          expect(featurize(c, cand)).toEqual(a);
+        },
+      ),
     );
   });
 

@@ -55,7 +55,9 @@ describe('the learned model', () => {
   it('round-trips through its stored form and refuses a damaged one', () => {
     const { header, data } = encodeNetwork(model.trained.network);
     const back = decodeNetwork(header, data);
-    expect(new LearnedModel({ ...model.trained, network: back }).predict(ctxIn('eu-west-1'), candidates, objective)).toEqual(model.predict(ctxIn('eu-west-1'), candidates, objective));
+    expect(new LearnedModel({ ...model.trained, network: back }).predict(ctxIn('eu-west-1'), candidates, objective)).toEqual(
+      model.predict(ctxIn('eu-west-1'), candidates, objective),
+    );
     const flipped = Buffer.from(data);
     flipped[10] ^= 0xff;
     expect(() => decodeNetwork(header, flipped)).toThrow(ModelRefused);

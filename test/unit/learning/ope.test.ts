@@ -38,7 +38,10 @@ describe('off-policy estimators on a hand-computed logged set', () => {
   });
 
   it('equal target and logging policies make IPS the plain mean reward', () => {
-    const onPolicy = samples.map((s) => ({ ...s, target: s.chosen === 0 ? [s.propensity, 1 - s.propensity] : [1 - s.propensity, s.propensity] }));
+    const onPolicy = samples.map((s) => ({
+      ...s,
+      target: s.chosen === 0 ? [s.propensity, 1 - s.propensity] : [1 - s.propensity, s.propensity],
+    }));
     expect(ips(onPolicy).value).toBeCloseTo(0.5, 12);
   });
 });
@@ -65,17 +68,26 @@ describe('decidePromotion', () => {
   it('keeps the current model when the gain could be noise or is under the margin', () => {
     expect(decidePromotion({ current: { dr: estimate(0.8, 0.01) }, difference: estimate(0.05, 0.06) }, opts).promote).toBe(false);
     const d = decidePromotion({ current: { dr: estimate(0.8, 0.01) }, difference: estimate(0.012, 0.005) }, opts);
-    expect(d).toMatchObject({ promote: false, reason: expect.stringMatching(/does not beat current \+ margin 0.01 \(estimated gain 0.0120\)/) });
+    expect(d).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/does not beat current \+ margin 0.01 \(estimated gain 0.0120\)/),
+    });
   });
 
   it('with margin 0 (the default), promotes on any gain the paired interval is sure of, and only then', () => {
     const zero = { margin: 0, minSamples: 100 };
-    expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0.004, 0.003) }, zero)).toMatchObject({ promote: true, reason: expect.stringMatching(/beats current \+ margin 0$/) });
+    expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0.004, 0.003) }, zero)).toMatchObject({
+      promote: true,
+      reason: expect.stringMatching(/beats current \+ margin 0$/),
+    });
     expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0.004, 0.005) }, zero).promote).toBe(false);
     expect(decidePromotion({ current: { dr: estimate(0.9, 0.01) }, difference: estimate(0, 0) }, zero).promote).toBe(false);
   });
 
   it('keeps the current model on too few held-out decisions', () => {
-    expect(decidePromotion({ current: { dr: estimate(0.5, 0.01) }, difference: estimate(0.4, 0.001, 20) }, opts)).toMatchObject({ promote: false, reason: expect.stringMatching(/only 20 held-out/) });
+    expect(decidePromotion({ current: { dr: estimate(0.5, 0.01) }, difference: estimate(0.4, 0.001, 20) }, opts)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/only 20 held-out/),
+    });
   });
 });

@@ -15,9 +15,18 @@ describe('an upsert that loses the insert race', () => {
 
   it('fails with any other error at once, and with a second duplicate key', async () => {
     let calls = 0;
-    await expect(upsertLosingRace(async () => { calls++; throw new Error('connection closed'); })).rejects.toThrow('connection closed');
+    await expect(
+      upsertLosingRace(async () => {
+        calls++;
+        throw new Error('connection closed');
+      }),
+    ).rejects.toThrow('connection closed');
     expect(calls).toBe(1);
-    await expect(upsertLosingRace(async () => { throw duplicate; })).rejects.toBe(duplicate);
+    await expect(
+      upsertLosingRace(async () => {
+        throw duplicate;
+      }),
+    ).rejects.toBe(duplicate);
   });
 
   it('counts a bulk write as a lost race only when every refused row was a duplicate', () => {

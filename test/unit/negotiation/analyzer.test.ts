@@ -26,11 +26,13 @@ describe('workload analyzer', () => {
     const right = held.filter((e) => model.predict(e.text).role === e.role).length;
     expect(right / held.length).toBeGreaterThan(0.9);
     // Median error of the CPU peak, as a factor: the scale words carry a range of ~×7, so ×3 is the honest bar.
-    const factors = held.map((e) => {
-      const p = model.predict(e.text).profile.cpu.peak + 0.01;
-      const t = e.profile.cpu.peak + 0.01;
-      return Math.max(p / t, t / p);
-    }).sort((a, b) => a - b);
+    const factors = held
+      .map((e) => {
+        const p = model.predict(e.text).profile.cpu.peak + 0.01;
+        const t = e.profile.cpu.peak + 0.01;
+        return Math.max(p / t, t / p);
+      })
+      .sort((a, b) => a - b);
     expect(factors[Math.floor(factors.length / 2)]).toBeLessThan(3);
   });
 
@@ -54,11 +56,25 @@ describe('workload analyzer', () => {
 
   it('turns numbers into sizes with the capacity formulas, certain, with a base persona as the floor', () => {
     const workload = { role: 'database' as const, requestsPerSecond: 50 };
-    const plain = analyse({ kind: 'structured', workload: { ...workload, peakFactor: 3, payloadKb: 16, datasetGb: 10, readRatio: 0.8, concurrency: 50 } }, undefined, undefined);
-    expect(plain).toMatchObject({ method: 'formulas', confidence: 1, uncertain: false, role: 'database', persona: { name: 'oltp-database' } });
+    const plain = analyse(
+      { kind: 'structured', workload: { ...workload, peakFactor: 3, payloadKb: 16, datasetGb: 10, readRatio: 0.8, concurrency: 50 } },
+      undefined,
+      undefined,
+    );
+    expect(plain).toMatchObject({
+      method: 'formulas',
+      confidence: 1,
+      uncertain: false,
+      role: 'database',
+      persona: { name: 'oltp-database' },
+    });
     expect(plain.profile).toEqual(profileFromStructured(workload));
     const base = { ...BUILTIN_PERSONAS.find((p) => p.name === 'oltp-database')!, version: 2 };
-    const floored = analyse({ kind: 'structured', workload: { ...workload, peakFactor: 3, payloadKb: 16, datasetGb: 10, readRatio: 0.8, concurrency: 50 } }, base, undefined);
+    const floored = analyse(
+      { kind: 'structured', workload: { ...workload, peakFactor: 3, payloadKb: 16, datasetGb: 10, readRatio: 0.8, concurrency: 50 } },
+      base,
+      undefined,
+    );
     expect(floored.profile.memoryGb.peak).toBeGreaterThanOrEqual(28);
     expect(floored.persona).toEqual({ name: 'oltp-database', version: 2 });
   });

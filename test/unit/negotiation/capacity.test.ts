@@ -34,14 +34,20 @@ describe('capacity formulas', () => {
 
   it('adds a nightly batch to the peak and its share of the day to the average', () => {
     const quiet = profileFromStructured({ role: 'analytics', requestsPerSecond: 0.1 });
-    const nightly = profileFromStructured({ role: 'analytics', requestsPerSecond: 0.1, batch: { hour: 2, durationHours: 2, millionsOfRecords: 10 } });
+    const nightly = profileFromStructured({
+      role: 'analytics',
+      requestsPerSecond: 0.1,
+      batch: { hour: 2, durationHours: 2, millionsOfRecords: 10 },
+    });
     // 10 M records × 900 s / 7200 s / 0.7 ≈ 1.79 vCPU while the batch runs.
     expect(nightly.cpu.peak - quiet.cpu.average).toBeCloseTo((10 * 900) / 7200 / TARGET_UTILISATION, 2);
     expect(nightly.cpu.average).toBeGreaterThan(quiet.cpu.average);
   });
 
   it('refuses a workload with a field out of range, naming it', () => {
-    expect(() => profileFromStructured({ role: 'web-server', requestsPerSecond: 10, readRatio: 1.5 })).toThrow(/read share between 0 and 1/);
+    expect(() => profileFromStructured({ role: 'web-server', requestsPerSecond: 10, readRatio: 1.5 })).toThrow(
+      /read share between 0 and 1/,
+    );
     expect(() => profileFromStructured({ role: 'router' as never, requestsPerSecond: 10 })).toThrow(/expected a role/);
   });
 });

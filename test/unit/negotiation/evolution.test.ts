@@ -7,13 +7,33 @@ const predicted = profileFromStructured({ role: 'database', requestsPerSecond: 5
 
 describe('persona evolution', () => {
   it('keeps the persona when observed usage is within the threshold', () => {
-    const e = compareUsage(predicted, { source: 'reported', cpu: predicted.cpu.peak * 1.1, memoryGb: predicted.memoryGb.peak, iops: predicted.iops.peak * 0.9, networkGbps: predicted.networkGbps.peak }, 0.3);
+    const e = compareUsage(
+      predicted,
+      {
+        source: 'reported',
+        cpu: predicted.cpu.peak * 1.1,
+        memoryGb: predicted.memoryGb.peak,
+        iops: predicted.iops.peak * 0.9,
+        networkGbps: predicted.networkGbps.peak,
+      },
+      0.3,
+    );
     expect(e.differs).toBe(false);
     expect(e.deviation.cpu).toBeCloseTo(0.1, 2);
   });
 
   it('proposes the observed profile, keeping the daily shape, when usage differs beyond it', () => {
-    const e = compareUsage(predicted, { source: 'reported', cpu: predicted.cpu.peak * 2, memoryGb: predicted.memoryGb.peak, iops: predicted.iops.peak, networkGbps: predicted.networkGbps.peak }, 0.3);
+    const e = compareUsage(
+      predicted,
+      {
+        source: 'reported',
+        cpu: predicted.cpu.peak * 2,
+        memoryGb: predicted.memoryGb.peak,
+        iops: predicted.iops.peak,
+        networkGbps: predicted.networkGbps.peak,
+      },
+      0.3,
+    );
     expect(e.differs).toBe(true);
     expect(e.deviation.cpu).toBeCloseTo(1, 2);
     expect(e.observedProfile.cpu.peak).toBeCloseTo(predicted.cpu.peak * 2, 2);
@@ -23,7 +43,14 @@ describe('persona evolution', () => {
 });
 
 describe('cost management', () => {
-  const result = solve({ profile: predicted, headroom: 1.3, compliance: [], cost: { maxHourlyUsd: 5, maxMonthlyUsd: 4000 }, region: 'us-east-1', constraints: [{ kind: 'noBurstable' }] });
+  const result = solve({
+    profile: predicted,
+    headroom: 1.3,
+    compliance: [],
+    cost: { maxHourlyUsd: 5, maxMonthlyUsd: 4000 },
+    region: 'us-east-1',
+    constraints: [{ kind: 'noBurstable' }],
+  });
   if (!result.ok) throw new Error('expected proposals');
   const agreed = result.proposals[0]!;
 

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { profileFromStructured } from '../../../src/negotiation/capacity';
-import { dominates, enumerate, paretoFront, reviseProposal, solve, type Candidate, type Requirements } from '../../../src/negotiation/solver';
+import {
+  dominates,
+  enumerate,
+  paretoFront,
+  reviseProposal,
+  solve,
+  type Candidate,
+  type Requirements,
+} from '../../../src/negotiation/solver';
 
 const webShop = (over: Partial<Requirements> = {}): Requirements => ({
   profile: profileFromStructured({ role: 'web-server', requestsPerSecond: 200, datasetGb: 50 }),
@@ -14,8 +22,15 @@ const webShop = (over: Partial<Requirements> = {}): Requirements => ({
 
 /** The definition, checked pair by pair: nothing dominates a member, and of equal members the first key stays. */
 function bruteForceFront(candidates: Candidate[]): Set<string> {
-  const same = (a: Candidate, b: Candidate) => !dominates(a, b) && !dominates(b, a) && a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
-  return new Set(candidates.filter((c) => !candidates.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key)))).map((c) => c.key));
+  const same = (a: Candidate, b: Candidate) =>
+    !dominates(a, b) &&
+    !dominates(b, a) &&
+    a.monthlyUsd === b.monthlyUsd &&
+    a.security.rank === b.security.rank &&
+    JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
+  return new Set(
+    candidates.filter((c) => !candidates.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key)))).map((c) => c.key),
+  );
 }
 
 describe('constraint solver', () => {
@@ -41,7 +56,11 @@ describe('constraint solver', () => {
           region: fc.constantFrom('us-east-1', 'eu-west-1'),
         }),
         ({ role, rps, data, region }) => {
-          const req = webShop({ profile: profileFromStructured({ role: role as never, requestsPerSecond: rps, datasetGb: data }), region, cost: { maxHourlyUsd: 50, maxMonthlyUsd: 30000 } });
+          const req = webShop({
+            profile: profileFromStructured({ role: role as never, requestsPerSecond: rps, datasetGb: data }),
+            region,
+            cost: { maxHourlyUsd: 50, maxMonthlyUsd: 30000 },
+          });
           const feasible = enumerate(req).filter((c) => c.region === region && c.headroom >= 1.3);
           expect(new Set(paretoFront(feasible).map((c) => c.key))).toEqual(bruteForceFront(feasible));
         },
@@ -59,7 +78,9 @@ describe('constraint solver', () => {
       for (let j = 0; j < i; j++) {
         const a = ps[i]!;
         const b = ps[j]!;
-        expect(a.family !== b.family || a.storage.kind !== b.storage.kind || a.costBand !== b.costBand || a.security.level !== b.security.level).toBe(true);
+        expect(
+          a.family !== b.family || a.storage.kind !== b.storage.kind || a.costBand !== b.costBand || a.security.level !== b.security.level,
+        ).toBe(true);
       }
     }
     expect(ps[0]!.monthlyUsd).toBe(Math.min(...ps.map((p) => p.monthlyUsd)));
@@ -67,7 +88,12 @@ describe('constraint solver', () => {
   });
 
   it('applies compliance, user constraints and rejected configurations', () => {
-    const result = solve(webShop({ compliance: ['pci-dss'], constraints: [{ kind: 'region', region: 'eu-west-1' }, { kind: 'noBurstable' }, { kind: 'minIops', iops: 3000 }] }));
+    const result = solve(
+      webShop({
+        compliance: ['pci-dss'],
+        constraints: [{ kind: 'region', region: 'eu-west-1' }, { kind: 'noBurstable' }, { kind: 'minIops', iops: 3000 }],
+      }),
+    );
     if (!result.ok) throw new Error('expected proposals');
     for (const p of result.proposals) {
       expect(p.region).toBe('eu-west-1');
@@ -76,13 +102,31 @@ describe('constraint solver', () => {
       expect(p.security.encryption).toBe('kms');
     }
     const first = result.proposals[0]!;
-    const again = solve(webShop({ compliance: ['pci-dss'], constraints: [{ kind: 'region', region: 'eu-west-1' }, { kind: 'noBurstable' }, { kind: 'minIops', iops: 3000 }, { kind: 'exclude', keys: [first.key] }] }));
+    const again = solve(
+      webShop({
+        compliance: ['pci-dss'],
+        constraints: [
+          { kind: 'region', region: 'eu-west-1' },
+          { kind: 'noBurstable' },
+          { kind: 'minIops', iops: 3000 },
+          { kind: 'exclude', keys: [first.key] },
+        ],
+      }),
+    );
     if (!again.ok) throw new Error('expected proposals');
     expect(again.proposals.map((p) => p.key)).not.toContain(first.key);
   });
 
   it('names a minimal conflicting set and the nearest relaxations when nothing fits', () => {
-    const result = solve(webShop({ constraints: [{ kind: 'maxMonthlyUsd', usd: 20 }, { kind: 'arch', arch: 'arm64' }, { kind: 'minIops', iops: 100 }] }));
+    const result = solve(
+      webShop({
+        constraints: [
+          { kind: 'maxMonthlyUsd', usd: 20 },
+          { kind: 'arch', arch: 'arm64' },
+          { kind: 'minIops', iops: 100 },
+        ],
+      }),
+    );
     if (result.ok) throw new Error('expected a conflict');
     // The capacity need and the $20 cap conflict on their own; arch and IOPS are innocent.
     expect(result.conflict.constraints.map((c) => c.id).sort()).toEqual(['capacity.cpu', 'user.0.maxMonthlyUsd']);

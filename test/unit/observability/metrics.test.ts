@@ -11,7 +11,9 @@ describe('Mosaic metrics', () => {
     metrics.handlerCall('provision-bucket@2', 12);
     metrics.handlerCall('provision-bucket@2', 30, { type: 'ProviderRejected' });
     expect(await value('mosaic_handler_latency_seconds', { handler: 'provision-bucket', version: '2', result: 'succeeded' })).toBeDefined();
-    expect(await value('mosaic_handler_errors_total', { handler: 'provision-bucket', version: '2', error_type: 'ProviderRejected' })).toBe(1);
+    expect(await value('mosaic_handler_errors_total', { handler: 'provision-bucket', version: '2', error_type: 'ProviderRejected' })).toBe(
+      1,
+    );
   });
 
   it('keeps one series for the model version in force per kind', async () => {

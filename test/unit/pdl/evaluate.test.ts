@@ -5,7 +5,6 @@ import { context, EXAMPLE, metrics, policyYaml } from './fixtures';
 const compiled = (...texts: string[]) => texts.map((t) => compilePolicy(parsePolicy(t)));
 const stage = (e: Evaluation, name: string) => e.stages.find((s) => s.name === name)!;
 
-
 describe('evaluate', () => {
   it('allows the candidates of each stage', () => {
     const e = evaluate(compiled(EXAMPLE), context());
@@ -20,8 +19,14 @@ describe('evaluate', () => {
   });
 
   it('requires a handler when its condition holds, adding it to the allowed set', () => {
-    const pci = evaluate(compiled(EXAMPLE), context({ request: { security: { classification: 'pci', compliance: [], networkExposure: 'private' } } }));
-    expect(stage(pci, 'secure')).toMatchObject({ required: ['encrypt-at-rest@1'], allowed: ['attach-network-policy@1', 'encrypt-at-rest@1'] });
+    const pci = evaluate(
+      compiled(EXAMPLE),
+      context({ request: { security: { classification: 'pci', compliance: [], networkExposure: 'private' } } }),
+    );
+    expect(stage(pci, 'secure')).toMatchObject({
+      required: ['encrypt-at-rest@1'],
+      allowed: ['attach-network-policy@1', 'encrypt-at-rest@1'],
+    });
     expect(stage(evaluate(compiled(EXAMPLE), context()), 'secure').required).toEqual([]);
   });
 
@@ -39,7 +44,9 @@ describe('evaluate', () => {
         },
       ],
     });
-    expect(stage(evaluate(compiled(text), context({ system: { cpu: 0.9 } })), 'provision').preferences).toEqual([{ handler: 'rds@1', weight: 1.5 }]);
+    expect(stage(evaluate(compiled(text), context({ system: { cpu: 0.9 } })), 'provision').preferences).toEqual([
+      { handler: 'rds@1', weight: 1.5 },
+    ]);
     expect(stage(evaluate(compiled(text), context({ system: { cpu: 0.1 } })), 'provision').preferences).toEqual([
       { handler: 'rds@1', weight: 0.5 },
       { handler: 'postgres-local@2', weight: 2 },
@@ -47,7 +54,9 @@ describe('evaluate', () => {
   });
 
   it('expands handler@* to every version the context knows', () => {
-    const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['postgres-local@*'], forbid: [{ handlers: ['postgres-local@2'] }] }] });
+    const text = policyYaml('p', {
+      stages: [{ name: 'provision', candidates: ['postgres-local@*'], forbid: [{ handlers: ['postgres-local@2'] }] }],
+    });
     expect(stage(evaluate(compiled(text), context()), 'provision').allowed).toEqual(['postgres-local@3']);
   });
 
@@ -83,8 +92,12 @@ describe('evaluate', () => {
   });
 
   it('raises PolicyConflict naming both policies when one requires what the other forbids', () => {
-    const a = policyYaml('requires-rds', { stages: [{ name: 'provision', candidates: ['postgres-local@2'], require: [{ handlers: ['rds@1'] }] }] });
-    const b = policyYaml('forbids-rds', { stages: [{ name: 'provision', candidates: ['postgres-local@2'], forbid: [{ handlers: ['rds@1'] }] }] });
+    const a = policyYaml('requires-rds', {
+      stages: [{ name: 'provision', candidates: ['postgres-local@2'], require: [{ handlers: ['rds@1'] }] }],
+    });
+    const b = policyYaml('forbids-rds', {
+      stages: [{ name: 'provision', candidates: ['postgres-local@2'], forbid: [{ handlers: ['rds@1'] }] }],
+    });
     const err = pdlErrorOf(() => evaluate(compiled(a, b), context()));
     expect(err.type).toBe('PolicyConflict');
     expect(err.message).toContain('requires-rds');
@@ -112,7 +125,9 @@ describe('evaluate', () => {
       compiled(policyYaml('p', { stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when, handlers: ['rds@1'] }] }] }));
     const err = pdlErrorOf(() => evaluate(guarded('request.spec.sizeGb > 100'), context()));
     expect(err.type).toBe('PdlEvaluationError');
-    expect(err.message).toContain('policy p, stage provision, forbid[0]: `request.spec.sizeGb > 100` failed on this request: No such key: sizeGb');
+    expect(err.message).toContain(
+      'policy p, stage provision, forbid[0]: `request.spec.sizeGb > 100` failed on this request: No such key: sizeGb',
+    );
     expect(err.message).toContain('has(request.spec.size)');
     const wrongType = pdlErrorOf(() => evaluate(guarded('request.spec.sizeGb > 100'), context({ request: { spec: { sizeGb: 'big' } } })));
     expect(wrongType.message).toContain('no such overload');

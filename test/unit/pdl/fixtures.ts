@@ -5,7 +5,13 @@ import type { PolicyContext } from '../../../src/pdl';
 
 export const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../../../examples/policies/databases-eu.yaml'), 'utf8');
 
-export function context(overrides: { request?: Partial<PolicyContext['request']>; system?: Partial<PolicyContext['system']>; handlers?: PolicyContext['handlers'] } = {}): PolicyContext {
+export function context(
+  overrides: {
+    request?: Partial<PolicyContext['request']>;
+    system?: Partial<PolicyContext['system']>;
+    handlers?: PolicyContext['handlers'];
+  } = {},
+): PolicyContext {
   return {
     request: {
       user: 'alice',
@@ -35,6 +41,11 @@ export function policyYaml(name: string, spec: Record<string, unknown>, version 
     apiVersion: 'mosaic/v1',
     kind: 'CompositionPolicy',
     metadata: { name, version },
-    spec: { match: 'request.resourceType == "database"', priority: 10, stages: [{ name: 'provision', candidates: ['postgres-local@2'] }], ...spec },
+    spec: {
+      match: 'request.resourceType == "database"',
+      priority: 10,
+      stages: [{ name: 'provision', candidates: ['postgres-local@2'] }],
+      ...spec,
+    },
   });
 }

@@ -19,7 +19,10 @@ describe('PDL under random and mutated input', () => {
   });
 
   it('random YAML values', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => parsesOrPdlError(stringify(value))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => parsesOrPdlError(stringify(value))),
+      { numRuns: 300 },
+    );
   });
 
   it('the example with a slice replaced by random characters', () => {
@@ -32,7 +35,15 @@ describe('PDL under random and mutated input', () => {
   });
 
   it('the example with one field set to a random value', () => {
-    const paths = [['metadata', 'version'], ['spec', 'priority'], ['spec', 'match'], ['spec', 'stages'], ['spec', 'stages', 1, 'candidates'], ['spec', 'stages', 1, 'forbid', 0, 'when'], ['kind']];
+    const paths = [
+      ['metadata', 'version'],
+      ['spec', 'priority'],
+      ['spec', 'match'],
+      ['spec', 'stages'],
+      ['spec', 'stages', 1, 'candidates'],
+      ['spec', 'stages', 1, 'forbid', 0, 'when'],
+      ['kind'],
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 3 }), (path, value) => {
         const doc = parsePolicy(EXAMPLE) as unknown as Record<string, unknown>;
@@ -61,7 +72,14 @@ describe('PDL under random and mutated input', () => {
     const text = fc.string({ maxLength: 12 });
     const unit = fc.double({ min: 0, max: 1, noNaN: true });
     const amount = fc.double({ min: 0, max: 1e6, noNaN: true });
-    const metrics = fc.record({ latencyP50Ms: amount, latencyP95Ms: amount, errorRate: unit, calls: amount, cpuMs: amount, memoryMb: amount });
+    const metrics = fc.record({
+      latencyP50Ms: amount,
+      latencyP95Ms: amount,
+      errorRate: unit,
+      calls: amount,
+      cpuMs: amount,
+      memoryMb: amount,
+    });
     const context: fc.Arbitrary<PolicyContext> = fc.record({
       request: fc.record({
         user: text,
@@ -69,7 +87,11 @@ describe('PDL under random and mutated input', () => {
         region: fc.constantFrom('eu-west-1', 'eu-central-1', 'us-east-1', ''),
         resourceType: fc.constantFrom('database', 'bucket'),
         spec: fc.dictionary(fc.constantFrom('sizeGb', 'tier', 'engine'), fc.jsonValue({ maxDepth: 2 })),
-        security: fc.record({ classification: fc.constantFrom('pci', 'hipaa', 'internal'), compliance: fc.array(fc.constantFrom('pci-dss', 'gdpr')), networkExposure: text }),
+        security: fc.record({
+          classification: fc.constantFrom('pci', 'hipaa', 'internal'),
+          compliance: fc.array(fc.constantFrom('pci-dss', 'gdpr')),
+          networkExposure: text,
+        }),
       }),
       system: fc.record({ cpu: unit, memory: unit, network: unit }),
       handlers: fc.dictionary(fc.constantFrom('rds@1', 'rds@2', 'postgres-local@2', 'postgres-local@3'), metrics),

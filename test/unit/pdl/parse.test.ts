@@ -89,7 +89,9 @@ describe('parsePolicy', () => {
   });
 
   it('rejects an unknown context field, naming it and pointing at it', () => {
-    const text = policyYaml('p', { stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when: 'system.cpux > 0.5', handlers: ['rds@1'] }] }] });
+    const text = policyYaml('p', {
+      stages: [{ name: 'provision', candidates: ['rds@1'], forbid: [{ when: 'system.cpux > 0.5', handlers: ['rds@1'] }] }],
+    });
     const err = parseError(text);
     expect(err.type).toBe('PdlExpressionError');
     expect(err.path).toEqual(['spec', 'stages', 0, 'forbid', 0, 'when']);

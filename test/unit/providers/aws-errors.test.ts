@@ -6,9 +6,12 @@ import { ProviderRejected, ProviderUnavailable } from '../../../src/providers/er
 
 // What the SDK throws for an error a service answered: modeled errors have
 // their own classes, the rest are the service's base exception named by the code.
-const s3 = (name: string, httpStatusCode: number) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says S3` });
-const ec2 = (name: string, httpStatusCode: number) => new EC2ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says EC2` });
-const kms = (name: string, httpStatusCode: number) => new KMSServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says KMS` });
+const s3 = (name: string, httpStatusCode: number) =>
+  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says S3` });
+const ec2 = (name: string, httpStatusCode: number) =>
+  new EC2ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says EC2` });
+const kms = (name: string, httpStatusCode: number) =>
+  new KMSServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: `${name} says KMS` });
 
 describe('toProviderError', () => {
   it.each([
@@ -45,7 +48,9 @@ describe('toProviderError', () => {
 
   it('names the operation, the resource and what AWS said', () => {
     const mapped = toProviderError(ec2('InvalidParameterValue', 400), 'RunInstances', 'instance api (ami-1)') as ProviderRejected;
-    expect(mapped.message).toBe('aws RunInstances of instance api (ami-1) was rejected (InvalidParameterValue, HTTP 400): InvalidParameterValue says EC2');
+    expect(mapped.message).toBe(
+      'aws RunInstances of instance api (ami-1) was rejected (InvalidParameterValue, HTTP 400): InvalidParameterValue says EC2',
+    );
     expect(mapped.fault).toEqual({
       provider: 'aws',
       operation: 'RunInstances',

@@ -38,8 +38,24 @@ describe('capturing a live local host', () => {
     const progress: number[] = [];
     const resources = await captureLocalHost(host(), '/var/app', (n) => progress.push(n));
     expect(resources.filter((r) => r.kind === 'file')).toEqual([
-      { kind: 'file', path: '/var/app/blob.bin', hash: hash('\u0000\u0001\u0002\u0003'), size: 4, mode: expect.any(Number), origin: fs.realpathSync(path.join(root, 'var/app/blob.bin')), dependsOn: [] },
-      { kind: 'file', path: '/var/app/conf/app.conf', hash: hash('port=18080\n'), size: 11, mode: expect.any(Number), content: 'port=18080\n', dependsOn: [] },
+      {
+        kind: 'file',
+        path: '/var/app/blob.bin',
+        hash: hash('\u0000\u0001\u0002\u0003'),
+        size: 4,
+        mode: expect.any(Number),
+        origin: fs.realpathSync(path.join(root, 'var/app/blob.bin')),
+        dependsOn: [],
+      },
+      {
+        kind: 'file',
+        path: '/var/app/conf/app.conf',
+        hash: hash('port=18080\n'),
+        size: 11,
+        mode: expect.any(Number),
+        content: 'port=18080\n',
+        dependsOn: [],
+      },
     ]);
     expect(resources.filter((r) => r.kind !== 'file').map((r) => r.kind)).toEqual(['service', 'port']);
     expect(progress.at(-1)).toBe(2);
@@ -53,12 +69,16 @@ describe('capturing a live local host', () => {
 
   it('refuses a path outside the allowed paths, by .. or by name', async () => {
     await expect(captureLocalHost(host(), '/var/app/../../etc')).rejects.toThrow(PathOutsideRoots);
-    await expect(captureLocalHost(host(), '/etc')).rejects.toThrow('path /etc is outside what host production_server_1 allows (/var/app); use one of those paths or a path below one');
+    await expect(captureLocalHost(host(), '/etc')).rejects.toThrow(
+      'path /etc is outside what host production_server_1 allows (/var/app); use one of those paths or a path below one',
+    );
   });
 
   it('refuses a symlink that escapes, inside the tree or as the path itself', async () => {
     fs.symlinkSync(path.join(outside, 'secret'), path.join(root, 'var/app/escape'));
-    await expect(captureLocalHost(host(), '/var/app')).rejects.toThrow(/\/var\/app\/escape on host production_server_1 is a symlink to .*, outside \/var\/app/);
+    await expect(captureLocalHost(host(), '/var/app')).rejects.toThrow(
+      /\/var\/app\/escape on host production_server_1 is a symlink to .*, outside \/var\/app/,
+    );
     fs.rmSync(path.join(root, 'var/app/escape'));
     fs.symlinkSync(outside, path.join(root, 'var/app/sub'));
     await expect(captureLocalHost(host(), '/var/app/sub')).rejects.toThrow(/leads through a symlink outside \/var\/app/);

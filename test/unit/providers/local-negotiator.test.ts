@@ -25,6 +25,8 @@ describe("the local provider's side of a negotiation", () => {
   it('renames a file beside itself, as any source accepts', async () => {
     const file = resourceSchema.parse({ kind: 'file', path: '/var/app/app.conf', hash: 'a'.repeat(64), size: 1 });
     const source = { index: 0, label: 'template_a', type: 'template' as const, priority: 1, tags: [] };
-    expect(await localHostNegotiator.alternatives({ source, resource: file, taken: () => false })).toEqual([{ ...file, path: '/var/app/app.conf.template_a' }]);
+    expect(await localHostNegotiator.alternatives({ source, resource: file, taken: () => false })).toEqual([
+      { ...file, path: '/var/app/app.conf.template_a' },
+    ]);
   });
 });

@@ -5,7 +5,10 @@ import { PayloadEncryptionCodec } from '../../../src/security/payload-codec';
 
 const TOKEN = 'viewer-token-0123456789';
 const UI = 'http://localhost:8233';
-const keys = [{ id: 'k2', key: randomBytes(32) }, { id: 'k1', key: randomBytes(32) }];
+const keys = [
+  { id: 'k2', key: randomBytes(32) },
+  { id: 'k1', key: randomBytes(32) },
+];
 
 /** The JSON form of payloads the Web UI posts. */
 const json = (payloads: Payload[]) => ({
@@ -21,7 +24,9 @@ describe('the codec server the Web UI calls', () => {
 
   beforeAll(async () => {
     server = await serveCodec({ host: '127.0.0.1', port: 0, keys, token: TOKEN, uiOrigin: UI });
-    [sealed] = await new PayloadEncryptionCodec(keys.slice(1)).encode([defaultPayloadConverter.toPayload({ account: 'acme', name: 'orders' })]) as [Payload];
+    [sealed] = (await new PayloadEncryptionCodec(keys.slice(1)).encode([
+      defaultPayloadConverter.toPayload({ account: 'acme', name: 'orders' }),
+    ])) as [Payload];
   });
 
   afterAll(() => server.close());
@@ -76,7 +81,14 @@ describe('the codec server the Web UI calls', () => {
 
   it('answers the preflight for the UI origin only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' } });
+      fetch(`${server.url}/decode`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
+      });
     const ui = await preflight(UI);
     expect(ui.status).toBe(204);
     expect(ui.headers.get('access-control-allow-origin')).toBe(UI);
@@ -95,7 +107,10 @@ describe('the codec server the Web UI calls', () => {
     const tampered = await post('/decode', { payloads: [{ ...body.payloads[0], data: data.toString('base64') }] }, bearer);
     expect(tampered.status).toBe(422);
     expect(await tampered.json()).toMatchObject({ type: 'PayloadTampered' });
-    const unknown = { ...body.payloads[0], metadata: { ...body.payloads[0]!.metadata, 'encryption-key-id': Buffer.from('k0').toString('base64') } };
+    const unknown = {
+      ...body.payloads[0],
+      metadata: { ...body.payloads[0]!.metadata, 'encryption-key-id': Buffer.from('k0').toString('base64') },
+    };
     const res = await post('/decode', { payloads: [unknown] }, bearer);
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ type: 'PayloadKeyUnknown', error: expect.stringContaining('MOSAIC_PAYLOAD_KEYS') });

@@ -96,7 +96,10 @@ describe('MOSAIC_PAYLOAD_KEYS', () => {
     expect(loadConfig({}).payloadKeys).toEqual([]);
     const [a, b] = [b64(), b64()];
     const keys = loadConfig({ MOSAIC_PAYLOAD_KEYS: `k2:${a}, k1:${b}` }).payloadKeys;
-    expect(keys.map((k) => [k.id, k.key.toString('base64')])).toEqual([['k2', a], ['k1', b]]);
+    expect(keys.map((k) => [k.id, k.key.toString('base64')])).toEqual([
+      ['k2', a],
+      ['k1', b],
+    ]);
   });
 
   it.each([

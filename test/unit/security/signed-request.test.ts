@@ -22,7 +22,8 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
   };
 }
 
-const request = (key = author, at = now, nonce = 'n-1') => createSignedRequest('policy.apply', payload, key.privateKeyPem, { now: at, nonce });
+const request = (key = author, at = now, nonce = 'n-1') =>
+  createSignedRequest('policy.apply', payload, key.privateKeyPem, { now: at, nonce });
 const errorOf = (req: SignedRequest, body: unknown = payload, opts = options()) => {
   try {
     verifySignedRequest(req, body, opts);
@@ -90,7 +91,10 @@ describe('roles', () => {
   it('lets admins do everything and viewers only read the audit trail', () => {
     expect(authorize('admin', 'role.grant').allowed).toBe(true);
     expect(authorize('policy-author', 'policy.apply').allowed).toBe(true);
-    expect(authorize('policy-author', 'role.grant')).toEqual({ allowed: false, reason: 'role policy-author may not role.grant; roles that may: admin' });
+    expect(authorize('policy-author', 'role.grant')).toEqual({
+      allowed: false,
+      reason: 'role policy-author may not role.grant; roles that may: admin',
+    });
     expect(authorize('operator', 'policy.apply').allowed).toBe(false);
     expect(authorize('operator', 'handler.rollback').allowed).toBe(true);
     expect(authorize('viewer', 'policy.activate').allowed).toBe(false);

@@ -12,7 +12,13 @@ beforeAll(async () => {
   solver = (await highsLoader()) as unknown as MilpSolver;
 });
 
-const options = (extra: Partial<AgentOptions> = {}): AgentOptions => ({ limits: {}, metrics: {}, negotiatorFor: () => declaredNegotiator, solver, ...extra });
+const options = (extra: Partial<AgentOptions> = {}): AgentOptions => ({
+  limits: {},
+  metrics: {},
+  negotiatorFor: () => declaredNegotiator,
+  solver,
+  ...extra,
+});
 const find = (r: { resources: { source: string; resource: { kind: string } }[] }, key: string) =>
   r.resources.find((p) => keyOf(p.resource as never) === key);
 
@@ -21,18 +27,36 @@ describe('the AI_AGENT negotiation agent', () => {
   const live = source(1, 'production_server_1', 2, 'live');
 
   it('gives a contested port to the stronger source and moves the loser to a port its provider offers, rewriting references', async () => {
-    const web: ResourceInput = { kind: 'service', name: 'web', ports: [8080], env: { PUBLIC_URL: 'http://127.0.0.1:8080/app' }, healthCheck: { port: 8080, path: '/' } };
+    const web: ResourceInput = {
+      kind: 'service',
+      name: 'web',
+      ports: [8080],
+      env: { PUBLIC_URL: 'http://127.0.0.1:8080/app' },
+      healthCheck: { port: 8080, path: '/' },
+    };
     const agent = new NegotiationAgent(
       [
-        snapshot(a, [web, { kind: 'port', number: 8080, service: 'web' }, file('/etc/web.conf', 'listen 8080\nversion 1.8080.2\n', { dependsOn: ['port:8080/tcp'] })]),
-        snapshot(live, [{ kind: 'service', name: 'api', ports: [8080] }, { kind: 'port', number: 8080, service: 'api' }, { kind: 'port', number: 8081, service: 'metrics' }]),
+        snapshot(a, [
+          web,
+          { kind: 'port', number: 8080, service: 'web' },
+          file('/etc/web.conf', 'listen 8080\nversion 1.8080.2\n', { dependsOn: ['port:8080/tcp'] }),
+        ]),
+        snapshot(live, [
+          { kind: 'service', name: 'api', ports: [8080] },
+          { kind: 'port', number: 8080, service: 'api' },
+          { kind: 'port', number: 8081, service: 'metrics' },
+        ]),
       ],
       options(),
     );
     const r = await agent.resolve();
     expect(find(r, 'port:8080/tcp')!.source).toBe('production_server_1');
     expect(find(r, 'port:8082/tcp')).toMatchObject({ source: 'template_a', resource: { service: 'web' } });
-    expect(find(r, 'service:web')!.resource).toMatchObject({ ports: [8082], env: { PUBLIC_URL: 'http://127.0.0.1:8082/app' }, healthCheck: { port: 8082 } });
+    expect(find(r, 'service:web')!.resource).toMatchObject({
+      ports: [8082],
+      env: { PUBLIC_URL: 'http://127.0.0.1:8082/app' },
+      healthCheck: { port: 8082 },
+    });
     // Only the port is rewritten, not digits that merely contain it.
     const conf = find(r, 'file:/etc/web.conf')!.resource as unknown as { content: string; hash: string };
     expect(conf.content).toBe('listen 8082\nversion 1.8080.2\n');
@@ -41,7 +65,9 @@ describe('the AI_AGENT negotiation agent', () => {
     expect(decision.winner).toBe('production_server_1');
     expect(decision.adjusted[0]).toMatchObject({ source: 'template_a', to: { number: 8082 } });
     expect(decision.adjusted[0]!.rewrote.sort()).toEqual(['file:/etc/web.conf', 'service:web']);
-    expect(decision.rule).toMatch(/^AI_AGENT score: production_server_1 3\.30 \(priority 2, 1 dependent, predicted health 0\.80 from prior\) over template_a 2\.59 \(priority 1, 2 dependents/);
+    expect(decision.rule).toMatch(
+      /^AI_AGENT score: production_server_1 3\.30 \(priority 2, 1 dependent, predicted health 0\.80 from prior\) over template_a 2\.59 \(priority 1, 2 dependents/,
+    );
   });
 
   it('asks the losing source, not the winner, and discards when its provider offers nothing', async () => {
@@ -65,20 +91,33 @@ describe('the AI_AGENT negotiation agent', () => {
     const left = snapshot(a, [{ kind: 'env', name: 'MODE', value: 'blue' }]);
     const right = snapshot(live, [{ kind: 'env', name: 'MODE', value: 'green' }]);
     const agent = new NegotiationAgent([left, right], options());
-    const allocation = await agent.resolveConflict({ source: a, resource: left.resources[0]! }, { source: live, resource: right.resources[0]! });
+    const allocation = await agent.resolveConflict(
+      { source: a, resource: left.resources[0]! },
+      { source: live, resource: right.resources[0]! },
+    );
     expect(allocation.granted.source.label).toBe('production_server_1');
     expect(allocation.discarded!.source.label).toBe('template_a');
   });
 
   it("brings a winner's dependencies with it: a resource many others need outweighs a higher priority", async () => {
     const b = source(1, 'template_b', 2);
-    const needsWeb = Array.from({ length: 15 }, (_, i): ResourceInput => ({ kind: 'env', name: `WEB_${i}`, value: 'x', dependsOn: ['service:web'] }));
+    const needsWeb = Array.from({ length: 15 }, (_, i): ResourceInput => ({
+      kind: 'env',
+      name: `WEB_${i}`,
+      value: 'x',
+      dependsOn: ['service:web'],
+    }));
     const r = await new NegotiationAgent(
-      [snapshot(a, [{ kind: 'service', name: 'web', dependsOn: ['file:/etc/web.conf'] }, file('/etc/web.conf', 'a'), ...needsWeb]), snapshot(b, [file('/etc/web.conf', 'b')])],
+      [
+        snapshot(a, [{ kind: 'service', name: 'web', dependsOn: ['file:/etc/web.conf'] }, file('/etc/web.conf', 'a'), ...needsWeb]),
+        snapshot(b, [file('/etc/web.conf', 'b')]),
+      ],
       options(),
     ).resolve();
     expect(find(r, 'file:/etc/web.conf')!.source).toBe('template_a');
-    expect(r.decisions[0]!.rule).toMatch(/^AI_AGENT score: template_a 3\.84 \(priority 1, 16 dependents, .*\) over template_b 2\.80 \(priority 2, 0 dependents/);
+    expect(r.decisions[0]!.rule).toMatch(
+      /^AI_AGENT score: template_a 3\.84 \(priority 1, 16 dependents, .*\) over template_b 2\.80 \(priority 2, 0 dependents/,
+    );
   });
 
   it("re-points a loser's dependents to the winner's resource, and drops what needed a port it lost for good", async () => {
@@ -91,7 +130,10 @@ describe('the AI_AGENT negotiation agent', () => {
           { kind: 'env', name: 'MODE', value: 'blue' },
           { kind: 'env', name: 'WEB_URL', value: 'http://web', dependsOn: ['service:web'] },
         ]),
-        snapshot(live, [{ kind: 'port', number: 8080, service: 'api' }, { kind: 'env', name: 'MODE', value: 'green' }]),
+        snapshot(live, [
+          { kind: 'port', number: 8080, service: 'api' },
+          { kind: 'env', name: 'MODE', value: 'green' },
+        ]),
       ],
       options({ negotiatorFor: () => none }),
     ).resolve();
@@ -99,8 +141,16 @@ describe('the AI_AGENT negotiation agent', () => {
     expect(find(r, 'service:web')).toBeUndefined();
     expect(r.dropped).toEqual(
       expect.arrayContaining([
-        { source: 'template_a', key: 'service:web', reason: 'needs port:8080/tcp, which went to production_server_1, and its provider offered no other port' },
-        { source: 'template_a', key: 'env:WEB_URL', reason: 'needs port:8080/tcp, which went to production_server_1, and its provider offered no other port' },
+        {
+          source: 'template_a',
+          key: 'service:web',
+          reason: 'needs port:8080/tcp, which went to production_server_1, and its provider offered no other port',
+        },
+        {
+          source: 'template_a',
+          key: 'env:WEB_URL',
+          reason: 'needs port:8080/tcp, which went to production_server_1, and its provider offered no other port',
+        },
       ]),
     );
   });
@@ -127,7 +177,9 @@ describe('the AI_AGENT negotiation agent', () => {
     expect(find(r, 'service:batch')).toBeUndefined();
     expect(r.dropped.map((d) => d.key).sort()).toEqual(['env:BATCH_URL', 'service:batch']);
     expect(r.totals).toMatchObject({ cpu: 8 });
-    expect(r.explanation.some((l) => l.startsWith('optimiser: service:web of template_a runs at 2 cores/4GB instead of 5 cores/8GB'))).toBe(true);
+    expect(r.explanation.some((l) => l.startsWith('optimiser: service:web of template_a runs at 2 cores/4GB instead of 5 cores/8GB'))).toBe(
+      true,
+    );
     expect(r.decisions.find((d) => d.key === 'service:web + service:api')).toMatchObject({
       kind: 'capacity',
       rule: 'AI_AGENT optimiser: both fit at the sizes chosen',
@@ -136,13 +188,24 @@ describe('the AI_AGENT negotiation agent', () => {
   });
 
   it('refuses when the required services cannot fit whatever is dropped, saying what they need', async () => {
-    const agent = new NegotiationAgent([snapshot(a, [{ kind: 'service', name: 'web', cpu: '12 cores', memory: '2GB', tiers: [{ name: 's', cpu: '10 cores', memory: '1GB' }] }])], options({ limits: { cpu: 8 } }));
+    const agent = new NegotiationAgent(
+      [
+        snapshot(a, [
+          { kind: 'service', name: 'web', cpu: '12 cores', memory: '2GB', tiers: [{ name: 's', cpu: '10 cores', memory: '1GB' }] },
+        ]),
+      ],
+      options({ limits: { cpu: 8 } }),
+    );
     await expect(agent.resolve()).rejects.toThrow(LimitsUnsatisfiable);
     await expect(agent.resolve()).rejects.toThrow(/at their smallest they need 10 cores/);
   });
 
   it('learns from earlier outcomes: a service that used little CPU runs at a smaller tier', async () => {
-    const make = () => [snapshot(a, [{ kind: 'service', name: 'web', cpu: '4 cores', memory: '4GB', tiers: [{ name: 'small', cpu: '1 core', memory: '1GB' }] }])];
+    const make = () => [
+      snapshot(a, [
+        { kind: 'service', name: 'web', cpu: '4 cores', memory: '4GB', tiers: [{ name: 'small', cpu: '1 core', memory: '1GB' }] },
+      ]),
+    ];
     const prior = await new NegotiationAgent(make(), options()).resolve();
     expect(find(prior, 'service:web')!.resource).toMatchObject({ cpu: 4 });
     const metrics = learnMetrics(Array.from({ length: 20 }, () => ({ key: 'service:web', healthy: true, cpuUse: 0.1 })));

@@ -87,21 +87,37 @@ describe('the snapshot manifest', () => {
     ['100B', 100],
   ])('reads %s as %d bytes', (text, bytes) => expect(parseBytes(text)).toBe(bytes));
 
-  it.each(['32G', '32gb', '32Mb', '32MIB', 'lots', '-1GB', '1e3GB'])('refuses the byte size %s', (text) => expect(parseBytes(text)).toBeUndefined());
+  it.each(['32G', '32gb', '32Mb', '32MIB', 'lots', '-1GB', '1e3GB'])('refuses the byte size %s', (text) =>
+    expect(parseBytes(text)).toBeUndefined(),
+  );
 
   it('names the field and the accepted forms for a bad unit', () => {
     const message = invalid({ ...JSON.parse(SPEC_EXAMPLE), resource_limits: { memory: '32 gigs' } });
     expect(message).toMatch(/^resource_limits\.memory: expected .*"32GB" or "512MiB"/);
-    expect(invalid({ ...JSON.parse(SPEC_EXAMPLE), resource_limits: { cpu: '8 CPUs please' } })).toMatch(/^resource_limits\.cpu: expected .*"8 cores"/);
+    expect(invalid({ ...JSON.parse(SPEC_EXAMPLE), resource_limits: { cpu: '8 CPUs please' } })).toMatch(
+      /^resource_limits\.cpu: expected .*"8 cores"/,
+    );
   });
 
   it('names the source and the field for bad sources', () => {
     const m = JSON.parse(SPEC_EXAMPLE);
     expect(invalid({ ...m, sources: [{ type: 'live', host: 'h1' }] })).toMatch(/^sources\[0\]\.path: /);
-    expect(invalid({ ...m, sources: [{ type: 'template', id: 'a', priority: 1.5 }] })).toMatch(/^sources\[0\]\.priority: expected an integer/);
+    expect(invalid({ ...m, sources: [{ type: 'template', id: 'a', priority: 1.5 }] })).toMatch(
+      /^sources\[0\]\.priority: expected an integer/,
+    );
     expect(invalid({ ...m, sources: [{ type: 'bucket', id: 'a' }] })).toMatch(/^sources\[0\]\.type: expected type "template"/);
-    expect(invalid({ ...m, sources: [{ type: 'template', id: 'a' }, { type: 'template', id: 'a' }] })).toBe('sources[1]: repeats sources[0]; name each source once');
-    expect(invalid({ ...m, conflict_resolution: 'RANDOM' })).toMatch(/^conflict_resolution: expected one of AI_AGENT, LAST_WIN, FIRST_WIN, PRIORITY/);
+    expect(
+      invalid({
+        ...m,
+        sources: [
+          { type: 'template', id: 'a' },
+          { type: 'template', id: 'a' },
+        ],
+      }),
+    ).toBe('sources[1]: repeats sources[0]; name each source once');
+    expect(invalid({ ...m, conflict_resolution: 'RANDOM' })).toMatch(
+      /^conflict_resolution: expected one of AI_AGENT, LAST_WIN, FIRST_WIN, PRIORITY/,
+    );
     expect(invalid({ ...m, sourcez: [] })).toMatch(/unknown field sourcez/);
   });
 

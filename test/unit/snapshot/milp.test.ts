@@ -17,9 +17,27 @@ const option = fc.record({
 
 // Up to 12 items; each may need an earlier one, so dependencies never loop.
 const items = fc
-  .array(fc.record({ options: fc.array(option, { minLength: 1, maxLength: 2 }), optional: fc.boolean(), need: fc.option(fc.nat(), { nil: undefined }) }), { minLength: 1, maxLength: 12 })
-  .map((raw): Item[] => raw.map((r, i) => ({ id: `i${i}`, options: r.options, optional: r.optional, needs: r.need !== undefined && i > 0 ? [`i${r.need % i}`] : [] })));
-const capacity = fc.record({ cpu: fc.integer({ min: 0, max: 40 }), memory: fc.integer({ min: 0, max: 80 }).map((g) => g * 1e9), disk: fc.integer({ min: 0, max: 20 }).map((g) => g * 1e9) });
+  .array(
+    fc.record({
+      options: fc.array(option, { minLength: 1, maxLength: 2 }),
+      optional: fc.boolean(),
+      need: fc.option(fc.nat(), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((raw): Item[] =>
+    raw.map((r, i) => ({
+      id: `i${i}`,
+      options: r.options,
+      optional: r.optional,
+      needs: r.need !== undefined && i > 0 ? [`i${r.need % i}`] : [],
+    })),
+  );
+const capacity = fc.record({
+  cpu: fc.integer({ min: 0, max: 40 }),
+  memory: fc.integer({ min: 0, max: 80 }).map((g) => g * 1e9),
+  disk: fc.integer({ min: 0, max: 20 }).map((g) => g * 1e9),
+});
 
 describe('the allocation MILP', () => {
   it('finds the optimum brute-force enumeration finds, on up to 12 items', () => {
@@ -49,6 +67,12 @@ describe('the allocation MILP', () => {
   });
 
   it('says when the required items cannot fit', () => {
-    expect(solveAllocation([{ id: 'a', optional: false, needs: [], options: [{ label: 'a', cpu: 9, memory: 0, disk: 0, value: 1 }] }], { cpu: 8 }, solver)).toBeUndefined();
+    expect(
+      solveAllocation(
+        [{ id: 'a', optional: false, needs: [], options: [{ label: 'a', cpu: 9, memory: 0, disk: 0, value: 1 }] }],
+        { cpu: 8 },
+        solver,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -45,7 +45,14 @@ describe('rule strategies', () => {
   it('PRIORITY keeps the highest priority and says when a tie went to the source named first', () => {
     const r = resolveByRule(snapshots, 'PRIORITY', {});
     expect(valueOf(r, 'env:LOG_LEVEL')!.source).toBe('production_server_1');
-    const tied = resolveByRule([snapshot(source(0, 'a', 1), [{ kind: 'env', name: 'X', value: '1' }]), snapshot(source(1, 'b', 1), [{ kind: 'env', name: 'X', value: '2' }])], 'PRIORITY', {});
+    const tied = resolveByRule(
+      [
+        snapshot(source(0, 'a', 1), [{ kind: 'env', name: 'X', value: '1' }]),
+        snapshot(source(1, 'b', 1), [{ kind: 'env', name: 'X', value: '2' }]),
+      ],
+      'PRIORITY',
+      {},
+    );
     expect(tied.decisions[0]!.rule).toBe('PRIORITY: a has priority 1, tied with b and named first');
   });
 
@@ -63,18 +70,25 @@ describe('rule strategies', () => {
     const r = resolveByRule(
       [
         snapshot(first, [{ kind: 'service', name: 'web', cpu: '6 cores' }]),
-        snapshot(second, [{ kind: 'service', name: 'api', cpu: '4 cores' }, { kind: 'env', name: 'API_URL', value: 'http://api', dependsOn: ['service:api'] }]),
+        snapshot(second, [
+          { kind: 'service', name: 'api', cpu: '4 cores' },
+          { kind: 'env', name: 'API_URL', value: 'http://api', dependsOn: ['service:api'] },
+        ]),
       ],
       'FIRST_WIN',
       { cpu: 8 },
     );
     expect(r.resources.map((p) => keyOf(p.resource))).toEqual(['service:web']);
     expect(r.decisions[0]).toMatchObject({ kind: 'capacity', winner: 'template_a', discarded: [{ source: 'production_server_1' }] });
-    expect(r.dropped).toEqual([{ source: 'production_server_1', key: 'env:API_URL', reason: 'needs service:api, which no source provides any more' }]);
+    expect(r.dropped).toEqual([
+      { source: 'production_server_1', key: 'env:API_URL', reason: 'needs service:api, which no source provides any more' },
+    ]);
   });
 
   it('refuses a composition over the limits with what is over and the fix', () => {
     expect(() => resolveByRule([snapshot(first, [file('/big', 'x'.repeat(100))])], 'FIRST_WIN', { disk: 10 })).toThrow(LimitsUnsatisfiable);
-    expect(() => resolveByRule([snapshot(first, [file('/big', 'x'.repeat(100))])], 'FIRST_WIN', { disk: 10 })).toThrow(/\(disk 100B > 10B\) under FIRST_WIN; raise the limits/);
+    expect(() => resolveByRule([snapshot(first, [file('/big', 'x'.repeat(100))])], 'FIRST_WIN', { disk: 10 })).toThrow(
+      /\(disk 100B > 10B\) under FIRST_WIN; raise the limits/,
+    );
   });
 });

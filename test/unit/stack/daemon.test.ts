@@ -25,7 +25,15 @@ describe('daemons', () => {
     // A stale record whose pid now belongs to someone else (here: this test process).
     fs.writeFileSync(
       path.join(dir, 'ghost.json'),
-      JSON.stringify({ name: 'ghost', pid: process.pid, executable: '/usr/bin/ferretdb-not-this', args: [], log: '', startedAt: '', ports: {} }),
+      JSON.stringify({
+        name: 'ghost',
+        pid: process.pid,
+        executable: '/usr/bin/ferretdb-not-this',
+        args: [],
+        log: '',
+        startedAt: '',
+        ports: {},
+      }),
     );
     await expect(stopDaemon(dir, 'ghost')).resolves.toBe('not-running');
     expect(readRecord(dir, 'ghost')).toBeUndefined();
@@ -39,7 +47,19 @@ describe('daemons', () => {
 describe('isRunning', () => {
   it('does not take another process of the same program for ours', () => {
     // This test runs in node too, with other arguments.
-    expect(isRunning({ name: 'w', pid: process.pid, executable: process.execPath, args: ['/nowhere/bin/mosaic.js', 'worker'], log: '', startedAt: '', ports: {} })).toBe(false);
-    expect(isRunning({ name: 'w', pid: process.pid, executable: process.execPath, args: [], log: '', startedAt: '', ports: {} })).toBe(true);
+    expect(
+      isRunning({
+        name: 'w',
+        pid: process.pid,
+        executable: process.execPath,
+        args: ['/nowhere/bin/mosaic.js', 'worker'],
+        log: '',
+        startedAt: '',
+        ports: {},
+      }),
+    ).toBe(false);
+    expect(isRunning({ name: 'w', pid: process.pid, executable: process.execPath, args: [], log: '', startedAt: '', ports: {} })).toBe(
+      true,
+    );
   });
 });

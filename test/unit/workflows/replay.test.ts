@@ -19,8 +19,12 @@ describe('workflow replay', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(histories.map((h) => [path.basename(h.file), h.file]))('replays %s', async (_name, file) => {
-    const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, path.basename(file));
-  }, 30_000);
+  it.each(histories.map((h) => [path.basename(h.file), h.file]))(
+    'replays %s',
+    async (_name, file) => {
+      const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, path.basename(file));
+    },
+    30_000,
+  );
 });
