@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { actorModel, type Actor, type Role } from '../models/actor';
@@ -6,21 +5,24 @@ import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
 import { policyHeadModel, policyModel } from '../models/policy';
-import { canonicalJson } from '../security/canonical';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { parseChangeRequest } from '../security/change-request';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
-import { parsePolicy, type Policy } from '../pdl';
+import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witnessContext, type Policy } from '../pdl';
+import { contentHash } from './content-hash';
 import { nonRetryable, withStorage } from './errors';
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { idempotencyKey } from './idempotency';
+import { createPolicyLoader } from './policy-store';
 import { appendAudit, trustedSigners } from './trust';
 
 /** The payload of each governed operation, checked by hash against the signed request. */
 export type ChangePayload =
   | { operation: 'policy.apply'; source: string }
   | { operation: 'policy.activate'; name: string; version: number }
+  | { operation: 'policy.deactivate'; name: string }
+  | { operation: 'policy.retire'; name: string; version: number }
   | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
   | HandlerChange;
 
@@ -38,6 +40,8 @@ export interface ChangeResult {
   operation: ChangePayload['operation'];
   target: string;
   detail: string;
+  /** Contradictions with active policies that only a run-time state can decide: applied, but worth a look. */
+  warnings?: string[];
 }
 
 export function targetOf(payload: ChangePayload): string {
@@ -45,7 +49,10 @@ export function targetOf(payload: ChangePayload): string {
     case 'policy.apply':
       return `policy:${policyNameOf(payload.source)}`;
     case 'policy.activate':
+    case 'policy.retire':
       return `policy:${payload.name}@${payload.version}`;
+    case 'policy.deactivate':
+      return `policy:${payload.name}`;
     case 'role.grant':
       try {
         return `actor:${keyIdOf(payload.publicKeyPem)}`;
@@ -63,6 +70,8 @@ function generationsChangedBy(payload: ChangePayload): GenerationName[] {
   switch (payload.operation) {
     case 'policy.apply':
     case 'policy.activate':
+    case 'policy.deactivate':
+    case 'policy.retire':
       return ['policies'];
     case 'role.grant':
       return ['policies', 'handlers'];
@@ -75,13 +84,39 @@ function policyNameOf(source: string): string {
   return /\bname:\s*([\w.-]+)/.exec(source)?.[1] ?? 'unknown';
 }
 
-export const contentHash = (document: unknown) => createHash('sha256').update(canonicalJson(document)).digest('hex');
+/**
+ * Refuses a policy that contradicts an active one (or itself) for some request
+ * the fields alone describe; contradictions that need a run-time state come
+ * back as warnings. The refusal carries each witness as a context to try with
+ * `mosaic policy evaluate`.
+ */
+async function checkConflicts(policy: Policy, loadActive: ReturnType<typeof createPolicyLoader>): Promise<string[]> {
+  const { policies: active } = await loadActive();
+  const findings = findPolicyConflicts(compilePolicy(policy), active.map(compilePolicy));
+  const refusing = findings.filter((f) => f.severity === 'refuse');
+  if (refusing.length) {
+    throw ApplicationFailure.create({
+      message: `${policy.metadata.name} v${policy.metadata.version} contradicts: ${refusing.map(describeConflict).join('; ')}`,
+      type: 'PolicyConflict',
+      nonRetryable: true,
+      details: [{ conflicts: refusing.map((f) => ({ ...f, context: witnessContext(f.witness) })) }],
+    });
+  }
+  return findings.map(describeConflict);
+}
 
 export function createGovernanceActivities({ connection }: { connection: Connection }) {
   const actors = actorModel(connection);
   const nonces = nonceModel(connection);
   const policies = policyModel(connection);
   const heads = policyHeadModel(connection);
+  const loadActive = createPolicyLoader(connection);
+  const policyNotFound = (name: string, version: number) =>
+    Object.assign(new Error(`policy ${name} has no version ${version}; see \`mosaic policy history ${name}\``), { type: 'PolicyNotFound' });
+  const policyRetired = (name: string, version: number) =>
+    Object.assign(new Error(`policy ${name} version ${version} is retired and cannot be active again; apply a new version`), {
+      type: 'PolicyRetired',
+    });
 
   const record = (entry: Omit<AuditEntry, 'key' | 'at' | 'workflowId'>, step: string) =>
     appendAudit(connection, idempotencyKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
@@ -193,6 +228,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             const { name, version } = policy.metadata;
             const hash = contentHash(policy);
             const existing = await policies.findOne({ name, version }).lean();
+            if (existing?.retiredAt) return denied(policyRetired(name, version));
             if (existing && existing.contentHash !== hash) {
               return denied(
                 Object.assign(
@@ -202,6 +238,13 @@ export function createGovernanceActivities({ connection }: { connection: Connect
                   },
                 ),
               );
+            }
+            let warnings: string[];
+            try {
+              warnings = await checkConflicts(policy, loadActive);
+            } catch (err) {
+              if (err instanceof ApplicationFailure) return denied(err);
+              throw err;
             }
             if (!existing) {
               await policies.updateOne(
@@ -225,16 +268,20 @@ export function createGovernanceActivities({ connection }: { connection: Connect
               { upsert: true },
             );
             result = { operation: payload.operation, target: `policy:${name}`, detail: `version ${version} stored and active` };
+            if (warnings.length) result.warnings = warnings;
             break;
           }
           case 'policy.activate': {
             const { name, version } = payload;
-            if (!(await policies.exists({ name, version }))) {
-              return denied(
-                Object.assign(new Error(`policy ${name} has no version ${version}; see \`mosaic policy history ${name}\``), {
-                  type: 'PolicyNotFound',
-                }),
-              );
+            const stored = await policies.findOne({ name, version }).lean();
+            if (!stored) return denied(policyNotFound(name, version));
+            if (stored.retiredAt) return denied(policyRetired(name, version));
+            let warnings: string[];
+            try {
+              warnings = await checkConflicts(stored.document as unknown as Policy, loadActive);
+            } catch (err) {
+              if (err instanceof ApplicationFailure) return denied(err);
+              throw err;
             }
             await heads.updateOne(
               { name },
@@ -242,6 +289,43 @@ export function createGovernanceActivities({ connection }: { connection: Connect
               { upsert: true },
             );
             result = { operation: payload.operation, target, detail: `version ${version} active` };
+            if (warnings.length) result.warnings = warnings;
+            break;
+          }
+          case 'policy.deactivate': {
+            const { name } = payload;
+            if (!(await policies.exists({ name }))) {
+              return denied(Object.assign(new Error(`there is no policy ${name}; see \`mosaic policy list\``), { type: 'PolicyNotFound' }));
+            }
+            // Idempotent: a retry after the head was removed finds nothing to remove and says so.
+            const removed = await heads.findOneAndDelete({ name }).lean();
+            result = {
+              operation: payload.operation,
+              target,
+              detail: removed ? `version ${removed.activeVersion} deactivated; no version is active` : 'no version was active',
+            };
+            break;
+          }
+          case 'policy.retire': {
+            const { name, version } = payload;
+            const stored = await policies.findOne({ name, version }).lean();
+            if (!stored) return denied(policyNotFound(name, version));
+            const head = await heads.findOne({ name }).lean();
+            if (head?.activeVersion === version) {
+              return denied(
+                Object.assign(
+                  new Error(
+                    `policy ${name} version ${version} is active; activate another version or run \`mosaic policy deactivate ${name}\` first`,
+                  ),
+                  { type: 'PolicyActive' },
+                ),
+              );
+            }
+            await policies.updateOne(
+              { name, version, retiredAt: { $exists: false } },
+              { $set: { retiredAt: new Date(), retiredBy: actor.keyId } },
+            );
+            result = { operation: payload.operation, target, detail: `version ${version} retired` };
             break;
           }
           case 'role.grant': {

@@ -10,7 +10,7 @@ import { upsertLosingRace } from '../models/races';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type PolicyContext } from '../pdl';
-import { contentHash } from './governance';
+import { contentHash } from './content-hash';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
 import { appendAudit, trustedSigners } from './trust';
@@ -27,6 +27,7 @@ export type GovernanceQuery =
   | { kind: 'history'; name: string }
   | { kind: 'audit'; limit?: number; actor?: string; operation?: string }
   | { kind: 'actors' }
+  | { kind: 'signers' }
   | { kind: 'handlers'; resourceType?: string }
   | { kind: 'handler'; ref: string };
 
@@ -83,6 +84,7 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             return rows.map((r) => ({
               version: r.version,
               active: head?.activeVersion === r.version,
+              retired: r.retiredAt !== undefined,
               signedBy: r.signedBy,
               appliedBy: r.appliedBy,
               appliedAt: r.appliedAt.toISOString(),
@@ -129,6 +131,9 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
             return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
           }
+          case 'signers':
+            // Public keys only: what `policy validate` needs to check a signature the way a worker will.
+            return [...(await trustedSigners(connection))].map(([keyId, publicKeyPem]) => ({ keyId, publicKeyPem }));
           case 'actors': {
             const rows = await actors.find().sort({ grantedAt: 1 }).lean();
             return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({

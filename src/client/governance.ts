@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
 import type { PolicyContext } from '../pdl/types';
@@ -64,11 +65,13 @@ export class GovernanceClient {
     return { ...(await typed(handle.result(), workflowId)), workflowId, url: this.mosaic.url(workflowId) };
   }
 
-  async inspect<T>(query: GovernanceQuery): Promise<T> {
+  /** A read-only view; `timeout` bounds the wait for a worker (the run ends by itself when none answers). */
+  async inspect<T>(query: GovernanceQuery, options: { timeout?: Duration } = {}): Promise<T> {
     return (await typed(
       this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`inspect-${query.kind}`),
+        workflowExecutionTimeout: options.timeout,
         args: [query],
         typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
       }),

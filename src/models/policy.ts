@@ -11,6 +11,9 @@ export interface StoredPolicy {
   signedBy: string;
   appliedBy: string;
   appliedAt: Date;
+  /** Set by `policy retire`: the version stays in the history but can never be active again. */
+  retiredAt?: Date;
+  retiredBy?: string;
 }
 
 /** Which version of a policy is active: the only mutable record, one per name. */
@@ -31,6 +34,8 @@ const policySchema = new Schema<StoredPolicy>(
     signedBy: { type: String, required: true },
     appliedBy: { type: String, required: true },
     appliedAt: { type: Date, required: true },
+    retiredAt: { type: Date },
+    retiredBy: { type: String },
   },
   { collection: 'policies', versionKey: false, minimize: false },
 );

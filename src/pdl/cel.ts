@@ -64,6 +64,17 @@ export function referencedHandlers(expression: string): string[] {
   return [...expression.matchAll(/handlers\s*\[\s*(["'])([^"']+)\1\s*\]/g)].map((m) => m[2]!);
 }
 
+/** A node of cel-js's syntax tree: an operator and its arguments (child nodes, names or literal values). */
+export interface CelNode {
+  op: string;
+  args: unknown;
+}
+
+/** The syntax tree of an expression that compiles (see compileCondition), for analyses over its structure. */
+export function conditionTree(expression: string): CelNode {
+  return environment.parse(expression).ast as CelNode;
+}
+
 /** Parses and type-checks; the result must be a bool. */
 export function compileCondition(expression: string, path: (string | number)[]): Condition {
   let evaluator: ReturnType<typeof environment.parse>;

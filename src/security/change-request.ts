@@ -19,6 +19,8 @@ export const signedRequestSchema = z.strictObject({
 export const changePayloadSchema = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('policy.apply'), source: text(1_000_000) }),
   z.strictObject({ operation: z.literal('policy.activate'), name: text(200), version: z.number().int().min(1) }),
+  z.strictObject({ operation: z.literal('policy.deactivate'), name: text(200) }),
+  z.strictObject({ operation: z.literal('policy.retire'), name: text(200), version: z.number().int().min(1) }),
   z.strictObject({
     operation: z.literal('role.grant'),
     publicKeyPem: text(10_000),

@@ -4,6 +4,8 @@ export const ROLES: readonly Role[] = ['admin', 'policy-author', 'operator', 'vi
 export type Operation =
   | 'policy.apply'
   | 'policy.activate'
+  | 'policy.deactivate'
+  | 'policy.retire'
   | 'handler.register'
   | 'handler.promote'
   | 'handler.rollback'
@@ -16,6 +18,8 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
   admin: [
     'policy.apply',
     'policy.activate',
+    'policy.deactivate',
+    'policy.retire',
     'handler.register',
     'handler.promote',
     'handler.rollback',
@@ -23,7 +27,7 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'role.grant',
     'audit.read',
   ],
-  'policy-author': ['policy.apply', 'policy.activate', 'audit.read'],
+  'policy-author': ['policy.apply', 'policy.activate', 'policy.deactivate', 'policy.retire', 'audit.read'],
   operator: ['handler.register', 'handler.promote', 'handler.rollback', 'handler.retire', 'audit.read'],
   viewer: ['audit.read'],
 };

@@ -88,4 +88,37 @@ describe('mosaic policy, keys and audit from the command line', () => {
       /PdlValidationError: line \d+, column \d+: unknown field "candidate" in spec\.stages\.0; did you mean "candidates"\?/,
     );
   }, 60_000);
+
+  it('checks handler references and the signature against the registry when it reaches one, and says when it cannot', async () => {
+    const key = path.join(dir, 'admin.key');
+    const source = fs.readFileSync(path.join(ROOT, 'examples', 'policies', 'default-composition.yaml'), 'utf8');
+    const draft = path.join(dir, 'unknown-ref.yaml');
+    fs.writeFileSync(draft, source.replace('candidates: [notify@1]', 'candidates: [notify@1, no-such-handler@9]'));
+    const unknown = await mosaic(['policy', 'validate', draft], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/UnknownHandlerReference: line \d+, column \d+: handler no-such-handler@9 is not registered/);
+
+    const signed = path.join(dir, 'default.yaml');
+    fs.writeFileSync(signed, source);
+    expect((await mosaic(['policy', 'sign', signed, '--key', key], env)).code).toBe(0);
+    const valid = await mosaic(['policy', 'validate', signed, '--json'], env);
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ references: { checked: true }, signature: { status: 'verified' } });
+
+    const tampered = path.join(dir, 'tampered.yaml');
+    fs.writeFileSync(tampered, fs.readFileSync(signed, 'utf8').replace('priority: 0', 'priority: 5'));
+    const forged = await mosaic(['policy', 'validate', tampered], env);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/SignatureInvalid: .*changed after signing/);
+
+    const away = await mosaic(['policy', 'validate', tampered], { ...env, MOSAIC_TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(away.code).toBe(0);
+    expect(away.stdout).toMatch(/handler references: not checked: Temporal is not reachable at 127\.0\.0\.1:1/);
+    expect(away.stdout).toMatch(/signature: present \(ed25519:\S+\) but not verified/);
+    const offline = await mosaic(['policy', 'validate', draft, '--offline', '--json']);
+    expect(JSON.parse(offline.stdout)).toMatchObject({
+      references: { checked: false, note: 'not checked (--offline)' },
+      signature: { status: 'unsigned' },
+    });
+  }, 120_000);
 });

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { parsePolicy, policyContextSchema, PdlError, type Policy, type PolicyContext } from '../../pdl';
-import { signYaml } from '../../security/policy-signature';
+import { signYaml, verifyDocument, type Signable } from '../../security/policy-signature';
+import { TemporalUnavailable } from '../connection';
+import type { ChangeResult } from '../../activities/governance';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { readPrivateKey } from '../governance';
@@ -20,31 +22,107 @@ function parseFile(file: string): { source: string; policy: Policy } {
   }
 }
 
+type Registry = { handlers: string[]; signers: Map<string, string> } | { unreachable: string };
+
+/** What `validate` checks against when Mosaic answers within a few seconds; otherwise why it could not. */
+async function readRegistry(): Promise<Registry> {
+  const timeout = '5 seconds';
+  try {
+    return await MosaicClient.use(loadConfig(), async (c) => {
+      const [handlers, signers] = await Promise.all([
+        c.governance.inspect<{ ref: string }[]>({ kind: 'handlers' }, { timeout }),
+        c.governance.inspect<{ keyId: string; publicKeyPem: string }[]>({ kind: 'signers' }, { timeout }),
+      ]);
+      return { handlers: handlers.map((h) => h.ref), signers: new Map(signers.map((s) => [s.keyId, s.publicKeyPem])) };
+    });
+  } catch (err) {
+    if (err instanceof TemporalUnavailable) return { unreachable: `not checked: ${err.message}` };
+    return {
+      unreachable: `not checked: no Mosaic worker answered within ${timeout} (${(err as Error).message}); start one with \`mosaic worker\``,
+    };
+  }
+}
+
+/**
+ * References and signature checked the way a worker will at apply time: an
+ * unknown handler or a signature that does not verify fails the command; a
+ * check that could not run says so instead of passing silently.
+ */
+function checkAgainstRegistry(file: string, source: string, p: Policy, registry: Registry) {
+  const refs = new Set(
+    p.spec.stages.flatMap((s) => [
+      ...s.candidates,
+      ...[...(s.require ?? []), ...(s.forbid ?? []), ...(s.prefer ?? [])].flatMap((r) => r.handlers),
+    ]),
+  );
+  const base = { name: p.metadata.name, version: p.metadata.version, stages: p.spec.stages.map((s) => s.name) };
+  if ('unreachable' in registry) {
+    return {
+      ...base,
+      references: { checked: false, count: refs.size, note: registry.unreachable },
+      signature: {
+        status: p.signature ? ('unverified' as const) : ('unsigned' as const),
+        keyId: p.signature?.keyId,
+        note: p.signature ? `present (${p.signature.keyId}) but not verified: the trusted keys are not reachable` : 'unsigned',
+      },
+    };
+  }
+  try {
+    parsePolicy(source, { knownHandlers: registry.handlers });
+  } catch (err) {
+    if (err instanceof PdlError) throw new CommandFailed(`${file}: ${err.type}: ${err.message}`);
+    throw err;
+  }
+  let signature: { status: 'verified' | 'unsigned'; keyId?: string; note: string } = { status: 'unsigned', note: 'unsigned' };
+  if (p.signature) {
+    try {
+      verifyDocument(p as Signable, registry.signers);
+    } catch (err) {
+      const e = err as Error & { type?: string };
+      throw new CommandFailed(`${file}: ${e.type ?? e.name}: ${e.message}`);
+    }
+    signature = { status: 'verified', keyId: p.signature.keyId, note: `verified (${p.signature.keyId}, a trusted policy signer)` };
+  }
+  return { ...base, references: { checked: true, count: refs.size, note: `all ${refs.size} registered` }, signature };
+}
+
 function parseVersion(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CommandFailed(`version must be a positive whole number, not "${value}"`);
   return n;
 }
 
+function changeSummary(result: ChangeResult & { url: string }): string {
+  return [`${result.target}: ${result.detail}`, ...(result.warnings ?? []).map((w) => `warning: ${w}`), result.url].join('\n');
+}
+
 export function registerPolicy(program: Command): void {
   const policy = program
     .command('policy')
-    .description('composition policies (PDL): validate, sign, apply, activate, inspect, evaluate; see docs/pdl.md');
+    .description('composition policies (PDL): validate, sign, apply, activate, deactivate, retire, inspect, evaluate; see docs/pdl.md');
 
   policy
     .command('validate <file>')
-    .description('check a policy file (YAML, CEL, handler references, stage order) without sending it')
+    .description(
+      'check a policy file (YAML, CEL, stage order) and, when Mosaic is reachable, its handler references and signature against the registry',
+    )
+    .option('--offline', 'check the file alone: handler references and signature are not checked')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic policy validate policies/databases-eu.yaml')
-    .action((file: string, opts: OutputOptions) => {
-      const { policy: p } = parseFile(file);
-      const data = { name: p.metadata.name, version: p.metadata.version, stages: p.spec.stages.map((s) => s.name), signed: !!p.signature };
-      print(
-        opts,
-        data,
-        () =>
-          `${file}: valid policy ${data.name} v${data.version} (stages ${data.stages.join(', ')})${data.signed ? ', signed' : ', unsigned'}`,
-      );
+    .addHelpText('after', '\nExamples:\n  mosaic policy validate policies/databases-eu.yaml\n  mosaic policy validate draft.yaml --offline')
+    .action(async (file: string, opts: OutputOptions & { offline?: boolean }) => {
+      const { source, policy: p } = parseFile(file);
+      const registry = opts.offline ? { unreachable: 'not checked (--offline)' } : await readRegistry();
+      const report = checkAgainstRegistry(file, source, p, registry);
+      print(opts, report, () => {
+        const lines = [`${file}: valid policy ${report.name} v${report.version} (stages ${report.stages.join(', ')})`];
+        lines.push(
+          report.references.checked
+            ? `  handler references: all ${report.references.count} registered`
+            : `  handler references: ${report.references.note}`,
+        );
+        lines.push(`  signature: ${report.signature.note}`);
+        return lines.join('\n');
+      });
     });
 
   policy
@@ -74,7 +152,7 @@ export function registerPolicy(program: Command): void {
       if (!p.signature) throw new CommandFailed(`${file} is unsigned; sign it first: mosaic policy sign ${file} --key ${opts.key}`);
       const privateKeyPem = readPrivateKey(opts.key);
       const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change({ operation: 'policy.apply', source }, privateKeyPem));
-      print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
+      print(opts, result, () => changeSummary(result));
     });
 
   policy
@@ -87,7 +165,34 @@ export function registerPolicy(program: Command): void {
       const privateKeyPem = readPrivateKey(opts.key);
       const payload = { operation: 'policy.activate' as const, name, version: parseVersion(version) };
       const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
-      print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
+      print(opts, result, () => changeSummary(result));
+    });
+
+  policy
+    .command('deactivate <name>')
+    .description('stop using a policy: no version of it is active until one is activated again (a signed change)')
+    .requiredOption('--key <file>', 'your private key (admin or policy-author)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy deactivate databases-eu --key ~/.mosaic/keys/me.key')
+    .action(async (name: string, opts: OutputOptions & { key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
+      const result = await MosaicClient.use(loadConfig(), (c) =>
+        c.governance.change({ operation: 'policy.deactivate', name }, privateKeyPem),
+      );
+      print(opts, result, () => changeSummary(result));
+    });
+
+  policy
+    .command('retire <name> <version>')
+    .description('retire an inactive version for good: it stays in the history but can never be activated again (a signed change)')
+    .requiredOption('--key <file>', 'your private key (admin or policy-author)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic policy retire databases-eu 1 --key ~/.mosaic/keys/me.key')
+    .action(async (name: string, version: string, opts: OutputOptions & { key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
+      const payload = { operation: 'policy.retire' as const, name, version: parseVersion(version) };
+      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
+      print(opts, result, () => changeSummary(result));
     });
 
   policy
@@ -120,7 +225,7 @@ export function registerPolicy(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic policy history databases-eu')
     .action(async (name: string, opts: OutputOptions) => {
       const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'history', name }));
-      print(opts, rows, () => table(rows, ['version', 'active', 'signedBy', 'appliedBy', 'appliedAt', 'contentHash']));
+      print(opts, rows, () => table(rows, ['version', 'active', 'retired', 'signedBy', 'appliedBy', 'appliedAt', 'contentHash']));
     });
 
   policy
