@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCanary } from '../composition/decide';
@@ -9,6 +8,7 @@ import { reward } from '../learning/reward';
 import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { createSystemLoad } from './system-load';
 import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, lastOf, regionKey, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
@@ -73,15 +73,6 @@ export interface CompositionSettings {
  */
 const COUNTER_FLUSH_MS = 500;
 
-// os.cpus() reads /proc for every core's times: once per worker is enough for the count.
-const CORES = os.cpus().length;
-
-/** Load in 0..1 as PDL conditions read it: run queue per core, memory in use; network is not measured locally. */
-function systemLoad(): PolicyContext['system'] {
-  const cpu = Math.min(1, os.loadavg()[0]! / CORES);
-  return { cpu, memory: 1 - os.freemem() / os.totalmem(), network: 0 };
-}
-
 export function createCompositionActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
@@ -96,6 +87,7 @@ export function createCompositionActivities(deps: {
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
+  const systemLoad = createSystemLoad();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
   // metrics change far less often. Caches keep planning to one store round
