@@ -1,7 +1,9 @@
-"""Vowpal Wabbit as the external reference: --cb_explore_adf with SquareCB,
-context features crossed with the action (-q CA), learning online from each
-request of the same stream the Mosaic benchmark reads. Prints one JSON line
-per request: the chosen handler index and its probability."""
+"""Vowpal Wabbit as the external reference: --cb_explore_adf with one
+exploration configuration (the third argument, e.g. "--squarecb" or
+"--epsilon 0.05"), context features crossed with the action (-q CA) and the
+action with pairs of context features (--cubic CCA), learning online from
+each request of the same stream the Mosaic benchmark reads. Prints one JSON
+line per request: the chosen handler index and its probability."""
 import json
 import random
 import sys
@@ -11,15 +13,19 @@ import vowpalwabbit
 OBJ_SUCCESS, OBJ_LATENCY = 1.0, -0.0005
 
 
-def main(stream_path: str, seed: int) -> None:
-    vw = vowpalwabbit.Workspace(f"--cb_explore_adf --squarecb -q CA --quiet --random_seed {seed}")
+def main(stream_path: str, seed: int, exploration: str) -> None:
+    vw = vowpalwabbit.Workspace(f"--cb_explore_adf {exploration} -q CA --cubic CCA --quiet --random_seed {seed}")
     rng = random.Random(seed)
     out = sys.stdout
     with open(stream_path) as f:
         for line in f:
             row = json.loads(line)
             c = row["ctx"]
-            shared = f"shared |C region={c['region']} type={c['resourceType']} class={c['classification']} account={c['account']} load:{c['cpu']:.4f}"
+            band = "low" if c["cpu"] < 0.33 else "mid" if c["cpu"] < 0.66 else "high"
+            shared = (
+                f"shared |C region={c['region']} type={c['resourceType']} class={c['classification']} "
+                f"account={c['account']} band={band} load:{c['cpu']:.4f}"
+            )
             actions = [f"|A h={h}" for h in row["handlers"]]
             pmf = vw.predict([shared] + actions)
             u, chosen = rng.random(), len(pmf) - 1
@@ -38,4 +44,4 @@ def main(stream_path: str, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "--squarecb")

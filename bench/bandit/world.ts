@@ -1,6 +1,10 @@
-// The simulated world of the bandit benchmark: handlers whose success and
-// latency depend on region, resource type and load, and a drift halfway (the
-// handler that serves eu-west-1 best degrades there). Seeded: the same seed
+// The simulated worlds of the bandit benchmark: handlers whose success and
+// latency depend on region, resource type and load, in three shapes:
+//   drift         the handler that serves eu-west-1 best degrades there halfway;
+//   interactions  success depends on the region × type pair and on load
+//                 through a threshold, not on a sum of single-field effects;
+//   outage        the handler most often best starts failing everywhere halfway.
+// Seeded: the same seed
 // gives the same stream, which every policy (and Vowpal Wabbit, from a file)
 // reads. Outcomes are drawn once per request for every handler (common
 // random numbers), so policies differ only by what they choose.
@@ -12,6 +16,9 @@ export const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1', 'ap-south-1'];
 export const TYPES = ['database', 'bucket', 'service'];
 export const DRIFT_REGION = 'eu-west-1';
 export const OBJECTIVE = { success: 1, latencyMs: -0.0005, costUsd: 0 };
+
+export const SHAPES = ['drift', 'interactions', 'outage'] as const;
+export type Shape = (typeof SHAPES)[number];
 
 export interface Row {
   t: number;
@@ -29,7 +36,16 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-export function generate(n: number, seed: number): { rows: Row[]; drifted: string; driftAt: number } {
+export interface World {
+  rows: Row[];
+  /** The handler the shape's change hits halfway (drift, outage), or the one most often best (interactions). */
+  drifted: string;
+  driftAt: number;
+  /** Requests the change applies to: the drift region's, or every request. */
+  affects: (ctx: DecisionContext) => boolean;
+}
+
+export function generate(n: number, seed: number, shape: Shape = 'drift'): World {
   const random = seededRandom(seed);
   const base = HANDLERS.map(() => 1.2 + 0.4 * gaussian(random));
   const regionEffect = HANDLERS.map(() => REGIONS.map(() => 1.3 * gaussian(random)));
@@ -37,24 +53,39 @@ export function generate(n: number, seed: number): { rows: Row[]; drifted: strin
   const loadEffect = HANDLERS.map(() => 2 * gaussian(random));
   const latency = HANDLERS.map(() => 60 + 300 * random());
   const loadLatency = HANDLERS.map(() => 1.5 * random());
+  // Interactions: a strong effect per (region, type) pair and a load level above which a handler collapses.
+  const pairEffect = HANDLERS.map(() => REGIONS.map(() => TYPES.map(() => 2.2 * gaussian(random))));
+  const loadCliff = HANDLERS.map(() => 0.4 + 0.6 * random());
   const driftAt = Math.floor(n / 2);
   const accounts = Array.from({ length: 20 }, (_, i) => `acct-${i}`);
 
-  const successProbability = (h: number, r: number, ty: number, load: number, drift: boolean) =>
-    sigmoid(base[h]! + regionEffect[h]![r]! + typeEffect[h]![ty]! + loadEffect[h]! * (load - 0.5) + (drift ? -4 : 0));
+  const logit = (h: number, r: number, ty: number, load: number) =>
+    shape === 'interactions'
+      ? base[h]! + pairEffect[h]![r]![ty]! + (load > loadCliff[h]! ? -2.5 : 0.5)
+      : base[h]! + regionEffect[h]![r]! + typeEffect[h]![ty]! + loadEffect[h]! * (load - 0.5);
+  const healthy = (h: number, r: number, ty: number, load: number) => sigmoid(logit(h, r, ty, load));
+  const meanLatency = (h: number, load: number) => latency[h]! * (1 + loadLatency[h]! * load);
+  const expectedOf = (h: number, r: number, ty: number, load: number) =>
+    healthy(h, r, ty, load) + OBJECTIVE.latencyMs * meanLatency(h, load);
 
-  // The drifting handler: the one most often best in the drift region before the drift.
+  // The handler the change hits: the one most often best where it strikes, before it strikes.
   const wins = HANDLERS.map(() => 0);
-  const r0 = REGIONS.indexOf(DRIFT_REGION);
-  for (let ty = 0; ty < TYPES.length; ty++) {
-    for (let load = 0.05; load < 1; load += 0.1) {
-      const exp = HANDLERS.map(
-        (_, h) => successProbability(h, r0, ty, load, false) + OBJECTIVE.latencyMs * latency[h]! * (1 + loadLatency[h]! * load),
-      );
-      wins[exp.indexOf(Math.max(...exp))]!++;
+  const regions = shape === 'drift' ? [REGIONS.indexOf(DRIFT_REGION)] : REGIONS.map((_, r) => r);
+  for (const r of regions) {
+    for (let ty = 0; ty < TYPES.length; ty++) {
+      for (let load = 0.05; load < 1; load += 0.1) {
+        const exp = HANDLERS.map((_, h) => expectedOf(h, r, ty, load));
+        wins[exp.indexOf(Math.max(...exp))]!++;
+      }
     }
   }
   const drifted = wins.indexOf(Math.max(...wins));
+  const affects = (ctx: DecisionContext) => shape === 'outage' || (shape === 'drift' && ctx.region === DRIFT_REGION);
+  const changed = (t: number, h: number, ctx: DecisionContext) => t >= driftAt && h === drifted && affects(ctx);
+  const successProbability = (t: number, h: number, r: number, ty: number, ctx: DecisionContext) => {
+    if (!changed(t, h, ctx)) return healthy(h, r, ty, ctx.cpu);
+    return shape === 'outage' ? 0.02 : sigmoid(logit(h, r, ty, ctx.cpu) - 4);
+  };
 
   const rows: Row[] = [];
   for (let t = 0; t < n; t++) {
@@ -74,15 +105,15 @@ export function generate(n: number, seed: number): { rows: Row[]; drifted: strin
     const success: number[] = [];
     const latencyMs: number[] = [];
     HANDLERS.forEach((_, h) => {
-      const p = successProbability(h, r, ty, load, t >= driftAt && h === drifted && REGIONS[r] === DRIFT_REGION);
-      const meanLatency = latency[h]! * (1 + loadLatency[h]! * load);
-      expected.push(OBJECTIVE.success * p + OBJECTIVE.latencyMs * meanLatency);
+      const p = successProbability(t, h, r, ty, ctx);
+      const mean = meanLatency(h, load);
+      expected.push(OBJECTIVE.success * p + OBJECTIVE.latencyMs * mean);
       success.push(random() < p ? 1 : 0);
-      latencyMs.push(Math.round(meanLatency * Math.exp(0.2 * gaussian(random))));
+      latencyMs.push(Math.round(mean * Math.exp(0.2 * gaussian(random))));
     });
     rows.push({ t, ctx, expected, success, latencyMs });
   }
-  return { rows, drifted: HANDLERS[drifted]!, driftAt };
+  return { rows, drifted: HANDLERS[drifted]!, driftAt, affects };
 }
 
 /** The reward a policy observes when it picks handler h on this row. */

@@ -8,7 +8,26 @@ export type Objective = NonNullable<Policy['spec']['objective']>;
 export type Exploration = NonNullable<Policy['spec']['exploration']>;
 
 export const DEFAULT_OBJECTIVE: Objective = { success: 1, latencyMs: -0.0001, costUsd: 0 };
-export const DEFAULT_EXPLORATION: Exploration = { strategy: 'epsilon-greedy', epsilon: 0.05 };
+/**
+ * What a policy that says nothing about exploration gets: SquareCB whose γ
+ * grows with the evidence (see squareCbGamma), the setting `npm run
+ * bench:bandit` measures against ε-greedy and Vowpal Wabbit.
+ */
+export const DEFAULT_EXPLORATION: Exploration = { strategy: 'squarecb' };
+
+/** VW's SquareCB schedule (--gamma_scale 10, --gamma_exponent 0.5): γ = 10·√n after n decisions. */
+export const SQUARECB_GAMMA_SCALE = 10;
+
+/**
+ * γ for SquareCB without a fixed `gamma`: small while little is known (wide
+ * exploration), growing as √n so exploration of clearly worse arms fades at
+ * the rate the regret bound asks for. `n` is the calls the candidates have
+ * had, which the decision context carries, so off-policy evaluation
+ * recomputes the same probabilities from a logged decision.
+ */
+export function squareCbGamma(decisions: number): number {
+  return SQUARECB_GAMMA_SCALE * Math.sqrt(Math.max(1, decisions));
+}
 
 export interface Choice {
   ref: string;
@@ -84,7 +103,8 @@ export function scoredDistribution(
 ): Scored {
   const scores = candidates.map((c, i) => predicted[i]! + c.preference + (c.correction ?? 0));
   const fresh = candidates.map((c) => c.metrics.calls < COLD_START_CALLS || model.knows?.(c.ref) === false);
-  return { predicted, scores, probabilities: withFloor(distribution(scores, exploration), fresh, COLD_START_SHARE) };
+  const decisions = candidates.reduce((a, c) => a + c.metrics.calls, 0);
+  return { predicted, scores, probabilities: withFloor(distribution(scores, exploration, decisions), fresh, COLD_START_SHARE) };
 }
 
 export function choose(candidates: Candidate[], model: DecisionModel, opts: DecideOptions): Choice {
@@ -130,8 +150,8 @@ export function withFloor(p: number[], flagged: boolean[], floor: number): numbe
   });
 }
 
-/** Choice probabilities for scores under an exploration strategy; they sum to 1. */
-export function distribution(scores: number[], exploration: Exploration): number[] {
+/** Choice probabilities for scores under an exploration strategy; they sum to 1. `decisions` sets SquareCB's adaptive γ. */
+export function distribution(scores: number[], exploration: Exploration, decisions = 0): number[] {
   const n = scores.length;
   const best = scores.indexOf(Math.max(...scores));
   switch (exploration.strategy) {
@@ -148,7 +168,7 @@ export function distribution(scores: number[], exploration: Exploration): number
     }
     case 'squarecb': {
       // Foster & Rakhlin: the gap to the best score sets how rarely an arm is tried.
-      const gamma = exploration.gamma ?? 10;
+      const gamma = exploration.gamma ?? squareCbGamma(decisions);
       const p = scores.map((s, i) => (i === best ? 0 : 1 / (n + gamma * (scores[best]! - s))));
       p[best] = 1 - p.reduce((a, b) => a + b, 0);
       return p;

@@ -7,9 +7,9 @@ import type { HandlerMetrics } from '../pdl/types';
  * Bump FEATURE_VERSION whenever the layout changes: stored models record it
  * and a worker refuses a model built for another layout.
  */
-export const FEATURE_VERSION = 1;
-/** Hashed one-hot slots for request fields, the candidate and their crosses. */
-export const HASH_SLOTS = 256;
+export const FEATURE_VERSION = 2;
+/** Hashed one-hot slots for request fields, the candidate and their crosses (512: the 17 tokens of a row rarely collide). */
+export const HASH_SLOTS = 512;
 const NUMERIC = [
   'cpu',
   'memory',
@@ -57,7 +57,12 @@ export function hash(text: string): number {
 const band = (load: number) => (load < 0.33 ? 'low' : load < 0.66 ? 'mid' : 'high');
 const squash = (ms: number) => Math.log1p(Math.max(0, ms)) / 10;
 
-/** The hashed tokens of a (context, candidate) pair: fields, the candidate, and candidate × field crosses. */
+/**
+ * The hashed tokens of a (context, candidate) pair: fields, the candidate,
+ * candidate × field crosses, and candidate × pair-of-fields crosses — a
+ * handler that is good for databases in one region but not in another is an
+ * interaction a sum of single-field effects cannot represent.
+ */
 export function tokens(ctx: DecisionContext, c: CandidateView): string[] {
   const id = c.ref.split('@')[0]!;
   const fields = [
@@ -67,7 +72,8 @@ export function tokens(ctx: DecisionContext, c: CandidateView): string[] {
     `class=${ctx.classification}`,
     `load=${band(ctx.cpu)}`,
   ];
-  return [...fields, `ref=${c.ref}`, `id=${id}`, ...fields.map((f) => `${c.ref}|${f}`)];
+  const pairs = fields.flatMap((f, i) => fields.slice(i + 1).map((g) => `${c.ref}|${f}&${g}`));
+  return [...fields, `ref=${c.ref}`, `id=${id}`, ...fields.map((f) => `${c.ref}|${f}`), ...pairs];
 }
 
 /** Writes one row of FEATURE_DIM values into `out` at `offset` (batch scoring and training fill one buffer). */

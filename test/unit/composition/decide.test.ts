@@ -4,7 +4,10 @@ import {
   metricsPrior,
   routeCanary,
   withFloor,
+  DEFAULT_EXPLORATION,
   DEFAULT_OBJECTIVE,
+  scoredDistribution,
+  squareCbGamma,
   type Candidate,
 } from '../../../src/composition/decide';
 
@@ -153,6 +156,18 @@ describe('each strategy matches its definition', () => {
     expect(p[1]).toBeCloseTo(1 / (3 + 10 * 0.3), 12);
     expect(p[2]).toBeCloseTo(1 / (3 + 10 * 0.8), 12);
     expect(p[0]).toBeCloseTo(1 - p[1]! - p[2]!, 12);
+  });
+  it('SquareCB without a fixed γ, the shipped default: γ = 10·√n, so a worse arm is tried less as calls accumulate', () => {
+    expect(DEFAULT_EXPLORATION).toEqual({ strategy: 'squarecb' });
+    const early = distribution(scores, DEFAULT_EXPLORATION, 0);
+    const later = distribution(scores, DEFAULT_EXPLORATION, 10_000);
+    expect(early[2]).toBeCloseTo(1 / (3 + squareCbGamma(0) * 0.8), 12);
+    expect(later[2]).toBeCloseTo(1 / (3 + 10 * 100 * 0.8), 12);
+    expect(later[2]).toBeLessThan(early[2]! / 10);
+    // The n is the candidates' calls, which the logged decision carries: a replayed decision gets the same numbers.
+    const candidates = scores.map((s, i) => ({ ref: `h${i}@1`, metrics: { ...metrics(1 - s), calls: 5000 }, preference: 0 }));
+    const scored = scoredDistribution(candidates, scores, {}, DEFAULT_EXPLORATION);
+    distribution(scores, DEFAULT_EXPLORATION, 15_000).forEach((x, i) => expect(scored.probabilities[i]).toBeCloseTo(x, 12));
   });
   it('the chosen probability is the distribution entry of the chosen index', () => {
     for (const u of [0, 0.3, 0.6, 0.97]) {

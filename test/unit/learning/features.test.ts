@@ -80,12 +80,20 @@ describe('featurize', () => {
     );
   });
 
-  it('hashes request fields and candidate × field crosses into the one-hot slots, and load × candidate as values', () => {
-    // At mid load the load crosses are 0, leaving the 12 tokens: 5 fields, ref, id, 5 ref × field.
+  it('hashes request fields, candidate × field and candidate × pair-of-fields crosses into the one-hot slots, and load × candidate as values', () => {
+    // At mid load the load crosses are 0, leaving the 22 tokens: 5 fields, ref, id, 5 ref × field, 10 ref × field pair.
     const mid = featurize({ ...ctx, cpu: 0.5, memory: 0.5, network: 0.5 }, candidates[0]!);
-    expect(Array.from(mid.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(Array.from(mid.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(22);
     const busy = featurize({ ...ctx, cpu: 1, memory: 0.5, network: 0.5 }, candidates[0]!);
-    expect(Array.from(busy.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(13);
+    expect(Array.from(busy.subarray(0, HASH_SLOTS)).reduce((a, b) => a + b, 0)).toBe(23);
+  });
+
+  it('tells a handler that is good for one region-and-type pair apart from the sum of its region and type effects', () => {
+    const at = (region: string, resourceType: string) => featurize({ ...ctx, region, resourceType }, candidates[0]!);
+    // Additive features: (eu, db) + (us, bucket) = (eu, bucket) + (us, db). The pair crosses break that identity.
+    const [a, b, c, d] = [at('eu-west-1', 'database'), at('us-east-1', 'bucket'), at('eu-west-1', 'bucket'), at('us-east-1', 'database')];
+    const differs = Array.from(a).some((_, i) => a[i]! + b[i]! !== c[i]! + d[i]!);
+    expect(differs).toBe(true);
   });
 });
 
