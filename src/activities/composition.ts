@@ -167,11 +167,11 @@ export function createCompositionActivities(deps: {
     const row = (await metricsCache()).get(ref);
     if (!row) return { correction: 0 };
     const recentErrorRate = row.recent.length ? row.recent.reduce((a, b) => a + b, 0) / row.recent.length : undefined;
-    const { region, cell } = onlineKeys(ctx);
+    const { all, region, cell } = onlineKeys(ctx);
+    const window = (key: string) => row.online?.residuals[regionKey(key)];
     return {
       recentErrorRate,
-      correction:
-        row.online?.model === model ? correction(row.online.residuals[regionKey(region)], row.online.residuals[regionKey(cell)]) : 0,
+      correction: row.online?.model === model ? correction({ all: window(all), region: window(region), cell: window(cell) }) : 0,
     };
   }
 

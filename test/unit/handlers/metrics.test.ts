@@ -43,7 +43,7 @@ describe('counterUpdates', () => {
     expect(u.get('b@1')!.$inc).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, [`latencyBuckets.${latencyBucket(1000)}`]: 1 });
   });
 
-  it("keeps residuals per region and region × resource type of the batch's latest model only", () => {
+  it("keeps residuals over every region, per region and per region × resource type of the batch's latest model only", () => {
     const u = counterUpdates(
       [
         { ref: 'a@1', failed: false, latencyMs: 5, residual: { model: 'm1', region: 'eu-west-1', resourceType: 'database', value: 0.5 } },
@@ -56,6 +56,7 @@ describe('counterUpdates', () => {
     expect(u.model).toBe('m2');
     expect(u.$push).toEqual({
       recent: { $each: [0, 0, 1, 0], $slice: -3 },
+      'online.residuals._all': { $each: [-0.25, -1], $slice: -3 },
       'online.residuals.eu_west': { $each: [-0.25], $slice: -3 },
       'online.residuals.eu_west|database': { $each: [-0.25], $slice: -3 },
       'online.residuals.us-east-1': { $each: [-1], $slice: -3 },

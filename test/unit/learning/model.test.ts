@@ -88,21 +88,36 @@ describe('the learned model', () => {
 
 describe('online correction', () => {
   it('moves a failing handler down within tens of calls, shrunk while evidence is thin', () => {
-    expect(correction([])).toBe(0);
-    expect(correction([-1])).toBeCloseTo(-1 / 6, 12);
-    expect(correction(Array(30).fill(-0.9))).toBeCloseTo((-0.9 * 30) / 35, 12);
+    expect(correction({})).toBe(0);
+    expect(correction({ all: [-1] })).toBeCloseTo(-1 / 6, 12);
+    expect(correction({ all: Array(30).fill(-0.9) })).toBeCloseTo((-0.9 * 30) / 35, 12);
   });
 
-  it('keeps windows per handler and region, and starts over for a new model', () => {
+  it('keeps windows per handler, region and cell, and starts over for a new model', () => {
     const stats = new OnlineStats();
     const eu = { region: 'eu-west-1', resourceType: 'database' };
     for (let i = 0; i < 60; i++) stats.record('bandit-v1', 'rds@1', eu, -1);
-    // Region and cell both hold the last 50: the cell's mean shrunk towards the region's.
-    const region = -50 / 55;
+    // Every window holds the last 50: the handler's shrunk to 0, the region's towards it, the cell's towards the region's.
+    const handler = -50 / 55;
+    const region = (-50 + 5 * handler) / 55;
     expect(stats.correction('bandit-v1', 'rds@1', eu)).toBeCloseTo((-50 + 10 * region) / 60, 12);
-    expect(stats.correction('bandit-v1', 'rds@1', { region: 'us-east-1', resourceType: 'database' })).toBe(0);
+    // Another region has no calls of its own: it gets the handler's correction.
+    expect(stats.correction('bandit-v1', 'rds@1', { region: 'us-east-1', resourceType: 'database' })).toBeCloseTo(handler, 12);
+    expect(stats.correction('bandit-v1', 'other@1', eu)).toBe(0);
     stats.record('bandit-v2', 'rds@1', eu, 0.5);
-    expect(stats.correction('bandit-v2', 'rds@1', eu)).toBeCloseTo((0.5 + (10 * 0.5) / 6) / 11, 12);
+    const h2 = 0.5 / 6;
+    const r2 = (0.5 + 5 * h2) / 6;
+    expect(stats.correction('bandit-v2', 'rds@1', eu)).toBeCloseTo((0.5 + 10 * r2) / 11, 12);
+  });
+
+  it('sees a handler failing everywhere after a few calls in each of many cells', () => {
+    const stats = new OnlineStats();
+    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'ap-south-1'];
+    const types = ['database', 'bucket', 'service'];
+    // Two failed calls in each of the 12 cells: per cell that is little evidence, together it is 24 calls.
+    for (const region of regions)
+      for (const resourceType of types) for (let i = 0; i < 2; i++) stats.record('m', 'h@1', { region, resourceType }, -0.9);
+    expect(stats.correction('m', 'h@1', { region: 'eu-west-1', resourceType: 'database' })).toBeLessThan(-0.6);
   });
 
   it('moves only the resource type the model is wrong about, and the others of the region by the region share', () => {
@@ -112,15 +127,11 @@ describe('online correction', () => {
     const database = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'database' });
     const bucket = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'bucket' });
     const service = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'service' });
-    // The region window holds the last 50 calls: 10 database, 40 bucket.
-    expect(service).toBeCloseTo((-0.8 * 10) / 55, 12);
+    // The handler and region windows hold the last 50 calls: 10 database, 40 bucket.
+    const handler = (-0.8 * 10) / 55;
+    expect(service).toBeCloseTo((-0.8 * 10 + 5 * handler) / 55, 12);
     expect(database).toBeLessThan(-0.6);
     expect(bucket).toBeGreaterThan(service);
     expect(bucket).toBeLessThan(0);
-  });
-
-  it('without cell evidence is the region correction', () => {
-    expect(correction([-1, -1], [])).toBeCloseTo(-2 / 7, 12);
-    expect(correction([-1, -1], [-1, -1])).toBeCloseTo((-2 + (10 * -2) / 7) / 12, 12);
   });
 });
