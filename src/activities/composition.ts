@@ -392,13 +392,9 @@ export function createCompositionActivities(deps: {
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
-        return {
-          output: result.output,
-          resources: result.resources,
-          latencyMs,
-          cpuMs: result.cpuMs ?? charged(),
-          memoryMb: result.memoryMb,
-        };
+        const cpuMs = result.cpuMs ?? charged();
+        prometheus.handlerResources(input.step.ref, cpuMs, result.memoryMb);
+        return { output: result.output, resources: result.resources, latencyMs, cpuMs, memoryMb: result.memoryMb };
       } catch (err) {
         prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.

@@ -51,6 +51,17 @@ const handlerErrors = () =>
     'version',
     'error_type',
   ] as const);
+const handlerCpu = () =>
+  counter(
+    'mosaic_handler_cpu_seconds_total',
+    'CPU time handler attempts used (sandboxed: their own; built-in: their share of the worker)',
+    ['handler', 'version'] as const,
+  );
+const handlerMemory = () =>
+  gauge('mosaic_handler_memory_megabytes', 'memory the latest attempt of a sandboxed handler version used', [
+    'handler',
+    'version',
+  ] as const);
 const decisions = () =>
   counter('mosaic_decisions_total', 'handler choices by workflow kind and exploration strategy', ['kind', 'strategy'] as const);
 const outcomes = () => counter('mosaic_outcomes_total', 'finished workflows by kind and result', ['kind', 'result'] as const);
@@ -75,6 +86,13 @@ export const metrics = {
     const { handler, version } = splitRef(ref);
     handlerLatency().observe({ handler, version, result: error ? 'failed' : 'succeeded' }, latencyMs / 1000);
     if (error) handlerErrors().inc({ handler, version, error_type: error.type });
+  },
+
+  /** What one attempt used: the same figures the decision context reads as handlers["x@v"].cpuMs and .memoryMb. */
+  handlerResources(ref: string, cpuMs: number, memoryMb?: number): void {
+    const labels = splitRef(ref);
+    if (Number.isFinite(cpuMs) && cpuMs > 0) handlerCpu().inc(labels, cpuMs / 1000);
+    if (memoryMb !== undefined && Number.isFinite(memoryMb)) handlerMemory().set(labels, memoryMb);
   },
 
   /** One handler choice made by the decision model with this exploration strategy. */

@@ -16,6 +16,16 @@ describe('Mosaic metrics', () => {
     );
   });
 
+  it('adds up handler CPU time in seconds and keeps the latest memory figure', async () => {
+    metrics.handlerResources('tag-bucket@1', 1500, 12);
+    metrics.handlerResources('tag-bucket@1', 500, 20);
+    metrics.handlerResources('provision-bucket@1', 250);
+    expect(await value('mosaic_handler_cpu_seconds_total', { handler: 'tag-bucket', version: '1' })).toBeCloseTo(2, 12);
+    expect(await value('mosaic_handler_memory_megabytes', { handler: 'tag-bucket', version: '1' })).toBe(20);
+    expect(await value('mosaic_handler_cpu_seconds_total', { handler: 'provision-bucket', version: '1' })).toBeCloseTo(0.25, 12);
+    expect(await value('mosaic_handler_memory_megabytes', { handler: 'provision-bucket', version: '1' })).toBeUndefined();
+  });
+
   it('keeps one series for the model version in force per kind', async () => {
     metrics.modelVersion('compose', '3');
     metrics.modelVersion('compose', '4');
