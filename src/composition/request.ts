@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../service-command';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
   message: 'expected a lower-case name of letters, digits and dashes (at most 42), such as orders-db',
@@ -14,7 +15,7 @@ export const resourceSpecs = {
   }),
   service: z.strictObject({
     name,
-    command: z.array(z.string().min(1)).min(1).optional(),
+    command: commandSchema.optional(),
     image: z.string().optional(),
     instanceType: z.string().optional(),
   }),

@@ -7,6 +7,7 @@ import {
   processDirectories,
   processDirectory,
   readRecord,
+  SpawnFailed,
   startDaemon,
   stopDaemon,
   stopRecorded,
@@ -16,7 +17,8 @@ import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
 import type { ServiceResource } from '../snapshot/resources';
 import { ProviderRejected } from './errors';
-import { DEFAULT_SERVICE } from './local';
+import { commandRefused, DEFAULT_SERVICE } from './local';
+import { serviceEnvironment } from './service-env';
 
 export interface StartedService {
   key: string;
@@ -141,7 +143,7 @@ export class LocalWorkspace {
     if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
-    const record = startDaemon({
+    const record = await startDaemon({
       name: runName,
       executable: executable!,
       args,
@@ -149,7 +151,9 @@ export class LocalWorkspace {
       logDir: runDir,
       cwd: path.join(this.dir(workflowId), 'fs'),
       ports: port === undefined ? {} : { http: port },
-      env: { PATH: process.env.PATH, ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name },
+      env: serviceEnvironment({ ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name }),
+    }).catch((err: unknown) => {
+      throw err instanceof SpawnFailed ? commandRefused(s.name, err) : err;
     });
     const probe = async () => {
       if (port === undefined) return true;
