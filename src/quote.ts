@@ -16,3 +16,6 @@ export function quote(value: unknown): string {
   if (text.length <= QUOTE_LIMIT) return JSON.stringify(text);
   return `${JSON.stringify(text.slice(0, QUOTE_LIMIT))}… (${text.length} characters)`;
 }
+
+/** Text cut at QUOTE_LIMIT characters, unquoted: for names (a field, a path) that are shown as they are. */
+export const clip = (text: string): string => (text.length <= QUOTE_LIMIT ? text : `${text.slice(0, QUOTE_LIMIT)}…`);

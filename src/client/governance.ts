@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
@@ -8,6 +7,7 @@ import { createSignedRequest } from '../security/signed-request';
 import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } from '../workflows/governance';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
+import { InputFileRefused, readBoundedFile } from './files';
 import { typed } from './workflow-errors';
 import { readableId } from './mosaic-client';
 
@@ -22,9 +22,13 @@ export class KeyFileError extends Error {
 function readPem(file: string, kind: 'private' | 'public'): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new KeyFileError(file, `cannot read the ${kind} key file`);
+    // A PEM key is a few hundred bytes; 64 KiB leaves room for certificates beside it.
+    text = readBoundedFile(file, 64 * 1024);
+  } catch (err) {
+    throw new KeyFileError(
+      file,
+      `cannot read the ${kind} key file (${err instanceof InputFileRefused ? err.message.slice(file.length + 2) : 'error'})`,
+    );
   }
   if (!text.includes(`${kind.toUpperCase()} KEY`)) throw new KeyFileError(file, `not a PEM ${kind} key`);
   return text;

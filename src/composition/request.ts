@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { commandSchema } from '../service-command';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
@@ -61,6 +62,8 @@ export class InvalidRequest extends Error {
 
 /** The request and its resource spec, or InvalidRequest naming the first bad field. */
 export function parseCompositionRequest(input: unknown): CompositionRequest {
+  const deep = tooDeepAt(input);
+  if (deep) throw new InvalidRequest(shortPath(deep), TOO_DEEP);
   const parsed = compositionRequestSchema.safeParse(input);
   if (!parsed.success) throw fromIssue(parsed.error.issues[0]!, []);
   const spec = resourceSpecs[parsed.data.resourceType].safeParse(parsed.data.spec);
@@ -71,6 +74,6 @@ export function parseCompositionRequest(input: unknown): CompositionRequest {
 function fromIssue(issue: z.core.$ZodIssue, prefix: string[]): InvalidRequest {
   const path = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys')
-    return new InvalidRequest([...path, issue.keys[0]!].join('.'), 'unknown field; remove it or check its spelling');
+    return new InvalidRequest(shortPath([...path, issue.keys[0]!].join('.')), 'unknown field; remove it or check its spelling');
   return new InvalidRequest(path.join('.') || 'request', issue.message);
 }
