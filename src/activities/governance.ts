@@ -14,7 +14,7 @@ import { verifySignedRequest, type SignedRequest } from '../security/signed-requ
 import { parsePolicy, type Policy } from '../pdl';
 import { nonRetryable, withStorage } from './errors';
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
-import { idempotencyKey } from './idempotency';
+import { runKey } from './idempotency';
 import { appendAudit, trustedSigners } from './trust';
 
 /** The payload of each governed operation, checked by hash against the signed request. */
@@ -83,18 +83,21 @@ export function createGovernanceActivities({ connection }: { connection: Connect
   const policies = policyModel(connection);
   const heads = policyHeadModel(connection);
 
+  // One entry per run: a change replayed under the workflow id of the first gets its own entry, not the first's.
   const record = (entry: Omit<AuditEntry, 'key' | 'at' | 'workflowId'>, step: string) =>
-    appendAudit(connection, idempotencyKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
+    appendAudit(connection, runKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
+  const typeOf = (err: unknown) => (err as { type?: string }).type ?? (err as Error).name;
 
   return {
     /**
      * Verifies signature, payload hash, freshness, nonce and role of a change
      * before anything is written, and audits a denial. The nonce is claimed
-     * for this workflow, so a retry of the same verification passes and any
-     * other use of the nonce is a replay.
+     * once, ever, by this workflow run: a retry of the same verification
+     * passes, any other run (whatever its workflow id) is a replay.
      */
     async verifyChange(input: ChangeRequest): Promise<VerifiedActor> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'none';
+      const runId = Context.current().info.workflowExecution?.runId ?? 'none';
       let change: ChangeRequest;
       try {
         change = parseChangeRequest(input) as ChangeRequest;
@@ -110,6 +113,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
               target: 'invalid',
               result: 'denied',
               reason: (err as Error).message,
+              type: typeOf(err),
             },
             'audit-denied',
           ),
@@ -131,26 +135,40 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             now: new Date(),
             publicKeyOf: (keyId) => (actor && actor.keyId === keyId ? actor.publicKeyPem : undefined),
             roleOf: (keyId) => (actor && actor.keyId === keyId ? actor.role : undefined),
-            nonceSeen: () => previous !== null && previous.workflowId !== workflowId,
+            nonceSeen: () => previous !== null && previous.runId !== runId,
           });
         } catch (err) {
           await record(
-            { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+            {
+              actor: request.keyId,
+              operation: payload.operation,
+              target,
+              result: 'denied',
+              reason: (err as Error).message,
+              type: typeOf(err),
+            },
             'audit-denied',
           );
           throw nonRetryable(err);
         }
         try {
           await nonces.updateOne(
-            { nonce: request.nonce, workflowId },
-            { $setOnInsert: { keyId: request.keyId, usedAt: new Date() } },
+            { nonce: request.nonce, runId },
+            { $setOnInsert: { keyId: request.keyId, workflowId, usedAt: new Date() } },
             { upsert: true },
           );
         } catch (err) {
           // Lost a race: another workflow claimed this nonce between our read and write.
           if ((err as { code?: number }).code === 11000) {
             await record(
-              { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: 'nonce reused' },
+              {
+                actor: request.keyId,
+                operation: payload.operation,
+                target,
+                result: 'denied',
+                reason: `nonce ${request.nonce} was claimed by another run meanwhile: a replayed request`,
+                type: 'NonceReused',
+              },
               'audit-denied',
             );
             throw ApplicationFailure.nonRetryable(`nonce ${request.nonce} was already used`, 'NonceReused');
@@ -174,7 +192,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
         await record(
-          { actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+          { actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message, type: typeOf(err) },
           'audit-denied',
         );
         throw nonRetryable(err);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
 import type { PolicyContext } from '../pdl/types';
@@ -8,7 +8,7 @@ import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } fro
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
 import { InputFileRefused, readBoundedFile } from './files';
-import { typed } from './workflow-errors';
+import { MosaicWorkflowError, typed } from './workflow-errors';
 import { readableId } from './mosaic-client';
 
 export class KeyFileError extends Error {
@@ -54,17 +54,31 @@ export class GovernanceClient {
 
   /** Submits a request signed elsewhere (another tool, an HSM, a pipeline). */
   async submit(change: ChangeRequest, workflowId = `${change.payload.operation.replace('.', '-')}-${change.request.nonce.slice(0, 12)}`) {
-    // The nonce names the run: starting the same signed request twice attaches to the first.
-    const handle = await this.workflows.start<typeof managePolicy>('managePolicy', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [change],
-      typedSearchAttributes: [
-        { key: MosaicKind, value: 'policy' },
-        { key: MosaicState, value: 'verifying' },
-      ],
-    });
+    // The nonce names the run: the same signed request sent again while it runs attaches to it; once it has
+    // closed, Temporal refuses a new run under its id (the worker would refuse its nonce anyway, and audit it).
+    const handle = await this.workflows
+      .start<typeof managePolicy>('managePolicy', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [change],
+        typedSearchAttributes: [
+          { key: MosaicKind, value: 'policy' },
+          { key: MosaicState, value: 'verifying' },
+        ],
+      })
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new MosaicWorkflowError(
+            'NonceReused',
+            `this signed request (nonce ${change.request.nonce}) was submitted before as ${workflowId}; a change is applied once: sign a new request`,
+            [],
+            workflowId,
+            { cause: err },
+          );
+        throw err;
+      });
     return { ...(await typed(handle.result(), workflowId)), workflowId, url: this.mosaic.url(workflowId) };
   }
 
