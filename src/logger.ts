@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Config } from './config';
+import { counter } from './observability/metrics';
 
 export type Logger = pino.Logger;
 
@@ -35,16 +36,35 @@ function scrubValues(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValues(v, depth + 1)]));
 }
 
+/** What a log destination holds while it cannot write (a full disk, a closed pipe); beyond it, lines are dropped and counted. */
+export const LOG_BUFFER_BYTES = 1024 * 1024;
+
+const logWriteErrors = () =>
+  counter('mosaic_log_write_errors_total', 'log writes the destination refused (disk full, closed pipe), by error code', ['code'] as const);
+const logLinesDropped = () => counter('mosaic_log_lines_dropped_total', 'log lines dropped while the destination could not write', []);
+
+/**
+ * Where logs go (stderr by default), made so that it cannot end the process:
+ * a write error (ENOSPC on a full disk, EPIPE on a closed pipe) is an 'error'
+ * event, which with no listener is an uncaught exception that takes the whole
+ * worker, every workflow on it, down. Here it only degrades logging: the
+ * error is counted, what could not be written waits in a bounded buffer and
+ * goes out when the destination takes writes again, lines beyond it are
+ * dropped and counted.
+ */
+export function logDestination(dest: number | string = 2): pino.DestinationStream {
+  const stream = pino.destination({ dest, sync: true, maxLength: LOG_BUFFER_BYTES });
+  stream.on('error', (err: NodeJS.ErrnoException) => logWriteErrors().inc({ code: err.code ?? 'unknown' }));
+  stream.on('drop', () => logLinesDropped().inc());
+  return stream;
+}
+
 /**
  * Structured JSON logs, one line per event, on stderr so stdout stays clean
  * for `--json` output. Secret fields are redacted by name and secrets inside
  * strings (PEM private keys, URI passwords) by shape, messages included.
  */
-export function createLogger(
-  level: Config['logLevel'],
-  name = 'mosaic',
-  destination: pino.DestinationStream = pino.destination(2),
-): Logger {
+export function createLogger(level: Config['logLevel'], name = 'mosaic', destination: pino.DestinationStream = logDestination()): Logger {
   return pino(
     {
       name,

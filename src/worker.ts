@@ -14,6 +14,7 @@ import { connectMongo } from './models/connection';
 import { keyHandlerMetricsByRef } from './models/handler';
 import { backfillAccountUsage, keyInventoryByKey } from './models/inventory';
 import { ensureIndexes } from './models/indexes';
+import { counter } from './observability/metrics';
 import { installRuntime } from './observability/runtime';
 import { payloadDataConverter } from './security/payload-codec';
 
@@ -94,6 +95,9 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
   }
 }
 
+const unhandledRejections = () =>
+  counter('mosaic_unhandled_rejections_total', 'promise rejections nothing handled; logged, the worker kept running', []);
+
 /** Runs until SIGINT or SIGTERM, then drains in-flight tasks and closes connections. */
 export async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, 'mosaic-worker');
@@ -103,9 +107,17 @@ export async function runWorker(config: Config): Promise<void> {
     throw err;
   });
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  // A rejection nothing awaited (a late socket or child-process error inside a library) is logged and counted, not
+  // fatal: Node's default ends the process, and with it every workflow task and activity this worker holds.
+  const unhandled = (reason: unknown) => {
+    unhandledRejections().inc();
+    logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection (worker kept running)');
+  };
+  process.on('unhandledRejection', unhandled);
   try {
     await worker.run();
   } finally {
+    process.off('unhandledRejection', unhandled);
     await close();
     await metricsServer?.close();
     logger.info('worker stopped');

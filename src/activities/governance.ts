@@ -13,7 +13,7 @@ import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witn
 import { contentHash } from './content-hash';
 import { nonRetryable, withStorage } from './errors';
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
-import { idempotencyKey } from './idempotency';
+import { runKey } from './idempotency';
 import { createPolicyLoader } from './policy-store';
 import { appendAudit, trustedSigners } from './trust';
 
@@ -118,18 +118,21 @@ export function createGovernanceActivities({ connection }: { connection: Connect
       type: 'PolicyRetired',
     });
 
+  // One entry per run: a change replayed under the workflow id of the first gets its own entry, not the first's.
   const record = (entry: Omit<AuditEntry, 'key' | 'at' | 'workflowId'>, step: string) =>
-    appendAudit(connection, idempotencyKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
+    appendAudit(connection, runKey(step), { ...entry, workflowId: Context.current().info.workflowExecution?.workflowId });
+  const typeOf = (err: unknown) => (err as { type?: string }).type ?? (err as Error).name;
 
   return {
     /**
      * Verifies signature, payload hash, freshness, nonce and role of a change
      * before anything is written, and audits a denial. The nonce is claimed
-     * for this workflow, so a retry of the same verification passes and any
-     * other use of the nonce is a replay.
+     * once, ever, by this workflow run: a retry of the same verification
+     * passes, any other run (whatever its workflow id) is a replay.
      */
     async verifyChange(input: ChangeRequest): Promise<VerifiedActor> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'none';
+      const runId = Context.current().info.workflowExecution?.runId ?? 'none';
       let change: ChangeRequest;
       try {
         change = parseChangeRequest(input) as ChangeRequest;
@@ -145,6 +148,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
               target: 'invalid',
               result: 'denied',
               reason: (err as Error).message,
+              type: typeOf(err),
             },
             'audit-denied',
           ),
@@ -166,26 +170,40 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             now: new Date(),
             publicKeyOf: (keyId) => (actor && actor.keyId === keyId ? actor.publicKeyPem : undefined),
             roleOf: (keyId) => (actor && actor.keyId === keyId ? actor.role : undefined),
-            nonceSeen: () => previous !== null && previous.workflowId !== workflowId,
+            nonceSeen: () => previous !== null && previous.runId !== runId,
           });
         } catch (err) {
           await record(
-            { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+            {
+              actor: request.keyId,
+              operation: payload.operation,
+              target,
+              result: 'denied',
+              reason: (err as Error).message,
+              type: typeOf(err),
+            },
             'audit-denied',
           );
           throw nonRetryable(err);
         }
         try {
           await nonces.updateOne(
-            { nonce: request.nonce, workflowId },
-            { $setOnInsert: { keyId: request.keyId, usedAt: new Date() } },
+            { nonce: request.nonce, runId },
+            { $setOnInsert: { keyId: request.keyId, workflowId, usedAt: new Date() } },
             { upsert: true },
           );
         } catch (err) {
           // Lost a race: another workflow claimed this nonce between our read and write.
           if ((err as { code?: number }).code === 11000) {
             await record(
-              { actor: request.keyId, operation: payload.operation, target, result: 'denied', reason: 'nonce reused' },
+              {
+                actor: request.keyId,
+                operation: payload.operation,
+                target,
+                result: 'denied',
+                reason: `nonce ${request.nonce} was claimed by another run meanwhile: a replayed request`,
+                type: 'NonceReused',
+              },
               'audit-denied',
             );
             throw ApplicationFailure.nonRetryable(`nonce ${request.nonce} was already used`, 'NonceReused');
@@ -209,7 +227,7 @@ export function createGovernanceActivities({ connection }: { connection: Connect
       const target = targetOf(payload);
       const denied = async (err: unknown) => {
         await record(
-          { actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message },
+          { actor: actor.keyId, operation: payload.operation, target, result: 'denied', reason: (err as Error).message, type: typeOf(err) },
           'audit-denied',
         );
         throw nonRetryable(err);

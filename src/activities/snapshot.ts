@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import path from 'node:path';
 import highsLoader from 'highs';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
@@ -8,8 +9,8 @@ import type { AwsProvider } from '../providers/aws';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
-import { LocalWorkspace, type StartedService } from '../providers/local-workspace';
-import { HostUnavailable, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
+import { checkOrigin, LocalWorkspace, type StartedService } from '../providers/local-workspace';
+import { HostExists, HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
 import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
 import { parseManifest, type Manifest } from '../snapshot/manifest';
@@ -28,7 +29,7 @@ export type CatalogRequest =
   | { operation: 'template.create'; template: unknown }
   | { operation: 'template.list' }
   | { operation: 'template.show'; id: string }
-  | { operation: 'host.register'; host: unknown }
+  | { operation: 'host.register'; host: unknown; /** Replace a registered host of that name with other content. */ replace?: boolean }
   | { operation: 'host.list' };
 
 export interface SourceRetrieved {
@@ -82,6 +83,15 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     return parseHost(row);
   };
 
+  // Where a file's origin may be copied from: the template files root, and what registered local hosts allow to be captured.
+  const templateFilesRoot = LocalWorkspace.templateFilesRoot(config.dataDir);
+  const originRoots = async (): Promise<string[]> => {
+    const registered = await withStorage('read hosts', () => hosts.find({ provider: 'local' }, { _id: 0, registeredAt: 0 }).lean());
+    const local = registered.map((h) => parseHost(h)).flatMap((h) => (h.provider === 'local' ? [h] : []));
+    return [templateFilesRoot, ...local.flatMap((h) => h.allowedPaths.map((p) => path.join(h.root, p)))];
+  };
+
+
   const resolution = async (workflowId: string) => {
     const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
     if (!row?.resolution)
@@ -97,6 +107,16 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
           switch (request.operation) {
             case 'template.create': {
               const t = parseTemplate(request.template);
+              // Refused at once, not at the first composition: an origin outside the template files root.
+              t.resources.forEach((r, i) => {
+                if (r.kind === 'file' && r.origin !== undefined) {
+                  try {
+                    checkOrigin(r.path, r.origin, [templateFilesRoot]);
+                  } catch (err) {
+                    throw new ManifestInvalid(`resources[${i}].origin`, (err as ProviderRejected).fault.detail);
+                  }
+                }
+              });
               const existing = await templates.findOne({ id: t.id }, { _id: 0, createdAt: 0 }).lean();
               if (existing) {
                 if (JSON.stringify(parseTemplate(existing)) === JSON.stringify(t)) return { id: t.id, created: false };
@@ -122,8 +142,15 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
             }
             case 'host.register': {
               const h = parseHost(request.host);
-              await hosts.updateOne({ name: h.name }, { $set: { ...h, registeredAt: new Date() } }, { upsert: true });
-              return { name: h.name, provider: h.provider };
+              // A silent overwrite would point the next composition at whatever root the caller chose.
+              const existing = await hosts.findOne({ name: h.name }, { _id: 0, registeredAt: 0 }).lean();
+              if (existing && !request.replace) {
+                if (JSON.stringify(parseHost(existing)) === JSON.stringify(h))
+                  return { name: h.name, provider: h.provider, created: false };
+                throw new HostExists(h.name);
+              }
+              await hosts.replaceOne({ name: h.name }, { ...h, registeredAt: new Date() }, { upsert: true });
+              return { name: h.name, provider: h.provider, created: !existing, replaced: Boolean(existing) };
             }
             case 'host.list':
               return hosts.find({}, { _id: 0 }).sort({ name: 1 }).lean();
@@ -246,7 +273,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const { resources } = await resolution(input.workflowId);
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
-        const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }));
+        const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }), await originRoots());
         await withStorage('record workspace', () =>
           compositions.updateOne(
             { workflowId: input.workflowId },

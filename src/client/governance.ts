@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
@@ -9,7 +8,8 @@ import { createSignedRequest } from '../security/signed-request';
 import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } from '../workflows/governance';
 import { MosaicKind, MosaicState } from '../workflows/search-attributes';
 import type { MosaicClient } from './mosaic-client';
-import { typed } from './workflow-errors';
+import { InputFileRefused, readBoundedFile } from './files';
+import { MosaicWorkflowError, typed } from './workflow-errors';
 import { readableId } from './mosaic-client';
 
 export class KeyFileError extends Error {
@@ -23,9 +23,13 @@ export class KeyFileError extends Error {
 function readPem(file: string, kind: 'private' | 'public'): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new KeyFileError(file, `cannot read the ${kind} key file`);
+    // A PEM key is a few hundred bytes; 64 KiB leaves room for certificates beside it.
+    text = readBoundedFile(file, 64 * 1024);
+  } catch (err) {
+    throw new KeyFileError(
+      file,
+      `cannot read the ${kind} key file (${err instanceof InputFileRefused ? err.message.slice(file.length + 2) : 'error'})`,
+    );
   }
   if (!text.includes(`${kind.toUpperCase()} KEY`)) throw new KeyFileError(file, `not a PEM ${kind} key`);
   return text;
@@ -51,17 +55,31 @@ export class GovernanceClient {
 
   /** Submits a request signed elsewhere (another tool, an HSM, a pipeline). */
   async submit(change: ChangeRequest, workflowId = `${change.payload.operation.replace('.', '-')}-${change.request.nonce.slice(0, 12)}`) {
-    // The nonce names the run: starting the same signed request twice attaches to the first.
-    const handle = await this.workflows.start<typeof managePolicy>('managePolicy', {
-      taskQueue: this.mosaic.taskQueue,
-      workflowId,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [change],
-      typedSearchAttributes: [
-        { key: MosaicKind, value: 'policy' },
-        { key: MosaicState, value: 'verifying' },
-      ],
-    });
+    // The nonce names the run: the same signed request sent again while it runs attaches to it; once it has
+    // closed, Temporal refuses a new run under its id (the worker would refuse its nonce anyway, and audit it).
+    const handle = await this.workflows
+      .start<typeof managePolicy>('managePolicy', {
+        taskQueue: this.mosaic.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [change],
+        typedSearchAttributes: [
+          { key: MosaicKind, value: 'policy' },
+          { key: MosaicState, value: 'verifying' },
+        ],
+      })
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new MosaicWorkflowError(
+            'NonceReused',
+            `this signed request (nonce ${change.request.nonce}) was submitted before as ${workflowId}; a change is applied once: sign a new request`,
+            [],
+            workflowId,
+            { cause: err },
+          );
+        throw err;
+      });
     return { ...(await typed(handle.result(), workflowId)), workflowId, url: this.mosaic.url(workflowId) };
   }
 

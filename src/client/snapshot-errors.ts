@@ -24,6 +24,10 @@ export class PathOutsideRootsError extends MosaicWorkflowError {
 export class TemplateExistsError extends MosaicWorkflowError {
   static override readonly type = 'TemplateExists';
 }
+/** A host name registered already with other content: replacing it must be asked for (`--replace`). */
+export class HostExistsError extends MosaicWorkflowError {
+  static override readonly type = 'HostExists';
+}
 
 registerWorkflowError(
   ManifestInvalidError,
@@ -32,4 +36,5 @@ registerWorkflowError(
   HostUnavailableError,
   PathOutsideRootsError,
   TemplateExistsError,
+  HostExistsError,
 );

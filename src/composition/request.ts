@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
+import { commandSchema } from '../service-command';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
   message: 'expected a lower-case name of letters, digits and dashes (at most 42), such as orders-db',
@@ -14,7 +16,7 @@ export const resourceSpecs = {
   }),
   service: z.strictObject({
     name,
-    command: z.array(z.string().min(1)).min(1).optional(),
+    command: commandSchema.optional(),
     image: z.string().optional(),
     instanceType: z.string().optional(),
   }),
@@ -60,6 +62,8 @@ export class InvalidRequest extends Error {
 
 /** The request and its resource spec, or InvalidRequest naming the first bad field. */
 export function parseCompositionRequest(input: unknown): CompositionRequest {
+  const deep = tooDeepAt(input);
+  if (deep) throw new InvalidRequest(shortPath(deep), TOO_DEEP);
   const parsed = compositionRequestSchema.safeParse(input);
   if (!parsed.success) throw fromIssue(parsed.error.issues[0]!, []);
   const spec = resourceSpecs[parsed.data.resourceType].safeParse(parsed.data.spec);
@@ -70,6 +74,6 @@ export function parseCompositionRequest(input: unknown): CompositionRequest {
 function fromIssue(issue: z.core.$ZodIssue, prefix: string[]): InvalidRequest {
   const path = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys')
-    return new InvalidRequest([...path, issue.keys[0]!].join('.'), 'unknown field; remove it or check its spelling');
+    return new InvalidRequest(shortPath([...path, issue.keys[0]!].join('.')), 'unknown field; remove it or check its spelling');
   return new InvalidRequest(path.join('.') || 'request', issue.message);
 }

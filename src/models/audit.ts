@@ -10,6 +10,8 @@ export interface AuditEntry {
   target: string;
   result: 'allowed' | 'denied';
   reason: string;
+  /** A denial's stable error type: NonceReused for a replay, RequestExpired for a stale request, PermissionDenied… */
+  type?: string;
   workflowId?: string;
 }
 
@@ -22,6 +24,7 @@ const schema = new Schema<AuditEntry>(
     target: { type: String, required: true },
     result: { type: String, required: true, enum: ['allowed', 'denied'] },
     reason: { type: String, required: true },
+    type: String,
     workflowId: String,
   },
   { collection: 'audit', versionKey: false },

@@ -8,23 +8,30 @@ import { ROLES, round, type Figures, type ResourceProfile, type Role } from './p
  */
 export const structuredWorkloadSchema = z.strictObject({
   role: z.enum(ROLES, { message: `expected a role: ${ROLES.join(', ')}` }),
-  requestsPerSecond: z.number().min(0, { message: 'expected requests per second ≥ 0' }),
+  requestsPerSecond: z
+    .number()
+    .min(0, { message: 'expected requests per second ≥ 0' })
+    .max(1e7, { message: 'expected at most 10,000,000 requests per second' }),
   /** Busiest hour over the daily average. */
-  peakFactor: z.number().min(1, { message: 'expected a peak factor ≥ 1 (busiest hour / average)' }).default(3),
-  payloadKb: z.number().min(0).default(16),
-  datasetGb: z.number().min(0).default(10),
+  peakFactor: z
+    .number()
+    .min(1, { message: 'expected a peak factor ≥ 1 (busiest hour / average)' })
+    .max(100, { message: 'expected a peak factor of at most 100' })
+    .default(3),
+  payloadKb: z.number().min(0).max(1e6, { message: 'expected at most 1,000,000 KB (1 GB) per request' }).default(16),
+  datasetGb: z.number().min(0).max(1e6, { message: 'expected at most 1,000,000 GB (1 PB)' }).default(10),
   readRatio: z
     .number()
     .min(0, { message: 'expected a read share between 0 and 1' })
     .max(1, { message: 'expected a read share between 0 and 1' })
     .default(0.8),
-  concurrency: z.number().int().min(1).default(50),
+  concurrency: z.number().int().min(1).max(1e6, { message: 'expected at most 1,000,000 concurrent requests' }).default(50),
   batch: z
     .strictObject({
       hour: z.number().int().min(0).max(23),
       durationHours: z.number().positive().max(24),
       /** Records processed per run, in millions. */
-      millionsOfRecords: z.number().positive(),
+      millionsOfRecords: z.number().positive().max(1e6, { message: 'expected at most 1,000,000 million records per run' }),
     })
     .optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../quote';
 import { COMPLIANCE } from './persona';
 import { REGIONS, SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
 
@@ -11,11 +12,20 @@ export const userConstraintSchema = z.discriminatedUnion(
       region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }),
     }),
     z.strictObject({ kind: z.literal('noBurstable') }),
-    z.strictObject({ kind: z.literal('minIops'), iops: z.number().int().positive() }),
-    z.strictObject({ kind: z.literal('minVcpu'), vcpu: z.number().positive() }),
-    z.strictObject({ kind: z.literal('minMemoryGb'), memoryGb: z.number().positive() }),
-    z.strictObject({ kind: z.literal('maxMonthlyUsd'), usd: z.number().positive() }),
-    z.strictObject({ kind: z.literal('maxHourlyUsd'), usd: z.number().positive() }),
+    z.strictObject({
+      kind: z.literal('minIops'),
+      iops: z.number().int().positive().max(1e6, { message: 'expected at most 1,000,000 IOPS' }),
+    }),
+    z.strictObject({ kind: z.literal('minVcpu'), vcpu: z.number().positive().max(4096, { message: 'expected at most 4096 vCPUs' }) }),
+    z.strictObject({
+      kind: z.literal('minMemoryGb'),
+      memoryGb: z.number().positive().max(65536, { message: 'expected at most 65536 GiB' }),
+    }),
+    z.strictObject({
+      kind: z.literal('maxMonthlyUsd'),
+      usd: z.number().positive().max(1e9, { message: 'expected at most 1,000,000,000 USD' }),
+    }),
+    z.strictObject({ kind: z.literal('maxHourlyUsd'), usd: z.number().positive().max(1e6, { message: 'expected at most 1,000,000 USD' }) }),
     z.strictObject({ kind: z.literal('families'), families: z.array(z.string().min(1)).min(1) }),
     z.strictObject({ kind: z.literal('excludeFamilies'), families: z.array(z.string().min(1)).min(1) }),
     z.strictObject({ kind: z.literal('arch'), arch: z.enum(['x86_64', 'arm64']) }),
@@ -81,7 +91,7 @@ export function parseConstraint(input: unknown): UserConstraint {
     }).find((v) => v !== undefined);
     if (!match) {
       throw new InvalidConstraint(
-        `"${input}" is not a constraint I know; try e.g. "region eu-west-1", "no burstable types", "at least 3000 IOPS", "at most 200 per month", "must comply with PCI DSS", "families m6i, c6i"`,
+        `${quote(input)} is not a constraint I know; try e.g. "region eu-west-1", "no burstable types", "at least 3000 IOPS", "at most 200 per month", "must comply with PCI DSS", "families m6i, c6i"`,
       );
     }
     value = match;
@@ -89,7 +99,7 @@ export function parseConstraint(input: unknown): UserConstraint {
   const parsed = userConstraintSchema.safeParse(value);
   if (!parsed.success)
     throw new InvalidConstraint(
-      `constraint ${JSON.stringify(value)}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'kind'}: ${i.message}`).join('; ')}`,
+      `constraint ${quote(input)}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'kind'}: ${i.message}`).join('; ')}`,
     );
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REGIONS, SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { parseConstraint, type UserConstraint } from './constraints';
 import type { Proposal } from './solver';
 
@@ -62,6 +63,8 @@ export function validateFeedback(input: unknown, state: { status: string; propos
   if (state.status === 'analysing')
     throw new FeedbackRejected('the negotiation is still analysing the workload; answer once its first proposals are shown');
   if (state.status !== 'awaiting-feedback') throw new FeedbackRejected(`the negotiation is ${state.status}; it no longer takes feedback`);
+  const deep = tooDeepAt(input);
+  if (deep) throw new FeedbackRejected(`${shortPath(deep)}: ${TOO_DEEP}`);
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success)
     throw new FeedbackRejected(parsed.error.issues.map((i) => `${i.path.join('.') || 'feedback'}: ${i.message}`).join('; '));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 
 /**
  * A persona describes what an instance is for, not how it is configured: its
@@ -99,6 +100,8 @@ export class InvalidPersona extends Error {
 }
 
 export function parsePersona(input: unknown): PersonaBody {
+  const deep = tooDeepAt(input);
+  if (deep) throw new InvalidPersona(`${shortPath(deep)}: ${TOO_DEEP}`);
   const parsed = personaBodySchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidPersona(parsed.error.issues.map((i) => `${i.path.join('.') || 'persona'}: ${i.message}`).join('; '));

@@ -1,13 +1,41 @@
 import { z } from 'zod';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { workloadSchema } from './analyzer';
 import { REGIONS, SECURITY_LEVELS, type SecurityLevel } from './catalog';
 import { parseConstraint, userConstraintSchema, type UserConstraint } from './constraints';
 import { COMPLIANCE } from './persona';
 
-/** Durations as Temporal reads them: "30 seconds", "1 day", "2h". */
-const duration = z.string().regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/, {
-  message: 'expected a duration such as "30 seconds", "4 hours" or "2 days"',
-});
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
+const UNIT_MS: [RegExp, number][] = [
+  [/^(ms|milliseconds?)$/, 1],
+  [/^(s|secs?|seconds?)$/, 1000],
+  [/^(m|mins?|minutes?)$/, 60_000],
+  [/^(h|hrs?|hours?)$/, 3_600_000],
+  [/^(d|days?)$/, 86_400_000],
+  [/^(w|weeks?)$/, 604_800_000],
+];
+
+/** Milliseconds of a duration as Temporal reads it ("30 seconds", "1 day", "2h"), or undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m) return undefined;
+  const factor = UNIT_MS.find(([re]) => re.test(m[2]!))![1];
+  const ms = Number(m[1]) * factor;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+const DAY = 86_400_000;
+/** How long each wait of a negotiation may be: at least a second, at most `maxDays`; outside it is refused, never clamped. */
+const duration = (maxDays: number) =>
+  z.string().superRefine((text, ctx) => {
+    const ms = durationMs(text);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as "30 seconds", "4 hours" or "2 days"' });
+    else if (ms < 1000 || ms > maxDays * DAY)
+      ctx.addIssue({ code: 'custom', message: `expected a duration from 1 second to ${maxDays} days, such as "4 hours" or "2 days"` });
+  });
+
+/** The documented bounds, in days, of a negotiation's waits. */
+export const DURATION_LIMITS_DAYS = { roundTimeout: 30, deadline: 365, observeWindow: 90 } as const;
 
 /**
  * An application's negotiation policy: accept the cheapest proposal that
@@ -48,8 +76,8 @@ export const negotiationRequestSchema = z.strictObject({
   limits: z
     .strictObject({
       /** How long a round waits for feedback before a reminder goes out. */
-      roundTimeout: duration.default('1 day'),
-      deadline: duration.default('14 days'),
+      roundTimeout: duration(DURATION_LIMITS_DAYS.roundTimeout).default('1 day'),
+      deadline: duration(DURATION_LIMITS_DAYS.deadline).default('14 days'),
       maxRounds: z.number().int().min(1).max(1000).default(20),
       /** Rounds per workflow run before continue-as-new starts a fresh history. */
       roundsPerRun: z.number().int().min(1).max(100).default(10),
@@ -57,7 +85,12 @@ export const negotiationRequestSchema = z.strictObject({
     .prefault({}),
   policy: negotiationPolicySchema.optional(),
   /** After provisioning: how long usage is observed before the persona is compared, and by how much it may differ. */
-  observe: z.strictObject({ window: duration.default('1 day'), threshold: z.number().positive().max(10).default(0.3) }).prefault({}),
+  observe: z
+    .strictObject({
+      window: duration(DURATION_LIMITS_DAYS.observeWindow).default('1 day'),
+      threshold: z.number().positive().max(10).default(0.3),
+    })
+    .prefault({}),
 });
 export type NegotiationRequestInput = z.input<typeof negotiationRequestSchema>;
 export type NegotiationRequest = Omit<z.infer<typeof negotiationRequestSchema>, 'constraints'> & { constraints: UserConstraint[] };
@@ -71,6 +104,8 @@ export class InvalidNegotiation extends Error {
 }
 
 export function parseNegotiationRequest(input: unknown): NegotiationRequest {
+  const deep = tooDeepAt(input);
+  if (deep) throw new InvalidNegotiation(`${shortPath(deep)}: ${TOO_DEEP}`);
   const parsed = negotiationRequestSchema.safeParse(input);
   if (!parsed.success)
     throw new InvalidNegotiation(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));

@@ -7,6 +7,7 @@ import {
   processDirectories,
   processDirectory,
   readRecord,
+  SpawnFailed,
   startDaemon,
   stopDaemon,
   stopRecorded,
@@ -15,8 +16,10 @@ import { canConnect, isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
 import type { ServiceResource } from '../snapshot/resources';
+import { quote } from '../quote';
 import { ProviderRejected } from './errors';
-import { DEFAULT_SERVICE } from './local';
+import { commandRefused, DEFAULT_SERVICE } from './local';
+import { serviceEnvironment } from './service-env';
 
 export interface StartedService {
   key: string;
@@ -48,6 +51,42 @@ function serviceNameOf(pid: number): string | undefined {
   }
 }
 
+/** The mode bits a composed file keeps: rwx for owner and group, r-x for others; never setuid, setgid, sticky or o+w. */
+export const SAFE_MODE_BITS = 0o775;
+
+const within = (dir: string, p: string) => p === dir || p.startsWith(`${dir}/`);
+
+/**
+ * The real path of a file origin, when it is a regular file inside one of
+ * the roots (symlinks resolved on both sides); otherwise ProviderRejected
+ * naming the file and where origins may come from.
+ */
+export function checkOrigin(file: string, origin: string, roots: string[]): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(origin);
+  } catch {
+    throw rejected('materialise', file, 'OriginMissing', `its origin ${quote(origin)} does not exist on this worker`);
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (!realRoots.some((r) => within(r, real)))
+    throw rejected(
+      'materialise',
+      file,
+      'OriginOutsideRoots',
+      `its origin ${quote(origin)} is outside the directories files may be copied from (${roots.join(', ')}); put the file there or give its content inline`,
+    );
+  if (!fs.statSync(real).isFile())
+    throw rejected('materialise', file, 'OriginNotAFile', `its origin ${quote(origin)} is not a regular file`);
+  return real;
+}
+
 /**
  * A composed snapshot on this machine: the merged tree under
  * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
@@ -61,15 +100,27 @@ export class LocalWorkspace {
     this.root = path.join(path.resolve(dataDir), 'resources', 'snapshots');
   }
 
+  /** Where a template's file origins must be: nothing else on the worker is copied into a composition. */
+  static templateFilesRoot(dataDir: string): string {
+    return path.join(path.resolve(dataDir), 'template-files');
+  }
+
   dir(workflowId: string): string {
     return path.join(this.root, `${workflowId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-${short(workflowId)}`);
   }
 
-  /** Writes every file (inline text, or a copy checked against its hash) and makes the volumes; a retry rewrites the same. */
+  /**
+   * Writes every file (inline text, or a copy checked against its hash) and
+   * makes the volumes; a retry rewrites the same. A file's `origin` is copied
+   * only from a regular file inside `originRoots` (the template files root and
+   * the allowed paths of registered local hosts), never from anywhere else on
+   * the worker. Modes are masked: no setuid, setgid, sticky or world-writable bit.
+   */
   async materialise(
     workflowId: string,
     placed: Placed[],
     onProgress: (done: number) => void,
+    originRoots: string[] = [],
   ): Promise<{ workspace: string; files: number; volumes: number }> {
     const ws = this.dir(workflowId);
     const tree = path.join(ws, 'fs');
@@ -81,7 +132,7 @@ export class LocalWorkspace {
         if (!target.startsWith(`${tree}/`)) throw rejected('materialise', r.path, 'PathOutsideWorkspace', 'the path leaves the workspace');
         fs.mkdirSync(path.dirname(target), { recursive: true });
         if (r.content !== undefined) fs.writeFileSync(target, r.content);
-        else if (r.origin) fs.copyFileSync(r.origin, target);
+        else if (r.origin) fs.copyFileSync(checkOrigin(r.path, r.origin, originRoots), target);
         else throw rejected('materialise', r.path, 'NoContent', 'the file has neither inline content nor an origin to copy from');
         const hash = createHash('sha256').update(fs.readFileSync(target)).digest('hex');
         if (hash !== r.hash)
@@ -91,7 +142,7 @@ export class LocalWorkspace {
             'HashMismatch',
             `expected sha256 ${r.hash}, got ${hash}: the source changed since it was captured`,
           );
-        fs.chmodSync(target, r.mode);
+        fs.chmodSync(target, r.mode & SAFE_MODE_BITS);
         if (++files % 200 === 0) onProgress(files);
       } else if (r.kind === 'volume') {
         const dir = path.join(ws, 'volumes', r.name);
@@ -141,7 +192,7 @@ export class LocalWorkspace {
     if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
-    const record = startDaemon({
+    const record = await startDaemon({
       name: runName,
       executable: executable!,
       args,
@@ -149,7 +200,9 @@ export class LocalWorkspace {
       logDir: runDir,
       cwd: path.join(this.dir(workflowId), 'fs'),
       ports: port === undefined ? {} : { http: port },
-      env: { PATH: process.env.PATH, ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name },
+      env: serviceEnvironment({ ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name }),
+    }).catch((err: unknown) => {
+      throw err instanceof SpawnFailed ? commandRefused(s.name, err) : err;
     });
     const probe = async () => {
       if (port === undefined) return true;

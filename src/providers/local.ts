@@ -2,9 +2,11 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
-import { isRunning, readRecord, startDaemon, stopDaemon } from '../stack/daemon';
+import { isRunning, readRecord, SpawnFailed, startDaemon, stopDaemon } from '../stack/daemon';
 import { canConnect, freePort } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
+import { ProviderRejected } from './errors';
+import { serviceEnvironment } from './service-env';
 import type { BucketInput, DatabaseInput, KeyInput, Provider, ResourceRef, ServiceInput } from './provider';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -16,6 +18,16 @@ export const DEFAULT_SERVICE = [
   '-e',
   "require('node:http').createServer((q,r)=>r.end(JSON.stringify({service:process.env.MOSAIC_SERVICE_NAME,ok:true}))).listen(+process.env.PORT,'127.0.0.1')",
 ];
+
+/** A service command that cannot start here: no retry or other worker of the same image will start it either. */
+export const commandRefused = (service: string, err: SpawnFailed) =>
+  new ProviderRejected({
+    provider: 'local',
+    operation: 'startService',
+    resource: service,
+    code: err.code,
+    detail: `${err.message}; give a command that exists on the worker (an absolute path, or a program on its PATH)`,
+  });
 
 /**
  * The embedded default: real effects on this machine. A bucket is a directory
@@ -137,14 +149,16 @@ export class LocalProvider implements Provider {
     if (existing && isRunning(existing)) return this.serviceRef(input, name, existing.pid, existing.ports.http!);
     const port = await freePort();
     const [executable, ...args] = input.command ?? DEFAULT_SERVICE;
-    const record = startDaemon({
+    const record = await startDaemon({
       name,
       executable: executable!,
       args,
       runDir,
       logDir: runDir,
       ports: { http: port },
-      env: { ...process.env, PORT: String(port), MOSAIC_SERVICE_NAME: input.name },
+      env: serviceEnvironment({ PORT: String(port), MOSAIC_SERVICE_NAME: input.name }),
+    }).catch((err: unknown) => {
+      throw err instanceof SpawnFailed ? commandRefused(input.name, err) : err;
     });
     try {
       await waitUntilReady(`service ${input.name} on port ${port}`, record, () => canConnect(port), 10_000, 50);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { InvalidChange } from './errors';
 import { ROLES, type Role } from './roles';
 import type { SignedRequest } from './signed-request';
@@ -46,6 +47,8 @@ export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
  * of failing deeper in, and retried, as a bug would be.
  */
 export function parseChangeRequest(input: unknown): { request: SignedRequest; payload: ChangePayloadInput } {
+  const deep = tooDeepAt(input);
+  if (deep) throw new InvalidChange(`${shortPath(deep)}: ${TOO_DEEP}`);
   const parsed = z.strictObject({ request: signedRequestSchema, payload: changePayloadSchema }).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

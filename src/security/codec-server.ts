@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload } from '@temporalio/common';
@@ -23,7 +23,15 @@ export interface CodecServerOptions {
   token: string;
   /** The Web UI's origin, the only one CORS lets read the answers. */
   uiOrigin: string;
+  /** How long a sign-in lasts; 8 hours (a working day) unless given. */
+  sessionTtlMs?: number;
+  /** The clock sessions expire by (tests pass their own). */
+  now?: () => number;
 }
+
+export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
+/** Live sessions kept at most; signing in past it ends the oldest, so sign-ins cannot grow memory. */
+const MAX_SESSIONS = 1000;
 
 export interface CodecServer {
   url: string;
@@ -71,8 +79,24 @@ const sameSecret = (a: string, b: string) =>
 
 export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer> {
   const codec = new PayloadEncryptionCodec(opts.keys);
-  // The cookie holds a value derived from the token, never the token; a new token ends every session.
-  const session = createHmac('sha256', opts.token).update('mosaic codec-server session').digest('base64url');
+  const ttl = opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  const now = opts.now ?? Date.now;
+  // Each sign-in gets a fresh random session id (never the token, never reused), expiring after ttl;
+  // sessions live in this process only, so a restart or a new token ends them all.
+  const sessions = new Map<string, number>();
+  const signIn = () => {
+    const id = randomBytes(32).toString('base64url');
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
+    sessions.set(id, now() + ttl);
+    return id;
+  };
+  const liveSession = (id: string) => {
+    const expires = sessions.get(id);
+    if (expires === undefined) return false;
+    if (expires > now()) return true;
+    sessions.delete(id);
+    return false;
+  };
 
   const authorise = (req: http.IncomingMessage) => {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -85,8 +109,13 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
         'www-authenticate': 'Bearer realm="mosaic-codec"',
       });
     }
-    if (!(bearer !== undefined ? sameSecret(bearer, opts.token) : sameSecret(cookie!, session))) {
-      throw new HttpProblem(403, 'the token is not the one this codec server was started with');
+    if (bearer !== undefined ? !sameSecret(bearer, opts.token) : !liveSession(cookie!)) {
+      throw new HttpProblem(
+        403,
+        bearer !== undefined
+          ? 'the token is not the one this codec server was started with'
+          : 'the session has expired or is unknown: sign in again at this codec server',
+      );
     }
   };
 
@@ -98,10 +127,12 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
     if (req.method !== 'POST') throw new HttpProblem(405, `${route} takes POST`, { allow: 'POST, OPTIONS' });
     const body = await readBody(req);
     if (route === '/session') {
+      sameOriginOnly(req);
       const token = new URLSearchParams(body).get('token') ?? '';
       if (!sameSecret(token, opts.token)) throw new HttpProblem(403, 'the token is not the one this codec server was started with');
+      const cookie = `${COOKIE}=${signIn()}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(ttl / 1000)}`;
       res
-        .writeHead(200, { 'content-type': 'text/html', 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` })
+        .writeHead(200, { 'content-type': 'text/html', 'set-cookie': cookie })
         .end(
           `<p>Signed in. The Web UI at ${opts.uiOrigin} shows decrypted payloads once its codec server setting has "Include cross-origin credentials" on.</p>`,
         );
@@ -149,6 +180,20 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Sign-in comes only from this server's own page: a form another site posts
+ * here (login CSRF, planting the attacker's session) carries that site's
+ * Origin, or a Sec-Fetch-Site other than same-origin. A client that is no
+ * browser (curl) sends neither and may sign in.
+ */
+function sameOriginOnly(req: http.IncomingMessage): void {
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  const own = `http://${req.headers.host ?? ''}`;
+  if ((origin !== undefined && origin !== own) || (site !== undefined && site !== 'same-origin' && site !== 'none'))
+    throw new HttpProblem(403, `sign in from this codec server's own page (${own}/), not from another site`);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -51,3 +51,13 @@ export class TemplateExists extends SnapshotError {
     super(`template ${id} exists with other content; templates are immutable, so create it under a new id`);
   }
 }
+
+/** A host name already registered with other content: replacing it must be asked for. */
+export class HostExists extends SnapshotError {
+  readonly type = 'HostExists';
+  constructor(readonly host: string) {
+    super(
+      `host ${host} is registered already with other content; replacing it changes what every later composition captures: pass --replace (mosaic snapshot host register <file> --replace) if that is meant`,
+    );
+  }
+}

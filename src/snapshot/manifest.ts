@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ManifestInvalid } from './errors';
 import type { SourceRef } from './resources';
+import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
+import { clip } from '../quote';
 import { BYTES_FORMS, CPU_FORMS, parseBytes, parseCpu } from './units';
 
 export const STRATEGIES = ['AI_AGENT', 'LAST_WIN', 'FIRST_WIN', 'PRIORITY'] as const;
@@ -78,10 +80,12 @@ export function fieldOf(path: readonly PropertyKey[]): string {
 
 /** The manifest with its limits in numbers, or ManifestInvalid naming the first bad field and what it accepts. */
 export function parseManifest(input: unknown): Manifest {
+  const deep = tooDeepAt(input);
+  if (deep) throw new ManifestInvalid(shortPath(deep), TOO_DEEP);
   const parsed = manifestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const problem = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message;
+    const problem = issue.code === 'unrecognized_keys' ? `unknown field ${clip(issue.keys.join(', '))}` : issue.message;
     throw new ManifestInvalid(fieldOf(issue.path), problem);
   }
   const m = parsed.data;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema, envValueSchema } from '../service-command';
 import { BYTES_FORMS, CPU_FORMS, parseBytes, parseCpu } from './units';
 
 /**
@@ -46,8 +47,13 @@ export const resourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('service'),
     name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as web' }),
-    command: z.array(z.string().min(1)).min(1).optional(),
-    env: z.record(z.string(), z.string()).default({}),
+    command: commandSchema.optional(),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as PORT' }),
+        envValueSchema,
+      )
+      .default({}),
     ports: z.array(portNumber).default([]),
     healthCheck: z.strictObject({ port: portNumber, path: z.string().startsWith('/').optional() }).optional(),
     cpu: cpu.default(0.1),

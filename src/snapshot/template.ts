@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { clip } from '../quote';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
 import { resourceSchema, withServicePorts } from './resources';
@@ -75,7 +76,7 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   const issue = parsed.error.issues[0]!;
   throw new ManifestInvalid(
     fieldOf(issue.path),
-    issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message,
+    issue.code === 'unrecognized_keys' ? `unknown field ${clip(issue.keys.join(', '))}` : issue.message,
   );
 }
 

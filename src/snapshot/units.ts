@@ -7,9 +7,16 @@
 const DECIMAL: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 };
 const BINARY: Record<string, number> = { KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40, PIB: 2 ** 50 };
 
-export const CPU_FORMS = 'a number of cores such as "8 cores", "1 core", "2 vCPU", "0.5" or millicores such as "500m"';
+/** The documented ranges: no machine Mosaic composes for has more; beyond them a number is a typo or an attack ("999…9 cores" is Infinity). */
+export const MAX_CPU_CORES = 4096;
+export const MAX_BYTES = 2 ** 50;
+
+export const CPU_FORMS = `a number of cores up to ${MAX_CPU_CORES} such as "8 cores", "1 core", "2 vCPU", "0.5" or millicores such as "500m"`;
 export const BYTES_FORMS =
-  'a number with a decimal unit (B, KB, MB, GB, TB, PB) or a binary unit (KiB, MiB, GiB, TiB, PiB), such as "32GB" or "512MiB"';
+  'a number up to 1 PiB with a decimal unit (B, KB, MB, GB, TB, PB) or a binary unit (KiB, MiB, GiB, TiB, PiB), such as "32GB" or "512MiB"';
+
+const cores = (n: number) => (Number.isFinite(n) && n >= 0 && n <= MAX_CPU_CORES ? n : undefined);
+const bytes = (n: number) => (Number.isSafeInteger(n) && n >= 0 && n <= MAX_BYTES ? n : undefined);
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 const CPU = new RegExp(String.raw`^${NUMBER}\s*(cores?|vcpus?|m)?$`, 'i');
@@ -17,16 +24,19 @@ const BYTES = new RegExp(String.raw`^${NUMBER}\s*([kmgtp]i?b|b)$`, 'i');
 
 /** Cores as a number, or undefined when the text is not one of CPU_FORMS. */
 export function parseCpu(text: string | number): number | undefined {
-  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
+  if (typeof text === 'number') return cores(text);
+  // Longer than any real quantity: not worth a regular expression's time.
+  if (text.length > 64) return undefined;
   const m = CPU.exec(text.trim());
   if (!m) return undefined;
   const value = Number(m[1]);
-  return m[2]?.toLowerCase() === 'm' ? value / 1000 : value;
+  return cores(m[2]?.toLowerCase() === 'm' ? value / 1000 : value);
 }
 
 /** Bytes as a whole number, or undefined when the text is not one of BYTES_FORMS. */
 export function parseBytes(text: string | number): number | undefined {
-  if (typeof text === 'number') return Number.isInteger(text) && text >= 0 ? text : undefined;
+  if (typeof text === 'number') return bytes(text);
+  if (text.length > 64) return undefined;
   const m = BYTES.exec(text.trim());
   if (!m) return undefined;
   const unit = m[2]!;
@@ -35,7 +45,7 @@ export function parseBytes(text: string | number): number | undefined {
   const factor = BINARY[unit.toUpperCase()] ?? DECIMAL[unit.toUpperCase()];
   // Binary units are spelled with a lower-case i (MiB); "MIB" is refused as a likely typo.
   if (unit.length === 3 && unit[1] !== 'i') return undefined;
-  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
+  return factor === undefined ? undefined : bytes(Math.round(Number(m[1]) * factor));
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { quote } from '../quote';
 
 /** What `stack start` remembers about a process it started, in `<runDir>/<name>.json`. */
 export interface DaemonRecord {
@@ -55,24 +56,55 @@ export function isRunning(record: DaemonRecord): boolean {
   }
 }
 
-/** Starts a detached process that outlives this one, logging to `<logDir>/<name>.log`. */
-export function startDaemon(spec: DaemonSpec): DaemonRecord {
+/** A program that could not be started at all (no such file, not executable): its `code` is the system's (ENOENT, EACCES). */
+export class SpawnFailed extends Error {
+  constructor(
+    readonly executable: string,
+    readonly code: string,
+    reason: string,
+  ) {
+    super(`could not start ${quote(executable)}: ${reason}`);
+    this.name = 'SpawnFailed';
+  }
+}
+
+/**
+ * Starts a detached process (its own process group) that outlives this one,
+ * logging to `<logDir>/<name>.log`. It resolves once the program runs, and
+ * rejects with SpawnFailed when it cannot start: a child's spawn error with
+ * no listener is an uncaught exception that ends the whole worker.
+ */
+export async function startDaemon(spec: DaemonSpec): Promise<DaemonRecord> {
   fs.mkdirSync(spec.runDir, { recursive: true });
   fs.mkdirSync(spec.logDir, { recursive: true });
   const log = path.join(spec.logDir, `${spec.name}.log`);
   const fd = fs.openSync(log, 'a');
   try {
-    const child = spawn(spec.executable, spec.args, {
-      detached: true,
-      stdio: ['ignore', fd, fd],
-      env: spec.env ?? process.env,
-      cwd: spec.cwd,
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.executable, spec.args, {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+        env: spec.env ?? process.env,
+        cwd: spec.cwd,
+      });
+    } catch (err) {
+      // Refused before any process exists: a NUL byte in the program, an argument or the environment.
+      const e = err as NodeJS.ErrnoException;
+      throw new SpawnFailed(spec.executable, e.code ?? 'InvalidCommand', e.message);
+    }
+    // Kept for the child's whole life: any later 'error' (a failed kill) is not ours to crash on.
+    child.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new SpawnFailed(spec.executable, err.code ?? 'SpawnError', spawnReason(err, spec.cwd))),
+      );
     });
-    if (child.pid === undefined) throw new Error(`could not start ${spec.executable}`);
     child.unref();
     const record: DaemonRecord = {
       name: spec.name,
-      pid: child.pid,
+      pid: child.pid!,
       executable: spec.executable,
       args: spec.args,
       log,
@@ -86,23 +118,45 @@ export function startDaemon(spec: DaemonSpec): DaemonRecord {
   }
 }
 
+function spawnReason(err: NodeJS.ErrnoException, cwd: string | undefined): string {
+  if (err.code === 'ENOENT') return cwd && !fs.existsSync(cwd) ? `its working directory ${cwd} does not exist` : 'no such program on PATH';
+  if (err.code === 'EACCES') return 'not executable by the worker';
+  return err.message;
+}
+
 /**
  * SIGTERM, then SIGKILL after graceMs, until `alive` says it is gone; `alive`
- * checks it is still the process meant, so a reused pid is left alone.
+ * checks it is still the process meant, so a reused pid is left alone. What
+ * startDaemon started leads its own process group, and the whole group is
+ * signalled: a service's own children (a shell's pipeline, a forked server)
+ * end with it. A last SIGKILL to the group takes those that ignored SIGTERM.
  */
 export async function endProcess(pid: number, alive: () => boolean, graceMs: number): Promise<void> {
   const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(pid, name);
-    } catch {
-      // ended meanwhile
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, name);
+      } catch {
+        // no such group (a process that does not lead one), or ended meanwhile
+      }
     }
   };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (alive() && Date.now() < deadline) await sleep(100);
-  if (alive()) signal('SIGKILL');
-  while (alive()) await sleep(50);
+  // A pid in use as a group id is never given to a new process, so the group is safe to signal even after its leader has gone.
+  const killGroup = () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // the group is gone with its leader
+    }
+  };
+  if (alive()) {
+    signal('SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (alive() && Date.now() < deadline) await sleep(100);
+    if (alive()) signal('SIGKILL');
+    while (alive()) await sleep(50);
+  }
+  killGroup();
 }
 
 /** Ends exactly the process named by the record (SIGTERM, then SIGKILL after graceMs). */

@@ -156,7 +156,7 @@ export async function startComponent(component: Component, opts: StackOptions): 
     if (!(await isPortFree(opts.temporalPort))) throw new PortInUse(opts.temporalPort, 'MOSAIC_TEMPORAL_PORT');
     if (!opts.headless && !(await isPortFree(opts.uiPort))) throw new PortInUse(opts.uiPort, 'MOSAIC_TEMPORAL_UI_PORT');
     progress(`temporal: starting dev server on 127.0.0.1:${opts.temporalPort}`);
-    const record = startDaemon({
+    const record = await startDaemon({
       ...common,
       name: 'temporal',
       executable: binaryPath(opts.cacheDir, 'temporal'),
@@ -169,7 +169,7 @@ export async function startComponent(component: Component, opts: StackOptions): 
   }
   if (!(await isPortFree(opts.mongoPort))) throw new PortInUse(opts.mongoPort, 'MOSAIC_MONGODB_PORT');
   progress(`mongodb: starting FerretDB on 127.0.0.1:${opts.mongoPort}`);
-  const record = startDaemon({
+  const record = await startDaemon({
     ...common,
     name: 'mongodb',
     executable: binaryPath(opts.cacheDir, 'ferretdb'),

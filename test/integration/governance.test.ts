@@ -136,8 +136,8 @@ describe('signed policy changes and access control against the real stack', () =
     const payload = { operation: 'policy.apply' as const, source: policyText(author, 2) };
     const request = createSignedRequest('policy.apply', payload, author.privateKeyPem, { now: new Date(), nonce: randomUUID() });
     await w.client.governance.submit({ request, payload });
-    // Resubmitting under the same workflow id returns the first run...
-    await expect(w.client.governance.submit({ request, payload })).resolves.toMatchObject({ detail: 'version 2 stored and active' });
+    // Resubmitting under the same workflow id once the first run has closed is refused (no second run)...
+    await expect(w.client.governance.submit({ request, payload })).rejects.toMatchObject({ type: 'NonceReused' });
     // ...but a new workflow carrying the captured request is a replay.
     const replay = await failureOf(w.client.governance.submit({ request, payload }, `replay-${randomUUID()}`));
     expect(replay.type).toBe('NonceReused');

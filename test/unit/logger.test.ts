@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { generateKeyPair } from '../../src/security/keys';
-import { createLogger, REDACTED, scrub } from '../../src/logger';
+import { createLogger, LOG_BUFFER_BYTES, logDestination, REDACTED, scrub } from '../../src/logger';
+import { registry } from '../../src/observability/metrics';
 
 function capture() {
   const lines: string[] = [];
@@ -74,3 +75,23 @@ describe('logs never carry secrets', () => {
     expect(scrub('http://127.0.0.1:8233/namespaces/default')).toBe('http://127.0.0.1:8233/namespaces/default');
   });
 });
+
+describe('a log destination that cannot write', () => {
+  it('degrades logging instead of throwing: /dev/full (ENOSPC, a full disk) is counted, memory stays bounded', async () => {
+    const errorsBefore = await logWriteCount();
+    const destination = logDestination('/dev/full');
+    const logger = createLogger('info', 'test', destination);
+    // About 5 MB of log lines against a 1 MB buffer.
+    const line = 'x'.repeat(5000);
+    expect(() => {
+      for (let i = 0; i < 1000; i++) logger.info({ i }, line);
+    }).not.toThrow();
+    expect(await logWriteCount()).toBeGreaterThan(errorsBefore);
+    expect((destination as unknown as { _len: number })._len).toBeLessThanOrEqual(LOG_BUFFER_BYTES);
+  });
+});
+
+async function logWriteCount(): Promise<number> {
+  const metric = await registry.getSingleMetric('mosaic_log_write_errors_total')?.get();
+  return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+}

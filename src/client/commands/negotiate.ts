@@ -62,11 +62,22 @@ export function describeNegotiation(v: NegotiationView): string {
   return lines.join('\n');
 }
 
+/**
+ * JSON or YAML. JSON is tried first: it is YAML too, and JSON.parse does not
+ * recurse, so a document nested thousands deep reaches the request's own
+ * depth check (which names where) instead of overflowing the YAML parser.
+ */
 function readStructured(file: string): unknown {
   const text = readUserFile(file);
   try {
+    return JSON.parse(text);
+  } catch {
+    // not JSON: read as YAML
+  }
+  try {
     return parse(text);
   } catch (err) {
+    if (err instanceof RangeError) throw new CommandFailed(`${file}: nested too deeply to read; Mosaic inputs are flat documents`);
     throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
 }

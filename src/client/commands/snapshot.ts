@@ -154,16 +154,21 @@ export function registerSnapshot(program: Command): void {
   const host = snapshot.command('host').description('live hosts compositions may capture');
   host
     .command('register <file>')
-    .description('register (or update) a live host: local (root, allowedPaths, services) or aws (instanceId, region)')
+    .description('register a live host: local (root, allowedPaths, services) or aws (instanceId, region)')
+    .option('--replace', 'replace a host registered under this name with other content (refused without it)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json",
     )
-    .action(async (file: string, opts: OutputOptions) => {
+    .action(async (file: string, opts: OutputOptions & { replace?: boolean }) => {
       const result = await MosaicClient.use(loadConfig(), (c) =>
-        c.snapshots.catalog<{ name: string; provider: string }>({ operation: 'host.register', host: hostFromFile(file, readJson(file)) }),
+        c.snapshots.catalog<{ name: string; provider: string; replaced?: boolean }>({
+          operation: 'host.register',
+          host: hostFromFile(file, readJson(file)),
+          replace: opts.replace === true,
+        }),
       );
-      print(opts, result, () => `${result.name}: registered on the ${result.provider} provider`);
+      print(opts, result, () => `${result.name}: ${result.replaced ? 'replaced' : 'registered'} on the ${result.provider} provider`);
     });
 }

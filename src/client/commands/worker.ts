@@ -17,7 +17,7 @@ export async function startDetachedWorker(config: Config, onProgress: (m: string
     return existing;
   }
   onProgress(`worker: starting on task queue "${config.temporal.taskQueue}"`);
-  const record = startDaemon({
+  const record = await startDaemon({
     name: 'worker',
     executable: process.execPath,
     args: [CLI_ENTRY, 'worker'],

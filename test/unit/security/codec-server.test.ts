@@ -67,7 +67,8 @@ describe('the codec server the Web UI calls', () => {
   });
 
   it('signs a viewer in with the token as a session cookie that is not the token', async () => {
-    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    // Signed in from the codec server's own page: the form's origin is the server's.
+    const form = { 'content-type': 'application/x-www-form-urlencoded', origin: server.url };
     expect((await post('/session', `token=wrong-token-0123456789`, form)).status).toBe(403);
     const signIn = await post('/session', `token=${TOKEN}`, form);
     expect(signIn.status).toBe(200);

@@ -21,7 +21,7 @@ describe('templates and hosts', () => {
       new ManifestInvalid('resources[0]', 'hash is not the sha256 of content; leave hash out and it is computed'),
     );
     expect(() => parseTemplate({ id: 't', resources: [{ kind: 'service', name: 'web', memory: '2 gigs' }] })).toThrow(
-      /^resources\[0\]\.memory: expected a number with a decimal unit/,
+      /^resources\[0\]\.memory: expected a number up to 1 PiB with a decimal unit/,
     );
     expect(() => parseTemplate({ id: 't', resources: [{ kind: 'file', path: '/a/../etc/passwd', content: 'x' }] })).toThrow(
       /^resources\[0\]\.path: expected an absolute path without \.\. segments/,

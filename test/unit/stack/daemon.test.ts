@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isRunning, readRecord, startDaemon, stopDaemon } from '../../../src/stack/daemon';
+import { eventually } from '../../harness/eventually';
+import { isRunning, readRecord, SpawnFailed, startDaemon, stopDaemon } from '../../../src/stack/daemon';
 
 describe('daemons', () => {
   let dir: string;
@@ -13,7 +14,7 @@ describe('daemons', () => {
   const spec = () => ({ name: 'sleeper', executable: '/bin/sleep', args: ['30'], runDir: dir, logDir: dir, ports: {} });
 
   it('stops exactly the process it started and forgets it', async () => {
-    const record = startDaemon(spec());
+    const record = await startDaemon(spec());
     expect(isRunning(record)).toBe(true);
     expect(readRecord(dir, 'sleeper')?.pid).toBe(record.pid);
     await expect(stopDaemon(dir, 'sleeper')).resolves.toBe('stopped');
@@ -37,6 +38,40 @@ describe('daemons', () => {
     );
     await expect(stopDaemon(dir, 'ghost')).resolves.toBe('not-running');
     expect(readRecord(dir, 'ghost')).toBeUndefined();
+  });
+
+  it('refuses a program that does not exist with SpawnFailed, records nothing and leaves this process running', async () => {
+    const missing = { ...spec(), executable: '/nowhere/no-such-program' };
+    const failed = await startDaemon(missing).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(SpawnFailed);
+    expect(failed).toMatchObject({ code: 'ENOENT', message: expect.stringContaining('/nowhere/no-such-program') });
+    expect(readRecord(dir, 'sleeper')).toBeUndefined();
+    // The child's 'error' event came after the rejection; an unlistened one would have failed this test run.
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
+  it('refuses a file that is not executable with SpawnFailed (EACCES)', async () => {
+    const script = path.join(dir, 'not-executable.sh');
+    fs.writeFileSync(script, '#!/bin/sh\nsleep 30\n', { mode: 0o644 });
+    await expect(startDaemon({ ...spec(), executable: script })).rejects.toMatchObject({ name: 'SpawnFailed', code: 'EACCES' });
+  });
+
+  it('ends the whole process group: a child the program forked goes with it', async () => {
+    const pidFile = path.join(dir, 'child.pid');
+    // A shell that forks a sleeper, records its pid, and waits; the sleeper ignores nothing but is not the recorded pid.
+    await startDaemon({ ...spec(), executable: '/bin/sh', args: ['-c', `sleep 30 & echo $! > ${pidFile}; wait`] });
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') await new Promise((r) => setTimeout(r, 20));
+    const child = Number(fs.readFileSync(pidFile, 'utf8'));
+    await expect(stopDaemon(dir, 'sleeper', 2000)).resolves.toBe('stopped');
+    const alive = () => {
+      try {
+        process.kill(child, 0);
+        return !/^\S+ \(\S+\) Z/.test(fs.readFileSync(`/proc/${child}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await eventually(async () => expect(alive()).toBe(false), 3000);
   });
 
   it('reports not-running when there is no record', async () => {

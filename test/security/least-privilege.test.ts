@@ -1,0 +1,214 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import { hostModel, templateModel } from '../../src/models/snapshot';
+import { LocalWorkspace } from '../../src/providers/local-workspace';
+import { freePort } from '../../src/stack/ports';
+import { processDirectories } from '../../src/stack/daemon';
+import { generateKeyPair } from '../../src/security/keys';
+import { failureOf } from '../harness/failures';
+import { applyDefaultPolicy } from '../harness/policies';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+// A service that answers every request with its whole environment: what a hostile command would read.
+const ENV_DUMP = [
+  process.execPath,
+  '-e',
+  "require('node:http').createServer((q,r)=>r.end(JSON.stringify(process.env))).listen(+process.env.PORT,'127.0.0.1')",
+];
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+// What Mosaic starts or writes for a request gets only what it needs: no
+// worker secret in a service's environment, no setuid or world-writable file,
+// no copy of a worker file outside the template files root, and no host
+// silently re-pointed at another root.
+describe('least privilege for what Mosaic starts', () => {
+  let w: TestWorker;
+  let db: Connection;
+  const admin = generateKeyPair();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-privilege-'));
+  const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/privilege_${randomUUID().slice(0, 8)}`;
+  // Secrets in the worker's own environment, as a deployment would have them.
+  const planted = { AWS_SECRET_ACCESS_KEY: `canary-${randomUUID()}`, MOSAIC_CANARY_TOKEN: `canary-${randomUUID()}` };
+
+  beforeAll(async () => {
+    Object.assign(process.env, planted);
+    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem });
+    db = await mongoose.createConnection(uri).asPromise();
+    await applyDefaultPolicy(w.client, admin);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const k of Object.keys(planted)) delete process.env[k];
+    await db?.close();
+    await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const noSecretIn = (env: Record<string, string>) => {
+    expect(Object.values(env)).not.toEqual(expect.arrayContaining(Object.values(planted)));
+    expect(Object.keys(env).filter((k) => /^(AWS_|MOSAIC_(?!SERVICE_NAME$))/.test(k) || /KEY|TOKEN|SECRET|PASSWORD/i.test(k))).toEqual([]);
+  };
+
+  it("a composed service's environment is an allow-list: none of the worker's secrets", async () => {
+    const handle = await w.client.compose({
+      requestId: `env-${randomUUID().slice(0, 8)}`,
+      user: 'mallory',
+      account: 'acct-env',
+      region: 'us-east-1',
+      resourceType: 'service',
+      spec: { name: 'env-dump', command: ENV_DUMP },
+    });
+    const result = await handle.result();
+    const service = result.resources.find((r) => r.kind === 'service')!;
+    const env = (await (await fetch(service.attributes.url!)).json()) as Record<string, string>;
+    expect(env).toMatchObject({ MOSAIC_SERVICE_NAME: 'env-dump', PORT: service.attributes.port });
+    noSecretIn(env);
+  });
+
+  it('a snapshot service gets no worker secret; composed files lose setuid, setgid and world-writable bits', async () => {
+    const port = await freePort();
+    const id = `privilege_${randomUUID().slice(0, 6)}`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          { kind: 'file', path: '/usr/local/bin/rootshell', content: '#!/bin/sh\n', hash: sha256('#!/bin/sh\n'), size: 10, mode: 0o6777 },
+          { kind: 'service', name: 'dump', command: ENV_DUMP, ports: [port] },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'privilege',
+      sources: [{ type: 'template', id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    await w.client.snapshots.waitFor(handle, ['running']);
+    try {
+      const env = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Record<string, string>;
+      noSecretIn(env);
+      const file = path.join(new LocalWorkspace(dataDir).dir(handle.workflowId), 'fs', 'usr/local/bin/rootshell');
+      expect((fs.statSync(file).mode & 0o7777).toString(8)).toBe('775');
+    } finally {
+      await w.client.snapshots.cancel(handle.workflowId);
+    }
+  });
+
+  it('a template file origin outside the template files root is refused at create; nothing is stored', async () => {
+    const passwd = fs.readFileSync('/etc/passwd');
+    const id = `steal_${randomUUID().slice(0, 6)}`;
+    for (const origin of ['/etc/passwd', `${LocalWorkspace.templateFilesRoot(dataDir)}/../../../../etc/passwd`]) {
+      const failure = await failureOf(
+        w.client.snapshots.catalog({
+          operation: 'template.create',
+          template: {
+            id,
+            resources: [{ kind: 'file', path: '/loot/passwd', hash: sha256(passwd), size: passwd.length, mode: 0o644, origin }],
+          },
+        }),
+      );
+      expect(failure.type).toBe('ManifestInvalid');
+      expect(failure.message).toMatch(
+        /^resources\[0\]\.origin: its origin .* (is outside the directories files may be copied from|does not exist)/,
+      );
+    }
+    expect(await templateModel(db).countDocuments({ id })).toBe(0);
+  });
+
+  it('an origin planted straight in the database is refused when composed, and no copy is left', async () => {
+    const passwd = fs.readFileSync('/etc/passwd');
+    const id = `planted_${randomUUID().slice(0, 6)}`;
+    await templateModel(db).collection.insertOne({
+      id,
+      tags: [],
+      resources: [
+        {
+          kind: 'file',
+          path: '/loot/passwd',
+          hash: sha256(passwd),
+          size: passwd.length,
+          mode: 0o644,
+          origin: '/etc/passwd',
+          dependsOn: [],
+        },
+      ],
+      createdAt: new Date(),
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'planted',
+      sources: [{ type: 'template', id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('ProviderRejected');
+    expect(failure.message).toMatch(/materialise of \/loot\/passwd was rejected \(OriginOutsideRoots\)/);
+    expect(fs.existsSync(new LocalWorkspace(dataDir).dir(handle.workflowId))).toBe(false);
+  });
+
+  it('an origin inside the template files root is copied (its mode masked)', async () => {
+    const root = LocalWorkspace.templateFilesRoot(dataDir);
+    fs.mkdirSync(root, { recursive: true });
+    const body = Buffer.from('binary payload');
+    fs.writeFileSync(path.join(root, 'payload.bin'), body);
+    const id = `allowed_${randomUUID().slice(0, 6)}`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          {
+            kind: 'file',
+            path: '/srv/payload.bin',
+            hash: sha256(body),
+            size: body.length,
+            mode: 0o4757,
+            origin: path.join(root, 'payload.bin'),
+          },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'allowed',
+      sources: [{ type: 'template', id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    await w.client.snapshots.waitFor(handle, ['running']);
+    try {
+      const copy = path.join(new LocalWorkspace(dataDir).dir(handle.workflowId), 'fs', 'srv/payload.bin');
+      expect(fs.readFileSync(copy)).toEqual(body);
+      expect((fs.statSync(copy).mode & 0o7777).toString(8)).toBe('755');
+    } finally {
+      await w.client.snapshots.cancel(handle.workflowId);
+    }
+  });
+
+  it('host register refuses to silently re-point a registered host; --replace must be asked for', async () => {
+    const root = fs.mkdtempSync(path.join(dataDir, 'host-'));
+    const host = { name: 'prod_1', provider: 'local', root, allowedPaths: ['/var/app'] };
+    await expect(w.client.snapshots.catalog({ operation: 'host.register', host })).resolves.toMatchObject({ created: true });
+    // The same registration again is idempotent.
+    await expect(w.client.snapshots.catalog({ operation: 'host.register', host })).resolves.toMatchObject({ created: false });
+    const before = await hostModel(db).findOne({ name: 'prod_1' }).lean();
+    const hijack = await failureOf(
+      w.client.snapshots.catalog({ operation: 'host.register', host: { ...host, root: '/', allowedPaths: ['/'] } }),
+    );
+    expect(hijack.type).toBe('HostExists');
+    expect(hijack.message).toMatch(/host prod_1 is registered already with other content; .*--replace/);
+    expect(await hostModel(db).findOne({ name: 'prod_1' }).lean()).toEqual(before);
+    const replaced = await w.client.snapshots.catalog({
+      operation: 'host.register',
+      host: { ...host, allowedPaths: ['/srv'] },
+      replace: true,
+    });
+    expect(replaced).toMatchObject({ replaced: true });
+    expect((await hostModel(db).findOne({ name: 'prod_1' }).lean())?.allowedPaths).toEqual(['/srv']);
+  });
+
+  it('leaves no process behind in the data directory', async () => {
+    const resources = path.join(dataDir, 'resources', 'snapshots');
+    expect([...processDirectories().values()].filter((cwd) => cwd.startsWith(resources))).toEqual([]);
+  });
+});
