@@ -3,9 +3,12 @@ import {
   CATALOG,
   INSTANCES_BY_NAME,
   monthlyCost,
+  NO_PRICE_DATA,
+  PRICED_REGIONS,
   SECURITY_OPTIONS,
   STORAGE_KINDS,
   storageOption,
+  type Catalog,
   type InstanceType,
   type SecurityLevel,
   type SecurityOption,
@@ -71,6 +74,13 @@ interface HardConstraint {
   kind?: UserConstraint['kind'];
   label: string;
   test(c: Candidate): boolean;
+  /**
+   * What `test` implies of the instance or the region alone, so whole
+   * instances and regions are skipped before their storage × security
+   * combinations are built. Each must hold whenever `test` does.
+   */
+  instance?(i: InstanceType): boolean;
+  region?(r: string): boolean;
 }
 
 export interface Relaxation {
@@ -131,16 +141,21 @@ export function makeCandidate(
 
 /**
  * Every instance type × storage layout × security option in every region of
- * the catalog. What depends on the instance alone (its headroom in CPU,
- * memory and network) is worked out once per instance, not per combination.
+ * the catalog that has a price there, or only those the pre-filters of
+ * `constraints` let through. What depends on the instance alone (its headroom
+ * in CPU, memory and network) is worked out once per instance, not per
+ * combination.
  */
-export function enumerate(req: Requirements): Candidate[] {
+export function enumerate(req: Requirements, constraints: HardConstraint[] = [], catalog: Catalog = CATALOG): Candidate[] {
   const out: Candidate[] = [];
   const p = req.profile;
   const iopsWanted = p.iops.peak * req.headroom;
-  for (const region of CATALOG.regions) {
+  const instanceFilters = constraints.flatMap((h) => (h.instance ? [h.instance] : []));
+  const instances = catalog.instances.filter((i) => instanceFilters.every((f) => f(i)));
+  for (const region of catalog.regions) {
+    if (!constraints.every((h) => !h.region || h.region(region))) continue;
     const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, p.storageGb, iopsWanted));
-    for (const instance of CATALOG.instances) {
+    for (const instance of instances) {
       if (instance.hourlyUsd[region] === undefined) continue;
       const fixed = ratiosOf(instance, 0, p);
       for (const storage of storages) {
@@ -175,25 +190,28 @@ const fmt = (v: number) => String(round(v, 2));
 export function hardConstraints(req: Requirements): HardConstraint[] {
   const p = req.profile;
   const h = req.headroom;
+  const cpuFits = (i: InstanceType) => i.vcpu >= p.cpu.peak * h && (!i.burstable || i.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h);
+  const networkFits = (i: InstanceType) =>
+    Math.max(i.networkPeakGbps, i.networkGbps) >= p.networkGbps.peak * h && i.networkGbps >= p.networkGbps.sustained;
   const out: HardConstraint[] = [
     {
       id: 'capacity.cpu',
       label: `vCPUs ≥ peak ${fmt(p.cpu.peak)} × ${h} headroom (burstable: baseline ≥ sustained ${fmt(p.cpu.sustained)} × ${h})`,
-      test: (c) =>
-        c.instance.vcpu >= p.cpu.peak * h && (!c.instance.burstable || c.instance.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h),
+      test: (c) => cpuFits(c.instance),
+      instance: (i) => cpuFits(i),
     },
     {
       id: 'capacity.memory',
       label: `memory ≥ peak ${fmt(p.memoryGb.peak)} GiB × ${h}`,
       test: (c) => c.instance.memoryGb >= p.memoryGb.peak * h,
+      instance: (i) => i.memoryGb >= p.memoryGb.peak * h,
     },
     { id: 'capacity.iops', label: `IOPS ≥ peak ${Math.round(p.iops.peak)} × ${h}`, test: (c) => c.iops >= p.iops.peak * h },
     {
       id: 'capacity.network',
       label: `network ≥ peak ${fmt(p.networkGbps.peak)} Gbit/s × ${h}, baseline ≥ sustained ${fmt(p.networkGbps.sustained)}`,
-      test: (c) =>
-        Math.max(c.instance.networkPeakGbps, c.instance.networkGbps) >= p.networkGbps.peak * h &&
-        c.instance.networkGbps >= p.networkGbps.sustained,
+      test: (c) => networkFits(c.instance),
+      instance: (i) => networkFits(i),
     },
     {
       id: 'cost.hourly',
@@ -216,12 +234,40 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
     }
   }
   const userRegion = [...req.constraints].reverse().find((c) => c.kind === 'region');
-  if (!userRegion) out.push({ id: 'request.region', label: `region ${req.region} (the request's)`, test: (c) => c.region === req.region });
+  if (!userRegion)
+    out.push({
+      id: 'request.region',
+      label: `region ${req.region} (the request's)${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
+      test: (c) => c.region === req.region,
+      region: (r) => r === req.region,
+    });
   req.constraints.forEach((u, i) => {
     const test = userTest(u, req);
-    if (test) out.push({ id: `user.${i}.${u.kind}`, kind: u.kind, label: describeConstraint(u), test });
+    if (test) out.push({ id: `user.${i}.${u.kind}`, kind: u.kind, label: describeConstraint(u), test, ...userPrefilter(u, req) });
   });
   return out;
+}
+
+/** The instance- or region-only part of a user constraint, where it has one (see HardConstraint). */
+function userPrefilter(u: UserConstraint, req: Requirements): Pick<HardConstraint, 'instance' | 'region'> {
+  switch (u.kind) {
+    case 'region':
+      return [...req.constraints].reverse().find((c) => c.kind === 'region') === u ? { region: (r) => r === u.region } : {};
+    case 'noBurstable':
+      return { instance: (i) => !i.burstable };
+    case 'minVcpu':
+      return { instance: (i) => i.vcpu >= u.vcpu };
+    case 'minMemoryGb':
+      return { instance: (i) => i.memoryGb >= u.memoryGb };
+    case 'families':
+      return { instance: (i) => u.families.includes(i.family) };
+    case 'excludeFamilies':
+      return { instance: (i) => !u.families.includes(i.family) };
+    case 'arch':
+      return { instance: (i) => i.arch === u.arch };
+    default:
+      return {};
+  }
 }
 
 function userTest(u: UserConstraint, req: Requirements): ((c: Candidate) => boolean) | undefined {
@@ -418,12 +464,21 @@ function suggestion(h: HardConstraint, c: Candidate): string {
 }
 
 /** Proposals, or the conflict and the nearest relaxations when nothing fits. */
-export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; candidates?: Candidate[] } = {}): SolveResult {
+export function solve(
+  req: Requirements,
+  opts: { k?: number; idPrefix?: string; candidates?: Candidate[]; catalog?: Catalog } = {},
+): SolveResult {
   const k = opts.k ?? 4;
   const prefix = opts.idPrefix ?? 'p';
-  const candidates = opts.candidates ?? enumerate(req);
   const constraints = hardConstraints(req);
-  const feasible = candidates.filter((c) => constraints.every((h) => h.test(c)));
+  // Pre-filtered first: over the whole catalog most instances and regions fail an instance- or region-only constraint.
+  // Only when nothing fits are all configurations needed, to find the conflict and the nearest relaxations.
+  let candidates = opts.candidates ?? enumerate(req, constraints, opts.catalog);
+  let feasible = candidates.filter((c) => constraints.every((h) => h.test(c)));
+  if (!feasible.length && !opts.candidates) {
+    candidates = enumerate(req, [], opts.catalog);
+    feasible = [];
+  }
   if (feasible.length) {
     const front = paretoFront(feasible);
     const chosen = diverse(front, k);

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { mergePrices, PriceListInvalid, pricesFromPriceList } from '../../../src/negotiation/price-list';
+
+const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/price-list', name), 'utf8'));
+
+describe('AWS Price List → price table', () => {
+  it('reads the bulk offer file: Linux shared on-demand and 1-year standard no-upfront reserved, nothing else', () => {
+    const r = pricesFromPriceList(fixture('ec2-offer-eu-central-1.json'), 'index.json');
+    expect(Object.keys(r.regions)).toEqual(['eu-central-1']);
+    const fra = r.regions['eu-central-1']!;
+    // Windows, dedicated, capacity reservations, SQL Server and storage products are skipped.
+    expect(fra.onDemand).toEqual({ 'm5.large': 0.115, 'g5.xlarge': 1.258, 'x2gd.large': 0.1603, 'm99.large': 0.5 });
+    expect(fra.reserved1yr).toEqual({ 'm5.large': 0.072, 'g5.xlarge': 0.792 });
+    expect(fra.asOf).toBe('2026-12-01');
+    expect(fra.source).toMatch(/AWS Price List version 20261201182516 published 2026-12-01T18:25:16Z \(index\.json\)/);
+    expect(r).toMatchObject({ products: 9, priced: 4 });
+  });
+
+  it('reads a GetProducts answer (PriceList of JSON strings)', () => {
+    const r = pricesFromPriceList(fixture('get-products-ap-south-1.json'), 'ap-south-1.json');
+    expect(r.regions['ap-south-1']!.onDemand).toEqual({ 'm5.large': 0.101, 't3.micro': 0.0112 });
+  });
+
+  it('keeps only the regions asked for', () => {
+    expect(pricesFromPriceList(fixture('ec2-offer-eu-central-1.json'), 'f', ['us-east-1']).regions).toEqual({});
+  });
+
+  it('names what is wrong with a document that is not a price list', () => {
+    const bad = (doc: unknown) => () => pricesFromPriceList(doc, 'f');
+    expect(bad([])).toThrow(PriceListInvalid);
+    expect(bad({ offerCode: 'AmazonS3', products: {}, terms: {} })).toThrow(/offerCode: expected AmazonEC2/);
+    expect(bad({ offerCode: 'AmazonEC2' })).toThrow(/products: expected an object/);
+    expect(bad({ PriceList: ['{not json'] })).toThrow(/PriceList\.0: expected a JSON string/);
+    expect(bad({ PriceList: [{ product: {} }] })).toThrow(/PriceList\.0: expected \{ product: \{ sku/);
+    // Prices that are not positive numbers are no price, not zero.
+    const doc = fixture('ec2-offer-eu-central-1.json');
+    for (const terms of Object.values(doc.terms.OnDemand) as Record<
+      string,
+      { priceDimensions: Record<string, { pricePerUnit: { USD: string } }> }
+    >[])
+      for (const t of Object.values(terms)) for (const d of Object.values(t.priceDimensions)) d.pricePerUnit.USD = 'free';
+    expect(pricesFromPriceList(doc, 'f').regions).toEqual({});
+  });
+
+  it('replaces a refreshed region whole and keeps the others', () => {
+    const table = {
+      regions: {
+        'eu-central-1': { source: 'old', asOf: '2026-01-01', onDemand: { 't3.micro': 0.012, 'm5.large': 0.11 } },
+        'us-east-1': { source: 'old', asOf: '2026-01-01', onDemand: { 'm5.large': 0.096 } },
+      },
+    };
+    const merged = mergePrices(table, pricesFromPriceList(fixture('ec2-offer-eu-central-1.json'), 'f').regions);
+    expect(merged.regions['us-east-1']).toEqual(table.regions['us-east-1']);
+    expect(merged.regions['eu-central-1']!.onDemand['t3.micro']).toBeUndefined();
+    expect(merged.regions['eu-central-1']!.onDemand['m5.large']).toBe(0.115);
+  });
+});
