@@ -250,6 +250,15 @@ export function monthlyCost(
 ): { hourlyUsd: number; monthlyUsd: number } | undefined {
   const hourly = hourlyPrice(instance, region, security);
   if (hourly === undefined) return undefined;
+  return costOf(hourly, storage, security);
+}
+
+/** What is known of the cost of a type with no price data in a region: its storage and key, the instance left out. */
+export function costWithoutInstance(storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } {
+  return costOf(0, storage, security);
+}
+
+function costOf(hourly: number, storage: StorageOption, security: SecurityOption) {
   const monthly = hourly * HOURS_PER_MONTH + storage.monthlyUsd + (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);
   return { hourlyUsd: Math.round((monthly / HOURS_PER_MONTH) * 1e4) / 1e4, monthlyUsd: money(monthly) };
 }

@@ -2,6 +2,7 @@ import {
   BURSTABLE_BASELINE,
   CATALOG,
   INSTANCES_BY_NAME,
+  costWithoutInstance,
   monthlyCost,
   NO_PRICE_DATA,
   PRICED_REGIONS,
@@ -44,6 +45,8 @@ export interface Candidate {
   headroom: number;
   /** Capacity over predicted peak in each dimension: the performance objectives. */
   ratios: { cpu: number; memory: number; iops: number; network: number };
+  /** Chosen by a person although the region's price table does not list the type: the costs leave the instance out. */
+  unpriced?: true;
 }
 
 export interface Proposal {
@@ -66,6 +69,8 @@ export interface Proposal {
   /** Why it fits, in sentences. */
   reasons: string[];
   modified?: boolean;
+  /** The type has no price data in the region: hourlyUsd/monthlyUsd are storage and key only. Only ever chosen on explicit request. */
+  unpriced?: true;
 }
 
 interface HardConstraint {
@@ -120,9 +125,11 @@ export function makeCandidate(
   storage: StorageOption,
   security: SecurityOption,
   profile: ResourceProfile,
+  opts: { allowUnpriced?: boolean } = {},
 ): Candidate | undefined {
-  const cost = monthlyCost(instance, region, storage, security);
-  if (!cost) return undefined;
+  const priced = monthlyCost(instance, region, storage, security);
+  if (!priced && !opts.allowUnpriced) return undefined;
+  const cost = priced ?? costWithoutInstance(storage, security);
   const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
   const ratios = ratiosOf(instance, iops, profile);
   const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
@@ -136,6 +143,7 @@ export function makeCandidate(
     iops,
     headroom,
     ratios,
+    ...(priced ? {} : { unpriced: true as const }),
   };
 }
 
@@ -335,13 +343,8 @@ export function dominates(a: Candidate, b: Candidate): boolean {
   );
 }
 
-const sameObjectives = (a: Candidate, b: Candidate) =>
-  a.monthlyUsd === b.monthlyUsd &&
-  a.security.rank === b.security.rank &&
-  a.ratios.cpu === b.ratios.cpu &&
-  a.ratios.memory === b.ratios.memory &&
-  a.ratios.iops === b.ratios.iops &&
-  a.ratios.network === b.ratios.network;
+/** Objectives per candidate, flat: cost (lower is better), then cpu, memory, iops, network headroom and security rank (higher). */
+const OBJECTIVES = 6;
 
 /**
  * The Pareto front over cost ↓, per-dimension headroom ↑ and security ↑
@@ -349,30 +352,54 @@ const sameObjectives = (a: Candidate, b: Candidate) =>
  * only a cheaper-or-equal candidate can dominate; and whatever dominates a
  * candidate is itself dominated by, or is, a member of the front so far — so
  * each candidate is compared with the front only (and, at equal cost, the
- * front with it).
+ * front with it). "Dominates or equals" is "no worse in every objective",
+ * checked over flat arrays: over the whole catalog this loop is the solver's
+ * hot path.
  */
 export function paretoFront(candidates: Candidate[]): Candidate[] {
   const sorted = [...candidates].sort(
-    (a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key),
+    // Keys in code-unit order, as "first by key" means everywhere (and far cheaper than localeCompare over the whole catalog).
+    (a, b) =>
+      a.monthlyUsd - b.monthlyUsd ||
+      b.headroom - a.headroom ||
+      b.security.rank - a.security.rank ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
-  let front: Candidate[] = [];
+  const v = new Float64Array(sorted.length * OBJECTIVES);
+  sorted.forEach((c, i) => {
+    v.set([c.monthlyUsd, c.ratios.cpu, c.ratios.memory, c.ratios.iops, c.ratios.network, c.security.rank], i * OBJECTIVES);
+  });
+  const noWorse = (a: number, b: number) => {
+    const x = a * OBJECTIVES;
+    const y = b * OBJECTIVES;
+    return (
+      v[x]! <= v[y]! &&
+      v[x + 1]! >= v[y + 1]! &&
+      v[x + 2]! >= v[y + 2]! &&
+      v[x + 3]! >= v[y + 3]! &&
+      v[x + 4]! >= v[y + 4]! &&
+      v[x + 5]! >= v[y + 5]!
+    );
+  };
+  let front: number[] = [];
   // The same members in the order to probe them: the last one to dominate goes first, as it likely dominates the next too.
-  let probe: Candidate[] = [];
-  for (const c of sorted) {
-    const i = probe.findIndex((f) => dominates(f, c) || sameObjectives(f, c));
-    if (i >= 0) {
+  let probe: number[] = [];
+  for (let c = 0; c < sorted.length; c++) {
+    let i = 0;
+    while (i < probe.length && !noWorse(probe[i]!, c)) i++;
+    if (i < probe.length) {
       if (i > 0) probe.unshift(...probe.splice(i, 1));
       continue;
     }
     // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
-    if (front.length && front[front.length - 1]!.monthlyUsd === c.monthlyUsd) {
-      front = front.filter((f) => !dominates(c, f));
-      probe = probe.filter((f) => !dominates(c, f));
+    if (front.length && v[front[front.length - 1]! * OBJECTIVES] === v[c * OBJECTIVES]) {
+      front = front.filter((f) => !noWorse(c, f));
+      probe = probe.filter((f) => !noWorse(c, f));
     }
     front.push(c);
     probe.push(c);
   }
-  return front;
+  return front.map((i) => sorted[i]!);
 }
 
 const band = (monthly: number, cheapest: number) => Math.floor(Math.log(monthly / Math.max(cheapest, 0.01)) / Math.log(1.5));
@@ -415,7 +442,9 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     c.security.level === 'standard'
       ? 'EBS encryption with the AWS-managed key'
       : `customer-managed KMS key, IMDSv2${c.security.tenancy === 'dedicated' ? ', dedicated tenancy' : ''}${req.compliance.length ? ` (${req.compliance.join(', ')})` : ''}`,
-    `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
+    c.unpriced
+      ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the $${req.cost.maxMonthlyUsd}/month tolerance could not be checked (chosen on request)`
+      : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
   ];
   return {
     id,
@@ -435,6 +464,7 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     headroom: c.headroom,
     costBand: band(c.monthlyUsd, cheapest),
     reasons,
+    ...(c.unpriced ? { unpriced: true as const } : {}),
   };
 }
 
@@ -538,9 +568,9 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
   const instance = INSTANCES_BY_NAME.get(name);
   if (!instance) throw new ProposalInvalid(`instanceType: ${name} is not in the catalog; pick one such as m6i.large or c6g.xlarge`);
   const region = changes.region ?? original.region;
-  if (instance.hourlyUsd[region] === undefined)
+  if (!instance.regions.includes(region))
     throw new ProposalInvalid(
-      `instanceType: ${name} has no price in ${region}; the catalog prices it in ${Object.keys(instance.hourlyUsd).join(', ')}`,
+      `instanceType: ${name} is not offered in ${region}; it is in ${instance.regions.length <= 8 ? instance.regions.join(', ') : `${instance.regions.length} regions (mosaic catalog show ${name})`}`,
     );
   const security = SECURITY_OPTIONS.find((s) => s.level === (changes.security ?? original.security.level))!;
   if (security.tenancy === 'dedicated' && !instance.dedicated)
@@ -556,9 +586,13 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
     storageGb,
     Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0),
   );
-  const candidate = makeCandidate(region, instance, storage, security, req.profile)!;
+  // A type with no price data can still be had by naming it: its cost limits cannot be checked, and the proposal says so.
+  const candidate = makeCandidate(region, instance, storage, security, req.profile, { allowUnpriced: true })!;
+  const costLimit = (h: HardConstraint) => h.id.startsWith('cost.') || h.kind === 'maxMonthlyUsd' || h.kind === 'maxHourlyUsd';
   // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
-  const violated = hardConstraints(req).filter((h) => !h.id.endsWith('.exclude') && !h.test(candidate));
+  const violated = hardConstraints(req).filter(
+    (h) => !h.id.endsWith('.exclude') && !(candidate.unpriced && costLimit(h)) && !h.test(candidate),
+  );
   if (violated.length) {
     throw new ProposalInvalid(
       `the modified proposal breaks ${violated.map((h) => `"${h.label}"`).join(', ')}: $${candidate.monthlyUsd}/month, headroom ×${candidate.headroom}`,
