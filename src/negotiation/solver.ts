@@ -17,6 +17,7 @@ import {
   type StorageOption,
 } from './catalog';
 import { describeConstraint, type UserConstraint } from './constraints';
+import { describeFirewall, firewallViolations, type Protection } from './firewall';
 import { ENCRYPTING_COMPLIANCE, round, type Compliance, type ResourceProfile } from './persona';
 
 /** What every proposal must satisfy: the analysed load with its headroom, the persona's trust boundary and budget, and the user's constraints. */
@@ -29,6 +30,8 @@ export interface Requirements {
   /** The request's region; a user `region` constraint replaces it. */
   region: string;
   constraints: UserConstraint[];
+  /** Firewall, TLS and metadata settings every proposal carries (from the persona); older negotiations have none. */
+  protection?: Protection;
 }
 
 export interface Candidate {
@@ -71,6 +74,8 @@ export interface Proposal {
   modified?: boolean;
   /** The type has no price data in the region: hourlyUsd/monthlyUsd are storage and key only. Only ever chosen on explicit request. */
   unpriced?: true;
+  /** What provisioning applies besides type, storage and key: security group both ways, TLS, IMDSv2. */
+  protection?: Protection;
 }
 
 interface HardConstraint {
@@ -238,6 +243,22 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
         id: `compliance.${regime}`,
         label: `${regime} requires encryption at rest with a customer-managed KMS key`,
         test: (c) => c.security.rank >= 2,
+      });
+    }
+  }
+  // A regime's firewall rules hold for every configuration or for none: the firewall comes from the persona, not the catalog.
+  if (req.protection) {
+    const regimes = [...new Set([...req.compliance, ...req.constraints.flatMap((u) => (u.kind === 'compliance' ? [u.regime] : []))])];
+    const violations = firewallViolations(req.protection.firewall, regimes);
+    for (const regime of new Set(violations.map((v) => v.regime))) {
+      out.push({
+        id: `compliance.${regime}.firewall`,
+        label: violations
+          .filter((v) => v.regime === regime)
+          .map((v) => v.message)
+          .join('; '),
+        test: () => false,
+        region: () => false,
       });
     }
   }
@@ -442,6 +463,11 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     c.security.level === 'standard'
       ? 'EBS encryption with the AWS-managed key'
       : `customer-managed KMS key, IMDSv2${c.security.tenancy === 'dedicated' ? ', dedicated tenancy' : ''}${req.compliance.length ? ` (${req.compliance.join(', ')})` : ''}`,
+    ...(req.protection
+      ? [
+          `${describeFirewall(req.protection.firewall)}; IMDSv2 required${req.protection.inTransit === 'tls-on-instance' ? '; TLS terminated on the instance' : ''}`,
+        ]
+      : []),
     c.unpriced
       ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the $${req.cost.maxMonthlyUsd}/month tolerance could not be checked (chosen on request)`
       : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
@@ -465,6 +491,7 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     costBand: band(c.monthlyUsd, cheapest),
     reasons,
     ...(c.unpriced ? { unpriced: true as const } : {}),
+    ...(req.protection ? { protection: req.protection } : {}),
   };
 }
 
@@ -523,6 +550,8 @@ export function solve(
   }
   const conflict = minimalConflict(candidates, constraints);
   const relaxations = conflict
+    // A compliance regime is not traded away: a proposal that breaks one is never offered, not even as a relaxation.
+    .filter((h) => !h.id.startsWith('compliance.') && h.kind !== 'compliance')
     .map((h) => {
       const rest = constraints.filter((x) => x !== h);
       const fits = candidates.filter((c) => rest.every((x) => x.test(c)));
