@@ -44,6 +44,17 @@ export interface RegionPrices {
   asOf: string;
   onDemand: Record<string, number>;
   reserved1yr?: Record<string, number>;
+  /** EBS list prices of the region, when the source gave them. */
+  ebs?: EbsPrices;
+}
+
+/** USD per GB-month of each volume type and per provisioned IOPS-month. */
+export interface EbsPrices {
+  gp3Gb: number;
+  gp3Iops: number;
+  io2Gb: number;
+  io2Iops: number;
+  st1Gb: number;
 }
 
 export interface PriceTable {
@@ -103,8 +114,8 @@ export const HOURS_PER_MONTH = 730;
 /** Burstable types earn CPU credits at roughly this share of each vCPU (t3.medium to t3.2xlarge: 20–40 %). */
 export const BURSTABLE_BASELINE = 0.3;
 
-/** EBS list prices per region (USD per GB-month and per provisioned IOPS-month), same source as the catalog. */
-const EBS: Record<string, { gp3Gb: number; gp3Iops: number; io2Gb: number; io2Iops: number; st1Gb: number }> = {
+/** EBS list prices of the shipped regions (USD per GB-month and per provisioned IOPS-month), transcribed as the shipped instance prices. */
+const EBS: Record<string, EbsPrices> = {
   'us-east-1': { gp3Gb: 0.08, gp3Iops: 0.005, io2Gb: 0.125, io2Iops: 0.065, st1Gb: 0.045 },
   'eu-west-1': { gp3Gb: 0.088, gp3Iops: 0.0055, io2Gb: 0.138, io2Iops: 0.072, st1Gb: 0.05 },
   'eu-central-1': { gp3Gb: 0.0952, gp3Iops: 0.006, io2Gb: 0.149, io2Iops: 0.078, st1Gb: 0.054 },
@@ -134,6 +145,8 @@ export interface StorageOption {
   /** Survives the loss of one volume. */
   redundant: boolean;
   monthlyUsd: number;
+  /** Set when the region has no EBS price data and another region's prices stood in: which one. */
+  pricedAs?: string;
 }
 
 export const SECURITY_LEVELS = ['standard', 'kms', 'dedicated'] as const;
@@ -155,9 +168,21 @@ export const SECURITY_OPTIONS: SecurityOption[] = [
 
 const money = (v: number) => Math.round(v * 100) / 100;
 
+/** A region's EBS prices: from its price table, else the shipped ones, else us-east-1's (said in `pricedAs`). */
+export function ebsPricesOf(region: string): { prices: EbsPrices; pricedAs?: string } {
+  const prices = PRICES.regions[region]?.ebs ?? EBS[region];
+  return prices ? { prices } : { prices: EBS['us-east-1']!, pricedAs: 'us-east-1' };
+}
+
 /** One volume or array of the given kind, sized for the data and provisioned for the IOPS asked (within what the kind can do). */
 export function storageOption(kind: StorageKind, region: string, storageGb: number, iopsWanted: number): StorageOption {
-  const p = EBS[region] ?? EBS['us-east-1']!;
+  const option = layoutOf(kind, region, storageGb, iopsWanted);
+  const { pricedAs } = ebsPricesOf(region);
+  return pricedAs ? { ...option, pricedAs } : option;
+}
+
+function layoutOf(kind: StorageKind, region: string, storageGb: number, iopsWanted: number): StorageOption {
+  const p = ebsPricesOf(region).prices;
   const gp3 = (gb: number, iops: number) => {
     const provisioned = Math.min(GP3.maxIops, Math.max(GP3.baseIops, Math.ceil(iops)));
     return {

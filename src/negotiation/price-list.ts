@@ -1,4 +1,4 @@
-import type { PriceTable, RegionPrices } from './catalog';
+import type { EbsPrices, PriceTable, RegionPrices } from './catalog';
 
 /**
  * Reads EC2 prices from the AWS Price List, in either of its two shapes:
@@ -81,10 +81,10 @@ function fromGetProducts(list: unknown[]): Offer {
   return offer;
 }
 
-/** The USD rate per hour of a term, if it has exactly that dimension. */
-function hourlyRate(term: Term): number | undefined {
+/** The USD rate of a term in the given unit ("Hrs", "GB-Mo", "IOPS-Mo"), if it has that dimension. */
+function rate(term: Term, unit = 'Hrs'): number | undefined {
   for (const d of Object.values(term.priceDimensions ?? {})) {
-    if (d.unit !== 'Hrs') continue;
+    if (d.unit !== unit) continue;
     const usd = Number(d.pricePerUnit?.USD);
     if (Number.isFinite(usd) && usd > 0) return usd;
   }
@@ -123,7 +123,7 @@ export function pricesFromPriceList(doc: unknown, source: string, only?: string[
     if (product.productFamily !== 'Compute Instance' || !isCatalogCompute(a) || !a.instanceType || !a.regionCode) continue;
     if (only && !only.includes(a.regionCode)) continue;
     const onDemand = Object.values(offer.onDemand[product.sku] ?? {})
-      .map(hourlyRate)
+      .map((t) => rate(t))
       .find((v) => v !== undefined);
     if (onDemand === undefined) continue;
     const region = (regions[a.regionCode] ??= { source: described, asOf, onDemand: {}, reserved1yr: {} });
@@ -135,11 +135,45 @@ export function pricesFromPriceList(doc: unknown, source: string, only?: string[
         t.termAttributes.OfferingClass === 'standard' &&
         t.termAttributes.PurchaseOption === 'No Upfront',
     );
-    const rate = reserved && hourlyRate(reserved);
-    if (rate !== undefined) region.reserved1yr![a.instanceType] = rate;
+    const reservedRate = reserved && rate(reserved);
+    if (reservedRate !== undefined) region.reserved1yr![a.instanceType] = reservedRate;
+  }
+  for (const [regionCode, ebs] of Object.entries(ebsPrices(offer, only))) {
+    const region = regions[regionCode];
+    // EBS prices without instance prices make no table: storage is priced with the instances it is attached to.
+    if (region) region.ebs = ebs;
   }
   return { regions, products: products.length, priced };
 }
+
+/**
+ * EBS list prices per region: GB-month of gp3, io2 and st1 volumes and
+ * IOPS-month provisioned on gp3 and io2 (io2's first tier, up to 32,000).
+ * A region gets them only when all five are there.
+ */
+function ebsPrices(offer: Offer, only?: string[]): Record<string, EbsPrices> {
+  const found: Record<string, Partial<EbsPrices>> = {};
+  for (const product of Object.values(offer.products)) {
+    const a = product.attributes ?? {};
+    if (!a.regionCode || (only && !only.includes(a.regionCode))) continue;
+    const usage = a.usagetype ?? '';
+    const field: keyof EbsPrices | undefined =
+      product.productFamily === 'Storage'
+        ? ({ gp3: 'gp3Gb', io2: 'io2Gb', st1: 'st1Gb' } as const)[a.volumeApiName as 'gp3' | 'io2' | 'st1']
+        : product.productFamily === 'System Operation' && /VolumeP-IOPS\.(gp3|io2)$/.test(usage)
+          ? (`${a.volumeApiName}Iops` as 'gp3Iops' | 'io2Iops')
+          : undefined;
+    if (!field) continue;
+    const usd = Object.values(offer.onDemand[product.sku] ?? {})
+      .map((t) => rate(t, field.endsWith('Gb') ? 'GB-Mo' : 'IOPS-Mo'))
+      .find((v) => v !== undefined);
+    if (usd !== undefined) (found[a.regionCode] ??= {})[field] = usd;
+  }
+  const complete = (e: Partial<EbsPrices>): e is EbsPrices => EBS_FIELDS.every((f) => e[f] !== undefined);
+  return Object.fromEntries(Object.entries(found).filter(([, e]) => complete(e))) as Record<string, EbsPrices>;
+}
+
+const EBS_FIELDS = ['gp3Gb', 'gp3Iops', 'io2Gb', 'io2Iops', 'st1Gb'] as const;
 
 /** The table with the refreshed regions replaced whole (a price gone from the list is gone from the table), the others kept. */
 export function mergePrices(table: PriceTable, fresh: Record<string, RegionPrices>): PriceTable {

@@ -459,7 +459,7 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
   const reasons = [
     `${c.instance.vcpu} vCPUs${c.instance.burstable ? ' (burstable)' : ''} for a predicted peak of ${fmt(p.cpu.peak)} × ${req.headroom} headroom`,
     `${c.instance.memoryGb} GiB memory for a peak of ${fmt(p.memoryGb.peak)} GiB`,
-    `${layout}: ${c.iops} IOPS for a peak of ${Math.round(p.iops.peak)}${s.redundant ? ', survives a volume loss' : ''}`,
+    `${layout}: ${c.iops} IOPS for a peak of ${Math.round(p.iops.peak)}${s.redundant ? ', survives a volume loss' : ''}${s.pricedAs ? ` (EBS priced as in ${s.pricedAs}: ${NO_PRICE_DATA} for EBS in ${c.region})` : ''}`,
     c.security.level === 'standard'
       ? 'EBS encryption with the AWS-managed key'
       : `customer-managed KMS key, IMDSv2${c.security.tenancy === 'dedicated' ? ', dedicated tenancy' : ''}${req.compliance.length ? ` (${req.compliance.join(', ')})` : ''}`,

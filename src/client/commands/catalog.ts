@@ -230,6 +230,7 @@ export function registerCatalog(program: Command): void {
           region: r,
           priced: types.length,
           reserved: Object.keys(table_.regions[r]!.reserved1yr ?? {}).length,
+          ebs: table_.regions[r]!.ebs ? 'yes' : NO_PRICE_DATA,
           before: Object.keys(before).length,
           changedPrices: types.filter((t) => before[t] !== undefined && before[t] !== after[t]).length,
           notInCatalog: types.filter((t) => !INSTANCES_BY_NAME.has(t)),

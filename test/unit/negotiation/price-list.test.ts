@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ebsPricesOf, storageOption } from '../../../src/negotiation/catalog';
 import { mergePrices, PriceListInvalid, pricesFromPriceList } from '../../../src/negotiation/price-list';
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/price-list', name), 'utf8'));
@@ -14,7 +15,9 @@ describe('AWS Price List → price table', () => {
     expect(fra.reserved1yr).toEqual({ 'm5.large': 0.072, 'g5.xlarge': 0.792 });
     expect(fra.asOf).toBe('2026-12-01');
     expect(fra.source).toMatch(/AWS Price List version 20261201182516 published 2026-12-01T18:25:16Z \(index\.json\)/);
-    expect(r).toMatchObject({ products: 9, priced: 4 });
+    // EBS: GB-month of each type and provisioned IOPS (io2's first tier, not tier 2).
+    expect(fra.ebs).toEqual({ gp3Gb: 0.0952, gp3Iops: 0.006, io2Gb: 0.149, io2Iops: 0.078, st1Gb: 0.054 });
+    expect(r).toMatchObject({ products: 14, priced: 4 });
   });
 
   it('reads a GetProducts answer (PriceList of JSON strings)', () => {
@@ -54,5 +57,14 @@ describe('AWS Price List → price table', () => {
     expect(merged.regions['us-east-1']).toEqual(table.regions['us-east-1']);
     expect(merged.regions['eu-central-1']!.onDemand['t3.micro']).toBeUndefined();
     expect(merged.regions['eu-central-1']!.onDemand['m5.large']).toBe(0.115);
+  });
+});
+
+describe('EBS prices of a region', () => {
+  it('come from its table, else stand in from us-east-1 and say so', () => {
+    expect(ebsPricesOf('eu-central-1').pricedAs).toBeUndefined();
+    expect(ebsPricesOf('ap-south-1').pricedAs).toBe('us-east-1');
+    expect(storageOption('gp3', 'ap-south-1', 100, 3000).pricedAs).toBe('us-east-1');
+    expect(storageOption('gp3', 'us-east-1', 100, 3000).pricedAs).toBeUndefined();
   });
 });
