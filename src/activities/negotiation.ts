@@ -148,6 +148,7 @@ export function createNegotiationActivities(deps: {
         region: request.region,
         constraints: request.constraints,
         protection: protectionOf(analysis.role, { ingress: persona.security.ingress, egress: persona.security.egress }),
+        lifecycle: { durationDays: persona.lifecycle.durationDays },
       };
       const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
       await withStorage('count persona use', () =>

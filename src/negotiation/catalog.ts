@@ -278,6 +278,22 @@ export function monthlyCost(
   return costOf(hourly, storage, security);
 }
 
+/**
+ * The monthly cost with the instance under a 1-year standard no-upfront
+ * reservation, where the region's price table gives one (shared tenancy only:
+ * dedicated reservations are priced otherwise).
+ */
+export function reservedMonthlyCost(
+  instance: InstanceType,
+  region: string,
+  storage: StorageOption,
+  security: SecurityOption,
+): number | undefined {
+  const hourly = instance.reservedHourlyUsd[region];
+  if (hourly === undefined || security.tenancy !== 'default') return undefined;
+  return costOf(hourly, storage, security).monthlyUsd;
+}
+
 /** What is known of the cost of a type with no price data in a region: its storage and key, the instance left out. */
 export function costWithoutInstance(storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } {
   return costOf(0, storage, security);

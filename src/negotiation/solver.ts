@@ -6,6 +6,7 @@ import {
   monthlyCost,
   NO_PRICE_DATA,
   PRICED_REGIONS,
+  reservedMonthlyCost,
   SECURITY_OPTIONS,
   STORAGE_KINDS,
   storageOption,
@@ -32,6 +33,8 @@ export interface Requirements {
   constraints: UserConstraint[];
   /** Firewall, TLS and metadata settings every proposal carries (from the persona); older negotiations have none. */
   protection?: Protection;
+  /** How long the instance is meant to live: a year or more makes reserved pricing worth showing. */
+  lifecycle?: { durationDays: number };
 }
 
 export interface Candidate {
@@ -76,6 +79,8 @@ export interface Proposal {
   unpriced?: true;
   /** What provisioning applies besides type, storage and key: security group both ways, TLS, IMDSv2. */
   protection?: Protection;
+  /** For a lifecycle of a year or more, where the price table has it: the same configuration under a 1-year reservation. */
+  reserved?: { term: '1yr-no-upfront'; monthlyUsd: number; savingPerMonthUsd: number };
 }
 
 interface HardConstraint {
@@ -472,6 +477,16 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
       ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the $${req.cost.maxMonthlyUsd}/month tolerance could not be checked (chosen on request)`
       : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
   ];
+  const reservedUsd =
+    (req.lifecycle?.durationDays ?? 0) >= 365 ? reservedMonthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
+  const reserved =
+    reservedUsd !== undefined && !c.unpriced && reservedUsd < c.monthlyUsd
+      ? { term: '1yr-no-upfront' as const, monthlyUsd: reservedUsd, savingPerMonthUsd: round(c.monthlyUsd - reservedUsd, 2) }
+      : undefined;
+  if (reserved)
+    reasons.push(
+      `meant to run ${req.lifecycle!.durationDays} days: a 1-year no-upfront reservation makes it $${reserved.monthlyUsd}/month ($${reserved.savingPerMonthUsd} less)`,
+    );
   return {
     id,
     key: c.key,
@@ -492,6 +507,7 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     reasons,
     ...(c.unpriced ? { unpriced: true as const } : {}),
     ...(req.protection ? { protection: req.protection } : {}),
+    ...(reserved ? { reserved } : {}),
   };
 }
 

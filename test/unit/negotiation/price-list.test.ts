@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ebsPricesOf, storageOption } from '../../../src/negotiation/catalog';
+import { profileFromStructured } from '../../../src/negotiation/capacity';
+import { buildCatalog, ebsPricesOf, PRICES, storageOption } from '../../../src/negotiation/catalog';
+import { solve, type Requirements } from '../../../src/negotiation/solver';
 import { mergePrices, PriceListInvalid, pricesFromPriceList } from '../../../src/negotiation/price-list';
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/price-list', name), 'utf8'));
@@ -66,5 +68,37 @@ describe('EBS prices of a region', () => {
     expect(ebsPricesOf('ap-south-1').pricedAs).toBe('us-east-1');
     expect(storageOption('gp3', 'ap-south-1', 100, 3000).pricedAs).toBe('us-east-1');
     expect(storageOption('gp3', 'us-east-1', 100, 3000).pricedAs).toBeUndefined();
+  });
+});
+
+describe('reserved pricing in proposals', () => {
+  const refreshed = buildCatalog(mergePrices(PRICES, pricesFromPriceList(fixture('ec2-offer-eu-central-1.json'), 'index.json').regions));
+  const req = (durationDays: number): Requirements => ({
+    profile: profileFromStructured({ role: 'web-server', requestsPerSecond: 10, datasetGb: 10 }),
+    headroom: 1.3,
+    compliance: [],
+    cost: { maxHourlyUsd: 5, maxMonthlyUsd: 3000 },
+    region: 'eu-central-1',
+    constraints: [{ kind: 'families', families: ['m5'] }],
+    lifecycle: { durationDays },
+  });
+
+  it('shows a 1-year reservation, priced and explained, for an instance meant to run a year or more', () => {
+    const result = solve(req(730), { catalog: refreshed });
+    if (!result.ok) throw new Error('expected proposals');
+    const m5 = result.proposals.find((p) => p.instanceType === 'm5.large' && p.security.tenancy === 'default')!;
+    const instanceSaving = Math.round((0.115 - 0.072) * 730 * 100) / 100;
+    expect(m5.reserved).toMatchObject({ term: '1yr-no-upfront' });
+    expect(m5.reserved!.savingPerMonthUsd).toBeCloseTo(instanceSaving, 1);
+    expect(m5.reasons.join('\n')).toMatch(/meant to run 730 days: a 1-year no-upfront reservation makes it \$[\d.]+\/month/);
+  });
+
+  it('shows none for a short-lived instance, nor where the table has no reserved price', () => {
+    const short = solve(req(90), { catalog: refreshed });
+    if (!short.ok) throw new Error('expected proposals');
+    expect(short.proposals.every((p) => p.reserved === undefined)).toBe(true);
+    const shipped = solve({ ...req(730), region: 'us-east-1' });
+    if (!shipped.ok) throw new Error('expected proposals');
+    expect(shipped.proposals.every((p) => p.reserved === undefined)).toBe(true);
   });
 });
