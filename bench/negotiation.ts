@@ -5,7 +5,12 @@
 //    alternately; target ≤ 50 ms per round; both fronts must be equal.
 // 2. A 50-round negotiation (50 rejections by update) on a private stack, with
 //    continue-as-new every 10 rounds against one run without it: events per run.
+//    Runs twice: on the shipped catalog (every type and region, priced where
+//    the shipped table prices them), and on the same catalog with every one
+//    of its offerings given a synthetic price, to show the solver at the
+//    size a refreshed price table reaches (synthetic: for timing only).
 //   npx tsx bench/negotiation.ts        (starts its own stack on free ports)
+//   npx tsx bench/negotiation.ts --proposals-only   (part 1 only, no stack)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +24,7 @@ import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
 import { createLogger, temporalLogger } from '../src/logger';
 import { profileFromStructured } from '../src/negotiation/capacity';
+import { buildCatalog, CATALOG, type Catalog, type PriceTable } from '../src/negotiation/catalog';
 import type { UserConstraint } from '../src/negotiation/constraints';
 import { dominates, enumerate, hardConstraints, paretoFront, solve, type Candidate, type Requirements } from '../src/negotiation/solver';
 import { stopDaemon } from '../src/stack/daemon';
@@ -47,41 +53,63 @@ const WORKLOADS: Requirements[] = (
   constraints,
 }));
 
-/** The baseline: every feasible configuration checked against every other. */
-function bruteForce(req: Requirements): Candidate[] {
+/** Every offering of the catalog priced by size (vCPU, memory, GPUs, local disks) and region: a stand-in for a fully refreshed table. */
+function syntheticallyPriced(): Catalog {
+  const prices: PriceTable = { regions: {} };
+  CATALOG.regions.forEach((region, r) => {
+    const onDemand: Record<string, number> = {};
+    for (const i of CATALOG.instances.filter((x) => x.regions.includes(region)))
+      onDemand[i.name] =
+        Math.round(
+          (0.021 * i.vcpu + 0.0053 * i.memoryGb + 0.55 * (i.gpus ?? 0) + 0.00012 * i.instanceStorageGb) * (1 + 0.02 * (r % 9)) * 1e5,
+        ) / 1e5;
+    prices.regions[region] = { source: 'synthetic (bench only)', asOf: '2026-12-03', onDemand };
+  });
+  return buildCatalog(prices);
+}
+
+const catalogSize = (catalog: Catalog) => {
+  const offerings = catalog.instances.reduce((n, i) => n + i.regions.length, 0);
+  const priced = catalog.instances.reduce((n, i) => n + Object.keys(i.hourlyUsd).length, 0);
+  return { types: catalog.instances.length, regions: catalog.regions.length, offerings, pricedOfferings: priced };
+};
+
+/** The baseline: every configuration of the catalog, each feasible one checked against every other. */
+function bruteForce(req: Requirements, catalog: Catalog): Candidate[] {
   const constraints = hardConstraints(req);
-  const feasible = enumerate(req).filter((c) => constraints.every((h) => h.test(c)));
+  const feasible = enumerate(req, [], catalog).filter((c) => constraints.every((h) => h.test(c)));
   const same = (a: Candidate, b: Candidate) =>
     a.monthlyUsd === b.monthlyUsd && a.security.rank === b.security.rank && JSON.stringify(a.ratios) === JSON.stringify(b.ratios);
   return feasible.filter((c) => !feasible.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key))));
 }
 
-function proposalGeneration() {
-  const rounds = 40;
+function proposalGeneration(catalog: Catalog, rounds: number) {
   const ours: number[] = [];
   const baseline: number[] = [];
   const perWorkload: number[][] = WORKLOADS.map(() => []);
   let equalFronts = true;
   let candidates = 0;
   // Warm-up: the first calls include compiling the solver; a worker has long done that.
-  for (const req of WORKLOADS) solve(req);
+  for (const req of WORKLOADS) solve(req, { catalog });
   for (let i = 0; i < rounds; i++) {
     const req = WORKLOADS[i % WORKLOADS.length]!;
     let t = performance.now();
-    const result = solve(req);
+    const result = solve(req, { catalog });
     ours.push(performance.now() - t);
     perWorkload[i % WORKLOADS.length]!.push(ours[ours.length - 1]!);
     t = performance.now();
-    const front = bruteForce(req);
+    const front = bruteForce(req, catalog);
     baseline.push(performance.now() - t);
-    candidates = result.candidates;
+    candidates = Math.max(candidates, enumerate(req, [], catalog).length);
+    if (!result.ok) throw new Error(`no proposals for workload ${i % WORKLOADS.length}`);
     const constraints = hardConstraints(req);
-    const mine = paretoFront(enumerate(req).filter((c) => constraints.every((h) => h.test(c))));
+    const mine = paretoFront(enumerate(req, constraints, catalog).filter((c) => constraints.every((h) => h.test(c))));
     equalFronts &&= JSON.stringify(mine.map((c) => c.key).sort()) === JSON.stringify(front.map((c) => c.key).sort());
   }
   return {
+    catalog: catalogSize(catalog),
     rounds,
-    candidatesPerRound: candidates,
+    configurationsInCatalog: candidates,
     oursP50Ms: percentile(ours, 0.5),
     oursP95Ms: percentile(ours, 0.95),
     bruteForceP50Ms: percentile(baseline, 0.5),
@@ -124,9 +152,22 @@ async function longNegotiation(client: MosaicClient, roundsPerRun: number, round
   };
 }
 
+const summarise = (generation: ReturnType<typeof proposalGeneration>) => ({
+  ...generation,
+  targetMs: 50,
+  meetsTarget: generation.oursP95Ms <= 50,
+  speedupVsBruteForceP50: Math.round((generation.bruteForceP50Ms / generation.oursP50Ms) * 10) / 10,
+});
+
 async function main() {
-  const generation = proposalGeneration();
-  process.stderr.write(`proposal generation: ${JSON.stringify(generation)}\n`);
+  const generation = summarise(proposalGeneration(CATALOG, 40));
+  process.stderr.write(`proposal generation, shipped catalog: ${JSON.stringify(generation)}\n`);
+  const scaled = summarise(proposalGeneration(syntheticallyPriced(), 10));
+  process.stderr.write(`proposal generation, every offering priced (synthetic): ${JSON.stringify(scaled)}\n`);
+  if (process.argv.includes('--proposals-only')) {
+    process.stdout.write(`${JSON.stringify({ bench: 'negotiation', proposalGeneration: generation, everyOfferingPriced: scaled })}\n`);
+    return;
+  }
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-'));
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
@@ -160,12 +201,8 @@ async function main() {
       const singleRun = await longNegotiation(client, 100, 50);
       const line = {
         bench: 'negotiation',
-        proposalGeneration: {
-          ...generation,
-          targetMs: 50,
-          meetsTarget: generation.oursP95Ms <= 50,
-          speedupVsBruteForceP50: Math.round((generation.bruteForceP50Ms / generation.oursP50Ms) * 10) / 10,
-        },
+        proposalGeneration: generation,
+        everyOfferingPriced: scaled,
         fiftyRounds: {
           continueAsNewEvery10: withContinueAsNew,
           singleRun,

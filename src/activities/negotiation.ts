@@ -6,6 +6,8 @@ import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyze
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
 import { compareUsage, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
+import { protectionOf } from '../negotiation/firewall';
+import { storageUserData } from '../negotiation/storage-layout';
 import type { PersonaBody } from '../negotiation/persona';
 import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
 import {
@@ -145,6 +147,8 @@ export function createNegotiationActivities(deps: {
         cost: persona.cost,
         region: request.region,
         constraints: request.constraints,
+        protection: protectionOf(analysis.role, { ingress: persona.security.ingress, egress: persona.security.egress }),
+        lifecycle: { durationDays: persona.lifecycle.durationDays },
       };
       const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
       await withStorage('count persona use', () =>
@@ -238,7 +242,10 @@ export function createNegotiationActivities(deps: {
               kmsKeyId: key?.id,
             })),
             tenancy: p.security.tenancy,
-            ingress: input.ingress,
+            // What was proposed is what is built: the proposal's firewall both ways (older proposals carry only the persona's ingress).
+            ingress: p.protection?.firewall.ingress ?? input.ingress,
+            egress: p.protection?.firewall.egress,
+            userData: storageUserData(p.storage),
           });
           return { instance, key, provisionedAt: new Date().toISOString() };
         });

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerAudit } from './commands/audit';
+import { registerCatalog } from './commands/catalog';
 import { registerCodecServer } from './commands/codec-server';
 import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerSnapshot(program);
   registerNegotiate(program);
+  registerCatalog(program);
   registerDemo(program);
   registerStatus(program);
   registerCompletion(program);

@@ -1,40 +1,124 @@
-import catalogData from './data/ec2-catalog.json';
+import instanceData from './data/ec2-instance-types.json';
+import priceData from './data/ec2-prices.json';
 
-/** One EC2 instance type with its facts and on-demand price per region. */
+/** One EC2 instance type with its facts, the regions that offer it and its price per region (where a source gives one). */
 export interface InstanceType {
   name: string;
   family: string;
+  size: string;
   vcpu: number;
   memoryGb: number;
   arch: 'x86_64' | 'arm64';
   burstable: boolean;
+  currentGeneration: boolean;
+  bareMetal: boolean;
   /** Baseline and burst network bandwidth. */
   networkGbps: number;
   networkPeakGbps: number;
+  networkPerformance: string;
   /** What EBS can deliver to this type at most, whatever the volumes. */
   ebsMaxIops: number;
+  ebsBaselineIops: number;
+  ebsMaxThroughputMBps: number;
+  ebsMaxVolumes: number;
   instanceStorageGb: number;
+  instanceStorageDisks?: number;
+  instanceStorageType?: string;
+  gpus?: number;
+  gpuModel?: string;
+  gpuMemoryGb?: number;
+  /** Other accelerators (Inferentia, Trainium, FPGAs, media), as `count× name`. */
+  accelerators?: string;
   dedicated: boolean;
+  /** Regions that offer this type. */
+  regions: string[];
+  /** On-demand Linux USD/hour, only in regions whose price table lists the type. */
   hourlyUsd: Record<string, number>;
+  /** Effective USD/hour of a 1-year standard no-upfront reservation, where the price source gives one. */
+  reservedHourlyUsd: Record<string, number>;
 }
 
-export const CATALOG = catalogData as unknown as {
-  source: Record<string, string>;
-  regions: string[];
-  families: string[];
-  instances: InstanceType[];
-};
+/** A region's price table: where it came from, when, and the prices it lists. */
+export interface RegionPrices {
+  source: string;
+  asOf: string;
+  onDemand: Record<string, number>;
+  reserved1yr?: Record<string, number>;
+  /** EBS list prices of the region, when the source gave them. */
+  ebs?: EbsPrices;
+}
+
+/** USD per GB-month of each volume type and per provisioned IOPS-month. */
+export interface EbsPrices {
+  gp3Gb: number;
+  gp3Iops: number;
+  io2Gb: number;
+  io2Iops: number;
+  st1Gb: number;
+}
+
+export interface PriceTable {
+  regions: Record<string, RegionPrices>;
+}
+
+interface InstanceFacts extends Omit<InstanceType, 'regions' | 'hourlyUsd' | 'reservedHourlyUsd'> {
+  regions: number[];
+}
+
+const FACTS = instanceData as unknown as { source: Record<string, string>; regions: string[]; instances: InstanceFacts[] };
+export const PRICES = priceData as unknown as PriceTable;
+
+/** The catalog: the shipped instance facts joined with a price table. */
+export function buildCatalog(prices: PriceTable) {
+  const instances: InstanceType[] = FACTS.instances.map((f) => {
+    const regions = f.regions.map((i) => FACTS.regions[i]!);
+    const pick = (table: (p: RegionPrices) => Record<string, number> | undefined) =>
+      Object.fromEntries(
+        regions.flatMap((r) => {
+          const usd = table(prices.regions[r] ?? { source: '', asOf: '', onDemand: {} })?.[f.name];
+          return usd === undefined ? [] : [[r, usd]];
+        }),
+      );
+    return { ...f, regions, hourlyUsd: pick((p) => p.onDemand), reservedHourlyUsd: pick((p) => p.reserved1yr) };
+  });
+  return {
+    source: FACTS.source,
+    regions: FACTS.regions,
+    families: [...new Set(instances.map((i) => i.family))].sort(),
+    prices,
+    instances,
+  };
+}
+
+export type Catalog = ReturnType<typeof buildCatalog>;
+
+export const CATALOG = buildCatalog(PRICES);
+/** Every region the EC2 data knows, priced or not. */
 export const REGIONS = CATALOG.regions;
+/** Regions whose price table lists at least one type. */
+export const PRICED_REGIONS = REGIONS.filter((r) => Object.keys(PRICES.regions[r]?.onDemand ?? {}).length > 0);
 export const INSTANCES_BY_NAME = new Map(CATALOG.instances.map((i) => [i.name, i]));
+
+/** How a missing price is shown, wherever it is shown. */
+export const NO_PRICE_DATA = 'no price data';
+
+/** A sentence on where a region's prices come from, or that it has none. */
+export function priceSourceOf(region: string): string {
+  const p = PRICES.regions[region];
+  return p && Object.keys(p.onDemand).length
+    ? `${Object.keys(p.onDemand).length} types priced, as of ${p.asOf}: ${p.source}`
+    : `${NO_PRICE_DATA} (run \`mosaic catalog refresh\` with the AWS Price List offer file for ${region})`;
+}
 
 export const HOURS_PER_MONTH = 730;
 /** Burstable types earn CPU credits at roughly this share of each vCPU (t3.medium to t3.2xlarge: 20–40 %). */
 export const BURSTABLE_BASELINE = 0.3;
 
-/** EBS list prices per region (USD per GB-month and per provisioned IOPS-month), same source as the catalog. */
-const EBS: Record<string, { gp3Gb: number; gp3Iops: number; io2Gb: number; io2Iops: number; st1Gb: number }> = {
+/** EBS list prices of the shipped regions (USD per GB-month and per provisioned IOPS-month), transcribed as the shipped instance prices. */
+const EBS: Record<string, EbsPrices> = {
   'us-east-1': { gp3Gb: 0.08, gp3Iops: 0.005, io2Gb: 0.125, io2Iops: 0.065, st1Gb: 0.045 },
   'eu-west-1': { gp3Gb: 0.088, gp3Iops: 0.0055, io2Gb: 0.138, io2Iops: 0.072, st1Gb: 0.05 },
+  'eu-central-1': { gp3Gb: 0.0952, gp3Iops: 0.006, io2Gb: 0.149, io2Iops: 0.078, st1Gb: 0.054 },
 };
 const GP3 = { baseIops: 3000, maxIops: 16000 };
 const IO2 = { maxIops: 64000, iopsPerGb: 500 };
@@ -61,6 +145,8 @@ export interface StorageOption {
   /** Survives the loss of one volume. */
   redundant: boolean;
   monthlyUsd: number;
+  /** Set when the region has no EBS price data and another region's prices stood in: which one. */
+  pricedAs?: string;
 }
 
 export const SECURITY_LEVELS = ['standard', 'kms', 'dedicated'] as const;
@@ -82,9 +168,21 @@ export const SECURITY_OPTIONS: SecurityOption[] = [
 
 const money = (v: number) => Math.round(v * 100) / 100;
 
+/** A region's EBS prices: from its price table, else the shipped ones, else us-east-1's (said in `pricedAs`). */
+export function ebsPricesOf(region: string): { prices: EbsPrices; pricedAs?: string } {
+  const prices = PRICES.regions[region]?.ebs ?? EBS[region];
+  return prices ? { prices } : { prices: EBS['us-east-1']!, pricedAs: 'us-east-1' };
+}
+
 /** One volume or array of the given kind, sized for the data and provisioned for the IOPS asked (within what the kind can do). */
 export function storageOption(kind: StorageKind, region: string, storageGb: number, iopsWanted: number): StorageOption {
-  const p = EBS[region] ?? EBS['us-east-1']!;
+  const option = layoutOf(kind, region, storageGb, iopsWanted);
+  const { pricedAs } = ebsPricesOf(region);
+  return pricedAs ? { ...option, pricedAs } : option;
+}
+
+function layoutOf(kind: StorageKind, region: string, storageGb: number, iopsWanted: number): StorageOption {
+  const p = ebsPricesOf(region).prices;
   const gp3 = (gb: number, iops: number) => {
     const provisioned = Math.min(GP3.maxIops, Math.max(GP3.baseIops, Math.ceil(iops)));
     return {
@@ -177,6 +275,31 @@ export function monthlyCost(
 ): { hourlyUsd: number; monthlyUsd: number } | undefined {
   const hourly = hourlyPrice(instance, region, security);
   if (hourly === undefined) return undefined;
+  return costOf(hourly, storage, security);
+}
+
+/**
+ * The monthly cost with the instance under a 1-year standard no-upfront
+ * reservation, where the region's price table gives one (shared tenancy only:
+ * dedicated reservations are priced otherwise).
+ */
+export function reservedMonthlyCost(
+  instance: InstanceType,
+  region: string,
+  storage: StorageOption,
+  security: SecurityOption,
+): number | undefined {
+  const hourly = instance.reservedHourlyUsd[region];
+  if (hourly === undefined || security.tenancy !== 'default') return undefined;
+  return costOf(hourly, storage, security).monthlyUsd;
+}
+
+/** What is known of the cost of a type with no price data in a region: its storage and key, the instance left out. */
+export function costWithoutInstance(storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } {
+  return costOf(0, storage, security);
+}
+
+function costOf(hourly: number, storage: StorageOption, security: SecurityOption) {
   const monthly = hourly * HOURS_PER_MONTH + storage.monthlyUsd + (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);
   return { hourlyUsd: Math.round((monthly / HOURS_PER_MONTH) * 1e4) / 1e4, monthlyUsd: money(monthly) };
 }

@@ -3,13 +3,18 @@ import { quote } from '../quote';
 import { COMPLIANCE } from './persona';
 import { REGIONS, SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
 
+/** A region of the catalog: every region the shipped EC2 data knows, priced or not. */
+export const regionSchema = z.enum(REGIONS as [string, ...string[]], {
+  message: `expected a region of the catalog, such as us-east-1 or eu-central-1 (all ${REGIONS.length}: mosaic catalog regions)`,
+});
+
 /** What a person or a policy adds to a negotiation: "region eu-west-1", "no burstable types", "at least 3000 IOPS"… */
 export const userConstraintSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({
       kind: z.literal('region'),
-      region: z.enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` }),
+      region: regionSchema,
     }),
     z.strictObject({ kind: z.literal('noBurstable') }),
     z.strictObject({

@@ -69,7 +69,8 @@ export function rightSize(
 ): CostReport {
   const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
   const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
-  if (!observed) return report;
+  // Without the agreed type's price there is no saving to compare against (its running cost is storage and key only).
+  if (!observed || agreed.unpriced) return report;
   const security = SECURITY_OPTIONS.find((s) => s.level === agreed.security.level)!;
   const instanceMonthly = (i: InstanceType) => {
     const hourly = i.hourlyUsd[agreed.region]!;

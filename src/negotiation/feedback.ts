@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { REGIONS, SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
+import { SECURITY_LEVELS, STORAGE_KINDS } from './catalog';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
-import { parseConstraint, type UserConstraint } from './constraints';
+import { parseConstraint, regionSchema, type UserConstraint } from './constraints';
 import type { Proposal } from './solver';
 
 const by = z.string().min(1).max(200).optional();
@@ -17,7 +17,7 @@ export const changesSchema = z
     storageGb: z.number().int().positive().max(64000).optional(),
     iops: z.number().int().positive().max(256000).optional(),
     security: z.enum(SECURITY_LEVELS).optional(),
-    region: z.enum(REGIONS as [string, ...string[]]).optional(),
+    region: regionSchema.optional(),
   })
   .refine((c) => Object.keys(c).length > 0, {
     message: 'expected at least one change: instanceType, storageKind, storageGb, iops, security or region',

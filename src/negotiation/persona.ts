@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
+import { parseCidr } from './firewall';
 
 /**
  * A persona describes what an instance is for, not how it is configured: its
@@ -43,7 +44,13 @@ export type ResourceProfile = Record<Dimension, Figures> & { storageGb: number }
 const ruleSchema = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'all']),
   port: z.number().int().min(0).max(65535),
-  cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'expected an IPv4 CIDR such as 10.0.0.0/16' }),
+  cidr: z
+    .string()
+    .max(18)
+    .superRefine((cidr, ctx) => {
+      const parsed = parseCidr(cidr);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `expected an IPv4 CIDR such as 10.0.0.0/16 (${parsed})` });
+    }),
 });
 export type NetworkRule = z.infer<typeof ruleSchema>;
 
@@ -51,8 +58,11 @@ export const securityProfileSchema = z.strictObject({
   accessLevel: z.enum(['public', 'internal', 'restricted']),
   classification: z.enum(CLASSIFICATIONS),
   compliance: z.array(z.enum(COMPLIANCE)).default([]),
-  ingress: z.array(ruleSchema).default([]),
-  egress: z.array(ruleSchema).default([{ protocol: 'all', port: 0, cidr: '0.0.0.0/0' }]),
+  ingress: z.array(ruleSchema).max(50).default([]),
+  egress: z
+    .array(ruleSchema)
+    .max(50)
+    .default([{ protocol: 'all', port: 0, cidr: '0.0.0.0/0' }]),
 });
 export type SecurityProfile = z.infer<typeof securityProfileSchema>;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { workloadSchema } from './analyzer';
-import { REGIONS, SECURITY_LEVELS, type SecurityLevel } from './catalog';
-import { parseConstraint, userConstraintSchema, type UserConstraint } from './constraints';
+import { SECURITY_LEVELS, type SecurityLevel } from './catalog';
+import { parseConstraint, regionSchema, userConstraintSchema, type UserConstraint } from './constraints';
 import { COMPLIANCE } from './persona';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
@@ -60,9 +60,7 @@ export const negotiationRequestSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
   user: z.string().min(1),
   account: z.string().min(1),
-  region: z
-    .enum(REGIONS as [string, ...string[]], { message: `expected a region of the catalog: ${REGIONS.join(', ')}` })
-    .default('us-east-1'),
+  region: regionSchema.default('us-east-1'),
   provider: z.enum(['local', 'aws']).default('local'),
   workload: workloadSchema,
   /** A persona from the store, `name` or `name@version`. */

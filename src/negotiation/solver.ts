@@ -2,10 +2,15 @@ import {
   BURSTABLE_BASELINE,
   CATALOG,
   INSTANCES_BY_NAME,
+  costWithoutInstance,
   monthlyCost,
+  NO_PRICE_DATA,
+  PRICED_REGIONS,
+  reservedMonthlyCost,
   SECURITY_OPTIONS,
   STORAGE_KINDS,
   storageOption,
+  type Catalog,
   type InstanceType,
   type SecurityLevel,
   type SecurityOption,
@@ -13,6 +18,7 @@ import {
   type StorageOption,
 } from './catalog';
 import { describeConstraint, type UserConstraint } from './constraints';
+import { describeFirewall, firewallViolations, type Protection } from './firewall';
 import { ENCRYPTING_COMPLIANCE, round, type Compliance, type ResourceProfile } from './persona';
 
 /** What every proposal must satisfy: the analysed load with its headroom, the persona's trust boundary and budget, and the user's constraints. */
@@ -25,6 +31,10 @@ export interface Requirements {
   /** The request's region; a user `region` constraint replaces it. */
   region: string;
   constraints: UserConstraint[];
+  /** Firewall, TLS and metadata settings every proposal carries (from the persona); older negotiations have none. */
+  protection?: Protection;
+  /** How long the instance is meant to live: a year or more makes reserved pricing worth showing. */
+  lifecycle?: { durationDays: number };
 }
 
 export interface Candidate {
@@ -41,6 +51,8 @@ export interface Candidate {
   headroom: number;
   /** Capacity over predicted peak in each dimension: the performance objectives. */
   ratios: { cpu: number; memory: number; iops: number; network: number };
+  /** Chosen by a person although the region's price table does not list the type: the costs leave the instance out. */
+  unpriced?: true;
 }
 
 export interface Proposal {
@@ -63,6 +75,12 @@ export interface Proposal {
   /** Why it fits, in sentences. */
   reasons: string[];
   modified?: boolean;
+  /** The type has no price data in the region: hourlyUsd/monthlyUsd are storage and key only. Only ever chosen on explicit request. */
+  unpriced?: true;
+  /** What provisioning applies besides type, storage and key: security group both ways, TLS, IMDSv2. */
+  protection?: Protection;
+  /** For a lifecycle of a year or more, where the price table has it: the same configuration under a 1-year reservation. */
+  reserved?: { term: '1yr-no-upfront'; monthlyUsd: number; savingPerMonthUsd: number };
 }
 
 interface HardConstraint {
@@ -71,6 +89,13 @@ interface HardConstraint {
   kind?: UserConstraint['kind'];
   label: string;
   test(c: Candidate): boolean;
+  /**
+   * What `test` implies of the instance or the region alone, so whole
+   * instances and regions are skipped before their storage × security
+   * combinations are built. Each must hold whenever `test` does.
+   */
+  instance?(i: InstanceType): boolean;
+  region?(r: string): boolean;
 }
 
 export interface Relaxation {
@@ -110,9 +135,11 @@ export function makeCandidate(
   storage: StorageOption,
   security: SecurityOption,
   profile: ResourceProfile,
+  opts: { allowUnpriced?: boolean } = {},
 ): Candidate | undefined {
-  const cost = monthlyCost(instance, region, storage, security);
-  if (!cost) return undefined;
+  const priced = monthlyCost(instance, region, storage, security);
+  if (!priced && !opts.allowUnpriced) return undefined;
+  const cost = priced ?? costWithoutInstance(storage, security);
   const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
   const ratios = ratiosOf(instance, iops, profile);
   const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
@@ -126,21 +153,27 @@ export function makeCandidate(
     iops,
     headroom,
     ratios,
+    ...(priced ? {} : { unpriced: true as const }),
   };
 }
 
 /**
  * Every instance type × storage layout × security option in every region of
- * the catalog. What depends on the instance alone (its headroom in CPU,
- * memory and network) is worked out once per instance, not per combination.
+ * the catalog that has a price there, or only those the pre-filters of
+ * `constraints` let through. What depends on the instance alone (its headroom
+ * in CPU, memory and network) is worked out once per instance, not per
+ * combination.
  */
-export function enumerate(req: Requirements): Candidate[] {
+export function enumerate(req: Requirements, constraints: HardConstraint[] = [], catalog: Catalog = CATALOG): Candidate[] {
   const out: Candidate[] = [];
   const p = req.profile;
   const iopsWanted = p.iops.peak * req.headroom;
-  for (const region of CATALOG.regions) {
+  const instanceFilters = constraints.flatMap((h) => (h.instance ? [h.instance] : []));
+  const instances = catalog.instances.filter((i) => instanceFilters.every((f) => f(i)));
+  for (const region of catalog.regions) {
+    if (!constraints.every((h) => !h.region || h.region(region))) continue;
     const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, p.storageGb, iopsWanted));
-    for (const instance of CATALOG.instances) {
+    for (const instance of instances) {
       if (instance.hourlyUsd[region] === undefined) continue;
       const fixed = ratiosOf(instance, 0, p);
       for (const storage of storages) {
@@ -175,25 +208,28 @@ const fmt = (v: number) => String(round(v, 2));
 export function hardConstraints(req: Requirements): HardConstraint[] {
   const p = req.profile;
   const h = req.headroom;
+  const cpuFits = (i: InstanceType) => i.vcpu >= p.cpu.peak * h && (!i.burstable || i.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h);
+  const networkFits = (i: InstanceType) =>
+    Math.max(i.networkPeakGbps, i.networkGbps) >= p.networkGbps.peak * h && i.networkGbps >= p.networkGbps.sustained;
   const out: HardConstraint[] = [
     {
       id: 'capacity.cpu',
       label: `vCPUs ≥ peak ${fmt(p.cpu.peak)} × ${h} headroom (burstable: baseline ≥ sustained ${fmt(p.cpu.sustained)} × ${h})`,
-      test: (c) =>
-        c.instance.vcpu >= p.cpu.peak * h && (!c.instance.burstable || c.instance.vcpu * BURSTABLE_BASELINE >= p.cpu.sustained * h),
+      test: (c) => cpuFits(c.instance),
+      instance: (i) => cpuFits(i),
     },
     {
       id: 'capacity.memory',
       label: `memory ≥ peak ${fmt(p.memoryGb.peak)} GiB × ${h}`,
       test: (c) => c.instance.memoryGb >= p.memoryGb.peak * h,
+      instance: (i) => i.memoryGb >= p.memoryGb.peak * h,
     },
     { id: 'capacity.iops', label: `IOPS ≥ peak ${Math.round(p.iops.peak)} × ${h}`, test: (c) => c.iops >= p.iops.peak * h },
     {
       id: 'capacity.network',
       label: `network ≥ peak ${fmt(p.networkGbps.peak)} Gbit/s × ${h}, baseline ≥ sustained ${fmt(p.networkGbps.sustained)}`,
-      test: (c) =>
-        Math.max(c.instance.networkPeakGbps, c.instance.networkGbps) >= p.networkGbps.peak * h &&
-        c.instance.networkGbps >= p.networkGbps.sustained,
+      test: (c) => networkFits(c.instance),
+      instance: (i) => networkFits(i),
     },
     {
       id: 'cost.hourly',
@@ -215,13 +251,57 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       });
     }
   }
+  // A regime's firewall rules hold for every configuration or for none: the firewall comes from the persona, not the catalog.
+  if (req.protection) {
+    const regimes = [...new Set([...req.compliance, ...req.constraints.flatMap((u) => (u.kind === 'compliance' ? [u.regime] : []))])];
+    const violations = firewallViolations(req.protection.firewall, regimes);
+    for (const regime of new Set(violations.map((v) => v.regime))) {
+      out.push({
+        id: `compliance.${regime}.firewall`,
+        label: violations
+          .filter((v) => v.regime === regime)
+          .map((v) => v.message)
+          .join('; '),
+        test: () => false,
+        region: () => false,
+      });
+    }
+  }
   const userRegion = [...req.constraints].reverse().find((c) => c.kind === 'region');
-  if (!userRegion) out.push({ id: 'request.region', label: `region ${req.region} (the request's)`, test: (c) => c.region === req.region });
+  if (!userRegion)
+    out.push({
+      id: 'request.region',
+      label: `region ${req.region} (the request's)${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
+      test: (c) => c.region === req.region,
+      region: (r) => r === req.region,
+    });
   req.constraints.forEach((u, i) => {
     const test = userTest(u, req);
-    if (test) out.push({ id: `user.${i}.${u.kind}`, kind: u.kind, label: describeConstraint(u), test });
+    if (test) out.push({ id: `user.${i}.${u.kind}`, kind: u.kind, label: describeConstraint(u), test, ...userPrefilter(u, req) });
   });
   return out;
+}
+
+/** The instance- or region-only part of a user constraint, where it has one (see HardConstraint). */
+function userPrefilter(u: UserConstraint, req: Requirements): Pick<HardConstraint, 'instance' | 'region'> {
+  switch (u.kind) {
+    case 'region':
+      return [...req.constraints].reverse().find((c) => c.kind === 'region') === u ? { region: (r) => r === u.region } : {};
+    case 'noBurstable':
+      return { instance: (i) => !i.burstable };
+    case 'minVcpu':
+      return { instance: (i) => i.vcpu >= u.vcpu };
+    case 'minMemoryGb':
+      return { instance: (i) => i.memoryGb >= u.memoryGb };
+    case 'families':
+      return { instance: (i) => u.families.includes(i.family) };
+    case 'excludeFamilies':
+      return { instance: (i) => !u.families.includes(i.family) };
+    case 'arch':
+      return { instance: (i) => i.arch === u.arch };
+    default:
+      return {};
+  }
 }
 
 function userTest(u: UserConstraint, req: Requirements): ((c: Candidate) => boolean) | undefined {
@@ -289,13 +369,41 @@ export function dominates(a: Candidate, b: Candidate): boolean {
   );
 }
 
-const sameObjectives = (a: Candidate, b: Candidate) =>
-  a.monthlyUsd === b.monthlyUsd &&
-  a.security.rank === b.security.rank &&
-  a.ratios.cpu === b.ratios.cpu &&
-  a.ratios.memory === b.ratios.memory &&
-  a.ratios.iops === b.ratios.iops &&
-  a.ratios.network === b.ratios.network;
+/**
+ * The configurations of one instance, region and security option differ only
+ * in storage: in cost and IOPS, nothing else. Of those, keep the ones no
+ * cheaper-or-equal sibling matches in IOPS (of equals, the first by key) —
+ * each dropped one is dominated or duplicated, so the front is the same, and
+ * over the whole catalog this halves what the front is searched for.
+ */
+function sameInstanceFront(candidates: Candidate[]): Candidate[] {
+  const groups = new Map<string, Map<InstanceType, Map<SecurityOption, Candidate[]>>>();
+  for (const c of candidates) {
+    let byInstance = groups.get(c.region);
+    if (!byInstance) groups.set(c.region, (byInstance = new Map()));
+    let bySecurity = byInstance.get(c.instance);
+    if (!bySecurity) byInstance.set(c.instance, (bySecurity = new Map()));
+    const group = bySecurity.get(c.security);
+    if (group) group.push(c);
+    else bySecurity.set(c.security, [c]);
+  }
+  const out: Candidate[] = [];
+  for (const byInstance of groups.values())
+    for (const bySecurity of byInstance.values())
+      for (const group of bySecurity.values()) {
+        group.sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.ratios.iops - a.ratios.iops || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        let bestIops = -Infinity;
+        for (const c of group) {
+          if (c.ratios.iops <= bestIops) continue;
+          bestIops = c.ratios.iops;
+          out.push(c);
+        }
+      }
+  return out;
+}
+
+/** Objectives per candidate, flat: cost (lower is better), then cpu, memory, iops, network headroom and security rank (higher). */
+const OBJECTIVES = 6;
 
 /**
  * The Pareto front over cost ↓, per-dimension headroom ↑ and security ↑
@@ -303,30 +411,54 @@ const sameObjectives = (a: Candidate, b: Candidate) =>
  * only a cheaper-or-equal candidate can dominate; and whatever dominates a
  * candidate is itself dominated by, or is, a member of the front so far — so
  * each candidate is compared with the front only (and, at equal cost, the
- * front with it).
+ * front with it). "Dominates or equals" is "no worse in every objective",
+ * checked over flat arrays: over the whole catalog this loop is the solver's
+ * hot path.
  */
 export function paretoFront(candidates: Candidate[]): Candidate[] {
-  const sorted = [...candidates].sort(
-    (a, b) => a.monthlyUsd - b.monthlyUsd || b.headroom - a.headroom || b.security.rank - a.security.rank || a.key.localeCompare(b.key),
+  const sorted = sameInstanceFront(candidates).sort(
+    // Keys in code-unit order, as "first by key" means everywhere (and far cheaper than localeCompare over the whole catalog).
+    (a, b) =>
+      a.monthlyUsd - b.monthlyUsd ||
+      b.headroom - a.headroom ||
+      b.security.rank - a.security.rank ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
-  let front: Candidate[] = [];
+  const v = new Float64Array(sorted.length * OBJECTIVES);
+  sorted.forEach((c, i) => {
+    v.set([c.monthlyUsd, c.ratios.cpu, c.ratios.memory, c.ratios.iops, c.ratios.network, c.security.rank], i * OBJECTIVES);
+  });
+  const noWorse = (a: number, b: number) => {
+    const x = a * OBJECTIVES;
+    const y = b * OBJECTIVES;
+    return (
+      v[x]! <= v[y]! &&
+      v[x + 1]! >= v[y + 1]! &&
+      v[x + 2]! >= v[y + 2]! &&
+      v[x + 3]! >= v[y + 3]! &&
+      v[x + 4]! >= v[y + 4]! &&
+      v[x + 5]! >= v[y + 5]!
+    );
+  };
+  let front: number[] = [];
   // The same members in the order to probe them: the last one to dominate goes first, as it likely dominates the next too.
-  let probe: Candidate[] = [];
-  for (const c of sorted) {
-    const i = probe.findIndex((f) => dominates(f, c) || sameObjectives(f, c));
-    if (i >= 0) {
+  let probe: number[] = [];
+  for (let c = 0; c < sorted.length; c++) {
+    let i = 0;
+    while (i < probe.length && !noWorse(probe[i]!, c)) i++;
+    if (i < probe.length) {
       if (i > 0) probe.unshift(...probe.splice(i, 1));
       continue;
     }
     // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
-    if (front.length && front[front.length - 1]!.monthlyUsd === c.monthlyUsd) {
-      front = front.filter((f) => !dominates(c, f));
-      probe = probe.filter((f) => !dominates(c, f));
+    if (front.length && v[front[front.length - 1]! * OBJECTIVES] === v[c * OBJECTIVES]) {
+      front = front.filter((f) => !noWorse(c, f));
+      probe = probe.filter((f) => !noWorse(c, f));
     }
     front.push(c);
     probe.push(c);
   }
-  return front;
+  return front.map((i) => sorted[i]!);
 }
 
 const band = (monthly: number, cheapest: number) => Math.floor(Math.log(monthly / Math.max(cheapest, 0.01)) / Math.log(1.5));
@@ -365,12 +497,29 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
   const reasons = [
     `${c.instance.vcpu} vCPUs${c.instance.burstable ? ' (burstable)' : ''} for a predicted peak of ${fmt(p.cpu.peak)} × ${req.headroom} headroom`,
     `${c.instance.memoryGb} GiB memory for a peak of ${fmt(p.memoryGb.peak)} GiB`,
-    `${layout}: ${c.iops} IOPS for a peak of ${Math.round(p.iops.peak)}${s.redundant ? ', survives a volume loss' : ''}`,
+    `${layout}: ${c.iops} IOPS for a peak of ${Math.round(p.iops.peak)}${s.redundant ? ', survives a volume loss' : ''}${s.pricedAs ? ` (EBS priced as in ${s.pricedAs}: ${NO_PRICE_DATA} for EBS in ${c.region})` : ''}`,
     c.security.level === 'standard'
       ? 'EBS encryption with the AWS-managed key'
       : `customer-managed KMS key, IMDSv2${c.security.tenancy === 'dedicated' ? ', dedicated tenancy' : ''}${req.compliance.length ? ` (${req.compliance.join(', ')})` : ''}`,
-    `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
+    ...(req.protection
+      ? [
+          `${describeFirewall(req.protection.firewall)}; IMDSv2 required${req.protection.inTransit === 'tls-on-instance' ? '; TLS terminated on the instance' : ''}`,
+        ]
+      : []),
+    c.unpriced
+      ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the $${req.cost.maxMonthlyUsd}/month tolerance could not be checked (chosen on request)`
+      : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
   ];
+  const reservedUsd =
+    (req.lifecycle?.durationDays ?? 0) >= 365 ? reservedMonthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
+  const reserved =
+    reservedUsd !== undefined && !c.unpriced && reservedUsd < c.monthlyUsd
+      ? { term: '1yr-no-upfront' as const, monthlyUsd: reservedUsd, savingPerMonthUsd: round(c.monthlyUsd - reservedUsd, 2) }
+      : undefined;
+  if (reserved)
+    reasons.push(
+      `meant to run ${req.lifecycle!.durationDays} days: a 1-year no-upfront reservation makes it $${reserved.monthlyUsd}/month ($${reserved.savingPerMonthUsd} less)`,
+    );
   return {
     id,
     key: c.key,
@@ -389,6 +538,9 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     headroom: c.headroom,
     costBand: band(c.monthlyUsd, cheapest),
     reasons,
+    ...(c.unpriced ? { unpriced: true as const } : {}),
+    ...(req.protection ? { protection: req.protection } : {}),
+    ...(reserved ? { reserved } : {}),
   };
 }
 
@@ -418,12 +570,21 @@ function suggestion(h: HardConstraint, c: Candidate): string {
 }
 
 /** Proposals, or the conflict and the nearest relaxations when nothing fits. */
-export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; candidates?: Candidate[] } = {}): SolveResult {
+export function solve(
+  req: Requirements,
+  opts: { k?: number; idPrefix?: string; candidates?: Candidate[]; catalog?: Catalog } = {},
+): SolveResult {
   const k = opts.k ?? 4;
   const prefix = opts.idPrefix ?? 'p';
-  const candidates = opts.candidates ?? enumerate(req);
   const constraints = hardConstraints(req);
-  const feasible = candidates.filter((c) => constraints.every((h) => h.test(c)));
+  // Pre-filtered first: over the whole catalog most instances and regions fail an instance- or region-only constraint.
+  // Only when nothing fits are all configurations needed, to find the conflict and the nearest relaxations.
+  let candidates = opts.candidates ?? enumerate(req, constraints, opts.catalog);
+  let feasible = candidates.filter((c) => constraints.every((h) => h.test(c)));
+  if (!feasible.length && !opts.candidates) {
+    candidates = enumerate(req, [], opts.catalog);
+    feasible = [];
+  }
   if (feasible.length) {
     const front = paretoFront(feasible);
     const chosen = diverse(front, k);
@@ -438,6 +599,8 @@ export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; 
   }
   const conflict = minimalConflict(candidates, constraints);
   const relaxations = conflict
+    // A compliance regime is not traded away: a proposal that breaks one is never offered, not even as a relaxation.
+    .filter((h) => !h.id.startsWith('compliance.') && h.kind !== 'compliance')
     .map((h) => {
       const rest = constraints.filter((x) => x !== h);
       const fits = candidates.filter((c) => rest.every((x) => x.test(c)));
@@ -483,9 +646,9 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
   const instance = INSTANCES_BY_NAME.get(name);
   if (!instance) throw new ProposalInvalid(`instanceType: ${name} is not in the catalog; pick one such as m6i.large or c6g.xlarge`);
   const region = changes.region ?? original.region;
-  if (instance.hourlyUsd[region] === undefined)
+  if (!instance.regions.includes(region))
     throw new ProposalInvalid(
-      `instanceType: ${name} has no price in ${region}; the catalog prices it in ${Object.keys(instance.hourlyUsd).join(', ')}`,
+      `instanceType: ${name} is not offered in ${region}; it is in ${instance.regions.length <= 8 ? instance.regions.join(', ') : `${instance.regions.length} regions (mosaic catalog show ${name})`}`,
     );
   const security = SECURITY_OPTIONS.find((s) => s.level === (changes.security ?? original.security.level))!;
   if (security.tenancy === 'dedicated' && !instance.dedicated)
@@ -501,9 +664,13 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
     storageGb,
     Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0),
   );
-  const candidate = makeCandidate(region, instance, storage, security, req.profile)!;
+  // A type with no price data can still be had by naming it: its cost limits cannot be checked, and the proposal says so.
+  const candidate = makeCandidate(region, instance, storage, security, req.profile, { allowUnpriced: true })!;
+  const costLimit = (h: HardConstraint) => h.id.startsWith('cost.') || h.kind === 'maxMonthlyUsd' || h.kind === 'maxHourlyUsd';
   // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
-  const violated = hardConstraints(req).filter((h) => !h.id.endsWith('.exclude') && !h.test(candidate));
+  const violated = hardConstraints(req).filter(
+    (h) => !h.id.endsWith('.exclude') && !(candidate.unpriced && costLimit(h)) && !h.test(candidate),
+  );
   if (violated.length) {
     throw new ProposalInvalid(
       `the modified proposal breaks ${violated.map((h) => `"${h.label}"`).join(', ')}: $${candidate.monthlyUsd}/month, headroom ×${candidate.headroom}`,

@@ -175,7 +175,13 @@ export class LocalProvider implements Provider {
       kind: 'service',
       id: name,
       key: input.key,
-      attributes: { name: input.name, pid: String(pid), port: String(port), url: `http://127.0.0.1:${port}` },
+      attributes: {
+        name: input.name,
+        pid: String(pid),
+        port: String(port),
+        url: `http://127.0.0.1:${port}`,
+        ...(notApplied(input) ? { notApplied: notApplied(input)! } : {}),
+      },
     };
   }
 
@@ -237,4 +243,18 @@ export class LocalProvider implements Provider {
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
+}
+
+/**
+ * What an instance request asks for that a process on this machine cannot
+ * be: said in the result, plainly, rather than pretended.
+ */
+function notApplied(input: ServiceInput): string | undefined {
+  const missing = [
+    input.volumes?.length ? `${input.volumes.length} data volume(s) and their layout (no block devices, RAID or provisioned IOPS)` : '',
+    input.ingress || input.egress ? 'the firewall (no security group; the default service listens on 127.0.0.1 only)' : '',
+    input.tenancy === 'dedicated' ? 'dedicated tenancy' : '',
+    input.userData ? 'the first-boot user data' : '',
+  ].filter(Boolean);
+  return missing.length ? `the local provider runs a process, so not applied: ${missing.join('; ')}; provider aws applies them` : undefined;
 }

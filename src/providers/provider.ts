@@ -39,7 +39,17 @@ export interface ServiceInput {
   volumes?: VolumeInput[];
   tenancy?: 'default' | 'dedicated';
   /** AWS: a security group of its own with these ingress rules. */
-  ingress?: { protocol: 'tcp' | 'udp' | 'all'; port: number; cidr: string }[];
+  ingress?: NetworkRuleInput[];
+  /** AWS: that group's egress rules instead of EC2's default (all traffic to 0.0.0.0/0). */
+  egress?: NetworkRuleInput[];
+  /** AWS: the script cloud-init runs at first boot (assembles and mounts the data volumes). Local: not run. */
+  userData?: string;
+}
+
+export interface NetworkRuleInput {
+  protocol: 'tcp' | 'udp' | 'all';
+  port: number;
+  cidr: string;
 }
 
 export interface VolumeInput {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config';
 import { REJECT_REASONS } from '../../negotiation/feedback';
-import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
+import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import type { Proposal } from '../../negotiation/solver';
 import type { NegotiationView } from '../../workflows/negotiate';
 import { CommandFailed } from '../errors';
@@ -26,7 +26,7 @@ const proposalRows = (ps: Proposal[]) =>
     storage: `${p.storage.kind} ${p.storage.volumes}×${p.storage.sizeGbEach}GiB ${p.iops}iops`,
     security: p.security.level,
     headroom: `×${p.headroom}`,
-    monthly: `$${p.monthlyUsd}`,
+    monthly: p.unpriced ? `${NO_PRICE_DATA} (+$${p.monthlyUsd} storage)` : `$${p.monthlyUsd}`,
     note: p.modified ? 'modified' : '',
   }));
 

@@ -1,17 +1,20 @@
 import {
+  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
   DescribeInstancesCommand,
+  RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type _InstanceType,
   type EC2Client,
   type Instance,
+  type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { ProviderRejected } from '../errors';
-import type { ResourceRef, ServiceInput } from '../provider';
+import type { NetworkRuleInput, ResourceRef, ServiceInput } from '../provider';
 import { awsCall, tolerate } from './errors';
 import { KEY_TAG, clientToken, resourceTags, securityGroupName } from './naming';
 
@@ -68,7 +71,7 @@ async function findInstance(ec2: EC2Client, key: string): Promise<Instance | und
 
 async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instance> {
   const imageId = input.image ?? (await defaultImage(ec2, input.region));
-  const groupId = input.ingress ? await securityGroup(ec2, input) : undefined;
+  const groupId = input.ingress || input.egress ? await securityGroup(ec2, input) : undefined;
   const out = await awsCall('RunInstances', `instance ${input.name} (${imageId})`, () =>
     ec2.send(
       new RunInstancesCommand({
@@ -78,7 +81,7 @@ async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instanc
         MaxCount: 1,
         ClientToken: clientToken(input.key),
         TagSpecifications: [{ ResourceType: 'instance', Tags: resourceTags(input.key, input.name) }],
-        // Data volumes from /dev/sdf on, each encrypted; a KMS key id makes it a customer-managed key.
+        // Data volumes from /dev/sdf on (the names the user data assembles), each encrypted; a KMS key id makes it a customer-managed key.
         BlockDeviceMappings: input.volumes?.map((v, i) => ({
           DeviceName: `/dev/sd${String.fromCharCode(102 + i)}`,
           Ebs: {
@@ -92,14 +95,33 @@ async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instanc
         })),
         Placement: input.tenancy ? { Tenancy: input.tenancy } : undefined,
         SecurityGroupIds: groupId ? [groupId] : undefined,
-        MetadataOptions: { HttpTokens: 'required' },
+        UserData: input.userData === undefined ? undefined : Buffer.from(input.userData).toString('base64'),
+        // IMDSv2 only, and not one hop further (a container on the instance cannot reach the instance's credentials).
+        MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
       }),
     ),
   );
   return out.Instances![0]!;
 }
 
-/** A security group named after the key with the requested ingress; a retry finds it and its rules again. */
+const permissions = (rules: NetworkRuleInput[]): IpPermission[] =>
+  rules.map((r) => ({
+    IpProtocol: r.protocol === 'all' ? '-1' : r.protocol,
+    FromPort: r.protocol === 'all' ? undefined : r.port,
+    ToPort: r.protocol === 'all' ? undefined : r.port,
+    IpRanges: [{ CidrIp: r.cidr }],
+  }));
+
+/** What EC2 gives a new group: all traffic out to anywhere. */
+const DEFAULT_EGRESS: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+const isDefaultEgress = (r: NetworkRuleInput) => r.protocol === 'all' && r.cidr === '0.0.0.0/0';
+
+/**
+ * A security group named after the key with the requested rules both ways;
+ * a retry finds it and its rules again. Egress that does not include EC2's
+ * default rule (all traffic anywhere) has it revoked, so nothing leaves that
+ * was not agreed.
+ */
 async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<string> {
   const name = securityGroupName(input.key);
   const found = await awsCall('DescribeSecurityGroups', name, () =>
@@ -112,7 +134,7 @@ async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<strin
         ec2.send(
           new CreateSecurityGroupCommand({
             GroupName: name,
-            Description: `ingress of ${input.name}`,
+            Description: `firewall of ${input.name}`,
             TagSpecifications: [{ ResourceType: 'security-group', Tags: resourceTags(input.key, input.name) }],
           }),
         ),
@@ -121,19 +143,26 @@ async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<strin
   if (input.ingress?.length) {
     await awsCall('AuthorizeSecurityGroupIngress', name, () =>
       ec2
-        .send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId: groupId,
-            IpPermissions: input.ingress!.map((r) => ({
-              IpProtocol: r.protocol === 'all' ? '-1' : r.protocol,
-              FromPort: r.port,
-              ToPort: r.port,
-              IpRanges: [{ CidrIp: r.cidr }],
-            })),
-          }),
-        )
+        .send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: permissions(input.ingress!) }))
         .catch(tolerate('InvalidPermission.Duplicate')),
     );
+  }
+  if (input.egress) {
+    const extra = input.egress.filter((r) => !isDefaultEgress(r));
+    if (extra.length) {
+      await awsCall('AuthorizeSecurityGroupEgress', name, () =>
+        ec2
+          .send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: permissions(extra) }))
+          .catch(tolerate('InvalidPermission.Duplicate')),
+      );
+    }
+    if (extra.length === input.egress.length) {
+      await awsCall('RevokeSecurityGroupEgress', name, () =>
+        ec2
+          .send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [DEFAULT_EGRESS] }))
+          .catch(tolerate('InvalidPermission.NotFound')),
+      );
+    }
   }
   return groupId;
 }

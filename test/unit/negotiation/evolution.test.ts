@@ -1,7 +1,7 @@
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import { compareUsage, rightSize } from '../../../src/negotiation/evolution';
 import { profileOf } from '../../../src/negotiation/persona';
-import { solve } from '../../../src/negotiation/solver';
+import { reviseProposal, solve } from '../../../src/negotiation/solver';
 
 const predicted = profileFromStructured({ role: 'database', requestsPerSecond: 500, datasetGb: 100 });
 
@@ -64,5 +64,24 @@ describe('cost management', () => {
     expect(r.recommendation).toMatchObject({ savingPerMonthUsd: expect.any(Number) });
     expect(r.recommendation!.monthlyUsd).toBeLessThan(agreed.monthlyUsd * 0.9);
     expect(r.recommendation!.reason).toMatch(/observed peak 0.2 vCPU/);
+  });
+});
+
+describe('right-sizing an instance chosen without price data', () => {
+  it('recommends nothing rather than a saving computed from no price', () => {
+    const req = {
+      profile: profileFromStructured({ role: 'web-server' as const, requestsPerSecond: 100, datasetGb: 20 }),
+      headroom: 1.3,
+      compliance: [],
+      cost: { maxHourlyUsd: 5, maxMonthlyUsd: 3000 },
+      region: 'eu-central-1',
+      constraints: [],
+    };
+    const result = solve(req);
+    if (!result.ok) throw new Error('expected proposals');
+    const gpu = reviseProposal(result.proposals[0]!, { instanceType: 'g5.2xlarge' }, req);
+    const report = rightSize(gpu, 1.3, new Date(0), new Date(3_600_000), { cpu: 0.1, memoryGb: 0.5, iops: 10, networkGbps: 0.01 });
+    expect(report.recommendation).toBeUndefined();
+    expect(Number.isFinite(report.runningUsd)).toBe(true);
   });
 });

@@ -150,3 +150,71 @@ describe('constraint solver', () => {
     expect(() => reviseProposal(p, { instanceType: 'q9.huge' }, req)).toThrow(/q9\.huge is not in the catalog/);
   });
 });
+
+describe('constraint solver over the whole catalog', () => {
+  it('proposes in eu-central-1 from eu-central-1 prices', () => {
+    const result = solve(webShop({ region: 'eu-central-1' }));
+    if (!result.ok) throw new Error('expected proposals');
+    expect(result.proposals.every((p) => p.region === 'eu-central-1')).toBe(true);
+    for (const p of result.proposals) expect(p.unpriced).toBeUndefined();
+  });
+
+  it('the pre-filtered search finds the same front as all configurations (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          role: fc.constantFrom('web-server', 'database', 'cache', 'analytics', 'message-queue'),
+          rps: fc.double({ min: 1, max: 5000, noNaN: true }),
+          data: fc.double({ min: 1, max: 2000, noNaN: true }),
+          region: fc.constantFrom('us-east-1', 'eu-west-1', 'eu-central-1'),
+          constraints: fc.subarray([
+            { kind: 'noBurstable' as const },
+            { kind: 'arch' as const, arch: 'arm64' as const },
+            { kind: 'minVcpu' as const, vcpu: 8 },
+            { kind: 'families' as const, families: ['m6g', 'c7g', 'r6i', 'g5'] },
+            { kind: 'region' as const, region: 'eu-central-1' },
+          ]),
+        }),
+        ({ role, rps, data, region, constraints }) => {
+          const req = webShop({
+            profile: profileFromStructured({ role: role as never, requestsPerSecond: rps, datasetGb: data }),
+            region,
+            constraints,
+            cost: { maxHourlyUsd: 50, maxMonthlyUsd: 30000 },
+          });
+          const fast = solve(req);
+          const full = solve(req, { candidates: enumerate(req) });
+          expect(fast.ok).toBe(full.ok);
+          if (fast.ok && full.ok) {
+            expect(fast.proposals.map((p) => p.key)).toEqual(full.proposals.map((p) => p.key));
+            expect(fast.front).toBe(full.front);
+            expect(fast.candidates).toBeLessThanOrEqual(full.candidates);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('says a region has no price data instead of proposing elsewhere silently', () => {
+    const result = solve(webShop({ region: 'ap-south-1' }));
+    if (result.ok) throw new Error('expected a conflict: ap-south-1 has no prices in the shipped table');
+    expect(result.conflict.constraints.map((c) => c.label)).toEqual([expect.stringMatching(/region ap-south-1 .*no price data there yet/)]);
+    expect(result.conflict.relaxations[0]!.suggestion).toMatch(/^use region /);
+  });
+
+  it('lets a person choose a type with no price data, and says its cost could not be checked', () => {
+    const req = webShop({ region: 'eu-central-1' });
+    const result = solve(req);
+    if (!result.ok) throw new Error('expected proposals');
+    const gpu = reviseProposal(result.proposals[0]!, { instanceType: 'g5.2xlarge' }, req);
+    expect(gpu).toMatchObject({ instanceType: 'g5.2xlarge', region: 'eu-central-1', unpriced: true, modified: true });
+    expect(gpu.monthlyUsd).toBe(gpu.storage.monthlyUsd + (gpu.security.encryption === 'kms' ? 1 : 0));
+    expect(gpu.reasons.join(' ')).toMatch(/no price data for g5\.2xlarge in eu-central-1: .* could not be checked/);
+    // Capacity is still checked, and a type that the region does not offer is refused with where it is.
+    expect(() => reviseProposal(result.proposals[0]!, { instanceType: 't3.nano' }, req)).toThrow(/breaks "vCPUs/);
+    expect(() => reviseProposal(result.proposals[0]!, { instanceType: 'c8gb.2xlarge', region: 'eu-central-1' }, req)).toThrow(
+      /c8gb\.2xlarge is not offered in eu-central-1; it is in us-east-1, us-west-2/,
+    );
+  });
+});
