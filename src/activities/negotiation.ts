@@ -171,8 +171,14 @@ export function createNegotiationActivities(deps: {
       round: number;
       k: number;
       after?: 'reject' | 'addConstraints';
-    }): Promise<SolveResult> {
-      const result = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+      /** Softer readings of the same answer, tried in order when the requirements have no solution. */
+      fallbacks?: Requirements[];
+    }): Promise<SolveResult & { fallback?: number }> {
+      let result: SolveResult & { fallback?: number } = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+      for (const [i, softer] of (input.fallbacks ?? []).entries()) {
+        if (result.ok) break;
+        result = { ...solve(softer, { k: input.k, idPrefix: `r${input.round}-p` }), fallback: i };
+      }
       // New proposals end the round the response asked for them; a conflict leaves the round open,
       // except on the first proposals, where it ends the negotiation.
       if (result.ok && input.after) metrics.negotiationRound(input.after);

@@ -188,6 +188,11 @@ export const KNOWN_PHRASES = [
   'must comply with PCI DSS',
   'headroom {n}x|2',
 ] as const;
+/** The known phrases with their example numbers, as help texts and errors list them. */
+export const PHRASE_EXAMPLES = KNOWN_PHRASES.map((p) => {
+  const [template, example] = p.split('|') as [string, string | undefined];
+  return template.replace('{n}', example ?? '');
+});
 
 /** Words the known phrases say otherwise, so the closest phrase is found by meaning as well as by spelling. */
 const SYNONYMS: [RegExp, string][] = [
@@ -215,7 +220,7 @@ export function parseConstraint(input: unknown): UserConstraint {
     }
     if (match === undefined) {
       throw new InvalidConstraint(
-        `"${input}" is not a constraint I know; did you mean "${closestPhrase(inKnownWords(input), KNOWN_PHRASES)}"? Phrases I know: ${KNOWN_PHRASES.map((p) => `"${p.replace(/\{n\}/, p.split('|')[1] ?? '').split('|')[0]}"`).join(', ')}`,
+        `"${input}" is not a constraint I know; did you mean "${closestPhrase(inKnownWords(input), KNOWN_PHRASES)}"? Phrases I know: ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')}`,
       );
     }
     value = match;
@@ -262,6 +267,7 @@ export function describeConstraint(c: UserConstraint): string {
     case 'minHeadroom':
       return `headroom ×${c.factor}`;
     case 'exclude':
-      return `not ${c.keys.join(', ')}`;
+      // A long list of rejected configurations reads as its first and a count.
+      return c.keys.length <= 2 ? `not ${c.keys.join(', ')}` : `not ${c.keys[0]} or the ${c.keys.length - 1} other rejected configurations`;
   }
 }

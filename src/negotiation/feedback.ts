@@ -168,6 +168,18 @@ export function validateFeedback(input: unknown, state: { status: string; propos
   return f;
 }
 
+/**
+ * The readings of a rejection to try in order: a cost reason first asks for
+ * less than the cheapest rejected, then, if nothing is, for less than their
+ * average; every other reason has one reading.
+ */
+export function rejectionReadings(f: Extract<Feedback, { kind: 'reject' }>, proposals: Proposal[]): UserConstraint[][] {
+  const strict = rejectionConstraints(f, proposals);
+  return reasonsOf(f).reasons.includes('cost') && proposals.length > 1
+    ? [strict, rejectionConstraints(f, proposals, 'on-average')]
+    : [strict];
+}
+
 /** The reasons of a rejection: the one chosen (`because`) and those its words name. */
 export function reasonsOf(f: Extract<Feedback, { kind: 'reject' }>): { reasons: RejectReason[]; read: ReadReason } {
   const read = interpretReason(f.reason);
@@ -182,16 +194,25 @@ export function reasonsOf(f: Extract<Feedback, { kind: 'reject' }>): { reasons: 
  * anything rejected, plus any clause that is a constraint of its own
  * ("too expensive, at most 200 per month").
  */
-export function rejectionConstraints(f: Extract<Feedback, { kind: 'reject' }>, proposals: Proposal[]): UserConstraint[] {
+export function rejectionConstraints(
+  f: Extract<Feedback, { kind: 'reject' }>,
+  proposals: Proposal[],
+  /** How much cheaper "too expensive" asks for: below the cheapest rejected, or (when nothing is) below their average. */
+  cheaper: 'than-all' | 'on-average' = 'than-all',
+): UserConstraint[] {
   const out: UserConstraint[] = [];
   if (!proposals.length) return out;
   out.push({ kind: 'exclude', keys: proposals.map((p) => p.key) });
   const { reasons, read } = reasonsOf(f);
   for (const reason of reasons) {
     switch (reason) {
-      case 'cost':
-        out.push({ kind: 'maxMonthlyUsd', usd: Math.max(1, Math.floor(Math.min(...proposals.map((p) => p.monthlyUsd)) * 0.95)) });
+      case 'cost': {
+        const prices = proposals.map((p) => p.monthlyUsd);
+        const average = prices.reduce((a, b) => a + b, 0) / prices.length;
+        const usd = cheaper === 'than-all' ? Math.floor(Math.min(...prices) * 0.95) : Math.floor(average * 100 - 1) / 100;
+        out.push({ kind: 'maxMonthlyUsd', usd: Math.max(1, usd) });
         break;
+      }
       case 'performance':
         out.push({
           kind: 'minHeadroom',

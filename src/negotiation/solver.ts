@@ -437,6 +437,7 @@ function suggestion(h: HardConstraint, c: Candidate): string {
   if (h.id.startsWith('capacity.')) return `accept ${c.instance.name} with headroom ×${round(c.headroom, 2)} in its tightest dimension`;
   if (h.id === 'request.region' || h.kind === 'region') return `use region ${c.region}`;
   if (h.kind === 'minIops') return `accept ${c.iops} IOPS`;
+  if (h.kind === 'exclude') return `take back the rejection of ${c.instance.name} with ${c.storage.kind}, ${c.security.level}`;
   return `drop "${h.label}" (then ${c.instance.name} with ${c.storage.kind}, ${c.security.level})`;
 }
 
@@ -474,7 +475,12 @@ export function solve(req: Requirements, opts: { k?: number; idPrefix?: string; 
       };
     })
     .filter((r): r is Relaxation => r !== undefined)
-    .sort((a, b) => a.proposal.monthlyUsd - b.proposal.monthlyUsd);
+    // Giving up capacity is the last resort: an instance too small for the load is rarely what anyone means.
+    .sort(
+      (a, b) =>
+        Number(a.constraint.startsWith('capacity.')) - Number(b.constraint.startsWith('capacity.')) ||
+        a.proposal.monthlyUsd - b.proposal.monthlyUsd,
+    );
   return {
     ok: false,
     conflict: { constraints: conflict.map(({ id, label }) => ({ id, label })), relaxations },

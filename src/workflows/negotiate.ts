@@ -349,17 +349,29 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   setStatus('awaiting-feedback');
 
   /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
+  /** New proposals under the first reading of the answer that has any (`readings`: constraints to add, strictest first). */
   async function propose(
     after: 'reject' | 'addConstraints',
-    extra: ReturnType<typeof NegotiationLogic.rejectionConstraints>,
+    readings: ReturnType<typeof NegotiationLogic.rejectionConstraints>[],
     why: string,
-  ): Promise<void> {
-    const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
-    const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals, after });
+  ): Promise<ReturnType<typeof NegotiationLogic.rejectionConstraints>> {
+    const [requirements, ...fallbacks] = readings.map((extra) => ({
+      ...analysed.requirements,
+      constraints: [...analysed.requirements.constraints, ...extra],
+    }));
+    const result = await proposeInstances({
+      requirements: requirements!,
+      round: state.round + 1,
+      k: request.proposals,
+      after,
+      ...(fallbacks.length ? { fallbacks } : {}),
+    });
     if (!result.ok) throw refusal(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
-    analysed.requirements = requirements;
+    const used = result.fallback === undefined ? 0 : result.fallback + 1;
+    analysed.requirements = used ? fallbacks[used - 1]! : requirements!;
     state.round += 1;
     state.proposals = result.proposals;
+    return readings[used]!;
   }
 
   async function apply({ feedback: f }: Queued): Promise<void> {
@@ -373,16 +385,20 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         );
         return;
       case 'reject': {
-        const learned = logic().rejectionConstraints(f, state.proposals);
-        const understood = logic().describeRejection(f, learned);
-        const cheaper = learned.some((c) => c.kind === 'maxMonthlyUsd');
-        const cheapest = Math.min(...state.proposals.map((p) => p.monthlyUsd));
-        await propose(
+        const readings = logic().rejectionReadings(f, state.proposals);
+        const rejected = state.proposals;
+        const softest = readings[readings.length - 1]!;
+        const cheaper = softest.find((c) => c.kind === 'maxMonthlyUsd');
+        const used = await propose(
           'reject',
-          learned,
-          `rejecting ${state.proposals.map((p) => p.id).join(', ')} ${understood}${cheaper ? ` — nothing cheaper than the $${cheapest}/month rejected fits` : ''}`,
+          readings,
+          `rejecting ${rejected.map((p) => p.id).join(', ')} ${logic().describeRejection(f, softest)}${cheaper ? ` — nothing cheaper fits than the rejected ($${Math.min(...rejected.map((p) => p.monthlyUsd))}/month and up)` : ''}`,
         );
-        log('rejected', `${understood}; ${state.proposals.length} new proposals`, f.by);
+        const softened =
+          used !== readings[0]
+            ? ` (nothing under the cheapest rejected, $${Math.min(...rejected.map((p) => p.monthlyUsd))}/month, fits: cheaper than their average instead)`
+            : '';
+        log('rejected', `${logic().describeRejection(f, used)}${softened}; ${state.proposals.length} new proposals`, f.by);
         return;
       }
       case 'modify': {
@@ -397,7 +413,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         return;
       }
       case 'addConstraints':
-        await propose('addConstraints', f.constraints, `adding ${f.constraints.map(logic().describeConstraint).join(', ')}`);
+        await propose('addConstraints', [f.constraints], `adding ${f.constraints.map(logic().describeConstraint).join(', ')}`);
         log('constrained', `${f.constraints.map(logic().describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
         return;
     }
@@ -532,6 +548,10 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
 }
 
 function conflictMessage(conflict: Conflict, why: string): string {
-  const relax = conflict.relaxations.map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`).join('; or ');
+  // The three nearest in the message; all of them are in the failure's details.
+  const relax = conflict.relaxations
+    .slice(0, 3)
+    .map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`)
+    .join('; or ');
   return `no configuration satisfies ${why}: these constraints conflict: ${conflict.constraints.map((c) => `"${c.label}"`).join(' + ')}${relax ? `. Nearest relaxations: ${relax}` : ''}`;
 }

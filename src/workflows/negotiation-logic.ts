@@ -9,6 +9,7 @@ export {
   feedbackFromPayload,
   feedbackFromText,
   rejectionConstraints,
+  rejectionReadings,
   validateFeedback,
 } from '../negotiation/feedback';
 export { decideByPolicy } from '../negotiation/policy';

@@ -5,6 +5,7 @@ import {
   feedbackFromPayload,
   feedbackFromText,
   rejectionConstraints,
+  rejectionReadings,
   validateFeedback,
 } from '../../../src/negotiation/feedback';
 import { interpretReason } from '../../../src/negotiation/reasons';
@@ -207,6 +208,15 @@ describe('reasons in words', () => {
       kind: 'excludeFamilies',
       families: ['t3', 't3a'],
     });
+    // When nothing is cheaper than the cheapest rejected, "too expensive" still means cheaper on average.
+    const [strict, average] = rejectionReadings(f, ps);
+    expect(strict).toEqual(learned);
+    const mean = ps.reduce((a, p) => a + p.monthlyUsd, 0) / ps.length;
+    expect(average![1]).toMatchObject({ kind: 'maxMonthlyUsd' });
+    const limit = (average![1] as { usd: number }).usd;
+    expect(limit).toBeLessThan(mean);
+    expect(limit).toBeGreaterThan(mean - 0.02);
+    expect(rejectionReadings({ kind: 'reject', reason: 'too slow' }, ps)).toHaveLength(1);
     const unread = { kind: 'reject' as const, reason: 'meh' };
     expect(describeRejection(unread, rejectionConstraints(unread, ps))).toBe(
       '"meh" names no cost, performance, family, region, storage or security: only these configurations are avoided',
