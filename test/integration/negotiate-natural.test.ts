@@ -9,6 +9,7 @@ import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/workflows/negotiate';
 import { MosaicRegion, MosaicState } from '../../src/workflows/search-attributes';
 import { failureOf } from '../harness/failures';
+import { recordHistory } from '../harness/histories';
 import { stopLocalServices } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
@@ -124,6 +125,7 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     expect(v.agreed?.id).toBe(v.proposals[0]!.id);
     v = await w.client.negotiations.endObservation(workflowId, { by: 'alice' });
     expect(v.status).toBe('completed');
+    await recordHistory(w.client.temporal, workflowId, 'natural-payloads');
   }, 120_000);
 
   it('says when nothing cheaper fits, with the nearest relaxation, and keeps the round', async () => {
@@ -184,6 +186,7 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     expect(described.typedSearchAttributes.get(MosaicState)).toBe('cancelled');
     await expect(n.cancel(workflowId, {}, randomUUID())).rejects.toBeInstanceOf(NegotiationClosed);
     expect((await n.list({ state: 'cancelled', account })).map((r) => r.workflowId)).toContain(workflowId);
+    await recordHistory(w.client.temporal, workflowId, 'cancelled');
   }, 60_000);
 
   it('after agreement: visibility shows the agreed region and instance, the review respects the constraints', async () => {
@@ -203,7 +206,8 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     expect(done.status).toBe('completed');
     expect(done.history.map((h) => h.event)).toContain('observation ended');
     const recommended = done.review?.cost.recommendation?.instanceType;
-    if (recommended) expect(INSTANCES_BY_NAME.get(recommended)!.burstable).toBe(false);
+    expect(recommended).toBeDefined();
+    expect(INSTANCES_BY_NAME.get(recommended!)!.burstable).toBe(false);
     const described = await w.client.temporal.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.get(MosaicRegion)).toBe('eu-west-1');
     expect(described.memo?.agreed).toMatchObject({
@@ -214,5 +218,6 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     });
     const listed = (await n.list({ account, state: 'completed' })).find((r) => r.workflowId === workflowId);
     expect(listed).toMatchObject({ region: 'eu-west-1', agreed: { instanceType: chosen.instanceType } });
+    await recordHistory(w.client.temporal, workflowId, 'agreed-observation-ended');
   }, 120_000);
 });
