@@ -168,6 +168,8 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => unknown][] = [
   [re(`(?:at\\s+least\\s+)?x?${num}\\s*x\\s+headroom`), (m) => ({ kind: 'minHeadroom', factor: Number(m[1]) })],
 ];
 
+const MAX_PHRASE = 200;
+
 /** The phrases an error suggests from: `{n}` takes the number typed, or the example after `|`. */
 export const KNOWN_PHRASES = [
   'region eu-west-1',
@@ -212,6 +214,11 @@ const inKnownWords = (typed: string) => SYNONYMS.reduce((text, [re, word]) => te
 export function parseConstraint(input: unknown): UserConstraint {
   let value = input;
   if (typeof input === 'string') {
+    // Phrases are short; a bound keeps every pattern's work small whatever is sent.
+    if (input.length > MAX_PHRASE)
+      throw new InvalidConstraint(
+        `a constraint phrase is at most ${MAX_PHRASE} characters; got ${input.length}: split it, e.g. "no burstable types"`,
+      );
     const text = normalisePhrase(input);
     let match: unknown;
     for (const [pattern, make] of PHRASES) {

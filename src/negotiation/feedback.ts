@@ -6,6 +6,7 @@ import type { Proposal } from './solver';
 
 export { REJECT_REASONS } from './reasons';
 
+const MAX_CONSTRAINTS = 50;
 const by = z.string().min(1).max(200).optional();
 const proposalId = z.string().min(1, { message: 'expected the id of a proposal, such as r1-p2' });
 
@@ -39,7 +40,10 @@ export const feedbackSchema = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('modify'), proposalId, changes: changesSchema, by }),
     z.strictObject({
       kind: z.literal('addConstraints'),
-      constraints: z.array(z.unknown()).min(1, { message: 'expected at least one constraint' }),
+      constraints: z
+        .array(z.unknown())
+        .min(1, { message: 'expected at least one constraint' })
+        .max(MAX_CONSTRAINTS, { message: `expected at most ${MAX_CONSTRAINTS} constraints at once` }),
       by,
     }),
   ],

@@ -81,3 +81,9 @@ describe('constraints', () => {
     expect(() => parseConstraint({ kind: 'minIops', iops: -1 })).toThrow(/iops/);
   });
 });
+
+describe('constraints from hostile input', () => {
+  it('refuses a phrase too long to be one before any pattern reads it, naming the bound', () => {
+    expect(() => parseConstraint('use ' + ' ,'.repeat(3000) + ' x')).toThrow(/a constraint phrase is at most 200 characters; got 6006/);
+  });
+});
