@@ -9,7 +9,7 @@ import { compareUsage, rightSize, type CostReport, type Evolution, type Observed
 import { protectionOf } from '../negotiation/firewall';
 import { storageUserData } from '../negotiation/storage-layout';
 import type { PersonaBody } from '../negotiation/persona';
-import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
+import { NO_PERSONA, parseNegotiationRequest, personaNote, type NegotiationRequest } from '../negotiation/request';
 import {
   ProposalInvalid,
   reviseProposal,
@@ -56,6 +56,8 @@ export interface ReviewInput {
   provisioned: ProvisionedInstance;
   /** Usage the application reported; without it, the provider's own observation. */
   reported?: ObservedUsage;
+  /** The constraints in force at agreement: a right-sizing recommendation meets them too. */
+  requirements?: Requirements;
 }
 
 export interface Review {
@@ -129,8 +131,9 @@ export function createNegotiationActivities(deps: {
         throw nonRetryable(err);
       }
       const caller = { user: request.user, account: request.account };
+      const withoutPersona = request.basePersona === NO_PERSONA;
       let base: (PersonaBody & { version: number; account: string }) | undefined;
-      if (request.basePersona) {
+      if (request.basePersona && !withoutPersona) {
         try {
           base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
         } catch (err) {
@@ -139,27 +142,31 @@ export function createNegotiationActivities(deps: {
         }
       }
       const analysis = analyse(request.workload, base, request.workload.kind === 'text' ? await textModel() : undefined);
-      const persona = base ?? defaultPersonaOf(analysis.role);
+      const persona = withoutPersona ? undefined : (base ?? defaultPersonaOf(analysis.role));
       const requirements: Requirements = {
         profile: analysis.profile,
         headroom: analysis.headroom,
-        compliance: [...new Set([...persona.security.compliance, ...request.compliance])],
-        cost: persona.cost,
+        compliance: [...new Set([...(persona?.security.compliance ?? []), ...request.compliance])],
+        cost: persona?.cost,
         region: request.region,
         constraints: request.constraints,
-        protection: protectionOf(analysis.role, { ingress: persona.security.ingress, egress: persona.security.egress }),
-        lifecycle: { durationDays: persona.lifecycle.durationDays },
+        // Without a persona nothing is opened either way: the firewall is what the constraints and a modify add.
+        protection: protectionOf(analysis.role, { ingress: persona?.security.ingress ?? [], egress: persona?.security.egress ?? [] }),
+        lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
       };
-      const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
-      await withStorage('count persona use', () =>
-        countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }),
-      );
+      analysis.notes.push(personaNote(persona && { ...persona, builtin: !base }, requirements));
+      const counted = persona && (base ?? { ...persona, version: 1, account: 'mosaic' });
+      if (counted)
+        await withStorage('count persona use', () =>
+          countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }),
+        );
       return {
         request,
         analysis,
         requirements,
-        persona: { account: counted.account, name: counted.name, version: counted.version },
-        ingress: persona.security.ingress,
+        persona: counted && { account: counted.account, name: counted.name, version: counted.version },
+        // Without a persona nothing is opened: the instance's security group allows no ingress.
+        ingress: persona?.security.ingress ?? [],
       };
     },
 
@@ -169,8 +176,14 @@ export function createNegotiationActivities(deps: {
       round: number;
       k: number;
       after?: 'reject' | 'addConstraints';
-    }): Promise<SolveResult> {
-      const result = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+      /** Softer readings of the same answer, tried in order when the requirements have no solution. */
+      fallbacks?: Requirements[];
+    }): Promise<SolveResult & { fallback?: number }> {
+      let result: SolveResult & { fallback?: number } = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
+      for (const [i, softer] of (input.fallbacks ?? []).entries()) {
+        if (result.ok) break;
+        result = { ...solve(softer, { k: input.k, idPrefix: `r${input.round}-p` }), fallback: i };
+      }
       // New proposals end the round the response asked for them; a conflict leaves the round open,
       // except on the first proposals, where it ends the negotiation.
       if (result.ok && input.after) metrics.negotiationRound(input.after);
@@ -288,14 +301,15 @@ export function createNegotiationActivities(deps: {
           ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt))
           : undefined);
       const since = new Date(input.provisioned.provisionedAt);
-      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed);
+      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed, input.requirements);
       if (!observed) return { cost };
       const evolution = compareUsage(input.analysis.profile, observed, input.request.observe.threshold);
       if (!evolution.differs) return { observed, evolution, cost };
       const caller = { user: input.request.user, account: input.request.account };
-      const basis = input.request.basePersona
-        ? await withStorage('read persona', () => findPersona(connection, input.request.basePersona!, caller)).catch(() => undefined)
-        : undefined;
+      const basis =
+        input.request.basePersona && input.request.basePersona !== NO_PERSONA
+          ? await withStorage('read persona', () => findPersona(connection, input.request.basePersona!, caller)).catch(() => undefined)
+          : undefined;
       const body = basis ?? BUILTIN_PERSONAS.find((p) => p.role === input.analysis.role)!;
       const owned = basis && basis.account === caller.account;
       const name = owned ? basis.name : `${input.negotiationId.slice(0, 52)}-observed`;

@@ -17,6 +17,19 @@ import { readableId, type MosaicClient } from './mosaic-client';
 import { InvalidNegotiationError } from './negotiation-errors';
 import { typed, typedError } from './workflow-errors';
 
+/** A row of `negotiate list`: what visibility knows of a negotiation. */
+export interface NegotiationSummary {
+  negotiationId: string;
+  workflowId: string;
+  state: string;
+  region?: string;
+  account?: string;
+  startedAt: string;
+  summary?: string;
+  agreed?: { proposalId: string; instanceType: string; region: string; monthlyUsd: number };
+  url: string;
+}
+
 /** Feedback for a negotiation that has ended, or never was: what happened instead. */
 export class NegotiationClosed extends Error {
   readonly type = 'NegotiationClosed';
@@ -103,9 +116,13 @@ export class NegotiationClient {
     body: Omit<Extract<FeedbackInput, { kind: K }>, 'kind'>,
     updateId: string = randomUUID(),
   ): Promise<NegotiationView> {
+    return this.update(id, kind, body, updateId);
+  }
+
+  private async update(id: string, name: string, body: object, updateId: string): Promise<NegotiationView> {
     const handle = this.handle(id);
     try {
-      return await handle.executeUpdate<NegotiationView, [typeof body]>(kind, { args: [body], updateId });
+      return await handle.executeUpdate<NegotiationView, [typeof body]>(name, { args: [body], updateId });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw typedError(err, handle.workflowId);
       // An ended run answers updates with "not found" or "already completed": say what became of it.
@@ -115,6 +132,44 @@ export class NegotiationClient {
       }
       throw err;
     }
+  }
+
+  /** Ends a negotiation that waits for feedback, without agreement; the same update id cancels once. */
+  async cancel(id: string, body: { reason?: string; by?: string } = {}, updateId: string = randomUUID()): Promise<NegotiationView> {
+    return this.update(id, 'cancel', body, updateId);
+  }
+
+  /** Closes the observation window of an agreed instance now; answers with the review. */
+  async endObservation(id: string, body: { by?: string } = {}, updateId: string = randomUUID()): Promise<NegotiationView> {
+    return this.update(id, 'endObservation', body, updateId);
+  }
+
+  /** Negotiations from visibility, newest first: state, region, account and, once agreed, what was agreed. */
+  async list(opts: { state?: string; account?: string; limit?: number } = {}): Promise<NegotiationSummary[]> {
+    const filters = [`MosaicKind = "negotiate"`];
+    if (opts.state) filters.push(`MosaicState = ${JSON.stringify(opts.state)}`);
+    if (opts.account) filters.push(`MosaicAccount = ${JSON.stringify(opts.account)}`);
+    const rows: NegotiationSummary[] = [];
+    for await (const w of this.mosaic.temporal.workflow.list({
+      query: filters.join(' AND '),
+      pageSize: Math.min(opts.limit ?? 50, 1000),
+    })) {
+      const attr = (key: typeof MosaicState) => w.typedSearchAttributes.get(key);
+      const agreed = w.memo?.agreed as NegotiationSummary['agreed'];
+      rows.push({
+        negotiationId: w.workflowId.replace(/^negotiate-/, ''),
+        workflowId: w.workflowId,
+        state: attr(MosaicState) ?? w.status.name.toLowerCase(),
+        region: attr(MosaicRegion),
+        account: attr(MosaicAccount),
+        startedAt: w.startTime.toISOString(),
+        summary: typeof w.memo?.summary === 'string' ? w.memo.summary : undefined,
+        ...(agreed && { agreed }),
+        url: this.mosaic.url(w.workflowId),
+      });
+      if (rows.length >= (opts.limit ?? 50)) break;
+    }
+    return rows;
   }
 
   /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */

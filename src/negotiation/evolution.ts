@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CATALOG, HOURS_PER_MONTH, SECURITY_OPTIONS, type InstanceType } from './catalog';
 import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
-import type { Proposal } from './solver';
+import { hardConstraints, makeCandidate, type Proposal, type Requirements } from './solver';
 
 /** What an instance really used: the busiest figures of the observation window. */
 export const observedUsageSchema = z.strictObject({
@@ -57,8 +57,26 @@ export interface CostReport {
 }
 
 /**
+ * What the negotiation's constraints still demand of a recommended type, with
+ * the agreed storage and security: the user's constraints (families, burstable,
+ * minimum vCPUs, rejected configurations…) and compliance. Sizing by
+ * predicted load and minimum headroom do not apply: the observed load replaces them.
+ */
+function allowedBy(req: Requirements | undefined, agreed: Proposal): (i: InstanceType) => boolean {
+  if (!req) return () => true;
+  const tests = hardConstraints(req).filter(
+    (h) => (h.id.startsWith('user.') && h.kind !== 'minHeadroom') || h.id.startsWith('compliance.') || h.id === 'request.region',
+  );
+  return (i) => {
+    const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile);
+    return c !== undefined && tests.every((h) => h.test(c));
+  };
+}
+
+/**
  * Cost to date, and the cheapest type of the catalog that would carry the
- * observed load with the same headroom, when it saves more than a tenth.
+ * observed load with the same headroom, when it saves more than a tenth —
+ * never one the negotiation's constraints exclude.
  */
 export function rightSize(
   agreed: Proposal,
@@ -66,6 +84,7 @@ export function rightSize(
   since: Date,
   now: Date,
   observed?: Pick<ObservedUsage, Dimension>,
+  requirements?: Requirements,
 ): CostReport {
   const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
   const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
@@ -82,7 +101,8 @@ export function rightSize(
     i.memoryGb >= observed.memoryGb * headroom &&
     (i.ebsMaxIops || Infinity) >= observed.iops * headroom &&
     Math.max(i.networkGbps, i.networkPeakGbps) >= observed.networkGbps * headroom;
-  const best = CATALOG.instances.filter(fits).sort((a, b) => instanceMonthly(a) - instanceMonthly(b))[0];
+  const allowed = allowedBy(requirements, agreed);
+  const best = CATALOG.instances.filter((i) => fits(i) && allowed(i)).sort((a, b) => instanceMonthly(a) - instanceMonthly(b))[0];
   if (!best || best.name === agreed.instanceType) return report;
   const other = agreed.monthlyUsd - instanceMonthly(CATALOG.instances.find((i) => i.name === agreed.instanceType)!);
   const monthly = round(instanceMonthly(best) + other, 2);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { workloadSchema } from './analyzer';
 import { SECURITY_LEVELS, type SecurityLevel } from './catalog';
-import { parseConstraint, regionSchema, userConstraintSchema, type UserConstraint } from './constraints';
+import { describeConstraint, parseConstraint, regionSchema, userConstraintSchema, type UserConstraint } from './constraints';
 import { COMPLIANCE } from './persona';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
@@ -63,7 +63,7 @@ export const negotiationRequestSchema = z.strictObject({
   region: regionSchema.default('us-east-1'),
   provider: z.enum(['local', 'aws']).default('local'),
   workload: workloadSchema,
-  /** A persona from the store, `name` or `name@version`. */
+  /** A persona from the store, `name` or `name@version`; `none` for no persona at all (no built-in one either). */
   basePersona: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,62}(@\d+)?$/, { message: 'expected a persona reference such as web-server or web-server@2' })
@@ -115,6 +115,38 @@ export function parseNegotiationRequest(input: unknown): NegotiationRequest {
     }
   });
   return { ...parsed.data, constraints };
+}
+
+/** The base persona that means none: no profile floor, no cost tolerance, no compliance or ingress of a persona. */
+export const NO_PERSONA = 'none';
+
+interface PersonaTerms {
+  name: string;
+  version?: number;
+  builtin: boolean;
+  cost: { maxHourlyUsd: number; maxMonthlyUsd: number };
+  security: { compliance: readonly string[]; ingress: readonly { protocol: string; port: number; cidr: string }[] };
+}
+
+/**
+ * The sentence the first output carries about the persona: which one applies
+ * (given, built-in for the role, or none), its cost tolerance or the user's
+ * limit that replaces it, and the trust boundary it brings.
+ */
+export function personaNote(persona: PersonaTerms | undefined, req: { constraints: UserConstraint[] }): string {
+  if (!persona) return `no persona (basePersona "${NO_PERSONA}"): no cost tolerance, no compliance beyond the request's, no ingress opened`;
+  const ref = `${persona.name}${persona.version ? `@${persona.version}` : ''}`;
+  const own = req.constraints.filter((c) => c.kind === 'maxMonthlyUsd' || c.kind === 'maxHourlyUsd').map(describeConstraint);
+  const tolerance = `$${persona.cost.maxMonthlyUsd}/month, $${persona.cost.maxHourlyUsd}/hour`;
+  const ingress = persona.security.ingress.map((r) => `${r.protocol}/${r.port} from ${r.cidr}`).join(', ') || 'none';
+  const compliance = persona.security.compliance.length ? `, compliance ${persona.security.compliance.join(', ')}` : '';
+  return [
+    persona.builtin ? `built-in persona ${ref} applies (no base persona given)` : `base persona ${ref} applies`,
+    own.length
+      ? `its cost tolerance (${tolerance}) is replaced by your limit: ${own.join(', ')}`
+      : `its cost tolerance applies: at most ${tolerance} (a limit of your own, e.g. "at most 1500 per month", replaces it; basePersona "${NO_PERSONA}" uses no persona)`,
+    `its security profile: ingress ${ingress}${compliance}`,
+  ].join('; ');
 }
 
 export const securityRank = (level: SecurityLevel) => SECURITY_LEVELS.indexOf(level) + 1;

@@ -27,7 +27,8 @@ export interface Requirements {
   /** Capacity ≥ predicted peak × headroom. */
   headroom: number;
   compliance: Compliance[];
-  cost: { maxHourlyUsd: number; maxMonthlyUsd: number };
+  /** The persona's cost tolerance; absent without a persona. A cost limit of the user's own replaces it. */
+  cost?: { maxHourlyUsd: number; maxMonthlyUsd: number };
   /** The request's region; a user `region` constraint replaces it. */
   region: string;
   constraints: UserConstraint[];
@@ -204,6 +205,12 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
 
 const fmt = (v: number) => String(round(v, 2));
 
+/** The persona's cost tolerance when it applies: there is a persona, and the user has set no cost limit of their own. */
+export function personaTolerance(req: Requirements): Requirements['cost'] {
+  const own = req.constraints.some((c) => c.kind === 'maxMonthlyUsd' || c.kind === 'maxHourlyUsd');
+  return own ? undefined : req.cost;
+}
+
 /** The hard constraints, each with a stable id and the sentence that names it in a conflict. */
 export function hardConstraints(req: Requirements): HardConstraint[] {
   const p = req.profile;
@@ -231,17 +238,23 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       test: (c) => networkFits(c.instance),
       instance: (i) => networkFits(i),
     },
-    {
-      id: 'cost.hourly',
-      label: `at most $${req.cost.maxHourlyUsd}/hour (persona cost tolerance)`,
-      test: (c) => c.hourlyUsd <= req.cost.maxHourlyUsd,
-    },
-    {
-      id: 'cost.monthly',
-      label: `at most $${req.cost.maxMonthlyUsd}/month (persona cost tolerance)`,
-      test: (c) => c.monthlyUsd <= req.cost.maxMonthlyUsd,
-    },
   ];
+  // The user's own cost limit ("at most 1500 per month") replaces the persona's tolerance rather than conflicting with it.
+  const tolerance = personaTolerance(req);
+  if (tolerance) {
+    out.push(
+      {
+        id: 'cost.hourly',
+        label: `at most $${tolerance.maxHourlyUsd}/hour (persona cost tolerance)`,
+        test: (c) => c.hourlyUsd <= tolerance.maxHourlyUsd,
+      },
+      {
+        id: 'cost.monthly',
+        label: `at most $${tolerance.maxMonthlyUsd}/month (persona cost tolerance)`,
+        test: (c) => c.monthlyUsd <= tolerance.maxMonthlyUsd,
+      },
+    );
+  }
   for (const regime of req.compliance) {
     if (ENCRYPTING_COMPLIANCE.includes(regime)) {
       out.push({
@@ -489,6 +502,14 @@ export function diverse(front: Candidate[], k: number): Candidate[] {
   return picked;
 }
 
+/** The monthly limit a proposal's cost is within, in words: the user's own, or the persona's tolerance. */
+function costLimitOf(req: Requirements): string {
+  const own = req.constraints.filter((c) => c.kind === 'maxMonthlyUsd').map((c) => c.usd);
+  if (own.length) return ` within your limit of $${Math.min(...own)}/month`;
+  const tolerance = personaTolerance(req);
+  return tolerance ? ` within the persona's $${tolerance.maxMonthlyUsd}/month tolerance` : '';
+}
+
 export function toProposal(c: Candidate, req: Requirements, id: string, cheapest = c.monthlyUsd): Proposal {
   const p = req.profile;
   const s = c.storage;
@@ -507,8 +528,8 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
         ]
       : []),
     c.unpriced
-      ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the $${req.cost.maxMonthlyUsd}/month tolerance could not be checked (chosen on request)`
-      : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour) within the $${req.cost.maxMonthlyUsd}/month tolerance`,
+      ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the cost limit could not be checked (chosen on request)`
+      : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour)${costLimitOf(req)}`,
   ];
   const reservedUsd =
     (req.lifecycle?.durationDays ?? 0) >= 365 ? reservedMonthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
@@ -561,11 +582,14 @@ export function minimalConflict(candidates: Candidate[], constraints: HardConstr
 }
 
 function suggestion(h: HardConstraint, c: Candidate): string {
-  if (h.id === 'cost.monthly' || h.kind === 'maxMonthlyUsd') return `raise the monthly limit to $${Math.ceil(c.monthlyUsd)}`;
-  if (h.id === 'cost.hourly' || h.kind === 'maxHourlyUsd') return `raise the hourly limit to $${round(c.hourlyUsd, 4)}`;
+  if (h.id === 'cost.monthly' || h.kind === 'maxMonthlyUsd')
+    return `raise the monthly limit to $${Math.ceil(c.monthlyUsd)} ("at most ${Math.ceil(c.monthlyUsd)} per month")`;
+  if (h.id === 'cost.hourly' || h.kind === 'maxHourlyUsd')
+    return `raise the hourly limit to $${round(c.hourlyUsd, 4)} ("at most ${round(c.hourlyUsd, 4)} per hour")`;
   if (h.id.startsWith('capacity.')) return `accept ${c.instance.name} with headroom ×${round(c.headroom, 2)} in its tightest dimension`;
   if (h.id === 'request.region' || h.kind === 'region') return `use region ${c.region}`;
   if (h.kind === 'minIops') return `accept ${c.iops} IOPS`;
+  if (h.kind === 'exclude') return `take back the rejection of ${c.instance.name} with ${c.storage.kind}, ${c.security.level}`;
   return `drop "${h.label}" (then ${c.instance.name} with ${c.storage.kind}, ${c.security.level})`;
 }
 
@@ -614,7 +638,12 @@ export function solve(
       };
     })
     .filter((r): r is Relaxation => r !== undefined)
-    .sort((a, b) => a.proposal.monthlyUsd - b.proposal.monthlyUsd);
+    // Giving up capacity is the last resort: an instance too small for the load is rarely what anyone means.
+    .sort(
+      (a, b) =>
+        Number(a.constraint.startsWith('capacity.')) - Number(b.constraint.startsWith('capacity.')) ||
+        a.proposal.monthlyUsd - b.proposal.monthlyUsd,
+    );
   return {
     ok: false,
     conflict: { constraints: conflict.map(({ id, label }) => ({ id, label })), relaxations },

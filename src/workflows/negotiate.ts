@@ -7,9 +7,11 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -24,7 +26,7 @@ import type { Feedback, FeedbackInput } from '../negotiation/feedback';
 import type { NegotiationRequestInput } from '../negotiation/request';
 import type { Proposal, SolveResult } from '../negotiation/solver';
 import type * as NegotiationLogic from './negotiation-logic';
-import { MosaicState } from './search-attributes';
+import { MosaicRegion, MosaicState } from './search-attributes';
 
 /**
  * Loaded on first use, not at import. The SDK evaluates the bundle's modules
@@ -36,7 +38,7 @@ let loaded: typeof NegotiationLogic | undefined;
 const logic = () => (loaded ??= require('./negotiation-logic') as typeof NegotiationLogic);
 
 export type NegotiationStatus =
-  'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'failed';
+  'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'cancelled' | 'failed';
 
 export interface HistoryEntry {
   round: number;
@@ -91,14 +93,24 @@ interface Queued {
 }
 
 export const proposalsQuery = defineQuery<NegotiationView>('proposals');
-export const feedbackSignal = defineSignal<[FeedbackInput & { id?: string }]>('feedback');
+/** Feedback without an answer: an object with its `kind`, or words such as "reject too expensive" or "accept r1-p2". */
+export const feedbackSignal = defineSignal<[(FeedbackInput & { id?: string }) | string]>('feedback');
 export const reportUsageSignal = defineSignal<[ObservedUsage]>('reportUsage');
-export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string }]>('accept');
-export const rejectUpdate = defineUpdate<NegotiationView, [{ because?: string; reason?: string; by?: string }]>('reject');
+// Each update also takes its short form, as typed into the Web UI (feedback.ts, FEEDBACK_FORMS).
+export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string } | string]>('accept');
+export const rejectUpdate = defineUpdate<NegotiationView, [{ because?: string; reason?: string; by?: string } | string | undefined]>(
+  'reject',
+);
 export const modifyUpdate = defineUpdate<NegotiationView, [{ proposalId: string; changes: Record<string, unknown>; by?: string }]>(
   'modify',
 );
-export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints: unknown[]; by?: string }]>('addConstraints');
+export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints: unknown[]; by?: string } | string | unknown[]]>(
+  'addConstraints',
+);
+/** Ends a negotiation that waits for feedback, without agreement; answers with the ended negotiation. */
+export const cancelUpdate = defineUpdate<NegotiationView, [{ reason?: string; by?: string } | string | undefined]>('cancel');
+/** Ends the observation of an agreed instance now rather than after `observe.window`; answers once it is reviewed. */
+export const endObservationUpdate = defineUpdate<NegotiationView, [{ by?: string } | undefined]>('endObservation');
 
 // History and idempotency records kept across runs: enough to answer duplicates and show what happened lately.
 const KEEP_HISTORY = 100;
@@ -127,6 +139,16 @@ const { personaOperation } = proxyActivities<PersonaStoreActivities>({ startToCl
 /** The persona marketplace for the CLI: list, show, create a version, publish; one store operation per run. */
 export async function managePersonas(operation: PersonaOperation): Promise<unknown> {
   return personaOperation(operation);
+}
+
+/**
+ * A refusal as the caller (or the Web UI) shows it: the message and its type,
+ * without the workflow's stack, which would only show source paths.
+ */
+function refusal(message: string, type: string, details?: unknown): ApplicationFailure {
+  const failure = ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? undefined : [details] });
+  failure.stack = '';
+  return failure;
 }
 
 function failureOf(err: unknown): { type: string; message: string } {
@@ -169,6 +191,8 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   const outcomes = new Map<string, Outcome>(carried?.outcomes ?? []);
   const queue: Queued[] = carried?.queue ?? [];
   let reported: ObservedUsage | undefined;
+  let cancelled: { reason?: string; by?: string } | undefined;
+  let observationEnded: { by?: string } | undefined;
 
   const log = (event: string, detail: string, by?: string) => {
     state.history.push({ round: state.round, at: new Date().toISOString(), event, by, detail });
@@ -212,25 +236,25 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     outcomes.set(id, outcome);
     if (outcomes.size > KEEP_OUTCOMES) outcomes.delete(outcomes.keys().next().value!);
   };
-  const checked = (input: unknown): Feedback => {
+  const checked = (kind: Feedback['kind'], payload: unknown): Feedback => {
     try {
-      return logic().validateFeedback(input, state);
+      return logic().validateFeedback(logic().feedbackFromPayload(kind, payload), state);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'FeedbackRejected');
+      throw refusal((err as Error).message, 'FeedbackRejected');
     }
   };
   const known = (id: string) => outcomes.has(id) || queue.some((q) => q.id === id);
-  const feedbackUpdate = <A extends object>(kind: Feedback['kind']) => ({
+  const feedbackUpdate = (kind: Feedback['kind']) => ({
     // A repeated update id is answered with the first one's outcome, not re-validated against the new state.
-    validator: (arg: A) => {
-      if (!known(currentUpdateInfo()!.id)) checked({ ...arg, kind });
+    validator: (arg: unknown) => {
+      if (!known(currentUpdateInfo()!.id)) checked(kind, arg);
     },
-    handler: async (arg: A): Promise<NegotiationView> => {
+    handler: async (arg: unknown): Promise<NegotiationView> => {
       const id = currentUpdateInfo()!.id;
-      if (!known(id)) queue.push({ id, feedback: checked({ ...arg, kind }) });
+      if (!known(id)) queue.push({ id, feedback: checked(kind, arg) });
       await condition(() => outcomes.has(id));
       const outcome = outcomes.get(id)!;
-      if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.type);
+      if (!outcome.ok) throw refusal(outcome.message, outcome.type);
       return view();
     },
   });
@@ -240,20 +264,62 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     [modifyUpdate, 'modify'],
     [addConstraintsUpdate, 'addConstraints'],
   ] as const) {
-    const { validator, handler } = feedbackUpdate<object>(kind);
+    const { validator, handler } = feedbackUpdate(kind);
     setHandler(update as never, handler as never, { validator: validator as never });
   }
-  setHandler(feedbackSignal, ({ id, ...feedback }) => {
-    const key = id ?? `signal-${uuid4()}`;
+  setHandler(feedbackSignal, (sent: unknown) => {
+    // Whatever arrives (words, an object, or something else entirely) is read without throwing: a signal has nobody to answer.
+    const { id, ...fields } = typeof sent === 'object' && sent !== null ? (sent as Record<string, unknown>) : {};
+    const key = typeof id === 'string' ? id : `signal-${uuid4()}`;
     if (known(key)) return;
     try {
+      const feedback =
+        typeof sent === 'string' ? logic().feedbackFromText(sent) : logic().feedbackFromPayload(fields.kind as never, fields);
       queue.push({ id: key, feedback: logic().validateFeedback(feedback, state) });
     } catch (err) {
-      // Nobody waits for a signal's answer: the refusal goes into the history the query shows.
       remember(key, { ok: false, type: 'FeedbackRejected', message: (err as Error).message });
-      log('ignored', `${feedback.kind ?? 'feedback'} by signal: ${(err as Error).message}`, feedback.by);
+      const kind = typeof fields.kind === 'string' ? fields.kind : 'feedback';
+      log('ignored', `${kind} by signal: ${(err as Error).message}`, typeof fields.by === 'string' ? fields.by : undefined);
     }
   });
+  setHandler(
+    cancelUpdate,
+    async (arg) => {
+      cancelled ??= logic().cancellationFromPayload(arg);
+      await condition(() => state.status === 'cancelled');
+      return view();
+    },
+    {
+      validator: (arg) => {
+        if (state.status !== 'awaiting-feedback' && state.status !== 'analysing' && state.status !== 'cancelled')
+          throw refusal(
+            `the negotiation is ${state.status}; only one that waits for feedback can be cancelled${state.status === 'observing' ? ' (end the observation with endObservation)' : ''}`,
+            'FeedbackRejected',
+          );
+        try {
+          logic().cancellationFromPayload(arg);
+        } catch (err) {
+          throw refusal((err as Error).message, 'FeedbackRejected');
+        }
+      },
+    },
+  );
+  setHandler(
+    endObservationUpdate,
+    async (arg) => {
+      observationEnded ??= { by: arg?.by };
+      await condition(() => state.status === 'completed');
+      return view();
+    },
+    {
+      validator: (arg) => {
+        if (state.status !== 'provisioning' && state.status !== 'observing' && state.status !== 'completed')
+          throw refusal(`the negotiation is ${state.status}; only an agreed instance is observed`, 'FeedbackRejected');
+        if (arg !== undefined && arg !== null && (typeof arg !== 'object' || (arg.by !== undefined && typeof arg.by !== 'string')))
+          throw refusal('endObservation takes nothing, or {"by": "<who>"}', 'FeedbackRejected');
+      },
+    },
+  );
   setHandler(reportUsageSignal, (usage) => {
     const parsed = logic().observedUsageSchema.safeParse(usage);
     if (parsed.success) reported = { ...parsed.data, source: 'reported' };
@@ -268,7 +334,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     const first = await proposeInstances({ requirements: state.analysed.requirements, round: 1, k: state.analysed.request.proposals });
     if (!first.ok) {
       setStatus('failed');
-      throw ApplicationFailure.nonRetryable(conflictMessage(first.conflict, 'the request'), 'ConstraintsConflict', first.conflict);
+      throw refusal(conflictMessage(first.conflict, 'the request'), 'ConstraintsConflict', first.conflict);
     }
     state.proposals = first.proposals;
     state.waitingSince = Date.now();
@@ -283,17 +349,29 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   setStatus('awaiting-feedback');
 
   /** New proposals under more constraints, or a refusal naming the conflict (the state stays as it was). */
+  /** New proposals under the first reading of the answer that has any (`readings`: constraints to add, strictest first). */
   async function propose(
     after: 'reject' | 'addConstraints',
-    extra: ReturnType<typeof NegotiationLogic.rejectionConstraints>,
+    readings: ReturnType<typeof NegotiationLogic.rejectionConstraints>[],
     why: string,
-  ): Promise<void> {
-    const requirements = { ...analysed.requirements, constraints: [...analysed.requirements.constraints, ...extra] };
-    const result = await proposeInstances({ requirements, round: state.round + 1, k: request.proposals, after });
-    if (!result.ok) throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
-    analysed.requirements = requirements;
+  ): Promise<ReturnType<typeof NegotiationLogic.rejectionConstraints>> {
+    const [requirements, ...fallbacks] = readings.map((extra) => ({
+      ...analysed.requirements,
+      constraints: [...analysed.requirements.constraints, ...extra],
+    }));
+    const result = await proposeInstances({
+      requirements: requirements!,
+      round: state.round + 1,
+      k: request.proposals,
+      after,
+      ...(fallbacks.length ? { fallbacks } : {}),
+    });
+    if (!result.ok) throw refusal(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
+    const used = result.fallback === undefined ? 0 : result.fallback + 1;
+    analysed.requirements = used ? fallbacks[used - 1]! : requirements!;
     state.round += 1;
     state.proposals = result.proposals;
+    return readings[used]!;
   }
 
   async function apply({ feedback: f }: Queued): Promise<void> {
@@ -306,18 +384,23 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
           f.by,
         );
         return;
-      case 'reject':
-        await propose(
+      case 'reject': {
+        const readings = logic().rejectionReadings(f, state.proposals);
+        const rejected = state.proposals;
+        const softest = readings[readings.length - 1]!;
+        const cheaper = softest.find((c) => c.kind === 'maxMonthlyUsd');
+        const used = await propose(
           'reject',
-          logic().rejectionConstraints(f, state.proposals),
-          `rejecting ${state.proposals.map((p) => p.id).join(', ')}${f.because ? ` because of ${f.because}` : ''}`,
+          readings,
+          `rejecting ${rejected.map((p) => p.id).join(', ')} ${logic().describeRejection(f, softest)}${cheaper ? ` — nothing cheaper fits than the rejected ($${Math.min(...rejected.map((p) => p.monthlyUsd))}/month and up)` : ''}`,
         );
-        log(
-          'rejected',
-          `${f.because ?? 'no reason given'}${f.reason ? `: ${f.reason}` : ''}; ${state.proposals.length} new proposals`,
-          f.by,
-        );
+        const softened =
+          used !== readings[0]
+            ? ` (nothing under the cheapest rejected, $${Math.min(...rejected.map((p) => p.monthlyUsd))}/month, fits: cheaper than their average instead)`
+            : '';
+        log('rejected', `${logic().describeRejection(f, used)}${softened}; ${state.proposals.length} new proposals`, f.by);
         return;
+      }
       case 'modify': {
         const original = state.proposals.find((p) => p.id === f.proposalId)!;
         const revised = await reviseProposal({ proposal: original, changes: f.changes, requirements: analysed.requirements });
@@ -330,7 +413,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         return;
       }
       case 'addConstraints':
-        await propose('addConstraints', f.constraints, `adding ${f.constraints.map(logic().describeConstraint).join(', ')}`);
+        await propose('addConstraints', [f.constraints], `adding ${f.constraints.map(logic().describeConstraint).join(', ')}`);
         log('constrained', `${f.constraints.map(logic().describeConstraint).join(', ')}; ${state.proposals.length} new proposals`, f.by);
         return;
     }
@@ -339,6 +422,12 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   // ---- the rounds
   let roundsThisRun = 0;
   while (state.status === 'awaiting-feedback') {
+    if (cancelled) {
+      state.reason = `cancelled${cancelled.by ? ` by ${cancelled.by}` : ''}${cancelled.reason ? `: ${cancelled.reason}` : ''}`;
+      log('cancelled', cancelled.reason ?? 'no reason given', cancelled.by);
+      setStatus('cancelled');
+      break;
+    }
     if (state.round > request.limits.maxRounds) {
       state.reason = `no agreement within ${request.limits.maxRounds} rounds`;
       setStatus('failed');
@@ -356,7 +445,9 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     }
     const now = Date.now();
     const wait = Math.min(state.waitingSince + roundTimeoutMs, state.deadlineAt) - now;
-    if (!queue.length && !(wait > 0 && (await condition(() => queue.length > 0, wait)))) {
+    const woke = queue.length > 0 || (wait > 0 && (await condition(() => queue.length > 0 || cancelled !== undefined, wait)));
+    if (cancelled) continue;
+    if (!woke) {
       if (Date.now() >= state.deadlineAt) {
         state.reason = `no agreement before the deadline (${request.limits.deadline} after the start)`;
         setStatus('expired');
@@ -391,6 +482,11 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     }
     state.waitingSince = Date.now();
     if (state.agreed) {
+      // Visibility shows what was agreed: the Web UI's filters and memo, not the region the request started with.
+      if (patched('agreement-in-visibility')) {
+        upsertSearchAttributes([{ key: MosaicRegion, value: state.agreed.region }]);
+        upsertMemo({ agreed: logic().agreementMemo(state.agreed) });
+      }
       setStatus('provisioning');
       break;
     }
@@ -430,7 +526,8 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
   );
   await concludeNegotiation({ negotiationId, persona: analysed.persona, agreed: true, rounds: state.round });
   setStatus('observing');
-  await condition(() => reported !== undefined, request.observe.window as Duration);
+  await condition(() => reported !== undefined || observationEnded !== undefined, request.observe.window as Duration);
+  if (observationEnded) log('observation ended', `before the ${request.observe.window} window`, observationEnded.by);
   state.review = await reviewInstance({
     negotiationId,
     request,
@@ -438,6 +535,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     agreed,
     provisioned: state.provisioned,
     reported,
+    requirements: analysed.requirements,
   });
   const e = state.review.evolution;
   log(
@@ -450,6 +548,10 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
 }
 
 function conflictMessage(conflict: Conflict, why: string): string {
-  const relax = conflict.relaxations.map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`).join('; or ');
+  // The three nearest in the message; all of them are in the failure's details.
+  const relax = conflict.relaxations
+    .slice(0, 3)
+    .map((r) => `${r.suggestion} ($${r.proposal.monthlyUsd}/month)`)
+    .join('; or ');
   return `no configuration satisfies ${why}: these constraints conflict: ${conflict.constraints.map((c) => `"${c.label}"`).join(' + ')}${relax ? `. Nearest relaxations: ${relax}` : ''}`;
 }

@@ -2,5 +2,14 @@
 // module so negotiate.ts can load it on first use (see there).
 export { describeConstraint } from '../negotiation/constraints';
 export { observedUsageSchema } from '../negotiation/evolution';
-export { rejectionConstraints, validateFeedback } from '../negotiation/feedback';
+export { agreementMemo } from '../negotiation/agreement';
+export {
+  cancellationFromPayload,
+  describeRejection,
+  feedbackFromPayload,
+  feedbackFromText,
+  rejectionConstraints,
+  rejectionReadings,
+  validateFeedback,
+} from '../negotiation/feedback';
 export { decideByPolicy } from '../negotiation/policy';

@@ -59,6 +59,90 @@ describe('mosaic negotiate and persona from the command line', () => {
     expect((await mosaic(['negotiate', 'modify', workflowId, 'r1-p1', '--storage-gb', '-3'], env)).code).toBe(2);
   }, 180_000);
 
+  it('negotiates in plain words: no persona and a budget, a reason, variant phrases, list, usage, end-observation, cancel', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const n = w.client.negotiations;
+    const started = await mosaic(
+      ['negotiate', 'start', '--text', 'a small internal wiki for a team of twenty', '--id', `words-${tag}`, '--account', account].concat([
+        '--base-persona',
+        'none',
+        '--max-monthly-usd',
+        '900',
+      ]),
+      env,
+    );
+    expect(started.code).toBe(0);
+    // The first output says which persona terms apply: here none, and the user's own limit.
+    expect(started.stdout).toMatch(/no persona \(basePersona "none"\): no cost tolerance/);
+    expect(started.stdout).toMatch(/constraints: at most \$900\/month/);
+
+    const rejected = await mosaic(['negotiate', 'reject', `words-${tag}`, '--reason', 'way too pricey'], env);
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toMatch(/rejected by \S+: because of cost \(read from "way too pricey": cost ← "pricey"\)/);
+    expect((await mosaic(['negotiate', 'constrain', `words-${tag}`, 'no burstable instances'], env)).stdout).toMatch(
+      /constraints: .*no burstable types/,
+    );
+    const unknown = await mosaic(['negotiate', 'constrain', `words-${tag}`, 'no burstible boxes'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/"no burstible boxes" is not a constraint I know; did you mean "no burstable types"\?/);
+
+    // Set up through the client what the CLI need not repeat: another negotiation, agreed; a third, waiting.
+    const other = await n.start({
+      negotiationId: `agreed-${tag}`,
+      user: 'dana',
+      account,
+      workload: { kind: 'text', text: 'a small wiki' },
+    });
+    const dropped = await n.start({
+      negotiationId: `dropped-${tag}`,
+      user: 'dana',
+      account,
+      workload: { kind: 'text', text: 'a small wiki' },
+    });
+    const ready = async (workflowId: string) => {
+      for (;;) {
+        const v = await n.show(workflowId);
+        if (v.status !== 'analysing') return v;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await n.feedback(other.workflowId, 'accept', { proposalId: (await ready(other.workflowId)).proposals[0]!.id });
+    await ready(dropped.workflowId);
+
+    const listed = JSON.parse((await mosaic(['negotiate', 'list', '--account', account, '--json'], env)).stdout) as {
+      negotiationId: string;
+      state: string;
+    }[];
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ negotiationId: `words-${tag}`, state: 'awaiting-feedback' }),
+        expect.objectContaining({ negotiationId: `dropped-${tag}`, state: 'awaiting-feedback' }),
+      ]),
+    );
+
+    // Agree, then report usage: the review follows at once rather than after the observe window (a day by default).
+    const shown = JSON.parse((await mosaic(['negotiate', 'show', `words-${tag}`, '--json'], env)).stdout);
+    expect((await mosaic(['negotiate', 'accept', `words-${tag}`, shown.proposals[0].id], env)).code).toBe(0);
+    const usage = await mosaic(['negotiate', 'usage', `words-${tag}`, '--cpu', '0.1', '--memory-gb', '0.2', '--json'], env);
+    expect(usage.code).toBe(0);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'completed', review: { observed: { source: 'reported', cpu: 0.1 } } });
+    const bad = await mosaic(['negotiate', 'usage', `words-${tag}`, '--cpu', '-1', '--memory-gb', '1'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--cpu must be a number ≥ 0/);
+
+    const ended = await mosaic(['negotiate', 'end-observation', `agreed-${tag}`], env);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toMatch(/completed, round 1/);
+    expect(ended.stdout).toMatch(/observation ended by \S+/);
+
+    const cancelled = await mosaic(['negotiate', 'cancel', `dropped-${tag}`, '--reason', 'project dropped'], env);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(/cancelled, round 1 — cancelled by \S+: project dropped/);
+    const again = await mosaic(['negotiate', 'cancel', `dropped-${tag}`], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/has ended \(completed\); it no longer takes feedback/);
+  }, 300_000);
+
   it('creates, lists, shows and publishes a persona; versions are immutable and numbered', async () => {
     const who = ['--account', account, '--user', 'dana'];
     const file = path.join(ROOT, 'examples', 'personas', 'shop-frontend.yaml');

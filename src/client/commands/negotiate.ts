@@ -2,6 +2,7 @@ import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config';
+import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import type { Proposal } from '../../negotiation/solver';
@@ -36,6 +37,8 @@ export function describeNegotiation(v: NegotiationView): string {
   if (v.analysis)
     lines.push(
       `analysis: ${v.analysis.role} by ${v.analysis.method}, confidence ${v.analysis.confidence}${v.analysis.uncertain ? ' (uncertain: headroom widened)' : ''}, headroom ×${v.analysis.headroom}`,
+      // Which persona's tolerance and trust boundary apply is said here, not applied silently.
+      ...v.analysis.notes.map((n) => `  - ${n}`),
     );
   if (v.constraints.length) lines.push(`constraints: ${v.constraints.join('; ')}`);
   if (v.status === 'awaiting-feedback')
@@ -87,6 +90,16 @@ const positive = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a whole number above 0, such as 300`);
   return n;
 };
+const amount = (name: string, example: string) => (v: string) => {
+  const n = Number(v.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be an amount in USD above 0, such as ${example}`);
+  return n;
+};
+const measure = (name: string, example: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, such as ${example}`);
+  return n;
+};
 
 async function feedback(opts: OutputOptions, send: (client: MosaicClient) => Promise<NegotiationView>) {
   const view = await MosaicClient.use(loadConfig(), send);
@@ -103,7 +116,10 @@ export function registerNegotiate(program: Command): void {
     .description('start a negotiation from a request file (JSON or YAML), or from a description with --text')
     .option('--text <description>', 'the workload in words, e.g. "run a medium-sized e-commerce website"')
     .option('--id <negotiationId>', 'the negotiation id (default: generated)')
-    .option('--persona <ref>', 'a base persona, e.g. web-server or web-server@2')
+    .option('--base-persona <ref>', 'a base persona, e.g. web-server or web-server@2; "none" for no persona (no built-in one either)')
+    .addOption(new Option('--persona <ref>', 'same as --base-persona').hideHelp())
+    .option('--max-monthly-usd <usd>', "your cost limit per month; replaces the persona's tolerance", amount('--max-monthly-usd', '1500'))
+    .option('--max-hourly-usd <usd>', "your cost limit per hour; replaces the persona's tolerance", amount('--max-hourly-usd', '2.5'))
     .option('--region <region>', 'us-east-1 or eu-west-1')
     .addOption(new Option('--provider <provider>', 'where the agreed instance goes').choices(['local', 'aws']))
     .option('--constraint <phrase>', 'a constraint such as "no burstable types" (repeatable)', (v: string, all: string[] = []) => [
@@ -118,7 +134,7 @@ export function registerNegotiate(program: Command): void {
     .option(...CALLER[1]!)
     .addHelpText(
       'after',
-      '\nExamples:\n  mosaic negotiate start --text "run a medium-sized e-commerce website with a nightly report"\n  mosaic negotiate start examples/negotiations/database.json',
+      '\nExamples:\n  mosaic negotiate start --text "run a medium-sized e-commerce website with a nightly report"\n  mosaic negotiate start --text "a small internal wiki" --base-persona none --max-monthly-usd 150\n  mosaic negotiate start examples/negotiations/database.json',
     )
     .action(
       async (
@@ -128,6 +144,9 @@ export function registerNegotiate(program: Command): void {
             text?: string;
             id?: string;
             persona?: string;
+            basePersona?: string;
+            maxMonthlyUsd?: number;
+            maxHourlyUsd?: number;
             region?: string;
             provider?: string;
             constraint?: string[];
@@ -138,6 +157,12 @@ export function registerNegotiate(program: Command): void {
       ) => {
         if (!file && !opts.text) throw new CommandFailed('give a request file or --text "<description>"');
         const fromFile = (file ? readStructured(file) : {}) as Record<string, unknown>;
+        const basePersona = opts.basePersona ?? opts.persona;
+        const constraints = [
+          ...(opts.constraint ?? []),
+          ...(opts.maxMonthlyUsd ? [{ kind: 'maxMonthlyUsd', usd: opts.maxMonthlyUsd }] : []),
+          ...(opts.maxHourlyUsd ? [{ kind: 'maxHourlyUsd', usd: opts.maxHourlyUsd }] : []),
+        ];
         const input = {
           negotiationId:
             opts.id ??
@@ -149,10 +174,10 @@ export function registerNegotiate(program: Command): void {
           account: opts.account,
           ...fromFile,
           ...(opts.text ? { workload: { kind: 'text', text: opts.text } } : {}),
-          ...(opts.persona ? { basePersona: opts.persona } : {}),
+          ...(basePersona ? { basePersona } : {}),
           ...(opts.region ? { region: opts.region } : {}),
           ...(opts.provider ? { provider: opts.provider } : {}),
-          ...(opts.constraint ? { constraints: [...((fromFile.constraints as unknown[]) ?? []), ...opts.constraint] } : {}),
+          ...(constraints.length ? { constraints: [...((fromFile.constraints as unknown[]) ?? []), ...constraints] } : {}),
           ...(opts.roundTimeout ? { limits: { ...(fromFile.limits as object), roundTimeout: opts.roundTimeout } } : {}),
           ...(opts.observe ? { observe: { ...(fromFile.observe as object), window: opts.observe } } : {}),
         };
@@ -205,8 +230,11 @@ export function registerNegotiate(program: Command): void {
       .description('reject every proposal of this round: the next round avoids them and what the reason says'),
   )
     .addOption(new Option('--because <reason>', 'what was wrong with them').choices([...REJECT_REASONS]))
-    .option('--reason <text>', 'in your words, for the history')
-    .addHelpText('after', '\nExample:\n  mosaic negotiate reject shop-2026 --because cost --reason "over budget"')
+    .option('--reason <text>', `in your words; read for ${REJECT_REASONS.join(', ')} (e.g. "too expensive", "must stay in Europe")`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic negotiate reject shop-2026 --reason "too expensive"\n  mosaic negotiate reject shop-2026 --because cost --reason "over budget, at most 300 per month"',
+    )
     .action(
       (id: string, opts: OutputOptions & { by: string; updateId?: string; because?: (typeof REJECT_REASONS)[number]; reason?: string }) =>
         feedback(opts, (c) =>
@@ -262,12 +290,73 @@ export function registerNegotiate(program: Command): void {
   common(negotiate.command('constrain <id> <constraints...>').description('add constraints, in words or JSON; the next round meets them'))
     .addHelpText(
       'after',
-      '\nConstraints: "region eu-west-1", "no burstable types", "at least 3000 IOPS", "at most 200 per month", "must comply with PCI DSS", "families m6i, c6i", "graviton only", "redundant storage", "dedicated tenancy".\n\nExample:\n  mosaic negotiate constrain shop-2026 "region eu-west-1" "at least 3000 IOPS"',
+      `\nConstraints (and common variants, e.g. "no burstable instances", "min 4 vCPUs", "under $300/month"): ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')}.\n\nExample:\n  mosaic negotiate constrain shop-2026 "region eu-west-1" "at least 3000 IOPS"`,
     )
     .action((id: string, constraints: string[], opts: OutputOptions & { by: string; updateId?: string }) => {
       const parsed = constraints.map((c) => (c.trim().startsWith('{') ? (JSON.parse(c) as unknown) : c));
       return feedback(opts, (c) => c.negotiations.feedback(id, 'addConstraints', { constraints: parsed, by: opts.by }, opts.updateId));
     });
+
+  negotiate
+    .command('list')
+    .description('negotiations from Temporal visibility, newest first: state, region, what was agreed')
+    .option('--state <state>', 'only this state, e.g. awaiting-feedback, observing, completed, cancelled')
+    .option('--account <name>', 'only this account')
+    .option('--limit <n>', 'at most this many', positive('--limit'), 50)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic negotiate list --state awaiting-feedback')
+    .action(async (opts: OutputOptions & { state?: string; account?: string; limit: number }) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.negotiations.list(opts));
+      print(opts, rows, () =>
+        table(
+          rows.map((r) => ({
+            ...r,
+            agreed: r.agreed ? `${r.agreed.instanceType} $${r.agreed.monthlyUsd}/month` : '',
+          })),
+          ['negotiationId', 'state', 'region', 'account', 'startedAt', 'agreed'],
+        ),
+      );
+    });
+
+  common(negotiate.command('cancel <id>').description('end a negotiation that waits for feedback, without agreement'))
+    .option('--reason <text>', 'why, for the history')
+    .addHelpText('after', '\nExample:\n  mosaic negotiate cancel shop-2026 --reason "project dropped"')
+    .action((id: string, opts: OutputOptions & { by: string; updateId?: string; reason?: string }) =>
+      feedback(opts, (c) => c.negotiations.cancel(id, { reason: opts.reason, by: opts.by }, opts.updateId)),
+    );
+
+  negotiate
+    .command('usage <id>')
+    .description('report what the agreed instance uses at its busiest; the review compares it with the prediction')
+    .requiredOption('--cpu <vcpus>', 'vCPUs in use at the peak', measure('--cpu', '1.5'))
+    .requiredOption('--memory-gb <gib>', 'memory in use at the peak, GiB', measure('--memory-gb', '3'))
+    .option('--iops <iops>', 'I/O operations per second at the peak', measure('--iops', '400'), 0)
+    .option('--network-gbps <gbps>', 'network at the peak, Gbit/s', measure('--network-gbps', '0.2'), 0)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic negotiate usage shop-2026 --cpu 1.5 --memory-gb 3 --iops 400 --network-gbps 0.2')
+    .action(async (id: string, opts: OutputOptions & { cpu: number; memoryGb: number; iops: number; networkGbps: number }) => {
+      const usage = { cpu: opts.cpu, memoryGb: opts.memoryGb, iops: opts.iops, networkGbps: opts.networkGbps };
+      const view = await MosaicClient.use(loadConfig(), async (c) => {
+        const current = await c.negotiations.show(id);
+        if (current.status !== 'observing' && current.status !== 'provisioning')
+          throw new CommandFailed(
+            `negotiation ${current.negotiationId} is ${current.status}; usage is reported while its agreed instance is observed`,
+          );
+        await c.negotiations.reportUsage(id, usage);
+        return c.negotiations.result(id);
+      });
+      print(opts, view, () => describeNegotiation(view));
+    });
+
+  common(
+    negotiate
+      .command('end-observation <id>')
+      .description("end the agreed instance's observation now instead of after the observe window; prints the review"),
+  )
+    .addHelpText('after', '\nExample:\n  mosaic negotiate end-observation shop-2026')
+    .action((id: string, opts: OutputOptions & { by: string; updateId?: string }) =>
+      feedback(opts, (c) => c.negotiations.endObservation(id, { by: opts.by }, opts.updateId)),
+    );
 
   const persona = program.command('persona').description('the persona store and marketplace: immutable versions, sharing, usage');
   const withCaller = (c: Command) =>

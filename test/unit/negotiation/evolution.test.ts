@@ -1,5 +1,6 @@
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import { compareUsage, rightSize } from '../../../src/negotiation/evolution';
+import { INSTANCES_BY_NAME } from '../../../src/negotiation/catalog';
 import { profileOf } from '../../../src/negotiation/persona';
 import { reviseProposal, solve } from '../../../src/negotiation/solver';
 
@@ -64,6 +65,29 @@ describe('cost management', () => {
     expect(r.recommendation).toMatchObject({ savingPerMonthUsd: expect.any(Number) });
     expect(r.recommendation!.monthlyUsd).toBeLessThan(agreed.monthlyUsd * 0.9);
     expect(r.recommendation!.reason).toMatch(/observed peak 0.2 vCPU/);
+  });
+
+  it('never recommends what the negotiation excluded: burstable types, families, an architecture', () => {
+    const idle = { cpu: 0.2, memoryGb: 0.5, iops: 50, networkGbps: 0.01 };
+    const unconstrained = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), idle);
+    // Without the constraints the cheapest fit is a burstable type: the case the issue saw.
+    expect(INSTANCES_BY_NAME.get(unconstrained.recommendation!.instanceType)!.burstable).toBe(true);
+    const requirements = {
+      profile: predicted,
+      headroom: 1.3,
+      compliance: [],
+      region: 'us-east-1',
+      constraints: [{ kind: 'noBurstable' as const }, { kind: 'excludeFamilies' as const, families: ['m6g', 'c6g'] }],
+    };
+    const r = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), idle, requirements);
+    const recommended = INSTANCES_BY_NAME.get(r.recommendation!.instanceType)!;
+    expect(recommended.burstable).toBe(false);
+    expect(['m6g', 'c6g']).not.toContain(recommended.family);
+    const arm = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), idle, {
+      ...requirements,
+      constraints: [{ kind: 'noBurstable' as const }, { kind: 'arch' as const, arch: 'x86_64' as const }],
+    });
+    expect(INSTANCES_BY_NAME.get(arm.recommendation?.instanceType ?? agreed.instanceType)!.arch).toBe('x86_64');
   });
 });
 

@@ -33,6 +33,33 @@ function bruteForceFront(candidates: Candidate[]): Set<string> {
   );
 }
 
+describe('cost limits', () => {
+  it("lets the user's own limit replace the persona's tolerance instead of conflicting with it", () => {
+    const tight = webShop({ cost: { maxHourlyUsd: 0.5, maxMonthlyUsd: 365 } });
+    const within = solve(tight);
+    if (!within.ok) throw new Error('expected proposals');
+    expect(Math.max(...within.proposals.map((p) => p.monthlyUsd))).toBeLessThanOrEqual(365);
+    const own = solve({ ...tight, constraints: [{ kind: 'maxMonthlyUsd', usd: 1500 }] });
+    if (!own.ok) throw new Error(`expected proposals: ${JSON.stringify(own.conflict)}`);
+    expect(Math.max(...own.proposals.map((p) => p.monthlyUsd))).toBeGreaterThan(365);
+    expect(Math.max(...own.proposals.map((p) => p.monthlyUsd))).toBeLessThanOrEqual(1500);
+    expect(own.proposals[0]!.reasons.join(' ')).toMatch(/within your limit of \$1500\/month/);
+  });
+
+  it('applies no tolerance without a persona', () => {
+    const none = solve(webShop({ cost: undefined }), { k: 8 });
+    if (!none.ok) throw new Error('expected proposals');
+    expect(Math.max(...none.proposals.map((p) => p.monthlyUsd))).toBeGreaterThan(600);
+    expect(none.proposals[0]!.reasons.join(' ')).not.toMatch(/tolerance/);
+  });
+
+  it('suggests the phrase that raises a limit', () => {
+    const r = solve(webShop({ constraints: [{ kind: 'maxMonthlyUsd', usd: 5 }] }));
+    if (r.ok) throw new Error('expected a conflict');
+    expect(r.conflict.relaxations[0]!.suggestion).toMatch(/^raise the monthly limit to \$(\d+) \("at most \1 per month"\)$/);
+  });
+});
+
 describe('constraint solver', () => {
   it('proposes only Pareto-optimal configurations, equal to a brute-force front, over the full catalog', () => {
     const req = webShop();
@@ -84,7 +111,7 @@ describe('constraint solver', () => {
       }
     }
     expect(ps[0]!.monthlyUsd).toBe(Math.min(...ps.map((p) => p.monthlyUsd)));
-    expect(ps[0]!.reasons.join(' ')).toMatch(/vCPUs for a predicted peak of .* within the \$600\/month tolerance/);
+    expect(ps[0]!.reasons.join(' ')).toMatch(/vCPUs for a predicted peak of .* within the persona's \$600\/month tolerance/);
   });
 
   it('applies compliance, user constraints and rejected configurations', () => {
