@@ -112,12 +112,12 @@ describe('one model key per fleet', () => {
   it('mosaic doctor fails the model-key check against that worker, names the expected key; passes against the other', async () => {
     const b = await runDoctor(config(envB));
     expect(b.ok).toBe(false);
-    expect(b.checks.find((c) => c.part === 'model-key')).toMatchObject({
+    expect(b.checks.find((c) => c.part === 'model')).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining(`sealed with the model key of fingerprint ${keyFingerprint(keyA)}`),
       fix: expect.stringContaining(`MOSAIC_MODEL_KEY of fingerprint ${keyFingerprint(keyA)}`),
     });
     const a = await runDoctor(config(envA));
-    expect(a.checks.find((c) => c.part === 'model-key')).toMatchObject({ status: 'ok', detail: expect.stringContaining('sealed with it') });
+    expect(a.checks.find((c) => c.part === 'model')).toMatchObject({ status: 'ok', detail: expect.stringContaining('sealed with it') });
   });
 });
