@@ -3,6 +3,9 @@ import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
+import { createModelStore } from './activities/model-store';
+import { otherKeyMessage } from './learning/artifact';
+import { modelKey } from './learning/model-key';
 import { connectClient } from './client/connection';
 import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';
@@ -54,6 +57,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       const rows = await migrate(mongo);
       if (rows) logger.info({ rows }, done);
     }
+    await reportModelKey(mongo, config, logger);
     await registerBuiltinHandlers(mongo);
     await seedBuiltinPersonas(mongo);
     if (config.bootstrapAdminKey) {
@@ -93,6 +97,22 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     await mongo.close();
     throw err;
   }
+}
+
+/**
+ * Says at start which model key this worker holds (its fingerprint) and,
+ * when the active model was sealed with another, that it will not serve it
+ * and which key it expected: a fleet with two keys otherwise serves two
+ * models and flips between them.
+ */
+async function reportModelKey(mongo: Connection, config: Config, logger: Logger): Promise<void> {
+  const check = await createModelStore(mongo, modelKey(config)).keyCheck();
+  if (check.active && !check.active.matches)
+    logger.error(
+      { modelKeyFingerprint: check.fingerprint, expected: check.active.sealedWith, version: check.active.version },
+      `active model version ${check.active.version} refused: ${otherKeyMessage(check.active.sealedWith!, check.fingerprint)}`,
+    );
+  else logger.info({ modelKeyFingerprint: check.fingerprint, activeModel: check.active?.version }, 'model key');
 }
 
 const unhandledRejections = () =>

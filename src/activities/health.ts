@@ -6,6 +6,7 @@ import { describeServer } from '../models/connection';
 import { healthProbeModel } from '../models/health-probe';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
+import type { ModelKeyCheck, ModelStore } from './model-store';
 
 export interface StorageProbe {
   flavor: string;
@@ -19,9 +20,11 @@ export interface RuntimeDescription {
   nodeVersion: string;
   workerHost: string;
   workerPid: number;
+  /** The worker's model key against the active model's seal (absent from workers before fingerprints). */
+  modelKey?: ModelKeyCheck;
 }
 
-export function createHealthActivities({ connection }: { connection: Connection }) {
+export function createHealthActivities({ connection, store }: { connection: Connection; store: ModelStore }) {
   const probes = healthProbeModel(connection);
   return {
     /** Writes a document and reads it back; the key comes from the workflow, so retries upsert the same one. */
@@ -47,6 +50,7 @@ export function createHealthActivities({ connection }: { connection: Connection 
         nodeVersion: process.version,
         workerHost: os.hostname(),
         workerPid: process.pid,
+        modelKey: await withStorage('read model seal', () => store.keyCheck()),
       };
     },
   };

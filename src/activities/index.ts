@@ -31,7 +31,7 @@ export function createActivities({ connection, config, logger, onStop }: Activit
   const aws = config.aws ? new AwsProvider(config.aws) : undefined;
   if (aws) providers.aws = aws;
   return {
-    ...createHealthActivities({ connection }),
+    ...createHealthActivities({ connection, store }),
     ...createGovernanceActivities({ connection }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({ connection, providers, settings: config.composition, models, logger, onStop }),

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { metricsPrior, type DecisionModel } from '../composition/decide';
 import type { Logger } from '../logger';
-import { authenticate, decodeNetwork, encodeNetwork, ModelRefused, sealHeader } from '../learning/artifact';
+import { authenticate, decodeNetwork, encodeNetwork, keyFingerprint, ModelRefused, sealHeader } from '../learning/artifact';
 import type { Network } from '../learning/network';
 import { tfReady } from '../learning/network';
 import { LearnedModel, type TrainedModel } from '../learning/policy';
@@ -79,6 +79,20 @@ export function createModelStore(connection: Connection, key: Buffer) {
       return { version, network, knownRefs: doc.knownRefs ?? [] };
     },
 
+    /**
+     * This worker's model key against the active model's seal: its
+     * fingerprint, and the fingerprint the active version was sealed with
+     * (absent for models sealed before fingerprints were stored).
+     */
+    async keyCheck(): Promise<ModelKeyCheck> {
+      const own = keyFingerprint(key);
+      const active = await pointer.findOne({ name: 'active' }).lean();
+      if (!active) return { fingerprint: own };
+      const doc = await versions.findOne({ version: active.version }, { artifact: 1 }).lean();
+      const sealedWith = (doc?.artifact as { keyFingerprint?: string } | undefined)?.keyFingerprint;
+      return { fingerprint: own, active: { version: active.version, sealedWith, matches: sealedWith === undefined || sealedWith === own } };
+    },
+
     active(): Promise<PolicyModelPointer | null> {
       return pointer.findOne({ name: 'active' }).lean();
     },
@@ -100,6 +114,13 @@ export function createModelStore(connection: Connection, key: Buffer) {
 }
 
 export type ModelStore = ReturnType<typeof createModelStore>;
+
+export interface ModelKeyCheck {
+  /** This worker's model key fingerprint. */
+  fingerprint: string;
+  /** The active model version and the key it was sealed with; `matches` false when this worker cannot serve it. */
+  active?: { version: number; sealedWith?: string; matches: boolean };
+}
 
 /** How often a worker looks for a newly promoted model. */
 const POINTER_TTL_MS = 2000;

@@ -3,7 +3,7 @@ import { rootFailure } from './failures';
 import { MosaicClient } from './mosaic-client';
 
 export interface Check {
-  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node';
+  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model';
   status: 'ok' | 'fail' | 'skipped';
   detail: string;
   fix?: string;
@@ -55,6 +55,20 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
         detail: `${health.storage.flavor} ${health.storage.version} (${health.storage.compatibleWith}), write+read ${health.storage.roundTripMs} ms`,
       });
       checks[0]!.detail = `${process.version} (worker ${health.runtime.nodeVersion})`;
+      const key = health.runtime.modelKey;
+      if (key?.active && !key.active.matches)
+        checks.push({
+          part: 'model',
+          status: 'fail',
+          detail: `the active model (version ${key.active.version}) was sealed with the model key of fingerprint ${key.active.sealedWith}; worker ${health.runtime.workerPid}@${health.runtime.workerHost} holds ${key.fingerprint} and refuses to serve it`,
+          fix: `give every worker the MOSAIC_MODEL_KEY of fingerprint ${key.active.sealedWith}, or retrain with \`mosaic model retrain\``,
+        });
+      else if (key)
+        checks.push({
+          part: 'model',
+          status: 'ok',
+          detail: `fingerprint ${key.fingerprint}${key.active ? `; active model version ${key.active.version} ${key.active.sealedWith ? 'sealed with it' : '(sealed before fingerprints)'}` : '; no active model yet'}`,
+        });
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {
       const type = rootFailure(err)?.type;

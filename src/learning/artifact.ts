@@ -17,6 +17,11 @@ export const artifactHeaderSchema = z.object({
   shapes: z.array(z.string().regex(/^[1-9]\d*(x[1-9]\d*)*$/)),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
+  /** Which model key sealed it (keyFingerprint): a worker with another key says so instead of a bare mismatch. Absent on older models. */
+  keyFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
   /** HMAC-SHA256 (model key) over the version, the header without it and the refs the model knows: see authenticate. */
   mac: z
     .string()
@@ -70,9 +75,23 @@ function macOf(key: Buffer, version: number, header: ArtifactHeader, knownRefs: 
     .digest('hex');
 }
 
-export function sealHeader(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): ArtifactHeader {
-  return { ...header, mac: macOf(key, version, header, knownRefs) };
+/**
+ * A model key's public name: 16 hex digits of a hash of the key, safe to
+ * log and to store beside the model (it does not help forge a code), so two
+ * workers can tell they hold different keys.
+ */
+export function keyFingerprint(key: Buffer): string {
+  return createHash('sha256').update('mosaic model key fingerprint\0').update(key).digest('hex').slice(0, 16);
 }
+
+export function sealHeader(key: Buffer, version: number, header: ArtifactHeader, knownRefs: string[]): ArtifactHeader {
+  const fingerprinted = { ...header, keyFingerprint: keyFingerprint(key) };
+  return { ...fingerprinted, mac: macOf(key, version, fingerprinted, knownRefs) };
+}
+
+/** The fleet-wide fix when a worker's key is not the one a model was sealed with. */
+export const otherKeyMessage = (sealedWith: string, own: string) =>
+  `it was sealed with the model key of fingerprint ${sealedWith}; this worker's MOSAIC_MODEL_KEY has fingerprint ${own}: give every worker of the fleet the same MOSAIC_MODEL_KEY`;
 
 /** ModelRefused unless the stored header carries this deployment's code for exactly this version, header and refs. */
 export function authenticate(key: Buffer, version: number, rawHeader: unknown, knownRefs: string[]): void {
@@ -84,6 +103,9 @@ export function authenticate(key: Buffer, version: number, rawHeader: unknown, k
     throw new ModelRefused(
       'it carries no authentication code: it was not written by a worker holding the model key (MOSAIC_MODEL_KEY); retrain with `mosaic model retrain`',
     );
+  const sealedWith = parsed.data.keyFingerprint;
+  if (sealedWith !== undefined && sealedWith !== keyFingerprint(key))
+    throw new ModelRefused(otherKeyMessage(sealedWith, keyFingerprint(key)));
   const expected = Buffer.from(macOf(key, version, parsed.data, knownRefs), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(mac, 'hex'))) {
     throw new ModelRefused(

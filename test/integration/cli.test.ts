@@ -30,6 +30,7 @@ describe('mosaic doctor', () => {
       ['temporal', 'ok'],
       ['worker', 'ok'],
       ['mongodb', 'ok'],
+      ['model', 'ok'],
     ]);
     expect(report.checks.find((c) => c.part === 'mongodb')?.detail).toContain('FerretDB v1.24.2');
   }, 90_000);
