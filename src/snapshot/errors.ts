@@ -51,3 +51,8 @@ export class TemplateExists extends SnapshotError {
     super(`template ${id} exists with other content; templates are immutable, so create it under a new id`);
   }
 }
+
+/** Two services that would listen on one port: one source declared both, or a resolution left both. */
+export class PortContested extends SnapshotError {
+  readonly type = 'PortContested';
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
-import { resourceSchema, withServicePorts } from './resources';
+import { resourceSchema, sharedPorts, withServicePorts, type Resource } from './resources';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
   message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a',
@@ -19,6 +19,16 @@ function digestInline(input: unknown): unknown {
 const inlineFile = (r: z.output<typeof resourceSchema>) =>
   r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
 
+/** Two services of one source on one port cannot both run: refused where the source is written, naming both. */
+function onePortPerService(resources: Resource[], ctx: z.RefinementCtx): void {
+  for (const { port, services } of sharedPorts(withServicePorts(resources).filter((r) => r.kind === 'service'))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `services ${services.join(' and ')} both listen on port ${port} (ports or healthCheck.port); give each its own port`,
+    });
+  }
+}
+
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
@@ -30,7 +40,8 @@ export const templateSchema = z.strictObject({
         .preprocess(digestInline, resourceSchema)
         .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' }),
     )
-    .transform(withServicePorts),
+    .transform(withServicePorts)
+    .superRefine(onePortPerService),
 });
 
 const absolute = z
@@ -53,7 +64,8 @@ export const hostSchema = z.discriminatedUnion('provider', [
     services: z
       .array(resourceSchema)
       .default([])
-      .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' }),
+      .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' })
+      .superRefine(onePortPerService),
   }),
   z.strictObject({
     name: id,
