@@ -8,7 +8,8 @@ import type { AwsProvider } from '../providers/aws';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
-import { LocalWorkspace, type StartedService } from '../providers/local-workspace';
+import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
+import type { ServiceHealth } from '../providers/service-health';
 import { HostUnavailable, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
 import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
@@ -19,7 +20,6 @@ import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseHost, parseTemplate, type Host } from '../snapshot/template';
-import { canConnect } from '../stack/ports';
 import { nonRetryable, withStorage } from './errors';
 
 export type ManifestSource = Manifest['sources'][number];
@@ -47,9 +47,24 @@ export interface Provisioned {
 
 export interface MonitorReport {
   windowSeconds: number;
-  services: { name: string; healthy: boolean; cpuCores: number; rssBytes: number }[];
+  services: (ServiceHealth & { cpuCores: number; rssBytes: number })[];
   diskBytes: number;
 }
+
+export interface TeardownResult {
+  /** How many services were running and were ended. */
+  stopped: number;
+  snapshotsDeleted: number;
+  /** By name: which were stopped, which had already exited. */
+  services: TeardownReport;
+}
+
+/** How long one watch runs when nothing changes: it returns before its start-to-close timeout, and the workflow starts the next. */
+const WATCH_SECONDS = 50 * 60;
+const WATCH_INTERVAL_MS = 1000;
+
+const sameHealth = (a: ServiceHealth[], b: ServiceHealth[]) =>
+  a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.healthy === b[i]!.healthy && x.kind === b[i]!.kind);
 
 const OBSERVATIONS_LEARNED_FROM = 200;
 
@@ -310,10 +325,15 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       for (const s of services) {
         const [a, b] = [before.get(s.key), workspace.usage(s.pid)];
         const cpuCores = a && b ? (b.cpuSeconds - a.cpuSeconds) / elapsed : 0;
-        // Alive, and still answering on its port when it has one.
-        const healthy = b !== undefined && (s.port === undefined || (await canConnect(s.port)));
-        report.services.push({ name: s.name, healthy, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
-        observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
+        // Alive, holding its own port, and answering there.
+        const health = await workspace.health(workflowId, s);
+        report.services.push({ ...health, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
+        if (!health.healthy) prometheus.snapshotServiceUnhealthy(health.kind!);
+        observations.push({
+          key: s.key,
+          healthy: health.healthy,
+          cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)),
+        });
       }
       await withStorage('record observations', () =>
         compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }),
@@ -322,9 +342,32 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       return report;
     },
 
+    /**
+     * Until a service's health changes (it exits, is killed over its memory
+     * limit, loses its port, stops answering, or recovers), or WATCH_SECONDS
+     * pass: the services' health then, against `reported`, the health the
+     * workflow last saw. Cancelled with the composition, through heartbeats.
+     */
+    async watchSnapshotServices(input: { workflowId: string; reported: ServiceHealth[] }): Promise<ServiceHealth[]> {
+      const { workflowId, reported } = input;
+      const row = await withStorage('read composition', () => compositions.findOne({ workflowId }, { services: 1 }).lean());
+      const services = (row?.services ?? []) as StartedService[];
+      const started = Date.now();
+      for (;;) {
+        const now = await Promise.all(services.map((s) => workspace.health(workflowId, s)));
+        if (!sameHealth(now, reported) || Date.now() - started > WATCH_SECONDS * 1000) {
+          for (const h of now)
+            if (!h.healthy && !reported.some((r) => r.name === h.name && !r.healthy)) prometheus.snapshotServiceUnhealthy(h.kind!);
+          return now;
+        }
+        heartbeat({ checkedAt: new Date().toISOString() });
+        await Context.current().sleep(WATCH_INTERVAL_MS);
+      }
+    },
+
     /** Ends what the composition started and removes what it made; harmless to repeat, and on nothing. */
-    async teardownSnapshot(input: { workflowId: string; state: string }): Promise<{ stopped: number; snapshotsDeleted: number }> {
-      const { stopped } = await workspace.teardown(input.workflowId);
+    async teardownSnapshot(input: { workflowId: string; state: string }): Promise<TeardownResult> {
+      const services = await workspace.teardown(input.workflowId);
       let snapshotsDeleted = 0;
       const rows = await withStorage('read captures', () => captures.find({ workflowId: input.workflowId, 'source.type': 'live' }).lean());
       for (const r of rows) {
@@ -337,7 +380,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }),
       );
       prometheus.outcome('snapshot', input.state);
-      return { stopped, snapshotsDeleted };
+      return { stopped: services.stopped.length, snapshotsDeleted, services };
     },
   };
 }

@@ -35,6 +35,7 @@ export {
   HostUnavailableError,
   PathOutsideRootsError,
   TemplateExistsError,
+  PortContestedError,
 } from './snapshot-errors';
 export { loadConfig, ConfigError, type Config } from '../config';
 export type { CompositionRequestInput, CompositionRequest } from '../composition/request';

@@ -24,6 +24,10 @@ export class PathOutsideRootsError extends MosaicWorkflowError {
 export class TemplateExistsError extends MosaicWorkflowError {
   static override readonly type = 'TemplateExists';
 }
+/** Two services that would listen on one port: one source declared both. */
+export class PortContestedError extends MosaicWorkflowError {
+  static override readonly type = 'PortContested';
+}
 
 registerWorkflowError(
   ManifestInvalidError,
@@ -32,4 +36,5 @@ registerWorkflowError(
   HostUnavailableError,
   PathOutsideRootsError,
   TemplateExistsError,
+  PortContestedError,
 );

@@ -61,6 +61,12 @@ const snapshotConflicts = () =>
     'conflict',
     'strategy',
   ] as const);
+const snapshotServiceUnhealthy = () =>
+  counter(
+    'mosaic_snapshot_service_unhealthy_total',
+    'composed services found unhealthy, by why (exited, memory-limit, port-held-by-other…)',
+    ['reason'] as const,
+  );
 const modelInfo = () => gauge('mosaic_model_info', 'the model version a kind of decision uses now (value 1)', ['kind', 'version'] as const);
 
 const modelVersions = new Map<string, string>();
@@ -98,6 +104,11 @@ export const metrics = {
   /** One negotiation round, by the answer that ended it (accept, reject, addConstraints); a modification or a reminder stays in the round. */
   negotiationRound(response: string): void {
     negotiationRounds().inc({ response });
+  },
+
+  /** A composed service found unhealthy (the composition is then degraded), by the kind of reason. */
+  snapshotServiceUnhealthy(reason: string): void {
+    snapshotServiceUnhealthy().inc({ reason });
   },
 
   /** One detected snapshot conflict (port, file, env…) and the strategy that resolved it. */

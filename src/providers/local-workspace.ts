@@ -11,12 +11,14 @@ import {
   stopDaemon,
   stopRecorded,
 } from '../stack/daemon';
-import { canConnect, isPortFree } from '../stack/ports';
+import { isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
 import type { ServiceResource } from '../snapshot/resources';
 import { ProviderRejected } from './errors';
 import { DEFAULT_SERVICE } from './local';
+import { ownership, ownershipText } from './port-owner';
+import { serviceHealth, type ServiceHealth } from './service-health';
 
 export interface StartedService {
   key: string;
@@ -24,6 +26,16 @@ export interface StartedService {
   runName: string;
   pid: number;
   port?: number;
+  /** The HTTP path its health check asks for, when it has one. */
+  healthPath?: string;
+}
+
+/** What a teardown did to each service the composition had started. */
+export interface TeardownReport {
+  /** Services that were running and were ended. */
+  stopped: string[];
+  /** Services whose process had already exited: nothing to stop. */
+  exited: string[];
 }
 
 export interface Usage {
@@ -137,8 +149,9 @@ export class LocalWorkspace {
     const runDir = this.runDir(workflowId);
     const runName = this.runName(workflowId, s.name);
     const port = s.healthCheck?.port ?? s.ports[0];
+    const healthPath = s.healthCheck?.path;
     const existing = readRecord(runDir, runName);
-    if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
+    if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port, healthPath };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
     const record = startDaemon({
@@ -151,19 +164,17 @@ export class LocalWorkspace {
       ports: port === undefined ? {} : { http: port },
       env: { PATH: process.env.PATH, ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name },
     });
-    const probe = async () => {
-      if (port === undefined) return true;
-      if (!s.healthCheck?.path) return canConnect(port);
-      const res = await fetch(`http://127.0.0.1:${port}${s.healthCheck.path}`, { signal: AbortSignal.timeout(1000) });
-      return res.ok;
-    };
+    // Ready only when this service's own process holds the port: another one answering there does not count.
+    const probe = async () => (await serviceHealth({ name: s.name, port, healthPath }, record, () => undefined)).healthy;
     try {
       await waitUntilReady(`service ${s.name}`, record, probe, 15_000, 100);
     } catch (err) {
+      const owned = port === undefined ? undefined : ownership(record.pid, port);
       await stopDaemon(runDir, runName, 1000);
-      throw rejected('startService', s.name, 'HealthCheckFailed', (err as Error).message);
+      const held = owned?.state === 'held-by-other' ? ` (${ownershipText(port!, owned)})` : '';
+      throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${held}`);
     }
-    return { key, name: s.name, runName, pid: record.pid, port };
+    return { key, name: s.name, runName, pid: record.pid, port, healthPath };
   }
 
   /**
@@ -208,11 +219,38 @@ export class LocalWorkspace {
     return total;
   }
 
-  /** Ends every service the composition started and removes its directory; nothing there is a success. */
-  async teardown(workflowId: string): Promise<{ stopped: number }> {
-    const stopped = await stopRecorded(this.runDir(workflowId), 5000);
+  /** Whether a started service is healthy now, and if not why (see serviceHealth). */
+  health(workflowId: string, s: StartedService, killedByMemoryLimit: () => string | undefined = () => undefined): Promise<ServiceHealth> {
+    return serviceHealth(s, readRecord(this.runDir(workflowId), s.runName), killedByMemoryLimit);
+  }
+
+  /**
+   * Ends every service the composition started and removes its directory;
+   * nothing there is a success. Says which services it stopped and which
+   * had already exited, so a cancel never claims to stop what was dead.
+   */
+  async teardown(workflowId: string): Promise<TeardownReport> {
+    const runDir = this.runDir(workflowId);
+    const prefix = `${this.runName(workflowId, '')}`;
+    const recorded = fs.existsSync(runDir)
+      ? fs
+          .readdirSync(runDir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+      : [];
+    const stopped = new Set((await stopRecorded(runDir, 5000)).map((r) => r.name));
     fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
-    return { stopped: stopped.length };
+    const service = (runName: string) => (runName.startsWith(prefix) ? runName.slice(prefix.length) : runName);
+    return {
+      stopped: recorded
+        .filter((r) => stopped.has(r))
+        .map(service)
+        .sort(),
+      exited: recorded
+        .filter((r) => !stopped.has(r))
+        .map(service)
+        .sort(),
+    };
   }
 
   /** The run-record directories of every composition on this machine. */

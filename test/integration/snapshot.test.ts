@@ -153,6 +153,89 @@ describe('composeSnapshot on the real stack', () => {
     await recordHistory(w.client.temporal, handle.workflowId, 'compensated');
   });
 
+  describe.each(['FIRST_WIN', 'LAST_WIN'] as const)('two sources asking for one port under %s', (strategy) => {
+    it('ends with one healthy owner of the port, the other service left out with the rule that decided', async () => {
+      const port = await freePort();
+      const [a, b] = [`port_a_${randomUUID().slice(0, 6)}`, `port_b_${randomUUID().slice(0, 6)}`];
+      // Written the way a user writes them: services with ports, no port resources, no negotiation possible under a rule.
+      await w.client.snapshots.catalog({
+        operation: 'template.create',
+        template: { id: a, resources: [{ kind: 'service', name: 'front', ports: [port], healthCheck: { port, path: '/' } }] },
+      });
+      await w.client.snapshots.catalog({
+        operation: 'template.create',
+        template: { id: b, resources: [{ kind: 'service', name: 'back', ports: [port] }] },
+      });
+      const handle = await w.client.snapshots.compose({
+        name: `collision ${strategy}`,
+        sources: [
+          { type: 'template', id: a },
+          { type: 'template', id: b },
+        ],
+        conflict_resolution: strategy,
+      });
+      const status = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+      const [winner, loser, kept, gone] = strategy === 'FIRST_WIN' ? [a, b, 'front', 'back'] : [b, a, 'back', 'front'];
+      expect(status.state).toBe('running');
+      expect(status.resolution!.decisions).toEqual([
+        expect.objectContaining({ kind: 'port', key: `port:${port}/tcp`, winner, discarded: [loser] }),
+      ]);
+      expect(status.resolution!.decisions[0]!.rule).toMatch(new RegExp(`^${strategy}: ${winner} is sources`));
+      expect(status.resolution!.dropped).toEqual([
+        {
+          source: loser,
+          key: `service:${gone}`,
+          reason: expect.stringMatching(new RegExp(`^needs port:${port}/tcp, which went to ${winner} \\(${strategy}`)),
+        },
+      ]);
+      expect(status.provisioned!.ports).toEqual([port]);
+      expect(status.services.map((x) => x.name)).toEqual([kept]);
+      expect(status.health).toEqual([{ name: kept, healthy: true }]);
+      expect(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { service: string }).service).toBe(kept);
+      const final = await w.client.snapshots.cancel(handle.workflowId);
+      expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: [kept], exited: [] } });
+    });
+  });
+
+  it('goes degraded with the reason when a service dies after it started, and cancel says it had exited', async () => {
+    const [stays, dies] = [await freePort(), await freePort()];
+    const id = `dies_${randomUUID().slice(0, 6)}`;
+    const marker = path.join(dataDir, `${id}.die`);
+    // Healthy until the test creates the marker file, then it exits with a message in its log.
+    const dying = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)})){console.error('giving up: marker found');process.exit(4)}},100)`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          { kind: 'service', name: 'stays', ports: [stays] },
+          { kind: 'service', name: 'dies', ports: [dies], command: [process.execPath, '-e', dying] },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'dies',
+      sources: [{ type: 'template', id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    expect((await w.client.snapshots.waitFor(handle, ['running', 'degraded'])).state).toBe('running');
+    fs.writeFileSync(marker, '');
+    const degraded = await w.client.snapshots.waitFor(handle, ['degraded']);
+    expect(degraded.health).toEqual([
+      { name: 'stays', healthy: true },
+      {
+        name: 'dies',
+        healthy: false,
+        kind: 'exited',
+        reason: expect.stringMatching(/^process \d+ exited; last log line: giving up: marker found$/),
+      },
+    ]);
+    expect((await handle.describe()).searchAttributes.MosaicState).toEqual(['degraded']);
+    const final = await w.client.snapshots.cancel(handle.workflowId);
+    expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['stays'], exited: ['dies'] } });
+    await recordHistory(w.client.temporal, handle.workflowId, 'degraded');
+  });
+
   it('refuses an unknown template before retrieving anything', async () => {
     const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'no_such_template' }] });
     expect(await failureOf(handle.result())).toEqual({
