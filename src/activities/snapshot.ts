@@ -8,6 +8,7 @@ import type { AwsProvider } from '../providers/aws';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
+import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
 import type { ServiceHealth } from '../providers/service-health';
 import { HostUnavailable, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
@@ -43,6 +44,8 @@ export interface Provisioned {
   files: number;
   volumes: number;
   ports: number[];
+  /** Every package the composition declares, checked on this machine: installed, or what is planned for it. */
+  packages?: PackageCheck[];
 }
 
 export interface MonitorReport {
@@ -262,13 +265,16 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
         const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }));
+        const packages = await checkPackages(
+          resources.flatMap((p: Placed) => (p.resource.kind === 'package' ? [{ name: p.resource.name, version: p.resource.version }] : [])),
+        );
         await withStorage('record workspace', () =>
           compositions.updateOne(
             { workflowId: input.workflowId },
             { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } },
           ),
         );
-        return { ...made, ports };
+        return { ...made, ports, packages };
       });
     },
 

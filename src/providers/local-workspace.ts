@@ -19,6 +19,7 @@ import { ProviderRejected } from './errors';
 import { DEFAULT_SERVICE } from './local';
 import { ownership, ownershipText } from './port-owner';
 import { serviceHealth, type ServiceHealth } from './service-health';
+import { ServiceLimits, type Enforcement } from './service-limits';
 
 export interface StartedService {
   key: string;
@@ -28,6 +29,8 @@ export interface StartedService {
   port?: number;
   /** The HTTP path its health check asks for, when it has one. */
   healthPath?: string;
+  /** How the kernel holds it to its allocation (cgroup v2, v1, rlimit), as applied at start. */
+  limits?: Enforcement;
 }
 
 /** What a teardown did to each service the composition had started. */
@@ -68,6 +71,7 @@ function serviceNameOf(pid: number): string | undefined {
  */
 export class LocalWorkspace {
   private readonly root: string;
+  private readonly limits = new ServiceLimits();
 
   constructor(dataDir: string) {
     this.root = path.join(path.resolve(dataDir), 'resources', 'snapshots');
@@ -150,8 +154,18 @@ export class LocalWorkspace {
     const runName = this.runName(workflowId, s.name);
     const port = s.healthCheck?.port ?? s.ports[0];
     const healthPath = s.healthCheck?.path;
+    const allocation = { cpu: s.cpu, memoryBytes: s.memory };
     const existing = readRecord(runDir, runName);
-    if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port, healthPath };
+    if (existing && isRunning(existing))
+      return {
+        key,
+        name: s.name,
+        runName,
+        pid: existing.pid,
+        port,
+        healthPath,
+        limits: this.limits.confine(runName, existing.pid, allocation),
+      };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
     const record = startDaemon({
@@ -164,6 +178,7 @@ export class LocalWorkspace {
       ports: port === undefined ? {} : { http: port },
       env: { PATH: process.env.PATH, ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name },
     });
+    const limits = this.limits.confine(runName, record.pid, allocation);
     // Ready only when this service's own process holds the port: another one answering there does not count.
     const probe = async () => (await serviceHealth({ name: s.name, port, healthPath }, record, () => undefined)).healthy;
     try {
@@ -171,10 +186,14 @@ export class LocalWorkspace {
     } catch (err) {
       const owned = port === undefined ? undefined : ownership(record.pid, port);
       await stopDaemon(runDir, runName, 1000);
-      const held = owned?.state === 'held-by-other' ? ` (${ownershipText(port!, owned)})` : '';
-      throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${held}`);
+      const why = [
+        ...(owned?.state === 'held-by-other' ? [ownershipText(port!, owned)] : []),
+        ...[this.limits.memoryKill(runName)].filter((x) => x !== undefined),
+      ];
+      this.limits.release(runName);
+      throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${why.length ? ` (${why.join('; ')})` : ''}`);
     }
-    return { key, name: s.name, runName, pid: record.pid, port, healthPath };
+    return { key, name: s.name, runName, pid: record.pid, port, healthPath, limits };
   }
 
   /**
@@ -220,8 +239,8 @@ export class LocalWorkspace {
   }
 
   /** Whether a started service is healthy now, and if not why (see serviceHealth). */
-  health(workflowId: string, s: StartedService, killedByMemoryLimit: () => string | undefined = () => undefined): Promise<ServiceHealth> {
-    return serviceHealth(s, readRecord(this.runDir(workflowId), s.runName), killedByMemoryLimit);
+  health(workflowId: string, s: StartedService): Promise<ServiceHealth> {
+    return serviceHealth(s, readRecord(this.runDir(workflowId), s.runName), () => this.limits.memoryKill(s.runName));
   }
 
   /**
@@ -239,6 +258,7 @@ export class LocalWorkspace {
           .map((f) => f.slice(0, -5))
       : [];
     const stopped = new Set((await stopRecorded(runDir, 5000)).map((r) => r.name));
+    for (const r of recorded) this.limits.release(r);
     fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
     const service = (runName: string) => (runName.startsWith(prefix) ? runName.slice(prefix.length) : runName);
     return {

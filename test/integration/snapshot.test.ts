@@ -236,6 +236,45 @@ describe('composeSnapshot on the real stack', () => {
     await recordHistory(w.client.temporal, handle.workflowId, 'degraded');
   });
 
+  it('runs services under their allocation, and a service over its memory limit is stopped by the kernel and reported', async () => {
+    const [port, hog] = [await freePort(), await freePort()];
+    const id = `hog_${randomUUID().slice(0, 6)}`;
+    const marker = path.join(dataDir, `${id}.eat`);
+    // Serves, until the marker appears; then it allocates (and touches) memory far past its 96MiB.
+    const eater = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');const a=[];setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)}))a.push(Buffer.alloc(32<<20,1))},50)`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          { kind: 'service', name: 'steady', ports: [port], cpu: '250m', memory: '128MiB' },
+          { kind: 'service', name: 'hog', ports: [hog], cpu: '0.5', memory: '96MiB', command: [process.execPath, '-e', eater] },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({ name: 'hog', sources: [{ type: 'template', id }], conflict_resolution: 'FIRST_WIN' });
+    const up = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+    expect(up.state).toBe('running');
+    const limits = up.services.map((x) => x.limits!);
+    // This machine offers cgroups (v1 or v2): both limits are the kernel's, and the status says which and what.
+    for (const l of limits) expect(['cgroup-v1', 'cgroup-v2']).toContain(l.memory);
+    expect(limits[0]!.detail).toMatch(/128MiB/);
+    expect(limits[1]!.detail).toMatch(/96MiB/);
+    expect(limits[1]!.detail).toMatch(/50000\/100000 \(0\.5 cores\)/);
+
+    fs.writeFileSync(marker, '');
+    const degraded = await w.client.snapshots.waitFor(handle, ['degraded']);
+    expect(degraded.health!.find((h) => h.name === 'hog')).toEqual({
+      name: 'hog',
+      healthy: false,
+      kind: 'memory-limit',
+      reason: expect.stringMatching(/^killed by the kernel: over its memory limit of 96MiB \(cgroup-v[12]\)$/),
+    });
+    expect(degraded.health!.find((h) => h.name === 'steady')).toEqual({ name: 'steady', healthy: true });
+    const final = await w.client.snapshots.cancel(handle.workflowId);
+    expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['steady'], exited: ['hog'] } });
+  });
+
   it('refuses an unknown template before retrieving anything', async () => {
     const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'no_such_template' }] });
     expect(await failureOf(handle.result())).toEqual({

@@ -72,11 +72,14 @@ function human(s: SnapshotStatus, url: string): string {
             service: x.name,
             pid: x.pid,
             url: x.port ? `http://127.0.0.1:${x.port}` : '',
+            limits: !x.limits ? '' : x.limits.memory === x.limits.cpu ? x.limits.memory : `memory ${x.limits.memory}, cpu ${x.limits.cpu}`,
             health: h ? (h.healthy ? 'healthy' : `unhealthy: ${h.reason}`) : 'not checked yet',
           };
         }),
       ),
     );
+  if (s.provisioned?.packages?.length)
+    parts.push('', table(s.provisioned.packages.map((p) => ({ package: p.name, wanted: p.version, state: p.state, detail: p.detail }))));
   if (s.provisioned) parts.push('', `workspace ${s.provisioned.workspace}`);
   parts.push('', url);
   return parts.join('\n');
