@@ -94,6 +94,10 @@ describe('composeSnapshot on the real stack', () => {
     expect(fs.readFileSync(path.join(tree, 'config/app.conf.template_a'), 'utf8')).toBe(`listen ${web + 1}\nmode template\n`);
     expect(fs.existsSync(path.join(tree, 'data/seed.json'))).toBe(true);
     expect(status.provisioned!.volumes).toBe(2);
+    // The package the composition kept is checked on this machine, which has no postgres: planned, never ignored.
+    expect(status.provisioned!.packages).toEqual([
+      expect.objectContaining({ name: 'postgres', version: '14.2.0', state: 'missing', plan: 'apt-get install -y postgres' }),
+    ]);
 
     expect(status.services.map((s) => s.name).sort()).toEqual(['analytics', 'api', 'reports', 'web']);
     const answer = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { service: string };
