@@ -62,6 +62,7 @@ export function hostModel(c: Connection): Model<StoredHost> {
         root: String,
         allowedPaths: [String],
         services: mixed,
+        volumes: mixed,
         instanceId: String,
         region: String,
         registeredAt: Date,

@@ -63,6 +63,14 @@ function serviceNameOf(pid: number): string | undefined {
   }
 }
 
+/** A host directory's content copied into the workspace's volume (again on a retry: the copy overwrites). */
+function restoreLocalVolume(name: string, from: string, to: string): void {
+  if (!fs.existsSync(from) || !fs.statSync(from).isDirectory())
+    throw rejected('materialise', `volume:${name}`, 'VolumeSourceGone', `${from} is no longer a directory on this machine`);
+  // Symlinks are copied as links, never followed: the capture checked where the volume is, not where links inside it point.
+  fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, force: true });
+}
+
 /**
  * A composed snapshot on this machine: the merged tree under
  * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
@@ -112,6 +120,7 @@ export class LocalWorkspace {
       } else if (r.kind === 'volume') {
         const dir = path.join(ws, 'volumes', r.name);
         fs.mkdirSync(dir, { recursive: true });
+        if (r.origin?.startsWith('local:')) restoreLocalVolume(r.name, r.origin.slice('local:'.length), dir);
         fs.writeFileSync(path.join(dir, '.mosaic-volume.json'), JSON.stringify({ name: r.name, sizeBytes: r.size }));
         volumes++;
       }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
+import { BYTES_FORMS, parseBytes } from './units';
 import { resourceSchema, sharedPorts, withServicePorts, type Resource } from './resources';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
@@ -29,6 +30,9 @@ function onePortPerService(resources: Resource[], ctx: z.RefinementCtx): void {
   }
 }
 
+/** Where a volume starts from is what a live capture found (an EBS snapshot, a host directory): a template cannot point at the worker's files. */
+const noVolumeOrigin = (r: Resource) => r.kind !== 'volume' || r.origin === undefined;
+
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
@@ -38,11 +42,14 @@ export const templateSchema = z.strictObject({
     .array(
       z
         .preprocess(digestInline, resourceSchema)
-        .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' }),
+        .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })
+        .refine(noVolumeOrigin, { message: 'a template volume cannot have an origin; volumes with content come from live hosts' }),
     )
     .transform(withServicePorts)
     .superRefine(onePortPerService),
 });
+
+const volumeSize = z.union([z.string(), z.number()]).refine((v) => parseBytes(v) !== undefined, { message: `expected ${BYTES_FORMS}` });
 
 const absolute = z
   .string()
@@ -66,6 +73,19 @@ export const hostSchema = z.discriminatedUnion('provider', [
       .default([])
       .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' })
       .superRefine(onePortPerService),
+    /** Directories of the host that a composition restores as volumes: their content is copied into the workspace's volume. */
+    volumes: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
+          path: absolute,
+          /** The volume's capacity; at least what its content takes. Left out: the content's size. */
+          size: volumeSize.optional(),
+          optional: z.boolean().default(false),
+        }),
+      )
+      .default([])
+      .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, { message: 'expected each volume name once' }),
   }),
   z.strictObject({
     name: id,

@@ -279,6 +279,32 @@ describe('composeSnapshot on the real stack', () => {
     expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['steady'], exited: ['hog'] } });
   });
 
+  it('restores the volumes a local host declares from their directories', async () => {
+    const name = `vol_host_${randomUUID().slice(0, 6)}`;
+    await w.client.snapshots.catalog({
+      operation: 'host.register',
+      host: {
+        name,
+        provider: 'local',
+        root: hostRoot,
+        allowedPaths: ['/var/app'],
+        volumes: [{ name: 'appdata', path: '/var/app/data', size: '1GiB' }],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'volumes',
+      sources: [{ type: 'live', host: name, path: '/var/app/config' }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    const status = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+    expect(status.provisioned!.volumes).toBe(1);
+    const restored = path.join(status.provisioned!.workspace, 'volumes', 'appdata', 'seed.json');
+    expect(fs.readFileSync(restored, 'utf8')).toBe(fs.readFileSync(path.join(hostRoot, 'var/app/data/seed.json'), 'utf8'));
+    expect(status.resolution!.totals.disk).toBeGreaterThanOrEqual(2 ** 30);
+    await w.client.snapshots.cancel(handle.workflowId);
+    expect(workspaceOf()).toEqual([]);
+  });
+
   it('refuses an unknown template before retrieving anything', async () => {
     const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'template', id: 'no_such_template' }] });
     expect(await failureOf(handle.result())).toEqual({
