@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
 import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
+import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
@@ -46,7 +47,12 @@ export interface Provisioned {
   ports: number[];
   /** Every package the composition declares, checked on this machine: installed, or what is planned for it. */
   packages?: PackageCheck[];
+  /** Volumes captured from AWS hosts, restored from their EBS snapshots and attached. */
+  restored?: RestoredVolume[];
 }
+
+/** Restored volumes are tagged under this prefix per source, so teardown finds exactly them. */
+const restorePrefix = (workflowId: string, sourceIndex: number) => `${workflowId}/${sourceIndex}/restore`;
 
 export interface MonitorReport {
   windowSeconds: number;
@@ -58,6 +64,8 @@ export interface TeardownResult {
   /** How many services were running and were ended. */
   stopped: number;
   snapshotsDeleted: number;
+  /** EBS volumes restored from those snapshots, detached and deleted. */
+  volumesDeleted?: number;
   /** By name: which were stopped, which had already exited. */
   services: TeardownReport;
 }
@@ -274,7 +282,23 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
             { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } },
           ),
         );
-        return { ...made, ports, packages };
+        const restored: RestoredVolume[] = [];
+        for (const p of resources as Placed[]) {
+          if (p.resource.kind !== 'volume' || !p.resource.origin?.startsWith('aws:snap-')) continue;
+          const h = await host(p.source);
+          if (h.provider !== 'aws' || !aws)
+            throw new HostUnavailable(`volume ${p.resource.name} comes from ${p.source}, which is not an AWS host on this worker`);
+          heartbeat({ restoring: p.resource.name });
+          restored.push(
+            await aws.restoreVolume(h.region, {
+              key: `${restorePrefix(input.workflowId, p.sourceIndex)}/${p.resource.name}`,
+              name: p.resource.name,
+              snapshotId: p.resource.origin.slice('aws:'.length),
+              instanceId: h.restoreTo ?? h.instanceId,
+            }),
+          );
+        }
+        return { ...made, ports, packages, restored };
       });
     },
 
@@ -375,18 +399,22 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     async teardownSnapshot(input: { workflowId: string; state: string }): Promise<TeardownResult> {
       const services = await workspace.teardown(input.workflowId);
       let snapshotsDeleted = 0;
+      let volumesDeleted = 0;
       const rows = await withStorage('read captures', () => captures.find({ workflowId: input.workflowId, 'source.type': 'live' }).lean());
       for (const r of rows) {
         const volumes = r.resources.filter((x) => x.kind === 'volume' && x.origin?.startsWith('aws:'));
         if (!volumes.length || !aws) continue;
         const h = await host(r.source.label);
-        if (h.provider === 'aws') snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
+        if (h.provider !== 'aws') continue;
+        // The restored volumes first: they were made from these snapshots for this composition.
+        volumesDeleted += await aws.deleteRestoredVolumes(h.region, restorePrefix(input.workflowId, r.source.index));
+        snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
       }
       await withStorage('record teardown', () =>
         compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }),
       );
       prometheus.outcome('snapshot', input.state);
-      return { stopped: services.stopped.length, snapshotsDeleted, services };
+      return { stopped: services.stopped.length, snapshotsDeleted, volumesDeleted, services };
     },
   };
 }

@@ -65,6 +65,7 @@ export function hostModel(c: Connection): Model<StoredHost> {
         volumes: mixed,
         instanceId: String,
         region: String,
+        restoreTo: String,
         registeredAt: Date,
       },
       { collection: 'snapshot_hosts', versionKey: false, minimize: false },

@@ -93,6 +93,11 @@ export const hostSchema = z.discriminatedUnion('provider', [
     instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, { message: 'expected an EC2 instance id such as i-0abc12345def67890' }),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }),
     allowedPaths: z.array(absolute).default(['/']),
+    /** The instance a composition's volumes from this host are restored to (new EBS volumes from the capture's snapshots); the host itself when left out. */
+    restoreTo: z
+      .string()
+      .regex(/^i-[0-9a-f]{8,17}$/, { message: 'expected an EC2 instance id such as i-0abc12345def67890' })
+      .optional(),
   }),
 ]);
 

@@ -85,14 +85,14 @@ function human(s: SnapshotStatus, url: string): string {
   return parts.join('\n');
 }
 
-/** "stopped 1 service (web); api had already exited; deleted 0 EBS snapshots". */
+/** "stopped 1 service (web); api had already exited; deleted 0 EBS snapshots and 0 restored EBS volumes". */
 function teardownText(t: NonNullable<SnapshotStatus['teardown']>): string {
   const names = (xs: string[]) => (xs.length ? ` (${xs.join(', ')})` : '');
   const exited = t.services?.exited ?? [];
   return [
     `stopped ${t.stopped} service${t.stopped === 1 ? '' : 's'}${names(t.services?.stopped ?? [])}`,
     ...(exited.length ? [`${exited.join(', ')} had already exited`] : []),
-    `deleted ${t.snapshotsDeleted} EBS snapshots`,
+    `deleted ${t.snapshotsDeleted} EBS snapshots and ${t.volumesDeleted ?? 0} restored EBS volumes`,
   ].join('; ');
 }
 
