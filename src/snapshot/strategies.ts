@@ -1,6 +1,6 @@
 import { conflictText, detectConflicts, type Conflict, type Detection } from './conflicts';
 import { LimitsUnsatisfiable } from './errors';
-import { graphsOf, pruneMissing, type Dropped, type Placed } from './graph';
+import { pruneMissing, SourceGraph, type Dropped, type Placed } from './graph';
 import type { Limits, Strategy } from './manifest';
 import type { Decision, Resolution } from './resolution';
 import { keyOf, withClaimedPorts, type Claim, type Snapshot } from './resources';
@@ -74,14 +74,16 @@ function finish(
  * claim, deterministically; every losing side is recorded in the decision.
  * Of two services that cannot both fit, the lower-ranked one is dropped.
  */
-export function resolveByRule(
-  input: Snapshot[],
-  strategy: RuleStrategy,
-  limits: Limits,
-  detection: Detection = detectConflicts(withClaimedPorts(input), limits),
-): Resolution {
+export function resolveByRule(input: Snapshot[], strategy: RuleStrategy, limits: Limits, given?: Detection): Resolution {
   const snapshots = withClaimedPorts(input);
-  const graphs = graphsOf(snapshots);
+  const detection = given ?? detectConflicts(snapshots, limits);
+  // A source's dependency graph is built only when it lost a port: most compositions need none.
+  const graphs = new Map<number, SourceGraph>();
+  const graphOf = (index: number) => {
+    let g = graphs.get(index);
+    if (!g) graphs.set(index, (g = new SourceGraph(snapshots.find((x) => x.source.index === index)!.resources)));
+    return g;
+  };
   const isBetter = better(strategy);
   const byKey = new Map<string, Conflict>();
   for (const c of detection.conflicts) if (c.kind !== 'capacity') byKey.set(c.key, c);
@@ -116,7 +118,7 @@ export function resolveByRule(
     if (d.kind !== 'port') continue;
     for (const loser of detection.claims.get(d.key)!.filter((c) => c !== winners.get(d.key))) {
       const index = loser.source.index;
-      for (const dependent of graphs.get(index)!.dependents(d.key)) {
+      for (const dependent of graphOf(index).dependents(d.key)) {
         if (placed.get(dependent)?.sourceIndex !== index) continue;
         placed.delete(dependent);
         const reason = `needs ${d.key}, which went to ${d.winner} (${d.rule})`;
