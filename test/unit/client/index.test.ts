@@ -58,6 +58,7 @@ describe('the client library entry (src/client/index.ts)', () => {
         'HostUnavailableError',
         'PathOutsideRootsError',
         'TemplateExistsError',
+        'PortContestedError',
       ].sort(),
     );
   });
@@ -136,6 +137,7 @@ describe('typed workflow errors', () => {
       ['HostUnavailable', client.HostUnavailableError],
       ['PathOutsideRoots', client.PathOutsideRootsError],
       ['TemplateExists', client.TemplateExistsError],
+      ['PortContested', client.PortContestedError],
     ] as const) {
       expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
     }
