@@ -383,8 +383,20 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       const row = await withStorage('read composition', () => compositions.findOne({ workflowId }, { services: 1 }).lean());
       const services = (row?.services ?? []) as StartedService[];
       const started = Date.now();
+      let last = new Map(services.map((s) => [s.key, { at: Date.now(), usage: workspace.usage(s.pid) }]));
       for (;;) {
+        // Torn down meanwhile (the cancel reaches this attempt only with its next heartbeat): nothing left to watch or report.
+        if (!workspace.exists(workflowId)) return reported;
         const now = await Promise.all(services.map((s) => workspace.health(workflowId, s)));
+        // CPU over the last interval and resident memory, per service, for Prometheus while the composition runs.
+        const readings = new Map(services.map((s) => [s.key, { at: Date.now(), usage: workspace.usage(s.pid) }]));
+        services.forEach((s, i) => {
+          const [a, b] = [last.get(s.key), readings.get(s.key)!];
+          const seconds = a ? (b.at - a.at) / 1000 : 0;
+          const cpuCores = a?.usage && b.usage && seconds > 0 ? (b.usage.cpuSeconds - a.usage.cpuSeconds) / seconds : 0;
+          prometheus.snapshotService(workflowId, s.name, now[i]!.healthy, b.usage && { cpuCores, rssBytes: b.usage.rssBytes });
+        });
+        last = readings;
         if (!sameHealth(now, reported) || Date.now() - started > WATCH_SECONDS * 1000) {
           for (const h of now)
             if (!h.healthy && !reported.some((r) => r.name === h.name && !r.healthy)) prometheus.snapshotServiceUnhealthy(h.kind!);
@@ -398,6 +410,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     /** Ends what the composition started and removes what it made; harmless to repeat, and on nothing. */
     async teardownSnapshot(input: { workflowId: string; state: string }): Promise<TeardownResult> {
       const services = await workspace.teardown(input.workflowId);
+      prometheus.forgetSnapshot(input.workflowId, [...services.stopped, ...services.exited]);
       let snapshotsDeleted = 0;
       let volumesDeleted = 0;
       const rows = await withStorage('read captures', () => captures.find({ workflowId: input.workflowId, 'source.type': 'live' }).lean());

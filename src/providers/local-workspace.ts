@@ -89,6 +89,11 @@ export class LocalWorkspace {
     return path.join(this.root, `${workflowId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-${short(workflowId)}`);
   }
 
+  /** Whether the composition has a workspace on this machine (provisioned and not torn down). */
+  exists(workflowId: string): boolean {
+    return fs.existsSync(this.dir(workflowId));
+  }
+
   /** Writes every file (inline text, or a copy checked against its hash) and makes the volumes; a retry rewrites the same. */
   async materialise(
     workflowId: string,

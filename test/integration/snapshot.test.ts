@@ -6,6 +6,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { captureModel, compositionModel } from '../../src/models/snapshot';
 import { ManifestInvalid } from '../../src/snapshot/errors';
 import { canConnect, freePort, isPortFree } from '../../src/stack/ports';
+import { registry } from '../../src/observability/metrics';
+import { eventually } from '../harness/eventually';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
@@ -235,8 +237,21 @@ describe('composeSnapshot on the real stack', () => {
       },
     ]);
     expect((await handle.describe()).searchAttributes.MosaicState).toEqual(['degraded']);
+    // The watch keeps Prometheus current per service while the composition runs, and forgets it at teardown.
+    const up = async () =>
+      (await registry.getSingleMetric('mosaic_snapshot_service_up')!.get()).values
+        .filter((v) => v.labels.composition === handle.workflowId)
+        .map((v) => [v.labels.service, v.value])
+        .sort();
+    await eventually(async () =>
+      expect(await up()).toEqual([
+        ['dies', 0],
+        ['stays', 1],
+      ]),
+    );
     const final = await w.client.snapshots.cancel(handle.workflowId);
     expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['stays'], exited: ['dies'] } });
+    expect(await up()).toEqual([]);
     await recordHistory(w.client.temporal, handle.workflowId, 'degraded');
   });
 

@@ -128,13 +128,28 @@ export function registerSnapshot(program: Command): void {
 
   snapshot
     .command('status <workflowId>')
-    .description('where a composition is: sources, decisions, services, monitoring')
+    .description('where a composition is: sources, decisions, services and their health, monitoring')
+    .option('--watch', 'redraw every 2 seconds until Ctrl-C or the composition ends (with --json: one line per change)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic snapshot status snapshot-20261123120000-ab12')
-    .action(async (workflowId: string, opts: OutputOptions) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic snapshot status snapshot-20261123120000-ab12\n  mosaic snapshot status snapshot-20261123120000-ab12 --watch',
+    )
+    .action(async (workflowId: string, opts: OutputOptions & { watch?: boolean }) => {
       await MosaicClient.use(loadConfig(), async (client) => {
-        const status = await client.snapshots.status(workflowId);
-        print(opts, status, () => human(status, client.url(workflowId)));
+        let shown = '';
+        for (;;) {
+          const status = await client.snapshots.status(workflowId);
+          if (!opts.watch) return print(opts, status, () => human(status, client.url(workflowId)));
+          const text = opts.json ? JSON.stringify(status) : human(status, client.url(workflowId));
+          if (text !== shown) {
+            if (!opts.json) process.stdout.write('\x1b[2J\x1b[H');
+            process.stdout.write(`${text}\n`);
+            shown = text;
+          }
+          if (['cancelled', 'failed'].includes(status.state)) return;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
       });
     });
 
