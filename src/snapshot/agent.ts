@@ -6,7 +6,7 @@ import type { Limits } from './manifest';
 import { solveAllocation, type Item, type ItemOption, type MilpSolver } from './milp';
 import { rewriteReferences, type SourceNegotiator } from './negotiation';
 import type { Decision, Resolution } from './resolution';
-import { assertOnePortOwner } from './port-owners';
+import { assertOnePortOwner } from './port-guard';
 import { keyOf, withClaimedPorts, type Claim, type Resource, type ServiceResource, type Snapshot, type SourceRef } from './resources';
 import { mergeAgreeing } from './strategies';
 import { overLimits, totalsOf, type Totals } from './totals';

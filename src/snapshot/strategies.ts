@@ -4,7 +4,7 @@ import { pruneMissing, SourceGraph, type Dropped, type Placed } from './graph';
 import type { Limits, Strategy } from './manifest';
 import type { Decision, Resolution } from './resolution';
 import { keyOf, withClaimedPorts, type Claim, type Snapshot } from './resources';
-import { assertOnePortOwner } from './port-owners';
+import { assertOnePortOwner } from './port-guard';
 import { overLimits, totalsOf } from './totals';
 
 export type RuleStrategy = Exclude<Strategy, 'AI_AGENT'>;
