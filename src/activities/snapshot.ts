@@ -6,10 +6,13 @@ import type { Config } from '../config';
 import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
 import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
+import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
-import { checkOrigin, LocalWorkspace, type StartedService } from '../providers/local-workspace';
+import { checkPackages, type PackageCheck } from '../providers/package-check';
+import { checkOrigin, LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
+import type { ServiceHealth } from '../providers/service-health';
 import { HostExists, HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
 import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
@@ -20,7 +23,6 @@ import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseHost, parseTemplate, type Host } from '../snapshot/template';
-import { canConnect } from '../stack/ports';
 import { nonRetryable, withStorage } from './errors';
 
 export type ManifestSource = Manifest['sources'][number];
@@ -44,13 +46,37 @@ export interface Provisioned {
   files: number;
   volumes: number;
   ports: number[];
+  /** Every package the composition declares, checked on this machine: installed, or what is planned for it. */
+  packages?: PackageCheck[];
+  /** Volumes captured from AWS hosts, restored from their EBS snapshots and attached. */
+  restored?: RestoredVolume[];
 }
+
+/** Restored volumes are tagged under this prefix per source, so teardown finds exactly them. */
+const restorePrefix = (workflowId: string, sourceIndex: number) => `${workflowId}/${sourceIndex}/restore`;
 
 export interface MonitorReport {
   windowSeconds: number;
-  services: { name: string; healthy: boolean; cpuCores: number; rssBytes: number }[];
+  services: (ServiceHealth & { cpuCores: number; rssBytes: number })[];
   diskBytes: number;
 }
+
+export interface TeardownResult {
+  /** How many services were running and were ended. */
+  stopped: number;
+  snapshotsDeleted: number;
+  /** EBS volumes restored from those snapshots, detached and deleted. */
+  volumesDeleted?: number;
+  /** By name: which were stopped, which had already exited. */
+  services: TeardownReport;
+}
+
+/** How long one watch runs when nothing changes: it returns before its start-to-close timeout, and the workflow starts the next. */
+const WATCH_SECONDS = 50 * 60;
+const WATCH_INTERVAL_MS = 1000;
+
+const sameHealth = (a: ServiceHealth[], b: ServiceHealth[]) =>
+  a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.healthy === b[i]!.healthy && x.kind === b[i]!.kind);
 
 const OBSERVATIONS_LEARNED_FROM = 200;
 
@@ -90,7 +116,6 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     const local = registered.map((h) => parseHost(h)).flatMap((h) => (h.provider === 'local' ? [h] : []));
     return [templateFilesRoot, ...local.flatMap((h) => h.allowedPaths.map((p) => path.join(h.root, p)))];
   };
-
 
   const resolution = async (workflowId: string) => {
     const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
@@ -274,13 +299,32 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
         const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }), await originRoots());
+        const packages = await checkPackages(
+          resources.flatMap((p: Placed) => (p.resource.kind === 'package' ? [{ name: p.resource.name, version: p.resource.version }] : [])),
+        );
         await withStorage('record workspace', () =>
           compositions.updateOne(
             { workflowId: input.workflowId },
             { $set: { workspace: made.workspace, state: 'provisioned', updatedAt: new Date() } },
           ),
         );
-        return { ...made, ports };
+        const restored: RestoredVolume[] = [];
+        for (const p of resources as Placed[]) {
+          if (p.resource.kind !== 'volume' || !p.resource.origin?.startsWith('aws:snap-')) continue;
+          const h = await host(p.source);
+          if (h.provider !== 'aws' || !aws)
+            throw new HostUnavailable(`volume ${p.resource.name} comes from ${p.source}, which is not an AWS host on this worker`);
+          heartbeat({ restoring: p.resource.name });
+          restored.push(
+            await aws.restoreVolume(h.region, {
+              key: `${restorePrefix(input.workflowId, p.sourceIndex)}/${p.resource.name}`,
+              name: p.resource.name,
+              snapshotId: p.resource.origin.slice('aws:'.length),
+              instanceId: h.restoreTo ?? h.instanceId,
+            }),
+          );
+        }
+        return { ...made, ports, packages, restored };
       });
     },
 
@@ -337,10 +381,15 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       for (const s of services) {
         const [a, b] = [before.get(s.key), workspace.usage(s.pid)];
         const cpuCores = a && b ? (b.cpuSeconds - a.cpuSeconds) / elapsed : 0;
-        // Alive, and still answering on its port when it has one.
-        const healthy = b !== undefined && (s.port === undefined || (await canConnect(s.port)));
-        report.services.push({ name: s.name, healthy, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
-        observations.push({ key: s.key, healthy, cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)) });
+        // Alive, holding its own port, and answering there.
+        const health = await workspace.health(workflowId, s);
+        report.services.push({ ...health, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
+        if (!health.healthy) prometheus.snapshotServiceUnhealthy(health.kind!);
+        observations.push({
+          key: s.key,
+          healthy: health.healthy,
+          cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)),
+        });
       }
       await withStorage('record observations', () =>
         compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }),
@@ -349,22 +398,62 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
       return report;
     },
 
+    /**
+     * Until a service's health changes (it exits, is killed over its memory
+     * limit, loses its port, stops answering, or recovers), or WATCH_SECONDS
+     * pass: the services' health then, against `reported`, the health the
+     * workflow last saw. Cancelled with the composition, through heartbeats.
+     */
+    async watchSnapshotServices(input: { workflowId: string; reported: ServiceHealth[] }): Promise<ServiceHealth[]> {
+      const { workflowId, reported } = input;
+      const row = await withStorage('read composition', () => compositions.findOne({ workflowId }, { services: 1 }).lean());
+      const services = (row?.services ?? []) as StartedService[];
+      const started = Date.now();
+      let last = new Map(services.map((s) => [s.key, { at: Date.now(), usage: workspace.usage(s.pid) }]));
+      for (;;) {
+        // Torn down meanwhile (the cancel reaches this attempt only with its next heartbeat): nothing left to watch or report.
+        if (!workspace.exists(workflowId)) return reported;
+        const now = await Promise.all(services.map((s) => workspace.health(workflowId, s)));
+        // CPU over the last interval and resident memory, per service, for Prometheus while the composition runs.
+        const readings = new Map(services.map((s) => [s.key, { at: Date.now(), usage: workspace.usage(s.pid) }]));
+        services.forEach((s, i) => {
+          const [a, b] = [last.get(s.key), readings.get(s.key)!];
+          const seconds = a ? (b.at - a.at) / 1000 : 0;
+          const cpuCores = a?.usage && b.usage && seconds > 0 ? (b.usage.cpuSeconds - a.usage.cpuSeconds) / seconds : 0;
+          prometheus.snapshotService(workflowId, s.name, now[i]!.healthy, b.usage && { cpuCores, rssBytes: b.usage.rssBytes });
+        });
+        last = readings;
+        if (!sameHealth(now, reported) || Date.now() - started > WATCH_SECONDS * 1000) {
+          for (const h of now)
+            if (!h.healthy && !reported.some((r) => r.name === h.name && !r.healthy)) prometheus.snapshotServiceUnhealthy(h.kind!);
+          return now;
+        }
+        heartbeat({ checkedAt: new Date().toISOString() });
+        await Context.current().sleep(WATCH_INTERVAL_MS);
+      }
+    },
+
     /** Ends what the composition started and removes what it made; harmless to repeat, and on nothing. */
-    async teardownSnapshot(input: { workflowId: string; state: string }): Promise<{ stopped: number; snapshotsDeleted: number }> {
-      const { stopped } = await workspace.teardown(input.workflowId);
+    async teardownSnapshot(input: { workflowId: string; state: string }): Promise<TeardownResult> {
+      const services = await workspace.teardown(input.workflowId);
+      prometheus.forgetSnapshot(input.workflowId, [...services.stopped, ...services.exited]);
       let snapshotsDeleted = 0;
+      let volumesDeleted = 0;
       const rows = await withStorage('read captures', () => captures.find({ workflowId: input.workflowId, 'source.type': 'live' }).lean());
       for (const r of rows) {
         const volumes = r.resources.filter((x) => x.kind === 'volume' && x.origin?.startsWith('aws:'));
         if (!volumes.length || !aws) continue;
         const h = await host(r.source.label);
-        if (h.provider === 'aws') snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
+        if (h.provider !== 'aws') continue;
+        // The restored volumes first: they were made from these snapshots for this composition.
+        volumesDeleted += await aws.deleteRestoredVolumes(h.region, restorePrefix(input.workflowId, r.source.index));
+        snapshotsDeleted += await aws.deleteCaptureSnapshots(h.region, `${input.workflowId}/${r.source.index}`);
       }
       await withStorage('record teardown', () =>
         compositions.updateOne({ workflowId: input.workflowId }, { $set: { state: input.state, updatedAt: new Date() } }),
       );
       prometheus.outcome('snapshot', input.state);
-      return { stopped, snapshotsDeleted };
+      return { stopped: services.stopped.length, snapshotsDeleted, volumesDeleted, services };
     },
   };
 }

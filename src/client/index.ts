@@ -36,6 +36,7 @@ export {
   PathOutsideRootsError,
   TemplateExistsError,
   HostExistsError,
+  PortContestedError,
 } from './snapshot-errors';
 export { loadConfig, ConfigError, type Config } from '../config';
 export type { CompositionRequestInput, CompositionRequest } from '../composition/request';

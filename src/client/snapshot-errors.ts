@@ -29,6 +29,11 @@ export class HostExistsError extends MosaicWorkflowError {
   static override readonly type = 'HostExists';
 }
 
+/** Two services that would listen on one port: one source declared both. */
+export class PortContestedError extends MosaicWorkflowError {
+  static override readonly type = 'PortContested';
+}
+
 registerWorkflowError(
   ManifestInvalidError,
   LimitsUnsatisfiableError,
@@ -37,4 +42,5 @@ registerWorkflowError(
   PathOutsideRootsError,
   TemplateExistsError,
   HostExistsError,
+  PortContestedError,
 );

@@ -72,6 +72,24 @@ const snapshotConflicts = () =>
     'conflict',
     'strategy',
   ] as const);
+const snapshotServiceUnhealthy = () =>
+  counter(
+    'mosaic_snapshot_service_unhealthy_total',
+    'composed services found unhealthy, by why (exited, memory-limit, port-held-by-other…)',
+    ['reason'] as const,
+  );
+const snapshotServiceUp = () =>
+  gauge('mosaic_snapshot_service_up', "a running composition's service: 1 healthy, 0 not (while the composition is watched)", [
+    'composition',
+    'service',
+  ] as const);
+const snapshotServiceCpu = () =>
+  gauge('mosaic_snapshot_service_cpu_cores', 'CPU a composed service used over the last second, in cores', [
+    'composition',
+    'service',
+  ] as const);
+const snapshotServiceMemory = () =>
+  gauge('mosaic_snapshot_service_memory_bytes', 'resident memory of a composed service', ['composition', 'service'] as const);
 const modelInfo = () => gauge('mosaic_model_info', 'the model version a kind of decision uses now (value 1)', ['kind', 'version'] as const);
 
 const modelVersions = new Map<string, string>();
@@ -116,6 +134,26 @@ export const metrics = {
   /** One negotiation round, by the answer that ended it (accept, reject, addConstraints); a modification or a reminder stays in the round. */
   negotiationRound(response: string): void {
     negotiationRounds().inc({ response });
+  },
+
+  /** A composed service found unhealthy (the composition is then degraded), by the kind of reason. */
+  snapshotServiceUnhealthy(reason: string): void {
+    snapshotServiceUnhealthy().inc({ reason });
+  },
+
+  /** One reading of a composed service, as the watch takes it every second; `usage` is undefined once its process is gone. */
+  snapshotService(composition: string, service: string, healthy: boolean, usage?: { cpuCores: number; rssBytes: number }): void {
+    const labels = { composition, service };
+    snapshotServiceUp().set(labels, healthy ? 1 : 0);
+    snapshotServiceCpu().set(labels, usage?.cpuCores ?? 0);
+    snapshotServiceMemory().set(labels, usage?.rssBytes ?? 0);
+  },
+
+  /** A torn-down composition's services leave the gauges: only running compositions are shown. */
+  forgetSnapshot(composition: string, services: string[]): void {
+    for (const service of services) {
+      for (const g of [snapshotServiceUp(), snapshotServiceCpu(), snapshotServiceMemory()]) g.remove({ composition, service });
+    }
   },
 
   /** One detected snapshot conflict (port, file, env…) and the strategy that resolved it. */

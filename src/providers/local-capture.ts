@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HostUnavailable, PathOutsideRoots } from '../snapshot/errors';
 import { withServicePorts, type Resource } from '../snapshot/resources';
+import { formatBytes, parseBytes } from '../snapshot/units';
 import type { Host } from '../snapshot/template';
 
 type LocalHost = Extract<Host, { provider: 'local' }>;
@@ -119,5 +120,49 @@ export async function captureLocalHost(
     });
   }
   onProgress(resources.length);
-  return withServicePorts([...resources, ...host.services]);
+  return withServicePorts([...resources, ...host.services, ...captureVolumes(host)]);
+}
+
+/** Bytes the files under a directory take (symlinks not followed). */
+function contentSize(dir: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += contentSize(p);
+    else if (e.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
+/**
+ * The host's declared volumes as volume resources whose origin is the
+ * directory they are restored from. Each must lie within an allowed path, by
+ * name and after symlinks, like every captured file; its size is the
+ * declared capacity, which must hold the content, or the content's size.
+ */
+function captureVolumes(host: LocalHost): Resource[] {
+  return host.volumes.map((v) => {
+    const wanted = path.posix.normalize(v.path);
+    const allowed = host.allowedPaths.find((a) => inside(wanted, path.posix.normalize(a)));
+    if (!allowed)
+      throw new PathOutsideRoots(
+        `volume ${v.name} of host ${host.name} is at ${v.path}, outside what the host allows (${host.allowedPaths.join(', ')})`,
+      );
+    let real: string;
+    try {
+      real = fs.realpathSync(path.join(host.root, wanted));
+    } catch {
+      throw new HostUnavailable(`volume ${v.name} of host ${host.name}: ${v.path} does not exist on the host`);
+    }
+    if (!inside(real, fs.realpathSync(path.join(host.root, allowed))))
+      throw new PathOutsideRoots(`volume ${v.name} of host ${host.name}: ${v.path} leads through a symlink outside ${allowed}`);
+    if (!fs.statSync(real).isDirectory()) throw new HostUnavailable(`volume ${v.name} of host ${host.name}: ${v.path} is not a directory`);
+    const used = contentSize(real);
+    const declared = v.size === undefined ? undefined : parseBytes(v.size)!;
+    if (declared !== undefined && declared < used)
+      throw new HostUnavailable(
+        `volume ${v.name} of host ${host.name} holds ${formatBytes(used)}, more than its declared size ${formatBytes(declared)}; raise size or leave it out`,
+      );
+    return { kind: 'volume', name: v.name, size: declared ?? used, optional: v.optional, origin: `local:${real}`, dependsOn: [] };
+  });
 }

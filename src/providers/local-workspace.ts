@@ -12,14 +12,17 @@ import {
   stopDaemon,
   stopRecorded,
 } from '../stack/daemon';
-import { canConnect, isPortFree } from '../stack/ports';
+import { isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
 import type { ServiceResource } from '../snapshot/resources';
 import { quote } from '../quote';
 import { ProviderRejected } from './errors';
 import { commandRefused, DEFAULT_SERVICE } from './local';
+import { ownership, ownershipText } from './port-owner';
 import { serviceEnvironment } from './service-env';
+import { serviceHealth, type ServiceHealth } from './service-health';
+import { ServiceLimits, type Enforcement } from './service-limits';
 
 export interface StartedService {
   key: string;
@@ -27,6 +30,18 @@ export interface StartedService {
   runName: string;
   pid: number;
   port?: number;
+  /** The HTTP path its health check asks for, when it has one. */
+  healthPath?: string;
+  /** How the kernel holds it to its allocation (cgroup v2, v1, rlimit), as applied at start. */
+  limits?: Enforcement;
+}
+
+/** What a teardown did to each service the composition had started. */
+export interface TeardownReport {
+  /** Services that were running and were ended. */
+  stopped: string[];
+  /** Services whose process had already exited: nothing to stop. */
+  exited: string[];
 }
 
 export interface Usage {
@@ -87,6 +102,14 @@ export function checkOrigin(file: string, origin: string, roots: string[]): stri
   return real;
 }
 
+/** A host directory's content copied into the workspace's volume (again on a retry: the copy overwrites). */
+function restoreLocalVolume(name: string, from: string, to: string): void {
+  if (!fs.existsSync(from) || !fs.statSync(from).isDirectory())
+    throw rejected('materialise', `volume:${name}`, 'VolumeSourceGone', `${from} is no longer a directory on this machine`);
+  // Symlinks are copied as links, never followed: the capture checked where the volume is, not where links inside it point.
+  fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, force: true });
+}
+
 /**
  * A composed snapshot on this machine: the merged tree under
  * `<dataDir>/resources/snapshots/<id>/fs`, volumes as directories beside it,
@@ -95,6 +118,7 @@ export function checkOrigin(file: string, origin: string, roots: string[]): stri
  */
 export class LocalWorkspace {
   private readonly root: string;
+  private readonly limits = new ServiceLimits();
 
   constructor(dataDir: string) {
     this.root = path.join(path.resolve(dataDir), 'resources', 'snapshots');
@@ -107,6 +131,11 @@ export class LocalWorkspace {
 
   dir(workflowId: string): string {
     return path.join(this.root, `${workflowId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-${short(workflowId)}`);
+  }
+
+  /** Whether the composition has a workspace on this machine (provisioned and not torn down). */
+  exists(workflowId: string): boolean {
+    return fs.existsSync(this.dir(workflowId));
   }
 
   /**
@@ -147,6 +176,7 @@ export class LocalWorkspace {
       } else if (r.kind === 'volume') {
         const dir = path.join(ws, 'volumes', r.name);
         fs.mkdirSync(dir, { recursive: true });
+        if (r.origin?.startsWith('local:')) restoreLocalVolume(r.name, r.origin.slice('local:'.length), dir);
         fs.writeFileSync(path.join(dir, '.mosaic-volume.json'), JSON.stringify({ name: r.name, sizeBytes: r.size }));
         volumes++;
       }
@@ -188,8 +218,19 @@ export class LocalWorkspace {
     const runDir = this.runDir(workflowId);
     const runName = this.runName(workflowId, s.name);
     const port = s.healthCheck?.port ?? s.ports[0];
+    const healthPath = s.healthCheck?.path;
+    const allocation = { cpu: s.cpu, memoryBytes: s.memory };
     const existing = readRecord(runDir, runName);
-    if (existing && isRunning(existing)) return { key, name: s.name, runName, pid: existing.pid, port };
+    if (existing && isRunning(existing))
+      return {
+        key,
+        name: s.name,
+        runName,
+        pid: existing.pid,
+        port,
+        healthPath,
+        limits: this.limits.confine(runName, existing.pid, allocation),
+      };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
     const record = await startDaemon({
@@ -204,19 +245,22 @@ export class LocalWorkspace {
     }).catch((err: unknown) => {
       throw err instanceof SpawnFailed ? commandRefused(s.name, err) : err;
     });
-    const probe = async () => {
-      if (port === undefined) return true;
-      if (!s.healthCheck?.path) return canConnect(port);
-      const res = await fetch(`http://127.0.0.1:${port}${s.healthCheck.path}`, { signal: AbortSignal.timeout(1000) });
-      return res.ok;
-    };
+    const limits = this.limits.confine(runName, record.pid, allocation);
+    // Ready only when this service's own process holds the port: another one answering there does not count.
+    const probe = async () => (await serviceHealth({ name: s.name, port, healthPath }, record, () => undefined)).healthy;
     try {
       await waitUntilReady(`service ${s.name}`, record, probe, 15_000, 100);
     } catch (err) {
+      const owned = port === undefined ? undefined : ownership(record.pid, port);
       await stopDaemon(runDir, runName, 1000);
-      throw rejected('startService', s.name, 'HealthCheckFailed', (err as Error).message);
+      const why = [
+        ...(owned?.state === 'held-by-other' ? [ownershipText(port!, owned)] : []),
+        ...[this.limits.memoryKill(runName)].filter((x) => x !== undefined),
+      ];
+      this.limits.release(runName);
+      throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${why.length ? ` (${why.join('; ')})` : ''}`);
     }
-    return { key, name: s.name, runName, pid: record.pid, port };
+    return { key, name: s.name, runName, pid: record.pid, port, healthPath, limits };
   }
 
   /**
@@ -261,11 +305,39 @@ export class LocalWorkspace {
     return total;
   }
 
-  /** Ends every service the composition started and removes its directory; nothing there is a success. */
-  async teardown(workflowId: string): Promise<{ stopped: number }> {
-    const stopped = await stopRecorded(this.runDir(workflowId), 5000);
+  /** Whether a started service is healthy now, and if not why (see serviceHealth). */
+  health(workflowId: string, s: StartedService): Promise<ServiceHealth> {
+    return serviceHealth(s, readRecord(this.runDir(workflowId), s.runName), () => this.limits.memoryKill(s.runName));
+  }
+
+  /**
+   * Ends every service the composition started and removes its directory;
+   * nothing there is a success. Says which services it stopped and which
+   * had already exited, so a cancel never claims to stop what was dead.
+   */
+  async teardown(workflowId: string): Promise<TeardownReport> {
+    const runDir = this.runDir(workflowId);
+    const prefix = `${this.runName(workflowId, '')}`;
+    const recorded = fs.existsSync(runDir)
+      ? fs
+          .readdirSync(runDir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+      : [];
+    const stopped = new Set((await stopRecorded(runDir, 5000)).map((r) => r.name));
+    for (const r of recorded) this.limits.release(r);
     fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
-    return { stopped: stopped.length };
+    const service = (runName: string) => (runName.startsWith(prefix) ? runName.slice(prefix.length) : runName);
+    return {
+      stopped: recorded
+        .filter((r) => stopped.has(r))
+        .map(service)
+        .sort(),
+      exited: recorded
+        .filter((r) => !stopped.has(r))
+        .map(service)
+        .sort(),
+    };
   }
 
   /** The run-record directories of every composition on this machine. */

@@ -6,10 +6,11 @@ import type { Limits } from './manifest';
 import { solveAllocation, type Item, type ItemOption, type MilpSolver } from './milp';
 import { rewriteReferences, type SourceNegotiator } from './negotiation';
 import type { Decision, Resolution } from './resolution';
-import { keyOf, type Claim, type Resource, type ServiceResource, type Snapshot, type SourceRef } from './resources';
+import { assertOnePortOwner } from './port-guard';
+import { keyOf, withClaimedPorts, type Claim, type Resource, type ServiceResource, type Snapshot, type SourceRef } from './resources';
 import { mergeAgreeing } from './strategies';
-import { overLimits, totalsOf } from './totals';
-import { formatBytes } from './units';
+import { overLimits, totalsOf, type Totals } from './totals';
+import { formatBytes, formatCpu } from './units';
 
 export interface AgentOptions {
   limits: Limits;
@@ -43,6 +44,21 @@ const VOLUME_VALUE = 5;
 const COST = { cpu: 0.2, memoryGiB: 0.1, diskGB: 0.001 };
 
 /**
+ * The first limit an option breaks on top of what is used, in words: "to fit
+ * resource_limits.memory (32GB): at its smallest it needs 4GB, 2GB is left";
+ * undefined when it breaks none.
+ */
+function limitText(limits: Limits, used: Totals, option: ItemOption, size: string): string | undefined {
+  for (const dim of ['cpu', 'memory', 'disk'] as const) {
+    const limit = limits[dim];
+    if (limit === undefined || used[dim] + option[dim] <= limit + 1e-9) continue;
+    const amount = (n: number) => (dim === 'cpu' ? formatCpu(n) : formatBytes(n));
+    return `to fit resource_limits.${dim} (${amount(limit)}): ${size} it needs ${amount(option[dim])}, ${amount(Math.max(0, limit - used[dim]))} is left`;
+  }
+  return undefined;
+}
+
+/**
  * The AI negotiation agent of the specification: dependency analysis,
  * conflict detection, allocation by priority, dependencies and predicted
  * impact, negotiation with the losing source's provider, and optimisation
@@ -59,13 +75,16 @@ export class NegotiationAgent {
   private evicted = new Map<string, string>();
   private readonly minPriority: number;
 
+  private readonly snapshots: Snapshot[];
+
   constructor(
-    private readonly snapshots: Snapshot[],
+    snapshots: Snapshot[],
     private readonly options: AgentOptions,
   ) {
-    this.graphs = graphsOf(snapshots);
-    for (const s of snapshots) this.current.set(s.source.index, new Map(s.resources.map((r) => [keyOf(r), r])));
-    this.minPriority = Math.min(...snapshots.map((s) => s.source.priority));
+    this.snapshots = withClaimedPorts(snapshots);
+    this.graphs = graphsOf(this.snapshots);
+    for (const s of this.snapshots) this.current.set(s.source.index, new Map(s.resources.map((r) => [keyOf(r), r])));
+    this.minPriority = Math.min(...this.snapshots.map((s) => s.source.priority));
   }
 
   private weight(source: SourceRef): number {
@@ -263,7 +282,7 @@ export class NegotiationAgent {
           const s = r as ServiceResource;
           const performance = Math.min(1, s.cpu / need);
           return {
-            label: `${s.cpu} ${s.cpu === 1 ? 'core' : 'cores'}/${formatBytes(s.memory)}`,
+            label: `${formatCpu(s.cpu)}/${formatBytes(s.memory)}`,
             cpu: s.cpu,
             memory: s.memory,
             disk: 0,
@@ -295,13 +314,15 @@ export class NegotiationAgent {
       const least = (d: 'cpu' | 'memory' | 'disk') =>
         required.reduce((acc, i) => acc + Math.min(...i.options.map((o) => o[d])), 0) + fixed[d];
       throw new LimitsUnsatisfiable(
-        `the required services and volumes cannot fit resource_limits whatever is dropped or shrunk: at their smallest they need ${least('cpu')} cores, ${formatBytes(least('memory'))} memory and ${formatBytes(least('disk'))} disk; raise resource_limits or mark services/volumes optional`,
+        `the required services and volumes cannot fit resource_limits whatever is dropped or shrunk: at their smallest they need ${formatCpu(least('cpu'))}, ${formatBytes(least('memory'))} memory and ${formatBytes(least('disk'))} disk; raise resource_limits or mark services/volumes optional`,
       );
     }
     const itemById = new Map(items.map((i) => [i.id, i]));
     const explanation = [...allocation.explanation];
     const dropped: Dropped[] = [...allocation.dropped];
     const resources: Placed[] = [];
+    const left: { p: Placed; item: Item }[] = [];
+    const resized: { p: Placed; item: Item; k: number }[] = [];
     for (const p of allocation.resources) {
       const key = keyOf(p.resource);
       if (!itemKeys.has(key)) {
@@ -311,18 +332,36 @@ export class NegotiationAgent {
       const k = choice.picks.get(key);
       const item = itemById.get(key)!;
       if (k === null || k === undefined) {
-        dropped.push({ source: p.source, key, reason: 'left out by the optimiser to fit resource_limits' });
-        explanation.push(`optimiser: left out ${key} of ${p.source} (optional) to fit resource_limits`);
+        left.push({ p, item });
         continue;
       }
       resources.push({ ...p, resource: variants.get(key)![k]! });
-      if (k > 0)
-        explanation.push(
-          `optimiser: ${key} of ${p.source} runs at ${item.options[k]!.label} instead of ${item.options[0]!.label} (value ${item.options[k]!.value.toFixed(2)} vs ${item.options[0]!.value.toFixed(2)})`,
-        );
+      if (k > 0) resized.push({ p, item, k });
+    }
+    // Why, in numbers: the limit that would be broken, what the resource needs and what is left once the kept ones are counted.
+    const used = totalsOf(resources);
+    for (const { p, item } of left) {
+      const key = keyOf(p.resource);
+      const smallest = item.options.reduce((a, b) => (b.cpu + b.memory / GiB < a.cpu + a.memory / GiB ? b : a));
+      const lost = item.needs.filter((n) => choice.picks.get(n) === null);
+      const reason = lost.length
+        ? `left out by the optimiser: it needs ${lost.join(', ')}, which was left out`
+        : (limitText(limits, used, smallest, 'at its smallest') ??
+          `left out by the optimiser: it fits resource_limits, but its value (${smallest.value.toFixed(2)}) does not pay for what it costs`);
+      dropped.push({ source: p.source, key, reason });
+      explanation.push(`optimiser: left out ${key} of ${p.source} (optional): ${reason}`);
+    }
+    for (const { p, item, k } of resized) {
+      const [full, chosen] = [item.options[0]!, item.options[k]!];
+      const withFull = { cpu: used.cpu - chosen.cpu, memory: used.memory - chosen.memory, disk: used.disk - chosen.disk };
+      const why =
+        limitText(limits, withFull, full, 'at full size') ??
+        `chosen for value: ${chosen.value.toFixed(2)} at ${chosen.label} against ${full.value.toFixed(2)} at full size`;
+      explanation.push(`optimiser: ${keyOf(p.resource)} of ${p.source} runs at ${chosen.label} instead of ${full.label}: ${why}`);
     }
     explanation.push(`optimiser: objective ${choice.objective.toFixed(2)} over ${items.length} services and volumes`);
     const pruned = pruneMissing(resources);
+    assertOnePortOwner(pruned.kept);
     for (const d of pruned.dropped) explanation.push(`dropped ${d.key} of ${d.source}: ${d.reason}`);
     return { resources: pruned.kept, decisions: allocation.decisions, dropped: [...dropped, ...pruned.dropped], explanation };
   }

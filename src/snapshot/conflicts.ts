@@ -1,4 +1,5 @@
 import type { Limits } from './manifest';
+import { formatBytes, formatCpu } from './units';
 import { describe, keyOf, type Claim, type Resource, type ServiceResource, type Snapshot } from './resources';
 
 export type ConflictKind = 'port' | 'file' | 'env' | 'package' | 'service' | 'volume' | 'capacity';
@@ -70,7 +71,14 @@ function capacityConflicts(claims: Map<string, Claim[]>, limits: Limits): Confli
         if (a.source.index === b.source.index || a.resource.name === b.resource.name) continue;
         const key = `${keyOf(a.resource)} + ${keyOf(b.resource)}`;
         if (out.some((c) => c.key === key)) continue;
-        out.push({ kind: 'capacity', key, claims: [a, b], detail: `together they need more ${dim} than resource_limits.${dim} allows` });
+        const need = a.resource[dim] + b.resource[dim];
+        const amount = (n: number) => (dim === 'cpu' ? formatCpu(n) : formatBytes(n));
+        out.push({
+          kind: 'capacity',
+          key,
+          claims: [a, b],
+          detail: `together they need ${amount(need)} of ${dim}, and resource_limits.${dim} is ${amount(limit)}`,
+        });
       }
     }
   }

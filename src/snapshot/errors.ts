@@ -61,3 +61,8 @@ export class HostExists extends SnapshotError {
     );
   }
 }
+
+/** Two services that would listen on one port: one source declared both, or a resolution left both. */
+export class PortContested extends SnapshotError {
+  readonly type = 'PortContested';
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandSchema, envValueSchema } from '../service-command';
-import { BYTES_FORMS, CPU_FORMS, parseBytes, parseCpu } from './units';
+import { BYTES_FORMS, CPU_FORMS, formatBytes, formatCpu, parseBytes, parseCpu } from './units';
 
 /**
  * A snapshot is a list of typed resources. Each has a key (its identity across
@@ -111,11 +111,23 @@ export function dependenciesOf(r: Resource): string[] {
   return [...new Set([...r.dependsOn, ...implied])];
 }
 
-/** The resources with a port resource for every service port that lacks one: a port a service listens on is claimed like any other. */
+/** A service listens on its health-check port too: counting it among `ports` makes that port claimed like the others. */
+function withHealthPort(r: ServiceResource): ServiceResource {
+  const port = r.healthCheck?.port;
+  return port === undefined || r.ports.includes(port) ? r : { ...r, ports: [...r.ports, port] };
+}
+
+/**
+ * The resources with every service's health-check port among its ports and a
+ * port resource for every service port that lacks one: a port a service
+ * listens on is claimed like any other, so two sources cannot both get it.
+ * Idempotent.
+ */
 export function withServicePorts(resources: Resource[]): Resource[] {
-  const declared = new Set(resources.filter((r) => r.kind === 'port').map(keyOf));
+  const normalised = resources.map((r) => (r.kind === 'service' ? withHealthPort(r) : r));
+  const declared = new Set(normalised.filter((r) => r.kind === 'port').map(keyOf));
   const added: Resource[] = [];
-  for (const r of resources) {
+  for (const r of normalised) {
     if (r.kind !== 'service') continue;
     for (const number of r.ports) {
       const key = `port:${number}/tcp`;
@@ -124,7 +136,14 @@ export function withServicePorts(resources: Resource[]): Resource[] {
       added.push({ kind: 'port', number, protocol: 'tcp', service: r.name, dependsOn: [] });
     }
   }
-  return added.length ? [...resources, ...added] : resources;
+  return added.length ? [...normalised, ...added] : normalised;
+}
+
+/** Ports two or more services listen on, with those services: one source may not ask for that, nor may a composition end so. */
+export function sharedPorts(services: { name: string; ports: number[] }[]): { port: number; services: string[] }[] {
+  const byPort = new Map<number, string[]>();
+  for (const s of services) for (const p of new Set(s.ports)) byPort.set(p, [...(byPort.get(p) ?? []), s.name]);
+  return [...byPort].filter(([, names]) => names.length > 1).map(([port, names]) => ({ port, services: names }));
 }
 
 /** The source a snapshot came from, as the manifest named it. */
@@ -143,6 +162,10 @@ export interface Snapshot {
   resources: Resource[];
 }
 
+/** Every snapshot with its service ports claimed (see withServicePorts): what conflict detection and resolution work on. */
+export const withClaimedPorts = (snapshots: Snapshot[]): Snapshot[] =>
+  snapshots.map((s) => ({ ...s, resources: withServicePorts(s.resources) }));
+
 /** One resource as a source asks for it. */
 export interface Claim {
   source: SourceRef;
@@ -156,12 +179,12 @@ export function describe(r: Resource): string {
     case 'port':
       return `port ${r.number}/${r.protocol}${r.service ? ` of ${r.service}` : ''}`;
     case 'service':
-      return `service ${r.name} (${r.cpu} cores, ${Math.round(r.memory / 2 ** 20)} MiB)`;
+      return `service ${r.name} (${formatCpu(r.cpu)}, ${formatBytes(r.memory)})`;
     case 'env':
       return `env ${r.name}=${r.value}`;
     case 'package':
       return `package ${r.name}@${r.version}`;
     case 'volume':
-      return `volume ${r.name} (${r.size} bytes)`;
+      return `volume ${r.name} (${formatBytes(r.size)})`;
   }
 }

@@ -1,9 +1,10 @@
 import { conflictText, detectConflicts, type Conflict, type Detection } from './conflicts';
 import { LimitsUnsatisfiable } from './errors';
-import { pruneMissing, type Placed } from './graph';
+import { pruneMissing, SourceGraph, type Dropped, type Placed } from './graph';
 import type { Limits, Strategy } from './manifest';
 import type { Decision, Resolution } from './resolution';
-import { keyOf, type Claim, type Snapshot } from './resources';
+import { keyOf, withClaimedPorts, type Claim, type Snapshot } from './resources';
+import { assertOnePortOwner } from './port-guard';
 import { overLimits, totalsOf } from './totals';
 
 export type RuleStrategy = Exclude<Strategy, 'AI_AGENT'>;
@@ -47,8 +48,16 @@ export function mergeAgreeing(claims: Claim[]): Claim {
 export const placedOf = (c: Claim): Placed => ({ source: c.source.label, sourceIndex: c.source.index, resource: c.resource });
 
 /** Drops what lost its dependencies and checks the limits. */
-function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], limits: Limits, explanation: string[]): Resolution {
+function finish(
+  strategy: Strategy,
+  placed: Placed[],
+  decisions: Decision[],
+  limits: Limits,
+  explanation: string[],
+  evicted: Dropped[],
+): Resolution {
   const pruned = pruneMissing(placed);
+  assertOnePortOwner(pruned.kept);
   const totals = totalsOf(pruned.kept);
   const over = overLimits(totals, limits);
   if (over.length) {
@@ -57,7 +66,7 @@ function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], lim
     );
   }
   for (const d of pruned.dropped) explanation.push(`dropped ${d.key} of ${d.source}: ${d.reason}`);
-  return { strategy, resources: pruned.kept, decisions, dropped: pruned.dropped, totals, explanation };
+  return { strategy, resources: pruned.kept, decisions, dropped: [...evicted, ...pruned.dropped], totals, explanation };
 }
 
 /**
@@ -65,18 +74,23 @@ function finish(strategy: Strategy, placed: Placed[], decisions: Decision[], lim
  * claim, deterministically; every losing side is recorded in the decision.
  * Of two services that cannot both fit, the lower-ranked one is dropped.
  */
-export function resolveByRule(
-  snapshots: Snapshot[],
-  strategy: RuleStrategy,
-  limits: Limits,
-  detection: Detection = detectConflicts(snapshots, limits),
-): Resolution {
+export function resolveByRule(input: Snapshot[], strategy: RuleStrategy, limits: Limits, given?: Detection): Resolution {
+  const snapshots = withClaimedPorts(input);
+  const detection = given ?? detectConflicts(snapshots, limits);
+  // A source's dependency graph is built only when it lost a port: most compositions need none.
+  const graphs = new Map<number, SourceGraph>();
+  const graphOf = (index: number) => {
+    let g = graphs.get(index);
+    if (!g) graphs.set(index, (g = new SourceGraph(snapshots.find((x) => x.source.index === index)!.resources)));
+    return g;
+  };
   const isBetter = better(strategy);
   const byKey = new Map<string, Conflict>();
   for (const c of detection.conflicts) if (c.kind !== 'capacity') byKey.set(c.key, c);
   const decisions: Decision[] = [];
   const explanation: string[] = [];
   const placed = new Map<string, Placed>();
+  const winners = new Map<string, Claim>();
   for (const [key, claims] of detection.claims) {
     const conflict = byKey.get(key);
     if (!conflict) {
@@ -85,6 +99,7 @@ export function resolveByRule(
     }
     const winner = claims.reduce((best, c) => (isBetter(c, best) ? c : best));
     placed.set(key, placedOf(winner));
+    winners.set(key, winner);
     const rule = ruleText(strategy, winner, claims);
     decisions.push({
       kind: conflict.kind,
@@ -96,6 +111,21 @@ export function resolveByRule(
       rule,
     });
     explanation.push(`${conflictText(conflict)} → ${winner.source.label} wins (${rule})`);
+  }
+  // Two services cannot listen on one port: what a losing source needed its port for leaves with it.
+  const evicted: Dropped[] = [];
+  for (const d of decisions) {
+    if (d.kind !== 'port') continue;
+    for (const loser of detection.claims.get(d.key)!.filter((c) => c !== winners.get(d.key))) {
+      const index = loser.source.index;
+      for (const dependent of graphOf(index).dependents(d.key)) {
+        if (placed.get(dependent)?.sourceIndex !== index) continue;
+        placed.delete(dependent);
+        const reason = `needs ${d.key}, which went to ${d.winner} (${d.rule})`;
+        evicted.push({ source: loser.source.label, key: dependent, reason });
+        explanation.push(`dropped ${dependent} of ${loser.source.label}: ${reason}`);
+      }
+    }
   }
   for (const conflict of detection.conflicts.filter((c) => c.kind === 'capacity')) {
     const present = conflict.claims.filter((c) => placed.get(keyOf(c.resource))?.sourceIndex === c.source.index);
@@ -115,5 +145,5 @@ export function resolveByRule(
     });
     explanation.push(`${conflictText(conflict)} → ${winner.source.label} keeps its service (${rule})`);
   }
-  return finish(strategy, [...placed.values()], decisions, limits, explanation);
+  return finish(strategy, [...placed.values()], decisions, limits, explanation, evicted);
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { clip } from '../quote';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
-import { resourceSchema, withServicePorts } from './resources';
+import { BYTES_FORMS, parseBytes } from './units';
+import { resourceSchema, sharedPorts, withServicePorts, type Resource } from './resources';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
   message: 'expected an id of letters, digits, dots, dashes or underscores, such as template_a',
@@ -20,6 +21,19 @@ function digestInline(input: unknown): unknown {
 const inlineFile = (r: z.output<typeof resourceSchema>) =>
   r.kind !== 'file' || r.content === undefined || r.hash === createHash('sha256').update(r.content).digest('hex');
 
+/** Two services of one source on one port cannot both run: refused where the source is written, naming both. */
+function onePortPerService(resources: Resource[], ctx: z.RefinementCtx): void {
+  for (const { port, services } of sharedPorts(withServicePorts(resources).filter((r) => r.kind === 'service'))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `services ${services.join(' and ')} both listen on port ${port} (ports or healthCheck.port); give each its own port`,
+    });
+  }
+}
+
+/** Where a volume starts from is what a live capture found (an EBS snapshot, a host directory): a template cannot point at the worker's files. */
+const noVolumeOrigin = (r: Resource) => r.kind !== 'volume' || r.origin === undefined;
+
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
@@ -29,10 +43,14 @@ export const templateSchema = z.strictObject({
     .array(
       z
         .preprocess(digestInline, resourceSchema)
-        .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' }),
+        .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })
+        .refine(noVolumeOrigin, { message: 'a template volume cannot have an origin; volumes with content come from live hosts' }),
     )
-    .transform(withServicePorts),
+    .transform(withServicePorts)
+    .superRefine(onePortPerService),
 });
+
+const volumeSize = z.union([z.string(), z.number()]).refine((v) => parseBytes(v) !== undefined, { message: `expected ${BYTES_FORMS}` });
 
 const absolute = z
   .string()
@@ -54,7 +72,21 @@ export const hostSchema = z.discriminatedUnion('provider', [
     services: z
       .array(resourceSchema)
       .default([])
-      .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' }),
+      .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' })
+      .superRefine(onePortPerService),
+    /** Directories of the host that a composition restores as volumes: their content is copied into the workspace's volume. */
+    volumes: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
+          path: absolute,
+          /** The volume's capacity; at least what its content takes. Left out: the content's size. */
+          size: volumeSize.optional(),
+          optional: z.boolean().default(false),
+        }),
+      )
+      .default([])
+      .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, { message: 'expected each volume name once' }),
   }),
   z.strictObject({
     name: id,
@@ -62,6 +94,11 @@ export const hostSchema = z.discriminatedUnion('provider', [
     instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, { message: 'expected an EC2 instance id such as i-0abc12345def67890' }),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' }),
     allowedPaths: z.array(absolute).default(['/']),
+    /** The instance a composition's volumes from this host are restored to (new EBS volumes from the capture's snapshots); the host itself when left out. */
+    restoreTo: z
+      .string()
+      .regex(/^i-[0-9a-f]{8,17}$/, { message: 'expected an EC2 instance id such as i-0abc12345def67890' })
+      .optional(),
   }),
 ]);
 

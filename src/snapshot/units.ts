@@ -48,14 +48,45 @@ export function parseBytes(text: string | number): number | undefined {
   return factor === undefined ? undefined : bytes(Math.round(Number(m[1]) * factor));
 }
 
-export function formatBytes(bytes: number): string {
-  for (const [unit, factor] of [
-    ['TB', 1e12],
-    ['GB', 1e9],
-    ['MB', 1e6],
-    ['KB', 1e3],
-  ] as const) {
-    if (bytes >= factor) return `${+(bytes / factor).toFixed(2)}${unit}`;
+const DECIMAL_UNITS = [
+  ['PB', 1e15],
+  ['TB', 1e12],
+  ['GB', 1e9],
+  ['MB', 1e6],
+  ['KB', 1e3],
+] as const;
+const BINARY_UNITS = [
+  ['PiB', 2 ** 50],
+  ['TiB', 2 ** 40],
+  ['GiB', 2 ** 30],
+  ['MiB', 2 ** 20],
+  ['KiB', 2 ** 10],
+] as const;
+
+/** The number in the largest unit it reaches, to at most two decimals, and how many decimals that took. */
+function inUnits(bytes: number, units: readonly (readonly [string, number])[]): { text: string; decimals: number } {
+  for (const [unit, factor] of units) {
+    if (bytes < factor) continue;
+    const value = +(bytes / factor).toFixed(2);
+    return { text: `${value}${unit}`, decimals: String(value).split('.')[1]?.length ?? 0 };
   }
-  return `${bytes}B`;
+  return { text: `${bytes}B`, decimals: 0 };
+}
+
+/**
+ * Bytes in the unit family the number was written in: a size given as 8GiB
+ * is a whole number of GiB and comes back as "8GiB", not "8.59GB"; one given
+ * as 4GB comes back as "4GB". The family that shows the number with fewer
+ * decimals wins; a tie goes to decimal units.
+ */
+export function formatBytes(bytes: number): string {
+  const decimal = inUnits(bytes, DECIMAL_UNITS);
+  const binary = inUnits(bytes, BINARY_UNITS);
+  return binary.decimals < decimal.decimals ? binary.text : decimal.text;
+}
+
+/** "1 core", "2.5 cores", "0.25 cores". */
+export function formatCpu(cores: number): string {
+  const value = +cores.toFixed(3);
+  return `${value} ${value === 1 ? 'core' : 'cores'}`;
 }

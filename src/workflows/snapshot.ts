@@ -5,14 +5,16 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { MonitorReport, Provisioned, SnapshotActivities } from '../activities/snapshot';
+import type { MonitorReport, Provisioned, SnapshotActivities, TeardownResult } from '../activities/snapshot';
 import type { StartedService } from '../providers/local-workspace';
+import type { ServiceHealth } from '../providers/service-health';
 import type { ResolutionSummary } from '../snapshot/summary';
 import { MosaicState } from './search-attributes';
 
@@ -24,6 +26,8 @@ export type SnapshotState =
   | 'starting'
   | 'monitoring'
   | 'running'
+  /** Up, but a service is not healthy: `health` says which and why. */
+  | 'degraded'
   | 'tearing-down'
   | 'cancelled'
   | 'failed';
@@ -36,7 +40,9 @@ export interface SnapshotStatus {
   provisioned?: Provisioned;
   services: StartedService[];
   monitor?: MonitorReport;
-  teardown?: { stopped: number; snapshotsDeleted: number };
+  /** Each service's health as last checked (after the monitor window, then whenever it changes). */
+  health?: ServiceHealth[];
+  teardown?: TeardownResult;
   error?: string;
 }
 
@@ -58,6 +64,13 @@ const { retrieveSnapshotSource, provisionSnapshotWorkspace, startSnapshotService
   retry: workRetry,
 });
 const { teardownSnapshot } = proxyActivities<SnapshotActivities>({ startToCloseTimeout: '5 minutes', retry: storeRetry });
+// The watch returns within 50 minutes when nothing changes. It retries without a cap: while no worker
+// can run it the environment stays as it is and the workflow waits; it must never tear down for that.
+const { watchSnapshotServices } = proxyActivities<SnapshotActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 const messageOf = (err: unknown): string => {
   let current = err as { message?: string; cause?: unknown } | undefined;
@@ -138,9 +151,19 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
         retry: workRetry,
       });
       status.monitor = await monitorSnapshot({ workflowId, windowSeconds: monitorSeconds });
-      setState('running');
-      // Up until someone cancels it: the environment is what the workflow was for.
-      await condition(() => false);
+      // Compositions recorded before services were watched wait without watching, as they did.
+      if (!patched('snapshot-watch-services')) {
+        setState('running');
+        await condition(() => false);
+      }
+      // Up until someone cancels it, and honest about it: degraded while any service is not healthy.
+      let health: ServiceHealth[] = status.monitor.services.map(({ name, healthy, kind, reason }) => ({ name, healthy, kind, reason }));
+      for (;;) {
+        status.health = health;
+        const next: SnapshotState = health.every((h) => h.healthy) ? 'running' : 'degraded';
+        if (status.state !== next) setState(next);
+        health = await watchSnapshotServices({ workflowId, reported: health });
+      }
     });
   } catch (err) {
     const cancelled = isCancellation(err);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CreateTagsCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { AwsProvider, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
 import { failureOf } from '../harness/failures';
 import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
@@ -92,16 +92,31 @@ describe('snapshot capture on the aws provider (moto)', () => {
       ],
       conflict_resolution: 'PRIORITY',
     });
-    const status = await w.client.snapshots.waitFor(handle, ['running']);
+    const status = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
     expect(status.resolution!.decisions).toEqual([
       expect.objectContaining({ key: 'env:DB_HOST', winner: 'reporting_db', discarded: ['base'] }),
     ]);
     expect(status.provisioned!.volumes).toBeGreaterThan(0);
     const before = (await mosaicSnapshots()).length;
     expect(before).toBeGreaterThan(0);
+    // Each captured volume is restored: a new EBS volume made from its snapshot, attached to the host at a free device.
+    const restored = status.provisioned!.restored!;
+    expect(restored).toHaveLength(before);
+    const snapshotIds = new Set((await mosaicSnapshots()).map((x) => x.SnapshotId));
+    const volumes = (await aws.ec2.send(new DescribeVolumesCommand({ VolumeIds: restored.map((r) => r.volumeId) }))).Volumes!;
+    for (const r of restored) {
+      const v = volumes.find((x) => x.VolumeId === r.volumeId)!;
+      expect(snapshotIds.has(v.SnapshotId)).toBe(true);
+      expect(v.SnapshotId).toBe(r.snapshotId);
+      expect(v.Attachments).toEqual([expect.objectContaining({ InstanceId: instanceId, Device: r.device })]);
+      expect(r.device).toMatch(/^\/dev\/sd[f-p]$/);
+    }
     const final = await w.client.snapshots.cancel(handle.workflowId);
     expect(final.teardown!.snapshotsDeleted).toBe(before);
+    expect(final.teardown!.volumesDeleted).toBe(restored.length);
     expect(await mosaicSnapshots()).toEqual([]);
+    const left = (await aws.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'tag-key', Values: ['mosaic:key'] }] }))).Volumes!;
+    expect(left.filter((v) => v.State !== 'deleted')).toEqual([]);
   });
 
   it('says when the instance does not exist', async () => {

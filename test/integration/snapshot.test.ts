@@ -6,6 +6,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { captureModel, compositionModel } from '../../src/models/snapshot';
 import { ManifestInvalid } from '../../src/snapshot/errors';
 import { canConnect, freePort, isPortFree } from '../../src/stack/ports';
+import { registry } from '../../src/observability/metrics';
+import { eventually } from '../harness/eventually';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
@@ -94,6 +96,10 @@ describe('composeSnapshot on the real stack', () => {
     expect(fs.readFileSync(path.join(tree, 'config/app.conf.template_a'), 'utf8')).toBe(`listen ${web + 1}\nmode template\n`);
     expect(fs.existsSync(path.join(tree, 'data/seed.json'))).toBe(true);
     expect(status.provisioned!.volumes).toBe(2);
+    // The package the composition kept is checked on this machine, which has no postgres: planned, never ignored.
+    expect(status.provisioned!.packages).toEqual([
+      expect.objectContaining({ name: 'postgres', version: '14.2.0', state: 'missing', plan: 'apt-get install -y postgres' }),
+    ]);
 
     expect(status.services.map((s) => s.name).sort()).toEqual(['analytics', 'api', 'reports', 'web']);
     const answer = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { service: string };
@@ -151,6 +157,167 @@ describe('composeSnapshot on the real stack', () => {
     expect(await canConnect(analytics + 2)).toBe(false);
     expect(workspaceOf()).toEqual([]);
     await recordHistory(w.client.temporal, handle.workflowId, 'compensated');
+  });
+
+  describe.each(['FIRST_WIN', 'LAST_WIN'] as const)('two sources asking for one port under %s', (strategy) => {
+    it('ends with one healthy owner of the port, the other service left out with the rule that decided', async () => {
+      const port = await freePort();
+      const [a, b] = [`port_a_${randomUUID().slice(0, 6)}`, `port_b_${randomUUID().slice(0, 6)}`];
+      // Written the way a user writes them: services with ports, no port resources, no negotiation possible under a rule.
+      await w.client.snapshots.catalog({
+        operation: 'template.create',
+        template: { id: a, resources: [{ kind: 'service', name: 'front', ports: [port], healthCheck: { port, path: '/' } }] },
+      });
+      await w.client.snapshots.catalog({
+        operation: 'template.create',
+        template: { id: b, resources: [{ kind: 'service', name: 'back', ports: [port] }] },
+      });
+      const handle = await w.client.snapshots.compose({
+        name: `collision ${strategy}`,
+        sources: [
+          { type: 'template', id: a },
+          { type: 'template', id: b },
+        ],
+        conflict_resolution: strategy,
+      });
+      const status = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+      const [winner, loser, kept, gone] = strategy === 'FIRST_WIN' ? [a, b, 'front', 'back'] : [b, a, 'back', 'front'];
+      expect(status.state).toBe('running');
+      expect(status.resolution!.decisions).toEqual([
+        expect.objectContaining({ kind: 'port', key: `port:${port}/tcp`, winner, discarded: [loser] }),
+      ]);
+      expect(status.resolution!.decisions[0]!.rule).toMatch(new RegExp(`^${strategy}: ${winner} is sources`));
+      expect(status.resolution!.dropped).toEqual([
+        {
+          source: loser,
+          key: `service:${gone}`,
+          reason: expect.stringMatching(new RegExp(`^needs port:${port}/tcp, which went to ${winner} \\(${strategy}`)),
+        },
+      ]);
+      expect(status.provisioned!.ports).toEqual([port]);
+      expect(status.services.map((x) => x.name)).toEqual([kept]);
+      expect(status.health).toEqual([{ name: kept, healthy: true }]);
+      expect(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { service: string }).service).toBe(kept);
+      const final = await w.client.snapshots.cancel(handle.workflowId);
+      expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: [kept], exited: [] } });
+    });
+  });
+
+  it('goes degraded with the reason when a service dies after it started, and cancel says it had exited', async () => {
+    const [stays, dies] = [await freePort(), await freePort()];
+    const id = `dies_${randomUUID().slice(0, 6)}`;
+    const marker = path.join(dataDir, `${id}.die`);
+    // Healthy until the test creates the marker file, then it exits with a message in its log.
+    const dying = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)})){console.error('giving up: marker found');process.exit(4)}},100)`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          { kind: 'service', name: 'stays', ports: [stays] },
+          { kind: 'service', name: 'dies', ports: [dies], command: [process.execPath, '-e', dying] },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'dies',
+      sources: [{ type: 'template', id }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    expect((await w.client.snapshots.waitFor(handle, ['running', 'degraded'])).state).toBe('running');
+    fs.writeFileSync(marker, '');
+    const degraded = await w.client.snapshots.waitFor(handle, ['degraded']);
+    expect(degraded.health).toEqual([
+      { name: 'stays', healthy: true },
+      {
+        name: 'dies',
+        healthy: false,
+        kind: 'exited',
+        reason: expect.stringMatching(/^process \d+ exited; last log line: giving up: marker found$/),
+      },
+    ]);
+    expect((await handle.describe()).searchAttributes.MosaicState).toEqual(['degraded']);
+    // The watch keeps Prometheus current per service while the composition runs, and forgets it at teardown.
+    const up = async () =>
+      (await registry.getSingleMetric('mosaic_snapshot_service_up')!.get()).values
+        .filter((v) => v.labels.composition === handle.workflowId)
+        .map((v) => [v.labels.service, v.value])
+        .sort();
+    await eventually(async () =>
+      expect(await up()).toEqual([
+        ['dies', 0],
+        ['stays', 1],
+      ]),
+    );
+    const final = await w.client.snapshots.cancel(handle.workflowId);
+    expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['stays'], exited: ['dies'] } });
+    expect(await up()).toEqual([]);
+    await recordHistory(w.client.temporal, handle.workflowId, 'degraded');
+  });
+
+  it('runs services under their allocation, and a service over its memory limit is stopped by the kernel and reported', async () => {
+    const [port, hog] = [await freePort(), await freePort()];
+    const id = `hog_${randomUUID().slice(0, 6)}`;
+    const marker = path.join(dataDir, `${id}.eat`);
+    // Serves, until the marker appears; then it allocates (and touches) memory far past its 96MiB.
+    const eater = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');const a=[];setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)}))a.push(Buffer.alloc(32<<20,1))},50)`;
+    await w.client.snapshots.catalog({
+      operation: 'template.create',
+      template: {
+        id,
+        resources: [
+          { kind: 'service', name: 'steady', ports: [port], cpu: '250m', memory: '128MiB' },
+          { kind: 'service', name: 'hog', ports: [hog], cpu: '0.5', memory: '96MiB', command: [process.execPath, '-e', eater] },
+        ],
+      },
+    });
+    const handle = await w.client.snapshots.compose({ name: 'hog', sources: [{ type: 'template', id }], conflict_resolution: 'FIRST_WIN' });
+    const up = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+    expect(up.state).toBe('running');
+    const limits = up.services.map((x) => x.limits!);
+    // This machine offers cgroups (v1 or v2): both limits are the kernel's, and the status says which and what.
+    for (const l of limits) expect(['cgroup-v1', 'cgroup-v2']).toContain(l.memory);
+    expect(limits[0]!.detail).toMatch(/128MiB/);
+    expect(limits[1]!.detail).toMatch(/96MiB/);
+    expect(limits[1]!.detail).toMatch(/50000\/100000 \(0\.5 cores\)/);
+
+    fs.writeFileSync(marker, '');
+    const degraded = await w.client.snapshots.waitFor(handle, ['degraded']);
+    expect(degraded.health!.find((h) => h.name === 'hog')).toEqual({
+      name: 'hog',
+      healthy: false,
+      kind: 'memory-limit',
+      reason: expect.stringMatching(/^killed by the kernel: over its memory limit of 96MiB \(cgroup-v[12]\)$/),
+    });
+    expect(degraded.health!.find((h) => h.name === 'steady')).toEqual({ name: 'steady', healthy: true });
+    const final = await w.client.snapshots.cancel(handle.workflowId);
+    expect(final.teardown).toMatchObject({ stopped: 1, services: { stopped: ['steady'], exited: ['hog'] } });
+  });
+
+  it('restores the volumes a local host declares from their directories', async () => {
+    const name = `vol_host_${randomUUID().slice(0, 6)}`;
+    await w.client.snapshots.catalog({
+      operation: 'host.register',
+      host: {
+        name,
+        provider: 'local',
+        root: hostRoot,
+        allowedPaths: ['/var/app'],
+        volumes: [{ name: 'appdata', path: '/var/app/data', size: '1GiB' }],
+      },
+    });
+    const handle = await w.client.snapshots.compose({
+      name: 'volumes',
+      sources: [{ type: 'live', host: name, path: '/var/app/config' }],
+      conflict_resolution: 'FIRST_WIN',
+    });
+    const status = await w.client.snapshots.waitFor(handle, ['running', 'degraded']);
+    expect(status.provisioned!.volumes).toBe(1);
+    const restored = path.join(status.provisioned!.workspace, 'volumes', 'appdata', 'seed.json');
+    expect(fs.readFileSync(restored, 'utf8')).toBe(fs.readFileSync(path.join(hostRoot, 'var/app/data/seed.json'), 'utf8'));
+    expect(status.resolution!.totals.disk).toBeGreaterThanOrEqual(2 ** 30);
+    await w.client.snapshots.cancel(handle.workflowId);
+    expect(workspaceOf()).toEqual([]);
   });
 
   it('refuses an unknown template before retrieving anything', async () => {

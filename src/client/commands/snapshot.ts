@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { ManifestInvalid } from '../../snapshot/errors';
-import { formatBytes } from '../../snapshot/units';
+import { formatBytes, formatCpu } from '../../snapshot/units';
 import type { SnapshotStatus } from '../../workflows/snapshot';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
@@ -43,19 +43,57 @@ function human(s: SnapshotStatus, url: string): string {
   if (r) {
     parts.push(
       '',
-      `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${r.totals.cpu} cores, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`,
+      `${r.strategy}: ${r.resources} resources, ${r.conflicts} conflicts resolved; cpu ${formatCpu(r.totals.cpu)}, memory ${formatBytes(r.totals.memory)}, disk ${formatBytes(r.totals.disk)}`,
     );
-    parts.push(
-      '',
-      table(r.decisions.map((d) => ({ kind: d.kind, key: d.key, winner: d.winner, discarded: d.discarded, adjusted: d.adjusted }))),
-    );
+    if (r.decisions.length)
+      parts.push(
+        '',
+        table(
+          r.decisions.map((d) => ({
+            kind: d.kind,
+            key: d.key,
+            winner: d.winner,
+            discarded: d.discarded,
+            adjusted: d.adjusted,
+            rule: d.rule,
+          })),
+        ),
+      );
     if (r.dropped.length) parts.push('', table(r.dropped));
   }
+  const health = new Map((s.health ?? s.monitor?.services ?? []).map((h) => [h.name, h]));
   if (s.services.length)
-    parts.push('', table(s.services.map((x) => ({ service: x.name, pid: x.pid, url: x.port ? `http://127.0.0.1:${x.port}` : '' }))));
+    parts.push(
+      '',
+      table(
+        s.services.map((x) => {
+          const h = health.get(x.name);
+          return {
+            service: x.name,
+            pid: x.pid,
+            url: x.port ? `http://127.0.0.1:${x.port}` : '',
+            limits: !x.limits ? '' : x.limits.memory === x.limits.cpu ? x.limits.memory : `memory ${x.limits.memory}, cpu ${x.limits.cpu}`,
+            health: h ? (h.healthy ? 'healthy' : `unhealthy: ${h.reason}`) : 'not checked yet',
+          };
+        }),
+      ),
+    );
+  if (s.provisioned?.packages?.length)
+    parts.push('', table(s.provisioned.packages.map((p) => ({ package: p.name, wanted: p.version, state: p.state, detail: p.detail }))));
   if (s.provisioned) parts.push('', `workspace ${s.provisioned.workspace}`);
   parts.push('', url);
   return parts.join('\n');
+}
+
+/** "stopped 1 service (web); api had already exited; deleted 0 EBS snapshots and 0 restored EBS volumes". */
+function teardownText(t: NonNullable<SnapshotStatus['teardown']>): string {
+  const names = (xs: string[]) => (xs.length ? ` (${xs.join(', ')})` : '');
+  const exited = t.services?.exited ?? [];
+  return [
+    `stopped ${t.stopped} service${t.stopped === 1 ? '' : 's'}${names(t.services?.stopped ?? [])}`,
+    ...(exited.length ? [`${exited.join(', ')} had already exited`] : []),
+    `deleted ${t.snapshotsDeleted} EBS snapshots and ${t.volumesDeleted ?? 0} restored EBS volumes`,
+  ].join('; ');
 }
 
 export function registerSnapshot(program: Command): void {
@@ -63,7 +101,7 @@ export function registerSnapshot(program: Command): void {
 
   snapshot
     .command('compose <manifest>')
-    .description('start composeSnapshot from a manifest and follow it until the environment runs')
+    .description('start composeSnapshot from a manifest and follow it until the environment runs (or runs degraded)')
     .option('--no-wait', 'start and print the workflow id and Web UI link without waiting')
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -83,20 +121,35 @@ export function registerSnapshot(program: Command): void {
         }
         say(`composeSnapshot ${handle.workflowId}: ${handle.url}`);
         if (!opts.wait) return print(opts, { workflowId: handle.workflowId, url: handle.url }, () => handle.workflowId);
-        const status = await client.snapshots.waitFor(handle, ['running'], reporter(say));
+        const status = await client.snapshots.waitFor(handle, ['running', 'degraded'], reporter(say));
         print(opts, { workflowId: handle.workflowId, url: handle.url, ...status }, () => human(status, handle.url));
       });
     });
 
   snapshot
     .command('status <workflowId>')
-    .description('where a composition is: sources, decisions, services, monitoring')
+    .description('where a composition is: sources, decisions, services and their health, monitoring')
+    .option('--watch', 'redraw every 2 seconds until Ctrl-C or the composition ends (with --json: one line per change)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic snapshot status snapshot-20261123120000-ab12')
-    .action(async (workflowId: string, opts: OutputOptions) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic snapshot status snapshot-20261123120000-ab12\n  mosaic snapshot status snapshot-20261123120000-ab12 --watch',
+    )
+    .action(async (workflowId: string, opts: OutputOptions & { watch?: boolean }) => {
       await MosaicClient.use(loadConfig(), async (client) => {
-        const status = await client.snapshots.status(workflowId);
-        print(opts, status, () => human(status, client.url(workflowId)));
+        let shown = '';
+        for (;;) {
+          const status = await client.snapshots.status(workflowId);
+          if (!opts.watch) return print(opts, status, () => human(status, client.url(workflowId)));
+          const text = opts.json ? JSON.stringify(status) : human(status, client.url(workflowId));
+          if (text !== shown) {
+            if (!opts.json) process.stdout.write('\x1b[2J\x1b[H');
+            process.stdout.write(`${text}\n`);
+            shown = text;
+          }
+          if (['cancelled', 'failed'].includes(status.state)) return;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
       });
     });
 
@@ -112,8 +165,7 @@ export function registerSnapshot(program: Command): void {
         print(
           opts,
           status,
-          () =>
-            `${workflowId}: ${status.state}; stopped ${status.teardown?.stopped ?? 0} services, deleted ${status.teardown?.snapshotsDeleted ?? 0} EBS snapshots`,
+          () => `${workflowId}: ${status.state}; ${status.teardown ? teardownText(status.teardown) : 'nothing to tear down'}`,
         );
       });
     });

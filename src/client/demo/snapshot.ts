@@ -31,7 +31,7 @@ export async function runSnapshotDemo(client: MosaicClient): Promise<{ workflowI
   const handle = await client.snapshots.compose(json('custom-environment.json'), readableId('demo-snapshot'));
   fs.mkdirSync(path.dirname(last), { recursive: true });
   fs.writeFileSync(last, JSON.stringify({ workflowId: handle.workflowId }));
-  const status = await client.snapshots.waitFor(handle, ['running']);
+  const status = await client.snapshots.waitFor(handle, ['running', 'degraded']);
   const r = status.resolution!;
   const decided = r.decisions.map((d) => `${d.kind} ${d.winner}${d.adjusted.length ? ` (${d.adjusted.join(', ')})` : ''}`).join('; ');
   const services = status.services.map((s) => `${s.name}${s.port ? `:${s.port}` : ''}`).join(', ');

@@ -4,6 +4,7 @@ import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsCli
 import { findLiveInstance, startInstance, stopInstance } from './instances';
 import { createKmsKey, decrypt, deleteKmsKey, encrypt, findKmsKey } from './keys';
 import { captureInstance, deleteCaptureSnapshots } from './snapshots';
+import { deleteRestoredVolumes, restoreVolume } from './volumes';
 
 /**
  * Buckets in S3, services as EC2 instances, keys in KMS. Databases are not
@@ -85,6 +86,15 @@ export class AwsProvider implements Provider {
 
   deleteCaptureSnapshots(region: string, key: string): Promise<number> {
     return deleteCaptureSnapshots(this.clients(region).ec2, key);
+  }
+
+  /** A volume made from a capture's EBS snapshot and attached to an instance (see volumes.ts). */
+  restoreVolume(region: string, input: Parameters<typeof restoreVolume>[1]) {
+    return restoreVolume(this.clients(region).ec2, input);
+  }
+
+  deleteRestoredVolumes(region: string, prefix: string): Promise<number> {
+    return deleteRestoredVolumes(this.clients(region).ec2, prefix);
   }
 
   /** Closes every client's sockets; the provider makes new ones if used again. */

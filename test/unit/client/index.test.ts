@@ -59,6 +59,7 @@ describe('the client library entry (src/client/index.ts)', () => {
         'PathOutsideRootsError',
         'TemplateExistsError',
         'HostExistsError',
+        'PortContestedError',
       ].sort(),
     );
   });
@@ -138,6 +139,7 @@ describe('typed workflow errors', () => {
       ['PathOutsideRoots', client.PathOutsideRootsError],
       ['TemplateExists', client.TemplateExistsError],
       ['HostExists', client.HostExistsError],
+      ['PortContested', client.PortContestedError],
     ] as const) {
       expect(client.typedError(failed(type, 'x'))).toBeInstanceOf(Class);
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { captureLocalHost } from '../../../src/providers/local-capture';
 import { HostUnavailable, PathOutsideRoots } from '../../../src/snapshot/errors';
-import { parseHost } from '../../../src/snapshot/template';
+import { parseHost, parseTemplate } from '../../../src/snapshot/template';
 import { hash } from '../snapshot/fixtures';
 
 describe('capturing a live local host', () => {
@@ -87,5 +87,54 @@ describe('capturing a live local host', () => {
   it('says when the host is not reachable', async () => {
     const gone = { ...host(), root: path.join(root, 'nope') };
     await expect(captureLocalHost(gone, '/var/app')).rejects.toThrow(HostUnavailable);
+  });
+
+  describe('volumes a local host declares', () => {
+    const withVolumes = (volumes: unknown[]) =>
+      parseHost({ name: 'db_host', provider: 'local', root, allowedPaths: ['/var/app'], volumes }) as Extract<
+        ReturnType<typeof parseHost>,
+        { provider: 'local' }
+      >;
+
+    beforeEach(() => {
+      fs.mkdirSync(path.join(root, 'var/app/pgdata'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'var/app/pgdata/base.dat'), 'x'.repeat(1000));
+    });
+
+    it('captures each as a volume restored from its directory, sized by its content or its declared capacity', async () => {
+      const resources = await captureLocalHost(
+        withVolumes([
+          { name: 'pgdata', path: '/var/app/pgdata' },
+          { name: 'big', path: '/var/app/pgdata', size: '2GiB' },
+        ]),
+        '/var/app/conf',
+      );
+      const real = fs.realpathSync(path.join(root, 'var/app/pgdata'));
+      expect(resources.filter((r) => r.kind === 'volume')).toEqual([
+        { kind: 'volume', name: 'pgdata', size: 1000, optional: false, origin: `local:${real}`, dependsOn: [] },
+        { kind: 'volume', name: 'big', size: 2 * 2 ** 30, optional: false, origin: `local:${real}`, dependsOn: [] },
+      ]);
+    });
+
+    it('refuses a volume outside the allowed paths, by name or through a symlink', async () => {
+      await expect(captureLocalHost(withVolumes([{ name: 'etc', path: '/etc' }]), '/var/app')).rejects.toThrow(PathOutsideRoots);
+      fs.symlinkSync(outside, path.join(root, 'var/app/escape'));
+      await expect(captureLocalHost(withVolumes([{ name: 'esc', path: '/var/app/escape' }]), '/var/app/conf')).rejects.toThrow(
+        /leads through a symlink outside \/var\/app/,
+      );
+    });
+
+    it('refuses a declared size smaller than the content, naming both', async () => {
+      await expect(
+        captureLocalHost(withVolumes([{ name: 'pgdata', path: '/var/app/pgdata', size: '512B' }]), '/var/app/conf'),
+      ).rejects.toThrow('volume pgdata of host db_host holds 1KB, more than its declared size 512B; raise size or leave it out');
+    });
+
+    it("refuses an unknown field, and a template cannot point a volume at the worker's files", () => {
+      expect(() => withVolumes([{ name: 'x', path: '/var/app', mount: '/mnt' }])).toThrow(/unknown field mount/);
+      expect(() => parseTemplate({ id: 't', resources: [{ kind: 'volume', name: 'v', size: '1GB', origin: 'local:/etc' }] })).toThrow(
+        /a template volume cannot have an origin/,
+      );
+    });
   });
 });

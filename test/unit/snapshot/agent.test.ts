@@ -177,8 +177,11 @@ describe('the AI_AGENT negotiation agent', () => {
     expect(find(r, 'service:batch')).toBeUndefined();
     expect(r.dropped.map((d) => d.key).sort()).toEqual(['env:BATCH_URL', 'service:batch']);
     expect(r.totals).toMatchObject({ cpu: 8 });
-    expect(r.explanation.some((l) => l.startsWith('optimiser: service:web of template_a runs at 2 cores/4GB instead of 5 cores/8GB'))).toBe(
-      true,
+    expect(r.explanation).toContainEqual(
+      'optimiser: service:web of template_a runs at 2 cores/4GB instead of 5 cores/8GB: to fit resource_limits.cpu (8 cores): at full size it needs 5 cores, 2 cores is left',
+    );
+    expect(r.dropped.find((d) => d.key === 'service:batch')!.reason).toMatch(
+      /^to fit resource_limits\.cpu \(8 cores\): at its smallest it needs 3 cores, 0 cores is left$/,
     );
     expect(r.decisions.find((d) => d.key === 'service:web + service:api')).toMatchObject({
       kind: 'capacity',
@@ -211,5 +214,33 @@ describe('the AI_AGENT negotiation agent', () => {
     const metrics = learnMetrics(Array.from({ length: 20 }, () => ({ key: 'service:web', healthy: true, cpuUse: 0.1 })));
     const learned = await new NegotiationAgent(make(), options({ metrics })).resolve();
     expect(find(learned, 'service:web')!.resource).toMatchObject({ cpu: 1 });
+  });
+
+  it('names the limit, the need and what is left in the unit the limit was written in', async () => {
+    const r = await new NegotiationAgent(
+      [
+        snapshot(a, [{ kind: 'service', name: 'web', memory: '6GiB' }]),
+        snapshot(live, [{ kind: 'service', name: 'cache', memory: '4GiB', optional: true }]),
+      ],
+      options({ limits: { memory: 8 * 2 ** 30 } }),
+    ).resolve();
+    expect(r.dropped).toEqual([
+      {
+        source: 'production_server_1',
+        key: 'service:cache',
+        reason: 'to fit resource_limits.memory (8GiB): at its smallest it needs 4GiB, 2GiB is left',
+      },
+    ]);
+  });
+
+  it('never leaves two services on one port, even when negotiation has nothing to offer', async () => {
+    const none: SourceNegotiator = { alternatives: async () => [] };
+    const r = await new NegotiationAgent(
+      [snapshot(a, [{ kind: 'service', name: 'web', ports: [8080] }]), snapshot(live, [{ kind: 'service', name: 'api', ports: [8080] }])],
+      options({ negotiatorFor: () => none }),
+    ).resolve();
+    expect(r.resources.filter((p) => p.resource.kind === 'service').map((p) => p.resource)).toHaveLength(1);
+    expect(r.dropped).toHaveLength(1);
+    expect(r.dropped[0]!.reason).toMatch(/^needs port:8080\/tcp, which went to /);
   });
 });

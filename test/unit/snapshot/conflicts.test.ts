@@ -56,7 +56,11 @@ describe('conflict detection', () => {
       cpu: 8,
     });
     expect(conflicts).toMatchObject([
-      { kind: 'capacity', key: 'service:web + service:api', detail: 'together they need more cpu than resource_limits.cpu allows' },
+      {
+        kind: 'capacity',
+        key: 'service:web + service:api',
+        detail: 'together they need 9 cores of cpu, and resource_limits.cpu is 8 cores',
+      },
     ]);
     expect(
       detect([{ kind: 'service', name: 'web', cpu: '4 cores' }], [{ kind: 'service', name: 'api', cpu: '4 cores' }], { cpu: 8 }),

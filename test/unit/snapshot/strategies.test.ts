@@ -91,4 +91,60 @@ describe('rule strategies', () => {
       /\(disk 100B > 10B\) under FIRST_WIN; raise the limits/,
     );
   });
+
+  describe('one owner per port, whatever the strategy', () => {
+    // Two sources whose services listen on one port, written without port resources (as a user would):
+    // the service of the losing side must leave with its port, never run beside the winner.
+    const collide = () => [
+      snapshot(first, [
+        { kind: 'service', name: 'web', ports: [8080] },
+        { kind: 'service', name: 'db', ports: [5432] },
+      ]),
+      snapshot(second, [
+        { kind: 'service', name: 'api', healthCheck: { port: 8080, path: '/' } },
+        { kind: 'env', name: 'API_URL', value: 'http://127.0.0.1:8080', dependsOn: ['service:api'] },
+      ]),
+    ];
+    const ports = (r: ReturnType<typeof resolveByRule>) =>
+      r.resources.flatMap((p) =>
+        p.resource.kind === 'service' ? p.resource.ports.map((n) => `${p.resource.kind === 'service' && p.resource.name}:${n}`) : [],
+      );
+
+    it.each([
+      ['FIRST_WIN', 'template_a', 'web', 'production_server_1', 'api'],
+      ['LAST_WIN', 'production_server_1', 'api', 'template_a', 'web'],
+    ] as const)('%s keeps the winner on the port and drops the loser, saying why', (strategy, winner, kept, loser, gone) => {
+      const r = resolveByRule(collide(), strategy, {});
+      expect(ports(r).filter((p) => p.endsWith(':8080'))).toEqual([`${kept}:8080`]);
+      const decision = r.decisions.find((d) => d.kind === 'port')!;
+      expect(decision).toMatchObject({ key: 'port:8080/tcp', winner, discarded: [{ source: loser }] });
+      expect(r.dropped).toContainEqual({
+        source: loser,
+        key: `service:${gone}`,
+        reason: expect.stringMatching(/^needs port:8080\/tcp, which went to /),
+      });
+      expect(r.dropped.find((d) => d.key === `service:${gone}`)!.reason).toContain(`went to ${winner} (${strategy}: `);
+      expect(r.explanation).toContainEqual(expect.stringMatching(new RegExp(`^dropped service:${gone} of ${loser}: needs port:8080/tcp`)));
+    });
+
+    it('drops what needed the losing service too', () => {
+      const r = resolveByRule(collide(), 'FIRST_WIN', {});
+      expect(r.resources.find((p) => keyOf(p.resource) === 'env:API_URL')).toBeUndefined();
+    });
+
+    it('refuses one source that puts two services on one port, naming both', () => {
+      expect(() =>
+        resolveByRule(
+          [
+            snapshot(first, [
+              { kind: 'service', name: 'web', ports: [8080] },
+              { kind: 'service', name: 'admin', healthCheck: { port: 8080 } },
+            ]),
+          ],
+          'FIRST_WIN',
+          {},
+        ),
+      ).toThrow(/port 8080 would be held by web of template_a and admin of template_a/);
+    });
+  });
 });

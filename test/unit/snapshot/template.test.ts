@@ -37,3 +37,23 @@ describe('templates and hosts', () => {
     );
   });
 });
+
+describe('one port per service within a source', () => {
+  it('refuses a template with two services on one port, naming both', () => {
+    expect(() =>
+      parseTemplate({
+        id: 'two_on_one',
+        resources: [
+          { kind: 'service', name: 'web', ports: [8080] },
+          { kind: 'service', name: 'admin', healthCheck: { port: 8080, path: '/' } },
+        ],
+      }),
+    ).toThrow('resources: services web and admin both listen on port 8080 (ports or healthCheck.port); give each its own port');
+  });
+
+  it('claims a health-check port as one of the service ports', () => {
+    const t = parseTemplate({ id: 'hc', resources: [{ kind: 'service', name: 'web', healthCheck: { port: 9000 } }] });
+    expect(t.resources).toContainEqual(expect.objectContaining({ kind: 'service', name: 'web', ports: [9000] }));
+    expect(t.resources).toContainEqual(expect.objectContaining({ kind: 'port', number: 9000, service: 'web' }));
+  });
+});

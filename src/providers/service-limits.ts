@@ -1,0 +1,239 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatBytes, formatCpu } from '../snapshot/units';
+
+/**
+ * The CPU and memory a composed service was allocated, enforced by the
+ * kernel: in a cgroup v2 (memory.max, cpu.max) where the unified hierarchy
+ * offers both controllers and lets Mosaic make a group, else in cgroup v1
+ * groups (memory.limit_in_bytes, cpu.cfs_quota_us) under the worker's own,
+ * else with an rlimit on the data segment (memory only: no rlimit caps a CPU
+ * share). The service's status says which was used.
+ */
+
+export type LimitMechanism = 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
+
+export interface Enforcement {
+  memory: LimitMechanism;
+  cpu: LimitMechanism;
+  /** What was written where, for a person: "cgroup-v1 memory.limit_in_bytes=64MiB, cpu.cfs_quota_us=10000/100000". */
+  detail: string;
+}
+
+export interface Allocation {
+  cpu: number;
+  memoryBytes: number;
+}
+
+interface Hierarchy {
+  version: 1 | 2;
+  /** Where it is mounted, and the cgroup path the mount's root stands for. */
+  mount: string;
+  root: string;
+  controllers: string[];
+}
+
+const CPU_PERIOD_US = 100_000;
+/** The kernel refuses quotas under 1 ms per period. */
+const MIN_QUOTA_US = 1000;
+/** Every service group lives under this directory of its hierarchy, so they are easy to find and never mixed with others. */
+const GROUP_DIR = 'mosaic-services';
+
+/** cgroup mounts from /proc/self/mountinfo: "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory". */
+export function parseMountinfo(text: string): Hierarchy[] {
+  const out: Hierarchy[] = [];
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const f = left.split(' ');
+    const [fstype, , superOptions = ''] = right.split(' ');
+    if (fstype === 'cgroup2') out.push({ version: 2, mount: f[4]!, root: f[3]!, controllers: [] });
+    else if (fstype === 'cgroup')
+      out.push({
+        version: 1,
+        mount: f[4]!,
+        root: f[3]!,
+        controllers: superOptions.split(',').filter((o) => o === 'memory' || o === 'cpu'),
+      });
+  }
+  return out;
+}
+
+/** The process's cgroup path per v1 controller and for v2 ("" key), from /proc/self/cgroup: "4:memory:/a/b", "0::/". */
+export function parseProcCgroup(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[1] === '') out.set('', m[2]!);
+    for (const c of m[1]!.split(',')) if (c) out.set(c, m[2]!);
+  }
+  return out;
+}
+
+const read = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** The directory a process's cgroup path has in a hierarchy's mount, when the mount shows it. */
+function dirOf(h: Hierarchy, cgroupPath: string): string | undefined {
+  if (h.root !== '/' && !cgroupPath.startsWith(h.root)) return undefined;
+  return path.join(h.mount, h.root === '/' ? cgroupPath : cgroupPath.slice(h.root.length));
+}
+
+function write(file: string, value: string): void {
+  fs.writeFileSync(file, value);
+}
+
+export class ServiceLimits {
+  private readonly hierarchies = parseMountinfo(read('/proc/self/mountinfo'));
+  private readonly own = parseProcCgroup(read('/proc/self/cgroup'));
+
+  /** The v2 group directory for a service, when the unified hierarchy offers memory and cpu. */
+  private v2Base(): string | undefined {
+    const h = this.hierarchies.find((x) => x.version === 2);
+    if (!h) return undefined;
+    const controllers = read(path.join(h.mount, 'cgroup.controllers')).split(/\s+/);
+    if (!controllers.includes('memory') || !controllers.includes('cpu')) return undefined;
+    // Groups under the hierarchy's root: a process's own group cannot have both processes and controlled children.
+    return path.join(h.mount, GROUP_DIR);
+  }
+
+  /** The v1 base directories for memory and cpu: beside the worker's own groups, so a delegated subtree is enough. */
+  private v1Base(controller: 'memory' | 'cpu'): string | undefined {
+    const h = this.hierarchies.find((x) => x.version === 1 && x.controllers.includes(controller));
+    const own = this.own.get(controller);
+    if (!h || own === undefined) return undefined;
+    const dir = dirOf(h, own);
+    return dir && path.join(dir, GROUP_DIR);
+  }
+
+  private tryV2(group: string, pid: number, a: Allocation): Enforcement | undefined {
+    const base = this.v2Base();
+    if (!base) return undefined;
+    try {
+      // Controllers are handed down one level at a time: the root to our base, our base to the service's group.
+      write(path.join(path.dirname(base), 'cgroup.subtree_control'), '+memory +cpu');
+      fs.mkdirSync(base, { recursive: true });
+      write(path.join(base, 'cgroup.subtree_control'), '+memory +cpu');
+      const dir = path.join(base, group);
+      fs.mkdirSync(dir, { recursive: true });
+      write(path.join(dir, 'memory.max'), String(a.memoryBytes));
+      if (fs.existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
+      const quota = Math.max(MIN_QUOTA_US, Math.round(a.cpu * CPU_PERIOD_US));
+      write(path.join(dir, 'cpu.max'), `${quota} ${CPU_PERIOD_US}`);
+      write(path.join(dir, 'cgroup.procs'), String(pid));
+      return {
+        memory: 'cgroup-v2',
+        cpu: 'cgroup-v2',
+        detail: `cgroup-v2 ${dir}: memory.max=${formatBytes(a.memoryBytes)}, cpu.max=${quota}/${CPU_PERIOD_US} (${formatCpu(a.cpu)})`,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private tryV1Memory(group: string, pid: number, bytes: number): string | undefined {
+    const base = this.v1Base('memory');
+    if (!base) return undefined;
+    try {
+      const dir = path.join(base, group);
+      fs.mkdirSync(dir, { recursive: true });
+      const limit = path.join(dir, 'memory.limit_in_bytes');
+      const withSwap = path.join(dir, 'memory.memsw.limit_in_bytes');
+      // memsw may never be below the plain limit: lower the plain one first, raise memsw first.
+      const hasSwap = fs.existsSync(withSwap);
+      const current = Number(read(limit));
+      if (hasSwap && bytes > current) write(withSwap, String(bytes));
+      write(limit, String(bytes));
+      // Without the memsw limit a machine with swap would page the service out instead of stopping it.
+      if (hasSwap) write(withSwap, String(bytes));
+      write(path.join(dir, 'cgroup.procs'), String(pid));
+      return `memory.limit_in_bytes=${formatBytes(bytes)}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private tryV1Cpu(group: string, pid: number, cpu: number): string | undefined {
+    const base = this.v1Base('cpu');
+    if (!base) return undefined;
+    try {
+      const dir = path.join(base, group);
+      fs.mkdirSync(dir, { recursive: true });
+      const quota = Math.max(MIN_QUOTA_US, Math.round(cpu * CPU_PERIOD_US));
+      write(path.join(dir, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
+      write(path.join(dir, 'cpu.cfs_quota_us'), String(quota));
+      write(path.join(dir, 'cgroup.procs'), String(pid));
+      return `cpu.cfs_quota_us=${quota}/${CPU_PERIOD_US} (${formatCpu(cpu)})`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** RLIMIT_DATA on the running process with prlimit(1): allocations past it fail in the service, nothing else. */
+  private tryRlimit(pid: number, bytes: number): string | undefined {
+    try {
+      execFileSync('prlimit', [`--pid=${pid}`, `--data=${bytes}:${bytes}`], { stdio: 'ignore', timeout: 5000 });
+      return `RLIMIT_DATA=${formatBytes(bytes)}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Puts a started process under its allocation; `group` names it (one per
+   * composition and service). Applying it again to the same process (a
+   * retried start) is harmless.
+   */
+  confine(group: string, pid: number, a: Allocation): Enforcement {
+    const v2 = this.tryV2(group, pid, a);
+    if (v2) return v2;
+    const memory = this.tryV1Memory(group, pid, a.memoryBytes);
+    const cpu = this.tryV1Cpu(group, pid, a.cpu);
+    const rlimit = memory ? undefined : this.tryRlimit(pid, a.memoryBytes);
+    const parts = [
+      memory ? `cgroup-v1 ${memory}` : rlimit ? `rlimit ${rlimit}` : 'memory not enforced (no writable memory cgroup, no prlimit)',
+      cpu ? `cgroup-v1 ${cpu}` : 'cpu not enforced (no writable cpu cgroup; an rlimit cannot cap a CPU share)',
+    ];
+    return {
+      memory: memory ? 'cgroup-v1' : rlimit ? 'rlimit' : 'none',
+      cpu: cpu ? 'cgroup-v1' : 'none',
+      detail: parts.join(', '),
+    };
+  }
+
+  private groupDirs(group: string): string[] {
+    const bases = [this.v2Base(), this.v1Base('memory'), this.v1Base('cpu')];
+    return bases.flatMap((b) => (b && fs.existsSync(path.join(b, group)) ? [path.join(b, group)] : []));
+  }
+
+  /** "killed by the kernel: over its memory limit of 64MiB (cgroup-v1)" when the group's OOM killer ended a process, else undefined. */
+  memoryKill(group: string): string | undefined {
+    for (const dir of this.groupDirs(group)) {
+      const events = read(path.join(dir, 'memory.events')) || read(path.join(dir, 'memory.oom_control'));
+      const kills = Number(/oom_kill (\d+)/.exec(events)?.[1] ?? 0);
+      if (!kills) continue;
+      const limit = read(path.join(dir, 'memory.max')) || read(path.join(dir, 'memory.limit_in_bytes'));
+      const version = fs.existsSync(path.join(dir, 'memory.max')) ? 'cgroup-v2' : 'cgroup-v1';
+      return `killed by the kernel: over its memory limit of ${formatBytes(Number(limit))} (${version})`;
+    }
+    return undefined;
+  }
+
+  /** Removes the service's groups once its processes have ended; a group still in use stays (and is harmless). */
+  release(group: string): void {
+    for (const dir of this.groupDirs(group)) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // still has processes, or already gone
+      }
+    }
+  }
+}
