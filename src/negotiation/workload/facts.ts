@@ -63,7 +63,8 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         f.itemBytes = max(f.itemBytes, q.bytes);
         break;
       case 'rate':
-        f.rates[q.of] = (f.rates[q.of] ?? 0) + q.perSecond;
+        // Interactive traffic counted per day or longer is a mean: its busiest hour is ~3× (as capacity.ts's peak factor).
+        f.rates[q.of] = (f.rates[q.of] ?? 0) + q.perSecond * (q.periodSeconds >= 3600 && INTERACTIVE.has(q.of) ? 3 : 1);
         break;
       case 'users':
         if (q.per) f.users.perGroup = max(f.users.perGroup, q.count);
@@ -122,6 +123,8 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
   if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
   return f;
 }
+
+const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'writes', 'operations', 'lookups', 'searches', 'logins']);
 
 /** Total rate over the nouns given, per second. */
 export const rateOf = (f: Facts, ...of: string[]) => of.reduce((s, k) => s + (f.rates[k] ?? 0), 0);

@@ -160,15 +160,19 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'static-site': [
     [
-      /\b(static( site| website| pages?)?|hugo|jekyll|gatsby|eleventy|spa bundle|react spa|landing page|marketing (site|website)|blog|docs site|asset origin|cdn origin)\b/,
+      /\b(static( site| website| pages?)?|hugo|jekyll|gatsby|eleventy|spa bundle|react spa|landing page|marketing (site|website)|docs site|asset origin|cdn origin)\b/,
       3,
     ],
+    // A blog is static unless it runs on a CMS (WordPress weighs more as a web application).
+    [/\bblog\b/, 1.5],
   ],
   'web-application': [
     [
-      /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|wordpress|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms)\b/,
+      /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
     ],
+    [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
+    [/\b(discord|slack|telegram|chat) ?bot\b|\bbot\b/, 2],
     [
       /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
       2,

@@ -6,7 +6,7 @@ export type Quantity =
   | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
-  | { kind: 'rate'; perSecond: number; of: string; text: string }
+  | { kind: 'rate'; perSecond: number; of: string; periodSeconds: number; text: string }
   | { kind: 'users'; count: number; of: 'concurrent' | 'daily' | 'monthly' | 'total'; noun: string; per?: string; text: string }
   | { kind: 'count'; count: number; of: string; each: boolean; text: string }
   | { kind: 'retention'; seconds: number; text: string }
@@ -264,7 +264,10 @@ function classify(value: number, before: string, after: string, span: (n: number
     const unit = u[1]!;
     const rest = after.slice(u[0].length);
     let p: RegExpExecArray | null;
-    if ((p = PER.exec(rest)) || (p = DAILY.exec(rest))) {
+    // "2 tb of logs per day", "200 gb of scans a month": a noun may sit between the size and the period.
+    const through = /^\s*of\s+(?:[a-z-]+\s+){1,2}(?=(?:\/|per|a|an|each|every)\s)/.exec(rest)?.[0] ?? '';
+    if ((p = PER.exec(rest.slice(through.length))) || (p = DAILY.exec(rest.slice(through.length)))) {
+      p[0] = through + p[0];
       const seconds = TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!;
       return {
         kind: 'ingest',
@@ -343,10 +346,10 @@ function classify(value: number, before: string, after: string, span: (n: number
   if ((u = /^\s*(?:v?cpus?|vcores?|cores?|threads)\b/.exec(after))) return { kind: 'cores-each', cores: value, text: span(u[0].length) };
   // Rates: glued units ("20000 ops/s", "1200 tps", "500/s") or a noun and a period ("300 msgs/min", "400 builds a day").
   if ((u = /^\s*(tps|qps|rps|iops)\b/.exec(after)))
-    return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, text: span(u[0].length) };
+    return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
   if ((u = /^\s*\/\s*(s|sec|second)\b/.exec(after))) {
     const noun = rateNoun(/([a-z]+)\s*(?:around|about|of|~|at)?\s*(?:~)?\s*$/.exec(before)?.[1] ?? '') ?? 'operations';
-    return { kind: 'rate', perSecond: value, of: noun, text: span(u[0].length) };
+    return { kind: 'rate', perSecond: value, of: noun, periodSeconds: 1, text: span(u[0].length) };
   }
   const nounRate =
     /^\s*((?:[a-z][a-z'-]*\s+){0,3}?[a-z][a-z'-]*)\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(ms|seconds?|secs?|sec|s|minutes?|mins?|min|m|hours?|hrs?|hr|h|days?|d|nights?|weeks?|wk|w|months?|mo|years?|yr|y)\b/.exec(
@@ -355,13 +358,19 @@ function classify(value: number, before: string, after: string, span: (n: number
   if (nounRate) {
     const noun = rateNoun(nounRate[1]!);
     if (noun) {
-      const perSecond = value / TIME_SECONDS[nounRate[2]!]!;
-      return { kind: 'rate', perSecond, of: noun, text: span(nounRate[0].length) };
+      const periodSeconds = TIME_SECONDS[nounRate[2]!]!;
+      return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
     }
   }
   const nounDaily = /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+(daily|nightly|weekly|monthly|hourly)\b/.exec(after);
   if (nounDaily && rateNoun(nounDaily[1]!))
-    return { kind: 'rate', perSecond: value / PER_WORD[nounDaily[2]!]!, of: rateNoun(nounDaily[1]!)!, text: span(nounDaily[0].length) };
+    return {
+      kind: 'rate',
+      perSecond: value / PER_WORD[nounDaily[2]!]!,
+      of: rateNoun(nounDaily[1]!)!,
+      periodSeconds: PER_WORD[nounDaily[2]!]!,
+      text: span(nounDaily[0].length),
+    };
   // People and things: "200k daily active users", "2000 concurrent players", "300 hosts", "5 million customers x 300 columns".
   // The noun is one of the next three words: "150 concurrent users", "1000000 active series", "100000 connected devices".
   const words =
@@ -385,6 +394,7 @@ function classify(value: number, before: string, after: string, span: (n: number
           kind: 'rate',
           perSecond: value / TIME_SECONDS[within[1]!]!,
           of: 'visitors',
+          periodSeconds: TIME_SECONDS[within[1]!]!,
           text: span(consumed.length + within[0].length),
         };
       if (USER_NOUN.test(head)) {

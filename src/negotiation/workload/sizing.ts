@@ -45,12 +45,40 @@ class Context {
     this.notes.push(text);
   }
   /** Stated growth compounded over the lifecycle: what the data will be at the end. */
-  grown(gib: number): number {
-    const g = this.input.facts.growthPctPerYear;
-    if (!g) return gib;
-    const factor = Math.pow(1 + g / 100, this.input.lifecycleYears);
-    this.note(`data grows ${g}% a year: ×${factor.toFixed(2)} over ${this.input.lifecycleYears} years`);
-    return gib * factor;
+  grown(gib: number, keepsArrivals = false): number {
+    const f = this.input.facts;
+    const years = this.input.lifecycleYears;
+    let out = gib;
+    if (f.growthPctPerYear) {
+      const factor = Math.pow(1 + f.growthPctPerYear / 100, years);
+      this.note(`data grows ${Math.round(f.growthPctPerYear)}% a year: ×${factor.toFixed(2)} over ${years} years`);
+      out *= factor;
+    }
+    // Stores that keep what arrives ("growing by 10 GB a month") hold the lifecycle's arrivals too.
+    if (keepsArrivals && f.arrivalGibPerDay && f.dataGib) {
+      const days = Math.min(f.retentionDays ?? Infinity, years * 365);
+      this.note(
+        `${f.arrivalGibPerDay.toFixed(1)} GiB arrive a day: +${Math.round(f.arrivalGibPerDay * days)} GiB over ${Math.round(days)} days`,
+      );
+      out += f.arrivalGibPerDay * days;
+    }
+    return out;
+  }
+  /** A default scaled by the size the text gives in words ("a small shop", "a large web app"), as the template corpus spoke of size. */
+  scaled(base: number): number {
+    const t = this.input.text;
+    const factor = /\b(tiny|hobby|personal|toy)\b/.test(t)
+      ? 0.1
+      : /\b(huge|massive|very large|global|enormous)\b/.test(t)
+        ? 100
+        : /\b(large|big|busy|high[- ]traffic|popular)\b/.test(t)
+          ? 20
+          : /\b(medium|mid-sized|moderate)\b/.test(t)
+            ? 4
+            : /\b(small|little|modest|low[- ]traffic)\b/.test(t)
+              ? 0.5
+              : 1;
+    return base * factor;
   }
 }
 
@@ -87,10 +115,13 @@ const relational: Model = ({ facts: f, text }, ctx) => {
   const rowsOrEntities = f.counts.row ?? f.counts.record ?? f.counts.product ?? f.counts.order ?? f.users.total;
   const data =
     f.dataGib ??
-    (rowsOrEntities
-      ? // An entity with its rows in related tables and indexes: ~4 KiB.
-        ctx.assume('dataGib', (rowsOrEntities * 4096) / GIB, `data estimated from ${rowsOrEntities} entities at ~4 KiB each`)
-      : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
+    (rowsOrEntities && f.itemBytes
+      ? // Rows of a stated size with their indexes (+50 %).
+        (rowsOrEntities * f.itemBytes * 1.5) / GIB
+      : rowsOrEntities
+        ? // An entity with its rows in related tables and indexes: ~4 KiB.
+          ctx.assume('dataGib', (rowsOrEntities * 4096) / GIB, `data estimated from ${rowsOrEntities} entities at ~4 KiB each`)
+        : ctx.assume('dataGib', ctx.scaled(20), 'data size not stated: 20 GiB assumed'));
   const writes = rateOf(f, 'transactions', 'writes', 'orders') + rateOf(f, 'logins') + rateOf(f, 'records');
   let reads = rateOf(f, 'queries', 'reads', 'requests', 'operations', 'lookups');
   if (!writes && !reads) {
@@ -98,7 +129,7 @@ const relational: Model = ({ facts: f, text }, ctx) => {
       ? f.users.concurrent * 0.5
       : f.users.daily
         ? ((f.users.daily * 40) / DAY) * PEAK_FACTOR
-        : ctx.assume('peakRate', 50, 'request rate not stated: 50 queries/s assumed');
+        : ctx.assume('peakRate', ctx.scaled(50), 'request rate not stated: 50 queries/s assumed');
   }
   const heavy = /\b(heavy|expensive|complex|analytical|slow)\b[^.]{0,30}\b(quer|read|report)|\beach is expensive\b/.test(text);
   const distributed = /\b(cockroach|yugabyte|tidb|spanner|multi-region)\b/.test(text);
@@ -122,7 +153,7 @@ const relational: Model = ({ facts: f, text }, ctx) => {
       networkGbps: bytesPerSecondToGbps(perSecond * 8192),
     },
     // Indexes, WAL and free space for vacuum and growth: +25 % (RDS and Cloud SQL both advise keeping ≥ 20 % free).
-    storageGib: ROOT_GIB + ctx.grown(data) * copies * 1.25,
+    storageGib: ROOT_GIB + ctx.grown(data, true) * copies * 1.25,
   };
 };
 
@@ -147,7 +178,7 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
   const copies = f.replicationFactor ?? 1;
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(300, ops * 0.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 2048) * 2) },
-    storageGib: ROOT_GIB + ctx.grown(data) * copies * 1.3,
+    storageGib: ROOT_GIB + ctx.grown(data, true) * copies * 1.3,
   };
 };
 
@@ -202,16 +233,14 @@ const timeSeries: Model = ({ facts: f, text }, ctx) => {
           : /questdb/.test(text) && f.itemBytes
             ? f.itemBytes
             : 3;
-  const entities =
-    f.counts.sensor ??
-    f.counts.device ??
-    f.counts.meter ??
-    f.counts.turbine ??
-    f.counts.host ??
-    f.counts.target ??
-    f.counts.machine ??
-    undefined;
-  const signals = f.perEntity.series ?? f.perEntity.signal ?? f.perEntity.metric ?? f.counts.signal ?? 1;
+  const hosts = f.counts.host ?? f.counts.server ?? f.counts.node ?? f.counts.machine ?? f.counts.vm ?? f.counts.pod ?? f.counts.container;
+  const entities = f.counts.sensor ?? f.counts.device ?? f.counts.meter ?? f.counts.turbine ?? f.counts.target ?? hosts;
+  // node_exporter exposes ~500–1,000 series per host: 1,000 when a host count is all the text gives.
+  const perHost =
+    entities !== undefined && entities === hosts && !f.perEntity.series
+      ? ctx.assume('activeSeries', 1000, 'series per host not stated: 1,000 assumed')
+      : 1;
+  const signals = f.perEntity.series ?? f.perEntity.signal ?? f.perEntity.metric ?? f.counts.signal ?? perHost;
   let series = f.counts.series ?? f.counts.metric ?? (entities ? entities * signals : undefined);
   let samples = rateOf(f, 'samples');
   if (samples && entities && samples < entities) samples *= entities * (f.counts.signal ?? 1); // "200k meters × 96 readings a day"
@@ -664,7 +693,7 @@ const staticSite: Model = ({ facts: f }) => {
 };
 
 /**
- * Web applications and APIs: CPU per request ~10 ms for JVM/Node/.NET
+ * Web applications and APIs: CPU per request ~5 ms for JVM/Node/.NET (most of a request waits on its database)
  * services, ~25 ms in Ruby/Python/PHP frameworks, ~1 ms in Go and in
  * gateways that mostly proxy; logins hash passwords (~50 ms, PBKDF2 at
  * Keycloak's default). Peak requests come from users when no rate is given:
@@ -675,10 +704,12 @@ const staticSite: Model = ({ facts: f }) => {
  */
 const webApp: Model = ({ facts: f, text }, ctx) => {
   const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|gateway|proxy(ing)?)\b/.test(text);
-  const scripting = /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal)\b/.test(text);
+  // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
+  const scripting =
+    /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
   const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala)\b/.test(text);
   const inference = /\b(inference|classifier|model serving|distilbert|bert|onnx|llm)\b/.test(text);
-  const cpuMs = inference ? (/onnx/.test(text) ? 20 : 60) : light ? (/graphql/.test(text) ? 2 : 1) : scripting ? 25 : 10;
+  const cpuMs = inference ? (/onnx/.test(text) ? 20 : 60) : light ? (/graphql/.test(text) ? 2 : 1) : scripting ? 25 : 5;
   let rps = rateOf(f, 'requests', 'queries', 'searches', 'lookups', 'operations', 'transactions');
   const logins = rateOf(f, 'logins');
   if (!rps && !logins) {
@@ -692,7 +723,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
       (f.users.total ? f.users.total * (/employees?|staff|members?/.test(text) ? 0.5 : 0.25) : undefined);
     if (f.users.concurrent) rps = f.users.concurrent * 0.2;
     else if (daily) rps = ((daily * 40) / DAY) * PEAK_FACTOR;
-    else rps = ctx.assume('peakRate', 20, 'request rate not stated: 20 requests/s assumed');
+    else rps = ctx.assume('peakRate', ctx.scaled(30), 'request rate not stated: 30 requests/s assumed');
   }
   if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);
   const cpu = (rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000 / TARGET_UTILISATION;
