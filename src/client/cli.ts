@@ -15,6 +15,7 @@ import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
 import { registerStatus } from './commands/status';
 import { registerWorker } from './commands/worker';
+import { registerWorkload } from './commands/workload';
 import { CommandFailed } from './errors';
 import { rootFailure } from './failures';
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerSnapshot(program);
   registerNegotiate(program);
+  registerWorkload(program);
   registerDemo(program);
   registerStatus(program);
   registerCompletion(program);

@@ -34,6 +34,18 @@ export interface WorkloadAnalysis {
   notes: string[];
 }
 
+/** Longest description read (as the negotiation request's text workload): bounds the work per description. */
+export const MAX_DESCRIPTION_CHARS = 2000;
+
+/** A description the analyzer will not read, with why and what to send instead. */
+export class InvalidWorkloadDescription extends Error {
+  readonly type = 'InvalidWorkloadDescription';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidWorkloadDescription';
+  }
+}
+
 export interface AnalyzeOptions {
   answers?: Answers;
   /** The persona's expected lifetime: stated growth compounds over it (default 2 years for data, 1 otherwise). */
@@ -118,7 +130,14 @@ function readable(q: Quantity): ReadQuantity {
  * same text and answers give the same analysis.
  */
 export function analyzeDescription(text: string, options: AnalyzeOptions = {}): WorkloadAnalysis {
-  const extraction = extractQuantities(text);
+  if (typeof text !== 'string') throw new InvalidWorkloadDescription('description: expected text describing the workload');
+  const trimmed = text.trim();
+  if (trimmed.length < 3) throw new InvalidWorkloadDescription('description: expected a description of at least a few words');
+  if (trimmed.length > MAX_DESCRIPTION_CHARS)
+    throw new InvalidWorkloadDescription(
+      `description: ${trimmed.length} characters, at most ${MAX_DESCRIPTION_CHARS}: describe the workload in a paragraph and give the numbers that matter`,
+    );
+  const extraction = extractQuantities(trimmed);
   const recognition = recogniseKind(extraction.text);
   const kind = options.answers?.kind ?? recognition.kind;
   const role: Role | 'unknown' = kind === 'unknown' ? 'unknown' : ROLE_OF[kind];

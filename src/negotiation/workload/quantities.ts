@@ -61,6 +61,8 @@ const SIZE_UNITS: Record<string, string> = {
 };
 const SIZE = /^\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
+const VERSIONED =
+  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|v)\s*$/;
 const TIME_SECONDS: Record<string, number> = {
   ms: 0.001,
   s: 1,
@@ -146,6 +148,8 @@ const USER_NOUN =
   /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
   /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
+const MODIFIER =
+  /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 const singular = (w: string) =>
   /(series|ss|us)$/.test(w)
     ? w
@@ -203,6 +207,9 @@ export function extractQuantities(description: string): Extraction {
     const after = text.slice(end, end + 64);
     // A version or a model name (postgres15, h.264, ec2, t4g), not a quantity, unless it is a replication factor ("rf2").
     if (/[a-z.]$/.test(before) && !/\brf$/.test(before)) continue;
+    // "PostgreSQL 15 primary", "Redis 7 with persistence": a product's version.
+    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && !/^\s*(?:%|x\b|nodes?|brokers?|servers?|replicas?)/.test(after))
+      continue;
     if (
       /^[a-z]/.test(after) &&
       !/^(k|kb|kib|mb|mib|gb|gib|tb|tib|pb|b|bytes?|s|ms|m|h|d|w|y|x|hz|tps|qps|rps|iops|gbps|mbps|min|mins|hrs?|sec|secs|day|tb\/|gb\/|mb\/)\b/.test(
@@ -382,7 +389,12 @@ function classify(value: number, before: string, after: string, span: (n: number
     for (let i = 0; i < Math.min(4, list.length); i++) {
       const head = list[i]!.replace(/'s?$/, '');
       const isName = head === 'place' && list[i + 1]?.startsWith('name');
-      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName) continue;
+      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName) {
+        // Between the number and its noun only modifiers ("concurrent", "active", "1080p") or one other word.
+        const between = list.slice(0, i + 1);
+        if (between.filter((w) => !MODIFIER.test(w)).length > 1) break;
+        continue;
+      }
       const adjectives = list.slice(0, i).join(' ');
       const consumed = new RegExp(`^\\s*-?\\s*${list.slice(0, i + 1).join('\\s+')}`).exec(after)?.[0] ?? '';
       const rest = after.slice(consumed.length);
