@@ -5,7 +5,8 @@ import { observationModel, personaModel } from '../models/persona';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
-import { compareUsage, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
+import { compareUsage, placeholderReason, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
+import type { UserConstraint } from '../negotiation/constraints';
 import type { PersonaBody } from '../negotiation/persona';
 import { parseNegotiationRequest, type NegotiationRequest } from '../negotiation/request';
 import {
@@ -18,6 +19,8 @@ import {
   type SolveResult,
 } from '../negotiation/solver';
 import { TextModel, type LabelledDescription } from '../negotiation/text-model';
+import { analyzeDescription } from '../negotiation/workload/analyze';
+import { answersSchema, type Answers } from '../negotiation/workload/questions';
 import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
@@ -54,15 +57,33 @@ export interface ReviewInput {
   provisioned: ProvisionedInstance;
   /** Usage the application reported; without it, the provider's own observation. */
   reported?: ObservedUsage;
+  /** Every constraint agreed on by the end: a right-sizing recommendation keeps to them. */
+  constraints?: UserConstraint[];
 }
 
 export interface Review {
   observed?: ObservedUsage;
   evolution?: Evolution & { newVersion?: string };
   cost: CostReport;
+  /** Why the observation taught nothing (no persona version, no training data), when it did not. */
+  notLearned?: string;
 }
 
 const EXAMPLES = corpus.examples as unknown as LabelledDescription[];
+
+/** Public-facing workloads get HTTPS from anywhere and nothing else from the internet. */
+const PUBLIC_HTTPS = [{ protocol: 'tcp' as const, port: 443, cidr: '0.0.0.0/0' }];
+
+/**
+ * The instance's ingress: what the analysis read of its exposure wins over the
+ * persona's defaults. Public: 443 only. Internal: the persona's private rules,
+ * never a rule open to the internet.
+ */
+export function ingressOf(analysis: Analysis, persona: PersonaBody): PersonaBody['security']['ingress'] {
+  if (analysis.publicIngress === true) return PUBLIC_HTTPS;
+  if (analysis.publicIngress === false) return persona.security.ingress.filter((r) => r.cidr !== '0.0.0.0/0');
+  return persona.security.ingress;
+}
 
 /** What a local instance used so far, from /proc: CPU time over wall time, resident memory, I/O calls. */
 function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined {
@@ -73,7 +94,8 @@ function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined 
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
     const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
-    const seconds = Math.max(1, (Date.now() - since.getTime()) / 1000);
+    const seconds = (Date.now() - since.getTime()) / 1000;
+    if (seconds <= 0) return { source: 'provider', cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, seconds: 0 };
     return { source: 'provider', cpu: cpuSeconds / seconds, memoryGb: rssKb / 1024 / 1024, iops: calls / seconds, networkGbps: 0, seconds };
   } catch {
     return undefined;
@@ -106,6 +128,39 @@ export function createNegotiationActivities(deps: {
     return model.model;
   }
 
+  /** The analysis of a request and what every proposal must meet: the persona's boundary, the request's and the text's compliance. */
+  async function analysed(request: NegotiationRequest, constraints: Requirements['constraints'], answers?: Answers) {
+    const caller = { user: request.user, account: request.account };
+    let base: (PersonaBody & { version: number; account: string }) | undefined;
+    if (request.basePersona) {
+      try {
+        base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
+      } catch (err) {
+        if (err instanceof UnknownPersona) throw nonRetryable(err);
+        throw err;
+      }
+    }
+    let analysis: Analysis;
+    try {
+      // The learned text model is trained (seconds) only for a description of no kind the analyzer knows.
+      const needsModel = request.workload.kind === 'text' && analyzeDescription(request.workload.text, { answers }).role === 'unknown';
+      analysis = analyse(request.workload, base, needsModel ? await textModel() : undefined, undefined, answers);
+    } catch (err) {
+      if ((err as { type?: string }).type === 'InvalidWorkloadDescription') throw nonRetryable(err);
+      throw err;
+    }
+    const persona = base ?? defaultPersonaOf(analysis.role);
+    const requirements: Requirements = {
+      profile: analysis.profile,
+      headroom: analysis.headroom,
+      compliance: [...new Set([...persona.security.compliance, ...request.compliance, ...analysis.compliance])],
+      cost: persona.cost,
+      region: request.region,
+      constraints,
+    };
+    return { analysis, requirements, persona, base };
+  }
+
   const providerOf = (name: string): Provider => {
     const provider = providers[name];
     if (!provider) {
@@ -126,26 +181,7 @@ export function createNegotiationActivities(deps: {
       } catch (err) {
         throw nonRetryable(err);
       }
-      const caller = { user: request.user, account: request.account };
-      let base: (PersonaBody & { version: number; account: string }) | undefined;
-      if (request.basePersona) {
-        try {
-          base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
-        } catch (err) {
-          if (err instanceof UnknownPersona) throw nonRetryable(err);
-          throw err;
-        }
-      }
-      const analysis = analyse(request.workload, base, request.workload.kind === 'text' ? await textModel() : undefined);
-      const persona = base ?? defaultPersonaOf(analysis.role);
-      const requirements: Requirements = {
-        profile: analysis.profile,
-        headroom: analysis.headroom,
-        compliance: [...new Set([...persona.security.compliance, ...request.compliance])],
-        cost: persona.cost,
-        region: request.region,
-        constraints: request.constraints,
-      };
+      const { analysis, requirements, persona, base } = await analysed(request, request.constraints);
       const counted = base ?? { ...persona, version: 1, account: 'mosaic' };
       await withStorage('count persona use', () =>
         countUsage(connection, counted, `${request.negotiationId}/used`, { used: 1, agreements: 0, rounds: 0 }),
@@ -155,8 +191,27 @@ export function createNegotiationActivities(deps: {
         analysis,
         requirements,
         persona: { account: counted.account, name: counted.name, version: counted.version },
-        ingress: persona.security.ingress,
+        ingress: ingressOf(analysis, persona),
       };
+    },
+
+    /**
+     * The analysis again with the person's answers to its questions: a new
+     * profile, compliance and exposure, the constraints added so far kept. The
+     * persona counted at the start stays the one counted.
+     */
+    async reanalyseWorkload(input: { analysed: Analysed; answers: unknown }): Promise<Analysed> {
+      const parsed = answersSchema.safeParse({ ...input.analysed.analysis.answers, ...(input.answers as object) });
+      if (!parsed.success)
+        throw ApplicationFailure.nonRetryable(
+          parsed.error.issues.map((i) => `answers.${i.path.join('.')}: ${i.message}`).join('; '),
+          'AnswersRejected',
+        );
+      const { request } = input.analysed;
+      if (request.workload.kind !== 'text')
+        throw ApplicationFailure.nonRetryable('a structured workload states its numbers: there is nothing to answer', 'AnswersRejected');
+      const { analysis, requirements, persona } = await analysed(request, input.analysed.requirements.constraints, parsed.data);
+      return { ...input.analysed, analysis, requirements, ingress: ingressOf(analysis, persona) };
     },
 
     /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
@@ -164,7 +219,7 @@ export function createNegotiationActivities(deps: {
       requirements: Requirements;
       round: number;
       k: number;
-      after?: 'reject' | 'addConstraints';
+      after?: 'reject' | 'addConstraints' | 'answerQuestions';
     }): Promise<SolveResult> {
       const result = solve(input.requirements, { k: input.k, idPrefix: `r${input.round}-p` });
       // New proposals end the round the response asked for them; a conflict leaves the round open,
@@ -281,9 +336,13 @@ export function createNegotiationActivities(deps: {
           ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt))
           : undefined);
       const since = new Date(input.provisioned.provisionedAt);
-      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed);
+      const constraints = input.constraints ?? input.request.constraints;
+      const placeholder = observed && placeholderReason(observed, input.provisioned.instance.provider);
+      // A stand-in's usage does not right-size anything either: the recommendation needs the real workload's figures.
+      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), placeholder ? undefined : observed, constraints);
       if (!observed) return { cost };
       const evolution = compareUsage(input.analysis.profile, observed, input.request.observe.threshold);
+      if (placeholder) return { observed, evolution, cost, notLearned: placeholder };
       if (!evolution.differs) return { observed, evolution, cost };
       const caller = { user: input.request.user, account: input.request.account };
       const basis = input.request.basePersona

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATALOG, HOURS_PER_MONTH, SECURITY_OPTIONS, type InstanceType } from './catalog';
+import type { UserConstraint } from './constraints';
 import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
 import type { Proposal } from './solver';
 
@@ -49,6 +50,46 @@ export function compareUsage(predicted: ResourceProfile, observed: ObservedUsage
   };
 }
 
+/** Below this an observation window says nothing about a workload's peak. */
+export const MIN_OBSERVATION_SECONDS = 60;
+
+/**
+ * Why an observation must not teach anything, or undefined when it may: the
+ * local provider's instance is a stand-in process, not the workload; a
+ * window of no length, or usage of nothing at all, measured nothing. Persona
+ * evolution and the analyzer's training data both pass through here.
+ */
+export function placeholderReason(observed: ObservedUsage, provider: string): string | undefined {
+  if (observed.source === 'provider' && provider === 'local')
+    return 'the local provider runs a stand-in process, not the workload: its usage teaches nothing';
+  if (observed.seconds !== undefined && observed.seconds < MIN_OBSERVATION_SECONDS)
+    return `the observation window was ${Math.round(observed.seconds)} s, under ${MIN_OBSERVATION_SECONDS} s: too short to show a peak`;
+  if (DIMENSIONS.every((d) => observed[d] === 0)) return 'every observed figure is zero: nothing was measured';
+  return undefined;
+}
+
+/** Whether an instance type is one the person's constraints allow: a recommendation never proposes what they ruled out. */
+function allowedBy(i: InstanceType, constraints: readonly UserConstraint[]): boolean {
+  return constraints.every((c) => {
+    switch (c.kind) {
+      case 'noBurstable':
+        return !i.burstable;
+      case 'families':
+        return c.families.includes(i.family);
+      case 'excludeFamilies':
+        return !c.families.includes(i.family);
+      case 'arch':
+        return i.arch === c.arch;
+      case 'minVcpu':
+        return i.vcpu >= c.vcpu;
+      case 'minMemoryGb':
+        return i.memoryGb >= c.memoryGb;
+      default:
+        return true;
+    }
+  });
+}
+
 export interface CostReport {
   hours: number;
   runningUsd: number;
@@ -66,6 +107,7 @@ export function rightSize(
   since: Date,
   now: Date,
   observed?: Pick<ObservedUsage, Dimension>,
+  constraints: readonly UserConstraint[] = [],
 ): CostReport {
   const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
   const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
@@ -77,6 +119,7 @@ export function rightSize(
   };
   const fits = (i: InstanceType) =>
     i.hourlyUsd[agreed.region] !== undefined &&
+    allowedBy(i, constraints) &&
     i.vcpu >= observed.cpu * headroom &&
     i.memoryGb >= observed.memoryGb * headroom &&
     (i.ebsMaxIops || Infinity) >= observed.iops * headroom &&

@@ -4,3 +4,4 @@ export { describeConstraint } from '../negotiation/constraints';
 export { observedUsageSchema } from '../negotiation/evolution';
 export { rejectionConstraints, validateFeedback } from '../negotiation/feedback';
 export { decideByPolicy } from '../negotiation/policy';
+export { answersSchema } from '../negotiation/workload/questions';

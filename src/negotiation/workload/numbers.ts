@@ -32,6 +32,22 @@ const VAGUE: Record<string, number> = {
 };
 
 const n = (s: string) => Number(s);
+/** "one hundred and twenty-five thousand three hundred" is eight words. */
+const MAX_NUMBER_WORDS = 8;
+const MAX_NUMBER_RUNS = 40;
+
+// The same few runs ("one", "two thousand") recur across descriptions: parsed once each.
+const parsed = new Map<string, string>();
+function wordsToDigits(run: string): string {
+  let out = parsed.get(run);
+  if (out === undefined) {
+    const values = nlp(run).numbers().get() as number[];
+    out = values.length === 1 && Number.isFinite(values[0]) ? fmt(values[0]!) : run;
+    if (parsed.size >= 1000) parsed.clear();
+    parsed.set(run, out);
+  }
+  return out;
+}
 const fmt = (v: number) => String(Math.round(v * 1e6) / 1e6);
 
 /**
@@ -52,20 +68,20 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/\b4k\b(?=\s*(?:video|footage|uhd|hdr|content|streams?|render|h\.?26|resolution))/gi, 'uhd')
     .replace(/(\d),(?=\d{3}\b)/g, '$1');
   // Case matters for M (million) against m (minutes, metres): "1.5M DAU", "5M active series".
-  t = t.replace(/(\d+(?:\.\d+)?)\s?M\b(?!i?B|bps|Hz)/g, (_, v: string) => fmt(n(v) * 1e6));
+  t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?M\b(?!i?B|bps|Hz)/g, (_, v: string) => fmt(n(v) * 1e6));
   t = t.toLowerCase();
   t = t.replace(
-    /(\d+(?:\.\d+)?)\s?m\b(?=\s+(?:users|dau|mau|rows|records|events|documents|docs|keys|items|players|customers|series|requests|messages|devices|entities|products|place))/g,
+    /(?<![\d.])(\d+(?:\.\d+)?)\s?m\b(?=\s+(?:users|dau|mau|rows|records|events|documents|docs|keys|items|players|customers|series|requests|messages|devices|entities|products|place))/g,
     (_, v: string) => fmt(n(v) * 1e6),
   );
   // Ranges whose suffix is written once: "5-10k rps" is 5000 to 10000.
-  t = t.replace(/(\d+(?:\.\d+)?)\s*(?:-|to)\s*(\d+(?:\.\d+)?)\s?(k|bn)\b(?!b|ib)/g, (_, a: string, b: string, s: string) => {
+  t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s*(?:-|to)\s*(\d+(?:\.\d+)?)\s?(k|bn)\b(?!b|ib)/g, (_, a: string, b: string, s: string) => {
     const f = s === 'k' ? 1e3 : 1e9;
     return `${fmt(n(a) * f)}-${fmt(n(b) * f)}`;
   });
   t = t
-    .replace(/(\d+(?:\.\d+)?)\s?k\b(?!b|ib)/g, (_, v: string) => fmt(n(v) * 1e3))
-    .replace(/(\d+(?:\.\d+)?)\s?(?:bn|mm|mil)\b/g, (m, v: string) => fmt(n(v) * (m.endsWith('bn') ? 1e9 : 1e6)));
+    .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?k\b(?!b|ib)/g, (_, v: string) => fmt(n(v) * 1e3))
+    .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?(?:bn|mm|mil)\b/g, (m, v: string) => fmt(n(v) * (m.endsWith('bn') ? 1e9 : 1e6)));
 
   // Vague amounts: "a few hundred", "several thousand", "hundreds of", "a dozen".
   t = t.replace(
@@ -103,14 +119,16 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/\bonce (?:a|an|per|every) (second|minute|hour|day|week|month)\b/g, 'every 1 $1')
     .replace(/\b(every|each) (second|minute|hour)\b/g, '$1 1 $2');
 
+  let runs = 0;
   t = t.replace(WORD_RUN, (run) => {
-    if (/^half$/.test(run)) return run;
-    const values = nlp(run).numbers().get() as number[];
-    return values.length === 1 && Number.isFinite(values[0]) ? fmt(values[0]!) : run;
+    // Nobody writes a number in more than a few words, nor a description with dozens of them:
+    // longer runs and later ones are left as they are, which bounds the parser's work.
+    if (/^half$/.test(run) || run.split(/[\s-]+/).length > MAX_NUMBER_WORDS || ++runs > MAX_NUMBER_RUNS) return run;
+    return wordsToDigits(run);
   });
   t = t.replace(/\ba (hundred|thousand|million|billion)\b/g, '1 $1');
   // "1.5 million", "30 thousand", "2 billion".
-  t = t.replace(/(\d+(?:\.\d+)?)\s+(hundred|thousand|million|billion)\b/g, (_, v: string, s: string) => fmt(n(v) * SCALE[s]!));
+  t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s+(hundred|thousand|million|billion)\b/g, (_, v: string, s: string) => fmt(n(v) * SCALE[s]!));
 
   // Ranges: size for the top. "between 1 and 2 tb", "20-30 transactions", "2-3 builds", "5000-10000 rps".
   t = t.replace(/\bbetween (\d+(?:\.\d+)?) and (\d+(?:\.\d+)?)/g, (m, a: string, b: string) => {

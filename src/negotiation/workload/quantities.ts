@@ -203,6 +203,8 @@ export function extractQuantities(description: string): Extraction {
     const start = m.index;
     const end = start + m[0].length;
     const value = Number(m[1]);
+    // Beyond any real quantity (and beyond what unit arithmetic handles exactly): not read.
+    if (!Number.isFinite(value) || value > 1e15) continue;
     const before = text.slice(Math.max(0, start - 48), start);
     const after = text.slice(end, end + 64);
     // A version or a model name (postgres15, h.264, ec2, t4g), not a quantity, unless it is a replication factor ("rf2").
