@@ -8,6 +8,12 @@ import { table, type OutputOptions } from '../output';
 /** Lines of a --file: enough for a team's catalogue, bounded so one file cannot hold the terminal for minutes. */
 const MAX_LINES = 10_000;
 
+/** Bad usage found while the command runs: said on stderr, exit code 2 like a parse error. */
+function usage(message: string): never {
+  process.stderr.write(`mosaic: ${message}\n`);
+  throw new InvalidArgumentError(message);
+}
+
 /** What the CLI prints per description: the analysis without its evidence and notes unless asked. */
 const summaryOf = (a: WorkloadAnalysis) => ({
   role: a.role,
@@ -75,16 +81,15 @@ export function registerWorkload(program: Command): void {
       '\nRuns locally: no stack or worker needed.\n\nExamples:\n  mosaic workload analyze "PostgreSQL 15 for orders, 2 TB, about 3000 transactions per second"\n  mosaic workload analyze "Redis cache, 20k ops/s" --answers \'{"dataGib": 8}\' --json\n  mosaic workload analyze --file descriptions.txt > analyses.jsonl',
     )
     .action((description: string | undefined, opts: OutputOptions & { file?: string; answers?: Answers }) => {
-      if (!description && !opts.file)
-        throw new InvalidArgumentError('give a description in quotes, or --file with one description per line');
-      if (description && opts.file) throw new InvalidArgumentError('give a description or --file, not both');
+      if (!description && !opts.file) usage('give a description in quotes, or --file with one description per line');
+      if (description && opts.file) usage('give a description or --file, not both');
       const analyse = (text: string) => analyzeDescription(text, { answers: opts.answers });
       if (description) {
         let a: WorkloadAnalysis;
         try {
           a = analyse(description);
         } catch (err) {
-          if (err instanceof InvalidWorkloadDescription) throw new InvalidArgumentError(err.message);
+          if (err instanceof InvalidWorkloadDescription) usage(err.message);
           throw err;
         }
         process.stdout.write(opts.json ? `${JSON.stringify(summaryOf(a), null, 2)}\n` : `${human(a, description)}\n`);
