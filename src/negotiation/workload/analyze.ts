@@ -1,5 +1,5 @@
 import type { Compliance, Role } from '../persona';
-import { factsOf } from './facts';
+import { applyWordedMultipliers, factsOf } from './facts';
 import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
 import { extractQuantities, type Quantity } from './quantities';
 import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
@@ -141,7 +141,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   const recognition = recogniseKind(extraction.text);
   const kind = options.answers?.kind ?? recognition.kind;
   const role: Role | 'unknown' = kind === 'unknown' ? 'unknown' : ROLE_OF[kind];
-  let facts = factsOf(extraction.quantities, extraction.peakStated);
+  let facts = applyWordedMultipliers(factsOf(extraction.quantities, extraction.peakStated), extraction.text);
   if (options.answers) facts = applyAnswers(facts, options.answers, kind);
   const lifecycleYears = (options.lifecycleDays ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 730 : 365)) / 365;
   const sizing = kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears });
@@ -176,6 +176,10 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     notes.push(
       `runs ${schedule.hoursPerDay} h a day, ${schedule.daysPerWeek} days a week (${Math.round(schedule.uptimeShare * 100)} % of the week)`,
     );
+  if (facts.ramGib !== undefined && kind !== 'unknown') {
+    notes.push(`memory as stated: ${r(facts.ramGib, 1)} GiB (the model gave ${r(sizing.peak.memoryGib, 1)})`);
+    sizing.peak = { ...sizing.peak, memoryGib: facts.ramGib };
+  }
   const round = (p: Sizing['peak']) => ({
     vcpu: r(p.vcpu, 2),
     memoryGib: r(p.memoryGib, 1),

@@ -6,6 +6,8 @@ export interface Facts {
   dataGib?: number;
   /** Data that must sit in memory ("50 GB in memory", "8 GB working set"), GiB. */
   memoryGib?: number;
+  /** Memory the person asks for outright ("32 GB RAM"), GiB: it overrides the model's. */
+  ramGib?: number;
   /** Data arriving, GiB per day ("500 GB per day", "200 MB/s"). */
   ingestGibPerDay?: number;
   /** Of it, what was written per day or longer ("5 GB a day", "200 GB per month"): what piles up. */
@@ -50,7 +52,8 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
   for (const q of quantities) {
     switch (q.kind) {
       case 'data':
-        if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
+        if (q.scope === 'ram') f.ramGib = max(f.ramGib, q.gib);
+        else if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
         else if (q.scope === 'per-node') perNodeGib = max(perNodeGib, q.gib);
         else f.dataGib = max(f.dataGib, q.gib);
         break;
@@ -122,6 +125,39 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
   }
   if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
   return f;
+}
+
+/**
+ * Multipliers written in words: "maybe triple that during sales" raises the
+ * stated rates to the peak; "expect it to double within a year" is 100 %
+ * growth a year.
+ */
+export function applyWordedMultipliers(f: Facts, text: string): Facts {
+  const times: Record<string, number> = {
+    double: 2,
+    twice: 2,
+    triple: 3,
+    'three times': 3,
+    quadruple: 4,
+    'four times': 4,
+    '2x': 2,
+    '3x': 3,
+    '4x': 4,
+    '10x': 10,
+    'ten times': 10,
+  };
+  const peak =
+    /\b(double|twice|triple|three times|quadruple|four times|2x|3x|4x|10x|ten times)\s+(?:that|this|the (?:usual|normal|average)(?: load| traffic| rate)?|normal)\b/.exec(
+      text,
+    );
+  const out = { ...f, rates: { ...f.rates } };
+  if (peak) {
+    for (const k of Object.keys(out.rates)) out.rates[k]! *= times[peak[1]!]!;
+    out.peakStated = true;
+  }
+  const grow = /\b(double|triple|quadruple)s?\b[^.]{0,30}\b(?:with)?in (?:a|1|one) year\b|\b(doubl|tripl)(?:e|es|ing) (?:every|each) year\b/.exec(text);
+  if (grow && out.growthPctPerYear === undefined) out.growthPctPerYear = /tripl/.test(grow[0]) ? 200 : /quadrupl/.test(grow[0]) ? 300 : 100;
+  return out;
 }
 
 const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'writes', 'operations', 'lookups', 'searches', 'logins']);

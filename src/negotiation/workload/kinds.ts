@@ -145,7 +145,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'ml-inference': [[/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4]],
   'game-server': [
     [
-      /\b(minecraft|valheim|factorio|counter-strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?|game backend)\b/,
+      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?|game backend)\b/,
       4,
     ],
     [/\b(game|gaming|multiplayer|co-op|survival game)\b/, 1.5],
@@ -167,6 +167,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\bblog\b/, 1.5],
   ],
   'web-application': [
+    // Self-hosted applications people name by product.
+    [
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|consul|superset|metabase|odoo|moodle)\b/,
+      3,
+    ],
     [
       /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
@@ -184,7 +189,9 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(drop|upload)\w*\b[^.]{0,40}\bfiles?\b/, 2.5],
   ],
   'object-storage': [[/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4]],
-  'file-share': [[/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive)\b/, 4]],
+  'file-share': [
+    [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
+  ],
   'backup-target': [
     [/\b(backup target|backup (server|repository|storage)|backups? of|veeam|restic|borg)\b/, 4],
     [/\bbackups?\b/, 1.5],

@@ -3,7 +3,7 @@ import { normaliseNumbers, type StatedRange } from './numbers';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
-  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory'; text: string }
+  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
   | { kind: 'rate'; perSecond: number; of: string; periodSeconds: number; text: string }
@@ -291,11 +291,17 @@ function classify(value: number, before: string, after: string, span: (n: number
       ) ||
       /(averaging|avg|average|each|apiece|messages?|events?|payloads?|doc|document|record|row|size|up to|at|sized?)\s*\(?\s*(~|about|around|roughly)?\s*$/.test(
         before,
+      ) ||
+      /\b(sessions|messages|events|documents|docs|records|rows|files|images|objects|keys|values|entries|items|carts|videos|clips)\s+of\s*(~|about|around|roughly)?\s*$/.test(
+        before,
       )
     ) {
       const bytes = bytesOf(value, unit);
       if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
     }
+    // "32 GB RAM": the memory the person wants, not data to fit in it.
+    if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12)))
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'ram', text: span(u[0].length + 4) };
     if (
       /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
       /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
@@ -313,7 +319,9 @@ function classify(value: number, before: string, after: string, span: (n: number
       ))
   ) {
     const rest = after.slice(u[0].length);
-    const p = PER.exec(rest) ?? DAILY.exec(rest);
+    // The period may come a few words on: "300 hours of uhd footage into 1080p every week".
+    const skip = /^(?:\s+(?!(?:per|a|an|each|every)\b)[a-z0-9]+){0,3}/.exec(rest)?.[0] ?? '';
+    const p = PER.exec(rest) ?? DAILY.exec(rest) ?? PER.exec(rest.slice(skip.length)) ?? DAILY.exec(rest.slice(skip.length));
     const perSecond = p ? value / (TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!) : undefined;
     const of = /audio|podcast/.test(u[1]!) ? 'audio' : 'video';
     return { kind: 'media', hours: value, of, perSecond, text: span(u[0].length + (p?.[0].length ?? 0)) };

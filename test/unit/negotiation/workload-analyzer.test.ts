@@ -93,6 +93,17 @@ describe('capacity models', () => {
   });
 });
 
+describe('multipliers and stated memory', () => {
+  it('raises rates by "triple that", grows data by "double within a year", and keeps the RAM asked for', () => {
+    const usual = analyzeDescription('Django monolith, 150 requests a second on a normal day');
+    const sales = analyzeDescription('Django monolith, 150 requests a second on a normal day and maybe triple that during sales');
+    expect(sales.peak.vcpu).toBeCloseTo(usual.peak.vcpu * 3, 1);
+    const doubling = analyzeDescription('4 TB in Postgres, expect it to double within a year');
+    expect(doubling.storageGib).toBeGreaterThan(analyzeDescription('4 TB in Postgres').storageGib * 3.5);
+    expect(analyzeDescription('Memcached, 32 GB RAM').peak.memoryGib).toBeCloseTo(29.8, 1);
+  });
+});
+
 describe('questions and answers', () => {
   it('asks for the quantities it needed and did not find, and only those', () => {
     const vague = a('a Postgres database for orders');

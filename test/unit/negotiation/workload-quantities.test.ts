@@ -112,3 +112,10 @@ describe('extracting quantities', () => {
     expect(facts('10 million calls per day').rates.requests).toBeCloseTo((10e6 / 86400) * 3, 3);
   });
 });
+
+describe('reading what people add in words', () => {
+  it('takes "32 GB RAM" as the memory asked for, and "sessions of about 4 KB" as an item size', () => {
+    expect(one('Memcached, 32 GB RAM', 'data')).toMatchObject({ scope: 'ram' });
+    expect(one('~500k active sessions of about 4KB', 'item-size').bytes).toBe(4000);
+  });
+});
