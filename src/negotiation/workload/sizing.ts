@@ -545,6 +545,9 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
  * the day's mean; a bounded job over a stated window is spread evenly. Working
  * storage: a week of sources at ~1 MB/s (8 Mbit/s 1080p) plus outputs.
  */
+/** Sources stay a week on the workers' disks: re-encodes and failed jobs need them. */
+const SOURCE_DAYS_KEPT = 7;
+
 const transcoding: Model = ({ facts: f, text }, ctx) => {
   const audio = f.media?.of === 'audio' || /\b(audio|podcast|mp3|aac)\b/.test(text);
   const renditionsNamed = new Set(text.match(/\b\d{3,4}p\b/g) ?? []).size;
@@ -573,8 +576,7 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
     vcpu = Math.max(1, ((secondsPerDay * coreSecondsPerSecond) / DAY) * spread);
   }
   const sourceBytesPerSecond = audio ? 176_400 : 1e6 * uhd * (uhd > 1 ? 3 : 1);
-  const daysKept = audio && /week/.test(text) ? 7 : 7;
-  const working = (secondsPerDay * daysKept * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
+  const working = (secondsPerDay * SOURCE_DAYS_KEPT * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
   return {
     peak: {
       vcpu,
