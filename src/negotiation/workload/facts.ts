@@ -155,7 +155,10 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
     for (const k of Object.keys(out.rates)) out.rates[k]! *= times[peak[1]!]!;
     out.peakStated = true;
   }
-  const grow = /\b(double|triple|quadruple)s?\b[^.]{0,30}\b(?:with)?in (?:a|1|one) year\b|\b(doubl|tripl)(?:e|es|ing) (?:every|each) year\b/.exec(text);
+  const grow =
+    /\b(double|triple|quadruple)s?\b[^.]{0,30}\b(?:with)?in (?:a|1|one) year\b|\b(doubl|tripl)(?:e|es|ing) (?:every|each) year\b/.exec(
+      text,
+    );
   if (grow && out.growthPctPerYear === undefined) out.growthPctPerYear = /tripl/.test(grow[0]) ? 200 : /quadrupl/.test(grow[0]) ? 300 : 100;
   return out;
 }
