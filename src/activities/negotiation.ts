@@ -5,7 +5,7 @@ import { observationModel, personaModel } from '../models/persona';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
-import { compareUsage, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
+import { compareUsage, placeholderReason, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
 import { protectionOf } from '../negotiation/firewall';
 import { storageUserData } from '../negotiation/storage-layout';
 import type { PersonaBody } from '../negotiation/persona';
@@ -20,6 +20,8 @@ import {
   type SolveResult,
 } from '../negotiation/solver';
 import { TextModel, type LabelledDescription } from '../negotiation/text-model';
+import { analyzeDescription } from '../negotiation/workload/analyze';
+import { answersSchema, type Answers } from '../negotiation/workload/questions';
 import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
@@ -64,9 +66,25 @@ export interface Review {
   observed?: ObservedUsage;
   evolution?: Evolution & { newVersion?: string };
   cost: CostReport;
+  /** Why the observation taught nothing (no persona version, no training data), when it did not. */
+  notLearned?: string;
 }
 
 const EXAMPLES = corpus.examples as unknown as LabelledDescription[];
+
+/** Public-facing workloads get HTTPS from anywhere and nothing else from the internet. */
+const PUBLIC_HTTPS = [{ protocol: 'tcp' as const, port: 443, cidr: '0.0.0.0/0' }];
+
+/**
+ * The instance's ingress: what the analysis read of its exposure wins over the
+ * persona's defaults. Public: 443 only. Internal: the persona's private rules,
+ * never a rule open to the internet.
+ */
+export function ingressOf(analysis: Analysis, persona: PersonaBody): PersonaBody['security']['ingress'] {
+  if (analysis.publicIngress === true) return PUBLIC_HTTPS;
+  if (analysis.publicIngress === false) return persona.security.ingress.filter((r) => r.cidr !== '0.0.0.0/0');
+  return persona.security.ingress;
+}
 
 /** What a local instance used so far, from /proc: CPU time over wall time, resident memory, I/O calls. */
 function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined {
@@ -77,7 +95,8 @@ function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined 
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
     const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
-    const seconds = Math.max(1, (Date.now() - since.getTime()) / 1000);
+    const seconds = (Date.now() - since.getTime()) / 1000;
+    if (seconds <= 0) return { source: 'provider', cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, seconds: 0 };
     return { source: 'provider', cpu: cpuSeconds / seconds, memoryGb: rssKb / 1024 / 1024, iops: calls / seconds, networkGbps: 0, seconds };
   } catch {
     return undefined;
@@ -110,6 +129,44 @@ export function createNegotiationActivities(deps: {
     return model.model;
   }
 
+  /** The analysis of a request and what every proposal must meet: the persona's boundary, the request's and the text's compliance. */
+  async function analysed(request: NegotiationRequest, constraints: Requirements['constraints'], answers?: Answers) {
+    const caller = { user: request.user, account: request.account };
+    const withoutPersona = request.basePersona === NO_PERSONA;
+    let base: (PersonaBody & { version: number; account: string }) | undefined;
+    if (request.basePersona && !withoutPersona) {
+      try {
+        base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
+      } catch (err) {
+        if (err instanceof UnknownPersona) throw nonRetryable(err);
+        throw err;
+      }
+    }
+    let analysis: Analysis;
+    try {
+      // The learned text model is trained (seconds) only for a description of no kind the analyzer knows.
+      const needsModel = request.workload.kind === 'text' && analyzeDescription(request.workload.text, { answers }).role === 'unknown';
+      analysis = analyse(request.workload, base, needsModel ? await textModel() : undefined, undefined, answers);
+    } catch (err) {
+      if ((err as { type?: string }).type === 'InvalidWorkloadDescription') throw nonRetryable(err);
+      throw err;
+    }
+    const persona = withoutPersona ? undefined : (base ?? defaultPersonaOf(analysis.role));
+    // Without a persona nothing is opened but what the text says is public (443); the rest is what constraints and a modify add.
+    const ingress = persona ? ingressOf(analysis, persona) : analysis.publicIngress === true ? PUBLIC_HTTPS : [];
+    const requirements: Requirements = {
+      profile: analysis.profile,
+      headroom: analysis.headroom,
+      compliance: [...new Set([...(persona?.security.compliance ?? []), ...request.compliance, ...analysis.compliance])],
+      cost: persona?.cost,
+      region: request.region,
+      constraints,
+      protection: protectionOf(analysis.role, { ingress, egress: persona?.security.egress ?? [] }),
+      lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
+    };
+    return { analysis, requirements, persona, base };
+  }
+
   const providerOf = (name: string): Provider => {
     const provider = providers[name];
     if (!provider) {
@@ -130,30 +187,7 @@ export function createNegotiationActivities(deps: {
       } catch (err) {
         throw nonRetryable(err);
       }
-      const caller = { user: request.user, account: request.account };
-      const withoutPersona = request.basePersona === NO_PERSONA;
-      let base: (PersonaBody & { version: number; account: string }) | undefined;
-      if (request.basePersona && !withoutPersona) {
-        try {
-          base = await withStorage('read persona', () => findPersona(connection, request.basePersona!, caller));
-        } catch (err) {
-          if (err instanceof UnknownPersona) throw nonRetryable(err);
-          throw err;
-        }
-      }
-      const analysis = analyse(request.workload, base, request.workload.kind === 'text' ? await textModel() : undefined);
-      const persona = withoutPersona ? undefined : (base ?? defaultPersonaOf(analysis.role));
-      const requirements: Requirements = {
-        profile: analysis.profile,
-        headroom: analysis.headroom,
-        compliance: [...new Set([...(persona?.security.compliance ?? []), ...request.compliance])],
-        cost: persona?.cost,
-        region: request.region,
-        constraints: request.constraints,
-        // Without a persona nothing is opened either way: the firewall is what the constraints and a modify add.
-        protection: protectionOf(analysis.role, { ingress: persona?.security.ingress ?? [], egress: persona?.security.egress ?? [] }),
-        lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
-      };
+      const { analysis, requirements, persona, base } = await analysed(request, request.constraints);
       analysis.notes.push(personaNote(persona && { ...persona, builtin: !base }, requirements));
       const counted = persona && (base ?? { ...persona, version: 1, account: 'mosaic' });
       if (counted)
@@ -165,9 +199,27 @@ export function createNegotiationActivities(deps: {
         analysis,
         requirements,
         persona: counted && { account: counted.account, name: counted.name, version: counted.version },
-        // Without a persona nothing is opened: the instance's security group allows no ingress.
-        ingress: persona?.security.ingress ?? [],
+        ingress: requirements.protection!.firewall.ingress,
       };
+    },
+
+    /**
+     * The analysis again with the person's answers to its questions: a new
+     * profile, compliance and exposure, the constraints added so far kept. The
+     * persona counted at the start stays the one counted.
+     */
+    async reanalyseWorkload(input: { analysed: Analysed; answers: unknown }): Promise<Analysed> {
+      const parsed = answersSchema.safeParse({ ...input.analysed.analysis.answers, ...(input.answers as object) });
+      if (!parsed.success)
+        throw ApplicationFailure.nonRetryable(
+          parsed.error.issues.map((i) => `answers.${i.path.join('.')}: ${i.message}`).join('; '),
+          'AnswersRejected',
+        );
+      const { request } = input.analysed;
+      if (request.workload.kind !== 'text')
+        throw ApplicationFailure.nonRetryable('a structured workload states its numbers: there is nothing to answer', 'AnswersRejected');
+      const { analysis, requirements } = await analysed(request, input.analysed.requirements.constraints, parsed.data);
+      return { ...input.analysed, analysis, requirements, ingress: requirements.protection!.firewall.ingress };
     },
 
     /** The k Pareto-optimal, diverse proposals of a round, or the conflict and its nearest relaxations. */
@@ -175,7 +227,7 @@ export function createNegotiationActivities(deps: {
       requirements: Requirements;
       round: number;
       k: number;
-      after?: 'reject' | 'addConstraints';
+      after?: 'reject' | 'addConstraints' | 'answerQuestions';
       /** Softer readings of the same answer, tried in order when the requirements have no solution. */
       fallbacks?: Requirements[];
     }): Promise<SolveResult & { fallback?: number }> {
@@ -301,9 +353,19 @@ export function createNegotiationActivities(deps: {
           ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt))
           : undefined);
       const since = new Date(input.provisioned.provisionedAt);
-      const cost = rightSize(input.agreed, input.analysis.headroom, since, new Date(), observed, input.requirements);
+      const placeholder = observed && placeholderReason(observed, input.provisioned.instance.provider);
+      // A stand-in's usage does not right-size anything either: the recommendation needs the real workload's figures.
+      const cost = rightSize(
+        input.agreed,
+        input.analysis.headroom,
+        since,
+        new Date(),
+        placeholder ? undefined : observed,
+        input.requirements,
+      );
       if (!observed) return { cost };
       const evolution = compareUsage(input.analysis.profile, observed, input.request.observe.threshold);
+      if (placeholder) return { observed, evolution, cost, notLearned: placeholder };
       if (!evolution.differs) return { observed, evolution, cost };
       const caller = { user: input.request.user, account: input.request.account };
       const basis =

@@ -16,6 +16,7 @@ import { registerSnapshot } from './commands/snapshot';
 import { registerStack } from './commands/stack';
 import { registerStatus } from './commands/status';
 import { registerWorker } from './commands/worker';
+import { registerWorkload } from './commands/workload';
 import { CommandFailed } from './errors';
 import { rootFailure } from './failures';
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerSnapshot(program);
   registerNegotiate(program);
   registerCatalog(program);
+  registerWorkload(program);
   registerDemo(program);
   registerStatus(program);
   registerCompletion(program);

@@ -172,6 +172,32 @@ export class NegotiationClient {
     return rows;
   }
 
+  /**
+   * Answers to the first round's questions ({ dataGib: 500, peakRate: 2000 }):
+   * the workload is analysed again with them and new proposals follow.
+   */
+  async answerQuestions(
+    id: string,
+    answers: Record<string, unknown>,
+    by?: string,
+    updateId: string = randomUUID(),
+  ): Promise<NegotiationView> {
+    const handle = this.handle(id);
+    try {
+      return await handle.executeUpdate<NegotiationView, [{ answers: Record<string, unknown>; by?: string }]>('answerQuestions', {
+        args: [{ answers, by }],
+        updateId,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw typedError(err, handle.workflowId);
+      const described = await handle.describe().catch(() => undefined);
+      if (err instanceof WorkflowNotFoundError || (described && described.status.name !== 'RUNNING')) {
+        throw new NegotiationClosed(handle.workflowId, described?.status.name.toLowerCase() ?? 'not found');
+      }
+      throw err;
+    }
+  }
+
   /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */
   async signal(id: string, feedback: FeedbackInput & { id?: string }): Promise<void> {
     await this.handle(id).signal('feedback', { id: randomUUID(), ...feedback });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { BUILTIN_PERSONAS } from './builtin-personas';
 import { profileFromStructured, structuredWorkloadSchema } from './capacity';
-import { DIMENSIONS, profileOf, round, type PersonaBody, type ResourceProfile, type Role } from './persona';
+import { DIMENSIONS, profileOf, round, type Compliance, type Figures, type PersonaBody, type ResourceProfile, type Role } from './persona';
 import type { TextModel } from './text-model';
+import { analyzeDescription, type WorkloadAnalysis } from './workload/analyze';
+import type { Answers, Question } from './workload/questions';
 
 /** A workload as prose ("run a medium-sized e-commerce website with a nightly report") or as numbers. */
 export const workloadSchema = z.discriminatedUnion(
@@ -32,7 +34,20 @@ export const DEFAULT_ANALYZER: AnalyzerSettings = { headroom: 1.3, confidenceThr
 export interface Analysis {
   role: Role;
   profile: ResourceProfile;
-  method: 'formulas' | 'text-model';
+  /** formulas: structured numbers; workload-analyzer: a description read; text-model: a description of no kind the analyzer knows, guessed by the learned model. */
+  method: 'formulas' | 'workload-analyzer' | 'text-model';
+  /** The workload kind the description names (text workloads). */
+  kind?: WorkloadAnalysis['kind'];
+  /** Regimes the description names: every proposal must meet them. */
+  compliance: Compliance[];
+  /** Whether the workload faces the internet (443 only) or stays internal; undefined: the persona's ingress applies. */
+  publicIngress?: boolean;
+  /** What the analysis needed and did not find; answers refine it. */
+  questions: Question[];
+  /** Answers given so far. */
+  answers?: Answers;
+  /** Part-time use read from the description. */
+  schedule?: WorkloadAnalysis['schedule'];
   confidence: number;
   uncertain: boolean;
   headroom: number;
@@ -63,17 +78,36 @@ export function defaultPersonaOf(role: Role): PersonaBody {
  * confidence below the threshold widens the headroom. A base persona's
  * profile is a floor: the workload can only raise it.
  */
+const figures = (peak: number, average: number, digits = 3): Figures => ({
+  peak: round(peak, digits),
+  average: round(average, digits),
+  sustained: round(Math.sqrt(peak * average), digits),
+});
+
+/** An analysis of a description as a resource profile (memory is held all day). */
+export function profileOfAnalysis(a: WorkloadAnalysis): ResourceProfile {
+  return {
+    cpu: figures(a.peak.vcpu, a.average.vcpu),
+    memoryGb: figures(a.peak.memoryGib, a.average.memoryGib),
+    iops: figures(a.peak.iops, a.average.iops, 0),
+    networkGbps: figures(a.peak.networkGbps, a.average.networkGbps),
+    storageGb: a.storageGib,
+  };
+}
+
 export function analyse(
   workload: Workload,
   base: (PersonaBody & { version?: number }) | undefined,
   model: TextModel | undefined,
   settings: AnalyzerSettings = DEFAULT_ANALYZER,
+  answers?: Answers,
 ): Analysis {
   const notes: string[] = [];
   let role: Role;
   let profile: ResourceProfile;
   let confidence: number;
   let method: Analysis['method'];
+  let read: WorkloadAnalysis | undefined;
   if (workload.kind === 'structured') {
     role = workload.workload.role;
     profile = profileFromStructured(workload.workload);
@@ -83,13 +117,25 @@ export function analyse(
       `capacity formulas for a ${role} at ${workload.workload.requestsPerSecond} requests/s (peak ×${workload.workload.peakFactor})`,
     );
   } else {
-    if (!model) throw new Error('the text model is not loaded');
-    const prediction = model.predict(workload.text);
-    role = prediction.role;
-    profile = prediction.profile;
-    confidence = prediction.confidence;
-    method = 'text-model';
-    notes.push(`text model (${model.examples} examples) reads a ${role} with confidence ${confidence}`);
+    read = analyzeDescription(workload.text, { answers, lifecycleDays: base?.lifecycle.durationDays });
+    if (read.role !== 'unknown') {
+      role = read.role;
+      profile = profileOfAnalysis(read);
+      confidence = read.confidence;
+      method = 'workload-analyzer';
+      notes.push(`read a ${read.kind} (${read.evidence.slice(0, 3).join(', ')}) with confidence ${read.confidence}`, ...read.notes);
+    } else {
+      if (!model) throw new Error('the text model is not loaded');
+      // No kind the analyzer knows: the learned model guesses, and the first round asks what it is.
+      const prediction = model.predict(workload.text);
+      role = prediction.role;
+      profile = prediction.profile;
+      confidence = Math.min(prediction.confidence, 0.5);
+      method = 'text-model';
+      notes.push(
+        `no known kind of workload named: the text model (${model.examples} examples) guesses a ${role} with confidence ${confidence}`,
+      );
+    }
   }
   if (base) {
     if (base.role !== role) notes.push(`base persona ${base.name} is a ${base.role}; its role wins over the predicted ${role}`);
@@ -102,10 +148,17 @@ export function analyse(
     notes.push(
       `estimate uncertain (confidence ${round(confidence, 2)} < ${settings.confidenceThreshold}): headroom widened from ×${settings.headroom} to ×${settings.widenedHeadroom}`,
     );
+  if (read?.questions.length) notes.push(`asks: ${read.questions.map((q) => q.question).join(' ')}`);
   return {
     role,
     profile,
     method,
+    kind: read?.kind,
+    compliance: read?.compliance ?? [],
+    publicIngress: read?.publicIngress,
+    questions: read?.questions ?? [],
+    answers,
+    schedule: read?.schedule,
     confidence,
     uncertain,
     headroom: uncertain ? settings.widenedHeadroom : settings.headroom,

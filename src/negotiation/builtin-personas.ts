@@ -90,6 +90,42 @@ export const BUILTIN_PERSONAS: PersonaBody[] = [
     },
   ),
   builtin(
+    'search-engine',
+    'search-engine',
+    'Full-text search or log analytics cluster node (Elasticsearch, OpenSearch, Solr)',
+    ['elasticsearch', 'opensearch'],
+    { cpu: f(8, 3, 5), memoryGb: f(32, 28, 30), iops: f(6000, 2000, 4000), networkGbps: f(2, 0.6, 1), storageGb: 500 },
+    {
+      security: { accessLevel: 'internal', classification: 'internal', compliance: [], ingress: PRIVATE(9200) },
+      lifecycle: { expectedUptimePct: 99.9, scaling: { min: 1, max: 6 }, durationDays: 365 },
+      cost: { maxHourlyUsd: 1.5, maxMonthlyUsd: 1100 },
+    },
+  ),
+  builtin(
+    'realtime-server',
+    'realtime-server',
+    'Game server or WebSocket hub holding many persistent connections',
+    ['websocket', 'game-server'],
+    { cpu: f(4, 1.5, 2.5), memoryGb: f(8, 5, 6), iops: f(500, 200, 300), networkGbps: f(2, 0.6, 1), storageGb: 40 },
+    {
+      security: { accessLevel: 'public', classification: 'internal', compliance: [], ingress: WEB },
+      lifecycle: { expectedUptimePct: 99.9, scaling: { min: 1, max: 20 }, durationDays: 365 },
+      cost: { maxHourlyUsd: 1, maxMonthlyUsd: 730 },
+    },
+  ),
+  builtin(
+    'file-store',
+    'file-store',
+    'File drop box, share or object store: capacity before compute',
+    ['sftp', 'nfs', 'object-storage'],
+    { cpu: f(2, 0.5, 1), memoryGb: f(4, 3, 3.5), iops: f(3000, 500, 1500), networkGbps: f(1, 0.2, 0.5), storageGb: 2000 },
+    {
+      security: { accessLevel: 'internal', classification: 'confidential', compliance: [], ingress: PRIVATE(443) },
+      lifecycle: { expectedUptimePct: 99.9, scaling: { min: 1, max: 2 }, durationDays: 730 },
+      cost: { maxHourlyUsd: 1, maxMonthlyUsd: 730 },
+    },
+  ),
+  builtin(
     'payments-api',
     'web-server',
     'Card-payment API inside a PCI DSS scope',

@@ -56,6 +56,12 @@ const COSTS: Record<Role, RoleCosts> = {
   'message-queue': { cpuMsPerRequest: 0.5, workingSet: 0.05, missRatio: 0.1, connectionMb: 1 },
   cache: { cpuMsPerRequest: 0.2, workingSet: 1.1, missRatio: 0, connectionMb: 0.5 },
   'batch-worker': { cpuMsPerRequest: 20, workingSet: 0.05, missRatio: 0.5, connectionMb: 4 },
+  // A search on a warm index: ~40 ms of a core (25 queries/s per vCPU, see workload/sizing.ts); the hot index share in page cache.
+  'search-engine': { cpuMsPerRequest: 40, workingSet: 0.06, missRatio: 0.2, connectionMb: 1 },
+  // A delivered message on a persistent connection; ~64 KiB per open connection.
+  'realtime-server': { cpuMsPerRequest: 0.05, workingSet: 0, missRatio: 0.01, connectionMb: 0.0625 },
+  // A file read or written through the server: mostly I/O.
+  'file-store': { cpuMsPerRequest: 2, workingSet: 0.001, missRatio: 0.8, connectionMb: 2 },
 };
 
 /** Servers are sized so the busiest hour runs them at 70 % CPU, leaving room for GC and bursts. */

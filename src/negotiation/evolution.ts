@@ -49,6 +49,24 @@ export function compareUsage(predicted: ResourceProfile, observed: ObservedUsage
   };
 }
 
+/** Below this an observation window says nothing about a workload's peak. */
+export const MIN_OBSERVATION_SECONDS = 60;
+
+/**
+ * Why an observation must not teach anything, or undefined when it may: the
+ * local provider's instance is a stand-in process, not the workload; a
+ * window of no length, or usage of nothing at all, measured nothing. Persona
+ * evolution and the analyzer's training data both pass through here.
+ */
+export function placeholderReason(observed: ObservedUsage, provider: string): string | undefined {
+  if (observed.source === 'provider' && provider === 'local')
+    return 'the local provider runs a stand-in process, not the workload: its usage teaches nothing';
+  if (observed.seconds !== undefined && observed.seconds < MIN_OBSERVATION_SECONDS)
+    return `the observation window was ${Math.round(observed.seconds)} s, under ${MIN_OBSERVATION_SECONDS} s: too short to show a peak`;
+  if (DIMENSIONS.every((d) => observed[d] === 0)) return 'every observed figure is zero: nothing was measured';
+  return undefined;
+}
+
 export interface CostReport {
   hours: number;
   runningUsd: number;

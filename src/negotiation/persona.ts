@@ -8,10 +8,20 @@ import { parseCidr } from './firewall';
  * sits in, how long it lives and what it may cost. Proposals are derived from
  * it; the configuration is what negotiation agrees on.
  */
-export const ROLES = ['web-server', 'database', 'analytics', 'message-queue', 'cache', 'batch-worker'] as const;
+export const ROLES = [
+  'web-server',
+  'database',
+  'analytics',
+  'message-queue',
+  'cache',
+  'batch-worker',
+  'search-engine',
+  'realtime-server',
+  'file-store',
+] as const;
 export type Role = (typeof ROLES)[number];
 
-export const COMPLIANCE = ['hipaa', 'pci-dss', 'sox', 'gdpr'] as const;
+export const COMPLIANCE = ['hipaa', 'pci-dss', 'sox', 'gdpr', 'soc2', 'iso-27001', 'fedramp'] as const;
 export type Compliance = (typeof COMPLIANCE)[number];
 
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;

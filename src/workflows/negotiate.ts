@@ -57,7 +57,21 @@ export interface NegotiationView {
   round: number;
   proposals: Proposal[];
   constraints: string[];
-  analysis?: Pick<Analysed['analysis'], 'role' | 'method' | 'confidence' | 'uncertain' | 'headroom' | 'notes' | 'profile'>;
+  analysis?: Pick<
+    Analysed['analysis'],
+    | 'role'
+    | 'method'
+    | 'confidence'
+    | 'uncertain'
+    | 'headroom'
+    | 'notes'
+    | 'profile'
+    | 'kind'
+    | 'compliance'
+    | 'questions'
+    | 'answers'
+    | 'schedule'
+  >;
   history: HistoryEntry[];
   reminders: number;
   deadline: string;
@@ -87,9 +101,11 @@ interface Carried {
 }
 
 type Outcome = { ok: true } | { ok: false; type: string; message: string };
+/** Answers to the analysis' questions: queued like feedback, applied in order with it. */
+type AnswerQuestions = { kind: 'answerQuestions'; answers: Record<string, unknown>; by?: string };
 interface Queued {
   id: string;
-  feedback: Feedback;
+  feedback: Feedback | AnswerQuestions;
 }
 
 export const proposalsQuery = defineQuery<NegotiationView>('proposals');
@@ -111,6 +127,8 @@ export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints
 export const cancelUpdate = defineUpdate<NegotiationView, [{ reason?: string; by?: string } | string | undefined]>('cancel');
 /** Ends the observation of an agreed instance now rather than after `observe.window`; answers once it is reviewed. */
 export const endObservationUpdate = defineUpdate<NegotiationView, [{ by?: string } | undefined]>('endObservation');
+/** Answers to the first round's questions ("How much data will it hold?"): the workload is analysed again and new proposals follow. */
+export const answerQuestionsUpdate = defineUpdate<NegotiationView, [{ answers: Record<string, unknown>; by?: string }]>('answerQuestions');
 
 // History and idempotency records kept across runs: enough to answer duplicates and show what happened lately.
 const KEEP_HISTORY = 100;
@@ -118,7 +136,7 @@ const KEEP_OUTCOMES = 200;
 
 const quickRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 // Analysis trains the text model on first use (seconds); solving is milliseconds, and both are pure but for the store read.
-const { analyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({
+const { analyseWorkload, reanalyseWorkload, concludeNegotiation, sendReminder } = proxyActivities<NegotiationActivities>({
   startToCloseTimeout: '2 minutes',
   retry: quickRetry,
 });
@@ -218,6 +236,11 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         headroom: a.headroom,
         notes: a.notes,
         profile: a.profile,
+        kind: a.kind,
+        compliance: a.compliance,
+        questions: a.questions,
+        answers: a.answers,
+        schedule: a.schedule,
       },
       history: state.history,
       reminders: state.reminders,
@@ -267,6 +290,33 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     const { validator, handler } = feedbackUpdate(kind);
     setHandler(update as never, handler as never, { validator: validator as never });
   }
+  setHandler(
+    answerQuestionsUpdate,
+    async (arg) => {
+      const id = currentUpdateInfo()!.id;
+      if (!known(id)) queue.push({ id, feedback: { kind: 'answerQuestions', answers: arg.answers, by: arg.by } });
+      await condition(() => outcomes.has(id));
+      const outcome = outcomes.get(id)!;
+      if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.type);
+      return view();
+    },
+    {
+      validator: (arg) => {
+        if (known(currentUpdateInfo()!.id)) return;
+        if (state.status !== 'awaiting-feedback')
+          throw ApplicationFailure.nonRetryable(
+            `the negotiation is ${state.status}; it takes answers while it waits for feedback`,
+            'FeedbackRejected',
+          );
+        const parsed = logic().answersSchema.safeParse(arg?.answers);
+        if (!parsed.success)
+          throw ApplicationFailure.nonRetryable(
+            parsed.error.issues.map((i) => `answers${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`).join('; '),
+            'FeedbackRejected',
+          );
+      },
+    },
+  );
   setHandler(feedbackSignal, (sent: unknown) => {
     // Whatever arrives (words, an object, or something else entirely) is read without throwing: a signal has nobody to answer.
     const { id, ...fields } = typeof sent === 'object' && sent !== null ? (sent as Record<string, unknown>) : {};
@@ -376,6 +426,29 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
 
   async function apply({ feedback: f }: Queued): Promise<void> {
     switch (f.kind) {
+      case 'answerQuestions': {
+        const next = await reanalyseWorkload({ analysed, answers: f.answers });
+        const result = await proposeInstances({
+          requirements: next.requirements,
+          round: state.round + 1,
+          k: request.proposals,
+          after: 'answerQuestions',
+        });
+        if (!result.ok)
+          throw ApplicationFailure.nonRetryable(conflictMessage(result.conflict, 'the answers'), 'ConstraintsConflict', result.conflict);
+        analysed.analysis = next.analysis;
+        analysed.requirements = next.requirements;
+        analysed.ingress = next.ingress;
+        state.round += 1;
+        state.proposals = result.proposals;
+        const answered = Object.entries(f.answers).map(([k, v]) => `${k} ${String(v)}`);
+        log(
+          'answered',
+          `${answered.join(', ')}; ${state.proposals.length} new proposals (${next.analysis.notes.slice(0, 3).join('; ')})`,
+          f.by,
+        );
+        return;
+      }
       case 'accept':
         state.agreed = state.proposals.find((p) => p.id === f.proposalId)!;
         log(

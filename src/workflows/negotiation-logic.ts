@@ -13,3 +13,4 @@ export {
   validateFeedback,
 } from '../negotiation/feedback';
 export { decideByPolicy } from '../negotiation/policy';
+export { answersSchema } from '../negotiation/workload/questions';

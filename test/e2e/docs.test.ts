@@ -24,7 +24,7 @@ describe('the runnable examples in docs/', () => {
 
   it('has examples on every capability page', () => {
     expect(new Set(examples.map((e) => e.file))).toEqual(
-      new Set(['catalog.md', 'composition.md', 'learning.md', 'negotiation.md', 'operations.md', 'snapshots.md']),
+      new Set(['catalog.md', 'composition.md', 'learning.md', 'negotiation.md', 'operations.md', 'snapshots.md', 'workload-analyzer.md']),
     );
   });
 

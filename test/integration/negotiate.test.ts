@@ -85,10 +85,10 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     const n = w.client.negotiations;
     const roundsBefore = await rounds();
     const agreedBefore = await count('mosaic_outcomes_total', { kind: 'negotiate', result: 'agreed' });
-    const { workflowId } = await n.start(request());
+    const { workflowId } = await n.start(request({ observe: { window: '5 minutes', threshold: 0.3 } }));
     let v = await until(workflowId, (x) => x.status === 'awaiting-feedback');
     expect(v.round).toBe(1);
-    expect(v.analysis).toMatchObject({ role: 'web-server', method: 'text-model', uncertain: false });
+    expect(v.analysis).toMatchObject({ role: 'web-server', method: 'workload-analyzer', kind: 'web-application', uncertain: false });
     expect(v.proposals.length).toBeGreaterThanOrEqual(2);
     const first = v.proposals[0]!;
 
@@ -135,14 +135,20 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     const chosen = v.proposals[0]!;
     v = await n.feedback(workflowId, 'accept', { proposalId: chosen.id, by: 'alice' });
     expect(v.agreed?.id).toBe(chosen.id);
+    const observing = await until(workflowId, (x) => x.status === 'observing');
+    const answer = await fetch(observing.provisioned!.instance.attributes.url!).then((r) => r.json());
+    expect(answer).toMatchObject({ ok: true, service: `negotiated-${workflowId}` });
+    // The application reports what the shop really used: far less than predicted.
+    await n.reportUsage(workflowId, { cpu: 0.1, memoryGb: 0.4, iops: 20, networkGbps: 0.005 });
     const done = await n.result(workflowId);
     expect(done.status).toBe('completed');
     expect(done.provisioned?.instance).toMatchObject({ provider: 'local', kind: 'service', key: `${workflowId}/instance` });
-    const answer = await fetch(done.provisioned!.instance.attributes.url!).then((r) => r.json());
-    expect(answer).toMatchObject({ ok: true, service: `negotiated-${workflowId}` });
-    // A near-idle process uses far less than a shop's prediction: a new persona version is proposed and a smaller type recommended.
+    // A new persona version is proposed and a smaller type recommended, never a burstable one after "no burstable types".
     expect(done.review?.evolution).toMatchObject({ differs: true, newVersion: `${workflowId}-observed@1` });
-    expect(done.review?.cost.recommendation?.savingPerMonthUsd).toBeGreaterThan(0);
+    expect(done.review?.notLearned).toBeUndefined();
+    const recommended = done.review?.cost.recommendation;
+    expect(recommended?.savingPerMonthUsd).toBeGreaterThan(0);
+    expect(recommended?.instanceType).not.toMatch(/^t\d/);
     expect(done.history.map((h) => h.event)).toEqual([
       'proposed',
       'modified',
@@ -175,6 +181,45 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(late.message).toMatch(/has ended \(completed\); it no longer takes feedback/);
     await expect(n.feedback(workflowId, 'reject', {})).rejects.toBeInstanceOf(NegotiationClosed);
     await recordHistory(w.client.temporal, workflowId, 'human');
+  }, 120_000);
+
+  it('asks for what the description leaves out, and answers refine the analysis; compliance and exposure come from the text', async () => {
+    const n = w.client.negotiations;
+    const { workflowId } = await n.start(
+      request({ workload: { kind: 'text', text: 'PostgreSQL database for our patient records, HIPAA applies' } }),
+    );
+    let v = await until(workflowId, (x) => x.status === 'awaiting-feedback');
+    expect(v.analysis).toMatchObject({ role: 'database', kind: 'relational-database', compliance: ['hipaa'] });
+    expect(v.analysis!.questions.map((q) => q.id)).toEqual(expect.arrayContaining(['dataGib', 'peakRate']));
+    // HIPAA read from the text: every proposal encrypts with a customer-managed key.
+    for (const p of v.proposals) expect(p.security.encryption).toBe('kms');
+    const smallest = Math.min(...v.proposals.map((p) => p.vcpu));
+
+    // A bad answer is refused before it reaches the history, naming the field.
+    const bad = await failureOf(n.answerQuestions(workflowId, { dataGib: -5 }));
+    expect(bad).toMatchObject({ type: 'FeedbackRejected' });
+    expect(bad.message).toMatch(/answers\.dataGib: expected GiB > 0/);
+
+    v = await n.answerQuestions(workflowId, { dataGib: 300, peakRate: 3000 }, 'alice');
+    expect(v.round).toBe(2);
+    expect(v.analysis!.answers).toEqual({ dataGib: 300, peakRate: 3000 });
+    expect(v.analysis!.questions.map((q) => q.id)).not.toContain('dataGib');
+    expect(v.analysis!.profile.storageGb).toBeGreaterThanOrEqual(300);
+    for (const p of v.proposals) {
+      expect(p.vcpu).toBeGreaterThan(smallest);
+      expect(p.storage.sizeGbEach * p.storage.volumes).toBeGreaterThanOrEqual(300);
+      expect(p.security.encryption).toBe('kms');
+    }
+    expect(v.history.map((h) => h.event)).toEqual(['proposed', 'answered']);
+    expect(v.history[1]).toMatchObject({ by: 'alice', detail: expect.stringMatching(/^dataGib 300, peakRate 3000; \d+ new proposals/) });
+
+    // Agreed and left unobserved: the local provider's stand-in process teaches nothing.
+    await n.feedback(workflowId, 'accept', { proposalId: v.proposals[0]!.id });
+    const done = await n.result(workflowId);
+    expect(done.review?.notLearned).toMatch(/stand-in process/);
+    expect(done.review?.evolution?.newVersion).toBeUndefined();
+    expect(done.review?.cost.recommendation).toBeUndefined();
+    expect(await personaModel(db).countDocuments({ account, derivedFrom: workflowId })).toBe(0);
   }, 120_000);
 
   it('negotiates by itself under an application policy: adds its constraint, then accepts the cheapest match', async () => {

@@ -41,6 +41,11 @@ export function describeNegotiation(v: NegotiationView): string {
       ...v.analysis.notes.map((n) => `  - ${n}`),
     );
   if (v.constraints.length) lines.push(`constraints: ${v.constraints.join('; ')}`);
+  if (v.analysis?.questions?.length && v.status === 'awaiting-feedback')
+    lines.push(
+      'questions (answer with mosaic negotiate answer):',
+      ...v.analysis.questions.map((q) => `  ${q.id}: ${q.question} (${q.unit}, e.g. ${q.example}) — ${q.assumed}`),
+    );
   if (v.status === 'awaiting-feedback')
     lines.push('', table(proposalRows(v.proposals)), '', ...v.proposals.map((p) => `${p.id}: ${p.reasons.join('; ')}`));
   if (v.agreed)
@@ -286,6 +291,36 @@ export function registerNegotiate(program: Command): void {
         return feedback(opts, (c) => c.negotiations.feedback(id, 'modify', { proposalId, changes, by: opts.by }, opts.updateId));
       },
     );
+
+  common(
+    negotiate
+      .command('answer <id> <answers...>')
+      .description("answer the analysis' questions (shown with the first proposals); the workload is analysed again"),
+  )
+    .addHelpText(
+      'after',
+      '\nAnswers are field=value pairs (the question ids) or one JSON object: dataGib, peakRate, concurrentUsers, activeSeries, retentionDays, itemBytes, replication, interval, buildsPerDay, buildMinutes, videoHoursPerDay, videoMinutes, window, kind.\n\nExamples:\n  mosaic negotiate answer shop-2026 dataGib=500 peakRate=2000\n  mosaic negotiate answer shop-2026 \'{"kind": "relational-database"}\'',
+    )
+    .action((id: string, pairs: string[], opts: OutputOptions & { by: string; updateId?: string }) => {
+      let answers: Record<string, unknown>;
+      if (pairs.length === 1 && pairs[0]!.trim().startsWith('{')) {
+        try {
+          answers = JSON.parse(pairs[0]!) as Record<string, unknown>;
+        } catch {
+          throw new InvalidArgumentError('answers: expected field=value pairs or one JSON object such as \'{"dataGib": 500}\'');
+        }
+      } else {
+        answers = Object.fromEntries(
+          pairs.map((p) => {
+            const m = /^([A-Za-z]+)=(.+)$/.exec(p.trim());
+            if (!m) throw new InvalidArgumentError(`answers: "${p}" is not field=value, e.g. dataGib=500`);
+            const n = Number(m[2]);
+            return [m[1]!, m[1] === 'kind' || Number.isNaN(n) ? m[2] : n];
+          }),
+        );
+      }
+      return feedback(opts, (c) => c.negotiations.answerQuestions(id, answers, opts.by, opts.updateId));
+    });
 
   common(negotiate.command('constrain <id> <constraints...>').description('add constraints, in words or JSON; the next round meets them'))
     .addHelpText(

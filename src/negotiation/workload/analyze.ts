@@ -1,0 +1,211 @@
+import type { Compliance, Role } from '../persona';
+import { applyWordedMultipliers, factsOf } from './facts';
+import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
+import { extractQuantities, type Quantity } from './quantities';
+import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
+import { complianceOf, publicIngressOf } from './security';
+import { size, type Sizing } from './sizing';
+
+/** One quantity as read, for people: what it measures, its normalised value and unit, and the words it came from. */
+export interface ReadQuantity {
+  measure: string;
+  value: number;
+  unit: string;
+  text: string;
+}
+
+export interface WorkloadAnalysis {
+  /** The persona role, or "unknown" when the text names no kind of workload the analyzer knows. */
+  role: Role | 'unknown';
+  kind: WorkloadKind | 'unknown';
+  peak: Sizing['peak'];
+  /** The day's mean: peak × the kind's average share (and × the share of the week it runs, when part-time). */
+  average: Sizing['peak'];
+  storageGib: number;
+  compliance: Compliance[];
+  publicIngress: boolean;
+  /** 0..1: how sure the kind is, lowered for every needed quantity that had to be assumed. */
+  confidence: number;
+  quantities: ReadQuantity[];
+  questions: Question[];
+  /** Part-time use ("9 to 5 on weekdays"): hours a week it must run. */
+  schedule?: { hoursPerDay: number; daysPerWeek: number; uptimeShare: number };
+  evidence: string[];
+  notes: string[];
+}
+
+/** Longest description read (as the negotiation request's text workload): bounds the work per description. */
+export const MAX_DESCRIPTION_CHARS = 2000;
+
+/** A description the analyzer will not read, with why and what to send instead. */
+export class InvalidWorkloadDescription extends Error {
+  readonly type = 'InvalidWorkloadDescription';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidWorkloadDescription';
+  }
+}
+
+export interface AnalyzeOptions {
+  answers?: Answers;
+  /** The persona's expected lifetime: stated growth compounds over it (default 2 years for data, 1 otherwise). */
+  lifecycleDays?: number;
+}
+
+/** Sizing of a workload the analyzer does not recognise: a small general-purpose box, clearly marked as a guess. */
+const UNKNOWN_SIZING: Sizing = {
+  peak: { vcpu: 2, memoryGib: 4, iops: 3000, networkGbps: 0.5 },
+  storageGib: 50,
+  averageShare: 0.33,
+  assumed: [],
+  notes: [],
+};
+const DATA_ROLES: ReadonlySet<Role> = new Set(['database', 'analytics', 'file-store', 'search-engine', 'message-queue']);
+/** Questions whose answer changes the size most; the others are asked after them. */
+const PRIMARY: ReadonlySet<QuestionId> = new Set([
+  'kind',
+  'dataGib',
+  'peakRate',
+  'concurrentUsers',
+  'activeSeries',
+  'retentionDays',
+  'buildsPerDay',
+  'videoHoursPerDay',
+]);
+
+const r = (v: number, digits = 2) => {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+
+function readable(q: Quantity): ReadQuantity {
+  const text = q.text;
+  switch (q.kind) {
+    case 'data':
+      return {
+        measure: q.scope === 'memory' ? 'data in memory' : q.scope === 'per-node' ? 'data per node' : 'data',
+        value: r(q.gib),
+        unit: 'GiB',
+        text,
+      };
+    case 'ingest':
+      return { measure: q.sustained ? 'throughput' : 'data arriving', value: r(q.gibPerDay), unit: 'GiB/day', text };
+    case 'item-size':
+      return { measure: 'item size', value: r(q.bytes, 0), unit: 'bytes', text };
+    case 'rate':
+      return { measure: `${q.of} rate`, value: r(q.perSecond, 4), unit: 'per second', text };
+    case 'users':
+      return { measure: `${q.of} ${q.noun}s${q.per ? ` per ${q.per}` : ''}`, value: q.count, unit: 'users', text };
+    case 'count':
+      return { measure: `${q.of} count${q.each ? ' each' : ''}`, value: q.count, unit: q.of, text };
+    case 'retention':
+    case 'window':
+    case 'duration':
+      return { measure: q.kind, value: r(q.seconds / 86400, 4), unit: 'days', text };
+    case 'duration-each':
+      return { measure: 'duration each', value: r(q.seconds / 60, 2), unit: 'minutes', text };
+    case 'interval':
+      return { measure: 'interval', value: r(q.seconds, 3), unit: 'seconds', text };
+    case 'media':
+      return { measure: `${q.of} hours`, value: q.hours, unit: q.perSecond ? 'hours per period' : 'hours', text };
+    case 'growth':
+      return { measure: 'growth', value: r(q.pctPerYear, 1), unit: '% per year', text };
+    case 'hit-ratio':
+      return { measure: 'cache hit ratio', value: q.share, unit: 'share', text };
+    case 'share-of-data':
+      return { measure: 'share of data changing', value: q.share, unit: `of ${r(q.ofGib)} GiB`, text };
+    case 'replication':
+      return { measure: q.factor !== undefined ? 'replication factor' : 'replicas', value: q.factor ?? q.replicas!, unit: 'copies', text };
+    case 'cores-each':
+      return { measure: 'cores each', value: q.cores, unit: 'vCPU', text };
+    case 'schedule':
+      return { measure: 'schedule', value: q.hoursPerDay * q.daysPerWeek, unit: 'hours per week', text };
+  }
+}
+
+/**
+ * The workload analyzer: reads what a description states (quantities, the
+ * kind of workload, compliance, exposure), applies the kind's capacity model,
+ * and asks for what it needed and did not find. Pure and deterministic: the
+ * same text and answers give the same analysis.
+ */
+export function analyzeDescription(text: string, options: AnalyzeOptions = {}): WorkloadAnalysis {
+  if (typeof text !== 'string') throw new InvalidWorkloadDescription('description: expected text describing the workload');
+  const trimmed = text.trim();
+  if (trimmed.length < 3) throw new InvalidWorkloadDescription('description: expected a description of at least a few words');
+  if (trimmed.length > MAX_DESCRIPTION_CHARS)
+    throw new InvalidWorkloadDescription(
+      `description: ${trimmed.length} characters, at most ${MAX_DESCRIPTION_CHARS}: describe the workload in a paragraph and give the numbers that matter`,
+    );
+  const extraction = extractQuantities(trimmed);
+  const recognition = recogniseKind(extraction.text);
+  const kind = options.answers?.kind ?? recognition.kind;
+  const role: Role | 'unknown' = kind === 'unknown' ? 'unknown' : ROLE_OF[kind];
+  let facts = applyWordedMultipliers(factsOf(extraction.quantities, extraction.peakStated), extraction.text);
+  if (options.answers) facts = applyAnswers(facts, options.answers, kind);
+  const lifecycleYears = (options.lifecycleDays ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 730 : 365)) / 365;
+  const sizing = kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears });
+
+  const notes = [...sizing.notes];
+  const assumed = [...sizing.assumed];
+  if (kind === 'unknown')
+    assumed.unshift({
+      question: 'kind',
+      note: 'the description names no kind of workload the analyzer knows: a small general-purpose instance assumed',
+    });
+  const answered = new Set(Object.keys(options.answers ?? {}));
+  const open = assumed.filter((a) => !answered.has(a.question));
+  const questions = [...open.filter((a) => PRIMARY.has(a.question)), ...open.filter((a) => !PRIMARY.has(a.question))]
+    .slice(0, MAX_QUESTIONS)
+    .map((a) => questionFor(a.question, kind, a.note));
+  for (const a of assumed) notes.push(a.note);
+  if (extraction.ranges.length) notes.push(`sized for the top of ${extraction.ranges.map((x) => `"${x.text}"`).join(', ')}`);
+  if (extraction.vague.length) notes.push(`read vague amounts as figures: ${extraction.vague.map((v) => `"${v}"`).join(', ')}`);
+
+  const kindConfidence = options.answers?.kind ? 1 : recognition.confidence;
+  const missingPrimary = open.filter((a) => PRIMARY.has(a.question) && a.question !== 'kind').length;
+  const confidence =
+    kind === 'unknown' ? 0 : kindConfidence * Math.max(0.3, 1 - 0.2 * missingPrimary) * (extraction.vague.length ? 0.9 : 1);
+
+  const schedule = facts.schedule && {
+    ...facts.schedule,
+    uptimeShare: r((facts.schedule.hoursPerDay * facts.schedule.daysPerWeek) / 168, 3),
+  };
+  const share = sizing.averageShare * (schedule ? schedule.uptimeShare : 1);
+  if (schedule)
+    notes.push(
+      `runs ${schedule.hoursPerDay} h a day, ${schedule.daysPerWeek} days a week (${Math.round(schedule.uptimeShare * 100)} % of the week)`,
+    );
+  if (facts.ramGib !== undefined && kind !== 'unknown') {
+    notes.push(`memory as stated: ${r(facts.ramGib, 1)} GiB (the model gave ${r(sizing.peak.memoryGib, 1)})`);
+    sizing.peak = { ...sizing.peak, memoryGib: facts.ramGib };
+  }
+  const round = (p: Sizing['peak']) => ({
+    vcpu: r(p.vcpu, 2),
+    memoryGib: r(p.memoryGib, 1),
+    iops: Math.round(p.iops),
+    networkGbps: r(p.networkGbps, 3),
+  });
+  const peak = round(sizing.peak);
+  return {
+    role,
+    kind,
+    peak,
+    average: round({
+      vcpu: sizing.peak.vcpu * share,
+      // Memory stays allocated while the service runs: its average is the peak.
+      memoryGib: sizing.peak.memoryGib,
+      iops: sizing.peak.iops * share,
+      networkGbps: sizing.peak.networkGbps * share,
+    }),
+    storageGib: Math.ceil(sizing.storageGib),
+    compliance: complianceOf(extraction.text),
+    publicIngress: publicIngressOf(extraction.text, kind),
+    confidence: r(confidence, 3),
+    quantities: extraction.quantities.map(readable),
+    questions,
+    schedule,
+    evidence: recognition.evidence,
+    notes,
+  };
+}

@@ -1,0 +1,169 @@
+import type { Quantity } from './quantities';
+
+/** What the capacity models read: the quantities of a description, one figure per meaning. */
+export interface Facts {
+  /** Data held, GiB (per node × nodes when written per node). */
+  dataGib?: number;
+  /** Data that must sit in memory ("50 GB in memory", "8 GB working set"), GiB. */
+  memoryGib?: number;
+  /** Memory the person asks for outright ("32 GB RAM"), GiB: it overrides the model's. */
+  ramGib?: number;
+  /** Data arriving, GiB per day ("500 GB per day", "200 MB/s"). */
+  ingestGibPerDay?: number;
+  /** Of it, what was written per day or longer ("5 GB a day", "200 GB per month"): what piles up. */
+  arrivalGibPerDay?: number;
+  /** Of it, what was written as a rate ("1 GB/s aggregate reads", "10 Gbps"), MB/s: what moves. */
+  throughputMBps?: number;
+  /** Size of one message, document, row or file, bytes. */
+  itemBytes?: number;
+  /** Per second, by what is counted: requests, transactions, reads, writes, messages, samples, builds, videos… */
+  rates: Record<string, number>;
+  users: { concurrent?: number; daily?: number; monthly?: number; total?: number; perGroup?: number };
+  /** Things by name, singular: sensor, series, node, server, match, column, feature, job… */
+  counts: Record<string, number>;
+  /** Counts written as "N each" (1000 series each, 50 features each): per entity, not totals. */
+  perEntity: Record<string, number>;
+  retentionDays?: number;
+  windowHours?: number;
+  durationEachSeconds?: number;
+  intervalSeconds?: number;
+  growthPctPerYear?: number;
+  /** Copies of the data: RF, or replicas (search engines count replicas on top of the primary). */
+  replicationFactor?: number;
+  replicas?: number;
+  hitRatio?: number;
+  coresEach?: number;
+  media?: { hours: number; of: 'video' | 'audio'; perSecond?: number };
+  schedule?: { hoursPerDay: number; daysPerWeek: number };
+  /** The rates were written as the busiest moment rather than the usual level. */
+  peakStated: boolean;
+}
+
+/**
+ * Folds the quantities into facts. When a meaning is stated twice the larger
+ * figure wins (sizing for the larger is the safe reading); a bare duration
+ * with no cue is taken as the retention when nothing else claims it.
+ */
+export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
+  const f: Facts = { rates: {}, users: {}, counts: {}, perEntity: {}, peakStated };
+  const max = (a: number | undefined, b: number) => (a === undefined ? b : Math.max(a, b));
+  let perNodeGib: number | undefined;
+  let bareDuration: number | undefined;
+  for (const q of quantities) {
+    switch (q.kind) {
+      case 'data':
+        if (q.scope === 'ram') f.ramGib = max(f.ramGib, q.gib);
+        else if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
+        else if (q.scope === 'per-node') perNodeGib = max(perNodeGib, q.gib);
+        else f.dataGib = max(f.dataGib, q.gib);
+        break;
+      case 'ingest':
+        f.ingestGibPerDay = max(f.ingestGibPerDay, q.gibPerDay);
+        if (q.sustained) f.throughputMBps = max(f.throughputMBps, (q.gibPerDay * 2 ** 30) / 1e6 / 86400);
+        else f.arrivalGibPerDay = max(f.arrivalGibPerDay, q.gibPerDay);
+        break;
+      case 'item-size':
+        f.itemBytes = max(f.itemBytes, q.bytes);
+        break;
+      case 'rate':
+        // Interactive traffic counted per day or longer is a mean: its busiest hour is ~3× (as capacity.ts's peak factor).
+        f.rates[q.of] = (f.rates[q.of] ?? 0) + q.perSecond * (q.periodSeconds >= 3600 && INTERACTIVE.has(q.of) ? 3 : 1);
+        break;
+      case 'users':
+        if (q.per) f.users.perGroup = max(f.users.perGroup, q.count);
+        else f.users[q.of] = max(f.users[q.of], q.count);
+        break;
+      case 'count':
+        // "300 hosts … 1000 series each" is per host; "40000 sensors each sending …" is the total.
+        if (q.each && Object.keys(f.counts).length) f.perEntity[q.of] = max(f.perEntity[q.of], q.count);
+        else f.counts[q.of] = max(f.counts[q.of], q.count);
+        break;
+      case 'retention':
+        f.retentionDays = max(f.retentionDays, q.seconds / 86400);
+        break;
+      case 'window':
+        if (q.seconds >= 60) f.windowHours = max(f.windowHours, q.seconds / 3600);
+        break;
+      case 'duration-each':
+        f.durationEachSeconds = max(f.durationEachSeconds, q.seconds);
+        break;
+      case 'interval':
+        f.intervalSeconds = f.intervalSeconds === undefined ? q.seconds : Math.min(f.intervalSeconds, q.seconds);
+        break;
+      case 'media':
+        f.media = { hours: q.hours, of: q.of, perSecond: q.perSecond };
+        break;
+      case 'growth':
+        f.growthPctPerYear = max(f.growthPctPerYear, q.pctPerYear);
+        break;
+      case 'hit-ratio':
+        f.hitRatio = q.share;
+        break;
+      case 'share-of-data':
+        // "nightly incrementals ~5% of 20 TB": that share arrives every day on top of the whole.
+        f.ingestGibPerDay = max(f.ingestGibPerDay, q.share * q.ofGib);
+        f.arrivalGibPerDay = max(f.arrivalGibPerDay, q.share * q.ofGib);
+        break;
+      case 'replication':
+        if (q.factor !== undefined) f.replicationFactor = max(f.replicationFactor, q.factor);
+        if (q.replicas !== undefined) f.replicas = max(f.replicas, q.replicas);
+        break;
+      case 'cores-each':
+        f.coresEach = max(f.coresEach, q.cores);
+        break;
+      case 'duration':
+        if (q.seconds >= 86400) bareDuration = max(bareDuration, q.seconds);
+        break;
+      case 'schedule':
+        f.schedule = { hoursPerDay: q.hoursPerDay, daysPerWeek: q.daysPerWeek };
+        break;
+    }
+  }
+  if (perNodeGib !== undefined) {
+    const nodes = f.counts.node ?? f.counts.broker ?? f.counts.server ?? 1;
+    f.dataGib = max(f.dataGib, perNodeGib * nodes);
+  }
+  if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
+  return f;
+}
+
+/**
+ * Multipliers written in words: "maybe triple that during sales" raises the
+ * stated rates to the peak; "expect it to double within a year" is 100 %
+ * growth a year.
+ */
+export function applyWordedMultipliers(f: Facts, text: string): Facts {
+  const times: Record<string, number> = {
+    double: 2,
+    twice: 2,
+    triple: 3,
+    'three times': 3,
+    quadruple: 4,
+    'four times': 4,
+    '2x': 2,
+    '3x': 3,
+    '4x': 4,
+    '10x': 10,
+    'ten times': 10,
+  };
+  const peak =
+    /\b(double|twice|triple|three times|quadruple|four times|2x|3x|4x|10x|ten times)\s+(?:that|this|the (?:usual|normal|average)(?: load| traffic| rate)?|normal)\b/.exec(
+      text,
+    );
+  const out = { ...f, rates: { ...f.rates } };
+  if (peak) {
+    for (const k of Object.keys(out.rates)) out.rates[k]! *= times[peak[1]!]!;
+    out.peakStated = true;
+  }
+  const grow =
+    /\b(double|triple|quadruple)s?\b[^.]{0,30}\b(?:with)?in (?:a|1|one) year\b|\b(doubl|tripl)(?:e|es|ing) (?:every|each) year\b/.exec(
+      text,
+    );
+  if (grow && out.growthPctPerYear === undefined) out.growthPctPerYear = /tripl/.test(grow[0]) ? 200 : /quadrupl/.test(grow[0]) ? 300 : 100;
+  return out;
+}
+
+const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'writes', 'operations', 'lookups', 'searches', 'logins']);
+
+/** Total rate over the nouns given, per second. */
+export const rateOf = (f: Facts, ...of: string[]) => of.reduce((s, k) => s + (f.rates[k] ?? 0), 0);

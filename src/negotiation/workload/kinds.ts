@@ -1,0 +1,252 @@
+import type { Role } from '../persona';
+
+/** The kinds of workload the analyzer knows, each with its own capacity model (sizing.ts). */
+export const WORKLOAD_KINDS = [
+  'relational-database',
+  'document-database',
+  'wide-column-store',
+  'time-series-database',
+  'feature-store',
+  'cache',
+  'message-broker',
+  'search-engine',
+  'data-warehouse',
+  'etl-pipeline',
+  'stream-processing',
+  'notebook',
+  'ci-builds',
+  'transcoding',
+  'image-processing',
+  'ml-batch',
+  'ml-inference',
+  'game-server',
+  'websocket-server',
+  'static-site',
+  'web-application',
+  'file-drop',
+  'object-storage',
+  'file-share',
+  'backup-target',
+] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export const ROLE_OF: Record<WorkloadKind, Role> = {
+  'relational-database': 'database',
+  'document-database': 'database',
+  'wide-column-store': 'database',
+  'time-series-database': 'database',
+  'feature-store': 'database',
+  cache: 'cache',
+  'message-broker': 'message-queue',
+  'search-engine': 'search-engine',
+  'data-warehouse': 'analytics',
+  'etl-pipeline': 'analytics',
+  'stream-processing': 'analytics',
+  notebook: 'analytics',
+  'ci-builds': 'batch-worker',
+  transcoding: 'batch-worker',
+  'image-processing': 'batch-worker',
+  'ml-batch': 'batch-worker',
+  'ml-inference': 'web-server',
+  'game-server': 'realtime-server',
+  'websocket-server': 'realtime-server',
+  'static-site': 'web-server',
+  'web-application': 'web-server',
+  'file-drop': 'file-store',
+  'object-storage': 'file-store',
+  'file-share': 'file-store',
+  'backup-target': 'file-store',
+};
+
+/**
+ * Evidence for each kind: a product name weighs most (3–4), the name of the
+ * kind ("time-series", "message queue") next, hints ("players", "metrics")
+ * least. Scores add up over distinct matches, so "a small warehouse: Postgres
+ * + dbt" is a warehouse (warehouse + dbt) rather than a PostgreSQL database.
+ */
+const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
+  'relational-database': [
+    [
+      /\b(postgres(ql)?|postgress|psql|mysql|mariadb|percona|sql server|mssql|oracle|aurora|cockroach(db)?|postgis|yugabyte(db)?|tidb|db2|sqlite|rds)\b/,
+      3,
+    ],
+    [/\b(relational|rdbms|oltp|sql (database|db))\b/, 2],
+    // A database that names no engine is taken as relational, the usual default.
+    [/\b(db|database)\b/, 2],
+    [/\bledger\b/, 1],
+  ],
+  'document-database': [
+    [/\b(mongo(db)?|couchbase|couchdb|documentdb|ravendb|firestore|cosmos ?db|dynamodb|arangodb|rethinkdb)\b/, 3],
+    [/\bdocument (db|database|store)\b/, 2.5],
+  ],
+  'wide-column-store': [
+    [/\b(cassandra|scylla(db)?|hbase|bigtable|alternator|keyspaces|accumulo)\b/, 3],
+    [/\bwide[- ]column\b/, 3],
+  ],
+  'time-series-database': [
+    [
+      /\b(prometheus|influx(db)?|timescale(db)?|victoriametrics|graphite|whisper|questdb|tsdb|mimir|thanos|opentsdb|cortex|node_exporter)\b/,
+      3,
+    ],
+    [/\btime[- ]?series\b/, 3],
+    [/\b(metrics (store|backend|database)|scrap(e|ing|ed)|active series)\b/, 2],
+    [/\b(metrics|sensors?|ticks|meter readings|telemetry)\b/, 1],
+  ],
+  'feature-store': [
+    [/\b(feature store|feast|tecton|feature serving|online features?)\b/, 4],
+    [/\b(feature table|features? for (fraud|recommendation|ranking|scoring))\b/, 2],
+  ],
+  cache: [
+    [/\b(redis|memcached?|valkey|hazelcast|infinispan|ehcache|keydb|dragonfly(db)?|varnish|aerospike)\b/, 3],
+    [/\b(cache|caching|cached|in-memory data grid|session store|leaderboards?|rate[- ]limit(ing|er)?)\b/, 2.5],
+  ],
+  'message-broker': [
+    [
+      /\b(kafka|rabbitmq|nats|jetstream|pulsar|redpanda|activemq|amazon mq|artemis|sqs|elasticmq|kinesis|mqtt|emqx|mosquitto|zeromq|nsq|event ?hubs?|pub\/?sub)\b/,
+      3,
+    ],
+    [/\b(message (queue|bus|broker)|event (bus|stream|streaming)|broker|queue)\b/, 2],
+    [/\b(messages|msgs|topic|consumers)\b/, 1],
+  ],
+  'search-engine': [
+    [/\b(elasticsearch|elastic|opensearch|solr|meilisearch|typesense|lucene|kibana|siem|sphinx|vespa|manticore)\b/, 3],
+    [/\b(full[- ]text search|search engine|site search|search box|autocomplete)\b/, 3],
+    [/\bsearch(es)?\b/, 1.5],
+  ],
+  'data-warehouse': [
+    [/\b(clickhouse|snowflake|redshift|bigquery|greenplum|druid|pinot|trino|presto|duckdb|vertica|starrocks|synapse|teradata)\b/, 3],
+    [/\b(data ?warehouse|warehouse|data mart|olap|lakehouse|data lake|dbt|hive tables?|offline feature store|bi team|\bbi\b)\b/, 3],
+    [/\b(analytics|analysts?|dashboards?|reporting|ad-hoc sql|columnar)\b/, 1],
+  ],
+  'etl-pipeline': [
+    [/\b(etl|elt|airflow|dagster|prefect|spark|hadoop|mapreduce|parquet|ingestion)\b/, 3],
+    [/\b(nightly (load|job|batch)|data pipeline)\b/, 2],
+  ],
+  'stream-processing': [[/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4]],
+  notebook: [[/\b(jupyter|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3]],
+  'ci-builds': [
+    [
+      /\b(ci|jenkins|gitlab runners?|github actions|buildkite|build farm|build (node|agent|server)s?|runners?|teamcity|circleci|drone)\b/,
+      4,
+    ],
+    [/\b(builds?|compil(e|ing|ation)|gradle|bazel|rustc|maven|integration tests)\b/, 2],
+  ],
+  transcoding: [
+    [/\b(transcod\w*|ffmpeg|x26[45]|hls|dash packaging|renditions?)\b/, 3],
+    [/\b(video|footage|encod(e|ing)|render(ing)?|h\.?26[45]|mpeg-?\d|podcast|audio)\b/, 1.5],
+  ],
+  'image-processing': [[/\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing)\b/, 4]],
+  'ml-batch': [
+    [
+      /\b(batch scoring|batch inference|xgboost|lightgbm|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,
+      3,
+    ],
+  ],
+  'ml-inference': [[/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4]],
+  'game-server': [
+    [
+      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?|game backend)\b/,
+      4,
+    ],
+    [/\b(game|gaming|multiplayer|co-op|survival game)\b/, 1.5],
+    [/\b(players|slots)\b/, 1],
+  ],
+  'websocket-server': [
+    [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
+    [
+      /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,
+      2,
+    ],
+  ],
+  'static-site': [
+    [
+      /\b(static( site| website| pages?)?|hugo|jekyll|gatsby|eleventy|spa bundle|react spa|landing page|marketing (site|website)|docs site|asset origin|cdn origin)\b/,
+      3,
+    ],
+    // A blog is static unless it runs on a CMS (WordPress weighs more as a web application).
+    [/\bblog\b/, 1.5],
+  ],
+  'web-application': [
+    // Self-hosted applications people name by product.
+    [
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|consul|superset|metabase|odoo|moodle)\b/,
+      3,
+    ],
+    [
+      /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
+      2.5,
+    ],
+    [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
+    [/\b(discord|slack|telegram|chat) ?bot\b|\bbot\b/, 2],
+    [
+      /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
+      2,
+    ],
+    [/\b(site|app|requests|login)\b/, 0.5],
+  ],
+  'file-drop': [
+    [/\b(s?ftp|ftps|file drop|drop ?box|upload portal|file transfer|secure transfer|mft)\b/, 4],
+    [/\b(drop|upload)\w*\b[^.]{0,40}\bfiles?\b/, 2.5],
+  ],
+  'object-storage': [[/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4]],
+  'file-share': [
+    [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
+  ],
+  'backup-target': [
+    [/\b(backup target|backup (server|repository|storage)|backups? of|veeam|restic|borg)\b/, 4],
+    [/\bbackups?\b/, 1.5],
+  ],
+};
+
+export interface Recognition {
+  kind: WorkloadKind | 'unknown';
+  /** 0..1: how clearly the text names one kind over the others. */
+  confidence: number;
+  /** The words that decided it, for the notes and the CLI. */
+  evidence: string[];
+  /** Runner-up kinds with their scores, best first. */
+  alternatives: { kind: WorkloadKind; score: number }[];
+}
+
+/** Below this score nothing in the text names a kind: the analyzer says it does not know. */
+const MIN_SCORE = 2;
+
+/**
+ * What the description is, from the words that name products and kinds. A
+ * product that is only mentioned as something else's neighbour ("Memcached in
+ * front of MySQL", "CDC from Postgres", "Timescale? no — PostgreSQL") does not
+ * count for its kind.
+ */
+export function recogniseKind(normalisedText: string): Recognition {
+  const text = normalisedText
+    .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
+    .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
+    .replace(/\b(in front of|from|behind a cdn,?|fronting) (an? |the |our |on-prem )?[\w.-]+/g, (m) => (m.startsWith('behind') ? m : ' '));
+  const scores: { kind: WorkloadKind; score: number; evidence: string[] }[] = [];
+  for (const kind of WORKLOAD_KINDS) {
+    let score = 0;
+    const evidence: string[] = [];
+    for (const [re, weight] of EVIDENCE[kind]) {
+      const found = new Set(Array.from(text.matchAll(new RegExp(re.source, 'g')), (m) => m[0]));
+      if (!found.size) continue;
+      // Two different product names of one kind count more than one, but not without bound.
+      score += weight * Math.min(2, found.size);
+      evidence.push(...found);
+    }
+    if (score > 0) scores.push({ kind, score, evidence });
+  }
+  scores.sort((a, b) => b.score - a.score);
+  const best = scores[0];
+  if (!best || best.score < MIN_SCORE) {
+    return { kind: 'unknown', confidence: 0, evidence: best?.evidence ?? [], alternatives: scores.slice(0, 3) };
+  }
+  const second = scores.find((s) => ROLE_OF[s.kind] !== ROLE_OF[best.kind])?.score ?? 0;
+  // Sure when the winner is named by a product and nothing of another role comes close.
+  const confidence = Math.min(0.97, (best.score / (best.score + second + 1)) * Math.min(1, 0.55 + best.score / 8));
+  return {
+    kind: best.kind,
+    confidence: Math.round(confidence * 1000) / 1000,
+    evidence: best.evidence,
+    alternatives: scores.slice(1, 4).map(({ kind, score }) => ({ kind, score })),
+  };
+}

@@ -1,0 +1,439 @@
+import Qty from 'js-quantities';
+import { normaliseNumbers, type StatedRange } from './numbers';
+
+/** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
+export type Quantity =
+  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram'; text: string }
+  | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
+  | { kind: 'item-size'; bytes: number; text: string }
+  | { kind: 'rate'; perSecond: number; of: string; periodSeconds: number; text: string }
+  | { kind: 'users'; count: number; of: 'concurrent' | 'daily' | 'monthly' | 'total'; noun: string; per?: string; text: string }
+  | { kind: 'count'; count: number; of: string; each: boolean; text: string }
+  | { kind: 'retention'; seconds: number; text: string }
+  | { kind: 'window'; seconds: number; text: string }
+  | { kind: 'duration-each'; seconds: number; text: string }
+  | { kind: 'interval'; seconds: number; text: string }
+  | { kind: 'media'; hours: number; of: 'video' | 'audio'; perSecond?: number; text: string }
+  | { kind: 'growth'; pctPerYear: number; text: string }
+  | { kind: 'hit-ratio'; share: number; text: string }
+  | { kind: 'share-of-data'; share: number; ofGib: number; text: string }
+  | { kind: 'replication'; factor?: number; replicas?: number; text: string }
+  | { kind: 'cores-each'; cores: number; text: string }
+  | { kind: 'duration'; seconds: number; text: string }
+  | { kind: 'schedule'; hoursPerDay: number; daysPerWeek: number; text: string };
+
+export interface Extraction {
+  quantities: Quantity[];
+  ranges: StatedRange[];
+  vague: string[];
+  /** The rate figures describe the busiest moment ("at peak", "spikes of", "Black Friday"). */
+  peakStated: boolean;
+  /** The normalised text the recogniser reads. */
+  text: string;
+}
+
+const SIZE_UNITS: Record<string, string> = {
+  b: 'B',
+  byte: 'B',
+  bytes: 'B',
+  kb: 'kB',
+  kib: 'KiB',
+  kilobytes: 'kB',
+  kilobyte: 'kB',
+  mb: 'MB',
+  mib: 'MiB',
+  megabytes: 'MB',
+  megabyte: 'MB',
+  gb: 'GB',
+  gib: 'GiB',
+  gig: 'GB',
+  gigs: 'GB',
+  gigabytes: 'GB',
+  gigabyte: 'GB',
+  tb: 'TB',
+  tib: 'TiB',
+  terabytes: 'TB',
+  terabyte: 'TB',
+  pb: 'PB',
+  pib: 'PiB',
+  petabytes: 'PB',
+  petabyte: 'PB',
+};
+const SIZE = /^\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
+
+const VERSIONED =
+  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|v)\s*$/;
+const TIME_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  night: 86400,
+  nights: 86400,
+  w: 604800,
+  wk: 604800,
+  wks: 604800,
+  week: 604800,
+  weeks: 604800,
+  mo: 2592000,
+  month: 2592000,
+  months: 2592000,
+  y: 31536000,
+  yr: 31536000,
+  yrs: 31536000,
+  year: 31536000,
+  years: 31536000,
+};
+const TIME =
+  /^\s*-?\s*(ms|seconds?|secs?|sec|s|minutes?|mins?|min|m|hours?|hrs?|hr|h|days?|d|nights?|weeks?|wks?|wk|w|months?|mo|years?|yrs?|yr|y)\b/;
+const PER =
+  /^\s*(?:\/|per\b|a\b|an\b|each\b|every\b)\s*(ms|seconds?|secs?|sec|s|minutes?|mins?|min|m|hours?|hrs?|hr|h|days?|d|nights?|weeks?|wk|w|months?|mo|years?|yr|y)\b/;
+const DAILY = /^\s*(daily|nightly|weekly|monthly|hourly|yearly|annually)\b/;
+const PER_WORD: Record<string, number> = {
+  hourly: 3600,
+  daily: 86400,
+  nightly: 86400,
+  weekly: 604800,
+  monthly: 2592000,
+  yearly: 31536000,
+  annually: 31536000,
+};
+
+// What a rate counts: the noun written after the number (or the glued unit), normalised.
+const RATE_NOUNS: [RegExp, string][] = [
+  [/^(tps|transactions?|txns?|tx)$/, 'transactions'],
+  [/^(qps|queries|query)$/, 'queries'],
+  [/^(rps|req|reqs|requests?|calls?|hits?|api calls)$/, 'requests'],
+  [/^(reads?|gets?|selects?)$/, 'reads'],
+  [/^(writes?|inserts?|updates?|upserts?|sets?|puts?)$/, 'writes'],
+  [/^(ops|operations?|iops)$/, 'operations'],
+  [/^(events?|change events|clicks?|impressions?)$/, 'events'],
+  [/^(msgs?|messages?|notifications?|emails?)$/, 'messages'],
+  [/^(lookups?)$/, 'lookups'],
+  [/^(searches|search queries)$/, 'searches'],
+  [/^(logins?|sign-?ins?)$/, 'logins'],
+  [/^(ticks?|samples?|readings?|values?|points?|datapoints?|metrics?|signals?)$/, 'samples'],
+  [/^(builds?|runs?|pipelines?|jobs?|deploys?|test runs?)$/, 'builds'],
+  [/^(times|pushes|commits|merges)$/, 'occurrences'],
+  [/^(videos?|clips?|uploads?|recordings?|streams?)$/, 'videos'],
+  [/^(images?|photos?|thumbnails?|pictures?)$/, 'images'],
+  [/^(orders?|bookings?|purchases?|payments?)$/, 'orders'],
+  [/^(visitors?|visits?|page views?|pageviews?|readers?|sessions?|users?)$/, 'visitors'],
+  [/^(rows?|records?|documents?|docs?|files?|items?|objects?|pushes)$/, 'records'],
+];
+const rateNoun = (words: string): string | undefined => {
+  const w = words.trim().replace(/\s+/g, ' ');
+  for (const [re, of] of RATE_NOUNS) if (re.test(w)) return of;
+  const last = w.split(' ').pop() ?? '';
+  for (const [re, of] of RATE_NOUNS) if (re.test(last)) return of;
+  return undefined;
+};
+
+const USER_NOUN =
+  /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
+const COUNT_NOUN =
+  /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
+const MODIFIER =
+  /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
+const singular = (w: string) =>
+  /(series|ss|us)$/.test(w)
+    ? w
+    : w
+        .replace(/ies$/, 'y')
+        .replace(/(ches|shes|xes)$/, (m) => m.slice(0, -2))
+        .replace(/s$/, '');
+
+const gibOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'GB').to('GiB').scalar;
+const bytesOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'B').to('B').scalar;
+
+/**
+ * Every quantity a description states, with what it measures. The numbers
+ * are first put in digits (numbers.ts); each is then read with the words
+ * around it: its unit (sizes through js-quantities, so "2 TB" and "2 TiB"
+ * differ as they should), what it counts, and cue words before it ("keep",
+ * "every", "within", "RF=").
+ */
+export function extractQuantities(description: string): Extraction {
+  const { text, ranges, vague } = normaliseNumbers(description);
+  const quantities: Quantity[] = [];
+  const add = (q: Quantity) => quantities.push(q);
+
+  // Working hours: "9 to 5 on weekdays", "business hours", "office hours".
+  const hours = /\b([6-9]|1[01])\s*(?:am)?\s*(?:to|-|until)\s*([3-9]|1[0-2])\s*(?:pm)?\b(?!\s*(?:gb|tb|%|x\b|\w+\/))/.exec(text);
+  if (hours) {
+    const span = 12 - Number(hours[1]) + Number(hours[2]);
+    add({ kind: 'schedule', hoursPerDay: span, daysPerWeek: /weekend|7 days|every day|daily/.test(text) ? 7 : 5, text: hours[0] });
+  } else if (/\b(business|office|working) hours\b|\bweekdays only\b/.test(text)) {
+    add({
+      kind: 'schedule',
+      hoursPerDay: 10,
+      daysPerWeek: 5,
+      text: /\b(business|office|working) hours\b|\bweekdays only\b/.exec(text)![0],
+    });
+  }
+  // "done by 6am (starts at midnight)": a batch window written as clock times.
+  const by = /\bby (\d{1,2})\s*am\b/.exec(text);
+  if (by) {
+    const start = /\bstarts? at (midnight|(\d{1,2})\s*(am|pm))/.exec(text);
+    const from = start ? (start[1] === 'midnight' ? 0 : (Number(start[2]) % 12) + (start[3] === 'pm' ? 12 : 0)) : 0;
+    const until = Number(by[1]);
+    add({ kind: 'window', seconds: ((until - from + 24) % 24 || 24) * 3600, text: by[0] });
+  } else if (/\bby (the )?morning\b/.test(text)) add({ kind: 'window', seconds: 8 * 3600, text: 'by morning' });
+  const next = /\bover the next (\d+ )?(day|week|month|year)s?\b/.exec(text);
+  if (next) add({ kind: 'window', seconds: (next[1] ? Number(next[1]) : 1) * TIME_SECONDS[next[2]!]!, text: next[0] });
+
+  const numbers = /(\d+(?:\.\d+)?)/g;
+  let m: RegExpExecArray | null;
+  while ((m = numbers.exec(text))) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const value = Number(m[1]);
+    // Beyond any real quantity (and beyond what unit arithmetic handles exactly): not read.
+    if (!Number.isFinite(value) || value > 1e15) continue;
+    const before = text.slice(Math.max(0, start - 48), start);
+    const after = text.slice(end, end + 64);
+    // A version or a model name (postgres15, h.264, ec2, t4g), not a quantity, unless it is a replication factor ("rf2").
+    if (/[a-z.]$/.test(before) && !/\brf$/.test(before)) continue;
+    // "PostgreSQL 15 primary", "Redis 7 with persistence": a product's version.
+    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && !/^\s*(?:%|x\b|nodes?|brokers?|servers?|replicas?)/.test(after))
+      continue;
+    if (
+      /^[a-z]/.test(after) &&
+      !/^(k|kb|kib|mb|mib|gb|gib|tb|tib|pb|b|bytes?|s|ms|m|h|d|w|y|x|hz|tps|qps|rps|iops|gbps|mbps|min|mins|hrs?|sec|secs|day|tb\/|gb\/|mb\/)\b/.test(
+        after,
+      )
+    ) {
+      // "1080p", "19c", "mp3": letters glued to the number.
+      if (!/^(kb|mb|gb|tb|pb|kib|mib|gib|tib|s|ms|h|d|m|w|y|x|hz|tps|qps|rps|gbps|mbps)/.test(after)) continue;
+    }
+    const span = (n: number) => text.slice(start, Math.min(text.length, end + n)).trim();
+    const read = classify(value, before, after, span);
+    if (read) add(read);
+  }
+  const peakStated = /\b(at peak|peak(s|ing)?|tops|spikes?|burst|black friday|at the open|month[- ]end|at launch|busiest)\b/.test(text);
+  return { quantities, ranges, vague, peakStated, text };
+}
+
+function classify(value: number, before: string, after: string, span: (n: number) => string): Quantity | undefined {
+  let u: RegExpExecArray | null;
+  // Latency targets ("p99 under 10 ms") say how fast, not how much.
+  if (
+    /\bp\d{2,3}(?:\.\d)?\s*(?:latency)?\s*(?:under|<|<=|below|of|at|=|~)?\s*$/.test(before) ||
+    /^\s*(?:ms|milliseconds?)\s+(?:latency|p\d\d)/.test(after)
+  )
+    return undefined;
+  // Percentages: growth, cache hit ratios, a share of some data.
+  if ((u = /^\s*(?:%|percent\b)/.exec(after))) {
+    const rest = after.slice(u[0].length);
+    const of = /^\s*of\s+(\d+(?:\.\d+)?)\s*(tb|tib|gb|gib|pb|mb)\b/.exec(rest);
+    if (of)
+      return { kind: 'share-of-data', share: value / 100, ofGib: gibOf(Number(of[1]), of[2]!), text: span(u[0].length + of[0].length) };
+    const per =
+      /^\s*(?:a|per|\/|each|every|yearly|annual\w*|year[- ]over[- ]year|yoy|monthly|a month|per month)\s*(year|yr|annum|month)?/.exec(rest);
+    if (/(grow\w*|growth|increas\w*|expand\w*)\s*(by|of|at)?\s*(~|about|around|roughly)?\s*$/.test(before) || (per && per[0].trim())) {
+      const monthly = /month/.test(per?.[0] ?? '');
+      const pct = monthly ? (Math.pow(1 + value / 100, 12) - 1) * 100 : value;
+      return { kind: 'growth', pctPerYear: pct, text: span(u[0].length + (per?.[0].length ?? 0)) };
+    }
+    if (/hit (ratio|rate)|cache hit/.test(before.slice(-30)) || /^\s*(cache )?hit (ratio|rate)/.test(rest))
+      return { kind: 'hit-ratio', share: value / 100, text: span(u[0].length) };
+    return undefined;
+  }
+  // Replication: "rf=3", "replication factor of 3", "3x replication", "3 replicas", "replicas: 1".
+  if (/\b(rf|replication factor|replication|replication factor of)\s*[=:]?\s*(of\s*)?$/.test(before))
+    return { kind: 'replication', factor: value, text: `RF ${value}` };
+  if (/\breplicas?\s*[=:]\s*$/.test(before)) return { kind: 'replication', replicas: value, text: `replicas ${value}` };
+  if ((u = /^\s*(?:x|-?way|times)?\s*(?:replication|replicated)\b/.exec(after)))
+    return { kind: 'replication', factor: value, text: span(u[0].length) };
+  if ((u = /^\s*(?:replicas?|copies)\b/.exec(after))) return { kind: 'replication', replicas: value, text: span(u[0].length) };
+  // Frequencies: "1 hz".
+  if ((u = /^\s*hz\b/.exec(after))) return { kind: 'interval', seconds: 1 / Math.max(value, 1e-6), text: span(u[0].length) };
+  // Network throughput written in bits: "10 gbps", "500 mbit/s".
+  if ((u = /^\s*(gbps|gbit\/s|gigabits?( per second)?|mbps|mbit\/s|megabits?( per second)?)\b/.exec(after))) {
+    const gbps = /^\s*g/.test(u[0]) ? value : value / 1000;
+    return { kind: 'ingest', gibPerDay: (gbps * 1e9 * 86400) / 8 / 2 ** 30, sustained: true, text: span(u[0].length) };
+  }
+  // Sizes.
+  if ((u = SIZE.exec(after))) {
+    const unit = u[1]!;
+    const rest = after.slice(u[0].length);
+    let p: RegExpExecArray | null;
+    // "2 tb of logs per day", "200 gb of scans a month": a noun may sit between the size and the period.
+    const through = /^\s*of\s+(?:[a-z-]+\s+){1,2}(?=(?:\/|per|a|an|each|every)\s)/.exec(rest)?.[0] ?? '';
+    if ((p = PER.exec(rest.slice(through.length))) || (p = DAILY.exec(rest.slice(through.length)))) {
+      p[0] = through + p[0];
+      const seconds = TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!;
+      return {
+        kind: 'ingest',
+        gibPerDay: (gibOf(value, unit) * 86400) / seconds,
+        sustained: seconds < 3600,
+        text: span(u[0].length + p[0].length),
+      };
+    }
+    if (
+      /^\s*(?:each|apiece|per (?:message|event|doc|document|record|row|item|session|tick|key|object|image|file|msg|video|job|build|page)|avg|on average|events?|messages?|msgs?|payloads?|docs?|documents?|records?|rows?|images?|files?|objects?|sessions?|values?|entries)\b/.test(
+        rest,
+      ) ||
+      /(averaging|avg|average|each|apiece|messages?|events?|payloads?|doc|document|record|row|size|up to|at|sized?)\s*\(?\s*(~|about|around|roughly)?\s*$/.test(
+        before,
+      ) ||
+      /\b(sessions|messages|events|documents|docs|records|rows|files|images|objects|keys|values|entries|items|carts|videos|clips)\s+of\s*(~|about|around|roughly)?\s*$/.test(
+        before,
+      )
+    ) {
+      const bytes = bytesOf(value, unit);
+      if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
+    }
+    // "32 GB RAM": the memory the person wants, not data to fit in it.
+    if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12)))
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'ram', text: span(u[0].length + 4) };
+    if (
+      /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
+      /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
+    )
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'memory', text: span(u[0].length) };
+    if (/^\s*(?:per|each|on each|a|on every)\s+(?:node|server|broker|shard|host|machine|instance)\b/.test(rest))
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length + 10) };
+    return { kind: 'data', gib: gibOf(value, unit), scope: 'total', text: span(u[0].length) };
+  }
+  // Hours of media: "10 hours of 4k footage per day", "200 hours of audio a week", "30000 hours of archive video".
+  if (
+    (u =
+      /^\s*(?:hours?|hrs?|h)\s+of\s+(?:[a-z0-9-]+\s+){0,2}?(video|footage|audio|lectures?|recordings?|podcasts?|content|movies|films)\b/.exec(
+        after,
+      ))
+  ) {
+    const rest = after.slice(u[0].length);
+    // The period may come a few words on: "300 hours of uhd footage into 1080p every week".
+    const skip = /^(?:\s+(?!(?:per|a|an|each|every)\b)[a-z0-9]+){0,3}/.exec(rest)?.[0] ?? '';
+    const p = PER.exec(rest) ?? DAILY.exec(rest) ?? PER.exec(rest.slice(skip.length)) ?? DAILY.exec(rest.slice(skip.length));
+    const perSecond = p ? value / (TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!) : undefined;
+    const of = /audio|podcast/.test(u[1]!) ? 'audio' : 'video';
+    return { kind: 'media', hours: value, of, perSecond, text: span(u[0].length + (p?.[0].length ?? 0)) };
+  }
+  // Durations: intervals, windows, retention, per-item durations.
+  if ((u = TIME.exec(after)) && !/^\s*(?:m|s)\s+(?:users|dau|mau|rows|events|players)/.test(after)) {
+    const seconds = value * TIME_SECONDS[u[1]!]!;
+    const rest = after.slice(u[0].length);
+    const text = span(u[0].length);
+    if (
+      /(every|each|once every|interval( of)?|scrape[ds]?( every)?|scraping every|resolution( of)?|at|polled every)\s*(~|about)?\s*$/.test(
+        before,
+      ) &&
+      !/\bkeep|retain/.test(before.slice(-12))
+    )
+      return { kind: 'interval', seconds, text };
+    if (/^\s*(?:interval|scrape|resolution|polling|poll)\b/.test(rest) || /^\s*-?\s*(?:minute|second)?\s*resolution/.test(rest))
+      return { kind: 'interval', seconds, text };
+    if (
+      /(within|in under|in less than|window( of)?|finish in|done in|complete in|under|no more than)\s*(~|about)?\s*$/.test(before) ||
+      /^\s*(?:-?\s*)?window\b/.test(rest)
+    )
+      return { kind: 'window', seconds, text };
+    if (
+      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
+        before,
+      ) ||
+      /^\s*(?:-?\s*)?(?:retention|of history|of data|history|retained|rolling)\b/.test(rest)
+    )
+      return { kind: 'retention', seconds, text };
+    if (
+      /^\s*(?:each|per (?:build|video|job|run|item|clip|pipeline|render|test)|avg|average|on average|long)\b/.test(rest) ||
+      /(takes?|taking|each|builds?|avg|average|lasting|runs? for|about|~|around)\s*(~)?\s*$/.test(before)
+    )
+      return { kind: 'duration-each', seconds, text };
+    return { kind: 'duration', seconds, text };
+  }
+  // Cores: "on 4 cores", "each needs 2 vcpu".
+  if ((u = /^\s*(?:v?cpus?|vcores?|cores?|threads)\b/.exec(after))) return { kind: 'cores-each', cores: value, text: span(u[0].length) };
+  // Rates: glued units ("20000 ops/s", "1200 tps", "500/s") or a noun and a period ("300 msgs/min", "400 builds a day").
+  if ((u = /^\s*(tps|qps|rps|iops)\b/.exec(after)))
+    return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
+  if ((u = /^\s*\/\s*(s|sec|second)\b/.exec(after))) {
+    const noun = rateNoun(/([a-z]+)\s*(?:around|about|of|~|at)?\s*(?:~)?\s*$/.exec(before)?.[1] ?? '') ?? 'operations';
+    return { kind: 'rate', perSecond: value, of: noun, periodSeconds: 1, text: span(u[0].length) };
+  }
+  const nounRate =
+    /^\s*((?:[a-z][a-z'-]*\s+){0,3}?[a-z][a-z'-]*)\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(ms|seconds?|secs?|sec|s|minutes?|mins?|min|m|hours?|hrs?|hr|h|days?|d|nights?|weeks?|wk|w|months?|mo|years?|yr|y)\b/.exec(
+      after,
+    );
+  if (nounRate) {
+    const noun = rateNoun(nounRate[1]!);
+    if (noun) {
+      const periodSeconds = TIME_SECONDS[nounRate[2]!]!;
+      return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
+    }
+  }
+  const nounDaily = /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+(daily|nightly|weekly|monthly|hourly)\b/.exec(after);
+  if (nounDaily && rateNoun(nounDaily[1]!))
+    return {
+      kind: 'rate',
+      perSecond: value / PER_WORD[nounDaily[2]!]!,
+      of: rateNoun(nounDaily[1]!)!,
+      periodSeconds: PER_WORD[nounDaily[2]!]!,
+      text: span(nounDaily[0].length),
+    };
+  // People and things: "200k daily active users", "2000 concurrent players", "300 hosts", "5 million customers x 300 columns".
+  // The noun is one of the next three words: "150 concurrent users", "1000000 active series", "100000 connected devices".
+  const words =
+    /^\s*-?\s*([a-z][a-z0-9'_-]*)(?:\s+([a-z0-9][a-z0-9'_-]*))?(?:\s+([a-z0-9][a-z0-9'_-]*))?(?:\s+([a-z0-9][a-z0-9'_-]*))?(?:\s+([a-z0-9][a-z0-9'_-]*))?/.exec(
+      after,
+    );
+  if (words) {
+    const list = words.slice(1).filter((w): w is string => !!w);
+    for (let i = 0; i < Math.min(4, list.length); i++) {
+      const head = list[i]!.replace(/'s?$/, '');
+      const isName = head === 'place' && list[i + 1]?.startsWith('name');
+      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName) {
+        // Between the number and its noun only modifiers ("concurrent", "active", "1080p") or one other word.
+        const between = list.slice(0, i + 1);
+        if (between.filter((w) => !MODIFIER.test(w)).length > 1) break;
+        continue;
+      }
+      const adjectives = list.slice(0, i).join(' ');
+      const consumed = new RegExp(`^\\s*-?\\s*${list.slice(0, i + 1).join('\\s+')}`).exec(after)?.[0] ?? '';
+      const rest = after.slice(consumed.length);
+      const around = `${before.slice(-24)} ${adjectives} ${head} ${rest.slice(0, 24)}`;
+      const per = /^\s*(?:per|each|in each|a)\s+(match|server|session|room|game|lobby|instance|node)\b/.exec(rest)?.[1];
+      const within = /^\s*in (?:the first|an|one|1|the) (hour|day|minute)\b/.exec(rest);
+      if (within)
+        return {
+          kind: 'rate',
+          perSecond: value / TIME_SECONDS[within[1]!]!,
+          of: 'visitors',
+          periodSeconds: TIME_SECONDS[within[1]!]!,
+          text: span(consumed.length + within[0].length),
+        };
+      if (USER_NOUN.test(head)) {
+        const of = /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids/.test(
+          around,
+        )
+          ? 'concurrent'
+          : /daily|dau|a day|per day|each day/.test(around)
+            ? 'daily'
+            : /monthly|mau|a month|per month/.test(around)
+              ? 'monthly'
+              : 'total';
+        return { kind: 'users', count: value, of, noun: singular(head), per, text: span(consumed.length) };
+      }
+      const each = /^\s*(?:each|apiece|per\s+\w+)\b/.test(rest) || /\beach\s*\(?\s*$/.test(before.slice(-8));
+      return { kind: 'count', count: value, of: isName ? 'name' : singular(head), each, text: span(consumed.length) };
+    }
+  }
+  return undefined;
+}

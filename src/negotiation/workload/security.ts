@@ -1,0 +1,41 @@
+import type { Compliance } from '../persona';
+import type { WorkloadKind } from './kinds';
+
+// Each regime by its names and the data it is about ("cardholder data" is PCI DSS's own term, "PHI" HIPAA's).
+const REGIMES: [Compliance, RegExp][] = [
+  ['hipaa', /\bhipaa\b|\bphi\b|protected health information|\bhitech\b/],
+  ['pci-dss', /\bpci(?:[- ]?dss)?\b|\bcardholder\b|card ?holder data|payment card data|\bpan data\b/],
+  ['gdpr', /\bgdpr\b|\bdsgvo\b|general data protection regulation|\buk-gdpr\b/],
+  ['sox', /\bsox\b|sarbanes[- ]oxley|\bsox-?404\b/],
+  ['soc2', /\bsoc ?2\b|\bsoc-2\b/],
+  ['iso-27001', /\biso[ /-]?27001\b/],
+  ['fedramp', /\bfedramp\b/],
+];
+
+/** Every compliance regime the description names, in a stable order. */
+export function complianceOf(text: string): Compliance[] {
+  return REGIMES.filter(([, re]) => re.test(text)).map(([regime]) => regime);
+}
+
+const INTERNAL =
+  /\b(internal(ly)?|intranet|private network|back[- ]?office|vpn[- ]only|behind (the|our) vpn|not public|employees only|in-house|ops team|internal-only|on the lan|office)\b/;
+const PUBLIC =
+  /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|open to the internet|exposed to the internet|world[- ]wide)\b/;
+/** Kinds that serve people on the internet unless the text says otherwise. */
+const PUBLIC_KINDS: ReadonlySet<WorkloadKind> = new Set(['static-site', 'web-application', 'game-server', 'websocket-server']);
+const PUBLIC_HINTS =
+  /\b(varnish|cdn|website|web site|storefront|shop|landing page|mobile app|visitors|players|fans|customers (can |to )?(upload|drop|log in)|partners to upload|portal)\b/;
+
+/**
+ * Whether the workload faces the internet: said so, or of a kind that serves
+ * people (sites, apps, game and WebSocket servers) and not called internal.
+ * Data stores are internal unless the text says public. A public workload
+ * gets ingress on 443 only; an internal one none from the internet.
+ */
+export function publicIngressOf(text: string, kind: WorkloadKind | 'unknown'): boolean {
+  if (INTERNAL.test(text) && !PUBLIC.test(text)) return false;
+  if (PUBLIC.test(text)) return true;
+  if (kind !== 'unknown' && PUBLIC_KINDS.has(kind))
+    return !/\bmicroservices?\b|\bbehind (the|our|an) (gateway|load balancer)\b/.test(text) || PUBLIC_HINTS.test(text);
+  return PUBLIC_HINTS.test(text) && (kind === 'cache' || kind === 'file-drop' || kind === 'file-share' || kind === 'object-storage');
+}

@@ -1,0 +1,814 @@
+import { rateOf, type Facts } from './facts';
+import type { WorkloadKind } from './kinds';
+import type { QuestionId } from './questions';
+
+/** What a capacity model predicts for the busiest hour, and what it had to assume. */
+export interface Sizing {
+  peak: { vcpu: number; memoryGib: number; iops: number; networkGbps: number };
+  storageGib: number;
+  /** Average load over the peak, 0..1: how the day's series is drawn. */
+  averageShare: number;
+  /** Quantities the text did not state, with the default used: each may become a question. */
+  assumed: { question: QuestionId; note: string }[];
+  notes: string[];
+}
+
+export interface SizingInput {
+  facts: Facts;
+  /** The normalised description: some models read a word or two (a product, "heavy queries"). */
+  text: string;
+  /** How long the instance is expected to live: stated growth compounds over it. */
+  lifecycleYears: number;
+}
+
+const GIB = 2 ** 30;
+const DAY = 86400;
+/** The root volume every instance has before any data (as capacity.ts). */
+const ROOT_GIB = 20;
+/** Servers are sized so the busiest hour runs them at 70 % CPU (as capacity.ts). */
+const TARGET_UTILISATION = 0.7;
+/** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */
+const PEAK_FACTOR = 3;
+
+type Model = (input: SizingInput, ctx: Context) => Omit<Sizing, 'assumed' | 'notes' | 'averageShare'> & { averageShare?: number };
+
+class Context {
+  readonly assumed: Sizing['assumed'] = [];
+  readonly notes: string[] = [];
+  constructor(private readonly input: SizingInput) {}
+  /** A figure the text did not give: the default is used and the question recorded. */
+  assume<T>(question: QuestionId, value: T, note: string): T {
+    if (!this.assumed.some((a) => a.question === question)) this.assumed.push({ question, note });
+    return value;
+  }
+  note(text: string): void {
+    this.notes.push(text);
+  }
+  /** Stated growth compounded over the lifecycle: what the data will be at the end. */
+  grown(gib: number, keepsArrivals = false): number {
+    const f = this.input.facts;
+    const years = this.input.lifecycleYears;
+    let out = gib;
+    if (f.growthPctPerYear) {
+      const factor = Math.pow(1 + f.growthPctPerYear / 100, years);
+      this.note(`data grows ${Math.round(f.growthPctPerYear)}% a year: ×${factor.toFixed(2)} over ${years} years`);
+      out *= factor;
+    }
+    // Stores that keep what arrives ("growing by 10 GB a month") hold the lifecycle's arrivals too.
+    if (keepsArrivals && f.arrivalGibPerDay && f.dataGib) {
+      const days = Math.min(f.retentionDays ?? Infinity, years * 365);
+      this.note(
+        `${f.arrivalGibPerDay.toFixed(1)} GiB arrive a day: +${Math.round(f.arrivalGibPerDay * days)} GiB over ${Math.round(days)} days`,
+      );
+      out += f.arrivalGibPerDay * days;
+    }
+    return out;
+  }
+  /** A default scaled by the size the text gives in words ("a small shop", "a large web app"), as the template corpus spoke of size. */
+  scaled(base: number): number {
+    const t = this.input.text;
+    const factor = /\b(tiny|hobby|personal|toy)\b/.test(t)
+      ? 0.1
+      : /\b(huge|massive|very large|global|enormous)\b/.test(t)
+        ? 100
+        : /\b(large|big|busy|high[- ]traffic|popular)\b/.test(t)
+          ? 20
+          : /\b(medium|mid-sized|moderate)\b/.test(t)
+            ? 4
+            : /\b(small|little|modest|low[- ]traffic)\b/.test(t)
+              ? 0.5
+              : 1;
+    return base * factor;
+  }
+}
+
+const bytesPerSecondToGbps = (bps: number) => (bps * 8) / 1e9;
+
+// ---------------------------------------------------------------- databases
+
+/**
+ * Hot working set: ~10 % of a database should sit in memory (buffer pool /
+ * page cache), the usual OLTP rule of thumb behind PostgreSQL's advice to give
+ * shared_buffers 25 % of RAM and leave the rest to the OS cache, and MySQL's
+ * to size innodb_buffer_pool_size to the working set. Past the first TiB the
+ * hot share falls (3 %): large databases are mostly cold history.
+ */
+export function hotSetGib(dataGib: number): number {
+  return dataGib <= 1024 ? dataGib * 0.1 : 102.4 + (dataGib - 1024) * 0.03;
+}
+
+/** pgbench on one modern core runs ~1,000–1,500 TPC-B-like write transactions/s; real transactions are heavier: 600. */
+const WRITE_TX_PER_CORE = 600;
+/** Simple indexed reads served from cache: pgbench -S does ~10,000/s per core; application queries ~2,500. */
+const READS_PER_CORE = 2500;
+/** An "expensive" or analytical query: ~100 ms of CPU. */
+const HEAVY_QUERY_CPU_S = 0.1;
+/** A connection's backend process and work memory: ~10 MiB (PostgreSQL work_mem 4 MiB default + process). */
+const CONNECTION_GIB = 10 / 1024;
+/** Memory-optimised instances give 8 GiB per vCPU; a large buffer pool needs at least 1 vCPU per 32 GiB to be worked. */
+const GIB_PER_VCPU_FLOOR = 32;
+/** Writes reach the disk as a WAL record and a data page; reads that miss memory are one random read. */
+const IO_PER_WRITE = 4;
+const MISS_SHARE = 0.1;
+
+const relational: Model = ({ facts: f, text }, ctx) => {
+  const rowsOrEntities = f.counts.row ?? f.counts.record ?? f.counts.product ?? f.counts.order ?? f.users.total;
+  const data =
+    f.dataGib ??
+    (rowsOrEntities && f.itemBytes
+      ? // Rows of a stated size with their indexes (+50 %).
+        (rowsOrEntities * f.itemBytes * 1.5) / GIB
+      : rowsOrEntities
+        ? // An entity with its rows in related tables and indexes: ~4 KiB.
+          ctx.assume('dataGib', (rowsOrEntities * 4096) / GIB, `data estimated from ${rowsOrEntities} entities at ~4 KiB each`)
+        : ctx.assume('dataGib', ctx.scaled(20), 'data size not stated: 20 GiB assumed'));
+  const writes = rateOf(f, 'transactions', 'writes', 'orders') + rateOf(f, 'logins') + rateOf(f, 'records');
+  let reads = rateOf(f, 'queries', 'reads', 'requests', 'operations', 'lookups');
+  if (!writes && !reads) {
+    reads = f.users.concurrent
+      ? f.users.concurrent * 0.5
+      : f.users.daily
+        ? ((f.users.daily * 40) / DAY) * PEAK_FACTOR
+        : ctx.assume('peakRate', ctx.scaled(50), 'request rate not stated: 50 queries/s assumed');
+  }
+  const heavy = /\b(heavy|expensive|complex|analytical|slow)\b[^.]{0,30}\b(quer|read|report)|\beach is expensive\b/.test(text);
+  const distributed = /\b(cockroach|yugabyte|tidb|spanner|multi-region)\b/.test(text);
+  let vcpu = writes / WRITE_TX_PER_CORE + (heavy ? reads * HEAVY_QUERY_CPU_S : reads / READS_PER_CORE);
+  // Distributed SQL replicates every write through consensus: about twice the CPU per transaction.
+  if (distributed) vcpu *= 2;
+  const copies = f.replicationFactor ?? f.replicas ?? 1;
+  const connections = f.users.concurrent ?? 0;
+  let memory = 2 + hotSetGib(data) + connections * CONNECTION_GIB;
+  if (distributed) memory = 2 + hotSetGib(data * copies);
+  memory = Math.min(512, memory);
+  vcpu = Math.max(1, vcpu, memory / GIB_PER_VCPU_FLOOR);
+  // 512 GiB: the largest buffer pool worth planning on one instance (r-class 16xlarge); past it, shard or scale out.
+  memory = Math.min(512, Math.max(memory, 4 * vcpu));
+  const perSecond = writes + reads;
+  return {
+    peak: {
+      vcpu,
+      memoryGib: memory,
+      iops: Math.max(300, writes * IO_PER_WRITE + reads * MISS_SHARE),
+      networkGbps: bytesPerSecondToGbps(perSecond * 8192),
+    },
+    // Indexes, WAL and free space for vacuum and growth: +25 % (RDS and Cloud SQL both advise keeping ≥ 20 % free).
+    storageGib: ROOT_GIB + ctx.grown(data, true) * copies * 1.25,
+  };
+};
+
+/** MongoDB's WiredTiger cache takes 50 % of (RAM − 1 GiB); the working set (indexes + hot documents) should fit in it. */
+const documentDb: Model = ({ facts: f, text }, ctx) => {
+  const items = f.counts.document ?? f.counts.doc ?? f.counts.device ?? f.counts.cart ?? f.counts.record ?? f.counts.item;
+  const data =
+    f.dataGib ??
+    (items
+      ? (items * (f.itemBytes ?? ctx.assume('itemBytes', 2048, 'document size not stated: 2 KiB assumed'))) / GIB
+      : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
+  // Couchbase is memory-first: its docs ask for a resident ratio well above Mongo's working set.
+  const hot = /couchbase/.test(text) ? data * 0.3 : hotSetGib(data);
+  let ops = rateOf(f, 'operations', 'reads', 'writes', 'queries', 'requests', 'transactions', 'lookups', 'records');
+  if (!ops && items && f.intervalSeconds) ops = items / f.intervalSeconds;
+  if (!ops && f.users.daily) ops = ((f.users.daily * 40) / DAY) * PEAK_FACTOR;
+  if (!ops) ops = ctx.assume('peakRate', 100, 'operation rate not stated: 100 ops/s assumed');
+  /** MongoDB serves ~4,000 mixed operations/s per core (YCSB workload A orders of magnitude). */
+  let memory = 1 + 2 * hot;
+  const vcpu = Math.max(1, ops / 4000, memory / GIB_PER_VCPU_FLOOR);
+  memory = Math.max(memory, 4 * vcpu);
+  const copies = f.replicationFactor ?? 1;
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(300, ops * 0.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 2048) * 2) },
+    storageGib: ROOT_GIB + ctx.grown(data, true) * copies * 1.3,
+  };
+};
+
+/**
+ * Cassandra-like stores: DataStax sizes nodes at 8+ cores, 32 GiB and about
+ * 2 TiB of data (4 TiB for HBase-style stores, 5 TiB for ScyllaDB); ScyllaDB
+ * serves ~12,500 ops/s per vCPU, Cassandra ~5,000. RF 3 is the documented
+ * default for production; compaction wants ~20 % free space.
+ */
+const wideColumn: Model = ({ facts: f, text }, ctx) => {
+  const scylla = /scylla|alternator/.test(text);
+  const hbase = /hbase|bigtable|accumulo/.test(text);
+  const rf = f.replicationFactor ?? f.replicas ?? ctx.assume('replication', 3, 'replication factor not stated: RF 3 assumed');
+  const perDay =
+    f.ingestGibPerDay ??
+    (rateOf(f, 'records', 'writes', 'events') && f.itemBytes ? (rateOf(f, 'records', 'writes', 'events') * f.itemBytes * DAY) / GIB : 0);
+  const perNodeStated = f.counts.node && f.dataGib && /per node/.test(text);
+  let stored: number;
+  if (f.dataGib) stored = perNodeStated ? f.dataGib : f.dataGib * rf;
+  else if (perDay && f.retentionDays) stored = perDay * f.retentionDays * rf;
+  else stored = ctx.assume('dataGib', 500, 'data size not stated: 500 GiB assumed') * rf;
+  if (!f.dataGib && perDay && !f.retentionDays) ctx.assume('retentionDays', undefined, 'retention not stated');
+  const density = scylla ? 5120 : hbase ? 8192 : /cassandra/.test(text) ? 2048 : 4096;
+  const nodes = Math.max(f.counts.node ?? 1, Math.ceil(stored / density));
+  let ops = rateOf(f, 'operations', 'reads', 'writes', 'records', 'events', 'queries', 'requests', 'lookups');
+  if (!ops) ops = ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
+  const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * 4);
+  const memory = Math.max(nodes * 32, vcpu * (scylla ? 8 : 4));
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
+    storageGib: ROOT_GIB + ctx.grown(stored) * 1.2,
+  };
+};
+
+/**
+ * Time-series: samples/s = series / scrape interval (Prometheus' default
+ * scrape is 15 s … here 15 s when unstated) or entities × signals × rate.
+ * Bytes per sample on disk: Prometheus 1–2 (its docs), VictoriaMetrics < 1,
+ * InfluxDB ~3, Graphite's whisper 12 (fixed-size points), TimescaleDB ~10
+ * with native compression. ~6 KiB of memory per active series in the head
+ * block; one core ingests ~30,000 samples/s with queries and compaction.
+ */
+const timeSeries: Model = ({ facts: f, text }, ctx) => {
+  const bytesPerSample = /victoria/.test(text)
+    ? 1
+    : /prometheus|mimir|thanos|cortex|node_exporter/.test(text)
+      ? 2
+      : /graphite|whisper/.test(text)
+        ? 12
+        : /timescale/.test(text)
+          ? 10
+          : /questdb/.test(text) && f.itemBytes
+            ? f.itemBytes
+            : 3;
+  const hosts = f.counts.host ?? f.counts.server ?? f.counts.node ?? f.counts.machine ?? f.counts.vm ?? f.counts.pod ?? f.counts.container;
+  const entities = f.counts.sensor ?? f.counts.device ?? f.counts.meter ?? f.counts.turbine ?? f.counts.target ?? hosts;
+  // node_exporter exposes ~500–1,000 series per host: 1,000 when a host count is all the text gives.
+  const perHost =
+    entities !== undefined && entities === hosts && !f.perEntity.series
+      ? ctx.assume('activeSeries', 1000, 'series per host not stated: 1,000 assumed')
+      : 1;
+  const signals = f.perEntity.series ?? f.perEntity.signal ?? f.perEntity.metric ?? f.counts.signal ?? perHost;
+  let series = f.counts.series ?? f.counts.metric ?? (entities ? entities * signals : undefined);
+  let samples = rateOf(f, 'samples');
+  if (samples && entities && samples < entities) samples *= entities * (f.counts.signal ?? 1); // "200k meters × 96 readings a day"
+  if (!samples) {
+    if (!series) series = ctx.assume('activeSeries', 100_000, 'series not stated: 100,000 active series assumed');
+    const interval = f.intervalSeconds ?? ctx.assume('interval', 15, 'interval not stated: every 15 s assumed');
+    samples = series / interval;
+  }
+  // Rates written for the busiest moment ("at the open") average a third of it.
+  const mean = f.peakStated ? samples / PEAK_FACTOR : samples;
+  const retentionDays = f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed');
+  const stored = ctx.grown((mean * bytesPerSample * retentionDays * DAY) / GIB) * 1.2;
+  const vcpu = Math.max(2, samples / 30000);
+  const fromSeries = 2 + ((series ?? samples * 15) * 6 * 1024) / GIB;
+  // TimescaleDB is PostgreSQL: its memory follows the database's hot set.
+  const memory = /timescale/.test(text) ? 2 + hotSetGib(stored) : Math.max(fromSeries, 2 * vcpu, Math.min(0.04 * stored, 64));
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(500, samples / 100), networkGbps: bytesPerSecondToGbps(samples * 64) },
+    storageGib: ROOT_GIB + stored,
+  };
+};
+
+/** Online feature stores keep entity × feature values in a key-value store: ~2× the raw bytes (keys, encoding). */
+const featureStore: Model = (input, ctx) => {
+  // Served from a wide-column store, it is sized as one; the in-memory model is for Redis-like online stores.
+  if (/\b(cassandra|scylla(db)?|bigtable|hbase|dynamodb)\b/.test(input.text)) return wideColumn(input, ctx);
+  const f = input.facts;
+  const entities = f.counts.entity ?? f.users.total ?? f.counts.customer ?? f.counts.user ?? f.counts.item;
+  const features = f.perEntity.feature ?? f.counts.feature ?? 20;
+  const data =
+    f.dataGib ??
+    (entities
+      ? (entities * features * (f.itemBytes ?? 8) * 2) / GIB
+      : ctx.assume('dataGib', 10, 'feature data size not stated: 10 GiB assumed'));
+  const lookups =
+    rateOf(f, 'lookups', 'reads', 'requests', 'queries', 'operations') ||
+    ctx.assume('peakRate', 1000, 'lookup rate not stated: 1,000/s assumed');
+  /** A lookup fetches many features at once: ~10,000 lookups/s per core. */
+  const vcpu = Math.max(1, 1 + lookups / 10000);
+  return {
+    peak: { vcpu, memoryGib: 1 + data * 1.3, iops: 500, networkGbps: bytesPerSecondToGbps(lookups * features * 16) },
+    storageGib: ROOT_GIB + data * 2,
+  };
+};
+
+// ---------------------------------------------------------------- caches
+
+/**
+ * Redis: ~100,000 simple operations/s on one core (redis-benchmark); sized at
+ * 50,000 per core, plus one core for the OS, persistence forks and network.
+ * Memory: the data × 1.3 for key overhead and fragmentation (Redis reports
+ * mem_fragmentation_ratio ~1.1–1.5) + 1 GiB. JVM grids (Hazelcast,
+ * Infinispan) want two cores at least for the collector.
+ */
+const cache: Model = ({ facts: f, text }, ctx) => {
+  const keys = f.counts.key ?? f.counts.item ?? f.counts.session ?? f.counts.object ?? f.counts.entry;
+  const sessions = /session/.test(text) ? (f.users.total ?? f.users.daily ?? f.users.concurrent) : undefined;
+  const players = /leaderboard/.test(text) ? (f.users.concurrent ?? f.users.total) : undefined;
+  const data =
+    f.memoryGib ??
+    f.dataGib ??
+    (keys || sessions
+      ? ((keys ?? sessions!) * (f.itemBytes ?? ctx.assume('itemBytes', 1024, 'value size not stated: 1 KiB assumed'))) / GIB
+      : players
+        ? (players * 100) / GIB
+        : ctx.assume('dataGib', 1, 'cache size not stated: 1 GiB assumed'));
+  const ops =
+    rateOf(f, 'operations', 'reads', 'writes', 'requests', 'queries', 'lookups') ||
+    ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
+  const jvm = /hazelcast|infinispan|ehcache|ignite/.test(text);
+  const vcpu = Math.max(jvm ? 2 : 1, 1 + ops / 50000);
+  const persistent = /\b(persistence|persistent|aof|rdb|snapshots?)\b/.test(text);
+  return {
+    peak: {
+      vcpu,
+      memoryGib: 1 + data * 1.3,
+      iops: persistent ? Math.max(500, ops * 0.05) : 100,
+      networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * 2),
+    },
+    storageGib: ROOT_GIB + (persistent ? data * 2 : 0),
+  };
+};
+
+// ---------------------------------------------------------------- brokers
+
+/**
+ * Brokers: storage = throughput × retention × replication (Confluent's
+ * sizing). Kafka keeps 7 days by default (log.retention.hours = 168) and
+ * production topics use RF 3; queues (RabbitMQ, ActiveMQ, SQS-likes, MQTT)
+ * hold messages until consumed: an hour of backlog. One core moves ~15 MB/s
+ * of produce + replication + consume traffic, or ~25,000 messages/s (RabbitMQ
+ * ~5,000). Kafka wants a 6 GiB heap and page cache for ~5 minutes of writes
+ * so consumers read from memory.
+ */
+const broker: Model = ({ facts: f, text }, ctx) => {
+  const log = /kafka|redpanda|pulsar|kinesis|event ?hubs?|jetstream|event (stream|bus)|message bus|log shipping/.test(text);
+  const rabbit = /rabbitmq|activemq|artemis|amazon mq/.test(text);
+  const mqtt = /mqtt|emqx|mosquitto/.test(text);
+  const devices = f.counts.device ?? f.counts.sensor ?? f.counts.meter;
+  let messages = rateOf(f, 'messages', 'events', 'records', 'samples', 'requests', 'writes', 'operations', 'orders');
+  if (!messages && devices && f.intervalSeconds) messages = devices / f.intervalSeconds;
+  const item = f.itemBytes ?? (/small messages|tiny/.test(text) ? 512 : 1000);
+  let bytesPerSecond = messages * item;
+  if (f.ingestGibPerDay) bytesPerSecond = Math.max(bytesPerSecond, (f.ingestGibPerDay * GIB) / DAY);
+  if (!bytesPerSecond) {
+    messages = ctx.assume('peakRate', 100, 'message rate not stated: 100 messages/s assumed');
+    bytesPerSecond = messages * item;
+  }
+  if (!messages) messages = bytesPerSecond / item;
+  if (!f.itemBytes && !f.ingestGibPerDay && log) ctx.assume('itemBytes', undefined, 'message size not stated: 1 KB assumed');
+  const rf = f.replicationFactor ?? f.replicas ?? (log ? (/pulsar/.test(text) ? 2 : 3) : 1);
+  const retentionDays = log
+    ? (f.retentionDays ?? ctx.assume('retentionDays', 7, "retention not stated: Kafka's default of 7 days assumed"))
+    : (f.retentionDays ?? 1 / 24);
+  const mean = f.peakStated ? bytesPerSecond / PEAK_FACTOR : bytesPerSecond;
+  const stored = (mean * retentionDays * DAY * rf) / GIB;
+  const brokers = f.counts.broker ?? f.counts.node ?? 1;
+  const traffic = bytesPerSecond * (rf + 1);
+  const connections = mqtt ? (devices ?? f.users.concurrent ?? 0) : 0;
+  const vcpu = Math.max(log ? 2 * brokers : 1, traffic / 15e6, messages / (rabbit ? 5000 : 25000), connections / 50000);
+  const heap = log && !/jetstream|nats/.test(text) ? 6 * brokers : 2;
+  const memory = Math.max(heap + (bytesPerSecond * rf * 300) / GIB + (connections * 32 * 1024) / GIB, log ? 4 * vcpu : 2);
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
+    storageGib: ROOT_GIB + ctx.grown(stored) * 1.1,
+  };
+};
+
+// ---------------------------------------------------------------- search
+
+/**
+ * Search engines: the index is about the source size (+10 %); each replica is
+ * a full copy; Elasticsearch stops allocating at the 85 % disk watermark.
+ * Memory : data is 1 : 30 for logging hot tiers (Elastic's sizing guidance)
+ * and 1 : 16 for search; Typesense and Meilisearch hold the index in RAM
+ * (×2). A vCPU answers ~25 queries/s on a warm index and indexes ~2,000
+ * events/s; Elastic pairs 1 vCPU with 4–16 GiB.
+ */
+const search: Model = ({ facts: f, text }, ctx) => {
+  const docs =
+    f.counts.document ??
+    f.counts.doc ??
+    f.counts.product ??
+    f.counts.pdf ??
+    f.counts.page ??
+    f.counts.article ??
+    f.counts.recipe ??
+    f.counts.name ??
+    f.counts.item ??
+    f.counts.record;
+  const events = rateOf(f, 'events', 'messages', 'records', 'writes', 'samples');
+  const logs = /\blogs?\b|siem|security events|audit/.test(text) || (!!events && !f.dataGib);
+  let source: number;
+  if (f.dataGib) source = f.dataGib;
+  else if (f.ingestGibPerDay || events) {
+    const perDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
+    source = perDay * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
+  } else if (docs) source = (docs * (f.itemBytes ?? (/name/.test(text) ? 1000 : 2048))) / GIB;
+  else source = ctx.assume('dataGib', 20, 'index size not stated: 20 GiB assumed');
+  const indexed = /\bindex(ed)?\b/.test(text) && f.dataGib ? source : source * 1.1;
+  const copies = 1 + (f.replicas ?? (f.replicationFactor ? f.replicationFactor - 1 : 0));
+  const onDisk = (ctx.grown(indexed) * copies) / 0.85;
+  const inMemory = /typesense|meilisearch/.test(text);
+  const queries = rateOf(f, 'searches', 'queries', 'requests', 'reads', 'lookups');
+  let memory = Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
+  let vcpu = Math.max(1, memory / 16, queries / 25, events / 2000);
+  memory = Math.max(memory, queries ? vcpu * 4 : 0);
+  if (!queries && !logs) ctx.assume('peakRate', undefined, 'query rate not stated');
+  vcpu = Math.max(vcpu, 1);
+  return {
+    peak: {
+      vcpu,
+      memoryGib: memory,
+      iops: Math.max(500, events * 2 + queries * 5),
+      networkGbps: bytesPerSecondToGbps(events * 1000 * copies + queries * 20000),
+    },
+    storageGib: ROOT_GIB + onDisk,
+  };
+};
+
+// ---------------------------------------------------------------- analytics
+
+/**
+ * Warehouses: columnar storage keeps raw events at ~1/5 of their size
+ * (ClickHouse and Druid report 5–10× compression); merges want 30 % free.
+ * Memory 1 : 50 of data with 32 GiB at least (ClickHouse's guidance for
+ * analytical nodes), 1 vCPU per 8 GiB, a core per concurrent analyst, and a
+ * core per 50 queries/s for user-facing OLAP. Engines over a lake (Trino,
+ * Presto) keep nothing locally but spill: 32 GiB per concurrent analyst.
+ */
+const warehouse: Model = ({ facts: f, text }, ctx) => {
+  const lake = /\b(trino|presto|athena|data lake|in s3)\b/.test(text) && !/clickhouse|druid|pinot/.test(text);
+  const analysts = f.users.concurrent ?? f.users.total ?? 0;
+  const rows = f.counts.row ?? f.counts.event ?? f.counts.record;
+  const events = rateOf(f, 'events', 'records', 'messages');
+  let data: number;
+  if (f.dataGib) data = f.dataGib;
+  else if (events && f.retentionDays) data = (events * (f.itemBytes ?? 500) * f.retentionDays * DAY) / GIB / 5;
+  else if (rows) data = (rows * 100) / GIB;
+  else data = ctx.assume('dataGib', 200, 'data size not stated: 200 GiB assumed');
+  const queries = rateOf(f, 'queries', 'requests', 'searches');
+  if (lake) {
+    const memory = Math.max(64, analysts * 32);
+    return {
+      peak: { vcpu: memory / 8, memoryGib: memory, iops: 3000, networkGbps: 10 },
+      storageGib: ROOT_GIB + Math.min(2000, data * 0.01),
+    };
+  }
+  const memory = Math.max(32, data * 0.02, (queries / 50) * 4);
+  const vcpu = Math.max(2, memory / 8, analysts, queries / 50, events / 10000);
+  return {
+    peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
+    storageGib: ROOT_GIB + ctx.grown(data) * 1.3,
+    averageShare: f.schedule ? 0.3 : 0.4,
+  };
+};
+
+/**
+ * Batch ETL: a core reads, transforms and writes ~8 MB/s in Spark-like
+ * stages with joins (shuffle included); 8 GiB per core as Spark executors on
+ * memory-optimised nodes. Input from object storage needs only spill space
+ * (half the input); local input is read and written (×2).
+ */
+const etl: Model = ({ facts: f, text }, ctx) => {
+  const rows = rateOf(f, 'records');
+  const perRun =
+    f.dataGib ??
+    f.ingestGibPerDay ??
+    (rows ? (rows * DAY * (f.itemBytes ?? 1000)) / GIB : ctx.assume('dataGib', 100, 'data per run not stated: 100 GiB assumed'));
+  const windowHours =
+    f.windowHours ??
+    (/nightly|every night|each night/.test(text) ? ctx.assume('window', 6, 'window not stated: 6 hours a night assumed') : 24);
+  const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
+  const vcpu = Math.max(2, mbPerSecond / 8);
+  const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
+  return {
+    peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
+    storageGib: ROOT_GIB + perRun * (remote ? 0.5 : 2),
+    averageShare: Math.min(1, windowHours / 24),
+  };
+};
+
+/** Stateful stream processing (sessionisation, windows): ~2,000 events/s per core, 4 GiB per core, an hour of state on disk. */
+const streamProcessing: Model = ({ facts: f }, ctx) => {
+  const events =
+    rateOf(f, 'events', 'messages', 'records', 'samples') || ctx.assume('peakRate', 5000, 'event rate not stated: 5,000 events/s assumed');
+  const vcpu = Math.max(2, events / 2000);
+  return {
+    peak: { vcpu, memoryGib: vcpu * 4, iops: 1000, networkGbps: bytesPerSecondToGbps(events * (f.itemBytes ?? 1000) * 2) },
+    storageGib: ROOT_GIB + (events * (f.itemBytes ?? 1000) * 3600) / GIB,
+  };
+};
+
+/** pandas needs 2–5× a data set's size in RAM while it works on it (its own docs on scaling); 3× here. */
+const notebook: Model = ({ facts: f }, ctx) => {
+  const cells = (f.users.total ?? f.counts.row ?? f.counts.customer ?? 0) * (f.counts.column ?? f.counts.feature ?? 0);
+  const data =
+    f.memoryGib ?? f.dataGib ?? (cells ? (cells * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
+  const memory = Math.max(8, data * 3);
+  return {
+    peak: { vcpu: Math.max(2, memory / 16), memoryGib: memory, iops: 3000, networkGbps: 1 },
+    storageGib: ROOT_GIB + data * 4,
+    averageShare: 0.2,
+  };
+};
+
+// ---------------------------------------------------------------- batch
+
+/**
+ * CI: concurrent builds = builds a day × minutes each ÷ a 10-hour working day,
+ * ×2 for the busiest hour; a build gets 2 vCPU and 4 GiB per vCPU (GitHub's
+ * hosted runners: 2–4 vCPU, 4 GiB each) unless the text says more; 50 GiB of
+ * workspace and caches per concurrent build.
+ */
+const ciBuilds: Model = ({ facts: f, text }, ctx) => {
+  const memoryEach = f.itemBytes && f.itemBytes >= GIB && /\bgb each\b|\b(ram|memory)\b/.test(text) ? f.itemBytes / GIB : undefined;
+  const coresEach = f.coresEach ?? (memoryEach ? memoryEach / 4 : 2);
+  let concurrent = f.counts.job ?? f.counts.build ?? f.counts.runner ?? f.counts.agent;
+  if (!concurrent) {
+    let perDay = rateOf(f, 'builds') * DAY;
+    const devs = f.users.total ?? f.users.concurrent;
+    if (!perDay && devs && f.rates.occurrences) perDay = devs * f.rates.occurrences * DAY;
+    if (!perDay && f.counts.architecture) perDay = f.counts.architecture;
+    const minutes = (f.durationEachSeconds ?? ctx.assume('buildMinutes', 600, 'build duration not stated: 10 minutes assumed')) / 60;
+    if (!perDay) perDay = ctx.assume('buildsPerDay', 20, 'builds a day not stated: 20 assumed');
+    const windowMinutes = f.windowHours ? f.windowHours * 60 : 600;
+    concurrent = Math.max(1, Math.ceil(((perDay * minutes) / windowMinutes) * (f.windowHours ? 1 : 2)));
+  }
+  const memory = concurrent * (memoryEach ?? coresEach * 4);
+  return {
+    peak: { vcpu: concurrent * coresEach, memoryGib: memory, iops: 3000 * Math.min(4, concurrent), networkGbps: 1 },
+    storageGib: 50 + concurrent * 50,
+    averageShare: 0.3,
+  };
+};
+
+/**
+ * Video: x264 "medium" encodes 1080p at about real time on 4 cores (4
+ * core-seconds per second of video); a 1080/720/480 ladder costs 1.75× one
+ * 1080p rendition; UHD ×4, HEVC ×4 over H.264; live presets (veryfast) half.
+ * Audio encodes at ~100× real time per core. Upload queues are sized at 2×
+ * the day's mean; a bounded job over a stated window is spread evenly. Working
+ * storage: a week of sources at ~1 MB/s (8 Mbit/s 1080p) plus outputs.
+ */
+/** Sources stay a week on the workers' disks: re-encodes and failed jobs need them. */
+const SOURCE_DAYS_KEPT = 7;
+
+const transcoding: Model = ({ facts: f, text }, ctx) => {
+  const audio = f.media?.of === 'audio' || /\b(audio|podcast|mp3|aac)\b/.test(text);
+  const renditionsNamed = new Set(text.match(/\b\d{3,4}p\b/g) ?? []).size;
+  const ladder =
+    renditionsNamed > 1 || /renditions|ladder|abr/.test(text) || (!/\bto h\.?26[45]\b/.test(text) && !renditionsNamed) ? 1.75 : 1;
+  const codecs = audio ? Math.max(1, (text.match(/\b(mp3|aac|opus|flac|ogg)\b/g) ?? []).length) : 1;
+  const uhd = /\buhd\b|\b4k\b|2160p/.test(text) ? 4 : 1;
+  const hevc = /h\.?265|hevc|av1/.test(text) ? 4 : 1;
+  const live = /\blive\b/.test(text);
+  const coreSecondsPerSecond = audio ? 0.01 * codecs : 4 * ladder * uhd * hevc * (live ? 0.5 : 1);
+  const streams = f.counts.stream ?? f.users.concurrent;
+  let vcpu: number;
+  let secondsPerDay: number;
+  if (live && streams) {
+    vcpu = streams * coreSecondsPerSecond;
+    secondsPerDay = streams * DAY;
+  } else {
+    const videos = rateOf(f, 'videos');
+    if (f.media?.perSecond) secondsPerDay = f.media.perSecond * 3600 * DAY;
+    else if (f.media && f.windowHours) secondsPerDay = (f.media.hours * 3600) / (f.windowHours / 24);
+    else if (videos)
+      secondsPerDay =
+        videos * DAY * (f.durationEachSeconds ?? ctx.assume('videoMinutes', 300, 'video length not stated: 5 minutes assumed'));
+    else secondsPerDay = ctx.assume('videoHoursPerDay', 10, 'hours of video a day not stated: 10 assumed') * 3600;
+    const spread = f.windowHours && f.media && !f.media.perSecond ? 1 : 2;
+    vcpu = Math.max(1, ((secondsPerDay * coreSecondsPerSecond) / DAY) * spread);
+  }
+  const sourceBytesPerSecond = audio ? 176_400 : 1e6 * uhd * (uhd > 1 ? 3 : 1);
+  const working = (secondsPerDay * SOURCE_DAYS_KEPT * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
+  return {
+    peak: {
+      vcpu,
+      memoryGib: Math.max(2, vcpu * 1.5),
+      iops: 3000,
+      networkGbps: bytesPerSecondToGbps((secondsPerDay / DAY) * sourceBytesPerSecond * 3),
+    },
+    storageGib: ROOT_GIB + (live ? Math.min(working, 500) : working),
+    averageShare: 0.5,
+  };
+};
+
+/** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
+const imageProcessing: Model = ({ facts: f }, ctx) => {
+  const images = rateOf(f, 'images', 'records') || ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
+  const bytes = f.itemBytes ?? 3e6;
+  const vcpu = Math.max(1, images * 0.2 * (bytes / 3e6) * 2);
+  return {
+    peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
+    storageGib: ROOT_GIB + (images * DAY * bytes * 1.3) / GIB,
+    averageShare: 0.5,
+  };
+};
+
+/** Batch scoring: ~0.5 ms of CPU per row (feature fetch dominates a tree model's microseconds); training uses all cores, 2× the data set in RAM. */
+const mlBatch: Model = ({ facts: f, text }, ctx) => {
+  const training = /\btrain/.test(text);
+  const rows = f.users.total ?? f.counts.customer ?? f.counts.row ?? f.counts.record ?? f.counts.user;
+  const data = f.dataGib ?? (rows ? (rows * 100 * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
+  const windowSeconds = (f.windowHours ?? 4) * 3600;
+  const vcpu = training ? Math.max(8, (data * 2) / 8) : Math.max(2, ((rows ?? 1e6) * 0.0005) / windowSeconds);
+  return {
+    peak: { vcpu, memoryGib: Math.max(4, data * 2), iops: 3000, networkGbps: 1 },
+    storageGib: ROOT_GIB + data * (training ? 3 : 2),
+    averageShare: 0.15,
+  };
+};
+
+// ---------------------------------------------------------------- realtime
+
+/**
+ * Game servers: a 64-player match server at 64 ticks/s keeps a core busy
+ * (1/32 core per player with headroom); ~64 MiB per player and 2 GiB per
+ * server process; Minecraft is heavier per player (1/16 core, 150 MiB) and
+ * mods add half again. 10 GiB of game files per host of 16 cores.
+ */
+const gameServer: Model = ({ facts: f, text }) => {
+  const minecraft = /minecraft/.test(text);
+  const servers = f.counts.server ?? 1;
+  const slots = f.counts.slot ?? (f.users.concurrent && /slots?/.test(text) ? f.users.concurrent : undefined);
+  const perMatch = f.users.perGroup;
+  const players =
+    (perMatch && f.counts.match ? perMatch * f.counts.match : undefined) ??
+    (slots && servers > 1 ? slots * servers : undefined) ??
+    f.users.concurrent ??
+    f.users.total ??
+    10;
+  const vcpu = 2 * servers + players * (minecraft ? 1 / 16 : 1 / 32);
+  const memory = (2 * servers + players * (minecraft ? 0.15 : 0.0625)) * (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
+  const hosts = Math.max(servers, Math.ceil(vcpu / 16));
+  return {
+    peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: bytesPerSecondToGbps(players * 30_000) },
+    storageGib: ROOT_GIB + 10 * hosts,
+    averageShare: 0.35,
+  };
+};
+
+/**
+ * Persistent connections: ~64 KiB per open WebSocket (buffers and session
+ * state; Phoenix's 2-million-connection test used ~60 KiB each), a core per
+ * 25,000 connections, a core per 20,000 messages/s delivered, two cores at
+ * least; collaborative documents are kept in memory (~1 MiB each).
+ */
+const websocket: Model = ({ facts: f }, ctx) => {
+  const connections =
+    f.users.concurrent ??
+    f.counts.connection ??
+    f.counts.device ??
+    f.counts.client ??
+    (f.users.daily ? f.users.daily / 10 : ctx.assume('concurrentUsers', 1000, 'concurrent connections not stated: 1,000 assumed'));
+  const messages = rateOf(f, 'messages', 'events', 'requests') * (rateOf(f, 'messages') < 1 ? connections : 1);
+  const documents = f.counts.document ?? f.counts.room ?? 0;
+  const vcpu = Math.max(2, connections / 25000 + messages / 20000);
+  return {
+    peak: {
+      vcpu,
+      memoryGib: 2 + (connections * 64 * 1024) / GIB + documents / 1024,
+      iops: 300,
+      networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50),
+    },
+    storageGib: ROOT_GIB,
+    averageShare: 0.35,
+  };
+};
+
+// ---------------------------------------------------------------- web
+
+/**
+ * Static sites: nginx serves thousands of small files per core; sized at
+ * 1,000 requests/s per core (TLS included) and 50 MB/s per core of large
+ * files; a visit is ~20 requests (page and assets), the busiest hour 3× the
+ * mean. A CDN in front leaves the misses: edge rate × (1 − hit ratio).
+ */
+const staticSite: Model = ({ facts: f }) => {
+  const visitsPerSecond = rateOf(f, 'visitors') || (f.users.daily ?? f.users.total ?? 1000) / DAY;
+  let requests = rateOf(f, 'requests') || visitsPerSecond * 20 * (f.peakStated ? 1 : PEAK_FACTOR);
+  if (f.hitRatio !== undefined) requests *= 1 - f.hitRatio;
+  const bytes = requests * (f.dataGib && f.dataGib > 100 ? 200_000 : 50_000);
+  const vcpu = Math.max(0.5, requests / 1000, bytes / 50e6);
+  const site = f.dataGib ?? 1;
+  return {
+    peak: { vcpu, memoryGib: Math.max(0.5, vcpu), iops: 100, networkGbps: bytesPerSecondToGbps(bytes) },
+    storageGib: ROOT_GIB + site * 1.15,
+    averageShare: 0.3,
+  };
+};
+
+/**
+ * Web applications and APIs: CPU per request ~5 ms for JVM/Node/.NET (most of a request waits on its database)
+ * services, ~25 ms in Ruby/Python/PHP frameworks, ~1 ms in Go and in
+ * gateways that mostly proxy; logins hash passwords (~50 ms, PBKDF2 at
+ * Keycloak's default). Peak requests come from users when no rate is given:
+ * ~40 requests per daily user, the busiest hour 3× the mean, DAU = MAU / 4,
+ * a quarter to half of a closed population active daily, a concurrent user
+ * a request every 5 s. Memory 2 GiB per vCPU (1 in Go and gateways), 1.5 GiB
+ * more for a JVM.
+ */
+const webApp: Model = ({ facts: f, text }, ctx) => {
+  const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|gateway|proxy(ing)?)\b/.test(text);
+  // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
+  const scripting =
+    /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
+  const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala)\b/.test(text);
+  const inference = /\b(inference|classifier|model serving|distilbert|bert|onnx|llm)\b/.test(text);
+  const cpuMs = inference ? (/onnx/.test(text) ? 20 : 60) : light ? (/graphql/.test(text) ? 2 : 1) : scripting ? 25 : 5;
+  let rps = rateOf(f, 'requests', 'queries', 'searches', 'lookups', 'operations', 'transactions');
+  const logins = rateOf(f, 'logins');
+  if (!rps && !logins) {
+    const orders = rateOf(f, 'orders');
+    const visits = rateOf(f, 'visitors');
+    const daily =
+      f.users.daily ??
+      (f.users.monthly ? f.users.monthly / 4 : undefined) ??
+      (orders ? orders * DAY * 50 : undefined) ??
+      (visits ? visits * DAY : undefined) ??
+      (f.users.total ? f.users.total * (/employees?|staff|members?/.test(text) ? 0.5 : 0.25) : undefined);
+    if (f.users.concurrent) rps = f.users.concurrent * 0.2;
+    else if (daily) rps = ((daily * 40) / DAY) * PEAK_FACTOR;
+    else rps = ctx.assume('peakRate', ctx.scaled(30), 'request rate not stated: 30 requests/s assumed');
+  }
+  if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);
+  const cpu = (rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000 / TARGET_UTILISATION;
+  const vcpu = Math.max(jvm ? 1 : 0.5, cpu);
+  const memory = 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0);
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(100, rps * 0.2), networkGbps: bytesPerSecondToGbps(rps * 20_000 * 2) },
+    storageGib: ROOT_GIB + 5,
+    averageShare: 0.33,
+  };
+};
+
+// ---------------------------------------------------------------- files
+
+/**
+ * File stores: what is held (or what arrives × how long it is kept) + 20 %
+ * free space (filesystems slow down when nearly full; ZFS advises < 80 %).
+ * Object stores with erasure coding store 1.5× the usable size (MinIO's EC:4
+ * on 12 drives); backup targets hold a full copy plus the incrementals kept.
+ * A core moves ~200 MB/s of file traffic; object stores and backup targets
+ * want 4 and 2 cores and 8 GiB at least, plus 0.5 GiB per TiB for metadata and
+ * deduplication indexes.
+ */
+const fileStore =
+  (flavour: 'drop' | 'object' | 'share' | 'backup'): Model =>
+  ({ facts: f, text }, ctx) => {
+    const arrival = f.arrivalGibPerDay;
+    let stored: number;
+    if (flavour === 'backup') {
+      const full = f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
+      stored =
+        full + (arrival ?? full * 0.05) * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
+    } else if (arrival) {
+      const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year assumed');
+      stored = (f.dataGib ?? 0) + arrival * days;
+    } else stored = f.dataGib ?? ctx.assume('dataGib', 500, 'data held not stated: 500 GiB assumed');
+    stored = ctx.grown(stored);
+    const erasure = flavour === 'object' && /erasure|ec:?\d|usable/.test(text) ? 1.5 : 1.2;
+    const throughput = f.throughputMBps ?? ((arrival ?? 0) * 1024) / (8 * 3600);
+    const users = f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0;
+    const tib = stored / 1024;
+    const floor = flavour === 'object' ? { vcpu: 4, memory: 8 } : flavour === 'backup' ? { vcpu: 2, memory: 2 } : { vcpu: 1, memory: 2 };
+    const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / 50);
+    const metadata = flavour === 'object' || flavour === 'backup' ? tib * 0.5 : 0;
+    const memory = Math.max(floor.memory, 2 + users * 0.05 + throughput * 0.05 + metadata);
+    return {
+      peak: { vcpu, memoryGib: memory, iops: Math.max(500, throughput * 4), networkGbps: Math.max(0.1, (throughput * 8) / 1000) },
+      storageGib: ROOT_GIB + stored * erasure,
+      averageShare: 0.3,
+    };
+  };
+
+const MODELS: Record<WorkloadKind, Model> = {
+  'relational-database': relational,
+  'document-database': documentDb,
+  'wide-column-store': wideColumn,
+  'time-series-database': timeSeries,
+  'feature-store': featureStore,
+  cache,
+  'message-broker': broker,
+  'search-engine': search,
+  'data-warehouse': warehouse,
+  'etl-pipeline': etl,
+  'stream-processing': streamProcessing,
+  notebook,
+  'ci-builds': ciBuilds,
+  transcoding,
+  'image-processing': imageProcessing,
+  'ml-batch': mlBatch,
+  'ml-inference': webApp,
+  'game-server': gameServer,
+  'websocket-server': websocket,
+  'static-site': staticSite,
+  'web-application': webApp,
+  'file-drop': fileStore('drop'),
+  'object-storage': fileStore('object'),
+  'file-share': fileStore('share'),
+  'backup-target': fileStore('backup'),
+};
+
+/** The capacity model of a kind applied to what the description states. */
+export function size(kind: WorkloadKind, input: SizingInput): Sizing {
+  const ctx = new Context(input);
+  const out = MODELS[kind](input, ctx);
+  return { ...out, averageShare: out.averageShare ?? 1 / PEAK_FACTOR, assumed: ctx.assumed, notes: ctx.notes };
+}

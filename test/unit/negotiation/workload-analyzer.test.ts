@@ -1,0 +1,220 @@
+import path from 'node:path';
+import { FIXTURES, loadLabelled, score, share } from '../../../bench/analyzer-score';
+import { analyse } from '../../../src/negotiation/analyzer';
+import { placeholderReason } from '../../../src/negotiation/evolution';
+import { analyzeDescription, InvalidWorkloadDescription } from '../../../src/negotiation/workload/analyze';
+import { recogniseKind } from '../../../src/negotiation/workload/kinds';
+import { normaliseNumbers } from '../../../src/negotiation/workload/numbers';
+import { answersSchema } from '../../../src/negotiation/workload/questions';
+
+const a = (text: string, answers?: Parameters<typeof analyzeDescription>[1]) => analyzeDescription(text, answers);
+const kind = (text: string) => recogniseKind(normaliseNumbers(text).text).kind;
+
+describe('recognising the kind of workload', () => {
+  it('names the kind from products and words, whatever the phrasing', () => {
+    expect(kind('postgress database for inventory')).toBe('relational-database');
+    expect(kind('Couchbase bucket for user sessions')).toBe('document-database');
+    expect(kind('a small cassandra ring')).toBe('wide-column-store');
+    expect(kind('tsdb for a wind farm')).toBe('time-series-database');
+    expect(kind('Feast online feature store on Redis')).toBe('feature-store');
+    expect(kind('Memcached tier in front of MySQL')).toBe('cache');
+    expect(kind('Redpanda broker for CDC from Postgres (Debezium)')).toBe('message-broker');
+    expect(kind('A small warehouse: Postgres + dbt')).toBe('data-warehouse');
+    expect(kind('GitLab runner for Docker image builds')).toBe('ci-builds');
+    expect(kind('Valheim server for me and five friends')).toBe('game-server');
+    expect(kind('Socket.IO chat backend')).toBe('websocket-server');
+    expect(kind('host a wordpress blog')).toBe('web-application');
+    expect(kind('company blog, static')).toBe('static-site');
+    expect(kind('SFTP drop box for partners')).toBe('file-drop');
+  });
+
+  it('does not count what the text rules out', () => {
+    expect(kind('Timescale? no — plain PostgreSQL for bookings')).toBe('relational-database');
+    expect(kind('not kafka, just a RabbitMQ queue')).toBe('message-broker');
+  });
+
+  it('says it does not know rather than force a kind', () => {
+    for (const text of ['Set up a box for Dave', 'need more capacity', 'the usual', 'blorp the zanzibar quickly']) {
+      const r = a(text);
+      expect(r).toMatchObject({ role: 'unknown', kind: 'unknown', confidence: 0 });
+      expect(r.questions[0]).toMatchObject({ id: 'kind' });
+    }
+  });
+});
+
+describe('capacity models', () => {
+  it('sizes what the text states: 10 GB and 10 TB differ, and so do 200 and 20,000 transactions', () => {
+    const small = a('PostgreSQL, 10 GB, 200 transactions per second');
+    const large = a('PostgreSQL, 10 TB, 200 transactions per second');
+    // Beyond the 20 GiB root volume both carry, storage follows the data: ×1000.
+    expect(large.storageGib - 20).toBeGreaterThan((small.storageGib - 20) * 900);
+    expect(large.peak.memoryGib).toBeGreaterThan(small.peak.memoryGib * 10);
+    const busy = a('PostgreSQL, 10 GB, 20000 transactions per second');
+    expect(busy.peak.vcpu).toBeGreaterThan(small.peak.vcpu * 10);
+    expect(busy.peak.iops).toBeGreaterThan(small.peak.iops * 10);
+  });
+
+  it('applies the documented formula of each kind', () => {
+    // Relational: storage = data × 1.25 + 20 GiB root; memory = 2 + 10 % hot set.
+    const pg = a('PostgreSQL, 100 GiB, 600 transactions per second');
+    expect(pg.storageGib).toBe(Math.ceil(20 + 100 * 1.25));
+    expect(pg.peak.memoryGib).toBeCloseTo(12, 0);
+    // Broker: throughput × retention × RF × 1.1 + root.
+    const kafka = a('Kafka, 1000 messages per second, 1 KiB each, keep 2 days, RF 3');
+    expect(kafka.storageGib).toBe(Math.ceil(20 + ((1000 * 1024 * 2 * 86400 * 3) / 2 ** 30) * 1.1));
+    // Time series: series / interval × bytes per sample × retention.
+    const prom = a('Prometheus, 600000 active series, scrape every 30 s, 10 days retention');
+    expect(prom.storageGib).toBe(Math.ceil(20 + ((20000 * 2 * 10 * 86400) / 2 ** 30) * 1.2));
+    // Cache: data × 1.3 + 1 GiB, one core per 50,000 ops/s plus one.
+    const redis = a('Redis, 10 GiB of keys, 100000 ops/s');
+    expect(redis.peak.memoryGib).toBe(14);
+    expect(redis.peak.vcpu).toBe(3);
+    // Search: copies / 85 % watermark; logs at memory:data 1:30.
+    const es = a('Elasticsearch for logs, 10 GiB per day, keep 30 days, 1 replica');
+    expect(es.storageGib).toBe(Math.ceil(20 + (10 * 30 * 1.1 * 2) / 0.85));
+    // CI: concurrency from builds × minutes over a working day, ×2 at peak.
+    const ci = a('Jenkins, 300 builds a day, 10 minutes each on 4 cores');
+    expect(ci.peak.vcpu).toBe(10 * 4);
+  });
+
+  it('applies growth over the lifecycle and shows part-time use', () => {
+    const flat = a('MySQL, 500 GiB');
+    const growing = a('MySQL, 500 GiB, growing 50% a year');
+    expect(growing.storageGib - 20).toBeCloseTo((flat.storageGib - 20) * 1.5 ** 2, -1);
+    expect(growing.notes.join(' ')).toMatch(/grows 50% a year: ×2.25 over 2 years/);
+    const arriving = a('MySQL, 500 GiB, plus 10 GiB a day');
+    expect(arriving.storageGib).toBeGreaterThan(flat.storageGib + 10 * 700 * 1.25);
+    const office = a('internal admin dashboard, 15 users, 9 to 5 on weekdays');
+    expect(office.schedule).toEqual({ hoursPerDay: 8, daysPerWeek: 5, uptimeShare: 0.238 });
+    const allDay = a('internal admin dashboard, 15 users');
+    expect(office.average.vcpu).toBeLessThan(allDay.average.vcpu);
+  });
+});
+
+describe('multipliers and stated memory', () => {
+  it('raises rates by "triple that", grows data by "double within a year", and keeps the RAM asked for', () => {
+    const usual = analyzeDescription('Django monolith, 150 requests a second on a normal day');
+    const sales = analyzeDescription('Django monolith, 150 requests a second on a normal day and maybe triple that during sales');
+    expect(sales.peak.vcpu).toBeCloseTo(usual.peak.vcpu * 3, 1);
+    const doubling = analyzeDescription('4 TB in Postgres, expect it to double within a year');
+    expect(doubling.storageGib).toBeGreaterThan(analyzeDescription('4 TB in Postgres').storageGib * 3.5);
+    expect(analyzeDescription('Memcached, 32 GB RAM').peak.memoryGib).toBeCloseTo(29.8, 1);
+  });
+});
+
+describe('questions and answers', () => {
+  it('asks for the quantities it needed and did not find, and only those', () => {
+    const vague = a('a Postgres database for orders');
+    expect(vague.questions.map((q) => q.id)).toEqual(['dataGib', 'peakRate']);
+    expect(vague.questions[0]).toMatchObject({ question: 'How much data will it hold?', unit: 'GiB' });
+    expect(vague.confidence).toBeLessThan(a('a Postgres database for orders, 300 GB, 2000 tps').confidence);
+    expect(a('a Postgres database for orders, 300 GB, 2000 tps').questions).toEqual([]);
+  });
+
+  it('refines the analysis with answers, which replace what was assumed', () => {
+    const before = a('a Postgres database for orders');
+    const after = a('a Postgres database for orders', { answers: { dataGib: 2000, peakRate: 3000 } });
+    expect(after.questions).toEqual([]);
+    expect(after.storageGib).toBeGreaterThan(2000);
+    expect(after.peak.vcpu).toBeGreaterThan(before.peak.vcpu);
+    const told = a('Set up a box for Dave', { answers: { kind: 'cache', dataGib: 16 } });
+    expect(told).toMatchObject({ role: 'cache', kind: 'cache' });
+    expect(told.peak.memoryGib).toBeCloseTo(21.8, 1);
+  });
+
+  it('refuses answers that are not numbers of the right kind, naming the field', () => {
+    const bad = answersSchema.safeParse({ dataGib: -1, replication: 2.5, colour: 'red' });
+    expect(bad.success).toBe(false);
+    const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    expect(messages).toMatch(/dataGib: expected GiB > 0/);
+    expect(messages).toMatch(/replication: expected a whole number of copies/);
+    expect(messages).toMatch(/colour/);
+    expect(answersSchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('security implications', () => {
+  it('finds every regime the text names, and none it does not', () => {
+    expect(a('Banking portal, PCI DSS and SOX, 3000 logins per minute').compliance).toEqual(['pci-dss', 'sox']);
+    expect(a('Postgres for patient records (PHI), HIPAA').compliance).toEqual(['hipaa']);
+    expect(a('file transfer for cardholder data exports').compliance).toEqual(['pci-dss']);
+    expect(a('CMS for EU readers, GDPR applies, SOC 2 audited').compliance).toEqual(['gdpr', 'soc2']);
+    expect(a('Redis cache, 20k ops/s').compliance).toEqual([]);
+  });
+
+  it('exposes public-facing workloads and keeps internal ones internal', () => {
+    expect(a('static marketing website, 1000 visitors a day').publicIngress).toBe(true);
+    expect(a('Minecraft server for 40 players').publicIngress).toBe(true);
+    expect(a('internal admin dashboard for the ops team').publicIngress).toBe(false);
+    expect(a('PostgreSQL for orders, 2 TB').publicIngress).toBe(false);
+    expect(a('a public REST API for weather data').publicIngress).toBe(true);
+  });
+});
+
+describe('the analyzer under hostile input', () => {
+  it('bounds what it reads and names the field', () => {
+    expect(() => a('x'.repeat(2001))).toThrow(InvalidWorkloadDescription);
+    expect(() => a('x'.repeat(2001))).toThrow(/description: 2001 characters, at most 2000/);
+    expect(() => a('  ')).toThrow(/at least a few words/);
+    expect(() => a(42 as unknown as string)).toThrow(/expected text/);
+  });
+
+  // Their time per description is measured by npm run bench:analyzer; here: they are read, bounded, and crash nothing.
+  it('reads inputs built to be slow or to overflow without failing', () => {
+    const nasty = [
+      '1 '.repeat(990),
+      'one two three four five six seven eight nine ten '.repeat(40).slice(0, 2000),
+      `${'9'.repeat(1990)} tb`,
+      'a few a few a few hundred thousand million '.repeat(45).slice(0, 2000),
+      '5-10k-20k-30k '.repeat(140).slice(0, 2000),
+      'keep keep keep 7 days '.repeat(90).slice(0, 2000),
+      'postgres with 1e308 tb and 99999999999999999999 tps',
+    ];
+    for (const text of nasty) {
+      const r = a(text);
+      for (const v of [r.peak.vcpu, r.peak.memoryGib, r.peak.iops, r.peak.networkGbps, r.storageGib]) expect(Number.isFinite(v)).toBe(true);
+    }
+  });
+});
+
+describe('learning only from real observations', () => {
+  it('never learns from the local stand-in, a zero-length window or nothing measured', () => {
+    const usage = { cpu: 1, memoryGb: 2, iops: 100, networkGbps: 0.1 };
+    expect(placeholderReason({ ...usage, source: 'provider', seconds: 86400 }, 'local')).toMatch(/stand-in process/);
+    expect(placeholderReason({ ...usage, source: 'provider', seconds: 0 }, 'aws')).toMatch(/window was 0 s/);
+    expect(placeholderReason({ cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, source: 'reported' }, 'local')).toMatch(
+      /every observed figure is zero/,
+    );
+    expect(placeholderReason({ ...usage, source: 'reported' }, 'local')).toBeUndefined();
+    expect(placeholderReason({ ...usage, source: 'provider', seconds: 3600 }, 'aws')).toBeUndefined();
+  });
+});
+
+describe('the negotiation reads descriptions with the analyzer', () => {
+  it('uses the workload analyzer for a known kind, with its compliance, exposure and questions', () => {
+    const r = analyse({ kind: 'text', text: 'Patient records on PostgreSQL, HIPAA, 2 TB' }, undefined, undefined);
+    expect(r).toMatchObject({
+      method: 'workload-analyzer',
+      role: 'database',
+      kind: 'relational-database',
+      compliance: ['hipaa'],
+      publicIngress: false,
+    });
+    expect(r.questions.map((q) => q.id)).toEqual(['peakRate']);
+    expect(r.profile.storageGb).toBeGreaterThan(2000);
+  });
+});
+
+describe('the labelled descriptions', () => {
+  // The goals of the issue, held on both sets (the holdout set was not tuned on; see docs/workload-analyzer.md).
+  for (const set of ['descriptions.jsonl', path.join('holdout', 'descriptions.jsonl')]) {
+    it(`meets the goals on ${set}`, () => {
+      const labelled = loadLabelled(path.join(FIXTURES, set));
+      expect(labelled.length).toBeGreaterThanOrEqual(set.startsWith('holdout') ? 40 : 150);
+      const s = score(labelled, (text) => a(text));
+      expect(share(s.roleRight, s.n)).toBeGreaterThanOrEqual(90);
+      for (const d of ['vcpu', 'memoryGib', 'storageGib'] as const) expect(share(s.within[d].ok, s.within[d].n)).toBeGreaterThanOrEqual(80);
+      expect(s.compliance.found).toBe(s.compliance.stated);
+    });
+  }
+});

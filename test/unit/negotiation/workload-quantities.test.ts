@@ -1,0 +1,121 @@
+import { normaliseNumbers } from '../../../src/negotiation/workload/numbers';
+import { extractQuantities, type Quantity } from '../../../src/negotiation/workload/quantities';
+import { factsOf } from '../../../src/negotiation/workload/facts';
+
+const read = (text: string) => extractQuantities(text).quantities;
+const one = <K extends Quantity['kind']>(text: string, kind: K) => {
+  const found = read(text).filter((q): q is Extract<Quantity, { kind: K }> => q.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const facts = (text: string) => {
+  const e = extractQuantities(text);
+  return factsOf(e.quantities, e.peakStated);
+};
+
+describe('reading numbers', () => {
+  it('puts number words, suffixes and separators in digits', () => {
+    expect(normaliseNumbers('two thousand five hundred users').text).toBe('2500 users');
+    expect(normaliseNumbers('Half a million ops per second').text).toBe('500000 ops per second');
+    expect(normaliseNumbers('20k ops/s, 1.5M DAU, 1,500 QPS, 2bn rows').text).toBe('20000 ops/s, 1500000 dau, 1500 qps, 2000000000 rows');
+    expect(normaliseNumbers('10 million users and thirty thousand players').text).toBe('10000000 users and 30000 players');
+  });
+
+  it('reads vague amounts as figures and says so', () => {
+    const n = normaliseNumbers('a few hundred transactions per second, several thousand users, dozens of services');
+    expect(n.text).toBe('300 transactions per second, 5000 users, 36 services');
+    expect(n.vague).toEqual(['a few hundred', 'several thousand', 'dozens of']);
+  });
+
+  it('sizes for the top of a range, with the suffix written once', () => {
+    expect(normaliseNumbers('5-10k rps').text).toBe('10000 rps');
+    const between = normaliseNumbers('between 1 and 2 TB of JSON');
+    expect(between.text).toBe('2 tb of json');
+    expect(between.ranges).toEqual([{ low: 1, high: 2, text: 'between 1 and 2' }]);
+    // "9 to 5" is a working day, not a range.
+    expect(normaliseNumbers('busy 9 to 5 on weekdays').ranges).toEqual([]);
+  });
+});
+
+describe('extracting quantities', () => {
+  it('tells decimal from binary sizes and reads every unit', () => {
+    expect(one('holds 2 TB', 'data').gib).toBeCloseTo(1862.65, 1);
+    expect(one('holds 2 TiB', 'data').gib).toBe(2048);
+    expect(one('holds 10 GB', 'data').gib).toBeCloseTo(9.31, 2);
+    expect(one('holds 10 TB', 'data').gib).toBeCloseTo(9313.2, 0);
+    expect(one('roughly fifty gigs', 'data').gib).toBeCloseTo(46.57, 1);
+    expect(one('a 3 PB lake', 'data').gib).toBeCloseTo(2.79e6, -4);
+  });
+
+  it('reads rates whatever the unit of time and the noun', () => {
+    expect(one('Redis cache, 20k ops/s', 'rate')).toMatchObject({ perSecond: 20000, of: 'operations' });
+    expect(one('peaks at 300 msgs/min', 'rate')).toMatchObject({ perSecond: 5, of: 'messages' });
+    expect(one('about 3000 transactions per second', 'rate')).toMatchObject({ perSecond: 3000, of: 'transactions' });
+    expect(one('1200 tps at month end', 'rate')).toMatchObject({ perSecond: 1200, of: 'transactions' });
+    expect(one('Reads around 500/s.', 'rate')).toMatchObject({ perSecond: 500, of: 'reads' });
+    expect(one('10 million calls per day', 'rate').perSecond).toBeCloseTo(115.74, 1);
+    expect(one('400 builds a day', 'rate')).toMatchObject({ of: 'builds' });
+    expect(one('1.5 million events per minute', 'rate').perSecond).toBe(25000);
+  });
+
+  it('reads data arriving, item sizes and throughput apart from data held', () => {
+    expect(one('500 GB per day of logs', 'ingest')).toMatchObject({ sustained: false });
+    expect(one('2 TB of logs per day', 'ingest').gibPerDay).toBeCloseTo(1862.6, 0);
+    expect(one('ingest 200 MB/s', 'ingest')).toMatchObject({ sustained: true });
+    expect(one('events at ~1 KB', 'item-size').bytes).toBe(1000);
+    expect(one('300 million documents averaging 2 KB', 'item-size').bytes).toBe(2000);
+    expect(one('datasets up to 50 GB in memory', 'data')).toMatchObject({ scope: 'memory' });
+    expect(one('~500 GB per node', 'data')).toMatchObject({ scope: 'per-node' });
+  });
+
+  it('reads people by how they use the system', () => {
+    expect(one('200k daily active users', 'users')).toMatchObject({ count: 200000, of: 'daily' });
+    expect(one('30k monthly users', 'users')).toMatchObject({ of: 'monthly' });
+    expect(one('2,000 concurrent players', 'users')).toMatchObject({ count: 2000, of: 'concurrent' });
+    expect(one('200000 persistent tls websocket connections', 'users')).toMatchObject({ of: 'concurrent' });
+    expect(one('Keycloak SSO for 20k employees', 'users')).toMatchObject({ count: 20000, of: 'total' });
+    expect(one('100 players per match', 'users')).toMatchObject({ per: 'match' });
+  });
+
+  it('reads retention, windows, intervals, growth, replication and working hours', () => {
+    expect(one('keep 7 days', 'retention').seconds).toBe(7 * 86400);
+    expect(one('a 30-day retention', 'retention').seconds).toBe(30 * 86400);
+    expect(one('kept for ten years', 'retention').seconds).toBe(10 * 365 * 86400);
+    expect(one('keep a fortnight', 'retention').seconds).toBe(14 * 86400);
+    expect(one('must finish within 3 hours', 'window').seconds).toBe(3 * 3600);
+    expect(one('done by 6am (starts at midnight)', 'window').seconds).toBe(6 * 3600);
+    expect(one('scrape every 30 s', 'interval').seconds).toBe(30);
+    expect(one('120 turbines x 400 signals x 1 Hz', 'interval').seconds).toBe(1);
+    expect(one('growing 40% a year', 'growth').pctPerYear).toBe(40);
+    expect(one('grows 2% per month', 'growth').pctPerYear).toBeCloseTo(26.8, 1);
+    expect(one('RF=3', 'replication')).toMatchObject({ factor: 3 });
+    expect(one('replication factor of three', 'replication')).toMatchObject({ factor: 3 });
+    expect(one('one replica', 'replication')).toMatchObject({ replicas: 1 });
+    expect(one('busy 9 to 5 on weekdays', 'schedule')).toMatchObject({ hoursPerDay: 8, daysPerWeek: 5 });
+  });
+
+  it('does not read versions, model names or latency targets as quantities', () => {
+    expect(read('PostgreSQL 15 primary for our order system')).toEqual([]);
+    expect(read('transcode to H.264 on c6i instances, mp3 too')).toEqual([]);
+    expect(read('p99 under 10 ms, p95 20ms')).toEqual([]);
+  });
+
+  it('folds quantities into facts: per node × nodes, each per entity, a bare duration as retention', () => {
+    expect(facts('a small cassandra ring (3 nodes), ~500 GB per node').dataGib).toBeCloseTo(3 * 465.66, 0);
+    const hosts = facts("300 hosts' node_exporter (~1000 series each), 15 days");
+    expect(hosts.counts.host).toBe(300);
+    expect(hosts.perEntity.series).toBe(1000);
+    expect(hosts.retentionDays).toBe(15);
+    // "40000 sensors each sending …" is a total, not a count per something.
+    expect(facts('40,000 sensors each sending a reading every 10 seconds').counts.sensor).toBe(40000);
+    // Interactive rates counted per day are a mean: the busiest hour is three times that.
+    expect(facts('10 million calls per day').rates.requests).toBeCloseTo((10e6 / 86400) * 3, 3);
+  });
+});
+
+describe('reading what people add in words', () => {
+  it('takes "32 GB RAM" as the memory asked for, and "sessions of about 4 KB" as an item size', () => {
+    expect(one('Memcached, 32 GB RAM', 'data')).toMatchObject({ scope: 'ram' });
+    expect(one('~500k active sessions of about 4KB', 'item-size').bytes).toBe(4000);
+  });
+});
