@@ -182,21 +182,9 @@ export class NegotiationClient {
     by?: string,
     updateId: string = randomUUID(),
   ): Promise<NegotiationView> {
-    const handle = this.handle(id);
-    try {
-      return await handle.executeUpdate<NegotiationView, [{ answers: Record<string, unknown>; by?: string }]>('answerQuestions', {
-        args: [{ answers, by }],
-        updateId,
-      });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw typedError(err, handle.workflowId);
-      const described = await handle.describe().catch(() => undefined);
-      if (err instanceof WorkflowNotFoundError || (described && described.status.name !== 'RUNNING')) {
-        throw new NegotiationClosed(handle.workflowId, described?.status.name.toLowerCase() ?? 'not found');
-      }
-      throw err;
-    }
+    return this.update(id, 'answerQuestions', { answers, by }, updateId);
   }
+
 
   /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */
   async signal(id: string, feedback: FeedbackInput & { id?: string }): Promise<void> {
