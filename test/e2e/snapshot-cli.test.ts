@@ -62,7 +62,7 @@ describe('mosaic snapshot from the command line', () => {
     const list = JSON.parse((await mosaic(['snapshot', 'template', 'list', '--json'], env)).stdout);
     expect(list.map((t: { id: string }) => t.id)).toEqual(['template_a', 'template_b']);
     const registered = await mosaic(['snapshot', 'host', 'register', path.join(dir, 'production_server_1.host.json'), '--json'], env);
-    expect(JSON.parse(registered.stdout)).toEqual({ name: 'production_server_1', provider: 'local' });
+    expect(JSON.parse(registered.stdout)).toEqual({ name: 'production_server_1', provider: 'local', created: true, replaced: false });
 
     const composed = await mosaic(['snapshot', 'compose', path.join(dir, 'custom-environment.json'), '--json'], env);
     expect(composed.code).toBe(0);

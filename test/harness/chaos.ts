@@ -316,9 +316,20 @@ export function negotiationRequests(count: number, tag = randomUUID().slice(0, 6
 /**
  * The live service processes the local provider started for agreed
  * negotiations of this data directory (`negotiated-<workflow id>`), by
- * workflow id: read from each process's environment, so a second process
- * started for one negotiation is seen even if its run record was overwritten.
+ * workflow id: read from each process's environment (its service name) and
+ * its output files (under the data directory), so a second process started
+ * for one negotiation is seen even if its run record was overwritten.
  */
+/** Whether a process writes its output into this data directory (the local provider logs each service in its run directory). */
+function inDataDir(pid: string, dataDir: string): boolean {
+  try {
+    const root = fs.realpathSync(dataDir);
+    return ['1', '2'].some((fd) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`${root}/`));
+  } catch {
+    return false;
+  }
+}
+
 export function negotiatedServices(dataDir: string): Map<string, number[]> {
   const found = new Map<string, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -331,7 +342,8 @@ export function negotiatedServices(dataDir: string): Map<string, number[]> {
     }
     const vars = environ.split('\0');
     const service = vars.find((v) => v.startsWith('MOSAIC_SERVICE_NAME=negotiated-'));
-    if (!service || !vars.includes(`MOSAIC_DATA_DIR=${dataDir}`)) continue;
+    // Services get no MOSAIC_* of the worker's (least privilege): their log files say which data directory they belong to.
+    if (!service || !inDataDir(entry, dataDir)) continue;
     const workflowId = service.slice('MOSAIC_SERVICE_NAME=negotiated-'.length);
     found.set(workflowId, [...(found.get(workflowId) ?? []), Number(entry)]);
   }

@@ -45,6 +45,6 @@ describe('LocalWorkspace.startService after a lost run record', () => {
     expect(inTree.sort()).toEqual([again.pid, other.pid].sort());
     expect(isRunning(readRecord(runDir, again.runName)!)).toBe(true);
     expect(await canConnect(port)).toBe(true);
-    expect(await workspace.teardown('orphaned')).toEqual({ stopped: 2 });
+    expect(await workspace.teardown('orphaned')).toEqual({ stopped: ['web', 'worker'], exited: [] });
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_EXPLORATION } from '../../src/composition/decide';
 import { loadConfig } from '../../src/config';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { freePort } from '../../src/stack/ports';
@@ -86,7 +87,7 @@ describe('a worker process: Prometheus metrics and logs without secrets', () => 
       expect(sample(text, 'mosaic_handler_latency_seconds_count', { handler, version, result: 'succeeded' })).toBe(1);
     }
     expect(sample(text, 'mosaic_outcomes_total', { kind: 'compose', result: 'succeeded' })).toBe(1);
-    expect(sample(text, 'mosaic_decisions_total', { kind: 'compose', strategy: 'epsilon-greedy' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'mosaic_decisions_total', { kind: 'compose', strategy: DEFAULT_EXPLORATION.strategy })).toBeGreaterThanOrEqual(1);
     // The SDK runtime's own exporter, served through the same scrape target.
     expect(text).toMatch(/^temporal_workflow_completed\{/m);
     expect(text).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
