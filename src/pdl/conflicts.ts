@@ -39,9 +39,17 @@ export interface ConflictFinding {
 export interface ConflictSearchOptions {
   /** Contexts tried per pair of contradicting rules before the search gives up on that pair (reported as incomplete). */
   maxContextsPerPair?: number;
+  /**
+   * Contexts tried over all pairs: the search runs inside the apply activity, on
+   * the worker's event loop, so many active policies at one priority must not
+   * stall it. Pairs past the budget are reported as incomplete.
+   */
+  maxContexts?: number;
 }
 
-const DEFAULT_MAX_CONTEXTS = 20_000;
+const DEFAULT_MAX_CONTEXTS_PER_PAIR = 20_000;
+/** About a second of search on the 2-core project machine (some 6 µs a context). */
+const DEFAULT_MAX_CONTEXTS = 200_000;
 
 /**
  * Contradictions between `candidate` and the policies already active (and
@@ -53,12 +61,13 @@ export function findPolicyConflicts(
   active: CompiledPolicy[],
   options: ConflictSearchOptions = {},
 ): ConflictFinding[] {
-  const max = options.maxContextsPerPair ?? DEFAULT_MAX_CONTEXTS;
+  const max = options.maxContextsPerPair ?? DEFAULT_MAX_CONTEXTS_PER_PAIR;
+  const budget = { left: options.maxContexts ?? DEFAULT_MAX_CONTEXTS };
   const peers = active.filter((p) => p.name !== candidate.name && p.priority === candidate.priority);
   const findings: ConflictFinding[] = [];
   for (const other of [candidate, ...peers]) {
     for (const pair of contradictingRules(candidate, other)) {
-      const finding = search(pair, max);
+      const finding = search(pair, max, budget);
       if (finding) findings.push(finding);
     }
   }
@@ -127,7 +136,7 @@ function overlap(left: string[], right: string[]): string | undefined {
   return undefined;
 }
 
-function search(pair: RulePair, max: number): ConflictFinding | undefined {
+function search(pair: RulePair, max: number, budget: { left: number }): ConflictFinding | undefined {
   const conditions: (Condition | undefined)[] = [pair.require.policy.match, pair.require.rule.condition, pair.forbid.rule.condition];
   const texts = [pair.require.policy.matchText, pair.require.rule.when, pair.forbid.rule.when];
   if (pair.forbid.policy !== pair.require.policy) {
@@ -162,13 +171,14 @@ function search(pair: RulePair, max: number): ConflictFinding | undefined {
   let tried = 0;
   let runTimeWitness: Map<string, unknown> | undefined;
   for (let s = 0; s < requestCount; s++) {
-    if (tried >= max) break;
+    if (tried >= max || budget.left <= 0) break;
     const assignment = pick(request, s);
     let contradicted = 0;
     let first: Map<string, unknown> | undefined;
     for (let r = 0; r < runtimeCount; r++) {
       const full = new Map([...assignment, ...pick(runtime, r)]);
       tried++;
+      budget.left--;
       if (holds(full)) {
         contradicted++;
         first ??= full;

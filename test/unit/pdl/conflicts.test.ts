@@ -57,7 +57,9 @@ describe('findPolicyConflicts', () => {
     expect(String(finding!.witness['request.region'])).toMatch(/^eu-/);
     expect(['pci', 'hipaa']).toContain(finding!.witness['request.security.classification']);
     expectWitnessConflicts(finding!, [regulated, fast]);
-    expect(describeConflict(finding!)).toMatch(/regulated requires encrypt-at-rest@1 in stage secure where policy fast-databases forbids it/);
+    expect(describeConflict(finding!)).toMatch(
+      /regulated requires encrypt-at-rest@1 in stage secure where policy fast-databases forbids it/,
+    );
   });
 
   it('accepts policies whose matches cannot hold together', () => {
@@ -145,6 +147,13 @@ describe('findPolicyConflicts', () => {
     const [bounded] = findPolicyConflicts(b, [a], { maxContextsPerPair: 3 });
     expect(bounded).toMatchObject({ severity: 'warn', incomplete: true });
     expect(describeConflict(bounded!)).toMatch(/could not decide/);
+    // The budget over all pairs: once spent, the pairs left are undecided, not skipped.
+    const c = policy('c', { forbid: [{ when: 'request.account == "a1"', handlers: ENCRYPT }] });
+    const spent = findPolicyConflicts(a, [b, c], { maxContexts: 5 });
+    expect(spent.map((f) => [f.forbiddenBy, f.incomplete])).toEqual([
+      ['b', true],
+      ['c', true],
+    ]);
   });
 
   // The search against the evaluator itself: on random request contexts over the same literals, a pair the
@@ -159,7 +168,10 @@ describe('findPolicyConflicts', () => {
       fc.constantFrom(0.2, 0.5, 0.8).map((t) => `system.cpu > ${t}`),
       fc.constantFrom(0.2, 0.5, 0.8).map((t) => `system.cpu <= ${t}`),
     );
-    const when = fc.option(fc.tuple(condition, fc.option(condition)).map(([a, b]) => (b ? `${a} && ${b}` : a)), { nil: undefined });
+    const when = fc.option(
+      fc.tuple(condition, fc.option(condition)).map(([a, b]) => (b ? `${a} && ${b}` : a)),
+      { nil: undefined },
+    );
     const requestContext = fc.record({
       region: fc.constantFrom(...regions, 'ap-south-1'),
       classification: fc.constantFrom(...classes, 'secret'),
