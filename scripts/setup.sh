@@ -138,4 +138,16 @@ else
   note "chromium is missing and apt-get (as root) is not available; the browser test will be skipped and say why"
 fi
 
+step "openssh-server (SSH capture test)"
+if [[ -x /usr/sbin/sshd ]]; then
+  note "found /usr/sbin/sshd"
+elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  # Only the binary is used: the test runs its own sshd on 127.0.0.1 with throwaway keys; the package's service is not started.
+  say "installing Debian's openssh-server with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; } \
+    || say "apt-get could not install openssh-server; the SSH capture test will be skipped and say why"
+else
+  note "openssh-server is missing and apt-get (as root) is not available; the SSH capture test will be skipped and say why"
+fi
+
 note "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"

@@ -95,6 +95,10 @@ export const settings = {
     doc: 'MongoDB connection string (default mongodb://127.0.0.1:$MOSAIC_MONGODB_PORT/mosaic)',
   },
   MOSAIC_DATA_DIR: { schema: z.string().min(1).default('.mosaic'), doc: 'local state: databases, pid files, logs' },
+  MOSAIC_SSH_KEY_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: "directory of the private keys SSH hosts name in their `key` field (default $MOSAIC_DATA_DIR/ssh-keys); keys never travel in requests",
+  },
   MOSAIC_CACHE_DIR: {
     schema: z
       .string()
@@ -251,7 +255,7 @@ export interface Config {
   /** Hex secret authenticating stored models; unset, a key file in the data dir is used. */
   modelKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string; reverifySeconds: number };
-  snapshot: { monitorSeconds: number };
+  snapshot: { monitorSeconds: number; sshKeyDir: string };
   negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
@@ -325,7 +329,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notifyUrl: raw.MOSAIC_NOTIFY_URL,
       reverifySeconds: raw.MOSAIC_REVERIFY_SECONDS,
     },
-    snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
+    snapshot: {
+      monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS,
+      sshKeyDir: path.resolve(raw.MOSAIC_SSH_KEY_DIR ?? path.join(raw.MOSAIC_DATA_DIR, 'ssh-keys')),
+    },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     learning: {
