@@ -24,16 +24,10 @@ import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseHost, parseTemplate, type Host } from '../snapshot/template';
+import type { CatalogRequest } from '../contract/snapshot';
 import { nonRetryable, withStorage } from './errors';
 
 export type ManifestSource = Manifest['sources'][number];
-
-export type CatalogRequest =
-  | { operation: 'template.create'; template: unknown }
-  | { operation: 'template.list' }
-  | { operation: 'template.show'; id: string }
-  | { operation: 'host.register'; host: unknown; /** Replace a registered host of that name with other content. */ replace?: boolean }
-  | { operation: 'host.list' };
 
 export interface SourceRetrieved {
   label: string;

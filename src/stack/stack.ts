@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
-import { mosaicSearchAttributes } from '../workflows/search-attributes';
+import { mosaicSearchAttributes } from '../contract/search-attributes';
 import { binaryPath } from './binaries';
 import { isRunning, readRecord, sleep, startDaemon, stopDaemon, tailLog, type DaemonRecord } from './daemon';
 import { canConnect, isPortFree } from './ports';

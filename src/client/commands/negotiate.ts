@@ -6,7 +6,7 @@ import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import type { Proposal } from '../../negotiation/solver';
-import type { NegotiationView } from '../../workflows/negotiate';
+import type { NegotiationView } from '../../contract/negotiate';
 import { CommandFailed } from '../errors';
 import { InvalidNegotiationError } from '../negotiation-errors';
 import { readUserFile } from '../files';
