@@ -5,6 +5,7 @@ import { registerCatalog } from './commands/catalog';
 import { registerCodecServer } from './commands/codec-server';
 import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
+import { registerCost } from './commands/cost';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerSnapshot(program);
   registerNegotiate(program);
   registerCatalog(program);
+  registerCost(program);
   registerWorkload(program);
   registerDemo(program);
   registerStatus(program);

@@ -8,6 +8,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { costSummary, type AgreedInstance, type CostSummary } from '../negotiation/cost';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
 import { InvalidNegotiation, parseNegotiationRequest, type NegotiationRequest, type NegotiationRequestInput } from '../negotiation/request';
@@ -198,6 +199,35 @@ export class NegotiationClient {
       if (rows.length >= (opts.limit ?? 50)) break;
     }
     return rows;
+  }
+
+  /**
+   * Running cost of the agreed instances (of one account, or all), summed per
+   * account, with each review's right-sizing. Visibility finds the agreed
+   * negotiations; each one's view gives when its instance was provisioned.
+   */
+  async costs(opts: { account?: string; limit?: number } = {}): Promise<CostSummary> {
+    const rows = (await this.list({ account: opts.account, limit: opts.limit ?? 200 })).filter((r) => r.agreed);
+    const agreed: AgreedInstance[] = [];
+    for (const r of rows) {
+      const v = await this.show(r.workflowId);
+      if (!v.agreed || !v.provisioned) continue;
+      agreed.push({
+        negotiationId: r.negotiationId,
+        account: r.account ?? 'unknown',
+        state: r.state,
+        provider: v.provisioned.instance.provider,
+        instanceId: v.provisioned.instance.id,
+        instanceType: v.agreed.instanceType,
+        region: v.agreed.region,
+        hourlyUsd: v.agreed.hourlyUsd,
+        monthlyUsd: v.agreed.monthlyUsd,
+        provisionedAt: v.provisioned.provisionedAt,
+        ...(v.agreed.unpriced && { unpriced: true }),
+        ...(v.review?.cost.recommendation && { recommendation: v.review.cost.recommendation }),
+      });
+    }
+    return costSummary(agreed, new Date());
   }
 
   /**

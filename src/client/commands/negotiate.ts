@@ -90,7 +90,7 @@ function readStructured(file: string): unknown {
   }
 }
 
-const positive = (name: string) => (v: string) => {
+export const positive = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a whole number above 0, such as 300`);
   return n;
