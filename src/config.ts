@@ -59,6 +59,8 @@ const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
+  MOSAIC_POSTGRES_PORT: { schema: port(5433), doc: "port of the production profile's PostgreSQL (`stack start --profile production`)" },
+  MOSAIC_PROMETHEUS_PORT: { schema: port(9090), doc: "port of the production profile's Prometheus" },
   MOSAIC_TEMPORAL_ADDRESS: {
     schema: z
       .string()
@@ -245,6 +247,8 @@ export interface Config {
     webUiUrl: string;
   };
   mongodb: { uri: string; port: number };
+  /** The production profile of the local stack (src/stack/production.ts). */
+  production: { postgresPort: number; prometheusPort: number };
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
@@ -316,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
       port: raw.MOSAIC_MONGODB_PORT,
     },
+    production: { postgresPort: raw.MOSAIC_POSTGRES_PORT, prometheusPort: raw.MOSAIC_PROMETHEUS_PORT },
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
