@@ -142,6 +142,7 @@ async function startProduction(config: Config, workers: number, extra: Partial<S
     ...stackOptions(config, extra),
     postgresPort: config.production.postgresPort,
     prometheusPort: config.production.prometheusPort,
+    scrapeInterval: config.production.scrapeInterval,
   };
   const cluster = await startProductionStack(opts);
   const metricsPorts: number[] = [];
