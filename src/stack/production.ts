@@ -17,7 +17,7 @@ import {
   type ClusterContext,
   type ServerProcess,
 } from './cluster-config';
-import { isRunning, readRecord, sleep, startDaemon, stopDaemon, type DaemonRecord } from './daemon';
+import { isRunning, readRecord, sleep, startDaemon, stopDaemon, tailLog, type DaemonRecord } from './daemon';
 import { freePort, isPortFree } from './ports';
 import { initPostgres, POSTGRES_USER, postgresReady, startPostgres, type PostgresRun } from './postgresql';
 import { prometheusConfig } from './prometheus-config';
@@ -286,9 +286,17 @@ export async function startProductionStack(opts: ProductionOptions): Promise<Pro
     dynamicConfigPath: path.join(SHARED_DIR, 'temporal', 'dynamicconfig.yaml'),
     logLevel: 'warn',
   };
-  const records = await Promise.all(plan.processes.map((p) => startServerProcess(opts, p, plan.processes, context, binaries.server)));
-  const frontend = records[plan.processes.findIndex((p) => p.role === 'frontend')]!;
+  // The frontend first, alone: on a new store each process writes the cluster's metadata at start, and
+  // the losers of that race exit with a duplicate key. The rest then start together.
+  const [first, ...rest] = [...plan.processes].sort((a, b) => Number(b.role === 'frontend') - Number(a.role === 'frontend'));
+  const frontend = await startServerProcess(opts, first!, plan.processes, context, binaries.server);
   await waitUntilReady('temporal-frontend', frontend, () => frontendReady(frontendAddress), 120_000, 500);
+  const others = await Promise.all(rest.map((p) => startServerProcess(opts, p, plan.processes, context, binaries.server)));
+  // A process that cannot join (a port taken since the plan was made) fails here, not later in a workflow.
+  await sleep(1500);
+  for (const record of others) {
+    if (!isRunning(record)) throw new StackStartFailed(record.name, 'the process exited', tailLog(record.log));
+  }
   progress(`temporal: ${plan.processes.length} server processes up (frontend ${frontendAddress})`);
   await registerNamespace(frontendAddress, opts.namespace ?? 'default', retention, progress);
 
