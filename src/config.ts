@@ -59,6 +59,15 @@ const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
+  MOSAIC_POSTGRES_PORT: { schema: port(5433), doc: "port of the production profile's PostgreSQL (`stack start --profile production`)" },
+  MOSAIC_PROMETHEUS_PORT: { schema: port(9090), doc: "port of the production profile's Prometheus" },
+  MOSAIC_PROMETHEUS_SCRAPE_INTERVAL: {
+    schema: z
+      .string()
+      .regex(/^[1-9]\d{0,3}s$/, { message: 'expected whole seconds such as 15s' })
+      .optional(),
+    doc: "how often the production profile's Prometheus scrapes (default: docker/prometheus.yml's, 15s)",
+  },
   MOSAIC_TEMPORAL_ADDRESS: {
     schema: z
       .string()
@@ -249,6 +258,8 @@ export interface Config {
     webUiUrl: string;
   };
   mongodb: { uri: string; port: number };
+  /** The production profile of the local stack (src/stack/production.ts). */
+  production: { postgresPort: number; prometheusPort: number; scrapeInterval?: string };
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
@@ -319,6 +330,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodb: {
       uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
       port: raw.MOSAIC_MONGODB_PORT,
+    },
+    production: {
+      postgresPort: raw.MOSAIC_POSTGRES_PORT,
+      prometheusPort: raw.MOSAIC_PROMETHEUS_PORT,
+      scrapeInterval: raw.MOSAIC_PROMETHEUS_SCRAPE_INTERVAL,
     },
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),

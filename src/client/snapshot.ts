@@ -55,20 +55,30 @@ export class SnapshotClient {
     return typed(handle.result(), workflowId);
   }
 
-  /** Polls `status` until the composition reaches one of `states` (or fails, which rejects). */
+  /**
+   * Polls `status` until the composition reaches one of `states` (or fails,
+   * which rejects). No `result()` long poll runs beside it: one left pending
+   * when the state is reached outlives this call, and on a Temporal cluster
+   * (whose long polls end and are retried) its retry fired after the client
+   * had closed and crashed the CLI with "Channel has been shut down".
+   */
   async waitFor(
     handle: SnapshotHandle,
     states: SnapshotStatus['state'][],
     onStatus: (s: SnapshotStatus) => void = () => undefined,
   ): Promise<SnapshotStatus> {
-    let final: SnapshotStatus | undefined;
-    const ended = handle.result().then((s) => (final = s));
     for (;;) {
-      const status = final ?? (await Promise.race([handle.query(statusQuery), ended]));
+      const { status: run } = await handle.describe();
+      // An ended composition reaches no other state: its final status (or its failure) is the answer.
+      if (run.name !== 'RUNNING') {
+        const final = await handle.result();
+        onStatus(final);
+        return final;
+      }
+      const status = await handle.query(statusQuery);
       onStatus(status);
-      // An ended composition reaches no other state: its final status is the answer.
-      if (states.includes(status.state) || final) return status;
-      await Promise.race([new Promise((r) => setTimeout(r, 300)), ended]);
+      if (states.includes(status.state)) return status;
+      await new Promise((r) => setTimeout(r, 300));
     }
   }
 
