@@ -4,6 +4,9 @@ import type { Connection } from 'mongoose';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { accountUsageModel, inventoryModel } from '../models/inventory';
 import type { Provider, ResourceRef } from '../providers/provider';
+import { SecurityError } from '../security/errors';
+import { nonRetryable } from './errors';
+import { createGovernedStore } from './governed-store';
 import { removeResources } from './resources';
 
 /** What a handler gets: the request, its own idempotency key, what earlier steps produced. */
@@ -96,11 +99,21 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
 
   'provision-service': {
     async run(ctx) {
-      const spec = ctx.request.spec as { command?: string[]; image?: string; instanceType?: string };
+      const spec = ctx.request.spec as { command?: string; image?: string; instanceType?: string };
+      // Read and checked against its signed registration here, where it runs: a row changed since is refused.
+      let command: string[] | undefined;
+      if (spec.command !== undefined) {
+        try {
+          command = (await createGovernedStore(ctx.connection).command(spec.command)).argv;
+        } catch (err) {
+          if (err instanceof SecurityError) throw nonRetryable(err);
+          throw err;
+        }
+      }
       const ref = await ctx.provider.startService({
         key: ctx.key,
         name: name(ctx),
-        command: spec.command,
+        command,
         image: spec.image,
         instanceType: spec.instanceType,
         region: ctx.request.region,

@@ -4,6 +4,7 @@ import { actorModel, type Actor, type Role } from '../models/actor';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
+import { LocalWorkspace } from '../providers/local-workspace';
 import { policyHeadModel, policyModel } from '../models/policy';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
@@ -12,6 +13,7 @@ import { verifySignedRequest, type SignedRequest } from '../security/signed-requ
 import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witnessContext, type Policy } from '../pdl';
 import { contentHash } from './content-hash';
 import { nonRetryable, withStorage } from './errors';
+import { applyGovernedChange, GovernedChangeRefused, governedTarget, type GovernedChange } from './governed-store';
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { runKey } from './idempotency';
 import { createPolicyLoader } from './policy-store';
@@ -24,7 +26,8 @@ export type ChangePayload =
   | { operation: 'policy.deactivate'; name: string }
   | { operation: 'policy.retire'; name: string; version: number }
   | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
-  | HandlerChange;
+  | HandlerChange
+  | GovernedChange;
 
 export interface ChangeRequest {
   request: SignedRequest;
@@ -60,6 +63,10 @@ export function targetOf(payload: ChangePayload): string {
         // Not a public key: the grant is refused later; the audit entry still needs a target.
         return 'actor:invalid-key';
       }
+    case 'command.register':
+    case 'file.register':
+    case 'host.register':
+      return governedTarget(payload);
     default:
       return handlerTarget(payload);
   }
@@ -75,6 +82,11 @@ function generationsChangedBy(payload: ChangePayload): GenerationName[] {
       return ['policies'];
     case 'role.grant':
       return ['policies', 'handlers'];
+    // Read and checked when used, never cached: nothing to make stale.
+    case 'command.register':
+    case 'file.register':
+    case 'host.register':
+      return [];
     default:
       return ['handlers'];
   }
@@ -105,7 +117,7 @@ async function checkConflicts(policy: Policy, loadActive: ReturnType<typeof crea
   return findings.map(describeConflict);
 }
 
-export function createGovernanceActivities({ connection }: { connection: Connection }) {
+export function createGovernanceActivities({ connection, dataDir }: { connection: Connection; dataDir: string }) {
   const actors = actorModel(connection);
   const nonces = nonceModel(connection);
   const policies = policyModel(connection);
@@ -364,6 +376,19 @@ export function createGovernanceActivities({ connection }: { connection: Connect
             result = { operation: payload.operation, target, detail: `role ${payload.role}` };
             break;
           }
+          case 'command.register':
+          case 'file.register':
+          case 'host.register': {
+            let detail: string;
+            try {
+              detail = await applyGovernedChange(connection, payload, actor.keyId, request, LocalWorkspace.templateFilesRoot(dataDir));
+            } catch (err) {
+              if (err instanceof GovernedChangeRefused) return denied(err);
+              throw err;
+            }
+            result = { operation: payload.operation, target, detail };
+            break;
+          }
           default: {
             let detail: string;
             try {
@@ -376,7 +401,8 @@ export function createGovernanceActivities({ connection }: { connection: Connect
           }
         }
         // After the write, so a worker that reloads on seeing the new generation reads what was written.
-        await bumpGeneration(connection, ...generationsChangedBy(payload));
+        const stale = generationsChangedBy(payload);
+        if (stale.length) await bumpGeneration(connection, ...stale);
         await record(
           { actor: actor.keyId, operation: payload.operation, target: result.target, result: 'allowed', reason: result.detail },
           'audit-allowed',

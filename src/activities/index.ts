@@ -32,7 +32,7 @@ export function createActivities({ connection, config, logger, onStop }: Activit
   if (aws) providers.aws = aws;
   return {
     ...createHealthActivities({ connection, store }),
-    ...createGovernanceActivities({ connection }),
+    ...createGovernanceActivities({ connection, dataDir: config.dataDir }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({ connection, providers, settings: config.composition, models, logger, onStop }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),

@@ -3,10 +3,12 @@ import type { Connection } from 'mongoose';
 import { actorModel } from '../models/actor';
 import { auditModel } from '../models/audit';
 import { bumpGeneration } from '../models/generation';
+import { governedKey, governedModel } from '../models/governed';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { summarize } from '../handlers/metrics';
 import { policyHeadModel, policyModel } from '../models/policy';
 import { upsertLosingRace } from '../models/races';
+import { NotRegistered, refOfGoverned, type GovernedKind } from '../security/governed';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type PolicyContext } from '../pdl';
@@ -29,7 +31,9 @@ export type GovernanceQuery =
   | { kind: 'actors' }
   | { kind: 'signers' }
   | { kind: 'handlers'; resourceType?: string }
-  | { kind: 'handler'; ref: string };
+  | { kind: 'handler'; ref: string }
+  | { kind: 'governed'; type: GovernedKind }
+  | { kind: 'governed-object'; type: GovernedKind; ref: string };
 
 export interface PolicyEvaluation {
   evaluation?: Evaluation;
@@ -130,6 +134,27 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             const m = await handlerMetricsModel(connection).findOne({ ref: query.ref }).lean();
             const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
             return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
+          }
+          case 'governed': {
+            const rows = await governedModel(connection).find({ kind: query.type }).sort({ name: 1, version: 1 }).lean();
+            return rows.map((r) => ({
+              ref: refOfGoverned(r),
+              ...r.spec,
+              registeredBy: r.registeredBy,
+              registeredAt: r.registeredAt.toISOString(),
+            }));
+          }
+          case 'governed-object': {
+            const r = await governedModel(connection).findOne({ key: governedKey(query.type, query.ref) }).lean();
+            if (!r) throw ApplicationFailure.nonRetryable(new NotRegistered(query.type, query.ref).message, 'NotRegistered');
+            return {
+              ref: refOfGoverned(r),
+              kind: r.kind,
+              spec: r.spec,
+              registeredBy: r.registeredBy,
+              registeredAt: r.registeredAt.toISOString(),
+              registration: r.registration.request,
+            };
           }
           case 'signers':
             // Public keys only: what `policy validate` needs to check a signature the way a worker will.

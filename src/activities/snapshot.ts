@@ -12,9 +12,9 @@ import { captureLocalHost } from '../providers/local-capture';
 import { captureSshHost } from '../providers/ssh-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
-import { checkOrigin, LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
+import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
 import type { ServiceHealth } from '../providers/service-health';
-import { HostExists, HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
+import { HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
 import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
 import { parseManifest, type Manifest } from '../snapshot/manifest';
@@ -22,10 +22,13 @@ import type { MilpSolver } from '../snapshot/milp';
 import { declaredNegotiator } from '../snapshot/negotiation';
 import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
+import { REF_PATTERN } from '../security/governed';
+import { SecurityError } from '../security/errors';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
-import { parseHost, parseTemplate, type Host } from '../snapshot/template';
+import { parseTemplate, type Host } from '../snapshot/template';
 import type { CatalogRequest } from '../contract/snapshot';
 import { nonRetryable, withStorage } from './errors';
+import { createGovernedStore } from './governed-store';
 
 export type ManifestSource = Manifest['sources'][number];
 
@@ -80,7 +83,7 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof SnapshotError || err instanceof ProviderRejected) throw nonRetryable(err);
+    if (err instanceof SnapshotError || err instanceof ProviderRejected || err instanceof SecurityError) throw nonRetryable(err);
     throw err;
   }
 }
@@ -98,19 +101,40 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
   const workspace = new LocalWorkspace(config.dataDir);
   let solver: Promise<MilpSolver> | undefined;
 
-  const host = async (name: string): Promise<Host> => {
-    const row = await withStorage('read host', () => hosts.findOne({ name }, { _id: 0, registeredAt: 0 }).lean());
-    if (!row) throw new HostUnavailable(`host ${name} is not registered; register it with \`mosaic snapshot host register <file>\``);
-    return parseHost(row);
-  };
+  const governed = createGovernedStore(connection);
+  const host = (name: string): Promise<Host> => withStorage('read host', () => governed.host(name));
 
   // Where a file's origin may be copied from: the template files root, and what registered local hosts allow to be captured.
   const templateFilesRoot = LocalWorkspace.templateFilesRoot(config.dataDir);
   const originRoots = async (): Promise<string[]> => {
-    const registered = await withStorage('read hosts', () => hosts.find({ provider: 'local' }, { _id: 0, registeredAt: 0 }).lean());
-    const local = registered.map((h) => parseHost(h)).flatMap((h) => (h.provider === 'local' ? [h] : []));
+    const local = (await withStorage('read hosts', () => governed.localHosts())).flatMap((h) => (h.provider === 'local' ? [h] : []));
     return [templateFilesRoot, ...local.flatMap((h) => h.allowedPaths.map((p) => path.join(h.root, p)))];
   };
+
+  /**
+   * Registered commands and files replaced by what they registered, each
+   * checked against its signed registration now: a service runs the command
+   * line an operator signed, a template file is copied from the registered
+   * path and must have the registered content.
+   */
+  const resolveGoverned = (resources: Resource[], field: (i: number) => string): Promise<Resource[]> =>
+    withStorage('read registrations', () =>
+      Promise.all(
+        resources.map(async (r, i) => {
+          if (r.kind === 'service' && typeof r.command === 'string') return { ...r, command: (await governed.command(r.command)).argv };
+          if (r.kind === 'file' && r.origin !== undefined && REF_PATTERN.test(r.origin)) {
+            const file = await governed.file(r.origin);
+            if (file.sha256 !== r.hash)
+              throw new ManifestInvalid(
+                `${field(i)}.hash`,
+                `the registered file ${r.origin} has sha256 ${file.sha256}, not ${r.hash}: give its hash, or register the content you mean as a new version`,
+              );
+            return { ...r, origin: file.path };
+          }
+          return r;
+        }),
+      ),
+    );
 
   const resolution = async (workflowId: string) => {
     const row = await withStorage('read composition', () => compositions.findOne({ workflowId }).lean());
@@ -127,16 +151,8 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
           switch (request.operation) {
             case 'template.create': {
               const t = parseTemplate(request.template);
-              // Refused at once, not at the first composition: an origin outside the template files root.
-              t.resources.forEach((r, i) => {
-                if (r.kind === 'file' && r.origin !== undefined) {
-                  try {
-                    checkOrigin(r.path, r.origin, [templateFilesRoot]);
-                  } catch (err) {
-                    throw new ManifestInvalid(`resources[${i}].origin`, (err as ProviderRejected).fault.detail);
-                  }
-                }
-              });
+              // Refused at once, not at the first composition: a command or file nobody registered, or a hash that is not the registered one.
+              await resolveGoverned(t.resources, (i) => `resources[${i}]`);
               const existing = await templates.findOne({ id: t.id }, { _id: 0, createdAt: 0 }).lean();
               if (existing) {
                 if (JSON.stringify(parseTemplate(existing)) === JSON.stringify(t)) return { id: t.id, created: false };
@@ -160,20 +176,9 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
               if (!t) throw new TemplateNotFound(request.id);
               return t;
             }
-            case 'host.register': {
-              const h = parseHost(request.host);
-              // A silent overwrite would point the next composition at whatever root the caller chose.
-              const existing = await hosts.findOne({ name: h.name }, { _id: 0, registeredAt: 0 }).lean();
-              if (existing && !request.replace) {
-                if (JSON.stringify(parseHost(existing)) === JSON.stringify(h))
-                  return { name: h.name, provider: h.provider, created: false };
-                throw new HostExists(h.name);
-              }
-              await hosts.replaceOne({ name: h.name }, { ...h, registeredAt: new Date() }, { upsert: true });
-              return { name: h.name, provider: h.provider, created: !existing, replaced: Boolean(existing) };
-            }
             case 'host.list':
-              return hosts.find({}, { _id: 0 }).sort({ name: 1 }).lean();
+              // The signed registration stays out: who registered a host is what a reader needs.
+              return hosts.find({}, { _id: 0, registration: 0 }).sort({ name: 1 }).lean();
           }
         }),
       );
@@ -206,10 +211,14 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         if (source.type === 'template') {
           const t = await withStorage('read template', () => templates.findOne({ id: source.id }, { _id: 0, createdAt: 0 }).lean());
           if (!t) throw new TemplateNotFound(source.id);
-          resources = parseTemplate(t).resources;
+          resources = await resolveGoverned(parseTemplate(t).resources, (i) => `template ${source.id} resources[${i}]`);
         } else {
           const h = await host(source.host);
-          if (h.provider === 'local') resources = await captureLocalHost(h, source.path, (files) => heartbeat({ files }));
+          if (h.provider === 'local')
+            resources = await resolveGoverned(
+              await captureLocalHost(h, source.path, (files) => heartbeat({ files })),
+              (i) => `host ${h.name} resources[${i}]`,
+            );
           else if (h.provider === 'ssh')
             resources = await captureSshHost(h, source.path, config.snapshot.sshKeyDir, (step) => heartbeat({ step }));
           else {

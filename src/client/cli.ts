@@ -8,6 +8,7 @@ import { registerCompose } from './commands/compose';
 import { registerCost } from './commands/cost';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
+import { registerGovernedCommands } from './commands/governed';
 import { registerHandler } from './commands/handler';
 import { registerKeys } from './commands/keys';
 import { registerModel } from './commands/model';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerCompose(program);
   registerPolicy(program);
   registerHandler(program);
+  registerGovernedCommands(program);
   registerKeys(program);
   registerAudit(program);
   registerModel(program);

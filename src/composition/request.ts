@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
-import { commandSchema } from '../service-command';
+import { governedRefSchema } from '../security/governed';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
   message: 'expected a lower-case name of letters, digits and dashes (at most 42), such as orders-db',
@@ -16,7 +16,8 @@ export const resourceSpecs = {
   }),
   service: z.strictObject({
     name,
-    command: commandSchema.optional(),
+    /** A registered service command (`mosaic command register`), never a command line: a request runs only what an operator allowed. */
+    command: governedRefSchema('command').optional(),
     image: z.string().optional(),
     instanceType: z.string().optional(),
   }),

@@ -4,11 +4,12 @@
  * Type-only imports from the worker side keep this module free of I/O.
  */
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
+import type { GovernedChange } from '../activities/governed-store';
 import type { HandlerChange } from '../activities/handler-registry';
 import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
 import type { PolicyContext } from '../pdl/types';
 
-export type { ChangePayload, ChangeRequest, ChangeResult, GovernanceQuery, HandlerChange, PolicyEvaluation };
+export type { ChangePayload, ChangeRequest, ChangeResult, GovernanceQuery, GovernedChange, HandlerChange, PolicyEvaluation };
 
 export interface AdminInit {
   publicKeyPem: string;

@@ -41,7 +41,6 @@ export type CatalogRequest =
   | { operation: 'template.create'; template: unknown }
   | { operation: 'template.list' }
   | { operation: 'template.show'; id: string }
-  | { operation: 'host.register'; host: unknown; /** Replace a registered host of that name with other content. */ replace?: boolean }
   | { operation: 'host.list' };
 
 /** The workflow types as Temporal knows them, and the signatures their implementations keep. */

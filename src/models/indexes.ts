@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { actorModel } from './actor';
 import { auditModel } from './audit';
 import { generationModel } from './generation';
+import { governedModel } from './governed';
 import { handlerMetricsModel, handlerModel } from './handler';
 import { healthProbeModel } from './health-probe';
 import { accountUsageModel, inventoryModel } from './inventory';
@@ -18,6 +19,7 @@ export const MODELS = [
   actorModel,
   auditModel,
   generationModel,
+  governedModel,
   handlerModel,
   handlerMetricsModel,
   healthProbeModel,

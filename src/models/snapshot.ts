@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { ServiceObservation } from '../snapshot/impact';
 import type { Resolution } from '../snapshot/resolution';
 import type { Resource, SourceRef } from '../snapshot/resources';
+import type { Registration } from '../security/governed';
 import type { Host, Template } from '../snapshot/template';
 import { modelOn } from './model';
 
@@ -9,7 +10,8 @@ export interface StoredTemplate extends Template {
   createdAt: Date;
 }
 
-export type StoredHost = Host & { registeredAt: Date };
+/** A registered live host; `registration` is the signed host.register that made it, checked again whenever the host is read. */
+export type StoredHost = Host & { registeredAt: Date; registeredBy?: string; registration?: Registration };
 
 /** One source as retrieved for one composition: the resolve step reads these, so large trees never travel in workflow history. */
 export interface SnapshotCapture {
@@ -72,6 +74,8 @@ export function hostModel(c: Connection): Model<StoredHost> {
         key: String,
         hostKey: String,
         registeredAt: Date,
+        registeredBy: String,
+        registration: mixed,
       },
       { collection: 'snapshot_hosts', versionKey: false, minimize: false },
     ),

@@ -15,7 +15,7 @@ import {
 import { isPortFree } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import type { Placed } from '../snapshot/graph';
-import type { ServiceResource } from '../snapshot/resources';
+import { argvOf, type ServiceResource } from '../snapshot/resources';
 import { quote } from '../quote';
 import { ProviderRejected } from './errors';
 import { commandRefused, DEFAULT_SERVICE } from './local';
@@ -232,7 +232,7 @@ export class LocalWorkspace {
         limits: this.limits.confine(runName, existing.pid, allocation),
       };
     await this.endUnrecorded(workflowId, s.name);
-    const [executable, ...args] = s.command ?? DEFAULT_SERVICE;
+    const [executable, ...args] = argvOf(s) ?? DEFAULT_SERVICE;
     const record = await startDaemon({
       name: runName,
       executable: executable!,

@@ -37,6 +37,10 @@ export const changePayloadSchema = z.discriminatedUnion('operation', [
   }),
   z.strictObject({ operation: z.literal('handler.rollback'), id: text(200), version: text(100) }),
   z.strictObject({ operation: z.literal('handler.retire'), ref: text(200) }),
+  // Checked by their own schemas when applied, so the refusal names the field inside the object.
+  z.strictObject({ operation: z.literal('command.register'), command: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ operation: z.literal('file.register'), file: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ operation: z.literal('host.register'), host: z.record(z.string(), z.unknown()), replace: z.boolean().optional() }),
 ]);
 
 export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;

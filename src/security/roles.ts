@@ -10,6 +10,9 @@ export type Operation =
   | 'handler.promote'
   | 'handler.rollback'
   | 'handler.retire'
+  | 'command.register'
+  | 'file.register'
+  | 'host.register'
   | 'role.grant'
   | 'audit.read';
 
@@ -24,11 +27,24 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'handler.promote',
     'handler.rollback',
     'handler.retire',
+    'command.register',
+    'file.register',
+    'host.register',
     'role.grant',
     'audit.read',
   ],
   'policy-author': ['policy.apply', 'policy.activate', 'policy.deactivate', 'policy.retire', 'audit.read'],
-  operator: ['handler.register', 'handler.promote', 'handler.rollback', 'handler.retire', 'audit.read'],
+  // Operators run the fleet: they say which programs, files and hosts compositions may use.
+  operator: [
+    'handler.register',
+    'handler.promote',
+    'handler.rollback',
+    'handler.retire',
+    'command.register',
+    'file.register',
+    'host.register',
+    'audit.read',
+  ],
   viewer: ['audit.read'],
 };
 

@@ -52,16 +52,6 @@ export class TemplateExists extends SnapshotError {
   }
 }
 
-/** A host name already registered with other content: replacing it must be asked for. */
-export class HostExists extends SnapshotError {
-  readonly type = 'HostExists';
-  constructor(readonly host: string) {
-    super(
-      `host ${host} is registered already with other content; replacing it changes what every later composition captures: pass --replace (mosaic snapshot host register <file> --replace) if that is meant`,
-    );
-  }
-}
-
 /** Two services that would listen on one port: one source declared both, or a resolution left both. */
 export class PortContested extends SnapshotError {
   readonly type = 'PortContested';

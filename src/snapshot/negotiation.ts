@@ -86,7 +86,7 @@ export function rewriteReferences(resources: Resource[], from: Resource, to: Res
       next = {
         ...next,
         env: Object.fromEntries(Object.entries(next.env).map(([k, v]) => [k, replace(v)])),
-        command: next.command?.map(replace),
+        command: Array.isArray(next.command) ? next.command.map(replace) : next.command,
         ports: next.ports.map(movePort),
         healthCheck: next.healthCheck && { ...next.healthCheck, port: movePort(next.healthCheck.port) },
       };

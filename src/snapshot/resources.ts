@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { governedRefSchema } from '../security/governed';
 import { commandSchema, envValueSchema } from '../service-command';
 import { BYTES_FORMS, CPU_FORMS, formatBytes, formatCpu, parseBytes, parseCpu } from './units';
 
@@ -33,7 +34,11 @@ export const resourceSchema = z.discriminatedUnion('kind', [
     mode: z.number().int().min(0).max(0o7777).default(0o644),
     /** Text of small files, inline: what provisioning writes and what reference rewriting edits. */
     content: z.string().optional(),
-    /** Where a live capture read it, for files too large to carry inline. */
+    /**
+     * Where the content comes from when it is not inline: in a template, a
+     * registered file (`mosaic file register`) as name@version; in what a live
+     * capture read, the path it read (checked against the host's allowed paths).
+     */
     origin: z.string().optional(),
     dependsOn,
   }),
@@ -47,7 +52,12 @@ export const resourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('service'),
     name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as web' }),
-    command: commandSchema.optional(),
+    /**
+     * A registered command as name@version (`mosaic command register`); retrieval
+     * replaces it by the command line it registered. A command line as such is
+     * taken only from a host's signed registration (its declared services).
+     */
+    command: z.union([governedRefSchema('command'), commandSchema]).optional(),
     env: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as PORT' }),
@@ -103,6 +113,12 @@ export function keyOf(r: Resource): string {
     case 'volume':
       return `volume:${r.name}`;
   }
+}
+
+/** The command line a service runs; a registered command must have been resolved (at retrieval) before anything starts. */
+export function argvOf(s: ServiceResource): string[] | undefined {
+  if (typeof s.command === 'string') throw new Error(`service ${s.name}: command ${s.command} was not resolved to its registration`);
+  return s.command;
 }
 
 /** Declared dependencies plus the implied one: a service needs its ports. */

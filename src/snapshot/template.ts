@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { clip } from '../quote';
+import { REF_PATTERN } from '../security/governed';
 import { ManifestInvalid } from './errors';
 import { fieldOf } from './manifest';
 import { BYTES_FORMS, parseBytes } from './units';
@@ -34,6 +35,27 @@ function onePortPerService(resources: Resource[], ctx: z.RefinementCtx): void {
 /** Where a volume starts from is what a live capture found (an EBS snapshot, a host directory): a template cannot point at the worker's files. */
 const noVolumeOrigin = (r: Resource) => r.kind !== 'volume' || r.origin === undefined;
 
+/**
+ * A template runs and copies only what operators registered: a service's
+ * command is a registered command and a file's origin a registered file, both
+ * by name@version. Anyone may create a template, so a command line or a
+ * worker path in one would let anyone run or read what they like.
+ */
+const onlyRegistered = (r: Resource, ctx: z.RefinementCtx) => {
+  if (r.kind === 'service' && Array.isArray(r.command))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['command'],
+      message: 'expected a registered command as name@version, such as status-page@1, not a command line: register it with `mosaic command register <file> --key <key>`',
+    });
+  if (r.kind === 'file' && r.origin !== undefined && !REF_PATTERN.test(r.origin))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['origin'],
+      message: 'expected a registered file as name@version, such as app-conf@1, not a path: register it with `mosaic file register <file> --key <key>`',
+    });
+};
+
 /** A stored template: a named snapshot anyone can compose from. */
 export const templateSchema = z.strictObject({
   id,
@@ -44,7 +66,8 @@ export const templateSchema = z.strictObject({
       z
         .preprocess(digestInline, resourceSchema)
         .refine(inlineFile, { message: 'hash is not the sha256 of content; leave hash out and it is computed' })
-        .refine(noVolumeOrigin, { message: 'a template volume cannot have an origin; volumes with content come from live hosts' }),
+        .refine(noVolumeOrigin, { message: 'a template volume cannot have an origin; volumes with content come from live hosts' })
+        .superRefine(onlyRegistered),
     )
     .transform(withServicePorts)
     .superRefine(onePortPerService),

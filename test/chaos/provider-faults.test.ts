@@ -8,6 +8,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { inventoryModel } from '../../src/models/inventory';
 import { generateKeyPair } from '../../src/security/keys';
+import { registerCommand } from '../harness/governed';
 import { KMS_THROTTLED, S3_ACCESS_DENIED, S3_SLOW_DOWN, startFaultProxy, type FaultProxy } from '../harness/chaos';
 import { applyDefaultPolicy } from '../harness/policies';
 import { failureOf } from '../harness/failures';
@@ -37,6 +38,7 @@ describe('provider faults', () => {
   let moto: Moto;
   let proxy: FaultProxy;
   let w: TestWorker;
+  const admin = generateKeyPair();
   let db: Connection;
   let dataDir: string;
   let faults = { s3CreateBucket: 0, kmsCreateKey: 0, s3TagBucket: 0 };
@@ -55,7 +57,6 @@ describe('provider faults', () => {
     restoreCredentials = useMotoCredentials();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-faults-'));
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/faults_${randomUUID().slice(0, 8)}`;
-    const admin = generateKeyPair();
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
@@ -173,7 +174,7 @@ describe('provider faults', () => {
     const port = (holder.address() as net.AddressInfo).port;
     try {
       const command = [process.execPath, '-e', `require('node:http').createServer().listen(${port}, '127.0.0.1')`];
-      const handle = await w.client.compose(request('service', { name: 'clash', command }));
+      const handle = await w.client.compose(request('service', { name: 'clash', command: await registerCommand(w.client, admin, command) }));
       const failure = await failureOf(handle.result());
       expect(failure.message).toMatch(/provision-service@1 failed in stage provision: .*EADDRINUSE/s);
       const history = await handle.fetchHistory();

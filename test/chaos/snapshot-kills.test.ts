@@ -6,6 +6,8 @@ import type { MosaicClient } from '../../src/client/mosaic-client';
 import { compositionModel } from '../../src/models/snapshot';
 import { freePort } from '../../src/stack/ports';
 import { countSnapshotSideEffects, type SnapshotExpectation } from '../harness/chaos';
+import { registerCommand } from '../harness/governed';
+import { generateKeyPair } from '../../src/security/keys';
 import { startKillRig, type KillRig, type WorkerPool } from '../harness/worker-process';
 
 const COMPOSITIONS = 6;
@@ -25,9 +27,10 @@ describe('workers SIGKILLed again and again during snapshot compositions', () =>
   let dataDir: string;
   let pool: WorkerPool;
   let rig: KillRig;
+  const admin = generateKeyPair();
 
   beforeAll(async () => {
-    rig = await startKillRig('snapkills', () => ({ MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' }));
+    rig = await startKillRig('snapkills', () => ({ MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1', MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem }));
     ({ client, db, dataDir, pool } = rig);
   }, 330_000);
 
@@ -52,6 +55,7 @@ describe('workers SIGKILLed again and again during snapshot compositions', () =>
   it('brings every composition up once, with each workspace, volume, service process and port exactly once, and tears each down once', async () => {
     const tag = randomUUID().slice(0, 6);
     const expected: SnapshotExpectation[] = [];
+    const slow = await registerCommand(client, admin, SLOW_SERVICE);
     for (let i = 0; i < COMPOSITIONS; i++) {
       const [api, web] = [await freePort(), await freePort()];
       const id = `chaos_${tag}_${i}`;
@@ -62,8 +66,8 @@ describe('workers SIGKILLed again and again during snapshot compositions', () =>
           resources: [
             { kind: 'file', path: '/srv/readme', content: `composition ${i}` },
             { kind: 'volume', name: 'data', size: '1 MiB' },
-            { kind: 'service', name: 'api', command: SLOW_SERVICE, ports: [api] },
-            { kind: 'service', name: 'web', command: SLOW_SERVICE, ports: [web], dependsOn: ['service:api'] },
+            { kind: 'service', name: 'api', command: slow, ports: [api] },
+            { kind: 'service', name: 'web', command: slow, ports: [web], dependsOn: ['service:api'] },
           ],
         },
       });

@@ -10,6 +10,8 @@ import { failureOf } from '../harness/failures';
 import { hostile, mutate, storeContents } from '../harness/hostile';
 import { stopLocalServices } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { generateKeyPair } from '../../src/security/keys';
+import { registerHost } from '../harness/governed';
 
 const MANIFEST_TYPES = ['ManifestInvalid', 'TemplateNotFound', 'HostUnavailable', 'PathOutsideRoots', 'accepted'];
 /** Paths that try to leave the host's allowed directory: by name, and through a real symlink to / made in the host's root. */
@@ -29,6 +31,7 @@ const TRAVERSAL = fc.constantFrom(
 // workflows, past the client's validation: each is accepted or refused with a
 // typed error, the worker keeps serving, and a refusal stores nothing.
 describe('hostile snapshot manifests and negotiation feedback', () => {
+  const admin = generateKeyPair();
   let w: TestWorker;
   let db: Connection;
   let dataDir: string;
@@ -42,16 +45,18 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
     fs.writeFileSync(path.join(hostRoot, 'app', 'data', 'seed.txt'), 'seed');
     // A real symlink out of the host's root and out of its allowed path.
     fs.symlinkSync('/', path.join(hostRoot, 'app', 'escape'));
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' });
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1',
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+    });
     db = await mongoose.createConnection(uri).asPromise();
     await w.client.snapshots.catalog({
       operation: 'template.create',
       template: { id: 'tpl', resources: [{ kind: 'file', path: '/srv/readme', content: 'hello' }] },
     });
-    await w.client.snapshots.catalog({
-      operation: 'host.register',
-      host: { name: 'box', provider: 'local', root: hostRoot, allowedPaths: ['/app'] },
-    });
+    await registerHost(w.client, admin, { name: 'box', provider: 'local', root: hostRoot, allowedPaths: ['/app'] });
   }, 120_000);
 
   afterAll(async () => {

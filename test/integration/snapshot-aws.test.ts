@@ -7,12 +7,15 @@ import { AwsProvider, createAwsClients, destroyAwsClients, type AwsClients } fro
 import { failureOf } from '../harness/failures';
 import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { generateKeyPair } from '../../src/security/keys';
+import { registerHost } from '../harness/governed';
 
 const region = 'eu-west-1';
 
 // A live source on AWS: the provider snapshots the instance's EBS volumes and
 // reads its tags; the composition tears the snapshots down with the rest.
 describe('snapshot capture on the aws provider (moto)', () => {
+  const admin = generateKeyPair();
   let moto: Moto;
   let w: TestWorker;
   let aws: AwsClients;
@@ -45,6 +48,7 @@ describe('snapshot capture on the aws provider (moto)', () => {
       MOSAIC_AWS_REGION: region,
       MOSAIC_AWS_ENDPOINT: moto.endpoint,
       MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1',
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
     });
   }, 120_000);
 
@@ -79,7 +83,7 @@ describe('snapshot capture on the aws provider (moto)', () => {
   });
 
   it('composes from an AWS host and deletes its EBS snapshots on cancel', async () => {
-    await w.client.snapshots.catalog({ operation: 'host.register', host: { name: 'reporting_db', provider: 'aws', instanceId, region } });
+    await registerHost(w.client, admin, { name: 'reporting_db', provider: 'aws', instanceId, region });
     await w.client.snapshots.catalog({
       operation: 'template.create',
       template: { id: 'base', resources: [{ kind: 'env', name: 'DB_HOST', value: '127.0.0.1' }] },
@@ -120,10 +124,7 @@ describe('snapshot capture on the aws provider (moto)', () => {
   });
 
   it('says when the instance does not exist', async () => {
-    await w.client.snapshots.catalog({
-      operation: 'host.register',
-      host: { name: 'gone', provider: 'aws', instanceId: 'i-0123456789abcdef0', region },
-    });
+    await registerHost(w.client, admin, { name: 'gone', provider: 'aws', instanceId: 'i-0123456789abcdef0', region });
     const handle = await w.client.snapshots.compose({ name: 'x', sources: [{ type: 'live', host: 'gone', path: '/' }] });
     expect(await failureOf(handle.result())).toMatchObject({
       type: 'HostUnavailable',

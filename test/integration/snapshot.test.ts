@@ -11,6 +11,8 @@ import { eventually } from '../harness/eventually';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
+import { generateKeyPair } from '../../src/security/keys';
+import { registerCommand, registerHost } from '../harness/governed';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples', 'snapshots');
 const example = (file: string) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
@@ -24,6 +26,7 @@ async function portPair(): Promise<number> {
 }
 
 describe('composeSnapshot on the real stack', () => {
+  const admin = generateKeyPair();
   let w: TestWorker;
   let db: Connection;
   let dataDir: string;
@@ -46,12 +49,17 @@ describe('composeSnapshot on the real stack', () => {
     analytics = await portPair();
     const conf = path.join(hostRoot, 'var/app/config/app.conf');
     fs.writeFileSync(conf, onPorts(fs.readFileSync(conf, 'utf8')));
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1' });
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: uri,
+      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1',
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
+    });
     db = await mongoose.createConnection(uri).asPromise();
     for (const t of ['template_a', 'template_b'])
       await w.client.snapshots.catalog({ operation: 'template.create', template: JSON.parse(onPorts(example(`${t}.json`))) });
     const host = JSON.parse(onPorts(example('production_server_1.host.json')));
-    await w.client.snapshots.catalog({ operation: 'host.register', host: { ...host, root: hostRoot } });
+    await registerHost(w.client, admin, { ...host, root: hostRoot });
   }, 120_000);
 
   afterAll(async () => {
@@ -136,7 +144,7 @@ describe('composeSnapshot on the real stack', () => {
         {
           kind: 'service',
           name: 'crash',
-          command: [process.execPath, '-e', 'process.exit(3)'],
+          command: await registerCommand(w.client, admin, [process.execPath, '-e', 'process.exit(3)']),
           ports: [analytics + 2 + 1],
           dependsOn: ['service:ok'],
         },
@@ -215,7 +223,7 @@ describe('composeSnapshot on the real stack', () => {
         id,
         resources: [
           { kind: 'service', name: 'stays', ports: [stays] },
-          { kind: 'service', name: 'dies', ports: [dies], command: [process.execPath, '-e', dying] },
+          { kind: 'service', name: 'dies', ports: [dies], command: await registerCommand(w.client, admin, [process.execPath, '-e', dying]) },
         ],
       },
     });
@@ -267,7 +275,7 @@ describe('composeSnapshot on the real stack', () => {
         id,
         resources: [
           { kind: 'service', name: 'steady', ports: [port], cpu: '250m', memory: '128MiB' },
-          { kind: 'service', name: 'hog', ports: [hog], cpu: '0.5', memory: '96MiB', command: [process.execPath, '-e', eater] },
+          { kind: 'service', name: 'hog', ports: [hog], cpu: '0.5', memory: '96MiB', command: await registerCommand(w.client, admin, [process.execPath, '-e', eater]) },
         ],
       },
     });
@@ -296,15 +304,12 @@ describe('composeSnapshot on the real stack', () => {
 
   it('restores the volumes a local host declares from their directories', async () => {
     const name = `vol_host_${randomUUID().slice(0, 6)}`;
-    await w.client.snapshots.catalog({
-      operation: 'host.register',
-      host: {
-        name,
-        provider: 'local',
-        root: hostRoot,
-        allowedPaths: ['/var/app'],
-        volumes: [{ name: 'appdata', path: '/var/app/data', size: '1GiB' }],
-      },
+    await registerHost(w.client, admin, {
+      name,
+      provider: 'local',
+      root: hostRoot,
+      allowedPaths: ['/var/app'],
+      volumes: [{ name: 'appdata', path: '/var/app/data', size: '1GiB' }],
     });
     const handle = await w.client.snapshots.compose({
       name: 'volumes',

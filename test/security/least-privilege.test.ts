@@ -9,6 +9,7 @@ import { freePort } from '../../src/stack/ports';
 import { processDirectories } from '../../src/stack/daemon';
 import { generateKeyPair } from '../../src/security/keys';
 import { failureOf } from '../harness/failures';
+import { registerCommand, registerHost } from '../harness/governed';
 import { applyDefaultPolicy } from '../harness/policies';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
@@ -59,7 +60,7 @@ describe('least privilege for what Mosaic starts', () => {
       account: 'acct-env',
       region: 'us-east-1',
       resourceType: 'service',
-      spec: { name: 'env-dump', command: ENV_DUMP },
+      spec: { name: 'env-dump', command: await registerCommand(w.client, admin, ENV_DUMP) },
     });
     const result = await handle.result();
     const service = result.resources.find((r) => r.kind === 'service')!;
@@ -77,7 +78,7 @@ describe('least privilege for what Mosaic starts', () => {
         id,
         resources: [
           { kind: 'file', path: '/usr/local/bin/rootshell', content: '#!/bin/sh\n', hash: sha256('#!/bin/sh\n'), size: 10, mode: 0o6777 },
-          { kind: 'service', name: 'dump', command: ENV_DUMP, ports: [port] },
+          { kind: 'service', name: 'dump', command: await registerCommand(w.client, admin, ENV_DUMP), ports: [port] },
         ],
       },
     });
@@ -97,7 +98,7 @@ describe('least privilege for what Mosaic starts', () => {
     }
   });
 
-  it('a template file origin outside the template files root is refused at create; nothing is stored', async () => {
+  it('a template file origin that is a path, not a registered file, is refused at create; nothing is stored', async () => {
     const passwd = fs.readFileSync('/etc/passwd');
     const id = `steal_${randomUUID().slice(0, 6)}`;
     for (const origin of ['/etc/passwd', `${LocalWorkspace.templateFilesRoot(dataDir)}/../../../../etc/passwd`]) {
@@ -112,7 +113,7 @@ describe('least privilege for what Mosaic starts', () => {
       );
       expect(failure.type).toBe('ManifestInvalid');
       expect(failure.message).toMatch(
-        /^resources\[0\]\.origin: its origin .* (is outside the directories files may be copied from|does not exist)/,
+        /^resources\[0\]\.origin: expected a registered file as name@version, such as app-conf@1, not a path: register it with `mosaic file register/,
       );
     }
     expect(await templateModel(db).countDocuments({ id })).toBe(0);
@@ -148,12 +149,16 @@ describe('least privilege for what Mosaic starts', () => {
     expect(fs.existsSync(new LocalWorkspace(dataDir).dir(handle.workflowId))).toBe(false);
   });
 
-  it('an origin inside the template files root is copied (its mode masked)', async () => {
+  it('a registered file inside the template files root is copied (its mode masked)', async () => {
     const root = LocalWorkspace.templateFilesRoot(dataDir);
     fs.mkdirSync(root, { recursive: true });
     const body = Buffer.from('binary payload');
     fs.writeFileSync(path.join(root, 'payload.bin'), body);
     const id = `allowed_${randomUUID().slice(0, 6)}`;
+    await w.client.governance.change(
+      { operation: 'file.register', file: { name: 'payload', version: 1, path: path.join(root, 'payload.bin'), sha256: sha256(body) } },
+      admin.privateKeyPem,
+    );
     await w.client.snapshots.catalog({
       operation: 'template.create',
       template: {
@@ -165,7 +170,7 @@ describe('least privilege for what Mosaic starts', () => {
             hash: sha256(body),
             size: body.length,
             mode: 0o4757,
-            origin: path.join(root, 'payload.bin'),
+            origin: 'payload@1',
           },
         ],
       },
@@ -188,22 +193,16 @@ describe('least privilege for what Mosaic starts', () => {
   it('host register refuses to silently re-point a registered host; --replace must be asked for', async () => {
     const root = fs.mkdtempSync(path.join(dataDir, 'host-'));
     const host = { name: 'prod_1', provider: 'local', root, allowedPaths: ['/var/app'] };
-    await expect(w.client.snapshots.catalog({ operation: 'host.register', host })).resolves.toMatchObject({ created: true });
+    await expect(registerHost(w.client, admin, host)).resolves.toMatchObject({ detail: 'host prod_1 registered on the local provider' });
     // The same registration again is idempotent.
-    await expect(w.client.snapshots.catalog({ operation: 'host.register', host })).resolves.toMatchObject({ created: false });
+    await expect(registerHost(w.client, admin, host)).resolves.toMatchObject({ detail: 'host prod_1 already registered with this content' });
     const before = await hostModel(db).findOne({ name: 'prod_1' }).lean();
-    const hijack = await failureOf(
-      w.client.snapshots.catalog({ operation: 'host.register', host: { ...host, root: '/', allowedPaths: ['/'] } }),
-    );
+    const hijack = await failureOf(registerHost(w.client, admin, { ...host, root: '/', allowedPaths: ['/'] }));
     expect(hijack.type).toBe('HostExists');
     expect(hijack.message).toMatch(/host prod_1 is registered already with other content; .*--replace/);
     expect(await hostModel(db).findOne({ name: 'prod_1' }).lean()).toEqual(before);
-    const replaced = await w.client.snapshots.catalog({
-      operation: 'host.register',
-      host: { ...host, allowedPaths: ['/srv'] },
-      replace: true,
-    });
-    expect(replaced).toMatchObject({ replaced: true });
+    const replaced = await registerHost(w.client, admin, { ...host, allowedPaths: ['/srv'] }, true);
+    expect(replaced).toMatchObject({ detail: 'host prod_1 replaced on the local provider' });
     expect((await hostModel(db).findOne({ name: 'prod_1' }).lean())?.allowedPaths).toEqual(['/srv']);
   });
 

@@ -10,6 +10,7 @@ import { LocalProvider } from '../../src/providers/local';
 import { processDirectories } from '../../src/stack/daemon';
 import { generateKeyPair } from '../../src/security/keys';
 import { failureOf } from '../harness/failures';
+import { registerCommand } from '../harness/governed';
 import { applyDefaultPolicy } from '../harness/policies';
 import { killWorker, startWorkerProcess, waitForPoller } from '../harness/worker-process';
 
@@ -46,7 +47,8 @@ describe('no request can crash a worker', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const service = (command: string[]): CompositionRequestInput => ({
+  // `command` is a registered command's name@version (see registerCommand).
+  const service = (command: string): CompositionRequestInput => ({
     requestId: `poison-${randomUUID().slice(0, 8)}`,
     user: 'mallory',
     account: 'acct-poison',
@@ -59,7 +61,8 @@ describe('no request can crash a worker', () => {
   const expectedAlive = () => workers.map((w) => ({ pid: w.pid, exitCode: null, signal: null }));
 
   it('a compose request whose service command does not exist fails (ProviderRejected, ENOENT) at its first attempt; both workers keep running', async () => {
-    const handles = await Promise.all([1, 2, 3, 4].map(() => client.compose(service(['/nonexistent/mosaic-poison', '--flag']))));
+    const poison = await registerCommand(client, admin, ['/nonexistent/mosaic-poison', '--flag']);
+    const handles = await Promise.all([1, 2, 3, 4].map(() => client.compose(service(poison))));
     for (const h of handles) {
       const f = await failureOf(h.result());
       expect(f.type).toBe('CompositionFailed');
@@ -79,14 +82,14 @@ describe('no request can crash a worker', () => {
   it('a command that is a file but not a program fails (ProviderRejected, EACCES)', async () => {
     const notAProgram = path.join(dataDir, 'not-a-program.txt');
     fs.writeFileSync(notAProgram, 'hello', { mode: 0o644 });
-    const failure = await failureOf((await client.compose(service([notAProgram]))).result());
+    const failure = await failureOf((await client.compose(service(await registerCommand(client, admin, [notAProgram])))).result());
     expect(failure.type).toBe('CompositionFailed');
     expect(failure.message).toMatch(/startService of poison was rejected \(EACCES\): .*not executable/);
     expect(bothAlive()).toEqual(expectedAlive());
   });
 
-  it('a NUL byte in a command, sent past the client, is refused as InvalidRequest before anything runs', async () => {
-    const input = service(['/bin/sh', '-c', 'sleep 1\0; rm -rf /']);
+  it('a NUL byte in a command reference, sent past the client, is refused as InvalidRequest before anything runs', async () => {
+    const input = service('sh@1\0; rm -rf /');
     const handle = await client.temporal.workflow.start('composeResource', {
       taskQueue: client.taskQueue,
       workflowId: `compose-${input.requestId}`,
@@ -94,14 +97,14 @@ describe('no request can crash a worker', () => {
     });
     const failure = await failureOf(handle.result());
     expect(failure).toMatchObject({ type: 'InvalidRequest' });
-    expect(failure.message).toMatch(/^spec\.command\.2: expected no NUL byte/);
+    expect(failure.message).toMatch(/^spec\.command: expected a registered command as name@version/);
   });
 
   it('a snapshot template whose service command does not exist fails the composition and tears it down', async () => {
     const id = `poison_${randomUUID().slice(0, 6)}`;
     await client.snapshots.catalog({
       operation: 'template.create',
-      template: { id, resources: [{ kind: 'service', name: 'ghost', command: ['/nonexistent/ghostd'] }] },
+      template: { id, resources: [{ kind: 'service', name: 'ghost', command: await registerCommand(client, admin, ['/nonexistent/ghostd']) }] },
     });
     const handle = await client.snapshots.compose({
       name: 'poison',
@@ -123,7 +126,7 @@ describe('no request can crash a worker', () => {
       expect(seen?.lastAccessTime?.getTime()).toBeGreaterThanOrEqual(Math.floor(since / 1000) * 1000 - 1000);
     }
     const ok = await (
-      await client.compose({ ...service(['/nonexistent']), resourceType: 'bucket', spec: { name: 'after-poison' } })
+      await client.compose({ ...service('unused@1'), resourceType: 'bucket', spec: { name: 'after-poison' } })
     ).result();
     expect(ok).toMatchObject({ resources: [expect.objectContaining({ kind: 'bucket' })] });
     expect(bothAlive()).toEqual(expectedAlive());

@@ -116,7 +116,9 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
   {
     family: 'snapshot',
     async run(client) {
-      return { family: 'snapshot', ...(await runSnapshotDemo(client)) };
+      const key = demoKey(client.config.dataDir);
+      if (!(await demoAdmin(client, key))) return { family: 'snapshot', workflowId: '', outcome: NOT_ADMIN, url: '' };
+      return { family: 'snapshot', ...(await runSnapshotDemo(client, key)) };
     },
   },
   {

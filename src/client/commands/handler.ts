@@ -1,27 +1,17 @@
 import type { Command } from 'commander';
-import { parse } from 'yaml';
 import type { HandlerChange } from '../../contract/governance';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
-import { readUserFile } from '../files';
 import { readPrivateKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
+import { readDescription } from './governed';
 
 /** A signed registry change, printed like every other change. */
 async function change(payload: HandlerChange, opts: OutputOptions & { key: string }) {
   const privateKeyPem = readPrivateKey(opts.key);
   const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
   print(opts, result, () => `${result.target}: ${result.detail}\n${result.url}`);
-}
-
-function readDescriptor(file: string): unknown {
-  const text = readUserFile(file);
-  try {
-    return parse(text);
-  } catch (err) {
-    throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
 }
 
 const KEY = ['--key <file>', 'your private key (operator or admin)'] as const;
@@ -61,7 +51,7 @@ export function registerHandler(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler register examples/handlers/tag-bucket.yaml --key ~/.mosaic/keys/ops.key')
     .action((file: string, opts: OutputOptions & { key: string }) =>
-      change({ operation: 'handler.register', descriptor: readDescriptor(file) }, opts),
+      change({ operation: 'handler.register', descriptor: readDescription(file) }, opts),
     );
 
   handler

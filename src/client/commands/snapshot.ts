@@ -3,6 +3,7 @@ import { loadConfig } from '../../config';
 import { ManifestInvalid } from '../../snapshot/errors';
 import { formatBytes, formatCpu } from '../../snapshot/units';
 import type { SnapshotStatus } from '../../contract/snapshot';
+import { registerGoverned } from './governed';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';
@@ -206,21 +207,26 @@ export function registerSnapshot(program: Command): void {
   const host = snapshot.command('host').description('live hosts compositions may capture');
   host
     .command('register <file>')
-    .description('register a live host: local (root, allowedPaths, services) or aws (instanceId, region)')
+    .description('register a live host: local (root, allowedPaths, services) or aws (instanceId, region); a signed change')
+    .requiredOption('--key <file>', 'your private key (operator or admin)')
     .option('--replace', 'replace a host registered under this name with other content (refused without it)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json",
+      "\nA relative local root is taken from the file's directory.\n\nExample:\n  mosaic snapshot host register examples/snapshots/production_server_1.host.json --key ~/.mosaic/keys/ops.key",
     )
-    .action(async (file: string, opts: OutputOptions & { replace?: boolean }) => {
-      const result = await MosaicClient.use(loadConfig(), (c) =>
-        c.snapshots.catalog<{ name: string; provider: string; replaced?: boolean }>({
-          operation: 'host.register',
-          host: hostFromFile(file, readJson(file)),
-          replace: opts.replace === true,
-        }),
+    .action((file: string, opts: OutputOptions & { key: string; replace?: boolean }) =>
+      registerGoverned({ operation: 'host.register', host: hostFromFile(file, readJson(file)), replace: opts.replace === true }, opts),
+    );
+  host
+    .command('list')
+    .description('registered live hosts, with who registered them')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  mosaic snapshot host list')
+    .action(async (opts: OutputOptions) => {
+      const rows = await MosaicClient.use(loadConfig(), (c) =>
+        c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'host.list' }),
       );
-      print(opts, result, () => `${result.name}: ${result.replaced ? 'replaced' : 'registered'} on the ${result.provider} provider`);
+      print(opts, rows, () => table(rows, ['name', 'provider', 'root', 'instanceId', 'allowedPaths', 'registeredBy']));
     });
 }

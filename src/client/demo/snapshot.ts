@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { rootFailure } from '../failures';
+import type { KeyPair } from '../../security/keys';
 import { readableId, type MosaicClient } from '../mosaic-client';
 import { hostFromFile } from '../snapshot';
 
@@ -12,9 +13,10 @@ const json = (file: string) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, fi
  * live host production_server_1 (a directory on this machine) composed with
  * AI_AGENT and started. The environment keeps running, like the other demos'
  * resources; the previous demo composition is cancelled first, as it holds
- * the same ports.
+ * the same ports. The host is a governed object: the demo's admin key
+ * registers it (a signed change, accepted again unchanged on a second run).
  */
-export async function runSnapshotDemo(client: MosaicClient): Promise<{ workflowId: string; outcome: string; url: string }> {
+export async function runSnapshotDemo(client: MosaicClient, key: KeyPair): Promise<{ workflowId: string; outcome: string; url: string }> {
   const last = path.join(client.config.dataDir, 'demo-snapshot.json');
   if (fs.existsSync(last)) {
     const { workflowId } = JSON.parse(fs.readFileSync(last, 'utf8')) as { workflowId: string };
@@ -27,7 +29,10 @@ export async function runSnapshotDemo(client: MosaicClient): Promise<{ workflowI
     });
   }
   const hostFile = path.join(EXAMPLES, 'production_server_1.host.json');
-  await client.snapshots.catalog({ operation: 'host.register', host: hostFromFile(hostFile, json('production_server_1.host.json')) });
+  await client.governance.change(
+    { operation: 'host.register', host: hostFromFile(hostFile, json('production_server_1.host.json')) },
+    key.privateKeyPem,
+  );
   const handle = await client.snapshots.compose(json('custom-environment.json'), readableId('demo-snapshot'));
   fs.mkdirSync(path.dirname(last), { recursive: true });
   fs.writeFileSync(last, JSON.stringify({ workflowId: handle.workflowId }));
