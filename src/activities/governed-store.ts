@@ -112,7 +112,10 @@ export async function applyGovernedChange(
     try {
       real = checkOrigin(file.path, file.path, [templateFilesRoot]);
     } catch (err) {
-      throw new GovernedChangeRefused('InvalidRegistration', `file.path: ${(err as ProviderRejected).fault?.detail ?? (err as Error).message}`);
+      throw new GovernedChangeRefused(
+        'InvalidRegistration',
+        `file.path: ${(err as ProviderRejected).fault?.detail ?? (err as Error).message}`,
+      );
     }
     const actual = sha256Of(real);
     if (actual !== file.sha256)
@@ -156,7 +159,8 @@ export function createGovernedStore(connection: Connection) {
   const objects = governedModel(connection);
   const hosts = hostModel(connection);
   const actors = actorModel(connection);
-  const publicKeys = async () => new Map((await actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()).map((a) => [a.keyId, a.publicKeyPem]));
+  const publicKeys = async () =>
+    new Map((await actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()).map((a) => [a.keyId, a.publicKeyPem]));
 
   const refused = async (target: string, operation: string, err: Error) => {
     await appendAudit(connection, idempotencyKey(`refused-${target}`), {
@@ -226,7 +230,13 @@ export function createGovernedStore(connection: Connection) {
     async localHosts(): Promise<Host[]> {
       const [rows, keys] = await Promise.all([hosts.find({ provider: 'local' }).lean(), publicKeys()]);
       const checked: Host[] = [];
-      for (const row of rows) checked.push(...(await checkHost(row, keys).then((h) => [h], () => [])));
+      for (const row of rows)
+        checked.push(
+          ...(await checkHost(row, keys).then(
+            (h) => [h],
+            () => [],
+          )),
+        );
       return checked;
     },
   };

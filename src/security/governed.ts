@@ -17,14 +17,17 @@ export const GOVERNED_KINDS: readonly GovernedKind[] = ['command', 'file'];
 const NAME = /^[a-z0-9][-a-z0-9_.]{0,62}$/;
 export const REF_PATTERN = /^([a-z0-9][-a-z0-9_.]{0,62})@([1-9]\d{0,5})$/;
 
-const nameSchema = z.string().regex(NAME, { message: 'expected a lower-case name of letters, digits, dots, dashes or underscores, such as web-server' });
+const nameSchema = z
+  .string()
+  .regex(NAME, { message: 'expected a lower-case name of letters, digits, dots, dashes or underscores, such as web-server' });
 const versionSchema = z.number().int().min(1).max(999_999);
 
 /** How a request names a governed object: `name@version`, such as `status-page@1`. */
-export const governedRefSchema = (kind: GovernedKind) =>
-  z.string().regex(REF_PATTERN, {
-    message: `expected a registered ${kind} as name@version, such as ${kind === 'command' ? 'status-page@1' : 'app-conf@1'} (see \`mosaic ${kind} list\`)`,
-  });
+export const governedRefSchema = (kind: GovernedKind) => {
+  const message = `expected a registered ${kind} as name@version, such as ${kind === 'command' ? 'status-page@1' : 'app-conf@1'} (see \`mosaic ${kind} list\`)`;
+  // A command line or a path sent the old way gets the same answer: what to send instead.
+  return z.string({ error: `${message}, not a ${kind === 'command' ? 'command line' : 'path'}` }).regex(REF_PATTERN, { message });
+};
 
 /** A registered service command: the program and its arguments, exactly as they will be executed. */
 export const commandRegistrationSchema = z.strictObject({
@@ -82,11 +85,7 @@ export class NotRegistered extends SecurityError {
 
 /** A stored governed object whose row no longer matches its signed registration: changed in the database behind Mosaic's back. */
 export class RegistrationTampered extends SecurityError {
-  constructor(
-    kind: GovernedKind | 'host',
-    ref: string,
-    problem: string,
-  ) {
+  constructor(kind: GovernedKind | 'host', ref: string, problem: string) {
     super(
       `${kind} ${ref} is refused: ${problem}; register it again with \`${howToRegister[kind]}\` (roles that may: ${rolesFor(registerOperation(kind)).join(', ')})`,
     );
