@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { docExamples, matches } from '../harness/doc-examples';
@@ -13,9 +14,14 @@ const examples = docExamples(path.join(ROOT, 'docs'));
 // worker with the example policy applied; what it prints must match the page.
 describe('the runnable examples in docs/', () => {
   let w: TestWorker;
+  // The file a page's signed changes name as "$OPS_KEY": the worker's admin key, as an operator would keep it.
+  let opsKey: string;
 
   beforeAll(async () => {
-    w = await startComposingWorker();
+    const composing = await startComposingWorker();
+    w = composing;
+    opsKey = path.join(composing.dataDir, 'ops.key');
+    fs.writeFileSync(opsKey, composing.admin.privateKeyPem, { mode: 0o600 });
   }, 120_000);
 
   afterAll(async () => {
@@ -32,7 +38,7 @@ describe('the runnable examples in docs/', () => {
     const script = `mosaic() { "${process.execPath}" "${path.join(ROOT, 'bin', 'mosaic.js')}" "$@"; }\n{ ${example.command}; } 2>&1`;
     const { stdout } = await run('bash', ['-c', script], {
       cwd: ROOT,
-      env: { ...process.env, MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_MONGODB_URI: w.config.mongodb.uri },
+      env: { ...process.env, MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_MONGODB_URI: w.config.mongodb.uri, OPS_KEY: opsKey },
       timeout: 90_000,
     }).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
     if (process.env.MOSAIC_DOCS_PRINT) process.stderr.write(`\n--- ${example.file}:${example.line} $ ${example.command}\n${stdout}`);

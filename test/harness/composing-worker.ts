@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { CompositionRequestInput } from '../../src/composition/request';
-import { generateKeyPair } from '../../src/security/keys';
+import { generateKeyPair, type KeyPair } from '../../src/security/keys';
 import { startTestWorker, type TestWorker } from './worker';
 import { applyDefaultPolicy } from './policies';
 
-/** A test worker on a database of its own, with the example default policy applied: ready to compose. */
-export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker & { dataDir: string }> {
+/** A test worker on a database of its own, with the example default policy applied by its admin key: ready to compose. */
+export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker & { dataDir: string; admin: KeyPair }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-composing-'));
   const admin = generateKeyPair();
   const w = await startTestWorker({
@@ -21,6 +21,7 @@ export async function startComposingWorker(env: NodeJS.ProcessEnv = {}): Promise
   return {
     ...w,
     dataDir,
+    admin,
     async stop() {
       await w.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
