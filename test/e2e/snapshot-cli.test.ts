@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { freePort, isPortFree } from '../../src/stack/ports';
+import { generateKeyPair } from '../../src/security/keys';
 import { mosaic } from '../harness/cli';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
@@ -14,6 +15,9 @@ describe('mosaic snapshot from the command line', () => {
   let w: TestWorker;
   let dir: string;
   let env: NodeJS.ProcessEnv;
+  // An operator's key file: registering a host is a signed change.
+  const admin = generateKeyPair();
+  let keyFile: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-snapshot-cli-'));
@@ -44,8 +48,11 @@ describe('mosaic snapshot from the command line', () => {
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapcli_${randomUUID().slice(0, 8)}`,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_SNAPSHOT_MONITOR_SECONDS: '1',
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
     });
     env = { MOSAIC_TASK_QUEUE: w.taskQueue };
+    keyFile = path.join(dir, 'ops.key');
+    fs.writeFileSync(keyFile, admin.privateKeyPem, { mode: 0o600 });
   }, 120_000);
 
   afterAll(async () => {
@@ -61,8 +68,17 @@ describe('mosaic snapshot from the command line', () => {
     }
     const list = JSON.parse((await mosaic(['snapshot', 'template', 'list', '--json'], env)).stdout);
     expect(list.map((t: { id: string }) => t.id)).toEqual(['template_a', 'template_b']);
-    const registered = await mosaic(['snapshot', 'host', 'register', path.join(dir, 'production_server_1.host.json'), '--json'], env);
-    expect(JSON.parse(registered.stdout)).toEqual({ name: 'production_server_1', provider: 'local', created: true, replaced: false });
+    const hostFile = path.join(dir, 'production_server_1.host.json');
+    const registered = await mosaic(['snapshot', 'host', 'register', hostFile, '--key', keyFile, '--json'], env);
+    expect(JSON.parse(registered.stdout)).toMatchObject({
+      operation: 'host.register',
+      target: 'host:production_server_1',
+      detail: 'host production_server_1 registered on the local provider',
+    });
+    // Without a key it is refused as bad usage, before anything is sent.
+    expect((await mosaic(['snapshot', 'host', 'register', hostFile], env)).code).toBe(2);
+    const hosts = JSON.parse((await mosaic(['snapshot', 'host', 'list', '--json'], env)).stdout);
+    expect(hosts).toEqual([expect.objectContaining({ name: 'production_server_1', registeredBy: admin.keyId })]);
 
     const composed = await mosaic(['snapshot', 'compose', path.join(dir, 'custom-environment.json'), '--json'], env);
     expect(composed.code).toBe(0);

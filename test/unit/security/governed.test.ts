@@ -11,7 +11,7 @@ import { createSignedRequest } from '../../../src/security/signed-request';
 const operator = generateKeyPair();
 const other = generateKeyPair();
 const command = { name: 'status-page', version: 1, argv: ['/usr/bin/node', '-e', 'x'] };
-const sign = (payload: { operation: string }, key = operator) => ({
+const sign = (payload: { operation: string; command?: unknown }, key = operator) => ({
   request: createSignedRequest(payload.operation, payload, key.privateKeyPem, { now: new Date(), nonce: 'n-1' }),
   payload,
 });
@@ -50,7 +50,7 @@ describe('checkRegistration: a stored governed object is what a known actor sign
     ],
     [
       'another signed change re-used as the registration',
-      sign({ operation: 'handler.register', command } as { operation: string }),
+      sign({ operation: 'handler.register', command }),
       command,
       /carries a signed handler\.register, not a command\.register/,
     ],
