@@ -145,7 +145,9 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             }));
           }
           case 'governed-object': {
-            const r = await governedModel(connection).findOne({ key: governedKey(query.type, query.ref) }).lean();
+            const r = await governedModel(connection)
+              .findOne({ key: governedKey(query.type, query.ref) })
+              .lean();
             if (!r) throw ApplicationFailure.nonRetryable(new NotRegistered(query.type, query.ref).message, 'NotRegistered');
             return {
               ref: refOfGoverned(r),

@@ -46,13 +46,15 @@ const onlyRegistered = (r: Resource, ctx: z.RefinementCtx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['command'],
-      message: 'expected a registered command as name@version, such as status-page@1, not a command line: register it with `mosaic command register <file> --key <key>`',
+      message:
+        'expected a registered command as name@version, such as status-page@1, not a command line: register it with `mosaic command register <file> --key <key>`',
     });
   if (r.kind === 'file' && r.origin !== undefined && !REF_PATTERN.test(r.origin))
     ctx.addIssue({
       code: 'custom',
       path: ['origin'],
-      message: 'expected a registered file as name@version, such as app-conf@1, not a path: register it with `mosaic file register <file> --key <key>`',
+      message:
+        'expected a registered file as name@version, such as app-conf@1, not a path: register it with `mosaic file register <file> --key <key>`',
     });
 };
 

@@ -174,7 +174,9 @@ describe('provider faults', () => {
     const port = (holder.address() as net.AddressInfo).port;
     try {
       const command = [process.execPath, '-e', `require('node:http').createServer().listen(${port}, '127.0.0.1')`];
-      const handle = await w.client.compose(request('service', { name: 'clash', command: await registerCommand(w.client, admin, command) }));
+      const handle = await w.client.compose(
+        request('service', { name: 'clash', command: await registerCommand(w.client, admin, command) }),
+      );
       const failure = await failureOf(handle.result());
       expect(failure.message).toMatch(/provision-service@1 failed in stage provision: .*EADDRINUSE/s);
       const history = await handle.fetchHistory();

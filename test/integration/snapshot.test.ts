@@ -223,7 +223,12 @@ describe('composeSnapshot on the real stack', () => {
         id,
         resources: [
           { kind: 'service', name: 'stays', ports: [stays] },
-          { kind: 'service', name: 'dies', ports: [dies], command: await registerCommand(w.client, admin, [process.execPath, '-e', dying]) },
+          {
+            kind: 'service',
+            name: 'dies',
+            ports: [dies],
+            command: await registerCommand(w.client, admin, [process.execPath, '-e', dying]),
+          },
         ],
       },
     });
@@ -275,7 +280,14 @@ describe('composeSnapshot on the real stack', () => {
         id,
         resources: [
           { kind: 'service', name: 'steady', ports: [port], cpu: '250m', memory: '128MiB' },
-          { kind: 'service', name: 'hog', ports: [hog], cpu: '0.5', memory: '96MiB', command: await registerCommand(w.client, admin, [process.execPath, '-e', eater]) },
+          {
+            kind: 'service',
+            name: 'hog',
+            ports: [hog],
+            cpu: '0.5',
+            memory: '96MiB',
+            command: await registerCommand(w.client, admin, [process.execPath, '-e', eater]),
+          },
         ],
       },
     });

@@ -196,7 +196,9 @@ describe('least privilege for what Mosaic starts', () => {
     const host = { name: 'prod_1', provider: 'local', root, allowedPaths: ['/var/app'] };
     await expect(registerHost(w.client, admin, host)).resolves.toMatchObject({ detail: 'host prod_1 registered on the local provider' });
     // The same registration again is idempotent.
-    await expect(registerHost(w.client, admin, host)).resolves.toMatchObject({ detail: 'host prod_1 already registered with this content' });
+    await expect(registerHost(w.client, admin, host)).resolves.toMatchObject({
+      detail: 'host prod_1 already registered with this content',
+    });
     const before = await hostModel(db).findOne({ name: 'prod_1' }).lean();
     const hijack = await failureOf(registerHost(w.client, admin, { ...host, root: '/', allowedPaths: ['/'] }));
     expect(hijack.type).toBe('HostExists');

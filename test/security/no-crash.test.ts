@@ -104,7 +104,10 @@ describe('no request can crash a worker', () => {
     const id = `poison_${randomUUID().slice(0, 6)}`;
     await client.snapshots.catalog({
       operation: 'template.create',
-      template: { id, resources: [{ kind: 'service', name: 'ghost', command: await registerCommand(client, admin, ['/nonexistent/ghostd']) }] },
+      template: {
+        id,
+        resources: [{ kind: 'service', name: 'ghost', command: await registerCommand(client, admin, ['/nonexistent/ghostd']) }],
+      },
     });
     const handle = await client.snapshots.compose({
       name: 'poison',
@@ -125,9 +128,7 @@ describe('no request can crash a worker', () => {
       const seen = pollers.find((p) => p.identity.startsWith(`${w.pid}@`));
       expect(seen?.lastAccessTime?.getTime()).toBeGreaterThanOrEqual(Math.floor(since / 1000) * 1000 - 1000);
     }
-    const ok = await (
-      await client.compose({ ...service('unused@1'), resourceType: 'bucket', spec: { name: 'after-poison' } })
-    ).result();
+    const ok = await (await client.compose({ ...service('unused@1'), resourceType: 'bucket', spec: { name: 'after-poison' } })).result();
     expect(ok).toMatchObject({ resources: [expect.objectContaining({ kind: 'bucket' })] });
     expect(bothAlive()).toEqual(expectedAlive());
     // No run record of a service, no process working in the data directory's resource tree.

@@ -77,7 +77,9 @@ export function registerGovernedCommands(program: Command): void {
       .action((file: string, opts: OutputOptions & { key: string }) => {
         const description = readDescription(file);
         return registerGoverned(
-          kind === 'command' ? { operation: 'command.register', command: description } : { operation: 'file.register', file: withHash(file, description) },
+          kind === 'command'
+            ? { operation: 'command.register', command: description }
+            : { operation: 'file.register', file: withHash(file, description) },
           opts,
         );
       });

@@ -224,9 +224,7 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic snapshot host list')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) =>
-        c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'host.list' }),
-      );
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'host.list' }));
       print(opts, rows, () => table(rows, ['name', 'provider', 'root', 'instanceId', 'allowedPaths', 'registeredBy']));
     });
 }
