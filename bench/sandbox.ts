@@ -30,6 +30,12 @@ const ROUNDS = 3;
 const PER_ROUND = 15;
 const EXAMPLES = path.resolve(__dirname, '..', 'examples', 'policies');
 
+const rootMessage = (err: Error): string => {
+  let e: Error | undefined = err;
+  while ((e as { cause?: Error } | undefined)?.cause) e = (e as { cause?: Error }).cause;
+  return e?.message ?? String(err);
+};
+
 const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
@@ -114,7 +120,8 @@ async function main() {
         const ms: number[] = [];
         for (let i = 0; i < PER_ROUND; i++) {
           const t = performance.now();
-          await (await compose('unrelated')).result();
+          // An account of its own each time: the quota (100 resources per account) stays out of the measurement.
+          await (await compose(`unrelated-${randomUUID().slice(0, 8)}`)).result();
           ms.push(performance.now() - t);
         }
         return ms;
@@ -137,8 +144,13 @@ async function main() {
               await new Promise((r) => setTimeout(r, 50));
             }
             onBurning();
-            // Ends as SandboxViolation at the guest's budget: that failure is the expected outcome.
-            await handle.result().catch(() => undefined);
+            // Ends as SandboxViolation at the guest's budget: that failure is the expected outcome, and said.
+            const t = performance.now();
+            const ended = await handle.result().then(
+              () => 'succeeded',
+              (err: Error) => rootMessage(err),
+            );
+            process.stderr.write(`  guest ${started} ended after ${Math.round(performance.now() - t)} ms: ${ended.slice(0, 160)}\n`);
           }
         })();
         await burning;
