@@ -1,3 +1,4 @@
+import { GovernanceFailure } from '../contract/governance';
 import { SnapshotFailure } from '../contract/snapshot';
 import { MosaicWorkflowError, registerWorkflowError } from './workflow-errors';
 
@@ -27,7 +28,7 @@ export class TemplateExistsError extends MosaicWorkflowError {
 }
 /** A host name registered already with other content: replacing it must be asked for (`--replace`). */
 export class HostExistsError extends MosaicWorkflowError {
-  static override readonly type = SnapshotFailure.HostExists;
+  static override readonly type = GovernanceFailure.HostExists;
 }
 
 /** Two services that would listen on one port: one source declared both. */

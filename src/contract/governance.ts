@@ -32,6 +32,12 @@ export const GovernanceFailure = {
   SignatureInvalid: 'SignatureInvalid',
   NonceReused: 'NonceReused',
   PolicyNotFound: 'PolicyNotFound',
+  // Governed commands, files and hosts: a reference nobody registered, a row not what was signed, a registration refused.
+  NotRegistered: 'NotRegistered',
+  RegistrationTampered: 'RegistrationTampered',
+  InvalidRegistration: 'InvalidRegistration',
+  RegistrationExists: 'RegistrationExists',
+  HostExists: 'HostExists',
 } as const;
 export type GovernanceFailure = (typeof GovernanceFailure)[keyof typeof GovernanceFailure];
 

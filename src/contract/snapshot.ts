@@ -61,7 +61,6 @@ export const SnapshotFailure = {
   HostUnavailable: 'HostUnavailable',
   PathOutsideRoots: 'PathOutsideRoots',
   TemplateExists: 'TemplateExists',
-  HostExists: 'HostExists',
   PortContested: 'PortContested',
 } as const;
 export type SnapshotFailure = (typeof SnapshotFailure)[keyof typeof SnapshotFailure];

@@ -12,7 +12,6 @@ import { verifySignature, type SignedRequest } from './signed-request';
  * too (their registration is checked the same way, see checkRegistration).
  */
 export type GovernedKind = 'command' | 'file';
-export const GOVERNED_KINDS: readonly GovernedKind[] = ['command', 'file'];
 
 const NAME = /^[a-z0-9][-a-z0-9_.]{0,62}$/;
 export const REF_PATTERN = /^([a-z0-9][-a-z0-9_.]{0,62})@([1-9]\d{0,5})$/;
