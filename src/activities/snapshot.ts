@@ -3,7 +3,7 @@ import path from 'node:path';
 import highsLoader from 'highs';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
-import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
+import { captureModel, compositionModel, CURRENT_IMPACT_MODEL, hostModel, impactModelModel, templateModel, type StoredHost } from '../models/snapshot';
 import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';
@@ -16,7 +16,7 @@ import { checkOrigin, LocalWorkspace, type StartedService, type TeardownReport }
 import type { ServiceHealth } from '../providers/service-health';
 import { HostExists, HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
-import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
+import { parseImpactModel, placementsOf, trainImpactModel, type ImpactModel, type ServiceObservation } from '../snapshot/impact';
 import { parseManifest, type Manifest } from '../snapshot/manifest';
 import type { MilpSolver } from '../snapshot/milp';
 import { declaredNegotiator } from '../snapshot/negotiation';
@@ -73,6 +73,7 @@ const WATCH_INTERVAL_MS = 1000;
 const sameHealth = (a: ServiceHealth[], b: ServiceHealth[]) =>
   a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.healthy === b[i]!.healthy && x.kind === b[i]!.kind);
 
+/** Compositions the impact model is trained on, newest first: with MAX_TRAINING, what bounds one retrain. */
 const OBSERVATIONS_LEARNED_FROM = 200;
 
 /** Domain errors end the run with their stable type; storage and provider outages retry. */
@@ -95,6 +96,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
   const hosts = hostModel(connection);
   const captures = captureModel(connection);
   const compositions = compositionModel(connection);
+  const impactModels = impactModelModel(connection);
   const workspace = new LocalWorkspace(config.dataDir);
   let solver: Promise<MilpSolver> | undefined;
 
@@ -117,6 +119,24 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     if (!row?.resolution)
       throw ApplicationFailure.nonRetryable(`composition ${workflowId} has not been resolved`, 'CompositionNotResolved');
     return row.resolution;
+  };
+
+  /** Trained on the recorded outcomes of the latest compositions, oldest first, as the model's features assume. */
+  const trainOnRecorded = async (): Promise<ImpactModel> => {
+    const recent = await withStorage('read outcomes', () =>
+      compositions
+        .find({ 'observations.0': { $exists: true } }, { observations: 1 })
+        .sort({ updatedAt: -1 })
+        .limit(OBSERVATIONS_LEARNED_FROM)
+        .lean(),
+    );
+    return trainImpactModel(recent.reverse().flatMap((r) => r.observations as ServiceObservation[]));
+  };
+
+  /** The stored model; trained from the records when none is stored yet (outcomes recorded before the model existed). */
+  const currentImpactModel = async (): Promise<ImpactModel> => {
+    const stored = await withStorage('read impact model', () => impactModels.findOne({ _id: CURRENT_IMPACT_MODEL }).lean());
+    return stored ? parseImpactModel(stored.model) : trainOnRecorded();
   };
 
   return {
@@ -255,16 +275,10 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const hostProviders = new Map<string, StoredHost['provider']>();
         for (const s of manifest.sources) if (s.type === 'live') hostProviders.set(s.label, (await host(s.host)).provider);
         const resolved = await resolveSnapshots(snapshots, manifest.strategy, manifest.limits, async () => {
-          const recent = await withStorage('read outcomes', () =>
-            compositions
-              .find({ 'observations.0': { $exists: true } }, { observations: 1 })
-              .sort({ updatedAt: -1 })
-              .limit(OBSERVATIONS_LEARNED_FROM)
-              .lean(),
-          );
+          const impact = await currentImpactModel();
           solver ??= highsLoader() as unknown as Promise<MilpSolver>;
           return {
-            metrics: learnMetrics(recent.flatMap((r) => r.observations as ServiceObservation[])),
+            impact,
             negotiatorFor: (s) => (s.type === 'live' && hostProviders.get(s.label) === 'local' ? localHostNegotiator : declaredNegotiator),
             solver: await solver,
           };
@@ -276,6 +290,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
               $set: {
                 manifest: manifest as unknown as Record<string, unknown>,
                 resolution: resolved,
+                placements: placementsOf(snapshots, resolved.resources),
                 state: 'resolved',
                 updatedAt: new Date(),
               },
@@ -382,14 +397,23 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const health = await workspace.health(workflowId, s);
         report.services.push({ ...health, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
         if (!health.healthy) prometheus.snapshotServiceUnhealthy(health.kind!);
+        const asked = requested.get(s.key);
+        const placement = row?.placements?.[s.key];
         observations.push({
           key: s.key,
           healthy: health.healthy,
-          cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)),
+          cpuUse: Math.min(1, cpuCores / Math.max(0.001, asked?.cpu ?? 1)),
+          ...(asked && asked.memory > 0 ? { memoryUse: (peakRss.get(s.key) ?? 0) / asked.memory } : {}),
+          ...(placement ? { placement } : {}),
         });
       }
       await withStorage('record observations', () =>
         compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }),
+      );
+      // Retrained on every new outcome, so the next AI_AGENT resolution decides with it.
+      const model = await trainOnRecorded();
+      await withStorage('store impact model', () =>
+        impactModels.updateOne({ _id: CURRENT_IMPACT_MODEL }, { $set: { model, trainedAt: new Date() } }, { upsert: true }),
       );
       prometheus.outcome('snapshot', 'running');
       return report;
