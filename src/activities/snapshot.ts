@@ -9,7 +9,7 @@ import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
-import { captureSshHost } from '../providers/ssh-capture';
+import { captureSshHost, copySshFiles, type SshFileToCopy } from '../providers/ssh-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { checkOrigin, LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
@@ -137,6 +137,34 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
   const currentImpactModel = async (): Promise<ImpactModel> => {
     const stored = await withStorage('read impact model', () => impactModels.findOne({ _id: CURRENT_IMPACT_MODEL }).lean());
     return stored ? parseImpactModel(stored.model) : trainOnRecorded();
+  };
+
+  /**
+   * Files a capture carried by reference from SSH hosts (`ssh://<host><path>`),
+   * copied into the workspace and checked against their hashes; their origins
+   * then point at the copies, so provisioning writes them as any other file.
+   */
+  const copyFromSshHosts = async (workflowId: string, placed: Placed[]): Promise<{ placed: Placed[]; roots: string[] }> => {
+    const remote = (r: Resource) => (r.kind === 'file' && r.origin?.startsWith('ssh://') ? /^ssh:\/\/([^/]+)(\/.*)$/.exec(r.origin) : null);
+    const byHost = new Map<string, SshFileToCopy[]>();
+    for (const { resource: r } of placed) {
+      const m = remote(r);
+      if (m && r.kind === 'file') byHost.set(m[1]!, [...(byHost.get(m[1]!) ?? []), { path: m[2]!, hash: r.hash, size: r.size }]);
+    }
+    if (!byHost.size) return { placed, roots: [] };
+    const root = path.join(workspace.dir(workflowId), 'ssh-copies');
+    for (const [name, files] of byHost) {
+      const h = await host(name);
+      if (h.provider !== 'ssh') throw new HostUnavailable(`a file's origin names host ${name}, which is not an SSH host; capture it again`);
+      await copySshFiles(h, files, path.join(root, name), config.snapshot.sshKeyDir, (step) => heartbeat({ step }));
+    }
+    return {
+      placed: placed.map((p) => {
+        const m = remote(p.resource);
+        return m ? { ...p, resource: { ...p.resource, origin: path.join(root, m[1]!, m[2]!) } as Resource } : p;
+      }),
+      roots: [root],
+    };
   };
 
   return {
@@ -310,7 +338,11 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const { resources } = await resolution(input.workflowId);
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
-        const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }), await originRoots());
+        const copied = await copyFromSshHosts(input.workflowId, resources);
+        const made = await workspace.materialise(input.workflowId, copied.placed, (files) => heartbeat({ files }), [
+          ...(await originRoots()),
+          ...copied.roots,
+        ]);
         const packages = await checkPackages(
           resources.flatMap((p: Placed) => (p.resource.kind === 'package' ? [{ name: p.resource.name, version: p.resource.version }] : [])),
         );

@@ -61,13 +61,13 @@ export interface Prediction {
 
 /** Fewer observations with a placement than this, and the running mean decides. */
 export const MIN_TRAINING = 60;
-/** The newest records trained on: bounds the work of one retrain (about 100 ms at this size). */
-export const MAX_TRAINING = 5_000;
+/** The newest records trained on: bounds one retrain, which runs on the worker's event loop, to about 120 ms on the 2-core machine. */
+export const MAX_TRAINING = 2_000;
 const HELD_OUT = 0.2;
 /** How far below the running mean's the held-out error (health and CPU use summed) must be: a tie is noise, and the simpler estimate wins it. */
 const MIN_GAIN = 0.01;
-const EPOCHS = 300;
-const LEARNING_RATE = 0.3;
+const EPOCHS = 200;
+const LEARNING_RATE = 0.5;
 const L2 = 1e-3;
 const FEATURES = [
   'bias',
@@ -219,26 +219,43 @@ function fit(rows: Row[]): NonNullable<ImpactModel['fit']> {
     const sd = Math.sqrt(rows.reduce((a, r) => a + (r.x[j]! - mean[j]!) ** 2, 0) / n);
     return sd > 1e-9 ? sd : 1;
   });
-  const xs = rows.map((r) => r.x.map((v, j) => (j === 0 ? 1 : (v - mean[j]!) / scale[j]!)));
-  const health = new Array<number>(d).fill(0);
-  const cpu = new Array<number>(d).fill(0);
+  // One flat array and plain loops: a retrain runs in an activity, on the worker's event loop.
+  const xs = new Float64Array(n * d);
+  rows.forEach((r, i) => {
+    for (let k = 0; k < d; k++) xs[i * d + k] = k === 0 ? 1 : (r.x[k]! - mean[k]!) / scale[k]!;
+  });
+  const healthy = Float64Array.from(rows, (r) => r.healthy);
+  const cpuUse = Float64Array.from(rows, (r) => r.cpuUse);
+  const wh = new Float64Array(d);
+  const wc = new Float64Array(d);
+  const gh = new Float64Array(d);
+  const gc = new Float64Array(d);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    const gh = new Array<number>(d).fill(0);
-    const gc = new Array<number>(d).fill(0);
-    xs.forEach((x, i) => {
-      const eh = sigmoid(dot(health, x)) - rows[i]!.healthy;
-      const ec = dot(cpu, x) - rows[i]!.cpuUse;
-      for (let j = 0; j < d; j++) {
-        gh[j]! += eh * x[j]!;
-        gc[j]! += ec * x[j]!;
+    gh.fill(0);
+    gc.fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let zh = 0;
+      let zc = 0;
+      for (let k = 0; k < d; k++) {
+        zh += wh[k]! * xs[o + k]!;
+        zc += wc[k]! * xs[o + k]!;
       }
-    });
-    for (let j = 0; j < d; j++) {
-      const decay = j === 0 ? 0 : L2;
-      health[j]! -= LEARNING_RATE * (gh[j]! / n + decay * health[j]!);
-      cpu[j]! -= LEARNING_RATE * (gc[j]! / n + decay * cpu[j]!);
+      const eh = sigmoid(zh) - healthy[i]!;
+      const ec = zc - cpuUse[i]!;
+      for (let k = 0; k < d; k++) {
+        gh[k]! += eh * xs[o + k]!;
+        gc[k]! += ec * xs[o + k]!;
+      }
+    }
+    for (let k = 0; k < d; k++) {
+      const decay = k === 0 ? 0 : L2;
+      wh[k]! -= LEARNING_RATE * (gh[k]! / n + decay * wh[k]!);
+      wc[k]! -= LEARNING_RATE * (gc[k]! / n + decay * wc[k]!);
     }
   }
+  const health = Array.from(wh);
+  const cpu = Array.from(wc);
   return { mean, scale, health, cpu };
 }
 
