@@ -3,19 +3,26 @@
 // and the whole AI_AGENT (scoring, negotiation, MILP) at 1k, 10k and 100k
 // resources per source, against a baseline that follows the specification's
 // pseudocode literally (each resource looked up in a list of those allocated).
+// Then the impact model's error on held-out compositions of a documented
+// world (snapshot-impact-world.ts) against the running-mean baseline.
 import { createHash } from 'node:crypto';
 import highsLoader from 'highs';
 import { NegotiationAgent } from '../src/snapshot/agent';
 import { detectConflicts } from '../src/snapshot/conflicts';
+import { meanAbsoluteError, predictImpact, runningMean, trainImpactModel, type ImpactModel } from '../src/snapshot/impact';
 import type { MilpSolver } from '../src/snapshot/milp';
 import { declaredNegotiator } from '../src/snapshot/negotiation';
 import { keyOf, type Resource, type Snapshot } from '../src/snapshot/resources';
 import { resolveByRule } from '../src/snapshot/strategies';
+import { impactWorld } from './snapshot-impact-world';
 
 const SIZES = [1_000, 10_000, 100_000];
 const OVERLAP = 0.1;
 const RUNS = 3;
 const BASELINE_UP_TO = 10_000;
+/** Compositions of the impact world: the first 80 % train, the rest are held out, for each seed. */
+const WORLD_COMPOSITIONS = 1_000;
+const WORLD_SEEDS = [1, 2, 3];
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** N resources: 80 % files, 11 % env vars, 7 % packages, 1 % services (each with its port, needing a file), 1 % volumes. */
@@ -75,8 +82,48 @@ async function time(fn: () => unknown | Promise<unknown>, runs = RUNS): Promise<
   return Math.round(median(samples) * 10) / 10;
 }
 
+/** Trained on the first 80 % of a world's compositions; both predictors then frozen and scored on the rest. */
+function impactError(seed: number): { model: ImpactModel; trainMs: number; row: Record<string, number | string> } {
+  const world = impactWorld(WORLD_COMPOSITIONS, seed);
+  const cut = Math.floor(world.length * 0.8);
+  const started = performance.now();
+  const model = trainImpactModel(world.slice(0, cut).flat());
+  const trainMs = Math.round(performance.now() - started);
+  const heldOut = world.slice(cut).flat();
+  const scored = heldOut.map((o) => ({ o, m: predictImpact(model, o.key, o.placement), b: runningMean(model.metrics, o.key) }));
+  const mae = (f: (x: (typeof scored)[number]) => { predicted: number; observed: number }) =>
+    Math.round(meanAbsoluteError(scored.map(f)) * 1000) / 1000;
+  const healthModel = mae((x) => ({ predicted: x.m.health, observed: x.o.healthy ? 1 : 0 }));
+  const healthMean = mae((x) => ({ predicted: x.b.health, observed: x.o.healthy ? 1 : 0 }));
+  const cpuModel = mae((x) => ({ predicted: x.m.cpuUse, observed: x.o.cpuUse }));
+  const cpuMean = mae((x) => ({ predicted: x.b.cpuUse, observed: x.o.cpuUse }));
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  return {
+    model,
+    trainMs,
+    row: {
+      seed,
+      kind: model.kind,
+      trainedOn: model.samples,
+      heldOut: heldOut.length,
+      healthMaeModel: healthModel,
+      healthMaeRunningMean: healthMean,
+      healthModelOverMean: ratio(healthModel, healthMean),
+      // Against the world's true chance, the error that does not count the coin flip itself.
+      healthMaeToTruthModel: mae((x) => ({ predicted: x.m.health, observed: x.o.pHealthy })),
+      healthMaeToTruthRunningMean: mae((x) => ({ predicted: x.b.health, observed: x.o.pHealthy })),
+      cpuMaeModel: cpuModel,
+      cpuMaeRunningMean: cpuMean,
+      cpuModelOverMean: ratio(cpuModel, cpuMean),
+      trainMs,
+    },
+  };
+}
+
 async function main() {
   const solver = (await highsLoader()) as unknown as MilpSolver;
+  const impact = WORLD_SEEDS.map(impactError);
+  for (const i of impact) process.stderr.write(`${JSON.stringify(i.row)}\n`);
   const rows: {
     resourcesPerSource: number;
     conflicts: number;
@@ -98,7 +145,7 @@ async function main() {
     let agentInfo = { decisions: 0, kept: 0 };
     const agentMs = await time(
       async () => {
-        const r = await new NegotiationAgent(snapshots, { limits, metrics: {}, negotiatorFor: () => declaredNegotiator, solver }).resolve();
+        const r = await new NegotiationAgent(snapshots, { limits, impact: impact[0]!.model, negotiatorFor: () => declaredNegotiator, solver }).resolve();
         agentInfo = { decisions: r.decisions.length, kept: r.resources.filter((p) => p.resource.kind === 'service').length };
       },
       n >= 100_000 ? 1 : RUNS,
@@ -130,6 +177,7 @@ async function main() {
         aiAgentMsAt10k: { measured: at10k.aiAgentMs, budget: 5000 },
       },
       growthPer10x: { firstWin: growth('firstWinMs'), aiAgent: growth('aiAgentMs') },
+      impactModel: { compositions: WORLD_COMPOSITIONS, heldOutShare: 0.2, rows: impact.map((i) => i.row) },
     })}\n`,
   );
 }

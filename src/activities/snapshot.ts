@@ -3,20 +3,20 @@ import path from 'node:path';
 import highsLoader from 'highs';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
-import { captureModel, compositionModel, hostModel, templateModel, type StoredHost } from '../models/snapshot';
+import { captureModel, compositionModel, CURRENT_IMPACT_MODEL, hostModel, impactModelModel, templateModel, type StoredHost } from '../models/snapshot';
 import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
-import { captureSshHost } from '../providers/ssh-capture';
+import { captureSshHost, copySshFiles, type SshFileToCopy } from '../providers/ssh-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
 import type { ServiceHealth } from '../providers/service-health';
 import { HostUnavailable, ManifestInvalid, SnapshotError, TemplateExists, TemplateNotFound } from '../snapshot/errors';
 import type { Placed } from '../snapshot/graph';
-import { learnMetrics, type ServiceObservation } from '../snapshot/impact';
+import { parseImpactModel, placementsOf, trainImpactModel, type ImpactModel, type ServiceObservation } from '../snapshot/impact';
 import { parseManifest, type Manifest } from '../snapshot/manifest';
 import type { MilpSolver } from '../snapshot/milp';
 import { declaredNegotiator } from '../snapshot/negotiation';
@@ -76,6 +76,7 @@ const WATCH_INTERVAL_MS = 1000;
 const sameHealth = (a: ServiceHealth[], b: ServiceHealth[]) =>
   a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.healthy === b[i]!.healthy && x.kind === b[i]!.kind);
 
+/** Compositions the impact model is trained on, newest first: with MAX_TRAINING, what bounds one retrain. */
 const OBSERVATIONS_LEARNED_FROM = 200;
 
 /** Domain errors end the run with their stable type; storage and provider outages retry. */
@@ -98,6 +99,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
   const hosts = hostModel(connection);
   const captures = captureModel(connection);
   const compositions = compositionModel(connection);
+  const impactModels = impactModelModel(connection);
   const workspace = new LocalWorkspace(config.dataDir);
   let solver: Promise<MilpSolver> | undefined;
 
@@ -141,6 +143,52 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     if (!row?.resolution)
       throw ApplicationFailure.nonRetryable(`composition ${workflowId} has not been resolved`, 'CompositionNotResolved');
     return row.resolution;
+  };
+
+  /** Trained on the recorded outcomes of the latest compositions, oldest first, as the model's features assume. */
+  const trainOnRecorded = async (): Promise<ImpactModel> => {
+    const recent = await withStorage('read outcomes', () =>
+      compositions
+        .find({ 'observations.0': { $exists: true } }, { observations: 1 })
+        .sort({ updatedAt: -1 })
+        .limit(OBSERVATIONS_LEARNED_FROM)
+        .lean(),
+    );
+    return trainImpactModel(recent.reverse().flatMap((r) => r.observations as ServiceObservation[]));
+  };
+
+  /** The stored model; trained from the records when none is stored yet (outcomes recorded before the model existed). */
+  const currentImpactModel = async (): Promise<ImpactModel> => {
+    const stored = await withStorage('read impact model', () => impactModels.findOne({ _id: CURRENT_IMPACT_MODEL }).lean());
+    return stored ? parseImpactModel(stored.model) : trainOnRecorded();
+  };
+
+  /**
+   * Files a capture carried by reference from SSH hosts (`ssh://<host><path>`),
+   * copied into the workspace and checked against their hashes; their origins
+   * then point at the copies, so provisioning writes them as any other file.
+   */
+  const copyFromSshHosts = async (workflowId: string, placed: Placed[]): Promise<{ placed: Placed[]; roots: string[] }> => {
+    const remote = (r: Resource) => (r.kind === 'file' && r.origin?.startsWith('ssh://') ? /^ssh:\/\/([^/]+)(\/.*)$/.exec(r.origin) : null);
+    const byHost = new Map<string, SshFileToCopy[]>();
+    for (const { resource: r } of placed) {
+      const m = remote(r);
+      if (m && r.kind === 'file') byHost.set(m[1]!, [...(byHost.get(m[1]!) ?? []), { path: m[2]!, hash: r.hash, size: r.size }]);
+    }
+    if (!byHost.size) return { placed, roots: [] };
+    const root = path.join(workspace.dir(workflowId), 'ssh-copies');
+    for (const [name, files] of byHost) {
+      const h = await host(name);
+      if (h.provider !== 'ssh') throw new HostUnavailable(`a file's origin names host ${name}, which is not an SSH host; capture it again`);
+      await copySshFiles(h, files, path.join(root, name), config.snapshot.sshKeyDir, (step) => heartbeat({ step }));
+    }
+    return {
+      placed: placed.map((p) => {
+        const m = remote(p.resource);
+        return m ? { ...p, resource: { ...p.resource, origin: path.join(root, m[1]!, m[2]!) } as Resource } : p;
+      }),
+      roots: [root],
+    };
   };
 
   return {
@@ -264,16 +312,10 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const hostProviders = new Map<string, StoredHost['provider']>();
         for (const s of manifest.sources) if (s.type === 'live') hostProviders.set(s.label, (await host(s.host)).provider);
         const resolved = await resolveSnapshots(snapshots, manifest.strategy, manifest.limits, async () => {
-          const recent = await withStorage('read outcomes', () =>
-            compositions
-              .find({ 'observations.0': { $exists: true } }, { observations: 1 })
-              .sort({ updatedAt: -1 })
-              .limit(OBSERVATIONS_LEARNED_FROM)
-              .lean(),
-          );
+          const impact = await currentImpactModel();
           solver ??= highsLoader() as unknown as Promise<MilpSolver>;
           return {
-            metrics: learnMetrics(recent.flatMap((r) => r.observations as ServiceObservation[])),
+            impact,
             negotiatorFor: (s) => (s.type === 'live' && hostProviders.get(s.label) === 'local' ? localHostNegotiator : declaredNegotiator),
             solver: await solver,
           };
@@ -285,6 +327,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
               $set: {
                 manifest: manifest as unknown as Record<string, unknown>,
                 resolution: resolved,
+                placements: placementsOf(snapshots, resolved.resources),
                 state: 'resolved',
                 updatedAt: new Date(),
               },
@@ -304,7 +347,11 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const { resources } = await resolution(input.workflowId);
         const services = resources.filter((p: Placed) => p.resource.kind === 'service').map((p: Placed) => p.resource as ServiceResource);
         const ports = await workspace.reservePorts(input.workflowId, services);
-        const made = await workspace.materialise(input.workflowId, resources, (files) => heartbeat({ files }), await originRoots());
+        const copied = await copyFromSshHosts(input.workflowId, resources);
+        const made = await workspace.materialise(input.workflowId, copied.placed, (files) => heartbeat({ files }), [
+          ...(await originRoots()),
+          ...copied.roots,
+        ]);
         const packages = await checkPackages(
           resources.flatMap((p: Placed) => (p.resource.kind === 'package' ? [{ name: p.resource.name, version: p.resource.version }] : [])),
         );
@@ -391,14 +438,23 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         const health = await workspace.health(workflowId, s);
         report.services.push({ ...health, cpuCores: Math.round(cpuCores * 1000) / 1000, rssBytes: peakRss.get(s.key) ?? 0 });
         if (!health.healthy) prometheus.snapshotServiceUnhealthy(health.kind!);
+        const asked = requested.get(s.key);
+        const placement = row?.placements?.[s.key];
         observations.push({
           key: s.key,
           healthy: health.healthy,
-          cpuUse: Math.min(1, cpuCores / Math.max(0.001, requested.get(s.key)?.cpu ?? 1)),
+          cpuUse: Math.min(1, cpuCores / Math.max(0.001, asked?.cpu ?? 1)),
+          ...(asked && asked.memory > 0 ? { memoryUse: (peakRss.get(s.key) ?? 0) / asked.memory } : {}),
+          ...(placement ? { placement } : {}),
         });
       }
       await withStorage('record observations', () =>
         compositions.updateOne({ workflowId }, { $set: { observations, state: 'monitored', updatedAt: new Date() } }),
+      );
+      // Retrained on every new outcome, so the next AI_AGENT resolution decides with it.
+      const model = await trainOnRecorded();
+      await withStorage('store impact model', () =>
+        impactModels.updateOne({ _id: CURRENT_IMPACT_MODEL }, { $set: { model, trainedAt: new Date() } }, { upsert: true }),
       );
       prometheus.outcome('snapshot', 'running');
       return report;

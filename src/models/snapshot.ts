@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ServiceObservation } from '../snapshot/impact';
+import type { Placement, ServiceObservation } from '../snapshot/impact';
 import type { Resolution } from '../snapshot/resolution';
 import type { Resource, SourceRef } from '../snapshot/resources';
 import type { Registration } from '../security/governed';
@@ -29,6 +29,8 @@ export interface SnapshotComposition {
   resolution?: Resolution;
   workspace?: string;
   services: { key: string; name: string; pid: number; port?: number; runName: string }[];
+  /** Each placed service's placement as resolved: recorded beside its outcome, the impact model's features. */
+  placements?: Record<string, Placement>;
   observations: ServiceObservation[];
   state: string;
   updatedAt: Date;
@@ -104,11 +106,32 @@ export function compositionModel(c: Connection): Model<SnapshotComposition> {
         resolution: mixed,
         workspace: String,
         services: mixed,
+        placements: mixed,
         observations: mixed,
         state: String,
         updatedAt: Date,
       },
       { collection: 'snapshot_compositions', versionKey: false, minimize: false },
+    ),
+  );
+}
+
+/** The impact model as last retrained, one document: read as untrusted (`parseImpactModel`), written after each monitor window. */
+export interface StoredImpactModel {
+  _id: string;
+  model: unknown;
+  trainedAt: Date;
+}
+
+export const CURRENT_IMPACT_MODEL = 'current';
+
+export function impactModelModel(c: Connection): Model<StoredImpactModel> {
+  return modelOn(
+    c,
+    'SnapshotImpactModel',
+    new Schema<StoredImpactModel>(
+      { _id: String, model: mixed, trainedAt: Date },
+      { collection: 'snapshot_impact_models', versionKey: false, minimize: false },
     ),
   );
 }

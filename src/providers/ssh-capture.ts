@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaptureTooLarge, HostKeyMismatch, HostUnavailable, PathOutsideRoots } from '../snapshot/errors';
+import { CaptureTooLarge, FileChanged, HostKeyMismatch, HostUnavailable, PathOutsideRoots } from '../snapshot/errors';
 import { withServicePorts, type Resource } from '../snapshot/resources';
 import {
   inside,
@@ -176,6 +176,19 @@ function keyFileOf(host: SshHost, keyDir: string): string {
   return real;
 }
 
+/** One channel to the host for `fn`, with a throwaway known_hosts holding only the pinned key. */
+async function withChannel<T>(host: SshHost, keyDir: string, onProgress: (step: string) => void, fn: (ssh: SshChannel) => Promise<T>): Promise<T> {
+  const keyFile = keyFileOf(host, keyDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-ssh-'));
+  try {
+    const knownHosts = path.join(tmp, 'known_hosts');
+    fs.writeFileSync(knownHosts, `${ALIAS} ${host.hostKey}\n`, { mode: 0o600 });
+    return await fn(new SshChannel(host, keyFile, knownHosts, onProgress));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 const nulList = (paths: string[]) => Buffer.from(paths.map((p) => `${p}\0`).join(''));
 
 /**
@@ -198,13 +211,7 @@ export async function captureSshHost(
     throw new PathOutsideRoots(
       `path ${requested} is outside what host ${host.name} allows (${host.allowedPaths.join(', ')}); use one of those paths or a path below one`,
     );
-  const keyFile = keyFileOf(host, keyDir);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-ssh-'));
-  try {
-    const knownHosts = path.join(tmp, 'known_hosts');
-    fs.writeFileSync(knownHosts, `${ALIAS} ${host.hostKey}\n`, { mode: 0o600 });
-    const ssh = new SshChannel(host, keyFile, knownHosts, onProgress);
-
+  return withChannel(host, keyDir, onProgress, async (ssh) => {
     const resolved = await ssh.run(
       'resolving the path',
       `realpath -z -e -- ${shellQuote(allowed)} || exit 3; realpath -z -e -- ${shellQuote(wanted)} || exit 4`,
@@ -226,9 +233,74 @@ export async function captureSshHost(
       (r) => r.kind !== 'volume' || !declared.some((d) => d.kind === 'volume' && (d.name === r.name || d.origin === r.origin)),
     );
     return withServicePorts([...resources, ...found, ...declared]);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+}
+
+/** A file a capture carried by reference: where it is on the host, and what it was when captured. */
+export interface SshFileToCopy {
+  /** The path on the host, as the capture resolved it (the path of its `ssh://host/path` origin). */
+  path: string;
+  hash: string;
+  size: number;
+}
+
+/**
+ * Copies files a capture carried by reference into `into` (each at its host
+ * path below it), over the same pinned-host-key channel. Only paths inside
+ * the host's allowed paths are read; each command brings at most
+ * SSH_LIMITS.outputBytes, so a larger file is refused by name; every copy is
+ * checked against the hash the capture recorded, and one that differs (the
+ * file changed or was tampered with since) fails for good.
+ */
+export async function copySshFiles(
+  host: SshHost,
+  files: SshFileToCopy[],
+  into: string,
+  keyDir: string,
+  onProgress: (step: string) => void = () => undefined,
+): Promise<void> {
+  for (const f of files) {
+    if (f.path.split('/').includes('..') || !host.allowedPaths.some((a) => inside(path.posix.normalize(f.path), path.posix.normalize(a))))
+      throw new PathOutsideRoots(`${f.path} is outside what host ${host.name} allows (${host.allowedPaths.join(', ')}); it is not copied`);
+    if (f.size > SSH_LIMITS.outputBytes)
+      throw new CaptureTooLarge(
+        `${f.path} on host ${host.name} is ${formatBytes(f.size)}, more than the ${formatBytes(SSH_LIMITS.outputBytes)} one copy brings; capture a path without it or carry it in a volume`,
+      );
   }
+  if (!files.length) return;
+  // Batches of files whose sizes add up to at most one command's output.
+  const batches: SshFileToCopy[][] = [[]];
+  let bytes = 0;
+  for (const f of files) {
+    if (bytes + f.size > SSH_LIMITS.outputBytes && batches.at(-1)!.length) {
+      batches.push([]);
+      bytes = 0;
+    }
+    batches.at(-1)!.push(f);
+    bytes += f.size;
+  }
+  await withChannel(host, keyDir, onProgress, async (ssh) => {
+    for (const batch of batches) {
+      const ran = await ssh.run(`copying ${batch.length} file${batch.length === 1 ? '' : 's'}`, 'xargs -0 -r cat --', nulList(batch.map((f) => f.path)));
+      const parts = ran.code === 0 ? splitContent(ran.stdout, batch.map((f) => f.size)) : undefined;
+      if (!parts) {
+        const named = batch.slice(0, 3).map((f) => f.path).join(', ');
+        throw new FileChanged(
+          `files on host ${host.name} (${named}${batch.length > 3 ? ', …' : ''}) are no longer what was captured: ${ran.code === 0 ? 'their sizes changed' : `reading them failed (${ran.stderr.slice(0, 200) || `exit ${ran.code}`})`}; compose again to capture them anew`,
+        );
+      }
+      batch.forEach((f, i) => {
+        const bytes = parts[i]!;
+        if (createHash('sha256').update(bytes).digest('hex') !== f.hash)
+          throw new FileChanged(
+            `${f.path} on host ${host.name} no longer matches what was captured (sha256 ${f.hash}, ${formatBytes(f.size)}): it changed or was removed since; compose again to capture it anew`,
+          );
+        const target = path.join(into, f.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, bytes, { mode: 0o600 });
+      });
+    }
+  });
 }
 
 type Found = ListedFile & { shown: string; real: string };

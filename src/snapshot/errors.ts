@@ -66,3 +66,8 @@ export class HostKeyMismatch extends SnapshotError {
 export class CaptureTooLarge extends SnapshotError {
   readonly type = 'CaptureTooLarge';
 }
+
+/** A file carried by reference from an SSH host that no longer matches the hash its capture recorded: changed, removed or tampered with since. */
+export class FileChanged extends SnapshotError {
+  readonly type = 'FileChanged';
+}

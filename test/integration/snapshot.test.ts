@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { captureModel, compositionModel } from '../../src/models/snapshot';
+import { captureModel, compositionModel, CURRENT_IMPACT_MODEL, impactModelModel } from '../../src/models/snapshot';
+import { parseImpactModel } from '../../src/snapshot/impact';
 import { ManifestInvalid } from '../../src/snapshot/errors';
 import { canConnect, freePort, isPortFree } from '../../src/stack/ports';
 import { registry } from '../../src/observability/metrics';
@@ -116,6 +117,10 @@ describe('composeSnapshot on the real stack', () => {
     expect(status.monitor!.services.every((s) => s.healthy)).toBe(true);
     const record = await compositionModel(db).findOne({ workflowId: handle.workflowId }).lean();
     expect(record!.observations.map((o) => o.key).sort()).toEqual(['service:analytics', 'service:api', 'service:reports', 'service:web']);
+    // Each outcome is recorded with the placement it had, and the impact model is retrained from it.
+    expect(record!.observations.map((o) => o.placement?.colocated)).toEqual([3, 3, 3, 3]);
+    const stored = await impactModelModel(db).findOne({ _id: CURRENT_IMPACT_MODEL }).lean();
+    expect(parseImpactModel(stored!.model).metrics['service:analytics']!.samples).toBeGreaterThanOrEqual(1);
 
     const final = await w.client.snapshots.cancel(handle.workflowId, 'test done');
     expect(final).toMatchObject({ state: 'cancelled', error: 'test done', teardown: { stopped: 4 } });
@@ -131,7 +136,7 @@ describe('composeSnapshot on the real stack', () => {
     const manifest = { ...JSON.parse(example('custom-environment.json')), name: 'second run' };
     const handle = await w.client.snapshots.compose(manifest);
     const status = await w.client.snapshots.waitFor(handle, ['running']);
-    expect(status.resolution!.decisions.find((d) => d.kind === 'port')!.rule).toMatch(/from 1 earlier run/);
+    expect(status.resolution!.decisions.find((d) => d.kind === 'port')!.rule).toMatch(/predicted impact: health [\d.]+, CPU use [\d.]+ \(mean of \d+ runs?\)/);
     await w.client.snapshots.cancel(handle.workflowId);
   });
 

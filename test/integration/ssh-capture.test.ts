@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { captureSshHost } from '../../src/providers/ssh-capture';
-import { CaptureTooLarge, HostKeyMismatch, HostUnavailable, PathOutsideRoots } from '../../src/snapshot/errors';
+import { captureSshHost, copySshFiles, type SshFileToCopy } from '../../src/providers/ssh-capture';
+import { CaptureTooLarge, FileChanged, HostKeyMismatch, HostUnavailable, PathOutsideRoots, SnapshotError } from '../../src/snapshot/errors';
 import type { Resource } from '../../src/snapshot/resources';
 import { parseHost, type Host } from '../../src/snapshot/template';
 import { eventually } from '../harness/eventually';
@@ -100,6 +100,52 @@ describeSshd('capture over SSH from a real sshd', () => {
     );
     expect(steps.length).toBeGreaterThan(3);
   }, 60_000);
+
+  it('copies a file carried by reference byte for byte, and refuses one changed or removed on the host since the capture', async () => {
+    // What the first test's capture recorded for the binary file (origin ssh://web-1<root>/app/logo.bin).
+    const logo = { hash: sha(Buffer.from([0, 1, 2, 255])) };
+    const wanted: SshFileToCopy = { path: `${root}/app/logo.bin`, hash: logo.hash, size: 4 };
+    const into = fs.mkdtempSync(path.join(sshd.dir, 'copy-'));
+    const steps: string[] = [];
+    await copySshFiles(register(), [wanted], into, sshd.keyDir, (s) => steps.push(s));
+    expect(fs.readFileSync(path.join(into, root, 'app/logo.bin'))).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(steps).toEqual(['copying 1 file']);
+
+    const original = path.join(root, 'app/logo.bin');
+    try {
+      // Tampered with after the capture: the same size, other bytes.
+      fs.writeFileSync(original, Buffer.from([9, 9, 9, 9]));
+      const tampered = await copySshFiles(register(), [wanted], into, sshd.keyDir).catch((e: unknown) => e);
+      expect(tampered).toBeInstanceOf(FileChanged);
+      expect((tampered as Error).message).toContain(`${root}/app/logo.bin on host web-1 no longer matches what was captured (sha256 ${logo.hash}`);
+      fs.unlinkSync(original);
+      const removed = await copySshFiles(register(), [wanted], into, sshd.keyDir).catch((e: unknown) => e);
+      expect(removed).toBeInstanceOf(FileChanged);
+      expect((removed as Error).message).toMatch(/are no longer what was captured: reading them failed/);
+    } finally {
+      fs.writeFileSync(original, Buffer.from([0, 1, 2, 255]));
+    }
+  }, 60_000);
+
+  it('refuses to copy a path outside what the host allows, or past the copy bound, before connecting', async () => {
+    const unusable = register({ key: 'nope' });
+    const outside = { path: `${root}/secret/key`, hash: sha('do not read'), size: 11 };
+    await expect(copySshFiles(unusable, [outside], sshd.dir, sshd.keyDir)).rejects.toBeInstanceOf(PathOutsideRoots);
+    const dotted = { ...outside, path: `${root}/app/../secret/key` };
+    await expect(copySshFiles(unusable, [dotted], sshd.dir, sshd.keyDir)).rejects.toBeInstanceOf(PathOutsideRoots);
+    const huge = { path: `${root}/app/logo.bin`, hash: sha(''), size: 2 ** 40 };
+    await expect(copySshFiles(unusable, [huge], sshd.dir, sshd.keyDir)).rejects.toThrow(/is 1TiB, more than the 16MiB one copy brings/);
+  }, 30_000);
+
+  it('leaves a host gone away by the time of the copy to the activity retry, not a final failure', async () => {
+    const gone = register({ port: await freePort() });
+    const err = await copySshFiles(gone, [{ path: `${root}/app/logo.bin`, hash: sha(''), size: 4 }], sshd.dir, sshd.keyDir).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(SnapshotError);
+    expect((err as Error).message).toMatch(/web-1 \(127\.0\.0\.1:\d+\) is not reachable over SSH/);
+  }, 30_000);
 
   it('refuses a host presenting another key than the registered one, before reading anything', async () => {
     const other = path.join(sshd.dir, 'other');

@@ -1,7 +1,7 @@
 import highsLoader from 'highs';
 import { NegotiationAgent, type AgentOptions } from '../../../src/snapshot/agent';
 import { LimitsUnsatisfiable } from '../../../src/snapshot/errors';
-import { learnMetrics } from '../../../src/snapshot/impact';
+import { NO_HISTORY, trainImpactModel } from '../../../src/snapshot/impact';
 import type { MilpSolver } from '../../../src/snapshot/milp';
 import { declaredNegotiator, type SourceNegotiator } from '../../../src/snapshot/negotiation';
 import { keyOf, type ResourceInput } from '../../../src/snapshot/resources';
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 const options = (extra: Partial<AgentOptions> = {}): AgentOptions => ({
   limits: {},
-  metrics: {},
+  impact: NO_HISTORY,
   negotiatorFor: () => declaredNegotiator,
   solver,
   ...extra,
@@ -66,7 +66,7 @@ describe('the AI_AGENT negotiation agent', () => {
     expect(decision.adjusted[0]).toMatchObject({ source: 'template_a', to: { number: 8082 } });
     expect(decision.adjusted[0]!.rewrote.sort()).toEqual(['file:/etc/web.conf', 'service:web']);
     expect(decision.rule).toMatch(
-      /^AI_AGENT score: production_server_1 3\.30 \(priority 2, 1 dependent, predicted health 0\.80 from prior\) over template_a 2\.59 \(priority 1, 2 dependents/,
+      /^AI_AGENT score: production_server_1 3\.30 \(priority 2, 1 dependent, predicted impact: health 0\.80, CPU use 1\.00 \(prior\)\) over template_a 2\.59 \(priority 1, 2 dependents/,
     );
   });
 
@@ -211,8 +211,8 @@ describe('the AI_AGENT negotiation agent', () => {
     ];
     const prior = await new NegotiationAgent(make(), options()).resolve();
     expect(find(prior, 'service:web')!.resource).toMatchObject({ cpu: 4 });
-    const metrics = learnMetrics(Array.from({ length: 20 }, () => ({ key: 'service:web', healthy: true, cpuUse: 0.1 })));
-    const learned = await new NegotiationAgent(make(), options({ metrics })).resolve();
+    const impact = trainImpactModel(Array.from({ length: 20 }, () => ({ key: 'service:web', healthy: true, cpuUse: 0.1 })));
+    const learned = await new NegotiationAgent(make(), options({ impact })).resolve();
     expect(find(learned, 'service:web')!.resource).toMatchObject({ cpu: 1 });
   });
 
