@@ -145,5 +145,11 @@ export const WORKING_STATES: readonly string[] = ['analysing', 'provisioning', '
 /** Changes whenever anything the page shows changes: the page polls with it and is answered "nothing new" until it does. */
 export function fingerprint(view: Pick<NegotiationView, 'status' | 'round' | 'history' | 'proposals'>): string {
   const last = view.history[view.history.length - 1];
-  return [view.status, view.round, view.history.length, last?.at ?? '', view.proposals.map((p) => `${p.id}:${p.monthlyUsd}`).join(',')].join('|');
+  return [
+    view.status,
+    view.round,
+    view.history.length,
+    last?.at ?? '',
+    view.proposals.map((p) => `${p.id}:${p.monthlyUsd}`).join(','),
+  ].join('|');
 }

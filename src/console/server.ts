@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { NegotiationClosed, type NegotiationClient } from '../client/negotiation';
 import { MosaicWorkflowError } from '../client/workflow-errors';
@@ -105,8 +106,7 @@ export function consoleApp(opts: ConsoleOptions): Hono<Env> {
     const role = bearer !== undefined ? roleOf(bearer) : undefined;
     const session = role ? { role, name: role } : sessions.get(getCookie(c, COOKIE) ?? '');
     if (!session) {
-      if (c.req.method === 'GET' && !c.req.header('hx-request'))
-        return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);
+      if (c.req.method === 'GET' && !c.req.header('hx-request')) return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);
       return c.text('sign in first: the session has expired or is unknown', 401, { 'hx-redirect': '/sign-in' });
     }
     c.set('session', session);
@@ -147,7 +147,11 @@ export function consoleApp(opts: ConsoleOptions): Hono<Env> {
     } catch (err) {
       const missing = (err as Error).name === 'WorkflowNotFoundError';
       return c.html(
-        problemPage(c.get('session'), missing ? 'No such negotiation' : 'Temporal did not answer', missing ? `There is no negotiation ${id}.` : (err as Error).message),
+        problemPage(
+          c.get('session'),
+          missing ? 'No such negotiation' : 'Temporal did not answer',
+          missing ? `There is no negotiation ${id}.` : (err as Error).message,
+        ),
         missing ? 404 : 502,
       );
     }
@@ -198,6 +202,8 @@ export function consoleApp(opts: ConsoleOptions): Hono<Env> {
 
   app.notFound((c) => c.text('not found', 404));
   app.onError((err, c) => {
+    // Refusals of the middleware (a cross-site form: 403) are answers, not failures.
+    if (err instanceof HTTPException) return err.getResponse();
     // The page says what went wrong; the stack stays in the server's log.
     process.stderr.write(`mosaic console: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}\n`);
     return c.text(`the console could not do that: ${err.message}`, 500);

@@ -32,7 +32,8 @@ export function registerConsole(program: Command): void {
           {
             variable: 'MOSAIC_CONSOLE_OPERATOR_TOKEN',
             value: undefined,
-            expected: 'the console signs in only with a token: set MOSAIC_CONSOLE_OPERATOR_TOKEN (negotiate) and/or MOSAIC_CONSOLE_VIEWER_TOKEN (read)',
+            expected:
+              'the console signs in only with a token: set MOSAIC_CONSOLE_OPERATOR_TOKEN (negotiate) and/or MOSAIC_CONSOLE_VIEWER_TOKEN (read)',
           },
         ]);
       }

@@ -22,7 +22,10 @@ describe('console forms, as people and attackers fill them in', () => {
     expect(parseAction('constrain', { updateId, constraints: Array(51).fill('x').join(';') }).ok).toBe(false);
   });
   it('reads "2,000" as a number answer and refuses words where a number is asked', () => {
-    expect(parseAction('answer', { updateId, peakRate: '2,000' })).toMatchObject({ ok: true, value: { body: { answers: { peakRate: 2000 } } } });
+    expect(parseAction('answer', { updateId, peakRate: '2,000' })).toMatchObject({
+      ok: true,
+      value: { body: { answers: { peakRate: 2000 } } },
+    });
     expect(parseAction('answer', { updateId, dataGib: 'lots' })).toMatchObject({ ok: false, errors: { dataGib: expect.any(String) } });
   });
   it('refuses a reason not offered and a rejection that says nothing', () => {
@@ -39,9 +42,21 @@ describe('console forms, as people and attackers fill them in', () => {
 
 describe('what changed since the last round', () => {
   const p = (id: string, key: string, monthlyUsd: number, instanceType = 'm6i.large') =>
-    ({ id, key, monthlyUsd, instanceType, region: 'eu-west-1', vcpu: 2, memoryGb: 8, iops: 3000, headroom: 2, reasons: [], burstable: false,
+    ({
+      id,
+      key,
+      monthlyUsd,
+      instanceType,
+      region: 'eu-west-1',
+      vcpu: 2,
+      memoryGb: 8,
+      iops: 3000,
+      headroom: 2,
+      reasons: [],
+      burstable: false,
       storage: { kind: 'gp3', volumeType: 'gp3', volumes: 1, sizeGbEach: 100, iopsEach: 3000 },
-      security: { level: 'standard', encryption: 'aws-managed', tenancy: 'default' } }) as never;
+      security: { level: 'standard', encryption: 'aws-managed', tenancy: 'default' },
+    }) as never;
   it('says the average went down and which proposals are new or gone', () => {
     const c = roundChanges({ previous: { round: 1, proposals: [p('r1-p1', 'a', 300)] }, proposals: [p('r2-p1', 'b', 100, 'c6g.large')] });
     expect(c.since).toBe(1);
