@@ -233,18 +233,12 @@ export const settings = {
   },
   MOSAIC_CONSOLE_OPERATOR_TOKEN: {
     secret: true,
-    schema: z
-      .string()
-      .min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' })
-      .optional(),
+    schema: z.string().min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
     doc: 'sign-in token of the console for operators: they read and negotiate (accept, reject, modify, constrain, answer)',
   },
   MOSAIC_CONSOLE_VIEWER_TOKEN: {
     secret: true,
-    schema: z
-      .string()
-      .min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' })
-      .optional(),
+    schema: z.string().min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
     doc: 'sign-in token of the console for viewers: they read negotiations and change nothing',
   },
   MOSAIC_LOG_LEVEL: {

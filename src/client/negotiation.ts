@@ -196,7 +196,6 @@ export class NegotiationClient {
     return this.update(id, 'answerQuestions', { answers, by }, updateId);
   }
 
-
   /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */
   async signal(id: string, feedback: FeedbackInput & { id?: string }): Promise<void> {
     await this.handle(id).signal('feedback', { id: randomUUID(), ...feedback });
