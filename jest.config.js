@@ -32,5 +32,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
+    // Its own stack, started by the CLI: skipped (with a note) unless the production profile is installed.
+    {
+      displayName: 'production',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+    },
   ],
 };

@@ -3,7 +3,7 @@ import { ConstraintsConflictError } from '../src/client/negotiation-errors';
 import { MosaicWorkflowError } from '../src/client/workflow-errors';
 import type { NegotiationRequestInput } from '../src/negotiation/request';
 import type { Proposal } from '../src/negotiation/solver';
-import type { NegotiationView } from '../src/workflows/negotiate';
+import type { NegotiationView } from '../src/contract/negotiate';
 
 const cheapest = (ps: Proposal[]) => ps.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
 

@@ -5,6 +5,8 @@
 #     fallback: go install of the CLI at a tag without replace directives)
 #   - FerretDB v1 (built from the Go module proxy into the cache)
 #   - Chromium from Debian (apt), for the Web UI browser test, when missing
+#   - with --profile production: the Temporal server, its SQL tool and Web UI
+#     server (Go module proxy), PostgreSQL 15 and Prometheus (Debian)
 # Binaries go to $MOSAIC_CACHE_DIR (default ~/.cache/mosaic), never into git.
 # A second run finds everything and finishes in seconds.
 set -euo pipefail
@@ -21,7 +23,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${MOSAIC_CACHE_DIR:-$HOME/.cache/mosaic}"
 BIN="$CACHE/bin"
 QUIET=0
-[[ "${1:-}" == "--quiet" ]] && QUIET=1
+PROFILE=dev
+while (( $# > 0 )); do
+  case "$1" in
+    --quiet) QUIET=1 ;;
+    --profile) PROFILE="${2:-}"; shift ;;
+    *) printf '[setup] unknown option %s (expected --quiet or --profile dev|production)\n' "$1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ $PROFILE == dev || $PROFILE == production ]] || { printf '[setup] --profile expects dev or production, not "%s"\n' "$PROFILE" >&2; exit 2; }
 
 # --quiet hides what is already in place; work being done is always shown.
 say() { printf '[setup] %s\n' "$*"; }
@@ -137,5 +148,19 @@ elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
 else
   note "chromium is missing and apt-get (as root) is not available; the browser test will be skipped and say why"
 fi
+
+step "openssh-server (SSH capture test)"
+if [[ -x /usr/sbin/sshd ]]; then
+  note "found /usr/sbin/sshd"
+elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  # Only the binary is used: the test runs its own sshd on 127.0.0.1 with throwaway keys; the package's service is not started.
+  say "installing Debian's openssh-server with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; } \
+    || say "apt-get could not install openssh-server; the SSH capture test will be skipped and say why"
+else
+  note "openssh-server is missing and apt-get (as root) is not available; the SSH capture test will be skipped and say why"
+fi
+
+[[ $PROFILE == production ]] && { QUIET=$QUIET CACHE=$CACHE bash "$ROOT/scripts/setup-production.sh" || fail "the production profile's binaries could not be installed"; }
 
 note "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"

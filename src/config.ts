@@ -59,6 +59,15 @@ const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
+  MOSAIC_POSTGRES_PORT: { schema: port(5433), doc: "port of the production profile's PostgreSQL (`stack start --profile production`)" },
+  MOSAIC_PROMETHEUS_PORT: { schema: port(9090), doc: "port of the production profile's Prometheus" },
+  MOSAIC_PROMETHEUS_SCRAPE_INTERVAL: {
+    schema: z
+      .string()
+      .regex(/^[1-9]\d{0,3}s$/, { message: 'expected whole seconds such as 15s' })
+      .optional(),
+    doc: "how often the production profile's Prometheus scrapes (default: docker/prometheus.yml's, 15s)",
+  },
   MOSAIC_TEMPORAL_ADDRESS: {
     schema: z
       .string()
@@ -95,6 +104,10 @@ export const settings = {
     doc: 'MongoDB connection string (default mongodb://127.0.0.1:$MOSAIC_MONGODB_PORT/mosaic)',
   },
   MOSAIC_DATA_DIR: { schema: z.string().min(1).default('.mosaic'), doc: 'local state: databases, pid files, logs' },
+  MOSAIC_SSH_KEY_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: "directory of the private keys SSH hosts name in their `key` field (default $MOSAIC_DATA_DIR/ssh-keys); keys never travel in requests",
+  },
   MOSAIC_CACHE_DIR: {
     schema: z
       .string()
@@ -268,13 +281,15 @@ export interface Config {
     webUiUrl: string;
   };
   mongodb: { uri: string; port: number };
+  /** The production profile of the local stack (src/stack/production.ts). */
+  production: { postgresPort: number; prometheusPort: number; scrapeInterval?: string };
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
   /** Hex secret authenticating stored models; unset, a key file in the data dir is used. */
   modelKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string; reverifySeconds: number };
-  snapshot: { monitorSeconds: number };
+  snapshot: { monitorSeconds: number; sshKeyDir: string };
   negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
@@ -341,6 +356,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
       port: raw.MOSAIC_MONGODB_PORT,
     },
+    production: {
+      postgresPort: raw.MOSAIC_POSTGRES_PORT,
+      prometheusPort: raw.MOSAIC_PROMETHEUS_PORT,
+      scrapeInterval: raw.MOSAIC_PROMETHEUS_SCRAPE_INTERVAL,
+    },
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
@@ -350,7 +370,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notifyUrl: raw.MOSAIC_NOTIFY_URL,
       reverifySeconds: raw.MOSAIC_REVERIFY_SECONDS,
     },
-    snapshot: { monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS },
+    snapshot: {
+      monitorSeconds: raw.MOSAIC_SNAPSHOT_MONITOR_SECONDS,
+      sshKeyDir: path.resolve(raw.MOSAIC_SSH_KEY_DIR ?? path.join(raw.MOSAIC_DATA_DIR, 'ssh-keys')),
+    },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
     learning: {

@@ -113,9 +113,12 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
   'encrypt-at-rest': {
     async run(ctx) {
       const key = await ctx.provider.createKey({ key: ctx.key, alias: `mosaic/${name(ctx)}`, region: ctx.request.region });
-      // A credential file left by provisioning is replaced by its ciphertext.
-      const secretFile = ctx.outputs.secretFile;
-      if (secretFile && fs.existsSync(secretFile)) {
+      // A credential file left by provisioning is replaced by its ciphertext. Which files, the provider's own
+      // refs say: an earlier step's output is only text, and a script's could name any file on the worker.
+      for (const secretFile of ctx.resources.flatMap((r) =>
+        r.kind === 'database' && r.attributes.secretFile ? [r.attributes.secretFile] : [],
+      )) {
+        if (!fs.existsSync(secretFile)) continue;
         fs.writeFileSync(`${secretFile}.enc`, await ctx.provider.encrypt(key, fs.readFileSync(secretFile, 'utf8')), { mode: 0o600 });
         fs.rmSync(secretFile);
       }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { consoleUrl } from '../config';
@@ -6,8 +5,10 @@ import { observationModel, personaModel } from '../models/persona';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
+import { CATALOG } from '../negotiation/catalog';
 import { compareUsage, placeholderReason, rightSize, type CostReport, type Evolution, type ObservedUsage } from '../negotiation/evolution';
 import { protectionOf } from '../negotiation/firewall';
+import { withPredicted, type MetricObservation } from '../negotiation/metric-usage';
 import { storageUserData } from '../negotiation/storage-layout';
 import type { PersonaBody } from '../negotiation/persona';
 import { NO_PERSONA, parseNegotiationRequest, personaNote, type NegotiationRequest } from '../negotiation/request';
@@ -89,23 +90,6 @@ export function ingressOf(analysis: Analysis, persona: PersonaBody): PersonaBody
   return persona.security.ingress;
 }
 
-/** What a local instance used so far, from /proc: CPU time over wall time, resident memory, I/O calls. */
-function observeLocal(ref: ResourceRef, since: Date): ObservedUsage | undefined {
-  const pid = Number(ref.attributes.pid);
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
-    const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
-    const seconds = (Date.now() - since.getTime()) / 1000;
-    if (seconds <= 0) return { source: 'provider', cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, seconds: 0 };
-    return { source: 'provider', cpu: cpuSeconds / seconds, memoryGb: rssKb / 1024 / 1024, iops: calls / seconds, networkGbps: 0, seconds };
-  } catch {
-    return undefined;
-  }
-}
-
 export function createNegotiationActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
@@ -113,6 +97,15 @@ export function createNegotiationActivities(deps: {
 }) {
   const { connection, providers, settings } = deps;
   const observations = observationModel(connection);
+
+  /** The provider's own measurement of the agreed instance, or why there is none. */
+  async function observeAgreed(ref: ResourceRef, agreed: Proposal, since: Date, until: Date): Promise<MetricObservation> {
+    const provider = providers[ref.provider];
+    if (!provider?.observeUsage) return { unobserved: `the ${ref.provider} provider measures nothing; report usage with mosaic negotiate usage` };
+    const type = CATALOG.instances.find((i) => i.name === agreed.instanceType);
+    if (!type) return { unobserved: `${agreed.instanceType} is not in the catalog: its vCPUs and memory are unknown` };
+    return provider.observeUsage(ref, { since, until }, { vcpu: type.vcpu, memoryGb: type.memoryGb });
+  }
 
   // The text model, retrained when agreed instances have taught it something new.
   let model: { count: number; model: Promise<TextModel> } | undefined;
@@ -354,23 +347,16 @@ export function createNegotiationActivities(deps: {
      * running cost comes with a right-sizing recommendation.
      */
     async reviewInstance(input: ReviewInput): Promise<Review> {
-      const observed =
-        input.reported ??
-        (input.provisioned.instance.provider === 'local'
-          ? observeLocal(input.provisioned.instance, new Date(input.provisioned.provisionedAt))
-          : undefined);
       const since = new Date(input.provisioned.provisionedAt);
-      const placeholder = observed && placeholderReason(observed, input.provisioned.instance.provider);
-      // A stand-in's usage does not right-size anything either: the recommendation needs the real workload's figures.
-      const cost = rightSize(
-        input.agreed,
-        input.analysis.headroom,
-        since,
-        new Date(),
-        placeholder ? undefined : observed,
-        input.requirements,
-      );
-      if (!observed) return { cost };
+      const until = new Date();
+      const measured = input.reported ? { usage: input.reported } : await observeAgreed(input.provisioned.instance, input.agreed, since, until);
+      // What was not measured keeps the prediction: it neither confirms nor contradicts it.
+      const observed = 'usage' in measured ? withPredicted(measured.usage, input.analysis.profile) : undefined;
+      const unobserved = 'unobserved' in measured ? measured.unobserved : undefined;
+      const placeholder = observed && placeholderReason(observed);
+      // A placeholder's usage does not right-size anything either: the recommendation needs the real workload's figures.
+      const cost = rightSize(input.agreed, input.analysis.headroom, since, until, placeholder ? undefined : observed, input.requirements);
+      if (!observed) return { cost, ...(unobserved && { notLearned: unobserved }) };
       const evolution = compareUsage(input.analysis.profile, observed, input.request.observe.threshold);
       if (placeholder) return { observed, evolution, cost, notLearned: placeholder };
       if (!evolution.differs) return { observed, evolution, cost };

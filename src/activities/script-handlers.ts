@@ -1,34 +1,65 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { runInSandbox, SandboxViolation, DEFAULT_LIMITS, type HostFunction } from '../handlers/sandbox';
+import {
+  BUCKET_NAME,
+  KEY_ALIAS,
+  logLine,
+  MAX_LOG_LINES,
+  MAX_SCRIPT_RESOURCES,
+  nameArgument,
+  outputsOutside,
+  resourcePaths,
+} from '../handlers/script-io';
 import type { ResourceRef } from '../providers/provider';
 import type { HandlerContext, HandlerResult } from './builtin-handlers';
+import { removeResources } from './resources';
 
 /**
  * The host functions a script handler may be granted, by capability name.
- * Everything a script makes through them is recorded, so compensation can
- * remove it without the script's help.
+ * Every argument is checked before a provider sees it (names, never paths),
+ * and everything a script makes is recorded, so compensation can remove it
+ * without the script's help.
  */
 function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string, HostFunction> {
-  const track = async (ref: Promise<ResourceRef>) => {
-    const r = await ref;
-    made.push(r);
-    return r;
+  let making = 0;
+  const track = async (fn: string, create: () => Promise<ResourceRef>) => {
+    // Counted when asked for, not when made, so calls in flight cannot overshoot the bound.
+    if (++making > MAX_SCRIPT_RESOURCES)
+      throw new RangeError(`${fn}: a script may make at most ${MAX_SCRIPT_RESOURCES} resources in one step`);
+    const ref = await create();
+    made.push(ref);
+    return ref;
   };
   // Each resource's key extends the step's key, so a retried script finds what it made before.
-  const keyFor = (kind: string, name: unknown) => `${ctx.key}/${kind}/${String(name)}`;
+  const keyFor = (kind: string, name: string) => `${ctx.key}/${kind}/${name}`;
+  let lines = 0;
   return {
-    'provider.createBucket': (name) =>
-      track(ctx.provider.createBucket({ key: keyFor('bucket', name), name: String(name), region: ctx.request.region })),
-    'provider.createKey': (alias) =>
-      track(ctx.provider.createKey({ key: keyFor('key', alias), alias: String(alias), region: ctx.request.region })),
-    log: (message) => {
-      Context.current().log.info(`handler says: ${String(message)}`);
+    'provider.createBucket': (...args) => {
+      const name = nameArgument('provider.createBucket', BUCKET_NAME, args);
+      return track('provider.createBucket', () =>
+        ctx.provider.createBucket({ key: keyFor('bucket', name), name, region: ctx.request.region }),
+      );
+    },
+    'provider.createKey': (...args) => {
+      const alias = nameArgument('provider.createKey', KEY_ALIAS, args);
+      return track('provider.createKey', () => ctx.provider.createKey({ key: keyFor('key', alias), alias, region: ctx.request.region }));
+    },
+    log: (...args) => {
+      lines++;
+      if (lines <= MAX_LOG_LINES) Context.current().log.info(`handler says: ${logLine(args)}`);
+      else if (lines === MAX_LOG_LINES + 1)
+        Context.current().log.warn(`handler wrote more than ${MAX_LOG_LINES} lines; the rest are dropped`);
       return null;
     },
   };
 }
 
-/** Runs registered user code in the QuickJS sandbox with only the capabilities its entry grants. */
+/**
+ * Runs registered user code in the QuickJS sandbox with only the capabilities
+ * its entry grants. When the run fails, what the script made is removed before
+ * the failure is reported: the workflow's undo of a failed step finds resources
+ * by the step's key, and a script's resources carry keys of their own.
+ */
 export async function runScript(
   ctx: HandlerContext,
   source: string,
@@ -44,20 +75,48 @@ export async function runScript(
       input: { request: ctx.request, outputs: ctx.outputs },
       host,
       // Below the activity's own timeout, so a runaway script ends as a violation, not as a timeout that retries.
-      limits: { ...DEFAULT_LIMITS, timeoutMs: Math.min(Math.floor(timeoutMs * 0.8), 30_000) },
+      limits: { ...DEFAULT_LIMITS, timeoutMs: Math.min(Math.floor(timeoutMs * 0.8), 30_000), wallMs: Math.floor(timeoutMs * 0.9) },
+      signal: Context.current().cancellationSignal,
     });
-    const output = (result.output ?? {}) as Record<string, unknown>;
-    return {
-      output: Object.fromEntries(Object.entries(output).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
-      resources: made,
-      cpuMs: result.cpuMs,
-      memoryMb: result.memoryBytes / (1024 * 1024),
-    };
+    const output = outputOf(result.output);
+    const outside = outputsOutside(output, resourcePaths(made));
+    if (outside.length) {
+      throw new SandboxViolation(
+        'invalid-output',
+        `the output names files outside what this step made: ${outside.join(', ')}; an output may only point inside its own resources`,
+      );
+    }
+    return { output, resources: made, cpuMs: result.cpuMs, memoryMb: result.memoryBytes / (1024 * 1024) };
   } catch (err) {
+    await removeMade(ctx, made);
     if (err instanceof SandboxViolation) {
       // A violation is the code's doing: running it again would only violate again.
       throw ApplicationFailure.nonRetryable(`sandbox (${err.reason}): ${err.message}`, 'SandboxViolation', { reason: err.reason });
     }
     throw err;
+  }
+}
+
+/** The output as later steps get it: an object of strings (anything else as its JSON). */
+function outputOf(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new SandboxViolation(
+      'invalid-output',
+      `handle() must return an object of named outputs, not ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
+    );
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+async function removeMade(ctx: HandlerContext, made: ResourceRef[]): Promise<void> {
+  if (!made.length) return;
+  try {
+    await removeResources({ provider: ctx.provider, key: ctx.key, request: ctx.request }, made);
+  } catch (err) {
+    // The step's failure is what the caller must hear; what could not be removed is said in the log, by name.
+    Context.current().log.warn(
+      `could not remove what a failed script made (${made.map((r) => r.id).join(', ')}): ${(err as Error).message}`,
+    );
   }
 }

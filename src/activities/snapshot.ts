@@ -9,6 +9,7 @@ import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
+import { captureSshHost } from '../providers/ssh-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { checkOrigin, LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
@@ -23,16 +24,10 @@ import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseHost, parseTemplate, type Host } from '../snapshot/template';
+import type { CatalogRequest } from '../contract/snapshot';
 import { nonRetryable, withStorage } from './errors';
 
 export type ManifestSource = Manifest['sources'][number];
-
-export type CatalogRequest =
-  | { operation: 'template.create'; template: unknown }
-  | { operation: 'template.list' }
-  | { operation: 'template.show'; id: string }
-  | { operation: 'host.register'; host: unknown; /** Replace a registered host of that name with other content. */ replace?: boolean }
-  | { operation: 'host.list' };
 
 export interface SourceRetrieved {
   label: string;
@@ -215,6 +210,8 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
         } else {
           const h = await host(source.host);
           if (h.provider === 'local') resources = await captureLocalHost(h, source.path, (files) => heartbeat({ files }));
+          else if (h.provider === 'ssh')
+            resources = await captureSshHost(h, source.path, config.snapshot.sshKeyDir, (step) => heartbeat({ step }));
           else {
             if (!aws) throw new HostUnavailable(`host ${h.name} is on AWS, and the aws provider is not configured on this worker`);
             resources = (

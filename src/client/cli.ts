@@ -6,6 +6,7 @@ import { registerCodecServer } from './commands/codec-server';
 import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
 import { registerConsole } from './commands/console';
+import { registerCost } from './commands/cost';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerHandler } from './commands/handler';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerSnapshot(program);
   registerNegotiate(program);
   registerCatalog(program);
+  registerCost(program);
   registerWorkload(program);
   registerDemo(program);
   registerStatus(program);

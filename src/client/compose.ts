@@ -5,12 +5,19 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { parseCompositionRequest, type CompositionRequestInput } from '../composition/request';
-import type { composeResource, CompositionProgress } from '../workflows/compose';
-import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
+import {
+  composeKind,
+  composeResource,
+  planQuery,
+  type ComposeResource,
+  type ComposeState,
+  type CompositionProgress,
+} from '../contract/compose';
+import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../contract/search-attributes';
 import type { MosaicClient } from './mosaic-client';
 import { typed, typedError } from './workflow-errors';
 
-export type CompositionHandle = WorkflowHandle<typeof composeResource> & {
+export type CompositionHandle = WorkflowHandle<ComposeResource> & {
   url: string;
   progress(): Promise<CompositionProgress>;
 };
@@ -37,26 +44,26 @@ export async function startComposition(mosaic: MosaicClient, input: CompositionR
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     args: [input] as [CompositionRequestInput],
     typedSearchAttributes: [
-      { key: MosaicKind, value: 'compose' },
+      { key: MosaicKind, value: composeKind },
       { key: MosaicResourceType, value: request.resourceType },
       { key: MosaicRegion, value: request.region },
       { key: MosaicAccount, value: request.account },
-      { key: MosaicState, value: 'running' },
+      { key: MosaicState, value: 'running' satisfies ComposeState },
     ],
     memo: { summary: `${request.resourceType} ${String(request.spec.name)} for ${request.account} in ${request.region}` },
   };
-  let handle: WorkflowHandle<typeof composeResource>;
+  let handle: WorkflowHandle<ComposeResource>;
   try {
-    handle = await mosaic.temporal.workflow.start<typeof composeResource>('composeResource', options);
+    handle = await mosaic.temporal.workflow.start<ComposeResource>(composeResource, options);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    handle = mosaic.temporal.workflow.getHandle<typeof composeResource>(workflowId);
+    handle = mosaic.temporal.workflow.getHandle<ComposeResource>(workflowId);
   }
   const result = handle.result.bind(handle);
   return Object.assign(handle, {
     // A failure arrives as its class (InvalidRequestError, NoEligibleHandlerError, …), see workflow-errors.ts.
     result: () => typed(result(), workflowId),
     url: mosaic.url(workflowId),
-    progress: () => handle.query<CompositionProgress>('plan'),
+    progress: () => handle.query(planQuery),
   });
 }

@@ -1,12 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
-import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
 import type { PolicyContext } from '../pdl/types';
 import { createSignedRequest } from '../security/signed-request';
-import type { evaluatePolicies, initAdmin, inspectGovernance, managePolicy } from '../workflows/governance';
-import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import {
+  evaluateKind,
+  evaluatePolicies,
+  initAdmin,
+  inspectGovernance,
+  managePolicy,
+  policyKind,
+  type ChangePayload,
+  type ChangeRequest,
+  type ChangeResult,
+  type EvaluatePolicies,
+  type GovernanceState,
+  type GovernanceQuery,
+  type InitAdmin,
+  type InspectGovernance,
+  type ManagePolicy,
+  type PolicyEvaluation,
+} from '../contract/governance';
+import { inspectKind } from '../contract/models';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 import type { MosaicClient } from './mosaic-client';
 import { InputFileRefused, readBoundedFile } from './files';
 import { MosaicWorkflowError, typed } from './workflow-errors';
@@ -58,15 +74,15 @@ export class GovernanceClient {
     // The nonce names the run: the same signed request sent again while it runs attaches to it; once it has
     // closed, Temporal refuses a new run under its id (the worker would refuse its nonce anyway, and audit it).
     const handle = await this.workflows
-      .start<typeof managePolicy>('managePolicy', {
+      .start<ManagePolicy>(managePolicy, {
         taskQueue: this.mosaic.taskQueue,
         workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [change],
         typedSearchAttributes: [
-          { key: MosaicKind, value: 'policy' },
-          { key: MosaicState, value: 'verifying' },
+          { key: MosaicKind, value: policyKind },
+          { key: MosaicState, value: 'verifying' satisfies GovernanceState },
         ],
       })
       .catch((err: unknown) => {
@@ -86,34 +102,34 @@ export class GovernanceClient {
   /** A read-only view; `timeout` bounds the wait for a worker (the run ends by itself when none answers). */
   async inspect<T>(query: GovernanceQuery, options: { timeout?: Duration } = {}): Promise<T> {
     return (await typed(
-      this.workflows.execute<typeof inspectGovernance>('inspectGovernance', {
+      this.workflows.execute<InspectGovernance>(inspectGovernance, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`inspect-${query.kind}`),
         workflowExecutionTimeout: options.timeout,
         args: [query],
-        typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
+        typedSearchAttributes: [{ key: MosaicKind, value: inspectKind }],
       }),
     )) as T;
   }
 
   async evaluate(context: PolicyContext, handler?: string): Promise<PolicyEvaluation> {
     return typed(
-      this.workflows.execute<typeof evaluatePolicies>('evaluatePolicies', {
+      this.workflows.execute<EvaluatePolicies>(evaluatePolicies, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId('evaluate'),
         args: [{ context, handler }],
-        typedSearchAttributes: [{ key: MosaicKind, value: 'evaluate' }],
+        typedSearchAttributes: [{ key: MosaicKind, value: evaluateKind }],
       }),
     );
   }
 
   async initAdmin(publicKeyPem: string, name?: string): Promise<{ keyId: string; created: boolean }> {
     return typed(
-      this.workflows.execute<typeof initAdmin>('initAdmin', {
+      this.workflows.execute<InitAdmin>(initAdmin, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId('admin-init'),
         args: [{ publicKeyPem, name }],
-        typedSearchAttributes: [{ key: MosaicKind, value: 'policy' }],
+        typedSearchAttributes: [{ key: MosaicKind, value: policyKind }],
       }),
     );
   }

@@ -40,4 +40,4 @@ export {
 } from './snapshot-errors';
 export { loadConfig, ConfigError, type Config } from '../config';
 export type { CompositionRequestInput, CompositionRequest } from '../composition/request';
-export type { CompositionResult, CompositionProgress } from '../workflows/compose';
+export type { CompositionResult, CompositionProgress } from '../contract/compose';

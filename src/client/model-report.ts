@@ -1,4 +1,4 @@
-import type { ReportData } from '../activities/model-report-data';
+import type { ReportData } from '../contract/models';
 
 /**
  * `mosaic model report`: one self-contained HTML file (inline SVG, no

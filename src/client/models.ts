@@ -1,8 +1,24 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import type { ModelStatus, ModelSummary } from '../activities/learning';
-import type { ReportData } from '../activities/model-report-data';
-import type { changePolicyModel, inspectPolicyModels, ModelChange, RetrainInput, RetrainResult, retrainPolicy } from '../workflows/retrain';
-import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import {
+  changePolicyModel,
+  inspectKind,
+  inspectPolicyModels,
+  modelKind,
+  retrainKind,
+  retrainPolicy,
+  type ChangePolicyModel,
+  type InspectPolicyModels,
+  type ModelChange,
+  type ModelQuery,
+  type ModelSummary,
+  type ModelStatus,
+  type ModelViews,
+  type ReportData,
+  type RetrainInput,
+  type RetrainPolicy,
+  type RetrainResult,
+} from '../contract/models';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 import type { MosaicClient } from './mosaic-client';
 import { readableId } from './mosaic-client';
 import { RETRAIN_SCHEDULE_ID } from './retrain-schedule';
@@ -18,12 +34,12 @@ export class ModelClient {
   /** Runs a retrain now; it ends as `busy` if another one holds the lease. */
   async retrain(input: RetrainInput = {}): Promise<RetrainResult & { workflowId: string; url: string }> {
     const workflowId = readableId('retrain');
-    const result = await this.workflows.execute<typeof retrainPolicy>('retrainPolicy', {
+    const result = await this.workflows.execute<RetrainPolicy>(retrainPolicy, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       args: [input],
       typedSearchAttributes: [
-        { key: MosaicKind, value: 'retrain' },
+        { key: MosaicKind, value: retrainKind },
         { key: MosaicState, value: 'training' },
       ],
     });
@@ -32,27 +48,28 @@ export class ModelClient {
 
   async change(change: ModelChange): Promise<{ version: number; name: string; previous?: number; workflowId: string; url: string }> {
     const workflowId = readableId(`model-${change.action}`);
-    const result = await this.workflows.execute<typeof changePolicyModel>('changePolicyModel', {
+    const result = await this.workflows.execute<ChangePolicyModel>(changePolicyModel, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       args: [change],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'model' }],
+      typedSearchAttributes: [{ key: MosaicKind, value: modelKind }],
     });
     return { ...result, workflowId, url: this.mosaic.url(workflowId) };
   }
 
-  private inspect<T>(query: Parameters<typeof inspectPolicyModels>[0]): Promise<T> {
-    return this.workflows.execute<typeof inspectPolicyModels>('inspectPolicyModels', {
+  /** Each query kind answers with its own view (ModelViews); the workflow's result is their union. */
+  private inspect<K extends ModelQuery['kind']>(query: Extract<ModelQuery, { kind: K }>): Promise<ModelViews[K]> {
+    return this.workflows.execute<InspectPolicyModels>(inspectPolicyModels, {
       taskQueue: this.mosaic.taskQueue,
       workflowId: readableId(`model-${query.kind}`),
       args: [query],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'inspect' }],
-    }) as Promise<T>;
+      typedSearchAttributes: [{ key: MosaicKind, value: inspectKind }],
+    }) as Promise<ModelViews[K]>;
   }
 
   /** The active version, what this task queue's worker serves, and the retrain schedule. */
   async status(): Promise<ModelStatus & { schedule?: { interval: string; overlap: string; nextRun?: string; recentRuns: number } }> {
-    const status = await this.inspect<ModelStatus>({ kind: 'status' });
+    const status = await this.inspect({ kind: 'status' });
     try {
       const d = await this.mosaic.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID).describe();
       const every = d.spec.intervals?.[0]?.every;

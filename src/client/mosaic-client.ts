@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { loadConfig, workflowUrl, type Config } from '../config';
-import type { healthCheck, HealthReport } from '../workflows/health-check';
-import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import { healthCheck, healthKind, type HealthCheck, type HealthReport } from '../contract/health';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 import type { CompositionRequestInput } from '../composition/request';
 import { startComposition, type CompositionHandle } from './compose';
 import { connectClient } from './connection';
@@ -99,12 +99,12 @@ export class MosaicClient {
   /** Runs the healthCheck workflow end to end and returns its report. */
   async healthCheck(opts: { timeout?: Duration } = {}): Promise<HealthReport & { url: string }> {
     const workflowId = readableId('health');
-    const handle = await this.temporal.workflow.start<typeof healthCheck>('healthCheck', {
+    const handle = await this.temporal.workflow.start<HealthCheck>(healthCheck, {
       taskQueue: this.taskQueue,
       workflowId,
       workflowExecutionTimeout: opts.timeout ?? '45 seconds',
       typedSearchAttributes: [
-        { key: MosaicKind, value: 'health' },
+        { key: MosaicKind, value: healthKind },
         { key: MosaicState, value: 'running' },
       ],
     });

@@ -7,13 +7,34 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { consoleUrl } from '../config';
-import type { PersonaOperation } from '../activities/persona-store';
+import { costSummary, type AgreedInstance, type CostSummary } from '../negotiation/cost';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
 import { InvalidNegotiation, parseNegotiationRequest, type NegotiationRequest, type NegotiationRequestInput } from '../negotiation/request';
-import type { managePersonas, negotiateInstance, NegotiationView } from '../workflows/negotiate';
-import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../workflows/search-attributes';
+import {
+  answerQuestionsUpdate,
+  cancelUpdate,
+  endObservationUpdate,
+  feedbackSignal,
+  managePersonas,
+  negotiateInstance,
+  negotiateKind,
+  personasKind,
+  proposalsQuery,
+  reportUsageSignal,
+  acceptUpdate,
+  rejectUpdate,
+  modifyUpdate,
+  addConstraintsUpdate,
+  type ManagePersonas,
+  type NegotiateInstance,
+  type NegotiationStatus,
+  type NegotiationView,
+  type PersonaOperation,
+} from '../contract/negotiate';
+import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../contract/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
 import { InvalidNegotiationError } from './negotiation-errors';
 import { typed, typedError } from './workflow-errors';
@@ -45,6 +66,14 @@ export const negotiationWorkflowId = (id: string) => (id.startsWith('negotiate-'
 
 type Kind = FeedbackInput['kind'];
 
+/** Each kind of feedback is its own update of the contract. */
+const feedbackUpdates: Record<Kind, UpdateDefinition<NegotiationView, [unknown]>> = {
+  accept: acceptUpdate,
+  reject: rejectUpdate,
+  modify: modifyUpdate,
+  addConstraints: addConstraintsUpdate,
+};
+
 /** The request as the worker will read it, or InvalidNegotiationError naming the field. */
 function parsed(input: NegotiationRequestInput): NegotiationRequest {
   try {
@@ -73,18 +102,18 @@ export class NegotiationClient {
     const workflowId = negotiationWorkflowId(request.negotiationId);
     const page = consoleUrl(this.mosaic.config.console.url, workflowId);
     try {
-      await this.mosaic.temporal.workflow.start<typeof negotiateInstance>('negotiateInstance', {
+      await this.mosaic.temporal.workflow.start<NegotiateInstance>(negotiateInstance, {
         taskQueue: this.mosaic.taskQueue,
         workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [input],
         typedSearchAttributes: [
-          { key: MosaicKind, value: 'negotiate' },
+          { key: MosaicKind, value: negotiateKind },
           { key: MosaicResourceType, value: 'instance' },
           { key: MosaicRegion, value: request.region },
           { key: MosaicAccount, value: request.account },
-          { key: MosaicState, value: 'analysing' },
+          { key: MosaicState, value: 'analysing' satisfies NegotiationStatus },
         ],
         // What the Web UI shows above the history: where a person negotiates it (static: set once, at start).
         staticSummary: `Negotiation for ${request.account} — open ${page} to accept, reject, modify or add constraints`,
@@ -103,15 +132,15 @@ export class NegotiationClient {
     return { workflowId, url: this.mosaic.url(workflowId), consoleUrl: page };
   }
 
-  private handle(id: string): WorkflowHandle<typeof negotiateInstance> {
-    return this.mosaic.temporal.workflow.getHandle<typeof negotiateInstance>(negotiationWorkflowId(id));
+  private handle(id: string): WorkflowHandle<NegotiateInstance> {
+    return this.mosaic.temporal.workflow.getHandle<NegotiateInstance>(negotiationWorkflowId(id));
   }
 
   /** Proposals, round, history: live from a running negotiation, or the result of an ended one. */
   async show(id: string): Promise<NegotiationView> {
     const handle = this.handle(id);
     const { status } = await handle.describe();
-    return status.name === 'RUNNING' ? handle.query<NegotiationView>('proposals') : this.result(id);
+    return status.name === 'RUNNING' ? handle.query(proposalsQuery) : this.result(id);
   }
 
   result(id: string): Promise<NegotiationView> {
@@ -126,13 +155,13 @@ export class NegotiationClient {
     body: Omit<Extract<FeedbackInput, { kind: K }>, 'kind'>,
     updateId: string = randomUUID(),
   ): Promise<NegotiationView> {
-    return this.update(id, kind, body, updateId);
+    return this.update(id, feedbackUpdates[kind], body, updateId);
   }
 
-  private async update(id: string, name: string, body: object, updateId: string): Promise<NegotiationView> {
+  private async update<A>(id: string, update: UpdateDefinition<NegotiationView, [A]>, body: A, updateId: string): Promise<NegotiationView> {
     const handle = this.handle(id);
     try {
-      return await handle.executeUpdate<NegotiationView, [typeof body]>(name, { args: [body], updateId });
+      return await handle.executeUpdate(update, { args: [body], updateId });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw typedError(err, handle.workflowId);
       // An ended run answers updates with "not found" or "already completed": say what became of it.
@@ -146,17 +175,17 @@ export class NegotiationClient {
 
   /** Ends a negotiation that waits for feedback, without agreement; the same update id cancels once. */
   async cancel(id: string, body: { reason?: string; by?: string } = {}, updateId: string = randomUUID()): Promise<NegotiationView> {
-    return this.update(id, 'cancel', body, updateId);
+    return this.update(id, cancelUpdate, body, updateId);
   }
 
   /** Closes the observation window of an agreed instance now; answers with the review. */
   async endObservation(id: string, body: { by?: string } = {}, updateId: string = randomUUID()): Promise<NegotiationView> {
-    return this.update(id, 'endObservation', body, updateId);
+    return this.update(id, endObservationUpdate, body, updateId);
   }
 
   /** Negotiations from visibility, newest first: state, region, account and, once agreed, what was agreed. */
   async list(opts: { state?: string; account?: string; limit?: number } = {}): Promise<NegotiationSummary[]> {
-    const filters = [`MosaicKind = "negotiate"`];
+    const filters = [`MosaicKind = ${JSON.stringify(negotiateKind)}`];
     if (opts.state) filters.push(`MosaicState = ${JSON.stringify(opts.state)}`);
     if (opts.account) filters.push(`MosaicAccount = ${JSON.stringify(opts.account)}`);
     const rows: NegotiationSummary[] = [];
@@ -184,6 +213,35 @@ export class NegotiationClient {
   }
 
   /**
+   * Running cost of the agreed instances (of one account, or all), summed per
+   * account, with each review's right-sizing. Visibility finds the agreed
+   * negotiations; each one's view gives when its instance was provisioned.
+   */
+  async costs(opts: { account?: string; limit?: number } = {}): Promise<CostSummary> {
+    const rows = (await this.list({ account: opts.account, limit: opts.limit ?? 200 })).filter((r) => r.agreed);
+    const agreed: AgreedInstance[] = [];
+    for (const r of rows) {
+      const v = await this.show(r.workflowId);
+      if (!v.agreed || !v.provisioned) continue;
+      agreed.push({
+        negotiationId: r.negotiationId,
+        account: r.account ?? 'unknown',
+        state: r.state,
+        provider: v.provisioned.instance.provider,
+        instanceId: v.provisioned.instance.id,
+        instanceType: v.agreed.instanceType,
+        region: v.agreed.region,
+        hourlyUsd: v.agreed.hourlyUsd,
+        monthlyUsd: v.agreed.monthlyUsd,
+        provisionedAt: v.provisioned.provisionedAt,
+        ...(v.agreed.unpriced && { unpriced: true }),
+        ...(v.review?.cost.recommendation && { recommendation: v.review.cost.recommendation }),
+      });
+    }
+    return costSummary(agreed, new Date());
+  }
+
+  /**
    * Answers to the first round's questions ({ dataGib: 500, peakRate: 2000 }):
    * the workload is analysed again with them and new proposals follow.
    */
@@ -193,27 +251,27 @@ export class NegotiationClient {
     by?: string,
     updateId: string = randomUUID(),
   ): Promise<NegotiationView> {
-    return this.update(id, 'answerQuestions', { answers, by }, updateId);
+    return this.update(id, answerQuestionsUpdate, { answers, by }, updateId);
   }
 
   /** Fire-and-forget feedback; the `id` makes a re-sent signal count once. */
   async signal(id: string, feedback: FeedbackInput & { id?: string }): Promise<void> {
-    await this.handle(id).signal('feedback', { id: randomUUID(), ...feedback });
+    await this.handle(id).signal(feedbackSignal, { id: randomUUID(), ...feedback });
   }
 
   /** Usage an application observed on its agreed instance, for persona evolution and right-sizing. */
   async reportUsage(id: string, usage: Omit<ObservedUsage, 'source' | 'seconds'>): Promise<void> {
-    await this.handle(id).signal('reportUsage', usage as ObservedUsage);
+    await this.handle(id).signal(reportUsageSignal, usage as ObservedUsage);
   }
 
   /** One persona store operation through the managePersonas workflow. */
   async personas<T>(operation: PersonaOperation): Promise<T> {
     const workflowId = readableId(`personas-${operation.kind}`);
-    const run = this.mosaic.temporal.workflow.execute<typeof managePersonas>('managePersonas', {
+    const run = this.mosaic.temporal.workflow.execute<ManagePersonas>(managePersonas, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       args: [operation],
-      typedSearchAttributes: [{ key: MosaicKind, value: 'personas' }],
+      typedSearchAttributes: [{ key: MosaicKind, value: personasKind }],
     });
     return (await typed(run, workflowId)) as T;
   }

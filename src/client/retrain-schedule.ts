@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Duration, Workflow } from '@temporalio/common';
-import type { retrainPolicy } from '../workflows/retrain';
+import { retrainPolicy } from '../contract/models';
 
 export const RETRAIN_SCHEDULE_ID = 'mosaic-retrain-policy';
 
@@ -14,7 +14,7 @@ export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: s
   const spec = { intervals: [{ every: opts.interval as Duration }] };
   const action: ScheduleOptionsStartWorkflowAction<Workflow> = {
     type: 'startWorkflow',
-    workflowType: 'retrainPolicy' satisfies (typeof retrainPolicy)['name'],
+    workflowType: retrainPolicy,
     workflowId: RETRAIN_SCHEDULE_ID,
     taskQueue: opts.taskQueue,
     // No arguments, so no payload for a codec to encrypt: every worker can read

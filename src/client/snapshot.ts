@@ -1,15 +1,26 @@
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { CatalogRequest } from '../activities/snapshot';
 import { parseManifest } from '../snapshot/manifest';
-import type { composeSnapshot, manageSnapshotCatalog, SnapshotStatus } from '../workflows/snapshot';
-import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import {
+  cancelSignal,
+  composeSnapshot,
+  manageSnapshotCatalog,
+  snapshotCatalogKind,
+  snapshotKind,
+  statusQuery,
+  type CatalogRequest,
+  type ComposeSnapshot,
+  type ManageSnapshotCatalog,
+  type SnapshotState,
+  type SnapshotStatus,
+} from '../contract/snapshot';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
 // Registers the snapshot failure classes, so typed() below throws them.
 import './snapshot-errors';
 import { typed } from './workflow-errors';
 
-export type SnapshotHandle = WorkflowHandle<typeof composeSnapshot> & { url: string };
+export type SnapshotHandle = WorkflowHandle<ComposeSnapshot> & { url: string };
 
 /** Snapshot composition from the client side: compose, follow, cancel, and the template and host catalog. */
 export class SnapshotClient {
@@ -18,13 +29,13 @@ export class SnapshotClient {
   /** Starts composeSnapshot; the manifest is validated here first, so a typo fails before it reaches Temporal. */
   async compose(manifest: unknown, workflowId = readableId('snapshot')): Promise<SnapshotHandle> {
     const parsed = parseManifest(manifest);
-    const handle = await this.mosaic.temporal.workflow.start<typeof composeSnapshot>('composeSnapshot', {
+    const handle = await this.mosaic.temporal.workflow.start<ComposeSnapshot>(composeSnapshot, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       args: [manifest],
       typedSearchAttributes: [
-        { key: MosaicKind, value: 'snapshot' },
-        { key: MosaicState, value: 'validating' },
+        { key: MosaicKind, value: snapshotKind },
+        { key: MosaicState, value: 'validating' satisfies SnapshotState },
       ],
       memo: { summary: `${parsed.name}: ${parsed.sources.length} sources, ${parsed.strategy}` },
     });
@@ -34,40 +45,50 @@ export class SnapshotClient {
   }
 
   status(workflowId: string): Promise<SnapshotStatus> {
-    return this.mosaic.temporal.workflow.getHandle<typeof composeSnapshot>(workflowId).query<SnapshotStatus>('status');
+    return this.mosaic.temporal.workflow.getHandle<ComposeSnapshot>(workflowId).query(statusQuery);
   }
 
   /** Asks the composition to tear down and end; resolves with its final status. */
   async cancel(workflowId: string, reason?: string): Promise<SnapshotStatus> {
-    const handle = this.mosaic.temporal.workflow.getHandle<typeof composeSnapshot>(workflowId);
-    await handle.signal('cancel', reason);
+    const handle = this.mosaic.temporal.workflow.getHandle<ComposeSnapshot>(workflowId);
+    await handle.signal(cancelSignal, reason);
     return typed(handle.result(), workflowId);
   }
 
-  /** Polls `status` until the composition reaches one of `states` (or fails, which rejects). */
+  /**
+   * Polls `status` until the composition reaches one of `states` (or fails,
+   * which rejects). No `result()` long poll runs beside it: one left pending
+   * when the state is reached outlives this call, and on a Temporal cluster
+   * (whose long polls end and are retried) its retry fired after the client
+   * had closed and crashed the CLI with "Channel has been shut down".
+   */
   async waitFor(
     handle: SnapshotHandle,
     states: SnapshotStatus['state'][],
     onStatus: (s: SnapshotStatus) => void = () => undefined,
   ): Promise<SnapshotStatus> {
-    let final: SnapshotStatus | undefined;
-    const ended = handle.result().then((s) => (final = s));
     for (;;) {
-      const status = final ?? (await Promise.race([handle.query<SnapshotStatus>('status'), ended]));
+      const { status: run } = await handle.describe();
+      // An ended composition reaches no other state: its final status (or its failure) is the answer.
+      if (run.name !== 'RUNNING') {
+        const final = await handle.result();
+        onStatus(final);
+        return final;
+      }
+      const status = await handle.query(statusQuery);
       onStatus(status);
-      // An ended composition reaches no other state: its final status is the answer.
-      if (states.includes(status.state) || final) return status;
-      await Promise.race([new Promise((r) => setTimeout(r, 300)), ended]);
+      if (states.includes(status.state)) return status;
+      await new Promise((r) => setTimeout(r, 300));
     }
   }
 
   catalog<T = unknown>(request: CatalogRequest): Promise<T> {
     return typed(
-      this.mosaic.temporal.workflow.execute<typeof manageSnapshotCatalog>('manageSnapshotCatalog', {
+      this.mosaic.temporal.workflow.execute<ManageSnapshotCatalog>(manageSnapshotCatalog, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`snapshot-${request.operation.replace('.', '-')}`),
         args: [request],
-        typedSearchAttributes: [{ key: MosaicKind, value: 'snapshot-catalog' }],
+        typedSearchAttributes: [{ key: MosaicKind, value: snapshotCatalogKind }],
       }),
     ) as Promise<T>;
   }

@@ -1,9 +1,9 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { temporal } from '@temporalio/proto';
-import type { ModelStatus } from '../activities/learning';
+import type { ModelStatus } from '../contract/models';
 import { visibilityUrl } from '../config';
-import { MosaicKind, MosaicState } from '../workflows/search-attributes';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 import type { MosaicClient, Poller } from './mosaic-client';
 
 /** A handler version whose error rate is above this is reported degraded (the example policies forbid above 0.2). */

@@ -1,3 +1,5 @@
+import { ComposeFailure } from '../contract/compose';
+import { GovernanceFailure } from '../contract/governance';
 import { InvalidRequest } from '../composition/request';
 import { rootFailure } from './failures';
 
@@ -25,25 +27,25 @@ export class MosaicWorkflowError extends Error {
 
 /** The request broke its schema: found by the client before starting, or by the worker for callers that bypass it. */
 export class InvalidRequestError extends MosaicWorkflowError {
-  static override readonly type = 'InvalidRequest';
+  static override readonly type = ComposeFailure.InvalidRequest;
   /** The first bad field, when the client found it (`spec.name`). */
   field?: string;
 }
 /** Policies and the registry leave no handler for a stage; the message names the stage and the rules. */
 export class NoEligibleHandlerError extends MosaicWorkflowError {
-  static override readonly type = 'NoEligibleHandler';
+  static override readonly type = ComposeFailure.NoEligibleHandler;
 }
 /** A pipeline step failed for good; what was done was undone. `details[0]` names the handler and stage. */
 export class CompositionFailedError extends MosaicWorkflowError {
-  static override readonly type = 'CompositionFailed';
+  static override readonly type = ComposeFailure.CompositionFailed;
 }
 /** A signed change by a key whose role does not allow it. */
 export class PermissionDeniedError extends MosaicWorkflowError {
-  static override readonly type = 'PermissionDenied';
+  static override readonly type = GovernanceFailure.PermissionDenied;
 }
 /** A signature that does not verify (request or policy). */
 export class SignatureInvalidError extends MosaicWorkflowError {
-  static override readonly type = 'SignatureInvalid';
+  static override readonly type = GovernanceFailure.SignatureInvalid;
 }
 
 type ErrorClass = (new (...args: ConstructorParameters<typeof MosaicWorkflowError>) => MosaicWorkflowError) & { type: string | undefined };

@@ -11,7 +11,7 @@ import { NegotiationClosed, type NegotiationClient } from '../client/negotiation
 import { MosaicWorkflowError } from '../client/workflow-errors';
 import { sameSecret, SessionStore } from '../security/sessions';
 import { PortInUse } from '../stack/stack';
-import type { NegotiationView } from '../workflows/negotiate';
+import type { NegotiationView } from '../contract/negotiate';
 import { loadAssets } from './assets';
 import { ACTIONS, fieldOf, parseAction, type Action, type ActionBody } from './forms';
 import { fingerprint } from './model';

@@ -10,7 +10,12 @@ export const observedUsageSchema = z.strictObject({
   iops: z.number().min(0),
   networkGbps: z.number().min(0),
 });
-export type ObservedUsage = z.infer<typeof observedUsageSchema> & { source: 'provider' | 'reported'; seconds?: number };
+export type ObservedUsage = z.infer<typeof observedUsageSchema> & {
+  source: 'provider' | 'reported';
+  seconds?: number;
+  /** Dimensions the provider had no measurement of (EC2 without the CloudWatch agent has no memory figure). */
+  unmeasured?: Dimension[];
+};
 
 export interface Evolution {
   differs: boolean;
@@ -53,14 +58,12 @@ export function compareUsage(predicted: ResourceProfile, observed: ObservedUsage
 export const MIN_OBSERVATION_SECONDS = 60;
 
 /**
- * Why an observation must not teach anything, or undefined when it may: the
- * local provider's instance is a stand-in process, not the workload; a
- * window of no length, or usage of nothing at all, measured nothing. Persona
- * evolution and the analyzer's training data both pass through here.
+ * Why an observation must not teach anything, or undefined when it may: a
+ * window too short to show a peak, or usage of nothing at all, measured
+ * nothing. (A provider never measures a stand-in process: it says so instead.)
+ * Persona evolution and the analyzer's training data both pass through here.
  */
-export function placeholderReason(observed: ObservedUsage, provider: string): string | undefined {
-  if (observed.source === 'provider' && provider === 'local')
-    return 'the local provider runs a stand-in process, not the workload: its usage teaches nothing';
+export function placeholderReason(observed: ObservedUsage): string | undefined {
   if (observed.seconds !== undefined && observed.seconds < MIN_OBSERVATION_SECONDS)
     return `the observation window was ${Math.round(observed.seconds)} s, under ${MIN_OBSERVATION_SECONDS} s: too short to show a peak`;
   if (DIMENSIONS.every((d) => observed[d] === 0)) return 'every observed figure is zero: nothing was measured';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HostUnavailable, PathOutsideRoots } from '../snapshot/errors';
 import { withServicePorts, type Resource } from '../snapshot/resources';
+import { inside } from '../snapshot/ssh-inventory';
 import { formatBytes, parseBytes } from '../snapshot/units';
 import type { Host } from '../snapshot/template';
 
@@ -12,10 +13,9 @@ type LocalHost = Extract<Host, { provider: 'local' }>;
 const INLINE_LIMIT = 64 * 1024;
 const PROGRESS_EVERY = 200;
 
-const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
 
 /** The text of a UTF-8 file; undefined for binary content, which is carried by reference like a large file. */
-function utf8(bytes: Buffer): string | undefined {
+export function utf8(bytes: Buffer): string | undefined {
   if (bytes.includes(0)) return undefined;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -7,7 +7,8 @@ import { canConnect, freePort } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import { ProviderRejected } from './errors';
 import { serviceEnvironment } from './service-env';
-import type { BucketInput, DatabaseInput, KeyInput, Provider, ResourceRef, ServiceInput } from './provider';
+import type { MetricObservation } from '../negotiation/metric-usage';
+import type { BucketInput, DatabaseInput, KeyInput, ObservationWindow, Provider, ResourceRef, ServiceInput } from './provider';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
@@ -180,9 +181,46 @@ export class LocalProvider implements Provider {
         pid: String(pid),
         port: String(port),
         url: `http://127.0.0.1:${port}`,
+        // Only a command of the request's is the workload; the default service stands in for one and is never observed.
+        workload: input.command ? 'command' : 'stand-in',
         ...(notApplied(input) ? { notApplied: notApplied(input)! } : {}),
       },
     };
+  }
+
+  /**
+   * What the service's process used, from /proc: CPU time over the window's
+   * wall time (an average, not the peak: /proc keeps no history), its peak
+   * resident memory (VmHWM) and its read/write calls per second. Only a
+   * command the request gave is observed; the stand-in never is.
+   */
+  async observeUsage(ref: ResourceRef, window: ObservationWindow): Promise<MetricObservation> {
+    if (ref.attributes.workload !== 'command')
+      return { unobserved: 'the local provider ran its stand-in process, not the workload: there is nothing of the workload to observe' };
+    const pid = Number(ref.attributes.pid);
+    const seconds = (window.until.getTime() - window.since.getTime()) / 1000;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
+      const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+      const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
+      if (seconds <= 0) return { unobserved: 'the observation window has no length' };
+      return {
+        usage: {
+          source: 'provider',
+          cpu: cpuSeconds / seconds,
+          memoryGb: hwmKb / 1024 / 1024,
+          iops: calls / seconds,
+          networkGbps: 0,
+          seconds,
+          // /proc counts no per-process network traffic.
+          unmeasured: ['networkGbps'],
+        },
+      };
+    } catch {
+      return { unobserved: `the service's process ${pid} is no longer running: its usage is gone with it` };
+    }
   }
 
   async stopService(ref: ResourceRef): Promise<void> {

@@ -1,3 +1,5 @@
+import type { MetricObservation } from '../negotiation/metric-usage';
+
 /**
  * Where resources really go. Every create takes an idempotency `key` derived
  * from the workflow and step: calling it again with the same key returns the
@@ -65,6 +67,18 @@ export interface KeyInput {
   region: string;
 }
 
+/** The span an agreed instance is observed over. */
+export interface ObservationWindow {
+  since: Date;
+  until: Date;
+}
+
+/** What the agreed type has, to turn percentages into vCPUs and GiB. */
+export interface InstanceFacts {
+  vcpu: number;
+  memoryGb: number;
+}
+
 export interface Provider {
   readonly name: ResourceRef['provider'];
   createBucket(input: BucketInput): Promise<ResourceRef>;
@@ -86,6 +100,12 @@ export interface Provider {
    * resources up by key leave it out.
    */
   findByKey?(key: string, region: string): Promise<ResourceRef[]>;
+  /**
+   * What a service really used over the window, from the provider's own
+   * measurements, or why nothing was measured. Never the figures of a
+   * stand-in: only a workload that really ran is observed.
+   */
+  observeUsage?(ref: ResourceRef, window: ObservationWindow, facts: InstanceFacts): Promise<MetricObservation>;
 }
 
 /** An operation this provider cannot do; not worth retrying. */

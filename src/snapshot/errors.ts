@@ -66,3 +66,13 @@ export class HostExists extends SnapshotError {
 export class PortContested extends SnapshotError {
   readonly type = 'PortContested';
 }
+
+/** An SSH host that presented another host key than the one registered for it: nothing is read from it. */
+export class HostKeyMismatch extends SnapshotError {
+  readonly type = 'HostKeyMismatch';
+}
+
+/** A capture past one of its bounds (files, bytes, time): refused whole rather than cut silently. */
+export class CaptureTooLarge extends SnapshotError {
+  readonly type = 'CaptureTooLarge';
+}

@@ -56,12 +56,26 @@ const absolute = z
   .string()
   .regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, { message: 'expected an absolute path without .. segments, such as /var/app' });
 
+const hostVolumes = z
+  .array(
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
+      path: absolute,
+      /** The volume's capacity; at least what its content takes. Left out: the content's size. */
+      size: volumeSize.optional(),
+      optional: z.boolean().default(false),
+    }),
+  )
+  .default([])
+  .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, { message: 'expected each volume name once' });
+
 /**
  * A live host Mosaic may capture. A local host is a directory on the worker's
  * machine standing for the host's filesystem (`root`), of which only the
  * `allowedPaths` may be captured, plus the services declared to run there.
- * An AWS host is an EC2 instance whose volumes are snapshotted and whose tags
- * are read.
+ * An SSH host is a machine reached over SSH with a pinned host key, whose
+ * files, listening services, packages and mounts are read there. An AWS host
+ * is an EC2 instance whose volumes are snapshotted and whose tags are read.
  */
 export const hostSchema = z.discriminatedUnion('provider', [
   z.strictObject({
@@ -75,18 +89,46 @@ export const hostSchema = z.discriminatedUnion('provider', [
       .refine((rs) => rs.every((r) => r.kind === 'service'), { message: 'expected service resources only' })
       .superRefine(onePortPerService),
     /** Directories of the host that a composition restores as volumes: their content is copied into the workspace's volume. */
-    volumes: z
-      .array(
-        z.strictObject({
-          name: z.string().regex(/^[a-z0-9][-a-z0-9_]*$/, { message: 'expected a lower-case name such as data' }),
-          path: absolute,
-          /** The volume's capacity; at least what its content takes. Left out: the content's size. */
-          size: volumeSize.optional(),
-          optional: z.boolean().default(false),
+    volumes: hostVolumes,
+  }),
+  z.strictObject({
+    name: id,
+    provider: z.literal('ssh'),
+    address: z.string().regex(/^(?:(?!-)[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:]{2,39})$/, {
+      message: 'expected a host name or IP address such as 10.0.0.5 or web-1.internal',
+    }),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: 'expected a login name such as deploy' }),
+    /**
+     * The private key's name in the worker's key directory (MOSAIC_SSH_KEY_DIR):
+     * a reference the worker resolves, so the key itself is never in a request,
+     * in MongoDB or in workflow history. Not a path: a path would let whoever
+     * registers a host make the worker present any file on it as an identity.
+     */
+    key: z
+      .string()
+      .refine((k) => !/PRIVATE KEY|^-----/.test(k), {
+        message:
+          "expected the name of a key file in the worker's MOSAIC_SSH_KEY_DIR, not the key itself: put the key there (mode 0600) and give its file name",
+      })
+      .pipe(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+          message: "expected the file name of a key in the worker's MOSAIC_SSH_KEY_DIR, such as web-1_ed25519 (no directory)",
         }),
-      )
-      .default([])
-      .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, { message: 'expected each volume name once' }),
+      ),
+    /** The host's public key, pinned: a host presenting another key is refused (no trust on first use). */
+    hostKey: z
+      .string()
+      .max(16_384, { message: 'expected one public key line, at most 16384 characters' })
+      .trim()
+      .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( \S.*)?$/, {
+        message: 'expected the host\'s public key as "ssh-ed25519 AAAA…" (`ssh-keyscan -p PORT ADDRESS` prints it; check it out of band)',
+      })
+      // The comment is no part of the key: two registrations differing in it are one host.
+      .transform((k) => k.split(' ').slice(0, 2).join(' ')),
+    allowedPaths: z.array(absolute).min(1, { message: 'expected at least one path a composition may capture, such as /var/app' }),
+    /** Directories of the host captured as volumes beside the mounts found under the allowed paths. */
+    volumes: hostVolumes,
   }),
   z.strictObject({
     name: id,

@@ -23,6 +23,8 @@ export interface DaemonSpec {
   ports: Record<string, number>;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this (unprivileged) user rather than the caller: PostgreSQL refuses root. */
+  user?: { uid: number; gid: number };
 }
 
 const recordPath = (runDir: string, name: string) => path.join(runDir, `${name}.json`);
@@ -87,6 +89,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<DaemonRecord> {
         stdio: ['ignore', fd, fd],
         env: spec.env ?? process.env,
         cwd: spec.cwd,
+        ...(spec.user ?? {}),
       });
     } catch (err) {
       // Refused before any process exists: a NUL byte in the program, an argument or the environment.
@@ -209,9 +212,16 @@ export function processDirectory(pid: number): string | undefined {
   }
 }
 
+/** The last lines of a log, each cut to 400 characters: a Go server logs its stack traces as one JSON line. */
 export function tailLog(file: string, lines = 20): string {
   try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => (line.length > 400 ? `${line.slice(0, 400)} …` : line))
+      .join('\n');
   } catch {
     return '';
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
-import { mosaicSearchAttributes } from '../workflows/search-attributes';
+import { mosaicSearchAttributes } from '../contract/search-attributes';
 import { binaryPath } from './binaries';
 import { isRunning, readRecord, sleep, startDaemon, stopDaemon, tailLog, type DaemonRecord } from './daemon';
 import { canConnect, isPortFree } from './ports';
@@ -24,7 +24,7 @@ export type Component = 'temporal' | 'mongodb';
 export const COMPONENTS: Component[] = ['temporal', 'mongodb'];
 
 export interface ComponentStatus {
-  name: Component | 'worker';
+  name: string;
   state: 'running' | 'stopped';
   pid?: number;
   ports?: Record<string, number>;
@@ -194,8 +194,9 @@ export async function stopStack(dataDir: string, components: string[] = ['worker
   return results;
 }
 
-export function stackStatus(dataDir: string): ComponentStatus[] {
-  return (['worker', ...COMPONENTS] as const).map((name) => {
+/** The dev stack's components, or the names given (the production profile lists what it recorded). */
+export function stackStatus(dataDir: string, names: string[] = ['worker', ...COMPONENTS]): ComponentStatus[] {
+  return names.map((name) => {
     const record = readRecord(runDir(dataDir), name);
     if (!record || !isRunning(record)) return { name, state: 'stopped' };
     return { name, state: 'running', pid: record.pid, ports: record.ports, log: record.log };

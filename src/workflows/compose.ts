@@ -1,7 +1,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  defineQuery,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -15,25 +14,8 @@ import type { PlannedStep } from '../composition/plan';
 import type { CompositionRequest, CompositionRequestInput } from '../composition/request';
 import type { Outcome } from '../models/outcome';
 import type { ResourceRef } from '../providers/provider';
-import { MosaicState } from './search-attributes';
-
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'compensated' | 'skipped';
-
-export interface CompositionProgress {
-  state: 'planning' | 'running' | 'compensating' | 'succeeded' | 'failed';
-  plan?: CompositionPlan;
-  steps: { stage: string; ref: string; status: StepStatus; latencyMs?: number; cpuMs?: number; memoryMb?: number; error?: string }[];
-}
-
-export interface CompositionResult {
-  workflowId: string;
-  policy: string;
-  outputs: Record<string, string>;
-  resources: ResourceRef[];
-  steps: CompositionProgress['steps'];
-}
-
-export const planQuery = defineQuery<CompositionProgress>('plan');
+import { planQuery, type CompositionProgress, type CompositionResult } from '../contract/compose';
+import { MosaicState } from '../contract/search-attributes';
 
 const bookkeepingRetry: RetryPolicy = {
   initialInterval: '1 second',

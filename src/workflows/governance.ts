@@ -1,8 +1,9 @@
 import { proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
 import type { ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
 import type { GovernanceQuery, PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
+import type { AdminInit } from '../contract/governance';
 import type { PolicyContext } from '../pdl/types';
-import { MosaicAccount, MosaicState } from './search-attributes';
+import { MosaicAccount, MosaicState } from '../contract/search-attributes';
 
 // Denials are non-retryable failures from the activities; only storage
 // trouble retries, with a bounded backoff.
@@ -32,7 +33,7 @@ export async function managePolicy(change: ChangeRequest): Promise<ChangeResult>
 }
 
 /** The first admin, from a public key given at setup. */
-export async function initAdmin(input: { publicKeyPem: string; name?: string }): Promise<{ keyId: string; created: boolean }> {
+export async function initAdmin(input: AdminInit): Promise<{ keyId: string; created: boolean }> {
   return bootstrapAdmin(input);
 }
 

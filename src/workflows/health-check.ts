@@ -1,12 +1,7 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { HealthActivities, RuntimeDescription, StorageProbe } from '../activities/health';
-import { MosaicState } from './search-attributes';
-
-export interface HealthReport {
-  workflowId: string;
-  storage: StorageProbe;
-  runtime: RuntimeDescription;
-}
+import type { HealthActivities } from '../activities/health';
+import type { HealthReport } from '../contract/health';
+import { MosaicState } from '../contract/search-attributes';
 
 // Short and bounded: `mosaic doctor` waits on this, and a down database must
 // surface as a failure within seconds, yet survive a brief restart.

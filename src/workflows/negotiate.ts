@@ -4,9 +4,6 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -22,11 +19,27 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { PersonaOperation, PersonaStoreActivities } from '../activities/persona-store';
 import type { Analysed, NegotiationActivities, ProvisionedInstance, Review } from '../activities/negotiation';
 import type { ObservedUsage } from '../negotiation/evolution';
-import type { Feedback, FeedbackInput } from '../negotiation/feedback';
+import type { Feedback } from '../negotiation/feedback';
 import type { NegotiationRequestInput } from '../negotiation/request';
 import type { Proposal, SolveResult } from '../negotiation/solver';
 import type * as NegotiationLogic from './negotiation-logic';
-import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from './search-attributes';
+import {
+  acceptUpdate,
+  addConstraintsUpdate,
+  answerQuestionsUpdate,
+  cancelUpdate,
+  endObservationUpdate,
+  feedbackSignal,
+  modifyUpdate,
+  proposalsQuery,
+  rejectUpdate,
+  reportUsageSignal,
+  type HistoryEntry,
+  type NegotiationResult,
+  type NegotiationStatus,
+  type NegotiationView,
+} from '../contract/negotiate';
+import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from '../contract/search-attributes';
 
 /**
  * Loaded on first use, not at import. The SDK evaluates the bundle's modules
@@ -37,55 +50,7 @@ import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from 
 let loaded: typeof NegotiationLogic | undefined;
 const logic = () => (loaded ??= require('./negotiation-logic') as typeof NegotiationLogic);
 
-export type NegotiationStatus =
-  'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'cancelled' | 'failed';
-
-export interface HistoryEntry {
-  round: number;
-  at: string;
-  event: string;
-  by?: string;
-  detail: string;
-}
-
 type Conflict = Extract<SolveResult, { ok: false }>['conflict'];
-
-/** What the `proposals` query returns, and every update after it is applied. */
-export interface NegotiationView {
-  negotiationId: string;
-  status: NegotiationStatus;
-  round: number;
-  proposals: Proposal[];
-  constraints: string[];
-  analysis?: Pick<
-    Analysed['analysis'],
-    | 'role'
-    | 'method'
-    | 'confidence'
-    | 'uncertain'
-    | 'headroom'
-    | 'notes'
-    | 'profile'
-    | 'kind'
-    | 'compliance'
-    | 'questions'
-    | 'answers'
-    | 'schedule'
-  >;
-  history: HistoryEntry[];
-  /** The proposals the round before showed, so a reader sees what changed (absent in round 1). */
-  previous?: { round: number; proposals: Proposal[] };
-  reminders: number;
-  deadline: string;
-  /** Which run of the workflow this is: continue-as-new starts the next one. */
-  run: number;
-  agreed?: Proposal;
-  provisioned?: ProvisionedInstance;
-  review?: Review;
-  reason?: string;
-}
-
-export type NegotiationResult = NegotiationView;
 
 /** Everything a run hands to the next one through continue-as-new. */
 interface Carried {
@@ -110,28 +75,6 @@ interface Queued {
   id: string;
   feedback: Feedback | AnswerQuestions;
 }
-
-export const proposalsQuery = defineQuery<NegotiationView>('proposals');
-/** Feedback without an answer: an object with its `kind`, or words such as "reject too expensive" or "accept r1-p2". */
-export const feedbackSignal = defineSignal<[(FeedbackInput & { id?: string }) | string]>('feedback');
-export const reportUsageSignal = defineSignal<[ObservedUsage]>('reportUsage');
-// Each update also takes its short form, as typed into the Web UI (feedback.ts, FEEDBACK_FORMS).
-export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string } | string]>('accept');
-export const rejectUpdate = defineUpdate<NegotiationView, [{ because?: string; reason?: string; by?: string } | string | undefined]>(
-  'reject',
-);
-export const modifyUpdate = defineUpdate<NegotiationView, [{ proposalId: string; changes: Record<string, unknown>; by?: string }]>(
-  'modify',
-);
-export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints: unknown[]; by?: string } | string | unknown[]]>(
-  'addConstraints',
-);
-/** Ends a negotiation that waits for feedback, without agreement; answers with the ended negotiation. */
-export const cancelUpdate = defineUpdate<NegotiationView, [{ reason?: string; by?: string } | string | undefined]>('cancel');
-/** Ends the observation of an agreed instance now rather than after `observe.window`; answers once it is reviewed. */
-export const endObservationUpdate = defineUpdate<NegotiationView, [{ by?: string } | undefined]>('endObservation');
-/** Answers to the first round's questions ("How much data will it hold?"): the workload is analysed again and new proposals follow. */
-export const answerQuestionsUpdate = defineUpdate<NegotiationView, [{ answers: Record<string, unknown>; by?: string }]>('answerQuestions');
 
 // History and idempotency records kept across runs: enough to answer duplicates and show what happened lately.
 const KEEP_HISTORY = 100;

@@ -1,18 +1,8 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { LearningActivities, ModelQuery, TrainResult } from '../activities/learning';
-import { decidePromotion, type PromotionDecision } from '../learning/promotion';
-import { MosaicKind, MosaicState } from './search-attributes';
-
-export interface RetrainInput {
-  /** Who asked: the schedule, or a person through `mosaic model retrain`. */
-  requestedBy?: string;
-  horizonDays?: number;
-}
-
-export type RetrainResult =
-  | { status: 'busy'; holder: string }
-  | (Extract<TrainResult, { status: 'not-enough-data' }> & { message: string })
-  | (Extract<TrainResult, { status: 'trained' }> & { decision: PromotionDecision; promoted: boolean });
+import type { LearningActivities } from '../activities/learning';
+import type { ModelChange, ModelQuery, ModelView, RetrainInput, RetrainResult } from '../contract/models';
+import { decidePromotion } from '../learning/promotion';
+import { MosaicKind, MosaicState } from '../contract/search-attributes';
 
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 
@@ -71,9 +61,6 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
   }
 }
 
-export type ModelChange =
-  { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
-
 /** `mosaic model promote|rollback`: point serving at a stored version, after checking it loads. */
 export async function changePolicyModel(change: ModelChange): Promise<{ version: number; name: string; previous?: number }> {
   const result = await activatePolicyModel(change);
@@ -82,6 +69,6 @@ export async function changePolicyModel(change: ModelChange): Promise<{ version:
 }
 
 /** Read-only views for `mosaic model status|history|report`. */
-export async function inspectPolicyModels(query: ModelQuery): Promise<unknown> {
+export async function inspectPolicyModels(query: ModelQuery): Promise<ModelView> {
   return readPolicyModels(query);
 }

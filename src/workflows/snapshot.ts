@@ -2,8 +2,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
   isCancellation,
   patched,
   proxyActivities,
@@ -12,43 +10,10 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { MonitorReport, Provisioned, SnapshotActivities, TeardownResult } from '../activities/snapshot';
-import type { StartedService } from '../providers/local-workspace';
+import type { SnapshotActivities } from '../activities/snapshot';
 import type { ServiceHealth } from '../providers/service-health';
-import type { ResolutionSummary } from '../snapshot/summary';
-import { MosaicState } from './search-attributes';
-
-export type SnapshotState =
-  | 'validating'
-  | 'retrieving'
-  | 'resolving'
-  | 'provisioning'
-  | 'starting'
-  | 'monitoring'
-  | 'running'
-  /** Up, but a service is not healthy: `health` says which and why. */
-  | 'degraded'
-  | 'tearing-down'
-  | 'cancelled'
-  | 'failed';
-
-export interface SnapshotStatus {
-  state: SnapshotState;
-  manifest?: { name: string; strategy: string };
-  sources: { label: string; type: string; state: 'pending' | 'retrieving' | 'retrieved' | 'failed'; resources?: number; error?: string }[];
-  resolution?: ResolutionSummary;
-  provisioned?: Provisioned;
-  services: StartedService[];
-  monitor?: MonitorReport;
-  /** Each service's health as last checked (after the monitor window, then whenever it changes). */
-  health?: ServiceHealth[];
-  teardown?: TeardownResult;
-  error?: string;
-}
-
-export const statusQuery = defineQuery<SnapshotStatus>('status');
-/** Tears down what the composition made and ends it; the reason is recorded. */
-export const cancelSignal = defineSignal<[reason?: string]>('cancel');
+import { cancelSignal, statusQuery, type CatalogRequest, type SnapshotState, type SnapshotStatus } from '../contract/snapshot';
+import { MosaicState } from '../contract/search-attributes';
 
 const storeRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 const workRetry: RetryPolicy = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 };
@@ -193,6 +158,6 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
 const { snapshotCatalog } = proxyActivities<SnapshotActivities>({ startToCloseTimeout: '1 minute', retry: storeRetry });
 
 /** Templates and hosts: one short workflow per change or read, so each is in the history like every other change. */
-export async function manageSnapshotCatalog(request: Parameters<SnapshotActivities['snapshotCatalog']>[0]): Promise<unknown> {
+export async function manageSnapshotCatalog(request: CatalogRequest): Promise<unknown> {
   return snapshotCatalog(request);
 }

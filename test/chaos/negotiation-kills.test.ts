@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { MosaicClient } from '../../src/client/mosaic-client';
-import type { NegotiationView } from '../../src/workflows/negotiate';
+import type { NegotiationView } from '../../src/contract/negotiate';
 import { countNegotiationSideEffects, ec2InstancesByKey, negotiatedServices } from '../harness/chaos';
 import { startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { stopLocalServices } from '../harness/services';

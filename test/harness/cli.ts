@@ -6,9 +6,9 @@ const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'mosaic.js');
 
 /** Runs the real `mosaic` binary; resolves with its exit code and output instead of throwing. */
-export async function mosaic(args: string[], env: NodeJS.ProcessEnv = {}) {
+export async function mosaic(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 90_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -7,6 +7,7 @@ import { removeResources } from '../../src/activities/resources';
 import { ProviderRejected, ProviderUnavailable } from '../../src/providers/errors';
 import { ProviderUnsupported } from '../../src/providers/provider';
 import { AwsProvider, KEY_TAG, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
 
 // Not us-east-1: elsewhere S3 needs a location constraint, which this exercises.
@@ -124,6 +125,43 @@ describe('AWS provider against moto', () => {
     expect(KeyMetadata?.KeyState).toBe('PendingDeletion');
     const { Aliases } = await aws.kms.send(new ListAliasesCommand({}));
     expect(Aliases?.map((a) => a.AliasName)).not.toContain(first.attributes.alias);
+  });
+
+  it("reads an instance's busiest period from CloudWatch GetMetricData, and none of another instance's figures", async () => {
+    const instance = await provider.startService({ key: `negotiate-cw-${Date.now()}/instance`, name: 'observed', region });
+    const since = new Date(Date.now() - 3_600_000);
+    const at = (minutes: number) => new Date(since.getTime() + minutes * 60_000);
+    const put = (id: string, namespace: string, data: [string, number, number][]) =>
+      aws.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: namespace,
+          MetricData: data.map(([name, minute, value]) => ({
+            MetricName: name,
+            Dimensions: [{ Name: 'InstanceId', Value: id }],
+            Timestamp: at(minute),
+            Value: value,
+          })),
+        }),
+      );
+    await put(instance.id, 'AWS/EC2', [
+      ['CPUUtilization', 1, 20],
+      ['CPUUtilization', 6, 80],
+      ['NetworkIn', 1, 1.5e9],
+      ['NetworkOut', 1, 2.25e9],
+      ['EBSReadOps', 6, 45_000],
+      ['EBSWriteOps', 6, 15_000],
+    ]);
+    await put(instance.id, 'CWAgent', [['mem_used_percent', 6, 50]]);
+    await put('i-0someoneelse', 'AWS/EC2', [['CPUUtilization', 6, 100]]);
+    try {
+      const seen = await provider.observeUsage(instance, { since, until: at(30) }, { vcpu: 2, memoryGb: 1 });
+      // t3.micro-sized: 80 % of 2 vCPUs; (45,000 + 15,000) ops in the five minutes; 3.75 GB in five minutes is 0.1 Gbit/s.
+      expect(seen).toEqual({ usage: { source: 'provider', cpu: 1.6, memoryGb: 0.5, iops: 200, networkGbps: 0.1, seconds: 1800 } });
+      const before = await provider.observeUsage(instance, { since: at(-60), until: since }, { vcpu: 2, memoryGb: 1 });
+      expect(before).toEqual({ unobserved: expect.stringMatching(/no CPUUtilization/) });
+    } finally {
+      await provider.stopService(instance);
+    }
   });
 
   it('does not offer databases', async () => {

@@ -14,7 +14,7 @@ import { LocalProvider } from '../../src/providers/local';
 import { stringify } from 'yaml';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
-import { MosaicState } from '../../src/workflows/search-attributes';
+import { MosaicState } from '../../src/contract/search-attributes';
 import { recordHistory } from '../harness/histories';
 import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { healthProbeModel } from '../../src/models/health-probe';
-import { MosaicState } from '../../src/workflows/search-attributes';
+import { MosaicState } from '../../src/contract/search-attributes';
 import { recordHistory } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 

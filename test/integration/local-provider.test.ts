@@ -51,4 +51,33 @@ describe('LocalProvider.findByKey and removeResources', () => {
     expect(() => process.kill(Number(made[2]!.attributes.pid), 0)).toThrow();
     await provider.deleteBucket(otherBucket);
   }, 60_000);
+
+  it('observes a workload that really ran (its CPU time, peak memory, I/O calls), never the stand-in', async () => {
+    const since = new Date();
+    // A workload of its own: holds 64 MiB it has written to, and serves on its port.
+    const workload = await provider.startService({
+      key: `negotiate-${randomUUID()}/instance`,
+      name: 'observed',
+      region: 'local',
+      command: [
+        process.execPath,
+        '-e',
+        "globalThis.held=Buffer.alloc(64*1024*1024,1);require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')",
+      ],
+    });
+    const standIn = await provider.startService({ key: `negotiate-${randomUUID()}/instance`, name: 'stand-in', region: 'local' });
+    try {
+      const window = { since, until: new Date(since.getTime() + 3_600_000) };
+      const seen = await provider.observeUsage(workload, window);
+      if (!('usage' in seen)) throw new Error(`expected usage, got ${seen.unobserved}`);
+      expect(seen.usage.memoryGb).toBeGreaterThanOrEqual(64 / 1024);
+      expect(seen.usage.cpu).toBeGreaterThan(0);
+      expect(seen.usage.unmeasured).toEqual(['networkGbps']);
+      expect(await provider.observeUsage(standIn, window)).toEqual({ unobserved: expect.stringMatching(/stand-in process/) });
+    } finally {
+      await provider.stopService(workload);
+      await provider.stopService(standIn);
+    }
+    expect(await provider.observeUsage(workload, { since, until: new Date() })).toEqual({ unobserved: expect.stringMatching(/no longer running/) });
+  }, 60_000);
 });

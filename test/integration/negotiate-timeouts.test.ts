@@ -12,8 +12,8 @@ import { loadConfig } from '../../src/config';
 import { connectMongo } from '../../src/models/connection';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import { binaryPath } from '../../src/stack/binaries';
-import type { negotiateInstance } from '../../src/workflows/negotiate';
-import { mosaicSearchAttributes } from '../../src/workflows/search-attributes';
+import { negotiateInstance, type NegotiateInstance } from '../../src/contract/negotiate';
+import { mosaicSearchAttributes } from '../../src/contract/search-attributes';
 import { temporal } from '@temporalio/proto';
 import { workflowBundle } from '../harness/bundle';
 import { quietRuntime } from '../harness/runtime';
@@ -89,7 +89,7 @@ describe('negotiation timeouts in skipped time', () => {
 
   it('reminds once a day and expires at the deadline, three days later', async () => {
     const input = request({});
-    const result = await env.client.workflow.execute<typeof negotiateInstance>('negotiateInstance', {
+    const result = await env.client.workflow.execute<NegotiateInstance>(negotiateInstance, {
       taskQueue,
       workflowId: `negotiate-${input.negotiationId}`,
       args: [input],
@@ -110,7 +110,7 @@ describe('negotiation timeouts in skipped time', () => {
 
   it('takes an answer given a day and a half later, then observes the instance for a day', async () => {
     const input = request({ observe: { window: '1 day', threshold: 0.3 } });
-    const handle = await env.client.workflow.start<typeof negotiateInstance>('negotiateInstance', {
+    const handle = await env.client.workflow.start<NegotiateInstance>(negotiateInstance, {
       taskQueue,
       workflowId: `negotiate-${input.negotiationId}`,
       args: [input],

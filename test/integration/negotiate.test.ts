@@ -10,7 +10,7 @@ import { personaModel } from '../../src/models/persona';
 import { registry } from '../../src/observability/metrics';
 import type { Persona } from '../../src/negotiation/persona';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
-import type { NegotiationView } from '../../src/workflows/negotiate';
+import type { NegotiationView } from '../../src/contract/negotiate';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { stopLocalServices } from '../harness/services';

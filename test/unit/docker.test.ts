@@ -2,11 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { settings } from '../../src/config';
+import { mosaicSearchAttributes } from '../../src/contract/search-attributes';
 
 const compose = parse(fs.readFileSync(path.resolve(__dirname, '../../docker/compose.yaml'), 'utf8')) as {
   services: Record<
     string,
-    { environment?: Record<string, string>; healthcheck?: unknown; depends_on?: Record<string, { condition: string }> }
+    {
+      environment?: Record<string, string>;
+      env_file?: string;
+      volumes?: string[];
+      command?: string[];
+      healthcheck?: unknown;
+      depends_on?: Record<string, { condition: string }>;
+    }
   >;
 };
 
@@ -33,8 +41,9 @@ describe('docker/compose.yaml', () => {
 
   it('has Prometheus scrape the port the worker serves its metrics on, on every replica', () => {
     const scrape = parse(fs.readFileSync(path.resolve(__dirname, '../../docker/prometheus.yml'), 'utf8')) as {
-      scrape_configs: { dns_sd_configs: { names: string[]; port: number }[] }[];
+      scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; port: number }[] }[];
     };
+    expect(scrape.scrape_configs.map((j) => j.job_name)).toEqual(['mosaic-worker', 'temporal']);
     const env = compose.services['mosaic-worker']!.environment!;
     expect(scrape.scrape_configs[0]!.dns_sd_configs[0]).toMatchObject({ names: ['mosaic-worker'], port: Number(env.MOSAIC_METRICS_PORT) });
     expect(env.MOSAIC_METRICS_HOST).toBe('0.0.0.0');
@@ -56,5 +65,21 @@ describe('docker/compose.yaml', () => {
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !defined.has(base(name)))).toEqual([]);
     expect(new Set(dashboard.panels.map((p) => p.datasource.uid))).toEqual(new Set([datasource.datasources[0]!.uid]));
+  });
+
+  // One source of truth (issue 23): what the production profile of the local stack was tested with is what compose runs.
+  it('registers exactly the search attributes the workflows set, with their types', () => {
+    const script = compose.services['temporal-search-attributes']!.command!.join(' ');
+    const listed = [...script.matchAll(/(Mosaic\w+):(\w+)/g)].map((m) => `${m[1]}:${m[2]!.toUpperCase()}`);
+    expect(listed).toEqual(mosaicSearchAttributes.map((k) => `${k.name}:${k.type}`));
+  });
+
+  it('gives the Temporal server the shared dynamic config, cluster settings and a metrics endpoint', () => {
+    const temporal = compose.services.temporal!;
+    expect(temporal.env_file).toBe('./temporal/cluster.env');
+    const mount = temporal.volumes!.find((v) => v.startsWith('./temporal/dynamicconfig.yaml:'))!;
+    expect(mount.split(':')[1]).toBe(temporal.environment!.DYNAMIC_CONFIG_FILE_PATH);
+    expect(temporal.environment!.PROMETHEUS_ENDPOINT).toMatch(/:8000$/);
+    expect(fs.existsSync(path.resolve(__dirname, '../../docker/temporal/cluster.env'))).toBe(true);
   });
 });

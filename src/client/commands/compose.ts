@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import type { CompositionProgress } from '../../workflows/compose';
+import type { CompositionProgress } from '../../contract/compose';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import type { HandlerChange } from '../../activities/handler-registry';
+import type { HandlerChange } from '../../contract/governance';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';

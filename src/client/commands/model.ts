@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ModelSummary } from '../../activities/learning';
+import type { ModelSummary } from '../../contract/models';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
 import { renderModelReport } from '../model-report';

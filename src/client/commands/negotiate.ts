@@ -6,7 +6,7 @@ import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import type { Proposal } from '../../negotiation/solver';
-import type { NegotiationView } from '../../workflows/negotiate';
+import type { NegotiationView } from '../../contract/negotiate';
 import { CommandFailed } from '../errors';
 import { InvalidNegotiationError } from '../negotiation-errors';
 import { readUserFile } from '../files';
@@ -90,7 +90,7 @@ function readStructured(file: string): unknown {
   }
 }
 
-const positive = (name: string) => (v: string) => {
+export const positive = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a whole number above 0, such as 300`);
   return n;

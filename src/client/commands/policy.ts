@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { parsePolicy, policyContextSchema, PdlError, type Policy, type PolicyContext } from '../../pdl';
 import { signYaml, verifyDocument, type Signable } from '../../security/policy-signature';
 import { TemporalUnavailable } from '../connection';
-import type { ChangeResult } from '../../activities/governance';
+import type { ChangeResult } from '../../contract/governance';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { readPrivateKey } from '../governance';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { ManifestInvalid } from '../../snapshot/errors';
 import { formatBytes, formatCpu } from '../../snapshot/units';
-import type { SnapshotStatus } from '../../workflows/snapshot';
+import type { SnapshotStatus } from '../../contract/snapshot';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { MosaicClient } from '../mosaic-client';

@@ -1,8 +1,19 @@
-import type { Command } from 'commander';
+import fs from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
 import { stopLocalServices } from '../../providers/local-services';
+import { freePort } from '../../stack/ports';
+import {
+  productionStopOrder,
+  recordedNames,
+  stackProfile,
+  startPrometheus,
+  startProductionStack,
+  PROFILE_FILE,
+} from '../../stack/production';
 import { COMPONENTS, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
 import { CommandFailed } from '../errors';
+import { startDetachedWorker } from './worker';
 import { print, progress, table, type OutputOptions } from '../output';
 
 export function stackOptions(config: Config, extra: Partial<StackOptions> = {}): StackOptions {
@@ -18,7 +29,8 @@ export function stackOptions(config: Config, extra: Partial<StackOptions> = {}):
 }
 
 function statusRows(config: Config) {
-  return stackStatus(config.dataDir).map((s) => ({
+  const production = stackProfile(config.dataDir) === 'production';
+  return stackStatus(config.dataDir, production ? recordedNames(config.dataDir) : undefined).map((s) => ({
     component: s.name,
     state: s.state,
     pid: s.pid,
@@ -39,26 +51,40 @@ export function registerStack(program: Command): void {
 
   stack
     .command('start')
-    .description('start the Temporal dev server (Web UI included) and FerretDB; a no-op for what already runs')
+    .description(
+      'start the local stack; a no-op for what already runs. dev (default): the Temporal dev server (Web UI included) and FerretDB. ' +
+        'production: PostgreSQL, the Temporal server as separate frontend, history ×2, matching ×2 and worker processes, its Web UI, ' +
+        'FerretDB, Prometheus and several Mosaic workers (docs/operations.md)',
+    )
+    .addOption(new Option('--profile <profile>', 'which stack').choices(['dev', 'production']).default('dev'))
+    .option('--workers <n>', 'production: how many Mosaic workers to start', workerCount, 2)
     .option('--headless', 'start Temporal without the Web UI')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  MOSAIC_TEMPORAL_UI_PORT=8300 mosaic stack start')
-    .action(async (opts: OutputOptions & { headless?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  MOSAIC_TEMPORAL_UI_PORT=8300 mosaic stack start\n  mosaic stack start --profile production --workers 3',
+    )
+    .action(async (opts: OutputOptions & { headless?: boolean; profile: 'dev' | 'production'; workers: number }) => {
       const config = loadConfig();
-      await startStack(stackOptions(config, { headless: opts.headless, onProgress: progress(opts) }));
+      const onProgress = progress(opts);
+      if (opts.profile === 'production') await startProduction(config, opts.workers, { headless: opts.headless, onProgress });
+      else await startStack(stackOptions(config, { headless: opts.headless, onProgress }));
       const data = {
+        profile: opts.profile,
         temporal: config.temporal.address,
         mongodb: config.mongodb.uri,
         webUi: opts.headless ? undefined : config.temporal.webUiUrl,
+        ...(opts.profile === 'production' ? { prometheus: `http://127.0.0.1:${config.production.prometheusPort}` } : {}),
         components: statusRows(config),
       };
       print(opts, data, () =>
         [
           table(data.components, ['component', 'state', 'pid', 'ports']),
           '',
-          `Temporal:  ${data.temporal}`,
-          `MongoDB:   ${data.mongodb}`,
-          ...(data.webUi ? [`Web UI:    ${data.webUi}`] : []),
+          `Temporal:   ${data.temporal}`,
+          `MongoDB:    ${data.mongodb}`,
+          ...(data.webUi ? [`Web UI:     ${data.webUi}`] : []),
+          ...(data.prometheus ? [`Prometheus: ${data.prometheus}`] : []),
         ].join('\n'),
       );
     });
@@ -72,10 +98,14 @@ export function registerStack(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic stack stop --json')
     .action(async (opts: OutputOptions) => {
       const { dataDir } = loadConfig();
-      // The worker first, so it does not start services again; the services before the servers they may use.
-      const worker = await stopStack(dataDir, ['worker']);
+      const production = stackProfile(dataDir) === 'production';
+      const order = production ? productionStopOrder(recordedNames(dataDir)) : ['worker', ...COMPONENTS];
+      const workers = order.filter((name) => name.startsWith('worker'));
+      // The workers first, so they do not start services again; the services before the servers they may use.
+      const worker = await stopStack(dataDir, workers);
       const services = await stopLocalServices(dataDir);
-      const components = { ...worker, ...(await stopStack(dataDir, COMPONENTS)) };
+      const components = { ...worker, ...(await stopStack(dataDir, order.filter((name) => !workers.includes(name)))) };
+      if (production) fs.rmSync(PROFILE_FILE(dataDir), { force: true });
       print(opts, { components, services }, () =>
         [
           table(Object.entries(components).map(([component, state]) => ({ component, state }))),
@@ -93,6 +123,35 @@ export function registerStack(program: Command): void {
     .action((opts: OutputOptions) => {
       const rows = statusRows(loadConfig());
       print(opts, rows, () => table(rows));
-      if (rows.some((r) => r.component !== 'worker' && r.state !== 'running')) throw new CommandFailed();
+      if (rows.some((r) => !r.component.startsWith('worker') && r.state !== 'running')) throw new CommandFailed();
     });
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('expected a whole number of workers from 1 to 16, such as 2');
+  return n;
+}
+
+/**
+ * The production profile: the cluster, then the workers (each with its own
+ * metrics port, which Prometheus is then configured to scrape).
+ */
+async function startProduction(config: Config, workers: number, extra: Partial<StackOptions> & { onProgress: (m: string) => void }) {
+  const opts = {
+    ...stackOptions(config, extra),
+    postgresPort: config.production.postgresPort,
+    prometheusPort: config.production.prometheusPort,
+    scrapeInterval: config.production.scrapeInterval,
+  };
+  const cluster = await startProductionStack(opts);
+  const metricsPorts: number[] = [];
+  for (let i = 1; i <= workers; i++) {
+    const name = i === 1 ? 'worker' : `worker-${i}`;
+    const port = await freePort();
+    const record = await startDetachedWorker(config, extra.onProgress, { name, env: { MOSAIC_METRICS_PORT: String(port), MOSAIC_METRICS_HOST: '127.0.0.1' } });
+    metricsPorts.push(record.ports.metrics ?? port);
+  }
+  await startPrometheus(opts, cluster, metricsPorts);
+  return cluster;
 }

@@ -9,27 +9,37 @@ import { print, progress, type OutputOptions } from '../output';
 
 const CLI_ENTRY = path.resolve(__dirname, '..', '..', '..', 'bin', 'mosaic.js');
 
-/** Starts `mosaic worker` in the background and returns once it polls the task queue. */
-export async function startDetachedWorker(config: Config, onProgress: (m: string) => void) {
-  const existing = readRecord(runDir(config.dataDir), 'worker');
+/**
+ * Starts `mosaic worker` in the background and returns once it polls the task
+ * queue. Several run side by side under names `worker-2`, `worker-3`, … each
+ * with its own environment (the production profile gives each a metrics port).
+ */
+export async function startDetachedWorker(
+  config: Config,
+  onProgress: (m: string) => void,
+  { name = 'worker', env }: { name?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const existing = readRecord(runDir(config.dataDir), name);
   if (existing && isRunning(existing)) {
-    onProgress(`worker: already running (pid ${existing.pid})`);
+    onProgress(`${name}: already running (pid ${existing.pid})`);
     return existing;
   }
-  onProgress(`worker: starting on task queue "${config.temporal.taskQueue}"`);
+  onProgress(`${name}: starting on task queue "${config.temporal.taskQueue}"`);
+  const metricsPort = env?.MOSAIC_METRICS_PORT;
   const record = await startDaemon({
-    name: 'worker',
+    name,
     executable: process.execPath,
     args: [CLI_ENTRY, 'worker'],
     runDir: runDir(config.dataDir),
     logDir: logDir(config.dataDir),
-    ports: {},
+    ports: metricsPort ? { metrics: Number(metricsPort) } : {},
+    ...(env ? { env: { ...process.env, ...env } } : {}),
   });
   const client = await MosaicClient.connect(config);
   try {
     const polling = async () => (await client.pollers()).some((p) => p.identity.startsWith(`${record.pid}@`));
-    await waitUntilReady('worker', record, polling, 90_000, 250);
-    onProgress(`worker: polling (pid ${record.pid}, log ${record.log})`);
+    await waitUntilReady(name, record, polling, 90_000, 250);
+    onProgress(`${name}: polling (pid ${record.pid}, log ${record.log})`);
     return record;
   } finally {
     await client.close();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Proposal } from '../../negotiation/solver';
-import type { NegotiationView } from '../../workflows/negotiate';
+import type { NegotiationView } from '../../contract/negotiate';
 import type { MosaicClient } from '../mosaic-client';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { Scope, type DisposableResult, type QuickJSContext, type QuickJSHandle, 
 import { CpuBudget } from './cpu-budget';
 import type { Engine } from './engine';
 import { SandboxViolation } from './errors';
-import { HostCalls, type HostFunction } from './host-calls';
+import type { HostCalls } from './host-calls';
 import { FORBIDDEN_GLOBALS, PRELUDE } from './prelude';
 import type { SandboxLimits, SandboxResult } from './sandbox';
 
@@ -30,8 +30,6 @@ export class Session {
   private readonly runtime: QuickJSRuntime;
   private readonly vm: QuickJSContext;
   private readonly budget: CpuBudget;
-  private readonly calls: HostCalls;
-  private readonly granted: string[];
   // What the handler reached for that the sandbox does not provide.
   private readonly touched = new Set<string>();
   private guestApi: Guest | undefined;
@@ -39,14 +37,12 @@ export class Session {
 
   constructor(
     private readonly engine: Engine,
-    host: Record<string, HostFunction>,
+    private readonly calls: HostCalls,
     private readonly limits: Required<SandboxLimits>,
   ) {
     this.runtime = this.scope.manage(engine.module.newRuntime());
     this.vm = this.scope.manage(this.runtime.newContext());
     this.budget = new CpuBudget(limits.timeoutMs);
-    this.calls = new HostCalls(host);
-    this.granted = Object.keys(host);
     this.runtime.setMaxStackSize(limits.maxStackBytes);
     this.runtime.setInterruptHandler(() => this.budget.exhausted());
     this.runtime.setModuleLoader((name) => {
@@ -71,10 +67,34 @@ export class Session {
     const value = await this.settle(returned, guest.settle);
 
     const json = this.evaluate(() => this.vm.callFunction(guest.serialize, this.vm.undefined, value), 'invalid-output');
-    const output: unknown = this.vm.typeof(json) === 'string' ? JSON.parse(this.vm.getString(json)) : undefined;
+    const output: unknown = this.vm.typeof(json) === 'string' ? JSON.parse(this.outputText(json)) : undefined;
     // Calls the handler made without awaiting them still run to the end.
     this.calls.dispatch();
     return { output, cpuMs: this.budget.spentMs, memoryBytes: this.heapBytes() };
+  }
+
+  /**
+   * The output's JSON, measured inside the engine before a byte of it is
+   * copied out: what the host handles is bounded whatever the handler made.
+   */
+  private outputText(json: QuickJSHandle): string {
+    const max = this.limits.maxOutputBytes;
+    // Every UTF-16 unit is at least one byte of UTF-8, so a longer string is too big without copying it.
+    const length = this.vm.getNumber(this.scope.manage(this.vm.getProp(json, 'length')));
+    const text = length > max ? undefined : this.vm.getString(json);
+    if (text === undefined || Buffer.byteLength(text) > max) {
+      const size = text === undefined ? `${length} characters` : `${Buffer.byteLength(text)} bytes`;
+      throw new SandboxViolation(
+        'invalid-output',
+        `the handler returned ${size} of JSON, more than the ${max} bytes an output may have; return names and references, not data`,
+      );
+    }
+    return text;
+  }
+
+  /** Whether the engine was freed cleanly, so its thread may serve another run. */
+  get clean(): boolean {
+    return !this.broken;
   }
 
   async close(): Promise<void> {
@@ -91,7 +111,7 @@ export class Session {
     const call = this.scope.manage(
       this.vm.newFunction('call', (name, args) => this.vm.newNumber(this.calls.request(this.vm.getString(name), this.vm.getString(args)))),
     );
-    const granted = this.scope.manage(this.vm.newString(JSON.stringify(this.granted)));
+    const granted = this.scope.manage(this.vm.newString(JSON.stringify(this.calls.granted)));
     const forbidden = this.scope.manage(this.vm.newString(JSON.stringify(FORBIDDEN_GLOBALS)));
     const setup = this.evaluate(() => this.vm.evalCode(PRELUDE, 'prelude.js', { type: 'global' }));
     const api = this.evaluate(() => this.vm.callFunction(setup, this.vm.undefined, touch, call, granted, forbidden));
@@ -184,7 +204,8 @@ export class Session {
     }
     if (!thrown) return new SandboxViolation(otherwise, 'the handler threw something the sandbox could not read');
     const { name, message } = thrown;
-    if (name === 'InternalError' && EXHAUSTED.has(message)) {
+    // The parser reports running out of stack as a SyntaxError.
+    if ((name === 'InternalError' || name === 'SyntaxError') && EXHAUSTED.has(message)) {
       return new SandboxViolation('memory', `the handler exceeded its limits: ${message}`);
     }
     if (otherwise === 'error' && this.touched.size > 0) {

@@ -67,7 +67,8 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
 const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'relational-database': [
     [
-      /\b(postgres(ql)?|postgress|psql|mysql|mariadb|percona|sql server|mssql|oracle|aurora|cockroach(db)?|postgis|yugabyte(db)?|tidb|db2|sqlite|rds)\b/,
+      // "pg16", "mysql8", "postgres15": a version glued to the name still names the engine.
+      /\b(postgres(ql)?|postgress|psql|pg|mysql|mariadb|percona|sql server|mssql|oracle|aurora|cockroach(db)?|postgis|yugabyte(db)?|tidb|db2|sqlite|rds)(\d{1,2}(\.\d)?)?\b/,
       3,
     ],
     [/\b(relational|rdbms|oltp|sql (database|db))\b/, 2],
@@ -214,14 +215,18 @@ const MIN_SCORE = 2;
 /**
  * What the description is, from the words that name products and kinds. A
  * product that is only mentioned as something else's neighbour ("Memcached in
- * front of MySQL", "CDC from Postgres", "Timescale? no — PostgreSQL") does not
+ * front of MySQL", "CDC from Postgres", "a Flink job reading a Kafka topic",
+ * "Timescale? no — PostgreSQL") does not
  * count for its kind.
  */
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
-    .replace(/\b(in front of|from|behind a cdn,?|fronting) (an? |the |our |on-prem )?[\w.-]+/g, (m) => (m.startsWith('behind') ? m : ' '));
+    .replace(
+      /\b(in front of|from|behind a cdn,?|fronting|reading|reads|consuming|consumes|subscribed to) (an? |the |our |on-prem )?[\w.-]+/g,
+      (m) => (m.startsWith('behind') ? m : ' '),
+    );
   const scores: { kind: WorkloadKind; score: number; evidence: string[] }[] = [];
   for (const kind of WORKLOAD_KINDS) {
     let score = 0;

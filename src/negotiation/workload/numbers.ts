@@ -126,6 +126,10 @@ export function normaliseNumbers(input: string): NormalisedText {
     if (/^half$/.test(run) || run.split(/[\s-]+/).length > MAX_NUMBER_WORDS || ++runs > MAX_NUMBER_RUNS) return run;
     return wordsToDigits(run);
   });
+  // "two and a half terabytes", "1 and a quarter million": the word runs stop at "and a", so the fraction is added here.
+  t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?) and an? (half|quarter)\b/g, (_, v: string, f: string) =>
+    fmt(n(v) + (f === 'half' ? 0.5 : 0.25)),
+  );
   t = t.replace(/\ba (hundred|thousand|million|billion)\b/g, '1 $1');
   // "1.5 million", "30 thousand", "2 billion".
   t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s+(hundred|thousand|million|billion)\b/g, (_, v: string, s: string) => fmt(n(v) * SCALE[s]!));

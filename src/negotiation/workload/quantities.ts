@@ -145,7 +145,7 @@ const rateNoun = (words: string): string | undefined => {
 };
 
 const USER_NOUN =
-  /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
+  /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
   /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
@@ -159,6 +159,11 @@ const singular = (w: string) =>
         .replace(/s$/, '');
 
 const gibOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'GB').to('GiB').scalar;
+/** Memory is sold in binary units: "64 GB of RAM" is a 64 GiB machine (JEDEC's usage, and every cloud's instance sheet). */
+const ramGibOf = (value: number, unit: string) => {
+  const u = SIZE_UNITS[unit] ?? 'GB';
+  return Qty(value, /^[kMGTP]B$/.test(u) ? `${u[0]!.toUpperCase()}iB` : u).to('GiB').scalar;
+};
 const bytesOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'B').to('B').scalar;
 
 /**
@@ -301,7 +306,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     }
     // "32 GB RAM": the memory the person wants, not data to fit in it.
     if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12)))
-      return { kind: 'data', gib: gibOf(value, unit), scope: 'ram', text: span(u[0].length + 4) };
+      return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram', text: span(u[0].length + 4) };
     if (
       /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
       /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
@@ -340,6 +345,21 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'interval', seconds, text };
     if (/^\s*(?:interval|scrape|resolution|polling|poll)\b/.test(rest) || /^\s*-?\s*(?:minute|second)?\s*resolution/.test(rest))
       return { kind: 'interval', seconds, text };
+    // Part-time use written as a run length: "only runs nightly for 3 hours", "it's up 4 hours a day on weekdays".
+    const daily = /\b(nightly|daily|every (day|night)|each (day|night)|a (day|night)|per (day|night))\s*$/;
+    const dailyAfter = /^\s*(?:a|per|each|every) (?:day|night|weekday)\b|^\s*(?:nightly|daily)\b/;
+    if (
+      seconds >= 1800 &&
+      seconds < TIME_SECONDS.day! &&
+      /\b(runs?|running|up|online|on|used|active|needed)\b[^,.;]{0,25}$/.test(before) &&
+      (daily.test(before.replace(/\s*(for|about|~|only)\s*$/g, '')) || dailyAfter.test(rest))
+    )
+      return {
+        kind: 'schedule',
+        hoursPerDay: seconds / 3600,
+        daysPerWeek: /\bweekdays?\b/.test(before + rest.slice(0, 24)) ? 5 : 7,
+        text: span(u[0].length + (dailyAfter.exec(rest)?.[0].length ?? 0)),
+      };
     if (
       /(within|in under|in less than|window( of)?|finish in|done in|complete in|under|no more than)\s*(~|about)?\s*$/.test(before) ||
       /^\s*(?:-?\s*)?window\b/.test(rest)

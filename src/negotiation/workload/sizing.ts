@@ -306,7 +306,10 @@ const cache: Model = ({ facts: f, text }, ctx) => {
       ? ((keys ?? sessions!) * (f.itemBytes ?? ctx.assume('itemBytes', 1024, 'value size not stated: 1 KiB assumed'))) / GIB
       : players
         ? (players * 100) / GIB
-        : ctx.assume('dataGib', 1, 'cache size not stated: 1 GiB assumed'));
+        : // "64 GB of RAM" for a cache: the data that fits once overhead and fragmentation (×1.3, below) are taken.
+          f.ramGib !== undefined
+          ? f.ramGib / 1.3
+          : ctx.assume('dataGib', 1, 'cache size not stated: 1 GiB assumed'));
   const ops =
     rateOf(f, 'operations', 'reads', 'writes', 'requests', 'queries', 'lookups') ||
     ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
@@ -461,8 +464,10 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
 /**
  * Batch ETL: a core reads, transforms and writes ~8 MB/s in Spark-like
  * stages with joins (shuffle included); 8 GiB per core as Spark executors on
- * memory-optimised nodes. Input from object storage needs only spill space
- * (half the input); local input is read and written (×2).
+ * memory-optimised nodes. A run stages its input (an extract, or shuffle
+ * spill, which Spark's tuning guide says can reach the input's size) on local
+ * disk: 1× the input when it comes from object storage, 2× when it is also
+ * written locally. A job that "runs nightly for 3 hours" has that window.
  */
 const etl: Model = ({ facts: f, text }, ctx) => {
   const rows = rateOf(f, 'records');
@@ -472,13 +477,14 @@ const etl: Model = ({ facts: f, text }, ctx) => {
     (rows ? (rows * DAY * (f.itemBytes ?? 1000)) / GIB : ctx.assume('dataGib', 100, 'data per run not stated: 100 GiB assumed'));
   const windowHours =
     f.windowHours ??
+    f.schedule?.hoursPerDay ??
     (/nightly|every night|each night/.test(text) ? ctx.assume('window', 6, 'window not stated: 6 hours a night assumed') : 24);
   const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
   const vcpu = Math.max(2, mbPerSecond / 8);
   const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
   return {
     peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
-    storageGib: ROOT_GIB + perRun * (remote ? 0.5 : 2),
+    storageGib: ROOT_GIB + perRun * (remote ? 1 : 2),
     averageShare: Math.min(1, windowHours / 24),
   };
 };
@@ -494,15 +500,25 @@ const streamProcessing: Model = ({ facts: f }, ctx) => {
   };
 };
 
-/** pandas needs 2–5× a data set's size in RAM while it works on it (its own docs on scaling); 3× here. */
+/**
+ * pandas needs 2–5× a data set's size in RAM while it works on it (its own
+ * docs on scaling); 3× here. A shared server (JupyterHub) runs a kernel per
+ * person: Zero to JupyterHub sizes memory as per-user memory × the users
+ * active at once, here half the people named, and a core each; 10 GiB of home
+ * directory per person.
+ */
 const notebook: Model = ({ facts: f }, ctx) => {
-  const cells = (f.users.total ?? f.counts.row ?? f.counts.customer ?? 0) * (f.counts.column ?? f.counts.feature ?? 0);
+  const columns = f.counts.column ?? f.counts.feature ?? 0;
+  // "5 million customers × 300 columns" counts data, not the people at the notebooks.
+  const people = columns ? 0 : (f.users.total ?? f.users.concurrent ?? 0);
+  const kernels = Math.max(1, Math.ceil(people / 2));
+  const cells = (f.users.total ?? f.counts.row ?? f.counts.customer ?? 0) * columns;
   const data =
     f.memoryGib ?? f.dataGib ?? (cells ? (cells * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
-  const memory = Math.max(8, data * 3);
+  const memory = Math.max(8, data * 3 * kernels);
   return {
-    peak: { vcpu: Math.max(2, memory / 16), memoryGib: memory, iops: 3000, networkGbps: 1 },
-    storageGib: ROOT_GIB + data * 4,
+    peak: { vcpu: Math.max(2, memory / 16, people), memoryGib: memory, iops: 3000, networkGbps: 1 },
+    storageGib: ROOT_GIB + data * 4 + people * 10,
     averageShare: 0.2,
   };
 };
@@ -515,6 +531,8 @@ const notebook: Model = ({ facts: f }, ctx) => {
  * hosted runners: 2–4 vCPU, 4 GiB each) unless the text says more; 50 GiB of
  * workspace and caches per concurrent build.
  */
+const PIPELINES_PER_DEVELOPER = 4;
+
 const ciBuilds: Model = ({ facts: f, text }, ctx) => {
   const memoryEach = f.itemBytes && f.itemBytes >= GIB && /\bgb each\b|\b(ram|memory)\b/.test(text) ? f.itemBytes / GIB : undefined;
   const coresEach = f.coresEach ?? (memoryEach ? memoryEach / 4 : 2);
@@ -524,6 +542,13 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
     const devs = f.users.total ?? f.users.concurrent;
     if (!perDay && devs && f.rates.occurrences) perDay = devs * f.rates.occurrences * DAY;
     if (!perDay && f.counts.architecture) perDay = f.counts.architecture;
+    // A team named without a build count: ~4 pipelines per developer a working day (a few pushes and a merge), still asked.
+    if (!perDay && devs)
+      perDay = ctx.assume(
+        'buildsPerDay',
+        devs * PIPELINES_PER_DEVELOPER,
+        `builds a day not stated: ${PIPELINES_PER_DEVELOPER} per developer assumed`,
+      );
     const minutes = (f.durationEachSeconds ?? ctx.assume('buildMinutes', 600, 'build duration not stated: 10 minutes assumed')) / 60;
     if (!perDay) perDay = ctx.assume('buildsPerDay', 20, 'builds a day not stated: 20 assumed');
     const windowMinutes = f.windowHours ? f.windowHours * 60 : 600;
@@ -559,6 +584,7 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
   const live = /\blive\b/.test(text);
   const coreSecondsPerSecond = audio ? 0.01 * codecs : 4 * ladder * uhd * hevc * (live ? 0.5 : 1);
   const streams = f.counts.stream ?? f.users.concurrent;
+  const sourceBytesPerSecond = audio ? 176_400 : 1e6 * uhd * (uhd > 1 ? 3 : 1);
   let vcpu: number;
   let secondsPerDay: number;
   if (live && streams) {
@@ -571,11 +597,17 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
     else if (videos)
       secondsPerDay =
         videos * DAY * (f.durationEachSeconds ?? ctx.assume('videoMinutes', 300, 'video length not stated: 5 minutes assumed'));
+    // "300 GB/day of footage": the source bit rate turns bytes into seconds of video (asked, as the rate varies tenfold).
+    else if (f.ingestGibPerDay)
+      secondsPerDay = ctx.assume(
+        'videoHoursPerDay',
+        (f.ingestGibPerDay * GIB) / sourceBytesPerSecond,
+        `hours of video a day not stated: read from the data arriving at ${(sourceBytesPerSecond * 8) / 1e6} Mbit/s`,
+      );
     else secondsPerDay = ctx.assume('videoHoursPerDay', 10, 'hours of video a day not stated: 10 assumed') * 3600;
     const spread = f.windowHours && f.media && !f.media.perSecond ? 1 : 2;
     vcpu = Math.max(1, ((secondsPerDay * coreSecondsPerSecond) / DAY) * spread);
   }
-  const sourceBytesPerSecond = audio ? 176_400 : 1e6 * uhd * (uhd > 1 ? 3 : 1);
   const working = (secondsPerDay * SOURCE_DAYS_KEPT * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
   return {
     peak: {

@@ -1,13 +1,23 @@
-import { ProviderUnsupported, type BucketInput, type KeyInput, type Provider, type ResourceRef, type ServiceInput } from '../provider';
+import {
+  ProviderUnsupported,
+  type BucketInput,
+  type InstanceFacts,
+  type KeyInput,
+  type ObservationWindow,
+  type Provider,
+  type ResourceRef,
+  type ServiceInput,
+} from '../provider';
 import { createBucket, deleteBucket, findBucket } from './buckets';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from './clients';
 import { findLiveInstance, startInstance, stopInstance } from './instances';
+import { observeInstance } from './metrics';
 import { createKmsKey, decrypt, deleteKmsKey, encrypt, findKmsKey } from './keys';
 import { captureInstance, deleteCaptureSnapshots } from './snapshots';
 import { deleteRestoredVolumes, restoreVolume } from './volumes';
 
 /**
- * Buckets in S3, services as EC2 instances, keys in KMS. Databases are not
+ * Buckets in S3, services as EC2 instances, keys in KMS, usage from CloudWatch. Databases are not
  * offered here (the issue asks for EC2, S3 and KMS only). Failures come out as
  * ProviderUnavailable (retry) or ProviderRejected (do not).
  */
@@ -77,6 +87,11 @@ export class AwsProvider implements Provider {
     const { s3, ec2, kms } = this.clients(region);
     const found = await Promise.all([findBucket(s3, key, region), findLiveInstance(ec2, key, region), findKmsKey(kms, key, region)]);
     return found.filter((r): r is ResourceRef => r !== undefined);
+  }
+
+  /** An instance's busiest period from CloudWatch (see metrics.ts). */
+  observeUsage(ref: ResourceRef, window: ObservationWindow, facts: InstanceFacts) {
+    return observeInstance(this.clientsOf(ref).cloudwatch, ref, window, facts);
   }
 
   /** A live host for snapshot composition: EBS snapshots of its volumes and its tags (see snapshots.ts). */

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -20,6 +21,7 @@ export interface AwsClients {
   s3: S3Client;
   ec2: EC2Client;
   kms: KMSClient;
+  cloudwatch: CloudWatchClient;
 }
 
 export function createAwsClients({ region, endpoint, credentials }: AwsClientOptions): AwsClients {
@@ -32,6 +34,7 @@ export function createAwsClients({ region, endpoint, credentials }: AwsClientOpt
     s3: new S3Client({ ...common, forcePathStyle: endpoint !== undefined }),
     ec2: new EC2Client(common),
     kms: new KMSClient(common),
+    cloudwatch: new CloudWatchClient(common),
   };
 }
 
@@ -40,4 +43,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.s3.destroy();
   clients.ec2.destroy();
   clients.kms.destroy();
+  clients.cloudwatch.destroy();
 }

@@ -211,6 +211,8 @@ describe('runInSandbox', () => {
     await expect(run('function handle() {}', {}, {}, { memoryBytes: 4 * 1024 * MiB, timeoutMs: 100 })).rejects.toThrow(RangeError);
     await expect(run('function handle() {}', {}, {}, { memoryBytes: MiB, timeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(run('function handle() {}', {}, {}, { memoryBytes: MiB, timeoutMs: 100, maxStackBytes: 0 })).rejects.toThrow(RangeError);
+    await expect(run('function handle() {}', {}, {}, { memoryBytes: MiB, timeoutMs: 100, wallMs: Infinity })).rejects.toThrow(RangeError);
+    await expect(run('function handle() {}', {}, {}, { memoryBytes: MiB, timeoutMs: 100, maxOutputBytes: -1 })).rejects.toThrow(RangeError);
   });
 
   it('does not grow the heap over 50 runs: every engine is freed', async () => {
@@ -233,5 +235,77 @@ describe('runInSandbox', () => {
     gc();
     expect(process.memoryUsage().heapUsed - before.heapUsed).toBeLessThan(16 * MiB);
     expect(after.external - before.external).toBeLessThan(64 * MiB);
+  });
+
+  it("runs a guest off the caller's event loop: another run finishes while a busy loop burns its budget", async () => {
+    // Two threads waiting, so neither run waits for one to start.
+    await Promise.all([expectHealthy(), expectHealthy()]);
+    const order: string[] = [];
+    const burning = violation('function handle() { for (;;) {} }', {}, { memoryBytes: 8 * MiB, timeoutMs: 3_000 }).then((err) => {
+      order.push(`busy loop ended (${err.reason})`);
+    });
+    await run('function handle(input) { return input.n * 2 }', { n: 21 }).then(({ output }) =>
+      order.push(`other run returned ${String(output)}`),
+    );
+    await burning;
+    expect(order).toEqual(['other run returned 42', 'busy loop ended (timeout)']);
+  });
+
+  it('kills a run past its whole-run deadline, and still lets its host call settle first', async () => {
+    let settled = false;
+    const host = { slow: () => new Promise((resolve) => setTimeout(() => resolve((settled = true)), 400)) };
+    const err = await violation('async function handle(input, host) { return await host.slow() }', host, { ...SHORT, wallMs: 100 });
+    expect(err).toMatchObject({ reason: 'timeout', message: expect.stringContaining('host calls included; its thread was killed') });
+    expect(settled).toBe(true);
+    await expectHealthy();
+  });
+
+  it("ends a run whose caller gives up, with the caller's reason", async () => {
+    const controller = new AbortController();
+    const host = { started: () => controller.abort(new Error('step cancelled')) };
+    const running = runInSandbox({
+      code: 'async function handle(input, host) { await host.started(); for (;;) {} }',
+      input: {},
+      host,
+      limits: TIGHT,
+      signal: controller.signal,
+    });
+    await expect(running).rejects.toThrow('step cancelled');
+    await expectHealthy();
+  });
+
+  it.each([
+    ['a 6 MB string', 'function handle() { return "x".repeat(6e6) }', '6000002 characters'],
+    ['many small fields', 'function handle() { const o = {}; for (let i = 0; i < 50000; i++) o["k" + i] = "v"; return o }', 'bytes'],
+    ['multi-byte text just under the limit in characters', 'function handle() { return "\u00e9".repeat(200 * 1024) }', 'bytes'],
+  ])('refuses an output larger than its cap before copying it out (%s)', async (_, code, size) => {
+    const err = await violation(code, {}, { memoryBytes: 24 * MiB, timeoutMs: 5_000 });
+    expect(err.reason).toBe('invalid-output');
+    expect(err.message).toContain(size);
+    expect(err.message).toContain(`more than the ${DEFAULT_LIMITS.maxOutputBytes} bytes`);
+    await expectHealthy();
+  });
+
+  it('returns an output up to its cap', async () => {
+    const { output } = await run(
+      'function handle(input) { return "y".repeat(input.n) }',
+      { n: 1000 },
+      {},
+      { ...TIGHT, maxOutputBytes: 1002 },
+    );
+    expect(output).toBe('y'.repeat(1000));
+    expect(await violation('function handle() { return "y".repeat(1001) }', {}, { ...TIGHT, maxOutputBytes: 1002 })).toMatchObject({
+      reason: 'invalid-output',
+    });
+  });
+
+  it('refuses oversized host call arguments inside the guest, before the host sees them', async () => {
+    const log = jest.fn();
+    const code = `async function handle(input, host) {
+      try { await host.log("z".repeat(100 * 1024)); } catch (e) { return e.name + ': ' + e.message; }
+    }`;
+    const { output } = await run(code, {}, { log });
+    expect(output).toMatch(/^RangeError: host function 'log' was given 102404 characters of arguments/);
+    expect(log).not.toHaveBeenCalled();
   });
 });

@@ -26,9 +26,12 @@ describe('recognising the kind of workload', () => {
     expect(kind('host a wordpress blog')).toBe('web-application');
     expect(kind('company blog, static')).toBe('static-site');
     expect(kind('SFTP drop box for partners')).toBe('file-drop');
+    expect(kind('REQ-4411: pg16 for billing')).toBe('relational-database');
+    expect(kind('mysql8 for the shop')).toBe('relational-database');
   });
 
   it('does not count what the text rules out', () => {
+    expect(kind('Real-time fraud scoring: a Flink job reading a Kafka topic at ~20k events/s')).toBe('stream-processing');
     expect(kind('Timescale? no — plain PostgreSQL for bookings')).toBe('relational-database');
     expect(kind('not kafka, just a RabbitMQ queue')).toBe('message-broker');
   });
@@ -75,6 +78,23 @@ describe('capacity models', () => {
     // CI: concurrency from builds × minutes over a working day, ×2 at peak.
     const ci = a('Jenkins, 300 builds a day, 10 minutes each on 4 cores');
     expect(ci.peak.vcpu).toBe(10 * 4);
+    // A team without a build count: 4 pipelines per developer a day, and the count is still asked.
+    const team = a('Jenkins for 30 developers, builds take 15 minutes');
+    expect(team.peak.vcpu).toBe(Math.ceil(((30 * 4 * 15) / 600) * 2) * 2);
+    expect(team.questions.map((q) => q.id)).toContain('buildsPerDay');
+    // Video from the bytes arriving: 8 Mbit/s of source, 4 core-seconds per second to one H.264 rendition, ×2 queueing.
+    const footage = a('ffmpeg: transcode 100 GiB/day of camera footage to h264');
+    expect(footage.peak.vcpu).toBeCloseTo((((100 * 2 ** 30) / 1e6) * 4 * 2) / 86400, 1);
+    // A shared notebook server: a kernel per two people, 3× the data set each, a core per person.
+    const hub = a('JupyterHub for 8 data scientists doing pandas on 20 GiB datasets');
+    expect(hub.peak.memoryGib).toBe(20 * 3 * 4);
+    expect(hub.peak.vcpu).toBe(15);
+    expect(a('pandas notebook on a 20 GiB dataset').peak.memoryGib).toBe(60);
+    // ETL: a job that "runs nightly for 3 hours" has that window, and stages its input.
+    const nightly = a('ETL job, runs nightly for 3 hours, pulls 54 GiB out of MySQL into parquet on S3');
+    expect(nightly.peak.vcpu).toBeCloseTo(Math.max(2, (54 * 1024) / (3 * 3600) / 8), 2);
+    expect(nightly.storageGib).toBe(20 + 54);
+    expect(nightly.schedule).toMatchObject({ hoursPerDay: 3, daysPerWeek: 7 });
   });
 
   it('applies growth over the lifecycle and shows part-time use', () => {
@@ -98,7 +118,7 @@ describe('multipliers and stated memory', () => {
     expect(sales.peak.vcpu).toBeCloseTo(usual.peak.vcpu * 3, 1);
     const doubling = analyzeDescription('4 TB in Postgres, expect it to double within a year');
     expect(doubling.storageGib).toBeGreaterThan(analyzeDescription('4 TB in Postgres').storageGib * 3.5);
-    expect(analyzeDescription('Memcached, 32 GB RAM').peak.memoryGib).toBeCloseTo(29.8, 1);
+    expect(analyzeDescription('Memcached, 32 GB RAM').peak.memoryGib).toBe(32);
   });
 });
 
@@ -178,15 +198,12 @@ describe('the analyzer under hostile input', () => {
 });
 
 describe('learning only from real observations', () => {
-  it('never learns from the local stand-in, a zero-length window or nothing measured', () => {
+  it('never learns from a zero-length window or nothing measured (the stand-in is never measured: local-provider.test.ts)', () => {
     const usage = { cpu: 1, memoryGb: 2, iops: 100, networkGbps: 0.1 };
-    expect(placeholderReason({ ...usage, source: 'provider', seconds: 86400 }, 'local')).toMatch(/stand-in process/);
-    expect(placeholderReason({ ...usage, source: 'provider', seconds: 0 }, 'aws')).toMatch(/window was 0 s/);
-    expect(placeholderReason({ cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, source: 'reported' }, 'local')).toMatch(
-      /every observed figure is zero/,
-    );
-    expect(placeholderReason({ ...usage, source: 'reported' }, 'local')).toBeUndefined();
-    expect(placeholderReason({ ...usage, source: 'provider', seconds: 3600 }, 'aws')).toBeUndefined();
+    expect(placeholderReason({ ...usage, source: 'provider', seconds: 0 })).toMatch(/window was 0 s/);
+    expect(placeholderReason({ cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, source: 'reported' })).toMatch(/every observed figure is zero/);
+    expect(placeholderReason({ ...usage, source: 'reported' })).toBeUndefined();
+    expect(placeholderReason({ ...usage, source: 'provider', seconds: 3600 })).toBeUndefined();
   });
 });
 
@@ -207,10 +224,10 @@ describe('the negotiation reads descriptions with the analyzer', () => {
 
 describe('the labelled descriptions', () => {
   // The goals of the issue, held on both sets (the holdout set was not tuned on; see docs/workload-analyzer.md).
-  for (const set of ['descriptions.jsonl', path.join('holdout', 'descriptions.jsonl')]) {
+  for (const set of ['descriptions.jsonl', path.join('holdout', 'descriptions.jsonl'), path.join('varied', 'descriptions.jsonl')]) {
     it(`meets the goals on ${set}`, () => {
       const labelled = loadLabelled(path.join(FIXTURES, set));
-      expect(labelled.length).toBeGreaterThanOrEqual(set.startsWith('holdout') ? 40 : 150);
+      expect(labelled.length).toBeGreaterThanOrEqual(set.includes(path.sep) ? 40 : 150);
       const s = score(labelled, (text) => a(text));
       expect(share(s.roleRight, s.n)).toBeGreaterThanOrEqual(90);
       for (const d of ['vcpu', 'memoryGib', 'storageGib'] as const) expect(share(s.within[d].ok, s.within[d].n)).toBeGreaterThanOrEqual(80);

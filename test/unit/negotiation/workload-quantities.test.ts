@@ -45,6 +45,11 @@ describe('extracting quantities', () => {
     expect(one('holds 10 TB', 'data').gib).toBeCloseTo(9313.2, 0);
     expect(one('roughly fifty gigs', 'data').gib).toBeCloseTo(46.57, 1);
     expect(one('a 3 PB lake', 'data').gib).toBeCloseTo(2.79e6, -4);
+    expect(one('two and a half terabytes of events', 'data').gib).toBeCloseTo(2328.3, 1);
+    expect(one('one and a quarter TB', 'data').gib).toBeCloseTo(1164.2, 1);
+    // RAM is sold in binary units: a person asking for "64 gigs of RAM" means a 64 GiB machine.
+    expect(one('Memcached, 64 gigs of RAM', 'data')).toMatchObject({ scope: 'ram', gib: 64 });
+    expect(one('needs 512 MB of memory', 'data')).toMatchObject({ scope: 'ram', gib: 0.5 });
   });
 
   it('reads rates whatever the unit of time and the noun', () => {
@@ -92,6 +97,14 @@ describe('extracting quantities', () => {
     expect(one('replication factor of three', 'replication')).toMatchObject({ factor: 3 });
     expect(one('one replica', 'replication')).toMatchObject({ replicas: 1 });
     expect(one('busy 9 to 5 on weekdays', 'schedule')).toMatchObject({ hoursPerDay: 8, daysPerWeek: 5 });
+    // A run length with a daily cue is part-time use, not a retention.
+    expect(read('It only runs nightly for 3 hours.')).toEqual([
+      expect.objectContaining({ kind: 'schedule', hoursPerDay: 3, daysPerWeek: 7 }),
+    ]);
+    expect(one("it's up 4 hours a day on weekdays", 'schedule')).toMatchObject({ hoursPerDay: 4, daysPerWeek: 5 });
+    expect(one('runs for 90 minutes every night', 'schedule')).toMatchObject({ hoursPerDay: 1.5, daysPerWeek: 7 });
+    expect(read('builds run for 3 hours each').map((q) => q.kind)).not.toContain('schedule');
+    expect(read('keep logs for 3 hours').map((q) => q.kind)).toEqual(['retention']);
   });
 
   it('does not read versions, model names or latency targets as quantities', () => {

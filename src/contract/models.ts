@@ -1,0 +1,44 @@
+/**
+ * The decision model family's contract: the scheduled retrain, promote and
+ * rollback, and the read-only views. Type-only imports from the worker side
+ * keep this module free of I/O.
+ */
+import type { ModelQuery, ModelStatus, ModelSummary, TrainResult } from '../activities/learning';
+import type { ReportData } from '../activities/model-report-data';
+import type { PromotionDecision } from '../learning/promotion';
+
+export type { ModelQuery, ModelStatus, ModelSummary, ReportData };
+
+export interface RetrainInput {
+  /** Who asked: the schedule, or a person through `mosaic model retrain`. */
+  requestedBy?: string;
+  horizonDays?: number;
+}
+
+export type RetrainResult =
+  | { status: 'busy'; holder: string }
+  | (Extract<TrainResult, { status: 'not-enough-data' }> & { message: string })
+  | (Extract<TrainResult, { status: 'trained' }> & { decision: PromotionDecision; promoted: boolean });
+
+export type ModelChange =
+  { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
+
+/** What each model query answers with. */
+export interface ModelViews {
+  status: ModelStatus;
+  history: ModelSummary[];
+  report: ReportData;
+}
+export type ModelView = ModelViews[keyof ModelViews];
+
+/** The workflow types as Temporal knows them, and the signatures their implementations keep. */
+export const retrainPolicy = 'retrainPolicy';
+export type RetrainPolicy = (input?: RetrainInput) => Promise<RetrainResult>;
+export const changePolicyModel = 'changePolicyModel';
+export type ChangePolicyModel = (change: ModelChange) => Promise<{ version: number; name: string; previous?: number }>;
+export const inspectPolicyModels = 'inspectPolicyModels';
+export type InspectPolicyModels = (query: ModelQuery) => Promise<ModelView>;
+
+export const retrainKind = 'retrain';
+export const modelKind = 'model';
+export const inspectKind = 'inspect';
