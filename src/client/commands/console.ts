@@ -38,7 +38,7 @@ export function registerConsole(program: Command): void {
         ]);
       }
       // Loaded here, not at the CLI's start: the web stack is only this command's.
-      const { serveConsole } = await import('../../console/server');
+      const { serveConsole } = await import('../console/server');
       const client = await MosaicClient.connect(config);
       const server = await serveConsole({
         host: opts.host,

@@ -1,5 +1,5 @@
-import { fieldOf, parseAction } from '../../../src/console/forms';
-import { roundChanges } from '../../../src/console/model';
+import { fieldOf, parseAction } from '../../../src/client/console/forms';
+import { roundChanges } from '../../../src/client/console/model';
 
 const updateId = '0b8f2c1e-4d7a-4c1b-9a8e-2f1d3c4b5a6e';
 

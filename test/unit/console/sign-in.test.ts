@@ -1,5 +1,5 @@
 import type { NegotiationClient } from '../../../src/client/negotiation';
-import { consoleApp } from '../../../src/console/server';
+import { consoleApp } from '../../../src/client/console/server';
 
 // Sign-in and roles are decided before any negotiation is read: no Temporal client is reached in these paths.
 const unreached = new Proxy(

@@ -1,6 +1,6 @@
-import { SECURITY_LEVELS, STORAGE_KINDS } from '../negotiation/catalog';
-import { REJECT_REASONS } from '../negotiation/reasons';
-import { QUESTION_IDS } from '../negotiation/workload/questions';
+import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
+import { REJECT_REASONS } from '../../negotiation/reasons';
+import { QUESTION_IDS } from '../../negotiation/workload/questions';
 
 /**
  * The console's forms as the negotiation's updates take them. What a form

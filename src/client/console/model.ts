@@ -1,7 +1,7 @@
-import { seriesOf, type ResourceProfile } from '../negotiation/persona';
-import type { Proposal } from '../negotiation/solver';
-import { describeLayout } from '../negotiation/storage-layout';
-import type { NegotiationView } from '../contract/negotiate';
+import { seriesOf, type ResourceProfile } from '../../negotiation/persona';
+import type { Proposal } from '../../negotiation/solver';
+import { describeLayout } from '../../negotiation/storage-layout';
+import type { NegotiationView } from '../../contract/negotiate';
 
 /**
  * What the console shows of a negotiation, worked out from the workflow's

@@ -1,10 +1,10 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { SECURITY_LEVELS, STORAGE_KINDS } from '../negotiation/catalog';
-import { PHRASE_EXAMPLES } from '../negotiation/constraints';
-import { REJECT_REASONS } from '../negotiation/reasons';
-import type { NegotiationView } from '../contract/negotiate';
-import type { NegotiationSummary } from '../client/negotiation';
+import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
+import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
+import { REJECT_REASONS } from '../../negotiation/reasons';
+import type { NegotiationView } from '../../contract/negotiate';
+import type { NegotiationSummary } from '../negotiation';
 import type { Action, FieldErrors } from './forms';
 import { chartData, fingerprint, proposalColumn, roundChanges, WORKING_STATES, type ProposalColumn } from './model';
 
