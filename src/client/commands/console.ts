@@ -37,8 +37,9 @@ export function registerConsole(program: Command): void {
           },
         ]);
       }
-      // Loaded here, not at the CLI's start: the web stack is only this command's.
-      const { serveConsole } = await import('../console/server');
+      // Loaded here, not at the CLI's start: the web stack is only this command's. `require`, not
+      // `import()`: a source checkout runs through tsx's CommonJS hook, which a dynamic import bypasses.
+      const { serveConsole } = require('../console/server') as typeof import('../console/server');
       const client = await MosaicClient.connect(config);
       const server = await serveConsole({
         host: opts.host,
