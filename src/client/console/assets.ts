@@ -28,7 +28,9 @@ th, td { border: 1px solid #d5d9de; padding: .35rem .55rem; text-align: left; ve
 .state.failed, .state.expired, .state.gave-up, .state.cancelled { background: #f7d4d4; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .charts h2 { width: 100%; }
-.charts figure { margin: 0; background: #fff; border: 1px solid #d5d9de; padding: .5rem; width: 32rem; max-width: 100%; height: 18rem; }
+.charts figure { margin: 0; background: #fff; border: 1px solid #d5d9de; padding: .5rem; width: 32rem; max-width: 100%; }
+/* Chart.js sizes a canvas to its parent: a box of its own, so the caption stays below the chart. */
+.charts .chart { position: relative; height: 16rem; }
 .charts figcaption { font-size: .8rem; color: #555; }
 .forms { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
 form label { display: block; margin: .35rem 0; }
@@ -53,9 +55,10 @@ const SCRIPT = `
 (function () {
   var COLOURS = ['#1f6feb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2'];
   function draw(root) {
-    var holder = root.querySelector && root.querySelector('script.chart-data');
+    // In an attribute, not a <script> element: htmx drops scripts from swapped content (allowScriptTags is off).
+    var holder = root.querySelector && root.querySelector('[data-charts]');
     if (!holder || typeof Chart === 'undefined') return;
-    var data = JSON.parse(holder.textContent);
+    var data = JSON.parse(holder.getAttribute('data-charts'));
     var load = root.querySelector('canvas[data-chart=load]');
     var cost = root.querySelector('canvas[data-chart=cost]');
     [load, cost].forEach(function (c) { var old = c && Chart.getChart(c); if (old) old.destroy(); });

@@ -1,4 +1,4 @@
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
@@ -292,25 +292,21 @@ export function negotiationBody(
                 </table>
               </div>
             </section>
-            <section class="charts">
+            <section class="charts" data-charts="${JSON.stringify(charts)}">
               <h2>Load and cost</h2>
               <figure>
-                <canvas
-                  id="load-chart"
-                  data-chart="load"
-                  aria-label="predicted vCPU demand over a day against each proposal's vCPU"
-                ></canvas>
+                <div class="chart">
+                  <!-- No ids on the canvases: htmx would copy the old canvas's style (Chart.js's sizing) onto the new one, which the CSP refuses. -->
+                  <canvas data-chart="load" aria-label="predicted vCPU demand over a day against each proposal's vCPU"></canvas>
+                </div>
                 <figcaption>
                   Predicted vCPU demand over a day (peak ${Math.max(0, ...charts.load.demand)}) against each proposal's vCPU.
                 </figcaption>
               </figure>
               <figure>
-                <canvas id="cost-chart" data-chart="cost" aria-label="monthly cost against headroom"></canvas>
+                <div class="chart"><canvas data-chart="cost" aria-label="monthly cost against headroom"></canvas></div>
                 <figcaption>Monthly cost against headroom (capacity over the predicted peak).</figcaption>
               </figure>
-              <script type="application/json" class="chart-data">
-                ${raw(JSON.stringify(charts).replace(/</g, '\\u003c'))}
-              </script>
             </section>`
         : ''
     }
