@@ -231,6 +231,29 @@ export const settings = {
       .optional(),
     doc: 'bearer token `mosaic codec-server` requires before it encodes or decodes payloads for the Web UI',
   },
+  MOSAIC_CONSOLE_PORT: {
+    schema: z.coerce
+      .number({ message: 'expected a TCP port such as 8240' })
+      .int({ message: 'expected a TCP port such as 8240' })
+      .min(0, { message: 'expected a TCP port between 0 and 65535' })
+      .max(65535, { message: 'expected a TCP port between 0 and 65535' })
+      .default(8240),
+    doc: 'port `mosaic console` listens on (127.0.0.1 unless --host)',
+  },
+  MOSAIC_CONSOLE_URL: {
+    schema: z.url({ message: 'expected the URL people open the console at, such as https://mosaic.example.com' }).optional(),
+    doc: 'base of the console links the CLI prints, the reminder webhook carries and the Web UI shows (default http://127.0.0.1:$MOSAIC_CONSOLE_PORT)',
+  },
+  MOSAIC_CONSOLE_OPERATOR_TOKEN: {
+    secret: true,
+    schema: z.string().min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
+    doc: 'sign-in token of the console for operators: they read and negotiate (accept, reject, modify, constrain, answer)',
+  },
+  MOSAIC_CONSOLE_VIEWER_TOKEN: {
+    secret: true,
+    schema: z.string().min(16, { message: 'expected a token of at least 16 characters (make one with `openssl rand -hex 24`)' }).optional(),
+    doc: 'sign-in token of the console for viewers: they read negotiations and change nothing',
+  },
   MOSAIC_LOG_LEVEL: {
     schema: z
       .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
@@ -275,6 +298,8 @@ export interface Config {
   /** Empty: payloads are not encrypted. The first key encrypts; any of them decrypts. */
   payloadKeys: PayloadKey[];
   codecToken?: string;
+  /** The negotiation console: where it listens, the base of its links, and its sign-in tokens by role. */
+  console: { port: number; url: string; operatorToken?: string; viewerToken?: string };
   logLevel: Raw['MOSAIC_LOG_LEVEL'];
 }
 
@@ -360,6 +385,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { host: raw.MOSAIC_METRICS_HOST, port: raw.MOSAIC_METRICS_PORT },
     payloadKeys: raw.MOSAIC_PAYLOAD_KEYS ?? [],
     codecToken: raw.MOSAIC_CODEC_TOKEN,
+    console: {
+      port: raw.MOSAIC_CONSOLE_PORT,
+      url: (raw.MOSAIC_CONSOLE_URL ?? `http://127.0.0.1:${raw.MOSAIC_CONSOLE_PORT}`).replace(/\/$/, ''),
+      operatorToken: raw.MOSAIC_CONSOLE_OPERATOR_TOKEN,
+      viewerToken: raw.MOSAIC_CONSOLE_VIEWER_TOKEN,
+    },
     logLevel: raw.MOSAIC_LOG_LEVEL,
   };
 }
@@ -368,6 +399,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function workflowUrl(config: Config, workflowId: string, runId?: string): string {
   const base = `${config.temporal.webUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}` : base;
+}
+
+/** Link to one negotiation's page in the console (`mosaic console`). */
+export function consoleUrl(base: string, negotiationId: string): string {
+  return `${base}/negotiations/${encodeURIComponent(negotiationId.replace(/^negotiate-/, ''))}`;
 }
 
 /** Link to the Web UI's workflow list filtered by a visibility query. */

@@ -38,7 +38,7 @@ export function createActivities({ connection, config, logger, onStop }: Activit
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
     ...createPersonaStoreActivities({ connection }),
-    ...createNegotiationActivities({ connection, providers, settings: config.negotiation }),
+    ...createNegotiationActivities({ connection, providers, settings: { ...config.negotiation, consoleUrl: config.console.url } }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
+import { consoleUrl } from '../config';
 import { observationModel, personaModel } from '../models/persona';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
@@ -33,6 +34,8 @@ import { countUsage, createPersonaVersion, findPersona, UnknownPersona } from '.
 export interface NegotiationSettings {
   /** Where reminders go when a round waits too long (unset: reminders are only recorded). */
   webhookUrl?: string;
+  /** Base of the console's links (`MOSAIC_CONSOLE_URL`): a reminder carries the negotiation's page. */
+  consoleUrl?: string;
 }
 
 export interface Analysed {
@@ -260,7 +263,11 @@ export function createNegotiationActivities(deps: {
           'content-type': 'application/json',
           'idempotency-key': `${input.negotiationId}/round-${input.round}/reminder-${input.reminder}`,
         },
-        body: JSON.stringify({ event: 'negotiation.waiting', ...input }),
+        body: JSON.stringify({
+          event: 'negotiation.waiting',
+          ...input,
+          ...(settings.consoleUrl && { consoleUrl: consoleUrl(settings.consoleUrl, input.negotiationId) }),
+        }),
         signal: AbortSignal.timeout(10_000),
       });
       if (response.status >= 400 && response.status < 500) {

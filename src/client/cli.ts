@@ -5,6 +5,7 @@ import { registerCatalog } from './commands/catalog';
 import { registerCodecServer } from './commands/codec-server';
 import { registerCompletion } from './commands/completion';
 import { registerCompose } from './commands/compose';
+import { registerConsole } from './commands/console';
 import { registerCost } from './commands/cost';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerCompletion(program);
   registerCodecServer(program);
+  registerConsole(program);
   const override = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(override);

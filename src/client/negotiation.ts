@@ -8,6 +8,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { consoleUrl } from '../config';
 import { costSummary, type AgreedInstance, type CostSummary } from '../negotiation/cost';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
@@ -49,6 +50,7 @@ export interface NegotiationSummary {
   summary?: string;
   agreed?: { proposalId: string; instanceType: string; region: string; monthlyUsd: number };
   url: string;
+  consoleUrl: string;
 }
 
 /** Feedback for a negotiation that has ended, or never was: what happened instead. */
@@ -95,9 +97,10 @@ export class NegotiationClient {
   constructor(private readonly mosaic: MosaicClient) {}
 
   /** Starts `negotiate-<negotiationId>`; starting the same id again attaches to the first run. */
-  async start(input: NegotiationRequestInput): Promise<{ workflowId: string; url: string }> {
+  async start(input: NegotiationRequestInput): Promise<{ workflowId: string; url: string; consoleUrl: string }> {
     const request = parsed(input);
     const workflowId = negotiationWorkflowId(request.negotiationId);
+    const page = consoleUrl(this.mosaic.config.console.url, workflowId);
     try {
       await this.mosaic.temporal.workflow.start<NegotiateInstance>(negotiateInstance, {
         taskQueue: this.mosaic.taskQueue,
@@ -112,6 +115,13 @@ export class NegotiationClient {
           { key: MosaicAccount, value: request.account },
           { key: MosaicState, value: 'analysing' satisfies NegotiationStatus },
         ],
+        // What the Web UI shows above the history: where a person negotiates it (static: set once, at start).
+        staticSummary: `Negotiation for ${request.account} — open ${page} to accept, reject, modify or add constraints`,
+        staticDetails: [
+          `**Negotiation console:** [${page}](${page})`,
+          '',
+          'Proposals side by side, the load chart and the feedback forms are there; `mosaic negotiate show` prints the same in a terminal.',
+        ].join('\n'),
         memo: {
           summary: `instance for ${request.account}: ${request.workload.kind === 'text' ? request.workload.text : `${request.workload.workload.role} at ${request.workload.workload.requestsPerSecond} req/s`}`,
         },
@@ -119,7 +129,7 @@ export class NegotiationClient {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    return { workflowId, url: this.mosaic.url(workflowId) };
+    return { workflowId, url: this.mosaic.url(workflowId), consoleUrl: page };
   }
 
   private handle(id: string): WorkflowHandle<NegotiateInstance> {
@@ -195,6 +205,7 @@ export class NegotiationClient {
         summary: typeof w.memo?.summary === 'string' ? w.memo.summary : undefined,
         ...(agreed && { agreed }),
         url: this.mosaic.url(w.workflowId),
+        consoleUrl: consoleUrl(this.mosaic.config.console.url, w.workflowId),
       });
       if (rows.length >= (opts.limit ?? 50)) break;
     }

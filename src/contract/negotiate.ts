@@ -48,6 +48,8 @@ export interface NegotiationView {
     | 'schedule'
   >;
   history: HistoryEntry[];
+  /** The proposals the round before showed, so a reader sees what changed (absent in round 1). */
+  previous?: { round: number; proposals: Proposal[] };
   reminders: number;
   deadline: string;
   /** Which run of the workflow this is: continue-as-new starts the next one. */

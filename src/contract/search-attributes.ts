@@ -10,4 +10,16 @@ export const MosaicRegion = defineSearchAttributeKey('MosaicRegion', SearchAttri
 export const MosaicAccount = defineSearchAttributeKey('MosaicAccount', SearchAttributeType.KEYWORD);
 export const MosaicState = defineSearchAttributeKey('MosaicState', SearchAttributeType.KEYWORD);
 
-export const mosaicSearchAttributes = [MosaicKind, MosaicResourceType, MosaicRegion, MosaicAccount, MosaicState];
+/** What a negotiation agreed on, set once it is agreed: the Web UI filters on them (`MosaicMonthlyUsd < 200`). */
+export const MosaicInstanceType = defineSearchAttributeKey('MosaicInstanceType', SearchAttributeType.KEYWORD);
+export const MosaicMonthlyUsd = defineSearchAttributeKey('MosaicMonthlyUsd', SearchAttributeType.DOUBLE);
+
+export const mosaicSearchAttributes = [
+  MosaicKind,
+  MosaicResourceType,
+  MosaicRegion,
+  MosaicAccount,
+  MosaicState,
+  MosaicInstanceType,
+  MosaicMonthlyUsd,
+];

@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload } from '@temporalio/common';
@@ -6,6 +5,7 @@ import { z } from 'zod';
 import type { PayloadKey } from '../config';
 import { PortInUse } from '../stack/stack';
 import { SecurityError } from './errors';
+import { sameSecret, SessionStore } from './sessions';
 import { PayloadEncryptionCodec } from './payload-codec';
 
 /**
@@ -30,8 +30,6 @@ export interface CodecServerOptions {
 }
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
-/** Live sessions kept at most; signing in past it ends the oldest, so sign-ins cannot grow memory. */
-const MAX_SESSIONS = 1000;
 
 export interface CodecServer {
   url: string;
@@ -73,30 +71,10 @@ class HttpProblem extends Error {
   }
 }
 
-/** Hashing both sides first makes the comparison constant-time whatever the lengths. */
-const sameSecret = (a: string, b: string) =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-
 export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer> {
   const codec = new PayloadEncryptionCodec(opts.keys);
   const ttl = opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-  const now = opts.now ?? Date.now;
-  // Each sign-in gets a fresh random session id (never the token, never reused), expiring after ttl;
-  // sessions live in this process only, so a restart or a new token ends them all.
-  const sessions = new Map<string, number>();
-  const signIn = () => {
-    const id = randomBytes(32).toString('base64url');
-    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-    sessions.set(id, now() + ttl);
-    return id;
-  };
-  const liveSession = (id: string) => {
-    const expires = sessions.get(id);
-    if (expires === undefined) return false;
-    if (expires > now()) return true;
-    sessions.delete(id);
-    return false;
-  };
+  const sessions = new SessionStore<true>(ttl, opts.now);
 
   const authorise = (req: http.IncomingMessage) => {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -109,7 +87,7 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
         'www-authenticate': 'Bearer realm="mosaic-codec"',
       });
     }
-    if (bearer !== undefined ? !sameSecret(bearer, opts.token) : !liveSession(cookie!)) {
+    if (bearer !== undefined ? !sameSecret(bearer, opts.token) : sessions.get(cookie!) === undefined) {
       throw new HttpProblem(
         403,
         bearer !== undefined
@@ -130,7 +108,7 @@ export async function serveCodec(opts: CodecServerOptions): Promise<CodecServer>
       sameOriginOnly(req);
       const token = new URLSearchParams(body).get('token') ?? '';
       if (!sameSecret(token, opts.token)) throw new HttpProblem(403, 'the token is not the one this codec server was started with');
-      const cookie = `${COOKIE}=${signIn()}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(ttl / 1000)}`;
+      const cookie = `${COOKIE}=${sessions.signIn(true)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(ttl / 1000)}`;
       res
         .writeHead(200, { 'content-type': 'text/html', 'set-cookie': cookie })
         .end(

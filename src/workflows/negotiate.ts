@@ -39,7 +39,7 @@ import {
   type NegotiationStatus,
   type NegotiationView,
 } from '../contract/negotiate';
-import { MosaicRegion, MosaicState } from '../contract/search-attributes';
+import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from '../contract/search-attributes';
 
 /**
  * Loaded on first use, not at import. The SDK evaluates the bundle's modules
@@ -57,6 +57,7 @@ interface Carried {
   analysed: Analysed;
   round: number;
   proposals: Proposal[];
+  previous?: { round: number; proposals: Proposal[] };
   history: HistoryEntry[];
   outcomes: [string, Outcome][];
   queue: Queued[];
@@ -140,6 +141,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     analysed: carried?.analysed,
     round: carried?.round ?? 0,
     proposals: carried?.proposals ?? [],
+    previous: carried?.previous,
     history: carried?.history ?? [],
     reminders: carried?.reminders ?? 0,
     deadlineAt: carried?.deadlineAt ?? 0,
@@ -188,6 +190,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         schedule: a.schedule,
       },
       history: state.history,
+      ...(state.previous && { previous: state.previous }),
       reminders: state.reminders,
       deadline: new Date(state.deadlineAt).toISOString(),
       run: state.run,
@@ -364,9 +367,15 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
     if (!result.ok) throw refusal(conflictMessage(result.conflict, why), 'ConstraintsConflict', result.conflict);
     const used = result.fallback === undefined ? 0 : result.fallback + 1;
     analysed.requirements = used ? fallbacks[used - 1]! : requirements!;
-    state.round += 1;
-    state.proposals = result.proposals;
+    replaceProposals(result.proposals, state.round + 1);
     return readings[used]!;
+  }
+
+  /** The round's proposals change; the ones they replace are kept for the reader's "what changed". */
+  function replaceProposals(proposals: Proposal[], round: number) {
+    state.previous = { round: state.round, proposals: state.proposals };
+    state.round = round;
+    state.proposals = proposals;
   }
 
   async function apply({ feedback: f }: Queued): Promise<void> {
@@ -384,8 +393,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         analysed.analysis = next.analysis;
         analysed.requirements = next.requirements;
         analysed.ingress = next.ingress;
-        state.round += 1;
-        state.proposals = result.proposals;
+        replaceProposals(result.proposals, state.round + 1);
         const answered = Object.entries(f.answers).map(([k, v]) => `${k} ${String(v)}`);
         log(
           'answered',
@@ -422,7 +430,10 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
       case 'modify': {
         const original = state.proposals.find((p) => p.id === f.proposalId)!;
         const revised = await reviseProposal({ proposal: original, changes: f.changes, requirements: analysed.requirements });
-        state.proposals = state.proposals.map((p) => (p.id === revised.id ? revised : p));
+        replaceProposals(
+          state.proposals.map((p) => (p.id === revised.id ? revised : p)),
+          state.round,
+        );
         log(
           'modified',
           `${f.proposalId} → ${revised.instanceType}, ${revised.storage.kind} ${revised.storage.sizeGbEach} GiB, ${revised.security.level}: $${revised.monthlyUsd}/month`,
@@ -505,6 +516,13 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         upsertSearchAttributes([{ key: MosaicRegion, value: state.agreed.region }]);
         upsertMemo({ agreed: logic().agreementMemo(state.agreed) });
       }
+      // A later change: histories agreed before it have no marker here and replay without this upsert.
+      if (patched('agreed-type-and-cost-in-visibility')) {
+        upsertSearchAttributes([
+          { key: MosaicInstanceType, value: state.agreed.instanceType },
+          { key: MosaicMonthlyUsd, value: state.agreed.monthlyUsd },
+        ]);
+      }
       setStatus('provisioning');
       break;
     }
@@ -517,6 +535,7 @@ export async function negotiateInstance(input: NegotiationRequestInput, carried?
         analysed,
         round: state.round,
         proposals: state.proposals,
+        ...(state.previous && { previous: state.previous }),
         history: state.history,
         outcomes: [...outcomes],
         queue,

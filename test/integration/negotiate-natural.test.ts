@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { NegotiationClosed } from '../../src/client/negotiation';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/contract/negotiate';
-import { MosaicRegion, MosaicState } from '../../src/contract/search-attributes';
+import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from '../../src/contract/search-attributes';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { stopLocalServices } from '../harness/services';
@@ -213,6 +213,8 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     expect(done.review?.notLearned).toMatch(/stand-in/);
     const described = await w.client.temporal.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.get(MosaicRegion)).toBe('eu-west-1');
+    expect(described.typedSearchAttributes.get(MosaicInstanceType)).toBe(chosen.instanceType);
+    expect(described.typedSearchAttributes.get(MosaicMonthlyUsd)).toBe(chosen.monthlyUsd);
     expect(described.memo?.agreed).toMatchObject({
       proposalId: chosen.id,
       instanceType: chosen.instanceType,

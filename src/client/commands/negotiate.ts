@@ -196,6 +196,7 @@ export function registerNegotiate(program: Command): void {
             throw err;
           }
           say(`negotiateInstance ${started.workflowId}: ${started.url}`);
+          say(`negotiate it in the console (mosaic console): ${started.consoleUrl}`);
           if (!opts.wait) return print(opts, started, () => started.workflowId);
           let view = await client.negotiations.show(started.workflowId);
           while (view.status === 'analysing') {
