@@ -39,6 +39,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/harness/build-once.ts',
     },
   ],
 };

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// A source checkout runs the TypeScript directly; the Docker image ships only dist/.
-const fs = require('node:fs');
-const path = require('node:path');
+// Runs the JavaScript that `npm run build` (run by scripts/setup.sh) compiled into dist/:
+// no TypeScript is compiled per command, and each command loads only its own modules.
+const { buildProblem } = require('./build-state');
 
-const source = path.join(__dirname, '..', 'src', 'client', 'cli.ts');
-let cli;
-if (fs.existsSync(source)) {
-  require('tsx/cjs/api').register();
-  cli = require(source);
+const problem = buildProblem();
+if (problem) {
+  process.stderr.write(`mosaic: ${problem}\n`);
+  process.exitCode = 2;
 } else {
-  cli = require('../dist/client/cli.js');
+  require('../dist/client/cli.js')
+    .main(process.argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
-cli.main(process.argv).then((code) => {
-  process.exitCode = code;
-});

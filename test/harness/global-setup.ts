@@ -5,8 +5,11 @@ import { loadConfig } from '../../src/config';
 import { freePort } from '../../src/stack/ports';
 import { startStack } from '../../src/stack/stack';
 import { STACK_DIR_VAR } from './stack-env';
+const { ensureBuilt } = require('../../bin/build-state') as { ensureBuilt: () => void };
 
 export default async function globalSetup(): Promise<void> {
+  // The tests run bin/mosaic.js as users do, and it runs dist/: build it if a source changed.
+  ensureBuilt();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-test-'));
   const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
   const { cacheDir } = loadConfig();

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config';
-import { serveCodec } from '../../security/codec-server';
+import { serveCodec } from '../codec-server';
 import { print, type OutputOptions } from '../output';
 
 const portArg = (value: string) => {

@@ -55,7 +55,8 @@ export function registerCompose(program: Command): void {
         say(`composeResource ${handle.workflowId}: ${handle.url}`);
         if (!opts.wait) return print(opts, { workflowId: handle.workflowId, url: handle.url }, () => handle.workflowId);
         const report = reporter(say);
-        const poll = setInterval(() => handle.progress().then(report, () => undefined), 300);
+        // A missed progress read is skipped: the next tick reads it again, and the result below is what counts.
+        const poll = setInterval(() => void handle.progress().then(report, () => undefined), 300);
         try {
           const result = await handle.result();
           report({ state: 'succeeded', steps: result.steps });

@@ -3,12 +3,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { parsePolicy, policyContextSchema, PdlError, type Policy, type PolicyContext } from '../../pdl';
 import { signYaml, verifyDocument, type Signable } from '../../security/policy-signature';
-import { TemporalUnavailable } from '../connection';
 import type { ChangeResult } from '../../contract/governance';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
-import { readPrivateKey } from '../governance';
-import { MosaicClient } from '../mosaic-client';
+import type { MosaicClient } from '../mosaic-client';
 import { print, table, type OutputOptions } from '../output';
 
 /** Parses locally first, so a bad file fails fast with line and column before anything is sent. */
@@ -22,13 +20,24 @@ function parseFile(file: string): { source: string; policy: Policy } {
   }
 }
 
+// The Temporal client is loaded only by subcommands that talk to Mosaic: `validate --offline` and
+// `sign` start without the SDK (issue 17: a CLI that answers in a blink).
+async function withMosaic<T>(fn: (client: MosaicClient) => Promise<T>): Promise<T> {
+  const { MosaicClient } = await import('../mosaic-client');
+  return MosaicClient.use(loadConfig(), fn);
+}
+
+async function readPrivateKey(file: string): Promise<string> {
+  return (await import('../governance')).readPrivateKey(file);
+}
+
 type Registry = { handlers: string[]; signers: Map<string, string> } | { unreachable: string };
 
 /** What `validate` checks against when Mosaic answers within a few seconds; otherwise why it could not. */
 async function readRegistry(): Promise<Registry> {
   const timeout = '5 seconds';
   try {
-    return await MosaicClient.use(loadConfig(), async (c) => {
+    return await withMosaic(async (c) => {
       const [handlers, signers] = await Promise.all([
         c.governance.inspect<{ ref: string }[]>({ kind: 'handlers' }, { timeout }),
         c.governance.inspect<{ keyId: string; publicKeyPem: string }[]>({ kind: 'signers' }, { timeout }),
@@ -36,6 +45,7 @@ async function readRegistry(): Promise<Registry> {
       return { handlers: handlers.map((h) => h.ref), signers: new Map(signers.map((s) => [s.keyId, s.publicKeyPem])) };
     });
   } catch (err) {
+    const { TemporalUnavailable } = await import('../connection');
     if (err instanceof TemporalUnavailable) return { unreachable: `not checked: ${err.message}` };
     return {
       unreachable: `not checked: no Mosaic worker answered within ${timeout} (${(err as Error).message}); start one with \`mosaic worker\``,
@@ -132,9 +142,9 @@ export function registerPolicy(program: Command): void {
     .option('--out <file>', 'write the signed policy here instead of in place')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy sign policies/databases-eu.yaml --key ~/.mosaic/keys/me.key')
-    .action((file: string, opts: OutputOptions & { key: string; out?: string }) => {
+    .action(async (file: string, opts: OutputOptions & { key: string; out?: string }) => {
       const { source } = parseFile(file);
-      const signed = signYaml(source, readPrivateKey(opts.key));
+      const signed = signYaml(source, await readPrivateKey(opts.key));
       const out = opts.out ?? file;
       fs.writeFileSync(out, signed);
       const { policy: p } = parseFile(out);
@@ -150,8 +160,8 @@ export function registerPolicy(program: Command): void {
     .action(async (file: string, opts: OutputOptions & { key: string }) => {
       const { source, policy: p } = parseFile(file);
       if (!p.signature) throw new CommandFailed(`${file} is unsigned; sign it first: mosaic policy sign ${file} --key ${opts.key}`);
-      const privateKeyPem = readPrivateKey(opts.key);
-      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change({ operation: 'policy.apply', source }, privateKeyPem));
+      const privateKeyPem = await readPrivateKey(opts.key);
+      const result = await withMosaic((c) => c.governance.change({ operation: 'policy.apply', source }, privateKeyPem));
       print(opts, result, () => changeSummary(result));
     });
 
@@ -162,9 +172,9 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy activate databases-eu 2 --key ~/.mosaic/keys/me.key')
     .action(async (name: string, version: string, opts: OutputOptions & { key: string }) => {
-      const privateKeyPem = readPrivateKey(opts.key);
+      const privateKeyPem = await readPrivateKey(opts.key);
       const payload = { operation: 'policy.activate' as const, name, version: parseVersion(version) };
-      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
+      const result = await withMosaic((c) => c.governance.change(payload, privateKeyPem));
       print(opts, result, () => changeSummary(result));
     });
 
@@ -175,8 +185,8 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy deactivate databases-eu --key ~/.mosaic/keys/me.key')
     .action(async (name: string, opts: OutputOptions & { key: string }) => {
-      const privateKeyPem = readPrivateKey(opts.key);
-      const result = await MosaicClient.use(loadConfig(), (c) =>
+      const privateKeyPem = await readPrivateKey(opts.key);
+      const result = await withMosaic((c) =>
         c.governance.change({ operation: 'policy.deactivate', name }, privateKeyPem),
       );
       print(opts, result, () => changeSummary(result));
@@ -189,9 +199,9 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy retire databases-eu 1 --key ~/.mosaic/keys/me.key')
     .action(async (name: string, version: string, opts: OutputOptions & { key: string }) => {
-      const privateKeyPem = readPrivateKey(opts.key);
+      const privateKeyPem = await readPrivateKey(opts.key);
       const payload = { operation: 'policy.retire' as const, name, version: parseVersion(version) };
-      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.change(payload, privateKeyPem));
+      const result = await withMosaic((c) => c.governance.change(payload, privateKeyPem));
       print(opts, result, () => changeSummary(result));
     });
 
@@ -201,7 +211,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy list')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'policies' }));
+      const rows = await withMosaic((c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'policies' }));
       print(opts, rows, () => table(rows, ['name', 'activeVersion', 'versions', 'activatedBy', 'activatedAt']));
     });
 
@@ -212,7 +222,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy show databases-eu --version 2')
     .action(async (name: string, opts: OutputOptions & { version?: number }) => {
-      const doc = await MosaicClient.use(loadConfig(), (c) =>
+      const doc = await withMosaic((c) =>
         c.governance.inspect<{ source: string; version: number; signedBy: string }>({ kind: 'policy', name, version: opts.version }),
       );
       print(opts, doc, () => `# ${name} v${doc.version}, signed by ${doc.signedBy}\n${doc.source}`);
@@ -224,7 +234,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy history databases-eu')
     .action(async (name: string, opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'history', name }));
+      const rows = await withMosaic((c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'history', name }));
       print(opts, rows, () => table(rows, ['version', 'active', 'retired', 'signedBy', 'appliedBy', 'appliedAt', 'contentHash']));
     });
 
@@ -241,7 +251,7 @@ export function registerPolicy(program: Command): void {
         throw new CommandFailed(`${file}: ${issue.path.join('.') || 'the context'}: ${issue.message}`);
       }
       const context: PolicyContext = parsed.data;
-      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.evaluate(context, opts.why));
+      const result = await withMosaic((c) => c.governance.evaluate(context, opts.why));
       print(opts, result, () => {
         const lines: string[] = [];
         for (const r of result.rejected) lines.push(`refused ${r.name}@${r.version}: ${r.reason}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
+// eslint-disable-next-line boundaries/dependencies -- `stack stop` ends the services the local provider started; moving its path helpers to src/stack is issue 17 item 3
 import { stopLocalServices } from '../../providers/local-services';
 import { freePort } from '../../stack/ports';
 import {

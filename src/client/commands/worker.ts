@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
 import { isRunning, readRecord, startDaemon } from '../../stack/daemon';
 import { logDir, runDir, waitUntilReady } from '../../stack/stack';
+// `mosaic worker` is the one command that runs the worker; the CLI loads this file only for it.
+// eslint-disable-next-line boundaries/dependencies
 import { runWorker } from '../../worker';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, type OutputOptions } from '../output';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { buildProgram } from '../../../src/client/cli';
+import { buildProgram, COMMANDS, commandOf } from '../../../src/client/cli';
 import { bashCompletion, commandTree, zshCompletion } from '../../../src/client/completion';
 
 /** Commands that print no data, and why they have no --json. */
@@ -31,8 +31,12 @@ const has = (cmd: string) => {
 };
 
 describe('the mosaic command tree', () => {
-  const program = buildProgram();
-  const all = leaves(program);
+  let program: Command;
+  let all: { path: string; command: Command }[];
+  beforeAll(async () => {
+    program = await buildProgram();
+    all = leaves(program);
+  });
 
   it('has the commands of the operator experience', () => {
     expect(all.map((l) => l.path)).toEqual(
@@ -40,16 +44,42 @@ describe('the mosaic command tree', () => {
     );
   });
 
-  it.each(all.map((l) => [l.path, l.command] as const))('`mosaic %s --help` shows an example', (_path, command) => {
-    expect(helpOf(command)).toMatch(/Examples?:\n {2}\S/);
+  it('shows an example in every `mosaic … --help`', () => {
+    expect(all.filter((l) => !/Examples?:\n {2}\S/.test(helpOf(l.command))).map((l) => l.path)).toEqual([]);
   });
 
-  it.each(all.filter((l) => !(l.path in NO_JSON)).map((l) => [l.path, l.command] as const))(
-    '`mosaic %s` takes --json',
-    (_path, command) => {
-      expect(command.options.map((o) => o.long)).toContain('--json');
-    },
-  );
+  it('takes --json in every command that prints data', () => {
+    const without = all.filter((l) => !(l.path in NO_JSON) && !l.command.options.some((o) => o.long === '--json'));
+    expect(without.map((l) => l.path)).toEqual([]);
+  });
+
+  it('lists, without loading them, the commands with the summaries their modules define', async () => {
+    const bare = await buildProgram({ command: undefined });
+    const summaries = (p: Command) => p.commands.map((c) => [c.name(), c.description()]);
+    expect(summaries(bare)).toEqual(summaries(program));
+    // Nothing but the summary: a command's subcommands and options come with its module.
+    expect(bare.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name())).toEqual([]);
+    expect(COMMANDS.map((c) => c.name)).toEqual(program.commands.map((c) => c.name()));
+  });
+
+  it('defines in full only the command that runs, and every command for completion', async () => {
+    const defined = (p: Command) => p.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name());
+    expect(defined(await buildProgram({ command: 'policy' }))).toEqual(['policy']);
+    // One module defines keys and admin: asking for either defines both, each once.
+    expect(defined(await buildProgram({ command: 'admin' }))).toEqual(['keys', 'admin']);
+    expect(defined(await buildProgram({ command: 'completion' }))).toEqual(defined(program));
+    expect(defined(await buildProgram({ command: 'no-such-command' }))).toEqual([]);
+  });
+
+  it.each([
+    [['node', 'mosaic', '--version'], undefined],
+    [['node', 'mosaic', 'policy', 'validate', 'a.yaml', '--offline'], 'policy'],
+    [['node', 'mosaic', '--json', 'status'], 'status'],
+    [['node', 'mosaic', 'help', 'negotiate'], 'negotiate'],
+    [['node', 'mosaic', 'help'], undefined],
+  ])('runs %j as command %s', (argv, command) => {
+    expect(commandOf(argv.slice(2))).toBe(command);
+  });
 });
 
 describe('shell completion', () => {
@@ -65,8 +95,8 @@ describe('shell completion', () => {
       .split('\n')
       .filter(Boolean);
 
-  it('completes commands, subcommands, options and argument choices in bash', () => {
-    const script = bashCompletion(buildProgram());
+  it('completes commands, subcommands, options and argument choices in bash', async () => {
+    const script = bashCompletion(await buildProgram());
     expect(complete(script, ['mosaic', 'st'])).toEqual(['stack', 'status']);
     expect(complete(script, ['mosaic', 'policy', 'a'])).toEqual(['apply', 'activate']);
     expect(complete(script, ['mosaic', 'status', '--'])).toEqual(['--since-hours', '--watch', '--json', '--help']);
@@ -75,8 +105,8 @@ describe('shell completion', () => {
     expect(complete(script, ['mosaic', 'compose', 'ex'])).toEqual([]);
   });
 
-  it('picks up a command registered later without changes to the generator', () => {
-    const program = buildProgram();
+  it('picks up a command registered later without changes to the generator', async () => {
+    const program = await buildProgram();
     program.command('fleet').command('show <name>').option('--json', 'print JSON');
     expect(complete(bashCompletion(program), ['mosaic', 'fleet', ''])).toEqual(['show']);
     expect(zshCompletion(program)).toContain("'fleet show'");
@@ -91,8 +121,8 @@ describe('shell completion', () => {
     );
   });
 
-  (has('zsh') ? it : it.skip)('completes in zsh through _describe', () => {
-    const script = zshCompletion(buildProgram());
+  (has('zsh') ? it : it.skip)('completes in zsh through _describe', async () => {
+    const script = zshCompletion(await buildProgram());
     const out = execFileSync(
       'zsh',
       [

@@ -4,9 +4,9 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { PayloadKey } from '../config';
 import { PortInUse } from '../stack/stack';
-import { SecurityError } from './errors';
-import { sameSecret, SessionStore } from './sessions';
-import { PayloadEncryptionCodec } from './payload-codec';
+import { SecurityError } from '../security/errors';
+import { PayloadEncryptionCodec } from '../security/payload-codec';
+import { sameSecret, SessionStore } from '../security/sessions';
 
 /**
  * The remote codec the Temporal Web UI calls to show decrypted payloads:
