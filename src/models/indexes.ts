@@ -11,7 +11,7 @@ import { outcomeModel } from './outcome';
 import { observationModel, personaModel, personaUsageModel } from './persona';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from './policy-model';
 import { policyHeadModel, policyModel } from './policy';
-import { captureModel, compositionModel, hostModel, templateModel } from './snapshot';
+import { captureModel, compositionModel, hostModel, impactModelModel, templateModel } from './snapshot';
 
 /** Every model of the store (test/integration/indexes.test.ts checks none is left out). */
 export const MODELS = [
@@ -38,6 +38,7 @@ export const MODELS = [
   templateModel,
   hostModel,
   captureModel,
+  impactModelModel,
   compositionModel,
 ];
 

@@ -135,10 +135,23 @@ describe('hostile snapshot manifests and negotiation feedback', () => {
 
     const accepted = outcomes.filter((o) => o === 'accepted').length;
     const after = await storeContents(db);
-    const { snapshot_compositions: compositions = [], snapshot_captures: captures = [], ...rest } = after;
-    const { snapshot_compositions: compositionsBefore = [], snapshot_captures: capturesBefore = [], ...restBefore } = before;
-    // Only accepted manifests stored a composition (and its one capture); the catalog is as it was.
+    const {
+      snapshot_compositions: compositions = [],
+      snapshot_captures: captures = [],
+      snapshot_impact_models: impactModels = [],
+      ...rest
+    } = after;
+    const {
+      snapshot_compositions: compositionsBefore = [],
+      snapshot_captures: capturesBefore = [],
+      snapshot_impact_models: impactModelsBefore = [],
+      ...restBefore
+    } = before;
+    // Only accepted manifests stored a composition (and its one capture) and retrained the one impact model
+    // from what they ran; the catalog is as it was.
     expect([compositions.length - compositionsBefore.length, captures.length - capturesBefore.length]).toEqual([accepted, accepted]);
+    if (accepted === 0) expect(impactModels).toEqual(impactModelsBefore);
+    expect(impactModels.length).toBeLessThanOrEqual(1);
     expect(rest).toEqual(restBefore);
     // Torn down, and nothing captured from outside /app/data: no workspace left, no /etc file in a capture.
     const workspaces = path.join(dataDir, 'resources', 'snapshots');
