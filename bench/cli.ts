@@ -80,7 +80,14 @@ async function main() {
       const ratio = ms / baselineMs;
       const met = 'ratio' in c.target ? ratio <= c.target.ratio : ms <= c.target.ms;
       const target = 'ratio' in c.target ? `≤ ${c.target.ratio}× node` : `≤ ${c.target.ms} ms`;
-      rows.push({ case: c.name, ms: Number.isFinite(ms) ? Math.round(ms) : `over ${TIMEOUT_MS}`, baselineMs: Math.round(baselineMs), ratio: Number(ratio.toFixed(2)), target, met });
+      rows.push({
+        case: c.name,
+        ms: Number.isFinite(ms) ? Math.round(ms) : `over ${TIMEOUT_MS}`,
+        baselineMs: Math.round(baselineMs),
+        ratio: Number(ratio.toFixed(2)),
+        target,
+        met,
+      });
       process.stderr.write(
         `${c.name.padEnd(26)} ${String(Math.round(ms)).padStart(6)} ms   node -e "" ${String(Math.round(baselineMs)).padStart(4)} ms   ${ratio.toFixed(1).padStart(5)}×   ${target.padEnd(12)} ${met ? 'met' : 'MISSED'}\n`,
       );

@@ -36,7 +36,8 @@ function cpuSeconds(pid: number): number {
 }
 
 /** The part a recorded process belongs to: PostgreSQL's forked backends count with it through cutime. */
-const part = (name: string) => (name.startsWith('worker') ? 'mosaic workers' : name === 'temporal' ? 'temporal (dev server)' : name.replace(/-\d+$/, ''));
+const part = (name: string) =>
+  name.startsWith('worker') ? 'mosaic workers' : name === 'temporal' ? 'temporal (dev server)' : name.replace(/-\d+$/, '');
 
 function records(dataDir: string): { name: string; pid: number }[] {
   const dir = path.join(dataDir, 'run');
@@ -116,7 +117,11 @@ async function measure(profile: 'dev' | 'production'): Promise<Run> {
       await cli('worker', '--detach');
     }
     await cli('demo'); // warm-up: policies, keys, the first model
-    const stores = { postgresql: path.join(dataDir, 'data', 'postgresql'), sqlite: path.join(dataDir, 'data', 'temporal.sqlite'), ferretdb: path.join(dataDir, 'data', 'ferretdb') };
+    const stores = {
+      postgresql: path.join(dataDir, 'data', 'postgresql'),
+      sqlite: path.join(dataDir, 'data', 'temporal.sqlite'),
+      ferretdb: path.join(dataDir, 'data', 'ferretdb'),
+    };
     const sizeBefore = Object.fromEntries(Object.entries(stores).map(([k, d]) => [k, du(d)]));
     const before = snapshot(dataDir);
     const wfBefore = await workflowCount(env.MOSAIC_TEMPORAL_ADDRESS);
@@ -141,7 +146,8 @@ async function measure(profile: 'dev' | 'production'): Promise<Run> {
 }
 
 async function main() {
-  if (!productionInstalled(loadConfig().cacheDir)) throw new Error('install the production profile first: npm run setup -- --profile production');
+  if (!productionInstalled(loadConfig().cacheDir))
+    throw new Error('install the production profile first: npm run setup -- --profile production');
   const dev = await measure('dev');
   const production = await measure('production');
   const total = (r: Run, filter: (k: string) => boolean) =>

@@ -145,7 +145,12 @@ async function main() {
     let agentInfo = { decisions: 0, kept: 0 };
     const agentMs = await time(
       async () => {
-        const r = await new NegotiationAgent(snapshots, { limits, impact: impact[0]!.model, negotiatorFor: () => declaredNegotiator, solver }).resolve();
+        const r = await new NegotiationAgent(snapshots, {
+          limits,
+          impact: impact[0]!.model,
+          negotiatorFor: () => declaredNegotiator,
+          solver,
+        }).resolve();
         agentInfo = { decisions: r.decisions.length, kept: r.resources.filter((p) => p.resource.kind === 'service').length };
       },
       n >= 100_000 ? 1 : RUNS,

@@ -106,7 +106,7 @@ export const settings = {
   MOSAIC_DATA_DIR: { schema: z.string().min(1).default('.mosaic'), doc: 'local state: databases, pid files, logs' },
   MOSAIC_SSH_KEY_DIR: {
     schema: z.string().min(1).optional(),
-    doc: "directory of the private keys SSH hosts name in their `key` field (default $MOSAIC_DATA_DIR/ssh-keys); keys never travel in requests",
+    doc: 'directory of the private keys SSH hosts name in their `key` field (default $MOSAIC_DATA_DIR/ssh-keys); keys never travel in requests',
   },
   MOSAIC_CACHE_DIR: {
     schema: z

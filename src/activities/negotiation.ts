@@ -101,7 +101,8 @@ export function createNegotiationActivities(deps: {
   /** The provider's own measurement of the agreed instance, or why there is none. */
   async function observeAgreed(ref: ResourceRef, agreed: Proposal, since: Date, until: Date): Promise<MetricObservation> {
     const provider = providers[ref.provider];
-    if (!provider?.observeUsage) return { unobserved: `the ${ref.provider} provider measures nothing; report usage with mosaic negotiate usage` };
+    if (!provider?.observeUsage)
+      return { unobserved: `the ${ref.provider} provider measures nothing; report usage with mosaic negotiate usage` };
     const type = CATALOG.instances.find((i) => i.name === agreed.instanceType);
     if (!type) return { unobserved: `${agreed.instanceType} is not in the catalog: its vCPUs and memory are unknown` };
     return provider.observeUsage(ref, { since, until }, { vcpu: type.vcpu, memoryGb: type.memoryGb });
@@ -349,7 +350,9 @@ export function createNegotiationActivities(deps: {
     async reviewInstance(input: ReviewInput): Promise<Review> {
       const since = new Date(input.provisioned.provisionedAt);
       const until = new Date();
-      const measured = input.reported ? { usage: input.reported } : await observeAgreed(input.provisioned.instance, input.agreed, since, until);
+      const measured = input.reported
+        ? { usage: input.reported }
+        : await observeAgreed(input.provisioned.instance, input.agreed, since, until);
       // What was not measured keeps the prediction: it neither confirms nor contradicts it.
       const observed = 'usage' in measured ? withPredicted(measured.usage, input.analysis.profile) : undefined;
       const unobserved = 'unobserved' in measured ? measured.unobserved : undefined;

@@ -3,7 +3,15 @@ import path from 'node:path';
 import highsLoader from 'highs';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
-import { captureModel, compositionModel, CURRENT_IMPACT_MODEL, hostModel, impactModelModel, templateModel, type StoredHost } from '../models/snapshot';
+import {
+  captureModel,
+  compositionModel,
+  CURRENT_IMPACT_MODEL,
+  hostModel,
+  impactModelModel,
+  templateModel,
+  type StoredHost,
+} from '../models/snapshot';
 import { metrics as prometheus } from '../observability/metrics';
 import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';

@@ -50,12 +50,14 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   {
     name: 'command',
-    summary: 'registered commands: a service command (name, version, argv) that compose requests and snapshot templates name as name@version',
+    summary:
+      'registered commands: a service command (name, version, argv) that compose requests and snapshot templates name as name@version',
     load: governedModule,
   },
   {
     name: 'file',
-    summary: 'registered files: a template file (name, version, path under <data>/template-files, sha256) a template file names as its origin',
+    summary:
+      'registered files: a template file (name, version, path under <data>/template-files, sha256) a template file names as its origin',
     load: governedModule,
   },
   {

@@ -13,7 +13,6 @@ type LocalHost = Extract<Host, { provider: 'local' }>;
 const INLINE_LIMIT = 64 * 1024;
 const PROGRESS_EVERY = 200;
 
-
 /** The text of a UTF-8 file; undefined for binary content, which is carried by reference like a large file. */
 export function utf8(bytes: Buffer): string | undefined {
   if (bytes.includes(0)) return undefined;

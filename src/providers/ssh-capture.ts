@@ -177,7 +177,12 @@ function keyFileOf(host: SshHost, keyDir: string): string {
 }
 
 /** One channel to the host for `fn`, with a throwaway known_hosts holding only the pinned key. */
-async function withChannel<T>(host: SshHost, keyDir: string, onProgress: (step: string) => void, fn: (ssh: SshChannel) => Promise<T>): Promise<T> {
+async function withChannel<T>(
+  host: SshHost,
+  keyDir: string,
+  onProgress: (step: string) => void,
+  fn: (ssh: SshChannel) => Promise<T>,
+): Promise<T> {
   const keyFile = keyFileOf(host, keyDir);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-ssh-'));
   try {
@@ -281,10 +286,23 @@ export async function copySshFiles(
   }
   await withChannel(host, keyDir, onProgress, async (ssh) => {
     for (const batch of batches) {
-      const ran = await ssh.run(`copying ${batch.length} file${batch.length === 1 ? '' : 's'}`, 'xargs -0 -r cat --', nulList(batch.map((f) => f.path)));
-      const parts = ran.code === 0 ? splitContent(ran.stdout, batch.map((f) => f.size)) : undefined;
+      const ran = await ssh.run(
+        `copying ${batch.length} file${batch.length === 1 ? '' : 's'}`,
+        'xargs -0 -r cat --',
+        nulList(batch.map((f) => f.path)),
+      );
+      const parts =
+        ran.code === 0
+          ? splitContent(
+              ran.stdout,
+              batch.map((f) => f.size),
+            )
+          : undefined;
       if (!parts) {
-        const named = batch.slice(0, 3).map((f) => f.path).join(', ');
+        const named = batch
+          .slice(0, 3)
+          .map((f) => f.path)
+          .join(', ');
         throw new FileChanged(
           `files on host ${host.name} (${named}${batch.length > 3 ? ', …' : ''}) are no longer what was captured: ${ran.code === 0 ? 'their sizes changed' : `reading them failed (${ran.stderr.slice(0, 200) || `exit ${ran.code}`})`}; compose again to capture them anew`,
         );

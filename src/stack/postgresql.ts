@@ -27,7 +27,8 @@ export interface PostgresRun {
 export function postgresOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const id = (flag: string) =>
+      Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     throw new StackStartFailed(
@@ -69,7 +70,11 @@ export function initPostgres(dataDir: string, port: number): PostgresRun {
     return { dir, port, password: fs.readFileSync(passwordFile, 'utf8').trim() };
   }
   if (!fs.existsSync(path.join(POSTGRES_BIN, 'initdb'))) {
-    throw new StackStartFailed('postgresql', `PostgreSQL 15 is not installed (no ${POSTGRES_BIN}/initdb); run \`npm run setup -- --profile production\``, '');
+    throw new StackStartFailed(
+      'postgresql',
+      `PostgreSQL 15 is not installed (no ${POSTGRES_BIN}/initdb); run \`npm run setup -- --profile production\``,
+      '',
+    );
   }
   const owner = postgresOwner();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -87,7 +92,18 @@ export function initPostgres(dataDir: string, port: number): PostgresRun {
     }
     execFileSync(
       path.join(POSTGRES_BIN, 'initdb'),
-      ['-D', dir, '-U', POSTGRES_USER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=reject', '-E', 'UTF8', '--no-instructions'],
+      [
+        '-D',
+        dir,
+        '-U',
+        POSTGRES_USER,
+        `--pwfile=${pwfile}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=reject',
+        '-E',
+        'UTF8',
+        '--no-instructions',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
     );
   } catch (err) {
@@ -108,7 +124,18 @@ export function startPostgres(run: PostgresRun, common: { runDir: string; logDir
     ...common,
     name: 'postgresql',
     executable: path.join(POSTGRES_BIN, 'postgres'),
-    args: ['-D', run.dir, '-p', String(run.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    args: [
+      '-D',
+      run.dir,
+      '-p',
+      String(run.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     ports: { postgresql: run.port },
     ...(owner ? { user: owner } : {}),
   });
@@ -117,7 +144,10 @@ export function startPostgres(run: PostgresRun, common: { runDir: string; logDir
 /** Ready when the server accepts a session: a TCP accept alone comes before recovery ends. */
 export async function postgresReady(run: PostgresRun): Promise<boolean> {
   try {
-    execFileSync(path.join(POSTGRES_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(run.port), '-q'], { stdio: 'ignore', timeout: 3000 });
+    execFileSync(path.join(POSTGRES_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(run.port), '-q'], {
+      stdio: 'ignore',
+      timeout: 3000,
+    });
     return true;
   } catch {
     return false;

@@ -260,7 +260,11 @@ export async function startProductionStack(opts: ProductionOptions): Promise<Pro
   const binaries = requireBinaries(opts.cacheDir);
   const dev = readRecord(runDir(opts.dataDir), 'temporal');
   if (dev && isRunning(dev)) {
-    throw new StackStartFailed('production profile', `the dev server runs from this data directory (pid ${dev.pid}); stop it with \`mosaic stack stop\` first`, '');
+    throw new StackStartFailed(
+      'production profile',
+      `the dev server runs from this data directory (pid ${dev.pid}); stop it with \`mosaic stack stop\` first`,
+      '',
+    );
   }
   fs.mkdirSync(clusterDir(opts.dataDir), { recursive: true, mode: 0o700 });
   fs.mkdirSync(runDir(opts.dataDir), { recursive: true });
@@ -335,14 +339,22 @@ async function startUi(opts: ProductionOptions, port: number, frontendAddress: s
 }
 
 /** Prometheus scraping every server process and every worker recorded in runDir; restarted when the targets change. */
-export async function startPrometheus(opts: ProductionOptions, stack: ProductionStack, workerMetricsPorts: number[]): Promise<DaemonRecord> {
+export async function startPrometheus(
+  opts: ProductionOptions,
+  stack: ProductionStack,
+  workerMetricsPorts: number[],
+): Promise<DaemonRecord> {
   const progress = opts.onProgress ?? (() => {});
   const dir = path.join(opts.dataDir, 'data', 'prometheus');
   fs.mkdirSync(dir, { recursive: true });
-  const config = prometheusConfig(fs.readFileSync(path.join(SHARED_DIR, 'prometheus.yml'), 'utf8'), {
-    'mosaic-worker': workerMetricsPorts.map((p) => `127.0.0.1:${p}`),
-    temporal: stack.processes.map((p) => `127.0.0.1:${p.metricsPort}`),
-  }, opts.scrapeInterval);
+  const config = prometheusConfig(
+    fs.readFileSync(path.join(SHARED_DIR, 'prometheus.yml'), 'utf8'),
+    {
+      'mosaic-worker': workerMetricsPorts.map((p) => `127.0.0.1:${p}`),
+      temporal: stack.processes.map((p) => `127.0.0.1:${p.metricsPort}`),
+    },
+    opts.scrapeInterval,
+  );
   const file = path.join(clusterDir(opts.dataDir), 'prometheus.yml');
   const changed = !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== config;
   fs.writeFileSync(file, config);
@@ -354,11 +366,18 @@ export async function startPrometheus(opts: ProductionOptions, stack: Production
     logDir: logDir(opts.dataDir),
     name: 'prometheus',
     executable: PROMETHEUS_BIN,
-    args: [`--config.file=${file}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${opts.prometheusPort}`, '--log.level=warn'],
+    args: [
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${opts.prometheusPort}`,
+      '--log.level=warn',
+    ],
     ports: { http: opts.prometheusPort },
   });
   await waitUntilReady('prometheus', record, () => httpReady(`http://127.0.0.1:${opts.prometheusPort}/-/ready`), 60_000, 300);
-  progress(`prometheus: http://127.0.0.1:${opts.prometheusPort} scraping ${stack.processes.length} server processes and ${workerMetricsPorts.length} workers`);
+  progress(
+    `prometheus: http://127.0.0.1:${opts.prometheusPort} scraping ${stack.processes.length} server processes and ${workerMetricsPorts.length} workers`,
+  );
   return record;
 }
 
@@ -369,7 +388,15 @@ export async function startPrometheus(opts: ProductionOptions, stack: Production
  */
 export function productionStopOrder(recorded: string[]): string[] {
   const rank = (name: string) =>
-    name.startsWith('worker') ? 0 : name === 'temporal-frontend' ? 1 : name.startsWith('temporal-') ? 2 : name === 'postgresql' ? 4 : 3;
+    name.startsWith('worker') || name === 'console'
+      ? 0
+      : name === 'temporal-frontend'
+        ? 1
+        : name.startsWith('temporal-')
+          ? 2
+          : name === 'postgresql'
+            ? 4
+            : 3;
   return [...recorded].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 

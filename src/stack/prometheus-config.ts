@@ -23,6 +23,9 @@ export function prometheusConfig(composeYaml: string, targets: Record<string, st
     const { dns_sd_configs: _dns, static_configs: _static, ...settings } = job;
     return { ...settings, static_configs: [{ targets: local }] };
   });
-  const global = { ...(doc.global ?? {}), ...(scrapeInterval ? { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval } : {}) };
+  const global = {
+    ...(doc.global ?? {}),
+    ...(scrapeInterval ? { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval } : {}),
+  };
   return YAML.stringify({ global, scrape_configs });
 }

@@ -105,7 +105,7 @@ describe('mosaic stack stop', () => {
       const { code, stdout } = await mosaic(['stack', 'stop', '--json'], { MOSAIC_DATA_DIR: dataDir });
       expect(code).toBe(0);
       const result = JSON.parse(stdout) as { components: Record<string, string>; services: StoppedService[] };
-      expect(result.components).toEqual({ worker: 'not-running', temporal: 'not-running', mongodb: 'not-running' });
+      expect(result.components).toEqual({ console: 'not-running', worker: 'not-running', temporal: 'not-running', mongodb: 'not-running' });
       expect(result.services.map((s) => [s.pid, s.found]).sort()).toEqual(
         [
           [Number(composed.attributes.pid), 'run-record'],
@@ -121,6 +121,42 @@ describe('mosaic stack stop', () => {
       expect(again.stdout).toContain('services stopped: 0');
     } finally {
       for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe('mosaic console --detach', () => {
+  it('serves in the background, is listed by stack status and ends with stack stop', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-console-detach-'));
+    const env = { MOSAIC_DATA_DIR: dataDir, MOSAIC_CONSOLE_OPERATOR_TOKEN: 'demo-operator-token-0123456789' };
+    try {
+      const refused = await mosaic(['console', '--detach', '--port', '0'], env);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('--detach needs a fixed --port');
+
+      const port = await freePort();
+      const started = await mosaic(['console', '--detach', '--port', String(port), '--json'], env);
+      expect(started.code).toBe(0);
+      const { url, pid } = JSON.parse(started.stdout) as { url: string; pid: number };
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      expect((await fetch(`${url}/sign-in`)).status).toBe(200);
+      // Signed in by token, it lists negotiations; without, it does not.
+      expect((await fetch(`${url}/`, { headers: { authorization: `Bearer ${env.MOSAIC_CONSOLE_OPERATOR_TOKEN}` } })).status).toBe(200);
+      expect((await fetch(`${url}/`, { redirect: 'manual' })).status).not.toBe(200);
+
+      const again = await mosaic(['console', '--detach', '--port', String(port), '--json'], env);
+      expect(JSON.parse(again.stdout)).toMatchObject({ pid });
+
+      const status = await mosaic(['stack', 'status', '--json'], env);
+      const rows = JSON.parse(status.stdout) as { component: string; state: string; pid?: number }[];
+      expect(rows.find((r) => r.component === 'console')).toMatchObject({ state: 'running', pid });
+
+      const stopped = await mosaic(['stack', 'stop', '--json'], env);
+      expect((JSON.parse(stopped.stdout) as { components: Record<string, string> }).components.console).toBe('stopped');
+      expect(await canConnect(port)).toBe(false);
+    } finally {
+      await mosaic(['stack', 'stop'], env);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);

@@ -78,6 +78,8 @@ describe('LocalProvider.findByKey and removeResources', () => {
       await provider.stopService(workload);
       await provider.stopService(standIn);
     }
-    expect(await provider.observeUsage(workload, { since, until: new Date() })).toEqual({ unobserved: expect.stringMatching(/no longer running/) });
+    expect(await provider.observeUsage(workload, { since, until: new Date() })).toEqual({
+      unobserved: expect.stringMatching(/no longer running/),
+    });
   }, 60_000);
 });

@@ -136,7 +136,9 @@ describe('composeSnapshot on the real stack', () => {
     const manifest = { ...JSON.parse(example('custom-environment.json')), name: 'second run' };
     const handle = await w.client.snapshots.compose(manifest);
     const status = await w.client.snapshots.waitFor(handle, ['running']);
-    expect(status.resolution!.decisions.find((d) => d.kind === 'port')!.rule).toMatch(/predicted impact: health [\d.]+, CPU use [\d.]+ \(mean of \d+ runs?\)/);
+    expect(status.resolution!.decisions.find((d) => d.kind === 'port')!.rule).toMatch(
+      /predicted impact: health [\d.]+, CPU use [\d.]+ \(mean of \d+ runs?\)/,
+    );
     await w.client.snapshots.cancel(handle.workflowId);
   });
 

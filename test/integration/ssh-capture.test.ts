@@ -117,7 +117,9 @@ describeSshd('capture over SSH from a real sshd', () => {
       fs.writeFileSync(original, Buffer.from([9, 9, 9, 9]));
       const tampered = await copySshFiles(register(), [wanted], into, sshd.keyDir).catch((e: unknown) => e);
       expect(tampered).toBeInstanceOf(FileChanged);
-      expect((tampered as Error).message).toContain(`${root}/app/logo.bin on host web-1 no longer matches what was captured (sha256 ${logo.hash}`);
+      expect((tampered as Error).message).toContain(
+        `${root}/app/logo.bin on host web-1 no longer matches what was captured (sha256 ${logo.hash}`,
+      );
       fs.unlinkSync(original);
       const removed = await copySshFiles(register(), [wanted], into, sshd.keyDir).catch((e: unknown) => e);
       expect(removed).toBeInstanceOf(FileChanged);

@@ -16,7 +16,8 @@ import { mosaic } from '../harness/cli';
 const required = process.env.MOSAIC_TEST_PRODUCTION === '1';
 const installed = productionInstalled(loadConfig().cacheDir);
 if (!installed && required) throw new Error('the production profile is not installed: run `npm run setup -- --profile production`');
-if (!installed) process.stderr.write('[production profile] skipped: its binaries are not installed (`npm run setup -- --profile production`)\n');
+if (!installed)
+  process.stderr.write('[production profile] skipped: its binaries are not installed (`npm run setup -- --profile production`)\n');
 const suite = installed ? describe : describe.skip;
 
 jest.setTimeout(600_000);

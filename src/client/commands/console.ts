@@ -1,7 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadConfig, type Config } from '../../config';
+import { isRunning, readRecord, startDaemon } from '../../stack/daemon';
+import { logDir, runDir, waitUntilReady } from '../../stack/stack';
+import { CLI_ENTRY } from '../cli-entry';
 import { MosaicClient } from '../mosaic-client';
-import { print, type OutputOptions } from '../output';
+import { print, progress, type OutputOptions } from '../output';
 
 const portArg = (value: string) => {
   const port = Number(value);
@@ -17,6 +20,7 @@ export function registerConsole(program: Command): void {
     )
     .option('--port <port>', 'port to listen on (default MOSAIC_CONSOLE_PORT, 8240; 0: any free port)', portArg)
     .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--detach', 'run in the background (stopped by `mosaic stack stop`); returns once it answers')
     .option('--json', 'print where it listens as JSON')
     .addHelpText(
       'after',
@@ -24,7 +28,7 @@ export function registerConsole(program: Command): void {
         '  MOSAIC_CONSOLE_OPERATOR_TOKEN=$(openssl rand -hex 24) MOSAIC_CONSOLE_VIEWER_TOKEN=$(openssl rand -hex 24) mosaic console\n' +
         'then open http://127.0.0.1:8240 and sign in with one of the tokens (docs/console.md)',
     )
-    .action(async (opts: OutputOptions & { port?: number; host: string }) => {
+    .action(async (opts: OutputOptions & { port?: number; host: string; detach?: boolean }) => {
       const config = loadConfig();
       const { operatorToken, viewerToken } = config.console;
       if (!operatorToken && !viewerToken) {
@@ -37,13 +41,20 @@ export function registerConsole(program: Command): void {
           },
         ]);
       }
+      const port = opts.port ?? config.console.port;
+      if (opts.detach) {
+        if (port === 0) throw new InvalidArgumentError('--detach needs a fixed --port (0 picks one the links could not know)');
+        const { url, pid, log } = await startDetachedConsole(config, opts.host, port, progress(opts));
+        print(opts, { url, pid, log }, () => `negotiation console on ${url} (pid ${pid}); log: ${log}`);
+        return;
+      }
       // Loaded here, not at the CLI's start: the web stack is only this command's. `require`, not
       // `import()`: a source checkout runs through tsx's CommonJS hook, which a dynamic import bypasses.
       const { serveConsole } = require('../console/server') as typeof import('../console/server');
       const client = await MosaicClient.connect(config);
       const server = await serveConsole({
         host: opts.host,
-        port: opts.port ?? config.console.port,
+        port,
         negotiations: client.negotiations,
         webUiUrl: (id) => client.url(id),
         tokens: { operator: operatorToken, viewer: viewerToken },
@@ -62,4 +73,25 @@ export function registerConsole(program: Command): void {
       await server.close();
       await client.close();
     });
+}
+
+/** `mosaic console --detach`: the console as a background process with a pid record, like `worker --detach`. */
+async function startDetachedConsole(config: Config, host: string, port: number, onProgress: (m: string) => void) {
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const existing = readRecord(runDir(config.dataDir), 'console');
+  if (existing && isRunning(existing)) {
+    onProgress(`console: already running (pid ${existing.pid})`);
+    return { url, pid: existing.pid, log: existing.log };
+  }
+  const record = await startDaemon({
+    name: 'console',
+    executable: process.execPath,
+    args: [CLI_ENTRY, 'console', '--host', host, '--port', String(port)],
+    runDir: runDir(config.dataDir),
+    logDir: logDir(config.dataDir),
+    ports: { http: port },
+  });
+  // The sign-in page is the one page that needs no session: it answering means the console serves.
+  await waitUntilReady('console', record, async () => (await fetch(`${url}/sign-in`)).ok, 30_000, 200);
+  return { url, pid: record.pid, log: record.log };
 }

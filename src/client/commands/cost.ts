@@ -27,7 +27,12 @@ function describeCosts(s: CostSummary): string {
     ['negotiation', 'account', 'instance', 'state', 'hours', 'running', 'monthly', 'right-size'],
   );
   const accounts = table(
-    s.accounts.map((a) => ({ ...a, runningUsd: usd(a.runningUsd), monthlyUsd: usd(a.monthlyUsd), savingPerMonthUsd: usd(a.savingPerMonthUsd) })),
+    s.accounts.map((a) => ({
+      ...a,
+      runningUsd: usd(a.runningUsd),
+      monthlyUsd: usd(a.monthlyUsd),
+      savingPerMonthUsd: usd(a.savingPerMonthUsd),
+    })),
     ['account', 'instances', 'runningUsd', 'monthlyUsd', 'savingPerMonthUsd'],
   );
   return `${instances}\n\nper account:\n${accounts}\n\ntotal ${usd(s.total.runningUsd)} so far, ${usd(s.total.monthlyUsd)}/month; the recommendations would save ${usd(s.total.savingPerMonthUsd)}/month`;

@@ -186,9 +186,7 @@ export function registerPolicy(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic policy deactivate databases-eu --key ~/.mosaic/keys/me.key')
     .action(async (name: string, opts: OutputOptions & { key: string }) => {
       const privateKeyPem = await readPrivateKey(opts.key);
-      const result = await withMosaic((c) =>
-        c.governance.change({ operation: 'policy.deactivate', name }, privateKeyPem),
-      );
+      const result = await withMosaic((c) => c.governance.change({ operation: 'policy.deactivate', name }, privateKeyPem));
       print(opts, result, () => changeSummary(result));
     });
 

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
 // eslint-disable-next-line boundaries/dependencies -- `stack stop` ends the services the local provider started; moving its path helpers to src/stack is issue 17 item 3
 import { stopLocalServices } from '../../providers/local-services';
+import { readRecord } from '../../stack/daemon';
 import { freePort } from '../../stack/ports';
 import {
   productionStopOrder,
@@ -12,7 +13,7 @@ import {
   startProductionStack,
   PROFILE_FILE,
 } from '../../stack/production';
-import { COMPONENTS, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
+import { COMPONENTS, runDir, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
 import { CommandFailed } from '../errors';
 import { startDetachedWorker } from './worker';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -31,7 +32,13 @@ export function stackOptions(config: Config, extra: Partial<StackOptions> = {}):
 
 function statusRows(config: Config) {
   const production = stackProfile(config.dataDir) === 'production';
-  return stackStatus(config.dataDir, production ? recordedNames(config.dataDir) : undefined).map((s) => ({
+  return stackStatus(
+    config.dataDir,
+    // The console is optional: listed once `console --detach` has recorded it.
+    production
+      ? recordedNames(config.dataDir)
+      : ['worker', ...COMPONENTS, ...(readRecord(runDir(config.dataDir), 'console') ? ['console'] : [])],
+  ).map((s) => ({
     component: s.name,
     state: s.state,
     pid: s.pid,
@@ -93,19 +100,25 @@ export function registerStack(program: Command): void {
   stack
     .command('stop')
     .description(
-      'stop exactly the processes `stack start` and `worker --detach` started (from their pid records), and the services compositions started under the data directory',
+      'stop exactly the processes `stack start`, `worker --detach` and `console --detach` started (from their pid records), and the services compositions started under the data directory',
     )
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic stack stop --json')
     .action(async (opts: OutputOptions) => {
       const { dataDir } = loadConfig();
       const production = stackProfile(dataDir) === 'production';
-      const order = production ? productionStopOrder(recordedNames(dataDir)) : ['worker', ...COMPONENTS];
-      const workers = order.filter((name) => name.startsWith('worker'));
-      // The workers first, so they do not start services again; the services before the servers they may use.
+      const order = production ? productionStopOrder(recordedNames(dataDir)) : ['console', 'worker', ...COMPONENTS];
+      const workers = order.filter((name) => name === 'console' || name.startsWith('worker'));
+      // The console and workers first, so nothing starts services again; the services before the servers they may use.
       const worker = await stopStack(dataDir, workers);
       const services = await stopLocalServices(dataDir);
-      const components = { ...worker, ...(await stopStack(dataDir, order.filter((name) => !workers.includes(name)))) };
+      const components = {
+        ...worker,
+        ...(await stopStack(
+          dataDir,
+          order.filter((name) => !workers.includes(name)),
+        )),
+      };
       if (production) fs.rmSync(PROFILE_FILE(dataDir), { force: true });
       print(opts, { components, services }, () =>
         [
@@ -124,7 +137,9 @@ export function registerStack(program: Command): void {
     .action((opts: OutputOptions) => {
       const rows = statusRows(loadConfig());
       print(opts, rows, () => table(rows));
-      if (rows.some((r) => !r.component.startsWith('worker') && r.state !== 'running')) throw new CommandFailed();
+      // Workers and the console are optional; the servers are not.
+      const optional = (name: string) => name === 'console' || name.startsWith('worker');
+      if (rows.some((r) => !optional(r.component) && r.state !== 'running')) throw new CommandFailed();
     });
 }
 
@@ -150,7 +165,10 @@ async function startProduction(config: Config, workers: number, extra: Partial<S
   for (let i = 1; i <= workers; i++) {
     const name = i === 1 ? 'worker' : `worker-${i}`;
     const port = await freePort();
-    const record = await startDetachedWorker(config, extra.onProgress, { name, env: { MOSAIC_METRICS_PORT: String(port), MOSAIC_METRICS_HOST: '127.0.0.1' } });
+    const record = await startDetachedWorker(config, extra.onProgress, {
+      name,
+      env: { MOSAIC_METRICS_PORT: String(port), MOSAIC_METRICS_HOST: '127.0.0.1' },
+    });
     metricsPorts.push(record.ports.metrics ?? port);
   }
   await startPrometheus(opts, cluster, metricsPorts);

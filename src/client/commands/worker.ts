@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
 import { isRunning, readRecord, startDaemon } from '../../stack/daemon';
@@ -6,10 +5,9 @@ import { logDir, runDir, waitUntilReady } from '../../stack/stack';
 // `mosaic worker` is the one command that runs the worker; the CLI loads this file only for it.
 // eslint-disable-next-line boundaries/dependencies
 import { runWorker } from '../../worker';
+import { CLI_ENTRY } from '../cli-entry';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, type OutputOptions } from '../output';
-
-const CLI_ENTRY = path.resolve(__dirname, '..', '..', '..', 'bin', 'mosaic.js');
 
 /**
  * Starts `mosaic worker` in the background and returns once it polls the task

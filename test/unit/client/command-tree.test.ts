@@ -58,12 +58,15 @@ describe('the mosaic command tree', () => {
     const summaries = (p: Command) => p.commands.map((c) => [c.name(), c.description()]);
     expect(summaries(bare)).toEqual(summaries(program));
     // Nothing but the summary: a command's subcommands and options come with its module.
-    expect(bare.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name())).toEqual([]);
+    expect(bare.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name())).toEqual(
+      [],
+    );
     expect(COMMANDS.map((c) => c.name)).toEqual(program.commands.map((c) => c.name()));
   });
 
   it('defines in full only the command that runs, and every command for completion', async () => {
-    const defined = (p: Command) => p.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name());
+    const defined = (p: Command) =>
+      p.commands.filter((c) => c.commands.length || c.options.length || c.registeredArguments.length).map((c) => c.name());
     expect(defined(await buildProgram({ command: 'policy' }))).toEqual(['policy']);
     // One module defines keys and admin: asking for either defines both, each once.
     expect(defined(await buildProgram({ command: 'admin' }))).toEqual(['keys', 'admin']);

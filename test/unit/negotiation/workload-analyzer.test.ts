@@ -201,7 +201,9 @@ describe('learning only from real observations', () => {
   it('never learns from a zero-length window or nothing measured (the stand-in is never measured: local-provider.test.ts)', () => {
     const usage = { cpu: 1, memoryGb: 2, iops: 100, networkGbps: 0.1 };
     expect(placeholderReason({ ...usage, source: 'provider', seconds: 0 })).toMatch(/window was 0 s/);
-    expect(placeholderReason({ cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, source: 'reported' })).toMatch(/every observed figure is zero/);
+    expect(placeholderReason({ cpu: 0, memoryGb: 0, iops: 0, networkGbps: 0, source: 'reported' })).toMatch(
+      /every observed figure is zero/,
+    );
     expect(placeholderReason({ ...usage, source: 'reported' })).toBeUndefined();
     expect(placeholderReason({ ...usage, source: 'provider', seconds: 3600 })).toBeUndefined();
   });

@@ -93,7 +93,11 @@ describe('the impact model', () => {
       placement: placement({ colocated: Math.floor(next() * 8) }),
     }));
     const model = trainImpactModel(obs);
-    expect(model).toMatchObject({ kind: 'running-mean', samples: 800, reason: expect.stringMatching(/held-out error was not clearly below/) });
+    expect(model).toMatchObject({
+      kind: 'running-mean',
+      samples: 800,
+      reason: expect.stringMatching(/held-out error was not clearly below/),
+    });
     expect(predictImpact(model, 'service:s1', placement()).basis).toBe('mean of 80 runs');
   });
 
@@ -173,10 +177,12 @@ describe('the agent deciding with the impact model', () => {
   });
 
   it('decides as before with no history at all', async () => {
-    const r = await new NegotiationAgent(
-      [snapshot(source(0, 'template_a', 0), [{ kind: 'service', name: 'web', ports: [8080] }])],
-      { limits: {}, impact: NO_HISTORY, negotiatorFor: () => declaredNegotiator, solver },
-    ).resolve();
+    const r = await new NegotiationAgent([snapshot(source(0, 'template_a', 0), [{ kind: 'service', name: 'web', ports: [8080] }])], {
+      limits: {},
+      impact: NO_HISTORY,
+      negotiatorFor: () => declaredNegotiator,
+      solver,
+    }).resolve();
     expect(r.resources.map((p) => p.source)).toContain('template_a');
   });
 });

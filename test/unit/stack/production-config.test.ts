@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { CLUSTER_LAYOUT, parseEnvFile, planProcesses, processNames, serverConfig, type ClusterContext } from '../../../src/stack/cluster-config';
+import {
+  CLUSTER_LAYOUT,
+  parseEnvFile,
+  planProcesses,
+  processNames,
+  serverConfig,
+  type ClusterContext,
+} from '../../../src/stack/cluster-config';
 import { prometheusConfig } from '../../../src/stack/prometheus-config';
 import { productionStopOrder } from '../../../src/stack/production';
 
@@ -65,25 +72,22 @@ describe('the production cluster on paper', () => {
   });
 
   it('stops workers first and the SQL store last', () => {
-    expect(productionStopOrder(['postgresql', 'temporal-history-1', 'mongodb', 'worker-2', 'temporal-frontend', 'prometheus', 'worker-1'])).toEqual([
-      'worker-1',
-      'worker-2',
-      'temporal-frontend',
-      'temporal-history-1',
-      'mongodb',
-      'prometheus',
-      'postgresql',
-    ]);
+    expect(
+      productionStopOrder(['postgresql', 'temporal-history-1', 'mongodb', 'worker-2', 'temporal-frontend', 'prometheus', 'worker-1']),
+    ).toEqual(['worker-1', 'worker-2', 'temporal-frontend', 'temporal-history-1', 'mongodb', 'prometheus', 'postgresql']);
   });
 });
 
-describe('the local Prometheus config, derived from compose\'s', () => {
+describe("the local Prometheus config, derived from compose's", () => {
   const compose = fs.readFileSync(path.join(docker, 'prometheus.yml'), 'utf8');
 
   it('keeps every job and its settings, with local targets instead of DNS discovery', () => {
     const local = YAML.parse(
       prometheusConfig(compose, { 'mosaic-worker': ['127.0.0.1:1', '127.0.0.1:2'], temporal: ['127.0.0.1:3'] }, '2s'),
-    ) as { global: { scrape_interval: string }; scrape_configs: { job_name: string; static_configs: { targets: string[] }[]; dns_sd_configs?: unknown }[] };
+    ) as {
+      global: { scrape_interval: string };
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[]; dns_sd_configs?: unknown }[];
+    };
     expect(local.global.scrape_interval).toBe('2s');
     expect(local.scrape_configs.map((j) => j.job_name)).toEqual(['mosaic-worker', 'temporal']);
     expect(local.scrape_configs[0]!.static_configs[0]!.targets).toEqual(['127.0.0.1:1', '127.0.0.1:2']);
