@@ -32,11 +32,16 @@ describe('mosaic negotiate and persona from the command line', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('runs the demo: two rounds of feedback through the CLI, then an automated negotiation', async () => {
+  it('runs the demo: two rounds of feedback through the CLI, an automated negotiation, and one left waiting', async () => {
     const { workflowId, outcome } = await negotiationDemo(w.client, randomUUID().slice(0, 8));
     expect(outcome).toMatch(
-      /^by CLI: \d proposals from \$[\d.]+, rejected their families → \d from \$[\d.]+, "no burstable types" → accepted \S+ \$[\d.]+\/month after 3 rounds \(completed\); by policy: r6[ig]\.\S+ \$[\d.]+\/month after \d rounds \(completed\)$/,
+      /^by CLI: \d proposals from \$[\d.]+, rejected their families → \d from \$[\d.]+, "no burstable types" → accepted \S+ \$[\d.]+\/month after 3 rounds \(completed\); by policy: r6[ig]\.\S+ \$[\d.]+\/month after \d rounds \(completed\); waiting for your feedback with \d proposals: http:\/\/\S+\/negotiations\/demo-analytics-\S+$/,
     );
+    // The third is left for a person in the console: it waits for feedback, in the region its text names.
+    const waitingId = outcome.split('/negotiations/')[1]!;
+    const waiting = await mosaic(['negotiate', 'show', waitingId, '--json'], env);
+    expect(JSON.parse(waiting.stdout)).toMatchObject({ status: 'awaiting-feedback', round: 1 });
+    expect(new Set(JSON.parse(waiting.stdout).proposals.map((p: { region: string }) => p.region))).toEqual(new Set(['eu-west-1']));
     const shown = await mosaic(['negotiate', 'show', workflowId, '--json'], env);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout).history.map((h: { event: string }) => h.event)).toEqual([

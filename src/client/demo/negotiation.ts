@@ -55,7 +55,11 @@ export async function negotiationDemo(client: MosaicClient, stamp: string): Prom
     'negotiate',
     'start',
     '--text',
-    'internal analytics API in eu-west-1, about 200 requests per second over 500 GB of PostgreSQL data, no burstable instances',
+    'internal analytics API, about 200 requests per second over 500 GB of PostgreSQL data',
+    '--region',
+    'eu-west-1',
+    '--constraint',
+    'no burstable instances',
     '--id',
     waitingId,
   ]);
