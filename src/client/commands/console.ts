@@ -28,7 +28,7 @@ export function registerConsole(program: Command): void {
         '  MOSAIC_CONSOLE_OPERATOR_TOKEN=$(openssl rand -hex 24) MOSAIC_CONSOLE_VIEWER_TOKEN=$(openssl rand -hex 24) mosaic console\n' +
         'then open http://127.0.0.1:8240 and sign in with one of the tokens (docs/console.md)',
     )
-    .action(async (opts: OutputOptions & { port?: number; host: string; detach?: boolean }) => {
+    .action(async (opts: OutputOptions & { port?: number; host: string; detach?: boolean }, command: Command) => {
       const config = loadConfig();
       const { operatorToken, viewerToken } = config.console;
       if (!operatorToken && !viewerToken) {
@@ -43,7 +43,7 @@ export function registerConsole(program: Command): void {
       }
       const port = opts.port ?? config.console.port;
       if (opts.detach) {
-        if (port === 0) throw new InvalidArgumentError('--detach needs a fixed --port (0 picks one the links could not know)');
+        if (port === 0) command.error('error: --detach needs a fixed --port (0 picks one the links could not know)');
         const { url, pid, log } = await startDetachedConsole(config, opts.host, port, progress(opts));
         print(opts, { url, pid, log }, () => `negotiation console on ${url} (pid ${pid}); log: ${log}`);
         return;
