@@ -31,6 +31,15 @@ const IO_BUILTINS = [
   'tls',
 ];
 const nodeNames = (names) => names.flatMap((m) => [m, `node:${m}`]);
+const PURE_MESSAGE = 'pure modules do no I/O: move this to an activity or a provider';
+/** The import rule of pure folders: no I/O, and what a folder adds (`more`: no-restricted-imports patterns). */
+const pureImports = (...more) => [
+  'error',
+  {
+    paths: nodeNames(IO_BUILTINS).map((name) => ({ name, message: PURE_MESSAGE })),
+    patterns: [{ group: IO_PACKAGES, message: PURE_MESSAGE, allowTypeImports: true }, ...more],
+  },
+];
 
 /** Where the handlers' scripts run: worker threads and the QuickJS wasm, so I/O by nature, beside the pure handler code. */
 const SANDBOX = 'src/handlers/sandbox/**';
@@ -132,20 +141,17 @@ module.exports = tseslint.config(
   },
   {
     files: [...PURE.map((f) => `src/${f}/**/*.ts`), ...PURE_FILES.map((f) => `src/${f}.ts`)],
-    ignores: [SANDBOX],
+    ignores: [SANDBOX, 'src/learning/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports() },
+  },
+  {
+    // Composition plans with the decision model; the model never depends on a plan (no learning <-> composition cycle).
+    files: ['src/learning/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: nodeNames(IO_BUILTINS).map((name) => ({
-            name,
-            message: 'pure modules do no I/O: move this to an activity or a provider',
-          })),
-          patterns: [
-            { group: IO_PACKAGES, message: 'pure modules do no I/O: move this to an activity or a provider', allowTypeImports: true },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': pureImports({
+        group: ['../composition/*'],
+        message: 'learning is below composition: move what both need into learning',
+      }),
     },
   },
   {

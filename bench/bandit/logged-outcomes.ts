@@ -1,6 +1,6 @@
 // What a retrain reads, for the benches that time one: outcomes logged by the
 // cold-start prior (ε-greedy over the metrics prior) on the simulated world.
-import { choose, metricsPrior } from '../../src/composition/decide';
+import { choose, metricsPrior } from '../../src/learning/decide';
 import type { OutcomeForLearning } from '../../src/learning/logged';
 import { LearnedModel } from '../../src/learning/policy';
 import { compare, TrainingSet } from '../../src/learning/train';

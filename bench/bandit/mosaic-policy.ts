@@ -1,7 +1,7 @@
 // Mosaic's decision step as the worker runs it, driven by the simulated
 // stream: the same choose(), featurize, LearnedModel, online corrections and
 // retrain-with-OPE-gated-promotion, with the store replaced by memory.
-import { choose, metricsPrior, type DecisionModel, type Exploration } from '../../src/composition/decide';
+import { choose, metricsPrior, type DecisionModel, type Exploration } from '../../src/learning/decide';
 import { latencyBucket, summarize, type MetricCounters } from '../../src/handlers/metrics';
 import type { OutcomeForLearning } from '../../src/learning/logged';
 import { DEFAULT_TRAINING } from '../../src/learning/network';

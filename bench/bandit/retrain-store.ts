@@ -13,7 +13,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import mongoose from 'mongoose';
 import { createLearningActivities } from '../../src/activities/learning';
 import { createModelStore } from '../../src/activities/model-store';
-import { metricsPrior } from '../../src/composition/decide';
+import { metricsPrior } from '../../src/learning/decide';
 import { loadConfig } from '../../src/config';
 import { outcomeModel, storedSteps } from '../../src/models/outcome';
 import { ensureIndexes } from '../../src/models/indexes';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { choose, DEFAULT_EXPLORATION } from '../../src/composition/decide';
+import { choose, DEFAULT_EXPLORATION } from '../../src/learning/decide';
 import { loadConfig } from '../../src/config';
 import { train } from '../../src/learning/network';
 import { seededRandom } from '../../src/random';

@@ -1,22 +1,21 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { choose, DEFAULT_EXPLORATION, DEFAULT_OBJECTIVE, metricsPrior, routeCanary } from '../composition/decide';
-import type { DecisionContext } from '../learning/features';
-import type { DecisionRecord } from '../learning/logged';
-import { correction, ONLINE_WINDOW, onlineKeys } from '../learning/online';
+import { metricsPrior } from '../learning/decide';
+import { NoEligibleHandler, planComposition, type CompositionPlan } from '../composition/planner';
+import { ONLINE_WINDOW } from '../learning/online';
 import { reward } from '../learning/reward';
-import { planLevels, PlanInvalid, type PlannedStep } from '../composition/plan';
+import { PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { createSystemLoad } from './system-load';
 import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { counterUpdates, lastOf, regionKey, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
+import { counterUpdates, lastOf, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { bumpGeneration } from '../models/generation';
 import { outcomeModel, storedSteps, type Outcome } from '../models/outcome';
 import { upsertLosingRace } from '../models/races';
-import { compilePolicy, evaluate, explain, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
+import { compilePolicy, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
@@ -33,14 +32,6 @@ import type { ModelServer } from './model-store';
 import { createPolicyLoader } from './policy-store';
 import { createHandlerLoader } from './handler-registry';
 import { generationCache } from './generation-cache';
-
-export interface CompositionPlan {
-  policy: string;
-  model: string;
-  levels: PlannedStep[][];
-  /** Why each stage got its handlers: the PDL trace, in sentences. */
-  explanation: string[];
-}
 
 export interface StepInput {
   /** Which step: the handler's descriptor comes from the registry, so the plan is not carried into every call. */
@@ -162,19 +153,6 @@ export function createCompositionActivities(deps: {
     );
   }
 
-  /** Between retrains: the recent error rate and the model's online correction in this region and resource type (learning/online.ts). */
-  async function liveStats(ref: string, model: string, ctx: DecisionContext): Promise<{ recentErrorRate?: number; correction: number }> {
-    const row = (await metricsCache()).get(ref);
-    if (!row) return { correction: 0 };
-    const recentErrorRate = row.recent.length ? row.recent.reduce((a, b) => a + b, 0) / row.recent.length : undefined;
-    const { all, region, cell } = onlineKeys(ctx);
-    const window = (key: string) => row.online?.residuals[regionKey(key)];
-    return {
-      recentErrorRate,
-      correction: row.online?.model === model ? correction({ all: window(all), region: window(region), cell: window(cell) }) : 0,
-    };
-  }
-
   /**
    * Counters and the windows the decision reads between retrains
    * (learning/online.ts), for many compositions at once: one ordered write,
@@ -238,6 +216,7 @@ export function createCompositionActivities(deps: {
      * model picks one handler per stage (logging the probability it had), and
      * requires/provides order the steps into levels that run in parallel.
      */
+    /** The plan (composition/planner.ts) from what the store and the worker hold now; bad input and refusals do not retry. */
     async planComposition(input: unknown): Promise<CompositionPlan & { request: CompositionRequest }> {
       let request: CompositionRequest;
       try {
@@ -246,7 +225,7 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
-        const byRef = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
+        const registry = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: {
@@ -258,115 +237,27 @@ export function createCompositionActivities(deps: {
             security: request.security,
           },
           system: systemLoad(),
-          handlers: await handlerMetrics([...byRef.keys()]),
+          handlers: await handlerMetrics([...registry.keys()]),
         };
-        let evaluation;
-        try {
-          evaluation = evaluate(set, context);
-        } catch (err) {
-          if (err instanceof PdlError) throw nonRetryable(err);
-          throw err;
-        }
-        const policy = policies.find((p) => p.metadata.name === evaluation.policy)!;
         const { model } = models ? await models.current() : { model: metricsPrior };
-        const decisionContext: DecisionContext = {
-          account: request.account,
-          region: request.region,
-          resourceType: request.resourceType,
-          classification: request.security.classification,
-          ...context.system,
-        };
-        const steps: PlannedStep[] = [];
-        const explanation: string[] = [];
-        for (const stage of evaluation.stages) {
-          const candidates = [
-            ...new Set(
-              evaluation.trace.filter((t) => t.stage === stage.name && t.rule === 'candidate' && t.handler).map((t) => t.handler!),
-            ),
-          ];
-          const eligible = stage.allowed.filter((ref) => byRef.has(ref));
-          const missingRequired = stage.required.filter((ref) => !byRef.has(ref));
-          if (missingRequired.length) {
-            throw ApplicationFailure.nonRetryable(
-              `stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${request.resourceType}`,
-              'NoEligibleHandler',
-            );
-          }
-          const toChoose = eligible.filter((ref) => !stage.required.includes(ref));
-          if (!toChoose.length && !stage.required.length) {
-            const reasons = candidates.flatMap((ref) =>
-              byRef.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`],
-            );
-            throw ApplicationFailure.nonRetryable(
-              `no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`,
-              'NoEligibleHandler',
-            );
-          }
-          const make = (ref: string, probability: number, reason: PlannedStep['reason'], decision?: DecisionRecord): PlannedStep => {
-            const h = byRef.get(ref)!;
-            return {
-              stage: stage.name,
-              ref,
-              probability,
-              reason,
-              requires: h.requires,
-              provides: h.provides,
-              undo: h.undo,
-              retry: h.retry,
-              timeoutMs: h.timeoutMs,
-              decision,
-            };
-          };
-          for (const ref of stage.required) steps.push(make(ref, 1, 'required'));
-          if (toChoose.length) {
-            const prefs = new Map(stage.preferences.map((p) => [p.handler, p.weight]));
-            // Canary versions get traffic through their handler's share, not by competing.
-            const stable = toChoose.filter((ref) => byRef.get(ref)!.status !== 'canary');
-            const pool = stable.length ? stable : toChoose;
-            const candidates = await Promise.all(
-              pool.map(async (ref) => {
-                const { recentErrorRate, correction } = await liveStats(ref, model.name, decisionContext);
-                return { ref, metrics: { ...context.handlers[ref]!, recentErrorRate }, preference: prefs.get(ref) ?? 0, correction };
-              }),
-            );
-            const objective = policy.spec.objective ?? DEFAULT_OBJECTIVE;
-            const exploration = policy.spec.exploration ?? DEFAULT_EXPLORATION;
-            const picked = choose(candidates, model, { context: decisionContext, objective, exploration, random: Math.random });
-            const decision: DecisionRecord = {
-              context: decisionContext,
-              candidates,
-              probabilities: picked.probabilities,
-              predicted: picked.predicted,
-              chosen: picked.index,
-              exploration,
-              objective,
-              model: model.name,
-            };
-            const id = picked.ref.split('@')[0];
-            const canaries = toChoose
-              .filter((ref) => ref !== picked.ref && ref.split('@')[0] === id && byRef.get(ref)!.status === 'canary')
-              .map((ref) => ({ ref, share: byRef.get(ref)!.canaryShare ?? 0.1 }));
-            const choice = routeCanary(picked, canaries, Math.random);
-            steps.push(
-              choice.canary ? make(choice.ref, choice.probability, 'canary') : make(choice.ref, choice.probability, 'chosen', decision),
-            );
-            prometheus.decision(choice.strategy);
-            explanation.push(
-              `${stage.name}: ${model.name} chose ${choice.ref} (p=${choice.probability.toFixed(3)}, ${choice.strategy}${choice.canary ? ', canary' : ''}) among ${toChoose.join(', ')}`,
-            );
-          }
-          for (const ref of stage.required) explanation.push(`${stage.name}: ${ref} required by policy`);
-          for (const ref of candidates.filter((c) => !stage.allowed.includes(c)))
-            explanation.push(...explain(evaluation.trace, ref).filter((l) => l.includes('forbade')));
-        }
-        let levels: PlannedStep[][];
+        let plan;
         try {
-          levels = planLevels(evaluation.order, steps, evaluation.dependsOn);
+          plan = planComposition({
+            request,
+            registry,
+            policies: { set, byName: (name) => policies.find((p) => p.metadata.name === name)! },
+            context,
+            windows: await metricsCache(),
+            model,
+            random: Math.random,
+          });
         } catch (err) {
-          if (err instanceof PlanInvalid) throw nonRetryable(err);
+          if (err instanceof PdlError || err instanceof PlanInvalid || err instanceof NoEligibleHandler) throw nonRetryable(err);
           throw err;
         }
-        return { request, policy: evaluation.policy, model: model.name, levels, explanation };
+        const { strategies, ...planned } = plan;
+        for (const strategy of strategies) prometheus.decision(strategy);
+        return { request, ...planned };
       });
     },
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { metricsPrior, type DecisionModel } from '../composition/decide';
+import { metricsPrior, type DecisionModel } from '../learning/decide';
 import type { Config } from '../config';
 import { ModelRefused } from '../learning/artifact';
 import type { Exclusions } from '../learning/logged';

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { metricsPrior, type DecisionModel } from '../composition/decide';
+import { metricsPrior, type DecisionModel } from '../learning/decide';
 import type { Logger } from '../logger';
 import { authenticate, decodeNetwork, encodeNetwork, keyFingerprint, ModelRefused, sealHeader } from '../learning/artifact';
 import type { Network } from '../learning/network';

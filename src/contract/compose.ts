@@ -5,7 +5,7 @@
  * Type-only imports from the worker side keep this module free of I/O.
  */
 import { defineQuery } from '@temporalio/workflow';
-import type { CompositionPlan } from '../activities/composition';
+import type { CompositionPlan } from '../composition/planner';
 import type { CompositionRequestInput } from '../composition/request';
 import type { ResourceRef } from '../providers/provider';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Exploration, Objective } from '../composition/decide';
+import type { Exploration, Objective } from './decide';
 import { handlerMetricsSchema } from '../pdl/types';
 import { policySchema } from '../pdl/schema';
 import type { CandidateView, DecisionContext } from './features';

@@ -1,4 +1,4 @@
-import { priorReward, type Candidate, type DecisionModel, type Objective } from '../composition/decide';
+import { priorReward, type Candidate, type DecisionModel, type Objective } from './decide';
 import { FEATURE_DIM, featurizeBatch, featurizeInto, type CandidateView, type DecisionContext } from './features';
 import { OUTPUTS, predict, type Network } from './network';
 

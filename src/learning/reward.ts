@@ -1,4 +1,4 @@
-import type { Objective } from '../composition/decide';
+import type { Objective } from './decide';
 
 export interface StepResultForReward {
   status: 'succeeded' | 'failed' | 'compensated' | 'skipped';

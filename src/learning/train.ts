@@ -1,4 +1,4 @@
-import { scoredDistribution, type DecisionModel } from '../composition/decide';
+import { scoredDistribution, type DecisionModel } from './decide';
 import { FEATURE_DIM, featurizeInto, hash } from './features';
 import { loggedDecisions, noExclusions, type Exclusions, type LoggedDecision, type OutcomeForLearning } from './logged';
 import { DEFAULT_TRAINING, OUTPUTS, train, type Network, type TrainOptions } from './network';

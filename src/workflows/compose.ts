@@ -9,7 +9,8 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { CompositionActivities, CompositionPlan, StepResult } from '../activities/composition';
+import type { CompositionActivities, StepResult } from '../activities/composition';
+import type { CompositionPlan } from '../composition/planner';
 import type { PlannedStep } from '../composition/plan';
 import type { CompositionRequest, CompositionRequestInput } from '../composition/request';
 import type { Outcome } from '../models/outcome';

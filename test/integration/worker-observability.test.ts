@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_EXPLORATION } from '../../src/composition/decide';
+import { DEFAULT_EXPLORATION } from '../../src/learning/decide';
 import { loadConfig } from '../../src/config';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { freePort } from '../../src/stack/ports';

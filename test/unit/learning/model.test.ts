@@ -1,4 +1,4 @@
-import { DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/composition/decide';
+import { DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/learning/decide';
 import { createHash, randomBytes } from 'node:crypto';
 import { authenticate, decodeNetwork, encodeNetwork, ModelRefused, sealHeader } from '../../../src/learning/artifact';
 import { correction, OnlineStats } from '../../../src/learning/online';

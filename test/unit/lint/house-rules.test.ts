@@ -29,6 +29,12 @@ describe('the house rules (eslint.config.js)', () => {
     ]);
   }, 60_000);
 
+  it('refuses learning importing composition (the decision model sits below the planner: no cycle)', async () => {
+    expect(
+      await violations('src/learning/reward.ts', "import { planLevels } from '../composition/plan';\nexport const p = planLevels;\n"),
+    ).toEqual([expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*learning is below composition/)]);
+  }, 60_000);
+
   it('refuses Node built-ins in workflow code, and un-awaited promises anywhere', async () => {
     expect(
       await violations('src/workflows/negotiate.ts', "import { randomUUID } from 'node:crypto';\nexport const id = randomUUID();\n"),

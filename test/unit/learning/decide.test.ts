@@ -9,7 +9,7 @@ import {
   scoredDistribution,
   squareCbGamma,
   type Candidate,
-} from '../../../src/composition/decide';
+} from '../../../src/learning/decide';
 
 const metrics = (errorRate: number, latencyP50Ms = 100, calls = 100) => ({
   latencyP50Ms,

@@ -1,0 +1,96 @@
+import { metricsPrior } from '../../../src/learning/decide';
+import { NoEligibleHandler, planComposition, type PlanInputs } from '../../../src/composition/planner';
+import { parseCompositionRequest } from '../../../src/composition/request';
+import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../../../src/handlers/descriptor';
+import { compilePolicy, parsePolicy, PolicySet } from '../../../src/pdl';
+import { context, metrics, policyYaml } from '../pdl/fixtures';
+
+// Planning without a store: the registry, policies, metrics and randomness are handed in.
+const handler = (id: string, version: string, extra: Partial<HandlerDescriptor> = {}) =>
+  handlerDescriptorSchema.parse({ id, version, resourceTypes: ['database'], code: { kind: 'builtin' }, ...extra });
+
+const request = parseCompositionRequest({
+  requestId: 'r-1',
+  user: 'alice',
+  account: 'acme',
+  region: 'eu-west-1',
+  resourceType: 'database',
+  spec: { name: 'orders-db' },
+});
+
+function inputs(stages: unknown[], registry: HandlerDescriptor[], random: () => number, spec: Record<string, unknown> = {}): PlanInputs {
+  const policy = parsePolicy(policyYaml('db', { stages, ...spec }));
+  const refs = registry.map(refOf);
+  return {
+    request,
+    registry: new Map(registry.map((h) => [refOf(h), h])),
+    policies: { set: new PolicySet([compilePolicy(policy)]), byName: () => policy },
+    context: context({ handlers: Object.fromEntries(refs.map((r) => [r, metrics(0.01)])) }),
+    windows: new Map(),
+    model: metricsPrior,
+    random,
+  };
+}
+
+/** A fixed sequence of uniforms, as a seeded generator would give. */
+const uniforms = (...values: number[]) => {
+  let i = 0;
+  return () => values[i++ % values.length]!;
+};
+
+describe('planComposition', () => {
+  const stages = [
+    { name: 'validate', candidates: ['validate-request@1'] },
+    { name: 'provision', candidates: ['pg@1', 'pg@2'] },
+  ];
+  const registry = [
+    handler('validate-request', '1', { provides: ['validated'] }),
+    handler('pg', '1', { requires: ['validated'] }),
+    handler('pg', '2', { requires: ['validated'] }),
+  ];
+
+  it('picks one handler per stage with the probability it had, ordered by requires/provides', () => {
+    const plan = planComposition(inputs(stages, registry, uniforms(0.5)));
+    expect(plan.policy).toBe('db');
+    expect(plan.model).toBe('metrics-prior');
+    expect(plan.levels.map((l) => l.map((s) => s.stage))).toEqual([['validate'], ['provision']]);
+    const provision = plan.levels[1]![0]!;
+    expect(['pg@1', 'pg@2']).toContain(provision.ref);
+    expect(provision.reason).toBe('chosen');
+    expect(provision.decision!.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(provision.probability).toBe(provision.decision!.probabilities[provision.decision!.chosen]);
+    expect(plan.explanation.some((l) => l.startsWith(`provision: metrics-prior chose ${provision.ref}`))).toBe(true);
+  });
+
+  it('is reproducible: the same randomness gives the same plan, other randomness can give another', () => {
+    const epsilon = { exploration: { strategy: 'epsilon-greedy', epsilon: 1 } };
+    const refs = (u: number) =>
+      planComposition(inputs(stages, registry, uniforms(u), epsilon))
+        .levels.flat()
+        .map((s) => s.ref);
+    expect(refs(0.1)).toEqual(refs(0.1));
+    expect(refs(0.1)).not.toEqual(refs(0.9));
+  });
+
+  it('routes a canary its share of its handler’s traffic, with the exact probability', () => {
+    const withCanary = [...registry.slice(0, 2), handler('pg', '2', { requires: ['validated'], status: 'canary', canaryShare: 0.25 })];
+    // One uniform per stage's choice (validate, then the only stable pg), then one that falls in the canary's share.
+    const plan = planComposition(inputs(stages, withCanary, uniforms(0.5, 0.5, 0.1)));
+    const provision = plan.levels[1]![0]!;
+    expect(provision).toMatchObject({ ref: 'pg@2', reason: 'canary', probability: 0.25 });
+    expect(plan.strategies).toEqual(['squarecb', 'squarecb']);
+  });
+
+  it('refuses a stage whose required handler is not registered, naming it', () => {
+    const required = [{ name: 'secure', candidates: ['pg@1'], require: [{ when: 'true', handlers: ['encrypt@1'] }] }];
+    expect(() => planComposition(inputs(required, registry, uniforms(0.5)))).toThrow(
+      new NoEligibleHandler('stage secure requires encrypt@1, which is not registered for database'),
+    );
+  });
+
+  it('refuses a stage left with no eligible handler, saying why', () => {
+    expect(() => planComposition(inputs([{ name: 'provision', candidates: ['rds@1'] }], registry, uniforms(0.5)))).toThrow(
+      'no eligible handler for stage provision: rds@1 is not registered for database',
+    );
+  });
+});
