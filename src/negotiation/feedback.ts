@@ -73,6 +73,8 @@ export const FEEDBACK_FORMS: Record<Feedback['kind'], { takes: string; example: 
   },
 };
 
+const isFeedbackKind = (k: unknown): k is Feedback['kind'] => typeof k === 'string' && Object.hasOwn(FEEDBACK_FORMS, k);
+
 const CHANGE_FIELDS = ['instanceType', 'storageKind', 'storageGb', 'iops', 'security', 'region'];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -148,7 +150,7 @@ export function validateFeedback(input: unknown, state: { status: string; propos
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) {
     const kind = (input as { kind?: unknown } | null)?.kind;
-    const shape = typeof kind === 'string' && kind in FEEDBACK_FORMS ? FEEDBACK_FORMS[kind as Feedback['kind']] : undefined;
+    const shape = isFeedbackKind(kind) ? FEEDBACK_FORMS[kind] : undefined;
     const issues = parsed.error.issues.map((i) =>
       i.code === 'unrecognized_keys'
         ? `${i.path.length ? `${i.path.join('.')}: ` : ''}unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
@@ -295,6 +297,17 @@ export function feedbackFromText(text: string): Record<string, unknown> {
   throw new FeedbackRejected(
     `feedback in words starts with accept, reject or constrain, e.g. "accept r1-p2", "reject too expensive" or "constrain no burstable types"; got "${trimmed.slice(0, 60)}"`,
   );
+}
+
+/**
+ * What a feedback signal carried, read as feedback (its `id` aside): words,
+ * or an object whose known `kind` gets that kind's short forms. Anything else
+ * passes as it is, for validateFeedback to refuse with the shapes it takes.
+ */
+export function feedbackFromSignal(sent: unknown): unknown {
+  if (typeof sent === 'string') return feedbackFromText(sent);
+  const { id: _id, ...fields } = isRecord(sent) ? sent : {};
+  return isFeedbackKind(fields.kind) ? feedbackFromPayload(fields.kind, fields) : fields;
 }
 
 /** A cancellation's reason: in words, or {"reason": "<words>", "by": "<who>"}, or nothing. */

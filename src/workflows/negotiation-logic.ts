@@ -7,7 +7,7 @@ export {
   cancellationFromPayload,
   describeRejection,
   feedbackFromPayload,
-  feedbackFromText,
+  feedbackFromSignal,
   rejectionConstraints,
   rejectionReadings,
   validateFeedback,
