@@ -4,6 +4,7 @@ import {
   cancellationFromPayload,
   describeRejection,
   feedbackFromPayload,
+  feedbackFromSignal,
   feedbackFromText,
   rejectionConstraints,
   rejectionReadings,
@@ -141,6 +142,25 @@ describe('natural payloads, as typed into the Web UI', () => {
     expect(feedbackFromText('reject')).toEqual({ kind: 'reject' });
     expect(feedbackFromText('constrain no burstable types')).toEqual({ kind: 'addConstraints', constraints: ['no burstable types'] });
     expect(() => feedbackFromText('haggle a bit')).toThrow(/feedback in words starts with accept, reject or constrain/);
+  });
+
+  it('reads whatever a feedback signal carries, its id aside, and refuses the rest with the kinds it takes', () => {
+    const read = (sent: unknown) => validateFeedback(feedbackFromSignal(sent), open);
+    expect(read('accept r1-p2')).toEqual({ kind: 'accept', proposalId: 'r1-p2' });
+    expect(read({ id: 'sig-1', kind: 'accept', proposalId: 'r1-p2', by: 'ann' })).toEqual({
+      kind: 'accept',
+      proposalId: 'r1-p2',
+      by: 'ann',
+    });
+    // A known kind gets that kind's short forms, as an update's payload does.
+    expect(read({ id: 'sig-2', kind: 'modify', proposalId: 'r1-p2', storageGb: 500 })).toEqual({
+      kind: 'modify',
+      proposalId: 'r1-p2',
+      changes: { storageGb: 500 },
+    });
+    // Not a kind, though every object has it: refused like any other unknown kind.
+    for (const sent of [{ kind: 'toString' }, { kind: 'haggle' }, {}, ['accept', 'r1-p2'], 42, null])
+      expect(() => read(sent)).toThrow(/expected feedback of kind accept, reject, modify or addConstraints/);
   });
 
   it('reads a cancellation in words or as an object, and names an unknown field', () => {
