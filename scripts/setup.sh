@@ -158,16 +158,17 @@ else
   note "chromium is missing and apt-get (as root) is not available; the browser test will be skipped and say why"
 fi
 
-step "openssh-server (SSH capture test)"
-if [[ -x /usr/sbin/sshd ]]; then
-  note "found /usr/sbin/sshd"
+step "openssh-server and iproute2 (SSH capture tests)"
+if [[ -x /usr/sbin/sshd ]] && command -v ip >/dev/null; then
+  note "found /usr/sbin/sshd and $(command -v ip)"
 elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
-  # Only the binary is used: the test runs its own sshd on 127.0.0.1 with throwaway keys; the package's service is not started.
-  say "installing Debian's openssh-server with apt-get"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; } \
-    || say "apt-get could not install openssh-server; the SSH capture test will be skipped and say why"
+  # Only the binaries are used: the tests run their own sshd with throwaway keys (on 127.0.0.1, and in a network
+  # namespace of its own made with ip netns for the end-to-end snapshot test); the package's service is not started.
+  say "installing Debian's openssh-server and iproute2 with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server iproute2 >/dev/null; } \
+    || say "apt-get could not install openssh-server and iproute2; the SSH tests will be skipped and say why"
 else
-  note "openssh-server is missing and apt-get (as root) is not available; the SSH capture test will be skipped and say why"
+  note "openssh-server or iproute2 is missing and apt-get (as root) is not available; the SSH tests will be skipped and say why"
 fi
 
 [[ $PROFILE == production ]] && { QUIET=$QUIET CACHE=$CACHE bash "$ROOT/scripts/setup-production.sh" || fail "the production profile's binaries could not be installed"; }

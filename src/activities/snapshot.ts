@@ -17,7 +17,7 @@ import type { AwsProvider } from '../providers/aws';
 import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
-import { captureSshHost, copySshFiles, type SshFileToCopy } from '../providers/ssh-capture';
+import { captureSshHost, copySshFiles, copySshVolume, type SshFileToCopy } from '../providers/ssh-capture';
 import { localHostNegotiator } from '../providers/local-negotiator';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
@@ -56,6 +56,17 @@ export interface Provisioned {
   packages?: PackageCheck[];
   /** Volumes captured from AWS hosts, restored from their EBS snapshots and attached. */
   restored?: RestoredVolume[];
+  /** Volumes of SSH hosts, their regular files copied in and checked against the host's sha256 (links and special files are not). */
+  copiedVolumes?: CopiedVolume[];
+}
+
+export interface CopiedVolume {
+  name: string;
+  host: string;
+  files: number;
+  bytes: number;
+  /** Symlinks, sockets and other non-regular entries left out. */
+  skipped: number;
 }
 
 /** Restored volumes are tagged under this prefix per source, so teardown finds exactly them. */
@@ -173,29 +184,50 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
 
   /**
    * Files a capture carried by reference from SSH hosts (`ssh://<host><path>`),
-   * copied into the workspace and checked against their hashes; their origins
-   * then point at the copies, so provisioning writes them as any other file.
+   * and SSH hosts' volumes, copied into the workspace and checked against
+   * their hashes; their origins then point at the copies, so provisioning
+   * writes them as any other file or local volume.
    */
-  const copyFromSshHosts = async (workflowId: string, placed: Placed[]): Promise<{ placed: Placed[]; roots: string[] }> => {
-    const remote = (r: Resource) => (r.kind === 'file' && r.origin?.startsWith('ssh://') ? /^ssh:\/\/([^/]+)(\/.*)$/.exec(r.origin) : null);
-    const byHost = new Map<string, SshFileToCopy[]>();
+  const copyFromSshHosts = async (
+    workflowId: string,
+    placed: Placed[],
+  ): Promise<{ placed: Placed[]; roots: string[]; volumes: CopiedVolume[] }> => {
+    const remote = (r: Resource) =>
+      (r.kind === 'file' || r.kind === 'volume') && r.origin?.startsWith('ssh://') ? /^ssh:\/\/([^/]+)(\/.*)$/.exec(r.origin) : null;
+    const byHost = new Map<string, { files: SshFileToCopy[]; volumes: { name: string; path: string }[] }>();
     for (const { resource: r } of placed) {
       const m = remote(r);
-      if (m && r.kind === 'file') byHost.set(m[1]!, [...(byHost.get(m[1]!) ?? []), { path: m[2]!, hash: r.hash, size: r.size }]);
+      if (!m) continue;
+      const wanted = byHost.get(m[1]!) ?? { files: [], volumes: [] };
+      if (r.kind === 'file') wanted.files.push({ path: m[2]!, hash: r.hash, size: r.size });
+      else if (r.kind === 'volume') wanted.volumes.push({ name: r.name, path: m[2]! });
+      byHost.set(m[1]!, wanted);
     }
-    if (!byHost.size) return { placed, roots: [] };
+    if (!byHost.size) return { placed, roots: [], volumes: [] };
     const root = path.join(workspace.dir(workflowId), 'ssh-copies');
-    for (const [name, files] of byHost) {
+    const volumes: CopiedVolume[] = [];
+    for (const [name, wanted] of byHost) {
       const h = await host(name);
-      if (h.provider !== 'ssh') throw new HostUnavailable(`a file's origin names host ${name}, which is not an SSH host; capture it again`);
-      await copySshFiles(h, files, path.join(root, name), config.snapshot.sshKeyDir, (step) => heartbeat({ step }));
+      if (h.provider !== 'ssh')
+        throw new HostUnavailable(`a resource's origin names host ${name}, which is not an SSH host; capture it again`);
+      const progress = (step: string) => heartbeat({ step });
+      await copySshFiles(h, wanted.files, path.join(root, name), config.snapshot.sshKeyDir, progress);
+      for (const v of wanted.volumes)
+        volumes.push({
+          name: v.name,
+          host: name,
+          ...(await copySshVolume(h, v, path.join(root, name), config.snapshot.sshKeyDir, progress)),
+        });
     }
     return {
       placed: placed.map((p) => {
         const m = remote(p.resource);
-        return m ? { ...p, resource: { ...p.resource, origin: path.join(root, m[1]!, m[2]!) } as Resource } : p;
+        if (!m) return p;
+        const copy = path.join(root, m[1]!, m[2]!);
+        return { ...p, resource: { ...p.resource, origin: p.resource.kind === 'volume' ? `local:${copy}` : copy } as Resource };
       }),
       roots: [root],
+      volumes,
     };
   };
 
@@ -385,7 +417,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
             }),
           );
         }
-        return { ...made, ports, packages, restored };
+        return { ...made, ports, packages, restored, ...(copied.volumes.length ? { copiedVolumes: copied.volumes } : {}) };
       });
     },
 

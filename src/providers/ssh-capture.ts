@@ -321,6 +321,63 @@ export async function copySshFiles(
   });
 }
 
+/**
+ * The regular files of a volume of an SSH host (origin `ssh://host/path`),
+ * copied into `into` under their paths on the host, each checked against the
+ * sha256 taken on the host just before. The volume must still be a directory
+ * inside an allowed path after symlinks; links inside it are not followed
+ * and not copied (the capture measured where the volume is, not where they
+ * point). Bounded: at most SSH_LIMITS.files files and SSH_LIMITS.volumeBytes,
+ * else CaptureTooLarge names the bound. Returns what was copied.
+ */
+export async function copySshVolume(
+  host: SshHost,
+  volume: { name: string; path: string },
+  into: string,
+  keyDir: string,
+  onProgress: (step: string) => void = () => undefined,
+): Promise<{ files: number; bytes: number; skipped: number }> {
+  const allowed = host.allowedPaths.find((a) => inside(path.posix.normalize(volume.path), path.posix.normalize(a)));
+  if (volume.path.split('/').includes('..') || !allowed)
+    throw new PathOutsideRoots(
+      `volume ${volume.name} of host ${host.name} is at ${volume.path}, outside what the host allows; it is not copied`,
+    );
+  const listed = await withChannel(host, keyDir, onProgress, async (ssh) => {
+    const ran = await ssh.run(
+      `listing volume ${volume.name}`,
+      // Exit 4: gone or no directory; 5: it leads out of the allowed path. Then regular files, and the count of anything else.
+      `a=$(realpath -e -- ${shellQuote(allowed)}) && r=$(realpath -e -- ${shellQuote(volume.path)}) && [ -d "$r" ] || exit 4; case "$r/" in "$a"/*) ;; *) exit 5;; esac; [ "$r" = ${shellQuote(volume.path)} ] || exit 5; find -P "$r" -type f -printf '%s %m %p\\0' | head -z -n ${SSH_LIMITS.files + 1}; printf 'skipped %s\\0' "$(find -P "$r" ! -type f ! -type d | wc -l)"`,
+    );
+    if (ran.code === 4)
+      throw new FileChanged(
+        `volume ${volume.name} of host ${host.name}: ${volume.path} is no longer a directory there; compose again to capture it anew`,
+      );
+    if (ran.code === 5)
+      throw new PathOutsideRoots(
+        `volume ${volume.name} of host ${host.name}: ${volume.path} now leads through a symlink; it is not copied`,
+      );
+    if (ran.code !== 0)
+      throw new Error(`host ${host.name} did not list volume ${volume.name} (${ran.stderr || `exit ${ran.code}`}); trying again`);
+    const skipped = Number(/skipped (\d+)\0$/.exec(ran.stdout.toString('utf8'))?.[1] ?? 0);
+    const files = parseListing(ran.stdout);
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    if (files.length > SSH_LIMITS.files || bytes > SSH_LIMITS.volumeBytes)
+      throw new CaptureTooLarge(
+        `volume ${volume.name} of host ${host.name} holds ${files.length > SSH_LIMITS.files ? `more than ${SSH_LIMITS.files} files` : formatBytes(bytes)}, more than the ${SSH_LIMITS.files} files and ${formatBytes(SSH_LIMITS.volumeBytes)} a copy from an SSH host brings; leave it out of the host's registration (volumes, allowedPaths) or move its data another way`,
+      );
+    const hashes = files.length
+      ? parseHashes(
+          (await ssh.run(`hashing volume ${volume.name}`, 'xargs -0 -r sha256sum -z --', nulList(files.map((f) => f.path)))).stdout,
+        )
+      : new Map<string, string>();
+    if (files.some((f) => !hashes.has(f.path)))
+      throw new Error(`files of volume ${volume.name} on host ${host.name} changed while they were listed; trying again`);
+    return { files: files.map((f) => ({ path: f.path, size: f.size, hash: hashes.get(f.path)! })), bytes, skipped };
+  });
+  await copySshFiles(host, listed.files, into, keyDir, onProgress);
+  return { files: listed.files.length, bytes: listed.bytes, skipped: listed.skipped };
+}
+
 type Found = ListedFile & { shown: string; real: string };
 
 /** Every regular file under the start (symlinks followed, each checked to stay inside the allowed path), at most SSH_LIMITS.files. */

@@ -1,5 +1,6 @@
 import type { Limits } from './manifest';
 import { formatBytes, formatCpu } from './units';
+import { compatibleVersions } from './versions';
 import { describe, keyOf, type Claim, type Resource, type ServiceResource, type Snapshot } from './resources';
 
 export type ConflictKind = 'port' | 'file' | 'env' | 'package' | 'service' | 'volume' | 'capacity';
@@ -17,15 +18,6 @@ export interface Detection {
   /** Every key with its claims in manifest order (the first claim of each source only). */
   claims: Map<string, Claim[]>;
   conflicts: Conflict[];
-}
-
-const major = (version: string) => /^v?(\d+)\.\d+(\.\d+)?([-+].*)?$/.exec(version)?.[1];
-
-/** Semantic versions with the same major are compatible; any other pair must be equal. */
-export function compatibleVersions(a: string, b: string): boolean {
-  const ma = major(a);
-  const mb = major(b);
-  return ma !== undefined && mb !== undefined ? ma === mb : a === b;
 }
 
 const sameService = (a: ServiceResource, b: ServiceResource) =>

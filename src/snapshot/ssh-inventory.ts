@@ -21,6 +21,8 @@ export const SSH_LIMITS = {
   inlineBytes: 64 * 1024,
   /** All inline content of one capture together; files past it are carried by reference. */
   contentBytes: 32 * 2 ** 20,
+  /** Bytes of one SSH host's volume copied into a workspace, in batches of outputBytes. */
+  volumeBytes: 256 * 2 ** 20,
   services: 256,
   packages: 10_000,
   mounts: 256,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { captureSshHost, copySshFiles, type SshFileToCopy } from '../../src/providers/ssh-capture';
+import { captureSshHost, copySshFiles, copySshVolume, type SshFileToCopy } from '../../src/providers/ssh-capture';
 import { CaptureTooLarge, FileChanged, HostKeyMismatch, HostUnavailable, PathOutsideRoots, SnapshotError } from '../../src/snapshot/errors';
 import type { Resource } from '../../src/snapshot/resources';
 import { parseHost, type Host } from '../../src/snapshot/template';
@@ -127,6 +127,39 @@ describeSshd('capture over SSH from a real sshd', () => {
     } finally {
       fs.writeFileSync(original, Buffer.from([0, 1, 2, 255]));
     }
+  }, 60_000);
+
+  it("copies a volume's regular files checked by sha256, not its links, and refuses a volume swapped for a symlink out of the allowed path", async () => {
+    const data = path.join(root, 'app/data');
+    const link = path.join(data, 'passwd-link');
+    fs.symlinkSync('/etc/passwd', link);
+    const into = fs.mkdtempSync(path.join(sshd.dir, 'volume-'));
+    try {
+      const copied = await copySshVolume(register(), { name: 'data', path: data }, into, sshd.keyDir);
+      expect(copied).toEqual({ files: 1, bytes: 400, skipped: 1 });
+      expect(fs.readFileSync(path.join(into, data, 'rows.csv'), 'utf8')).toBe('a,b\n'.repeat(100));
+      expect(fs.existsSync(path.join(into, link))).toBe(false);
+    } finally {
+      fs.unlinkSync(link);
+    }
+
+    // Between capture and copy the volume became a link to the host's secrets: nothing of them is read.
+    const moved = path.join(root, 'app/data-moved');
+    fs.renameSync(data, moved);
+    fs.symlinkSync(path.join(root, 'secret'), data);
+    try {
+      const swapped = await copySshVolume(register(), { name: 'data', path: data }, into, sshd.keyDir).catch((e: unknown) => e);
+      expect(swapped).toBeInstanceOf(PathOutsideRoots);
+      expect((swapped as Error).message).toBe(`volume data of host web-1: ${data} now leads through a symlink; it is not copied`);
+      expect(fs.existsSync(path.join(into, root, 'secret'))).toBe(false);
+    } finally {
+      fs.unlinkSync(data);
+      fs.renameSync(moved, data);
+    }
+    const outside = await copySshVolume(register({ key: 'nope' }), { name: 'keys', path: `${root}/secret` }, into, sshd.keyDir).catch(
+      (e: unknown) => e,
+    );
+    expect(outside).toBeInstanceOf(PathOutsideRoots);
   }, 60_000);
 
   it('refuses to copy a path outside what the host allows, or past the copy bound, before connecting', async () => {

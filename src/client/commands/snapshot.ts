@@ -81,6 +81,12 @@ function human(s: SnapshotStatus, url: string): string {
     );
   if (s.provisioned?.packages?.length)
     parts.push('', table(s.provisioned.packages.map((p) => ({ package: p.name, wanted: p.version, state: p.state, detail: p.detail }))));
+  const copied = s.provisioned?.copiedVolumes ?? [];
+  if (copied.length) parts.push('');
+  for (const v of copied)
+    parts.push(
+      `volume ${v.name} copied from host ${v.host}: ${v.files} file${v.files === 1 ? '' : 's'}, ${formatBytes(v.bytes)}, each checked by sha256${v.skipped ? `; ${v.skipped} ${v.skipped === 1 ? 'symlink or special file' : 'symlinks or special files'} not copied` : ''}`,
+    );
   if (s.provisioned) parts.push('', `workspace ${s.provisioned.workspace}`);
   parts.push('', url);
   return parts.join('\n');
