@@ -59,7 +59,10 @@ const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
-  MOSAIC_POSTGRES_PORT: { schema: port(5433), doc: "port of the production profile's PostgreSQL (`stack start --profile production`)" },
+  MOSAIC_POSTGRES_PORT: {
+    schema: port(5433),
+    doc: "port of the stack's PostgreSQL: where the postgres-local handler makes databases, and the production profile's Temporal store",
+  },
   MOSAIC_PROMETHEUS_PORT: { schema: port(9090), doc: "port of the production profile's Prometheus" },
   MOSAIC_PROMETHEUS_SCRAPE_INTERVAL: {
     schema: z
@@ -282,7 +285,9 @@ export interface Config {
   };
   mongodb: { uri: string; port: number };
   /** The production profile of the local stack (src/stack/production.ts). */
-  production: { postgresPort: number; prometheusPort: number; scrapeInterval?: string };
+  /** The stack's PostgreSQL (src/stack/postgresql.ts), when installed. */
+  postgresql: { port: number };
+  production: { prometheusPort: number; scrapeInterval?: string };
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
@@ -356,8 +361,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
       port: raw.MOSAIC_MONGODB_PORT,
     },
+    postgresql: { port: raw.MOSAIC_POSTGRES_PORT },
     production: {
-      postgresPort: raw.MOSAIC_POSTGRES_PORT,
       prometheusPort: raw.MOSAIC_PROMETHEUS_PORT,
       scrapeInterval: raw.MOSAIC_PROMETHEUS_SCRAPE_INTERVAL,
     },

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
+import { DATABASE_COSTS, databaseCostUsd, RDS_MIN_STORAGE_GB } from '../handlers/cost';
 import { accountUsageModel, inventoryModel } from '../models/inventory';
+import type { LocalPostgres } from '../providers/local-postgres';
 import type { Provider, ResourceRef } from '../providers/provider';
 import { SecurityError } from '../security/errors';
 import { nonRetryable } from './errors';
@@ -15,6 +17,8 @@ export interface HandlerContext {
   key: string;
   workflowId: string;
   provider: Provider;
+  /** The stack's PostgreSQL, for postgres-local; absent on a worker configured without one. */
+  postgres?: LocalPostgres;
   connection: Connection;
   outputs: Record<string, string>;
   resources: ResourceRef[];
@@ -24,6 +28,8 @@ export interface HandlerContext {
 export interface HandlerResult {
   output: Record<string, string>;
   resources: ResourceRef[];
+  /** What the resource made costs (handlers/cost.ts): the objective's costUsd. */
+  costUsd?: number;
 }
 
 export interface BuiltinHandler {
@@ -33,6 +39,17 @@ export interface BuiltinHandler {
 }
 
 const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
+const databaseSpec = (ctx: HandlerContext) => ctx.request.spec as { engine: string; sizeGb: number };
+
+const providerRefused = (handler: string, why: string) =>
+  ApplicationFailure.nonRetryable(`${handler} ${why}; forbid it for this provider in the policy (request.provider)`, 'ProviderUnsupported');
+
+function postgresOf(ctx: HandlerContext): LocalPostgres {
+  if (!ctx.postgres)
+    throw ApplicationFailure.nonRetryable('postgres-local: this worker has no PostgreSQL configured', 'PostgresNotConfigured');
+  return ctx.postgres;
+}
+
 const undoMade = { undo: (ctx: HandlerContext, made: ResourceRef[]) => removeResources(ctx, made) };
 
 export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
@@ -83,7 +100,10 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
 
   'provision-database': {
     async run(ctx) {
-      const spec = ctx.request.spec as { engine: string; sizeGb: number };
+      const spec = databaseSpec(ctx);
+      // On AWS a database is an RDS instance, which rds@1 makes and prices; this handler's are MongoDB-wire ones.
+      if (ctx.provider.name !== 'local')
+        throw providerRefused('provision-database', 'makes MongoDB-wire databases on the local provider; on aws, rds@1 makes them');
       const ref = await ctx.provider.createDatabase({ key: ctx.key, name: name(ctx), engine: spec.engine, sizeGb: spec.sizeGb });
       return {
         output: {
@@ -92,6 +112,51 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
           secretFile: ref.attributes.secretFile ?? '',
         },
         resources: [ref],
+        costUsd: databaseCostUsd(DATABASE_COSTS.mongodbWire, spec.sizeGb),
+      };
+    },
+    ...undoMade,
+  },
+
+  'postgres-local': {
+    async run(ctx) {
+      const spec = databaseSpec(ctx);
+      const ref = await postgresOf(ctx).createDatabase({ key: ctx.key, name: name(ctx), engine: 'postgresql', sizeGb: spec.sizeGb });
+      return {
+        output: {
+          endpoint: `postgresql://${ref.attributes.user}@${ref.attributes.host}:${ref.attributes.port}/${ref.id}`,
+          database: ref.id,
+          secretFile: ref.attributes.secretFile ?? '',
+        },
+        resources: [ref],
+        costUsd: databaseCostUsd(DATABASE_COSTS.postgresLocal, spec.sizeGb),
+      };
+    },
+    // By the names the key gives, not the refs: a failed attempt reports none.
+    async undo(ctx) {
+      await postgresOf(ctx).deleteDatabase(ctx.key, name(ctx));
+    },
+  },
+
+  rds: {
+    async run(ctx) {
+      if (ctx.provider.name !== 'aws') throw providerRefused('rds', 'makes RDS instances: it runs only for requests on the aws provider');
+      const spec = databaseSpec(ctx);
+      const ref = await ctx.provider.createDatabase({
+        key: ctx.key,
+        name: name(ctx),
+        engine: 'postgres',
+        sizeGb: spec.sizeGb,
+        region: ctx.request.region,
+      });
+      return {
+        output: {
+          endpoint: `postgresql://${ref.attributes.user}@${ref.attributes.host}:${ref.attributes.port}/${ref.attributes.database}`,
+          database: ref.id,
+          passwordSecret: ref.attributes.passwordSecretArn ?? '',
+        },
+        resources: [ref],
+        costUsd: databaseCostUsd(DATABASE_COSTS.rds, Math.max(RDS_MIN_STORAGE_GB, spec.sizeGb)),
       };
     },
     ...undoMade,

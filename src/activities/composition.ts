@@ -17,6 +17,7 @@ import { outcomeModel, storedSteps, type Outcome } from '../models/outcome';
 import { upsertLosingRace } from '../models/races';
 import { compilePolicy, PdlError, PolicySet, type HandlerMetrics, type PolicyContext } from '../pdl';
 import { ProviderRejected } from '../providers/errors';
+import type { LocalPostgres } from '../providers/local-postgres';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
@@ -67,6 +68,8 @@ const COUNTER_FLUSH_MS = 500;
 export function createCompositionActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
+  /** The stack's PostgreSQL, for the postgres-local handler. */
+  postgres?: LocalPostgres;
   settings: CompositionSettings;
   /** The learned decision model, reloaded when a new one is promoted; without it the metrics prior decides. */
   models?: ModelServer;
@@ -74,7 +77,7 @@ export function createCompositionActivities(deps: {
   /** Receives what must run before the store connection closes: the counters not yet written. */
   onStop?: (hook: () => Promise<void>) => void;
 }) {
-  const { connection, providers, settings, models, logger } = deps;
+  const { connection, providers, postgres, settings, models, logger } = deps;
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -140,7 +143,17 @@ export function createCompositionActivities(deps: {
         'ProviderNotConfigured',
       );
     }
-    return { request, key: `${workflowId}/${step.stage}/${step.ref}`, workflowId, provider, connection, outputs, resources, settings };
+    return {
+      request,
+      key: `${workflowId}/${step.stage}/${step.ref}`,
+      workflowId,
+      provider,
+      postgres,
+      connection,
+      outputs,
+      resources,
+      settings,
+    };
   }
 
   async function handlerMetrics(refs: string[]): Promise<Record<string, HandlerMetrics>> {
@@ -285,7 +298,7 @@ export function createCompositionActivities(deps: {
         // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
         const cpuMs = result.cpuMs ?? charged();
         prometheus.handlerResources(input.step.ref, cpuMs, result.memoryMb);
-        return { output: result.output, resources: result.resources, latencyMs, cpuMs, memoryMb: result.memoryMb };
+        return { output: result.output, resources: result.resources, latencyMs, cpuMs, memoryMb: result.memoryMb, costUsd: result.costUsd };
       } catch (err) {
         prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.

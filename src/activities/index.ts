@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { AwsProvider } from '../providers/aws';
 import { LocalProvider } from '../providers/local';
+import { LocalPostgres } from '../providers/local-postgres';
 import type { Provider } from '../providers/provider';
 import { createCompositionActivities } from './composition';
 import { createGovernanceActivities } from './governance';
@@ -34,7 +35,15 @@ export function createActivities({ connection, config, logger, onStop }: Activit
     ...createHealthActivities({ connection, store }),
     ...createGovernanceActivities({ connection, dataDir: config.dataDir }),
     ...createPolicyStoreActivities({ connection }),
-    ...createCompositionActivities({ connection, providers, settings: config.composition, models, logger, onStop }),
+    ...createCompositionActivities({
+      connection,
+      providers,
+      postgres: new LocalPostgres(config.dataDir, config.postgresql.port),
+      settings: config.composition,
+      models,
+      logger,
+      onStop,
+    }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
     ...createPersonaStoreActivities({ connection }),

@@ -14,7 +14,17 @@ export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'compe
 export interface CompositionProgress {
   state: 'planning' | 'running' | 'compensating' | 'succeeded' | 'failed';
   plan?: CompositionPlan;
-  steps: { stage: string; ref: string; status: StepStatus; latencyMs?: number; cpuMs?: number; memoryMb?: number; error?: string }[];
+  steps: {
+    stage: string;
+    ref: string;
+    status: StepStatus;
+    latencyMs?: number;
+    cpuMs?: number;
+    memoryMb?: number;
+    /** What the step's resource costs (USD, its first month): the objective's costUsd. */
+    costUsd?: number;
+    error?: string;
+  }[];
 }
 
 export interface CompositionResult {

@@ -31,11 +31,29 @@ export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
   }),
   builtin({
     id: 'provision-database',
-    description: 'creates a database with its own credentials',
+    description: 'creates a MongoDB-wire database (FerretDB or MongoDB) with its own credentials',
     resourceTypes: ['database'],
     requires: ['validated'],
     provides: ['endpoint'],
     undo: true,
+  }),
+  builtin({
+    id: 'postgres-local',
+    description: "creates a PostgreSQL database with a login role of its own on the stack's PostgreSQL",
+    resourceTypes: ['database'],
+    requires: ['validated'],
+    provides: ['endpoint'],
+    undo: true,
+  }),
+  builtin({
+    id: 'rds',
+    description: 'creates a PostgreSQL RDS instance (aws provider), its master password kept by RDS in Secrets Manager',
+    resourceTypes: ['database'],
+    requires: ['validated'],
+    provides: ['endpoint'],
+    undo: true,
+    // A new instance takes minutes to become available on AWS.
+    timeoutMs: 1_800_000,
   }),
   builtin({
     id: 'provision-service',

@@ -17,6 +17,7 @@ export interface Outcome<Decision = DecisionRecord> {
     latencyMs?: number;
     cpuMs?: number;
     memoryMb?: number;
+    costUsd?: number;
     error?: string;
     decision?: Decision;
   }[];

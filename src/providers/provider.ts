@@ -27,6 +27,8 @@ export interface DatabaseInput {
   name: string;
   engine: string;
   sizeGb: number;
+  /** AWS: the region the instance goes in (unset: the provider's). Local: one machine, ignored. */
+  region?: string;
 }
 
 export interface ServiceInput {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startDaemon, type DaemonRecord } from './daemon';
 import { StackStartFailed } from './stack';
 
-/** Debian's PostgreSQL 15 (`apt-get install postgresql`); the production profile's store for Temporal. */
+/** Debian's PostgreSQL 15 (`apt-get install postgresql`): the production profile's store for Temporal, and where the postgres-local handler makes databases. */
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 /** The role Temporal's services connect as; the store has no other users. */
 export const POSTGRES_USER = 'temporal';
@@ -62,10 +62,17 @@ function makeReachable(dir: string, dataDir: string, uid: number) {
   }
 }
 
+/** The superuser's password, written by initPostgres: the worker reads it to make databases (providers/local-postgres.ts). */
+export const postgresPasswordFile = (dataDir: string) => path.join(dataDir, 'run', 'postgresql.password');
+
+/** Whether Debian's PostgreSQL 15 is on this machine: the dev stack runs it only then. */
+export const postgresInstalled = () =>
+  fs.existsSync(path.join(POSTGRES_BIN, 'postgres')) && fs.existsSync(path.join(POSTGRES_BIN, 'initdb'));
+
 /** Creates the cluster once (initdb), with password authentication over loopback TCP only and no Unix socket. */
 export function initPostgres(dataDir: string, port: number): PostgresRun {
   const dir = path.join(dataDir, 'data', 'postgresql');
-  const passwordFile = path.join(dataDir, 'run', 'postgresql.password');
+  const passwordFile = postgresPasswordFile(dataDir);
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     return { dir, port, password: fs.readFileSync(passwordFile, 'utf8').trim() };
   }

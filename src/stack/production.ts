@@ -19,7 +19,7 @@ import {
 } from './cluster-config';
 import { isRunning, readRecord, sleep, startDaemon, stopDaemon, tailLog, type DaemonRecord } from './daemon';
 import { freePort, isPortFree } from './ports';
-import { initPostgres, POSTGRES_USER, postgresReady, startPostgres, type PostgresRun } from './postgresql';
+import { initPostgres, POSTGRES_USER, postgresInstalled, postgresReady, startPostgres, type PostgresRun } from './postgresql';
 import { prometheusConfig } from './prometheus-config';
 import { logDir, runDir, StackStartFailed, startComponent, waitUntilReady, type StackOptions } from './stack';
 
@@ -69,7 +69,7 @@ export function productionBinaries(cacheDir: string) {
 
 /** True when every binary the profile needs is on this machine: the test suite runs the profile only then. */
 export function productionInstalled(cacheDir: string): boolean {
-  return Object.values(productionBinaries(cacheDir)).every((f) => fs.existsSync(f)) && fs.existsSync('/usr/lib/postgresql/15/bin/postgres');
+  return Object.values(productionBinaries(cacheDir)).every((f) => fs.existsSync(f)) && postgresInstalled();
 }
 
 function requireBinaries(cacheDir: string) {

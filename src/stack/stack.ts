@@ -6,22 +6,32 @@ import { mosaicSearchAttributes } from '../contract/search-attributes';
 import { binaryPath } from './binaries';
 import { isRunning, readRecord, sleep, startDaemon, stopDaemon, tailLog, type DaemonRecord } from './daemon';
 import { canConnect, isPortFree } from './ports';
+import { initPostgres, POSTGRES_BIN, postgresInstalled, postgresReady, startPostgres } from './postgresql';
 
-/** The local stack: a Temporal dev server and FerretDB, each a daemon with a record in `<dataDir>/run`. */
+/**
+ * The local stack: a Temporal dev server, FerretDB and, when Debian's
+ * postgresql is installed, a PostgreSQL for the postgres-local handler; each
+ * a daemon with a record in `<dataDir>/run`.
+ */
 export interface StackOptions {
   dataDir: string;
   cacheDir: string;
   temporalPort: number;
   uiPort: number;
   mongoPort: number;
+  /** Where the stack's PostgreSQL listens; without it (or without postgresql installed) none is started. */
+  postgresPort?: number;
   /** No Web UI: the test harness does not need one. */
   headless?: boolean;
   namespace?: string;
   onProgress?: (message: string) => void;
 }
 
-export type Component = 'temporal' | 'mongodb';
+export type Component = 'temporal' | 'mongodb' | 'postgresql';
+/** What the stack needs to serve at all. */
 export const COMPONENTS: Component[] = ['temporal', 'mongodb'];
+/** What it runs when installed: only the postgres-local handler needs it. */
+export const OPTIONAL_COMPONENTS: Component[] = ['postgresql'];
 
 export interface ComponentStatus {
   name: string;
@@ -143,6 +153,18 @@ async function mongoReady(port: number): Promise<boolean> {
   }
 }
 
+/** Reuses the production profile's PostgreSQL code: one cluster per data directory, loopback TCP and password only. */
+async function startStackPostgres(opts: StackOptions, common: { runDir: string; logDir: string }): Promise<DaemonRecord> {
+  const port = opts.postgresPort!;
+  if (!(await isPortFree(port))) throw new PortInUse(port, 'MOSAIC_POSTGRES_PORT');
+  opts.onProgress?.(`postgresql: starting on 127.0.0.1:${port}`);
+  const pg = initPostgres(opts.dataDir, port);
+  const record = await startPostgres(pg, common);
+  await waitUntilReady('postgresql', record, () => postgresReady(pg), 60_000);
+  opts.onProgress?.(`postgresql: ready (pid ${record.pid})`);
+  return record;
+}
+
 export async function startComponent(component: Component, opts: StackOptions): Promise<DaemonRecord> {
   const progress = opts.onProgress ?? (() => {});
   const existing = readRecord(runDir(opts.dataDir), component);
@@ -167,6 +189,7 @@ export async function startComponent(component: Component, opts: StackOptions): 
     progress(`temporal: ready (pid ${record.pid})`);
     return record;
   }
+  if (component === 'postgresql') return startStackPostgres(opts, common);
   if (!(await isPortFree(opts.mongoPort))) throw new PortInUse(opts.mongoPort, 'MOSAIC_MONGODB_PORT');
   progress(`mongodb: starting FerretDB on 127.0.0.1:${opts.mongoPort}`);
   const record = await startDaemon({
@@ -181,13 +204,27 @@ export async function startComponent(component: Component, opts: StackOptions): 
   return record;
 }
 
-/** Starts what is not running yet; both start in parallel. */
-export async function startStack(opts: StackOptions): Promise<Record<Component, DaemonRecord>> {
-  const [temporal, mongodb] = await Promise.all(COMPONENTS.map((c) => startComponent(c, opts)));
-  return { temporal: temporal!, mongodb: mongodb! };
+/** Why the stack runs no PostgreSQL, in a sentence, or undefined when it does. */
+export function postgresAbsence(opts: Pick<StackOptions, 'postgresPort'>): string | undefined {
+  if (opts.postgresPort === undefined) return 'postgresql: not started (no port given); the postgres-local database handler is unavailable';
+  if (!postgresInstalled())
+    return `postgresql: not installed (no ${POSTGRES_BIN}/postgres), so not started; the postgres-local database handler is unavailable until it is (Debian: apt-get install postgresql)`;
+  return undefined;
 }
 
-export async function stopStack(dataDir: string, components: string[] = ['worker', ...COMPONENTS]) {
+/** Starts what is not running yet, in parallel; PostgreSQL only when installed, saying so when it is not. */
+export async function startStack(
+  opts: StackOptions,
+): Promise<Record<'temporal' | 'mongodb', DaemonRecord> & { postgresql?: DaemonRecord }> {
+  const absent = postgresAbsence(opts);
+  if (absent) opts.onProgress?.(absent);
+  const [temporal, mongodb, postgresql] = await Promise.all(
+    [...COMPONENTS, ...(absent ? [] : OPTIONAL_COMPONENTS)].map((c) => startComponent(c, opts)),
+  );
+  return { temporal: temporal!, mongodb: mongodb!, ...(postgresql ? { postgresql } : {}) };
+}
+
+export async function stopStack(dataDir: string, components: string[] = ['worker', ...COMPONENTS, ...OPTIONAL_COMPONENTS]) {
   const results: Record<string, 'stopped' | 'not-running'> = {};
   // The worker first, so it does not spin on a vanished server.
   for (const name of components) results[name] = await stopDaemon(runDir(dataDir), name);
@@ -195,7 +232,7 @@ export async function stopStack(dataDir: string, components: string[] = ['worker
 }
 
 /** The dev stack's components, or the names given (the production profile lists what it recorded). */
-export function stackStatus(dataDir: string, names: string[] = ['worker', ...COMPONENTS]): ComponentStatus[] {
+export function stackStatus(dataDir: string, names: string[] = ['worker', ...COMPONENTS, ...OPTIONAL_COMPONENTS]): ComponentStatus[] {
   return names.map((name) => {
     const record = readRecord(runDir(dataDir), name);
     if (!record || !isRunning(record)) return { name, state: 'stopped' };

@@ -117,7 +117,13 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
           outputs: snapshot,
           resources: [...resources],
         });
-        Object.assign(entry(step), { status: 'succeeded', latencyMs: result.latencyMs, cpuMs: result.cpuMs, memoryMb: result.memoryMb });
+        Object.assign(entry(step), {
+          status: 'succeeded',
+          latencyMs: result.latencyMs,
+          cpuMs: result.cpuMs,
+          memoryMb: result.memoryMb,
+          costUsd: result.costUsd,
+        });
         return { step, result };
       }),
     );
@@ -153,6 +159,7 @@ export async function composeResource(input: CompositionRequestInput): Promise<C
           latencyMs: e.latencyMs,
           cpuMs: e.cpuMs,
           memoryMb: e.memoryMb,
+          costUsd: e.costUsd,
           error: e.error,
           decision: s.decision,
         };

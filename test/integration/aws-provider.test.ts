@@ -5,9 +5,9 @@ import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sd
 import { GetBucketTaggingCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { removeResources } from '../../src/activities/resources';
 import { ProviderRejected, ProviderUnavailable } from '../../src/providers/errors';
-import { ProviderUnsupported } from '../../src/providers/provider';
 import { AwsProvider, KEY_TAG, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../harness/moto';
 
 // Not us-east-1: elsewhere S3 needs a location constraint, which this exercises.
@@ -164,9 +164,32 @@ describe('AWS provider against moto', () => {
     }
   });
 
-  it('does not offer databases', async () => {
-    await expect(provider.createDatabase()).rejects.toBeInstanceOf(ProviderUnsupported);
-    await expect(provider.deleteDatabase()).rejects.toBeInstanceOf(ProviderUnsupported);
+  it('makes a database as an encrypted, private PostgreSQL RDS instance, once per key, and deletes it', async () => {
+    const key = `compose-rds-${Date.now()}/provision/rds@1`;
+    const input = { key, name: 'orders-db', engine: 'postgres', sizeGb: 5, region };
+    const made = await provider.createDatabase(input);
+    // A retry of the same step: the same instance, no second one.
+    expect((await provider.createDatabase(input)).id).toBe(made.id);
+    const [instance] = (await aws.rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.filter(
+      (i) => i.DBInstanceIdentifier === made.id,
+    );
+    expect(instance).toMatchObject({
+      Engine: 'postgres',
+      DBInstanceClass: 'db.t3.micro',
+      AllocatedStorage: 20,
+      StorageEncrypted: true,
+      PubliclyAccessible: false,
+      DBName: 'orders_db',
+    });
+    // RDS keeps the password; Mosaic only points at it.
+    expect(made.attributes.passwordSecretArn).toMatch(/^arn:aws:secretsmanager:eu-west-1:/);
+    expect(instance!.TagList).toEqual(expect.arrayContaining([{ Key: KEY_TAG, Value: key }]));
+    expect((await provider.findByKey(key, region)).map((r) => [r.kind, r.id])).toEqual([['database', made.id]]);
+
+    await removeResources({ provider, key, request: { region } }, [made]);
+    expect(await provider.findByKey(key, region)).toEqual([]);
+    // Already gone: compensation retried succeeds.
+    await provider.deleteDatabase(made);
   });
 
   it('reports what AWS refuses as ProviderRejected naming the operation and the resource', async () => {

@@ -13,7 +13,8 @@ import {
   startProductionStack,
   PROFILE_FILE,
 } from '../../stack/production';
-import { COMPONENTS, runDir, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
+import { postgresInstalled } from '../../stack/postgresql';
+import { COMPONENTS, OPTIONAL_COMPONENTS, runDir, stackStatus, startStack, stopStack, type StackOptions } from '../../stack/stack';
 import { CommandFailed } from '../errors';
 import { startDetachedWorker } from './worker';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -25,6 +26,7 @@ export function stackOptions(config: Config, extra: Partial<StackOptions> = {}):
     temporalPort: config.temporal.port,
     uiPort: config.temporal.uiPort,
     mongoPort: config.mongodb.port,
+    postgresPort: config.postgresql.port,
     namespace: config.temporal.namespace,
     ...extra,
   };
@@ -37,7 +39,13 @@ function statusRows(config: Config) {
     // The console is optional: listed once `console --detach` has recorded it.
     production
       ? recordedNames(config.dataDir)
-      : ['worker', ...COMPONENTS, ...(readRecord(runDir(config.dataDir), 'console') ? ['console'] : [])],
+      : [
+          'worker',
+          ...COMPONENTS,
+          // PostgreSQL is optional: listed where it is installed (or was started).
+          ...OPTIONAL_COMPONENTS.filter((c) => postgresInstalled() || readRecord(runDir(config.dataDir), c)),
+          ...(readRecord(runDir(config.dataDir), 'console') ? ['console'] : []),
+        ],
   ).map((s) => ({
     component: s.name,
     state: s.state,
@@ -54,13 +62,14 @@ function statusRows(config: Config) {
 export function registerStack(program: Command): void {
   const stack = program
     .command('stack')
-    .description('start, stop and inspect the local stack (Temporal dev server and FerretDB)')
+    .description('start, stop and inspect the local stack (Temporal dev server, FerretDB and, when installed, PostgreSQL)')
     .addHelpText('after', '\nExamples:\n  mosaic stack start\n  mosaic stack status --json\n  mosaic stack stop');
 
   stack
     .command('start')
     .description(
-      'start the local stack; a no-op for what already runs. dev (default): the Temporal dev server (Web UI included) and FerretDB. ' +
+      'start the local stack; a no-op for what already runs. dev (default): the Temporal dev server (Web UI included), FerretDB and, ' +
+        "when Debian's postgresql is installed, PostgreSQL for the postgres-local handler (it says so when it is not). " +
         'production: PostgreSQL, the Temporal server as separate frontend, history ×2, matching ×2 and worker processes, its Web UI, ' +
         'FerretDB, Prometheus and several Mosaic workers (docs/operations.md)',
     )
@@ -107,7 +116,7 @@ export function registerStack(program: Command): void {
     .action(async (opts: OutputOptions) => {
       const { dataDir } = loadConfig();
       const production = stackProfile(dataDir) === 'production';
-      const order = production ? productionStopOrder(recordedNames(dataDir)) : ['console', 'worker', ...COMPONENTS];
+      const order = production ? productionStopOrder(recordedNames(dataDir)) : ['console', 'worker', ...COMPONENTS, ...OPTIONAL_COMPONENTS];
       const workers = order.filter((name) => name === 'console' || name.startsWith('worker'));
       // The console and workers first, so nothing starts services again; the services before the servers they may use.
       const worker = await stopStack(dataDir, workers);
@@ -138,7 +147,7 @@ export function registerStack(program: Command): void {
       const rows = statusRows(loadConfig());
       print(opts, rows, () => table(rows));
       // Workers and the console are optional; the servers are not.
-      const optional = (name: string) => name === 'console' || name.startsWith('worker');
+      const optional = (name: string) => name === 'console' || name.startsWith('worker') || OPTIONAL_COMPONENTS.includes(name as never);
       if (rows.some((r) => !optional(r.component) && r.state !== 'running')) throw new CommandFailed();
     });
 }
@@ -156,7 +165,7 @@ function workerCount(value: string): number {
 async function startProduction(config: Config, workers: number, extra: Partial<StackOptions> & { onProgress: (m: string) => void }) {
   const opts = {
     ...stackOptions(config, extra),
-    postgresPort: config.production.postgresPort,
+    postgresPort: config.postgresql.port,
     prometheusPort: config.production.prometheusPort,
     scrapeInterval: config.production.scrapeInterval,
   };

@@ -1,14 +1,15 @@
-import {
-  ProviderUnsupported,
-  type BucketInput,
-  type InstanceFacts,
-  type KeyInput,
-  type ObservationWindow,
-  type Provider,
-  type ResourceRef,
-  type ServiceInput,
+import type {
+  BucketInput,
+  DatabaseInput,
+  InstanceFacts,
+  KeyInput,
+  ObservationWindow,
+  Provider,
+  ResourceRef,
+  ServiceInput,
 } from '../provider';
 import { createBucket, deleteBucket, findBucket } from './buckets';
+import { createDbInstance, deleteDbInstance, findDbInstance } from './databases';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from './clients';
 import { findLiveInstance, startInstance, stopInstance } from './instances';
 import { observeInstance } from './metrics';
@@ -17,9 +18,8 @@ import { captureInstance, deleteCaptureSnapshots } from './snapshots';
 import { deleteRestoredVolumes, restoreVolume } from './volumes';
 
 /**
- * Buckets in S3, services as EC2 instances, keys in KMS, usage from CloudWatch. Databases are not
- * offered here (the issue asks for EC2, S3 and KMS only). Failures come out as
- * ProviderUnavailable (retry) or ProviderRejected (do not).
+ * Buckets in S3, databases as PostgreSQL RDS instances, services as EC2 instances, keys in KMS,
+ * usage from CloudWatch. Failures come out as ProviderUnavailable (retry) or ProviderRejected (do not).
  */
 export class AwsProvider implements Provider {
   readonly name = 'aws' as const;
@@ -50,12 +50,14 @@ export class AwsProvider implements Provider {
     return deleteBucket(this.clientsOf(ref).s3, ref);
   }
 
-  async createDatabase(): Promise<ResourceRef> {
-    throw new ProviderUnsupported(this.name, 'create databases');
+  /** In the region the request named (see databases.ts). */
+  createDatabase(input: DatabaseInput): Promise<ResourceRef> {
+    const region = input.region ?? this.options.region;
+    return createDbInstance(this.clients(region).rds, { ...input, region });
   }
 
-  async deleteDatabase(): Promise<void> {
-    throw new ProviderUnsupported(this.name, 'delete databases');
+  deleteDatabase(ref: ResourceRef): Promise<void> {
+    return deleteDbInstance(this.clientsOf(ref).rds, ref);
   }
 
   startService(input: ServiceInput): Promise<ResourceRef> {
@@ -82,10 +84,15 @@ export class AwsProvider implements Provider {
     return decrypt(this.clientsOf(keyRef).kms, keyRef, ciphertext);
   }
 
-  /** By the names and tags derived from the key: the bucket's name, the instance's `mosaic:key` tag, the key's alias. */
+  /** By the names and tags derived from the key: the bucket's name, the database's identifier, the instance's `mosaic:key` tag, the key's alias. */
   async findByKey(key: string, region: string): Promise<ResourceRef[]> {
-    const { s3, ec2, kms } = this.clients(region);
-    const found = await Promise.all([findBucket(s3, key, region), findLiveInstance(ec2, key, region), findKmsKey(kms, key, region)]);
+    const { s3, ec2, kms, rds } = this.clients(region);
+    const found = await Promise.all([
+      findBucket(s3, key, region),
+      findDbInstance(rds, key, region),
+      findLiveInstance(ec2, key, region),
+      findKmsKey(kms, key, region),
+    ]);
     return found.filter((r): r is ResourceRef => r !== undefined);
   }
 

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 
 export interface AwsCredentials {
@@ -21,6 +22,7 @@ export interface AwsClients {
   s3: S3Client;
   ec2: EC2Client;
   kms: KMSClient;
+  rds: RDSClient;
   cloudwatch: CloudWatchClient;
 }
 
@@ -34,6 +36,7 @@ export function createAwsClients({ region, endpoint, credentials }: AwsClientOpt
     s3: new S3Client({ ...common, forcePathStyle: endpoint !== undefined }),
     ec2: new EC2Client(common),
     kms: new KMSClient(common),
+    rds: new RDSClient(common),
     cloudwatch: new CloudWatchClient(common),
   };
 }
@@ -43,5 +46,6 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.s3.destroy();
   clients.ec2.destroy();
   clients.kms.destroy();
+  clients.rds.destroy();
   clients.cloudwatch.destroy();
 }

@@ -13,6 +13,8 @@ export const KEY_TAG = 'mosaic:key';
 export const bucketName = (key: string) => `mosaic-${digest(key)}`;
 export const clientToken = (key: string) => digest(key, 64);
 export const securityGroupName = (key: string) => `mosaic-${digest(key)}`;
+/** RDS: a letter first, letters, digits and single hyphens, at most 63 characters. */
+export const dbInstanceIdentifier = (key: string) => `mosaic-${digest(key)}`;
 export const keyAlias = (key: string) => `alias/mosaic-${digest(key)}`;
 
 /** The caller's tags, overridden by Name and the key tag: lookups depend on those. */

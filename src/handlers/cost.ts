@@ -1,0 +1,41 @@
+/**
+ * What a provisioning handler's resource costs, in USD for its first month:
+ * the `costUsd` a policy's objective weighs (learning/reward.ts). A local
+ * resource is priced as what it displaces: the disk and the share of a server
+ * it holds, at AWS us-east-1 list prices (December 2026), so local and cloud
+ * alternatives compare on one scale.
+ */
+export interface DatabaseCostModel {
+  /** Storage, per GB-month. */
+  storageGbMonthUsd: number;
+  /** The database's share of the server it runs on, per month. */
+  serverMonthUsd: number;
+}
+
+/** EBS gp3, per GB-month: the disk a local database's files sit on. */
+const GP3_GB_MONTH = 0.08;
+/** A t3.small ($0.0208/hour × 730 hours): what the stack's PostgreSQL runs on, priced. */
+const SHARED_SERVER_MONTH = 15.18;
+/** The stack's PostgreSQL allows 200 connections (src/stack/postgresql.ts); each database's role may hold 20. */
+export const POSTGRES_ROLE_CONNECTIONS = 20;
+const POSTGRES_MAX_CONNECTIONS = 200;
+
+/** RDS for PostgreSQL allocates at least this much storage (providers/aws/databases.ts asks for no less). */
+export const RDS_MIN_STORAGE_GB = 20;
+
+export const DATABASE_COSTS = {
+  /** FerretDB on SQLite: files on the shared disk; the server is the stack's own store and costs the database nothing more. */
+  mongodbWire: { storageGbMonthUsd: GP3_GB_MONTH, serverMonthUsd: 0 },
+  /** PostgreSQL: its files, and the connection slots its role may hold on the shared server. */
+  postgresLocal: {
+    storageGbMonthUsd: GP3_GB_MONTH,
+    serverMonthUsd: (SHARED_SERVER_MONTH * POSTGRES_ROLE_CONNECTIONS) / POSTGRES_MAX_CONNECTIONS,
+  },
+  /** RDS for PostgreSQL: a db.t3.micro of its own ($0.018/hour × 730 hours) and gp3 storage at RDS's price. */
+  rds: { storageGbMonthUsd: 0.115, serverMonthUsd: 13.14 },
+} satisfies Record<string, DatabaseCostModel>;
+
+/** A month of a database of this size, to the cent. */
+export function databaseCostUsd(model: DatabaseCostModel, sizeGb: number): number {
+  return Math.round((model.storageGbMonthUsd * sizeGb + model.serverMonthUsd) * 100) / 100;
+}
