@@ -171,6 +171,19 @@ else
   note "openssh-server or iproute2 is missing and apt-get (as root) is not available; the SSH tests will be skipped and say why"
 fi
 
+step "PostgreSQL 15 (the postgres-local database handler)"
+if [[ -x /usr/lib/postgresql/15/bin/postgres ]]; then
+  note "found /usr/lib/postgresql/15/bin/postgres"
+elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  # The stack runs its own cluster in the data directory; Debian's service is disabled where systemd runs it.
+  say "installing Debian's postgresql with apt-get"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+    || say "apt-get could not install postgresql; the stack runs without it and the postgres-local tests will be skipped"
+  command -v systemctl >/dev/null && systemctl disable --now postgresql >/dev/null 2>&1 || true
+else
+  note "postgresql is missing and apt-get (as root) is not available; the stack runs without it and the postgres-local tests will be skipped"
+fi
+
 [[ $PROFILE == production ]] && { QUIET=$QUIET CACHE=$CACHE bash "$ROOT/scripts/setup-production.sh" || fail "the production profile's binaries could not be installed"; }
 
 note "ready in $(( $(date +%s) - started ))s: $("$BIN/temporal" --version), FerretDB $FERRETDB_VERSION, binaries in $BIN"
