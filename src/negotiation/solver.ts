@@ -31,6 +31,8 @@ export interface Requirements {
   cost?: { maxHourlyUsd: number; maxMonthlyUsd: number };
   /** The request's region; a user `region` constraint replaces it. */
   region: string;
+  /** Where the region came from (older negotiations: the request). */
+  regionFrom?: 'request' | 'description' | 'default';
   constraints: UserConstraint[];
   /** Firewall, TLS and metadata settings every proposal carries (from the persona); older negotiations have none. */
   protection?: Protection;
@@ -284,7 +286,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
   if (!userRegion)
     out.push({
       id: 'request.region',
-      label: `region ${req.region} (the request's)${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
+      label: `region ${req.region} (the ${req.regionFrom === 'description' ? "description's" : "request's"})${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
       test: (c) => c.region === req.region,
       region: (r) => r === req.region,
     });

@@ -125,7 +125,10 @@ export function registerNegotiate(program: Command): void {
     .addOption(new Option('--persona <ref>', 'same as --base-persona').hideHelp())
     .option('--max-monthly-usd <usd>', "your cost limit per month; replaces the persona's tolerance", amount('--max-monthly-usd', '1500'))
     .option('--max-hourly-usd <usd>', "your cost limit per hour; replaces the persona's tolerance", amount('--max-hourly-usd', '2.5'))
-    .option('--region <region>', 'us-east-1 or eu-west-1')
+    .option(
+      '--region <region>',
+      'a region of the catalog, e.g. eu-west-1; wins over one the description states (default: that one, else us-east-1)',
+    )
     .addOption(new Option('--provider <provider>', 'where the agreed instance goes').choices(['local', 'aws']))
     .option('--constraint <phrase>', 'a constraint such as "no burstable types" (repeatable)', (v: string, all: string[] = []) => [
       ...all,
