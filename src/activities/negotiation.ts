@@ -163,6 +163,13 @@ export function createNegotiationActivities(deps: {
       constraints,
       protection: protectionOf(analysis.role, { ingress, egress: persona?.security.egress ?? [] }),
       lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
+      ...(analysis.schedule && {
+        schedule: {
+          hoursPerDay: analysis.schedule.hoursPerDay,
+          daysPerWeek: analysis.schedule.daysPerWeek,
+          startHour: analysis.schedule.startHour,
+        },
+      }),
     };
     return { analysis, requirements, persona, base };
   }

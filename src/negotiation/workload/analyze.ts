@@ -29,8 +29,8 @@ export interface WorkloadAnalysis {
   confidence: number;
   quantities: ReadQuantity[];
   questions: Question[];
-  /** Part-time use ("9 to 5 on weekdays"): hours a week it must run. */
-  schedule?: { hoursPerDay: number; daysPerWeek: number; uptimeShare: number };
+  /** Part-time use ("9 to 5 on weekdays"): hours a week it must run, and the hour it starts when the text gives one. */
+  schedule?: { hoursPerDay: number; daysPerWeek: number; startHour?: number; uptimeShare: number };
   /** The region the description says it runs in ("in eu-west-1", "hosted in Frankfurt", "EU only"). */
   region?: StatedRegion;
   evidence: string[];
