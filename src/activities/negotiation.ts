@@ -11,7 +11,7 @@ import { protectionOf } from '../negotiation/firewall';
 import { withPredicted, type MetricObservation } from '../negotiation/metric-usage';
 import { storageUserData } from '../negotiation/storage-layout';
 import type { PersonaBody } from '../negotiation/persona';
-import { NO_PERSONA, parseNegotiationRequest, personaNote, type NegotiationRequest } from '../negotiation/request';
+import { NO_PERSONA, parseNegotiationRequest, personaNote, regionNote, type NegotiationRequest } from '../negotiation/request';
 import {
   ProposalInvalid,
   reviseProposal,
@@ -148,6 +148,8 @@ export function createNegotiationActivities(deps: {
       if ((err as { type?: string }).type === 'InvalidWorkloadDescription') throw nonRetryable(err);
       throw err;
     }
+    const where = regionNote(request);
+    if (where) analysis.notes.push(where);
     const persona = withoutPersona ? undefined : (base ?? defaultPersonaOf(analysis.role));
     // Without a persona nothing is opened but what the text says is public (443); the rest is what constraints and a modify add.
     const ingress = persona ? ingressOf(analysis, persona) : analysis.publicIngress === true ? PUBLIC_HTTPS : [];
@@ -157,9 +159,17 @@ export function createNegotiationActivities(deps: {
       compliance: [...new Set([...(persona?.security.compliance ?? []), ...request.compliance, ...analysis.compliance])],
       cost: persona?.cost,
       region: request.region,
+      regionFrom: request.regionFrom,
       constraints,
       protection: protectionOf(analysis.role, { ingress, egress: persona?.security.egress ?? [] }),
       lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
+      ...(analysis.schedule && {
+        schedule: {
+          hoursPerDay: analysis.schedule.hoursPerDay,
+          daysPerWeek: analysis.schedule.daysPerWeek,
+          startHour: analysis.schedule.startHour,
+        },
+      }),
     };
     return { analysis, requirements, persona, base };
   }

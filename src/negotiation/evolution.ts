@@ -89,7 +89,7 @@ function allowedBy(req: Requirements | undefined, agreed: Proposal): (i: Instanc
     (h) => (h.id.startsWith('user.') && h.kind !== 'minHeadroom') || h.id.startsWith('compliance.') || h.id === 'request.region',
   );
   return (i) => {
-    const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile);
+    const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile, { schedule: req.schedule });
     return c !== undefined && tests.every((h) => h.test(c));
   };
 }
@@ -114,7 +114,8 @@ export function rightSize(
   const security = SECURITY_OPTIONS.find((s) => s.level === agreed.security.level)!;
   const instanceMonthly = (i: InstanceType) => {
     const hourly = i.hourlyUsd[agreed.region]!;
-    return (security.tenancy === 'dedicated' ? hourly * 1.1 + 2 : hourly) * HOURS_PER_MONTH;
+    // A part-time agreement is paid for the hours it runs: compare types over those.
+    return (security.tenancy === 'dedicated' ? hourly * 1.1 + 2 : hourly) * (agreed.schedule?.runningHoursPerMonth ?? HOURS_PER_MONTH);
   };
   const fits = (i: InstanceType) =>
     i.hourlyUsd[agreed.region] !== undefined &&

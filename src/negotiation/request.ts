@@ -4,6 +4,7 @@ import { workloadSchema } from './analyzer';
 import { SECURITY_LEVELS, type SecurityLevel } from './catalog';
 import { describeConstraint, parseConstraint, regionSchema, userConstraintSchema, type UserConstraint } from './constraints';
 import { COMPLIANCE } from './persona';
+import { statedRegion, type StatedRegion } from './workload/region';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
 const UNIT_MS: [RegExp, number][] = [
@@ -60,7 +61,8 @@ export const negotiationRequestSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
   user: z.string().min(1),
   account: z.string().min(1),
-  region: regionSchema.default('us-east-1'),
+  /** Where it runs; absent: the region the description states, else us-east-1. */
+  region: regionSchema.optional(),
   provider: z.enum(['local', 'aws']).default('local'),
   workload: workloadSchema,
   /** A persona from the store, `name` or `name@version`; `none` for no persona at all (no built-in one either). */
@@ -91,7 +93,17 @@ export const negotiationRequestSchema = z.strictObject({
     .prefault({}),
 });
 export type NegotiationRequestInput = z.input<typeof negotiationRequestSchema>;
-export type NegotiationRequest = Omit<z.infer<typeof negotiationRequestSchema>, 'constraints'> & { constraints: UserConstraint[] };
+export type NegotiationRequest = Omit<z.infer<typeof negotiationRequestSchema>, 'constraints' | 'region'> & {
+  constraints: UserConstraint[];
+  region: string;
+  /** Where `region` came from: the request's own field, the description's words, or the default. */
+  regionFrom: 'request' | 'description' | 'default';
+  /** The region the description states, kept when the request's own field overrides it. */
+  statedRegion?: StatedRegion;
+};
+
+/** The region a request runs in when neither its field nor its description names one. */
+export const DEFAULT_REGION = 'us-east-1';
 
 export class InvalidNegotiation extends Error {
   readonly type = 'InvalidNegotiation';
@@ -114,7 +126,22 @@ export function parseNegotiationRequest(input: unknown): NegotiationRequest {
       throw new InvalidNegotiation(`constraints.${i}: ${(err as Error).message}`);
     }
   });
-  return { ...parsed.data, constraints };
+  const { workload } = parsed.data;
+  const stated = workload.kind === 'text' ? statedRegion(workload.text) : undefined;
+  const statedOnly = stated && { region: stated.region, text: stated.text };
+  if (parsed.data.region)
+    return { ...parsed.data, constraints, region: parsed.data.region, regionFrom: 'request', statedRegion: statedOnly };
+  if (stated) return { ...parsed.data, constraints, region: stated.region, regionFrom: 'description', statedRegion: statedOnly };
+  return { ...parsed.data, constraints, region: DEFAULT_REGION, regionFrom: 'default' };
+}
+
+/** What the first output says of the region: read from the description, or the request's overriding what the description says. */
+export function regionNote(request: Pick<NegotiationRequest, 'region' | 'regionFrom' | 'statedRegion'>): string | undefined {
+  const stated = request.statedRegion;
+  if (request.regionFrom === 'description' && stated) return `region ${request.region}, as the description says ("${stated.text}")`;
+  if (request.regionFrom === 'request' && stated && stated.region !== request.region)
+    return `region ${request.region}, as the request says: it wins over the description's ${stated.region} ("${stated.text}")`;
+  return undefined;
 }
 
 /** The base persona that means none: no profile floor, no cost tolerance, no compliance or ingress of a persona. */

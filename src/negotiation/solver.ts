@@ -20,6 +20,7 @@ import {
 import { describeConstraint, type UserConstraint } from './constraints';
 import { describeFirewall, firewallViolations, type Protection } from './firewall';
 import { ENCRYPTING_COMPLIANCE, round, type Compliance, type ResourceProfile } from './persona';
+import { describeStopStart, isPartTime, scheduledMonthlyCost, stopStartOf, type PartTime, type StopStart } from './schedule';
 
 /** What every proposal must satisfy: the analysed load with its headroom, the persona's trust boundary and budget, and the user's constraints. */
 export interface Requirements {
@@ -31,11 +32,15 @@ export interface Requirements {
   cost?: { maxHourlyUsd: number; maxMonthlyUsd: number };
   /** The request's region; a user `region` constraint replaces it. */
   region: string;
+  /** Where the region came from (older negotiations: the request). */
+  regionFrom?: 'request' | 'description' | 'default';
   constraints: UserConstraint[];
   /** Firewall, TLS and metadata settings every proposal carries (from the persona); older negotiations have none. */
   protection?: Protection;
   /** How long the instance is meant to live: a year or more makes reserved pricing worth showing. */
   lifecycle?: { durationDays: number };
+  /** Part-time use the description states: proposals are stopped outside it and priced for the hours they run. */
+  schedule?: PartTime;
 }
 
 export interface Candidate {
@@ -82,6 +87,8 @@ export interface Proposal {
   protection?: Protection;
   /** For a lifecycle of a year or more, where the price table has it: the same configuration under a 1-year reservation. */
   reserved?: { term: '1yr-no-upfront'; monthlyUsd: number; savingPerMonthUsd: number };
+  /** Stopped outside the description's part-time hours: `monthlyUsd` is for the hours it runs. */
+  schedule?: StopStart;
 }
 
 interface HardConstraint {
@@ -136,9 +143,9 @@ export function makeCandidate(
   storage: StorageOption,
   security: SecurityOption,
   profile: ResourceProfile,
-  opts: { allowUnpriced?: boolean } = {},
+  opts: { allowUnpriced?: boolean; schedule?: PartTime } = {},
 ): Candidate | undefined {
-  const priced = monthlyCost(instance, region, storage, security);
+  const priced = scheduledMonthlyCost(instance, region, storage, security, opts.schedule);
   if (!priced && !opts.allowUnpriced) return undefined;
   const cost = priced ?? costWithoutInstance(storage, security);
   const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
@@ -183,7 +190,7 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
         const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
         for (const security of SECURITY_OPTIONS) {
           if (security.tenancy === 'dedicated' && !instance.dedicated) continue;
-          const cost = monthlyCost(instance, region, storage, security)!;
+          const cost = scheduledMonthlyCost(instance, region, storage, security, req.schedule)!;
           out.push({
             key: keyOf(region, instance.name, storage.kind, security.level),
             region,
@@ -284,7 +291,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
   if (!userRegion)
     out.push({
       id: 'request.region',
-      label: `region ${req.region} (the request's)${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
+      label: `region ${req.region} (the ${req.regionFrom === 'description' ? "description's" : "request's"})${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
       test: (c) => c.region === req.region,
       region: (r) => r === req.region,
     });
@@ -531,6 +538,9 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
       ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the cost limit could not be checked (chosen on request)`
       : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour)${costLimitOf(req)}`,
   ];
+  const alwaysOn = isPartTime(req.schedule) && !c.unpriced ? monthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
+  const schedule = alwaysOn && stopStartOf(req.schedule!, alwaysOn.monthlyUsd);
+  if (schedule) reasons.push(describeStopStart(schedule, c.monthlyUsd));
   const reservedUsd =
     (req.lifecycle?.durationDays ?? 0) >= 365 ? reservedMonthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
   const reserved =
@@ -562,6 +572,7 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     ...(c.unpriced ? { unpriced: true as const } : {}),
     ...(req.protection ? { protection: req.protection } : {}),
     ...(reserved ? { reserved } : {}),
+    ...(schedule ? { schedule } : {}),
   };
 }
 
@@ -694,7 +705,7 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
     Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0),
   );
   // A type with no price data can still be had by naming it: its cost limits cannot be checked, and the proposal says so.
-  const candidate = makeCandidate(region, instance, storage, security, req.profile, { allowUnpriced: true })!;
+  const candidate = makeCandidate(region, instance, storage, security, req.profile, { allowUnpriced: true, schedule: req.schedule })!;
   const costLimit = (h: HardConstraint) => h.id.startsWith('cost.') || h.kind === 'maxMonthlyUsd' || h.kind === 'maxHourlyUsd';
   // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
   const violated = hardConstraints(req).filter(

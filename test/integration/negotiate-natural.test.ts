@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { describeNegotiation } from '../../src/client/commands/negotiate';
 import { NegotiationClosed } from '../../src/client/negotiation';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/contract/negotiate';
@@ -177,6 +178,30 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     for (const v of [ownView, builtin, none]) await n.cancel(v.negotiationId);
   }, 120_000);
 
+  it('prices office hours for the hours they run and says the schedule in the proposals and `mosaic negotiate` output', async () => {
+    const n = w.client.negotiations;
+    const text = 'an internal wiki for the office, used 9 to 5 on weekdays';
+    const v = await ready((await n.start(request({ workload: { kind: 'text', text } }))).workflowId);
+    expect(v.status).toBe('awaiting-feedback');
+    expect(v.analysis?.schedule).toMatchObject({ hoursPerDay: 8, daysPerWeek: 5, startHour: 9 });
+    const running = Math.round(((730 * 40) / 168) * 10) / 10;
+    const always = await ready(
+      (await n.start(request({ workload: { kind: 'text', text: 'an internal wiki for the office' } }))).workflowId,
+    );
+    for (const p of v.proposals) {
+      expect(p.schedule).toMatchObject({ days: 'Mon–Fri', start: '09:00', stop: '17:00', runningHoursPerMonth: running });
+      expect(p.monthlyUsd).toBeLessThan(p.schedule!.alwaysOnMonthlyUsd);
+      // Same configuration always on: what the other negotiation proposes for it, where it proposes it.
+      const twin = always.proposals.find((o) => o.key === p.key);
+      if (twin) expect(p.schedule!.alwaysOnMonthlyUsd).toBe(twin.monthlyUsd);
+    }
+    expect(always.proposals.every((p) => p.schedule === undefined)).toBe(true);
+    const out = describeNegotiation(v);
+    expect(out).toContain('runs 09:00–17:00 Mon–Fri');
+    expect(out).toContain(`${running} of 730 h a month: $${v.proposals[0]!.monthlyUsd}/month`);
+    for (const x of [v, always]) await n.cancel(x.negotiationId);
+  }, 120_000);
+
   it('cancels a negotiation once, whatever the retries; refuses to cancel an agreed one', async () => {
     const n = w.client.negotiations;
     const { workflowId } = await n.start(request());
@@ -197,10 +222,10 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     // The request says us-east-1; the person asks for Europe and no burstable types, then agrees.
     const { workflowId } = await n.start(request({ observe: { window: '1 day', threshold: 0.3 } }));
     await ready(workflowId);
-    let v = await raw(workflowId, 'addConstraints', 'in Europe; no burstable instances');
+    const v = await raw(workflowId, 'addConstraints', 'in Europe; no burstable instances');
     const chosen = v.proposals[0]!;
     expect(chosen.region).toBe('eu-west-1');
-    v = await raw(workflowId, 'accept', chosen.id);
+    await raw(workflowId, 'accept', chosen.id);
     const refused = await refusalOf(raw(workflowId, 'cancel', 'changed my mind'));
     expect(refused.message).toMatch(/only one that waits for feedback can be cancelled/);
 

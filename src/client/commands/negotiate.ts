@@ -19,6 +19,9 @@ const CALLER: [string, string, string][] = [
   ['--account <name>', 'your account in the persona store', 'default'],
 ];
 
+/** A part-time proposal's hours, short: "runs 09:00–17:00 Mon–Fri". */
+const partTime = (p: Proposal) => (p.schedule ? `runs ${p.schedule.start}–${p.schedule.stop} ${p.schedule.days}` : '');
+
 const proposalRows = (ps: Proposal[]) =>
   ps.map((p) => ({
     id: p.id,
@@ -28,7 +31,7 @@ const proposalRows = (ps: Proposal[]) =>
     security: p.security.level,
     headroom: `×${p.headroom}`,
     monthly: p.unpriced ? `${NO_PRICE_DATA} (+$${p.monthlyUsd} storage)` : `$${p.monthlyUsd}`,
-    note: p.modified ? 'modified' : '',
+    note: [p.modified && 'modified', p.schedule && partTime(p)].filter(Boolean).join(', '),
   }));
 
 /** A negotiation as a person reads it: where it stands, what is on the table and what happened. */
@@ -51,7 +54,7 @@ export function describeNegotiation(v: NegotiationView): string {
   if (v.agreed)
     lines.push(
       '',
-      `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month`,
+      `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month${v.agreed.schedule ? ` (${partTime(v.agreed)}, stopped otherwise)` : ''}`,
     );
   if (v.provisioned) lines.push(`instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}`);
   if (v.review) {
@@ -125,7 +128,10 @@ export function registerNegotiate(program: Command): void {
     .addOption(new Option('--persona <ref>', 'same as --base-persona').hideHelp())
     .option('--max-monthly-usd <usd>', "your cost limit per month; replaces the persona's tolerance", amount('--max-monthly-usd', '1500'))
     .option('--max-hourly-usd <usd>', "your cost limit per hour; replaces the persona's tolerance", amount('--max-hourly-usd', '2.5'))
-    .option('--region <region>', 'us-east-1 or eu-west-1')
+    .option(
+      '--region <region>',
+      'a region of the catalog, e.g. eu-west-1; wins over one the description states (default: that one, else us-east-1)',
+    )
     .addOption(new Option('--provider <provider>', 'where the agreed instance goes').choices(['local', 'aws']))
     .option('--constraint <phrase>', 'a constraint such as "no burstable types" (repeatable)', (v: string, all: string[] = []) => [
       ...all,

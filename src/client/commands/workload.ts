@@ -26,6 +26,7 @@ const summaryOf = (a: WorkloadAnalysis) => ({
   quantities: a.quantities,
   questions: a.questions,
   schedule: a.schedule,
+  region: a.region,
   notes: a.notes,
 });
 
@@ -48,6 +49,7 @@ function human(a: WorkloadAnalysis, text: string): string {
     `  ${a.role === 'unknown' ? 'unknown workload' : `${a.kind} (${a.role})`}, confidence ${a.confidence}`,
     `  peak ${a.peak.vcpu} vCPU, ${a.peak.memoryGib} GiB memory, ${a.peak.iops} IOPS, ${a.peak.networkGbps} Gbit/s; storage ${a.storageGib} GiB`,
     `  compliance ${a.compliance.length ? a.compliance.join(', ') : 'none stated'}; ${a.publicIngress ? 'public ingress on 443' : 'no public ingress'}`,
+    `  region ${a.region ? `${a.region.region} (read from "${a.region.text}")` : 'none stated (a negotiation uses --region, else us-east-1)'}`,
   ];
   if (a.quantities.length)
     lines.push('', table(a.quantities.map((q) => ({ measure: q.measure, value: q.value, unit: q.unit, read: q.text }))));

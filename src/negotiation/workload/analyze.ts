@@ -3,6 +3,7 @@ import { applyWordedMultipliers, factsOf } from './facts';
 import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
 import { extractQuantities, type Quantity } from './quantities';
 import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
+import { statedRegion, type StatedRegion } from './region';
 import { complianceOf, publicIngressOf } from './security';
 import { size, type Sizing } from './sizing';
 
@@ -28,8 +29,10 @@ export interface WorkloadAnalysis {
   confidence: number;
   quantities: ReadQuantity[];
   questions: Question[];
-  /** Part-time use ("9 to 5 on weekdays"): hours a week it must run. */
-  schedule?: { hoursPerDay: number; daysPerWeek: number; uptimeShare: number };
+  /** Part-time use ("9 to 5 on weekdays"): hours a week it must run, and the hour it starts when the text gives one. */
+  schedule?: { hoursPerDay: number; daysPerWeek: number; startHour?: number; uptimeShare: number };
+  /** The region the description says it runs in ("in eu-west-1", "hosted in Frankfurt", "EU only"). */
+  region?: StatedRegion;
   evidence: string[];
   notes: string[];
 }
@@ -160,6 +163,11 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     .map((a) => questionFor(a.question, kind, a.note));
   for (const a of assumed) notes.push(a.note);
   if (extraction.ranges.length) notes.push(`sized for the top of ${extraction.ranges.map((x) => `"${x.text}"`).join(', ')}`);
+  const stated = statedRegion(trimmed);
+  if (stated?.others.length)
+    notes.push(
+      `names several regions: used ${stated.region} ("${stated.text}"), not ${stated.others.map((o) => `${o.region} ("${o.text}")`).join(', ')}`,
+    );
   if (extraction.vague.length) notes.push(`read vague amounts as figures: ${extraction.vague.map((v) => `"${v}"`).join(', ')}`);
 
   const kindConfidence = options.answers?.kind ? 1 : recognition.confidence;
@@ -205,6 +213,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     quantities: extraction.quantities.map(readable),
     questions,
     schedule,
+    region: stated && { region: stated.region, text: stated.text },
     evidence: recognition.evidence,
     notes,
   };

@@ -34,7 +34,7 @@ export interface Facts {
   hitRatio?: number;
   coresEach?: number;
   media?: { hours: number; of: 'video' | 'audio'; perSecond?: number };
-  schedule?: { hoursPerDay: number; daysPerWeek: number };
+  schedule?: { hoursPerDay: number; daysPerWeek: number; startHour?: number };
   /** The rates were written as the busiest moment rather than the usual level. */
   peakStated: boolean;
 }
@@ -115,7 +115,11 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         if (q.seconds >= 86400) bareDuration = max(bareDuration, q.seconds);
         break;
       case 'schedule':
-        f.schedule = { hoursPerDay: q.hoursPerDay, daysPerWeek: q.daysPerWeek };
+        f.schedule = {
+          hoursPerDay: q.hoursPerDay,
+          daysPerWeek: q.daysPerWeek,
+          ...(q.startHour !== undefined && { startHour: q.startHour }),
+        };
         break;
     }
   }

@@ -20,7 +20,8 @@ export type Quantity =
   | { kind: 'replication'; factor?: number; replicas?: number; text: string }
   | { kind: 'cores-each'; cores: number; text: string }
   | { kind: 'duration'; seconds: number; text: string }
-  | { kind: 'schedule'; hoursPerDay: number; daysPerWeek: number; text: string };
+  /** Part-time use; `startHour` (0–23) when the text gives the clock time it starts ("9 to 5"). */
+  | { kind: 'schedule'; hoursPerDay: number; daysPerWeek: number; startHour?: number; text: string };
 
 export interface Extraction {
   quantities: Quantity[];
@@ -182,7 +183,13 @@ export function extractQuantities(description: string): Extraction {
   const hours = /\b([6-9]|1[01])\s*(?:am)?\s*(?:to|-|until)\s*([3-9]|1[0-2])\s*(?:pm)?\b(?!\s*(?:gb|tb|%|x\b|\w+\/))/.exec(text);
   if (hours) {
     const span = 12 - Number(hours[1]) + Number(hours[2]);
-    add({ kind: 'schedule', hoursPerDay: span, daysPerWeek: /weekend|7 days|every day|daily/.test(text) ? 7 : 5, text: hours[0] });
+    add({
+      kind: 'schedule',
+      hoursPerDay: span,
+      daysPerWeek: /weekend|7 days|every day|daily/.test(text) ? 7 : 5,
+      startHour: Number(hours[1]),
+      text: hours[0],
+    });
   } else if (/\b(business|office|working) hours\b|\bweekdays only\b/.test(text)) {
     add({
       kind: 'schedule',

@@ -105,7 +105,7 @@ describe('capacity models', () => {
     const arriving = a('MySQL, 500 GiB, plus 10 GiB a day');
     expect(arriving.storageGib).toBeGreaterThan(flat.storageGib + 10 * 700 * 1.25);
     const office = a('internal admin dashboard, 15 users, 9 to 5 on weekdays');
-    expect(office.schedule).toEqual({ hoursPerDay: 8, daysPerWeek: 5, uptimeShare: 0.238 });
+    expect(office.schedule).toEqual({ hoursPerDay: 8, daysPerWeek: 5, startHour: 9, uptimeShare: 0.238 });
     const allDay = a('internal admin dashboard, 15 users');
     expect(office.average.vcpu).toBeLessThan(allDay.average.vcpu);
   });

@@ -1,0 +1,85 @@
+import { REGIONS } from '../catalog';
+
+/** Where a description says the workload runs: the catalog region and the words it was read from. */
+export interface StatedRegion {
+  region: string;
+  text: string;
+}
+
+// AWS's own names for its regions' locations (the console's region picker), lower case.
+const PLACES: [RegExp, string][] = [
+  [/\b(?:n(?:orth(?:ern)?)?\.? virginia|virginia)\b/, 'us-east-1'],
+  [/\bohio\b/, 'us-east-2'],
+  [/\bn(?:orth(?:ern)?)?\.? california\b/, 'us-west-1'],
+  [/\boregon\b/, 'us-west-2'],
+  [/\bfrankfurt\b/, 'eu-central-1'],
+  [/\bz(?:u|ü)rich\b/, 'eu-central-2'],
+  [/\b(?:ireland|dublin)\b/, 'eu-west-1'],
+  [/\blondon\b/, 'eu-west-2'],
+  [/\bparis\b/, 'eu-west-3'],
+  [/\bstockholm\b/, 'eu-north-1'],
+  [/\bmilan\b/, 'eu-south-1'],
+  [/\bspain\b|\bmadrid\b/, 'eu-south-2'],
+  [/\btokyo\b/, 'ap-northeast-1'],
+  [/\bseoul\b/, 'ap-northeast-2'],
+  [/\bosaka\b/, 'ap-northeast-3'],
+  [/\bsingapore\b/, 'ap-southeast-1'],
+  [/\bsydney\b/, 'ap-southeast-2'],
+  [/\bjakarta\b/, 'ap-southeast-3'],
+  [/\bmelbourne\b/, 'ap-southeast-4'],
+  [/\bmumbai\b/, 'ap-south-1'],
+  [/\bhyderabad\b/, 'ap-south-2'],
+  [/\bhong kong\b/, 'ap-east-1'],
+  [/\b(?:s(?:a|ã)o paulo)\b/, 'sa-east-1'],
+  [/\b(?:montr(?:e|é)al|canada central)\b/, 'ca-central-1'],
+  [/\bcalgary\b/, 'ca-west-1'],
+  [/\bcape town\b/, 'af-south-1'],
+  [/\bbahrain\b/, 'me-south-1'],
+  [/\b(?:uae|united arab emirates)\b/, 'me-central-1'],
+  [/\btel aviv\b/, 'il-central-1'],
+];
+
+/**
+ * "EU only", "data must stay in the EU", "EU data residency", "hosted in
+ * Europe": an area, not a region. It names the area's longest-standing, fully
+ * priced region, as the constraint "region eu" does (constraints.ts).
+ */
+const AREAS: [RegExp, string][] = [
+  [
+    /\b(?:eu|europe(?:an union)?)[- ](?:only|resident|residency|hosted)\b|\b(?:eu|europe(?:an)?) data residency\b|\b(?:stay|stays|remain|remains|kept|keep|live|lives|stored|hosted|host(?:ed)?|run|runs|deployed|located|only) (?:with)?in (?:the )?(?:eu|europe|european union)\b/,
+    'eu-west-1',
+  ],
+  [
+    /\b(?:us|usa)[- ](?:only|resident|residency|hosted)\b|\b(?:stay|stays|remain|remains|kept|keep|stored|hosted|run|runs|deployed|located|only) (?:with)?in (?:the )?(?:us|usa|united states)\b/,
+    'us-east-1',
+  ],
+];
+
+const CODE = /\b([a-z]{2}-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d)\b/g;
+
+/**
+ * The region a description states, by code ("in eu-west-1"), by the
+ * location AWS names its region after ("hosted in Frankfurt") or by an area
+ * the data must stay in ("EU only"). A code wins over a place and a place over
+ * an area; when the text names several regions the first is used and the
+ * others are returned so the caller can say so. Undefined when it states none.
+ */
+export function statedRegion(text: string): (StatedRegion & { others: StatedRegion[] }) | undefined {
+  const lower = text.toLowerCase();
+  const found: (StatedRegion & { at: number })[] = [];
+  for (const m of lower.matchAll(CODE)) if (REGIONS.includes(m[1]!)) found.push({ region: m[1]!, text: m[1]!, at: m.index });
+  if (!found.length)
+    for (const [re, region] of PLACES) {
+      const m = re.exec(lower);
+      if (m) found.push({ region, text: m[0], at: m.index });
+    }
+  if (!found.length)
+    for (const [re, region] of AREAS) {
+      const m = re.exec(lower);
+      if (m) found.push({ region, text: m[0], at: m.index });
+    }
+  if (!found.length) return undefined;
+  found.sort((a, b) => a.at - b.at);
+  const [first, ...rest] = found.map(({ region, text: words }) => ({ region, text: words }));
+  return { ...first!, others: rest.filter((o) => o.region !== first!.region) };
+}
