@@ -22,7 +22,7 @@ const CALLER: [string, string, string][] = [
 const proposalRows = (ps: Proposal[]) =>
   ps.map((p) => ({
     id: p.id,
-    instance: `${p.instanceType}${p.burstable ? '*' : ''}`,
+    instance: `${p.instanceType}${p.burstable ? '*' : ''}${p.availability ? ' ×2 zones' : ''}`,
     region: p.region,
     storage: `${p.storage.kind} ${p.storage.volumes}×${p.storage.sizeGbEach}GiB ${p.iops}iops`,
     security: p.security.level,
@@ -51,9 +51,12 @@ export function describeNegotiation(v: NegotiationView): string {
   if (v.agreed)
     lines.push(
       '',
-      `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month`,
+      `agreed: ${v.agreed.id} ${v.agreed.instanceType}${v.agreed.availability ? ' ×2 zones' : ''} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month`,
     );
-  if (v.provisioned) lines.push(`instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}`);
+  if (v.provisioned)
+    lines.push(
+      `instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}${v.provisioned.replica ? `, replica ${v.provisioned.replica.id} (another zone)` : ''}`,
+    );
   if (v.review) {
     const r = v.review;
     lines.push(
