@@ -1,3 +1,6 @@
+import { describeNegotiation } from '../../../src/client/commands/negotiate';
+import { proposalColumn } from '../../../src/client/console/model';
+import type { NegotiationView } from '../../../src/contract/negotiate';
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import { CATALOG, HOURS_PER_MONTH, INSTANCES_BY_NAME } from '../../../src/negotiation/catalog';
 import { rightSize } from '../../../src/negotiation/evolution';
@@ -82,6 +85,38 @@ describe('multi-AZ layouts', () => {
     const big = INSTANCES_BY_NAME.get('m6i.4xlarge')!;
     const difference = (big.hourlyUsd['us-east-1']! - recommended.hourlyUsd['us-east-1']!) * HOURS_PER_MONTH;
     expect(report.recommendation!.savingPerMonthUsd).toBeCloseTo(2 * difference, 0);
+  });
+});
+
+describe('a two-zone agreement as the reader sees it', () => {
+  const p = proposalsOf(api({ availability: { uptimePct: 99.99 } }))[0]!;
+  const view = {
+    negotiationId: 'n1',
+    status: 'observing',
+    round: 1,
+    proposals: [p],
+    constraints: [],
+    history: [],
+    reminders: 0,
+    deadline: '2026-12-05T00:00:00Z',
+    run: 1,
+    agreed: p,
+    provisioned: {
+      instance: { provider: 'aws', id: 'i-primary' },
+      replica: { provider: 'aws', id: 'i-replica' },
+      provisionedAt: '2026-12-04T00:00:00Z',
+    },
+  } as unknown as NegotiationView;
+
+  it('marks the proposal and the agreement ×2 zones and names the replica built in the other zone', () => {
+    const text = describeNegotiation(view);
+    expect(text).toMatch(new RegExp(`${p.instanceType.replace('.', '\\.')} ×2 zones`));
+    expect(text).toContain(`agreed: ${p.id} ${p.instanceType} ×2 zones`);
+    expect(text).toContain('instance: aws i-primary, replica i-replica (another zone)');
+  });
+
+  it('marks it ×2 zones in the console column too', () => {
+    expect(proposalColumn(p).instance).toBe(`${p.instanceType} ×2 zones`);
   });
 });
 
