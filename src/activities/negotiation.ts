@@ -50,6 +50,8 @@ export interface Analysed {
 
 export interface ProvisionedInstance {
   instance: ResourceRef;
+  /** A multi-AZ agreement's second instance, in another zone than `instance`. */
+  replica?: ResourceRef;
   key?: ResourceRef;
   provisionedAt: string;
 }
@@ -163,6 +165,7 @@ export function createNegotiationActivities(deps: {
       constraints,
       protection: protectionOf(analysis.role, { ingress, egress: persona?.security.egress ?? [] }),
       lifecycle: persona && { durationDays: persona.lifecycle.durationDays },
+      availability: persona && { uptimePct: persona.lifecycle.expectedUptimePct },
       ...(analysis.schedule && {
         schedule: {
           hoursPerDay: analysis.schedule.hoursPerDay,
@@ -306,24 +309,31 @@ export function createNegotiationActivities(deps: {
             p.security.encryption === 'kms'
               ? await provider.createKey({ key: `${input.negotiationId}/kms`, alias: input.negotiationId, region: p.region })
               : undefined;
-          const instance = await provider.startService({
-            key: `${input.negotiationId}/instance`,
-            name: `negotiated-${input.negotiationId}`,
-            instanceType: p.instanceType,
-            region: p.region,
-            volumes: Array.from({ length: p.storage.volumes }, () => ({
-              type: p.storage.volumeType,
-              sizeGb: p.storage.sizeGbEach,
-              iops: p.storage.iopsEach,
-              kmsKeyId: key?.id,
-            })),
-            tenancy: p.security.tenancy,
-            // What was proposed is what is built: the proposal's firewall both ways (older proposals carry only the persona's ingress).
-            ingress: p.protection?.firewall.ingress ?? input.ingress,
-            egress: p.protection?.firewall.egress,
-            userData: storageUserData(p.storage),
-          });
-          return { instance, key, provisionedAt: new Date().toISOString() };
+          const start = (role: 'instance' | 'replica', zone?: number) =>
+            provider.startService({
+              key: `${input.negotiationId}/${role}`,
+              name: `negotiated-${input.negotiationId}${role === 'replica' ? '-replica' : ''}`,
+              instanceType: p.instanceType,
+              region: p.region,
+              zone,
+              volumes: Array.from({ length: p.storage.volumes }, () => ({
+                type: p.storage.volumeType,
+                sizeGb: p.storage.sizeGbEach,
+                iops: p.storage.iopsEach,
+                throughputMBps: p.storage.throughputMBpsEach,
+                kmsKeyId: key?.id,
+              })),
+              rootVolume: { kmsKeyId: key?.id },
+              tenancy: p.security.tenancy,
+              // What was proposed is what is built: the proposal's firewall both ways (older proposals carry only the persona's ingress).
+              ingress: p.protection?.firewall.ingress ?? input.ingress,
+              egress: p.protection?.firewall.egress,
+              userData: storageUserData(p.storage),
+            });
+          // A multi-AZ layout: the primary in the region's first zone, its replica in the second, each its own key.
+          const instance = await start('instance', p.availability ? 0 : undefined);
+          const replica = p.availability ? await start('replica', 1) : undefined;
+          return { instance, ...(replica && { replica }), key, provisionedAt: new Date().toISOString() };
         });
       } catch (err) {
         if (err instanceof ProviderRejected || err instanceof ProviderUnsupported) throw nonRetryable(err);

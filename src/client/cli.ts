@@ -20,7 +20,7 @@ const governedModule = async () => (await import('./commands/governed')).registe
 export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Register> }[] = [
   {
     name: 'stack',
-    summary: 'start, stop and inspect the local stack (Temporal dev server and FerretDB)',
+    summary: 'start, stop and inspect the local stack (Temporal dev server, FerretDB and, when installed, PostgreSQL)',
     load: async () => (await import('./commands/stack')).registerStack,
   },
   {

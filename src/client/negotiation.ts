@@ -229,6 +229,7 @@ export class NegotiationClient {
         state: r.state,
         provider: v.provisioned.instance.provider,
         instanceId: v.provisioned.instance.id,
+        ...(v.provisioned.replica && { replicaId: v.provisioned.replica.id }),
         instanceType: v.agreed.instanceType,
         region: v.agreed.region,
         hourlyUsd: v.agreed.hourlyUsd,

@@ -120,7 +120,8 @@ const EBS: Record<string, EbsPrices> = {
   'eu-west-1': { gp3Gb: 0.088, gp3Iops: 0.0055, io2Gb: 0.138, io2Iops: 0.072, st1Gb: 0.05 },
   'eu-central-1': { gp3Gb: 0.0952, gp3Iops: 0.006, io2Gb: 0.149, io2Iops: 0.078, st1Gb: 0.054 },
 };
-const GP3 = { baseIops: 3000, maxIops: 16000 };
+/** Every gp3 volume includes 3,000 IOPS and 125 MiB/s in its GB price; IOPS above are priced, throughput above is not offered. */
+const GP3 = { baseIops: 3000, maxIops: 16000, baseThroughputMBps: 125 };
 const IO2 = { maxIops: 64000, iopsPerGb: 500 };
 /** st1 is throughput-optimised HDD: 500 MiB/s at most, ~500 large sequential operations per second. */
 const ST1 = { iops: 500, minGb: 125 };
@@ -140,6 +141,8 @@ export interface StorageOption {
   volumes: number;
   sizeGbEach: number;
   iopsEach: number;
+  /** gp3 only: the MiB/s each volume is provisioned with (the baseline its price includes); older proposals have none. */
+  throughputMBpsEach?: number;
   /** What the array delivers: striping adds, mirroring does not for writes. */
   iops: number;
   /** Survives the loss of one volume. */
@@ -202,6 +205,7 @@ function layoutOf(kind: StorageKind, region: string, storageGb: number, iopsWant
       volumes,
       sizeGbEach: each.gb,
       iopsEach: each.iops,
+      throughputMBpsEach: GP3.baseThroughputMBps,
       iops: each.iops * stripes,
       redundant: raid !== 0,
       monthlyUsd: money(each.usd * volumes),
@@ -217,6 +221,7 @@ function layoutOf(kind: StorageKind, region: string, storageGb: number, iopsWant
         volumes: 1,
         sizeGbEach: v.gb,
         iopsEach: v.iops,
+        throughputMBpsEach: GP3.baseThroughputMBps,
         iops: v.iops,
         redundant: false,
         monthlyUsd: money(v.usd),
@@ -260,26 +265,43 @@ function layoutOf(kind: StorageKind, region: string, storageGb: number, iopsWant
   }
 }
 
-/** Instance price for a tenancy, per hour; dedicated adds its per-region fee. */
-export function hourlyPrice(instance: InstanceType, region: string, security: SecurityOption): number | undefined {
-  const base = instance.hourlyUsd[region];
-  if (base === undefined) return undefined;
-  return security.tenancy === 'dedicated' ? base * DEDICATED_MARKUP + DEDICATED_REGION_FEE_HOURLY : base;
+/**
+ * A primary and a replica of the same configuration in two availability
+ * zones: what a 99.99 % uptime needs, as EC2's SLA covers one instance for
+ * 99.5 % and instances in two or more zones of a region for 99.99 %.
+ */
+export interface MultiAzLayout {
+  layout: 'primary-replica';
+  instances: 2;
+  zones: 2;
 }
 
+export const MULTI_AZ: MultiAzLayout = { layout: 'primary-replica', instances: 2, zones: 2 };
+
+/** Instance price for a tenancy, per hour and instance; dedicated adds its per-region fee (see `monthlyCost`). */
+function instanceHourly(base: number, security: SecurityOption): number {
+  return security.tenancy === 'dedicated' ? base * DEDICATED_MARKUP : base;
+}
+
+/**
+ * What the configuration costs: every instance of the layout with its own
+ * volumes, one KMS key for all, and (dedicated) one region fee. Undefined
+ * when the region's price table does not list the type.
+ */
 export function monthlyCost(
   instance: InstanceType,
   region: string,
   storage: StorageOption,
   security: SecurityOption,
+  availability?: MultiAzLayout,
 ): { hourlyUsd: number; monthlyUsd: number } | undefined {
-  const hourly = hourlyPrice(instance, region, security);
-  if (hourly === undefined) return undefined;
-  return costOf(hourly, storage, security);
+  const base = instance.hourlyUsd[region];
+  if (base === undefined) return undefined;
+  return costOf(base, storage, security, availability);
 }
 
 /**
- * The monthly cost with the instance under a 1-year standard no-upfront
+ * The monthly cost with the instances under a 1-year standard no-upfront
  * reservation, where the region's price table gives one (shared tenancy only:
  * dedicated reservations are priced otherwise).
  */
@@ -288,18 +310,28 @@ export function reservedMonthlyCost(
   region: string,
   storage: StorageOption,
   security: SecurityOption,
+  availability?: MultiAzLayout,
 ): number | undefined {
   const hourly = instance.reservedHourlyUsd[region];
   if (hourly === undefined || security.tenancy !== 'default') return undefined;
-  return costOf(hourly, storage, security).monthlyUsd;
+  return costOf(hourly, storage, security, availability).monthlyUsd;
 }
 
-/** What is known of the cost of a type with no price data in a region: its storage and key, the instance left out. */
-export function costWithoutInstance(storage: StorageOption, security: SecurityOption): { hourlyUsd: number; monthlyUsd: number } {
-  return costOf(0, storage, security);
+/** What is known of the cost of a type with no price data in a region: its storage and key, the instances left out. */
+export function costWithoutInstance(
+  storage: StorageOption,
+  security: SecurityOption,
+  availability?: MultiAzLayout,
+): { hourlyUsd: number; monthlyUsd: number } {
+  return costOf(0, storage, security, availability);
 }
 
-function costOf(hourly: number, storage: StorageOption, security: SecurityOption) {
-  const monthly = hourly * HOURS_PER_MONTH + storage.monthlyUsd + (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);
+function costOf(base: number, storage: StorageOption, security: SecurityOption, availability?: MultiAzLayout) {
+  const instances = availability?.instances ?? 1;
+  const regionFee = security.tenancy === 'dedicated' && base > 0 ? DEDICATED_REGION_FEE_HOURLY : 0;
+  const monthly =
+    (instanceHourly(base, security) * instances + regionFee) * HOURS_PER_MONTH +
+    storage.monthlyUsd * instances +
+    (security.encryption === 'kms' ? KMS_KEY_MONTHLY : 0);
   return { hourlyUsd: Math.round((monthly / HOURS_PER_MONTH) * 1e4) / 1e4, monthlyUsd: money(monthly) };
 }

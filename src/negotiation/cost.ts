@@ -8,6 +8,8 @@ export interface AgreedInstance {
   state: string;
   provider: string;
   instanceId: string;
+  /** A multi-AZ agreement's replica, priced in hourlyUsd/monthlyUsd with the primary. */
+  replicaId?: string;
   instanceType: string;
   region: string;
   hourlyUsd: number;

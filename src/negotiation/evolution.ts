@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATALOG, HOURS_PER_MONTH, SECURITY_OPTIONS, type InstanceType } from './catalog';
+import { monthlyCostForHours } from './schedule';
 import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
 import { hardConstraints, makeCandidate, type Proposal, type Requirements } from './solver';
 
@@ -89,7 +90,10 @@ function allowedBy(req: Requirements | undefined, agreed: Proposal): (i: Instanc
     (h) => (h.id.startsWith('user.') && h.kind !== 'minHeadroom') || h.id.startsWith('compliance.') || h.id === 'request.region',
   );
   return (i) => {
-    const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile, { schedule: req.schedule });
+    const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile, {
+      schedule: req.schedule,
+      availability: agreed.availability,
+    });
     return c !== undefined && tests.every((h) => h.test(c));
   };
 }
@@ -112,11 +116,16 @@ export function rightSize(
   // Without the agreed type's price there is no saving to compare against (its running cost is storage and key only).
   if (!observed || agreed.unpriced) return report;
   const security = SECURITY_OPTIONS.find((s) => s.level === agreed.security.level)!;
-  const instanceMonthly = (i: InstanceType) => {
-    const hourly = i.hourlyUsd[agreed.region]!;
-    // A part-time agreement is paid for the hours it runs: compare types over those.
-    return (security.tenancy === 'dedicated' ? hourly * 1.1 + 2 : hourly) * (agreed.schedule?.runningHoursPerMonth ?? HOURS_PER_MONTH);
-  };
+  // The agreed storage, key, layout (a replica too) and running hours with another type: what the agreement would cost with it.
+  const monthlyWith = (i: InstanceType) =>
+    monthlyCostForHours(
+      i,
+      agreed.region,
+      agreed.storage,
+      security,
+      agreed.schedule?.runningHoursPerMonth ?? HOURS_PER_MONTH,
+      agreed.availability,
+    )!.monthlyUsd;
   const fits = (i: InstanceType) =>
     i.hourlyUsd[agreed.region] !== undefined &&
     i.vcpu >= observed.cpu * headroom &&
@@ -124,10 +133,9 @@ export function rightSize(
     (i.ebsMaxIops || Infinity) >= observed.iops * headroom &&
     Math.max(i.networkGbps, i.networkPeakGbps) >= observed.networkGbps * headroom;
   const allowed = allowedBy(requirements, agreed);
-  const best = CATALOG.instances.filter((i) => fits(i) && allowed(i)).sort((a, b) => instanceMonthly(a) - instanceMonthly(b))[0];
+  const best = CATALOG.instances.filter((i) => fits(i) && allowed(i)).sort((a, b) => monthlyWith(a) - monthlyWith(b))[0];
   if (!best || best.name === agreed.instanceType) return report;
-  const other = agreed.monthlyUsd - instanceMonthly(CATALOG.instances.find((i) => i.name === agreed.instanceType)!);
-  const monthly = round(instanceMonthly(best) + other, 2);
+  const monthly = monthlyWith(best);
   const saving = round(agreed.monthlyUsd - monthly, 2);
   if (saving <= agreed.monthlyUsd * 0.1) return report;
   return {

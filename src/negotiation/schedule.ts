@@ -1,4 +1,12 @@
-import { HOURS_PER_MONTH, hourlyPrice, monthlyCost, type InstanceType, type SecurityOption, type StorageOption } from './catalog';
+import {
+  costWithoutInstance,
+  HOURS_PER_MONTH,
+  monthlyCost,
+  type InstanceType,
+  type MultiAzLayout,
+  type SecurityOption,
+  type StorageOption,
+} from './catalog';
 import { round } from './persona';
 
 /** Part-time use a description states ("9 to 5 on weekdays", "runs 3 hours nightly"); `startHour` when it gives the clock time. */
@@ -30,22 +38,41 @@ export const runningHoursPerMonth = (s: PartTime): number =>
   round((HOURS_PER_MONTH * Math.min(168, s.hoursPerDay * s.daysPerWeek)) / 168, 1);
 
 /**
- * The monthly cost of a configuration stopped outside its schedule: EC2
- * bills the instance for the hours it runs, while its volumes and key are
- * paid all month. Without a part-time schedule, the always-on cost.
+ * The monthly cost of a configuration that runs `runningHours` of the month's
+ * 730: EC2 bills its instances (a replica too) for the hours they run, while
+ * volumes and key are paid all month.
  */
-export function scheduledMonthlyCost(
+export function monthlyCostForHours(
+  instance: InstanceType,
+  region: string,
+  storage: StorageOption,
+  security: SecurityOption,
+  runningHours: number,
+  availability?: MultiAzLayout,
+): { hourlyUsd: number; monthlyUsd: number } | undefined {
+  const cost = monthlyCost(instance, region, storage, security, availability);
+  if (!cost || runningHours >= HOURS_PER_MONTH) return cost;
+  const instancesMonthly = cost.monthlyUsd - costWithoutInstance(storage, security, availability).monthlyUsd;
+  return { hourlyUsd: cost.hourlyUsd, monthlyUsd: round(cost.monthlyUsd - instancesMonthly * (1 - runningHours / HOURS_PER_MONTH), 2) };
+}
+
+/** The monthly cost of a configuration stopped outside its schedule; without a part-time schedule, the always-on cost. */
+export const scheduledMonthlyCost = (
   instance: InstanceType,
   region: string,
   storage: StorageOption,
   security: SecurityOption,
   schedule: PartTime | undefined,
-): { hourlyUsd: number; monthlyUsd: number } | undefined {
-  const cost = monthlyCost(instance, region, storage, security);
-  if (!cost || !isPartTime(schedule)) return cost;
-  const stoppedHours = HOURS_PER_MONTH - runningHoursPerMonth(schedule);
-  return { hourlyUsd: cost.hourlyUsd, monthlyUsd: round(cost.monthlyUsd - hourlyPrice(instance, region, security)! * stoppedHours, 2) };
-}
+  availability?: MultiAzLayout,
+) =>
+  monthlyCostForHours(
+    instance,
+    region,
+    storage,
+    security,
+    isPartTime(schedule) ? runningHoursPerMonth(schedule) : HOURS_PER_MONTH,
+    availability,
+  );
 
 const clock = (hour: number) => `${String(Math.floor(hour) % 24).padStart(2, '0')}:${String(Math.round((hour % 1) * 60)).padStart(2, '0')}`;
 

@@ -4,6 +4,7 @@ import {
   INSTANCES_BY_NAME,
   costWithoutInstance,
   monthlyCost,
+  MULTI_AZ,
   NO_PRICE_DATA,
   PRICED_REGIONS,
   reservedMonthlyCost,
@@ -12,6 +13,7 @@ import {
   storageOption,
   type Catalog,
   type InstanceType,
+  type MultiAzLayout,
   type SecurityLevel,
   type SecurityOption,
   type StorageKind,
@@ -41,7 +43,16 @@ export interface Requirements {
   lifecycle?: { durationDays: number };
   /** Part-time use the description states: proposals are stopped outside it and priced for the hours they run. */
   schedule?: PartTime;
+  /** The persona's expected uptime: from 99.99 % on, every configuration is a primary and a replica in two zones. */
+  availability?: { uptimePct: number };
 }
+
+/** The uptime one instance cannot promise: EC2's SLA is 99.5 % for one instance, 99.99 % for instances in two or more zones. */
+export const MULTI_AZ_UPTIME_PCT = 99.99;
+
+/** The layout every configuration of these requirements has: two zones for an uptime one instance cannot give, else one instance. */
+export const layoutFor = (req: Pick<Requirements, 'availability'>): MultiAzLayout | undefined =>
+  (req.availability?.uptimePct ?? 0) >= MULTI_AZ_UPTIME_PCT ? MULTI_AZ : undefined;
 
 export interface Candidate {
   key: string;
@@ -59,6 +70,8 @@ export interface Candidate {
   ratios: { cpu: number; memory: number; iops: number; network: number };
   /** Chosen by a person although the region's price table does not list the type: the costs leave the instance out. */
   unpriced?: true;
+  /** A primary and a replica in two zones, both in the cost; absent: one instance. */
+  availability?: MultiAzLayout;
 }
 
 export interface Proposal {
@@ -89,6 +102,8 @@ export interface Proposal {
   reserved?: { term: '1yr-no-upfront'; monthlyUsd: number; savingPerMonthUsd: number };
   /** Stopped outside the description's part-time hours: `monthlyUsd` is for the hours it runs. */
   schedule?: StopStart;
+  /** A primary and a replica of this configuration in two availability zones, both priced in hourlyUsd/monthlyUsd. */
+  availability?: MultiAzLayout;
 }
 
 interface HardConstraint {
@@ -118,8 +133,8 @@ export type SolveResult =
   | { ok: true; proposals: Proposal[]; feasible: number; front: number; candidates: number }
   | { ok: false; conflict: { constraints: { id: string; label: string }[]; relaxations: Relaxation[] }; candidates: number };
 
-const keyOf = (region: string, instance: string, storage: StorageKind, security: SecurityLevel) =>
-  `${region}/${instance}/${storage}/${security}`;
+const keyOf = (region: string, instance: string, storage: StorageKind, security: SecurityLevel, availability?: MultiAzLayout) =>
+  `${region}/${instance}/${storage}/${security}${availability ? '/multi-az' : ''}`;
 
 const ratio = (capacity: number, need: number) => (need > 0 ? round(capacity / need, 3) : 1000);
 
@@ -143,16 +158,17 @@ export function makeCandidate(
   storage: StorageOption,
   security: SecurityOption,
   profile: ResourceProfile,
-  opts: { allowUnpriced?: boolean; schedule?: PartTime } = {},
+  opts: { allowUnpriced?: boolean; schedule?: PartTime; availability?: MultiAzLayout } = {},
 ): Candidate | undefined {
-  const priced = scheduledMonthlyCost(instance, region, storage, security, opts.schedule);
+  const { availability } = opts;
+  const priced = scheduledMonthlyCost(instance, region, storage, security, opts.schedule, availability);
   if (!priced && !opts.allowUnpriced) return undefined;
-  const cost = priced ?? costWithoutInstance(storage, security);
+  const cost = priced ?? costWithoutInstance(storage, security, availability);
   const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
   const ratios = ratiosOf(instance, iops, profile);
   const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
   return {
-    key: keyOf(region, instance.name, storage.kind, security.level),
+    key: keyOf(region, instance.name, storage.kind, security.level, availability),
     region,
     instance,
     storage,
@@ -162,6 +178,7 @@ export function makeCandidate(
     headroom,
     ratios,
     ...(priced ? {} : { unpriced: true as const }),
+    ...(availability ? { availability } : {}),
   };
 }
 
@@ -178,6 +195,7 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
   const iopsWanted = p.iops.peak * req.headroom;
   const instanceFilters = constraints.flatMap((h) => (h.instance ? [h.instance] : []));
   const instances = catalog.instances.filter((i) => instanceFilters.every((f) => f(i)));
+  const availability = layoutFor(req);
   for (const region of catalog.regions) {
     if (!constraints.every((h) => !h.region || h.region(region))) continue;
     const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, p.storageGb, iopsWanted));
@@ -190,9 +208,9 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
         const headroom = Math.min(ratios.cpu, ratios.memory, ratios.iops, ratios.network);
         for (const security of SECURITY_OPTIONS) {
           if (security.tenancy === 'dedicated' && !instance.dedicated) continue;
-          const cost = scheduledMonthlyCost(instance, region, storage, security, req.schedule)!;
+          const cost = scheduledMonthlyCost(instance, region, storage, security, req.schedule, availability)!;
           out.push({
-            key: keyOf(region, instance.name, storage.kind, security.level),
+            key: keyOf(region, instance.name, storage.kind, security.level, availability),
             region,
             instance,
             storage,
@@ -202,6 +220,8 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
             iops,
             headroom,
             ratios,
+            // Set directly, undefined or not: a spread per candidate costs the hot loop (toProposal leaves undefined out).
+            availability,
           });
         }
       }
@@ -534,23 +554,25 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
           `${describeFirewall(req.protection.firewall)}; IMDSv2 required${req.protection.inTransit === 'tls-on-instance' ? '; TLS terminated on the instance' : ''}`,
         ]
       : []),
+    ...(c.availability
+      ? [
+          `a primary and a replica in two availability zones for the persona's ${req.availability!.uptimePct} % uptime (EC2 covers one instance for 99.5 %, instances in two zones for 99.99 %): both instances and their volumes are in the price; replication traffic between the zones ($0.01/GB each way) is not`,
+        ]
+      : []),
     c.unpriced
       ? `${NO_PRICE_DATA} for ${c.instance.name} in ${c.region}: $${c.monthlyUsd}/month is storage and key only, so the cost limit could not be checked (chosen on request)`
       : `$${c.monthlyUsd}/month ($${c.hourlyUsd}/hour)${costLimitOf(req)}`,
   ];
-  const alwaysOn = isPartTime(req.schedule) && !c.unpriced ? monthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
+  const alwaysOn =
+    isPartTime(req.schedule) && !c.unpriced ? monthlyCost(c.instance, c.region, c.storage, c.security, c.availability) : undefined;
   const schedule = alwaysOn && stopStartOf(req.schedule!, alwaysOn.monthlyUsd);
   if (schedule) reasons.push(describeStopStart(schedule, c.monthlyUsd));
-  const reservedUsd =
-    (req.lifecycle?.durationDays ?? 0) >= 365 ? reservedMonthlyCost(c.instance, c.region, c.storage, c.security) : undefined;
-  const reserved =
-    reservedUsd !== undefined && !c.unpriced && reservedUsd < c.monthlyUsd
-      ? { term: '1yr-no-upfront' as const, monthlyUsd: reservedUsd, savingPerMonthUsd: round(c.monthlyUsd - reservedUsd, 2) }
-      : undefined;
-  if (reserved)
+  const reserved = req.lifecycle && req.lifecycle.durationDays >= 365 && !c.unpriced ? reservedOf(c) : undefined;
+  if (reserved && 'monthlyUsd' in reserved)
     reasons.push(
       `meant to run ${req.lifecycle!.durationDays} days: a 1-year no-upfront reservation makes it $${reserved.monthlyUsd}/month ($${reserved.savingPerMonthUsd} less)`,
     );
+  else if (reserved) reasons.push(`meant to run ${req.lifecycle!.durationDays} days: ${reserved.none}`);
   return {
     id,
     key: c.key,
@@ -571,9 +593,30 @@ export function toProposal(c: Candidate, req: Requirements, id: string, cheapest
     reasons,
     ...(c.unpriced ? { unpriced: true as const } : {}),
     ...(req.protection ? { protection: req.protection } : {}),
-    ...(reserved ? { reserved } : {}),
+    ...(reserved && 'monthlyUsd' in reserved ? { reserved } : {}),
     ...(schedule ? { schedule } : {}),
+    ...(c.availability ? { availability: c.availability } : {}),
   };
+}
+
+/**
+ * The configuration under a 1-year no-upfront reservation when the price
+ * table has one that saves, or why none is shown. Spot prices are not
+ * offered at all: no source the catalog reads (the Price List) carries them,
+ * and an instance meant to stay up is not one to run on interruptible capacity.
+ */
+function reservedOf(
+  c: Candidate,
+): { term: '1yr-no-upfront'; monthlyUsd: number; savingPerMonthUsd: number } | { none: string } | undefined {
+  if (c.security.tenancy !== 'default')
+    return { none: `no reserved price data for dedicated tenancy (the price table holds shared-tenancy reservations only)` };
+  const monthlyUsd = reservedMonthlyCost(c.instance, c.region, c.storage, c.security, c.availability);
+  if (monthlyUsd === undefined)
+    return {
+      none: `no reserved price data for ${c.instance.name} in ${c.region} (\`mosaic catalog refresh\` with the region's Price List offer file adds it)`,
+    };
+  if (monthlyUsd >= c.monthlyUsd) return undefined;
+  return { term: '1yr-no-upfront', monthlyUsd, savingPerMonthUsd: round(c.monthlyUsd - monthlyUsd, 2) };
 }
 
 const satisfiable = (candidates: Candidate[], constraints: HardConstraint[]) => candidates.some((c) => constraints.every((h) => h.test(c)));
@@ -705,7 +748,12 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
     Math.max(req.profile.iops.peak * req.headroom, changes.iops ?? 0),
   );
   // A type with no price data can still be had by naming it: its cost limits cannot be checked, and the proposal says so.
-  const candidate = makeCandidate(region, instance, storage, security, req.profile, { allowUnpriced: true, schedule: req.schedule })!;
+  // The layout stays the one proposed: a replica is not dropped or added by changing the type.
+  const candidate = makeCandidate(region, instance, storage, security, req.profile, {
+    allowUnpriced: true,
+    schedule: req.schedule,
+    availability: original.availability,
+  })!;
   const costLimit = (h: HardConstraint) => h.id.startsWith('cost.') || h.kind === 'maxMonthlyUsd' || h.kind === 'maxHourlyUsd';
   // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
   const violated = hardConstraints(req).filter(

@@ -292,6 +292,8 @@ function notApplied(input: ServiceInput): string | undefined {
     input.volumes?.length ? `${input.volumes.length} data volume(s) and their layout (no block devices, RAID or provisioned IOPS)` : '',
     input.ingress || input.egress ? 'the firewall (no security group; the default service listens on 127.0.0.1 only)' : '',
     input.tenancy === 'dedicated' ? 'dedicated tenancy' : '',
+    input.zone !== undefined ? 'the availability zone (both processes of a multi-AZ layout run on this machine)' : '',
+    input.rootVolume?.kmsKeyId ? 'the KMS-encrypted root volume' : '',
     input.userData ? 'the first-boot user data' : '',
   ].filter(Boolean);
   return missing.length ? `the local provider runs a process, so not applied: ${missing.join('; ')}; provider aws applies them` : undefined;

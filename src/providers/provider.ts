@@ -42,6 +42,10 @@ export interface ServiceInput {
   /** AWS: data volumes attached at launch, encrypted (with kmsKeyId when given). Local: recorded only. */
   volumes?: VolumeInput[];
   tenancy?: 'default' | 'dedicated';
+  /** AWS: the region's n-th availability zone in name order (0 first), by its default subnet; unset: EC2 picks. */
+  zone?: number;
+  /** AWS: the image's root volume as gp3, encrypted (with kmsKeyId when given, else the AWS-managed key). */
+  rootVolume?: { kmsKeyId?: string };
   /** AWS: a security group of its own with these ingress rules. */
   ingress?: NetworkRuleInput[];
   /** AWS: that group's egress rules instead of EC2's default (all traffic to 0.0.0.0/0). */
@@ -60,6 +64,8 @@ export interface VolumeInput {
   type: 'gp3' | 'io2' | 'st1';
   sizeGb: number;
   iops?: number;
+  /** gp3 only: MiB/s provisioned. */
+  throughputMBps?: number;
   kmsKeyId?: string;
 }
 

@@ -3,12 +3,14 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
 import mongoose from 'mongoose';
 import { createNegotiationActivities, type ProvisionedInstance } from '../../src/activities/negotiation';
 import { BUILTIN_PERSONAS } from '../../src/negotiation/builtin-personas';
 import { profileFromStructured } from '../../src/negotiation/capacity';
+import { HOURS_PER_MONTH, INSTANCES_BY_NAME } from '../../src/negotiation/catalog';
 import { protectionOf } from '../../src/negotiation/firewall';
 import { solve, type Requirements } from '../../src/negotiation/solver';
 import { AwsProvider, KEY_TAG, createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws';
@@ -93,11 +95,72 @@ describe('the agreed proposal as EC2 builds it (moto)', () => {
     expect(volumes).toHaveLength(4);
     for (const v of volumes)
       expect(v).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: built.key!.id, Iops: agreed.storage.iopsEach });
+    // The root volume too, under the same customer-managed key.
+    const root = instance.BlockDeviceMappings!.find((b) => b.DeviceName === instance.RootDeviceName)!;
+    const [rootVolume] = (await aws.ec2.send(new DescribeVolumesCommand({ VolumeIds: [root.Ebs!.VolumeId!] }))).Volumes!;
+    expect(rootVolume).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: built.key!.id });
 
     const attribute = await aws.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instance.InstanceId!, Attribute: 'userData' }));
     const userData = Buffer.from(attribute.UserData!.Value!, 'base64').toString('utf8');
     expect(userData).toContain('mdadm --create /dev/md/mosaic-data --run --level=10 --raid-devices=4 /dev/sdf /dev/sdg /dev/sdh /dev/sdi');
     expect(userData).toContain('mkfs.xfs');
     expect(userData).toMatch(/mount \/data/);
+  }, 120_000);
+
+  it('builds a 99.99 % uptime agreement as a primary and a replica in two zones, priced as two', async () => {
+    const payments = BUILTIN_PERSONAS.find((p) => p.name === 'payments-api')!;
+    const req: Requirements = {
+      profile: profileFromStructured({ role: 'web-server', requestsPerSecond: 120, datasetGb: 40 }),
+      headroom: 1.3,
+      compliance: payments.security.compliance,
+      cost: payments.cost,
+      region,
+      constraints: [],
+      protection: protectionOf('web-server', { ingress: payments.security.ingress, egress: [] }),
+      availability: { uptimePct: payments.lifecycle.expectedUptimePct },
+    };
+    const result = solve(req);
+    if (!result.ok) throw new Error(`expected proposals: ${JSON.stringify(result.conflict.constraints)}`);
+    const agreed = result.proposals.find((p) => p.security.tenancy === 'default')!;
+    expect(agreed.availability).toEqual({ layout: 'primary-replica', instances: 2, zones: 2 });
+    // Priced as two: both instances and both sets of volumes, one key.
+    const type = INSTANCES_BY_NAME.get(agreed.instanceType)!;
+    const key = agreed.security.encryption === 'kms' ? 1 : 0;
+    expect(agreed.monthlyUsd).toBeCloseTo(2 * (type.hourlyUsd[region]! * HOURS_PER_MONTH + agreed.storage.monthlyUsd) + key, 1);
+
+    const activities = createNegotiationActivities({ connection, providers: { aws: provider }, settings: {} });
+    const negotiationId = `multi-az-${Date.now()}`;
+    const input = { negotiationId, provider: 'aws', proposal: agreed, ingress: [] };
+    const env = new MockActivityEnvironment();
+    const built: ProvisionedInstance = await env.run(activities.provisionInstance, input);
+    // A retry finds both again.
+    const again: ProvisionedInstance = await env.run(activities.provisionInstance, input);
+    expect([again.instance.id, again.replica?.id]).toEqual([built.instance.id, built.replica!.id]);
+
+    const described = async (role: string) =>
+      (
+        (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [`${negotiationId}/${role}`] }] })))
+          .Reservations ?? []
+      ).flatMap((r) => r.Instances ?? []);
+    const [primary, replica] = [await described('instance'), await described('replica')];
+    expect(primary).toHaveLength(1);
+    expect(replica).toHaveLength(1);
+    expect(replica[0]!.InstanceType).toBe(agreed.instanceType);
+    const zones = [primary[0]!.Placement!.AvailabilityZone, replica[0]!.Placement!.AvailabilityZone];
+    expect(new Set(zones).size).toBe(2);
+    // Each in its zone's default subnet.
+    const subnets = (await aws.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [primary[0]!.SubnetId!, replica[0]!.SubnetId!] })))
+      .Subnets!;
+    expect(subnets.map((s) => s.AvailabilityZone).sort()).toEqual([...zones].sort());
+    // The replica has the same encrypted data volumes as the primary.
+    const dataVolumes = (i: typeof primary) => (i[0]!.BlockDeviceMappings ?? []).filter((b) => b.DeviceName !== i[0]!.RootDeviceName);
+    expect(dataVolumes(replica)).toHaveLength(agreed.storage.volumes);
+    expect(dataVolumes(primary)).toHaveLength(agreed.storage.volumes);
+    const volumeIds = [...primary, ...replica].flatMap((i) => (i.BlockDeviceMappings ?? []).map((b) => b.Ebs!.VolumeId!));
+    const volumes = (await aws.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes!;
+    // Each instance's root and data volumes, all encrypted, under the agreement's key when it has one.
+    expect(volumes).toHaveLength(2 * (agreed.storage.volumes + 1));
+    expect(volumes.every((v) => v.Encrypted)).toBe(true);
+    if (agreed.security.encryption === 'kms') expect(volumes.every((v) => v.KmsKeyId === built.key!.id)).toBe(true);
   }, 120_000);
 });

@@ -94,6 +94,15 @@ describe('negotiateInstance on the aws provider (moto)', () => {
     );
     expect(volumes).toHaveLength(chosen.storage.volumes);
     for (const v of volumes) expect(v).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: done.provisioned?.key?.id });
+    // payments-api expects 99.99 % uptime: the replica was built once too, in another zone, with the same type.
+    expect(chosen.availability).toMatchObject({ layout: 'primary-replica', zones: 2 });
+    const replicas = (
+      (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${KEY_TAG}`, Values: [`${workflowId}/replica`] }] })))
+        .Reservations ?? []
+    ).flatMap((r) => r.Instances ?? []);
+    expect(replicas).toHaveLength(1);
+    expect(replicas[0]).toMatchObject({ InstanceId: done.provisioned?.replica?.id, InstanceType: chosen.instanceType });
+    expect(replicas[0]!.Placement?.AvailabilityZone).not.toBe(instance.Placement?.AvailabilityZone);
     ec2.destroy();
     await recordHistory(w.client.temporal, workflowId, 'aws');
   }, 180_000);

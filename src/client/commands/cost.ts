@@ -15,7 +15,7 @@ function describeCosts(s: CostSummary): string {
     s.instances.map((i) => ({
       negotiation: i.negotiationId,
       account: i.account,
-      instance: `${i.instanceType} ${i.region}`,
+      instance: `${i.instanceType} ${i.region}${i.replicaId ? ' + replica' : ''}`,
       state: i.state,
       hours: i.hours,
       running: usd(i.runningUsd),

@@ -25,7 +25,7 @@ const partTime = (p: Proposal) => (p.schedule ? `runs ${p.schedule.start}–${p.
 const proposalRows = (ps: Proposal[]) =>
   ps.map((p) => ({
     id: p.id,
-    instance: `${p.instanceType}${p.burstable ? '*' : ''}`,
+    instance: `${p.instanceType}${p.burstable ? '*' : ''}${p.availability ? ' ×2 zones' : ''}`,
     region: p.region,
     storage: `${p.storage.kind} ${p.storage.volumes}×${p.storage.sizeGbEach}GiB ${p.iops}iops`,
     security: p.security.level,
@@ -54,9 +54,12 @@ export function describeNegotiation(v: NegotiationView): string {
   if (v.agreed)
     lines.push(
       '',
-      `agreed: ${v.agreed.id} ${v.agreed.instanceType} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month${v.agreed.schedule ? ` (${partTime(v.agreed)}, stopped otherwise)` : ''}`,
+      `agreed: ${v.agreed.id} ${v.agreed.instanceType}${v.agreed.availability ? ' ×2 zones' : ''} ${v.agreed.storage.kind} ${v.agreed.security.level} $${v.agreed.monthlyUsd}/month${v.agreed.schedule ? ` (${partTime(v.agreed)}, stopped otherwise)` : ''}`,
     );
-  if (v.provisioned) lines.push(`instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}`);
+  if (v.provisioned)
+    lines.push(
+      `instance: ${v.provisioned.instance.provider} ${v.provisioned.instance.id}${v.provisioned.replica ? `, replica ${v.provisioned.replica.id} (another zone)` : ''}`,
+    );
   if (v.review) {
     const r = v.review;
     lines.push(

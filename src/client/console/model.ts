@@ -42,7 +42,8 @@ export function proposalColumn(p: Proposal): ProposalColumn {
   ].join(', ');
   return {
     id: p.id,
-    instance: p.instanceType,
+    // A two-zone agreement is two of the type: said where the type is, as in the CLI's table.
+    instance: `${p.instanceType}${p.availability ? ' ×2 zones' : ''}`,
     vcpu: p.vcpu,
     memoryGb: p.memoryGb,
     storage: describeLayout(p.storage),

@@ -452,7 +452,11 @@ function agreement(view: NegotiationView): Html {
   return html`<section class="agreement">
     <h2>Agreed</h2>
     <p>${a.id}: ${a.instanceType} in ${a.region}, ${a.storage.kind}, ${a.security.level}, $${a.monthlyUsd}/month.</p>
-    ${p ? html`<p>Provisioned: ${p.instance.provider} ${p.instance.id}.</p>` : html`<p>Provisioning…</p>`}
+    ${
+      p
+        ? html`<p>Provisioned: ${p.instance.provider} ${p.instance.id}${p.replica ? `, replica ${p.replica.id} in another zone` : ''}.</p>`
+        : html`<p>Provisioning…</p>`
+    }
     ${r ? html`<p>Review: $${r.cost.runningUsd} so far${r.cost.recommendation ? `; right-size to ${r.cost.recommendation.instanceType} to save $${r.cost.recommendation.savingPerMonthUsd}/month` : ''}.</p>` : ''}
   </section>`;
 }

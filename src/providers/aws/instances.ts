@@ -5,13 +5,16 @@ import {
   DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
   DescribeInstancesCommand,
+  DescribeSubnetsCommand,
   RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type _InstanceType,
   type EC2Client,
+  type Image,
   type Instance,
   type IpPermission,
+  type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { ProviderRejected } from '../errors';
 import type { NetworkRuleInput, ResourceRef, ServiceInput } from '../provider';
@@ -70,38 +73,92 @@ async function findInstance(ec2: EC2Client, key: string): Promise<Instance | und
 }
 
 async function runInstance(ec2: EC2Client, input: ServiceInput): Promise<Instance> {
-  const imageId = input.image ?? (await defaultImage(ec2, input.region));
+  const image = await imageOf(ec2, input);
   const groupId = input.ingress || input.egress ? await securityGroup(ec2, input) : undefined;
-  const out = await awsCall('RunInstances', `instance ${input.name} (${imageId})`, () =>
-    ec2.send(
-      new RunInstancesCommand({
-        ImageId: imageId,
-        InstanceType: (input.instanceType ?? DEFAULT_INSTANCE_TYPE) as _InstanceType,
-        MinCount: 1,
-        MaxCount: 1,
-        ClientToken: clientToken(input.key),
-        TagSpecifications: [{ ResourceType: 'instance', Tags: resourceTags(input.key, input.name) }],
-        // Data volumes from /dev/sdf on (the names the user data assembles), each encrypted; a KMS key id makes it a customer-managed key.
-        BlockDeviceMappings: input.volumes?.map((v, i) => ({
-          DeviceName: `/dev/sd${String.fromCharCode(102 + i)}`,
-          Ebs: {
-            VolumeType: v.type,
-            VolumeSize: v.sizeGb,
-            Iops: v.type === 'st1' ? undefined : v.iops,
-            Encrypted: true,
-            KmsKeyId: v.kmsKeyId,
-            DeleteOnTermination: true,
-          },
-        })),
-        Placement: input.tenancy ? { Tenancy: input.tenancy } : undefined,
-        SecurityGroupIds: groupId ? [groupId] : undefined,
-        UserData: input.userData === undefined ? undefined : Buffer.from(input.userData).toString('base64'),
-        // IMDSv2 only, and not one hop further (a container on the instance cannot reach the instance's credentials).
-        MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
-      }),
-    ),
+  const subnetId = input.zone === undefined ? undefined : await zoneSubnet(ec2, input.region, input.zone);
+  const out = await awsCall('RunInstances', `instance ${input.name} (${image.ImageId})`, () =>
+    ec2.send(new RunInstancesCommand(runInstancesRequest(input, image, { groupId, subnetId }))),
   );
   return out.Instances![0]!;
+}
+
+/** What RunInstances is asked for the service: everything the agreement fixed, nothing EC2 would choose otherwise. */
+export function runInstancesRequest(
+  input: ServiceInput,
+  image: Pick<Image, 'ImageId' | 'RootDeviceName' | 'BlockDeviceMappings'>,
+  placed: { groupId?: string; subnetId?: string },
+): RunInstancesCommandInput {
+  // The root volume as the image has it (its size, its snapshot), but gp3 and encrypted: only its mapping is restated.
+  const root = image.BlockDeviceMappings?.find((b) => b.DeviceName === image.RootDeviceName)?.Ebs;
+  const mappings = [
+    ...(input.rootVolume && image.RootDeviceName
+      ? [
+          {
+            DeviceName: image.RootDeviceName,
+            Ebs: {
+              VolumeType: 'gp3' as const,
+              VolumeSize: root?.VolumeSize,
+              Encrypted: true,
+              KmsKeyId: input.rootVolume.kmsKeyId,
+              DeleteOnTermination: true,
+            },
+          },
+        ]
+      : []),
+    // Data volumes from /dev/sdf on (the names the user data assembles), each encrypted; a KMS key id makes it a customer-managed key.
+    ...(input.volumes ?? []).map((v, i) => ({
+      DeviceName: `/dev/sd${String.fromCharCode(102 + i)}`,
+      Ebs: {
+        VolumeType: v.type,
+        VolumeSize: v.sizeGb,
+        Iops: v.type === 'st1' ? undefined : v.iops,
+        Throughput: v.type === 'gp3' ? v.throughputMBps : undefined,
+        Encrypted: true,
+        KmsKeyId: v.kmsKeyId,
+        DeleteOnTermination: true,
+      },
+    })),
+  ];
+  return {
+    ImageId: image.ImageId,
+    InstanceType: (input.instanceType ?? DEFAULT_INSTANCE_TYPE) as _InstanceType,
+    MinCount: 1,
+    MaxCount: 1,
+    ClientToken: clientToken(input.key),
+    TagSpecifications: [{ ResourceType: 'instance', Tags: resourceTags(input.key, input.name) }],
+    // None at all, not an empty list: EC2 then maps the image's own root volume.
+    BlockDeviceMappings: mappings.length ? mappings : undefined,
+    Placement: input.tenancy ? { Tenancy: input.tenancy } : undefined,
+    SubnetId: placed.subnetId,
+    SecurityGroupIds: placed.groupId ? [placed.groupId] : undefined,
+    UserData: input.userData === undefined ? undefined : Buffer.from(input.userData).toString('base64'),
+    // IMDSv2 only, and not one hop further (a container on the instance cannot reach the instance's credentials).
+    MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
+  };
+}
+
+/**
+ * The default subnet of the region's n-th availability zone (zones in name
+ * order, so the same n is the same zone on every retry). A region with fewer
+ * zones than asked is refused: a replica in the primary's zone is not what
+ * was agreed.
+ */
+async function zoneSubnet(ec2: EC2Client, region: string, zone: number): Promise<string> {
+  const out = await awsCall('DescribeSubnets', `default subnets in ${region}`, () =>
+    ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] })),
+  );
+  const subnets = (out.Subnets ?? []).sort((a, b) => (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? ''));
+  const subnet = subnets[zone];
+  if (!subnet?.SubnetId) {
+    throw new ProviderRejected({
+      provider: 'aws',
+      operation: 'DescribeSubnets',
+      resource: `default subnets in ${region}`,
+      code: 'NoSubnetInZone',
+      detail: `zone ${zone + 1} of the region was asked for, but ${region} has default subnets in ${subnets.length} zone(s); create a default subnet per zone (aws ec2 create-default-subnet --availability-zone …)`,
+    });
+  }
+  return subnet.SubnetId;
 }
 
 const permissions = (rules: NetworkRuleInput[]): IpPermission[] =>
@@ -167,32 +224,38 @@ async function securityGroup(ec2: EC2Client, input: ServiceInput): Promise<strin
   return groupId;
 }
 
-/** The newest Amazon Linux 2023 for x86_64 (what t3.micro runs): AMI ids differ by region, so none is hard-coded. */
-async function defaultImage(ec2: EC2Client, region: string): Promise<string> {
-  const out = await awsCall('DescribeImages', `Amazon Linux 2023 images in ${region}`, () =>
+/** The image asked for, or the newest Amazon Linux 2023 for x86_64 (what t3.micro runs): AMI ids differ by region, so none is hard-coded. */
+async function imageOf(ec2: EC2Client, input: ServiceInput): Promise<Image> {
+  const resource = input.image ?? `Amazon Linux 2023 images in ${input.region}`;
+  const out = await awsCall('DescribeImages', resource, () =>
     ec2.send(
-      new DescribeImagesCommand({
-        Owners: ['amazon'],
-        Filters: [
-          { Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] },
-          { Name: 'state', Values: ['available'] },
-        ],
-      }),
+      new DescribeImagesCommand(
+        input.image
+          ? { ImageIds: [input.image] }
+          : {
+              Owners: ['amazon'],
+              Filters: [
+                { Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] },
+                { Name: 'state', Values: ['available'] },
+              ],
+            },
+      ),
     ),
   );
-  const newest = (out.Images ?? [])
-    .map((i) => ({ id: i.ImageId, order: `${i.CreationDate ?? ''} ${i.Name ?? ''}` }))
-    .sort((a, b) => b.order.localeCompare(a.order))[0];
-  if (!newest?.id) {
+  const order = (i: Image) => `${i.CreationDate ?? ''} ${i.Name ?? ''}`;
+  const newest = (out.Images ?? []).filter((i) => i.ImageId).sort((a, b) => order(b).localeCompare(order(a)))[0];
+  if (!newest) {
     throw new ProviderRejected({
       provider: 'aws',
       operation: 'DescribeImages',
-      resource: `Amazon Linux 2023 images in ${region}`,
-      code: 'NoDefaultImage',
-      detail: 'no image found; name one in the request',
+      resource,
+      code: input.image ? 'ImageNotFound' : 'NoDefaultImage',
+      detail: input.image
+        ? `no image ${input.image} in ${input.region}; name one the region has`
+        : 'no image found; name one in the request',
     });
   }
-  return newest.id;
+  return newest;
 }
 
 /** Terminating is idempotent in EC2; an instance already gone from the listings is as good. */

@@ -6,7 +6,7 @@ import { analyse } from '../../../src/negotiation/analyzer';
 import {
   buildCatalog,
   CATALOG,
-  hourlyPrice,
+  costWithoutInstance,
   HOURS_PER_MONTH,
   monthlyCost,
   PRICES,
@@ -38,8 +38,10 @@ const proposalsOf = (req: Requirements) => {
 const instanceOf = (p: Proposal) => CATALOG.instances.find((i) => i.name === p.instanceType)!;
 const security = (p: Proposal) => SECURITY_OPTIONS.find((s) => s.level === p.security.level)!;
 /** Storage and key: what a stopped instance still costs every month. */
-const allMonth = (p: Proposal) => monthlyCost(instanceOf(p), p.region, p.storage, security(p))!.monthlyUsd - hourly(p) * HOURS_PER_MONTH;
-const hourly = (p: Proposal) => hourlyPrice(instanceOf(p), p.region, security(p))!;
+const allMonth = (p: Proposal) => costWithoutInstance(p.storage, security(p), p.availability).monthlyUsd;
+/** The instances' price for an hour of running. */
+const hourly = (p: Proposal) =>
+  (monthlyCost(instanceOf(p), p.region, p.storage, security(p), p.availability)!.monthlyUsd - allMonth(p)) / HOURS_PER_MONTH;
 
 describe('part-time use in the cost of proposals', () => {
   const office = 'an internal wiki for the office, used 9 to 5 on weekdays';
@@ -98,6 +100,18 @@ describe('part-time use in the cost of proposals', () => {
     const partTime = m5(req);
     expect(partTime.reserved).toBeUndefined();
     expect(partTime.reasons.join('; ')).not.toContain('reservation');
+  });
+
+  it('stops both instances of a two-zone layout outside the hours, and still pays both sets of volumes all month', () => {
+    const req: Requirements = { ...requirementsOf(office), availability: { uptimePct: 99.99 } };
+    for (const p of proposalsOf(req)) {
+      expect(p.availability).toMatchObject({ instances: 2, zones: 2 });
+      expect(p.monthlyUsd).toBeCloseTo(hourly(p) * p.schedule!.runningHoursPerMonth + allMonth(p), 1);
+      // Dedicated tenancy's per-region fee is paid once however many instances run, so compare shared tenancy only.
+      if (p.security.tenancy !== 'default') continue;
+      const single = monthlyCost(instanceOf(p), p.region, p.storage, security(p))!.monthlyUsd;
+      expect(p.schedule!.alwaysOnMonthlyUsd).toBeGreaterThan(single * 1.9);
+    }
   });
 
   it('keeps the schedule when the reader changes a proposal, and prices the change for the same hours', () => {
