@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { actorModel, type Actor, type Role } from '../models/actor';
+import { actorModel, type Role } from '../models/actor';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
@@ -17,7 +17,7 @@ import { applyGovernedChange, GovernedChangeRefused, governedTarget, type Govern
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { runKey } from './idempotency';
 import { createPolicyLoader } from './policy-store';
-import { appendAudit, trustedSigners } from './trust';
+import { appendAudit, trustedActors, trustedSigners } from './trust';
 
 /** The payload of each governed operation, checked by hash against the signed request. */
 export type ChangePayload =
@@ -170,7 +170,8 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
       const { request, payload } = change;
       const target = targetOf(payload);
       return withStorage('verify change', async () => {
-        const actor = (await actors.findOne({ keyId: request.keyId }).lean()) as Actor | null;
+        // Only an actor chaining to a root key may sign: a row planted in MongoDB is UnknownActor here.
+        const actor = (await trustedActors(connection)).get(request.keyId);
         const previous = await nonces.findOne({ nonce: request.nonce }).lean();
         try {
           if (request.operation !== payload.operation) {
@@ -180,8 +181,8 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           }
           verifySignedRequest(request, payload, {
             now: new Date(),
-            publicKeyOf: (keyId) => (actor && actor.keyId === keyId ? actor.publicKeyPem : undefined),
-            roleOf: (keyId) => (actor && actor.keyId === keyId ? actor.role : undefined),
+            publicKeyOf: (keyId) => (actor?.keyId === keyId ? actor.publicKeyPem : undefined),
+            roleOf: (keyId) => (actor?.keyId === keyId ? actor.role : undefined),
             nonceSeen: () => previous !== null && previous.runId !== runId,
           });
         } catch (err) {
@@ -366,10 +367,14 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
                 $set: {
                   publicKeyPem: payload.publicKeyPem,
                   role: payload.role,
-                  name: payload.name,
+                  ...(payload.name === undefined ? {} : { name: payload.name }),
                   grantedBy: actor.keyId,
                   grantedAt: new Date(),
+                  // What every worker checks the row against when it loads actors.
+                  grant: { request, payload },
                 },
+                // A grant without a name leaves none behind: the row must say what this grant signed.
+                ...(payload.name === undefined ? { $unset: { name: 1 } } : {}),
               },
               { upsert: true },
             );
