@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { actorModel, type Role } from '../models/actor';
+import type { ModelChangePayload } from '../contract/models';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
@@ -27,7 +28,8 @@ export type ChangePayload =
   | { operation: 'policy.retire'; name: string; version: number }
   | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
   | HandlerChange
-  | GovernedChange;
+  | GovernedChange
+  | ModelChangePayload;
 
 export interface ChangeRequest {
   request: SignedRequest;
@@ -67,6 +69,9 @@ export function targetOf(payload: ChangePayload): string {
     case 'file.register':
     case 'host.register':
       return governedTarget(payload);
+    case 'model.promote':
+    case 'model.rollback':
+      return `model:${payload.version === undefined ? 'previous' : `bandit-v${payload.version}`}`;
     default:
       return handlerTarget(payload);
   }
@@ -86,6 +91,8 @@ function generationsChangedBy(payload: ChangePayload): GenerationName[] {
     case 'command.register':
     case 'file.register':
     case 'host.register':
+    case 'model.promote':
+    case 'model.rollback':
       return [];
     default:
       return ['handlers'];
@@ -394,6 +401,14 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
             result = { operation: payload.operation, target, detail };
             break;
           }
+          case 'model.promote':
+          case 'model.rollback':
+            // The model activities load and check a version before serving it; this activity cannot.
+            return denied(
+              Object.assign(new Error(`${payload.operation} is carried by \`mosaic model promote|rollback\`, not by a policy change`), {
+                type: 'WrongChannel',
+              }),
+            );
           default: {
             let detail: string;
             try {
