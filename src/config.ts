@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { pemBlocks } from './security/root-keys';
 
 /**
  * Every setting Mosaic reads, with the environment variable that sets it.
@@ -132,7 +133,18 @@ export const settings = {
       .string()
       .includes('PUBLIC KEY', { message: 'expected a PEM public key (the .pub file of `mosaic keys generate`)' })
       .optional(),
-    doc: 'PEM public key made the first admin when the worker starts and no admin exists',
+    doc: 'a root admin key given as a variable (PEM public key), like one in MOSAIC_ROOT_KEYS; the worker also lists it as an actor at start',
+  },
+  MOSAIC_ROOT_KEYS: {
+    schema: z
+      .string()
+      .includes('PUBLIC KEY', { message: 'expected one or more PEM public keys (the .pub files of `mosaic keys generate`, concatenated)' })
+      .optional(),
+    doc: 'root admin keys (PEM public keys, concatenated): every actor, role grant and signed object must chain to one; the same on every worker',
+  },
+  MOSAIC_ROOT_KEYS_FILE: {
+    schema: z.string().min(1).optional(),
+    doc: 'file of root admin keys (PEM public keys) read besides MOSAIC_ROOT_KEYS (default $MOSAIC_DATA_DIR/keys/root-keys.pem; `mosaic admin init` appends to it)',
   },
   MOSAIC_QUOTA_PER_ACCOUNT: {
     schema: z.coerce
@@ -291,6 +303,8 @@ export interface Config {
   dataDir: string;
   cacheDir: string;
   bootstrapAdminKey?: string;
+  /** Trust anchors outside MongoDB: PEM public keys given in variables, and the file read at each trust check. */
+  rootKeys: { pems: string[]; file: string };
   /** Hex secret authenticating stored models; unset, a key file in the data dir is used. */
   modelKey?: string;
   composition: { quotaPerAccount: number; notifyUrl?: string; reverifySeconds: number };
@@ -369,6 +383,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(raw.MOSAIC_DATA_DIR),
     cacheDir: path.resolve(raw.MOSAIC_CACHE_DIR),
     bootstrapAdminKey: raw.MOSAIC_BOOTSTRAP_ADMIN_KEY,
+    rootKeys: {
+      pems: pemBlocks([raw.MOSAIC_ROOT_KEYS, raw.MOSAIC_BOOTSTRAP_ADMIN_KEY].join('\n')),
+      file: path.resolve(raw.MOSAIC_ROOT_KEYS_FILE ?? path.join(raw.MOSAIC_DATA_DIR, 'keys', 'root-keys.pem')),
+    },
     modelKey: raw.MOSAIC_MODEL_KEY,
     composition: {
       quotaPerAccount: raw.MOSAIC_QUOTA_PER_ACCOUNT,

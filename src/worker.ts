@@ -11,6 +11,8 @@ import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';
 import { seedBuiltinPersonas } from './activities/persona-store';
 import { bootstrapAdmin } from './activities/policy-store';
+import { anchorTrust, rootKeysOf } from './activities/root-keys';
+import { keyIdOf } from './security/keys';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
@@ -60,13 +62,14 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     await reportModelKey(mongo, config, logger);
     await registerBuiltinHandlers(mongo);
     await seedBuiltinPersonas(mongo);
+    anchorTrust(mongo, config.rootKeys);
+    const roots = rootKeysOf(mongo);
+    if (roots.length) logger.info({ rootKeys: roots.map(keyIdOf) }, 'root admin keys');
+    else
+      logger.warn({ file: config.rootKeys.file }, 'no root admin keys: no actor is trusted until `mosaic admin init` or MOSAIC_ROOT_KEYS');
     if (config.bootstrapAdminKey) {
-      const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap').catch((err: Error) => {
-        // An admin already exists: the variable has done its job; say so and go on.
-        logger.warn({ err: err.message }, 'MOSAIC_BOOTSTRAP_ADMIN_KEY ignored');
-        return undefined;
-      });
-      if (admin?.created) logger.info({ keyId: admin.keyId }, 'first admin bootstrapped');
+      const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap');
+      if (admin.created) logger.info({ keyId: admin.keyId }, 'root key listed as an admin');
     }
     connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const taskQueue = opts.taskQueue ?? config.temporal.taskQueue;

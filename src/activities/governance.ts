@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { actorModel, type Actor, type Role } from '../models/actor';
+import { actorModel, type Role } from '../models/actor';
+import type { ModelChangePayload } from '../contract/models';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
@@ -17,7 +18,7 @@ import { applyGovernedChange, GovernedChangeRefused, governedTarget, type Govern
 import { applyHandlerChange, handlerTarget, RegistryChangeRefused, type HandlerChange } from './handler-registry';
 import { runKey } from './idempotency';
 import { createPolicyLoader } from './policy-store';
-import { appendAudit, trustedSigners } from './trust';
+import { appendAudit, trustedActors, trustedSigners } from './trust';
 
 /** The payload of each governed operation, checked by hash against the signed request. */
 export type ChangePayload =
@@ -27,7 +28,8 @@ export type ChangePayload =
   | { operation: 'policy.retire'; name: string; version: number }
   | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
   | HandlerChange
-  | GovernedChange;
+  | GovernedChange
+  | ModelChangePayload;
 
 export interface ChangeRequest {
   request: SignedRequest;
@@ -67,6 +69,9 @@ export function targetOf(payload: ChangePayload): string {
     case 'file.register':
     case 'host.register':
       return governedTarget(payload);
+    case 'model.promote':
+    case 'model.rollback':
+      return `model:${payload.version === undefined ? 'previous' : `bandit-v${payload.version}`}`;
     default:
       return handlerTarget(payload);
   }
@@ -86,6 +91,8 @@ function generationsChangedBy(payload: ChangePayload): GenerationName[] {
     case 'command.register':
     case 'file.register':
     case 'host.register':
+    case 'model.promote':
+    case 'model.rollback':
       return [];
     default:
       return ['handlers'];
@@ -170,7 +177,8 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
       const { request, payload } = change;
       const target = targetOf(payload);
       return withStorage('verify change', async () => {
-        const actor = (await actors.findOne({ keyId: request.keyId }).lean()) as Actor | null;
+        // Only an actor chaining to a root key may sign: a row planted in MongoDB is UnknownActor here.
+        const actor = (await trustedActors(connection)).get(request.keyId);
         const previous = await nonces.findOne({ nonce: request.nonce }).lean();
         try {
           if (request.operation !== payload.operation) {
@@ -180,8 +188,8 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           }
           verifySignedRequest(request, payload, {
             now: new Date(),
-            publicKeyOf: (keyId) => (actor && actor.keyId === keyId ? actor.publicKeyPem : undefined),
-            roleOf: (keyId) => (actor && actor.keyId === keyId ? actor.role : undefined),
+            publicKeyOf: (keyId) => (actor?.keyId === keyId ? actor.publicKeyPem : undefined),
+            roleOf: (keyId) => (actor?.keyId === keyId ? actor.role : undefined),
             nonceSeen: () => previous !== null && previous.runId !== runId,
           });
         } catch (err) {
@@ -366,10 +374,14 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
                 $set: {
                   publicKeyPem: payload.publicKeyPem,
                   role: payload.role,
-                  name: payload.name,
+                  ...(payload.name === undefined ? {} : { name: payload.name }),
                   grantedBy: actor.keyId,
                   grantedAt: new Date(),
+                  // What every worker checks the row against when it loads actors.
+                  grant: { request, payload },
                 },
+                // A grant without a name leaves none behind: the row must say what this grant signed.
+                ...(payload.name === undefined ? { $unset: { name: 1 } } : {}),
               },
               { upsert: true },
             );
@@ -389,6 +401,14 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
             result = { operation: payload.operation, target, detail };
             break;
           }
+          case 'model.promote':
+          case 'model.rollback':
+            // The model activities load and check a version before serving it; this activity cannot.
+            return denied(
+              Object.assign(new Error(`${payload.operation} is carried by \`mosaic model promote|rollback\`, not by a policy change`), {
+                type: 'WrongChannel',
+              }),
+            );
           default: {
             let detail: string;
             try {

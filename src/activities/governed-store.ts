@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Connection } from 'mongoose';
-import { actorModel } from '../models/actor';
 import { governedKey, governedModel, type StoredGoverned } from '../models/governed';
 import { hostModel, type StoredHost } from '../models/snapshot';
 import { checkOrigin } from '../providers/local-workspace';
@@ -22,7 +21,7 @@ import { clip } from '../quote';
 import { HostUnavailable } from '../snapshot/errors';
 import { parseHost, type Host, type HostInput } from '../snapshot/template';
 import { idempotencyKey } from './idempotency';
-import { appendAudit } from './trust';
+import { appendAudit, trustedKeys } from './trust';
 
 /** Registrations of governed objects, carried by managePolicy like policy and handler changes. */
 export type GovernedChange =
@@ -158,9 +157,8 @@ export async function applyGovernedChange(
 export function createGovernedStore(connection: Connection) {
   const objects = governedModel(connection);
   const hosts = hostModel(connection);
-  const actors = actorModel(connection);
-  const publicKeys = async () =>
-    new Map((await actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()).map((a) => [a.keyId, a.publicKeyPem]));
+  // Registrants' keys as far as they chain to a root key: a planted actor row vouches for nothing.
+  const publicKeys = () => trustedKeys(connection);
 
   const refused = async (target: string, operation: string, err: Error) => {
     await appendAudit(connection, idempotencyKey(`refused-${target}`), {

@@ -1,13 +1,12 @@
 import type { Connection } from 'mongoose';
 import { BUILTIN_HANDLERS } from '../handlers/catalog';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../handlers/descriptor';
-import { actorModel } from '../models/actor';
 import { handlerModel, type StoredHandler } from '../models/handler';
 import { canonicalJson } from '../security/canonical';
 import { verifySignature, type SignedRequest } from '../security/signed-request';
 import { BUILTIN_IMPLEMENTATIONS } from './builtin-handlers';
 import { idempotencyKey } from './idempotency';
-import { appendAudit } from './trust';
+import { appendAudit, trustedKeys } from './trust';
 
 /** Changes to the handler registry, carried by managePolicy like policy changes. */
 export type HandlerChange =
@@ -201,14 +200,12 @@ export function checkStoredHandler(row: StoredHandler, publicKeyOf: (keyId: stri
  */
 export function createHandlerLoader(connection: Connection) {
   const handlers = handlerModel(connection);
-  const actors = actorModel(connection);
   // Rows already checked in this process, by their whole stored text and the
   // registrant's key: the registry is reloaded every second, a signature need
   // not be; a row changed in the database no longer matches and is checked again.
   const checked = new Map<string, HandlerDescriptor>();
   return async function load(filter: Record<string, unknown>): Promise<HandlerDescriptor[]> {
-    const [rows, keys] = await Promise.all([handlers.find(filter).lean(), actors.find({}, { keyId: 1, publicKeyPem: 1 }).lean()]);
-    const publicKeys = new Map(keys.map((a) => [a.keyId, a.publicKeyPem]));
+    const [rows, publicKeys] = await Promise.all([handlers.find(filter).lean(), trustedKeys(connection)]);
     const loaded: HandlerDescriptor[] = [];
     for (const row of rows) {
       const memo = `${JSON.stringify(row)}|${publicKeys.get(row.registration?.request?.keyId ?? '') ?? ''}|${publicKeys.get(row.statusChange?.request?.keyId ?? '') ?? ''}`;

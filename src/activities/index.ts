@@ -14,6 +14,7 @@ import { modelKey } from './model-key';
 import { createNegotiationActivities } from './negotiation';
 import { createPersonaStoreActivities } from './persona-store';
 import { createPolicyStoreActivities } from './policy-store';
+import { anchorTrust } from './root-keys';
 import { createSnapshotActivities } from './snapshot';
 
 export interface ActivityDeps {
@@ -26,6 +27,7 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities({ connection, config, logger, onStop }: ActivityDeps) {
+  anchorTrust(connection, config.rootKeys);
   const store = createModelStore(connection, modelKey(config));
   const models = createModelServer(store, logger);
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };

@@ -15,7 +15,8 @@ import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type Po
 import { contentHash } from './content-hash';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
-import { appendAudit, trustedSigners } from './trust';
+import { rootKeysOf } from './root-keys';
+import { appendAudit, trustedActors, trustedSigners } from './trust';
 
 export interface RejectedPolicy {
   name: string;
@@ -162,13 +163,15 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
             // Public keys only: what `policy validate` needs to check a signature the way a worker will.
             return [...(await trustedSigners(connection))].map(([keyId, publicKeyPem]) => ({ keyId, publicKeyPem }));
           case 'actors': {
-            const rows = await actors.find().sort({ grantedAt: 1 }).lean();
+            // Every row, with whether it chains to a root key: a planted row shows, marked as not believed.
+            const [rows, trusted] = await Promise.all([actors.find().sort({ grantedAt: 1 }).lean(), trustedActors(connection)]);
             return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({
               keyId,
-              role,
+              role: trusted.get(keyId)?.role ?? role,
               name,
               grantedBy,
               grantedAt: grantedAt.toISOString(),
+              trusted: trusted.has(keyId) ? (trusted.get(keyId)!.root ? 'root' : 'chain') : 'no',
             }));
           }
         }
@@ -187,30 +190,37 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
       }
     },
 
-    /** First admin: allowed only while no admin exists. */
+    /** Lists a root key of this worker as an admin (bootstrapAdmin). */
     async bootstrapAdmin({ publicKeyPem, name }: { publicKeyPem: string; name?: string }): Promise<{ keyId: string; created: boolean }> {
       return withStorage('bootstrap admin', () => bootstrapAdmin(connection, publicKeyPem, name));
     },
   };
 }
 
-/** Also called by the worker at start when MOSAIC_BOOTSTRAP_ADMIN_KEY is set. */
+/**
+ * Lists a root key as an admin actor: what `mosaic admin init` asks for and
+ * the worker does at start for MOSAIC_BOOTSTRAP_ADMIN_KEY. The row gives no
+ * trust (a root key is an admin by configuration); a key that is not one of
+ * this worker's root keys is refused, so an unauthenticated client cannot make
+ * itself an admin.
+ */
 export async function bootstrapAdmin(connection: Connection, publicKeyPem: string, name?: string) {
   const actors = actorModel(connection);
   const keyId = keyIdOf(publicKeyPem);
-  const admin = await actors.findOne({ role: 'admin' }).lean();
-  if (admin) {
-    if (admin.keyId === keyId) return { keyId, created: false };
+  if (!rootKeysOf(connection).some((pem) => keyIdOf(pem) === keyId)) {
     throw ApplicationFailure.nonRetryable(
-      `an admin exists already (${admin.keyId}); ask an admin to grant roles with \`mosaic keys grant\``,
-      'AlreadyInitialized',
+      `key ${keyId} is not a root key of this worker; add its .pub file to the root keys of every worker ` +
+        '(`mosaic admin init --public-key <file>` on the worker machine writes $MOSAIC_DATA_DIR/keys/root-keys.pem, or set MOSAIC_ROOT_KEYS), ' +
+        'or ask an admin to grant it a role with `mosaic keys grant`',
+      'NotARootKey',
     );
   }
+  if (await actors.exists({ keyId, grantedBy: 'root' })) return { keyId, created: false };
   // Two workers starting at once with the same key both get here.
   await upsertLosingRace(() =>
     actors.updateOne(
       { keyId },
-      { $setOnInsert: { publicKeyPem, role: 'admin', name, grantedBy: 'bootstrap', grantedAt: new Date() } },
+      { $set: { publicKeyPem, role: 'admin', grantedBy: 'root', grantedAt: new Date(), ...(name ? { name } : {}) }, $unset: { grant: 1 } },
       { upsert: true },
     ),
   );
@@ -219,7 +229,7 @@ export async function bootstrapAdmin(connection: Connection, publicKeyPem: strin
     operation: 'role.grant',
     target: `actor:${keyId}`,
     result: 'allowed',
-    reason: 'first admin bootstrapped',
+    reason: 'root key listed as an admin',
   });
   // A new signer: rows it signed that workers refused may now be loaded.
   await bumpGeneration(connection, 'policies', 'handlers');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import {
   changePolicyModel,
@@ -8,7 +9,7 @@ import {
   retrainPolicy,
   type ChangePolicyModel,
   type InspectPolicyModels,
-  type ModelChange,
+  type ModelChangePayload,
   type ModelQuery,
   type ModelSummary,
   type ModelStatus,
@@ -19,6 +20,7 @@ import {
   type RetrainResult,
 } from '../contract/models';
 import { MosaicKind, MosaicState } from '../contract/search-attributes';
+import { createSignedRequest } from '../security/signed-request';
 import type { MosaicClient } from './mosaic-client';
 import { readableId } from './mosaic-client';
 import { RETRAIN_SCHEDULE_ID } from './retrain-schedule';
@@ -46,12 +48,20 @@ export class ModelClient {
     return { ...result, workflowId, url: this.mosaic.url(workflowId) };
   }
 
-  async change(change: ModelChange): Promise<{ version: number; name: string; previous?: number; workflowId: string; url: string }> {
-    const workflowId = readableId(`model-${change.action}`);
+  /** Signs the change with the operator's or admin's key and runs it; the worker refuses it unsigned or from any other role. */
+  async change(
+    payload: ModelChangePayload,
+    privateKeyPem: string,
+  ): Promise<{ version: number; name: string; previous?: number; workflowId: string; url: string }> {
+    const request = createSignedRequest(payload.operation, payload, privateKeyPem, {
+      now: new Date(),
+      nonce: randomBytes(16).toString('hex'),
+    });
+    const workflowId = readableId(payload.operation.replace('.', '-'));
     const result = await this.workflows.execute<ChangePolicyModel>(changePolicyModel, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
-      args: [change],
+      args: [{ request, payload }],
       typedSearchAttributes: [{ key: MosaicKind, value: modelKind }],
     });
     return { ...result, workflowId, url: this.mosaic.url(workflowId) };

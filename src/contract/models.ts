@@ -6,6 +6,7 @@
 import type { ModelQuery, ModelStatus, ModelSummary, TrainResult } from '../activities/learning';
 import type { ReportData } from '../activities/model-report-data';
 import type { PromotionDecision } from '../learning/promotion';
+import type { SignedRequest } from '../security/signed-request';
 
 export type { ModelQuery, ModelStatus, ModelSummary, ReportData };
 
@@ -23,6 +24,15 @@ export type RetrainResult =
 export type ModelChange =
   { action: 'promote'; version: number; by: string; reason: string } | { action: 'rollback'; version?: number; by: string; reason: string };
 
+/** What an operator or admin signs to move the serving pointer; the worker credits the change to the signing key. */
+export type ModelChangePayload =
+  { operation: 'model.promote'; version: number; reason: string } | { operation: 'model.rollback'; version?: number; reason: string };
+
+export interface SignedModelChange {
+  request: SignedRequest;
+  payload: ModelChangePayload;
+}
+
 /** What each model query answers with. */
 export interface ModelViews {
   status: ModelStatus;
@@ -35,7 +45,7 @@ export type ModelView = ModelViews[keyof ModelViews];
 export const retrainPolicy = 'retrainPolicy';
 export type RetrainPolicy = (input?: RetrainInput) => Promise<RetrainResult>;
 export const changePolicyModel = 'changePolicyModel';
-export type ChangePolicyModel = (change: ModelChange) => Promise<{ version: number; name: string; previous?: number }>;
+export type ChangePolicyModel = (change: SignedModelChange) => Promise<{ version: number; name: string; previous?: number }>;
 export const inspectPolicyModels = 'inspectPolicyModels';
 export type InspectPolicyModels = (query: ModelQuery) => Promise<ModelView>;
 

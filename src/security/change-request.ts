@@ -41,6 +41,9 @@ export const changePayloadSchema = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('command.register'), command: z.record(z.string(), z.unknown()) }),
   z.strictObject({ operation: z.literal('file.register'), file: z.record(z.string(), z.unknown()) }),
   z.strictObject({ operation: z.literal('host.register'), host: z.record(z.string(), z.unknown()), replace: z.boolean().optional() }),
+  // Carried by changePolicyModel, not managePolicy: the model activities load and check the version.
+  z.strictObject({ operation: z.literal('model.promote'), version: z.number().int().min(1), reason: text(1_000) }),
+  z.strictObject({ operation: z.literal('model.rollback'), version: z.number().int().min(1).optional(), reason: text(1_000) }),
 ]);
 
 export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
@@ -53,6 +56,11 @@ export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
 export function parseChangeRequest(input: unknown): { request: SignedRequest; payload: ChangePayloadInput } {
   const deep = tooDeepAt(input);
   if (deep) throw new InvalidChange(`${shortPath(deep)}: ${TOO_DEEP}`);
+  if (typeof input !== 'object' || input === null || !('request' in input))
+    throw new InvalidChange(
+      'request: missing: every change is a request signed by an actor with a role; sign it with your key ' +
+        '(`--key <file>` on the mosaic command, or MosaicClient governance.change / models.change)',
+    );
   const parsed = z.strictObject({ request: signedRequestSchema, payload: changePayloadSchema }).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

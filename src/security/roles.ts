@@ -14,6 +14,8 @@ export type Operation =
   | 'file.register'
   | 'host.register'
   | 'role.grant'
+  | 'model.promote'
+  | 'model.rollback'
   | 'audit.read';
 
 /** Who may do what. An admin may do everything; the table is the whole policy. */
@@ -31,10 +33,12 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'file.register',
     'host.register',
     'role.grant',
+    'model.promote',
+    'model.rollback',
     'audit.read',
   ],
   'policy-author': ['policy.apply', 'policy.activate', 'policy.deactivate', 'policy.retire', 'audit.read'],
-  // Operators run the fleet: they say which programs, files and hosts compositions may use.
+  // Operators run the fleet: they say which programs, files and hosts compositions may use, and which model serves.
   operator: [
     'handler.register',
     'handler.promote',
@@ -43,6 +47,8 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'command.register',
     'file.register',
     'host.register',
+    'model.promote',
+    'model.rollback',
     'audit.read',
   ],
   viewer: ['audit.read'],

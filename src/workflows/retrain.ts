@@ -1,6 +1,7 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertSearchAttributes, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { GovernanceActivities } from '../activities/governance';
 import type { LearningActivities } from '../activities/learning';
-import type { ModelChange, ModelQuery, ModelView, RetrainInput, RetrainResult } from '../contract/models';
+import type { ModelChange, ModelQuery, ModelView, RetrainInput, RetrainResult, SignedModelChange } from '../contract/models';
 import { decidePromotion } from '../learning/promotion';
 import { MosaicKind, MosaicState } from '../contract/search-attributes';
 
@@ -11,6 +12,8 @@ const { acquireRetrainLease, releaseRetrainLease, recordPromotionDecision, activ
     startToCloseTimeout: '1 minute',
     retry,
   });
+// Denials are non-retryable failures from verifyChange, which audits them; only storage trouble retries.
+const { verifyChange } = proxyActivities<GovernanceActivities>({ startToCloseTimeout: '30 seconds', retry });
 // Training is CPU work on up to the whole horizon: it heartbeats between pages and epochs.
 const { trainPolicyCandidate } = proxyActivities<LearningActivities>({
   startToCloseTimeout: '20 minutes',
@@ -61,11 +64,26 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
   }
 }
 
-/** `mosaic model promote|rollback`: point serving at a stored version, after checking it loads. */
-export async function changePolicyModel(change: ModelChange): Promise<{ version: number; name: string; previous?: number }> {
+/**
+ * `mosaic model promote|rollback`: point serving at a stored version, after
+ * checking it loads. The change is a signed request, verified like a policy
+ * change (key chaining to a root key, role, nonce, freshness) and credited to
+ * the signing key; runs begun before signing was required carried the change
+ * unsigned, and replay as they ran.
+ */
+export async function changePolicyModel(input: SignedModelChange): Promise<{ version: number; name: string; previous?: number }> {
+  const change = patched('signed-model-change') ? await verifiedChange(input) : (input as unknown as ModelChange);
   const result = await activatePolicyModel(change);
   upsertSearchAttributes([{ key: MosaicState, value: change.action === 'promote' ? 'promoted' : 'rolled-back' }]);
   return result;
+}
+
+async function verifiedChange(input: SignedModelChange): Promise<ModelChange> {
+  const actor = await verifyChange(input);
+  const { payload } = input;
+  return payload.operation === 'model.promote'
+    ? { action: 'promote', version: payload.version, by: actor.keyId, reason: payload.reason }
+    : { action: 'rollback', version: payload.version, by: actor.keyId, reason: payload.reason };
 }
 
 /** Read-only views for `mosaic model status|history|report`. */

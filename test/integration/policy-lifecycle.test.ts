@@ -32,7 +32,7 @@ describe('policy apply, activate, deactivate and retire against the real stack',
 
   beforeAll(async () => {
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/lifecycle_${randomUUID().slice(0, 8)}`;
-    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri });
+    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_ROOT_KEYS: admin.publicKeyPem });
     db = await mongoose.createConnection(uri).asPromise();
     await w.client.governance.initAdmin(admin.publicKeyPem, 'root');
     await apply(

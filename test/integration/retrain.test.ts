@@ -138,7 +138,7 @@ describe('retrainPolicy on the real stack', () => {
     data[0] ^= 0xff;
     await policyModelChunkModel(db).updateOne({ version: 2, index: 0 }, { $set: { data } });
 
-    const failure = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'test', reason: 'try' }));
+    const failure = await failureOf(w.client.models.change({ operation: 'model.promote', version: 2, reason: 'try' }, admin.privateKeyPem));
     expect(failure).toMatchObject({
       type: 'ModelRefused',
       message: expect.stringMatching(/model version 2 is refused: its weights do not match their checksum/),
@@ -167,10 +167,10 @@ describe('retrainPolicy on the real stack', () => {
     const third = await w.client.models.retrain();
     expect(third.status).toBe('trained');
     const v = third.status === 'trained' ? third.version : 0;
-    const promoted = await w.client.models.change({ action: 'promote', version: v, by: 'alice', reason: 'by hand' });
+    const promoted = await w.client.models.change({ operation: 'model.promote', version: v, reason: 'by hand' }, admin.privateKeyPem);
     expect(promoted).toMatchObject({ version: v, previous: 1 });
-    await recordHistory(w.client.temporal, promoted.workflowId, 'promote');
-    const rolled = await w.client.models.change({ action: 'rollback', by: 'alice', reason: 'back' });
+    await recordHistory(w.client.temporal, promoted.workflowId, 'signed-promote');
+    const rolled = await w.client.models.change({ operation: 'model.rollback', reason: 'back' }, admin.privateKeyPem);
     expect(rolled).toMatchObject({ version: 1, previous: v });
     const history = await w.client.models.history();
     expect(history.map((h) => [h.version, h.active])).toEqual(
@@ -183,8 +183,9 @@ describe('retrainPolicy on the real stack', () => {
     const pointer = await policyModelPointerModel(db).findOne({ name: 'active' }).lean();
     expect(pointer!.history.map((h) => [h.version, h.action, h.by])).toEqual([
       [1, 'promote', 'retrain test'],
-      [v, 'promote', 'alice'],
-      [1, 'rollback', 'alice'],
+      // Credited to the key that signed the change, not to a name the client chose.
+      [v, 'promote', admin.keyId],
+      [1, 'rollback', admin.keyId],
     ]);
   }, 120_000);
 
@@ -219,14 +220,18 @@ describe('retrainPolicy on the real stack', () => {
       { version: 2 },
       { $set: { 'artifact.sha256': createHash('sha256').update(weights).digest('hex') } },
     );
-    const rewritten = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
+    const rewritten = await failureOf(
+      w.client.models.change({ operation: 'model.promote', version: 2, reason: 'tampered' }, admin.privateKeyPem),
+    );
     expect(rewritten).toMatchObject({
       type: 'ModelRefused',
       message: expect.stringMatching(/model version 2 is refused: its authentication code does not match/),
     });
 
     await policyModelVersionModel(db).updateOne({ version: 2 }, { $unset: { 'artifact.mac': 1 } });
-    const unsealed = await failureOf(w.client.models.change({ action: 'promote', version: 2, by: 'mallory', reason: 'tampered' }));
+    const unsealed = await failureOf(
+      w.client.models.change({ operation: 'model.promote', version: 2, reason: 'tampered' }, admin.privateKeyPem),
+    );
     expect(unsealed.message).toMatch(/model version 2 is refused: it carries no authentication code/);
 
     const audit = await auditModel(db).find({ operation: 'model.load', target: 'model:2' }).lean();

@@ -12,6 +12,7 @@ import { CommandFailed } from '../errors';
 import { rootFailure } from '../failures';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
+import { addRootKey, rootKeysIn } from '../root-keys';
 
 interface DemoResult {
   family: string;
@@ -41,18 +42,24 @@ async function applyExample(client: MosaicClient, key: KeyPair, file: string) {
   return client.governance.change({ operation: 'policy.apply', source }, key.privateKeyPem);
 }
 
-/** Makes the demo key the first admin; false when someone else's admin key already rules. */
+/**
+ * Makes the demo key a root admin key, made once into the data dir like the
+ * other keys, when no root key is configured yet; false when other root keys
+ * rule this deployment and the demo key is not among them.
+ */
 async function demoAdmin(client: MosaicClient, key: KeyPair): Promise<boolean> {
+  const { pems, file } = client.config.rootKeys;
+  if (!pems.length && !rootKeysIn(file).length) addRootKey(file, key.publicKeyPem);
   try {
     await client.governance.initAdmin(key.publicKeyPem, 'demo-admin');
     return true;
   } catch (err) {
-    if (rootFailure(err)?.type === 'AlreadyInitialized') return false;
+    if (rootFailure(err)?.type === 'NotARootKey') return false;
     throw err;
   }
 }
 
-const NOT_ADMIN = 'skipped: an admin other than the demo key exists; apply examples/policies with your key';
+const NOT_ADMIN = 'skipped: root keys other than the demo key rule here; apply examples/policies with your key';
 
 /** One entry per workflow family; each runs real workflows on the running worker. */
 const families: { family: string; run(client: MosaicClient): Promise<DemoResult> }[] = [

@@ -7,6 +7,7 @@ import { generateKeyPair } from '../../security/keys';
 import { CommandFailed } from '../errors';
 import { readPrivateKey, readPublicKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
+import { addRootKey } from '../root-keys';
 import { print, table, type OutputOptions } from '../output';
 
 function parseRole(value: string): Role {
@@ -74,17 +75,25 @@ export function registerKeys(program: Command): void {
     .command('admin')
     .description('bootstrap access control')
     .command('init')
-    .description('make a public key the first admin; refused once an admin exists')
+    .description("make a public key a root admin key: add it to this machine's root keys file and list it as an admin")
     .requiredOption('--public-key <file>', 'the admin public key (from `mosaic keys generate`)')
     .option('--name <name>', 'a human name for the admin')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nThe worker does the same at start when MOSAIC_BOOTSTRAP_ADMIN_KEY holds a PEM public key.\n\nExample:\n  mosaic admin init --public-key ~/.mosaic/keys/me.pub',
+      '\nRoot keys are configuration, not rows: every worker reads $MOSAIC_ROOT_KEYS_FILE (default $MOSAIC_DATA_DIR/keys/root-keys.pem)' +
+        " and MOSAIC_ROOT_KEYS. Run this on the workers' machine, or copy the file to every worker.\n\nExample:\n  mosaic admin init --public-key ~/.mosaic/keys/me.pub",
     )
     .action(async (opts: OutputOptions & { publicKey: string; name?: string }) => {
       const publicKeyPem = readPublicKey(opts.publicKey);
-      const result = await MosaicClient.use(loadConfig(), (c) => c.governance.initAdmin(publicKeyPem, opts.name));
-      print(opts, result, () => (result.created ? `admin ${result.keyId} created` : `admin ${result.keyId} already set`));
+      const config = loadConfig();
+      const added = addRootKey(config.rootKeys.file, publicKeyPem);
+      const result = await MosaicClient.use(config, (c) => c.governance.initAdmin(publicKeyPem, opts.name));
+      print(opts, { ...result, rootKeysFile: config.rootKeys.file, added }, () =>
+        [
+          `${added ? 'added to' : 'already in'} ${config.rootKeys.file}`,
+          result.created ? `admin ${result.keyId} listed` : `admin ${result.keyId} already listed`,
+        ].join('\n'),
+      );
     });
 }

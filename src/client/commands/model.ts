@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ModelSummary } from '../../contract/models';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
+import { readPrivateKey } from '../governance';
 import { renderModelReport } from '../model-report';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -15,6 +16,8 @@ const positiveInt = (flag: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number of 1 or more, such as 3`);
   return n;
 };
+
+const KEY = ['--key <file>', 'your private key (operator or admin): the change is signed and credited to it'] as const;
 
 const summaryColumns: (keyof ModelSummary)[] = [
   'name',
@@ -90,12 +93,14 @@ export function registerModel(program: Command): void {
     .command('promote')
     .argument('<version>', 'the model version to serve', positiveInt('<version>'))
     .description('serve a stored model version now (it is loaded and checked first)')
+    .requiredOption(...KEY)
     .option('--reason <text>', 'why, kept in the promotion history', 'promoted by hand')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic model promote 3 --reason "v4 regressed on eu traffic"')
-    .action(async (version: number, opts: OutputOptions & { reason: string }) => {
+    .addHelpText('after', '\nExample:\n  mosaic model promote 3 --reason "v4 regressed on eu traffic" --key ~/.mosaic/keys/ops.key')
+    .action(async (version: number, opts: OutputOptions & { reason: string; key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
       const result = await MosaicClient.use(loadConfig(), (c) =>
-        c.models.change({ action: 'promote', version, by: by(), reason: opts.reason }),
+        c.models.change({ operation: 'model.promote', version, reason: opts.reason }, privateKeyPem),
       );
       print(
         opts,
@@ -109,12 +114,22 @@ export function registerModel(program: Command): void {
     .command('rollback')
     .argument('[version]', 'the model version to serve (default: the one served before)', positiveInt('[version]'))
     .description('serve the previously served model version again, or the one named')
+    .requiredOption(...KEY)
     .option('--reason <text>', 'why, kept in the promotion history', 'rolled back by hand')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  mosaic model rollback\n  mosaic model rollback 2 --reason "bad promotion"')
-    .action(async (version: number | undefined, opts: OutputOptions & { reason: string }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mosaic model rollback --key ~/.mosaic/keys/ops.key\n  mosaic model rollback 2 --reason "bad promotion" --key ~/.mosaic/keys/ops.key',
+    )
+    .action(async (version: number | undefined, opts: OutputOptions & { reason: string; key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
       const result = await MosaicClient.use(loadConfig(), (c) =>
-        c.models.change({ action: 'rollback', version, by: by(), reason: opts.reason }),
+        c.models.change(
+          version === undefined
+            ? { operation: 'model.rollback', reason: opts.reason }
+            : { operation: 'model.rollback', version, reason: opts.reason },
+          privateKeyPem,
+        ),
       );
       print(opts, result, () => `${result.name} is serving again (was bandit-v${result.previous})\n${result.url}`);
     });

@@ -23,8 +23,13 @@ describe('mosaic model', () => {
   );
 
   it('exits 2 naming the argument when a version is not a whole number', async () => {
-    await expect(main(['node', 'mosaic', 'model', 'promote', 'latest'])).resolves.toBe(EXIT.usage);
+    await expect(main(['node', 'mosaic', 'model', 'promote', 'latest', '--key', 'ops.key'])).resolves.toBe(EXIT.usage);
     expect(stderr.mock.calls.join('')).toContain('<version> expects a whole number');
+  });
+
+  it.each(['promote 3', 'rollback'])('exits 2 naming --key when `model %s` is not signed', async (command) => {
+    await expect(main(['node', 'mosaic', 'model', ...command.split(' ')])).resolves.toBe(EXIT.usage);
+    expect(stderr.mock.calls.join('')).toContain("required option '--key <file>' not specified");
   });
 });
 

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { keyIdOf } from '../../src/security/keys';
+import { pemBlocks } from '../../src/security/root-keys';
+import { mosaic } from '../harness/cli';
+import { startTestWorker, type TestWorker } from '../harness/worker';
+
+// `npm run demo` on a fresh data dir: no root key configured yet, so the demo
+// makes its own admin key a root key, once, in the data dir, and every family runs.
+describe('mosaic demo on a fresh data dir', () => {
+  let w: TestWorker;
+  let env: NodeJS.ProcessEnv;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-demo-'));
+  const rootKeysFile = path.join(dataDir, 'keys', 'root-keys.pem');
+
+  beforeAll(async () => {
+    const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/demo_${randomUUID().slice(0, 8)}`;
+    w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir });
+    env = { MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir };
+  }, 120_000);
+
+  afterAll(async () => {
+    await w?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const demo = async () => {
+    const run = await mosaic(['demo', '--json'], env, 600_000);
+    expect(run).toMatchObject({ code: 0 });
+    return (JSON.parse(run.stdout) as { results: { family: string; outcome: string }[] }).results;
+  };
+
+  it('runs every family, its admin key a root key of the worker, and again the same way', async () => {
+    const first = await demo();
+    expect(first.filter((r) => r.outcome.startsWith('skipped'))).toEqual([]);
+    const demoKey = keyIdOf(fs.readFileSync(path.join(dataDir, 'keys', 'demo-admin.pub'), 'utf8'));
+    expect(pemBlocks(fs.readFileSync(rootKeysFile, 'utf8')).map(keyIdOf)).toEqual([demoKey]);
+    const actors = await w.client.governance.inspect<{ keyId: string; trusted: string }[]>({ kind: 'actors' });
+    expect(actors).toContainEqual(expect.objectContaining({ keyId: demoKey, trusted: 'root' }));
+
+    const second = await demo();
+    expect(second.map((r) => r.family)).toEqual(first.map((r) => r.family));
+    expect(second.filter((r) => r.outcome.startsWith('skipped'))).toEqual([]);
+    expect(pemBlocks(fs.readFileSync(rootKeysFile, 'utf8'))).toHaveLength(1);
+  }, 1_300_000);
+});
