@@ -106,6 +106,7 @@ async function runLoad(profile: Profile) {
   };
   const client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
   const workers: ChildProcess[] = [];
+  let leftRunning = false;
   const workerLog = path.join(stack.opts.dataDir, 'workers.log');
   // As a supervisor would: a worker that exits before polling (its store is down at start) is started again.
   const startWorker = async (): Promise<ChildProcess> => {
@@ -326,11 +327,14 @@ async function runLoad(profile: Profile) {
       ),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    return { result, allFinished: unfinished.length === 0 };
+    leftRunning = unfinished.length > 0;
+    return { result, allFinished: !leftRunning };
   } finally {
     for (const w of workers) await killWorker(w);
     for (const pids of negotiatedServices(stack.opts.dataDir).values()) for (const pid of pids) stopProcess(pid);
-    await client.close();
+    // Calls of unfinished drivers still retry on the client's channel; closing it under them throws from
+    // their retry timers and ends the process before the next profile. The process exit closes it then.
+    if (!leftRunning) await client.close();
     await stack.close();
   }
 }
