@@ -1,9 +1,9 @@
 import type { MosaicClient } from '../src/client/mosaic-client';
 import { ConstraintsConflictError } from '../src/client/negotiation-errors';
-import { MosaicWorkflowError } from '../src/client/workflow-errors';
 import type { NegotiationRequestInput } from '../src/negotiation/request';
 import type { Proposal } from '../src/negotiation/solver';
 import type { NegotiationView } from '../src/contract/negotiate';
+import { untilAnswered } from '../test/harness/answered';
 
 const cheapest = (ps: Proposal[]) => ps.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
 
@@ -17,18 +17,7 @@ const cheapest = (ps: Proposal[]) => ps.reduce((a, b) => (b.monthlyUsd < a.month
 export async function driveNegotiation(client: MosaicClient, request: NegotiationRequestInput, deadline: number): Promise<NegotiationView> {
   const negotiations = client.negotiations;
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  // A query or update needs a worker to answer: while one is killed or the store is down, the call fails
-  // untyped. The application tries again (updates with the same id); a typed refusal is an answer.
-  const persist = async <T>(call: () => Promise<T>): Promise<T> => {
-    for (;;) {
-      try {
-        return await call();
-      } catch (err) {
-        if (err instanceof MosaicWorkflowError || Date.now() > deadline) throw err;
-        await pause(1000);
-      }
-    }
-  };
+  const persist = <T>(call: () => Promise<T>) => untilAnswered(call, deadline);
   const { workflowId } = await persist(() => negotiations.start(request));
   let view = await persist(() => negotiations.show(workflowId));
   while (view.status === 'analysing') {

@@ -12,8 +12,13 @@
 // at the first quarter + --rss-growth-mb), as one JSON line. Bounded by the counts and --max-minutes, which
 // covers the whole run: at the deadline it stops waiting, terminates what has not finished (reported as
 // `unfinished`, with sample ids; the checks cover what finished), stops the workers, counts, and exits 1.
-// Loopback only.
-//   npm run bench:load -- --count 200 --negotiations 20 --rate 10 [--chaos]
+// With --profile production the stack is the production profile's cluster
+// (PostgreSQL, the Temporal server as separate frontend, history ×2, matching
+// ×2 and worker processes) with FerretDB; --profile both runs dev, then
+// production, and prints production ÷ dev ratios. Each run also reports the
+// CPU per completed workflow of each part (server processes, PostgreSQL,
+// FerretDB, workers; from /proc). Loopback only.
+//   npm run bench:load -- --count 200 --negotiations 20 --rate 10 [--chaos] [--profile dev|production|both]
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -29,12 +34,15 @@ import {
   countNegotiationSideEffects,
   negotiatedServices,
   negotiationRequests,
+  startPrivateProductionStack,
   startPrivateStack,
 } from '../test/harness/chaos';
 import { applyDefaultPolicy } from '../test/harness/policies';
+import { untilAnswered } from '../test/harness/answered';
 import { failureOf } from '../test/harness/failures';
 import { killWorker, startWorkerProcess, waitForPoller } from '../test/harness/worker-process';
 import { driveNegotiation } from './drive-negotiation';
+import { cpuByPart, cpuMsPerWorkflow, cpuSeconds } from './stack-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,15 +53,18 @@ const { values: args } = parseArgs({
     chaos: { type: 'boolean', default: false },
     'outage-s': { type: 'string', default: '30' },
     'max-minutes': { type: 'string', default: '30' },
+    profile: { type: 'string', default: 'dev' },
   },
 });
+if (!['dev', 'production', 'both'].includes(args.profile)) throw new Error(`--profile is dev, production or both, not ${args.profile}`);
+type Profile = 'dev' | 'production';
 const COUNT = Number(args.count);
 const NEGOTIATIONS = Number(args.negotiations);
 const TOTAL = COUNT + NEGOTIATIONS;
 const RSS_GROWTH_MB = Number(args['rss-growth-mb']);
 const RATE = Number(args.rate);
 const OUTAGE_MS = Number(args['outage-s']) * 1000;
-const DEADLINE = Date.now() + Number(args['max-minutes']) * 60_000;
+const MAX_MS = Number(args['max-minutes']) * 60_000;
 
 const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,8 +93,10 @@ const bounded = <T>(what: string, work: Promise<T>): Promise<T> =>
     ),
   ]);
 
-async function main() {
-  const stack = await startPrivateStack(['temporal', 'mongodb']);
+async function runLoad(profile: Profile) {
+  // --max-minutes bounds each profile's run.
+  const DEADLINE = Date.now() + MAX_MS;
+  const stack = profile === 'production' ? await startPrivateProductionStack() : await startPrivateStack(['temporal', 'mongodb']);
   const admin = generateKeyPair();
   const env = {
     ...stack.env,
@@ -94,6 +107,7 @@ async function main() {
   };
   const client = await MosaicClient.connect(loadConfig({ ...process.env, ...env }));
   const workers: ChildProcess[] = [];
+  let leftRunning = false;
   const workerLog = path.join(stack.opts.dataDir, 'workers.log');
   // As a supervisor would: a worker that exits before polling (its store is down at start) is started again.
   const startWorker = async (): Promise<ChildProcess> => {
@@ -154,12 +168,16 @@ async function main() {
     const replaceOne = async () => {
       const victim = workers.find((w) => w.exitCode === null && w.signalCode === null)!;
       log(`SIGKILL worker ${victim.pid}`);
+      retiredWorkersCpu += cpuSeconds(victim.pid!);
       await killWorker(victim);
       await startWorker();
     };
     const compose = async (r: (typeof requests)[number]) => {
       const t0 = Date.now();
-      await (await client.compose(r)).result();
+      // A start or wait that fails untyped (the server's long poll timed out under load) is no failure of the
+      // composition: as an application would, it is made again (the start is idempotent by the workflow id).
+      const handle = await untilAnswered(() => client.compose(r), DEADLINE);
+      await untilAnswered(() => handle.result(), DEADLINE);
       compositions.latencies.push(Date.now() - t0);
       succeeded.add(r.requestId);
     };
@@ -185,6 +203,10 @@ async function main() {
     // Memory at each quarter of the starts: growth that levels off (caches filling) reads differently from a leak.
     const memorySamples: (number | null)[][] = [];
     const liveWorkers = () => workers.filter((w) => w.exitCode === null && w.signalCode === null);
+    // CPU by part over the starts and the wait; a killed worker's is read just before it is killed.
+    const namedWorkers = () => liveWorkers().map((w, i) => ({ name: `worker-${i + 1}`, pid: w.pid! }));
+    let retiredWorkersCpu = 0;
+    const cpuBefore = cpuByPart(stack.opts.dataDir, namedWorkers());
     const began = Date.now();
     const runs: Promise<void>[] = [];
     const progress = setInterval(
@@ -226,6 +248,8 @@ async function main() {
     const freeze = (f: ReturnType<typeof family>) => ({ ...f, latencies: [...f.latencies], failures: new Map(f.failures) });
     const [compositionsAt, negotiatedAt] = [freeze(compositions), freeze(negotiated)];
     const memoryEnd = liveWorkers().map((w) => rssMb(w.pid!));
+    const cpuAfter = cpuByPart(stack.opts.dataDir, namedWorkers());
+    cpuAfter.set('mosaic workers', (cpuAfter.get('mosaic workers') ?? 0) + retiredWorkersCpu);
     if (deadlineHit) log(`--max-minutes reached: ${unfinished.length} unfinished; terminating them and stopping the workers`);
     if (unfinished.length > 0) {
       const terminated = await bounded(
@@ -280,6 +304,7 @@ async function main() {
     const boundMb = Math.max(...warm.map((m) => m ?? 0)) + RSS_GROWTH_MB;
     const result = {
       bench: 'load',
+      profile,
       chaos: args.chaos,
       requested: { compositions: COUNT, negotiations: NEGOTIATIONS },
       ratePerS: RATE,
@@ -298,15 +323,60 @@ async function main() {
         withinBound: memoryEnd.every((m) => m !== null && m <= boundMb),
       },
       workerProcesses: workers.length,
+      // Per completed workflow (a negotiation counts as one), of everything each part did in the run.
+      cpuMsPerWorkflow: cpuMsPerWorkflow(
+        cpuBefore,
+        cpuAfter,
+        Math.max(1, families.compositions.completed + families.negotiations.completed),
+      ),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    return unfinished.length === 0;
+    leftRunning = unfinished.length > 0;
+    return { result, allFinished: !leftRunning };
   } finally {
     for (const w of workers) await killWorker(w);
     for (const pids of negotiatedServices(stack.opts.dataDir).values()) for (const pid of pids) stopProcess(pid);
-    await client.close();
+    // Calls of unfinished drivers still retry on the client's channel; closing it under them throws from
+    // their retry timers and ends the process before the next profile. The process exit closes it then.
+    if (!leftRunning) await client.close();
     await stack.close();
   }
+}
+
+type LoadResult = Awaited<ReturnType<typeof runLoad>>['result'];
+
+/** Production ÷ dev, two decimals; null where the baseline is 0 or missing. */
+function ratios(dev: LoadResult, production: LoadResult) {
+  const r = (p: number | null | undefined, d: number | null | undefined) => (p != null && d ? Math.round((p / d) * 100) / 100 : null);
+  const server = (x: LoadResult) =>
+    Object.entries(x.cpuMsPerWorkflow)
+      .filter(([k]) => k.startsWith('temporal') || k === 'postgresql')
+      .reduce((sum, [, v]) => sum + v, 0);
+  const latency = (x: LoadResult, f: 'compositions' | 'negotiations', q: 'p50' | 'p95' | 'p99') => x.families[f].latencyMs[q];
+  return {
+    throughput: r(production.throughputPerS, dev.throughputPerS),
+    compositionLatency: Object.fromEntries(
+      (['p50', 'p95', 'p99'] as const).map((q) => [q, r(latency(production, 'compositions', q), latency(dev, 'compositions', q))]),
+    ),
+    negotiationLatency: Object.fromEntries(
+      (['p50', 'p95', 'p99'] as const).map((q) => [q, r(latency(production, 'negotiations', q), latency(dev, 'negotiations', q))]),
+    ),
+    serverAndStoreCpuPerWorkflow: r(server(production), server(dev)),
+    workersCpuPerWorkflow: r(production.cpuMsPerWorkflow['mosaic workers'], dev.cpuMsPerWorkflow['mosaic workers']),
+    ferretdbCpuPerWorkflow: r(production.cpuMsPerWorkflow.mongodb, dev.cpuMsPerWorkflow.mongodb),
+  };
+}
+
+async function main(): Promise<boolean> {
+  const profiles: Profile[] = args.profile === 'both' ? ['dev', 'production'] : [args.profile as Profile];
+  const runs: Awaited<ReturnType<typeof runLoad>>[] = [];
+  for (const profile of profiles) {
+    log(`profile ${profile}`);
+    runs.push(await runLoad(profile));
+  }
+  if (runs.length === 2)
+    process.stdout.write(`${JSON.stringify({ bench: 'load', ratiosProductionToDev: ratios(runs[0]!.result, runs[1]!.result) })}\n`);
+  return runs.every((r) => r.allFinished);
 }
 
 main().then(

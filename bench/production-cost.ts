@@ -19,56 +19,10 @@ import { loadConfig } from '../src/config';
 import { freePort } from '../src/stack/ports';
 import { productionInstalled } from '../src/stack/production';
 import { mosaic } from '../test/harness/cli';
+import { cpuByPart, cpuMsPerWorkflow as perWorkflow } from './stack-cpu';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
 const ROUNDS = Number(args.rounds);
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
-/** CPU seconds of a process and its reaped children, from /proc/<pid>/stat (utime, stime, cutime, cstime). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-/** The part a recorded process belongs to: PostgreSQL's forked backends count with it through cutime. */
-const part = (name: string) =>
-  name.startsWith('worker') ? 'mosaic workers' : name === 'temporal' ? 'temporal (dev server)' : name.replace(/-\d+$/, '');
-
-function records(dataDir: string): { name: string; pid: number }[] {
-  const dir = path.join(dataDir, 'run');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ name: f.slice(0, -5), pid: (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { pid: number }).pid }));
-}
-
-/** PostgreSQL's backends are children of the postmaster, and exit with their connections: sum the live ones too. */
-function postgresCpu(postmaster: number): number {
-  let total = cpuSeconds(postmaster);
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += cpuSeconds(Number(pid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
-function snapshot(dataDir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of records(dataDir)) {
-    const cpu = r.name === 'postgresql' ? postgresCpu(r.pid) : cpuSeconds(r.pid);
-    out.set(part(r.name), (out.get(part(r.name)) ?? 0) + cpu);
-  }
-  return out;
-}
 
 const du = (dir: string) => (fs.existsSync(dir) ? Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]) : 0);
 
@@ -123,16 +77,14 @@ async function measure(profile: 'dev' | 'production'): Promise<Run> {
       ferretdb: path.join(dataDir, 'data', 'ferretdb'),
     };
     const sizeBefore = Object.fromEntries(Object.entries(stores).map(([k, d]) => [k, du(d)]));
-    const before = snapshot(dataDir);
+    const before = cpuByPart(dataDir);
     const wfBefore = await workflowCount(env.MOSAIC_TEMPORAL_ADDRESS);
     const started = Date.now();
     for (let i = 0; i < ROUNDS; i++) await cli('demo');
     const seconds = (Date.now() - started) / 1000;
     const workflows = (await workflowCount(env.MOSAIC_TEMPORAL_ADDRESS)) - wfBefore;
-    const after = snapshot(dataDir);
-    const cpuMsPerWorkflow = Object.fromEntries(
-      [...after].map(([k, v]) => [k, Math.round((((v - (before.get(k) ?? 0)) * 1000) / workflows) * 10) / 10]),
-    );
+    const after = cpuByPart(dataDir);
+    const cpuMsPerWorkflow = perWorkflow(before, after, workflows);
     const storeBytesPer1000 = Object.fromEntries(
       Object.entries(stores)
         .map(([k, d]) => [k, Math.round(((du(d) - sizeBefore[k]!) / workflows) * 1000)] as const)

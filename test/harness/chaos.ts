@@ -16,6 +16,7 @@ import { KEY_TAG } from '../../src/providers/aws';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
 import { isRunning, processDirectories, readRecord, stopDaemon } from '../../src/stack/daemon';
 import { canConnect, freePort } from '../../src/stack/ports';
+import { productionStopOrder, recordedNames, startProductionStack, type ProductionOptions } from '../../src/stack/production';
 import { runDir, startComponent, type Component, type StackOptions } from '../../src/stack/stack';
 import { MOTO_CREDENTIALS } from './moto';
 
@@ -64,6 +65,52 @@ export async function startPrivateStack(components: Component[], database = `cha
     },
     async close() {
       for (const c of components) await stop(c);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The production profile's cluster (PostgreSQL, the Temporal server as
+ * separate frontend, history ×2, matching ×2 and worker processes) and
+ * FerretDB of one benchmark's own, headless and without Prometheus (the
+ * benchmark reads CPU from /proc). `temporal` is the whole cluster: started,
+ * it brings back whatever server process is down.
+ */
+export async function startPrivateProductionStack(database = `load_${randomUUID().slice(0, 8)}`): Promise<PrivateStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-load-production-'));
+  const opts: ProductionOptions = {
+    dataDir,
+    cacheDir: loadConfig().cacheDir,
+    temporalPort: await freePort(),
+    uiPort: 0,
+    mongoPort: await freePort(),
+    postgresPort: await freePort(),
+    prometheusPort: await freePort(),
+    headless: true,
+  };
+  const cluster = () => recordedNames(dataDir).filter((n) => n.startsWith('temporal-') || n === 'postgresql');
+  const start = async (c: Component) => void (c === 'temporal' ? await startProductionStack(opts) : await startComponent(c, opts));
+  const stop = async (c: Component) => {
+    for (const name of c === 'temporal' ? productionStopOrder(cluster()) : [c]) await stopDaemon(runDir(dataDir), name, 5000);
+  };
+  await startProductionStack(opts);
+  return {
+    opts,
+    env: {
+      MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${opts.mongoPort}/${database}`,
+      MOSAIC_DATA_DIR: dataDir,
+    },
+    start,
+    stop,
+    async outage(c, downMs) {
+      await stop(c);
+      await new Promise((r) => setTimeout(r, downMs));
+      await start(c);
+    },
+    async close() {
+      for (const name of productionStopOrder(recordedNames(dataDir))) await stopDaemon(runDir(dataDir), name, 5000);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
