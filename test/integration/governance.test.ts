@@ -5,7 +5,7 @@ import mongoose, { type Connection } from 'mongoose';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { policyModel } from '../../src/models/policy';
-import { parsePolicy, type PolicyContext } from '../../src/pdl';
+import { parsePolicy, type Policy, type PolicyContext } from '../../src/pdl';
 import { generateKeyPair, type KeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { createSignedRequest } from '../../src/security/signed-request';
@@ -19,8 +19,8 @@ const exampleSource = fs.readFileSync(path.join(EXAMPLES, 'policies', 'databases
 const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'contexts', 'database-eu-pci.json'), 'utf8')) as PolicyContext;
 
 /** The example policy at another version, signed by `key`. */
-function policyText(key: KeyPair, version = 1, tweak: (doc: Record<string, any>) => void = () => {}): string {
-  const doc = parsePolicy(exampleSource) as Record<string, any>;
+function policyText(key: KeyPair, version = 1, tweak: (doc: Policy) => void = () => {}): string {
+  const doc = parsePolicy(exampleSource);
   doc.metadata.version = version;
   tweak(doc);
   return signYaml(stringify(doc), key.privateKeyPem);
