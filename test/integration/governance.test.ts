@@ -69,9 +69,9 @@ describe('signed policy changes and access control against the real stack', () =
     expect(result).toMatchObject({ operation: 'policy.apply', target: 'policy:databases-eu', detail: 'version 1 stored and active' });
     await recordHistory(w.client.temporal, result.workflowId, 'applied');
 
-    const list = await w.client.governance.inspect<{ name: string; activeVersion: number }[]>({ kind: 'policies' });
+    const list = await w.client.governance.inspect({ kind: 'policies' });
     expect(list).toEqual([expect.objectContaining({ name: 'databases-eu', activeVersion: 1 })]);
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; actor: string }[]>({
+    const audit = await w.client.governance.inspect({
       kind: 'audit',
       operation: 'policy.apply',
     });
@@ -128,7 +128,7 @@ describe('signed policy changes and access control against the real stack', () =
     );
 
     expect(await storedVersions()).toEqual(before);
-    const denied = await w.client.governance.inspect<{ result: string; reason: string }[]>({ kind: 'audit' });
+    const denied = await w.client.governance.inspect({ kind: 'audit' });
     expect(denied.filter((e) => e.result === 'denied').length).toBeGreaterThanOrEqual(7);
   });
 
@@ -145,7 +145,7 @@ describe('signed policy changes and access control against the real stack', () =
 
   it('keeps every version and rolls back by activating an older one', async () => {
     await w.client.governance.change({ operation: 'policy.activate', name: 'databases-eu', version: 1 }, author.privateKeyPem);
-    const history = await w.client.governance.inspect<{ version: number; active: boolean }[]>({ kind: 'history', name: 'databases-eu' });
+    const history = await w.client.governance.inspect({ kind: 'history', name: 'databases-eu' });
     expect(history.map((h) => [h.version, h.active])).toEqual([
       [2, false],
       [1, true],
@@ -195,13 +195,13 @@ describe('signed policy changes and access control against the real stack', () =
   }, 120_000);
 
   it('refuses and reports a policy changed directly in the database', async () => {
-    const [{ activeVersion }] = await w.client.governance.inspect<{ activeVersion: number }[]>({ kind: 'policies' });
+    const [{ activeVersion }] = await w.client.governance.inspect({ kind: 'policies' });
     await policyModel(db).updateOne({ name: 'databases-eu', version: activeVersion }, { $set: { 'document.spec.priority': 999 } });
     const { evaluation, error, rejected } = await w.client.governance.evaluate(context);
     expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: activeVersion })]);
     expect(evaluation).toBeUndefined();
     expect(error?.type).toBe('NoMatchingPolicy');
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; target: string }[]>({
+    const audit = await w.client.governance.inspect({
       kind: 'audit',
       operation: 'policy.load',
     });
