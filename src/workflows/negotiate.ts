@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { PersonaOperation, PersonaStoreActivities } from '../activities/persona-store';
+import type { PersonaStoreActivities } from '../activities/persona-store';
 import type { Analysed, NegotiationActivities, ProvisionedInstance, Review } from '../activities/negotiation';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { Feedback } from '../negotiation/feedback';
@@ -38,6 +38,9 @@ import {
   type NegotiationResult,
   type NegotiationStatus,
   type NegotiationView,
+  type PersonaOperation,
+  type PersonaOperationKind,
+  type PersonaViews,
 } from '../contract/negotiate';
 import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion, MosaicState } from '../contract/search-attributes';
 
@@ -101,7 +104,7 @@ const { reviewInstance } = proxyActivities<NegotiationActivities>({ startToClose
 const { personaOperation } = proxyActivities<PersonaStoreActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
 
 /** The persona marketplace for the CLI: list, show, create a version, publish; one store operation per run. */
-export async function managePersonas(operation: PersonaOperation): Promise<unknown> {
+export async function managePersonas<K extends PersonaOperationKind>(operation: PersonaOperation<K>): Promise<PersonaViews[K]> {
   return personaOperation(operation);
 }
 
