@@ -4,6 +4,7 @@ import { personaModel, personaUsageModel, type StoredPersona } from '../models/p
 import { isDuplicateKey } from '../models/races';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import { parsePersona, ROLES, VISIBILITIES, type Persona, type Visibility } from '../negotiation/persona';
+import type { PersonaOperation, PersonaOperationKind, PersonaViews } from '../contract/negotiate';
 import { nonRetryable, withStorage } from './errors';
 
 /** The account that owns the built-in personas. */
@@ -31,24 +32,34 @@ export interface Caller {
 }
 
 const callerSchema = { user: z.string().min(1), account: z.string().min(1) };
-export const personaOperationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
+/** Each operation's own schema, so its reader parses exactly its kind (defaults applied). */
+const personaOperationSchemas = {
+  list: z.strictObject({
     kind: z.literal('list'),
     ...callerSchema,
     role: z.enum(ROLES).optional(),
     tag: z.string().optional(),
     search: z.string().optional(),
   }),
-  z.strictObject({ kind: z.literal('show'), ...callerSchema, ref: z.string().min(1) }),
-  z.strictObject({ kind: z.literal('create'), ...callerSchema, persona: z.unknown(), visibility: z.enum(VISIBILITIES).default('private') }),
-  z.strictObject({
+  show: z.strictObject({ kind: z.literal('show'), ...callerSchema, ref: z.string().min(1) }),
+  create: z.strictObject({
+    kind: z.literal('create'),
+    ...callerSchema,
+    persona: z.unknown(),
+    visibility: z.enum(VISIBILITIES).default('private'),
+  }),
+  publish: z.strictObject({
     kind: z.literal('publish'),
     ...callerSchema,
     ref: z.string().min(1),
     visibility: z.enum(VISIBILITIES).default('public'),
   }),
-]);
-export type PersonaOperation = z.input<typeof personaOperationSchema>;
+};
+const { list, show, create, publish } = personaOperationSchemas;
+export const personaOperationSchema = z.discriminatedUnion('kind', [list, show, create, publish]);
+export type AnyPersonaOperation = z.input<typeof personaOperationSchema>;
+
+const callerOf = ({ user, account }: Caller): Caller => ({ user, account });
 
 /** Who may see a version: everyone if public, its account if shared there, else its creator. */
 export function visibleTo(caller: Caller): Record<string, unknown> {
@@ -179,55 +190,60 @@ export async function countUsage(
 
 export function createPersonaStoreActivities({ connection }: { connection: Connection }) {
   const personas = personaModel(connection);
+  // One store operation per kind, each typed by its kind's answer.
+  const operations: { [K in PersonaOperationKind]: (input: PersonaOperation<K>) => Promise<PersonaViews[K]> } = {
+    list: async (input) => {
+      const op = list.parse(input);
+      const filter: Record<string, unknown> = { ...visibleTo(callerOf(op)) };
+      if (op.role) filter.role = op.role;
+      if (op.tag) filter.tags = op.tag;
+      const words = op.search?.toLowerCase();
+      const rows = ((await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[]).filter(
+        (r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words),
+      );
+      return (await withUsage(connection, rows)).map((r) => ({
+        ref: `${r.name}@${r.version}`,
+        account: r.account,
+        role: r.role,
+        visibility: r.visibility,
+        status: r.status,
+        tags: r.tags,
+        timesUsed: r.usage.timesUsed,
+        agreements: r.usage.agreements,
+        averageRounds: r.usage.agreements ? Math.round((r.usage.totalRounds / r.usage.agreements) * 10) / 10 : 0,
+      }));
+    },
+    show: async (input) => {
+      const op = show.parse(input);
+      return strip(connection, await findPersona(connection, op.ref, callerOf(op)));
+    },
+    create: async (input) => {
+      const op = create.parse(input);
+      return strip(connection, await createPersonaVersion(connection, callerOf(op), op.persona, { visibility: op.visibility }));
+    },
+    publish: async (input) => {
+      const op = publish.parse(input);
+      const found = await findPersona(connection, op.ref, callerOf(op));
+      if (found.account !== op.account || (found.creator !== op.user && found.visibility === 'private')) {
+        throw new PersonaRefused(`only ${found.account}'s members may publish ${found.name}@${found.version}`);
+      }
+      // Publishing a proposed version also makes it the active one: its owner accepts the evolution.
+      await personas.updateOne(
+        { account: found.account, name: found.name, version: found.version },
+        { $set: { visibility: op.visibility, status: 'active' } },
+      );
+      return strip(connection, { ...found, visibility: op.visibility, status: 'active' });
+    },
+  };
   return {
     /** The persona marketplace: list and search, show, create a version, publish. */
-    async personaOperation(input: PersonaOperation): Promise<unknown> {
+    async personaOperation<K extends PersonaOperationKind>(input: PersonaOperation<K>): Promise<PersonaViews[K]> {
+      // The union's parse names what is wrong in any request, whatever its kind claims to be.
       const parsed = personaOperationSchema.safeParse(input);
       if (!parsed.success)
         throw nonRetryable(new PersonaRefused(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-      const op = parsed.data;
-      const caller = { user: op.user, account: op.account };
       try {
-        return await withStorage(`persona ${op.kind}`, async () => {
-          switch (op.kind) {
-            case 'list': {
-              const filter: Record<string, unknown> = { ...visibleTo(caller) };
-              if (op.role) filter.role = op.role;
-              if (op.tag) filter.tags = op.tag;
-              const words = op.search?.toLowerCase();
-              const rows = ((await personas.find(filter).sort({ name: 1, version: 1 }).lean()) as StoredPersona[]).filter(
-                (r) => !words || `${r.name} ${r.description} ${r.tags.join(' ')}`.toLowerCase().includes(words),
-              );
-              return (await withUsage(connection, rows)).map((r) => ({
-                ref: `${r.name}@${r.version}`,
-                account: r.account,
-                role: r.role,
-                visibility: r.visibility,
-                status: r.status,
-                tags: r.tags,
-                timesUsed: r.usage.timesUsed,
-                agreements: r.usage.agreements,
-                averageRounds: r.usage.agreements ? Math.round((r.usage.totalRounds / r.usage.agreements) * 10) / 10 : 0,
-              }));
-            }
-            case 'show':
-              return strip(connection, await findPersona(connection, op.ref, caller));
-            case 'create':
-              return strip(connection, await createPersonaVersion(connection, caller, op.persona, { visibility: op.visibility }));
-            case 'publish': {
-              const found = await findPersona(connection, op.ref.includes('@') ? op.ref : `${op.ref}`, caller);
-              if (found.account !== caller.account || (found.creator !== caller.user && found.visibility === 'private')) {
-                throw new PersonaRefused(`only ${found.account}'s members may publish ${found.name}@${found.version}`);
-              }
-              // Publishing a proposed version also makes it the active one: its owner accepts the evolution.
-              await personas.updateOne(
-                { account: found.account, name: found.name, version: found.version },
-                { $set: { visibility: op.visibility, status: 'active' } },
-              );
-              return strip(connection, { ...found, visibility: op.visibility, status: 'active' });
-            }
-          }
-        });
+        return await withStorage(`persona ${input.kind}`, () => operations[input.kind](input));
       } catch (err) {
         if (err instanceof UnknownPersona || err instanceof PersonaRefused || (err as Error).name === 'InvalidPersona')
           throw nonRetryable(err);

@@ -8,10 +8,11 @@ import { handlerMetricsModel, handlerModel } from '../models/handler';
 import { summarize } from '../handlers/metrics';
 import { policyHeadModel, policyModel } from '../models/policy';
 import { upsertLosingRace } from '../models/races';
-import { NotRegistered, refOfGoverned, type GovernedKind } from '../security/governed';
+import { NotRegistered, refOfGoverned } from '../security/governed';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { compilePolicy, evaluate, explain, type Evaluation, type Policy, type PolicyContext } from '../pdl';
+import type { GovernanceQuery, GovernanceQueryKind, GovernanceViews } from '../contract/governance';
 import { contentHash } from './content-hash';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
@@ -23,18 +24,6 @@ export interface RejectedPolicy {
   version: number;
   reason: string;
 }
-
-export type GovernanceQuery =
-  | { kind: 'policies' }
-  | { kind: 'policy'; name: string; version?: number }
-  | { kind: 'history'; name: string }
-  | { kind: 'audit'; limit?: number; actor?: string; operation?: string }
-  | { kind: 'actors' }
-  | { kind: 'signers' }
-  | { kind: 'handlers'; resourceType?: string }
-  | { kind: 'handler'; ref: string }
-  | { kind: 'governed'; type: GovernedKind }
-  | { kind: 'governed-object'; type: GovernedKind; ref: string };
 
 export interface PolicyEvaluation {
   evaluation?: Evaluation;
@@ -50,132 +39,133 @@ export function createPolicyStoreActivities({ connection }: { connection: Connec
   const heads = policyHeadModel(connection);
   const loadActive = createPolicyLoader(connection);
 
+  // One reader per view, each typed by its kind: a reader answering the wrong shape does not compile.
+  const readers: { [K in GovernanceQueryKind]: (query: GovernanceQuery<K>) => Promise<GovernanceViews[K]> } = {
+    policies: async () => {
+      const active = await heads.find().sort({ name: 1 }).lean();
+      const versions = await policies.find({}, { name: 1, version: 1 }).lean();
+      return active.map((h) => ({
+        name: h.name,
+        activeVersion: h.activeVersion,
+        versions: versions.filter((v) => v.name === h.name).length,
+        activatedBy: h.activatedBy,
+        activatedAt: h.activatedAt.toISOString(),
+      }));
+    },
+    policy: async (query) => {
+      const version = query.version ?? (await heads.findOne({ name: query.name }).lean())?.activeVersion;
+      const doc = version === undefined ? null : await policies.findOne({ name: query.name, version }).lean();
+      if (!doc) {
+        throw ApplicationFailure.nonRetryable(
+          `no policy ${query.name}${query.version ? ` version ${query.version}` : ''}; see \`mosaic policy list\``,
+          'PolicyNotFound',
+        );
+      }
+      return {
+        name: doc.name,
+        version: doc.version,
+        source: doc.source,
+        signedBy: doc.signedBy,
+        appliedBy: doc.appliedBy,
+        appliedAt: doc.appliedAt.toISOString(),
+      };
+    },
+    history: async (query) => {
+      const head = await heads.findOne({ name: query.name }).lean();
+      const rows = await policies.find({ name: query.name }).sort({ version: -1 }).lean();
+      return rows.map((r) => ({
+        version: r.version,
+        active: head?.activeVersion === r.version,
+        retired: r.retiredAt !== undefined,
+        signedBy: r.signedBy,
+        appliedBy: r.appliedBy,
+        appliedAt: r.appliedAt.toISOString(),
+        contentHash: r.contentHash.slice(0, 12),
+      }));
+    },
+    audit: async (query) => {
+      const filter: Record<string, string> = {};
+      if (query.actor) filter.actor = query.actor;
+      if (query.operation) filter.operation = query.operation;
+      const rows = await audit
+        .find(filter)
+        .sort({ at: -1 })
+        .limit(Math.min(query.limit ?? 50, 1000))
+        .lean();
+      return rows.map(({ at, actor, operation, target, result, reason, workflowId }) => ({
+        at: at.toISOString(),
+        actor,
+        operation,
+        target,
+        result,
+        reason,
+        workflowId,
+      }));
+    },
+    handlers: async (query) => {
+      const filter = query.resourceType ? { resourceTypes: query.resourceType } : {};
+      const rows = await handlerModel(connection).find(filter).sort({ ref: 1 }).lean();
+      const metrics = new Map((await handlerMetricsModel(connection).find().lean()).map((m) => [m.ref, summarize(m)]));
+      return rows.map((h) => ({
+        ref: h.ref,
+        status: h.status,
+        resourceTypes: h.resourceTypes,
+        provides: h.provides ?? [],
+        requires: h.requires ?? [],
+        undo: h.undo,
+        ...(metrics.get(h.ref) ?? { calls: 0, errorRate: 0, latencyP50Ms: 0, latencyP95Ms: 0 }),
+      }));
+    },
+    handler: async (query) => {
+      const h = await handlerModel(connection).findOne({ ref: query.ref }).lean();
+      if (!h) throw ApplicationFailure.nonRetryable(`no handler ${query.ref}; see \`mosaic handler list\``, 'HandlerNotFound');
+      const m = await handlerMetricsModel(connection).findOne({ ref: query.ref }).lean();
+      const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
+      return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
+    },
+    governed: async (query) => {
+      const rows = await governedModel(connection).find({ kind: query.type }).sort({ name: 1, version: 1 }).lean();
+      return rows.map((r) => ({
+        ref: refOfGoverned(r),
+        ...r.spec,
+        registeredBy: r.registeredBy,
+        registeredAt: r.registeredAt.toISOString(),
+      }));
+    },
+    'governed-object': async (query) => {
+      const r = await governedModel(connection)
+        .findOne({ key: governedKey(query.type, query.ref) })
+        .lean();
+      if (!r) throw ApplicationFailure.nonRetryable(new NotRegistered(query.type, query.ref).message, 'NotRegistered');
+      return {
+        ref: refOfGoverned(r),
+        kind: r.kind,
+        spec: r.spec,
+        registeredBy: r.registeredBy,
+        registeredAt: r.registeredAt.toISOString(),
+        registration: r.registration.request,
+      };
+    },
+    // Public keys only: what `policy validate` needs to check a signature the way a worker will.
+    signers: async () => [...(await trustedSigners(connection))].map(([keyId, publicKeyPem]) => ({ keyId, publicKeyPem })),
+    actors: async () => {
+      // Every row, with whether it chains to a root key: a planted row shows, marked as not believed.
+      const [rows, trusted] = await Promise.all([actors.find().sort({ grantedAt: 1 }).lean(), trustedActors(connection)]);
+      return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({
+        keyId,
+        role: trusted.get(keyId)?.role ?? role,
+        name,
+        grantedBy,
+        grantedAt: grantedAt.toISOString(),
+        trusted: trusted.has(keyId) ? (trusted.get(keyId)!.root ? ('root' as const) : ('chain' as const)) : ('no' as const),
+      }));
+    },
+  };
+
   return {
-    async readGovernance(query: GovernanceQuery): Promise<unknown> {
-      return withStorage('read', async () => {
-        switch (query.kind) {
-          case 'policies': {
-            const active = await heads.find().sort({ name: 1 }).lean();
-            const versions = await policies.find({}, { name: 1, version: 1 }).lean();
-            return active.map((h) => ({
-              name: h.name,
-              activeVersion: h.activeVersion,
-              versions: versions.filter((v) => v.name === h.name).length,
-              activatedBy: h.activatedBy,
-              activatedAt: h.activatedAt.toISOString(),
-            }));
-          }
-          case 'policy': {
-            const version = query.version ?? (await heads.findOne({ name: query.name }).lean())?.activeVersion;
-            const doc = version === undefined ? null : await policies.findOne({ name: query.name, version }).lean();
-            if (!doc) {
-              throw ApplicationFailure.nonRetryable(
-                `no policy ${query.name}${query.version ? ` version ${query.version}` : ''}; see \`mosaic policy list\``,
-                'PolicyNotFound',
-              );
-            }
-            return {
-              name: doc.name,
-              version: doc.version,
-              source: doc.source,
-              signedBy: doc.signedBy,
-              appliedBy: doc.appliedBy,
-              appliedAt: doc.appliedAt.toISOString(),
-            };
-          }
-          case 'history': {
-            const head = await heads.findOne({ name: query.name }).lean();
-            const rows = await policies.find({ name: query.name }).sort({ version: -1 }).lean();
-            return rows.map((r) => ({
-              version: r.version,
-              active: head?.activeVersion === r.version,
-              retired: r.retiredAt !== undefined,
-              signedBy: r.signedBy,
-              appliedBy: r.appliedBy,
-              appliedAt: r.appliedAt.toISOString(),
-              contentHash: r.contentHash.slice(0, 12),
-            }));
-          }
-          case 'audit': {
-            const filter: Record<string, string> = {};
-            if (query.actor) filter.actor = query.actor;
-            if (query.operation) filter.operation = query.operation;
-            const rows = await audit
-              .find(filter)
-              .sort({ at: -1 })
-              .limit(Math.min(query.limit ?? 50, 1000))
-              .lean();
-            return rows.map(({ at, actor, operation, target, result, reason, workflowId }) => ({
-              at: at.toISOString(),
-              actor,
-              operation,
-              target,
-              result,
-              reason,
-              workflowId,
-            }));
-          }
-          case 'handlers': {
-            const filter = query.resourceType ? { resourceTypes: query.resourceType } : {};
-            const rows = await handlerModel(connection).find(filter).sort({ ref: 1 }).lean();
-            const metrics = new Map((await handlerMetricsModel(connection).find().lean()).map((m) => [m.ref, summarize(m)]));
-            return rows.map((h) => ({
-              ref: h.ref,
-              status: h.status,
-              resourceTypes: h.resourceTypes,
-              provides: h.provides ?? [],
-              requires: h.requires ?? [],
-              undo: h.undo,
-              ...(metrics.get(h.ref) ?? { calls: 0, errorRate: 0, latencyP50Ms: 0, latencyP95Ms: 0 }),
-            }));
-          }
-          case 'handler': {
-            const h = await handlerModel(connection).findOne({ ref: query.ref }).lean();
-            if (!h) throw ApplicationFailure.nonRetryable(`no handler ${query.ref}; see \`mosaic handler list\``, 'HandlerNotFound');
-            const m = await handlerMetricsModel(connection).findOne({ ref: query.ref }).lean();
-            const { _id, ...descriptor } = h as typeof h & { _id?: unknown };
-            return { ...descriptor, registeredAt: h.registeredAt.toISOString(), metrics: m ? summarize(m) : undefined };
-          }
-          case 'governed': {
-            const rows = await governedModel(connection).find({ kind: query.type }).sort({ name: 1, version: 1 }).lean();
-            return rows.map((r) => ({
-              ref: refOfGoverned(r),
-              ...r.spec,
-              registeredBy: r.registeredBy,
-              registeredAt: r.registeredAt.toISOString(),
-            }));
-          }
-          case 'governed-object': {
-            const r = await governedModel(connection)
-              .findOne({ key: governedKey(query.type, query.ref) })
-              .lean();
-            if (!r) throw ApplicationFailure.nonRetryable(new NotRegistered(query.type, query.ref).message, 'NotRegistered');
-            return {
-              ref: refOfGoverned(r),
-              kind: r.kind,
-              spec: r.spec,
-              registeredBy: r.registeredBy,
-              registeredAt: r.registeredAt.toISOString(),
-              registration: r.registration.request,
-            };
-          }
-          case 'signers':
-            // Public keys only: what `policy validate` needs to check a signature the way a worker will.
-            return [...(await trustedSigners(connection))].map(([keyId, publicKeyPem]) => ({ keyId, publicKeyPem }));
-          case 'actors': {
-            // Every row, with whether it chains to a root key: a planted row shows, marked as not believed.
-            const [rows, trusted] = await Promise.all([actors.find().sort({ grantedAt: 1 }).lean(), trustedActors(connection)]);
-            return rows.map(({ keyId, role, name, grantedBy, grantedAt }) => ({
-              keyId,
-              role: trusted.get(keyId)?.role ?? role,
-              name,
-              grantedBy,
-              grantedAt: grantedAt.toISOString(),
-              trusted: trusted.has(keyId) ? (trusted.get(keyId)!.root ? 'root' : 'chain') : 'no',
-            }));
-          }
-        }
-      });
+    /** One read-only view; the query's kind picks the reader and the shape of its answer. */
+    async readGovernance<K extends GovernanceQueryKind>(query: GovernanceQuery<K>): Promise<GovernanceViews[K]> {
+      return withStorage('read', () => readers[query.kind](query));
     },
 
     /** Dry run of the policy decision for a context: what is allowed, and why a handler is or is not. */

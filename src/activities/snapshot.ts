@@ -34,7 +34,7 @@ import { REF_PATTERN } from '../security/governed';
 import { SecurityError } from '../security/errors';
 import { summarise, type ResolutionSummary } from '../snapshot/summary';
 import { parseTemplate, type Host } from '../snapshot/template';
-import type { CatalogRequest } from '../contract/snapshot';
+import type { CatalogOperation, CatalogRequest, CatalogViews } from '../contract/snapshot';
 import { nonRetryable, withStorage } from './errors';
 import { createGovernedStore } from './governed-store';
 
@@ -231,45 +231,47 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
     };
   };
 
-  return {
-    /** Templates and hosts: create, list, show, register. A template id is immutable once created. */
-    async snapshotCatalog(request: CatalogRequest): Promise<unknown> {
-      return domain(() =>
-        withStorage('snapshot catalog', async () => {
-          switch (request.operation) {
-            case 'template.create': {
-              const t = parseTemplate(request.template);
-              // Refused at once, not at the first composition: a command or file nobody registered, or a hash that is not the registered one.
-              await resolveGoverned(t.resources, (i) => `resources[${i}]`);
-              const existing = await templates.findOne({ id: t.id }, { _id: 0, createdAt: 0 }).lean();
-              if (existing) {
-                if (JSON.stringify(parseTemplate(existing)) === JSON.stringify(t)) return { id: t.id, created: false };
-                throw new TemplateExists(t.id);
-              }
-              await templates.updateOne({ id: t.id }, { $setOnInsert: { ...t, createdAt: new Date() } }, { upsert: true });
-              return { id: t.id, created: true };
-            }
-            case 'template.list':
-              return (
-                await templates.find({}, { _id: 0, id: 1, description: 1, tags: 1, resources: 1, createdAt: 1 }).sort({ id: 1 }).lean()
-              ).map((t) => ({
-                id: t.id,
-                description: t.description,
-                tags: t.tags,
-                resources: t.resources.length,
-                createdAt: t.createdAt,
-              }));
-            case 'template.show': {
-              const t = await templates.findOne({ id: request.id }, { _id: 0 }).lean();
-              if (!t) throw new TemplateNotFound(request.id);
-              return t;
-            }
-            case 'host.list':
-              // The signed registration stays out: who registered a host is what a reader needs.
-              return hosts.find({}, { _id: 0, registration: 0 }).sort({ name: 1 }).lean();
-          }
+  // One handler per catalog operation, each typed by its operation's answer.
+  const catalog: { [K in CatalogOperation]: (request: CatalogRequest<K>) => Promise<CatalogViews[K]> } = {
+    'template.create': async (request) => {
+      const t = parseTemplate(request.template);
+      // Refused at once, not at the first composition: a command or file nobody registered, or a hash that is not the registered one.
+      await resolveGoverned(t.resources, (i) => `resources[${i}]`);
+      const existing = await templates.findOne({ id: t.id }, { _id: 0, createdAt: 0 }).lean();
+      if (existing) {
+        if (JSON.stringify(parseTemplate(existing)) === JSON.stringify(t)) return { id: t.id, created: false };
+        throw new TemplateExists(t.id);
+      }
+      await templates.updateOne({ id: t.id }, { $setOnInsert: { ...t, createdAt: new Date() } }, { upsert: true });
+      return { id: t.id, created: true };
+    },
+    'template.list': async () =>
+      (await templates.find({}, { _id: 0, id: 1, description: 1, tags: 1, resources: 1, createdAt: 1 }).sort({ id: 1 }).lean()).map(
+        (t) => ({
+          id: t.id,
+          description: t.description,
+          tags: t.tags,
+          resources: t.resources.length,
+          createdAt: t.createdAt.toISOString(),
         }),
-      );
+      ),
+    'template.show': async (request) => {
+      const t = await templates.findOne({ id: request.id }, { _id: 0 }).lean();
+      if (!t) throw new TemplateNotFound(request.id);
+      return { ...t, createdAt: t.createdAt.toISOString() };
+    },
+    'host.list': async () =>
+      // The signed registration stays out: who registered a host is what a reader needs.
+      (await hosts.find({}, { _id: 0, registration: 0 }).sort({ name: 1 }).lean<StoredHost[]>()).map(({ registration, ...h }) => ({
+        ...h,
+        registeredAt: h.registeredAt.toISOString(),
+      })),
+  };
+
+  return {
+    /** Templates and hosts: create, list, show. A template id is immutable once created. */
+    async snapshotCatalog<K extends CatalogOperation>(request: CatalogRequest<K>): Promise<CatalogViews[K]> {
+      return domain(() => withStorage('snapshot catalog', () => catalog[request.operation](request)));
     },
 
     /** The manifest, and every template and host it names exists: nothing is retrieved for a composition that cannot run. */

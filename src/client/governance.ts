@@ -16,8 +16,10 @@ import {
   type EvaluatePolicies,
   type GovernanceState,
   type GovernanceQuery,
+  type GovernanceQueryKind,
+  type GovernanceViews,
   type InitAdmin,
-  type InspectGovernance,
+  type InspectGovernanceOf,
   type ManagePolicy,
   type PolicyEvaluation,
 } from '../contract/governance';
@@ -100,16 +102,16 @@ export class GovernanceClient {
   }
 
   /** A read-only view; `timeout` bounds the wait for a worker (the run ends by itself when none answers). */
-  async inspect<T>(query: GovernanceQuery, options: { timeout?: Duration } = {}): Promise<T> {
-    return (await typed(
-      this.workflows.execute<InspectGovernance>(inspectGovernance, {
+  inspect<K extends GovernanceQueryKind>(query: GovernanceQuery<K>, options: { timeout?: Duration } = {}): Promise<GovernanceViews[K]> {
+    return typed(
+      this.workflows.execute<InspectGovernanceOf<K>>(inspectGovernance, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`inspect-${query.kind}`),
         workflowExecutionTimeout: options.timeout,
         args: [query],
         typedSearchAttributes: [{ key: MosaicKind, value: inspectKind }],
       }),
-    )) as T;
+    );
   }
 
   async evaluate(context: PolicyContext, handler?: string): Promise<PolicyEvaluation> {

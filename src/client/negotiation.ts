@@ -28,11 +28,13 @@ import {
   rejectUpdate,
   modifyUpdate,
   addConstraintsUpdate,
-  type ManagePersonas,
+  type ManagePersonasOf,
   type NegotiateInstance,
   type NegotiationStatus,
   type NegotiationView,
   type PersonaOperation,
+  type PersonaOperationKind,
+  type PersonaViews,
 } from '../contract/negotiate';
 import { MosaicAccount, MosaicKind, MosaicRegion, MosaicResourceType, MosaicState } from '../contract/search-attributes';
 import { readableId, type MosaicClient } from './mosaic-client';
@@ -266,14 +268,14 @@ export class NegotiationClient {
   }
 
   /** One persona store operation through the managePersonas workflow. */
-  async personas<T>(operation: PersonaOperation): Promise<T> {
+  personas<K extends PersonaOperationKind>(operation: PersonaOperation<K>): Promise<PersonaViews[K]> {
     const workflowId = readableId(`personas-${operation.kind}`);
-    const run = this.mosaic.temporal.workflow.execute<ManagePersonas>(managePersonas, {
+    const run = this.mosaic.temporal.workflow.execute<ManagePersonasOf<K>>(managePersonas, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
       args: [operation],
       typedSearchAttributes: [{ key: MosaicKind, value: personasKind }],
     });
-    return (await typed(run, workflowId)) as T;
+    return typed(run, workflowId);
   }
 }

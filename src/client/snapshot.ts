@@ -8,9 +8,11 @@ import {
   snapshotCatalogKind,
   snapshotKind,
   statusQuery,
+  type CatalogOperation,
   type CatalogRequest,
+  type CatalogViews,
   type ComposeSnapshot,
-  type ManageSnapshotCatalog,
+  type ManageSnapshotCatalogOf,
   type SnapshotState,
   type SnapshotStatus,
 } from '../contract/snapshot';
@@ -82,15 +84,15 @@ export class SnapshotClient {
     }
   }
 
-  catalog<T = unknown>(request: CatalogRequest): Promise<T> {
+  catalog<K extends CatalogOperation>(request: CatalogRequest<K>): Promise<CatalogViews[K]> {
     return typed(
-      this.mosaic.temporal.workflow.execute<ManageSnapshotCatalog>(manageSnapshotCatalog, {
+      this.mosaic.temporal.workflow.execute<ManageSnapshotCatalogOf<K>>(manageSnapshotCatalog, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`snapshot-${request.operation.replace('.', '-')}`),
         args: [request],
         typedSearchAttributes: [{ key: MosaicKind, value: snapshotCatalogKind }],
       }),
-    ) as Promise<T>;
+    );
   }
 }
 

@@ -128,7 +128,7 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
   } while (nextPageToken && rows.length < MAX_ROWS);
   const [workers, handlers, model] = await Promise.all([
     mosaic.pollers(),
-    mosaic.governance.inspect<Omit<HandlerHealth, 'health'>[]>({ kind: 'handlers' }),
+    mosaic.governance.inspect({ kind: 'handlers' }),
     mosaic.models.status(),
   ]);
   return {

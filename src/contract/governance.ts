@@ -6,10 +6,93 @@
 import type { ChangePayload, ChangeRequest, ChangeResult } from '../activities/governance';
 import type { GovernedChange } from '../activities/governed-store';
 import type { HandlerChange } from '../activities/handler-registry';
-import type { GovernanceQuery, PolicyEvaluation } from '../activities/policy-store';
+import type { PolicyEvaluation } from '../activities/policy-store';
+import type { StoredHandler } from '../models/handler';
 import type { PolicyContext } from '../pdl/types';
+import type { Role } from '../security/roles';
+import type { GovernedKind, Registration } from '../security/governed';
 
-export type { ChangePayload, ChangeRequest, ChangeResult, GovernanceQuery, GovernedChange, HandlerChange, PolicyEvaluation };
+export type { ChangePayload, ChangeRequest, ChangeResult, GovernedChange, HandlerChange, PolicyEvaluation };
+
+/** What each read-only view is asked with, besides its kind. */
+export interface GovernanceQueries {
+  policies: object;
+  policy: { name: string; version?: number };
+  history: { name: string };
+  audit: { limit?: number; actor?: string; operation?: string };
+  actors: object;
+  signers: object;
+  handlers: { resourceType?: string };
+  handler: { ref: string };
+  governed: { type: GovernedKind };
+  'governed-object': { type: GovernedKind; ref: string };
+}
+export type GovernanceQueryKind = keyof GovernanceQueries;
+/**
+ * A query of kind K (the union of all of them by default). Written as a map
+ * indexed by K so a caller's `kind` picks the view it gets back, with no cast
+ * on either side.
+ */
+export type GovernanceQuery<K extends GovernanceQueryKind = GovernanceQueryKind> = {
+  [P in K]: { kind: P } & GovernanceQueries[P];
+}[K];
+
+/** A handler version's figures from its call counters; cpu and memory only once it has been called. */
+export interface HandlerFigures {
+  calls: number;
+  errorRate: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  cpuMs?: number;
+  memoryMb?: number;
+}
+
+/** What each read-only view answers with; dates are ISO text, as they cross the wire. */
+export interface GovernanceViews {
+  policies: { name: string; activeVersion: number; versions: number; activatedBy: string; activatedAt: string }[];
+  policy: { name: string; version: number; source: string; signedBy: string; appliedBy: string; appliedAt: string };
+  history: {
+    version: number;
+    active: boolean;
+    retired: boolean;
+    signedBy: string;
+    appliedBy: string;
+    appliedAt: string;
+    /** Its first 12 characters: enough to tell versions apart in a table. */
+    contentHash: string;
+  }[];
+  audit: {
+    at: string;
+    actor: string;
+    operation: string;
+    target: string;
+    result: 'allowed' | 'denied';
+    reason: string;
+    workflowId?: string;
+  }[];
+  /** `trusted`: whether the row chains to a root key ('root' is one); a planted or edited row shows 'no' and is not believed. */
+  actors: { keyId: string; role: Role; name?: string; grantedBy: string; grantedAt: string; trusted: 'root' | 'chain' | 'no' }[];
+  signers: { keyId: string; publicKeyPem: string }[];
+  handlers: ({
+    ref: string;
+    status: StoredHandler['status'];
+    resourceTypes: string[];
+    provides: string[];
+    requires: string[];
+    undo: boolean;
+  } & HandlerFigures)[];
+  handler: Omit<StoredHandler, 'registeredAt'> & { registeredAt: string; metrics?: HandlerFigures };
+  /** The spec's fields beside the registration's. */
+  governed: ({ ref: string; registeredBy: string; registeredAt: string } & Record<string, unknown>)[];
+  'governed-object': {
+    ref: string;
+    kind: GovernedKind;
+    spec: Record<string, unknown>;
+    registeredBy: string;
+    registeredAt: string;
+    registration: Registration['request'];
+  };
+}
 
 export interface AdminInit {
   publicKeyPem: string;
@@ -22,7 +105,10 @@ export type ManagePolicy = (change: ChangeRequest) => Promise<ChangeResult>;
 export const initAdmin = 'initAdmin';
 export type InitAdmin = (input: AdminInit) => Promise<{ keyId: string; created: boolean }>;
 export const inspectGovernance = 'inspectGovernance';
-export type InspectGovernance = (query: GovernanceQuery) => Promise<unknown>;
+/** Generic, so the implementation is checked to answer each kind with that kind's view. */
+export type InspectGovernance = <K extends GovernanceQueryKind>(query: GovernanceQuery<K>) => Promise<GovernanceViews[K]>;
+/** One kind's instance of it, for the client to start (Temporal's types take a plain function). */
+export type InspectGovernanceOf<K extends GovernanceQueryKind> = (query: GovernanceQuery<K>) => Promise<GovernanceViews[K]>;
 export const evaluatePolicies = 'evaluatePolicies';
 export type EvaluatePolicies = (input: { context: PolicyContext; handler?: string }) => Promise<PolicyEvaluation>;
 

@@ -6,13 +6,39 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Analysed, ProvisionedInstance, Review } from '../activities/negotiation';
-import type { PersonaOperation } from '../activities/persona-store';
+import type { AnyPersonaOperation } from '../activities/persona-store';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { FeedbackInput } from '../negotiation/feedback';
+import type { Persona, Role, Visibility } from '../negotiation/persona';
 import type { NegotiationRequestInput } from '../negotiation/request';
 import type { Proposal } from '../negotiation/solver';
 
-export type { PersonaOperation };
+export type PersonaOperationKind = AnyPersonaOperation['kind'];
+/** A persona store operation of kind K (any of them by default); its kind picks the answer's type. */
+export type PersonaOperation<K extends PersonaOperationKind = PersonaOperationKind> = {
+  [P in K]: Extract<AnyPersonaOperation, { kind: P }>;
+}[K];
+
+/** A persona version in a listing: its ref, who may see it, and how it has done. */
+export type PersonaListing = {
+  ref: string;
+  account: string;
+  role: Role;
+  visibility: Visibility;
+  status: Persona['status'];
+  tags: string[];
+  timesUsed: number;
+  agreements: number;
+  averageRounds: number;
+};
+
+/** What each persona operation answers with: the listing, or the version shown, created or published. */
+export interface PersonaViews {
+  list: PersonaListing[];
+  show: Persona;
+  create: Persona;
+  publish: Persona;
+}
 
 export type NegotiationStatus =
   'analysing' | 'awaiting-feedback' | 'provisioning' | 'observing' | 'completed' | 'expired' | 'gave-up' | 'cancelled' | 'failed';
@@ -66,7 +92,10 @@ export type NegotiationResult = NegotiationView;
 export const negotiateInstance = 'negotiateInstance';
 export type NegotiateInstance = (input: NegotiationRequestInput) => Promise<NegotiationView>;
 export const managePersonas = 'managePersonas';
-export type ManagePersonas = (operation: PersonaOperation) => Promise<unknown>;
+/** Generic, so the implementation is checked to answer each kind with that kind's view. */
+export type ManagePersonas = <K extends PersonaOperationKind>(operation: PersonaOperation<K>) => Promise<PersonaViews[K]>;
+/** One kind's instance of it, for the client to start (Temporal's types take a plain function). */
+export type ManagePersonasOf<K extends PersonaOperationKind> = (operation: PersonaOperation<K>) => Promise<PersonaViews[K]>;
 
 export const proposalsQuery = defineQuery<NegotiationView>('proposals');
 /** Feedback without an answer: an object with its `kind`, or words such as "reject too expensive" or "accept r1-p2". */

@@ -8,6 +8,7 @@ import type { MonitorReport, Provisioned, TeardownResult } from '../activities/s
 import type { StartedService } from '../providers/local-workspace';
 import type { ServiceHealth } from '../providers/service-health';
 import type { ResolutionSummary } from '../snapshot/summary';
+import type { Host, Template } from '../snapshot/template';
 
 export type SnapshotState =
   | 'validating'
@@ -37,17 +38,37 @@ export interface SnapshotStatus {
   error?: string;
 }
 
-export type CatalogRequest =
-  | { operation: 'template.create'; template: unknown }
-  | { operation: 'template.list' }
-  | { operation: 'template.show'; id: string }
-  | { operation: 'host.list' };
+/** What each catalog operation is asked with, besides its name. */
+export interface CatalogOperations {
+  'template.create': { template: unknown };
+  'template.list': object;
+  'template.show': { id: string };
+  'host.list': object;
+}
+export type CatalogOperation = keyof CatalogOperations;
+/** A catalog request of operation K (any of them by default); its operation picks the answer's type. */
+export type CatalogRequest<K extends CatalogOperation = CatalogOperation> = {
+  [P in K]: { operation: P } & CatalogOperations[P];
+}[K];
+
+/** What each catalog operation answers with; dates are ISO text, as they cross the wire. */
+export interface CatalogViews {
+  /** `created: false` when the same template was there already. */
+  'template.create': { id: string; created: boolean };
+  'template.list': { id: string; description?: string; tags: string[]; resources: number; createdAt: string }[];
+  'template.show': Template & { createdAt: string };
+  /** Without the signed registration: who registered a host is what a reader needs. */
+  'host.list': (Host & { registeredAt: string; registeredBy?: string })[];
+}
 
 /** The workflow types as Temporal knows them, and the signatures their implementations keep. */
 export const composeSnapshot = 'composeSnapshot';
 export type ComposeSnapshot = (manifest: unknown) => Promise<SnapshotStatus>;
 export const manageSnapshotCatalog = 'manageSnapshotCatalog';
-export type ManageSnapshotCatalog = (request: CatalogRequest) => Promise<unknown>;
+/** Generic, so the implementation is checked to answer each operation with that operation's view. */
+export type ManageSnapshotCatalog = <K extends CatalogOperation>(request: CatalogRequest<K>) => Promise<CatalogViews[K]>;
+/** One operation's instance of it, for the client to start (Temporal's types take a plain function). */
+export type ManageSnapshotCatalogOf<K extends CatalogOperation> = (request: CatalogRequest<K>) => Promise<CatalogViews[K]>;
 
 export const statusQuery = defineQuery<SnapshotStatus>('status');
 /** Tears down what the composition made and ends it; the reason is recorded. */

@@ -1,7 +1,7 @@
 import { proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
 import type { ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
-import type { GovernanceQuery, PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
-import type { AdminInit } from '../contract/governance';
+import type { PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
+import type { AdminInit, GovernanceQuery, GovernanceQueryKind, GovernanceViews } from '../contract/governance';
 import type { PolicyContext } from '../pdl/types';
 import { MosaicAccount, MosaicState } from '../contract/search-attributes';
 
@@ -38,7 +38,7 @@ export async function initAdmin(input: AdminInit): Promise<{ keyId: string; crea
 }
 
 /** Read-only views for the CLI: policies, history, audit, actors. */
-export async function inspectGovernance(query: GovernanceQuery): Promise<unknown> {
+export async function inspectGovernance<K extends GovernanceQueryKind>(query: GovernanceQuery<K>): Promise<GovernanceViews[K]> {
   return readGovernance(query);
 }
 

@@ -12,12 +12,12 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { PersonaOperation, PersonaStoreActivities } from '../activities/persona-store';
+import type { PersonaStoreActivities } from '../activities/persona-store';
 import type { NegotiationActivities } from '../activities/negotiation';
 import type { UserConstraint } from '../negotiation/constraints';
 import type { NegotiationRequestInput } from '../negotiation/request';
 import type { Proposal, SolveResult } from '../negotiation/solver';
-import type { NegotiationResult } from '../contract/negotiate';
+import type { NegotiationResult, PersonaOperation, PersonaOperationKind, PersonaViews } from '../contract/negotiate';
 import { MosaicInstanceType, MosaicMonthlyUsd, MosaicRegion } from '../contract/search-attributes';
 import { logic, NegotiationState, refusal, type Carried, type Queued } from './negotiation-state';
 
@@ -44,7 +44,7 @@ const { reviewInstance } = proxyActivities<NegotiationActivities>({ startToClose
 const { personaOperation } = proxyActivities<PersonaStoreActivities>({ startToCloseTimeout: '30 seconds', retry: quickRetry });
 
 /** The persona marketplace for the CLI: list, show, create a version, publish; one store operation per run. */
-export async function managePersonas(operation: PersonaOperation): Promise<unknown> {
+export async function managePersonas<K extends PersonaOperationKind>(operation: PersonaOperation<K>): Promise<PersonaViews[K]> {
   return personaOperation(operation);
 }
 

@@ -12,7 +12,15 @@ import {
 } from '@temporalio/workflow';
 import type { SnapshotActivities } from '../activities/snapshot';
 import type { ServiceHealth } from '../providers/service-health';
-import { cancelSignal, statusQuery, type CatalogRequest, type SnapshotState, type SnapshotStatus } from '../contract/snapshot';
+import {
+  cancelSignal,
+  statusQuery,
+  type CatalogOperation,
+  type CatalogRequest,
+  type CatalogViews,
+  type SnapshotState,
+  type SnapshotStatus,
+} from '../contract/snapshot';
 import { MosaicState } from '../contract/search-attributes';
 
 const storeRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
@@ -158,6 +166,6 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
 const { snapshotCatalog } = proxyActivities<SnapshotActivities>({ startToCloseTimeout: '1 minute', retry: storeRetry });
 
 /** Templates and hosts: one short workflow per change or read, so each is in the history like every other change. */
-export async function manageSnapshotCatalog(request: CatalogRequest): Promise<unknown> {
+export async function manageSnapshotCatalog<K extends CatalogOperation>(request: CatalogRequest<K>): Promise<CatalogViews[K]> {
   return snapshotCatalog(request);
 }

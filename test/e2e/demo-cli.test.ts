@@ -37,7 +37,7 @@ describe('mosaic demo on a fresh data dir', () => {
     expect(first.filter((r) => r.outcome.startsWith('skipped'))).toEqual([]);
     const demoKey = keyIdOf(fs.readFileSync(path.join(dataDir, 'keys', 'demo-admin.pub'), 'utf8'));
     expect(pemBlocks(fs.readFileSync(rootKeysFile, 'utf8')).map(keyIdOf)).toEqual([demoKey]);
-    const actors = await w.client.governance.inspect<{ keyId: string; trusted: string }[]>({ kind: 'actors' });
+    const actors = await w.client.governance.inspect({ kind: 'actors' });
     expect(actors).toContainEqual(expect.objectContaining({ keyId: demoKey, trusted: 'root' }));
 
     const second = await demo();

@@ -1,12 +1,13 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
-let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+const cached = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** The real workflow bundle, built once per test file (about a second). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  cached ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
-  return cached;
+/** A workflow bundle (the real one unless told), built once per test file (about a second). */
+export function workflowBundle(workflowsPath = require.resolve('../../src/workflows')): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = cached.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    cached.set(workflowsPath, bundle);
+  }
+  return bundle;
 }

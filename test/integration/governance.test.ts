@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { actorModel } from '../../src/models/actor';
 import { policyModel } from '../../src/models/policy';
-import { parsePolicy, type PolicyContext } from '../../src/pdl';
+import { parsePolicy, type Policy, type PolicyContext } from '../../src/pdl';
 import { generateKeyPair, type KeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
 import { createSignedRequest } from '../../src/security/signed-request';
@@ -20,8 +20,8 @@ const exampleSource = fs.readFileSync(path.join(EXAMPLES, 'policies', 'databases
 const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'contexts', 'database-eu-pci.json'), 'utf8')) as PolicyContext;
 
 /** The example policy at another version, signed by `key`. */
-function policyText(key: KeyPair, version = 1, tweak: (doc: Record<string, any>) => void = () => {}): string {
-  const doc = parsePolicy(exampleSource) as Record<string, any>;
+function policyText(key: KeyPair, version = 1, tweak: (doc: Policy) => void = () => {}): string {
+  const doc = parsePolicy(exampleSource);
   doc.metadata.version = version;
   tweak(doc);
   return signYaml(stringify(doc), key.privateKeyPem);
@@ -71,9 +71,9 @@ describe('signed policy changes and access control against the real stack', () =
     expect(result).toMatchObject({ operation: 'policy.apply', target: 'policy:databases-eu', detail: 'version 1 stored and active' });
     await recordHistory(w.client.temporal, result.workflowId, 'applied');
 
-    const list = await w.client.governance.inspect<{ name: string; activeVersion: number }[]>({ kind: 'policies' });
+    const list = await w.client.governance.inspect({ kind: 'policies' });
     expect(list).toEqual([expect.objectContaining({ name: 'databases-eu', activeVersion: 1 })]);
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; actor: string }[]>({
+    const audit = await w.client.governance.inspect({
       kind: 'audit',
       operation: 'policy.apply',
     });
@@ -130,7 +130,7 @@ describe('signed policy changes and access control against the real stack', () =
     );
 
     expect(await storedVersions()).toEqual(before);
-    const denied = await w.client.governance.inspect<{ result: string; reason: string }[]>({ kind: 'audit' });
+    const denied = await w.client.governance.inspect({ kind: 'audit' });
     expect(denied.filter((e) => e.result === 'denied').length).toBeGreaterThanOrEqual(7);
   });
 
@@ -147,7 +147,7 @@ describe('signed policy changes and access control against the real stack', () =
 
   it('keeps every version and rolls back by activating an older one', async () => {
     await w.client.governance.change({ operation: 'policy.activate', name: 'databases-eu', version: 1 }, author.privateKeyPem);
-    const history = await w.client.governance.inspect<{ version: number; active: boolean }[]>({ kind: 'history', name: 'databases-eu' });
+    const history = await w.client.governance.inspect({ kind: 'history', name: 'databases-eu' });
     expect(history.map((h) => [h.version, h.active])).toEqual([
       [2, false],
       [1, true],
@@ -197,13 +197,13 @@ describe('signed policy changes and access control against the real stack', () =
   }, 120_000);
 
   it('refuses and reports a policy changed directly in the database', async () => {
-    const [{ activeVersion }] = await w.client.governance.inspect<{ activeVersion: number }[]>({ kind: 'policies' });
+    const [{ activeVersion }] = await w.client.governance.inspect({ kind: 'policies' });
     await policyModel(db).updateOne({ name: 'databases-eu', version: activeVersion }, { $set: { 'document.spec.priority': 999 } });
     const { evaluation, error, rejected } = await w.client.governance.evaluate(context);
     expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: activeVersion })]);
     expect(evaluation).toBeUndefined();
     expect(error?.type).toBe('NoMatchingPolicy');
-    const audit = await w.client.governance.inspect<{ operation: string; result: string; target: string }[]>({
+    const audit = await w.client.governance.inspect({
       kind: 'audit',
       operation: 'policy.load',
     });

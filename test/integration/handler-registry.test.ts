@@ -127,7 +127,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     expect(result.detail).toBe('provision-bucket@1 active; other versions of provision-bucket retired');
     await waitForCaches();
     expect((await compose()).steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@1');
-    const listed = await w.client.governance.inspect<{ ref: string; status: string }[]>({ kind: 'handlers', resourceType: 'bucket' });
+    const listed = await w.client.governance.inspect({ kind: 'handlers', resourceType: 'bucket' });
     expect(listed.find((h) => h.ref === 'provision-bucket@2')?.status).toBe('retired');
   });
 
@@ -152,7 +152,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     await waitForCaches();
     const failure = await failureOf(compose());
     expect(failure.type).toBe('NoEligibleHandler');
-    const refused = await w.client.governance.inspect<{ target: string; result: string }[]>({ kind: 'audit', operation: 'handler.load' });
+    const refused = await w.client.governance.inspect({ kind: 'audit', operation: 'handler.load' });
     expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(
       new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']),
     );
@@ -171,7 +171,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     }
     await waitForCaches();
     expect((await failureOf(compose())).type).toBe('NoEligibleHandler');
-    const refused = await w.client.governance.inspect<{ target: string; result: string; reason: string }[]>({
+    const refused = await w.client.governance.inspect({
       kind: 'audit',
       operation: 'handler.load',
     });

@@ -8,7 +8,6 @@ import { NegotiationClosed } from '../../src/client/negotiation';
 import { ConstraintsConflictError, UnknownPersonaError } from '../../src/client/negotiation-errors';
 import { personaModel } from '../../src/models/persona';
 import { registry } from '../../src/observability/metrics';
-import type { Persona } from '../../src/negotiation/persona';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/contract/negotiate';
 import { failureOf } from '../harness/failures';
@@ -164,7 +163,7 @@ describe('negotiateInstance on the local provider against the real stack', () =>
       .findOne({ account, name: `${workflowId}-observed` })
       .lean();
     expect(proposed).toMatchObject({ status: 'proposed', visibility: 'private', derivedFrom: workflowId });
-    const builtin = await w.client.negotiations.personas<Persona>({ kind: 'show', user: 'alice', account, ref: 'web-server@1' });
+    const builtin = await w.client.negotiations.personas({ kind: 'show', user: 'alice', account, ref: 'web-server@1' });
     expect(builtin.usage).toMatchObject({ timesUsed: 1, agreements: 1, totalRounds: 3 });
     // Metrics: one round per answer that ended one (3 rounds, as the persona's usage says); the modification and refusals end none.
     const after = await rounds();

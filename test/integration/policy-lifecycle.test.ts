@@ -110,7 +110,7 @@ describe('policy apply, activate, deactivate and retire against the real stack',
       w.client.governance.change({ operation: 'policy.activate', name: 'fast-us', version: 1 }, admin.privateKeyPem),
     );
     expect(reactivate.type).toBe('PolicyRetired');
-    const history = await w.client.governance.inspect<{ version: number; active: boolean; retired: boolean }[]>({
+    const history = await w.client.governance.inspect({
       kind: 'history',
       name: 'fast-us',
     });

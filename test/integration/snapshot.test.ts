@@ -391,7 +391,7 @@ describe('composeSnapshot on the real stack', () => {
     expect(await failureOf(w.client.snapshots.catalog({ operation: 'template.create', template: changed }))).toMatchObject({
       type: 'TemplateExists',
     });
-    const list = await w.client.snapshots.catalog<{ id: string; resources: number }[]>({ operation: 'template.list' });
+    const list = await w.client.snapshots.catalog({ operation: 'template.list' });
     expect(list.find((t) => t.id === 'template_a')).toMatchObject({ resources: 7 });
     for await (const run of w.client.temporal.workflow.list({
       query: `TaskQueue = '${w.taskQueue}' AND WorkflowType = 'manageSnapshotCatalog' AND ExecutionStatus = 'Completed'`,

@@ -14,7 +14,7 @@ export function registerAudit(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic audit --operation policy.apply --limit 20')
     .action(async (opts: OutputOptions & { limit: number; actor?: string; operation?: string }) => {
       const rows = await MosaicClient.use(loadConfig(), (c) =>
-        c.governance.inspect<Record<string, unknown>[]>({ kind: 'audit', limit: opts.limit, actor: opts.actor, operation: opts.operation }),
+        c.governance.inspect({ kind: 'audit', limit: opts.limit, actor: opts.actor, operation: opts.operation }),
       );
       print(opts, rows, () => table(rows, ['at', 'result', 'operation', 'target', 'actor', 'reason']));
     });

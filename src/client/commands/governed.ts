@@ -89,9 +89,7 @@ export function registerGovernedCommands(program: Command): void {
       .option('--json', 'print the result as JSON')
       .addHelpText('after', `\nExample:\n  mosaic ${kind} list`)
       .action(async (opts: OutputOptions) => {
-        const rows = await MosaicClient.use(loadConfig(), (c) =>
-          c.governance.inspect<Record<string, unknown>[]>({ kind: 'governed', type: kind }),
-        );
+        const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'governed', type: kind }));
         print(opts, rows, () => table(rows, example.columns));
       });
     group

@@ -26,9 +26,7 @@ export function registerHandler(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler list --resource-type database')
     .action(async (opts: OutputOptions & { resourceType?: string }) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) =>
-        c.governance.inspect<Record<string, unknown>[]>({ kind: 'handlers', resourceType: opts.resourceType }),
-      );
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'handlers', resourceType: opts.resourceType }));
       print(opts, rows, () =>
         table(rows, ['ref', 'status', 'resourceTypes', 'requires', 'provides', 'calls', 'errorRate', 'latencyP50Ms', 'latencyP95Ms']),
       );
@@ -40,7 +38,7 @@ export function registerHandler(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler show provision-database@1')
     .action(async (ref: string, opts: OutputOptions) => {
-      const doc = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>>({ kind: 'handler', ref }));
+      const doc = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'handler', ref }));
       print(opts, doc, () => JSON.stringify(doc, null, 2));
     });
 

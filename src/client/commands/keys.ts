@@ -67,7 +67,7 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic keys list --json')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'actors' }));
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'actors' }));
       print(opts, rows, () => table(rows, ['keyId', 'role', 'name', 'grantedBy', 'grantedAt']));
     });
 

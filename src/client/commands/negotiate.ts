@@ -417,7 +417,7 @@ export function registerNegotiate(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic persona list --role database')
     .action(async (opts: OutputOptions & Caller & { role?: string; tag?: string; search?: string }) => {
       const rows = await MosaicClient.use(loadConfig(), (c) =>
-        c.negotiations.personas<Record<string, unknown>[]>({
+        c.negotiations.personas({
           kind: 'list',
           user: opts.user,
           account: opts.account,
@@ -446,7 +446,7 @@ export function registerNegotiate(program: Command): void {
     .action(async (file: string, opts: OutputOptions & Caller & { visibility: 'private' | 'account' | 'public' }) => {
       const body = readStructured(file);
       const doc = await MosaicClient.use(loadConfig(), (c) =>
-        c.negotiations.personas<{ name: string; version: number }>({
+        c.negotiations.personas({
           kind: 'create',
           persona: body,
           visibility: opts.visibility,
@@ -464,7 +464,7 @@ export function registerNegotiate(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic persona publish shop-frontend@2 --account acme')
     .action(async (ref: string, opts: OutputOptions & Caller & { visibility: 'account' | 'public' }) => {
       const doc = await MosaicClient.use(loadConfig(), (c) =>
-        c.negotiations.personas<{ name: string; version: number; visibility: string }>({
+        c.negotiations.personas({
           kind: 'publish',
           ref,
           visibility: opts.visibility,

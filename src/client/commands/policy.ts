@@ -39,8 +39,8 @@ async function readRegistry(): Promise<Registry> {
   try {
     return await withMosaic(async (c) => {
       const [handlers, signers] = await Promise.all([
-        c.governance.inspect<{ ref: string }[]>({ kind: 'handlers' }, { timeout }),
-        c.governance.inspect<{ keyId: string; publicKeyPem: string }[]>({ kind: 'signers' }, { timeout }),
+        c.governance.inspect({ kind: 'handlers' }, { timeout }),
+        c.governance.inspect({ kind: 'signers' }, { timeout }),
       ]);
       return { handlers: handlers.map((h) => h.ref), signers: new Map(signers.map((s) => [s.keyId, s.publicKeyPem])) };
     });
@@ -209,7 +209,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy list')
     .action(async (opts: OutputOptions) => {
-      const rows = await withMosaic((c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'policies' }));
+      const rows = await withMosaic((c) => c.governance.inspect({ kind: 'policies' }));
       print(opts, rows, () => table(rows, ['name', 'activeVersion', 'versions', 'activatedBy', 'activatedAt']));
     });
 
@@ -220,9 +220,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy show databases-eu --version 2')
     .action(async (name: string, opts: OutputOptions & { version?: number }) => {
-      const doc = await withMosaic((c) =>
-        c.governance.inspect<{ source: string; version: number; signedBy: string }>({ kind: 'policy', name, version: opts.version }),
-      );
+      const doc = await withMosaic((c) => c.governance.inspect({ kind: 'policy', name, version: opts.version }));
       print(opts, doc, () => `# ${name} v${doc.version}, signed by ${doc.signedBy}\n${doc.source}`);
     });
 
@@ -232,7 +230,7 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic policy history databases-eu')
     .action(async (name: string, opts: OutputOptions) => {
-      const rows = await withMosaic((c) => c.governance.inspect<Record<string, unknown>[]>({ kind: 'history', name }));
+      const rows = await withMosaic((c) => c.governance.inspect({ kind: 'history', name }));
       print(opts, rows, () => table(rows, ['version', 'active', 'retired', 'signedBy', 'appliedBy', 'appliedAt', 'contentHash']));
     });
 

@@ -185,7 +185,7 @@ export function registerSnapshot(program: Command): void {
     .addHelpText('after', '\nExample:\n  mosaic snapshot template create examples/snapshots/template_a.json')
     .action(async (file: string, opts: OutputOptions) => {
       const result = await MosaicClient.use(loadConfig(), (c) =>
-        c.snapshots.catalog<{ id: string; created: boolean }>({ operation: 'template.create', template: readJson(file) }),
+        c.snapshots.catalog({ operation: 'template.create', template: readJson(file) }),
       );
       print(opts, result, () => `${result.id}: ${result.created ? 'created' : 'already stored with this content'}`);
     });
@@ -195,9 +195,7 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic snapshot template list')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) =>
-        c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'template.list' }),
-      );
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog({ operation: 'template.list' }));
       print(opts, rows, () => table(rows, ['id', 'tags', 'resources', 'description']));
     });
   template
@@ -230,7 +228,7 @@ export function registerSnapshot(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic snapshot host list')
     .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog<Record<string, unknown>[]>({ operation: 'host.list' }));
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.snapshots.catalog({ operation: 'host.list' }));
       print(opts, rows, () => table(rows, ['name', 'provider', 'root', 'instanceId', 'allowedPaths', 'registeredBy']));
     });
 }

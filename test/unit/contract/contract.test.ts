@@ -29,6 +29,23 @@ interface MosaicWorkflows {
 }
 const implemented: MosaicWorkflows = workflows;
 
+/**
+ * The names of the workflows in W whose result is `unknown` (or `any`): a
+ * client of one of them can only cast. A generic workflow counts by its widest
+ * result, the union of its views.
+ */
+type ResultOf<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
+type ReturningUnknown<W> = { [N in keyof W]: unknown extends ResultOf<W[N]> ? N : never }[keyof W];
+/** Compiles only when no workflow of W returns `unknown`. */
+type NoneReturnUnknown<W> = [ReturningUnknown<W>] extends [never] ? true : { returnUnknown: ReturningUnknown<W> };
+
+// Both sides: the implementations and the contract the client starts them by.
+const implementedResults: NoneReturnUnknown<typeof workflows> = true;
+const contractResults: NoneReturnUnknown<MosaicWorkflows> = true;
+// The check itself, shown failing on a planted workflow that returns unknown.
+// @ts-expect-error inspectAnything returns unknown
+const planted: NoneReturnUnknown<{ inspectAnything: () => Promise<unknown>; healthCheck: health.HealthCheck }> = true;
+
 const contractNames = [
   compose.composeResource,
   snapshot.composeSnapshot,
@@ -49,6 +66,10 @@ describe('workflow contracts', () => {
   it('name exactly the workflows the bundle exports', () => {
     expect([...contractNames].sort()).toEqual(Object.keys(workflows).sort());
     for (const name of contractNames) expect(typeof implemented[name]).toBe('function');
+  });
+
+  it('give every workflow a result type (the checks above compile)', () => {
+    expect([implementedResults, contractResults, planted]).toEqual([true, true, true]);
   });
 
   it('give each message one name, used by one definition', () => {
