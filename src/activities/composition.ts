@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { metricsPrior } from '../learning/decide';
-import { NoEligibleHandler, planComposition, type CompositionPlan } from '../composition/planner';
+import { NoEligibleHandler, planComposition, servingRegistry, type CompositionPlan } from '../composition/planner';
 import { ONLINE_WINDOW } from '../learning/online';
 import { reward } from '../learning/reward';
 import { PlanInvalid, type PlannedStep } from '../composition/plan';
@@ -238,7 +238,7 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
-        const registry = new Map([...(await registryCache())].filter(([, h]) => h.resourceTypes.includes(request.resourceType)));
+        const registry = servingRegistry(await registryCache(), request);
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: {

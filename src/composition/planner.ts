@@ -121,6 +121,23 @@ function candidatesOf(stage: StageDecision, evaluation: Evaluation): string[] {
   return [...new Set(listed)];
 }
 
+/**
+ * The versions that can serve this request: its resource type and its
+ * provider among those each declares (none declared: every provider). A policy
+ * naming rds@1 beside provision-database@1 needs no rule keeping rds@1 from
+ * local requests; for them it is not a candidate at all.
+ */
+export function servingRegistry(
+  registry: ReadonlyMap<string, HandlerDescriptor>,
+  request: Pick<CompositionRequest, 'resourceType' | 'provider'>,
+): Map<string, HandlerDescriptor> {
+  const serves = (h: HandlerDescriptor) =>
+    h.resourceTypes.includes(request.resourceType) && (h.providers.length === 0 || h.providers.includes(request.provider));
+  return new Map([...registry].filter(([, h]) => serves(h)));
+}
+
+const servedFor = (request: CompositionRequest) => `a ${request.resourceType} on the ${request.provider} provider`;
+
 /** The allowed, registered versions the model chooses among (required ones run anyway), or why the stage cannot run. */
 function eligibleToChoose(
   stage: StageDecision,
@@ -131,12 +148,12 @@ function eligibleToChoose(
   const missingRequired = stage.required.filter((ref) => !registry.has(ref));
   if (missingRequired.length)
     throw new NoEligibleHandler(
-      `stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${request.resourceType}`,
+      `stage ${stage.name} requires ${missingRequired.join(', ')}, which is not registered for ${servedFor(request)}`,
     );
   const toChoose = stage.allowed.filter((ref) => registry.has(ref) && !stage.required.includes(ref));
   if (!toChoose.length && !stage.required.length) {
     const reasons = candidatesOf(stage, evaluation).flatMap((ref) =>
-      registry.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${request.resourceType}`],
+      registry.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${servedFor(request)}`],
     );
     throw new NoEligibleHandler(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`);
   }

@@ -6,6 +6,8 @@ export const handlerDescriptorSchema = z.strictObject({
   version: z.string().regex(/^[0-9][0-9A-Za-z.+-]*$/),
   description: z.string().default(''),
   resourceTypes: z.array(z.string()).min(1),
+  /** The providers whose requests it can serve (an RDS handler: aws); none named: every provider. Others never get it as a candidate. */
+  providers: z.array(z.enum(['local', 'aws'])).default([]),
   requires: z.array(z.string()).default([]),
   provides: z.array(z.string()).default([]),
   retry: z

@@ -50,6 +50,7 @@ const handlerSchema = new Schema<StoredHandler>(
     version: { type: String, required: true },
     description: String,
     resourceTypes: [String],
+    providers: [String],
     requires: [String],
     provides: [String],
     retry: { type: Schema.Types.Mixed, required: true },

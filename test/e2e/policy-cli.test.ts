@@ -60,7 +60,7 @@ describe('mosaic policy, keys and audit from the command line', () => {
       env,
     );
     expect(evaluated.code).toBe(0);
-    expect(evaluated.stdout).toMatch(/provision\s+provision-database@1, postgres-local@2, postgres-local@3\s/);
+    expect(evaluated.stdout).toMatch(/provision\s+provision-database@1, postgres-local@1\s/);
     expect(evaluated.stdout).toContain('forbade rds@1');
 
     const audit = JSON.parse((await mosaic(['audit', '--json'], env)).stdout) as { operation: string; result: string }[];

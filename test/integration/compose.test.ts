@@ -173,7 +173,7 @@ describe('composeResource on the local provider against the real stack', () => {
       const failure = await failureOf(w.client.compose(input).then((h) => h.result()));
       expect(failure.type).toBe('NoEligibleHandler');
       expect(failure.message).toContain('no eligible handler for stage provision');
-      expect(failure.message).toContain('provision-service@1 is not registered for service');
+      expect(failure.message).toContain('provision-service@1 is not registered for a service on the local provider');
     } finally {
       await setStatus('provision-service@1', 'active');
     }

@@ -84,7 +84,7 @@ describe('signed policy changes and access control against the real stack', () =
     const { evaluation, explanation, rejected } = await w.client.governance.evaluate(context, 'rds@1');
     expect(rejected).toEqual([]);
     const provision = evaluation!.stages.find((s) => s.name === 'provision')!;
-    expect(provision.allowed.sort()).toEqual(['postgres-local@2', 'postgres-local@3', 'provision-database@1']);
+    expect(provision.allowed.sort()).toEqual(['postgres-local@1', 'provision-database@1']);
     expect(evaluation!.stages.find((s) => s.name === 'secure')!.required).toEqual(['encrypt-at-rest@1']);
     expect(explanation!.join('\n')).toContain('forbid[0] when `handlers["rds@1"].errorRate > 0.2` forbade rds@1');
   });

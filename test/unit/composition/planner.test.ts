@@ -1,5 +1,5 @@
 import { metricsPrior } from '../../../src/learning/decide';
-import { NoEligibleHandler, planComposition, type PlanInputs } from '../../../src/composition/planner';
+import { NoEligibleHandler, planComposition, servingRegistry, type PlanInputs } from '../../../src/composition/planner';
 import { parseCompositionRequest } from '../../../src/composition/request';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../../../src/handlers/descriptor';
 import { compilePolicy, parsePolicy, PolicySet } from '../../../src/pdl';
@@ -84,13 +84,54 @@ describe('planComposition', () => {
   it('refuses a stage whose required handler is not registered, naming it', () => {
     const required = [{ name: 'secure', candidates: ['pg@1'], require: [{ when: 'true', handlers: ['encrypt@1'] }] }];
     expect(() => planComposition(inputs(required, registry, uniforms(0.5)))).toThrow(
-      new NoEligibleHandler('stage secure requires encrypt@1, which is not registered for database'),
+      new NoEligibleHandler('stage secure requires encrypt@1, which is not registered for a database on the local provider'),
     );
   });
 
   it('refuses a stage left with no eligible handler, saying why', () => {
     expect(() => planComposition(inputs([{ name: 'provision', candidates: ['rds@1'] }], registry, uniforms(0.5)))).toThrow(
-      'no eligible handler for stage provision: rds@1 is not registered for database',
+      'no eligible handler for stage provision: rds@1 is not registered for a database on the local provider',
     );
+  });
+
+  describe('handlers that serve some providers only', () => {
+    const byProvider = [
+      handler('validate-request', '1', { provides: ['validated'] }),
+      handler('mongo', '1', { requires: ['validated'], providers: ['local'] }),
+      handler('rds', '1', { requires: ['validated'], providers: ['aws'] }),
+      handler('anywhere', '1', { requires: ['validated'] }),
+    ];
+    const all = new Map(byProvider.map((h) => [refOf(h), h]));
+    const provision = [
+      { name: 'validate', candidates: ['validate-request@1'] },
+      { name: 'provision', candidates: ['mongo@1', 'rds@1', 'anywhere@1'] },
+    ];
+
+    it('keeps for a request only the versions that serve its provider, and those that name none', () => {
+      expect([...servingRegistry(all, request).keys()].sort()).toEqual(['anywhere@1', 'mongo@1', 'validate-request@1']);
+      expect([...servingRegistry(all, { ...request, provider: 'aws' }).keys()].sort()).toEqual([
+        'anywhere@1',
+        'rds@1',
+        'validate-request@1',
+      ]);
+      expect(servingRegistry(all, { ...request, resourceType: 'bucket' }).size).toBe(0);
+    });
+
+    it('never plans an aws-only handler for a local request, whatever the randomness', () => {
+      const always = { exploration: { strategy: 'epsilon-greedy', epsilon: 1 } };
+      for (const u of [0.01, 0.2, 0.4, 0.6, 0.8, 0.99]) {
+        const planned = inputs(provision, byProvider, uniforms(u), always);
+        const plan = planComposition({ ...planned, registry: servingRegistry(planned.registry, request) });
+        expect(plan.levels.flat().map((s) => s.ref)).not.toContain('rds@1');
+      }
+    });
+
+    it('says which provider a required version does not serve', () => {
+      const required = [{ name: 'provision', candidates: ['mongo@1'], require: [{ when: 'true', handlers: ['rds@1'] }] }];
+      const planned = inputs(required, byProvider, uniforms(0.5));
+      expect(() => planComposition({ ...planned, registry: servingRegistry(planned.registry, request) })).toThrow(
+        new NoEligibleHandler('stage provision requires rds@1, which is not registered for a database on the local provider'),
+      );
+    });
   });
 });

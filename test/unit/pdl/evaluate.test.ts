@@ -9,11 +9,11 @@ describe('evaluate', () => {
   it('allows the candidates of each stage', () => {
     const e = evaluate(compiled(EXAMPLE), context());
     expect(e.policy).toBe('databases-eu');
-    expect(stage(e, 'provision').allowed).toEqual(['provision-database@1', 'postgres-local@2', 'postgres-local@3', 'rds@1']);
+    expect(stage(e, 'provision').allowed).toEqual(['provision-database@1', 'postgres-local@1', 'rds@1']);
   });
 
   it('forbids a handler while its condition holds, and not otherwise', () => {
-    const failing = context({ handlers: { 'postgres-local@2': metrics(0), 'postgres-local@3': metrics(0), 'rds@1': metrics(0.3) } });
+    const failing = context({ handlers: { 'postgres-local@1': metrics(0), 'rds@1': metrics(0.3) } });
     expect(stage(evaluate(compiled(EXAMPLE), failing), 'provision').allowed).not.toContain('rds@1');
     expect(stage(evaluate(compiled(EXAMPLE), context()), 'provision').allowed).toContain('rds@1');
   });
