@@ -21,7 +21,10 @@ describe('mosaic demo on a fresh data dir', () => {
     env = { MOSAIC_TASK_QUEUE: w.taskQueue, MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir };
   }, 120_000);
 
+  // The demo leaves its snapshot environment running, as a user would want; its service would outlive the test's worker.
+  let snapshotWorkflowId: string | undefined;
   afterAll(async () => {
+    if (snapshotWorkflowId) await w.client.snapshots.cancel(snapshotWorkflowId, 'demo test done');
     await w?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -29,7 +32,9 @@ describe('mosaic demo on a fresh data dir', () => {
   const demo = async () => {
     const run = await mosaic(['demo', '--json'], env, 600_000);
     expect(run).toMatchObject({ code: 0 });
-    return (JSON.parse(run.stdout) as { results: { family: string; outcome: string }[] }).results;
+    const { results } = JSON.parse(run.stdout) as { results: { family: string; workflowId: string; outcome: string }[] };
+    snapshotWorkflowId = results.find((r) => r.family === 'snapshot')?.workflowId;
+    return results;
   };
 
   it('runs every family, its admin key a root key of the worker, and again the same way', async () => {
