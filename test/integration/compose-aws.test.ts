@@ -12,12 +12,12 @@ describe('composeResource on the aws provider (moto)', () => {
   let w: TestWorker;
   const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/aws_${randomUUID().slice(0, 8)}`;
   let restoreCredentials: () => void = () => {};
+  const admin = generateKeyPair();
 
   beforeAll(async () => {
     moto = await startMoto();
     // The worker's provider takes credentials from the SDK's default chain, as in production.
     restoreCredentials = useMotoCredentials();
-    const admin = generateKeyPair();
     w = await startTestWorker({
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_AWS_REGION: 'eu-west-1',
@@ -53,8 +53,8 @@ describe('composeResource on the aws provider (moto)', () => {
   });
 
   it('says which variable enables a provider the worker lacks', async () => {
-    // Same store and policies, but a worker without MOSAIC_AWS_REGION.
-    const other = await startTestWorker({ MOSAIC_MONGODB_URI: uri });
+    // Same store, policies and root key, but a worker without MOSAIC_AWS_REGION.
+    const other = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem });
     try {
       const handle = await other.client.compose({
         requestId: `s3-${randomUUID().slice(0, 8)}`,

@@ -203,10 +203,11 @@ describe('composeResource on the local provider against the real stack', () => {
   });
 
   it('refuses an account over its quota before provisioning anything', async () => {
-    // Same store, a worker whose accounts may hold one resource.
+    // Same store and fleet (the same root key, so it believes the same signed policies), accounts that may hold one resource.
     const strict = await startTestWorker({
       MOSAIC_MONGODB_URI: w.config.mongodb.uri,
       MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
       MOSAIC_QUOTA_PER_ACCOUNT: '1',
     });
     try {
