@@ -105,7 +105,14 @@ describe('mosaic stack stop', () => {
       const { code, stdout } = await mosaic(['stack', 'stop', '--json'], { MOSAIC_DATA_DIR: dataDir });
       expect(code).toBe(0);
       const result = JSON.parse(stdout) as { components: Record<string, string>; services: StoppedService[] };
-      expect(result.components).toEqual({ console: 'not-running', worker: 'not-running', temporal: 'not-running', mongodb: 'not-running' });
+      // PostgreSQL is an optional component, listed (and stopped) like the others.
+      expect(result.components).toEqual({
+        console: 'not-running',
+        worker: 'not-running',
+        temporal: 'not-running',
+        mongodb: 'not-running',
+        postgresql: 'not-running',
+      });
       expect(result.services.map((s) => [s.pid, s.found]).sort()).toEqual(
         [
           [Number(composed.attributes.pid), 'run-record'],
