@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { BUILTIN_ACCOUNT, seedBuiltinPersonas } from '../../src/activities/persona-store';
 import { registerBuiltinHandlers } from '../../src/activities/composition';
 import { bootstrapAdmin } from '../../src/activities/policy-store';
+import { anchorTrust } from '../../src/activities/root-keys';
 import { BUILTIN_HANDLERS } from '../../src/handlers/catalog';
 import { actorModel } from '../../src/models/actor';
 import { auditModel } from '../../src/models/audit';
@@ -32,6 +33,8 @@ describe('workers starting at the same moment on a fresh database', () => {
           await ensureIndexes(c);
           await registerBuiltinHandlers(c);
           await seedBuiltinPersonas(c);
+          // Each worker is configured with the same root key (MOSAIC_BOOTSTRAP_ADMIN_KEY), which it then lists as an admin.
+          anchorTrust(c, { pems: [admin.publicKeyPem], file: path.join(os.tmpdir(), `no-root-keys-${randomUUID()}.pem`) });
           await bootstrapAdmin(c, admin.publicKeyPem, 'bootstrap');
         }),
       );
