@@ -57,12 +57,19 @@ const payloadKeys = z.string().transform((text, ctx): PayloadKey[] => {
   return keys;
 });
 
+/** Where `stack start` keeps its PostgreSQL superuser's password: the default of MOSAIC_POSTGRES_PASSWORD_FILE. */
+export const postgresPasswordFile = (dataDir: string) => path.join(dataDir, 'run', 'postgresql.password');
+
 export const settings = {
   MOSAIC_TEMPORAL_PORT: { schema: port(7233), doc: 'gRPC port of the local Temporal dev server' },
   MOSAIC_TEMPORAL_UI_PORT: { schema: port(8233), doc: 'Web UI port of the local Temporal dev server' },
   MOSAIC_POSTGRES_PORT: {
     schema: port(5433),
     doc: "port of the stack's PostgreSQL: where the postgres-local handler makes databases, and the production profile's Temporal store",
+  },
+  MOSAIC_POSTGRES_PASSWORD_FILE: {
+    schema: z.string().min(1).optional(),
+    doc: "superuser password file of the stack's PostgreSQL, which `stack start` writes (default $MOSAIC_DATA_DIR/run/postgresql.password): a worker with a data dir of its own names the stack's",
   },
   MOSAIC_PROMETHEUS_PORT: { schema: port(9090), doc: "port of the production profile's Prometheus" },
   MOSAIC_PROMETHEUS_SCRAPE_INTERVAL: {
@@ -298,7 +305,7 @@ export interface Config {
   mongodb: { uri: string; port: number };
   /** The production profile of the local stack (src/stack/production.ts). */
   /** The stack's PostgreSQL (src/stack/postgresql.ts), when installed. */
-  postgresql: { port: number };
+  postgresql: { port: number; passwordFile: string };
   production: { prometheusPort: number; scrapeInterval?: string };
   dataDir: string;
   cacheDir: string;
@@ -375,7 +382,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uri: raw.MOSAIC_MONGODB_URI ?? `mongodb://127.0.0.1:${raw.MOSAIC_MONGODB_PORT}/mosaic`,
       port: raw.MOSAIC_MONGODB_PORT,
     },
-    postgresql: { port: raw.MOSAIC_POSTGRES_PORT },
+    postgresql: {
+      port: raw.MOSAIC_POSTGRES_PORT,
+      passwordFile: path.resolve(raw.MOSAIC_POSTGRES_PASSWORD_FILE ?? postgresPasswordFile(raw.MOSAIC_DATA_DIR)),
+    },
     production: {
       prometheusPort: raw.MOSAIC_PROMETHEUS_PORT,
       scrapeInterval: raw.MOSAIC_PROMETHEUS_SCRAPE_INTERVAL,

@@ -40,7 +40,7 @@ export function createActivities({ connection, config, logger, onStop }: Activit
     ...createCompositionActivities({
       connection,
       providers,
-      postgres: new LocalPostgres(config.dataDir, config.postgresql.port),
+      postgres: new LocalPostgres(config.dataDir, config.postgresql.port, config.postgresql.passwordFile),
       settings: config.composition,
       models,
       logger,

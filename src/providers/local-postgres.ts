@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { POSTGRES_ROLE_CONNECTIONS } from '../handlers/cost';
-import { POSTGRES_BIN, POSTGRES_USER, postgresPasswordFile } from '../stack/postgresql';
+import { POSTGRES_BIN, POSTGRES_USER } from '../stack/postgresql';
 import { ProviderRejected, ProviderUnavailable } from './errors';
 import type { DatabaseInput, ResourceRef } from './provider';
 
@@ -36,12 +36,13 @@ export class LocalPostgres {
   constructor(
     private readonly dataDir: string,
     private readonly port: number,
+    private readonly passwordFile: string,
   ) {
     this.secrets = path.join(path.resolve(dataDir), 'resources', 'secrets');
   }
 
   private password(): string {
-    const file = postgresPasswordFile(this.dataDir);
+    const file = this.passwordFile;
     if (!fs.existsSync(file)) {
       throw new ProviderRejected({
         provider: 'local',
@@ -49,7 +50,7 @@ export class LocalPostgres {
         resource: 'postgresql',
         code: 'PostgresNotRunning',
         detail: fs.existsSync(path.join(POSTGRES_BIN, 'postgres'))
-          ? `no PostgreSQL was started for ${this.dataDir} (${file} is missing); run \`mosaic stack start\``
+          ? `no PostgreSQL was started for ${this.dataDir} (${file} is missing); run \`mosaic stack start\`, or name the stack's with MOSAIC_POSTGRES_PASSWORD_FILE`
           : `PostgreSQL 15 is not installed (no ${POSTGRES_BIN}/postgres); install it (Debian: apt-get install postgresql), then run \`mosaic stack start\``,
       });
     }
@@ -142,7 +143,7 @@ export class LocalPostgres {
   async deleteDatabase(key: string, name: string): Promise<void> {
     const { database, role } = postgresNames(key, name);
     // No cluster was ever made for this data directory: there is nothing of this key's to drop.
-    if (!fs.existsSync(postgresPasswordFile(this.dataDir))) return;
+    if (!fs.existsSync(this.passwordFile)) return;
     await this.sql(`DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`, 'deleteDatabase', database);
     await this.sql(`DROP ROLE IF EXISTS ${ident(role)}`, 'deleteDatabase', database);
     const file = this.secretFile(key);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { postgresPasswordFile } from '../config';
 import { startDaemon, type DaemonRecord } from './daemon';
 import { StackStartFailed } from './stack';
 
@@ -63,7 +64,6 @@ function makeReachable(dir: string, dataDir: string, uid: number) {
 }
 
 /** The superuser's password, written by initPostgres: the worker reads it to make databases (providers/local-postgres.ts). */
-export const postgresPasswordFile = (dataDir: string) => path.join(dataDir, 'run', 'postgresql.password');
 
 /** Whether Debian's PostgreSQL 15 is on this machine: the dev stack runs it only then. */
 export const postgresInstalled = () =>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, postgresPasswordFile } from '../../src/config';
 import { freePort } from '../../src/stack/ports';
 import { startStack } from '../../src/stack/stack';
 import { STACK_DIR_VAR } from './stack-env';
@@ -30,6 +30,8 @@ export default async function globalSetup(): Promise<void> {
     MOSAIC_METRICS_PORT: '0',
     MOSAIC_MONGODB_PORT: String(mongoPort),
     MOSAIC_POSTGRES_PORT: String(postgresPort),
+    // Workers with data dirs of their own (the demo test's) use this stack's PostgreSQL.
+    MOSAIC_POSTGRES_PASSWORD_FILE: postgresPasswordFile(dataDir),
     MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/mosaic_test`,
     // Denials that tests provoke on purpose log warnings; keep the output to errors.

@@ -58,7 +58,11 @@ async function asRole(secretFile: string, database: string, sql: string) {
       res.statusCode = notifyStatus;
       res.end();
     });
-    const postgres = new LocalPostgres(process.env.MOSAIC_DATA_DIR!, Number(process.env.MOSAIC_POSTGRES_PORT));
+    const postgres = new LocalPostgres(
+      process.env.MOSAIC_DATA_DIR!,
+      Number(process.env.MOSAIC_POSTGRES_PORT),
+      process.env.MOSAIC_POSTGRES_PASSWORD_FILE!,
+    );
 
     const request = (name: string): CompositionRequestInput => ({
       requestId: `pg-${randomUUID().slice(0, 8)}`,
