@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, postgresPasswordFile } from '../../src/config';
 import { freePort } from '../../src/stack/ports';
 import { productionInstalled } from '../../src/stack/production';
 import { mosaic } from '../harness/cli';
@@ -63,6 +63,8 @@ suite('the production profile', () => {
       MOSAIC_MONGODB_PORT: String(mongo),
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${mongo}/mosaic`,
       MOSAIC_POSTGRES_PORT: String(postgres),
+      // The profile's own PostgreSQL, not the test stack's that the harness names for other suites.
+      MOSAIC_POSTGRES_PASSWORD_FILE: postgresPasswordFile(dataDir),
       MOSAIC_PROMETHEUS_PORT: String(prom),
       MOSAIC_PROMETHEUS_SCRAPE_INTERVAL: '2s',
       MOSAIC_TASK_QUEUE: 'mosaic',
