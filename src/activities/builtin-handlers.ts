@@ -39,7 +39,18 @@ export interface BuiltinHandler {
 }
 
 const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
-const databaseSpec = (ctx: HandlerContext) => ctx.request.spec as { engine: string; sizeGb: number };
+const databaseSpec = (ctx: HandlerContext) => ctx.request.spec as { engine?: 'postgres' | 'mongodb'; sizeGb: number };
+
+/** The engine a handler makes; a request stating another never plans it (servingRegistry), so this guards a direct call. */
+function engineFor(ctx: HandlerContext, handler: string, makes: 'postgres' | 'mongodb'): 'postgres' | 'mongodb' {
+  const stated = databaseSpec(ctx).engine;
+  if (stated !== undefined && stated !== makes)
+    throw ApplicationFailure.nonRetryable(
+      `${handler} makes ${makes} databases, and the request asks for spec.engine ${stated}; leave spec.engine out to let the policy choose, or allow a handler that makes ${stated}`,
+      'EngineUnsupported',
+    );
+  return makes;
+}
 
 const providerRefused = (handler: string, why: string) =>
   ApplicationFailure.nonRetryable(`${handler} ${why}; forbid it for this provider in the policy (request.provider)`, 'ProviderUnsupported');
@@ -104,9 +115,11 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
       // On AWS a database is an RDS instance, which rds@1 makes and prices; this handler's are MongoDB-wire ones.
       if (ctx.provider.name !== 'local')
         throw providerRefused('provision-database', 'makes MongoDB-wire databases on the local provider; on aws, rds@1 makes them');
-      const ref = await ctx.provider.createDatabase({ key: ctx.key, name: name(ctx), engine: spec.engine, sizeGb: spec.sizeGb });
+      const engine = engineFor(ctx, 'provision-database', 'mongodb');
+      const ref = await ctx.provider.createDatabase({ key: ctx.key, name: name(ctx), engine, sizeGb: spec.sizeGb });
       return {
         output: {
+          engine,
           endpoint: `mongodb://${ref.attributes.user}@<server>/${ref.id}`,
           database: ref.id,
           secretFile: ref.attributes.secretFile ?? '',
@@ -121,9 +134,11 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
   'postgres-local': {
     async run(ctx) {
       const spec = databaseSpec(ctx);
-      const ref = await postgresOf(ctx).createDatabase({ key: ctx.key, name: name(ctx), engine: 'postgresql', sizeGb: spec.sizeGb });
+      const engine = engineFor(ctx, 'postgres-local', 'postgres');
+      const ref = await postgresOf(ctx).createDatabase({ key: ctx.key, name: name(ctx), engine, sizeGb: spec.sizeGb });
       return {
         output: {
+          engine,
           endpoint: `postgresql://${ref.attributes.user}@${ref.attributes.host}:${ref.attributes.port}/${ref.id}`,
           database: ref.id,
           secretFile: ref.attributes.secretFile ?? '',
@@ -142,15 +157,17 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
     async run(ctx) {
       if (ctx.provider.name !== 'aws') throw providerRefused('rds', 'makes RDS instances: it runs only for requests on the aws provider');
       const spec = databaseSpec(ctx);
+      const engine = engineFor(ctx, 'rds', 'postgres');
       const ref = await ctx.provider.createDatabase({
         key: ctx.key,
         name: name(ctx),
-        engine: 'postgres',
+        engine,
         sizeGb: spec.sizeGb,
         region: ctx.request.region,
       });
       return {
         output: {
+          engine,
           endpoint: `postgresql://${ref.attributes.user}@${ref.attributes.host}:${ref.attributes.port}/${ref.attributes.database}`,
           database: ref.id,
           passwordSecret: ref.attributes.passwordSecretArn ?? '',

@@ -122,21 +122,30 @@ function candidatesOf(stage: StageDecision, evaluation: Evaluation): string[] {
 }
 
 /**
- * The versions that can serve this request: its resource type and its
- * provider among those each declares (none declared: every provider). A policy
- * naming rds@1 beside provision-database@1 needs no rule keeping rds@1 from
- * local requests; for them it is not a candidate at all.
+ * The versions that can serve this request: its resource type, its provider
+ * and the engine it states, among those each declares (none declared: every
+ * one). A policy naming rds@1 beside provision-database@1 needs no rule keeping
+ * rds@1 from local requests, nor postgres-local@1 from a request for MongoDB;
+ * for them it is not a candidate at all.
  */
 export function servingRegistry(
   registry: ReadonlyMap<string, HandlerDescriptor>,
-  request: Pick<CompositionRequest, 'resourceType' | 'provider'>,
+  request: Pick<CompositionRequest, 'resourceType' | 'provider' | 'spec'>,
 ): Map<string, HandlerDescriptor> {
+  const engine = engineOf(request);
   const serves = (h: HandlerDescriptor) =>
-    h.resourceTypes.includes(request.resourceType) && (h.providers.length === 0 || h.providers.includes(request.provider));
+    h.resourceTypes.includes(request.resourceType) &&
+    (h.providers.length === 0 || h.providers.includes(request.provider)) &&
+    (engine === undefined || h.engines.length === 0 || h.engines.includes(engine));
   return new Map([...registry].filter(([, h]) => serves(h)));
 }
 
-const servedFor = (request: CompositionRequest) => `a ${request.resourceType} on the ${request.provider} provider`;
+const engineOf = (request: Pick<CompositionRequest, 'spec'>) => (typeof request.spec.engine === 'string' ? request.spec.engine : undefined);
+
+const servedFor = (request: CompositionRequest) => {
+  const engine = engineOf(request);
+  return `a ${engine ? `${engine} ` : ''}${request.resourceType} on the ${request.provider} provider`;
+};
 
 /** The allowed, registered versions the model chooses among (required ones run anyway), or why the stage cannot run. */
 function eligibleToChoose(

@@ -11,7 +11,8 @@ export const resourceSpecs = {
   bucket: z.strictObject({ name, versioning: z.boolean().optional() }),
   database: z.strictObject({
     name,
-    engine: z.enum(['postgres', 'mongodb']).default('mongodb'),
+    /** Unstated: any engine the policy allows, chosen like any other alternative; the result says which was made. */
+    engine: z.enum(['postgres', 'mongodb']).optional(),
     sizeGb: z.number().int().min(1).max(16384).default(10),
   }),
   service: z.strictObject({

@@ -8,6 +8,11 @@ export const handlerDescriptorSchema = z.strictObject({
   resourceTypes: z.array(z.string()).min(1),
   /** The providers whose requests it can serve (an RDS handler: aws); none named: every provider. Others never get it as a candidate. */
   providers: z.array(z.enum(['local', 'aws'])).default([]),
+  /**
+   * The database engines it makes (postgres-local: postgres); none named: it does not care. A request that
+   * states `spec.engine` gets only the versions that make it, one that states none lets the model choose.
+   */
+  engines: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/)).default([]),
   requires: z.array(z.string()).default([]),
   provides: z.array(z.string()).default([]),
   retry: z

@@ -51,6 +51,7 @@ const handlerSchema = new Schema<StoredHandler>(
     description: String,
     resourceTypes: [String],
     providers: [String],
+    engines: [String],
     requires: [String],
     provides: [String],
     retry: { type: Schema.Types.Mixed, required: true },

@@ -9,6 +9,15 @@ import { ProviderRejected, ProviderUnavailable } from './errors';
 import type { DatabaseInput, ResourceRef } from './provider';
 
 const run = promisify(execFile);
+
+/** psql's arguments for one statement: no ~/.psqlrc, rows unaligned and bare, the first error ends it. */
+export function psqlArgs(to: { host: string; port: number; user: string; database: string }, statement: string): string[] {
+  const connection = ['-h', to.host, '-p', String(to.port), '-U', to.user, '-d', to.database];
+  return [...connection, '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', statement];
+}
+
+/** psql's environment: the password by variable (never an argument other users' ps would show) and a bounded connect. */
+export const psqlEnv = (password: string) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' });
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 /** The names a key gives: fixed before anything is made, so an undo finds what a failed attempt made. */
@@ -57,45 +66,33 @@ export class LocalPostgres {
     return fs.readFileSync(file, 'utf8').trim();
   }
 
-  /** One statement as the superuser; the rows it returns, unaligned. A refused connection retries. */
+  /** One statement as the superuser; the rows it returns, unaligned. A refused connection retries, a refused password does not. */
   private async sql(statement: string, operation: string, resource: string): Promise<string> {
     try {
       const { stdout } = await run(
         path.join(POSTGRES_BIN, 'psql'),
-        [
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(this.port),
-          '-U',
-          POSTGRES_USER,
-          '-d',
-          'postgres',
-          '-X',
-          '-q',
-          '-t',
-          '-A',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-c',
-          statement,
-        ],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PGPASSWORD: this.password(), PGCONNECT_TIMEOUT: '5' }, timeout: 30_000 },
+        psqlArgs({ host: '127.0.0.1', port: this.port, user: POSTGRES_USER, database: 'postgres' }, statement),
+        { env: psqlEnv(this.password()), timeout: 30_000 },
       );
       return stdout.trim();
     } catch (err) {
       if (err instanceof ProviderRejected) throw err;
       const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
-      if (/could not connect|Connection refused|timeout expired|the database system is (starting|shutting) up/i.test(stderr)) {
-        throw new ProviderUnavailable({
-          provider: 'local',
-          operation,
-          resource,
-          code: 'PostgresUnreachable',
-          detail: `PostgreSQL on 127.0.0.1:${this.port}: ${stderr}`,
+      const fault = { provider: 'local' as const, operation, resource };
+      // Another cluster answering on this port, or a password file of another data directory: no retry makes it match.
+      if (/password authentication failed/i.test(stderr)) {
+        throw new ProviderRejected({
+          ...fault,
+          code: 'PostgresAuthFailed',
+          detail:
+            `PostgreSQL on 127.0.0.1:${this.port} refused the password in ${this.passwordFile}: it is not the password of the cluster ` +
+            `listening there; point MOSAIC_POSTGRES_PASSWORD_FILE and MOSAIC_POSTGRES_PORT at the same stack's PostgreSQL`,
         });
       }
-      throw new ProviderRejected({ provider: 'local', operation, resource, code: 'PostgresError', detail: stderr });
+      if (/could not connect|Connection refused|timeout expired|the database system is (starting|shutting) up/i.test(stderr)) {
+        throw new ProviderUnavailable({ ...fault, code: 'PostgresUnreachable', detail: `PostgreSQL on 127.0.0.1:${this.port}: ${stderr}` });
+      }
+      throw new ProviderRejected({ ...fault, code: 'PostgresError', detail: stderr });
     }
   }
 
@@ -109,7 +106,8 @@ export class LocalPostgres {
     const file = this.secretFile(input.key);
     // The password is chosen once per key and set only when the role is created: a retry after
     // encrypt-at-rest replaced the file must not change a password only the ciphertext knows.
-    if (!fs.existsSync(file) && !fs.existsSync(`${file}.enc`)) {
+    const chosenNow = !fs.existsSync(file) && !fs.existsSync(`${file}.enc`);
+    if (chosenNow) {
       const secret = { user: role, password: randomBytes(18).toString('base64url'), host: '127.0.0.1', port: this.port, database };
       fs.writeFileSync(file, JSON.stringify(secret), { mode: 0o600 });
     }
@@ -120,7 +118,11 @@ export class LocalPostgres {
           `CREATE ROLE ${ident(role)} LOGIN PASSWORD ${literal(password)} CONNECTION LIMIT ${POSTGRES_ROLE_CONNECTIONS}; END IF; END $$`,
         'createDatabase',
         database,
-      );
+      ).catch((err: unknown) => {
+        // Refused for good before the role existed: no retry will want this password, so it is not left behind.
+        if (chosenNow && err instanceof ProviderRejected) fs.rmSync(file, { force: true });
+        throw err;
+      });
     }
     // CREATE DATABASE cannot run in a DO block: checked first, and a concurrent attempt's "already exists" is success.
     if ((await this.sql(`SELECT 1 FROM pg_database WHERE datname = ${literal(database)}`, 'createDatabase', database)) !== '1') {
@@ -135,7 +137,7 @@ export class LocalPostgres {
       kind: 'database',
       id: database,
       key: input.key,
-      attributes: { engine: 'postgresql', database, user: role, host: '127.0.0.1', port: String(this.port), secretFile: file },
+      attributes: { engine: 'postgres', database, user: role, host: '127.0.0.1', port: String(this.port), secretFile: file },
     };
   }
 

@@ -63,13 +63,14 @@ function makeReachable(dir: string, dataDir: string, uid: number) {
   }
 }
 
-/** The superuser's password, written by initPostgres: the worker reads it to make databases (providers/local-postgres.ts). */
-
 /** Whether Debian's PostgreSQL 15 is on this machine: the dev stack runs it only then. */
 export const postgresInstalled = () =>
   fs.existsSync(path.join(POSTGRES_BIN, 'postgres')) && fs.existsSync(path.join(POSTGRES_BIN, 'initdb'));
 
-/** Creates the cluster once (initdb), with password authentication over loopback TCP only and no Unix socket. */
+/**
+ * Creates the cluster once (initdb), with password authentication over loopback TCP only and no Unix socket.
+ * The superuser's password goes to postgresPasswordFile, which the worker reads to make databases (providers/local-postgres.ts).
+ */
 export function initPostgres(dataDir: string, port: number): PostgresRun {
   const dir = path.join(dataDir, 'data', 'postgresql');
   const passwordFile = postgresPasswordFile(dataDir);

@@ -8,7 +8,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { stringify } from 'yaml';
 import type { CompositionRequestInput } from '../../src/composition/request';
 import { outcomeModel } from '../../src/models/outcome';
-import { LocalPostgres, postgresNames } from '../../src/providers/local-postgres';
+import { ProviderRejected } from '../../src/providers/errors';
+import { LocalPostgres, postgresNames, psqlArgs, psqlEnv } from '../../src/providers/local-postgres';
 import { POSTGRES_BIN, postgresInstalled } from '../../src/stack/postgresql';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
@@ -22,25 +23,8 @@ async function asRole(secretFile: string, database: string, sql: string) {
   const secret = JSON.parse(fs.readFileSync(secretFile, 'utf8')) as { user: string; password: string; host: string; port: number };
   const { stdout } = await run(
     path.join(POSTGRES_BIN, 'psql'),
-    [
-      '-h',
-      secret.host,
-      '-p',
-      String(secret.port),
-      '-U',
-      secret.user,
-      '-d',
-      database,
-      '-X',
-      '-q',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-c',
-      sql,
-    ],
-    { env: { PATH: process.env.PATH, PGPASSWORD: secret.password, PGCONNECT_TIMEOUT: '5' } },
+    psqlArgs({ host: secret.host, port: secret.port, user: secret.user, database }, sql),
+    { env: psqlEnv(secret.password) },
   );
   return stdout.trim();
 }
@@ -64,13 +48,13 @@ async function asRole(secretFile: string, database: string, sql: string) {
       process.env.MOSAIC_POSTGRES_PASSWORD_FILE!,
     );
 
-    const request = (name: string): CompositionRequestInput => ({
+    const request = (name: string, engine: 'postgres' | 'mongodb' | undefined = 'postgres'): CompositionRequestInput => ({
       requestId: `pg-${randomUUID().slice(0, 8)}`,
       user: 'alice',
       account: `acct-${randomUUID().slice(0, 6)}`,
       region,
       resourceType: 'database',
-      spec: { name, engine: 'postgres', sizeGb: 20 },
+      spec: { name, ...(engine && { engine }), sizeGb: 20 },
       security: { classification: 'internal', compliance: [], networkExposure: 'private' },
     });
 
@@ -156,6 +140,31 @@ async function asRole(secretFile: string, database: string, sql: string) {
         notifyStatus = 204;
       }
     }, 120_000);
+
+    it('gives a request that states no engine a PostgreSQL one, and never a PostgreSQL one to a request for MongoDB', async () => {
+      const unstated = await (await w.client.compose(request('ledger', undefined))).result();
+      expect(unstated.outputs.engine).toBe('postgres');
+      expect(unstated.steps.map((s) => s.ref)).toContain('postgres-local@1');
+      // The policy allows only postgres-local@1, which does not make MongoDB: nothing is chosen, nothing made.
+      const handle = await w.client.compose(request('catalog', 'mongodb'));
+      const failure = await failureOf(handle.result());
+      expect(failure.message).toMatch(/mongodb database on the local provider/);
+      expect(await postgres.exists(`${handle.workflowId}/provision/postgres-local@1`, 'catalog')).toEqual({ database: false, role: false });
+    }, 120_000);
+
+    it("fails at once, naming the password file, when the password is not that cluster's", async () => {
+      const wrong = path.join(fs.mkdtempSync(path.join(process.env.MOSAIC_DATA_DIR!, 'pg-wrong-')), 'password');
+      fs.writeFileSync(wrong, 'not-the-password\n', { mode: 0o600 });
+      const elsewhere = new LocalPostgres(process.env.MOSAIC_DATA_DIR!, Number(process.env.MOSAIC_POSTGRES_PORT), wrong);
+      const key = `compose-${randomUUID()}/provision/postgres-local@1`;
+      const refused = elsewhere.createDatabase({ key, name: 'wrong-pw', engine: 'postgres', sizeGb: 1 });
+      await expect(refused).rejects.toBeInstanceOf(ProviderRejected);
+      await expect(refused).rejects.toMatchObject({ fault: { code: 'PostgresAuthFailed' } });
+      await expect(refused).rejects.toThrow(`refused the password in ${wrong}`);
+      expect(await postgres.exists(key, 'wrong-pw')).toEqual({ database: false, role: false });
+      const secrets = path.join(process.env.MOSAIC_DATA_DIR!, 'resources', 'secrets');
+      expect(fs.readdirSync(secrets).filter((f) => f.includes(postgresNames(key, 'wrong-pw').role.slice(-12)))).toEqual([]);
+    }, 60_000);
 
     it('undoes by the key alone: what a failed attempt made, and nothing twice', async () => {
       const key = `compose-${randomUUID()}/provision/postgres-local@1`;

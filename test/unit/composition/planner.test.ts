@@ -134,4 +134,33 @@ describe('planComposition', () => {
       );
     });
   });
+
+  describe('handlers that make one database engine', () => {
+    const byEngine = [
+      handler('validate-request', '1', { provides: ['validated'] }),
+      handler('mongo', '1', { requires: ['validated'], engines: ['mongodb'] }),
+      handler('pg', '1', { requires: ['validated'], engines: ['postgres'] }),
+      handler('any-engine', '1', { requires: ['validated'] }),
+    ];
+    const all = new Map(byEngine.map((h) => [refOf(h), h]));
+    const stating = (engine: string) => ({ ...request, spec: { ...request.spec, engine } });
+
+    it('lets a request that states no engine choose among all of them', () => {
+      expect([...servingRegistry(all, request).keys()].sort()).toEqual(['any-engine@1', 'mongo@1', 'pg@1', 'validate-request@1']);
+    });
+
+    it('keeps for a stated engine only the versions that make it, and those that name none', () => {
+      expect([...servingRegistry(all, stating('postgres')).keys()].sort()).toEqual(['any-engine@1', 'pg@1', 'validate-request@1']);
+      expect([...servingRegistry(all, stating('mongodb')).keys()].sort()).toEqual(['any-engine@1', 'mongo@1', 'validate-request@1']);
+    });
+
+    it('says which engine a required version does not make', () => {
+      const required = [{ name: 'provision', candidates: ['pg@1'], require: [{ when: 'true', handlers: ['pg@1'] }] }];
+      const planned = inputs(required, byEngine, uniforms(0.5));
+      const forMongo = stating('mongodb');
+      expect(() => planComposition({ ...planned, request: forMongo, registry: servingRegistry(planned.registry, forMongo) })).toThrow(
+        new NoEligibleHandler('stage provision requires pg@1, which is not registered for a mongodb database on the local provider'),
+      );
+    });
+  });
 });

@@ -13,9 +13,11 @@ function invalid(input: unknown): InvalidRequest {
 }
 
 describe('parseCompositionRequest', () => {
-  it('fills defaults for the resource spec and security', () => {
-    expect(parseCompositionRequest(base)).toMatchObject({
-      spec: { name: 'orders-db', engine: 'mongodb', sizeGb: 10 },
+  it('fills defaults for the resource spec and security, and leaves an unstated engine to the policy', () => {
+    const parsed = parseCompositionRequest(base);
+    expect(parsed.spec).not.toHaveProperty('engine');
+    expect(parsed).toMatchObject({
+      spec: { name: 'orders-db', sizeGb: 10 },
       security: { classification: 'internal', compliance: [], networkExposure: 'private' },
       provider: 'local',
     });
@@ -28,6 +30,7 @@ describe('parseCompositionRequest', () => {
     [{ ...base, spec: { name: 'x', colour: 'red' } }, 'spec.colour'],
     [{ ...base, requestId: '../etc' }, 'requestId'],
     [{ ...base, extra: 1 }, 'extra'],
+    [{ ...base, spec: { name: 'x', engine: 'mysql' } }, 'spec.engine'],
   ])('names the bad field %#', (input, field) => {
     expect(invalid(input).field).toBe(field);
   });
