@@ -49,12 +49,25 @@ export async function startPrivateStack(components: Component[], database = `cha
   const start = async (c: Component) => void (await startComponent(c, opts));
   const stop = async (c: Component) => void (await stopDaemon(runDir(dataDir), c, 5000));
   await Promise.all(components.map(start));
+  return privateStack(opts, database, start, stop, async () => {
+    for (const c of components) await stop(c);
+  });
+}
+
+/** A started stack as a test drives it: stop and start one part, an outage of it, and a close that leaves nothing. */
+function privateStack(
+  opts: StackOptions,
+  database: string,
+  start: (c: Component) => Promise<void>,
+  stop: (c: Component) => Promise<void>,
+  stopAll: () => Promise<void>,
+): PrivateStack {
   return {
     opts,
     env: {
       MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${opts.mongoPort}/${database}`,
-      MOSAIC_DATA_DIR: dataDir,
+      MOSAIC_DATA_DIR: opts.dataDir,
     },
     start,
     stop,
@@ -64,8 +77,8 @@ export async function startPrivateStack(components: Component[], database = `cha
       await start(c);
     },
     async close() {
-      for (const c of components) await stop(c);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stopAll();
+      fs.rmSync(opts.dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -95,25 +108,9 @@ export async function startPrivateProductionStack(database = `load_${randomUUID(
     for (const name of c === 'temporal' ? productionStopOrder(cluster()) : [c]) await stopDaemon(runDir(dataDir), name, 5000);
   };
   await startProductionStack(opts);
-  return {
-    opts,
-    env: {
-      MOSAIC_TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
-      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${opts.mongoPort}/${database}`,
-      MOSAIC_DATA_DIR: dataDir,
-    },
-    start,
-    stop,
-    async outage(c, downMs) {
-      await stop(c);
-      await new Promise((r) => setTimeout(r, downMs));
-      await start(c);
-    },
-    async close() {
-      for (const name of productionStopOrder(recordedNames(dataDir))) await stopDaemon(runDir(dataDir), name, 5000);
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return privateStack(opts, database, start, stop, async () => {
+    for (const name of productionStopOrder(recordedNames(dataDir))) await stopDaemon(runDir(dataDir), name, 5000);
+  });
 }
 
 /** Bucket requests each with its own account and name, so every side effect can be traced to one request. */
