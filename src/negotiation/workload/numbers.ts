@@ -135,14 +135,19 @@ export function normaliseNumbers(input: string): NormalisedText {
   t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s+(hundred|thousand|million|billion)\b/g, (_, v: string, s: string) => fmt(n(v) * SCALE[s]!));
 
   // Ranges: size for the top. "between 1 and 2 tb", "20-30 transactions", "2-3 builds", "5000-10000 rps".
-  t = t.replace(/\bbetween (\d+(?:\.\d+)?) and (\d+(?:\.\d+)?)/g, (m, a: string, b: string) => {
+  // Not clock times: "from 2 to 3am" is a time of day (working-hours.ts), not "3am".
+  const clock = '(?!\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)(?![a-z]))';
+  t = t.replace(new RegExp(`\\bbetween (\\d+(?:\\.\\d+)?) and (\\d+(?:\\.\\d+)?)${clock}`, 'g'), (m, a: string, b: string) => {
     ranges.push({ low: n(a), high: n(b), text: m });
     return b;
   });
-  t = t.replace(/(?<![\d.:])(\d+(?:\.\d+)?)\s?(?:-|to)\s?(\d+(?:\.\d+)?)(?![\d:])/g, (m, a: string, b: string) => {
-    if (n(b) <= n(a)) return m;
-    ranges.push({ low: n(a), high: n(b), text: m });
-    return b;
-  });
+  t = t.replace(
+    new RegExp(`(?<![\\d.:])(\\d+(?:\\.\\d+)?)\\s?(?:-|to)\\s?(\\d+(?:\\.\\d+)?)(?![\\d:])${clock}`, 'g'),
+    (m, a: string, b: string) => {
+      if (n(b) <= n(a)) return m;
+      ranges.push({ low: n(a), high: n(b), text: m });
+      return b;
+    },
+  );
   return { text: t.replace(/~/g, ' ~').replace(/\s+/g, ' ').trim(), ranges, vague };
 }

@@ -1,5 +1,6 @@
 import Qty from 'js-quantities';
 import { normaliseNumbers, type StatedRange } from './numbers';
+import { workingHoursOf } from './working-hours';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
@@ -179,25 +180,9 @@ export function extractQuantities(description: string): Extraction {
   const quantities: Quantity[] = [];
   const add = (q: Quantity) => quantities.push(q);
 
-  // Working hours: "9 to 5 on weekdays", "business hours", "office hours".
-  const hours = /\b([6-9]|1[01])\s*(?:am)?\s*(?:to|-|until)\s*([3-9]|1[0-2])\s*(?:pm)?\b(?!\s*(?:gb|tb|%|x\b|\w+\/))/.exec(text);
-  if (hours) {
-    const span = 12 - Number(hours[1]) + Number(hours[2]);
-    add({
-      kind: 'schedule',
-      hoursPerDay: span,
-      daysPerWeek: /weekend|7 days|every day|daily/.test(text) ? 7 : 5,
-      startHour: Number(hours[1]),
-      text: hours[0],
-    });
-  } else if (/\b(business|office|working) hours\b|\bweekdays only\b/.test(text)) {
-    add({
-      kind: 'schedule',
-      hoursPerDay: 10,
-      daysPerWeek: 5,
-      text: /\b(business|office|working) hours\b|\bweekdays only\b/.exec(text)![0],
-    });
-  }
+  // Working hours: "9 to 5 on weekdays", "8am-6pm Mon-Fri", "business hours", "weekends only".
+  const hours = workingHoursOf(text);
+  if (hours) add({ kind: 'schedule', ...hours });
   // "done by 6am (starts at midnight)": a batch window written as clock times.
   const by = /\bby (\d{1,2})\s*am\b/.exec(text);
   if (by) {

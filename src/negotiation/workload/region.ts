@@ -40,6 +40,32 @@ const PLACES: [RegExp, string][] = [
 ];
 
 /**
+ * Countries, read only after a word that places something there ("hosted in
+ * Germany", "users in Brazil", "based in Canada"), each its region with the
+ * longest standing there (Canada's is Montréal, Australia's Sydney).
+ */
+const COUNTRIES: [string, string][] = [
+  ['germany', 'eu-central-1'],
+  ['switzerland', 'eu-central-2'],
+  ['france', 'eu-west-3'],
+  ['(?:uk|united kingdom|great britain|britain)', 'eu-west-2'],
+  ['sweden', 'eu-north-1'],
+  ['italy', 'eu-south-1'],
+  ['japan', 'ap-northeast-1'],
+  ['(?:south )?korea', 'ap-northeast-2'],
+  ['australia', 'ap-southeast-2'],
+  ['indonesia', 'ap-southeast-3'],
+  ['india', 'ap-south-1'],
+  ['brazil', 'sa-east-1'],
+  ['canada', 'ca-central-1'],
+  ['south africa', 'af-south-1'],
+  ['israel', 'il-central-1'],
+  ['california', 'us-west-1'],
+];
+const PLACED = '(?:in|within|near|inside|across|from|to|residents? of)';
+const COUNTRY_RES: [RegExp, string][] = COUNTRIES.map(([name, region]) => [new RegExp(`\\b${PLACED} (?:the )?(${name})\\b`), region]);
+
+/**
  * "EU only", "data must stay in the EU", "EU data residency", "hosted in
  * Europe": an area, not a region. It names the area's longest-standing, fully
  * priced region, as the constraint "region eu" does (constraints.ts).
@@ -59,9 +85,9 @@ const CODE = /\b([a-z]{2}-(?:central|north|south|east|west|northeast|northwest|s
 
 /**
  * The region a description states, by code ("in eu-west-1"), by the
- * location AWS names its region after ("hosted in Frankfurt") or by an area
- * the data must stay in ("EU only"). A code wins over a place and a place over
- * an area; when the text names several regions the first is used and the
+ * location AWS names its region after ("hosted in Frankfurt"), by a country
+ * ("users in Brazil") or by an area the data must stay in ("EU only"). A code
+ * wins over a place, a place over a country and a country over an area; when the text names several regions the first is used and the
  * others are returned so the caller can say so. Undefined when it states none.
  */
 export function statedRegion(text: string): (StatedRegion & { others: StatedRegion[] }) | undefined {
@@ -72,6 +98,11 @@ export function statedRegion(text: string): (StatedRegion & { others: StatedRegi
     for (const [re, region] of PLACES) {
       const m = re.exec(lower);
       if (m) found.push({ region, text: m[0], at: m.index });
+    }
+  if (!found.length)
+    for (const [re, region] of COUNTRY_RES) {
+      const m = re.exec(lower);
+      if (m) found.push({ region, text: m[1]!, at: m.index });
     }
   if (!found.length)
     for (const [re, region] of AREAS) {

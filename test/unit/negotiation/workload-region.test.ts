@@ -22,6 +22,20 @@ describe('the region a description states', () => {
     expect(region('payments API, US-only hosting')).toBe('us-east-1');
   });
 
+  it('reads a country where the text places the workload or its users there', () => {
+    expect(region('keep the data in Canada (PIPEDA), 50 GB')).toBe('ca-central-1');
+    expect(region('must stay in Germany for compliance')).toBe('eu-central-1');
+    expect(region('servers close to our users in Brazil')).toBe('sa-east-1');
+    expect(region('a ticketing service for fans in South Korea')).toBe('ap-northeast-2');
+    expect(region('hosted in the UK, 40 GB of orders')).toBe('eu-west-2');
+    expect(region('CDN origin for customers across India')).toBe('ap-south-1');
+    // A city wins over a country: the city names the region.
+    expect(region('servers in Oregon for users in Japan')).toBe('us-west-2');
+    // A country's adjective or a name is no placement.
+    expect(region('Indian restaurant chain POS, 30 stores')).toBeUndefined();
+    expect(region('Canadian-style bacon recipe site')).toBeUndefined();
+  });
+
   it('reads no region where none is stated, nor from codes that are no region', () => {
     expect(region('PostgreSQL primary for our order system, 2 TB, 3000 transactions per second')).toBeUndefined();
     expect(region('HIPAA records API, 2 TB')).toBeUndefined();
