@@ -238,6 +238,7 @@ export class NegotiationClient {
         monthlyUsd: v.agreed.monthlyUsd,
         provisionedAt: v.provisioned.provisionedAt,
         ...(v.agreed.unpriced && { unpriced: true }),
+        ...(v.agreed.schedule && { schedule: v.agreed.schedule }),
         ...(v.review?.cost.recommendation && { recommendation: v.review.cost.recommendation }),
       });
     }

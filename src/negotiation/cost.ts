@@ -1,5 +1,6 @@
 import type { CostReport } from './evolution';
 import { round } from './persona';
+import { calendarHourlyUsd, type StopStart } from './schedule';
 
 /** One agreed instance as the negotiation's view tells it. */
 export interface AgreedInstance {
@@ -17,6 +18,8 @@ export interface AgreedInstance {
   provisionedAt: string;
   /** The type has no price in its region: the costs are storage and key only. */
   unpriced?: boolean;
+  /** A part-time agreement's hours: it costs the instance only while it runs. */
+  schedule?: StopStart;
   /** Set once the observation was reviewed: kept to the agreement's constraints by the review. */
   recommendation?: CostReport['recommendation'];
 }
@@ -46,7 +49,8 @@ export interface CostSummary {
 
 /**
  * Running cost of every agreed instance (hours since it was provisioned × its
- * agreed hourly price), summed per account, with the right-sizing of each
+ * agreed hourly price, or for a part-time one its month spread over the
+ * month's hours), summed per account, with the right-sizing of each
  * review. Most expensive first, so what to look at comes first.
  */
 export function costSummary(agreed: AgreedInstance[], now: Date): CostSummary {
@@ -59,7 +63,7 @@ export function costSummary(agreed: AgreedInstance[], now: Date): CostSummary {
         : a.unpriced
           ? 'no price data for the type in its region: nothing to compare a saving against'
           : 'the review found no cheaper type that carries the observed load within the constraints';
-    return { ...a, hours: round(hours, 2), runningUsd: round(hours * a.hourlyUsd, 2), ...(note && { note }) };
+    return { ...a, hours: round(hours, 2), runningUsd: round(hours * calendarHourlyUsd(a), 2), ...(note && { note }) };
   });
   instances.sort((x, y) => y.monthlyUsd - x.monthlyUsd || x.negotiationId.localeCompare(y.negotiationId));
   const sum = (xs: InstanceCost[]) => ({

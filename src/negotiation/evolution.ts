@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATALOG, HOURS_PER_MONTH, SECURITY_OPTIONS, type InstanceType } from './catalog';
-import { monthlyCostForHours } from './schedule';
+import { calendarHourlyUsd, monthlyCostForHours } from './schedule';
 import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
 import { hardConstraints, makeCandidate, type Proposal, type Requirements } from './solver';
 
@@ -112,7 +112,11 @@ export function rightSize(
   requirements?: Requirements,
 ): CostReport {
   const hours = Math.max(0, (now.getTime() - since.getTime()) / 3_600_000);
-  const report: CostReport = { hours: round(hours, 2), runningUsd: round(hours * agreed.hourlyUsd, 2), monthlyUsd: agreed.monthlyUsd };
+  const report: CostReport = {
+    hours: round(hours, 2),
+    runningUsd: round(hours * calendarHourlyUsd(agreed), 2),
+    monthlyUsd: agreed.monthlyUsd,
+  };
   // Without the agreed type's price there is no saving to compare against (its running cost is storage and key only).
   if (!observed || agreed.unpriced) return report;
   const security = SECURITY_OPTIONS.find((s) => s.level === agreed.security.level)!;

@@ -76,6 +76,14 @@ export const scheduledMonthlyCost = (
 
 const clock = (hour: number) => `${String(Math.floor(hour) % 24).padStart(2, '0')}:${String(Math.round((hour % 1) * 60)).padStart(2, '0')}`;
 
+/**
+ * What an agreement costs per hour of the calendar, for cost to date: the
+ * running rate when it never stops, else its month spread over the month's
+ * hours (stopped hours cost the volumes and key only).
+ */
+export const calendarHourlyUsd = (agreed: { hourlyUsd: number; monthlyUsd: number; schedule?: StopStart }): number =>
+  agreed.schedule ? agreed.monthlyUsd / HOURS_PER_MONTH : agreed.hourlyUsd;
+
 /** The stop/start hours of a part-time schedule, with what running only then costs against never stopping. */
 export function stopStartOf(schedule: PartTime, alwaysOnMonthlyUsd: number): StopStart {
   const start = schedule.startHour ?? (schedule.daysPerWeek >= 7 ? 0 : 9);
@@ -89,10 +97,13 @@ export function stopStartOf(schedule: PartTime, alwaysOnMonthlyUsd: number): Sto
   };
 }
 
+/** A part-time agreement's hours, short, as the CLI's table and the console say them: "runs 09:00–17:00 Mon–Fri". */
+export const runsWhen = (s: StopStart): string => `runs ${s.start}–${s.stop} ${s.days}`;
+
 /** The schedule in words, as a proposal's reason and the CLI say it. */
 export function describeStopStart(s: StopStart, monthlyUsd: number): string {
   return (
-    `part-time: runs ${s.start}–${s.stop} ${s.days}${s.startStated ? '' : ` (start time not stated: ${s.start} assumed)`}, stopped otherwise; ` +
+    `part-time: ${runsWhen(s)}${s.startStated ? '' : ` (start time not stated: ${s.start} assumed)`}, stopped otherwise; ` +
     `${s.runningHoursPerMonth} of ${HOURS_PER_MONTH} h a month: $${monthlyUsd}/month instead of $${s.alwaysOnMonthlyUsd} always on (volumes and key are paid all month)`
   );
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
+import { runsWhen } from '../../negotiation/schedule';
 import type { Proposal } from '../../negotiation/solver';
 import type { NegotiationView } from '../../contract/negotiate';
 import { CommandFailed } from '../errors';
@@ -19,8 +20,7 @@ const CALLER: [string, string, string][] = [
   ['--account <name>', 'your account in the persona store', 'default'],
 ];
 
-/** A part-time proposal's hours, short: "runs 09:00–17:00 Mon–Fri". */
-const partTime = (p: Proposal) => (p.schedule ? `runs ${p.schedule.start}–${p.schedule.stop} ${p.schedule.days}` : '');
+const partTime = (p: Proposal) => (p.schedule ? runsWhen(p.schedule) : '');
 
 const proposalRows = (ps: Proposal[]) =>
   ps.map((p) => ({

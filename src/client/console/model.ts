@@ -1,4 +1,6 @@
 import { seriesOf, type ResourceProfile } from '../../negotiation/persona';
+import { HOURS_PER_MONTH } from '../../negotiation/catalog';
+import { runsWhen } from '../../negotiation/schedule';
 import type { Proposal } from '../../negotiation/solver';
 import { describeLayout } from '../../negotiation/storage-layout';
 import type { NegotiationView } from '../../contract/negotiate';
@@ -21,6 +23,8 @@ export interface ProposalColumn {
   security: string;
   region: string;
   monthlyUsd: number;
+  /** When it runs: "always on", or a part-time schedule's hours and what never stopping would cost. */
+  runs: string;
   headroom: number;
   reasons: string[];
   flags: string[];
@@ -51,6 +55,9 @@ export function proposalColumn(p: Proposal): ProposalColumn {
     security,
     region: p.region,
     monthlyUsd: p.monthlyUsd,
+    runs: p.schedule
+      ? `${runsWhen(p.schedule)}, stopped otherwise (${p.schedule.runningHoursPerMonth} of ${HOURS_PER_MONTH} h a month; $${p.schedule.alwaysOnMonthlyUsd}/month always on)`
+      : 'always on',
     headroom: p.headroom,
     reasons: p.reasons,
     flags: [
@@ -69,6 +76,7 @@ const COMPARED: [keyof ProposalColumn, string][] = [
   ['storage', 'storage'],
   ['security', 'security'],
   ['monthlyUsd', 'cost'],
+  ['runs', 'hours'],
 ];
 
 export interface RoundChanges {

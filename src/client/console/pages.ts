@@ -3,6 +3,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/reasons';
+import { runsWhen } from '../../negotiation/schedule';
 import type { NegotiationView } from '../../contract/negotiate';
 import type { NegotiationSummary } from '../negotiation';
 import type { Action, FieldErrors } from './forms';
@@ -172,6 +173,7 @@ const ROWS: [string, (c: ProposalColumn) => unknown][] = [
   ['security', (c) => c.security],
   ['region', (c) => c.region],
   ['monthly cost', (c) => `$${c.monthlyUsd}`],
+  ['runs', (c) => c.runs],
   ['headroom', (c) => `${c.headroom}×`],
   ['notes', (c) => c.flags.join(', ')],
 ];
@@ -451,7 +453,10 @@ function agreement(view: NegotiationView): Html {
   const r = view.review;
   return html`<section class="agreement">
     <h2>Agreed</h2>
-    <p>${a.id}: ${a.instanceType} in ${a.region}, ${a.storage.kind}, ${a.security.level}, $${a.monthlyUsd}/month.</p>
+    <p>
+      ${a.id}: ${a.instanceType} in ${a.region}, ${a.storage.kind}, ${a.security.level},
+      $${a.monthlyUsd}/month${a.schedule ? `, ${runsWhen(a.schedule)}, stopped otherwise` : ''}.
+    </p>
     ${
       p
         ? html`<p>Provisioned: ${p.instance.provider} ${p.instance.id}${p.replica ? `, replica ${p.replica.id} in another zone` : ''}.</p>`

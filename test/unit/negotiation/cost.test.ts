@@ -61,6 +61,22 @@ describe('mosaic cost: running cost per agreed instance and account', () => {
     expect(s.instances.find((i) => i.negotiationId === 'fits')).toMatchObject({ hours: 0, runningUsd: 0 });
   });
 
+  it('costs a part-time instance its month spread over the calendar, not its running rate around the clock', () => {
+    // 9 to 5 on weekdays: 173.8 of 730 h at $0.2/h plus $10 of volumes and key all month.
+    const monthlyUsd = 0.2 * 173.8 + 10;
+    const schedule = {
+      days: 'Mon–Fri',
+      start: '09:00',
+      stop: '17:00',
+      startStated: true,
+      runningHoursPerMonth: 173.8,
+      alwaysOnMonthlyUsd: 0.2 * 730 + 10,
+    };
+    const [office] = costSummary([instance({ hourlyUsd: 0.2, monthlyUsd, schedule, provisionedAt: hoursAgo(730) })], now).instances;
+    expect(office!.runningUsd).toBeCloseTo(monthlyUsd, 2);
+    expect(office!.runningUsd).toBeLessThan(0.2 * 730);
+  });
+
   it('has nothing to sum without agreed instances', () => {
     expect(costSummary([], now)).toMatchObject({ instances: [], accounts: [], total: { instances: 0, runningUsd: 0 } });
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeNegotiation } from '../../../src/client/commands/negotiate';
+import { proposalColumn } from '../../../src/client/console/model';
 import type { NegotiationView } from '../../../src/contract/negotiate';
 import { analyse } from '../../../src/negotiation/analyzer';
 import {
@@ -129,6 +130,21 @@ describe('part-time use in the cost of proposals', () => {
     const best = CATALOG.instances.find((i) => i.name === report.recommendation!.instanceType)!;
     const saving = (hourly(big) - best.hourlyUsd[big.region]!) * big.schedule!.runningHoursPerMonth;
     expect(report.recommendation!.savingPerMonthUsd).toBeCloseTo(saving, 1);
+  });
+
+  it('shows the hours in the console column, and always on for a workload without a schedule', () => {
+    const p = proposalsOf(requirementsOf(office))[0]!;
+    expect(proposalColumn(p).runs).toBe(
+      `runs 09:00–17:00 Mon–Fri, stopped otherwise (${p.schedule!.runningHoursPerMonth} of 730 h a month; $${p.schedule!.alwaysOnMonthlyUsd}/month always on)`,
+    );
+    expect(proposalColumn(proposalsOf(requirementsOf('an internal wiki for the office'))[0]!).runs).toBe('always on');
+  });
+
+  it('counts the cost so far of a part-time agreement for the hours it ran, not around the clock', () => {
+    const p = proposalsOf(requirementsOf(office))[0]!;
+    const month = rightSize(p, 1.3, new Date(0), new Date(HOURS_PER_MONTH * 3_600_000));
+    expect(month.runningUsd).toBeCloseTo(p.monthlyUsd, 1);
+    expect(month.runningUsd).toBeLessThan(p.schedule!.alwaysOnMonthlyUsd);
   });
 
   it('says the schedule in `mosaic negotiate` output: the table and each proposal', () => {
