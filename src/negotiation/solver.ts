@@ -410,35 +410,34 @@ export function dominates(a: Candidate, b: Candidate): boolean {
 }
 
 /**
- * The configurations of one instance, region and security option differ only
- * in storage: in cost and IOPS, nothing else. Of those, keep the ones no
+ * The configurations of one instance type and security option differ only in
+ * storage and region: in cost and IOPS, nothing else (the type's CPU, memory
+ * and network are the same in every region). Of those, keep the ones no
  * cheaper-or-equal sibling matches in IOPS (of equals, the first by key) —
  * each dropped one is dominated or duplicated, so the front is the same, and
- * over the whole catalog this halves what the front is searched for.
+ * over a catalog priced in many regions this leaves a small part of it for
+ * the front to be searched in.
  */
 function sameInstanceFront(candidates: Candidate[]): Candidate[] {
-  const groups = new Map<string, Map<InstanceType, Map<SecurityOption, Candidate[]>>>();
+  const groups = new Map<InstanceType, Map<SecurityOption, Candidate[]>>();
   for (const c of candidates) {
-    let byInstance = groups.get(c.region);
-    if (!byInstance) groups.set(c.region, (byInstance = new Map()));
-    let bySecurity = byInstance.get(c.instance);
-    if (!bySecurity) byInstance.set(c.instance, (bySecurity = new Map()));
+    let bySecurity = groups.get(c.instance);
+    if (!bySecurity) groups.set(c.instance, (bySecurity = new Map()));
     const group = bySecurity.get(c.security);
     if (group) group.push(c);
     else bySecurity.set(c.security, [c]);
   }
   const out: Candidate[] = [];
-  for (const byInstance of groups.values())
-    for (const bySecurity of byInstance.values())
-      for (const group of bySecurity.values()) {
-        group.sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.ratios.iops - a.ratios.iops || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-        let bestIops = -Infinity;
-        for (const c of group) {
-          if (c.ratios.iops <= bestIops) continue;
-          bestIops = c.ratios.iops;
-          out.push(c);
-        }
+  for (const bySecurity of groups.values())
+    for (const group of bySecurity.values()) {
+      group.sort((a, b) => a.monthlyUsd - b.monthlyUsd || b.ratios.iops - a.ratios.iops || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      let bestIops = -Infinity;
+      for (const c of group) {
+        if (c.ratios.iops <= bestIops) continue;
+        bestIops = c.ratios.iops;
+        out.push(c);
       }
+    }
   return out;
 }
 
@@ -481,22 +480,22 @@ export function paretoFront(candidates: Candidate[]): Candidate[] {
     );
   };
   let front: number[] = [];
-  // The same members in the order to probe them: the last one to dominate goes first, as it likely dominates the next too.
-  let probe: number[] = [];
+  // The member that dominated last is tried first: it likely dominates the next one too.
+  let last = -1;
   for (let c = 0; c < sorted.length; c++) {
-    let i = 0;
-    while (i < probe.length && !noWorse(probe[i]!, c)) i++;
-    if (i < probe.length) {
-      if (i > 0) probe.unshift(...probe.splice(i, 1));
+    if (last >= 0 && noWorse(last, c)) continue;
+    let i = front.length - 1;
+    while (i >= 0 && !noWorse(front[i]!, c)) i--;
+    if (i >= 0) {
+      last = front[i]!;
       continue;
     }
     // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
     if (front.length && v[front[front.length - 1]! * OBJECTIVES] === v[c * OBJECTIVES]) {
       front = front.filter((f) => !noWorse(c, f));
-      probe = probe.filter((f) => !noWorse(c, f));
+      if (!front.includes(last)) last = -1;
     }
     front.push(c);
-    probe.push(c);
   }
   return front.map((i) => sorted[i]!);
 }
