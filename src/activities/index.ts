@@ -49,7 +49,12 @@ export function createActivities({ connection, config, logger, onStop }: Activit
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
     ...createPersonaStoreActivities({ connection }),
-    ...createNegotiationActivities({ connection, providers, settings: { ...config.negotiation, consoleUrl: config.console.url } }),
+    ...createNegotiationActivities({
+      connection,
+      providers,
+      settings: { ...config.negotiation, consoleUrl: config.console.url },
+      cacheDir: config.cacheDir,
+    }),
   };
 }
 
