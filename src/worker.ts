@@ -40,6 +40,8 @@ export interface CreateWorkerOptions {
   taskQueue?: string;
   /** Tests pass a bundle built once per suite. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The composition caches' clock (Date.now); tests move it instead of waiting out the caches' intervals. */
+  cacheClock?: () => number;
 }
 
 export async function createWorker(config: Config, opts: CreateWorkerOptions = {}): Promise<MosaicWorker> {
@@ -82,7 +84,7 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       ...payloadDataConverter(config.payloadKeys),
       namespace: config.temporal.namespace,
       taskQueue,
-      activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook) }),
+      activities: createActivities({ connection: mongo, config, logger, onStop: (hook) => onStop.push(hook), cacheClock: opts.cacheClock }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : workflowSource()),
     });
     const native = connection;

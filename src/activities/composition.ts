@@ -76,8 +76,10 @@ export function createCompositionActivities(deps: {
   logger?: Pick<Logger, 'warn'>;
   /** Receives what must run before the store connection closes: the counters not yet written. */
   onStop?: (hook: () => Promise<void>) => void;
+  /** The caches' clock (Date.now): a test moves it past an interval instead of waiting the interval out. */
+  cacheClock?: () => number;
 }) {
-  const { connection, providers, postgres, settings, models, logger } = deps;
+  const { connection, providers, postgres, settings, models, logger, cacheClock = Date.now } = deps;
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -99,6 +101,7 @@ export function createCompositionActivities(deps: {
       return { policies, set: new PolicySet(policies.map(compilePolicy)) };
     },
     { checkMs: 2000, reverifyMs },
+    cacheClock,
   );
   // Each version is checked against what was registered as it is loaded: one changed in the database is refused.
   const loadHandlers = createHandlerLoader(connection);
@@ -107,6 +110,7 @@ export function createCompositionActivities(deps: {
     'handlers',
     async () => new Map((await loadHandlers({ status: { $ne: 'retired' } })).map((h) => [refOf(h), h])),
     { checkMs: 1000, reverifyMs },
+    cacheClock,
   );
   const metricsCache = ttlCache(
     1000,
@@ -118,6 +122,7 @@ export function createCompositionActivities(deps: {
           return [r.ref, { summary: summarize(r), ...lastOf(stored, ONLINE_WINDOW), trim: trimOf(stored, ONLINE_WINDOW) }];
         }),
       ),
+    cacheClock,
   );
 
   async function descriptorOf(ref: string): Promise<HandlerDescriptor> {

@@ -6,7 +6,9 @@ import { Context } from '@temporalio/activity';
  * the (minutes-long) start-to-close one, and a hung call shows it is alive.
  */
 export async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => Context.current().heartbeat(), 1000);
+  // The context is taken here, in the activity: a timer's callback need not run inside it.
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), 1000);
   try {
     return await work();
   } finally {

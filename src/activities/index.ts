@@ -23,10 +23,12 @@ export interface ActivityDeps {
   logger?: Logger;
   /** Receives what must run when the worker stops, before the store connection closes (writes held in memory). */
   onStop?: (hook: () => Promise<void>) => void;
+  /** The composition caches' clock (Date.now); tests move it instead of waiting out the caches' intervals. */
+  cacheClock?: () => number;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
-export function createActivities({ connection, config, logger, onStop }: ActivityDeps) {
+export function createActivities({ connection, config, logger, onStop, cacheClock }: ActivityDeps) {
   anchorTrust(connection, config.rootKeys);
   const store = createModelStore(connection, modelKey(config));
   const models = createModelServer(store, logger);
@@ -45,11 +47,17 @@ export function createActivities({ connection, config, logger, onStop }: Activit
       models,
       logger,
       onStop,
+      cacheClock,
     }),
     ...createLearningActivities({ connection, config, store, serving: models.current }),
     ...createSnapshotActivities({ connection, config, aws }),
     ...createPersonaStoreActivities({ connection }),
-    ...createNegotiationActivities({ connection, providers, settings: { ...config.negotiation, consoleUrl: config.console.url } }),
+    ...createNegotiationActivities({
+      connection,
+      providers,
+      settings: { ...config.negotiation, consoleUrl: config.console.url },
+      cacheDir: config.cacheDir,
+    }),
   };
 }
 

@@ -21,7 +21,7 @@ import {
   type Requirements,
   type SolveResult,
 } from '../negotiation/solver';
-import { TextModel, type LabelledDescription } from '../negotiation/text-model';
+import type { LabelledDescription, TextModel } from '../negotiation/text-model';
 import { analyzeDescription } from '../negotiation/workload/analyze';
 import { answersSchema, type Answers } from '../negotiation/workload/questions';
 import { metrics } from '../observability/metrics';
@@ -30,6 +30,7 @@ import { ProviderUnsupported, type Provider, type ResourceRef } from '../provide
 import { nonRetryable, withStorage } from './errors';
 import { whileHeartbeating } from './heartbeat';
 import { countUsage, createPersonaVersion, findPersona, UnknownPersona } from './persona-store';
+import { trainedTextModel } from './text-model-store';
 
 export interface NegotiationSettings {
   /** Where reminders go when a round waits too long (unset: reminders are only recorded). */
@@ -96,8 +97,10 @@ export function createNegotiationActivities(deps: {
   connection: Connection;
   providers: Record<string, Provider>;
   settings: NegotiationSettings;
+  /** Where trained text models are kept (MOSAIC_CACHE_DIR): the same corpus is not trained twice. */
+  cacheDir: string;
 }) {
-  const { connection, providers, settings } = deps;
+  const { connection, providers, settings, cacheDir } = deps;
   const observations = observationModel(connection);
 
   /** The provider's own measurement of the agreed instance, or why there is none. */
@@ -119,7 +122,7 @@ export function createNegotiationActivities(deps: {
         (o) => ({ text: o.text, role: o.role, profile: o.profile }) as LabelledDescription,
       );
       const previous = model?.model;
-      model = { count, model: TextModel.train([...EXAMPLES, ...learned]) };
+      model = { count, model: trainedTextModel([...EXAMPLES, ...learned], cacheDir) };
       previous?.then(
         (m) => m.dispose(),
         () => undefined,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { DIMENSIONS, ROLES, round, type ResourceProfile, type Role } from './persona';
 import { seededRandom } from '../random';
@@ -7,6 +8,20 @@ export interface LabelledDescription {
   text: string;
   role: Role;
   profile: ResourceProfile;
+}
+
+export interface TrainingOptions {
+  epochs?: number;
+  seed?: number;
+}
+
+const settingsOf = (opts: TrainingOptions) => ({ epochs: opts.epochs ?? 40, seed: opts.seed ?? 7 });
+
+/** A trained model as plain data (TextModel.artifacts), for a store of trained models. */
+export interface TextModelArtifacts {
+  vocabulary: string[];
+  examples: number;
+  weights: { shape: number[]; values: number[] }[];
 }
 
 export interface TextPrediction {
@@ -51,9 +66,9 @@ export class TextModel {
     readonly examples: number,
   ) {}
 
-  static async train(examples: LabelledDescription[], opts: { epochs?: number; seed?: number } = {}): Promise<TextModel> {
+  static async train(examples: LabelledDescription[], opts: TrainingOptions = {}): Promise<TextModel> {
     await tf.setBackend('cpu');
-    const seed = opts.seed ?? 7;
+    const { epochs, seed } = settingsOf(opts);
     const counts = new Map<string, number>();
     for (const e of examples) for (const t of new Set(tokens(e.text))) counts.set(t, (counts.get(t) ?? 0) + 1);
     const vocabulary = new Map([...counts].filter(([, n]) => n >= 2).map(([t], i) => [t, i]));
@@ -64,22 +79,7 @@ export class TextModel {
       .sort((a, b) => a.k - b.k)
       .map((x) => x.e);
 
-    const input = tf.input({ shape: [vocabulary.size] });
-    const hidden = tf.layers
-      .dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
-      .apply(input) as tf.SymbolicTensor;
-    const role = tf.layers
-      .dense({
-        units: ROLES.length,
-        activation: 'softmax',
-        name: 'role',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-      })
-      .apply(hidden) as tf.SymbolicTensor;
-    const size = tf.layers
-      .dense({ units: TARGETS.length, name: 'size', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) })
-      .apply(hidden) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: [role, size] });
+    const model = network(vocabulary.size, seed);
     model.compile({ optimizer: tf.train.adam(0.01), loss: { role: 'categoricalCrossentropy', size: 'meanSquaredError' } });
 
     const x = tf.tensor2d(order.map((e) => encode(vocabulary, e.text)));
@@ -92,11 +92,33 @@ export class TextModel {
     );
     const ySize = tf.tensor2d(order.map((e) => targetsOf(e.profile)));
     try {
-      await model.fit(x, { role: yRole, size: ySize }, { epochs: opts.epochs ?? 40, batchSize: 32, shuffle: false, verbose: 0 });
+      await model.fit(x, { role: yRole, size: ySize }, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
     } finally {
       tf.dispose([x, yRole, ySize]);
     }
     return new TextModel(vocabulary, model, examples.length);
+  }
+
+  /** What a trained model is: its vocabulary in index order and its weights, plain data to store. */
+  artifacts(): TextModelArtifacts {
+    return {
+      vocabulary: [...this.vocabulary.keys()],
+      examples: this.examples,
+      weights: this.model.getWeights().map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })),
+    };
+  }
+
+  /** The model artifacts() described, without training; the seed only fills weights that are then replaced. */
+  static async fromArtifacts(artifacts: TextModelArtifacts): Promise<TextModel> {
+    await tf.setBackend('cpu');
+    const model = network(artifacts.vocabulary.length, 0);
+    const weights = artifacts.weights.map((w) => tf.tensor(w.values, w.shape));
+    try {
+      model.setWeights(weights);
+    } finally {
+      tf.dispose(weights);
+    }
+    return new TextModel(new Map(artifacts.vocabulary.map((t, i) => [t, i])), model, artifacts.examples);
   }
 
   predict(text: string): TextPrediction {
@@ -114,6 +136,40 @@ export class TextModel {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** The network: a hidden layer over the bag of words, a softmax over roles and a linear head for the profile. */
+function network(vocabularySize: number, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [vocabularySize] });
+  const hidden = tf.layers
+    .dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+    .apply(input) as tf.SymbolicTensor;
+  const role = tf.layers
+    .dense({
+      units: ROLES.length,
+      activation: 'softmax',
+      name: 'role',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    })
+    .apply(hidden) as tf.SymbolicTensor;
+  const size = tf.layers
+    .dense({ units: TARGETS.length, name: 'size', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) })
+    .apply(hidden) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [role, size] });
+}
+
+/**
+ * What names one training: the examples, the settings, and the source of the
+ * code that trains and reads (this module's functions, the tfjs version).
+ * Training is seeded, so the same key gives the same model, and a stored
+ * model can stand in for a training; the code is part of the key so a changed
+ * trainer is never judged by the weights its predecessor stored.
+ */
+export function trainingKey(examples: LabelledDescription[], opts: TrainingOptions = {}): string {
+  const code = [TextModel, network, encode, tokens, targetsOf, profileFrom].map(String);
+  return createHash('sha256')
+    .update(JSON.stringify({ examples, settings: settingsOf(opts), code, tfjs: tf.version.tfjs }))
+    .digest('hex');
 }
 
 function encode(vocabulary: Map<string, number>, text: string): number[] {

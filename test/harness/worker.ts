@@ -5,11 +5,14 @@ import { createWorker } from '../../src/worker';
 import { createLogger } from '../../src/logger';
 import { quietRuntime } from './runtime';
 import { workflowBundle } from './bundle';
+import { movableClock } from './clock';
 
 export interface TestWorker {
   config: Config;
   client: MosaicClient;
   taskQueue: string;
+  /** Moves the worker's cache clock past `ms`: what a cache interval would have shown, now (test/harness/clock.ts). */
+  passCacheTime(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -21,9 +24,11 @@ export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<Test
   quietRuntime();
   const taskQueue = `test-${randomUUID()}`;
   const config = loadConfig({ ...process.env, MOSAIC_TASK_QUEUE: taskQueue, ...env });
+  const clock = movableClock();
   const { worker, close } = await createWorker(config, {
     workflowBundle: await workflowBundle(),
     logger: createLogger(config.logLevel, 'test-worker'),
+    cacheClock: clock.now,
   });
   const running = worker.run();
   const client = await MosaicClient.connect(config);
@@ -31,6 +36,7 @@ export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<Test
     config,
     client,
     taskQueue,
+    passCacheTime: clock.pass,
     async stop() {
       await client.close();
       worker.shutdown();

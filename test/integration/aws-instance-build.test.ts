@@ -7,6 +7,7 @@ import {
   DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
 import mongoose from 'mongoose';
+import { loadConfig } from '../../src/config';
 import { createNegotiationActivities, type ProvisionedInstance } from '../../src/activities/negotiation';
 import { BUILTIN_PERSONAS } from '../../src/negotiation/builtin-personas';
 import { profileFromStructured } from '../../src/negotiation/capacity';
@@ -62,7 +63,12 @@ describe('the agreed proposal as EC2 builds it (moto)', () => {
     const agreed = result.proposals.find((p) => p.security.tenancy === 'default')!;
     expect(agreed).toMatchObject({ region, storage: { raid: 10, volumes: 4 }, security: { encryption: 'kms' } });
 
-    const activities = createNegotiationActivities({ connection, providers: { aws: provider }, settings: {} });
+    const activities = createNegotiationActivities({
+      connection,
+      providers: { aws: provider },
+      settings: {},
+      cacheDir: loadConfig().cacheDir,
+    });
     const negotiationId = `build-${Date.now()}`;
     const input = { negotiationId, provider: 'aws', proposal: agreed, ingress: [] };
     const env = new MockActivityEnvironment();
@@ -128,7 +134,12 @@ describe('the agreed proposal as EC2 builds it (moto)', () => {
     const key = agreed.security.encryption === 'kms' ? 1 : 0;
     expect(agreed.monthlyUsd).toBeCloseTo(2 * (type.hourlyUsd[region]! * HOURS_PER_MONTH + agreed.storage.monthlyUsd) + key, 1);
 
-    const activities = createNegotiationActivities({ connection, providers: { aws: provider }, settings: {} });
+    const activities = createNegotiationActivities({
+      connection,
+      providers: { aws: provider },
+      settings: {},
+      cacheDir: loadConfig().cacheDir,
+    });
     const negotiationId = `multi-az-${Date.now()}`;
     const input = { negotiationId, provider: 'aws', proposal: agreed, ingress: [] };
     const env = new MockActivityEnvironment();

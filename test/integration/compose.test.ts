@@ -68,13 +68,13 @@ describe('composeResource on the local provider against the real stack', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Retires or reactivates a handler version as an operator would, then waits out the worker's registry check (1 s). */
+  /** Retires or reactivates a handler version as an operator would, then passes the worker's registry check (1 s). */
   const setStatus = async (ref: string, status: 'retired' | 'active') => {
     await w.client.governance.change(
       status === 'retired' ? { operation: 'handler.retire', ref } : { operation: 'handler.promote', ref, status },
       admin.privateKeyPem,
     );
-    await new Promise((r) => setTimeout(r, 1200));
+    w.passCacheTime(1000);
   };
 
   it('provisions a bucket through every stage and records the outcome once', async () => {
@@ -196,7 +196,7 @@ describe('composeResource on the local provider against the real stack', () => {
       },
     });
     await w.client.governance.change({ operation: 'policy.apply', source: signYaml(source, admin.privateKeyPem) }, admin.privateKeyPem);
-    await new Promise((r) => setTimeout(r, 2200)); // the worker's policy check (2 s)
+    w.passCacheTime(2000); // the worker's policy check (2 s)
     const result = await (await w.client.compose(input())).result();
     expect(result.policy).toBe('ap-south-buckets');
     expect(result.steps.map((s) => s.ref)).toEqual(['validate-request@1', 'provision-bucket@1']);

@@ -10,8 +10,6 @@ import { signYaml } from '../../src/security/policy-signature';
 import { failureOf } from '../harness/failures';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
-const waitForCaches = () => new Promise((r) => setTimeout(r, 1200));
-
 const typeOf = async (promise: Promise<unknown>) => (await failureOf(promise)).type;
 
 describe('handler registry changes: signed, role-checked, and seen by composition', () => {
@@ -21,6 +19,11 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
   const admin = generateKeyPair();
   const operator = generateKeyPair();
   const author = generateKeyPair();
+
+  // Past the worker's full reload (MOSAIC_REVERIFY_SECONDS, 30 s), which also passes its registry check (1 s): the tampering
+  // tests change rows behind Mosaic's back, which moves no generation, so only the full reload refuses them.
+  // Governed changes seen through the generation alone: compose.test.ts, generation-cache.test.ts.
+  const waitForCaches = () => w.passCacheTime(w.config.composition.reverifySeconds * 1000);
 
   const compose = async () => {
     const handle = await w.client.compose({
@@ -42,10 +45,6 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
       MOSAIC_MONGODB_URI: uri,
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem,
-      // The tampering tests change rows behind Mosaic's back, which moves no generation: such a row is
-      // refused at the next full reload, every 30 s by default; every second here, so waitForCaches still
-      // covers it. Governed changes seen through the generation alone: compose.test.ts, generation-cache.test.ts.
-      MOSAIC_REVERIFY_SECONDS: '1',
     });
     const g = w.client.governance;
     await g.change({ operation: 'role.grant', publicKeyPem: operator.publicKeyPem, role: 'operator' }, admin.privateKeyPem);
@@ -108,7 +107,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
   });
 
   it('routes the canary its share and logs the probability it had', async () => {
-    await waitForCaches();
+    waitForCaches();
     const result = await compose();
     expect(result.steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@2');
     // One stable version picked with certainty, and the canary's share is all of it: 1 × 1.
@@ -125,7 +124,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
       operator.privateKeyPem,
     );
     expect(result.detail).toBe('provision-bucket@1 active; other versions of provision-bucket retired');
-    await waitForCaches();
+    waitForCaches();
     expect((await compose()).steps.find((s) => s.stage === 'provision')?.ref).toBe('provision-bucket@1');
     const listed = await w.client.governance.inspect({ kind: 'handlers', resourceType: 'bucket' });
     expect(listed.find((h) => h.ref === 'provision-bucket@2')?.status).toBe('retired');
@@ -149,7 +148,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     } finally {
       await db.close();
     }
-    await waitForCaches();
+    waitForCaches();
     const failure = await failureOf(compose());
     expect(failure.type).toBe('NoEligibleHandler');
     const refused = await w.client.governance.inspect({ kind: 'audit', operation: 'handler.load' });
@@ -169,7 +168,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     } finally {
       await db.close();
     }
-    await waitForCaches();
+    waitForCaches();
     expect((await failureOf(compose())).type).toBe('NoEligibleHandler');
     const refused = await w.client.governance.inspect({
       kind: 'audit',

@@ -9,6 +9,7 @@ import { handlerMetricsModel, keyHandlerMetricsByRef } from '../../src/models/ha
 import { ensureIndexes } from '../../src/models/indexes';
 import { outcomeModel, type Outcome } from '../../src/models/outcome';
 import { LocalProvider } from '../../src/providers/local';
+import { movableClock } from '../harness/clock';
 
 // recordOutcome is what the learning loop trains on: each outcome once, each
 // handler call counted once, whatever retries and concurrency do.
@@ -18,6 +19,7 @@ describe('recordOutcome against the real store', () => {
   // The worker writes counters behind; here, as when a worker stops, they are written before reading.
   let writeCounters: () => Promise<void>;
   let dataDir: string;
+  const clock = movableClock();
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-outcome-'));
@@ -30,6 +32,7 @@ describe('recordOutcome against the real store', () => {
       providers: { local: new LocalProvider(dataDir, connection) },
       settings: { quotaPerAccount: 10, reverifySeconds: 30 },
       onStop: (hook) => (writeCounters = hook),
+      cacheClock: clock.now,
     }).recordOutcome;
   });
 
@@ -101,7 +104,7 @@ describe('recordOutcome against the real store', () => {
     await Promise.all(Array.from({ length: 2 * ONLINE_WINDOW }, (_, i) => record(outcome(`wf-${ref}-${i}`, ref))));
     await writeCounters();
     // FerretDB v1 kept all of them; the first flush after the worker reads the counters again cuts the window.
-    await new Promise((r) => setTimeout(r, 1100)); // the counters' read cache (1 s)
+    clock.pass(1001); // the counters' read cache (reloaded after more than 1 s)
     await record(outcome(`wf-${ref}-last`, ref));
     await writeCounters();
     expect(await window()).toBeLessThanOrEqual(ONLINE_WINDOW + 1);

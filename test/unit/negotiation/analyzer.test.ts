@@ -1,8 +1,10 @@
+import { trainedTextModel } from '../../../src/activities/text-model-store';
+import { loadConfig } from '../../../src/config';
 import corpus from '../../../src/negotiation/data/workload-corpus.json';
 import { analyse } from '../../../src/negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../../../src/negotiation/builtin-personas';
 import { profileFromStructured } from '../../../src/negotiation/capacity';
-import { TextModel, tokens, type LabelledDescription } from '../../../src/negotiation/text-model';
+import { tokens, type LabelledDescription, type TextModel } from '../../../src/negotiation/text-model';
 
 const examples = corpus.examples as unknown as LabelledDescription[];
 
@@ -11,8 +13,12 @@ describe('workload analyzer', () => {
   const held = examples.filter((_, i) => i % 5 === 0);
 
   beforeAll(async () => {
-    // Trained on four fifths of the shipped corpus, judged on the rest.
-    model = await TextModel.train(examples.filter((_, i) => i % 5 !== 0));
+    // Trained on four fifths of the shipped corpus, judged on the rest; trained once per machine, as a worker
+    // does, and then read from the cache dir (text-model-store.test.ts shows it reads back the same model).
+    model = await trainedTextModel(
+      examples.filter((_, i) => i % 5 !== 0),
+      loadConfig().cacheDir,
+    );
   }, 60_000);
   afterAll(() => model.dispose());
 
