@@ -1,3 +1,4 @@
+import { BUILTIN_NEEDS, type WorkerFacility } from '../handlers/catalog';
 import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { Windows } from '../handlers/metrics';
 import type { DecisionContext } from '../learning/features';
@@ -125,15 +126,23 @@ function candidatesOf(stage: StageDecision, evaluation: Evaluation): string[] {
  * The versions that can serve this request: its resource type and its
  * provider among those each declares (none declared: every provider). A policy
  * naming rds@1 beside provision-database@1 needs no rule keeping rds@1 from
- * local requests; for them it is not a candidate at all.
+ * local requests; for them it is not a candidate at all. A built-in that needs
+ * a facility this worker lacks for the request's provider (handlers/catalog.ts,
+ * BUILTIN_NEEDS) is not one either: s3-bucket@1 on a local request without an
+ * S3 endpoint configured.
  */
 export function servingRegistry(
   registry: ReadonlyMap<string, HandlerDescriptor>,
   request: Pick<CompositionRequest, 'resourceType' | 'provider'>,
+  facilities: ReadonlySet<WorkerFacility> = new Set(),
 ): Map<string, HandlerDescriptor> {
   const serves = (h: HandlerDescriptor) =>
     h.resourceTypes.includes(request.resourceType) && (h.providers.length === 0 || h.providers.includes(request.provider));
-  return new Map([...registry].filter(([, h]) => serves(h)));
+  const equipped = (h: HandlerDescriptor) => {
+    const need = h.code.kind === 'builtin' ? BUILTIN_NEEDS[h.id]?.[request.provider] : undefined;
+    return need === undefined || facilities.has(need);
+  };
+  return new Map([...registry].filter(([, h]) => serves(h) && equipped(h)));
 }
 
 const servedFor = (request: CompositionRequest) => `a ${request.resourceType} on the ${request.provider} provider`;
