@@ -69,6 +69,7 @@ function s3Of(ctx: HandlerContext): BucketStore {
     'S3NotConfigured',
   );
 }
+
 const databaseSpec = (ctx: HandlerContext) => ctx.request.spec as { engine: string; sizeGb: number };
 
 const providerRefused = (handler: string, why: string) =>
