@@ -1,4 +1,4 @@
-import { BUILTIN_NEEDS, type WorkerFacility } from '../handlers/catalog';
+import { BUILTIN_NEEDS, FACILITY_SETTINGS, type WorkerFacility } from '../handlers/catalog';
 import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { Windows } from '../handlers/metrics';
 import type { DecisionContext } from '../learning/features';
@@ -147,6 +147,12 @@ export function servingRegistry(
 
 const servedFor = (request: CompositionRequest) => `a ${request.resourceType} on the ${request.provider} provider`;
 
+/** For a built-in left out for a facility: which setting the worker lacks, so "not registered" is not all it is told. */
+function unequipped(ref: string, request: CompositionRequest): string {
+  const need = BUILTIN_NEEDS[ref.split('@')[0]!]?.[request.provider];
+  return need ? `, or this worker lacks what it needs there (${FACILITY_SETTINGS[need]})` : '';
+}
+
 /** The allowed, registered versions the model chooses among (required ones run anyway), or why the stage cannot run. */
 function eligibleToChoose(
   stage: StageDecision,
@@ -162,7 +168,9 @@ function eligibleToChoose(
   const toChoose = stage.allowed.filter((ref) => registry.has(ref) && !stage.required.includes(ref));
   if (!toChoose.length && !stage.required.length) {
     const reasons = candidatesOf(stage, evaluation).flatMap((ref) =>
-      registry.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${servedFor(request)}`],
+      registry.has(ref)
+        ? explain(evaluation.trace, ref)
+        : [`${ref} is not registered for ${servedFor(request)}${unequipped(ref, request)}`],
     );
     throw new NoEligibleHandler(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`);
   }

@@ -6,6 +6,9 @@ const builtin = (d: Omit<Partial<HandlerDescriptor>, 'code'> & Pick<HandlerDescr
 /** What a worker may have configured beyond its providers, which some built-ins need. */
 export type WorkerFacility = 'local-s3';
 
+/** The setting that gives a worker each facility. */
+export const FACILITY_SETTINGS: Readonly<Record<WorkerFacility, string>> = { 'local-s3': 'MOSAIC_LOCAL_S3_ENDPOINT' };
+
 /**
  * The facility a built-in needs to serve a provider's requests: s3-bucket
  * serves a local request only on a worker with an S3 endpoint for local
