@@ -18,6 +18,7 @@ import { KEY_TAG } from '../../src/providers/aws';
 import { bucketName } from '../../src/providers/aws/naming';
 import { generateKeyPair, type KeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';
+import { eventually } from '../harness/eventually';
 import { failureOf } from '../harness/failures';
 import { MOTO_CREDENTIALS, startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { startTestWorker, type TestWorker } from '../harness/worker';
@@ -192,12 +193,12 @@ describe('bucket alternatives: a directory on disk and an S3 bucket (moto), comp
   );
 
   it.each([
-    ['../x', 'eu-north-1'],
-    ['a'.repeat(300), 'eu-north-1'],
-    ['Orders', 'eu-west-1'],
+    ['a traversing name', '../x', 'eu-north-1'],
+    ['a 300-character name', 'a'.repeat(300), 'eu-north-1'],
+    ['an upper-case name', 'Orders', 'eu-west-1'],
   ])(
-    'refuses the bucket name %s as InvalidRequest naming spec.name, making nothing',
-    async (name, region) => {
+    'refuses %s as InvalidRequest naming spec.name, making nothing',
+    async (_what, name, region) => {
       const before = bucketDirs();
       const input = request(name, region);
       await expect(w.client.compose(input)).rejects.toMatchObject({ type: 'InvalidRequest', field: 'spec.name' });
@@ -214,6 +215,21 @@ describe('bucket alternatives: a directory on disk and an S3 bucket (moto), comp
     },
     60_000,
   );
+
+  it('lets the model choose between both for a local request where S3 is configured (last: its policy outranks the others)', async () => {
+    await apply(w, admin, fs.readFileSync(path.join(EXAMPLES, 'buckets.yaml'), 'utf8'));
+    // The worker sees a newly applied policy within a second or two (its policy cache).
+    const handle = await eventually(async () => {
+      const h = await w.client.compose(request('choice', 'eu-north-1'));
+      expect((await h.result()).policy).toBe('buckets');
+      return h;
+    });
+    expect((await handle.progress()).plan?.explanation).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^provision: .* chose (provision|s3)-bucket@1 .* among provision-bucket@1, s3-bucket@1$/),
+      ]),
+    );
+  }, 60_000);
 
   it('never gives a local request s3-bucket@1 on a worker without an S3 endpoint for local requests', async () => {
     // Another installation: the example policy allowing both, and no MOSAIC_LOCAL_S3_ENDPOINT (aws is there).
