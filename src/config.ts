@@ -189,6 +189,12 @@ export const settings = {
     schema: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
     doc: 'an S3/EC2/KMS-compatible endpoint instead of AWS (moto in tests)',
   },
+  MOSAIC_LOCAL_S3_ENDPOINT: {
+    schema: z
+      .url({ message: 'expected an S3 endpoint URL such as https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000' })
+      .optional(),
+    doc: 'an S3 (or S3-compatible) endpoint where the s3-bucket handler makes the buckets of local-provider requests, credentials from the AWS SDK default chain; unset, local requests never get s3-bucket',
+  },
   MOSAIC_RETRAIN_INTERVAL: {
     schema: z
       .string()
@@ -318,6 +324,8 @@ export interface Config {
   snapshot: { monitorSeconds: number; sshKeyDir: string };
   negotiation: { webhookUrl?: string };
   aws?: { region: string; endpoint?: string };
+  /** The S3 the s3-bucket handler uses for local requests; unset, it serves aws ones only. */
+  localS3?: { endpoint: string };
   learning: { retrainInterval: string; horizonDays: number; minDecisions: number; margin: number };
   /** port 0: no metrics server. */
   metrics: { host: string; port: number };
@@ -409,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     negotiation: { webhookUrl: raw.MOSAIC_NEGOTIATION_WEBHOOK_URL },
     aws: raw.MOSAIC_AWS_REGION ? { region: raw.MOSAIC_AWS_REGION, endpoint: raw.MOSAIC_AWS_ENDPOINT } : undefined,
+    localS3: raw.MOSAIC_LOCAL_S3_ENDPOINT ? { endpoint: raw.MOSAIC_LOCAL_S3_ENDPOINT } : undefined,
     learning: {
       retrainInterval: raw.MOSAIC_RETRAIN_INTERVAL,
       horizonDays: raw.MOSAIC_RETRAIN_HORIZON_DAYS,

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
-import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
-import { DATABASE_COSTS, databaseCostUsd, RDS_MIN_STORAGE_GB } from '../handlers/cost';
+import { InvalidRequest, parseCompositionRequest, resourceSpecs, type CompositionRequest } from '../composition/request';
+import { BUCKET_COSTS, bucketCostUsd, DATABASE_COSTS, databaseCostUsd, RDS_MIN_STORAGE_GB } from '../handlers/cost';
 import { accountUsageModel, inventoryModel } from '../models/inventory';
 import type { LocalPostgres } from '../providers/local-postgres';
+import { keyedBucketRef } from '../providers/aws/buckets';
 import type { Provider, ResourceRef } from '../providers/provider';
 import { SecurityError } from '../security/errors';
 import { nonRetryable } from './errors';
@@ -19,6 +20,8 @@ export interface HandlerContext {
   provider: Provider;
   /** The stack's PostgreSQL, for postgres-local; absent on a worker configured without one. */
   postgres?: LocalPostgres;
+  /** Where s3-bucket makes the buckets of local requests (MOSAIC_LOCAL_S3_ENDPOINT); absent, it serves only aws ones. */
+  localS3?: BucketStore;
   connection: Connection;
   outputs: Record<string, string>;
   resources: ResourceRef[];
@@ -38,7 +41,35 @@ export interface BuiltinHandler {
   undo?(ctx: HandlerContext, made: ResourceRef[]): Promise<void>;
 }
 
+/** What s3-bucket needs of a provider: the aws one, or the S3 endpoint local requests use. */
+export type BucketStore = Pick<Provider, 'createBucket' | 'deleteBucket'>;
+
 const name = (ctx: HandlerContext) => String(ctx.request.spec.name);
+
+/**
+ * The bucket spec, checked again where a bucket's name becomes a directory or
+ * an S3 tag: a step may have been planned after a user handler that provides
+ * `validated` without validating, and `../x` must never reach a path.
+ */
+function bucketSpec(ctx: HandlerContext): { name: string; sizeGb: number } {
+  const parsed = resourceSpecs.bucket.safeParse(ctx.request.spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw nonRetryable(new InvalidRequest(['spec', ...issue.path.map(String)].join('.'), issue.message));
+  }
+  return parsed.data;
+}
+
+/** The S3 this request's buckets go to: the aws provider's, or for a local request the one configured for them. */
+function s3Of(ctx: HandlerContext): BucketStore {
+  if (ctx.provider.name === 'aws') return ctx.provider;
+  if (ctx.localS3) return ctx.localS3;
+  throw ApplicationFailure.nonRetryable(
+    's3-bucket: this worker has no S3 endpoint for local requests; set MOSAIC_LOCAL_S3_ENDPOINT on every worker, or forbid s3-bucket@1 for request.provider == "local"',
+    'S3NotConfigured',
+  );
+}
+
 const databaseSpec = (ctx: HandlerContext) => ctx.request.spec as { engine?: 'postgres' | 'mongodb'; sizeGb: number };
 
 /** The engine a handler makes; a request stating another never plans it (servingRegistry), so this guards a direct call. */
@@ -98,15 +129,44 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
 
   'provision-bucket': {
     async run(ctx) {
+      const spec = bucketSpec(ctx);
+      // An S3 bucket is s3-bucket@1's; this one is a directory tree on the worker's disk.
+      if (ctx.provider.name !== 'local')
+        throw providerRefused('provision-bucket', "makes directory buckets on the local provider's disk; on aws, s3-bucket@1 makes them");
       const ref = await ctx.provider.createBucket({
         key: ctx.key,
-        name: name(ctx),
+        name: spec.name,
         region: ctx.request.region,
         tags: { account: ctx.request.account, workflow: ctx.workflowId },
       });
-      return { output: { endpoint: ref.attributes.path ?? ref.id, bucket: ref.id }, resources: [ref] };
+      return {
+        output: { endpoint: ref.attributes.path ?? ref.id, bucket: ref.id },
+        resources: [ref],
+        costUsd: bucketCostUsd(BUCKET_COSTS.localDisk, spec.sizeGb),
+      };
     },
     ...undoMade,
+  },
+
+  's3-bucket': {
+    async run(ctx) {
+      const spec = bucketSpec(ctx);
+      const ref = await s3Of(ctx).createBucket({
+        key: ctx.key,
+        name: spec.name,
+        region: ctx.request.region,
+        tags: { account: ctx.request.account, workflow: ctx.workflowId },
+      });
+      return {
+        output: { endpoint: `s3://${ref.id}`, bucket: ref.id },
+        resources: [ref],
+        costUsd: bucketCostUsd(BUCKET_COSTS.s3Standard, spec.sizeGb),
+      };
+    },
+    // By the name the key gives, not the refs: a failed attempt reports none. Emptied first; gone already is done.
+    async undo(ctx) {
+      await s3Of(ctx).deleteBucket(keyedBucketRef(ctx.key, ctx.request.region));
+    },
   },
 
   'provision-database': {

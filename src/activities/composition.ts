@@ -6,7 +6,7 @@ import { ONLINE_WINDOW } from '../learning/online';
 import { reward } from '../learning/reward';
 import { PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
-import { BUILTIN_HANDLERS } from '../handlers/catalog';
+import { BUILTIN_HANDLERS, type WorkerFacility } from '../handlers/catalog';
 import { createSystemLoad } from './system-load';
 import { cpuMeter } from '../handlers/cpu-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
@@ -19,7 +19,7 @@ import { compilePolicy, PdlError, PolicySet, type HandlerMetrics, type PolicyCon
 import { ProviderRejected } from '../providers/errors';
 import type { LocalPostgres } from '../providers/local-postgres';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
-import { BUILTIN_IMPLEMENTATIONS, type HandlerContext, type HandlerResult } from './builtin-handlers';
+import { BUILTIN_IMPLEMENTATIONS, type BucketStore, type HandlerContext, type HandlerResult } from './builtin-handlers';
 import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
 import { whileHeartbeating } from './heartbeat';
@@ -70,6 +70,8 @@ export function createCompositionActivities(deps: {
   providers: Record<string, Provider>;
   /** The stack's PostgreSQL, for the postgres-local handler. */
   postgres?: LocalPostgres;
+  /** Where s3-bucket makes local requests' buckets (MOSAIC_LOCAL_S3_ENDPOINT); absent, local requests never plan it. */
+  localS3?: BucketStore;
   settings: CompositionSettings;
   /** The learned decision model, reloaded when a new one is promoted; without it the metrics prior decides. */
   models?: ModelServer;
@@ -79,7 +81,8 @@ export function createCompositionActivities(deps: {
   /** The caches' clock (Date.now): a test moves it past an interval instead of waiting the interval out. */
   cacheClock?: () => number;
 }) {
-  const { connection, providers, postgres, settings, models, logger, cacheClock = Date.now } = deps;
+  const { connection, providers, postgres, localS3, settings, models, logger, cacheClock = Date.now } = deps;
+  const facilities = new Set<WorkerFacility>(localS3 ? ['local-s3'] : []);
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
@@ -154,6 +157,7 @@ export function createCompositionActivities(deps: {
       workflowId,
       provider,
       postgres,
+      localS3,
       connection,
       outputs,
       resources,
@@ -243,7 +247,7 @@ export function createCompositionActivities(deps: {
         throw nonRetryable(err);
       }
       return withStorage('plan', async () => {
-        const registry = servingRegistry(await registryCache(), request);
+        const registry = servingRegistry(await registryCache(), request, facilities);
         const { policies, set } = await policyCache();
         const context: PolicyContext = {
           request: {

@@ -35,6 +35,10 @@ export function createActivities({ connection, config, logger, onStop, cacheCloc
   const providers: Record<string, Provider> = { local: new LocalProvider(config.dataDir, connection) };
   const aws = config.aws ? new AwsProvider(config.aws) : undefined;
   if (aws) providers.aws = aws;
+  // Only S3 of it is used: s3-bucket's buckets for local requests, in the request's region.
+  const localS3 = config.localS3
+    ? new AwsProvider({ region: config.aws?.region ?? 'us-east-1', endpoint: config.localS3.endpoint })
+    : undefined;
   return {
     ...createHealthActivities({ connection, store }),
     ...createGovernanceActivities({ connection, dataDir: config.dataDir }),
@@ -43,6 +47,7 @@ export function createActivities({ connection, config, logger, onStop, cacheCloc
       connection,
       providers,
       postgres: new LocalPostgres(config.dataDir, config.postgresql.port, config.postgresql.passwordFile),
+      localS3,
       settings: config.composition,
       models,
       logger,

@@ -1,3 +1,4 @@
+import { BUILTIN_NEEDS, FACILITY_SETTINGS, type WorkerFacility } from '../handlers/catalog';
 import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { Windows } from '../handlers/metrics';
 import type { DecisionContext } from '../learning/features';
@@ -126,18 +127,26 @@ function candidatesOf(stage: StageDecision, evaluation: Evaluation): string[] {
  * and the engine it states, among those each declares (none declared: every
  * one). A policy naming rds@1 beside provision-database@1 needs no rule keeping
  * rds@1 from local requests, nor postgres-local@1 from a request for MongoDB;
- * for them it is not a candidate at all.
+ * for them it is not a candidate at all. A built-in that needs a facility this
+ * worker lacks for the request's provider (handlers/catalog.ts, BUILTIN_NEEDS)
+ * is not one either: s3-bucket@1 on a local request without an S3 endpoint
+ * configured.
  */
 export function servingRegistry(
   registry: ReadonlyMap<string, HandlerDescriptor>,
   request: Pick<CompositionRequest, 'resourceType' | 'provider' | 'spec'>,
+  facilities: ReadonlySet<WorkerFacility> = new Set(),
 ): Map<string, HandlerDescriptor> {
   const engine = engineOf(request);
   const serves = (h: HandlerDescriptor) =>
     h.resourceTypes.includes(request.resourceType) &&
     (h.providers.length === 0 || h.providers.includes(request.provider)) &&
     (engine === undefined || h.engines.length === 0 || h.engines.includes(engine));
-  return new Map([...registry].filter(([, h]) => serves(h)));
+  const equipped = (h: HandlerDescriptor) => {
+    const need = h.code.kind === 'builtin' ? BUILTIN_NEEDS[h.id]?.[request.provider] : undefined;
+    return need === undefined || facilities.has(need);
+  };
+  return new Map([...registry].filter(([, h]) => serves(h) && equipped(h)));
 }
 
 const engineOf = (request: Pick<CompositionRequest, 'spec'>) => (typeof request.spec.engine === 'string' ? request.spec.engine : undefined);
@@ -146,6 +155,12 @@ const servedFor = (request: CompositionRequest) => {
   const engine = engineOf(request);
   return `a ${engine ? `${engine} ` : ''}${request.resourceType} on the ${request.provider} provider`;
 };
+
+/** For a built-in left out for a facility: which setting the worker lacks, so "not registered" is not all it is told. */
+function unequipped(ref: string, request: CompositionRequest): string {
+  const need = BUILTIN_NEEDS[ref.split('@')[0]!]?.[request.provider];
+  return need ? `, or this worker lacks what it needs there (${FACILITY_SETTINGS[need]})` : '';
+}
 
 /** The allowed, registered versions the model chooses among (required ones run anyway), or why the stage cannot run. */
 function eligibleToChoose(
@@ -162,7 +177,9 @@ function eligibleToChoose(
   const toChoose = stage.allowed.filter((ref) => registry.has(ref) && !stage.required.includes(ref));
   if (!toChoose.length && !stage.required.length) {
     const reasons = candidatesOf(stage, evaluation).flatMap((ref) =>
-      registry.has(ref) ? explain(evaluation.trace, ref) : [`${ref} is not registered for ${servedFor(request)}`],
+      registry.has(ref)
+        ? explain(evaluation.trace, ref)
+        : [`${ref} is not registered for ${servedFor(request)}${unequipped(ref, request)}`],
     );
     throw new NoEligibleHandler(`no eligible handler for stage ${stage.name}: ${reasons.join('; ') || 'the stage has no candidates'}`);
   }

@@ -8,7 +8,12 @@ const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
 
 /** What a resource needs, per type; validated before any handler runs. */
 export const resourceSpecs = {
-  bucket: z.strictObject({ name, versioning: z.boolean().optional() }),
+  bucket: z.strictObject({
+    name,
+    versioning: z.boolean().optional(),
+    /** The data it is expected to hold: what its cost (handlers/cost.ts) is reckoned on. */
+    sizeGb: z.number().int().min(1).max(5_000_000).default(10),
+  }),
   database: z.strictObject({
     name,
     /** Unstated: any engine the policy allows, chosen like any other alternative; the result says which was made. */

@@ -3,6 +3,22 @@ import { handlerDescriptorSchema, type HandlerDescriptor } from './descriptor';
 const builtin = (d: Omit<Partial<HandlerDescriptor>, 'code'> & Pick<HandlerDescriptor, 'id' | 'resourceTypes'>): HandlerDescriptor =>
   handlerDescriptorSchema.parse({ version: '1', ...d, code: { kind: 'builtin' } });
 
+/** What a worker may have configured beyond its providers, which some built-ins need. */
+export type WorkerFacility = 'local-s3';
+
+/** The setting that gives a worker each facility. */
+export const FACILITY_SETTINGS: Readonly<Record<WorkerFacility, string>> = { 'local-s3': 'MOSAIC_LOCAL_S3_ENDPOINT' };
+
+/**
+ * The facility a built-in needs to serve a provider's requests: s3-bucket
+ * serves a local request only on a worker with an S3 endpoint for local
+ * requests (MOSAIC_LOCAL_S3_ENDPOINT), so an installation without one never
+ * plans it there (composition/planner.ts, servingRegistry).
+ */
+export const BUILTIN_NEEDS: Readonly<Record<string, Partial<Record<HandlerDescriptor['providers'][number], WorkerFacility>>>> = {
+  's3-bucket': { local: 'local-s3' },
+};
+
 /** The handlers Mosaic ships; the worker registers them at start. */
 export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
   builtin({
@@ -23,8 +39,19 @@ export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
   }),
   builtin({
     id: 'provision-bucket',
-    description: 'creates a bucket',
+    description: "creates a bucket as a directory tree on the worker's disk",
     resourceTypes: ['bucket'],
+    providers: ['local'],
+    requires: ['validated'],
+    provides: ['endpoint'],
+    undo: true,
+  }),
+  builtin({
+    id: 's3-bucket',
+    description:
+      'creates an S3 bucket, encrypted and closed to the public (aws provider; local requests too where MOSAIC_LOCAL_S3_ENDPOINT is set)',
+    resourceTypes: ['bucket'],
+    providers: ['local', 'aws'],
     requires: ['validated'],
     provides: ['endpoint'],
     undo: true,

@@ -39,3 +39,32 @@ export const DATABASE_COSTS = {
 export function databaseCostUsd(model: DatabaseCostModel, sizeGb: number): number {
   return Math.round((model.storageGbMonthUsd * sizeGb + model.serverMonthUsd) * 100) / 100;
 }
+
+/**
+ * What a bucket costs for its first month: the data it is expected to hold
+ * (`spec.sizeGb`) at its storage price, plus the requests that made it.
+ */
+export interface BucketCostModel {
+  /** Storage, per GB-month. */
+  storageGbMonthUsd: number;
+  /** Per PUT-class request (PUT, COPY, POST, LIST). */
+  putRequestUsd: number;
+  /** The PUT-class requests its handler makes to create it. */
+  setupRequests: number;
+}
+
+export const BUCKET_COSTS = {
+  /** A directory tree on the worker's disk: gp3, like the local databases; no requests are billed. */
+  localDisk: { storageGbMonthUsd: GP3_GB_MONTH, putRequestUsd: 0, setupRequests: 0 },
+  /**
+   * S3 Standard, us-east-1 (https://aws.amazon.com/s3/pricing/, December 2026):
+   * $0.023 per GB-month for the first 50 TB, $0.005 per 1,000 PUT-class requests.
+   * s3-bucket@1 makes four (CreateBucket, PutBucketTagging, PutBucketEncryption, PutPublicAccessBlock).
+   */
+  s3Standard: { storageGbMonthUsd: 0.023, putRequestUsd: 0.005 / 1000, setupRequests: 4 },
+} satisfies Record<string, BucketCostModel>;
+
+/** A month of a bucket holding this much; to a thousandth of a cent, where a bucket's requests show. */
+export function bucketCostUsd(model: BucketCostModel, sizeGb: number): number {
+  return Math.round((model.storageGbMonthUsd * sizeGb + model.putRequestUsd * model.setupRequests) * 100_000) / 100_000;
+}

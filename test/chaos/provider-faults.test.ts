@@ -110,7 +110,7 @@ describe('provider faults', () => {
       /encrypt-at-rest@1 failed in stage secure: aws CreateKey .* is unavailable \(ThrottlingException, HTTP 400\)/,
     );
     const progress = await handle.progress();
-    expect(progress.steps.find((s) => s.ref === 'provision-bucket@1')?.status).toBe('compensated');
+    expect(progress.steps.find((s) => s.ref === 's3-bucket@1')?.status).toBe('compensated');
     expect(await s3Buckets()).toEqual(before);
     expect(await inventoryModel(db).countDocuments({ account: input.account })).toBe(0);
     expect(await db.collection('network_policies').countDocuments({ account: input.account })).toBe(0);
@@ -164,7 +164,7 @@ describe('provider faults', () => {
     const failure = await failureOf(handle.result());
     faults.s3TagBucket = 0;
     // CreateBucket succeeded, PutBucketTagging was refused: the step failed without reporting the bucket.
-    expect(failure.message).toMatch(/provision-bucket@1 failed in stage provision: .*PutBucketTagging.*AccessDenied/s);
+    expect(failure.message).toMatch(/s3-bucket@1 failed in stage provision: .*PutBucketTagging.*AccessDenied/s);
     expect(await s3Buckets()).toEqual(before);
   }, 120_000);
 

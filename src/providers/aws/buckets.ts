@@ -4,7 +4,9 @@ import {
   DeleteObjectsCommand,
   HeadBucketCommand,
   ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
   PutBucketTaggingCommand,
+  PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -12,6 +14,14 @@ import type { BucketInput, ResourceRef } from '../provider';
 import { awsCall, toProviderError, tolerate } from './errors';
 import { bucketName, resourceTags } from './naming';
 
+/**
+ * A private bucket, tagged with the key that made it, encrypted at rest with
+ * S3-managed keys (SSE-S3, AES-256) and every kind of public access blocked
+ * (S3's defaults for new buckets since 2023, said explicitly: S3-compatible
+ * stores and older accounts do not all default to them). Each call
+ * is repeated on every attempt, not only after a create: a retry after a crash
+ * between them finishes the job, and each is idempotent in S3.
+ */
 export async function createBucket(s3: S3Client, input: BucketInput): Promise<ResourceRef> {
   const bucket = bucketName(input.key);
   // us-east-1 is where a bucket goes without a constraint, and S3 refuses it named as one.
@@ -19,9 +29,30 @@ export async function createBucket(s3: S3Client, input: BucketInput): Promise<Re
   await awsCall('CreateBucket', bucket, () =>
     s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location })).catch(tolerate('BucketAlreadyOwnedByYou')),
   );
-  // Tagged on every call, not only after a create: a retry after a crash between the two finishes the job.
+  // Tagged first: a bucket an attempt left half-configured already says which step made it.
   await awsCall('PutBucketTagging', bucket, () =>
     s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: resourceTags(input.key, input.name, input.tags) } })),
+  );
+  await awsCall('PutBucketEncryption', bucket, () =>
+    s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      }),
+    ),
+  );
+  await awsCall('PutPublicAccessBlock', bucket, () =>
+    s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    ),
   );
   return bucketRef(bucket, input.key, input.region, { name: input.name });
 }
@@ -34,13 +65,16 @@ const bucketRef = (bucket: string, key: string, region: string, extra: Record<st
   attributes: { bucket, ...extra, region, arn: `arn:aws:s3:::${bucket}` },
 });
 
-/** The bucket made with this key, complete (tagged) or not: its name is derived from the key. */
+/** The bucket a create with this key makes, whether or not it exists: its name is derived from the key. */
+export const keyedBucketRef = (key: string, region: string): ResourceRef => bucketRef(bucketName(key), key, region);
+
+/** The bucket made with this key, complete (tagged) or not. */
 export async function findBucket(s3: S3Client, key: string, region: string): Promise<ResourceRef | undefined> {
-  const bucket = bucketName(key);
-  const found = await awsCall('HeadBucket', bucket, () =>
-    s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(tolerate('NotFound', 'NoSuchBucket')),
+  const ref = keyedBucketRef(key, region);
+  const found = await awsCall('HeadBucket', ref.id, () =>
+    s3.send(new HeadBucketCommand({ Bucket: ref.id })).catch(tolerate('NotFound', 'NoSuchBucket')),
   );
-  return found ? bucketRef(bucket, key, region) : undefined;
+  return found ? ref : undefined;
 }
 
 /** Objects first: S3 refuses to delete a bucket that holds any, and compensation must not stop there. */

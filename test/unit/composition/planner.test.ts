@@ -1,6 +1,7 @@
 import { metricsPrior } from '../../../src/learning/decide';
 import { NoEligibleHandler, planComposition, servingRegistry, type PlanInputs } from '../../../src/composition/planner';
 import { parseCompositionRequest } from '../../../src/composition/request';
+import { BUILTIN_HANDLERS } from '../../../src/handlers/catalog';
 import { handlerDescriptorSchema, refOf, type HandlerDescriptor } from '../../../src/handlers/descriptor';
 import { compilePolicy, parsePolicy, PolicySet } from '../../../src/pdl';
 import { context, metrics, policyYaml } from '../pdl/fixtures';
@@ -115,6 +116,36 @@ describe('planComposition', () => {
         'validate-request@1',
       ]);
       expect(servingRegistry(all, { ...request, resourceType: 'bucket' }).size).toBe(0);
+    });
+
+    it('keeps s3-bucket for a local request only on a worker with an S3 endpoint for local requests', () => {
+      const buckets = new Map(
+        BUILTIN_HANDLERS.filter((h) => h.resourceTypes.includes('bucket') && h.id.includes('bucket')).map((h) => [refOf(h), h]),
+      );
+      const bucket = { resourceType: 'bucket' as const, provider: 'local' as const };
+      expect([...servingRegistry(buckets, bucket).keys()]).toEqual(['provision-bucket@1']);
+      expect([...servingRegistry(buckets, bucket, new Set(['local-s3'])).keys()].sort()).toEqual(['provision-bucket@1', 's3-bucket@1']);
+      // On aws S3 is the provider itself: no facility is needed, and the directory bucket does not serve.
+      expect([...servingRegistry(buckets, { ...bucket, provider: 'aws' }).keys()]).toEqual(['s3-bucket@1']);
+      const only = [
+        { name: 'validate', candidates: ['validate-request@1'] },
+        { name: 'provision', after: ['validate'], candidates: ['s3-bucket@1'] },
+      ];
+      // Every built-in registered, on a worker without MOSAIC_LOCAL_S3_ENDPOINT: the refusal names the setting.
+      const planned = inputs(only, BUILTIN_HANDLERS, uniforms(0.5));
+      const local = parseCompositionRequest({ ...request, resourceType: 'bucket', spec: { name: 'logs' } });
+      expect(() =>
+        planComposition({
+          ...planned,
+          request: local,
+          registry: servingRegistry(planned.registry, local),
+        }),
+      ).toThrow(
+        'no eligible handler for stage provision: s3-bucket@1 is not registered for a bucket on the local provider, or this worker lacks what it needs there (MOSAIC_LOCAL_S3_ENDPOINT)',
+      );
+      // A user's version of the same id is its own code, with nothing of the built-in's to need.
+      const script = handlerDescriptorSchema.parse({ ...buckets.get('s3-bucket@1'), version: '2', code: { kind: 'script', source: 'x' } });
+      expect([...servingRegistry(new Map([['s3-bucket@2', script]]), bucket).keys()]).toEqual(['s3-bucket@2']);
     });
 
     it('never plans an aws-only handler for a local request, whatever the randomness', () => {
