@@ -122,7 +122,7 @@ describe('planComposition', () => {
       const buckets = new Map(
         BUILTIN_HANDLERS.filter((h) => h.resourceTypes.includes('bucket') && h.id.includes('bucket')).map((h) => [refOf(h), h]),
       );
-      const bucket = { resourceType: 'bucket' as const, provider: 'local' as const };
+      const bucket = { resourceType: 'bucket' as const, provider: 'local' as const, spec: { name: 'logs' } };
       expect([...servingRegistry(buckets, bucket).keys()]).toEqual(['provision-bucket@1']);
       expect([...servingRegistry(buckets, bucket, new Set(['local-s3'])).keys()].sort()).toEqual(['provision-bucket@1', 's3-bucket@1']);
       // On aws S3 is the provider itself: no facility is needed, and the directory bucket does not serve.
