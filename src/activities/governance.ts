@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { actorModel, type Role } from '../models/actor';
 import type { ModelChangePayload, RetrainPayload } from '../contract/models';
@@ -273,7 +274,11 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
       const schedule = await Context.current()
         .client.schedule.getHandle(scheduleId)
         .describe()
-        .catch(() => undefined);
+        // Only a schedule that is not there proves nothing started this run; Temporal unreachable is retried, as storage is.
+        .catch((err: unknown) => {
+          if (err instanceof ScheduleNotFoundError) return undefined;
+          throw err;
+        });
       if (schedule && (started(schedule.info.runningActions) || started(schedule.info.recentActions.map((r) => r.action)))) return;
       // The schedule records a run it started just after starting it: a first attempt may look too early.
       if (Context.current().info.attempt < 3)
