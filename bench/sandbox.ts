@@ -17,6 +17,7 @@ import { stringify } from 'yaml';
 import { createActivities } from '../src/activities';
 import { registerBuiltinHandlers } from '../src/activities/composition';
 import { bootstrapAdmin } from '../src/activities/policy-store';
+import { anchorTrust } from '../src/activities/root-keys';
 import { MosaicClient } from '../src/client/mosaic-client';
 import { loadConfig } from '../src/config';
 import { createLogger, temporalLogger } from '../src/logger';
@@ -44,6 +45,8 @@ const percentile = (xs: number[], q: number) => {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-sandbox-'));
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  // The bench's admin is this worker's root key, as `mosaic admin init` would make it.
+  const admin = generateKeyPair();
   const config = loadConfig({
     ...process.env,
     MOSAIC_DATA_DIR: dataDir,
@@ -51,6 +54,7 @@ async function main() {
     MOSAIC_MONGODB_PORT: String(mongoPort),
     MOSAIC_TASK_QUEUE: `bench-sandbox-${randomUUID()}`,
     MOSAIC_LOG_LEVEL: 'error',
+    MOSAIC_ROOT_KEYS: admin.publicKeyPem,
   });
   process.stderr.write(`starting a private stack in ${dataDir}\n`);
   await startStack({ dataDir, cacheDir: config.cacheDir, temporalPort, uiPort: 0, mongoPort, headless: true });
@@ -58,7 +62,7 @@ async function main() {
   const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
   try {
     await registerBuiltinHandlers(mongo);
-    const admin = generateKeyPair();
+    anchorTrust(mongo, config.rootKeys);
     await bootstrapAdmin(mongo, admin.publicKeyPem);
     const quiet = () => {};
     const worker = await Worker.create({

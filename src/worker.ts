@@ -11,8 +11,9 @@ import { ensureRetrainSchedule } from './client/retrain-schedule';
 import { registerBuiltinHandlers } from './activities/composition';
 import { seedBuiltinPersonas } from './activities/persona-store';
 import { bootstrapAdmin } from './activities/policy-store';
-import { anchorTrust, rootKeysOf } from './activities/root-keys';
+import { anchorTrust, forgetRootKeySet, recordRootKeySet, ROOT_KEY_SET_REFRESH_MS, rootKeysOf } from './activities/root-keys';
 import { keyIdOf } from './security/keys';
+import { rootKeySetDisagreement } from './security/root-keys';
 import { temporalConnectionOptions, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './models/connection';
@@ -69,6 +70,9 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     if (roots.length) logger.info({ rootKeys: roots.map(keyIdOf) }, 'root admin keys');
     else
       logger.warn({ file: config.rootKeys.file }, 'no root admin keys: no actor is trusted until `mosaic admin init` or MOSAIC_ROOT_KEYS');
+    await reportRootKeySet(mongo, logger);
+    // Kept fresh while the worker runs (and picks up a changed root keys file), so the others see a live set.
+    const refresh = setInterval(() => void reportRootKeySet(mongo, logger).catch(() => undefined), ROOT_KEY_SET_REFRESH_MS).unref();
     if (config.bootstrapAdminKey) {
       const admin = await bootstrapAdmin(mongo, config.bootstrapAdminKey, 'bootstrap');
       if (admin.created) logger.info({ keyId: admin.keyId }, 'root key listed as an admin');
@@ -91,9 +95,11 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     return {
       worker,
       async close() {
+        clearInterval(refresh);
         await native.close();
         for (const hook of onStop)
           await hook().catch((err: Error) => logger.warn({ err: err.message }, 'could not finish a write before stopping'));
+        await forgetRootKeySet(mongo).catch(() => undefined);
         await mongo.close();
       },
     };
@@ -102,6 +108,20 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
     await mongo.close();
     throw err;
   }
+}
+
+/**
+ * Records this worker's root-key set for the fleet and says, at error level,
+ * when other live workers hold another: they disagree on which actors and
+ * signatures to trust. A warning, not a refusal: during a rolling rotation
+ * the sets differ for a while, and the worker starting may well be the one
+ * that is right (see docs/security.md, "One root-key set per fleet").
+ */
+async function reportRootKeySet(mongo: Connection, logger: Logger): Promise<void> {
+  const check = await recordRootKeySet(mongo);
+  const disagreement = rootKeySetDisagreement(check);
+  if (disagreement) logger.error({ rootKeySet: check.fingerprint, others: check.others }, disagreement);
+  else logger.info({ rootKeySet: check.fingerprint, keys: check.keyIds.length }, 'root key set');
 }
 
 /**

@@ -1,7 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { actorModel, type Role } from '../models/actor';
-import type { ModelChangePayload } from '../contract/models';
+import type { ModelChangePayload, RetrainPayload } from '../contract/models';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
@@ -10,6 +11,8 @@ import { policyHeadModel, policyModel } from '../models/policy';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { parseChangeRequest } from '../security/change-request';
+import { InvalidChange } from '../security/errors';
+import { rolesFor } from '../security/roles';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witnessContext, type Policy } from '../pdl';
 import { contentHash } from './content-hash';
@@ -29,7 +32,15 @@ export type ChangePayload =
   | { operation: 'role.grant'; publicKeyPem: string; role: Role; name?: string }
   | HandlerChange
   | GovernedChange
-  | ModelChangePayload;
+  | ModelChangePayload
+  | RetrainPayload
+  | AuditReadPayload;
+
+/** A read of the audit trail or of the actors, signed like a change so that only a role with `audit.read` sees them. */
+export interface AuditReadPayload {
+  operation: 'audit.read';
+  query: { kind: 'audit'; limit?: number; actor?: string; operation?: string } | { kind: 'actors' };
+}
 
 export interface ChangeRequest {
   request: SignedRequest;
@@ -72,6 +83,10 @@ export function targetOf(payload: ChangePayload): string {
     case 'model.promote':
     case 'model.rollback':
       return `model:${payload.version === undefined ? 'previous' : `bandit-v${payload.version}`}`;
+    case 'model.retrain':
+      return 'model:retrain';
+    case 'audit.read':
+      return `audit:${payload.query.kind}`;
     default:
       return handlerTarget(payload);
   }
@@ -93,6 +108,8 @@ function generationsChangedBy(payload: ChangePayload): GenerationName[] {
     case 'host.register':
     case 'model.promote':
     case 'model.rollback':
+    case 'model.retrain':
+    case 'audit.read':
       return [];
     default:
       return ['handlers'];
@@ -123,6 +140,13 @@ async function checkConflicts(policy: Policy, loadActive: ReturnType<typeof crea
   }
   return findings.map(describeConflict);
 }
+
+const channelOf = {
+  'model.promote': 'model promote',
+  'model.rollback': 'model rollback',
+  'model.retrain': 'model retrain',
+  'audit.read': 'audit',
+} as const;
 
 export function createGovernanceActivities({ connection, dataDir }: { connection: Connection; dataDir: string }) {
   const actors = actorModel(connection);
@@ -232,6 +256,44 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
         }
         return { keyId: actor!.keyId, role: actor!.role };
       });
+    },
+
+    /**
+     * That the calling run was started by the schedule `scheduleId` itself, the
+     * one kind of run that needs no signed request: the schedule lists the
+     * runs it started, which no other client can add to (a search attribute
+     * or a workflow id can be set by anyone who can start a workflow). Any
+     * other unsigned run is refused, audited once, with the fix named.
+     */
+    async verifyScheduledRun({ scheduleId, operation }: { scheduleId: string; operation: 'model.retrain' }): Promise<void> {
+      const { workflowExecution } = Context.current().info;
+      const started = (actions: { workflow: { workflowId: string; firstExecutionRunId: string } }[]) =>
+        actions.some(
+          (a) => a.workflow.workflowId === workflowExecution?.workflowId && a.workflow.firstExecutionRunId === workflowExecution?.runId,
+        );
+      const schedule = await Context.current()
+        .client.schedule.getHandle(scheduleId)
+        .describe()
+        // Only a schedule that is not there proves nothing started this run; Temporal unreachable is retried, as storage is.
+        .catch((err: unknown) => {
+          if (err instanceof ScheduleNotFoundError) return undefined;
+          throw err;
+        });
+      if (schedule && (started(schedule.info.runningActions) || started(schedule.info.recentActions.map((r) => r.action)))) return;
+      // The schedule records a run it started just after starting it: a first attempt may look too early.
+      if (Context.current().info.attempt < 3)
+        throw ApplicationFailure.retryable(`not (yet) among the runs of schedule ${scheduleId}`, 'NotScheduled');
+      const refused = new InvalidChange(
+        `request: missing: only the ${scheduleId} schedule retrains unsigned; sign a retrain with \`mosaic model retrain --key <file>\` ` +
+          `(a key of role ${rolesFor(operation).join(' or ')})`,
+      );
+      await withStorage('audit', () =>
+        record(
+          { actor: 'unsigned', operation, target: 'model:retrain', result: 'denied', reason: refused.message, type: refused.name },
+          'audit-denied',
+        ),
+      );
+      throw nonRetryable(refused);
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */
@@ -403,11 +465,17 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           }
           case 'model.promote':
           case 'model.rollback':
-            // The model activities load and check a version before serving it; this activity cannot.
+          case 'model.retrain':
+          case 'audit.read':
+            // Each is carried by its own workflow (the model activities check a version before serving it, a
+            // retrain trains, a read reads): signed like a change, but this activity applies none of them.
             return denied(
-              Object.assign(new Error(`${payload.operation} is carried by \`mosaic model promote|rollback\`, not by a policy change`), {
-                type: 'WrongChannel',
-              }),
+              Object.assign(
+                new Error(`${payload.operation} is carried by \`mosaic ${channelOf[payload.operation]}\`, not by a policy change`),
+                {
+                  type: 'WrongChannel',
+                },
+              ),
             );
           default: {
             let detail: string;

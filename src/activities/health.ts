@@ -7,6 +7,7 @@ import { healthProbeModel } from '../models/health-probe';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
 import type { ModelKeyCheck, ModelStore } from './model-store';
+import { recordRootKeySet, type RootKeySetCheck } from './root-keys';
 
 export interface StorageProbe {
   flavor: string;
@@ -22,6 +23,8 @@ export interface RuntimeDescription {
   workerPid: number;
   /** The worker's model key against the active model's seal (absent from workers before fingerprints). */
   modelKey?: ModelKeyCheck;
+  /** The worker's root-key set against those the fleet's other live workers recorded (absent from workers before sets were recorded). */
+  rootKeys?: RootKeySetCheck;
 }
 
 export function createHealthActivities({ connection, store }: { connection: Connection; store: ModelStore }) {
@@ -51,6 +54,7 @@ export function createHealthActivities({ connection, store }: { connection: Conn
         workerHost: os.hostname(),
         workerPid: process.pid,
         modelKey: await withStorage('read model seal', () => store.keyCheck()),
+        rootKeys: await withStorage('record root key set', () => recordRootKeySet(connection)),
       };
     },
   };

@@ -1,9 +1,10 @@
 import type { Config } from '../config';
+import { rootKeySetDisagreement } from '../security/root-keys';
 import { rootFailure } from './failures';
 import { MosaicClient } from './mosaic-client';
 
 export interface Check {
-  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model';
+  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model' | 'root-keys';
   status: 'ok' | 'fail' | 'skipped';
   detail: string;
   fix?: string;
@@ -68,6 +69,20 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
           part: 'model',
           status: 'ok',
           detail: `fingerprint ${key.fingerprint}${key.active ? `; active model version ${key.active.version} ${key.active.sealedWith ? 'sealed with it' : '(sealed before fingerprints)'}` : '; no active model yet'}`,
+        });
+      const roots = health.runtime.rootKeys;
+      if (roots?.others.length)
+        checks.push({
+          part: 'root-keys',
+          status: 'fail',
+          detail: rootKeySetDisagreement(roots)!.replace('this worker', `worker ${health.runtime.workerPid}@${health.runtime.workerHost}`),
+          fix: 'give every worker the same root keys (MOSAIC_ROOT_KEYS, MOSAIC_ROOT_KEYS_FILE), then restart the others or wait for their refresh',
+        });
+      else if (roots)
+        checks.push({
+          part: 'root-keys',
+          status: 'ok',
+          detail: `fingerprint ${roots.fingerprint} (${roots.keyIds.length} key${roots.keyIds.length === 1 ? '' : 's'}), the same on every live worker`,
         });
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {

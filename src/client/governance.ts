@@ -10,6 +10,7 @@ import {
   inspectGovernance,
   managePolicy,
   policyKind,
+  SIGNED_READS,
   type ChangePayload,
   type ChangeRequest,
   type ChangeResult,
@@ -101,14 +102,28 @@ export class GovernanceClient {
     return { ...(await typed(handle.result(), workflowId)), workflowId, url: this.mosaic.url(workflowId) };
   }
 
-  /** A read-only view; `timeout` bounds the wait for a worker (the run ends by itself when none answers). */
-  inspect<K extends GovernanceQueryKind>(query: GovernanceQuery<K>, options: { timeout?: Duration } = {}): Promise<GovernanceViews[K]> {
+  /**
+   * A read-only view; `timeout` bounds the wait for a worker (the run ends by itself when none answers).
+   * The audit trail and the actors (SIGNED_READS) are read with `key`, a private key whose role may `audit.read`:
+   * the query is signed with it; without one the worker refuses the read.
+   */
+  inspect<K extends GovernanceQueryKind>(
+    query: GovernanceQuery<K>,
+    options: { timeout?: Duration; key?: string } = {},
+  ): Promise<GovernanceViews[K]> {
+    const request =
+      options.key !== undefined && SIGNED_READS.includes(query.kind)
+        ? createSignedRequest('audit.read', { operation: 'audit.read', query }, options.key, {
+            now: new Date(),
+            nonce: randomBytes(16).toString('hex'),
+          })
+        : undefined;
     return typed(
       this.workflows.execute<InspectGovernanceOf<K>>(inspectGovernance, {
         taskQueue: this.mosaic.taskQueue,
         workflowId: readableId(`inspect-${query.kind}`),
         workflowExecutionTimeout: options.timeout,
-        args: [query],
+        args: request ? [query, request] : [query],
         typedSearchAttributes: [{ key: MosaicKind, value: inspectKind }],
       }),
     );

@@ -16,6 +16,7 @@ import {
   type ModelViews,
   type ReportData,
   type RetrainInput,
+  type RetrainPayload,
   type RetrainPolicy,
   type RetrainResult,
 } from '../contract/models';
@@ -33,13 +34,24 @@ export class ModelClient {
     return this.mosaic.temporal.workflow;
   }
 
-  /** Runs a retrain now; it ends as `busy` if another one holds the lease. */
-  async retrain(input: RetrainInput = {}): Promise<RetrainResult & { workflowId: string; url: string }> {
+  /**
+   * Runs a retrain now, signed with the operator's or admin's key and credited to it; it ends as `busy` if
+   * another one holds the lease. The worker refuses it unsigned or from any other role, before training.
+   */
+  async retrain(
+    { horizonDays }: Pick<RetrainInput, 'horizonDays'>,
+    privateKeyPem: string,
+  ): Promise<RetrainResult & { workflowId: string; url: string }> {
+    const payload: RetrainPayload = { operation: 'model.retrain', horizonDays };
+    const request = createSignedRequest(payload.operation, payload, privateKeyPem, {
+      now: new Date(),
+      nonce: randomBytes(16).toString('hex'),
+    });
     const workflowId = readableId('retrain');
     const result = await this.workflows.execute<RetrainPolicy>(retrainPolicy, {
       taskQueue: this.mosaic.taskQueue,
       workflowId,
-      args: [input],
+      args: [{ horizonDays, request }],
       typedSearchAttributes: [
         { key: MosaicKind, value: retrainKind },
         { key: MosaicState, value: 'training' },

@@ -1,8 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Duration, Workflow } from '@temporalio/common';
-import { retrainPolicy } from '../contract/models';
+import { RETRAIN_SCHEDULE_ID, retrainPolicy } from '../contract/models';
 
-export const RETRAIN_SCHEDULE_ID = 'mosaic-retrain-policy';
+export { RETRAIN_SCHEDULE_ID };
 
 /**
  * The retrain schedule, created or brought up to date at worker start: same
@@ -20,7 +20,8 @@ export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: s
     // No arguments, so no payload for a codec to encrypt: every worker can read
     // the schedule back to update it, whatever payload keys it holds (a key
     // rotation under way). A scheduled run is credited to its workflow id,
-    // mosaic-retrain-policy-<time>.
+    // mosaic-retrain-policy-<time>, and needs no signed request: Temporal marks
+    // it as this schedule's (TemporalScheduledById), which no client can set.
     args: [],
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP };

@@ -10,6 +10,7 @@ import type { PolicyEvaluation } from '../activities/policy-store';
 import type { StoredHandler } from '../models/handler';
 import type { PolicyContext } from '../pdl/types';
 import type { Role } from '../security/roles';
+import type { SignedRequest } from '../security/signed-request';
 import type { GovernedKind, Registration } from '../security/governed';
 
 export type { ChangePayload, ChangeRequest, ChangeResult, GovernedChange, HandlerChange, PolicyEvaluation };
@@ -106,9 +107,17 @@ export const initAdmin = 'initAdmin';
 export type InitAdmin = (input: AdminInit) => Promise<{ keyId: string; created: boolean }>;
 export const inspectGovernance = 'inspectGovernance';
 /** Generic, so the implementation is checked to answer each kind with that kind's view. */
-export type InspectGovernance = <K extends GovernanceQueryKind>(query: GovernanceQuery<K>) => Promise<GovernanceViews[K]>;
+export type InspectGovernance = <K extends GovernanceQueryKind>(
+  query: GovernanceQuery<K>,
+  request?: SignedRequest,
+) => Promise<GovernanceViews[K]>;
 /** One kind's instance of it, for the client to start (Temporal's types take a plain function). */
-export type InspectGovernanceOf<K extends GovernanceQueryKind> = (query: GovernanceQuery<K>) => Promise<GovernanceViews[K]>;
+export type InspectGovernanceOf<K extends GovernanceQueryKind> = (
+  query: GovernanceQuery<K>,
+  request?: SignedRequest,
+) => Promise<GovernanceViews[K]>;
+/** The views only a signed read (`audit.read`) may see. */
+export const SIGNED_READS: readonly GovernanceQueryKind[] = ['audit', 'actors'];
 export const evaluatePolicies = 'evaluatePolicies';
 export type EvaluatePolicies = (input: { context: PolicyContext; handler?: string }) => Promise<PolicyEvaluation>;
 

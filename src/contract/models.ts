@@ -10,10 +10,21 @@ import type { SignedRequest } from '../security/signed-request';
 
 export type { ModelQuery, ModelStatus, ModelSummary, ReportData };
 
+/** The schedule that retrains by itself; its runs are the only ones that need no signed request. */
+export const RETRAIN_SCHEDULE_ID = 'mosaic-retrain-policy';
+
+/** What an operator or admin signs to retrain by hand; the retrain is credited to the signing key. */
+export interface RetrainPayload {
+  operation: 'model.retrain';
+  horizonDays?: number;
+}
+
 export interface RetrainInput {
-  /** Who asked: the schedule, or a person through `mosaic model retrain`. */
+  /** Who asked, as runs begun before retrains were signed said it; a signed run is credited to its key. */
   requestedBy?: string;
   horizonDays?: number;
+  /** Signs `{ operation: 'model.retrain', horizonDays }`; required of every run the schedule did not start. */
+  request?: SignedRequest;
 }
 
 export type RetrainResult =

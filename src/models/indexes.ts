@@ -11,6 +11,7 @@ import { outcomeModel } from './outcome';
 import { observationModel, personaModel, personaUsageModel } from './persona';
 import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from './policy-model';
 import { policyHeadModel, policyModel } from './policy';
+import { rootKeySetModel } from './root-key-set';
 import { captureModel, compositionModel, hostModel, impactModelModel, templateModel } from './snapshot';
 
 /** Every model of the store (test/integration/indexes.test.ts checks none is left out). */
@@ -35,6 +36,7 @@ export const MODELS = [
   policyModelChunkModel,
   policyModelPointerModel,
   retrainLeaseModel,
+  rootKeySetModel,
   templateModel,
   hostModel,
   captureModel,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { InvalidChange } from './errors';
-import { ROLES, type Role } from './roles';
+import { ROLES, rolesFor, type Role } from './roles';
 import type { SignedRequest } from './signed-request';
 
 const text = (max: number) => z.string().min(1).max(max);
@@ -44,6 +44,21 @@ export const changePayloadSchema = z.discriminatedUnion('operation', [
   // Carried by changePolicyModel, not managePolicy: the model activities load and check the version.
   z.strictObject({ operation: z.literal('model.promote'), version: z.number().int().min(1), reason: text(1_000) }),
   z.strictObject({ operation: z.literal('model.rollback'), version: z.number().int().min(1).optional(), reason: text(1_000) }),
+  // Carried by retrainPolicy: a retrain by hand (the schedule's own runs are told apart by Temporal, unsigned).
+  z.strictObject({ operation: z.literal('model.retrain'), horizonDays: z.number().positive().max(36_500).optional() }),
+  // Carried by inspectGovernance: what is read is signed too, so a signed read of one view cannot be sent for another.
+  z.strictObject({
+    operation: z.literal('audit.read'),
+    query: z.union([
+      z.strictObject({
+        kind: z.literal('audit'),
+        limit: z.number().int().optional(),
+        actor: text(128).optional(),
+        operation: text(64).optional(),
+      }),
+      z.strictObject({ kind: z.literal('actors') }),
+    ]),
+  }),
 ]);
 
 export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
@@ -56,11 +71,14 @@ export type ChangePayloadInput = z.infer<typeof changePayloadSchema>;
 export function parseChangeRequest(input: unknown): { request: SignedRequest; payload: ChangePayloadInput } {
   const deep = tooDeepAt(input);
   if (deep) throw new InvalidChange(`${shortPath(deep)}: ${TOO_DEEP}`);
-  if (typeof input !== 'object' || input === null || !('request' in input))
+  if (typeof input !== 'object' || input === null || !('request' in input)) {
+    const operation: unknown = (input as { payload?: { operation?: unknown } } | null)?.payload?.operation;
+    const roles = typeof operation === 'string' ? rolesFor(operation) : [];
     throw new InvalidChange(
-      'request: missing: every change is a request signed by an actor with a role; sign it with your key ' +
-        '(`--key <file>` on the mosaic command, or MosaicClient governance.change / models.change)',
+      `request: missing: every change is a request signed by an actor with a role; sign it with your key${roles.length ? ` (role ${roles.join(' or ')})` : ''} ` +
+        '(`--key <file>` on the mosaic command, or the MosaicClient method given the private key)',
     );
+  }
   const parsed = z.strictObject({ request: signedRequestSchema, payload: changePayloadSchema }).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

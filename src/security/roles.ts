@@ -16,6 +16,7 @@ export type Operation =
   | 'role.grant'
   | 'model.promote'
   | 'model.rollback'
+  | 'model.retrain'
   | 'audit.read';
 
 /** Who may do what. An admin may do everything; the table is the whole policy. */
@@ -35,6 +36,7 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'role.grant',
     'model.promote',
     'model.rollback',
+    'model.retrain',
     'audit.read',
   ],
   'policy-author': ['policy.apply', 'policy.activate', 'policy.deactivate', 'policy.retire', 'audit.read'],
@@ -49,6 +51,7 @@ const PERMISSIONS: Record<Role, readonly Operation[]> = {
     'host.register',
     'model.promote',
     'model.rollback',
+    'model.retrain',
     'audit.read',
   ],
   viewer: ['audit.read'],

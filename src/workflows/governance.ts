@@ -1,8 +1,9 @@
-import { proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
-import type { ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
+import { patched, proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
+import type { AuditReadPayload, ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
 import type { PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
-import type { AdminInit, GovernanceQuery, GovernanceQueryKind, GovernanceViews } from '../contract/governance';
+import { SIGNED_READS, type AdminInit, type GovernanceQuery, type GovernanceQueryKind, type GovernanceViews } from '../contract/governance';
 import type { PolicyContext } from '../pdl/types';
+import type { SignedRequest } from '../security/signed-request';
 import { MosaicAccount, MosaicState } from '../contract/search-attributes';
 
 // Denials are non-retryable failures from the activities; only storage
@@ -37,8 +38,20 @@ export async function initAdmin(input: AdminInit): Promise<{ keyId: string; crea
   return bootstrapAdmin(input);
 }
 
-/** Read-only views for the CLI: policies, history, audit, actors. */
-export async function inspectGovernance<K extends GovernanceQueryKind>(query: GovernanceQuery<K>): Promise<GovernanceViews[K]> {
+/**
+ * Read-only views for the CLI: policies, history, audit, actors. The audit
+ * trail and the actors are read only by a signed request of a role with
+ * `audit.read`, which signs the query itself; reads begun before that replay
+ * as they ran.
+ */
+export async function inspectGovernance<K extends GovernanceQueryKind>(
+  query: GovernanceQuery<K>,
+  request?: SignedRequest,
+): Promise<GovernanceViews[K]> {
+  if (SIGNED_READS.includes(query?.kind) && patched('signed-audit-read')) {
+    const payload = { operation: 'audit.read', query } as AuditReadPayload;
+    await verifyChange({ request: request as SignedRequest, payload });
+  }
   return readGovernance(query);
 }
 

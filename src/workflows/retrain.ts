@@ -1,7 +1,15 @@
 import { patched, proxyActivities, upsertSearchAttributes, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { GovernanceActivities } from '../activities/governance';
 import type { LearningActivities } from '../activities/learning';
-import type { ModelChange, ModelQuery, ModelView, RetrainInput, RetrainResult, SignedModelChange } from '../contract/models';
+import {
+  RETRAIN_SCHEDULE_ID,
+  type ModelChange,
+  type ModelQuery,
+  type ModelView,
+  type RetrainInput,
+  type RetrainResult,
+  type SignedModelChange,
+} from '../contract/models';
 import { decidePromotion } from '../learning/promotion';
 import { MosaicKind, MosaicState } from '../contract/search-attributes';
 
@@ -14,6 +22,11 @@ const { acquireRetrainLease, releaseRetrainLease, recordPromotionDecision, activ
   });
 // Denials are non-retryable failures from verifyChange, which audits them; only storage trouble retries.
 const { verifyChange } = proxyActivities<GovernanceActivities>({ startToCloseTimeout: '30 seconds', retry });
+// Retried within seconds: the schedule lists a run it started just after starting it.
+const { verifyScheduledRun } = proxyActivities<GovernanceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
+});
 // Training is CPU work on up to the whole horizon: it heartbeats between pages and epochs.
 const { trainPolicyCandidate } = proxyActivities<LearningActivities>({
   startToCloseTimeout: '20 minutes',
@@ -25,7 +38,10 @@ const { trainPolicyCandidate } = proxyActivities<LearningActivities>({
  * The scheduled retrain (Schedule `mosaic-retrain-policy`): train a candidate
  * on the logged outcomes, compare it with the serving model off-policy on
  * held-out decisions, and promote it only if it is better by the margin.
- * One retrain at a time, whoever started it.
+ * One retrain at a time, whoever started it. A retrain by hand is a signed
+ * request (operator or admin), verified before anything is trained and
+ * credited to its key; only the schedule's own runs go unsigned. Runs begun
+ * before retrains were signed replay as they ran.
  */
 export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainResult> {
   const { workflowId } = workflowInfo();
@@ -33,6 +49,15 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
     { key: MosaicKind, value: 'retrain' },
     { key: MosaicState, value: 'training' },
   ]);
+  let requestedBy = input.requestedBy;
+  if (patched('signed-retrain')) {
+    try {
+      requestedBy = await startedBy(input);
+    } catch (err) {
+      upsertSearchAttributes([{ key: MosaicState, value: 'denied' }]);
+      throw err;
+    }
+  }
   const lease = await acquireRetrainLease({ holder: workflowId });
   if (!lease.acquired) {
     upsertSearchAttributes([{ key: MosaicState, value: 'skipped' }]);
@@ -52,7 +77,7 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
     if (decision.promote) {
       await activatePolicyModel({
         version: trained.version,
-        by: input.requestedBy ?? workflowId,
+        by: requestedBy ?? workflowId,
         reason: decision.reason,
         action: 'promote',
       });
@@ -62,6 +87,16 @@ export async function retrainPolicy(input: RetrainInput = {}): Promise<RetrainRe
   } finally {
     await releaseRetrainLease({ holder: workflowId });
   }
+}
+
+/** The signing key of a retrain by hand; the schedule's own run is credited to its workflow id. */
+async function startedBy({ request, horizonDays }: RetrainInput): Promise<string | undefined> {
+  if (request === undefined) {
+    await verifyScheduledRun({ scheduleId: RETRAIN_SCHEDULE_ID, operation: 'model.retrain' });
+    return undefined;
+  }
+  const actor = await verifyChange({ request, payload: { operation: 'model.retrain', horizonDays } });
+  return actor.keyId;
 }
 
 /**

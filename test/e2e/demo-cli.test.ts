@@ -43,7 +43,10 @@ describe('mosaic demo on a fresh data dir', () => {
     expect(first.filter((r) => r.outcome.startsWith('skipped'))).toEqual([]);
     const demoKey = keyIdOf(fs.readFileSync(path.join(dataDir, 'keys', 'demo-admin.pub'), 'utf8'));
     expect(pemBlocks(fs.readFileSync(rootKeysFile, 'utf8')).map(keyIdOf)).toEqual([demoKey]);
-    const actors = await w.client.governance.inspect({ kind: 'actors' });
+    const actors = await w.client.governance.inspect(
+      { kind: 'actors' },
+      { key: fs.readFileSync(path.join(dataDir, 'keys', 'demo-admin.key'), 'utf8') },
+    );
     expect(actors).toContainEqual(expect.objectContaining({ keyId: demoKey, trusted: 'root' }));
 
     const second = await demo();

@@ -63,7 +63,7 @@ describe('mosaic policy, keys and audit from the command line', () => {
     expect(evaluated.stdout).toMatch(/provision\s+provision-database@1, postgres-local@1\s/);
     expect(evaluated.stdout).toContain('forbade rds@1');
 
-    const audit = JSON.parse((await mosaic(['audit', '--json'], env)).stdout) as { operation: string; result: string }[];
+    const audit = JSON.parse((await mosaic(['audit', '--json', '--key', key], env)).stdout) as { operation: string; result: string }[];
     expect(audit.map((e) => `${e.operation}:${e.result}`)).toEqual(['policy.apply:allowed', 'role.grant:allowed']);
   }, 120_000);
 

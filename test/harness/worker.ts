@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { createWorker } from '../../src/worker';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { quietRuntime } from './runtime';
 import { workflowBundle } from './bundle';
 import { movableClock } from './clock';
@@ -20,14 +20,14 @@ export interface TestWorker {
  * A real Worker over the real bundle and activities, on a task queue of its
  * own so test files never steal each other's tasks.
  */
-export async function startTestWorker(env: NodeJS.ProcessEnv = {}): Promise<TestWorker> {
+export async function startTestWorker(env: NodeJS.ProcessEnv = {}, opts: { logger?: Logger } = {}): Promise<TestWorker> {
   quietRuntime();
   const taskQueue = `test-${randomUUID()}`;
   const config = loadConfig({ ...process.env, MOSAIC_TASK_QUEUE: taskQueue, ...env });
   const clock = movableClock();
   const { worker, close } = await createWorker(config, {
     workflowBundle: await workflowBundle(),
-    logger: createLogger(config.logLevel, 'test-worker'),
+    logger: opts.logger ?? createLogger(config.logLevel, 'test-worker'),
     cacheClock: clock.now,
   });
   const running = worker.run();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,7 +17,10 @@ import { startTestWorker, type TestWorker } from '../harness/worker';
 describe('mosaic doctor', () => {
   let w: TestWorker;
   beforeAll(async () => {
-    w = await startTestWorker();
+    // A store of its own: the root-keys check compares the sets of every live worker on the store.
+    w = await startTestWorker({
+      MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/doctor_${randomUUID().slice(0, 8)}`,
+    });
   });
   afterAll(() => w?.stop());
 
@@ -31,6 +35,7 @@ describe('mosaic doctor', () => {
       ['worker', 'ok'],
       ['mongodb', 'ok'],
       ['model', 'ok'],
+      ['root-keys', 'ok'],
     ]);
     expect(report.checks.find((c) => c.part === 'mongodb')?.detail).toContain('FerretDB v1.24.2');
   }, 90_000);

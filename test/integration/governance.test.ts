@@ -73,10 +73,7 @@ describe('signed policy changes and access control against the real stack', () =
 
     const list = await w.client.governance.inspect({ kind: 'policies' });
     expect(list).toEqual([expect.objectContaining({ name: 'databases-eu', activeVersion: 1 })]);
-    const audit = await w.client.governance.inspect({
-      kind: 'audit',
-      operation: 'policy.apply',
-    });
+    const audit = await w.client.governance.inspect({ kind: 'audit', operation: 'policy.apply' }, { key: admin.privateKeyPem });
     expect(audit[0]).toMatchObject({ result: 'allowed', actor: author.keyId });
   });
 
@@ -130,7 +127,7 @@ describe('signed policy changes and access control against the real stack', () =
     );
 
     expect(await storedVersions()).toEqual(before);
-    const denied = await w.client.governance.inspect({ kind: 'audit' });
+    const denied = await w.client.governance.inspect({ kind: 'audit' }, { key: admin.privateKeyPem });
     expect(denied.filter((e) => e.result === 'denied').length).toBeGreaterThanOrEqual(7);
   });
 
@@ -203,10 +200,7 @@ describe('signed policy changes and access control against the real stack', () =
     expect(rejected).toEqual([expect.objectContaining({ name: 'databases-eu', version: activeVersion })]);
     expect(evaluation).toBeUndefined();
     expect(error?.type).toBe('NoMatchingPolicy');
-    const audit = await w.client.governance.inspect({
-      kind: 'audit',
-      operation: 'policy.load',
-    });
+    const audit = await w.client.governance.inspect({ kind: 'audit', operation: 'policy.load' }, { key: admin.privateKeyPem });
     expect(audit[0]).toMatchObject({ result: 'denied', target: `policy:databases-eu@${activeVersion}` });
   });
 });

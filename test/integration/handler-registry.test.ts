@@ -151,7 +151,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     waitForCaches();
     const failure = await failureOf(compose());
     expect(failure.type).toBe('NoEligibleHandler');
-    const refused = await w.client.governance.inspect({ kind: 'audit', operation: 'handler.load' });
+    const refused = await w.client.governance.inspect({ kind: 'audit', operation: 'handler.load' }, { key: admin.privateKeyPem });
     expect(new Set(refused.map((a) => `${a.target} ${a.result}`))).toEqual(
       new Set(['handler:provision-bucket@1 denied', 'handler:provision-bucket@3 denied']),
     );
@@ -170,10 +170,7 @@ describe('handler registry changes: signed, role-checked, and seen by compositio
     }
     waitForCaches();
     expect((await failureOf(compose())).type).toBe('NoEligibleHandler');
-    const refused = await w.client.governance.inspect({
-      kind: 'audit',
-      operation: 'handler.load',
-    });
+    const refused = await w.client.governance.inspect({ kind: 'audit', operation: 'handler.load' }, { key: admin.privateKeyPem });
     const reasons = Object.fromEntries(refused.map((a) => [a.target, a.reason]));
     expect(reasons['handler:provision-bucket@2']).toMatch(/is active, which no signed change made it/);
     expect(reasons['handler:provision-bucket@4']).toMatch(/is canary \(1\), which no signed change made it/);

@@ -94,7 +94,7 @@ describe('retrainPolicy on the real stack', () => {
 
   it('ends with "not enough data" and changes nothing when there are too few outcomes', async () => {
     await outcomeModel(db).insertMany(loggedOutcomes(50, 1));
-    const result = await w.client.models.retrain();
+    const result = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(result).toMatchObject({ status: 'not-enough-data', decisions: 50, needed: 300 });
     expect(result.status === 'not-enough-data' && result.message).toMatch(/not enough data: 50 logged decisions .* nothing changed/);
     expect(await policyModelVersionModel(db).countDocuments()).toBe(0);
@@ -104,7 +104,7 @@ describe('retrainPolicy on the real stack', () => {
 
   it('trains, evaluates off-policy, promotes a better model, and the worker serves it without restart', async () => {
     await outcomeModel(db).insertMany(loggedOutcomes(1500, 2, { withoutProbability: 40 }));
-    const result = await w.client.models.retrain({ requestedBy: 'retrain test' });
+    const result = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(result.status).toBe('trained');
     if (result.status !== 'trained') return;
     expect(result).toMatchObject({ version: 1, against: 'metrics-prior', promoted: true, outcomes: 1550 });
@@ -121,7 +121,8 @@ describe('retrainPolicy on the real stack', () => {
       expect(s.serving).toBe('bandit-v1');
       return s;
     });
-    expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: 'retrain test' }, versions: 1 });
+    // Credited to the key that signed the retrain.
+    expect(status).toMatchObject({ serving: 'bandit-v1', active: { version: 1, by: admin.keyId }, versions: 1 });
     // The in-process worker's /metrics says the same: one series, the served version.
     expect((await registry.getSingleMetric('mosaic_model_info')!.get()).values.map((v) => v.labels)).toEqual([
       { kind: 'compose', version: 'bandit-v1' },
@@ -130,7 +131,7 @@ describe('retrainPolicy on the real stack', () => {
   }, 120_000);
 
   it('refuses a corrupt model: promotion fails and a worker pointed at it keeps serving the current one, saying why', async () => {
-    const second = await w.client.models.retrain();
+    const second = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(second).toMatchObject({ status: 'trained', version: 2 });
     // Damage version 2's weights in the store.
     const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
@@ -157,14 +158,14 @@ describe('retrainPolicy on the real stack', () => {
 
   it('never runs two retrains at once: a second one while the lease is held ends as busy', async () => {
     await retrainLeaseModel(db).create({ name: 'retrain', holder: 'another-retrain', until: new Date(Date.now() + 60_000) });
-    const result = await w.client.models.retrain();
+    const result = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(result).toMatchObject({ status: 'busy', holder: 'another-retrain' });
     expect(await policyModelVersionModel(db).countDocuments()).toBe(2);
     await retrainLeaseModel(db).deleteMany({});
   });
 
   it('promotes and rolls back by hand, keeping every change in the history', async () => {
-    const third = await w.client.models.retrain();
+    const third = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(third.status).toBe('trained');
     const v = third.status === 'trained' ? third.version : 0;
     const promoted = await w.client.models.change({ operation: 'model.promote', version: v, reason: 'by hand' }, admin.privateKeyPem);
@@ -182,8 +183,8 @@ describe('retrainPolicy on the real stack', () => {
     );
     const pointer = await policyModelPointerModel(db).findOne({ name: 'active' }).lean();
     expect(pointer!.history.map((h) => [h.version, h.action, h.by])).toEqual([
-      [1, 'promote', 'retrain test'],
-      // Credited to the key that signed the change, not to a name the client chose.
+      // Credited to the key that signed the retrain or the change, not to a name the client chose.
+      [1, 'promote', admin.keyId],
       [v, 'promote', admin.keyId],
       [1, 'rollback', admin.keyId],
     ]);

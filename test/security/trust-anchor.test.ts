@@ -80,7 +80,7 @@ describe('trust anchored outside MongoDB: root keys from the workers configurati
     expect(grant.type).toBe('UnknownActor');
     expect(await rows('actors', { keyId: bob.keyId })).toEqual([]);
     // The listing shows the row for what it is.
-    const actors = await w.client.governance.inspect({ kind: 'actors' });
+    const actors = await w.client.governance.inspect({ kind: 'actors' }, { key: root.privateKeyPem });
     expect(actors.find((a) => a.keyId === mallory.keyId)?.trusted).toBe('no');
     // One refusal per row content, however often workers load actors; each change attempt has its own denial.
     expect(await refusals(mallory.keyId)).toEqual([expect.objectContaining({ result: 'denied', type: 'UntrustedActor' })]);
@@ -108,7 +108,7 @@ describe('trust anchored outside MongoDB: root keys from the workers configurati
     ]);
     // Put back as signed, the row is believed again: the refusal was of the edit, not of bob.
     await db.collection('actors').updateOne({ keyId: bob.keyId }, { $set: { role: 'viewer' } });
-    const actors = await w.client.governance.inspect({ kind: 'actors' });
+    const actors = await w.client.governance.inspect({ kind: 'actors' }, { key: root.privateKeyPem });
     expect(actors.find((a) => a.keyId === bob.keyId)).toMatchObject({ trusted: 'chain', role: 'viewer' });
   });
 

@@ -119,7 +119,14 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
       };
     },
   },
-  { family: 'learning', run: demoLearning },
+  {
+    family: 'learning',
+    async run(client) {
+      const key = demoKey(client.config.dataDir);
+      if (!(await demoAdmin(client, key))) return { family: 'learning', workflowId: '', outcome: NOT_ADMIN, url: '' };
+      return demoLearning(client, key);
+    },
+  },
   {
     family: 'snapshot',
     async run(client) {

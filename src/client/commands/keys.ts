@@ -8,6 +8,7 @@ import { CommandFailed } from '../errors';
 import { readPrivateKey, readPublicKey } from '../governance';
 import { MosaicClient } from '../mosaic-client';
 import { addRootKey } from '../root-keys';
+import { READ_KEY } from './audit';
 import { print, table, type OutputOptions } from '../output';
 
 function parseRole(value: string): Role {
@@ -64,10 +65,12 @@ export function registerKeys(program: Command): void {
   keys
     .command('list')
     .description('actors (public keys) and their roles')
+    .requiredOption(...READ_KEY)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic keys list --json')
-    .action(async (opts: OutputOptions) => {
-      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'actors' }));
+    .addHelpText('after', '\nExample:\n  mosaic keys list --key ~/.mosaic/keys/me.key --json')
+    .action(async (opts: OutputOptions & { key: string }) => {
+      const key = readPrivateKey(opts.key);
+      const rows = await MosaicClient.use(loadConfig(), (c) => c.governance.inspect({ kind: 'actors' }, { key }));
       print(opts, rows, () => table(rows, ['keyId', 'role', 'name', 'grantedBy', 'grantedAt']));
     });
 

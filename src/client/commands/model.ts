@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ModelSummary } from '../../contract/models';
 import { loadConfig } from '../../config';
@@ -9,7 +8,6 @@ import { renderModelReport } from '../model-report';
 import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
 
-const by = () => `${os.userInfo().username}@${os.hostname()}`;
 /** A usage error (exit 2) naming the argument, as commander reports its own. */
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -71,11 +69,13 @@ export function registerModel(program: Command): void {
     .command('retrain')
     .description('retrain now (the schedule does it every MOSAIC_RETRAIN_INTERVAL); promotes only a better model')
     .option('--horizon-days <days>', 'learn from this many past days (default MOSAIC_RETRAIN_HORIZON_DAYS)', positiveInt('--horizon-days'))
+    .requiredOption('--key <file>', 'your private key (operator or admin): the retrain is signed and credited to it')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  mosaic model retrain --horizon-days 7')
-    .action(async (opts: OutputOptions & { horizonDays?: number }) => {
+    .addHelpText('after', '\nExample:\n  mosaic model retrain --horizon-days 7 --key ~/.mosaic/keys/ops.key')
+    .action(async (opts: OutputOptions & { horizonDays?: number; key: string }) => {
+      const privateKeyPem = readPrivateKey(opts.key);
       progress(opts)('training a candidate and evaluating it off-policy…');
-      const result = await MosaicClient.use(loadConfig(), (c) => c.models.retrain({ requestedBy: by(), horizonDays: opts.horizonDays }));
+      const result = await MosaicClient.use(loadConfig(), (c) => c.models.retrain({ horizonDays: opts.horizonDays }, privateKeyPem));
       print(opts, result, () => {
         switch (result.status) {
           case 'busy':
