@@ -342,13 +342,15 @@ export function createCompositionActivities(deps: {
           throw err;
         }
         prometheus.outcome('compose', outcome.result);
-        const ran = outcome.steps.filter((s) => s.status !== 'skipped' && s.latencyMs !== undefined);
+        // A failed step has no latency (its call never returned) and counts all the same: leaving
+        // it out kept a failing handler's error rate, failure window and residuals where they were.
+        const ran = outcome.steps.filter((s) => s.status === 'failed' || (s.status !== 'skipped' && s.latencyMs !== undefined));
         if (!ran.length) return;
         counters.add(
           ran.map((s) => ({
             ref: s.ref,
             failed: s.status === 'failed',
-            latencyMs: s.latencyMs!,
+            latencyMs: s.latencyMs,
             cpuMs: s.cpuMs,
             memoryMb: s.memoryMb,
             residual: s.decision && {

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { BURST_FAULTED, BURST_STAGE, burstWindows, parseBurstId, type BurstDecision, type BurstSummary } from '../learning/burst';
 import { decisionOf } from '../learning/logged';
 import type { OpeReport } from '../learning/ope';
 import { modelName } from '../learning/policy';
@@ -27,6 +28,8 @@ export interface ReportData {
   /** Share of decisions each handler version got, per stage. */
   choiceShares: { stage: string; shares: Record<string, number>; n: number }[];
   outcomes: number;
+  /** The newest learning burst of `mosaic demo`, per window, from its logged decisions; absent when none ran. */
+  learningBurst?: BurstSummary;
 }
 
 const BUCKETS = 24;
@@ -89,5 +92,41 @@ export async function reportData(
       return { stage, shares, n: mine.length };
     }),
     outcomes: count,
+    learningBurst: await latestBurst(outcomes),
+  };
+}
+
+/** The decisions of the newest burst's watched stage, windowed as its request ids say. */
+async function latestBurst(outcomes: Model<StoredOutcome>): Promise<BurstSummary | undefined> {
+  const newest = await outcomes
+    .findOne({ workflowId: { $regex: '^compose-learning-' } }, { workflowId: 1 })
+    .sort({ at: -1 })
+    .lean();
+  const call = newest && parseBurstId(newest.workflowId);
+  if (!call) return undefined;
+  const decisions: BurstDecision[] = [];
+  const candidates = new Set<string>();
+  const mine = outcomes.find({ workflowId: { $regex: `^compose-learning-${call.burst}-` } }, { workflowId: 1, steps: 1 }).lean();
+  for await (const o of mine.cursor({ batchSize: 1000 })) {
+    const at = parseBurstId(o.workflowId);
+    const step = o.steps.find((s) => s.stage === BURST_STAGE && s.reason === 'chosen');
+    const record = step && decisionOf(step.decision);
+    if (!at || !step || !record || step.status === 'skipped') continue;
+    for (const c of record.candidates) candidates.add(c.ref);
+    decisions.push({
+      phase: at.phase,
+      seq: at.seq,
+      ref: step.ref,
+      failed: step.status === 'failed',
+      probabilities: Object.fromEntries(record.candidates.map((c, i) => [c.ref, record.probabilities[i] ?? 0])),
+    });
+  }
+  const refs = [...candidates].sort();
+  return {
+    burst: call.burst,
+    faulted: BURST_FAULTED,
+    window: call.window,
+    candidates: refs,
+    windows: burstWindows(decisions, call.window, refs),
   };
 }

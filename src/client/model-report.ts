@@ -1,4 +1,5 @@
 import type { ReportData } from '../contract/models';
+import type { BurstSummary } from '../learning/burst';
 
 /**
  * `mosaic model report`: one self-contained HTML file (inline SVG, no
@@ -140,6 +141,48 @@ function choiceShares(data: ReportData): string {
   return `<figure><figcaption>Handler choice shares per stage</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}">${rows}</svg></figure>`;
 }
 
+/**
+ * The demo's learning burst: per window, the share of decisions each
+ * alternative got (solid) and the mean probability the policy logged for it
+ * (dashed), the fault phase shaded; every point is a window of logged decisions.
+ */
+export function learningBurstChart(burst: BurstSummary | undefined): string {
+  if (!burst?.windows.length) return '';
+  const n = burst.windows.length;
+  const fault = burst.windows.map((w, i) => [w.phase, i] as const).filter(([p]) => p === 'fault');
+  return chart(
+    `Learning burst ${burst.burst}: share of ${burst.window}-decision windows per alternative (solid) and its mean logged probability (dashed); ${burst.faulted} failed in the shaded phase`,
+    n,
+    [0, 1],
+    burst.candidates,
+    (x, y) => {
+      const step = n > 1 ? x(1) - x(0) : W - 2 * PAD;
+      const shade = fault.length
+        ? `<rect x="${x(fault[0]![1]) - step / 2}" y="${PAD}" width="${step * fault.length}" height="${H - 2 * PAD}" fill="#fdd"><title>fault: ${esc(burst.faulted)} could not create databases</title></rect>`
+        : '';
+      const lines = burst.candidates.map((ref, k) => {
+        const color = COLORS[k % COLORS.length]!;
+        const share = polyline(
+          burst.windows.map((w, i) => [x(i), y(w.shares[ref] ?? 0)]),
+          color,
+        );
+        const probability = polyline(
+          burst.windows.map((w, i) => [x(i), y(w.probabilities[ref] ?? 0)]),
+          color,
+        ).replace('stroke-width="2"', 'stroke-width="1" stroke-dasharray="4 3"');
+        return share + probability;
+      });
+      const labels = burst.windows
+        .map(
+          (w, i) =>
+            `<text x="${x(i)}" y="${H - PAD + 14}" text-anchor="middle" font-size="9">${w.phase[0]}${w.from}-${w.to}<title>${w.phase} calls ${w.from}-${w.to}: ${burst.candidates.map((r) => `${esc(r)} ${((w.shares[r] ?? 0) * 100).toFixed(0)} %`).join(', ')}; ${w.failed} failed</title></text>`,
+        )
+        .join('');
+      return shade + lines.join('') + labels;
+    },
+  );
+}
+
 function versionTable(data: ReportData): string {
   const row = (v: ReportData['versions'][number]) =>
     `<tr><td>${esc(v.name)}${v.version === data.active ? ' (serving)' : ''}</td><td>${esc(v.createdAt)}</td><td>${fmt(v.candidate.dr.value)} [${fmt(v.candidate.dr.lower)}, ${fmt(v.candidate.dr.upper)}]</td><td>${esc(v.against)} ${fmt(v.current.dr.value)}</td><td>${fmt(v.logged)}</td><td>${esc(v.reason ?? '')}</td></tr>`;
@@ -157,6 +200,7 @@ ${learningCurve(data)}
 ${opeChart(data)}
 ${rewardOverTime(data)}
 ${choiceShares(data)}
+${learningBurstChart(data.learningBurst)}
 <h2>Versions</h2>
 ${versionTable(data)}
 </body></html>

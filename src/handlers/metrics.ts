@@ -53,7 +53,8 @@ export function summarize(c: MetricCounters) {
 export interface CallMeasurement {
   ref: string;
   failed: boolean;
-  latencyMs: number;
+  /** Absent for a failed call: the workflow measures only the calls that return. */
+  latencyMs?: number;
   cpuMs?: number;
   memoryMb?: number;
   /** For a model's choice: reward − predicted, kept per model, region and region × resource type (learning/online.ts). */
@@ -84,8 +85,10 @@ export function counterUpdates(calls: CallMeasurement[], window: number): Map<st
     u.$inc.successes! += c.failed ? 0 : 1;
     u.$inc.cpuMs! += c.cpuMs ?? 0;
     u.$inc.memoryMb! += c.memoryMb ?? 0;
-    const bucket = `latencyBuckets.${latencyBucket(c.latencyMs)}`;
-    u.$inc[bucket] = (u.$inc[bucket] ?? 0) + 1;
+    if (c.latencyMs !== undefined) {
+      const bucket = `latencyBuckets.${latencyBucket(c.latencyMs)}`;
+      u.$inc[bucket] = (u.$inc[bucket] ?? 0) + 1;
+    }
     push(u, 'recent', c.failed ? 1 : 0, window);
     if (c.residual) {
       if (u.model !== undefined && u.model !== c.residual.model) {

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '../../config';
 import type { PolicyContext } from '../../pdl';
 import { generateKeyPair, keyIdOf, type KeyPair } from '../../security/keys';
 import { signYaml } from '../../security/policy-signature';
+import { burstTable } from '../../learning/burst';
 import { demoLearning } from '../demo/learning';
+import { DEFAULT_BURST, demoLearningBurst, MAX_BURST_CALLS, type BurstResult, type BurstSize } from '../demo/learning-burst';
 import { negotiationDemo } from '../demo/negotiation';
 import { runSnapshotDemo } from '../demo/snapshot';
 import { CommandFailed } from '../errors';
@@ -14,12 +16,7 @@ import { MosaicClient } from '../mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
 import { addRootKey, rootKeysIn } from '../root-keys';
 
-interface DemoResult {
-  family: string;
-  workflowId: string;
-  outcome: string;
-  url: string;
-}
+type DemoResult = BurstResult;
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
 
@@ -62,7 +59,7 @@ async function demoAdmin(client: MosaicClient, key: KeyPair): Promise<boolean> {
 const NOT_ADMIN = 'skipped: root keys other than the demo key rule here; apply examples/policies with your key';
 
 /** One entry per workflow family; each runs real workflows on the running worker. */
-const families: { family: string; run(client: MosaicClient): Promise<DemoResult> }[] = [
+const families: { family: string; run(client: MosaicClient, burst: BurstSize): Promise<DemoResult> }[] = [
   {
     family: 'health',
     async run(client) {
@@ -120,6 +117,15 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
     },
   },
   {
+    family: 'learning-burst',
+    async run(client, burst) {
+      const key = demoKey(client.config.dataDir);
+      if (!(await demoAdmin(client, key))) return { family: 'learning-burst', workflowId: '', outcome: NOT_ADMIN, url: '' };
+      await applyExample(client, key, 'databases-postgres.yaml');
+      return demoLearningBurst(client, burst);
+    },
+  },
+  {
     family: 'learning',
     async run(client) {
       const key = demoKey(client.config.dataDir);
@@ -150,33 +156,70 @@ const families: { family: string; run(client: MosaicClient): Promise<DemoResult>
   },
 ];
 
-export async function runDemo(config: Config, onProgress: (m: string) => void): Promise<DemoResult[]> {
+export async function runDemo(config: Config, onProgress: (m: string) => void, burst: BurstSize = DEFAULT_BURST): Promise<DemoResult[]> {
   return MosaicClient.use(config, async (client) => {
     const results: DemoResult[] = [];
     for (const { family, run } of families) {
       onProgress(`demo: ${family}`);
-      results.push(await run(client));
+      results.push(await run(client, burst));
     }
     return results;
   });
 }
+
+/** A usage error (exit 2) naming the flag and the range it takes. */
+const burstCalls = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BURST_CALLS)
+    throw new InvalidArgumentError(`--burst-calls expects a whole number from 1 to ${MAX_BURST_CALLS}, such as ${DEFAULT_BURST.calls}`);
+  return n;
+};
+const burstWindow = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`--burst-window expects a whole number of 1 or more, such as ${DEFAULT_BURST.window}`);
+  return n;
+};
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run a demo of every workflow family against the running stack and worker')
     .option('--json', 'print the results as JSON')
-    .addHelpText('after', '\n`npm run demo` sets up and starts everything first, then runs this.\n\nExample:\n  mosaic demo --json')
-    .action(async (opts: OutputOptions) => {
+    .option(
+      '--burst-calls <n>',
+      'learning burst: database compositions per phase (before, during and after the PostgreSQL fault)',
+      burstCalls,
+      DEFAULT_BURST.calls,
+    )
+    .option('--burst-window <n>', 'learning burst: decisions per window of the share table and plot', burstWindow, DEFAULT_BURST.window)
+    .addHelpText(
+      'after',
+      "\n`npm run demo` sets up and starts everything first, then runs this.\n\nThe learning burst makes postgres-local@1 fail for its middle phase (template1 is renamed away on the\nstack's PostgreSQL, so CREATE DATABASE fails) and prints the share the decisions gave it per window;\n`mosaic model report` plots the same.\n\nExample:\n  mosaic demo --json\n  mosaic demo --burst-calls 40 --burst-window 10",
+    )
+    .action(async (opts: OutputOptions & { burstCalls: number; burstWindow: number }, command: Command) => {
+      if (opts.burstWindow > opts.burstCalls)
+        command.error(
+          `error: --burst-window (${opts.burstWindow}) cannot exceed --burst-calls (${opts.burstCalls}): a window lies within one phase`,
+        );
       const config = loadConfig();
-      const results = await runDemo(config, progress(opts)).catch((err: Error) => {
+      const results = await runDemo(config, progress(opts), { calls: opts.burstCalls, window: opts.burstWindow }).catch((err: Error) => {
         const failure = rootFailure(err);
         const reason = failure ? `${failure.type}: ${failure.message}` : err.message;
         process.stderr.write(`demo failed: ${reason}\nRun \`mosaic doctor\` to find the broken part.\n`);
         throw new CommandFailed();
       });
+      const burst = results.find((r) => r.learningBurst)?.learningBurst;
       print(opts, { results, webUi: config.temporal.webUiUrl }, () =>
-        [table(results, ['family', 'outcome', 'url']), '', `Temporal Web UI: ${config.temporal.webUiUrl}`].join('\n'),
+        [
+          table(results, ['family', 'outcome', 'url']),
+          ...(burst
+            ? ['', `Learning burst ${burst.burst}: the share of decisions ${burst.faulted} got, per window`, burstTable(burst)]
+            : []),
+          '',
+          `Temporal Web UI: ${config.temporal.webUiUrl}`,
+          ...(burst ? ['Plot: mosaic model report --out report.html'] : []),
+        ].join('\n'),
       );
     });
 }

@@ -26,6 +26,15 @@ describe('handler metrics', () => {
 });
 
 describe('counterUpdates', () => {
+  it('counts a failed call that never returned (no latency) as a call, a failure and a residual, outside the latency histogram', () => {
+    const residual = { model: 'metrics-prior', region: 'eu-west-1', resourceType: 'database', value: -1 };
+    const u = counterUpdates([{ ref: 'postgres-local@1', failed: true, residual }], 50).get('postgres-local@1')!;
+    expect(u.$inc).toEqual({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0 });
+    expect(u.$push.recent).toEqual({ $each: [1], $slice: -50 });
+    expect(u.$push['online.residuals._all']).toEqual({ $each: [-1], $slice: -50 });
+    expect(summarize({ calls: 1, successes: 0, cpuMs: 0, memoryMb: 0, latencyBuckets: {} }).errorRate).toBe(1);
+  });
+
   it('sums a batch into one update per handler version, windows cut to size', () => {
     const u = counterUpdates(
       [
