@@ -156,16 +156,34 @@ const families: { family: string; run(client: MosaicClient, burst: BurstSize): P
   },
 ];
 
-export async function runDemo(config: Config, onProgress: (m: string) => void, burst: BurstSize = DEFAULT_BURST): Promise<DemoResult[]> {
+export const DEMO_FAMILIES = families.map((f) => f.family);
+
+export async function runDemo(
+  config: Config,
+  onProgress: (m: string) => void,
+  burst: BurstSize = DEFAULT_BURST,
+  only: readonly string[] = DEMO_FAMILIES,
+): Promise<DemoResult[]> {
   return MosaicClient.use(config, async (client) => {
     const results: DemoResult[] = [];
-    for (const { family, run } of families) {
+    for (const { family, run } of families.filter((f) => only.includes(f.family))) {
       onProgress(`demo: ${family}`);
       results.push(await run(client, burst));
     }
     return results;
   });
 }
+
+/** `--family compose,snapshot`: known names only, in the demo's own order whatever order they are given in. */
+const familyList = (v: string) => {
+  const names = v.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !DEMO_FAMILIES.includes(n));
+  if (unknown.length || !names.length)
+    throw new InvalidArgumentError(
+      `--family expects a comma-separated list of ${DEMO_FAMILIES.join(', ')}; not ${unknown.join(', ') || 'nothing'}`,
+    );
+  return names;
+};
 
 /** A usage error (exit 2) naming the flag and the range it takes. */
 const burstCalls = (v: string) => {
@@ -193,32 +211,34 @@ export function registerDemo(program: Command): void {
       DEFAULT_BURST.calls,
     )
     .option('--burst-window <n>', 'learning burst: decisions per window of the share table and plot', burstWindow, DEFAULT_BURST.window)
+    .option('--family <names>', `only these families, comma-separated (default: all of ${DEMO_FAMILIES.join(', ')})`, familyList)
     .addHelpText(
       'after',
-      "\n`npm run demo` sets up and starts everything first, then runs this.\n\nThe learning burst makes postgres-local@1 fail for its middle phase (template1 is renamed away on the\nstack's PostgreSQL, so CREATE DATABASE fails) and prints the share the decisions gave it per window;\n`mosaic model report` plots the same.\n\nExample:\n  mosaic demo --json\n  mosaic demo --burst-calls 40 --burst-window 10",
+      "\n`npm run demo` sets up and starts everything first, then runs this.\n\nThe learning burst makes postgres-local@1 fail for its middle phase (template1 is renamed away on the\nstack's PostgreSQL, so CREATE DATABASE fails) and prints the share the decisions gave it per window;\n`mosaic model report` plots the same.\n\nExample:\n  mosaic demo --json\n  mosaic demo --burst-calls 40 --burst-window 10\n  mosaic demo --family policy,compose",
     )
-    .action(async (opts: OutputOptions & { burstCalls: number; burstWindow: number }, command: Command) => {
+    .action(async (opts: OutputOptions & { burstCalls: number; burstWindow: number; family?: string[] }, command: Command) => {
       if (opts.burstWindow > opts.burstCalls)
         command.error(
           `error: --burst-window (${opts.burstWindow}) cannot exceed --burst-calls (${opts.burstCalls}): a window lies within one phase`,
         );
       const config = loadConfig();
-      const results = await runDemo(config, progress(opts), { calls: opts.burstCalls, window: opts.burstWindow }).catch((err: Error) => {
+      const burst = { calls: opts.burstCalls, window: opts.burstWindow };
+      const results = await runDemo(config, progress(opts), burst, opts.family).catch((err: Error) => {
         const failure = rootFailure(err);
         const reason = failure ? `${failure.type}: ${failure.message}` : err.message;
         process.stderr.write(`demo failed: ${reason}\nRun \`mosaic doctor\` to find the broken part.\n`);
         throw new CommandFailed();
       });
-      const burst = results.find((r) => r.learningBurst)?.learningBurst;
+      const learned = results.find((r) => r.learningBurst)?.learningBurst;
       print(opts, { results, webUi: config.temporal.webUiUrl }, () =>
         [
           table(results, ['family', 'outcome', 'url']),
-          ...(burst
-            ? ['', `Learning burst ${burst.burst}: the share of decisions ${burst.faulted} got, per window`, burstTable(burst)]
+          ...(learned
+            ? ['', `Learning burst ${learned.burst}: the share of decisions ${learned.faulted} got, per window`, burstTable(learned)]
             : []),
           '',
           `Temporal Web UI: ${config.temporal.webUiUrl}`,
-          ...(burst ? ['Plot: mosaic model report --out report.html'] : []),
+          ...(learned ? ['Plot: mosaic model report --out report.html'] : []),
         ].join('\n'),
       );
     });
