@@ -72,7 +72,9 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
 }
 
 const per1000 = (before: Sizes, after: Sizes, count: number) =>
-  Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k as keyof Sizes] - before[k as keyof Sizes]) / count) * 1000)])) as Sizes;
+  Object.fromEntries(
+    Object.keys(after).map((k) => [k, Math.round(((after[k as keyof Sizes] - before[k as keyof Sizes]) / count) * 1000)]),
+  ) as Sizes;
 
 /** Negotiations on the shipped defaults: no `observe` or `limits` given, so the window is the default 1 day. */
 function negotiationRequests(count: number, tag: string): NegotiationRequestInput[] {
