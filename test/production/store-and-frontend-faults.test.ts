@@ -46,6 +46,9 @@ const COMPOSITIONS_PER_FAULT = 6;
 const STORE_DOWN_MS = 8000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+/** How long each outage lasted, for docs/reliability.md: printed, never asserted. */
+const note = (message: string) => process.stderr.write(`[faults] ${message}\n`);
 
 function cmdlineOf(pid: string): string {
   try {
@@ -123,6 +126,7 @@ suite('the production profile when its PostgreSQL restarts and its frontend is k
     const beforeStore = bucketRequests(COMPOSITIONS_PER_FAULT, `${tag}s`);
     const storeRuns = await Promise.all(beforeStore.map((r) => client.compose(r)));
     const postgresBefore = pidOf('postgresql');
+    const storeStopped = Date.now();
     await stack.stop('postgresql');
     expect(pidOf('postgresql')).toBeUndefined();
     const rejections = Promise.all(ids.map((id) => n.feedback(id, 'reject', { reason: 'not these' }, `reject-${id}`)));
@@ -130,7 +134,9 @@ suite('the production profile when its PostgreSQL restarts and its frontend is k
     // `stack start --profile production`: brings back what is down and leaves the running server processes be.
     await stack.start('temporal');
     expect(pidOf('postgresql')).not.toBe(postgresBefore);
+    note(`PostgreSQL down (stop to ready again) ${seconds(storeStopped)} s`);
     const rejected = await rejections;
+    note(`rejections answered ${seconds(storeStopped)} s after the stop began`);
     expect(rejected.map((v) => v.round)).toEqual(ids.map(() => 2));
     // The same update id again is answered from the first, not applied a second time.
     const again = await n.feedback(ids[0]!, 'reject', { reason: 'not these' }, `reject-${ids[0]}`);
@@ -144,12 +150,15 @@ suite('the production profile when its PostgreSQL restarts and its frontend is k
       ids.map((id, i) => n.feedback(id, 'accept', { proposalId: rejected[i]!.proposals[0]!.id }, `accept-${id}`)),
     );
     await sleep(300);
+    const frontendKilled = Date.now();
     process.kill(frontend.pid, 'SIGKILL');
     await eventually(async () => expect(isRunning(frontend)).toBe(false), 10_000);
     await sleep(3000);
     await stack.start('temporal');
     expect(pidOf('temporal-frontend')).not.toBe(frontend.pid);
+    note(`frontend down (SIGKILL to serving again) ${seconds(frontendKilled)} s`);
     const accepted = await acceptances;
+    note(`acceptances answered ${seconds(frontendKilled)} s after the SIGKILL`);
     expect(accepted.map((v) => v.status)).not.toContain('awaiting-feedback');
     const acceptedAgain = await n.feedback(ids[0]!, 'accept', { proposalId: rejected[0]!.proposals[0]!.id }, `accept-${ids[0]}`);
     expect(acceptedAgain.history.filter((h) => h.event === 'accepted')).toHaveLength(1);
