@@ -10,6 +10,10 @@
 // on disk (with its WAL), and FerretDB's directory on disk. Nothing is removed
 // during the run: the figures are what the stores hold per 1,000 until the
 // namespace's retention (docker/temporal/cluster.env) deletes closed histories.
+// The cluster writes on its own too (membership heartbeats, shard and queue
+// metadata, and the dead row versions those leave until autovacuum): an idle
+// interval as long as the two batches is measured after them, and its growth per
+// second is taken off each batch's growth.
 //   npm run bench:store-size -- [--count 50]
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -71,10 +75,31 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   );
 }
 
-const per1000 = (before: Sizes, after: Sizes, count: number) =>
+const STORES = ['temporal', 'visibility', 'postgresql on disk', 'ferretdb on disk'] as const;
+
+interface Batch {
+  before: Sizes;
+  after: Sizes;
+  seconds: number;
+}
+
+/** A batch's growth per 1,000 workflows, less what the idle cluster wrote in as long. */
+const per1000 = (batch: Batch, idle: Batch, count: number) =>
   Object.fromEntries(
-    Object.keys(after).map((k) => [k, Math.round(((after[k as keyof Sizes] - before[k as keyof Sizes]) / count) * 1000)]),
+    STORES.map((k) => {
+      const idlePerSecond = (idle.after[k] - idle.before[k]) / idle.seconds;
+      return [k, Math.round(((batch.after[k] - batch.before[k] - idlePerSecond * batch.seconds) / count) * 1000)];
+    }),
   ) as Sizes;
+
+/** Sizes before and after work, and how long it took. */
+async function measured(stack: PrivateStack, work: () => Promise<void>): Promise<Batch> {
+  const before = sizes(stack);
+  const t0 = Date.now();
+  await work();
+  const seconds = (Date.now() - t0) / 1000;
+  return { before, after: sizes(stack), seconds };
+}
 
 /** Negotiations on the shipped defaults: no `observe` or `limits` given, so the window is the default 1 day. */
 function negotiationRequests(count: number, tag: string): NegotiationRequestInput[] {
@@ -130,36 +155,37 @@ async function main() {
     await negotiate(negotiationRequests(1, `${tag}w`)[0]!, warm);
     stopInstances();
 
-    const start = sizes(stack);
     log(`${COUNT} compositions, ${CONCURRENCY} at a time`);
-    let t0 = Date.now();
-    const deadlineC = t0 + BATCH_MS;
-    await pool(bucketRequests(COUNT, tag), CONCURRENCY, (r) => compose(r, deadlineC));
-    const compositionSeconds = (Date.now() - t0) / 1000;
-    const afterCompositions = sizes(stack);
-    log(`${COUNT} negotiations, ${CONCURRENCY} at a time`);
-    t0 = Date.now();
-    const deadlineN = t0 + BATCH_MS;
-    await pool(negotiationRequests(COUNT, tag), CONCURRENCY, async (r) => {
-      await negotiate(r, deadlineN);
-      // Its instance (a local service process) is stopped once counted: idle processes would weigh on the run.
-      stopInstances();
+    const composing = await measured(stack, async () => {
+      const deadline = Date.now() + BATCH_MS;
+      await pool(bucketRequests(COUNT, tag), CONCURRENCY, (r) => compose(r, deadline));
     });
-    const negotiationSeconds = (Date.now() - t0) / 1000;
-    const afterNegotiations = sizes(stack);
+    log(`${COUNT} negotiations, ${CONCURRENCY} at a time`);
+    const negotiating = await measured(stack, async () => {
+      const deadline = Date.now() + BATCH_MS;
+      await pool(negotiationRequests(COUNT, tag), CONCURRENCY, async (r) => {
+        await negotiate(r, deadline);
+        // Its instance (a local service process) is stopped once counted: idle processes would weigh on the run.
+        stopInstances();
+      });
+    });
+    const idleSeconds = Math.max(30, composing.seconds + negotiating.seconds);
+    log(`the cluster idle for ${Math.round(idleSeconds)} s (its own writes)`);
+    const idle = await measured(stack, () => new Promise((r) => setTimeout(r, idleSeconds * 1000)));
 
-    const compositions = per1000(start, afterCompositions, COUNT);
-    const negotiations = per1000(afterCompositions, afterNegotiations, COUNT);
+    const compositions = per1000(composing, idle, COUNT);
+    const negotiations = per1000(negotiating, idle, COUNT);
     const mb = (b: number) => Math.round((b / 1e6) * 10) / 10;
     console.table(
-      Object.keys(compositions).map((store) => ({
+      STORES.map((store) => ({
         store,
-        'MB per 1,000 compositions': mb(compositions[store as keyof Sizes]),
-        'MB per 1,000 negotiations': mb(negotiations[store as keyof Sizes]),
-        'negotiation ÷ composition': (negotiations[store as keyof Sizes] / compositions[store as keyof Sizes]).toFixed(1),
+        'MB per 1,000 compositions': mb(compositions[store]),
+        'MB per 1,000 negotiations': mb(negotiations[store]),
+        'negotiation ÷ composition': (negotiations[store] / compositions[store]).toFixed(2),
+        'idle MB per hour': mb(((idle.after[store] - idle.before[store]) / idle.seconds) * 3600),
       })),
     );
-    console.log(JSON.stringify({ count: COUNT, compositionSeconds, negotiationSeconds, start, afterCompositions, afterNegotiations }));
+    console.log(JSON.stringify({ count: COUNT, composing, negotiating, idle }));
   } finally {
     stopInstances();
     for (const w of workers) await killWorker(w);
