@@ -3,8 +3,9 @@ import { rootFailure } from './failures';
 import { MosaicClient } from './mosaic-client';
 
 export interface Check {
-  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model';
-  status: 'ok' | 'fail' | 'skipped';
+  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model' | 'services';
+  /** `warn`: works, with less protection than it could have (said in detail and fix); it does not fail the report. */
+  status: 'ok' | 'warn' | 'fail' | 'skipped';
   detail: string;
   fix?: string;
 }
@@ -68,6 +69,14 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
           part: 'model',
           status: 'ok',
           detail: `fingerprint ${key.fingerprint}${key.active ? `; active model version ${key.active.version} ${key.active.sealedWith ? 'sealed with it' : '(sealed before fingerprints)'}` : '; no active model yet'}`,
+        });
+      const services = health.runtime.services;
+      if (services)
+        checks.push({
+          part: 'services',
+          status: services.unprivileged ? 'ok' : 'warn',
+          detail: `${services.detail}; ${services.cgroups ? `cgroup-service@1 makes its groups with ${services.cgroups}` : 'no writable memory and cpu cgroup: cgroup-service@1 refuses (CgroupUnavailable), provision-service@1 holds services with rlimits'}`,
+          ...(services.unprivileged ? {} : { fix: 'run the worker as root with the user mosaic-svc (scripts/setup.sh creates it)' }),
         });
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {
