@@ -6,6 +6,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { execFileSync } from 'node:child_process';
 import { hostModel, templateModel } from '../../src/models/snapshot';
 import { SERVICE_USER } from '../../src/providers/service-user';
+import { stopLocalServices } from '../../src/providers/local-services';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
 import { freePort } from '../../src/stack/ports';
 import { processDirectories } from '../../src/stack/daemon';
@@ -55,6 +56,8 @@ describe('least privilege for what Mosaic starts', () => {
 
   afterAll(async () => {
     for (const k of Object.keys(planted)) delete process.env[k];
+    // Composed services outlive their compositions by design; the test ends those it started.
+    await stopLocalServices(dataDir);
     await db?.close();
     await w?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
