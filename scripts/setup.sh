@@ -6,6 +6,7 @@
 #     fallback: go install of the CLI at a tag without replace directives)
 #   - FerretDB v1 (built from the Go module proxy into the cache)
 #   - Chromium from Debian (apt), for the Web UI browser test, when missing
+#   - the system user mosaic-svc that started services run as (root only)
 #   - with --profile production: the Temporal server, its SQL tool and Web UI
 #     server (Go module proxy), PostgreSQL 15 and Prometheus (Debian)
 # Binaries go to $MOSAIC_CACHE_DIR (default ~/.cache/mosaic), never into git.
@@ -183,6 +184,9 @@ elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
 else
   note "postgresql is missing and apt-get (as root) is not available; the stack runs without it and the postgres-local tests will be skipped"
 fi
+
+step "the service user (what started services run as)"
+bash "$ROOT/scripts/create-service-user.sh" | { [[ $QUIET == 1 ]] && grep -v ' exists ' || cat; } || true
 
 [[ $PROFILE == production ]] && { QUIET=$QUIET CACHE=$CACHE bash "$ROOT/scripts/setup-production.sh" || fail "the production profile's binaries could not be installed"; }
 

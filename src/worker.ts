@@ -1,3 +1,4 @@
+import { describeServices } from './activities/health';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -63,6 +64,9 @@ export async function createWorker(config: Config, opts: CreateWorkerOptions = {
       if (rows) logger.info({ rows }, done);
     }
     await reportModelKey(mongo, config, logger);
+    const services = describeServices();
+    // Said at start, plainly: a worker that cannot drop services to their own user runs them as itself.
+    logger[services.unprivileged ? 'info' : 'warn']({ cgroups: services.cgroups ?? 'none writable' }, services.detail);
     await registerBuiltinHandlers(mongo);
     await seedBuiltinPersonas(mongo);
     anchorTrust(mongo, config.rootKeys);

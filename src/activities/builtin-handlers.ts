@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
+import os from 'node:os';
 import { InvalidRequest, parseCompositionRequest, resourceSpecs, type CompositionRequest } from '../composition/request';
-import { BUCKET_COSTS, bucketCostUsd, DATABASE_COSTS, databaseCostUsd, RDS_MIN_STORAGE_GB } from '../handlers/cost';
+import { BUCKET_COSTS, bucketCostUsd, DATABASE_COSTS, databaseCostUsd, RDS_MIN_STORAGE_GB, serviceCostUsd } from '../handlers/cost';
 import { accountUsageModel, inventoryModel } from '../models/inventory';
 import type { LocalPostgres } from '../providers/local-postgres';
 import { keyedBucketRef } from '../providers/aws/buckets';
-import type { Provider, ResourceRef } from '../providers/provider';
+import type { Provider, ResourceRef, ServiceInput } from '../providers/provider';
+import { serviceAllocation, type ServiceSize } from '../providers/service-allocation';
 import { SecurityError } from '../security/errors';
 import { nonRetryable } from './errors';
 import { createGovernedStore } from './governed-store';
@@ -90,6 +92,50 @@ function postgresOf(ctx: HandlerContext): LocalPostgres {
   if (!ctx.postgres)
     throw ApplicationFailure.nonRetryable('postgres-local: this worker has no PostgreSQL configured', 'PostgresNotConfigured');
   return ctx.postgres;
+}
+
+/**
+ * A service started by the provider, held to the request's allocation as
+ * `confinement` says (provider.ts). Priced as what it holds (cost.ts): under
+ * a cgroup, its allocation; under rlimits its memory, and every core of the
+ * machine, which nothing keeps it from taking.
+ */
+function startsServices(confinement: NonNullable<ServiceInput['confinement']>): BuiltinHandler {
+  return {
+    async run(ctx) {
+      const spec = ctx.request.spec as { command?: string; image?: string } & ServiceSize;
+      // Read and checked against its signed registration here, where it runs: a row changed since is refused.
+      let command: string[] | undefined;
+      if (spec.command !== undefined) {
+        try {
+          command = (await createGovernedStore(ctx.connection).command(spec.command)).argv;
+        } catch (err) {
+          if (err instanceof SecurityError) throw nonRetryable(err);
+          throw err;
+        }
+      }
+      const allocation = serviceAllocation(spec);
+      const ref = await ctx.provider.startService({
+        key: ctx.key,
+        name: name(ctx),
+        command,
+        image: spec.image,
+        instanceType: spec.instanceType,
+        region: ctx.request.region,
+        allocation,
+        confinement,
+      });
+      const memoryGb = allocation.memoryBytes / 2 ** 30;
+      const cpu = confinement === 'cgroup' ? allocation.cpu : os.availableParallelism();
+      return {
+        output: { endpoint: ref.attributes.url ?? ref.id, service: ref.id },
+        resources: [ref],
+        // On aws the instance type is what is rented; its price is the catalog's, not this model's.
+        costUsd: ctx.provider.name === 'local' ? serviceCostUsd({ cpu, memoryGb }) : undefined,
+      };
+    },
+    ...undoMade,
+  };
 }
 
 const undoMade = { undo: (ctx: HandlerContext, made: ResourceRef[]) => removeResources(ctx, made) };
@@ -239,31 +285,8 @@ export const BUILTIN_IMPLEMENTATIONS: Record<string, BuiltinHandler> = {
     ...undoMade,
   },
 
-  'provision-service': {
-    async run(ctx) {
-      const spec = ctx.request.spec as { command?: string; image?: string; instanceType?: string };
-      // Read and checked against its signed registration here, where it runs: a row changed since is refused.
-      let command: string[] | undefined;
-      if (spec.command !== undefined) {
-        try {
-          command = (await createGovernedStore(ctx.connection).command(spec.command)).argv;
-        } catch (err) {
-          if (err instanceof SecurityError) throw nonRetryable(err);
-          throw err;
-        }
-      }
-      const ref = await ctx.provider.startService({
-        key: ctx.key,
-        name: name(ctx),
-        command,
-        image: spec.image,
-        instanceType: spec.instanceType,
-        region: ctx.request.region,
-      });
-      return { output: { endpoint: ref.attributes.url ?? ref.id, service: ref.id }, resources: [ref] };
-    },
-    ...undoMade,
-  },
+  'provision-service': startsServices('rlimit'),
+  'cgroup-service': startsServices('cgroup'),
 
   'encrypt-at-rest': {
     async run(ctx) {

@@ -6,6 +6,8 @@ import { describeServer } from '../models/connection';
 import { healthProbeModel } from '../models/health-probe';
 import { withStorage } from './errors';
 import { idempotencyKey } from './idempotency';
+import { ServiceLimits } from '../providers/service-limits';
+import { serviceIdentity } from '../providers/service-user';
 import type { ModelKeyCheck, ModelStore } from './model-store';
 import { recordRootKeySet, type RootKeySetCheck } from './root-keys';
 
@@ -25,6 +27,14 @@ export interface RuntimeDescription {
   modelKey?: ModelKeyCheck;
   /** The worker's root-key set against those the fleet's other live workers recorded (absent from workers before sets were recorded). */
   rootKeys?: RootKeySetCheck;
+  /** How this worker starts services: as whom, and whether cgroup-service@1 can make its groups (absent from older workers). */
+  services?: { unprivileged: boolean; detail: string; cgroups?: string };
+}
+
+/** Who services run as here and where kernel limits can be made, in words for `mosaic doctor`. */
+export function describeServices(): NonNullable<RuntimeDescription['services']> {
+  const id = serviceIdentity();
+  return { unprivileged: id.runsAs === 'service-user', detail: id.detail, cgroups: new ServiceLimits().cgroupsWritable() };
 }
 
 export function createHealthActivities({ connection, store }: { connection: Connection; store: ModelStore }) {
@@ -55,6 +65,7 @@ export function createHealthActivities({ connection, store }: { connection: Conn
         workerPid: process.pid,
         modelKey: await withStorage('read model seal', () => store.keyCheck()),
         rootKeys: await withStorage('record root key set', () => recordRootKeySet(connection)),
+        services: describeServices(),
       };
     },
   };

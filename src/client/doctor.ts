@@ -4,8 +4,9 @@ import { rootFailure } from './failures';
 import { MosaicClient } from './mosaic-client';
 
 export interface Check {
-  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model' | 'root-keys';
-  status: 'ok' | 'fail' | 'skipped';
+  part: 'config' | 'temporal' | 'worker' | 'mongodb' | 'node' | 'model' | 'root-keys' | 'services';
+  /** `warn`: works, with less protection than it could have (said in detail and fix); it does not fail the report. */
+  status: 'ok' | 'warn' | 'fail' | 'skipped';
   detail: string;
   fix?: string;
 }
@@ -83,6 +84,14 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
           part: 'root-keys',
           status: 'ok',
           detail: `fingerprint ${roots.fingerprint} (${roots.keyIds.length} key${roots.keyIds.length === 1 ? '' : 's'}), the same on every live worker`,
+        });
+      const services = health.runtime.services;
+      if (services)
+        checks.push({
+          part: 'services',
+          status: services.unprivileged ? 'ok' : 'warn',
+          detail: `${services.detail}; ${services.cgroups ? `cgroup-service@1 makes its groups with ${services.cgroups}` : 'no writable memory and cpu cgroup: cgroup-service@1 refuses (CgroupUnavailable), provision-service@1 holds services with rlimits'}`,
+          ...(services.unprivileged ? {} : { fix: 'run the worker as root with the user mosaic-svc (scripts/setup.sh creates it)' }),
         });
       return report({ workflowId: health.workflowId, url: health.url });
     } catch (err) {

@@ -26,6 +26,10 @@ export const resourceSpecs = {
     command: governedRefSchema('command').optional(),
     image: z.string().optional(),
     instanceType: z.string().optional(),
+    /** Cores the service may use (local: its rlimit/cgroup allocation; unset: the instance type's, else 0.5). */
+    cpu: z.number().min(0.01).max(64).optional(),
+    /** Memory in MiB (local: its allocation; unset: the instance type's, else 512). */
+    memoryMb: z.number().int().min(16).max(262_144).optional(),
   }),
 } as const;
 

@@ -90,8 +90,21 @@ export const BUILTIN_HANDLERS: HandlerDescriptor[] = [
   }),
   builtin({
     id: 'provision-service',
-    description: 'starts a service on a reserved port',
+    description:
+      'starts a service on a reserved port: locally a process as the service user, its memory held by rlimits, its CPU not capped',
     resourceTypes: ['service'],
+    requires: ['validated'],
+    provides: ['endpoint'],
+    undo: true,
+    timeoutMs: 120_000,
+  }),
+  builtin({
+    id: 'cgroup-service',
+    description:
+      "starts a service as the service user in a cgroup of its own: memory and CPU capped by the kernel at the request's allocation (killed over memory, throttled over CPU)",
+    resourceTypes: ['service'],
+    // Cgroups are this machine's: on aws the instance type is the limit, and provision-service@1 starts instances.
+    providers: ['local'],
     requires: ['validated'],
     provides: ['endpoint'],
     undo: true,

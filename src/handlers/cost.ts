@@ -68,3 +68,21 @@ export const BUCKET_COSTS = {
 export function bucketCostUsd(model: BucketCostModel, sizeGb: number): number {
   return Math.round((model.storageGbMonthUsd * sizeGb + model.putRequestUsd * model.setupRequests) * 100_000) / 100_000;
 }
+
+/**
+ * A service is priced as the CPU and memory it holds, at AWS Fargate's list
+ * prices (Linux/x86, us-east-1, December 2026: $0.04048 per vCPU-hour,
+ * $0.004445 per GB-hour): what a container of exactly that size rents for.
+ */
+export const SERVICE_PRICES = { vcpuMonthUsd: 0.04048 * 730, gbMonthUsd: 0.004445 * 730 };
+
+/** What a service holds: a cgroup-capped one its allocation; an uncapped one every core of its machine. */
+export interface HeldCapacity {
+  cpu: number;
+  memoryGb: number;
+}
+
+/** A month of a service holding this much, to the cent. */
+export function serviceCostUsd(held: HeldCapacity): number {
+  return Math.round((SERVICE_PRICES.vcpuMonthUsd * held.cpu + SERVICE_PRICES.gbMonthUsd * held.memoryGb) * 100) / 100;
+}

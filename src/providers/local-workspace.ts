@@ -23,6 +23,7 @@ import { ownership, ownershipText } from './port-owner';
 import { serviceEnvironment } from './service-env';
 import { serviceHealth, type ServiceHealth } from './service-health';
 import { ServiceLimits, type Enforcement } from './service-limits';
+import { handOver, serviceIdentity, spawnUser } from './service-user';
 
 export interface StartedService {
   key: string;
@@ -34,6 +35,8 @@ export interface StartedService {
   healthPath?: string;
   /** How the kernel holds it to its allocation (cgroup v2, v1, rlimit), as applied at start. */
   limits?: Enforcement;
+  /** Who it runs as: the service user, or the worker's user and why (service-user.ts). */
+  user?: string;
 }
 
 /** What a teardown did to each service the composition had started. */
@@ -119,6 +122,7 @@ function restoreLocalVolume(name: string, from: string, to: string): void {
 export class LocalWorkspace {
   private readonly root: string;
   private readonly limits = new ServiceLimits();
+  private readonly identity = serviceIdentity();
 
   constructor(dataDir: string) {
     this.root = path.join(path.resolve(dataDir), 'resources', 'snapshots');
@@ -230,9 +234,12 @@ export class LocalWorkspace {
         port,
         healthPath,
         limits: this.limits.confine(runName, existing.pid, allocation),
+        user: this.identity.label,
       };
     await this.endUnrecorded(workflowId, s.name);
     const [executable, ...args] = argvOf(s) ?? DEFAULT_SERVICE;
+    // The tree and volumes are the services' to read and write; the workspace's run records and logs stay the worker's.
+    for (const part of ['fs', 'volumes']) handOver(path.join(this.dir(workflowId), part), this.identity);
     const record = await startDaemon({
       name: runName,
       executable: executable!,
@@ -240,6 +247,7 @@ export class LocalWorkspace {
       runDir,
       logDir: runDir,
       cwd: path.join(this.dir(workflowId), 'fs'),
+      user: spawnUser(this.identity),
       ports: port === undefined ? {} : { http: port },
       env: serviceEnvironment({ ...env, ...s.env, ...(port === undefined ? {} : { PORT: String(port) }), MOSAIC_SERVICE_NAME: s.name }),
     }).catch((err: unknown) => {
@@ -260,7 +268,7 @@ export class LocalWorkspace {
       this.limits.release(runName);
       throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${why.length ? ` (${why.join('; ')})` : ''}`);
     }
-    return { key, name: s.name, runName, pid: record.pid, port, healthPath, limits };
+    return { key, name: s.name, runName, pid: record.pid, port, healthPath, limits, user: this.identity.label };
   }
 
   /**

@@ -6,7 +6,10 @@ import { isRunning, readRecord, SpawnFailed, startDaemon, stopDaemon } from '../
 import { canConnect, freePort } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import { ProviderRejected } from './errors';
+import { serviceAllocation } from './service-allocation';
 import { serviceEnvironment } from './service-env';
+import { ServiceLimits, type Enforcement } from './service-limits';
+import { handOver, serviceIdentity, spawnUser, type ServiceIdentity } from './service-user';
 import type { MetricObservation } from '../negotiation/metric-usage';
 import type { BucketInput, DatabaseInput, KeyInput, ObservationWindow, Provider, ResourceRef, ServiceInput } from './provider';
 
@@ -39,6 +42,9 @@ export const commandRefused = (service: string, err: SpawnFailed) =>
 export class LocalProvider implements Provider {
   readonly name = 'local' as const;
   private readonly root: string;
+  private readonly limits = new ServiceLimits();
+  /** Read once: who services run as does not change while the worker runs. */
+  private readonly identity: ServiceIdentity = serviceIdentity();
 
   constructor(
     dataDir: string,
@@ -143,34 +149,80 @@ export class LocalProvider implements Provider {
     fs.rmSync(this.secretFile(ref.key), { force: true });
   }
 
+  /**
+   * A process on a free port, as the service user (service-user.ts) in a
+   * working directory of its own, held to its allocation: rlimits, or a
+   * cgroup for `confinement: 'cgroup'`. Running already (a retry) is success.
+   */
   async startService(input: ServiceInput): Promise<ResourceRef> {
     const name = `svc-${short(input.key)}`;
     const runDir = this.dir('services');
+    const allocation = input.allocation ?? serviceAllocation({ instanceType: input.instanceType });
     const existing = readRecord(runDir, name);
-    if (existing && isRunning(existing)) return this.serviceRef(input, name, existing.pid, existing.ports.http!);
+    if (existing && isRunning(existing))
+      return this.serviceRef(input, name, existing.pid, existing.ports.http!, this.enforce(input, name, existing.pid, allocation));
     const port = await freePort();
     const [executable, ...args] = input.command ?? DEFAULT_SERVICE;
+    const home = this.serviceHome(name);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    handOver(home, this.identity);
     const record = await startDaemon({
       name,
       executable: executable!,
       args,
       runDir,
       logDir: runDir,
+      cwd: home,
+      user: spawnUser(this.identity),
       ports: { http: port },
       env: serviceEnvironment({ PORT: String(port), MOSAIC_SERVICE_NAME: input.name }),
     }).catch((err: unknown) => {
       throw err instanceof SpawnFailed ? commandRefused(input.name, err) : err;
     });
+    let limits: Enforcement;
     try {
+      limits = this.enforce(input, name, record.pid, allocation);
       await waitUntilReady(`service ${input.name} on port ${port}`, record, () => canConnect(port), 10_000, 50);
     } catch (err) {
       await stopDaemon(runDir, name, 1000);
-      throw err;
+      const killed = this.limits.memoryKill(name);
+      this.limits.release(name);
+      if (err instanceof ProviderRejected || !killed) throw err;
+      throw new ProviderRejected(
+        {
+          provider: 'local',
+          operation: 'startService',
+          resource: input.name,
+          code: 'MemoryLimitExceeded',
+          detail: `${killed}; give it more memory (spec.memoryMb)`,
+        },
+        { cause: err },
+      );
     }
-    return this.serviceRef(input, name, record.pid, port);
+    return this.serviceRef(input, name, record.pid, port, limits);
   }
 
-  private serviceRef(input: ServiceInput, name: string, pid: number, port: number): ResourceRef {
+  /** The service's working directory: its own, owned by the user it runs as; nothing of the worker's is in it. */
+  private serviceHome(name: string): string {
+    return path.join(this.dir('services'), `${name}.d`);
+  }
+
+  /** The allocation applied as the input asks; a cgroup that cannot be made is a refusal, never a silent fallback. */
+  private enforce(input: ServiceInput, name: string, pid: number, allocation: { cpu: number; memoryBytes: number }): Enforcement {
+    if (input.confinement !== 'cgroup') return this.limits.confineWithRlimits(pid, allocation);
+    const enforced = this.limits.confineInCgroup(name, pid, allocation);
+    if (enforced) return enforced;
+    throw new ProviderRejected({
+      provider: 'local',
+      operation: 'startService',
+      resource: input.name,
+      code: 'CgroupUnavailable',
+      detail:
+        'this worker cannot make a memory and cpu cgroup (cgroup v2 without both controllers delegated, no writable v1 hierarchies, or not root); run the worker where it can, or choose provision-service@1, which holds services with rlimits',
+    });
+  }
+
+  private serviceRef(input: ServiceInput, name: string, pid: number, port: number, limits: Enforcement): ResourceRef {
     return {
       provider: 'local',
       kind: 'service',
@@ -183,6 +235,8 @@ export class LocalProvider implements Provider {
         url: `http://127.0.0.1:${port}`,
         // Only a command of the request's is the workload; the default service stands in for one and is never observed.
         workload: input.command ? 'command' : 'stand-in',
+        runsAs: this.identity.detail,
+        limits: limits.detail,
         ...(notApplied(input) ? { notApplied: notApplied(input)! } : {}),
       },
     };
@@ -225,6 +279,8 @@ export class LocalProvider implements Provider {
 
   async stopService(ref: ResourceRef): Promise<void> {
     await stopDaemon(this.dir('services'), ref.id, 5000);
+    this.limits.release(ref.id);
+    fs.rmSync(this.serviceHome(ref.id), { recursive: true, force: true });
   }
 
   async createKey(input: KeyInput): Promise<ResourceRef> {

@@ -1,4 +1,5 @@
 import type { MetricObservation } from '../negotiation/metric-usage';
+import type { Allocation } from './service-limits';
 
 /**
  * Where resources really go. Every create takes an idempotency `key` derived
@@ -39,6 +40,15 @@ export interface ServiceInput {
   image?: string;
   instanceType?: string;
   region: string;
+  /** Local: the CPU and memory the process is held to (unset: its instance type's, else the default; service-allocation.ts). */
+  allocation?: Allocation;
+  /**
+   * Local: how the allocation is enforced. `rlimit` (the default): rlimits on
+   * the process, memory only. `cgroup`: memory and CPU capped by the kernel
+   * in a group of its own, refused (CgroupUnavailable) where the machine
+   * lets Mosaic make none. AWS: the instance type is the limit.
+   */
+  confinement?: 'rlimit' | 'cgroup';
   /** AWS: data volumes attached at launch, encrypted (with kmsKeyId when given). Local: recorded only. */
   volumes?: VolumeInput[];
   tenancy?: 'default' | 'dedicated';

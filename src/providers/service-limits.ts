@@ -39,6 +39,9 @@ const CPU_PERIOD_US = 100_000;
 const MIN_QUOTA_US = 1000;
 /** Every service group lives under this directory of its hierarchy, so they are easy to find and never mixed with others. */
 const GROUP_DIR = 'mosaic-services';
+/** Open files a service may hold: plenty for a server, not enough to exhaust the machine's table. */
+const OPEN_FILES = 1024;
+const CPU_NOT_ENFORCED = 'cpu not enforced (no writable cpu cgroup; an rlimit cannot cap a CPU share)';
 
 /** cgroup mounts from /proc/self/mountinfo: "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory". */
 export function parseMountinfo(text: string): Hierarchy[] {
@@ -176,20 +179,28 @@ export class ServiceLimits {
     }
   }
 
-  /** RLIMIT_DATA on the running process with prlimit(1): allocations past it fail in the service, nothing else. */
+  /**
+   * Rlimits on the running process with prlimit(1), inherited by what it
+   * forks: RLIMIT_DATA at the allocation (allocations past it fail in the
+   * service, nothing else), at most 1024 open files, no core dump (a dump
+   * would write the service's memory to disk).
+   */
   private tryRlimit(pid: number, bytes: number): string | undefined {
     try {
-      execFileSync('prlimit', [`--pid=${pid}`, `--data=${bytes}:${bytes}`], { stdio: 'ignore', timeout: 5000 });
-      return `RLIMIT_DATA=${formatBytes(bytes)}`;
+      execFileSync('prlimit', [`--pid=${pid}`, `--data=${bytes}:${bytes}`, `--nofile=${OPEN_FILES}:${OPEN_FILES}`, '--core=0:0'], {
+        stdio: 'ignore',
+        timeout: 5000,
+      });
+      return `RLIMIT_DATA=${formatBytes(bytes)}, RLIMIT_NOFILE=${OPEN_FILES}, RLIMIT_CORE=0`;
     } catch {
       return undefined;
     }
   }
 
   /**
-   * Puts a started process under its allocation; `group` names it (one per
-   * composition and service). Applying it again to the same process (a
-   * retried start) is harmless.
+   * Puts a started process under its allocation with whatever the machine
+   * offers, best first; `group` names it (one per composition and service).
+   * Applying it again to the same process (a retried start) is harmless.
    */
   confine(group: string, pid: number, a: Allocation): Enforcement {
     const v2 = this.tryV2(group, pid, a);
@@ -199,13 +210,56 @@ export class ServiceLimits {
     const rlimit = memory ? undefined : this.tryRlimit(pid, a.memoryBytes);
     const parts = [
       memory ? `cgroup-v1 ${memory}` : rlimit ? `rlimit ${rlimit}` : 'memory not enforced (no writable memory cgroup, no prlimit)',
-      cpu ? `cgroup-v1 ${cpu}` : 'cpu not enforced (no writable cpu cgroup; an rlimit cannot cap a CPU share)',
+      cpu ? `cgroup-v1 ${cpu}` : CPU_NOT_ENFORCED,
     ];
     return {
       memory: memory ? 'cgroup-v1' : rlimit ? 'rlimit' : 'none',
       cpu: cpu ? 'cgroup-v1' : 'none',
       detail: parts.join(', '),
     };
+  }
+
+  /**
+   * Memory and CPU both capped by the kernel (v2, else v1), or undefined
+   * with nothing left behind when the machine offers no writable group for
+   * one of them: a caller that promised kernel limits refuses to run then.
+   */
+  confineInCgroup(group: string, pid: number, a: Allocation): Enforcement | undefined {
+    const v2 = this.tryV2(group, pid, a);
+    if (v2) return v2;
+    const memory = this.tryV1Memory(group, pid, a.memoryBytes);
+    const cpu = memory && this.tryV1Cpu(group, pid, a.cpu);
+    if (!memory || !cpu) return undefined;
+    return { memory: 'cgroup-v1', cpu: 'cgroup-v1', detail: `cgroup-v1 ${memory}, ${cpu}` };
+  }
+
+  /** Rlimits only, no group: the memory allocation as RLIMIT_DATA; nothing caps the CPU share. */
+  confineWithRlimits(pid: number, a: Allocation): Enforcement {
+    const rlimit = this.tryRlimit(pid, a.memoryBytes);
+    return {
+      memory: rlimit ? 'rlimit' : 'none',
+      cpu: 'none',
+      detail: `${rlimit ? `rlimit ${rlimit}` : 'memory not enforced (no prlimit)'}, ${CPU_NOT_ENFORCED}`,
+    };
+  }
+
+  /** Where kernel limits for both memory and CPU can be made here (a probe group made and removed), or undefined. */
+  cgroupsWritable(): string | undefined {
+    const probe = (base: string | undefined) => {
+      if (!base) return false;
+      const dir = path.join(base, `probe-${process.pid}`);
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.rmdirSync(dir);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const v2 = this.v2Base();
+    if (probe(v2)) return `cgroup-v2 under ${v2}`;
+    const [memory, cpu] = [this.v1Base('memory'), this.v1Base('cpu')];
+    return probe(memory) && probe(cpu) ? `cgroup-v1 under ${memory} and ${cpu}` : undefined;
   }
 
   private groupDirs(group: string): string[] {

@@ -6,6 +6,7 @@ import { keyIdOf } from '../../src/security/keys';
 import { pemBlocks } from '../../src/security/root-keys';
 import { mosaic } from '../harness/cli';
 import { startPrivatePostgres, type PrivatePostgres } from '../harness/private-postgres';
+import { killProcessesUnder } from '../harness/services';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 // `npm run demo` on a fresh data dir: no root key configured yet, so the demo
@@ -31,6 +32,8 @@ describe('mosaic demo on a fresh data dir', () => {
     if (snapshotWorkflowId) await w.client.snapshots.cancel(snapshotWorkflowId, 'demo test done');
     await w?.stop();
     await pg?.stop();
+    // A demo that failed part-way left its services with no workflow id to cancel them by: they would hold the demo's ports.
+    killProcessesUnder(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
+import { execFileSync } from 'node:child_process';
 import { hostModel, templateModel } from '../../src/models/snapshot';
+import { SERVICE_USER } from '../../src/providers/service-user';
+import { stopLocalServices } from '../../src/providers/local-services';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
 import { freePort } from '../../src/stack/ports';
 import { processDirectories } from '../../src/stack/daemon';
@@ -34,8 +37,18 @@ describe('least privilege for what Mosaic starts', () => {
   // Secrets in the worker's own environment, as a deployment would have them.
   const planted = { AWS_SECRET_ACCESS_KEY: `canary-${randomUUID()}`, MOSAIC_CANARY_TOKEN: `canary-${randomUUID()}` };
 
+  // Secrets the worker keeps in its data dir, as it writes them (0600); the data dir opened up to 0755 to make it harder.
+  const keyFile = path.join(dataDir, 'keys', 'operator.key');
+  const tokenFile = path.join(dataDir, 'codec-token');
+
   beforeAll(async () => {
     Object.assign(process.env, planted);
+    // What scripts/setup.sh does on a root machine; a no-op elsewhere or when the user exists.
+    execFileSync('bash', [path.resolve(__dirname, '../../scripts/create-service-user.sh')], { stdio: 'ignore' });
+    fs.chmodSync(dataDir, 0o755);
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(keyFile, `canary-${randomUUID()}`, { mode: 0o600 });
+    fs.writeFileSync(tokenFile, `canary-${randomUUID()}`, { mode: 0o600 });
     w = await startTestWorker({ MOSAIC_MONGODB_URI: uri, MOSAIC_DATA_DIR: dataDir, MOSAIC_BOOTSTRAP_ADMIN_KEY: admin.publicKeyPem });
     db = await mongoose.createConnection(uri).asPromise();
     await applyDefaultPolicy(w.client, admin);
@@ -43,6 +56,8 @@ describe('least privilege for what Mosaic starts', () => {
 
   afterAll(async () => {
     for (const k of Object.keys(planted)) delete process.env[k];
+    // Composed services outlive their compositions by design; the test ends those it started.
+    await stopLocalServices(dataDir);
     await db?.close();
     await w?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -67,6 +82,47 @@ describe('least privilege for what Mosaic starts', () => {
     const env = (await (await fetch(service.attributes.url!)).json()) as Record<string, string>;
     expect(env).toMatchObject({ MOSAIC_SERVICE_NAME: 'env-dump', PORT: service.attributes.port });
     noSecretIn(env);
+  });
+
+  it("a composed service runs as mosaic-svc and cannot read the data dir's key and token files", async () => {
+    // The attacker's service: on each request it tries to read the worker's secrets, by path and by climbing from its directory.
+    const STEAL = [
+      process.execPath,
+      '-e',
+      "const fs=require('node:fs');require('node:http').createServer((q,r)=>{const out={uid:process.getuid(),reads:{}};for(const p of process.argv.slice(1)){try{out.reads[p]=fs.readFileSync(p,'utf8')}catch(e){out.reads[p]=e.code}}r.end(JSON.stringify(out))}).listen(+process.env.PORT,'127.0.0.1')",
+      keyFile,
+      tokenFile,
+      '../../../keys/operator.key',
+      path.join(dataDir, 'resources', 'keys'),
+    ];
+    const result = await (
+      await w.client.compose({
+        requestId: `steal-${randomUUID().slice(0, 8)}`,
+        user: 'mallory',
+        account: 'acct-steal',
+        region: 'us-east-1',
+        resourceType: 'service',
+        spec: { name: 'steal', command: await registerCommand(w.client, admin, STEAL), memoryMb: 256 },
+      })
+    ).result();
+    const service = result.resources.find((r) => r.kind === 'service')!;
+    const seen = (await (await fetch(service.attributes.url!)).json()) as { uid: number; reads: Record<string, string> };
+    const root = process.getuid!() === 0;
+    if (root) {
+      expect(seen.uid).not.toBe(0);
+      expect(service.attributes.runsAs).toMatch(new RegExp(`^services run as ${SERVICE_USER} \\(uid ${seen.uid}`));
+      expect(Object.values(seen.reads)).toEqual(['EACCES', 'EACCES', 'EACCES', 'EACCES']);
+    } else {
+      // Not root: it cannot drop to another user, and says so rather than pretend.
+      expect(service.attributes.runsAs).toMatch(/services run as the worker's own user/);
+    }
+    // Held to its allocation by rlimits (provision-service@1) where prlimit may set them, read back from the kernel; else said plainly.
+    // (Setting another uid's limits needs CAP_SYS_RESOURCE, which a container may not grant: docs/security.md, Open.)
+    if (/^rlimit /.test(service.attributes.limits!)) {
+      const limits = fs.readFileSync(`/proc/${service.attributes.pid}/limits`, 'utf8');
+      expect(limits).toMatch(new RegExp(`Max data size\\s+${256 * 2 ** 20}\\s+${256 * 2 ** 20}`));
+      expect(limits).toMatch(/Max core file size\s+0\s+0/);
+    } else expect(service.attributes.limits).toMatch(/^memory not enforced \(no prlimit\), cpu not enforced/);
   });
 
   it('a snapshot service gets no worker secret; composed files lose setuid, setgid and world-writable bits', async () => {

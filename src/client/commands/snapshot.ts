@@ -73,6 +73,7 @@ function human(s: SnapshotStatus, url: string): string {
             service: x.name,
             pid: x.pid,
             url: x.port ? `http://127.0.0.1:${x.port}` : '',
+            user: x.user ?? '',
             limits: !x.limits ? '' : x.limits.memory === x.limits.cpu ? x.limits.memory : `memory ${x.limits.memory}, cpu ${x.limits.cpu}`,
             health: h ? (h.healthy ? 'healthy' : `unhealthy: ${h.reason}`) : 'not checked yet',
           };
