@@ -14,6 +14,12 @@ import { canConnect, freePort } from '../../src/stack/ports';
 import { mosaic } from '../harness/cli';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
+const serviceUserExists = () =>
+  fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .some((l) => l.startsWith('mosaic-svc:'));
+
 describe('mosaic doctor', () => {
   let w: TestWorker;
   beforeAll(async () => {
@@ -36,6 +42,8 @@ describe('mosaic doctor', () => {
       ['mongodb', 'ok'],
       ['model', 'ok'],
       ['root-keys', 'ok'],
+      // Services run as mosaic-svc only for a root worker on a machine where setup made the user; elsewhere doctor warns.
+      ['services', process.getuid?.() === 0 && serviceUserExists() ? 'ok' : 'warn'],
     ]);
     expect(report.checks.find((c) => c.part === 'mongodb')?.detail).toContain('FerretDB v1.24.2');
   }, 90_000);
