@@ -31,6 +31,8 @@ describe('composeSnapshot on the real stack', () => {
   let w: TestWorker;
   let db: Connection;
   let dataDir: string;
+  // Where the test signals a composed service: outside the data dir, which services (run as mosaic-svc) must not read.
+  let markers: string;
   let hostRoot: string;
   let web: number;
   let analytics: number;
@@ -44,6 +46,8 @@ describe('composeSnapshot on the real stack', () => {
   beforeAll(async () => {
     const uri = `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/snapshot_${randomUUID().slice(0, 8)}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-snapshot-'));
+    markers = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-markers-'));
+    fs.chmodSync(markers, 0o755);
     hostRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-host-'));
     fs.cpSync(path.join(EXAMPLES, 'hosts', 'production_server_1'), hostRoot, { recursive: true });
     web = await portPair();
@@ -67,6 +71,7 @@ describe('composeSnapshot on the real stack', () => {
     await db?.close();
     await w?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(markers, { recursive: true, force: true });
     fs.rmSync(hostRoot, { recursive: true, force: true });
   });
 
@@ -221,7 +226,7 @@ describe('composeSnapshot on the real stack', () => {
   it('goes degraded with the reason when a service dies after it started, and cancel says it had exited', async () => {
     const [stays, dies] = [await freePort(), await freePort()];
     const id = `dies_${randomUUID().slice(0, 6)}`;
-    const marker = path.join(dataDir, `${id}.die`);
+    const marker = path.join(markers, `${id}.die`);
     // Healthy until the test creates the marker file, then it exits with a message in its log.
     const dying = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)})){console.error('giving up: marker found');process.exit(4)}},100)`;
     await w.client.snapshots.catalog({
@@ -278,7 +283,7 @@ describe('composeSnapshot on the real stack', () => {
   it('runs services under their allocation, and a service over its memory limit is stopped by the kernel and reported', async () => {
     const [port, hog] = [await freePort(), await freePort()];
     const id = `hog_${randomUUID().slice(0, 6)}`;
-    const marker = path.join(dataDir, `${id}.eat`);
+    const marker = path.join(markers, `${id}.eat`);
     // Serves, until the marker appears; then it allocates (and touches) memory far past its 96MiB.
     const eater = `const fs=require('node:fs');require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1');const a=[];setInterval(()=>{if(fs.existsSync(${JSON.stringify(marker)}))a.push(Buffer.alloc(32<<20,1))},50)`;
     await w.client.snapshots.catalog({
