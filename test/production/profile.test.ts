@@ -12,6 +12,10 @@ import { loadConfig, postgresPasswordFile } from '../../src/config';
 import { freePort } from '../../src/stack/ports';
 import { productionInstalled } from '../../src/stack/production';
 import { mosaic } from '../harness/cli';
+import { DEMO_FAMILIES } from '../../src/client/commands/demo';
+
+// The learning burst's own behaviour is test/e2e/learning-burst.test.ts's: a small one here.
+const SMALL_BURST = ['--burst-calls', '4', '--burst-window', '2'];
 
 const required = process.env.MOSAIC_TEST_PRODUCTION === '1';
 const installed = productionInstalled(loadConfig().cacheDir);
@@ -110,8 +114,8 @@ suite('the production profile', () => {
   });
 
   it('runs every workflow family on the cluster (compose, policy, learning and its schedule, snapshot, negotiation with updates)', async () => {
-    const { results } = JSON.parse(await cli('demo', '--json')) as { results: { family: string; outcome: string }[] };
-    expect(results.map((r) => r.family)).toEqual(['health', 'policy', 'compose', 'learning', 'snapshot', 'negotiate']);
+    const { results } = JSON.parse(await cli('demo', '--json', ...SMALL_BURST)) as { results: { family: string; outcome: string }[] };
+    expect(results.map((r) => r.family)).toEqual(DEMO_FAMILIES);
     expect(results.find((r) => r.family === 'health')!.outcome).toMatch(/Temporal 1\.32/);
     expect(results.find((r) => r.family === 'negotiate')!.outcome).toMatch(/accepted .* after \d+ rounds \(completed\)/);
   });
@@ -147,7 +151,7 @@ suite('the production profile', () => {
   });
 
   it('loses nothing when a history and a matching process are killed mid-work, and `stack start` brings them back', async () => {
-    const demo = cli('demo', '--json');
+    const demo = cli('demo', '--json', ...SMALL_BURST);
     // Killed once the demo's first workflows are under way; the surviving history and matching processes
     // take over the shards and partitions, and every family still completes.
     await new Promise((r) => setTimeout(r, 8000));
