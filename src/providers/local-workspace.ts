@@ -265,7 +265,7 @@ export class LocalWorkspace {
         ...(owned?.state === 'held-by-other' ? [ownershipText(port!, owned)] : []),
         ...[this.limits.memoryKill(runName)].filter((x) => x !== undefined),
       ];
-      this.limits.release(runName);
+      await this.limits.release(runName);
       throw rejected('startService', s.name, 'HealthCheckFailed', `${(err as Error).message}${why.length ? ` (${why.join('; ')})` : ''}`);
     }
     return { key, name: s.name, runName, pid: record.pid, port, healthPath, limits, user: this.identity.label };
@@ -333,7 +333,7 @@ export class LocalWorkspace {
           .map((f) => f.slice(0, -5))
       : [];
     const stopped = new Set((await stopRecorded(runDir, 5000)).map((r) => r.name));
-    for (const r of recorded) this.limits.release(r);
+    for (const r of recorded) await this.limits.release(r);
     fs.rmSync(this.dir(workflowId), { recursive: true, force: true });
     const service = (runName: string) => (runName.startsWith(prefix) ? runName.slice(prefix.length) : runName);
     return {

@@ -186,7 +186,7 @@ export class LocalProvider implements Provider {
     } catch (err) {
       await stopDaemon(runDir, name, 1000);
       const killed = this.limits.memoryKill(name);
-      this.limits.release(name);
+      await this.limits.release(name);
       if (err instanceof ProviderRejected || !killed) throw err;
       throw new ProviderRejected(
         {
@@ -279,7 +279,7 @@ export class LocalProvider implements Provider {
 
   async stopService(ref: ResourceRef): Promise<void> {
     await stopDaemon(this.dir('services'), ref.id, 5000);
-    this.limits.release(ref.id);
+    await this.limits.release(ref.id);
     fs.rmSync(this.serviceHome(ref.id), { recursive: true, force: true });
   }
 

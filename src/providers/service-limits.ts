@@ -280,13 +280,23 @@ export class ServiceLimits {
     return undefined;
   }
 
-  /** Removes the service's groups once its processes have ended; a group still in use stays (and is harmless). */
-  release(group: string): void {
+  /**
+   * Removes the service's groups once its processes have ended. The kernel lets
+   * a group go a moment after its last process is reaped (EBUSY until then), so
+   * a busy group is tried again for up to `waitMs`; one still in use after that
+   * stays (and is harmless).
+   */
+  async release(group: string, waitMs = 2000): Promise<void> {
+    const until = Date.now() + waitMs;
     for (const dir of this.groupDirs(group)) {
-      try {
-        fs.rmdirSync(dir);
-      } catch {
-        // still has processes, or already gone
+      for (;;) {
+        try {
+          fs.rmdirSync(dir);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EBUSY' || Date.now() >= until) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
     }
   }

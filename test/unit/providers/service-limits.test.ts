@@ -48,7 +48,7 @@ describe('confining a real process', () => {
     expect(limits.memoryKill(group)).toBeUndefined();
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    limits.release(group);
+    await limits.release(group);
     if (groupDir) expect(fs.existsSync(groupDir)).toBe(false);
   });
 });
