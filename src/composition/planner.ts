@@ -143,7 +143,7 @@ export function servingRegistry(
     (h.providers.length === 0 || h.providers.includes(request.provider)) &&
     (engine === undefined || h.engines.length === 0 || h.engines.includes(engine));
   const equipped = (h: HandlerDescriptor) => {
-    const need = h.code.kind === 'builtin' ? BUILTIN_NEEDS[h.id]?.[request.provider] : undefined;
+    const need = h.code.kind === 'builtin' ? builtinNeed(h.id, request) : undefined;
     return need === undefined || facilities.has(need);
   };
   return new Map([...registry].filter(([, h]) => serves(h) && equipped(h)));
@@ -156,9 +156,12 @@ const servedFor = (request: CompositionRequest) => {
   return `a ${engine ? `${engine} ` : ''}${request.resourceType} on the ${request.provider} provider`;
 };
 
+/** What a built-in needs of the worker to serve this request's provider, if anything. */
+const builtinNeed = (id: string, request: Pick<CompositionRequest, 'provider'>) => BUILTIN_NEEDS[id]?.[request.provider];
+
 /** For a built-in left out for a facility: which setting the worker lacks, so "not registered" is not all it is told. */
 function unequipped(ref: string, request: CompositionRequest): string {
-  const need = BUILTIN_NEEDS[ref.split('@')[0]!]?.[request.provider];
+  const need = builtinNeed(ref.split('@')[0]!, request);
   return need ? `, or this worker lacks what it needs there (${FACILITY_SETTINGS[need]})` : '';
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { MosaicClient } from '../../src/client/mosaic-client';
 import type { NegotiationView } from '../../src/contract/negotiate';
-import { countNegotiationSideEffects, ec2InstancesByKey, negotiatedServices } from '../harness/chaos';
+import { countNegotiationSideEffects, ec2InstancesByKey, expectRejectedThenAgreedOnce, negotiatedServices } from '../harness/chaos';
 import { startMoto, useMotoCredentials, type Moto } from '../harness/moto';
 import { stopLocalServices } from '../harness/services';
 import { startKillRig, type KillRig, type WorkerPool } from '../harness/worker-process';
@@ -88,15 +88,7 @@ describe('workers SIGKILLed again and again during negotiations', () => {
     const done = await Promise.all(ids.map((id) => n.result(id)));
     expect(pool.kills).toBe(3);
     expect(done.map((v) => v.status)).toEqual(ids.map(() => 'completed'));
-    for (const v of done) {
-      expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual([
-        'proposed',
-        'rejected',
-        'accepted',
-        'provisioned',
-        'reviewed',
-      ]);
-    }
+    expectRejectedThenAgreedOnce(done);
     // Local instances by their processes; the aws ones are counted in EC2 below.
     const services = negotiatedServices(dataDir);
     const made = new Map(ids.map((id, i) => [id, i < NEGOTIATIONS - ON_AWS ? (services.get(id)?.length ?? 0) : 1]));

@@ -11,6 +11,7 @@ import { inventoryModel } from '../../src/models/inventory';
 import { outcomeModel } from '../../src/models/outcome';
 import { personaModel, personaUsageModel } from '../../src/models/persona';
 import { captureModel, compositionModel } from '../../src/models/snapshot';
+import type { NegotiationView } from '../../src/contract/negotiate';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import { KEY_TAG } from '../../src/providers/aws';
 import { LocalWorkspace } from '../../src/providers/local-workspace';
@@ -372,6 +373,21 @@ function inDataDir(pid: string, dataDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A negotiation rejected once, then accepted, whatever failed meanwhile: each
+ * step of its history exactly once (continue-as-new aside), none repeated.
+ */
+export function expectRejectedThenAgreedOnce(done: NegotiationView[]): void {
+  for (const v of done)
+    expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual([
+      'proposed',
+      'rejected',
+      'accepted',
+      'provisioned',
+      'reviewed',
+    ]);
 }
 
 export function negotiatedServices(dataDir: string): Map<string, number[]> {

@@ -24,6 +24,7 @@ import {
   bucketRequests,
   countBucketSideEffects,
   countNegotiationSideEffects,
+  expectRejectedThenAgreedOnce,
   negotiatedServices,
   startPrivateProductionStack,
   type PrivateStack,
@@ -166,15 +167,7 @@ suite('the production profile when its PostgreSQL restarts and its frontend is k
     // Every workflow ends, each effect made once.
     const done = await Promise.all(ids.map((id) => n.result(id)));
     expect(done.map((v) => v.status)).toEqual(ids.map(() => 'completed'));
-    for (const v of done) {
-      expect(v.history.map((h) => h.event).filter((e) => e !== 'continued')).toEqual([
-        'proposed',
-        'rejected',
-        'accepted',
-        'provisioned',
-        'reviewed',
-      ]);
-    }
+    expectRejectedThenAgreedOnce(done);
     const services = negotiatedServices(dataDir);
     expect(
       await countNegotiationSideEffects(
