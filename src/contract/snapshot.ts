@@ -76,6 +76,8 @@ export const cancelSignal = defineSignal<[reason?: string]>('cancel');
 
 /** The failure types of snapshot composition and its catalog (ApplicationFailure `type`). */
 export const SnapshotFailure = {
+  /** A step after validation failed; what was made is torn down first. `details[0].step` names the step. */
+  SnapshotCompositionFailed: 'SnapshotCompositionFailed',
   ManifestInvalid: 'ManifestInvalid',
   LimitsUnsatisfiable: 'LimitsUnsatisfiable',
   TemplateNotFound: 'TemplateNotFound',

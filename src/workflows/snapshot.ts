@@ -14,6 +14,7 @@ import type { SnapshotActivities } from '../activities/snapshot';
 import type { ServiceHealth } from '../providers/service-health';
 import {
   cancelSignal,
+  SnapshotFailure,
   statusQuery,
   type CatalogOperation,
   type CatalogRequest,
@@ -155,7 +156,7 @@ export async function composeSnapshot(input: unknown): Promise<SnapshotStatus> {
     throw ApplicationFailure.create({
       nonRetryable: true,
       message: status.error,
-      type: 'SnapshotCompositionFailed',
+      type: SnapshotFailure.SnapshotCompositionFailed,
       details: [{ step }],
       cause: err as Error,
     });

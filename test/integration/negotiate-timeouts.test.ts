@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { createActivities } from '../../src/activities';
@@ -11,12 +11,9 @@ import { seedBuiltinPersonas } from '../../src/activities/persona-store';
 import { loadConfig } from '../../src/config';
 import { connectMongo } from '../../src/models/connection';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
-import { binaryPath } from '../../src/stack/binaries';
-import { negotiateInstance, type NegotiateInstance } from '../../src/contract/negotiate';
-import { mosaicSearchAttributes } from '../../src/contract/search-attributes';
-import { temporal } from '@temporalio/proto';
+import { feedbackSignal, negotiateInstance, type NegotiateInstance } from '../../src/contract/negotiate';
 import { workflowBundle } from '../harness/bundle';
-import { quietRuntime } from '../harness/runtime';
+import { stubbedEnvironment } from '../harness/stubbed-workflows';
 import { stopLocalServices } from '../harness/services';
 
 // Day-long waits without waiting a day: Temporal's time-skipping test server
@@ -45,19 +42,8 @@ describe('negotiation timeouts in skipped time', () => {
   });
 
   beforeAll(async () => {
-    quietRuntime();
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const base = loadConfig();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: binaryPath(base.cacheDir, 'temporal-test-server') } },
-    });
-    // The test server knows no custom search attributes until told, as a fresh cluster.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        mosaicSearchAttributes.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-      ),
-    });
+    env = await stubbedEnvironment('skip-time');
     const config = loadConfig({
       ...process.env,
       MOSAIC_MONGODB_URI: `mongodb://127.0.0.1:${process.env.MOSAIC_MONGODB_PORT}/skip_${randomUUID().slice(0, 8)}`,
@@ -116,7 +102,7 @@ describe('negotiation timeouts in skipped time', () => {
       args: [input],
     });
     await env.sleep('36 hours');
-    await handle.signal('feedback', { id: 'late-but-in-time', kind: 'accept', proposalId: 'r1-p1' });
+    await handle.signal(feedbackSignal, { id: 'late-but-in-time', kind: 'accept', proposalId: 'r1-p1' });
     const result = await handle.result();
     expect(result.status).toBe('completed');
     expect(result.history.map((h) => h.event)).toEqual(['proposed', 'reminded', 'accepted', 'provisioned', 'reviewed']);
