@@ -60,6 +60,8 @@ const elements = [
   { type: 'config', pattern: ['src/config.ts', 'src/logger.ts'], mode: 'file' },
   { type: 'worker', pattern: 'src/worker.ts', mode: 'file' },
   { type: 'client', pattern: 'src/client/**', partialMatch: false },
+  { type: 'cli', pattern: 'src/cli/**', partialMatch: false },
+  { type: 'operator', pattern: 'src/operator/**', partialMatch: false },
 ];
 
 const to = (...types) => ({ to: { element: { type: types } } });
@@ -93,8 +95,13 @@ const policies = [
     from: { element: { type: 'worker' } },
     allow: to('activities', 'models', 'providers', 'contract', 'pure', 'sandbox', 'config', 'observability', 'stack', 'client'),
   },
-  // The client talks to Temporal through the contract; it never loads the worker, activities, models or providers.
-  { from: { element: { type: 'client' } }, allow: to('client', 'contract', 'pure', 'config', 'stack', 'observability') },
+  // The client library (what another service imports) talks to Temporal through the contract; it never
+  // loads the worker, activities, models or providers, nor the CLI or the operator tools built on it.
+  { from: { element: { type: 'client' } }, allow: to('client', 'contract', 'pure', 'config') },
+  // The operator tools (demo, doctor, console, codec server) are clients too, with the local stack beside them.
+  { from: { element: { type: 'operator' } }, allow: to('operator', 'client', 'contract', 'pure', 'config', 'stack') },
+  // The CLI is the outermost layer: commands over the library and the operator tools.
+  { from: { element: { type: 'cli' } }, allow: to('cli', 'client', 'operator', 'contract', 'pure', 'config', 'stack', 'observability') },
 ];
 
 module.exports = tseslint.config(

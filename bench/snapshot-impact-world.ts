@@ -5,7 +5,7 @@
 // (0.5, 1, 2 or 4 cores; 256 MiB to 4 GiB), 0 to 5 dependents, a live source
 // (30 %) or a template, and whether the resolution moved or shrank it (20 %).
 // Then, for each placed service:
-//   P(healthy) = q − 0.03 · colocated − 0.15 · negotiated − 0.2 · [memory < 512 MiB] − 0.1 · [live], within [0.02, 0.99]
+//   P(healthy) = q − 0.03 · colocated − 0.15 · adjusted − 0.2 · [memory < 512 MiB] − 0.1 · [live], within [0.02, 0.99]
 //   CPU use    = min(1, c · (1 + 0.05 · colocated) / requested cores) + noise in ±0.05, within [0, 1]
 // so a service's own history carries q and c, and its placement the rest.
 import { seededRandom } from '../src/random';
@@ -39,7 +39,7 @@ export function impactWorld(compositions: number, seed: number): WorldObservatio
         dependents: Math.floor(next() * 6),
         colocated: count - 1,
         sourceType: next() < 0.3 ? 'live' : 'template',
-        negotiated: next() < 0.2,
+        adjusted: next() < 0.2,
       };
       const pHealthy = Math.min(
         0.99,
@@ -47,7 +47,7 @@ export function impactWorld(compositions: number, seed: number): WorldObservatio
           0.02,
           s.q -
             0.03 * placement.colocated -
-            (placement.negotiated ? 0.15 : 0) -
+            (placement.adjusted ? 0.15 : 0) -
             (placement.memory < 512 * 2 ** 20 ? 0.2 : 0) -
             (placement.sourceType === 'live' ? 0.1 : 0),
         ),

@@ -1,17 +1,17 @@
 // Snapshot resolution at scale: three sources of N resources each, 10 % of
 // keys shared (and conflicting) between them. Measures detection + FIRST_WIN
-// and the whole AI_AGENT (scoring, negotiation, MILP) at 1k, 10k and 100k
+// and the whole AI_AGENT (scoring, adjustment, MILP) at 1k, 10k and 100k
 // resources per source, against a baseline that follows the specification's
 // pseudocode literally (each resource looked up in a list of those allocated).
 // Then the impact model's error on held-out compositions of a documented
 // world (snapshot-impact-world.ts) against the running-mean baseline.
 import { createHash } from 'node:crypto';
 import highsLoader from 'highs';
-import { NegotiationAgent } from '../src/snapshot/agent';
+import { ResolutionAgent } from '../src/snapshot/agent';
 import { detectConflicts } from '../src/snapshot/conflicts';
 import { meanAbsoluteError, predictImpact, runningMean, trainImpactModel, type ImpactModel } from '../src/snapshot/impact';
 import type { MilpSolver } from '../src/snapshot/milp';
-import { declaredNegotiator } from '../src/snapshot/negotiation';
+import { declaredAdjuster } from '../src/snapshot/adjustment';
 import { keyOf, type Resource, type Snapshot } from '../src/snapshot/resources';
 import { resolveByRule } from '../src/snapshot/strategies';
 import { impactWorld } from './snapshot-impact-world';
@@ -145,10 +145,10 @@ async function main() {
     let agentInfo = { decisions: 0, kept: 0 };
     const agentMs = await time(
       async () => {
-        const r = await new NegotiationAgent(snapshots, {
+        const r = await new ResolutionAgent(snapshots, {
           limits,
           impact: impact[0]!.model,
-          negotiatorFor: () => declaredNegotiator,
+          adjusterFor: () => declaredAdjuster,
           solver,
         }).resolve();
         agentInfo = { decisions: r.decisions.length, kept: r.resources.filter((p) => p.resource.kind === 'service').length };

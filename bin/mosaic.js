@@ -9,7 +9,7 @@ if (problem) {
   process.stderr.write(`mosaic: ${problem}\n`);
   process.exitCode = 2;
 } else {
-  require('../dist/client/cli.js')
+  require('../dist/cli/cli.js')
     .main(process.argv)
     .then((code) => {
       process.exitCode = code;

@@ -18,7 +18,7 @@ import type { RestoredVolume } from '../providers/aws/volumes';
 import { ProviderRejected } from '../providers/errors';
 import { captureLocalHost } from '../providers/local-capture';
 import { captureSshHost, copySshFiles, copySshVolume, type SshFileToCopy } from '../providers/ssh-capture';
-import { localHostNegotiator } from '../providers/local-negotiator';
+import { localHostAdjuster } from '../providers/local-adjuster';
 import { checkPackages, type PackageCheck } from '../providers/package-check';
 import { LocalWorkspace, type StartedService, type TeardownReport } from '../providers/local-workspace';
 import type { ServiceHealth } from '../providers/service-health';
@@ -27,7 +27,7 @@ import type { Placed } from '../snapshot/graph';
 import { parseImpactModel, placementsOf, trainImpactModel, type ImpactModel, type ServiceObservation } from '../snapshot/impact';
 import { parseManifest, type Manifest } from '../snapshot/manifest';
 import type { MilpSolver } from '../snapshot/milp';
-import { declaredNegotiator } from '../snapshot/negotiation';
+import { declaredAdjuster } from '../snapshot/adjustment';
 import { resolveSnapshots } from '../snapshot/resolve';
 import { keyOf, resourceSchema, type Resource, type ServiceResource, type Snapshot } from '../snapshot/resources';
 import { REF_PATTERN } from '../security/governed';
@@ -358,7 +358,7 @@ export function createSnapshotActivities(deps: { connection: Connection; config:
           solver ??= highsLoader() as unknown as Promise<MilpSolver>;
           return {
             impact,
-            negotiatorFor: (s) => (s.type === 'live' && hostProviders.get(s.label) === 'local' ? localHostNegotiator : declaredNegotiator),
+            adjusterFor: (s) => (s.type === 'live' && hostProviders.get(s.label) === 'local' ? localHostAdjuster : declaredAdjuster),
             solver: await solver,
           };
         });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { CommandFailed } from './errors';
 
 /**
  * The most the CLI reads from a file named on the command line. Temporal
@@ -53,14 +52,5 @@ export function readBoundedFile(file: string, limit = MAX_INPUT_FILE_BYTES): str
     return buffer.subarray(0, length).toString('utf8');
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** A file named on the command line, or a failure that names it and says why. */
-export function readUserFile(file: string): string {
-  try {
-    return readBoundedFile(file);
-  } catch (err) {
-    throw new CommandFailed(err instanceof InputFileRefused ? `cannot read ${err.message}` : `cannot read ${file}`);
   }
 }

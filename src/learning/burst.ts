@@ -1,5 +1,5 @@
 /**
- * The demo's learning burst (`mosaic demo`, src/client/demo/learning-burst.ts):
+ * The demo's learning burst (`mosaic demo`, src/operator/demo/learning-burst.ts):
  * database compositions in three phases, one alternative made to fail in the
  * middle one. Its request ids say which burst, phase and call each was, and
  * the window size, so what the decisions did is read back from the logged
@@ -9,7 +9,7 @@
 export const BURST_PHASES = ['before', 'fault', 'after'] as const;
 export type BurstPhase = (typeof BURST_PHASES)[number];
 
-/** The alternative the burst makes fail: the demo's fault is in the stack's PostgreSQL (src/client/demo/postgres-fault.ts). */
+/** The alternative the burst makes fail: the demo's fault is in the stack's PostgreSQL (src/operator/demo/postgres-fault.ts). */
 export const BURST_FAULTED = 'postgres-local@1';
 
 /** The stage whose choice the burst watches. */

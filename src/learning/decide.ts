@@ -1,4 +1,4 @@
-import type { CandidateView, DecisionContext } from '../learning/features';
+import type { CandidateView, DecisionContext } from './features';
 import type { Policy } from '../pdl/schema';
 
 /** An allowed handler version as the decision sees it; `preference` sums the weights of the PDL prefer rules that hold. */

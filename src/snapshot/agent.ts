@@ -4,7 +4,7 @@ import { graphsOf, pruneMissing, type Dropped, type Placed, type SourceGraph } f
 import { placementsOf, predictImpact, type ImpactModel, type Placement, type Prediction } from './impact';
 import type { Limits } from './manifest';
 import { solveAllocation, type Item, type ItemOption, type MilpSolver } from './milp';
-import { rewriteReferences, type SourceNegotiator } from './negotiation';
+import { rewriteReferences, type SourceAdjuster } from './adjustment';
 import type { Decision, Resolution } from './resolution';
 import { assertOnePortOwner } from './port-guard';
 import { keyOf, withClaimedPorts, type Claim, type Resource, type ServiceResource, type Snapshot, type SourceRef } from './resources';
@@ -16,8 +16,8 @@ export interface AgentOptions {
   limits: Limits;
   /** Learned from what earlier compositions measured; NO_HISTORY makes every prediction the prior. */
   impact: ImpactModel;
-  /** The provider of each source, to negotiate with. */
-  negotiatorFor(source: SourceRef): SourceNegotiator;
+  /** The provider of each source, asked for adjustments. */
+  adjusterFor(source: SourceRef): SourceAdjuster;
   solver: MilpSolver;
 }
 
@@ -66,15 +66,15 @@ function limitText(limits: Limits, used: Totals, option: ItemOption, size: strin
 }
 
 /**
- * The AI negotiation agent of the specification: dependency analysis,
+ * The AI agent of the specification ("AI_Negotiation_Agent"): dependency analysis,
  * conflict detection, allocation by priority, dependencies and predicted
- * impact, negotiation with the losing source's provider, and optimisation
+ * impact, adjustment by the losing source's provider, and optimisation
  * under resource_limits as a mixed-integer program. Every decision carries
  * the rule or score that made it.
  */
-export class NegotiationAgent {
+export class ResolutionAgent {
   private graphs = new Map<number, SourceGraph>();
-  /** Each source's resources as negotiation has left them, by key. */
+  /** Each source's resources as adjustment has left them, by key. */
   private current = new Map<number, Map<string, Resource>>();
   private taken = new Set<string>();
   private owner = new Map<string, number>();
@@ -111,7 +111,7 @@ export class NegotiationAgent {
       dependents: this.graphs.get(source.index)!.dependents(key).length,
       colocated: Math.max(0, this.serviceCount - 1),
       sourceType: source.type,
-      negotiated: false,
+      adjusted: false,
     };
   }
 
@@ -148,7 +148,7 @@ export class NegotiationAgent {
   }
 
   /** Asks the loser's provider for another form of its resource; applies the first one no one has claimed. */
-  private async negotiate(loser: Claim): Promise<ResourceAllocation['adjusted']> {
+  private async adjust(loser: Claim): Promise<ResourceAllocation['adjusted']> {
     const r = this.current.get(loser.source.index)!.get(keyOf(loser.resource)) ?? loser.resource;
     const key = keyOf(r);
     const graph = this.graphs.get(loser.source.index)!;
@@ -157,7 +157,7 @@ export class NegotiationAgent {
     if (!((r.kind === 'port' && (r.service !== undefined || dependents.length)) || (r.kind === 'file' && dependents.length)))
       return undefined;
     const offers = await this.options
-      .negotiatorFor(loser.source)
+      .adjusterFor(loser.source)
       .alternatives({ source: loser.source, resource: r, taken: (k) => this.taken.has(k) });
     const to = offers.find((o) => !this.taken.has(keyOf(o)) && o.kind === r.kind);
     if (!to) return undefined;
@@ -188,7 +188,7 @@ export class NegotiationAgent {
   }
 
   private async settle(granted: Claim, loser: Claim, rule: string): Promise<ResourceAllocation> {
-    const adjusted = await this.negotiate(loser);
+    const adjusted = await this.adjust(loser);
     if (adjusted) return { granted, adjusted, rule };
     // A loser's dependents go with the winner's resource (its file, its value, its package), except
     // a port: two services cannot listen on one, so what needed the loser's port is dropped.
@@ -227,7 +227,7 @@ export class NegotiationAgent {
     return decision;
   }
 
-  /** Dependency analysis, conflict detection, allocation and negotiation: every key gets one owner. */
+  /** Dependency analysis, conflict detection, allocation and adjustment: every key gets one owner. */
   async allocate(): Promise<Allocation & { capacity: Conflict[] }> {
     const detection = detectConflicts(this.snapshots, this.options.limits);
     this.taken = new Set(detection.claims.keys());
@@ -301,7 +301,7 @@ export class NegotiationAgent {
       let toOption: (r: Resource) => ItemOption;
       if (p.resource.kind === 'service') {
         const full = p.resource;
-        const offers = await this.options.negotiatorFor(source).alternatives({ source, resource: full, taken: () => false });
+        const offers = await this.options.adjusterFor(source).alternatives({ source, resource: full, taken: () => false });
         options = [full, ...offers.filter((o): o is ServiceResource => o.kind === 'service')];
         const prediction = predictImpact(impact, key, placements[key]!);
         predictions.set(key, prediction);
@@ -395,7 +395,7 @@ export class NegotiationAgent {
     return { resources: pruned.kept, decisions: allocation.decisions, dropped: [...dropped, ...pruned.dropped], explanation };
   }
 
-  /** The whole AI_AGENT resolution: allocate and negotiate, then optimise under the limits. */
+  /** The whole AI_AGENT resolution: allocate and adjust, then optimise under the limits. */
   async resolve(): Promise<Resolution> {
     const { capacity, ...allocation } = await this.allocate();
     const optimized = await this.optimizeAllocation(allocation, this.options.impact);

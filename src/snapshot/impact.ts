@@ -22,17 +22,25 @@ export interface Placement {
   colocated: number;
   sourceType: SourceRef['type'];
   /** A past resolution outcome: its port was moved or its size cut to settle a conflict or fit the limits. */
-  negotiated: boolean;
+  adjusted: boolean;
 }
 
-const placementSchema = z.strictObject({
-  cpu: z.number().finite().min(0),
-  memory: z.number().finite().min(0),
-  dependents: z.number().int().min(0),
-  colocated: z.number().int().min(0),
-  sourceType: z.enum(['template', 'live']),
-  negotiated: z.boolean(),
-});
+const placementSchema = z.preprocess(
+  // Placements stored before the snapshot agent's dealings were renamed adjustment (issue 17) say `negotiated`.
+  (stored) => {
+    if (typeof stored !== 'object' || stored === null || !('negotiated' in stored) || 'adjusted' in stored) return stored;
+    const { negotiated, ...rest } = stored as Record<string, unknown>;
+    return { ...rest, adjusted: negotiated };
+  },
+  z.strictObject({
+    cpu: z.number().finite().min(0),
+    memory: z.number().finite().min(0),
+    dependents: z.number().int().min(0),
+    colocated: z.number().int().min(0),
+    sourceType: z.enum(['template', 'live']),
+    adjusted: z.boolean(),
+  }),
+);
 
 export interface ServiceObservation {
   /** The service key, such as service:web. */
@@ -76,7 +84,7 @@ const FEATURES = [
   'log dependents',
   'log colocated',
   'live source',
-  'negotiated',
+  'adjusted',
   'past health',
   'past cpu use',
   'past memory use',
@@ -132,7 +140,7 @@ function featuresOf(metrics: PerformanceMetrics, key: string, p: Placement): num
     log(p.dependents),
     log(p.colocated),
     p.sourceType === 'live' ? 1 : 0,
-    p.negotiated ? 1 : 0,
+    p.adjusted ? 1 : 0,
     past.health,
     past.cpuUse,
     past.memoryUse,
@@ -194,9 +202,10 @@ function rowsOf(observations: ServiceObservation[]): { rows: Row[]; metrics: Per
   const metrics: PerformanceMetrics = {};
   const rows: Row[] = [];
   for (const o of observations) {
-    if (o.placement && placementSchema.safeParse(o.placement).success)
+    const placement = o.placement && placementSchema.safeParse(o.placement);
+    if (placement && placement.success)
       rows.push({
-        x: featuresOf(metrics, o.key, o.placement),
+        x: featuresOf(metrics, o.key, placement.data),
         healthy: o.healthy ? 1 : 0,
         cpuUse: clampUse(o.cpuUse),
         baseline: runningMean(metrics, o.key),
@@ -336,7 +345,7 @@ export function placementsOf(snapshots: Snapshot[], placed: Placed[]): Record<st
       dependents: graphs.get(p.sourceIndex)?.dependents(key).length ?? 0,
       colocated: services.length - 1,
       sourceType: sourceOf.get(p.sourceIndex)?.type ?? 'template',
-      negotiated: before !== undefined && JSON.stringify(before) !== JSON.stringify(p.resource),
+      adjusted: before !== undefined && JSON.stringify(before) !== JSON.stringify(p.resource),
     };
   }
   return out;

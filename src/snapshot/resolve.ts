@@ -1,4 +1,4 @@
-import { NegotiationAgent, type AgentOptions } from './agent';
+import { ResolutionAgent, type AgentOptions } from './agent';
 import type { Limits, Strategy } from './manifest';
 import type { Resolution } from './resolution';
 import type { Snapshot } from './resources';
@@ -12,5 +12,5 @@ export async function resolveSnapshots(
   agent: () => Promise<Omit<AgentOptions, 'limits'>>,
 ): Promise<Resolution> {
   if (strategy !== 'AI_AGENT') return resolveByRule(snapshots, strategy, limits);
-  return new NegotiationAgent(snapshots, { ...(await agent()), limits }).resolve();
+  return new ResolutionAgent(snapshots, { ...(await agent()), limits }).resolve();
 }

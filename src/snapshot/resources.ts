@@ -68,7 +68,7 @@ export const resourceSchema = z.discriminatedUnion('kind', [
     healthCheck: z.strictObject({ port: portNumber, path: z.string().startsWith('/').optional() }).optional(),
     cpu: cpu.default(0.1),
     memory: bytes.default(64 * 2 ** 20),
-    /** Smaller sizes the service can run at, offered in negotiation and chosen by the optimiser. */
+    /** Smaller sizes the service can run at, offered as adjustments and chosen by the optimiser. */
     tiers: z.array(tierSchema).default([]),
     /** May be left out of the composition when the limits require it. */
     optional: z.boolean().default(false),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { serveConsole, type ConsoleServer } from '../../src/client/console/server';
+import { serveConsole, type ConsoleServer } from '../../src/operator/console/server';
 import type { NegotiationView } from '../../src/contract/negotiate';
 import { findChromium } from '../harness/chromium';
 import { eventually } from '../harness/eventually';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { demoLearningBurst } from '../../src/client/demo/learning-burst';
+import { demoLearningBurst } from '../../src/operator/demo/learning-burst';
 import { phaseShare } from '../../src/learning/burst';
 import { generateKeyPair } from '../../src/security/keys';
 import { signYaml } from '../../src/security/policy-signature';

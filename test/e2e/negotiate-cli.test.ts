@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { negotiationDemo } from '../../src/client/demo/negotiation';
+import { negotiationDemo } from '../../src/operator/demo/negotiation';
 import { mosaic } from '../harness/cli';
 import { recordLatest } from '../harness/histories';
 import { stopLocalServices } from '../harness/services';

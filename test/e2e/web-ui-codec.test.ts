@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { serveCodec, type CodecServer } from '../../src/client/codec-server';
+import { serveCodec, type CodecServer } from '../../src/operator/codec-server';
 import { bucketRequest, startComposingWorker } from '../harness/composing-worker';
 import { findChromium } from '../harness/chromium';
 import type { TestWorker } from '../harness/worker';

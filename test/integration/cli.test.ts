@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { DoctorReport } from '../../src/client/doctor';
+import type { DoctorReport } from '../../src/operator/doctor';
 import type { StoppedService } from '../../src/providers/local-services';
 import { LocalProvider } from '../../src/providers/local';
 import { LocalWorkspace } from '../../src/providers/local-workspace';

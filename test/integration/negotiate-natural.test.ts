@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { describeNegotiation } from '../../src/client/commands/negotiate';
+import { describeNegotiation } from '../../src/cli/commands/negotiation';
 import { NegotiationClosed } from '../../src/client/negotiation';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
 import type { NegotiationView } from '../../src/contract/negotiate';

@@ -7,7 +7,7 @@ import type { Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { connectClient } from '../../src/client/connection';
 import { MosaicClient } from '../../src/client/mosaic-client';
-import { serveCodec, type CodecServer } from '../../src/client/codec-server';
+import { serveCodec, type CodecServer } from '../../src/operator/codec-server';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/security/payload-codec';
 import { generateKeyPair } from '../../src/security/keys';
 import { bucketRequest } from '../harness/composing-worker';

@@ -12,7 +12,7 @@ import { loadConfig, postgresPasswordFile } from '../../src/config';
 import { freePort } from '../../src/stack/ports';
 import { productionInstalled } from '../../src/stack/production';
 import { mosaic } from '../harness/cli';
-import { DEMO_FAMILIES } from '../../src/client/commands/demo';
+import { DEMO_FAMILIES } from '../../src/cli/commands/demo';
 
 // The learning burst's own behaviour is test/e2e/learning-burst.test.ts's: a small one here.
 const SMALL_BURST = ['--burst-calls', '4', '--burst-window', '2'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { serveCodec, type CodecServer } from '../../src/client/codec-server';
+import { serveCodec, type CodecServer } from '../../src/operator/codec-server';
 import { PayloadEncryptionCodec } from '../../src/security/payload-codec';
 
 const TOKEN = 'viewer-token-0123456789';

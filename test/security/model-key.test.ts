@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import mongoose, { type Connection } from 'mongoose';
 import { createModelStore } from '../../src/activities/model-store';
-import { runDoctor } from '../../src/client/doctor';
+import { runDoctor } from '../../src/operator/doctor';
 import { MosaicClient } from '../../src/client/mosaic-client';
 import { loadConfig } from '../../src/config';
 import { keyFingerprint } from '../../src/learning/artifact';

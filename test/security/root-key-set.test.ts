@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { runDoctor } from '../../src/client/doctor';
+import { runDoctor } from '../../src/operator/doctor';
 import { createLogger } from '../../src/logger';
 import { generateKeyPair } from '../../src/security/keys';
 import { rootKeySetFingerprint } from '../../src/security/root-keys';

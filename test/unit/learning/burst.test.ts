@@ -1,4 +1,4 @@
-import { renderModelReport, learningBurstChart } from '../../../src/client/model-report';
+import { renderModelReport, learningBurstChart } from '../../../src/operator/model-report';
 import {
   burstRequestId,
   burstTable,

@@ -29,6 +29,18 @@ describe('the house rules (eslint.config.js)', () => {
     ]);
   }, 60_000);
 
+  it('refuses the client library loading the CLI or the operator tools built on it', async () => {
+    expect(
+      await violations(
+        'src/client/negotiation.ts',
+        "import { print } from '../cli/output';\nimport { runDoctor } from '../operator/doctor';\nexport const x = [print, runDoctor];\n",
+      ),
+    ).toEqual([
+      expect.stringMatching(/^boundaries\/dependencies: .*"client" to elements of type "cli"/),
+      expect.stringMatching(/^boundaries\/dependencies: .*"client" to elements of type "operator"/),
+    ]);
+  }, 60_000);
+
   it('refuses learning importing composition (the decision model sits below the planner: no cycle)', async () => {
     expect(
       await violations('src/learning/reward.ts', "import { planLevels } from '../composition/plan';\nexport const p = planLevels;\n"),

@@ -1,5 +1,5 @@
-import { describeNegotiation } from '../../../src/client/commands/negotiate';
-import { proposalColumn } from '../../../src/client/console/model';
+import { describeNegotiation } from '../../../src/cli/commands/negotiation';
+import { proposalColumn } from '../../../src/operator/console/model';
 import type { NegotiationView } from '../../../src/contract/negotiate';
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import { CATALOG, HOURS_PER_MONTH, INSTANCES_BY_NAME } from '../../../src/negotiation/catalog';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeNegotiation } from '../../../src/client/commands/negotiate';
-import { proposalColumn } from '../../../src/client/console/model';
+import { describeNegotiation } from '../../../src/cli/commands/negotiation';
+import { proposalColumn } from '../../../src/operator/console/model';
 import type { NegotiationView } from '../../../src/contract/negotiate';
 import { analyse } from '../../../src/negotiation/analyzer';
 import {

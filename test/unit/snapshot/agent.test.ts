@@ -1,9 +1,9 @@
 import highsLoader from 'highs';
-import { NegotiationAgent, type AgentOptions } from '../../../src/snapshot/agent';
+import { ResolutionAgent, type AgentOptions } from '../../../src/snapshot/agent';
 import { LimitsUnsatisfiable } from '../../../src/snapshot/errors';
 import { NO_HISTORY, trainImpactModel } from '../../../src/snapshot/impact';
 import type { MilpSolver } from '../../../src/snapshot/milp';
-import { declaredNegotiator, type SourceNegotiator } from '../../../src/snapshot/negotiation';
+import { declaredAdjuster, type SourceAdjuster } from '../../../src/snapshot/adjustment';
 import { keyOf, type ResourceInput } from '../../../src/snapshot/resources';
 import { file, hash, snapshot, source } from './fixtures';
 
@@ -15,14 +15,14 @@ beforeAll(async () => {
 const options = (extra: Partial<AgentOptions> = {}): AgentOptions => ({
   limits: {},
   impact: NO_HISTORY,
-  negotiatorFor: () => declaredNegotiator,
+  adjusterFor: () => declaredAdjuster,
   solver,
   ...extra,
 });
 const find = (r: { resources: { source: string; resource: { kind: string } }[] }, key: string) =>
   r.resources.find((p) => keyOf(p.resource as never) === key);
 
-describe('the AI_AGENT negotiation agent', () => {
+describe('the AI_AGENT resolution agent', () => {
   const a = source(0, 'template_a', 1);
   const live = source(1, 'production_server_1', 2, 'live');
 
@@ -34,7 +34,7 @@ describe('the AI_AGENT negotiation agent', () => {
       env: { PUBLIC_URL: 'http://127.0.0.1:8080/app' },
       healthCheck: { port: 8080, path: '/' },
     };
-    const agent = new NegotiationAgent(
+    const agent = new ResolutionAgent(
       [
         snapshot(a, [
           web,
@@ -72,15 +72,15 @@ describe('the AI_AGENT negotiation agent', () => {
 
   it('asks the losing source, not the winner, and discards when its provider offers nothing', async () => {
     const asked: string[] = [];
-    const fixed: SourceNegotiator = {
+    const fixed: SourceAdjuster = {
       async alternatives({ source: s }) {
         asked.push(s.label);
         return [];
       },
     };
-    const agent = new NegotiationAgent(
+    const agent = new ResolutionAgent(
       [snapshot(a, [{ kind: 'port', number: 5432, service: 'db' }]), snapshot(live, [{ kind: 'port', number: 5432, service: 'pg' }])],
-      options({ negotiatorFor: () => fixed }),
+      options({ adjusterFor: () => fixed }),
     );
     const r = await agent.resolve();
     expect(asked).toEqual(['template_a']);
@@ -90,7 +90,7 @@ describe('the AI_AGENT negotiation agent', () => {
   it('resolveConflict answers for one pair of requests', async () => {
     const left = snapshot(a, [{ kind: 'env', name: 'MODE', value: 'blue' }]);
     const right = snapshot(live, [{ kind: 'env', name: 'MODE', value: 'green' }]);
-    const agent = new NegotiationAgent([left, right], options());
+    const agent = new ResolutionAgent([left, right], options());
     const allocation = await agent.resolveConflict(
       { source: a, resource: left.resources[0]! },
       { source: live, resource: right.resources[0]! },
@@ -107,7 +107,7 @@ describe('the AI_AGENT negotiation agent', () => {
       value: 'x',
       dependsOn: ['service:web'],
     }));
-    const r = await new NegotiationAgent(
+    const r = await new ResolutionAgent(
       [
         snapshot(a, [{ kind: 'service', name: 'web', dependsOn: ['file:/etc/web.conf'] }, file('/etc/web.conf', 'a'), ...needsWeb]),
         snapshot(b, [file('/etc/web.conf', 'b')]),
@@ -121,8 +121,8 @@ describe('the AI_AGENT negotiation agent', () => {
   });
 
   it("re-points a loser's dependents to the winner's resource, and drops what needed a port it lost for good", async () => {
-    const none: SourceNegotiator = { alternatives: async () => [] };
-    const r = await new NegotiationAgent(
+    const none: SourceAdjuster = { alternatives: async () => [] };
+    const r = await new ResolutionAgent(
       [
         snapshot(a, [
           { kind: 'service', name: 'web', ports: [8080], dependsOn: ['env:MODE'] },
@@ -135,7 +135,7 @@ describe('the AI_AGENT negotiation agent', () => {
           { kind: 'env', name: 'MODE', value: 'green' },
         ]),
       ],
-      options({ negotiatorFor: () => none }),
+      options({ adjusterFor: () => none }),
     ).resolve();
     expect(find(r, 'env:MODE')).toMatchObject({ source: 'production_server_1', resource: { value: 'green' } });
     expect(find(r, 'service:web')).toBeUndefined();
@@ -156,7 +156,7 @@ describe('the AI_AGENT negotiation agent', () => {
   });
 
   it('chooses service sizes and leaves out optional services to fit the limits, dropping what needs them', async () => {
-    const agent = new NegotiationAgent(
+    const agent = new ResolutionAgent(
       [
         snapshot(a, [
           { kind: 'service', name: 'web', cpu: '5 cores', memory: '8GB', tiers: [{ name: 'small', cpu: '2 cores', memory: '4GB' }] },
@@ -191,7 +191,7 @@ describe('the AI_AGENT negotiation agent', () => {
   });
 
   it('refuses when the required services cannot fit whatever is dropped, saying what they need', async () => {
-    const agent = new NegotiationAgent(
+    const agent = new ResolutionAgent(
       [
         snapshot(a, [
           { kind: 'service', name: 'web', cpu: '12 cores', memory: '2GB', tiers: [{ name: 's', cpu: '10 cores', memory: '1GB' }] },
@@ -209,15 +209,15 @@ describe('the AI_AGENT negotiation agent', () => {
         { kind: 'service', name: 'web', cpu: '4 cores', memory: '4GB', tiers: [{ name: 'small', cpu: '1 core', memory: '1GB' }] },
       ]),
     ];
-    const prior = await new NegotiationAgent(make(), options()).resolve();
+    const prior = await new ResolutionAgent(make(), options()).resolve();
     expect(find(prior, 'service:web')!.resource).toMatchObject({ cpu: 4 });
     const impact = trainImpactModel(Array.from({ length: 20 }, () => ({ key: 'service:web', healthy: true, cpuUse: 0.1 })));
-    const learned = await new NegotiationAgent(make(), options({ impact })).resolve();
+    const learned = await new ResolutionAgent(make(), options({ impact })).resolve();
     expect(find(learned, 'service:web')!.resource).toMatchObject({ cpu: 1 });
   });
 
   it('names the limit, the need and what is left in the unit the limit was written in', async () => {
-    const r = await new NegotiationAgent(
+    const r = await new ResolutionAgent(
       [
         snapshot(a, [{ kind: 'service', name: 'web', memory: '6GiB' }]),
         snapshot(live, [{ kind: 'service', name: 'cache', memory: '4GiB', optional: true }]),
@@ -233,11 +233,11 @@ describe('the AI_AGENT negotiation agent', () => {
     ]);
   });
 
-  it('never leaves two services on one port, even when negotiation has nothing to offer', async () => {
-    const none: SourceNegotiator = { alternatives: async () => [] };
-    const r = await new NegotiationAgent(
+  it('never leaves two services on one port, even when adjustment has nothing to offer', async () => {
+    const none: SourceAdjuster = { alternatives: async () => [] };
+    const r = await new ResolutionAgent(
       [snapshot(a, [{ kind: 'service', name: 'web', ports: [8080] }]), snapshot(live, [{ kind: 'service', name: 'api', ports: [8080] }])],
-      options({ negotiatorFor: () => none }),
+      options({ adjusterFor: () => none }),
     ).resolve();
     expect(r.resources.filter((p) => p.resource.kind === 'service').map((p) => p.resource)).toHaveLength(1);
     expect(r.dropped).toHaveLength(1);

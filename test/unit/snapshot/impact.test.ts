@@ -1,5 +1,5 @@
 import highsLoader from 'highs';
-import { NegotiationAgent } from '../../../src/snapshot/agent';
+import { ResolutionAgent } from '../../../src/snapshot/agent';
 import {
   MIN_TRAINING,
   NO_HISTORY,
@@ -12,7 +12,7 @@ import {
 } from '../../../src/snapshot/impact';
 import { seededRandom as random } from '../../../src/random';
 import type { MilpSolver } from '../../../src/snapshot/milp';
-import { declaredNegotiator } from '../../../src/snapshot/negotiation';
+import { declaredAdjuster } from '../../../src/snapshot/adjustment';
 import { snapshot, source } from './fixtures';
 
 const GiB = 2 ** 30;
@@ -22,7 +22,7 @@ const placement = (extra: Partial<Placement> = {}): Placement => ({
   dependents: 1,
   colocated: 2,
   sourceType: 'template',
-  negotiated: false,
+  adjusted: false,
   ...extra,
 });
 
@@ -46,6 +46,19 @@ function sourceKindWorld(n: number, seed = 7): ServiceObservation[] {
 }
 
 describe('the impact model', () => {
+  it('trains on placements stored before `adjusted` was named, when it was called `negotiated`', () => {
+    // Half the services were adjusted, and those fail: the feature must reach the model under either name.
+    const world = sourceKindWorld(MIN_TRAINING * 2).map((o, i) => ({
+      ...o,
+      healthy: i % 2 === 0,
+      placement: placement({ adjusted: i % 2 === 1 }),
+    }));
+    const stored = world.map(({ placement: { adjusted, ...rest }, ...o }) => ({ ...o, placement: { ...rest, negotiated: adjusted } }));
+    const model = trainImpactModel(world);
+    expect(model.kind).toBe('learned');
+    expect(trainImpactModel(stored as unknown as ServiceObservation[])).toEqual(model);
+  });
+
   it('predicts the prior for a service it has never seen, and says so', () => {
     expect(predictImpact(NO_HISTORY, 'service:new', placement())).toEqual({ health: 0.8, cpuUse: 1, basis: 'prior' });
   });
@@ -141,8 +154,8 @@ describe('the impact model', () => {
       { source: 'production_server_1', sourceIndex: 1, resource: snapshots[1]!.resources[0]! },
     ];
     expect(placementsOf(snapshots, placed)).toEqual({
-      'service:web': { cpu: 2, memory: GiB, dependents: 1, colocated: 1, sourceType: 'template', negotiated: true },
-      'service:api': { cpu: 1, memory: 64 * 2 ** 20, dependents: 0, colocated: 1, sourceType: 'live', negotiated: false },
+      'service:web': { cpu: 2, memory: GiB, dependents: 1, colocated: 1, sourceType: 'template', adjusted: true },
+      'service:api': { cpu: 1, memory: 64 * 2 ** 20, dependents: 0, colocated: 1, sourceType: 'live', adjusted: false },
     });
   });
 });
@@ -154,12 +167,12 @@ describe('the agent deciding with the impact model', () => {
   });
   const impact = trainImpactModel(sourceKindWorld(600));
   const contest = (templatePriority: number) =>
-    new NegotiationAgent(
+    new ResolutionAgent(
       [
         snapshot(source(0, 'template_a', templatePriority), [{ kind: 'service', name: 'web', ports: [8080] }]),
         snapshot(source(1, 'production_server_1', 0, 'live'), [{ kind: 'service', name: 'api', ports: [8080] }]),
       ],
-      { limits: {}, impact, negotiatorFor: () => ({ alternatives: async () => [] }), solver },
+      { limits: {}, impact, adjusterFor: () => ({ alternatives: async () => [] }), solver },
     ).resolve();
 
   it('gives a contested port to the placement predicted healthier when priorities are equal, and shows the prediction that decided', async () => {
@@ -177,10 +190,10 @@ describe('the agent deciding with the impact model', () => {
   });
 
   it('decides as before with no history at all', async () => {
-    const r = await new NegotiationAgent([snapshot(source(0, 'template_a', 0), [{ kind: 'service', name: 'web', ports: [8080] }])], {
+    const r = await new ResolutionAgent([snapshot(source(0, 'template_a', 0), [{ kind: 'service', name: 'web', ports: [8080] }])], {
       limits: {},
       impact: NO_HISTORY,
-      negotiatorFor: () => declaredNegotiator,
+      adjusterFor: () => declaredAdjuster,
       solver,
     }).resolve();
     expect(r.resources.map((p) => p.source)).toContain('template_a');
