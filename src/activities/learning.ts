@@ -10,7 +10,7 @@ import { LearnedModel, modelName } from '../learning/policy';
 import type { PromotionDecision } from '../learning/promotion';
 import { compare, TrainingSet } from '../learning/train';
 import { outcomeModel } from '../models/outcome';
-import { retrainLeaseModel, type PolicyModelVersion } from '../models/policy-model';
+import { retrainLeaseModel, type DecisionModelVersion } from '../models/decision-model';
 import { withStorage } from './errors';
 import type { ModelStore } from './model-store';
 import { reportData, type ReportData } from './model-report-data';
@@ -67,7 +67,7 @@ export interface ModelStatus {
 const interval = (e: { value: number; lower: number; upper: number }) =>
   `${e.value.toFixed(4)} [${e.lower.toFixed(4)}, ${e.upper.toFixed(4)}]`;
 
-function summary(v: PolicyModelVersion, activeVersion?: number): ModelSummary {
+function summary(v: DecisionModelVersion, activeVersion?: number): ModelSummary {
   return {
     version: v.version,
     name: modelName(v.version),

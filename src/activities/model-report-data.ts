@@ -5,7 +5,7 @@ import type { OpeReport } from '../learning/ope';
 import { modelName } from '../learning/policy';
 import { reward } from '../learning/reward';
 import type { StoredOutcome } from '../models/outcome';
-import type { PolicyModelPointer, PolicyModelVersion } from '../models/policy-model';
+import type { DecisionModelPointer, DecisionModelVersion } from '../models/decision-model';
 
 /** What `mosaic model report` draws: everything a person needs to judge the models, as plain numbers. */
 export interface ReportData {
@@ -37,8 +37,8 @@ const BUCKETS = 24;
 /** The newest `limit` outcomes, read page by page, reduced to the report's series. */
 export async function reportData(
   outcomes: Model<StoredOutcome>,
-  versions: PolicyModelVersion[],
-  active: PolicyModelPointer | null,
+  versions: DecisionModelVersion[],
+  active: DecisionModelPointer | null,
   limit: number,
 ): Promise<ReportData> {
   const decisions: { at: number; model: string; stage: string; ref: string; reward: number }[] = [];

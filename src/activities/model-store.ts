@@ -7,12 +7,12 @@ import { tfReady } from '../learning/network';
 import { LearnedModel, type TrainedModel } from '../learning/policy';
 import { metrics } from '../observability/metrics';
 import {
-  policyModelChunkModel,
-  policyModelPointerModel,
-  policyModelVersionModel,
-  type PolicyModelPointer,
-  type PolicyModelVersion,
-} from '../models/policy-model';
+  decisionModelChunkModel,
+  decisionModelPointerModel,
+  decisionModelVersionModel,
+  type DecisionModelPointer,
+  type DecisionModelVersion,
+} from '../models/decision-model';
 import { appendAudit } from './trust';
 
 /** Weights are split into documents well under MongoDB's 16 MB limit. */
@@ -26,13 +26,13 @@ const CHUNK_BYTES = 255 * 1024;
  * load; a refusal is audited (`model.load`, denied).
  */
 export function createModelStore(connection: Connection, key: Buffer) {
-  const versions = policyModelVersionModel(connection);
-  const chunks = policyModelChunkModel(connection);
-  const pointer = policyModelPointerModel(connection);
+  const versions = decisionModelVersionModel(connection);
+  const chunks = decisionModelChunkModel(connection);
+  const pointer = decisionModelPointerModel(connection);
 
   return {
     versions,
-    async save(doc: Omit<PolicyModelVersion, 'artifact'>, network: Network): Promise<void> {
+    async save(doc: Omit<DecisionModelVersion, 'artifact'>, network: Network): Promise<void> {
       const { header, data } = encodeNetwork(network);
       const ops = [];
       for (let index = 0, at = 0; at < data.length; index++, at += CHUNK_BYTES) {
@@ -93,7 +93,7 @@ export function createModelStore(connection: Connection, key: Buffer) {
       return { fingerprint: own, active: { version: active.version, sealedWith, matches: sealedWith === undefined || sealedWith === own } };
     },
 
-    active(): Promise<PolicyModelPointer | null> {
+    active(): Promise<DecisionModelPointer | null> {
       return pointer.findOne({ name: 'active' }).lean();
     },
 

@@ -9,7 +9,7 @@ import { accountUsageModel, inventoryModel } from './inventory';
 import { nonceModel } from './nonce';
 import { outcomeModel } from './outcome';
 import { observationModel, personaModel, personaUsageModel } from './persona';
-import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from './policy-model';
+import { decisionModelChunkModel, decisionModelPointerModel, decisionModelVersionModel, retrainLeaseModel } from './decision-model';
 import { policyHeadModel, policyModel } from './policy';
 import { rootKeySetModel } from './root-key-set';
 import { captureModel, compositionModel, hostModel, impactModelModel, templateModel } from './snapshot';
@@ -32,9 +32,9 @@ export const MODELS = [
   observationModel,
   policyModel,
   policyHeadModel,
-  policyModelVersionModel,
-  policyModelChunkModel,
-  policyModelPointerModel,
+  decisionModelVersionModel,
+  decisionModelChunkModel,
+  decisionModelPointerModel,
   retrainLeaseModel,
   rootKeySetModel,
   templateModel,

@@ -13,7 +13,7 @@ import { eventually } from '../harness/eventually';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
 import { registry } from '../../src/observability/metrics';
-import { policyModelChunkModel, policyModelPointerModel, policyModelVersionModel, retrainLeaseModel } from '../../src/models/policy-model';
+import { decisionModelChunkModel, decisionModelPointerModel, decisionModelVersionModel, retrainLeaseModel } from '../../src/models/decision-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
@@ -97,8 +97,8 @@ describe('retrainPolicy on the real stack', () => {
     const result = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(result).toMatchObject({ status: 'not-enough-data', decisions: 50, needed: 300 });
     expect(result.status === 'not-enough-data' && result.message).toMatch(/not enough data: 50 logged decisions .* nothing changed/);
-    expect(await policyModelVersionModel(db).countDocuments()).toBe(0);
-    expect(await policyModelPointerModel(db).countDocuments()).toBe(0);
+    expect(await decisionModelVersionModel(db).countDocuments()).toBe(0);
+    expect(await decisionModelPointerModel(db).countDocuments()).toBe(0);
     await recordHistory(w.client.temporal, result.workflowId, 'not-enough-data');
   });
 
@@ -113,9 +113,9 @@ describe('retrainPolicy on the real stack', () => {
     expect(result.decision.reason).toMatch(/candidate DR lower bound .* beats current/);
     await recordHistory(w.client.temporal, result.workflowId, 'promoted');
 
-    const stored = await policyModelVersionModel(db).findOne({ version: 1 }).lean();
+    const stored = await decisionModelVersionModel(db).findOne({ version: 1 }).lean();
     expect(stored).toMatchObject({ trainedBy: result.workflowId, decision: { promote: true } });
-    expect(await policyModelChunkModel(db).countDocuments({ version: 1 })).toBeGreaterThan(0);
+    expect(await decisionModelChunkModel(db).countDocuments({ version: 1 })).toBeGreaterThan(0);
     const status = await eventually(async () => {
       const s = await w.client.models.status();
       expect(s.serving).toBe('bandit-v1');
@@ -134,10 +134,10 @@ describe('retrainPolicy on the real stack', () => {
     const second = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(second).toMatchObject({ status: 'trained', version: 2 });
     // Damage version 2's weights in the store.
-    const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
+    const chunk = await decisionModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
     const data = Buffer.from(chunk!.data.buffer ?? chunk!.data);
     data[0] ^= 0xff;
-    await policyModelChunkModel(db).updateOne({ version: 2, index: 0 }, { $set: { data } });
+    await decisionModelChunkModel(db).updateOne({ version: 2, index: 0 }, { $set: { data } });
 
     const failure = await failureOf(w.client.models.change({ operation: 'model.promote', version: 2, reason: 'try' }, admin.privateKeyPem));
     expect(failure).toMatchObject({
@@ -146,21 +146,21 @@ describe('retrainPolicy on the real stack', () => {
     });
 
     // Someone points serving at it behind Mosaic's back: the worker refuses it and keeps version 1.
-    await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 2 } });
+    await decisionModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 2 } });
     const status = await eventually(async () => {
       const s = await w.client.models.status();
       expect(s.refused).toBeDefined();
       return s;
     });
     expect(status).toMatchObject({ serving: 'bandit-v1', refused: { version: 2, reason: expect.stringMatching(/checksum/) } });
-    await policyModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 1 } });
+    await decisionModelPointerModel(db).updateOne({ name: 'active' }, { $set: { version: 1 } });
   }, 120_000);
 
   it('never runs two retrains at once: a second one while the lease is held ends as busy', async () => {
     await retrainLeaseModel(db).create({ name: 'retrain', holder: 'another-retrain', until: new Date(Date.now() + 60_000) });
     const result = await w.client.models.retrain({}, admin.privateKeyPem);
     expect(result).toMatchObject({ status: 'busy', holder: 'another-retrain' });
-    expect(await policyModelVersionModel(db).countDocuments()).toBe(2);
+    expect(await decisionModelVersionModel(db).countDocuments()).toBe(2);
     await retrainLeaseModel(db).deleteMany({});
   });
 
@@ -181,7 +181,7 @@ describe('retrainPolicy on the real stack', () => {
         [v, false],
       ].slice(0, history.length),
     );
-    const pointer = await policyModelPointerModel(db).findOne({ name: 'active' }).lean();
+    const pointer = await decisionModelPointerModel(db).findOne({ name: 'active' }).lean();
     expect(pointer!.history.map((h) => [h.version, h.action, h.by])).toEqual([
       // Credited to the key that signed the retrain or the change, not to a name the client chose.
       [1, 'promote', admin.keyId],
@@ -211,13 +211,13 @@ describe('retrainPolicy on the real stack', () => {
 
   it('refuses, and audits, a model whose weights and checksum were both rewritten in the database, or whose code was removed', async () => {
     // Version 2 (damaged above): its weights rewritten with a checksum to match, as someone with write access to MongoDB could.
-    const chunk = await policyModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
-    const rest = await policyModelChunkModel(db)
+    const chunk = await decisionModelChunkModel(db).findOne({ version: 2, index: 0 }).lean();
+    const rest = await decisionModelChunkModel(db)
       .find({ version: 2, index: { $gt: 0 } })
       .sort({ index: 1 })
       .lean();
     const weights = Buffer.concat([chunk!, ...rest].map((c) => Buffer.from(c.data.buffer ?? c.data)));
-    await policyModelVersionModel(db).updateOne(
+    await decisionModelVersionModel(db).updateOne(
       { version: 2 },
       { $set: { 'artifact.sha256': createHash('sha256').update(weights).digest('hex') } },
     );
@@ -229,7 +229,7 @@ describe('retrainPolicy on the real stack', () => {
       message: expect.stringMatching(/model version 2 is refused: its authentication code does not match/),
     });
 
-    await policyModelVersionModel(db).updateOne({ version: 2 }, { $unset: { 'artifact.mac': 1 } });
+    await decisionModelVersionModel(db).updateOne({ version: 2 }, { $unset: { 'artifact.mac': 1 } });
     const unsealed = await failureOf(
       w.client.models.change({ operation: 'model.promote', version: 2, reason: 'tampered' }, admin.privateKeyPem),
     );
@@ -245,6 +245,6 @@ describe('retrainPolicy on the real stack', () => {
       ]),
     );
     // The pointer never moved to it.
-    expect((await policyModelPointerModel(db).findOne({ name: 'active' }).lean())!.version).toBe(1);
+    expect((await decisionModelPointerModel(db).findOne({ name: 'active' }).lean())!.version).toBe(1);
   }, 120_000);
 });

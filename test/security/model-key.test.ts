@@ -10,7 +10,7 @@ import { MosaicClient } from '../../src/client/mosaic-client';
 import { loadConfig } from '../../src/config';
 import { keyFingerprint } from '../../src/learning/artifact';
 import { DEFAULT_SPEC, OUTPUTS, type Network } from '../../src/learning/network';
-import { policyModelVersionModel } from '../../src/models/policy-model';
+import { decisionModelVersionModel } from '../../src/models/decision-model';
 import { eventually } from '../harness/eventually';
 import { killWorker, startWorkerProcess, waitForPoller } from '../harness/worker-process';
 
@@ -78,7 +78,7 @@ describe('one model key per fleet', () => {
   });
 
   it('the model records the fingerprint of the key that sealed it, covered by its code', async () => {
-    const doc = await policyModelVersionModel(db).findOne({ version: 1 }).lean();
+    const doc = await decisionModelVersionModel(db).findOne({ version: 1 }).lean();
     expect(doc!.artifact.keyFingerprint).toBe(keyFingerprint(keyA));
     expect(keyFingerprint(keyA)).not.toBe(keyFingerprint(keyB));
     // The fingerprint names the key without revealing it.

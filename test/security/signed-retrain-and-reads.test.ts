@@ -7,7 +7,7 @@ import { readableId } from '../../src/client/mosaic-client';
 import { ensureRetrainSchedule } from '../../src/client/retrain-schedule';
 import { auditModel } from '../../src/models/audit';
 import { outcomeModel } from '../../src/models/outcome';
-import { policyModelPointerModel, policyModelVersionModel } from '../../src/models/policy-model';
+import { decisionModelPointerModel, decisionModelVersionModel } from '../../src/models/decision-model';
 import { generateKeyPair } from '../../src/security/keys';
 import { createSignedRequest } from '../../src/security/signed-request';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
@@ -44,7 +44,7 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     await w?.stop();
   });
 
-  const versions = () => policyModelVersionModel(db).countDocuments();
+  const versions = () => decisionModelVersionModel(db).countDocuments();
   const denials = (operation: string) => auditModel(db).find({ operation, result: 'denied' }).lean();
   const startRetrain = (args: Parameters<RetrainPolicy>, workflowId = readableId('retrain')) =>
     w.client.temporal.workflow.execute<RetrainPolicy>(retrainPolicy, { taskQueue: w.taskQueue, workflowId, args });
@@ -64,7 +64,7 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     expect(failure.type).toBe('InvalidChange');
     expect(failure.message).toMatch(/model retrain --key <file>.*role admin or operator/);
     expect(await versions()).toBe(0);
-    expect(await policyModelPointerModel(db).countDocuments()).toBe(0);
+    expect(await decisionModelPointerModel(db).countDocuments()).toBe(0);
     expect(await denials('model.retrain')).toEqual([expect.objectContaining({ actor: 'unsigned', type: 'InvalidChange' })]);
   }, 60_000);
 
@@ -101,7 +101,7 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     });
     const first = await startRetrain([{ request }]);
     expect(first).toMatchObject({ status: 'trained', version: 1 });
-    expect(await policyModelVersionModel(db).findOne({ version: 1 }).lean()).toBeTruthy();
+    expect(await decisionModelVersionModel(db).findOne({ version: 1 }).lean()).toBeTruthy();
 
     for (let i = 0; i < 2; i++) expect((await failureOf(startRetrain([{ request }]))).type).toBe('NonceReused');
     expect(await versions()).toBe(1);

@@ -9,7 +9,7 @@ import { modelOn } from './model';
  * its weights (the bytes are in policy_model_chunks), what it was trained on,
  * how it compared with the model serving at the time, and what was decided.
  */
-export interface PolicyModelVersion {
+export interface DecisionModelVersion {
   version: number;
   /** The retrain run that made it: a retried activity finds its own version instead of making another. */
   trainedBy: string;
@@ -30,20 +30,22 @@ export interface PolicyModelVersion {
   decision?: { promote: boolean; reason: string };
 }
 
-export interface PolicyModelChunk {
+export interface DecisionModelChunk {
   version: number;
   index: number;
   data: Buffer;
 }
 
 /** The serving model: one document, updated atomically; `history` keeps every promotion and rollback. */
-export interface PolicyModelPointer {
+export interface DecisionModelPointer {
   name: 'active';
   version: number;
   history: { version: number; at: Date; by: string; reason: string; action: 'promote' | 'rollback' }[];
 }
 
-const versionSchema = new Schema<PolicyModelVersion>(
+// The collections are named from before the learned model was called the decision model everywhere; renaming
+// them would orphan every stored version, so they keep their names.
+const versionSchema = new Schema<DecisionModelVersion>(
   {
     version: { type: Number, required: true, unique: true },
     trainedBy: { type: String, required: true, index: true },
@@ -57,13 +59,13 @@ const versionSchema = new Schema<PolicyModelVersion>(
   { collection: 'policy_models', versionKey: false, minimize: false },
 );
 
-const chunkSchema = new Schema<PolicyModelChunk>(
+const chunkSchema = new Schema<DecisionModelChunk>(
   { version: { type: Number, required: true }, index: { type: Number, required: true }, data: { type: Buffer, required: true } },
   { collection: 'policy_model_chunks', versionKey: false },
 );
 chunkSchema.index({ version: 1, index: 1 }, { unique: true });
 
-const pointerSchema = new Schema<PolicyModelPointer>(
+const pointerSchema = new Schema<DecisionModelPointer>(
   {
     name: { type: String, required: true, unique: true },
     version: { type: Number, required: true },
@@ -72,14 +74,14 @@ const pointerSchema = new Schema<PolicyModelPointer>(
   { collection: 'policy_model_pointer', versionKey: false, minimize: false },
 );
 
-export function policyModelVersionModel(connection: Connection): Model<PolicyModelVersion> {
-  return modelOn(connection, 'PolicyModelVersion', versionSchema);
+export function decisionModelVersionModel(connection: Connection): Model<DecisionModelVersion> {
+  return modelOn(connection, 'DecisionModelVersion', versionSchema);
 }
-export function policyModelChunkModel(connection: Connection): Model<PolicyModelChunk> {
-  return modelOn(connection, 'PolicyModelChunk', chunkSchema);
+export function decisionModelChunkModel(connection: Connection): Model<DecisionModelChunk> {
+  return modelOn(connection, 'DecisionModelChunk', chunkSchema);
 }
-export function policyModelPointerModel(connection: Connection): Model<PolicyModelPointer> {
-  return modelOn(connection, 'PolicyModelPointer', pointerSchema);
+export function decisionModelPointerModel(connection: Connection): Model<DecisionModelPointer> {
+  return modelOn(connection, 'DecisionModelPointer', pointerSchema);
 }
 
 /** Who is retraining, until when: two retrains never run at once, and a crashed one frees the lease when it expires. */
