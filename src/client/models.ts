@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import {
   changePolicyModel,
   inspectKind,
@@ -80,18 +81,25 @@ export class ModelClient {
   }
 
   /** Each query kind answers with its own view (ModelViews); the workflow's result is their union. */
-  private inspect<K extends ModelQuery['kind']>(query: Extract<ModelQuery, { kind: K }>): Promise<ModelViews[K]> {
+  private inspect<K extends ModelQuery['kind']>(
+    query: Extract<ModelQuery, { kind: K }>,
+    options: { timeout?: Duration } = {},
+  ): Promise<ModelViews[K]> {
     return this.workflows.execute<InspectPolicyModels>(inspectPolicyModels, {
       taskQueue: this.mosaic.taskQueue,
       workflowId: readableId(`model-${query.kind}`),
+      workflowExecutionTimeout: options.timeout,
       args: [query],
       typedSearchAttributes: [{ key: MosaicKind, value: inspectKind }],
     }) as Promise<ModelViews[K]>;
   }
 
   /** The active version, what this task queue's worker serves, and the retrain schedule. */
-  async status(): Promise<ModelStatus & { schedule?: { interval: string; overlap: string; nextRun?: string; recentRuns: number } }> {
-    const status = await this.inspect({ kind: 'status' });
+  /** `timeout` bounds the wait for a worker to answer (the read ends by itself when none does). */
+  async status(
+    options: { timeout?: Duration } = {},
+  ): Promise<ModelStatus & { schedule?: { interval: string; overlap: string; nextRun?: string; recentRuns: number } }> {
+    const status = await this.inspect({ kind: 'status' }, options);
     try {
       const d = await this.mosaic.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID).describe();
       const every = d.spec.intervals?.[0]?.every;

@@ -1,4 +1,5 @@
-import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { TimeoutFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { temporal } from '@temporalio/proto';
 import type { ModelStatus } from '../contract/models';
@@ -10,6 +11,11 @@ import type { MosaicClient, Poller } from './mosaic-client';
 export const DEGRADED_ERROR_RATE = 0.2;
 /** Visibility rows read at most: status is a glance, not a report. */
 const MAX_ROWS = 5000;
+/**
+ * How long status waits for a worker to read the handlers and the model. A poller stays listed for
+ * minutes after its worker died, so its presence alone does not promise an answer.
+ */
+export const WORKER_READ_TIMEOUT_S = 10;
 
 export interface WorkflowCount {
   kind: string;
@@ -31,8 +37,10 @@ export interface StatusReport {
   workflows: WorkflowCount[];
   workers: Poller[];
   handlers: HandlerHealth[];
-  /** What the worker on this task queue decides with, and the promoted version (issue 6's `policy_model_pointer`). */
-  model: ModelInForce;
+  /** What the worker on this task queue decides with, and the promoted version (issue 6's `policy_model_pointer`); null when unread. */
+  model: ModelInForce | null;
+  /** Why the handlers and the model were not read: a worker reads them, and none answered. */
+  unread?: string;
   /** The same workflows in the Web UI. */
   url: string;
 }
@@ -126,16 +134,43 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
     }
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken && rows.length < MAX_ROWS);
-  const [workers, handlers, model] = await Promise.all([
-    mosaic.pollers(),
-    mosaic.governance.inspect({ kind: 'handlers' }),
-    mosaic.models.status(),
-  ]);
+  const workers = await mosaic.pollers();
+  const reads = await readFromWorker(mosaic, workers);
   return {
     since: opts.since.toISOString(),
     workflows: tally(rows),
     workers,
-    handlers: handlerHealth(handlers).map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({
+    ...reads,
+    url: visibilityUrl(mosaic.config, query),
+  };
+}
+
+/**
+ * The handlers' health and the model in force, which workflows read on a worker. With no worker
+ * polling those reads would wait for one, so status says why they are missing instead of hanging.
+ */
+async function readFromWorker(mosaic: MosaicClient, workers: Poller[]): Promise<Pick<StatusReport, 'handlers' | 'model' | 'unread'>> {
+  const queue = mosaic.taskQueue;
+  if (!workers.length)
+    return { handlers: [], model: null, unread: `no worker polls task queue "${queue}": start one with \`mosaic worker --detach\`` };
+  const timeout = `${WORKER_READ_TIMEOUT_S} seconds`;
+  let handlers: HandlerHealth[];
+  let model: ModelStatus;
+  try {
+    [handlers, model] = await Promise.all([
+      mosaic.governance.inspect({ kind: 'handlers' }, { timeout }).then(handlerHealth),
+      mosaic.models.status({ timeout }),
+    ]);
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError) || !(err.cause instanceof TimeoutFailure)) throw err;
+    return {
+      handlers: [],
+      model: null,
+      unread: `no worker on task queue "${queue}" answered within ${WORKER_READ_TIMEOUT_S} s (a listed poller may have stopped): check \`mosaic doctor\``,
+    };
+  }
+  return {
+    handlers: handlers.map(({ ref, status, calls, errorRate, latencyP95Ms, health }) => ({
       ref,
       status,
       calls,
@@ -144,6 +179,5 @@ export async function readStatus(mosaic: MosaicClient, opts: { since: Date }): P
       health,
     })),
     model: modelInForce(model),
-    url: visibilityUrl(mosaic.config, query),
   };
 }

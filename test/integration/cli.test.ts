@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import type { StatusReport } from '../../src/client/status';
 import type { DoctorReport } from '../../src/operator/doctor';
 import type { StoppedService } from '../../src/providers/local-services';
 import { LocalProvider } from '../../src/providers/local';
@@ -61,6 +62,20 @@ describe('mosaic doctor', () => {
     const report = JSON.parse(stdout) as DoctorReport;
     expect(code).toBe(1);
     expect(report.checks.find((c) => c.status === 'fail')).toMatchObject({ part: 'temporal', fix: 'mosaic stack start' });
+  }, 90_000);
+});
+
+describe('mosaic status', () => {
+  it('answers without a worker, saying the handlers and the model are unknown and why, instead of waiting for one', async () => {
+    const env = { MOSAIC_TASK_QUEUE: 'nobody-polls-this' };
+    const json = await mosaic(['status', '--json'], env);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as StatusReport;
+    expect(report).toMatchObject({ workers: [], handlers: [], model: null });
+    expect(report.unread).toBe('no worker polls task queue "nobody-polls-this": start one with `mosaic worker --detach`');
+    const human = await mosaic(['status'], env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^MODEL +unknown: no worker polls task queue "nobody-polls-this"/m);
   }, 90_000);
 });
 

@@ -19,10 +19,10 @@ export function renderStatus(report: StatusReport): string {
     table(report.workflows, ['kind', 'state', 'count']),
     '',
     `WORKERS  ${workers}`,
-    `MODEL    ${describeModel(report.model)}`,
+    `MODEL    ${report.model ? describeModel(report.model) : `unknown: ${report.unread}`}`,
     '',
     'HANDLERS',
-    table(report.handlers, ['ref', 'status', 'calls', 'errorRate', 'latencyP95Ms', 'health']),
+    report.unread ? `unknown: ${report.unread}` : table(report.handlers, ['ref', 'status', 'calls', 'errorRate', 'latencyP95Ms', 'health']),
     '',
     `Web UI: ${report.url}`,
   ].join('\n');
