@@ -13,7 +13,12 @@ import { eventually } from '../harness/eventually';
 import { outcomeModel } from '../../src/models/outcome';
 import { generateKeyPair } from '../../src/security/keys';
 import { registry } from '../../src/observability/metrics';
-import { decisionModelChunkModel, decisionModelPointerModel, decisionModelVersionModel, retrainLeaseModel } from '../../src/models/decision-model';
+import {
+  decisionModelChunkModel,
+  decisionModelPointerModel,
+  decisionModelVersionModel,
+  retrainLeaseModel,
+} from '../../src/models/decision-model';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
