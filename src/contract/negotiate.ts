@@ -98,8 +98,14 @@ export type ManagePersonas = <K extends PersonaOperationKind>(operation: Persona
 export type ManagePersonasOf<K extends PersonaOperationKind> = (operation: PersonaOperation<K>) => Promise<PersonaViews[K]>;
 
 export const proposalsQuery = defineQuery<NegotiationView>('proposals');
-/** Feedback without an answer: an object with its `kind`, or words such as "reject too expensive" or "accept r1-p2". */
-export const feedbackSignal = defineSignal<[(FeedbackInput & { id?: string }) | string]>('feedback');
+/**
+ * Feedback without an answer: an object with its `kind`, or words such as "reject too expensive" or "accept r1-p2".
+ * Answers to the questions go this way too: "answer dataGib=500" or {"kind": "answer", "answers": {…}}.
+ */
+export const feedbackSignal =
+  defineSignal<[((FeedbackInput | { kind: 'answer'; answers: Record<string, unknown> | string; by?: string }) & { id?: string }) | string]>(
+    'feedback',
+  );
 export const reportUsageSignal = defineSignal<[ObservedUsage]>('reportUsage');
 // Each update also takes its short form, as typed into the Web UI (feedback.ts, FEEDBACK_FORMS).
 export const acceptUpdate = defineUpdate<NegotiationView, [{ proposalId: string; by?: string } | string]>('accept');
@@ -116,8 +122,13 @@ export const addConstraintsUpdate = defineUpdate<NegotiationView, [{ constraints
 export const cancelUpdate = defineUpdate<NegotiationView, [{ reason?: string; by?: string } | string | undefined]>('cancel');
 /** Ends the observation of an agreed instance now rather than after `observe.window`; answers once it is reviewed. */
 export const endObservationUpdate = defineUpdate<NegotiationView, [{ by?: string } | undefined]>('endObservation');
-/** Answers to the first round's questions ("How much data will it hold?"): the workload is analysed again and new proposals follow. */
-export const answerQuestionsUpdate = defineUpdate<NegotiationView, [{ answers: Record<string, unknown>; by?: string }]>('answerQuestions');
+/**
+ * Answers to the first round's questions ("How much data will it hold?"): the workload is analysed again and new proposals follow.
+ * Also field=value pairs in words, as typed into the Web UI: "dataGib=500 peakRate=2000".
+ */
+export const answerQuestionsUpdate = defineUpdate<NegotiationView, [{ answers: Record<string, unknown> | string; by?: string } | string]>(
+  'answerQuestions',
+);
 
 /** The failure types of negotiation and the persona store (ApplicationFailure `type`). */
 export const NegotiationFailure = {

@@ -14,3 +14,4 @@ export {
 } from '../negotiation/feedback';
 export { decideByPolicy } from '../negotiation/policy';
 export { answersSchema } from '../negotiation/workload/questions';
+export { answersFromPayload, answersFromSignal } from '../negotiation/answers';

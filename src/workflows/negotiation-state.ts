@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, currentUpdateInfo, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, condition, currentUpdateInfo, patched, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type { Analysed, ProvisionedInstance, Review } from '../activities/negotiation';
 import type { ObservedUsage } from '../negotiation/evolution';
 import type { Feedback } from '../negotiation/feedback';
@@ -201,11 +201,15 @@ export class NegotiationState {
     setHandler(rejectUpdate, ...this.feedbackUpdate('reject'));
     setHandler(modifyUpdate, ...this.feedbackUpdate('modify'));
     setHandler(addConstraintsUpdate, ...this.feedbackUpdate('addConstraints'));
-    setHandler(answerQuestionsUpdate, (arg) => this.queued({ kind: 'answerQuestions', answers: arg.answers, by: arg.by }), {
-      validator: (arg) => {
-        if (!this.known(currentUpdateInfo()!.id)) this.checkAnswers(arg?.answers);
+    setHandler(
+      answerQuestionsUpdate,
+      (arg) => (this.known(currentUpdateInfo()!.id) ? this.queued() : this.queued({ kind: 'answerQuestions', ...this.answers(arg) })),
+      {
+        validator: (arg) => {
+          if (!this.known(currentUpdateInfo()!.id)) this.answers(arg);
+        },
       },
-    });
+    );
     setHandler(feedbackSignal, (sent) => this.signalled(sent));
     setHandler(
       cancelUpdate,
@@ -272,12 +276,30 @@ export class NegotiationState {
     const key = typeof fields.id === 'string' ? fields.id : `signal-${uuid4()}`;
     if (this.known(key)) return;
     try {
-      this.queue.push({ id: key, feedback: logic().validateFeedback(logic().feedbackFromSignal(sent), this) });
+      // Before this patch an answer by signal was ignored as unreadable feedback; runs recorded then replay that way.
+      const answered = patched('answers-by-signal') ? logic().answersFromSignal(sent) : undefined;
+      if (answered) this.checkAnswers(answered.answers);
+      this.queue.push({
+        id: key,
+        feedback: answered ? { kind: 'answerQuestions', ...answered } : logic().validateFeedback(logic().feedbackFromSignal(sent), this),
+      });
     } catch (err) {
       this.remember(key, { ok: false, type: 'FeedbackRejected', message: (err as Error).message });
       const kind = typeof fields.kind === 'string' ? fields.kind : 'feedback';
       this.log('ignored', `${kind} by signal: ${(err as Error).message}`, typeof fields.by === 'string' ? fields.by : undefined);
     }
+  }
+
+  /** The answers an update carries, checked against the questions; a refusal names the field and the forms answers take. */
+  private answers(arg: unknown): { answers: Record<string, unknown>; by?: string } {
+    let read: { answers: Record<string, unknown>; by?: string };
+    try {
+      read = logic().answersFromPayload(arg);
+    } catch (err) {
+      throw refusal((err as Error).message, 'FeedbackRejected');
+    }
+    this.checkAnswers(read.answers);
+    return read;
   }
 
   private checkAnswers(answers: unknown): void {

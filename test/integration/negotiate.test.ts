@@ -9,7 +9,7 @@ import { ConstraintsConflictError, UnknownPersonaError } from '../../src/client/
 import { personaModel } from '../../src/models/persona';
 import { registry } from '../../src/observability/metrics';
 import type { NegotiationRequestInput } from '../../src/negotiation/request';
-import type { NegotiationView } from '../../src/contract/negotiate';
+import { answerQuestionsUpdate, feedbackSignal, type NegotiationView } from '../../src/contract/negotiate';
 import { failureOf } from '../harness/failures';
 import { recordHistory } from '../harness/histories';
 import { stopLocalServices } from '../harness/services';
@@ -219,6 +219,35 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(done.review?.evolution?.newVersion).toBeUndefined();
     expect(done.review?.cost.recommendation).toBeUndefined();
     expect(await personaModel(db).countDocuments({ account, derivedFrom: workflowId })).toBe(0);
+  }, 120_000);
+
+  it("takes answers by signal and in the Web UI's words, as the update takes them, and logs a bad one it cannot refuse", async () => {
+    const n = w.client.negotiations;
+    const { workflowId } = await n.start(
+      request({ workload: { kind: 'text', text: 'PostgreSQL database for our patient records, HIPAA applies' } }),
+    );
+    await until(workflowId, (x) => x.status === 'awaiting-feedback');
+    const handle = w.client.temporal.workflow.getHandle(workflowId);
+    // Whoever can only send signals answers in words or as an object; a signal has nobody to refuse, so a bad one is logged.
+    await handle.signal(feedbackSignal, 'answer dataGib=-5');
+    await handle.signal(feedbackSignal, { kind: 'answer', answers: { dataGib: 300 }, by: 'bob' });
+    let v = await until(workflowId, (x) => x.round === 2);
+    expect(v.analysis!.answers).toMatchObject({ dataGib: 300 });
+    expect(v.analysis!.profile.storageGb).toBeGreaterThanOrEqual(300);
+    expect(v.history.map((h) => [h.event, h.by])).toEqual([
+      ['proposed', undefined],
+      ['ignored', undefined],
+      ['answered', 'bob'],
+    ]);
+    expect(v.history[1]!.detail).toMatch(/answers\.dataGib: expected GiB > 0/);
+    // The update as typed into the Web UI's "Send an Update" box: pairs in words.
+    v = await handle.executeUpdate(answerQuestionsUpdate, { args: ['peakRate=3000, replication=2'] });
+    expect(v.round).toBe(3);
+    expect(v.analysis!.answers).toMatchObject({ peakRate: 3000, replication: 2 });
+    const bad = await failureOf(handle.executeUpdate(answerQuestionsUpdate, { args: ['peakRate 3000'] }));
+    expect(bad.message).toMatch(/"peakRate" is not field=value.*for example "dataGib=500 peakRate=2000"/);
+    await n.cancel(workflowId, { reason: 'answered enough' });
+    await recordHistory(w.client.temporal, workflowId, 'answers-by-signal');
   }, 120_000);
 
   it('negotiates by itself under an application policy: adds its constraint, then accepts the cheapest match', async () => {

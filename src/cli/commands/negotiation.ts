@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../../config';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
+import { answersFromPairs } from '../../negotiation/answers';
 import { NO_PRICE_DATA, SECURITY_LEVELS, STORAGE_KINDS } from '../../negotiation/catalog';
 import { runsWhen } from '../../negotiation/schedule';
 import type { Proposal } from '../../negotiation/solver';
@@ -320,14 +321,11 @@ export function registerNegotiate(program: Command): void {
           throw new InvalidArgumentError('answers: expected field=value pairs or one JSON object such as \'{"dataGib": 500}\'');
         }
       } else {
-        answers = Object.fromEntries(
-          pairs.map((p) => {
-            const m = /^([A-Za-z]+)=(.+)$/.exec(p.trim());
-            if (!m) throw new InvalidArgumentError(`answers: "${p}" is not field=value, e.g. dataGib=500`);
-            const n = Number(m[2]);
-            return [m[1]!, m[1] === 'kind' || Number.isNaN(n) ? m[2] : n];
-          }),
-        );
+        try {
+          answers = answersFromPairs(pairs);
+        } catch (err) {
+          throw new InvalidArgumentError(`answers: ${(err as Error).message}`);
+        }
       }
       return feedback(opts, (c) => c.negotiations.answerQuestions(id, answers, opts.by, opts.updateId));
     });
