@@ -4,7 +4,7 @@ import { calendarHourlyUsd, monthlyCostForHours } from './schedule';
 import { DIMENSIONS, round, seriesOf, type Dimension, type LoadPoint, type ResourceProfile } from './persona';
 import { hardConstraints, makeCandidate, type Proposal, type Requirements } from './solver';
 
-/** What an instance really used: the busiest figures of the observation window. */
+/** What an instance really used at its peak in the observation window (from a provider: a high percentile of its periods). */
 export const observedUsageSchema = z.strictObject({
   cpu: z.number().min(0, { message: 'expected vCPUs in use ≥ 0' }),
   memoryGb: z.number().min(0),

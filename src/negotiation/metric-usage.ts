@@ -20,13 +20,28 @@ export type MetricId = (typeof INSTANCE_METRICS)[number]['id'];
 /** Basic EC2 monitoring publishes every five minutes; a shorter period only finds gaps. */
 export const METRIC_PERIOD_SECONDS = 300;
 
+/**
+ * The percentile of the periods' figures a peak is read as: AWS Compute Optimizer's default CPU
+ * utilisation preference (P99.5). Over a day of five-minute periods it passes over the one busiest
+ * period (a backup's burst), so one spike does not size the instance; with fewer than 200 periods it
+ * is the busiest one.
+ */
+export const PEAK_PERCENTILE = 99.5;
+
+/** The nearest-rank percentile of the figures (0 for none): the smallest figure at least p % of them do not exceed. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]!;
+}
+
 /** One metric's values per period, matched by timestamp (ISO string) to the others. */
 export type MetricSeries = Partial<Record<MetricId, { timestamps: string[]; values: number[] }>>;
 
 export type MetricObservation = { usage: ObservedUsage } | { unobserved: string };
 
 /**
- * What the instance used at its busiest period, from the metrics' series: CPU
+ * What the instance used at its peak, the PEAK_PERCENTILE of its periods, from the metrics' series: CPU
  * percent of the type's vCPUs, memory percent of its GiB, EBS operations and
  * network bytes summed within a period and divided by its length. A dimension
  * nothing reported for is listed as unmeasured (the review keeps the
@@ -46,7 +61,7 @@ export function usageFromMetrics(
       unobserved: `CloudWatch has no CPUUtilization for the instance in the ${Math.round(window.seconds)} s window: the instance published no metrics yet (basic monitoring reports every ${period / 60} minutes)`,
     };
   const unmeasured: Dimension[] = [];
-  const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
+  const peak = (xs: number[]) => percentile(xs, PEAK_PERCENTILE);
   /** Per-period sums of two metrics, added where their periods coincide. */
   const perPeriod = (a: MetricId, b: MetricId): number[] => {
     const total = new Map<string, number>();
@@ -69,10 +84,10 @@ export function usageFromMetrics(
     usage: {
       source: 'provider',
       // Percentages above 100 are clamped: a type never uses more than it has.
-      cpu: round((Math.min(max(cpu), 100) / 100) * instance.vcpu, 3),
-      memoryGb: round((Math.min(max(mem), 100) / 100) * instance.memoryGb, 3),
-      iops: round(max(ops) / period, 1),
-      networkGbps: round((max(bytes) * 8) / period / 1e9, 4),
+      cpu: round((Math.min(peak(cpu), 100) / 100) * instance.vcpu, 3),
+      memoryGb: round((Math.min(peak(mem), 100) / 100) * instance.memoryGb, 3),
+      iops: round(peak(ops) / period, 1),
+      networkGbps: round((peak(bytes) * 8) / period / 1e9, 4),
       seconds: Math.round(window.seconds),
       ...(unmeasured.length && { unmeasured }),
     },

@@ -96,7 +96,7 @@ export class AwsProvider implements Provider {
     return found.filter((r): r is ResourceRef => r !== undefined);
   }
 
-  /** An instance's busiest period from CloudWatch (see metrics.ts). */
+  /** An instance's peak from CloudWatch: a percentile of its periods (see metrics.ts). */
   observeUsage(ref: ResourceRef, window: ObservationWindow, facts: InstanceFacts) {
     return observeInstance(this.clientsOf(ref).cloudwatch, ref, window, facts);
   }

@@ -15,7 +15,7 @@ const MAX_PAGES = 20;
 
 /**
  * What an EC2 instance used over the window, from CloudWatch GetMetricData:
- * the busiest five-minute period of CPU, memory (CloudWatch agent), EBS
+ * the 99.5th percentile of its five-minute periods (PEAK_PERCENTILE) of CPU, memory (CloudWatch agent), EBS
  * operations and network. Pages are followed to the end of the window, within a bound.
  */
 export async function observeInstance(

@@ -1,4 +1,4 @@
-import { usageFromMetrics, withPredicted } from '../../../src/negotiation/metric-usage';
+import { PEAK_PERCENTILE, percentile, usageFromMetrics, withPredicted } from '../../../src/negotiation/metric-usage';
 import type { ResourceProfile } from '../../../src/negotiation/persona';
 
 const t = (minute: number) => new Date(Date.UTC(2026, 11, 1, 12, minute)).toISOString();
@@ -6,7 +6,7 @@ const m5 = { vcpu: 2, memoryGb: 8 };
 const day = { seconds: 86_400 };
 
 describe('usage from CloudWatch metrics', () => {
-  it('takes the busiest period of each metric: CPU and memory as shares of the type, operations and bytes per second', () => {
+  it('takes the busiest of a few periods of each metric: CPU and memory as shares of the type, operations and bytes per second', () => {
     const r = usageFromMetrics(
       {
         cpu: { timestamps: [t(0), t(5)], values: [20, 75] },
@@ -21,6 +21,32 @@ describe('usage from CloudWatch metrics', () => {
     );
     // Reads and writes of the same period add up (120,000 at minute 0), but not across periods.
     expect(r).toEqual({ usage: { source: 'provider', cpu: 1.5, memoryGb: 4, iops: 400, networkGbps: 0.2, seconds: 86_400 } });
+  });
+
+  it('reads a day of periods at its 99.5th percentile: one burst does not size the instance, a busy hour does', () => {
+    const periods = 288;
+    const stamps = Array.from({ length: periods }, (_, i) => new Date(Date.UTC(2026, 11, 1) + i * 300_000).toISOString());
+    // A quiet day at 10 % CPU with one five-minute backup at 100 %.
+    const burst = Array.from({ length: periods }, (_, i) => (i === 100 ? 100 : 10));
+    const quiet = usageFromMetrics({ cpu: { timestamps: stamps, values: burst } }, m5, day);
+    expect(quiet).toMatchObject({ usage: { cpu: 0.2 } });
+    // The same day with a busy hour (12 periods) at 80 %: that is the peak.
+    const busy = burst.map((v, i) => (i >= 200 && i < 212 ? 80 : v));
+    expect(usageFromMetrics({ cpu: { timestamps: stamps, values: busy } }, m5, day)).toMatchObject({ usage: { cpu: 1.6 } });
+  });
+
+  it('computes nearest-rank percentiles, the busiest figure when there are few', () => {
+    expect(PEAK_PERCENTILE).toBe(99.5);
+    expect(percentile([], 99.5)).toBe(0);
+    expect(percentile([3, 1, 2], 99.5)).toBe(3);
+    expect(
+      percentile(
+        Array.from({ length: 200 }, (_, i) => i + 1),
+        99.5,
+      ),
+    ).toBe(199);
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([5, 1, 4, 2, 3], 0)).toBe(1);
   });
 
   it('lists what nothing reported as unmeasured instead of reading it as zero use, and the review keeps the prediction there', () => {
