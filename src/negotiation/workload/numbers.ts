@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { readsAsDottedClock } from './working-hours';
 
 /** A stated range ("5-10k rps", "between 1 and 2 TB"): the analysis sizes for its top. */
 export interface StatedRange {
@@ -49,6 +50,13 @@ function wordsToDigits(run: string): string {
   return out;
 }
 const fmt = (v: number) => String(Math.round(v * 1e6) / 1e6);
+
+const DOTTED_CLOCK = /^(\d{1,2})\.([0-5]\d)$/;
+/** "9.30 to 17.30 weekdays" is a working day (working-hours.ts reads it), not a range of decimals sized for 17.3. */
+function isDottedClockRange(a: string, b: string, before: string, after: string): boolean {
+  const [from, to] = [DOTTED_CLOCK.exec(a), DOTTED_CLOCK.exec(b)];
+  return !!from && !!to && Number(from[1]) <= 24 && Number(to[1]) <= 24 && readsAsDottedClock(before, after);
+}
 
 /**
  * Puts every number of a description in digits so one scanner reads them all.
@@ -143,8 +151,8 @@ export function normaliseNumbers(input: string): NormalisedText {
   });
   t = t.replace(
     new RegExp(`(?<![\\d.:])(\\d+(?:\\.\\d+)?)\\s?(?:-|to)\\s?(\\d+(?:\\.\\d+)?)(?![\\d:])${clock}`, 'g'),
-    (m, a: string, b: string) => {
-      if (n(b) <= n(a)) return m;
+    (m, a: string, b: string, at: number, whole: string) => {
+      if (n(b) <= n(a) || isDottedClockRange(a, b, whole.slice(0, at), whole.slice(at + m.length))) return m;
       ranges.push({ low: n(a), high: n(b), text: m });
       return b;
     },

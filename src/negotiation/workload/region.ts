@@ -83,34 +83,51 @@ const AREAS: [RegExp, string][] = [
 
 const CODE = /\b([a-z]{2}-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d)\b/g;
 
+/** A move, whose origin is where the workload will no longer run: "moving from Germany to France", "migrating off Frankfurt". */
+const MOVE = /\b(?:mov(?:e|es|ed|ing)|migrat\w*|relocat\w*|transfer\w*|leav(?:e|es|ing)|switch\w*|exit\w*|repatriat\w*|consolidat\w*)\b/;
+const ORIGIN_BEFORE =
+  /(?:\b(?:from|out of|off|leaving|away from)|\b(?:currently|today|now|presently|still)\b(?:\s+[a-z-]+){0,3}\s+(?:in|on))\s+(?:the\s+|our\s+)?$/;
+
 /**
  * The region a description states, by code ("in eu-west-1"), by the
  * location AWS names its region after ("hosted in Frankfurt"), by a country
  * ("users in Brazil") or by an area the data must stay in ("EU only"). A code
- * wins over a place, a place over a country and a country over an area; when the text names several regions the first is used and the
- * others are returned so the caller can say so. Undefined when it states none.
+ * wins over a place, a place over a country and a country over an area. In a
+ * move ("moving from Germany to France", "currently in Frankfurt, migrating to
+ * Paris") the origin is where it will not run: it is passed over for the
+ * destination, and a move with only an origin states no region. When the text
+ * names several regions the first is used and the others are returned so the
+ * caller can say so. Undefined when it states none.
  */
 export function statedRegion(text: string): (StatedRegion & { others: StatedRegion[] }) | undefined {
   const lower = text.toLowerCase();
-  const found: (StatedRegion & { at: number })[] = [];
-  for (const m of lower.matchAll(CODE)) if (REGIONS.includes(m[1]!)) found.push({ region: m[1]!, text: m[1]!, at: m.index });
-  if (!found.length)
-    for (const [re, region] of PLACES) {
-      const m = re.exec(lower);
-      if (m) found.push({ region, text: m[0], at: m.index });
-    }
-  if (!found.length)
-    for (const [re, region] of COUNTRY_RES) {
-      const m = re.exec(lower);
-      if (m) found.push({ region, text: m[1]!, at: m.index });
-    }
-  if (!found.length)
-    for (const [re, region] of AREAS) {
-      const m = re.exec(lower);
-      if (m) found.push({ region, text: m[0], at: m.index });
-    }
-  if (!found.length) return undefined;
-  found.sort((a, b) => a.at - b.at);
-  const [first, ...rest] = found.map(({ region, text: words }) => ({ region, text: words }));
-  return { ...first!, others: rest.filter((o) => o.region !== first!.region) };
+  const moving = MOVE.test(lower);
+  const origin = (at: number) => moving && ORIGIN_BEFORE.test(lower.slice(Math.max(0, at - 40), at));
+  const stages: (() => (StatedRegion & { at: number })[])[] = [
+    () => [...lower.matchAll(CODE)].filter((m) => REGIONS.includes(m[1]!)).map((m) => ({ region: m[1]!, text: m[1]!, at: m.index })),
+    () =>
+      PLACES.flatMap(([re, region]) => {
+        const m = re.exec(lower);
+        return m ? [{ region, text: m[0], at: m.index }] : [];
+      }),
+    () =>
+      COUNTRY_RES.flatMap(([re, region]) => {
+        const m = re.exec(lower);
+        // The place word is part of the match ("from germany"): the origin test reads what precedes the country.
+        return m ? [{ region, text: m[1]!, at: m.index + m[0].length - m[1]!.length }] : [];
+      }),
+    () =>
+      AREAS.flatMap(([re, region]) => {
+        const m = re.exec(lower);
+        return m ? [{ region, text: m[0], at: m.index }] : [];
+      }),
+  ];
+  const left: StatedRegion[] = [];
+  for (const stage of stages) {
+    const found = stage().sort((a, b) => a.at - b.at);
+    const [first, ...rest] = found.filter((f) => !origin(f.at)).map(({ region, text: words }) => ({ region, text: words }));
+    left.push(...found.filter((f) => origin(f.at)).map(({ region, text: words }) => ({ region, text: words })));
+    if (first) return { ...first, others: [...rest, ...left].filter((o) => o.region !== first.region) };
+  }
+  return undefined;
 }

@@ -19,6 +19,10 @@ describe('working hours written the ways people write them', () => {
     ['ETL pipeline that runs every night between 22:00 and 02:00', 4, 7, 22],
     ['a cron job from 2 to 3am', 1, 7, 2],
     ['render farm, Monday through Thursday 10pm to 6', 8, 4, 22],
+    // Dotted clock times, as much of Europe writes them.
+    ['dev box, runs 9.30 to 17.30 weekdays', 8, 5, 9.5],
+    ['weekdays 8.30-18.00, a small staging API', 9.5, 5, 8.5],
+    ['support portal open 9.00 to 17.00 CET', 8, 5, 9],
   ])('%s', (text, hoursPerDay, daysPerWeek, startHour) => {
     expect(schedule(text)).toEqual({ hoursPerDay, daysPerWeek, startHour });
   });
@@ -42,8 +46,19 @@ describe('working hours written the ways people write them', () => {
       'API with 10-20k requests per second',
       'PostgreSQL 15 primary for our order system, 2 TB of data, about 3000 transactions per second',
       'nightly backups kept for 7 days',
+      // Dotted figures that are versions or sizes, even beside a word that could be about time.
+      'python 3.11 to 3.12 daily',
+      'upgrade node 18.12 to 20.10 on our servers',
+      'PostgreSQL growing from 1.25 to 2.50 TB of data',
+      'p99 latency 2.50 to 4.50 ms',
     ])
       expect(schedule(text)).toBeUndefined();
+  });
+
+  it('keeps the sizes of dotted ranges that are not clock times', () => {
+    expect(analyzeDescription('PostgreSQL growing from 1.25 to 2.50 TB of data').storageGib).toBe(
+      analyzeDescription('PostgreSQL with 2.50 TB of data').storageGib,
+    );
   });
 
   it('keeps the sizes of ranges that are not clock times', () => {

@@ -44,6 +44,21 @@ describe('the region a description states', () => {
     expect(region('European customers visit our static site')).toBeUndefined();
   });
 
+  it('in a move, runs where it goes, not where it leaves', () => {
+    expect(region('moving from Germany to France')).toBe('eu-west-3');
+    expect(region('we are migrating our shop from Frankfurt to Paris')).toBe('eu-west-3');
+    expect(region('moving the database to Paris from London')).toBe('eu-west-3');
+    expect(region('currently hosted in Frankfurt, moving to Ireland next year')).toBe('eu-west-1');
+    expect(region('relocating out of eu-central-1 into eu-west-3')).toBe('eu-west-3');
+    // The origin is still named among the others, and a move with no destination states no region.
+    expect(statedRegion('moving from Germany to France')?.others).toEqual([{ region: 'eu-central-1', text: 'germany' }]);
+    expect(region('leaving Frankfurt for good')).toBeUndefined();
+    expect(region('EU only, moving off us-east-1')).toBe('eu-west-1');
+    // Without a move, "from" is only where people are: the customers from Germany are served in Frankfurt.
+    expect(region('customers from Germany, hosted in Frankfurt')).toBe('eu-central-1');
+    expect(region('users from Brazil')).toBe('sa-east-1');
+  });
+
   it('uses the first of several regions and says which others it saw', () => {
     const a = analyzeDescription('Postgres primary in eu-central-1 with a read replica in us-east-1, 200 GB');
     expect(a.region).toEqual({ region: 'eu-central-1', text: 'eu-central-1' });
