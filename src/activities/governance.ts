@@ -142,6 +142,17 @@ async function checkConflicts(policy: Policy, loadActive: ReturnType<typeof crea
   return findings.map(describeConflict);
 }
 
+/** The filter of an audit read as the audit entry states it: " where operation=model.retrain, limit 50". */
+function describeFilter(query: AuditReadPayload['query']): string {
+  if (query.kind !== 'audit') return '';
+  const terms = [
+    ...(query.actor === undefined ? [] : [`actor=${query.actor}`]),
+    ...(query.operation === undefined ? [] : [`operation=${query.operation}`]),
+  ];
+  const limit = query.limit === undefined ? '' : `, limit ${query.limit}`;
+  return `${terms.length ? ` where ${terms.join(', ')}` : ', unfiltered'}${limit}`;
+}
+
 const channelOf = {
   'model.promote': 'model promote',
   'model.rollback': 'model rollback',
@@ -332,6 +343,35 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           ),
         );
       }
+    },
+
+    /**
+     * Audits a signed read of the audit trail or the actors once it has been
+     * served: who read, which filter, how many rows came back. Written after
+     * the read, so a read shows the trail as it stood when asked and its own
+     * entry appears in the next one.
+     */
+    async recordRead({
+      actor,
+      query,
+      returned,
+    }: {
+      actor: VerifiedActor;
+      query: AuditReadPayload['query'];
+      returned: number;
+    }): Promise<void> {
+      await withStorage('audit', () =>
+        record(
+          {
+            actor: actor.keyId,
+            operation: 'audit.read',
+            target: targetOf({ operation: 'audit.read', query }),
+            result: 'allowed',
+            reason: `read ${returned} ${query.kind === 'audit' ? 'entries' : 'actors'}${describeFilter(query)}`,
+          },
+          'audit-read',
+        ),
+      );
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */

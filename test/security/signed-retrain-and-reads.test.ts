@@ -14,6 +14,7 @@ import { createSignedRequest } from '../../src/security/signed-request';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
+import { recordLatest } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 // Retraining by hand and reading the audit trail or the actors are signed
@@ -226,10 +227,32 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     );
   });
 
-  it('reads the audit trail and the actors for a viewer', async () => {
+  it('reads the audit trail and the actors for a viewer, and audits each read once it is served', async () => {
+    const reads = () => auditModel(db).find({ operation: 'audit.read', result: 'allowed' }).sort({ at: 1 }).lean();
     const audit = await w.client.governance.inspect({ kind: 'audit', operation: 'model.retrain' }, { key: viewer.privateKeyPem });
     expect(audit.length).toBeGreaterThanOrEqual(4);
     const actors = await w.client.governance.inspect({ kind: 'actors' }, { key: viewer.privateKeyPem });
     expect(actors.map((a) => a.keyId)).toEqual(expect.arrayContaining([admin.keyId, viewer.keyId]));
+    expect(await reads()).toEqual([
+      expect.objectContaining({
+        actor: viewer.keyId,
+        target: 'audit:audit',
+        reason: `read ${audit.length} entries where operation=model.retrain`,
+        workflowId: expect.any(String),
+      }),
+      expect.objectContaining({ actor: viewer.keyId, target: 'audit:actors', reason: `read ${actors.length} actors` }),
+    ]);
+
+    // A read does not show its own entry; the next one does, with who read what.
+    const first = await w.client.governance.inspect({ kind: 'audit', operation: 'audit.read' }, { key: viewer.privateKeyPem });
+    expect(first.filter((e) => e.result === 'allowed')).toHaveLength(2);
+    const second = await w.client.governance.inspect({ kind: 'audit', operation: 'audit.read' }, { key: viewer.privateKeyPem });
+    expect(second.filter((e) => e.result === 'allowed')).toHaveLength(3);
+    expect(second[0]).toMatchObject({
+      actor: viewer.keyId,
+      result: 'allowed',
+      reason: `read ${first.length} entries where operation=audit.read`,
+    });
+    await recordLatest(w.client.temporal, w.taskQueue, 'inspectGovernance', 'audited-read');
   });
 });
