@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { actorModel, type Role } from '../models/actor';
-import type { ModelChangePayload, RetrainPayload } from '../contract/models';
+import { RETRAIN_CATCHUP_MS, type ModelChangePayload, type RetrainPayload } from '../contract/models';
 import type { AuditEntry } from '../models/audit';
 import { bumpGeneration, type GenerationName } from '../models/generation';
 import { nonceModel } from '../models/nonce';
@@ -11,8 +11,9 @@ import { policyHeadModel, policyModel } from '../models/policy';
 import { keyIdOf } from '../security/keys';
 import { verifyDocument, type Signable } from '../security/policy-signature';
 import { parseChangeRequest } from '../security/change-request';
-import { InvalidChange } from '../security/errors';
+import { InvalidChange, UnscheduledRun } from '../security/errors';
 import { rolesFor } from '../security/roles';
+import { judgeScheduledRun } from '../security/scheduled-run';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witnessContext, type Policy } from '../pdl';
 import { contentHash } from './content-hash';
@@ -141,6 +142,17 @@ async function checkConflicts(policy: Policy, loadActive: ReturnType<typeof crea
   return findings.map(describeConflict);
 }
 
+/** The filter of an audit read as the audit entry states it: " where operation=model.retrain, limit 50". */
+function describeFilter(query: AuditReadPayload['query']): string {
+  if (query.kind !== 'audit') return '';
+  const terms = [
+    ...(query.actor === undefined ? [] : [`actor=${query.actor}`]),
+    ...(query.operation === undefined ? [] : [`operation=${query.operation}`]),
+  ];
+  const limit = query.limit === undefined ? '' : `, limit ${query.limit}`;
+  return `${terms.length ? ` where ${terms.join(', ')}` : ', unfiltered'}${limit}`;
+}
+
 const channelOf = {
   'model.promote': 'model promote',
   'model.rollback': 'model rollback',
@@ -259,18 +271,29 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
     },
 
     /**
-     * That the calling run was started by the schedule `scheduleId` itself, the
-     * one kind of run that needs no signed request: the schedule lists the
-     * runs it started, which no other client can add to (a search attribute
-     * or a workflow id can be set by anyone who can start a workflow). Any
-     * other unsigned run is refused, audited once, with the fix named.
+     * That the calling run was started by the schedule `scheduleId` itself, at
+     * a time of its own calendar: the one kind of run that needs no signed
+     * request. The schedule lists the runs it started (no other client can add
+     * to that list; a search attribute or a workflow id can be set by anyone who
+     * can start a workflow), each with the time it was for and when it was
+     * taken; a triggered or backfilled run is listed too, and refused here
+     * (security/scheduled-run.ts). Each calendar time retrains unsigned once.
+     * Any refusal is audited once, with the fix named.
      */
     async verifyScheduledRun({ scheduleId, operation }: { scheduleId: string; operation: 'model.retrain' }): Promise<void> {
-      const { workflowExecution } = Context.current().info;
-      const started = (actions: { workflow: { workflowId: string; firstExecutionRunId: string } }[]) =>
-        actions.some(
-          (a) => a.workflow.workflowId === workflowExecution?.workflowId && a.workflow.firstExecutionRunId === workflowExecution?.runId,
+      const { workflowExecution, attempt } = Context.current().info;
+      const workflowId = workflowExecution?.workflowId ?? 'none';
+      const runId = workflowExecution?.runId ?? 'none';
+      const fix = `sign a retrain with \`mosaic model retrain --key <file>\` (a key of role ${rolesFor(operation).join(' or ')})`;
+      const refuse = async (refused: InvalidChange | UnscheduledRun): Promise<never> => {
+        await withStorage('audit', () =>
+          record(
+            { actor: 'unsigned', operation, target: 'model:retrain', result: 'denied', reason: refused.message, type: refused.name },
+            'audit-denied',
+          ),
         );
+        throw nonRetryable(refused);
+      };
       const schedule = await Context.current()
         .client.schedule.getHandle(scheduleId)
         .describe()
@@ -279,21 +302,76 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           if (err instanceof ScheduleNotFoundError) return undefined;
           throw err;
         });
-      if (schedule && (started(schedule.info.runningActions) || started(schedule.info.recentActions.map((r) => r.action)))) return;
-      // The schedule records a run it started just after starting it: a first attempt may look too early.
-      if (Context.current().info.attempt < 3)
-        throw ApplicationFailure.retryable(`not (yet) among the runs of schedule ${scheduleId}`, 'NotScheduled');
-      const refused = new InvalidChange(
-        `request: missing: only the ${scheduleId} schedule retrains unsigned; sign a retrain with \`mosaic model retrain --key <file>\` ` +
-          `(a key of role ${rolesFor(operation).join(' or ')})`,
+      const listed = schedule?.info.recentActions.find(
+        (a) => a.action.workflow.workflowId === workflowId && a.action.workflow.firstExecutionRunId === runId,
       );
+      if (!listed) {
+        // The schedule records a run it started just after starting it: a first attempt may look too early.
+        if (attempt < 3) throw ApplicationFailure.retryable(`not (yet) among the runs of schedule ${scheduleId}`, 'NotScheduled');
+        return refuse(new InvalidChange(`request: missing: only the ${scheduleId} schedule retrains unsigned; ${fix}`));
+      }
+      const verdict = judgeScheduledRun(schedule!.spec, listed, RETRAIN_CATCHUP_MS);
+      if (!verdict.own) {
+        return refuse(
+          new UnscheduledRun(
+            `${workflowId} was started by schedule ${scheduleId} on request, not by its calendar: ${verdict.reason}; ${fix}`,
+          ),
+        );
+      }
+      // Claimed like a nonce: a backfill of a calendar time the schedule already took (within the catch-up window) is a second run for it.
+      const claim = `schedule:${scheduleId}@${listed.scheduledAt.toISOString()}`;
+      const claimedBy = await withStorage('claim scheduled time', async () => {
+        const previous = await nonces.findOne({ nonce: claim }).lean();
+        if (previous && previous.runId !== runId) return previous.workflowId;
+        try {
+          await nonces.updateOne(
+            { nonce: claim, runId },
+            { $setOnInsert: { keyId: 'unsigned', workflowId, usedAt: new Date() } },
+            { upsert: true },
+          );
+          return undefined;
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) return 'another run, meanwhile';
+          throw err;
+        }
+      });
+      if (claimedBy !== undefined) {
+        return refuse(
+          new UnscheduledRun(
+            `${workflowId} is a second run for ${listed.scheduledAt.toISOString()} of schedule ${scheduleId}, ` +
+              `whose run was ${claimedBy}: a backfill; ${fix}`,
+          ),
+        );
+      }
+    },
+
+    /**
+     * Audits a signed read of the audit trail or the actors once it has been
+     * served: who read, which filter, how many rows came back. Written after
+     * the read, so a read shows the trail as it stood when asked and its own
+     * entry appears in the next one.
+     */
+    async recordRead({
+      actor,
+      query,
+      returned,
+    }: {
+      actor: VerifiedActor;
+      query: AuditReadPayload['query'];
+      returned: number;
+    }): Promise<void> {
       await withStorage('audit', () =>
         record(
-          { actor: 'unsigned', operation, target: 'model:retrain', result: 'denied', reason: refused.message, type: refused.name },
-          'audit-denied',
+          {
+            actor: actor.keyId,
+            operation: 'audit.read',
+            target: targetOf({ operation: 'audit.read', query }),
+            result: 'allowed',
+            reason: `read ${returned} ${query.kind === 'audit' ? 'entries' : 'actors'}${describeFilter(query)}`,
+          },
+          'audit-read',
         ),
       );
-      throw nonRetryable(refused);
     },
 
     /** Writes an authorised change; every write is keyed so a retry changes nothing twice. */

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Duration, Workflow } from '@temporalio/common';
-import { RETRAIN_SCHEDULE_ID, retrainPolicy } from '../contract/models';
+import { RETRAIN_CATCHUP_MS, RETRAIN_SCHEDULE_ID, retrainPolicy } from '../contract/models';
 
 export { RETRAIN_SCHEDULE_ID };
 
@@ -20,11 +20,13 @@ export async function ensureRetrainSchedule(client: Client, opts: { taskQueue: s
     // No arguments, so no payload for a codec to encrypt: every worker can read
     // the schedule back to update it, whatever payload keys it holds (a key
     // rotation under way). A scheduled run is credited to its workflow id,
-    // mosaic-retrain-policy-<time>, and needs no signed request: Temporal marks
-    // it as this schedule's (TemporalScheduledById), which no client can set.
+    // mosaic-retrain-policy-<time>, and needs no signed request if the
+    // schedule lists it at a time of this spec, taken in time: a triggered or
+    // backfilled run is refused (security/scheduled-run.ts).
     args: [],
   };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP };
+  // Intervals only, and a catch-up window the worker checks runs against: see security/scheduled-run.ts.
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: RETRAIN_CATCHUP_MS };
   try {
     await client.schedule.create({ scheduleId: RETRAIN_SCHEDULE_ID, spec, action, policies });
   } catch (err) {

@@ -13,6 +13,13 @@ export type { ModelQuery, ModelStatus, ModelSummary, ReportData };
 /** The schedule that retrains by itself; its runs are the only ones that need no signed request. */
 export const RETRAIN_SCHEDULE_ID = 'mosaic-retrain-policy';
 
+/**
+ * How late the schedule may take one of its own times (Temporal's catch-up
+ * window, after the server was down): a calendar time taken later than this is
+ * a backfill, refused unsigned. A retrain missed for longer waits for the next.
+ */
+export const RETRAIN_CATCHUP_MS = 5 * 60_000;
+
 /** What an operator or admin signs to retrain by hand; the retrain is credited to the signing key. */
 export interface RetrainPayload {
   operation: 'model.retrain';

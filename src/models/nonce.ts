@@ -6,6 +6,8 @@ import { modelOn } from './model';
  * replay guard: a nonce is claimed once, ever. `runId` (the workflow run
  * that claimed it) lets a retried verification in that same run pass; any
  * other run, even one started again under the same workflow id, is a replay.
+ * The retrain schedule's calendar times are claimed here the same way
+ * (`schedule:<id>@<time>`, keyId `unsigned`): one unsigned run per time.
  */
 export interface UsedNonce {
   nonce: string;

@@ -29,3 +29,5 @@ export class PayloadMismatch extends SecurityError {}
 export class PolicyUnsigned extends SecurityError {}
 /** A change request that is not even shaped like one: a field missing, of the wrong type or out of bounds. */
 export class InvalidChange extends SecurityError {}
+/** An unsigned run a schedule started on request (a trigger or a backfill), not at a time of its own calendar. */
+export class UnscheduledRun extends SecurityError {}

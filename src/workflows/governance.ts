@@ -10,7 +10,7 @@ import { MosaicAccount, MosaicState } from '../contract/search-attributes';
 // trouble retries, with a bounded backoff.
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
 
-const { verifyChange, applyChange } = proxyActivities<GovernanceActivities>({ startToCloseTimeout: '30 seconds', retry });
+const { verifyChange, applyChange, recordRead } = proxyActivities<GovernanceActivities>({ startToCloseTimeout: '30 seconds', retry });
 const { readGovernance, evaluatePolicyContext, bootstrapAdmin } = proxyActivities<PolicyStoreActivities>({
   startToCloseTimeout: '30 seconds',
   retry,
@@ -41,8 +41,9 @@ export async function initAdmin(input: AdminInit): Promise<{ keyId: string; crea
 /**
  * Read-only views for the CLI: policies, history, audit, actors. The audit
  * trail and the actors are read only by a signed request of a role with
- * `audit.read`, which signs the query itself; reads begun before that replay
- * as they ran.
+ * `audit.read`, which signs the query itself, and each such read is audited
+ * after it is served (its own entry shows in the next read, not in this one).
+ * Reads begun before either replay as they ran.
  */
 export async function inspectGovernance<K extends GovernanceQueryKind>(
   query: GovernanceQuery<K>,
@@ -50,7 +51,12 @@ export async function inspectGovernance<K extends GovernanceQueryKind>(
 ): Promise<GovernanceViews[K]> {
   if (SIGNED_READS.includes(query?.kind) && patched('signed-audit-read')) {
     const payload = { operation: 'audit.read', query } as AuditReadPayload;
-    await verifyChange({ request: request as SignedRequest, payload });
+    const actor = await verifyChange({ request: request as SignedRequest, payload });
+    const view = await readGovernance(query);
+    if (patched('audited-audit-read')) {
+      await recordRead({ actor, query: payload.query, returned: (view as unknown[]).length });
+    }
+    return view;
   }
   return readGovernance(query);
 }

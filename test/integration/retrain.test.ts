@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
+import { RETRAIN_CATCHUP_MS } from '../../src/contract/models';
 import { TrainingSet } from '../../src/learning/train';
 import { decisionOf } from '../../src/learning/logged';
 import { auditModel } from '../../src/models/audit';
@@ -55,6 +56,8 @@ describe('retrainPolicy on the real stack', () => {
     const d = await w.client.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID).describe();
     expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retrainPolicy' });
     expect(d.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    // Runs taken later than this after their time are backfills, refused unsigned: the worker checks against the same window.
+    expect(d.policies.catchupWindow).toBe(RETRAIN_CATCHUP_MS);
     // Other test files' workers update the same schedule with their own settings; the interval is one of ours or theirs.
     expect(d.spec.intervals?.length).toBe(1);
   });

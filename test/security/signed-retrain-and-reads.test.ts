@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import mongoose, { type Connection } from 'mongoose';
 import { inspectGovernance, type InspectGovernanceOf } from '../../src/contract/governance';
@@ -13,6 +14,7 @@ import { createSignedRequest } from '../../src/security/signed-request';
 import { loggedOutcomes } from '../fixtures/logged-outcomes';
 import { mosaic } from '../harness/cli';
 import { failureOf } from '../harness/failures';
+import { recordLatest } from '../harness/histories';
 import { startTestWorker, type TestWorker } from '../harness/worker';
 
 // Retraining by hand and reading the audit trail or the actors are signed
@@ -112,23 +114,74 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     ]);
   }, 120_000);
 
-  it("runs the schedule's own run unsigned", async () => {
-    // The schedule is one per namespace, pointed at the task queue of the worker that started last: this one, again.
-    await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '2h' });
-    const schedule = w.client.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID);
-    await schedule.trigger();
-    let workflowId: string | undefined;
-    for (let i = 0; i < 100 && !workflowId; i++) {
-      const d = await schedule.describe();
-      workflowId = [...d.info.runningActions, ...d.info.recentActions.map((r) => r.action)].find((a) =>
-        a.workflow.workflowId.startsWith(RETRAIN_SCHEDULE_ID),
-      )?.workflow.workflowId;
-      if (!workflowId) await new Promise((r) => setTimeout(r, 100));
+  // The schedule is one per namespace, pointed at the task queue of the worker that started last: this one, again.
+  const schedule = () => w.client.temporal.schedule.getHandle(RETRAIN_SCHEDULE_ID);
+  const listedRuns = async () => (await schedule().describe()).info.recentActions;
+  /** The first run the schedule lists that is not among `seen` (by run id), once it lists one. */
+  const nextRun = async (seen: Set<string>) => {
+    for (;;) {
+      const run = (await listedRuns()).find((a) => !seen.has(a.action.workflow.firstExecutionRunId));
+      if (run) return run;
+      await new Promise((r) => setTimeout(r, 200));
     }
-    // Whichever suite's worker owns the schedule's task queue now, the run is not refused for want of a signature.
-    const result = await w.client.temporal.workflow.getHandle<RetrainPolicy>(workflowId!).result();
-    expect(['trained', 'not-enough-data', 'busy']).toContain(result.status);
+  };
+  const seenRuns = async () => new Set((await listedRuns()).map((a) => a.action.workflow.firstExecutionRunId));
+  const resultOf = (run: Awaited<ReturnType<typeof nextRun>>) =>
+    w.client.temporal.workflow
+      .getHandle<RetrainPolicy>(run.action.workflow.workflowId, undefined, {
+        firstExecutionRunId: run.action.workflow.firstExecutionRunId,
+      })
+      .result();
+
+  it('refuses a run of the schedule triggered by hand, or backfilled, naming the fix, audits each and trains nothing', async () => {
+    await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '2h' });
+    const trained = await versions();
+    const before = (await denials('model.retrain')).length;
+
+    // Anyone who may trigger the schedule, asking for a run now, whatever a run would overlap.
+    let seen = await seenRuns();
+    await schedule().trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    const triggered = await failureOf(resultOf(await nextRun(seen)));
+    expect(triggered.type).toBe('UnscheduledRun');
+    expect(triggered.message).toMatch(
+      /not on the schedule's calendar .*triggered by hand.*model retrain --key <file>.*role admin or operator/,
+    );
+
+    // A backfill of a time the calendar does name: 02:00 UTC (every 2h counts from the epoch), a day ago.
+    const calendarTime = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 22 * 3_600_000);
+    seen = await seenRuns();
+    await schedule().backfill({
+      start: new Date(calendarTime.getTime() - 1000),
+      end: new Date(calendarTime.getTime() + 1000),
+      overlap: ScheduleOverlapPolicy.ALLOW_ALL,
+    });
+    const backfilledRun = await nextRun(seen);
+    expect(backfilledRun.scheduledAt).toEqual(calendarTime);
+    const backfilled = await failureOf(resultOf(backfilledRun));
+    expect(backfilled.type).toBe('UnscheduledRun');
+    expect(backfilled.message).toMatch(/a backfill.*model retrain --key <file>/);
+
+    expect(await versions()).toBe(trained);
+    expect((await denials('model.retrain')).slice(before)).toEqual([
+      expect.objectContaining({ actor: 'unsigned', type: 'UnscheduledRun', reason: expect.stringMatching(/triggered by hand/) }),
+      expect.objectContaining({ actor: 'unsigned', type: 'UnscheduledRun', reason: expect.stringMatching(/a backfill/) }),
+    ]);
   }, 120_000);
+
+  it("runs the schedule's own run, at a time of its calendar, unsigned", async () => {
+    // Every minute, so that the calendar itself starts a run within this test.
+    await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '1m' });
+    try {
+      const before = (await denials('model.retrain')).length;
+      const run = await nextRun(await seenRuns());
+      expect(run.scheduledAt.getTime() % 60_000).toBe(0);
+      const result = await resultOf(run);
+      expect(['trained', 'not-enough-data', 'busy']).toContain(result.status);
+      expect((await denials('model.retrain')).length).toBe(before);
+    } finally {
+      await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '2h' });
+    }
+  }, 150_000);
 
   it('refuses to read the audit trail or the actors without a key, naming the fix, and audits each attempt', async () => {
     const unsigned = async () => (await denials('audit.read')).filter((d) => d.type === 'InvalidChange');
@@ -174,10 +227,32 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     );
   });
 
-  it('reads the audit trail and the actors for a viewer', async () => {
+  it('reads the audit trail and the actors for a viewer, and audits each read once it is served', async () => {
+    const reads = () => auditModel(db).find({ operation: 'audit.read', result: 'allowed' }).sort({ at: 1 }).lean();
     const audit = await w.client.governance.inspect({ kind: 'audit', operation: 'model.retrain' }, { key: viewer.privateKeyPem });
     expect(audit.length).toBeGreaterThanOrEqual(4);
     const actors = await w.client.governance.inspect({ kind: 'actors' }, { key: viewer.privateKeyPem });
     expect(actors.map((a) => a.keyId)).toEqual(expect.arrayContaining([admin.keyId, viewer.keyId]));
+    expect(await reads()).toEqual([
+      expect.objectContaining({
+        actor: viewer.keyId,
+        target: 'audit:audit',
+        reason: `read ${audit.length} entries where operation=model.retrain`,
+        workflowId: expect.any(String),
+      }),
+      expect.objectContaining({ actor: viewer.keyId, target: 'audit:actors', reason: `read ${actors.length} actors` }),
+    ]);
+
+    // A read does not show its own entry; the next one does, with who read what.
+    const first = await w.client.governance.inspect({ kind: 'audit', operation: 'audit.read' }, { key: viewer.privateKeyPem });
+    expect(first.filter((e) => e.result === 'allowed')).toHaveLength(2);
+    const second = await w.client.governance.inspect({ kind: 'audit', operation: 'audit.read' }, { key: viewer.privateKeyPem });
+    expect(second.filter((e) => e.result === 'allowed')).toHaveLength(3);
+    expect(second[0]).toMatchObject({
+      actor: viewer.keyId,
+      result: 'allowed',
+      reason: `read ${first.length} entries where operation=audit.read`,
+    });
+    await recordLatest(w.client.temporal, w.taskQueue, 'inspectGovernance', 'audited-read');
   });
 });
