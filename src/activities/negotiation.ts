@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { consoleUrl } from '../config';
 import { observationModel, personaModel } from '../models/persona';
+import { fitBuiltinBudget } from '../negotiation/budget';
 import { analyse, defaultPersonaOf, type Analysis } from '../negotiation/analyzer';
 import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import corpus from '../negotiation/data/workload-corpus.json';
@@ -177,7 +178,10 @@ export function createNegotiationActivities(deps: {
         },
       }),
     };
-    return { analysis, requirements, persona, base };
+    if (base || !persona) return { analysis, requirements, persona, base };
+    const budget = fitBuiltinBudget(requirements, persona.name);
+    if (budget.note) analysis.notes.push(budget.note);
+    return { analysis, requirements: budget.requirements, persona, base };
   }
 
   const providerOf = (name: string): Provider => {
