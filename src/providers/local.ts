@@ -163,6 +163,7 @@ export class LocalProvider implements Provider {
       return this.serviceRef(input, name, existing.pid, existing.ports.http!, this.enforce(input, name, existing.pid, allocation));
     const port = await freePort();
     const [executable, ...args] = input.command ?? DEFAULT_SERVICE;
+    const cgroup = input.confinement === 'cgroup';
     const home = this.serviceHome(name);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     handOver(home, this.identity);
@@ -176,13 +177,16 @@ export class LocalProvider implements Provider {
       user: spawnUser(this.identity),
       ports: { http: port },
       env: serviceEnvironment({ PORT: String(port), MOSAIC_SERVICE_NAME: input.name }),
+      launcher: cgroup ? undefined : this.limits.rlimitLauncher(allocation),
     }).catch((err: unknown) => {
       throw err instanceof SpawnFailed ? commandRefused(input.name, err) : err;
     });
     let limits: Enforcement;
     try {
-      limits = this.enforce(input, name, record.pid, allocation);
+      // A cgroup is joined at once; rlimits were set before exec, and are read back once the service answers (after its exec).
+      const joined = cgroup ? this.enforce(input, name, record.pid, allocation) : undefined;
       await waitUntilReady(`service ${input.name} on port ${port}`, record, () => canConnect(port), 10_000, 50);
+      limits = joined ?? this.enforce(input, name, record.pid, allocation);
     } catch (err) {
       await stopDaemon(runDir, name, 1000);
       const killed = this.limits.memoryKill(name);

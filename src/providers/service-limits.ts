@@ -43,6 +43,19 @@ const GROUP_DIR = 'mosaic-services';
 const OPEN_FILES = 1024;
 const CPU_NOT_ENFORCED = 'cpu not enforced (no writable cpu cgroup; an rlimit cannot cap a CPU share)';
 
+const rlimitOptions = (bytes: number) => [`--data=${bytes}:${bytes}`, `--nofile=${OPEN_FILES}:${OPEN_FILES}`, '--core=0:0'];
+const rlimitDetail = (bytes: number) => `RLIMIT_DATA=${formatBytes(bytes)}, RLIMIT_NOFILE=${OPEN_FILES}, RLIMIT_CORE=0`;
+
+/**
+ * Whether /proc/<pid>/limits shows the service's rlimits, soft and hard:
+ * "Max data size  268435456  268435456  bytes", open files 1024, core 0.
+ */
+export function rlimitsInForce(limits: string, dataBytes: number): boolean {
+  const row = (name: string) => new RegExp(`^${name}\\s+(\\S+)\\s+(\\S+)`, 'm').exec(limits)?.slice(1);
+  const is = (name: string, value: number) => row(name)?.every((v) => v === String(value)) ?? false;
+  return is('Max data size', dataBytes) && is('Max open files', OPEN_FILES) && is('Max core file size', 0);
+}
+
 /** cgroup mounts from /proc/self/mountinfo: "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory". */
 export function parseMountinfo(text: string): Hierarchy[] {
   const out: Hierarchy[] = [];
@@ -96,6 +109,14 @@ function write(file: string, value: string): void {
 export class ServiceLimits {
   private readonly hierarchies = parseMountinfo(read('/proc/self/mountinfo'));
   private readonly own = parseProcCgroup(read('/proc/self/cgroup'));
+  private readonly prlimitInstalled = (process.env.PATH ?? '').split(':').some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || '.', 'prlimit'), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
   /** The v2 group directory for a service, when the unified hierarchy offers memory and cpu. */
   private v2Base(): string | undefined {
@@ -183,18 +204,28 @@ export class ServiceLimits {
    * Rlimits on the running process with prlimit(1), inherited by what it
    * forks: RLIMIT_DATA at the allocation (allocations past it fail in the
    * service, nothing else), at most 1024 open files, no core dump (a dump
-   * would write the service's memory to disk).
+   * would write the service's memory to disk). Setting them on a process of
+   * another user needs CAP_SYS_RESOURCE; `rlimitLauncher` needs none.
    */
   private tryRlimit(pid: number, bytes: number): string | undefined {
     try {
-      execFileSync('prlimit', [`--pid=${pid}`, `--data=${bytes}:${bytes}`, `--nofile=${OPEN_FILES}:${OPEN_FILES}`, '--core=0:0'], {
-        stdio: 'ignore',
-        timeout: 5000,
-      });
-      return `RLIMIT_DATA=${formatBytes(bytes)}, RLIMIT_NOFILE=${OPEN_FILES}, RLIMIT_CORE=0`;
+      execFileSync('prlimit', [`--pid=${pid}`, ...rlimitOptions(bytes)], { stdio: 'ignore', timeout: 5000 });
+      return rlimitDetail(bytes);
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The same rlimits set by the new process on itself before it execs the
+   * service (`prlimit <limits> -- <program>`): lowering one's own limits needs
+   * no capability, so they hold for a service run as `mosaic-svc` by a
+   * worker that may not set another user's. Undefined where prlimit is not
+   * installed (the limits are then tried on the running process, and the
+   * status says when they could not be).
+   */
+  rlimitLauncher(a: Allocation): string[] | undefined {
+    return this.prlimitInstalled ? ['prlimit', ...rlimitOptions(a.memoryBytes), '--'] : undefined;
   }
 
   /**
@@ -233,13 +264,19 @@ export class ServiceLimits {
     return { memory: 'cgroup-v1', cpu: 'cgroup-v1', detail: `cgroup-v1 ${memory}, ${cpu}` };
   }
 
-  /** Rlimits only, no group: the memory allocation as RLIMIT_DATA; nothing caps the CPU share. */
+  /**
+   * Rlimits only, no group: the memory allocation as RLIMIT_DATA; nothing caps
+   * the CPU share. What the kernel holds the process to is read back first
+   * (set before exec by `rlimitLauncher`), so the status says what is in force.
+   */
   confineWithRlimits(pid: number, a: Allocation): Enforcement {
-    const rlimit = this.tryRlimit(pid, a.memoryBytes);
+    const rlimit = rlimitsInForce(read(`/proc/${pid}/limits`), a.memoryBytes)
+      ? rlimitDetail(a.memoryBytes)
+      : this.tryRlimit(pid, a.memoryBytes);
     return {
       memory: rlimit ? 'rlimit' : 'none',
       cpu: 'none',
-      detail: `${rlimit ? `rlimit ${rlimit}` : 'memory not enforced (no prlimit)'}, ${CPU_NOT_ENFORCED}`,
+      detail: `${rlimit ? `rlimit ${rlimit}` : this.prlimitInstalled ? 'memory not enforced (prlimit was refused)' : 'memory not enforced (no prlimit)'}, ${CPU_NOT_ENFORCED}`,
     };
   }
 

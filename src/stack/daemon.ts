@@ -25,6 +25,13 @@ export interface DaemonSpec {
   cwd?: string;
   /** Run as this (unprivileged) user rather than the caller: PostgreSQL refuses root. */
   user?: { uid: number; gid: number };
+  /**
+   * A program that sets something up in the new process and then execs the
+   * executable in its place (same pid): `prlimit --data=… --`. The executable
+   * is found first, so one that does not exist is still a SpawnFailed rather
+   * than the launcher's exit.
+   */
+  launcher?: string[];
 }
 
 const recordPath = (runDir: string, name: string) => path.join(runDir, `${name}.json`);
@@ -83,8 +90,11 @@ export async function startDaemon(spec: DaemonSpec): Promise<DaemonRecord> {
   const fd = fs.openSync(log, 'a');
   try {
     let child: ChildProcess;
+    const [program, args] = spec.launcher
+      ? [spec.launcher[0]!, [...spec.launcher.slice(1), findProgram(spec.executable, spec.env ?? process.env, spec.cwd), ...spec.args]]
+      : [spec.executable, spec.args];
     try {
-      child = spawn(spec.executable, spec.args, {
+      child = spawn(program, args, {
         detached: true,
         stdio: ['ignore', fd, fd],
         env: spec.env ?? process.env,
@@ -119,6 +129,30 @@ export async function startDaemon(spec: DaemonSpec): Promise<DaemonRecord> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Where a program given to exec is, as execvp would find it (a name with a
+ * slash from the working directory, else the first executable on PATH), or
+ * SpawnFailed with the system's code.
+ */
+export function findProgram(executable: string, env: NodeJS.ProcessEnv, cwd: string | undefined): string {
+  if (executable.includes('\0')) throw new SpawnFailed(executable, 'InvalidCommand', 'the program contains a NUL byte');
+  const candidates = executable.includes('/')
+    ? [path.resolve(cwd ?? process.cwd(), executable)]
+    : (env.PATH ?? '').split(':').map((dir) => path.resolve(cwd ?? process.cwd(), dir || '.', executable));
+  let denied = false;
+  for (const file of candidates) {
+    try {
+      if (!fs.statSync(file).isFile()) continue;
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') denied = true;
+    }
+  }
+  const code = denied ? 'EACCES' : 'ENOENT';
+  throw new SpawnFailed(executable, code, spawnReason(Object.assign(new Error(code), { code }), cwd));
 }
 
 function spawnReason(err: NodeJS.ErrnoException, cwd: string | undefined): string {

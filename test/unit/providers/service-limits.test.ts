@@ -1,6 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { parseMountinfo, parseProcCgroup, ServiceLimits } from '../../../src/providers/service-limits';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually } from '../../harness/eventually';
+import { parseMountinfo, parseProcCgroup, rlimitsInForce, ServiceLimits } from '../../../src/providers/service-limits';
+import { startDaemon, stopDaemon } from '../../../src/stack/daemon';
 
 describe('finding the cgroup hierarchies', () => {
   it('reads v1 controllers and the v2 mount from mountinfo, ignoring everything else', () => {
@@ -50,5 +54,43 @@ describe('confining a real process', () => {
     await new Promise((r) => child.once('exit', r));
     await limits.release(group);
     if (groupDir) expect(fs.existsSync(groupDir)).toBe(false);
+  });
+});
+
+describe('rlimits set before exec', () => {
+  const limitsFile = (data: string, files: string, core: string) =>
+    [
+      'Limit                     Soft Limit           Hard Limit           Units',
+      `Max data size             ${data}            ${data}            bytes`,
+      `Max core file size        ${core}                    ${core}                    bytes`,
+      `Max open files            ${files}                 ${files}                 files`,
+    ].join('\n');
+
+  it('reads them back from /proc/<pid>/limits: soft and hard, data, open files and core', () => {
+    expect(rlimitsInForce(limitsFile('50331648', '1024', '0'), 48 * 2 ** 20)).toBe(true);
+    expect(rlimitsInForce(limitsFile('unlimited', '1024', '0'), 48 * 2 ** 20)).toBe(false);
+    expect(rlimitsInForce(limitsFile('50331648', '1048576', '0'), 48 * 2 ** 20)).toBe(false);
+    expect(rlimitsInForce(limitsFile('50331648', '1024', 'unlimited'), 48 * 2 ** 20)).toBe(false);
+    expect(rlimitsInForce('', 48 * 2 ** 20)).toBe(false);
+  });
+
+  it('hold for a process started through the launcher, and its status says they do', async () => {
+    const limits = new ServiceLimits();
+    const launcher = limits.rlimitLauncher({ cpu: 0.5, memoryBytes: 48 * 2 ** 20 });
+    if (!launcher) return void expect(spawnSync('prlimit', ['--version']).status).not.toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-rlimit-'));
+    try {
+      const record = await startDaemon({ name: 'held', executable: 'sleep', args: ['30'], runDir: dir, logDir: dir, ports: {}, launcher });
+      // After its exec the process is sleep, with the limits prlimit set on itself.
+      await eventually(async () => expect(fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/\/sleep$/), 3000);
+      expect(rlimitsInForce(fs.readFileSync(`/proc/${record.pid}/limits`, 'utf8'), 48 * 2 ** 20)).toBe(true);
+      expect(limits.confineWithRlimits(record.pid, { cpu: 0.5, memoryBytes: 48 * 2 ** 20 })).toMatchObject({
+        memory: 'rlimit',
+        detail: expect.stringMatching(/^rlimit RLIMIT_DATA=48MiB, RLIMIT_NOFILE=1024, RLIMIT_CORE=0, cpu not enforced/),
+      });
+      await stopDaemon(dir, 'held', 1000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

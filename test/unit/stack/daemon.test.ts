@@ -56,6 +56,22 @@ describe('daemons', () => {
     await expect(startDaemon({ ...spec(), executable: script })).rejects.toMatchObject({ name: 'SpawnFailed', code: 'EACCES' });
   });
 
+  it('runs a launcher that execs the program in its own place, and still refuses a missing program with SpawnFailed', async () => {
+    // `env NAME=value` is a launcher: it changes the new process, then execs the program with the same pid.
+    const record = await startDaemon({ ...spec(), executable: 'sleep', launcher: ['env', 'MOSAIC_LAUNCHED=1'] });
+    await eventually(async () => expect(fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/\/sleep$/), 3000);
+    expect(fs.readFileSync(`/proc/${record.pid}/environ`, 'utf8').split('\0')).toContain('MOSAIC_LAUNCHED=1');
+    expect(isRunning(record)).toBe(true);
+    await stopDaemon(dir, 'sleeper', 1000);
+    // Found before the launcher runs: a missing program is the system's ENOENT, not the launcher's exit code.
+    await expect(startDaemon({ ...spec(), executable: 'no-such-program', launcher: ['env'] })).rejects.toMatchObject({
+      name: 'SpawnFailed',
+      code: 'ENOENT',
+      message: expect.stringContaining('no such program on PATH'),
+    });
+    expect(readRecord(dir, 'sleeper')).toBeUndefined();
+  });
+
   it('ends the whole process group: a child the program forked goes with it', async () => {
     const pidFile = path.join(dir, 'child.pid');
     // A shell that forks a sleeper, records its pid, and waits; the sleeper ignores nothing but is not the recorded pid.
