@@ -13,7 +13,7 @@ import { verifyDocument, type Signable } from '../security/policy-signature';
 import { parseChangeRequest } from '../security/change-request';
 import { InvalidChange, UnscheduledRun } from '../security/errors';
 import { rolesFor } from '../security/roles';
-import { judgeScheduledRun } from '../security/scheduled-run';
+import { judgeScheduledRun, tooSoon } from '../security/scheduled-run';
 import { verifySignedRequest, type SignedRequest } from '../security/signed-request';
 import { compilePolicy, describeConflict, findPolicyConflicts, parsePolicy, witnessContext, type Policy } from '../pdl';
 import { contentHash } from './content-hash';
@@ -160,7 +160,16 @@ const channelOf = {
   'audit.read': 'audit',
 } as const;
 
-export function createGovernanceActivities({ connection, dataDir }: { connection: Connection; dataDir: string }) {
+export function createGovernanceActivities({
+  connection,
+  dataDir,
+  retrainIntervalMs,
+}: {
+  connection: Connection;
+  dataDir: string;
+  /** MOSAIC_RETRAIN_INTERVAL: unsigned scheduled retrains come no oftener, whatever the schedule's spec says. */
+  retrainIntervalMs: number;
+}) {
   const actors = actorModel(connection);
   const nonces = nonceModel(connection);
   const policies = policyModel(connection);
@@ -318,8 +327,22 @@ export function createGovernanceActivities({ connection, dataDir }: { connection
           ),
         );
       }
+      const claimPrefix = `schedule:${scheduleId}@`;
+      const previous = await withStorage('read claimed scheduled times', () =>
+        nonces
+          // The claims of this schedule's times: the prefix, then an ISO time (every character of which sorts before '~').
+          .findOne({ nonce: { $gt: claimPrefix, $lt: `${claimPrefix}~` }, runId: { $ne: runId } })
+          .sort({ nonce: -1 })
+          .lean(),
+      );
+      const early = tooSoon(
+        previous ? new Date(previous.nonce.slice(claimPrefix.length)) : undefined,
+        listed.scheduledAt,
+        retrainIntervalMs,
+      );
+      if (early) return refuse(new UnscheduledRun(`${workflowId} was started by schedule ${scheduleId} too soon: ${early}; ${fix}`));
       // Claimed like a nonce: a backfill of a calendar time the schedule already took (within the catch-up window) is a second run for it.
-      const claim = `schedule:${scheduleId}@${listed.scheduledAt.toISOString()}`;
+      const claim = `${claimPrefix}${listed.scheduledAt.toISOString()}`;
       const claimedBy = await withStorage('claim scheduled time', async () => {
         const previous = await nonces.findOne({ nonce: claim }).lean();
         if (previous && previous.runId !== runId) return previous.workflowId;

@@ -1,3 +1,4 @@
+import { msToNumber, type Duration } from '@temporalio/common';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -41,7 +42,11 @@ export function createActivities({ connection, config, logger, onStop, cacheCloc
     : undefined;
   return {
     ...createHealthActivities({ connection, store }),
-    ...createGovernanceActivities({ connection, dataDir: config.dataDir }),
+    ...createGovernanceActivities({
+      connection,
+      dataDir: config.dataDir,
+      retrainIntervalMs: msToNumber(config.learning.retrainInterval as Duration),
+    }),
     ...createPolicyStoreActivities({ connection }),
     ...createCompositionActivities({
       connection,

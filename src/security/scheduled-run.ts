@@ -83,6 +83,25 @@ export function judgeScheduledRun(calendar: ScheduleCalendar, action: ScheduledA
   return { own: true };
 }
 
+/**
+ * Whoever may edit the schedule's spec writes its calendar, so the calendar
+ * alone cannot say how often an unsigned retrain may run: the worker's own
+ * interval (MOSAIC_RETRAIN_INTERVAL) does. A run for a time closer than that
+ * to the previous unsigned run's time is refused, whatever the spec says.
+ * Raising the interval may refuse the first run of the new calendar once
+ * (its time can be nearer the last run of the old one).
+ */
+export function tooSoon(previous: Date | undefined, at: Date, minIntervalMs: number): string | undefined {
+  if (!previous) return undefined;
+  const apart = Math.abs(at.getTime() - previous.getTime());
+  if (apart >= minIntervalMs) return undefined;
+  return (
+    `its time ${at.toISOString()} is ${apart / 1000} s from the previous unsigned run's, ${previous.toISOString()}, ` +
+    `and this worker retrains unsigned at most every ${minIntervalMs / 1000} s (MOSAIC_RETRAIN_INTERVAL): ` +
+    `the schedule's spec was changed to run more often (a worker start writes it back)`
+  );
+}
+
 function describeCalendar({ intervals = [] }: ScheduleCalendar): string {
   if (!intervals.length) return 'no intervals';
   return intervals.map(({ every, offset }) => `every ${every / 1000} s${offset ? ` from ${offset / 1000} s` : ''}`).join(', ');

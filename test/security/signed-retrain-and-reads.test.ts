@@ -168,20 +168,36 @@ describe('a retrain by hand and audit reads need a signed request from a role th
     ]);
   }, 120_000);
 
-  it("runs the schedule's own run, at a time of its calendar, unsigned", async () => {
-    // Every minute, so that the calendar itself starts a run within this test.
-    await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '1m' });
+  it("runs the schedule's own run unsigned; a spec edited to run every minute gets no second run within the worker's interval", async () => {
+    // Someone who may edit the schedule (not sign anything) sets it to every minute; this worker retrains every 2 h.
+    await schedule().update((previous) => ({ ...previous, spec: { intervals: [{ every: '1m' }] } }));
     try {
       const before = (await denials('model.retrain')).length;
+      const trained = await versions();
       const run = await nextRun(await seenRuns());
       expect(run.scheduledAt.getTime() % 60_000).toBe(0);
       const result = await resultOf(run);
       expect(['trained', 'not-enough-data', 'busy']).toContain(result.status);
       expect((await denials('model.retrain')).length).toBe(before);
+      const afterFirst = await versions();
+      expect(afterFirst - trained).toBeLessThanOrEqual(1);
+
+      // The calendar's next minute: on the calendar, taken at once, and still refused.
+      const second = await nextRun(await seenRuns());
+      expect(second.scheduledAt.getTime() - run.scheduledAt.getTime()).toBe(60_000);
+      const refused = await failureOf(resultOf(second));
+      expect(refused.type).toBe('UnscheduledRun');
+      expect(refused.message).toMatch(
+        /too soon: .*60 s from the previous unsigned run's.*at most every 7200 s \(MOSAIC_RETRAIN_INTERVAL\).*model retrain --key <file>/,
+      );
+      expect(await versions()).toBe(afterFirst);
+      expect((await denials('model.retrain')).slice(before)).toEqual([
+        expect.objectContaining({ actor: 'unsigned', type: 'UnscheduledRun', reason: expect.stringMatching(/too soon/) }),
+      ]);
     } finally {
       await ensureRetrainSchedule(w.client.temporal, { taskQueue: w.taskQueue, interval: '2h' });
     }
-  }, 150_000);
+  }, 200_000);
 
   it('refuses to read the audit trail or the actors without a key, naming the fix, and audits each attempt', async () => {
     const unsigned = async () => (await denials('audit.read')).filter((d) => d.type === 'InvalidChange');

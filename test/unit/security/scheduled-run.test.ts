@@ -1,4 +1,4 @@
-import { judgeScheduledRun, onCalendar, type ScheduleCalendar } from '../../../src/security/scheduled-run';
+import { judgeScheduledRun, onCalendar, tooSoon, type ScheduleCalendar } from '../../../src/security/scheduled-run';
 
 const minute = 60_000;
 const twoHours = 2 * 60 * minute;
@@ -71,5 +71,23 @@ describe('a run a schedule lists is its own only if its calendar made it', () =>
   it('trusts no time of a schedule without intervals, or with a zero one', () => {
     expect(onCalendar({}, at('2026-12-05T14:00:00.000Z'))).toBe(false);
     expect(onCalendar({ intervals: [{ every: 0 }] }, at('2026-12-05T14:00:00.000Z'))).toBe(false);
+  });
+});
+
+describe("unsigned runs come no oftener than the worker's interval, whatever the spec says", () => {
+  it('refuses a time closer than the interval to the previous unsigned run, and says the spec was changed', () => {
+    // The spec edited to every minute while workers retrain every 2 h: the next minute is too soon.
+    const reason = tooSoon(at('2026-12-05T14:00:00.000Z'), at('2026-12-05T14:01:00.000Z'), twoHours);
+    expect(reason).toMatch(
+      /60 s from the previous unsigned run's, 2026-12-05T14:00:00.000Z.*at most every 7200 s \(MOSAIC_RETRAIN_INTERVAL\).*spec was changed/,
+    );
+    // A time before the last claimed one (an earlier calendar time) is as close.
+    expect(tooSoon(at('2026-12-05T14:00:00.000Z'), at('2026-12-05T13:59:00.000Z'), twoHours)).toBeDefined();
+  });
+
+  it('accepts the first unsigned run, and one a whole interval or more after the previous', () => {
+    expect(tooSoon(undefined, at('2026-12-05T14:00:00.000Z'), twoHours)).toBeUndefined();
+    expect(tooSoon(at('2026-12-05T12:00:00.000Z'), at('2026-12-05T14:00:00.000Z'), twoHours)).toBeUndefined();
+    expect(tooSoon(at('2026-12-04T14:00:00.000Z'), at('2026-12-05T14:00:00.000Z'), twoHours)).toBeUndefined();
   });
 });
