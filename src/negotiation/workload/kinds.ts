@@ -184,6 +184,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       2,
     ],
     [/\b(site|app|requests|login)\b/, 0.5],
+    // "a card tokenization service at 2000 TPS": a service answering requests, named by what it does.
+    [/\b(service|endpoint)\b[^.]{0,60}\b(tps|rps|qps|req(uests)?\/s|(requests|transactions|calls) (per|a) second)\b/, 2],
   ],
   'file-drop': [
     [/\b(s?ftp|ftps|file drop|drop ?box|upload portal|file transfer|secure transfer|mft)\b/, 4],

@@ -311,7 +311,7 @@ function classify(value: number, before: string, after: string, span: (n: number
   // Hours of media: "10 hours of 4k footage per day", "200 hours of audio a week", "30000 hours of archive video".
   if (
     (u =
-      /^\s*(?:hours?|hrs?|h)\s+of\s+(?:[a-z0-9-]+\s+){0,2}?(video|footage|audio|lectures?|recordings?|podcasts?|content|movies|films)\b/.exec(
+      /^\s*(?:hours?|hrs?|h)\s+of\s+(?:[a-z0-9-]+\s+){0,2}?(video|videos|footage|audio|lectures?|recordings?|podcasts?|content|movies|films|uploads?|clips?|episodes?|broadcasts?|streams?|music|speech|calls|meetings|interviews)\b/.exec(
         after,
       ))
   ) {
@@ -320,7 +320,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     const skip = /^(?:\s+(?!(?:per|a|an|each|every)\b)[a-z0-9]+){0,3}/.exec(rest)?.[0] ?? '';
     const p = PER.exec(rest) ?? DAILY.exec(rest) ?? PER.exec(rest.slice(skip.length)) ?? DAILY.exec(rest.slice(skip.length));
     const perSecond = p ? value / (TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!) : undefined;
-    const of = /audio|podcast/.test(u[1]!) ? 'audio' : 'video';
+    const of = /audio|podcast|music|speech|calls|meetings|interviews/.test(u[1]!) ? 'audio' : 'video';
     return { kind: 'media', hours: value, of, perSecond, text: span(u[0].length + (p?.[0].length ?? 0)) };
   }
   // Durations: intervals, windows, retention, per-item durations.

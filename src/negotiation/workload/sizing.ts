@@ -765,7 +765,8 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   const memory = 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(100, rps * 0.2), networkGbps: bytesPerSecondToGbps(rps * 20_000 * 2) },
-    storageGib: ROOT_GIB + 5,
+    // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
+    storageGib: ROOT_GIB + 5 + (f.dataGib ?? 0) * 1.25,
     averageShare: 0.33,
   };
 };

@@ -30,6 +30,13 @@ describe('recognising the kind of workload', () => {
     expect(kind('mysql8 for the shop')).toBe('relational-database');
   });
 
+  it('takes a service named by what it does, with a request rate, for an application', () => {
+    expect(kind('Card payment tokenization service, PCI DSS scope, 2000 TPS at Black Friday peak')).toBe('web-application');
+    expect(kind('pricing endpoint answering about 300 requests per second')).toBe('web-application');
+    // A kind of its own still wins: the service is what the cache sits in front of.
+    expect(kind('Redis cache in front of our catalogue service, 120k ops/sec')).toBe('cache');
+  });
+
   it('does not count what the text rules out', () => {
     expect(kind('Real-time fraud scoring: a Flink job reading a Kafka topic at ~20k events/s')).toBe('stream-processing');
     expect(kind('Timescale? no — plain PostgreSQL for bookings')).toBe('relational-database');
@@ -85,6 +92,18 @@ describe('capacity models', () => {
     // Video from the bytes arriving: 8 Mbit/s of source, 4 core-seconds per second to one H.264 rendition, ×2 queueing.
     const footage = a('ffmpeg: transcode 100 GiB/day of camera footage to h264');
     expect(footage.peak.vcpu).toBeCloseTo((((100 * 2 ** 30) / 1e6) * 4 * 2) / 86400, 1);
+    // Hours of video by whatever they are called ("uploads", "clips"), a period a few words on: 500 h/day, 4 core-s/s, ×2 queueing.
+    const uploads = a('Video transcoding workers: we get about 500 hours of 1080p uploads per day');
+    expect(uploads.questions.map((q) => q.id)).not.toContain('videoHoursPerDay');
+    expect(uploads.peak.vcpu).toBeCloseTo(((500 * 3600) / 86400) * 4 * 2, 1);
+    expect(a('we transcode 40 hours of meetings a week to mp3').quantities).toContainEqual(
+      expect.objectContaining({ measure: expect.stringMatching(/audio/) }),
+    );
+    // An application that states the data it keeps has it on its disk (+25 %), besides its root and its own 5 GiB.
+    expect(a('Patient records API, ~50 requests per second, Postgres backend with 300 GB').storageGib).toBe(
+      Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),
+    );
+    expect(a('Patient records API, ~50 requests per second').storageGib).toBe(20 + 5);
     // A shared notebook server: a kernel per two people, 3× the data set each, a core per person.
     const hub = a('JupyterHub for 8 data scientists doing pandas on 20 GiB datasets');
     expect(hub.peak.memoryGib).toBe(20 * 3 * 4);
