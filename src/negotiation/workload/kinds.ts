@@ -6,6 +6,7 @@ export const WORKLOAD_KINDS = [
   'document-database',
   'wide-column-store',
   'time-series-database',
+  'graph-database',
   'feature-store',
   'cache',
   'message-broker',
@@ -35,6 +36,7 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'document-database': 'database',
   'wide-column-store': 'database',
   'time-series-database': 'database',
+  'graph-database': 'database',
   'feature-store': 'database',
   cache: 'cache',
   'message-broker': 'message-queue',
@@ -79,6 +81,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'document-database': [
     [/\b(mongo(db)?|couchbase|couchdb|documentdb|ravendb|firestore|cosmos ?db|dynamodb|arangodb|rethinkdb)\b/, 3],
     [/\bdocument (db|database|store)\b/, 2.5],
+  ],
+  'graph-database': [
+    [/\b(neo4j|janusgraph|neptune|memgraph|dgraph|tigergraph|nebula ?graph|orientdb|cypher|gremlin)\b/, 3.5],
+    [/\b(graph (db|database|store)|property graph|knowledge graph)\b/, 3],
+    [/\b(relationships|edges|vertices|traversals?)\b/, 1],
   ],
   'wide-column-store': [
     [/\b(cassandra|scylla(db)?|hbase|bigtable|alternator|keyspaces|accumulo)\b/, 3],
@@ -136,7 +143,10 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(transcod\w*|ffmpeg|x26[45]|hls|dash packaging|renditions?)\b/, 3],
     [/\b(video|footage|encod(e|ing)|render(ing)?|h\.?26[45]|mpeg-?\d|podcast|audio)\b/, 1.5],
   ],
-  'image-processing': [[/\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing)\b/, 4]],
+  'image-processing': [
+    [/\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing)\b/, 4],
+    [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
+  ],
   'ml-batch': [
     [
       /\b(batch scoring|batch inference|xgboost|lightgbm|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,

@@ -149,7 +149,7 @@ const rateNoun = (words: string): string | undefined => {
 const USER_NOUN =
   /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
+  /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 const singular = (w: string) =>
@@ -191,8 +191,11 @@ export function extractQuantities(description: string): Extraction {
     const until = Number(by[1]);
     add({ kind: 'window', seconds: ((until - from + 24) % 24 || 24) * 3600, text: by[0] });
   } else if (/\bby (the )?morning\b/.test(text)) add({ kind: 'window', seconds: 8 * 3600, text: 'by morning' });
+  // "over the next 3 days", "by the end of the week", "within a week": a one-off job's deadline.
   const next = /\bover the next (\d+ )?(day|week|month|year)s?\b/.exec(text);
+  const deadline = /\b(?:by the end of the|within (?:a|an|one)) (day|week|month)\b/.exec(text);
   if (next) add({ kind: 'window', seconds: (next[1] ? Number(next[1]) : 1) * TIME_SECONDS[next[2]!]!, text: next[0] });
+  else if (deadline) add({ kind: 'window', seconds: TIME_SECONDS[deadline[1]!]!, text: deadline[0] });
 
   const numbers = /(\d+(?:\.\d+)?)/g;
   let m: RegExpExecArray | null;
@@ -417,6 +420,9 @@ function classify(value: number, before: string, after: string, span: (n: number
         if (between.filter((w) => !MODIFIER.test(w)).length > 1) break;
         continue;
       }
+      // A compound noun counts its last word: "product photos", "customer records".
+      const compound = !/s$/.test(head) && COUNT_NOUN.test(list[i + 1] ?? '') && /s$/.test(list[i + 1]!);
+      if (compound) continue;
       const adjectives = list.slice(0, i).join(' ');
       const consumed = new RegExp(`^\\s*-?\\s*${list.slice(0, i + 1).join('\\s+')}`).exec(after)?.[0] ?? '';
       const rest = after.slice(consumed.length);

@@ -36,6 +36,7 @@ const RATE_NOUN: Partial<Record<WorkloadKind, [string, string]>> = {
   'relational-database': ['queries', 'Peak transactions or queries per second?'],
   'document-database': ['operations', 'Peak reads and writes per second?'],
   'wide-column-store': ['operations', 'Peak reads and writes per second?'],
+  'graph-database': ['queries', 'Peak queries (traversals) per second?'],
   'feature-store': ['lookups', 'Peak feature lookups per second?'],
   cache: ['operations', 'Peak cache operations per second?'],
   'message-broker': ['messages', 'Peak messages per second?'],

@@ -183,6 +183,32 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
 };
 
 /**
+ * Graph databases, as Neo4j's operations manual sizes them: a store of fixed
+ * records (15 B a node, 34 B a relationship, 41 B a property; two properties
+ * each assumed, ten relationships a node when nodes are not stated), a page
+ * cache that holds the whole store (+20 %), and a heap of 8 GiB at least
+ * (its guidance: 8–31 GiB). A traversal costs ~10 ms of CPU.
+ */
+const graph: Model = ({ facts: f }, ctx) => {
+  const relationships = f.counts.relationship ?? f.counts.edge;
+  const nodes = f.counts.vertice ?? f.counts.vertex ?? (f.counts.node && f.counts.node > 10_000 ? f.counts.node : undefined);
+  const storeGib =
+    f.dataGib ??
+    (relationships || nodes
+      ? ((nodes ?? relationships! / 10) * (15 + 2 * 41) + (relationships ?? nodes! * 10) * (34 + 2 * 41)) / GIB
+      : ctx.assume('dataGib', 20, 'graph size not stated (nodes, relationships or GB): 20 GiB assumed'));
+  const queries =
+    rateOf(f, 'queries', 'traversals', 'requests', 'reads', 'lookups') ||
+    ctx.assume('peakRate', 100, 'query rate not stated: 100 queries/s assumed');
+  const vcpu = Math.max(2, (queries * 10) / 1000 / TARGET_UTILISATION);
+  const memory = Math.max(8 + ctx.grown(storeGib, true) * 1.2, 4 * vcpu);
+  return {
+    peak: { vcpu, memoryGib: memory, iops: Math.max(500, queries * 2), networkGbps: bytesPerSecondToGbps(queries * 10_000 * 2) },
+    storageGib: ROOT_GIB + ctx.grown(storeGib, true) * 1.25 * (f.replicationFactor ?? 1),
+  };
+};
+
+/**
  * Cassandra-like stores: DataStax sizes nodes at 8+ cores, 32 GiB and about
  * 2 TiB of data (4 TiB for HBase-style stores, 5 TiB for ScyllaDB); ScyllaDB
  * serves ~12,500 ops/s per vCPU, Cassandra ~5,000. RF 3 is the documented
@@ -441,7 +467,11 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
   const events = rateOf(f, 'events', 'records', 'messages');
   let data: number;
   if (f.dataGib) data = f.dataGib;
-  else if (events && f.retentionDays) data = (events * (f.itemBytes ?? 500) * f.retentionDays * DAY) / GIB / 5;
+  else if (events) {
+    // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
+    const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
+    data = (events * (f.itemBytes ?? 500) * days * DAY) / GIB / 5;
+  }
   else if (rows) data = (rows * 100) / GIB;
   else data = ctx.assume('dataGib', 200, 'data size not stated: 200 GiB assumed');
   const queries = rateOf(f, 'queries', 'requests', 'searches');
@@ -623,7 +653,12 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
 
 /** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
 const imageProcessing: Model = ({ facts: f }, ctx) => {
-  const images = rateOf(f, 'images', 'records') || ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
+  // A one-off batch ("2 million photos by the end of the week") runs at the rate its deadline needs.
+  const batch = (f.counts.image ?? f.counts.photo ?? f.counts.picture) && f.windowHours;
+  const images =
+    rateOf(f, 'images', 'photos', 'records') ||
+    (batch ? (f.counts.image ?? f.counts.photo ?? f.counts.picture)! / (f.windowHours! * 3600) : 0) ||
+    ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
   const bytes = f.itemBytes ?? 3e6;
   const vcpu = Math.max(1, images * 0.2 * (bytes / 3e6) * 2);
   return {
@@ -736,14 +771,26 @@ const staticSite: Model = ({ facts: f }) => {
  * a request every 5 s. Memory 2 GiB per vCPU (1 in Go and gateways), 1.5 GiB
  * more for a JVM.
  */
+/** CPU milliseconds a request costs, by what serves it. */
+function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
+  if (serves.inference) return /onnx/.test(text) ? 20 : 60;
+  if (serves.scripting && !serves.light) return 25;
+  if (!serves.light) return 5;
+  if (/graphql/.test(text)) return 2;
+  // A proxy that only terminates TLS and forwards: NGINX's sizing guide gives thousands of TLS handshakes and tens of
+  // thousands of keep-alive requests per second per core, ~0.3 ms a request for a mix of both. Gateways run plugins.
+  const proxy = /\b(nginx|haproxy|envoy|traefik|caddy|varnish|reverse proxy|load balancer|tls termination|terminating tls)\b/;
+  return proxy.test(text) && !/\b(gateway|kong|lua|plugins?)\b/.test(text) ? 0.3 : 1;
+}
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
-  const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|gateway|proxy(ing)?)\b/.test(text);
+  const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|gateway|proxy(ing)?)\b/.test(text);
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
   const scripting =
     /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
   const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala)\b/.test(text);
   const inference = /\b(inference|classifier|model serving|distilbert|bert|onnx|llm)\b/.test(text);
-  const cpuMs = inference ? (/onnx/.test(text) ? 20 : 60) : light ? (/graphql/.test(text) ? 2 : 1) : scripting ? 25 : 5;
+  const cpuMs = msPerRequest(text, { light, scripting, inference });
   let rps = rateOf(f, 'requests', 'queries', 'searches', 'lookups', 'operations', 'transactions');
   const logins = rateOf(f, 'logins');
   if (!rps && !logins) {
@@ -814,6 +861,7 @@ const fileStore =
 const MODELS: Record<WorkloadKind, Model> = {
   'relational-database': relational,
   'document-database': documentDb,
+  'graph-database': graph,
   'wide-column-store': wideColumn,
   'time-series-database': timeSeries,
   'feature-store': featureStore,

@@ -99,6 +99,24 @@ describe('capacity models', () => {
     expect(a('we transcode 40 hours of meetings a week to mp3').quantities).toContainEqual(
       expect.objectContaining({ measure: expect.stringMatching(/audio/) }),
     );
+    // A graph: Neo4j's record sizes (15 B a node, 34 B a relationship, 41 B a property, two each), ten relationships a node.
+    const graph = a('Neo4j graph of 200 million relationships for fraud detection, 300 queries a second');
+    expect(graph.kind).toBe('graph-database');
+    expect(graph.role).toBe('database');
+    const storeGib = (20e6 * (15 + 82) + 200e6 * (34 + 82)) / 2 ** 30;
+    expect(graph.peak.memoryGib).toBeGreaterThanOrEqual(8 + storeGib * 1.2);
+    expect(graph.peak.vcpu).toBeCloseTo((300 * 10) / 1000 / 0.7, 1);
+    // A one-off batch with a deadline runs at the rate the deadline needs: 2 million photos in a week, 0.2 core-s each, ×2.
+    const photos = a('A batch job that resizes 2 million product photos once, by the end of the week');
+    expect(photos.kind).toBe('image-processing');
+    expect(photos.peak.vcpu).toBeCloseTo(Math.max(1, (2e6 / (7 * 86400)) * 0.2 * 2), 2);
+    // A proxy that only terminates TLS: ~0.3 ms a request; a gateway with plugins stays at 1 ms.
+    expect(a('An nginx reverse proxy terminating TLS for 15k requests per second').peak.vcpu).toBeCloseTo((15000 * 0.3) / 1000 / 0.7, 1);
+    expect(a('Envoy API gateway with auth plugins, 5000 rps').peak.vcpu).toBeCloseTo((5000 * 1) / 1000 / 0.7, 1);
+    // A warehouse fed by events keeps them for their retention, a year when none is stated (and asks), at 1/5 once columnar.
+    const clicks = a('ClickHouse for product analytics: ~2 billion events a month, each about 300 bytes');
+    expect(clicks.questions.map((q) => q.id)).toContain('retentionDays');
+    expect(clicks.storageGib).toBeGreaterThan(((2e9 / (30 * 86400)) * 300 * 365 * 86400) / 2 ** 30 / 5);
     // An application that states the data it keeps has it on its disk (+25 %), besides its root and its own 5 GiB.
     expect(a('Patient records API, ~50 requests per second, Postgres backend with 300 GB').storageGib).toBe(
       Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),
