@@ -19,6 +19,7 @@ export const WORKLOAD_KINDS = [
   'transcoding',
   'image-processing',
   'ml-batch',
+  'background-jobs',
   'ml-inference',
   'game-server',
   'websocket-server',
@@ -49,6 +50,7 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   transcoding: 'batch-worker',
   'image-processing': 'batch-worker',
   'ml-batch': 'batch-worker',
+  'background-jobs': 'batch-worker',
   'ml-inference': 'web-server',
   'game-server': 'realtime-server',
   'websocket-server': 'realtime-server',
@@ -118,6 +120,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'search-engine': [
     [/\b(elasticsearch|elastic|opensearch|solr|meilisearch|typesense|lucene|kibana|siem|sphinx|vespa|manticore)\b/, 3],
+    // Log stores that index labels, not text: sized in the same model with their compression.
+    [/\b(loki|graylog|quickwit)\b/, 4],
     [/\b(full[- ]text search|search engine|site search|search box|autocomplete)\b/, 3],
     [/\bsearch(es)?\b/, 1.5],
   ],
@@ -147,6 +151,10 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing)\b/, 4],
     [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
   ],
+  'background-jobs': [
+    [/\b(sidekiq|celery|resque|delayed_job|bullmq|hangfire|faktory|oban|rq workers?)\b/, 3.5],
+    [/\b(background (jobs?|workers?|tasks?)|job workers?|task workers?|worker pool|job queue)\b/, 1.5],
+  ],
   'ml-batch': [
     [
       /\b(batch scoring|batch inference|xgboost|lightgbm|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,
@@ -156,7 +164,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'ml-inference': [[/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4]],
   'game-server': [
     [
-      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?|game backend)\b/,
+      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?)\b/,
       4,
     ],
     [/\b(game|gaming|multiplayer|co-op|survival game)\b/, 1.5],
@@ -239,20 +247,11 @@ export function recogniseKind(normalisedText: string): Recognition {
       /\b(in front of|from|behind a cdn,?|fronting|reading|reads|consuming|consumes|subscribed to) (an? |the |our |on-prem )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
-  const scores: { kind: WorkloadKind; score: number; evidence: string[] }[] = [];
-  for (const kind of WORKLOAD_KINDS) {
-    let score = 0;
-    const evidence: string[] = [];
-    for (const [re, weight] of EVIDENCE[kind]) {
-      const found = new Set(Array.from(text.matchAll(new RegExp(re.source, 'g')), (m) => m[0]));
-      if (!found.size) continue;
-      // Two different product names of one kind count more than one, but not without bound.
-      score += weight * Math.min(2, found.size);
-      evidence.push(...found);
-    }
-    if (score > 0) scores.push({ kind, score, evidence });
-  }
-  scores.sort((a, b) => b.score - a.score);
+  // "a game backend with leaderboards in Redis": a product written after in/on/backed by is where something else keeps its
+  // data. It is set aside when what is left still names a kind; alone ("sessions in Redis, 5 GB") it is the workload.
+  const components = text.replace(/\b(in|on|backed by|using) (an? |the |our )?[\w.-]+/g, ' ');
+  const aside = components !== text ? scoreKinds(components) : [];
+  const scores = aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
   const best = scores[0];
   if (!best || best.score < MIN_SCORE) {
     return { kind: 'unknown', confidence: 0, evidence: best?.evidence ?? [], alternatives: scores.slice(0, 3) };
@@ -266,4 +265,22 @@ export function recogniseKind(normalisedText: string): Recognition {
     evidence: best.evidence,
     alternatives: scores.slice(1, 4).map(({ kind, score }) => ({ kind, score })),
   };
+}
+
+/** Each kind's score over a text, best first. */
+function scoreKinds(text: string): { kind: WorkloadKind; score: number; evidence: string[] }[] {
+  const scores: { kind: WorkloadKind; score: number; evidence: string[] }[] = [];
+  for (const kind of WORKLOAD_KINDS) {
+    let score = 0;
+    const evidence: string[] = [];
+    for (const [re, weight] of EVIDENCE[kind]) {
+      const found = new Set(Array.from(text.matchAll(new RegExp(re.source, 'g')), (m) => m[0]));
+      if (!found.size) continue;
+      // Two different product names of one kind count more than one, but not without bound.
+      score += weight * Math.min(2, found.size);
+      evidence.push(...found);
+    }
+    if (score > 0) scores.push({ kind, score, evidence });
+  }
+  return scores.sort((a, b) => b.score - a.score);
 }

@@ -90,6 +90,8 @@ export function normaliseNumbers(input: string): NormalisedText {
   t = t
     .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?k\b(?!b|ib)/g, (_, v: string) => fmt(n(v) * 1e3))
     .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?(?:bn|mm|mil)\b/g, (m, v: string) => fmt(n(v) * (m.endsWith('bn') ? 1e9 : 1e6)));
+  // The count written after its name, as dashboards show it: "DAU 2M", "MAU: 40k", "CCU ~5000".
+  t = t.replace(/\b(dau|mau|ccu|pcu)\s*(?:of|:|=|~|≈|is|around|about|approx\.?)?\s*~?\s*(\d+(?:\.\d+)?)\b(?!\s*(?:dau|mau|ccu|pcu)\b)/g, '$2 $1');
 
   // Vague amounts: "a few hundred", "several thousand", "hundreds of", "a dozen".
   t = t.replace(

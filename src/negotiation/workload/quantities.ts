@@ -130,7 +130,7 @@ const RATE_NOUNS: [RegExp, string][] = [
   [/^(searches|search queries)$/, 'searches'],
   [/^(logins?|sign-?ins?)$/, 'logins'],
   [/^(ticks?|samples?|readings?|values?|points?|datapoints?|metrics?|signals?)$/, 'samples'],
-  [/^(builds?|runs?|pipelines?|jobs?|deploys?|test runs?)$/, 'builds'],
+  [/^(builds?|runs?|pipelines?|jobs?|tasks?|deploys?|test runs?)$/, 'builds'],
   [/^(times|pushes|commits|merges)$/, 'occurrences'],
   [/^(videos?|clips?|uploads?|recordings?|streams?)$/, 'videos'],
   [/^(images?|photos?|thumbnails?|pictures?)$/, 'images'],

@@ -43,6 +43,7 @@ const RATE_NOUN: Partial<Record<WorkloadKind, [string, string]>> = {
   'search-engine': ['searches', 'Peak searches per second?'],
   'stream-processing': ['events', 'Events per second at peak?'],
   'image-processing': ['images', 'Images per second at peak?'],
+  'background-jobs': ['builds', 'Jobs per second at peak?'],
   'web-application': ['requests', 'Peak requests per second?'],
   'ml-inference': ['requests', 'Peak predictions (requests) per second?'],
 };

@@ -429,13 +429,17 @@ const search: Model = ({ facts: f, text }, ctx) => {
     source = perDay * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
   } else if (docs) source = (docs * (f.itemBytes ?? (/name/.test(text) ? 1000 : 2048))) / GIB;
   else source = ctx.assume('dataGib', 20, 'index size not stated: 20 GiB assumed');
-  const indexed = /\bindex(ed)?\b/.test(text) && f.dataGib ? source : source * 1.1;
+  // Loki indexes labels only and keeps chunks compressed (its docs: ~10× smaller than the raw lines); Quickwit ~5×.
+  const compressed = /\bloki\b/.test(text) ? 10 : /\bquickwit\b/.test(text) ? 5 : 1;
+  const indexed = (/\bindex(ed)?\b/.test(text) && f.dataGib ? source : source * 1.1) / compressed;
   const copies = 1 + (f.replicas ?? (f.replicationFactor ? f.replicationFactor - 1 : 0));
   const onDisk = (ctx.grown(indexed) * copies) / 0.85;
   const inMemory = /typesense|meilisearch/.test(text);
   const queries = rateOf(f, 'searches', 'queries', 'requests', 'reads', 'lookups');
-  let memory = Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
-  let vcpu = Math.max(1, memory / 16, queries / 25, events / 2000);
+  // Loki's ingesters hold up to two hours of raw lines (max_chunk_age) in memory; a core per ~25 GB a day it takes in.
+  const ingestGibPerDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
+  let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
+  let vcpu = Math.max(1, memory / 16, queries / 25, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
   memory = Math.max(memory, queries ? vcpu * 4 : 0);
   if (!queries && !logs) ctx.assume('peakRate', undefined, 'query rate not stated');
   vcpu = Math.max(vcpu, 1);
@@ -471,8 +475,7 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
     const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
     data = (events * (f.itemBytes ?? 500) * days * DAY) / GIB / 5;
-  }
-  else if (rows) data = (rows * 100) / GIB;
+  } else if (rows) data = (rows * 100) / GIB;
   else data = ctx.assume('dataGib', 200, 'data size not stated: 200 GiB assumed');
   const queries = rateOf(f, 'queries', 'requests', 'searches');
   if (lake) {
@@ -664,6 +667,23 @@ const imageProcessing: Model = ({ facts: f }, ctx) => {
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
     storageGib: ROOT_GIB + (images * DAY * bytes * 1.3) / GIB,
+    averageShare: 0.5,
+  };
+};
+
+/**
+ * Background job workers (Sidekiq, Celery, …): a job mostly waits on what it
+ * calls, so ~0.1 s of CPU each, or half its stated duration; queues drained at
+ * 2× the day's mean; ~1.5 GiB per core (a worker process per core, Sidekiq's
+ * and Celery's ~0.5–1 GiB a process with its threads).
+ */
+const backgroundJobs: Model = ({ facts: f }, ctx) => {
+  const jobs = rateOf(f, 'builds', 'messages', 'records') || ctx.assume('peakRate', 10, 'jobs per second not stated: 10 assumed');
+  const cpuSeconds = f.durationEachSeconds ? f.durationEachSeconds * 0.5 : 0.1;
+  const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION);
+  return {
+    peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 500, networkGbps: 0.1 },
+    storageGib: ROOT_GIB + 10,
     averageShare: 0.5,
   };
 };
@@ -876,6 +896,7 @@ const MODELS: Record<WorkloadKind, Model> = {
   transcoding,
   'image-processing': imageProcessing,
   'ml-batch': mlBatch,
+  'background-jobs': backgroundJobs,
   'ml-inference': webApp,
   'game-server': gameServer,
   'websocket-server': websocket,

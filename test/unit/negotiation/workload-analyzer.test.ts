@@ -37,6 +37,22 @@ describe('recognising the kind of workload', () => {
     expect(kind('Redis cache in front of our catalogue service, 120k ops/sec')).toBe('cache');
   });
 
+  it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
+    expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
+    expect(kind('Feast online feature store on Redis')).toBe('feature-store');
+    expect(kind('store sessions in Redis, 5 GB')).toBe('cache');
+    // "into" and "via" name where data goes or comes through, not a component: the pipeline is the workload.
+    expect(kind('event ingestion via Kafka: 10 MB/s sustained, retention 72 hours')).toBe('message-broker');
+  });
+
+  it('knows background job workers and log stores by their products', () => {
+    expect(kind('Sidekiq workers processing ~1M background jobs per day')).toBe('background-jobs');
+    expect(kind('Celery workers consuming from RabbitMQ')).toBe('background-jobs');
+    // The broker the jobs go through is still a broker.
+    expect(kind('RabbitMQ for background jobs, around 3k messages per second')).toBe('message-broker');
+    expect(kind('Grafana Loki for logs, 200 GB/day, 7 days')).toBe('search-engine');
+  });
+
   it('does not count what the text rules out', () => {
     expect(kind('Real-time fraud scoring: a Flink job reading a Kafka topic at ~20k events/s')).toBe('stream-processing');
     expect(kind('Timescale? no — plain PostgreSQL for bookings')).toBe('relational-database');
@@ -117,6 +133,12 @@ describe('capacity models', () => {
     const clicks = a('ClickHouse for product analytics: ~2 billion events a month, each about 300 bytes');
     expect(clicks.questions.map((q) => q.id)).toContain('retentionDays');
     expect(clicks.storageGib).toBeGreaterThan(((2e9 / (30 * 86400)) * 300 * 365 * 86400) / 2 ** 30 / 5);
+    // Background jobs: ~0.1 s of CPU each, the day's mean drained at 2×, 70 % utilisation.
+    expect(a('Sidekiq workers processing ~1M background jobs per day').peak.vcpu).toBeCloseTo(((1e6 / 86400) * 0.1 * 2) / 0.7, 1);
+    // Loki keeps chunks ~10× smaller than the lines: a week of 200 GB/day is ~140 GB on disk, not the 1.8 TB of a text index.
+    const loki = a('Grafana Loki for logs, 200 GB/day, 7 days');
+    expect(loki.storageGib).toBeLessThan(250);
+    expect(loki.storageGib).toBeGreaterThan(((200e9 / 2 ** 30) * 7) / 10);
     // An application that states the data it keeps has it on its disk (+25 %), besides its root and its own 5 GiB.
     expect(a('Patient records API, ~50 requests per second, Postgres backend with 300 GB').storageGib).toBe(
       Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),

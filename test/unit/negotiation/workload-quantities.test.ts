@@ -19,6 +19,15 @@ describe('reading numbers', () => {
     expect(normaliseNumbers('Half a million ops per second').text).toBe('500000 ops per second');
     expect(normaliseNumbers('20k ops/s, 1.5M DAU, 1,500 QPS, 2bn rows').text).toBe('20000 ops/s, 1500000 dau, 1500 qps, 2000000000 rows');
     expect(normaliseNumbers('10 million users and thirty thousand players').text).toBe('10000000 users and 30000 players');
+    // A count written after its name, as a dashboard shows it.
+    expect(normaliseNumbers('DAU 2M, MAU: 40k, CCU ~5000').text).toBe('2000000 dau, 40000 mau, 5000 ccu');
+    expect(facts('DAU 2M mobile backend').users.daily).toBe(2e6);
+    expect(normaliseNumbers('1.5M DAU').text).toBe('1500000 dau');
+  });
+
+  it('counts the last word of a compound noun', () => {
+    expect(one('resize 2 million product photos', 'count')).toMatchObject({ count: 2e6, of: 'photo' });
+    expect(one('1200 customer records', 'count')).toMatchObject({ count: 1200, of: 'record' });
   });
 
   it('reads vague amounts as figures and says so', () => {
