@@ -471,10 +471,10 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
   const events = rateOf(f, 'events', 'records', 'messages');
   let data: number;
   if (f.dataGib) data = f.dataGib;
-  else if (events) {
+  else if (events || f.ingestGibPerDay) {
     // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
     const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
-    data = (events * (f.itemBytes ?? 500) * days * DAY) / GIB / 5;
+    data = ((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / 5;
   } else if (rows) data = (rows * 100) / GIB;
   else data = ctx.assume('dataGib', 200, 'data size not stated: 200 GiB assumed');
   const queries = rateOf(f, 'queries', 'requests', 'searches');
@@ -803,6 +803,19 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
   return proxy.test(text) && !/\b(gateway|kong|lua|plugins?)\b/.test(text) ? 0.3 : 1;
 }
 
+/**
+ * Self-hosted products whose own documents set a minimum above what their
+ * traffic alone needs (they run workers, a database and a cache beside the
+ * web process): GitLab 4 cores and 8 GiB, Sentry 4 and 16 GiB; Mastodon,
+ * Matrix Synapse, Discourse, Odoo and Moodle 2 cores and 4 GiB.
+ */
+function productFloor(text: string): { vcpu: number; memoryGib: number } {
+  if (/\bsentry\b/.test(text)) return { vcpu: 4, memoryGib: 16 };
+  if (/\bgitlab\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
+  if (/\b(mastodon|synapse|matrix|discourse|odoo|moodle)\b/.test(text)) return { vcpu: 2, memoryGib: 4 };
+  return { vcpu: 0, memoryGib: 0 };
+}
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
   const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|gateway|proxy(ing)?)\b/.test(text);
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
@@ -828,8 +841,16 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   }
   if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);
   const cpu = (rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000 / TARGET_UTILISATION;
-  const vcpu = Math.max(jvm ? 1 : 0.5, cpu);
-  const memory = 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0);
+  const floor = productFloor(text);
+  // A language model's weights stay in memory: 2 bytes a parameter at fp16, +20 % for the KV cache ("a 7B model").
+  const params = /\b(\d+(?:\.\d+)?)\s?b\b(?=[^.]{0,30}\b(?:models?|llm|params|parameters|llama|mistral|instruct)\b)/.exec(text);
+  const weightsGib = params ? (Number(params[1]) * 1e9 * 2 * 1.2) / GIB : 0;
+  if (params)
+    ctx.note(
+      `a ${params[1]}B-parameter model: ${Math.ceil(weightsGib)} GiB of weights in memory; a GPU instance serves it far faster than CPUs`,
+    );
+  const vcpu = Math.max(jvm ? 1 : 0.5, cpu, floor.vcpu, params ? 8 : 0);
+  const memory = Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(100, rps * 0.2), networkGbps: bytesPerSecondToGbps(rps * 20_000 * 2) },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.

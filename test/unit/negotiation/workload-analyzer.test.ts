@@ -139,6 +139,16 @@ describe('capacity models', () => {
     const loki = a('Grafana Loki for logs, 200 GB/day, 7 days');
     expect(loki.storageGib).toBeLessThan(250);
     expect(loki.storageGib).toBeGreaterThan(((200e9 / 2 ** 30) * 7) / 10);
+    // A language model's weights in memory (fp16, +20 %), at least 8 cores, and a note that a GPU serves it better.
+    const llm = a('LLM inference with a 7B model, 5 requests per second');
+    expect(llm.peak.memoryGib).toBeGreaterThan((7e9 * 2 * 1.2) / 2 ** 30);
+    expect(llm.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(llm.notes.join(' ')).toMatch(/7B-parameter model: 16 GiB of weights/);
+    // Self-hosted products at their documented minimums, whatever their traffic.
+    expect(a('Mastodon instance for ~2,000 users').peak).toMatchObject({ vcpu: 2 });
+    expect(a('Self-hosted Sentry for 40 developers').peak).toMatchObject({ vcpu: 4, memoryGib: 16 });
+    // A warehouse fed by a day's gigabytes keeps them for the stated retention, at 1/5 once columnar.
+    expect(a('Druid for dashboards on 500 GB of ad events per day, 90 days').storageGib).toBeGreaterThan(((500e9 / 2 ** 30) * 90) / 5);
     // An application that states the data it keeps has it on its disk (+25 %), besides its root and its own 5 GiB.
     expect(a('Patient records API, ~50 requests per second, Postgres backend with 300 GB').storageGib).toBe(
       Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),
