@@ -32,3 +32,43 @@ export const TOO_DEEP = `nested more than ${MAX_INPUT_DEPTH} levels deep; Mosaic
 
 /** The path, cut to 200 characters for a message. */
 export const shortPath = clip;
+
+/**
+ * How deep a YAML text nests, read from the text before any parser sees it:
+ * the YAML parser recurses once per level, so a policy nested thousands deep
+ * would end in "Maximum call stack size exceeded" rather than a clear error.
+ * Block levels are the indentation steps in force (each `- ` opening a
+ * sequence item counts one more), flow levels the open `[` and `{` outside
+ * quotes and comments. An estimate that can only overcount a level where a
+ * plain scalar holds an unclosed bracket: well past anything a policy needs.
+ * Returns the first line deeper than `limit`, or undefined.
+ */
+export function yamlTooDeepAt(text: string, limit = MAX_INPUT_DEPTH): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const indent = line.length - line.trimStart().length;
+    const content = line.slice(indent);
+    if (!content || content.startsWith('#')) continue;
+    if (flow === 0) {
+      while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      for (let at = 0; /^-\s/.test(content.slice(at)); at += 2) indents.push(indent + at + 2);
+    }
+    let quote: string | undefined;
+    for (let i = 0; i < content.length; i++) {
+      const c = content[i]!;
+      if (quote) {
+        if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && (i === 0 || /\s/.test(content[i - 1]!))) break;
+      else if (c === '[' || c === '{') {
+        if (indents.length + ++flow > limit) return n + 1;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    if (indents.length + flow > limit) return n + 1;
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from '
 import type { z } from 'zod';
 import { compileCondition } from './cel';
 import { PdlError, PdlExpressionError, PdlSyntaxError, PdlValidationError, StageOrderCycle, UnknownHandlerReference } from './errors';
+import { TOO_DEEP, yamlTooDeepAt } from '../depth';
 import { orderStages } from './order';
 import { policySchema, type Policy } from './schema';
 
@@ -19,6 +20,8 @@ export function parsePolicy(text: string, opts: ParseOptions = {}): Policy {
 
 /** Every policy of a multi-document YAML stream (`---` between documents). */
 export function parsePolicies(text: string, opts: ParseOptions = {}): Policy[] {
+  const deep = yamlTooDeepAt(text);
+  if (deep !== undefined) throw new PdlValidationError(TOO_DEEP).at(deep, 1);
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (!Array.isArray(docs)) throw new PdlSyntaxError('not a YAML document stream');

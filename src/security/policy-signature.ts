@@ -1,5 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import { Document, parseDocument } from 'yaml';
+import { TOO_DEEP, yamlTooDeepAt } from '../depth';
+import { PdlValidationError } from '../pdl/errors';
 import { canonicalJson } from './canonical';
 import { PolicyUnsigned, SignatureInvalid, UnknownSigner } from './errors';
 import { keyIdOf, privateKeyObject, publicKeyObject, publicKeyOf } from './keys';
@@ -47,6 +49,8 @@ export function verifyDocument(document: Signable, trustedKeys: ReadonlyMap<stri
  * set, keeping the author's comments and layout everywhere else.
  */
 export function signYaml(text: string, privateKeyPem: string): string {
+  const deep = yamlTooDeepAt(text);
+  if (deep !== undefined) throw new PdlValidationError(TOO_DEEP).at(deep, 1);
   const doc: Document = parseDocument(text);
   if (doc.errors.length) throw doc.errors[0];
   const signed = signDocument(doc.toJS() as Signable, privateKeyPem);

@@ -144,6 +144,19 @@ describe('bounded, finite, clear input', () => {
     expect(composed.code).toBe(1);
     expect(composed.stderr).toMatch(/spec\.name(\[0\])+[\[\]0…]*: nested more than 32 levels deep/);
     expect(await workflowsStarted()).not.toContain('compose-deep');
+    // The same in YAML, which has no JSON.parse to fall back on: a policy and a negotiation file, block and flow nesting.
+    fs.writeFileSync(
+      path.join(dir, 'deep-policy.yaml'),
+      `name: deep\nrules:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 2)}a:`).join('\n')} 1\n`,
+    );
+    const policy = await mosaic(['policy', 'validate', '--offline', path.join(dir, 'deep-policy.yaml')], env);
+    expect(policy.code).toBe(1);
+    expect(policy.stderr).toMatch(/line 34, column 1: nested more than 32 levels deep/);
+    fs.writeFileSync(path.join(dir, 'deep.yaml'), `kind: instance\nconstraints: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
+    const yaml = await mosaic(['negotiate', 'start', path.join(dir, 'deep.yaml'), '--json'], env);
+    expect(yaml.code).toBe(1);
+    expect(yaml.stderr).toMatch(/deep\.yaml: line 2: nested more than 32 levels deep/);
+    for (const out of [policy, yaml]) expect(out.stderr).not.toMatch(/RangeError|call stack/);
   });
 
   it('error messages quote at most about 200 characters of a megabyte-long value', async () => {

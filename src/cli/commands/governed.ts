@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { GovernedChange } from '../../contract/governance';
 import { loadConfig } from '../../config';
+import { TOO_DEEP, yamlTooDeepAt } from '../../depth';
 import type { GovernedKind } from '../../security/governed';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
@@ -16,6 +17,8 @@ const KEY = ['--key <file>', 'your private key (operator or admin)'] as const;
 /** A YAML or JSON description file, bounded like every file the CLI reads. */
 export function readDescription(file: string): unknown {
   const text = readUserFile(file);
+  const deep = yamlTooDeepAt(text);
+  if (deep !== undefined) throw new CommandFailed(`${file}: line ${deep}: ${TOO_DEEP}`);
   try {
     return parse(text);
   } catch (err) {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config';
+import { TOO_DEEP, yamlTooDeepAt } from '../../depth';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { answersFromPairs } from '../../negotiation/answers';
@@ -89,10 +90,11 @@ function readStructured(file: string): unknown {
   } catch {
     // not JSON: read as YAML
   }
+  const deep = yamlTooDeepAt(text);
+  if (deep !== undefined) throw new CommandFailed(`${file}: line ${deep}: ${TOO_DEEP}`);
   try {
     return parse(text);
   } catch (err) {
-    if (err instanceof RangeError) throw new CommandFailed(`${file}: nested too deeply to read; Mosaic inputs are flat documents`);
     throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
 }
