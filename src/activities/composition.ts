@@ -20,13 +20,12 @@ import { ProviderRejected } from '../providers/errors';
 import type { LocalPostgres } from '../providers/local-postgres';
 import { ProviderUnsupported, type Provider, type ResourceRef } from '../providers/provider';
 import { BUILTIN_IMPLEMENTATIONS, type BucketStore, type HandlerContext, type HandlerResult } from './builtin-handlers';
-import { removeResources } from './resources';
 import { errorType, metrics as prometheus } from '../observability/metrics';
 import { whileHeartbeating } from './heartbeat';
 import { outlastingStoreOutages } from './store-outage';
 import { ttlCache } from './ttl-cache';
 import { writeBehind } from './write-behind';
-import { runScript } from './script-handlers';
+import { runScript, undoScript } from './script-handlers';
 import { nonRetryable, withStorage } from './errors';
 import type { Logger } from '../logger';
 import type { ModelServer } from './model-store';
@@ -322,7 +321,7 @@ export function createCompositionActivities(deps: {
     async undoHandler(input: StepInput): Promise<void> {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
-      const undo = descriptor.code.kind === 'builtin' ? BUILTIN_IMPLEMENTATIONS[descriptor.id]?.undo : removeResources;
+      const undo = descriptor.code.kind === 'builtin' ? BUILTIN_IMPLEMENTATIONS[descriptor.id]?.undo : undoScript;
       if (undo) await undo(ctx, input.resources);
     },
 

@@ -12,6 +12,8 @@ import {
 } from '../handlers/script-io';
 import type { ResourceRef } from '../providers/provider';
 import type { HandlerContext, HandlerResult } from './builtin-handlers';
+import { scriptResourceModel } from '../models/script-resource';
+import { withStorage } from './errors';
 import { removeResources } from './resources';
 
 /**
@@ -22,10 +24,15 @@ import { removeResources } from './resources';
  */
 function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string, HostFunction> {
   let making = 0;
-  const track = async (fn: string, create: () => Promise<ResourceRef>) => {
+  const journal = scriptResourceModel(ctx.connection);
+  const track = async (fn: string, key: string, create: () => Promise<ResourceRef>) => {
     // Counted when asked for, not when made, so calls in flight cannot overshoot the bound.
     if (++making > MAX_SCRIPT_RESOURCES)
       throw new RangeError(`${fn}: a script may make at most ${MAX_SCRIPT_RESOURCES} resources in one step`);
+    // Written before the provider is asked: a worker that dies after the call leaves the row for the step's undo.
+    await withStorage('record a script resource', () =>
+      journal.updateOne({ key }, { $setOnInsert: { stepKey: ctx.key, region: ctx.request.region, at: new Date() } }, { upsert: true }),
+    );
     const ref = await create();
     made.push(ref);
     return ref;
@@ -36,13 +43,13 @@ function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string,
   return {
     'provider.createBucket': (...args) => {
       const name = nameArgument('provider.createBucket', BUCKET_NAME, args);
-      return track('provider.createBucket', () =>
-        ctx.provider.createBucket({ key: keyFor('bucket', name), name, region: ctx.request.region }),
-      );
+      const key = keyFor('bucket', name);
+      return track('provider.createBucket', key, () => ctx.provider.createBucket({ key, name, region: ctx.request.region }));
     },
     'provider.createKey': (...args) => {
       const alias = nameArgument('provider.createKey', KEY_ALIAS, args);
-      return track('provider.createKey', () => ctx.provider.createKey({ key: keyFor('key', alias), alias, region: ctx.request.region }));
+      const key = keyFor('key', alias);
+      return track('provider.createKey', key, () => ctx.provider.createKey({ key, alias, region: ctx.request.region }));
     },
     log: (...args) => {
       lines++;
@@ -57,8 +64,8 @@ function hostFunctions(ctx: HandlerContext, made: ResourceRef[]): Record<string,
 /**
  * Runs registered user code in the QuickJS sandbox with only the capabilities
  * its entry grants. When the run fails, what the script made is removed before
- * the failure is reported: the workflow's undo of a failed step finds resources
- * by the step's key, and a script's resources carry keys of their own.
+ * the failure is reported; if the worker dies first, the step's undo finds it
+ * through the rows the host functions wrote (undoScript).
  */
 export async function runScript(
   ctx: HandlerContext,
@@ -109,10 +116,24 @@ function outputOf(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
+/**
+ * The undo of a script's step: what the step reported, and what its script
+ * asked for (the rows written before each call), found by each resource's own
+ * key. A worker that died mid-script reported nothing; its rows remain.
+ */
+export async function undoScript(ctx: HandlerContext, reported: ResourceRef[]): Promise<void> {
+  const journal = scriptResourceModel(ctx.connection);
+  const rows = await withStorage('read script resources', () => journal.find({ stepKey: ctx.key }).lean());
+  const asked = (await Promise.all(rows.map(async (r) => (await ctx.provider.findByKey?.(r.key, r.region)) ?? []))).flat();
+  const seen = new Set(reported.map((r) => `${r.kind}:${r.id}`));
+  await removeResources(ctx, [...reported, ...asked.filter((r) => !seen.has(`${r.kind}:${r.id}`))]);
+  await withStorage('forget script resources', () => journal.deleteMany({ stepKey: ctx.key }));
+}
+
 async function removeMade(ctx: HandlerContext, made: ResourceRef[]): Promise<void> {
   if (!made.length) return;
   try {
-    await removeResources({ provider: ctx.provider, key: ctx.key, request: ctx.request }, made);
+    await undoScript(ctx, made);
   } catch (err) {
     // The step's failure is what the caller must hear; what could not be removed is said in the log, by name.
     Context.current().log.warn(

@@ -12,6 +12,7 @@ import { observationModel, personaModel, personaUsageModel } from './persona';
 import { decisionModelChunkModel, decisionModelPointerModel, decisionModelVersionModel, retrainLeaseModel } from './decision-model';
 import { policyHeadModel, policyModel } from './policy';
 import { rootKeySetModel } from './root-key-set';
+import { scriptResourceModel } from './script-resource';
 import { captureModel, compositionModel, hostModel, impactModelModel, templateModel } from './snapshot';
 
 /** Every model of the store (test/integration/indexes.test.ts checks none is left out). */
@@ -37,6 +38,7 @@ export const MODELS = [
   decisionModelPointerModel,
   retrainLeaseModel,
   rootKeySetModel,
+  scriptResourceModel,
   templateModel,
   hostModel,
   captureModel,
