@@ -50,6 +50,8 @@ function wordsToDigits(run: string): string {
   return out;
 }
 const fmt = (v: number) => String(Math.round(v * 1e6) / 1e6);
+/** A power written out, or the text as it was when the figure is past any quantity a workload states (the range checks refuse it then). */
+const power = (written: string, v: number) => (Number.isFinite(v) && v <= 1e15 ? fmt(v) : written);
 
 const DOTTED_CLOCK = /^(\d{1,2})\.([0-5]\d)$/;
 /** "9.30 to 17.30 weekdays" is a working day (working-hours.ts reads it), not a range of decimals sized for 17.3. */
@@ -74,7 +76,10 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/\s[—–]\s/g, ', ')
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')
     .replace(/\b4k\b(?=\s*(?:video|footage|uhd|hdr|content|streams?|render|h\.?26|resolution))/gi, 'uhd')
-    .replace(/(\d),(?=\d{3}\b)/g, '$1');
+    .replace(/(\d),(?=\d{3}\b)/g, '$1')
+    // "10^6", "1e5": powers of ten as engineers type them.
+    .replace(/(?<![\w.])(\d+(?:\.\d+)?)\s?(?:\^|\*\*)\s?(\d{1,2})\b/g, (m, b: string, e: string) => power(m, n(b) ** Number(e)))
+    .replace(/(?<![\w.])(\d+(?:\.\d+)?)e(\d{1,2})\b/gi, (m, v: string, e: string) => power(m, n(v) * 10 ** Number(e)));
   // Case matters for M (million) against m (minutes, metres): "1.5M DAU", "5M active series".
   t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?M\b(?!i?B|bps|Hz)/g, (_, v: string) => fmt(n(v) * 1e6));
   t = t.toLowerCase();
@@ -91,7 +96,10 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?k\b(?!b|ib)/g, (_, v: string) => fmt(n(v) * 1e3))
     .replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?(?:bn|mm|mil)\b/g, (m, v: string) => fmt(n(v) * (m.endsWith('bn') ? 1e9 : 1e6)));
   // The count written after its name, as dashboards show it: "DAU 2M", "MAU: 40k", "CCU ~5000".
-  t = t.replace(/\b(dau|mau|ccu|pcu)\s*(?:of|:|=|~|≈|is|around|about|approx\.?)?\s*~?\s*(\d+(?:\.\d+)?)\b(?!\s*(?:dau|mau|ccu|pcu)\b)/g, '$2 $1');
+  t = t.replace(
+    /\b(dau|mau|ccu|pcu)\s*(?:of|:|=|~|≈|is|around|about|approx\.?)?\s*~?\s*(\d+(?:\.\d+)?)\b(?!\s*(?:dau|mau|ccu|pcu)\b)/g,
+    '$2 $1',
+  );
 
   // Vague amounts: "a few hundred", "several thousand", "hundreds of", "a dozen".
   t = t.replace(
@@ -115,6 +123,12 @@ export function normaliseNumbers(input: string): NormalisedText {
     return `${fmt(v[q]!)}`;
   });
   t = t.replace(/\bhalf a dozen\b/g, '6').replace(/\ba dozen\b/g, '12');
+  // "half a terabyte", "a quarter of a petabyte", "a terabyte": a unit counted in words.
+  const SIZE_WORD = '(kb|mb|gb|tb|pb|kib|mib|gib|tib|pib|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|gig|gigs)';
+  t = t
+    .replace(new RegExp(`\\bhalf an? ${SIZE_WORD}\\b`, 'g'), '0.5 $1')
+    .replace(new RegExp(`\\ba quarter of an? ${SIZE_WORD}\\b`, 'g'), '0.25 $1')
+    .replace(new RegExp(`(?<![\\d.]\\s?)\\b(?:a|one) ${SIZE_WORD}\\b`, 'g'), '1 $1');
   t = t.replace(/\b(a few|a couple of|a couple|a handful of|several)\b(?=\s+(?:\w+\s+)?[a-z])/g, (m, q: string) => {
     vague.push(m);
     return fmt(VAGUE[q] ?? 3);

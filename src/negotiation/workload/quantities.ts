@@ -289,6 +289,8 @@ function classify(value: number, before: string, after: string, span: (n: number
       /^\s*(?:each|apiece|per (?:message|event|doc|document|record|row|item|session|tick|key|object|image|file|msg|video|job|build|page)|avg|on average|events?|messages?|msgs?|payloads?|docs?|documents?|records?|rows?|images?|files?|objects?|sessions?|values?|entries)\b/.test(
         rest,
       ) ||
+      // "a 5 KB profile each", "2 MB attachments per user": one thing's size, named, then each or per one.
+      /^\s*[a-z-]+s?\s+(?:each|apiece|per (?:user|customer|account|device|member|player|message|document|record|item))\b/.test(rest) ||
       /(averaging|avg|average|each|apiece|messages?|events?|payloads?|doc|document|record|row|size|up to|at|sized?)\s*\(?\s*(~|about|around|roughly)?\s*$/.test(
         before,
       ) ||
@@ -307,7 +309,11 @@ function classify(value: number, before: string, after: string, span: (n: number
       /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
     )
       return { kind: 'data', gib: gibOf(value, unit), scope: 'memory', text: span(u[0].length) };
-    if (/^\s*(?:per|each|on each|a|on every)\s+(?:node|server|broker|shard|host|machine|instance)\b/.test(rest))
+    if (
+      /^\s*(?:of (?:data|storage|disk)\s+)?(?:per|each|on each|a|on every)\s+(?:node|server|broker|shard|host|machine|instance)\b/.test(
+        rest,
+      )
+    )
       return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length + 10) };
     return { kind: 'data', gib: gibOf(value, unit), scope: 'total', text: span(u[0].length) };
   }

@@ -159,7 +159,15 @@ const relational: Model = ({ facts: f, text }, ctx) => {
 
 /** MongoDB's WiredTiger cache takes 50 % of (RAM − 1 GiB); the working set (indexes + hot documents) should fit in it. */
 const documentDb: Model = ({ facts: f, text }, ctx) => {
-  const items = f.counts.document ?? f.counts.doc ?? f.counts.device ?? f.counts.cart ?? f.counts.record ?? f.counts.item;
+  // "10^6 users with a 5 KB profile each": a document per user when a size per item is stated.
+  const items =
+    f.counts.document ??
+    f.counts.doc ??
+    f.counts.device ??
+    f.counts.cart ??
+    f.counts.record ??
+    f.counts.item ??
+    (f.itemBytes ? f.users.total : undefined);
   const data =
     f.dataGib ??
     (items
@@ -840,7 +848,9 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     else rps = ctx.assume('peakRate', ctx.scaled(30), 'request rate not stated: 30 requests/s assumed');
   }
   if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);
-  const cpu = (rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000 / TARGET_UTILISATION;
+  // Bytes the text says arrive ("3 Gbps of telemetry"): parsing and forwarding JSON runs at ~50 MB/s a core.
+  const bytesIn = f.ingestGibPerDay ? (f.ingestGibPerDay * GIB) / DAY : 0;
+  const cpu = Math.max((rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000, bytesIn / 50e6) / TARGET_UTILISATION;
   const floor = productFloor(text);
   // A language model's weights stay in memory: 2 bytes a parameter at fp16, +20 % for the KV cache ("a 7B model").
   const params = /\b(\d+(?:\.\d+)?)\s?b\b(?=[^.]{0,30}\b(?:models?|llm|params|parameters|llama|mistral|instruct)\b)/.exec(text);
@@ -852,7 +862,12 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   const vcpu = Math.max(jvm ? 1 : 0.5, cpu, floor.vcpu, params ? 8 : 0);
   const memory = Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib);
   return {
-    peak: { vcpu, memoryGib: memory, iops: Math.max(100, rps * 0.2), networkGbps: bytesPerSecondToGbps(rps * 20_000 * 2) },
+    peak: {
+      vcpu,
+      memoryGib: memory,
+      iops: Math.max(100, rps * 0.2),
+      networkGbps: bytesPerSecondToGbps(Math.max(rps * 20_000, bytesIn) * 2),
+    },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
     storageGib: ROOT_GIB + 5 + (f.dataGib ?? 0) * 1.25,
     averageShare: 0.33,

@@ -149,6 +149,12 @@ describe('capacity models', () => {
     expect(a('Self-hosted Sentry for 40 developers').peak).toMatchObject({ vcpu: 4, memoryGib: 16 });
     // A warehouse fed by a day's gigabytes keeps them for the stated retention, at 1/5 once columnar.
     expect(a('Druid for dashboards on 500 GB of ad events per day, 90 days').storageGib).toBeGreaterThan(((500e9 / 2 ** 30) * 90) / 5);
+    // Bytes arriving at an API: ~50 MB/s of JSON a core, and the network both ways.
+    const ingest = a('an ingest API receiving 3 Gbps of telemetry at peak');
+    expect(ingest.peak.vcpu).toBeCloseTo(3e9 / 8 / 50e6 / 0.7, 0);
+    expect(ingest.peak.networkGbps).toBeCloseTo(6, 0);
+    // A document per user when the size of one is stated.
+    expect(a('MongoDB, 10^6 users with a 5 KB profile each').storageGib).toBe(Math.ceil(20 + ((1e6 * 5000) / 2 ** 30) * 1.3));
     // An application that states the data it keeps has it on its disk (+25 %), besides its root and its own 5 GiB.
     expect(a('Patient records API, ~50 requests per second, Postgres backend with 300 GB').storageGib).toBe(
       Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),

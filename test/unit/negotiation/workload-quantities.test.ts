@@ -23,6 +23,16 @@ describe('reading numbers', () => {
     expect(normaliseNumbers('DAU 2M, MAU: 40k, CCU ~5000').text).toBe('2000000 dau, 40000 mau, 5000 ccu');
     expect(facts('DAU 2M mobile backend').users.daily).toBe(2e6);
     expect(normaliseNumbers('1.5M DAU').text).toBe('1500000 dau');
+    // Sizes in words and powers of ten as engineers type them; a power past any stated quantity stays as written.
+    expect(normaliseNumbers('half a terabyte, a quarter of a petabyte, a gigabyte').text).toBe('0.5 terabyte, 0.25 petabyte, 1 gigabyte');
+    expect(normaliseNumbers('10^6 users, 1e5 ops/s, 2.5e3 rps, 99^99 rows').text).toBe('1000000 users, 100000 ops/s, 2500 rps, 99^99 rows');
+    expect(normaliseNumbers('python 3.11 on an m5e, 1080p').text).toBe('python 3.11 on an m5e, 1080p');
+  });
+
+  it('reads a thing\'s size named before "each" or "per user" as the size of one', () => {
+    expect(one('10^6 users with a 5 KB profile each', 'item-size')).toMatchObject({ bytes: 5000 });
+    expect(one('2 MB attachments per user', 'item-size')).toMatchObject({ bytes: 2e6 });
+    expect(read('we keep 3 TB of data per node')).toContainEqual(expect.objectContaining({ kind: 'data', scope: 'per-node' }));
   });
 
   it('counts the last word of a compound noun', () => {
