@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { ServiceLimits, type Enforcement } from './service-limits';
 import { handOver, serviceIdentity, spawnUser, type ServiceIdentity } from './service-user';
 import type { MetricObservation } from '../negotiation/metric-usage';
 import type { BucketInput, DatabaseInput, KeyInput, ObservationWindow, Provider, ResourceRef, ServiceInput } from './provider';
+import { MAX_SAMPLE_BYTES, parseSamples, peakFromSamples, SAMPLE_INTERVAL_S, SAMPLER_SCRIPT } from './usage-samples';
 
 const short = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
@@ -24,6 +26,15 @@ export const DEFAULT_SERVICE = [
 ];
 
 /** A service command that cannot start here: no retry or other worker of the same image will start it either. */
+/** A file's text, or '' when there is none (a service with no samples yet). */
+const readText = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 export const commandRefused = (service: string, err: SpawnFailed) =>
   new ProviderRejected({
     provider: 'local',
@@ -49,6 +60,8 @@ export class LocalProvider implements Provider {
   constructor(
     dataDir: string,
     private readonly mongo: Connection,
+    /** How often a workload's usage is sampled (usage-samples.ts); tests shorten it to see intervals in seconds. */
+    private readonly sampleIntervalS = SAMPLE_INTERVAL_S,
   ) {
     this.root = path.join(path.resolve(dataDir), 'resources');
   }
@@ -187,6 +200,7 @@ export class LocalProvider implements Provider {
       const joined = cgroup ? this.enforce(input, name, record.pid, allocation) : undefined;
       await waitUntilReady(`service ${input.name} on port ${port}`, record, () => canConnect(port), 10_000, 50);
       limits = joined ?? this.enforce(input, name, record.pid, allocation);
+      if (input.command) this.startSampler(name, record.pid);
     } catch (err) {
       await stopDaemon(runDir, name, 1000);
       const killed = this.limits.memoryKill(name);
@@ -204,6 +218,31 @@ export class LocalProvider implements Provider {
       );
     }
     return this.serviceRef(input, name, record.pid, port, limits);
+  }
+
+  /** Where a workload's usage samples go: the worker's (0700), out of reach of the service that is measured. */
+  private samplesFile(name: string): string {
+    return path.join(this.dir('usage'), `${name}.samples`);
+  }
+
+  /**
+   * Samples the process's CPU and I/O totals every interval until it ends
+   * (usage-samples.ts), as the worker's user from `/`: detached, it outlives
+   * this worker as the service does, and stops by itself.
+   */
+  private startSampler(name: string, pid: number): void {
+    const args = [
+      '-c',
+      SAMPLER_SCRIPT,
+      'sampler',
+      String(pid),
+      this.samplesFile(name),
+      String(this.sampleIntervalS),
+      String(MAX_SAMPLE_BYTES),
+    ];
+    const sampler = spawn('sh', args, { detached: true, stdio: 'ignore', cwd: '/', env: serviceEnvironment({}) });
+    sampler.on('error', () => undefined);
+    sampler.unref();
   }
 
   /** The service's working directory: its own, owned by the user it runs as; nothing of the worker's is in it. */
@@ -247,10 +286,12 @@ export class LocalProvider implements Provider {
   }
 
   /**
-   * What the service's process used, from /proc: CPU time over the window's
-   * wall time (an average, not the peak: /proc keeps no history), its peak
-   * resident memory (VmHWM) and its read/write calls per second. Only a
-   * command the request gave is observed; the stand-in never is.
+   * What the service's process used at its peak: the PEAK_PERCENTILE of the
+   * sampled intervals' CPU and read/write calls per second inside the window
+   * (usage-samples.ts), and its peak resident memory (VmHWM). A window
+   * shorter than two samples gets the process's totals over the window
+   * instead (an average). Only a command the request gave is observed; the
+   * stand-in never is.
    */
   async observeUsage(ref: ResourceRef, window: ObservationWindow): Promise<MetricObservation> {
     if (ref.attributes.workload !== 'command')
@@ -264,12 +305,13 @@ export class LocalProvider implements Provider {
       const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
       const calls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
       if (seconds <= 0) return { unobserved: 'the observation window has no length' };
+      const sampled = peakFromSamples(parseSamples(readText(this.samplesFile(ref.id))), window);
       return {
         usage: {
           source: 'provider',
-          cpu: cpuSeconds / seconds,
+          cpu: sampled?.cpu ?? cpuSeconds / seconds,
           memoryGb: hwmKb / 1024 / 1024,
-          iops: calls / seconds,
+          iops: sampled?.iops ?? calls / seconds,
           networkGbps: 0,
           seconds,
           // /proc counts no per-process network traffic.
@@ -283,6 +325,8 @@ export class LocalProvider implements Provider {
 
   async stopService(ref: ResourceRef): Promise<void> {
     await stopDaemon(this.dir('services'), ref.id, 5000);
+    // Its sampler stops by itself once the process has gone.
+    fs.rmSync(this.samplesFile(ref.id), { force: true });
     await this.limits.release(ref.id);
     fs.rmSync(this.serviceHome(ref.id), { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { removeResources } from '../../src/activities/resources';
 import { LocalProvider } from '../../src/providers/local';
+import { eventually } from '../harness/eventually';
 
 // What compensation stands on when an attempt failed before reporting what it
 // made: the local provider finds every kind of resource by the key it was
@@ -81,5 +82,33 @@ describe('LocalProvider.findByKey and removeResources', () => {
     expect(await provider.observeUsage(workload, { since, until: new Date() })).toEqual({
       unobserved: expect.stringMatching(/no longer running/),
     });
+  }, 60_000);
+
+  it("reads a workload's CPU peak from samples taken while it ran, not its average over the window", async () => {
+    // Samples every second here (a minute as shipped), so that a few intervals pass within the test.
+    const sampled = new LocalProvider(dataDir, db, 1);
+    const since = new Date();
+    const workload = await sampled.startService({
+      key: `negotiate-${randomUUID()}/instance`,
+      name: 'bursty',
+      region: 'local',
+      // Busy three tenths of every 0.4 s: about three quarters of a core while it runs.
+      command: [
+        process.execPath,
+        '-e',
+        "setInterval(()=>{const t=Date.now();while(Date.now()-t<300);},400);require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')",
+      ],
+    });
+    const samples = path.join(dataDir, 'resources', 'usage', `${workload.id}.samples`);
+    try {
+      await eventually(async () => expect(fs.readFileSync(samples, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(4), 20_000);
+      // Over an hour's window the average of a few seconds' work is near zero; the sampled peak is what it used.
+      const seen = await sampled.observeUsage(workload, { since, until: new Date(since.getTime() + 3_600_000) });
+      if (!('usage' in seen)) throw new Error(`expected usage, got ${seen.unobserved}`);
+      expect(seen.usage.cpu).toBeGreaterThan(0.25);
+    } finally {
+      await sampled.stopService(workload);
+    }
+    expect(fs.existsSync(samples)).toBe(false);
   }, 60_000);
 });
