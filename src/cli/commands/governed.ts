@@ -1,30 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
 import type { GovernedChange } from '../../contract/governance';
 import { loadConfig } from '../../config';
-import { TOO_DEEP, yamlTooDeepAt } from '../../depth';
 import type { GovernedKind } from '../../security/governed';
 import { CommandFailed } from '../errors';
-import { readUserFile } from '../files';
+import { readStructuredFile } from '../files';
 import { readPrivateKey } from '../../client/governance';
 import { MosaicClient } from '../../client/mosaic-client';
 import { print, table, type OutputOptions } from '../output';
 
 const KEY = ['--key <file>', 'your private key (operator or admin)'] as const;
-
-/** A YAML or JSON description file, bounded like every file the CLI reads. */
-export function readDescription(file: string): unknown {
-  const text = readUserFile(file);
-  const deep = yamlTooDeepAt(text);
-  if (deep !== undefined) throw new CommandFailed(`${file}: line ${deep}: ${TOO_DEEP}`);
-  try {
-    return parse(text);
-  } catch (err) {
-    throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
 
 /** A signed registration, printed like every other change. */
 export async function registerGoverned(payload: GovernedChange, opts: OutputOptions & { key: string }): Promise<void> {
@@ -78,7 +64,7 @@ export function registerGovernedCommands(program: Command): void {
       .option('--json', 'print the result as JSON')
       .addHelpText('after', `\nExample:\n  mosaic ${kind} register ${example.file} --key ~/.mosaic/keys/ops.key`)
       .action((file: string, opts: OutputOptions & { key: string }) => {
-        const description = readDescription(file);
+        const description = readStructuredFile(file);
         return registerGoverned(
           kind === 'command'
             ? { operation: 'command.register', command: description }

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import type { HandlerChange } from '../../contract/governance';
 import { loadConfig } from '../../config';
 import { CommandFailed } from '../errors';
+import { readStructuredFile } from '../files';
 import { readPrivateKey } from '../../client/governance';
 import { MosaicClient } from '../../client/mosaic-client';
 import { print, table, type OutputOptions } from '../output';
-import { readDescription } from './governed';
 
 /** A signed registry change, printed like every other change. */
 async function change(payload: HandlerChange, opts: OutputOptions & { key: string }) {
@@ -49,7 +49,7 @@ export function registerHandler(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  mosaic handler register examples/handlers/tag-bucket.yaml --key ~/.mosaic/keys/ops.key')
     .action((file: string, opts: OutputOptions & { key: string }) =>
-      change({ operation: 'handler.register', descriptor: readDescription(file) }, opts),
+      change({ operation: 'handler.register', descriptor: readStructuredFile(file) }, opts),
     );
 
   handler

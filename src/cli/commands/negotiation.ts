@@ -1,8 +1,6 @@
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parse } from 'yaml';
 import { loadConfig } from '../../config';
-import { TOO_DEEP, yamlTooDeepAt } from '../../depth';
 import { PHRASE_EXAMPLES } from '../../negotiation/constraints';
 import { REJECT_REASONS } from '../../negotiation/feedback';
 import { answersFromPairs } from '../../negotiation/answers';
@@ -12,7 +10,7 @@ import type { Proposal } from '../../negotiation/solver';
 import type { NegotiationView } from '../../contract/negotiate';
 import { CommandFailed } from '../errors';
 import { InvalidNegotiationError } from '../../client/negotiation-errors';
-import { readUserFile } from '../files';
+import { readStructuredFile } from '../files';
 import { MosaicClient } from '../../client/mosaic-client';
 import { print, progress, table, type OutputOptions } from '../output';
 
@@ -76,27 +74,6 @@ export function describeNegotiation(v: NegotiationView): string {
   }
   lines.push('', 'history:', ...v.history.slice(-10).map((h) => `  r${h.round} ${h.event}${h.by ? ` by ${h.by}` : ''}: ${h.detail}`));
   return lines.join('\n');
-}
-
-/**
- * JSON or YAML. JSON is tried first: it is YAML too, and JSON.parse does not
- * recurse, so a document nested thousands deep reaches the request's own
- * depth check (which names where) instead of overflowing the YAML parser.
- */
-function readStructured(file: string): unknown {
-  const text = readUserFile(file);
-  try {
-    return JSON.parse(text);
-  } catch {
-    // not JSON: read as YAML
-  }
-  const deep = yamlTooDeepAt(text);
-  if (deep !== undefined) throw new CommandFailed(`${file}: line ${deep}: ${TOO_DEEP}`);
-  try {
-    return parse(text);
-  } catch (err) {
-    throw new CommandFailed(`${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
 }
 
 export const positive = (name: string) => (v: string) => {
@@ -173,7 +150,7 @@ export function registerNegotiate(program: Command): void {
           },
       ) => {
         if (!file && !opts.text) throw new CommandFailed('give a request file or --text "<description>"');
-        const fromFile = (file ? readStructured(file) : {}) as Record<string, unknown>;
+        const fromFile = (file ? readStructuredFile(file) : {}) as Record<string, unknown>;
         const basePersona = opts.basePersona ?? opts.persona;
         const constraints = [
           ...(opts.constraint ?? []),
@@ -444,7 +421,7 @@ export function registerNegotiate(program: Command): void {
     .addOption(new Option('--visibility <visibility>', 'who may use it').choices(['private', 'account', 'public']).default('private'))
     .addHelpText('after', '\nExample:\n  mosaic persona create examples/personas/shop-frontend.yaml --account acme')
     .action(async (file: string, opts: OutputOptions & Caller & { visibility: 'private' | 'account' | 'public' }) => {
-      const body = readStructured(file);
+      const body = readStructuredFile(file);
       const doc = await MosaicClient.use(loadConfig(), (c) =>
         c.negotiations.personas({
           kind: 'create',
