@@ -56,7 +56,10 @@ export function isRunning(record: DaemonRecord): boolean {
     return false;
   }
   try {
-    const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
+    const raw = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+    // Empty while the process execs (a launcher becoming the program) and once it is a zombie: only the second has ended.
+    if (!raw) return !/^\d+ \(.*\) Z /s.test(fs.readFileSync(`/proc/${record.pid}/stat`, 'utf8'));
+    const cmdline = raw.split('\0');
     const sameProgram = cmdline.includes(record.executable) || cmdline.some((part) => part.endsWith(path.basename(record.executable)));
     return sameProgram && record.args.every((arg) => cmdline.includes(arg));
   } catch {

@@ -72,6 +72,18 @@ describe('daemons', () => {
     expect(readRecord(dir, 'sleeper')).toBeUndefined();
   });
 
+  it('takes a process in the middle of its exec (its command line empty for a moment) for running', async () => {
+    // A launcher's exec empties /proc/<pid>/cmdline for an instant; a poll that lands there must not call the service gone.
+    for (let i = 0; i < 10; i++) {
+      const record = await startDaemon({ ...spec(), executable: 'sleep', launcher: ['env', 'A=1', 'env', 'B=2'] });
+      const until = Date.now() + 100;
+      let gone = 0;
+      while (Date.now() < until) if (!isRunning(record)) gone++;
+      expect(gone).toBe(0);
+      await stopDaemon(dir, 'sleeper', 1000);
+    }
+  });
+
   it('ends the whole process group: a child the program forked goes with it', async () => {
     const pidFile = path.join(dir, 'child.pid');
     // A shell that forks a sleeper, records its pid, and waits; the sleeper ignores nothing but is not the recorded pid.
