@@ -132,7 +132,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'etl-pipeline': [
     [/\b(etl|elt|airflow|dagster|prefect|spark|hadoop|mapreduce|parquet|ingestion)\b/, 3],
-    [/\b(nightly (load|job|batch)|data pipeline)\b/, 2],
+    [/\b(nightly (load|job|batch)|data pipeline|batch (jobs?|processing|pipeline)|processing batch)\b/, 2],
   ],
   'stream-processing': [[/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4]],
   notebook: [[/\b(jupyter|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3]],
@@ -198,7 +198,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
     [/\b(discord|slack|telegram|chat) ?bot\b|\bbot\b/, 2],
     [
-      /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
+      /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|intranet|extranet|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
       2,
     ],
     [/\b(site|app|requests|login)\b/, 0.5],

@@ -3,11 +3,17 @@ import type { WorkloadKind } from './kinds';
 
 // Each regime by its names and the data it is about ("cardholder data" is PCI DSS's own term, "PHI" HIPAA's).
 const REGIMES: [Compliance, RegExp][] = [
-  ['hipaa', /\bhipaa\b|\bphi\b|protected health information|\bhitech\b/],
-  ['pci-dss', /\bpci(?:[- ]?dss)?\b|\bcardholder\b|card ?holder data|payment card data|\bpan data\b/],
-  ['gdpr', /\bgdpr\b|\bdsgvo\b|general data protection regulation|\buk-gdpr\b/],
+  ['hipaa', /\bhipaa\b|\be?phi\b|protected health information|\bhitech\b|health insurance portability/],
+  [
+    'pci-dss',
+    /\bpci(?:[- ]?dss)?\b|\bcardholder\b|card ?holder data|payment card (data|industry)|\bpan data\b|primary account numbers?|(credit|debit|payment) card (numbers|details|data)|\bcard numbers\b/,
+  ],
+  [
+    'gdpr',
+    /\bgdpr\b|\bdsgvo\b|general data protection regulation|\buk-gdpr\b|personal data of eu\b|\beu (citizens|residents)'? personal data/,
+  ],
   ['sox', /\bsox\b|sarbanes[- ]oxley|\bsox-?404\b/],
-  ['soc2', /\bsoc ?2\b|\bsoc-2\b/],
+  ['soc2', /\bsoc ?(2|ii)\b|\bsoc-2\b/],
   ['iso-27001', /\biso[ /-]?27001\b/],
   ['fedramp', /\bfedramp\b/],
 ];

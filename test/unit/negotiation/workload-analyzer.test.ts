@@ -33,6 +33,8 @@ describe('recognising the kind of workload', () => {
   it('takes a service named by what it does, with a request rate, for an application', () => {
     expect(kind('Card payment tokenization service, PCI DSS scope, 2000 TPS at Black Friday peak')).toBe('web-application');
     expect(kind('pricing endpoint answering about 300 requests per second')).toBe('web-application');
+    expect(kind('our company intranet, accessible only via VPN')).toBe('web-application');
+    expect(kind('claims processing batch, nightly, 200 GB of records')).toBe('etl-pipeline');
     // A kind of its own still wins: the service is what the cache sits in front of.
     expect(kind('Redis cache in front of our catalogue service, 120k ops/sec')).toBe('cache');
   });
@@ -235,6 +237,13 @@ describe('security implications', () => {
     expect(a('file transfer for cardholder data exports').compliance).toEqual(['pci-dss']);
     expect(a('CMS for EU readers, GDPR applies, SOC 2 audited').compliance).toEqual(['gdpr', 'soc2']);
     expect(a('Redis cache, 20k ops/s').compliance).toEqual([]);
+    // A regime by its long name, or by the data it governs.
+    expect(a('Payment card industry compliant tokenization vault').compliance).toEqual(['pci-dss']);
+    expect(a('checkout API handling credit card numbers, 300 rps').compliance).toEqual(['pci-dss']);
+    expect(a('claims API storing ePHI under the Health Insurance Portability act').compliance).toEqual(['hipaa']);
+    expect(a("Postgres with EU residents' personal data, 200 GB").compliance).toEqual(['gdpr']);
+    expect(a('SOC II audited API, 100 rps').compliance).toEqual(['soc2']);
+    expect(a('a blog on philosophy and cooking with a pan, 5 rps').compliance).toEqual([]);
   });
 
   it('exposes public-facing workloads and keeps internal ones internal', () => {
