@@ -66,8 +66,9 @@ describe('LocalProvider.findByKey and removeResources', () => {
         "globalThis.held=Buffer.alloc(64*1024*1024,1);require('node:http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')",
       ],
     });
-    const standIn = await provider.startService({ key: `negotiate-${randomUUID()}/instance`, name: 'stand-in', region: 'local' });
+    let standIn: Awaited<ReturnType<LocalProvider['startService']>> | undefined;
     try {
+      standIn = await provider.startService({ key: `negotiate-${randomUUID()}/instance`, name: 'stand-in', region: 'local' });
       const window = { since, until: new Date(since.getTime() + 3_600_000) };
       const seen = await provider.observeUsage(workload, window);
       if (!('usage' in seen)) throw new Error(`expected usage, got ${seen.unobserved}`);
@@ -76,8 +77,9 @@ describe('LocalProvider.findByKey and removeResources', () => {
       expect(seen.usage.unmeasured).toEqual(['networkGbps']);
       expect(await provider.observeUsage(standIn, window)).toEqual({ unobserved: expect.stringMatching(/stand-in process/) });
     } finally {
+      // Stopped even when the stand-in failed to start: a test leaves no process behind.
       await provider.stopService(workload);
-      await provider.stopService(standIn);
+      if (standIn) await provider.stopService(standIn);
     }
     expect(await provider.observeUsage(workload, { since, until: new Date() })).toEqual({
       unobserved: expect.stringMatching(/no longer running/),
