@@ -7,6 +7,7 @@ import { isRunning, readRecord, SpawnFailed, startDaemon, stopDaemon } from '../
 import { canConnect, freePort } from '../stack/ports';
 import { waitUntilReady } from '../stack/stack';
 import { ProviderRejected } from './errors';
+import { readText } from './read-text';
 import { serviceAllocation } from './service-allocation';
 import { serviceEnvironment } from './service-env';
 import { ServiceLimits, type Enforcement } from './service-limits';
@@ -26,15 +27,6 @@ export const DEFAULT_SERVICE = [
 ];
 
 /** A service command that cannot start here: no retry or other worker of the same image will start it either. */
-/** A file's text, or '' when there is none (a service with no samples yet). */
-const readText = (file: string) => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
 export const commandRefused = (service: string, err: SpawnFailed) =>
   new ProviderRejected({
     provider: 'local',

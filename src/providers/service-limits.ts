@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { findProgram } from '../stack/daemon';
 import { formatBytes, formatCpu } from '../snapshot/units';
+import { readText } from './read-text';
 
 /**
  * The CPU and memory a composed service was allocated, enforced by the
@@ -88,14 +90,6 @@ export function parseProcCgroup(text: string): Map<string, string> {
   return out;
 }
 
-const read = (file: string) => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
 /** The directory a process's cgroup path has in a hierarchy's mount, when the mount shows it. */
 function dirOf(h: Hierarchy, cgroupPath: string): string | undefined {
   if (h.root !== '/' && !cgroupPath.startsWith(h.root)) return undefined;
@@ -107,22 +101,21 @@ function write(file: string, value: string): void {
 }
 
 export class ServiceLimits {
-  private readonly hierarchies = parseMountinfo(read('/proc/self/mountinfo'));
-  private readonly own = parseProcCgroup(read('/proc/self/cgroup'));
-  private readonly prlimitInstalled = (process.env.PATH ?? '').split(':').some((dir) => {
+  private readonly hierarchies = parseMountinfo(readText('/proc/self/mountinfo'));
+  private readonly own = parseProcCgroup(readText('/proc/self/cgroup'));
+  private readonly prlimitInstalled = (() => {
     try {
-      fs.accessSync(path.join(dir || '.', 'prlimit'), fs.constants.X_OK);
-      return true;
+      return !!findProgram('prlimit', process.env, undefined);
     } catch {
       return false;
     }
-  });
+  })();
 
   /** The v2 group directory for a service, when the unified hierarchy offers memory and cpu. */
   private v2Base(): string | undefined {
     const h = this.hierarchies.find((x) => x.version === 2);
     if (!h) return undefined;
-    const controllers = read(path.join(h.mount, 'cgroup.controllers')).split(/\s+/);
+    const controllers = readText(path.join(h.mount, 'cgroup.controllers')).split(/\s+/);
     if (!controllers.includes('memory') || !controllers.includes('cpu')) return undefined;
     // Groups under the hierarchy's root: a process's own group cannot have both processes and controlled children.
     return path.join(h.mount, GROUP_DIR);
@@ -172,7 +165,7 @@ export class ServiceLimits {
       const withSwap = path.join(dir, 'memory.memsw.limit_in_bytes');
       // memsw may never be below the plain limit: lower the plain one first, raise memsw first.
       const hasSwap = fs.existsSync(withSwap);
-      const current = Number(read(limit));
+      const current = Number(readText(limit));
       if (hasSwap && bytes > current) write(withSwap, String(bytes));
       write(limit, String(bytes));
       // Without the memsw limit a machine with swap would page the service out instead of stopping it.
@@ -270,7 +263,7 @@ export class ServiceLimits {
    * (set before exec by `rlimitLauncher`), so the status says what is in force.
    */
   confineWithRlimits(pid: number, a: Allocation): Enforcement {
-    const rlimit = rlimitsInForce(read(`/proc/${pid}/limits`), a.memoryBytes)
+    const rlimit = rlimitsInForce(readText(`/proc/${pid}/limits`), a.memoryBytes)
       ? rlimitDetail(a.memoryBytes)
       : this.tryRlimit(pid, a.memoryBytes);
     return {
@@ -307,10 +300,10 @@ export class ServiceLimits {
   /** "killed by the kernel: over its memory limit of 64MiB (cgroup-v1)" when the group's OOM killer ended a process, else undefined. */
   memoryKill(group: string): string | undefined {
     for (const dir of this.groupDirs(group)) {
-      const events = read(path.join(dir, 'memory.events')) || read(path.join(dir, 'memory.oom_control'));
+      const events = readText(path.join(dir, 'memory.events')) || readText(path.join(dir, 'memory.oom_control'));
       const kills = Number(/oom_kill (\d+)/.exec(events)?.[1] ?? 0);
       if (!kills) continue;
-      const limit = read(path.join(dir, 'memory.max')) || read(path.join(dir, 'memory.limit_in_bytes'));
+      const limit = readText(path.join(dir, 'memory.max')) || readText(path.join(dir, 'memory.limit_in_bytes'));
       const version = fs.existsSync(path.join(dir, 'memory.max')) ? 'cgroup-v2' : 'cgroup-v1';
       return `killed by the kernel: over its memory limit of ${formatBytes(Number(limit))} (${version})`;
     }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readText } from './read-text';
 
 /**
  * The unprivileged account every service Mosaic starts runs as: a system
@@ -31,7 +32,7 @@ export function passwdEntry(text: string, name: string): { uid: number; gid: num
  */
 export function serviceIdentity(
   workerUid: number | undefined = process.getuid?.(),
-  passwd: string = readOr('/etc/passwd'),
+  passwd: string = readText('/etc/passwd'),
 ): ServiceIdentity {
   if (workerUid !== 0)
     return {
@@ -59,14 +60,6 @@ export function serviceIdentity(
     label: SERVICE_USER,
     detail: `services run as ${SERVICE_USER} (uid ${entry.uid}, gid ${entry.gid})`,
   };
-}
-
-function readOr(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 /** What spawn needs to start a process as the service user; nothing when services run as the worker. */
