@@ -209,10 +209,11 @@ const graph: Model = ({ facts: f }, ctx) => {
     rateOf(f, 'queries', 'traversals', 'requests', 'reads', 'lookups') ||
     ctx.assume('peakRate', 100, 'query rate not stated: 100 queries/s assumed');
   const vcpu = Math.max(2, (queries * 10) / 1000 / TARGET_UTILISATION);
-  const memory = Math.max(8 + ctx.grown(storeGib, true) * 1.2, 4 * vcpu);
+  const grownGib = ctx.grown(storeGib, true);
+  const memory = Math.max(8 + grownGib * 1.2, 4 * vcpu);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, queries * 2), networkGbps: bytesPerSecondToGbps(queries * 10_000 * 2) },
-    storageGib: ROOT_GIB + ctx.grown(storeGib, true) * 1.25 * (f.replicationFactor ?? 1),
+    storageGib: ROOT_GIB + grownGib * 1.25 * (f.replicationFactor ?? 1),
   };
 };
 
@@ -430,11 +431,11 @@ const search: Model = ({ facts: f, text }, ctx) => {
     f.counts.record;
   const events = rateOf(f, 'events', 'messages', 'records', 'writes', 'samples');
   const logs = /\blogs?\b|siem|security events|audit/.test(text) || (!!events && !f.dataGib);
+  const ingestGibPerDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
   let source: number;
   if (f.dataGib) source = f.dataGib;
-  else if (f.ingestGibPerDay || events) {
-    const perDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
-    source = perDay * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
+  else if (ingestGibPerDay) {
+    source = ingestGibPerDay * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
   } else if (docs) source = (docs * (f.itemBytes ?? (/name/.test(text) ? 1000 : 2048))) / GIB;
   else source = ctx.assume('dataGib', 20, 'index size not stated: 20 GiB assumed');
   // Loki indexes labels only and keeps chunks compressed (its docs: ~10× smaller than the raw lines); Quickwit ~5×.
@@ -445,7 +446,6 @@ const search: Model = ({ facts: f, text }, ctx) => {
   const inMemory = /typesense|meilisearch/.test(text);
   const queries = rateOf(f, 'searches', 'queries', 'requests', 'reads', 'lookups');
   // Loki's ingesters hold up to two hours of raw lines (max_chunk_age) in memory; a core per ~25 GB a day it takes in.
-  const ingestGibPerDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
   let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
   let vcpu = Math.max(1, memory / 16, queries / 25, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
   memory = Math.max(memory, queries ? vcpu * 4 : 0);
@@ -665,10 +665,10 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
 /** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
 const imageProcessing: Model = ({ facts: f }, ctx) => {
   // A one-off batch ("2 million photos by the end of the week") runs at the rate its deadline needs.
-  const batch = (f.counts.image ?? f.counts.photo ?? f.counts.picture) && f.windowHours;
+  const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture;
   const images =
     rateOf(f, 'images', 'photos', 'records') ||
-    (batch ? (f.counts.image ?? f.counts.photo ?? f.counts.picture)! / (f.windowHours! * 3600) : 0) ||
+    (batch && f.windowHours ? batch / (f.windowHours * 3600) : 0) ||
     ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
   const bytes = f.itemBytes ?? 3e6;
   const vcpu = Math.max(1, images * 0.2 * (bytes / 3e6) * 2);
