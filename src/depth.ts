@@ -39,19 +39,25 @@ export const shortPath = clip;
  * would end in "Maximum call stack size exceeded" rather than a clear error.
  * Block levels are the indentation steps in force (each `- ` opening a
  * sequence item counts one more), flow levels the open `[` and `{` outside
- * quotes and comments. An estimate that can only overcount a level where a
- * plain scalar holds an unclosed bracket: well past anything a policy needs.
+ * quotes and comments; block scalars' text is skipped. An estimate that can
+ * only overcount a level where a plain scalar holds an unclosed bracket: well
+ * past anything a policy needs.
  * Returns the first line deeper than `limit`, or undefined.
  */
 export function yamlTooDeepAt(text: string, limit = MAX_INPUT_DEPTH): number | undefined {
   const indents: number[] = [];
   let flow = 0;
+  // Inside a block scalar (`key: |`), the lines indented past its key are text, not structure.
+  let scalarAt: number | undefined;
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     const indent = line.length - line.trimStart().length;
     const content = line.slice(indent);
-    if (!content || content.startsWith('#')) continue;
+    if (!content.trim() || content.startsWith('#')) continue;
+    if (scalarAt !== undefined && indent > scalarAt) continue;
+    // Read before any comment: an indicator inside one (`a: x #: |`) must not hide the lines after it.
+    scalarAt = flow === 0 && /(^|[:-]\s+)[|>][+-]?\d*$/.test(content.split(/\s#/)[0]!.trimEnd()) ? indent : undefined;
     if (flow === 0) {
       while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);

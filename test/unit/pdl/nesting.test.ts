@@ -42,6 +42,16 @@ describe('a policy nested too deep is refused before the YAML parser recurses in
     expect(yamlTooDeepAt('a:\n' + Array.from({ length: 40 }, (_, i) => `${' '.repeat(i + 1)}a${i}:`).join('\n'))).toBe(33);
   });
 
+  it("skips a block scalar's text, however it is indented, but not lines after an indicator inside a comment", () => {
+    const staircase = Array.from({ length: 40 }, (_, i) => `${' '.repeat(i + 3)}step ${i}`).join('\n');
+    expect(yamlTooDeepAt(`a: |\n${staircase}\nb: 1`)).toBeUndefined();
+    expect(yamlTooDeepAt(`- >- # folded\n${staircase}`)).toBeUndefined();
+    const deep = Array.from({ length: 40 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n');
+    expect(yamlTooDeepAt(`a: x #: |\n${deep}`)).toBe(33);
+    // After the block scalar ends, structure counts again.
+    expect(yamlTooDeepAt(`a: |\n  text\nb:\n${deep}`)).toBe(35);
+  });
+
   it('accepts every example policy', () => {
     const dir = path.join(__dirname, '../../../examples/policies');
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')))
