@@ -11,6 +11,7 @@ import {
   regionSummary,
   type CatalogSort,
 } from '../../negotiation/catalog-query';
+import { isKarpenterPrices, pricesFromKarpenter } from '../../negotiation/karpenter-prices';
 import { mergePrices, PriceListInvalid, pricesFromPriceList } from '../../negotiation/price-list';
 import { CommandFailed } from '../errors';
 import { print, progress, table, type OutputOptions } from '../output';
@@ -173,7 +174,9 @@ export function registerCatalog(program: Command): void {
 
   catalog
     .command('refresh <files...>')
-    .description('rebuild the price table from the AWS Price List: EC2 offer files or `aws pricing get-products` answers (JSON)')
+    .description(
+      "rebuild the price table from the AWS Price List (EC2 offer files or `aws pricing get-products` answers, JSON) or Karpenter's generated pricing file",
+    )
     .option('--region <regions>', 'only these regions of the files (comma-separated)', list)
     .option('--out <file>', 'write the table here instead of the one Mosaic loads', SHIPPED_PRICES)
     .option('--dry-run', 'say what would change, write nothing')
@@ -184,7 +187,10 @@ export function registerCatalog(program: Command): void {
         'Examples:\n  mosaic catalog refresh eu-central-1/index.json      # offers/v1.0/aws/AmazonEC2/current/eu-central-1/index.json\n' +
         '  aws pricing get-products --region us-east-1 --service-code AmazonEC2 --filters \\\n' +
         '    Type=TERM_MATCH,Field=regionCode,Value=ap-south-1 Type=TERM_MATCH,Field=operatingSystem,Value=Linux > ap-south-1.json\n' +
-        '  mosaic catalog refresh ap-south-1.json --dry-run',
+        '  mosaic catalog refresh ap-south-1.json --dry-run\n' +
+        '  curl -sO https://proxy.golang.org/github.com/aws/karpenter-provider-aws/@v/v1.15.2.zip   # the Go module proxy\n' +
+        "  unzip -j v1.15.2.zip '*/pkg/providers/pricing/zz_generated.pricing_aws.go'\n" +
+        '  mosaic catalog refresh zz_generated.pricing_aws.go',
     )
     .action((files: string[], opts: OutputOptions & { region?: string[]; out: string; dryRun?: boolean }) => {
       const say = progress(opts);
@@ -202,14 +208,19 @@ export function registerCatalog(program: Command): void {
           throw new CommandFailed(
             `${file}: ${Math.round(size / 2 ** 20)} MiB is more than can be parsed at once (${MAX_PRICE_LIST_BYTES / 2 ** 20} MiB); use one region's offer file or a filtered \`aws pricing get-products\` answer`,
           );
+        const text = fs.readFileSync(file, 'utf8');
         let doc: unknown;
+        if (!isKarpenterPrices(text))
+          try {
+            doc = JSON.parse(text);
+          } catch (err) {
+            throw new CommandFailed(`${file}: neither JSON (${(err as Error).message}) nor Karpenter's generated pricing file`);
+          }
         try {
-          doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-        } catch (err) {
-          throw new CommandFailed(`${file}: not JSON (${(err as Error).message})`);
-        }
-        try {
-          const result = pricesFromPriceList(doc, path.basename(file), opts.region);
+          const result =
+            doc === undefined
+              ? pricesFromKarpenter(text, path.basename(file), opts.region)
+              : pricesFromPriceList(doc, path.basename(file), opts.region);
           table_ = mergePrices(table_, result.regions);
           report.push({ file, products: result.products, priced: result.priced, regions: Object.keys(result.regions) });
           say(

@@ -82,6 +82,23 @@ describe('mosaic catalog', () => {
     }
   });
 
+  it("reads Karpenter's generated pricing file, and says what a file is neither", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-prices-'));
+    const file = path.join(dir, 'prices.json');
+    try {
+      const go = path.join(FIXTURES, 'karpenter-zz_generated.pricing_aws.go');
+      await expect(run('refresh', go, '--out', file, '--dry-run', '--json')).resolves.toBe(EXIT.ok);
+      const report = JSON.parse(out()) as { written: string | null; regions: { region: string; priced: number }[] };
+      expect(report).toMatchObject({ written: null, regions: [{ region: 'us-east-1', priced: 25 }] });
+      expect(fs.existsSync(file)).toBe(false);
+      fs.writeFileSync(path.join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+      await expect(run('refresh', path.join(dir, 'main.go'), '--out', file)).resolves.toBe(EXIT.failure);
+      expect(err()).toMatch(/main\.go: neither JSON .* nor Karpenter's generated pricing file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes nothing when a file is not a price list or prices nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-prices-'));
     const target = path.join(dir, 'prices.json');

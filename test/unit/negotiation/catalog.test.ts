@@ -63,8 +63,10 @@ describe('the shipped catalog', () => {
     const listed = filterCatalog(CATALOG, { region: 'ap-south-1' });
     expect(listed.length).toBe(CATALOG.instances.filter((i) => i.regions.includes('ap-south-1')).length);
     expect(filterCatalog(CATALOG, { region: 'ap-south-1', priced: true })).toEqual([]);
-    const byPrice = filterCatalog(CATALOG, { region: 'us-east-1', families: ['g5', 'm5'] }, 'price');
+    // r9g came after the shipped us-east-1 prices were generated; sorted by price, it follows every priced m5.
+    const byPrice = filterCatalog(CATALOG, { region: 'us-east-1', families: ['r9g', 'm5'] }, 'price');
     const firstUnpriced = byPrice.findIndex((i) => i.hourlyUsd['us-east-1'] === undefined);
+    expect(byPrice[firstUnpriced - 1]?.family).toBe('m5');
     expect(byPrice.slice(firstUnpriced).every((i) => i.hourlyUsd['us-east-1'] === undefined)).toBe(true);
     const summary = regionSummary(CATALOG).find((r) => r.region === 'me-south-1')!;
     expect(summary).toMatchObject({ priced: 0, prices: NO_PRICE_DATA });
