@@ -133,7 +133,8 @@ function facts(t: MotoType, regionIndices: number[]) {
     vcpu: t.VCpuInfo.DefaultVCpus,
     memoryGb: round(t.MemoryInfo.SizeInMiB / 1024, 3),
     arch: t.ProcessorInfo.SupportedArchitectures.includes('arm64') ? 'arm64' : 'x86_64',
-    burstable: t.BurstablePerformanceSupported,
+    // t1.micro bursts (AWS: "a small amount of consistent CPU … and short bursts") before the credit model that sets the flag.
+    burstable: t.BurstablePerformanceSupported || family === 't1',
     currentGeneration: t.CurrentGeneration,
     bareMetal: t.BareMetal,
     networkGbps: card?.BaselineBandwidthInGbps ?? 0,

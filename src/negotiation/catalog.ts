@@ -92,6 +92,28 @@ export function buildCatalog(prices: PriceTable) {
 
 export type Catalog = ReturnType<typeof buildCatalog>;
 
+/**
+ * The first EC2 generations (Xen, no ENA, magnetic-era storage) that AWS's
+ * previous-generation page tells new workloads to move off. Proposed only
+ * when a person names the family. DescribeInstanceTypes' `CurrentGeneration`
+ * is not the test: it is false for m5, m6i, r6i or r7g too, which are much of
+ * what fleets run today.
+ */
+export const FIRST_GENERATION_FAMILIES: ReadonlySet<string> = new Set([
+  't1',
+  'm1',
+  'm2',
+  'm3',
+  'c1',
+  'c3',
+  'r3',
+  'i2',
+  'g2',
+  'cc2',
+  'cr1',
+  'hs1',
+]);
+
 export const CATALOG = buildCatalog(PRICES);
 /** Every region the EC2 data knows, priced or not. */
 export const REGIONS = CATALOG.regions;

@@ -81,13 +81,17 @@ export interface CostReport {
 /**
  * What the negotiation's constraints still demand of a recommended type, with
  * the agreed storage and security: the user's constraints (families, burstable,
- * minimum vCPUs, rejected configurations…) and compliance. Sizing by
+ * minimum vCPUs, rejected configurations…), compliance and a current generation. Sizing by
  * predicted load and minimum headroom do not apply: the observed load replaces them.
  */
 function allowedBy(req: Requirements | undefined, agreed: Proposal): (i: InstanceType) => boolean {
   if (!req) return () => true;
   const tests = hardConstraints(req).filter(
-    (h) => (h.id.startsWith('user.') && h.kind !== 'minHeadroom') || h.id.startsWith('compliance.') || h.id === 'request.region',
+    (h) =>
+      (h.id.startsWith('user.') && h.kind !== 'minHeadroom') ||
+      h.id.startsWith('compliance.') ||
+      h.id === 'request.region' ||
+      h.id === 'catalog.generation',
   );
   return (i) => {
     const c = makeCandidate(agreed.region, i, agreed.storage, agreed.security, req.profile, {

@@ -1,6 +1,7 @@
 import {
   BURSTABLE_BASELINE,
   CATALOG,
+  FIRST_GENERATION_FAMILIES,
   INSTANCES_BY_NAME,
   costWithoutInstance,
   monthlyCost,
@@ -266,6 +267,14 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       instance: (i) => networkFits(i),
     },
   ];
+  const named = new Set(req.constraints.flatMap((c) => (c.kind === 'families' ? c.families : [])));
+  const currentGeneration = (i: InstanceType) => !FIRST_GENERATION_FAMILIES.has(i.family) || named.has(i.family);
+  out.push({
+    id: 'catalog.generation',
+    label: `a current instance generation (${[...FIRST_GENERATION_FAMILIES].slice(0, 4).join(', ')}… only when named, e.g. "family m3")`,
+    test: (c) => currentGeneration(c.instance),
+    instance: currentGeneration,
+  });
   // The user's own cost limit ("at most 1500 per month") replaces the persona's tolerance rather than conflicting with it.
   const tolerance = personaTolerance(req);
   if (tolerance) {
@@ -754,9 +763,9 @@ export function reviseProposal(original: Proposal, changes: ProposalChanges, req
     availability: original.availability,
   })!;
   const costLimit = (h: HardConstraint) => h.id.startsWith('cost.') || h.kind === 'maxMonthlyUsd' || h.kind === 'maxHourlyUsd';
-  // A modified proposal may be one the reader rejected earlier: choosing it again is their call.
+  // A modified proposal may be one the reader rejected earlier, or of a first-generation family: naming it is their call.
   const violated = hardConstraints(req).filter(
-    (h) => !h.id.endsWith('.exclude') && !(candidate.unpriced && costLimit(h)) && !h.test(candidate),
+    (h) => !h.id.endsWith('.exclude') && h.id !== 'catalog.generation' && !(candidate.unpriced && costLimit(h)) && !h.test(candidate),
   );
   if (violated.length) {
     throw new ProposalInvalid(

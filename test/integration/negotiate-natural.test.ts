@@ -133,7 +133,8 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
   }, 120_000);
 
   it('says when nothing cheaper fits, with the nearest relaxation, and keeps the round', async () => {
-    // The cheapest configuration that carries this load, then "too expensive" until nothing cheaper is left.
+    // The cheapest configuration that carries this load, then "too expensive" until nothing cheaper is left: the nearest
+    // relaxation takes back a rejection or raises the limit to the cheapest configuration not rejected.
     const { workflowId } = await w.client.negotiations.start(
       request({ workload: { kind: 'structured', workload: { role: 'cache', requestsPerSecond: 100 } }, proposals: 8 }),
     );
@@ -152,7 +153,7 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     }
     expect(refusal).toMatchObject({ type: 'ConstraintsConflict' });
     expect(refusal!.message).toMatch(
-      /because of cost .* — nothing cheaper fits than the rejected \(\$[\d.]+\/month and up\): these constraints conflict: .*\. Nearest relaxations: take back the rejection of \S+ with [^;]*(; or [^;]*){0,2}$/,
+      /because of cost .* — nothing cheaper fits than the rejected \(\$[\d.]+\/month and up\): these constraints conflict: .*\. Nearest relaxations: (take back the rejection of \S+ with|raise the monthly limit to \$\d+) [^;]*(; or [^;]*){0,2}$/,
     );
     expect((await w.client.negotiations.show(workflowId)).round).toBe(v.round);
     await w.client.negotiations.cancel(workflowId, { reason: 'done testing' });

@@ -1,6 +1,6 @@
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import { compareUsage, rightSize } from '../../../src/negotiation/evolution';
-import { INSTANCES_BY_NAME } from '../../../src/negotiation/catalog';
+import { FIRST_GENERATION_FAMILIES, INSTANCES_BY_NAME } from '../../../src/negotiation/catalog';
 import { profileOf } from '../../../src/negotiation/persona';
 import { reviseProposal, solve } from '../../../src/negotiation/solver';
 
@@ -88,6 +88,24 @@ describe('cost management', () => {
       constraints: [{ kind: 'noBurstable' as const }, { kind: 'arch' as const, arch: 'x86_64' as const }],
     });
     expect(INSTANCES_BY_NAME.get(arm.recommendation?.instanceType ?? agreed.instanceType)!.arch).toBe('x86_64');
+  });
+  it('recommends a first-generation type only when the negotiation named its family', () => {
+    // Without the rule m1.small ($0.044/h, 1 vCPU) is the cheapest x86 type that does not burst.
+    const idle = { cpu: 0.2, memoryGb: 0.5, iops: 50, networkGbps: 0.01 };
+    const requirements = {
+      profile: predicted,
+      headroom: 1.3,
+      compliance: [],
+      region: 'us-east-1',
+      constraints: [{ kind: 'noBurstable' as const }, { kind: 'arch' as const, arch: 'x86_64' as const }],
+    };
+    const r = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), idle, requirements);
+    expect(FIRST_GENERATION_FAMILIES.has(INSTANCES_BY_NAME.get(r.recommendation!.instanceType)!.family)).toBe(false);
+    const named = rightSize(agreed, 1.3, new Date(0), new Date(3_600_000), idle, {
+      ...requirements,
+      constraints: [...requirements.constraints, { kind: 'families' as const, families: ['m1'] }],
+    });
+    expect(named.recommendation?.instanceType).toMatch(/^m1\./);
   });
 });
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { FIRST_GENERATION_FAMILIES } from '../../../src/negotiation/catalog';
 import { profileFromStructured } from '../../../src/negotiation/capacity';
 import {
   dominates,
@@ -221,6 +222,18 @@ describe('constraint solver over the whole catalog', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('proposes a first-generation type when its family is named, and lets a person choose one', () => {
+    const tiny = webShop({ profile: profileFromStructured({ role: 'cache', requestsPerSecond: 5, datasetGb: 0.5 }) });
+    const result = solve(tiny);
+    if (!result.ok) throw new Error('expected proposals');
+    expect(result.proposals.filter((p) => FIRST_GENERATION_FAMILIES.has(p.family))).toEqual([]);
+    const named = solve({ ...tiny, constraints: [{ kind: 'families', families: ['m3'] }] });
+    if (!named.ok) throw new Error('expected m3 proposals');
+    expect(named.proposals.map((p) => p.family)).toEqual(named.proposals.map(() => 'm3'));
+    const chosen = reviseProposal(result.proposals[0]!, { instanceType: 'm3.large' }, tiny);
+    expect(chosen).toMatchObject({ instanceType: 'm3.large', modified: true });
   });
 
   it('says a region has no price data instead of proposing elsewhere silently', () => {
