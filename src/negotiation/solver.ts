@@ -120,6 +120,8 @@ interface HardConstraint {
    */
   instance?(i: InstanceType): boolean;
   region?(r: string): boolean;
+  /** `instance` or `region` is the whole of `test`: a configuration enumerated with the pre-filter needs no test. */
+  decided?: true;
 }
 
 export interface Relaxation {
@@ -192,6 +194,12 @@ export function makeCandidate(
  */
 export function enumerate(req: Requirements, constraints: HardConstraint[] = [], catalog: Catalog = CATALOG): Candidate[] {
   const out: Candidate[] = [];
+  for (const configurations of byInstance(req, constraints, catalog)) for (const c of configurations) out.push(c);
+  return out;
+}
+
+/** The configurations `enumerate` makes, one instance type in one region at a time. */
+function* byInstance(req: Requirements, constraints: HardConstraint[], catalog: Catalog): Generator<Candidate[]> {
   const p = req.profile;
   const iopsWanted = p.iops.peak * req.headroom;
   const instanceFilters = constraints.flatMap((h) => (h.instance ? [h.instance] : []));
@@ -202,6 +210,7 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
     const storages = STORAGE_KINDS.map((kind) => storageOption(kind, region, p.storageGb, iopsWanted));
     for (const instance of instances) {
       if (instance.hourlyUsd[region] === undefined) continue;
+      const out: Candidate[] = [];
       const fixed = ratiosOf(instance, 0, p);
       for (const storage of storages) {
         const iops = Math.min(storage.iops, instance.ebsMaxIops || storage.iops);
@@ -226,9 +235,30 @@ export function enumerate(req: Requirements, constraints: HardConstraint[] = [],
           });
         }
       }
+      yield out;
     }
   }
-  return out;
+}
+
+/**
+ * The configurations that satisfy `constraints`, already thinned to those no
+ * sibling of the same type and security beats on cost and IOPS (see
+ * sameInstanceFront), with how many were made and how many were feasible.
+ * Thinned one type at a time, so the configurations the front can never hold
+ * are dropped as soon as they are made: over the whole catalog most are.
+ */
+export function feasibleConfigurations(req: Requirements, constraints: HardConstraint[], catalog: Catalog) {
+  const undecided = constraints.filter((h) => !h.decided);
+  const out: Candidate[] = [];
+  let candidates = 0;
+  let feasible = 0;
+  for (const configurations of byInstance(req, constraints, catalog)) {
+    candidates += configurations.length;
+    const fits = configurations.filter((c) => undecided.every((h) => h.test(c)));
+    feasible += fits.length;
+    for (const c of sameInstanceFront(fits)) out.push(c);
+  }
+  return { configurations: out, candidates, feasible };
 }
 
 const fmt = (v: number) => String(round(v, 2));
@@ -252,12 +282,14 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       label: `vCPUs ≥ peak ${fmt(p.cpu.peak)} × ${h} headroom (burstable: baseline ≥ sustained ${fmt(p.cpu.sustained)} × ${h})`,
       test: (c) => cpuFits(c.instance),
       instance: (i) => cpuFits(i),
+      decided: true,
     },
     {
       id: 'capacity.memory',
       label: `memory ≥ peak ${fmt(p.memoryGb.peak)} GiB × ${h}`,
       test: (c) => c.instance.memoryGb >= p.memoryGb.peak * h,
       instance: (i) => i.memoryGb >= p.memoryGb.peak * h,
+      decided: true,
     },
     { id: 'capacity.iops', label: `IOPS ≥ peak ${Math.round(p.iops.peak)} × ${h}`, test: (c) => c.iops >= p.iops.peak * h },
     {
@@ -265,6 +297,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       label: `network ≥ peak ${fmt(p.networkGbps.peak)} Gbit/s × ${h}, baseline ≥ sustained ${fmt(p.networkGbps.sustained)}`,
       test: (c) => networkFits(c.instance),
       instance: (i) => networkFits(i),
+      decided: true,
     },
   ];
   const named = new Set(req.constraints.flatMap((c) => (c.kind === 'families' ? c.families : [])));
@@ -274,6 +307,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
     label: `a current instance generation (${[...FIRST_GENERATION_FAMILIES].slice(0, 4).join(', ')}… only when named, e.g. "family m3")`,
     test: (c) => currentGeneration(c.instance),
     instance: currentGeneration,
+    decided: true,
   });
   // The user's own cost limit ("at most 1500 per month") replaces the persona's tolerance rather than conflicting with it.
   const tolerance = personaTolerance(req);
@@ -313,6 +347,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
           .join('; '),
         test: () => false,
         region: () => false,
+        decided: true,
       });
     }
   }
@@ -323,6 +358,7 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
       label: `region ${req.region} (the ${req.regionFrom === 'description' ? "description's" : "request's"})${PRICED_REGIONS.includes(req.region) ? '' : `: ${NO_PRICE_DATA} there yet`}`,
       test: (c) => c.region === req.region,
       region: (r) => r === req.region,
+      decided: true,
     });
   req.constraints.forEach((u, i) => {
     const test = userTest(u, req);
@@ -331,23 +367,23 @@ export function hardConstraints(req: Requirements): HardConstraint[] {
   return out;
 }
 
-/** The instance- or region-only part of a user constraint, where it has one (see HardConstraint). */
-function userPrefilter(u: UserConstraint, req: Requirements): Pick<HardConstraint, 'instance' | 'region'> {
+/** The instance- or region-only form of a user constraint, where it is one: each is the whole of its test (see HardConstraint). */
+function userPrefilter(u: UserConstraint, req: Requirements): Pick<HardConstraint, 'instance' | 'region' | 'decided'> {
   switch (u.kind) {
     case 'region':
-      return [...req.constraints].reverse().find((c) => c.kind === 'region') === u ? { region: (r) => r === u.region } : {};
+      return [...req.constraints].reverse().find((c) => c.kind === 'region') === u ? { region: (r) => r === u.region, decided: true } : {};
     case 'noBurstable':
-      return { instance: (i) => !i.burstable };
+      return { instance: (i) => !i.burstable, decided: true };
     case 'minVcpu':
-      return { instance: (i) => i.vcpu >= u.vcpu };
+      return { instance: (i) => i.vcpu >= u.vcpu, decided: true };
     case 'minMemoryGb':
-      return { instance: (i) => i.memoryGb >= u.memoryGb };
+      return { instance: (i) => i.memoryGb >= u.memoryGb, decided: true };
     case 'families':
-      return { instance: (i) => u.families.includes(i.family) };
+      return { instance: (i) => u.families.includes(i.family), decided: true };
     case 'excludeFamilies':
-      return { instance: (i) => !u.families.includes(i.family) };
+      return { instance: (i) => !u.families.includes(i.family), decided: true };
     case 'arch':
-      return { instance: (i) => i.arch === u.arch };
+      return { instance: (i) => i.arch === u.arch, decided: true };
     default:
       return {};
   }
@@ -452,6 +488,8 @@ function sameInstanceFront(candidates: Candidate[]): Candidate[] {
 
 /** Objectives per candidate, flat: cost (lower is better), then cpu, memory, iops, network headroom and security rank (higher). */
 const OBJECTIVES = 6;
+/** Where each headroom (cpu, memory, iops, network) sits among a candidate's objectives. */
+const HEADROOMS = [1, 2, 3, 4];
 
 /**
  * The Pareto front over cost ↓, per-dimension headroom ↑ and security ↑
@@ -459,9 +497,14 @@ const OBJECTIVES = 6;
  * only a cheaper-or-equal candidate can dominate; and whatever dominates a
  * candidate is itself dominated by, or is, a member of the front so far — so
  * each candidate is compared with the front only (and, at equal cost, the
- * front with it). "Dominates or equals" is "no worse in every objective",
- * checked over flat arrays: over the whole catalog this loop is the solver's
- * hot path.
+ * front with it). Only members with at least the candidate's headroom in
+ * every dimension can dominate it, so the front is also kept ordered by each
+ * headroom, and a candidate is compared with the members at or above it in
+ * the dimension where they are fewest: one on the front stands out in some
+ * dimension, so a new member (compared with every such member) meets few;
+ * and a dominated one is compared nearest-first, where its dominator usually
+ * is. "Dominates or equals" is "no worse in every objective", checked over
+ * flat arrays: over the whole catalog this loop is the solver's hot path.
  */
 export function paretoFront(candidates: Candidate[]): Candidate[] {
   const sorted = sameInstanceFront(candidates).sort(
@@ -473,9 +516,15 @@ export function paretoFront(candidates: Candidate[]): Candidate[] {
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
   const v = new Float64Array(sorted.length * OBJECTIVES);
-  sorted.forEach((c, i) => {
-    v.set([c.monthlyUsd, c.ratios.cpu, c.ratios.memory, c.ratios.iops, c.ratios.network, c.security.rank], i * OBJECTIVES);
-  });
+  for (let i = 0, x = 0; i < sorted.length; i++, x += OBJECTIVES) {
+    const c = sorted[i]!;
+    v[x] = c.monthlyUsd;
+    v[x + 1] = c.ratios.cpu;
+    v[x + 2] = c.ratios.memory;
+    v[x + 3] = c.ratios.iops;
+    v[x + 4] = c.ratios.network;
+    v[x + 5] = c.security.rank;
+  }
   const noWorse = (a: number, b: number) => {
     const x = a * OBJECTIVES;
     const y = b * OBJECTIVES;
@@ -488,25 +537,54 @@ export function paretoFront(candidates: Candidate[]): Candidate[] {
       v[x + 5]! >= v[y + 5]!
     );
   };
-  let front: number[] = [];
+  const value = (i: number, d: number) => v[i * OBJECTIVES + d]!;
+  /** The front in cost order (removed members marked), and the same members by each headroom, most first. */
+  const inOrder: number[] = [];
+  const removed = new Uint8Array(sorted.length);
+  const byHeadroom = HEADROOMS.map(() => [] as number[]);
+  /** How many members have at least this headroom in dimension d: only they can dominate. */
+  const atLeast = (d: number, m: number) => {
+    const members = byHeadroom[d - 1]!;
+    let lo = 0;
+    let hi = members.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (value(members[mid]!, d) >= m) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // The member that dominated last is tried first: it likely dominates the next one too.
   let last = -1;
   for (let c = 0; c < sorted.length; c++) {
-    if (last >= 0 && noWorse(last, c)) continue;
-    let i = front.length - 1;
-    while (i >= 0 && !noWorse(front[i]!, c)) i--;
+    if (last >= 0 && !removed[last] && noWorse(last, c)) continue;
+    // The dimension in which fewest members match the candidate: a candidate on the front is high in one, so few.
+    let fewest = byHeadroom[0]!;
+    let n = Infinity;
+    for (const d of HEADROOMS) {
+      const count = atLeast(d, value(c, d));
+      if (count < n) {
+        n = count;
+        fewest = byHeadroom[d - 1]!;
+      }
+    }
+    let i = n - 1;
+    while (i >= 0 && !noWorse(fewest[i]!, c)) i--;
     if (i >= 0) {
-      last = front[i]!;
+      last = fewest[i]!;
       continue;
     }
     // Of equal cost, a later one can still dominate an earlier one (better in a dimension the order does not see).
-    if (front.length && v[front[front.length - 1]! * OBJECTIVES] === v[c * OBJECTIVES]) {
-      front = front.filter((f) => !noWorse(c, f));
-      if (!front.includes(last)) last = -1;
+    for (let j = inOrder.length - 1; j >= 0 && v[inOrder[j]! * OBJECTIVES] === v[c * OBJECTIVES]; j--) {
+      const f = inOrder[j]!;
+      if (removed[f] || !noWorse(c, f)) continue;
+      removed[f] = 1;
+      for (const members of byHeadroom) members.splice(members.indexOf(f), 1);
     }
-    front.push(c);
+    inOrder.push(c);
+    for (const d of HEADROOMS) byHeadroom[d - 1]!.splice(atLeast(d, value(c, d)), 0, c);
   }
-  return front.map((i) => sorted[i]!);
+  return inOrder.filter((i) => !removed[i]).map((i) => sorted[i]!);
 }
 
 const band = (monthly: number, cheapest: number) => Math.floor(Math.log(monthly / Math.max(cheapest, 0.01)) / Math.log(1.5));
@@ -665,24 +743,23 @@ export function solve(
   const constraints = hardConstraints(req);
   // Pre-filtered first: over the whole catalog most instances and regions fail an instance- or region-only constraint.
   // Only when nothing fits are all configurations needed, to find the conflict and the nearest relaxations.
-  let candidates = opts.candidates ?? enumerate(req, constraints, opts.catalog);
-  let feasible = candidates.filter((c) => constraints.every((h) => h.test(c)));
-  if (!feasible.length && !opts.candidates) {
-    candidates = enumerate(req, [], opts.catalog);
-    feasible = [];
-  }
-  if (feasible.length) {
-    const front = paretoFront(feasible);
+  const given = opts.candidates?.filter((c) => constraints.every((h) => h.test(c)));
+  const found = given
+    ? { configurations: given, candidates: opts.candidates!.length, feasible: given.length }
+    : feasibleConfigurations(req, constraints, opts.catalog ?? CATALOG);
+  if (found.configurations.length) {
+    const front = paretoFront(found.configurations);
     const chosen = diverse(front, k);
     const cheapest = chosen[0]!.monthlyUsd;
     return {
       ok: true,
       proposals: chosen.map((c, i) => toProposal(c, req, `${prefix}${i + 1}`, cheapest)),
-      feasible: feasible.length,
+      feasible: found.feasible,
       front: front.length,
-      candidates: candidates.length,
+      candidates: found.candidates,
     };
   }
+  const candidates = opts.candidates ?? enumerate(req, [], opts.catalog);
   const conflict = minimalConflict(candidates, constraints);
   const relaxations = conflict
     // A compliance regime is not traded away: a proposal that breaks one is never offered, not even as a relaxation.
