@@ -161,7 +161,14 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       3,
     ],
   ],
-  'ml-inference': [[/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4]],
+  'ml-inference': [
+    [/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4],
+    // A model that answers requests, by what it predicts: "a sentiment model behind a REST endpoint, 30 predictions per second".
+    [
+      /\b((sentiment|recommendation|fraud|churn|scoring|vision|nlp|ml|machine learning) models?|models? (behind|served|serving)|predictions? (per|a|an|each) (second|minute|sec|s)\b)/,
+      3,
+    ],
+  ],
   'game-server': [
     [
       /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?)\b/,

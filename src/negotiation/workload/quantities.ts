@@ -120,7 +120,7 @@ const PER_WORD: Record<string, number> = {
 const RATE_NOUNS: [RegExp, string][] = [
   [/^(tps|transactions?|txns?|tx)$/, 'transactions'],
   [/^(qps|queries|query)$/, 'queries'],
-  [/^(rps|req|reqs|requests?|calls?|hits?|api calls)$/, 'requests'],
+  [/^(rps|req|reqs|requests?|calls?|hits?|api calls|predictions?|inferences?|classifications?|scorings?)$/, 'requests'],
   [/^(reads?|gets?|selects?)$/, 'reads'],
   [/^(writes?|inserts?|updates?|upserts?|sets?|puts?)$/, 'writes'],
   [/^(ops|operations?|iops)$/, 'operations'],

@@ -825,12 +825,18 @@ function productFloor(text: string): { vcpu: number; memoryGib: number } {
 }
 
 const webApp: Model = ({ facts: f, text }, ctx) => {
-  const light = /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|gateway|proxy(ing)?)\b/.test(text);
+  // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy.
+  const light =
+    /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
+      text,
+    );
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
   const scripting =
     /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
   const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala)\b/.test(text);
-  const inference = /\b(inference|classifier|model serving|distilbert|bert|onnx|llm)\b/.test(text);
+  const inference =
+    /\b(inference|classifier|model serving|distilbert|bert|onnx|llm|predictions?)\b/.test(text) ||
+    /\bmodels? (behind|served|serving)\b/.test(text);
   const cpuMs = msPerRequest(text, { light, scripting, inference });
   let rps = rateOf(f, 'requests', 'queries', 'searches', 'lookups', 'operations', 'transactions');
   const logins = rateOf(f, 'logins');

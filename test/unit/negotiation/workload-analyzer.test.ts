@@ -39,6 +39,17 @@ describe('recognising the kind of workload', () => {
     expect(kind('Redis cache in front of our catalogue service, 120k ops/sec')).toBe('cache');
   });
 
+  it('knows a model behind an endpoint by what it predicts, and a payment gateway for an application, not a proxy', () => {
+    expect(kind('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second')).toBe('ml-inference');
+    const model = a('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second');
+    // 30 predictions/s × 60 ms of CPU each ÷ 70 % target utilisation.
+    expect(model.peak.vcpu).toBeCloseTo((30 * 60) / 1000 / 0.7, 1);
+    const payments = a('A payment gateway API processing card transactions, 150 requests per second peak, PCI DSS scope.');
+    // 5 ms per request, as any application service; a proxy's 1 ms would leave it a fifth of that.
+    expect(payments.peak.vcpu).toBeCloseTo((150 * 5) / 1000 / 0.7, 1);
+    expect(a('Kong API gateway, 2000 requests per second').peak.vcpu).toBeCloseTo(2000 / 1000 / 0.7, 1);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
