@@ -81,6 +81,8 @@ const r = (v: number, digits = 2) => {
   return Math.round(v * f) / f;
 };
 
+const plural = (noun: string) => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
+
 function readable(q: Quantity): ReadQuantity {
   const text = q.text;
   switch (q.kind) {
@@ -95,10 +97,12 @@ function readable(q: Quantity): ReadQuantity {
       return { measure: q.sustained ? 'throughput' : 'data arriving', value: r(q.gibPerDay), unit: 'GiB/day', text };
     case 'item-size':
       return { measure: 'item size', value: r(q.bytes, 0), unit: 'bytes', text };
+    case 'data-per-user':
+      return { measure: 'data per user', value: r(q.gib), unit: 'GiB', text };
     case 'rate':
       return { measure: `${q.of} rate`, value: r(q.perSecond, 4), unit: 'per second', text };
     case 'users':
-      return { measure: `${q.of} ${q.noun}s${q.per ? ` per ${q.per}` : ''}`, value: q.count, unit: 'users', text };
+      return { measure: `${q.of} ${plural(q.noun)}${q.per ? ` per ${q.per}` : ''}`, value: q.count, unit: 'users', text };
     case 'count':
       return { measure: `${q.of} count${q.each ? ' each' : ''}`, value: q.count, unit: q.of, text };
     case 'retention':

@@ -14,6 +14,10 @@ export interface Facts {
   arrivalGibPerDay?: number;
   /** Of it, what was written as a rate ("1 GB/s aggregate reads", "10 Gbps"), MB/s: what moves. */
   throughputMBps?: number;
+  /** What each person keeps, GiB: file shares and mailboxes multiply it by the people. */
+  dataGibPerUser?: number;
+  /** Of the rates, those written per hour or more often: already the busy hour's, not a day's mean. */
+  hourlyOrFiner: Record<string, true>;
   /** Size of one message, document, row or file, bytes. */
   itemBytes?: number;
   /** Per second, by what is counted: requests, transactions, reads, writes, messages, samples, builds, videos… */
@@ -45,7 +49,7 @@ export interface Facts {
  * with no cue is taken as the retention when nothing else claims it.
  */
 export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
-  const f: Facts = { rates: {}, users: {}, counts: {}, perEntity: {}, peakStated };
+  const f: Facts = { rates: {}, hourlyOrFiner: {}, users: {}, counts: {}, perEntity: {}, peakStated };
   const max = (a: number | undefined, b: number) => (a === undefined ? b : Math.max(a, b));
   let perNodeGib: number | undefined;
   let bareDuration: number | undefined;
@@ -65,9 +69,13 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
       case 'item-size':
         f.itemBytes = max(f.itemBytes, q.bytes);
         break;
+      case 'data-per-user':
+        f.dataGibPerUser = max(f.dataGibPerUser, q.gib);
+        break;
       case 'rate':
         // Interactive traffic counted per day or longer is a mean: its busiest hour is ~3× (as capacity.ts's peak factor).
         f.rates[q.of] = (f.rates[q.of] ?? 0) + q.perSecond * (q.periodSeconds >= 3600 && INTERACTIVE.has(q.of) ? 3 : 1);
+        if (q.periodSeconds <= 3600) f.hourlyOrFiner[q.of] = true;
         break;
       case 'users':
         if (q.per) f.users.perGroup = max(f.users.perGroup, q.count);

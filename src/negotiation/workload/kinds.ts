@@ -28,6 +28,7 @@ export const WORKLOAD_KINDS = [
   'file-drop',
   'object-storage',
   'file-share',
+  'mail-server',
   'backup-target',
 ] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -59,6 +60,8 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'file-drop': 'file-store',
   'object-storage': 'file-store',
   'file-share': 'file-store',
+  // Mailboxes are files a few protocols serve: sized as a file share of its mailboxes.
+  'mail-server': 'file-store',
   'backup-target': 'file-store',
 };
 
@@ -220,8 +223,15 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'file-share': [
     [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
   ],
+  'mail-server': [
+    [/\b(postfix|dovecot|exim|sendmail|zimbra|mailcow|mail ?server|imap server|e-?mail server|mailboxes)\b/, 4],
+    [/\b(imap|smtp|mailbox)\b/, 1.5],
+  ],
   'backup-target': [
-    [/\b(backup target|backup (server|repository|storage)|backups? of|veeam|restic|borg)\b/, 4],
+    [
+      /\b(backup target|backup (server|repository|storage|landing zone|landing|vault)|backups? landing|backups? of|(nightly|daily|weekly) (full |incremental )?backups|full backups|veeam|restic|borg)\b/,
+      4,
+    ],
     [/\bbackups?\b/, 1.5],
   ],
 };

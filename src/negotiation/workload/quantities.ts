@@ -7,6 +7,8 @@ export type Quantity =
   | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
+  /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
+  | { kind: 'data-per-user'; gib: number; text: string }
   | { kind: 'rate'; perSecond: number; of: string; periodSeconds: number; text: string }
   | { kind: 'users'; count: number; of: 'concurrent' | 'daily' | 'monthly' | 'total'; noun: string; per?: string; text: string }
   | { kind: 'count'; count: number; of: string; each: boolean; text: string }
@@ -147,7 +149,7 @@ const rateNoun = (words: string): string | undefined => {
 };
 
 const USER_NOUN =
-  /^(users?|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
+  /^(users?|persons?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
   /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
@@ -285,6 +287,21 @@ function classify(value: number, before: string, after: string, span: (n: number
         text: span(u[0].length + p[0].length),
       };
     }
+    if (
+      /^\s*(?:per|a|for each|for every)\s+(?:user|person|head|employee|member|seat|mailbox|inbox|student|account|staff member)\b/.test(
+        rest,
+      ) ||
+      /^\s*(?:of\s+)?(?:quota|home director(?:y|ies)|mailbox(?:es)?|allowance|storage|space)\s+(?:each|apiece|per (?:user|person|head))\b/.test(
+        rest,
+      ) ||
+      /\b(?:each|every|per)\s+(?:user|person|employee|member|seat|mailbox|inbox|student|account)\s+(?:keeps|has|stores|uses|gets|needs|holds|with)?\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+        before,
+      ) ||
+      /\b(?:users?|people|persons?|employees?|staff|members?|mailboxes|inboxes|accounts|seats|students)\s+(?:averaging|avg|on average)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+        before,
+      )
+    )
+      return { kind: 'data-per-user', gib: gibOf(value, unit), text: span(u[0].length) };
     if (
       /^\s*(?:each|apiece|per (?:message|event|doc|document|record|row|item|session|tick|key|object|image|file|msg|video|job|build|page)|avg|on average|events?|messages?|msgs?|payloads?|docs?|documents?|records?|rows?|images?|files?|objects?|sessions?|values?|entries)\b/.test(
         rest,

@@ -593,7 +593,15 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
     const minutes = (f.durationEachSeconds ?? ctx.assume('buildMinutes', 600, 'build duration not stated: 10 minutes assumed')) / 60;
     if (!perDay) perDay = ctx.assume('buildsPerDay', 20, 'builds a day not stated: 20 assumed');
     const windowMinutes = f.windowHours ? f.windowHours * 60 : 600;
-    concurrent = Math.max(1, Math.ceil(((perDay * minutes) / windowMinutes) * (f.windowHours ? 1 : 2)));
+    concurrent = Math.max(
+      1,
+      Math.ceil(
+        f.hourlyOrFiner.builds
+          ? // "60 runs an hour": that hour's rate × minutes each (Little's law), not a day's builds squeezed into ten hours.
+            rateOf(f, 'builds') * 60 * minutes
+          : ((perDay * minutes) / windowMinutes) * (f.windowHours ? 1 : 2),
+      ),
+    );
   }
   const memory = concurrent * (memoryEach ?? coresEach * 4);
   return {
@@ -889,12 +897,16 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
  * on 12 drives); backup targets hold a full copy plus the incrementals kept.
  * A core moves ~200 MB/s of file traffic; object stores and backup targets
  * want 4 and 2 cores and 8 GiB at least, plus 0.5 GiB per TiB for metadata and
- * deduplication indexes.
+ * deduplication indexes. A mail server is its mailboxes (each person's size ×
+ * the people), a core per 250 of them.
  */
 const fileStore =
-  (flavour: 'drop' | 'object' | 'share' | 'backup'): Model =>
+  (flavour: 'drop' | 'object' | 'share' | 'backup' | 'mail'): Model =>
   ({ facts: f, text }, ctx) => {
     const arrival = f.arrivalGibPerDay;
+    // "25 people, each keeps about 50 GB", "300 mailboxes averaging 5 GB": what each keeps, for everyone.
+    const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
+    const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;
     let stored: number;
     if (flavour === 'backup') {
       const full = f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
@@ -903,16 +915,19 @@ const fileStore =
     } else if (arrival) {
       const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year assumed');
       stored = (f.dataGib ?? 0) + arrival * days;
-    } else stored = f.dataGib ?? ctx.assume('dataGib', 500, 'data held not stated: 500 GiB assumed');
+    } else stored = f.dataGib ?? everyones ?? ctx.assume('dataGib', 500, 'data held not stated: 500 GiB assumed');
+    if (everyones) stored = Math.max(stored, everyones);
     stored = ctx.grown(stored);
     const erasure = flavour === 'object' && /erasure|ec:?\d|usable/.test(text) ? 1.5 : 1.2;
     const throughput = f.throughputMBps ?? ((arrival ?? 0) * 1024) / (8 * 3600);
     const users = f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0;
     const tib = stored / 1024;
     const floor = flavour === 'object' ? { vcpu: 4, memory: 8 } : flavour === 'backup' ? { vcpu: 2, memory: 2 } : { vcpu: 1, memory: 2 };
-    const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / 50);
+    // IMAP sessions idle most of the time: Dovecot serves hundreds of mailboxes a core, a file share tens of users.
+    const usersPerCore = flavour === 'mail' ? 250 : 50;
+    const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / usersPerCore);
     const metadata = flavour === 'object' || flavour === 'backup' ? tib * 0.5 : 0;
-    const memory = Math.max(floor.memory, 2 + users * 0.05 + throughput * 0.05 + metadata);
+    const memory = Math.max(floor.memory, 2 + users * (flavour === 'mail' ? 0.01 : 0.05) + throughput * 0.05 + metadata);
     return {
       peak: { vcpu, memoryGib: memory, iops: Math.max(500, throughput * 4), networkGbps: Math.max(0.1, (throughput * 8) / 1000) },
       storageGib: ROOT_GIB + stored * erasure,
@@ -947,6 +962,7 @@ const MODELS: Record<WorkloadKind, Model> = {
   'file-drop': fileStore('drop'),
   'object-storage': fileStore('object'),
   'file-share': fileStore('share'),
+  'mail-server': fileStore('mail'),
   'backup-target': fileStore('backup'),
 };
 

@@ -50,6 +50,26 @@ describe('recognising the kind of workload', () => {
     expect(a('Kong API gateway, 2000 requests per second').peak.vcpu).toBeCloseTo(2000 / 1000 / 0.7, 1);
   });
 
+  it('sizes shares and mailboxes by what each person keeps, and knows a backup landing zone', () => {
+    expect(kind('Mail server (Postfix + Dovecot) for 300 mailboxes averaging 5 GB.')).toBe('mail-server');
+    const mail = a('Mail server (Postfix + Dovecot) for 300 mailboxes averaging 5 GB.');
+    // 300 × 5 GB (4.66 GiB) + 20 % free + root; nothing to ask about the data.
+    expect(mail.storageGib).toBe(Math.ceil(20 + 300 * 4.657 * 1.2));
+    expect(mail.questions.map((q) => q.id)).not.toContain('dataGib');
+    expect(mail.peak.vcpu).toBeLessThan(4);
+    expect(a('Nextcloud for a 25-person office, each person keeps about 50 GB.').storageGib).toBeGreaterThan(25 * 46 * 1.2);
+    expect(a('Home directories on NFS: 120 researchers with a 200 GB quota each').storageGib).toBeGreaterThan(120 * 186 * 1.2);
+    expect(kind('Backups landing zone: 2 TB nightly full backups kept for 14 days.')).toBe('backup-target');
+    expect(a('Backups landing zone: 2 TB nightly full backups kept for 14 days.').storageGib).toBeGreaterThan(14 * 1862);
+  });
+
+  it('counts CI builds written per hour as the busy hour, not a day squeezed into ten hours', () => {
+    // 60 runs an hour × 8 minutes = 8 running at once (Little's law), 2 vCPU each.
+    expect(a('Self-hosted GitHub Actions runners: ~60 workflow runs per hour during the workday, 8 min each.').peak.vcpu).toBe(16);
+    // 300 a day × 12 minutes over a 10-hour day, × 2 for the busiest hour: 12 at once.
+    expect(a('A Jenkins server for 40 engineers, about 300 builds a day, each build takes 12 minutes.').peak.vcpu).toBe(24);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');

@@ -13,6 +13,22 @@ const facts = (text: string) => {
   return factsOf(e.quantities, e.peakStated);
 };
 
+describe('what each person keeps', () => {
+  it('reads a size per person, mailbox or seat apart from data held in total', () => {
+    for (const text of [
+      'each person keeps about 50 GB',
+      '40 employees, 50 GB per user',
+      '300 mailboxes averaging 50 GB',
+      'researchers with a 50 GB quota each',
+    ])
+      expect(one(text, 'data-per-user').gib).toBeCloseTo(46.57, 1);
+    expect(read('a 50 GB database for 300 users').map((q) => q.kind)).not.toContain('data-per-user');
+    expect(facts('Nextcloud for a 25-person office').users.total).toBe(25);
+    expect(facts('60 runs per hour').hourlyOrFiner.builds).toBe(true);
+    expect(facts('300 builds a day').hourlyOrFiner.builds).toBeUndefined();
+  });
+});
+
 describe('reading numbers', () => {
   it('puts number words, suffixes and separators in digits', () => {
     expect(normaliseNumbers('two thousand five hundred users').text).toBe('2500 users');
