@@ -86,6 +86,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'document-database': [
     [/\b(mongo(db)?|couchbase|couchdb|documentdb|ravendb|firestore|cosmos ?db|dynamodb|arangodb|rethinkdb)\b/, 3],
     [/\bdocument (db|database|store)\b/, 2.5],
+    // An event store keeps streams of events as documents: sized as one.
+    [/\b(eventstore(db)?|event store|marten|axon server)\b/, 3],
   ],
   'graph-database': [
     [/\b(neo4j|janusgraph|neptune|memgraph|dgraph|tigergraph|nebula ?graph|orientdb|cypher|gremlin)\b/, 3.5],
@@ -151,7 +153,10 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(video|footage|encod(e|ing)|render(ing)?|h\.?26[45]|mpeg-?\d|podcast|audio)\b/, 1.5],
   ],
   'image-processing': [
-    [/\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing)\b/, 4],
+    [
+      /\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr|tesseract|scanned (invoices|documents|pages|forms))\b/,
+      4,
+    ],
     [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
   ],
   'background-jobs': [
@@ -182,6 +187,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'websocket-server': [
     [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
+    [/\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/, 3.5],
     [
       /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,
       2,
@@ -261,7 +267,7 @@ export function recogniseKind(normalisedText: string): Recognition {
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
     .replace(
-      /\b(in front of|from|behind a cdn,?|fronting|reading|reads|consuming|consumes|subscribed to) (an? |the |our |on-prem )?[\w.-]+/g,
+      /\b(in front of|from|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
   // "a game backend with leaderboards in Redis": a product written after in/on/backed by is where something else keeps its

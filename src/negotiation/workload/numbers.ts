@@ -143,6 +143,10 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/\bonce (?:a|an|per|every) (second|minute|hour|day|week|month)\b/g, 'every 1 $1')
     .replace(/\b(every|each) (second|minute|hour)\b/g, '$1 1 $2');
 
+  // "a quarter million gets", "three quarters of a million users": the fraction of a scale word.
+  t = t.replace(/\b(a|one|three) quarters? (?:of an? )?(thousand|million|billion)\b/g, (_, q: string, s: string) =>
+    fmt((q === 'three' ? 0.75 : 0.25) * SCALE[s]!),
+  );
   let runs = 0;
   t = t.replace(WORD_RUN, (run) => {
     // Nobody writes a number in more than a few words, nor a description with dozens of them:

@@ -63,7 +63,8 @@ const SIZE_UNITS: Record<string, string> = {
   petabytes: 'PB',
   petabyte: 'PB',
 };
-const SIZE = /^\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
+// "a 500-byte message", "2-kb records": the hyphen an adjective takes.
+const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
 const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|v)\s*$/;
@@ -136,6 +137,7 @@ const RATE_NOUNS: [RegExp, string][] = [
   [/^(times|pushes|commits|merges)$/, 'occurrences'],
   [/^(videos?|clips?|uploads?|recordings?|streams?)$/, 'videos'],
   [/^(images?|photos?|thumbnails?|pictures?)$/, 'images'],
+  [/^(pages?|scans?|scanned pages?)$/, 'pages'],
   [/^(orders?|bookings?|purchases?|payments?)$/, 'orders'],
   [/^(visitors?|visits?|page views?|pageviews?|readers?|sessions?|users?)$/, 'visitors'],
   [/^(rows?|records?|documents?|docs?|files?|items?|objects?|pushes)$/, 'records'],
@@ -151,7 +153,7 @@ const rateNoun = (words: string): string | undefined => {
 const USER_NOUN =
   /^(users?|persons?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
+  /^(sensors?|devices?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 const singular = (w: string) =>
@@ -392,7 +394,11 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'retention', seconds, text };
     if (
       /^\s*(?:each|per (?:build|video|job|run|item|clip|pipeline|render|test)|avg|average|on average|long)\b/.test(rest) ||
-      /(takes?|taking|each|builds?|avg|average|lasting|runs? for|about|~|around)\s*(~)?\s*$/.test(before)
+      /(takes?|taking|each|builds?|avg|average|lasting|runs? for|about|~|around)\s*(~)?\s*$/.test(before) ||
+      // "3,000 short clips (2-3 minutes)": the length of each of the things just named.
+      /\b(clips?|videos?|episodes?|recordings?|uploads?|calls?|meetings?|jobs?|runs?|builds?|tracks?|songs?)\s*[(,–-]\s*(~|about|around|roughly)?\s*$/.test(
+        before,
+      )
     )
       return { kind: 'duration-each', seconds, text };
     return { kind: 'duration', seconds, text };

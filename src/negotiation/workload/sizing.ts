@@ -377,7 +377,7 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   const log = /kafka|redpanda|pulsar|kinesis|event ?hubs?|jetstream|event (stream|bus)|message bus|log shipping/.test(text);
   const rabbit = /rabbitmq|activemq|artemis|amazon mq/.test(text);
   const mqtt = /mqtt|emqx|mosquitto/.test(text);
-  const devices = f.counts.device ?? f.counts.sensor ?? f.counts.meter;
+  const devices = f.counts.device ?? f.counts.sensor ?? f.counts.meter ?? f.counts.vehicle ?? f.counts.car ?? f.counts.machine;
   let messages = rateOf(f, 'messages', 'events', 'records', 'samples', 'requests', 'writes', 'operations', 'orders');
   if (!messages && devices && f.intervalSeconds) messages = devices / f.intervalSeconds;
   const item = f.itemBytes ?? (/small messages|tiny/.test(text) ? 512 : 1000);
@@ -640,7 +640,9 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
     vcpu = streams * coreSecondsPerSecond;
     secondsPerDay = streams * DAY;
   } else {
-    const videos = rateOf(f, 'videos');
+    // "3,000 short clips … per day": a count of videos with a daily cue is a rate.
+    const counted = f.counts.clip ?? f.counts.video ?? f.counts.upload ?? f.counts.episode ?? f.counts.recording;
+    const videos = rateOf(f, 'videos') || (counted && /\b(per|a|each|every) day\b|\bdaily\b/.test(text) ? counted / DAY : 0);
     if (f.media?.perSecond) secondsPerDay = f.media.perSecond * 3600 * DAY;
     else if (f.media && f.windowHours) secondsPerDay = (f.media.hours * 3600) / (f.windowHours / 24);
     else if (videos)
@@ -671,17 +673,22 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
 };
 
 /** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
-const imageProcessing: Model = ({ facts: f }, ctx) => {
+/** Tesseract reads a 300 dpi page in about 1–3 s of one core (its own benchmarks and OCRmyPDF's notes): 2 s a page. */
+const OCR_CORE_SECONDS_PER_PAGE = 2;
+
+const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   // A one-off batch ("2 million photos by the end of the week") runs at the rate its deadline needs.
-  const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture;
+  const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture ?? f.counts.page;
+  const ocr = /\b(ocr|tesseract)\b/.test(text);
   const images =
-    rateOf(f, 'images', 'photos', 'records') ||
+    rateOf(f, 'images', 'photos', 'records', 'pages') ||
     (batch && f.windowHours ? batch / (f.windowHours * 3600) : 0) ||
     ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
   const bytes = f.itemBytes ?? 3e6;
-  const vcpu = Math.max(1, images * 0.2 * (bytes / 3e6) * 2);
+  const coreSeconds = ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * (bytes / 3e6);
+  const vcpu = Math.max(1, images * coreSeconds * 2);
   return {
-    peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
+    peak: { vcpu, memoryGib: Math.max(2, vcpu * (ocr ? 1 : 1.5)), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
     storageGib: ROOT_GIB + (images * DAY * bytes * 1.3) / GIB,
     averageShare: 0.5,
   };
@@ -724,7 +731,10 @@ const mlBatch: Model = ({ facts: f, text }, ctx) => {
  * Game servers: a 64-player match server at 64 ticks/s keeps a core busy
  * (1/32 core per player with headroom); ~64 MiB per player and 2 GiB per
  * server process; Minecraft is heavier per player (1/16 core, 150 MiB) and
- * mods add half again. 10 GiB of game files per host of 16 cores.
+ * mods add half again. A quiz, card or turn-based game is a websocket
+ * server's load instead: ~2,000 players a core (a core per 25,000 idle
+ * connections, a few messages each a minute), ~0.25 MiB each. 10 GiB of game
+ * files per host of 16 cores.
  */
 const gameServer: Model = ({ facts: f, text }) => {
   const minecraft = /minecraft/.test(text);
@@ -737,8 +747,12 @@ const gameServer: Model = ({ facts: f, text }) => {
     f.users.concurrent ??
     f.users.total ??
     10;
-  const vcpu = 2 * servers + players * (minecraft ? 1 / 16 : 1 / 32);
-  const memory = (2 * servers + players * (minecraft ? 0.15 : 0.0625)) * (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
+  // A quiz, card or turn-based game sends a message now and then, not 30 ticks a second of physics: a websocket's load.
+  const casual = /\b(trivia|quiz|turn-based|card games?|board games?|chess|poker|word games?|puzzle|casual|idle game|bingo)\b/.test(text);
+  const playersPerCore = minecraft ? 16 : casual ? 2000 : 32;
+  const vcpu = 2 * servers + players / playersPerCore;
+  const memory =
+    (2 * servers + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) * (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
   const hosts = Math.max(servers, Math.ceil(vcpu / 16));
   return {
     peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: bytesPerSecondToGbps(players * 30_000) },
@@ -747,13 +761,41 @@ const gameServer: Model = ({ facts: f, text }) => {
   };
 };
 
+const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
+
+/**
+ * WebRTC relays (TURN, SFUs): the load is the media they forward. A call of
+ * two, each sending ~1.5 Mbit/s of 720p video (WebRTC's usual target) that
+ * the relay receives and sends on, is ~6 Mbit/s through it; an SFU core
+ * forwards ~100 such streams (Jitsi's and mediasoup's figures for a worker).
+ */
+function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
+  const calls =
+    f.counts.call ??
+    f.counts.meeting ??
+    (f.users.concurrent ? f.users.concurrent / 2 : ctx.assume('concurrentUsers', 50, 'concurrent calls not stated: 50 assumed'));
+  const participants = f.users.perGroup ?? 2;
+  const streams = calls * participants;
+  return {
+    peak: {
+      vcpu: Math.max(2, streams / 100),
+      memoryGib: Math.max(2, 1 + streams / 200),
+      iops: 300,
+      networkGbps: (streams * 1.5e6 * 2) / 1e9,
+    },
+    storageGib: ROOT_GIB,
+    averageShare: 0.3,
+  };
+}
+
 /**
  * Persistent connections: ~64 KiB per open WebSocket (buffers and session
  * state; Phoenix's 2-million-connection test used ~60 KiB each), a core per
  * 25,000 connections, a core per 20,000 messages/s delivered, two cores at
  * least; collaborative documents are kept in memory (~1 MiB each).
  */
-const websocket: Model = ({ facts: f }, ctx) => {
+const websocket: Model = ({ facts: f, text }, ctx) => {
+  if (MEDIA_RELAY.test(text)) return mediaRelay(f, ctx);
   const connections =
     f.users.concurrent ??
     f.counts.connection ??
@@ -822,12 +864,14 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
 /**
  * Self-hosted products whose own documents set a minimum above what their
  * traffic alone needs (they run workers, a database and a cache beside the
- * web process): GitLab 4 cores and 8 GiB, Sentry 4 and 16 GiB; Mastodon,
+ * web process): GitLab, Confluence and Jira 4 cores and 8 GiB, Sentry 4 and 16 GiB; Mastodon,
  * Matrix Synapse, Discourse, Odoo and Moodle 2 cores and 4 GiB.
  */
 function productFloor(text: string): { vcpu: number; memoryGib: number } {
   if (/\bsentry\b/.test(text)) return { vcpu: 4, memoryGib: 16 };
   if (/\bgitlab\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
+  // Atlassian's Data Center sizing: a small instance (up to ~500 users) 4 cores and 8 GiB, the JVM heap 2–4 GiB of it.
+  if (/\b(confluence|jira|bitbucket server)\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
   if (/\b(mastodon|synapse|matrix|discourse|odoo|moodle)\b/.test(text)) return { vcpu: 2, memoryGib: 4 };
   return { vcpu: 0, memoryGib: 0 };
 }

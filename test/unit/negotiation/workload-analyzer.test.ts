@@ -70,6 +70,31 @@ describe('recognising the kind of workload', () => {
     expect(a('A Jenkins server for 40 engineers, about 300 builds a day, each build takes 12 minutes.').peak.vcpu).toBe(24);
   });
 
+  it('sizes what the second probe found: clips by their length, casual games, devices on an interval, pages, calls', () => {
+    // 3,000 clips a day × 3 minutes (the top of "2-3") × 7 core·s per second of a 1080/720/480 ladder, ×2 for the queue.
+    const vod = a('Video on demand: viewers upload around 3,000 short clips (2-3 minutes) per day, we encode to 1080p/720p/480p');
+    expect(vod.peak.vcpu).toBeCloseTo(((3000 * 180 * 7) / 86400) * 2, 0);
+    // A quiz sends a message now and then: nowhere near a shooter's 32 players a core.
+    expect(a('Realtime multiplayer trivia game, peaks of 15k simultaneous players on Sunday evenings').peak.vcpu).toBeLessThan(16);
+    expect(a('Counter-Strike 2 dedicated servers, 640 concurrent players').peak.vcpu).toBeGreaterThanOrEqual(20);
+    // 100,000 vehicles, a message every 5 s: 20,000 messages/s of 500 bytes.
+    const mqtt = a('MQTT broker (EMQX) for 100k connected vehicles, each publishing a 500-byte message every 5 seconds');
+    expect(mqtt.quantities.map((q) => q.measure)).toEqual(expect.arrayContaining(['vehicle count', 'item size', 'interval']));
+    expect(mqtt.questions.map((q) => q.id)).not.toContain('peakRate');
+    expect(a('Could you set up a Memcached pool? We see about a quarter million gets per second.').peak.vcpu).toBe(6);
+    // 50,000 pages a day at 2 core·s each, ×2 for the day's peak.
+    const ocr = a('OCR pipeline for scanned invoices, about 50k pages per day');
+    expect(ocr.kind).toBe('image-processing');
+    expect(ocr.peak.vcpu).toBeCloseTo((50000 / 86400) * 2 * 2, 1);
+    // 200 calls of two, 1.5 Mbit/s each way through the relay.
+    const turn = a('A TURN server for WebRTC video calls, up to 200 concurrent calls');
+    expect(turn.role).toBe('realtime-server');
+    expect(turn.peak.networkGbps).toBeCloseTo(1.2, 1);
+    expect(kind('Event sourcing store on EventStoreDB, 500 events per second, currently 1.2 TB')).toBe('document-database');
+    expect(kind('Internal Grafana dashboards, 30 users, reads from our existing Prometheus')).toBe('web-application');
+    expect(a("run our company's internal Confluence, around 500 people use it").peak.vcpu).toBeGreaterThanOrEqual(4);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');

@@ -13,6 +13,15 @@ const facts = (text: string) => {
   return factsOf(e.quantities, e.peakStated);
 };
 
+describe('numbers as people write them', () => {
+  it('reads fractions of scale words and sizes written as adjectives', () => {
+    expect(normaliseNumbers('about a quarter million gets per second').text).toBe('about 250000 gets per second');
+    expect(normaliseNumbers('three quarters of a million users').text).toBe('750000 users');
+    expect(one('each publishing a 500-byte message', 'item-size').bytes).toBe(500);
+    expect(one('3000 short clips (3 minutes) per day', 'duration-each').seconds).toBe(180);
+  });
+});
+
 describe('what each person keeps', () => {
   it('reads a size per person, mailbox or seat apart from data held in total', () => {
     for (const text of [
