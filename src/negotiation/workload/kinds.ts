@@ -218,6 +218,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       2,
     ],
     [/\b(site|app|requests|login)\b/, 0.5],
+    // Line-of-business systems named by what they hold: "an HR system", "electronic health records service", "case management app".
+    [
+      /\b((hr|crm|erp|ehr|emr|billing|booking|ticketing|helpdesk|inventory|payroll|case management|records|patient|student) (system|service|app|application|platform|portal|tool)|crm|erp|ehr|emr|helpdesk)\b/,
+      2,
+    ],
     // "a card tokenization service at 2000 TPS": a service answering requests, named by what it does.
     [/\b(service|endpoint)\b[^.]{0,60}\b(tps|rps|qps|req(uests)?\/s|(requests|transactions|calls) (per|a) second)\b/, 2],
   ],

@@ -16,6 +16,9 @@ const REGIMES: [Compliance, RegExp][] = [
   ['soc2', /\bsoc ?(2|ii)\b|\bsoc-2\b/],
   ['iso-27001', /\biso[ /-]?27001\b/],
   ['fedramp', /\bfedramp\b/],
+  ['ferpa', /\bferpa\b|family educational rights/],
+  ['ccpa', /\bccpa\b|\bcpra\b|california consumer privacy/],
+  ['glba', /\bglba\b|gramm[- ]leach[- ]bliley/],
 ];
 
 /** Every compliance regime the description names, in a stable order. */

@@ -300,6 +300,14 @@ describe('security implications', () => {
     expect(a("Postgres with EU residents' personal data, 200 GB").compliance).toEqual(['gdpr']);
     expect(a('SOC II audited API, 100 rps').compliance).toEqual(['soc2']);
     expect(a('a blog on philosophy and cooking with a pan, 5 rps').compliance).toEqual([]);
+    expect(a('Student records system, FERPA applies, 10k students.').compliance).toEqual(['ferpa']);
+    expect(a('A marketing database of 5 million California consumers, covered by the California Consumer Privacy Act').compliance).toEqual([
+      'ccpa',
+    ]);
+    expect(a('Loan servicing API under Gramm-Leach-Bliley, 50 rps').compliance).toEqual(['glba']);
+    // Named by what they hold, such systems are applications rather than workloads of no known kind.
+    expect(kind('Student records system, FERPA applies, 10k students.')).toBe('web-application');
+    expect(kind('Internal HR system holding employee personal data')).toBe('web-application');
   });
 
   it('exposes public-facing workloads and keeps internal ones internal', () => {
