@@ -188,6 +188,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'websocket-server': [
     [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
     [/\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/, 3.5],
+    [/\b(icecast|shoutcast|internet radio|radio station|streaming radio|audio streams?|podcast stream|listeners)\b/, 3],
     [
       /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,
       2,
@@ -240,7 +241,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'backup-target': [
     [
-      /\b(backup target|backup (server|repository|storage|landing zone|landing|vault)|backups? landing|backups? of|(nightly|daily|weekly) (full |incremental )?backups|full backups|veeam|restic|borg)\b/,
+      /\b(backup target|backup (server|repository|storage|landing zone|landing|vault)|backups? landing|backups? of|(nightly|daily|weekly) (full |incremental )?(backups|dumps)|full backups|veeam|restic|borg|mysqldump|pg_dump(all)?|pgbackrest|barman|wal-g|mongodump|xtrabackup)\b/,
       4,
     ],
     [/\bbackups?\b/, 1.5],
@@ -270,6 +271,8 @@ const MIN_SCORE = 2;
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
+    // "a nightly mysqldump to object storage": where the output goes is not the workload.
+    .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
     .replace(
       /\b(in front of|from|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,

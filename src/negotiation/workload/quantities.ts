@@ -151,7 +151,7 @@ const rateNoun = (words: string): string | undefined => {
 };
 
 const USER_NOUN =
-  /^(users?|persons?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|students?|patients?|tenants?)$/;
+  /^(users?|persons?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
   /^(sensors?|devices?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
@@ -467,15 +467,16 @@ function classify(value: number, before: string, after: string, span: (n: number
           text: span(consumed.length + within[0].length),
         };
       if (USER_NOUN.test(head)) {
-        const of = /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids/.test(
-          around,
-        )
-          ? 'concurrent'
-          : /daily|dau|a day|per day|each day/.test(around)
-            ? 'daily'
-            : /monthly|mau|a month|per month/.test(around)
-              ? 'monthly'
-              : 'total';
+        const of =
+          /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids|listeners/.test(
+            around,
+          )
+            ? 'concurrent'
+            : /daily|dau|a day|per day|each day/.test(around)
+              ? 'daily'
+              : /monthly|mau|a month|per month/.test(around)
+                ? 'monthly'
+                : 'total';
         return { kind: 'users', count: value, of, noun: singular(head), per, text: span(consumed.length) };
       }
       const each = /^\s*(?:each|apiece|per\s+\w+)\b/.test(rest) || /\beach\s*\(?\s*$/.test(before.slice(-8));

@@ -804,13 +804,15 @@ const websocket: Model = ({ facts: f, text }, ctx) => {
     (f.users.daily ? f.users.daily / 10 : ctx.assume('concurrentUsers', 1000, 'concurrent connections not stated: 1,000 assumed'));
   const messages = rateOf(f, 'messages', 'events', 'requests') * (rateOf(f, 'messages') < 1 ? connections : 1);
   const documents = f.counts.document ?? f.counts.room ?? 0;
+  // A stream each listener holds open ("500 listeners at 128 kbps"): its bit rate, sent to every one of them.
+  const kbps = Number(/\b(\d+(?:\.\d+)?)\s?(?:kbps|kbit\/s|kb\/s)\b/.exec(text)?.[1] ?? 0);
   const vcpu = Math.max(2, connections / 25000 + messages / 20000);
   return {
     peak: {
       vcpu,
       memoryGib: 2 + (connections * 64 * 1024) / GIB + documents / 1024,
       iops: 300,
-      networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50),
+      networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50) + (connections * kbps) / 1e6,
     },
     storageGib: ROOT_GIB,
     averageShare: 0.35,
@@ -952,7 +954,10 @@ const fileStore =
     const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
     const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;
     let stored: number;
-    if (flavour === 'backup') {
+    if (flavour === 'backup' && f.replicas && /\b(dumps?|mysqldump|pg_dump(all)?|mongodump|full backups?|snapshots?)\b/.test(text)) {
+      // "a nightly mysqldump of 300 GB, keep 30 copies": each copy is a whole dump.
+      stored = (f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed')) * f.replicas;
+    } else if (flavour === 'backup') {
       const full = f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
       stored =
         full + (arrival ?? full * 0.05) * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));

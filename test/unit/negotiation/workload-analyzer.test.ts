@@ -95,6 +95,16 @@ describe('recognising the kind of workload', () => {
     expect(a("run our company's internal Confluence, around 500 people use it").peak.vcpu).toBeGreaterThanOrEqual(4);
   });
 
+  it('keeps every copy of a dump, and streams each listener its bit rate', () => {
+    const dumps = a('Nightly mysqldump of a 300 GB database to object storage, keep 30 copies.');
+    // Where the dump goes is not the workload; 30 whole dumps of 300 GB (279 GiB), + 20 % free.
+    expect(dumps.kind).toBe('backup-target');
+    expect(dumps.storageGib).toBe(Math.ceil(20 + 279.4 * 30 * 1.2));
+    const radio = a('Streaming radio station, 500 listeners at 128 kbps.');
+    expect(radio.role).toBe('realtime-server');
+    expect(radio.peak.networkGbps).toBeCloseTo((500 * 128) / 1e6, 2);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
