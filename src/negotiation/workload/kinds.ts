@@ -233,6 +233,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'object-storage': [[/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4]],
   'file-share': [
+    // Recorded video kept for a while on a recorder's disks.
+    [/\b(cctv|nvr|security cameras?|surveillance (cameras?|footage|video)|camera footage|dashcam footage|bodycam footage)\b/, 4],
     [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
   ],
   'mail-server': [

@@ -949,7 +949,13 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
 const fileStore =
   (flavour: 'drop' | 'object' | 'share' | 'backup' | 'mail'): Model =>
   ({ facts: f, text }, ctx) => {
-    const arrival = f.arrivalGibPerDay;
+    // "40 cameras at 4 Mbps, keep 30 days": a rate per source, written continuously and kept.
+    const sources = /\b(cameras?|feeds?|streams?)\b[^.]{0,15}\bat \d/.test(text)
+      ? (f.counts.camera ?? f.counts.feed ?? f.counts.stream ?? 1)
+      : 1;
+    const recorded =
+      f.throughputMBps && f.retentionDays && !f.arrivalGibPerDay ? (f.throughputMBps * sources * 1e6 * DAY) / GIB : undefined;
+    const arrival = f.arrivalGibPerDay ?? recorded;
     // "25 people, each keeps about 50 GB", "300 mailboxes averaging 5 GB": what each keeps, for everyone.
     const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
     const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;
@@ -968,7 +974,7 @@ const fileStore =
     if (everyones) stored = Math.max(stored, everyones);
     stored = ctx.grown(stored);
     const erasure = flavour === 'object' && /erasure|ec:?\d|usable/.test(text) ? 1.5 : 1.2;
-    const throughput = f.throughputMBps ?? ((arrival ?? 0) * 1024) / (8 * 3600);
+    const throughput = f.throughputMBps ? f.throughputMBps * sources : ((arrival ?? 0) * 1024) / (8 * 3600);
     const users = f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0;
     const tib = stored / 1024;
     const floor = flavour === 'object' ? { vcpu: 4, memory: 8 } : flavour === 'backup' ? { vcpu: 2, memory: 2 } : { vcpu: 1, memory: 2 };

@@ -95,11 +95,15 @@ describe('recognising the kind of workload', () => {
     expect(a("run our company's internal Confluence, around 500 people use it").peak.vcpu).toBeGreaterThanOrEqual(4);
   });
 
-  it('keeps every copy of a dump, and streams each listener its bit rate', () => {
+  it("keeps every copy of a dump and every camera's recording, and streams each listener its bit rate", () => {
     const dumps = a('Nightly mysqldump of a 300 GB database to object storage, keep 30 copies.');
     // Where the dump goes is not the workload; 30 whole dumps of 300 GB (279 GiB), + 20 % free.
     expect(dumps.kind).toBe('backup-target');
     expect(dumps.storageGib).toBe(Math.ceil(20 + 279.4 * 30 * 1.2));
+    // 40 cameras × 4 Mbit/s (0.5 MB/s) × 30 days, + 20 % free and the root volume.
+    const cctv = a('Need storage for security camera footage: 40 cameras at 4 Mbps, keep 30 days.');
+    expect(cctv.role).toBe('file-store');
+    expect(cctv.storageGib).toBe(Math.ceil(20 + ((40 * 0.5e6 * 86400 * 30) / 2 ** 30) * 1.2));
     const radio = a('Streaming radio station, 500 listeners at 128 kbps.');
     expect(radio.role).toBe('realtime-server');
     expect(radio.peak.networkGbps).toBeCloseTo((500 * 128) / 1e6, 2);
