@@ -65,6 +65,9 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'backup-target': 'file-store',
 };
 
+/** WebRTC relays (TURN, SFUs): WebSocket-like servers whose load is the media they forward (sizing.ts's mediaRelay). */
+export const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
+
 /**
  * Evidence for each kind: a product name weighs most (3–4), the name of the
  * kind ("time-series", "message queue") next, hints ("players", "metrics")
@@ -187,7 +190,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'websocket-server': [
     [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
-    [/\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/, 3.5],
+    [MEDIA_RELAY, 3.5],
     [/\b(icecast|shoutcast|internet radio|radio station|streaming radio|audio streams?|podcast stream|listeners)\b/, 3],
     [
       /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,

@@ -1,5 +1,5 @@
 import { rateOf, type Facts } from './facts';
-import type { WorkloadKind } from './kinds';
+import { MEDIA_RELAY, type WorkloadKind } from './kinds';
 import type { QuestionId } from './questions';
 
 /** What a capacity model predicts for the busiest hour, and what it had to assume. */
@@ -761,8 +761,6 @@ const gameServer: Model = ({ facts: f, text }) => {
   };
 };
 
-const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
-
 /**
  * WebRTC relays (TURN, SFUs): the load is the media they forward. A call of
  * two, each sending ~1.5 Mbit/s of 720p video (WebRTC's usual target) that
@@ -960,13 +958,14 @@ const fileStore =
     const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
     const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;
     let stored: number;
-    if (flavour === 'backup' && f.replicas && /\b(dumps?|mysqldump|pg_dump(all)?|mongodump|full backups?|snapshots?)\b/.test(text)) {
-      // "a nightly mysqldump of 300 GB, keep 30 copies": each copy is a whole dump.
-      stored = (f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed')) * f.replicas;
-    } else if (flavour === 'backup') {
+    if (flavour === 'backup') {
       const full = f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
-      stored =
-        full + (arrival ?? full * 0.05) * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
+      // "a nightly mysqldump of 300 GB, keep 30 copies": each copy is a whole dump.
+      const wholeCopies =
+        f.replicas && /\b(dumps?|mysqldump|pg_dump(all)?|mongodump|full backups?|snapshots?)\b/.test(text) ? f.replicas : 0;
+      stored = wholeCopies
+        ? full * wholeCopies
+        : full + (arrival ?? full * 0.05) * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
     } else if (arrival) {
       const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year assumed');
       stored = (f.dataGib ?? 0) + arrival * days;
