@@ -81,7 +81,7 @@ const r = (v: number, digits = 2) => {
   return Math.round(v * f) / f;
 };
 
-const plural = (noun: string) => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
+const plural = (noun: string) => (noun === 'people' ? noun : /(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
 function readable(q: Quantity): ReadQuantity {
   const text = q.text;

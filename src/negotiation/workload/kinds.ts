@@ -65,6 +65,9 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'backup-target': 'file-store',
 };
 
+/** Games whose players send a move now and then, not a physics tick: sized as a WebSocket server's load (sizing.ts). */
+export const CASUAL_GAME = /\b(trivia|quiz|turn-based|card games?|board games?|chess|poker|word games?|puzzle|casual|idle game|bingo)\b/;
+
 /** WebRTC relays (TURN, SFUs): WebSocket-like servers whose load is the media they forward (sizing.ts's mediaRelay). */
 export const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
 
@@ -176,7 +179,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(model serving|inference|classifier|onnx|distilbert|bert|llm|embedding(s)? (api|service)|predictions? api)\b/, 4],
     // A model that answers requests, by what it predicts: "a sentiment model behind a REST endpoint, 30 predictions per second".
     [
-      /\b((sentiment|recommendation|fraud|churn|scoring|vision|nlp|ml|machine learning) models?|models? (behind|served|serving)|predictions? (per|a|an|each) (second|minute|sec|s)\b)/,
+      /\b((sentiment|recommendation|fraud|churn|scoring|vision|nlp|ml|machine learning) (models?|endpoints?|services?|apis?)|models? (behind|served|serving)|predictions? (per|a|an|each) (second|minute|hour|day|sec|s)\b)/,
       3,
     ],
   ],
@@ -186,6 +189,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       4,
     ],
     [/\b(game|gaming|multiplayer|co-op|survival game)\b/, 1.5],
+    [CASUAL_GAME, 2],
     [/\b(players|slots)\b/, 1],
   ],
   'websocket-server': [

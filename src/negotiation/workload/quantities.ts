@@ -151,7 +151,7 @@ const rateNoun = (words: string): string | undefined => {
 };
 
 const USER_NOUN =
-  /^(users?|persons?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
+  /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
   /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
 const MODIFIER =
@@ -456,7 +456,10 @@ function classify(value: number, before: string, after: string, span: (n: number
       const consumed = new RegExp(`^\\s*-?\\s*${list.slice(0, i + 1).join('\\s+')}`).exec(after)?.[0] ?? '';
       const rest = after.slice(consumed.length);
       const around = `${before.slice(-24)} ${adjectives} ${head} ${rest.slice(0, 24)}`;
-      const per = /^\s*(?:per|each|in each|a)\s+(match|server|session|room|game|lobby|instance|node)\b/.exec(rest)?.[1];
+      // "64 players per match", and "meetings of 6 people": how many share one of them.
+      const per =
+        /^\s*(?:per|each|in each|a)\s+(match|server|session|room|game|lobby|instance|node)\b/.exec(rest)?.[1] ??
+        /\b(match|session|room|game|lobby|meeting|call)(?:es|s)?\s+(?:of|with)\s+(?:up to\s+|about\s+|~\s*)?$/.exec(before)?.[1];
       const within = /^\s*in (?:the first|an|one|1|the) (hour|day|minute)\b/.exec(rest);
       if (within)
         return {

@@ -1,5 +1,5 @@
 import { rateOf, type Facts } from './facts';
-import { MEDIA_RELAY, type WorkloadKind } from './kinds';
+import { CASUAL_GAME, MEDIA_RELAY, type WorkloadKind } from './kinds';
 import type { QuestionId } from './questions';
 
 /** What a capacity model predicts for the busiest hour, and what it had to assume. */
@@ -748,14 +748,15 @@ const gameServer: Model = ({ facts: f, text }) => {
     f.users.total ??
     10;
   // A quiz, card or turn-based game sends a message now and then, not 30 ticks a second of physics: a websocket's load.
-  const casual = /\b(trivia|quiz|turn-based|card games?|board games?|chess|poker|word games?|puzzle|casual|idle game|bingo)\b/.test(text);
+  const casual = CASUAL_GAME.test(text);
   const playersPerCore = minecraft ? 16 : casual ? 2000 : 32;
   const vcpu = 2 * servers + players / playersPerCore;
   const memory =
     (2 * servers + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) * (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
   const hosts = Math.max(servers, Math.ceil(vcpu / 16));
   return {
-    peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: bytesPerSecondToGbps(players * 30_000) },
+    // A tick-based game streams ~30 KB/s of state to each player; a move now and then is ~1 KB/s.
+    peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: bytesPerSecondToGbps(players * (casual ? 1_000 : 30_000)) },
     storageGib: ROOT_GIB + 10 * hosts,
     averageShare: 0.35,
   };

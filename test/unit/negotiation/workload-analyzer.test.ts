@@ -109,6 +109,23 @@ describe('recognising the kind of workload', () => {
     expect(radio.peak.networkGbps).toBeCloseTo((500 * 128) / 1e6, 2);
   });
 
+  it('reads the same workloads written another way', () => {
+    // Professions count as people, and what each keeps multiplies by them: 12 × 400 GB.
+    expect(a('File server for the design team: 12 designers, roughly 400 GB per person of Photoshop files.').storageGib).toBeGreaterThan(
+      12 * 372 * 1.2,
+    );
+    // A casual game is recognised as a game, and sized as one that sends a move now and then.
+    const chess = a('Online chess platform with 40k concurrent players.');
+    expect(chess.kind).toBe('game-server');
+    expect(chess.peak.vcpu).toBe(2 + 40000 / 2000);
+    expect(chess.peak.networkGbps).toBeLessThan(1);
+    // "meetings of 6 people" is how many share a meeting: 30 × 6 streams through the relay.
+    const jitsi = a('Jitsi Meet for the company, up to 30 simultaneous meetings of 6 people.');
+    expect(jitsi.quantities.map((q) => q.measure)).toContain('total people per meeting');
+    expect(jitsi.peak.networkGbps).toBeCloseTo((30 * 6 * 1.5e6 * 2) / 1e9, 2);
+    expect(kind('Sentiment scoring endpoint, about 3 million predictions a day.')).toBe('ml-inference');
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
