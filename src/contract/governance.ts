@@ -101,6 +101,13 @@ export interface AdminInit {
 }
 
 /** The workflow types as Temporal knows them, and the signatures their implementations keep. */
+/**
+ * The shape of a key id (`keyIdOf` in security/keys.ts). managePolicy names the signer in a search attribute before
+ * the request is verified, so only a value of this shape goes there: a hostile one (100,000 characters, past the
+ * server's 2,048-byte keyword limit) would fail the workflow task instead of being denied by verification.
+ */
+export const KEY_ID = /^ed25519:[A-Za-z0-9_-]{22}$/;
+
 export const managePolicy = 'managePolicy';
 export type ManagePolicy = (change: ChangeRequest) => Promise<ChangeResult>;
 export const initAdmin = 'initAdmin';

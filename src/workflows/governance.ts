@@ -1,7 +1,14 @@
 import { patched, proxyActivities, upsertSearchAttributes, type RetryPolicy } from '@temporalio/workflow';
 import type { AuditReadPayload, ChangeRequest, ChangeResult, GovernanceActivities } from '../activities/governance';
 import type { PolicyEvaluation, PolicyStoreActivities } from '../activities/policy-store';
-import { SIGNED_READS, type AdminInit, type GovernanceQuery, type GovernanceQueryKind, type GovernanceViews } from '../contract/governance';
+import {
+  KEY_ID,
+  SIGNED_READS,
+  type AdminInit,
+  type GovernanceQuery,
+  type GovernanceQueryKind,
+  type GovernanceViews,
+} from '../contract/governance';
 import type { PolicyContext } from '../pdl/types';
 import type { SignedRequest } from '../security/signed-request';
 import { MosaicAccount, MosaicState } from '../contract/search-attributes';
@@ -18,10 +25,10 @@ const { readGovernance, evaluatePolicyContext, bootstrapAdmin } = proxyActivitie
 
 /** A signed change to policies or roles: verified first, then written, audited either way. */
 export async function managePolicy(change: ChangeRequest): Promise<ChangeResult> {
-  // Read before verification, so only if it is text: a malformed request must fail in verifyChange as
-  // InvalidChange, not stall this workflow's task on a search attribute of the wrong type.
+  // Read before verification, so only if it is a key id: a malformed request must fail in verifyChange as
+  // InvalidChange, not stall this workflow's task on a search attribute of the wrong type or size.
   const keyId: unknown = change?.request?.keyId;
-  if (typeof keyId === 'string') upsertSearchAttributes([{ key: MosaicAccount, value: keyId }]);
+  if (typeof keyId === 'string' && KEY_ID.test(keyId)) upsertSearchAttributes([{ key: MosaicAccount, value: keyId }]);
   try {
     const actor = await verifyChange(change);
     const result = await applyChange({ payload: change.payload, actor, request: change.request });

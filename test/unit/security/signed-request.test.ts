@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { KEY_ID } from '../../../src/contract/governance';
 import { generateKeyPair } from '../../../src/security/keys';
 import { authorize, rolesFor, type Role } from '../../../src/security/roles';
 import { createSignedRequest, verifySignedRequest, type SignedRequest, type VerifyOptions } from '../../../src/security/signed-request';
@@ -34,6 +35,12 @@ const errorOf = (req: SignedRequest, body: unknown = payload, opts = options()) 
 };
 
 describe('signed requests', () => {
+  it('names the signer by a key id of the shape managePolicy may show before verifying, and nothing longer fits it', () => {
+    for (let i = 0; i < 20; i++) expect(generateKeyPair().keyId).toMatch(KEY_ID);
+    expect(`ed25519:${'A'.repeat(100_000)}`).not.toMatch(KEY_ID);
+    expect('ed25519:AAAAAAAAAAAAAAAAAAAAAA\n').not.toMatch(KEY_ID);
+  });
+
   it('accepts a fresh request signed by an actor whose role allows the operation', () => {
     expect(verifySignedRequest(request(), payload, options())).toEqual({ keyId: author.keyId, role: 'policy-author' });
   });
