@@ -6,6 +6,7 @@ import { BUILTIN_PERSONAS } from '../negotiation/builtin-personas';
 import { parsePersona, ROLES, VISIBILITIES, type Persona, type Visibility } from '../negotiation/persona';
 import type { PersonaOperation, PersonaOperationKind, PersonaViews } from '../contract/negotiate';
 import { nonRetryable, withStorage } from './errors';
+import { accountSchema, userSchema } from '../security/caller';
 
 /** The account that owns the built-in personas. */
 export const BUILTIN_ACCOUNT = 'mosaic';
@@ -31,7 +32,7 @@ export interface Caller {
   account: string;
 }
 
-const callerSchema = { user: z.string().min(1), account: z.string().min(1) };
+const callerSchema = { user: userSchema, account: accountSchema };
 /** Each operation's own schema, so its reader parses exactly its kind (defaults applied). */
 const personaOperationSchemas = {
   list: z.strictObject({

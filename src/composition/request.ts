@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { shortPath, TOO_DEEP, tooDeepAt } from '../depth';
 import { governedRefSchema } from '../security/governed';
+import { accountSchema, userSchema } from '../security/caller';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
   message: 'expected a lower-case name of letters, digits and dashes (at most 42), such as orders-db',
@@ -40,8 +41,8 @@ export const compositionRequestSchema = z.strictObject({
   requestId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
     message: 'expected 1 to 100 letters, digits, dots, dashes or underscores; it names the workflow compose-<requestId>',
   }),
-  user: z.string().min(1),
-  account: z.string().min(1),
+  user: userSchema,
+  account: accountSchema,
   region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region such as eu-west-1' }),
   resourceType: z.enum(RESOURCE_TYPES as [ResourceType, ...ResourceType[]], {
     message: `expected one of ${RESOURCE_TYPES.join(', ')}`,

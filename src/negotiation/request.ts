@@ -5,6 +5,7 @@ import { SECURITY_LEVELS, type SecurityLevel } from './catalog';
 import { describeConstraint, parseConstraint, regionSchema, userConstraintSchema, type UserConstraint } from './constraints';
 import { COMPLIANCE } from './persona';
 import { statedRegion, type StatedRegion } from './workload/region';
+import { accountSchema, userSchema } from '../security/caller';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
 const UNIT_MS: [RegExp, number][] = [
@@ -59,8 +60,8 @@ export const negotiationRequestSchema = z.strictObject({
   negotiationId: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { message: 'expected a lower-case id such as shop-2026 (letters, digits, dashes; 3–63)' }),
-  user: z.string().min(1),
-  account: z.string().min(1),
+  user: userSchema,
+  account: accountSchema,
   /** Where it runs; absent: the region the description states, else us-east-1. */
   region: regionSchema.optional(),
   provider: z.enum(['local', 'aws']).default('local'),

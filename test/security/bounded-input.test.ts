@@ -159,6 +159,40 @@ describe('bounded, finite, clear input', () => {
     for (const out of [policy, yaml]) expect(out.stderr).not.toMatch(/RangeError|call stack/);
   });
 
+  it('an account or user past 128 characters, or with control characters, is refused naming the field, not by the server', async () => {
+    const before = await storeContents(db);
+    const long = 'a'.repeat(3000); // past the 2,048 bytes the server allows an indexed Keyword
+    const request = (caller: Record<string, string>) => ({
+      requestId: `bounds-${randomUUID().slice(0, 8)}`,
+      user: 'mallory',
+      account: 'acme',
+      region: 'us-east-1',
+      resourceType: 'bucket',
+      spec: { name: 'loot' },
+      ...caller,
+    });
+    await expect(w.client.negotiations.start(negotiation({ account: long }) as never)).rejects.toThrow(
+      /account: expected at most 128 characters/,
+    );
+    await expect(w.client.compose(request({ account: long }) as never)).rejects.toThrow(/account: expected at most 128 characters/);
+    await expect(w.client.compose(request({ user: 'eve\n[admin] approved' }) as never)).rejects.toThrow(
+      /user: expected printable characters only/,
+    );
+    // Past the client, as a hand-made Temporal client would send it: the workflow refuses it, typed.
+    const input = negotiation({ user: long });
+    const handle = await w.client.temporal.workflow.start('negotiateInstance', {
+      taskQueue: w.taskQueue,
+      workflowId: `negotiation-${input.negotiationId}`,
+      args: [input],
+    });
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('InvalidNegotiation');
+    expect(failure.message).toMatch(/user: expected at most 128 characters/);
+    expect(failure.message.length).toBeLessThan(700);
+    expect((await workflowsStarted()).filter((id) => id.startsWith('compose-'))).toEqual([]);
+    expect(await storeContents(db)).toEqual(before);
+  });
+
   it('error messages quote at most about 200 characters of a megabyte-long value', async () => {
     const long = `region ${'z'.repeat(1_000_000)}`;
     const err = await w.client.negotiations.start(negotiation({ constraints: [long] }) as never).catch((e: Error) => e);
