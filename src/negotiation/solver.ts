@@ -721,6 +721,38 @@ export function minimalConflict(candidates: Candidate[], constraints: HardConstr
   return set;
 }
 
+/** How a constraint no configuration meets on its own is labelled in a conflict. */
+export const NOTHING_MEETS_IT = 'no configuration with price data meets it on its own';
+
+/**
+ * Every reason nothing fits, not only the first: a minimal conflict, then
+ * another among the constraints left, until the rest can be met. A request
+ * for an unpriced family in an unpriced region has two, and relaxing either
+ * alone fits nothing.
+ */
+export function independentConflicts(candidates: Candidate[], constraints: HardConstraint[]): HardConstraint[][] {
+  const groups: HardConstraint[][] = [];
+  let rest = constraints;
+  while (rest.length && !satisfiable(candidates, rest)) {
+    const group = minimalConflict(candidates, rest);
+    groups.push(group);
+    rest = rest.filter((h) => !group.includes(h));
+  }
+  return groups;
+}
+
+/** At most this many ways of relaxing several conflicts at once are tried. */
+const MAX_RELAXATION_COMBINATIONS = 64;
+
+/** Each way of dropping one constraint from every group (a group with nothing tradable cannot be relaxed). */
+function dropOnePerGroup(groups: HardConstraint[][]): HardConstraint[][] {
+  let combos: HardConstraint[][] = [[]];
+  for (const group of groups) {
+    combos = combos.flatMap((combo) => group.map((h) => [...combo, h])).slice(0, MAX_RELAXATION_COMBINATIONS);
+  }
+  return groups.length ? combos : [];
+}
+
 function suggestion(h: HardConstraint, c: Candidate): string {
   if (h.id === 'cost.monthly' || h.kind === 'maxMonthlyUsd')
     return `raise the monthly limit to $${Math.ceil(c.monthlyUsd)} ("at most ${Math.ceil(c.monthlyUsd)} per month")`;
@@ -760,32 +792,42 @@ export function solve(
     };
   }
   const candidates = opts.candidates ?? enumerate(req, [], opts.catalog);
-  const conflict = minimalConflict(candidates, constraints);
-  const relaxations = conflict
-    // A compliance regime is not traded away: a proposal that breaks one is never offered, not even as a relaxation.
-    .filter((h) => !h.id.startsWith('compliance.') && h.kind !== 'compliance')
-    .map((h) => {
-      const rest = constraints.filter((x) => x !== h);
+  const groups = independentConflicts(candidates, constraints);
+  const conflict = groups.flat();
+  // A compliance regime is not traded away: a proposal that breaks one is never offered, not even as a relaxation.
+  const tradable = groups.map((g) => g.filter((h) => !h.id.startsWith('compliance.') && h.kind !== 'compliance'));
+  const relaxations = dropOnePerGroup(tradable)
+    .map((dropped) => {
+      const rest = constraints.filter((x) => !dropped.includes(x));
       const fits = candidates.filter((c) => rest.every((x) => x.test(c)));
       if (!fits.length) return undefined;
       const best = fits.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
+      const id = dropped.map((h) => h.id).join('+');
       return {
-        constraint: h.id,
-        label: h.label,
-        suggestion: suggestion(h, best),
-        proposal: toProposal(best, req, `${prefix}relax-${h.id}`),
+        constraint: id,
+        label: dropped.map((h) => h.label).join(' + '),
+        suggestion: dropped.map((h) => suggestion(h, best)).join(', and '),
+        proposal: toProposal(best, req, `${prefix}relax-${id}`),
       };
     })
     .filter((r): r is Relaxation => r !== undefined)
     // Giving up capacity is the last resort: an instance too small for the load is rarely what anyone means.
     .sort(
       (a, b) =>
-        Number(a.constraint.startsWith('capacity.')) - Number(b.constraint.startsWith('capacity.')) ||
+        Number(a.constraint.includes('capacity.')) - Number(b.constraint.includes('capacity.')) ||
         a.proposal.monthlyUsd - b.proposal.monthlyUsd,
     );
+  // What no configuration meets even alone is said so: otherwise "family cc2" reads as clashing with something.
+  const alone = (h: HardConstraint) => groups.some((g) => g.length === 1 && g[0] === h);
   return {
     ok: false,
-    conflict: { constraints: conflict.map(({ id, label }) => ({ id, label })), relaxations },
+    conflict: {
+      constraints: conflict.map((h) => ({
+        id: h.id,
+        label: alone(h) && !h.label.includes(NO_PRICE_DATA) ? `${h.label} (${NOTHING_MEETS_IT})` : h.label,
+      })),
+      relaxations,
+    },
     candidates: candidates.length,
   };
 }

@@ -4,6 +4,7 @@ import { profileFromStructured } from '../../../src/negotiation/capacity';
 import {
   dominates,
   enumerate,
+  NOTHING_MEETS_IT,
   paretoFront,
   reviseProposal,
   solve,
@@ -33,6 +34,43 @@ function bruteForceFront(candidates: Candidate[]): Set<string> {
     candidates.filter((c) => !candidates.some((o) => o !== c && (dominates(o, c) || (same(o, c) && o.key < c.key)))).map((c) => c.key),
   );
 }
+
+describe('conflicts', () => {
+  // Found by hand: "family cc2" in ap-south-1 named only the family, with no relaxation and no word of the region.
+  it('names every reason nothing fits, and relaxes one constraint of each: an unpriced family in an unpriced region', () => {
+    const r = solve(webShop({ region: 'ap-south-1', constraints: [{ kind: 'families', families: ['cc2'] }] }));
+    if (r.ok) throw new Error('expected a conflict');
+    expect(r.conflict.constraints.map((c) => c.id).sort()).toEqual(['request.region', 'user.0.families']);
+    expect(r.conflict.constraints.find((c) => c.id === 'request.region')!.label).toMatch(/ap-south-1.*no price data/);
+    expect(r.conflict.constraints.find((c) => c.id === 'user.0.families')!.label).toContain(NOTHING_MEETS_IT);
+    const [nearest] = r.conflict.relaxations;
+    expect(nearest?.constraint.split('+').sort()).toEqual(['request.region', 'user.0.families']);
+    expect(nearest?.suggestion).toMatch(/drop "families cc2".*and use region (us-east-1|eu-west-1|eu-central-1)/);
+    expect(nearest?.proposal.family).not.toBe('cc2');
+  });
+
+  it('keeps a single conflict as it was: one constraint to relax, labelled as such', () => {
+    const r = solve(webShop({ constraints: [{ kind: 'families', families: ['cc2'] }] }));
+    if (r.ok) throw new Error('expected a conflict');
+    expect(r.conflict.constraints.map((c) => c.id)).toEqual(['user.0.families']);
+    expect(r.conflict.relaxations.map((x) => x.constraint)).toEqual(['user.0.families']);
+    expect(r.conflict.relaxations[0]!.proposal.region).toBe('us-east-1');
+  });
+
+  it('does not call a constraint unmeetable on its own when it only clashes with another', () => {
+    const r = solve(
+      webShop({
+        constraints: [
+          { kind: 'minVcpu', vcpu: 64 },
+          { kind: 'maxMonthlyUsd', usd: 50 },
+        ],
+      }),
+    );
+    if (r.ok) throw new Error('expected a conflict');
+    expect(r.conflict.constraints.length).toBeGreaterThanOrEqual(2);
+    for (const c of r.conflict.constraints) expect(c.label).not.toContain(NOTHING_MEETS_IT);
+  });
+});
 
 describe('cost limits', () => {
   it("lets the user's own limit replace the persona's tolerance instead of conflicting with it", () => {
