@@ -16,6 +16,7 @@ export const WORKLOAD_KINDS = [
   'stream-processing',
   'notebook',
   'ci-builds',
+  'rendering',
   'transcoding',
   'image-processing',
   'ml-batch',
@@ -48,6 +49,7 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'stream-processing': 'analytics',
   notebook: 'analytics',
   'ci-builds': 'batch-worker',
+  rendering: 'batch-worker',
   transcoding: 'batch-worker',
   'image-processing': 'batch-worker',
   'ml-batch': 'batch-worker',
@@ -67,6 +69,13 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
 
 /** Games whose players send a move now and then, not a physics tick: sized as a WebSocket server's load (sizing.ts). */
 export const CASUAL_GAME = /\b(trivia|quiz|turn-based|card games?|board games?|chess|poker|word games?|puzzle|casual|idle game|bingo)\b/;
+
+/** Connection poolers in front of a database: a proxy's load, not the database's (sizing.ts). */
+export const CONNECTION_POOLER = /\b(pgbouncer|pgpool(-ii)?|proxysql|odyssey|pgcat|rds proxy|connection pool(er|ing)?)\b/;
+
+/** DNS resolvers and authoritative servers: tens of thousands of queries a core (sizing.ts). */
+export const DNS_SERVER =
+  /\b(unbound|bind9|isc bind|powerdns|pdns|coredns|dnsmasq|knot( resolver| dns)?|dns (resolvers?|servers?|cache|forwarders?)|(recursive|caching) resolvers?|resolvers)\b/;
 
 /** WebRTC relays (TURN, SFUs): WebSocket-like servers whose load is the media they forward (sizing.ts's mediaRelay). */
 export const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
@@ -143,6 +152,9 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'etl-pipeline': [
     [/\b(etl|elt|airflow|dagster|prefect|spark|hadoop|mapreduce|parquet|ingestion)\b/, 3],
+    // Connectors move data between stores and keep none of it: a pipeline, not the broker they run beside.
+    [/\b(kafka connect|connect workers|fivetran|airbyte|meltano)\b/, 4],
+    [/\b(debezium|connectors?|cdc|change data capture)\b/, 2],
     [/\b(nightly (load|job|batch)|data pipeline|batch (jobs?|processing|pipeline)|processing batch)\b/, 2],
   ],
   'stream-processing': [[/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4]],
@@ -153,6 +165,13 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       4,
     ],
     [/\b(builds?|compil(e|ing|ation)|gradle|bazel|rustc|maven|integration tests)\b/, 2],
+  ],
+  rendering: [
+    [
+      /\b(blender|render ?farm|render (nodes?|jobs?|queue)|rendering frames|3d render\w*|cinema ?4d|houdini|v-?ray|redshift render\w*)\b/,
+      3.5,
+    ],
+    [/\bframes?\b/, 1],
   ],
   transcoding: [
     [/\b(transcod\w*|ffmpeg|x26[45]|hls|dash packaging|renditions?)\b/, 3],
@@ -215,6 +234,10 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|consul|superset|metabase|odoo|moodle)\b/,
       3,
     ],
+    // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
+    [/\b(gitlab|forgejo|gerrit|bitbucket|gogs)\b/, 3.5],
+    [CONNECTION_POOLER, 4],
+    [DNS_SERVER, 4],
     [
       /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
@@ -253,6 +276,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(backup target|backup (server|repository|storage|landing zone|landing|vault)|backups? landing|backups? of|(nightly|daily|weekly) (full |incremental )?(backups|dumps)|full backups|veeam|restic|borg|mysqldump|pg_dump(all)?|pgbackrest|barman|wal-g|mongodump|xtrabackup)\b/,
       4,
     ],
+    [/\b(weekly fulls?|full and incremental|incrementals|incremental backups?|differential backups?)\b/, 3],
     [/\bbackups?\b/, 1.5],
   ],
 };
@@ -280,6 +304,11 @@ const MIN_SCORE = 2;
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
+    // "GitLab with CI runners separate": what runs elsewhere is not the workload.
+    .replace(
+      /\b(ci )?(runners?|build agents?|agents?|workers?) (are |run |kept |live )?(separate(ly)?|elsewhere|not included|excluded|out of scope)\b/g,
+      ' ',
+    )
     // "a nightly mysqldump to object storage": where the output goes is not the workload.
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')

@@ -150,6 +150,24 @@ const rateNoun = (words: string): string | undefined => {
   return undefined;
 };
 
+/**
+ * What a bare "50/s" counts: the nearest rate noun before it in its clause,
+ * a few words back ("logins peak around 9am at maybe 50/s"), else operations.
+ */
+function bareRateNoun(before: string): string {
+  const clause = before.split(/[.;,:(]/).pop() ?? '';
+  const words = clause.toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
+  const near = words.slice(-6).reverse();
+  for (const [i, w] of near.entries()) {
+    // "logins hit maybe 60/s": a verb spelt like a rate noun says nothing of what is counted.
+    if (/^(hit|run|set|get|put|call|read|write|update|insert|select|search|reach|peak)$/.test(w)) continue;
+    const noun = rateNoun(w);
+    // "50k users doing 2000/s" is not 2000 visitors a second: who is only read right before the number.
+    if (noun && (noun !== 'visitors' || i === 0)) return noun;
+  }
+  return 'operations';
+}
+
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
@@ -278,7 +296,25 @@ function classify(value: number, before: string, after: string, span: (n: number
     const rest = after.slice(u[0].length);
     let p: RegExpExecArray | null;
     // "2 tb of logs per day", "200 gb of scans a month": a noun may sit between the size and the period.
-    const through = /^\s*of\s+(?:[a-z-]+\s+){1,2}(?=(?:\/|per|a|an|each|every)\s)/.exec(rest)?.[0] ?? '';
+    const through =
+      /^\s*of\s+(?:[a-z-]+\s+){1,2}(?=(?:\/|per|a|an|each|every)\s)/.exec(rest)?.[0] ??
+      // "20 GB incrementals daily": what a backup adds each period, named by the copy it is.
+      /^\s*(?:of\s+)?(?:incrementals?|incremental backups?|differentials?|diffs?|deltas?|changes|new data)\s+(?=(?:\/|per|a|an|each|every)\s|(?:daily|nightly|weekly|monthly|hourly)\b)/.exec(
+        rest,
+      )?.[0] ??
+      '';
+    // "daily incrementals of 10 GB": the period written before what arrives.
+    const periodFirst =
+      /\b(daily|nightly|weekly|hourly|monthly) (?:incrementals?|incremental backups?|differentials?|diffs?|deltas?) (?:of )?(?:~|about|around|roughly)?\s*$/.exec(
+        before,
+      );
+    if (periodFirst)
+      return {
+        kind: 'ingest',
+        gibPerDay: (gibOf(value, unit) * 86400) / PER_WORD[periodFirst[1]!]!,
+        sustained: false,
+        text: span(u[0].length),
+      };
     if ((p = PER.exec(rest.slice(through.length))) || (p = DAILY.exec(rest.slice(through.length)))) {
       p[0] = through + p[0];
       const seconds = TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!;
@@ -300,6 +336,10 @@ function classify(value: number, before: string, after: string, span: (n: number
         before,
       ) ||
       /\b(?:users?|people|persons?|employees?|staff|members?|mailboxes|inboxes|accounts|seats|students)\s+(?:averaging|avg|on average)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+        before,
+      ) ||
+      // "a 60-person office, each with around 20 GB of files": each of the people just named, not of the nodes.
+      /\b(?:person|people|persons|users?|employees?|staff|members?|students|seats)\b[^.;]{0,40}?\beach\s+(?:with|has|having|keeps|keeping|stores|storing|uses|using|holds|holding|gets|getting)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
         before,
       )
     )
@@ -409,7 +449,7 @@ function classify(value: number, before: string, after: string, span: (n: number
   if ((u = /^\s*(tps|qps|rps|iops)\b/.exec(after)))
     return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
   if ((u = /^\s*\/\s*(s|sec|second)\b/.exec(after))) {
-    const noun = rateNoun(/([a-z]+)\s*(?:around|about|of|~|at)?\s*(?:~)?\s*$/.exec(before)?.[1] ?? '') ?? 'operations';
+    const noun = bareRateNoun(before);
     return { kind: 'rate', perSecond: value, of: noun, periodSeconds: 1, text: span(u[0].length) };
   }
   const nounRate =

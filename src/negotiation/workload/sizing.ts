@@ -1,5 +1,5 @@
 import { rateOf, type Facts } from './facts';
-import { CASUAL_GAME, MEDIA_RELAY, type WorkloadKind } from './kinds';
+import { CASUAL_GAME, CONNECTION_POOLER, DNS_SERVER, MEDIA_RELAY, type WorkloadKind } from './kinds';
 import type { QuestionId } from './questions';
 
 /** What a capacity model predicts for the busiest hour, and what it had to assume. */
@@ -93,9 +93,15 @@ const bytesPerSecondToGbps = (bps: number) => (bps * 8) / 1e9;
  * to size innodb_buffer_pool_size to the working set. Past the first TiB the
  * hot share falls (3 %): large databases are mostly cold history.
  */
-export function hotSetGib(dataGib: number): number {
-  return dataGib <= 1024 ? dataGib * 0.1 : 102.4 + (dataGib - 1024) * 0.03;
+export function hotSetGib(dataGib: number, quiet = false): number {
+  const hot = dataGib <= 1024 ? dataGib * 0.1 : 102.4 + (dataGib - 1024) * 0.03;
+  // An idle copy (a staging or QA database "with hardly any traffic") touches a sliver of its data: 0.5 %, 2 GiB at least.
+  return quiet ? Math.min(hot, Math.max(2, dataGib * 0.005)) : hot;
 }
+
+/** Words that say a database is hardly used, whatever it holds. */
+export const QUIET =
+  /\b(hardly any|barely any|very little|almost no|next to no) (traffic|load|use|usage|queries|activity)\b|\b(rarely|barely|seldom|occasionally) (used|queried|touched)\b|\bidle most\b|\ba few (hours|times|queries) a (week|month)\b/;
 
 /** pgbench on one modern core runs ~1,000–1,500 TPC-B-like write transactions/s; real transactions are heavier: 600. */
 const WRITE_TX_PER_CORE = 600;
@@ -138,8 +144,9 @@ const relational: Model = ({ facts: f, text }, ctx) => {
   if (distributed) vcpu *= 2;
   const copies = f.replicationFactor ?? f.replicas ?? 1;
   const connections = f.users.concurrent ?? 0;
-  let memory = 2 + hotSetGib(data) + connections * CONNECTION_GIB;
-  if (distributed) memory = 2 + hotSetGib(data * copies);
+  const quiet = QUIET.test(text);
+  let memory = 2 + hotSetGib(data, quiet) + connections * CONNECTION_GIB;
+  if (distributed) memory = 2 + hotSetGib(data * copies, quiet);
   memory = Math.min(512, memory);
   vcpu = Math.max(1, vcpu, memory / GIB_PER_VCPU_FLOOR);
   // 512 GiB: the largest buffer pool worth planning on one instance (r-class 16xlarge); past it, shard or scale out.
@@ -174,7 +181,7 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
       ? (items * (f.itemBytes ?? ctx.assume('itemBytes', 2048, 'document size not stated: 2 KiB assumed'))) / GIB
       : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
   // Couchbase is memory-first: its docs ask for a resident ratio well above Mongo's working set.
-  const hot = /couchbase/.test(text) ? data * 0.3 : hotSetGib(data);
+  const hot = /couchbase/.test(text) ? data * 0.3 : hotSetGib(data, QUIET.test(text));
   let ops = rateOf(f, 'operations', 'reads', 'writes', 'queries', 'requests', 'transactions', 'lookups', 'records');
   if (!ops && items && f.intervalSeconds) ops = items / f.intervalSeconds;
   if (!ops && f.users.daily) ops = ((f.users.daily * 40) / DAY) * PEAK_FACTOR;
@@ -471,7 +478,10 @@ const search: Model = ({ facts: f, text }, ctx) => {
  * analytical nodes), 1 vCPU per 8 GiB, a core per concurrent analyst, and a
  * core per 50 queries/s for user-facing OLAP. Engines over a lake (Trino,
  * Presto) keep nothing locally but spill: 32 GiB per concurrent analyst.
+ * Rollup at ingestion (Druid, Pinot) stores a tenth of the events' rows.
  */
+const ROLLUP = /\b(rollups?|roll-?ups?|rolled[- ]up|pre-?aggregat\w*)\b/;
+
 const warehouse: Model = ({ facts: f, text }, ctx) => {
   const lake = /\b(trino|presto|athena|data lake|in s3)\b/.test(text) && !/clickhouse|druid|pinot/.test(text);
   const analysts = f.users.concurrent ?? f.users.total ?? 0;
@@ -483,6 +493,11 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
     const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
     data = ((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / 5;
+    // Druid's and Pinot's rollup keep one row per dimension combination and time bucket: its docs report 10–100× fewer rows.
+    if (ROLLUP.test(text)) {
+      data /= 10;
+      ctx.note('rollup at ingestion: stored rows taken as a tenth of the events (Druid reports 10–100×)');
+    }
   } else if (rows) data = (rows * 100) / GIB;
   else data = ctx.assume('dataGib', 200, 'data size not stated: 200 GiB assumed');
   const queries = rateOf(f, 'queries', 'requests', 'searches');
@@ -509,6 +524,7 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
  * spill, which Spark's tuning guide says can reach the input's size) on local
  * disk: 1× the input when it comes from object storage, 2× when it is also
  * written locally. A job that "runs nightly for 3 hours" has that window.
+ * Connectors (Kafka Connect, Debezium) stream through and stage nothing.
  */
 const etl: Model = ({ facts: f, text }, ctx) => {
   const rows = rateOf(f, 'records');
@@ -523,9 +539,11 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
   const vcpu = Math.max(2, mbPerSecond / 8);
   const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
+  // Connectors stream records through and keep only their offsets in the broker: nothing staged on local disk.
+  const streaming = /\b(kafka connect|debezium|connect workers|connectors?|cdc|change data capture)\b/.test(text);
   return {
     peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
-    storageGib: ROOT_GIB + perRun * (remote ? 1 : 2),
+    storageGib: ROOT_GIB + (streaming ? 10 : perRun * (remote ? 1 : 2)),
     averageShare: Math.min(1, windowHours / 24),
   };
 };
@@ -853,6 +871,10 @@ const staticSite: Model = ({ facts: f }) => {
 /** CPU milliseconds a request costs, by what serves it. */
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   if (serves.inference) return /onnx/.test(text) ? 20 : 60;
+  // Unbound and PowerDNS Recursor answer tens of thousands of cached queries a second per core; PgBouncer, single-threaded,
+  // passes ~10,000–20,000 queries a second.
+  if (DNS_SERVER.test(text)) return 0.05;
+  if (CONNECTION_POOLER.test(text)) return 0.1;
   if (serves.scripting && !serves.light) return 25;
   if (!serves.light) return 5;
   if (/graphql/.test(text)) return 2;
@@ -868,9 +890,11 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
  * web process): GitLab, Confluence and Jira 4 cores and 8 GiB, Sentry 4 and 16 GiB; Mastodon,
  * Matrix Synapse, Discourse, Odoo and Moodle 2 cores and 4 GiB.
  */
-function productFloor(text: string): { vcpu: number; memoryGib: number } {
+function productFloor(text: string, users = 0): { vcpu: number; memoryGib: number } {
   if (/\bsentry\b/.test(text)) return { vcpu: 4, memoryGib: 16 };
-  if (/\bgitlab\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
+  // GitLab's requirements: 4 cores and 8 GiB up to 500 users; its reference architectures 8 and 16 GiB per 1,000 beyond.
+  if (/\bgitlab\b/.test(text))
+    return users <= 500 ? { vcpu: 4, memoryGib: 8 } : { vcpu: 8 * Math.ceil(users / 1000), memoryGib: 16 * Math.ceil(users / 1000) };
   // Atlassian's Data Center sizing: a small instance (up to ~500 users) 4 cores and 8 GiB, the JVM heap 2–4 GiB of it.
   if (/\b(confluence|jira|bitbucket server)\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
   if (/\b(mastodon|synapse|matrix|discourse|odoo|moodle)\b/.test(text)) return { vcpu: 2, memoryGib: 4 };
@@ -882,7 +906,9 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   const light =
     /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
       text,
-    );
+    ) ||
+    CONNECTION_POOLER.test(text) ||
+    DNS_SERVER.test(text);
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
   const scripting =
     /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
@@ -910,7 +936,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // Bytes the text says arrive ("3 Gbps of telemetry"): parsing and forwarding JSON runs at ~50 MB/s a core.
   const bytesIn = f.ingestGibPerDay ? (f.ingestGibPerDay * GIB) / DAY : 0;
   const cpu = Math.max((rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000, bytesIn / 50e6) / TARGET_UTILISATION;
-  const floor = productFloor(text);
+  const floor = productFloor(text, f.users.total ?? f.users.daily ?? 0);
   // A language model's weights stay in memory: 2 bytes a parameter at fp16, +20 % for the KV cache ("a 7B model").
   const params = /\b(\d+(?:\.\d+)?)\s?b\b(?=[^.]{0,30}\b(?:models?|llm|params|parameters|llama|mistral|instruct)\b)/.exec(text);
   const weightsGib = params ? (Number(params[1]) * 1e9 * 2 * 1.2) / GIB : 0;
@@ -960,13 +986,22 @@ const fileStore =
     const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;
     let stored: number;
     if (flavour === 'backup') {
-      const full = f.dataGib ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
+      const days = f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed');
+      // "full backups every night, keep 14 days", "2 TB nightly full backups": a whole copy for each day kept, the size
+      // written either as what is protected or as what arrives each night.
+      const dailyFulls = /\bfull (backups? )?(every (day|night)|daily|nightly|each (day|night))|\b(daily|nightly) full/.test(text);
+      const full =
+        f.dataGib ?? (dailyFulls ? arrival : undefined) ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
       // "a nightly mysqldump of 300 GB, keep 30 copies": each copy is a whole dump.
       const wholeCopies =
         f.replicas && /\b(dumps?|mysqldump|pg_dump(all)?|mongodump|full backups?|snapshots?)\b/.test(text) ? f.replicas : 0;
-      stored = wholeCopies
-        ? full * wholeCopies
-        : full + (arrival ?? full * 0.05) * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed'));
+      // "a 2 TB full on Sundays, keep 4 weeks": a full a week is kept for each week of the retention, and one being written.
+      const weeklyFulls =
+        /\b(weekly full|full (backups? )?(weekly|once a week|(on|every|each) ((sun|satur|mon|fri)days?|weeks?|weekends?)))\b/.test(text);
+      if (wholeCopies) stored = full * wholeCopies;
+      else if (weeklyFulls) stored = full * (Math.ceil(days / 7) + 1) + (arrival ?? full * 0.05) * days;
+      else if (dailyFulls) stored = full * Math.ceil(days);
+      else stored = full + (arrival ?? full * 0.05) * days;
     } else if (arrival) {
       const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year assumed');
       stored = (f.dataGib ?? 0) + arrival * days;
@@ -1005,6 +1040,8 @@ const MODELS: Record<WorkloadKind, Model> = {
   'stream-processing': streamProcessing,
   notebook,
   'ci-builds': ciBuilds,
+  // A render node is a build agent by another name: jobs at a time × the cores each is stated to take.
+  rendering: ciBuilds,
   transcoding,
   'image-processing': imageProcessing,
   'ml-batch': mlBatch,

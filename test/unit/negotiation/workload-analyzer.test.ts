@@ -126,6 +126,61 @@ describe('recognising the kind of workload', () => {
     expect(kind('Sentiment scoring endpoint, about 3 million predictions a day.')).toBe('ml-inference');
   });
 
+  it('sizes what the third probe found: poolers, resolvers, forges, connectors, render nodes, idle copies', () => {
+    // A connection pooler in front of a database is a proxy, not the database: ~2 KiB a connection, a core at most.
+    const pooler = a('ProxySQL sitting in front of our MySQL primary, around 3,000 app connections');
+    expect(pooler.role).toBe('web-server');
+    expect(pooler.peak.memoryGib).toBeLessThan(4);
+    expect(kind('PgBouncer in front of the main database, 5k client connections')).toBe('web-application');
+    // DNS answers are cheap: 20k queries/s is about a core, not the 100 ms of an application request.
+    const dns = a('CoreDNS caching resolvers for the cluster, peaks of 20,000 queries per second');
+    expect(dns.kind).toBe('web-application');
+    expect(dns.peak.vcpu).toBeGreaterThan(0.5);
+    expect(dns.peak.vcpu).toBeLessThan(4);
+    // GitLab by its users, with the runners that live elsewhere set aside.
+    const forge = a('Self-hosted GitLab for 900 engineers; CI runners are separate');
+    expect(forge.kind).toBe('web-application');
+    expect([forge.peak.vcpu, forge.peak.memoryGib]).toEqual([8, expect.any(Number)]);
+    expect(forge.peak.memoryGib).toBeGreaterThanOrEqual(16);
+    // Connectors keep no data of their own; the broker beside them is not the workload.
+    const connect = a('Kafka Connect cluster shipping about 20 MB/s of CDC events to S3');
+    expect(connect.kind).toBe('etl-pipeline');
+    expect(connect.storageGib).toBeLessThan(100);
+    // A render node takes the cores each frame is stated to need.
+    const render = a('Blender render node: each frame needs 32 cores and takes ~6 minutes');
+    expect(render.kind).toBe('rendering');
+    expect(render.peak.vcpu).toBeGreaterThanOrEqual(32);
+    // A copy nobody uses keeps a sliver of its data in memory, not production's working set.
+    const busy = a('MongoDB replica set holding 3 TB of documents, 2,000 ops/s');
+    const idle = a('Staging MongoDB restored from a 3 TB production snapshot, barely used, hardly any traffic');
+    expect(idle.peak.memoryGib).toBeLessThan(busy.peak.memoryGib / 3);
+    expect(idle.storageGib).toBeGreaterThan(3000);
+  });
+
+  it('reads logins near a bare rate, what each person keeps, rollups and weekly fulls', () => {
+    // "50/s" a few words after "logins" is a login rate: Keycloak's sizing guide gives a core per 15 password logins/s.
+    const sso = a('Keycloak for SSO across 40 apps, password logins hit maybe 60/s on Monday mornings');
+    expect(sso.quantities.find((q) => q.unit === 'per second')?.measure).toBe('logins rate');
+    expect(sso.peak.vcpu).toBeGreaterThanOrEqual(60 / 15);
+    // "each with around 20 GB" after the people is per person; after nodes it is not.
+    expect(a('Nextcloud for a 60-person office, each with around 20 GB of files').storageGib).toBeGreaterThan(60 * 18.6 * 1.2);
+    expect(a('MinIO on 4 nodes, each with about 2 TB of disks').quantities.map((q) => q.measure)).not.toContain('data per user');
+    // Rollup at ingestion stores far fewer rows than arrive.
+    const raw = a('Apache Druid taking 100k events/s, 30 days kept');
+    const rolled = a('Apache Druid taking 100k events/s with rollup at ingestion, 30 days kept');
+    expect(rolled.storageGib).toBeLessThan(raw.storageGib / 5);
+    // A weekly full kept four weeks is four or five fulls, plus the daily incrementals.
+    const backups = a('Backup repository: 1 TB full every Sunday plus 15 GB incrementals nightly, 4 weeks retention');
+    expect(backups.quantities.map((q) => q.measure)).toContain('data arriving');
+    expect(backups.storageGib).toBeGreaterThan(4 * 931 + 28 * 14);
+    expect(backups.storageGib).toBeLessThan(7 * 931 * 1.2);
+    // The period written first, and no word "backup" at all; a full every night is a whole copy per day kept.
+    const fulls = a('Weekly full of 500 GB on Saturdays, daily incrementals of 10 GB, keep 8 weeks');
+    expect(fulls.kind).toBe('backup-target');
+    expect(fulls.storageGib).toBeGreaterThan(8 * 466 + 56 * 9.3);
+    expect(a('Full backups every night of 100 GB, keep 14 days').storageGib).toBeGreaterThan(14 * 93);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
