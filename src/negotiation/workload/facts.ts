@@ -136,6 +136,9 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
     f.dataGib = max(f.dataGib, perNodeGib * nodes);
   }
   if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
+  // "50k users, 10 MB of data each": what everyone keeps is the data held, for a database as for a file share.
+  const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
+  if (f.dataGib === undefined && f.dataGibPerUser !== undefined && people) f.dataGib = f.dataGibPerUser * people;
   return f;
 }
 

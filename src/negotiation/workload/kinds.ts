@@ -7,6 +7,8 @@ export const WORKLOAD_KINDS = [
   'wide-column-store',
   'time-series-database',
   'graph-database',
+  'vector-database',
+  'coordination-store',
   'feature-store',
   'cache',
   'message-broker',
@@ -40,6 +42,8 @@ export const ROLE_OF: Record<WorkloadKind, Role> = {
   'wide-column-store': 'database',
   'time-series-database': 'database',
   'graph-database': 'database',
+  'vector-database': 'database',
+  'coordination-store': 'database',
   'feature-store': 'database',
   cache: 'cache',
   'message-broker': 'message-queue',
@@ -108,6 +112,15 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(neo4j|janusgraph|neptune|memgraph|dgraph|tigergraph|nebula ?graph|orientdb|cypher|gremlin)\b/, 3.5],
     [/\b(graph (db|database|store)|property graph|knowledge graph)\b/, 3],
     [/\b(relationships|edges|vertices|traversals?)\b/, 1],
+  ],
+  'vector-database': [
+    [/\b(qdrant|weaviate|milvus|pinecone|pgvector|chroma(db)?|lancedb|faiss|vector (db|database|store|search|index)|hnsw)\b/, 4],
+    [/\b(embeddings?|vectors?|semantic search|similarity search|nearest neighbou?rs?)\b/, 1.5],
+  ],
+  'coordination-store': [
+    // Consensus stores other systems keep their state in: small, but on their own fast disks.
+    [/\b(etcd|zookeeper|zk ensemble|consul|chubby)\b/, 4],
+    [/\b(ensemble|quorum|leader election|control plane)\b/, 1],
   ],
   'wide-column-store': [
     [/\b(cassandra|scylla(db)?|hbase|bigtable|alternator|keyspaces|accumulo)\b/, 3],
@@ -231,7 +244,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'web-application': [
     // Self-hosted applications people name by product.
     [
-      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|consul|superset|metabase|odoo|moodle)\b/,
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|metabase|odoo|moodle)\b/,
       3,
     ],
     // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
@@ -239,7 +252,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [CONNECTION_POOLER, 4],
     [DNS_SERVER, 4],
     [
-      /\b(django|rails|laravel|spring boot|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
+      /\b(django|rails|laravel|spring( boot)?|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
     ],
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
@@ -254,6 +267,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b((hr|crm|erp|ehr|emr|billing|booking|ticketing|helpdesk|inventory|payroll|case management|records|patient|student) (system|service|app|application|platform|portal|tool)|crm|erp|ehr|emr|helpdesk)\b/,
       2,
     ],
+    [/\b(payments?|checkout|billing|orders?|pricing|notifications?|search|auth|identity) (micro)?(service|api)\b/, 2],
     // "a card tokenization service at 2000 TPS": a service answering requests, named by what it does.
     [/\b(service|endpoint)\b[^.]{0,60}\b(tps|rps|qps|req(uests)?\/s|(requests|transactions|calls) (per|a) second)\b/, 2],
   ],
@@ -304,6 +318,8 @@ const MIN_SCORE = 2;
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
+    // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
+    .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar)( clusters?)?\b/g, ' ')
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.
     .replace(
       /\b(ci )?(runners?|build agents?|agents?|workers?) (are |run |kept |live )?(separate(ly)?|elsewhere|not included|excluded|out of scope)\b/g,
@@ -313,7 +329,7 @@ export function recogniseKind(normalisedText: string): Recognition {
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
     .replace(
-      /\b(in front of|from|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
+      /\b(in front of|from|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
   // "a game backend with leaderboards in Redis": a product written after in/on/backed by is where something else keeps its

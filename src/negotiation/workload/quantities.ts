@@ -171,7 +171,7 @@ function bareRateNoun(before: string): string {
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?)$/;
+  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 const singular = (w: string) =>
@@ -335,9 +335,14 @@ function classify(value: number, before: string, after: string, span: (n: number
       /\b(?:each|every|per)\s+(?:user|person|employee|member|seat|mailbox|inbox|student|account)\s+(?:keeps|has|stores|uses|gets|needs|holds|with)?\s*(?:~|about|around|roughly|up to)?\s*$/.test(
         before,
       ) ||
-      /\b(?:users?|people|persons?|employees?|staff|members?|mailboxes|inboxes|accounts|seats|students)\s+(?:averaging|avg|on average)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+      /\b(?:users?|people|persons?|employees?|staff|members?|mailboxes|inboxes|accounts|seats|students)\s+(?:averaging|average|avg|on average)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
         before,
       ) ||
+      // "50k users, 10 MB of data each": a size each, right after the people it belongs to.
+      (/^\s*(?:of\s+)?(?:data|files|storage|space)?\s*(?:each|apiece)\b/.test(rest) &&
+        /\b(?:users?|people|persons|employees|staff|members|students|seats|customers|subscribers|accounts)\s*[,;]?\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+          before,
+        )) ||
       // "a 60-person office, each with around 20 GB of files": each of the people just named, not of the nodes.
       /\b(?:person|people|persons|users?|employees?|staff|members?|students|seats)\b[^.;]{0,40}?\beach\s+(?:with|has|having|keeps|keeping|stores|storing|uses|using|holds|holding|gets|getting)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
         before,

@@ -225,6 +225,67 @@ const graph: Model = ({ facts: f }, ctx) => {
 };
 
 /**
+ * Vector databases, as Qdrant's capacity planning sizes them: vectors ×
+ * dimensions × 4 bytes × 1.5 for the HNSW graph and metadata, all in memory
+ * for fast search, the same again on disk with payloads; a search costs ~5 ms
+ * of CPU (HNSW with ef ~100 over float32 vectors).
+ */
+const vectorDb: Model = ({ facts: f, text }, ctx) => {
+  const written = /\b(\d+)[- ]?(?:dim(?:ension(?:al|s)?)?s?|d vectors?)\b|\bdim(?:ension)?s?\s*(?:of|=|:)?\s*(\d+)\b/.exec(text);
+  // A vector's size, as dimensions or (answered) bytes: float32, 4 bytes a dimension.
+  const vectorBytes = written
+    ? Number(written[1] ?? written[2]) * 4
+    : (f.itemBytes ?? ctx.assume('itemBytes', 3072, 'vector size not stated: 768 float32 dimensions (3 KiB) assumed'));
+  // "2 million 1536-dimensional OpenAI embeddings": a count a few words before what it counts.
+  const counted = /\b(\d+) (?:[\w-]+ ){0,3}(?:embeddings|vectors)\b/.exec(text);
+  const vectors = f.counts.embedding ?? f.counts.vector ?? (counted ? Number(counted[1]) : undefined) ?? f.counts.document ?? f.counts.item;
+  const rawGib = vectors
+    ? (vectors * vectorBytes) / GIB
+    : (f.dataGib ?? ctx.assume('dataGib', (1e6 * vectorBytes) / GIB, 'vectors not stated: a million assumed'));
+  const indexGib = rawGib * 1.5;
+  const queries =
+    rateOf(f, 'queries', 'searches', 'requests', 'lookups') || ctx.assume('peakRate', 50, 'searches per second not stated: 50 assumed');
+  const vcpu = Math.max(2, (queries * 0.005) / TARGET_UTILISATION, indexGib / GIB_PER_VCPU_FLOOR);
+  return {
+    peak: {
+      vcpu,
+      memoryGib: Math.max(4, 2 + indexGib),
+      iops: Math.max(500, queries * 2),
+      networkGbps: bytesPerSecondToGbps(queries * vectorBytes * 20),
+    },
+    storageGib: ROOT_GIB + ctx.grown(indexGib * 2, true),
+  };
+};
+
+/**
+ * Consensus stores (etcd, ZooKeeper, Consul), by etcd's hardware guide: up to
+ * 100 clients and 200 requests/s 2 vCPU and 8 GiB; 500 and 1,000/s 4 and 16;
+ * 1,500 and 10,000/s 8 and 32; beyond, 16 and 64; 50 GiB of fast disk for the
+ * log and snapshots. Clients are what the text says it serves: a Kubernetes
+ * cluster's nodes, or connections; the ensemble's own nodes are its members.
+ */
+const coordination: Model = ({ facts: f, text }) => {
+  const clients =
+    f.users.concurrent ??
+    f.counts.client ??
+    (/\b(kubernetes|k8s|control plane)\b/.test(text) ? f.counts.node : undefined) ??
+    f.counts.service ??
+    0;
+  const rps = rateOf(f, 'requests', 'writes', 'reads', 'operations');
+  const tiers = [
+    { clients: 100, rps: 200, vcpu: 2, memoryGib: 8, iops: 3600 },
+    { clients: 500, rps: 1000, vcpu: 4, memoryGib: 16, iops: 6000 },
+    { clients: 1500, rps: 10000, vcpu: 8, memoryGib: 32, iops: 8000 },
+    { clients: Infinity, rps: Infinity, vcpu: 16, memoryGib: 64, iops: 16000 },
+  ];
+  const tier = tiers.find((t) => clients <= t.clients && rps <= t.rps)!;
+  return {
+    peak: { vcpu: tier.vcpu, memoryGib: tier.memoryGib, iops: tier.iops, networkGbps: 1 },
+    storageGib: ROOT_GIB + 50,
+  };
+};
+
+/**
  * Cassandra-like stores: DataStax sizes nodes at 8+ cores, 32 GiB and about
  * 2 TiB of data (4 TiB for HBase-style stores, 5 TiB for ScyllaDB); ScyllaDB
  * serves ~12,500 ops/s per vCPU, Cassandra ~5,000. RF 3 is the documented
@@ -944,8 +1005,12 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     ctx.note(
       `a ${params[1]}B-parameter model: ${Math.ceil(weightsGib)} GiB of weights in memory; a GPU instance serves it far faster than CPUs`,
     );
-  const vcpu = Math.max(jvm ? 1 : 0.5, cpu, floor.vcpu, params ? 8 : 0);
-  const memory = Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib);
+  // "400 GB in MySQL on the same box": the database's buffer pool and a core for it share the instance.
+  const sameBox = f.dataGib !== undefined && /\bon the same (box|server|machine|host|instance|vm|node)\b/.test(text);
+  const database = sameBox ? { vcpu: 1, memoryGib: 2 + hotSetGib(f.dataGib!) } : { vcpu: 0, memoryGib: 0 };
+  const vcpu = Math.max(jvm ? 1 : 0.5, cpu, floor.vcpu, params ? 8 : 0) + database.vcpu;
+  const memory =
+    Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib) + database.memoryGib;
   return {
     peak: {
       vcpu,
@@ -1029,6 +1094,8 @@ const MODELS: Record<WorkloadKind, Model> = {
   'relational-database': relational,
   'document-database': documentDb,
   'graph-database': graph,
+  'vector-database': vectorDb,
+  'coordination-store': coordination,
   'wide-column-store': wideColumn,
   'time-series-database': timeSeries,
   'feature-store': featureStore,

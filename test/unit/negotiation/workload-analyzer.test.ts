@@ -181,6 +181,29 @@ describe('recognising the kind of workload', () => {
     expect(a('Full backups every night of 100 GB, keep 14 days').storageGib).toBeGreaterThan(14 * 93);
   });
 
+  it('sizes what the fourth probe found: vector stores, consensus stores, a database on the same box, data per user', () => {
+    // Qdrant's capacity planning: vectors × dimensions × 4 bytes × 1.5, in memory.
+    const vectors = a('Milvus holding 2 million 1536-dimensional OpenAI embeddings, 30 searches/s');
+    expect(vectors.kind).toBe('vector-database');
+    const index = (2e6 * 1536 * 4 * 1.5) / 2 ** 30;
+    expect(vectors.peak.memoryGib).toBeGreaterThan(index);
+    expect(vectors.peak.memoryGib).toBeLessThan(index * 1.5);
+    // etcd's hardware guide by the clients it serves; an ensemble's own nodes are its members, not clients.
+    expect(a('etcd backing a k8s cluster with 1,200 nodes').peak).toMatchObject({ vcpu: 8, memoryGib: 32 });
+    const zk = a('three-node ZooKeeper ensemble for the Kafka cluster');
+    expect([zk.kind, zk.peak.vcpu, zk.storageGib < 100]).toEqual(['coordination-store', 2, true]);
+    // What the service talks to is not the workload.
+    expect(kind('Checkout service in Go, 2k rps, talks to Postgres and Redis')).toBe('web-application');
+    // The application's database on the same box brings its buffer pool.
+    const alone = a('Django app for 5k monthly users, 200 GB of data in Postgres');
+    const together = a('Django app for 5k monthly users, 200 GB of data in Postgres on the same server');
+    expect(together.peak.memoryGib - alone.peak.memoryGib).toBeGreaterThan(200 * 0.93 * 0.1);
+    // "10 MB of data each" right after the users is per user, for a database too.
+    expect(a('CouchDB for offline sync: 50k users, 10 MB of data each').storageGib).toBeGreaterThan(50_000 * 0.0093);
+    expect(a('MongoDB with 2 million documents, 10 KB of data each').quantities.map((q) => q.measure)).not.toContain('data per user');
+    expect(a('Dovecot for 120 staff, mailboxes average 8 GB').storageGib).toBeGreaterThan(120 * 7.45);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
