@@ -94,10 +94,12 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'relational-database': [
     [
       // "pg16", "mysql8", "postgres15": a version glued to the name still names the engine.
-      /\b(postgres(ql)?|postgress|psql|pg|mysql|mariadb|percona|sql server|mssql|oracle|aurora|cockroach(db)?|postgis|yugabyte(db)?|tidb|db2|sqlite|rds)(\d{1,2}(\.\d)?)?\b/,
+      /\b(postgres(ql)?|postgress|psql|pg|mysql|mariadb|percona|sql server|mssql|oracle|aurora|cockroach(db)?|postgis|yugabyte(db)?|tidb|db2|rds)(\d{1,2}(\.\d)?)?\b/,
       3,
     ],
     [/\b(relational|rdbms|oltp|sql (database|db))\b/, 2],
+    // SQLite lives inside an application: the application ("django, sqlite") is the workload unless nothing else is named.
+    [/\bsqlite\d?\b/, 2],
     // A database that names no engine is taken as relational, the usual default.
     [/\b(db|database)\b/, 2],
     [/\bledger\b/, 1],
@@ -200,6 +202,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'background-jobs': [
     [/\b(sidekiq|celery|resque|delayed_job|bullmq|hangfire|faktory|oban|rq workers?)\b/, 3.5],
     [/\b(background (jobs?|workers?|tasks?)|job workers?|task workers?|worker pool|job queue)\b/, 1.5],
+    // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
+    [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
   ],
   'ml-batch': [
     [

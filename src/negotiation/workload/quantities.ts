@@ -360,6 +360,10 @@ function classify(value: number, before: string, after: string, span: (n: number
       ) ||
       /\b(sessions|messages|events|documents|docs|records|rows|files|images|objects|keys|values|entries|items|carts|videos|clips)\s+of\s*(~|about|around|roughly)?\s*$/.test(
         before,
+      ) ||
+      // "200 files/day of 50 MB": the size of each of the things just counted.
+      /\b(files|uploads|documents|images|photos|videos|messages|records|backups|reports)\s*(?:\/|per|a|an|each)\s*[a-z]+\s+of\s*(~|about|around|roughly)?\s*$/.test(
+        before,
       )
     ) {
       const bytes = bytesOf(value, unit);
@@ -477,6 +481,22 @@ function classify(value: number, before: string, after: string, span: (n: number
       periodSeconds: PER_WORD[nounDaily[2]!]!,
       text: span(nounDaily[0].length),
     };
+  // "1200 writes a second and 9000 reads": the second rate shares the first's period.
+  const shared =
+    /\b\d[\d.]*\s+[a-z]+\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(seconds?|secs?|sec|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d)\s+(?:and|plus|&|with)\s+(?:~|about|around|roughly)?\s*$/.exec(
+      before,
+    );
+  const sharedNoun = shared && /^\s*([a-z]+)\b/.exec(after);
+  if (shared && sharedNoun && rateNoun(sharedNoun[1]!)) {
+    const periodSeconds = TIME_SECONDS[shared[1]!]!;
+    return {
+      kind: 'rate',
+      perSecond: value / periodSeconds,
+      of: rateNoun(sharedNoun[1]!)!,
+      periodSeconds,
+      text: span(sharedNoun[0].length),
+    };
+  }
   // People and things: "200k daily active users", "2000 concurrent players", "300 hosts", "5 million customers x 300 columns".
   // The noun is one of the next three words: "150 concurrent users", "1000000 active series", "100000 connected devices".
   const words =

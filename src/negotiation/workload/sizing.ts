@@ -338,13 +338,15 @@ const timeSeries: Model = ({ facts: f, text }, ctx) => {
             : 3;
   const hosts = f.counts.host ?? f.counts.server ?? f.counts.node ?? f.counts.machine ?? f.counts.vm ?? f.counts.pod ?? f.counts.container;
   const entities = f.counts.sensor ?? f.counts.device ?? f.counts.meter ?? f.counts.turbine ?? f.counts.target ?? hosts;
+  // "2000 devices reporting 20 metrics": fewer metrics than devices are each device's, not the total.
+  const metricsEach = entities && f.counts.metric !== undefined && f.counts.metric < entities ? f.counts.metric : undefined;
   // node_exporter exposes ~500–1,000 series per host: 1,000 when a host count is all the text gives.
   const perHost =
-    entities !== undefined && entities === hosts && !f.perEntity.series
+    entities !== undefined && entities === hosts && !f.perEntity.series && metricsEach === undefined
       ? ctx.assume('activeSeries', 1000, 'series per host not stated: 1,000 assumed')
       : 1;
-  const signals = f.perEntity.series ?? f.perEntity.signal ?? f.perEntity.metric ?? f.counts.signal ?? perHost;
-  let series = f.counts.series ?? f.counts.metric ?? (entities ? entities * signals : undefined);
+  const signals = f.perEntity.series ?? f.perEntity.signal ?? f.perEntity.metric ?? f.counts.signal ?? metricsEach ?? perHost;
+  let series = f.counts.series ?? (metricsEach ? undefined : f.counts.metric) ?? (entities ? entities * signals : undefined);
   let samples = rateOf(f, 'samples');
   if (samples && entities && samples < entities) samples *= entities * (f.counts.signal ?? 1); // "200k meters × 96 readings a day"
   if (!samples) {
@@ -359,7 +361,7 @@ const timeSeries: Model = ({ facts: f, text }, ctx) => {
   const vcpu = Math.max(2, samples / 30000);
   const fromSeries = 2 + ((series ?? samples * 15) * 6 * 1024) / GIB;
   // TimescaleDB is PostgreSQL: its memory follows the database's hot set.
-  const memory = /timescale/.test(text) ? 2 + hotSetGib(stored) : Math.max(fromSeries, 2 * vcpu, Math.min(0.04 * stored, 64));
+  const memory = /timescale/.test(text) ? 2 + hotSetGib(stored) : Math.max(fromSeries, 2 * vcpu, Math.min(0.02 * stored, 32));
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, samples / 100), networkGbps: bytesPerSecondToGbps(samples * 64) },
     storageGib: ROOT_GIB + stored,
@@ -779,9 +781,13 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
  * 2× the day's mean; ~1.5 GiB per core (a worker process per core, Sidekiq's
  * and Celery's ~0.5–1 GiB a process with its threads).
  */
-const backgroundJobs: Model = ({ facts: f }, ctx) => {
-  const jobs = rateOf(f, 'builds', 'messages', 'records') || ctx.assume('peakRate', 10, 'jobs per second not stated: 10 assumed');
-  const cpuSeconds = f.durationEachSeconds ? f.durationEachSeconds * 0.5 : 0.1;
+const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
+  const jobs =
+    rateOf(f, 'builds', 'messages', 'records') || ctx.assume('peakRate', ctx.scaled(10), 'jobs per second not stated: 10 assumed');
+  // Jobs that mostly wait on what they call ("mostly I/O", "calls to external APIs") spend ~20 ms on a core.
+  const waiting =
+    /\b(i\/o|io)[- ]bound\b|\bmostly (i\/o|io|waiting|network)\b|\bcalls? to (external |third[- ]party )?(apis?|services)\b/.test(text);
+  const cpuSeconds = waiting ? 0.02 : f.durationEachSeconds ? f.durationEachSeconds * 0.5 : 0.1;
   const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION);
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 500, networkGbps: 0.1 },
@@ -817,9 +823,14 @@ const mlBatch: Model = ({ facts: f, text }, ctx) => {
  */
 const gameServer: Model = ({ facts: f, text }) => {
   const minecraft = /minecraft/.test(text);
-  const servers = f.counts.server ?? 1;
+  // "5v5 matches": the players of a match are its two sides.
+  const sides = /\b(\d{1,2}) ?v(?:s\.?)? ?(\d{1,2})\b/.exec(text);
+  const perMatch = f.users.perGroup ?? (sides ? Number(sides[1]) + Number(sides[2]) : undefined);
+  // Each match of a tick-based game runs in its own server process ("8 matches at the same time": 8 of them), ~½ core and
+  // 1 GiB each before its players; a server the text names is a host's worth, 2 cores and 2 GiB.
+  const matches = !CASUAL_GAME.test(text) && perMatch && f.counts.match ? f.counts.match : 0;
+  const servers = f.counts.server ?? (matches ? 0 : 1);
   const slots = f.counts.slot ?? (f.users.concurrent && /slots?/.test(text) ? f.users.concurrent : undefined);
-  const perMatch = f.users.perGroup;
   const players =
     (perMatch && f.counts.match ? perMatch * f.counts.match : undefined) ??
     (slots && servers > 1 ? slots * servers : undefined) ??
@@ -829,9 +840,10 @@ const gameServer: Model = ({ facts: f, text }) => {
   // A quiz, card or turn-based game sends a message now and then, not 30 ticks a second of physics: a websocket's load.
   const casual = CASUAL_GAME.test(text);
   const playersPerCore = minecraft ? 16 : casual ? 2000 : 32;
-  const vcpu = 2 * servers + players / playersPerCore;
+  const vcpu = 2 * servers + 0.5 * matches + players / playersPerCore;
   const memory =
-    (2 * servers + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) * (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
+    (2 * servers + matches + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) *
+    (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
   const hosts = Math.max(servers, Math.ceil(vcpu / 16));
   return {
     // A tick-based game streams ~30 KB/s of state to each player; a move now and then is ~1 KB/s.
@@ -958,7 +970,8 @@ function productFloor(text: string, users = 0): { vcpu: number; memoryGib: numbe
     return users <= 500 ? { vcpu: 4, memoryGib: 8 } : { vcpu: 8 * Math.ceil(users / 1000), memoryGib: 16 * Math.ceil(users / 1000) };
   // Atlassian's Data Center sizing: a small instance (up to ~500 users) 4 cores and 8 GiB, the JVM heap 2–4 GiB of it.
   if (/\b(confluence|jira|bitbucket server)\b/.test(text)) return { vcpu: 4, memoryGib: 8 };
-  if (/\b(mastodon|synapse|matrix|discourse|odoo|moodle)\b/.test(text)) return { vcpu: 2, memoryGib: 4 };
+  // Mattermost's and Rocket.Chat's requirements for up to ~1,000 users: 2 cores and 4 GiB.
+  if (/\b(mastodon|synapse|matrix|discourse|odoo|moodle|mattermost|rocket\.chat)\b/.test(text)) return { vcpu: 2, memoryGib: 4 };
   return { vcpu: 0, memoryGib: 0 };
 }
 
@@ -1045,7 +1058,10 @@ const fileStore =
       : 1;
     const recorded =
       f.throughputMBps && f.retentionDays && !f.arrivalGibPerDay ? (f.throughputMBps * sources * 1e6 * DAY) / GIB : undefined;
-    const arrival = f.arrivalGibPerDay ?? recorded;
+    // "200 files a day of 50 MB": files arriving × the size of each.
+    const files = rateOf(f, 'records');
+    const counted = files && f.itemBytes ? (files * DAY * f.itemBytes) / GIB : undefined;
+    const arrival = f.arrivalGibPerDay ?? recorded ?? counted;
     // "25 people, each keeps about 50 GB", "300 mailboxes averaging 5 GB": what each keeps, for everyone.
     const people = f.users.total ?? f.users.daily ?? f.users.concurrent;
     const everyones = f.dataGibPerUser && people ? f.dataGibPerUser * people : undefined;

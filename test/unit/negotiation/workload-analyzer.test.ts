@@ -204,6 +204,30 @@ describe('recognising the kind of workload', () => {
     expect(a('Dovecot for 120 staff, mailboxes average 8 GB').storageGib).toBeGreaterThan(120 * 7.45);
   });
 
+  it('sizes what the fifth probe found: shared periods, files of a size, matches, metrics per device, waiting jobs', () => {
+    // "900 writes per second plus 7000 reads": the reads share the writes' period (600 writes and 2,500 reads a core).
+    const db = a('MySQL, 300 GB, about 900 writes per second plus 7000 reads');
+    expect(db.quantities.filter((q) => q.unit === 'per second').map((q) => q.value)).toEqual([900, 7000]);
+    expect(db.peak.vcpu).toBeCloseTo(900 / 600 + 7000 / 2500, 1);
+    // Files arriving a day × the size of each, kept for the retention.
+    const drop = a('Partner upload portal (SFTP): ~400 files per day of 20 MB each, kept 60 days');
+    expect(drop.storageGib).toBeGreaterThan((400 * 20e6 * 60) / 2 ** 30);
+    // "5v5" is ten players a match, and each match its own process.
+    const cs = a('Dedicated servers for 5v5 shooter matches, 12 matches at the same time');
+    expect(cs.peak.vcpu).toBeCloseTo(12 * 0.5 + 120 / 32, 1);
+    // Fewer metrics than devices are each device's: 3,000 × 10 series, every 5 s.
+    const iot = a('InfluxDB for 3,000 devices sending 10 metrics every 5 seconds, keep 30 days');
+    expect(iot.storageGib).toBeGreaterThan((((3000 * 10) / 5) * 3 * 30 * 86400 * 1.2) / 2 ** 30);
+    // Jobs that wait on other services take ~20 ms of a core, not 100 ms.
+    const io = a('Celery workers, 40 tasks/sec, mostly I/O bound calls to third-party APIs');
+    expect(io.peak.vcpu).toBeCloseTo(Math.max(1, (40 * 0.02 * 2) / 0.7), 1);
+    // A cron box is scheduled background work; SQLite inside an application leaves the application the workload.
+    expect(kind('VM for crontab entries and some bash scripts')).toBe('background-jobs');
+    expect(kind('internal tool: 20 users, django, sqlite, nothing else')).toBe('web-application');
+    expect(kind('SQLite database of 5 GB for a kiosk')).toBe('relational-database');
+    expect(a('Mattermost for 300 people').peak.vcpu).toBeGreaterThanOrEqual(2);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
