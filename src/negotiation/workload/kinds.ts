@@ -194,7 +194,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'image-processing': [
     [
-      /\b(thumbnails?|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr|tesseract|scanned (invoices|documents|pages|forms))\b/,
+      /\b(thumbnail\w*|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr|tesseract|scanned (invoices|documents|pages|forms))\b/,
       4,
     ],
     [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
@@ -248,7 +248,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'web-application': [
     // Self-hosted applications people name by product.
     [
-      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|metabase|odoo|moodle)\b/,
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|metabase|odoo|moodle)\b/,
       3,
     ],
     // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
@@ -256,7 +256,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [CONNECTION_POOLER, 4],
     [DNS_SERVER, 4],
     [
-      /\b(django|rails|laravel|spring( boot)?|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
+      /\b(django|rails|laravel|spring( boot)?|next\.?js|nuxt|remix|sveltekit|server-side render\w*|ssr|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
     ],
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
@@ -282,8 +282,13 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'object-storage': [[/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4]],
   'file-share': [
     // Recorded video kept for a while on a recorder's disks.
-    [/\b(cctv|nvr|security cameras?|surveillance (cameras?|footage|video)|camera footage|dashcam footage|bodycam footage)\b/, 4],
+    [
+      /\b(cctv|nvr|security cameras?|surveillance (cameras?|footage|video|system)|video surveillance|ip cameras?|camera (footage|recordings?)|dashcam footage|bodycam footage)\b/,
+      4,
+    ],
     [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
+    // "storage for ML training data, read at 2 GB/s": files many machines read.
+    [/\b(storage for|shared storage|dataset storage|training data(sets?)?|scratch space)\b/, 2.5],
   ],
   'mail-server': [
     [/\b(postfix|dovecot|exim|sendmail|zimbra|mailcow|mail ?server|imap server|e-?mail server|mailboxes)\b/, 4],
@@ -322,6 +327,12 @@ const MIN_SCORE = 2;
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
+    // "Airflow with the Celery executor", "Metabase pointed at the warehouse": how it runs and what it reads are not the workload.
+    .replace(/\b(with )?(the |a )?[\w.-]+ executor\b/g, ' ')
+    .replace(
+      /\b(pointed at|connected to|on top of|sitting on|(pushed|sent|handed|delegated|offloaded)( down)? to) (an? |the |our )?[\w.-]+( (warehouse|database|db|cluster|lake|instance|server))?/g,
+      ' ',
+    )
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
     .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar)( clusters?)?\b/g, ' ')
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.
@@ -333,12 +344,13 @@ export function recogniseKind(normalisedText: string): Recognition {
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
     .replace(
-      /\b(in front of|from|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
+      /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
-  // "a game backend with leaderboards in Redis": a product written after in/on/backed by is where something else keeps its
+  // "a game backend with leaderboards in Redis", "a MariaDB for a Nextcloud install": a product written after in/on/for is
+  // where something else keeps its data, or what uses it.
   // data. It is set aside when what is left still names a kind; alone ("sessions in Redis, 5 GB") it is the workload.
-  const components = text.replace(/\b(in|on|backed by|using) (an? |the |our )?[\w.-]+/g, ' ');
+  const components = text.replace(/\b(in|on|backed by|using|for) (an? |the |our )?[\w.-]+/g, ' ');
   const aside = components !== text ? scoreKinds(components) : [];
   const scores = aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
   const best = scores[0];

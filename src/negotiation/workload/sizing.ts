@@ -762,7 +762,8 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture ?? f.counts.page;
   const ocr = /\b(ocr|tesseract)\b/.test(text);
   const images =
-    rateOf(f, 'images', 'photos', 'records', 'pages') ||
+    // Uploads count as videos elsewhere; here they are the photos arriving.
+    rateOf(f, 'images', 'photos', 'records', 'pages', 'videos') ||
     (batch && f.windowHours ? batch / (f.windowHours * 3600) : 0) ||
     ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
   const bytes = f.itemBytes ?? 3e6;
@@ -829,11 +830,15 @@ const gameServer: Model = ({ facts: f, text }) => {
   // Each match of a tick-based game runs in its own server process ("8 matches at the same time": 8 of them), ~½ core and
   // 1 GiB each before its players; a server the text names is a host's worth, 2 cores and 2 GiB.
   const matches = !CASUAL_GAME.test(text) && perMatch && f.counts.match ? f.counts.match : 0;
-  const servers = f.counts.server ?? (matches ? 0 : 1);
+  const servers = f.counts.server ?? f.counts.world ?? f.counts.realm ?? (matches ? 0 : 1);
   const slots = f.counts.slot ?? (f.users.concurrent && /slots?/.test(text) ? f.users.concurrent : undefined);
   const players =
     (perMatch && f.counts.match ? perMatch * f.counts.match : undefined) ??
     (slots && servers > 1 ? slots * servers : undefined) ??
+    // "20 Valheim worlds, ~10 players each": the players of each server, for every one.
+    (f.users.concurrent && servers > 1 && /\bplayers (each|apiece|per (world|server|realm|map|instance))\b/.test(text)
+      ? f.users.concurrent * servers
+      : undefined) ??
     f.users.concurrent ??
     f.users.total ??
     10;
@@ -947,6 +952,8 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
   // Unbound and PowerDNS Recursor answer tens of thousands of cached queries a second per core; PgBouncer, single-threaded,
   // passes ~10,000–20,000 queries a second.
   if (DNS_SERVER.test(text)) return 0.05;
+  // Rendering React or Vue pages on the server costs ~20 ms of a core a page.
+  if (/\b(server-side render\w*|ssr|next\.?js|nuxt|remix|sveltekit)\b/.test(text)) return 20;
   if (CONNECTION_POOLER.test(text)) return 0.1;
   if (serves.scripting && !serves.light) return 25;
   if (!serves.light) return 5;
@@ -986,7 +993,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
   const scripting =
     /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
-  const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala)\b/.test(text);
+  const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala|metabase)\b/.test(text);
   const inference =
     /\b(inference|classifier|model serving|distilbert|bert|onnx|llm|predictions?)\b/.test(text) ||
     /\bmodels? (behind|served|serving)\b/.test(text);

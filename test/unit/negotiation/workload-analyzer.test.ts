@@ -228,6 +228,33 @@ describe('recognising the kind of workload', () => {
     expect(a('Mattermost for 300 people').peak.vcpu).toBeGreaterThanOrEqual(2);
   });
 
+  it('sizes what the sixth probe found: what a product is for, how it runs, SSR, worlds, surveillance, thumbnailers', () => {
+    // The product after "for" is what uses it: the database is the workload, unless nothing else is named.
+    expect(kind('A small PostgreSQL for a Mastodon install of 40 users')).toBe('relational-database');
+    expect(kind('A VM for Jenkins')).toBe('ci-builds');
+    // How it runs and what it reads from or hands work to are not the workload.
+    expect(kind('Airflow on the Kubernetes executor, 25 concurrent tasks, most of them SQL pushed down to Snowflake')).toBe('etl-pipeline');
+    const bi = a('Metabase for the sales team, pointed at our Redshift warehouse');
+    expect([bi.kind, bi.peak.memoryGib >= 3]).toEqual(['web-application', true]);
+    // Server-side rendering costs ~20 ms a page: 60k daily visitors × 40 requests, busiest hour 3×.
+    const ssr = a('Nuxt app with server-side rendering, 60k visitors a day');
+    expect(ssr.kind).toBe('web-application');
+    expect(ssr.peak.vcpu).toBeCloseTo((((60_000 * 40) / 86400) * 3 * 0.02) / 0.7, 1);
+    // "15 worlds, ~8 players each": the players of every world, each world its own server.
+    const worlds = a('We host 15 Valheim worlds, about 8 players each');
+    expect(worlds.peak.vcpu).toBeCloseTo(2 * 15 + (15 * 8) / 32, 1);
+    // Video surveillance is recorded video: cameras × bit rate × days.
+    const nvr = a('IP camera recordings for a warehouse: 60 cameras at 4 Mbps, 21 days');
+    expect(nvr.role).toBe('file-store');
+    expect(nvr.storageGib).toBeGreaterThan((60 * 0.5e6 * 86400 * 21) / 2 ** 30);
+    // A thumbnailer is image processing; uploads are the photos arriving.
+    const thumbs = a('Thumbnailer service: 20 uploads per second, photos around 3 MB');
+    expect(thumbs.kind).toBe('image-processing');
+    expect(thumbs.peak.vcpu).toBeCloseTo(20 * 0.2 * 2, 1);
+    // Storage many machines read ("training data … at 2 GB/s") is a file share.
+    expect(a('Storage for ML training data: 10 TB of images, read by GPU nodes at 1 GB/s').role).toBe('file-store');
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
