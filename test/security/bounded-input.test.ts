@@ -42,6 +42,16 @@ describe('bounded, finite, clear input', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A negotiation started as a hand-made Temporal client would, without the client's own checks: how it fails. */
+  const pastTheClient = async (input: ReturnType<typeof negotiation>) => {
+    const handle = await w.client.temporal.workflow.start('negotiateInstance', {
+      taskQueue: w.taskQueue,
+      workflowId: `negotiation-${input.negotiationId}`,
+      args: [input],
+    });
+    return failureOf(handle.result());
+  };
+
   const workflowsStarted = async () => {
     const ids: string[] = [];
     for await (const e of w.client.temporal.workflow.list({ query: `TaskQueue = '${w.taskQueue}'` })) ids.push(e.workflowId);
@@ -108,13 +118,7 @@ describe('bounded, finite, clear input', () => {
       [{ observe: { window: '0 seconds' } }, 'observe.window'],
       [{ observe: { window: '0.5 ms' } }, 'observe.window'],
     ] as const) {
-      const input = negotiation(limits);
-      const handle = await w.client.temporal.workflow.start('negotiateInstance', {
-        taskQueue: w.taskQueue,
-        workflowId: `negotiation-${input.negotiationId}`,
-        args: [input],
-      });
-      const failure = await failureOf(handle.result());
+      const failure = await pastTheClient(negotiation(limits));
       expect(failure.type).toBe('InvalidNegotiation');
       expect(failure.message).toContain(`${field}: expected a duration from 1 second to`);
     }
@@ -179,13 +183,7 @@ describe('bounded, finite, clear input', () => {
       /user: expected printable characters only/,
     );
     // Past the client, as a hand-made Temporal client would send it: the workflow refuses it, typed.
-    const input = negotiation({ user: long });
-    const handle = await w.client.temporal.workflow.start('negotiateInstance', {
-      taskQueue: w.taskQueue,
-      workflowId: `negotiation-${input.negotiationId}`,
-      args: [input],
-    });
-    const failure = await failureOf(handle.result());
+    const failure = await pastTheClient(negotiation({ user: long }));
     expect(failure.type).toBe('InvalidNegotiation');
     expect(failure.message).toMatch(/user: expected at most 128 characters/);
     expect(failure.message.length).toBeLessThan(700);
