@@ -82,7 +82,8 @@ export const DNS_SERVER =
   /\b(unbound|bind9|isc bind|powerdns|pdns|coredns|dnsmasq|knot( resolver| dns)?|dns (resolvers?|servers?|cache|forwarders?)|(recursive|caching) resolvers?|resolvers)\b/;
 
 /** WebRTC relays (TURN, SFUs): WebSocket-like servers whose load is the media they forward (sizing.ts's mediaRelay). */
-export const MEDIA_RELAY = /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?)\b/;
+export const MEDIA_RELAY =
+  /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?|(telemedicine|telehealth) (video|calls?|consultations?|visits?)|video (conferenc\w*|consultations?|visits?|meetings?) (platform|service|app)|video conferencing)\b/;
 
 /**
  * Evidence for each kind: a product name weighs most (3–4), the name of the
@@ -102,7 +103,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\bsqlite\d?\b/, 2],
     // A database that names no engine is taken as relational, the usual default.
     [/\b(db|database)\b/, 2],
-    [/\bledger\b/, 1],
+    [/\b(ledger|trade ledger|general ledger|accounting ledger)\b/, 2],
   ],
   'document-database': [
     [/\b(mongo(db)?|couchbase|couchdb|documentdb|ravendb|firestore|cosmos ?db|dynamodb|arangodb|rethinkdb)\b/, 3],
@@ -268,7 +269,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(site|app|requests|login)\b/, 0.5],
     // Line-of-business systems named by what they hold: "an HR system", "electronic health records service", "case management app".
     [
-      /\b((hr|crm|erp|ehr|emr|billing|booking|ticketing|helpdesk|inventory|payroll|case management|records|patient|student) (system|service|app|application|platform|portal|tool)|crm|erp|ehr|emr|helpdesk)\b/,
+      /\b((hr|crm|erp|ehr|emr|billing|booking|ticketing|helpdesk|inventory|payroll|case management|records|patient|student)( information| management| records)? (system|service|app|application|platform|portal|tool)|crm|erp|ehr|emr|helpdesk)\b/,
       2,
     ],
     [/\b(payments?|checkout|billing|orders?|pricing|notifications?|search|auth|identity) (micro)?(service|api)\b/, 2],

@@ -14,7 +14,7 @@ const REGIMES: [Compliance, RegExp][] = [
   ],
   ['sox', /\bsox\b|sarbanes[- ]oxley|\bsox-?404\b/],
   ['soc2', /\bsoc ?(2|ii)\b|\bsoc-2\b/],
-  ['iso-27001', /\biso[ /-]?27001\b/],
+  ['iso-27001', /\biso(\/iec)?[ /-]?27001\b|\biso 27k\b/],
   ['fedramp', /\bfedramp\b/],
   ['ferpa', /\bferpa\b|family educational rights/],
   ['ccpa', /\bccpa\b|\bcpra\b|california consumer privacy/],
@@ -30,6 +30,8 @@ const INTERNAL =
   /\b(internal(ly)?|intranet|private network|back[- ]?office|vpn[- ]only|behind (the|our) vpn|not public|employees only|in-house|ops team|internal-only|on the lan|office)\b/;
 const PUBLIC =
   /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|open to the internet|exposed to the internet|world[- ]wide)\b/;
+const NOT_PUBLIC =
+  /\b(not|never|no|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet)\b/g;
 /** Kinds that serve people on the internet unless the text says otherwise. */
 const PUBLIC_KINDS: ReadonlySet<WorkloadKind> = new Set(['static-site', 'web-application', 'game-server', 'websocket-server']);
 const PUBLIC_HINTS =
@@ -41,7 +43,9 @@ const PUBLIC_HINTS =
  * Data stores are internal unless the text says public. A public workload
  * gets ingress on 443 only; an internal one none from the internet.
  */
-export function publicIngressOf(text: string, kind: WorkloadKind | 'unknown'): boolean {
+export function publicIngressOf(said: string, kind: WorkloadKind | 'unknown'): boolean {
+  // "not internet-facing", "never exposed to the internet": a public word under a negation says internal.
+  const text = said.replace(NOT_PUBLIC, ' internal-only ');
   if (INTERNAL.test(text) && !PUBLIC.test(text)) return false;
   if (PUBLIC.test(text)) return true;
   if (kind !== 'unknown' && PUBLIC_KINDS.has(kind))

@@ -982,6 +982,9 @@ function productFloor(text: string, users = 0): { vcpu: number; memoryGib: numbe
   return { vcpu: 0, memoryGib: 0 };
 }
 
+/** Requests behind one order: ~50 visits (a 2 % conversion rate) × ~20 requests a visit. */
+const ORDER_REQUESTS = 1000;
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
   // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy.
   const light =
@@ -1006,11 +1009,13 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     const daily =
       f.users.daily ??
       (f.users.monthly ? f.users.monthly / 4 : undefined) ??
-      (orders ? orders * DAY * 50 : undefined) ??
       (visits ? visits * DAY : undefined) ??
       (f.users.total ? f.users.total * (/employees?|staff|members?/.test(text) ? 0.5 : 0.25) : undefined);
     if (f.users.concurrent) rps = f.users.concurrent * 0.2;
     else if (daily) rps = ((daily * 40) / DAY) * PEAK_FACTOR;
+    // An order is ~50 visits (a 2 % conversion) of ~20 requests each: 1,000 requests an order, at the moment the rate
+    // describes; a day's orders are its mean, the busiest hour 3× that.
+    else if (orders) rps = orders * ORDER_REQUESTS * (f.hourlyOrFiner.orders || f.peakStated ? 1 : PEAK_FACTOR);
     else rps = ctx.assume('peakRate', ctx.scaled(30), 'request rate not stated: 30 requests/s assumed');
   }
   if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);

@@ -476,6 +476,21 @@ describe('security implications', () => {
     expect(a('internal admin dashboard for the ops team').publicIngress).toBe(false);
     expect(a('PostgreSQL for orders, 2 TB').publicIngress).toBe(false);
     expect(a('a public REST API for weather data').publicIngress).toBe(true);
+    // A public word under a negation says internal.
+    expect(a('An intranet wiki behind SSO, not internet-facing').publicIngress).toBe(false);
+    expect(a('Order API, never exposed to the internet, called by our other services at 300 rps').publicIngress).toBe(false);
+  });
+
+  it('reads regimes and kinds written another way: ISO/IEC, ledgers, information systems, video consultations', () => {
+    expect(a('ISO/IEC 27001 certified document store on MongoDB, 1 TB').compliance).toEqual(['iso-27001']);
+    expect(kind('A brokerage trade ledger under GLBA, 300 writes/sec')).toBe('relational-database');
+    expect(kind('Student information system for a school district (FERPA), 30,000 students')).toBe('web-application');
+    expect(kind('Telehealth video consultations, up to 80 at once, HIPAA')).toBe('websocket-server');
+    // A booking site for a telehealth practice is still a site.
+    expect(kind('telehealth booking site, patients log in and see their appointments')).toBe('web-application');
+    // 50 orders a minute at the peak: ~1,000 requests an order (50 visits of 20), not 50 visits a day per order-second.
+    const shop = a('Magento store, 50 orders a minute at peak');
+    expect(shop.peak.vcpu).toBeCloseTo(((50 / 60) * 1000 * 0.025) / 0.7, 0);
   });
 });
 
