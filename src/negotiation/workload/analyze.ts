@@ -88,7 +88,14 @@ function readable(q: Quantity): ReadQuantity {
   switch (q.kind) {
     case 'data':
       return {
-        measure: q.scope === 'memory' ? 'data in memory' : q.scope === 'per-node' ? 'data per node' : 'data',
+        measure:
+          q.scope === 'memory'
+            ? 'data in memory'
+            : q.scope === 'per-node'
+              ? 'data per node'
+              : q.scope === 'ram-per-node'
+                ? 'memory per node'
+                : 'data',
         value: r(q.gib),
         unit: 'GiB',
         text,
@@ -125,6 +132,8 @@ function readable(q: Quantity): ReadQuantity {
       return { measure: q.factor !== undefined ? 'replication factor' : 'replicas', value: q.factor ?? q.replicas!, unit: 'copies', text };
     case 'cores-each':
       return { measure: 'cores each', value: q.cores, unit: 'vCPU', text };
+    case 'iops':
+      return { measure: 'IOPS', value: q.iops, unit: 'IOPS', text };
     case 'schedule':
       return { measure: 'schedule', value: q.hoursPerDay * q.daysPerWeek, unit: 'hours per week', text };
   }
@@ -188,6 +197,10 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     notes.push(
       `runs ${schedule.hoursPerDay} h a day, ${schedule.daysPerWeek} days a week (${Math.round(schedule.uptimeShare * 100)} % of the week)`,
     );
+  if (facts.iops !== undefined && kind !== 'unknown') {
+    notes.push(`IOPS as stated: ${Math.round(facts.iops)} (the model gave ${Math.round(sizing.peak.iops)})`);
+    sizing.peak = { ...sizing.peak, iops: facts.iops };
+  }
   if (facts.ramGib !== undefined && kind !== 'unknown') {
     notes.push(`memory as stated: ${r(facts.ramGib, 1)} GiB (the model gave ${r(sizing.peak.memoryGib, 1)})`);
     sizing.peak = { ...sizing.peak, memoryGib: facts.ramGib };

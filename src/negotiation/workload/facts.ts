@@ -37,6 +37,8 @@ export interface Facts {
   replicas?: number;
   hitRatio?: number;
   coresEach?: number;
+  /** Disk operations a second the text asks for ("6000 IOPS"): they override the model's. */
+  iops?: number;
   media?: { hours: number; of: 'video' | 'audio'; perSecond?: number };
   schedule?: { hoursPerDay: number; daysPerWeek: number; startHour?: number };
   /** The rates were written as the busiest moment rather than the usual level. */
@@ -52,11 +54,13 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
   const f: Facts = { rates: {}, hourlyOrFiner: {}, users: {}, counts: {}, perEntity: {}, peakStated };
   const max = (a: number | undefined, b: number) => (a === undefined ? b : Math.max(a, b));
   let perNodeGib: number | undefined;
+  let ramPerNodeGib: number | undefined;
   let bareDuration: number | undefined;
   for (const q of quantities) {
     switch (q.kind) {
       case 'data':
         if (q.scope === 'ram') f.ramGib = max(f.ramGib, q.gib);
+        else if (q.scope === 'ram-per-node') ramPerNodeGib = max(ramPerNodeGib, q.gib);
         else if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
         else if (q.scope === 'per-node') perNodeGib = max(perNodeGib, q.gib);
         else f.dataGib = max(f.dataGib, q.gib);
@@ -116,6 +120,9 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         if (q.factor !== undefined) f.replicationFactor = max(f.replicationFactor, q.factor);
         if (q.replicas !== undefined) f.replicas = max(f.replicas, q.replicas);
         break;
+      case 'iops':
+        f.iops = max(f.iops, q.iops);
+        break;
       case 'cores-each':
         f.coresEach = max(f.coresEach, q.cores);
         break;
@@ -131,10 +138,9 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         break;
     }
   }
-  if (perNodeGib !== undefined) {
-    const nodes = f.counts.node ?? f.counts.broker ?? f.counts.server ?? 1;
-    f.dataGib = max(f.dataGib, perNodeGib * nodes);
-  }
+  const nodes = f.counts.node ?? f.counts.broker ?? f.counts.server ?? f.counts.host ?? f.counts.instance ?? 1;
+  if (perNodeGib !== undefined) f.dataGib = max(f.dataGib, perNodeGib * nodes);
+  if (ramPerNodeGib !== undefined) f.ramGib = max(f.ramGib, ramPerNodeGib * nodes);
   if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
   // "50k users, 10 MB of data each": what everyone keeps is the data held, for a database as for a file share.
   const people = f.users.total ?? f.users.daily ?? f.users.concurrent;

@@ -207,6 +207,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
   ],
   'ml-batch': [
+    // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
+    [
+      /\b(machine learning|ml (model|job|pipeline))\b[^.]{0,60}\bpredicts?\b|\bpredicts? \w+ from (our |the )?\w+ (table|data|records)\b/,
+      3,
+    ],
     [
       /\b(batch scoring|batch inference|xgboost|lightgbm|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,
       3,
@@ -267,6 +272,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       2,
     ],
     [/\b(site|app|requests|login)\b/, 0.5],
+    // "an app for ordering with 5k users/day": an app named with its users is an application.
+    [/\b(an?|our|the|mobile|web|ios|android) apps?\b[^.]{0,60}\b\d+ (daily |monthly |active )?users\b/, 2],
     // Line-of-business systems named by what they hold: "an HR system", "electronic health records service", "case management app".
     [
       /\b((hr|crm|erp|ehr|emr|billing|booking|ticketing|helpdesk|inventory|payroll|case management|records|patient|student)( information| management| records)? (system|service|app|application|platform|portal|tool)|crm|erp|ehr|emr|helpdesk)\b/,

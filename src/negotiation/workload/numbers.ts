@@ -77,6 +77,8 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')
     .replace(/\b4k\b(?=\s*(?:video|footage|uhd|hdr|content|streams?|render|h\.?26|resolution))/gi, 'uhd')
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
+    // "2 000 TPS", "10 000": thousands grouped by a no-break or thin space (SI style) are one number.
+    .replace(/(\d)[\u00a0\u202f\u2009](?=\d{3}\b)/g, '$1')
     // "10^6", "1e5": powers of ten as engineers type them.
     .replace(/(?<![\w.])(\d+(?:\.\d+)?)\s?(?:\^|\*\*)\s?(\d{1,2})\b/g, (m, b: string, e: string) => power(m, n(b) ** Number(e)))
     .replace(/(?<![\w.])(\d+(?:\.\d+)?)e(\d{1,2})\b/gi, (m, v: string, e: string) => power(m, n(v) * 10 ** Number(e)));

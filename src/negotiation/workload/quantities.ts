@@ -4,7 +4,7 @@ import { workingHoursOf } from './working-hours';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
-  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram'; text: string }
+  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
   /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
@@ -22,6 +22,7 @@ export type Quantity =
   | { kind: 'share-of-data'; share: number; ofGib: number; text: string }
   | { kind: 'replication'; factor?: number; replicas?: number; text: string }
   | { kind: 'cores-each'; cores: number; text: string }
+  | { kind: 'iops'; iops: number; text: string }
   | { kind: 'duration'; seconds: number; text: string }
   /** Part-time use; `startHour` (0–23) when the text gives the clock time it starts ("9 to 5"). */
   | { kind: 'schedule'; hoursPerDay: number; daysPerWeek: number; startHour?: number; text: string };
@@ -126,7 +127,7 @@ const RATE_NOUNS: [RegExp, string][] = [
   [/^(rps|req|reqs|requests?|calls?|hits?|api calls|predictions?|inferences?|classifications?|scorings?)$/, 'requests'],
   [/^(reads?|gets?|selects?)$/, 'reads'],
   [/^(writes?|inserts?|updates?|upserts?|sets?|puts?)$/, 'writes'],
-  [/^(ops|operations?|iops)$/, 'operations'],
+  [/^(ops|operations?)$/, 'operations'],
   [/^(events?|change events|clicks?|impressions?)$/, 'events'],
   [/^(msgs?|messages?|notifications?|emails?)$/, 'messages'],
   [/^(lookups?)$/, 'lookups'],
@@ -370,8 +371,11 @@ function classify(value: number, before: string, after: string, span: (n: number
       if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
     }
     // "32 GB RAM": the memory the person wants, not data to fit in it.
-    if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12)))
-      return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram', text: span(u[0].length + 4) };
+    if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12))) {
+      // "3 data nodes with 64 GB RAM each": every node's, not the cluster's.
+      const perNode = /^\s*(?:of\s+)?(?:ram|memory)\s+(?:each|apiece|per (?:node|server|host|instance|machine|broker|vm))\b/.test(rest);
+      return { kind: 'data', gib: ramGibOf(value, unit), scope: perNode ? 'ram-per-node' : 'ram', text: span(u[0].length + 4) };
+    }
     if (
       /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
       /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
@@ -455,7 +459,10 @@ function classify(value: number, before: string, after: string, span: (n: number
   // Cores: "on 4 cores", "each needs 2 vcpu".
   if ((u = /^\s*(?:v?cpus?|vcores?|cores?|threads)\b/.exec(after))) return { kind: 'cores-each', cores: value, text: span(u[0].length) };
   // Rates: glued units ("20000 ops/s", "1200 tps", "500/s") or a noun and a period ("300 msgs/min", "400 builds a day").
-  if ((u = /^\s*(tps|qps|rps|iops)\b/.exec(after)))
+  // Disk operations a second are what the volume must deliver, not requests the workload serves: "6000 IOPS", "iops: 6000".
+  if ((u = /^\s*iops\b/.exec(after))) return { kind: 'iops', iops: value, text: span(u[0].length) };
+  if (/\biops\s*(?:[:=]|of|>=|≥|at least|around|about|~)?\s*$/.test(before)) return { kind: 'iops', iops: value, text: `${value} IOPS` };
+  if ((u = /^\s*(tps|qps|rps)\b/.exec(after)))
     return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
   if ((u = /^\s*\/\s*(s|sec|second)\b/.exec(after))) {
     const noun = bareRateNoun(before);

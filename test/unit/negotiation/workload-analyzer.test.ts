@@ -255,6 +255,20 @@ describe('recognising the kind of workload', () => {
     expect(a('Storage for ML training data: 10 TB of images, read by GPU nodes at 1 GB/s').role).toBe('file-store');
   });
 
+  it('keeps what the text asks of the disks and the nodes: stated IOPS, RAM per node, SI-grouped thousands', () => {
+    // IOPS are what the volume must deliver, not operations the database serves.
+    const db = a('storage: 1.5TiB, iops: 6000, db: postgres');
+    expect(db.peak.iops).toBe(6000);
+    expect(db.quantities.map((q) => q.measure)).not.toContain('operations rate');
+    expect(a('MySQL, 400 GB, needs 12000 IOPS').peak.iops).toBe(12000);
+    // "64 GB RAM each" on three nodes is the cluster's 192.
+    expect(a('Elasticsearch 7.x cluster, 3 data nodes with 64 GB RAM each, 2 TB per node').peak.memoryGib).toBe(192);
+    // "2 000" with a no-break space is two thousand.
+    expect(a('Postgres \u2248 3 TB, ~2\u00a0000 TPS').quantities.find((q) => q.unit === 'per second')?.value).toBe(2000);
+    expect(kind('I want a machine learning thing that predicts churn from our customer table')).toBe('ml-batch');
+    expect(kind('An app for food ordering with 5k users/day')).toBe('web-application');
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
