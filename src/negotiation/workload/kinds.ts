@@ -157,8 +157,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'search-engine': [
     [/\b(elasticsearch|elastic|opensearch|solr|meilisearch|typesense|lucene|kibana|siem|sphinx|vespa|manticore)\b/, 3],
     // Log stores that index labels, not text: sized in the same model with their compression.
-    [/\b(loki|graylog|quickwit)\b/, 4],
-    [/\b(full[- ]text search|search engine|site search|search box|autocomplete)\b/, 3],
+    [/\b(loki|graylog|quickwit|splunk)\b/, 4],
+    [
+      /\b(full[- ]text search|search engine|site search|search box|autocomplete|auto-complete|search-as-you-type|as-you-type|type-?ahead)\b/,
+      3,
+    ],
     [/\bsearch(es)?\b/, 1.5],
   ],
   'data-warehouse': [
@@ -172,6 +175,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(kafka connect|connect workers|fivetran|airbyte|meltano)\b/, 4],
     [/\b(debezium|connectors?|cdc|change data capture)\b/, 2],
     [/\b(nightly (load|job|batch)|data pipeline|batch (jobs?|processing|pipeline)|processing batch)\b/, 2],
+    [/\b(feature|ml|data|etl|batch|ingestion) pipelines?\b|\bexports? \d+ rows\b/, 2.5],
   ],
   'stream-processing': [[/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4]],
   notebook: [[/\b(jupyter|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3]],
@@ -238,6 +242,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
     [MEDIA_RELAY, 3.5],
     [/\b(icecast|shoutcast|internet radio|radio station|streaming radio|audio streams?|podcast stream|listeners)\b/, 3],
+    [/\b(video streaming|streaming origin|live stream(ing)?|vod origin|hls origin|concurrent viewers|viewers)\b/, 3],
     [
       /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,
       2,
@@ -254,7 +259,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'web-application': [
     // Self-hosted applications people name by product.
     [
-      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|metabase|odoo|moodle)\b/,
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|home assistant|openhab|node-red|metabase|odoo|moodle)\b/,
       3,
     ],
     // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
@@ -266,6 +271,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       2.5,
     ],
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
+    [/\b(monolith|grpc (gateway|service|api)|grpc)\b/, 2.5],
     [/\b(discord|slack|telegram|chat) ?bot\b|\bbot\b/, 2],
     [
       /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|intranet|extranet|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
@@ -287,7 +293,14 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(s?ftp|ftps|file drop|drop ?box|upload portal|file transfer|secure transfer|mft)\b/, 4],
     [/\b(drop|upload)\w*\b[^.]{0,40}\bfiles?\b/, 2.5],
   ],
-  'object-storage': [[/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4]],
+  'object-storage': [
+    [/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4],
+    // Blobs served by key: build caches, artifact repositories and image registries.
+    [
+      /\b(remote cache|build cache|bazel-remote|sccache|artifactory|nexus( repository)?|artifact (store|repository|cache)|(container|docker|image) registry|harbor)\b/,
+      4.5,
+    ],
+  ],
   'file-share': [
     // Recorded video kept for a while on a recorder's disks.
     [
@@ -341,6 +354,8 @@ export function recogniseKind(normalisedText: string): Recognition {
       /\b(pointed at|connected to|on top of|sitting on|(pushed|sent|handed|delegated|offloaded)( down)? to) (an? |the |our )?[\w.-]+( (warehouse|database|db|cluster|lake|instance|server))?/g,
       ' ',
     )
+    // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
+    .replace(/\b[\w.-]+ (on the side|alongside( it)?|as a sidecar|next to it)\b/g, ' ')
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
     .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar)( clusters?)?\b/g, ' ')
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.

@@ -351,7 +351,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     )
       return { kind: 'data-per-user', gib: gibOf(value, unit), text: span(u[0].length) };
     if (
-      /^\s*(?:each|apiece|per (?:message|event|doc|document|record|row|item|session|tick|key|object|image|file|msg|video|job|build|page)|avg|on average|events?|messages?|msgs?|payloads?|docs?|documents?|records?|rows?|images?|files?|objects?|sessions?|values?|entries)\b/.test(
+      /^\s*(?:each|apiece|per (?:message|event|doc|document|record|row|item|session|tick|key|object|image|file|msg|video|job|build|page)|avg|on average|events?|messages?|msgs?|payloads?|docs?|documents?|records?|rows?|images?|files?|objects?|sessions?|values?|entries|items?|keys?|blobs?|vectors?)\b/.test(
         rest,
       ) ||
       // "a 5 KB profile each", "2 MB attachments per user": one thing's size, named, then each or per one.
@@ -434,7 +434,9 @@ function classify(value: number, before: string, after: string, span: (n: number
         text: span(u[0].length + (dailyAfter.exec(rest)?.[0].length ?? 0)),
       };
     if (
-      /(within|in under|in less than|window( of)?|finish in|done in|complete in|under|no more than)\s*(~|about)?\s*$/.test(before) ||
+      /(within|in under|in less than|window( of)?|finish in|done in|complete in|under|no more than|(has|have|gets?|given) (only )?)\s*(~|about)?\s*$/.test(
+        before,
+      ) ||
       /^\s*(?:-?\s*)?window\b/.test(rest)
     )
       return { kind: 'window', seconds, text };

@@ -487,7 +487,29 @@ const broker: Model = ({ facts: f, text }, ctx) => {
  * (×2). A vCPU answers ~25 queries/s on a warm index and indexes ~2,000
  * events/s; Elastic pairs 1 vCPU with 4–16 GiB.
  */
-const search: Model = ({ facts: f, text }, ctx) => {
+/**
+ * Splunk's reference indexer (12 cores, 12 GiB) takes up to ~300 GB a day; it
+ * keeps about half the raw size on disk (compressed raw ~15 %, index files
+ * ~35 %, Splunk's storage sizing).
+ */
+function splunk(f: Facts, ctx: Context): ReturnType<Model> {
+  const perDay = f.ingestGibPerDay ?? ctx.assume('dataGib', 100, 'data a day not stated: 100 GB assumed');
+  const indexers = Math.max(1, Math.ceil(perDay / 300));
+  const days = f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed');
+  return {
+    peak: {
+      vcpu: 12 * indexers,
+      memoryGib: 12 * indexers,
+      iops: 1200 * indexers,
+      networkGbps: bytesPerSecondToGbps((perDay * GIB) / DAY) * 2,
+    },
+    storageGib: ROOT_GIB + ctx.grown(perDay * days * 0.5),
+  };
+}
+
+const search: Model = (input, ctx) => {
+  if (/\bsplunk\b/.test(input.text)) return splunk(input.facts, ctx);
+  const { facts: f, text } = input;
   const docs =
     f.counts.document ??
     f.counts.doc ??
@@ -517,7 +539,10 @@ const search: Model = ({ facts: f, text }, ctx) => {
   const queries = rateOf(f, 'searches', 'queries', 'requests', 'reads', 'lookups');
   // Loki's ingesters hold up to two hours of raw lines (max_chunk_age) in memory; a core per ~25 GB a day it takes in.
   let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
-  let vcpu = Math.max(1, memory / 16, queries / 25, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
+  // A search's cost grows with the index it scans: ~25 a core over large indexes (Elastic's sizing examples), twice that
+  // under 50 GiB, ~8× for an index of a few GiB (autocomplete over names).
+  const searchesPerCore = onDisk < 5 ? 200 : onDisk < 50 ? 50 : 25;
+  let vcpu = Math.max(1, memory / 16, queries / searchesPerCore, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
   memory = Math.max(memory, queries ? vcpu * 4 : 0);
   if (!queries && !logs) ctx.assume('peakRate', undefined, 'query rate not stated');
   vcpu = Math.max(vcpu, 1);
@@ -591,10 +616,16 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
  */
 const etl: Model = ({ facts: f, text }, ctx) => {
   const rows = rateOf(f, 'records');
+  // "exports 500M rows": a run's rows, at the size of a row.
+  const counted = f.counts.row ?? f.counts.record;
   const perRun =
     f.dataGib ??
     f.ingestGibPerDay ??
-    (rows ? (rows * DAY * (f.itemBytes ?? 1000)) / GIB : ctx.assume('dataGib', 100, 'data per run not stated: 100 GiB assumed'));
+    (rows
+      ? (rows * DAY * (f.itemBytes ?? 1000)) / GIB
+      : counted
+        ? (counted * (f.itemBytes ?? 1000)) / GIB
+        : ctx.assume('dataGib', 100, 'data per run not stated: 100 GiB assumed'));
   const windowHours =
     f.windowHours ??
     f.schedule?.hoursPerDay ??
@@ -629,17 +660,24 @@ const streamProcessing: Model = ({ facts: f }, ctx) => {
  * active at once, here half the people named, and a core each; 10 GiB of home
  * directory per person.
  */
-const notebook: Model = ({ facts: f }, ctx) => {
+const notebook: Model = ({ facts: f, text }, ctx) => {
   const columns = f.counts.column ?? f.counts.feature ?? 0;
   // "5 million customers × 300 columns" counts data, not the people at the notebooks.
   const people = columns ? 0 : (f.users.total ?? f.users.concurrent ?? 0);
   const kernels = Math.max(1, Math.ceil(people / 2));
   const cells = (f.users.total ?? f.counts.row ?? f.counts.customer ?? 0) * columns;
+  // A class works on teaching data sets (~1 GiB); analysts on whatever they are given (10 GiB unless stated).
+  const teaching = /\b(students?|class(room)?|course|workshop|teaching|tutorials?)\b/.test(text);
   const data =
-    f.memoryGib ?? f.dataGib ?? (cells ? (cells * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
+    f.memoryGib ??
+    f.dataGib ??
+    (cells
+      ? (cells * 8) / GIB
+      : ctx.assume('dataGib', teaching ? 1 : ctx.scaled(10), `data set size not stated: ${teaching ? 1 : ctx.scaled(10)} GiB assumed`));
   const memory = Math.max(8, data * 3 * kernels);
   return {
-    peak: { vcpu: Math.max(2, memory / 16, people), memoryGib: memory, iops: 3000, networkGbps: 1 },
+    // A core for each kernel running at once (half the people), more where the memory needs more cores.
+    peak: { vcpu: Math.max(2, memory / 16, kernels), memoryGib: memory, iops: 3000, networkGbps: 1 },
     storageGib: ROOT_GIB + data * 4 + people * 10,
     averageShare: 0.2,
   };
@@ -889,6 +927,9 @@ function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
  * 25,000 connections, a core per 20,000 messages/s delivered, two cores at
  * least; collaborative documents are kept in memory (~1 MiB each).
  */
+/** A stream's bit rate as written ("128 kbps", "5 Mbps"). */
+const STREAM_RATE = /\b(\d+(?:\.\d+)?)\s?(kbps|kbit\/s|kb\/s|mbps|mbit\/s)\b/;
+
 const websocket: Model = ({ facts: f, text }, ctx) => {
   if (MEDIA_RELAY.test(text)) return mediaRelay(f, ctx);
   const connections =
@@ -896,18 +937,23 @@ const websocket: Model = ({ facts: f, text }, ctx) => {
     f.counts.connection ??
     f.counts.device ??
     f.counts.client ??
+    // "300 viewers at 3 Mbps": everyone named watches the stream at once.
+    (STREAM_RATE.test(text) ? f.users.total : undefined) ??
     (f.users.daily ? f.users.daily / 10 : ctx.assume('concurrentUsers', 1000, 'concurrent connections not stated: 1,000 assumed'));
   const messages = rateOf(f, 'messages', 'events', 'requests') * (rateOf(f, 'messages') < 1 ? connections : 1);
   const documents = f.counts.document ?? f.counts.room ?? 0;
   // A stream each listener holds open ("500 listeners at 128 kbps"): its bit rate, sent to every one of them.
-  const kbps = Number(/\b(\d+(?:\.\d+)?)\s?(?:kbps|kbit\/s|kb\/s)\b/.exec(text)?.[1] ?? 0);
-  const vcpu = Math.max(2, connections / 25000 + messages / 20000);
+  const rate = STREAM_RATE.exec(text);
+  const kbps = rate ? Number(rate[1]) * (rate[2]!.startsWith('m') ? 1000 : 1) : 0;
+  const streamedGbps = (connections * kbps) / 1e6;
+  // Sending streams over TLS takes ~a core per 2 Gbit/s (sendfile and kTLS do better, an origin rarely has them).
+  const vcpu = Math.max(2, connections / 25000 + messages / 20000 + streamedGbps / 2);
   return {
     peak: {
       vcpu,
       memoryGib: 2 + (connections * 64 * 1024) / GIB + documents / 1024,
       iops: 300,
-      networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50) + (connections * kbps) / 1e6,
+      networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50) + streamedGbps,
     },
     storageGib: ROOT_GIB,
     averageShare: 0.35,
@@ -1044,7 +1090,8 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
       networkGbps: bytesPerSecondToGbps(Math.max(rps * 20_000, bytesIn) * 2),
     },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
-    storageGib: ROOT_GIB + 5 + (f.dataGib ?? 0) * 1.25,
+    // Data kept in object storage ("50 TB of photos in S3") is the bucket's, not the instance's disk.
+    storageGib: ROOT_GIB + 5 + (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (f.dataGib ?? 0) * 1.25),
     averageShare: 0.33,
   };
 };

@@ -269,6 +269,34 @@ describe('recognising the kind of workload', () => {
     expect(kind('An app for food ordering with 5k users/day')).toBe('web-application');
   });
 
+  it('sizes what the seventh probe found: side workers, pipelines, buckets, small indexes, Splunk, streams, caches, classes', () => {
+    // What runs beside the application is not the workload.
+    expect(kind('Django monolith at 250 req/s, Celery workers alongside it')).toBe('web-application');
+    expect(kind('A Python ML feature pipeline that runs hourly over 30 GB of new events')).toBe('etl-pipeline');
+    // Photos in object storage are the bucket's, not the instance's disk.
+    expect(a('Photo app backend, 20 TB of user photos in S3, 1M MAU').storageGib).toBeLessThan(100);
+    // A small index answers many searches a core: autocomplete over 300k names at 1,000/s is a few cores, not 40.
+    const typeahead = a('Type-ahead search over 300k city names, 1000 queries per second');
+    expect(typeahead.kind).toBe('search-engine');
+    expect(typeahead.peak.vcpu).toBeLessThan(10);
+    // Splunk's reference indexer: 12 cores and 12 GiB per ~300 GB a day.
+    expect(a('Splunk indexers for 450 GB/day, 30 days').peak).toMatchObject({ vcpu: 24, memoryGib: 24 });
+    // A video origin sends each viewer the stream: 1,000 × 4 Mbit/s.
+    const origin = a('HLS streaming origin for 1,000 concurrent viewers at 4 Mbps');
+    expect(origin.role).toBe('realtime-server');
+    expect(origin.peak.networkGbps).toBeCloseTo(4, 1);
+    // Build caches and registries are blobs served by key, not builds.
+    expect(a('Bazel remote cache for 300 engineers, 2 TB').kind).toBe('object-storage');
+    expect(kind('Harbor container registry for our clusters, 5 TB of images')).toBe('object-storage');
+    // A class works on small teaching data sets: a core and ~3 GiB per notebook running at once.
+    const lab = a('JupyterHub for a class of 40 students');
+    expect(lab.peak.memoryGib).toBeLessThan(128);
+    expect(lab.peak.vcpu).toBeLessThanOrEqual(20);
+    // "of 1 KB items" is each item's size, and "has 3 hours" the run's window.
+    expect(a('Cassandra-like store, 20k writes per second of 2 KB items').quantities.map((q) => q.measure)).toContain('item size');
+    expect(a('Nightly job that exports 200M rows to CSV on S3, has 3 hours').quantities.map((q) => q.measure)).toContain('window');
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
