@@ -177,7 +177,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(nightly (load|job|batch)|data pipeline|batch (jobs?|processing|pipeline)|processing batch)\b/, 2],
     [/\b(feature|ml|data|etl|batch|ingestion) pipelines?\b|\bexports? \d+ rows\b/, 2.5],
   ],
-  'stream-processing': [[/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4]],
+  'stream-processing': [
+    [/\b(flink|spark streaming|structured streaming|kafka streams|beam|storm|samza|sessioni[sz]ation)\b/, 4],
+    // "our Kafka consumers process 30k events/s": the consumers are the workload, not the broker they read.
+    [/\b(kafka|topic|queue|stream|event) consumers?\b|\bconsumers? (that |which )?(process|aggregate|transform)\w*\b/, 4.5],
+  ],
   notebook: [[/\b(jupyter|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3]],
   'ci-builds': [
     [
@@ -207,6 +211,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'background-jobs': [
     [/\b(sidekiq|celery|resque|delayed_job|bullmq|hangfire|faktory|oban|rq workers?)\b/, 3.5],
     [/\b(background (jobs?|workers?|tasks?)|job workers?|task workers?|worker pool|job queue)\b/, 1.5],
+    // Documents made in batches: "nightly PDF report generation", "generate 50k invoices".
+    [/\b((pdf|report|invoice|statement|document) (generation|rendering)|generat\w* (pdfs?|reports|invoices|statements))\b/, 3],
     // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
   ],
@@ -259,7 +265,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'web-application': [
     // Self-hosted applications people name by product.
     [
-      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|home assistant|openhab|node-red|metabase|odoo|moodle)\b/,
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|home assistant|openhab|node-red|tableau|power bi report server|looker|qlik|metabase|odoo|moodle)\b/,
       3,
     ],
     // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
@@ -267,7 +273,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [CONNECTION_POOLER, 4],
     [DNS_SERVER, 4],
     [
-      /\b(django|rails|laravel|spring( boot)?|next\.?js|nuxt|remix|sveltekit|server-side render\w*|ssr|fastapi|flask|express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
+      /\b(django|rails|laravel|spring( boot)?|next\.?js|nuxt|remix|sveltekit|server-side render\w*|ssr|fastapi|flask|(?<!server )express|node\.js|graphql|php|woocommerce|magento|shopify|keycloak|sso|kong|api gateway|envoy|puma|confluence|wiki|cms|nginx|haproxy|traefik|reverse proxy|load balancer)\b/,
       2.5,
     ],
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
@@ -297,9 +303,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4],
     // Blobs served by key: build caches, artifact repositories and image registries.
     [
-      /\b(remote cache|build cache|bazel-remote|sccache|artifactory|nexus( repository)?|artifact (store|repository|cache)|(container|docker|image) registry|harbor)\b/,
+      /\b(remote cache|build cache|bazel-remote|sccache|artifactory|nexus( repository)?|artifact (store|repository|cache)|(container|docker|image) registry|harbor|verdaccio|devpi|(package|npm|pypi|apt|maven) (mirror|registry|proxy)|\w+ mirror)\b/,
       4.5,
     ],
+    // Kept, not served: archives on write-once storage.
+    [/\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|archiv\w*|cold storage|glacier|legal hold)\b/, 3],
   ],
   'file-share': [
     // Recorded video kept for a while on a recorder's disks.

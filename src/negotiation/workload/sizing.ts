@@ -521,7 +521,10 @@ const search: Model = (input, ctx) => {
     f.counts.name ??
     f.counts.item ??
     f.counts.record;
-  const events = rateOf(f, 'events', 'messages', 'records', 'writes', 'samples');
+  // Traces: each sampled transaction or request is a document ("2k transactions per second traced at 10 % sampling").
+  const sampling = Number(/\b(\d+(?:\.\d+)?)\s?% (?:sampl|of (?:traces|transactions|requests))/.exec(text)?.[1] ?? 100) / 100;
+  const traced = /\b(apm|trac(e|es|ed|ing)|spans?|jaeger|zipkin|tempo)\b/.test(text) ? rateOf(f, 'transactions', 'requests') * sampling : 0;
+  const events = rateOf(f, 'events', 'messages', 'records', 'writes', 'samples') + traced;
   const logs = /\blogs?\b|siem|security events|audit/.test(text) || (!!events && !f.dataGib);
   const ingestGibPerDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
   let source: number;
@@ -614,7 +617,22 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
  * written locally. A job that "runs nightly for 3 hours" has that window.
  * Connectors (Kafka Connect, Debezium) stream through and stage nothing.
  */
+/**
+ * A Hadoop cluster is sized by what HDFS holds: the data × its replication
+ * (3 by default) ÷ 80 % full, on data nodes of ~96 TB (12 × 8 TB disks) with
+ * 32 cores and 256 GiB each (Cloudera's reference nodes).
+ */
+function hdfs(f: Facts): ReturnType<Model> {
+  const raw = (f.dataGib ?? 100 * 1024) * (f.replicationFactor ?? 3);
+  const nodes = Math.max(3, Math.ceil(raw / 0.8 / (96 * 1024)));
+  return {
+    peak: { vcpu: 32 * nodes, memoryGib: 256 * nodes, iops: 3000 * nodes, networkGbps: 10 },
+    storageGib: ROOT_GIB + raw / 0.8,
+  };
+}
+
 const etl: Model = ({ facts: f, text }, ctx) => {
+  if (/\b(hdfs|hadoop cluster)\b/.test(text)) return hdfs(f);
   const rows = rateOf(f, 'records');
   // "exports 500M rows": a run's rows, at the size of a row.
   const counted = f.counts.row ?? f.counts.record;
@@ -821,12 +839,19 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
  * and Celery's ~0.5–1 GiB a process with its threads).
  */
 const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
+  // "10,000 reports, window 11pm-5am": a batch spread over its window.
+  const batch = f.counts.report ?? f.counts.invoice ?? f.counts.statement ?? f.counts.document;
+  const windowHours = f.windowHours ?? f.schedule?.hoursPerDay;
   const jobs =
-    rateOf(f, 'builds', 'messages', 'records') || ctx.assume('peakRate', ctx.scaled(10), 'jobs per second not stated: 10 assumed');
+    rateOf(f, 'builds', 'messages', 'records') ||
+    (batch && windowHours ? batch / (windowHours * 3600) : 0) ||
+    ctx.assume('peakRate', ctx.scaled(10), 'jobs per second not stated: 10 assumed');
   // Jobs that mostly wait on what they call ("mostly I/O", "calls to external APIs") spend ~20 ms on a core.
   const waiting =
     /\b(i\/o|io)[- ]bound\b|\bmostly (i\/o|io|waiting|network)\b|\bcalls? to (external |third[- ]party )?(apis?|services)\b/.test(text);
-  const cpuSeconds = waiting ? 0.02 : f.durationEachSeconds ? f.durationEachSeconds * 0.5 : 0.1;
+  // "takes 3 seconds of CPU": all of it on a core; a duration alone is half waiting.
+  const ofCpu = /\bseconds? of (cpu|compute)\b|\bcpu[- ]seconds?\b/.test(text);
+  const cpuSeconds = waiting ? 0.02 : f.durationEachSeconds ? f.durationEachSeconds * (ofCpu ? 1 : 0.5) : 0.1;
   const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION);
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 500, networkGbps: 0.1 },
@@ -1018,6 +1043,8 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
  */
 function productFloor(text: string, users = 0): { vcpu: number; memoryGib: number } {
   if (/\bsentry\b/.test(text)) return { vcpu: 4, memoryGib: 16 };
+  // Tableau Server's minimum for production: 8 cores and 32 GiB.
+  if (/\btableau\b/.test(text)) return { vcpu: 8, memoryGib: 32 };
   // GitLab's requirements: 4 cores and 8 GiB up to 500 users; its reference architectures 8 and 16 GiB per 1,000 beyond.
   if (/\bgitlab\b/.test(text))
     return users <= 500 ? { vcpu: 4, memoryGib: 8 } : { vcpu: 8 * Math.ceil(users / 1000), memoryGib: 16 * Math.ceil(users / 1000) };
@@ -1145,6 +1172,9 @@ const fileStore =
     } else if (arrival) {
       const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year assumed');
       stored = (f.dataGib ?? 0) + arrival * days;
+    } else if (flavour === 'mail' && /\b(relay|smarthost|outbound|transactional (e-?mails?|mail))\b/.test(text)) {
+      // A relay queues mail for minutes, it keeps no mailboxes.
+      stored = f.dataGib ?? 20;
     } else stored = f.dataGib ?? everyones ?? ctx.assume('dataGib', 500, 'data held not stated: 500 GiB assumed');
     if (everyones) stored = Math.max(stored, everyones);
     stored = ctx.grown(stored);

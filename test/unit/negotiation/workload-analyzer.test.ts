@@ -297,6 +297,28 @@ describe('recognising the kind of workload', () => {
     expect(a('Nightly job that exports 200M rows to CSV on S3, has 3 hours').quantities.map((q) => q.measure)).toContain('window');
   });
 
+  it('sizes what the eighth probe found: report batches, consumers, mirrors, archives, relays, HDFS, traces, BI servers', () => {
+    // A batch over its window, each job all CPU: 20,000 × 2 s in 4 hours, ×2 ÷ 70 %.
+    const pdfs = a('Nightly invoice generation: 20,000 invoices, each takes about 2 seconds of CPU, window 1am-5am');
+    expect(pdfs.kind).toBe('background-jobs');
+    expect(pdfs.peak.vcpu).toBeCloseTo(((20_000 / (4 * 3600)) * 2 * 2) / 0.7, 1);
+    // The consumers are the workload, not the broker they read.
+    expect(kind('Our Kafka consumers (Go) process 30k events/s and write aggregates to Redis')).toBe('stream-processing');
+    // Mirrors and archives keep blobs; a relay keeps no mailboxes.
+    expect(kind('Private npm/PyPI mirror for CI, about 500 GB of packages')).toBe('object-storage');
+    expect(a('Keeping 7 years of audit logs on WORM storage, 1 TB per year').storageGib).toBeGreaterThan(7 * 931);
+    expect(a('Postfix relay for ~2M transactional emails a month').storageGib).toBeLessThan(100);
+    // HDFS holds the data three times, on data nodes of ~96 TB.
+    const hadoop = a('Hadoop cluster with 100 TB in HDFS');
+    expect(hadoop.storageGib).toBeGreaterThan((100 * 931 * 3) / 0.8);
+    // Sampled traces are documents: 2,000 × 10 % a second.
+    const apm = a('Elastic APM for 30 services, ~2k transactions per second traced at 10% sampling, keep 14 days');
+    expect(apm.storageGib).toBeGreaterThan((200 * 1000 * 86400 * 14) / 2 ** 30);
+    expect(a('Tableau Server for 80 business users').peak).toMatchObject({ vcpu: 8, memoryGib: 32 });
+    // "SQL Server Express" is SQL Server, not Node's Express.
+    expect(kind('SQL Server Express for a small POS system in a single shop')).toBe('relational-database');
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');
