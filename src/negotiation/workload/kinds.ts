@@ -217,6 +217,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
   ],
   'ml-batch': [
+    [/\b(ml|model) training\b|\btraining (jobs?|runs?)\b|\bbatch ml\b/, 3],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
     [
       /\b(machine learning|ml (model|job|pipeline))\b[^.]{0,60}\bpredicts?\b|\bpredicts? \w+ from (our |the )?\w+ (table|data|records)\b/,

@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { readsAsDottedClock } from './working-hours';
+import { expandShorthand } from './shorthand';
 
 /** A stated range ("5-10k rps", "between 1 and 2 TB"): the analysis sizes for its top. */
 export interface StatedRange {
@@ -179,5 +180,5 @@ export function normaliseNumbers(input: string): NormalisedText {
       return b;
     },
   );
-  return { text: t.replace(/~/g, ' ~').replace(/\s+/g, ' ').trim(), ranges, vague };
+  return { text: expandShorthand(t.replace(/~/g, ' ~').replace(/\s+/g, ' ').trim()), ranges, vague };
 }

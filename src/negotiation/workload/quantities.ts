@@ -370,6 +370,13 @@ function classify(value: number, before: string, after: string, span: (n: number
       const bytes = bytesOf(value, unit);
       if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
     }
+    // "64 cores, 256GB": a size right after the cores asked for is the machine's memory.
+    // Not "each needs 2 vCPU and 8 GB": that is every build's, which its model multiplies.
+    if (
+      /\b\d+\s?(?:v?cpus?|vcores?|cores?)\s*(?:,|and|\/|with|\+|&)\s*$/.test(before) &&
+      !/\b(each|apiece|per (build|job|run|task|pod|container|worker|agent|runner|user|node))\b[^.;]{0,25}$/.test(before)
+    )
+      return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram', text: span(u[0].length) };
     // "32 GB RAM": the memory the person wants, not data to fit in it.
     if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12))) {
       // "3 data nodes with 64 GB RAM each": every node's, not the cluster's.
@@ -389,6 +396,12 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length + 10) };
     return { kind: 'data', gib: gibOf(value, unit), scope: 'total', text: span(u[0].length) };
   }
+  // "ffmpeg 1080p 200h/day": hours a day, where what comes before says they are video.
+  if (
+    (u = /^\s*(?:hours?|hrs?|h)\s*(?:\/|per\s|a\s|an\s)\s*(day|week|hour|month)\b/.exec(after)) &&
+    /\b(ffmpeg|transcod\w*|video|footage|\d{3,4}p|hls|encod\w*|x26[45])\b/.test(before)
+  )
+    return { kind: 'media', hours: value, of: 'video', perSecond: value / TIME_SECONDS[u[1]!]!, text: span(u[0].length) };
   // Hours of media: "10 hours of 4k footage per day", "200 hours of audio a week", "30000 hours of archive video".
   if (
     (u =

@@ -128,8 +128,15 @@ const relational: Model = ({ facts: f, text }, ctx) => {
         ? // An entity with its rows in related tables and indexes: ~4 KiB.
           ctx.assume('dataGib', (rowsOrEntities * 4096) / GIB, `data estimated from ${rowsOrEntities} entities at ~4 KiB each`)
         : ctx.assume('dataGib', ctx.scaled(20), 'data size not stated: 20 GiB assumed'));
-  const writes = rateOf(f, 'transactions', 'writes', 'orders') + rateOf(f, 'logins') + rateOf(f, 'records');
+  let writes = rateOf(f, 'transactions', 'writes', 'orders') + rateOf(f, 'logins') + rateOf(f, 'records');
   let reads = rateOf(f, 'queries', 'reads', 'requests', 'operations', 'lookups');
+  // "3k rps r/w 70/30", "15k QPS (80% reads)": one rate, split between reads and writes as the text says.
+  const mix = /\br\/w\s*(\d{1,3})\s?\/\s?(\d{1,3})\b/.exec(text) ?? /\b(\d{1,3})\s?% reads?\b/.exec(text);
+  if (mix && reads && !writes) {
+    const readShare = Math.min(1, Number(mix[1]) / (mix[2] ? Number(mix[1]) + Number(mix[2]) : 100));
+    writes = reads * (1 - readShare);
+    reads *= readShare;
+  }
   if (!writes && !reads) {
     reads = f.users.concurrent
       ? f.users.concurrent * 0.5
@@ -863,6 +870,8 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
 /** Batch scoring: ~0.5 ms of CPU per row (feature fetch dominates a tree model's microseconds); training uses all cores, 2× the data set in RAM. */
 const mlBatch: Model = ({ facts: f, text }, ctx) => {
   const training = /\btrain/.test(text);
+  // "a training box, 64 cores": the cores asked for are what training uses.
+  if (training && f.coresEach) return trainingBox(f, f.coresEach);
   const rows = f.users.total ?? f.counts.customer ?? f.counts.row ?? f.counts.record ?? f.counts.user;
   const data = f.dataGib ?? (rows ? (rows * 100 * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
   const windowSeconds = (f.windowHours ?? 4) * 3600;
@@ -873,6 +882,16 @@ const mlBatch: Model = ({ facts: f, text }, ctx) => {
     averageShare: 0.15,
   };
 };
+
+/** A training machine the text sizes itself: its cores, the RAM it names or 4 GiB a core, 2× the data on disk. */
+function trainingBox(f: Facts, cores: number): ReturnType<Model> {
+  const memory = f.ramGib ?? cores * 4;
+  return {
+    peak: { vcpu: cores, memoryGib: memory, iops: 3000, networkGbps: 1 },
+    storageGib: ROOT_GIB + Math.max(100, (f.dataGib ?? 0) * 2),
+    averageShare: 0.15,
+  };
+}
 
 // ---------------------------------------------------------------- realtime
 
@@ -931,8 +950,11 @@ function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
   const calls =
     f.counts.call ??
     f.counts.meeting ??
+    f.counts.room ??
     (f.users.concurrent ? f.users.concurrent / 2 : ctx.assume('concurrentUsers', 50, 'concurrent calls not stated: 50 assumed'));
-  const participants = f.users.perGroup ?? 2;
+  // "50 rooms, 8 people": fewer people than rooms are each room's.
+  const rooms = f.counts.room ?? f.counts.meeting ?? f.counts.call;
+  const participants = f.users.perGroup ?? (rooms && f.users.total && f.users.total < rooms ? f.users.total : 2);
   const streams = calls * participants;
   return {
     peak: {

@@ -319,6 +319,30 @@ describe('recognising the kind of workload', () => {
     expect(kind('SQL Server Express for a small POS system in a single shop')).toBe('relational-database');
   });
 
+  it("reads operators' shorthand: 400G, 8k ops, 3TB/node, w/s, 4cpu, 1B rels, mc, rabbit, es, ppl, h/day, r/w 70/30", () => {
+    const mongo = a('mongo 6 rs, 400G, 8k ops');
+    expect(mongo.quantities.map((q) => [q.measure, q.value])).toEqual([
+      ['data', 372.53],
+      ['operations rate', 8000],
+    ]);
+    // Not a network generation.
+    expect(a('IoT gateway on a 5G network, 200 devices').quantities.map((q) => q.measure)).not.toContain('data');
+    const ring = a('cassandra 9 nodes 3TB/node rf3 50k w/s');
+    expect(ring.quantities.map((q) => q.measure)).toEqual(expect.arrayContaining(['data per node', 'writes rate']));
+    expect(a('gitlab runners 20 concurrent jobs 4cpu each').peak.vcpu).toBe(80);
+    expect(a('neo4j 100M nodes 1B rels').peak.memoryGib).toBeGreaterThan(100);
+    expect(kind('mc server 100 players modded')).toBe('game-server');
+    expect(kind('rabbit 20k msg/s 1KB')).toBe('message-broker');
+    expect(kind('es 8, 3 nodes, 1.5TB total, logs 100GB/d')).toBe('search-engine');
+    expect(a('jitsi 50 rooms 8 ppl').peak.networkGbps).toBeCloseTo((50 * 8 * 1.5e6 * 2) / 1e9, 2);
+    expect(a('ffmpeg 1080p 200h/day').quantities.map((q) => q.measure)).toContain('video hours');
+    // One rate split as the text says: 2,100 reads and 900 writes a second.
+    expect(a('pg 14, 250GB, 3k rps r/w 70/30').peak.vcpu).toBeCloseTo(2100 / 2500 + 900 / 600, 2);
+    // A machine written as cores and memory is that machine.
+    expect(a('k8s worker for batch ml training, 64 cores, 256GB').peak).toMatchObject({ vcpu: 64, memoryGib: 256 });
+    expect(a('Self-hosted CI: 150 pipelines per day, each needs 2 vCPU and 8 GB').peak.memoryGib).toBeGreaterThan(8);
+  });
+
   it('sets aside a product where something else keeps its data, unless nothing else is named', () => {
     expect(kind('mobile game backend with leaderboards in Redis and a REST API')).toBe('web-application');
     expect(kind('Feast online feature store on Redis')).toBe('feature-store');

@@ -1,0 +1,35 @@
+/**
+ * Operators' shorthand, spelt out before anything reads the text: "mongo 6
+ * rs, 400G, 8k ops", "cassandra 9 nodes 3TB/node rf3 50k w/s", "mc server 100
+ * players", "neo4j 100M nodes 1B rels". Applied to lower-cased text with its
+ * numbers already in digits (numbers.ts). Each rule is narrow: a bare G after
+ * a number is a size unless a network generation follows ("5G network").
+ */
+const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
+  // Sizes without the B: "400G", "2T".
+  [/(\d)\s?([gt])\b(?![\w/-])(?!\s*(?:network|lte|cellular|wi-?fi|mobile|modem|connectivity|coverage))/g, '$1 $2b'],
+  // A size per node: "3TB/node".
+  [/(\d)\s?(gb|gib|tb|tib)\s?\/\s?(node|server|host|broker)\b/g, '$1 $2 per $3'],
+  // Rates as dashboards write them: "w/s", "r/s"; bare "ops" and "gets" after a number are per second.
+  [/(\d)\s?w\/s\b/g, '$1 writes/s'],
+  [/(\d)\s?r\/s\b/g, '$1 reads/s'],
+  [/(\d)\s?(ops|gets|sets)\b(?!\s*(?:\/|per\b|a\b|an\b|each\b|every\b|daily|hourly))/g, '$1 $2/s'],
+  // Cores glued to their number: "4cpu", "16vcpu".
+  [/(\d)(v?cpus?|vcores?|cores?)\b/g, '$1 $2'],
+  // "1B rels", "2B rows": B before a count is a billion, not a byte.
+  [
+    /(?<![\d.])(\d+(?:\.\d+)?)\s?b\s+(?=(?:rels|relationships|edges|rows|records|events|users|nodes|docs|documents|vectors|keys|items|messages|requests|points|samples)\b)/g,
+    (_, v) => `${Number(v) * 1e9} `,
+  ],
+  // Nicknames.
+  [/\bmc (server|world|network)\b/g, 'minecraft $1'],
+  [/\brabbit\b(?!mq)/g, 'rabbitmq'],
+  [/\bes (?=\d|cluster|nodes?|index)/g, 'elasticsearch '],
+  [/\brels\b/g, 'relationships'],
+  [/\bppl\b/g, 'people'],
+];
+
+export function expandShorthand(text: string): string {
+  // Two calls so each picks its overload of replace (a pattern or a function).
+  return RULES.reduce((t, [re, to]) => (typeof to === 'string' ? t.replace(re, to) : t.replace(re, to)), text);
+}
