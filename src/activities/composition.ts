@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connection } from 'mongoose';
 import { metricsPrior } from '../learning/decide';
 import { NoEligibleHandler, planComposition, servingRegistry, type CompositionPlan } from '../composition/planner';
-import { ONLINE_WINDOW } from '../learning/online';
+import { ONLINE_WINDOW, residualOf } from '../learning/online';
 import { reward } from '../learning/reward';
 import { PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
@@ -345,6 +345,9 @@ export function createCompositionActivities(deps: {
         // it out kept a failing handler's error rate, failure window and residuals where they were.
         const ran = outcome.steps.filter((s) => s.status === 'failed' || (s.status !== 'skipped' && s.latencyMs !== undefined));
         if (!ran.length) return;
+        // The learner's step is taken against the weights this worker last read (within the cache's
+        // second): steps of outcomes that close together add up like one mini-batch.
+        const held = await metricsCache();
         counters.add(
           ran.map((s) => ({
             ref: s.ref,
@@ -352,12 +355,7 @@ export function createCompositionActivities(deps: {
             latencyMs: s.latencyMs,
             cpuMs: s.cpuMs,
             memoryMb: s.memoryMb,
-            residual: s.decision && {
-              model: s.decision.model,
-              region: s.decision.context.region,
-              resourceType: s.decision.context.resourceType,
-              value: reward(s.decision.objective, s) - s.decision.predicted[s.decision.chosen]!,
-            },
+            residual: s.decision && residualOf(held.get(s.ref)?.online, s.decision, reward(s.decision.objective, s)),
           })),
         );
       });

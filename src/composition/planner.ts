@@ -3,7 +3,7 @@ import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { Windows } from '../handlers/metrics';
 import type { DecisionContext } from '../learning/features';
 import type { DecisionRecord } from '../learning/logged';
-import { correction, onlineKeys } from '../learning/online';
+import { onlineCorrection, onlineKeys } from '../learning/online';
 import { regionKey } from '../handlers/metrics';
 import { evaluate, explain, type Evaluation, type PolicyContext, type PolicySet, type StageDecision } from '../pdl';
 import type { Policy } from '../pdl/schema';
@@ -223,6 +223,9 @@ export function liveStats(
   const window = (key: string) => windows.online?.residuals[regionKey(key)];
   return {
     recentErrorRate,
-    correction: windows.online?.model === model ? correction({ all: window(all), region: window(region), cell: window(cell) }) : 0,
+    correction:
+      windows.online?.model === model
+        ? onlineCorrection({ all: window(all), region: window(region), cell: window(cell) }, windows.online.linear, ctx)
+        : 0,
   };
 }

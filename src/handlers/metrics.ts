@@ -1,3 +1,4 @@
+import type { LinearWeights } from '../learning/linear';
 import { onlineKeys } from '../learning/online';
 
 /**
@@ -57,8 +58,12 @@ export interface CallMeasurement {
   latencyMs?: number;
   cpuMs?: number;
   memoryMb?: number;
-  /** For a model's choice: reward − predicted, kept per model, region and region × resource type (learning/online.ts). */
-  residual?: { model: string; region: string; resourceType: string; value: number };
+  /**
+   * For a model's choice: what is left of reward − predicted after the linear
+   * learner's score, kept per model, region and region × resource type, and
+   * the learner's step (learning/online.ts onlineUpdate).
+   */
+  residual?: { model: string; region: string; resourceType: string; value: number; linear?: LinearWeights };
 }
 
 export interface CounterUpdate {
@@ -93,9 +98,16 @@ export function counterUpdates(calls: CallMeasurement[], window: number): Map<st
     if (c.residual) {
       if (u.model !== undefined && u.model !== c.residual.model) {
         for (const key of Object.keys(u.$push)) if (key.startsWith('online.')) delete u.$push[key];
+        for (const key of Object.keys(u.$inc)) if (key.startsWith('online.')) delete u.$inc[key];
       }
       u.model = c.residual.model;
       for (const key of Object.values(onlineKeys(c.residual))) push(u, `online.residuals.${regionKey(key)}`, c.residual.value, window);
+      // Steps are increments: summed here, and with $inc across workers.
+      for (const part of ['w', 'g'] as const)
+        for (const [slot, d] of Object.entries(c.residual.linear?.[part] ?? {})) {
+          const field = `online.linear.${part}.${slot}`;
+          u.$inc[field] = (u.$inc[field] ?? 0) + d;
+        }
     }
     byRef.set(c.ref, u);
   }
@@ -107,10 +119,17 @@ function push(u: CounterUpdate, field: string, value: number, window: number) {
   entry.$each.push(value);
 }
 
-/** The windows a counter keeps (StoredHandlerMetrics): failure flags, and residuals by region and cell. */
+/** The windows a counter keeps (StoredHandlerMetrics): failure flags, residuals by region and cell, and the linear learner. */
 export interface Windows {
   recent: number[];
-  online?: { model: string; residuals: Record<string, number[]> };
+  online?: OnlineState;
+}
+
+/** A handler version's online correction as stored, against the model it corrects (learning/online.ts). */
+export interface OnlineState {
+  model: string;
+  residuals: Record<string, number[]>;
+  linear?: LinearWeights;
 }
 
 /**
@@ -124,7 +143,7 @@ export function lastOf({ recent, online }: Windows, window: number): Windows {
     ...(online
       ? {
           online: {
-            model: online.model,
+            ...online,
             residuals: Object.fromEntries(Object.entries(online.residuals).map(([k, v]) => [k, v.slice(-window)])),
           },
         }

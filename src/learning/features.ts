@@ -57,6 +57,22 @@ export function hash(text: string): number {
 const band = (load: number) => (load < 0.33 ? 'low' : load < 0.66 ? 'mid' : 'high');
 const squash = (ms: number) => Math.log1p(Math.max(0, ms)) / 10;
 
+/** The request's fields as tokens: what the model and the online learner know of a request besides its loads. */
+export function contextTokens(ctx: DecisionContext): string[] {
+  return [
+    `account=${ctx.account}`,
+    `region=${ctx.region}`,
+    `type=${ctx.resourceType}`,
+    `class=${ctx.classification}`,
+    `load=${band(ctx.cpu)}`,
+  ];
+}
+
+/** Every pair of tokens, once: the interactions a sum of single-field effects cannot represent. */
+export function fieldPairs(fields: string[]): string[] {
+  return fields.flatMap((f, i) => fields.slice(i + 1).map((g) => `${f}&${g}`));
+}
+
 /**
  * The hashed tokens of a (context, candidate) pair: fields, the candidate,
  * candidate × field crosses, and candidate × pair-of-fields crosses — a
@@ -65,14 +81,8 @@ const squash = (ms: number) => Math.log1p(Math.max(0, ms)) / 10;
  */
 export function tokens(ctx: DecisionContext, c: CandidateView): string[] {
   const id = c.ref.split('@')[0]!;
-  const fields = [
-    `account=${ctx.account}`,
-    `region=${ctx.region}`,
-    `type=${ctx.resourceType}`,
-    `class=${ctx.classification}`,
-    `load=${band(ctx.cpu)}`,
-  ];
-  const pairs = fields.flatMap((f, i) => fields.slice(i + 1).map((g) => `${c.ref}|${f}&${g}`));
+  const fields = contextTokens(ctx);
+  const pairs = fieldPairs(fields).map((p) => `${c.ref}|${p}`);
   return [...fields, `ref=${c.ref}`, `id=${id}`, ...fields.map((f) => `${c.ref}|${f}`), ...pairs];
 }
 

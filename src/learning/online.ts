@@ -1,14 +1,21 @@
+import type { DecisionContext } from './features';
+import { addStep, linearFeatures, linearScore, linearStep, type LinearWeights } from './linear';
+
 /**
  * Between retrains the worker corrects a model's scores with what happened
- * since: the mean residual (reward − score) of a handler's latest calls
- * everywhere, shrunk towards zero while there are few, refined per region
- * (the region's mean shrunk towards the handler's) and per region and
- * resource type (the cell's, shrunk towards the region's). A handler that
+ * since, in two parts that add up. A linear learner per handler version
+ * (linear.ts) learns the residual (reward − score) over the request's tokens
+ * from every outcome. The windows hold what is left after it: the mean of
+ * a handler's latest residuals everywhere, shrunk towards zero while there
+ * are few, refined per region (the region's mean shrunk towards the
+ * handler's) and per region and resource type (the cell's, shrunk towards
+ * the region's). A handler that
  * starts failing everywhere drops by about the success weight within tens of
  * its calls, whichever cells they fall in, instead of waiting for the next
  * retrain; where the model is wrong for one region or one kind of resource
- * only, that is where the score moves most. A promoted model starts from no
- * correction, since its residuals are its own.
+ * only, that is where the score moves most; the learner finds the cells of
+ * account, classification and load band the windows do not key on. A
+ * promoted model starts from no correction, since its residuals are its own.
  */
 export const ONLINE_WINDOW = 50;
 /** Pseudo-count of zero residuals: five calls move a handler's score half-way to the evidence. */
@@ -41,28 +48,74 @@ export function correction({ all, region, cell }: OnlineWindows): number {
   return shrunk(cell, shrunk(region, handler, REGION_SHRINK), CELL_SHRINK);
 }
 
-/** The same windows kept in memory: the benchmark's worker, and a reference for the stored ones. */
+/** The whole correction of a handler version's score for a request: its linear learner's score plus its windows'. */
+export function onlineCorrection(windows: OnlineWindows, linear: LinearWeights | undefined, ctx: DecisionContext): number {
+  return linearScore(linear, linearFeatures(ctx)) + correction(windows);
+}
+
+/**
+ * What one outcome adds: the linear learner's step towards the whole
+ * residual, and for the windows what is left of the residual after the
+ * learner's score, so the two never count the same error twice.
+ */
+export function onlineUpdate(
+  linear: LinearWeights | undefined,
+  ctx: DecisionContext,
+  residual: number,
+): { windowed: number; step: LinearWeights } {
+  const x = linearFeatures(ctx);
+  return { windowed: residual - linearScore(linear, x), step: linearStep(linear, x, residual) };
+}
+
+/** The same windows and learners kept in memory: the benchmark's worker, and a reference for the stored ones. */
 export class OnlineStats {
   private readonly windows = new Map<string, number[]>();
+  private readonly linear = new Map<string, LinearWeights>();
   private model = '';
 
-  record(model: string, ref: string, ctx: { region: string; resourceType: string }, residual: number): void {
+  record(model: string, ref: string, ctx: DecisionContext, residual: number): void {
     if (model !== this.model) {
       this.windows.clear();
+      this.linear.clear();
       this.model = model;
     }
+    const weights = this.linear.get(ref) ?? { w: {}, g: {} };
+    const { windowed, step } = onlineUpdate(weights, ctx, residual);
+    this.linear.set(ref, addStep(weights, step));
     for (const key of Object.values(onlineKeys(ctx))) {
       const w = this.windows.get(`${ref}|${key}`) ?? [];
-      w.push(residual);
+      w.push(windowed);
       if (w.length > ONLINE_WINDOW) w.shift();
       this.windows.set(`${ref}|${key}`, w);
     }
   }
 
-  correction(model: string, ref: string, ctx: { region: string; resourceType: string }): number {
+  correction(model: string, ref: string, ctx: DecisionContext): number {
     if (model !== this.model) return 0;
     const { all, region, cell } = onlineKeys(ctx);
     const window = (key: string) => this.windows.get(`${ref}|${key}`);
-    return correction({ all: window(all), region: window(region), cell: window(cell) });
+    return onlineCorrection({ all: window(all), region: window(region), cell: window(cell) }, this.linear.get(ref), ctx);
   }
+}
+
+/**
+ * The measurement of a model's choice for the stored counters: the windows'
+ * part of its residual and the linear learner's step, against the state the
+ * worker last read (none if it belongs to another model: a new one starts
+ * afresh).
+ */
+export function residualOf(
+  held: { model: string; linear?: LinearWeights } | undefined,
+  decision: { model: string; context: DecisionContext; predicted: number[]; chosen: number },
+  reward: number,
+): { model: string; region: string; resourceType: string; value: number; linear: LinearWeights } {
+  const linear = held?.model === decision.model ? held.linear : undefined;
+  const { windowed, step } = onlineUpdate(linear, decision.context, reward - decision.predicted[decision.chosen]!);
+  return {
+    model: decision.model,
+    region: decision.context.region,
+    resourceType: decision.context.resourceType,
+    value: windowed,
+    linear: step,
+  };
 }

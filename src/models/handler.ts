@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { HandlerDescriptor } from '../handlers/descriptor';
-import type { MetricCounters } from '../handlers/metrics';
+import type { MetricCounters, OnlineState } from '../handlers/metrics';
 import type { SignedRequest } from '../security/signed-request';
 import { modelOn } from './model';
 import { keyByField } from './rekey';
@@ -38,8 +38,8 @@ export interface StoredHandlerMetrics extends MetricCounters {
   ref: string;
   /** The latest calls, 1 for a failure: the recent error rate the decision reads. */
   recent?: number[];
-  /** Residuals (reward − predicted) of the latest calls per region, against the model that predicted them (learning/online.ts). */
-  online?: { model: string; residuals: Record<string, number[]> };
+  /** Residuals of the latest calls per region and the linear learner, against the model that predicted them (learning/online.ts). */
+  online?: OnlineState;
   updatedAt: Date;
 }
 

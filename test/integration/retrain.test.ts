@@ -6,7 +6,9 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { RETRAIN_SCHEDULE_ID } from '../../src/client/retrain-schedule';
 import { RETRAIN_CATCHUP_MS } from '../../src/contract/models';
+import { ALL_REGIONS, onlineCorrection } from '../../src/learning/online';
 import { TrainingSet } from '../../src/learning/train';
+import type { CompositionRequestInput } from '../../src/composition/request';
 import { decisionOf } from '../../src/learning/logged';
 import { auditModel } from '../../src/models/audit';
 import { handlerMetricsModel } from '../../src/models/handler';
@@ -64,7 +66,7 @@ describe('retrainPolicy on the real stack', () => {
 
   it('logs every decision of a real composition with its probabilities, in the form the retrain reads', async () => {
     await applyDefaultPolicy(w.client, admin);
-    const handle = await w.client.compose({
+    const request: CompositionRequestInput = {
       requestId: `bucket-${randomUUID().slice(0, 8)}`,
       user: 'alice',
       account: 'acct-learn',
@@ -72,7 +74,8 @@ describe('retrainPolicy on the real stack', () => {
       resourceType: 'bucket',
       spec: { name: 'logs' },
       security: { classification: 'internal', compliance: [], networkExposure: 'private' },
-    });
+    };
+    const handle = await w.client.compose(request);
     await handle.result();
     const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
     const chosen = outcome!.steps.filter((s) => s.reason === 'chosen');
@@ -93,7 +96,26 @@ describe('retrainPolicy on the real stack', () => {
         residuals: { 'eu-west-1': [expect.any(Number)], 'eu-west-1|bucket': [expect.any(Number)] },
       });
       expect(provision!.recent).toEqual([0]);
+      // And the linear learner's first step, as increments of weights and squared gradients.
+      expect(Object.values(provision!.online!.linear!.w).some((v) => v !== 0)).toBe(true);
+      expect(Object.values(provision!.online!.linear!.g).every((v) => v > 0)).toBe(true);
     });
+    // The next decision in the same context reads them back: its correction is what the stored state says.
+    const stored = (await handlerMetricsModel(db).findOne({ ref: 'provision-bucket@1' }).lean())!.online!;
+    // Past the worker's one-second metrics cache, which may hold a read from before the write.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const again = await w.client.compose({ ...request, requestId: `bucket-${randomUUID().slice(0, 8)}` });
+    await again.result();
+    const next = await outcomeModel(db).findOne({ workflowId: again.workflowId }).lean();
+    const d = decisionOf(next!.steps.find((s) => s.ref === 'provision-bucket@1')!.decision)!;
+    const window = (key: string) => stored.residuals[key];
+    const expected = onlineCorrection(
+      { all: window(ALL_REGIONS), region: window('eu-west-1'), cell: window('eu-west-1|bucket') },
+      stored.linear,
+      d.context,
+    );
+    expect(expected).not.toBe(0);
+    expect(d.candidates.find((c) => c.ref === 'provision-bucket@1')!.correction).toBeCloseTo(expected, 9);
     const set = new TrainingSet();
     set.add(outcome!);
     expect(set.decisions).toBe(chosen.length);

@@ -72,6 +72,31 @@ describe('counterUpdates', () => {
       'online.residuals.us-east-1|bucket': { $each: [-1], $slice: -3 },
     });
   });
+
+  it("sums the linear learner's steps into increments of the batch's latest model only", () => {
+    const residual = (model: string, w: Record<string, number>, g: Record<string, number>) => ({
+      model,
+      region: 'eu-west-1',
+      resourceType: 'database',
+      value: 0,
+      linear: { w, g },
+    });
+    const u = counterUpdates(
+      [
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: residual('m1', { 7: 9 }, { 7: 9 }) },
+        { ref: 'a@1', failed: false, latencyMs: 5, residual: residual('m2', { 7: 0.25, 9: -0.5 }, { 7: 0.01, 9: 0.04 }) },
+        { ref: 'a@1', failed: true, latencyMs: 5, residual: residual('m2', { 7: 0.5 }, { 7: 0.04 }) },
+      ],
+      3,
+    ).get('a@1')!;
+    const linear = Object.fromEntries(Object.entries(u.$inc).filter(([k]) => k.startsWith('online.')));
+    expect(linear).toEqual({
+      'online.linear.w.7': 0.75,
+      'online.linear.w.9': -0.5,
+      'online.linear.g.7': 0.05,
+      'online.linear.g.9': 0.04,
+    });
+  });
 });
 
 describe('stored windows the store let grow', () => {

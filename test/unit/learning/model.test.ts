@@ -2,6 +2,7 @@ import { DEFAULT_OBJECTIVE, metricsPrior } from '../../../src/learning/decide';
 import { createHash, randomBytes } from 'node:crypto';
 import { authenticate, decodeNetwork, encodeNetwork, ModelRefused, sealHeader } from '../../../src/learning/artifact';
 import { correction, OnlineStats } from '../../../src/learning/online';
+import { aDecisionContext } from '../../fixtures/decision-context';
 import { LearnedModel } from '../../../src/learning/policy';
 import { compare, TrainingSet } from '../../../src/learning/train';
 import { candidates, ctxIn, loggedOutcomes, objective } from '../../fixtures/logged-outcomes';
@@ -87,27 +88,39 @@ describe('the learned model', () => {
 });
 
 describe('online correction', () => {
+  const eu = aDecisionContext;
+
   it('moves a failing handler down within tens of calls, shrunk while evidence is thin', () => {
     expect(correction({})).toBe(0);
     expect(correction({ all: [-1] })).toBeCloseTo(-1 / 6, 12);
     expect(correction({ all: Array(30).fill(-0.9) })).toBeCloseTo((-0.9 * 30) / 35, 12);
   });
 
-  it('keeps windows per handler, region and cell, and starts over for a new model', () => {
-    const stats = new OnlineStats();
-    const eu = { region: 'eu-west-1', resourceType: 'database' };
-    for (let i = 0; i < 60; i++) stats.record('bandit-v1', 'rds@1', eu, -1);
-    // Every window holds the last 50: the handler's shrunk to 0, the region's towards it, the cell's towards the region's.
+  it('shrinks a cell towards its region and a region towards the handler', () => {
+    const full = Array(50).fill(-1);
     const handler = -50 / 55;
     const region = (-50 + 5 * handler) / 55;
-    expect(stats.correction('bandit-v1', 'rds@1', eu)).toBeCloseTo((-50 + 10 * region) / 60, 12);
-    // Another region has no calls of its own: it gets the handler's correction.
-    expect(stats.correction('bandit-v1', 'rds@1', { region: 'us-east-1', resourceType: 'database' })).toBeCloseTo(handler, 12);
+    expect(correction({ all: full, region: full, cell: full })).toBeCloseTo((-50 + 10 * region) / 60, 12);
+    // A region with no calls of its own gets the handler's correction.
+    expect(correction({ all: full })).toBeCloseTo(handler, 12);
+  });
+
+  it('starts over for a new model, and knows nothing of a handler without calls', () => {
+    const stats = new OnlineStats();
+    for (let i = 0; i < 60; i++) stats.record('bandit-v1', 'rds@1', eu, -1);
+    expect(stats.correction('bandit-v1', 'rds@1', eu)).toBeLessThan(-0.8);
     expect(stats.correction('bandit-v1', 'other@1', eu)).toBe(0);
     stats.record('bandit-v2', 'rds@1', eu, 0.5);
-    const h2 = 0.5 / 6;
-    const r2 = (0.5 + 5 * h2) / 6;
-    expect(stats.correction('bandit-v2', 'rds@1', eu)).toBeCloseTo((0.5 + 10 * r2) / 11, 12);
+    expect(stats.correction('bandit-v1', 'rds@1', eu)).toBe(0);
+    const after = stats.correction('bandit-v2', 'rds@1', eu);
+    expect(after).toBeGreaterThan(0);
+    expect(after).toBeLessThan(0.5);
+  });
+
+  it('counts an error once: the windows hold what the learner has not learnt, and together they approach the residual', () => {
+    const stats = new OnlineStats();
+    for (let i = 0; i < 300; i++) stats.record('m', 'rds@1', eu, -0.7);
+    expect(stats.correction('m', 'rds@1', eu)).toBeCloseTo(-0.7, 1);
   });
 
   it('sees a handler failing everywhere after a few calls in each of many cells', () => {
@@ -116,22 +129,34 @@ describe('online correction', () => {
     const types = ['database', 'bucket', 'service'];
     // Two failed calls in each of the 12 cells: per cell that is little evidence, together it is 24 calls.
     for (const region of regions)
-      for (const resourceType of types) for (let i = 0; i < 2; i++) stats.record('m', 'h@1', { region, resourceType }, -0.9);
-    expect(stats.correction('m', 'h@1', { region: 'eu-west-1', resourceType: 'database' })).toBeLessThan(-0.6);
+      for (const resourceType of types) for (let i = 0; i < 2; i++) stats.record('m', 'h@1', { ...eu, region, resourceType }, -0.9);
+    expect(stats.correction('m', 'h@1', eu)).toBeLessThan(-0.6);
   });
 
-  it('moves only the resource type the model is wrong about, and the others of the region by the region share', () => {
+  it('moves only the resource type the model is wrong about', () => {
     const stats = new OnlineStats();
-    for (let i = 0; i < 40; i++) stats.record('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'database' }, -0.8);
-    for (let i = 0; i < 40; i++) stats.record('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'bucket' }, 0);
-    const database = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'database' });
-    const bucket = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'bucket' });
-    const service = stats.correction('bandit-v1', 'rds@1', { region: 'eu-west-1', resourceType: 'service' });
-    // The handler and region windows hold the last 50 calls: 10 database, 40 bucket.
-    const handler = (-0.8 * 10) / 55;
-    expect(service).toBeCloseTo((-0.8 * 10 + 5 * handler) / 55, 12);
+    for (let i = 0; i < 40; i++) {
+      stats.record('bandit-v1', 'rds@1', eu, -0.8);
+      stats.record('bandit-v1', 'rds@1', { ...eu, resourceType: 'bucket' }, 0);
+    }
+    const database = stats.correction('bandit-v1', 'rds@1', eu);
+    const bucket = stats.correction('bandit-v1', 'rds@1', { ...eu, resourceType: 'bucket' });
     expect(database).toBeLessThan(-0.6);
-    expect(bucket).toBeGreaterThan(service);
-    expect(bucket).toBeLessThan(0);
+    expect(Math.abs(bucket)).toBeLessThan(0.2);
+  });
+
+  it('learns what the windows do not key on: a handler that fails for one classification only, in every region', () => {
+    const stats = new OnlineStats();
+    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'ap-south-1'];
+    for (let i = 0; i < 200; i++) {
+      const region = regions[i % regions.length]!;
+      stats.record('m', 'rds@1', { ...eu, region, classification: 'pci' }, -0.8);
+      stats.record('m', 'rds@1', { ...eu, region, classification: 'internal' }, 0);
+    }
+    const pci = stats.correction('m', 'rds@1', { ...eu, classification: 'pci' });
+    const internal = stats.correction('m', 'rds@1', { ...eu, classification: 'internal' });
+    // The windows alone would give both the same -0.4 (their cells are regions and resource types).
+    expect(pci).toBeLessThan(-0.6);
+    expect(internal).toBeGreaterThan(-0.2);
   });
 });
