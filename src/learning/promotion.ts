@@ -9,8 +9,9 @@ const f = (x: number) => x.toFixed(4);
 
 /**
  * A candidate replaces the serving model only when, on at least `minSamples`
- * held-out decisions, the lower end of its doubly robust value beats the
- * serving model's estimate by `margin`. Both are read on the same decisions,
+ * held-out decisions the serving model made, the lower end of its doubly
+ * robust value beats the serving model's, as it served (train.ts compare),
+ * by `margin`. Both are read on the same decisions,
  * so the bound is taken on the paired difference (candidate − current): the
  * candidate's lower bound is `current + difference.lower`. Noise alone should
  * not promote. The default margin is 0: the 95 % paired interval is itself the
@@ -27,7 +28,7 @@ export function decidePromotion(
   if (difference.n < opts.minSamples) {
     return {
       promote: false,
-      reason: `only ${difference.n} held-out decisions with a logged probability; at least ${opts.minSamples} are needed to compare models`,
+      reason: `only ${difference.n} held-out decisions made by the serving model with a logged probability; at least ${opts.minSamples} are needed to compare models`,
     };
   }
   const lower = current.dr.value + difference.lower;
