@@ -2,7 +2,7 @@ import { metricsPrior, type DecisionModel } from '../../../src/learning/decide';
 import type { LoggedDecision } from '../../../src/learning/logged';
 import { doublyRobustDifference } from '../../../src/learning/ope';
 import { decidePromotion } from '../../../src/learning/promotion';
-import { compare, samplesFor } from '../../../src/learning/train';
+import { asServed, compare, RECENT_SHARE, samplesFor } from '../../../src/learning/train';
 import { seededRandom } from '../../../src/random';
 import { ctxIn } from '../../fixtures/logged-outcomes';
 
@@ -73,12 +73,44 @@ describe('comparing a candidate with the serving model', () => {
   });
 
   it('judges only the decisions the serving model made, and says when they are too few', () => {
-    const mixed = [...servedWithCorrections(1000, 'bandit-v3'), ...decisions.slice(0, 50)];
+    const mixed = [...servedWithCorrections(1000, 'bandit-v3'), ...decisions.slice(0, 200)];
     const comparison = compare(europeOnly, metricsPrior, mixed);
+    // The latest quarter of the serving model's 200.
     expect(comparison.difference.n).toBe(50);
     expect(decidePromotion(comparison, { margin: 0, minSamples: 100 })).toMatchObject({
       promote: false,
       reason: expect.stringMatching(/only 50 held-out decisions made by the serving model/),
     });
+  });
+
+  it('judges on the latest decisions: a candidate right about the world before a handler degraded is refused', () => {
+    // Europe only; eu-fast was the one to use until the last quarter, when it degraded and us-fast took over.
+    const random = seededRandom(9);
+    const n = 4000;
+    const shifted = Array.from({ length: n }, (_, i): LoggedDecision => {
+      const late = i >= 0.75 * n;
+      const best = late ? 'us-fast@1' : 'eu-fast@1';
+      // The serving policy was still learning early on, and had caught up by the change.
+      const probabilities = candidates.map((c) => (i < n / 2 ? 1 / 3 : c.ref === best ? 0.9 : 0.05));
+      const u = random();
+      const chosen = u < probabilities[0]! ? 0 : u < probabilities[0]! + probabilities[1]! ? 1 : 2;
+      const success = random() < (candidates[chosen]!.ref === best ? 0.95 : 0.3) ? 1 : 0;
+      return {
+        ...decisions[0]!,
+        workflowId: `wf-${i}`,
+        at: new Date(i * 1000),
+        record: { ...decisions[0]!.record, context: ctxIn('eu-west-1'), probabilities, chosen },
+        propensity: probabilities[chosen]!,
+        success,
+        reward: success,
+      };
+    });
+    // Over every decision the candidate looks better: it is credited with the old world, the server charged for learning.
+    const all = doublyRobustDifference(samplesFor(europeOnly, europeOnly, shifted), asServed(europeOnly, shifted));
+    expect(all.lower).toBeGreaterThan(0);
+    const comparison = compare(europeOnly, metricsPrior, shifted);
+    expect(comparison.difference.n).toBe(n * RECENT_SHARE);
+    expect(comparison.difference.upper).toBeLessThan(0);
+    expect(decidePromotion(comparison, { margin: 0, minSamples: 100 }).promote).toBe(false);
   });
 });
