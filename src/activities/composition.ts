@@ -8,7 +8,7 @@ import { PlanInvalid, type PlannedStep } from '../composition/plan';
 import { parseCompositionRequest, type CompositionRequest } from '../composition/request';
 import { BUILTIN_HANDLERS, type WorkerFacility } from '../handlers/catalog';
 import { createSystemLoad } from './system-load';
-import { cpuMeter } from '../handlers/cpu-share';
+import { cpuMeter, heapMeter } from '../handlers/resource-share';
 import { refOf, type HandlerDescriptor } from '../handlers/descriptor';
 import { counterUpdates, lastOf, summarize, trimOf, type CallMeasurement } from '../handlers/metrics';
 import { handlerMetricsModel, handlerModel } from '../models/handler';
@@ -85,6 +85,7 @@ export function createCompositionActivities(deps: {
   const metrics = handlerMetricsModel(connection);
   const outcomes = outcomeModel(connection);
   const cpu = cpuMeter();
+  const heap = heapMeter();
   const systemLoad = createSystemLoad();
   const loadPolicies = createPolicyLoader(connection);
   // A worker plans many compositions a second; policies, the registry and
@@ -287,6 +288,7 @@ export function createCompositionActivities(deps: {
       const ctx = await handlerContext(input);
       const descriptor = await descriptorOf(input.step.ref);
       const charged = cpu.start();
+      const grown = heap.start();
       const started = performance.now();
       // Room left in this attempt to wait out a store outage, with a second to spare for failing in time.
       const attemptEnds = Date.now() + Context.current().info.startToCloseTimeoutMs - 1000;
@@ -303,10 +305,11 @@ export function createCompositionActivities(deps: {
         );
         const latencyMs = Math.round(performance.now() - started);
         prometheus.handlerCall(input.step.ref, latencyMs);
-        // Sandboxed handlers measure their own CPU; built-ins get their share of the worker's.
+        // Sandboxed handlers measure their own CPU and memory; built-ins get their share of the worker's.
         const cpuMs = result.cpuMs ?? charged();
-        prometheus.handlerResources(input.step.ref, cpuMs, result.memoryMb);
-        return { output: result.output, resources: result.resources, latencyMs, cpuMs, memoryMb: result.memoryMb, costUsd: result.costUsd };
+        const memoryMb = result.memoryMb ?? grown();
+        prometheus.handlerResources(input.step.ref, cpuMs, memoryMb);
+        return { output: result.output, resources: result.resources, latencyMs, cpuMs, memoryMb, costUsd: result.costUsd };
       } catch (err) {
         prometheus.handlerCall(input.step.ref, performance.now() - started, { type: errorType(err) });
         // What the provider refused, retrying will not change; ProviderUnavailable and the rest retry.
@@ -314,6 +317,7 @@ export function createCompositionActivities(deps: {
         throw err;
       } finally {
         charged();
+        grown();
       }
     },
 

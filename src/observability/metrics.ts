@@ -58,10 +58,11 @@ const handlerCpu = () =>
     ['handler', 'version'] as const,
   );
 const handlerMemory = () =>
-  gauge('mosaic_handler_memory_megabytes', 'memory the latest attempt of a sandboxed handler version used', [
-    'handler',
-    'version',
-  ] as const);
+  gauge(
+    'mosaic_handler_memory_megabytes',
+    'memory the latest attempt of a handler version used (sandboxed: its isolate; built-in: its share of the worker heap growth)',
+    ['handler', 'version'] as const,
+  );
 const decisions = () =>
   counter('mosaic_decisions_total', 'handler choices by workflow kind and exploration strategy', ['kind', 'strategy'] as const);
 const outcomes = () => counter('mosaic_outcomes_total', 'finished workflows by kind and result', ['kind', 'result'] as const);

@@ -80,6 +80,11 @@ describe('retrainPolicy on the real stack', () => {
     const outcome = await outcomeModel(db).findOne({ workflowId: handle.workflowId }).lean();
     const chosen = outcome!.steps.filter((s) => s.reason === 'chosen');
     expect(chosen.length).toBeGreaterThan(0);
+    // Built-in handlers report their share of the worker's CPU and heap growth, as sandboxed ones report their own.
+    for (const step of outcome!.steps.filter((s) => s.status === 'succeeded')) {
+      expect(step.cpuMs).toBeGreaterThanOrEqual(0);
+      expect(step.memoryMb).toBeGreaterThanOrEqual(0);
+    }
     for (const step of chosen) {
       const d = decisionOf(step.decision)!;
       expect(typeof step.decision).toBe('string');

@@ -1,4 +1,4 @@
-import { cpuMeter } from '../../../src/handlers/cpu-share';
+import { cpuMeter, heapMeter } from '../../../src/handlers/resource-share';
 
 describe('cpuMeter', () => {
   it('charges each call the CPU burnt while it ran, shared among the calls in flight', () => {
@@ -27,5 +27,21 @@ describe('cpuMeter', () => {
     expect(stop()).toBe(3);
     cpu += 3;
     expect(stop()).toBe(3);
+  });
+});
+
+describe('heapMeter', () => {
+  it("charges each call the heap growth while it ran, shared, and a collection's fall to no call", () => {
+    let heap = 100;
+    const meter = heapMeter(() => heap);
+    const a = meter.start();
+    heap += 6; // a alone
+    const b = meter.start();
+    heap -= 20; // a collection: what it freed may be anyone's
+    const c = meter.start();
+    heap += 6; // a, b and c: 2 MiB each
+    expect(b()).toBe(2);
+    expect(c()).toBe(2);
+    expect(a()).toBe(8);
   });
 });
