@@ -191,6 +191,14 @@ const ramGibOf = (value: number, unit: string) => {
 };
 const bytesOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'B').to('B').scalar;
 
+/** A clock time as hours after midnight: "midnight", "noon", "4am", "11:30 pm". */
+function hourOf(clock: string): number {
+  if (clock === 'midnight') return 0;
+  if (clock === 'noon') return 12;
+  const [, h, m, half] = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)$/.exec(clock)!;
+  return (Number(h) % 12) + (half === 'pm' ? 12 : 0) + Number(m ?? 0) / 60;
+}
+
 /**
  * Every quantity a description states, with what it measures. The numbers
  * are first put in digits (numbers.ts); each is then read with the words
@@ -214,6 +222,14 @@ export function extractQuantities(description: string): Extraction {
     const until = Number(by[1]);
     add({ kind: 'window', seconds: ((until - from + 24) % 24 || 24) * 3600, text: by[0] });
   } else if (/\bby (the )?morning\b/.test(text)) add({ kind: 'window', seconds: 8 * 3600, text: 'by morning' });
+  else if (!hours) {
+    // "between midnight and 4am", "from 11pm to 5am", "1am-5am": a batch's window as a clock range.
+    const clock = String.raw`(midnight|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm))`;
+    const range =
+      new RegExp(String.raw`\b(?:between|from)\s+${clock}\s+(?:and|to|until|till)\s+${clock}`).exec(text) ??
+      new RegExp(String.raw`\b${clock}\s*[-–]\s*${clock}`).exec(text);
+    if (range) add({ kind: 'window', seconds: ((hourOf(range[2]!) - hourOf(range[1]!) + 24) % 24 || 24) * 3600, text: range[0] });
+  }
   // "over the next 3 days", "by the end of the week", "within a week": a one-off job's deadline.
   const next = /\bover the next (\d+ )?(day|week|month|year)s?\b/.exec(text);
   const deadline = /\b(?:by the end of the|within (?:a|an|one)) (day|week|month)\b/.exec(text);
@@ -232,9 +248,10 @@ export function extractQuantities(description: string): Extraction {
     const after = text.slice(end, end + 64);
     // A version or a model name (postgres15, h.264, ec2, t4g), not a quantity, unless it is a replication factor ("rf2").
     if (/[a-z.]$/.test(before) && !/\brf$/.test(before)) continue;
-    // "PostgreSQL 15 primary", "Redis 7 with persistence": a product's version.
-    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && !/^\s*(?:%|x\b|nodes?|brokers?|servers?|replicas?)/.test(after))
-      continue;
+    // "PostgreSQL 15 primary", "Redis 7 with persistence", "a MySQL 8 replica": a product's version. A count
+    // of nodes follows it in the plural ("Kafka 3 brokers"), or is one ("Redis 1 replica").
+    const counted = value === 1 ? /^\s*(?:%|x\b|nodes?|brokers?|servers?|replicas?)/ : /^\s*(?:%|x\b|nodes|brokers|servers|replicas)/;
+    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && !counted.test(after)) continue;
     if (
       /^[a-z]/.test(after) &&
       !/^(k|kb|kib|mb|mib|gb|gib|tb|tib|pb|b|bytes?|s|ms|m|h|d|w|y|x|hz|tps|qps|rps|iops|gbps|mbps|min|mins|hrs?|sec|secs|day|tb\/|gb\/|mb\/)\b/.test(

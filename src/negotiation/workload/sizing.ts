@@ -824,17 +824,21 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   // A one-off batch ("2 million photos by the end of the week") runs at the rate its deadline needs.
   const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture ?? f.counts.page;
   const ocr = /\b(ocr|tesseract)\b/.test(text);
+  // Uploads count as videos elsewhere; here they are the photos arriving.
+  const stated = rateOf(f, 'images', 'photos', 'records', 'pages', 'videos');
+  // "runs from 1am to 5am" is read as the hours it runs: its window, as for background jobs.
+  const windowHours = f.windowHours ?? f.schedule?.hoursPerDay;
+  const windowed = !stated && batch && windowHours ? batch : undefined;
   const images =
-    // Uploads count as videos elsewhere; here they are the photos arriving.
-    rateOf(f, 'images', 'photos', 'records', 'pages', 'videos') ||
-    (batch && f.windowHours ? batch / (f.windowHours * 3600) : 0) ||
-    ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
+    stated || (windowed ? windowed / (windowHours! * 3600) : 0) || ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
+  // A day's arrivals, or the batch itself: "80,000 images by 6am" holds 80,000, not its rate for a whole day.
+  const held = windowed ?? images * DAY;
   const bytes = f.itemBytes ?? 3e6;
   const coreSeconds = ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * (bytes / 3e6);
   const vcpu = Math.max(1, images * coreSeconds * 2);
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * (ocr ? 1 : 1.5)), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
-    storageGib: ROOT_GIB + (images * DAY * bytes * 1.3) / GIB,
+    storageGib: ROOT_GIB + (held * bytes * 1.3) / GIB,
     averageShare: 0.5,
   };
 };

@@ -432,6 +432,16 @@ describe('capacity models', () => {
     const photos = a('A batch job that resizes 2 million product photos once, by the end of the week');
     expect(photos.kind).toBe('image-processing');
     expect(photos.peak.vcpu).toBeCloseTo(Math.max(1, (2e6 / (7 * 86400)) * 0.2 * 2), 2);
+    // It holds the batch (originals and outputs), not its rate kept up for a whole day.
+    const thumbs = a('Thumbnail 12,000 scanned photos between midnight and 4am');
+    expect(thumbs.kind).toBe('image-processing');
+    expect(thumbs.storageGib).toBe(Math.ceil(20 + (12000 * 3e6 * 1.3) / 2 ** 30));
+    // Its hours as a clock range are its window too: 36,000 in four hours is 2.5 a second.
+    const overnight = a('Resize 36,000 listing images; the job runs from 1am to 5am');
+    expect(overnight.peak.vcpu).toBeCloseTo(Math.max(1, (36000 / (4 * 3600)) * 0.2 * 2), 2);
+    // "MySQL 8 replica" is one replica of version 8: its storage is the data's, not eight copies of it.
+    const replica = a('a MySQL 8 replica for the finance dashboards, 400 GB of data');
+    expect(replica.storageGib).toBeLessThan(2 * 400 * 0.932 * 1.25);
     // A proxy that only terminates TLS: ~0.3 ms a request; a gateway with plugins stays at 1 ms.
     expect(a('An nginx reverse proxy terminating TLS for 15k requests per second').peak.vcpu).toBeCloseTo((15000 * 0.3) / 1000 / 0.7, 1);
     expect(a('Envoy API gateway with auth plugins, 5000 rps').peak.vcpu).toBeCloseTo((5000 * 1) / 1000 / 0.7, 1);

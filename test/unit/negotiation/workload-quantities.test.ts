@@ -157,6 +157,21 @@ describe('extracting quantities', () => {
     expect(read('p99 under 10 ms, p95 20ms')).toEqual([]);
   });
 
+  it('reads a clock range from midnight or noon as a window, where the working hours do not read it', () => {
+    expect(one('re-index everything between midnight and 4am', 'window').seconds).toBe(4 * 3600);
+    expect(one('a sweep from noon until 2:30pm', 'window').seconds).toBe(2.5 * 3600);
+    expect(one('the export runs from 11pm to 5am', 'schedule')).toMatchObject({ hoursPerDay: 6 });
+    expect(read('the export runs from 11pm to 5am').filter((q) => q.kind === 'window')).toEqual([]);
+  });
+
+  it('tells a version before a singular node word from a count of nodes', () => {
+    // "a MySQL 8 replica" is one server of version 8, not eight copies.
+    expect(read('Postgres 16 replica used by the BI team')).toEqual([]);
+    expect(read('a mongodb 7 node behind the API')).toEqual([]);
+    expect(one('Kafka 3 brokers in one rack', 'count')).toMatchObject({ count: 3, of: 'broker' });
+    expect(one('Redis 1 replica next to the primary', 'replication')).toMatchObject({ replicas: 1 });
+  });
+
   it('folds quantities into facts: per node × nodes, each per entity, a bare duration as retention', () => {
     expect(facts('a small cassandra ring (3 nodes), ~500 GB per node').dataGib).toBeCloseTo(3 * 465.66, 0);
     const hosts = facts("300 hosts' node_exporter (~1000 series each), 15 days");
