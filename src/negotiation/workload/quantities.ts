@@ -140,7 +140,9 @@ const RATE_NOUNS: [RegExp, string][] = [
   [/^(images?|photos?|thumbnails?|pictures?)$/, 'images'],
   [/^(pages?|scans?|scanned pages?)$/, 'pages'],
   [/^(orders?|bookings?|purchases?|payments?)$/, 'orders'],
-  [/^(visitors?|visits?|page views?|pageviews?|readers?|sessions?|users?)$/, 'visitors'],
+  // A page view is a page, not a visit of several: priced apart (sizing.ts REQUESTS_PER_PAGE_VIEW).
+  [/^(page views?|pageviews?|page impressions?|page loads?)$/, 'pageviews'],
+  [/^(visitors?|visits?|readers?|sessions?|users?)$/, 'visitors'],
   [/^(rows?|records?|documents?|docs?|files?|items?|objects?|pushes)$/, 'records'],
 ];
 const rateNoun = (words: string): string | undefined => {
@@ -164,7 +166,7 @@ function bareRateNoun(before: string): string {
     if (/^(hit|run|set|get|put|call|read|write|update|insert|select|search|reach|peak)$/.test(w)) continue;
     const noun = rateNoun(w);
     // "50k users doing 2000/s" is not 2000 visitors a second: who is only read right before the number.
-    if (noun && (noun !== 'visitors' || i === 0)) return noun;
+    if (noun && ((noun !== 'visitors' && noun !== 'pageviews') || i === 0)) return noun;
   }
   return 'operations';
 }

@@ -1014,14 +1014,22 @@ const websocket: Model = ({ facts: f, text }, ctx) => {
 // ---------------------------------------------------------------- web
 
 /**
+ * A page view is the page and what it calls: ~5 requests (HTML, a few API
+ * calls or assets), an eighth of a visit's 40 (web apps) or a quarter of the
+ * 20 of a static site's visit, where assets are most of the requests.
+ */
+const REQUESTS_PER_PAGE_VIEW = 5;
+
+/**
  * Static sites: nginx serves thousands of small files per core; sized at
  * 1,000 requests/s per core (TLS included) and 50 MB/s per core of large
  * files; a visit is ~20 requests (page and assets), the busiest hour 3× the
  * mean. A CDN in front leaves the misses: edge rate × (1 − hit ratio).
  */
 const staticSite: Model = ({ facts: f }) => {
-  const visitsPerSecond = rateOf(f, 'visitors') || (f.users.daily ?? f.users.total ?? 1000) / DAY;
-  let requests = rateOf(f, 'requests') || visitsPerSecond * 20 * (f.peakStated ? 1 : PEAK_FACTOR);
+  const pageViews = rateOf(f, 'pageviews');
+  const visitsPerSecond = rateOf(f, 'visitors') || (pageViews ? 0 : (f.users.daily ?? f.users.total ?? 1000) / DAY);
+  let requests = rateOf(f, 'requests') || (visitsPerSecond * 20 + pageViews * REQUESTS_PER_PAGE_VIEW) * (f.peakStated ? 1 : PEAK_FACTOR);
   if (f.hitRatio !== undefined) requests *= 1 - f.hitRatio;
   const bytes = requests * (f.dataGib && f.dataGib > 100 ? 200_000 : 50_000);
   const vcpu = Math.max(0.5, requests / 1000, bytes / 50e6);
@@ -1067,8 +1075,11 @@ function msPerRequest(text: string, serves: { light: boolean; scripting: boolean
  * web process): GitLab, Confluence and Jira 4 cores and 8 GiB, Sentry 4 and 16 GiB; Mastodon,
  * Matrix Synapse, Discourse, Odoo and Moodle 2 cores and 4 GiB.
  */
-function productFloor(text: string, users = 0): { vcpu: number; memoryGib: number } {
+function productFloor(text: string, users = 0, millionPageViewsAMonth = 0): { vcpu: number; memoryGib: number } {
   if (/\bsentry\b/.test(text)) return { vcpu: 4, memoryGib: 16 };
+  // Matomo's server sizing, in orders of magnitude: 2 cores and 4 GiB up to ~1 million tracked page views a
+  // month, 4 and 8 up to ~10 million (its archiving, not the tracker requests, is the load).
+  if (/\b(matomo|piwik)\b/.test(text)) return millionPageViewsAMonth > 1 ? { vcpu: 4, memoryGib: 8 } : { vcpu: 2, memoryGib: 4 };
   // Tableau Server's minimum for production: 8 cores and 32 GiB.
   if (/\btableau\b/.test(text)) return { vcpu: 8, memoryGib: 32 };
   // GitLab's requirements: 4 cores and 8 GiB up to 500 users; its reference architectures 8 and 16 GiB per 1,000 beyond.
@@ -1102,6 +1113,9 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   const cpuMs = msPerRequest(text, { light, scripting, inference });
   let rps = rateOf(f, 'requests', 'queries', 'searches', 'lookups', 'operations', 'transactions');
   const logins = rateOf(f, 'logins');
+  const pageViews = rateOf(f, 'pageviews');
+  if (!rps && !logins && pageViews)
+    rps = pageViews * REQUESTS_PER_PAGE_VIEW * (f.hourlyOrFiner.pageviews || f.peakStated ? 1 : PEAK_FACTOR);
   if (!rps && !logins) {
     const orders = rateOf(f, 'orders');
     const visits = rateOf(f, 'visitors');
@@ -1121,7 +1135,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // Bytes the text says arrive ("3 Gbps of telemetry"): parsing and forwarding JSON runs at ~50 MB/s a core.
   const bytesIn = f.ingestGibPerDay ? (f.ingestGibPerDay * GIB) / DAY : 0;
   const cpu = Math.max((rps * cpuMs + logins * (50 + 10 * cpuMs)) / 1000, bytesIn / 50e6) / TARGET_UTILISATION;
-  const floor = productFloor(text, f.users.total ?? f.users.daily ?? 0);
+  const floor = productFloor(text, f.users.total ?? f.users.daily ?? 0, (pageViews * 30 * DAY) / 1e6);
   // A language model's weights stay in memory: 2 bytes a parameter at fp16, +20 % for the KV cache ("a 7B model").
   const params = /\b(\d+(?:\.\d+)?)\s?b\b(?=[^.]{0,30}\b(?:models?|llm|params|parameters|llama|mistral|instruct)\b)/.exec(text);
   const weightsGib = params ? (Number(params[1]) * 1e9 * 2 * 1.2) / GIB : 0;

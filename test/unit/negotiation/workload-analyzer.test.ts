@@ -439,6 +439,11 @@ describe('capacity models', () => {
     // Its hours as a clock range are its window too: 36,000 in four hours is 2.5 a second.
     const overnight = a('Resize 36,000 listing images; the job runs from 1am to 5am');
     expect(overnight.peak.vcpu).toBeCloseTo(Math.max(1, (36000 / (4 * 3600)) * 0.2 * 2), 2);
+    // A page view is a page and its calls (~5 requests), not a visit of 40: 2.6M page views a day on Django.
+    const pages = a('Django news site doing about 2.6 million pageviews daily');
+    expect(pages.quantities.find((q) => q.measure === 'pageviews rate')?.value).toBeCloseTo(2.6e6 / 86400, 1);
+    const visits = a('Django news site doing about 2.6 million visits daily');
+    expect(visits.peak.vcpu / pages.peak.vcpu).toBeCloseTo(40 / 5, 0);
     // "MySQL 8 replica" is one replica of version 8: its storage is the data's, not eight copies of it.
     const replica = a('a MySQL 8 replica for the finance dashboards, 400 GB of data');
     expect(replica.storageGib).toBeLessThan(2 * 400 * 0.932 * 1.25);
