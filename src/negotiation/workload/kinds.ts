@@ -171,6 +171,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'etl-pipeline': [
     [/\b(etl|elt|airflow|dagster|prefect|spark|hadoop|mapreduce|parquet|ingestion)\b/, 3],
+    // What orchestrates DAGs is the workload, not the warehouse its tasks call.
+    [/\b(dags?|orchestrat\w*|workflow scheduler)\b/, 2],
     // Connectors move data between stores and keep none of it: a pipeline, not the broker they run beside.
     [/\b(kafka connect|connect workers|fivetran|airbyte|meltano)\b/, 4],
     [/\b(debezium|connectors?|cdc|change data capture)\b/, 2],

@@ -28,6 +28,8 @@ describe('recognising the kind of workload', () => {
     expect(kind('SFTP drop box for partners')).toBe('file-drop');
     expect(kind('REQ-4411: pg16 for billing')).toBe('relational-database');
     expect(kind('mysql8 for the shop')).toBe('relational-database');
+    // What orchestrates the DAGs is the workload, not the warehouse they query.
+    expect(kind('Prefect agent scheduling about 50 DAGs whose tasks query Redshift')).toBe('etl-pipeline');
   });
 
   it('takes a service named by what it does, with a request rate, for an application', () => {
