@@ -63,6 +63,8 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         else if (q.scope === 'ram-per-node') ramPerNodeGib = max(ramPerNodeGib, q.gib);
         else if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
         else if (q.scope === 'per-node') perNodeGib = max(perNodeGib, q.gib);
+        // "40 features each of 8 bytes": a size under a mebibyte is one item's, never all the data.
+        else if (q.gib < 1 / 1024) f.itemBytes = max(f.itemBytes, q.gib * 2 ** 30);
         else f.dataGib = max(f.dataGib, q.gib);
         break;
       case 'ingest':
@@ -181,6 +183,13 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
       text,
     );
   if (grow && out.growthPctPerYear === undefined) out.growthPctPerYear = /tripl/.test(grow[0]) ? 200 : /quadrupl/.test(grow[0]) ? 300 : 100;
+  // "expect 5x in 2y", "10x within 3 years": a multiple over a period, as the yearly rate that compounds to it.
+  const multiple =
+    /\b(\d+(?:\.\d+)?)\s?(?:x|×|times)\s+(?:in|within|over)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?)\b/.exec(text);
+  if (multiple && out.growthPctPerYear === undefined && Number(multiple[1]) > 1) {
+    const years = Number(multiple[2]) / (/^mo/.test(multiple[3]!) ? 12 : 1);
+    if (years > 0) out.growthPctPerYear = (Math.pow(Number(multiple[1]), 1 / years) - 1) * 100;
+  }
   return out;
 }
 

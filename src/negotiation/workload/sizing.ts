@@ -182,14 +182,18 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
     f.counts.record ??
     f.counts.item ??
     (f.itemBytes ? f.users.total : undefined);
+  // "20M messages a month, each ~500 bytes, keep 2 years": what arrives, for as long as it is kept.
+  const arriving = rateOf(f, 'messages', 'events', 'records');
   const data =
     f.dataGib ??
     (items
       ? (items * (f.itemBytes ?? ctx.assume('itemBytes', 2048, 'document size not stated: 2 KiB assumed'))) / GIB
-      : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
+      : arriving && f.itemBytes && f.retentionDays
+        ? (arriving * DAY * f.retentionDays * f.itemBytes) / GIB
+        : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
   // Couchbase is memory-first: its docs ask for a resident ratio well above Mongo's working set.
   const hot = /couchbase/.test(text) ? data * 0.3 : hotSetGib(data, QUIET.test(text));
-  let ops = rateOf(f, 'operations', 'reads', 'writes', 'queries', 'requests', 'transactions', 'lookups', 'records');
+  let ops = rateOf(f, 'operations', 'reads', 'writes', 'queries', 'requests', 'transactions', 'lookups', 'records', 'messages', 'events');
   if (!ops && items && f.intervalSeconds) ops = items / f.intervalSeconds;
   if (!ops && f.users.daily) ops = ((f.users.daily * 40) / DAY) * PEAK_FACTOR;
   if (!ops) ops = ctx.assume('peakRate', 100, 'operation rate not stated: 100 ops/s assumed');

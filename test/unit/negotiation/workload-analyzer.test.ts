@@ -446,6 +446,14 @@ describe('capacity models', () => {
     expect(pages.quantities.find((q) => q.measure === 'pageviews rate')?.value).toBeCloseTo(2.6e6 / 86400, 1);
     const visits = a('Django news site doing about 2.6 million visits daily');
     expect(visits.peak.vcpu / pages.peak.vcpu).toBeCloseTo(40 / 5, 0);
+    // A multiple over a period is yearly growth that compounds to it: 4x in 2 years is 100 % a year.
+    expect(a('MariaDB for invoicing, 80 GB today, should be 4x in 2 years').storageGib).toBeGreaterThan(80 * 0.93 * 4 * 1.25);
+    // A size under a mebibyte is one item's: 30 million users with 64 signals of 4 bytes each, online in Redis (Feast).
+    const features = a('Feast online store in Redis: 30 million users, 64 features per user of 4 bytes');
+    expect(features.peak.memoryGib).toBeGreaterThan((30e6 * 64 * 4) / 2 ** 30);
+    // A document store fed by events keeps what arrives for as long as it keeps it.
+    const chat = a('MongoDB for chat history: 3 million messages a day, about 1 KB each, retained 1 year');
+    expect(chat.storageGib).toBeGreaterThan((3e6 * 365 * 1000) / 2 ** 30);
     // "MySQL 8 replica" is one replica of version 8: its storage is the data's, not eight copies of it.
     const replica = a('a MySQL 8 replica for the finance dashboards, 400 GB of data');
     expect(replica.storageGib).toBeLessThan(2 * 400 * 0.932 * 1.25);
