@@ -63,6 +63,9 @@ export class TrainingSet {
   }
 }
 
+/** Decisions without a logged probability cannot be weighed. */
+const weighable = (d: LoggedDecision) => d.propensity !== undefined;
+
 /**
  * The logged decisions as a target policy sees them: its probability of
  * every candidate (online corrections removed: they belong to the logging
@@ -70,14 +73,12 @@ export class TrainingSet {
  * Decisions without a logged probability cannot be weighed and are left out.
  */
 export function samplesFor(target: DecisionModel, rewardModel: DecisionModel, decisions: LoggedDecision[]): LoggedSample[] {
-  const logged = decisions
-    .filter((d) => d.propensity !== undefined)
-    .map((d) => ({
-      d,
-      context: d.record.context,
-      objective: d.record.objective,
-      candidates: d.record.candidates.map(({ correction: _, ...c }) => c),
-    }));
+  const logged = decisions.filter(weighable).map((d) => ({
+    d,
+    context: d.record.context,
+    objective: d.record.objective,
+    candidates: d.record.candidates.map(({ correction: _, ...c }) => c),
+  }));
   const targetPredictions = predictAll(target, logged);
   const rewardPredictions = rewardModel === target ? targetPredictions : predictAll(rewardModel, logged);
   return logged.map(({ d, candidates }, i) => ({
@@ -94,29 +95,17 @@ function predictAll(model: DecisionModel, items: Parameters<NonNullable<Decision
 }
 
 /**
- * The serving policy as it served: on each logged decision, the
- * probabilities it logged (the model's scores with the online corrections,
- * exploration and cold-start floor they had), with `rewardModel` predicting
- * every candidate for doubly robust. Its inverse propensity estimate is the
- * mean reward it earned.
+ * The serving policy as it served, on the decisions `samples` were made
+ * from (samplesFor, same list): the same samples, with the probabilities it
+ * logged (the model's scores with the online corrections, exploration and
+ * cold-start floor they had) as the target. The reward model's predictions
+ * are the samples' own, so they are not made twice. Its inverse propensity
+ * estimate is the mean reward it earned.
  */
-export function asServed(rewardModel: DecisionModel, decisions: LoggedDecision[]): LoggedSample[] {
-  const logged = decisions.filter((d) => d.propensity !== undefined);
-  const predictions = predictAll(
-    rewardModel,
-    logged.map((d) => ({
-      context: d.record.context,
-      objective: d.record.objective,
-      candidates: d.record.candidates.map(({ correction: _, ...c }) => c),
-    })),
-  );
-  return logged.map((d, i) => ({
-    propensity: d.propensity!,
-    reward: d.reward,
-    chosen: d.record.chosen,
-    target: d.record.probabilities,
-    predicted: predictions[i]!,
-  }));
+export function asServed(samples: LoggedSample[], decisions: LoggedDecision[]): LoggedSample[] {
+  const weighed = decisions.filter(weighable);
+  if (weighed.length !== samples.length) throw new Error('asServed needs the samples of the same logged decisions');
+  return samples.map((s, i) => ({ ...s, target: weighed[i]!.record.probabilities }));
 }
 
 /** The candidate and what serves now on the same held-out decisions, with the candidate's network as the shared reward model. */
@@ -152,10 +141,10 @@ export const RECENT_SHARE = 0.25;
  * candidate is judged without corrections of its own, as it would start.
  */
 export function compare(candidate: DecisionModel, current: DecisionModel, heldOut: LoggedDecision[]): Comparison {
-  const served = heldOut.filter((d) => d.propensity !== undefined && d.record.model === current.name);
+  const served = heldOut.filter((d) => weighable(d) && d.record.model === current.name);
   const logged = served.slice(-Math.ceil(served.length * RECENT_SHARE));
   const a = samplesFor(candidate, candidate, logged);
-  const b = asServed(candidate, logged);
+  const b = asServed(a, logged);
   return {
     candidate: evaluatePolicy(a),
     current: evaluatePolicy(b),

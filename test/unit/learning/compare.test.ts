@@ -106,7 +106,8 @@ describe('comparing a candidate with the serving model', () => {
       };
     });
     // Over every decision the candidate looks better: it is credited with the old world, the server charged for learning.
-    const all = doublyRobustDifference(samplesFor(europeOnly, europeOnly, shifted), asServed(europeOnly, shifted));
+    const candidateSamples = samplesFor(europeOnly, europeOnly, shifted);
+    const all = doublyRobustDifference(candidateSamples, asServed(candidateSamples, shifted));
     expect(all.lower).toBeGreaterThan(0);
     const comparison = compare(europeOnly, metricsPrior, shifted);
     expect(comparison.difference.n).toBe(n * RECENT_SHARE);
