@@ -195,5 +195,8 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
 
 const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'writes', 'operations', 'lookups', 'searches', 'logins']);
 
+/** A batch's window: the one stated ("by 6am"), or the hours it runs ("from 1am to 5am"). */
+export const batchWindowHours = (f: Facts): number | undefined => f.windowHours ?? f.schedule?.hoursPerDay;
+
 /** Total rate over the nouns given, per second. */
 export const rateOf = (f: Facts, ...of: string[]) => of.reduce((s, k) => s + (f.rates[k] ?? 0), 0);

@@ -1,4 +1,4 @@
-import { rateOf, type Facts } from './facts';
+import { batchWindowHours, rateOf, type Facts } from './facts';
 import { CASUAL_GAME, CONNECTION_POOLER, DNS_SERVER, MEDIA_RELAY, type WorkloadKind } from './kinds';
 import type { QuestionId } from './questions';
 
@@ -656,8 +656,7 @@ const etl: Model = ({ facts: f, text }, ctx) => {
         ? (counted * (f.itemBytes ?? 1000)) / GIB
         : ctx.assume('dataGib', 100, 'data per run not stated: 100 GiB assumed'));
   const windowHours =
-    f.windowHours ??
-    f.schedule?.hoursPerDay ??
+    batchWindowHours(f) ??
     (/nightly|every night|each night/.test(text) ? ctx.assume('window', 6, 'window not stated: 6 hours a night assumed') : 24);
   const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
   const vcpu = Math.max(2, mbPerSecond / 8);
@@ -830,8 +829,7 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   const ocr = /\b(ocr|tesseract)\b/.test(text);
   // Uploads count as videos elsewhere; here they are the photos arriving.
   const stated = rateOf(f, 'images', 'photos', 'records', 'pages', 'videos');
-  // "runs from 1am to 5am" is read as the hours it runs: its window, as for background jobs.
-  const windowHours = f.windowHours ?? f.schedule?.hoursPerDay;
+  const windowHours = batchWindowHours(f);
   const windowed = !stated && batch && windowHours ? batch : undefined;
   const images =
     stated || (windowed ? windowed / (windowHours! * 3600) : 0) || ctx.assume('peakRate', 10, 'images per second not stated: 10 assumed');
@@ -856,7 +854,7 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
 const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   // "10,000 reports, window 11pm-5am": a batch spread over its window.
   const batch = f.counts.report ?? f.counts.invoice ?? f.counts.statement ?? f.counts.document;
-  const windowHours = f.windowHours ?? f.schedule?.hoursPerDay;
+  const windowHours = batchWindowHours(f);
   const jobs =
     rateOf(f, 'builds', 'messages', 'records') ||
     (batch && windowHours ? batch / (windowHours * 3600) : 0) ||
