@@ -1,6 +1,6 @@
 import Qty from 'js-quantities';
 import { normaliseNumbers, type StatedRange } from './numbers';
-import { workingHoursOf } from './working-hours';
+import { hourOfDay, workingHoursOf } from './working-hours';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
@@ -193,14 +193,6 @@ const ramGibOf = (value: number, unit: string) => {
 };
 const bytesOf = (value: number, unit: string) => Qty(value, SIZE_UNITS[unit] ?? 'B').to('B').scalar;
 
-/** A clock time as hours after midnight: "midnight", "noon", "4am", "11:30 pm". */
-function hourOf(clock: string): number {
-  if (clock === 'midnight') return 0;
-  if (clock === 'noon') return 12;
-  const [, h, m, half] = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)$/.exec(clock)!;
-  return (Number(h) % 12) + (half === 'pm' ? 12 : 0) + Number(m ?? 0) / 60;
-}
-
 /**
  * Every quantity a description states, with what it measures. The numbers
  * are first put in digits (numbers.ts); each is then read with the words
@@ -219,8 +211,8 @@ export function extractQuantities(description: string): Extraction {
   // "done by 6am (starts at midnight)": a batch window written as clock times.
   const by = /\bby (\d{1,2})\s*am\b/.exec(text);
   if (by) {
-    const start = /\bstarts? at (midnight|(\d{1,2})\s*(am|pm))/.exec(text);
-    const from = start ? (start[1] === 'midnight' ? 0 : (Number(start[2]) % 12) + (start[3] === 'pm' ? 12 : 0)) : 0;
+    const start = /\bstarts? at (midnight|\d{1,2}\s*(?:am|pm))/.exec(text);
+    const from = (start && hourOfDay(start[1]!)) ?? 0;
     const until = Number(by[1]);
     add({ kind: 'window', seconds: ((until - from + 24) % 24 || 24) * 3600, text: by[0] });
   } else if (/\bby (the )?morning\b/.test(text)) add({ kind: 'window', seconds: 8 * 3600, text: 'by morning' });
@@ -230,7 +222,11 @@ export function extractQuantities(description: string): Extraction {
     const range =
       new RegExp(String.raw`\b(?:between|from)\s+${clock}\s+(?:and|to|until|till)\s+${clock}`).exec(text) ??
       new RegExp(String.raw`\b${clock}\s*[-–]\s*${clock}`).exec(text);
-    if (range) add({ kind: 'window', seconds: ((hourOf(range[2]!) - hourOf(range[1]!) + 24) % 24 || 24) * 3600, text: range[0] });
+    if (range) {
+      const [from, until] = [hourOfDay(range[1]!), hourOfDay(range[2]!)];
+      if (from !== undefined && until !== undefined)
+        add({ kind: 'window', seconds: ((until - from + 24) % 24 || 24) * 3600, text: range[0] });
+    }
   }
   // "over the next 3 days", "by the end of the week", "within a week": a one-off job's deadline.
   const next = /\bover the next (\d+ )?(day|week|month|year)s?\b/.exec(text);

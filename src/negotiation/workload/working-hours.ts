@@ -81,6 +81,15 @@ const timeOf = (h: string, sep: string | undefined, m: string | undefined, mer: 
 
 const on24 = (t: ClockTime) => (t.meridiem ? (t.hour % 12) + (t.meridiem === 'pm' ? 12 : 0) : t.hour % 24) + t.minute / 60;
 
+/** One clock time as hours after midnight: "midnight", "noon", "4am", "11:30 pm"; undefined when it is none. */
+export function hourOfDay(clock: string): number | undefined {
+  if (clock === 'midnight') return 0;
+  if (clock === 'noon') return 12;
+  const m = new RegExp(`^${TIME}$`).exec(clock);
+  const t = m ? timeOf(m[1]!, m[2], m[3], m[4]) : undefined;
+  return t && on24(t);
+}
+
 /** A clock range as start hour and hours long; undefined when it does not read as one. */
 function clockRange(text: string): { startHour: number; hours: number; text: string } | undefined {
   for (const m of text.matchAll(RANGE)) {
