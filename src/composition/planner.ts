@@ -3,7 +3,8 @@ import type { HandlerDescriptor } from '../handlers/descriptor';
 import type { Windows } from '../handlers/metrics';
 import type { DecisionContext } from '../learning/features';
 import type { DecisionRecord } from '../learning/logged';
-import { onlineCorrection, onlineKeys } from '../learning/online';
+import { linearFeatures, type Features } from '../learning/linear';
+import { onlineCorrection } from '../learning/online';
 import { regionKey } from '../handlers/metrics';
 import { evaluate, explain, type Evaluation, type PolicyContext, type PolicySet, type StageDecision } from '../pdl';
 import type { Policy } from '../pdl/schema';
@@ -68,6 +69,8 @@ export function planComposition(inputs: PlanInputs): CompositionPlan & { strateg
     classification: request.security.classification,
     ...context.system,
   };
+  // Every candidate's online correction reads the same request: hashed once.
+  const features = linearFeatures(decisionContext);
   const steps: PlannedStep[] = [];
   const explanation: string[] = [];
   const strategies: Choice['strategy'][] = [];
@@ -81,7 +84,7 @@ export function planComposition(inputs: PlanInputs): CompositionPlan & { strateg
       // Canary versions get traffic through their handler's share, not by competing.
       const stable = toChoose.filter((ref) => registry.get(ref)!.status !== 'canary');
       const candidates: Candidate[] = (stable.length ? stable : toChoose).map((ref) => {
-        const { recentErrorRate, correction } = liveStats(inputs.windows.get(ref), model.name, decisionContext);
+        const { recentErrorRate, correction } = liveStats(inputs.windows.get(ref), model.name, decisionContext, features);
         return { ref, metrics: { ...context.handlers[ref]!, recentErrorRate }, preference: prefs.get(ref) ?? 0, correction };
       });
       const objective = policy.spec.objective ?? DEFAULT_OBJECTIVE;
@@ -216,16 +219,13 @@ export function liveStats(
   windows: Windows | undefined,
   model: string,
   ctx: DecisionContext,
+  features: Features,
 ): { recentErrorRate?: number; correction: number } {
   if (!windows) return { correction: 0 };
   const recentErrorRate = windows.recent.length ? windows.recent.reduce((a, b) => a + b, 0) / windows.recent.length : undefined;
-  const { all, region, cell } = onlineKeys(ctx);
-  const window = (key: string) => windows.online?.residuals[regionKey(key)];
+  const online = windows.online;
   return {
     recentErrorRate,
-    correction:
-      windows.online?.model === model
-        ? onlineCorrection({ all: window(all), region: window(region), cell: window(cell) }, windows.online.linear, ctx)
-        : 0,
+    correction: online?.model === model ? onlineCorrection(ctx, (key) => online.residuals[regionKey(key)], online.linear, features) : 0,
   };
 }

@@ -1,5 +1,5 @@
 import type { DecisionContext } from './features';
-import { addStep, linearFeatures, linearScore, linearStep, type LinearWeights } from './linear';
+import { addStep, linearFeatures, linearScore, linearStep, type Features, type LinearWeights } from './linear';
 
 /**
  * Between retrains the worker corrects a model's scores with what happened
@@ -48,9 +48,20 @@ export function correction({ all, region, cell }: OnlineWindows): number {
   return shrunk(cell, shrunk(region, handler, REGION_SHRINK), CELL_SHRINK);
 }
 
-/** The whole correction of a handler version's score for a request: its linear learner's score plus its windows'. */
-export function onlineCorrection(windows: OnlineWindows, linear: LinearWeights | undefined, ctx: DecisionContext): number {
-  return linearScore(linear, linearFeatures(ctx)) + correction(windows);
+/**
+ * The whole correction of a handler version's score for a request: its
+ * linear learner's score plus its windows', read by key (onlineKeys) from
+ * memory or the store. A decision over many candidates passes the request's
+ * features, hashed once.
+ */
+export function onlineCorrection(
+  ctx: DecisionContext,
+  windowOf: (key: string) => readonly number[] | undefined,
+  linear: LinearWeights | undefined,
+  x: Features = linearFeatures(ctx),
+): number {
+  const { all, region, cell } = onlineKeys(ctx);
+  return linearScore(linear, x) + correction({ all: windowOf(all), region: windowOf(region), cell: windowOf(cell) });
 }
 
 /**
@@ -92,9 +103,7 @@ export class OnlineStats {
 
   correction(model: string, ref: string, ctx: DecisionContext): number {
     if (model !== this.model) return 0;
-    const { all, region, cell } = onlineKeys(ctx);
-    const window = (key: string) => this.windows.get(`${ref}|${key}`);
-    return onlineCorrection({ all: window(all), region: window(region), cell: window(cell) }, this.linear.get(ref), ctx);
+    return onlineCorrection(ctx, (key) => this.windows.get(`${ref}|${key}`), this.linear.get(ref));
   }
 }
 

@@ -113,12 +113,13 @@ describe('retrainPolicy on the real stack', () => {
     await again.result();
     const next = await outcomeModel(db).findOne({ workflowId: again.workflowId }).lean();
     const d = decisionOf(next!.steps.find((s) => s.ref === 'provision-bucket@1')!.decision)!;
-    const window = (key: string) => stored.residuals[key];
-    const expected = onlineCorrection(
-      { all: window(ALL_REGIONS), region: window('eu-west-1'), cell: window('eu-west-1|bucket') },
-      stored.linear,
-      d.context,
-    );
+    // The windows this request reads, named as the store keeps them: over every region, the region, the cell.
+    const named: Record<string, number[] | undefined> = {
+      [ALL_REGIONS]: stored.residuals[ALL_REGIONS],
+      'eu-west-1': stored.residuals['eu-west-1'],
+      'eu-west-1|bucket': stored.residuals['eu-west-1|bucket'],
+    };
+    const expected = onlineCorrection(d.context, (key) => named[key], stored.linear);
     expect(expected).not.toBe(0);
     expect(d.candidates.find((c) => c.ref === 'provision-bucket@1')!.correction).toBeCloseTo(expected, 9);
     const set = new TrainingSet();
