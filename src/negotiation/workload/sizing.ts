@@ -491,14 +491,6 @@ const broker: Model = ({ facts: f, text }, ctx) => {
 // ---------------------------------------------------------------- search
 
 /**
- * Search engines: the index is about the source size (+10 %); each replica is
- * a full copy; Elasticsearch stops allocating at the 85 % disk watermark.
- * Memory : data is 1 : 30 for logging hot tiers (Elastic's sizing guidance)
- * and 1 : 16 for search; Typesense and Meilisearch hold the index in RAM
- * (×2). A vCPU answers ~25 queries/s on a warm index and indexes ~2,000
- * events/s; Elastic pairs 1 vCPU with 4–16 GiB.
- */
-/**
  * Splunk's reference indexer (12 cores, 12 GiB) takes up to ~300 GB a day; it
  * keeps about half the raw size on disk (compressed raw ~15 %, index files
  * ~35 %, Splunk's storage sizing).
@@ -518,6 +510,14 @@ function splunk(f: Facts, ctx: Context): ReturnType<Model> {
   };
 }
 
+/**
+ * Search engines: the index is about the source size (+10 %); each replica is
+ * a full copy; Elasticsearch stops allocating at the 85 % disk watermark.
+ * Memory : data is 1 : 30 for logging hot tiers (Elastic's sizing guidance)
+ * and 1 : 16 for search; Typesense and Meilisearch hold the index in RAM
+ * (×2). A vCPU answers ~25 queries/s on a warm index and indexes ~2,000
+ * events/s; Elastic pairs 1 vCPU with 4–16 GiB.
+ */
 const search: Model = (input, ctx) => {
   if (/\bsplunk\b/.test(input.text)) return splunk(input.facts, ctx);
   const { facts: f, text } = input;
@@ -620,15 +620,6 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
 };
 
 /**
- * Batch ETL: a core reads, transforms and writes ~8 MB/s in Spark-like
- * stages with joins (shuffle included); 8 GiB per core as Spark executors on
- * memory-optimised nodes. A run stages its input (an extract, or shuffle
- * spill, which Spark's tuning guide says can reach the input's size) on local
- * disk: 1× the input when it comes from object storage, 2× when it is also
- * written locally. A job that "runs nightly for 3 hours" has that window.
- * Connectors (Kafka Connect, Debezium) stream through and stage nothing.
- */
-/**
  * A Hadoop cluster is sized by what HDFS holds: the data × its replication
  * (3 by default) ÷ 80 % full, on data nodes of ~96 TB (12 × 8 TB disks) with
  * 32 cores and 256 GiB each (Cloudera's reference nodes).
@@ -642,6 +633,15 @@ function hdfs(f: Facts): ReturnType<Model> {
   };
 }
 
+/**
+ * Batch ETL: a core reads, transforms and writes ~8 MB/s in Spark-like
+ * stages with joins (shuffle included); 8 GiB per core as Spark executors on
+ * memory-optimised nodes. A run stages its input (an extract, or shuffle
+ * spill, which Spark's tuning guide says can reach the input's size) on local
+ * disk: 1× the input when it comes from object storage, 2× when it is also
+ * written locally. A job that "runs nightly for 3 hours" has that window.
+ * Connectors (Kafka Connect, Debezium) stream through and stage nothing.
+ */
 const etl: Model = ({ facts: f, text }, ctx) => {
   if (/\b(hdfs|hadoop cluster)\b/.test(text)) return hdfs(f);
   const rows = rateOf(f, 'records');
@@ -974,15 +974,15 @@ function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
   };
 }
 
+/** A stream's bit rate as written ("128 kbps", "5 Mbps"). */
+const STREAM_RATE = /\b(\d+(?:\.\d+)?)\s?(kbps|kbit\/s|kb\/s|mbps|mbit\/s)\b/;
+
 /**
  * Persistent connections: ~64 KiB per open WebSocket (buffers and session
  * state; Phoenix's 2-million-connection test used ~60 KiB each), a core per
  * 25,000 connections, a core per 20,000 messages/s delivered, two cores at
  * least; collaborative documents are kept in memory (~1 MiB each).
  */
-/** A stream's bit rate as written ("128 kbps", "5 Mbps"). */
-const STREAM_RATE = /\b(\d+(?:\.\d+)?)\s?(kbps|kbit\/s|kb\/s|mbps|mbit\/s)\b/;
-
 const websocket: Model = ({ facts: f, text }, ctx) => {
   if (MEDIA_RELAY.test(text)) return mediaRelay(f, ctx);
   const connections =
