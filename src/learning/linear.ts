@@ -62,9 +62,18 @@ export function linearFeatures(ctx: DecisionContext): Features {
   return [...x];
 }
 
+/**
+ * A stored slot's value, or 0: the weights come from the store, and a damaged
+ * value (text, NaN) must neither make a score NaN nor reach the next `$inc`,
+ * which would keep it there.
+ */
+const slotOf = (values: Record<string, number> | undefined, slot: number): number => {
+  const v: unknown = values?.[slot];
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+};
+
 export function linearScore(weights: LinearWeights | undefined, x: Features): number {
-  if (!weights) return 0;
-  return x.reduce((a, [slot, v]) => a + (weights.w[slot] ?? 0) * v, 0);
+  return x.reduce((a, [slot, v]) => a + slotOf(weights?.w, slot) * v, 0);
 }
 
 /**
@@ -80,7 +89,7 @@ export function linearStep(weights: LinearWeights | undefined, x: Features, targ
   const rates = x.map(([slot, v]) => {
     const g = (error * v) ** 2;
     step.g[slot] = g;
-    return LINEAR_RATE / Math.sqrt(PRIOR_SQUARED_GRADIENT + (weights?.g[slot] ?? 0) + g);
+    return LINEAR_RATE / Math.sqrt(PRIOR_SQUARED_GRADIENT + Math.max(0, slotOf(weights?.g, slot)) + g);
   });
   const q = x.reduce((a, [, v], i) => a + rates[i]! * v * v, 0);
   if (q === 0) return step;

@@ -49,4 +49,16 @@ describe('the online linear learner', () => {
     const size = (s: LinearWeights) => Object.values(s.w).reduce((a, d) => a + Math.abs(d), 0);
     expect(size(later)).toBeLessThan(size(first) / 3);
   });
+
+  it('reads a damaged stored weight as none, so no score and no step is NaN', () => {
+    const x = linearFeatures(ctx);
+    const damaged = {
+      w: Object.fromEntries(x.map(([slot], i) => [slot, i % 2 ? Number.NaN : ('high' as unknown as number)])),
+      g: Object.fromEntries(x.map(([slot]) => [slot, -5])),
+    };
+    expect(linearScore(damaged, x)).toBe(0);
+    const step = linearStep(damaged, x, 0.5);
+    expect([...Object.values(step.w), ...Object.values(step.g)].every(Number.isFinite)).toBe(true);
+    expect(step).toEqual(linearStep(undefined, x, 0.5));
+  });
 });
