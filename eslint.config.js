@@ -44,9 +44,15 @@ const pureImports = (...more) => [
 /** Where the handlers' scripts run: worker threads and the QuickJS wasm, so I/O by nature, beside the pure handler code. */
 const SANDBOX = 'src/handlers/sandbox/**';
 
+/** The sentence encoder's thread and model files (src/negotiation/encoder holds its pure parts: tokenizer, network, nearest kind). */
+const ENCODER = 'src/encoder/**';
+
 const elements = [
   { type: 'contract', pattern: 'src/contract/**', partialMatch: false },
   { type: 'sandbox', pattern: SANDBOX, partialMatch: false },
+  { type: 'encoder', pattern: ENCODER, partialMatch: false },
+  // Starting a worker thread from a source checkout or a build: the sandbox's and the encoder's.
+  { type: 'threads', pattern: 'src/thread-entry.ts', mode: 'file' },
   { type: 'pure', pattern: PURE.map((f) => `src/${f}/**`), partialMatch: false },
   // `mode: 'file'` is what classifies a single file here; the plugin marks it deprecated in favour of a
   // matcher that did not classify these files in 6.x (tried: every one became an unknown file).
@@ -72,7 +78,8 @@ const policies = [
   // Pure code imports pure code, and types (erased: no I/O) of a setting or a resource it is handed.
   { from: { element: { type: 'pure' } }, allow: to('pure') },
   { from: { element: { type: 'pure' } }, allow: typesOnly('config', 'providers') },
-  { from: { element: { type: 'sandbox' } }, allow: to('sandbox', 'pure', 'config') },
+  { from: { element: { type: 'sandbox' } }, allow: to('sandbox', 'pure', 'config', 'threads') },
+  { from: { element: { type: 'encoder' } }, allow: to('encoder', 'pure', 'threads') },
   // The contract is what the client and the workflows share: values from pure code only, types from the worker side.
   { from: { element: { type: 'contract' } }, allow: to('contract', 'pure') },
   { from: { element: { type: 'contract' } }, allow: typesOnly('activities', 'models', 'providers') },
@@ -82,7 +89,7 @@ const policies = [
   // The worker side: activities over models and providers; never the client or workflow code.
   {
     from: { element: { type: 'activities' } },
-    allow: to('activities', 'models', 'providers', 'contract', 'pure', 'sandbox', 'config', 'observability'),
+    allow: to('activities', 'models', 'providers', 'contract', 'pure', 'sandbox', 'encoder', 'config', 'observability'),
   },
   { from: { element: { type: 'activities' } }, allow: typesOnly('workflows') },
   { from: { element: { type: 'models' } }, allow: to('models', 'contract', 'pure', 'config') },
@@ -101,7 +108,10 @@ const policies = [
   // The operator tools (demo, doctor, console, codec server) are clients too, with the local stack beside them.
   { from: { element: { type: 'operator' } }, allow: to('operator', 'client', 'contract', 'pure', 'config', 'stack') },
   // The CLI is the outermost layer: commands over the library and the operator tools.
-  { from: { element: { type: 'cli' } }, allow: to('cli', 'client', 'operator', 'contract', 'pure', 'config', 'stack', 'observability') },
+  {
+    from: { element: { type: 'cli' } },
+    allow: to('cli', 'client', 'operator', 'contract', 'pure', 'encoder', 'config', 'stack', 'observability'),
+  },
 ];
 
 module.exports = tseslint.config(

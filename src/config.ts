@@ -124,7 +124,7 @@ export const settings = {
       .string()
       .min(1)
       .default(path.join(os.homedir(), '.cache', 'mosaic')),
-    doc: 'downloaded and built binaries (Temporal CLI, FerretDB) and trained text models (text-models/)',
+    doc: 'downloaded and built binaries (Temporal CLI, FerretDB), the sentence encoder (models/) and trained text models (text-models/)',
   },
   MOSAIC_MODEL_KEY: {
     schema: z

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ENGINE_RESERVE_BYTES, MAX_ENGINE_BYTES } from './engine';
 import { SandboxViolation } from './errors';
 import { perform, type HostFunction, type Settlement } from './host-calls';
 import type { FromThread, ToThread } from './protocol';
+import { threadFor } from '../../thread-entry';
 
 export interface SandboxLimits {
   /**
@@ -177,14 +178,11 @@ async function release(thread: Worker): Promise<void> {
   idleThreads.push(thread);
 }
 
-// A source checkout runs the TypeScript itself (through tsx, as bin/mosaic.js does); a build runs thread.js.
 const THREAD_ENTRY = path.join(__dirname, `thread${path.extname(__filename)}`);
 
 function startThread(): Promise<Worker> {
   const options = { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } };
-  const thread = THREAD_ENTRY.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(THREAD_ENTRY)});`, { ...options, eval: true })
-    : new Worker(THREAD_ENTRY, options);
+  const thread = threadFor(THREAD_ENTRY, options);
   // A thread that fails or ends while idle is dropped; during a run, the run's own listeners report it.
   thread
     .on('error', () => undefined)
