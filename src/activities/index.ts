@@ -67,6 +67,7 @@ export function createActivities({ connection, config, logger, onStop, cacheCloc
       providers,
       settings: { ...config.negotiation, consoleUrl: config.console.url },
       cacheDir: config.cacheDir,
+      logger,
     }),
   };
 }

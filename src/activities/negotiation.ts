@@ -23,7 +23,8 @@ import {
   type SolveResult,
 } from '../negotiation/solver';
 import type { LabelledDescription, TextModel } from '../negotiation/text-model';
-import { analyzeDescription } from '../negotiation/workload/analyze';
+import { analyzeWithLikeness, Likeness } from '../encoder/likeness';
+import type { Logger } from '../logger';
 import { answersSchema, type Answers } from '../negotiation/workload/questions';
 import { metrics } from '../observability/metrics';
 import { ProviderRejected } from '../providers/errors';
@@ -100,9 +101,14 @@ export function createNegotiationActivities(deps: {
   settings: NegotiationSettings;
   /** Where trained text models are kept (MOSAIC_CACHE_DIR): the same corpus is not trained twice. */
   cacheDir: string;
+  logger?: Logger;
 }) {
-  const { connection, providers, settings, cacheDir } = deps;
+  const { connection, providers, settings, cacheDir, logger } = deps;
   const observations = observationModel(connection);
+  // Loaded (about a second) the first time a description of no kind the rules know is analysed.
+  const likeness = new Likeness(cacheDir, (reason) =>
+    logger?.warn({ reason }, 'the workload analyzer runs without its sentence encoder: descriptions of no known kind go to the text model'),
+  );
 
   /** The provider's own measurement of the agreed instance, or why there is none. */
   async function observeAgreed(ref: ResourceRef, agreed: Proposal, since: Date, until: Date): Promise<MetricObservation> {
@@ -147,9 +153,11 @@ export function createNegotiationActivities(deps: {
     }
     let analysis: Analysis;
     try {
-      // The learned text model is trained (seconds) only for a description of no kind the analyzer knows.
-      const needsModel = request.workload.kind === 'text' && analyzeDescription(request.workload.text, { answers }).role === 'unknown';
-      analysis = analyse(request.workload, base, needsModel ? await textModel() : undefined, undefined, answers);
+      // A description of no kind the rules know is compared with described workloads (the sentence encoder);
+      // the learned text model is trained (seconds) only when it is like none of them either.
+      const read = request.workload.kind === 'text' ? await analyzeWithLikeness(request.workload.text, { answers }, likeness) : undefined;
+      const placed = read?.role !== 'unknown';
+      analysis = analyse(request.workload, base, placed ? undefined : await textModel(), undefined, answers, read?.likeness);
     } catch (err) {
       if ((err as { type?: string }).type === 'InvalidWorkloadDescription') throw nonRetryable(err);
       throw err;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUILTIN_PERSONAS } from './builtin-personas';
 import { profileFromStructured, structuredWorkloadSchema } from './capacity';
 import { DIMENSIONS, profileOf, round, type Compliance, type Figures, type PersonaBody, type ResourceProfile, type Role } from './persona';
+import type { KindGuess } from './encoder/nearest-kind';
 import type { TextModel } from './text-model';
 import { analyzeDescription, type WorkloadAnalysis } from './workload/analyze';
 import type { Answers, Question } from './workload/questions';
@@ -101,6 +102,8 @@ export function analyse(
   model: TextModel | undefined,
   settings: AnalyzerSettings = DEFAULT_ANALYZER,
   answers?: Answers,
+  /** The sentence encoder's nearest kind, for a description the rules cannot place (encoder/likeness.ts). */
+  likeness?: KindGuess,
 ): Analysis {
   const notes: string[] = [];
   let role: Role;
@@ -117,7 +120,7 @@ export function analyse(
       `capacity formulas for a ${role} at ${workload.workload.requestsPerSecond} requests/s (peak ×${workload.workload.peakFactor})`,
     );
   } else {
-    read = analyzeDescription(workload.text, { answers, lifecycleDays: base?.lifecycle.durationDays });
+    read = analyzeDescription(workload.text, { answers, lifecycleDays: base?.lifecycle.durationDays, likeness });
     if (read.role !== 'unknown') {
       role = read.role;
       profile = profileOfAnalysis(read);

@@ -179,6 +179,22 @@ describe('negotiation as people answer it: natural payloads, reasons in words, c
     for (const v of [ownView, builtin, none]) await n.cancel(v.negotiationId);
   }, 120_000);
 
+  it('sizes a description the rules cannot place as the kind it reads like, and asks first whether it is that', async () => {
+    const n = w.client.negotiations;
+    // No product or kind word the rules know: the worker's sentence encoder reads it.
+    const text = 'somewhere to put the customer orders and invoices, about 200 GB';
+    const v = await ready((await n.start(request({ workload: { kind: 'text', text } }))).workflowId);
+    expect(v.analysis).toMatchObject({ method: 'workload-analyzer', kind: 'relational-database', role: 'database' });
+    expect(v.analysis!.questions[0]).toMatchObject({ id: 'kind' });
+    expect(v.analysis!.questions[0]!.assumed).toMatch(/reads most like relational-database \(".*", similarity 0\.\d+/);
+    expect(v.analysis!.profile.storageGb).toBeGreaterThan(200);
+    // Answering the question replaces the likeness with the kind given.
+    const answered = await n.answerQuestions(v.negotiationId, { kind: 'document-database' });
+    expect(answered.analysis).toMatchObject({ kind: 'document-database' });
+    expect(answered.analysis!.questions.map((q) => q.id)).not.toContain('kind');
+    await n.cancel(v.negotiationId);
+  }, 120_000);
+
   it('prices office hours for the hours they run and says the schedule in the proposals and `mosaic negotiate` output', async () => {
     const n = w.client.negotiations;
     const text = 'an internal wiki for the office, used 9 to 5 on weekdays';

@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../../config';
+import { analyzeWithLikeness, Likeness } from '../../encoder/likeness';
 import { answersSchema, type Answers } from '../../negotiation/workload/questions';
-import { analyzeDescription, InvalidWorkloadDescription, type WorkloadAnalysis } from '../../negotiation/workload/analyze';
+import { InvalidWorkloadDescription, type WorkloadAnalysis } from '../../negotiation/workload/analyze';
 import { CommandFailed } from '../errors';
 import { readUserFile } from '../files';
 import { table, type OutputOptions } from '../output';
@@ -27,6 +29,7 @@ const summaryOf = (a: WorkloadAnalysis) => ({
   questions: a.questions,
   schedule: a.schedule,
   region: a.region,
+  likeness: a.likeness,
   notes: a.notes,
 });
 
@@ -77,44 +80,61 @@ export function registerWorkload(program: Command): void {
     .description('read a workload description: role, peak vCPU/memory/IOPS/network, storage, compliance, exposure, questions')
     .option('--file <file>', 'one description per line (plain text or JSON with "text"); prints one JSON object per line')
     .option('--answers <json>', 'answers to its questions, e.g. \'{"dataGib": 500, "peakRate": 2000}\'', parseAnswers)
+    .option('--no-encoder', 'rules only: do not ask the sentence encoder what a description of no known kind reads like')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      '\nRuns locally: no stack or worker needed.\n\nExamples:\n  mosaic workload analyze "PostgreSQL 15 for orders, 2 TB, about 3000 transactions per second"\n  mosaic workload analyze "Redis cache, 20k ops/s" --answers \'{"dataGib": 8}\' --json\n  mosaic workload analyze --file descriptions.txt > analyses.jsonl',
+      '\nRuns locally: no stack or worker needed. A description of no kind the rules know is compared with described workloads by the sentence encoder (all-MiniLM-L6-v2, installed by npm run setup), and sized as the nearest kind with a question to confirm it.\n\nExamples:\n  mosaic workload analyze "PostgreSQL 15 for orders, 2 TB, about 3000 transactions per second"\n  mosaic workload analyze "Redis cache, 20k ops/s" --answers \'{"dataGib": 8}\' --json\n  mosaic workload analyze --file descriptions.txt > analyses.jsonl',
     )
-    .action((description: string | undefined, opts: OutputOptions & { file?: string; answers?: Answers }) => {
+    .action(async (description: string | undefined, opts: OutputOptions & { file?: string; answers?: Answers; encoder: boolean }) => {
       if (!description && !opts.file) usage('give a description in quotes, or --file with one description per line');
       if (description && opts.file) usage('give a description or --file, not both');
-      const analyse = (text: string) => analyzeDescription(text, { answers: opts.answers });
-      if (description) {
-        let a: WorkloadAnalysis;
-        try {
-          a = analyse(description);
-        } catch (err) {
-          if (err instanceof InvalidWorkloadDescription) usage(err.message);
-          throw err;
-        }
-        process.stdout.write(opts.json ? `${JSON.stringify(summaryOf(a), null, 2)}\n` : `${human(a, description)}\n`);
-        return;
+      const likeness = opts.encoder
+        ? new Likeness(loadConfig().cacheDir, (reason) =>
+            process.stderr.write(`mosaic: without the sentence encoder (${reason}); a description of no known kind stays unknown\n`),
+          )
+        : undefined;
+      try {
+        await analyzeAll(description, opts, likeness);
+      } finally {
+        await likeness?.close();
       }
-      const lines = readUserFile(opts.file!)
-        .split(/\r?\n/)
-        .map((l, i) => ({ line: i + 1, text: descriptionOf(l).trim() }))
-        .filter((l) => l.text);
-      if (lines.length > MAX_LINES)
-        throw new CommandFailed(`${opts.file}: ${lines.length} descriptions, at most ${MAX_LINES}: split the file`);
-      let failed = 0;
-      for (const l of lines) {
-        try {
-          const a = analyse(l.text);
-          process.stdout.write(`${JSON.stringify({ line: l.line, text: l.text, ...summaryOf(a) })}\n`);
-        } catch (err) {
-          if (!(err instanceof InvalidWorkloadDescription)) throw err;
-          failed += 1;
-          // The line's place in the output keeps its error, so nothing is silently dropped.
-          process.stdout.write(`${JSON.stringify({ line: l.line, error: { type: err.type, message: err.message } })}\n`);
-        }
-      }
-      if (failed) throw new CommandFailed(`${opts.file}: ${failed} of ${lines.length} descriptions could not be read (see their lines)`);
     });
+}
+
+async function analyzeAll(
+  description: string | undefined,
+  opts: OutputOptions & { file?: string; answers?: Answers },
+  likeness: Likeness | undefined,
+): Promise<void> {
+  const analyse = (text: string) => analyzeWithLikeness(text, { answers: opts.answers }, likeness);
+  if (description) {
+    let a: WorkloadAnalysis;
+    try {
+      a = await analyse(description);
+    } catch (err) {
+      if (err instanceof InvalidWorkloadDescription) usage(err.message);
+      throw err;
+    }
+    process.stdout.write(opts.json ? `${JSON.stringify(summaryOf(a), null, 2)}\n` : `${human(a, description)}\n`);
+    return;
+  }
+  const lines = readUserFile(opts.file!)
+    .split(/\r?\n/)
+    .map((l, i) => ({ line: i + 1, text: descriptionOf(l).trim() }))
+    .filter((l) => l.text);
+  if (lines.length > MAX_LINES) throw new CommandFailed(`${opts.file}: ${lines.length} descriptions, at most ${MAX_LINES}: split the file`);
+  let failed = 0;
+  for (const l of lines) {
+    try {
+      const a = await analyse(l.text);
+      process.stdout.write(`${JSON.stringify({ line: l.line, text: l.text, ...summaryOf(a) })}\n`);
+    } catch (err) {
+      if (!(err instanceof InvalidWorkloadDescription)) throw err;
+      failed += 1;
+      // The line's place in the output keeps its error, so nothing is silently dropped.
+      process.stdout.write(`${JSON.stringify({ line: l.line, error: { type: err.type, message: err.message } })}\n`);
+    }
+  }
+  if (failed) throw new CommandFailed(`${opts.file}: ${failed} of ${lines.length} descriptions could not be read (see their lines)`);
 }

@@ -1,3 +1,4 @@
+import type { KindGuess } from '../encoder/nearest-kind';
 import type { Compliance, Role } from '../persona';
 import { applyWordedMultipliers, factsOf } from './facts';
 import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
@@ -33,6 +34,8 @@ export interface WorkloadAnalysis {
   schedule?: { hoursPerDay: number; daysPerWeek: number; startHour?: number; uptimeShare: number };
   /** The region the description says it runs in ("in eu-west-1", "hosted in Frankfurt", "EU only"). */
   region?: StatedRegion;
+  /** The kind read by likeness to described workloads (the sentence encoder), when the rules found none. */
+  likeness?: KindGuess;
   evidence: string[];
   notes: string[];
 }
@@ -53,7 +56,15 @@ export interface AnalyzeOptions {
   answers?: Answers;
   /** The persona's expected lifetime: stated growth compounds over it (default 2 years for data, 1 otherwise). */
   lifecycleDays?: number;
+  /** The sentence encoder's nearest kind (semantic-kinds.ts), used only when the rules name no kind. */
+  likeness?: KindGuess;
 }
+
+/**
+ * A kind read only by likeness is offered, and asked about: its confidence is
+ * the similarity scaled into the range the negotiation treats as uncertain.
+ */
+const LIKENESS_CONFIDENCE = 0.6;
 
 /** Sizing of a workload the analyzer does not recognise: a small general-purpose box, clearly marked as a guess. */
 const UNKNOWN_SIZING: Sizing = {
@@ -155,7 +166,8 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     );
   const extraction = extractQuantities(trimmed);
   const recognition = recogniseKind(extraction.text);
-  const kind = options.answers?.kind ?? recognition.kind;
+  const likeness = recognition.kind === 'unknown' && !options.answers?.kind ? options.likeness : undefined;
+  const kind = options.answers?.kind ?? (likeness?.kind || recognition.kind);
   const role: Role | 'unknown' = kind === 'unknown' ? 'unknown' : ROLE_OF[kind];
   let facts = applyWordedMultipliers(factsOf(extraction.quantities, extraction.peakStated), extraction.text);
   if (options.answers) facts = applyAnswers(facts, options.answers, kind);
@@ -168,6 +180,11 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     assumed.unshift({
       question: 'kind',
       note: 'the description names no kind of workload the analyzer knows: a small general-purpose instance assumed',
+    });
+  else if (likeness)
+    assumed.unshift({
+      question: 'kind',
+      note: `the description names no kind the rules know; it reads most like ${likeness.kind} ("${likeness.exemplar}", similarity ${likeness.similarity}${likeness.runnerUp ? `; next ${likeness.runnerUp.kind} at ${likeness.runnerUp.similarity}` : ''}): sized as one`,
     });
   const answered = new Set(Object.keys(options.answers ?? {}));
   const open = assumed.filter((a) => !answered.has(a.question));
@@ -183,7 +200,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     );
   if (extraction.vague.length) notes.push(`read vague amounts as figures: ${extraction.vague.map((v) => `"${v}"`).join(', ')}`);
 
-  const kindConfidence = options.answers?.kind ? 1 : recognition.confidence;
+  const kindConfidence = options.answers?.kind ? 1 : likeness ? likeness.similarity * LIKENESS_CONFIDENCE : recognition.confidence;
   const missingPrimary = open.filter((a) => PRIMARY.has(a.question) && a.question !== 'kind').length;
   const confidence =
     kind === 'unknown' ? 0 : kindConfidence * Math.max(0.3, 1 - 0.2 * missingPrimary) * (extraction.vague.length ? 0.9 : 1);
@@ -231,7 +248,8 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     questions,
     schedule,
     region: stated && { region: stated.region, text: stated.text },
-    evidence: recognition.evidence,
+    likeness,
+    evidence: likeness ? [`reads like "${likeness.exemplar}" (sentence encoder, similarity ${likeness.similarity})`] : recognition.evidence,
     notes,
   };
 }
