@@ -94,7 +94,7 @@ async function main() {
     lines.push(row('analyzer', analyzer, analyzerMs / labelled.length));
     lines.push(row('baseline', old, baselineMs / labelled.length));
     lines.push(
-      `encoder   alone: role ${share(encoderRight, labelled.length)}%, ${(encoderMs / labelled.length).toFixed(2)} ms/description; placed ${byLikeness} the rules could not`,
+      `encoder   alone${name === 'tuned' ? ' (these are its exemplars)' : ''}: role ${share(encoderRight, labelled.length)}%, ${(encoderMs / labelled.length).toFixed(2)} ms/description; placed ${byLikeness} the rules could not`,
     );
     const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : 'n/a');
     lines.push(
