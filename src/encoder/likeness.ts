@@ -26,8 +26,17 @@ export class Likeness {
       this.unavailable(err instanceof Error ? err.message : String(err));
       return undefined;
     });
-    const kinds = await this.loading;
-    return kinds?.guess(text);
+    const loading = this.loading;
+    const kinds = await loading;
+    try {
+      return await kinds?.guess(text);
+    } catch (err) {
+      // Its thread ended (killed, out of memory): this description goes without it, the next starts a new one.
+      if (this.loading === loading) this.loading = undefined;
+      void kinds?.close();
+      this.unavailable(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ const THREAD_HEAP_MB = 256;
  */
 export class SentenceEncoder {
   private next = 0;
+  /** Why the thread ended: a message to an ended thread is dropped, so it is refused here instead of waited on for ever. */
+  private ended?: string;
   private readonly pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
 
   private constructor(
@@ -32,7 +34,10 @@ export class SentenceEncoder {
       for (const call of this.pending.values()) call.reject(err);
       this.pending.clear();
     };
-    thread.on('error', fail).on('exit', (code) => fail(new Error(`the sentence encoder's thread ended with code ${code}`)));
+    thread.on('error', fail).on('exit', (code) => {
+      this.ended = `the sentence encoder's thread ended with code ${code}`;
+      fail(new Error(this.ended));
+    });
     // An idle encoder does not keep the process alive.
     thread.unref();
   }
@@ -56,6 +61,7 @@ export class SentenceEncoder {
   }
 
   embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.ended) return Promise.reject(new Error(this.ended));
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

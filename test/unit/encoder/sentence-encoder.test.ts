@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { ENCODER, EncoderNotInstalled, encoderDirOf, readEncoderFiles } from '../../../src/encoder/model-files';
-import { whatItIs } from '../../../src/encoder/likeness';
+import { Likeness, whatItIs } from '../../../src/encoder/likeness';
 import { SemanticKinds } from '../../../src/encoder/semantic-kinds';
 import { SentenceEncoder } from '../../../src/encoder/sentence-encoder';
 import { encodeText, vocabularyOf } from '../../../src/negotiation/encoder/wordpiece';
@@ -102,5 +102,20 @@ describe('what the encoder is asked to compare', () => {
     const text = 'somewhere to put the customer orders and invoices, about 200 GB, 50 writes/s';
     expect(whatItIs(text, analyzeDescription(text))).toBe('somewhere to put the customer orders and invoices, about');
     expect(whatItIs('200 GB', analyzeDescription('200 GB'))).toBe('200 GB');
+  });
+});
+
+describe('an encoder whose thread ends', () => {
+  it('fails the embedding in flight by name, and the analyzer goes on without it and starts a new one next time', async () => {
+    const said: string[] = [];
+    const likeness = new Likeness(cacheDir, (reason) => said.push(reason));
+    const text = 'somewhere to put the customer orders and invoices';
+    expect((await likeness.of(text))?.kind).toBe('relational-database');
+    // The thread killed from outside, as an out-of-memory kill would.
+    await (likeness as unknown as { loading: Promise<{ close(): Promise<void> }> }).loading.then((k) => k.close());
+    expect(await likeness.of(text)).toBeUndefined();
+    expect(said).toEqual([expect.stringMatching(/thread ended/)]);
+    expect((await likeness.of(text))?.kind).toBe('relational-database');
+    await likeness.close();
   });
 });
