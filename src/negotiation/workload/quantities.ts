@@ -177,6 +177,9 @@ const COUNT_NOUN =
   /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
+/** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
+const HOLDERS =
+  /(\d+(?:\.\d+)?)\s+(?:[a-z-]+\s+)?(vms|virtual machines|servers|nodes|brokers|machines|laptops|desktops|workstations|pcs|computers|mailboxes|inboxes|databases|dbs|schemas|repos|repositories|sites|websites|tenants|projects|volumes|disks|drives|devices|phones|shares|buckets|cameras)\b[^.;\d]{0,24}$/;
 const singular = (w: string) =>
   /(series|ss|us)$/.test(w)
     ? w
@@ -340,6 +343,17 @@ function classify(value: number, before: string, after: string, span: (n: number
         sustained: seconds < 3600,
         text: span(u[0].length + p[0].length),
       };
+    }
+    // "12 VMs (around 150 GB each)", "80 mailboxes, 5 GB each", "40 laptops × 200 GB": a size for each of the
+    // machines or stores just counted is their total. (Each of many images or messages is an item's size, below.)
+    const holders = HOLDERS.exec(before);
+    if (
+      holders &&
+      bytesOf(value, unit) >= 2 ** 20 &&
+      (/^\s*\)?\s*(?:of\s+(?:data|files|storage|space|disk|mail)\s+)?(?:each|apiece)\b/.test(rest) || /(?:x|×|\*)\s*$/.test(before))
+    ) {
+      const count = Number(holders[1]);
+      return { kind: 'data', gib: count * gibOf(value, unit), scope: 'total', text: `${count} ${holders[2]} × ${span(u[0].length)}` };
     }
     if (
       /^\s*(?:per|a|for each|for every)\s+(?:user|person|head|employee|member|seat|mailbox|inbox|student|account|staff member)\b/.test(
@@ -545,7 +559,10 @@ function classify(value: number, before: string, after: string, span: (n: number
     for (let i = 0; i < Math.min(4, list.length); i++) {
       const head = list[i]!.replace(/'s?$/, '');
       const isName = head === 'place' && list[i + 1]?.startsWith('name');
-      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName) {
+      // "10k connected traders", "2,000 online gamers": whoever is connected at once is a user, whatever they are called.
+      const connectedPeople =
+        i > 0 && /^(concurrent|connected|online|simultaneous|logged-in)$/.test(list[i - 1]!) && /s$/.test(head) && !COUNT_NOUN.test(head);
+      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName && !connectedPeople) {
         // Between the number and its noun only modifiers ("concurrent", "active", "1080p") or one other word.
         const between = list.slice(0, i + 1);
         if (between.filter((w) => !MODIFIER.test(w)).length > 1) break;
@@ -571,7 +588,7 @@ function classify(value: number, before: string, after: string, span: (n: number
           periodSeconds: TIME_SECONDS[within[1]!]!,
           text: span(consumed.length + within[0].length),
         };
-      if (USER_NOUN.test(head)) {
+      if (USER_NOUN.test(head) || connectedPeople) {
         const of =
           /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids|listeners/.test(
             around,

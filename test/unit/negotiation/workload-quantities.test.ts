@@ -38,6 +38,32 @@ describe('what each person keeps', () => {
   });
 });
 
+describe('what each machine or store holds', () => {
+  it('reads a size each of the machines, mailboxes or disks just counted as their total', () => {
+    const gib150 = 139.7;
+    expect(one('nightly backups of 12 VMs (around 150 GB each) kept for 30 days', 'data').gib).toBeCloseTo(12 * gib150, 0);
+    expect(one('80 mailboxes, 5 GB each', 'data').gib).toBeCloseTo(80 * 4.657, 0);
+    expect(one('back up 40 laptops x 200 GB', 'data').gib).toBeCloseTo(40 * 186.26, 0);
+    expect(one('3 nodes, 100 GB each', 'data').text).toBe('3 nodes × 100 gb');
+  });
+
+  it('leaves the size of each of many items, and a size that is not "each", as they were', () => {
+    expect(one('1,000 product images, 3 MB each', 'item-size').bytes).toBe(3e6);
+    expect(one('12 VMs and a 150 GB database', 'data').gib).toBeCloseTo(139.7, 1);
+    // Under a mebibyte, a size each is a record's, whatever holds it.
+    expect(read('5 databases, 2 KB each').map((q) => q.kind)).not.toContain('data');
+  });
+});
+
+describe('people by what they do', () => {
+  it('counts whoever is connected at once as users, whatever they are called, but not jobs or vehicles', () => {
+    expect(one('pushing ticks to 10k connected traders', 'users')).toMatchObject({ count: 10000, of: 'concurrent', noun: 'trader' });
+    expect(one('2,000 online gamers', 'users')).toMatchObject({ count: 2000, of: 'concurrent' });
+    expect(read('20 concurrent jobs').map((q) => q.kind)).toEqual(['count']);
+    expect(read('300 connected vehicles').map((q) => q.kind)).toEqual(['count']);
+  });
+});
+
 describe('reading numbers', () => {
   it('puts number words, suffixes and separators in digits', () => {
     expect(normaliseNumbers('two thousand five hundred users').text).toBe('2500 users');
