@@ -134,7 +134,8 @@ const RATE_NOUNS: [RegExp, string][] = [
   [/^(searches|search queries)$/, 'searches'],
   [/^(logins?|sign-?ins?)$/, 'logins'],
   [/^(ticks?|samples?|readings?|values?|points?|datapoints?|metrics?|signals?)$/, 'samples'],
-  [/^(builds?|runs?|pipelines?|jobs?|tasks?|deploys?|test runs?)$/, 'builds'],
+  // A render farm's unit of work is a frame: counted and timed as a build is (sizing.ts's ciBuilds serves both).
+  [/^(builds?|runs?|pipelines?|jobs?|tasks?|deploys?|test runs?|frames?|renders?)$/, 'builds'],
   [/^(times|pushes|commits|merges)$/, 'occurrences'],
   [/^(videos?|clips?|uploads?|recordings?|streams?)$/, 'videos'],
   [/^(images?|photos?|thumbnails?|pictures?)$/, 'images'],
@@ -174,7 +175,7 @@ function bareRateNoun(before: string): string {
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?)$/;
+  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
@@ -490,7 +491,11 @@ function classify(value: number, before: string, after: string, span: (n: number
     )
       return { kind: 'retention', seconds, text };
     if (
-      /^\s*(?:each|per (?:build|video|job|run|item|clip|pipeline|render|test)|avg|average|on average|long)\b/.test(rest) ||
+      /^\s*(?:each|per (?:build|video|job|run|item|clip|pipeline|render|test|frame)|avg|average|on average|long)\b/.test(rest) ||
+      // "each frame ~3 minutes", "a build takes 12 minutes": the thing, then how long one takes.
+      /\b(?:each|per|a|every|one)\s+(?:frame|build|job|run|render|test run|clip|video)\s+(?:takes?|is|lasts?|needs?)?\s*(~|about|around|roughly)?\s*$/.test(
+        before,
+      ) ||
       /(takes?|taking|each|builds?|avg|average|lasting|runs? for|about|~|around)\s*(~)?\s*$/.test(before) ||
       // "3,000 short clips (2-3 minutes)": the length of each of the things just named.
       /\b(clips?|videos?|episodes?|recordings?|uploads?|calls?|meetings?|jobs?|runs?|builds?|tracks?|songs?)\s*[(,–-]\s*(~|about|around|roughly)?\s*$/.test(
@@ -501,7 +506,9 @@ function classify(value: number, before: string, after: string, span: (n: number
     return { kind: 'duration', seconds, text };
   }
   // Cores: "on 4 cores", "each needs 2 vcpu".
-  if ((u = /^\s*(?:v?cpus?|vcores?|cores?|threads)\b/.exec(after))) return { kind: 'cores-each', cores: value, text: span(u[0].length) };
+  // "an 8-core box": written as an adjective.
+  if ((u = /^\s*-?\s*(?:v?cpus?|vcores?|cores?|threads)\b/.exec(after)))
+    return { kind: 'cores-each', cores: value, text: span(u[0].length) };
   // Rates: glued units ("20000 ops/s", "1200 tps", "500/s") or a noun and a period ("300 msgs/min", "400 builds a day").
   // Disk operations a second are what the volume must deliver, not requests the workload serves: "6000 IOPS", "iops: 6000".
   if ((u = /^\s*iops\b/.exec(after))) return { kind: 'iops', iops: value, text: span(u[0].length) };

@@ -730,6 +730,8 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
     const devs = f.users.total ?? f.users.concurrent;
     if (!perDay && devs && f.rates.occurrences) perDay = devs * f.rates.occurrences * DAY;
     if (!perDay && f.counts.architecture) perDay = f.counts.architecture;
+    // "2,000 frames over the next 3 days": a bounded job's whole count, spread over its window below.
+    if (!perDay && f.counts.frame && f.windowHours) perDay = f.counts.frame;
     // A team named without a build count: ~4 pipelines per developer a working day (a few pushes and a merge), still asked.
     if (!perDay && devs)
       perDay = ctx.assume(

@@ -377,6 +377,17 @@ describe('recognising the kind of workload', () => {
 });
 
 describe('capacity models', () => {
+  it('sizes a render farm by its frames: per night, or all of them over a window, each frame timed and on its cores', () => {
+    // 500 frames × 3 min in a 10-hour night, twice that at the busiest: 5 frames at once on 8 cores each.
+    expect(a('Blender product shots, around 500 frames a night, each frame ~3 minutes on 8 cores').peak.vcpu).toBe(40);
+    // Within 7 hours ("by 7am"): ceil(1500 / 420) = 4 frames at once, on an 8-core box each.
+    expect(a('render farm: 500 frames per night, 3 min per frame on an 8-core box, must finish by 7am').peak.vcpu).toBe(32);
+    // 2,000 frames × 20 min over 3 days: ceil(40,000 / 4,320) = 10 at once, 16 cores each.
+    const film = a('Blender render nodes for a short film: 2,000 frames, 20 min per frame, 16 cores each, over the next 3 days');
+    expect(film.peak.vcpu).toBe(160);
+    expect(film.questions.map((q) => q.id)).not.toContain('buildsPerDay');
+  });
+
   it('sizes what the text states: 10 GB and 10 TB differ, and so do 200 and 20,000 transactions', () => {
     const small = a('PostgreSQL, 10 GB, 200 transactions per second');
     const large = a('PostgreSQL, 10 TB, 200 transactions per second');
