@@ -273,6 +273,8 @@ export function extractQuantities(description: string): Extraction {
 
 function classify(value: number, before: string, after: string, span: (n: number) => string): Quantity | undefined {
   let u: RegExpExecArray | null;
+  // "768-dim embeddings", "1536 dimensions": a vector's width, which the vector model reads itself, not a count.
+  if (/^\s*-?\s*(?:dims?|dimensions?|dimensional)\b/.test(after)) return undefined;
   // Latency targets ("p99 under 10 ms") say how fast, not how much.
   if (
     /\bp\d{2,3}(?:\.\d)?\s*(?:latency)?\s*(?:under|<|<=|below|of|at|=|~)?\s*$/.test(before) ||
@@ -569,7 +571,16 @@ function classify(value: number, before: string, after: string, span: (n: number
       // "10k connected traders", "2,000 online gamers": whoever is connected at once is a user, whatever they are called.
       const connectedPeople =
         i > 0 && /^(concurrent|connected|online|simultaneous|logged-in)$/.test(list[i - 1]!) && /s$/.test(head) && !COUNT_NOUN.test(head);
-      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName && !connectedPeople) {
+      // "50,000 smart plugs sending a message every 30 seconds", "2000 scales that report every 5 minutes":
+      // whatever sends or reports is a device, whatever it is called.
+      const SENDS = /^(send|report|publish|emit|post|push|stream|upload)/;
+      const sender =
+        /s$/.test(head) &&
+        !USER_NOUN.test(head) &&
+        !COUNT_NOUN.test(head) &&
+        (/^(sending|reporting|publishing|emitting|posting|pushing|streaming|uploading)$/.test(list[i + 1] ?? '') ||
+          (/^(that|which|each)$/.test(list[i + 1] ?? '') && SENDS.test(list[i + 2] ?? '')));
+      if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName && !connectedPeople && !sender) {
         // Between the number and its noun only modifiers ("concurrent", "active", "1080p") or one other word.
         const between = list.slice(0, i + 1);
         if (between.filter((w) => !MODIFIER.test(w)).length > 1) break;
@@ -609,7 +620,7 @@ function classify(value: number, before: string, after: string, span: (n: number
         return { kind: 'users', count: value, of, noun: singular(head), per, text: span(consumed.length) };
       }
       const each = /^\s*(?:each|apiece|per\s+\w+)\b/.test(rest) || /\beach\s*\(?\s*$/.test(before.slice(-8));
-      return { kind: 'count', count: value, of: isName ? 'name' : singular(head), each, text: span(consumed.length) };
+      return { kind: 'count', count: value, of: isName ? 'name' : sender ? 'device' : singular(head), each, text: span(consumed.length) };
     }
   }
   return undefined;

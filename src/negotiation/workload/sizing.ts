@@ -1055,8 +1055,17 @@ const staticSite: Model = ({ facts: f }) => {
  * a request every 5 s. Memory 2 GiB per vCPU (1 in Go and gateways), 1.5 GiB
  * more for a JVM.
  */
-/** CPU milliseconds a request costs, by what serves it. */
+/**
+ * CPU milliseconds a request costs as the text states it, when it does: "50 ms CPU per request", "each request
+ * burns ~30 ms of CPU", "20ms cpu/req". A measured cost beats any framework's typical one.
+ */
+const STATED_CPU_MS =
+  /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b/;
+
+/** CPU milliseconds a request costs, by what the text states or else what serves it. */
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
+  const stated = STATED_CPU_MS.exec(text);
+  if (stated) return Number(stated[1] ?? stated[2]);
   if (serves.inference) return /onnx/.test(text) ? 20 : 60;
   // Unbound and PowerDNS Recursor answer tens of thousands of cached queries a second per core; PgBouncer, single-threaded,
   // passes ~10,000–20,000 queries a second.

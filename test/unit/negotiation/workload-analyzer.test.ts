@@ -377,6 +377,21 @@ describe('recognising the kind of workload', () => {
 });
 
 describe('capacity models', () => {
+  it("prices a request at the CPU the text says it costs, over any framework's typical cost", () => {
+    // 12,000 requests/s × 50 ms of a core, at 70 % utilisation.
+    expect(a('Go API behind a load balancer, 12k RPS at peak, stateless, 50 ms CPU per request').peak.vcpu).toBeCloseTo(857.14, 1);
+    expect(a('a Django API, 300 req/s, each request burns ~40 ms of CPU').peak.vcpu).toBeCloseTo((300 * 0.04) / 0.7, 1);
+    expect(a('Go API, 12k RPS at peak').peak.vcpu).toBeLessThan(20);
+  });
+
+  it("derives a broker's rate from whatever devices send on an interval, and reads a vector width apart from the count", () => {
+    const plugs = a('An MQTT broker (EMQX) for 50,000 smart plugs sending a message every 30 seconds');
+    expect(plugs.quantities).toContainEqual(expect.objectContaining({ measure: 'device count', value: 50000 }));
+    expect(plugs.questions.map((q) => q.id)).not.toContain('peakRate');
+    // 100 M vectors × 768 float32 × 1.5 for the graph: ~430 GiB in memory, not 768 vectors in 4 GiB.
+    expect(a('Milvus for 100M 768-dim embeddings, ~200 QPS').peak.memoryGib).toBeGreaterThan(400);
+  });
+
   it('sizes a render farm by its frames: per night, or all of them over a window, each frame timed and on its cores', () => {
     // 500 frames × 3 min in a 10-hour night, twice that at the busiest: 5 frames at once on 8 cores each.
     expect(a('Blender product shots, around 500 frames a night, each frame ~3 minutes on 8 cores').peak.vcpu).toBe(40);
