@@ -215,9 +215,24 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
  * cache that holds the whole store (+20 %), and a heap of 8 GiB at least
  * (its guidance: 8–31 GiB). A traversal costs ~10 ms of CPU.
  */
-const graph: Model = ({ facts: f }, ctx) => {
-  const relationships = f.counts.relationship ?? f.counts.edge;
-  const nodes = f.counts.vertice ?? f.counts.vertex ?? (f.counts.node && f.counts.node > 10_000 ? f.counts.node : undefined);
+const graph: Model = ({ facts: f, text }, ctx) => {
+  // "400M transactions as edges", "50M accounts as nodes": what the text says each counted thing is in the graph.
+  const as = (what: string) => new RegExp(String.raw`\b(\d+) (?:[\w-]+ ){0,2}?(?:as|are) (?:the )?(?:${what})\b`).exec(text)?.[1];
+  const relationshipsAs = as('edges|relationships|links');
+  const relationships = f.counts.relationship ?? f.counts.edge ?? (relationshipsAs ? Number(relationshipsAs) : undefined);
+  // Otherwise the things counted (accounts, people, products) are its nodes, the largest count first.
+  const things = Object.entries(f.counts)
+    .filter(([k, n]) => !/^(relationship|edge|node|server|host|instance|replica|shard)$/.test(k) && String(n) !== relationshipsAs)
+    .map(([, n]) => n)
+    .concat(f.users.total ?? [])
+    .filter((n) => n > 10_000);
+  const nodesAs = as('nodes|vertices');
+  const nodes =
+    f.counts.vertice ??
+    f.counts.vertex ??
+    (nodesAs ? Number(nodesAs) : undefined) ??
+    (f.counts.node && f.counts.node > 10_000 ? f.counts.node : undefined) ??
+    (things.length ? Math.max(...things) : undefined);
   const storeGib =
     f.dataGib ??
     (relationships || nodes

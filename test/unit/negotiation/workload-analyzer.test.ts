@@ -377,6 +377,13 @@ describe('recognising the kind of workload', () => {
 });
 
 describe('capacity models', () => {
+  it('sizes a graph by what its counts are in it: the things counted are nodes, what is said to be edges is relationships', () => {
+    // 50 M nodes × 97 B + 400 M relationships × 116 B ≈ 48 GiB of store, held in the page cache (+20 %) beside an 8 GiB heap.
+    const fraud = a('a Neo4j fraud graph: 50M accounts, 400M transactions as edges');
+    expect(fraud.peak.memoryGib).toBeCloseTo(8 + ((50e6 * 97 + 400e6 * 116) / 2 ** 30) * 1.2, 0);
+    expect(fraud.questions.map((q) => q.id)).not.toContain('dataGib');
+  });
+
   it("prices a request at the CPU the text says it costs, over any framework's typical cost", () => {
     // 12,000 requests/s × 50 ms of a core, at 70 % utilisation.
     expect(a('Go API behind a load balancer, 12k RPS at peak, stateless, 50 ms CPU per request').peak.vcpu).toBeCloseTo(857.14, 1);
