@@ -458,7 +458,9 @@ function classify(value: number, before: string, after: string, span: (n: number
       /(every|each|once every|interval( of)?|scrape[ds]?( every)?|scraping every|resolution( of)?|at|polled every)\s*(~|about)?\s*$/.test(
         before,
       ) &&
-      !/\bkeep|retain/.test(before.slice(-12))
+      !/\bkeep|retain/.test(before.slice(-12)) &&
+      // "2M tasks a day, each ~500 ms": each of the things just counted takes that long; "every" is the interval.
+      !/[,;(]\s*each\s*(~|about|around|roughly)?\s*$/.test(before)
     )
       return { kind: 'interval', seconds, text };
     if (/^\s*(?:interval|scrape|resolution|polling|poll)\b/.test(rest) || /^\s*-?\s*(?:minute|second)?\s*resolution/.test(rest))

@@ -55,6 +55,14 @@ describe('what each machine or store holds', () => {
   });
 });
 
+describe('how long each takes, and how often', () => {
+  it('reads "each ~500 ms" after the things counted as how long each takes, and "every 10 s" as how often', () => {
+    expect(one('2M background tasks a day, each ~500 ms', 'duration-each').seconds).toBe(0.5);
+    expect(read('2M background tasks a day, each ~500 ms').map((q) => q.kind)).not.toContain('interval');
+    expect(one('10000 sensors reporting every 10 s', 'interval').seconds).toBe(10);
+  });
+});
+
 describe('people by what they do', () => {
   it('counts whoever is connected at once as users, whatever they are called, but not jobs or vehicles', () => {
     expect(one('pushing ticks to 10k connected traders', 'users')).toMatchObject({ count: 10000, of: 'concurrent', noun: 'trader' });
