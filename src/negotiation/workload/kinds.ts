@@ -286,6 +286,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|intranet|extranet|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
       2,
     ],
+    // A site where people do something (order, book, register, pay) runs code behind it: "our online ordering site".
+    [
+      /\b((ordering|booking|reservation|order|ticketing|donation|sign-?up|registration|payment) (site|website|page|portal|form)s?|online (ordering|orders|store|shop|booking|payments?))\b/,
+      2,
+    ],
     [/\b(site|app|requests|login)\b/, 0.5],
     // "an app for ordering with 5k users/day": an app named with its users is an application.
     [/\b(an?|our|the|mobile|web|ios|android) apps?\b[^.]{0,60}\b\d+ (daily |monthly |active )?users\b/, 2],

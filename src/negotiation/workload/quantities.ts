@@ -534,6 +534,19 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
     }
   }
+  // "300 orders on a busy Saturday", "2,000 logins on a normal day": a day's count, named by the day.
+  const onADay =
+    /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+on an? (?:busy |normal |typical |good |peak |quiet |bad |average )?(?:day|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/.exec(
+      after,
+    );
+  if (onADay && rateNoun(onADay[1]!))
+    return {
+      kind: 'rate',
+      perSecond: value / TIME_SECONDS.day!,
+      of: rateNoun(onADay[1]!)!,
+      periodSeconds: TIME_SECONDS.day!,
+      text: span(onADay[0].length),
+    };
   const nounDaily = /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+(daily|nightly|weekly|monthly|hourly)\b/.exec(after);
   if (nounDaily && rateNoun(nounDaily[1]!))
     return {

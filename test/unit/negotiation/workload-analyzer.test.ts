@@ -377,6 +377,13 @@ describe('recognising the kind of workload', () => {
 });
 
 describe('capacity models', () => {
+  it("reads a site where people order or book as an application, and a day's orders named by the day", () => {
+    const bakery = a("we're a small bakery chain and need somewhere to run our online ordering site, maybe 300 orders on a busy Saturday");
+    expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 0.5 } });
+    expect(bakery.quantities).toContainEqual(expect.objectContaining({ measure: 'orders rate', text: '300 orders on a busy saturday' }));
+    expect(bakery.questions.map((q) => q.id)).not.toContain('peakRate');
+  });
+
   it('sizes a graph by what its counts are in it: the things counted are nodes, what is said to be edges is relationships', () => {
     // 50 M nodes × 97 B + 400 M relationships × 116 B ≈ 48 GiB of store, held in the page cache (+20 %) beside an 8 GiB heap.
     const fraud = a('a Neo4j fraud graph: 50M accounts, 400M transactions as edges');
