@@ -340,11 +340,17 @@ function classify(value: number, before: string, after: string, span: (n: number
     if ((p = PER.exec(rest.slice(through.length))) || (p = DAILY.exec(rest.slice(through.length)))) {
       p[0] = through + p[0];
       const seconds = TIME_SECONDS[p[1]!] ?? PER_WORD[p[1]!]!;
+      // "20k devices, each syncing 5 MB a day": what each of the things just counted sends, times how many there are.
+      const senders =
+        /(\d+(?:\.\d+)?)\s+(?:[a-z-]+\s+)?([a-z-]+s)\b[^.;\d]{0,20}\beach\s+(?:[a-z]+ing\s+)?(?:~|about|around|roughly|up to)?\s*$/.exec(
+          before,
+        );
+      const times = senders ? Number(senders[1]) : 1;
       return {
         kind: 'ingest',
-        gibPerDay: (gibOf(value, unit) * 86400) / seconds,
+        gibPerDay: (times * gibOf(value, unit) * 86400) / seconds,
         sustained: seconds < 3600,
-        text: span(u[0].length + p[0].length),
+        text: senders ? `${senders[1]} ${senders[2]} × ${span(u[0].length + p[0].length)}` : span(u[0].length + p[0].length),
       };
     }
     // "12 VMs (around 150 GB each)", "80 mailboxes, 5 GB each", "40 laptops × 200 GB": a size for each of the

@@ -184,13 +184,18 @@ const documentDb: Model = ({ facts: f, text }, ctx) => {
     (f.itemBytes ? f.users.total : undefined);
   // "20M messages a month, each ~500 bytes, keep 2 years": what arrives, for as long as it is kept.
   const arriving = rateOf(f, 'messages', 'events', 'records');
+  // "20k devices, each syncing 5 MB a day": what arrives, kept as long as stated (asked, a month assumed).
+  const arrivingGib =
+    f.arrivalGibPerDay &&
+    f.arrivalGibPerDay * (f.retentionDays ?? ctx.assume('retentionDays', 30, 'how long documents are kept not stated: 30 days assumed'));
   const data =
     f.dataGib ??
-    (items
-      ? (items * (f.itemBytes ?? ctx.assume('itemBytes', 2048, 'document size not stated: 2 KiB assumed'))) / GIB
-      : arriving && f.itemBytes && f.retentionDays
-        ? (arriving * DAY * f.retentionDays * f.itemBytes) / GIB
-        : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed'));
+    (arrivingGib ||
+      (items
+        ? (items * (f.itemBytes ?? ctx.assume('itemBytes', 2048, 'document size not stated: 2 KiB assumed'))) / GIB
+        : arriving && f.itemBytes && f.retentionDays
+          ? (arriving * DAY * f.retentionDays * f.itemBytes) / GIB
+          : ctx.assume('dataGib', 20, 'data size not stated: 20 GiB assumed')));
   // Couchbase is memory-first: its docs ask for a resident ratio well above Mongo's working set.
   const hot = /couchbase/.test(text) ? data * 0.3 : hotSetGib(data, QUIET.test(text));
   let ops = rateOf(f, 'operations', 'reads', 'writes', 'queries', 'requests', 'transactions', 'lookups', 'records', 'messages', 'events');

@@ -377,6 +377,18 @@ describe('recognising the kind of workload', () => {
 });
 
 describe('capacity models', () => {
+  it('holds what arrives at a document store for as long as it is kept, and multiplies what each device sends', () => {
+    // 2 GB a day for 90 days: ~168 GiB held, not the 20 GiB a store of no stated size gets.
+    const docs = a('MongoDB, 2 GB of new documents a day, keep 90 days');
+    expect(docs.storageGib).toBeGreaterThan(168);
+    expect(docs.questions.map((q) => q.id)).not.toContain('dataGib');
+    const sync = a('CouchDB for offline-first field app sync, 20k devices, each syncing 5 MB a day');
+    expect(sync.quantities).toContainEqual(expect.objectContaining({ measure: 'data arriving', value: 93.13 }));
+    // A month kept, and asked: 20,000 × 5 MB × 30 days.
+    expect(sync.storageGib).toBeGreaterThan(2790);
+    expect(sync.questions.map((q) => q.id)).toContain('retentionDays');
+  });
+
   it("reads a site where people order or book as an application, and a day's orders named by the day", () => {
     const bakery = a("we're a small bakery chain and need somewhere to run our online ordering site, maybe 300 orders on a busy Saturday");
     expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 0.5 } });
