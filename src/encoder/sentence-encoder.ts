@@ -18,11 +18,7 @@ export class SentenceEncoder {
   private ended?: string;
   private readonly pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
 
-  private constructor(
-    private readonly thread: Worker,
-    /** How long the weights took to read and place, in the thread. */
-    readonly loadMs: number,
-  ) {
+  private constructor(private readonly thread: Worker) {
     thread.on('message', (m: FromEncoder) => {
       if (m.kind !== 'embedded' && m.kind !== 'error') return;
       const call = this.pending.get(m.id);
@@ -46,14 +42,16 @@ export class SentenceEncoder {
   static load(dir: string): Promise<SentenceEncoder> {
     const thread = threadFor(THREAD_ENTRY, { workerData: { dir }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
     return new Promise((resolve, reject) => {
+      const exited = (code: number) => failed(new Error(`the sentence encoder's thread ended with code ${code} while loading`));
       const failed = (err: Error) => {
+        thread.off('error', failed).off('exit', exited);
         void thread.terminate();
         reject(err);
       };
-      thread.once('error', failed);
+      thread.once('error', failed).once('exit', exited);
       thread.once('message', (m: FromEncoder) => {
-        thread.off('error', failed);
-        if (m.kind === 'ready') resolve(new SentenceEncoder(thread, m.loadMs));
+        thread.off('error', failed).off('exit', exited);
+        if (m.kind === 'ready') resolve(new SentenceEncoder(thread));
         else if (m.kind === 'failed')
           failed(m.notInstalled ? new EncoderNotInstalled(m.message) : new Error(`the sentence encoder did not load: ${m.message}`));
       });
