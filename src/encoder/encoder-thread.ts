@@ -17,17 +17,16 @@ const port = parentPort!;
 const send = (message: FromEncoder, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 async function load() {
-  const started = performance.now();
   await tf.setBackend('wasm');
   const files = readEncoderFiles((workerData as { dir: string }).dir);
   const weights = weightsOf(readSafetensors(files.weights));
   const vocabulary = vocabularyOf(files.vocabulary);
-  return { weights, vocabulary, loadMs: Math.round(performance.now() - started) };
+  return { weights, vocabulary };
 }
 
 load().then(
-  ({ weights, vocabulary, loadMs }) => {
-    send({ kind: 'ready', loadMs });
+  ({ weights, vocabulary }) => {
+    send({ kind: 'ready' });
     port.on('message', (message: ToEncoder) => {
       try {
         const vectors = message.texts.map((t) => embed(weights, encodeText(t, vocabulary, ENCODER.maxTokens)));

@@ -2,7 +2,7 @@
 export type ToEncoder = { kind: 'embed'; id: number; texts: string[] };
 
 export type FromEncoder =
-  | { kind: 'ready'; loadMs: number }
+  | { kind: 'ready' }
   | { kind: 'failed'; message: string; notInstalled: boolean }
   | { kind: 'embedded'; id: number; vectors: Float32Array[] }
   | { kind: 'error'; id: number; message: string };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import described from '../negotiation/data/described-workloads.json';
 import type { WorkloadKind } from '../negotiation/workload/kinds';
 import { EXEMPLARS } from '../negotiation/encoder/exemplars';
+import { MINILM } from '../negotiation/encoder/minilm';
 import { ENCODER, encoderDirOf } from './model-files';
 import { nearestKind, type EmbeddedExemplar, type KindGuess } from '../negotiation/encoder/nearest-kind';
 import { SentenceEncoder } from './sentence-encoder';
@@ -25,19 +26,16 @@ export class SemanticKinds {
   private constructor(
     private readonly encoder: SentenceEncoder,
     private readonly exemplars: EmbeddedExemplar[],
-    /** Milliseconds to start the thread, load the model and read or compute the exemplars' vectors. */
-    readonly loadMs: number,
   ) {}
 
   /** Rejects with EncoderNotInstalled when the model is not in the cache (npm run setup installs it). */
   static async load(cacheDir: string): Promise<SemanticKinds> {
-    const started = performance.now();
     const dir = encoderDirOf(cacheDir);
     const encoder = await SentenceEncoder.load(dir);
     try {
       const vectors = await exemplarVectors(encoder, dir);
       const exemplars = EXEMPLAR_TEXTS.map((e, i) => ({ ...e, vector: vectors[i]! }));
-      return new SemanticKinds(encoder, exemplars, Math.round(performance.now() - started));
+      return new SemanticKinds(encoder, exemplars);
     } catch (err) {
       await encoder.close();
       throw err;
@@ -50,17 +48,13 @@ export class SemanticKinds {
     return nearestKind(vector!, this.exemplars);
   }
 
-  embed(texts: string[]): Promise<Float32Array[]> {
-    return this.encoder.embed(texts);
-  }
-
   async close(): Promise<void> {
     await this.encoder.close();
   }
 }
 
 async function exemplarVectors(encoder: SentenceEncoder, dir: string): Promise<Float32Array[]> {
-  const width = 384;
+  const width = MINILM.hidden;
   const key = createHash('sha256')
     .update(ENCODER.weightsSha256)
     .update(JSON.stringify(EXEMPLAR_TEXTS.map((e) => e.text)))

@@ -69,15 +69,6 @@ export function weightsOf(tensors: Map<string, Tensor32>): MiniLmWeights {
   };
 }
 
-export function disposeWeights(w: MiniLmWeights): void {
-  const all: tf.Tensor[] = [w.words, w.positions, w.tokenType, w.embeddingNorm.gamma, w.embeddingNorm.beta];
-  for (const l of w.layers) {
-    for (const d of [l.query, l.key, l.value, l.attentionOut, l.intermediate, l.output]) all.push(d.weight, d.bias);
-    for (const n of [l.attentionNorm, l.outputNorm]) all.push(n.gamma, n.beta);
-  }
-  tf.dispose(all);
-}
-
 const affine = (x: tf.Tensor2D, d: Dense): tf.Tensor2D => tf.add(tf.matMul(x, d.weight), d.bias);
 
 function layerNorm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {

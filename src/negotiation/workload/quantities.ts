@@ -594,13 +594,12 @@ function classify(value: number, before: string, after: string, span: (n: number
         i > 0 && /^(concurrent|connected|online|simultaneous|logged-in)$/.test(list[i - 1]!) && /s$/.test(head) && !COUNT_NOUN.test(head);
       // "50,000 smart plugs sending a message every 30 seconds", "2000 scales that report every 5 minutes":
       // whatever sends or reports is a device, whatever it is called.
-      const SENDS = /^(send|report|publish|emit|post|push|stream|upload)/;
       const sender =
         /s$/.test(head) &&
         !USER_NOUN.test(head) &&
         !COUNT_NOUN.test(head) &&
         (/^(sending|reporting|publishing|emitting|posting|pushing|streaming|uploading)$/.test(list[i + 1] ?? '') ||
-          (/^(that|which|each)$/.test(list[i + 1] ?? '') && SENDS.test(list[i + 2] ?? '')));
+          (/^(that|which|each)$/.test(list[i + 1] ?? '') && /^(send|report|publish|emit|post|push|stream|upload)/.test(list[i + 2] ?? '')));
       if (!USER_NOUN.test(head) && !COUNT_NOUN.test(head) && !isName && !connectedPeople && !sender) {
         // Between the number and its noun only modifiers ("concurrent", "active", "1080p") or one other word.
         const between = list.slice(0, i + 1);
