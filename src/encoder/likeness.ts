@@ -1,4 +1,5 @@
 import { analyzeDescription, type AnalyzeOptions, type WorkloadAnalysis } from '../negotiation/workload/analyze';
+import { normaliseNumbers } from '../negotiation/workload/numbers';
 import { EncoderNotInstalled } from './model-files';
 import type { KindGuess } from '../negotiation/encoder/nearest-kind';
 import { SemanticKinds } from './semantic-kinds';
@@ -66,7 +67,10 @@ const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * description towards the storage kinds).
  */
 export function whatItIs(text: string, read: Pick<WorkloadAnalysis, 'quantities'>): string {
-  const left = read.quantities.reduce((t, q) => t.replace(new RegExp(escaped(q.text), 'i'), ' '), text);
+  // The quantities were read from the text with its numbers in digits ("20k" is 20000), and a total names its
+  // parts ("12 vms × 150 gb"): each part is taken out of that same text.
+  const parts = read.quantities.flatMap((q) => q.text.split(' × '));
+  const left = parts.reduce((t, part) => t.replace(new RegExp(escaped(part), 'i'), ' '), normaliseNumbers(text).text);
   const tidy = left
     .replace(/\s+/g, ' ')
     .replace(/\s*([,;:])(\s*[,;:])+/g, '$1')

@@ -102,6 +102,11 @@ describe('what the encoder is asked to compare', () => {
     const text = 'somewhere to put the customer orders and invoices, about 200 GB, 50 writes/s';
     expect(whatItIs(text, analyzeDescription(text))).toBe('somewhere to put the customer orders and invoices, about');
     expect(whatItIs('200 GB', analyzeDescription('200 GB'))).toBe('200 GB');
+    // Numbers people write in short ("20k"), and totals read from their parts, are taken out too.
+    const sync = 'field app sync for 20k devices, each syncing 5 MB a day';
+    expect(whatItIs(sync, analyzeDescription(sync))).toBe('field app sync for, each syncing');
+    const vms = 'nightly copies of 12 VMs (around 150 GB each)';
+    expect(whatItIs(vms, analyzeDescription(vms))).toBe('nightly copies of (around each)');
   });
 });
 
