@@ -1,6 +1,7 @@
 import nlp from 'compromise';
 import { readsAsDottedClock } from './working-hours';
 import { expandShorthand } from './shorthand';
+import { inEnglishTerms } from './glossary';
 
 /** A stated range ("5-10k rps", "between 1 and 2 TB"): the analysis sizes for its top. */
 export interface StatedRange {
@@ -72,7 +73,7 @@ function isDottedClockRange(a: string, b: string, before: string, after: string)
 export function normaliseNumbers(input: string): NormalisedText {
   const ranges: StatedRange[] = [];
   const vague: string[] = [];
-  let t = input
+  let t = inEnglishTerms(input)
     .replace(/[×✕]/g, ' x ')
     .replace(/\s[—–]\s/g, ', ')
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')

@@ -10,7 +10,7 @@ const REGIMES: [Compliance, RegExp][] = [
   ],
   [
     'gdpr',
-    /\bgdpr\b|\bdsgvo\b|general data protection regulation|\buk-gdpr\b|personal data of eu\b|\beu (citizens|residents)'? personal data/,
+    /\bgdpr\b|\bdsgvo\b|\brgpd\b|general data protection regulation|\buk-gdpr\b|personal data of eu\b|\beu (citizens|residents)'? personal data/,
   ],
   ['sox', /\bsox\b|sarbanes[- ]oxley|\bsox-?404\b/],
   ['soc2', /\bsoc ?(2|ii)\b|\bsoc-2\b/],

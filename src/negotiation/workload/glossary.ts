@@ -1,0 +1,126 @@
+/**
+ * Requests arrive in the language of the team that writes them, with English
+ * product names and the numbers in between: "ca. 2.000 Requests pro Sekunde",
+ * "250 Go, croissance de 30 % par an", "unos 15 GB al día". The analyzer's
+ * rules, and the sentence encoder, read English; this puts the words that
+ * carry a quantity or a kind (units, periods, scale words, "concurrent",
+ * "database") into English and the European number style into digits the
+ * scanner reads. Everything else is left as written: a product name or a
+ * figure reads the same in any language.
+ */
+
+/** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
+const FOREIGN_MARKERS =
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
+
+/** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
+const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
+
+// Longer phrases first: "par seconde" before "seconde", "base de données" before "données".
+const PHRASES: [RegExp, string][] = [
+  // Kinds of workload.
+  [words(['bases? de (?:données|datos|dados)', 'banco de dados', 'datenbank(?:en|server)?', 'banca dati']), 'database'],
+  [
+    words(['colas? de mensajes', 'files? de messages', 'nachrichtenwarteschlangen?', 'warteschlangen?', 'coda di messaggi']),
+    'message queue',
+  ],
+  [words(['partages? de fichiers', 'dateifreigaben?', 'dateiserver', 'servidor de archivos']), 'file share'],
+  [words(['sauvegardes?', 'copias? de seguridad', 'datensicherung(?:en)?', 'sicherungen']), 'backups'],
+  [words(['recherche plein texte', 'volltextsuche', 'búsqueda de texto completo']), 'full-text search'],
+  [words(['journaux', 'protokolle', 'registros']), 'logs'],
+  [words(['warenk(?:ö|oe)rbe?']), 'shopping carts'],
+  // Periods and rates.
+  [words(['(?:pro|je) (?:sekunde|sek\\.?)', 'par seconde', 'por segundo', 'al segundo', 'al secondo']), 'per second'],
+  [words(['(?:pro|je) minute', 'par minute', 'por minuto', 'al minuto']), 'per minute'],
+  [words(['(?:pro|je) stunde', 'par heure', 'por hora', "all'ora"]), 'per hour'],
+  [words(['(?:pro|je|am) tag', 'täglich', 'par jour', 'al día', 'por día', 'al dia', 'por dia', 'al giorno']), 'per day'],
+  [words(['(?:pro|je|im) monat', 'par mois', 'al mes', 'por mes', 'al mese']), 'per month'],
+  [words(['(?:pro|je|im) jahr', 'par an', 'par année', 'au an', 'al año', 'por año', "all'anno", 'por ano', 'ao ano']), 'per year'],
+  [words(['sekunden?', 'secondes?', 'segundos?', 'secondi']), 'seconds'],
+  [words(['minuten', 'minutos', 'minuti']), 'minutes'],
+  [words(['stunden?', 'heures?', 'horas?', 'ore']), 'hours'],
+  [words(['tagen?', 'jours?', 'días?', 'dias?', 'giorni']), 'days'],
+  [words(['wochen?', 'semaines?', 'semanas?', 'settimane']), 'weeks'],
+  [words(['monate[n]?', 'monat', 'mois', 'meses', 'mesi']), 'months'],
+  [words(['jahre[n]?', 'jahr', 'années?', 'años?', 'anni', 'anos?']), 'years'],
+  [/(\d)\s?ans?(?![\p{L}\d])/giu, '$1 years'],
+  // What is counted.
+  [words(['anfragen', 'requêtes', 'peticiones', 'solicitudes', 'richieste', 'requisições']), 'requests'],
+  [
+    words([
+      'benutzer(?:innen)?',
+      'nutzer(?:innen)?',
+      'utilisateurs?',
+      'usuarios',
+      'utenti',
+      'usuários',
+      'alumnos',
+      'étudiants',
+      'studenten',
+    ]),
+    'users',
+  ],
+  [words(['spieler(?:innen)?', 'joueurs', 'jugadores', 'giocatori', 'jogadores']), 'players'],
+  [words(['ereignisse', 'événements', 'evenements', 'eventos', 'eventi']), 'events'],
+  [words(['sitzungen', 'séances', 'sesiones', 'sessioni']), 'sessions'],
+  [words(['nachrichten', 'mensajes', 'messaggi', 'mensagens', 'notificaciones', 'benachrichtigungen']), 'messages'],
+  [words(['kunden', 'clientes', 'clienti']), 'customers'],
+  [words(['dateien', 'fichiers', 'archivos', 'arquivos']), 'files'],
+  [words(['transaktionen', 'transacciones', 'transazioni', 'transações']), 'transactions'],
+  [words(['daten', 'données', 'datos', 'dati', 'dados']), 'data'],
+  [
+    words(['gleichzeitig(?:e|en)?', 'en simultané', 'simultanés?', 'simultáneos?', 'simultanei', 'concurrentes', 'simultâneos']),
+    'concurrent',
+  ],
+  [words(['wachstum', 'croissance', 'crecimiento', 'crescita', 'crescimento']), 'growth'],
+  [words(['aufbewahrung', 'rétention', 'conservation', 'retención', 'conservación', 'conservazione', 'retenção']), 'retention'],
+  [
+    words(['in der spitze', 'spitzenlast', 'en pointe', 'au pic', 'en pico', 'en el pico', 'de pico', 'picos? de', 'in picco', 'no pico']),
+    'at peak',
+  ],
+  [words(['bis zu', "jusqu'à", 'jusqu’à', 'hasta', 'fino a', 'até']), 'up to'],
+  [
+    words(['ca\\.', 'circa', 'etwa', 'ungefähr', 'rund', 'environ', 'aproximadamente', 'alrededor de', 'unos', 'unas', 'cerca de']),
+    'about',
+  ],
+  [words(['jede[rsn]?', 'chaque', 'cada', 'ogni']), 'each'],
+  [words(['öffentlich erreichbar', 'accessible depuis internet', 'accesible desde internet']), 'public, internet-facing'],
+  [words(['nur intern', 'uniquement depuis le réseau interne', 'solo acceso interno', 'accès interne uniquement']), 'internal only'],
+];
+
+/** Scale words after a figure: "1,5 Mio.", "2 Mrd.", "3 millions de", "5 millones de". */
+const SCALES: [RegExp, string][] = [
+  [/(\d)\s?(?:mio\.?|millionen|millions?(?: de| d')?|millones(?: de)?|milioni(?: di)?|milhões(?: de)?)(?![\p{L}])/giu, '$1 million'],
+  [/(\d)\s?(?:mrd\.?|milliarden|milliards?(?: de| d')?|mil millones(?: de)?|miliardi(?: di)?|bilhões(?: de)?)(?![\p{L}])/giu, '$1 billion'],
+  [/(\d)\s?(?:tsd\.?|mille)(?![\p{L}])/giu, '$1 thousand'],
+];
+
+/** How many marker words make a text foreign: one could be a product's name or a quoted word. */
+const MIN_MARKERS = 2;
+
+export function readsAsForeign(text: string): boolean {
+  return (text.match(FOREIGN_MARKERS)?.length ?? 0) >= MIN_MARKERS;
+}
+
+/**
+ * The description with its quantity words in English. French sizes in
+ * octets ("250 Go", "3 To") are read in any text: the capital letter and the
+ * figure before them leave no English reading. The rest only in a text that
+ * reads as another language, where "2.000" is two thousand and "1,5" one and
+ * a half; in English text those stay as the number scanner reads them.
+ */
+export function inEnglishTerms(text: string): string {
+  let t = text.replace(/(\d)\s?([KMGTP])o\b/g, '$1 $2B');
+  if (!readsAsForeign(t)) return t;
+  t = t
+    // "2.000 Requests", "1.500.000 Nutzer": dots group thousands.
+    .replace(/(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?![\d.,]?\d)/g, (m) => m.replace(/\./g, ''))
+    // "1,5 Mio.", "2,5 TB", "0,3 %": a comma before one to three digits is the decimal point.
+    .replace(/(?<![\d.,])(\d+),(\d{1,3})(?![\d.,]?\d)/g, '$1.$2')
+    // "800 000 clients": French and Spanish group thousands with a space.
+    .replace(/(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]?\d)/g, (m) => m.replace(/ /g, ''));
+  for (const [pattern, english] of [...SCALES, ...PHRASES]) t = t.replace(pattern, english);
+  t = t.replace(/\bretention (?:de|von|di|do|da)\b/g, 'retention of');
+  // German gives a size "à" each: "1,5 Mio. Warenkörbe à ~8 KB".
+  return t.replace(/\sà\s(?=~?\s?\d)/gu, ' at ');
+}
