@@ -6,7 +6,8 @@ import { extractQuantities, type Quantity } from './quantities';
 import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
 import { statedRegion, type StatedRegion } from './region';
 import { complianceOf, publicIngressOf } from './security';
-import { size, type Sizing } from './sizing';
+import { membersSharing } from './cluster-member';
+import { ROOT_GIB, size, type Sizing } from './sizing';
 
 /** One quantity as read, for people: what it measures, its normalised value and unit, and the words it came from. */
 export interface ReadQuantity {
@@ -74,6 +75,36 @@ const UNKNOWN_SIZING: Sizing = {
   assumed: [],
   notes: [],
 };
+/**
+ * The smallest machine each role is run on: a capacity model's figure for a
+ * light load (0.5 vCPU for a 50-user wiki) is what it uses, not what it is
+ * given. Providers' smallest general-purpose production sizes are 2 vCPU with
+ * 4–8 GiB (AWS m7i.large, GCP e2-standard-2, Azure D2s); a light web front
+ * end runs on a 1 vCPU, 2 GiB burstable one (t4g.small), and an analytical
+ * engine wants 8 GiB to hold a query's working memory (ClickHouse's and
+ * DuckDB's guidance).
+ */
+const ROLE_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
+  'web-server': { vcpu: 1, memoryGib: 2 },
+  database: { vcpu: 2, memoryGib: 4 },
+  analytics: { vcpu: 2, memoryGib: 8 },
+  'message-queue': { vcpu: 2, memoryGib: 4 },
+  cache: { vcpu: 2, memoryGib: 4 },
+  'batch-worker': { vcpu: 2, memoryGib: 4 },
+  'search-engine': { vcpu: 2, memoryGib: 4 },
+  'realtime-server': { vcpu: 2, memoryGib: 4 },
+  'file-store': { vcpu: 2, memoryGib: 4 },
+};
+
+/**
+ * The most one instance offers in the catalogs Mosaic proposes from (AWS's
+ * general-purpose and memory-optimised families top out at 192 vCPU and
+ * 1.5–4 TiB; io2 Block Express volumes at 64 TiB). A figure past it is a
+ * cluster's load or a figure read wrongly: the analysis says so, is less
+ * sure, and asks for the figure that made it.
+ */
+export const ONE_INSTANCE = { vcpu: 192, memoryGib: 4096, storageGib: 65_536 };
+
 const DATA_ROLES: ReadonlySet<Role> = new Set(['database', 'analytics', 'file-store', 'search-engine', 'message-queue']);
 /** Questions whose answer changes the size most; the others are asked after them. */
 const PRIMARY: ReadonlySet<QuestionId> = new Set([
@@ -172,9 +203,17 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   let facts = applyWordedMultipliers(factsOf(extraction.quantities, extraction.peakStated), extraction.text);
   if (options.answers) facts = applyAnswers(facts, options.answers, kind);
   const lifecycleYears = (options.lifecycleDays ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 730 : 365)) / 365;
-  const sizing = kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears });
+  const sizing = { ...(kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears })) };
+  const shared = membersSharing(kind, facts, extraction.text);
+  if (shared.members > 1) {
+    const n = shared.members;
+    const p = sizing.peak;
+    sizing.peak = { vcpu: p.vcpu / n, memoryGib: p.memoryGib / n, iops: p.iops / n, networkGbps: p.networkGbps / n };
+    sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
+  }
 
   const notes = [...sizing.notes];
+  if (shared.members > 1) notes.push(`sized for one ${shared.noun} of ${shared.members}: the cluster's load and data shared among them`);
   const assumed = [...sizing.assumed];
   if (kind === 'unknown')
     assumed.unshift({
@@ -222,6 +261,33 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     notes.push(`memory as stated: ${r(facts.ramGib, 1)} GiB (the model gave ${r(sizing.peak.memoryGib, 1)})`);
     sizing.peak = { ...sizing.peak, memoryGib: facts.ramGib };
   }
+  // The load the model predicts, before the floor and the cap: what the average is drawn from.
+  const load = sizing.peak;
+  if (role !== 'unknown') {
+    const floor = ROLE_FLOOR[role];
+    if (load.vcpu < floor.vcpu || load.memoryGib < floor.memoryGib)
+      notes.push(
+        `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${role} is run on`,
+      );
+    sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu), memoryGib: Math.max(load.memoryGib, floor.memoryGib) };
+  }
+  const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(
+    (d) => (d === 'storageGib' ? sizing.storageGib : sizing.peak[d]) > ONE_INSTANCE[d],
+  );
+  if (over.length) {
+    const need = {
+      vcpu: `${Math.round(sizing.peak.vcpu)} vCPU`,
+      memoryGib: `${Math.round(sizing.peak.memoryGib)} GiB of memory`,
+      storageGib: `${Math.round(sizing.storageGib)} GiB of storage`,
+    };
+    notes.push(
+      `the figures read need ${over.map((d) => need[d]).join(' and ')}, more than one instance has (${ONE_INSTANCE.vcpu} vCPU, ${ONE_INSTANCE.memoryGib} GiB, ${ONE_INSTANCE.storageGib} GiB): a cluster's load, or a figure read wrongly`,
+    );
+    // The figure that most likely made it, asked first: who is counted at once, what is held, or the rate.
+    const suspect: QuestionId = Object.keys(facts.users).length ? 'concurrentUsers' : over.includes('storageGib') ? 'dataGib' : 'peakRate';
+    if (!answered.has(suspect) && !questions.some((q) => q.id === suspect))
+      questions.splice(0, questions.length, ...[questionFor(suspect, kind, notes.at(-1)!), ...questions].slice(0, MAX_QUESTIONS));
+  }
   const round = (p: Sizing['peak']) => ({
     vcpu: r(p.vcpu, 2),
     memoryGib: r(p.memoryGib, 1),
@@ -234,16 +300,16 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     kind,
     peak,
     average: round({
-      vcpu: sizing.peak.vcpu * share,
+      vcpu: load.vcpu * share,
       // Memory stays allocated while the service runs: its average is the peak.
       memoryGib: sizing.peak.memoryGib,
-      iops: sizing.peak.iops * share,
-      networkGbps: sizing.peak.networkGbps * share,
+      iops: load.iops * share,
+      networkGbps: load.networkGbps * share,
     }),
     storageGib: Math.ceil(sizing.storageGib),
     compliance: complianceOf(extraction.text),
     publicIngress: publicIngressOf(extraction.text, kind),
-    confidence: r(confidence, 3),
+    confidence: r(over.length ? confidence * 0.5 : confidence, 3),
     quantities: extraction.quantities.map(readable),
     questions,
     schedule,

@@ -152,6 +152,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       3,
     ],
     [/\b(message (queue|bus|broker)|event (bus|stream|streaming)|broker|queue)\b/, 2],
+    // A queue that must not lose what it holds between two systems: "a durable queue between checkout and fulfilment".
+    [/\b(durable|persistent|reliable) queues?\b|\bqueue between\b/, 2.5],
     [/\b(messages|msgs|topic|consumers)\b/, 1],
   ],
   'search-engine': [
@@ -166,7 +168,12 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'data-warehouse': [
     [/\b(clickhouse|snowflake|redshift|bigquery|greenplum|druid|pinot|trino|presto|duckdb|vertica|starrocks|synapse|teradata)\b/, 3],
-    [/\b(data ?warehouse|warehouse|data mart|olap|lakehouse|data lake|dbt|hive tables?|offline feature store|bi team|\bbi\b)\b/, 3],
+    // Not the building goods are shipped from: "when the warehouse system is down", "fulfilment warehouse".
+    [
+      /\b(data ?warehouse|(?<!(?:fulfil?ment|logistics|distribution|physical) )warehouse(?! (system|management|staff|workers|team|outage|downtime|robots?|scanners?|floor|is down))|data mart|olap|lakehouse|data lake|dbt|hive tables?|offline feature store|bi team|\bbi\b)\b/,
+      3,
+    ],
+    [/\breporting (db|database|store|server)\b/, 3.5],
     [/\b(analytics|analysts?|dashboards?|reporting|ad-hoc sql|columnar)\b/, 1],
   ],
   'etl-pipeline': [
@@ -217,9 +224,14 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b((pdf|report|invoice|statement|document) (generation|rendering)|generat\w* (pdfs?|reports|invoices|statements))\b/, 3],
     // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
+    // Crawlers fetch on a schedule and keep what they fetched elsewhere: "crawls 2 million pages every night".
+    [/\b(crawl(s|er|ers|ing)?|spiders?|web scrap(er|ers|ing))\b/, 3],
+    [/\b(month-end|end-of-month|scheduled) (jobs?|scripts?|tasks?|runs?)\b|\bjob that\b/, 2.5],
   ],
   'ml-batch': [
     [/\b(ml|model) training\b|\btraining (jobs?|runs?)\b|\bbatch ml\b/, 3],
+    // Training a model, large or small, is a batch job whatever it serves later: "fine-tuning a 7B LLM with LoRA".
+    [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*|(model|training) checkpoints?)\b/, 4.5],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
     [
       /\b(machine learning|ml (model|job|pipeline))\b[^.]{0,60}\bpredicts?\b|\bpredicts? \w+ from (our |the )?\w+ (table|data|records)\b/,
@@ -316,6 +328,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     ],
     // Kept, not served: archives on write-once storage.
     [/\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|archiv\w*|cold storage|glacier|legal hold)\b/, 3],
+    // Asked for as a place for files: "somewhere to keep the scanned invoices", "a place for product images" (what they are is what it holds).
+    [
+      /\b((a |the )?place (for|to (keep|store|put|land))|somewhere to (keep|store|put)|storage for) (all )?(the |our )?([\w-]+ ){0,2}(images|photos|pictures|files|documents|scans|invoices|receipts|contracts|statements|notes|forms|letters|reports|pdfs|videos|media|assets|recordings|attachments|uploads|objects|blobs)\b/,
+      4.5,
+    ],
   ],
   'file-share': [
     // Recorded video kept for a while on a recorder's disks.
@@ -363,6 +380,8 @@ const MIN_SCORE = 2;
  */
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
+    // A database's own page or buffer cache is its memory, not a cache to run ("the whole store fits in page cache").
+    .replace(/\b(page|buffer|os|block|filesystem|query|plan) cache\b/g, 'memory')
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
     // "Airflow with the Celery executor", "Metabase pointed at the warehouse": how it runs and what it reads are not the workload.
     .replace(/\b(with )?(the |a )?[\w.-]+ executor\b/g, ' ')
@@ -382,6 +401,13 @@ export function recogniseKind(normalisedText: string): Recognition {
     // "a nightly mysqldump to object storage": where the output goes is not the workload.
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
+    // "memcached in front of the product catalog MySQL": what it fronts, named in up to three words.
+    .replace(/\b(in front of|fronting) (an? |the |our )?([\w.-]+ ){0,2}[\w.-]+/g, ' ')
+    // "a job that dumps our 3 Postgres databases": what a job copies is its input, not the workload.
+    .replace(
+      /\b(dumps|backs up|exports|snapshots|copies|compresses) (an? |the |our |all )?(\d+ )?[\w.-]+ (databases?|dbs?|clusters?|servers?)\b/g,
+      ' ',
+    )
     .replace(
       /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),

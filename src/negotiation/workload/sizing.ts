@@ -24,7 +24,7 @@ export interface SizingInput {
 const GIB = 2 ** 30;
 const DAY = 86400;
 /** The root volume every instance has before any data (as capacity.ts). */
-const ROOT_GIB = 20;
+export const ROOT_GIB = 20;
 /** Servers are sized so the busiest hour runs them at 70 % CPU (as capacity.ts). */
 const TARGET_UTILISATION = 0.7;
 /** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */

@@ -391,7 +391,9 @@ describe('capacity models', () => {
 
   it("reads a site where people order or book as an application, and a day's orders named by the day", () => {
     const bakery = a("we're a small bakery chain and need somewhere to run our online ordering site, maybe 300 orders on a busy Saturday");
-    expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 0.5 } });
+    // A day's 300 orders are a light load: the smallest web server, not one sized for 300 a second.
+    expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 1 } });
+    expect(bakery.notes.join(' ')).toMatch(/the load needs 0\.5 vCPU/);
     expect(bakery.quantities).toContainEqual(expect.objectContaining({ measure: 'orders rate', text: '300 orders on a busy saturday' }));
     expect(bakery.questions.map((q) => q.id)).not.toContain('peakRate');
   });
@@ -483,16 +485,16 @@ describe('capacity models', () => {
     expect(graph.peak.memoryGib).toBeGreaterThanOrEqual(8 + storeGib * 1.2);
     expect(graph.peak.vcpu).toBeCloseTo((300 * 10) / 1000 / 0.7, 1);
     // A one-off batch with a deadline runs at the rate the deadline needs: 2 million photos in a week, 0.2 core-s each, ×2.
-    const photos = a('A batch job that resizes 2 million product photos once, by the end of the week');
+    const photos = a('A batch job that resizes 20 million product photos once, by the end of the week');
     expect(photos.kind).toBe('image-processing');
-    expect(photos.peak.vcpu).toBeCloseTo(Math.max(1, (2e6 / (7 * 86400)) * 0.2 * 2), 2);
+    expect(photos.peak.vcpu).toBeCloseTo(Math.max(1, (2e7 / (7 * 86400)) * 0.2 * 2), 2);
     // It holds the batch (originals and outputs), not its rate kept up for a whole day.
     const thumbs = a('Thumbnail 12,000 scanned photos between midnight and 4am');
     expect(thumbs.kind).toBe('image-processing');
     expect(thumbs.storageGib).toBe(Math.ceil(20 + (12000 * 3e6 * 1.3) / 2 ** 30));
-    // Its hours as a clock range are its window too: 36,000 in four hours is 2.5 a second.
-    const overnight = a('Resize 36,000 listing images; the job runs from 1am to 5am');
-    expect(overnight.peak.vcpu).toBeCloseTo(Math.max(1, (36000 / (4 * 3600)) * 0.2 * 2), 2);
+    // Its hours as a clock range are its window too: 360,000 in four hours is 25 a second.
+    const overnight = a('Resize 360,000 listing images; the job runs from 1am to 5am');
+    expect(overnight.peak.vcpu).toBeCloseTo(Math.max(1, (360000 / (4 * 3600)) * 0.2 * 2), 2);
     // A page view is a page and its calls (~5 requests), not a visit of 40: 2.6M page views a day on Django.
     const pages = a('Django news site doing about 2.6 million pageviews daily');
     expect(pages.quantities.find((q) => q.measure === 'pageviews rate')?.value).toBeCloseTo(2.6e6 / 86400, 1);
@@ -724,4 +726,55 @@ describe('the labelled descriptions', () => {
       expect(s.compliance.found).toBe(s.compliance.stated);
     });
   }
+});
+
+describe('what one machine is', () => {
+  it('gives a light load the smallest instance its role runs on, and says the load was smaller', () => {
+    const wiki = a('internal wiki, a small node app, about 30 people use it');
+    expect(wiki.peak.vcpu).toBe(1);
+    expect(wiki.peak.memoryGib).toBe(2);
+    expect(wiki.notes.join(' ')).toMatch(/smallest instance a web-server is run on/);
+    // The day's average is the load's, not the floor's.
+    expect(wiki.average.vcpu).toBeLessThan(wiki.peak.vcpu);
+    const rabbit = a('RabbitMQ for a few internal notifications, 20 messages per second');
+    expect(rabbit.peak.vcpu).toBeGreaterThanOrEqual(2);
+    expect(rabbit.peak.memoryGib).toBeGreaterThanOrEqual(4);
+  });
+
+  it('asks for the figure when what was read is more than any one instance has', () => {
+    const got = a('profile service for our mobile game, 5M players');
+    expect(got.peak.vcpu).toBeGreaterThan(192);
+    expect(got.notes.join(' ')).toMatch(/more than one instance has/);
+    expect(got.questions[0]!.id).toBe('concurrentUsers');
+    expect(got.confidence).toBeLessThan(0.5);
+    // A load one machine carries asks nothing of the kind.
+    expect(a('Postgres for billing, 200 GB, 500 transactions per second').notes.join(' ')).not.toMatch(/more than one instance/);
+  });
+
+  it('sizes one member of a cluster when the request is for one of them', () => {
+    const whole = a('Kafka: 4 brokers, replication factor 3, about 40 MB/s produced all day, retention 3 days');
+    const one = a('Kafka: 4 brokers, replication factor 3, about 40 MB/s produced all day, retention 3 days. Please spec one broker.');
+    expect(one.storageGib).toBeLessThan(whole.storageGib / 3);
+    expect(one.storageGib).toBeGreaterThan(whole.storageGib / 5);
+    expect(one.notes.join(' ')).toMatch(/sized for one broker of 4/);
+    const shard = a('ClickHouse for product events, 3 shards, 20 TB compressed in total; this request is for one shard node');
+    expect(shard.storageGib).toBeLessThan(a('ClickHouse for product events, 3 shards, 20 TB compressed in total').storageGib / 2);
+    // Each member of a replica set holds everything: nothing is divided.
+    const member = a('MongoDB replica set, this ticket is for one of the 3 members, 800 GB of documents');
+    expect(member.storageGib).toBeGreaterThan(800);
+  });
+});
+
+describe('kinds named beside other things', () => {
+  it('reads what a description is, not what it mentions', () => {
+    expect(kind('memcached in front of the product catalog MySQL, 20 GB hot set')).toBe('cache');
+    expect(kind('Neo4j for a fraud graph; it is slow unless the store fits in page cache')).toBe('graph-database');
+    expect(kind('a durable queue between checkout and the warehouse system, 100 orders a minute')).toBe('message-broker');
+    expect(kind('reporting db for the finance team, loaded nightly, dashboards on top')).toBe('data-warehouse');
+    expect(kind('GPU box for fine-tuning a 13B LLM with QLoRA, checkpoints kept locally')).toBe('ml-batch');
+    expect(kind('a crawler that fetches 500k pages a night and keeps the HTML')).toBe('background-jobs');
+    expect(kind('a nightly job that dumps our 2 MySQL databases and uploads them')).toBe('background-jobs');
+    expect(kind('somewhere to keep the scanned delivery notes, 20k a month at 300 KB')).toBe('object-storage');
+    expect(kind('we need a place for product photos, 10k images at 3 MB each')).toBe('object-storage');
+  });
 });

@@ -1,0 +1,53 @@
+import type { Facts } from './facts';
+import type { WorkloadKind } from './kinds';
+
+/** What a cluster's machines are called, as counted in the facts. */
+const MEMBERS = ['node', 'broker', 'shard', 'member'] as const;
+const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elastic(?:search)?|opensearch|minio)[ -])?(${MEMBERS.join('|')})s?`;
+
+/**
+ * "Please spec one broker", "size one shard node", "this request = one node",
+ * "this ticket is for ONE of the 3 members", "what should each broker look
+ * like": the request is for one machine of a cluster the text counts.
+ */
+const ASKS_FOR_ONE = [
+  new RegExp(
+    `\\b(?:size|spec|specify|sizing|request(?:ing)?|ticket|provision|quote)\\b(?:\\s+(?:is|=|for|just|only|please|me))*\\s+(?:(?:one|1|a single|each)(?:\\s+of\\s+(?:the|our)(?:\\s+\\d+)?)?|the)\\s+(?:[a-z-]+\\s+){0,2}?${MEMBER}\\b`,
+  ),
+  new RegExp(`\\b(?:what should|how (?:big|large) should)\\s+(?:each|one|a single)\\s+(?:[a-z-]+\\s+)?${MEMBER}\\b`),
+  new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
+];
+
+/**
+ * Kinds whose capacity model sizes the whole cluster from the data it holds
+ * (a broker's log × replication, a search index × replicas, a wide-column
+ * store × RF, a warehouse's shards, an object store's erasure set): one
+ * member of N carries 1/N of it. A replica set is not among them: each of
+ * its members holds everything.
+ */
+const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
+  'message-broker',
+  'search-engine',
+  'wide-column-store',
+  'data-warehouse',
+  'object-storage',
+]);
+
+/**
+ * How many machines the sized load is spread over when the text asks for one
+ * of them; 1 when it asks for the whole, names no count, or the kind's model
+ * sizes one machine already.
+ */
+export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
+  const none = { members: 1, noun: '' };
+  if (kind === 'unknown' || !SPREAD_OVER_MEMBERS.has(kind)) return none;
+  for (const pattern of ASKS_FOR_ONE) {
+    const asked = pattern.exec(text);
+    if (!asked) continue;
+    const noun = asked[1]!;
+    // The cluster's size: the count of what is asked for, or of its nodes ("2 shards … one shard node").
+    const counted = [facts.counts[noun], ...MEMBERS.map((m) => facts.counts[m])].filter((c): c is number => !!c && c > 1);
+    return counted.length ? { members: Math.max(...counted), noun } : none;
+  }
+  return none;
+}
