@@ -1,6 +1,6 @@
 import type { KindGuess } from '../encoder/nearest-kind';
 import type { Compliance, Role } from '../persona';
-import { applyWordedMultipliers, factsOf } from './facts';
+import { applyWordedMultipliers, factsOf, statedHorizonYears } from './facts';
 import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
 import { extractQuantities, type Quantity } from './quantities';
 import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
@@ -202,7 +202,11 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   const role: Role | 'unknown' = kind === 'unknown' ? 'unknown' : ROLE_OF[kind];
   let facts = applyWordedMultipliers(factsOf(extraction.quantities, extraction.peakStated), extraction.text);
   if (options.answers) facts = applyAnswers(facts, options.answers, kind);
-  const lifecycleYears = (options.lifecycleDays ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 730 : 365)) / 365;
+  const horizonYears = statedHorizonYears(extraction.text, facts.retentionDays);
+  const lifecycleYears =
+    options.lifecycleDays !== undefined
+      ? options.lifecycleDays / 365
+      : (horizonYears ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 2 : 1));
   const sizing = { ...(kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears })) };
   const shared = membersSharing(kind, facts, extraction.text);
   if (shared.members > 1) {

@@ -183,6 +183,16 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
       text,
     );
   if (grow && out.growthPctPerYear === undefined) out.growthPctPerYear = /tripl/.test(grow[0]) ? 200 : /quadrupl/.test(grow[0]) ? 300 : 100;
+  // "doubling every 6 months", "expect the player count to double within 18 months": the yearly rate that compounds to it.
+  const every =
+    /\b(doubl|tripl|quadrupl)(?:e|es|ed|ing)\b[^.]{0,30}?\b(?:every|each|within|in|over)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?)\b/.exec(
+      text,
+    );
+  if (every && out.growthPctPerYear === undefined) {
+    const factor = every[1] === 'doubl' ? 2 : every[1] === 'tripl' ? 3 : 4;
+    const years = Number(every[2]) / (/^mo/.test(every[3]!) ? 12 : 1);
+    if (years > 0) out.growthPctPerYear = (Math.pow(factor, 1 / years) - 1) * 100;
+  }
   // "expect 5x in 2y", "10x within 3 years": a multiple over a period, as the yearly rate that compounds to it.
   const multiple =
     /\b(\d+(?:\.\d+)?)\s?(?:x|×|times)\s+(?:in|within|over)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?)\b/.exec(text);
@@ -191,6 +201,24 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
     if (years > 0) out.growthPctPerYear = (Math.pow(Number(multiple[1]), 1 / years) - 1) * 100;
   }
   return out;
+}
+
+/**
+ * How far ahead the text asks to be sized: "we want 2 years of runway",
+ * "plan for 3 more years", "size it for one year out", "sized for the whole
+ * period" (of what it must keep). Stated growth compounds over it.
+ */
+export function statedHorizonYears(text: string, retentionDays?: number): number | undefined {
+  const ahead =
+    /\b(?:plan(?:ning)?(?: it)? for|runway of|size[ds]?(?: it| this| the box| the disk)? for|sized? for|enough for|good for|last(?:ing)?|hold(?:ing)? up for|without resiz\w* for|tenir|prévoir)\s+(?:the next |another |at least |a further )?(\d+(?:\.\d+)?)\s?(?:more |further )?(y|yrs?|years?|mo|months?)\b/.exec(
+      text,
+    ) ?? /\b(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?) (?:of runway|of headroom|of growth|out|ahead|without resiz\w*)\b/.exec(text);
+  if (ahead) {
+    const years = Number(ahead[1]) / (/^mo/.test(ahead[2]!) ? 12 : 1);
+    return years > 0 && years <= 20 ? years : undefined;
+  }
+  if (retentionDays && /\b(whole|entire|full) (period|retention( period)?|time)\b/.test(text)) return Math.min(20, retentionDays / 365);
+  return undefined;
 }
 
 const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'writes', 'operations', 'lookups', 'searches', 'logins']);

@@ -377,9 +377,9 @@ function classify(value: number, before: string, after: string, span: (n: number
       /\b(?:users?|people|persons?|employees?|staff|members?|mailboxes|inboxes|accounts|seats|students)\s+(?:averaging|average|avg|on average)\s*(?:~|about|around|roughly|up to)?\s*$/.test(
         before,
       ) ||
-      // "50k users, 10 MB of data each": a size each, right after the people it belongs to.
+      // "50k users, 10 MB of data each", "40M players at roughly 3 KB each": a size each, right after the people it belongs to.
       (/^\s*(?:of\s+)?(?:data|files|storage|space)?\s*(?:each|apiece)\b/.test(rest) &&
-        /\b(?:users?|people|persons|employees|staff|members|students|seats|customers|subscribers|accounts)\s*[,;]?\s*(?:~|about|around|roughly|up to)?\s*$/.test(
+        /\b(?:users?|people|persons|employees|staff|members|students|seats|customers|subscribers|accounts|players|patients|tenants|clients|drivers|riders)\s*[,;]?\s*(?:at|with)?\s*(?:~|about|around|roughly|up to)?\s*$/.test(
           before,
         )) ||
       // "a 60-person office, each with around 20 GB of files": each of the people just named, not of the nodes.

@@ -778,3 +778,28 @@ describe('kinds named beside other things', () => {
     expect(kind('we need a place for product photos, 10k images at 3 MB each')).toBe('object-storage');
   });
 });
+
+describe('how far ahead it is sized', () => {
+  it('compounds growth over the horizon the text asks for, not the default two years', () => {
+    const two = a('Postgres for the ERP, 400 GB today, growing 30% a year');
+    const three = a('Postgres for the ERP, 400 GB today, growing 30% a year; plan for 3 years without resizing');
+    expect(three.storageGib / two.storageGib).toBeCloseTo(1.3, 1);
+    expect(three.notes.join(' ')).toMatch(/over 3 years/);
+    expect(a('Postgres for the ERP, 400 GB today, growing 30% a year, we want 3 years of runway').storageGib).toBe(three.storageGib);
+  });
+
+  it('reads growth as a doubling or tripling over a period', () => {
+    const doubling = a('MinIO for training datasets, 10 TB today, doubling every 6 months; size it for 1 year out');
+    // Doubling twice a year is 300 % a year: 40 TB a year out.
+    expect(doubling.storageGib).toBeGreaterThan(4 * 10 * 931);
+    expect(a('ScyllaDB for profiles, 500 GB, we expect it to double within 18 months').notes.join(' ')).toMatch(/grows 59% a year/);
+  });
+
+  it('multiplies a size each by the people just counted', () => {
+    const profiles = a('Cassandra for player profiles: 40M registered players at roughly 3 KB each, RF 3');
+    expect(profiles.quantities).toContainEqual(expect.objectContaining({ measure: 'data per user' }));
+    // 40 million × 3 KB is 112 GiB held, three times over: not the 500 GiB a missing figure assumes.
+    expect(profiles.storageGib).toBeLessThan(3 * 500);
+    expect(profiles.storageGib).toBeGreaterThan(3 * 112);
+  });
+});
