@@ -84,6 +84,39 @@ class Context {
 
 const bytesPerSecondToGbps = (bps: number) => (bps * 8) / 1e9;
 
+/** "no replication", "single-node", "RF=1": one copy, whatever the product's default. */
+const ONE_COPY = /\b(no|without) (replication|replicas?)\b|\bsingle[- ]node\b|\b(rf|replication factor)\s*(=|of|:)?\s*1\b(?!\.\d)/;
+
+/**
+ * The compression a text states for its data ("ClickHouse gives us ~10x
+ * compression", "compresses 4:1"), 1 when it says the figures are already
+ * compressed, or the kind's typical ratio.
+ */
+export function compressionOf(text: string, typical: number): number {
+  if (
+    /\balready compressed\b|\bcompressed (columnar|parquet|orc|size)\b|\b(after|post)[- ]compression\b|\bcompressed,? (in total|today|on disk)\b/.test(
+      text,
+    )
+  )
+    return 1;
+  const stated =
+    /\b(\d+(?:\.\d+)?)\s?(?:x|×|:1| to 1)\s+(?:compression|smaller)\b/.exec(text) ??
+    /\bcompress\w*\s+(?:of |by |at |ratio of )?(?:about |around |roughly |~\s?)?(\d+(?:\.\d+)?)\s?(?:x|×|:1)\b/.exec(text);
+  const ratio = stated ? Number(stated[1]) : NaN;
+  return ratio >= 1 && ratio <= 100 ? ratio : typical;
+}
+
+/** Kinds that keep no data of their own but may keep their logs: "access logs stay 14 days locally, ~3 GB a day". */
+function localLogsGib(f: Facts, text: string): number {
+  if (
+    !f.arrivalGibPerDay ||
+    !/\blogs?\b/.test(text) ||
+    /\blogs? (are |get )?(shipped|sent|forwarded|streamed)\b|\bno local (logs|data)\b/.test(text)
+  )
+    return 0;
+  return f.arrivalGibPerDay * (f.retentionDays ?? 7) * 1.25;
+}
+
 // ---------------------------------------------------------------- databases
 
 /**
@@ -325,7 +358,10 @@ const coordination: Model = ({ facts: f, text }) => {
 const wideColumn: Model = ({ facts: f, text }, ctx) => {
   const scylla = /scylla|alternator/.test(text);
   const hbase = /hbase|bigtable|accumulo/.test(text);
-  const rf = f.replicationFactor ?? f.replicas ?? ctx.assume('replication', 3, 'replication factor not stated: RF 3 assumed');
+  const rf =
+    f.replicationFactor ??
+    f.replicas ??
+    (ONE_COPY.test(text) ? 1 : ctx.assume('replication', 3, 'replication factor not stated: RF 3 assumed'));
   const perDay =
     f.ingestGibPerDay ??
     (rateOf(f, 'records', 'writes', 'events') && f.itemBytes ? (rateOf(f, 'records', 'writes', 'events') * f.itemBytes * DAY) / GIB : 0);
@@ -475,9 +511,10 @@ const cache: Model = ({ facts: f, text }, ctx) => {
  * so consumers read from memory.
  */
 const broker: Model = ({ facts: f, text }, ctx) => {
-  const log = /kafka|redpanda|pulsar|kinesis|event ?hubs?|jetstream|event (stream|bus)|message bus|log shipping/.test(text);
-  const rabbit = /rabbitmq|activemq|artemis|amazon mq/.test(text);
   const mqtt = /mqtt|emqx|mosquitto/.test(text);
+  // An MQTT broker that forwards to Kafka keeps no log of its own.
+  const log = !mqtt && /kafka|redpanda|pulsar|kinesis|event ?hubs?|jetstream|event (stream|bus)|message bus|log shipping/.test(text);
+  const rabbit = /rabbitmq|activemq|artemis|amazon mq/.test(text);
   const devices = f.counts.device ?? f.counts.sensor ?? f.counts.meter ?? f.counts.vehicle ?? f.counts.car ?? f.counts.machine;
   let messages = rateOf(f, 'messages', 'events', 'records', 'samples', 'requests', 'writes', 'operations', 'orders');
   if (!messages && devices && f.intervalSeconds) messages = devices / f.intervalSeconds;
@@ -490,7 +527,7 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   }
   if (!messages) messages = bytesPerSecond / item;
   if (!f.itemBytes && !f.ingestGibPerDay && log) ctx.assume('itemBytes', undefined, 'message size not stated: 1 KB assumed');
-  const rf = f.replicationFactor ?? f.replicas ?? (log ? (/pulsar/.test(text) ? 2 : 3) : 1);
+  const rf = f.replicationFactor ?? f.replicas ?? (ONE_COPY.test(text) ? 1 : log ? (/pulsar/.test(text) ? 2 : 3) : 1);
   const retentionDays = log
     ? (f.retentionDays ?? ctx.assume('retentionDays', 7, "retention not stated: Kafka's default of 7 days assumed"))
     : (f.retentionDays ?? 1 / 24);
@@ -504,7 +541,8 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   const memory = Math.max(heap + (bytesPerSecond * rf * 300) / GIB + (connections * 32 * 1024) / GIB, log ? 4 * vcpu : 2);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
-    storageGib: ROOT_GIB + ctx.grown(stored) * 1.1,
+    // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room.
+    storageGib: ROOT_GIB + ctx.grown(stored) / 0.85,
   };
 };
 
@@ -614,7 +652,7 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
   else if (events || f.ingestGibPerDay) {
     // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
     const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
-    data = ((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / 5;
+    data = ((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / compressionOf(text, 5);
     // Druid's and Pinot's rollup keep one row per dimension combination and time bucket: its docs report 10–100× fewer rows.
     if (ROLLUP.test(text)) {
       data /= 10;
@@ -634,7 +672,8 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
   const vcpu = Math.max(2, memory / 8, analysts, queries / 50, events / 10000);
   return {
     peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
-    storageGib: ROOT_GIB + ctx.grown(data) * 1.3,
+    // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon.
+    storageGib: ROOT_GIB + ctx.grown(data, true) * 1.3,
     averageShare: f.schedule ? 0.3 : 0.4,
   };
 };
@@ -1191,7 +1230,11 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
     // Data kept in object storage ("50 TB of photos in S3") is the bucket's, not the instance's disk.
-    storageGib: ROOT_GIB + 5 + (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (f.dataGib ?? 0) * 1.25),
+    storageGib:
+      ROOT_GIB +
+      5 +
+      (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (f.dataGib ?? 0) * 1.25) +
+      localLogsGib(f, text),
     averageShare: 0.33,
   };
 };

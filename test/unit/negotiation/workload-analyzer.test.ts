@@ -447,9 +447,9 @@ describe('capacity models', () => {
     const pg = a('PostgreSQL, 100 GiB, 600 transactions per second');
     expect(pg.storageGib).toBe(Math.ceil(20 + 100 * 1.25));
     expect(pg.peak.memoryGib).toBeCloseTo(12, 0);
-    // Broker: throughput × retention × RF × 1.1 + root.
+    // Broker: throughput × retention × RF, kept under 85 % full, + root.
     const kafka = a('Kafka, 1000 messages per second, 1 KiB each, keep 2 days, RF 3');
-    expect(kafka.storageGib).toBe(Math.ceil(20 + ((1000 * 1024 * 2 * 86400 * 3) / 2 ** 30) * 1.1));
+    expect(kafka.storageGib).toBe(Math.ceil(20 + (1000 * 1024 * 2 * 86400 * 3) / 2 ** 30 / 0.85));
     // Time series: series / interval × bytes per sample × retention.
     const prom = a('Prometheus, 600000 active series, scrape every 30 s, 10 days retention');
     expect(prom.storageGib).toBe(Math.ceil(20 + ((20000 * 2 * 10 * 86400) / 2 ** 30) * 1.2));
@@ -801,5 +801,42 @@ describe('how far ahead it is sized', () => {
     // 40 million × 3 KB is 112 GiB held, three times over: not the 500 GiB a missing figure assumes.
     expect(profiles.storageGib).toBeLessThan(3 * 500);
     expect(profiles.storageGib).toBeGreaterThan(3 * 112);
+  });
+});
+
+describe('what the text says about its copies, compression and logs', () => {
+  it('keeps one copy when the text says there is no replication', () => {
+    const replicated = a('Redpanda for staging, about 5 MB/s produced, 1 day retention');
+    const single = a('Redpanda for staging, about 5 MB/s produced, 1 day retention, no replication');
+    expect((single.storageGib - 20) * 3).toBeCloseTo(replicated.storageGib - 20, -1);
+    expect(a('Cassandra, single-node dev box, 100 GB of data').storageGib).toBeLessThan(200);
+  });
+
+  it('uses the compression the text states, and none for figures already compressed', () => {
+    const typical = a('ClickHouse for product events, about 100 million events per day at 1 KB, keep 90 days');
+    const stated = a('ClickHouse for product events, about 100 million events per day at 1 KB, keep 90 days, we see ~10x compression');
+    expect((typical.storageGib - 20) / (stated.storageGib - 20)).toBeCloseTo(2, 1);
+    const compressed = a('reporting warehouse: about 50 GB a month arrives, already compressed columnar, keep 2 years');
+    expect(compressed.storageGib).toBeGreaterThan(50 * 24 * 0.93);
+  });
+
+  it('adds what a warehouse takes in over its horizon to what it holds', () => {
+    const got = a(
+      'Reporting warehouse for claims, 900 GB compressed in a columnar store today, growing about 40 GB a month; plan for 2 more years',
+    );
+    // 900 GB and 24 months of 40 GB, with room for merges.
+    expect(got.storageGib).toBeGreaterThan((900 + 24 * 40) * 0.93);
+  });
+
+  it('keeps the logs a web server is said to keep locally', () => {
+    const got = a('nginx reverse proxy, 2,000 requests per second, access logs stay 14 days on the box, about 3 GB per day');
+    expect(got.storageGib).toBeGreaterThan(20 + 14 * 3 * 0.93);
+    expect(a('nginx reverse proxy, 2,000 requests per second, logs shipped off-box, about 3 GB per day').storageGib).toBeLessThan(40);
+  });
+
+  it('reads an MQTT broker that forwards to Kafka as keeping no log of its own', () => {
+    const got = a('EMQX for 100k connected cars, each sends 300 bytes every 5 s; the broker forwards everything to Kafka');
+    expect(got.kind).toBe('message-broker');
+    expect(got.storageGib).toBeLessThan(200);
   });
 });
