@@ -145,6 +145,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   cache: [
     [/\b(redis|memcached?|valkey|hazelcast|infinispan|ehcache|keydb|dragonfly(db)?|varnish|aerospike)\b/, 3],
     [/\b(cache|caching|cached|in-memory data grid|session store|leaderboards?|rate[- ]limit(ing|er)?)\b/, 2.5],
+    // Held in memory so something else is asked less: "something in-memory … so the API stops hammering the database".
+    [
+      /\b(something|somewhere|a place|a store) in[- ]memory\b|\bin[- ]memory (store|key[- ]value|kv|copy|lookup)\b|\bstops? hammering\b|\boffload(s|ing)? (the )?(reads|database|db)\b/,
+      3,
+    ],
   ],
   'message-broker': [
     [
@@ -184,6 +189,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(kafka connect|connect workers|fivetran|airbyte|meltano)\b/, 4],
     [/\b(debezium|connectors?|cdc|change data capture)\b/, 2],
     [/\b(nightly (load|job|batch)|data pipeline|batch (jobs?|processing|pipeline)|processing batch)\b/, 2],
+    // Reporting runs named by what they do: "crunches yesterday's sales every night and emails a summary".
+    [/\b(crunch\w*|summari[sz]\w*)\b[^.]{0,40}\b(sales|orders|revenue|figures|numbers|data|transactions|usage)\b/, 2.5],
     [/\b(feature|ml|data|etl|batch|ingestion) pipelines?\b|\bexports? \d+ rows\b/, 2.5],
   ],
   'stream-processing': [
@@ -238,7 +245,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       3,
     ],
     [
-      /\b(batch scoring|batch inference|xgboost|lightgbm|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,
+      /\b(batch scoring|batch inference|xgboost|lightgbm|catboost|gradient[- ]boost\w*|random forests?|train(ing)? (a |the )?(small |large )?(pytorch|tensorflow|ml )?models?|pytorch|tensorflow|scikit-learn|sklearn)\b/,
       3,
     ],
   ],

@@ -761,7 +761,8 @@ const notebook: Model = ({ facts: f, text }, ctx) => {
     (cells
       ? (cells * 8) / GIB
       : ctx.assume('dataGib', teaching ? 1 : ctx.scaled(10), `data set size not stated: ${teaching ? 1 : ctx.scaled(10)} GiB assumed`));
-  const memory = Math.max(8, data * 3 * kernels);
+  // Each kernel loads a working set, not every data set on the box: nobody holds more than ~64 GiB in one pandas session.
+  const memory = Math.max(8, Math.min(data, 64) * 3 * kernels);
   return {
     // A core for each kernel running at once (half the people), more where the memory needs more cores.
     peak: { vcpu: Math.max(2, memory / 16, kernels), memoryGib: memory, iops: 3000, networkGbps: 1 },

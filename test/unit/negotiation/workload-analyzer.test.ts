@@ -776,6 +776,11 @@ describe('kinds named beside other things', () => {
     expect(kind('a nightly job that dumps our 2 MySQL databases and uploads them')).toBe('background-jobs');
     expect(kind('somewhere to keep the scanned delivery notes, 20k a month at 300 KB')).toBe('object-storage');
     expect(kind('we need a place for product photos, 10k images at 3 MB each')).toBe('object-storage');
+    expect(kind('something in-memory with the latest prices of every product so the shop API stops hammering the database')).toBe('cache');
+    expect(kind('nightly batch scoring with a gradient-boosted model over 10M customer rows, results back to the warehouse')).toBe(
+      'ml-batch',
+    );
+    expect(kind("a script that crunches last week's orders every Monday and mails the totals to finance")).toBe('etl-pipeline');
   });
 });
 
@@ -805,6 +810,15 @@ describe('how far ahead it is sized', () => {
 });
 
 describe('what the text says about its copies, compression and logs', () => {
+  it('gives a notebook kernel its working set, not every data set on the box', () => {
+    const lab = a(
+      'JupyterHub for 10 researchers, each loading data sets of up to ~40 GB into pandas; plus an 800 GB shared reference copy',
+    );
+    expect(lab.peak.memoryGib).toBeLessThan(1024);
+    expect(lab.peak.memoryGib).toBeGreaterThanOrEqual(40 * 3);
+    expect(lab.storageGib).toBeGreaterThan(800);
+  });
+
   it('keeps one copy when the text says there is no replication', () => {
     const replicated = a('Redpanda for staging, about 5 MB/s produced, 1 day retention');
     const single = a('Redpanda for staging, about 5 MB/s produced, 1 day retention, no replication');
