@@ -84,6 +84,22 @@ class Context {
 
 const bytesPerSecondToGbps = (bps: number) => (bps * 8) / 1e9;
 
+/** Counted things that are the machines, not what they hold. */
+const MACHINES: ReadonlySet<string> = new Set([
+  'node',
+  'broker',
+  'server',
+  'replica',
+  'shard',
+  'instance',
+  'cluster',
+  'host',
+  'vm',
+  'member',
+  'core',
+  'worker',
+]);
+
 /** "no replication", "single-node", "RF=1": one copy, whatever the product's default. */
 const ONE_COPY = /\b(no|without) (replication|replicas?)\b|\bsingle[- ]node\b|\b(rf|replication factor)\s*(=|of|:)?\s*1\b(?!\.\d)/;
 
@@ -468,7 +484,15 @@ const featureStore: Model = (input, ctx) => {
  * Infinispan) want two cores at least for the collector.
  */
 const cache: Model = ({ facts: f, text }, ctx) => {
-  const keys = f.counts.key ?? f.counts.item ?? f.counts.session ?? f.counts.object ?? f.counts.entry;
+  // What it holds, by name, or the largest count of anything whose size each is stated ("1.5M carts at ~8 KB each").
+  const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun));
+  const keys =
+    f.counts.key ??
+    f.counts.item ??
+    f.counts.session ??
+    f.counts.object ??
+    f.counts.entry ??
+    (f.itemBytes && held.length ? Math.max(...held.map(([, count]) => count)) : undefined);
   const sessions = /session/.test(text) ? (f.users.total ?? f.users.daily ?? f.users.concurrent) : undefined;
   const players = /leaderboard/.test(text) ? (f.users.concurrent ?? f.users.total) : undefined;
   const data =
@@ -477,7 +501,8 @@ const cache: Model = ({ facts: f, text }, ctx) => {
     (keys || sessions
       ? ((keys ?? sessions!) * (f.itemBytes ?? ctx.assume('itemBytes', 1024, 'value size not stated: 1 KiB assumed'))) / GIB
       : players
-        ? (players * 100) / GIB
+        ? // Each player on each of the boards counted ("each on 4 leaderboards"), ~100 bytes a sorted-set entry.
+          (players * (f.perEntity.leaderboard ?? 1) * (f.itemBytes ?? 100)) / GIB
         : // "64 GB of RAM" for a cache: the data that fits once overhead and fragmentation (×1.3, below) are taken.
           f.ramGib !== undefined
           ? f.ramGib / 1.3
@@ -488,18 +513,32 @@ const cache: Model = ({ facts: f, text }, ctx) => {
   const jvm = /hazelcast|infinispan|ehcache|ignite/.test(text);
   const vcpu = Math.max(jvm ? 2 : 1, 1 + ops / 50000);
   const persistent = /\b(persistence|persistent|aof|rdb|snapshots?)\b/.test(text);
+  // Varnish's file storage and SSD-backed caches keep the set on disk and its hottest fifth in memory.
+  const onDisk = /\b(file storage|on (local )?(ssd|nvme|disk)|disk[- ]backed|ssd[- ]backed|redis on flash)\b/.test(text);
   return {
     peak: {
       vcpu,
-      memoryGib: 1 + data * 1.3,
+      memoryGib: 1 + data * (onDisk ? 0.2 : 1.3),
       iops: persistent ? Math.max(500, ops * 0.05) : 100,
       networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * 2),
     },
-    storageGib: ROOT_GIB + (persistent ? data * 2 : 0),
+    storageGib: ROOT_GIB + (onDisk ? data * 1.3 : persistent ? data * 2 : 0),
   };
 };
 
 // ---------------------------------------------------------------- brokers
+
+const BACKLOG_UNIT: Record<string, number> = { minute: 1 / 1440, hour: 1 / 24, day: 1, week: 7 };
+
+/** "the queue can back up for about an hour", "buffer up to 2 full days of downtime": how long a backlog lasts, in days. */
+export function backlogDaysOf(text: string): number | undefined {
+  const t = text.replace(/\ban (minute|hour|day|week)\b/g, '1 $1');
+  const m =
+    /\b(?:back(?:s|ed)? up|buffer(?:s|ing)?|queue(?:s|d)? up|hold(?:s|ing)?|absorb(?:s|ing)?|ride out|survive)\b[^.]{0,40}?\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s?\b/.exec(
+      t,
+    ) ?? /\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s? of (?:\w+ )?(?:downtime|outage|backlog)\b/.exec(t);
+  return m ? Number(m[1]) * BACKLOG_UNIT[m[2]!]! : undefined;
+}
 
 /**
  * Brokers: storage = throughput × retention × replication (Confluent's
@@ -528,10 +567,12 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   if (!messages) messages = bytesPerSecond / item;
   if (!f.itemBytes && !f.ingestGibPerDay && log) ctx.assume('itemBytes', undefined, 'message size not stated: 1 KB assumed');
   const rf = f.replicationFactor ?? f.replicas ?? (ONE_COPY.test(text) ? 1 : log ? (/pulsar/.test(text) ? 2 : 3) : 1);
+  // A queue that must hold what arrives while its consumers are down fills at the peak rate for that long.
+  const backlogDays = log ? undefined : backlogDaysOf(text);
   const retentionDays = log
     ? (f.retentionDays ?? ctx.assume('retentionDays', 7, "retention not stated: Kafka's default of 7 days assumed"))
-    : (f.retentionDays ?? 1 / 24);
-  const mean = f.peakStated ? bytesPerSecond / PEAK_FACTOR : bytesPerSecond;
+    : (backlogDays ?? f.retentionDays ?? 1 / 24);
+  const mean = f.peakStated && !backlogDays ? bytesPerSecond / PEAK_FACTOR : bytesPerSecond;
   const stored = (mean * retentionDays * DAY * rf) / GIB;
   const brokers = f.counts.broker ?? f.counts.node ?? 1;
   const traffic = bytesPerSecond * (rf + 1);

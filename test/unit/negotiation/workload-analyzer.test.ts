@@ -854,3 +854,30 @@ describe('what the text says about its copies, compression and logs', () => {
     expect(got.storageGib).toBeLessThan(200);
   });
 });
+
+describe('what a cache or a queue holds', () => {
+  it('multiplies whatever is counted by the size each, and each board a player is on', () => {
+    const carts = a('Redis for the shop: about 1.5M active shopping carts at ~8 KB each');
+    // 1.5 million × 8 KB is 11 GiB, with Redis' overhead: not the 1 GiB assumed when nothing is read.
+    expect(carts.peak.memoryGib).toBeGreaterThan(11);
+    const boards = a('Redis leaderboards: 10M players, each on 4 leaderboards, ~100 bytes an entry');
+    expect(boards.peak.memoryGib).toBeGreaterThan((10e6 * 4 * 100) / 2 ** 30);
+  });
+
+  it('keeps an SSD-backed cache on disk and its hottest part in memory', () => {
+    const varnish = a('Varnish with file storage for product images, hot set about 200 GB on local SSD');
+    expect(varnish.storageGib).toBeGreaterThan(200);
+    expect(varnish.peak.memoryGib).toBeLessThan(100);
+  });
+
+  it('holds the backlog a queue must absorb while its consumers are down', () => {
+    const quick = a('RabbitMQ for order events, peak 2000 messages per second of 4 KB');
+    const backlog = a(
+      'RabbitMQ for order events, peak 2000 messages per second of 4 KB; when the ERP is down the queue backs up for about an hour',
+    );
+    // 2,000 × 4 KB for an hour at the peak rate: 27 GiB.
+    expect(backlog.storageGib).toBeGreaterThan(20 + 27);
+    expect(backlog.storageGib).toBeGreaterThan(quick.storageGib);
+    expect(a('a durable queue for orders, 5 per second of 10 KB, must buffer 2 full days of downtime').storageGib).toBeGreaterThan(20 + 8);
+  });
+});
