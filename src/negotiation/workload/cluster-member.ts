@@ -18,6 +18,12 @@ const ASKS_FOR_ONE = [
   new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
 ];
 
+/** "Kafka broker request (1 of 5 in cluster)", "one historical node out of 4", "MinIO node, 1 of 4": the count is in the phrase. */
+const ONE_OF_N = [
+  new RegExp(`${MEMBER}\\b[^.]{0,30}?\\b(?:1|one) (?:out )?of (?:the |our )?(\\d+)\\b`),
+  new RegExp(`\\b(?:1|one) (?:[a-z-]+ )?${MEMBER} (?:out )?of (?:the |our )?(\\d+)\\b`),
+];
+
 /**
  * Kinds whose capacity model sizes the whole cluster from the data it holds
  * (a broker's log × replication, a search index × replicas, a wide-column
@@ -41,6 +47,10 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
 export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
   const none = { members: 1, noun: '' };
   if (kind === 'unknown' || !SPREAD_OVER_MEMBERS.has(kind)) return none;
+  for (const pattern of ONE_OF_N) {
+    const asked = pattern.exec(text);
+    if (asked && Number(asked[2]) > 1) return { members: Number(asked[2]), noun: asked[1]! };
+  }
   for (const pattern of ASKS_FOR_ONE) {
     const asked = pattern.exec(text);
     if (!asked) continue;

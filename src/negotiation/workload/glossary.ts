@@ -11,13 +11,42 @@
 
 /** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
 const FOREIGN_MARKERS =
-  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
 
 /** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
 const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
 
 // Longer phrases first: "par seconde" before "seconde", "base de données" before "données".
 const PHRASES: [RegExp, string][] = [
+  // Dutch, Italian and Portuguese forms the entries below do not cover.
+  [words(['per seconde', 'al secondo']), 'per second'],
+  [words(['per dag', 'per giorno', 'ao dia']), 'per day'],
+  [words(['per maand', 'ao mês', 'por mês']), 'per month'],
+  [words(['per jaar', "l'anno"]), 'per year'],
+  [words(['a settimana', 'alla settimana', 'por semana']), 'per week'],
+  [words(['seconden']), 'seconds'],
+  [words(['uur', 'uren']), 'hours'],
+  [words(['dagen']), 'days'],
+  [words(['weken']), 'weeks'],
+  [words(['maanden']), 'months'],
+  [words(['jaar']), 'years'],
+  [words(['gebruikers', 'deelnemers', 'partecipanti', 'studenti', 'alunos']), 'users'],
+  [words(['bestanden']), 'files'],
+  [words(['fotos', 'foto', 'immagini', 'imagens', 'afbeeldingen']), 'photos'],
+  [words(['miniaturas', 'miniature']), 'thumbnails'],
+  [words(['quotazioni', 'koersen', 'cotações']), 'quotes'],
+  [words(['aggiornamenti', 'atualizações', 'actualizaciones']), 'updates'],
+  [words(['operazioni', 'operações', 'operaciones', 'operaties']), 'operations'],
+  [words(['dispositivi', 'dispositivos', 'apparaten', 'geräte']), 'devices'],
+  [words(['contatori', 'contadores', 'zähler']), 'meters'],
+  [words(['gelijktijdige?', 'contemporanei', 'contemporaneamente', 'in contemporanea']), 'concurrent'],
+  [words(['ongeveer', "zo'n", 'uns', 'umas']), 'about'],
+  [words(['elke?', 'ognuno', 'ciascuno', 'ciascun[ao]?']), 'each'],
+  [words(['vanaf internet bereikbaar', 'raggiungibile da internet', 'acessível pela internet']), 'public, internet-facing'],
+  [words(['maximaal', 'massimo', 'no máximo', 'al massimo', 'höchstens']), 'up to'],
+  [words(['bewaren', 'conservare', 'conservamos', 'manteniamo', 'guardar', 'guardamos']), 'keep'],
+  [words(['groei']), 'growth'],
+  [words(['databank']), 'database'],
   // Kinds of workload.
   [words(['bases? de (?:données|datos|dados)', 'banco de dados', 'datenbank(?:en|server)?', 'banca dati']), 'database'],
   [
@@ -92,7 +121,7 @@ const PHRASES: [RegExp, string][] = [
 const SCALES: [RegExp, string][] = [
   [/(\d)\s?(?:mio\.?|millionen|millions?(?: de| d')?|millones(?: de)?|milioni(?: di)?|milhões(?: de)?)(?![\p{L}])/giu, '$1 million'],
   [/(\d)\s?(?:mrd\.?|milliarden|milliards?(?: de| d')?|mil millones(?: de)?|miliardi(?: di)?|bilhões(?: de)?)(?![\p{L}])/giu, '$1 billion'],
-  [/(\d)\s?(?:tsd\.?|mille)(?![\p{L}])/giu, '$1 thousand'],
+  [/(\d)\s?(?:tsd\.?|mille|mila|mil|duizend)(?![\p{L}])/giu, '$1 thousand'],
 ];
 
 /** How many marker words make a text foreign: one could be a product's name or a quoted word. */

@@ -99,6 +99,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       3,
     ],
     [/\b(relational|rdbms|oltp|sql (database|db))\b/, 2],
+    // Asked for by name: "a small relational database for our HR tool" is the database, not the tool.
+    [/\b(relational|sql|transactional) (database|db)\b/, 2],
     // SQLite lives inside an application: the application ("django, sqlite") is the workload unless nothing else is named.
     [/\bsqlite\d?\b/, 2],
     // A database that names no engine is taken as relational, the usual default.
@@ -135,7 +137,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       3,
     ],
     [/\btime[- ]?series\b/, 3],
-    [/\b(metrics (store|backend|database)|scrap(e|ing|ed)|active series)\b/, 2],
+    // Scraping as Prometheus does it, not a scraper fetching web pages.
+    [
+      /\b(metrics (store|backend|database)|scrap(e|ing|ed)(?! (html|pages?|products?|prices?|sites?|websites?|competitors?))|active series)\b(?!\s*(html|pages?))/,
+      2,
+    ],
     [/\b(metrics|sensors?|ticks|meter readings|telemetry)\b/, 1],
   ],
   'feature-store': [
@@ -167,7 +173,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(loki|graylog|quickwit|splunk)\b/, 4],
     [
       /\b(full[- ]text search|search engine|site search|search box|autocomplete|auto-complete|search-as-you-type|as-you-type|type-?ahead)\b/,
-      3,
+      4,
     ],
     [/\bsearch(es)?\b/, 1.5],
   ],
@@ -219,7 +225,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'image-processing': [
     [
-      /\b(thumbnail\w*|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr|tesseract|scanned (invoices|documents|pages|forms))\b/,
+      /\b(thumbnail\w*|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr(?!'?d\b|-?ed\b)|tesseract|scanned (invoices|documents|pages|forms))\b/,
       4,
     ],
     [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
@@ -232,7 +238,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
     // Crawlers fetch on a schedule and keep what they fetched elsewhere: "crawls 2 million pages every night".
-    [/\b(crawl(s|er|ers|ing)?|spiders?|web scrap(er|ers|ing))\b/, 3],
+    [/\b(crawl(s|er|ers|ing)?|spiders?|(web |page |price )?scrap(er|ers)|web scraping|headless (browsers?|chrome|chromium))\b/, 3],
     [/\b(month-end|end-of-month|scheduled) (jobs?|scripts?|tasks?|runs?)\b|\bjob that\b/, 2.5],
   ],
   'ml-batch': [
@@ -272,7 +278,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(icecast|shoutcast|internet radio|radio station|streaming radio|audio streams?|podcast stream|listeners)\b/, 3],
     [/\b(video streaming|streaming origin|live stream(ing)?|vod origin|hls origin|concurrent viewers|viewers)\b/, 3],
     [
-      /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|matchmaking|lobby|persistent connections)\b/,
+      /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|multiplayer (document )?editing|crdts?|matchmaking|lobby|persistent connections)\b/,
       2,
     ],
   ],
@@ -403,6 +409,11 @@ export function recogniseKind(normalisedText: string): Recognition {
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.
     .replace(
       /\b(ci )?(runners?|build agents?|agents?|workers?) (are |run |kept |live )?(separate(ly)?|elsewhere|not included|excluded|out of scope)\b/g,
+      ' ',
+    )
+    // "we keep 7 daily backups on a separate box": what is kept elsewhere is not the workload.
+    .replace(
+      /\b(\d+ )?((daily|nightly|weekly) )?backups? (are |is )?(kept |stored |live |go )?(on|to) (a |an )?(separate|another|different|other|remote) (box|server|machine|host|vm|site)\b/g,
       ' ',
     )
     // "a nightly mysqldump to object storage": where the output goes is not the workload.

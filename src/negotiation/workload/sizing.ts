@@ -1338,7 +1338,10 @@ const fileStore =
     stored = ctx.grown(stored);
     const erasure = flavour === 'object' && /erasure|ec:?\d|usable/.test(text) ? 1.5 : 1.2;
     const throughput = f.throughputMBps ? f.throughputMBps * sources : ((arrival ?? 0) * 1024) / (8 * 3600);
-    const users = f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0;
+    // People who open files on it: a share's or a mailbox's users. An object store's or a backup target's clients are
+    // programs; the customers a text counts ("statements for 300,000 customers") never connect to it.
+    const users =
+      flavour === 'share' || flavour === 'mail' || flavour === 'drop' ? (f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0) : 0;
     const tib = stored / 1024;
     const floor = flavour === 'object' ? { vcpu: 4, memory: 8 } : flavour === 'backup' ? { vcpu: 2, memory: 2 } : { vcpu: 1, memory: 2 };
     // IMAP sessions idle most of the time: Dovecot serves hundreds of mailboxes a core, a file share tens of users.

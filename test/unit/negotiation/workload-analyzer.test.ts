@@ -759,6 +759,9 @@ describe('what one machine is', () => {
     expect(one.notes.join(' ')).toMatch(/sized for one broker of 4/);
     const shard = a('ClickHouse for product events, 3 shards, 20 TB compressed in total; this request is for one shard node');
     expect(shard.storageGib).toBeLessThan(a('ClickHouse for product events, 3 shards, 20 TB compressed in total').storageGib / 2);
+    // The count can sit in the phrase itself: "(1 of 5 in the cluster)", "one historical node out of 4".
+    const inPhrase = a('Kafka broker request (1 of 5 in cluster events-prod): 50 MB/s produced, RF 3, keep 3 days');
+    expect(inPhrase.notes.join(' ')).toMatch(/sized for one broker of 5/);
     // Each member of a replica set holds everything: nothing is divided.
     const member = a('MongoDB replica set, this ticket is for one of the 3 members, 800 GB of documents');
     expect(member.storageGib).toBeGreaterThan(800);
@@ -781,6 +784,11 @@ describe('kinds named beside other things', () => {
       'ml-batch',
     );
     expect(kind("a script that crunches last week's orders every Monday and mails the totals to finance")).toBe('etl-pipeline');
+    expect(kind('a small relational database for our internal HR tool, about 5 GB')).toBe('relational-database');
+    expect(kind('scraper workers with headless browsers, 100k product pages a day, raw HTML kept 7 days')).toBe('background-jobs');
+    expect(kind("full-text search over 2 million OCR'd scanned documents for the records team")).toBe('search-engine');
+    expect(kind('Minecraft server for 40 players; we keep 7 daily backups on a separate box')).toBe('game-server');
+    expect(kind('multiplayer document editing: presence, cursors and CRDT sync for open documents')).toBe('websocket-server');
   });
 });
 
@@ -852,6 +860,14 @@ describe('what the text says about its copies, compression and logs', () => {
     const got = a('EMQX for 100k connected cars, each sends 300 bytes every 5 s; the broker forwards everything to Kafka');
     expect(got.kind).toBe('message-broker');
     expect(got.storageGib).toBeLessThan(200);
+  });
+});
+
+describe('who uses a file store', () => {
+  it('counts the people who open files on a share, not the customers an object store keeps files for', () => {
+    const statements = a('object storage for the PDF statements of 300,000 customers, 200 KB each, kept 7 years');
+    expect(statements.peak.vcpu).toBeLessThan(16);
+    expect(a('SMB file share for 500 users, 2 TB').peak.vcpu).toBeGreaterThan(a('SMB file share for 20 users, 2 TB').peak.vcpu);
   });
 });
 

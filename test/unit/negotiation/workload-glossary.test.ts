@@ -52,6 +52,22 @@ describe('requests written in another language', () => {
   });
 });
 
+describe('requests in Dutch, Italian and Portuguese', () => {
+  it('reads their periods, counts and scale words', () => {
+    const dutch = analyzeDescription(
+      'Wij zoeken een machine voor een Jitsi Videobridge: maximaal 300 gelijktijdige deelnemers, opnames worden niet opgeslagen.',
+    );
+    expect(dutch.quantities.find((q) => q.measure === 'concurrent users')?.value).toBe(300);
+    const italian = analyzeDescription(
+      'Ci serve un broker MQTT per circa 20.000 dispositivi, ognuno pubblica un messaggio ogni 30 secondi.',
+    );
+    expect(italian.kind).toBe('message-broker');
+    expect(italian.quantities.find((q) => q.measure === 'interval')?.value).toBe(30);
+    const portuguese = analyzeDescription('Precisamos de um servidor Redis para cache da loja, pico de 25 mil operações por segundo.');
+    expect(portuguese.quantities.find((q) => q.measure === 'operations rate')?.value).toBe(25000);
+  });
+});
+
 function normalisedCount(text: string): number | undefined {
   return analyzeDescription(text).quantities.find((q) => q.unit !== 'bytes' && q.value === 2_500_000)?.value;
 }
