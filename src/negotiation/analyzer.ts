@@ -85,11 +85,18 @@ const figures = (peak: number, average: number, digits = 3): Figures => ({
   sustained: round(Math.sqrt(peak * average), digits),
 });
 
-/** An analysis of a description as a resource profile (memory is held all day). */
-export function profileOfAnalysis(a: WorkloadAnalysis): ResourceProfile {
+/**
+ * An analysis of a description as a resource profile (memory is held all
+ * day). Proposals take headroom on the load; the smallest instance the kind
+ * is run on is a floor on the capacity, not on the load, so it is divided by
+ * the headroom here: a wiki's 0.3 vCPU asks for a 2 vCPU machine, not a 4.
+ */
+export function profileOfAnalysis(a: WorkloadAnalysis, headroom = 1): ResourceProfile {
+  // Rounded down: 4 GiB ÷ 1.3 rounded up would ask for 4.0001 GiB, and the next size up.
+  const atLeast = (d: 'vcpu' | 'memoryGib') => Math.max(a.load[d], Math.floor((a.peak[d] / headroom) * 1000) / 1000);
   return {
-    cpu: figures(a.peak.vcpu, a.average.vcpu),
-    memoryGb: figures(a.peak.memoryGib, a.average.memoryGib),
+    cpu: figures(atLeast('vcpu'), a.average.vcpu),
+    memoryGb: figures(atLeast('memoryGib'), a.average.memoryGib),
     iops: figures(a.peak.iops, a.average.iops, 0),
     networkGbps: figures(a.peak.networkGbps, a.average.networkGbps),
     storageGb: a.storageGib,
@@ -123,7 +130,8 @@ export function analyse(
     read = analyzeDescription(workload.text, { answers, lifecycleDays: base?.lifecycle.durationDays, likeness });
     if (read.role !== 'unknown') {
       role = read.role;
-      profile = profileOfAnalysis(read);
+      // The headroom the proposals will take: widened when the estimate is uncertain.
+      profile = profileOfAnalysis(read, read.confidence < settings.confidenceThreshold ? settings.widenedHeadroom : settings.headroom);
       confidence = read.confidence;
       method = 'workload-analyzer';
       notes.push(`read a ${read.kind} (${read.evidence.slice(0, 3).join(', ')}) with confidence ${read.confidence}`, ...read.notes);

@@ -21,7 +21,10 @@ export interface WorkloadAnalysis {
   /** The persona role, or "unknown" when the text names no kind of workload the analyzer knows. */
   role: Role | 'unknown';
   kind: WorkloadKind | 'unknown';
+  /** What the busiest hour needs, at least the smallest instance the kind is run on. */
   peak: Sizing['peak'];
+  /** What the capacity model predicts for the busiest hour, before that floor: headroom is taken on this. */
+  load: Sizing['peak'];
   /** The day's mean: peak × the kind's average share (and × the share of the week it runs, when part-time). */
   average: Sizing['peak'];
   storageGib: number;
@@ -79,21 +82,26 @@ const UNKNOWN_SIZING: Sizing = {
  * The smallest machine each role is run on: a capacity model's figure for a
  * light load (0.5 vCPU for a 50-user wiki) is what it uses, not what it is
  * given. Providers' smallest general-purpose production sizes are 2 vCPU with
- * 4–8 GiB (AWS m7i.large, GCP e2-standard-2, Azure D2s); a light web front
- * end runs on a 1 vCPU, 2 GiB burstable one (t4g.small), and an analytical
- * engine wants 8 GiB to hold a query's working memory (ClickHouse's and
- * DuckDB's guidance).
+ * 4–8 GiB (AWS m7i.large, GCP e2-standard-2, Azure D2s). An application
+ * server gets that too: its runtime, workers and a deploy's second copy
+ * need the room. Static files alone run on a 1 vCPU, 2 GiB burstable one
+ * (t4g.small). An analytical engine wants 16 GiB to hold a query's working
+ * memory (ClickHouse's and DuckDB's guidance).
  */
 const ROLE_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
-  'web-server': { vcpu: 1, memoryGib: 2 },
+  'web-server': { vcpu: 2, memoryGib: 4 },
   database: { vcpu: 2, memoryGib: 4 },
-  analytics: { vcpu: 2, memoryGib: 8 },
+  analytics: { vcpu: 4, memoryGib: 16 },
   'message-queue': { vcpu: 2, memoryGib: 4 },
   cache: { vcpu: 2, memoryGib: 4 },
   'batch-worker': { vcpu: 2, memoryGib: 4 },
   'search-engine': { vcpu: 2, memoryGib: 4 },
   'realtime-server': { vcpu: 2, memoryGib: 4 },
   'file-store': { vcpu: 2, memoryGib: 4 },
+};
+/** Kinds whose smallest machine is not their role's. */
+const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
+  'static-site': { vcpu: 1, memoryGib: 2 },
 };
 
 /**
@@ -268,10 +276,10 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   // The load the model predicts, before the floor and the cap: what the average is drawn from.
   const load = sizing.peak;
   if (role !== 'unknown') {
-    const floor = ROLE_FLOOR[role];
+    const floor = (kind !== 'unknown' && KIND_FLOOR[kind]) || ROLE_FLOOR[role];
     if (load.vcpu < floor.vcpu || load.memoryGib < floor.memoryGib)
       notes.push(
-        `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${role} is run on`,
+        `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${kind} is run on`,
       );
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu), memoryGib: Math.max(load.memoryGib, floor.memoryGib) };
   }
@@ -303,6 +311,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     role,
     kind,
     peak,
+    load: round(load),
     average: round({
       vcpu: load.vcpu * share,
       // Memory stays allocated while the service runs: its average is the peak.

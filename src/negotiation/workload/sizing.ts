@@ -657,6 +657,8 @@ const search: Model = (input, ctx) => {
   const searchesPerCore = onDisk < 5 ? 200 : onDisk < 50 ? 50 : 25;
   let vcpu = Math.max(1, memory / 16, queries / searchesPerCore, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
   memory = Math.max(memory, queries ? vcpu * 4 : 0);
+  // The JVM engines: "less than 8 GB tends to be counterproductive" (Elasticsearch: The Definitive Guide, Hardware).
+  if (/\b(elastic(search)?|opensearch|solr|lucene|graylog)\b/.test(text)) memory = Math.max(memory, 8);
   if (!queries && !logs) ctx.assume('peakRate', undefined, 'query rate not stated');
   vcpu = Math.max(vcpu, 1);
   return {

@@ -81,7 +81,7 @@ describe('what a description of no kind the rules know reads like', () => {
     ['somewhere to put the customer orders and invoices', 'database'],
     ['keep a copy of every laptop each night for ninety days', 'file-store'],
     ['something that remembers which users are logged in', 'cache'],
-    ['crunch the monthly sales figures into a report for the board', 'analytics'],
+    ['slice and dice the sales history for the finance people', 'analytics'],
     ['the app that phones talk to', 'web-server'],
   ])('"%s" reads like a %s', async (text, role) => {
     expect(analyzeDescription(text).kind).toBe('unknown');

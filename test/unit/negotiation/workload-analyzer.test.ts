@@ -48,7 +48,7 @@ describe('recognising the kind of workload', () => {
     expect(model.peak.vcpu).toBeCloseTo((30 * 60) / 1000 / 0.7, 1);
     const payments = a('A payment gateway API processing card transactions, 150 requests per second peak, PCI DSS scope.');
     // 5 ms per request, as any application service; a proxy's 1 ms would leave it a fifth of that.
-    expect(payments.peak.vcpu).toBeCloseTo((150 * 5) / 1000 / 0.7, 1);
+    expect(payments.load.vcpu).toBeCloseTo((150 * 5) / 1000 / 0.7, 1);
     expect(a('Kong API gateway, 2000 requests per second').peak.vcpu).toBeCloseTo(2000 / 1000 / 0.7, 1);
   });
 
@@ -132,7 +132,7 @@ describe('recognising the kind of workload', () => {
     // A connection pooler in front of a database is a proxy, not the database: ~2 KiB a connection, a core at most.
     const pooler = a('ProxySQL sitting in front of our MySQL primary, around 3,000 app connections');
     expect(pooler.role).toBe('web-server');
-    expect(pooler.peak.memoryGib).toBeLessThan(4);
+    expect(pooler.load.memoryGib).toBeLessThan(4);
     expect(kind('PgBouncer in front of the main database, 5k client connections')).toBe('web-application');
     // DNS answers are cheap: 20k queries/s is about a core, not the 100 ms of an application request.
     const dns = a('CoreDNS caching resolvers for the cluster, peaks of 20,000 queries per second');
@@ -392,7 +392,7 @@ describe('capacity models', () => {
   it("reads a site where people order or book as an application, and a day's orders named by the day", () => {
     const bakery = a("we're a small bakery chain and need somewhere to run our online ordering site, maybe 300 orders on a busy Saturday");
     // A day's 300 orders are a light load: the smallest web server, not one sized for 300 a second.
-    expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 1 } });
+    expect(bakery).toMatchObject({ kind: 'web-application', peak: { vcpu: 2 } });
     expect(bakery.notes.join(' ')).toMatch(/the load needs 0\.5 vCPU/);
     expect(bakery.quantities).toContainEqual(expect.objectContaining({ measure: 'orders rate', text: '300 orders on a busy saturday' }));
     expect(bakery.questions.map((q) => q.id)).not.toContain('peakRate');
@@ -552,7 +552,7 @@ describe('capacity models', () => {
     expect(a('pandas notebook on a 20 GiB dataset').peak.memoryGib).toBe(60);
     // ETL: a job that "runs nightly for 3 hours" has that window, and stages its input.
     const nightly = a('ETL job, runs nightly for 3 hours, pulls 54 GiB out of MySQL into parquet on S3');
-    expect(nightly.peak.vcpu).toBeCloseTo(Math.max(2, (54 * 1024) / (3 * 3600) / 8), 2);
+    expect(nightly.load.vcpu).toBeCloseTo(Math.max(2, (54 * 1024) / (3 * 3600) / 8), 2);
     expect(nightly.storageGib).toBe(20 + 54);
     expect(nightly.schedule).toMatchObject({ hoursPerDay: 3, daysPerWeek: 7 });
   });
@@ -731,14 +731,30 @@ describe('the labelled descriptions', () => {
 describe('what one machine is', () => {
   it('gives a light load the smallest instance its role runs on, and says the load was smaller', () => {
     const wiki = a('internal wiki, a small node app, about 30 people use it');
-    expect(wiki.peak.vcpu).toBe(1);
-    expect(wiki.peak.memoryGib).toBe(2);
-    expect(wiki.notes.join(' ')).toMatch(/smallest instance a web-server is run on/);
+    expect(wiki.peak.vcpu).toBe(2);
+    expect(wiki.peak.memoryGib).toBe(4);
+    expect(wiki.notes.join(' ')).toMatch(/smallest instance a web-application is run on/);
+    // Static files alone need less than an application server.
+    expect(a('static marketing site, a few hundred visitors a day').peak).toMatchObject({ vcpu: 1, memoryGib: 2 });
     // The day's average is the load's, not the floor's.
     expect(wiki.average.vcpu).toBeLessThan(wiki.peak.vcpu);
     const rabbit = a('RabbitMQ for a few internal notifications, 20 messages per second');
     expect(rabbit.peak.vcpu).toBeGreaterThanOrEqual(2);
     expect(rabbit.peak.memoryGib).toBeGreaterThanOrEqual(4);
+  });
+
+  it('takes headroom on the load, not on the smallest instance', () => {
+    const wiki = analyse({ kind: 'text', text: 'internal wiki, a small node app, about 30 people use it' }, undefined, undefined);
+    // The capacity asked for is the 2 vCPU, 4 GiB floor itself: headroom on it would ask for a 4 vCPU machine.
+    for (const [capacity, floor] of [
+      [wiki.profile.cpu.peak * wiki.headroom, 2],
+      [wiki.profile.memoryGb.peak * wiki.headroom, 4],
+    ]) {
+      expect(capacity).toBeLessThanOrEqual(floor);
+      expect(capacity).toBeCloseTo(floor, 2);
+    }
+    const busy = analyse({ kind: 'text', text: 'Django API, 400 requests per second at peak' }, undefined, undefined);
+    expect(busy.profile.cpu.peak).toBe(a('Django API, 400 requests per second at peak').load.vcpu);
   });
 
   it('asks for the figure when what was read is more than any one instance has', () => {
