@@ -19,6 +19,27 @@ const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alter
 // Longer phrases first: "par seconde" before "seconde", "base de données" before "données".
 const PHRASES: [RegExp, string][] = [
   // Dutch, Italian and Portuguese forms the entries below do not cover.
+  [
+    words([
+      'ci serve',
+      'ci servono',
+      'ci occorre',
+      'abbiamo bisogno di',
+      'precisamos de',
+      'necesitamos',
+      'wir brauchen',
+      "nous avons besoin d'?u?n?e?",
+      'wij zoeken',
+      'we zoeken',
+    ]),
+    'we need',
+  ],
+  [words(['connessi', 'collegati', 'conectados', 'verbunden', 'connectés', 'verbonden']), 'connected'],
+  [words(['fotogrammi', 'fotogramas', 'einzelbilder']), 'frames'],
+  [words(['fotogramma', 'fotograma']), 'frame'],
+  [words(['finire in', 'terminare in', 'terminar en', 'terminer en', 'fertig in', 'klaar in']), 'finish within'],
+  [words(['richiede', 'requiere', 'requer', 'dauert', 'prend', 'duurt']), 'takes'],
+  [words(['entro', 'binnen', 'innerhalb von', 'dentro de', 'en moins de']), 'within'],
   [words(['per seconde', 'al secondo']), 'per second'],
   [words(['per dag', 'per giorno', 'ao dia']), 'per day'],
   [words(['per maand', 'ao mês', 'por mês']), 'per month'],
@@ -56,7 +77,9 @@ const PHRASES: [RegExp, string][] = [
   [words(['partages? de fichiers', 'dateifreigaben?', 'dateiserver', 'servidor de archivos']), 'file share'],
   [words(['sauvegardes?', 'copias? de seguridad', 'datensicherung(?:en)?', 'sicherungen']), 'backups'],
   [words(['recherche plein texte', 'volltextsuche', 'búsqueda de texto completo']), 'full-text search'],
-  [words(['journaux', 'protokolle', 'registros']), 'logs'],
+  [words(['journaux', 'protokolle']), 'logs'],
+  // Spanish and Portuguese "registros" are records far more often than logs ("registros bibliográficos").
+  [words(['registros', 'datensätze', 'enregistrements', 'record']), 'records'],
   [words(['warenk(?:ö|oe)rbe?']), 'shopping carts'],
   // Periods and rates.
   [words(['(?:pro|je) (?:sekunde|sek\\.?)', 'par seconde', 'por segundo', 'al segundo', 'al secondo']), 'per second'],

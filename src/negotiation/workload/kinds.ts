@@ -244,7 +244,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'ml-batch': [
     [/\b(ml|model) training\b|\btraining (jobs?|runs?)\b|\bbatch ml\b/, 3],
     // Training a model, large or small, is a batch job whatever it serves later: "fine-tuning a 7B LLM with LoRA".
-    [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*|(model|training) checkpoints?)\b/, 4.5],
+    [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*)\b/, 4.5],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
     [
       /\b(machine learning|ml (model|job|pipeline))\b[^.]{0,60}\bpredicts?\b|\bpredicts? \w+ from (our |the )?\w+ (table|data|records)\b/,

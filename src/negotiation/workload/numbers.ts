@@ -147,6 +147,13 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/\bonce (?:a|an|per|every) (second|minute|hour|day|week|month)\b/g, 'every 1 $1')
     .replace(/\b(every|each) (second|minute|hour)\b/g, '$1 1 $2');
 
+  // "finish within a weekend (about 48 hours)", "done over the weekend": a window named by the time it spans.
+  t = t
+    .replace(
+      /\b(within|in|over|during) (?:a|the|one|un|une|uno|una|ein|een) (?:weekend|night|day|week|shift)\s*\(\s*(?:about |around |roughly |~\s?)?(\d+(?:\.\d+)?\s?(?:hours?|h|days?))\s*\)/g,
+      '$1 $2',
+    )
+    .replace(/\b(finish\w*|done|complete\w*|ready) (?:within|in|over) (?:a|the) weekend\b/g, '$1 within 48 hours');
   // "a quarter million gets", "three quarters of a million users": the fraction of a scale word.
   t = t.replace(/\b(a|one|three) quarters? (?:of an? )?(thousand|million|billion)\b/g, (_, q: string, s: string) =>
     fmt((q === 'three' ? 0.75 : 0.25) * SCALE[s]!),

@@ -824,8 +824,35 @@ const notebook: Model = ({ facts: f, text }, ctx) => {
  */
 const PIPELINES_PER_DEVELOPER = 4;
 
+/**
+ * "A full cook takes ~5 hours on a 16-core workstation and we want it under
+ * 2": one job made faster, cores × the speed-up asked for (builds scale about
+ * linearly with cores up to a few dozen).
+ */
+export function speedUpOf(text: string): { cores: number; speedUp: number } | undefined {
+  const m =
+    /\btakes? (?:about |around |roughly |~\s?)?(\d+(?:\.\d+)?) (hours?|minutes?) on (?:an? |one |our |the )?(\d+)[- ]?(?:cores?|vcpus?|cpus?)\b[^.]{0,80}?\b(?:under|below|within|in|down to|to|less than) (?:about |~\s?)?(\d+(?:\.\d+)?)(?: (hours?|minutes?))?\b/.exec(
+      text,
+    );
+  if (!m) return undefined;
+  const minutes = (v: string, unit: string) => Number(v) * (unit.startsWith('hour') ? 60 : 1);
+  // "under 2": in the unit the job's time was given in.
+  const speedUp = minutes(m[1]!, m[2]!) / minutes(m[4]!, m[5] ?? m[2]!);
+  return speedUp > 1 && speedUp <= 32 ? { cores: Number(m[3]), speedUp } : undefined;
+}
+
 const ciBuilds: Model = ({ facts: f, text }, ctx) => {
   const memoryEach = f.itemBytes && f.itemBytes >= GIB && /\bgb each\b|\b(ram|memory)\b/.test(text) ? f.itemBytes / GIB : undefined;
+  const faster = speedUpOf(text);
+  if (faster) {
+    const cores = faster.cores * faster.speedUp;
+    ctx.note(`one job ${faster.speedUp.toFixed(1)}× faster than on ${faster.cores} cores: ${Math.round(cores)} cores`);
+    return {
+      peak: { vcpu: cores, memoryGib: Math.max(memoryEach ?? 0, cores * 4), iops: 3000, networkGbps: 1 },
+      storageGib: 50 + 50 + (f.dataGib ?? 0) * 1.25,
+      averageShare: 0.3,
+    };
+  }
   const coresEach = f.coresEach ?? (memoryEach ? memoryEach / 4 : 2);
   let concurrent = f.counts.job ?? f.counts.build ?? f.counts.runner ?? f.counts.agent;
   if (!concurrent) {

@@ -913,3 +913,20 @@ describe('what a cache or a queue holds', () => {
     expect(a('a durable queue for orders, 5 per second of 10 KB, must buffer 2 full days of downtime').storageGib).toBeGreaterThan(20 + 8);
   });
 });
+
+describe('a job made faster, and a window named by its span', () => {
+  it('sizes one job for the speed-up asked, not a day of builds', () => {
+    const cook = a('UE5 build box: the nightly full cook takes ~6 hours on a 16-core workstation and we want it under 2');
+    expect(cook.peak.vcpu).toBe(48);
+    expect(cook.notes.join(' ')).toMatch(/3\.0× faster than on 16 cores/);
+  });
+
+  it('reads "within a weekend (about 48 hours)" as the window', () => {
+    const render = a(
+      'Blender render of 2400 frames; each frame takes about 6 minutes on an 8-core box. We want to finish within a weekend (about 48 hours).',
+    );
+    // 2,400 frames × 6 minutes in 48 hours is 5 at a time, 8 cores each.
+    expect(render.peak.vcpu).toBe(40);
+    expect(a('Blender render of 2400 frames, 6 minutes each on an 8-core box, done over the weekend').peak.vcpu).toBe(40);
+  });
+});

@@ -65,6 +65,15 @@ describe('requests in Dutch, Italian and Portuguese', () => {
     expect(italian.quantities.find((q) => q.measure === 'interval')?.value).toBe(30);
     const portuguese = analyzeDescription('Precisamos de um servidor Redis para cache da loja, pico de 25 mil operações por segundo.');
     expect(portuguese.quantities.find((q) => q.measure === 'operations rate')?.value).toBe(25000);
+    // "Ci serve" is Italian for "we need", not continuous integration; "registros" are records.
+    expect(
+      analyzeDescription(
+        'Ci serve un server WebSocket per le quotazioni: circa 20.000 client connessi, ogni client riceve 5 aggiornamenti al secondo.',
+      ).kind,
+    ).toBe('websocket-server');
+    expect(
+      analyzeDescription('Precisamos de um servidor Solr: cerca de 4 milhões de registros bibliográficos, em média 3 KB cada.').storageGib,
+    ).toBeGreaterThan(12);
   });
 });
 
