@@ -99,6 +99,9 @@ const ROLE_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
   'realtime-server': { vcpu: 2, memoryGib: 4 },
   'file-store': { vcpu: 2, memoryGib: 4 },
 };
+/** Roles whose memory is their data's working set: their cores follow their memory. */
+const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-engine']);
+const GIB_PER_VCPU = 16;
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
@@ -281,7 +284,12 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
       notes.push(
         `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${kind} is run on`,
       );
-    sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu), memoryGib: Math.max(load.memoryGib, floor.memoryGib) };
+    const memoryGib = Math.max(load.memoryGib, floor.memoryGib);
+    // Memory is bought with cores: the high-memory families give 16 GiB a vCPU (AWS x2gd and x8g, GCP m-series
+    // ratios; the r-families give 8), so a store that must hold 160 GiB is on a machine of 10 vCPU or more whatever
+    // its queries need, and works its cache with them.
+    const paired = MEMORY_BOUND.has(role) ? memoryGib / GIB_PER_VCPU : 0;
+    sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
   const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(
     (d) => (d === 'storageGib' ? sizing.storageGib : sizing.peak[d]) > ONE_INSTANCE[d],

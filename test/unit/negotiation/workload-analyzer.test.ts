@@ -930,3 +930,13 @@ describe('a job made faster, and a window named by its span', () => {
     expect(a('Blender render of 2400 frames, 6 minutes each on an 8-core box, done over the weekend').peak.vcpu).toBe(40);
   });
 });
+
+describe('cores that come with the memory', () => {
+  it('gives a store that must hold a large working set the cores of a machine with that memory', () => {
+    const graph = a('Neo4j for a citation graph, 150 GB store, all of it in page cache plus a 31 GB heap, a few queries an hour');
+    expect(graph.peak.memoryGib).toBeGreaterThan(150);
+    expect(graph.peak.vcpu).toBeGreaterThanOrEqual(graph.peak.memoryGib / 16);
+    // An application's memory is not a working set: its cores follow its requests.
+    expect(a('Spring Boot API with a 12 GB heap, 20 requests per second').peak.vcpu).toBeLessThan(4);
+  });
+});
