@@ -512,13 +512,19 @@ const cache: Model = ({ facts: f, text }, ctx) => {
     ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
   const jvm = /hazelcast|infinispan|ehcache|ignite/.test(text);
   const vcpu = Math.max(jvm ? 2 : 1, 1 + ops / 50000);
-  const persistent = /\b(persistence|persistent|aof|rdb|snapshots?)\b/.test(text);
+  const persistent =
+    /\b(persistence|persistent|aof|rdb|snapshots?)\b/.test(text) &&
+    !/\b(no|without|disable[ds]?|turn(ed)? off) (persistence|snapshots?|aof|rdb)\b|\bpersistence (off|disabled|not needed)\b/.test(text);
+  // Redis forks to write a snapshot or rewrite its AOF: copy-on-write can need up to twice the data set (Redis' own
+  // persistence docs); "assume 2x overhead" is taken as written.
+  const overhead = /\b(\d(?:\.\d+)?)\s?x (?:memory )?overhead\b/.exec(text);
+  const statedOverhead = overhead && Number(overhead[1]) >= 1 ? Number(overhead[1]) : undefined;
   // Varnish's file storage and SSD-backed caches keep the set on disk and its hottest fifth in memory.
   const onDisk = /\b(file storage|on (local )?(ssd|nvme|disk)|disk[- ]backed|ssd[- ]backed|redis on flash)\b/.test(text);
   return {
     peak: {
       vcpu,
-      memoryGib: 1 + data * (onDisk ? 0.2 : 1.3),
+      memoryGib: 1 + data * (onDisk ? 0.2 : (statedOverhead ?? (persistent && !jvm ? 2 : 1.3))),
       iops: persistent ? Math.max(500, ops * 0.05) : 100,
       networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * 2),
     },

@@ -896,6 +896,14 @@ describe('what a cache or a queue holds', () => {
     expect(boards.peak.memoryGib).toBeGreaterThan((10e6 * 4 * 100) / 2 ** 30);
   });
 
+  it('leaves Redis room to fork for a snapshot, and takes a stated overhead as written', () => {
+    const volatile = a('Redis cache, 10 GB of data, no persistence');
+    const snapshotted = a('Redis cache, 10 GB of data, RDB snapshots every hour');
+    expect(snapshotted.peak.memoryGib).toBeCloseTo(1 + 10 * 0.93 * 2, 0);
+    expect(volatile.peak.memoryGib).toBeLessThan(snapshotted.peak.memoryGib);
+    expect(a('Redis cache, 10 GB of data, assume 3x overhead').peak.memoryGib).toBeCloseTo(1 + 10 * 0.93 * 3, 0);
+  });
+
   it('keeps an SSD-backed cache on disk and its hottest part in memory', () => {
     const varnish = a('Varnish with file storage for product images, hot set about 200 GB on local SSD');
     expect(varnish.storageGib).toBeGreaterThan(200);
