@@ -287,8 +287,9 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     const memoryGib = Math.max(load.memoryGib, floor.memoryGib);
     // Memory is bought with cores: the high-memory families give 16 GiB a vCPU (AWS x2gd and x8g, GCP m-series
     // ratios; the r-families give 8), so a store that must hold 160 GiB is on a machine of 10 vCPU or more whatever
-    // its queries need, and works its cache with them.
-    const paired = MEMORY_BOUND.has(role) ? memoryGib / GIB_PER_VCPU : 0;
+    // its queries need, and works its cache with them. Whole cores, as machines are sold: 129.6 GiB is the 8-vCPU
+    // 128 GiB machine's shape, not 8.1 vCPU.
+    const paired = MEMORY_BOUND.has(role) ? Math.floor(memoryGib / GIB_PER_VCPU) : 0;
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
   const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(

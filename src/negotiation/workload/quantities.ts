@@ -441,7 +441,9 @@ function classify(value: number, before: string, after: string, span: (n: number
   )
     return { kind: 'media', hours: value, of: 'video', perSecond: value / TIME_SECONDS[u[1]!]!, text: span(u[0].length) };
   // Hours of media: "10 hours of 4k footage per day", "200 hours of audio a week", "30000 hours of archive video".
+  // Not "done within 8 hours of upload": that is a window, read below.
   if (
+    !/\b(within|in|under|inside|after|before)\s*$/.test(before) &&
     (u =
       /^\s*(?:hours?|hrs?|h)\s+of\s+(?:[a-z0-9-]+\s+){0,2}?(video|videos|footage|audio|lectures?|recordings?|podcasts?|content|movies|films|uploads?|clips?|episodes?|broadcasts?|streams?|music|speech|calls|meetings|interviews)\b/.exec(
         after,

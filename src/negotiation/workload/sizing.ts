@@ -944,7 +944,18 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
     const spread = f.windowHours && f.media && !f.media.perSecond ? 1 : 2;
     vcpu = Math.max(1, ((secondsPerDay * coreSecondsPerSecond) / DAY) * spread);
   }
-  const working = (secondsPerDay * SOURCE_DAYS_KEPT * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
+  // Sources kept a week, unless the disk is scratch ("scratch is wiped after each job", "sources arrive from S3"): then
+  // what is in flight, the files stated × their size, or a day's sources and outputs.
+  const scratch = /\bscratch\b|\bwiped\b|\bdeleted after\b|\b(arrive|come|pulled|fetched) from (s3|object storage|gcs|the bucket)\b/.test(
+    text,
+  );
+  const inFlight =
+    f.itemBytes && (f.counts.file ?? f.counts.video ?? f.counts.upload)
+      ? ((f.counts.file ?? f.counts.video ?? f.counts.upload)! * f.itemBytes) / GIB
+      : undefined;
+  const working = scratch
+    ? (inFlight ?? (secondsPerDay * sourceBytesPerSecond) / GIB) * (1 + 0.5 * ladder)
+    : (secondsPerDay * SOURCE_DAYS_KEPT * sourceBytesPerSecond * (1 + 0.5 * ladder)) / GIB;
   return {
     peak: {
       vcpu,
