@@ -1,6 +1,7 @@
 import type { KindGuess } from '../encoder/nearest-kind';
 import type { Compliance, Role } from '../persona';
 import { applyWordedMultipliers, factsOf, statedHorizonYears } from './facts';
+import { readsAsLight } from './light-use';
 import { recogniseKind, ROLE_OF, type WorkloadKind } from './kinds';
 import { extractQuantities, type Quantity } from './quantities';
 import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, type QuestionId } from './questions';
@@ -88,7 +89,7 @@ const UNKNOWN_SIZING: Sizing = {
  * (t4g.small). An analytical engine wants 16 GiB to hold a query's working
  * memory (ClickHouse's and DuckDB's guidance).
  */
-const ROLE_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
+const LIGHT_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
   'web-server': { vcpu: 2, memoryGib: 4 },
   database: { vcpu: 2, memoryGib: 4 },
   analytics: { vcpu: 4, memoryGib: 16 },
@@ -99,12 +100,31 @@ const ROLE_FLOOR: Record<Role, { vcpu: number; memoryGib: number }> = {
   'realtime-server': { vcpu: 2, memoryGib: 4 },
   'file-store': { vcpu: 2, memoryGib: 4 },
 };
+/**
+ * A stateful server in production starts larger: vendors' production minimums are 8 GiB of memory (MongoDB Atlas
+ * M30, Elastic's smallest production node, RDS's db.m-class large) and 4 cores for a broker, a search node or a
+ * realtime server that does its work on many connections at once (RabbitMQ's and Redpanda's production checklists).
+ * Light use, said or stated (`readsAsLight`), keeps the smallest production machine above.
+ */
+const PRODUCTION_FLOOR: Partial<Record<Role, { vcpu: number; memoryGib: number }>> = {
+  database: { vcpu: 4, memoryGib: 8 },
+  'message-queue': { vcpu: 4, memoryGib: 8 },
+  'search-engine': { vcpu: 4, memoryGib: 8 },
+  'realtime-server': { vcpu: 4, memoryGib: 8 },
+  'batch-worker': { vcpu: 4, memoryGib: 8 },
+  cache: { vcpu: 2, memoryGib: 8 },
+  'file-store': { vcpu: 2, memoryGib: 8 },
+};
 /** Roles whose memory is their data's working set: their cores follow their memory. */
 const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-engine']);
 const GIB_PER_VCPU = 16;
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
+  // An SFTP or upload endpoint is sshd or a form with a few MB a session, however much it keeps.
+  'file-drop': LIGHT_FLOOR['file-store'],
+  // A consensus store keeps a small state on a fast disk: ZooKeeper's and etcd's guides start at 2 cores, 4 GiB.
+  'coordination-store': LIGHT_FLOOR.database,
 };
 
 /**
@@ -148,7 +168,9 @@ function readable(q: Quantity): ReadQuantity {
               ? 'data per node'
               : q.scope === 'ram-per-node'
                 ? 'memory per node'
-                : 'data',
+                : q.scope === 'ram-each'
+                  ? 'memory each'
+                  : 'data',
         value: r(q.gib),
         unit: 'GiB',
         text,
@@ -279,7 +301,8 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   // The load the model predicts, before the floor and the cap: what the average is drawn from.
   const load = sizing.peak;
   if (role !== 'unknown') {
-    const floor = (kind !== 'unknown' && KIND_FLOOR[kind]) || ROLE_FLOOR[role];
+    const floor =
+      (kind !== 'unknown' && KIND_FLOOR[kind]) || (!readsAsLight(extraction.text, facts) && PRODUCTION_FLOOR[role]) || LIGHT_FLOOR[role];
     if (load.vcpu < floor.vcpu || load.memoryGib < floor.memoryGib)
       notes.push(
         `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${kind} is run on`,

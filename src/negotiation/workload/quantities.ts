@@ -4,7 +4,7 @@ import { hourOfDay, workingHoursOf } from './working-hours';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
-  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node'; text: string }
+  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node' | 'ram-each'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
   /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
@@ -68,7 +68,10 @@ const SIZE_UNITS: Record<string, string> = {
 const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
 const VERSIONED =
-  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|v)\s*$/;
+  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|v)\s*$/;
+/** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
+const EACH_PROCESS =
+  /\b(?:each|apiece|per|one|1|every|a single)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process)\b(?:[^.;\n]|\.\d)*$/;
 const TIME_SECONDS: Record<string, number> = {
   ms: 0.001,
   s: 1,
@@ -408,6 +411,13 @@ function classify(value: number, before: string, after: string, span: (n: number
       const bytes = bytesOf(value, unit);
       if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
     }
+    // "Each job: ~2 cores, 4 GB RAM", "one match process ≈ 0.5 vCPU and 400 MB RAM": every one's, which the model
+    // multiplies by how many run at once.
+    if (
+      EACH_PROCESS.test(before) &&
+      (/\b\d+\s?(?:v?cpus?|vcores?|cores?)\s*(?:,|and|\/|with|\+|&)\s*$/.test(before) || /^\s*(?:of\s+)?(?:ram|memory)\b/.test(rest))
+    )
+      return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram-each', text: span(u[0].length) };
     // "64 cores, 256GB": a size right after the cores asked for is the machine's memory.
     // Not "each needs 2 vCPU and 8 GB": that is every build's, which its model multiplies.
     if (

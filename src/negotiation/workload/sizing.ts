@@ -848,7 +848,8 @@ export function speedUpOf(text: string): { cores: number; speedUp: number } | un
 }
 
 const ciBuilds: Model = ({ facts: f, text }, ctx) => {
-  const memoryEach = f.itemBytes && f.itemBytes >= GIB && /\bgb each\b|\b(ram|memory)\b/.test(text) ? f.itemBytes / GIB : undefined;
+  const memoryEach =
+    f.ramEachGib ?? (f.itemBytes && f.itemBytes >= GIB && /\bgb each\b|\b(ram|memory)\b/.test(text) ? f.itemBytes / GIB : undefined);
   const faster = speedUpOf(text);
   if (faster) {
     const cores = faster.cores * faster.speedUp;
@@ -891,7 +892,8 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
   const memory = concurrent * (memoryEach ?? coresEach * 4);
   return {
     peak: { vcpu: concurrent * coresEach, memoryGib: memory, iops: 3000 * Math.min(4, concurrent), networkGbps: 1 },
-    storageGib: 50 + concurrent * 50,
+    // A workspace each job at once, and the caches the text says it keeps ("Docker layer cache + Gradle cache: ~300 GB").
+    storageGib: 50 + concurrent * 50 + (f.dataGib ?? 0) * 1.25,
     averageShare: 0.3,
   };
 };
@@ -1050,6 +1052,45 @@ function trainingBox(f: Facts, cores: number): ReturnType<Model> {
 
 // ---------------------------------------------------------------- realtime
 
+/** A sentence about one process: "each match process uses ~0.5 vCPU and ~600 MB", "one match ≈ 400 MB RAM". */
+const ONE_PROCESS =
+  /\b(?:each|one|every|per|a single)\s+(?:[a-z]+\s+)?(?:match|instance|process|server process|game server)\b|\bmatch process\b/;
+/** A tick-based host is run a fifth below full so a tick never waits for a core (the game-hosting rule of thumb). */
+const TICK_SPARE = 1.25;
+
+/** "We pack 10 matches per machine", "6 instances per VM", "32 matches per box": the game processes one host runs. */
+function processesPerHost(f: Facts, text: string): number | undefined {
+  return (
+    f.perEntity.match ??
+    f.perEntity.instance ??
+    f.perEntity.process ??
+    (/\b(?:matches|instances|processes) per (?:box|machine|vm|host|server)\b/.test(text)
+      ? (f.counts.match ?? f.counts.instance ?? f.counts.process)
+      : undefined)
+  );
+}
+
+/**
+ * What a host that packs game processes needs: "we pack 10 matches per machine; each match process uses ~0.5 vCPU and
+ * ~600 MB", "6 instances per VM, each needs 2–3 GB RAM and a core". The count per host × what one process takes,
+ * with a fifth spare and 2 GiB for the host; undefined when the text does not say both.
+ */
+function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: number } | undefined {
+  const processes = processesPerHost(f, text);
+  if (!processes) return undefined;
+  const sentence = text.split(/(?<!\d)\.|\.(?!\d)|[;\n]/).find((s) => ONE_PROCESS.test(s));
+  if (!sentence) return undefined;
+  const sizes = f.ramEachGib
+    ? [f.ramEachGib]
+    : [...sentence.matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map((m) => Number(m[1]) / (m[2]!.startsWith('m') ? 1024 : 1));
+  const cores = f.coresEach ?? (/\b(?:a|one|1) (?:full |good |whole )?core\b/.test(sentence) ? 1 : undefined);
+  if (!sizes.length && cores === undefined) return undefined;
+  return {
+    vcpu: processes * (cores ?? 0.5) * TICK_SPARE,
+    memoryGib: 2 + processes * (sizes.length ? Math.max(...sizes) : 1) * TICK_SPARE,
+  };
+}
+
 /**
  * Game servers: a 64-player match server at 64 ticks/s keeps a core busy
  * (1/32 core per player with headroom); ~64 MiB per player and 2 GiB per
@@ -1071,6 +1112,8 @@ const gameServer: Model = ({ facts: f, text }) => {
   const slots = f.counts.slot ?? (f.users.concurrent && /slots?/.test(text) ? f.users.concurrent : undefined);
   const players =
     (perMatch && f.counts.match ? perMatch * f.counts.match : undefined) ??
+    // "64 players per instance … 6 instances per VM".
+    (f.users.perGroup && processesPerHost(f, text) ? f.users.perGroup * processesPerHost(f, text)! : undefined) ??
     (slots && servers > 1 ? slots * servers : undefined) ??
     // "20 Valheim worlds, ~10 players each": the players of each server, for every one.
     (f.users.concurrent && servers > 1 && /\bplayers (each|apiece|per (world|server|realm|map|instance))\b/.test(text)
@@ -1082,10 +1125,13 @@ const gameServer: Model = ({ facts: f, text }) => {
   // A quiz, card or turn-based game sends a message now and then, not 30 ticks a second of physics: a websocket's load.
   const casual = CASUAL_GAME.test(text);
   const playersPerCore = minecraft ? 16 : casual ? 2000 : 32;
-  const vcpu = 2 * servers + 0.5 * matches + players / playersPerCore;
-  const memory =
+  const packed = packedProcesses(f, text);
+  const vcpu = Math.max(2 * servers + 0.5 * matches + players / playersPerCore, packed?.vcpu ?? 0);
+  const memory = Math.max(
     (2 * servers + matches + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) *
-    (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1);
+      (minecraft && /mods?|modded|modpack/.test(text) ? 1.5 : 1),
+    packed?.memoryGib ?? 0,
+  );
   const hosts = Math.max(servers, Math.ceil(vcpu / 16));
   return {
     // A tick-based game streams ~30 KB/s of state to each player; a move now and then is ~1 KB/s.

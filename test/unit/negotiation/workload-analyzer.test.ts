@@ -222,7 +222,7 @@ describe('recognising the kind of workload', () => {
     expect(iot.storageGib).toBeGreaterThan((((3000 * 10) / 5) * 3 * 30 * 86400 * 1.2) / 2 ** 30);
     // Jobs that wait on other services take ~20 ms of a core, not 100 ms.
     const io = a('Celery workers, 40 tasks/sec, mostly I/O bound calls to third-party APIs');
-    expect(io.peak.vcpu).toBeCloseTo(Math.max(1, (40 * 0.02 * 2) / 0.7), 1);
+    expect(io.load.vcpu).toBeCloseTo(Math.max(1, (40 * 0.02 * 2) / 0.7), 1);
     // A cron box is scheduled background work; SQLite inside an application leaves the application the workload.
     expect(kind('VM for crontab entries and some bash scripts')).toBe('background-jobs');
     expect(kind('internal tool: 20 users, django, sqlite, nothing else')).toBe('web-application');
@@ -339,7 +339,7 @@ describe('recognising the kind of workload', () => {
     expect(a('jitsi 50 rooms 8 ppl').peak.networkGbps).toBeCloseTo((50 * 8 * 1.5e6 * 2) / 1e9, 2);
     expect(a('ffmpeg 1080p 200h/day').quantities.map((q) => q.measure)).toContain('video hours');
     // One rate split as the text says: 2,100 reads and 900 writes a second.
-    expect(a('pg 14, 250GB, 3k rps r/w 70/30').peak.vcpu).toBeCloseTo(2100 / 2500 + 900 / 600, 2);
+    expect(a('pg 14, 250GB, 3k rps r/w 70/30').load.vcpu).toBeCloseTo(2100 / 2500 + 900 / 600, 2);
     // A machine written as cores and memory is that machine.
     expect(a('k8s worker for batch ml training, 64 cores, 256GB').peak).toMatchObject({ vcpu: 64, memoryGib: 256 });
     expect(a('Self-hosted CI: 150 pipelines per day, each needs 2 vCPU and 8 GB').peak.memoryGib).toBeGreaterThan(8);
@@ -438,7 +438,7 @@ describe('capacity models', () => {
     expect(large.storageGib - 20).toBeGreaterThan((small.storageGib - 20) * 900);
     expect(large.peak.memoryGib).toBeGreaterThan(small.peak.memoryGib * 10);
     const busy = a('PostgreSQL, 10 GB, 20000 transactions per second');
-    expect(busy.peak.vcpu).toBeGreaterThan(small.peak.vcpu * 10);
+    expect(busy.load.vcpu).toBeGreaterThan(small.load.vcpu * 10);
     expect(busy.peak.iops).toBeGreaterThan(small.peak.iops * 10);
   });
 
@@ -528,7 +528,7 @@ describe('capacity models', () => {
     expect(clicks.questions.map((q) => q.id)).toContain('retentionDays');
     expect(clicks.storageGib).toBeGreaterThan(((2e9 / (30 * 86400)) * 300 * 365 * 86400) / 2 ** 30 / 5);
     // Background jobs: ~0.1 s of CPU each, the day's mean drained at 2×, 70 % utilisation.
-    expect(a('Sidekiq workers processing ~1M background jobs per day').peak.vcpu).toBeCloseTo(((1e6 / 86400) * 0.1 * 2) / 0.7, 1);
+    expect(a('Sidekiq workers processing ~1M background jobs per day').load.vcpu).toBeCloseTo(((1e6 / 86400) * 0.1 * 2) / 0.7, 1);
     // Loki keeps chunks ~10× smaller than the lines: a week of 200 GB/day is ~140 GB on disk, not the 1.8 TB of a text index.
     const loki = a('Grafana Loki for logs, 200 GB/day, 7 days');
     expect(loki.storageGib).toBeLessThan(250);
@@ -955,5 +955,54 @@ describe('cores that come with the memory', () => {
     expect(graph.peak.vcpu).toBeGreaterThanOrEqual(Math.floor(graph.peak.memoryGib / 16));
     // An application's memory is not a working set: its cores follow its requests.
     expect(a('Spring Boot API with a 12 GB heap, 20 requests per second').peak.vcpu).toBeLessThan(4);
+  });
+});
+
+describe('light use and production servers', () => {
+  it('gives a busy stateful server the production minimum and light use the smallest machine', () => {
+    // 2,000 messages a second through quorum queues is a production broker: 4 cores, 8 GiB whatever the formula's load.
+    const busy = a('RabbitMQ for order events, peak 2k msgs/sec, quorum queues');
+    expect(busy.load.vcpu).toBeLessThan(4);
+    expect(busy.peak).toMatchObject({ vcpu: 4, memoryGib: 8 });
+    // Said light, or light by every figure stated: a few hundred a minute, a few thousand logins a day.
+    expect(a('small RabbitMQ for background jobs, a few hundred messages a minute').peak).toMatchObject({ vcpu: 2, memoryGib: 4 });
+    expect(a('Postgres for Keycloak, few thousand logins a day').peak).toMatchObject({ vcpu: 2, memoryGib: 4 });
+    // "small messages" sizes what it carries, not the broker.
+    expect(a('Kafka, 20k small messages per second').peak.vcpu).toBeGreaterThanOrEqual(4);
+    // Fifty video visits at once are a load, not an office of fifty.
+    expect(a('TURN relay for telehealth video, up to 50 concurrent visits').peak.vcpu).toBeGreaterThanOrEqual(4);
+    expect(a('Nextcloud for a 25-person office').peak.vcpu).toBe(2);
+    // A consensus store and an SFTP endpoint are small by nature.
+    expect(a('three-node ZooKeeper ensemble for the Kafka cluster').peak.vcpu).toBe(2);
+    expect(a('SFTP drop box for partners, 5 GB a day, keep 90 days').peak.memoryGib).toBe(4);
+  });
+});
+
+describe('processes packed on one host', () => {
+  it('multiplies what one game process takes by how many a host runs, with a fifth spare', () => {
+    const unity = a(
+      'Unity dedicated servers for our 4v4 arena shooter. One match process ≈ 0.5 vCPU and 400 MB RAM at 60 tick. We pack 32 matches per box.',
+    );
+    expect(unity.quantities).toContainEqual(expect.objectContaining({ measure: 'memory each', value: 0.39 }));
+    expect(unity.peak.vcpu).toBeCloseTo(32 * 0.5 * 1.25, 5);
+    expect(unity.peak.memoryGib).toBeCloseTo(2 + 32 * (400 / 1024) * 1.25, 1);
+    // In German, with the engine's version beside "dedicated server": 6 instances of 64 players, 3 GB each.
+    const unreal = a(
+      'Unreal Engine 5 Dedicated Server für unseren Survival-Titel. 64 Spieler pro Instanz, jede Instanz braucht ca. 2–3 GB RAM. Wir wollen 6 Instanzen pro VM.',
+    );
+    expect(unreal.quantities.map((q) => q.measure)).not.toContain('server count');
+    expect(unreal.peak.memoryGib).toBeGreaterThanOrEqual(2 + 6 * 3 * 1.25);
+    // A host process and a core for every 32 players at 60 tick.
+    expect(unreal.peak.vcpu).toBeCloseTo(2 + (6 * 64) / 32, 1);
+  });
+
+  it('reads the memory of each CI job as each job’s, and keeps the caches it names', () => {
+    const runner = a(
+      'GitLab Runner (docker executor). Concurrency: 6 jobs at once. Each job: ~2 cores, 4 GB RAM. Docker layer cache + Gradle cache: ~300 GB',
+    );
+    expect(runner.quantities).toContainEqual(expect.objectContaining({ measure: 'memory each', value: 4 }));
+    expect(runner.peak).toMatchObject({ vcpu: 12, memoryGib: 24 });
+    expect(runner.storageGib).toBeGreaterThanOrEqual(50 + 6 * 50 + Math.floor((300e9 / 2 ** 30) * 1.25));
+    expect(a('GitLab runner, 6 jobs in parallel; one job is happy with 4 cores / 6 GB').peak).toMatchObject({ vcpu: 24, memoryGib: 36 });
   });
 });

@@ -1,0 +1,36 @@
+import type { Facts } from './facts';
+
+/**
+ * Light use said in words: "a small Postgres", "tiny", "side project", "low traffic", "nothing fancy", "for me and five
+ * friends". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
+ */
+const LIGHT_WORDS =
+  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\bsmall\b(?!\s+(messages?|files?|objects?|documents?|docs|records?|rows?|keys?|values?|events?|payloads?|images?|photos?|items?|blobs?|jobs?|scripts?|python|queries))/;
+
+/** Busier than this a second, or more people than this, is not light use whatever the words. */
+const LIGHT_RATE_PER_SECOND = 10;
+const LIGHT_USERS = 500;
+
+/** A store this small, or a search over this few pages, fits the smallest machine whatever else is said. */
+const LIGHT_DATA_GIB = 5;
+const LIGHT_ITEMS = 20_000;
+const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product', 'record', 'row', 'item'];
+
+/**
+ * Whether a description reads as light use: said so ("small: under 1 GB, 2k reads/s" is the writer's own
+ * judgement), or every rate and head count it states is small (a few hundred messages a minute, a few thousand
+ * logins a day, an office of 120), or all it holds is a few GB or a few thousand pages. A description that states
+ * none of these is not light: it is sized as the production server it most likely is.
+ */
+export function readsAsLight(text: string, facts: Facts): boolean {
+  if (LIGHT_WORDS.test(text)) return true;
+  const rates = Object.values(facts.rates);
+  // Everyone at once is a load whatever the count: 50 concurrent video visits are not an office of 50.
+  if (facts.users.concurrent !== undefined) return false;
+  const { concurrent: _, ...people } = facts.users;
+  const users = Object.values(people).filter((n): n is number => n !== undefined);
+  if (rates.some((r) => r >= LIGHT_RATE_PER_SECOND) || users.some((n) => n >= LIGHT_USERS)) return false;
+  if (rates.length + users.length > 0) return true;
+  const items = ITEMS.map((i) => facts.counts[i]).filter((n): n is number => n !== undefined);
+  return (facts.dataGib !== undefined && facts.dataGib < LIGHT_DATA_GIB) || (items.length > 0 && items.every((n) => n < LIGHT_ITEMS));
+}
