@@ -193,7 +193,8 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(v.analysis!.questions.map((q) => q.id)).toEqual(expect.arrayContaining(['dataGib', 'peakRate']));
     // HIPAA read from the text: every proposal encrypts with a customer-managed key.
     for (const p of v.proposals) expect(p.security.encryption).toBe('kms');
-    const smallest = Math.min(...v.proposals.map((p) => p.vcpu));
+    // Nothing stated: a production database's smallest machine, whose memory the answers will outgrow.
+    const smallest = Math.min(...v.proposals.map((p) => p.memoryGb));
 
     // A bad answer is refused before it reaches the history, naming the field.
     const bad = await failureOf(n.answerQuestions(workflowId, { dataGib: -5 }));
@@ -206,7 +207,7 @@ describe('negotiateInstance on the local provider against the real stack', () =>
     expect(v.analysis!.questions.map((q) => q.id)).not.toContain('dataGib');
     expect(v.analysis!.profile.storageGb).toBeGreaterThanOrEqual(300);
     for (const p of v.proposals) {
-      expect(p.vcpu).toBeGreaterThan(smallest);
+      expect(p.memoryGb).toBeGreaterThan(smallest);
       expect(p.storage.sizeGbEach * p.storage.volumes).toBeGreaterThanOrEqual(300);
       expect(p.security.encryption).toBe('kms');
     }

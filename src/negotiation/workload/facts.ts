@@ -215,7 +215,10 @@ export function statedHorizonYears(text: string, retentionDays?: number): number
   const ahead =
     /\b(?:plan(?:ning)?(?: it)? for|runway of|size[ds]?(?: it| this| the box| the disk)? for|sized? for|enough for|good for|last(?:ing)?|hold(?:ing)? up for|without resiz\w* for|tenir|prévoir)\s+(?:the next |another |at least |a further )?(\d+(?:\.\d+)?)\s?(?:more |further )?(y|yrs?|years?|mo|months?)\b/.exec(
       text,
-    ) ?? /\b(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?) (?:of runway|of headroom|of growth|out|ahead|without resiz\w*)\b/.exec(text);
+    ) ??
+    /\b(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?) (?:of runway|of headroom|of growth|out|ahead|without resiz\w*)\b/.exec(text) ??
+    // "expect 50% growth over 18 months": the span the growth is given for is the one to size for.
+    /\b(?:growth|more|increase)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?)\b/.exec(text);
   if (ahead) {
     const years = Number(ahead[1]) / (/^mo/.test(ahead[2]!) ? 12 : 1);
     return years > 0 && years <= 20 ? years : undefined;

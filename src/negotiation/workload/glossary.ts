@@ -113,6 +113,21 @@ const PHRASES: [RegExp, string][] = [
     'users',
   ],
   [words(['spieler(?:innen)?', 'joueurs', 'jugadores', 'giocatori', 'jogadores']), 'players'],
+  [
+    words([
+      'doit être terminé en',
+      'doit être fini en',
+      'doit être terminée? (?:d|sous)',
+      'muss (?:in|innerhalb von)',
+      'debe terminar en',
+      'deve terminare (?:in|entro)',
+    ]),
+    'must finish within',
+  ],
+  [
+    words(['stockés localement', 'stockées localement', 'lokal gespeichert', 'almacenados localmente', 'salvati localmente']),
+    'stored locally',
+  ],
   [words(['instanzen', 'istanze', 'instancias', 'instâncias']), 'instances'],
   [words(['instanz', 'istanza', 'instancia', 'instância']), 'instance'],
   [words(['kerne', 'núcleos', 'cœurs', 'coeurs']), 'cores'],

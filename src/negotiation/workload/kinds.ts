@@ -235,6 +235,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(background (jobs?|workers?|tasks?)|job workers?|task workers?|worker pool|job queue)\b/, 1.5],
     // Documents made in batches: "nightly PDF report generation", "generate 50k invoices".
     [/\b((pdf|report|invoice|statement|document) (generation|rendering)|generat\w* (pdfs?|reports|invoices|statements))\b/, 3],
+    // "a monthly job that renders account statements as PDFs", "job de génération des relevés … en PDF".
+    [
+      /\b(render(s|ing)?|generat\w*|produc(es|ing)|génération|generación|generazione)\b(?:\s+[\p{L}'-]+){0,4}?\s+(pdfs?|statements|invoices|reports|relevés|facturas|fatture)\b/u,
+      3,
+    ],
     // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
     // Crawlers fetch on a schedule and keep what they fetched elsewhere: "crawls 2 million pages every night".
@@ -340,7 +345,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       4.5,
     ],
     // Kept, not served: archives on write-once storage.
-    [/\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|archiv\w*|cold storage|glacier|legal hold)\b/, 3],
+    // Not where something else sends its output: "uploaded to the archive bucket", "avant l'envoi vers l'archivage".
+    [
+      /\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|(?<!\b(?:(?:to|into|towards) (?:the |an |our )?|vers l'|vers (?:le |la )?))archiv\w*|cold storage|glacier|legal hold)\b/,
+      3,
+    ],
     // Asked for as a place for files: "somewhere to keep the scanned invoices", "a place for product images" (what they are is what it holds).
     [
       /\b((a |the )?place (for|to (keep|store|put|land))|somewhere to (keep|store|put)|storage for) (all )?(the |our )?([\w-]+ ){0,2}(images|photos|pictures|files|documents|scans|invoices|receipts|contracts|statements|notes|forms|letters|reports|pdfs|videos|media|assets|recordings|attachments|uploads|objects|blobs)\b/,
@@ -458,7 +467,7 @@ function scoreKinds(text: string): { kind: WorkloadKind; score: number; evidence
     let score = 0;
     const evidence: string[] = [];
     for (const [re, weight] of EVIDENCE[kind]) {
-      const found = new Set(Array.from(text.matchAll(new RegExp(re.source, 'g')), (m) => m[0]));
+      const found = new Set(Array.from(text.matchAll(new RegExp(re.source, `${re.flags.replace('g', '')}g`)), (m) => m[0]));
       if (!found.size) continue;
       // Two different product names of one kind count more than one, but not without bound.
       score += weight * Math.min(2, found.size);

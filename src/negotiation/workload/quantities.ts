@@ -290,6 +290,14 @@ function classify(value: number, before: string, after: string, span: (n: number
     const of = /^\s*of\s+(\d+(?:\.\d+)?)\s*(tb|tib|gb|gib|pb|mb)\b/.exec(rest);
     if (of)
       return { kind: 'share-of-data', share: value / 100, ofGib: gibOf(Number(of[1]), of[2]!), text: span(u[0].length + of[0].length) };
+    // "50% growth over 18 months", "30 % more within 2 years": the whole growth over a span, as a yearly rate.
+    const over =
+      /^\s*(?:growth|more|increase|bigger|larger)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(months?|years?)\b/.exec(rest);
+    if (over) {
+      const years = Number(over[1]) / (over[2]!.startsWith('month') ? 12 : 1);
+      if (years > 0)
+        return { kind: 'growth', pctPerYear: (Math.pow(1 + value / 100, 1 / years) - 1) * 100, text: span(u[0].length + over[0].length) };
+    }
     const per =
       /^\s*(?:a|per|\/|each|every|yearly|annual\w*|year[- ]over[- ]year|yoy|monthly|a month|per month)\s*(year|yr|annum|month)?/.exec(rest);
     if (/(grow\w*|growth|increas\w*|expand\w*)\s*(by|of|at)?\s*(~|about|around|roughly)?\s*$/.test(before) || (per && per[0].trim())) {
@@ -551,6 +559,12 @@ function classify(value: number, before: string, after: string, span: (n: number
       const periodSeconds = TIME_SECONDS[nounRate[2]!]!;
       return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
     }
+  }
+  // "we get about 90k a month", "we receive 300 a day": things arriving, named earlier in the text.
+  const bareArrivals = /^\s*(?:a|an|per|each|every)\s+(day|night|week|month|year)\b/.exec(after);
+  if (bareArrivals && /\b(get|gets|receive|receives|ingest|scan|upload|take in)\s*(?:about|around|roughly|~|some)?\s*$/.test(before)) {
+    const periodSeconds = TIME_SECONDS[bareArrivals[1]!] ?? TIME_SECONDS.day!;
+    return { kind: 'rate', perSecond: value / periodSeconds, of: 'records', periodSeconds, text: span(bareArrivals[0].length) };
   }
   // "300 orders on a busy Saturday", "2,000 logins on a normal day": a day's count, named by the day.
   const onADay =

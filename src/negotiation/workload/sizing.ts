@@ -380,7 +380,9 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
     (ONE_COPY.test(text) ? 1 : ctx.assume('replication', 3, 'replication factor not stated: RF 3 assumed'));
   const perDay =
     f.ingestGibPerDay ??
-    (rateOf(f, 'records', 'writes', 'events') && f.itemBytes ? (rateOf(f, 'records', 'writes', 'events') * f.itemBytes * DAY) / GIB : 0);
+    (rateOf(f, 'records', 'writes', 'events', 'samples') && f.itemBytes
+      ? (rateOf(f, 'records', 'writes', 'events', 'samples') * f.itemBytes * DAY) / GIB
+      : 0);
   const perNodeStated = f.counts.node && f.dataGib && /per node/.test(text);
   let stored: number;
   if (f.dataGib) stored = perNodeStated ? f.dataGib : f.dataGib * rf;
@@ -395,7 +397,8 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   const memory = Math.max(nodes * 32, vcpu * (scylla ? 8 : 4));
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
-    storageGib: ROOT_GIB + ctx.grown(stored) * 1.2,
+    // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom.
+    storageGib: ROOT_GIB + ctx.grown(stored) * (/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 2 : 1.2),
   };
 };
 
@@ -407,18 +410,24 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
  * with native compression. ~6 KiB of memory per active series in the head
  * block; one core ingests ~30,000 samples/s with queries and compaction.
  */
+/** "A stored reading costs about 64 bytes on disk", "compresses to 2-3 bytes per point": the writer's own measurement. */
+const STATED_ON_DISK = /\b(on disk|stored|per (point|sample|reading|row|data ?point)|compress\w*|costs?)\b/;
+
 const timeSeries: Model = ({ facts: f, text }, ctx) => {
-  const bytesPerSample = /victoria/.test(text)
-    ? 1
-    : /prometheus|mimir|thanos|cortex|node_exporter/.test(text)
-      ? 2
-      : /graphite|whisper/.test(text)
-        ? 12
-        : /timescale/.test(text)
-          ? 10
-          : /questdb/.test(text) && f.itemBytes
-            ? f.itemBytes
-            : 3;
+  const bytesPerSample =
+    f.itemBytes && f.itemBytes < 1024 && STATED_ON_DISK.test(text)
+      ? f.itemBytes
+      : /victoria/.test(text)
+        ? 1
+        : /prometheus|mimir|thanos|cortex|node_exporter/.test(text)
+          ? 2
+          : /graphite|whisper/.test(text)
+            ? 12
+            : /timescale/.test(text)
+              ? 10
+              : /questdb/.test(text) && f.itemBytes
+                ? f.itemBytes
+                : 3;
   const hosts = f.counts.host ?? f.counts.server ?? f.counts.node ?? f.counts.machine ?? f.counts.vm ?? f.counts.pod ?? f.counts.container;
   const entities = f.counts.sensor ?? f.counts.device ?? f.counts.meter ?? f.counts.turbine ?? f.counts.target ?? hosts;
   // "2000 devices reporting 20 metrics": fewer metrics than devices are each device's, not the total.
@@ -1004,7 +1013,13 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
  */
 const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   // "10,000 reports, window 11pm-5am": a batch spread over its window.
-  const batch = f.counts.report ?? f.counts.invoice ?? f.counts.statement ?? f.counts.document;
+  // "statements for ~300,000 customers; each PDF is about 200 KB": one document for each person counted.
+  const batch =
+    f.counts.report ??
+    f.counts.invoice ??
+    f.counts.statement ??
+    f.counts.document ??
+    (/\beach (pdf|statement|invoice|report|document)\b/.test(text) ? (f.users.total ?? f.counts.customer) : undefined);
   const windowHours = batchWindowHours(f);
   const jobs =
     rateOf(f, 'builds', 'messages', 'records') ||
@@ -1016,13 +1031,36 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   // "takes 3 seconds of CPU": all of it on a core; a duration alone is half waiting.
   const ofCpu = /\bseconds? of (cpu|compute)\b|\bcpu[- ]seconds?\b/.test(text);
   const cpuSeconds = waiting ? 0.02 : f.durationEachSeconds ? f.durationEachSeconds * (ofCpu ? 1 : 0.5) : 0.1;
-  const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION);
+  // "10 browser instances in parallel, each browser ~500 MB-1 GB": a headless browser keeps a core busy rendering.
+  const parallel = f.counts.instance ?? f.counts.browser;
+  const eachGib = parallel ? sizeOfOneGib(text, EACH_BROWSER) : undefined;
+  const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION, parallel && eachGib ? parallel * 0.5 * TICK_SPARE : 0);
+  const memory = Math.max(2, vcpu * 1.5, parallel && eachGib ? 2 + parallel * eachGib * TICK_SPARE : 0);
   return {
-    peak: { vcpu, memoryGib: Math.max(2, vcpu * 1.5), iops: 500, networkGbps: 0.1 },
-    storageGib: ROOT_GIB + 10,
+    peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: 0.1 },
+    storageGib: ROOT_GIB + 10 + keptByJobGib(f, text, batch),
     averageShare: 0.5,
   };
 };
+
+const EACH_BROWSER = /\beach (?:browser|instance|chrome|chromium)\b/;
+
+/**
+ * What a batch keeps on its own disk: the batch staged before upload ("PDFs are staged locally", "stockés
+ * localement"), what a crawler keeps ("saves the raw HTML, ~30 KB; we keep 14 nights"), or a dump staged compressed
+ * ("dumps our databases (600 GB total) … stage the compressed dump locally"), with a quarter free. 0 when it keeps
+ * nothing the text says.
+ */
+function keptByJobGib(f: Facts, text: string, batch: number | undefined): number {
+  if (/\b(dumps?|pg_dump(all)?|mysqldump|mongodump)\b/.test(text) && f.dataGib && /\b(stage[ds]?|locally|local disk)\b/.test(text))
+    return (f.dataGib / compressionOf(text, 3)) * 1.25;
+  if (!f.itemBytes) return 0;
+  const perDay = rateOf(f, 'pages', 'records', 'files', 'documents', 'images') * DAY;
+  if (batch && /\b(staged|stored|kept|written|saved) (locally|on (the )?local disk)\b|\blocal(ly)? staging\b/.test(text))
+    return ((batch * f.itemBytes) / GIB) * 1.25;
+  if (perDay && /\b(keep|kept|retain\w*|saves?)\b/.test(text)) return ((perDay * f.itemBytes * (f.retentionDays ?? 1)) / GIB) * 1.25;
+  return 0;
+}
 
 /** Batch scoring: ~0.5 ms of CPU per row (feature fetch dominates a tree model's microseconds); training uses all cores, 2× the data set in RAM. */
 const mlBatch: Model = ({ facts: f, text }, ctx) => {
@@ -1078,17 +1116,27 @@ function processesPerHost(f: Facts, text: string): number | undefined {
 function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: number } | undefined {
   const processes = processesPerHost(f, text);
   if (!processes) return undefined;
-  const sentence = text.split(/(?<!\d)\.|\.(?!\d)|[;\n]/).find((s) => ONE_PROCESS.test(s));
+  const sentence = sentenceAbout(text, ONE_PROCESS);
   if (!sentence) return undefined;
-  const sizes = f.ramEachGib
-    ? [f.ramEachGib]
-    : [...sentence.matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map((m) => Number(m[1]) / (m[2]!.startsWith('m') ? 1024 : 1));
+  const size = f.ramEachGib ?? sizeOfOneGib(text, ONE_PROCESS);
   const cores = f.coresEach ?? (/\b(?:a|one|1) (?:full |good |whole )?core\b/.test(sentence) ? 1 : undefined);
-  if (!sizes.length && cores === undefined) return undefined;
+  if (size === undefined && cores === undefined) return undefined;
   return {
     vcpu: processes * (cores ?? 0.5) * TICK_SPARE,
-    memoryGib: 2 + processes * (sizes.length ? Math.max(...sizes) : 1) * TICK_SPARE,
+    memoryGib: 2 + processes * (size ?? 1) * TICK_SPARE,
   };
+}
+
+/** The first sentence the pattern finds ("0.5 vCPU" is not a sentence's end). */
+const sentenceAbout = (text: string, about: RegExp) => text.split(/(?<!\d)\.|\.(?!\d)|[;\n]/).find((s) => about.test(s));
+
+/** The largest size in the sentence about one of something ("each browser ~500 MB-1 GB"), GiB. */
+function sizeOfOneGib(text: string, about: RegExp): number | undefined {
+  const sentence = sentenceAbout(text, about);
+  const sizes = [...(sentence ?? '').matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map(
+    (m) => Number(m[1]) / (m[2]!.startsWith('m') ? 1024 : 1),
+  );
+  return sizes.length ? Math.max(...sizes) : undefined;
 }
 
 /**
@@ -1376,6 +1424,22 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
 // ---------------------------------------------------------------- files
 
 /**
+ * Raw disk per usable byte of an object store, free space included: as stated ("half of raw capacity is usable",
+ * "EC:2 over 4 nodes"), else MinIO's EC:4 on 12 drives (1.5×) when erasure coding is named; 20 % free on top.
+ */
+function rawPerUsable(text: string): number {
+  const free = 1.2;
+  if (/\bhalf (?:of )?(?:the )?raw\b/.test(text)) return 2 * free;
+  const share = /\b(\d{2})\s?% of (?:the )?raw\b/.exec(text);
+  if (share && Number(share[1]) > 0) return (100 / Number(share[1])) * free;
+  const ec = /\bec:?(\d+)\b/.exec(text);
+  const set = /\b(?:1|one) of (\d+)\b|\b(\d+) (?:nodes|drives|disks)\b/.exec(text);
+  const drives = set ? Number(set[1] ?? set[2]) : 0;
+  if (ec && drives > 2 * Number(ec[1]) - 1 && Number(ec[1]) > 0) return (drives / (drives - Number(ec[1]))) * free;
+  return /erasure|ec:?\d|usable/.test(text) ? 1.5 : free;
+}
+
+/**
  * File stores: what is held (or what arrives × how long it is kept) + 20 %
  * free space (filesystems slow down when nearly full; ZFS advises < 80 %).
  * Object stores with erasure coding store 1.5× the usable size (MinIO's EC:4
@@ -1407,14 +1471,22 @@ const fileStore =
       // "full backups every night, keep 14 days", "2 TB nightly full backups": a whole copy for each day kept, the size
       // written either as what is protected or as what arrives each night.
       const dailyFulls = /\bfull (backups? )?(every (day|night)|daily|nightly|each (day|night))|\b(daily|nightly) full/.test(text);
+      // "14 servers, a full of each is ~150 GB": one server's full, for every server.
+      const servers = /\b(?:full|backup) (?:of|for) each\b|\beach (?:server|machine|host|vm)'?s? (?:full|backup)\b/.test(text)
+        ? (f.counts.server ?? f.counts.machine ?? f.counts.host ?? f.counts.vm ?? 1)
+        : 1;
       const full =
-        f.dataGib ?? (dailyFulls ? arrival : undefined) ?? ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
+        (f.dataGib !== undefined ? f.dataGib * servers : undefined) ??
+        (dailyFulls ? arrival : undefined) ??
+        ctx.assume('dataGib', 1024, 'protected data not stated: 1 TiB assumed');
       // "a nightly mysqldump of 300 GB, keep 30 copies": each copy is a whole dump.
       const wholeCopies =
         f.replicas && /\b(dumps?|mysqldump|pg_dump(all)?|mongodump|full backups?|snapshots?)\b/.test(text) ? f.replicas : 0;
       // "a 2 TB full on Sundays, keep 4 weeks": a full a week is kept for each week of the retention, and one being written.
       const weeklyFulls =
-        /\b(weekly full|full (backups? )?(weekly|once a week|(on|every|each) ((sun|satur|mon|fri)days?|weeks?|weekends?)))\b/.test(text);
+        /\b(weekly fulls?|fulls? (backups? )?(weekly|once a week|(on|every|each) ((sun|satur|mon|fri)days?|weeks?|weekends?)))\b/.test(
+          text,
+        );
       if (wholeCopies) stored = full * wholeCopies;
       else if (weeklyFulls) stored = full * (Math.ceil(days / 7) + 1) + (arrival ?? full * 0.05) * days;
       else if (dailyFulls) stored = full * Math.ceil(days);
@@ -1428,7 +1500,7 @@ const fileStore =
     } else stored = f.dataGib ?? everyones ?? ctx.assume('dataGib', 500, 'data held not stated: 500 GiB assumed');
     if (everyones) stored = Math.max(stored, everyones);
     stored = ctx.grown(stored);
-    const erasure = flavour === 'object' && /erasure|ec:?\d|usable/.test(text) ? 1.5 : 1.2;
+    const erasure = flavour === 'object' ? rawPerUsable(text) : 1.2;
     const throughput = f.throughputMBps ? f.throughputMBps * sources : ((arrival ?? 0) * 1024) / (8 * 3600);
     // People who open files on it: a share's or a mailbox's users. An object store's or a backup target's clients are
     // programs; the customers a text counts ("statements for 300,000 customers") never connect to it.

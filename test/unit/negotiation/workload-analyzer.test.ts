@@ -1006,3 +1006,74 @@ describe('processes packed on one host', () => {
     expect(a('GitLab runner, 6 jobs in parallel; one job is happy with 4 cores / 6 GB').peak).toMatchObject({ vcpu: 24, memoryGib: 36 });
   });
 });
+
+describe('what the text says is kept', () => {
+  it('holds a backup chain: a full for every week kept and one being written, and the incrementals', () => {
+    const GiB = 2 ** 30;
+    const radiology = a(
+      'Backup target for 12 servers. Weekly fulls total about 1,500 GB; daily incrementals run ~5% of that. We keep 4 weeks of restore points.',
+    );
+    const full = 1500e9 / GiB;
+    expect(radiology.storageGib).toBeGreaterThanOrEqual(Math.floor((full * 5 + full * 0.05 * 28) * 1.2));
+    // "a full of each is ~150 GB": one server's full, for all fourteen.
+    const each = a('A place for our nightly backups to land. 14 servers, a full of each is ~150 GB. Fulls weekly, keep 4 weeks of chains.');
+    expect(each.storageGib).toBeGreaterThanOrEqual(Math.floor(((14 * 150e9) / GiB) * 5 * 1.2));
+  });
+
+  it('uses the bytes a stored point costs when the writer measured them', () => {
+    // 12,000 sensors every 10 s at 64 bytes, 90 days: 1,200 points a second.
+    const sensors = a(
+      'Time-series store for 12,000 field sensors, each reports every 10 seconds. A stored reading costs about 64 bytes on disk. We keep 90 days.',
+    );
+    expect(sensors.storageGib).toBeGreaterThanOrEqual(Math.floor(((1200 * 64 * 90 * 86400) / 2 ** 30) * 1.2));
+    // Points a second into Cassandra, RF 3 over 6 nodes, with half the disk free for compaction when asked.
+    const cassandra = a(
+      'Cassandra cluster, 6 nodes, RF=3. We write ~5,000 points/sec and a point costs about 60 bytes on disk. TTL is 90 days. Please size one node; compaction needs headroom.',
+    );
+    const perNode = (5000 * 60 * 86400 * 90 * 3) / 2 ** 30 / 6;
+    expect(cassandra.storageGib).toBeGreaterThanOrEqual(Math.floor(perNode * 2));
+  });
+
+  it('reads an object store’s raw-to-usable ratio and a growth given over a span', () => {
+    const minio = a(
+      'MinIO node, 1 of 4 in a distributed setup with EC:2 (so half of raw capacity is usable). We need 20 TB usable cluster-wide today and expect 50% growth over 18 months; size each node for that.',
+    );
+    expect(minio.quantities).toContainEqual(
+      expect.objectContaining({ measure: 'growth', value: expect.closeTo((1.5 ** (1 / 1.5) - 1) * 100, 0) }),
+    );
+    const usable = (20e12 / 2 ** 30) * 1.5;
+    expect(minio.storageGib).toBeGreaterThanOrEqual(Math.floor((usable * 2 * 1.2) / 4));
+    // EC:2 over 4 drives without the words: 4 / (4 − 2).
+    expect(a('MinIO, 4 drives, EC:2, 10 TB usable').storageGib).toBeGreaterThan(a('MinIO, 10 TB usable, erasure coded').storageGib);
+  });
+
+  it('keeps what a batch stages, a crawler saves and a dump job writes before upload', () => {
+    const GiB = 2 ** 30;
+    const crawl = a(
+      'script that crawls ~2 million competitor product pages every night and saves the raw HTML (gzipped, ~30 KB avg). we keep 14 nights for diffing.',
+    );
+    expect(crawl.storageGib).toBeGreaterThanOrEqual(Math.floor((2e6 * 30e3 * 14) / GiB));
+    const dump = a(
+      'Nightly job that dumps our 3 Postgres databases (600 GB total), compresses them and pushes them to S3. We stage the compressed dump locally before upload.',
+    );
+    expect(dump.storageGib).toBeGreaterThanOrEqual(Math.floor(600e9 / GiB / 3));
+    const statements = a(
+      'Monthly job that renders account statements as PDFs for ~300,000 customers. Each PDF is about 200 KB. Must finish within 6 hours; PDFs are staged locally and then uploaded to the archive bucket.',
+    );
+    expect(statements.kind).toBe('background-jobs');
+    expect(statements.storageGib).toBeGreaterThanOrEqual(Math.floor((300000 * 200e3) / GiB));
+    // In French: rendering statements is the job, the archive is where they go.
+    const releves = a(
+      "Job de génération des relevés de compte en PDF : ~800 000 clients, chaque PDF fait environ 150 Ko, le tout doit être terminé en 8 heures. Les PDF sont stockés localement avant l'envoi vers l'archivage.",
+    );
+    expect(releves.kind).toBe('background-jobs');
+    expect(releves.quantities.map((q) => q.measure)).toContain('window');
+  });
+
+  it('reads "we get about 90k a month" as things arriving', () => {
+    const invoices = a(
+      'Somewhere to keep the scanned invoices. We get about 90k a month, each scan ~400 KB as PDF. We keep them 10 years.',
+    );
+    expect(invoices.storageGib).toBeGreaterThanOrEqual(Math.floor((90000 * 12 * 10 * 400e3) / 2 ** 30));
+  });
+});
