@@ -645,7 +645,11 @@ const search: Model = (input, ctx) => {
     f.counts.recipe ??
     f.counts.name ??
     f.counts.item ??
-    f.counts.record;
+    f.counts.record ??
+    // What else a search engine is asked to find: "1.2 million contracts", "300k restaurants", "4M SKUs".
+    ['contract', 'agreement', 'letter', 'ticket', 'email', 'listing', 'sku', 'restaurant', 'place', 'book', 'title', 'patent', 'paper']
+      .map((n) => f.counts[n])
+      .find((n) => n !== undefined);
   // Traces: each sampled transaction or request is a document ("2k transactions per second traced at 10 % sampling").
   const sampling = Number(/\b(\d+(?:\.\d+)?)\s?% (?:sampl|of (?:traces|transactions|requests))/.exec(text)?.[1] ?? 100) / 100;
   const traced = /\b(apm|trac(e|es|ed|ing)|spans?|jaeger|zipkin|tempo)\b/.test(text) ? rateOf(f, 'transactions', 'requests') * sampling : 0;
@@ -660,18 +664,30 @@ const search: Model = (input, ctx) => {
   else source = ctx.assume('dataGib', 20, 'index size not stated: 20 GiB assumed');
   // Loki indexes labels only and keeps chunks compressed (its docs: ~10× smaller than the raw lines); Quickwit ~5×.
   const compressed = /\bloki\b/.test(text) ? 10 : /\bquickwit\b/.test(text) ? 5 : 1;
-  const indexed = (/\bindex(ed)?\b/.test(text) && f.dataGib ? source : source * 1.1) / compressed;
+  // Documents searched in full (positions for phrases and highlighting, stored fields) index at ~1.5× their text; log
+  // lines at ~1.1×. An index whose size the text gives is that size.
+  const stated = (/\bindex(ed)?\b/.test(text) && f.dataGib) || /\bindex (is|to be|will be) (about |roughly )?the size of\b/.test(text);
+  const indexed = (stated ? source : source * (logs ? 1.1 : 1.5)) / compressed;
   const copies = 1 + (f.replicas ?? (f.replicationFactor ? f.replicationFactor - 1 : 0));
-  const onDisk = (ctx.grown(indexed) * copies) / 0.85;
+  // Logs roll over into new indices and stay under the 85 % disk watermark; a document index merges in place and wants
+  // its own size free beside it (Solr's guide: twice the index for an optimize; Elasticsearch's force-merge likewise).
+  const onDisk = ctx.grown(indexed) * copies * (logs ? 1 / 0.85 : 2);
   const inMemory = /typesense|meilisearch/.test(text);
   const queries = rateOf(f, 'searches', 'queries', 'requests', 'reads', 'lookups');
   // Loki's ingesters hold up to two hours of raw lines (max_chunk_age) in memory; a core per ~25 GB a day it takes in.
-  let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : onDisk / (logs ? 30 : 16));
+  // Logs: memory 1:30 of disk (Elastic's hot tier). Documents: a heap of an eighth of the index (4–31 GiB) and 40 % of
+  // the index in page cache, where the terms and postings that queries touch stay hot; past ~160 GiB the hot part
+  // grows at a twentieth of the index (a large archive is searched for a small recent part).
+  const grownIndex = ctx.grown(indexed);
+  const documentMemory = Math.min(31, Math.max(4, indexed / 8)) + Math.min(0.4 * grownIndex, 64 + 0.05 * grownIndex);
+  let memory =
+    compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : logs ? onDisk / 30 : documentMemory);
   // A search's cost grows with the index it scans: ~25 a core over large indexes (Elastic's sizing examples), twice that
   // under 50 GiB, ~8× for an index of a few GiB (autocomplete over names).
-  const searchesPerCore = onDisk < 5 ? 200 : onDisk < 50 ? 50 : 25;
+  // Typesense and Meilisearch answer from memory: ~200 searches a core whatever the index (Typesense's benchmarks).
+  const searchesPerCore = onDisk < 5 || inMemory ? 200 : onDisk < 50 ? 50 : 25;
   let vcpu = Math.max(1, memory / 16, queries / searchesPerCore, events / 2000, compressed > 1 ? ingestGibPerDay / 25 : 0);
-  memory = Math.max(memory, queries ? vcpu * 4 : 0);
+  memory = Math.max(memory, queries ? vcpu * (inMemory ? 2 : 4) : 0);
   // The JVM engines: "less than 8 GB tends to be counterproductive" (Elasticsearch: The Definitive Guide, Hardware).
   if (/\b(elastic(search)?|opensearch|solr|lucene|graylog)\b/.test(text)) memory = Math.max(memory, 8);
   if (!queries && !logs) ctx.assume('peakRate', undefined, 'query rate not stated');

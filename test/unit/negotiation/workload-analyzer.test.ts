@@ -1077,3 +1077,21 @@ describe('what the text says is kept', () => {
     expect(invoices.storageGib).toBeGreaterThanOrEqual(Math.floor((90000 * 12 * 10 * 400e3) / 2 ** 30));
   });
 });
+
+describe('searching documents', () => {
+  it('indexes full text at 1.5× with its own size free for merges, and keeps the hot part of the index in memory', () => {
+    const text = (1.2e6 * 40e3) / 2 ** 30;
+    const contracts = a('Full-text search across 1.2 million contracts averaging 40 KB of extracted text, fuzzy matching and highlighting');
+    expect(contracts.storageGib).toBeGreaterThanOrEqual(Math.floor(text * 1.5 * 2));
+    expect(contracts.peak.memoryGib).toBeCloseTo(Math.max(4, (text * 1.5) / 8) + 0.4 * text * 1.5, 0);
+    // Logs roll over and stay under the watermark instead: 10 GiB a day for 30 days, one replica.
+    expect(a('Elasticsearch for logs, 10 GiB per day, keep 30 days, 1 replica').storageGib).toBe(
+      Math.ceil(20 + (10 * 30 * 1.1 * 2) / 0.85),
+    );
+    // A 3 TB archive is searched for a small recent part: far less than 40 % of it in memory.
+    const archive = a('Solr core for a document archive, 40 million PDFs text extracted, about 3TB index');
+    expect(archive.peak.memoryGib).toBeLessThan(0.1 * archive.storageGib);
+    // An in-memory engine answers ~200 searches a core.
+    expect(a('Typesense for restaurant autocomplete, 300k restaurants, up to 1000 searches/s').peak.vcpu).toBeLessThanOrEqual(8);
+  });
+});
