@@ -181,6 +181,18 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
     for (const k of Object.keys(out.rates)) out.rates[k]! *= times[peak[1]!]!;
     out.peakStated = true;
   }
+  // "on Black Friday the volume triples", "at peak the data doubles": what it holds and serves, at its busiest.
+  const surge =
+    /\b(black friday|peaks?|at peak|busiest|christmas|holidays?|sales?|launch)\b[^.]{0,40}\b(?:volume|data|traffic|load|usage|memory)\s+(doubles|triples|quadruples)\b/.exec(
+      text,
+    );
+  if (surge && !peak) {
+    const factor = surge[2] === 'doubles' ? 2 : surge[2] === 'triples' ? 3 : 4;
+    for (const k of Object.keys(out.rates)) out.rates[k]! *= factor;
+    if (out.dataGib !== undefined) out.dataGib *= factor;
+    if (out.memoryGib !== undefined) out.memoryGib *= factor;
+    out.peakStated = true;
+  }
   const grow =
     /\b(double|triple|quadruple)s?\b[^.]{0,30}\b(?:with)?in (?:a|1|one) year\b|\b(doubl|tripl)(?:e|es|ing) (?:every|each) year\b/.exec(
       text,

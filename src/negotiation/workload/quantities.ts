@@ -178,7 +178,7 @@ function bareRateNoun(before: string): string {
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?)$/;
+  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
@@ -433,6 +433,14 @@ function classify(value: number, before: string, after: string, span: (n: number
       !/\b(each|apiece|per (build|job|run|task|pod|container|worker|agent|runner|user|node))\b[^.;]{0,25}$/.test(before)
     )
       return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram', text: span(u[0].length) };
+    // "today we use about 6 GB of memory": what it holds now, which the model sizes (and a peak multiplies).
+    if (
+      /^\s*(?:of\s+)?(?:ram|memory)\b/.test(rest) &&
+      /\b(use|uses|using|used|consumes?|occupies|takes|usamos|utilisons|usiamo|verwenden|nutzen|gebruiken)\s*(?:about|around|roughly|~)?\s*$/.test(
+        before,
+      )
+    )
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'memory', text: span(u[0].length) };
     // "32 GB RAM": the memory the person wants, not data to fit in it.
     if (/^\s*(?:of\s+)?(?:ram|memory)\b(?!\s*(?:worth|of data|of objects))/.test(rest) && !/\bin memory\b/.test(rest.slice(0, 12))) {
       // "3 data nodes with 64 GB RAM each": every node's, not the cluster's.
@@ -665,7 +673,9 @@ function classify(value: number, before: string, after: string, span: (n: number
                 : 'total';
         return { kind: 'users', count: value, of, noun: singular(head), per, text: span(consumed.length) };
       }
-      const each = /^\s*(?:each|apiece|per\s+\w+)\b/.test(rest) || /\beach\s*\(?\s*$/.test(before.slice(-8));
+      // "1000 series each", "each on 4 leaderboards", "each (4 of them)".
+      const each =
+        /^\s*(?:each|apiece|per\s+\w+)\b/.test(rest) || /\beach\s+(?:on|in|with)?\s*\(?\s*$|\beach\s*\(?\s*$/.test(before.slice(-12));
       return { kind: 'count', count: value, of: isName ? 'name' : sender ? 'device' : singular(head), each, text: span(consumed.length) };
     }
   }

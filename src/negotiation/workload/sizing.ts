@@ -492,9 +492,12 @@ const featureStore: Model = (input, ctx) => {
  * mem_fragmentation_ratio ~1.1–1.5) + 1 GiB. JVM grids (Hazelcast,
  * Infinispan) want two cores at least for the collector.
  */
+/** A cache is run at 80 % of its memory so growth and a busy hour evict nothing hot (Redis' and ElastiCache's advice). */
+const RUN_FULL = 0.8;
+
 const cache: Model = ({ facts: f, text }, ctx) => {
   // What it holds, by name, or the largest count of anything whose size each is stated ("1.5M carts at ~8 KB each").
-  const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun));
+  const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun) && noun !== 'leaderboard');
   const keys =
     f.counts.key ??
     f.counts.item ??
@@ -511,7 +514,7 @@ const cache: Model = ({ facts: f, text }, ctx) => {
       ? ((keys ?? sessions!) * (f.itemBytes ?? ctx.assume('itemBytes', 1024, 'value size not stated: 1 KiB assumed'))) / GIB
       : players
         ? // Each player on each of the boards counted ("each on 4 leaderboards"), ~100 bytes a sorted-set entry.
-          (players * (f.perEntity.leaderboard ?? 1) * (f.itemBytes ?? 100)) / GIB
+          (players * (f.perEntity.leaderboard ?? f.counts.leaderboard ?? 1) * (f.itemBytes ?? 100)) / GIB
         : // "64 GB of RAM" for a cache: the data that fits once overhead and fragmentation (×1.3, below) are taken.
           f.ramGib !== undefined
           ? f.ramGib / 1.3
@@ -533,7 +536,7 @@ const cache: Model = ({ facts: f, text }, ctx) => {
   return {
     peak: {
       vcpu,
-      memoryGib: 1 + data * (onDisk ? 0.2 : (statedOverhead ?? (persistent && !jvm ? 2 : 1.3))),
+      memoryGib: 1 + data * (onDisk ? 0.2 : (statedOverhead ?? (persistent && !jvm ? 2 : 1.3 / RUN_FULL))),
       iops: persistent ? Math.max(500, ops * 0.05) : 100,
       networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * 2),
     },
@@ -680,8 +683,7 @@ const search: Model = (input, ctx) => {
   // grows at a twentieth of the index (a large archive is searched for a small recent part).
   const grownIndex = ctx.grown(indexed);
   const documentMemory = Math.min(31, Math.max(4, indexed / 8)) + Math.min(0.4 * grownIndex, 64 + 0.05 * grownIndex);
-  let memory =
-    compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : logs ? onDisk / 30 : documentMemory);
+  let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : logs ? onDisk / 30 : documentMemory);
   // A search's cost grows with the index it scans: ~25 a core over large indexes (Elastic's sizing examples), twice that
   // under 50 GiB, ~8× for an index of a few GiB (autocomplete over names).
   // Typesense and Meilisearch answer from memory: ~200 searches a core whatever the index (Typesense's benchmarks).

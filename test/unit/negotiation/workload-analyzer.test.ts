@@ -453,9 +453,9 @@ describe('capacity models', () => {
     // Time series: series / interval × bytes per sample × retention.
     const prom = a('Prometheus, 600000 active series, scrape every 30 s, 10 days retention');
     expect(prom.storageGib).toBe(Math.ceil(20 + ((20000 * 2 * 10 * 86400) / 2 ** 30) * 1.2));
-    // Cache: data × 1.3 + 1 GiB, one core per 50,000 ops/s plus one.
+    // Cache: data × 1.3 run at 80 % + 1 GiB, one core per 50,000 ops/s plus one.
     const redis = a('Redis, 10 GiB of keys, 100000 ops/s');
-    expect(redis.peak.memoryGib).toBe(14);
+    expect(redis.peak.memoryGib).toBeCloseTo(1 + (10 * 1.3) / 0.8, 0);
     expect(redis.peak.vcpu).toBe(3);
     // Search: copies / 85 % watermark; logs at memory:data 1:30.
     const es = a('Elasticsearch for logs, 10 GiB per day, keep 30 days, 1 replica');
@@ -608,7 +608,7 @@ describe('questions and answers', () => {
     expect(after.peak.vcpu).toBeGreaterThan(before.peak.vcpu);
     const told = a('Set up a box for Dave', { answers: { kind: 'cache', dataGib: 16 } });
     expect(told).toMatchObject({ role: 'cache', kind: 'cache' });
-    expect(told.peak.memoryGib).toBeCloseTo(21.8, 1);
+    expect(told.peak.memoryGib).toBeCloseTo(1 + (16 * 1.3) / 0.8, 1);
   });
 
   it('refuses answers that are not numbers of the right kind, naming the field', () => {
@@ -1093,5 +1093,20 @@ describe('searching documents', () => {
     expect(archive.peak.memoryGib).toBeLessThan(0.1 * archive.storageGib);
     // An in-memory engine answers ~200 searches a core.
     expect(a('Typesense for restaurant autocomplete, 300k restaurants, up to 1000 searches/s').peak.vcpu).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('what a cache holds at its busiest', () => {
+  it('counts each player on each board, the carts written in German, and the volume that triples on Black Friday', () => {
+    const boards = a('Redis for leaderboards, 25M players, each on 4 leaderboards; a sorted-set entry is ~100 bytes. AOF persistence on.');
+    expect(boards.peak.memoryGib).toBeCloseTo(1 + ((25e6 * 4 * 100) / 2 ** 30) * 2, 0);
+    const carts = a('In-Memory-Cache für die Warenkorb-Daten vom Shop: ca. 1,5 Mio. aktive Warenkörbe à ~8 KB, TTL 7 Tage.');
+    expect(carts.peak.memoryGib).toBeCloseTo(1 + ((1.5e6 * 8000) / 2 ** 30) * (1.3 / 0.8), 0);
+    // "Today we use about 6 GB of memory; on Black Friday the volume triples": what it holds, three times over.
+    const friday = a(
+      'Precisamos de um servidor Redis para cache de carrinho. Hoje usamos cerca de 6 GB de memória; na Black Friday o volume triplica.',
+    );
+    expect(friday.quantities).toContainEqual(expect.objectContaining({ measure: 'data in memory' }));
+    expect(friday.peak.memoryGib).toBeCloseTo(1 + ((6e9 / 2 ** 30) * 3 * 1.3) / 0.8, 0);
   });
 });
