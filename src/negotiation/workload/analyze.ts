@@ -301,8 +301,9 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   // The load the model predicts, before the floor and the cap: what the average is drawn from.
   const load = sizing.peak;
   if (role !== 'unknown') {
-    const floor =
-      (kind !== 'unknown' && KIND_FLOOR[kind]) || (!readsAsLight(extraction.text, facts) && PRODUCTION_FLOOR[role]) || LIGHT_FLOOR[role];
+    // Light use gets the smallest production machine; anything else its technology's production size, or its role's.
+    const light = readsAsLight(extraction.text, facts);
+    const floor = (kind !== 'unknown' && KIND_FLOOR[kind]) || (!light && (sizing.floor ?? PRODUCTION_FLOOR[role])) || LIGHT_FLOOR[role];
     if (load.vcpu < floor.vcpu || load.memoryGib < floor.memoryGib)
       notes.push(
         `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${kind} is run on`,

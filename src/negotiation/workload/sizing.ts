@@ -11,6 +11,8 @@ export interface Sizing {
   /** Quantities the text did not state, with the default used: each may become a question. */
   assumed: { question: QuestionId; note: string }[];
   notes: string[];
+  /** The smallest machine this technology is run on in production, when it is larger than its role's. */
+  floor?: { vcpu: number; memoryGib: number };
 }
 
 export interface SizingInput {
@@ -602,6 +604,8 @@ const broker: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
     // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room.
     storageGib: ROOT_GIB + ctx.grown(stored) / 0.85,
+    // Confluent's and Redpanda's production brokers: 8+ cores and 32 GiB or more, most of it page cache for consumers.
+    floor: log ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
 };
 
@@ -1535,6 +1539,8 @@ const fileStore =
       peak: { vcpu, memoryGib: memory, iops: Math.max(500, throughput * 4), networkGbps: Math.max(0.1, (throughput * 8) / 1000) },
       storageGib: ROOT_GIB + stored * erasure,
       averageShare: 0.3,
+      // MinIO's production checklist: 8 cores and 32 GiB a node; 4 and 16 are where it stops being a test box.
+      floor: flavour === 'object' && /\bminio\b/.test(text) ? { vcpu: 4, memoryGib: 16 } : undefined,
     };
   };
 
