@@ -246,7 +246,10 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     const n = shared.members;
     const p = sizing.peak;
     sizing.peak = { vcpu: p.vcpu / n, memoryGib: p.memoryGib / n, iops: p.iops / n, networkGbps: p.networkGbps / n };
-    sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
+    // "~2 TB of data per node" with no node count to multiply it by: already one member's share.
+    const onePerNode =
+      facts.counts.node === undefined && extraction.quantities.some((q) => q.kind === 'data' && q.scope === 'per-node');
+    if (!onePerNode) sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
   }
 
   const notes = [...sizing.notes];

@@ -21,7 +21,7 @@ const ASKS_FOR_ONE = [
 /** "Kafka broker request (1 of 5 in cluster)", "one historical node out of 4", "MinIO node, 1 of 4": the count is in the phrase. */
 const ONE_OF_N = [
   new RegExp(`${MEMBER}\\b[^.]{0,30}?\\b(?:1|one) (?:out )?of (?:the |our )?(\\d+)\\b`),
-  new RegExp(`\\b(?:1|one) (?:[a-z-]+ )?${MEMBER} (?:out )?of (?:the |our )?(\\d+)\\b`),
+  new RegExp(`\\b(?:1|one) (?:[a-z-]+ )?${MEMBER} (?:out )?of (?:the |our |a |an )?(\\d+)(?:-node)?\\b`),
 ];
 
 /**

@@ -11,7 +11,7 @@
 
 /** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
 const FOREIGN_MARKERS =
-  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
 
 /** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
 const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
@@ -128,6 +128,15 @@ const PHRASES: [RegExp, string][] = [
     words(['stockés localement', 'stockées localement', 'lokal gespeichert', 'almacenados localmente', 'salvati localmente']),
     'stored locally',
   ],
+  [words(['berichten', 'bericht']), 'messages'],
+  [words(['uur', 'uren']), 'hours'],
+  [words(['ongeveer', 'zo\'n']), 'about'],
+  [words(['gemiddeld']), 'on average'],
+  [words(['retentie', 'bewaartermijn']), 'retention'],
+  [words(['per seconde']), 'per second'],
+  [words(['caminhões', 'camiões', 'camiones', 'camion', 'camions', 'lkw', 'vrachtwagens']), 'trucks'],
+  [words(['a cada', 'toutes les']), 'every'],
+  [words(['por linha', 'par ligne', 'por fila', 'pro zeile', 'per riga']), 'per row'],
   [words(['triplica', 'triplique', 'se triplica', 'verdreifacht sich', 'verdreifacht', 'triplo']), 'triples'],
   [words(['duplica', 'se duplica', 'double', 'verdoppelt sich', 'verdoppelt', 'raddoppia']), 'doubles'],
   [words(['aktive[nr]?', 'actifs', 'actives', 'activos', 'activas', 'ativos', 'ativas', 'attivi', 'attive', 'actieve']), 'active'],

@@ -5,7 +5,7 @@ import type { Facts } from './facts';
  * friends". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
  */
 const LIGHT_WORDS =
-  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\bsmall\b(?!\s+(messages?|files?|objects?|documents?|docs|records?|rows?|keys?|values?|events?|payloads?|images?|photos?|items?|blobs?|jobs?|scripts?|python|queries))/;
+  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/;
 
 /** Busier than this a second, or more people than this, is not light use whatever the words. */
 const LIGHT_RATE_PER_SECOND = 10;

@@ -449,7 +449,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     }
     if (
       /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
-      /\b(ram|memory|heap)\s*(of\s*)?(~|about)?\s*$/.test(before)
+      /\b(ram|memory|heap)\s*(of|at|is|=|:)?\s*(~|about)?\s*$/.test(before)
     )
       return { kind: 'data', gib: gibOf(value, unit), scope: 'memory', text: span(u[0].length) };
     if (

@@ -6,6 +6,8 @@
  * a number is a size unless a network generation follows ("5G network").
  */
 const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
+  // A JVM's heap flag: "-Xmx8g" is an 8 GB heap.
+  [/-?\bxmx(\d+)([gm])\b/g, '$1 $2b heap'],
   // Sizes without the B: "400G", "2T".
   [/(\d)\s?([gt])\b(?![\w/-])(?!\s*(?:network|lte|cellular|wi-?fi|mobile|modem|connectivity|coverage))/g, '$1 $2b'],
   // A size per node: "3TB/node".

@@ -217,10 +217,19 @@ const relational: Model = ({ facts: f, text }, ctx) => {
       iops: Math.max(300, writes * IO_PER_WRITE + reads * MISS_SHARE),
       networkGbps: bytesPerSecondToGbps(perSecond * 8192),
     },
-    // Indexes, WAL and free space for vacuum and growth: +25 % (RDS and Cloud SQL both advise keeping ≥ 20 % free).
-    storageGib: ROOT_GIB + ctx.grown(data, true) * copies * 1.25,
+    // Indexes, WAL and free space for vacuum and growth: +25 % (RDS and Cloud SQL both advise keeping ≥ 20 % free);
+    // backups kept on the same disk on top ("7 days of full+log backups on local disk (~2x DB size)").
+    storageGib: ROOT_GIB + ctx.grown(data, true) * (copies * 1.25 + localBackupsOf(text)),
   };
 };
+
+/** Backups a database keeps on its own disk, as a multiple of its size: as stated ("~2x DB size"), else one full copy. */
+function localBackupsOf(text: string): number {
+  if (!/\bbackups?\b[^.]{0,60}\b(on (the )?local disk|locally|on the (same )?(box|server|volume))\b/.test(text)) return 0;
+  if (/\b(separate|another|other|different) (box|server|machine|host|volume)\b/.test(text)) return 0;
+  const stated = /\b(\d+(?:\.\d+)?)\s?x (?:the )?(?:db|database|data) size\b/.exec(text);
+  return stated ? Number(stated[1]) : 1;
+}
 
 /** MongoDB's WiredTiger cache takes 50 % of (RAM − 1 GiB); the working set (indexes + hot documents) should fit in it. */
 const documentDb: Model = ({ facts: f, text }, ctx) => {
@@ -387,7 +396,9 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
       : 0);
   const perNodeStated = f.counts.node && f.dataGib && /per node/.test(text);
   let stored: number;
-  if (f.dataGib) stored = perNodeStated ? f.dataGib : f.dataGib * rf;
+  // "18 TB on disk including replication", "2 TB after RF3": the copies are already in the figure.
+  const replicated = /\b(incl(uding|\.)?|with|after) (the )?(replication|replicas|rf\s?\d?)\b/.test(text);
+  if (f.dataGib) stored = perNodeStated || replicated ? f.dataGib : f.dataGib * rf;
   else if (perDay && f.retentionDays) stored = perDay * f.retentionDays * rf;
   else stored = ctx.assume('dataGib', 500, 'data size not stated: 500 GiB assumed') * rf;
   if (!f.dataGib && perDay && !f.retentionDays) ctx.assume('retentionDays', undefined, 'retention not stated');
@@ -396,11 +407,14 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   let ops = rateOf(f, 'operations', 'reads', 'writes', 'records', 'events', 'queries', 'requests', 'lookups');
   if (!ops) ops = ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
   const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * 4);
+  // DataStax and ScyllaDB size a production node at 8+ cores and 32 GiB or more.
+  const floor = { vcpu: 8, memoryGib: 32 };
   const memory = Math.max(nodes * 32, vcpu * (scylla ? 8 : 4));
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
     // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom.
     storageGib: ROOT_GIB + ctx.grown(stored) * (/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 2 : 1.2),
+    floor,
   };
 };
 
@@ -552,7 +566,7 @@ const BACKLOG_UNIT: Record<string, number> = { minute: 1 / 1440, hour: 1 / 24, d
 
 /** "the queue can back up for about an hour", "buffer up to 2 full days of downtime": how long a backlog lasts, in days. */
 export function backlogDaysOf(text: string): number | undefined {
-  const t = text.replace(/\ban (minute|hour|day|week)\b/g, '1 $1');
+  const t = text.replace(/\ban (minute|hour|day|week)\b/g, '1 $1').replace(/(\d)-(minute|hour|day|week)\b/g, '$1 $2');
   const m =
     /\b(?:back(?:s|ed)? up|buffer(?:s|ing)?|queue(?:s|d)? up|hold(?:s|ing)?|absorb(?:s|ing)?|ride out|survive)\b[^.]{0,40}?\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s?\b/.exec(
       t,
@@ -977,6 +991,10 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
     const spread = f.windowHours && f.media && !f.media.perSecond ? 1 : 2;
     vcpu = Math.max(1, ((secondsPerDay * coreSecondsPerSecond) / DAY) * spread);
   }
+  // "8 jobs concurrently per box; each ffmpeg process uses ~4 cores and ~1.5 GB RAM": the box the text describes.
+  const jobs = f.counts.job ?? f.counts.process;
+  if (jobs && f.coresEach) vcpu = Math.max(vcpu, jobs * f.coresEach);
+  const jobsMemory = jobs && f.ramEachGib ? 2 + jobs * f.ramEachGib * TICK_SPARE : 0;
   // Sources kept a week, unless the disk is scratch ("scratch is wiped after each job", "sources arrive from S3"): then
   // what is in flight, the files stated × their size, or a day's sources and outputs.
   const scratch = /\bscratch\b|\bwiped\b|\bdeleted after\b|\b(arrive|come|pulled|fetched) from (s3|object storage|gcs|the bucket)\b/.test(
@@ -992,7 +1010,7 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
   return {
     peak: {
       vcpu,
-      memoryGib: Math.max(2, vcpu * 1.5),
+      memoryGib: Math.max(2, vcpu * 1.5, jobsMemory),
       iops: 3000,
       networkGbps: bytesPerSecondToGbps((secondsPerDay / DAY) * sourceBytesPerSecond * 3),
     },
@@ -1065,6 +1083,7 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
+const EACH_WORKER = /\b(each|per) (worker|process)\b|\bworkers? (at|sits?|uses?|takes?)\b|\brss\b/;
 const EACH_BROWSER = /\beach (?:browser|instance|chrome|chromium)\b/;
 
 /**
@@ -1422,13 +1441,23 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // "400 GB in MySQL on the same box": the database's buffer pool and a core for it share the instance.
   const sameBox = f.dataGib !== undefined && /\bon the same (box|server|machine|host|instance|vm|node)\b/.test(text);
   const database = sameBox ? { vcpu: 1, memoryGib: 2 + hotSetGib(f.dataGib!) } : { vcpu: 0, memoryGib: 0 };
-  const vcpu = Math.max(jvm ? 1 : 0.5, cpu, floor.vcpu, params ? 8 : 0) + database.vcpu;
+  // "12 gunicorn workers at ~250 MB RSS each", "Puma with 6 workers, each ~600 MB RSS (grows to ~900 MB)": a
+  // process a core at most and three quarters of one at least, and the memory the processes are said to take.
+  const processes = f.counts.worker ?? f.counts.process;
+  const rss = processes ? sizeOfOneGib(text, EACH_WORKER) : undefined;
+  const served = processes && rss ? Math.min(Math.max(cpu, processes * 0.75), processes) : cpu;
+  const vcpu = Math.max(jvm ? 1 : 0.5, served, floor.vcpu, params ? 8 : 0) + database.vcpu;
   const memory =
-    Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib) + database.memoryGib;
+    (processes && rss
+      ? Math.max(floor.memoryGib, 2 + processes * rss * TICK_SPARE + weightsGib)
+      : Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib)) +
+    database.memoryGib;
+  // A heap the text states ("-Xmx8g", "an ~8 GB heap"): the JVM takes half again outside it (metaspace, threads, buffers).
+  const heap = jvm && f.memoryGib ? 1 + f.memoryGib * 1.5 : 0;
   return {
     peak: {
       vcpu,
-      memoryGib: memory,
+      memoryGib: Math.max(memory, heap),
       iops: Math.max(100, rps * 0.2),
       networkGbps: bytesPerSecondToGbps(Math.max(rps * 20_000, bytesIn) * 2),
     },

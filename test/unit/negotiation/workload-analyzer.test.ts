@@ -1110,3 +1110,53 @@ describe('what a cache holds at its busiest', () => {
     expect(friday.peak.memoryGib).toBeCloseTo(1 + ((6e9 / 2 ** 30) * 3 * 1.3) / 0.8, 0);
   });
 });
+
+describe('what a request says about one machine', () => {
+  it('reads "small" as the workload’s size only when it names the workload', () => {
+    // "small OLTP writes" sizes the writes; 1,200 TPS is a production database.
+    expect(a('Postgres primary, ~1,200 TPS peak, small OLTP writes mostly').peak.vcpu).toBeGreaterThanOrEqual(4);
+    expect(a('we need a small Postgres for the wiki').peak.vcpu).toBe(2);
+    expect(a('RabbitMQ for background jobs, small: 300 msgs/min').peak.vcpu).toBe(2);
+  });
+
+  it('reads heaps, backlogs, backups and copies as stated', () => {
+    // -Xmx8g is an 8 GB heap, and a JVM takes half again beside it.
+    const gl = a('Spring Boot tool, JVM with -Xmx8g, ~200 users during month-end close');
+    expect(gl.peak.memoryGib).toBeGreaterThanOrEqual(1 + (8e9 / 2 ** 30) * 1.5 - 0.1);
+    // "Heap at 31 GB" is memory, not data to index.
+    expect(a('Elasticsearch hot node, ~1.5 TB/day of raw logs, 7 days on hot. Heap at 31 GB.').storageGib).toBeGreaterThan(5000);
+    // "a 1-hour consumer outage" is the backlog to hold: 2,000 4 KB messages a second for an hour.
+    const rabbit = a('RabbitMQ for orders, ~2k msg/s, messages ~4 KB, must survive a 1-hour consumer outage');
+    expect(rabbit.storageGib).toBeGreaterThanOrEqual(Math.floor((2000 * 4000 * 3600) / 2 ** 30));
+    // Backups kept on the database's own disk, at the multiple stated.
+    const sql = a('SQL Server, DB is ~300 GB, we keep 7 days of full+log backups on local disk (~2x DB size)');
+    expect(sql.storageGib).toBeGreaterThanOrEqual(Math.floor((300e9 / 2 ** 30) * (1.25 + 2)));
+    // A cluster's size "including replication" is not multiplied by the RF again; one node of a 12-node ring is a twelfth.
+    const ring = a('Cassandra node request (one node of a 12-node ring, RF=3). Whole cluster is ~18 TB on disk including replication.');
+    expect(ring.storageGib).toBeLessThan(withRootVolume((18e12 / 2 ** 30 / 12) * 1.2 * 3.5));
+    expect(ring.storageGib).toBeGreaterThan((18e12 / 2 ** 30 / 12) * 1.2);
+    // A production Cassandra node is 8 cores and 32 GiB at least (DataStax).
+    expect(ring.peak).toMatchObject({ vcpu: 8, memoryGib: 32 });
+    // "~2 TB of data per node" with no node count is one member's already.
+    expect(a('ScyllaDB node, 1 of 6. ~2 TB of data per node after RF3').storageGib).toBeGreaterThan(2000);
+  });
+
+  it('sizes application servers and transcoders from the processes the text describes', () => {
+    const django = a('Django + gunicorn, peak 300–500 rps. We run 12 gunicorn workers at ~250 MB RSS each.');
+    expect(django.peak.vcpu).toBeLessThanOrEqual(12);
+    expect(django.peak.memoryGib).toBeCloseTo(2 + 12 * (250 / 1024) * 1.25, 1);
+    const ffmpeg = a('Video transcode worker: we want 8 jobs concurrently per box; each ffmpeg process uses ~4 cores and ~1.5 GB RAM');
+    expect(ffmpeg.peak.vcpu).toBeGreaterThanOrEqual(32);
+    expect(ffmpeg.peak.memoryGib).toBeGreaterThanOrEqual(2 + 8 * 1.5 * 1.25);
+  });
+
+  it('reads messages and retention in Dutch', () => {
+    const nats = a('Hoi, we hebben een NATS JetStream node nodig. Ongeveer 10k berichten per seconde, gemiddeld 1 KB, retentie 24 uur.');
+    expect(nats.quantities.map((q) => q.measure)).toEqual(expect.arrayContaining(['messages rate', 'retention']));
+  });
+});
+
+/** A size on top of the 20 GiB root volume every analysis carries. */
+function withRootVolume(gib: number): number {
+  return 20 + gib;
+}
