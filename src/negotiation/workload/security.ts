@@ -19,6 +19,12 @@ const REGIMES: [Compliance, RegExp][] = [
   ['ferpa', /\bferpa\b|family educational rights/],
   ['ccpa', /\bccpa\b|\bcpra\b|california consumer privacy/],
   ['glba', /\bglba\b|gramm[- ]leach[- ]bliley/],
+  // The other national privacy laws teams name: Brazil's, Canada's, South Africa's, Singapore's and Thailand's, India's.
+  ['lgpd', /\blgpd\b|lei geral de proteção de dados/],
+  ['pipeda', /\bpipeda\b/],
+  ['popia', /\bpopia\b|protection of personal information act/],
+  ['pdpa', /\bpdpa\b|personal data protection act/],
+  ['dpdp', /\bdpdp\b|digital personal data protection/],
 ];
 
 /** Every compliance regime the description names, in a stable order. */

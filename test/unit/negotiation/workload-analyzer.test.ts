@@ -1160,3 +1160,11 @@ describe('what a request says about one machine', () => {
 function withRootVolume(gib: number): number {
   return 20 + gib;
 }
+
+describe('national privacy laws', () => {
+  it('reads Brazil’s, Canada’s, South Africa’s, Singapore’s and India’s privacy laws as compliance requirements', () => {
+    expect(a('TimescaleDB para a telemetria da frota; os dados são pessoais, então LGPD se aplica').compliance).toEqual(['lgpd']);
+    expect(a('Postgres for Canadian customers, PIPEDA applies').compliance).toEqual(['pipeda']);
+    expect(a('Redis for sessions, POPIA and PDPA in scope, DPDP for the India users').compliance).toEqual(['popia', 'pdpa', 'dpdp']);
+  });
+});
