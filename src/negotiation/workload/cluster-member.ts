@@ -47,6 +47,12 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
 export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
   const none = { members: 1, noun: '' };
   if (kind === 'unknown' || !SPREAD_OVER_MEMBERS.has(kind)) return none;
+  // RabbitMQ's quorum and mirrored queues put every message on every member: nothing is shared out.
+  if (kind === 'message-broker' && /\b(quorum|mirrored) queues?\b/.test(text)) return none;
+  // "part of a cluster of 3", "one member of a 5-node cluster".
+  const partOf = /\b(?:part|one member|a member) of an? (?:(\d+)-node )?cluster(?: of (\d+))?\b/.exec(text);
+  const inCluster = Number(partOf?.[1] ?? partOf?.[2]);
+  if (inCluster > 1) return { members: inCluster, noun: 'member' };
   for (const pattern of ONE_OF_N) {
     const asked = pattern.exec(text);
     if (asked && Number(asked[2]) > 1) return { members: Number(asked[2]), noun: asked[1]! };

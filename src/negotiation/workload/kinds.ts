@@ -228,7 +228,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(thumbnail\w*|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr(?!'?d\b|-?ed\b)|tesseract|scanned (invoices|documents|pages|forms))\b/,
       4,
     ],
-    [/\b(resiz\w*|crop\w*|watermark\w*|compress\w*|convert\w*)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/, 4],
+    // The work of resizing, not images already resized ("mostly HTML + resized images" is what a cache holds).
+    [
+      /\b(resiz(e|es|ing)|crop(s|ping)?|watermark(s|ing)?|compress(es|ing)?|convert(s|ing)?)\b[^.]{0,40}\b(photos?|images?|pictures?|jpe?gs?|pngs?|webp)\b/,
+      4,
+    ],
   ],
   'background-jobs': [
     [/\b(sidekiq|celery|resque|delayed_job|bullmq|hangfire|faktory|oban|rq workers?)\b/, 3.5],

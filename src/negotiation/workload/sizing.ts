@@ -426,6 +426,21 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
  * with native compression. ~6 KiB of memory per active series in the head
  * block; one core ingests ~30,000 samples/s with queries and compaction.
  */
+const SPAN_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365 };
+const spanDays = (n: string, unit: string) => Number(n) * SPAN_DAYS[unit.replace(/s$/, '')]!;
+
+/** "raw kept 90 days, 1-minute downsampled data kept 5 years": the raw retention and the downsampled tier. */
+function downsampledTiers(text: string): { rawDays: number; intervalSeconds: number; days: number } | undefined {
+  const raw = /\braw\b[^.;]{0,30}?\b(?:kept|keep|retained|retention(?: of)?|for)\s+(\d+)\s?(days?|weeks?|months?|years?)\b/.exec(text);
+  const down =
+    /\b(\d+)[- ]?(s|sec|seconds?|m|min|minutes?|h|hours?)\b[- ]?(?:downsampl\w*|rollups?|roll-?ups?|aggregat\w*|averages?)[^.;]{0,30}?\b(?:kept|keep|retained|for)\s+(\d+)\s?(days?|weeks?|months?|years?)\b/.exec(
+      text,
+    );
+  if (!raw || !down) return undefined;
+  const unit = down[2]!.startsWith('h') ? 3600 : down[2]!.startsWith('m') ? 60 : 1;
+  return { rawDays: spanDays(raw[1]!, raw[2]!), intervalSeconds: Number(down[1]) * unit, days: spanDays(down[3]!, down[4]!) };
+}
+
 /** "A stored reading costs about 64 bytes on disk", "compresses to 2-3 bytes per point": the writer's own measurement. */
 const STATED_ON_DISK = /\b(on disk|stored|per (point|sample|reading|row|data ?point)|compress\w*|costs?)\b/;
 
@@ -445,7 +460,16 @@ const timeSeries: Model = ({ facts: f, text }, ctx) => {
                 ? f.itemBytes
                 : 3;
   const hosts = f.counts.host ?? f.counts.server ?? f.counts.node ?? f.counts.machine ?? f.counts.vm ?? f.counts.pod ?? f.counts.container;
-  const entities = f.counts.sensor ?? f.counts.device ?? f.counts.meter ?? f.counts.turbine ?? f.counts.target ?? hosts;
+  const entities =
+    f.counts.sensor ??
+    f.counts.device ??
+    f.counts.meter ??
+    f.counts.turbine ??
+    f.counts.target ??
+    f.counts.truck ??
+    f.counts.vehicle ??
+    f.counts.car ??
+    hosts;
   // "2000 devices reporting 20 metrics": fewer metrics than devices are each device's, not the total.
   const metricsEach = entities && f.counts.metric !== undefined && f.counts.metric < entities ? f.counts.metric : undefined;
   // node_exporter exposes ~500–1,000 series per host: 1,000 when a host count is all the text gives.
@@ -464,8 +488,12 @@ const timeSeries: Model = ({ facts: f, text }, ctx) => {
   }
   // Rates written for the busiest moment ("at the open") average a third of it.
   const mean = f.peakStated ? samples / PEAK_FACTOR : samples;
-  const retentionDays = f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed');
-  const stored = ctx.grown((mean * bytesPerSample * retentionDays * DAY) / GIB) * 1.2;
+  // "Raw data kept 90 days, 1-minute downsampled data kept 5 years": raw points for the first, a point a series a
+  // minute for the second.
+  const tiers = downsampledTiers(text);
+  const retentionDays = tiers?.rawDays ?? f.retentionDays ?? ctx.assume('retentionDays', 30, 'retention not stated: 30 days assumed');
+  const downsampled = tiers && series ? (series / tiers.intervalSeconds) * tiers.days * DAY * bytesPerSample : 0;
+  const stored = ctx.grown((mean * bytesPerSample * retentionDays * DAY + downsampled) / GIB) * 1.2;
   const vcpu = Math.max(2, samples / 30000);
   const fromSeries = 2 + ((series ?? samples * 15) * 6 * 1024) / GIB;
   // TimescaleDB is PostgreSQL: its memory follows the database's hot set.
@@ -905,8 +933,19 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
       averageShare: 0.3,
     };
   }
-  const coresEach = f.coresEach ?? (memoryEach ? memoryEach / 4 : 2);
-  let concurrent = f.counts.job ?? f.counts.build ?? f.counts.runner ?? f.counts.agent;
+  // "uses all the cores it can get": a build on 4 cores at least, as Gradle and make -j do.
+  const coresEach = f.coresEach ?? (/\ball the cores\b/.test(text) ? 4 : memoryEach ? memoryEach / 4 : 2);
+  // "concurrent = 4" (GitLab's config.toml), "concurrency: 6": the jobs a runner takes at once.
+  const configured = /\bconcurren(?:t|cy)\s*[=:]\s*(\d+)\b/.exec(text);
+  // "~32 parallel compile jobs at up to 2 GB each": one build's threads, a core and the memory stated each.
+  const compileJobs = /\b(parallel )?compile jobs\b|\bmake -j\s?\d+|\bninja\b/.test(text) ? f.counts.job : undefined;
+  if (compileJobs)
+    return {
+      peak: { vcpu: compileJobs, memoryGib: compileJobs * (memoryEach ?? (f.itemBytes ?? 2 * GIB) / GIB), iops: 6000, networkGbps: 1 },
+      storageGib: 50 + (f.dataGib ?? 0) * 1.25,
+      averageShare: 0.3,
+    };
+  let concurrent = (configured ? Number(configured[1]) : undefined) ?? f.counts.job ?? f.counts.build ?? f.counts.runner ?? f.counts.agent;
   if (!concurrent) {
     let perDay = rateOf(f, 'builds') * DAY;
     const devs = f.users.total ?? f.users.concurrent;
@@ -1019,6 +1058,12 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
+/** "Each image takes roughly 100-150 ms of CPU", "~0.5 s of CPU to render": the core-seconds one item takes. */
+function cpuSecondsEach(text: string): number | undefined {
+  const m = /\b(\d+(?:\.\d+)?)\s?(ms|milliseconds?|s|secs?|seconds?) of (?:cpu|compute|core time|a core)\b/.exec(text);
+  return m ? Number(m[1]) / (m[2]!.startsWith('m') ? 1000 : 1) : undefined;
+}
+
 /** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
 /** Tesseract reads a 300 dpi page in about 1–3 s of one core (its own benchmarks and OCRmyPDF's notes): 2 s a page. */
 const OCR_CORE_SECONDS_PER_PAGE = 2;
@@ -1036,11 +1081,14 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   // A day's arrivals, or the batch itself: "80,000 images by 6am" holds 80,000, not its rate for a whole day.
   const held = windowed ?? images * DAY;
   const bytes = f.itemBytes ?? 3e6;
-  const coreSeconds = ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * (bytes / 3e6);
-  const vcpu = Math.max(1, images * coreSeconds * 2);
+  const coreSeconds = cpuSecondsEach(text) ?? (ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * (bytes / 3e6));
+  // A window is the time it has, already the peak: the rate it needs with a fifth spare, not twice it.
+  const vcpu = Math.max(1, images * coreSeconds * (windowed ? TICK_SPARE : 2));
+  // "Stateless, streams from/to S3": nothing of the batch on its own disk.
+  const streams = /\bstateless\b|\bstreams? (from|to|from\/to) (s3|object storage|the bucket|gcs)\b/.test(text);
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * (ocr ? 1 : 1.5)), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
-    storageGib: ROOT_GIB + (held * bytes * 1.3) / GIB,
+    storageGib: ROOT_GIB + (streams ? 30 : (held * bytes * 1.3) / GIB),
     averageShare: 0.5,
   };
 };
@@ -1189,7 +1237,7 @@ function sizeOfOneGib(text: string, about: RegExp): number | undefined {
  * connections, a few messages each a minute), ~0.25 MiB each. 10 GiB of game
  * files per host of 16 cores.
  */
-const gameServer: Model = ({ facts: f, text }) => {
+const gameServer: Model = ({ facts: f, text }, ctx) => {
   const minecraft = /minecraft/.test(text);
   // "5v5 matches": the players of a match are its two sides.
   const sides = /\b(\d{1,2}) ?v(?:s\.?)? ?(\d{1,2})\b/.exec(text);
@@ -1225,7 +1273,9 @@ const gameServer: Model = ({ facts: f, text }) => {
   return {
     // A tick-based game streams ~30 KB/s of state to each player; a move now and then is ~1 KB/s.
     peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: bytesPerSecondToGbps(players * (casual ? 1_000 : 30_000)) },
-    storageGib: ROOT_GIB + 10 * hosts,
+    // Game files a host, and the world the text says it keeps ("world is 40 GB and grows ~5 GB/month"), grown, with
+    // room for the save being written beside it.
+    storageGib: ROOT_GIB + 10 * hosts + (f.dataGib ? ctx.grown(f.dataGib, true) * 1.5 : 0),
     averageShare: 0.35,
   };
 };
@@ -1292,7 +1342,10 @@ const websocket: Model = ({ facts: f, text }, ctx) => {
       iops: 300,
       networkGbps: bytesPerSecondToGbps(messages * 500 + connections * 50) + streamedGbps,
     },
-    storageGib: ROOT_GIB,
+    // "Snapshots are persisted to local LevelDB (~100 GB today)": what it keeps on its own disk, grown.
+    storageGib:
+      ROOT_GIB +
+      (f.dataGib && /\b(local(ly)?|on disk|leveldb|rocksdb|sqlite|persisted)\b/.test(text) ? ctx.grown(f.dataGib, true) * 1.5 : 0),
     averageShare: 0.35,
   };
 };
@@ -1450,8 +1503,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   const memory =
     (processes && rss
       ? Math.max(floor.memoryGib, 2 + processes * rss * TICK_SPARE + weightsGib)
-      : Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib)) +
-    database.memoryGib;
+      : Math.max(floor.memoryGib, 0.5 + vcpu * (light ? 1 : 2) + (jvm ? 1.5 : 0) + (inference ? 1 : 0) + weightsGib)) + database.memoryGib;
   // A heap the text states ("-Xmx8g", "an ~8 GB heap"): the JVM takes half again outside it (metaspace, threads, buffers).
   const heap = jvm && f.memoryGib ? 1 + f.memoryGib * 1.5 : 0;
   return {
