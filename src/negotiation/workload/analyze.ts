@@ -247,7 +247,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     const p = sizing.peak;
     sizing.peak = { vcpu: p.vcpu / n, memoryGib: p.memoryGib / n, iops: p.iops / n, networkGbps: p.networkGbps / n };
     // "~2 TB of data per node" with no node count to multiply it by: already one member's share.
-    const onePerNode = facts.counts.node === undefined && extraction.quantities.some((q) => q.kind === 'data' && q.scope === 'per-node');
+    const onePerNode = (facts.counts.node ?? 1) <= 1 && extraction.quantities.some((q) => q.kind === 'data' && q.scope === 'per-node');
     if (!onePerNode) sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
   }
 

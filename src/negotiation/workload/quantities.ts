@@ -458,6 +458,13 @@ function classify(value: number, before: string, after: string, span: (n: number
       )
     )
       return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length + 10) };
+    // "each historical holds about 1.5 TiB of segments", "each node stores 2 TB".
+    if (
+      /\beach (?:[a-z]+ )?(?:historical|node|server|broker|shard|member|replica|data node)s? (?:holds?|stores?|keeps?|has)\s*(?:about|around|roughly|~)?\s*$/.test(
+        before,
+      )
+    )
+      return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length) };
     return { kind: 'data', gib: gibOf(value, unit), scope: 'total', text: span(u[0].length) };
   }
   // "ffmpeg 1080p 200h/day": hours a day, where what comes before says they are video.

@@ -764,6 +764,16 @@ const search: Model = (input, ctx) => {
  */
 const ROLLUP = /\b(rollups?|roll-?ups?|rolled[- ]up|pre-?aggregat\w*)\b/;
 
+/** A sentence about a local copy: "we'd cache the hot ~500 GB locally on NVMe", "a local copy of the reference data". */
+const LOCAL_COPY = /\b(cache|copy|keep|stage|mirror)\w*\b[^.;]{0,40}\blocal(ly)?\b|\blocal(ly)? (copy|cache|mirror)\b/;
+
+/** "we want 40% free space", "keep 30 % free": the share of the disk left empty, else the model's own. */
+function freeShareOf(text: string, typical: number): number {
+  const m = /\b(\d{1,2})\s?% (?:free|headroom|spare)\b/.exec(text);
+  const share = m ? Number(m[1]) / 100 : NaN;
+  return share > 0 && share < 0.9 ? share : typical;
+}
+
 const warehouse: Model = ({ facts: f, text }, ctx) => {
   const lake = /\b(trino|presto|athena|data lake|in s3)\b/.test(text) && !/clickhouse|druid|pinot/.test(text);
   const analysts = f.users.concurrent ?? f.users.total ?? 0;
@@ -787,15 +797,18 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     const memory = Math.max(64, analysts * 32);
     return {
       peak: { vcpu: memory / 8, memoryGib: memory, iops: 3000, networkGbps: 10 },
-      storageGib: ROOT_GIB + Math.min(2000, data * 0.01),
+      // It spills, and keeps what the text says it caches ("we'd cache the hot ~500 GB locally on NVMe"), with half
+      // as much again to spill beside it.
+      storageGib: ROOT_GIB + Math.max(Math.min(2000, data * 0.01), (sizeInSentenceGib(text, LOCAL_COPY) ?? 0) * 1.5),
     };
   }
   const memory = Math.max(32, data * 0.02, (queries / 50) * 4);
   const vcpu = Math.max(2, memory / 8, analysts, queries / 50, events / 10000);
   return {
     peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
-    // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon.
-    storageGib: ROOT_GIB + ctx.grown(data, true) * 1.3,
+    // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon; merges and
+    // rebalancing want 30 % free, or the share the text asks for ("we want 40% free space for rebalancing").
+    storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - freeShareOf(text, 0.23)),
     averageShare: f.schedule ? 0.3 : 0.4,
   };
 };
@@ -1121,7 +1134,7 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   const cpuSeconds = waiting ? 0.02 : f.durationEachSeconds ? f.durationEachSeconds * (ofCpu ? 1 : 0.5) : 0.1;
   // "10 browser instances in parallel, each browser ~500 MB-1 GB": a headless browser keeps a core busy rendering.
   const parallel = f.counts.instance ?? f.counts.browser;
-  const eachGib = parallel ? sizeOfOneGib(text, EACH_BROWSER) : undefined;
+  const eachGib = parallel ? sizeInSentenceGib(text, EACH_BROWSER) : undefined;
   const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION, parallel && eachGib ? parallel * 0.5 * TICK_SPARE : 0);
   const memory = Math.max(2, vcpu * 1.5, parallel && eachGib ? 2 + parallel * eachGib * TICK_SPARE : 0);
   return {
@@ -1207,7 +1220,7 @@ function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: num
   if (!processes) return undefined;
   const sentence = sentenceAbout(text, ONE_PROCESS);
   if (!sentence) return undefined;
-  const size = f.ramEachGib ?? sizeOfOneGib(text, ONE_PROCESS);
+  const size = f.ramEachGib ?? sizeInSentenceGib(text, ONE_PROCESS);
   const cores = f.coresEach ?? (/\b(?:a|one|1) (?:full |good |whole )?core\b/.test(sentence) ? 1 : undefined);
   if (size === undefined && cores === undefined) return undefined;
   return {
@@ -1219,8 +1232,8 @@ function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: num
 /** The first sentence the pattern finds ("0.5 vCPU" is not a sentence's end). */
 const sentenceAbout = (text: string, about: RegExp) => text.split(/(?<!\d)\.|\.(?!\d)|[;\n]/).find((s) => about.test(s));
 
-/** The largest size in the sentence about one of something ("each browser ~500 MB-1 GB"), GiB. */
-function sizeOfOneGib(text: string, about: RegExp): number | undefined {
+/** The largest size in the first sentence the pattern finds ("each browser ~500 MB-1 GB", "cache the hot ~500 GB locally"), GiB. */
+function sizeInSentenceGib(text: string, about: RegExp): number | undefined {
   const sentence = sentenceAbout(text, about);
   const sizes = [...(sentence ?? '').matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map(
     (m) => Number(m[1]) / (m[2]!.startsWith('m') ? 1024 : 1),
@@ -1497,7 +1510,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // "12 gunicorn workers at ~250 MB RSS each", "Puma with 6 workers, each ~600 MB RSS (grows to ~900 MB)": a
   // process a core at most and three quarters of one at least, and the memory the processes are said to take.
   const processes = f.counts.worker ?? f.counts.process;
-  const rss = processes ? sizeOfOneGib(text, EACH_WORKER) : undefined;
+  const rss = processes ? sizeInSentenceGib(text, EACH_WORKER) : undefined;
   const served = processes && rss ? Math.min(Math.max(cpu, processes * 0.75), processes) : cpu;
   const vcpu = Math.max(jvm ? 1 : 0.5, served, floor.vcpu, params ? 8 : 0) + database.vcpu;
   const memory =

@@ -1223,3 +1223,17 @@ describe('what the fresh reviewer’s requests taught', () => {
     expect(cpp.storageGib).toBeLessThan(200);
   });
 });
+
+describe('what one node keeps', () => {
+  it('keeps a lake engine’s local cache and a historical’s own segments with the free space asked for', () => {
+    const duck = a(
+      'Big single box for ad-hoc analysis with DuckDB. About 3 TB of parquet lives in S3; we would cache the hot ~500 GB locally on NVMe. 5 analysts.',
+    );
+    expect(duck.storageGib).toBeGreaterThanOrEqual(Math.floor((500e9 / 2 ** 30) * 1.5));
+    // "Each historical holds 1.5 TiB", one of 4: that node's own, with 40 % of the disk free.
+    const druid = a(
+      'Apache Druid: this request is for one historical node out of 4. Each historical holds about 1.5 TiB of segments and we want 40% free space for rebalancing.',
+    );
+    expect(druid.storageGib).toBeCloseTo(20 + 1536 / 0.6, -1);
+  });
+});
