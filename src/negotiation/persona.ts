@@ -21,7 +21,23 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const COMPLIANCE = ['hipaa', 'pci-dss', 'sox', 'gdpr', 'soc2', 'iso-27001', 'fedramp', 'ferpa', 'ccpa', 'glba', 'lgpd', 'pipeda', 'popia', 'pdpa', 'dpdp'] as const;
+export const COMPLIANCE = [
+  'hipaa',
+  'pci-dss',
+  'sox',
+  'gdpr',
+  'soc2',
+  'iso-27001',
+  'fedramp',
+  'ferpa',
+  'ccpa',
+  'glba',
+  'lgpd',
+  'pipeda',
+  'popia',
+  'pdpa',
+  'dpdp',
+] as const;
 export type Compliance = (typeof COMPLIANCE)[number];
 
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
