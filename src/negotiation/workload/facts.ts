@@ -187,7 +187,7 @@ export function applyWordedMultipliers(f: Facts, text: string): Facts {
       text,
     );
   if (surge && !peak) {
-    const factor = surge[2] === 'doubles' ? 2 : surge[2] === 'triples' ? 3 : 4;
+    const factor = times[surge[2]!.slice(0, -1)]!;
     for (const k of Object.keys(out.rates)) out.rates[k]! *= factor;
     if (out.dataGib !== undefined) out.dataGib *= factor;
     if (out.memoryGib !== undefined) out.memoryGib *= factor;

@@ -27,8 +27,7 @@ export function readsAsLight(text: string, facts: Facts): boolean {
   const rates = Object.values(facts.rates);
   // Everyone at once is a load whatever the count: 50 concurrent video visits are not an office of 50.
   if (facts.users.concurrent !== undefined) return false;
-  const { concurrent: _, ...people } = facts.users;
-  const users = Object.values(people).filter((n): n is number => n !== undefined);
+  const users = Object.values(facts.users).filter((n): n is number => n !== undefined);
   if (rates.some((r) => r >= LIGHT_RATE_PER_SECOND) || users.some((n) => n >= LIGHT_USERS)) return false;
   if (rates.length + users.length > 0) return true;
   const items = ITEMS.map((i) => facts.counts[i]).filter((n): n is number => n !== undefined);

@@ -135,6 +135,9 @@ function localLogsGib(f: Facts, text: string): number {
   return f.arrivalGibPerDay * (f.retentionDays ?? 7) * 1.25;
 }
 
+/** Days in each unit a span is written in: a backlog's "an hour", a retention's "5 years". */
+const DAYS_IN: Record<string, number> = { minute: 1 / 1440, hour: 1 / 24, day: 1, week: 7, month: 30, year: 365 };
+
 // ---------------------------------------------------------------- databases
 
 /**
@@ -418,16 +421,7 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
-/**
- * Time-series: samples/s = series / scrape interval (Prometheus' default
- * scrape is 15 s … here 15 s when unstated) or entities × signals × rate.
- * Bytes per sample on disk: Prometheus 1–2 (its docs), VictoriaMetrics < 1,
- * InfluxDB ~3, Graphite's whisper 12 (fixed-size points), TimescaleDB ~10
- * with native compression. ~6 KiB of memory per active series in the head
- * block; one core ingests ~30,000 samples/s with queries and compaction.
- */
-const SPAN_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365 };
-const spanDays = (n: string, unit: string) => Number(n) * SPAN_DAYS[unit.replace(/s$/, '')]!;
+const spanDays = (n: string, unit: string) => Number(n) * DAYS_IN[unit.replace(/s$/, '')]!;
 
 /** "raw kept 90 days, 1-minute downsampled data kept 5 years": the raw retention and the downsampled tier. */
 function downsampledTiers(text: string): { rawDays: number; intervalSeconds: number; days: number } | undefined {
@@ -444,6 +438,14 @@ function downsampledTiers(text: string): { rawDays: number; intervalSeconds: num
 /** "A stored reading costs about 64 bytes on disk", "compresses to 2-3 bytes per point": the writer's own measurement. */
 const STATED_ON_DISK = /\b(on disk|stored|per (point|sample|reading|row|data ?point)|compress\w*|costs?)\b/;
 
+/**
+ * Time-series: samples/s = series / scrape interval (Prometheus' default
+ * scrape is 15 s … here 15 s when unstated) or entities × signals × rate.
+ * Bytes per sample on disk, unless the text gives its own measurement: Prometheus 1–2 (its docs), VictoriaMetrics < 1,
+ * InfluxDB ~3, Graphite's whisper 12 (fixed-size points), TimescaleDB ~10
+ * with native compression. ~6 KiB of memory per active series in the head
+ * block; one core ingests ~30,000 samples/s with queries and compaction.
+ */
 const timeSeries: Model = ({ facts: f, text }, ctx) => {
   const bytesPerSample =
     f.itemBytes && f.itemBytes < 1024 && STATED_ON_DISK.test(text)
@@ -529,6 +531,9 @@ const featureStore: Model = (input, ctx) => {
 
 // ---------------------------------------------------------------- caches
 
+/** A cache is run at 80 % of its memory so growth and a busy hour evict nothing hot (Redis' and ElastiCache's advice). */
+const RUN_FULL = 0.8;
+
 /**
  * Redis: ~100,000 simple operations/s on one core (redis-benchmark); sized at
  * 50,000 per core, plus one core for the OS, persistence forks and network.
@@ -536,9 +541,6 @@ const featureStore: Model = (input, ctx) => {
  * mem_fragmentation_ratio ~1.1–1.5) + 1 GiB. JVM grids (Hazelcast,
  * Infinispan) want two cores at least for the collector.
  */
-/** A cache is run at 80 % of its memory so growth and a busy hour evict nothing hot (Redis' and ElastiCache's advice). */
-const RUN_FULL = 0.8;
-
 const cache: Model = ({ facts: f, text }, ctx) => {
   // What it holds, by name, or the largest count of anything whose size each is stated ("1.5M carts at ~8 KB each").
   const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun) && noun !== 'leaderboard');
@@ -590,8 +592,6 @@ const cache: Model = ({ facts: f, text }, ctx) => {
 
 // ---------------------------------------------------------------- brokers
 
-const BACKLOG_UNIT: Record<string, number> = { minute: 1 / 1440, hour: 1 / 24, day: 1, week: 7 };
-
 /** "the queue can back up for about an hour", "buffer up to 2 full days of downtime": how long a backlog lasts, in days. */
 export function backlogDaysOf(text: string): number | undefined {
   const t = text.replace(/\ban (minute|hour|day|week)\b/g, '1 $1').replace(/(\d)-(minute|hour|day|week)\b/g, '$1 $2');
@@ -599,7 +599,7 @@ export function backlogDaysOf(text: string): number | undefined {
     /\b(?:back(?:s|ed)? up|buffer(?:s|ing)?|queue(?:s|d)? up|hold(?:s|ing)?|absorb(?:s|ing)?|ride out|survive)\b[^.]{0,40}?\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s?\b/.exec(
       t,
     ) ?? /\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s? of (?:\w+ )?(?:downtime|outage|backlog)\b/.exec(t);
-  return m ? Number(m[1]) * BACKLOG_UNIT[m[2]!]! : undefined;
+  return m ? Number(m[1]) * DAYS_IN[m[2]!]! : undefined;
 }
 
 /**
@@ -1144,7 +1144,6 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
-const EACH_WORKER = /\b(each|per) (worker|process)\b|\bworkers? (at|sits?|uses?|takes?)\b|\brss\b/;
 const EACH_BROWSER = /\beach (?:browser|instance|chrome|chromium)\b/;
 
 /**
@@ -1215,12 +1214,11 @@ function processesPerHost(f: Facts, text: string): number | undefined {
  * ~600 MB", "6 instances per VM, each needs 2–3 GB RAM and a core". The count per host × what one process takes,
  * with a fifth spare and 2 GiB for the host; undefined when the text does not say both.
  */
-function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: number } | undefined {
-  const processes = processesPerHost(f, text);
+function packedProcesses(f: Facts, text: string, processes: number | undefined): { vcpu: number; memoryGib: number } | undefined {
   if (!processes) return undefined;
   const sentence = sentenceAbout(text, ONE_PROCESS);
   if (!sentence) return undefined;
-  const size = f.ramEachGib ?? sizeInSentenceGib(text, ONE_PROCESS);
+  const size = f.ramEachGib ?? largestSizeGib(sentence);
   const cores = f.coresEach ?? (/\b(?:a|one|1) (?:full |good |whole )?core\b/.test(sentence) ? 1 : undefined);
   if (size === undefined && cores === undefined) return undefined;
   return {
@@ -1232,13 +1230,18 @@ function packedProcesses(f: Facts, text: string): { vcpu: number; memoryGib: num
 /** The first sentence the pattern finds ("0.5 vCPU" is not a sentence's end). */
 const sentenceAbout = (text: string, about: RegExp) => text.split(/(?<!\d)\.|\.(?!\d)|[;\n]/).find((s) => about.test(s));
 
-/** The largest size in the first sentence the pattern finds ("each browser ~500 MB-1 GB", "cache the hot ~500 GB locally"), GiB. */
-function sizeInSentenceGib(text: string, about: RegExp): number | undefined {
-  const sentence = sentenceAbout(text, about);
-  const sizes = [...(sentence ?? '').matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map(
+/** The largest size a sentence states ("~500 MB-1 GB" is 1 GB), GiB. */
+function largestSizeGib(sentence: string): number | undefined {
+  const sizes = [...sentence.matchAll(/(\d+(?:\.\d+)?)\s?(mb|mib|gb|gib)\b/g)].map(
     (m) => Number(m[1]) / (m[2]!.startsWith('m') ? 1024 : 1),
   );
   return sizes.length ? Math.max(...sizes) : undefined;
+}
+
+/** The largest size in the first sentence the pattern finds ("each browser ~500 MB-1 GB", "cache the hot ~500 GB locally"), GiB. */
+function sizeInSentenceGib(text: string, about: RegExp): number | undefined {
+  const sentence = sentenceAbout(text, about);
+  return sentence === undefined ? undefined : largestSizeGib(sentence);
 }
 
 /**
@@ -1260,10 +1263,11 @@ const gameServer: Model = ({ facts: f, text }, ctx) => {
   const matches = !CASUAL_GAME.test(text) && perMatch && f.counts.match ? f.counts.match : 0;
   const servers = f.counts.server ?? f.counts.world ?? f.counts.realm ?? (matches ? 0 : 1);
   const slots = f.counts.slot ?? (f.users.concurrent && /slots?/.test(text) ? f.users.concurrent : undefined);
+  const perHost = processesPerHost(f, text);
   const players =
     (perMatch && f.counts.match ? perMatch * f.counts.match : undefined) ??
     // "64 players per instance … 6 instances per VM".
-    (f.users.perGroup && processesPerHost(f, text) ? f.users.perGroup * processesPerHost(f, text)! : undefined) ??
+    (f.users.perGroup && perHost ? f.users.perGroup * perHost : undefined) ??
     (slots && servers > 1 ? slots * servers : undefined) ??
     // "20 Valheim worlds, ~10 players each": the players of each server, for every one.
     (f.users.concurrent && servers > 1 && /\bplayers (each|apiece|per (world|server|realm|map|instance))\b/.test(text)
@@ -1275,7 +1279,7 @@ const gameServer: Model = ({ facts: f, text }, ctx) => {
   // A quiz, card or turn-based game sends a message now and then, not 30 ticks a second of physics: a websocket's load.
   const casual = CASUAL_GAME.test(text);
   const playersPerCore = minecraft ? 16 : casual ? 2000 : 32;
-  const packed = packedProcesses(f, text);
+  const packed = packedProcesses(f, text, perHost);
   const vcpu = Math.max(2 * servers + 0.5 * matches + players / playersPerCore, packed?.vcpu ?? 0);
   const memory = Math.max(
     (2 * servers + matches + players * (minecraft ? 0.15 : casual ? 1 / 4096 : 0.0625)) *
@@ -1455,6 +1459,9 @@ function productFloor(text: string, users = 0, millionPageViewsAMonth = 0): { vc
 
 /** Requests behind one order: ~50 visits (a 2 % conversion rate) × ~20 requests a visit. */
 const ORDER_REQUESTS = 1000;
+
+/** A sentence about one application process: "12 gunicorn workers at ~250 MB RSS each", "each worker sits around 600 MB". */
+const EACH_WORKER = /\b(each|per) (worker|process)\b|\bworkers? (at|sits?|uses?|takes?)\b|\brss\b/;
 
 const webApp: Model = ({ facts: f, text }, ctx) => {
   // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy.
