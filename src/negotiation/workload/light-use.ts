@@ -5,7 +5,10 @@ import type { Facts } from './facts';
  * friends". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
  */
 const LIGHT_WORDS =
-  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/;
+  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/g;
+
+/** Light words said not to hold: "not a small setup", "it's not small", "by no means tiny". */
+const NEGATED = /\b(not|no|isn't|aren't|never|hardly|by no means)\s+(?:(?:a|an|so|that|very|really|exactly|at all)\s+)*$/;
 
 /** Busier than this a second, or more people than this, is not light use whatever the words. */
 const LIGHT_RATE_PER_SECOND = 10;
@@ -23,7 +26,7 @@ const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product'
  * none of these is not light: it is sized as the production server it most likely is.
  */
 export function readsAsLight(text: string, facts: Facts): boolean {
-  if (LIGHT_WORDS.test(text)) return true;
+  if ([...text.matchAll(LIGHT_WORDS)].some((m) => !NEGATED.test(text.slice(Math.max(0, m.index - 24), m.index)))) return true;
   const rates = Object.values(facts.rates);
   // Everyone at once is a load whatever the count: 50 concurrent video visits are not an office of 50.
   if (facts.users.concurrent !== undefined) return false;

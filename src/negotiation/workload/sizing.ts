@@ -432,7 +432,10 @@ function downsampledTiers(text: string): { rawDays: number; intervalSeconds: num
     );
   if (!raw || !down) return undefined;
   const unit = down[2]!.startsWith('h') ? 3600 : down[2]!.startsWith('m') ? 60 : 1;
-  return { rawDays: spanDays(raw[1]!, raw[2]!), intervalSeconds: Number(down[1]) * unit, days: spanDays(down[3]!, down[4]!) };
+  const intervalSeconds = Number(down[1]) * unit;
+  // "0-minute downsampled" is no tier: a point a series every 0 s has no size.
+  if (!(intervalSeconds > 0)) return undefined;
+  return { rawDays: spanDays(raw[1]!, raw[2]!), intervalSeconds, days: spanDays(down[3]!, down[4]!) };
 }
 
 /** "A stored reading costs about 64 bytes on disk", "compresses to 2-3 bytes per point": the writer's own measurement. */

@@ -1117,6 +1117,9 @@ describe('what a request says about one machine', () => {
     expect(a('Postgres primary, ~1,200 TPS peak, small OLTP writes mostly').peak.vcpu).toBeGreaterThanOrEqual(4);
     expect(a('we need a small Postgres for the wiki').peak.vcpu).toBe(2);
     expect(a('RabbitMQ for background jobs, small: 300 msgs/min').peak.vcpu).toBe(2);
+    // Said not to be small, it is not.
+    expect(a('RabbitMQ, not a small setup: 5k msgs/s').peak.vcpu).toBeGreaterThanOrEqual(4);
+    expect(a("Postgres for billing. It's not small, about 2 TB").peak.vcpu).toBeGreaterThanOrEqual(4);
   });
 
   it('reads heaps, backlogs, backups and copies as stated', () => {
@@ -1196,6 +1199,9 @@ describe('what the fresh reviewer’s requests taught', () => {
     const down = ((20000 / 60) * 3 * 5 * 365 * 86400) / 2 ** 30;
     expect(influx.storageGib).toBeGreaterThanOrEqual(Math.floor(20 + (raw + down) * 1.2));
     expect(influx.storageGib).toBeLessThan(20 + (raw + down) * 1.2 * 2);
+    // A downsampled tier of no interval is no tier, and never an endless disk.
+    const zero = a('InfluxDB: 5k points/sec, 20k series. Raw data kept 30 days, 0-minute downsampled data kept 5 years.');
+    expect(Number.isFinite(zero.storageGib)).toBe(true);
     // Trucks report like sensors: 3,000 every 10 s is 300 points a second, not 100,000 series assumed.
     expect(a('TimescaleDB for 3,000 trucks sending GPS every 10 seconds, keep 1 year').questions.map((q) => q.id)).not.toContain(
       'activeSeries',
