@@ -667,7 +667,11 @@ function classify(value: number, before: string, after: string, span: (n: number
           periodSeconds: TIME_SECONDS[within[1]!]!,
           text: span(consumed.length + within[0].length),
         };
-      if (USER_NOUN.test(head) || connectedPeople) {
+      // "one member of a 5-node cluster", "3 members in the replica set": machines, not people.
+      const clusterMembers =
+        /^members?$/.test(head) &&
+        /^\s*(?:of|in)\s+(?:a|an|the|our)?\s*(?:\d+[- ]node\s+)?(?:cluster|replica set|ring|ensemble|quorum|grid)\b/.test(rest);
+      if ((USER_NOUN.test(head) || connectedPeople) && !clusterMembers) {
         const of =
           /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids|listeners/.test(
             around,

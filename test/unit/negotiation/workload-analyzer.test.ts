@@ -1186,6 +1186,10 @@ describe('what the fresh reviewer’s requests taught', () => {
     const nats = a('NATS JetStream node, part of a cluster of 3, replicas=3. About 10k messages per second, 1 KB, retention 24 hours.');
     const whole = a('NATS JetStream, replicas=3. About 10k messages per second, 1 KB, retention 24 hours.');
     expect(nats.storageGib - 20).toBeCloseTo((whole.storageGib - 20) / 3, -1);
+    // "one member of a 5-node cluster" counts a machine, not a person: a production Kafka broker, not light use.
+    const member = a('Kafka broker, one member of a 5-node cluster, 50 MB/s in, RF 3, 3 days');
+    expect(member.quantities.map((q) => q.measure)).not.toContain('total members');
+    expect(member.peak).toMatchObject({ vcpu: 8, memoryGib: 32 });
     // Quorum queues put every message on every member.
     const quorum = a('RabbitMQ node (1 of 3, quorum queues), ~2k msg/s, messages ~4 KB, must survive a 1-hour consumer outage');
     expect(quorum.storageGib).toBeGreaterThanOrEqual(20 + Math.floor((2000 * 4000 * 3600) / 2 ** 30));
