@@ -33,6 +33,8 @@ async function main() {
     ['fresh', loadLabelled(path.join(FIXTURES, 'fresh', 'descriptions.jsonl'))],
     // 40 from a fourth reviewer, written and first scored after every fix above, and not tuned on: the held-out figure.
     ['fresh2', loadLabelled(path.join(FIXTURES, 'fresh2', 'descriptions.jsonl'))],
+    // 60 from a fifth reviewer (2026-12-07, evening), first scored before any fix from them.
+    ['fresh3', loadLabelled(path.join(FIXTURES, 'fresh3', 'descriptions.jsonl'))],
   ] as const;
 
   // Load time: the analyzer's modules (compromise's lexicon, js-quantities) and its first analysis.
