@@ -2,7 +2,7 @@ import type { Facts } from './facts';
 import type { WorkloadKind } from './kinds';
 
 /** What a cluster's machines are called, as counted in the facts. */
-const MEMBERS = ['node', 'broker', 'shard', 'member'] as const;
+const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker'] as const;
 const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elastic(?:search)?|opensearch|minio)[ -])?(${MEMBERS.join('|')})s?`;
 
 /**
@@ -16,6 +16,8 @@ const ASKS_FOR_ONE = [
   ),
   new RegExp(`\\b(?:what should|how (?:big|large) should)\\s+(?:each|one|a single)\\s+(?:[a-z-]+\\s+)?${MEMBER}\\b`),
   new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
+  // "This ticket is for broker sizing (per broker, we'll clone it x3)".
+  new RegExp(`\\bfor\\s+${MEMBER}\\s+sizing\\b|\\(per\\s+${MEMBER}\\b`),
 ];
 
 /** "Kafka broker request (1 of 5 in cluster)", "one historical node out of 4", "MinIO node, 1 of 4": the count is in the phrase. */
@@ -39,6 +41,9 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
   'object-storage',
 ]);
 
+/** Relational engines that spread their rows over the nodes, RF copies of each range, unlike a primary and its replicas. */
+const DISTRIBUTED_SQL = /\b(cockroach(db)?|yugabyte(db)?|tidb|citus|vitess)\b/;
+
 /**
  * How many machines the sized load is spread over when the text asks for one
  * of them; 1 when it asks for the whole, names no count, or the kind's model
@@ -46,7 +51,7 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
  */
 export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
   const none = { members: 1, noun: '' };
-  if (kind === 'unknown' || !SPREAD_OVER_MEMBERS.has(kind)) return none;
+  if (kind === 'unknown' || !(SPREAD_OVER_MEMBERS.has(kind) || (kind === 'relational-database' && DISTRIBUTED_SQL.test(text)))) return none;
   // RabbitMQ's quorum and mirrored queues put every message on every member: nothing is shared out.
   if (kind === 'message-broker' && /\b(quorum|mirrored) queues?\b/.test(text)) return none;
   // "part of a cluster of 3", "one member of a 5-node cluster".

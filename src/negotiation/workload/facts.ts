@@ -16,6 +16,8 @@ export interface Facts {
   arrivalGibPerDay?: number;
   /** Of it, what was written as a rate ("1 GB/s aggregate reads", "10 Gbps"), MB/s: what moves. */
   throughputMBps?: number;
+  /** The average of a rate whose peak is stated beside it ("avg 5 MB/s, peaks 25 MB/s"): what retention fills with. */
+  meanThroughputMBps?: number;
   /** What each person keeps, GiB: file shares and mailboxes multiply it by the people. */
   dataGibPerUser?: number;
   /** Of the rates, those written per hour or more often: already the busy hour's, not a day's mean. */
@@ -74,6 +76,7 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         f.ingestGibPerDay = max(f.ingestGibPerDay, q.gibPerDay);
         if (q.sustained) f.throughputMBps = max(f.throughputMBps, (q.gibPerDay * 2 ** 30) / 1e6 / 86400);
         else f.arrivalGibPerDay = max(f.arrivalGibPerDay, q.gibPerDay);
+        if (q.sustained && q.mean) f.meanThroughputMBps = max(f.meanThroughputMBps, (q.gibPerDay * 2 ** 30) / 1e6 / 86400);
         break;
       case 'item-size':
         f.itemBytes = max(f.itemBytes, q.bytes);

@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { readsAsDottedClock } from './working-hours';
-import { expandShorthand } from './shorthand';
+import { expandShorthand, spellOutFields } from './shorthand';
 import { inEnglishTerms } from './glossary';
 
 /** A stated range ("5-10k rps", "between 1 and 2 TB"): the analysis sizes for its top. */
@@ -73,7 +73,7 @@ function isDottedClockRange(a: string, b: string, before: string, after: string)
 export function normaliseNumbers(input: string): NormalisedText {
   const ranges: StatedRange[] = [];
   const vague: string[] = [];
-  let t = inEnglishTerms(input)
+  let t = inEnglishTerms(spellOutFields(input))
     .replace(/[×✕]/g, ' x ')
     .replace(/\s[—–]\s/g, ', ')
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')

@@ -5,7 +5,7 @@ import { hourOfDay, workingHoursOf } from './working-hours';
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
   | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node' | 'ram-each'; text: string }
-  | { kind: 'ingest'; gibPerDay: number; sustained: boolean; text: string }
+  | { kind: 'ingest'; gibPerDay: number; sustained: boolean; mean?: boolean; text: string }
   | { kind: 'item-size'; bytes: number; text: string }
   /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
   | { kind: 'data-per-user'; gib: number; text: string }
@@ -67,6 +67,8 @@ const SIZE_UNITS: Record<string, string> = {
 // "a 500-byte message", "2-kb records": the hyphen an adjective takes.
 const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
+/** What an average is called just before its rate: "avg ingest ~", "steady ~2k", "on average". */
+const MEAN_RATE = /\b(?:avg|average|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)\b[^.;,\d]{0,25}$/;
 const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
@@ -178,7 +180,7 @@ function bareRateNoun(before: string): string {
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?)$/;
+  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|executors?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|bookies|bookie|historicals?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
@@ -188,7 +190,8 @@ const singular = (w: string) =>
   /(series|ss|us)$/.test(w)
     ? w
     : w
-        .replace(/ies$/, 'y')
+        .replace(/(?<![ko])ies$/, 'y')
+        .replace(/ies$/, 'ie')
         .replace(/(ches|shes|xes)$/, (m) => m.slice(0, -2))
         .replace(/s$/, '');
 
@@ -256,7 +259,8 @@ export function extractQuantities(description: string): Extraction {
     // "PostgreSQL 15 primary", "Redis 7 with persistence", "a MySQL 8 replica": a product's version. A count
     // of nodes follows it in the plural ("Kafka 3 brokers"), or is one ("Redis 1 replica").
     const counted = value === 1 ? /^\s*(?:%|x\b|nodes?|brokers?|servers?|replicas?)/ : /^\s*(?:%|x\b|nodes|brokers|servers|replicas)/;
-    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && !counted.test(after)) continue;
+    // "Cassandra 4.1": a version with a point counts nothing.
+    if (VERSIONED.test(before) && !SIZE.test(after) && !TIME.test(after) && (!counted.test(after) || !Number.isInteger(value))) continue;
     if (
       /^[a-z]/.test(after) &&
       !/^(k|kb|kib|mb|mib|gb|gib|tb|tib|pb|b|bytes?|s|ms|m|h|d|w|y|x|hz|tps|qps|rps|iops|gbps|mbps|min|mins|hrs?|sec|secs|day|tb\/|gb\/|mb\/)\b/.test(
@@ -312,7 +316,11 @@ function classify(value: number, before: string, after: string, span: (n: number
   // Replication: "rf=3", "replication factor of 3", "3x replication", "3 replicas", "replicas: 1".
   if (/\b(rf|replication factor|replication|replication factor of)\s*[=:]?\s*(of\s*)?$/.test(before))
     return { kind: 'replication', factor: value, text: `RF ${value}` };
-  if (/\breplicas?\s*[=:]\s*$/.test(before)) return { kind: 'replication', replicas: value, text: `replicas ${value}` };
+  // Kafka's min.insync.replicas is how many must acknowledge, not how many copies there are.
+  if (/\breplicas?\s*[=:]\s*$/.test(before) && !/\binsync\.?replicas\s*[=:]\s*$/.test(before))
+    return { kind: 'replication', replicas: value, text: `replicas ${value}` };
+  // BookKeeper's write quorum is how many bookies hold each entry.
+  if (/\bwrite quorum\s*[=:]?\s*(?:of\s*)?$/.test(before)) return { kind: 'replication', factor: value, text: `RF ${value}` };
   if ((u = /^\s*(?:x|-?way|times)?\s*(?:replication|replicated)\b/.exec(after)))
     return { kind: 'replication', factor: value, text: span(u[0].length) };
   if ((u = /^\s*(?:replicas?|copies)\b/.exec(after))) return { kind: 'replication', replicas: value, text: span(u[0].length) };
@@ -361,6 +369,8 @@ function classify(value: number, before: string, after: string, span: (n: number
         kind: 'ingest',
         gibPerDay: (times * gibOf(value, unit) * 86400) / seconds,
         sustained: seconds < 3600,
+        // "avg ingest ~5 MB/s, peaks ~25 MB/s": the average is what a retention period fills with.
+        ...(MEAN_RATE.test(before) ? { mean: true } : {}),
         text: senders ? `${senders[1]} ${senders[2]} × ${span(u[0].length + p[0].length)}` : span(u[0].length + p[0].length),
       };
     }

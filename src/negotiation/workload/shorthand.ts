@@ -35,3 +35,31 @@ export function expandShorthand(text: string): string {
   // Two calls so each picks its overload of replace (a pattern or a function).
   return RULES.reduce((t, [re, to]) => (typeof to === 'string' ? t.replace(re, to) : t.replace(re, to)), text);
 }
+
+/** A field that counts things ("nodes: 6", "Peak concurrent sessions: 400", "num_brokers = 3"): its last word is what is counted. */
+const COUNTED_FIELD =
+  /^(?:(?:number|num|no\.?|count) of |num |n )?([a-z ]*?)\b(nodes|brokers|servers|replicas|shards|workers|instances|partitions|users|members|bookies|historicals|consumers|producers|sensors|devices|sessions|connections|players|clients|agents|runners|hosts|vms)$/;
+/** A ticket's or a YAML file's field line: "nodes: 6", "events_per_day: ~300M", "avg_event_size_uncompressed: 200B". */
+const FIELD_LINE = /^([ \t]*(?:-[ \t]+)?)([A-Za-z][\w .]{0,40}?)[ \t]*[:=][ \t]*(~?[ \t]*\d[^\n]*)$/gm;
+
+/**
+ * Field lines said the way a sentence says them, before the text is folded
+ * into one line: a count after its number ("6 nodes"), a rate with its unit
+ * after the number ("~300M events per day"), and other fields' underscores as
+ * spaces, a size where a sentence puts it ("avg event size 200B"). Lines of
+ * prose are left alone.
+ */
+export function spellOutFields(text: string): string {
+  return text.replace(FIELD_LINE, (line, indent: string, rawKey: string, value: string) => {
+    const key = rawKey.replace(/_/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+    const counted = COUNTED_FIELD.exec(key);
+    const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
+    if (counted && bare) return `${indent}${bare[1]} ${counted[1]}${counted[2]}${bare[2]}`;
+    const perUnit = /^(.+) per (second|sec|minute|min|hour|day|week|month|year)$/.exec(key);
+    if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
+    // "avg_event_size_uncompressed: 200B": the size of one, read where a sentence puts it ("event size 200B").
+    const sized = /^(.*?\bsize)\b/.exec(key);
+    if (sized && rawKey.includes('_')) return `${indent}${sized[1]} ${value}`;
+    return rawKey.includes('_') ? `${indent}${key} ${value}` : line;
+  });
+}

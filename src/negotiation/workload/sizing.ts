@@ -199,7 +199,7 @@ const relational: Model = ({ facts: f, text }, ctx) => {
         : ctx.assume('peakRate', ctx.scaled(50), 'request rate not stated: 50 queries/s assumed');
   }
   const heavy = /\b(heavy|expensive|complex|analytical|slow)\b[^.]{0,30}\b(quer|read|report)|\beach is expensive\b/.test(text);
-  const distributed = /\b(cockroach|yugabyte|tidb|spanner|multi-region)\b/.test(text);
+  const distributed = /\b(cockroach(db)?|yugabyte(db)?|tidb|spanner|multi-region)\b/.test(text);
   let vcpu = writes / WRITE_TX_PER_CORE + (heavy ? reads * HEAVY_QUERY_CPU_S : reads / READS_PER_CORE);
   // Distributed SQL replicates every write through consensus: about twice the CPU per transaction.
   if (distributed) vcpu *= 2;
@@ -222,7 +222,12 @@ const relational: Model = ({ facts: f, text }, ctx) => {
     },
     // Indexes, WAL and free space for vacuum and growth: +25 % (RDS and Cloud SQL both advise keeping ≥ 20 % free);
     // backups kept on the same disk on top ("7 days of full+log backups on local disk (~2x DB size)").
-    storageGib: ROOT_GIB + ctx.grown(data, true) * (copies * 1.25 + localBackupsOf(text)),
+    // Distributed SQL keeps its copies over the nodes (cluster-member.ts shares them out), with the free space asked for.
+    storageGib: distributed
+      ? ROOT_GIB + (ctx.grown(data, true) * copies) / (1 - freeShareOf(text, 0.2))
+      : ROOT_GIB + ctx.grown(data, true) * (copies * 1.25 + localBackupsOf(text)),
+    // CockroachDB's production checklist: 8 vCPU or more a node, 4 GiB of memory each.
+    floor: distributed ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
 };
 
@@ -637,7 +642,11 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   const retentionDays = log
     ? (f.retentionDays ?? ctx.assume('retentionDays', 7, "retention not stated: Kafka's default of 7 days assumed"))
     : (backlogDays ?? f.retentionDays ?? 1 / 24);
-  const mean = f.peakStated && !backlogDays ? bytesPerSecond / PEAK_FACTOR : bytesPerSecond;
+  const mean = f.meanThroughputMBps
+    ? f.meanThroughputMBps * 1e6
+    : f.peakStated && !backlogDays
+      ? bytesPerSecond / PEAK_FACTOR
+      : bytesPerSecond;
   const stored = (mean * retentionDays * DAY * rf) / GIB;
   const brokers = f.counts.broker ?? f.counts.node ?? 1;
   const traffic = bytesPerSecond * (rf + 1);
@@ -650,7 +659,7 @@ const broker: Model = ({ facts: f, text }, ctx) => {
     // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room.
     storageGib: ROOT_GIB + ctx.grown(stored) / 0.85,
     // Confluent's and Redpanda's production brokers: 8+ cores and 32 GiB or more, most of it page cache for consumers.
-    floor: log ? { vcpu: 8, memoryGib: 32 } : undefined,
+    floor: log && !/jetstream|nats/.test(text) ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
 };
 
@@ -813,6 +822,8 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     // rebalancing want 30 % free, or the share the text asks for ("we want 40% free space for rebalancing").
     storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - freeShareOf(text, 0.23)),
     averageShare: f.schedule ? 0.3 : 0.4,
+    // Druid's clustered example runs its historicals (data servers) on 16 vCPU and 122 GiB: segments are memory-mapped.
+    floor: /\bdruid\b/.test(text) && /\bhistoricals?\b/.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
   };
 };
 
@@ -856,6 +867,17 @@ const etl: Model = ({ facts: f, text }, ctx) => {
     batchWindowHours(f) ??
     (/nightly|every night|each night/.test(text) ? ctx.assume('window', 6, 'window not stated: 6 hours a night assumed') : 24);
   const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
+  // "4 executors at 5 cores / 24 GB heap each": the executors the worker runs, each heap with Spark's default 10 %
+  // memoryOverhead beside it, and a core and 8 GiB for the OS and the worker daemon.
+  const executors = f.counts.executor;
+  if (executors && f.coresEach && f.ramEachGib) {
+    return {
+      peak: { vcpu: executors * f.coresEach + 1, memoryGib: executors * f.ramEachGib * 1.1 + 8, iops: 3000, networkGbps: 1 },
+      // Shuffle spill files are merged into new ones beside them: half as much again as the spill.
+      storageGib: ROOT_GIB + (f.dataGib ?? perRun) * 1.5,
+      averageShare: Math.min(1, windowHours / 24),
+    };
+  }
   const vcpu = Math.max(2, mbPerSecond / 8);
   const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
   // Connectors stream records through and keep only their offsets in the broker: nothing staged on local disk.
@@ -864,8 +886,12 @@ const etl: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
     storageGib: ROOT_GIB + (streaming ? 10 : perRun * (remote ? 1 : 2)),
     averageShare: Math.min(1, windowHours / 24),
+    // Spark's hardware provisioning guide: 8–16 cores a machine, memory for executors beside the OS.
+    floor: SPARK_WORKER.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
   };
 };
+
+const SPARK_WORKER = /\bspark\b[^.]{0,40}\b(workers?|nodes?|executors?)\b|\b(workers?|nodes?|executors?)\b[^.]{0,20}\bspark\b/;
 
 /** Stateful stream processing (sessionisation, windows): ~2,000 events/s per core, 4 GiB per core, an hour of state on disk. */
 const streamProcessing: Model = ({ facts: f }, ctx) => {
@@ -1097,11 +1123,15 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   // A day's arrivals, or the batch itself: "80,000 images by 6am" holds 80,000, not its rate for a whole day.
   const held = windowed ?? images * DAY;
   const bytes = f.itemBytes ?? 3e6;
-  const coreSeconds = cpuSecondsEach(text) ?? (ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * (bytes / 3e6));
+  // Decoding grows with the pixels, but a resize works on a shrunk decode (libvips' shrink-on-load): the root of the size.
+  const coreSeconds = cpuSecondsEach(text) ?? (ocr ? OCR_CORE_SECONDS_PER_PAGE : 0.2 * Math.sqrt(bytes / 3e6));
   // A window is the time it has, already the peak: the rate it needs with a fifth spare, not twice it.
   const vcpu = Math.max(1, images * coreSeconds * (windowed ? TICK_SPARE : 2));
   // "Stateless, streams from/to S3": nothing of the batch on its own disk.
-  const streams = /\bstateless\b|\bstreams? (from|to|from\/to) (s3|object storage|the bucket|gcs)\b/.test(text);
+  // "Files never sit on local disk for more than a few seconds": the same.
+  const streams =
+    /\bstateless\b|\bstreams? (from|to|from\/to) (s3|object storage|the bucket|gcs)\b/.test(text) ||
+    /\bnever (sits?|stays?|lands?|is stored|are stored|kept) on (the )?(local )?disk\b|\bno local (storage|disk)\b/.test(text);
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * (ocr ? 1 : 1.5)), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
     storageGib: ROOT_GIB + (streams ? 30 : (held * bytes * 1.3) / GIB),
@@ -1125,10 +1155,15 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
     f.counts.document ??
     (/\beach (pdf|statement|invoice|report|document)\b/.test(text) ? (f.users.total ?? f.counts.customer) : undefined);
   const windowHours = batchWindowHours(f);
+  const statedJobs = rateOf(f, 'builds', 'messages', 'records') || (batch && windowHours ? batch / (windowHours * 3600) : 0);
+  // "A couple of reports … finishes in 5 minutes each night": jobs that long, with no rate, run as many at once as are
+  // counted (two when none are); an assumed rate of short jobs times their length would be thousands of cores.
+  const long = !statedJobs && (f.durationEachSeconds ?? 0) >= 60;
   const jobs =
-    rateOf(f, 'builds', 'messages', 'records') ||
-    (batch && windowHours ? batch / (windowHours * 3600) : 0) ||
-    ctx.assume('peakRate', ctx.scaled(10), 'jobs per second not stated: 10 assumed');
+    statedJobs ||
+    (long
+      ? ctx.assume('peakRate', Math.min(batch ?? 2, 16) / f.durationEachSeconds!, 'jobs at once not stated: those counted, or 2')
+      : ctx.assume('peakRate', ctx.scaled(10), 'jobs per second not stated: 10 assumed'));
   // Jobs that mostly wait on what they call ("mostly I/O", "calls to external APIs") spend ~20 ms on a core.
   const waiting =
     /\b(i\/o|io)[- ]bound\b|\bmostly (i\/o|io|waiting|network)\b|\bcalls? to (external |third[- ]party )?(apis?|services)\b/.test(text);
@@ -1138,7 +1173,12 @@ const backgroundJobs: Model = ({ facts: f, text }, ctx) => {
   // "10 browser instances in parallel, each browser ~500 MB-1 GB": a headless browser keeps a core busy rendering.
   const parallel = f.counts.instance ?? f.counts.browser;
   const eachGib = parallel ? sizeInSentenceGib(text, EACH_BROWSER) : undefined;
-  const vcpu = Math.max(1, (jobs * cpuSeconds * 2) / TARGET_UTILISATION, parallel && eachGib ? parallel * 0.5 * TICK_SPARE : 0);
+  // Jobs counted at once are already the peak: no second factor for it.
+  const vcpu = Math.max(
+    1,
+    (jobs * cpuSeconds * (long ? 1 : 2)) / TARGET_UTILISATION,
+    parallel && eachGib ? parallel * 0.5 * TICK_SPARE : 0,
+  );
   const memory = Math.max(2, vcpu * 1.5, parallel && eachGib ? 2 + parallel * eachGib * TICK_SPARE : 0);
   return {
     peak: { vcpu, memoryGib: memory, iops: 500, networkGbps: 0.1 },

@@ -1247,3 +1247,83 @@ describe('what one node keeps', () => {
     expect(druid.storageGib).toBeCloseTo(20 + 1536 / 0.6, -1);
   });
 });
+
+describe('a cluster described the way its team writes it down', () => {
+  it('reads ticket and YAML fields as sentences: a count after its number, a rate and an item size', () => {
+    const cassandra = a(
+      'cluster: iot-telemetry\ntech: cassandra 4.1\nnodes: 6\nreplication_factor: 3\ntotal_on_disk_after_replication: ~18 TB\nrequest: spec for ONE node',
+    );
+    // 18 TB already holds the copies; one of the 6 nodes keeps a sixth of it, the version is not a node count.
+    expect(cassandra.quantities).toContainEqual(expect.objectContaining({ measure: 'node count', value: 6 }));
+    expect(cassandra.quantities).not.toContainEqual(expect.objectContaining({ measure: 'node count', value: 4.1 }));
+    expect(cassandra.storageGib).toBeGreaterThan(18e12 / 2 ** 30 / 6);
+    expect(cassandra.storageGib).toBeLessThan((18e12 / 2 ** 30 / 6) * 1.5);
+    const clickhouse = a('engine: clickhouse\nevents_per_day: ~300M\navg_event_size_uncompressed: 200B\nretention: 13 months');
+    // 300M × 200 B × 395 days ≈ 22 TiB raw, a fifth of it once columnar.
+    expect(clickhouse.storageGib).toBeGreaterThan(3000);
+    expect(clickhouse.storageGib).toBeLessThan(8000);
+  });
+
+  it('fills a retention period at the average rate, not the peak, and knows min.insync.replicas is no copy count', () => {
+    const kafka = a(
+      'Kafka — 3 brokers, RF=3, min.insync.replicas=2. Avg ingest ~5 MB/s, peaks ~25 MB/s during the end-of-day batch. Retention 7 days. This ticket is for broker sizing (per broker, we will clone it x3).',
+    );
+    // 5 MB/s × 7 days × 3 copies over 3 brokers, kept under 85 % full.
+    const perBroker = (5e6 * 7 * 86400) / 2 ** 30 / 0.85;
+    expect(kafka.storageGib).toBeGreaterThan(perBroker);
+    expect(kafka.storageGib).toBeLessThan(perBroker * 1.3);
+  });
+
+  it('spreads a distributed SQL database’s copies over its nodes, with the free space asked for', () => {
+    const crdb = a(
+      'CockroachDB: 5 nodes spread over 3 AZs. Total logical dataset ~2 TB, RF=3 (default). Please size one node with ~30% free-space headroom.',
+    );
+    expect(crdb.storageGib).toBeCloseTo(20 + ((2e12 / 2 ** 30) * 3) / 5 / 0.7, -1);
+    expect(crdb.peak.vcpu).toBeGreaterThanOrEqual(8);
+    // A Postgres primary and its replicas each hold everything: nothing is shared out.
+    const pg = a('Postgres primary, one node of a 3-node Patroni cluster, 600 GB of data');
+    expect(pg.storageGib).toBeGreaterThan(600);
+  });
+
+  it('counts bookies and workers as the members a cluster is spread over', () => {
+    const bookie = a(
+      'Pulsar BookKeeper bookie — 3 bookies, ensemble 3 / write quorum 2 / ack quorum 2. Avg ingest ~10 MB/s, we keep 3 days. Size one bookie.',
+    );
+    // 10 MB/s × 3 days × 2 copies over 3 bookies.
+    const share = (10e6 * 3 * 86400 * 2) / 3 / 2 ** 30;
+    expect(bookie.storageGib).toBeGreaterThan(share);
+    expect(bookie.storageGib).toBeLessThan(share * 1.5);
+    const trino = a(
+      'Trino worker (cluster will be 1 coordinator + 8 workers, this request is for ONE worker). ~80 TB in the lake on S3, ~40 concurrent users at peak.',
+    );
+    expect(trino.peak.memoryGib).toBeLessThanOrEqual(256);
+    expect(trino.storageGib).toBeLessThan(300);
+  });
+
+  it('sizes a Spark worker by the executors it runs', () => {
+    const spark = a(
+      'Spark worker node. Each worker runs 4 executors at 5 cores / 24 GB heap each, with the default 10% memoryOverhead. Shuffle spill up to ~600 GB per node.',
+    );
+    expect(spark.peak.vcpu).toBe(21);
+    expect(spark.peak.memoryGib).toBeCloseTo(4 * 24 * 1.1 + 8, 0);
+    expect(spark.storageGib).toBeGreaterThan(800);
+  });
+});
+
+describe('jobs and images whose text says how little they keep', () => {
+  it('runs long jobs with no rate as many at once as are counted, never thousands of cores', () => {
+    const cron = a(
+      'Just need a small box to run a handfull of cron jobs: a couple of reports that get emailed out and some cleanup scripts. Everything finishes in like 5 minutes each night.',
+    );
+    expect(cron.peak.vcpu).toBeLessThanOrEqual(2);
+    expect(cron.peak.memoryGib).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps nothing of images that never sit on local disk, and resizes big originals at the root of their size', () => {
+    const thumbs = a(
+      'Thumbnail worker (libvips) consuming from a queue. ~200 images/minute at peak, originals up to 20 MB JPEG, we produce 5 sizes of each. Files never sit on local disk for more than a few seconds.',
+    );
+    expect(thumbs.storageGib).toBeLessThanOrEqual(50);
+    expect(thumbs.peak.vcpu).toBeLessThanOrEqual(8);
+  });
+});
