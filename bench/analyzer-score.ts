@@ -40,7 +40,7 @@ export function loadLabelled(file: string): Labelled[] {
       try {
         return JSON.parse(l) as Labelled;
       } catch (err) {
-        throw new Error(`${file}:${i + 1}: ${(err as Error).message}`);
+        throw new Error(`${file}:${i + 1}: ${(err as Error).message}`, { cause: err });
       }
     });
 }
@@ -56,6 +56,8 @@ export interface Score {
   ingress: { n: number; ok: number };
   misses: { text: string; what: string }[];
 }
+
+const regimeId = (regime: string) => regime.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export function score(labelled: Labelled[], predict: (text: string) => Predicted): Score {
   const s: Score = {
@@ -79,11 +81,13 @@ export function score(labelled: Labelled[], predict: (text: string) => Predicted
       if (v >= range[0] && v <= range[1]) s.within[d].ok += 1;
       else s.misses.push({ text: l.text, what: `${d} ${v}, expected ${range[0]}–${range[1]}` });
     }
-    const stated = l.compliance ?? [];
+    // A regime is one whatever its spelling in the labels: "iso27001" is the analyzer's "iso-27001".
+    const stated = (l.compliance ?? []).map(regimeId);
+    const found = p.compliance.map(regimeId);
     s.compliance.stated += stated.length;
-    s.compliance.found += stated.filter((c) => p.compliance.includes(c)).length;
-    s.compliance.extra += p.compliance.filter((c) => !stated.includes(c)).length;
-    if (stated.some((c) => !p.compliance.includes(c)) || p.compliance.some((c) => !stated.includes(c)))
+    s.compliance.found += stated.filter((c) => found.includes(c)).length;
+    s.compliance.extra += found.filter((c) => !stated.includes(c)).length;
+    if (stated.some((c) => !found.includes(c)) || found.some((c) => !stated.includes(c)))
       s.misses.push({ text: l.text, what: `compliance ${JSON.stringify(p.compliance)}, expected ${JSON.stringify(stated)}` });
     if (l.publicIngress !== undefined) {
       s.ingress.n += 1;

@@ -11,7 +11,7 @@
 
 /** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
 const FOREIGN_MARKERS =
-  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa)(?![\p{L}])/giu;
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa|potrzebujemy|prosimy|dla|oraz|około|jest|będzie|tylko|dziennie|się)(?![\p{L}])/giu;
 
 /** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
 const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
@@ -34,6 +34,46 @@ const PHRASES: [RegExp, string][] = [
     ]),
     'we need',
   ],
+  [words(['potrzebujemy']), 'we need'],
+  // Polish.
+  [words(['węzły danych', 'węzłów danych', 'węzłach danych']), 'data nodes'],
+  [words(['węzły', 'węzłów']), 'nodes'],
+  [words(['węzeł', 'węzła', 'węzeł danych']), 'node'],
+  [words(['prosimy o rozmiar', 'prosimy o zwymiarowanie']), 'please size'],
+  [words(['jednego', 'jeden', 'jedną']), 'one'],
+  [words(['klastra', 'klaster', 'klastrze']), 'cluster'],
+  [words(['logów', 'logi', 'logach']), 'logs'],
+  [words(['dziennie', 'na dzień']), 'per day'],
+  [words(['na sekundę']), 'per second'],
+  [words(['retencja', 'retencją', 'przechowywanie']), 'retention'],
+  [words(['replika', 'repliki', 'replik']), 'replica'],
+  [words(['dni']), 'days'],
+  [words(['godzin', 'godziny']), 'hours'],
+  [words(['miesięcy', 'miesiące']), 'months'],
+  [words(['około']), 'about'],
+  [words(['użytkowników']), 'users'],
+  [words(['zapytań']), 'requests'],
+  [words(['wiadomości']), 'messages'],
+  [words(['bazy danych', 'baza danych', 'bazę danych']), 'database'],
+  [words(['dostęp tylko z sieci wewnętrznej', 'tylko wewnętrzny', 'tylko w sieci wewnętrznej']), 'internal only'],
+  // Spanish and Italian games and invoices.
+  [words(['juego multijugador', 'gioco multiplayer']), 'multiplayer game'],
+  [words(['servidor dedicado', 'server dedicato']), 'dedicated game server'],
+  [words(['partidas', 'partite']), 'matches'],
+  [words(['partida']), 'match'],
+  [words(['fatture', 'facturas', 'faturas']), 'invoices'],
+  [words(['fattura', 'factura', 'fatura']), 'invoice'],
+  [words(['a fine mese', 'a fin de mes', 'no fim do mês', 'en fin de mois']), 'at month-end'],
+  [
+    words(['nada expuest[oa] a internet', 'no (?:est[aá] )?expuest[oa] a internet', 'non espost[oa] su internet']),
+    'not exposed to the internet',
+  ],
+  [
+    words(['abiert[oa] a internet', 'expuest[oa] a internet', 'espost[oa] su internet', 'abert[oa] para a internet']),
+    'exposed to the internet',
+  ],
+  [words(['s[oó]lo red interna']), 'internal only'],
+  [words(["nessun accesso dall'esterno", 'sin acceso desde fuera', 'sem acesso externo']), 'internal only'],
   [words(['connessi', 'collegati', 'conectados', 'verbunden', 'connectés', 'verbonden']), 'connected'],
   [words(['fotogrammi', 'fotogramas', 'einzelbilder']), 'frames'],
   [words(['fotogramma', 'fotograma']), 'frame'],
@@ -160,7 +200,16 @@ const PHRASES: [RegExp, string][] = [
   [words(['transaktionen', 'transacciones', 'transazioni', 'transações']), 'transactions'],
   [words(['daten', 'données', 'datos', 'dati', 'dados']), 'data'],
   [
-    words(['gleichzeitig(?:e|en)?', 'en simultané', 'simultanés?', 'simultáneos?', 'simultanei', 'concurrentes', 'simultâneos']),
+    words([
+      'gleichzeitig(?:e|en)?',
+      'en simultané',
+      'simultanés?',
+      'simultáne[oa]s?',
+      'simultanei',
+      'simultanee',
+      'concurrentes',
+      'simultâne[oa]s',
+    ]),
     'concurrent',
   ],
   [words(['wachstum', 'croissance', 'crecimiento', 'crescita', 'crescimento']), 'growth'],

@@ -241,9 +241,12 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b((pdf|report|invoice|statement|document) (generation|rendering)|generat\w* (pdfs?|reports|invoices|statements))\b/, 3],
     // "a monthly job that renders account statements as PDFs", "job de génération des relevés … en PDF".
     [
-      /\b(render(s|ing)?|generat\w*|produc(es|ing)|génération|generación|generazione)\b(?:\s+[\p{L}'-]+){0,4}?\s+(pdfs?|statements|invoices|reports|relevés|facturas|fatture)\b/u,
+      /\b(render(s|ing)?|generat\w*|generar\w*|gerar|produc(es|ing)|génération|generación|generazione)\b(?:\s+[\p{L}'-]+){0,4}?\s+(pdfs?|statements|invoices|reports|relevés|facturas|fatture)\b/u,
       3,
     ],
+    // "dbt Core on a schedule against Snowflake": the warehouse does the work; this machine only compiles and submits.
+    // It outweighs the warehouse and the dbt it names (3 each, twice at most).
+    [/\b(dbt|airflow|dagster|prefect)\b[^.]{0,60}\b(against|on|in|into|to) (snowflake|bigquery|redshift|databricks|synapse)\b/, 8],
     // "a small VM to run cron jobs and a few python scripts": scheduled work, sized as background jobs.
     [/\b(cron( ?jobs?)?|crontab|scheduled (jobs|tasks|scripts)|(python|bash|shell) scripts|scripts)\b/, 2.5],
     // Crawlers fetch on a schedule and keep what they fetched elsewhere: "crawls 2 million pages every night".

@@ -339,6 +339,10 @@ function classify(value: number, before: string, after: string, span: (n: number
     // "2 tb of logs per day", "200 gb of scans a month": a noun may sit between the size and the period.
     const through =
       /^\s*of\s+(?:[a-z-]+\s+){1,2}(?=(?:\/|per|a|an|each|every)\s)/.exec(rest)?.[0] ??
+      // "50 GB logs per day": the noun without its "of".
+      /^\s*(?:logs?|data|events|records|metrics|traces|telemetry|footage|video|uploads|backups)\s+(?=(?:\/|per|a|an|each|every)\s)/.exec(
+        rest,
+      )?.[0] ??
       // "20 GB incrementals daily": what a backup adds each period, named by the copy it is.
       /^\s*(?:of\s+)?(?:incrementals?|incremental backups?|differentials?|diffs?|deltas?|changes|new data)\s+(?=(?:\/|per|a|an|each|every)\s|(?:daily|nightly|weekly|monthly|hourly)\b)/.exec(
         rest,

@@ -35,7 +35,7 @@ export function complianceOf(text: string): Compliance[] {
 const INTERNAL =
   /\b(internal(ly)?|intranet|private network|back[- ]?office|vpn[- ]only|behind (the|our) vpn|not public|employees only|in-house|ops team|internal-only|on the lan|office)\b/;
 const PUBLIC =
-  /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|open to the internet|exposed to the internet|world[- ]wide)\b/;
+  /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|(open|exposed|reachable|accessible|available) (to|from|over|on) (the )?(public )?internet|world[- ]wide)\b/;
 const NOT_PUBLIC =
   /\b(not|never|no|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet)\b/g;
 /** Kinds that serve people on the internet unless the text says otherwise. */

@@ -69,17 +69,20 @@ class Context {
   /** A default scaled by the size the text gives in words ("a small shop", "a large web app"), as the template corpus spoke of size. */
   scaled(base: number): number {
     const t = this.input.text;
-    const factor = /\b(tiny|hobby|personal|toy)\b/.test(t)
-      ? 0.1
-      : /\b(huge|massive|very large|global|enormous)\b/.test(t)
-        ? 100
-        : /\b(large|big|busy|high[- ]traffic|popular)\b/.test(t)
-          ? 20
-          : /\b(medium|mid-sized|moderate)\b/.test(t)
-            ? 4
-            : /\b(small|little|modest|low[- ]traffic)\b/.test(t)
-              ? 0.5
-              : 1;
+    const factor =
+      /\b(tiny|hobby|personal|toy|throw-?away|disposable|integration tests?|heavy lifting happens (in|on)|just (compiles|submits|triggers|orchestrates))\b/.test(
+        t,
+      )
+        ? 0.1
+        : /\b(huge|massive|very large|global|enormous)\b/.test(t)
+          ? 100
+          : /\b(large|big|busy|high[- ]traffic|popular)\b/.test(t)
+            ? 20
+            : /\b(medium|mid-sized|moderate)\b/.test(t)
+              ? 4
+              : /\b(small|little|modest|low[- ]traffic)\b/.test(t)
+                ? 0.5
+                : 1;
     return base * factor;
   }
 }
@@ -408,16 +411,19 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   const replicated = /\b(incl(uding|\.)?|with|after) (the )?(replication|replicas|rf\s?\d?)\b/.test(text);
   if (f.dataGib) stored = perNodeStated || replicated ? f.dataGib : f.dataGib * rf;
   else if (perDay && f.retentionDays) stored = perDay * f.retentionDays * rf;
-  else stored = ctx.assume('dataGib', 500, 'data size not stated: 500 GiB assumed') * rf;
+  else stored = ctx.assume('dataGib', ctx.scaled(500), `data size not stated: ${ctx.scaled(500)} GiB assumed`) * rf;
   if (!f.dataGib && perDay && !f.retentionDays) ctx.assume('retentionDays', undefined, 'retention not stated');
   const density = scylla ? 5120 : hbase ? 8192 : /cassandra/.test(text) ? 2048 : 4096;
   const nodes = Math.max(f.counts.node ?? 1, Math.ceil(stored / density));
   let ops = rateOf(f, 'operations', 'reads', 'writes', 'records', 'events', 'queries', 'requests', 'lookups');
-  if (!ops) ops = ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
-  const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * 4);
+  if (!ops) ops = ctx.assume('peakRate', ctx.scaled(5000), `operation rate not stated: ${ctx.scaled(5000)} ops/s assumed`);
+  // A counted cluster is of production nodes; one node alone is left to the floor, which light use lowers ("single
+  // node, throwaway data") to a JVM's 8 GiB heap and what is beside it.
+  const each = nodes > 1 ? { vcpu: 4, memoryGib: 32 } : { vcpu: 2, memoryGib: 8 };
+  const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * each.vcpu);
   // DataStax and ScyllaDB size a production node at 8+ cores and 32 GiB or more.
   const floor = { vcpu: 8, memoryGib: 32 };
-  const memory = Math.max(nodes * 32, vcpu * (scylla ? 8 : 4));
+  const memory = Math.max(nodes * each.memoryGib, vcpu * (scylla ? 8 : 4));
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
     // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom.
@@ -760,8 +766,13 @@ const search: Model = (input, ctx) => {
       networkGbps: bytesPerSecondToGbps(events * 1000 * copies + queries * 20000),
     },
     storageGib: ROOT_GIB + onDisk,
+    // Elastic's hot data nodes: a heap of up to 31 GB beside as much page cache; 8 vCPU and 32 GiB is the smallest
+    // production node a logging cluster is built from.
+    floor: ELASTIC_DATA_NODE.test(text) ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
 };
+
+const ELASTIC_DATA_NODE = /\b(elastic(search)?|opensearch|elk)\b(?=[^]*\b((data|hot)[- ]nodes?|logs?)\b)/;
 
 // ---------------------------------------------------------------- analytics
 

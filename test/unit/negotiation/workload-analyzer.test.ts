@@ -1327,3 +1327,59 @@ describe('jobs and images whose text says how little they keep', () => {
     expect(thumbs.peak.vcpu).toBeLessThanOrEqual(8);
   });
 });
+
+describe('requests in Polish, Spanish and Italian, and what faces the internet', () => {
+  it('reads a Polish logging cluster: logs a day, retention, a replica, one of three data nodes', () => {
+    const os = a(
+      'Cześć, potrzebujemy klastra OpenSearch na logi aplikacyjne. Około 50 GB logów dziennie, retencja 14 dni, 1 replika. Klaster będzie miał 3 węzły danych — prosimy o rozmiar jednego węzła. Dostęp tylko z sieci wewnętrznej.',
+    );
+    // 50 GB × 14 days × 2 copies over 3 nodes.
+    expect(os.storageGib).toBeGreaterThan((50e9 / 2 ** 30) * 14 * (2 / 3));
+    expect(os.storageGib).toBeLessThan(1200);
+    expect(os.peak.memoryGib).toBeGreaterThanOrEqual(32);
+    expect(os.publicIngress).toBe(false);
+  });
+
+  it('knows a Spanish game server and Italian invoice rendering, and a negated exposure', () => {
+    const game = a(
+      'Necesitamos un servidor dedicado para nuestro juego multijugador. Cada instancia aloja hasta 10 partidas simultáneas de 16 jugadores. Tiene que estar abierto a internet en los puertos UDP 7777-7787.',
+    );
+    expect(game.role).toBe('realtime-server');
+    expect(game.publicIngress).toBe(true);
+    const invoices = a(
+      'Ciao, ci serve un worker per generare i PDF delle fatture (Chromium headless via Puppeteer). A fine mese sono circa 50.000 fatture e devono essere pronte entro 4 ore.',
+    );
+    expect(invoices.role).toBe('batch-worker');
+    const nats = a('Necesitamos un nodo de NATS JetStream para los eventos de pedidos. Solo red interna, nada expuesto a internet.');
+    expect(nats.publicIngress).toBe(false);
+  });
+
+  it('reads reachable from the internet as public, and not reachable as internal', () => {
+    expect(
+      a('Partner SFTP drop, 2 GB a night. It has to be reachable from the internet but firewalled to their IP range.').publicIngress,
+    ).toBe(true);
+    expect(a('MinIO bucket store, not reachable from the internet').publicIngress).toBe(false);
+  });
+});
+
+describe('machines that do little themselves', () => {
+  it('sizes a dbt runner against a remote warehouse as a small batch job', () => {
+    const dbt = a(
+      'Need something to run dbt Core on a schedule (hourly) against Snowflake. All the heavy lifting happens in the warehouse, the box just compiles and submits SQL.',
+    );
+    expect(dbt.role).toBe('batch-worker');
+    expect(dbt.peak.vcpu).toBeLessThanOrEqual(2);
+    expect(dbt.peak.memoryGib).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps a single throwaway node for integration tests small, and a counted ring at production size', () => {
+    const staging = a(
+      'For the cart service staging env we want a DynamoDB-compatible endpoint (ScyllaDB Alternator). Single node, throwaway data, just needs to work for integration tests.',
+    );
+    expect(staging.peak.vcpu).toBeLessThanOrEqual(4);
+    expect(staging.peak.memoryGib).toBeLessThanOrEqual(16);
+    expect(staging.storageGib).toBeLessThanOrEqual(100);
+    const ring = a('cassandra 9 nodes 3TB/node rf3 50k w/s');
+    expect(ring.peak.memoryGib).toBeGreaterThanOrEqual(9 * 32);
+  });
+});
