@@ -128,6 +128,16 @@ const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number
 };
 
 /**
+ * A host that feeds a GPU: its data loaders, decoders and the model's copy in host memory want cores and RAM beside
+ * the card (the smallest single-GPU shapes clouds sell for work, AWS g5/g6.2xlarge and GCP g2-standard-8, have 8 vCPU
+ * and 32 GiB). Not when the text says there is none ("CPU only", "no GPU needed", "the GPU budget got cut").
+ */
+const GPU_HOST_FLOOR = { vcpu: 8, memoryGib: 32 };
+const GPU = /\b(gpus?|cuda|a100|h100|h200|l4|l40s?|a10g?|a6000|rtx ?\d{4}|vram)\b/;
+const NO_GPU =
+  /\b(no|without|zero)\s+(\w+\s+)?gpus?\b|\bgpus?\b[^.]{0,25}\b(not needed|not required|budget got cut|unavailable)\b|\bcpu[- ]only\b|\bgpu[- ](free|less)\b/;
+
+/**
  * The most one instance offers in the catalogs Mosaic proposes from (AWS's
  * general-purpose and memory-optimised families top out at 192 vCPU and
  * 1.5–4 TiB; io2 Block Express volumes at 64 TiB). A figure past it is a
@@ -305,7 +315,11 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   if (role !== 'unknown') {
     // Light use gets the smallest production machine; anything else its technology's production size, or its role's.
     const light = readsAsLight(extraction.text, facts);
-    const floor = (kind !== 'unknown' && KIND_FLOOR[kind]) || (!light && (sizing.floor ?? PRODUCTION_FLOOR[role])) || LIGHT_FLOOR[role];
+    const named = (kind !== 'unknown' && KIND_FLOOR[kind]) || (!light && (sizing.floor ?? PRODUCTION_FLOOR[role])) || LIGHT_FLOOR[role];
+    const gpu = GPU.test(extraction.text) && !NO_GPU.test(extraction.text);
+    const floor = gpu
+      ? { vcpu: Math.max(named.vcpu, GPU_HOST_FLOOR.vcpu), memoryGib: Math.max(named.memoryGib, GPU_HOST_FLOOR.memoryGib) }
+      : named;
     if (load.vcpu < floor.vcpu || load.memoryGib < floor.memoryGib)
       notes.push(
         `the load needs ${r(load.vcpu, 2)} vCPU and ${r(load.memoryGib, 1)} GiB; sized at least ${floor.vcpu} vCPU and ${floor.memoryGib} GiB, the smallest instance a ${kind} is run on`,

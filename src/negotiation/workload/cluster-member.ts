@@ -16,6 +16,10 @@ const ASKS_FOR_ONE = [
   ),
   new RegExp(`\\b(?:what should|how (?:big|large) should)\\s+(?:each|one|a single)\\s+(?:[a-z-]+\\s+)?${MEMBER}\\b`),
   new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
+  // "5 hot data nodes total; request is for one (we'll scale the template)", "this ticket is for one of them".
+  /\b(?:request|ticket)(?: is)? for (?:one|1)(?: of them\b)?(?=\s*[(),.;]|\s*$| of them\b)/,
+  // "3 brokers, this is per broker".
+  new RegExp(`\\b(?:this|it|that) is (?:per|for one|for a single|for each)\\s+${MEMBER}\\b`),
   // "This ticket is for broker sizing (per broker, we'll clone it x3)".
   new RegExp(`\\bfor\\s+${MEMBER}\\s+sizing\\b|\\(per\\s+${MEMBER}\\b`),
 ];
@@ -65,7 +69,8 @@ export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, tex
   for (const pattern of ASKS_FOR_ONE) {
     const asked = pattern.exec(text);
     if (!asked) continue;
-    const noun = asked[1]!;
+    // "request is for one": of the machines the text counts, whatever it calls them.
+    const noun = asked[1] ?? 'node';
     // The cluster's size: the count of what is asked for, or of its nodes ("2 shards … one shard node").
     const counted = [facts.counts[noun], ...MEMBERS.map((m) => facts.counts[m])].filter((c): c is number => !!c && c > 1);
     return counted.length ? { members: Math.max(...counted), noun } : none;

@@ -16,6 +16,8 @@ export interface Facts {
   arrivalGibPerDay?: number;
   /** Of it, what was written as a rate ("1 GB/s aggregate reads", "10 Gbps"), MB/s: what moves. */
   throughputMBps?: number;
+  /** What one node holds, as stated ("each node should carry ~1.8 TB"); dataGib holds it × the nodes. */
+  dataPerNodeGib?: number;
   /** The average of a rate whose peak is stated beside it ("avg 5 MB/s, peaks 25 MB/s"): what retention fills with. */
   meanThroughputMBps?: number;
   /** What each person keeps, GiB: file shares and mailboxes multiply it by the people. */
@@ -147,7 +149,10 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
     }
   }
   const nodes = f.counts.node ?? f.counts.broker ?? f.counts.server ?? f.counts.host ?? f.counts.instance ?? 1;
-  if (perNodeGib !== undefined) f.dataGib = max(f.dataGib, perNodeGib * nodes);
+  if (perNodeGib !== undefined) {
+    f.dataGib = max(f.dataGib, perNodeGib * nodes);
+    f.dataPerNodeGib = perNodeGib;
+  }
   if (ramPerNodeGib !== undefined) f.ramGib = max(f.ramGib, ramPerNodeGib * nodes);
   if (f.retentionDays === undefined && bareDuration !== undefined) f.retentionDays = bareDuration / 86400;
   // "50k users, 10 MB of data each": what everyone keeps is the data held, for a database as for a file share.

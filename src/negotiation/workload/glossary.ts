@@ -57,6 +57,8 @@ const PHRASES: [RegExp, string][] = [
   [words(['bazy danych', 'baza danych', 'bazę danych']), 'database'],
   [words(['dostęp tylko z sieci wewnętrznej', 'tylko wewnętrzny', 'tylko w sieci wewnętrznej']), 'internal only'],
   // Spanish and Italian games and invoices.
+  [words(['inferência em lote', 'inferencia por lotes', 'inferencia en lote', 'inferenza batch', 'inférence par lots']), 'batch inference'],
+  [words(['transcrevendo', 'transcribiendo', 'trascrivendo', 'transcrivant']), 'transcribing'],
   [words(['juego multijugador', 'gioco multiplayer']), 'multiplayer game'],
   [words(['servidor dedicado', 'server dedicato']), 'dedicated game server'],
   [words(['partidas', 'partite']), 'matches'],

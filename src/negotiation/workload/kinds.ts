@@ -255,6 +255,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'ml-batch': [
     [/\b(ml|model) training\b|\btraining (jobs?|runs?)\b|\bbatch ml\b/, 3],
+    // "batch inference of Whisper over a day's audio": a model run over what piled up, not one answering requests.
+    [/\b(batch inference|batch transcription|offline inference|inference (in|by) batch(es)?)\b/, 5],
     // Training a model, large or small, is a batch job whatever it serves later: "fine-tuning a 7B LLM with LoRA".
     [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*)\b/, 4.5],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
@@ -277,7 +279,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'game-server': [
     [
-      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game )?servers?|game servers?)\b/,
+      /\b(minecraft|valheim|factorio|counter[- ]?strike|cs2|terraria|rust server|ark server|battle royale|shooter|mmo|dedicated (game |match )?servers?|game servers?|match servers?|one process per match|(unity|unreal) dedicated)\b/,
       4,
     ],
     [/\b(game|gaming|multiplayer|co-op|survival game)\b/, 1.5],

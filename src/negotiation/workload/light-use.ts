@@ -17,6 +17,9 @@ const LIGHT_USERS = 500;
 /** A store this small, or a search over this few pages, fits the smallest machine whatever else is said. */
 const LIGHT_DATA_GIB = 5;
 const LIGHT_ITEMS = 20_000;
+/** What no light-use machine holds or takes in a day, whoever uses it. */
+const HEAVY_DATA_GIB = 100;
+const HEAVY_INGEST_GIB_PER_DAY = 10;
 const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product', 'record', 'row', 'item'];
 
 /**
@@ -27,6 +30,8 @@ const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product'
  */
 export function readsAsLight(text: string, facts: Facts): boolean {
   if ([...text.matchAll(LIGHT_WORDS)].some((m) => !NEGATED.test(text.slice(Math.max(0, m.index - 24), m.index)))) return true;
+  // A few people over a lot of data ("150 GB a day of logs, ~20 people querying") is not light use.
+  if ((facts.dataGib ?? 0) >= HEAVY_DATA_GIB || (facts.ingestGibPerDay ?? 0) >= HEAVY_INGEST_GIB_PER_DAY) return false;
   const rates = Object.values(facts.rates);
   // Everyone at once is a load whatever the count: 50 concurrent video visits are not an office of 50.
   if (facts.users.concurrent !== undefined) return false;

@@ -77,7 +77,10 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/[×✕]/g, ' x ')
     .replace(/\s[—–]\s/g, ', ')
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')
-    .replace(/\b4k\b(?=\s*(?:video|footage|uhd|hdr|content|streams?|render|h\.?26|resolution))/gi, 'uhd')
+    .replace(
+      /\b4k\b(?=\s*(?:video|footage|uhd|hdr|content|streams?|render|h\.?26|resolution|frames?|images?|textures?|displays?|monitors?|screens?|tvs?|output))/gi,
+      'uhd',
+    )
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
     // "2 000 TPS", "10 000": thousands grouped by a no-break or thin space (SI style) are one number.
     .replace(/(\d)[\u00a0\u202f\u2009](?=\d{3}\b)/g, '$1')

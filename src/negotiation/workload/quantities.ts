@@ -68,7 +68,7 @@ const SIZE_UNITS: Record<string, string> = {
 const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
 /** What an average is called just before its rate: "avg ingest ~", "steady ~2k", "on average". */
-const MEAN_RATE = /\b(?:avg|average|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)\b[^.;,\d]{0,25}$/;
+const MEAN_RATE = /\b(?:avg|averages?|averaging|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)\b[^.;,\d]{0,25}$/;
 const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
@@ -182,7 +182,7 @@ const USER_NOUN =
 const COUNT_NOUN =
   /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|executors?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|bookies|bookie|historicals?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?)$/;
 const MODIFIER =
-  /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual)$/;
+  /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual|hot|warm|cold|frozen|data|storage|compute|ingest)$/;
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
 const HOLDERS =
   /(\d+(?:\.\d+)?)\s+(?:[a-z-]+\s+)?(vms|virtual machines|servers|nodes|brokers|machines|laptops|desktops|workstations|pcs|computers|mailboxes|inboxes|databases|dbs|schemas|repos|repositories|sites|websites|tenants|projects|volumes|disks|drives|devices|phones|shares|buckets|cameras)\b[^.;\d]{0,24}$/;
@@ -303,10 +303,13 @@ function classify(value: number, before: string, after: string, span: (n: number
         return { kind: 'growth', pctPerYear: (Math.pow(1 + value / 100, 1 / years) - 1) * 100, text: span(u[0].length + over[0].length) };
     }
     const per =
-      /^\s*(?:a|per|\/|each|every|yearly|annual\w*|year[- ]over[- ]year|yoy|monthly|a month|per month)\s*(year|yr|annum|month)?/.exec(rest);
+      /^\s*(?:a|per|\/|each|every|yearly|annual\w*|year[- ]over[- ]year|yoy|monthly|a month|per month|quarterly)\s*(year|yr|annum|month|quarter|q)?\b/.exec(
+        rest,
+      );
     if (/(grow\w*|growth|increas\w*|expand\w*)\s*(by|of|at)?\s*(~|about|around|roughly)?\s*$/.test(before) || (per && per[0].trim())) {
-      const monthly = /month/.test(per?.[0] ?? '');
-      const pct = monthly ? (Math.pow(1 + value / 100, 12) - 1) * 100 : value;
+      // Compounded to a year: "5%/month" is 80 % a year, "8% per quarter" 36 %.
+      const periodsPerYear = /month/.test(per?.[0] ?? '') ? 12 : /quarter|\bq\b/.test(per?.[0] ?? '') ? 4 : 1;
+      const pct = periodsPerYear === 1 ? value : (Math.pow(1 + value / 100, periodsPerYear) - 1) * 100;
       return { kind: 'growth', pctPerYear: pct, text: span(u[0].length + (per?.[0].length ?? 0)) };
     }
     if (/hit (ratio|rate)|cache hit/.test(before.slice(-30)) || /^\s*(cache )?hit (ratio|rate)/.test(rest))
@@ -474,7 +477,7 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'data', gib: gibOf(value, unit), scope: 'per-node', text: span(u[0].length + 10) };
     // "each historical holds about 1.5 TiB of segments", "each node stores 2 TB".
     if (
-      /\beach (?:[a-z]+ )?(?:historical|node|server|broker|shard|member|replica|data node)s? (?:holds?|stores?|keeps?|has)\s*(?:about|around|roughly|~)?\s*$/.test(
+      /\beach (?:[a-z]+ )?(?:historical|node|server|broker|shard|member|replica|data node)s? (?:(?:should|will|would|must) )?(?:holds?|stores?|keeps?|has|have|carry|carries)\s*(?:about|around|roughly|~)?\s*$/.test(
         before,
       )
     )

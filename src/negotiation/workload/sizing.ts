@@ -405,7 +405,8 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
     (rateOf(f, 'records', 'writes', 'events', 'samples') && f.itemBytes
       ? (rateOf(f, 'records', 'writes', 'events', 'samples') * f.itemBytes * DAY) / GIB
       : 0);
-  const perNodeStated = f.counts.node && f.dataGib && /per node/.test(text);
+  // "3TB/node", "each node should carry ~1.8 TB of live data": a node's share, its copies in it already.
+  const perNodeStated = f.counts.node && f.dataGib && (f.dataPerNodeGib !== undefined || /per node/.test(text));
   let stored: number;
   // "18 TB on disk including replication", "2 TB after RF3": the copies are already in the figure.
   const replicated = /\b(incl(uding|\.)?|with|after) (the )?(replication|replicas|rf\s?\d?)\b/.test(text);
@@ -662,8 +663,9 @@ const broker: Model = ({ facts: f, text }, ctx) => {
   const memory = Math.max(heap + (bytesPerSecond * rf * 300) / GIB + (connections * 32 * 1024) / GIB, log ? 4 * vcpu : 2);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
-    // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room.
-    storageGib: ROOT_GIB + ctx.grown(stored) / 0.85,
+    // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room;
+    // or as full as the text allows ("keep disk utilization under ~70%").
+    storageGib: ROOT_GIB + ctx.grown(stored) / fullShareOf(text, 0.85),
     // Confluent's and Redpanda's production brokers: 8+ cores and 32 GiB or more, most of it page cache for consumers.
     floor: log && !/jetstream|nats/.test(text) ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
@@ -791,6 +793,16 @@ const ROLLUP = /\b(rollups?|roll-?ups?|rolled[- ]up|pre-?aggregat\w*)\b/;
 const LOCAL_COPY = /\b(cache|copy|keep|stage|mirror)\w*\b[^.;]{0,40}\blocal(ly)?\b|\blocal(ly)? (copy|cache|mirror)\b/;
 
 /** "we want 40% free space", "keep 30 % free": the share of the disk left empty, else the model's own. */
+/** How full a disk may get, as the text says it ("keep disk utilization under ~70%", "below 75% full"), or the typical share. */
+function fullShareOf(text: string, typical: number): number {
+  const m =
+    /\b(?:utili[sz]ation|usage|used|full)\s+(?:under|below|at most|<=?|max(?:imum)?)\s*~?\s*(\d{2})\s?%|\b(?:under|below)\s*~?\s*(\d{2})\s?% (?:full|used|utili[sz]ation|disk)\b/.exec(
+      text,
+    );
+  const share = m ? Number(m[1] ?? m[2]) / 100 : NaN;
+  return share >= 0.3 && share < 1 ? share : typical;
+}
+
 function freeShareOf(text: string, typical: number): number {
   const m = /\b(\d{1,2})\s?% (?:free|headroom|spare)\b/.exec(text);
   const share = m ? Number(m[1]) / 100 : NaN;

@@ -1383,3 +1383,60 @@ describe('machines that do little themselves', () => {
     expect(ring.peak.memoryGib).toBeGreaterThanOrEqual(9 * 32);
   });
 });
+
+describe('what the second and third reviewers’ requests taught', () => {
+  it('reads "a 4K frame" as a resolution, not four thousand frames', () => {
+    const render = a('Render node, Blender Cycles, CPU only. Scenes load ~8-12 GB in RAM, target is a 4K frame in under 15 min.');
+    expect(render.quantities).not.toContainEqual(expect.objectContaining({ measure: 'frame count' }));
+    expect(render.peak.vcpu).toBeLessThan(200);
+  });
+
+  it('gives a GPU host the cores and memory that feed the card, unless there is no GPU', () => {
+    const whisper = a(
+      'Olá pessoal, precisamos de uma máquina com GPU para rodar inferência em lote do Whisper large-v3, transcrevendo ~500 horas de áudio por dia.',
+    );
+    expect(whisper.role).toBe('batch-worker');
+    expect(whisper.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(whisper.peak.memoryGib).toBeGreaterThanOrEqual(32);
+    expect(a('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second.').peak.memoryGib).toBeLessThan(32);
+    expect(a('Render node, Blender Cycles, CPU only (the GPU budget got cut), one frame at a time.').peak.memoryGib).toBeLessThan(32);
+  });
+
+  it('knows match servers packed on a fleet host are game servers', () => {
+    const fleet = a(
+      'Fleet host for our Unity dedicated match servers (one process per match). Per process: ~1 vCPU, 1.5 GB RSS, 10 players, 30 Hz tick. We want 24 matches per host.',
+    );
+    expect(fleet.role).toBe('realtime-server');
+    expect(fleet.peak.vcpu).toBeGreaterThanOrEqual(24);
+  });
+
+  it('reads one member asked for in other words, and a node’s own share', () => {
+    // "5 hot data nodes total; request is for one": a fifth of 150 GB a day × 14 days × 2 copies.
+    const hot = a(
+      'Elasticsearch hot data node for central logging\n- ingest: ~150 GB/day\n- 14 days on hot tier, 1 replica\n- 5 hot data nodes total; request is for one (we will scale the template)\n- ~20 people querying Kibana',
+    );
+    expect(hot.storageGib).toBeGreaterThan(((150e9 / 2 ** 30) * 14 * 2) / 5);
+    expect(hot.storageGib).toBeLessThan(2500);
+    // A few people over a lot of data is no light use.
+    expect(hot.peak.memoryGib).toBeGreaterThanOrEqual(32);
+    const kafka = a(
+      'Kafka broker spec, 3 brokers, this is per broker. Ingest into the cluster averages 25 MB/s and peaks at ~60 MB/s. RF=3, retention 3 days.',
+    );
+    const share = (25e6 * 3 * 86400) / 2 ** 30 / 0.85;
+    expect(kafka.storageGib).toBeGreaterThan(share);
+    expect(kafka.storageGib).toBeLessThan(share * 1.3);
+    const ring = a(
+      'One additional Cassandra node for the ring (going from 6 to 9 nodes; this ticket is for one of them). RF=3. After rebalancing each node should carry ~1.8 TB of live data.',
+    );
+    // The node's 1.8 TB holds its copies already: not × RF, not ÷ the nodes.
+    expect(ring.storageGib).toBeGreaterThan(1800e9 / 2 ** 30);
+    expect(ring.storageGib).toBeLessThan((1800e9 / 2 ** 30) * 2);
+  });
+
+  it('keeps a broker as full as the text allows', () => {
+    const kafka = a(
+      'Kafka broker, one of 5 brokers. Cluster ingest averaging ~25 MB/s, RF=3, 3 days retention. Please keep disk utilization under ~70%.',
+    );
+    expect(kafka.storageGib).toBeCloseTo(20 + (25e6 * 3 * 86400 * 3) / 5 / 2 ** 30 / 0.7, -1);
+  });
+});

@@ -171,6 +171,7 @@ describe('extracting quantities', () => {
     expect(one('120 turbines x 400 signals x 1 Hz', 'interval').seconds).toBe(1);
     expect(one('growing 40% a year', 'growth').pctPerYear).toBe(40);
     expect(one('grows 2% per month', 'growth').pctPerYear).toBeCloseTo(26.8, 1);
+    expect(one('we grow ~8% per quarter', 'growth').pctPerYear).toBeCloseTo((1.08 ** 4 - 1) * 100, 1);
     expect(one('RF=3', 'replication')).toMatchObject({ factor: 3 });
     expect(one('replication factor of three', 'replication')).toMatchObject({ factor: 3 });
     expect(one('one replica', 'replication')).toMatchObject({ replicas: 1 });
