@@ -928,35 +928,51 @@ const streamProcessing: Model = ({ facts: f }, ctx) => {
 };
 
 /**
- * pandas needs 2–5× a data set's size in RAM while it works on it (its own
- * docs on scaling); 3× here. A shared server (JupyterHub) runs a kernel per
- * person: Zero to JupyterHub sizes memory as per-user memory × the users
- * active at once, here half the people named, and a core each; 10 GiB of home
- * directory per person.
+ * A notebook server sizes the kernels that work at once, not every data set on the box. pandas needs 2–5× a file's
+ * size in RAM while it works on it (its own docs on scaling), and its operations copy what is loaded: 2× here, or the
+ * blow-up the text states ("which blows up to 3-4x in memory"). A
+ * shared server (JupyterHub) runs a kernel per person: Zero to JupyterHub sizes memory as each one's × those at once
+ * ("4 people doing heavy stuff at the same time", else half the people named), with 2 GiB for each of the others (or
+ * what a typical notebook is given) and
+ * 8 for the hub and the OS; a core per 8 GiB up to 64, per 4 where fits use every core, or the cores each notebook
+ * is given. Disk: each person's home directory (10 GiB unless stated) and the shared data sets, half again spare.
  */
 const notebook: Model = ({ facts: f, text }, ctx) => {
   const columns = f.counts.column ?? f.counts.feature ?? 0;
   // "5 million customers × 300 columns" counts data, not the people at the notebooks.
   const people = columns ? 0 : (f.users.total ?? f.users.concurrent ?? 0);
-  const kernels = Math.max(1, Math.ceil(people / 2));
   const cells = (f.users.total ?? f.counts.row ?? f.counts.customer ?? 0) * columns;
   // A class works on teaching data sets (~1 GiB); analysts on whatever they are given (10 GiB unless stated).
   const teaching = /\b(students?|class(room)?|course|workshop|teaching|tutorials?)\b/.test(text);
-  const data =
-    f.memoryGib ??
+  const loaded = sizeInSentenceGib(text, NOTEBOOK_LOAD);
+  const stated = f.memoryGib ?? loaded ?? (cells ? (cells * 8) / GIB : undefined);
+  const workingSet =
+    stated ??
     f.dataGib ??
-    (cells
-      ? (cells * 8) / GIB
-      : ctx.assume('dataGib', teaching ? 1 : ctx.scaled(10), `data set size not stated: ${teaching ? 1 : ctx.scaled(10)} GiB assumed`));
-  // Each kernel loads a working set, not every data set on the box: nobody holds more than ~64 GiB in one pandas session.
-  const memory = Math.max(8, Math.min(data, 64) * 3 * kernels);
+    ctx.assume('dataGib', teaching ? 1 : ctx.scaled(10), `data set size not stated: ${teaching ? 1 : ctx.scaled(10)} GiB assumed`);
+  const blowUp = /\b(\d+(?:\.\d+)?)\s?x in (memory|ram)\b|\bblows? up to (\d+(?:\.\d+)?)\s?x\b/.exec(text);
+  const factor = blowUp ? Number(blowUp[1] ?? blowUp[3]) : 2;
+  const atOnce =
+    /\b(\d+) (?:\w+ ){0,3}?(?:at the same time|at once|simultaneously|concurrently|in parallel)\b/.exec(text) ??
+    /\b(\d+) (?:people|users|researchers|analysts|scientists|of them) (?:load|loading|crunch\w*|work(?:ing)? on)\b/.exec(text);
+  const everyone = /\ball of them (are )?active\b|\beveryone (is )?active\b/.test(text);
+  const working = Math.max(1, everyone ? people : atOnce ? Math.min(Number(atOnce[1]), people || Infinity) : Math.ceil(people / 2));
+  // Nobody holds more than ~64 GiB in one pandas session.
+  const memory = Math.max(8, working * Math.min(workingSet, 64) * factor + Math.max(0, people - working) * (f.ramEachGib ?? 2) + 8);
+  // A core per 8 GiB, as memory-optimised machines come; per 4 where fits "use all cores".
+  const perCore = /\b(every|all (the )?|all of the )cores?\b|\bcpu[- ]bound\b|\bgrid search/.test(text) ? 4 : 8;
+  const vcpu = f.coresEach && people ? people * f.coresEach : Math.max(2, working, Math.min(64, memory / perCore));
+  const shared = f.dataGib !== undefined && f.dataGib > workingSet ? f.dataGib : 0;
   return {
-    // A core for each kernel running at once (half the people), more where the memory needs more cores.
-    peak: { vcpu: Math.max(2, memory / 16, kernels), memoryGib: memory, iops: 3000, networkGbps: 1 },
-    storageGib: ROOT_GIB + data * 4 + people * 10,
+    peak: { vcpu, memoryGib: memory, iops: 3000, networkGbps: 1 },
+    // The files a kernel loads, and what it writes from them, beside the shared sets.
+    storageGib: ROOT_GIB + (people * (f.dataGibPerUser ?? 10) + Math.max(shared, workingSet * 2)) * 1.5,
     averageShare: 0.2,
   };
 };
+
+/** The sentence that says what a notebook loads: "a couple of people load 20 GB parquet files into pandas". */
+const NOTEBOOK_LOAD = /\b(pandas|polars|numpy|in memory|into memory|load(s|ing)?|crunch\w*|working on|work on)\b/;
 
 // ---------------------------------------------------------------- batch
 

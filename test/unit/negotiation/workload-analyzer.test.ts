@@ -554,11 +554,12 @@ describe('capacity models', () => {
       Math.ceil(20 + 5 + ((300 * 1e9) / 2 ** 30) * 1.25),
     );
     expect(a('Patient records API, ~50 requests per second').storageGib).toBe(20 + 5);
-    // A shared notebook server: a kernel per two people, 3× the data set each, a core per person.
+    // A shared notebook server: a kernel working for every two people, 2× the data set each, 2 GiB for each of the
+    // others and 8 for the hub; a core per 8 GiB.
     const hub = a('JupyterHub for 8 data scientists doing pandas on 20 GiB datasets');
-    expect(hub.peak.memoryGib).toBe(20 * 3 * 4);
-    expect(hub.peak.vcpu).toBe(15);
-    expect(a('pandas notebook on a 20 GiB dataset').peak.memoryGib).toBe(60);
+    expect(hub.peak.memoryGib).toBe(4 * 20 * 2 + 4 * 2 + 8);
+    expect(hub.peak.vcpu).toBe(176 / 8);
+    expect(a('pandas notebook on a 20 GiB dataset').peak.memoryGib).toBe(20 * 2 + 8);
     // ETL: a job that "runs nightly for 3 hours" has that window, and stages its input.
     const nightly = a('ETL job, runs nightly for 3 hours, pulls 54 GiB out of MySQL into parquet on S3');
     expect(nightly.load.vcpu).toBeCloseTo(Math.max(2, (54 * 1024) / (3 * 3600) / 8), 2);
@@ -1438,5 +1439,24 @@ describe('what the second and third reviewers’ requests taught', () => {
       'Kafka broker, one of 5 brokers. Cluster ingest averaging ~25 MB/s, RF=3, 3 days retention. Please keep disk utilization under ~70%.',
     );
     expect(kafka.storageGib).toBeCloseTo(20 + (25e6 * 3 * 86400 * 3) / 5 / 2 ** 30 / 0.7, -1);
+  });
+});
+
+describe('a notebook server’s kernels at work', () => {
+  it('sizes the people working at once, with what each loads and the blow-up the text states', () => {
+    const hub = a(
+      'JupyterHub for the data science team (8 people). Typical notebook uses 2 cores / 8 GB, but a couple of people load 20 GB parquet files into pandas, which blows up to 3-4x in memory. Each user gets a 50 GB home dir, plus a shared datasets volume of ~500 GB.',
+    );
+    // Two kernels × 20 GB × 4, the other six at a typical notebook's 8 GB, and the hub: not 8 GB for the whole box.
+    // (Memory is sold in binary units: "8 GB" of a notebook's memory is 8 GiB.)
+    expect(hub.peak.memoryGib).toBe(2 * 20 * 4 + 6 * 8 + 8);
+    expect(hub.peak.vcpu).toBe(16);
+    expect(hub.storageGib).toBeGreaterThan(800);
+    const genomics = a(
+      'JupyterHub for the genomics lab, 10 researchers, usually 3-4 active at once, each loading datasets of up to ~50 GB into pandas/numpy.',
+    );
+    expect(genomics.peak.memoryGib).toBeGreaterThan(4 * 40 * 2);
+    expect(genomics.peak.memoryGib).toBeLessThan(512);
+    expect(genomics.peak.vcpu).toBeLessThanOrEqual(64);
   });
 });
