@@ -1497,9 +1497,13 @@ const STATED_CPU_MS =
   /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b/;
 
 /** CPU milliseconds a request costs, by what the text states or else what serves it. */
+const TREE_MODEL = /\b(xgboost|lightgbm|catboost|gradient[- ]boost\w*|random forests?|decision trees?|scikit-learn|sklearn|logistic regression)\b/;
+
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   const stated = STATED_CPU_MS.exec(text);
   if (stated) return Number(stated[1] ?? stated[2]);
+  // A tree ensemble (XGBoost, LightGBM) predicts in a millisecond or two; the web framework around it costs as much again.
+  if (serves.inference && TREE_MODEL.test(text)) return 5;
   if (serves.inference) return /onnx/.test(text) ? 20 : 60;
   // Unbound and PowerDNS Recursor answer tens of thousands of cached queries a second per core; PgBouncer, single-threaded,
   // passes ~10,000–20,000 queries a second.

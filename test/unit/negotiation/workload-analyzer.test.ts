@@ -1460,3 +1460,16 @@ describe('a notebook server’s kernels at work', () => {
     expect(genomics.peak.vcpu).toBeLessThanOrEqual(64);
   });
 });
+
+describe('a tree model behind an API', () => {
+  it('predicts in milliseconds, not a transformer’s 60 ms', () => {
+    const fraud = a(
+      'Fraud-scoring inference service: XGBoost model (~300 MB), FastAPI + gunicorn. Needs p99 < 20 ms at ~800 req/s peak per instance.',
+    );
+    // 800 requests × 5 ms of a core, kept at 70 % busy.
+    expect(fraud.peak.vcpu).toBeCloseTo((800 * 5) / 1000 / 0.7, 1);
+    expect(a('Sentiment model (DistilBERT) behind a REST endpoint, 30 predictions per second').peak.vcpu).toBeGreaterThan(
+      (30 * 5) / 1000 / 0.7,
+    );
+  });
+});
