@@ -437,6 +437,8 @@ export function recogniseKind(normalisedText: string): Recognition {
     // "a nightly mysqldump to object storage": where the output goes is not the workload.
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
+    // "~400 client connections via pgbouncer": how clients reach it is not the workload.
+    .replace(/\b(via|through|behind) (an? |the |our )?(pgbouncer|pgpool(-ii)?|proxysql|odyssey|pgcat)\b/g, ' ')
     // "memcached in front of the product catalog MySQL": what it fronts, named in up to three words.
     .replace(/\b(in front of|fronting) (an? |the |our )?([\w.-]+ ){0,2}[\w.-]+/g, ' ')
     // "a job that dumps our 3 Postgres databases": what a job copies is its input, not the workload.

@@ -174,6 +174,8 @@ const GIB_PER_VCPU_FLOOR = 32;
 const IO_PER_WRITE = 4;
 const MISS_SHARE = 0.1;
 
+const BUSY_PRIMARY = { dataGib: 100, perSecond: 500 };
+
 const relational: Model = ({ facts: f, text }, ctx) => {
   const rowsOrEntities = f.counts.row ?? f.counts.record ?? f.counts.product ?? f.counts.order ?? f.users.total;
   const data =
@@ -229,8 +231,10 @@ const relational: Model = ({ facts: f, text }, ctx) => {
     storageGib: distributed
       ? ROOT_GIB + (ctx.grown(data, true) * copies) / (1 - freeShareOf(text, 0.2))
       : ROOT_GIB + ctx.grown(data, true) * (copies * 1.25 + localBackupsOf(text)),
-    // CockroachDB's production checklist: 8 vCPU or more a node, 4 GiB of memory each.
-    floor: distributed ? { vcpu: 8, memoryGib: 32 } : undefined,
+    // CockroachDB's production checklist: 8 vCPU or more a node, 4 GiB of memory each. A busy or large primary
+    // (hundreds of GB, or hundreds of transactions a second) is run on the same shape: autovacuum, checkpoints, WAL
+    // senders and the backup agent take their cores beside the queries.
+    floor: distributed || data >= BUSY_PRIMARY.dataGib || writes + reads >= BUSY_PRIMARY.perSecond ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
 };
 
@@ -1497,7 +1501,8 @@ const STATED_CPU_MS =
   /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b/;
 
 /** CPU milliseconds a request costs, by what the text states or else what serves it. */
-const TREE_MODEL = /\b(xgboost|lightgbm|catboost|gradient[- ]boost\w*|random forests?|decision trees?|scikit-learn|sklearn|logistic regression)\b/;
+const TREE_MODEL =
+  /\b(xgboost|lightgbm|catboost|gradient[- ]boost\w*|random forests?|decision trees?|scikit-learn|sklearn|logistic regression)\b/;
 
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   const stated = STATED_CPU_MS.exec(text);

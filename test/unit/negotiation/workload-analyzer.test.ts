@@ -210,7 +210,7 @@ describe('recognising the kind of workload', () => {
     // "900 writes per second plus 7000 reads": the reads share the writes' period (600 writes and 2,500 reads a core).
     const db = a('MySQL, 300 GB, about 900 writes per second plus 7000 reads');
     expect(db.quantities.filter((q) => q.unit === 'per second').map((q) => q.value)).toEqual([900, 7000]);
-    expect(db.peak.vcpu).toBeCloseTo(900 / 600 + 7000 / 2500, 1);
+    expect(db.load.vcpu).toBeCloseTo(900 / 600 + 7000 / 2500, 1);
     // Files arriving a day × the size of each, kept for the retention.
     const drop = a('Partner upload portal (SFTP): ~400 files per day of 20 MB each, kept 60 days');
     expect(drop.storageGib).toBeGreaterThan((400 * 20e6 * 60) / 2 ** 30);
@@ -446,7 +446,7 @@ describe('capacity models', () => {
     // Relational: storage = data × 1.25 + 20 GiB root; memory = 2 + 10 % hot set.
     const pg = a('PostgreSQL, 100 GiB, 600 transactions per second');
     expect(pg.storageGib).toBe(Math.ceil(20 + 100 * 1.25));
-    expect(pg.peak.memoryGib).toBeCloseTo(12, 0);
+    expect(pg.load.memoryGib).toBeCloseTo(12, 0);
     // Broker: throughput × retention × RF, kept under 85 % full, + root.
     const kafka = a('Kafka, 1000 messages per second, 1 KiB each, keep 2 days, RF 3');
     expect(kafka.storageGib).toBe(Math.ceil(20 + (1000 * 1024 * 2 * 86400 * 3) / 2 ** 30 / 0.85));
@@ -1471,5 +1471,19 @@ describe('a tree model behind an API', () => {
     expect(a('Sentiment model (DistilBERT) behind a REST endpoint, 30 predictions per second').peak.vcpu).toBeGreaterThan(
       (30 * 5) / 1000 / 0.7,
     );
+  });
+});
+
+describe('a busy or large primary', () => {
+  it('runs on production’s shape: 8 vCPU and 32 GiB, where a small or quiet one does not', () => {
+    const checkout = a(
+      'PostgreSQL 15 primary for the new checkout-service, ~350 GB on day one, peak around 1,200 TPS during sales, ~400 client connections via pgbouncer.',
+    );
+    expect(checkout.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(checkout.peak.memoryGib).toBeGreaterThanOrEqual(32);
+    const wiki = a('hey, can we get a small mysql for the bookstack wiki? like 40 users, db is ~2GB, nothing fancy');
+    expect(wiki.peak.vcpu).toBeLessThanOrEqual(2);
+    const reporting = a('Postgres for an internal reporting tool, 40 GB, about 20 queries per second');
+    expect(reporting.peak.vcpu).toBeLessThan(8);
   });
 });
