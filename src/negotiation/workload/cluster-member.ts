@@ -2,7 +2,7 @@ import type { Facts } from './facts';
 import type { WorkloadKind } from './kinds';
 
 /** What a cluster's machines are called, as counted in the facts. */
-const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker'] as const;
+const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker', 'instance'] as const;
 const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elastic(?:search)?|opensearch|minio)[ -])?(${MEMBERS.join('|')})s?`;
 
 /**
@@ -43,7 +43,13 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
   'wide-column-store',
   'data-warehouse',
   'object-storage',
+  // "~2k rps peak across the service … 4 identical instances; this request is for ONE": the traffic shared among them
+  // (only when the text says its figures are the fleet's, see FLEET_TOTAL: a Puma worker's RSS is one instance's).
+  'web-application',
 ]);
+
+const FLEET_TOTAL =
+  /\b(across|over|for) (the|all|our) (service|fleet|instances|cluster|pool)\b|\b(in total|total|cluster[- ]wide|service[- ]wide|fleet[- ]wide)\b/;
 
 /** Relational engines that spread their rows over the nodes, RF copies of each range, unlike a primary and its replicas. */
 const DISTRIBUTED_SQL = /\b(cockroach(db)?|yugabyte(db)?|tidb|citus|vitess)\b/;
@@ -56,6 +62,7 @@ const DISTRIBUTED_SQL = /\b(cockroach(db)?|yugabyte(db)?|tidb|citus|vitess)\b/;
 export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
   const none = { members: 1, noun: '' };
   if (kind === 'unknown' || !(SPREAD_OVER_MEMBERS.has(kind) || (kind === 'relational-database' && DISTRIBUTED_SQL.test(text)))) return none;
+  if (kind === 'web-application' && !FLEET_TOTAL.test(text)) return none;
   // RabbitMQ's quorum and mirrored queues put every message on every member: nothing is shared out.
   if (kind === 'message-broker' && /\b(quorum|mirrored) queues?\b/.test(text)) return none;
   // "part of a cluster of 3", "one member of a 5-node cluster".

@@ -62,6 +62,7 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
   let perNodeGib: number | undefined;
   let ramPerNodeGib: number | undefined;
   let bareDuration: number | undefined;
+  let meanItemBytes: number | undefined;
   for (const q of quantities) {
     switch (q.kind) {
       case 'data':
@@ -81,6 +82,7 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         if (q.sustained && q.mean) f.meanThroughputMBps = max(f.meanThroughputMBps, (q.gibPerDay * 2 ** 30) / 1e6 / 86400);
         break;
       case 'item-size':
+        if (q.mean) meanItemBytes = max(meanItemBytes, q.bytes);
         f.itemBytes = max(f.itemBytes, q.bytes);
         break;
       case 'data-per-user':
@@ -149,6 +151,7 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
     }
   }
   const nodes = f.counts.node ?? f.counts.broker ?? f.counts.server ?? f.counts.host ?? f.counts.instance ?? 1;
+  if (meanItemBytes !== undefined) f.itemBytes = meanItemBytes;
   if (perNodeGib !== undefined) {
     f.dataGib = max(f.dataGib, perNodeGib * nodes);
     f.dataPerNodeGib = perNodeGib;

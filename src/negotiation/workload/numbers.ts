@@ -75,6 +75,8 @@ export function normaliseNumbers(input: string): NormalisedText {
   const vague: string[] = [];
   let t = inEnglishTerms(spellOutFields(input))
     .replace(/[×✕]/g, ' x ')
+    // "nats-server 2.10 w/ JetStream": "w/" is "with", not weeks after a version.
+    .replace(/(^|\s)w\/(?=\s)/gi, '$1with')
     .replace(/\s[—–]\s/g, ', ')
     .replace(/(\d)\s*[–—]\s*(\d)/g, '$1-$2')
     .replace(

@@ -6,7 +6,7 @@ import { hourOfDay, workingHoursOf } from './working-hours';
 export type Quantity =
   | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node' | 'ram-each'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; mean?: boolean; text: string }
-  | { kind: 'item-size'; bytes: number; text: string }
+  | { kind: 'item-size'; bytes: number; mean?: boolean; text: string }
   /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
   | { kind: 'data-per-user'; gib: number; text: string }
   | { kind: 'rate'; perSecond: number; of: string; periodSeconds: number; text: string }
@@ -434,7 +434,8 @@ function classify(value: number, before: string, after: string, span: (n: number
       )
     ) {
       const bytes = bytesOf(value, unit);
-      if (bytes < 2 ** 34) return { kind: 'item-size', bytes, text: span(u[0].length) };
+      // "avg 200 KB, some up to 10 MB": the average is what a volume of them adds up to.
+      if (bytes < 2 ** 34) return { kind: 'item-size', bytes, ...(MEAN_RATE.test(before) ? { mean: true } : {}), text: span(u[0].length) };
     }
     // "Each job: ~2 cores, 4 GB RAM", "one match process ≈ 0.5 vCPU and 400 MB RAM": every one's, which the model
     // multiplies by how many run at once.
@@ -546,7 +547,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     )
       return { kind: 'window', seconds, text };
     if (
-      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
+      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|max[_ .-]?age|ttl|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
         before,
       ) ||
       /^\s*(?:-?\s*)?(?:retention|of history|of data|history|retained|rolling)\b/.test(rest)

@@ -1487,3 +1487,32 @@ describe('a busy or large primary', () => {
     expect(reporting.peak.vcpu).toBeLessThan(8);
   });
 });
+
+describe('what the sixth reviewer’s first requests taught', () => {
+  it('reads "w/" as with, max_age as retention, and a volume of items at their average size', () => {
+    const nats = a(
+      'nats-server 2.10 w/ JetStream for domain events. ~5k msgs/s sustained, ~512 B avg, streams limited to max_age 24h, file storage. 3-node cluster, R3. spec for one node?',
+    );
+    expect(nats.quantities).toContainEqual(expect.objectContaining({ measure: 'retention', value: 1 }));
+    expect(nats.storageGib).toBeLessThan(600);
+    const artemis = a(
+      'ActiveMQ Artemis for the JMS bridge. Volume is low, ~5 msgs/s, but messages are persistent XML docs, avg 200 KB, some up to 10 MB. If the consumer is down we need to hold up to 3 days of messages.',
+    );
+    // 5 a second × 200 KB × 3 days: not every message at its largest.
+    expect(artemis.storageGib).toBeLessThan(600);
+    expect(artemis.storageGib).toBeGreaterThan((5 * 200e3 * 3 * 86400) / 2 ** 30);
+  });
+
+  it('shares a service’s traffic among its instances only when the figures are the fleet’s', () => {
+    const fleet = a(
+      'App: orders-api (Django, gunicorn). Traffic: ~2k rps peak across the service. Topology: 4 identical instances behind the public ALB; this request is for ONE instance.',
+    );
+    const whole = a('App: orders-api (Django, gunicorn). Traffic: ~2k rps peak across the service.');
+    expect(fleet.peak.vcpu).toBeCloseTo(whole.peak.vcpu / 4, 1);
+    // "Puma with 6 workers, each ~600 MB RSS": one instance's own, whatever the fleet.
+    const puma = a(
+      'Rails app server, one of 4 behind the public ALB. Puma with 6 workers x 5 threads, each worker sits around 600 MB RSS.',
+    );
+    expect(puma.peak.memoryGib).toBeGreaterThanOrEqual(6 * 0.6);
+  });
+});
