@@ -1,11 +1,20 @@
 import type { Facts } from './facts';
 
 /**
- * Light use said in words: "a small Postgres", "tiny", "side project", "low traffic", "nothing fancy", "for me and five
- * friends", "throwaway data, for integration tests", "the heavy lifting happens in the warehouse". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
+ * Machines that do little themselves: "throwaway data, just for integration tests", "the heavy lifting happens in the
+ * warehouse, the box just compiles and submits SQL". Light use here, and a tenth of a default in the models' scale.
  */
-const LIGHT_WORDS =
-  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family|throw-?away|disposable|integration tests?|heavy lifting happens (in|on)|just (compiles|submits|triggers|orchestrates))\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/g;
+export const DOES_LITTLE =
+  /\b(throw-?away|disposable|integration tests?|heavy lifting happens (in|on)|just (compiles|submits|triggers|orchestrates))\b/;
+
+/**
+ * Light use said in words: "a small Postgres", "tiny", "side project", "low traffic", "nothing fancy", "for me and five
+ * friends". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
+ */
+const SAID_LIGHT =
+  /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/;
+/** Light use in words: said so, or a machine that does little itself. */
+const LIGHT_WORDS = new RegExp(`${SAID_LIGHT.source}|${DOES_LITTLE.source}`, 'g');
 
 /** Light words said not to hold: "not a small setup", "it's not small", "by no means tiny". */
 const NEGATED = /\b(not|no|isn't|aren't|never|hardly|by no means)\s+(?:(?:a|an|so|that|very|really|exactly|at all)\s+)*$/;

@@ -1,5 +1,6 @@
 import { batchWindowHours, rateOf, type Facts } from './facts';
 import { CASUAL_GAME, CONNECTION_POOLER, DNS_SERVER, MEDIA_RELAY, type WorkloadKind } from './kinds';
+import { DOES_LITTLE } from './light-use';
 import type { QuestionId } from './questions';
 
 /** What a capacity model predicts for the busiest hour, and what it had to assume. */
@@ -70,9 +71,7 @@ class Context {
   scaled(base: number): number {
     const t = this.input.text;
     const factor =
-      /\b(tiny|hobby|personal|toy|throw-?away|disposable|integration tests?|heavy lifting happens (in|on)|just (compiles|submits|triggers|orchestrates))\b/.test(
-        t,
-      )
+      /\b(tiny|hobby|personal|toy)\b/.test(t) || DOES_LITTLE.test(t)
         ? 0.1
         : /\b(huge|massive|very large|global|enormous)\b/.test(t)
           ? 100
@@ -796,7 +795,6 @@ const ROLLUP = /\b(rollups?|roll-?ups?|rolled[- ]up|pre-?aggregat\w*)\b/;
 /** A sentence about a local copy: "we'd cache the hot ~500 GB locally on NVMe", "a local copy of the reference data". */
 const LOCAL_COPY = /\b(cache|copy|keep|stage|mirror)\w*\b[^.;]{0,40}\blocal(ly)?\b|\blocal(ly)? (copy|cache|mirror)\b/;
 
-/** "we want 40% free space", "keep 30 % free": the share of the disk left empty, else the model's own. */
 /** How full a disk may get, as the text says it ("keep disk utilization under ~70%", "below 75% full"), or the typical share. */
 function fullShareOf(text: string, typical: number): number {
   const m =
@@ -807,6 +805,7 @@ function fullShareOf(text: string, typical: number): number {
   return share >= 0.3 && share < 1 ? share : typical;
 }
 
+/** "we want 40% free space", "keep 30 % free": the share of the disk left empty, else the model's own. */
 function freeShareOf(text: string, typical: number): number {
   const m = /\b(\d{1,2})\s?% (?:free|headroom|spare)\b/.exec(text);
   const share = m ? Number(m[1]) / 100 : NaN;
@@ -934,12 +933,11 @@ const streamProcessing: Model = ({ facts: f }, ctx) => {
 /**
  * A notebook server sizes the kernels that work at once, not every data set on the box. pandas needs 2–5× a file's
  * size in RAM while it works on it (its own docs on scaling), and its operations copy what is loaded: 2× here, or the
- * blow-up the text states ("which blows up to 3-4x in memory"). A
- * shared server (JupyterHub) runs a kernel per person: Zero to JupyterHub sizes memory as each one's × those at once
- * ("4 people doing heavy stuff at the same time", else half the people named), with 2 GiB for each of the others (or
- * what a typical notebook is given) and
- * 8 for the hub and the OS; a core per 8 GiB up to 64, per 4 where fits use every core, or the cores each notebook
- * is given. Disk: each person's home directory (10 GiB unless stated) and the shared data sets, half again spare.
+ * blow-up the text states ("which blows up to 3-4x in memory"). A shared server (JupyterHub) runs a kernel per
+ * person: Zero to JupyterHub sizes memory as each one's × those at once ("4 people doing heavy stuff at the same
+ * time", else half the people named), with 2 GiB for each of the others (or what a typical notebook is given) and 8
+ * for the hub and the OS; a core per 8 GiB up to 64, per 4 where fits use every core, or the cores each notebook is
+ * given. Disk: each person's home directory (10 GiB unless stated) and the shared data sets, half again spare.
  */
 const notebook: Model = ({ facts: f, text }, ctx) => {
   const columns = f.counts.column ?? f.counts.feature ?? 0;
@@ -1500,10 +1498,11 @@ const staticSite: Model = ({ facts: f }) => {
 const STATED_CPU_MS =
   /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b/;
 
-/** CPU milliseconds a request costs, by what the text states or else what serves it. */
+/** Models that predict by walking trees or a linear formula: microseconds of arithmetic, not a network's layers. */
 const TREE_MODEL =
   /\b(xgboost|lightgbm|catboost|gradient[- ]boost\w*|random forests?|decision trees?|scikit-learn|sklearn|logistic regression)\b/;
 
+/** CPU milliseconds a request costs, by what the text states or else what serves it. */
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   const stated = STATED_CPU_MS.exec(text);
   if (stated) return Number(stated[1] ?? stated[2]);
