@@ -39,8 +39,11 @@ export function expandShorthand(text: string): string {
 /** A field that counts things ("nodes: 6", "Peak concurrent sessions: 400", "num_brokers = 3"): its last word is what is counted. */
 const COUNTED_FIELD =
   /^(?:(?:number|num|no\.?|count) of |num |n )?([a-z ]*?)\b(nodes|brokers|servers|replicas|shards|workers|instances|partitions|users|members|bookies|historicals|consumers|producers|sensors|devices|sessions|connections|players|clients|agents|runners|hosts|vms)$/;
-/** A ticket's or a YAML file's field line: "nodes: 6", "events_per_day: ~300M", "avg_event_size_uncompressed: 200B". */
-const FIELD_LINE = /^([ \t]*(?:-[ \t]+)?)([A-Za-z][\w .]{0,40}?)[ \t]*[:=][ \t]*(~?[ \t]*\d[^\n]*)$/gm;
+/**
+ * A ticket's or a YAML file's field line: "nodes: 6", "events_per_day: ~300M", "avg_event_size_uncompressed: 200B".
+ * Its value stops at the line's end, a Windows one (CRLF, as pasted from a ticket) included.
+ */
+const FIELD_LINE = /^([ \t]*(?:-[ \t]+)?)([A-Za-z][\w .]{0,40}?)[ \t]*[:=][ \t]*(~?[ \t]*\d[^\r\n]*)$/gm;
 
 /**
  * Field lines said the way a sentence says them, before the text is folded

@@ -1259,6 +1259,11 @@ describe('a cluster described the way its team writes it down', () => {
     expect(cassandra.quantities).not.toContainEqual(expect.objectContaining({ measure: 'node count', value: 4.1 }));
     expect(cassandra.storageGib).toBeGreaterThan(18e12 / 2 ** 30 / 6);
     expect(cassandra.storageGib).toBeLessThan((18e12 / 2 ** 30 / 6) * 1.5);
+    // Pasted from a ticket with Windows line ends, it reads the same.
+    const pasted = a(
+      'cluster: iot-telemetry\r\ntech: cassandra 4.1\r\nnodes: 6\r\nreplication_factor: 3\r\ntotal_on_disk_after_replication: ~18 TB\r\nrequest: spec for ONE node',
+    );
+    expect(pasted.storageGib).toBe(cassandra.storageGib);
     const clickhouse = a('engine: clickhouse\nevents_per_day: ~300M\navg_event_size_uncompressed: 200B\nretention: 13 months');
     // 300M × 200 B × 395 days ≈ 22 TiB raw, a fifth of it once columnar.
     expect(clickhouse.storageGib).toBeGreaterThan(3000);
