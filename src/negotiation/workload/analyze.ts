@@ -133,7 +133,9 @@ const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number
  * and 32 GiB). Not when the text says there is none ("CPU only", "no GPU needed", "the GPU budget got cut").
  */
 const GPU_HOST_FLOOR = { vcpu: 8, memoryGib: 32 };
-const GPU = /\b(gpus?|cuda|a100|h100|h200|l4|l40s?|a10g?|a6000|rtx ?\d{4}|vram)\b/;
+const GPU = /\b(gpus?|cuda|vram)\b/;
+/** A card named by its model is there whatever else has none ("one A100 for training, no GPUs for inference"). */
+const GPU_CARD = /\b(a100|h100|h200|l4|l40s?|a10g?|a6000|rtx ?\d{4})\b/;
 const NO_GPU =
   /\b(no|without|zero)\s+(\w+\s+)?gpus?\b|\bgpus?\b[^.]{0,25}\b(not needed|not required|budget got cut|unavailable)\b|\bcpu[- ]only\b|\bgpu[- ](free|less)\b/;
 
@@ -316,7 +318,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     // Light use gets the smallest production machine; anything else its technology's production size, or its role's.
     const light = readsAsLight(extraction.text, facts);
     const named = (kind !== 'unknown' && KIND_FLOOR[kind]) || (!light && (sizing.floor ?? PRODUCTION_FLOOR[role])) || LIGHT_FLOOR[role];
-    const gpu = GPU.test(extraction.text) && !NO_GPU.test(extraction.text);
+    const gpu = GPU_CARD.test(extraction.text) || (GPU.test(extraction.text) && !NO_GPU.test(extraction.text));
     const floor = gpu
       ? { vcpu: Math.max(named.vcpu, GPU_HOST_FLOOR.vcpu), memoryGib: Math.max(named.memoryGib, GPU_HOST_FLOOR.memoryGib) }
       : named;

@@ -68,7 +68,10 @@ const SIZE_UNITS: Record<string, string> = {
 const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
 /** What an average is called just before its rate: "avg ingest ~", "steady ~2k", "on average". */
-const MEAN_RATE = /\b(?:avg|averages?|averaging|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)\b[^.;,\d]{0,25}$/;
+const MEAN_RATE =
+  /\b(?:avg\.?|averages?|averaging|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)(?:\b|(?<=\.))[^.;,\d]{0,25}$/;
+/** …or just after it: "5 MB/s on average, 25 MB/s at peak". */
+const MEAN_AFTER = /^\s*,?\s*(?:on average|in average|avg\b|average\b|mean\b)/;
 const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
@@ -377,7 +380,7 @@ function classify(value: number, before: string, after: string, span: (n: number
         gibPerDay: (times * gibOf(value, unit) * 86400) / seconds,
         sustained: seconds < 3600,
         // "avg ingest ~5 MB/s, peaks ~25 MB/s": the average is what a retention period fills with.
-        ...(MEAN_RATE.test(before) ? { mean: true } : {}),
+        ...(MEAN_RATE.test(before) || MEAN_AFTER.test(rest.slice(p[0].length)) ? { mean: true } : {}),
         text: senders ? `${senders[1]} ${senders[2]} × ${span(u[0].length + p[0].length)}` : span(u[0].length + p[0].length),
       };
     }

@@ -1278,6 +1278,9 @@ describe('a cluster described the way its team writes it down', () => {
     const perBroker = (5e6 * 7 * 86400) / 2 ** 30 / 0.85;
     expect(kafka.storageGib).toBeGreaterThan(perBroker);
     expect(kafka.storageGib).toBeLessThan(perBroker * 1.3);
+    // The average abbreviated, or written after its rate, is the same average.
+    for (const said of ['avg. 5 MB/s, peak 25 MB/s', '5 MB/s on average, 25 MB/s at peak'])
+      expect(a(`Kafka, 3 brokers, RF 3, retention 7 days. ${said}. Size one broker.`).storageGib).toBeLessThan(perBroker * 1.3);
   });
 
   it('spreads a distributed SQL database’s copies over its nodes, with the free space asked for', () => {
@@ -1406,6 +1409,8 @@ describe('what the second and third reviewers’ requests taught', () => {
     expect(whisper.peak.memoryGib).toBeGreaterThanOrEqual(32);
     expect(a('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second.').peak.memoryGib).toBeLessThan(32);
     expect(a('Render node, Blender Cycles, CPU only (the GPU budget got cut), one frame at a time.').peak.memoryGib).toBeLessThan(32);
+    // A card named by its model is there, whatever else is said to have none.
+    expect(a('Training box with one A100 for fine-tuning, no GPUs needed for inference though').peak.memoryGib).toBeGreaterThanOrEqual(32);
   });
 
   it('knows match servers packed on a fleet host are game servers', () => {
