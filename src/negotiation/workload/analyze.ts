@@ -8,7 +8,7 @@ import { applyAnswers, MAX_QUESTIONS, questionFor, type Answers, type Question, 
 import { statedRegion, type StatedRegion } from './region';
 import { complianceOf, publicIngressOf } from './security';
 import { membersSharing } from './cluster-member';
-import { ROOT_GIB, size, type Sizing } from './sizing';
+import { ROOT_GIB, size, withVolumeHeadroom, type Sizing } from './sizing';
 
 /** One quantity as read, for people: what it measures, its normalised value and unit, and the words it came from. */
 export interface ReadQuantity {
@@ -370,7 +370,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
       iops: load.iops * share,
       networkGbps: load.networkGbps * share,
     }),
-    storageGib: Math.ceil(sizing.storageGib),
+    storageGib: Math.ceil(withVolumeHeadroom(sizing.storageGib)),
     compliance: complianceOf(extraction.text),
     publicIngress: publicIngressOf(extraction.text, kind),
     confidence: r(over.length ? confidence * 0.5 : confidence, 3),

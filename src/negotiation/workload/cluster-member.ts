@@ -22,7 +22,24 @@ const ASKS_FOR_ONE = [
   new RegExp(`\\b(?:this|it|that) is (?:per|for one|for a single|for each)\\s+${MEMBER}\\b`),
   // "This ticket is for broker sizing (per broker, we'll clone it x3)".
   new RegExp(`\\bfor\\s+${MEMBER}\\s+sizing\\b|\\(per\\s+${MEMBER}\\b`),
+  // "Sizing is per node", "size per node", "per-node sizing please", "3 hot nodes. Per node.".
+  new RegExp(
+    `\\b(?:size|sizing|spec|specs)(?: is| please| pls)? per[- ]${MEMBER}\\b|\\bper[- ]${MEMBER} (?:sizing|spec|size)\\b|(?:^|[.;:!?\\n]\\s*)per ${MEMBER}\\s*(?:[.;!\\n]|$)`,
+  ),
 ];
+
+/**
+ * "Elasticsearch 8.13 data node for semantic search … 3 data nodes": a request
+ * whose subject is one member, in the singular. Its figures are the cluster's
+ * unless the text gives some per member ("each should sustain 100k ops/s").
+ */
+const SINGULAR_SUBJECT = new RegExp(
+  `^\\W*(?:(?:an?|one|new) )?(?:[\\w.-]+ ){0,3}?(?:(?:data|storage|index(?:ing)?)[ -])?(${MEMBERS.join('|')})\\b(?!s\\b|[ -](?:pool|group|type|count|spec)s?\\b)`,
+);
+// "each should sustain", "each member holds", "per node": not "each with a 768-dim vector" or "2 KB each".
+const PER_MEMBER_FIGURES = new RegExp(
+  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|\\bper ${MEMBER}\\b`,
+);
 
 /** "Kafka broker request (1 of 5 in cluster)", "one historical node out of 4", "MinIO node, 1 of 4": the count is in the phrase. */
 const ONE_OF_N = [
@@ -73,14 +90,12 @@ export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, tex
     const asked = pattern.exec(text);
     if (asked && Number(asked[2]) > 1) return { members: Number(asked[2]), noun: asked[1]! };
   }
-  for (const pattern of ASKS_FOR_ONE) {
-    const asked = pattern.exec(text);
-    if (!asked) continue;
-    // "request is for one": of the machines the text counts, whatever it calls them.
-    const noun = asked[1] ?? 'node';
-    // The cluster's size: the count of what is asked for, or of its nodes ("2 shards … one shard node").
-    const counted = [facts.counts[noun], ...MEMBERS.map((m) => facts.counts[m])].filter((c): c is number => !!c && c > 1);
-    return counted.length ? { members: Math.max(...counted), noun } : none;
-  }
-  return none;
+  const asked =
+    ASKS_FOR_ONE.map((pattern) => pattern.exec(text)).find(Boolean) ?? (PER_MEMBER_FIGURES.test(text) ? null : SINGULAR_SUBJECT.exec(text));
+  if (!asked) return none;
+  // "request is for one": of the machines the text counts, whatever it calls them.
+  const noun = asked[1] ?? 'node';
+  // The cluster's size: the count of what is asked for, or of its nodes ("2 shards … one shard node").
+  const counted = [facts.counts[noun], ...MEMBERS.map((m) => facts.counts[m])].filter((c): c is number => !!c && c > 1);
+  return counted.length ? { members: Math.max(...counted), noun } : none;
 }

@@ -136,7 +136,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(prometheus|influx(db)?|timescale(db)?|victoriametrics|graphite|whisper|questdb|tsdb|mimir|thanos|opentsdb|cortex|node_exporter)\b/,
       3,
     ],
-    [/\btime[- ]?series\b/, 3],
+    // "Cassandra … mostly time-series writes": how another store is used, not a time-series database.
+    [/\btime[- ]?series\b(?! (writes|reads|inserts|queries|access|workload|pattern)s?\b)/, 3],
     // Scraping as Prometheus does it, not a scraper fetching web pages.
     [
       /\b(metrics (store|backend|database)|scrap(e|ing|ed)(?! (html|pages?|products?|prices?|sites?|websites?|competitors?))|active series)\b(?!\s*(html|pages?))/,
@@ -171,6 +172,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(elasticsearch|elastic|opensearch|solr|meilisearch|typesense|lucene|kibana|siem|sphinx|vespa|manticore)\b/, 3],
     // Log stores that index labels, not text: sized in the same model with their compression.
     [/\b(loki|graylog|quickwit|splunk)\b/, 4],
+    // "Elasticsearch data node for semantic search … dense_vector (HNSW) plus text for BM25": vectors in a search engine.
+    [/\b(dense_vector|knn_vector|bm25|hybrid search)\b/, 4],
     [
       /\b(full[- ]text search|search engine|site search|search box|autocomplete|auto-complete|search-as-you-type|as-you-type|type-?ahead)\b/,
       4,
@@ -257,6 +260,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(ml|model) training\b|\btraining (jobs?|runs?)\b|\bbatch ml\b/, 3],
     // "batch inference of Whisper over a day's audio": a model run over what piled up, not one answering requests.
     [/\b(batch inference|batch transcription|offline inference|inference (in|by) batch(es)?)\b/, 5],
+    // "re-embed 20M product descriptions with a sentence-transformers model": a model run over a corpus.
+    [/\b(re-?embed\w*|embed(ding)? (all|every|the whole|\d+\w*)|backfill\w* embeddings|sentence-transformers)\b/, 4],
     // Training a model, large or small, is a batch job whatever it serves later: "fine-tuning a 7B LLM with LoRA".
     [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*)\b/, 4.5],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
@@ -287,12 +292,15 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(players|slots)\b/, 1],
   ],
   'websocket-server': [
-    [/\b(websockets?|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/, 3.5],
+    [
+      /\b(u?websockets?(\.js)?|ws-gateway|web sockets?|socket\.io|phoenix channels|signalr|sse|server-sent events|xmpp|ejabberd|yjs|centrifugo|pusher)\b/,
+      3.5,
+    ],
     [MEDIA_RELAY, 3.5],
     [/\b(icecast|shoutcast|internet radio|radio station|streaming radio|audio streams?|podcast stream|listeners)\b/, 3],
     [/\b(video streaming|streaming origin|live stream(ing)?|vod origin|hls origin|concurrent viewers|viewers)\b/, 3],
     [
-      /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|multiplayer (document )?editing|crdts?|matchmaking|lobby|persistent connections)\b/,
+      /\b(real[- ]time|chat|push notifications?|live (scores|bidding|updates|auction)|presence|collaborative editing|multiplayer (document )?editing|crdts?|matchmaking|lobby|(persistent|concurrent|open) connections)\b/,
       2,
     ],
   ],
@@ -307,7 +315,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   'web-application': [
     // Self-hosted applications people name by product.
     [
-      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|home assistant|openhab|node-red|tableau|power bi report server|looker|qlik|metabase|odoo|moodle)\b/,
+      /\b(mastodon|discourse|gitea|mattermost|matrix|synapse|rocket\.chat|wiki\.js|ghost|n8n|grafana|sentry|vault|superset|matomo|piwik|plausible|umami|home assistant|openhab|node-red|tableau|power bi report server|looker|qlik|metabase|odoo|moodle|bookstack|dokuwiki|mediawiki|outline|hedgedoc|redmine|jira|nocodb|baserow)\b/,
       3,
     ],
     // Code forges, connection poolers and DNS servers answer requests: sized as web applications (sizing.ts).
@@ -356,7 +364,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     // Kept, not served: archives on write-once storage.
     // Not where something else sends its output: "uploaded to the archive bucket", "avant l'envoi vers l'archivage".
     [
-      /\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|(?<!\b(?:(?:to|into|towards) (?:the |an |our )?|vers l'|vers (?:le |la )?))archiv\w*|cold storage|glacier|legal hold)\b/,
+      /\b(worm|write[- ]once|immutable (storage|archive|logs|backups)|(?<!\b(?:(?:to|into|towards) (?:the |an |our )?|vers l'|vers (?:le |la )?))archiv(?!elog|ed (?:\w+ )?(?:tables|partitions|rows|schemas?)\b)\w*|cold storage|glacier|legal hold)\b/,
       3,
     ],
     // Asked for as a place for files: "somewhere to keep the scanned invoices", "a place for product images" (what they are is what it holds).
@@ -371,7 +379,12 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
       /\b(cctv|nvr|security cameras?|surveillance (cameras?|footage|video|system)|video surveillance|ip cameras?|camera (footage|recordings?)|dashcam footage|bodycam footage)\b/,
       4,
     ],
-    [/\b(nfs|smb|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/, 4],
+    [
+      /\b(nfs(v?\d(\.\d)?)?|smb\d?|samba|cifs|file server|file share|nextcloud|owncloud|nas|shared drive|plex|jellyfin|emby|media server)\b/,
+      4,
+    ],
+    // "NFSv4.1 server for the render farm": the server is the workload, its many clients are not.
+    [/\b(nfs(v?\d(\.\d)?)?|smb\d?|samba|cifs) servers?\b/, 3],
     // "storage for ML training data, read at 2 GB/s": files many machines read.
     [/\b(storage for|shared storage|dataset storage|training data(sets?)?|scratch space)\b/, 2.5],
   ],
@@ -423,7 +436,19 @@ export function recogniseKind(normalisedText: string): Recognition {
     // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
     .replace(/\b[\w.-]+ (on the side|alongside( it)?|as a sidecar|next to it)\b/g, ' ')
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
-    .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar)( clusters?)?\b/g, ' ')
+    .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar|render ?farm|build farm)( clusters?)?\b/g, ' ')
+    // "app + its MariaDB on the same box", "with their own Redis": what an application brings along is not the workload.
+    .replace(/(\+|\b(and|with|plus)) (its|their) (own )?[\w.-]+( (database|db|instance|server))?/g, ' ')
+    // "fan-out via Redis pub/sub": how messages get to the other nodes, not what this node is.
+    .replace(
+      /\b(fan[- ]?outs?|fans out|fan[- ]?in|broadcasts?|broadcasting|relayed|synced) (via|through|over|using) (an? |the |our )?[\w.-]+( pub\/?sub)?/g,
+      ' ',
+    )
+    // "leggendo da una coda RabbitMQ", "leyendo de una cola SQS": what a worker reads from, in Romance languages.
+    .replace(
+      /\b(leggendo|legge|leyendo|lee|lendo|lê|consumando|consumiendo|consumindo|lisant|lit|consommant|consomme)\s+(da|de|dalla|della|desde|depuis|du|des|de la|do|da)\s+(una |un |uma |um |la |le |el |a |o |il |l')?((coda|cola|fila|file|queue|topic|tópico) )?[\w.-]+/gu,
+      ' ',
+    )
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.
     .replace(
       /\b(ci )?(runners?|build agents?|agents?|workers?) (are |run |kept |live )?(separate(ly)?|elsewhere|not included|excluded|out of scope)\b/g,
@@ -453,7 +478,11 @@ export function recogniseKind(normalisedText: string): Recognition {
   // "a game backend with leaderboards in Redis", "a MariaDB for a Nextcloud install": a product written after in/on/for is
   // where something else keeps its data, or what uses it.
   // data. It is set aside when what is left still names a kind; alone ("sessions in Redis, 5 GB") it is the workload.
-  const components = text.replace(/\b(in|on|backed by|using|for) (an? |the |our )?[\w.-]+/g, ' ');
+  // "a mysql for the internal wiki (bookstack)": what uses it may be named twice, the second time in brackets.
+  const components = text.replace(
+    /\b(in|on|backed by|using|for) (an? |the |our )?((internal |shared |new |existing |legacy )?[\w.-]+ \([\w. -]{1,30}\)|[\w.-]+)/g,
+    ' ',
+  );
   const aside = components !== text ? scoreKinds(components) : [];
   const scores = aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
   const best = scores[0];

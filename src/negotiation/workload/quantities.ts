@@ -67,9 +67,12 @@ const SIZE_UNITS: Record<string, string> = {
 // "a 500-byte message", "2-kb records": the hyphen an adjective takes.
 const SIZE = /^\s*-?\s*(bytes?|kib|kb|kilobytes?|mib|mb|megabytes?|gib|gb|gigs?|gigabytes?|tib|tb|terabytes?|pib|pb|petabytes?|b)\b/;
 
-/** What an average is called just before its rate: "avg ingest ~", "steady ~2k", "on average". */
+/**
+ * What an average is called just before its rate: "avg ingest ~", "steady ~2k", "on average". Not across a peak:
+ * in "15 MB/s on average with peaks of 40 MB/s" the 40 is the peak.
+ */
 const MEAN_RATE =
-  /\b(?:avg\.?|averages?|averaging|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)(?:\b|(?<=\.))[^.;,\d]{0,25}$/;
+  /\b(?:avg\.?|averages?|averaging|mean|steady|typical(?:ly)?|normal(?:ly)?|baseline|on average)(?:\b|(?<=\.))(?:(?!\b(?:peak|peaks|peaking|max|maximum|bursts?|spikes?|highs?|up to)\b)[^.;,\d]){0,25}$/;
 /** …or just after it: "5 MB/s on average, 25 MB/s at peak". */
 const MEAN_AFTER = /^\s*,?\s*(?:on average|in average|avg\b|average\b|mean\b)/;
 const VERSIONED =
@@ -183,7 +186,7 @@ function bareRateNoun(before: string): string {
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
 const COUNT_NOUN =
-  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|executors?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|bookies|bookie|historicals?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?)$/;
+  /^(sensors?|devices?|cameras?|feeds?|calls?|meetings?|vehicles?|cars?|trucks?|robots?|machines?|meters?|turbines?|signals?|series|targets?|hosts?|products?|documents?|docs?|pdfs?|rows?|keys?|items?|entities|entity|features?|columns?|videos?|clips?|images?|photos?|pictures?|relationships?|edges?|vertices|vertex|builds?|frames?|pipelines?|runs?|jobs?|matches|match|servers?|nodes?|brokers?|vms?|services?|pages?|articles?|recipes?|names?|carts?|orders?|metrics?|streams?|architectures?|projects?|repositories|repos?|tables?|topics?|partitions?|renditions?|queues?|sites?|apps?|microservices?|containers?|pods?|databases?|instances?|workers?|executors?|sessions?|files?|objects?|records?|events?|messages?|rooms?|games?|shards?|replicas?|bookies|bookie|historicals?|regions?|zones?|accounts?|embeddings?|vectors?|worlds?|realms?|maps?|reports?|invoices?|statements?|contracts?|agreements?|letters?|tickets?|emails?|listings?|skus?|restaurants?|places?|books?|titles?|patents?|papers?|leaderboards?|chunks?|passages?)$/;
 const MODIFIER =
   /^(concurrent(ly)?|active|daily|monthly|weekly|connected|logged-in|online|simultaneous|persistent|tls|websocket|parallel|unique|registered|paying|total|peak|\d+p|hd|uhd|live|open|idle|short|long|small|large|big|new|existing|internal|external|mobile|web|iot|smart|field|edge|remote|physical|virtual|hot|warm|cold|frozen|data|storage|compute|ingest)$/;
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */

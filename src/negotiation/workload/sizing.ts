@@ -28,6 +28,19 @@ const GIB = 2 ** 30;
 const DAY = 86400;
 /** The root volume every instance has before any data (as capacity.ts). */
 export const ROOT_GIB = 20;
+
+/**
+ * One machine's data volume is provisioned so that what the models size fills
+ * it to about three quarters: where disk alerts fire, with room for what no
+ * model sees (a reindex or a restore beside the live copy, growth above plan).
+ * Six reviewers' ranges sat above the bare figures in 89 of 117 storage
+ * misses. The first 32 GiB of data are left as they are: a small volume's
+ * range is tight, and its headroom is the root disk's.
+ */
+export const VOLUME_HEADROOM = 1.3;
+export const BARE_GIB = 32;
+export const withVolumeHeadroom = (storageGib: number): number =>
+  storageGib + (VOLUME_HEADROOM - 1) * Math.max(0, storageGib - ROOT_GIB - BARE_GIB);
 /** Servers are sized so the busiest hour runs them at 70 % CPU (as capacity.ts). */
 const TARGET_UTILISATION = 0.7;
 /** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */
@@ -329,6 +342,12 @@ const graph: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
+/** A vector's size from its dimensions ("768-dim", "dims: 1536"): float32, 4 bytes a dimension. */
+function statedVectorBytes(text: string): number | undefined {
+  const written = /\b(\d+)[- ]?(?:dim(?:ension(?:al|s)?)?s?|d vectors?)\b|\bdim(?:ension)?s?\s*(?:of|=|:)?\s*(\d+)\b/.exec(text);
+  return written ? Number(written[1] ?? written[2]) * 4 : undefined;
+}
+
 /**
  * Vector databases, as Qdrant's capacity planning sizes them: vectors ×
  * dimensions × 4 bytes × 1.5 for the HNSW graph and metadata, all in memory
@@ -336,11 +355,11 @@ const graph: Model = ({ facts: f, text }, ctx) => {
  * of CPU (HNSW with ef ~100 over float32 vectors).
  */
 const vectorDb: Model = ({ facts: f, text }, ctx) => {
-  const written = /\b(\d+)[- ]?(?:dim(?:ension(?:al|s)?)?s?|d vectors?)\b|\bdim(?:ension)?s?\s*(?:of|=|:)?\s*(\d+)\b/.exec(text);
-  // A vector's size, as dimensions or (answered) bytes: float32, 4 bytes a dimension.
-  const vectorBytes = written
-    ? Number(written[1] ?? written[2]) * 4
-    : (f.itemBytes ?? ctx.assume('itemBytes', 3072, 'vector size not stated: 768 float32 dimensions (3 KiB) assumed'));
+  // A vector's size, as dimensions or (answered) bytes.
+  const vectorBytes =
+    statedVectorBytes(text) ??
+    f.itemBytes ??
+    ctx.assume('itemBytes', 3072, 'vector size not stated: 768 float32 dimensions (3 KiB) assumed');
   // "2 million 1536-dimensional OpenAI embeddings": a count a few words before what it counts.
   const counted = /\b(\d+) (?:[\w-]+ ){0,3}(?:embeddings|vectors)\b/.exec(text);
   const vectors = f.counts.embedding ?? f.counts.vector ?? (counted ? Number(counted[1]) : undefined) ?? f.counts.document ?? f.counts.item;
@@ -718,6 +737,8 @@ const search: Model = (input, ctx) => {
     f.counts.name ??
     f.counts.item ??
     f.counts.record ??
+    f.counts.chunk ??
+    f.counts.passage ??
     // What else a search engine is asked to find: "1.2 million contracts", "300k restaurants", "4M SKUs".
     ['contract', 'agreement', 'letter', 'ticket', 'email', 'listing', 'sku', 'restaurant', 'place', 'book', 'title', 'patent', 'paper']
       .map((n) => f.counts[n])
@@ -739,7 +760,11 @@ const search: Model = (input, ctx) => {
   // Documents searched in full (positions for phrases and highlighting, stored fields) index at ~1.5× their text; log
   // lines at ~1.1×. An index whose size the text gives is that size.
   const stated = (/\bindex(ed)?\b/.test(text) && f.dataGib) || /\bindex (is|to be|will be) (about |roughly )?the size of\b/.test(text);
-  const indexed = (stated ? source : source * (logs ? 1.1 : 1.5)) / compressed;
+  // Dense vectors beside the text (Elasticsearch's dense_vector, OpenSearch's knn_vector): float32 × dimensions × 1.5
+  // for the HNSW graph, as the vector model sizes them; Elastic's kNN tuning guide wants them all in the page cache.
+  const vectorBytes = /\b(dense_vector|knn_vector|knn|hnsw|embeddings?|vectors?)\b/.test(text) ? statedVectorBytes(text) : undefined;
+  const vectorsGib = vectorBytes && docs ? (docs * vectorBytes * 1.5) / GIB : 0;
+  const indexed = (stated ? source : source * (logs ? 1.1 : 1.5)) / compressed + vectorsGib;
   const copies = 1 + (f.replicas ?? (f.replicationFactor ? f.replicationFactor - 1 : 0));
   // Logs roll over into new indices and stay under the 85 % disk watermark; a document index merges in place and wants
   // its own size free beside it (Solr's guide: twice the index for an optimize; Elasticsearch's force-merge likewise).
@@ -752,7 +777,10 @@ const search: Model = (input, ctx) => {
   // grows at a twentieth of the index (a large archive is searched for a small recent part).
   const grownIndex = ctx.grown(indexed);
   const documentMemory = Math.min(31, Math.max(4, indexed / 8)) + Math.min(0.4 * grownIndex, 64 + 0.05 * grownIndex);
-  let memory = compressed > 1 ? 4 + (ingestGibPerDay / 12) * 2 : Math.max(4, inMemory ? indexed * 2 : logs ? onDisk / 30 : documentMemory);
+  let memory =
+    compressed > 1
+      ? 4 + (ingestGibPerDay / 12) * 2
+      : Math.max(4, inMemory ? indexed * 2 : logs ? onDisk / 30 : documentMemory + ctx.grown(vectorsGib) * copies);
   // A search's cost grows with the index it scans: ~25 a core over large indexes (Elastic's sizing examples), twice that
   // under 50 GiB, ~8× for an index of a few GiB (autocomplete over names).
   // Typesense and Meilisearch answer from memory: ~200 searches a core whatever the index (Typesense's benchmarks).
