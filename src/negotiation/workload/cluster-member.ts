@@ -41,6 +41,9 @@ const PER_MEMBER_FIGURES = new RegExp(
   `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|\\bper ${MEMBER}\\b`,
 );
 
+/** "per_node:\n  hot_items: ~80GB": the figures under it are one member's already. */
+const PER_MEMBER_BLOCK = new RegExp(`\\bper[_ ]${MEMBER}\\s*:`);
+
 /** "Kafka broker request (1 of 5 in cluster)", "one historical node out of 4", "MinIO node, 1 of 4": the count is in the phrase. */
 const ONE_OF_N = [
   new RegExp(`${MEMBER}\\b[^.]{0,30}?\\b(?:1|one) (?:out )?of (?:the |our )?(\\d+)\\b`),
@@ -60,6 +63,8 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
   'wide-column-store',
   'data-warehouse',
   'object-storage',
+  // A cache's model sizes one copy of its data, spread over the primaries (see primariesOf).
+  'cache',
   // "~2k rps peak across the service … 4 identical instances; this request is for ONE": the traffic shared among them
   // (only when the text says its figures are the fleet's, see FLEET_TOTAL: a Puma worker's RSS is one instance's).
   'web-application',
@@ -97,5 +102,10 @@ export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, tex
   const noun = asked[1] ?? 'node';
   // The cluster's size: the count of what is asked for, or of its nodes ("2 shards … one shard node").
   const counted = [facts.counts[noun], ...MEMBERS.map((m) => facts.counts[m])].filter((c): c is number => !!c && c > 1);
-  return counted.length ? { members: Math.max(...counted), noun } : none;
+  if (!counted.length || PER_MEMBER_BLOCK.test(text)) return none;
+  const members = Math.max(...counted);
+  if (kind !== 'cache') return { members, noun };
+  // "6 shards x 1 replica = 12 nodes": each replica holds its primary's share, so the data is spread over 6.
+  const primaries = facts.counts.shard ?? members / (1 + (facts.replicas ?? 0));
+  return primaries > 1 ? { members: primaries, noun } : none;
 }

@@ -8,6 +8,8 @@ export interface Facts {
   memoryGib?: number;
   /** Memory the person asks for outright ("32 GB RAM"), GiB: it overrides the model's. */
   ramGib?: number;
+  /** Memory the workload ran out of ("it OOMs on a 16GB box"), GiB: it needs more than that, by an unknown margin. */
+  outgrownRamGib?: number;
   /** Memory each of several processes takes ("each job: 2 cores, 4 GB RAM"), GiB: the model multiplies it. */
   ramEachGib?: number;
   /** Data arriving, GiB per day ("500 GB per day", "200 MB/s"). */
@@ -69,6 +71,7 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         if (q.scope === 'ram') f.ramGib = max(f.ramGib, q.gib);
         else if (q.scope === 'ram-per-node') ramPerNodeGib = max(ramPerNodeGib, q.gib);
         else if (q.scope === 'ram-each') f.ramEachGib = max(f.ramEachGib, q.gib);
+        else if (q.scope === 'outgrown') f.outgrownRamGib = max(f.outgrownRamGib, q.gib);
         else if (q.scope === 'memory') f.memoryGib = max(f.memoryGib, q.gib);
         else if (q.scope === 'per-node') perNodeGib = max(perNodeGib, q.gib);
         // "40 features each of 8 bytes": a size under a mebibyte is one item's, never all the data.

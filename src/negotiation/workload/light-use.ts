@@ -9,7 +9,7 @@ export const DOES_LITTLE =
 
 /**
  * Light use said in words: "a small Postgres", "tiny", "side project", "low traffic", "nothing fancy", "for me and five
- * friends". Not "small messages" or "small files": those are sizes of what it holds, not of the workload.
+ * friends". Not "small messages" or "small files" (nor "rows are small", below): those are sizes of what it holds, not of the workload.
  */
 const SAID_LIGHT =
   /\b(tiny|smallish|modest|little|side[- ]project|hobby|personal|toy|hackathon|home ?lab|low[- ](traffic|volume|load|usage)|light(ly)?[- ](used|use|load|traffic|usage)|nothing fancy|barely used|rarely used|proof of concept|poc|prototype|me and (my |\w+ )?friends|family)\b|\b(?:is|are|it's|its|pretty|fairly|quite|very|rather|really) small\b|\bsmall\s*[:,(]|\bsmall\s+(?:[a-z0-9-]+\s+)?(?:company|team|office|shop|store|business|practice|site|website|project|app|instance|server|vm|box|machine|db|database|cluster|setup|deployment|install\w*|workload|service|redis|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|queue|broker|cache|rabbitmq|elasticsearch|meilisearch|typesense|bucket|share|nas)\b/;
@@ -37,7 +37,12 @@ const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product'
  * logins a day, an office of 120), or all it holds is a few GB or a few thousand pages. A description that states
  * none of these is not light: it is sized as the production server it most likely is.
  */
-export function readsAsLight(text: string, facts: Facts): boolean {
+/** "rows are small", "messages are mostly tiny": the size of what it holds, said as a sentence. */
+const ITEMS_ARE_SMALL =
+  /\b(rows?|messages?|msgs|files?|documents?|docs|records?|items?|objects?|payloads?|events?|values?|keys|entries|images?|writes|reads|transactions|updates|queries|pages?) (are|is) (all |mostly |usually |very |quite |pretty )?(small|tiny)\b/g;
+
+export function readsAsLight(description: string, facts: Facts): boolean {
+  const text = description.replace(ITEMS_ARE_SMALL, ' ');
   if ([...text.matchAll(LIGHT_WORDS)].some((m) => !NEGATED.test(text.slice(Math.max(0, m.index - 24), m.index)))) return true;
   // A few people over a lot of data ("150 GB a day of logs, ~20 people querying") is not light use.
   if ((facts.dataGib ?? 0) >= HEAVY_DATA_GIB || (facts.ingestGibPerDay ?? 0) >= HEAVY_INGEST_GIB_PER_DAY) return false;

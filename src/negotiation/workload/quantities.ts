@@ -4,7 +4,7 @@ import { hourOfDay, workingHoursOf } from './working-hours';
 
 /** One thing the description states, normalised: sizes in GiB, rates per second, durations in seconds. */
 export type Quantity =
-  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node' | 'ram-each'; text: string }
+  | { kind: 'data'; gib: number; scope: 'total' | 'per-node' | 'memory' | 'ram' | 'ram-per-node' | 'ram-each' | 'outgrown'; text: string }
   | { kind: 'ingest'; gibPerDay: number; sustained: boolean; mean?: boolean; text: string }
   | { kind: 'item-size'; bytes: number; mean?: boolean; text: string }
   /** What each person keeps: "each person keeps about 50 GB", "20 GB per user", "300 mailboxes averaging 5 GB". */
@@ -76,7 +76,7 @@ const MEAN_RATE =
 /** …or just after it: "5 MB/s on average, 25 MB/s at peak". */
 const MEAN_AFTER = /^\s*,?\s*(?:on average|in average|avg\b|average\b|mean\b)/;
 const VERSIONED =
-  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|v)\s*$/;
+  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|hazelcast|ignite|infinispan|memcached|nats(?:-server)?|pulsar|rabbitmq|scylla(?:db)?|minio|trino|pinot|druid|solr|typesense|meilisearch|keycloak|nginx|airflow|dragonfly|redpanda|timescale(?:db)?|cockroach(?:db)?|freeswitch|superset|grafana|prometheus|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
 const EACH_PROCESS =
   /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel)\b(?:[^.;\n]|\.\d)*$/;
@@ -325,9 +325,18 @@ function classify(value: number, before: string, after: string, span: (n: number
   // Replication: "rf=3", "replication factor of 3", "3x replication", "3 replicas", "replicas: 1".
   if (/\b(rf|replication factor|replication|replication factor of)\s*[=:]?\s*(of\s*)?$/.test(before))
     return { kind: 'replication', factor: value, text: `RF ${value}` };
-  // Kafka's min.insync.replicas is how many must acknowledge, not how many copies there are.
-  if (/\breplicas?\s*[=:]\s*$/.test(before) && !/\binsync\.?replicas\s*[=:]\s*$/.test(before))
+  // Kafka's min.insync.replicas is how many must acknowledge, not how many copies there are; in "6 shards x 1 replica =
+  // 12 nodes" the sum counts nodes.
+  if (
+    /\breplicas?\s*[=:]\s*$/.test(before) &&
+    !/\binsync\.?replicas\s*[=:]\s*$/.test(before) &&
+    !/^\s*(nodes?|instances?|servers?|members?|machines?|vms?|pods?)\b/.test(after)
+  )
     return { kind: 'replication', replicas: value, text: `replicas ${value}` };
+  // A data grid's backups are copies beside the primary: "1 backup copy", "backup-count=1".
+  if (/\bbackup[- _]count\s*[=:]\s*$/.test(before)) return { kind: 'replication', replicas: value, text: `replicas ${value}` };
+  if ((u = /^\s*(?:sync(?:hronous)? |async(?:hronous)? )?backup cop(?:y|ies)\b/.exec(after)))
+    return { kind: 'replication', replicas: value, text: span(u[0].length) };
   // BookKeeper's write quorum is how many bookies hold each entry.
   if (/\bwrite quorum\s*[=:]?\s*(?:of\s*)?$/.test(before)) return { kind: 'replication', factor: value, text: `RF ${value}` };
   if ((u = /^\s*(?:x|-?way|times)?\s*(?:replication|replicated)\b/.exec(after)))
@@ -450,6 +459,9 @@ function classify(value: number, before: string, after: string, span: (n: number
       (/\b\d+\s?(?:v?cpus?|vcores?|cores?)\s*(?:,|and|\/|with|\+|&)\s*$/.test(before) || /^\s*(?:of\s+)?(?:ram|memory)\b/.test(rest))
     )
       return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram-each', text: span(u[0].length) };
+    // "it OOMs on a 16GB laptop", "runs out of memory with 8 GB": memory it has outgrown, not data it holds.
+    if (/\b(ooms?|oom-?kill\w*|out of memory|runs? out of (ram|memory)|crash\w* (with|on)|dies (with|on))\b[^.;\d]{0,20}$/.test(before))
+      return { kind: 'data', gib: ramGibOf(value, unit), scope: 'outgrown', text: span(u[0].length) };
     // "64 cores, 256GB": a size right after the cores asked for is the machine's memory.
     // Not "each needs 2 vCPU and 8 GB": that is every build's, which its model multiplies.
     if (
@@ -691,10 +703,11 @@ function classify(value: number, before: string, after: string, span: (n: number
           periodSeconds: TIME_SECONDS[within[1]!]!,
           text: span(consumed.length + within[0].length),
         };
-      // "one member of a 5-node cluster", "3 members in the replica set": machines, not people.
+      // "one member of a 5-node cluster", "3 members in the replica set", a data grid's "3 members": machines, not people.
       const clusterMembers =
         /^members?$/.test(head) &&
-        /^\s*(?:of|in)\s+(?:a|an|the|our)?\s*(?:\d+[- ]node\s+)?(?:cluster|replica set|ring|ensemble|quorum|grid)\b/.test(rest);
+        (/^\s*(?:of|in)\s+(?:a|an|the|our)?\s*(?:\d+[- ]node\s+)?(?:cluster|replica set|ring|ensemble|quorum|grid)\b/.test(rest) ||
+          /\b(hazelcast|ignite|infinispan|coherence|data grid|replica set|backup[- _]count|backup cop(y|ies))\b/.test(before + rest));
       if ((USER_NOUN.test(head) || connectedPeople) && !clusterMembers) {
         const of =
           /concurrent|ccu|online|at once|simultaneous|connected|connections|live|in-game|slots?|players?|friends?|kids|listeners/.test(

@@ -39,6 +39,8 @@ export function expandShorthand(text: string): string {
 /** A field that counts things ("nodes: 6", "Peak concurrent sessions: 400", "num_brokers = 3"): its last word is what is counted. */
 const COUNTED_FIELD =
   /^(?:(?:number|num|no\.?|count) of |num |n )?([a-z ]*?)\b(nodes|brokers|servers|replicas|shards|workers|instances|partitions|users|members|bookies|historicals|consumers|producers|sensors|devices|sessions|connections|players|clients|agents|runners|hosts|vms)$/;
+/** A field whose name is a rate's unit: "qps: ~1500", "peak tps = 3k". */
+const RATE_FIELD = /^(?:peak |avg |average )?(qps|rps|tps|ops|req\/s|requests\/s)$/;
 /**
  * A ticket's or a YAML file's field line: "nodes: 6", "events_per_day: ~300M", "avg_event_size_uncompressed: 200B".
  * Its value stops at the line's end, a Windows one (CRLF, as pasted from a ticket) included.
@@ -58,6 +60,15 @@ export function spellOutFields(text: string): string {
     const counted = COUNTED_FIELD.exec(key);
     const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
     if (counted && bare) return `${indent}${bare[1]} ${counted[1]}${counted[2]}${bare[2]}`;
+    if (RATE_FIELD.test(key)) {
+      // "qps: ~1500 read / ~200 write": each figure a rate of what follows it.
+      const split = value.replace(
+        /(~?[ \t]*[\d.,]+[kKmM]?)[ \t]*(reads?|writes?)\b/g,
+        (_, n: string, what: string) => `${n} ${what.replace(/s?$/, 's')} per second`,
+      );
+      if (split !== value) return `${indent}${split}`;
+      if (bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
+    }
     const perUnit = /^(.+) per (second|sec|minute|min|hour|day|week|month|year)$/.exec(key);
     if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
     // "avg_event_size_uncompressed: 200B": the size of one, read where a sentence puts it ("event size 200B").

@@ -578,6 +578,9 @@ const RUN_FULL = 0.8;
  * mem_fragmentation_ratio ~1.1–1.5) + 1 GiB. JVM grids (Hazelcast,
  * Infinispan) want two cores at least for the collector.
  */
+/** A JVM heap kept at most this full of live entries, the collector's headroom (a common G1 guideline). */
+const JVM_LIVE_SHARE = 0.6;
+
 const cache: Model = ({ facts: f, text }, ctx) => {
   // What it holds, by name, or the largest count of anything whose size each is stated ("1.5M carts at ~8 KB each").
   const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun) && noun !== 'leaderboard');
@@ -605,25 +608,30 @@ const cache: Model = ({ facts: f, text }, ctx) => {
   const ops =
     rateOf(f, 'operations', 'reads', 'writes', 'requests', 'queries', 'lookups') ||
     ctx.assume('peakRate', 5000, 'operation rate not stated: 5,000 ops/s assumed');
-  const jvm = /hazelcast|infinispan|ehcache|ignite/.test(text);
+  const jvm = /\b(hazelcast|infinispan|ehcache|ignite|coherence|data grid|jvm|java)\b/.test(text);
   const vcpu = Math.max(jvm ? 2 : 1, 1 + ops / 50000);
   const persistent =
     /\b(persistence|persistent|aof|rdb|snapshots?)\b/.test(text) &&
-    !/\b(no|without|disable[ds]?|turn(ed)? off) (persistence|snapshots?|aof|rdb)\b|\bpersistence (off|disabled|not needed)\b/.test(text);
+    !/\b(no|without|disable[ds]?|turn(ed)? off) (persistence|snapshots?|aof|rdb)\b|\bpersistence:? (none|no|off|false|disabled|not needed)\b/.test(
+      text,
+    );
   // Redis forks to write a snapshot or rewrite its AOF: copy-on-write can need up to twice the data set (Redis' own
   // persistence docs); "assume 2x overhead" is taken as written.
   const overhead = /\b(\d(?:\.\d+)?)\s?x (?:memory )?overhead\b/.exec(text);
   const statedOverhead = overhead && Number(overhead[1]) >= 1 ? Number(overhead[1]) : undefined;
   // Varnish's file storage and SSD-backed caches keep the set on disk and its hottest fifth in memory.
   const onDisk = /\b(file storage|on (local )?(ssd|nvme|disk)|disk[- ]backed|ssd[- ]backed|redis on flash)\b/.test(text);
+  const memoryGib = 1 + data * (onDisk ? 0.2 : (statedOverhead ?? (persistent && !jvm ? 2 : 1.3 / (jvm ? JVM_LIVE_SHARE : RUN_FULL))));
   return {
     peak: {
       vcpu,
-      memoryGib: 1 + data * (onDisk ? 0.2 : (statedOverhead ?? (persistent && !jvm ? 2 : 1.3 / RUN_FULL))),
+      memoryGib,
       iops: persistent ? Math.max(500, ops * 0.05) : 100,
       networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * 2),
     },
     storageGib: ROOT_GIB + (onDisk ? data * 1.3 : persistent ? data * 2 : 0),
+    // A JVM data grid's member runs its partitions' threads and the collector beside them: 4 cores at least, each member.
+    floor: jvm ? { vcpu: 4, memoryGib: 8 } : undefined,
   };
 };
 

@@ -1589,3 +1589,48 @@ describe('what the sixth and seventh reviewers’ requests taught', () => {
     expect(pg.storageGib).toBeGreaterThan(20 + (400e9 / 2 ** 30) * 1.2);
   });
 });
+
+describe('what the seventh reviewer’s requests taught', () => {
+  it('reads "the rows are small" as the size of what it holds, not light use', () => {
+    const db = a('MySQL 8 for the inventory service, 150 GiB of data, the rows are small');
+    // A relational primary of 100 GiB or more gets a production shape.
+    expect(db.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(db.peak.memoryGib).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads a rate field split by what it counts', () => {
+    const db = a('engine: PostgreSQL 16\ndata size: 60 GiB\nqps: ~2000 read / ~300 write\n');
+    expect(db.quantities).toContainEqual(expect.objectContaining({ measure: 'reads rate', value: 2000 }));
+    expect(db.quantities).toContainEqual(expect.objectContaining({ measure: 'writes rate', value: 300 }));
+    expect(a('engine: PostgreSQL 16\nqps: 900\n').quantities).toContainEqual(expect.objectContaining({ value: 900, unit: 'per second' }));
+  });
+
+  it('sizes a job that ran out of memory well above what it ran out of', () => {
+    for (const said of ['it OOMs on a 32GB VM', 'it runs out of memory with 32 GB', 'the job got OOM-killed at 32 GB']) {
+      const job = a(`nightly pandas job that joins two exports from the CRM; ${said}`);
+      expect(job.quantities).toContainEqual(expect.objectContaining({ measure: 'memory outgrown', value: 32 }));
+      expect(job.peak.memoryGib).toBeGreaterThanOrEqual(4 * 32);
+    }
+  });
+
+  it('spreads a sharded cache over its primaries, each replica holding its primary’s share', () => {
+    const sharded = a('Redis Cluster, 4 shards x 1 replica = 8 nodes, about 100 GB of keys in total, AOF on. Sizing is per node.');
+    const whole = a('Redis, about 100 GB of keys, AOF on.');
+    expect(sharded.quantities).not.toContainEqual(expect.objectContaining({ measure: 'replicas', value: 8 }));
+    expect(sharded.peak.memoryGib).toBeCloseTo(whole.peak.memoryGib / 4, 0);
+    // Figures written under "per_node:" are one member's already.
+    const perNode = a('engine: memcached\ncluster: 4 nodes (this request = 1 node)\nper_node:\n  hot_items: ~40GB\n');
+    expect(perNode.peak.memoryGib).toBeGreaterThan(40);
+  });
+
+  it('counts a data grid’s backups as copies and leaves its heap room to collect', () => {
+    const grid = a('Hazelcast 5.3 member, 4 members in the cluster, 20 GB of entries, backup-count=1, size one member');
+    expect(grid.quantities).toContainEqual(expect.objectContaining({ measure: 'replicas', value: 1 }));
+    // Not 5.3 of anything: a version.
+    expect(grid.quantities).not.toContainEqual(expect.objectContaining({ value: 5.3 }));
+    // 20 GB × 2 copies over 4 members, the heap at most 60 % live.
+    expect(grid.peak.memoryGib).toBeGreaterThanOrEqual(((20e9 / 2 ** 30) * 2 * 1.3) / 0.6 / 4);
+    expect(grid.peak.vcpu).toBeGreaterThanOrEqual(4);
+    expect(a('memcached, 30 GB of items, persistence: none').storageGib).toBeLessThan(30);
+  });
+});
