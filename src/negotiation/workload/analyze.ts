@@ -264,7 +264,8 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     sizing.peak = { vcpu: p.vcpu / n, memoryGib: p.memoryGib / n, iops: p.iops / n, networkGbps: p.networkGbps / n };
     // "~2 TB of data per node" with no node count to multiply it by: already one member's share.
     const onePerNode = (facts.counts.node ?? 1) <= 1 && extraction.quantities.some((q) => q.kind === 'data' && q.scope === 'per-node');
-    if (!onePerNode) sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
+    // A web service's instances each keep their own logs and release: its traffic is shared, its disk is not.
+    if (!onePerNode && kind !== 'web-application') sizing.storageGib = ROOT_GIB + (sizing.storageGib - ROOT_GIB) / n;
   }
 
   const notes = [...sizing.notes];

@@ -12,7 +12,7 @@ const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elas
  */
 const ASKS_FOR_ONE = [
   new RegExp(
-    `\\b(?:size|spec|specify|sizing|request(?:ing)?|ticket|provision|quote)\\b(?:\\s+(?:is|=|for|just|only|please|me))*\\s+(?:(?:one|1|a single|each)(?:\\s+of\\s+(?:the|our)(?:\\s+\\d+)?)?|the)\\s+(?:[a-z-]+\\s+){0,2}?${MEMBER}\\b`,
+    `\\b(?:size|spec|specify|sizing|request(?:ing)?|ticket|provision|quote)\\b(?:\\s+(?:is|=|for|just|only|please|me))*\\s+(?:(?:one|1|a single|each|une?|una?|uma?|eine[nm]?)(?:\\s+of\\s+(?:the|our)(?:\\s+\\d+)?)?|the)\\s+(?:[a-z-]+\\s+){0,2}?${MEMBER}\\b`,
   ),
   new RegExp(`\\b(?:what should|how (?:big|large) should)\\s+(?:each|one|a single)\\s+(?:[a-z-]+\\s+)?${MEMBER}\\b`),
   new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
@@ -36,9 +36,10 @@ const ASKS_FOR_ONE = [
 const SINGULAR_SUBJECT = new RegExp(
   `^\\W*(?:(?:an?|one|new) )?(?:[\\w.-]+ ){0,3}?(?:(?:data|storage|index(?:ing)?)[ -])?(${MEMBERS.join('|')})\\b(?!s\\b|[ -](?:pool|group|type|count|spec)s?\\b)`,
 );
-// "each should sustain", "each member holds", "per node": not "each with a 768-dim vector" or "2 KB each".
+// "each should sustain", "each member holds", "40 req/s per node": not "each with a 768-dim vector", "2 KB each" or
+// "sizing is per node".
 const PER_MEMBER_FIGURES = new RegExp(
-  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|\\bper ${MEMBER}\\b`,
+  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|(?<!\\b(?:size|sizing|spec|specs)(?: is| please| pls)? )\\bper[- ]${MEMBER}\\b(?! (?:sizing|spec|size)\\b)`,
 );
 
 /** "per_node:\n  hot_items: ~80GB": the figures under it are one member's already. */
@@ -84,7 +85,10 @@ const DISTRIBUTED_SQL = /\b(cockroach(db)?|yugabyte(db)?|tidb|citus|vitess)\b/;
 export function membersSharing(kind: WorkloadKind | 'unknown', facts: Facts, text: string): { members: number; noun: string } {
   const none = { members: 1, noun: '' };
   if (kind === 'unknown' || !(SPREAD_OVER_MEMBERS.has(kind) || (kind === 'relational-database' && DISTRIBUTED_SQL.test(text)))) return none;
-  if (kind === 'web-application' && !FLEET_TOTAL.test(text)) return none;
+  // A web service's rates are the fleet's when said so, or when nothing in the text is one instance's ("40 req/s per
+  // node", "each worker ~600 MB RSS").
+  if (kind === 'web-application' && !FLEET_TOTAL.test(text) && (PER_MEMBER_FIGURES.test(text) || !Object.keys(facts.rates).length))
+    return none;
   // RabbitMQ's quorum and mirrored queues put every message on every member: nothing is shared out.
   if (kind === 'message-broker' && /\b(quorum|mirrored) queues?\b/.test(text)) return none;
   // "part of a cluster of 3", "one member of a 5-node cluster".

@@ -189,6 +189,12 @@ const PHRASES: [RegExp, string][] = [
   [words(['warenkorb', 'panier', 'carrito', 'carrinho', 'carrello', 'winkelwagen']), 'cart'],
   // "1,5 Mio. Warenkörbe à ~8 KB": so much each.
   [/(?<=\p{L})\s+à\s+(?=~?\s?\d)/gu, ' each '],
+  // "4 nodos detrás del balanceador, el tamaño es por nodo", "ein CockroachDB-Knoten", "merci de dimensionner une instance".
+  [words(['nodos', 'nœuds', 'noeuds', 'nodi']), 'nodes'],
+  [words(['nodo', 'nœud', 'noeud', 'knoten']), 'node'],
+  [words(['el tamaño es', 'la taille est', 'die größe ist', 'o tamanho é', 'la dimensione è']), 'size is'],
+  [words(['dimensionner', 'dimensionnez', 'dimensionar', 'dimensione', 'dimensionieren', 'dimensionare']), 'size'],
+  [/\b(?:por|par|pro|per) (node)\b/giu, 'per $1'],
   [words(['instanzen', 'istanze', 'instancias', 'instâncias']), 'instances'],
   [words(['instanz', 'istanza', 'instancia', 'instância']), 'instance'],
   [words(['kerne', 'núcleos', 'cœurs', 'coeurs']), 'cores'],

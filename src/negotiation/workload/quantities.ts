@@ -485,7 +485,11 @@ function classify(value: number, before: string, after: string, span: (n: number
     }
     if (
       /^\s*(?:of\s+)?(?:ram|memory|in memory|in-memory|heap|working set|worth of)\b/.test(rest) ||
-      /\b(ram|memory|heap)\s*(of|at|is|=|:)?\s*(~|about)?\s*$/.test(before)
+      /\b(ram|memory|heap)\s*(of|at|is|=|:)?\s*(~|about)?\s*$/.test(before) ||
+      // "working set probably 60-80GB", "hot set is ~30 GB".
+      /\b(working|hot) set\s*(?:is|of|=|:)?\s*(?:probably|roughly|about|around|maybe|likely|~)?\s*(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*)?$/.test(
+        before,
+      )
     )
       return { kind: 'data', gib: gibOf(value, unit), scope: 'memory', text: span(u[0].length) };
     if (

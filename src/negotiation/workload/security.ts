@@ -37,7 +37,7 @@ const INTERNAL =
 const PUBLIC =
   /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|(open|exposed|reachable|accessible|available) (to|from|over|on) (the )?(public )?internet|world[- ]wide)\b/;
 const NOT_PUBLIC =
-  /\b(not|never|no|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet)\b/g;
+  /\b(not|never|no|nothing|none of it|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet)\b/g;
 /** Kinds that serve people on the internet unless the text says otherwise. */
 const PUBLIC_KINDS: ReadonlySet<WorkloadKind> = new Set(['static-site', 'web-application', 'game-server', 'websocket-server']);
 const PUBLIC_HINTS =

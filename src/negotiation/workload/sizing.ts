@@ -225,6 +225,9 @@ const relational: Model = ({ facts: f, text }, ctx) => {
   const quiet = QUIET.test(text);
   let memory = 2 + hotSetGib(data, quiet) + connections * CONNECTION_GIB;
   if (distributed) memory = 2 + hotSetGib(data * copies, quiet);
+  // A working set the text states ("working set probably 60-80GB") stays cached, the buffer pool and the OS page cache
+  // together, with a quarter again for sorts, connections and the OS.
+  if (f.memoryGib !== undefined) memory = Math.max(memory, 2 + f.memoryGib * 1.25 + connections * CONNECTION_GIB);
   memory = Math.min(512, memory);
   vcpu = Math.max(1, vcpu, memory / GIB_PER_VCPU_FLOOR);
   // 512 GiB: the largest buffer pool worth planning on one instance (r-class 16xlarge); past it, shard or scale out.
@@ -1532,7 +1535,7 @@ const staticSite: Model = ({ facts: f }) => {
  * burns ~30 ms of CPU", "20ms cpu/req". A measured cost beats any framework's typical one.
  */
 const STATED_CPU_MS =
-  /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b/;
+  /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b|\b(?:renders?|requests?|pages?|calls?)\b[^.;]{0,40}?\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s+(?:each|apiece)\b/;
 
 /** Models that predict by walking trees or a linear formula: microseconds of arithmetic, not a network's layers. */
 const TREE_MODEL =
@@ -1541,7 +1544,7 @@ const TREE_MODEL =
 /** CPU milliseconds a request costs, by what the text states or else what serves it. */
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   const stated = STATED_CPU_MS.exec(text);
-  if (stated) return Number(stated[1] ?? stated[2]);
+  if (stated) return Number(stated[1] ?? stated[2] ?? stated[3]);
   // A tree ensemble (XGBoost, LightGBM) predicts in a millisecond or two; the web framework around it costs as much again.
   if (serves.inference && TREE_MODEL.test(text)) return 5;
   if (serves.inference) return /onnx/.test(text) ? 20 : 60;
@@ -1589,11 +1592,16 @@ const ORDER_REQUESTS = 1000;
 /** A sentence about one application process: "12 gunicorn workers at ~250 MB RSS each", "each worker sits around 600 MB". */
 const EACH_WORKER = /\b(each|per) (worker|process)\b|\bworkers? (at|sits?|uses?|takes?)\b|\brss\b/;
 
+const BEHIND =
+  /\b(behind|in front of which|derrière|detrás de|dietro|hinter|atrás de)\s+(?:an?|the|our|le|la|les|el|del|los|il|lo|dem|den|einem|o|do)?\s*(?:public |internal |aws |an )?(load balancer|balanceador|bilanciatore|lb|alb|nlb|elb|proxy|reverse proxy|gateway|api gateway|nginx|haproxy|envoy|traefik|ingress|cdn|cloudflare|varnish)\b/g;
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
-  // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy.
+  // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy. What it sits behind
+  // ("behind the load balancer", "derrière le load balancer") is not what it is.
+  const itself = text.replace(BEHIND, ' ');
   const light =
     /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
-      text,
+      itself,
     ) ||
     CONNECTION_POOLER.test(text) ||
     DNS_SERVER.test(text);

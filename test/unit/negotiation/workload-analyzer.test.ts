@@ -1633,4 +1633,36 @@ describe('what the seventh reviewer’s requests taught', () => {
     expect(grid.peak.vcpu).toBeGreaterThanOrEqual(4);
     expect(a('memcached, 30 GB of items, persistence: none').storageGib).toBeLessThan(30);
   });
+  it('prices an application by what it runs, not by the load balancer it sits behind', () => {
+    const behind = a('Spring Boot API behind the load balancer, 600 requests/s at peak');
+    const plain = a('Spring Boot API, 600 requests/s at peak');
+    expect(behind.peak.vcpu).toBeCloseTo(plain.peak.vcpu, 1);
+    expect(behind.peak.vcpu).toBeGreaterThanOrEqual(4);
+  });
+
+  it('shares a service’s traffic among its instances when one is asked for in French or Spanish', () => {
+    const whole = a('Nous avons besoin d’une API REST Spring Boot, environ 1 800 requêtes/s en pic.');
+    const one = a(
+      'Nous avons besoin d’une API REST Spring Boot, environ 1 800 requêtes/s en pic, réparti sur 3 instances. Merci de dimensionner une instance.',
+    );
+    expect(one.peak.vcpu).toBeCloseTo(whole.peak.vcpu / 3, 0);
+    const said = 'Hola, necesitamos servidores para el portal de alumnos (Ruby on Rails), hay picos de ~400 peticiones por segundo.';
+    const rails = a(`${said} Vamos a tener 4 nodos detrás del balanceador, el tamaño es por nodo.`);
+    expect(rails.quantities).toContainEqual(expect.objectContaining({ measure: 'node count', value: 4 }));
+    expect(rails.peak.vcpu).toBeCloseTo(a(said).peak.vcpu / 4, 0);
+    // Each instance keeps its own disk: it is not shared out.
+    expect(one.storageGib).toBe(whole.storageGib);
+    // A rate written per node is one node's already.
+    const perNode = a('Next.js SSR storefront, ~40 req/s per node, 3 nodes behind an ALB, size is per node.');
+    expect(perNode.peak.vcpu).toBeCloseTo(a('Next.js SSR storefront, ~40 req/s').peak.vcpu, 0);
+  });
+
+  it('reads the CPU each render costs, a stated working set, and "nothing public"', () => {
+    const ssr = a('Next.js SSR, 50 req/s, the renders are heavy (~60ms CPU each)');
+    expect(ssr.peak.vcpu).toBeCloseTo((50 * 0.06) / 0.7, 0);
+    const pg = a('PostgreSQL primary, 300 GB of data, 2k TPS, working set probably 50-60GB');
+    expect(pg.quantities).toContainEqual(expect.objectContaining({ measure: 'data in memory' }));
+    expect(pg.peak.memoryGib).toBeGreaterThanOrEqual((60e9 / 2 ** 30) * 1.25);
+    expect(a('PostgreSQL for billing, 50 GB, internal only, nothing public.').publicIngress).toBe(false);
+  });
 });
