@@ -79,7 +79,7 @@ const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|hazelcast|ignite|infinispan|memcached|nats(?:-server)?|pulsar|rabbitmq|scylla(?:db)?|minio|trino|pinot|druid|solr|typesense|meilisearch|keycloak|nginx|airflow|dragonfly|redpanda|timescale(?:db)?|cockroach(?:db)?|freeswitch|superset|grafana|prometheus|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
 const EACH_PROCESS =
-  /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel)\b(?:[^.;\n]|\.\d)*$/;
+  /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel|executor)\b(?:[^.;\n]|\.\d)*$|\bexecutors?\s*[:=]?\s*\d+\s*x\s*\(\s*\d+\s*(?:v?cpus?|vcores?|cores?)\s*,?\s*$/;
 const TIME_SECONDS: Record<string, number> = {
   ms: 0.001,
   s: 1,

@@ -851,6 +851,8 @@ function freeShareOf(text: string, typical: number): number {
   return share > 0 && share < 0.9 ? share : typical;
 }
 
+const OLAP_SERVER = /\b(pinot|druid|clickhouse|starrocks|doris)\b[^.]{0,40}\b(servers?|nodes?|replicas?|shards?)\b/;
+
 const warehouse: Model = ({ facts: f, text }, ctx) => {
   const lake = /\b(trino|presto|athena|data lake|in s3)\b/.test(text) && !/clickhouse|druid|pinot/.test(text);
   const analysts = f.users.concurrent ?? f.users.total ?? 0;
@@ -861,7 +863,9 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
   else if (events || f.ingestGibPerDay) {
     // Events kept for their retention, a year when none is stated (asked), at ~1/5 of their raw size once columnar.
     const days = f.retentionDays ?? ctx.assume('retentionDays', 365, 'retention not stated: a year of events assumed');
-    data = ((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / compressionOf(text, 5);
+    // Each copy of a segment ("replication 2") is stored: the cluster holds them all, shared over its servers.
+    const copies = f.replicationFactor ?? (f.replicas !== undefined ? f.replicas + 1 : 1);
+    data = (((f.ingestGibPerDay ?? (events * (f.itemBytes ?? 500) * DAY) / GIB) * days) / compressionOf(text, 5)) * copies;
     // Druid's and Pinot's rollup keep one row per dimension combination and time bucket: its docs report 10–100× fewer rows.
     if (ROLLUP.test(text)) {
       data /= 10;
@@ -877,6 +881,8 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
       // It spills, and keeps what the text says it caches ("we'd cache the hot ~500 GB locally on NVMe"), with half
       // as much again to spill beside it.
       storageGib: ROOT_GIB + Math.max(Math.min(2000, data * 0.01), (sizeInSentenceGib(text, LOCAL_COPY) ?? 0) * 1.5),
+      // Trino's deployment guidance: workers of 16 cores and 64 GiB or more, a query's memory spread over all of them.
+      floor: /\b(trino|presto)\b[^.]{0,40}\bworkers?\b/.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
     };
   }
   const memory = Math.max(32, data * 0.02, (queries / 50) * 4);
@@ -888,7 +894,14 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - freeShareOf(text, 0.23)),
     averageShare: f.schedule ? 0.3 : 0.4,
     // Druid's clustered example runs its historicals (data servers) on 16 vCPU and 122 GiB: segments are memory-mapped.
-    floor: /\bdruid\b/.test(text) && /\bhistoricals?\b/.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
+    // A server of another real-time OLAP engine (Pinot, ClickHouse, StarRocks) serves its segments the same way, from
+    // memory-mapped files beside the queries' own memory: 8 vCPU and 32 GiB at least.
+    floor:
+      /\bdruid\b/.test(text) && /\bhistoricals?\b/.test(text)
+        ? { vcpu: 16, memoryGib: 64 }
+        : OLAP_SERVER.test(text)
+          ? { vcpu: 8, memoryGib: 32 }
+          : undefined,
   };
 };
 
@@ -934,12 +947,17 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   const mbPerSecond = (perRun * 1024) / (windowHours * 3600);
   // "4 executors at 5 cores / 24 GB heap each": the executors the worker runs, each heap with Spark's default 10 %
   // memoryOverhead beside it, and a core and 8 GiB for the OS and the worker daemon.
-  const executors = f.counts.executor;
-  if (executors && f.coresEach && f.ramEachGib) {
+  // "executors: 10 x (4 cores, 28g mem) … 2 executors per node -> 5 nodes": this node's two, its share of the input.
+  const executors = f.perEntity.executor ?? f.counts.executor;
+  const heapGib = f.ramEachGib ?? (executors ? f.memoryGib : undefined);
+  if (executors && f.coresEach && heapGib) {
+    const nodes = /\bexecutors? (?:per|on each|a|each) (?:node|worker|machine|host)\b/.test(text)
+      ? (f.counts.node ?? f.counts.worker ?? 1)
+      : 1;
     return {
-      peak: { vcpu: executors * f.coresEach + 1, memoryGib: executors * f.ramEachGib * 1.1 + 8, iops: 3000, networkGbps: 1 },
+      peak: { vcpu: executors * f.coresEach + 1, memoryGib: executors * heapGib * 1.1 + 8, iops: 3000, networkGbps: 1 },
       // Shuffle spill files are merged into new ones beside them: half as much again as the spill.
-      storageGib: ROOT_GIB + (f.dataGib ?? perRun) * 1.5,
+      storageGib: ROOT_GIB + ((f.dataGib ?? perRun) / nodes) * 1.5,
       averageShare: Math.min(1, windowHours / 24),
     };
   }

@@ -1665,4 +1665,25 @@ describe('what the seventh reviewer’s requests taught', () => {
     expect(pg.peak.memoryGib).toBeGreaterThanOrEqual((60e9 / 2 ** 30) * 1.25);
     expect(a('PostgreSQL for billing, 50 GB, internal only, nothing public.').publicIngress).toBe(false);
   });
+  it('sizes a Spark node by the executors it runs, and its share of the input', () => {
+    const node = a(
+      'Spark on k8s, node spec for the executor pool. executors: 12 x (5 cores, 20g mem), 3 executors per node -> 4 nodes. Input ~800 GB of parquet.',
+    );
+    expect(node.quantities).toContainEqual(expect.objectContaining({ measure: 'memory each', value: 20 }));
+    expect(node.peak.vcpu).toBe(3 * 5 + 1);
+    expect(node.peak.memoryGib).toBeCloseTo(3 * 20 * 1.1 + 8, 1);
+    // Its quarter of the input, spilled with half as much again beside it.
+    expect(bare(node.storageGib)).toBeCloseTo(20 + (800e9 / 2 ** 30 / 4) * 1.5, -1);
+  });
+
+  it('gives real-time OLAP servers and lake query workers a production shape, and keeps every segment copy', () => {
+    const pinot = a('Pinot server for the ads dashboards: 2k events/s at 1 KB, 20 days, replication 2, 4 servers, size one server.');
+    expect(pinot.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(pinot.peak.memoryGib).toBeGreaterThanOrEqual(32);
+    const single = a('Pinot server for the ads dashboards: 2k events/s at 1 KB, 20 days, 4 servers, size one server.');
+    expect(bare(pinot.storageGib) - 20).toBeCloseTo((bare(single.storageGib) - 20) * 2, -1);
+    const trino = a('Trino worker for the lakehouse, 1 coordinator + 6 workers, 30 TB in S3. One worker please.');
+    expect(trino.peak.vcpu).toBeGreaterThanOrEqual(16);
+    expect(trino.peak.memoryGib).toBeGreaterThanOrEqual(64);
+  });
 });
