@@ -83,7 +83,7 @@ export const DNS_SERVER =
 
 /** WebRTC relays (TURN, SFUs): WebSocket-like servers whose load is the media they forward (sizing.ts's mediaRelay). */
 export const MEDIA_RELAY =
-  /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|video calls?|voice calls?|(telemedicine|telehealth) (video|calls?|consultations?|visits?)|video (conferenc\w*|consultations?|visits?|meetings?) (platform|service|app)|video conferencing)\b/;
+  /\b(webrtc|turn server|stun server|coturn|sfu|janus|jitsi|mediasoup|livekit|freeswitch|asterisk|kamailio|opensips|sip (trunks?|server|proxy)|voip|ivr|pbx|call cent(er|re)|concurrent calls|video calls?|voice calls?|(telemedicine|telehealth) (video|calls?|consultations?|visits?)|video (conferenc\w*|consultations?|visits?|meetings?) (platform|service|app)|video conferencing)\b/;
 
 /**
  * Evidence for each kind: a product name weighs most (3–4), the name of the
@@ -264,6 +264,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(re-?embed\w*|embed(ding)? (all|every|the whole|\d+\w*)|backfill\w* embeddings|sentence-transformers)\b/, 4],
     // Training a model, large or small, is a batch job whatever it serves later: "fine-tuning a 7B LLM with LoRA".
     [/\b(fine-?tun\w*|lora|qlora|pre-?train\w*)\b/, 4.5],
+    // "Weekly recommendation job (implicit ALS)": a model fitted or scored on a schedule, whatever it later serves.
+    [
+      /\b((recommendation|recommender|churn|propensity|ranking|scoring|attribution|forecast(ing)?) (model )?(job|run|batch|retrain\w*|training)|retrain\w*|implicit als|alternating least squares|matrix factori[sz]ation|collaborative filtering)\b/,
+      4,
+    ],
     // "a machine learning thing that predicts churn from our customer table": scoring a table, in batches.
     [
       /\b(machine learning|ml (model|job|pipeline))\b[^.]{0,60}\bpredicts?\b|\bpredicts? \w+ from (our |the )?\w+ (table|data|records)\b/,

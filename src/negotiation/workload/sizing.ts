@@ -1050,11 +1050,11 @@ const PIPELINES_PER_DEVELOPER = 4;
  */
 export function speedUpOf(text: string): { cores: number; speedUp: number } | undefined {
   const m =
-    /\btakes? (?:about |around |roughly |~\s?)?(\d+(?:\.\d+)?) (hours?|minutes?) on (?:an? |one |our |the )?(\d+)[- ]?(?:cores?|vcpus?|cpus?)\b[^.]{0,80}?\b(?:under|below|within|in|down to|to|less than) (?:about |~\s?)?(\d+(?:\.\d+)?)(?: (hours?|minutes?))?\b/.exec(
+    /\btakes? (?:about |around |roughly |~\s?)?(\d+(?:\.\d+)?) ?(hours?|hrs?|h|minutes?|mins?) on (?:an? |one |our |the )?(\d+)[- ]?(?:cores?|vcpus?|cpus?)\b[^.]{0,80}?\b(?:under|below|within|in|down to|to|less than) (?:about |~\s?)?(\d+(?:\.\d+)?)(?: ?(hours?|hrs?|h|minutes?|mins?))?\b/.exec(
       text,
     );
   if (!m) return undefined;
-  const minutes = (v: string, unit: string) => Number(v) * (unit.startsWith('hour') ? 60 : 1);
+  const minutes = (v: string, unit: string) => Number(v) * (unit.startsWith('h') ? 60 : 1);
   // "under 2": in the unit the job's time was given in.
   const speedUp = minutes(m[1]!, m[2]!) / minutes(m[4]!, m[5] ?? m[2]!);
   return speedUp > 1 && speedUp <= 32 ? { cores: Number(m[3]), speedUp } : undefined;
@@ -1306,11 +1306,15 @@ function keptByJobGib(f: Facts, text: string, batch: number | undefined): number
 
 /** Batch scoring: ~0.5 ms of CPU per row (feature fetch dominates a tree model's microseconds); training uses all cores, 2× the data set in RAM. */
 const mlBatch: Model = ({ facts: f, text }, ctx) => {
-  const training = /\btrain/.test(text);
+  const training = /\b(re)?train/.test(text);
+  // "Training takes 6h on 8 cores and we want it under 2h": the cores it ran on × the speed-up asked for.
+  const faster = speedUpOf(text);
   // "a training box, 64 cores": the cores asked for are what training uses.
-  if (training && f.coresEach) return trainingBox(f, f.coresEach);
+  if (training && f.coresEach) return trainingBox(f, text, faster ? Math.ceil(faster.cores * faster.speedUp) : f.coresEach);
   const rows = f.users.total ?? f.counts.customer ?? f.counts.row ?? f.counts.record ?? f.counts.user;
-  const data = f.dataGib ?? (rows ? (rows * 100 * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
+  // "the matrix and factors come to about 20GB in memory": what the job holds is its data set.
+  const data =
+    f.dataGib ?? f.memoryGib ?? (rows ? (rows * 100 * 8) / GIB : ctx.assume('dataGib', 10, 'data set size not stated: 10 GiB assumed'));
   const windowSeconds = (f.windowHours ?? 4) * 3600;
   const vcpu = training ? Math.max(8, (data * 2) / 8) : Math.max(2, ((rows ?? 1e6) * 0.0005) / windowSeconds);
   return {
@@ -1320,9 +1324,12 @@ const mlBatch: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
-/** A training machine the text sizes itself: its cores, the RAM it names or 4 GiB a core, 2× the data on disk. */
-function trainingBox(f: Facts, cores: number): ReturnType<Model> {
-  const memory = f.ramGib ?? cores * 4;
+/** A training machine the text sizes itself: its cores, the RAM it names or 4 GiB a core (twice the data it holds in memory, if more), 2× the data on disk. */
+function trainingBox(f: Facts, text: string, cores: number): ReturnType<Model> {
+  // What the text says sits in memory ("~48 GB raw in memory before DMatrix"), twice over for the trainer's own copy.
+  // A set that "expands to about 2.5x in memory" during feature engineering holds that much.
+  const expands = Number(/\b(\d+(?:\.\d+)?)\s?x in memory\b/.exec(text)?.[1] ?? 0);
+  const memory = f.ramGib ?? Math.max(cores * 4, (f.memoryGib ?? 0) * 2, (f.dataGib ?? 0) * expands * 1.25);
   return {
     peak: { vcpu: cores, memoryGib: memory, iops: 3000, networkGbps: 1 },
     storageGib: ROOT_GIB + Math.max(100, (f.dataGib ?? 0) * 2),
