@@ -1,6 +1,6 @@
 // The workload analyzer against labelled descriptions written by people
 // (test/fixtures/workloads/descriptions.jsonl, holdout/ which the analyzer
-// was not tuned on, varied/, and outside/, fresh/ … fresh5/ from reviewers
+// was not tuned on, varied/, and outside/, fresh/ … fresh6/ from reviewers
 // who never saw the code), side by side with the baseline it replaces: the
 // bag-of-words text model trained on the template corpus. Prints role
 // accuracy, the share inside the SRE-acceptable range per dimension,
@@ -37,8 +37,10 @@ async function main() {
     ['fresh3', loadLabelled(path.join(FIXTURES, 'fresh3', 'descriptions.jsonl'))],
     // 50 from a sixth reviewer, first scored after every fix above (2026-12-07), then fixed from in the next round.
     ['fresh4', loadLabelled(path.join(FIXTURES, 'fresh4', 'descriptions.jsonl'))],
-    // 50 from a seventh reviewer, written and first scored after every fix above, and not tuned on: the held-out figure.
+    // 50 from a seventh reviewer, first scored after every fix above (2026-12-07, evening), then fixed from.
     ['fresh5', loadLabelled(path.join(FIXTURES, 'fresh5', 'descriptions.jsonl'))],
+    // 50 from an eighth reviewer, written and first scored after every fix above, and not tuned on: the held-out figure.
+    ['fresh6', loadLabelled(path.join(FIXTURES, 'fresh6', 'descriptions.jsonl'))],
   ] as const;
 
   // Load time: the analyzer's modules (compromise's lexicon, js-quantities) and its first analysis.

@@ -174,6 +174,8 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(loki|graylog|quickwit|splunk)\b/, 4],
     // "Elasticsearch data node for semantic search … dense_vector (HNSW) plus text for BM25": vectors in a search engine.
     [/\b(dense_vector|knn_vector|bm25|hybrid search)\b/, 4],
+    // "Vespa content node … 256-dim embeddings with HNSW": a search engine named with its vectors.
+    [/\b(vespa|elasticsearch|opensearch|solr)\b[^]{0,200}?\b(hnsw|embeddings?|vectors?|knn)\b/, 3],
     [
       /\b(full[- ]text search|search engine|site search|search box|autocomplete|auto-complete|search-as-you-type|as-you-type|type-?ahead)\b/,
       4,
@@ -228,7 +230,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
   ],
   'image-processing': [
     [
-      /\b(thumbnail\w*|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|image processing|ocr(?!'?d\b|-?ed\b)|tesseract|scanned (invoices|documents|pages|forms))\b/,
+      /\b(thumbnail(er|ers|ing)|thumbnails? (generation|generator|service|workers?|jobs?)|thumbnail (?=[\d~]|(all|every|each|the|our|new|uploaded|scanned) )|(generat\w*|creat\w*|mak\w*|produc\w*|render\w*) (\w+ )?thumbnails|image resiz\w*|resiz(e|ing) images|imagemagick|libvips|opencv|image[- ]processing|ocr(?!'?d\b|-?ed\b)|tesseract|scanned (invoices|documents|pages|forms))\b/,
       4,
     ],
     // The work of resizing, not images already resized ("mostly HTML + resized images" is what a cache holds).
@@ -333,6 +335,9 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     ],
     [/\b(wordpress|drupal|ghost|joomla)\b/, 3],
     [/\b(monolith|grpc (gateway|service|api)|grpc)\b/, 2.5],
+    [/\b(web|app|application|frontend|front-end) tier\b/, 3],
+    // Pages rendered on the server per request are an application, however much of the site is marketing.
+    [/\b(ssr|server-side render\w*|isr)\b/, 3],
     [/\b(discord|slack|telegram|chat) ?bot\b|\bbot\b/, 2],
     [
       /\b(web ?app|website|rest api|json api|api|microservice|backend|portal|intranet|extranet|storefront|e-?commerce|shop|dashboard|admin (tool|panel|dashboard)|booking site|app server)\b/,
@@ -363,7 +368,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b(minio|object stor(e|age)|s3-compatible|ceph|swift|seaweedfs)\b/, 4],
     // Blobs served by key: build caches, artifact repositories and image registries.
     [
-      /\b(remote cache|build cache|bazel-remote|sccache|artifactory|nexus( repository)?|artifact (store|repository|cache)|(container|docker|image) registry|harbor|verdaccio|devpi|(package|npm|pypi|apt|maven) (mirror|registry|proxy)|\w+ mirror)\b/,
+      /\b(remote cache|build cache|bazel-remote|sccache|artifactory|nexus( repository)?|artifact (store|repository|cache)|(container|docker|image) registry|harbor|verdaccio|devpi|(package|npm|pypi|apt|maven|docker)[\w/]* (mirrors?|registry|registries|prox(y|ies))|\w+ mirror)\b/,
       4.5,
     ],
     // Kept, not served: archives on write-once storage.
@@ -430,7 +435,9 @@ const MIN_SCORE = 2;
 export function recogniseKind(normalisedText: string): Recognition {
   const text = normalisedText
     // A database's own page or buffer cache is its memory, not a cache to run ("the whole store fits in page cache").
-    .replace(/\b(page|buffer|os|block|filesystem|query|plan) cache\b/g, 'memory')
+    .replace(/\b(page|buffer|os|block|filesystem|query|plan|\.next|isr|asset) cache\b/g, 'memory')
+    // "ISR-cached pages": how a web framework serves its pages, not a cache to run.
+    .replace(/\b[\w.]+-cached\b/g, ' ')
     .replace(/\b[\w.-]+\?\s*no\b/g, ' ')
     // "Airflow with the Celery executor", "Metabase pointed at the warehouse": how it runs and what it reads are not the workload.
     .replace(/\b(with )?(the |a )?[\w.-]+ executor\b/g, ' ')
@@ -467,6 +474,23 @@ export function recogniseKind(normalisedText: string): Recognition {
     // "a nightly mysqldump to object storage": where the output goes is not the workload.
     .replace(/\b(to|into|onto) (an? |the |our )?(s3|object storage|minio|glacier|blob storage|gcs|tape)\b/g, ' ')
     .replace(/\b(not|no|instead of|rather than|without|replacement for|replacing|migrat\w+ (off|away from)) (an? |the |our )?[\w.-]+/g, ' ')
+    // "MySQL is going to managed RDS so this is just the web tier": a store run elsewhere is not the workload.
+    .replace(
+      /\b[\w.-]+ (is going|goes|moves|is moving|lives|is|will be|runs|stays) (to|on|in) (a |the )?(managed |amazon |aws )*(rds|aurora|cloud sql|azure sql|atlas|elasticache|memorystore|dynamodb)\b/g,
+      ' ',
+    )
+    // "~150 devs + CI hitting it": who uses a service is not what it is.
+    .replace(
+      /\b(ci|jenkins|builds?|pipelines?|runners?)( jobs| pipelines)? (hitting|hit|pull\w*|push\w*|fetch\w*|download\w*) (it|from it)\b/g,
+      ' ',
+    )
+    // "Render farm needs a shared NFS server": the farm is the server's client.
+    .replace(/\b(render|build|compute|gpu|hpc) farm (needs|wants|requires|asks for)\b/g, ' ')
+    // "~20 analysts hitting Grafana/Metabase dashboards": the dashboards read the store; they are not the workload.
+    .replace(
+      /\b(hitting|hit|using|uses|via|through|from|with|querying|queried by|read by) (the |our )?(grafana|metabase|superset|tableau|looker|redash|power bi)([/,+ ]+(and |or )?(grafana|metabase|superset|tableau|looker|redash|power bi))* (dashboards?|charts?|reports?)\b|\b(dashboards?|charts?|reports?) (in|on|via|through|with|using) (grafana|metabase|superset|tableau|looker|redash|power bi)\b/g,
+      ' ',
+    )
     // "~400 client connections via pgbouncer": how clients reach it is not the workload.
     .replace(/\b(via|through|behind) (an? |the |our )?(pgbouncer|pgpool(-ii)?|proxysql|odyssey|pgcat)\b/g, ' ')
     // "memcached in front of the product catalog MySQL": what it fronts, named in up to three words.

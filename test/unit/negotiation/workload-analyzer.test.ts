@@ -1698,4 +1698,18 @@ describe('what the seventh reviewer’s requests taught', () => {
     expect(fit.peak.vcpu).toBe(24);
     expect(fit.peak.memoryGib).toBeGreaterThanOrEqual((30e9 / 2 ** 30) * 2);
   });
+  it('reads a request past what reads it, where its database went and who its clients are', () => {
+    expect(kind('StarRocks node for the growth team, ~30 analysts querying it via Superset dashboards every morning')).toBe(
+      'data-warehouse',
+    );
+    expect(kind('Internal Grafana dashboards for 20 people, reading our Prometheus')).toBe('web-application');
+    expect(kind('Drupal site, PostgreSQL is moving to managed RDS so this is only the web tier')).toBe('web-application');
+    expect(kind('Artifactory for npm/docker proxies, 1.5 TB of blobs, 80 devs and CI hitting it')).toBe('object-storage');
+    expect(kind('The build farm needs a shared NFS server for toolchains, 30 build nodes mount it')).toBe('file-share');
+    expect(kind('Varnish for product images: hot set of thumbnails ~50 GB, 5k rps')).toBe('cache');
+    expect(kind('a worker that makes thumbnails for every upload, 300 a minute')).toBe('image-processing');
+    expect(kind('nightly image-processing jobs with OpenCV over 200k photos')).toBe('image-processing');
+    expect(kind('Nuxt SSR for the marketing site, ISR-cached pages, 400 rps at the origin')).toBe('web-application');
+    expect(kind('Vespa content node, 20M documents with 384-dim embeddings and HNSW')).toBe('search-engine');
+  });
 });
