@@ -2,7 +2,7 @@ import type { Facts } from './facts';
 import type { WorkloadKind } from './kinds';
 
 /** What a cluster's machines are called, as counted in the facts. */
-const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker', 'instance'] as const;
+const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker', 'instance', 'vm'] as const;
 const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elastic(?:search)?|opensearch|minio)[ -])?(${MEMBERS.join('|')})s?`;
 
 /**
@@ -24,7 +24,7 @@ const ASKS_FOR_ONE = [
   new RegExp(`\\bfor\\s+${MEMBER}\\s+sizing\\b|\\(per\\s+${MEMBER}\\b`),
   // "Sizing is per node", "size per node", "per-node sizing please", "3 hot nodes. Per node.".
   new RegExp(
-    `\\b(?:size|sizing|spec|specs)(?: is| please| pls)? per[- ]${MEMBER}\\b|\\bper[- ]${MEMBER} (?:sizing|spec|size)\\b|(?:^|[.;:!?\\n]\\s*)per ${MEMBER}\\s*(?:[.;!\\n]|$)`,
+    `\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| please| pls)? per[- ]${MEMBER}\\b|\\bper[- ]${MEMBER} (?:sizing|spec|size)\\b|(?:^|[.;:!?\\n]\\s*)per ${MEMBER}\\s*(?:[.;!\\n]|$)`,
   ),
 ];
 
@@ -39,7 +39,7 @@ const SINGULAR_SUBJECT = new RegExp(
 // "each should sustain", "each member holds", "40 req/s per node": not "each with a 768-dim vector", "2 KB each" or
 // "sizing is per node".
 const PER_MEMBER_FIGURES = new RegExp(
-  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|(?<!\\b(?:size|sizing|spec|specs)(?: is| please| pls)? )\\bper[- ]${MEMBER}\\b(?! (?:sizing|spec|size)\\b)`,
+  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|(?<!\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| please| pls)? )\\bper[- ]${MEMBER}\\b(?! (?:sizing|spec|size)\\b)`,
 );
 
 /** "per_node:\n  hot_items: ~80GB": the figures under it are one member's already. */

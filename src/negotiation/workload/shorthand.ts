@@ -40,7 +40,7 @@ export function expandShorthand(text: string): string {
 const COUNTED_FIELD =
   /^(?:(?:number|num|no\.?|count) of |num |n )?([a-z ]*?)\b(nodes|brokers|servers|replicas|shards|workers|instances|partitions|users|members|bookies|historicals|consumers|producers|sensors|devices|sessions|connections|players|clients|agents|runners|hosts|vms)$/;
 /** A field whose name is a rate's unit: "qps: ~1500", "peak tps = 3k". */
-const RATE_FIELD = /^(?:peak |avg |average )?(qps|rps|tps|ops|req\/s|requests\/s)$/;
+const RATE_FIELD = /^(peak |avg |average )?(qps|rps|tps|ops|req\/s|requests\/s)$/;
 /**
  * A ticket's or a YAML file's field line: "nodes: 6", "events_per_day: ~300M", "avg_event_size_uncompressed: 200B".
  * Its value stops at the line's end, a Windows one (CRLF, as pasted from a ticket) included.
@@ -55,25 +55,38 @@ const FIELD_LINE = /^([ \t]*(?:-[ \t]+)?)([A-Za-z][\w .]{0,40}?)[ \t]*[:=][ \t]*
  * prose are left alone.
  */
 export function spellOutFields(text: string): string {
-  return text.replace(FIELD_LINE, (line, indent: string, rawKey: string, value: string) => {
-    const key = rawKey.replace(/_/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
-    const counted = COUNTED_FIELD.exec(key);
-    const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
-    if (counted && bare) return `${indent}${bare[1]} ${counted[1]}${counted[2]}${bare[2]}`;
-    if (RATE_FIELD.test(key)) {
-      // "qps: ~1500 read / ~200 write": each figure a rate of what follows it.
-      const split = value.replace(
-        /(~?[ \t]*[\d.,]+[kKmM]?)[ \t]*(reads?|writes?)\b/g,
-        (_, n: string, what: string) => `${n} ${what.replace(/s?$/, 's')} per second`,
-      );
-      if (split !== value) return `${indent}${split}`;
-      if (bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
-    }
-    const perUnit = /^(.+) per (second|sec|minute|min|hour|day|week|month|year)$/.exec(key);
-    if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
-    // "avg_event_size_uncompressed: 200B": the size of one, read where a sentence puts it ("event size 200B").
-    const sized = /^(.*?\bsize)\b/.exec(key);
-    if (sized && rawKey.includes('_')) return `${indent}${sized[1]} ${value}`;
-    return rawKey.includes('_') ? `${indent}${key} ${value}` : line;
+  return text.replace(FIELD_LINE, (whole, indent: string, rawKey: string, commented: string) => {
+    // "peak_rps: 150   # total across both": the comment is a sentence of its own, and so is the field (the next line's
+    // words are not what its number counts once lines are folded).
+    const [value, comment] = commented.split(/[ \t]+#[ \t]*/, 2) as [string, string | undefined];
+    const said = spellOutField(whole.slice(0, whole.length - commented.length) + value, indent, rawKey, value);
+    return comment ? `${said}. ${comment}.` : said === whole ? said : `${said}.`;
   });
+}
+
+function spellOutField(line: string, indent: string, rawKey: string, value: string): string {
+  const key = rawKey.replace(/_/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  // "avg_cpu_per_request_ms: 40": a unit at the key's end is the value's.
+  const unit = /^(.+) (ms|s|sec|gb|gib|mb|mib|tb|tib|kb)$/.exec(key);
+  if (unit && /^~?[ \t]*[\d.,]+$/.test(value.trim())) return `${indent}${unit[1]} ${value.trim()} ${unit[2]}`;
+  const counted = COUNTED_FIELD.exec(key);
+  const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
+  if (counted && bare) return `${indent}${bare[1]} ${counted[1]}${counted[2]}${bare[2]}`;
+  const rate = RATE_FIELD.exec(key);
+  if (rate) {
+    // "qps: ~1500 read / ~200 write": each figure a rate of what follows it.
+    const split = value.replace(
+      /(~?[ \t]*[\d.,]+[kKmM]?)[ \t]*(reads?|writes?)\b/g,
+      (_, n: string, what: string) => `${n} ${what.replace(/s?$/, 's')} per second`,
+    );
+    if (split !== value) return `${indent}${split}`;
+    // "peak_rps: 150": "peak 150 rps", as a sentence says it.
+    if (bare) return `${indent}${rate[1] ?? ''}${bare[1]} ${rate[2]}${bare[2]}`;
+  }
+  const perUnit = /^(.+) per (second|sec|minute|min|hour|day|week|month|year)$/.exec(key);
+  if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
+  // "avg_event_size_uncompressed: 200B": the size of one, read where a sentence puts it ("event size 200B").
+  const sized = /^(.*?\bsize)\b/.exec(key);
+  if (sized && rawKey.includes('_')) return `${indent}${sized[1]} ${value}`;
+  return rawKey.includes('_') ? `${indent}${key} ${value}` : line;
 }

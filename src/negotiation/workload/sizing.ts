@@ -1560,7 +1560,7 @@ const staticSite: Model = ({ facts: f }) => {
  * burns ~30 ms of CPU", "20ms cpu/req". A measured cost beats any framework's typical one.
  */
 const STATED_CPU_MS =
-  /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b|\b(?:renders?|requests?|pages?|calls?)\b[^.;]{0,40}?\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s+(?:each|apiece)\b/;
+  /\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s*(?:per|\/|a|an|each|for each)\s*(?:request|req|call|query)\b|\b(?:each|per|a|every)\s+(?:request|req|call|query)\s+(?:takes|costs|uses|burns|needs|is)\s+(?:~|about|around|roughly)?\s*(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu\b|\b(?:renders?|requests?|pages?|calls?)\b[^.;]{0,40}?\b(\d+(?:\.\d+)?)\s?ms\s+(?:of\s+)?cpu(?:\s+time)?\s+(?:each|apiece)\b|\bcpu(?: time)? per (?:request|req|call|query)\s*(?:~|about|around)?\s*(\d+(?:\.\d+)?)\s?ms\b/;
 
 /** Models that predict by walking trees or a linear formula: microseconds of arithmetic, not a network's layers. */
 const TREE_MODEL =
@@ -1569,7 +1569,7 @@ const TREE_MODEL =
 /** CPU milliseconds a request costs, by what the text states or else what serves it. */
 function msPerRequest(text: string, serves: { light: boolean; scripting: boolean; inference: boolean }): number {
   const stated = STATED_CPU_MS.exec(text);
-  if (stated) return Number(stated[1] ?? stated[2] ?? stated[3]);
+  if (stated) return Number(stated[1] ?? stated[2] ?? stated[3] ?? stated[4]);
   // A tree ensemble (XGBoost, LightGBM) predicts in a millisecond or two; the web framework around it costs as much again.
   if (serves.inference && TREE_MODEL.test(text)) return 5;
   if (serves.inference) return /onnx/.test(text) ? 20 : 60;

@@ -1712,4 +1712,21 @@ describe('what the seventh reviewer’s requests taught', () => {
     expect(kind('Nuxt SSR for the marketing site, ISR-cached pages, 400 rps at the origin')).toBe('web-application');
     expect(kind('Vespa content node, 20M documents with 384-dim embeddings and HNSW')).toBe('search-engine');
   });
+  it('reads a config-style ticket: comments as sentences, a unit at the key’s end, each field its own sentence', () => {
+    const api = a(
+      'service: billing-api\nstack: django / gunicorn\npeak_rps: 120   # total across the fleet\navg_cpu_per_request_ms: 30\np95_target_ms: 250\ngunicorn_workers: 8',
+    );
+    expect(api.quantities).toContainEqual(expect.objectContaining({ measure: 'requests rate', value: 120 }));
+    // 120 a second × 30 ms of CPU, at 70 % busy; the p95 target's 250 is no count of the next line's workers.
+    expect(api.peak.vcpu).toBeCloseTo((120 * 0.03) / 0.7, 1);
+    expect(api.quantities).not.toContainEqual(expect.objectContaining({ value: 250, unit: 'worker' }));
+  });
+
+  it('reads "size is per VM" and "sizing below is per node" as a request for one', () => {
+    const whole = a('Spring Boot API, 1,600 rps peak total across the service');
+    const vm = a('Spring Boot API, 1,600 rps peak total across the service, running 4 instances, one per VM (size is per VM)');
+    expect(vm.peak.vcpu).toBeCloseTo(whole.peak.vcpu / 4, 0);
+    const below = a('Next.js SSR, 300 rps at the origin in total. We run 3 nodes -- sizing below is PER NODE.');
+    expect(below.peak.vcpu).toBeCloseTo(a('Next.js SSR, 300 rps at the origin in total.').peak.vcpu / 3, 0);
+  });
 });
