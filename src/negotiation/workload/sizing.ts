@@ -1624,10 +1624,13 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
   // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy. What it sits behind
   // ("behind the load balancer", "derrière le load balancer") is not what it is.
   const itself = text.replace(BEHIND, ' ');
+  // "php-fpm + nginx": the web server in front of a scripting framework is not what the requests cost.
+  const framework = /\b(django|rails|ruby|python|flask|fastapi|php(-fpm)?|laravel|wordpress|woocommerce|magento|drupal)\b/.test(itself);
   const light =
-    /\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
+    (/\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
       itself,
-    ) ||
+    ) &&
+      !framework) ||
     CONNECTION_POOLER.test(text) ||
     DNS_SERVER.test(text);
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.

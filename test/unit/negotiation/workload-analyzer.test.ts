@@ -1729,4 +1729,11 @@ describe('what the seventh reviewer’s requests taught', () => {
     const below = a('Next.js SSR, 300 rps at the origin in total. We run 3 nodes -- sizing below is PER NODE.');
     expect(below.peak.vcpu).toBeCloseTo(a('Next.js SSR, 300 rps at the origin in total.').peak.vcpu / 3, 0);
   });
+  it('prices PHP behind its own nginx as PHP, and a bare reverse proxy as a proxy', () => {
+    const php = a('Laravel app on php-fpm 8.2 + nginx, 200 requests/s at peak');
+    expect(php.peak.vcpu).toBeCloseTo((200 * 0.025) / 0.7, 1);
+    const proxy = a('nginx reverse proxy terminating TLS, 200 requests/s at peak');
+    // The load, before the smallest production instance both are given.
+    expect(proxy.load.vcpu).toBeLessThan(php.load.vcpu / 4);
+  });
 });
