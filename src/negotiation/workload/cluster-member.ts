@@ -5,6 +5,9 @@ import type { WorkloadKind } from './kinds';
 const MEMBERS = ['node', 'broker', 'shard', 'member', 'bookie', 'historical', 'server', 'worker', 'instance', 'vm'] as const;
 const MEMBER = `(?:(?:data|storage|index(?:ing)?|kafka|cassandra|clickhouse|elastic(?:search)?|opensearch|minio)[ -])?(${MEMBERS.join('|')})s?`;
 
+/** "sizing is ", "size below is ", "spec please ": what comes before "per node" when the request is sized per node. */
+const SIZING = `\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| please| pls)? `;
+
 /**
  * "Please spec one broker", "size one shard node", "this request = one node",
  * "this ticket is for ONE of the 3 members", "what should each broker look
@@ -24,7 +27,7 @@ const ASKS_FOR_ONE = [
   new RegExp(`\\bfor\\s+${MEMBER}\\s+sizing\\b|\\(per\\s+${MEMBER}\\b`),
   // "Sizing is per node", "size per node", "per-node sizing please", "3 hot nodes. Per node.".
   new RegExp(
-    `\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| please| pls)? per[- ]${MEMBER}\\b|\\bper[- ]${MEMBER} (?:sizing|spec|size)\\b|(?:^|[.;:!?\\n]\\s*)per ${MEMBER}\\s*(?:[.;!\\n]|$)`,
+    `${SIZING}per[- ]${MEMBER}\\b|\\bper[- ]${MEMBER} (?:sizing|spec|size)\\b|(?:^|[.;:!?\\n]\\s*)per ${MEMBER}\\s*(?:[.;!\\n]|$)`,
   ),
 ];
 
@@ -39,7 +42,7 @@ const SINGULAR_SUBJECT = new RegExp(
 // "each should sustain", "each member holds", "40 req/s per node": not "each with a 768-dim vector", "2 KB each" or
 // "sizing is per node".
 const PER_MEMBER_FIGURES = new RegExp(
-  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|(?<!\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| please| pls)? )\\bper[- ]${MEMBER}\\b(?! (?:sizing|spec|size)\\b)`,
+  `\\beach (?!(?:with|of|about|around|at|in|for|time|day|night|month|week|year|one)\\b)[a-z]|(?<!${SIZING})\\bper[- ]${MEMBER}\\b(?! (?:sizing|spec|size)\\b)`,
 );
 
 /** "per_node:\n  hot_items: ~80GB": the figures under it are one member's already. */
@@ -64,7 +67,7 @@ const SPREAD_OVER_MEMBERS: ReadonlySet<WorkloadKind> = new Set([
   'wide-column-store',
   'data-warehouse',
   'object-storage',
-  // A cache's model sizes one copy of its data, spread over the primaries (see primariesOf).
+  // A cache's model sizes one copy of its data, spread over the primaries (see the end of membersSharing).
   'cache',
   // "~2k rps peak across the service … 4 identical instances; this request is for ONE": the traffic shared among them
   // (only when the text says its figures are the fleet's, see FLEET_TOTAL: a Puma worker's RSS is one instance's).

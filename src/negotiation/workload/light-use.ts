@@ -31,16 +31,16 @@ const HEAVY_DATA_GIB = 100;
 const HEAVY_INGEST_GIB_PER_DAY = 10;
 const ITEMS = ['page', 'document', 'doc', 'article', 'post', 'recipe', 'product', 'record', 'row', 'item'];
 
+/** "rows are small", "messages are mostly tiny": the size of what it holds, said as a sentence. */
+const ITEMS_ARE_SMALL =
+  /\b(rows?|messages?|msgs|files?|documents?|docs|records?|items?|objects?|payloads?|events?|values?|keys|entries|images?|writes|reads|transactions|updates|queries|pages?) (are|is) (all |mostly |usually |very |quite |pretty )?(small|tiny)\b/g;
+
 /**
  * Whether a description reads as light use: said so ("small: under 1 GB, 2k reads/s" is the writer's own
  * judgement), or every rate and head count it states is small (a few hundred messages a minute, a few thousand
  * logins a day, an office of 120), or all it holds is a few GB or a few thousand pages. A description that states
  * none of these is not light: it is sized as the production server it most likely is.
  */
-/** "rows are small", "messages are mostly tiny": the size of what it holds, said as a sentence. */
-const ITEMS_ARE_SMALL =
-  /\b(rows?|messages?|msgs|files?|documents?|docs|records?|items?|objects?|payloads?|events?|values?|keys|entries|images?|writes|reads|transactions|updates|queries|pages?) (are|is) (all |mostly |usually |very |quite |pretty )?(small|tiny)\b/g;
-
 export function readsAsLight(description: string, facts: Facts): boolean {
   const text = description.replace(ITEMS_ARE_SMALL, ' ');
   if ([...text.matchAll(LIGHT_WORDS)].some((m) => !NEGATED.test(text.slice(Math.max(0, m.index - 24), m.index)))) return true;

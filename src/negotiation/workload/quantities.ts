@@ -76,7 +76,7 @@ const MEAN_RATE =
 /** …or just after it: "5 MB/s on average, 25 MB/s at peak". */
 const MEAN_AFTER = /^\s*,?\s*(?:on average|in average|avg\b|average\b|mean\b)/;
 const VERSIONED =
-  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|hazelcast|ignite|infinispan|memcached|nats(?:-server)?|pulsar|rabbitmq|scylla(?:db)?|minio|trino|pinot|druid|solr|typesense|meilisearch|keycloak|nginx|airflow|dragonfly|redpanda|timescale(?:db)?|cockroach(?:db)?|freeswitch|superset|grafana|prometheus|v)\s*$/;
+  /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|hazelcast|ignite|infinispan|memcached|nats(?:-server)?|pulsar|rabbitmq|scylla(?:db)?|minio|trino|pinot|druid|typesense|meilisearch|keycloak|nginx|airflow|dragonfly|redpanda|timescale(?:db)?|cockroach(?:db)?|freeswitch|superset|grafana|prometheus|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
 const EACH_PROCESS =
   /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel|executor)\b(?:[^.;\n]|\.\d)*$|\bexecutors?\s*[:=]?\s*\d+\s*x\s*\(\s*\d+\s*(?:v?cpus?|vcores?|cores?)\s*,?\s*$/;

@@ -574,6 +574,9 @@ const featureStore: Model = (input, ctx) => {
 /** A cache is run at 80 % of its memory so growth and a busy hour evict nothing hot (Redis' and ElastiCache's advice). */
 const RUN_FULL = 0.8;
 
+/** A JVM heap kept at most this full of live entries, the collector's headroom (a common G1 guideline). */
+const JVM_LIVE_SHARE = 0.6;
+
 /**
  * Redis: ~100,000 simple operations/s on one core (redis-benchmark); sized at
  * 50,000 per core, plus one core for the OS, persistence forks and network.
@@ -581,9 +584,6 @@ const RUN_FULL = 0.8;
  * mem_fragmentation_ratio ~1.1–1.5) + 1 GiB. JVM grids (Hazelcast,
  * Infinispan) want two cores at least for the collector.
  */
-/** A JVM heap kept at most this full of live entries, the collector's headroom (a common G1 guideline). */
-const JVM_LIVE_SHARE = 0.6;
-
 const cache: Model = ({ facts: f, text }, ctx) => {
   // What it holds, by name, or the largest count of anything whose size each is stated ("1.5M carts at ~8 KB each").
   const held = Object.entries(f.counts).filter(([noun]) => !MACHINES.has(noun) && noun !== 'leaderboard');
@@ -949,7 +949,7 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   // memoryOverhead beside it, and a core and 8 GiB for the OS and the worker daemon.
   // "executors: 10 x (4 cores, 28g mem) … 2 executors per node -> 5 nodes": this node's two, its share of the input.
   const executors = f.perEntity.executor ?? f.counts.executor;
-  const heapGib = f.ramEachGib ?? (executors ? f.memoryGib : undefined);
+  const heapGib = f.ramEachGib ?? f.memoryGib;
   if (executors && f.coresEach && heapGib) {
     const nodes = /\bexecutors? (?:per|on each|a|each) (?:node|worker|machine|host)\b/.test(text)
       ? (f.counts.node ?? f.counts.worker ?? 1)
@@ -1620,12 +1620,15 @@ const EACH_WORKER = /\b(each|per) (worker|process)\b|\bworkers? (at|sits?|uses?|
 const BEHIND =
   /\b(behind|in front of which|derrière|detrás de|dietro|hinter|atrás de)\s+(?:an?|the|our|le|la|les|el|del|los|il|lo|dem|den|einem|o|do)?\s*(?:public |internal |aws |an )?(load balancer|balanceador|bilanciatore|lb|alb|nlb|elb|proxy|reverse proxy|gateway|api gateway|nginx|haproxy|envoy|traefik|ingress|cdn|cloudflare|varnish)\b/g;
 
+/** Scripting frameworks and the platforms built on them: a request costs their interpreter's time. */
+const SCRIPTING_FRAMEWORK = /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal)\b/;
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
   // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy. What it sits behind
   // ("behind the load balancer", "derrière le load balancer") is not what it is.
   const itself = text.replace(BEHIND, ' ');
   // "php-fpm + nginx": the web server in front of a scripting framework is not what the requests cost.
-  const framework = /\b(django|rails|ruby|python|flask|fastapi|php(-fpm)?|laravel|wordpress|woocommerce|magento|drupal)\b/.test(itself);
+  const framework = SCRIPTING_FRAMEWORK.test(text);
   const light =
     (/\b(go|golang|rust|kong|envoy|nginx|haproxy|traefik|caddy|varnish|load balancer|(?<!(payments?|sms|email) )gateway|proxy(ing)?)\b/.test(
       itself,
@@ -1634,8 +1637,7 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     CONNECTION_POOLER.test(text) ||
     DNS_SERVER.test(text);
   // Shops mostly run on PHP, Ruby or Python platforms: priced as scripting.
-  const scripting =
-    /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal|e-?commerce|shop|storefront)\b/.test(text);
+  const scripting = framework || /\b(e-?commerce|shop|storefront)\b/.test(text);
   const jvm = /\b(spring|java|jvm|kotlin|keycloak|confluence|jira|scala|metabase)\b/.test(text);
   const inference =
     /\b(inference|classifier|model serving|distilbert|bert|onnx|llm|predictions?)\b/.test(text) ||
