@@ -459,8 +459,13 @@ function classify(value: number, before: string, after: string, span: (n: number
       (/\b\d+\s?(?:v?cpus?|vcores?|cores?)\s*(?:,|and|\/|with|\+|&)\s*$/.test(before) || /^\s*(?:of\s+)?(?:ram|memory)\b/.test(rest))
     )
       return { kind: 'data', gib: ramGibOf(value, unit), scope: 'ram-each', text: span(u[0].length) };
-    // "it OOMs on a 16GB laptop", "runs out of memory with 8 GB": memory it has outgrown, not data it holds.
-    if (/\b(ooms?|oom-?kill\w*|out of memory|runs? out of (ram|memory)|crash\w* (with|on)|dies (with|on))\b[^.;\d]{0,20}$/.test(before))
+    // "it OOMs on a 16GB laptop", "runs out of memory with 8 GB": memory it has outgrown, not data it holds. Not
+    // "it never ran out of memory with 64 GB": that is memory it had enough of.
+    if (
+      /(?<!\b(?:never|not|no longer|\w+n't|without|no)\s+(?:\w+\s+){0,2})\b(ooms?|oom-?kill\w*|out of memory|runs? out of (ram|memory)|crash\w* (with|on)|dies (with|on))\b[^.;\d]{0,20}$/.test(
+        before,
+      )
+    )
       return { kind: 'data', gib: ramGibOf(value, unit), scope: 'outgrown', text: span(u[0].length) };
     // "64 cores, 256GB": a size right after the cores asked for is the machine's memory.
     // Not "each needs 2 vCPU and 8 GB": that is every build's, which its model multiplies.

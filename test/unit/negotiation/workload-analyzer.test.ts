@@ -1611,6 +1611,15 @@ describe('what the seventh reviewer’s requests taught', () => {
       expect(job.quantities).toContainEqual(expect.objectContaining({ measure: 'memory outgrown', value: 32 }));
       expect(job.peak.memoryGib).toBeGreaterThanOrEqual(4 * 32);
     }
+    // Memory it had enough of is no memory outgrown.
+    for (const said of [
+      'it never ran out of memory with 32 GB',
+      'it never OOMs on the 32 GB VM',
+      "it doesn't run out of memory with 32 GB",
+    ])
+      expect(a(`nightly pandas job that joins two exports from the CRM; ${said}`).quantities).not.toContainEqual(
+        expect.objectContaining({ measure: 'memory outgrown' }),
+      );
   });
 
   it('spreads a sharded cache over its primaries, each replica holding its primary’s share', () => {
