@@ -23,6 +23,9 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
     /(?<![\d.])(\d+(?:\.\d+)?)\s?b\s+(?=(?:rels|relationships|edges|rows|records|events|users|nodes|docs|documents|vectors|keys|items|messages|requests|points|samples)\b)/g,
     (_, v) => `${Number(v) * 1e9} `,
   ],
+  // Inline settings: "brokers=3, rf=3", "ClickHouse shard node x4": the machines counted. Not "4 nodes x 8 drives".
+  [/\b(nodes|brokers|servers|shards|workers|instances|members)\s?=\s?(\d+)\b/g, '$2 $1'],
+  [/(?<!\d\s?)\b(node|broker|server|shard|worker|instance|member)s?\s?[x×](\d+)\b/g, '$2 $1s'],
   // Nicknames.
   [/\bmc (server|world|network)\b/g, 'minecraft $1'],
   [/\brabbit\b(?!mq)/g, 'rabbitmq'],

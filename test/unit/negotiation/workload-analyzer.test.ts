@@ -1745,4 +1745,13 @@ describe('what the seventh reviewer’s requests taught', () => {
     // The load, before the smallest production instance both are given.
     expect(proxy.load.vcpu).toBeLessThan(php.load.vcpu / 4);
   });
+  it('reads inline settings as the machines they count, not a drive count after a node count', () => {
+    const kafka = a('Kafka: brokers=3, rf=3, retention=7d, ingest avg 8 MB/s. spec for ONE broker');
+    expect(kafka.quantities).toContainEqual(expect.objectContaining({ measure: 'broker count', value: 3 }));
+    expect(bare(kafka.storageGib) - 20).toBeCloseTo((8e6 * 7 * 86400) / 2 ** 30 / 0.85, -1);
+    const shard = a('ClickHouse shard node x4, 200M events/day, 1KB each, 90 days, spec for one shard');
+    expect(shard.quantities).toContainEqual(expect.objectContaining({ measure: 'node count', value: 4 }));
+    const minio = a('MinIO distributed: 4 nodes x 8 drives, 100 TB usable. Please spec one node.');
+    expect(minio.quantities).not.toContainEqual(expect.objectContaining({ measure: 'node count', value: 8 }));
+  });
 });
