@@ -1,6 +1,6 @@
 // The workload analyzer against labelled descriptions written by people
 // (test/fixtures/workloads/descriptions.jsonl, holdout/ which the analyzer
-// was not tuned on, varied/, and outside/, fresh/ … fresh6/ from reviewers
+// was not tuned on, varied/, and outside/, fresh/ … fresh7/ from reviewers
 // who never saw the code), side by side with the baseline it replaces: the
 // bag-of-words text model trained on the template corpus. Prints role
 // accuracy, the share inside the SRE-acceptable range per dimension,
@@ -41,6 +41,7 @@ async function main() {
     ['fresh5', loadLabelled(path.join(FIXTURES, 'fresh5', 'descriptions.jsonl'))],
     // 50 from an eighth reviewer, written and first scored after every fix above, and not tuned on: the held-out figure.
     ['fresh6', loadLabelled(path.join(FIXTURES, 'fresh6', 'descriptions.jsonl'))],
+    ['fresh7', loadLabelled(path.join(FIXTURES, 'fresh7', 'descriptions.jsonl'))],
   ] as const;
 
   // Load time: the analyzer's modules (compromise's lexicon, js-quantities) and its first analysis.

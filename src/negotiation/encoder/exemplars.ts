@@ -20,6 +20,12 @@ export const EXEMPLARS: Record<WorkloadKind | 'unknown', readonly string[]> = {
     'a server, nothing special',
     'a virtual machine for a colleague',
     'another box like the others',
+    // Infrastructure services none of the analyzer's kinds sizes: near these, it says so rather than borrow a kind.
+    'a VPN gateway that remote employees connect to through encrypted tunnels',
+    'an outbound mail relay that sends the transactional email of our applications',
+    'an internal DNS resolver and DHCP server for the office network',
+    'a directory server for logins, LDAP or an Active Directory domain controller',
+    'a bastion host that engineers SSH through to reach private machines',
   ],
   'relational-database': [
     'a relational SQL database with tables, joins and transactions holding the records of an application',

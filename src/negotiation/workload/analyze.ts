@@ -78,6 +78,7 @@ const UNKNOWN_SIZING: Sizing = {
   averageShare: 0.33,
   assumed: [],
   notes: [],
+  headroomStated: false,
 };
 /**
  * The smallest machine each role is run on: a capacity model's figure for a
@@ -383,7 +384,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
       iops: load.iops * share,
       networkGbps: load.networkGbps * share,
     }),
-    storageGib: Math.ceil(withVolumeHeadroom(sizing.storageGib)),
+    storageGib: Math.ceil(sizing.headroomStated ? sizing.storageGib : withVolumeHeadroom(sizing.storageGib)),
     compliance: complianceOf(extraction.text),
     publicIngress: publicIngressOf(extraction.text, kind),
     confidence: r(over.length ? confidence * 0.5 : confidence, 3),

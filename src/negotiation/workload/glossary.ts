@@ -11,7 +11,7 @@
 
 /** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
 const FOREIGN_MARKERS =
-  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|aproximadamente|ungefähr|etwa|potrzebujemy|prosimy|dla|oraz|około|jest|będzie|tylko|dziennie|się)(?![\p{L}])/giu;
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|que|qui|cada|chaque|aproximadamente|ungefähr|etwa|potrzebujemy|prosimy|dla|oraz|około|jest|będzie|tylko|dziennie|się)(?![\p{L}])/giu;
 
 /** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
 const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
@@ -124,6 +124,8 @@ const PHRASES: [RegExp, string][] = [
     'message queue',
   ],
   [words(['partages? de fichiers', 'dateifreigaben?', 'dateiserver', 'servidor de archivos']), 'file share'],
+  [words(['puffern', 'zwischenpuffern', 'tamponner', 'bufferizzare', 'almacenar en búfer']), 'buffer'],
+  [words(['informes?', 'rapports?', 'relatórios?', 'rapporti']), 'reports'],
   [words(['sauvegardes?', 'copias? de seguridad', 'datensicherung(?:en)?', 'sicherungen']), 'backups'],
   [words(['recherche plein texte', 'volltextsuche', 'búsqueda de texto completo']), 'full-text search'],
   [words(['journaux', 'protokolle']), 'logs'],
@@ -132,6 +134,21 @@ const PHRASES: [RegExp, string][] = [
   [words(['warenk(?:ö|oe)rbe?']), 'shopping carts'],
   // Periods and rates.
   [words(['(?:pro|je) (?:sekunde|sek\\.?)', 'par seconde', 'por segundo', 'al segundo', 'al secondo']), 'per second'],
+  // "2.500 Nachrichten/Sek.", "1.200 msg/seg".
+  [/\/\s?(?:sek|seg|sec)\.?(?![\p{L}])/giu, '/s'],
+  [
+    words([
+      'cada noche',
+      'todas las noches',
+      'chaque nuit',
+      'toutes les nuits',
+      'ogni notte',
+      'jede nacht',
+      'todas as noites',
+      'elke nacht',
+    ]),
+    'every night',
+  ],
   [words(['(?:pro|je) minute', 'par minute', 'por minuto', 'al minuto']), 'per minute'],
   [words(['(?:pro|je) stunde', 'par heure', 'por hora', "all'ora"]), 'per hour'],
   [words(['(?:pro|je|am) tag', 'täglich', 'par jour', 'al día', 'por día', 'al dia', 'por dia', 'al giorno']), 'per day'],
@@ -180,6 +197,17 @@ const PHRASES: [RegExp, string][] = [
   [words(['onderdeel van een', 'teil (?:eines|von einem)', "fait partie d'un", 'parte de un', 'parte di un', 'parte de um']), 'part of a'],
   [words(['cluster van', 'cluster von', 'cluster de', 'cluster di']), 'cluster of'],
   [words(['berichten', 'bericht']), 'messages'],
+  [
+    words([
+      'nachrichtengröße',
+      'nachrichtengroesse',
+      'taille des messages',
+      'tamaño de(?:l)? mensajes?',
+      'dimensione dei messaggi',
+      'berichtgrootte',
+    ]),
+    'message size',
+  ],
   [words(['uur', 'uren']), 'hours'],
   [words(['ongeveer', "zo'n"]), 'about'],
   [words(['gemiddeld']), 'on average'],

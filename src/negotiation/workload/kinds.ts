@@ -246,7 +246,7 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     [/\b((pdf|report|invoice|statement|document) (generation|rendering)|generat\w* (pdfs?|reports|invoices|statements))\b/, 3],
     // "a monthly job that renders account statements as PDFs", "job de génération des relevés … en PDF".
     [
-      /\b(render(s|ing)?|generat\w*|generar\w*|gerar|produc(es|ing)|génération|generación|generazione)\b(?:\s+[\p{L}'-]+){0,4}?\s+(pdfs?|statements|invoices|reports|relevés|facturas|fatture)\b/u,
+      /\b(render(s|ing)?|genera\w*|gerar|produc(es|ing)|produit|produce|produz\w*|génération|generación|generazione)\b(?:\s+[\p{L}'-]+){0,4}?\s+(pdfs?|statements|invoices|reports|relevés|facturas|fatture)\b/u,
       3,
     ],
     // "dbt Core on a schedule against Snowflake": the warehouse does the work; this machine only compiles and submits.
@@ -426,6 +426,14 @@ export interface Recognition {
 const MIN_SCORE = 2;
 
 /**
+ * "How big does the memcached box need to be?", "please size the Kafka node": the
+ * question names the workload, whatever else the text describes (the database it
+ * fronts, the system it feeds).
+ */
+const ASKED_FOR =
+  /\b(?:how (?:big|large|much \w+) (?:does|do|should|would|will|must) (?:the |our |this |that |a |an |each |one )?|(?:please )?(?:size|spec|sizing for|size for) (?:the |one |a |an |each |this |our )(?:new )?)((?:[\w.-]+ ){0,2}?[\w.-]+) (?:box|server|node|tier|instance|vm|machine|host)s?\b/;
+
+/**
  * What the description is, from the words that name products and kinds. A
  * product that is only mentioned as something else's neighbour ("Memcached in
  * front of MySQL", "CDC from Postgres", "a Flink job reading a Kafka topic",
@@ -445,6 +453,17 @@ export function recogniseKind(normalisedText: string): Recognition {
       /\b(pointed at|connected to|on top of|sitting on|(pushed|sent|handed|delegated|offloaded)( down)? to) (an? |the |our )?[\w.-]+( (warehouse|database|db|cluster|lake|instance|server))?/g,
       ' ',
     )
+    // "parses and pushes items to our Kafka topic": where a job's output goes is not the workload.
+    .replace(
+      /\b(push(es|ed|ing)?|publish(es|ed|ing)?|produc(es|ed|ing)|emit(s|ted|ting)?) (\w+ ){0,3}?(to|into|onto) (an? |the |our )?[\w.-]+/g,
+      ' ',
+    )
+    // "Postgres is separate", "the existing RDS Postgres (~500 GB, not part of this ask)": what is not asked for.
+    .replace(
+      /\b([\w.-]+ ){0,2}[\w.-]+ (is|are|stays|remains|lives|runs) (separate(ly)?|elsewhere|out of scope|not part of this (ask|request|ticket))\b/g,
+      ' ',
+    )
+    .replace(/\b([\w.-]+ ){0,2}[\w.-]+ \([^)]{0,60}\b(not part of this (ask|request|ticket)|out of scope|not in scope)\b[^)]{0,40}\)/g, ' ')
     // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
     .replace(/\b[\w.-]+ (on the side|alongside( it)?|as a sidecar|next to it)\b/g, ' ')
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
@@ -458,7 +477,7 @@ export function recogniseKind(normalisedText: string): Recognition {
     )
     // "leggendo da una coda RabbitMQ", "leyendo de una cola SQS": what a worker reads from, in Romance languages.
     .replace(
-      /\b(leggendo|legge|leyendo|lee|lendo|lê|consumando|consumiendo|consumindo|lisant|lit|consommant|consomme)\s+(da|de|dalla|della|desde|depuis|du|des|de la|do|da)\s+(una |un |uma |um |la |le |el |a |o |il |l')?((coda|cola|fila|file|queue|topic|tópico) )?[\w.-]+/gu,
+      /\b(leggendo|legge|leyendo|lee|lendo|lê|consumando|consumiendo|consumindo|lisant|lit|consommant|consomme)\s+(da|de|dalla|della|desde|depuis|du|des|de la|do|da)\s+(una |un |uma |um |la |le |el |a |o |il |l')?((coda|cola|fila|file|queue|topic|tópico|database|db|base de datos|banco de dados|base de données|base dati) )?[\w.-]+/gu,
       ' ',
     )
     // "GitLab with CI runners separate": what runs elsewhere is not the workload.
@@ -501,7 +520,7 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     .replace(
-      /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|consuming|consumes|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
+      /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|(consuming|consumes|pulls|pulling|polls|polling)( from)?|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
   // "a game backend with leaderboards in Redis", "a MariaDB for a Nextcloud install": a product written after in/on/for is
@@ -513,7 +532,10 @@ export function recogniseKind(normalisedText: string): Recognition {
     ' ',
   );
   const aside = components !== text ? scoreKinds(components) : [];
-  const scores = aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
+  const asked = ASKED_FOR.exec(text)?.[1];
+  const askedScores = asked ? scoreKinds(asked) : [];
+  const scores =
+    askedScores[0] && askedScores[0].score >= MIN_SCORE ? askedScores : aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
   const best = scores[0];
   if (!best || best.score < MIN_SCORE) {
     return { kind: 'unknown', confidence: 0, evidence: best?.evidence ?? [], alternatives: scores.slice(0, 3) };

@@ -14,6 +14,8 @@ export interface Sizing {
   notes: string[];
   /** The smallest machine this technology is run on in production, when it is larger than its role's. */
   floor?: { vcpu: number; memoryGib: number };
+  /** The text named the disk's headroom ("keep ~50% free for compaction"): it is in storageGib, and no volume headroom goes on top. */
+  headroomStated: boolean;
 }
 
 export interface SizingInput {
@@ -46,12 +48,31 @@ const TARGET_UTILISATION = 0.7;
 /** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */
 const PEAK_FACTOR = 3;
 
-type Model = (input: SizingInput, ctx: Context) => Omit<Sizing, 'assumed' | 'notes' | 'averageShare'> & { averageShare?: number };
+type Model = (
+  input: SizingInput,
+  ctx: Context,
+) => Omit<Sizing, 'assumed' | 'notes' | 'averageShare' | 'headroomStated'> & {
+  averageShare?: number;
+};
 
 class Context {
   readonly assumed: Sizing['assumed'] = [];
   readonly notes: string[] = [];
+  headroomStated = false;
   constructor(private readonly input: SizingInput) {}
+  /** The share of the disk kept free, as the text asks ("we want 40% free space"), else the model's typical share. */
+  freeShare(typical: number): number {
+    return this.stated(freeShareOf(this.input.text), typical);
+  }
+  /** How full the disk may get, as the text asks ("keep disk utilization under ~70%"), else the model's typical share. */
+  fullShare(typical: number): number {
+    return this.stated(fullShareOf(this.input.text), typical);
+  }
+  private stated(share: number | undefined, typical: number): number {
+    if (share === undefined) return typical;
+    this.headroomStated = true;
+    return share;
+  }
   /** A figure the text did not give: the default is used and the question recorded. */
   assume<T>(question: QuestionId, value: T, note: string): T {
     if (!this.assumed.some((a) => a.question === question)) this.assumed.push({ question, note });
@@ -244,7 +265,7 @@ const relational: Model = ({ facts: f, text }, ctx) => {
     // backups kept on the same disk on top ("7 days of full+log backups on local disk (~2x DB size)").
     // Distributed SQL keeps its copies over the nodes (cluster-member.ts shares them out), with the free space asked for.
     storageGib: distributed
-      ? ROOT_GIB + (ctx.grown(data, true) * copies) / (1 - freeShareOf(text, 0.2))
+      ? ROOT_GIB + (ctx.grown(data, true) * copies) / (1 - ctx.freeShare(0.2))
       : ROOT_GIB + ctx.grown(data, true) * (copies * 1.25 + localBackupsOf(text)),
     // CockroachDB's production checklist: 8 vCPU or more a node, 4 GiB of memory each. A busy or large primary
     // (hundreds of GB, or hundreds of transactions a second) is run on the same shape: autovacuum, checkpoints, WAL
@@ -431,7 +452,7 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
       ? (rateOf(f, 'records', 'writes', 'events', 'samples') * f.itemBytes * DAY) / GIB
       : 0);
   // "3TB/node", "each node should carry ~1.8 TB of live data": a node's share, its copies in it already.
-  const perNodeStated = f.counts.node && f.dataGib && (f.dataPerNodeGib !== undefined || /per node/.test(text));
+  const perNodeStated = f.counts.node && f.dataGib && f.dataPerNodeGib !== undefined;
   let stored: number;
   // "18 TB on disk including replication", "2 TB after RF3": the copies are already in the figure.
   const replicated = /\b(incl(uding|\.)?|with|after) (the )?(replication|replicas|rf\s?\d?)\b/.test(text);
@@ -452,8 +473,10 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   const memory = Math.max(nodes * each.memoryGib, vcpu * (scylla ? 8 : 4));
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
-    // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom.
-    storageGib: ROOT_GIB + ctx.grown(stored) * (/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 2 : 1.2),
+    // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom,
+    // or the share it names ("keep ~50% free for compaction"); a sixth free otherwise.
+    storageGib:
+      ROOT_GIB + ctx.grown(stored) / (1 - ctx.freeShare(/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 0.5 : 1 / 6)),
     floor,
   };
 };
@@ -642,11 +665,17 @@ const cache: Model = ({ facts: f, text }, ctx) => {
 
 /** "the queue can back up for about an hour", "buffer up to 2 full days of downtime": how long a backlog lasts, in days. */
 export function backlogDaysOf(text: string): number | undefined {
-  const t = text.replace(/\ban (minute|hour|day|week)\b/g, '1 $1').replace(/(\d)-(minute|hour|day|week)\b/g, '$1 $2');
+  const t = text
+    .replace(/\ban (minute|hour|day|week)\b/g, '1 $1')
+    .replace(/(\d)\s?-?(?:(h|hrs?)|(d)|(min))\b/g, (_, n: string, h?: string, d?: string) => `${n} ${h ? 'hour' : d ? 'day' : 'minute'}`)
+    .replace(/(\d)-(minute|hour|day|week)\b/g, '$1 $2');
   const m =
     /\b(?:back(?:s|ed)? up|buffer(?:s|ing)?|queue(?:s|d)? up|hold(?:s|ing)?|absorb(?:s|ing)?|ride out|survive)\b[^.]{0,40}?\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s?\b/.exec(
       t,
-    ) ?? /\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s? of (?:\w+ )?(?:downtime|outage|backlog)\b/.exec(t);
+    ) ??
+    /\b(\d+(?:\.\d+)?)\s+(?:full\s+)?(minute|hour|day|week)s?(?: of (?:\w+ )?(?:downtime|outage|backlog)| (?:backlog|outage))\b/.exec(t) ??
+    // "bis zu 2 Stunden puffern" (the glossary's "2 hours buffer"): the verb after the span.
+    /\b(\d+(?:\.\d+)?)\s+(minute|hour|day|week)s?\s+(?:\w+\s+)?(?:buffer|absorb)/.exec(t);
   return m ? Number(m[1]) * DAYS_IN[m[2]!]! : undefined;
 }
 
@@ -698,7 +727,7 @@ const broker: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
     // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room;
     // or as full as the text allows ("keep disk utilization under ~70%").
-    storageGib: ROOT_GIB + ctx.grown(stored) / fullShareOf(text, 0.85),
+    storageGib: ROOT_GIB + ctx.grown(stored) / ctx.fullShare(0.85),
     // Confluent's and Redpanda's production brokers: 8+ cores and 32 GiB or more, most of it page cache for consumers.
     floor: log && !/jetstream|nats/.test(text) ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
@@ -835,20 +864,20 @@ const ROLLUP = /\b(rollups?|roll-?ups?|rolled[- ]up|pre-?aggregat\w*)\b/;
 const LOCAL_COPY = /\b(cache|copy|keep|stage|mirror)\w*\b[^.;]{0,40}\blocal(ly)?\b|\blocal(ly)? (copy|cache|mirror)\b/;
 
 /** How full a disk may get, as the text says it ("keep disk utilization under ~70%", "below 75% full"), or the typical share. */
-function fullShareOf(text: string, typical: number): number {
+function fullShareOf(text: string): number | undefined {
   const m =
     /\b(?:utili[sz]ation|usage|used|full)\s+(?:under|below|at most|<=?|max(?:imum)?)\s*~?\s*(\d{2})\s?%|\b(?:under|below)\s*~?\s*(\d{2})\s?% (?:full|used|utili[sz]ation|disk)\b/.exec(
       text,
     );
   const share = m ? Number(m[1] ?? m[2]) / 100 : NaN;
-  return share >= 0.3 && share < 1 ? share : typical;
+  return share >= 0.3 && share < 1 ? share : undefined;
 }
 
-/** "we want 40% free space", "keep 30 % free": the share of the disk left empty, else the model's own. */
-function freeShareOf(text: string, typical: number): number {
+/** "we want 40% free space", "keep 30 % free": the share of the disk left empty. */
+function freeShareOf(text: string): number | undefined {
   const m = /\b(\d{1,2})\s?% (?:free|headroom|spare)\b/.exec(text);
   const share = m ? Number(m[1]) / 100 : NaN;
-  return share > 0 && share < 0.9 ? share : typical;
+  return share > 0 && share < 0.9 ? share : undefined;
 }
 
 const OLAP_SERVER = /\b(pinot|druid|clickhouse|starrocks|doris)\b[^.]{0,40}\b(servers?|nodes?|replicas?|shards?)\b/;
@@ -891,7 +920,7 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
     // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon; merges and
     // rebalancing want 30 % free, or the share the text asks for ("we want 40% free space for rebalancing").
-    storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - freeShareOf(text, 0.23)),
+    storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - ctx.freeShare(0.23)),
     averageShare: f.schedule ? 0.3 : 0.4,
     // Druid's clustered example runs its historicals (data servers) on 16 vCPU and 122 GiB: segments are memory-mapped.
     // A server of another real-time OLAP engine (Pinot, ClickHouse, StarRocks) serves its segments the same way, from
@@ -1848,5 +1877,11 @@ const MODELS: Record<WorkloadKind, Model> = {
 export function size(kind: WorkloadKind, input: SizingInput): Sizing {
   const ctx = new Context(input);
   const out = MODELS[kind](input, ctx);
-  return { ...out, averageShare: out.averageShare ?? 1 / PEAK_FACTOR, assumed: ctx.assumed, notes: ctx.notes };
+  return {
+    ...out,
+    averageShare: out.averageShare ?? 1 / PEAK_FACTOR,
+    assumed: ctx.assumed,
+    notes: ctx.notes,
+    headroomStated: ctx.headroomStated,
+  };
 }

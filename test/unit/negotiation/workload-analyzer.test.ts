@@ -1251,7 +1251,7 @@ describe('what one node keeps', () => {
     const druid = a(
       'Apache Druid: this request is for one historical node out of 4. Each historical holds about 1.5 TiB of segments and we want 40% free space for rebalancing.',
     );
-    expect(bare(druid.storageGib)).toBeCloseTo(20 + 1536 / 0.6, -1);
+    expect(druid.storageGib).toBeCloseTo(20 + 1536 / 0.6, -1);
   });
 });
 
@@ -1293,7 +1293,7 @@ describe('a cluster described the way its team writes it down', () => {
     const crdb = a(
       'CockroachDB: 5 nodes spread over 3 AZs. Total logical dataset ~2 TB, RF=3 (default). Please size one node with ~30% free-space headroom.',
     );
-    expect(bare(crdb.storageGib)).toBeCloseTo(20 + ((2e12 / 2 ** 30) * 3) / 5 / 0.7, -1);
+    expect(crdb.storageGib).toBeCloseTo(20 + ((2e12 / 2 ** 30) * 3) / 5 / 0.7, -1);
     expect(crdb.peak.vcpu).toBeGreaterThanOrEqual(8);
     // A Postgres primary and its replicas each hold everything: nothing is shared out.
     const pg = a('Postgres primary, one node of a 3-node Patroni cluster, 600 GB of data');
@@ -1454,7 +1454,7 @@ describe('what the second and third reviewers’ requests taught', () => {
     const kafka = a(
       'Kafka broker, one of 5 brokers. Cluster ingest averaging ~25 MB/s, RF=3, 3 days retention. Please keep disk utilization under ~70%.',
     );
-    expect(bare(kafka.storageGib)).toBeCloseTo(20 + (25e6 * 3 * 86400 * 3) / 5 / 2 ** 30 / 0.7, -1);
+    expect(kafka.storageGib).toBeCloseTo(20 + (25e6 * 3 * 86400 * 3) / 5 / 2 ** 30 / 0.7, -1);
   });
 });
 
@@ -1753,5 +1753,69 @@ describe('what the seventh reviewer’s requests taught', () => {
     expect(shard.quantities).toContainEqual(expect.objectContaining({ measure: 'node count', value: 4 }));
     const minio = a('MinIO distributed: 4 nodes x 8 drives, 100 TB usable. Please spec one node.');
     expect(minio.quantities).not.toContainEqual(expect.objectContaining({ measure: 'node count', value: 8 }));
+  });
+});
+
+describe('what the eighth reviewer’s requests taught', () => {
+  it('holds a backlog whose span is abbreviated or stated in German', () => {
+    const gib = (perSecond: number, bytes: number, hours: number) => (perSecond * bytes * hours * 3600) / 2 ** 30;
+    // 150 messages of 10 KB a second for 8 hours: 40 GiB the broker must keep.
+    expect(
+      a('ActiveMQ for the claims feed, ~150 msg/s, 10 KB each, has to absorb an 8h backlog when downstream is down').storageGib,
+    ).toBeGreaterThan(ROOT_GIB + gib(150, 10_000, 8));
+    expect(a('RabbitMQ, 150 msg/s at 10 KB, plan for a 8 hr outage of the consumers').storageGib).toBeGreaterThan(
+      ROOT_GIB + gib(150, 10_000, 8),
+    );
+    const german = a(
+      'Wir brauchen RabbitMQ. Spitzenlast ca. 1.500 Nachrichten/Sek., Nachrichtengröße ~8 KB. Wenn die Verbraucher ausfallen, müssen wir bis zu 3 Stunden puffern können.',
+    );
+    expect(german.quantities).toContainEqual(expect.objectContaining({ measure: 'messages rate', value: 1500 }));
+    expect(german.storageGib).toBeGreaterThan(ROOT_GIB + gib(1500, 8000, 3));
+  });
+
+  it('asks for one node without the data being one node’s', () => {
+    // 6 TB before replication, RF 3, over 9 nodes: 2 TB a node, whatever words ask for one.
+    const perNode = (6e12 / 2 ** 30) * (3 / 9);
+    for (const ask of ['Spec per node.', 'Size per node please.', 'Sizing is per node.'])
+      expect(a(`Cassandra cluster, 6 TB of data before replication, RF=3, 9 nodes. ${ask}`).storageGib).toBeGreaterThan(perNode);
+  });
+
+  it('keeps the free share a text names, with no headroom of its own on top', () => {
+    const perNode = (6e12 / 2 ** 30) * (3 / 9);
+    const compaction = a(
+      'Cassandra cluster, 6 TB of data before replication, RF=3, 9 nodes, keep ~50% free for compaction. Spec per node.',
+    );
+    expect(compaction.storageGib).toBeGreaterThanOrEqual(ROOT_GIB + perNode * 2 - 1);
+    expect(compaction.storageGib).toBeLessThan(ROOT_GIB + perNode * 2 * VOLUME_HEADROOM * 0.9);
+  });
+
+  it('names the workload a question asks to size, whatever else the text describes', () => {
+    expect(
+      kind(
+        'Our PostgreSQL 14 database holds 2 TB of orders and serves 5k queries a second; reads are getting slow. How big does the memcached box need to be?',
+      ),
+    ).toBe('cache');
+    expect(
+      kind(
+        'We have a Cassandra ring of 6 nodes with 9 TB, 20k reads/s. How large should the Redis instance be that keeps the hottest partitions?',
+      ),
+    ).toBe('cache');
+    expect(
+      kind('The RabbitMQ cluster takes 3000 msg/s from the shop. Please size the Elasticsearch node that indexes the order events.'),
+    ).toBe('search-engine');
+    // A question that names no kind leaves the kind to the rest of the text.
+    expect(kind('How big does the box need to be? MongoDB replica set member, 400 GB of documents.')).toBe('document-database');
+  });
+
+  it('is not the queue a worker pulls from, the topic a job publishes to, or a system the text puts out of scope', () => {
+    expect(kind('Worker that pulls from an SQS queue and resizes uploaded photos, 40 a second at peak')).toBe('image-processing');
+    expect(kind('Scraper: fetches 2000 product pages an hour, parses them and publishes the prices to our Kafka topic')).toBe(
+      'background-jobs',
+    );
+    expect(a('Django API for the booking app; the existing MySQL (~300 GB, not part of this ask).').kind).toBe('web-application');
+    expect(kind('Grafana for the ops team. Prometheus is separate.')).not.toBe('time-series-database');
+    // In Spanish and French: the report job, not the Oracle database it reads.
+    expect(a('Un servicio que lee de la base de datos Oracle cada noche y genera informes PDF').kind).toBe('background-jobs');
+    expect(a('Un service qui lit depuis la base de données Oracle chaque nuit et produit des rapports PDF').kind).toBe('background-jobs');
   });
 });
