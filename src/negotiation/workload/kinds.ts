@@ -464,6 +464,11 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     .replace(/\b([\w.-]+ ){0,2}[\w.-]+ \([^)]{0,60}\b(not part of this (ask|request|ticket)|out of scope|not in scope)\b[^)]{0,40}\)/g, ' ')
+    // "Its database is the shared MySQL cluster": the store an application uses, named as its database.
+    .replace(
+      /\b(its|their|the app'?s|the) (database|db|data ?store|backend store) (is|are|will be|lives|sits|runs)( in| on)? (an? |the |our )?(shared |existing |managed |central |separate |company )?[\w.-]+/g,
+      ' ',
+    )
     // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
     .replace(/\b[\w.-]+ (on the side|alongside( it)?|as a sidecar|next to it)\b/g, ' ')
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.

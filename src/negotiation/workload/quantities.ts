@@ -169,10 +169,13 @@ const rateNoun = (words: string): string | undefined => {
  * What a bare "50/s" counts: the nearest rate noun before it in its clause,
  * a few words back ("logins peak around 9am at maybe 50/s"), else operations.
  */
-function bareRateNoun(before: string): string {
-  const clause = before.split(/[.;,:(]/).pop() ?? '';
+const bareRateNoun = (before: string): string => rateNounBefore(before, /[.;,:(]/, 6) ?? 'operations';
+
+/** The nearest rate noun in the last few words before a figure, within what `boundary` splits off; none when there is none. */
+function rateNounBefore(before: string, boundary: RegExp, within: number): string | undefined {
+  const clause = before.split(boundary).pop() ?? '';
   const words = clause.toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
-  const near = words.slice(-6).reverse();
+  const near = words.slice(-within).reverse();
   for (const [i, w] of near.entries()) {
     // "logins hit maybe 60/s": a verb spelt like a rate noun says nothing of what is counted.
     if (/^(hit|run|set|get|put|call|read|write|update|insert|select|search|reach|peak)$/.test(w)) continue;
@@ -180,8 +183,16 @@ function bareRateNoun(before: string): string {
     // "50k users doing 2000/s" is not 2000 visitors a second: who is only read right before the number.
     if (noun && ((noun !== 'visitors' && noun !== 'pageviews') || i === 0)) return noun;
   }
-  return 'operations';
+  return undefined;
 }
+
+/** "scanned letters are PDFs of about 2 MB each, ~500/day": things counted just before in the sentence arrive as records. */
+function countedBefore(before: string): string | undefined {
+  const words = (before.split(/[.;:(]/).pop() ?? '').toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
+  return words.slice(-8).some((w) => COUNT_NOUN.test(w) && !MACHINE_NOUN.test(w)) ? 'records' : undefined;
+}
+/** Counted things that are machines, not things arriving: "3 servers, ~100/day" says nothing of what arrives. */
+const MACHINE_NOUN = /^(servers?|nodes?|brokers?|vms?|hosts?|machines?|instances?|workers?|replicas?|shards?|pods?|containers?)$/;
 
 const USER_NOUN =
   /^(users?|persons?|participants?|attendees?|designers?|artists?|editors?|lawyers?|doctors?|nurses?|teachers?|accountants?|mailboxes|mailbox|inboxes|dau|mau|ccu|customers?|members?|employees?|staff|people|seats?|annotators?|technicians?|devs?|developers?|engineers?|fans?|shoppers?|bidders?|kids?|friends?|analysts?|scientists?|researchers?|players?|slots?|connections?|clients?|browsers?|visitors?|agents?|subscribers?|viewers?|listeners?|students?|patients?|tenants?)$/;
@@ -574,10 +585,11 @@ function classify(value: number, before: string, after: string, span: (n: number
     )
       return { kind: 'window', seconds, text };
     if (
-      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|max[_ .-]?age|ttl|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
+      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|max[_ .-]?age|ttl|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*[:=]?\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
         before,
       ) ||
-      /^\s*(?:-?\s*)?(?:retention|of history|of data|history|retained|rolling)\b/.test(rest)
+      // "a 30-day TTL", "7 days TTL": what expires after the span is kept for it.
+      /^\s*(?:-?\s*)?(?:retention|of history|of data|history|retained|rolling|ttls?|time[- ]to[- ]live|expiry)\b/.test(rest)
     )
       return { kind: 'retention', seconds, text };
     if (
@@ -620,11 +632,17 @@ function classify(value: number, before: string, after: string, span: (n: number
       return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
     }
   }
-  // "we get about 90k a month", "we receive 300 a day": things arriving, named earlier in the text.
-  const bareArrivals = /^\s*(?:a|an|per|each|every)\s+(day|night|week|month|year)\b/.exec(after);
-  if (bareArrivals && /\b(get|gets|receive|receives|ingest|scan|upload|take in)\s*(?:about|around|roughly|~|some)?\s*$/.test(before)) {
+  // "we get about 90k a month", "we receive 300 a day": things arriving, named earlier in the text; "files are a few
+  // MB each, ~100/day": named earlier in the sentence.
+  const bareArrivals = /^\s*(?:\/\s*|(?:a|an|per|each|every)\s+)(day|night|week|month|year)\b/.exec(after);
+  const arriving =
+    bareArrivals &&
+    (/\b(get|gets|receive|receives|ingest|scan|upload|take in)\s*(?:about|around|roughly|~|some)?\s*$/.test(before)
+      ? 'records'
+      : (rateNounBefore(before, /[.;:(]/, 8) ?? countedBefore(before)));
+  if (bareArrivals && arriving) {
     const periodSeconds = TIME_SECONDS[bareArrivals[1]!] ?? TIME_SECONDS.day!;
-    return { kind: 'rate', perSecond: value / periodSeconds, of: 'records', periodSeconds, text: span(bareArrivals[0].length) };
+    return { kind: 'rate', perSecond: value / periodSeconds, of: arriving, periodSeconds, text: span(bareArrivals[0].length) };
   }
   // "300 orders on a busy Saturday", "2,000 logins on a normal day": a day's count, named by the day.
   const onADay =

@@ -15,7 +15,11 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   // Rates as dashboards write them: "w/s", "r/s"; bare "ops" and "gets" after a number are per second.
   [/(\d)\s?w\/s\b/g, '$1 writes/s'],
   [/(\d)\s?r\/s\b/g, '$1 reads/s'],
-  [/(\d)\s?(ops|gets|sets)\b(?!\s*(?:\/|per\b|a\b|an\b|each\b|every\b|daily|hourly))/g, '$1 $2/s'],
+  // Not "each one gets transcoded": one of something is not a rate.
+  [
+    /(?<![\d.])(\d+(?:\.\d+)?)\s?(ops|gets|sets)\b(?!\s*(?:\/|per\b|a\b|an\b|each\b|every\b|daily|hourly))/g,
+    (m, n, what) => (Number(n) === 1 ? m : `${n} ${what}/s`),
+  ],
   // Cores glued to their number: "4cpu", "16vcpu".
   [/(\d)(v?cpus?|vcores?|cores?)\b/g, '$1 $2'],
   // "1B rels", "2B rows": B before a count is a billion, not a byte.
@@ -69,11 +73,14 @@ export function spellOutFields(text: string): string {
 
 function spellOutField(line: string, indent: string, rawKey: string, value: string): string {
   const key = rawKey.replace(/_/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
+  // "msgs_per_sec: 8000": "8000 msgs per sec", the period a rate's (before the unit below reads "sec" as the value's).
+  const perUnit = /^(.+) per (second|sec|s|minute|min|hour|day|week|month|year)$/.exec(key);
+  if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
   // "avg_cpu_per_request_ms: 40": a unit at the key's end is the value's.
   const unit = /^(.+) (ms|s|sec|gb|gib|mb|mib|tb|tib|kb)$/.exec(key);
   if (unit && /^~?[ \t]*[\d.,]+$/.test(value.trim())) return `${indent}${unit[1]} ${value.trim()} ${unit[2]}`;
   const counted = COUNTED_FIELD.exec(key);
-  const bare = /^(~?[ \t]*[\d.,]+[kKmMbB]?)\b(?![ \t]*[a-zA-Z%])(.*)$/.exec(value);
   if (counted && bare) return `${indent}${bare[1]} ${counted[1]}${counted[2]}${bare[2]}`;
   const rate = RATE_FIELD.exec(key);
   if (rate) {
@@ -86,8 +93,6 @@ function spellOutField(line: string, indent: string, rawKey: string, value: stri
     // "peak_rps: 150": "peak 150 rps", as a sentence says it.
     if (bare) return `${indent}${rate[1] ?? ''}${bare[1]} ${rate[2]}${bare[2]}`;
   }
-  const perUnit = /^(.+) per (second|sec|minute|min|hour|day|week|month|year)$/.exec(key);
-  if (perUnit && bare) return `${indent}${bare[1]} ${key}${bare[2]}`;
   // "avg_event_size_uncompressed: 200B": the size of one, read where a sentence puts it ("event size 200B").
   const sized = /^(.*?\bsize)\b/.exec(key);
   if (sized && rawKey.includes('_')) return `${indent}${sized[1]} ${value}`;

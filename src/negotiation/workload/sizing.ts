@@ -1,6 +1,7 @@
-import { batchWindowHours, rateOf, type Facts } from './facts';
+import { batchWindowHours, factsOf, rateOf, type Facts } from './facts';
 import { CASUAL_GAME, CONNECTION_POOLER, DNS_SERVER, MEDIA_RELAY, type WorkloadKind } from './kinds';
 import { DOES_LITTLE } from './light-use';
+import { extractQuantities } from './quantities';
 import type { QuestionId } from './questions';
 
 /** What a capacity model predicts for the busiest hour, and what it had to assume. */
@@ -619,8 +620,15 @@ const cache: Model = ({ facts: f, text }, ctx) => {
     (f.itemBytes && held.length ? Math.max(...held.map(([, count]) => count)) : undefined);
   const sessions = /session/.test(text) ? (f.users.total ?? f.users.daily ?? f.users.concurrent) : undefined;
   const players = /leaderboard/.test(text) ? (f.users.concurrent ?? f.users.total) : undefined;
+  // "a memcached tier in front of our Postgres primary (2 TB) … hot set 30k records at ~8 KB each": a cache in front
+  // of a store holds its hot set, not the store's data.
+  const hotSet =
+    keys && f.itemBytes && /\b(hot|working)[- ](set|data)\b|\b(in front of|fronting|backed by|backing store)\b/.test(text)
+      ? (keys * f.itemBytes) / GIB
+      : undefined;
   const data =
     f.memoryGib ??
+    hotSet ??
     f.dataGib ??
     (keys || sessions
       ? ((keys ?? sessions!) * (f.itemBytes ?? ctx.assume('itemBytes', 1024, 'value size not stated: 1 KiB assumed'))) / GIB
@@ -1203,11 +1211,14 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
   const jobs = f.counts.job ?? f.counts.process;
   if (jobs && f.coresEach) vcpu = Math.max(vcpu, jobs * f.coresEach);
   const jobsMemory = jobs && f.ramEachGib ? 2 + jobs * f.ramEachGib * TICK_SPARE : 0;
-  // Sources kept a week, unless the disk is scratch ("scratch is wiped after each job", "sources arrive from S3"): then
-  // what is in flight, the files stated × their size, or a day's sources and outputs.
-  const scratch = /\bscratch\b|\bwiped\b|\bdeleted after\b|\b(arrive|come|pulled|fetched) from (s3|object storage|gcs|the bucket)\b/.test(
-    text,
-  );
+  // Sources kept a week, unless the disk is scratch ("scratch is wiped after each job", "sources arrive from S3",
+  // "renditions pushed to object storage"): then what is in flight, the files stated × their size, or a day's sources
+  // and outputs.
+  const scratch =
+    /\bscratch\b|\bwiped\b|\bdeleted after\b|\b(arrive|come|pulled|fetched) from (s3|object storage|gcs|the bucket)\b/.test(text) ||
+    /\b(pushed|uploaded|written|copied|shipped|sent) (back )?(to|into) (the |an? )?(s3|object storage|gcs|blob storage|(s3 |gcs )?bucket|cdn)\b/.test(
+      text,
+    );
   const inFlight =
     f.itemBytes && (f.counts.file ?? f.counts.video ?? f.counts.upload)
       ? ((f.counts.file ?? f.counts.video ?? f.counts.upload)! * f.itemBytes) / GIB
@@ -1652,6 +1663,24 @@ const BEHIND =
 /** Scripting frameworks and the platforms built on them: a request costs their interpreter's time. */
 const SCRIPTING_FRAMEWORK = /\b(django|rails|ruby|python|flask|fastapi|php|laravel|wordpress|woocommerce|magento|drupal)\b/;
 
+/**
+ * The data an application keeps on its own disk: what the text states, less the figures of a sentence about a store
+ * run elsewhere ("Backed by the existing RDS Postgres (~500 GB, not part of this ask)."), whose data is not on it.
+ */
+function ownDataGib(f: Facts, text: string, sameBox: boolean): number | undefined {
+  if (f.dataGib === undefined || sameBox || !STORE_ELSEWHERE.test(text)) return f.dataGib;
+  const own = text
+    .split(/(?<=[.!?;])\s+|\n+/)
+    .filter((sentence) => !STORE_ELSEWHERE.test(sentence))
+    .join(' ');
+  const extraction = extractQuantities(own);
+  return factsOf(extraction.quantities, extraction.peakStated).dataGib;
+}
+
+/** A database or warehouse an application uses that runs somewhere else: managed, existing, shared, or out of the ask. */
+const STORE_ELSEWHERE =
+  /\b(rds|aurora|cloud sql|azure sql|snowflake|bigquery|redshift|databricks|mongodb atlas|atlas|dynamodb|cosmos ?db|planetscale|neon|supabase)\b|\b(existing|managed|separate|shared|external|central|company) (\w+ ){0,2}?(postgres\w*|pg|mysql|mariadb|database|db|mongo\w*|sql server|mssql|oracle|warehouse|cluster)\b|\bnot part of this (ask|request|ticket)\b|\b(database|db|postgres\w*|mysql) (is|are|stays|lives|runs) (separate(ly)?|elsewhere)\b/;
+
 const webApp: Model = ({ facts: f, text }, ctx) => {
   // A payment or SMS gateway is a business API (card data, a database, fraud checks), not a proxy. What it sits behind
   // ("behind the load balancer", "derrière le load balancer") is not what it is.
@@ -1727,11 +1756,12 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
       networkGbps: bytesPerSecondToGbps(Math.max(rps * 20_000, bytesIn) * 2),
     },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
-    // Data kept in object storage ("50 TB of photos in S3") is the bucket's, not the instance's disk.
+    // Data kept in object storage ("50 TB of photos in S3"), or in a database run elsewhere ("the existing RDS Postgres
+    // (~500 GB, not part of this ask)", "dashboards on top of Snowflake, ~8 TB"), is not the instance's disk.
     storageGib:
       ROOT_GIB +
       5 +
-      (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (f.dataGib ?? 0) * 1.25) +
+      (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (ownDataGib(f, text, sameBox) ?? 0) * 1.25) +
       localLogsGib(f, text),
     averageShare: 0.33,
   };

@@ -1819,3 +1819,50 @@ describe('what the eighth reviewer’s requests taught', () => {
     expect(a('Un service qui lit depuis la base de données Oracle chaque nuit et produit des rapports PDF').kind).toBe('background-jobs');
   });
 });
+
+describe('what the ninth reviewer’s requests taught', () => {
+  const gib = (bytes: number) => bytes / 2 ** 30;
+
+  it('reads a bare count a day as the things the sentence names', () => {
+    // 500 scans of 2 MB a day, kept 30 days: 28 GiB.
+    const drop = a('Intake share for the mailroom: scanned letters are PDFs of about 2 MB each, ~500/day, kept 30 days.');
+    expect(drop.quantities).toContainEqual(expect.objectContaining({ measure: 'records rate' }));
+    expect(drop.storageGib).toBeGreaterThan(ROOT_GIB + gib(500 * 2e6 * 30));
+    expect(drop.storageGib).toBeLessThan(200);
+    // A price a month is not a rate of anything.
+    expect(a('A small WordPress blog, hosting budget about 40/month').quantities).not.toContainEqual(
+      expect.objectContaining({ measure: expect.stringMatching(/rate/) }),
+    );
+  });
+
+  it('sizes a cache in front of a store by its hot set, not by the store', () => {
+    const redis = a('Redis in front of our 1.5 TB MySQL. The hot set is 200k sessions at ~4 KB each, 10k gets/s.');
+    expect(redis.kind).toBe('cache');
+    expect(redis.peak.memoryGib).toBeLessThan(16);
+  });
+
+  it('keeps off a web tier’s disk the data of a database run elsewhere, and on it what the app stores itself', () => {
+    expect(a('Laravel app, 150 req/s at peak. Its database is the shared MySQL cluster (900 GB).').storageGib).toBeLessThan(100);
+    const uploads = a('Rails app with 60 GB of user uploads on local disk. The Postgres is on Aurora (2 TB), managed by the DBA team.');
+    expect(uploads.storageGib).toBeGreaterThan(ROOT_GIB + 60);
+    expect(uploads.storageGib).toBeLessThan(400);
+  });
+
+  it('keeps for its TTL what expires, and reads a YAML ticket’s per-second field and retention', () => {
+    const perNode = gib(20_000 * 500 * 86400 * 14 * 3) / 6;
+    expect(a('ScyllaDB, 20k writes/s of 500 bytes, rows have a 14 day TTL, RF 3, 6 nodes. Size one node.').storageGib).toBeGreaterThan(
+      ROOT_GIB + perNode,
+    );
+    const kafka = a('kafka:\n  events_per_sec: 4000\n  avg_event_size: 2KB\nretention: 3d\nreplication_factor: 3\nbrokers: 3');
+    expect(kafka.quantities).toContainEqual(expect.objectContaining({ measure: 'events rate', value: 4000 }));
+    expect(kafka.storageGib).toBeGreaterThan(ROOT_GIB + gib(4000 * 2000 * 86400 * 3 * 3) / 3);
+  });
+
+  it('gives a transcoding worker scratch space when its outputs go to object storage, and “each one gets” is not a rate', () => {
+    const worker = a(
+      'Transcode worker: about 200 uploads a day, 20 minutes each. Each one gets encoded to an HLS ladder and the renditions are uploaded to S3.',
+    );
+    expect(worker.quantities).not.toContainEqual(expect.objectContaining({ measure: 'reads rate' }));
+    expect(worker.storageGib).toBeLessThan(600);
+  });
+});
