@@ -15,10 +15,10 @@ const SIZING = `\\b(?:size|sizing|spec|specs)(?: below| here| above)?(?: is| ple
  */
 const ASKS_FOR_ONE = [
   new RegExp(
-    `\\b(?:size|spec|specify|sizing|request(?:ing)?|ticket|provision|quote)\\b(?:\\s+(?:is|=|for|just|only|please|me))*\\s+(?:(?:one|1|a single|each|une?|una?|uma?|eine[nm]?)(?:\\s+of\\s+(?:the|our)(?:\\s+\\d+)?)?|the)\\s+(?:[a-z-]+\\s+){0,2}?${MEMBER}\\b`,
+    `\\b(?:size|spec|specify|sizing|request(?:ing)?|ticket|ask|provision|quote)\\b(?:\\s+(?:is|=|for|just|only|please|me))*\\s+(?:(?:one|1|a single|each|une?|una?|uma?|eine[nm]?)(?:\\s+of\\s+(?:the|our)(?:\\s+\\d+)?)?|the)\\s+(?:[a-z-]+\\s+){0,2}?${MEMBER}\\b`,
   ),
   new RegExp(`\\b(?:what should|how (?:big|large) should)\\s+(?:each|one|a single)\\s+(?:[a-z-]+\\s+)?${MEMBER}\\b`),
-  new RegExp(`\\b(?:each|one|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
+  new RegExp(`\\b(?:each|one|1|a single|per)\\s+${MEMBER}\\s+(?:spec|sizing|size)\\b`),
   // "5 hot data nodes total; request is for one (we'll scale the template)", "this ticket is for one of them".
   /\b(?:request|ticket)(?: is)? for (?:one|1)(?: of them\b)?(?=\s*[(),.;]|\s*$| of them\b)/,
   // "3 brokers, this is per broker".
@@ -52,6 +52,8 @@ const PER_MEMBER_BLOCK = new RegExp(`\\bper[_ ]${MEMBER}\\s*:`);
 const ONE_OF_N = [
   new RegExp(`${MEMBER}\\b[^.]{0,30}?\\b(?:1|one) (?:out )?of (?:the |our )?(\\d+)\\b`),
   new RegExp(`\\b(?:1|one) (?:[a-z-]+ )?${MEMBER} (?:out )?of (?:the |our |a |an )?(\\d+)(?:-node)?\\b`),
+  // "Kafka, one of 4 brokers": the member named after the count (read ahead, so the member is still the first group).
+  new RegExp(`\\b(?=(?:1|one) (?:out )?of (?:the |our )?\\d+ ${MEMBER}\\b)(?:1|one) (?:out )?of (?:the |our )?(\\d+)`),
 ];
 
 /**

@@ -11,7 +11,7 @@
 
 /** Words that show a text is German, French, Spanish, Italian or Portuguese rather than English with one foreign word in it. */
 const FOREIGN_MARKERS =
-  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|que|qui|cada|chaque|aproximadamente|ungefähr|etwa|potrzebujemy|prosimy|dla|oraz|około|jest|będzie|tylko|dziennie|się)(?![\p{L}])/giu;
+  /\b(?:und|der|die|das|dem|den|eine[nmr]?|auf|bei|vom|zum|zur|nach|oder|aus|wir|brauchen|unsere[nmrs]?|nicht|für|mit|ist|sind|nous|avons|du|aux|sur|dans|et|el|del|besoin|notre|nos|pour|avec|les|des|est|sont|une|necesitamos|nuestr[oa]s?|para|con|los|las|una|unos|unas|abbiamo|bisogno|serve|richiesta|un|il|gli|che|ogni|circa|ci|della|delle|dei|degli|nella|sono|questa|questo|wij|zoeken|voor|onze|een|het|van|naar|niet|ook|deze|moet|worden|wordt|hebben|nodig|ongeveer|gemiddeld|uur|somos|uma|dos|das|nas|são|nostr[oa]|precisamos|nosso|nossa|por|pro|ca\.|mio\.?|mrd\.?|tage?n?|jahre?n?|monate?n?|stunden?|sekunden?|jours?|días?|años?|mois|meses|semaines|horas|environ|que|qui|cada|chaque|aproximadamente|ungefähr|etwa|potrzebujemy|prosimy|dla|oraz|około|ok\.|które|jest|będzie|tylko|dziennie|się)(?![\p{L}])/giu;
 
 /** Words as written, between letters that are not part of them: `\b` knows only ASCII, and "simultané" ends in a letter it does not. */
 const words = (alternatives: string[]) => new RegExp(`(?<![\\p{L}\\d])(?:${alternatives.join('|')})(?![\\p{L}\\d])`, 'giu');
@@ -44,6 +44,21 @@ const PHRASES: [RegExp, string][] = [
   [words(['klastra', 'klaster', 'klastrze']), 'cluster'],
   [words(['logów', 'logi', 'logach']), 'logs'],
   [words(['dziennie', 'na dzień']), 'per day'],
+  [words(['stron', 'strony', 'stronę']), 'pages'],
+  [words(['to nie jest część zgłoszenia', 'nie jest częścią zgłoszenia']), 'not part of this ticket'],
+  [words(['dostęp z internetu niepotrzebny', 'bez dostępu z internetu']), 'internal only'],
+  [words(['strona', 'jedna strona']), 'one page'],
+  [words(['sekund', 'sekundy']), 'seconds'],
+  [words(['ok\\.']), 'about'],
+  [
+    words(['kasujemy zaraz po przetworzeniu', 'usuwamy zaraz po przetworzeniu', 'kasowane po przetworzeniu']),
+    'deleted right after processing',
+  ],
+  // "w godzinach 8–18", "zwischen 8 und 18 Uhr", "entre 8h et 18h": working hours as a clock range.
+  [
+    /(?:w godzinach|zwischen|entre|tra le|dalle|tussen)\s+(\d{1,2})(?::00|h)?\s*(?:–|-|und|et|y|e|alle|a|en)\s*(\d{1,2})(?::00|h)?(?:\s*uhr)?(?![\p{L}\d])/giu,
+    'between $1:00 and $2:00',
+  ],
   [words(['na sekundę']), 'per second'],
   [words(['retencja', 'retencją', 'przechowywanie']), 'retention'],
   [words(['replika', 'repliki', 'replik']), 'replica'],
@@ -275,7 +290,7 @@ const PHRASES: [RegExp, string][] = [
 const SCALES: [RegExp, string][] = [
   [/(\d)\s?(?:mio\.?|millionen|millions?(?: de| d')?|millones(?: de)?|milioni(?: di)?|milhões(?: de)?)(?![\p{L}])/giu, '$1 million'],
   [/(\d)\s?(?:mrd\.?|milliarden|milliards?(?: de| d')?|mil millones(?: de)?|miliardi(?: di)?|bilhões(?: de)?)(?![\p{L}])/giu, '$1 billion'],
-  [/(\d)\s?(?:tsd\.?|mille|mila|mil|duizend)(?![\p{L}])/giu, '$1 thousand'],
+  [/(\d)\s?(?:tsd\.?|tys\.?|mille|mila|mil|duizend)(?![\p{L}])/giu, '$1 thousand'],
 ];
 
 /** How many marker words make a text foreign: one could be a product's name or a quoted word. */

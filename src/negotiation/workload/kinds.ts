@@ -471,6 +471,11 @@ export function recogniseKind(normalisedText: string): Recognition {
     )
     // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
     .replace(/\b[\w.-]+ (on the side|alongside( it)?|as a sidecar|next to it)\b/g, ' ')
+    // "a ZooKeeper ensemble used by our SolrCloud and a legacy Kafka cluster": who uses it is not the workload.
+    .replace(
+      /\b(used|relied on|shared|needed) by (an? |the |our )?([\w.-]+ ){0,3}?[\w.-]+( (and|&) (an? |the |our )?([\w.-]+ ){0,3}[\w.-]+)?/g,
+      ' ',
+    )
     // "a ZooKeeper ensemble for our Kafka": the system it serves is not the workload.
     .replace(/\bfor (our|the|a|an) (kafka|kubernetes|k8s|hadoop|hbase|clickhouse|solr|pulsar|render ?farm|build farm)( clusters?)?\b/g, ' ')
     // "app + its MariaDB on the same box", "with their own Redis": what an application brings along is not the workload.

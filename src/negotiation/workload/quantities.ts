@@ -312,8 +312,12 @@ function classify(value: number, before: string, after: string, span: (n: number
     if (of)
       return { kind: 'share-of-data', share: value / 100, ofGib: gibOf(Number(of[1]), of[2]!), text: span(u[0].length + of[0].length) };
     // "50% growth over 18 months", "30 % more within 2 years": the whole growth over a span, as a yearly rate.
+    // "+50% over the next 12 months": the growth word before the figure.
     const over =
-      /^\s*(?:growth|more|increase|bigger|larger)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(months?|years?)\b/.exec(rest);
+      /^\s*(?:growth|more|increase|bigger|larger)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(months?|years?)\b/.exec(rest) ??
+      (/(?:\+|\b(?:grow\w*|growth|increas\w*|expand\w*)(?:\s+by)?)\s*(?:~|about|around|roughly)?\s*$/.test(before)
+        ? /^\s*(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(months?|years?)\b/.exec(rest)
+        : null);
     if (over) {
       const years = Number(over[1]) / (over[2]!.startsWith('month') ? 12 : 1);
       if (years > 0)
@@ -666,6 +670,22 @@ function classify(value: number, before: string, after: string, span: (n: number
       periodSeconds: PER_WORD[nounDaily[2]!]!,
       text: span(nounDaily[0].length),
     };
+  // "Daily about 50000 pages", "per day: ~300 uploads": the period first, then the count of what arrives.
+  const periodBefore =
+    /(?:^|[.;:(]\s*)(daily|nightly|weekly|monthly|hourly|per day|each day|every day|a day)\s*[:,]?\s*(?:~|about|around|roughly|approx\.?|up to)?\s*$/.exec(
+      before,
+    );
+  const countAfter = periodBefore && /^\s*((?:[a-z][a-z'-]*\s+){0,1}?[a-z][a-z'-]*)\b/.exec(after);
+  if (periodBefore && countAfter && rateNoun(countAfter[1]!)) {
+    const periodSeconds = PER_WORD[periodBefore[1]!] ?? TIME_SECONDS.day!;
+    return {
+      kind: 'rate',
+      perSecond: value / periodSeconds,
+      of: rateNoun(countAfter[1]!)!,
+      periodSeconds,
+      text: span(countAfter[0].length),
+    };
+  }
   // "1200 writes a second and 9000 reads": the second rate shares the first's period.
   const shared =
     /\b\d[\d.]*\s+[a-z]+\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(seconds?|secs?|sec|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d)\s+(?:and|plus|&|with)\s+(?:~|about|around|roughly)?\s*$/.exec(

@@ -468,16 +468,18 @@ const wideColumn: Model = ({ facts: f, text }, ctx) => {
   // A counted cluster is of production nodes; one node alone is left to the floor, which light use lowers ("single
   // node, throwaway data") to a JVM's 8 GiB heap and what is beside it.
   const each = nodes > 1 ? { vcpu: 4, memoryGib: 32 } : { vcpu: 2, memoryGib: 8 };
-  const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * each.vcpu);
-  // DataStax and ScyllaDB size a production node at 8+ cores and 32 GiB or more.
+  // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom,
+  // or the share it names ("keep ~50% free for compaction"); a sixth free otherwise.
+  const disk = ctx.grown(stored) / (1 - ctx.freeShare(/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 0.5 : 1 / 6));
+  // ScyllaDB's sizing guidance keeps the disk within 30–100× the memory (1:50 taken) and runs on the i3en/i4i shapes
+  // of 8 GiB a vCPU, a shard a core; DataStax and ScyllaDB size a production node at 8+ cores and 32 GiB or more.
+  const byDisk = scylla ? disk / 50 : 0;
+  const vcpu = Math.max(ops / (scylla ? 12500 : 5000), nodes * each.vcpu, byDisk / 8);
   const floor = { vcpu: 8, memoryGib: 32 };
-  const memory = Math.max(nodes * each.memoryGib, vcpu * (scylla ? 8 : 4));
+  const memory = Math.max(nodes * each.memoryGib, vcpu * (scylla ? 8 : 4), byDisk);
   return {
     peak: { vcpu, memoryGib: memory, iops: Math.max(1000, ops * 1.5), networkGbps: bytesPerSecondToGbps(ops * (f.itemBytes ?? 1024) * rf) },
-    // Size-tiered compaction rewrites a table beside itself: half the disk free when the text asks for its headroom,
-    // or the share it names ("keep ~50% free for compaction"); a sixth free otherwise.
-    storageGib:
-      ROOT_GIB + ctx.grown(stored) / (1 - ctx.freeShare(/\bcompaction\b[^.]{0,30}\b(headroom|space|room)\b/.test(text) ? 0.5 : 1 / 6)),
+    storageGib: ROOT_GIB + disk,
     floor,
   };
 };
@@ -1240,12 +1242,27 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
 
 /** "Each image takes roughly 100-150 ms of CPU", "~0.5 s of CPU to render": the core-seconds one item takes. */
 function cpuSecondsEach(text: string): number | undefined {
-  const m = /\b(\d+(?:\.\d+)?)\s?(ms|milliseconds?|s|secs?|seconds?) of (?:cpu|compute|core time|a core)\b/.exec(text);
+  // "0.5 s of CPU", "3–5 seconds CPU" (the top of a range, as numbers.ts reads it), "2 core-seconds".
+  const m =
+    /\b(\d+(?:\.\d+)?)\s?(ms|milliseconds?|s|secs?|seconds?) (?:of )?(?:cpu|compute|core time|a core)\b/.exec(text) ??
+    /\b(\d+(?:\.\d+)?)\s?(?:cpu|core)[- ](ms|milliseconds?|s|secs?|seconds?)\b/.exec(text);
   return m ? Number(m[1]) / (m[2]!.startsWith('m') ? 1000 : 1) : undefined;
 }
 
-/** Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of originals kept. */
-/** Tesseract reads a 300 dpi page in about 1–3 s of one core (its own benchmarks and OCRmyPDF's notes): 2 s a page. */
+/**
+ * A day's count that arrives in working hours ("50,000 pages a day, mostly between 8:00 and 18:00") comes at the rate
+ * of those hours, not spread over all 24; a rate stated per hour or finer is already the rate of its hour.
+ */
+function inWorkingHours(f: Facts, perSecond: number, ...nouns: string[]): number {
+  const hours = f.schedule?.hoursPerDay;
+  return hours && hours < 24 && !nouns.some((n) => f.hourlyOrFiner[n]) ? (perSecond * 24) / hours : perSecond;
+}
+
+/**
+ * Resizing a ~3 MB photo into a few sizes costs ~0.2 core-seconds (libvips is faster, ImageMagick slower); a day of
+ * originals kept. Tesseract reads a 300 dpi page in about 1–3 s of one core (its own benchmarks and OCRmyPDF's
+ * notes): 2 s a page.
+ */
 const OCR_CORE_SECONDS_PER_PAGE = 2;
 
 const imageProcessing: Model = ({ facts: f, text }, ctx) => {
@@ -1253,7 +1270,8 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   const batch = f.counts.image ?? f.counts.photo ?? f.counts.picture ?? f.counts.page;
   const ocr = /\b(ocr|tesseract)\b/.test(text);
   // Uploads count as videos elsewhere; here they are the photos arriving.
-  const stated = rateOf(f, 'images', 'photos', 'records', 'pages', 'videos');
+  const arriving = ['images', 'photos', 'records', 'pages', 'videos'];
+  const stated = inWorkingHours(f, rateOf(f, ...arriving), ...arriving);
   const windowHours = batchWindowHours(f);
   const windowed = !stated && batch && windowHours ? batch : undefined;
   const images =
@@ -1269,7 +1287,11 @@ const imageProcessing: Model = ({ facts: f, text }, ctx) => {
   // "Files never sit on local disk for more than a few seconds": the same.
   const streams =
     /\bstateless\b|\bstreams? (from|to|from\/to) (s3|object storage|the bucket|gcs)\b/.test(text) ||
-    /\bnever (sits?|stays?|lands?|is stored|are stored|kept) on (the )?(local )?disk\b|\bno local (storage|disk)\b/.test(text);
+    /\bnever (sits?|stays?|lands?|is stored|are stored|kept) on (the )?(local )?disk\b|\bno local (storage|disk)\b/.test(text) ||
+    // "temp files are deleted right after processing": only what is in flight.
+    /\b(deleted|removed|wiped|cleaned up|discarded) (right |immediately |straight |directly )?(after|once) (processing|each job|use|it is processed|they are processed|ocr)\b/.test(
+      text,
+    );
   return {
     peak: { vcpu, memoryGib: Math.max(2, vcpu * (ocr ? 1 : 1.5)), iops: 3000, networkGbps: bytesPerSecondToGbps(images * bytes * 2) },
     storageGib: ROOT_GIB + (streams ? 30 : (held * bytes * 1.3) / GIB),

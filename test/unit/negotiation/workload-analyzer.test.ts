@@ -1866,3 +1866,50 @@ describe('what the ninth reviewer’s requests taught', () => {
     expect(worker.storageGib).toBeLessThan(600);
   });
 });
+
+describe('what the tenth reviewer’s requests taught', () => {
+  const gib = (bytes: number) => bytes / 2 ** 30;
+
+  it('sizes one node when “this ask is for one node spec”, with the growth given for its own span', () => {
+    const text =
+      'Cassandra, 8 nodes, RF=3. About 4 TB of data before replication, and we expect +40% over the next 12 months. This ask is for 1 node spec.';
+    const node = a(text);
+    // 4 TB × 3 copies × 1.4 over a year, an eighth of it: about 1.9 TiB, whatever the lifecycle default.
+    const perNode = (gib(4e12) * 3 * 1.4) / 8;
+    expect(node.storageGib).toBeGreaterThan(ROOT_GIB + perNode);
+    expect(node.storageGib).toBeLessThan(ROOT_GIB + perNode * 2);
+    // "to double within 12 months": a year's doubling, not one compounded over a longer lifecycle.
+    const broker = a('Kafka, one of 4 brokers. 10 MB/s average in, RF 3, 3 days retention; we expect traffic to double within 12 months.');
+    const doubled = (gib(10e6 * 86400 * 3) * 3 * 2) / 4;
+    expect(broker.storageGib).toBeLessThan(ROOT_GIB + (doubled / 0.85) * 1.5);
+  });
+
+  it('holds a ScyllaDB node’s memory to its disk, as ScyllaDB’s sizing does', () => {
+    const node = a('ScyllaDB cluster of 3 nodes, RF 3, 3 TB of data before replication, 20k ops/s. Size one node.');
+    expect(node.peak.memoryGib).toBeGreaterThanOrEqual((bare(node.storageGib) - ROOT_GIB) / 50 - 1);
+    expect(node.peak.vcpu).toBeGreaterThanOrEqual(node.peak.memoryGib / 8 - 0.5);
+  });
+
+  it('is not the systems a coordination service is used by', () => {
+    expect(kind('We need 3 VMs for a ZooKeeper ensemble, used by our HBase and an old Kafka 2.x cluster. Spec for 1 node.')).toBe(
+      'coordination-store',
+    );
+  });
+
+  it('reads a count a day written after the period, concentrated in the working hours it arrives in', () => {
+    const ocr = a(
+      'OCR workers (Tesseract) for delivery notes. Per day about 36000 pages, mostly between 08:00 and 18:00; one page is about 4 seconds CPU. Temporary files are deleted right after processing.',
+    );
+    expect(ocr.quantities).toContainEqual(expect.objectContaining({ measure: 'pages rate' }));
+    // 36,000 pages in 10 hours at 4 core-seconds each: 4 cores busy, twice that to keep up.
+    expect(ocr.peak.vcpu).toBeGreaterThanOrEqual(4);
+    expect(ocr.peak.vcpu).toBeLessThanOrEqual(12);
+    expect(ocr.storageGib).toBeLessThan(100);
+    // The same in Polish.
+    const polish = a(
+      'Potrzebujemy maszyny na OCR (Tesseract). Dziennie ok. 36 tys. stron, głównie w godzinach 8–18, jedna strona to ok. 4 sekund CPU. Pliki tymczasowe kasujemy zaraz po przetworzeniu.',
+    );
+    expect(polish.peak.vcpu).toBeCloseTo(ocr.peak.vcpu, 0);
+    expect(polish.storageGib).toBeLessThan(100);
+  });
+});
