@@ -237,6 +237,10 @@ function readable(q: Quantity): ReadQuantity {
  * and asks for what it needed and did not find. Pure and deterministic: the
  * same text and answers give the same analysis.
  */
+/** "same as ch-prod-01", "match or slightly exceed the existing spec", "identical to the current workers": a machine to copy. */
+const SAME_MACHINE =
+  /\bsame (?:spec|specs|size|shape) as\b|\bsame as (?:the |our )?(?:existing|current|other|prod\w*\b|[\w.-]*\d[\w.-]*)|\bmatch(?:es|ing)? (?:or (?:slightly )?exceed )?(?:the )?(?:existing|current|other) (?:spec|specs|size|workers?|nodes?|machines?|boxes|vms?|hosts?)\b|\bidentical to (?:the )?(?:existing|current|other)\b/;
+
 export function analyzeDescription(text: string, options: AnalyzeOptions = {}): WorkloadAnalysis {
   if (typeof text !== 'string') throw new InvalidWorkloadDescription('description: expected text describing the workload');
   const trimmed = text.trim();
@@ -317,6 +321,16 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   if (facts.ramGib !== undefined && kind !== 'unknown') {
     notes.push(`memory as stated: ${r(facts.ramGib, 1)} GiB (the model gave ${r(sizing.peak.memoryGib, 1)})`);
     sizing.peak = { ...sizing.peak, memoryGib: facts.ramGib };
+  }
+  // "Same as ch-prod-01 which is 32 vCPU / 128 GB", "please match or slightly exceed the existing spec": the machine the
+  // text points to is the ask, at the least.
+  const matched = SAME_MACHINE.test(extraction.text) && kind !== 'unknown' ? facts.coresEach : undefined;
+  if (matched !== undefined) {
+    const memoryGib = Math.max(sizing.peak.memoryGib, facts.ramEachGib ?? facts.ramGib ?? 0);
+    notes.push(
+      `as the machine it is to match: at least ${matched} vCPU${memoryGib > sizing.peak.memoryGib ? ` and ${r(memoryGib, 1)} GiB` : ''}`,
+    );
+    sizing.peak = { ...sizing.peak, vcpu: Math.max(sizing.peak.vcpu, matched), memoryGib };
   }
   // "It OOMs on a 16 GB box": more than that, by a margin nobody measured. Four times it, as pandas' guide asks 5–10× a
   // data set's size in RAM and a job that ran out of 16 GiB holds at least a large part of that.

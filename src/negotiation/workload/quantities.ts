@@ -79,7 +79,7 @@ const VERSIONED =
   /\b(postgres(ql)?|mysql|mariadb|redis|valkey|mongo(db)?|elasticsearch|opensearch|solr|kafka|python|node|java|php|ubuntu|debian|centos|rhel|oracle|sql server|windows|cassandra|spark|rails|django|laravel|angular|react|vue|jenkins|gitlab|engine|version|release|jdk|ue|neo4j|influxdb|clickhouse|hazelcast|ignite|infinispan|memcached|nats(?:-server)?|pulsar|rabbitmq|scylla(?:db)?|minio|trino|pinot|druid|typesense|meilisearch|keycloak|nginx|airflow|dragonfly|redpanda|timescale(?:db)?|cockroach(?:db)?|freeswitch|superset|grafana|prometheus|v)\s*$/;
 /** The sentence so far speaks of one of several processes: "each job:", "one match process ≈", "each instance needs". */
 const EACH_PROCESS =
-  /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel|executor)\b(?:[^.;\n]|\.\d)*$|\bexecutors?\s*[:=]?\s*\d+\s*x\s*\(\s*\d+\s*(?:v?cpus?|vcores?|cores?)\s*,?\s*$/;
+  /\b(?:each|apiece|per|one|1|every|a single|(?:a |the )?typical)\s+(?:[a-z]+\s+){0,2}?(?:build|job|run|task|pod|container|worker|agent|runner|match|instance|process|notebook|kernel|executor)\b(?:[^.;\n]|\.\d)*$|\b(?:builds|jobs|runs|tasks|pods|containers|workers|processes|executors)\s*[(,]?\s*each\b(?:[^.;\n]|\.\d)*$|\bexecutors?\s*[:=]?\s*\d+\s*x\s*\(\s*\d+\s*(?:v?cpus?|vcores?|cores?)\s*,?\s*$/;
 const TIME_SECONDS: Record<string, number> = {
   ms: 0.001,
   s: 1,
@@ -335,6 +335,20 @@ function classify(value: number, before: string, after: string, span: (n: number
     }
     if (/hit (ratio|rate)|cache hit/.test(before.slice(-30)) || /^\s*(cache )?hit (ratio|rate)/.test(rest))
       return { kind: 'hit-ratio', share: value / 100, text: span(u[0].length) };
+    // "Cloudflare absorbs ~90%": the CDN's share; "origin sees maybe 10% of it", "only 10% reaches the origin": the rest.
+    if (
+      /\b(cdn|cloudflare|fastly|cloudfront|akamai|edge|varnish)\s+(absorbs|serves|caches|handles|takes)\s*(~|about|around|roughly|maybe)?\s*$/.test(
+        before,
+      )
+    )
+      return { kind: 'hit-ratio', share: value / 100, text: span(u[0].length) };
+    if (
+      /\borigin\s+(only\s+)?(sees|gets|receives|takes|handles|serves)\s*(~|about|around|roughly|maybe|only|just)?\s*$/.test(before) ||
+      /^\s*(of (it|that|them|the traffic|the requests|requests)\s+)?(reaches|reach|hits|hit|goes to|go to|gets to|get to|makes it to) (the )?origin\b/.test(
+        rest,
+      )
+    )
+      return { kind: 'hit-ratio', share: 1 - value / 100, text: span(u[0].length) };
     return undefined;
   }
   // Replication: "rf=3", "replication factor of 3", "3x replication", "3 replicas", "replicas: 1".

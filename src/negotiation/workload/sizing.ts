@@ -797,7 +797,7 @@ const search: Model = (input, ctx) => {
   const sampling = Number(/\b(\d+(?:\.\d+)?)\s?% (?:sampl|of (?:traces|transactions|requests))/.exec(text)?.[1] ?? 100) / 100;
   const traced = /\b(apm|trac(e|es|ed|ing)|spans?|jaeger|zipkin|tempo)\b/.test(text) ? rateOf(f, 'transactions', 'requests') * sampling : 0;
   const events = rateOf(f, 'events', 'messages', 'records', 'writes', 'samples') + traced;
-  const logs = /\blogs?\b|siem|security events|audit/.test(text) || (!!events && !f.dataGib);
+  const logs = /\blogs?\b|\blogging\b|siem|security events|audit/.test(text) || (!!events && !f.dataGib);
   const ingestGibPerDay = f.ingestGibPerDay ?? (events * (f.itemBytes ?? 1000) * DAY) / GIB;
   let source: number;
   if (f.dataGib) source = f.dataGib;
@@ -809,7 +809,11 @@ const search: Model = (input, ctx) => {
   const compressed = /\bloki\b/.test(text) ? 10 : /\bquickwit\b/.test(text) ? 5 : 1;
   // Documents searched in full (positions for phrases and highlighting, stored fields) index at ~1.5× their text; log
   // lines at ~1.1×. An index whose size the text gives is that size.
-  const stated = (/\bindex(ed)?\b/.test(text) && f.dataGib) || /\bindex (is|to be|will be) (about |roughly )?the size of\b/.test(text);
+  // "ingest ~150 GB/day (primary, on-disk size after indexing)": the arriving figure is the index's already.
+  const stated =
+    (/\bindex(ed)?\b/.test(text) && f.dataGib) ||
+    /\bindex (is|to be|will be) (about |roughly )?the size of\b/.test(text) ||
+    /\b(on-?disk size|after indexing|indexed size)\b/.test(text);
   // Dense vectors beside the text (Elasticsearch's dense_vector, OpenSearch's knn_vector): float32 × dimensions × 1.5
   // for the HNSW graph, as the vector model sizes them; Elastic's kNN tuning guide wants them all in the page cache.
   const vectorBytes = /\b(dense_vector|knn_vector|knn|hnsw|embeddings?|vectors?)\b/.test(text) ? statedVectorBytes(text) : undefined;
@@ -1002,16 +1006,25 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   }
   const vcpu = Math.max(2, mbPerSecond / 8);
   const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
+  // "reads 2 TB of Parquet from object storage … spark.local.dir hits ~600 GB per worker": the input streams in; the
+  // local disk holds the shuffle spill stated, half as much again while spill files are merged.
+  const spill = remote ? spillGibOf(text) : undefined;
   // Connectors stream records through and keep only their offsets in the broker: nothing staged on local disk.
   const streaming = /\b(kafka connect|debezium|connect workers|connectors?|cdc|change data capture)\b/.test(text);
   return {
     peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
-    storageGib: ROOT_GIB + (streaming ? 10 : perRun * (remote ? 1 : 2)),
+    storageGib: ROOT_GIB + (streaming ? 10 : spill !== undefined ? spill * 1.5 : perRun * (remote ? 1 : 2)),
     averageShare: Math.min(1, windowHours / 24),
     // Spark's hardware provisioning guide: 8–16 cores a machine, memory for executors beside the OS.
     floor: SPARK_WORKER.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
   };
 };
+
+/** The local disk a job's shuffle or scratch takes, as stated ("spark.local.dir hits ~600 GB", "spill of 300 GB"), GiB. */
+function spillGibOf(text: string): number | undefined {
+  const m = /\b(local[._ ]dirs?|spill\w*|shuffle\w*|scratch)\b[^.;]{0,30}?\b(\d+(?:\.\d+)?)\s?(gb|gib|tb|tib)\b/.exec(text);
+  return m ? Number(m[2]) * (m[3]!.startsWith('t') ? 1024 : 1) : undefined;
+}
 
 const SPARK_WORKER = /\bspark\b[^.]{0,40}\b(workers?|nodes?|executors?)\b|\b(workers?|nodes?|executors?)\b[^.]{0,20}\bspark\b/;
 
@@ -1124,7 +1137,14 @@ const ciBuilds: Model = ({ facts: f, text }, ctx) => {
       storageGib: 50 + (f.dataGib ?? 0) * 1.25,
       averageShare: 0.3,
     };
-  let concurrent = (configured ? Number(configured[1]) : undefined) ?? f.counts.job ?? f.counts.build ?? f.counts.runner ?? f.counts.agent;
+  // A Jenkins agent's executors are the builds it runs at once.
+  let concurrent =
+    (configured ? Number(configured[1]) : undefined) ??
+    f.counts.job ??
+    f.counts.build ??
+    f.counts.runner ??
+    f.counts.agent ??
+    f.counts.executor;
   if (!concurrent) {
     let perDay = rateOf(f, 'builds') * DAY;
     const devs = f.users.total ?? f.users.concurrent;
@@ -1212,6 +1232,10 @@ const transcoding: Model = ({ facts: f, text }, ctx) => {
   // "8 jobs concurrently per box; each ffmpeg process uses ~4 cores and ~1.5 GB RAM": the box the text describes.
   const jobs = f.counts.job ?? f.counts.process;
   if (jobs && f.coresEach) vcpu = Math.max(vcpu, jobs * f.coresEach);
+  // "avg 20 min long … ready within ~30 min of upload … up to 4 concurrent jobs": each job gets the cores that finish
+  // its video inside the deadline, and the box runs the jobs it is said to run, not the day's whole queue.
+  else if (jobs && !live && f.durationEachSeconds && f.windowHours && f.windowHours < 24)
+    vcpu = (jobs * f.durationEachSeconds * coreSecondsPerSecond) / (f.windowHours * 3600);
   const jobsMemory = jobs && f.ramEachGib ? 2 + jobs * f.ramEachGib * TICK_SPARE : 0;
   // Sources kept a week, unless the disk is scratch ("scratch is wiped after each job", "sources arrive from S3",
   // "renditions pushed to object storage"): then what is in flight, the files stated × their size, or a day's sources
@@ -1743,6 +1767,8 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     else if (orders) rps = orders * ORDER_REQUESTS * (f.hourlyOrFiner.orders || f.peakStated ? 1 : PEAK_FACTOR);
     else rps = ctx.assume('peakRate', ctx.scaled(30), 'request rate not stated: 30 requests/s assumed');
   }
+  // "~90k req/min, mostly absorbed by Cloudflare, origin sees maybe 10% of it": the origin serves the CDN's misses.
+  if (f.hitRatio !== undefined && /\b(cdn|cloudflare|fastly|cloudfront|akamai|origin)\b/.test(text)) rps *= 1 - f.hitRatio;
   if (/keycloak|\bsso\b/.test(text) && !logins) rps = Math.max(rps, 1);
   // Bytes the text says arrive ("3 Gbps of telemetry"): parsing and forwarding JSON runs at ~50 MB/s a core.
   const bytesIn = f.ingestGibPerDay ? (f.ingestGibPerDay * GIB) / DAY : 0;

@@ -1913,3 +1913,55 @@ describe('what the tenth reviewer’s requests taught', () => {
     expect(polish.storageGib).toBeLessThan(100);
   });
 });
+
+describe('what the tenth reviewer’s requests taught, second round', () => {
+  const gib = (bytes: number) => bytes / 2 ** 30;
+
+  it('counts nothing in a ticket’s key, and keeps standards’ numbers', () => {
+    const ticket = a('DATA-64 Kafka brokers for clickstream, 20 MB/s in, 3 days retention, RF 3');
+    expect(ticket.quantities).not.toContainEqual(expect.objectContaining({ value: 64 }));
+    expect(a('SEC-77 audit log store, ISO-27001 applies').compliance).toContain('iso-27001');
+  });
+
+  it('serves at the origin only what the CDN does not', () => {
+    const site = a('Nuxt SSR storefront, public. Peaks of 120k req/min, but Fastly caches most of it and only 5% reaches the origin.');
+    const uncached = a('Nuxt SSR storefront, public. Peaks of 120k req/min.');
+    expect(site.peak.vcpu).toBeLessThan(uncached.peak.vcpu / 5);
+  });
+
+  it('gives each transcoding job the cores its deadline needs, for the jobs the box is said to run', () => {
+    const worker = a(
+      'Encoding worker: pulls jobs from a queue, ffmpeg x264 to an HLS ladder 1080p/720p/480p. Videos average 10 min; each must be ready within 20 min of upload. The box runs 3 concurrent jobs.',
+    );
+    // 3 jobs × 600 s of video × a ladder's ~7 core-seconds a second ÷ 1,200 s: about 10 cores.
+    expect(worker.peak.vcpu).toBeGreaterThan(6);
+    expect(worker.peak.vcpu).toBeLessThan(16);
+  });
+
+  it('reads the cores and memory “each” of the builds a runner runs at once', () => {
+    const runner = a('Jenkins agent, 6 executors. Maven builds (each wants ~2 CPU / 6 GB).');
+    expect(runner.peak.memoryGib).toBeLessThan(60);
+    expect(runner.peak.memoryGib).toBeGreaterThanOrEqual(36);
+  });
+
+  it('sizes a logging cluster’s node as logs, at the index size stated', () => {
+    const node = a(
+      'OpenSearch data node for our logging cluster: 200 GB/day on disk after indexing, 1 replica, 10 days, 4 data nodes, this request = spec for one.',
+    );
+    const bareGib = (gib(200e9) * 10 * 2) / 0.85 / 4;
+    expect(bare(node.storageGib)).toBeCloseTo(ROOT_GIB + bareGib, -1);
+  });
+
+  it('is at least the machine it is asked to match', () => {
+    const copy = a('Another Spark worker please, same spec as the existing workers: 32 vCPU / 256 GB each.');
+    expect(copy.peak.vcpu).toBeGreaterThanOrEqual(32);
+    expect(copy.peak.memoryGib).toBeGreaterThanOrEqual(256);
+    expect(a('Spark worker, 32 vCPU / 256 GB each would be nice for a 10 GB nightly job.').peak.vcpu).toBeLessThan(32);
+  });
+
+  it('keeps the shuffle on a worker’s disk, not the input it streams from object storage', () => {
+    const worker = a('Spark worker: reads 3 TB of Parquet from S3 each night; spark.local.dir reaches ~400 GB during the shuffle.');
+    expect(bare(worker.storageGib)).toBeLessThan(ROOT_GIB + 400 * 2);
+    expect(bare(worker.storageGib)).toBeGreaterThan(ROOT_GIB + 400);
+  });
+});
