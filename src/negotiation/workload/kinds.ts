@@ -434,6 +434,13 @@ const ASKED_FOR =
   /\b(?:how (?:big|large|much \w+) (?:does|do|should|would|will|must) (?:the |our |this |that |a |an |each |one )?|(?:please )?(?:size|spec|sizing for|size for) (?:the |one |a |an |each |this |our )(?:new )?)((?:[\w.-]+ ){0,2}?[\w.-]+) (?:box|server|node|tier|instance|vm|machine|host)s?\b/;
 
 /**
+ * "Finance wants Metabase so they can …", "we need a Postgres replica for …": the product a request first says it
+ * wants, up to the word that starts what it is for, names the workload over what the text says it reads or feeds.
+ */
+const WANTED =
+  /\b(?:wants?|needs?|would like|requesting|request) (?:(?:a|an|the|one|new|dedicated|self-hosted|our own|own|single) )*((?:(?!(?:for|to|in|on|with|so|that|which|and|because|from|of|as|at|behind|we|it)\b)[\w.-]+ ?){1,3})/;
+
+/**
  * What the description is, from the words that name products and kinds. A
  * product that is only mentioned as something else's neighbour ("Memcached in
  * front of MySQL", "CDC from Postgres", "a Flink job reading a Kafka topic",
@@ -464,9 +471,21 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     .replace(/\b([\w.-]+ ){0,2}[\w.-]+ \([^)]{0,60}\b(not part of this (ask|request|ticket)|out of scope|not in scope)\b[^)]{0,40}\)/g, ' ')
+    // "its app DB can go on the shared Postgres", "the heavy lifting happens in Snowflake": stores and engines elsewhere.
+    .replace(
+      /\b((its|their|[\w.-]+'s) (own )?(app |application |metadata )?(db|database|data ?store) )?(can go|goes|will go|will live|lives|sits|runs|will run) (on|in) (the |our |a )?(shared|existing|managed|central|company) [\w.-]+/g,
+      ' ',
+    )
+    .replace(/\b(heavy lifting|queries|compute|processing) (happens|happen|runs|run|is done) (in|on) (the |our )?[\w.-]+/g, ' ')
     // "Its database is the shared MySQL cluster": the store an application uses, named as its database.
     .replace(
       /\b(its|their|the app'?s|the) (database|db|data ?store|backend store) (is|are|will be|lives|sits|runs)( in| on)? (an? |the |our )?(shared |existing |managed |central |separate |company )?[\w.-]+/g,
+      ' ',
+    )
+    // "SSO + MFA enforced", "internal via SSO": how people log in to it is not what it is (a Keycloak or an SSO server
+    // named as the workload still is).
+    .replace(
+      /\b(via|behind|through|using|with) (sso|single sign-on|okta|azure ad|entra id)\b|\b(sso|mfa|2fa)( (\+|and|&) (sso|mfa|2fa))? (enforced|required|mandatory|only)\b/g,
       ' ',
     )
     // "a Rails monolith, Sidekiq on the side": what runs beside it is not the workload.
@@ -542,10 +561,16 @@ export function recogniseKind(normalisedText: string): Recognition {
     ' ',
   );
   const aside = components !== text ? scoreKinds(components) : [];
-  const asked = ASKED_FOR.exec(text)?.[1];
-  const askedScores = asked ? scoreKinds(asked) : [];
+  const decisive = (phrase: string | undefined) => {
+    const scored = phrase ? scoreKinds(phrase) : [];
+    return scored[0] && scored[0].score >= MIN_SCORE ? scored : undefined;
+  };
+  const read = aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
+  // What a request says it wants settles the role; within it, the whole text says which kind ("need nginx to serve
+  // the static site" is a static site).
+  const wanted = decisive(WANTED.exec(components)?.[1]);
   const scores =
-    askedScores[0] && askedScores[0].score >= MIN_SCORE ? askedScores : aside[0] && aside[0].score >= MIN_SCORE ? aside : scoreKinds(text);
+    decisive(ASKED_FOR.exec(text)?.[1]) ?? (wanted && (!read[0] || ROLE_OF[read[0].kind] !== ROLE_OF[wanted[0]!.kind]) ? wanted : read);
   const best = scores[0];
   if (!best || best.score < MIN_SCORE) {
     return { kind: 'unknown', confidence: 0, evidence: best?.evidence ?? [], alternatives: scores.slice(0, 3) };

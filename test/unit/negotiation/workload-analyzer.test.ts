@@ -1965,3 +1965,19 @@ describe('what the tenth reviewer’s requests taught, second round', () => {
     expect(bare(worker.storageGib)).toBeGreaterThan(ROOT_GIB + 400);
   });
 });
+
+describe('what a request wants, and how people reach it', () => {
+  it('is not the single sign-on people log in with', () => {
+    expect(a('Bastion host for SSH into the private subnets, ~40 engineers, SSO + MFA enforced.').role).toBe('unknown');
+    // An SSO server asked for is one.
+    expect(kind('Keycloak SSO for our customer portal, 20k users')).toBe('web-application');
+  });
+
+  it('takes its role from the product it says it wants, not the warehouse or database it reads', () => {
+    expect(
+      kind('Finance wants Superset so analysts can chart the revenue tables in Redshift; its metadata DB can go on the shared Postgres.'),
+    ).toBe('web-application');
+    // Within a role the whole text still says which kind: nginx wanted for a static site is a static site.
+    expect(kind('We just need nginx to serve the docs site: static HTML, 20k visits a month.')).toBe('static-site');
+  });
+});
