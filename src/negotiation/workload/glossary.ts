@@ -22,6 +22,8 @@ const PHRASES: [RegExp, string][] = [
   [
     words([
       'ci serve',
+      'ci servirebbe',
+      'ci servirebbero',
       'ci servono',
       'ci occorre',
       'abbiamo bisogno di',
@@ -35,6 +37,12 @@ const PHRASES: [RegExp, string][] = [
     'we need',
   ],
   [words(['potrzebujemy']), 'we need'],
+  // What each person needs, and where it goes: "ogni utente ha bisogno di circa 50 GB di spazio home".
+  [words(['ha bisogno di', 'hat bedarf an', 'a besoin de', 'necesita', 'precisa de']), 'needs'],
+  [words(['utente', 'usuario', 'utilisateur', 'benutzer', 'nutzer']), 'user'],
+  [words(['persone', 'personas', 'pessoas', 'personen']), 'people'],
+  [words(['spazio home', 'home-verzeichnis', 'répertoire personnel', 'directorio personal']), 'home directory'],
+  [words(["un'area condivisa", 'area condivisa', 'espace partagé', 'gemeinsamer bereich', 'área compartida']), 'a shared area'],
   // Polish.
   [words(['węzły danych', 'węzłów danych', 'węzłach danych']), 'data nodes'],
   [words(['węzły', 'węzłów']), 'nodes'],
@@ -45,6 +53,11 @@ const PHRASES: [RegExp, string][] = [
   [words(['logów', 'logi', 'logach']), 'logs'],
   [words(['dziennie', 'na dzień']), 'per day'],
   [words(['stron', 'strony', 'stronę']), 'pages'],
+  // Italian counts and sizes: "80.000 documenti da ~5 KB l'uno", "qualche decina di ricerche al secondo".
+  [words(['documenti', 'documentos', 'dokumente']), 'documents'],
+  [words(['ricerche', 'búsquedas', 'recherches', 'suchanfragen']), 'searches'],
+  [words(['qualche decina di', 'alcune decine di', 'unas decenas de', 'quelques dizaines de', 'einige dutzend']), 'a few dozen'],
+  [words(["l'uno", "l'una", 'ciascuno', 'ciascuna', 'cadauno', 'cada uno', 'chacun', 'chacune', 'pro stück']), 'each'],
   [words(['to nie jest część zgłoszenia', 'nie jest częścią zgłoszenia']), 'not part of this ticket'],
   [words(['dostęp z internetu niepotrzebny', 'bez dostępu z internetu']), 'internal only'],
   [words(['strona', 'jedna strona']), 'one page'],

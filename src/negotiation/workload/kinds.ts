@@ -209,7 +209,11 @@ const EVIDENCE: Record<WorkloadKind, [RegExp, number][]> = {
     // "our Kafka consumers process 30k events/s": the consumers are the workload, not the broker they read.
     [/\b(kafka|topic|queue|stream|event) consumers?\b|\bconsumers? (that |which )?(process|aggregate|transform)\w*\b/, 4.5],
   ],
-  notebook: [[/\b(jupyter|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3]],
+  notebook: [
+    [/\b(jupyter(hub|lab)?|notebooks?|pandas|data scientists?|polars|rstudio)\b/, 3],
+    // A notebook server by name is the workload, whatever lake or engine its kernels read.
+    [/\b(jupyterhub|jupyterlab|jupyter server|rstudio server|posit workbench)\b/, 4],
+  ],
   'ci-builds': [
     [
       /\b(ci|jenkins|gitlab runners?|github actions|buildkite|build farm|build (node|agent|server)s?|runners?|teamcity|circleci|drone)\b/,

@@ -22,7 +22,7 @@ const NUMBER_WORDS =
   'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half';
 // A run of number words, "two thousand five hundred", "one and a half", "twenty-five", "half a million".
 const WORD_RUN = new RegExp(`(?<!\\d\\s?)\\b(?:${NUMBER_WORDS})(?:(?:[\\s-]+|\\s+and\\s+|\\s+a\\s+)(?:${NUMBER_WORDS}))*\\b`, 'g');
-const SCALE: Record<string, number> = { hundred: 1e2, thousand: 1e3, million: 1e6, billion: 1e9 };
+const SCALE: Record<string, number> = { dozen: 12, hundred: 1e2, thousand: 1e3, million: 1e6, billion: 1e9 };
 const VAGUE: Record<string, number> = {
   few: 3,
   'a few': 3,
@@ -114,7 +114,7 @@ export function normaliseNumbers(input: string): NormalisedText {
 
   // Vague amounts: "a few hundred", "several thousand", "hundreds of", "a dozen".
   t = t.replace(
-    /\b(a few|few|several|a couple(?: of)?|couple(?: of)?|a handful of)\s+(hundred|thousand|million|billion)s?\b/g,
+    /\b(a few|few|several|a couple(?: of)?|couple(?: of)?|a handful of)\s+(dozen|hundred|thousand|million|billion)s?\b/g,
     (m, q: string, s: string) => {
       vague.push(m);
       return fmt((VAGUE[q] ?? 3) * SCALE[s]!);

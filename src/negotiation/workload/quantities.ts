@@ -493,6 +493,10 @@ function classify(value: number, before: string, after: string, span: (n: number
     if (
       /(?<!\b(?:never|not|no longer|\w+n't|without|no)\s+(?:\w+\s+){0,2})\b(ooms?|oom-?kill\w*|out of memory|runs? out of (ram|memory)|crash\w* (with|on)|dies (with|on))\b[^.;\d]{0,20}$/.test(
         before,
+      ) ||
+      // "a smallish VM with 16 GB RAM, swaps to death", "8 GB of RAM and it OOMs": the cue after the memory.
+      /^\s*(?:of\s+)?(?:ram|memory)\b[^.;\d]{0,12}\b(?:swaps?|swapping|ooms?|oom-?kill\w*|runs? out of (?:ram|memory)|crash\w*)\b/.test(
+        rest,
       )
     )
       return { kind: 'data', gib: ramGibOf(value, unit), scope: 'outgrown', text: span(u[0].length) };

@@ -973,6 +973,15 @@ function hdfs(f: Facts): ReturnType<Model> {
  */
 const etl: Model = ({ facts: f, text }, ctx) => {
   if (/\b(hdfs|hadoop cluster)\b/.test(text)) return hdfs(f);
+  // "Airflow … tasks all run as KubernetesPodOperator so no heavy lifting happens here": the scheduler, web server and
+  // their logs; the data moves elsewhere. Airflow's own guidance: a couple of cores and a few GiB run hundreds of DAGs.
+  if (ORCHESTRATOR_ONLY.test(text)) {
+    const dags = f.counts.dag ?? f.counts.pipeline ?? 100;
+    return {
+      peak: { vcpu: Math.max(2, dags / 100), memoryGib: Math.max(4, 2 + dags / 25), iops: 500, networkGbps: 0.1 },
+      storageGib: ROOT_GIB + 30,
+    };
+  }
   const rows = rateOf(f, 'records');
   // "exports 500M rows": a run's rows, at the size of a row.
   const counted = f.counts.row ?? f.counts.record;
@@ -1020,10 +1029,20 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   };
 };
 
-/** The local disk a job's shuffle or scratch takes, as stated ("spark.local.dir hits ~600 GB", "spill of 300 GB"), GiB. */
+/** A DAG scheduler whose tasks run somewhere else: "KubernetesPodOperator", "no heavy lifting happens here". */
+const ORCHESTRATOR_ONLY =
+  /\b(airflow|dagster|prefect|luigi|argo workflows)\b(?=[^]*\b(no heavy lifting|kubernetes ?pod ?operator|tasks? (all )?run (on|in|as|elsewhere)|(kubernetes|k8s|celery) executor on|workers? (run|are|live) elsewhere)\b)/;
+
+/**
+ * The local disk a job's shuffle or scratch takes, as stated ("spark.local.dir hits ~600 GB", "spill of 300 GB",
+ * "needs ~100 GB scratch for the PDF run"), GiB.
+ */
 function spillGibOf(text: string): number | undefined {
-  const m = /\b(local[._ ]dirs?|spill\w*|shuffle\w*|scratch)\b[^.;]{0,30}?\b(\d+(?:\.\d+)?)\s?(gb|gib|tb|tib)\b/.exec(text);
-  return m ? Number(m[2]) * (m[3]!.startsWith('t') ? 1024 : 1) : undefined;
+  const after = /\b(?:local[._ ]dirs?|spill\w*|shuffle\w*|scratch)\b[^.;]{0,30}?\b(\d+(?:\.\d+)?)\s?(gb|gib|tb|tib)\b/.exec(text);
+  const before =
+    /\b(\d+(?:\.\d+)?)\s?(gb|gib|tb|tib) (?:of )?(?:local )?(?:scratch|temp(?:orary)? space|tmp space|working space|spill)\b/.exec(text);
+  const m = after ?? before;
+  return m ? Number(m[1]) * (m[2]!.startsWith('t') ? 1024 : 1) : undefined;
 }
 
 const SPARK_WORKER = /\bspark\b[^.]{0,40}\b(workers?|nodes?|executors?)\b|\b(workers?|nodes?|executors?)\b[^.]{0,20}\bspark\b/;
@@ -1380,6 +1399,8 @@ const EACH_BROWSER = /\beach (?:browser|instance|chrome|chromium)\b/;
  * nothing the text says.
  */
 function keptByJobGib(f: Facts, text: string, batch: number | undefined): number {
+  const scratch = spillGibOf(text);
+  if (scratch !== undefined) return scratch * 1.25;
   if (/\b(dumps?|pg_dump(all)?|mysqldump|mongodump)\b/.test(text) && f.dataGib && /\b(stage[ds]?|locally|local disk)\b/.test(text))
     return (f.dataGib / compressionOf(text, 3)) * 1.25;
   if (!f.itemBytes) return 0;
@@ -1537,7 +1558,31 @@ const gameServer: Model = ({ facts: f, text }, ctx) => {
  * the relay receives and sends on, is ~6 Mbit/s through it; an SFU core
  * forwards ~100 such streams (Jitsi's and mediasoup's figures for a worker).
  */
-function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
+/**
+ * Calls recorded on the box before they are shipped ("a local buffer of one working day would be nice (8h shifts,
+ * mono 8 kHz WAV)"): every call at peak for the span kept, at 16 KB/s for 16-bit 8 kHz WAV (G.711's 8 KB/s when the
+ * codec is named instead), a video call's ~1 Mbit/s. A day when no span is stated.
+ */
+function recordingsGib(f: Facts, text: string, calls: number): number {
+  const recorded =
+    /\b(are|is|get|gets|will be|must be|being) recorded\b|\brecord(s|ing)? (all |every |the )?(calls?|sessions?|meetings?)\b|\bcall recordings?\b/.test(
+      text,
+    );
+  const notRecorded =
+    /\b(no|not|never|without|off|disabled|nothing|none)\b[^.;]{0,20}\brecord|\brecord\w*[^.;]{0,20}\b(is|are) (off|not|never|disabled)\b|\brecord\w* (off|disabled)\b/.test(
+      text,
+    );
+  if (!recorded || notRecorded) return 0;
+  const bytesPerSecond = /\b(video|jitsi|meet|bbb|bigbluebutton|webinar)\b/.test(text)
+    ? 125_000
+    : /\bwav\b|8 ?khz/.test(text)
+      ? 16_000
+      : 8_000;
+  const spanHours = /\b(one|a|1) working day\b|\b8 ?h(ours?)? shifts?\b/.test(text) ? 8 : f.retentionDays ? f.retentionDays * 24 : 24;
+  return (calls * bytesPerSecond * spanHours * 3600) / GIB;
+}
+
+function mediaRelay(f: Facts, text: string, ctx: Context): ReturnType<Model> {
   const calls =
     f.counts.call ??
     f.counts.meeting ??
@@ -1554,7 +1599,7 @@ function mediaRelay(f: Facts, ctx: Context): ReturnType<Model> {
       iops: 300,
       networkGbps: (streams * 1.5e6 * 2) / 1e9,
     },
-    storageGib: ROOT_GIB,
+    storageGib: ROOT_GIB + recordingsGib(f, text, calls),
     averageShare: 0.3,
   };
 }
@@ -1569,7 +1614,7 @@ const STREAM_RATE = /\b(\d+(?:\.\d+)?)\s?(kbps|kbit\/s|kb\/s|mbps|mbit\/s)\b/;
  * least; collaborative documents are kept in memory (~1 MiB each).
  */
 const websocket: Model = ({ facts: f, text }, ctx) => {
-  if (MEDIA_RELAY.test(text)) return mediaRelay(f, ctx);
+  if (MEDIA_RELAY.test(text)) return mediaRelay(f, text, ctx);
   const connections =
     f.users.concurrent ??
     f.counts.connection ??

@@ -1981,3 +1981,45 @@ describe('what a request wants, and how people reach it', () => {
     expect(kind('We just need nginx to serve the docs site: static HTML, 20k visits a month.')).toBe('static-site');
   });
 });
+
+describe('what the tenth reviewer’s requests taught, third round', () => {
+  it('reads memory a job swaps on as outgrown, the cue after the figure', () => {
+    const job = a('Nightly LightGBM training on ~30 GB of features. It runs on a VM with 8 GB RAM and swaps constantly.');
+    expect(job.quantities).toContainEqual(expect.objectContaining({ measure: 'memory outgrown', value: 8 }));
+    expect(job.peak.memoryGib).toBeGreaterThan(30);
+  });
+
+  it('is a notebook server when JupyterHub is named, whatever lake its kernels read', () => {
+    expect(kind('JupyterHub for 6 analysts working in pandas and DuckDB on Parquet from the data lake')).toBe('notebook');
+  });
+
+  it('reads Italian counts, sizes each and a few dozen', () => {
+    const search = a(
+      "Ci servirebbe un'istanza Typesense: circa 50.000 documenti da ~4 KB l'uno, qualche decina di ricerche al secondo nei momenti di punta.",
+    );
+    expect(search.kind).toBe('search-engine');
+    expect(search.quantities).toContainEqual(expect.objectContaining({ measure: 'document count', value: 50000 }));
+    expect(search.quantities).toContainEqual(expect.objectContaining({ measure: 'searches rate', value: 36 }));
+    expect(search.peak.memoryGib).toBeLessThan(16);
+  });
+
+  it('gives a batch node the scratch it says it needs', () => {
+    const node = a('Batch worker for nightly invoice rendering, 20k PDFs; needs ~150 GB scratch for the run before upload.');
+    expect(node.storageGib).toBeGreaterThan(ROOT_GIB + 150);
+  });
+
+  it('keeps the call recordings a media server buffers, and none when nothing is recorded', () => {
+    const pbx = a(
+      'Asterisk for the help desk, up to 100 concurrent calls. Calls are recorded as 8 kHz WAV, kept locally for one working day, then shipped to S3.',
+    );
+    // 100 calls × 16 KB/s × 8 hours: 43 GiB.
+    expect(pbx.storageGib).toBeGreaterThan(ROOT_GIB + (100 * 16_000 * 8 * 3600) / 2 ** 30);
+    expect(a('Asterisk for the help desk, up to 100 concurrent calls. Nothing is recorded.').storageGib).toBeLessThan(40);
+  });
+
+  it('sizes a DAG scheduler whose tasks run elsewhere as the scheduler alone', () => {
+    const airflow = a('Airflow for ~80 DAGs; every task runs as a KubernetesPodOperator, logs go to S3.');
+    expect(airflow.storageGib).toBeLessThan(100);
+    expect(airflow.questions.map((q) => q.id)).not.toContain('dataGib');
+  });
+});
