@@ -245,11 +245,13 @@ export function statedHorizonYears(text: string, retentionDays?: number): number
     /\b(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?) (?:of runway|of headroom|of growth|out|ahead|without resiz\w*)\b/.exec(text) ??
     // "expect 50% growth over 18 months", "+50% over the next 12 months", "to double within 12 months": the span the
     // growth is given for is the one to size for (not "doubling every 6 months": that is a rate).
-    /(?:\b(?:growth|more|increase)|%|\b(?:doubl|tripl|quadrupl)(?:e|es|ing)\b[^.]{0,30}?)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?)\s?(y|yrs?|years?|mo|months?)\b/.exec(
+    /(?:\b(?:growth|more|increase)|%|\b(?:doubl|tripl|quadrupl)(?:e|es|ing)\b[^.]{0,30}?)\s+(?:over|in|within)\s+(?:the next\s+)?(\d+(?:\.\d+)?|an?|one)\s?(y|yrs?|years?|mo|months?)\b/.exec(
       text,
     );
   if (ahead) {
-    const years = Number(ahead[1]) / (/^mo/.test(ahead[2]!) ? 12 : 1);
+    // "to double within a year": one.
+    const count = /^(an?|one)$/.test(ahead[1]!) ? 1 : Number(ahead[1]);
+    const years = count / (/^mo/.test(ahead[2]!) ? 12 : 1);
     return years > 0 && years <= 20 ? years : undefined;
   }
   if (retentionDays && /\b(whole|entire|full) (period|retention( period)?|time)\b/.test(text)) return Math.min(20, retentionDays / 365);

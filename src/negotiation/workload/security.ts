@@ -35,9 +35,9 @@ export function complianceOf(text: string): Compliance[] {
 const INTERNAL =
   /\b(internal(ly)?|intranet|private network|back[- ]?office|vpn[- ]only|behind (the|our) vpn|not public|employees only|in-house|ops team|internal-only|on the lan|office)\b/;
 const PUBLIC =
-  /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|(open|exposed|reachable|accessible|available) (to|from|over|on) (the )?(public )?internet|world[- ]wide)\b/;
+  /\b(public(ly)?|internet[- ]facing|customer[- ]facing|user[- ]facing|(open|exposed|reachable|accessible|available) (to|from|over|on) (the )?(public )?internet|world[- ]wide|(connect\w*|upload\w*|coming in|come in|dial\w* in|log\w* in)( \w+){0,3} (over|from|via|through) (the )?(public )?internet|(pela|via|über das) internet)\b/;
 const NOT_PUBLIC =
-  /\b(not|never|no|nothing|none of it|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet)\b/g;
+  /\b(not|never|no|nothing|nobody|no one|none of it|isn'?t|is not|won'?t be|without being)\s+(\w+\s+)?(public(ly)?( facing)?|internet[- ]facing|customer[- ]facing|user[- ]facing|exposed( to the internet)?|open to the internet|reachable from the internet|(connect|upload)\w* (from|over|via) the internet)\b/g;
 /** Kinds that serve people on the internet unless the text says otherwise. */
 const PUBLIC_KINDS: ReadonlySet<WorkloadKind> = new Set(['static-site', 'web-application', 'game-server', 'websocket-server']);
 const PUBLIC_HINTS =

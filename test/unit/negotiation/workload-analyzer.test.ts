@@ -2023,3 +2023,17 @@ describe('what the tenth reviewer’s requests taught, third round', () => {
     expect(airflow.questions.map((q) => q.id)).not.toContain('dataGib');
   });
 });
+
+describe('what the tenth reviewer’s requests taught, fourth round', () => {
+  it('faces the internet when clients connect or upload over it, in English or Portuguese, and not when nobody does', () => {
+    expect(a('Mosquitto broker; 8k sensors connect over the internet with TLS on 8883.').publicIngress).toBe(true);
+    expect(a('SFTP drop for suppliers uploading files over SFTP from the internet, 5 GB a day, 30 days kept.').publicIngress).toBe(true);
+    expect(a('Broker MQTT; os sensores se conectam pela internet via TLS.').publicIngress).toBe(true);
+    expect(a('Mosquitto broker for the plant floor; nobody connects from the internet.').publicIngress).toBe(false);
+  });
+
+  it('sizes growth “within a year” for that year', () => {
+    const graph = a('Neo4j, store of 100 GB today, we expect it to double within a year; the whole store should fit in page cache.');
+    expect(graph.notes).toContainEqual(expect.stringMatching(/×2\.00 over 1 years?/));
+  });
+});
