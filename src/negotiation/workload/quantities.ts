@@ -639,7 +639,8 @@ function classify(value: number, before: string, after: string, span: (n: number
   if (/\biops\s*(?:[:=]|of|>=|≥|at least|around|about|~)?\s*$/.test(before)) return { kind: 'iops', iops: value, text: `${value} IOPS` };
   if ((u = /^\s*(tps|qps|rps)\b/.exec(after)))
     return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
-  if ((u = /^\s*\/\s*(s|sec|second)\b/.exec(after))) {
+  // "500/s", and "logins peak maybe 30 per second": the noun named a few words before.
+  if ((u = /^\s*(?:\/\s*(?:s|sec|second)|per (?:second|sec))\b/.exec(after))) {
     const noun = bareRateNoun(before);
     return { kind: 'rate', perSecond: value, of: noun, periodSeconds: 1, text: span(u[0].length) };
   }

@@ -859,7 +859,8 @@ const search: Model = (input, ctx) => {
   };
 };
 
-const ELASTIC_DATA_NODE = /\b(elastic(search)?|opensearch|elk)\b(?=[^]*\b((data|hot)[- ]nodes?|logs?)\b)/;
+// A node of a cluster the text counts ("a 3-node cluster with 1 replica") is a production node as well.
+const ELASTIC_DATA_NODE = /\b(elastic(search)?|opensearch|elk)\b(?=[^]*\b((data|hot)[- ]nodes?|logs?|\d+[- ]node cluster)\b)/;
 
 // ---------------------------------------------------------------- analytics
 

@@ -2041,3 +2041,16 @@ describe('what the tenth reviewer’s requests taught, fourth round', () => {
     expect(graph.notes).toContainEqual(expect.stringMatching(/×2\.00 over 1 years?/));
   });
 });
+
+describe('what the tenth reviewer’s requests taught, fifth round', () => {
+  it('reads “30 per second” as the rate of what was named just before', () => {
+    const sso = a('Keycloak for the partner portal; logins peak maybe 30 per second on Monday mornings.');
+    expect(sso.quantities).toContainEqual(expect.objectContaining({ measure: 'logins rate', value: 30 }));
+  });
+
+  it('sizes a node of a counted Elasticsearch or OpenSearch cluster as a production node', () => {
+    const node = a('OpenSearch for the help-centre search: index ~5 GB, 100 qps, a 3-node cluster with 1 replica; spec for one node.');
+    expect(node.peak.vcpu).toBeGreaterThanOrEqual(8);
+    expect(node.peak.memoryGib).toBeGreaterThanOrEqual(32);
+  });
+});
