@@ -465,9 +465,10 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     // "parses and pushes items to our Kafka topic": where a job's output goes is not the workload.
+    // What is pushed stays ("push parquet to S3": Parquet is still what the job handles).
     .replace(
-      /\b(push(es|ed|ing)?|publish(es|ed|ing)?|produc(es|ed|ing)|emit(s|ted|ting)?) (\w+ ){0,3}?(to|into|onto) (an? |the |our )?[\w.-]+/g,
-      ' ',
+      /\b(?:push(?:es|ed|ing)?|publish(?:es|ed|ing)?|produc(?:es|ed|ing)|emit(?:s|ted|ting)?) ((?:\w+ ){0,3}?)(?:to|into|onto) (?:an? |the |our )?[\w.-]+/g,
+      (_, pushed: string) => ` ${pushed}`,
     )
     // "Postgres is separate", "the existing RDS Postgres (~500 GB, not part of this ask)": what is not asked for.
     .replace(
@@ -477,7 +478,7 @@ export function recogniseKind(normalisedText: string): Recognition {
     .replace(/\b([\w.-]+ ){0,2}[\w.-]+ \([^)]{0,60}\b(not part of this (ask|request|ticket)|out of scope|not in scope)\b[^)]{0,40}\)/g, ' ')
     // "its app DB can go on the shared Postgres", "the heavy lifting happens in Snowflake": stores and engines elsewhere.
     .replace(
-      /\b((its|their|[\w.-]+'s) (own )?(app |application |metadata )?(db|database|data ?store) )?(can go|goes|will go|will live|lives|sits|runs|will run) (on|in) (the |our |a )?(shared|existing|managed|central|company) [\w.-]+/g,
+      /\b((its|their|[\w.-]+'s) (own )?(app |application |metadata )?(db|database|data ?store) )?(is|are|can go|goes|will go|will live|lives|sits|runs|will run) (on|in) (the |our |a )?(shared|existing|managed|central|company) [\w.-]+/g,
       ' ',
     )
     .replace(/\b(heavy lifting|queries|compute|processing) (happens|happen|runs|run|is done) (in|on) (the |our )?[\w.-]+/g, ' ')

@@ -607,7 +607,7 @@ function classify(value: number, before: string, after: string, span: (n: number
     )
       return { kind: 'window', seconds, text };
     if (
-      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|max[_ .-]?age|ttl|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*[:=]?\s*(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
+      /(keep|kept|keeping|retain|retained|retaining|retention( of| period)?|max[_ .-]?age|ttl|history( of)?|store[ds]? for|stored for|kept for|for|last|archive[ds]? for)\s*[:=]?\s*((locally|on (the )?(box|disk|server|vm))\s*)?(for\s*)?(~|about|only|the last|at least)?\s*$/.test(
         before,
       ) ||
       // "a 30-day TTL", "7 days TTL": what expires after the span is kept for it.

@@ -1561,12 +1561,12 @@ const gameServer: Model = ({ facts: f, text }, ctx) => {
  */
 /**
  * Calls recorded on the box before they are shipped ("a local buffer of one working day would be nice (8h shifts,
- * mono 8 kHz WAV)"): every call at peak for the span kept, at 16 KB/s for 16-bit 8 kHz WAV (G.711's 8 KB/s when the
- * codec is named instead), a video call's ~1 Mbit/s. A day when no span is stated.
+ * mono 8 kHz WAV)"): every call at peak for a day's buffer, the average day's calls for longer ones, at 16 KB/s for
+ * 16-bit 8 kHz WAV (G.711's 8 KB/s when the codec is named instead), a video call's ~1 Mbit/s.
  */
 function recordingsGib(f: Facts, text: string, calls: number): number {
   const recorded =
-    /\b(are|is|get|gets|will be|must be|being) recorded\b|\brecord(s|ing)? (all |every |the )?(calls?|sessions?|meetings?)\b|\bcall recordings?\b/.test(
+    /\b(are|is|get|gets|will be|must be|being|calls?|sessions?|meetings?) recorded\b|\brecord(s|ing)? (all |every |the )?(calls?|sessions?|meetings?)\b|\bcall recordings?\b/.test(
       text,
     );
   const notRecorded =
@@ -1579,7 +1579,9 @@ function recordingsGib(f: Facts, text: string, calls: number): number {
     : /\bwav\b|8 ?khz/.test(text)
       ? 16_000
       : 8_000;
-  const spanHours = /\b(one|a|1) working day\b|\b8 ?h(ours?)? shifts?\b/.test(text) ? 8 : f.retentionDays ? f.retentionDays * 24 : 24;
+  // A day's buffer holds the busiest shift; weeks of recordings hold the average day, a third of the peak for 8 hours.
+  if (f.retentionDays && f.retentionDays > 1) return ((calls / PEAK_FACTOR) * bytesPerSecond * 8 * 3600 * f.retentionDays) / GIB;
+  const spanHours = /\b(one|a|1) working day\b|\b8 ?h(ours?)? shifts?\b/.test(text) ? 8 : 24;
   return (calls * bytesPerSecond * spanHours * 3600) / GIB;
 }
 

@@ -2054,3 +2054,20 @@ describe('what the tenth reviewer’s requests taught, fifth round', () => {
     expect(node.peak.memoryGib).toBeGreaterThanOrEqual(32);
   });
 });
+
+describe('what the eleventh reviewer’s requests showed', () => {
+  it('keeps what a job pushes and drops only where it goes', () => {
+    expect(
+      kind(
+        'Dagster daemon and webserver; python assets pull CSV dumps into pandas and push parquet to S3. Run storage is on the managed Postgres.',
+      ),
+    ).toBe('etl-pipeline');
+  });
+
+  it('keeps weeks of call recordings at the average day’s calls, not the peak all day', () => {
+    const pbx = a('Asterisk PBX, up to 120 concurrent calls at peak. All calls recorded as WAV, kept locally 90 days then archived.');
+    const peakAllDay = (120 * 16_000 * 86400 * 90) / 2 ** 30;
+    expect(pbx.storageGib).toBeLessThan(peakAllDay / 5);
+    expect(pbx.storageGib).toBeGreaterThan(((120 / 3) * 16_000 * 8 * 3600 * 90) / 2 ** 30);
+  });
+});
