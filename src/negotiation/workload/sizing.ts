@@ -45,7 +45,7 @@ export const BARE_GIB = 32;
 export const withVolumeHeadroom = (storageGib: number): number =>
   storageGib + (VOLUME_HEADROOM - 1) * Math.max(0, storageGib - ROOT_GIB - BARE_GIB);
 /** Servers are sized so the busiest hour runs them at 70 % CPU (as capacity.ts). */
-const TARGET_UTILISATION = 0.7;
+export const TARGET_UTILISATION = 0.7;
 /** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */
 const PEAK_FACTOR = 3;
 
