@@ -233,27 +233,31 @@ function readable(q: Quantity): ReadQuantity {
 }
 
 /**
- * The workload analyzer: reads what a description states (quantities, the
- * kind of workload, compliance, exposure), applies the kind's capacity model,
- * and asks for what it needed and did not find. Pure and deterministic: the
- * same text and answers give the same analysis.
+ * The cores today's measured use asks for (current-use.ts): what is busy, scaled to the busiest rate the text expects
+ * over the rate it was measured at, at the utilisation the models size for; a saturated machine only a floor under the
+ * model's figure. With the note that says what was read and what came of it.
  */
-/** Sizes the cores from today's measured use (current-use.ts), in place; the note says what was read and what came of it. */
-function fromCurrentUse(current: CurrentUse, quantities: Quantity[], sizing: Sizing): string {
+function fromCurrentUse(current: CurrentUse, quantities: Quantity[], modelVcpu: number): { vcpu: number; note: string } {
   const busiest = Math.max(0, ...quantities.flatMap((q) => (q.kind === 'rate' ? [q.perSecond] : [])));
   const scale = current.ratePerSecond && busiest > current.ratePerSecond ? busiest / current.ratePerSecond : 1;
   const measured = (current.busyVcpu * scale) / TARGET_UTILISATION;
-  const before = sizing.peak.vcpu;
-  // A saturated machine shows only a floor of what the workload would use: the model's figure stands when it is more.
-  const vcpu = current.saturated ? Math.max(before, measured) : measured;
-  sizing.peak = { ...sizing.peak, vcpu };
-  return `measured today ("${current.text}"): ${r(current.busyVcpu, 1)} vCPU busy${current.saturated ? ' (saturated, so at least)' : ''}${scale > 1 ? `, × ${r(scale, 2)} for the busiest rate stated` : ''}, sized at ${TARGET_UTILISATION * 100} % use: ${r(vcpu, 1)} vCPU (the model gave ${r(before, 1)})`;
+  const vcpu = current.saturated ? Math.max(modelVcpu, measured) : measured;
+  return {
+    vcpu,
+    note: `measured today ("${current.text}"): ${r(current.busyVcpu, 1)} vCPU busy${current.saturated ? ' (saturated, so at least)' : ''}${scale > 1 ? `, × ${r(scale, 2)} for the busiest rate stated` : ''}, sized at ${TARGET_UTILISATION * 100} % use: ${r(vcpu, 1)} vCPU (the model gave ${r(modelVcpu, 1)})`,
+  };
 }
 
 /** "same as ch-prod-01", "match or slightly exceed the existing spec", "identical to the current workers": a machine to copy. */
 const SAME_MACHINE =
   /\bsame (?:spec|specs|size|shape) as\b|\bsame as (?:the |our )?(?:existing|current|other|prod\w*\b|[\w.-]*\d[\w.-]*)|\bmatch(?:es|ing)? (?:or (?:slightly )?exceed )?(?:the )?(?:existing|current|other) (?:spec|specs|size|workers?|nodes?|machines?|boxes|vms?|hosts?)\b|\bidentical to (?:the )?(?:existing|current|other)\b/;
 
+/**
+ * The workload analyzer: reads what a description states (quantities, the
+ * kind of workload, compliance, exposure), applies the kind's capacity model,
+ * and asks for what it needed and did not find. Pure and deterministic: the
+ * same text and answers give the same analysis.
+ */
 export function analyzeDescription(text: string, options: AnalyzeOptions = {}): WorkloadAnalysis {
   if (typeof text !== 'string') throw new InvalidWorkloadDescription('description: expected text describing the workload');
   const trimmed = text.trim();
@@ -275,10 +279,10 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
       ? options.lifecycleDays / 365
       : (horizonYears ?? (role !== 'unknown' && DATA_ROLES.has(role) ? 2 : 1));
   const sizing = { ...(kind === 'unknown' ? UNKNOWN_SIZING : size(kind, { facts, text: extraction.text, lifecycleYears })) };
-  // A measurement of today's machines is better evidence of the cores than the model's formula: what is busy, scaled to
-  // the busiest rate the text expects over the rate it was measured at, at the utilisation the models size for.
+  // A measurement of today's machines is better evidence of the cores than the model's formula.
   const current = kind !== 'unknown' ? currentUseOf(extraction.text) : undefined;
-  const measuredNote = current && fromCurrentUse(current, extraction.quantities, sizing);
+  const measured = current && fromCurrentUse(current, extraction.quantities, sizing.peak.vcpu);
+  if (measured) sizing.peak = { ...sizing.peak, vcpu: measured.vcpu };
   const shared = membersSharing(kind, facts, extraction.text);
   if (shared.members > 1) {
     const n = shared.members;
@@ -291,7 +295,7 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   }
 
   const notes = [...sizing.notes];
-  if (measuredNote) notes.push(measuredNote);
+  if (measured) notes.push(measured.note);
   if (shared.members > 1) notes.push(`sized for one ${shared.noun} of ${shared.members}: the cluster's load and data shared among them`);
   const assumed = [...sizing.assumed];
   if (kind === 'unknown')

@@ -173,9 +173,7 @@ const bareRateNoun = (before: string): string => rateNounBefore(before, /[.;,:(]
 
 /** The nearest rate noun in the last few words before a figure, within what `boundary` splits off; none when there is none. */
 function rateNounBefore(before: string, boundary: RegExp, within: number): string | undefined {
-  const clause = before.split(boundary).pop() ?? '';
-  const words = clause.toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
-  const near = words.slice(-within).reverse();
+  const near = lastWords(before, boundary, within).reverse();
   for (const [i, w] of near.entries()) {
     // "logins hit maybe 60/s": a verb spelt like a rate noun says nothing of what is counted.
     if (/^(hit|run|set|get|put|call|read|write|update|insert|select|search|reach|peak)$/.test(w)) continue;
@@ -188,8 +186,13 @@ function rateNounBefore(before: string, boundary: RegExp, within: number): strin
 
 /** "scanned letters are PDFs of about 2 MB each, ~500/day": things counted just before in the sentence arrive as records. */
 function countedBefore(before: string): string | undefined {
-  const words = (before.split(/[.;:(]/).pop() ?? '').toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
-  return words.slice(-8).some((w) => COUNT_NOUN.test(w) && !MACHINE_NOUN.test(w)) ? 'records' : undefined;
+  return lastWords(before, /[.;:(]/, 8).some((w) => COUNT_NOUN.test(w) && !MACHINE_NOUN.test(w)) ? 'records' : undefined;
+}
+
+/** The last `within` words before a figure, in the clause `boundary` splits off, lower-cased. */
+function lastWords(before: string, boundary: RegExp, within: number): string[] {
+  const clause = before.split(boundary).pop() ?? '';
+  return (clause.toLowerCase().match(/[a-z][a-z-]*/g) ?? []).slice(-within);
 }
 /** Counted things that are machines, not things arriving: "3 servers, ~100/day" says nothing of what arrives. */
 const MACHINE_NOUN = /^(servers?|nodes?|brokers?|vms?|hosts?|machines?|instances?|workers?|replicas?|shards?|pods?|containers?)$/;
@@ -637,23 +640,24 @@ function classify(value: number, before: string, after: string, span: (n: number
   // Disk operations a second are what the volume must deliver, not requests the workload serves: "6000 IOPS", "iops: 6000".
   if ((u = /^\s*iops\b/.exec(after))) return { kind: 'iops', iops: value, text: span(u[0].length) };
   if (/\biops\s*(?:[:=]|of|>=|≥|at least|around|about|~)?\s*$/.test(before)) return { kind: 'iops', iops: value, text: `${value} IOPS` };
-  if ((u = /^\s*(tps|qps|rps)\b/.exec(after)))
-    return { kind: 'rate', perSecond: value, of: rateNoun(u[1]!)!, periodSeconds: 1, text: span(u[0].length) };
+  // The figure as a rate of `of` over a period of `periodSeconds`, read over the first `length` characters.
+  const rate = (of: string, periodSeconds: number, length: number): Quantity => ({
+    kind: 'rate',
+    perSecond: value / periodSeconds,
+    of,
+    periodSeconds,
+    text: span(length),
+  });
+  if ((u = /^\s*(tps|qps|rps)\b/.exec(after))) return rate(rateNoun(u[1]!)!, 1, u[0].length);
   // "500/s", and "logins peak maybe 30 per second": the noun named a few words before.
-  if ((u = /^\s*(?:\/\s*(?:s|sec|second)|per (?:second|sec))\b/.exec(after))) {
-    const noun = bareRateNoun(before);
-    return { kind: 'rate', perSecond: value, of: noun, periodSeconds: 1, text: span(u[0].length) };
-  }
+  if ((u = /^\s*(?:\/\s*(?:s|sec|second)|per (?:second|sec))\b/.exec(after))) return rate(bareRateNoun(before), 1, u[0].length);
   const nounRate =
     /^\s*((?:[a-z][a-z'-]*\s+){0,3}?[a-z][a-z'-]*)\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(ms|seconds?|secs?|sec|s|minutes?|mins?|min|m|hours?|hrs?|hr|h|days?|d|nights?|weeks?|wk|w|months?|mo|years?|yr|y)\b/.exec(
       after,
     );
   if (nounRate) {
     const noun = rateNoun(nounRate[1]!);
-    if (noun) {
-      const periodSeconds = TIME_SECONDS[nounRate[2]!]!;
-      return { kind: 'rate', perSecond: value / periodSeconds, of: noun, periodSeconds, text: span(nounRate[0].length) };
-    }
+    if (noun) return rate(noun, TIME_SECONDS[nounRate[2]!]!, nounRate[0].length);
   }
   // "we get about 90k a month", "we receive 300 a day": things arriving, named earlier in the text; "files are a few
   // MB each, ~100/day": named earlier in the sentence.
@@ -663,64 +667,31 @@ function classify(value: number, before: string, after: string, span: (n: number
     (/\b(get|gets|receive|receives|ingest|scan|upload|take in)\s*(?:about|around|roughly|~|some)?\s*$/.test(before)
       ? 'records'
       : (rateNounBefore(before, /[.;:(]/, 8) ?? countedBefore(before)));
-  if (bareArrivals && arriving) {
-    const periodSeconds = TIME_SECONDS[bareArrivals[1]!] ?? TIME_SECONDS.day!;
-    return { kind: 'rate', perSecond: value / periodSeconds, of: arriving, periodSeconds, text: span(bareArrivals[0].length) };
-  }
+  if (bareArrivals && arriving) return rate(arriving, TIME_SECONDS[bareArrivals[1]!] ?? TIME_SECONDS.day!, bareArrivals[0].length);
   // "300 orders on a busy Saturday", "2,000 logins on a normal day": a day's count, named by the day.
   const onADay =
     /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+on an? (?:busy |normal |typical |good |peak |quiet |bad |average )?(?:day|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/.exec(
       after,
     );
-  if (onADay && rateNoun(onADay[1]!))
-    return {
-      kind: 'rate',
-      perSecond: value / TIME_SECONDS.day!,
-      of: rateNoun(onADay[1]!)!,
-      periodSeconds: TIME_SECONDS.day!,
-      text: span(onADay[0].length),
-    };
+  if (onADay && rateNoun(onADay[1]!)) return rate(rateNoun(onADay[1]!)!, TIME_SECONDS.day!, onADay[0].length);
   const nounDaily = /^\s*((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*)\s+(daily|nightly|weekly|monthly|hourly)\b/.exec(after);
-  if (nounDaily && rateNoun(nounDaily[1]!))
-    return {
-      kind: 'rate',
-      perSecond: value / PER_WORD[nounDaily[2]!]!,
-      of: rateNoun(nounDaily[1]!)!,
-      periodSeconds: PER_WORD[nounDaily[2]!]!,
-      text: span(nounDaily[0].length),
-    };
+  if (nounDaily && rateNoun(nounDaily[1]!)) return rate(rateNoun(nounDaily[1]!)!, PER_WORD[nounDaily[2]!]!, nounDaily[0].length);
   // "Daily about 50000 pages", "per day: ~300 uploads": the period first, then the count of what arrives.
   const periodBefore =
     /(?:^|[.;:(]\s*)(daily|nightly|weekly|monthly|hourly|per day|each day|every day|a day)\s*[:,]?\s*(?:~|about|around|roughly|approx\.?|up to)?\s*$/.exec(
       before,
     );
   const countAfter = periodBefore && /^\s*((?:[a-z][a-z'-]*\s+){0,1}?[a-z][a-z'-]*)\b/.exec(after);
-  if (periodBefore && countAfter && rateNoun(countAfter[1]!)) {
-    const periodSeconds = PER_WORD[periodBefore[1]!] ?? TIME_SECONDS.day!;
-    return {
-      kind: 'rate',
-      perSecond: value / periodSeconds,
-      of: rateNoun(countAfter[1]!)!,
-      periodSeconds,
-      text: span(countAfter[0].length),
-    };
-  }
+  if (periodBefore && countAfter && rateNoun(countAfter[1]!))
+    return rate(rateNoun(countAfter[1]!)!, PER_WORD[periodBefore[1]!] ?? TIME_SECONDS.day!, countAfter[0].length);
   // "1200 writes a second and 9000 reads": the second rate shares the first's period.
   const shared =
     /\b\d[\d.]*\s+[a-z]+\s*(?:\/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(seconds?|secs?|sec|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d)\s+(?:and|plus|&|with)\s+(?:~|about|around|roughly)?\s*$/.exec(
       before,
     );
   const sharedNoun = shared && /^\s*([a-z]+)\b/.exec(after);
-  if (shared && sharedNoun && rateNoun(sharedNoun[1]!)) {
-    const periodSeconds = TIME_SECONDS[shared[1]!]!;
-    return {
-      kind: 'rate',
-      perSecond: value / periodSeconds,
-      of: rateNoun(sharedNoun[1]!)!,
-      periodSeconds,
-      text: span(sharedNoun[0].length),
-    };
-  }
+  if (shared && sharedNoun && rateNoun(sharedNoun[1]!))
+    return rate(rateNoun(sharedNoun[1]!)!, TIME_SECONDS[shared[1]!]!, sharedNoun[0].length);
   // People and things: "200k daily active users", "2000 concurrent players", "300 hosts", "5 million customers x 300 columns".
   // The noun is one of the next three words: "150 concurrent users", "1000000 active series", "100000 connected devices".
   const words =
@@ -761,14 +732,7 @@ function classify(value: number, before: string, after: string, span: (n: number
         /^\s*(?:per|each|in each|a)\s+(match|server|session|room|game|lobby|instance|node)\b/.exec(rest)?.[1] ??
         /\b(match|session|room|game|lobby|meeting|call)(?:es|s)?\s+(?:of|with)\s+(?:up to\s+|about\s+|~\s*)?$/.exec(before)?.[1];
       const within = /^\s*in (?:the first|an|one|1|the) (hour|day|minute)\b/.exec(rest);
-      if (within)
-        return {
-          kind: 'rate',
-          perSecond: value / TIME_SECONDS[within[1]!]!,
-          of: 'visitors',
-          periodSeconds: TIME_SECONDS[within[1]!]!,
-          text: span(consumed.length + within[0].length),
-        };
+      if (within) return rate('visitors', TIME_SECONDS[within[1]!]!, consumed.length + within[0].length);
       // "one member of a 5-node cluster", "3 members in the replica set", a data grid's "3 members": machines, not people.
       const clusterMembers =
         /^members?$/.test(head) &&

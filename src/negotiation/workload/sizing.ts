@@ -1554,12 +1554,6 @@ const gameServer: Model = ({ facts: f, text }, ctx) => {
 };
 
 /**
- * WebRTC relays (TURN, SFUs): the load is the media they forward. A call of
- * two, each sending ~1.5 Mbit/s of 720p video (WebRTC's usual target) that
- * the relay receives and sends on, is ~6 Mbit/s through it; an SFU core
- * forwards ~100 such streams (Jitsi's and mediasoup's figures for a worker).
- */
-/**
  * Calls recorded on the box before they are shipped ("a local buffer of one working day would be nice (8h shifts,
  * mono 8 kHz WAV)"): every call at peak for a day's buffer, the average day's calls for longer ones, at 16 KB/s for
  * 16-bit 8 kHz WAV (G.711's 8 KB/s when the codec is named instead), a video call's ~1 Mbit/s.
@@ -1585,6 +1579,12 @@ function recordingsGib(f: Facts, text: string, calls: number): number {
   return (calls * bytesPerSecond * spanHours * 3600) / GIB;
 }
 
+/**
+ * WebRTC relays (TURN, SFUs): the load is the media they forward. A call of
+ * two, each sending ~1.5 Mbit/s of 720p video (WebRTC's usual target) that
+ * the relay receives and sends on, is ~6 Mbit/s through it; an SFU core
+ * forwards ~100 such streams (Jitsi's and mediasoup's figures for a worker).
+ */
 function mediaRelay(f: Facts, text: string, ctx: Context): ReturnType<Model> {
   const calls =
     f.counts.call ??
