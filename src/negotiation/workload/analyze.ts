@@ -234,14 +234,16 @@ function readable(q: Quantity): ReadQuantity {
 
 /**
  * The cores today's measured use asks for (current-use.ts): what is busy, scaled to the busiest rate the text expects
- * over the rate it was measured at, at the utilisation the models size for; a saturated machine only a floor under the
+ * over the rate it was measured at, at the utilisation the models size for; a saturated machine a floor under the
  * model's figure. With the note that says what was read and what came of it.
  */
 function fromCurrentUse(current: CurrentUse, quantities: Quantity[], modelVcpu: number): { vcpu: number; note: string } {
   const busiest = Math.max(0, ...quantities.flatMap((q) => (q.kind === 'rate' ? [q.perSecond] : [])));
   const scale = current.ratePerSecond && busiest > current.ratePerSecond ? busiest / current.ratePerSecond : 1;
   const measured = (current.busyVcpu * scale) / TARGET_UTILISATION;
-  const vcpu = current.saturated ? Math.max(modelVcpu, measured) : measured;
+  // Saturated, the model's figure is believed up to twice the measurement: past that the per-request model, not the
+  // machine, is what is wrong.
+  const vcpu = current.saturated ? Math.max(measured, Math.min(modelVcpu, 2 * measured)) : measured;
   return {
     vcpu,
     note: `measured today ("${current.text}"): ${r(current.busyVcpu, 1)} vCPU busy${current.saturated ? ' (saturated, so at least)' : ''}${scale > 1 ? `, × ${r(scale, 2)} for the busiest rate stated` : ''}, sized at ${TARGET_UTILISATION * 100} % use: ${r(vcpu, 1)} vCPU (the model gave ${r(modelVcpu, 1)})`,
@@ -282,7 +284,12 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
   // A measurement of today's machines is better evidence of the cores than the model's formula.
   const current = kind !== 'unknown' ? currentUseOf(extraction.text) : undefined;
   const measured = current && fromCurrentUse(current, extraction.quantities, sizing.peak.vcpu);
-  if (measured) sizing.peak = { ...sizing.peak, vcpu: measured.vcpu };
+  // Where memory is not what the workload holds but what its processes take, the model's memory for cores the
+  // measurement shows are not needed goes with them (only down: what its processes take a core is the model's).
+  if (measured) {
+    const fewer = role !== 'unknown' && !MEMORY_BOUND.has(role) ? Math.min(1, measured.vcpu / sizing.peak.vcpu) : 1;
+    sizing.peak = { ...sizing.peak, vcpu: measured.vcpu, memoryGib: sizing.peak.memoryGib * fewer };
+  }
   const shared = membersSharing(kind, facts, extraction.text);
   if (shared.members > 1) {
     const n = shared.members;

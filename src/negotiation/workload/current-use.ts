@@ -11,7 +11,7 @@
 export interface CurrentUse {
   /** Cores busy today: machines × their vCPU × the share in use. */
   busyVcpu: number;
-  /** Near or at its limit ("~90% CPU", "pegged", "choking"): what it would use with more is not known, only more. */
+  /** At its limit ("~95% CPU", "pegged"): what it would use with more is not known, only that it is more. */
   saturated: boolean;
   /** The rate served at the time of the measurement, per second, when the sentence states one ("~400 rps"). */
   ratePerSecond?: number;
@@ -26,10 +26,10 @@ const MACHINES_TIMES_CORES = /(?<![\d.])(\d+)\s?(?:[a-z-]+\s)?(?:x|×)\s?(\d+(?:
 const MACHINES =
   /(?<![\d.])(\d+)\s+(?:[a-z-]+\s+){0,2}(?:boxes|pods|nodes|vms|servers|instances|machines|hosts|workers|replicas|containers)\b/;
 const SHARE =
-  /(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?%\s?(?:of\s)?(?:cpu|utili[sz]ation|load)\b|\bcpu(?:\s(?:usage|utili[sz]ation|load))?\s(?:is\s|sits\s|runs\s|averages?\s|peaks?\s)?(?:at\s|around\s|about\s|of\s|~\s?|≈\s?|:\s?)?~?\s?(\d{1,3}(?:\.\d+)?)\s?%/;
+  /(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?%\s?(?:of\s)?(?:cpu|utili[sz]ation|load)\b|\bcpu(?:\s(?:usage|utili[sz]ation|load))?\s?(?:is\s|sits\s|runs\s|averages?\s|peaks?\s)?(?:at\s|around\s|about\s|of\s|~\s?|≈\s?|:\s?)?~?\s?(\d{1,3}(?:\.\d+)?)\s?%/;
 const SATURATED = /\b(pegged|maxed out|saturated|at 100\s?% cpu)\b/;
 /** A share of CPU above which a machine is queueing work: the measurement is a floor, not the demand. */
-const SATURATION = 0.85;
+const SATURATION = 0.9;
 /** "keep CPU under 60%", "target 70% utilisation": a goal, not a measurement. */
 const TARGET = /\b(keep|target\w*|under|below|at most|max(imum)?|no more than|stay)\b[^.;]{0,20}\d{1,3}\s?%/;
 const RATE = /(?<![\d.])(\d+(?:\.\d+)?)\s?(?:rps|qps|tps|req\/s|requests\/s|requests per second|msg\/s|messages\/s|events\/s|ops\/s)\b/;

@@ -476,6 +476,8 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     .replace(/\b([\w.-]+ ){0,2}[\w.-]+ \([^)]{0,60}\b(not part of this (ask|request|ticket)|out of scope|not in scope)\b[^)]{0,40}\)/g, ' ')
+    // "CockroachDB (already provisioned, separate)", "Prometheus (existing, separate)": a system named as there already.
+    .replace(/\b[\w.-]+ \((existing|already (exists|provisioned|running|there)|separate)\b[^)]{0,60}\)/g, ' ')
     // "its app DB can go on the shared Postgres", "the heavy lifting happens in Snowflake": stores and engines elsewhere.
     .replace(
       /\b((its|their|[\w.-]+'s) (own )?(app |application |metadata )?(db|database|data ?store) )?(is|are|can go|goes|will go|will live|lives|sits|runs|will run) (on|in) (the |our |a )?(shared|existing|managed|central|company) [\w.-]+/g,
@@ -554,7 +556,7 @@ export function recogniseKind(normalisedText: string): Recognition {
       ' ',
     )
     .replace(
-      /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|queries|querying|(consuming|consumes|pulls|pulling|polls|polling)( from)?|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
+      /\b(in front of|from|out of|behind a cdn,?|fronting|reading( from)?|reads( from)?|query|queries|querying|(consuming|consumes|pulls|pulling|polls|polling)( from)?|subscribed to|talks to|talking to|connects to|connecting to) (an? |the |our |on-prem )?(existing )?[\w.-]+/g,
       (m) => (m.startsWith('behind') ? m : ' '),
     );
   // "a game backend with leaderboards in Redis", "a MariaDB for a Nextcloud install": a product written after in/on/for is

@@ -1983,6 +1983,8 @@ describe('what a request wants, and how people reach it', () => {
     ).toBe('web-application');
     // Within a role the whole text still says which kind: nginx wanted for a static site is a static site.
     expect(kind('We just need nginx to serve the docs site: static HTML, 20k visits a month.')).toBe('static-site');
+    // What dashboards query, named as there already, is not the workload either.
+    expect(kind('Grafana server. Dashboards query Prometheus (existing, separate). 40 users via Okta.')).toBe('web-application');
   });
 });
 
