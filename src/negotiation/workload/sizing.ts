@@ -895,6 +895,26 @@ function freeShareOf(text: string): number | undefined {
   return share > 0 && share < 0.9 ? share : undefined;
 }
 
+/**
+ * An engine that works a data set on one machine with every core (DuckDB, Polars, DataFusion, Spark in local mode or
+ * on a single node): sized by what it works over, not by a rate, as nobody states one. Memory a quarter of the data,
+ * so joins and aggregations over all of it keep their hash tables in memory and spill the rest (DuckDB's out-of-core
+ * operators, Spark's shuffle), at the machine size nearest that (sizes double), 16–256 GiB; and a core per 4 GiB,
+ * the top of DuckDB's guidance of 1–4 GB a thread (Spark's executors on general-purpose nodes have the same ratio).
+ */
+function oneMachineEngine(text: string, dataGib: number): { vcpu: number; memoryGib: number } | undefined {
+  const inProcess = /\b(duckdb|polars|datafusion)\b/.test(text);
+  const sparkAlone =
+    /\bspark\b/.test(text) &&
+    (/\blocal(\[\*?\d*\]| mode)|\bsingle[- ](box|node|machine|vm)\b|\bone (big |beefy |large )?(machine|box|vm|server)\b|\bdriver (\+|and|&) executors?\b/.test(
+      text,
+    ) ||
+      !/\b(cluster|workers|nodes|executors|node pool|k8s|kubernetes|emr|dataproc|databricks)\b|\b(worker|executor) nodes?\b/.test(text));
+  if (!inProcess && !sparkAlone) return undefined;
+  const memoryGib = Math.min(256, Math.max(16, 2 ** Math.round(Math.log2(Math.max(1, dataGib / 4)))));
+  return { vcpu: memoryGib / 4, memoryGib };
+}
+
 const OLAP_SERVER = /\b(pinot|druid|clickhouse|starrocks|doris)\b[^.]{0,40}\b(servers?|nodes?|replicas?|shards?)\b/;
 
 const warehouse: Model = ({ facts: f, text }, ctx) => {
@@ -929,8 +949,9 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
       floor: /\b(trino|presto)\b[^.]{0,40}\bworkers?\b/.test(text) ? { vcpu: 16, memoryGib: 64 } : undefined,
     };
   }
-  const memory = Math.max(32, data * 0.02, (queries / 50) * 4);
-  const vcpu = Math.max(2, memory / 8, analysts, queries / 50, events / 10000);
+  const engine = oneMachineEngine(text, data);
+  const memory = Math.max(32, data * 0.02, (queries / 50) * 4, engine?.memoryGib ?? 0);
+  const vcpu = Math.max(2, memory / 8, analysts, queries / 50, events / 10000, engine?.vcpu ?? 0);
   return {
     peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
     // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon; merges and
@@ -1014,7 +1035,9 @@ const etl: Model = ({ facts: f, text }, ctx) => {
       averageShare: Math.min(1, windowHours / 24),
     };
   }
-  const vcpu = Math.max(2, mbPerSecond / 8);
+  const engine = oneMachineEngine(text, perRun);
+  const streamed = Math.max(2, mbPerSecond / 8);
+  const vcpu = Math.max(streamed, engine?.vcpu ?? 0);
   const remote = /\b(s3|gcs|object stor\w+|data lake|lakehouse|parquet)\b/.test(text);
   // "reads 2 TB of Parquet from object storage … spark.local.dir hits ~600 GB per worker": the input streams in; the
   // local disk holds the shuffle spill stated, half as much again while spill files are merged.
@@ -1022,7 +1045,12 @@ const etl: Model = ({ facts: f, text }, ctx) => {
   // Connectors stream records through and keep only their offsets in the broker: nothing staged on local disk.
   const streaming = /\b(kafka connect|debezium|connect workers|connectors?|cdc|change data capture)\b/.test(text);
   return {
-    peak: { vcpu, memoryGib: vcpu * 8, iops: 3000, networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000) },
+    peak: {
+      vcpu,
+      memoryGib: Math.max(streamed * 8, engine?.memoryGib ?? 0),
+      iops: 3000,
+      networkGbps: Math.max(0.1, (mbPerSecond * 8) / 1000),
+    },
     storageGib: ROOT_GIB + (streaming ? 10 : spill !== undefined ? spill * 1.5 : perRun * (remote ? 1 : 2)),
     averageShare: Math.min(1, windowHours / 24),
     // Spark's hardware provisioning guide: 8–16 cores a machine, memory for executors beside the OS.
@@ -1745,6 +1773,9 @@ function productFloor(text: string, users = 0, millionPageViewsAMonth = 0): { vc
   return { vcpu: 0, memoryGib: 0 };
 }
 
+/** An application server's own disk beside the OS: releases or container images, temp files, a few days of logs. */
+const APP_SERVER_GIB = 10;
+
 /** Requests behind one order: ~50 visits (a 2 % conversion rate) × ~20 requests a visit. */
 const ORDER_REQUESTS = 1000;
 
@@ -1853,10 +1884,12 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     },
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
     // Data kept in object storage ("50 TB of photos in S3"), or in a database run elsewhere ("the existing RDS Postgres
-    // (~500 GB, not part of this ask)", "dashboards on top of Snowflake, ~8 TB"), is not the instance's disk.
+    // (~500 GB, not part of this ask)", "dashboards on top of Snowflake, ~8 TB"), is not the instance's disk. Beside the
+    // OS, an application server keeps its releases (the running one and the one to roll back to, or their container
+    // images), temp files and a few days of logs: 10 GiB.
     storageGib:
       ROOT_GIB +
-      5 +
+      APP_SERVER_GIB +
       (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (ownDataGib(f, text, sameBox) ?? 0) * 1.25) +
       localLogsGib(f, text),
     averageShare: 0.33,
