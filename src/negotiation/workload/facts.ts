@@ -97,7 +97,8 @@ export function factsOf(quantities: Quantity[], peakStated: boolean): Facts {
         if (q.periodSeconds <= 3600) f.hourlyOrFiner[q.of] = true;
         break;
       case 'users':
-        if (q.per) f.users.perGroup = max(f.users.perGroup, q.count);
+        // "40k concurrent connections per node" counts the machine asked for; "10 players per match", a group of them.
+        if (q.per && !MACHINE.test(q.per)) f.users.perGroup = max(f.users.perGroup, q.count);
         else f.users[q.of] = max(f.users[q.of], q.count);
         break;
       case 'count':
@@ -262,6 +263,10 @@ const INTERACTIVE = new Set(['requests', 'queries', 'transactions', 'reads', 'wr
 
 /** A batch's window: the one stated ("by 6am"), or the hours it runs ("from 1am to 5am"). */
 export const batchWindowHours = (f: Facts): number | undefined => f.windowHours ?? f.schedule?.hoursPerDay;
+
+/** What a count "per …" of users names that is the machine itself. */
+// Not "instance" or "server": "64 players per instance" is a game server's match process.
+const MACHINE = /^(node|vm|box|machine|host|pod)s?$/;
 
 /** Total rate over the nouns given, per second. */
 export const rateOf = (f: Facts, ...of: string[]) => of.reduce((s, k) => s + (f.rates[k] ?? 0), 0);

@@ -206,8 +206,9 @@ const MODIFIER =
 /** Things that each hold data, counted just before a size "each": the size times the count is what they hold. */
 const HOLDERS =
   /(\d+(?:\.\d+)?)\s+(?:[a-z-]+\s+)?(vms|virtual machines|servers|nodes|brokers|machines|laptops|desktops|workstations|pcs|computers|mailboxes|inboxes|databases|dbs|schemas|repos|repositories|sites|websites|tenants|projects|volumes|disks|drives|devices|phones|shares|buckets|cameras)\b[^.;\d]{0,24}$/;
+// Words in -us are singular (status, campus, corpus), but for the plurals of words in -u ("SKUs", "GPUs", "menus").
 const singular = (w: string) =>
-  /(series|ss|us)$/.test(w)
+  /(series|ss|(?<!sk|[cgtv]p|men|gur)us)$/.test(w)
     ? w
     : w
         .replace(/(?<![ko])ies$/, 'y')

@@ -737,7 +737,9 @@ const broker: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: memory, iops: Math.max(500, messages * (rabbit ? 2 : 0.1)), networkGbps: bytesPerSecondToGbps(traffic) },
     // Brokers are kept under 85 % full, as search nodes: a reassignment or a consumer that falls behind needs the room;
     // or as full as the text allows ("keep disk utilization under ~70%").
-    storageGib: ROOT_GIB + ctx.grown(stored) / ctx.fullShare(0.85),
+    // RabbitMQ blocks every publisher when free disk falls under its limit, which its production checklist sets at
+    // 1.5× the node's memory (8 GiB at least, the smallest production broker): that much stays free beside the queues.
+    storageGib: ROOT_GIB + ctx.grown(stored) / ctx.fullShare(0.85) + (/\brabbitmq\b/.test(text) ? 1.5 * Math.max(memory, 8) : 0),
     // Confluent's and Redpanda's production brokers: 8+ cores and 32 GiB or more, most of it page cache for consumers.
     floor: log && !/jetstream|nats/.test(text) ? { vcpu: 8, memoryGib: 32 } : undefined,
   };
@@ -1638,6 +1640,10 @@ function mediaRelay(f: Facts, text: string, ctx: Context): ReturnType<Model> {
 /** A stream's bit rate as written ("128 kbps", "5 Mbps"). */
 const STREAM_RATE = /\b(\d+(?:\.\d+)?)\s?(kbps|kbit\/s|kb\/s|mbps|mbit\/s)\b/;
 
+/** A rate stated for each client: "each client receives", "per connection", "ogni client", "chaque client", "cada cliente". */
+const PER_CLIENT =
+  /\b(each|every|per|ogni|chaque|cada|jede[rn]?|ka[zż]dy) (client|connection|user|subscriber|socket|device|viewer|player|cliente|utente|utilisateur|usuario|nutzer)s?\b/;
+
 /**
  * Persistent connections: ~64 KiB per open WebSocket (buffers and session
  * state; Phoenix's 2-million-connection test used ~60 KiB each), a core per
@@ -1654,7 +1660,11 @@ const websocket: Model = ({ facts: f, text }, ctx) => {
     // "300 viewers at 3 Mbps": everyone named watches the stream at once.
     (STREAM_RATE.test(text) ? f.users.total : undefined) ??
     (f.users.daily ? f.users.daily / 10 : ctx.assume('concurrentUsers', 1000, 'concurrent connections not stated: 1,000 assumed'));
-  const messages = rateOf(f, 'messages', 'events', 'requests') * (rateOf(f, 'messages') < 1 ? connections : 1);
+  // A rate each client gets or sends ("each client receives ~20 updates/sec", "ogni client riceve 5 aggiornamenti al
+  // secondo") is delivered to every connection, as one under a message a second is.
+  const stated = rateOf(f, 'messages', 'events', 'requests', 'writes', 'updates');
+  const perClient = rateOf(f, 'messages') < 1 || (PER_CLIENT.test(text) && stated * 100 < connections);
+  const messages = stated * (perClient ? connections : 1);
   const documents = f.counts.document ?? f.counts.room ?? 0;
   // A stream each listener holds open ("500 listeners at 128 kbps"): its bit rate, sent to every one of them.
   const rate = STREAM_RATE.exec(text);

@@ -2102,6 +2102,32 @@ describe('what the reviewers agree on across their sets', () => {
     expect(pandas.peak.vcpu).toBeLessThanOrEqual(4);
   });
 
+  it('counts SKUs, GPUs and menus as the plurals they are', () => {
+    // 800k × 2 KB is under 2 GiB: held in memory twice, not the 20 GiB assumed when the count is not read.
+    const search = a('Meilisearch for the marketplace: 800k SKUs at ~2 KB each, 150 searches/s');
+    expect(search.peak.memoryGib).toBeLessThanOrEqual(8);
+    expect(search.quantities.find((q) => q.measure === 'sku count')?.value).toBe(800_000);
+  });
+
+  it('keeps the free disk RabbitMQ wants beside its queues: 1.5× the node’s memory', () => {
+    const queue = a('RabbitMQ for the billing events, about 300 messages a second, queues drain at once');
+    expect(queue.storageGib).toBeGreaterThanOrEqual(ROOT_GIB + 1.5 * 8);
+  });
+
+  it('delivers a rate stated for each client to every connection', () => {
+    const each = a('Centrifugo hub for the betting odds feed: 30k connected phones, each subscriber receives ~4 odds updates per second');
+    const none = a('Centrifugo hub for the betting odds feed: 30k connected phones');
+    // 120,000 messages a second at 20,000 a core, beside the connections' own 1.2 cores.
+    expect(each.peak.vcpu).toBeCloseTo(30_000 / 25_000 + 120_000 / 20_000, 1);
+    expect(none.peak.vcpu).toBeLessThan(each.peak.vcpu);
+  });
+
+  it('reads users counted per machine as the machine’s own, and per match as a group', () => {
+    const relay = a('Go websocket relay, target 150k concurrent connections PER NODE, each client sends one msg a minute');
+    expect(relay.peak.vcpu).toBeGreaterThan(6);
+    expect(relay.notes.join(' ')).not.toMatch(/concurrent connections not stated/);
+  });
+
   it('gives an application server 10 GiB of its own beside the OS', () => {
     expect(a('Django REST API for the field technicians app, about 40 requests per second at peak').storageGib).toBe(ROOT_GIB + 10);
   });
