@@ -1930,7 +1930,7 @@ function rawPerUsable(text: string): number {
  * Object stores with erasure coding store 1.5× the usable size (MinIO's EC:4
  * on 12 drives); backup targets hold a full copy plus the incrementals kept.
  * A core moves ~200 MB/s of file traffic; object stores and backup targets
- * want 4 and 2 cores and 8 GiB at least, plus 0.5 GiB per TiB for metadata and
+ * want 4 cores at least (see below), plus 0.5 GiB per TiB for metadata and
  * deduplication indexes. A mail server is its mailboxes (each person's size ×
  * the people), a core per 250 of them.
  */
@@ -1992,7 +1992,18 @@ const fileStore =
     const users =
       flavour === 'share' || flavour === 'mail' || flavour === 'drop' ? (f.users.total ?? f.users.concurrent ?? f.users.daily ?? 0) : 0;
     const tib = stored / 1024;
-    const floor = flavour === 'object' ? { vcpu: 4, memory: 8 } : flavour === 'backup' ? { vcpu: 2, memory: 2 } : { vcpu: 1, memory: 2 };
+    // A backup repository chunks, hashes, compresses and encrypts what lands (restic, Borg, Veeam), over the night's
+    // concurrent jobs: Veeam's repository guidance is a core and 4 GB per concurrent task, and four tasks at least.
+    // An object store's memory follows what the node holds (MinIO's hardware checklist: 8 GiB up to 1 TiB, 16 up to
+    // 10, 32 up to 100, 64 up to a PiB), with a core per 4 GiB to serve and heal it.
+    const raw = (stored * erasure) / 1024;
+    const held = flavour === 'object' ? (raw <= 1 ? 8 : raw <= 10 ? 16 : raw <= 100 ? 32 : 64) : 0;
+    const floor =
+      flavour === 'object'
+        ? { vcpu: Math.max(4, held / 4), memory: held }
+        : flavour === 'backup'
+          ? { vcpu: 4, memory: 16 }
+          : { vcpu: 1, memory: 2 };
     // IMAP sessions idle most of the time: Dovecot serves hundreds of mailboxes a core, a file share tens of users.
     const usersPerCore = flavour === 'mail' ? 250 : 50;
     const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / usersPerCore);

@@ -2128,6 +2128,13 @@ describe('what the reviewers agree on across their sets', () => {
     expect(relay.notes.join(' ')).not.toMatch(/concurrent connections not stated/);
   });
 
+  it('gives a backup repository the cores its chunking and compression take, and an artifact store the memory of what it holds', () => {
+    const restic = a('restic REST server as the backup repository for 25 Linux hosts, about 4 TB protected, 30 days kept');
+    expect(restic.peak).toMatchObject({ vcpu: 4, memoryGib: 16 });
+    // Between 1 and 10 TiB a node: 16 GiB (MinIO's hardware checklist).
+    expect(a('Nexus Repository for Maven and npm, blob store around 3 TB').peak.memoryGib).toBe(16);
+  });
+
   it('gives an application server 10 GiB of its own beside the OS', () => {
     expect(a('Django REST API for the field technicians app, about 40 requests per second at peak').storageGib).toBe(ROOT_GIB + 10);
   });
