@@ -563,8 +563,9 @@ export function recogniseKind(normalisedText: string): Recognition {
   // where something else keeps its data, or what uses it.
   // data. It is set aside when what is left still names a kind; alone ("sessions in Redis, 5 GB") it is the workload.
   // "a mysql for the internal wiki (bookstack)": what uses it may be named twice, the second time in brackets.
+  // Not after the machine asked for: "a VM for ClickHouse" names what runs on it.
   const components = text.replace(
-    /\b(in|on|backed by|using|for) (an? |the |our )?((internal |shared |new |existing |legacy )?[\w.-]+ \([\w. -]{1,30}\)|[\w.-]+)/g,
+    /\b(in|on|backed by|using|(?<!\b(?:vm|box|server|machine|host|instance)s? )for) (an? |the |our )?((internal |shared |new |existing |legacy )?[\w.-]+ \([\w. -]{1,30}\)|[\w.-]+)/g,
     ' ',
   );
   const aside = components !== text ? scoreKinds(components) : [];

@@ -91,6 +91,11 @@ export function normaliseNumbers(input: string): NormalisedText {
     .replace(/(?<![\w.])(\d+(?:\.\d+)?)e(\d{1,2})\b/gi, (m, v: string, e: string) => power(m, n(v) * 10 ** Number(e)));
   // "MEDIA-118 Transcoding worker", "[PLAT-4821]": a ticket's key counts nothing (not standards: "ISO-27001", "SOC-2").
   t = t.replace(/(?<![\w-])(?!(?:ISO|IEC|NIST|SOC|FIPS|RFC|SP|CVE|EN|DIN|BS|PCI)-)[A-Z][A-Z0-9]{1,11}-\d{2,7}(?![\w.-])/g, 'ticket');
+  // "MSSQL 2019 Standard VM", "Windows Server 2022 print server": a product's release year counts nothing.
+  t = t.replace(
+    /\b(sql server|mssql|windows server|windows|exchange server|exchange|sharepoint server|sharepoint|dynamics (?:ax|nav|gp)|visual studio|team foundation server|tfs)\s+(?:199\d|20[0-4]\d)\b/gi,
+    '$1 release',
+  );
   // Case matters for M (million) against m (minutes, metres): "1.5M DAU", "5M active series".
   t = t.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s?M\b(?!i?B|bps|Hz)/g, (_, v: string) => fmt(n(v) * 1e6));
   t = t.toLowerCase();

@@ -1941,8 +1941,10 @@ const fileStore =
     const sources = /\b(cameras?|feeds?|streams?)\b[^.]{0,15}\bat \d/.test(text)
       ? (f.counts.camera ?? f.counts.feed ?? f.counts.stream ?? 1)
       : 1;
+    // Only what is written: "all 40 nodes read … about 1 GB/s aggregate" keeps nothing.
+    const written = sources > 1 || /\b(record\w*|captur\w*|writ\w*|ingest\w*|upload\w*|cameras?|feeds?)\b/.test(text);
     const recorded =
-      f.throughputMBps && f.retentionDays && !f.arrivalGibPerDay ? (f.throughputMBps * sources * 1e6 * DAY) / GIB : undefined;
+      f.throughputMBps && f.retentionDays && !f.arrivalGibPerDay && written ? (f.throughputMBps * sources * 1e6 * DAY) / GIB : undefined;
     // "200 files a day of 50 MB": files arriving × the size of each.
     const files = rateOf(f, 'records');
     const counted = files && f.itemBytes ? (files * DAY * f.itemBytes) / GIB : undefined;

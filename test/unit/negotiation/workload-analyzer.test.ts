@@ -2135,6 +2135,29 @@ describe('what the reviewers agree on across their sets', () => {
     expect(a('Nexus Repository for Maven and npm, blob store around 3 TB').peak.memoryGib).toBe(16);
   });
 
+  it('reads the product after the machine asked for as what runs on it', () => {
+    expect(kind('Need a VM for ClickHouse for product analytics. ~20 analysts querying via Superset during work hours.')).toBe(
+      'data-warehouse',
+    );
+    // What a store is for is still not the workload.
+    expect(kind('a mysql for the internal wiki (bookstack)')).toBe('relational-database');
+  });
+
+  it('counts nothing in a product’s release year', () => {
+    const sql = a('MSSQL 2019 Standard VM for finance reporting DB. 2 TB today');
+    expect(sql.quantities.some((q) => q.value === 2019)).toBe(false);
+    expect(a('Windows Server 2022 print server: 40 printers, ~250 staff').quantities.some((q) => q.value === 2022)).toBe(false);
+  });
+
+  it('keeps what is written for its retention, not what is read', () => {
+    const nfs = a(
+      'NFS server for the render farm: 8 TB of assets, 40 nodes read textures at about 1 GB/s aggregate, snapshots kept 30 days',
+    );
+    expect(nfs.storageGib).toBeLessThan(8 * 1024 * 2);
+    // Cameras write what they record, every day of the retention.
+    expect(a('Surveillance NVR: 40 cameras at 4 Mbps, keep 30 days').storageGib).toBeGreaterThan((40 * 0.5 * 86_400 * 30) / 2 ** 30);
+  });
+
   it('gives an application server 10 GiB of its own beside the OS', () => {
     expect(a('Django REST API for the field technicians app, about 40 requests per second at peak').storageGib).toBe(ROOT_GIB + 10);
   });
