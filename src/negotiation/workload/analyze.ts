@@ -72,10 +72,13 @@ export interface AnalyzeOptions {
  */
 const LIKENESS_CONFIDENCE = 0.6;
 
-/** Sizing of a workload the analyzer does not recognise: a small general-purpose box, clearly marked as a guess. */
+/**
+ * Sizing of a workload the analyzer does not recognise: a small general-purpose box, clearly marked as a guess, whose
+ * disk is the OS and 10 GiB for the service and its logs (what a VPN gateway, a licence server or a bastion keeps).
+ */
 const UNKNOWN_SIZING: Sizing = {
   peak: { vcpu: 2, memoryGib: 4, iops: 3000, networkGbps: 0.5 },
-  storageGib: 50,
+  storageGib: ROOT_GIB + 10,
   averageShare: 0.33,
   assumed: [],
   notes: [],

@@ -2008,9 +2008,15 @@ const fileStore =
           : { vcpu: 1, memory: 2 };
     // IMAP sessions idle most of the time: Dovecot serves hundreds of mailboxes a core, a file share tens of users.
     const usersPerCore = flavour === 'mail' ? 250 : 50;
-    const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / usersPerCore);
+    // A share that feeds a farm of compute nodes (render nodes, GPU boxes) serves the assets they all read at once from
+    // its page cache: ZFS's rule of thumb is 1 GiB of cache a TiB for a file server; concurrent readers of the same
+    // scenes want eight times that, at the nearest machine size (16–128 GiB), and a core per 4 GiB of it (NFS threads
+    // and the network stack) up to 16.
+    const farmCache =
+      flavour === 'share' && COMPUTE_CLIENTS.test(text) ? Math.min(128, Math.max(16, 2 ** Math.round(Math.log2(Math.max(1, tib * 8))))) : 0;
+    const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / usersPerCore, Math.min(16, farmCache / 4));
     const metadata = flavour === 'object' || flavour === 'backup' ? tib * 0.5 : 0;
-    const memory = Math.max(floor.memory, 2 + users * (flavour === 'mail' ? 0.01 : 0.05) + throughput * 0.05 + metadata);
+    const memory = Math.max(floor.memory, 2 + users * (flavour === 'mail' ? 0.01 : 0.05) + throughput * 0.05 + metadata, farmCache);
     return {
       peak: { vcpu, memoryGib: memory, iops: Math.max(500, throughput * 4), networkGbps: Math.max(0.1, (throughput * 8) / 1000) },
       storageGib: ROOT_GIB + stored * erasure,
@@ -2019,6 +2025,10 @@ const fileStore =
       floor: flavour === 'object' && /\bminio\b/.test(text) ? { vcpu: 4, memoryGib: 16 } : undefined,
     };
   };
+
+/** Clients of a share that compute on what they read: a render farm, GPU or HPC nodes. */
+const COMPUTE_CLIENTS =
+  /\b(render[- ]?farm|render[- ](nodes?|servers?|boxes|blades)|gpu (boxes|nodes|servers|machines)|compute nodes|hpc|training (nodes|boxes))\b/;
 
 const MODELS: Record<WorkloadKind, Model> = {
   'relational-database': relational,

@@ -1836,7 +1836,7 @@ describe('what the ninth reviewer’s requests taught', () => {
 
   it('reads a bare count a day as the things the sentence names', () => {
     // 500 scans of 2 MB a day, kept 30 days: 28 GiB.
-    const drop = a('Intake share for the mailroom: scanned letters are PDFs of about 2 MB each, ~500/day, kept 30 days.');
+    const drop = a('Intake file share for the mailroom: scanned letters are PDFs of about 2 MB each, ~500/day, kept 30 days.');
     expect(drop.quantities).toContainEqual(expect.objectContaining({ measure: 'records rate' }));
     expect(drop.storageGib).toBeGreaterThan(ROOT_GIB + gib(500 * 2e6 * 30));
     expect(drop.storageGib).toBeLessThan(200);
@@ -2156,6 +2156,18 @@ describe('what the reviewers agree on across their sets', () => {
     expect(nfs.storageGib).toBeLessThan(8 * 1024 * 2);
     // Cameras write what they record, every day of the retention.
     expect(a('Surveillance NVR: 40 cameras at 4 Mbps, keep 30 days').storageGib).toBeGreaterThan((40 * 0.5 * 86_400 * 30) / 2 ** 30);
+  });
+
+  it('caches what a render farm reads at once on the share that feeds it', () => {
+    const farm = a('Shared NFS storage for the animation studio render farm, about 6 TB of scenes and textures');
+    // 6 TB is 5.5 TiB: 44 GiB of cache is nearest the 32 GiB machine, with 8 cores.
+    expect(farm.peak).toMatchObject({ memoryGib: 32, vcpu: 8 });
+    // An office share for people is sized by its users, not as a farm's cache.
+    expect(a('SMB share for the finance office, about 6 TB of spreadsheets, 30 people').peak.memoryGib).toBeLessThan(16);
+  });
+
+  it('gives a workload it does not know the disk of a small general-purpose box', () => {
+    expect(a('a FlexLM licence server for the CAD seats').storageGib).toBe(ROOT_GIB + 10);
   });
 
   it('gives an application server 10 GiB of its own beside the OS', () => {
