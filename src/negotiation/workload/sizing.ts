@@ -958,7 +958,8 @@ const warehouse: Model = ({ facts: f, text }, ctx) => {
     peak: { vcpu, memoryGib: Math.max(memory, vcpu * 4), iops: 3000, networkGbps: bytesPerSecondToGbps(events * 500 + queries * 1e5) },
     // A warehouse keeps its history: what arrives ("growing 40 GB a month") adds up over the horizon; merges and
     // rebalancing want 30 % free, or the share the text asks for ("we want 40% free space for rebalancing").
-    storageGib: ROOT_GIB + ctx.grown(data, true) / (1 - ctx.freeShare(0.23)),
+    // A one-machine engine spills its joins and sorts beside the data, up to the data's size (as Spark's shuffle).
+    storageGib: ROOT_GIB + (ctx.grown(data, true) + (engine ? data : 0)) / (1 - ctx.freeShare(0.23)),
     averageShare: f.schedule ? 0.3 : 0.4,
     // Druid's clustered example runs its historicals (data servers) on 16 vCPU and 122 GiB: segments are memory-mapped.
     // A server of another real-time OLAP engine (Pinot, ClickHouse, StarRocks) serves its segments the same way, from

@@ -2095,6 +2095,12 @@ describe('what the reviewers agree on across their sets', () => {
     expect(spark.peak).toMatchObject({ memoryGib: 256, vcpu: 64 });
   });
 
+  it('leaves a one-machine engine room to spill as much as the data it works over', () => {
+    const duck = a('DuckDB box for the pricing analysts: around 400 GB of parquet copied locally, heavy joins');
+    const gibHeld = (400 * 1e9) / 2 ** 30;
+    expect(duck.storageGib).toBeGreaterThan(ROOT_GIB + 2 * gibHeld);
+  });
+
   it('leaves a Spark cluster and single-threaded pandas to their own models', () => {
     const cluster = a('Spark cluster of 6 worker nodes for the nightly aggregation of 3 TB of events');
     expect(cluster.peak.memoryGib).toBeLessThan(256);
