@@ -1904,8 +1904,15 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
       (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (ownDataGib(f, text, sameBox) ?? 0) * 1.25) +
       localLogsGib(f, text),
     averageShare: 0.33,
+    // A managed runtime in production (a JVM, .NET) runs its GC and JIT threads beside the requests' (under 2 CPUs the
+    // JVM's ergonomics fall back to the serial collector) and keeps its heap with metaspace and buffers beside it: 4
+    // cores and 8 GiB, a general-purpose xlarge, is its smallest production machine.
+    floor: jvm || MANAGED_RUNTIME.test(text) ? { vcpu: 4, memoryGib: 8 } : undefined,
   };
 };
+
+/** .NET services: "ASP.NET Core", ".NET 8", "Kestrel", "IIS". */
+const MANAGED_RUNTIME = /(?:^|[^\w])(?:asp)?\.net\b|\b(dotnet|kestrel|iis)\b/;
 
 // ---------------------------------------------------------------- files
 

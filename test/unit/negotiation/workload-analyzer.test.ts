@@ -972,7 +972,7 @@ describe('cores that come with the memory', () => {
     expect(cache.peak.memoryGib).toBeLessThan(64);
     expect(cache.peak.vcpu).toBe(4);
     // An application's memory is not a working set: its cores follow its requests.
-    expect(a('Spring Boot API with a 12 GB heap, 20 requests per second').peak.vcpu).toBeLessThan(4);
+    expect(a('Django API keeping 12 GB of in-process caches, 20 requests per second').peak.vcpu).toBeLessThan(4);
   });
 });
 
@@ -1745,7 +1745,8 @@ describe('what the seventh reviewer’s requests taught', () => {
   it('reads "size is per VM" and "sizing below is per node" as a request for one', () => {
     const whole = a('Spring Boot API, 1,600 rps peak total across the service');
     const vm = a('Spring Boot API, 1,600 rps peak total across the service, running 4 instances, one per VM (size is per VM)');
-    expect(vm.peak.vcpu).toBeCloseTo(whole.peak.vcpu / 4, 0);
+    // The load, before the smallest production machine a JVM service gets.
+    expect(vm.load.vcpu).toBeCloseTo(whole.load.vcpu / 4, 0);
     const below = a('Next.js SSR, 300 rps at the origin in total. We run 3 nodes -- sizing below is PER NODE.');
     expect(below.peak.vcpu).toBeCloseTo(a('Next.js SSR, 300 rps at the origin in total.').peak.vcpu / 3, 0);
   });
@@ -2174,6 +2175,16 @@ describe('what the reviewers agree on across their sets', () => {
 
   it('gives a workload it does not know the disk of a small general-purpose box', () => {
     expect(a('a FlexLM licence server for the CAD seats').storageGib).toBe(ROOT_GIB + 10);
+  });
+
+  it('runs a JVM or .NET service in production on 4 cores and 8 GiB at least', () => {
+    expect(a('Quarkus REST service on Java 21 for the warehouse scanners, about 20 requests a second').peak).toMatchObject({
+      vcpu: 4,
+      memoryGib: 8,
+    });
+    expect(a('ASP.NET Core 8 API for the dealer portal, roughly 30 req/s at peak').peak).toMatchObject({ vcpu: 4, memoryGib: 8 });
+    // An interpreter's small service is not held to it.
+    expect(a('Flask API for the dealer portal, roughly 30 req/s at peak').peak.vcpu).toBeLessThan(4);
   });
 
   it('gives an application server 10 GiB of its own beside the OS', () => {
