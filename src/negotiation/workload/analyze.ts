@@ -123,8 +123,8 @@ const PRODUCTION_FLOOR: Partial<Record<Role, { vcpu: number; memoryGib: number }
 /** Roles whose memory is their data's working set: their cores follow their memory. */
 const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-engine']);
 const GIB_PER_VCPU = 16;
-/** The vCPU of the high-memory machine nearest this much memory: sizes double (1, 2, 4, 8 … vCPU, 16 GiB each). */
-const machineVcpuHolding = (memoryGib: number) => 2 ** Math.max(0, Math.round(Math.log2(memoryGib / GIB_PER_VCPU)));
+/** The vCPU of the machine nearest this much memory, of a family with so many GiB a vCPU: sizes double (1, 2, 4 … vCPU). */
+const machineVcpuHolding = (memoryGib: number, gibPerVcpu: number) => 2 ** Math.max(0, Math.round(Math.log2(memoryGib / gibPerVcpu)));
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
@@ -393,8 +393,9 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     // ratios; the r-families give 8), so a store that must hold 160 GiB is on a machine of 8 vCPU or more whatever
     // its queries need, and works its cache with them. Machines come in sizes that double, and a store is put on the
     // one nearest its memory: 46 GiB on the 4-vCPU 64 GiB machine, 129.6 GiB on the 8-vCPU 128 GiB one (its cache a
-    // little smaller), not 2.9 or 8.1 vCPU.
-    const paired = MEMORY_BOUND.has(role) ? machineVcpuHolding(memoryGib) : 0;
+    // little smaller), not 2.9 or 8.1 vCPU. Caches run on the r-families (ElastiCache's and MemoryDB's nodes are
+    // cache.r and db.r types): 8 GiB a vCPU, so a 38 GiB cache is on the 4-vCPU 32 GiB machine's shape.
+    const paired = MEMORY_BOUND.has(role) ? machineVcpuHolding(memoryGib, role === 'cache' ? 8 : GIB_PER_VCPU) : 0;
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
   const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(
