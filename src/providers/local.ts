@@ -292,6 +292,8 @@ export class LocalProvider implements Provider {
     const seconds = (window.until.getTime() - window.since.getTime()) / 1000;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // A zombie (Z) or a dying process (X) has ended: its parent has not reaped it yet, and it holds no memory to read.
+      if (stat[0] === 'Z' || stat[0] === 'X') throw new Error('ended');
       const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
       const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { removeResources } from '../../src/activities/resources';
@@ -85,6 +86,28 @@ describe('LocalProvider.findByKey and removeResources', () => {
       unobserved: expect.stringMatching(/no longer running/),
     });
   }, 60_000);
+
+  it('reports a process that has ended but is not yet reaped (a zombie) as no longer running, not as idle', async () => {
+    // `sh` starts `true` and becomes `sleep`, which never waits for it: `true` ends and stays a zombie while sleep lives.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number((await new Promise<Buffer>((resolve) => parent.stdout.once('data', resolve))).toString().trim());
+      await eventually(async () => expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /));
+      const ref = {
+        provider: 'local' as const,
+        kind: 'service' as const,
+        id: `zombie-${pid}`,
+        key: 'zombie',
+        attributes: { workload: 'command', pid: String(pid) },
+      };
+      const now = Date.now();
+      expect(await provider.observeUsage(ref, { since: new Date(now - 60_000), until: new Date(now) })).toEqual({
+        unobserved: expect.stringMatching(/no longer running/),
+      });
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
 
   it("reads a workload's CPU peak from samples taken while it ran, not its average over the window", async () => {
     // Samples every second here (a minute as shipped), so that a few intervals pass within the test.
