@@ -125,6 +125,8 @@ const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-en
 const GIB_PER_VCPU = 16;
 /** The vCPU of the machine nearest this much memory, of a family with so many GiB a vCPU: sizes double (1, 2, 4 … vCPU). */
 const machineVcpuHolding = (memoryGib: number, gibPerVcpu: number) => 2 ** Math.max(0, Math.round(Math.log2(memoryGib / gibPerVcpu)));
+/** The machine size a memory need is bought as: the size holding it, or the one below when within a fifth of it. */
+const machineMemoryGib = (memoryGib: number) => 2 ** Math.ceil(Math.log2(memoryGib) - Math.log2(1.25));
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
@@ -398,6 +400,11 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     const paired = MEMORY_BOUND.has(role) ? machineVcpuHolding(memoryGib, role === 'cache' ? 8 : GIB_PER_VCPU) : 0;
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
+  // Memory is bought in machine sizes that double (8, 16, 32, 64 … GiB): the need goes to the size that holds it, or to
+  // the size below when that holds four fifths of it, as the models' memory is a rule of thumb (a hot set at a tenth of
+  // the data, a heap) and the next size doubles the price. Memory the text states, or a machine it points to, stays.
+  if (role !== 'unknown' && facts.ramGib === undefined && matched === undefined && sizing.peak.memoryGib > 8)
+    sizing.peak = { ...sizing.peak, memoryGib: machineMemoryGib(sizing.peak.memoryGib) };
   const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(
     (d) => (d === 'storageGib' ? sizing.storageGib : sizing.peak[d]) > ONE_INSTANCE[d],
   );
