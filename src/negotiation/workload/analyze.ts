@@ -125,8 +125,8 @@ const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-en
 const GIB_PER_VCPU = 16;
 /** The vCPU of the machine nearest this much memory, of a family with so many GiB a vCPU: sizes double (1, 2, 4 … vCPU). */
 const machineVcpuHolding = (memoryGib: number, gibPerVcpu: number) => 2 ** Math.max(0, Math.round(Math.log2(memoryGib / gibPerVcpu)));
-/** The machine size a memory need is bought as: the size holding it, or the one below when within a fifth of it. */
-const machineMemoryGib = (memoryGib: number) => 2 ** Math.ceil(Math.log2(memoryGib) - Math.log2(1.25));
+/** The machine size a need (vCPU or GiB) is bought as: the size holding it, or the one below when within a fifth of it. */
+const machineSize = (need: number) => 2 ** Math.ceil(Math.log2(need) - Math.log2(1.25));
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
@@ -400,11 +400,20 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     const paired = MEMORY_BOUND.has(role) ? machineVcpuHolding(memoryGib, role === 'cache' ? 8 : GIB_PER_VCPU) : 0;
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
-  // Memory is bought in machine sizes that double (8, 16, 32, 64 … GiB): the need goes to the size that holds it, or to
-  // the size below when that holds four fifths of it, as the models' memory is a rule of thumb (a hot set at a tenth of
-  // the data, a heap) and the next size doubles the price. Memory the text states, or a machine it points to, stays.
-  if (role !== 'unknown' && facts.ramGib === undefined && matched === undefined && sizing.peak.memoryGib > 8)
-    sizing.peak = { ...sizing.peak, memoryGib: machineMemoryGib(sizing.peak.memoryGib) };
+  // Cores and memory are bought in machine sizes that double (2, 4, 8 … vCPU; 8, 16, 32 … GiB): a need goes to the size
+  // that holds it, or to the size below when that holds four fifths of it, as the models' figures are rules of thumb
+  // (a hot set at a tenth of the data, a core per so many requests) and the next size doubles the price. What the text
+  // states, or a machine it points to, stays as written.
+  // Past what one machine has, the figure is a cluster's load (or a misreading, see below) and stays as it is.
+  if (role !== 'unknown' && matched === undefined) {
+    const bought = (need: number, smallest: number, largest: number) =>
+      need > smallest && machineSize(need) <= largest ? machineSize(need) : need;
+    sizing.peak = {
+      ...sizing.peak,
+      vcpu: bought(sizing.peak.vcpu, 2, ONE_INSTANCE.vcpu),
+      memoryGib: facts.ramGib === undefined ? bought(sizing.peak.memoryGib, 8, ONE_INSTANCE.memoryGib) : sizing.peak.memoryGib,
+    };
+  }
   const over = (['vcpu', 'memoryGib', 'storageGib'] as const).filter(
     (d) => (d === 'storageGib' ? sizing.storageGib : sizing.peak[d]) > ONE_INSTANCE[d],
   );

@@ -49,11 +49,11 @@ describe('recognising the kind of workload', () => {
     expect(kind('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second')).toBe('ml-inference');
     const model = a('A GPU-free sentiment model behind a REST endpoint, 30 predictions per second');
     // 30 predictions/s × 60 ms of CPU each ÷ 70 % target utilisation.
-    expect(model.peak.vcpu).toBeCloseTo((30 * 60) / 1000 / 0.7, 1);
+    expect(model.load.vcpu).toBeCloseTo((30 * 60) / 1000 / 0.7, 1);
     const payments = a('A payment gateway API processing card transactions, 150 requests per second peak, PCI DSS scope.');
     // 5 ms per request, as any application service; a proxy's 1 ms would leave it a fifth of that.
     expect(payments.load.vcpu).toBeCloseTo((150 * 5) / 1000 / 0.7, 1);
-    expect(a('Kong API gateway, 2000 requests per second').peak.vcpu).toBeCloseTo(2000 / 1000 / 0.7, 1);
+    expect(a('Kong API gateway, 2000 requests per second').load.vcpu).toBeCloseTo(2000 / 1000 / 0.7, 1);
   });
 
   it('sizes shares and mailboxes by what each person keeps, and knows a backup landing zone', () => {
@@ -73,13 +73,13 @@ describe('recognising the kind of workload', () => {
     // 60 runs an hour × 8 minutes = 8 running at once (Little's law), 2 vCPU each.
     expect(a('Self-hosted GitHub Actions runners: ~60 workflow runs per hour during the workday, 8 min each.').peak.vcpu).toBe(16);
     // 300 a day × 12 minutes over a 10-hour day, × 2 for the busiest hour: 12 at once.
-    expect(a('A Jenkins server for 40 engineers, about 300 builds a day, each build takes 12 minutes.').peak.vcpu).toBe(24);
+    expect(a('A Jenkins server for 40 engineers, about 300 builds a day, each build takes 12 minutes.').load.vcpu).toBe(24);
   });
 
   it('sizes what the second probe found: clips by their length, casual games, devices on an interval, pages, calls', () => {
     // 3,000 clips a day × 3 minutes (the top of "2-3") × 7 core·s per second of a 1080/720/480 ladder, ×2 for the queue.
     const vod = a('Video on demand: viewers upload around 3,000 short clips (2-3 minutes) per day, we encode to 1080p/720p/480p');
-    expect(vod.peak.vcpu).toBeCloseTo(((3000 * 180 * 7) / 86400) * 2, 0);
+    expect(vod.load.vcpu).toBeCloseTo(((3000 * 180 * 7) / 86400) * 2, 0);
     // A quiz sends a message now and then: nowhere near a shooter's 32 players a core.
     expect(a('Realtime multiplayer trivia game, peaks of 15k simultaneous players on Sunday evenings').peak.vcpu).toBeLessThan(16);
     expect(a('Counter-Strike 2 dedicated servers, 640 concurrent players').peak.vcpu).toBeGreaterThanOrEqual(20);
@@ -87,11 +87,11 @@ describe('recognising the kind of workload', () => {
     const mqtt = a('MQTT broker (EMQX) for 100k connected vehicles, each publishing a 500-byte message every 5 seconds');
     expect(mqtt.quantities.map((q) => q.measure)).toEqual(expect.arrayContaining(['vehicle count', 'item size', 'interval']));
     expect(mqtt.questions.map((q) => q.id)).not.toContain('peakRate');
-    expect(a('Could you set up a Memcached pool? We see about a quarter million gets per second.').peak.vcpu).toBe(6);
+    expect(a('Could you set up a Memcached pool? We see about a quarter million gets per second.').load.vcpu).toBe(6);
     // 50,000 pages a day at 2 core·s each, ×2 for the day's peak.
     const ocr = a('OCR pipeline for scanned invoices, about 50k pages per day');
     expect(ocr.kind).toBe('image-processing');
-    expect(ocr.peak.vcpu).toBeCloseTo((50000 / 86400) * 2 * 2, 1);
+    expect(ocr.load.vcpu).toBeCloseTo((50000 / 86400) * 2 * 2, 1);
     // 200 calls of two, 1.5 Mbit/s each way through the relay.
     const turn = a('A TURN server for WebRTC video calls, up to 200 concurrent calls');
     expect(turn.role).toBe('realtime-server');
@@ -123,7 +123,7 @@ describe('recognising the kind of workload', () => {
     // A casual game is recognised as a game, and sized as one that sends a move now and then.
     const chess = a('Online chess platform with 40k concurrent players.');
     expect(chess.kind).toBe('game-server');
-    expect(chess.peak.vcpu).toBe(2 + 40000 / 2000);
+    expect(chess.load.vcpu).toBe(2 + 40000 / 2000);
     expect(chess.peak.networkGbps).toBeLessThan(1);
     // "meetings of 6 people" is how many share a meeting: 30 × 6 streams through the relay.
     const jitsi = a('Jitsi Meet for the company, up to 30 simultaneous meetings of 6 people.');
@@ -220,7 +220,7 @@ describe('recognising the kind of workload', () => {
     expect(drop.storageGib).toBeGreaterThan((400 * 20e6 * 60) / 2 ** 30);
     // "5v5" is ten players a match, and each match its own process.
     const cs = a('Dedicated servers for 5v5 shooter matches, 12 matches at the same time');
-    expect(cs.peak.vcpu).toBeCloseTo(12 * 0.5 + 120 / 32, 1);
+    expect(cs.load.vcpu).toBeCloseTo(12 * 0.5 + 120 / 32, 1);
     // Fewer metrics than devices are each device's: 3,000 × 10 series, every 5 s.
     const iot = a('InfluxDB for 3,000 devices sending 10 metrics every 5 seconds, keep 30 days');
     expect(iot.storageGib).toBeGreaterThan((((3000 * 10) / 5) * 3 * 30 * 86400 * 1.2) / 2 ** 30);
@@ -245,10 +245,10 @@ describe('recognising the kind of workload', () => {
     // Server-side rendering costs ~20 ms a page: 60k daily visitors × 40 requests, busiest hour 3×.
     const ssr = a('Nuxt app with server-side rendering, 60k visitors a day');
     expect(ssr.kind).toBe('web-application');
-    expect(ssr.peak.vcpu).toBeCloseTo((((60_000 * 40) / 86400) * 3 * 0.02) / 0.7, 1);
+    expect(ssr.load.vcpu).toBeCloseTo((((60_000 * 40) / 86400) * 3 * 0.02) / 0.7, 1);
     // "15 worlds, ~8 players each": the players of every world, each world its own server.
     const worlds = a('We host 15 Valheim worlds, about 8 players each');
-    expect(worlds.peak.vcpu).toBeCloseTo(2 * 15 + (15 * 8) / 32, 1);
+    expect(worlds.load.vcpu).toBeCloseTo(2 * 15 + (15 * 8) / 32, 1);
     // Video surveillance is recorded video: cameras × bit rate × days.
     const nvr = a('IP camera recordings for a warehouse: 60 cameras at 4 Mbps, 21 days');
     expect(nvr.role).toBe('file-store');
@@ -307,7 +307,7 @@ describe('recognising the kind of workload', () => {
     // A batch over its window, each job all CPU: 20,000 × 2 s in 4 hours, ×2 ÷ 70 %.
     const pdfs = a('Nightly invoice generation: 20,000 invoices, each takes about 2 seconds of CPU, window 1am-5am');
     expect(pdfs.kind).toBe('background-jobs');
-    expect(pdfs.peak.vcpu).toBeCloseTo(((20_000 / (4 * 3600)) * 2 * 2) / 0.7, 1);
+    expect(pdfs.load.vcpu).toBeCloseTo(((20_000 / (4 * 3600)) * 2 * 2) / 0.7, 1);
     // The consumers are the workload, not the broker they read.
     expect(kind('Our Kafka consumers (Go) process 30k events/s and write aggregates to Redis')).toBe('stream-processing');
     // Mirrors and archives keep blobs; a relay keeps no mailboxes.
@@ -335,7 +335,7 @@ describe('recognising the kind of workload', () => {
     expect(a('IoT gateway on a 5G network, 200 devices').quantities.map((q) => q.measure)).not.toContain('data');
     const ring = a('cassandra 9 nodes 3TB/node rf3 50k w/s');
     expect(ring.quantities.map((q) => q.measure)).toEqual(expect.arrayContaining(['data per node', 'writes rate']));
-    expect(a('gitlab runners 20 concurrent jobs 4cpu each').peak.vcpu).toBe(80);
+    expect(a('gitlab runners 20 concurrent jobs 4cpu each').load.vcpu).toBe(80);
     expect(a('neo4j 100M nodes 1B rels').peak.memoryGib).toBeGreaterThan(100);
     expect(kind('mc server 100 players modded')).toBe('game-server');
     expect(kind('rabbit 20k msg/s 1KB')).toBe('message-broker');
@@ -412,7 +412,7 @@ describe('capacity models', () => {
   it("prices a request at the CPU the text says it costs, over any framework's typical cost", () => {
     // 12,000 requests/s × 50 ms of a core, at 70 % utilisation.
     expect(a('Go API behind a load balancer, 12k RPS at peak, stateless, 50 ms CPU per request').peak.vcpu).toBeCloseTo(857.14, 1);
-    expect(a('a Django API, 300 req/s, each request burns ~40 ms of CPU').peak.vcpu).toBeCloseTo((300 * 0.04) / 0.7, 1);
+    expect(a('a Django API, 300 req/s, each request burns ~40 ms of CPU').load.vcpu).toBeCloseTo((300 * 0.04) / 0.7, 1);
     expect(a('Go API, 12k RPS at peak').peak.vcpu).toBeLessThan(20);
   });
 
@@ -426,12 +426,12 @@ describe('capacity models', () => {
 
   it('sizes a render farm by its frames: per night, or all of them over a window, each frame timed and on its cores', () => {
     // 500 frames × 3 min in a 10-hour night, twice that at the busiest: 5 frames at once on 8 cores each.
-    expect(a('Blender product shots, around 500 frames a night, each frame ~3 minutes on 8 cores').peak.vcpu).toBe(40);
+    expect(a('Blender product shots, around 500 frames a night, each frame ~3 minutes on 8 cores').load.vcpu).toBe(40);
     // Within 7 hours ("by 7am"): ceil(1500 / 420) = 4 frames at once, on an 8-core box each.
     expect(a('render farm: 500 frames per night, 3 min per frame on an 8-core box, must finish by 7am').peak.vcpu).toBe(32);
     // 2,000 frames × 20 min over 3 days: ceil(40,000 / 4,320) = 10 at once, 16 cores each.
     const film = a('Blender render nodes for a short film: 2,000 frames, 20 min per frame, 16 cores each, over the next 3 days');
-    expect(film.peak.vcpu).toBe(160);
+    expect(film.load.vcpu).toBe(160);
     expect(film.questions.map((q) => q.id)).not.toContain('buildsPerDay');
   });
 
@@ -460,20 +460,20 @@ describe('capacity models', () => {
     // Cache: data × 1.3 run at 80 % + 1 GiB, one core per 50,000 ops/s plus one.
     const redis = a('Redis, 10 GiB of keys, 100000 ops/s');
     expect(redis.load.memoryGib).toBeCloseTo(1 + (10 * 1.3) / 0.8, 0);
-    expect(redis.peak.vcpu).toBe(3);
+    expect(redis.load.vcpu).toBe(3);
     // Search: copies / 85 % watermark; logs at memory:data 1:30.
     const es = a('Elasticsearch for logs, 10 GiB per day, keep 30 days, 1 replica');
     expect(es.storageGib).toBe(Math.ceil(withVolumeHeadroom(20 + (10 * 30 * 1.1 * 2) / 0.85)));
     // CI: concurrency from builds × minutes over a working day, ×2 at peak.
     const ci = a('Jenkins, 300 builds a day, 10 minutes each on 4 cores');
-    expect(ci.peak.vcpu).toBe(10 * 4);
+    expect(ci.load.vcpu).toBe(10 * 4);
     // A team without a build count: 4 pipelines per developer a day, and the count is still asked.
     const team = a('Jenkins for 30 developers, builds take 15 minutes');
-    expect(team.peak.vcpu).toBe(Math.ceil(((30 * 4 * 15) / 600) * 2) * 2);
+    expect(team.load.vcpu).toBe(Math.ceil(((30 * 4 * 15) / 600) * 2) * 2);
     expect(team.questions.map((q) => q.id)).toContain('buildsPerDay');
     // Video from the bytes arriving: 8 Mbit/s of source, 4 core-seconds per second to one H.264 rendition, ×2 queueing.
     const footage = a('ffmpeg: transcode 100 GiB/day of camera footage to h264');
-    expect(footage.peak.vcpu).toBeCloseTo((((100 * 2 ** 30) / 1e6) * 4 * 2) / 86400, 1);
+    expect(footage.load.vcpu).toBeCloseTo((((100 * 2 ** 30) / 1e6) * 4 * 2) / 86400, 1);
     // Hours of video by whatever they are called ("uploads", "clips"), a period a few words on: 500 h/day, 4 core-s/s, ×2 queueing.
     const uploads = a('Video transcoding workers: we get about 500 hours of 1080p uploads per day');
     expect(uploads.questions.map((q) => q.id)).not.toContain('videoHoursPerDay');
@@ -496,18 +496,18 @@ describe('capacity models', () => {
     expect(graph.role).toBe('database');
     const storeGib = (20e6 * (15 + 82) + 200e6 * (34 + 82)) / 2 ** 30;
     expect(graph.load.memoryGib).toBeGreaterThanOrEqual(8 + storeGib * 1.2);
-    expect(graph.peak.vcpu).toBeCloseTo((300 * 10) / 1000 / 0.7, 1);
+    expect(graph.load.vcpu).toBeCloseTo((300 * 10) / 1000 / 0.7, 1);
     // A one-off batch with a deadline runs at the rate the deadline needs: 2 million photos in a week, 0.2 core-s each, a fifth spare.
     const photos = a('A batch job that resizes 20 million product photos once, by the end of the week');
     expect(photos.kind).toBe('image-processing');
-    expect(photos.peak.vcpu).toBeCloseTo(Math.max(1, (2e7 / (7 * 86400)) * 0.2 * 1.25), 2);
+    expect(photos.load.vcpu).toBeCloseTo(Math.max(1, (2e7 / (7 * 86400)) * 0.2 * 1.25), 2);
     // It holds the batch (originals and outputs), not its rate kept up for a whole day.
     const thumbs = a('Thumbnail 12,000 scanned photos between midnight and 4am');
     expect(thumbs.kind).toBe('image-processing');
     expect(thumbs.storageGib).toBe(Math.ceil(withVolumeHeadroom(20 + (12000 * 3e6 * 1.3) / 2 ** 30)));
     // Its hours as a clock range are its window too: 360,000 in four hours is 25 a second.
     const overnight = a('Resize 360,000 listing images; the job runs from 1am to 5am');
-    expect(overnight.peak.vcpu).toBeCloseTo(Math.max(1, (360000 / (4 * 3600)) * 0.2 * 1.25), 2);
+    expect(overnight.load.vcpu).toBeCloseTo(Math.max(1, (360000 / (4 * 3600)) * 0.2 * 1.25), 2);
     // A page view is a page and its calls (~5 requests), not a visit of 40: 2.6M page views a day on Django.
     const pages = a('Django news site doing about 2.6 million pageviews daily');
     expect(pages.quantities.find((q) => q.measure === 'pageviews rate')?.value).toBeCloseTo(2.6e6 / 86400, 1);
@@ -525,8 +525,8 @@ describe('capacity models', () => {
     const replica = a('a MySQL 8 replica for the finance dashboards, 400 GB of data');
     expect(replica.storageGib).toBeLessThan(2 * 400 * 0.932 * 1.25);
     // A proxy that only terminates TLS: ~0.3 ms a request; a gateway with plugins stays at 1 ms.
-    expect(a('An nginx reverse proxy terminating TLS for 15k requests per second').peak.vcpu).toBeCloseTo((15000 * 0.3) / 1000 / 0.7, 1);
-    expect(a('Envoy API gateway with auth plugins, 5000 rps').peak.vcpu).toBeCloseTo((5000 * 1) / 1000 / 0.7, 1);
+    expect(a('An nginx reverse proxy terminating TLS for 15k requests per second').load.vcpu).toBeCloseTo((15000 * 0.3) / 1000 / 0.7, 1);
+    expect(a('Envoy API gateway with auth plugins, 5000 rps').load.vcpu).toBeCloseTo((5000 * 1) / 1000 / 0.7, 1);
     // A warehouse fed by events keeps them for their retention, a year when none is stated (and asks), at 1/5 once columnar.
     const clicks = a('ClickHouse for product analytics: ~2 billion events a month, each about 300 bytes');
     expect(clicks.questions.map((q) => q.id)).toContain('retentionDays');
@@ -549,7 +549,7 @@ describe('capacity models', () => {
     expect(a('Druid for dashboards on 500 GB of ad events per day, 90 days').storageGib).toBeGreaterThan(((500e9 / 2 ** 30) * 90) / 5);
     // Bytes arriving at an API: ~50 MB/s of JSON a core, and the network both ways.
     const ingest = a('an ingest API receiving 3 Gbps of telemetry at peak');
-    expect(ingest.peak.vcpu).toBeCloseTo(3e9 / 8 / 50e6 / 0.7, 0);
+    expect(ingest.load.vcpu).toBeCloseTo(3e9 / 8 / 50e6 / 0.7, 0);
     expect(ingest.peak.networkGbps).toBeCloseTo(6, 0);
     // A document per user when the size of one is stated.
     expect(a('MongoDB, 10^6 users with a 5 KB profile each').storageGib).toBe(
@@ -565,7 +565,7 @@ describe('capacity models', () => {
     // others and 8 for the hub; a core per 8 GiB.
     const hub = a('JupyterHub for 8 data scientists doing pandas on 20 GiB datasets');
     expect(hub.load.memoryGib).toBe(4 * 20 * 2 + 4 * 2 + 8);
-    expect(hub.peak.vcpu).toBe(176 / 8);
+    expect(hub.load.vcpu).toBe(176 / 8);
     expect(a('pandas notebook on a 20 GiB dataset').load.memoryGib).toBe(20 * 2 + 8);
     // ETL: a job that "runs nightly for 3 hours" has that window, and stages its input.
     const nightly = a('ETL job, runs nightly for 3 hours, pulls 54 GiB out of MySQL into parquet on S3');
@@ -592,7 +592,7 @@ describe('multipliers and stated memory', () => {
   it('raises rates by "triple that", grows data by "double within a year", and keeps the RAM asked for', () => {
     const usual = analyzeDescription('Django monolith, 150 requests a second on a normal day');
     const sales = analyzeDescription('Django monolith, 150 requests a second on a normal day and maybe triple that during sales');
-    expect(sales.peak.vcpu).toBeCloseTo(usual.peak.vcpu * 3, 1);
+    expect(sales.load.vcpu).toBeCloseTo(usual.load.vcpu * 3, 1);
     // Doubled over the year the text gives it, not compounded over a longer lifecycle; "every year" is a rate that does.
     const doubling = analyzeDescription('4 TB in Postgres, expect it to double within a year');
     const flat = analyzeDescription('4 TB in Postgres').storageGib;
@@ -678,7 +678,7 @@ describe('security implications', () => {
     expect(kind('telehealth booking site, patients log in and see their appointments')).toBe('web-application');
     // 50 orders a minute at the peak: ~1,000 requests an order (50 visits of 20), not 50 visits a day per order-second.
     const shop = a('Magento store, 50 orders a minute at peak');
-    expect(shop.peak.vcpu).toBeCloseTo(((50 / 60) * 1000 * 0.025) / 0.7, 0);
+    expect(shop.load.vcpu).toBeCloseTo(((50 / 60) * 1000 * 0.025) / 0.7, 0);
   });
 });
 
@@ -946,7 +946,7 @@ describe('what a cache or a queue holds', () => {
 describe('a job made faster, and a window named by its span', () => {
   it('sizes one job for the speed-up asked, not a day of builds', () => {
     const cook = a('UE5 build box: the nightly full cook takes ~6 hours on a 16-core workstation and we want it under 2');
-    expect(cook.peak.vcpu).toBe(48);
+    expect(cook.load.vcpu).toBe(48);
     expect(cook.notes.join(' ')).toMatch(/3\.0× faster than on 16 cores/);
   });
 
@@ -955,8 +955,8 @@ describe('a job made faster, and a window named by its span', () => {
       'Blender render of 2400 frames; each frame takes about 6 minutes on an 8-core box. We want to finish within a weekend (about 48 hours).',
     );
     // 2,400 frames × 6 minutes in 48 hours is 5 at a time, 8 cores each.
-    expect(render.peak.vcpu).toBe(40);
-    expect(a('Blender render of 2400 frames, 6 minutes each on an 8-core box, done over the weekend').peak.vcpu).toBe(40);
+    expect(render.load.vcpu).toBe(40);
+    expect(a('Blender render of 2400 frames, 6 minutes each on an 8-core box, done over the weekend').load.vcpu).toBe(40);
   });
 });
 
@@ -1007,7 +1007,7 @@ describe('processes packed on one host', () => {
       'Unity dedicated servers for our 4v4 arena shooter. One match process ≈ 0.5 vCPU and 400 MB RAM at 60 tick. We pack 32 matches per box.',
     );
     expect(unity.quantities).toContainEqual(expect.objectContaining({ measure: 'memory each', value: 0.39 }));
-    expect(unity.peak.vcpu).toBeCloseTo(32 * 0.5 * 1.25, 5);
+    expect(unity.load.vcpu).toBeCloseTo(32 * 0.5 * 1.25, 5);
     expect(unity.load.memoryGib).toBeCloseTo(2 + 32 * (400 / 1024) * 1.25, 1);
     // In German, with the engine's version beside "dedicated server": 6 instances of 64 players, 3 GB each.
     const unreal = a(
@@ -1016,7 +1016,7 @@ describe('processes packed on one host', () => {
     expect(unreal.quantities.map((q) => q.measure)).not.toContain('server count');
     expect(unreal.peak.memoryGib).toBeGreaterThanOrEqual(2 + 6 * 3 * 1.25);
     // A host process and a core for every 32 players at 60 tick.
-    expect(unreal.peak.vcpu).toBeCloseTo(2 + (6 * 64) / 32, 1);
+    expect(unreal.load.vcpu).toBeCloseTo(2 + (6 * 64) / 32, 1);
   });
 
   it('reads the memory of each CI job as each job’s, and keeps the caches it names', () => {
@@ -1169,7 +1169,7 @@ describe('what a request says about one machine', () => {
 
   it('sizes application servers and transcoders from the processes the text describes', () => {
     const django = a('Django + gunicorn, peak 300–500 rps. We run 12 gunicorn workers at ~250 MB RSS each.');
-    expect(django.peak.vcpu).toBeLessThanOrEqual(12);
+    expect(django.load.vcpu).toBeLessThanOrEqual(12);
     expect(django.peak.memoryGib).toBeCloseTo(2 + 12 * (250 / 1024) * 1.25, 1);
     const ffmpeg = a('Video transcode worker: we want 8 jobs concurrently per box; each ffmpeg process uses ~4 cores and ~1.5 GB RAM');
     expect(ffmpeg.peak.vcpu).toBeGreaterThanOrEqual(32);
@@ -1239,7 +1239,7 @@ describe('what the fresh reviewer’s requests taught', () => {
     const photos = a(
       'Nightly batch: resize ~2M product photos from S3 with libvips. Stateless, streams from/to S3. 4-hour window. Each image takes roughly 100-150 ms of CPU.',
     );
-    expect(photos.peak.vcpu).toBeCloseTo((2e6 / (4 * 3600)) * 0.15 * 1.25, 1);
+    expect(photos.load.vcpu).toBeCloseTo((2e6 / (4 * 3600)) * 0.15 * 1.25, 1);
     expect(photos.storageGib).toBeLessThanOrEqual(50);
     // A cache of resized images is a cache.
     expect(a('Varnish in front of the news site origin, hot set ~20 GB of HTML + resized images, ~3k req/s').kind).toBe('cache');
@@ -1335,7 +1335,7 @@ describe('a cluster described the way its team writes it down', () => {
     const spark = a(
       'Spark worker node. Each worker runs 4 executors at 5 cores / 24 GB heap each, with the default 10% memoryOverhead. Shuffle spill up to ~600 GB per node.',
     );
-    expect(spark.peak.vcpu).toBe(21);
+    expect(spark.load.vcpu).toBe(21);
     expect(spark.load.memoryGib).toBeCloseTo(4 * 24 * 1.1 + 8, 0);
     expect(spark.storageGib).toBeGreaterThan(800);
   });
@@ -1499,7 +1499,7 @@ describe('a tree model behind an API', () => {
       'Fraud-scoring inference service: XGBoost model (~300 MB), FastAPI + gunicorn. Needs p99 < 20 ms at ~800 req/s peak per instance.',
     );
     // 800 requests × 5 ms of a core, kept at 70 % busy.
-    expect(fraud.peak.vcpu).toBeCloseTo((800 * 5) / 1000 / 0.7, 1);
+    expect(fraud.load.vcpu).toBeCloseTo((800 * 5) / 1000 / 0.7, 1);
     expect(a('Sentiment model (DistilBERT) behind a REST endpoint, 30 predictions per second').peak.vcpu).toBeGreaterThan(
       (30 * 5) / 1000 / 0.7,
     );
@@ -1670,7 +1670,7 @@ describe('what the seventh reviewer’s requests taught', () => {
     const one = a(
       'Nous avons besoin d’une API REST Spring Boot, environ 1 800 requêtes/s en pic, réparti sur 3 instances. Merci de dimensionner une instance.',
     );
-    expect(one.peak.vcpu).toBeCloseTo(whole.peak.vcpu / 3, 0);
+    expect(one.load.vcpu).toBeCloseTo(whole.load.vcpu / 3, 0);
     const said = 'Hola, necesitamos servidores para el portal de alumnos (Ruby on Rails), hay picos de ~400 peticiones por segundo.';
     const rails = a(`${said} Vamos a tener 4 nodos detrás del balanceador, el tamaño es por nodo.`);
     expect(rails.quantities).toContainEqual(expect.objectContaining({ measure: 'node count', value: 4 }));
@@ -1720,7 +1720,7 @@ describe('what the seventh reviewer’s requests taught', () => {
     const fit = a(
       'Weekly retrain of the churn model (XGBoost) on a 30 GB set that expands to 2x in memory. It takes 6h on 8 cores, we want it under 2h.',
     );
-    expect(fit.peak.vcpu).toBe(24);
+    expect(fit.load.vcpu).toBe(24);
     expect(fit.peak.memoryGib).toBeGreaterThanOrEqual((30e9 / 2 ** 30) * 2);
   });
   it('reads a request past what reads it, where its database went and who its clients are', () => {
@@ -1743,7 +1743,7 @@ describe('what the seventh reviewer’s requests taught', () => {
     );
     expect(api.quantities).toContainEqual(expect.objectContaining({ measure: 'requests rate', value: 120 }));
     // 120 a second × 30 ms of CPU, at 70 % busy; the p95 target's 250 is no count of the next line's workers.
-    expect(api.peak.vcpu).toBeCloseTo((120 * 0.03) / 0.7, 1);
+    expect(api.load.vcpu).toBeCloseTo((120 * 0.03) / 0.7, 1);
     expect(api.quantities).not.toContainEqual(expect.objectContaining({ value: 250, unit: 'worker' }));
   });
 
@@ -1753,11 +1753,11 @@ describe('what the seventh reviewer’s requests taught', () => {
     // The load, before the smallest production machine a JVM service gets.
     expect(vm.load.vcpu).toBeCloseTo(whole.load.vcpu / 4, 0);
     const below = a('Next.js SSR, 300 rps at the origin in total. We run 3 nodes -- sizing below is PER NODE.');
-    expect(below.peak.vcpu).toBeCloseTo(a('Next.js SSR, 300 rps at the origin in total.').peak.vcpu / 3, 0);
+    expect(below.load.vcpu).toBeCloseTo(a('Next.js SSR, 300 rps at the origin in total.').load.vcpu / 3, 0);
   });
   it('prices PHP behind its own nginx as PHP, and a bare reverse proxy as a proxy', () => {
     const php = a('Laravel app on php-fpm 8.2 + nginx, 200 requests/s at peak');
-    expect(php.peak.vcpu).toBeCloseTo((200 * 0.025) / 0.7, 1);
+    expect(php.load.vcpu).toBeCloseTo((200 * 0.025) / 0.7, 1);
     const proxy = a('nginx reverse proxy terminating TLS, 200 requests/s at peak');
     // The load, before the smallest production instance both are given.
     expect(proxy.load.vcpu).toBeLessThan(php.load.vcpu / 4);
@@ -1952,7 +1952,7 @@ describe('what the tenth reviewer’s requests taught, second round', () => {
     );
     // 3 jobs × 600 s of video × a ladder's ~7 core-seconds a second ÷ 1,200 s: about 10 cores.
     expect(worker.peak.vcpu).toBeGreaterThan(6);
-    expect(worker.peak.vcpu).toBeLessThan(16);
+    expect(worker.load.vcpu).toBeLessThan(16);
   });
 
   it('reads the cores and memory “each” of the builds a runner runs at once', () => {
@@ -2130,7 +2130,7 @@ describe('what the reviewers agree on across their sets', () => {
     const each = a('Centrifugo hub for the betting odds feed: 30k connected phones, each subscriber receives ~4 odds updates per second');
     const none = a('Centrifugo hub for the betting odds feed: 30k connected phones');
     // 120,000 messages a second at 20,000 a core, beside the connections' own 1.2 cores.
-    expect(each.peak.vcpu).toBeCloseTo(30_000 / 25_000 + 120_000 / 20_000, 1);
+    expect(each.load.vcpu).toBeCloseTo(30_000 / 25_000 + 120_000 / 20_000, 1);
     expect(none.peak.vcpu).toBeLessThan(each.peak.vcpu);
   });
 
@@ -2190,6 +2190,18 @@ describe('what the reviewers agree on across their sets', () => {
     expect(a('ASP.NET Core 8 API for the dealer portal, roughly 30 req/s at peak').peak).toMatchObject({ vcpu: 4, memoryGib: 8 });
     // An interpreter's small service is not held to it.
     expect(a('Flask API for the dealer portal, roughly 30 req/s at peak').peak.vcpu).toBeLessThan(4);
+  });
+
+  it('buys cores in machine sizes as well, and leaves a cluster’s load as it is', () => {
+    const kong = a('Kong API gateway, 2000 requests per second');
+    expect(kong.load.vcpu).toBeCloseTo(2.86, 2);
+    expect(kong.peak.vcpu).toBe(4);
+    // 4.29 is within a fifth of 4.
+    const small = a('Kong API gateway, 3000 requests per second');
+    expect(small.load.vcpu).toBeCloseTo(4.29, 2);
+    expect(small.peak.vcpu).toBe(4);
+    // Past the largest machine the figure is a fleet's, not one machine's.
+    expect(a('Go API behind a load balancer, 12k RPS at peak, stateless, 50 ms CPU per request').peak.vcpu).toBeCloseTo(857.14, 1);
   });
 
   it('buys memory in machine sizes: the size that holds it, or the one below within a fifth', () => {

@@ -28,7 +28,7 @@ describe("today's machines, as a request measures them", () => {
     const api = analyzeDescription(
       'Go API for the mobile app. Today: 6 pods x 2 vCPU at ~50% CPU serving ~300 rps. We expect 900 rps after the launch.',
     );
-    expect(api.peak.vcpu).toBeCloseTo(18 / 0.7, 0);
+    expect(api.load.vcpu).toBeCloseTo(18 / 0.7, 0);
     expect(api.notes).toContainEqual(expect.stringMatching(/^measured today .*× 3 for the busiest rate stated/));
   });
 
@@ -45,7 +45,7 @@ describe("today's machines, as a request measures them", () => {
     const measured = (2 * 4 * 0.95 * (5000 / 1200)) / 0.7;
     const shop = analyzeDescription(text);
     expect(model.peak.vcpu).toBeGreaterThan(2 * measured);
-    expect(shop.peak.vcpu).toBeCloseTo(2 * measured, 0);
+    expect(shop.load.vcpu).toBeCloseTo(2 * measured, 0);
     expect(shop.peak.memoryGib).toBeLessThan(model.peak.memoryGib * (shop.peak.vcpu / model.peak.vcpu) + 1);
   });
 });
