@@ -470,7 +470,8 @@ function classify(value: number, before: string, after: string, span: (n: number
       ) ||
       // "a 5 KB profile each", "2 MB attachments per user": one thing's size, named, then each or per one.
       /^\s*[a-z-]+s?\s+(?:each|apiece|per (?:user|customer|account|device|member|player|message|document|record|item))\b/.test(rest) ||
-      /(averaging|avg|average|each|apiece|messages?|events?|payloads?|doc|document|record|row|size|up to|at|sized?)\s*\(?\s*(~|about|around|roughly)?\s*$/.test(
+      // Not a whole's size put "at" a figure: "index estimated at 2 GB", "currently at 300 GB".
+      /(averaging|avg|average|each|apiece|messages?|events?|payloads?|doc|document|record|row|size|up to|(?<!\b(?:estimated|measured|currently|sits|sitting|stands|is|are|was|totals?|peaks?|peaking|capped|planned) )at|sized?)\s*\(?\s*(~|about|around|roughly)?\s*$/.test(
         before,
       ) ||
       /\b(sessions|messages|events|documents|docs|records|rows|files|images|objects|keys|values|entries|items|carts|videos|clips)\s+of\s*(~|about|around|roughly)?\s*$/.test(

@@ -2215,6 +2215,16 @@ describe('what the reviewers agree on across their sets', () => {
     expect(a('Postgres for the orders service, 420 GB of data, 48 GB RAM').peak.memoryGib).toBe(48);
   });
 
+  it('reads a whole put "at" a size as the whole, not as each of what was counted', () => {
+    const docs = a('Typesense for the docs portal search: ~50,000 articles, index estimated at 2 GB in RAM, 50 searches/s');
+    expect(docs.quantities.some((q) => q.measure === 'item size')).toBe(false);
+    expect(docs.storageGib).toBeLessThan(100);
+    // "50k docs at 3 KB" is still each one's size.
+    expect(a('Elasticsearch over 50k docs at 3 KB').quantities).toContainEqual(
+      expect.objectContaining({ measure: 'item size', value: 3000 }),
+    );
+  });
+
   it('gives an application server 10 GiB of its own beside the OS', () => {
     expect(a('Django REST API for the field technicians app, about 40 requests per second at peak').storageGib).toBe(ROOT_GIB + 10);
   });
