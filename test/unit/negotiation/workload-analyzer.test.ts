@@ -1250,7 +1250,8 @@ describe('what the fresh reviewer’s requests taught', () => {
       'GitLab runner, docker executor, concurrent = 4. Each Gradle build peaks at ~6 GB RAM and uses all the cores it can get.',
     );
     expect(gradle.peak.vcpu).toBe(16);
-    expect(gradle.load.memoryGib).toBeCloseTo(4 * (6e9 / 2 ** 30), 1);
+    // Each build's "~6 GB RAM" is memory, sold in binary units (6 GiB), for the 4 at once.
+    expect(gradle.load.memoryGib).toBeCloseTo(4 * 6, 1);
     const cpp = a('GitHub Actions runner for the C++ monorepo: a full build wants ~32 parallel compile jobs at up to 2 GB each');
     expect(cpp.peak.vcpu).toBe(32);
     expect(cpp.storageGib).toBeLessThan(200);
