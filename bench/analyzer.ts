@@ -1,6 +1,6 @@
 // The workload analyzer against labelled descriptions written by people
 // (test/fixtures/workloads/descriptions.jsonl, holdout/ which the analyzer
-// was not tuned on, varied/, and outside/, fresh/ … fresh11/ from reviewers
+// was not tuned on, varied/, and outside/, fresh/ … fresh12/ from reviewers
 // who never saw the code), side by side with the baseline it replaces: the
 // bag-of-words text model trained on the template corpus. Prints role
 // accuracy, the share inside the SRE-acceptable range per dimension,
@@ -54,6 +54,9 @@ async function main() {
     // 50 from a thirteenth, first scored after the round's later fixes (render-farm shares, one-machine engines' spill,
     // unknown kinds' disk) at 90 / 72 / 62 / 38 %; the code at the round's start scored 88 / 64 / 62 / 40 %.
     ['fresh11', loadLabelled(path.join(FIXTURES, 'fresh11', 'descriptions.jsonl'))],
+    // 50 from a fourteenth, first scored after machine sizes for cores and memory, JVM floors and cache cores, at
+    // 84 / 72 / 70 / 24 %; the code at the round's start scored 82 / 62 / 58 / 26 %. One reading error fixed from it.
+    ['fresh12', loadLabelled(path.join(FIXTURES, 'fresh12', 'descriptions.jsonl'))],
   ] as const;
 
   // Load time: the analyzer's modules (compromise's lexicon, js-quantities) and its first analysis.
