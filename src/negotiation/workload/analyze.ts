@@ -9,7 +9,16 @@ import { statedRegion, type StatedRegion } from './region';
 import { complianceOf, publicIngressOf } from './security';
 import { membersSharing } from './cluster-member';
 import { currentUseOf, type CurrentUse } from './current-use';
-import { ROOT_GIB, size, TARGET_UTILISATION, withVolumeHeadroom, type Sizing } from './sizing';
+import {
+  boughtMachineSize,
+  nearestMachineSize,
+  ROOT_GIB,
+  SERVER_OWN_GIB,
+  size,
+  TARGET_UTILISATION,
+  withVolumeHeadroom,
+  type Sizing,
+} from './sizing';
 
 /** One quantity as read, for people: what it measures, its normalised value and unit, and the words it came from. */
 export interface ReadQuantity {
@@ -74,11 +83,11 @@ const LIKENESS_CONFIDENCE = 0.6;
 
 /**
  * Sizing of a workload the analyzer does not recognise: a small general-purpose box, clearly marked as a guess, whose
- * disk is the OS and 10 GiB for the service and its logs (what a VPN gateway, a licence server or a bastion keeps).
+ * disk is the OS and a server's own (what a VPN gateway, a licence server or a bastion keeps).
  */
 const UNKNOWN_SIZING: Sizing = {
   peak: { vcpu: 2, memoryGib: 4, iops: 3000, networkGbps: 0.5 },
-  storageGib: ROOT_GIB + 10,
+  storageGib: ROOT_GIB + SERVER_OWN_GIB,
   averageShare: 0.33,
   assumed: [],
   notes: [],
@@ -123,10 +132,6 @@ const PRODUCTION_FLOOR: Partial<Record<Role, { vcpu: number; memoryGib: number }
 /** Roles whose memory is their data's working set: their cores follow their memory. */
 const MEMORY_BOUND: ReadonlySet<Role> = new Set(['database', 'cache', 'search-engine']);
 const GIB_PER_VCPU = 16;
-/** The vCPU of the machine nearest this much memory, of a family with so many GiB a vCPU: sizes double (1, 2, 4 … vCPU). */
-const machineVcpuHolding = (memoryGib: number, gibPerVcpu: number) => 2 ** Math.max(0, Math.round(Math.log2(memoryGib / gibPerVcpu)));
-/** The machine size a need (vCPU or GiB) is bought as: the size holding it, or the one below when within a fifth of it. */
-const machineSize = (need: number) => 2 ** Math.ceil(Math.log2(need) - Math.log2(1.25));
 /** Kinds whose smallest machine is not their role's. */
 const KIND_FLOOR: Partial<Record<WorkloadKind, { vcpu: number; memoryGib: number }>> = {
   'static-site': { vcpu: 1, memoryGib: 2 },
@@ -397,17 +402,16 @@ export function analyzeDescription(text: string, options: AnalyzeOptions = {}): 
     // one nearest its memory: 46 GiB on the 4-vCPU 64 GiB machine, 129.6 GiB on the 8-vCPU 128 GiB one (its cache a
     // little smaller), not 2.9 or 8.1 vCPU. Caches run on the r-families (ElastiCache's and MemoryDB's nodes are
     // cache.r and db.r types): 8 GiB a vCPU, so a 38 GiB cache is on the 4-vCPU 32 GiB machine's shape.
-    const paired = MEMORY_BOUND.has(role) ? machineVcpuHolding(memoryGib, role === 'cache' ? 8 : GIB_PER_VCPU) : 0;
+    const paired = MEMORY_BOUND.has(role) ? nearestMachineSize(memoryGib / (role === 'cache' ? 8 : GIB_PER_VCPU)) : 0;
     sizing.peak = { ...load, vcpu: Math.max(load.vcpu, floor.vcpu, paired), memoryGib };
   }
-  // Cores and memory are bought in machine sizes that double (2, 4, 8 … vCPU; 8, 16, 32 … GiB): a need goes to the size
-  // that holds it, or to the size below when that holds four fifths of it, as the models' figures are rules of thumb
-  // (a hot set at a tenth of the data, a core per so many requests) and the next size doubles the price. What the text
-  // states, or a machine it points to, stays as written.
-  // Past what one machine has, the figure is a cluster's load (or a misreading, see below) and stays as it is.
+  // Cores and memory are bought in machine sizes (boughtMachineSize). What the text states, or a machine it points to,
+  // stays as written; past what one machine has, the figure is a cluster's load (or a misreading, see below).
   if (role !== 'unknown' && matched === undefined) {
-    const bought = (need: number, smallest: number, largest: number) =>
-      need > smallest && machineSize(need) <= largest ? machineSize(need) : need;
+    const bought = (need: number, smallest: number, largest: number) => {
+      const size = boughtMachineSize(need);
+      return need > smallest && size <= largest ? size : need;
+    };
     sizing.peak = {
       ...sizing.peak,
       vcpu: bought(sizing.peak.vcpu, 2, ONE_INSTANCE.vcpu),

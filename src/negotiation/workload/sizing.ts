@@ -44,6 +44,18 @@ export const VOLUME_HEADROOM = 1.3;
 export const BARE_GIB = 32;
 export const withVolumeHeadroom = (storageGib: number): number =>
   storageGib + (VOLUME_HEADROOM - 1) * Math.max(0, storageGib - ROOT_GIB - BARE_GIB);
+/**
+ * Machines come in sizes that double (1, 2, 4, 8 … vCPU; 8, 16, 32 … GiB). The size nearest a figure, in proportion
+ * (46 GiB is nearer 64 than 32), for a figure that picks a machine's shape.
+ */
+export const nearestMachineSize = (figure: number): number => 2 ** Math.round(Math.log2(Math.max(1, figure)));
+/**
+ * The size a need is bought as: the one that holds it, or the one below when that holds four fifths of it (the
+ * models' figures are rules of thumb, and the next size doubles the price).
+ */
+export const boughtMachineSize = (need: number): number => 2 ** Math.ceil(Math.log2(need) - Math.log2(1.25));
+/** A server's own disk beside the OS: its releases or container images, temp files, a few days of logs. */
+export const SERVER_OWN_GIB = 10;
 /** Servers are sized so the busiest hour runs them at 70 % CPU (as capacity.ts). */
 export const TARGET_UTILISATION = 0.7;
 /** Busiest hour over the daily mean for interactive traffic (as capacity.ts's default peak factor). */
@@ -913,7 +925,7 @@ function oneMachineEngine(text: string, dataGib: number): { vcpu: number; memory
     ) ||
       !/\b(cluster|workers|nodes|executors|node pool|k8s|kubernetes|emr|dataproc|databricks)\b|\b(worker|executor) nodes?\b/.test(text));
   if (!inProcess && !sparkAlone) return undefined;
-  const memoryGib = Math.min(256, Math.max(16, 2 ** Math.round(Math.log2(Math.max(1, dataGib / 4)))));
+  const memoryGib = Math.min(256, Math.max(16, nearestMachineSize(dataGib / 4)));
   return { vcpu: memoryGib / 4, memoryGib };
 }
 
@@ -1784,9 +1796,6 @@ function productFloor(text: string, users = 0, millionPageViewsAMonth = 0): { vc
   return { vcpu: 0, memoryGib: 0 };
 }
 
-/** An application server's own disk beside the OS: releases or container images, temp files, a few days of logs. */
-const APP_SERVER_GIB = 10;
-
 /** Requests behind one order: ~50 visits (a 2 % conversion rate) × ~20 requests a visit. */
 const ORDER_REQUESTS = 1000;
 
@@ -1896,11 +1905,10 @@ const webApp: Model = ({ facts: f, text }, ctx) => {
     // Data the text says the application keeps ("a Postgres backend with 300 GB") is on its disk, with a database's 25 % to grow into.
     // Data kept in object storage ("50 TB of photos in S3"), or in a database run elsewhere ("the existing RDS Postgres
     // (~500 GB, not part of this ask)", "dashboards on top of Snowflake, ~8 TB"), is not the instance's disk. Beside the
-    // OS, an application server keeps its releases (the running one and the one to roll back to, or their container
-    // images), temp files and a few days of logs: 10 GiB.
+    // OS, a server's own: the release running and the one to roll back to, temp files, a few days of logs.
     storageGib:
       ROOT_GIB +
-      APP_SERVER_GIB +
+      SERVER_OWN_GIB +
       (/\bin (object storage|s3|gcs|blob storage|an? (s3 )?bucket)\b/.test(text) ? 0 : (ownDataGib(f, text, sameBox) ?? 0) * 1.25) +
       localLogsGib(f, text),
     averageShare: 0.33,
@@ -2020,8 +2028,7 @@ const fileStore =
     // its page cache: ZFS's rule of thumb is 1 GiB of cache a TiB for a file server; concurrent readers of the same
     // scenes want eight times that, at the nearest machine size (16–128 GiB), and a core per 4 GiB of it (NFS threads
     // and the network stack) up to 16.
-    const farmCache =
-      flavour === 'share' && COMPUTE_CLIENTS.test(text) ? Math.min(128, Math.max(16, 2 ** Math.round(Math.log2(Math.max(1, tib * 8))))) : 0;
+    const farmCache = flavour === 'share' && COMPUTE_CLIENTS.test(text) ? Math.min(128, Math.max(16, nearestMachineSize(tib * 8))) : 0;
     const vcpu = Math.max(floor.vcpu, 1 + throughput / 200 + users / usersPerCore, Math.min(16, farmCache / 4));
     const metadata = flavour === 'object' || flavour === 'backup' ? tib * 0.5 : 0;
     const memory = Math.max(floor.memory, 2 + users * (flavour === 'mail' ? 0.01 : 0.05) + throughput * 0.05 + metadata, farmCache);
